@@ -1,0 +1,21 @@
+import { integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { stocktake } from './stocktake.ts';
+
+/** One imported count sheet. The content hash makes a re-import of the identical file refusable. */
+export const countImport = pgTable(
+  'count_import',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    stocktakeId: uuid('stocktake_id').notNull().references(() => stocktake.id),
+    fileName: text('file_name').notNull(),
+    contentHash: text('content_hash').notNull(),
+    counter: text('counter').notNull(),
+    round: integer('round').notNull(),
+    rowsRead: integer('rows_read').notNull(),
+    rowsAccepted: integer('rows_accepted').notNull(),
+    rowsRejected: integer('rows_rejected').notNull(),
+    linesCounted: integer('lines_counted').notNull(),
+    importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('count_import_same_file').on(t.stocktakeId, t.contentHash)],
+);

@@ -1,0 +1,20 @@
+import { numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { warehouse } from './warehouse.ts';
+import { item } from './item.ts';
+
+/**
+ * Book quantity per (warehouse, sku, location). Changed only together with an appended movement
+ * (or a book import while no stocktake is open), so the book always equals its history.
+ * An empty location means the warehouse keeps no locations for that item.
+ */
+export const onHand = pgTable(
+  'on_hand',
+  {
+    warehouseId: uuid('warehouse_id').notNull().references(() => warehouse.id),
+    sku: text('sku').notNull().references(() => item.sku),
+    location: text('location').notNull().default(''),
+    qty: numeric('qty', { precision: 18, scale: 3 }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.warehouseId, t.sku, t.location] })],
+);

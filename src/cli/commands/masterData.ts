@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { importBook } from '../../services/book.ts';
+import type { ImportReport } from '../../services/importResult.ts';
+import { importItems } from '../../services/items.ts';
+import { importMovements } from '../../services/movements.ts';
+import { addWarehouse, listWarehouses } from '../../services/warehouses.ts';
+import { fileSource } from '../../files/source.ts';
+import { renderProblems, renderTable } from '../format.ts';
+import type { CliRunner } from '../main.ts';
+
+export function importSummary(what: string, r: ImportReport, extra: string[] = []): string {
+  const lines = [`Imported ${r.rowsAccepted} ${what} row(s) from ${r.fileName} (${r.rowsRead} read, ${r.rowsRejected} skipped as invalid).`, ...extra];
+  if (r.problems.length > 0) lines.push('Skipped lines:', renderProblems(r.problems));
+  return lines.join('\n');
+}
+
+export function registerMasterData(program: Command, run: CliRunner): void {
+  const warehouse = program.command('warehouse').description('warehouses: code, name, timezone');
+  warehouse
+    .command('add <code>')
+    .description('create a warehouse (or update its name and timezone)')
+    .option('--name <name>', 'display name (default: the code)')
+    .option('--timezone <tz>', 'IANA timezone, e.g. Asia/Shanghai (default: STOCKTAKE_DEFAULT_TIMEZONE)')
+    .option('--json', 'machine-readable output')
+    .action((code: string, opts: { name?: string; timezone?: string; json?: boolean }) =>
+      run(opts, async (db, config) => {
+        const wh = await addWarehouse(db, { code, name: opts.name, timezone: opts.timezone ?? config.STOCKTAKE_DEFAULT_TIMEZONE });
+        return { data: wh, human: () => `Warehouse ${wh.code} (${wh.name}), timezone ${wh.timezone}.` };
+      }),
+    );
+  warehouse
+    .command('list')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) =>
+      run(opts, async (db) => {
+        const rows = await listWarehouses(db);
+        return { data: rows, human: () => renderTable(['code', 'name', 'timezone'], rows.map((w) => [w.code, w.name, w.timezone])) };
+      }),
+    );
+
+  program
+    .command('items')
+    .description('the item master')
+    .command('import <file>')
+    .description('import items from CSV/XLSX: sku, name, unit, unit_cost, category')
+    .option('--skip-invalid', 'import the valid rows and report the rest')
+    .option('--json', 'machine-readable output')
+    .action((file: string, opts: { skipInvalid?: boolean; json?: boolean }) =>
+      run(opts, async (db) => {
+        const report = await importItems(db, await fileSource(file), { skipInvalid: opts.skipInvalid });
+        return { data: report, human: () => importSummary('item', report) };
+      }),
+    );
+
+  program
+    .command('book')
+    .description('book quantities (on-hand) per sku and location')
+    .command('import <warehouse> <file>')
+    .description('set on-hand from CSV/XLSX: sku, location, qty')
+    .option('--replace', 'also clear book lines the file does not list (a full export from the ERP)')
+    .option('--skip-invalid', 'import the valid rows and report the rest')
+    .option('--json', 'machine-readable output')
+    .action((wh: string, file: string, opts: { replace?: boolean; skipInvalid?: boolean; json?: boolean }) =>
+      run(opts, async (db) => {
+        const report = await importBook(db, wh, await fileSource(file), { replace: opts.replace, skipInvalid: opts.skipInvalid });
+        return {
+          data: report,
+          human: () => importSummary('book', report, opts.replace ? [`Cleared ${report.linesCleared} book line(s) not in the file.`] : []),
+        };
+      }),
+    );
+
+  program
+    .command('movements')
+    .description('the movement log: receipts, issues, transfers, adjustments')
+    .command('import <warehouse> <file>')
+    .description('append movements from CSV/XLSX: sku, location, qty (signed), kind, ref, occurred_at')
+    .option('--skip-invalid', 'import the valid rows and report the rest')
+    .option('--json', 'machine-readable output')
+    .action((wh: string, file: string, opts: { skipInvalid?: boolean; json?: boolean }) =>
+      run(opts, async (db) => {
+        const report = await importMovements(db, wh, await fileSource(file), { skipInvalid: opts.skipInvalid });
+        return { data: report, human: () => importSummary('movement', report) };
+      }),
+    );
+}

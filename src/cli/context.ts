@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../db/client.ts';
+import { DataDirInUseError } from '../../db/lock.ts';
+import { ConfigError, databaseTarget, loadConfig, type Config } from '../config.ts';
+import { DomainError, InvalidInputError } from '../domain/errors.ts';
+import { redact } from '../redact.ts';
+import { renderProblems } from './format.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_INVALID = 2;
+
+export interface CommandResult {
+  /** What --json prints. */
+  data: unknown;
+  /** What a person reads. */
+  human: () => string;
+}
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIo: Io = {
+  stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  env: process.env,
+};
+
+/**
+ * Runs one CLI command against the configured database and turns its outcome into output and an exit
+ * code: 0 done, 2 the input was refused (reasons on stderr; with --json also {"errors":[...]} on stdout),
+ * 1 anything else.
+ */
+export async function runCommand(io: Io, json: boolean, action: (db: Db, config: Config) => Promise<CommandResult>): Promise<number> {
+  let close: (() => Promise<void>) | null = null;
+  try {
+    const config = loadConfig(io.env);
+    const target = databaseTarget(config);
+    if (target.kind === 'pglite' && target.dataDir && !existsSync(join(target.dataDir, 'PG_VERSION'))) {
+      io.stderr(`Creating the embedded database in ${target.dataDir} (first run only, a few seconds)...`);
+    }
+    const database = await openDatabase(target);
+    close = database.close;
+    const result = await action(database.db, config);
+    io.stdout(json ? JSON.stringify(result.data, null, 2) : result.human());
+    return EXIT_OK;
+  } catch (error) {
+    return reportError(io, json, error);
+  } finally {
+    await close?.();
+  }
+}
+
+function reportError(io: Io, json: boolean, error: unknown): number {
+  if (error instanceof DomainError || error instanceof ConfigError) {
+    const problems = error instanceof InvalidInputError && error.problems.length > 0 ? error.problems : [{ line: null, column: null, message: error.message }];
+    io.stderr(`error: ${error.message}`);
+    if (error instanceof InvalidInputError && error.problems.length > 0) io.stderr(renderProblems(error.problems));
+    if (json) io.stdout(JSON.stringify({ code: error.code, message: error.message, errors: problems }, null, 2));
+    return EXIT_INVALID;
+  }
+  if (error instanceof DataDirInUseError) {
+    io.stderr(`error: ${error.message}`);
+    if (json) io.stdout(JSON.stringify({ code: error.code, message: error.message, errors: [{ line: null, column: null, message: error.message }] }));
+    return EXIT_FAILURE;
+  }
+  const message = redact(error instanceof Error ? error.message : String(error), io.env);
+  io.stderr(`internal error: ${message}`);
+  if (io.env.STOCKTAKE_DEBUG && error instanceof Error && error.stack) io.stderr(redact(error.stack, io.env));
+  if (json) io.stdout(JSON.stringify({ code: 'INTERNAL', message, errors: [{ line: null, column: null, message }] }));
+  return EXIT_FAILURE;
+}

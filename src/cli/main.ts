@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import type { Db } from '../../db/client.ts';
+import type { Config } from '../config.ts';
+import { registerMasterData } from './commands/masterData.ts';
+import { registerStocktake } from './commands/stocktake.ts';
+import { EXIT_INVALID, processIo, runCommand, type CommandResult, type Io } from './context.ts';
+
+export type CliRunner = (opts: { json?: boolean }, action: (db: Db, config: Config) => Promise<CommandResult>) => Promise<void>;
+
+/** Builds the `stocktake` program; `io` is swappable so tests drive it in-process. */
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('stocktake')
+    .description('Stocktake assistant: count import, variances and the post-count process')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  const run: CliRunner = async (opts, action) => setExit(await runCommand(io, opts.json ?? false, action));
+  registerMasterData(program, run);
+  registerStocktake(program, run);
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    for (const sub of command.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  }
+  return program;
+}
+
+/** Runs the CLI with process-style argv and returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are exit 0; a usage error (unknown command, missing argument) is invalid input.
+      return error.exitCode === 0 ? 0 : EXIT_INVALID;
+    }
+    throw error;
+  }
+  return code;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { DatabaseTarget } from '../db/client.ts';
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  STOCKTAKE_DATA_DIR: z.string().trim().min(1).default('./data'),
+  STOCKTAKE_DEFAULT_TIMEZONE: z.string().trim().min(1).default('Asia/Shanghai'),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+/** Thrown when an environment variable is malformed; names the variable, never echoes its value. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Parses the environment once. Values are never echoed back, since DATABASE_URL may hold a password. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export function databaseTarget(config: Config): DatabaseTarget {
+  return config.DATABASE_URL
+    ? { kind: 'postgres', url: config.DATABASE_URL }
+    : { kind: 'pglite', dataDir: config.STOCKTAKE_DATA_DIR };
+}

@@ -1,0 +1,59 @@
+/** Where a problem in an input file or command is: a spreadsheet line (header = 1) and a column. */
+export interface InputProblem {
+  line: number | null;
+  column: string | null;
+  message: string;
+}
+
+/** Base of every error a user can fix themselves; the CLI exits 2 and the bots answer with a card. */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+}
+
+/** Input that cannot be accepted. Lists every problem found, not just the first. */
+export class InvalidInputError extends DomainError {
+  readonly code = 'INVALID_INPUT';
+  constructor(
+    message: string,
+    readonly problems: InputProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+  constructor(
+    readonly entity: string,
+    readonly key: string,
+    hint = '',
+  ) {
+    super(`${entity} ${JSON.stringify(key)} not found${hint ? `; ${hint}` : ''}`);
+  }
+}
+
+/** The command does not fit the stocktake's current status (e.g. importing counts after counting closed). */
+export class StocktakeStateError extends DomainError {
+  readonly code = 'STOCKTAKE_STATE';
+}
+
+/** The identical file was already imported into this stocktake. */
+export class DuplicateImportError extends DomainError {
+  readonly code = 'DUPLICATE_IMPORT';
+  constructor(readonly earlier: { id: string; fileName: string; importedAt: string; counter: string }) {
+    super(
+      `this file was already imported into the stocktake as import ${earlier.id} (${earlier.fileName}, by ${earlier.counter} at ${earlier.importedAt}); nothing was imported again`,
+    );
+  }
+}
+
+/** Starting a stocktake while the warehouse already has an open one. */
+export class StocktakeAlreadyOpenError extends DomainError {
+  readonly code = 'STOCKTAKE_ALREADY_OPEN';
+  constructor(
+    readonly warehouseCode: string,
+    readonly openCode: string,
+  ) {
+    super(`warehouse ${warehouseCode} already has an open stocktake ${openCode}; finish or cancel it first`);
+  }
+}

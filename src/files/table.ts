@@ -1,0 +1,51 @@
+import { parseDecimal, type ParseResult } from '../domain/decimal.ts';
+import { InvalidInputError } from '../domain/errors.ts';
+import { parseTimestamp, type TimeResult } from '../domain/time.ts';
+import { readCsvRows } from './csv.ts';
+import { inspectFile, type FileFacts } from './inspect.ts';
+import type { FileSource } from './source.ts';
+import { readXlsxRows } from './xlsx.ts';
+
+/** A cell as read: text from CSV; text, number or date from XLSX; null when empty. */
+export type Cell = string | number | Date | null;
+
+/** One row, numbered as a spreadsheet shows it (the first row is 1). */
+export interface TableRow {
+  line: number;
+  cells: Cell[];
+}
+
+export interface Table extends FileFacts {
+  name: string;
+  /** Rows in batches, so a million-line file costs a few thousand awaits rather than a million. */
+  batches: AsyncIterable<TableRow[]>;
+}
+
+/** Opens a CSV or XLSX file as rows; the format and encoding are detected from the content. */
+export async function openTable(source: FileSource): Promise<Table> {
+  const facts = await inspectFile(source);
+  if (facts.bytes === 0) throw new InvalidInputError(`${source.name} is empty`);
+  const batches = facts.format === 'xlsx' ? readXlsxRows(source) : readCsvRows(source, facts.encoding);
+  return { ...facts, name: source.name, batches };
+}
+
+/** Text of a cell for messages and text columns. */
+export function cellText(cell: Cell): string {
+  if (cell === null) return '';
+  if (cell instanceof Date) return cell.toISOString();
+  return String(cell).trim();
+}
+
+/** A decimal from a cell (see parseDecimal); dates and blanks are refused with a reason. */
+export function decimalCell(cell: Cell, scale: number, options: { allowNegative?: boolean } = {}): ParseResult {
+  if (cell === null) return { ok: false, reason: 'is blank' };
+  if (cell instanceof Date) return { ok: false, reason: 'is a date, not a number' };
+  return parseDecimal(cell, scale, options);
+}
+
+/** A moment from a cell (see parseTimestamp). A bare number is refused: it is no date anyone typed. */
+export function timeCell(cell: Cell, timezone: string): TimeResult {
+  if (cell === null) return { ok: false, reason: 'is blank' };
+  if (typeof cell === 'number') return { ok: false, reason: `${cell} is not a date and time (use e.g. 2026-11-25 14:30)` };
+  return parseTimestamp(cell, timezone);
+}

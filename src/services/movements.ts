@@ -1,0 +1,111 @@
+import { sql } from 'drizzle-orm';
+import { BULK_BATCH, unnestColumns } from '../../db/bulk.ts';
+import type { Db } from '../../db/client.ts';
+import { movement, onHand } from '../../db/schema/index.ts';
+import { formatDecimal, QTY_SCALE } from '../domain/decimal.ts';
+import { movementSignProblem, parseMovementKind, MOVEMENT_KINDS, type MovementKind } from '../domain/movement.ts';
+import { ProblemList, readRecords } from '../files/records.ts';
+import type { FileSource } from '../files/source.ts';
+import { cellText, decimalCell, openTable, timeCell } from '../files/table.ts';
+import { refuseIfInvalid, type ImportReport } from './importResult.ts';
+import { knownSkus, unknownSkuMessage } from './skus.ts';
+import { getWarehouse, lockWarehouse, type Warehouse } from './warehouses.ts';
+
+const MOVEMENT_COLUMNS = [
+  { key: 'sku', required: true },
+  { key: 'location', required: false },
+  { key: 'qty', required: true },
+  { key: 'kind', required: true },
+  { key: 'ref', required: false },
+  { key: 'occurredAt', required: true },
+] as const;
+
+interface MovementRow {
+  sku: string;
+  location: string;
+  qty: string;
+  kind: MovementKind;
+  ref: string | null;
+  occurredAt: Date;
+}
+
+/**
+ * Imports movements (sku, location, signed qty, kind, ref, occurred_at) and changes on-hand by them in
+ * the same transaction, so the book always equals its history. Movements recorded while a stocktake is
+ * open are what its cut-off applies.
+ */
+export async function importMovements(
+  db: Db,
+  warehouseCode: string,
+  source: FileSource,
+  options: { skipInvalid?: boolean } = {},
+): Promise<ImportReport & { warehouse: string }> {
+  const wh = await getWarehouse(db, warehouseCode);
+  const skus = await knownSkus(db);
+  const table = await openTable(source);
+  const problems = new ProblemList();
+  const rows: MovementRow[] = [];
+  let rowsRead = 0;
+  const now = Date.now();
+  for await (const batch of readRecords(table, MOVEMENT_COLUMNS, problems, (row) => {
+    rowsRead += 1;
+    const sku = cellText(row.cell('sku'));
+    if (!sku) row.problem('sku', 'sku is blank');
+    else if (!skus.has(sku)) row.problem('sku', unknownSkuMessage(sku));
+    const kindText = cellText(row.cell('kind'));
+    const kind = parseMovementKind(kindText);
+    if (!kind) row.problem('kind', `kind "${kindText}" is not one of ${MOVEMENT_KINDS.join(', ')} (or 入库, 出库, 调拨, 调整)`);
+    const qty = decimalCell(row.cell('qty'), QTY_SCALE, { allowNegative: true });
+    if (!qty.ok) row.problem('qty', `quantity ${qty.reason}`);
+    else if (kind) {
+      const signProblem = movementSignProblem(kind, qty.value);
+      if (signProblem) row.problem('qty', signProblem);
+    }
+    const at = timeCell(row.cell('occurredAt'), wh.timezone);
+    if (!at.ok) row.problem('occurredAt', `occurred_at ${at.reason}`);
+    else if (at.value.getTime() > now + 10 * 60_000) row.problem('occurredAt', `occurred_at ${at.value.toISOString()} is in the future`);
+    if (!qty.ok || !kind || !at.ok) return null;
+    const ref = cellText(row.cell('ref'));
+    return { sku, location: cellText(row.cell('location')), qty: formatDecimal(qty.value, QTY_SCALE), kind, ref: ref || null, occurredAt: at.value };
+  })) {
+    for (const r of batch) rows.push(r.value);
+  }
+  refuseIfInvalid(table.name, problems, options.skipInvalid ?? false, rows.length);
+  await recordMovements(db, wh, rows);
+  return { warehouse: wh.code, fileName: table.name, rowsRead, rowsAccepted: rows.length, rowsRejected: problems.invalidLines, problems: problems.all() };
+}
+
+/** Appends movements in the given order and applies them to on-hand, in one transaction. */
+export async function recordMovements(db: Db, wh: Warehouse, rows: readonly MovementRow[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    // The warehouse lock orders this against a stocktake snapshot: the snapshot's watermark then either
+    // includes all of these movements (and their effect on on-hand) or none of them.
+    await lockWarehouse(tx, wh.id);
+    for (let i = 0; i < rows.length; i += BULK_BATCH) {
+      const chunk = rows.slice(i, i + BULK_BATCH);
+      await tx.execute(sql`
+        insert into ${movement} (warehouse_id, sku, location, qty, kind, ref, occurred_at)
+        select ${wh.id}::uuid, u.sku, u.location, u.qty, u.kind::movement_kind, u.ref, u.occurred_at
+        from ${unnestColumns([
+          { values: chunk.map((r) => r.sku), type: 'text' },
+          { values: chunk.map((r) => r.location), type: 'text' },
+          { values: chunk.map((r) => r.qty), type: 'numeric' },
+          { values: chunk.map((r) => r.kind), type: 'text' },
+          { values: chunk.map((r) => r.ref), type: 'text' },
+          { values: chunk.map((r) => r.occurredAt.toISOString()), type: 'timestamptz' },
+        ])} with ordinality as u(sku, location, qty, kind, ref, occurred_at, ord)
+        order by u.ord`);
+      await tx.execute(sql`
+        insert into ${onHand} (warehouse_id, sku, location, qty)
+        select ${wh.id}::uuid, u.sku, u.location, sum(u.qty)
+        from ${unnestColumns([
+          { values: chunk.map((r) => r.sku), type: 'text' },
+          { values: chunk.map((r) => r.location), type: 'text' },
+          { values: chunk.map((r) => r.qty), type: 'numeric' },
+        ])} as u(sku, location, qty)
+        group by u.sku, u.location
+        on conflict (warehouse_id, sku, location) do update set qty = on_hand.qty + excluded.qty, updated_at = now()`);
+    }
+  });
+}
+

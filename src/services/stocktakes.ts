@@ -1,0 +1,146 @@
+import { eq, sql } from 'drizzle-orm';
+import { isoText } from '../../db/bulk.ts';
+import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { stocktake, stocktakeLine, warehouse } from '../../db/schema/index.ts';
+import { NotFoundError, StocktakeAlreadyOpenError, StocktakeStateError } from '../domain/errors.ts';
+import { isUuid, localDay, stocktakeCode, type StocktakeStatus } from '../domain/stocktake.ts';
+import { nextSequence } from './sequence.ts';
+import { getWarehouse, lockWarehouse } from './warehouses.ts';
+
+export interface StocktakeRef {
+  id: string;
+  code: string;
+  status: StocktakeStatus;
+  warehouseId: string;
+  warehouseCode: string;
+  timezone: string;
+  snapshotAt: Date;
+  movementWatermark: bigint;
+  countingClosedAt: Date | null;
+}
+
+export interface StartedStocktake {
+  id: string;
+  code: string;
+  warehouse: string;
+  status: StocktakeStatus;
+  snapshotAt: string;
+  bookLines: number;
+}
+
+/**
+ * Starts a stocktake: freezes the warehouse's non-zero on-hand lines with their unit costs, and the id of
+ * the last movement they contain. Refused while the warehouse has another open stocktake.
+ */
+export async function startStocktake(db: Db, warehouseCode: string, now = new Date()): Promise<StartedStocktake> {
+  const wh = await getWarehouse(db, warehouseCode);
+  return db.transaction(async (tx) => {
+    // Holding the warehouse lock, no movement can commit between the on-hand read and the watermark.
+    await lockWarehouse(tx, wh.id);
+    const [open] = await tx
+      .select({ code: stocktake.code })
+      .from(stocktake)
+      .where(sql`${stocktake.warehouseId} = ${wh.id} and ${stocktake.status} in ('counting', 'reviewing', 'approving')`);
+    if (open) throw new StocktakeAlreadyOpenError(wh.code, open.code);
+    const day = localDay(now, wh.timezone);
+    const code = stocktakeCode(day, await nextSequence(tx, `ST-${day}`));
+    const [mark] = await queryRows<{ watermark: string }>(
+      tx,
+      sql`select coalesce(max(id), 0)::text as watermark from movement where warehouse_id = ${wh.id}`,
+    );
+    const [created] = await tx
+      .insert(stocktake)
+      .values({ code, warehouseId: wh.id, snapshotAt: now, movementWatermark: BigInt(mark!.watermark) })
+      .returning({ id: stocktake.id });
+    const lines = await queryRows(
+      tx,
+      sql`insert into ${stocktakeLine} (stocktake_id, sku, location, book_qty, unit_cost, in_book)
+          select ${created!.id}::uuid, o.sku, o.location, o.qty, i.unit_cost, true
+          from on_hand o join item i on i.sku = o.sku
+          where o.warehouse_id = ${wh.id} and o.qty <> 0
+          returning 1`,
+    );
+    return { id: created!.id, code, warehouse: wh.code, status: 'counting' as const, snapshotAt: now.toISOString(), bookLines: lines.length };
+  });
+}
+
+/** Finds a stocktake by its id or its code (ST-20261125-001, case-insensitive). */
+export async function getStocktake(db: DbOrTx, idOrCode: string, options: { forUpdate?: boolean } = {}): Promise<StocktakeRef> {
+  const key = idOrCode.trim();
+  const where = isUuid(key) ? sql`s.id = ${key}::uuid` : sql`s.code = ${key.toUpperCase()}`;
+  const [row] = await queryRows<{
+    id: string; code: string; status: StocktakeStatus; warehouse_id: string; warehouse_code: string; timezone: string;
+    snapshot_at: string; movement_watermark: string; counting_closed_at: string | null;
+  }>(
+    db,
+    sql`select s.id, s.code, s.status, s.warehouse_id, w.code as warehouse_code, w.timezone,
+          ${isoText(sql`s.snapshot_at`)} as snapshot_at, s.movement_watermark::text, ${isoText(sql`s.counting_closed_at`)} as counting_closed_at
+        from stocktake s join warehouse w on w.id = s.warehouse_id
+        where ${where} ${options.forUpdate ? sql`for update of s` : sql``}`,
+  );
+  if (!row) throw new NotFoundError('stocktake', key, 'give its id or code, e.g. ST-20261125-001');
+  return {
+    id: row.id,
+    code: row.code,
+    status: row.status,
+    warehouseId: row.warehouse_id,
+    warehouseCode: row.warehouse_code,
+    timezone: row.timezone,
+    snapshotAt: new Date(row.snapshot_at),
+    movementWatermark: BigInt(row.movement_watermark),
+    countingClosedAt: row.counting_closed_at ? new Date(row.counting_closed_at) : null,
+  };
+}
+
+export function requireStatus(st: StocktakeRef, allowed: readonly StocktakeStatus[], action: string): void {
+  if (!allowed.includes(st.status)) {
+    throw new StocktakeStateError(`cannot ${action}: stocktake ${st.code} is ${st.status} (needs ${allowed.join(' or ')})`);
+  }
+}
+
+export interface ClosedCounting {
+  code: string;
+  status: StocktakeStatus;
+  countingClosedAt: string;
+  /** Book lines nobody counted, now taken as counted zero by this explicit decision. */
+  uncountedAsZero: number;
+}
+
+/**
+ * Closes counting: book lines nobody counted are taken as zero (recorded as such, not silently), and the
+ * stocktake moves to review. Refused while any line is in conflict: a conflict needs a recount first.
+ */
+export async function closeCounting(db: Db, idOrCode: string, now = new Date()): Promise<ClosedCounting> {
+  return db.transaction(async (tx) => {
+    const st = await getStocktake(tx, idOrCode, { forUpdate: true });
+    requireStatus(st, ['counting'], 'close counting');
+    const conflicts = await queryRows<{ sku: string; location: string }>(
+      tx,
+      sql`select sku, location from stocktake_line where stocktake_id = ${st.id} and count_status = 'conflict' order by sku, location limit 21`,
+    );
+    if (conflicts.length > 0) {
+      const listed = conflicts.slice(0, 20).map((c) => (c.location ? `${c.sku}@${c.location}` : c.sku)).join(', ');
+      throw new StocktakeStateError(
+        `cannot close counting of ${st.code}: ${conflicts.length > 20 ? 'more than 20' : conflicts.length} line(s) have disagreeing counts (${listed}); import a recount with a higher --round first`,
+      );
+    }
+    const zeroed = await queryRows(
+      tx,
+      sql`update stocktake_line set counted_qty = 0, counted_at = ${now.toISOString()}::timestamptz
+          where stocktake_id = ${st.id} and count_status = 'uncounted' returning 1`,
+    );
+    await tx
+      .update(stocktake)
+      .set({ status: 'reviewing', countingClosedAt: now })
+      .where(sql`${stocktake.id} = ${st.id} and ${stocktake.status} = 'counting'`);
+    return { code: st.code, status: 'reviewing' as const, countingClosedAt: now.toISOString(), uncountedAsZero: zeroed.length };
+  });
+}
+
+export async function listStocktakes(db: DbOrTx): Promise<{ id: string; code: string; warehouse: string; status: StocktakeStatus; snapshotAt: Date }[]> {
+  return db
+    .select({ id: stocktake.id, code: stocktake.code, warehouse: warehouse.code, status: stocktake.status, snapshotAt: stocktake.snapshotAt })
+    .from(stocktake)
+    .innerJoin(warehouse, eq(warehouse.id, stocktake.warehouseId))
+    .orderBy(stocktake.createdAt);
+}

@@ -1,0 +1,128 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../../db/client.ts';
+import type { CountStatus, StocktakeStatus } from '../domain/stocktake.ts';
+import { getStocktake, type StocktakeRef } from './stocktakes.ts';
+
+export type Direction = 'gain' | 'loss' | 'match';
+
+/**
+ * One (sku, location) of a stocktake with its cut-off and variance. Quantities and money are decimal
+ * strings. countedQty, diffQty, diffValue and direction are null while the line is uncounted (before
+ * counting closes) or in conflict.
+ */
+export interface VarianceLine {
+  sku: string;
+  location: string;
+  bookQty: string;
+  movementQty: string;
+  expectedQty: string;
+  countedQty: string | null;
+  diffQty: string | null;
+  diffValue: string | null;
+  unitCost: string;
+  direction: Direction | null;
+  countStatus: CountStatus;
+}
+
+/**
+ * The variance of every line, in SQL so that exact numeric arithmetic and the join with movements run
+ * where the data is. movementQty sums the movements recorded after the snapshot (id above its watermark)
+ * that occurred up to the line's count time; an uncounted line takes movements up to the close of
+ * counting, or up to now while counting is open.
+ */
+function varianceRows(st: StocktakeRef, filter: SQL = sql``): SQL {
+  const openCutoff = st.countingClosedAt ? sql`${st.countingClosedAt.toISOString()}::timestamptz` : sql`now()`;
+  return sql`
+    select l.sku, l.location, l.book_qty, l.unit_cost, l.count_status, l.counted_qty,
+           l.book_qty + coalesce(m.qty, 0) as expected_qty, coalesce(m.qty, 0) as movement_qty,
+           l.counted_qty - (l.book_qty + coalesce(m.qty, 0)) as diff_qty,
+           round((l.counted_qty - (l.book_qty + coalesce(m.qty, 0))) * l.unit_cost, 2) as diff_value
+    from stocktake_line l
+    left join lateral (
+      select sum(mv.qty) as qty from movement mv
+      where mv.warehouse_id = ${st.warehouseId} and mv.sku = l.sku and mv.location = l.location
+        and mv.id > ${st.movementWatermark.toString()}::bigint
+        and mv.occurred_at <= coalesce(l.counted_at, ${openCutoff})
+    ) m on true
+    where l.stocktake_id = ${st.id} ${filter}`;
+}
+
+const directionOf = (diff: string | null): Direction | null =>
+  diff === null ? null : diff.startsWith('-') ? 'loss' : /[1-9]/.test(diff) ? 'gain' : 'match';
+
+/** Every line of a stocktake with its variance, ordered by sku and location. */
+export async function listVariances(db: DbOrTx, stocktakeKey: string): Promise<VarianceLine[]> {
+  const st = await getStocktake(db, stocktakeKey);
+  const rows = await queryRows<{
+    sku: string; location: string; count_status: CountStatus; book_qty: string; movement_qty: string; expected_qty: string;
+    counted_qty: string | null; diff_qty: string | null; diff_value: string | null; unit_cost: string;
+  }>(
+    db,
+    sql`select v.sku, v.location, v.count_status,
+          trim_scale(v.book_qty)::text as book_qty, trim_scale(v.movement_qty)::text as movement_qty,
+          trim_scale(v.expected_qty)::text as expected_qty, trim_scale(v.counted_qty)::text as counted_qty,
+          trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value, trim_scale(v.unit_cost)::text as unit_cost
+        from (${varianceRows(st)}) v
+        order by v.sku, v.location`,
+  );
+  return rows.map((r) => ({
+    sku: r.sku,
+    location: r.location,
+    bookQty: r.book_qty,
+    movementQty: r.movement_qty,
+    expectedQty: r.expected_qty,
+    countedQty: r.counted_qty,
+    diffQty: r.diff_qty,
+    diffValue: r.diff_value,
+    unitCost: r.unit_cost,
+    direction: directionOf(r.diff_qty),
+    countStatus: r.count_status,
+  }));
+}
+
+/** Where a stocktake stands: how many lines are in each count status, and the variance totals so far. */
+export interface StocktakeProgress {
+  id: string;
+  code: string;
+  warehouse: string;
+  status: StocktakeStatus;
+  snapshotAt: string;
+  countingClosedAt: string | null;
+  imports: number;
+  lines: { total: number; counted: number; verified: number; conflict: number; uncounted: number; notInBook: number };
+  variances: { gain: number; loss: number; match: number; gainValue: string; lossValue: string; netValue: string };
+}
+
+export async function stocktakeStatus(db: DbOrTx, stocktakeKey: string): Promise<StocktakeProgress> {
+  const st = await getStocktake(db, stocktakeKey);
+  const [row] = await queryRows<Record<string, string | number>>(
+    db,
+    sql`select count(*)::int as total,
+          count(*) filter (where v.count_status = 'counted')::int as counted,
+          count(*) filter (where v.count_status = 'verified')::int as verified,
+          count(*) filter (where v.count_status = 'conflict')::int as conflict,
+          count(*) filter (where v.count_status = 'uncounted')::int as uncounted,
+          count(*) filter (where v.diff_qty > 0)::int as gain,
+          count(*) filter (where v.diff_qty < 0)::int as loss,
+          count(*) filter (where v.diff_qty = 0)::int as match,
+          coalesce(sum(v.diff_value) filter (where v.diff_qty > 0), 0)::numeric(18,2)::text as gain_value,
+          coalesce(sum(v.diff_value) filter (where v.diff_qty < 0), 0)::numeric(18,2)::text as loss_value,
+          coalesce(sum(v.diff_value), 0)::numeric(18,2)::text as net_value,
+          (select count(*)::int from stocktake_line where stocktake_id = ${st.id} and not in_book) as not_in_book,
+          (select count(*)::int from count_import where stocktake_id = ${st.id}) as imports
+        from (${varianceRows(st)}) v`,
+  );
+  const n = (k: string) => Number(row![k]);
+  return {
+    id: st.id,
+    code: st.code,
+    warehouse: st.warehouseCode,
+    status: st.status,
+    snapshotAt: st.snapshotAt.toISOString(),
+    countingClosedAt: st.countingClosedAt?.toISOString() ?? null,
+    imports: n('imports'),
+    lines: { total: n('total'), counted: n('counted'), verified: n('verified'), conflict: n('conflict'), uncounted: n('uncounted'), notInBook: n('not_in_book') },
+    variances: { gain: n('gain'), loss: n('loss'), match: n('match'), gainValue: String(row!.gain_value), lossValue: String(row!.loss_value), netValue: String(row!.net_value) },
+  };
+}
+

@@ -1,0 +1,61 @@
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { warehouse } from '../../db/schema/index.ts';
+import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import { isValidTimezone } from '../domain/time.ts';
+
+export type Warehouse = typeof warehouse.$inferSelect;
+
+const addWarehouseInput = z.object({
+  code: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(32, 'is longer than 32 characters')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'may contain only letters, digits, "_", "." and "-"'),
+  name: z.string().trim().min(1).max(200).optional(),
+  timezone: z.string().trim().refine(isValidTimezone, 'is not an IANA timezone such as Asia/Shanghai'),
+});
+
+/** Creates a warehouse, or updates the name and timezone of an existing one with that code. */
+export async function addWarehouse(db: Db, input: z.input<typeof addWarehouseInput>): Promise<Warehouse> {
+  const parsed = addWarehouseInput.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => ({ line: null, column: String(i.path[0] ?? ''), message: `${String(i.path[0])} ${i.message}` }));
+    throw new InvalidInputError(`invalid warehouse: ${problems.map((p) => p.message).join('; ')}`, problems);
+  }
+  const { code, name, timezone } = parsed.data;
+  const [row] = await db
+    .insert(warehouse)
+    .values({ code, name: name ?? code, timezone })
+    .onConflictDoUpdate({
+      target: warehouse.code,
+      set: { timezone, ...(name ? { name } : {}) },
+    })
+    .returning();
+  return row!;
+}
+
+export async function findWarehouse(db: DbOrTx, code: string): Promise<Warehouse | null> {
+  const [row] = await db.select().from(warehouse).where(eq(warehouse.code, code));
+  return row ?? null;
+}
+
+export async function getWarehouse(db: DbOrTx, code: string): Promise<Warehouse> {
+  const row = await findWarehouse(db, code);
+  if (!row) throw new NotFoundError('warehouse', code, 'create it with `stocktake warehouse add <code>`');
+  return row;
+}
+
+export async function listWarehouses(db: DbOrTx): Promise<Warehouse[]> {
+  return db.select().from(warehouse).orderBy(warehouse.code);
+}
+
+/**
+ * Locks the warehouse row for the rest of the transaction. Snapshots, movement imports and book imports
+ * all take it, so a movement can never commit between a snapshot's read of on-hand and its watermark.
+ */
+export async function lockWarehouse(tx: DbOrTx, id: string): Promise<void> {
+  await tx.execute(sql`select 1 from ${warehouse} where ${warehouse.id} = ${id} for update`);
+}
