@@ -20,8 +20,9 @@ export function parseDecimal(cell: string | number, scale: number, options: { al
   let text: string;
   if (typeof cell === 'number') {
     if (!Number.isFinite(cell)) return { ok: false, reason: 'is not a number' };
-    // Spreadsheet numbers are binary floats; 15 significant digits is what Excel itself shows.
-    text = String(Number(cell.toPrecision(15)));
+    // Spreadsheet numbers are binary floats; 15 significant digits is what Excel itself shows. Written out
+    // in full, never in exponent form (String(1e-7) is "1e-7"), so the reason given matches the cell.
+    text = cell.toLocaleString('en-US', { useGrouping: false, maximumSignificantDigits: 15 });
   } else {
     // NFKC folds full-width digits, comma, point and minus (１，２００．５) to ASCII.
     text = cell.normalize('NFKC').trim().replace(/\s+/g, '');

@@ -5,8 +5,9 @@
 
 export type TimeResult = { ok: true; value: Date } | { ok: false; reason: string };
 
+// Chinese dates run straight on after 日 ("2026年11月25日14时30分"), and 分 may end the time without seconds.
 const PATTERN =
-  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2})(?:\.(\d{1,6}))?)?秒?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:(?:[ T]+|(?<=日))(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2})(?:\.(\d{1,6}))?秒?|分)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** True when `timezone` is an IANA zone name this runtime knows (e.g. Asia/Shanghai). */
 export function isValidTimezone(timezone: string): boolean {

@@ -84,12 +84,14 @@ async function peekFirstLine(source: FileSource, encoding: TextEncoding): Promis
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       text += decoder.decode(chunk, { stream: true });
-      const end = text.search(/\r|\n/);
-      if (end >= 0) return text.slice(0, end);
+      // Blank lines above the header would sniff as comma-separated; the header is what counts.
+      const start = text.search(/[^\r\n]/);
+      const end = start < 0 ? -1 : text.slice(start).search(/\r|\n/);
+      if (end >= 0) return text.slice(start, start + end);
       if (text.length > 65536) break;
     }
   } finally {
     stream.destroy();
   }
-  return text;
+  return text.replace(/^[\r\n]+/, '');
 }

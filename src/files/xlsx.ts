@@ -13,7 +13,8 @@ function toCell(value: unknown): Cell {
   if (typeof value === 'object') {
     const v = value as Record<string, unknown>;
     if (Array.isArray(v.richText)) return (v.richText as { text: string }[]).map((r) => r.text).join('');
-    if ('result' in v) return toCell(v.result);
+    // A formula saved without a cached result (written by a library, not Excel) has no value to read.
+    if ('result' in v || 'formula' in v || 'sharedFormula' in v) return toCell(v.result);
     if ('text' in v) return toCell(v.text);
     if ('error' in v) return String(v.error);
   }

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { COST_SCALE, formatDecimal, parseDecimal, QTY_SCALE, type ParseResult } from '../../src/domain/decimal.ts';
+
+/** The scaled value of a parse that must succeed. */
+function value(result: ParseResult): bigint {
+  if (!result.ok) throw new Error(`expected a number, got refusal: ${result.reason}`);
+  return result.value;
+}
+
+/** The reason of a parse that must be refused. */
+function reason(result: ParseResult): string {
+  if (result.ok) throw new Error(`expected a refusal, got ${result.value}`);
+  return result.reason;
+}
+
+describe('parseDecimal', () => {
+  it('reads whole numbers and decimals up to three places as thousandths', () => {
+    expect(value(parseDecimal('12', QTY_SCALE))).toBe(12_000n);
+    expect(value(parseDecimal('12.5', QTY_SCALE))).toBe(12_500n);
+    expect(value(parseDecimal('0.125', QTY_SCALE))).toBe(125n);
+    expect(value(parseDecimal('0', QTY_SCALE))).toBe(0n);
+    expect(value(parseDecimal('7.', QTY_SCALE))).toBe(7_000n);
+    expect(value(parseDecimal('+3', QTY_SCALE))).toBe(3_000n);
+  });
+
+  it('scales to the requested number of decimals', () => {
+    expect(value(parseDecimal('1.2345', COST_SCALE))).toBe(12_345n);
+    expect(value(parseDecimal('42', 0))).toBe(42n);
+  });
+
+  it('keeps digits beyond the range of a JS number exact', () => {
+    expect(value(parseDecimal('123456789012345678.901', QTY_SCALE))).toBe(123_456_789_012_345_678_901n);
+  });
+
+  it('reads thousands separators', () => {
+    expect(value(parseDecimal('1,200', QTY_SCALE))).toBe(1_200_000n);
+    expect(value(parseDecimal('1,200.5', QTY_SCALE))).toBe(1_200_500n);
+    expect(value(parseDecimal('12,345,678', QTY_SCALE))).toBe(12_345_678_000n);
+  });
+
+  it('refuses a thousands separator in the wrong place, saying so', () => {
+    for (const text of ['1,20', '12,34.5', '1,2345', ',200']) {
+      const why = reason(parseDecimal(text, QTY_SCALE));
+      expect(why).toContain('thousands separator');
+      expect(why).toContain(text);
+    }
+  });
+
+  it('reads full-width digits, separators and decimal points', () => {
+    expect(value(parseDecimal('１２', QTY_SCALE))).toBe(12_000n);
+    expect(value(parseDecimal('１，２００．５', QTY_SCALE))).toBe(1_200_500n);
+  });
+
+  it('ignores surrounding spaces, tabs and full-width spaces', () => {
+    expect(value(parseDecimal('  12.5 ', QTY_SCALE))).toBe(12_500n);
+    expect(value(parseDecimal('\t3\n', QTY_SCALE))).toBe(3_000n);
+    expect(value(parseDecimal('\u30005\u3000', QTY_SCALE))).toBe(5_000n);
+  });
+
+  it('refuses a blank cell as blank', () => {
+    expect(reason(parseDecimal('', QTY_SCALE))).toBe('is blank');
+    expect(reason(parseDecimal('   ', QTY_SCALE))).toBe('is blank');
+  });
+
+  it('refuses text that is not plainly a number', () => {
+    for (const text of ['abc', '1e3', '12kg', '1.2.3', '--1', '0x10', 'NaN']) {
+      expect(reason(parseDecimal(text, QTY_SCALE))).toBe(`"${text}" is not a number`);
+    }
+  });
+
+  it('refuses a negative quantity unless negatives are allowed', () => {
+    expect(reason(parseDecimal('-3', QTY_SCALE))).toContain('is negative');
+    expect(reason(parseDecimal('－３', QTY_SCALE))).toContain('is negative');
+    expect(value(parseDecimal('-3', QTY_SCALE, { allowNegative: true }))).toBe(-3_000n);
+    expect(value(parseDecimal('-1,200.25', QTY_SCALE, { allowNegative: true }))).toBe(-1_200_250n);
+  });
+
+  it('accepts minus zero as zero', () => {
+    expect(value(parseDecimal('-0', QTY_SCALE))).toBe(0n);
+  });
+
+  it('refuses more decimals than the scale holds', () => {
+    const why = reason(parseDecimal('1.2345', QTY_SCALE));
+    expect(why).toBe('"1.2345" has more than 3 decimal places');
+    expect(reason(parseDecimal('0.0001', QTY_SCALE))).toContain('more than 3 decimal places');
+  });
+
+  it('accepts trailing zeros beyond the scale', () => {
+    expect(value(parseDecimal('1.5000', QTY_SCALE))).toBe(1_500n);
+    expect(value(parseDecimal('2.000000', QTY_SCALE))).toBe(2_000n);
+  });
+});
+
+describe('parseDecimal with spreadsheet numbers', () => {
+  it('reads a number cell exactly as the spreadsheet shows it', () => {
+    expect(value(parseDecimal(12.5, QTY_SCALE))).toBe(12_500n);
+    expect(value(parseDecimal(1200, QTY_SCALE))).toBe(1_200_000n);
+  });
+
+  it('rounds binary float noise to the 15 digits a spreadsheet shows', () => {
+    expect(value(parseDecimal(0.1 + 0.2, QTY_SCALE))).toBe(300n);
+    expect(value(parseDecimal(1.1 * 3, QTY_SCALE))).toBe(3_300n);
+  });
+
+  it('refuses a negative number cell unless negatives are allowed', () => {
+    expect(reason(parseDecimal(-4, QTY_SCALE))).toContain('is negative');
+    expect(value(parseDecimal(-0.005, QTY_SCALE, { allowNegative: true }))).toBe(-5n);
+  });
+
+  it('refuses infinite and NaN cells', () => {
+    expect(reason(parseDecimal(Number.NaN, QTY_SCALE))).toBe('is not a number');
+    expect(reason(parseDecimal(Number.POSITIVE_INFINITY, QTY_SCALE))).toBe('is not a number');
+  });
+
+  it('explains a tiny number cell as too many decimals, not as "not a number"', () => {
+    expect(reason(parseDecimal(1e-7, QTY_SCALE))).toBe('"0.0000001" has more than 3 decimal places');
+  });
+
+  it('reads a huge number cell written without exponent', () => {
+    expect(value(parseDecimal(1e21, 0))).toBe(1_000_000_000_000_000_000_000n);
+  });
+
+  it('refuses a number cell with more decimals than the scale', () => {
+    expect(reason(parseDecimal(1234.5678, QTY_SCALE))).toBe('"1234.5678" has more than 3 decimal places');
+  });
+});
+
+describe('formatDecimal', () => {
+  it('writes a scaled value as a plain decimal without trailing zeros', () => {
+    expect(formatDecimal(1_200_500n, QTY_SCALE)).toBe('1200.5');
+    expect(formatDecimal(12_000n, QTY_SCALE)).toBe('12');
+    expect(formatDecimal(125n, QTY_SCALE)).toBe('0.125');
+    expect(formatDecimal(0n, QTY_SCALE)).toBe('0');
+  });
+
+  it('writes negative and small values with a leading zero', () => {
+    expect(formatDecimal(-5n, QTY_SCALE)).toBe('-0.005');
+    expect(formatDecimal(-1_500n, QTY_SCALE)).toBe('-1.5');
+    expect(formatDecimal(50n, COST_SCALE)).toBe('0.005');
+  });
+
+  it('writes integers when the scale is zero', () => {
+    expect(formatDecimal(42n, 0)).toBe('42');
+    expect(formatDecimal(-42n, 0)).toBe('-42');
+  });
+
+  it('round-trips what parseDecimal reads', () => {
+    for (const text of ['0', '0.001', '1200.5', '-3.25', '98765432109876.543']) {
+      expect(formatDecimal(value(parseDecimal(text, QTY_SCALE, { allowNegative: true })), QTY_SCALE)).toBe(text);
+    }
+  });
+});
