@@ -1,23 +1,39 @@
 import { sql, type SQL } from 'drizzle-orm';
 
+const SEPARATOR = '\u001f'; // ASCII unit separator: never part of a value we store
+const NULL_MARK = '\u001e';
+
 /**
- * A Postgres array literal ('{"a","b",NULL}') for one column of a bulk write. Bulk writes pass each column
- * as one text parameter cast to an array and `unnest` them: one statement per batch, the same SQL on
- * postgres.js and PGlite, and no per-row parameters.
+ * One column of a bulk write as a single text parameter: the values joined by the unit separator.
+ * Bulk writes pass each column this way and `unnest` the split arrays: one statement per batch, the same
+ * SQL on postgres.js and PGlite, no per-row parameters. Splitting a string is several times faster in
+ * Postgres than parsing an array literal, which matters most on PGlite (WASM).
  */
-export function arrayLiteral(values: readonly (string | null)[]): string {
-  let out = '{';
+export function packColumn(values: readonly (string | null)[]): string {
+  let out = '';
   for (let i = 0; i < values.length; i++) {
-    if (i > 0) out += ',';
     const v = values[i];
-    out += v === null || v === undefined ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+    if (v === null || v === undefined) {
+      out += SEPARATOR + NULL_MARK;
+      continue;
+    }
+    if (v.includes(SEPARATOR) || v === NULL_MARK) throw new Error('a value holds a control character (U+001E/U+001F) that bulk writes reserve');
+    out += SEPARATOR + v;
   }
-  return `${out}}`;
+  return out;
 }
 
-/** `unnest($1::text::<type>[], ...)` over the given columns, for `insert ... select * from <this>`. */
-export function unnestColumns(columns: readonly { values: readonly (string | null)[]; type: string }[]): SQL {
-  const parts = columns.map((c) => sql`${arrayLiteral(c.values)}::text::${sql.raw(c.type)}[]`);
+export type BulkType = 'text' | 'numeric' | 'int' | 'bigint' | 'uuid' | 'timestamptz';
+
+/** The SQL array for one packed column; the leading separator keeps a lone '' from becoming {}. */
+function unpack(packed: string, type: BulkType): SQL {
+  const array = sql`(string_to_array(${packed}, ${SEPARATOR}, ${NULL_MARK}))[2:]`;
+  return type === 'text' ? array : sql`${array}::${sql.raw(type)}[]`;
+}
+
+/** `unnest(...)` over the given columns, for `insert ... select * from <this>`. */
+export function unnestColumns(columns: readonly { values: readonly (string | null)[]; type: BulkType }[]): SQL {
+  const parts = columns.map((c) => unpack(packColumn(c.values), c.type));
   return sql`unnest(${sql.join(parts, sql`, `)})`;
 }
 

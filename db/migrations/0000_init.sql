@@ -90,8 +90,7 @@ CREATE TABLE "count_entry" (
 	"round" integer NOT NULL,
 	"counted_at" timestamp with time zone NOT NULL,
 	"first_line" integer NOT NULL,
-	"line_count" integer NOT NULL,
-	CONSTRAINT "count_entry_import_id_sku_location_pk" PRIMARY KEY("import_id","sku","location")
+	"line_count" integer NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "doc_sequence" (
@@ -109,5 +108,4 @@ ALTER TABLE "count_import" ADD CONSTRAINT "count_import_stocktake_id_stocktake_i
 ALTER TABLE "count_entry" ADD CONSTRAINT "count_entry_import_id_count_import_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."count_import"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "movement_line_idx" ON "movement" USING btree ("warehouse_id","sku","location","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "stocktake_one_open_per_warehouse" ON "stocktake" USING btree ("warehouse_id") WHERE "stocktake"."status" in ('counting', 'reviewing', 'approving');--> statement-breakpoint
-CREATE INDEX "stocktake_line_status_idx" ON "stocktake_line" USING btree ("stocktake_id","count_status");--> statement-breakpoint
-CREATE INDEX "count_entry_line_idx" ON "count_entry" USING btree ("stocktake_id","sku","location","round");
+CREATE INDEX "count_entry_line_idx" ON "count_entry" USING btree ("stocktake_id","sku","location");

@@ -1,4 +1,4 @@
-import { index, integer, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { countImport } from './countImport.ts';
 
 /**
@@ -18,8 +18,7 @@ export const countEntry = pgTable(
     firstLine: integer('first_line').notNull(),
     lineCount: integer('line_count').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.importId, t.sku, t.location] }),
-    index('count_entry_line_idx').on(t.stocktakeId, t.sku, t.location, t.round),
-  ],
+  // No primary key: rows are unique per (import, sku, location) by construction (a sheet's lines are summed
+  // before they are written), and one index is what an append of 200,000 rows can afford.
+  (t) => [index('count_entry_line_idx').on(t.stocktakeId, t.sku, t.location)],
 );

@@ -1,4 +1,4 @@
-import { boolean, index, integer, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { stocktake } from './stocktake.ts';
 
 export const countStatus = pgEnum('count_status', ['uncounted', 'counted', 'verified', 'conflict']);
@@ -23,8 +23,5 @@ export const stocktakeLine = pgTable(
     countedAt: timestamp('counted_at', { withTimezone: true }),
     countRound: integer('count_round'),
   },
-  (t) => [
-    primaryKey({ columns: [t.stocktakeId, t.sku, t.location] }),
-    index('stocktake_line_status_idx').on(t.stocktakeId, t.countStatus),
-  ],
+  (t) => [primaryKey({ columns: [t.stocktakeId, t.sku, t.location] })],
 );

@@ -1,27 +1,10 @@
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
 import { InvalidInputError } from '../domain/errors.ts';
+import { CsvParser, UnterminatedQuoteError } from './csvParser.ts';
 import type { TextEncoding } from './inspect.ts';
 import type { FileSource } from './source.ts';
 import type { TableRow } from './table.ts';
 
-const BATCH = 2000;
-
-/** Decodes bytes to text chunk by chunk; multi-byte characters split across chunks are carried over. */
-class DecodeStream extends Transform {
-  private readonly decoder: InstanceType<typeof TextDecoder>;
-  constructor(encoding: TextEncoding) {
-    super({ decodeStrings: false });
-    this.decoder = new TextDecoder(encoding);
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    done(null, this.decoder.decode(chunk, { stream: true }));
-  }
-  override _flush(done: TransformCallback): void {
-    done(null, this.decoder.decode());
-  }
-}
+const BATCH = 5000;
 
 /** The delimiter the header line uses most: comma, tab (Excel's "Unicode text") or semicolon. */
 function sniffDelimiter(firstLine: string): string {
@@ -44,37 +27,25 @@ function sniffDelimiter(firstLine: string): string {
  */
 export async function* readCsvRows(source: FileSource, encoding: TextEncoding): AsyncGenerator<TableRow[]> {
   const firstLine = await peekFirstLine(source, encoding);
-  const parser = parse({
-    delimiter: sniffDelimiter(firstLine),
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-  });
-  const feeding = pipeline(source.open(), new DecodeStream(encoding), parser);
-  feeding.catch(() => {}); // surfaced below through the parser's iterator
-  let batch: TableRow[] = [];
+  const parser = new CsvParser(sniffDelimiter(firstLine));
+  const decoder = new TextDecoder(encoding); // strips a BOM of its own encoding
   let line = 0;
+  const toRows = (records: string[][]): TableRow[] => records.map((cells) => ({ line: ++line, cells }));
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      line += 1;
-      batch.push({ line, cells: record.length === 1 && record[0] === '' ? [] : record });
-      if (batch.length >= BATCH) {
-        yield batch;
-        batch = [];
-      }
+    for await (const chunk of source.open() as AsyncIterable<Buffer>) {
+      const records = parser.push(decoder.decode(chunk, { stream: true }));
+      for (let i = 0; i < records.length; i += BATCH) yield toRows(records.slice(i, i + BATCH));
     }
+    const rest = parser.push(decoder.decode(), true);
+    if (rest.length > 0) yield toRows(rest);
   } catch (error) {
-    if (error instanceof CsvError) {
-      const at = (error as CsvError & { lines?: number }).lines;
-      throw new InvalidInputError(`${source.name} is not a readable CSV file${at ? ` (near line ${at})` : ''}: ${error.message}`, [
-        { line: at ?? null, column: null, message: error.message },
+    if (error instanceof UnterminatedQuoteError) {
+      throw new InvalidInputError(`${source.name} is not a readable CSV file: ${error.message}`, [
+        { line: error.line, column: null, message: error.message },
       ]);
     }
     throw error;
   }
-  if (batch.length > 0) yield batch;
-  await feeding;
 }
 
 async function peekFirstLine(source: FileSource, encoding: TextEncoding): Promise<string> {

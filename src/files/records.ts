@@ -37,7 +37,10 @@ export interface RowContext<K extends ColumnKey> {
   problem(key: K | null, message: string): void;
 }
 
-const isBlank = (row: TableRow) => row.cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
+function isBlank(row: TableRow): boolean {
+  for (const c of row.cells) if (c !== null && !(typeof c === 'string' && c.trim() === '')) return false;
+  return true;
+}
 
 /**
  * Reads a table's records: finds the header (the first non-blank row), maps its columns, and hands each
@@ -51,33 +54,38 @@ export async function* readRecords<K extends ColumnKey, T>(
   parse: (row: RowContext<K>) => T | null,
 ): AsyncGenerator<{ line: number; value: T }[]> {
   let header: ReturnType<typeof mapHeader<K>>['map'] | null = null;
+  // One context reused for every row (parse must not keep it): a million rows should not mean a
+  // million closures for the garbage collector.
+  let row: TableRow = { line: 0, cells: [] };
+  let failed = false;
+  const context: RowContext<K> = {
+    line: 0,
+    cell(key) {
+      const column = header![key];
+      return column ? (row.cells[column.index] ?? null) : null;
+    },
+    problem(key, message) {
+      failed = true;
+      problems.add({ line: row.line, column: key ? (header![key]?.header ?? key) : null, message });
+    },
+  };
   for await (const batch of table.batches) {
     const out: { line: number; value: T }[] = [];
-    for (const row of batch) {
-      if (isBlank(row)) continue;
+    for (const current of batch) {
+      if (isBlank(current)) continue;
       if (!header) {
-        const mapped = mapHeader(row.cells.map((c) => (c === null ? '' : String(c))), specs, row.line);
+        const mapped = mapHeader(current.cells.map((c) => (c === null ? '' : String(c))), specs, current.line);
         if (mapped.problems.length > 0) {
-          throw new InvalidInputError(`${table.name}: the header row (line ${row.line}) is not usable`, mapped.problems);
+          throw new InvalidInputError(`${table.name}: the header row (line ${current.line}) is not usable`, mapped.problems);
         }
         header = mapped.map;
         continue;
       }
-      const columns = header;
-      let failed = false;
-      const context: RowContext<K> = {
-        line: row.line,
-        cell(key) {
-          const column = columns[key];
-          return column ? (row.cells[column.index] ?? null) : null;
-        },
-        problem(key, message) {
-          failed = true;
-          problems.add({ line: row.line, column: key ? (columns[key]?.header ?? key) : null, message });
-        },
-      };
+      row = current;
+      failed = false;
+      context.line = current.line;
       const value = parse(context);
-      if (!failed && value !== null) out.push({ line: row.line, value });
+      if (!failed && value !== null) out.push({ line: current.line, value });
     }
     if (out.length > 0) yield out;
   }

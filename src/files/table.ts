@@ -33,7 +33,17 @@ export async function openTable(source: FileSource): Promise<Table> {
 export function cellText(cell: Cell): string {
   if (cell === null) return '';
   if (cell instanceof Date) return cell.toISOString();
-  return String(cell).trim();
+  const text = String(cell);
+  // Line breaks and other control characters inside a cell are never part of a code or a name.
+  return (CONTROL.test(text) ? text.replace(CONTROL_ALL, ' ') : text).trim();
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL_ALL = /[\u0000-\u001f\u007f]+/g;
+
+/** True when a cell holds control characters (a line break inside a quoted cell, say). */
+export function hasControlCharacters(cell: Cell): boolean {
+  return typeof cell === 'string' && CONTROL.test(cell.trim());
 }
 
 /** A decimal from a cell (see parseDecimal); dates and blanks are refused with a reason. */

@@ -56,6 +56,41 @@ interface CountLine {
   countedAt: number | null;
   firstLine: number;
   lineCount: number;
+  /** The same SKU's next location in this sheet. */
+  next: CountLine | null;
+}
+
+/**
+ * A sheet's lines summed per (sku, location). Keyed by sku first, with the rare second location of a
+ * SKU chained behind it, so a million-line sheet builds no million concatenated keys.
+ */
+class CountLines {
+  private readonly bySku = new Map<string, CountLine>();
+  size = 0;
+
+  add(lineNumber: number, sku: string, location: string, qty: bigint, countedAt: number | null): void {
+    let line: CountLine | null = this.bySku.get(sku) ?? null;
+    while (line && line.location !== location) line = line.next;
+    if (line) {
+      line.qty += qty;
+      line.lineCount += 1;
+      if (countedAt !== null && (line.countedAt === null || countedAt > line.countedAt)) line.countedAt = countedAt;
+      return;
+    }
+    const head = this.bySku.get(sku) ?? null;
+    const created: CountLine = { sku, location, qty, countedAt, firstLine: lineNumber, lineCount: 1, next: null };
+    if (head) {
+      created.next = head.next;
+      head.next = created;
+    } else this.bySku.set(sku, created);
+    this.size += 1;
+  }
+
+  *values(): Generator<CountLine> {
+    for (const head of this.bySku.values()) {
+      for (let line: CountLine | null = head; line; line = line.next) yield line;
+    }
+  }
 }
 
 /**
@@ -79,7 +114,7 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
 
   const skus = await knownSkus(db);
   const problems = new ProblemList();
-  const lines = new Map<string, CountLine>();
+  const lines = new CountLines();
   let rowsRead = 0;
   let rowsAccepted = 0;
   const snapshotAt = st.snapshotAt.getTime();
@@ -106,15 +141,7 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
   })) {
     for (const { line, value } of batch) {
       rowsAccepted += 1;
-      const key = `${value.sku}\u0000${value.location}`;
-      const existing = lines.get(key);
-      if (existing) {
-        existing.qty += value.qty;
-        existing.lineCount += 1;
-        if (value.countedAt !== null && (existing.countedAt === null || value.countedAt > existing.countedAt)) existing.countedAt = value.countedAt;
-      } else {
-        lines.set(key, { ...value, firstLine: line, lineCount: 1 });
-      }
+      lines.add(line, value.sku, value.location, value.qty, value.countedAt);
     }
   }
   refuseIfInvalid(table.name, problems, skipInvalid, rowsAccepted);
@@ -137,11 +164,9 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
         rowsRejected: problems.invalidLines,
         linesCounted: lines.size,
       })
-      .returning({ id: countImport.id, importedAt: countImport.importedAt });
+      .returning({ id: countImport.id });
     const importId = created!.id;
-    const importedAt = created!.importedAt.toISOString();
-    await appendEntries(tx, importId, st.id, round, importedAt, lines.values());
-    lines.clear();
+    await appendEntries(tx, importId, st.id, round, lines.values());
     return { importId, ...(await applyEntries(tx, st.id, importId, round)) };
   });
 
@@ -176,20 +201,31 @@ async function refuseDuplicate(db: DbOrTx, st: StocktakeRef, sha256: string): Pr
   }
 }
 
-async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, round: number, importedAt: string, lines: Iterable<CountLine>): Promise<void> {
+/**
+ * Appends the sheet's lines to count_entry (the evidence) through a staging table, which the status
+ * update and the new-line insert then read without parsing the data a second time.
+ */
+async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, round: number, lines: Iterable<CountLine>): Promise<void> {
+  await tx.execute(sql`
+    create temporary table count_stage (
+      sku text not null, location text not null, qty numeric not null, counted_at timestamptz,
+      first_line int not null, line_count int not null
+    ) on commit drop`);
   let chunk: CountLine[] = [];
   const flush = async () => {
     if (chunk.length === 0) return;
+    // Count times travel as epoch milliseconds: parsing timestamp text is slow in PGlite (WASM).
     await tx.execute(sql`
-      insert into count_entry (import_id, stocktake_id, round, sku, location, qty, counted_at, first_line, line_count)
-      select ${importId}::uuid, ${stocktakeId}::uuid, ${round}::int, * from ${unnestColumns([
+      insert into count_stage
+      select u.sku, u.location, u.qty, timestamptz 'epoch' + u.ms * interval '1 millisecond', u.first_line, u.line_count
+      from ${unnestColumns([
         { values: chunk.map((l) => l.sku), type: 'text' },
         { values: chunk.map((l) => l.location), type: 'text' },
         { values: chunk.map((l) => formatDecimal(l.qty, QTY_SCALE)), type: 'numeric' },
-        { values: chunk.map((l) => (l.countedAt === null ? importedAt : new Date(l.countedAt).toISOString())), type: 'timestamptz' },
+        { values: chunk.map((l) => (l.countedAt === null ? null : String(l.countedAt))), type: 'bigint' },
         { values: chunk.map((l) => String(l.firstLine)), type: 'int' },
         { values: chunk.map((l) => String(l.lineCount)), type: 'int' },
-      ])}`);
+      ])} as u(sku, location, qty, ms, first_line, line_count)`);
     chunk = [];
   };
   for (const line of lines) {
@@ -197,60 +233,64 @@ async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, 
     if (chunk.length >= BULK_BATCH) await flush();
   }
   await flush();
+  await tx.execute(sql`
+    insert into count_entry (import_id, stocktake_id, round, sku, location, qty, counted_at, first_line, line_count)
+    select ${importId}::uuid, ${stocktakeId}::uuid, ${round}::int, s.sku, s.location, s.qty,
+           coalesce(s.counted_at, i.imported_at), s.first_line, s.line_count
+    from count_stage s cross join count_import i where i.id = ${importId}`);
 }
 
 /**
- * Derives the count status of every line the import covers from all entries of the line's latest round,
- * creating stocktake lines for counted stock the book did not have. Set-based: two statements whatever
- * the sheet's size.
+ * Folds the staged sheet into the count status of each line it covers. A line keeps the invariant that
+ * counted_qty is the one quantity all entries of its latest round agree on (null in conflict), so a new
+ * entry decides the status from the line alone: a later round → counted; the same round and equal →
+ * verified; the same round and different → conflict; an earlier round → superseded, line unchanged.
  */
 async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, round: number) {
   const created = await queryRows(
     tx,
     sql`insert into stocktake_line (stocktake_id, sku, location, book_qty, unit_cost, in_book)
-        select e.stocktake_id, e.sku, e.location, 0, i.unit_cost, false
-        from count_entry e join item i on i.sku = e.sku
-        where e.import_id = ${importId}
+        select ${stocktakeId}::uuid, s.sku, s.location, 0, i.unit_cost, false
+        from count_stage s join item i on i.sku = s.sku
         on conflict (stocktake_id, sku, location) do nothing
         returning 1`,
   );
-  const [counts] = await queryRows<{ lines: number; verified: number; conflict: number; superseded: number }>(
+  const [counts] = await queryRows<{ updated: number; verified: number; conflict: number; staged: number }>(
     tx,
-    sql`with covered as (
-          select sku, location, round from count_entry where import_id = ${importId}
-        ),
-        entries as (
-          select e.sku, e.location, e.round, e.qty, e.counted_at,
-                 max(e.round) over (partition by e.sku, e.location) as top_round
-          from count_entry e join covered c on c.sku = e.sku and c.location = e.location
-          where e.stocktake_id = ${stocktakeId}
-        ),
-        latest as (
-          select sku, location, max(round) as round, count(*) as n, min(qty) as lo, max(qty) as hi, max(counted_at) as at
-          from entries where round = top_round
-          group by sku, location
+    sql`with staged as (
+          select s.sku, s.location, s.qty, coalesce(s.counted_at, i.imported_at) as at
+          from count_stage s cross join count_import i where i.id = ${importId}
         ),
         updated as (
           update stocktake_line l
-          set count_status = (case when x.n = 1 then 'counted' when x.lo = x.hi then 'verified' else 'conflict' end)::count_status,
-              counted_qty = case when x.lo = x.hi then x.lo end,
-              counted_at = x.at,
-              count_round = x.round
-          from latest x
-          where l.stocktake_id = ${stocktakeId} and l.sku = x.sku and l.location = x.location
-          returning l.count_status, l.count_round
+          set count_status = (case
+                when l.count_round is null or l.count_round < ${round} then 'counted'
+                when l.count_status = 'conflict' or l.counted_qty <> s.qty then 'conflict'
+                else 'verified' end)::count_status,
+              counted_qty = case
+                when l.count_round is null or l.count_round < ${round} then s.qty
+                when l.count_status = 'conflict' or l.counted_qty <> s.qty then null
+                else s.qty end,
+              counted_at = case
+                when l.count_round is null or l.count_round < ${round} then s.at
+                else greatest(l.counted_at, s.at) end,
+              count_round = ${round}
+          from staged s
+          where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location
+            and (l.count_round is null or l.count_round <= ${round})
+          returning l.count_status
         )
-        select count(*)::int as lines,
-               count(*) filter (where count_status = 'verified' and count_round = ${round})::int as verified,
-               count(*) filter (where count_status = 'conflict' and count_round = ${round})::int as conflict,
-               (select count(*)::int from covered c join latest x on x.sku = c.sku and x.location = c.location where x.round > c.round) as superseded
+        select count(*)::int as updated,
+               count(*) filter (where count_status = 'verified')::int as verified,
+               count(*) filter (where count_status = 'conflict')::int as conflict,
+               (select count(*)::int from count_stage) as staged
         from updated`,
   );
   return {
-    linesCounted: Number(counts!.lines),
+    linesCounted: Number(counts!.staged),
     linesNotInBook: created.length,
     linesVerified: Number(counts!.verified),
     linesInConflict: Number(counts!.conflict),
-    linesSuperseded: Number(counts!.superseded),
+    linesSuperseded: Number(counts!.staged) - Number(counts!.updated),
   };
 }

@@ -3,7 +3,7 @@ import { BULK_BATCH, unnestColumns } from '../../db/bulk.ts';
 import type { Db } from '../../db/client.ts';
 import { item } from '../../db/schema/index.ts';
 import { COST_SCALE, formatDecimal } from '../domain/decimal.ts';
-import { cellText, decimalCell, openTable } from '../files/table.ts';
+import { cellText, decimalCell, hasControlCharacters, openTable } from '../files/table.ts';
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
@@ -37,6 +37,7 @@ export async function importItems(db: Db, source: FileSource, options: { skipInv
     const name = cellText(row.cell('name'));
     const unit = cellText(row.cell('unit'));
     if (!sku) row.problem('sku', 'sku is blank');
+    else if (hasControlCharacters(row.cell('sku'))) row.problem('sku', 'sku contains a line break or another control character');
     else if (seen.has(sku)) row.problem('sku', `sku ${sku} is already listed on line ${seen.get(sku)}`);
     else seen.set(sku, row.line);
     if (!name) row.problem('name', 'name is blank');

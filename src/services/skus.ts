@@ -1,13 +1,14 @@
-import type { DbOrTx } from '../../db/client.ts';
-import { item } from '../../db/schema/index.ts';
+import { sql } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../../db/client.ts';
 
 /**
  * Every SKU in the item master, for checking file rows against it while streaming (a file names the
- * line of each unknown SKU, which a set lookup per row gives at no extra query).
+ * line of each unknown SKU, which a set lookup per row gives at no extra query). Fetched as one joined
+ * string: 200,000 one-column rows cost several times more to decode, above all on PGlite.
  */
 export async function knownSkus(db: DbOrTx): Promise<Set<string>> {
-  const rows = await db.select({ sku: item.sku }).from(item);
-  return new Set(rows.map((r) => r.sku));
+  const [row] = await queryRows<{ skus: string | null }>(db, sql`select string_agg(sku, E'\\n') as skus from item`);
+  return new Set(row?.skus ? row.skus.split('\n') : []);
 }
 
 export function unknownSkuMessage(sku: string): string {

@@ -1,0 +1,107 @@
+/**
+ * An RFC 4180 CSV parser fed with text chunks. Lines without a quote, nearly all of a count sheet, are
+ * split directly; a line with a quote goes through a small state machine that allows quoted delimiters,
+ * doubled quotes and line breaks inside quotes. Quotes inside an unquoted cell (12" pipe) are kept as
+ * text, the way spreadsheets read them. A blank line is a record with no cells, so record numbers stay
+ * the row numbers a spreadsheet shows.
+ */
+export class CsvParser {
+  private carry = '';
+  /** Records emitted so far (the next record is number `records + 1`). */
+  records = 0;
+
+  constructor(private readonly delimiter: string) {}
+
+  /** Parses what `text` completes; a partial last record waits for the next chunk (or `final`). */
+  push(text: string, final = false): string[][] {
+    const buf = this.carry + text;
+    const out: string[][] = [];
+    const d = this.delimiter;
+    let i = 0;
+    // Where the next quote is, found once and reused: searching afresh on every line would rescan the
+    // whole rest of the chunk each time in a file without quotes.
+    let quote = buf.indexOf('"');
+    while (i < buf.length) {
+      let nl = buf.indexOf('\n', i);
+      if (nl < 0 && !final) break;
+      if (nl < 0) nl = buf.length;
+      if (quote >= 0 && quote < i) quote = buf.indexOf('"', i);
+      if (quote < 0 || quote > nl) {
+        let end = nl;
+        if (end > i && buf.charCodeAt(end - 1) === 13) end -= 1; // \r\n
+        out.push(end === i ? [] : buf.slice(i, end).split(d));
+        this.records += 1;
+        i = nl + 1;
+        continue;
+      }
+      const parsed = this.parseQuoted(buf, i, final);
+      if (!parsed) break; // the quoted record continues in the next chunk
+      out.push(parsed.record);
+      this.records += 1;
+      i = parsed.next;
+    }
+    this.carry = buf.slice(Math.min(i, buf.length));
+    return out;
+  }
+
+  private parseQuoted(buf: string, start: number, final: boolean): { record: string[]; next: number } | null {
+    const d = this.delimiter;
+    const record: string[] = [];
+    let field = '';
+    let i = start;
+    let atFieldStart = true;
+    let inQuotes = false;
+    while (i < buf.length) {
+      const ch = buf[i]!;
+      if (inQuotes) {
+        if (ch === '"') {
+          if (buf[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          if (i + 1 >= buf.length && !final) return null; // cannot tell "" from " yet
+          inQuotes = false;
+          i += 1;
+          continue;
+        }
+        field += ch;
+        i += 1;
+        continue;
+      }
+      if (ch === '"' && atFieldStart) {
+        inQuotes = true;
+        atFieldStart = false;
+        i += 1;
+        continue;
+      }
+      if (ch === d) {
+        record.push(field);
+        field = '';
+        atFieldStart = true;
+        i += 1;
+        continue;
+      }
+      if (ch === '\n' || ch === '\r') {
+        record.push(field);
+        const next = ch === '\r' && buf[i + 1] === '\n' ? i + 2 : i + 1;
+        if (ch === '\r' && i + 1 >= buf.length && !final) return null;
+        return { record, next };
+      }
+      field += ch;
+      atFieldStart = false;
+      i += 1;
+    }
+    if (!final) return null;
+    if (inQuotes) throw new UnterminatedQuoteError(this.records + 1);
+    record.push(field);
+    return { record, next: buf.length };
+  }
+}
+
+/** A quoted cell that never closes: the rest of the file would be one cell. */
+export class UnterminatedQuoteError extends Error {
+  constructor(readonly line: number) {
+    super(`a quoted cell that starts on row ${line} is never closed (a missing ")`);
+  }
+}

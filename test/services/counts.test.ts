@@ -1,0 +1,231 @@
+import iconv from 'iconv-lite';
+import ExcelJS from 'exceljs';
+import { expect, it } from 'vitest';
+import { DuplicateImportError, InvalidInputError, StocktakeStateError } from '../../src/domain/errors.ts';
+import { bufferSource } from '../../src/files/source.ts';
+import { importCounts } from '../../src/services/counts.ts';
+import { closeCounting, startStocktake } from '../../src/services/stocktakes.ts';
+import { listVariances, stocktakeStatus } from '../../src/services/variances.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { csv, seedWarehouse } from '../support/fixtures.ts';
+
+const line = async (db: Parameters<typeof listVariances>[0], code: string, sku: string, location: string) =>
+  (await listVariances(db, code)).find((v) => v.sku === sku && v.location === location);
+
+describeEachDatabase('count import', (get) => {
+  it('imports a UTF-8 sheet and sums repeated lines of one (sku, location)', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const report = await importCounts(
+      db,
+      st.code,
+      csv('scan.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '60'], ['A-100', 'R1', '38'], ['A-200', 'R2', '20'], ['A-100', 'R1', '0.5']]),
+      { counter: 'alice' },
+    );
+    expect(report).toMatchObject({ rowsRead: 4, rowsAccepted: 4, rowsRejected: 0, linesCounted: 2, counter: 'alice', round: 1 });
+    expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countedQty: '98.5', diffQty: '-1.5', countStatus: 'counted' });
+  });
+
+  it('reads a GBK sheet with Chinese headers, full-width digits and thousands separators', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const text = '物料编码,库位,实盘数量\r\nA-100,R1,"1,200"\r\nA-200,R2,１２\r\nB-300,R3,50.125\r\n';
+    const report = await importCounts(db, st.code, bufferSource('盘点表.csv', iconv.encode(text, 'gbk')));
+    expect(report.rowsAccepted).toBe(3);
+    const variances = await listVariances(db, st.code);
+    expect(variances.find((v) => v.sku === 'A-100')?.countedQty).toBe('1200');
+    expect(variances.find((v) => v.sku === 'A-200')?.countedQty).toBe('12');
+    expect(variances.find((v) => v.sku === 'B-300')?.countedQty).toBe('50.125');
+  });
+
+  it('reads a UTF-8 sheet with a BOM and headers in any case and spacing', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const report = await importCounts(db, st.code, bufferSource('bom.csv', '\ufeff SKU ,Location,QTY\nA-100,R1,7\n'));
+    expect(report.rowsAccepted).toBe(1);
+    expect((await line(db, st.code, 'A-100', 'R1'))?.countedQty).toBe('7');
+  });
+
+  it('reads the first sheet of an XLSX workbook, with numbers and date cells', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1', new Date(Date.now() - 3 * 3600_000));
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('盘点');
+    sheet.addRow(['商品编码', '仓位', '数量', '盘点时间']);
+    const wallClock = new Date(Date.now() + 8 * 3600_000 - 3600_000); // an hour ago, Shanghai wall clock
+    sheet.addRow(['A-100', 'R1', 99, wallClock]);
+    sheet.addRow(['C-400', 'R4', 2.5]);
+    wb.addWorksheet('notes').addRow(['sku', 'qty']);
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    const report = await importCounts(db, st.code, bufferSource('count.xlsx', bytes));
+    expect(report.rowsAccepted).toBe(2);
+    expect((await line(db, st.code, 'A-100', 'R1'))?.countedQty).toBe('99');
+    expect((await line(db, st.code, 'C-400', 'R4'))?.countedQty).toBe('2.5');
+  });
+
+  it('refuses the whole sheet and lists every invalid line with its line number and column', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const sheet = csv('bad.csv', [
+      ['sku', 'location', '数量'],
+      ['A-100', 'R1', '5'],
+      ['A-100', 'R1', '-1'],
+      ['', 'R1', '5'],
+      ['NOPE', 'R1', '5'],
+      ['A-200', 'R2', 'abc'],
+      ['A-200', 'R2', ''],
+      ['A-200', 'R2', '1.2345'],
+    ]);
+    const error = await importCounts(db, st.code, sheet).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).problems).toEqual([
+      { line: 3, column: '数量', message: 'quantity "-1" is negative' },
+      { line: 4, column: 'sku', message: 'sku is blank' },
+      { line: 5, column: 'sku', message: expect.stringContaining('sku NOPE is not in the item master') },
+      { line: 6, column: '数量', message: 'quantity "abc" is not a number' },
+      { line: 7, column: '数量', message: 'quantity is blank' },
+      { line: 8, column: '数量', message: 'quantity "1.2345" has more than 3 decimal places' },
+    ]);
+    const status = await stocktakeStatus(db, st.code);
+    expect(status.imports).toBe(0);
+    expect(status.lines.counted).toBe(0);
+  });
+
+  it('imports the valid lines with skipInvalid and reports the rest', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const report = await importCounts(db, st.code, csv('bad.csv', [['sku', 'qty'], ['A-100', '5'], ['A-100', 'x'], ['ZZ', '1']]), { skipInvalid: true });
+    expect(report).toMatchObject({ rowsRead: 3, rowsAccepted: 1, rowsRejected: 2 });
+    expect(report.problems.map((p) => p.line)).toEqual([3, 4]);
+  });
+
+  it('counts line numbers as a spreadsheet shows them: header is 1, blank rows are rows', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const error = await importCounts(db, st.code, bufferSource('gaps.csv', 'sku,qty\nA-100,1\n\n"A-200",oops\n')).catch((e: unknown) => e);
+    expect((error as InvalidInputError).problems).toEqual([{ line: 4, column: 'qty', message: 'quantity "oops" is not a number' }]);
+  });
+
+  it('names a missing column on line 1 with the accepted headers', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const error = await importCounts(db, st.code, csv('nosku.csv', [['code', 'qty'], ['A-100', '1']])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).problems[0]).toMatchObject({ line: 1, column: 'sku', message: expect.stringContaining('物料编码') });
+  });
+
+  it('refuses the identical file a second time, naming the earlier import', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const sheet = csv('a.csv', [['sku', 'qty'], ['A-100', '5']]);
+    const first = await importCounts(db, st.code, sheet, { counter: 'alice' });
+    const again = csv('renamed.csv', [['sku', 'qty'], ['A-100', '5']]);
+    const error = await importCounts(db, st.code, again, { counter: 'bob' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DuplicateImportError);
+    expect((error as DuplicateImportError).message).toContain(first.importId);
+    expect((error as DuplicateImportError).message).toContain('a.csv');
+    expect((await stocktakeStatus(db, st.code)).imports).toBe(1);
+  });
+
+  it('records the counter and the round of each import', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const report = await importCounts(db, st.code, csv('r2.csv', [['sku', 'qty'], ['A-100', '5']]), { counter: '王五', round: 2 });
+    expect(report).toMatchObject({ counter: '王五', round: 2 });
+    await expect(importCounts(db, st.code, csv('r0.csv', [['sku', 'qty'], ['A-100', '6']]), { round: 0 })).rejects.toThrow(/round/);
+  });
+
+  it('refuses counts after counting is closed', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    await closeCounting(db, st.code);
+    await expect(importCounts(db, st.code, csv('late.csv', [['sku', 'qty'], ['A-100', '5']]))).rejects.toBeInstanceOf(StocktakeStateError);
+  });
+
+  it('refuses counted_at before the stocktake started or in the future, and a date without a time', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const error = await importCounts(
+      db,
+      st.code,
+      csv('times.csv', [['sku', 'qty', 'counted_at'], ['A-100', '1', '2020-01-01 10:00'], ['A-200', '1', '2999-01-01 10:00'], ['B-300', '1', '2026-11-25']]),
+    ).catch((e: unknown) => e);
+    const messages = (error as InvalidInputError).problems.map((p) => `${p.line} ${p.message}`);
+    expect(messages[0]).toMatch(/^2 counted_at .* is before the stocktake started/);
+    expect(messages[1]).toMatch(/^3 counted_at .* is in the future/);
+    expect(messages[2]).toMatch(/^4 counted_at .* has no time of day/);
+  });
+});
+
+describeEachDatabase('counting rules', (get) => {
+  it('marks a line verified when two sheets of the same round agree', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    await importCounts(db, st.code, csv('alice.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '98']]), { counter: 'alice' });
+    const second = await importCounts(db, st.code, csv('bob.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-100', 'R1', '8']]), { counter: 'bob' });
+    expect(second.linesVerified).toBe(1);
+    expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'verified', countedQty: '98', diffQty: '-2' });
+  });
+
+  it('marks a conflict with no counted quantity when two sheets of the same round disagree', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    await importCounts(db, st.code, csv('alice.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '98']]), { counter: 'alice' });
+    const second = await importCounts(db, st.code, csv('bob.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '97']]), { counter: 'bob' });
+    expect(second.linesInConflict).toBe(1);
+    expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'conflict', countedQty: null, diffQty: null, diffValue: null, direction: null });
+    await expect(closeCounting(db, st.code)).rejects.toThrow(/A-100@R1.*recount/);
+  });
+
+  it('lets a later round supersede earlier rounds for the lines it covers', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    await importCounts(db, st.code, csv('a.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '98'], ['A-200', 'R2', '19']]), { counter: 'alice' });
+    await importCounts(db, st.code, csv('b.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '97']]), { counter: 'bob' });
+    await importCounts(db, st.code, csv('recount.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '96']]), { counter: 'carol', round: 2 });
+    expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'counted', countedQty: '96' });
+    expect(await line(db, st.code, 'A-200', 'R2')).toMatchObject({ countStatus: 'counted', countedQty: '19' });
+    // A round-1 sheet arriving late stays evidence only: round 2 still decides that line.
+    const late = await importCounts(db, st.code, csv('late.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '50']]), { counter: 'dave' });
+    expect(late.linesSuperseded).toBe(1);
+    expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'counted', countedQty: '96' });
+  });
+
+  it('keeps book lines nobody counted as uncounted until counting closes, then takes them as zero', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    await importCounts(db, st.code, csv('a.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '100']]));
+    const before = await stocktakeStatus(db, st.code);
+    expect(before.lines).toMatchObject({ total: 4, counted: 1, uncounted: 3 });
+    expect(await line(db, st.code, 'C-400', 'R4')).toMatchObject({ countStatus: 'uncounted', countedQty: null, diffQty: null });
+    const closed = await closeCounting(db, st.code);
+    expect(closed).toMatchObject({ status: 'reviewing', uncountedAsZero: 3 });
+    expect(await line(db, st.code, 'C-400', 'R4')).toMatchObject({ countStatus: 'uncounted', countedQty: '0', diffQty: '-3', diffValue: '-450.00', direction: 'loss' });
+    await expect(closeCounting(db, st.code)).rejects.toBeInstanceOf(StocktakeStateError);
+  });
+
+  it('gives a counted SKU with no book line a book of 0', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const report = await importCounts(db, st.code, csv('a.csv', [['sku', 'location', 'qty'], ['A-100', 'R9', '4']]));
+    expect(report.linesNotInBook).toBe(1);
+    expect(await line(db, st.code, 'A-100', 'R9')).toMatchObject({ bookQty: '0', expectedQty: '0', countedQty: '4', diffQty: '4', diffValue: '10.00', direction: 'gain', unitCost: '2.5' });
+  });
+});

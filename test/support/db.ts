@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
+import { openDatabase, queryRows, type Database, type DatabaseTarget, type Db } from '../../db/client.ts';
+
+export type DbKind = 'pglite' | 'postgres';
+
+export interface TestDatabase {
+  db: Db;
+  kind: DbKind;
+  /** How to reach this database from a new connection (the CLI opens its own). */
+  target: DatabaseTarget;
+}
+
+/** A fresh PGlite instance, in memory, loaded from the migrated template. */
+export async function openTemplatePglite(): Promise<Database> {
+  const bytes = await readFile(inject('pgliteTemplate'));
+  return openDatabase({ kind: 'pglite', dataDir: null, loadDataDir: new Blob([bytes]) }, { migrate: false });
+}
+
+/** A new database on the Postgres server, migrated; dropped by the returned function. */
+async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `stocktake_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const again = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await again.unsafe(`drop database if exists ${name} with (force)`);
+      await again.end();
+    },
+  };
+}
+
+async function truncateAll(db: Db): Promise<void> {
+  const tables = await queryRows<{ name: string }>(db, sql`select tablename as name from pg_tables where schemaname = 'public'`);
+  if (tables.length === 0) return;
+  await db.execute(sql.raw(`truncate ${tables.map((t) => `"${t.name}"`).join(', ')} restart identity cascade`));
+}
+
+/**
+ * Runs a suite once per database: PGlite always, and the real Postgres server when one is reachable.
+ * Each test starts from empty tables. Under CI=true an unreachable server fails the run (globalSetup).
+ */
+export function describeEachDatabase(name: string, suite: (get: () => TestDatabase) => void): void {
+  const kinds: DbKind[] = ['pglite', 'postgres'];
+  for (const kind of kinds) {
+    const postgresUrl = inject('postgresUrl');
+    const run = kind === 'pglite' || postgresUrl !== null ? describe : describe.skip;
+    run(`${name} [${kind}]`, () => {
+      let current: TestDatabase | null = null;
+      let cleanup: (() => Promise<void>) | null = null;
+      beforeAll(async () => {
+        if (kind === 'pglite') {
+          const database = await openTemplatePglite();
+          current = { db: database.db, kind, target: { kind: 'pglite', dataDir: null } };
+          cleanup = database.close;
+        } else {
+          const created = await createPostgresDatabase(postgresUrl!);
+          const database = await openDatabase({ kind: 'postgres', url: created.url });
+          current = { db: database.db, kind, target: { kind: 'postgres', url: created.url } };
+          cleanup = async () => {
+            await database.close();
+            await created.drop();
+          };
+        }
+      });
+      afterAll(async () => {
+        await cleanup?.();
+      });
+      beforeEach(async () => {
+        await truncateAll(current!.db);
+      });
+      suite(() => current!);
+    });
+  }
+}

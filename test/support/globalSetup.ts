@@ -1,0 +1,55 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../../db/client.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A migrated PGlite data directory, dumped as a tarball; each test file starts from it. */
+    pgliteTemplate: string;
+    /** Admin URL of a reachable Postgres server, or null when none is reachable (outside CI). */
+    postgresUrl: string | null;
+  }
+}
+
+export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+async function reachable(url: string): Promise<string | null> {
+  const client = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await client`select 1`;
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end({ timeout: 1 }).catch(() => {});
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dir = await mkdtemp(join(tmpdir(), 'stocktake-test-'));
+  // initdb in WASM takes seconds; doing it once here and loading the dump per file takes a fraction.
+  const template = await openDatabase({ kind: 'pglite', dataDir: null });
+  const dump = await template.pglite!.dumpDataDir('none');
+  await template.close();
+  const templatePath = join(dir, 'pglite-template.tar');
+  await writeFile(templatePath, Buffer.from(await dump.arrayBuffer()));
+  project.provide('pgliteTemplate', templatePath);
+
+  const url = process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+  const failure = await reachable(url);
+  if (failure) {
+    if (process.env.CI === 'true') {
+      throw new Error(`CI=true but the Postgres test server at ${url.replace(/:[^:@/]+@/, ':***@')} is unreachable (${failure}); the Postgres suite must run in CI`);
+    }
+    console.warn(`\n[notice] Postgres suite skipped: no server at ${url.replace(/:[^:@/]+@/, ':***@')} (${failure}). Set TEST_DATABASE_URL to run it.\n`);
+    project.provide('postgresUrl', null);
+  } else {
+    project.provide('postgresUrl', url);
+  }
+  return async () => {
+    await rm(dir, { recursive: true, force: true });
+  };
+}
