@@ -108,4 +108,4 @@ ALTER TABLE "count_import" ADD CONSTRAINT "count_import_stocktake_id_stocktake_i
 ALTER TABLE "count_entry" ADD CONSTRAINT "count_entry_import_id_count_import_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."count_import"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "movement_line_idx" ON "movement" USING btree ("warehouse_id","sku","location","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "stocktake_one_open_per_warehouse" ON "stocktake" USING btree ("warehouse_id") WHERE "stocktake"."status" in ('counting', 'reviewing', 'approving');--> statement-breakpoint
-CREATE INDEX "count_entry_line_idx" ON "count_entry" USING btree ("stocktake_id","sku","location");
+CREATE INDEX "count_entry_import_idx" ON "count_entry" USING btree ("import_id");

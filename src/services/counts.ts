@@ -247,21 +247,12 @@ async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, 
  * verified; the same round and different → conflict; an earlier round → superseded, line unchanged.
  */
 async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, round: number) {
-  const created = await queryRows(
-    tx,
-    sql`insert into stocktake_line (stocktake_id, sku, location, book_qty, unit_cost, in_book)
-        select ${stocktakeId}::uuid, s.sku, s.location, 0, i.unit_cost, false
-        from count_stage s join item i on i.sku = s.sku
-        on conflict (stocktake_id, sku, location) do nothing
-        returning 1`,
-  );
+  const staged = sql`
+    select s.sku, s.location, s.qty, coalesce(s.counted_at, i.imported_at) as at
+    from count_stage s cross join count_import i where i.id = ${importId}`;
   const [counts] = await queryRows<{ updated: number; verified: number; conflict: number; staged: number }>(
     tx,
-    sql`with staged as (
-          select s.sku, s.location, s.qty, coalesce(s.counted_at, i.imported_at) as at
-          from count_stage s cross join count_import i where i.id = ${importId}
-        ),
-        updated as (
+    sql`with updated as (
           update stocktake_line l
           set count_status = (case
                 when l.count_round is null or l.count_round < ${round} then 'counted'
@@ -275,7 +266,7 @@ async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, r
                 when l.count_round is null or l.count_round < ${round} then s.at
                 else greatest(l.counted_at, s.at) end,
               count_round = ${round}
-          from staged s
+          from (${staged}) s
           where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location
             and (l.count_round is null or l.count_round <= ${round})
           returning l.count_status
@@ -286,11 +277,24 @@ async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, r
                (select count(*)::int from count_stage) as staged
         from updated`,
   );
+  // Counted stock the book did not have: a new line with book 0, counted by this sheet. An anti-join,
+  // not ON CONFLICT: speculative inserts probe the index for every staged row even when none is new.
+  // The stocktake row lock held by the caller keeps concurrent imports from racing this insert.
+  const created = await queryRows(
+    tx,
+    sql`insert into stocktake_line (stocktake_id, sku, location, book_qty, unit_cost, in_book, count_status, counted_qty, counted_at, count_round)
+        select ${stocktakeId}::uuid, s.sku, s.location, 0, i.unit_cost, false, 'counted', s.qty, s.at, ${round}::int
+        from (${staged}) s join item i on i.sku = s.sku
+        where not exists (select 1 from stocktake_line l where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location)
+        returning 1`,
+  );
+  const updated = Number(counts!.updated);
+  const total = Number(counts!.staged);
   return {
-    linesCounted: Number(counts!.staged),
+    linesCounted: total,
     linesNotInBook: created.length,
     linesVerified: Number(counts!.verified),
     linesInConflict: Number(counts!.conflict),
-    linesSuperseded: Number(counts!.staged) - Number(counts!.updated),
+    linesSuperseded: total - updated - created.length,
   };
 }
