@@ -21,7 +21,7 @@ export async function openTemplatePglite(): Promise<Database> {
 }
 
 /** A new database on the Postgres server, migrated; dropped by the returned function. */
-async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `stocktake_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -80,4 +80,24 @@ export function describeEachDatabase(name: string, suite: (get: () => TestDataba
       suite(() => current!);
     });
   }
+}
+
+/**
+ * A database for code that opens its own connection (the CLI): a PGlite data directory loaded from the
+ * template, or a new database on the server. Returns the environment that points at it.
+ */
+export async function createStandaloneDatabase(kind: DbKind, dataDir: string): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (kind === 'pglite') {
+    const bytes = await readFile(inject('pgliteTemplate'));
+    const database = await openDatabase({ kind: 'pglite', dataDir, loadDataDir: new Blob([bytes]) }, { migrate: false });
+    await database.close();
+    return { env: { STOCKTAKE_DATA_DIR: dataDir }, drop: async () => {} };
+  }
+  const created = await createPostgresDatabase(inject('postgresUrl')!);
+  return { env: { DATABASE_URL: created.url }, drop: created.drop };
+}
+
+/** The database kinds this run covers: PGlite always, Postgres when a server is reachable. */
+export function databaseKinds(): DbKind[] {
+  return inject('postgresUrl') === null ? ['pglite'] : ['pglite', 'postgres'];
 }
