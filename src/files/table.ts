@@ -55,7 +55,8 @@ export function decimalCell(cell: Cell, scale: number, options: { allowNegative?
 
 /** A moment from a cell (see parseTimestamp). A bare number is refused: it is no date anyone typed. */
 export function timeCell(cell: Cell, timezone: string): TimeResult {
-  if (cell === null) return { ok: false, reason: 'is blank' };
+  // An empty CSV cell arrives as "" (not null): it is blank, not an unreadable date.
+  if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return { ok: false, reason: 'is blank' };
   if (typeof cell === 'number') return { ok: false, reason: `${cell} is not a date and time (use e.g. 2026-11-25 14:30)` };
   return parseTimestamp(cell, timezone);
 }
