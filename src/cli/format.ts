@@ -31,3 +31,16 @@ export function renderProblems(problems: readonly InputProblem[]): string {
     })
     .join('\n');
 }
+
+/** An instant as the warehouse's wall clock: "2026-11-25 13:04 (Asia/Shanghai)". */
+export function localTime(iso: string, timezone: string): string {
+  const text = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
+  return `${text} (${timezone})`;
+}

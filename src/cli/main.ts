@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
@@ -5,12 +6,15 @@ import { registerMasterData } from './commands/masterData.ts';
 import { registerStocktake } from './commands/stocktake.ts';
 import { EXIT_INVALID, processIo, runCommand, type CommandResult, type Io } from './context.ts';
 
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
 export type CliRunner = (opts: { json?: boolean }, action: (db: Db, config: Config) => Promise<CommandResult>) => Promise<void>;
 
 /** Builds the `stocktake` program; `io` is swappable so tests drive it in-process. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('stocktake')
     .description('Stocktake assistant: count import, variances and the post-count process')
+    .version(version, '-V, --version')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -85,6 +85,8 @@ export interface StocktakeProgress {
   id: string;
   code: string;
   warehouse: string;
+  /** The warehouse's IANA timezone, for showing times as the warehouse reads them. */
+  timezone: string;
   status: StocktakeStatus;
   snapshotAt: string;
   countingClosedAt: string | null;
@@ -117,6 +119,7 @@ export async function stocktakeStatus(db: DbOrTx, stocktakeKey: string): Promise
     id: st.id,
     code: st.code,
     warehouse: st.warehouseCode,
+    timezone: st.timezone,
     status: st.status,
     snapshotAt: st.snapshotAt.toISOString(),
     countingClosedAt: st.countingClosedAt?.toISOString() ?? null,

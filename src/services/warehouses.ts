@@ -15,7 +15,12 @@ const addWarehouseInput = z.object({
     .max(32, 'is longer than 32 characters')
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'may contain only letters, digits, "_", "." and "-"'),
   name: z.string().trim().min(1).max(200).optional(),
-  timezone: z.string().trim().refine(isValidTimezone, 'is not an IANA timezone such as Asia/Shanghai'),
+  timezone: z
+    .string()
+    .trim()
+    .refine(isValidTimezone, 'is not an IANA timezone such as Asia/Shanghai')
+    // Stored in its canonical spelling (asia/shanghai → Asia/Shanghai).
+    .transform((tz) => new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone),
 });
 
 /** Creates a warehouse, or updates the name and timezone of an existing one with that code. */

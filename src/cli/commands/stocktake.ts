@@ -4,7 +4,7 @@ import { fileSource } from '../../files/source.ts';
 import { importCounts } from '../../services/counts.ts';
 import { closeCounting, listStocktakes, startStocktake } from '../../services/stocktakes.ts';
 import { listVariances, stocktakeStatus, type StocktakeProgress } from '../../services/variances.ts';
-import { renderTable } from '../format.ts';
+import { localTime, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 import { importSummary } from './masterData.ts';
 
@@ -13,7 +13,7 @@ export function renderProgress(p: StocktakeProgress): string {
   const v = p.variances;
   return [
     `Stocktake ${p.code} · warehouse ${p.warehouse} · ${p.status}`,
-    `  book frozen at ${p.snapshotAt}${p.countingClosedAt ? `, counting closed at ${p.countingClosedAt}` : ''}; ${p.imports} count sheet(s) imported`,
+    `  book frozen at ${localTime(p.snapshotAt, p.timezone)}${p.countingClosedAt ? `, counting closed at ${localTime(p.countingClosedAt, p.timezone)}` : ''}; ${p.imports} count sheet(s) imported`,
     `  lines      ${l.total} total: ${l.counted} counted, ${l.verified} verified, ${l.conflict} conflict, ${l.uncounted} uncounted (${l.notInBook} not in the book)`,
     `  variances  ${v.gain} gain, ${v.loss} loss, ${v.match} match`,
     `  value      gain ${v.gainValue}, loss ${v.lossValue}, net ${v.netValue}`,
