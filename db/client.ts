@@ -91,7 +91,7 @@ async function migrateServer(url: string): Promise<void> {
 }
 
 /** Runs raw SQL and returns its rows, hiding the drivers' different result shapes. */
-export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+export async function queryRows<T extends object>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }

@@ -10,6 +10,8 @@ export const countImport = pgTable(
     fileName: text('file_name').notNull(),
     contentHash: text('content_hash').notNull(),
     counter: text('counter').notNull(),
+    /** The person the counter names, when it names one (segregation of duties needs it). */
+    counterPersonId: uuid('counter_person_id'),
     round: integer('round').notNull(),
     rowsRead: integer('rows_read').notNull(),
     rowsAccepted: integer('rows_accepted').notNull(),

@@ -1,7 +1,13 @@
-import { boolean, integer, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { stocktake } from './stocktake.ts';
 
 export const countStatus = pgEnum('count_status', ['uncounted', 'counted', 'verified', 'conflict']);
+/**
+ * none: no variance to review (a match, or counting still open); open: waiting for its owner;
+ * recount: sent back to counting; confirmed: the owner stands by the count; documented: on a document
+ * being approved; posted: on the ledger.
+ */
+export const reviewStatus = pgEnum('review_status', ['none', 'open', 'recount', 'confirmed', 'documented', 'posted']);
 
 /**
  * One (sku, location) of a stocktake: the frozen book line (or a counted line the book did not have) and
@@ -22,6 +28,23 @@ export const stocktakeLine = pgTable(
     countedQty: numeric('counted_qty', { precision: 18, scale: 3 }),
     countedAt: timestamp('counted_at', { withTimezone: true }),
     countRound: integer('count_round'),
+    // Review of the variance (from the close of counting on).
+    reviewStatus: reviewStatus('review_status').notNull().default('none'),
+    ownerId: uuid('owner_id'),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    causeCode: text('cause_code'),
+    note: text('note'),
+    /** The top suggestion when review opened: {rule, cause, reason:{en,zh}}; never applied by itself. */
+    suggestion: jsonb('suggestion'),
+    /** Whether the cause tagged is the one suggested (a KPI). Null until a cause is tagged. */
+    causeMatchedSuggestion: boolean('cause_matched_suggestion'),
+    explainedBy: uuid('explained_by'),
+    confirmedBy: uuid('confirmed_by'),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    autoConfirmed: boolean('auto_confirmed').notNull().default(false),
+    recountBy: uuid('recount_by'),
+    /** Why the line came back: the reason of a rejected document. */
+    returnedReason: text('returned_reason'),
   },
   (t) => [primaryKey({ columns: [t.stocktakeId, t.sku, t.location] })],
 );

@@ -57,3 +57,13 @@ export class StocktakeAlreadyOpenError extends DomainError {
     super(`warehouse ${warehouseCode} already has an open stocktake ${openCode}; finish or cancel it first`);
   }
 }
+
+/** The actor may not do this (missing role, segregation of duties); the message says why. */
+export class NotAllowedError extends DomainError {
+  readonly code = 'NOT_ALLOWED';
+}
+
+/** The target has moved on since the command was issued (a decided step, a submitted line). */
+export class StaleCommandError extends DomainError {
+  readonly code = 'STALE';
+}

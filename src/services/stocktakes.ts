@@ -4,6 +4,10 @@ import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { stocktake, stocktakeLine, warehouse } from '../../db/schema/index.ts';
 import { NotFoundError, StocktakeAlreadyOpenError, StocktakeStateError } from '../domain/errors.ts';
 import { isUuid, localDay, stocktakeCode, type StocktakeStatus } from '../domain/stocktake.ts';
+import type { Actor } from '../domain/people.ts';
+import { appendAudit, AuditWriter, OPERATOR } from './audit.ts';
+import { requireRole } from './people.ts';
+import { openReview } from './review.ts';
 import { nextSequence } from './sequence.ts';
 import { getWarehouse, lockWarehouse } from './warehouses.ts';
 
@@ -60,7 +64,9 @@ export async function startStocktake(db: Db, warehouseCode: string, now = new Da
           where o.warehouse_id = ${wh.id} and o.qty <> 0
           returning 1`,
     );
-    return { id: created!.id, code, warehouse: wh.code, status: 'counting' as const, snapshotAt: now.toISOString(), bookLines: lines.length };
+    const started = { id: created!.id, code, warehouse: wh.code, status: 'counting' as const, snapshotAt: now.toISOString(), bookLines: lines.length };
+    await appendAudit(tx, OPERATOR, null, now, [{ action: 'stocktake.started', entityType: 'stocktake', entityId: created!.id, stocktakeId: created!.id, after: started }]);
+    return started;
   });
 }
 
@@ -104,16 +110,25 @@ export interface ClosedCounting {
   countingClosedAt: string;
   /** Book lines nobody counted, now taken as counted zero by this explicit decision. */
   uncountedAsZero: number;
+  /** Variances now waiting for review, and those confirmed automatically as within tolerance. */
+  openVariances: number;
+  autoConfirmed: number;
+  /** The default owner of the variances (the warehouse's first supervisor), or null when it has none. */
+  owner: string | null;
 }
 
 /**
- * Closes counting: book lines nobody counted are taken as zero (recorded as such, not silently), and the
- * stocktake moves to review. Refused while any line is in conflict: a conflict needs a recount first.
+ * Closes counting: book lines nobody counted are taken as zero (recorded as such, not silently), the
+ * stocktake moves to review, and review opens (owners, due times, tolerance, suggestions). Refused while
+ * any line is in conflict: a conflict needs a recount first. Without an actor it is the local operator
+ * (the CLI without --as); with one, it needs a supervisor, manager or admin of the warehouse.
  */
-export async function closeCounting(db: Db, idOrCode: string, now = new Date()): Promise<ClosedCounting> {
+export async function closeCounting(db: Db, idOrCode: string, options: { actor?: Actor; now?: Date } = {}): Promise<ClosedCounting> {
+  const now = options.now ?? new Date();
   return db.transaction(async (tx) => {
     const st = await getStocktake(tx, idOrCode, { forUpdate: true });
     requireStatus(st, ['counting'], 'close counting');
+    if (options.actor) await requireRole(tx, options.actor, st.warehouseId, st.warehouseCode, ['supervisor', 'manager', 'admin'], 'close counting');
     const conflicts = await queryRows<{ sku: string; location: string }>(
       tx,
       sql`select sku, location from stocktake_line where stocktake_id = ${st.id} and count_status = 'conflict' order by sku, location limit 21`,
@@ -133,7 +148,26 @@ export async function closeCounting(db: Db, idOrCode: string, now = new Date()):
       .update(stocktake)
       .set({ status: 'reviewing', countingClosedAt: now })
       .where(sql`${stocktake.id} = ${st.id} and ${stocktake.status} = 'counting'`);
-    return { code: st.code, status: 'reviewing' as const, countingClosedAt: now.toISOString(), uncountedAsZero: zeroed.length };
+    const audit = new AuditWriter(tx, options.actor ?? OPERATOR, null, now);
+    audit.add({
+      action: 'stocktake.counting_closed',
+      entityType: 'stocktake',
+      entityId: st.id,
+      stocktakeId: st.id,
+      before: { status: 'counting' },
+      after: { status: 'reviewing', uncountedAsZero: zeroed.length, countingClosedAt: now.toISOString() },
+    });
+    const review = await openReview(tx, { ...st, status: 'reviewing', countingClosedAt: now }, now, audit);
+    await audit.flush();
+    return {
+      code: st.code,
+      status: 'reviewing' as const,
+      countingClosedAt: now.toISOString(),
+      uncountedAsZero: zeroed.length,
+      openVariances: review.open,
+      autoConfirmed: review.autoConfirmed,
+      owner: review.owner,
+    };
   });
 }
 

@@ -30,10 +30,10 @@ export interface VarianceLine {
  * that occurred up to the line's count time; an uncounted line takes movements up to the close of
  * counting, or up to now while counting is open.
  */
-function varianceRows(st: StocktakeRef, filter: SQL = sql``): SQL {
+export function varianceRows(st: StocktakeRef, filter: SQL = sql``): SQL {
   const openCutoff = st.countingClosedAt ? sql`${st.countingClosedAt.toISOString()}::timestamptz` : sql`now()`;
   return sql`
-    select l.sku, l.location, l.book_qty, l.unit_cost, l.count_status, l.counted_qty,
+    select l.sku, l.location, l.book_qty, l.unit_cost, l.count_status, l.counted_qty, l.counted_at,
            l.book_qty + coalesce(m.qty, 0) as expected_qty, coalesce(m.qty, 0) as movement_qty,
            l.counted_qty - (l.book_qty + coalesce(m.qty, 0)) as diff_qty,
            round((l.counted_qty - (l.book_qty + coalesce(m.qty, 0))) * l.unit_cost, 2) as diff_value

@@ -1,0 +1,9 @@
+import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Commands by idempotency key: the same key again returns the first result and changes nothing. */
+export const commandLog = pgTable('command_log', {
+  key: text('key').primaryKey(),
+  command: text('command').notNull(),
+  result: jsonb('result').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

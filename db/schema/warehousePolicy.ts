@@ -1,0 +1,17 @@
+import { integer, numeric, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { warehouse } from './warehouse.ts';
+
+/**
+ * How a warehouse reviews and approves. Tolerances are off (null) by default. Routing: the supervisor
+ * always; finance above financeThreshold; the manager above managerThreshold (absolute document value).
+ */
+export const warehousePolicy = pgTable('warehouse_policy', {
+  warehouseId: uuid('warehouse_id').primaryKey().references(() => warehouse.id),
+  reviewSlaHours: integer('review_sla_hours').notNull().default(24),
+  approvalSlaHours: integer('approval_sla_hours').notNull().default(24),
+  toleranceValue: numeric('tolerance_value', { precision: 18, scale: 2 }),
+  tolerancePercent: numeric('tolerance_percent', { precision: 7, scale: 3 }),
+  financeThreshold: numeric('finance_threshold', { precision: 18, scale: 2 }).notNull().default('1000'),
+  managerThreshold: numeric('manager_threshold', { precision: 18, scale: 2 }).notNull().default('10000'),
+  currency: text('currency').notNull().default('CNY'),
+});

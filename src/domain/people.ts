@@ -1,0 +1,27 @@
+export const ROLES = ['counter', 'supervisor', 'finance', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PLATFORMS = ['telegram', 'feishu', 'dingtalk', 'web', 'cli'] as const;
+
+/** "telegram:12345" → {platform, externalId}; null when the text is not of that form. */
+export function parseIdentity(text: string): { platform: string; externalId: string } | null {
+  const match = /^([a-z]+):(.+)$/.exec(text.trim());
+  if (!match || !(PLATFORMS as readonly string[]).includes(match[1]!)) return null;
+  return { platform: match[1]!, externalId: match[2]!.trim() };
+}
+
+/** Who performs a command: the person and the identity they acted through (audit records both). */
+export interface Actor {
+  personId: string;
+  handle: string;
+  /** e.g. "cli:alice", "telegram:12345". */
+  identity: string;
+}
+
+/** What every state-changing command carries besides its input. */
+export interface CommandContext {
+  actor: Actor;
+  /** The same key twice has one effect and returns the first result (chat layers pass the event id). */
+  idempotencyKey?: string;
+  now?: Date;
+}

@@ -1,0 +1,51 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { unnestColumns } from '../../db/bulk.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { cause } from '../../db/schema/index.ts';
+import { CAUSE_CODE_PATTERN, DEFAULT_CAUSES, type CauseDirection } from '../domain/causes.ts';
+import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
+
+export type Cause = typeof cause.$inferSelect;
+
+/** Puts the default catalogue in place; codes an admin already has (and edited) are left alone. */
+export async function ensureDefaultCauses(db: DbOrTx): Promise<void> {
+  await db.execute(sql`
+    insert into cause (code, label_zh, label_en, applies_to, note_required)
+    select u.code, u.zh, u.en, u.applies::cause_direction, u.note
+    from ${unnestColumns([
+      { values: DEFAULT_CAUSES.map((c) => c.code), type: 'text' },
+      { values: DEFAULT_CAUSES.map((c) => c.labelZh), type: 'text' },
+      { values: DEFAULT_CAUSES.map((c) => c.labelEn), type: 'text' },
+      { values: DEFAULT_CAUSES.map((c) => c.appliesTo), type: 'text' },
+      { values: DEFAULT_CAUSES.map((c) => String(c.noteRequired)), type: 'text' },
+    ])} as u(code, zh, en, applies, note_text)
+    cross join lateral (select u.note_text::boolean as note) n
+    on conflict (code) do nothing`);
+}
+
+export async function listCauses(db: DbOrTx): Promise<Cause[]> {
+  await ensureDefaultCauses(db);
+  return db.select().from(cause).orderBy(asc(cause.code));
+}
+
+export async function getCause(db: DbOrTx, code: string): Promise<Cause> {
+  await ensureDefaultCauses(db);
+  const [row] = await db.select().from(cause).where(eq(cause.code, code.trim().toLowerCase()));
+  if (!row || !row.active) throw new NotFoundError('cause', code, 'see `stocktake causes list`');
+  return row;
+}
+
+/** Adds or edits a cause (admins). Deactivating keeps history readable while hiding it from new tags. */
+export async function saveCause(
+  db: Db,
+  input: { code: string; labelZh: string; labelEn: string; appliesTo: CauseDirection; noteRequired?: boolean; active?: boolean },
+): Promise<Cause> {
+  const code = input.code.trim().toLowerCase();
+  if (!CAUSE_CODE_PATTERN.test(code)) throw new InvalidInputError(`cause code "${input.code}" must be lower-case letters, digits and "_" (2–40)`);
+  if (!['gain', 'loss', 'both'].includes(input.appliesTo)) throw new InvalidInputError('applies-to must be gain, loss or both');
+  if (!input.labelZh.trim() || !input.labelEn.trim()) throw new InvalidInputError('a cause needs both a Chinese and an English label');
+  await ensureDefaultCauses(db);
+  const values = { code, labelZh: input.labelZh.trim(), labelEn: input.labelEn.trim(), appliesTo: input.appliesTo, noteRequired: input.noteRequired ?? false, active: input.active ?? true };
+  const [row] = await db.insert(cause).values(values).onConflictDoUpdate({ target: cause.code, set: values }).returning();
+  return row!;
+}

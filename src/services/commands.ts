@@ -1,0 +1,40 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db, type Tx } from '../../db/client.ts';
+import { InvalidInputError } from '../domain/errors.ts';
+import type { CommandContext } from '../domain/people.ts';
+import { AuditWriter } from './audit.ts';
+
+export interface CommandScope {
+  tx: Tx;
+  ctx: CommandContext;
+  now: Date;
+  audit: AuditWriter;
+}
+
+/**
+ * Runs a state-changing command in one transaction with its idempotency key and its audit entries.
+ * The key is claimed first: a concurrent duplicate waits on it and then replays the stored result, and a
+ * later duplicate replays it at once, so the same key has one effect. A command that fails stores
+ * nothing, so its key may be tried again.
+ */
+export async function runCommand<R>(db: Db, ctx: CommandContext, command: string, body: (scope: CommandScope) => Promise<R>): Promise<R> {
+  return db.transaction(async (tx) => {
+    const key = ctx.idempotencyKey;
+    if (key) {
+      const claimed = await queryRows(tx, sql`insert into command_log (key, command, result) values (${key}, ${command}, 'null'::jsonb) on conflict (key) do nothing returning key`);
+      if (claimed.length === 0) {
+        const [earlier] = await queryRows<{ command: string; result: R }>(tx, sql`select command, result from command_log where key = ${key}`);
+        if (earlier && earlier.command !== command) {
+          throw new InvalidInputError(`idempotency key ${key} was already used for ${earlier.command}, not ${command}`);
+        }
+        return earlier!.result;
+      }
+    }
+    const now = ctx.now ?? new Date();
+    const audit = new AuditWriter(tx, ctx.actor, key ?? null, now);
+    const result = await body({ tx, ctx, now, audit });
+    await audit.flush();
+    if (key) await tx.execute(sql`update command_log set result = ${JSON.stringify(result ?? null)}::jsonb where key = ${key}`);
+    return result;
+  });
+}

@@ -1,0 +1,146 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { person, personIdentity, roleGrant } from '../../db/schema/index.ts';
+import { InvalidInputError, NotAllowedError, NotFoundError } from '../domain/errors.ts';
+import { isUuid } from '../domain/stocktake.ts';
+import { parseIdentity, ROLES, type Actor, type Role } from '../domain/people.ts';
+import { getWarehouse } from './warehouses.ts';
+
+export type Person = typeof person.$inferSelect;
+
+const personInput = z.object({
+  handle: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/, 'handle may contain only letters, digits, "_", "." and "-" (up to 32)'),
+  name: z.string().trim().min(1).max(100).optional(),
+  identities: z.array(z.string()).default([]),
+});
+
+/** Adds a person (or updates the name of an existing handle) with platform identities. */
+export async function addPerson(db: Db, input: z.input<typeof personInput>): Promise<Person & { identities: string[] }> {
+  const parsed = personInput.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message).join('; '));
+  const { handle, name, identities } = parsed.data;
+  const parsedIdentities = identities.map((text) => {
+    const identity = parseIdentity(text);
+    if (!identity) throw new InvalidInputError(`identity "${text}" is not of the form platform:id (platforms: telegram, feishu, dingtalk, web, cli)`);
+    return identity;
+  });
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(person)
+      .values({ handle, name: name ?? handle })
+      .onConflictDoUpdate({ target: person.handle, set: name ? { name } : { handle } })
+      .returning();
+    for (const identity of [{ platform: 'cli', externalId: handle }, ...parsedIdentities]) {
+      const [owner] = await tx
+        .select({ personId: personIdentity.personId })
+        .from(personIdentity)
+        .where(and(eq(personIdentity.platform, identity.platform), eq(personIdentity.externalId, identity.externalId)));
+      if (owner && owner.personId !== row!.id) {
+        throw new InvalidInputError(`identity ${identity.platform}:${identity.externalId} already belongs to another person`);
+      }
+      await tx.insert(personIdentity).values({ ...identity, personId: row!.id }).onConflictDoNothing();
+    }
+    const all = await tx.select().from(personIdentity).where(eq(personIdentity.personId, row!.id));
+    return { ...row!, identities: all.map((i) => `${i.platform}:${i.externalId}`) };
+  });
+}
+
+/** Finds a person by handle, id, or platform identity ("telegram:12345"). */
+export async function findPerson(db: DbOrTx, ref: string): Promise<Person | null> {
+  const text = ref.trim();
+  const identity = parseIdentity(text);
+  if (identity) {
+    const [row] = await db
+      .select({ person })
+      .from(personIdentity)
+      .innerJoin(person, eq(person.id, personIdentity.personId))
+      .where(and(eq(personIdentity.platform, identity.platform), eq(personIdentity.externalId, identity.externalId)));
+    return row?.person ?? null;
+  }
+  const [row] = await db
+    .select()
+    .from(person)
+    .where(isUuid(text) ? eq(person.id, text) : eq(person.handle, text.toLowerCase()));
+  return row ?? null;
+}
+
+export async function getPerson(db: DbOrTx, ref: string): Promise<Person> {
+  const row = await findPerson(db, ref);
+  if (!row) throw new NotFoundError('person', ref, 'add them with `stocktake people add <handle>`');
+  return row;
+}
+
+/** The actor for a CLI command run `--as <person>`. */
+export async function cliActor(db: DbOrTx, ref: string): Promise<Actor> {
+  const p = await getPerson(db, ref);
+  return { personId: p.id, handle: p.handle, identity: `cli:${p.handle}` };
+}
+
+export async function listPeople(db: DbOrTx) {
+  const rows = await queryRows<{ handle: string; name: string; identities: string | null; roles: string | null }>(
+    db,
+    sql`select p.handle, p.name,
+          (select string_agg(i.platform || ':' || i.external_id, ' ' order by i.platform) from person_identity i where i.person_id = p.id) as identities,
+          (select string_agg(w.code || ':' || g.role, ' ' order by w.code, g.role) from role_grant g join warehouse w on w.id = g.warehouse_id where g.person_id = p.id) as roles
+        from person p order by p.handle`,
+  );
+  return rows.map((r) => ({ handle: r.handle, name: r.name, identities: r.identities?.split(' ') ?? [], roles: r.roles?.split(' ') ?? [] }));
+}
+
+function parseRole(text: string): Role {
+  const role = text.trim().toLowerCase();
+  if (!(ROLES as readonly string[]).includes(role)) throw new InvalidInputError(`role "${text}" is not one of ${ROLES.join(', ')}`);
+  return role as Role;
+}
+
+export async function grantRole(db: Db, personRef: string, roleText: string, warehouseCode: string) {
+  const role = parseRole(roleText);
+  const p = await getPerson(db, personRef);
+  const wh = await getWarehouse(db, warehouseCode);
+  await db.insert(roleGrant).values({ personId: p.id, warehouseId: wh.id, role }).onConflictDoNothing();
+  return { person: p.handle, warehouse: wh.code, role, granted: true };
+}
+
+export async function revokeRole(db: Db, personRef: string, roleText: string, warehouseCode: string) {
+  const role = parseRole(roleText);
+  const p = await getPerson(db, personRef);
+  const wh = await getWarehouse(db, warehouseCode);
+  const removed = await db
+    .delete(roleGrant)
+    .where(and(eq(roleGrant.personId, p.id), eq(roleGrant.warehouseId, wh.id), eq(roleGrant.role, role)))
+    .returning();
+  if (removed.length === 0) throw new InvalidInputError(`${p.handle} does not hold ${role} in ${wh.code}`);
+  return { person: p.handle, warehouse: wh.code, role, granted: false };
+}
+
+export async function rolesOf(db: DbOrTx, personId: string, warehouseId: string): Promise<Set<Role>> {
+  const rows = await db
+    .select({ role: roleGrant.role })
+    .from(roleGrant)
+    .where(and(eq(roleGrant.personId, personId), eq(roleGrant.warehouseId, warehouseId)));
+  return new Set(rows.map((r) => r.role));
+}
+
+/** Refuses unless the actor holds one of `roles` in the warehouse; the message names what is missing. */
+export async function requireRole(db: DbOrTx, actor: Actor, warehouseId: string, warehouseCode: string, roles: readonly Role[], action: string): Promise<Set<Role>> {
+  const held = await rolesOf(db, actor.personId, warehouseId);
+  if (!roles.some((r) => held.has(r))) {
+    throw new NotAllowedError(`${actor.handle} may not ${action} in ${warehouseCode}: needs the role ${roles.join(' or ')}`);
+  }
+  return held;
+}
+
+/** The warehouse's supervisors, earliest granted first (the first is the default owner of variances). */
+export async function supervisorsOf(db: DbOrTx, warehouseId: string): Promise<string[]> {
+  const rows = await db
+    .select({ personId: roleGrant.personId })
+    .from(roleGrant)
+    .where(and(eq(roleGrant.warehouseId, warehouseId), eq(roleGrant.role, 'supervisor')))
+    .orderBy(asc(roleGrant.grantedAt), asc(roleGrant.personId));
+  return rows.map((r) => r.personId);
+}

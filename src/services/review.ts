@@ -1,0 +1,316 @@
+import { sql } from 'drizzle-orm';
+import { isoText, unnestColumns } from '../../db/bulk.ts';
+import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { causeAppliesTo } from '../domain/causes.ts';
+import { InvalidInputError, NotAllowedError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
+import type { CommandContext } from '../domain/people.ts';
+import { suggestCauses, type Suggestion, type SuggestionInput } from '../domain/suggestions.ts';
+import type { AuditWriter } from './audit.ts';
+import { getCause } from './causes.ts';
+import { runCommand } from './commands.ts';
+import { getPerson, rolesOf, supervisorsOf } from './people.ts';
+import { policyOf } from './policy.ts';
+import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
+import { varianceRows } from './variances.ts';
+
+export type ReviewStatus = 'none' | 'open' | 'recount' | 'confirmed' | 'documented' | 'posted';
+
+/** A variance under review: the live figures and the review state. */
+export interface ReviewLine {
+  sku: string;
+  location: string;
+  diffQty: string;
+  diffValue: string;
+  reviewStatus: ReviewStatus;
+  ownerId: string | null;
+  dueAt: string | null;
+  causeCode: string | null;
+  note: string | null;
+  suggestion: Suggestion | null;
+  causeMatchedSuggestion: boolean | null;
+  explainedBy: string | null;
+  confirmedBy: string | null;
+  autoConfirmed: boolean;
+  recountBy: string | null;
+  returnedReason: string | null;
+}
+
+const REVIEW_COLUMNS = sql`l.review_status, l.owner_id, ${isoText(sql`l.due_at`)} as due_at, l.cause_code, l.note, l.suggestion,
+  l.cause_matched_suggestion, l.explained_by, l.confirmed_by, l.auto_confirmed, l.recount_by, l.returned_reason`;
+
+interface ReviewRow {
+  sku: string; location: string; diff_qty: string; diff_value: string; review_status: ReviewStatus; owner_id: string | null;
+  due_at: string | null; cause_code: string | null; note: string | null; suggestion: Suggestion | null;
+  cause_matched_suggestion: boolean | null; explained_by: string | null; confirmed_by: string | null; auto_confirmed: boolean;
+  recount_by: string | null; returned_reason: string | null;
+}
+
+const toReviewLine = (r: ReviewRow): ReviewLine => ({
+  sku: r.sku, location: r.location, diffQty: r.diff_qty, diffValue: r.diff_value, reviewStatus: r.review_status, ownerId: r.owner_id,
+  dueAt: r.due_at, causeCode: r.cause_code, note: r.note, suggestion: r.suggestion, causeMatchedSuggestion: r.cause_matched_suggestion,
+  explainedBy: r.explained_by, confirmedBy: r.confirmed_by, autoConfirmed: r.auto_confirmed, recountBy: r.recount_by, returnedReason: r.returned_reason,
+});
+
+/** Lines of a stocktake under review (every line with a variance), with live figures. */
+export async function listReview(db: DbOrTx, stocktakeKey: string): Promise<ReviewLine[]> {
+  const st = await getStocktake(db, stocktakeKey);
+  const rows = await queryRows<ReviewRow>(
+    db,
+    sql`select v.sku, v.location, trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value, ${REVIEW_COLUMNS}
+        from (${varianceRows(st)}) v join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+        where l.review_status <> 'none' order by v.sku, v.location`,
+  );
+  return rows.map(toReviewLine);
+}
+
+/**
+ * Opens review when counting closes (inside that transaction): every line with a variance gets the
+ * default owner (the warehouse's first supervisor) and a due time from the review SLA; a line within the
+ * warehouse's tolerance is confirmed with cause within_tolerance, recorded as automatic; every other line
+ * gets its explainable cause suggestions.
+ */
+export async function openReview(tx: DbOrTx, st: StocktakeRef, now: Date, audit: AuditWriter): Promise<{ open: number; autoConfirmed: number; owner: string | null }> {
+  const policy = await policyOf(tx, st.warehouseId);
+  const [owner] = await supervisorsOf(tx, st.warehouseId);
+  const due = new Date(now.getTime() + policy.reviewSlaHours * 3600_000).toISOString();
+  const value = policy.toleranceValue;
+  const percent = policy.tolerancePercent;
+  // Within tolerance means inside every tolerance that is set (value and percent), none being off.
+  const within =
+    value === null && percent === null
+      ? sql`false`
+      : sql`(${value === null ? sql`true` : sql`abs(v.diff_value) <= ${value}::numeric`})
+            and (${percent === null ? sql`true` : sql`v.expected_qty <> 0 and abs(v.diff_qty) * 100 <= abs(v.expected_qty) * ${percent}::numeric`})`;
+  const [counts] = await queryRows<{ open: number; auto: number }>(
+    tx,
+    sql`with changed as (
+          update stocktake_line l
+          set review_status = (case when v.diff_qty = 0 then 'none' when ${within} then 'confirmed' else 'open' end)::review_status,
+              owner_id = case when v.diff_qty <> 0 then ${owner ?? null}::uuid end,
+              due_at = case when v.diff_qty <> 0 then ${due}::timestamptz end,
+              cause_code = case when v.diff_qty <> 0 and ${within} then 'within_tolerance' end,
+              auto_confirmed = v.diff_qty <> 0 and ${within},
+              confirmed_at = case when v.diff_qty <> 0 and ${within} then ${now.toISOString()}::timestamptz end
+          from (${varianceRows(st)}) v
+          where l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+          returning l.review_status, l.auto_confirmed)
+        select count(*) filter (where review_status = 'open')::int as open, count(*) filter (where auto_confirmed)::int as auto from changed`,
+  );
+  await refreshSuggestions(tx, st, null);
+  const ownerHandle = owner ? (await getPerson(tx, owner)).handle : null;
+  audit.add({
+    action: 'review.opened',
+    entityType: 'stocktake',
+    entityId: st.id,
+    stocktakeId: st.id,
+    after: { open: Number(counts!.open), autoConfirmed: Number(counts!.auto), owner: ownerHandle, dueAt: due, tolerance: { value, percent } },
+  });
+  return { open: Number(counts!.open), autoConfirmed: Number(counts!.auto), owner: ownerHandle };
+}
+
+const LATE_MOVEMENT_WINDOW_HOURS = 24;
+
+/**
+ * Computes and stores the top suggestion of every open line (or of the given lines): all the facts the
+ * rules need are fetched in three set queries, not per line.
+ */
+export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { sku: string; location: string }[] | null): Promise<void> {
+  const variances = await queryRows<{ sku: string; location: string; expected_qty: string; counted_qty: string; diff_qty: string; counted_at: string; review_status: string }>(
+    tx,
+    sql`select v.sku, v.location, trim_scale(v.expected_qty)::text as expected_qty, trim_scale(v.counted_qty)::text as counted_qty,
+          trim_scale(v.diff_qty)::text as diff_qty, ${isoText(sql`v.counted_at`)} as counted_at, l.review_status
+        from (${varianceRows(st)}) v join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+        where v.diff_qty <> 0`,
+  );
+  const wanted = only ? new Set(only.map((k) => `${k.sku}\u0000${k.location}`)) : null;
+  const targets = variances.filter((v) => v.review_status === 'open' && (!wanted || wanted.has(`${v.sku}\u0000${v.location}`)));
+  if (targets.length === 0) return;
+  const bySku = new Map<string, typeof variances>();
+  for (const v of variances) bySku.set(v.sku, [...(bySku.get(v.sku) ?? []), v]);
+  const times = targets.map((t) => Date.parse(t.counted_at));
+  const window = LATE_MOVEMENT_WINDOW_HOURS * 3600_000;
+  const movements = await queryRows<{ sku: string; qty: string; kind: SuggestionInput['movements'][number]['kind']; ref: string | null; location: string; occurred_at: string }>(
+    tx,
+    sql`select sku, trim_scale(qty)::text as qty, kind, ref, location, ${isoText(sql`occurred_at`)} as occurred_at from movement
+        where warehouse_id = ${st.warehouseId}
+          and occurred_at between ${new Date(Math.min(...times) - window).toISOString()}::timestamptz and ${new Date(Math.max(...times) + window).toISOString()}::timestamptz
+          and not exists (select 1 from adjustment_document d where d.stocktake_id = ${st.id} and d.number = movement.ref)`,
+  );
+  const movesBySku = new Map<string, SuggestionInput['movements']>();
+  for (const m of movements) movesBySku.set(m.sku, [...(movesBySku.get(m.sku) ?? []), { qty: m.qty, kind: m.kind, ref: m.ref, location: m.location, occurredAt: m.occurred_at }]);
+  const history = await postedHistory(tx, st);
+  const suggestions = targets.map((t) => {
+    const [top] = suggestCauses({
+      line: { sku: t.sku, location: t.location, expectedQty: t.expected_qty, countedQty: t.counted_qty, diffQty: t.diff_qty, countedAt: t.counted_at },
+      sameSku: (bySku.get(t.sku) ?? []).filter((o) => o.location !== t.location).map((o) => ({ location: o.location, diffQty: o.diff_qty })),
+      movements: movesBySku.get(t.sku) ?? [],
+      history: history.map((h) => h.bySku.get(t.sku) ?? null),
+      options: { lateMovementWindowHours: LATE_MOVEMENT_WINDOW_HOURS },
+    });
+    return top ?? null;
+  });
+  await tx.execute(sql`
+    update stocktake_line l set suggestion = u.suggestion
+    from ${unnestColumns([
+      { values: targets.map((t) => t.sku), type: 'text' },
+      { values: targets.map((t) => t.location), type: 'text' },
+      { values: suggestions.map((s) => (s ? JSON.stringify(s) : null)), type: 'jsonb' },
+    ])} as u(sku, location, suggestion)
+    where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location`);
+}
+
+/** The warehouse's last 3 posted stocktakes, newest first: per SKU, the direction and cause posted. */
+async function postedHistory(tx: DbOrTx, st: StocktakeRef) {
+  const rows = await queryRows<{ code: string; sku: string; qty: string; cause_code: string }>(
+    tx,
+    sql`with recent as (
+          select id, code, counting_closed_at from stocktake
+          where warehouse_id = ${st.warehouseId} and status = 'posted' and id <> ${st.id}
+          order by counting_closed_at desc nulls last limit 3)
+        select r.code, dl.sku, sum(dl.qty)::text as qty,
+               (array_agg(dl.cause_code order by abs(dl.value) desc))[1] as cause_code
+        from recent r join adjustment_document d on d.stocktake_id = r.id and d.status = 'posted'
+        join document_line dl on dl.document_id = d.id
+        group by r.code, r.counting_closed_at, dl.sku
+        order by r.counting_closed_at desc`,
+  );
+  const order: string[] = [];
+  const byCode = new Map<string, Map<string, { stocktakeCode: string; direction: 'gain' | 'loss'; cause: string }>>();
+  for (const r of rows) {
+    if (!byCode.has(r.code)) {
+      byCode.set(r.code, new Map());
+      order.push(r.code);
+    }
+    if (/^0*(\.0*)?$/.test(r.qty.replace('-', ''))) continue;
+    byCode.get(r.code)!.set(r.sku, { stocktakeCode: r.code, direction: r.qty.startsWith('-') ? 'loss' : 'gain', cause: r.cause_code });
+  }
+  return order.map((code) => ({ code, bySku: byCode.get(code)! }));
+}
+
+/** "SKU" or "SKU@LOCATION" → the stocktake line; a SKU alone must have exactly one line. */
+async function findLine(tx: DbOrTx, st: StocktakeRef, ref: string, forUpdate: boolean): Promise<ReviewRow & { direction: 'gain' | 'loss' | 'match' }> {
+  const at = ref.lastIndexOf('@');
+  const sku = (at >= 0 ? ref.slice(0, at) : ref).trim();
+  const location = at >= 0 ? ref.slice(at + 1).trim() : null;
+  const rows = await queryRows<ReviewRow>(
+    tx,
+    sql`select v.sku, v.location, trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value, ${REVIEW_COLUMNS}
+        from (${varianceRows(st, sql`and l.sku = ${sku} ${location === null ? sql`` : sql`and l.location = ${location}`}`)}) v
+        join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+        order by v.location ${forUpdate ? sql`for update of l` : sql``}`,
+  );
+  if (rows.length === 0) throw new NotFoundError('variance', ref, `stocktake ${st.code} has no line for it`);
+  if (rows.length > 1) {
+    throw new InvalidInputError(`${sku} has ${rows.length} lines in ${st.code} (${rows.map((r) => r.location || '-').join(', ')}); name one as ${sku}@LOCATION`);
+  }
+  const row = rows[0]!;
+  const direction = row.diff_qty.startsWith('-') ? 'loss' : /[1-9]/.test(row.diff_qty ?? '') ? 'gain' : 'match';
+  return { ...row, direction };
+}
+
+interface LineCommand {
+  stocktake: string;
+  line: string;
+}
+
+/**
+ * The shared shape of every action on one variance: one transaction, the stocktake in review, the line
+ * locked, the actor allowed (its owner, or a supervisor, manager or admin of the warehouse), the change
+ * made conditionally, and the before/after audited.
+ */
+async function onLine<R>(
+  db: Db,
+  ctx: CommandContext,
+  command: string,
+  input: LineCommand,
+  allowed: readonly ReviewStatus[],
+  act: (tx: DbOrTx, st: StocktakeRef, line: ReviewRow & { direction: 'gain' | 'loss' | 'match' }, now: Date) => Promise<Record<string, unknown>>,
+): Promise<ReviewLine> {
+  return runCommand(db, ctx, command, async ({ tx, now, audit }) => {
+    const st = await getStocktake(tx, input.stocktake);
+    requireStatus(st, ['reviewing', 'approving'], command.replace('variance.', ''));
+    const line = await findLine(tx, st, input.line, true);
+    if (!allowed.includes(line.review_status)) {
+      throw new StaleCommandError(`${line.sku}@${line.location || '-'} is ${line.review_status === 'none' ? 'not a variance to review' : line.review_status}; it cannot be ${command.replace('variance.', '')}ed now`);
+    }
+    const roles = await rolesOf(tx, ctx.actor.personId, st.warehouseId);
+    const isOwner = line.owner_id === ctx.actor.personId;
+    if (!isOwner && !['supervisor', 'manager', 'admin'].some((r) => roles.has(r as never))) {
+      throw new NotAllowedError(`${ctx.actor.handle} may not review ${line.sku}@${line.location || '-'}: only its owner or a supervisor, manager or admin of ${st.warehouseCode} may`);
+    }
+    const change = await act(tx, st, line, now);
+    const [after] = await queryRows<ReviewRow>(
+      tx,
+      sql`select l.sku, l.location, ${line.diff_qty}::text as diff_qty, ${line.diff_value}::text as diff_value, ${REVIEW_COLUMNS}
+          from stocktake_line l where l.stocktake_id = ${st.id} and l.sku = ${line.sku} and l.location = ${line.location}`,
+    );
+    audit.add({
+      action: command,
+      entityType: 'variance',
+      entityId: `${st.code}/${line.sku}@${line.location}`,
+      stocktakeId: st.id,
+      before: { reviewStatus: line.review_status, causeCode: line.cause_code, note: line.note, ownerId: line.owner_id, recountBy: line.recount_by },
+      after: { reviewStatus: after!.review_status, causeCode: after!.cause_code, note: after!.note, ownerId: after!.owner_id, recountBy: after!.recount_by, ...change },
+    });
+    return toReviewLine(after!);
+  });
+}
+
+/** The owner stands by the count. A line needs this and a cause before it can go on a document. */
+export function confirmVariance(db: Db, ctx: CommandContext, input: LineCommand): Promise<ReviewLine> {
+  return onLine(db, ctx, 'variance.confirm', input, ['open'], async (tx, st, line, now) => {
+    await tx.execute(sql`update stocktake_line set review_status = 'confirmed', confirmed_by = ${ctx.actor.personId}::uuid, confirmed_at = ${now.toISOString()}::timestamptz
+                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and review_status = 'open'`);
+    return {};
+  });
+}
+
+/** Tags the cause (from the catalogue, fitting the direction); records whether it is the suggested one. */
+export function tagCause(db: Db, ctx: CommandContext, input: LineCommand & { cause: string; note?: string }): Promise<ReviewLine> {
+  return onLine(db, ctx, 'variance.tag', input, ['open', 'confirmed'], async (tx, st, line) => {
+    const cause = await getCause(tx, input.cause);
+    if (line.direction === 'match') throw new InvalidInputError(`${line.sku}@${line.location} has no variance to explain`);
+    if (!causeAppliesTo(cause, line.direction)) {
+      throw new InvalidInputError(`cause ${cause.code} (${cause.labelEn}) explains a ${cause.appliesTo}, not a ${line.direction}`);
+    }
+    const note = input.note?.trim() || line.note;
+    if (cause.noteRequired && !note) throw new InvalidInputError(`cause ${cause.code} (${cause.labelEn}) needs a note saying what was checked`);
+    const matched = line.suggestion ? line.suggestion.cause === cause.code : null;
+    await tx.execute(sql`update stocktake_line set cause_code = ${cause.code}, note = ${note ?? null}, explained_by = ${ctx.actor.personId}::uuid,
+                           cause_matched_suggestion = ${matched}
+                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`);
+    return { suggested: line.suggestion?.cause ?? null, matchedSuggestion: matched };
+  });
+}
+
+export function addNote(db: Db, ctx: CommandContext, input: LineCommand & { note: string }): Promise<ReviewLine> {
+  const note = input.note.trim();
+  if (!note) return Promise.reject(new InvalidInputError('the note is empty'));
+  return onLine(db, ctx, 'variance.note', input, ['open', 'confirmed', 'recount'], async (tx, st, line) => {
+    await tx.execute(sql`update stocktake_line set note = ${note} where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`);
+    return {};
+  });
+}
+
+/** Sends the line back to counting for a named person; their recount import resolves it. */
+export function requestRecount(db: Db, ctx: CommandContext, input: LineCommand & { recounter: string }): Promise<ReviewLine> {
+  return onLine(db, ctx, 'variance.recount', input, ['open', 'confirmed'], async (tx, st, line) => {
+    const recounter = await getPerson(tx, input.recounter);
+    await tx.execute(sql`update stocktake_line set review_status = 'recount', recount_by = ${recounter.id}::uuid, confirmed_by = null, confirmed_at = null
+                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`);
+    return { recounter: recounter.handle };
+  });
+}
+
+/** Hands the line to another owner (supervisors, managers and admins). */
+export function assignOwner(db: Db, ctx: CommandContext, input: LineCommand & { owner: string }): Promise<ReviewLine> {
+  return onLine(db, ctx, 'variance.assign', input, ['open', 'confirmed', 'recount'], async (tx, st, line) => {
+    const roles = await rolesOf(tx, ctx.actor.personId, st.warehouseId);
+    if (!['supervisor', 'manager', 'admin'].some((r) => roles.has(r as never))) {
+      throw new NotAllowedError(`${ctx.actor.handle} may not reassign variances in ${st.warehouseCode}: needs the role supervisor, manager or admin`);
+    }
+    const owner = await getPerson(tx, input.owner);
+    await tx.execute(sql`update stocktake_line set owner_id = ${owner.id}::uuid where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`);
+    return { owner: owner.handle };
+  });
+}
