@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { auditHash, canonicalJson, ChainVerifier, GENESIS_HASH, type AuditContent, type AuditRow, type ChainVerdict } from '../domain/audit.ts';
-import type { Actor } from '../domain/people.ts';
 
 export interface AuditEntry {
   action: string;
@@ -29,7 +28,7 @@ export class AuditWriter {
   private readonly entries: AuditEntry[] = [];
   constructor(
     private readonly tx: DbOrTx,
-    private readonly actor: Actor | { personId: null; identity: string },
+    private readonly actor: { personId: string | null; identity: string },
     private readonly idempotencyKey: string | null,
     private readonly now: Date,
   ) {}

@@ -11,6 +11,9 @@ import type { FileSource } from '../files/source.ts';
 import { cellText, decimalCell, openTable, timeCell } from '../files/table.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { knownSkus, unknownSkuMessage } from './skus.ts';
+import { AuditWriter, OPERATOR } from './audit.ts';
+import { findPerson } from './people.ts';
+import { reopenRecounted } from './review.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { stocktakeStatus, type StocktakeProgress } from './variances.ts';
 
@@ -23,7 +26,8 @@ const COUNT_COLUMNS = [
 
 const countImportOptions = z.object({
   counter: z.string().trim().min(1, 'counter is blank').max(100).optional(),
-  round: z.number().int('round must be a whole number').min(1, 'round must be 1 or more').max(99).default(1),
+  /** Default: 1 while counting; during review, one above the recounted lines' latest round. */
+  round: z.number().int('round must be a whole number').min(1, 'round must be 1 or more').max(99).optional(),
   skipInvalid: z.boolean().default(false),
 });
 
@@ -86,6 +90,31 @@ class CountLines {
     this.size += 1;
   }
 
+  /**
+   * Drops the lines `problem` has something against, reporting each on its first line in the sheet;
+   * returns how many sheet rows were dropped.
+   */
+  keep(problem: (line: CountLine) => string | null, problems: ProblemList): number {
+    let dropped = 0;
+    for (const [sku, head] of [...this.bySku]) {
+      const kept: CountLine[] = [];
+      for (let line: CountLine | null = head; line; line = line.next) {
+        const message = problem(line);
+        if (message) {
+          problems.add({ line: line.firstLine, column: 'sku', message });
+          dropped += line.lineCount;
+          this.size -= 1;
+        } else kept.push(line);
+      }
+      if (kept.length === 0) this.bySku.delete(sku);
+      else {
+        kept.forEach((line, i) => (line.next = kept[i + 1] ?? null));
+        this.bySku.set(sku, kept[0]!);
+      }
+    }
+    return dropped;
+  }
+
   *values(): Generator<CountLine> {
     for (const head of this.bySku.values()) {
       for (let line: CountLine | null = head; line; line = line.next) yield line;
@@ -104,10 +133,14 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
   if (!parsedOptions.success) {
     throw new InvalidInputError(parsedOptions.error.issues.map((i) => i.message).join('; '));
   }
-  const { round, skipInvalid } = parsedOptions.data;
+  const { skipInvalid } = parsedOptions.data;
   const counter = parsedOptions.data.counter ?? userInfo().username;
   const st = await getStocktake(db, stocktakeKey);
-  requireStatus(st, ['counting'], 'import counts');
+  requireStatus(st, ['counting', 'reviewing'], 'import counts');
+  const counterPerson = await findPerson(db, counter);
+  // During review only recounts come in: lines sent back to counting for this very person.
+  const recount = st.status === 'reviewing' ? await recountsFor(db, st, counter, counterPerson?.id ?? null) : null;
+  const round = parsedOptions.data.round ?? (recount ? recount.nextRound : 1);
   const table = await openTable(source);
   // Refuse a re-import before reading a million lines; checked again under the lock below.
   await refuseDuplicate(db, st, table.sha256);
@@ -144,12 +177,13 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
       lines.add(line, value.sku, value.location, value.qty, value.countedAt);
     }
   }
+  if (recount) rowsAccepted -= lines.keep((line) => recountProblem(recount, line, counter, round), problems);
   refuseIfInvalid(table.name, problems, skipInvalid, rowsAccepted);
 
   const result = await db.transaction(async (tx) => {
     // Imports into one stocktake are serialised: each derives line statuses from all earlier entries.
     const locked = await getStocktake(tx, st.id, { forUpdate: true });
-    requireStatus(locked, ['counting'], 'import counts');
+    requireStatus(locked, [st.status], 'import counts');
     await refuseDuplicate(tx, locked, table.sha256);
     const [created] = await tx
       .insert(countImport)
@@ -158,6 +192,7 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
         fileName: table.name,
         contentHash: table.sha256,
         counter,
+        counterPersonId: counterPerson?.id ?? null,
         round,
         rowsRead,
         rowsAccepted,
@@ -167,7 +202,19 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
       .returning({ id: countImport.id });
     const importId = created!.id;
     await appendEntries(tx, importId, st.id, round, lines.values());
-    return { importId, ...(await applyEntries(tx, st.id, importId, round)) };
+    const applied = await applyEntries(tx, st.id, importId, round);
+    const now = new Date();
+    const audit = new AuditWriter(tx, counterPerson ? { personId: counterPerson.id, identity: `cli:${counterPerson.handle}` } : OPERATOR, null, now);
+    if (recount) await reopenRecounted(tx, locked, [...lines.values()], now, audit);
+    audit.add({
+      action: recount ? 'counts.recount_imported' : 'counts.imported',
+      entityType: 'count_import',
+      entityId: importId,
+      stocktakeId: st.id,
+      after: { fileName: table.name, sha256: table.sha256, counter, round, rowsRead, rowsAccepted, rowsRejected: problems.invalidLines, ...applied },
+    });
+    await audit.flush();
+    return { importId, ...applied };
   });
 
   return {
@@ -188,6 +235,33 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
     linesSuperseded: result.linesSuperseded,
     progress: await stocktakeStatus(db, st.id),
   };
+}
+
+interface Recounts {
+  lines: Map<string, number | null>;
+  nextRound: number;
+}
+
+/** The lines waiting for a recount by this counter, and the round a recount of them gets by default. */
+async function recountsFor(db: DbOrTx, st: StocktakeRef, counter: string, personId: string | null): Promise<Recounts> {
+  if (!personId) {
+    throw new InvalidInputError(`${st.code} is in review: only recounts are imported now, and the counter "${counter}" is nobody a recount was asked of (give --counter as the person's handle)`);
+  }
+  const rows = await queryRows<{ sku: string; location: string; count_round: number | null }>(
+    db,
+    sql`select sku, location, count_round from stocktake_line where stocktake_id = ${st.id} and review_status = 'recount' and recount_by = ${personId}::uuid`,
+  );
+  if (rows.length === 0) throw new InvalidInputError(`${st.code} is in review and no line is waiting for a recount by ${counter}`);
+  const lines = new Map(rows.map((r) => [`${r.sku}\u0000${r.location}`, r.count_round === null ? null : Number(r.count_round)]));
+  return { lines, nextRound: Math.max(0, ...rows.map((r) => Number(r.count_round ?? 0))) + 1 };
+}
+
+function recountProblem(recount: Recounts, line: CountLine, counter: string, round: number): string | null {
+  const key = `${line.sku}\u0000${line.location}`;
+  if (!recount.lines.has(key)) return `${line.sku}@${line.location || '-'} is not waiting for a recount by ${counter}`;
+  const current = recount.lines.get(key);
+  if (current !== null && current !== undefined && round <= current) return `round ${round} would not supersede round ${current} of ${line.sku}@${line.location || '-'}`;
+  return null;
 }
 
 async function refuseDuplicate(db: DbOrTx, st: StocktakeRef, sha256: string): Promise<void> {

@@ -314,3 +314,32 @@ export function assignOwner(db: Db, ctx: CommandContext, input: LineCommand & { 
     return { owner: owner.handle };
   });
 }
+
+/**
+ * A recount came in (inside the import's transaction): the recounted lines go back to their owner with
+ * the new figures, their earlier confirmation and cause cleared (they explained another variance), and
+ * fresh suggestions; a recount that matches the book needs no review at all.
+ */
+export async function reopenRecounted(tx: DbOrTx, st: StocktakeRef, lines: { sku: string; location: string }[], now: Date, audit: AuditWriter): Promise<void> {
+  const policy = await policyOf(tx, st.warehouseId);
+  const due = new Date(now.getTime() + policy.reviewSlaHours * 3600_000).toISOString();
+  const keys = unnestColumns([
+    { values: lines.map((l) => l.sku), type: 'text' },
+    { values: lines.map((l) => l.location), type: 'text' },
+  ]);
+  const changed = await queryRows<{ sku: string; location: string; review_status: string }>(
+    tx,
+    sql`update stocktake_line l
+        set review_status = (case when v.diff_qty = 0 then 'none' else 'open' end)::review_status,
+            due_at = ${due}::timestamptz, cause_code = null, note = null, explained_by = null, confirmed_by = null, confirmed_at = null,
+            cause_matched_suggestion = null, suggestion = null, recount_by = null
+        from (${varianceRows(st)}) v, ${keys} as u(sku, location)
+        where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location and v.sku = u.sku and v.location = u.location
+          and l.review_status = 'recount'
+        returning l.sku, l.location, l.review_status`,
+  );
+  await refreshSuggestions(tx, st, changed.filter((c) => c.review_status === 'open'));
+  for (const c of changed) {
+    audit.add({ action: 'variance.recounted', entityType: 'variance', entityId: `${st.code}/${c.sku}@${c.location}`, stocktakeId: st.id, before: { reviewStatus: 'recount' }, after: { reviewStatus: c.review_status } });
+  }
+}

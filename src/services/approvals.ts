@@ -1,0 +1,137 @@
+import { sql } from 'drizzle-orm';
+import { isoText } from '../../db/bulk.ts';
+import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { InvalidInputError, NotAllowedError, StaleCommandError } from '../domain/errors.ts';
+import type { CommandContext, Role } from '../domain/people.ts';
+import type { AuditWriter } from './audit.ts';
+import { runCommand } from './commands.ts';
+import { getDocument, resolveDocument, settleStocktakeStatus, type DocumentSummary } from './documents.ts';
+import { rolesOf } from './people.ts';
+import { policyOf } from './policy.ts';
+import { postDocument } from './posting.ts';
+import { getStocktake } from './stocktakes.ts';
+
+export interface DecisionInput {
+  document: string;
+  /** The step the approver saw (a card carries it): a decision on a step that has moved on is stale. */
+  step?: number;
+}
+
+interface Step {
+  step_no: number;
+  role: Role;
+  status: string;
+  decided_by: string | null;
+  decided_by_handle: string | null;
+  decided_at: string | null;
+}
+
+/**
+ * Locks the document and finds the step being decided, refusing a decision on a document or step that has
+ * moved on (naming who decided it and when), and anyone who does not hold the step's role.
+ */
+async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInput, verb: string) {
+  const doc = await resolveDocument(tx, input.document, { forUpdate: true });
+  const steps = await queryRows<Step>(
+    tx,
+    sql`select a.step_no, a.role, a.status, a.decided_by, p.handle as decided_by_handle, ${isoText(sql`a.decided_at`)} as decided_at
+        from approval_step a left join person p on p.id = a.decided_by where a.document_id = ${doc.id}::uuid order by a.step_no`,
+  );
+  const current = steps.find((s) => s.status === 'pending');
+  if (input.step !== undefined) {
+    const seen = steps.find((s) => Number(s.step_no) === input.step);
+    if (!seen) throw new InvalidInputError(`document ${doc.number} has no step ${input.step}`);
+    if (seen.status !== 'pending') {
+      throw new StaleCommandError(
+        seen.decided_at
+          ? `step ${seen.step_no} (${seen.role}) of ${doc.number} was already ${seen.status} by ${seen.decided_by_handle} at ${seen.decided_at}`
+          : `step ${seen.step_no} (${seen.role}) of ${doc.number} is ${seen.status}, not waiting for a decision`,
+      );
+    }
+  }
+  if (doc.status !== 'approving' || !current) throw new StaleCommandError(`document ${doc.number} is ${doc.status}; there is nothing to ${verb}`);
+  const st = await getStocktake(tx, doc.stocktakeId);
+  const roles = await rolesOf(tx, ctx.actor.personId, doc.warehouseId);
+  if (!roles.has(current.role)) {
+    throw new NotAllowedError(`${ctx.actor.handle} may not ${verb} step ${current.step_no} of ${doc.number}: it needs the role ${current.role} in ${st.warehouseCode}`);
+  }
+  return { doc, steps, current, st };
+}
+
+/**
+ * Segregation of duties, enforced here and not only on cards: whoever counted or explained (confirmed or
+ * tagged) a line of the document may not approve it, and nobody approves two steps of one document.
+ */
+async function checkSegregation(tx: DbOrTx, ctx: CommandContext, doc: { id: string; number: string; stocktakeId: string }, steps: Step[]): Promise<void> {
+  const me = ctx.actor.personId;
+  const earlier = steps.find((s) => s.status === 'approved' && s.decided_by === me);
+  if (earlier) throw new NotAllowedError(`${ctx.actor.handle} already approved step ${earlier.step_no} (${earlier.role}) of ${doc.number}; one person may not approve two steps`);
+  const [counted] = await queryRows<{ sku: string; location: string }>(
+    tx,
+    sql`select dl.sku, dl.location from document_line dl
+        join count_entry ce on ce.stocktake_id = ${doc.stocktakeId}::uuid and ce.sku = dl.sku and ce.location = dl.location
+        join count_import ci on ci.id = ce.import_id
+        where dl.document_id = ${doc.id}::uuid and ci.counter_person_id = ${me}::uuid limit 1`,
+  );
+  if (counted) throw new NotAllowedError(`${ctx.actor.handle} counted ${counted.sku}@${counted.location || '-'} on ${doc.number} and may not approve it`);
+  const [explained] = await queryRows<{ sku: string; location: string }>(
+    tx,
+    sql`select l.sku, l.location from document_line dl
+        join stocktake_line l on l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location
+        where dl.document_id = ${doc.id}::uuid and (l.explained_by = ${me}::uuid or l.confirmed_by = ${me}::uuid) limit 1`,
+  );
+  if (explained) throw new NotAllowedError(`${ctx.actor.handle} explained ${explained.sku}@${explained.location || '-'} on ${doc.number} and may not approve it`);
+}
+
+/** Approves the pending step; the next step becomes pending, or the last approval posts the document. */
+export async function approveDocument(db: Db, ctx: CommandContext, input: DecisionInput): Promise<DocumentSummary> {
+  return runCommand(db, ctx, 'document.approve', async ({ tx, now, audit }) => {
+    const { doc, steps, current, st } = await decidableStep(tx, ctx, input, 'approve');
+    await checkSegregation(tx, ctx, doc, steps);
+    const decided = await queryRows(
+      tx,
+      sql`update approval_step set status = 'approved', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz
+          where document_id = ${doc.id}::uuid and step_no = ${current.step_no} and status = 'pending' returning 1`,
+    );
+    if (decided.length !== 1) throw new StaleCommandError(`step ${current.step_no} of ${doc.number} was decided meanwhile`);
+    audit.add({ action: 'document.approved', entityType: 'document', entityId: doc.id, stocktakeId: doc.stocktakeId, documentId: doc.id, before: { step: current.step_no, role: current.role, status: 'pending' }, after: { step: current.step_no, role: current.role, status: 'approved' } });
+    const next = steps.find((s) => Number(s.step_no) === Number(current.step_no) + 1);
+    if (next) {
+      const policy = await policyOf(tx, doc.warehouseId);
+      await tx.execute(sql`update approval_step set status = 'pending', due_at = ${new Date(now.getTime() + policy.approvalSlaHours * 3600_000).toISOString()}::timestamptz
+                           where document_id = ${doc.id}::uuid and step_no = ${next.step_no} and status = 'waiting'`);
+    } else {
+      await postDocument(tx, doc, st, now, audit);
+    }
+    return getDocument(tx, doc.id);
+  });
+}
+
+/** Rejects the pending step with a reason: the document is closed and its lines go back to review, the reason visible on them. */
+export async function rejectDocument(db: Db, ctx: CommandContext, input: DecisionInput & { reason: string }): Promise<DocumentSummary> {
+  const reason = input.reason?.trim();
+  if (!reason) return Promise.reject(new InvalidInputError('a rejection needs a reason (it is shown on the lines sent back to review)'));
+  return runCommand(db, ctx, 'document.reject', async ({ tx, now, audit }) => {
+    const { doc, current, st } = await decidableStep(tx, ctx, input, 'reject');
+    await tx.execute(sql`update approval_step set status = 'rejected', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz, reason = ${reason}
+                         where document_id = ${doc.id}::uuid and step_no = ${current.step_no} and status = 'pending'`);
+    await tx.execute(sql`update approval_step set status = 'cancelled' where document_id = ${doc.id}::uuid and status = 'waiting'`);
+    await tx.execute(sql`update adjustment_document set status = 'rejected', decided_at = ${now.toISOString()}::timestamptz, rejected_reason = ${reason} where id = ${doc.id}::uuid`);
+    const returned = await returnLines(tx, doc.id, st.id, reason, audit, doc.number);
+    audit.add({ action: 'document.rejected', entityType: 'document', entityId: doc.id, stocktakeId: doc.stocktakeId, documentId: doc.id, before: { status: 'approving', step: current.step_no }, after: { status: 'rejected', step: current.step_no, reason, linesReturned: returned } });
+    await settleStocktakeStatus(tx, st);
+    return getDocument(tx, doc.id);
+  });
+}
+
+async function returnLines(tx: DbOrTx, documentId: string, stocktakeId: string, reason: string, audit: AuditWriter, number: string): Promise<number> {
+  const rows = await queryRows<{ sku: string; location: string }>(
+    tx,
+    sql`update stocktake_line l set review_status = 'open', returned_reason = ${`${number} rejected: ${reason}`}, confirmed_by = null, confirmed_at = null
+        from document_line dl
+        where dl.document_id = ${documentId}::uuid and l.stocktake_id = ${stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.review_status = 'documented'
+        returning l.sku, l.location`,
+  );
+  void audit;
+  return rows.length;
+}

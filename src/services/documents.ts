@@ -1,0 +1,234 @@
+import { sql } from 'drizzle-orm';
+import { isoText, unnestColumns } from '../../db/bulk.ts';
+import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import type { CommandContext } from '../domain/people.ts';
+import { approvalRoute, documentNumber } from '../domain/routing.ts';
+import { isUuid, localDay } from '../domain/stocktake.ts';
+import { runCommand } from './commands.ts';
+import { requireRole } from './people.ts';
+import { policyOf } from './policy.ts';
+import { nextSequence } from './sequence.ts';
+import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
+import { varianceRows } from './variances.ts';
+
+export interface DocumentSummary {
+  id: string;
+  number: string;
+  kind: 'gain' | 'loss';
+  stocktake: string;
+  warehouse: string;
+  status: 'approving' | 'posted' | 'rejected';
+  lineCount: number;
+  totalQty: string;
+  totalValue: string;
+  currency: string;
+  route: { stepNo: number; role: string; status: string; decidedBy: string | null; decidedAt: string | null; dueAt: string | null; reason: string | null }[];
+}
+
+export interface SubmitResult {
+  documents: DocumentSummary[];
+  /** Selected lines already on a document: submitting them again creates nothing. */
+  alreadyDocumented: string[];
+  /** Lines still waiting for review (not confirmed, or no cause yet); not submitted. */
+  notReady: number;
+}
+
+const lineKey = (sku: string, location: string) => `${sku}@${location}`;
+
+/**
+ * Turns explained variances (confirmed, with a cause, and a note where the cause needs one) into a gain
+ * document and a loss document, with numbered lines, values and causes, and routes each by its value.
+ * All explained lines of the stocktake, or a selection ("SKU" or "SKU@LOCATION"). Lines already on a
+ * document are never submitted again.
+ */
+export async function submitVariances(db: Db, ctx: CommandContext, input: { stocktake: string; lines?: string[] }): Promise<SubmitResult> {
+  return runCommand(db, ctx, 'documents.submit', async ({ tx, now, audit }) => {
+    // The stocktake lock serialises submits: two at once would each see the same lines as confirmed.
+    const st = await getStocktake(tx, input.stocktake, { forUpdate: true });
+    requireStatus(st, ['reviewing', 'approving'], 'submit variances');
+    await requireRole(tx, ctx.actor, st.warehouseId, st.warehouseCode, ['supervisor', 'manager', 'admin'], 'submit variances');
+    const rows = await queryRows<{ sku: string; location: string; diff_qty: string; diff_value: string; unit_cost: string; cause_code: string | null; note: string | null; review_status: string; note_required: boolean | null }>(
+      tx,
+      sql`select v.sku, v.location, v.diff_qty::text as diff_qty, v.diff_value::text as diff_value, v.unit_cost::text as unit_cost,
+            l.cause_code, l.note, l.review_status, c.note_required
+          from (${varianceRows(st)}) v
+          join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+          left join cause c on c.code = l.cause_code
+          where l.review_status <> 'none'
+          order by v.sku, v.location`,
+    );
+    const ready = (r: (typeof rows)[number]) => r.review_status === 'confirmed' && r.cause_code !== null && !(r.note_required && !r.note);
+    let chosen = rows.filter(ready);
+    const alreadyDocumented: string[] = [];
+    if (input.lines && input.lines.length > 0) {
+      const problems: string[] = [];
+      const picked = new Map<string, (typeof rows)[number]>();
+      for (const ref of input.lines) {
+        const at = ref.lastIndexOf('@');
+        const sku = (at >= 0 ? ref.slice(0, at) : ref).trim();
+        const matches = rows.filter((r) => r.sku === sku && (at < 0 || r.location === ref.slice(at + 1).trim()));
+        if (matches.length === 0) problems.push(`${ref}: no variance under review`);
+        else if (matches.length > 1) problems.push(`${ref}: ${matches.length} lines; name one as ${sku}@LOCATION`);
+        else {
+          const m = matches[0]!;
+          if (m.review_status === 'documented' || m.review_status === 'posted') alreadyDocumented.push(lineKey(m.sku, m.location));
+          else if (!ready(m)) problems.push(`${ref}: ${m.review_status !== 'confirmed' ? `is ${m.review_status}, not confirmed` : m.cause_code === null ? 'has no cause' : 'its cause needs a note'}`);
+          else picked.set(lineKey(m.sku, m.location), m);
+        }
+      }
+      if (problems.length > 0) throw new InvalidInputError(`cannot submit: ${problems.join('; ')}`);
+      chosen = [...picked.values()];
+    }
+    const notReady = rows.filter((r) => ['open', 'recount', 'confirmed'].includes(r.review_status) && !ready(r)).length;
+    const policy = await policyOf(tx, st.warehouseId);
+    const year = localDay(now, st.timezone).slice(0, 4);
+    const documents: DocumentSummary[] = [];
+    for (const kind of ['gain', 'loss'] as const) {
+      const lines = chosen.filter((r) => (kind === 'gain' ? !r.diff_qty.startsWith('-') : r.diff_qty.startsWith('-')));
+      if (lines.length === 0) continue;
+      const number = documentNumber(kind, year, await nextSequence(tx, `${kind}:${st.warehouseId}:${year}`));
+      const [doc] = await queryRows<{ id: string; total_qty: string; total_value: string }>(
+        tx,
+        sql`insert into adjustment_document (number, kind, stocktake_id, warehouse_id, line_count, total_qty, total_value, currency, submitted_by, submitted_at)
+            select ${number}, ${kind}, ${st.id}::uuid, ${st.warehouseId}::uuid, ${lines.length}, sum(q), sum(v), ${policy.currency}, ${ctx.actor.personId}::uuid, ${now.toISOString()}::timestamptz
+            from ${unnestColumns([
+              { values: lines.map((l) => l.diff_qty), type: 'numeric' },
+              { values: lines.map((l) => l.diff_value), type: 'numeric' },
+            ])} as u(q, v)
+            returning id, trim_scale(total_qty)::text as total_qty, total_value::text as total_value`,
+      );
+      await tx.execute(sql`
+        insert into document_line (document_id, line_no, sku, location, qty, unit_cost, value, cause_code, note)
+        select ${doc!.id}::uuid, u.n, u.sku, u.location, u.qty, u.unit_cost, u.value, u.cause_code, u.note
+        from ${unnestColumns([
+          { values: lines.map((_, i) => String(i + 1)), type: 'int' },
+          { values: lines.map((l) => l.sku), type: 'text' },
+          { values: lines.map((l) => l.location), type: 'text' },
+          { values: lines.map((l) => l.diff_qty), type: 'numeric' },
+          { values: lines.map((l) => l.unit_cost), type: 'numeric' },
+          { values: lines.map((l) => l.diff_value), type: 'numeric' },
+          { values: lines.map((l) => l.cause_code), type: 'text' },
+          { values: lines.map((l) => l.note), type: 'text' },
+        ])} as u(n, sku, location, qty, unit_cost, value, cause_code, note)`);
+      const marked = await queryRows(
+        tx,
+        sql`update stocktake_line l set review_status = 'documented', returned_reason = null
+            from ${unnestColumns([
+              { values: lines.map((l) => l.sku), type: 'text' },
+              { values: lines.map((l) => l.location), type: 'text' },
+            ])} as u(sku, location)
+            where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location and l.review_status = 'confirmed'
+            returning 1`,
+      );
+      if (marked.length !== lines.length) throw new Error(`submit raced with another change: ${marked.length} of ${lines.length} lines marked`);
+      const route = approvalRoute(doc!.total_value, policy);
+      const due = new Date(now.getTime() + policy.approvalSlaHours * 3600_000).toISOString();
+      await tx.execute(sql`
+        insert into approval_step (document_id, step_no, role, status, due_at)
+        select ${doc!.id}::uuid, u.n, u.role::role, (case when u.n = 1 then 'pending' else 'waiting' end)::step_status,
+               case when u.n = 1 then ${due}::timestamptz end
+        from ${unnestColumns([
+          { values: route.map((_, i) => String(i + 1)), type: 'int' },
+          { values: route, type: 'text' },
+        ])} as u(n, role)`);
+      const summary = await getDocument(tx, doc!.id);
+      audit.add({
+        action: 'document.submitted',
+        entityType: 'document',
+        entityId: doc!.id,
+        stocktakeId: st.id,
+        documentId: doc!.id,
+        after: { number, kind, lineCount: lines.length, totalQty: doc!.total_qty, totalValue: doc!.total_value, currency: policy.currency, route, lines: lines.map((l) => lineKey(l.sku, l.location)) },
+      });
+      documents.push(summary);
+    }
+    await settleStocktakeStatus(tx, st);
+    return { documents, alreadyDocumented, notReady };
+  });
+}
+
+/**
+ * Moves the stocktake between reviewing, approving and posted from its lines: approving once nothing is
+ * left to review, posted once every variance is on the ledger.
+ */
+export async function settleStocktakeStatus(tx: DbOrTx, st: StocktakeRef): Promise<void> {
+  await tx.execute(sql`
+    update stocktake s set status = (case
+        when not exists (select 1 from stocktake_line l where l.stocktake_id = s.id and l.review_status in ('open', 'recount', 'confirmed', 'documented')) then 'posted'
+        when not exists (select 1 from stocktake_line l where l.stocktake_id = s.id and l.review_status in ('open', 'recount', 'confirmed')) then 'approving'
+        else 'reviewing' end)::stocktake_status
+    where s.id = ${st.id} and s.status in ('reviewing', 'approving')`);
+}
+
+/** Finds a document by id or number (PK-2026-0001; WAREHOUSE/PK-2026-0001 when numbers repeat across warehouses). */
+export async function resolveDocument(db: DbOrTx, ref: string, options: { forUpdate?: boolean } = {}): Promise<{ id: string; number: string; stocktakeId: string; warehouseId: string; status: string; kind: 'gain' | 'loss' }> {
+  const text = ref.trim();
+  const slash = text.indexOf('/');
+  const where = isUuid(text)
+    ? sql`d.id = ${text}::uuid`
+    : slash > 0
+      ? sql`d.number = ${text.slice(slash + 1).toUpperCase()} and w.code = ${text.slice(0, slash)}`
+      : sql`d.number = ${text.toUpperCase()}`;
+  const rows = await queryRows<{ id: string; number: string; stocktake_id: string; warehouse_id: string; status: string; kind: 'gain' | 'loss'; warehouse: string }>(
+    db,
+    sql`select d.id, d.number, d.stocktake_id, d.warehouse_id, d.status, d.kind, w.code as warehouse
+        from adjustment_document d join warehouse w on w.id = d.warehouse_id where ${where} ${options.forUpdate ? sql`for update of d` : sql``}`,
+  );
+  if (rows.length === 0) throw new NotFoundError('document', text, 'give its number (PK-2026-0001) or id');
+  if (rows.length > 1) throw new InvalidInputError(`document number ${text} exists in ${rows.map((r) => r.warehouse).join(' and ')}; write it as WAREHOUSE/${text}`);
+  const r = rows[0]!;
+  return { id: r.id, number: r.number, stocktakeId: r.stocktake_id, warehouseId: r.warehouse_id, status: r.status, kind: r.kind };
+}
+
+export async function getDocument(db: DbOrTx, ref: string): Promise<DocumentSummary> {
+  const { id } = await resolveDocument(db, ref);
+  const [doc] = await queryRows<{ id: string; number: string; kind: 'gain' | 'loss'; stocktake: string; warehouse: string; status: DocumentSummary['status']; line_count: number; total_qty: string; total_value: string; currency: string }>(
+    db,
+    sql`select d.id, d.number, d.kind, s.code as stocktake, w.code as warehouse, d.status, d.line_count, trim_scale(d.total_qty)::text as total_qty, d.total_value::text as total_value, d.currency
+        from adjustment_document d join stocktake s on s.id = d.stocktake_id join warehouse w on w.id = d.warehouse_id where d.id = ${id}::uuid`,
+  );
+  const route = await queryRows<{ step_no: number; role: string; status: string; decided_by: string | null; decided_at: string | null; due_at: string | null; reason: string | null }>(
+    db,
+    sql`select a.step_no, a.role, a.status, p.handle as decided_by, ${isoText(sql`a.decided_at`)} as decided_at, ${isoText(sql`a.due_at`)} as due_at, a.reason
+        from approval_step a left join person p on p.id = a.decided_by where a.document_id = ${id}::uuid order by a.step_no`,
+  );
+  return {
+    id: doc!.id,
+    number: doc!.number,
+    kind: doc!.kind,
+    stocktake: doc!.stocktake,
+    warehouse: doc!.warehouse,
+    status: doc!.status,
+    lineCount: Number(doc!.line_count),
+    totalQty: doc!.total_qty,
+    totalValue: doc!.total_value,
+    currency: doc!.currency,
+    route: route.map((r) => ({ stepNo: Number(r.step_no), role: r.role, status: r.status, decidedBy: r.decided_by, decidedAt: r.decided_at, dueAt: r.due_at, reason: r.reason })),
+  };
+}
+
+export interface DocumentLineView {
+  lineNo: number; sku: string; location: string; qty: string; unitCost: string; value: string; causeCode: string; causeLabelEn: string | null; causeLabelZh: string | null; note: string | null;
+}
+
+export async function documentLines(db: DbOrTx, documentId: string): Promise<DocumentLineView[]> {
+  const rows = await queryRows<{ line_no: number; sku: string; location: string; qty: string; unit_cost: string; value: string; cause_code: string; label_en: string | null; label_zh: string | null; note: string | null }>(
+    db,
+    sql`select dl.line_no, dl.sku, dl.location, trim_scale(dl.qty)::text as qty, trim_scale(dl.unit_cost)::text as unit_cost, dl.value::text as value,
+          dl.cause_code, c.label_en, c.label_zh, dl.note
+        from document_line dl left join cause c on c.code = dl.cause_code where dl.document_id = ${documentId}::uuid order by dl.line_no`,
+  );
+  return rows.map((r) => ({ lineNo: Number(r.line_no), sku: r.sku, location: r.location, qty: r.qty, unitCost: r.unit_cost, value: r.value, causeCode: r.cause_code, causeLabelEn: r.label_en, causeLabelZh: r.label_zh, note: r.note }));
+}
+
+export async function listDocuments(db: DbOrTx, filter: { stocktake?: string } = {}): Promise<DocumentSummary[]> {
+  const st = filter.stocktake ? await getStocktake(db, filter.stocktake) : null;
+  const ids = await queryRows<{ id: string }>(
+    db,
+    sql`select id from adjustment_document ${st ? sql`where stocktake_id = ${st.id}` : sql``} order by submitted_at, number`,
+  );
+  const out: DocumentSummary[] = [];
+  for (const { id } of ids) out.push(await getDocument(db, id));
+  return out;
+}

@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type DbOrTx } from '../../db/client.ts';
+import type { AuditWriter } from './audit.ts';
+import { settleStocktakeStatus } from './documents.ts';
+import type { StocktakeRef } from './stocktakes.ts';
+import { lockWarehouse } from './warehouses.ts';
+
+/**
+ * Posts an approved document, inside the approving transaction: one ledger entry per line (the unique key
+ * makes a second posting of a line impossible), on-hand changed by each line's delta — not overwritten
+ * with the count, so movements made during review are kept — an adjustment movement per line so the
+ * movement log still explains on-hand, the document and its lines marked posted, and audit entries.
+ */
+export async function postDocument(tx: DbOrTx, doc: { id: string; number: string; stocktakeId: string; warehouseId: string }, st: StocktakeRef, now: Date, audit: AuditWriter): Promise<void> {
+  // Same lock as movement imports and snapshots: the adjustment movements get ids in a consistent order.
+  await lockWarehouse(tx, doc.warehouseId);
+  const at = now.toISOString();
+  const entries = await queryRows<{ line_no: number; sku: string; location: string; qty: string; value: string }>(
+    tx,
+    sql`insert into ledger_entry (document_id, line_no, warehouse_id, sku, location, qty, unit_cost, value, posted_at)
+        select dl.document_id, dl.line_no, ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.qty, dl.unit_cost, dl.value, ${at}::timestamptz
+        from document_line dl where dl.document_id = ${doc.id}::uuid
+        order by dl.line_no
+        returning line_no, sku, location, trim_scale(qty)::text as qty, value::text as value`,
+  );
+  await tx.execute(sql`
+    insert into on_hand (warehouse_id, sku, location, qty)
+    select ${doc.warehouseId}::uuid, dl.sku, dl.location, sum(dl.qty) from document_line dl where dl.document_id = ${doc.id}::uuid
+    group by dl.sku, dl.location
+    on conflict (warehouse_id, sku, location) do update set qty = on_hand.qty + excluded.qty, updated_at = now()`);
+  await tx.execute(sql`
+    insert into movement (warehouse_id, sku, location, qty, kind, ref, occurred_at)
+    select ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.qty, 'adjustment', ${doc.number}, ${at}::timestamptz
+    from document_line dl where dl.document_id = ${doc.id}::uuid order by dl.line_no`);
+  await tx.execute(sql`update adjustment_document set status = 'posted', decided_at = ${at}::timestamptz where id = ${doc.id}::uuid and status = 'approving'`);
+  await tx.execute(sql`
+    update stocktake_line l set review_status = 'posted'
+    from document_line dl
+    where dl.document_id = ${doc.id}::uuid and l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.review_status = 'documented'`);
+  for (const e of entries) {
+    audit.add({ action: 'ledger.posted', entityType: 'ledger_entry', entityId: `${doc.number}/${e.line_no}`, stocktakeId: doc.stocktakeId, documentId: doc.id, after: { sku: e.sku, location: e.location, qty: e.qty, value: e.value } });
+  }
+  audit.add({ action: 'document.posted', entityType: 'document', entityId: doc.id, stocktakeId: doc.stocktakeId, documentId: doc.id, before: { status: 'approving' }, after: { status: 'posted', ledgerEntries: entries.length, postedAt: at } });
+  await settleStocktakeStatus(tx, st);
+}
