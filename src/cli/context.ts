@@ -68,7 +68,9 @@ function reportError(io: Io, json: boolean, error: unknown): number {
     if (json) io.stdout(JSON.stringify({ code: error.code, message: error.message, errors: [{ line: null, column: null, message: error.message }] }));
     return EXIT_FAILURE;
   }
-  const message = redact(error instanceof Error ? error.message : String(error), io.env);
+  // A failed query's own message repeats the SQL and its parameters; the database's reason is the cause.
+  const reason = error instanceof Error && error.message.startsWith('Failed query') && error.cause instanceof Error ? error.cause : error;
+  const message = redact(reason instanceof Error ? reason.message : String(reason), io.env);
   io.stderr(`internal error: ${message}`);
   if (io.env.STOCKTAKE_DEBUG && error instanceof Error && error.stack) io.stderr(redact(error.stack, io.env));
   if (json) io.stdout(JSON.stringify({ code: 'INTERNAL', message, errors: [{ line: null, column: null, message }] }));

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import { registerMasterData } from './commands/masterData.ts';
+import { registerReview } from './commands/review.ts';
 import { registerStocktake } from './commands/stocktake.ts';
 import { EXIT_INVALID, processIo, runCommand, type CommandResult, type Io } from './context.ts';
 
@@ -20,11 +21,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   const run: CliRunner = async (opts, action) => setExit(await runCommand(io, opts.json ?? false, action));
   registerMasterData(program, run);
-  registerStocktake(program, run);
-  for (const command of program.commands) {
+  const variances = registerStocktake(program, run);
+  registerReview(program, run, variances);
+  const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-    for (const sub of command.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  }
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 

@@ -51,7 +51,7 @@ export async function appendAudit(
   entries: readonly AuditEntry[],
 ): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const [last] = await queryRows<{ id: string; hash: string }>(tx, sql`select id::text, hash from audit_log order by id desc limit 1`);
+  const [last] = await queryRows<{ id: string; hash: string }>(tx, sql`select a.id::text as id, a.hash from audit_log a order by a.id desc limit 1`);
   let prevHash = last?.hash ?? GENESIS_HASH;
   let id = last ? BigInt(last.id) : 0n;
   const at = now.toISOString();
@@ -110,7 +110,7 @@ export async function verifyAudit(db: DbOrTx): Promise<ChainVerdict> {
   for (;;) {
     const page = await queryRows<AuditRow & Record<string, unknown>>(
       db,
-      sql`select ${AUDIT_COLUMNS} from audit_log where id > ${after.toString()}::bigint order by id limit 5000`,
+      sql`select ${AUDIT_COLUMNS} from audit_log where id > ${after.toString()}::bigint order by audit_log.id limit 5000`,
     );
     if (page.length === 0) break;
     for (const row of page) if (!verifier.push(row)) return verifier.result();
@@ -121,5 +121,5 @@ export async function verifyAudit(db: DbOrTx): Promise<ChainVerdict> {
 
 export async function auditHistory(db: DbOrTx, filter: { stocktakeId?: string; documentId?: string }): Promise<AuditRow[]> {
   const where = filter.documentId ? sql`document_id = ${filter.documentId}::uuid` : sql`stocktake_id = ${filter.stocktakeId!}::uuid`;
-  return queryRows<AuditRow & Record<string, unknown>>(db, sql`select ${AUDIT_COLUMNS} from audit_log where ${where} order by id`);
+  return queryRows<AuditRow & Record<string, unknown>>(db, sql`select ${AUDIT_COLUMNS} from audit_log where ${where} order by audit_log.id`);
 }

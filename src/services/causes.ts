@@ -1,9 +1,11 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { unnestColumns } from '../../db/bulk.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { cause } from '../../db/schema/index.ts';
+import { cause, roleGrant } from '../../db/schema/index.ts';
 import { CAUSE_CODE_PATTERN, DEFAULT_CAUSES, type CauseDirection } from '../domain/causes.ts';
-import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import { InvalidInputError, NotAllowedError, NotFoundError } from '../domain/errors.ts';
+import type { CommandContext } from '../domain/people.ts';
+import { runCommand } from './commands.ts';
 
 export type Cause = typeof cause.$inferSelect;
 
@@ -11,7 +13,7 @@ export type Cause = typeof cause.$inferSelect;
 export async function ensureDefaultCauses(db: DbOrTx): Promise<void> {
   await db.execute(sql`
     insert into cause (code, label_zh, label_en, applies_to, note_required)
-    select u.code, u.zh, u.en, u.applies::cause_direction, u.note
+    select u.code, u.zh, u.en, u.applies::cause_direction, u.note_text::boolean
     from ${unnestColumns([
       { values: DEFAULT_CAUSES.map((c) => c.code), type: 'text' },
       { values: DEFAULT_CAUSES.map((c) => c.labelZh), type: 'text' },
@@ -19,7 +21,6 @@ export async function ensureDefaultCauses(db: DbOrTx): Promise<void> {
       { values: DEFAULT_CAUSES.map((c) => c.appliesTo), type: 'text' },
       { values: DEFAULT_CAUSES.map((c) => String(c.noteRequired)), type: 'text' },
     ])} as u(code, zh, en, applies, note_text)
-    cross join lateral (select u.note_text::boolean as note) n
     on conflict (code) do nothing`);
 }
 
@@ -38,14 +39,21 @@ export async function getCause(db: DbOrTx, code: string): Promise<Cause> {
 /** Adds or edits a cause (admins). Deactivating keeps history readable while hiding it from new tags. */
 export async function saveCause(
   db: Db,
+  ctx: CommandContext,
   input: { code: string; labelZh: string; labelEn: string; appliesTo: CauseDirection; noteRequired?: boolean; active?: boolean },
 ): Promise<Cause> {
   const code = input.code.trim().toLowerCase();
   if (!CAUSE_CODE_PATTERN.test(code)) throw new InvalidInputError(`cause code "${input.code}" must be lower-case letters, digits and "_" (2–40)`);
   if (!['gain', 'loss', 'both'].includes(input.appliesTo)) throw new InvalidInputError('applies-to must be gain, loss or both');
   if (!input.labelZh.trim() || !input.labelEn.trim()) throw new InvalidInputError('a cause needs both a Chinese and an English label');
-  await ensureDefaultCauses(db);
   const values = { code, labelZh: input.labelZh.trim(), labelEn: input.labelEn.trim(), appliesTo: input.appliesTo, noteRequired: input.noteRequired ?? false, active: input.active ?? true };
-  const [row] = await db.insert(cause).values(values).onConflictDoUpdate({ target: cause.code, set: values }).returning();
-  return row!;
+  return runCommand(db, ctx, 'cause.save', async ({ tx, audit }) => {
+    const [admin] = await tx.select().from(roleGrant).where(and(eq(roleGrant.personId, ctx.actor.personId), eq(roleGrant.role, 'admin')));
+    if (!admin) throw new NotAllowedError(`${ctx.actor.handle} may not edit the cause catalogue: only admins may`);
+    await ensureDefaultCauses(tx);
+    const [before] = await tx.select().from(cause).where(eq(cause.code, code));
+    const [row] = await tx.insert(cause).values(values).onConflictDoUpdate({ target: cause.code, set: values }).returning();
+    audit.add({ action: 'cause.saved', entityType: 'cause', entityId: code, before: before ?? null, after: row });
+    return row!;
+  });
 }

@@ -5,6 +5,7 @@ import { person, personIdentity, roleGrant } from '../../db/schema/index.ts';
 import { InvalidInputError, NotAllowedError, NotFoundError } from '../domain/errors.ts';
 import { isUuid } from '../domain/stocktake.ts';
 import { parseIdentity, ROLES, type Actor, type Role } from '../domain/people.ts';
+import { appendAudit, OPERATOR } from './audit.ts';
 import { getWarehouse } from './warehouses.ts';
 
 export type Person = typeof person.$inferSelect;
@@ -46,6 +47,9 @@ export async function addPerson(db: Db, input: z.input<typeof personInput>): Pro
       await tx.insert(personIdentity).values({ ...identity, personId: row!.id }).onConflictDoNothing();
     }
     const all = await tx.select().from(personIdentity).where(eq(personIdentity.personId, row!.id));
+    await appendAudit(tx, OPERATOR, null, new Date(), [
+      { action: 'person.saved', entityType: 'person', entityId: row!.id, after: { handle: row!.handle, name: row!.name, identities: all.map((i) => `${i.platform}:${i.externalId}`) } },
+    ]);
     return { ...row!, identities: all.map((i) => `${i.platform}:${i.externalId}`) };
   });
 }
@@ -102,7 +106,12 @@ export async function grantRole(db: Db, personRef: string, roleText: string, war
   const role = parseRole(roleText);
   const p = await getPerson(db, personRef);
   const wh = await getWarehouse(db, warehouseCode);
-  await db.insert(roleGrant).values({ personId: p.id, warehouseId: wh.id, role }).onConflictDoNothing();
+  await db.transaction(async (tx) => {
+    const added = await tx.insert(roleGrant).values({ personId: p.id, warehouseId: wh.id, role }).onConflictDoNothing().returning();
+    if (added.length > 0) {
+      await appendAudit(tx, OPERATOR, null, new Date(), [{ action: 'role.granted', entityType: 'person', entityId: p.id, after: { person: p.handle, warehouse: wh.code, role } }]);
+    }
+  });
   return { person: p.handle, warehouse: wh.code, role, granted: true };
 }
 
@@ -110,11 +119,14 @@ export async function revokeRole(db: Db, personRef: string, roleText: string, wa
   const role = parseRole(roleText);
   const p = await getPerson(db, personRef);
   const wh = await getWarehouse(db, warehouseCode);
-  const removed = await db
-    .delete(roleGrant)
-    .where(and(eq(roleGrant.personId, p.id), eq(roleGrant.warehouseId, wh.id), eq(roleGrant.role, role)))
-    .returning();
-  if (removed.length === 0) throw new InvalidInputError(`${p.handle} does not hold ${role} in ${wh.code}`);
+  await db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(roleGrant)
+      .where(and(eq(roleGrant.personId, p.id), eq(roleGrant.warehouseId, wh.id), eq(roleGrant.role, role)))
+      .returning();
+    if (removed.length === 0) throw new InvalidInputError(`${p.handle} does not hold ${role} in ${wh.code}`);
+    await appendAudit(tx, OPERATOR, null, new Date(), [{ action: 'role.revoked', entityType: 'person', entityId: p.id, before: { person: p.handle, warehouse: wh.code, role } }]);
+  });
   return { person: p.handle, warehouse: wh.code, role, granted: false };
 }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { fileSource } from '../../files/source.ts';
 import { importCounts } from '../../services/counts.ts';
+import { cliActor } from '../../services/people.ts';
 import { closeCounting, listStocktakes, startStocktake } from '../../services/stocktakes.ts';
 import { listVariances, stocktakeStatus, type StocktakeProgress } from '../../services/variances.ts';
 import { localTime, renderTable } from '../format.ts';
@@ -26,7 +27,7 @@ function parseRound(text: string): number {
   return round;
 }
 
-export function registerStocktake(program: Command, run: CliRunner): void {
+export function registerStocktake(program: Command, run: CliRunner): Command {
   program
     .command('start <warehouse>')
     .description('start a stocktake: freeze the book (on-hand and unit costs) of a warehouse')
@@ -58,14 +59,14 @@ export function registerStocktake(program: Command, run: CliRunner): void {
     .command('import <stocktake> <file>')
     .description('import a count sheet (CSV in UTF-8 or GBK, or XLSX): sku, location, qty, counted_at')
     .option('--counter <name>', 'who counted (default: your user name)')
-    .option('--round <n>', 'count round; a later round supersedes earlier ones for the lines it covers', '1')
+    .option('--round <n>', 'count round (default 1; in review, one above the recounted lines); a later round supersedes earlier ones for the lines it covers')
     .option('--skip-invalid', 'import the valid rows and report the rest')
     .option('--json', 'machine-readable output')
-    .action((stocktake: string, file: string, opts: { counter?: string; round: string; skipInvalid?: boolean; json?: boolean }) =>
+    .action((stocktake: string, file: string, opts: { counter?: string; round?: string; skipInvalid?: boolean; json?: boolean }) =>
       run(opts, async (db) => {
         const report = await importCounts(db, stocktake, await fileSource(file), {
           counter: opts.counter,
-          round: parseRound(opts.round),
+          ...(opts.round ? { round: parseRound(opts.round) } : {}),
           skipInvalid: opts.skipInvalid,
         });
         return {
@@ -85,18 +86,23 @@ export function registerStocktake(program: Command, run: CliRunner): void {
   program
     .command('close-counting <stocktake>')
     .description('close counting: uncounted book lines count as zero, and the stocktake moves to review')
+    .option('--as <person>', 'who closes it (a supervisor, manager or admin); without it, the local operator')
     .option('--json', 'machine-readable output')
-    .action((stocktake: string, opts: { json?: boolean }) =>
+    .action((stocktake: string, opts: { as?: string; json?: boolean }) =>
       run(opts, async (db) => {
-        const closed = await closeCounting(db, stocktake);
+        const closed = await closeCounting(db, stocktake, opts.as ? { actor: await cliActor(db, opts.as) } : {});
         return {
           data: closed,
-          human: () => `Counting of ${closed.code} closed; ${closed.uncountedAsZero} uncounted line(s) taken as zero. Now ${closed.status}.`,
+          human: () =>
+            [
+              `Counting of ${closed.code} closed; ${closed.uncountedAsZero} uncounted line(s) taken as zero. Now ${closed.status}.`,
+              `${closed.openVariances} variance(s) to review${closed.owner ? `, owned by ${closed.owner}` : ' (no supervisor in this warehouse yet: grant one and assign the lines)'}${closed.autoConfirmed ? `; ${closed.autoConfirmed} within tolerance, confirmed automatically` : ''}.`,
+            ].join('\n'),
         };
       }),
     );
 
-  program
+  const variances = program
     .command('variances <stocktake>')
     .description('every line with book, movements, expected, counted and the variance')
     .option('--only-diff', 'leave out lines that match')
@@ -127,4 +133,5 @@ export function registerStocktake(program: Command, run: CliRunner): void {
         return { data: progress, human: () => renderProgress(progress) };
       }),
     );
+  return variances;
 }

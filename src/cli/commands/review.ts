@@ -1,0 +1,246 @@
+import type { Command } from 'commander';
+import type { Db } from '../../../db/client.ts';
+import { InvalidInputError } from '../../domain/errors.ts';
+import type { CommandContext } from '../../domain/people.ts';
+import { approveDocument, rejectDocument } from '../../services/approvals.ts';
+import { auditHistory, verifyAudit } from '../../services/audit.ts';
+import { listCauses, saveCause } from '../../services/causes.ts';
+import { documentLines, getDocument, listDocuments, resolveDocument, submitVariances, type DocumentSummary } from '../../services/documents.ts';
+import { cliActor, getPerson } from '../../services/people.ts';
+import { addNote, assignOwner, confirmVariance, listReview, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
+import { getStocktake } from '../../services/stocktakes.ts';
+import { renderTable } from '../format.ts';
+import type { CliRunner } from '../main.ts';
+
+interface ActOptions {
+  as?: string;
+  key?: string;
+  json?: boolean;
+}
+
+/** The command context of `--as <person>` (required for every review and approval action). */
+async function contextOf(db: Db, opts: ActOptions): Promise<CommandContext> {
+  if (!opts.as) throw new InvalidInputError('say who you are with --as <person> (a handle, or platform:id)');
+  return { actor: await cliActor(db, opts.as), ...(opts.key ? { idempotencyKey: opts.key } : {}) };
+}
+
+const withActor = (cmd: Command) =>
+  cmd
+    .requiredOption('--as <person>', 'who does this (handle or platform:id); roles and segregation of duties apply')
+    .option('--key <key>', 'idempotency key: the same key again has no second effect and prints the first result')
+    .option('--json', 'machine-readable output');
+
+function renderLine(l: ReviewLine): string {
+  const parts = [`${l.sku}@${l.location || '-'}: ${l.reviewStatus}`, `diff ${l.diffQty} (${l.diffValue})`];
+  if (l.causeCode) parts.push(`cause ${l.causeCode}`);
+  if (l.note) parts.push(`note "${l.note}"`);
+  if (l.suggestion) parts.push(`suggested ${l.suggestion.cause}: ${l.suggestion.reason.en}`);
+  if (l.returnedReason) parts.push(`returned: ${l.returnedReason}`);
+  return parts.join(' · ');
+}
+
+export function renderDocument(d: DocumentSummary): string {
+  const lines = [
+    `${d.number} (${d.kind === 'gain' ? '盘盈单 gain' : '盘亏单 loss'}) · ${d.warehouse} · ${d.stocktake} · ${d.status}`,
+    `  ${d.lineCount} line(s), qty ${d.totalQty}, value ${d.totalValue} ${d.currency}`,
+    ...d.route.map((s) => `  step ${s.stepNo} ${s.role.padEnd(10)} ${s.status}${s.decidedBy ? ` by ${s.decidedBy} at ${s.decidedAt}` : s.dueAt ? ` (due ${s.dueAt})` : ''}${s.reason ? ` — ${s.reason}` : ''}`),
+  ];
+  return lines.join('\n');
+}
+
+export function registerReview(program: Command, run: CliRunner, variances: Command): void {
+  const people = program.command('people').description('people and their platform identities');
+  people
+    .command('add <handle>')
+    .description('add a person (or rename one) with platform identities')
+    .option('--name <name>', 'display name')
+    .option('--identity <platform:id...>', 'e.g. telegram:12345 feishu:ou_xxx dingtalk:staffId web:alice')
+    .option('--json', 'machine-readable output')
+    .action((handle: string, opts: { name?: string; identity?: string[]; json?: boolean }) =>
+      run(opts, async (db) => {
+        const { addPerson } = await import('../../services/people.ts');
+        const p = await addPerson(db, { handle, name: opts.name, identities: opts.identity ?? [] });
+        return { data: p, human: () => `${p.handle} (${p.name}): ${p.identities.join(', ')}` };
+      }),
+    );
+  people
+    .command('list')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) =>
+      run(opts, async (db) => {
+        const { listPeople } = await import('../../services/people.ts');
+        const rows = await listPeople(db);
+        return { data: rows, human: () => renderTable(['handle', 'name', 'identities', 'roles'], rows.map((p) => [p.handle, p.name, p.identities.join(' '), p.roles.join(' ')])) };
+      }),
+    );
+
+  const roles = program.command('roles').description('roles per warehouse: counter, supervisor, finance, manager, admin');
+  for (const verb of ['grant', 'revoke'] as const) {
+    roles
+      .command(`${verb} <person> <role> <warehouse>`)
+      .option('--json', 'machine-readable output')
+      .action((person: string, role: string, warehouse: string, opts: { json?: boolean }) =>
+        run(opts, async (db) => {
+          const { grantRole, revokeRole } = await import('../../services/people.ts');
+          const r = verb === 'grant' ? await grantRole(db, person, role, warehouse) : await revokeRole(db, person, role, warehouse);
+          return { data: r, human: () => `${r.person} ${verb === 'grant' ? 'holds' : 'no longer holds'} ${r.role} in ${r.warehouse}.` };
+        }),
+      );
+  }
+
+  const causes = program.command('causes').description('the cause catalogue');
+  causes
+    .command('list')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) =>
+      run(opts, async (db) => {
+        const rows = await listCauses(db);
+        return { data: rows, human: () => renderTable(['code', '中文', 'English', 'applies to', 'note', 'active'], rows.map((c) => [c.code, c.labelZh, c.labelEn, c.appliesTo, c.noteRequired ? 'required' : '', c.active ? 'yes' : 'no'])) };
+      }),
+    );
+  causes
+    .command('set <code>')
+    .description('add or edit a cause (admins)')
+    .requiredOption('--zh <label>', 'Chinese label')
+    .requiredOption('--en <label>', 'English label')
+    .requiredOption('--applies-to <direction>', 'gain, loss or both')
+    .option('--note-required', 'whoever picks it must add a note')
+    .option('--inactive', 'hide it from new tags')
+    .requiredOption('--as <person>', 'an admin')
+    .option('--json', 'machine-readable output')
+    .action((code: string, opts: { zh: string; en: string; appliesTo: string; noteRequired?: boolean; inactive?: boolean; as: string; json?: boolean }) =>
+      run(opts, async (db) => {
+        const ctx = await contextOf(db, opts);
+        const c = await saveCause(db, ctx, { code, labelZh: opts.zh, labelEn: opts.en, appliesTo: opts.appliesTo as 'gain', noteRequired: opts.noteRequired, active: !opts.inactive });
+        return { data: c, human: () => `Cause ${c.code}: ${c.labelZh} / ${c.labelEn} (${c.appliesTo}${c.noteRequired ? ', note required' : ''})` };
+      }),
+    );
+
+  program
+    .command('review <stocktake>')
+    .description('variances under review: status, owner, due, cause, suggestion')
+    .option('--json', 'machine-readable output')
+    .action((stocktake: string, opts: { json?: boolean }) =>
+      run(opts, async (db) => {
+        const rows = await listReview(db, stocktake);
+        const handles = new Map<string, string>();
+        for (const id of new Set(rows.flatMap((r) => [r.ownerId, r.recountBy].filter((x): x is string => x !== null)))) handles.set(id, (await getPerson(db, id)).handle);
+        return {
+          data: rows,
+          human: () =>
+            renderTable(
+              ['line', 'diff', 'value', 'status', 'owner', 'due', 'cause', 'suggested', 'why'],
+              rows.map((r) => [
+                `${r.sku}@${r.location || '-'}`, r.diffQty, r.diffValue,
+                r.reviewStatus + (r.autoConfirmed ? ' (auto)' : '') + (r.recountBy ? ` by ${handles.get(r.recountBy)}` : ''),
+                r.ownerId ? (handles.get(r.ownerId) ?? '?') : '-', r.dueAt?.slice(0, 16).replace('T', ' ') ?? '-', r.causeCode, r.suggestion?.cause ?? null,
+                r.returnedReason ?? r.suggestion?.reason.en ?? null,
+              ]),
+              [1, 2],
+            ),
+        };
+      }),
+    );
+
+  const lineAction = (name: string, description: string, args: string, act: (db: Db, ctx: CommandContext, stocktake: string, line: string, rest: string[], opts: Record<string, string | undefined>) => Promise<ReviewLine>, extra?: (cmd: Command) => Command) => {
+    let cmd = variances.command(`${name} <stocktake> <line> ${args}`.trim()).description(`${description} (line: SKU or SKU@LOCATION)`);
+    cmd = withActor(extra ? extra(cmd) : cmd);
+    cmd.action((stocktake: string, line: string, ...rest: unknown[]) => {
+      const command = rest[rest.length - 1] as Command;
+      const opts = command.opts() as ActOptions & Record<string, string | undefined>;
+      const positional = rest.slice(0, -2) as string[];
+      return run(opts, async (db) => {
+        const result = await act(db, await contextOf(db, opts), stocktake, line, positional, opts);
+        return { data: result, human: () => renderLine(result) };
+      });
+    });
+  };
+  lineAction('confirm', 'the owner stands by the count', '', (db, ctx, stocktake, line) => confirmVariance(db, ctx, { stocktake, line }));
+  lineAction('tag', 'tag the cause of a variance', '<cause>', (db, ctx, stocktake, line, [cause], opts) => tagCause(db, ctx, { stocktake, line, cause: cause!, note: opts.note }), (c) => c.option('--note <text>', 'a note (required by some causes)'));
+  lineAction('note', 'add a note', '<text>', (db, ctx, stocktake, line, [text]) => addNote(db, ctx, { stocktake, line, note: text! }));
+  lineAction('recount', 'send the line back to counting for a person', '', (db, ctx, stocktake, line, _rest, opts) => requestRecount(db, ctx, { stocktake, line, recounter: opts.by! }), (c) => c.requiredOption('--by <person>', 'who recounts'));
+  lineAction('assign', 'give the line another owner', '<owner>', (db, ctx, stocktake, line, [owner]) => assignOwner(db, ctx, { stocktake, line, owner: owner! }));
+
+  withActor(program.command('submit <stocktake> [lines...]').description('turn explained variances (all, or the lines named) into gain/loss documents')).action(
+    (stocktake: string, lines: string[], opts: ActOptions) =>
+      run(opts, async (db) => {
+        const result = await submitVariances(db, await contextOf(db, opts), { stocktake, lines });
+        return {
+          data: result,
+          human: () =>
+            [
+              result.documents.length === 0 ? 'Nothing new to submit.' : result.documents.map(renderDocument).join('\n'),
+              result.alreadyDocumented.length ? `Already on a document: ${result.alreadyDocumented.join(', ')}` : '',
+              result.notReady ? `${result.notReady} line(s) still need review (confirm and a cause).` : '',
+            ].filter(Boolean).join('\n'),
+        };
+      }),
+  );
+
+  withActor(program.command('approve <document>').description('approve the pending step of a document; the last approval posts it').option('--step <n>', 'the step you are deciding (refused as stale if it has moved on)')).action(
+    (document: string, opts: ActOptions & { step?: string }) =>
+      run(opts, async (db) => {
+        const doc = await approveDocument(db, await contextOf(db, opts), { document, ...(opts.step ? { step: Number(opts.step) } : {}) });
+        return { data: doc, human: () => renderDocument(doc) };
+      }),
+  );
+  withActor(program.command('reject <document>').description('reject the pending step; the lines go back to review with the reason').requiredOption('--reason <text>', 'why (shown on the returned lines)').option('--step <n>', 'the step you are deciding')).action(
+    (document: string, opts: ActOptions & { step?: string; reason: string }) =>
+      run(opts, async (db) => {
+        const doc = await rejectDocument(db, await contextOf(db, opts), { document, reason: opts.reason, ...(opts.step ? { step: Number(opts.step) } : {}) });
+        return { data: doc, human: () => renderDocument(doc) };
+      }),
+  );
+
+  const documents = program.command('documents').description('gain/loss documents');
+  documents
+    .command('list')
+    .option('--stocktake <stocktake>', 'only this stocktake')
+    .option('--json', 'machine-readable output')
+    .action((opts: { stocktake?: string; json?: boolean }) =>
+      run(opts, async (db) => {
+        const docs = await listDocuments(db, { stocktake: opts.stocktake });
+        return { data: docs, human: () => renderTable(['number', 'type', 'warehouse', 'stocktake', 'status', 'lines', 'value', 'pending step'], docs.map((d) => [d.number, d.kind, d.warehouse, d.stocktake, d.status, d.lineCount, d.totalValue, d.route.find((s) => s.status === 'pending')?.role ?? null]), [5, 6]) };
+      }),
+    );
+  documents
+    .command('show <document>')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, opts: { json?: boolean }) =>
+      run(opts, async (db) => {
+        const doc = await getDocument(db, ref);
+        const lines = await documentLines(db, doc.id);
+        return {
+          data: { ...doc, lines },
+          human: () => [renderDocument(doc), renderTable(['#', 'sku', 'location', 'qty', 'unit cost', 'value', 'cause', 'note'], lines.map((l) => [l.lineNo, l.sku, l.location || '-', l.qty, l.unitCost, l.value, `${l.causeCode} ${l.causeLabelZh ?? ''}`, l.note]), [0, 3, 4, 5])].join('\n\n'),
+        };
+      }),
+    );
+
+  const audit = program.command('audit').description('the hash-chained audit trail');
+  audit
+    .command('verify')
+    .description('check the chain; reports the first row that was edited, removed or reordered')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) =>
+      run(opts, async (db) => {
+        const verdict = await verifyAudit(db);
+        if (!verdict.ok) throw new InvalidInputError(`audit chain broken after ${verdict.rows} good row(s): ${verdict.message}`, [{ line: null, column: null, message: verdict.message }]);
+        return { data: verdict, human: () => `Audit chain intact: ${verdict.rows} row(s), last hash ${verdict.lastHash.slice(0, 16)}…` };
+      }),
+    );
+  audit
+    .command('show <ref>')
+    .description('the history of a stocktake or a document')
+    .option('--json', 'machine-readable output')
+    .action((ref: string, opts: { json?: boolean }) =>
+      run(opts, async (db) => {
+        const filter = /^ST-/i.test(ref) ? { stocktakeId: (await getStocktake(db, ref)).id } : await resolveDocument(db, ref).then((d) => ({ documentId: d.id })).catch(async () => ({ stocktakeId: (await getStocktake(db, ref)).id }));
+        const rows = await auditHistory(db, filter);
+        return {
+          data: rows,
+          human: () => renderTable(['#', 'at', 'who', 'action', 'entity', 'change'], rows.map((r) => [r.id, r.at.slice(0, 19).replace('T', ' '), r.actorIdentity, r.action, r.entityId, JSON.stringify(r.after ?? r.before).slice(0, 100)])),
+        };
+      }),
+    );
+}
