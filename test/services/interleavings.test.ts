@@ -64,8 +64,11 @@ const sheetArb = fc
 
 const anyone = fc.constantFrom<Handle>(...HANDLES);
 const reviewer = fc.constantFrom<Handle>('sup1', 'sup2');
-/** A decider: anyone, or (as an approver who got the card would be) a holder of the pending step's role. */
-const decider = fc.oneof(anyone, fc.constantFrom<'holder'>('holder'));
+/**
+ * A decider: anyone; a holder of the pending step's role (as whoever got the card); or one of them whom
+ * segregation of duties allows to approve, so that documents get posted while other commands still run.
+ */
+const decider = fc.oneof(anyone, fc.constantFrom<'holder' | 'eligible'>('holder', 'eligible', 'eligible'));
 const stepArb = fc.constantFrom<'none' | 'current' | 1 | 2 | 3>('none', 'current', 'current', 1, 2, 3);
 
 const commandArb = fc.oneof(
@@ -114,11 +117,12 @@ const stepsArb: fc.Arbitrary<Step[]> = fc.array(
 
 /**
  * Review done before the random commands, so that they find documents to decide: per variance line, who
- * confirms and tags it (split: one supervisor confirms, the other tags; none: left open), and whether a
- * first submit follows.
+ * confirms and tags it (mostly the run's main supervisor; other: the other one; split: one confirms, the
+ * other tags; none: left open), and whether a first submit follows.
  */
 const preludeArb = fc.record({
-  explainers: fc.array(fc.constantFrom<'none' | 'sup1' | 'sup2' | 'split'>('sup1', 'sup1', 'sup2', 'split', 'none'), { minLength: 5, maxLength: 5 }),
+  main: reviewer,
+  explainers: fc.array(fc.constantFrom<'none' | 'main' | 'other' | 'split'>('main', 'main', 'main', 'main', 'main', 'other', 'split', 'none'), { minLength: 5, maxLength: 5 }),
   submit: fc.constantFrom(true, true, true, false),
 });
 type Prelude = typeof preludeArb extends fc.Arbitrary<infer P> ? P : never;
@@ -178,10 +182,13 @@ async function prepare(world: World, command: Command): Promise<Call[]> {
       const pending = doc.route.find((s) => s.status === 'pending');
       const step = command.step === 'none' ? undefined : command.step === 'current' ? (pending?.stepNo ?? doc.route.length) : command.step;
       const input = { document: command.doc % 2 === 0 ? doc.number : doc.id, ...(step === undefined ? {} : { step }) };
-      const resolve = (who: Handle | 'holder', pick: number): Handle => {
-        if (who !== 'holder') return who;
+      const excluded = await excludedApprovers(world, doc);
+      const resolve = (who: Handle | 'holder' | 'eligible', pick: number): Handle => {
+        if (who !== 'holder' && who !== 'eligible') return who;
         const holders = HANDLES.filter((h) => ROLE_OF[h] === (pending?.role ?? 'supervisor'));
-        return holders[pick % holders.length]!;
+        const eligible = holders.filter((h) => !excluded.has(h));
+        const from = who === 'eligible' && eligible.length > 0 ? eligible : holders;
+        return from[pick % from.length]!;
       };
       const decision = (verb: 'approve' | 'reject', who: Handle): Call => ({
         label: `${verb} ${doc.number}${step === undefined ? '' : ` step ${step}`} by ${who}`,
@@ -440,12 +447,13 @@ async function scenario(db: Db, sheet: Record<string, string | null>, prelude: P
   for (const [n, line] of lines.entries()) {
     const explainer = prelude.explainers[n % prelude.explainers.length]!;
     if (explainer === 'none') continue;
-    await confirmVariance(db, { actor: people[explainer === 'split' ? 'sup1' : explainer] }, { stocktake: st.code, line: line.ref });
-    await tagCause(db, { actor: people[explainer === 'split' ? 'sup2' : explainer] }, { stocktake: st.code, line: line.ref, cause: causeFor(line.direction, 'fitting') });
+    const other: Handle = prelude.main === 'sup1' ? 'sup2' : 'sup1';
+    await confirmVariance(db, { actor: people[explainer === 'other' ? other : prelude.main] }, { stocktake: st.code, line: line.ref });
+    await tagCause(db, { actor: people[explainer === 'main' ? prelude.main : other] }, { stocktake: st.code, line: line.ref, cause: causeFor(line.direction, 'fitting') });
   }
   if (prelude.submit) await submitVariances(db, { actor: people.sup1 }, { stocktake: st.code });
   const invs = await runRandomPhase(world, steps, runNo);
-  if (process.env.STATS) for (const inv of invs) { const k = `${inv.label.split(' ')[0]} ${inv.order} ${inv.outcome.status === 'fulfilled' ? 'ok' : (inv.outcome.reason as DomainError).code ?? 'ERR'}`; STATS.set(k, (STATS.get(k) ?? 0) + 1); }
+  if (process.env.STATS) for (const inv of invs) { const k = `${inv.label.split(' ')[0]} ${inv.order} ${inv.outcome.status === 'fulfilled' ? 'ok' : (inv.outcome.reason as DomainError).code ?? 'ERR'}`; if (process.env.STATS === '2' && inv.outcome.status === 'rejected') console.log(inv.label, (inv.outcome.reason as Error).message); STATS.set(k, (STATS.get(k) ?? 0) + 1); }
   if (process.env.STATS) { const posted = await queryRows<{n:number}>(db, sql`select count(*)::int as n from adjustment_document where status='posted'`); STATS.set('posted-in-random-phase', (STATS.get('posted-in-random-phase') ?? 0) + posted[0]!.n); const docs = await queryRows<{n:number}>(db, sql`select count(*)::int as n from adjustment_document`); STATS.set('docs-in-random-phase', (STATS.get('docs-in-random-phase') ?? 0) + docs[0]!.n); }
   checkOutcomes(invs);
   await driveToPosting(world, runNo);
