@@ -132,6 +132,8 @@ async function returnLines(tx: DbOrTx, documentId: string, stocktakeId: string, 
         where dl.document_id = ${documentId}::uuid and l.stocktake_id = ${stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.review_status = 'documented'
         returning l.sku, l.location`,
   );
-  void audit;
+  for (const r of rows) {
+    audit.add({ action: 'variance.returned', entityType: 'variance', entityId: `${number}/${r.sku}@${r.location}`, stocktakeId, documentId, before: { reviewStatus: 'documented' }, after: { reviewStatus: 'open', returnedReason: `${number} rejected: ${reason}` } });
+  }
   return rows.length;
 }

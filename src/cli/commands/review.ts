@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Db } from '../../../db/client.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
@@ -5,6 +6,7 @@ import type { CommandContext } from '../../domain/people.ts';
 import { approveDocument, rejectDocument } from '../../services/approvals.ts';
 import { auditHistory, verifyAudit } from '../../services/audit.ts';
 import { listCauses, saveCause } from '../../services/causes.ts';
+import { EXPORT_FORMATS, exportPosted, type ExportFormat } from '../../services/export.ts';
 import { documentLines, getDocument, listDocuments, resolveDocument, submitVariances, type DocumentSummary } from '../../services/documents.ts';
 import { cliActor, getPerson } from '../../services/people.ts';
 import { addNote, assignOwner, confirmVariance, listReview, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
@@ -214,6 +216,26 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
           data: { ...doc, lines },
           human: () => [renderDocument(doc), renderTable(['#', 'sku', 'location', 'qty', 'unit cost', 'value', 'cause', 'note'], lines.map((l) => [l.lineNo, l.sku, l.location || '-', l.qty, l.unitCost, l.value, `${l.causeCode} ${l.causeLabelZh ?? ''}`, l.note]), [0, 3, 4, 5])].join('\n\n'),
         };
+      }),
+    );
+
+  program
+    .command('export <ref>')
+    .description('posted documents of a stocktake, or one document, for the ERP: CSV (UTF-8 with BOM), XLSX or JSON')
+    .requiredOption('--format <format>', 'csv, xlsx or json')
+    .option('--out <file>', 'where to write it (default: a file named after the stocktake or document; "-" for stdout)')
+    .option('--json', 'machine-readable summary')
+    .action((ref: string, opts: { format: string; out?: string; json?: boolean }) =>
+      run(opts, async (db) => {
+        if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) throw new InvalidInputError(`--format ${opts.format}: use one of ${EXPORT_FORMATS.join(', ')}`);
+        const result = await exportPosted(db, ref, opts.format as ExportFormat);
+        if (opts.out === '-') {
+          if (opts.format === 'xlsx') throw new InvalidInputError('XLSX is binary: give --out <file>');
+          return { data: typeof result.body === 'string' ? JSON.parse(result.body) : result.body.toString('utf8'), human: () => (typeof result.body === 'string' ? result.body : result.body.toString('utf8')) };
+        }
+        const path = opts.out ?? result.fileName;
+        await writeFile(path, result.body);
+        return { data: { file: path, rows: result.rows, contentType: result.contentType }, human: () => `Wrote ${result.rows} ledger line(s) to ${path}.` };
       }),
     );
 
