@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import { warehousePolicy } from '../../db/schema/index.ts';
 import { COST_SCALE, parseDecimal } from '../domain/decimal.ts';
 import { InvalidInputError } from '../domain/errors.ts';
+import { appendAudit, OPERATOR } from './audit.ts';
 import { getWarehouse } from './warehouses.ts';
 
 export type Policy = typeof warehousePolicy.$inferSelect;
@@ -37,7 +38,7 @@ export async function setPolicy(db: Db, warehouseCode: string, input: z.input<ty
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message).join('; '));
   const wh = await getWarehouse(db, warehouseCode);
   const p = parsed.data;
-  await policyOf(db, wh.id);
+  const before = await policyOf(db, wh.id);
   const off = (v: string | undefined) => (v === undefined ? undefined : v === 'off' ? null : v);
   const [row] = await db
     .update(warehousePolicy)
@@ -52,5 +53,6 @@ export async function setPolicy(db: Db, warehouseCode: string, input: z.input<ty
     })
     .where(sql`${warehousePolicy.warehouseId} = ${wh.id}`)
     .returning();
+  await appendAudit(db, OPERATOR, null, new Date(), [{ action: 'policy.changed', entityType: 'warehouse', entityId: wh.id, before, after: row }]);
   return row!;
 }

@@ -10,7 +10,9 @@ import { EXPORT_FORMATS, exportPosted, type ExportFormat } from '../../services/
 import { documentLines, getDocument, listDocuments, resolveDocument, submitVariances, type DocumentSummary } from '../../services/documents.ts';
 import { cliActor, getPerson } from '../../services/people.ts';
 import { addNote, assignOwner, confirmVariance, listReview, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
+import { policyOf, setPolicy, type Policy } from '../../services/policy.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
+import { getWarehouse } from '../../services/warehouses.ts';
 import { renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 
@@ -39,6 +41,15 @@ function renderLine(l: ReviewLine): string {
   if (l.suggestion) parts.push(`suggested ${l.suggestion.cause}: ${l.suggestion.reason.en}`);
   if (l.returnedReason) parts.push(`returned: ${l.returnedReason}`);
   return parts.join(' · ');
+}
+
+function renderPolicy(warehouse: string, p: Policy): string {
+  return [
+    `Policy of ${warehouse}:`,
+    `  review within ${p.reviewSlaHours} h; each approval step within ${p.approvalSlaHours} h`,
+    `  tolerance: ${p.toleranceValue === null && p.tolerancePercent === null ? 'off' : [p.toleranceValue !== null ? `value ≤ ${p.toleranceValue}` : null, p.tolerancePercent !== null ? `≤ ${p.tolerancePercent} % of expected` : null].filter(Boolean).join(' and ')}`,
+    `  route: supervisor; + finance above ${p.financeThreshold} ${p.currency}; + manager above ${p.managerThreshold} ${p.currency}`,
+  ].join('\n');
 }
 
 export function renderDocument(d: DocumentSummary): string {
@@ -89,6 +100,42 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
         }),
       );
   }
+
+  const policy = program.command('policy').description("a warehouse's review and approval policy");
+  policy
+    .command('show <warehouse>')
+    .option('--json', 'machine-readable output')
+    .action((warehouse: string, opts: { json?: boolean }) =>
+      run(opts, async (db) => {
+        const p = await policyOf(db, (await getWarehouse(db, warehouse)).id);
+        return { data: p, human: () => renderPolicy(warehouse, p) };
+      }),
+    );
+  policy
+    .command('set <warehouse>')
+    .option('--review-sla <hours>', 'hours an owner has to review a variance (default 24)')
+    .option('--approval-sla <hours>', 'hours an approver has per step (default 24)')
+    .option('--tolerance-value <amount|off>', 'auto-confirm variances worth at most this much (with --tolerance-percent: both must hold)')
+    .option('--tolerance-percent <percent|off>', 'auto-confirm variances of at most this share of the expected quantity')
+    .option('--finance-threshold <amount>', 'documents above this value need finance (default 1000)')
+    .option('--manager-threshold <amount>', 'documents above this value also need the manager (default 10000)')
+    .option('--currency <code>', 'ISO currency, default CNY')
+    .option('--json', 'machine-readable output')
+    .action((warehouse: string, opts: Record<string, string | undefined> & { json?: boolean }) =>
+      run(opts, async (db) => {
+        const hours = (v?: string) => (v === undefined ? undefined : Number(v));
+        const p = await setPolicy(db, warehouse, {
+          reviewSlaHours: hours(opts.reviewSla),
+          approvalSlaHours: hours(opts.approvalSla),
+          toleranceValue: opts.toleranceValue,
+          tolerancePercent: opts.tolerancePercent,
+          financeThreshold: opts.financeThreshold,
+          managerThreshold: opts.managerThreshold,
+          currency: opts.currency,
+        });
+        return { data: p, human: () => renderPolicy(warehouse, p) };
+      }),
+    );
 
   const causes = program.command('causes').description('the cause catalogue');
   causes
