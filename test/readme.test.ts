@@ -17,8 +17,10 @@ function blockAfter(marker: string, fence: string): string {
 }
 
 it('walks the README tour as a new user types it, and prints the table README shows', async () => {
-  const script = blockAfter('## A tour with the sample files', 'sh');
+  const count = blockAfter('### 1. Count', 'sh');
+  const review = blockAfter('### 2. Review, approve, post', 'sh').replaceAll('-2026-', `-${new Date().getFullYear()}-`);
   const expected = blockAfter('The last command prints:', '');
+  const script = `${count}\necho '--- part 2 ---'\n${review}`;
   const dir = mkdtempSync(join(tmpdir(), 'stocktake-readme-'));
   try {
     // A migrated data directory up front saves the first command's initdb; everything else is as typed.
@@ -34,7 +36,16 @@ it('walks the README tour as a new user types it, and prints the table README sh
     expect(run.stderr).toContain('POT-100@C-03-01');
     expect(run.stdout).toMatch(/ST-\d{8}-001/);
     expect(run.stdout).toContain('2 verified by a second count, 1 in conflict');
-    expect(run.stdout.trimEnd().endsWith(expected.trimEnd())).toBe(true);
+    const [part1, part2] = run.stdout.split('--- part 2 ---\n') as [string, string];
+    expect(part1.trimEnd().endsWith(expected.trimEnd())).toBe(true);
+    expect(run.stderr).toContain('sam explained');
+    expect(part2).toContain('suggested');
+    expect(part2).toMatch(/PY-\d{4}-0001 \(盘盈单 gain\)/);
+    expect(part2).toMatch(/step 2 finance +approved by fiona/);
+    expect(part2).toMatch(/Stocktake ST-\d{8}-001 · warehouse SH01 · posted/);
+    expect(part2).toMatch(/Wrote 5 ledger line\(s\) to ST-\d{8}-001-posted\.xlsx/);
+    expect(part2).toMatch(/Audit chain intact: \d+ row\(s\)/);
+    rmSync(join(ROOT, part2.match(/ST-\d{8}-001-posted\.xlsx/)![0]), { force: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

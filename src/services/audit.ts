@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
-import { queryRows, type DbOrTx } from '../../db/client.ts';
+import { queryRows, type DbOrTx, type Tx } from '../../db/client.ts';
 import { auditHash, canonicalJson, ChainVerifier, GENESIS_HASH, type AuditContent, type AuditRow, type ChainVerdict } from '../domain/audit.ts';
 
 export interface AuditEntry {
@@ -27,7 +27,7 @@ const AUDIT_CHAIN_LOCK = 741_001;
 export class AuditWriter {
   private readonly entries: AuditEntry[] = [];
   constructor(
-    private readonly tx: DbOrTx,
+    private readonly tx: Tx,
     private readonly actor: { personId: string | null; identity: string },
     private readonly idempotencyKey: string | null,
     private readonly now: Date,
@@ -43,8 +43,9 @@ export class AuditWriter {
   }
 }
 
+/** Appends entries to the chain. Only inside a transaction: the chain lock lasts until it commits. */
 export async function appendAudit(
-  tx: DbOrTx,
+  tx: Tx,
   actor: { personId: string | null; identity: string },
   idempotencyKey: string | null,
   now: Date,

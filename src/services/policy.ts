@@ -38,9 +38,10 @@ export async function setPolicy(db: Db, warehouseCode: string, input: z.input<ty
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message).join('; '));
   const wh = await getWarehouse(db, warehouseCode);
   const p = parsed.data;
-  const before = await policyOf(db, wh.id);
   const off = (v: string | undefined) => (v === undefined ? undefined : v === 'off' ? null : v);
-  const [row] = await db
+  return db.transaction(async (tx) => {
+  const before = await policyOf(tx, wh.id);
+  const [row] = await tx
     .update(warehousePolicy)
     .set({
       ...(p.reviewSlaHours !== undefined ? { reviewSlaHours: p.reviewSlaHours } : {}),
@@ -53,6 +54,7 @@ export async function setPolicy(db: Db, warehouseCode: string, input: z.input<ty
     })
     .where(sql`${warehousePolicy.warehouseId} = ${wh.id}`)
     .returning();
-  await appendAudit(db, OPERATOR, null, new Date(), [{ action: 'policy.changed', entityType: 'warehouse', entityId: wh.id, before, after: row }]);
+  await appendAudit(tx, OPERATOR, null, new Date(), [{ action: 'policy.changed', entityType: 'warehouse', entityId: wh.id, before, after: row }]);
   return row!;
+  });
 }

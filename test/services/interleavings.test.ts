@@ -263,7 +263,8 @@ function checkOutcomes(invocations: Invocation[]): void {
     // Issued one after the other: once the first took effect, the second must replay it, not be refused.
     const [first, again] = group;
     if (group.length === 2 && first!.order === 'first' && again!.order === 'again' && first!.outcome.status === 'fulfilled') {
-      expect(again!.outcome.status, `replay of key ${key} (${first!.label})`).toBe('fulfilled');
+      const refusal = again!.outcome.status === 'rejected' ? (again!.outcome.reason as Error).message : '';
+      expect(again!.outcome.status, `replay of key ${key} (${first!.label}) after ${JSON.stringify(first!.outcome.value)}: ${refusal}`).toBe('fulfilled');
     }
   }
 }
