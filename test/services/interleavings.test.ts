@@ -130,7 +130,8 @@ type Prelude = typeof preludeArb extends fc.Arbitrary<infer P> ? P : never;
 interface Invocation {
   label: string;
   key: string | null;
-  order: 'first' | 'again';
+  /** first: the command; after: its duplicate issued once the first settled; together: issued with it. */
+  order: 'first' | 'after' | 'together';
   outcome: PromiseSettledResult<unknown>;
 }
 
@@ -224,7 +225,7 @@ async function runRandomPhase(world: World, steps: Step[], runNo: number): Promi
   while (i < steps.length) {
     const batch = [steps[i]!];
     while (batch.length < 3 && batch[batch.length - 1]!.withNext && i + batch.length < steps.length) batch.push(steps[i + batch.length]!);
-    const launched: { label: string; key: string | null; order: 'first' | 'again'; promise: Promise<unknown> }[] = [];
+    const launched: { label: string; key: string | null; order: Invocation['order']; promise: Promise<unknown> }[] = [];
     const later: { label: string; key: string; call: (key: string) => Promise<unknown> }[] = [];
     const prepared: { step: Step; p: Call; index: string }[] = [];
     for (const [j, step] of batch.entries()) {
@@ -233,14 +234,14 @@ async function runRandomPhase(world: World, steps: Step[], runNo: number): Promi
     for (const { step, p, index } of prepared) {
       const key = p.keyed ? `run${runNo}-cmd${index}` : null;
       launched.push({ label: p.label, key, order: 'first', promise: p.call(key ?? undefined) });
-      if (key && step.duplicate === 'together') launched.push({ label: p.label, key, order: 'again', promise: p.call(key) });
+      if (key && step.duplicate === 'together') launched.push({ label: p.label, key, order: 'together', promise: p.call(key) });
       if (key && step.duplicate === 'after') later.push({ label: p.label, key, call: p.call });
     }
     const settled = await Promise.allSettled(launched.map((l) => l.promise));
     settled.forEach((outcome, n) => invocations.push({ label: launched[n]!.label, key: launched[n]!.key, order: launched[n]!.order, outcome }));
     for (const again of later) {
       const [outcome] = await Promise.allSettled([again.call(again.key)]);
-      invocations.push({ label: again.label, key: again.key, order: 'again', outcome: outcome! });
+      invocations.push({ label: again.label, key: again.key, order: 'after', outcome: outcome! });
     }
     i += batch.length;
   }
@@ -261,8 +262,10 @@ function checkOutcomes(invocations: Invocation[]): void {
     const fulfilled = group.filter((g) => g.outcome.status === 'fulfilled').map((g) => (g.outcome as PromiseFulfilledResult<unknown>).value);
     for (const value of fulfilled.slice(1)) expect(value, `replay of key ${key} (${group[0]!.label})`).toEqual(fulfilled[0]);
     // Issued one after the other: once the first took effect, the second must replay it, not be refused.
+    // (Issued together, either may claim the key first; if that one is refused, nothing is stored and the
+    // other runs afresh, on a state that concurrent commands may have changed.)
     const [first, again] = group;
-    if (group.length === 2 && first!.order === 'first' && again!.order === 'again' && first!.outcome.status === 'fulfilled') {
+    if (group.length === 2 && again!.order === 'after' && first!.outcome.status === 'fulfilled') {
       const refusal = again!.outcome.status === 'rejected' ? (again!.outcome.reason as Error).message : '';
       expect(again!.outcome.status, `replay of key ${key} (${first!.label}) after ${JSON.stringify(first!.outcome.value)}: ${refusal}`).toBe('fulfilled');
     }
@@ -454,7 +457,8 @@ async function scenario(db: Db, sheet: Record<string, string | null>, prelude: P
   }
   if (prelude.submit) await submitVariances(db, { actor: people.sup1 }, { stocktake: st.code });
   const invs = await runRandomPhase(world, steps, runNo);
-  if (process.env.STATS) for (const inv of invs) { const k = `${inv.label.split(' ')[0]} ${inv.order} ${inv.outcome.status === 'fulfilled' ? 'ok' : (inv.outcome.reason as DomainError).code ?? 'ERR'}`; if (process.env.STATS === '2' && inv.outcome.status === 'rejected') console.log(inv.label, (inv.outcome.reason as Error).message); STATS.set(k, (STATS.get(k) ?? 0) + 1); }
+  if (process.env.STATS) for (const inv of invs) { const k = `${inv.label.split(' ')[0]} ${inv.order} ${inv.outcome.status === 'fulfilled' ? 'ok' : (inv.outcome.reason as DomainError).code ?? 'ERR'}`; if (process.env.STATS === '2' && inv.outcome.status === 'rejected') console.log(inv.label, (inv.outcome.reason as Error).message);
+  if (process.env.STATS) { const byKey = new Map<string, Invocation[]>(); for (const inv of invs) if (inv.key) byKey.set(inv.key, [...(byKey.get(inv.key) ?? []), inv]); for (const g of byKey.values()) if (g.length === 2 && g[1]!.order === 'together' && g[0]!.outcome.status !== g[1]!.outcome.status) console.log('SPLIT', g.map((x) => `${x.order} ${x.label} ${x.outcome.status === 'rejected' ? (x.outcome.reason as Error).message : 'ok'}`).join(' | '), '\n  batch:', invs.map((x) => x.label + ':' + x.order + ':' + (x.outcome.status === 'fulfilled' ? 'ok' : (x.outcome.reason as DomainError).code)).join(', ')); } STATS.set(k, (STATS.get(k) ?? 0) + 1); }
   if (process.env.STATS) { const posted = await queryRows<{n:number}>(db, sql`select count(*)::int as n from adjustment_document where status='posted'`); STATS.set('posted-in-random-phase', (STATS.get('posted-in-random-phase') ?? 0) + posted[0]!.n); const docs = await queryRows<{n:number}>(db, sql`select count(*)::int as n from adjustment_document`); STATS.set('docs-in-random-phase', (STATS.get('docs-in-random-phase') ?? 0) + docs[0]!.n); }
   checkOutcomes(invs);
   await driveToPosting(world, runNo);
