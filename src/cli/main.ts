@@ -17,6 +17,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('Stocktake assistant: count import, variances and the post-count process')
     .version(version, '-V, --version')
     .showHelpAfterError()
+    // `variances <stocktake> --json` and `variances confirm … --json` both exist: options belong to the
+    // command they follow, not to its parent.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   const run: CliRunner = async (opts, action) => setExit(await runCommand(io, opts.json ?? false, action));

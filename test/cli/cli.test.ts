@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
-import { main } from '../../src/cli/main.ts';
+import { runCli } from '../support/cli.ts';
 import { createStandaloneDatabase, databaseKinds } from '../support/db.ts';
 
 const BIN = join(import.meta.dirname, '../../src/cli/bin.js');
@@ -16,17 +16,7 @@ for (const kind of databaseKinds()) {
     let env: Record<string, string> = {};
     let drop: () => Promise<void> = async () => {};
 
-    /** Runs the CLI in-process and captures what it prints. */
-    async function cli(...args: string[]) {
-      let stdout = '';
-      let stderr = '';
-      const code = await main(['node', 'stocktake', ...args], {
-        stdout: (t) => (stdout += t.endsWith('\n') ? t : `${t}\n`),
-        stderr: (t) => (stderr += t.endsWith('\n') ? t : `${t}\n`),
-        env: { ...env, PATH: process.env.PATH },
-      });
-      return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-    }
+    const cli = (...args: string[]) => runCli(env, ...args);
 
     const file = (name: string, content: string | Buffer) => {
       const path = join(dir, name);

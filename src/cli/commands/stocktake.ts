@@ -104,6 +104,7 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
 
   const variances = program
     .command('variances <stocktake>')
+    .enablePositionalOptions()
     .description('every line with book, movements, expected, counted and the variance')
     .option('--only-diff', 'leave out lines that match')
     .option('--json', 'machine-readable output')
