@@ -134,7 +134,8 @@ export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { s
     sql`select sku, trim_scale(qty)::text as qty, kind, ref, location, ${isoText(sql`occurred_at`)} as occurred_at from movement
         where warehouse_id = ${st.warehouseId}
           and occurred_at between ${new Date(Math.min(...times) - window).toISOString()}::timestamptz and ${new Date(Math.max(...times) + window).toISOString()}::timestamptz
-          and not exists (select 1 from adjustment_document d where d.stocktake_id = ${st.id} and d.number = movement.ref)`,
+          -- Postings of stocktakes are corrections, not goods moving: no late movement to explain anything.
+          and not exists (select 1 from adjustment_document d where d.warehouse_id = movement.warehouse_id and d.number = movement.ref)`,
   );
   const movesBySku = new Map<string, SuggestionInput['movements']>();
   for (const m of movements) movesBySku.set(m.sku, [...(movesBySku.get(m.sku) ?? []), { qty: m.qty, kind: m.kind, ref: m.ref, location: m.location, occurredAt: m.occurred_at }]);

@@ -107,3 +107,30 @@ describeEachDatabase('review of variances', (get) => {
     expect(rows).toEqual([{ action: 'variance.tag', actor_identity: 'cli:sam', before: expect.objectContaining({ causeCode: null }), after: expect.objectContaining({ causeCode: 'damage' }) }]);
   });
 });
+
+describeEachDatabase('recurring variances', (get) => {
+  it('suggests the cause used before when the SKU lost stock in 2 of the last 3 posted stocktakes', async () => {
+    const { db } = get();
+    const { st, people } = await countedStocktake(db, [['A-100', 'R1', '90'], ['A-200', 'R2', '20'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '3']]);
+    const { submitVariances } = await import('../../src/services/documents.ts');
+    const { approveDocument } = await import('../../src/services/approvals.ts');
+    const { startStocktake } = await import('../../src/services/stocktakes.ts');
+    let code = st.code;
+    for (let round = 1; round <= 3; round++) {
+      await closeCounting(db, code);
+      const a100 = (await listReview(db, code)).find((l) => l.sku === 'A-100')!;
+      if (round === 3) {
+        expect(a100.suggestion).toMatchObject({ rule: 'recurring', cause: 'theft' });
+        expect(a100.suggestion!.reason.en).toMatch(/loss.* 2 of the last 2/);
+        return;
+      }
+      await confirmVariance(db, people.sam, { stocktake: code, line: 'A-100' });
+      await tagCause(db, people.sam, { stocktake: code, line: 'A-100', cause: 'theft' });
+      for (const d of (await submitVariances(db, people.sam, { stocktake: code })).documents) await approveDocument(db, people.sue, { document: d.number });
+      // The next count finds A-100 ten short again (its book is now 90 after posting, then 80).
+      const next = await startStocktake(db, 'WH1', new Date(Date.now() - 3600_000));
+      await importCounts(db, next.code, csv('again.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', String(80 - (round - 1) * 10)], ['A-200', 'R2', '20'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '3']]), { counter: 'carl' });
+      code = next.code;
+    }
+  });
+});
