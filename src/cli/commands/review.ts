@@ -13,7 +13,7 @@ import { addNote, assignOwner, confirmVariance, listReview, requestRecount, tagC
 import { policyOf, setPolicy, type Policy } from '../../services/policy.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { getWarehouse } from '../../services/warehouses.ts';
-import { renderTable } from '../format.ts';
+import { localTime, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 
 interface ActOptions {
@@ -172,17 +172,18 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .action((stocktake: string, opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const rows = await listReview(db, stocktake);
+        const { timezone } = await getStocktake(db, stocktake);
         const handles = new Map<string, string>();
         for (const id of new Set(rows.flatMap((r) => [r.ownerId, r.recountBy].filter((x): x is string => x !== null)))) handles.set(id, (await getPerson(db, id)).handle);
         return {
           data: rows,
           human: () =>
             renderTable(
-              ['line', 'diff', 'value', 'status', 'owner', 'due', 'cause', 'suggested', 'why'],
+              ['line', 'diff', 'value', 'status', 'owner', `due (${timezone})`, 'cause', 'suggested', 'why'],
               rows.map((r) => [
                 `${r.sku}@${r.location || '-'}`, r.diffQty, r.diffValue,
                 r.reviewStatus + (r.autoConfirmed ? ' (auto)' : '') + (r.recountBy ? ` by ${handles.get(r.recountBy)}` : ''),
-                r.ownerId ? (handles.get(r.ownerId) ?? '?') : '-', r.dueAt?.slice(0, 16).replace('T', ' ') ?? '-', r.causeCode, r.suggestion?.cause ?? null,
+                r.ownerId ? (handles.get(r.ownerId) ?? '?') : '-', r.dueAt ? localTime(r.dueAt, timezone).replace(` (${timezone})`, '') : '-', r.causeCode, r.suggestion?.cause ?? null,
                 r.returnedReason ?? r.suggestion?.reason.en ?? null,
               ]),
               [1, 2],
