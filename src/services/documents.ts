@@ -56,7 +56,10 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
           join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
           left join cause c on c.code = l.cause_code
           where l.review_status <> 'none'
-          order by v.sku, v.location`,
+          order by v.sku, v.location
+          -- Locks the lines as read: a tag or confirm in flight finishes first, so a document line always
+          -- carries the cause the line has, never one changed between this read and the status update.
+          for update of l`,
     );
     const ready = (r: (typeof rows)[number]) => r.review_status === 'confirmed' && r.cause_code !== null && !(r.note_required && !r.note);
     let chosen = rows.filter(ready);
