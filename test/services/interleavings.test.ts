@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows, type Db } from '../../db/client.ts';
 import { DomainError } from '../../src/domain/errors.ts';
@@ -326,6 +326,12 @@ async function driveToPosting(world: World, runNo: number): Promise<void> {
   throw new Error('the driver did not bring every variance to the ledger in 6 rounds');
 }
 
+/** Fails with the offending rows in the message (they name what went wrong). */
+async function expectNoRows(db: Db, what: string, query: SQL): Promise<void> {
+  const rows = await queryRows(db, query);
+  expect(rows, `${what}: ${JSON.stringify(rows)}`).toEqual([]);
+}
+
 async function checkInvariants(world: World, book: Map<string, bigint>): Promise<void> {
   const { db } = world;
 
@@ -335,34 +341,19 @@ async function checkInvariants(world: World, book: Map<string, bigint>): Promise
   expect((await getStocktake(db, world.code)).status).toBe('posted');
 
   // 1. No document line posts twice, and no stocktake line is on two posted documents.
-  expect(await queryRows(db, sql`select document_id, line_no, count(*)::int as n from ledger_entry group by 1, 2 having count(*) > 1`)).toEqual([]);
-  expect(
-    await queryRows(
-      db,
-      sql`select d.stocktake_id, dl.sku, dl.location, count(*)::int as n from document_line dl join adjustment_document d on d.id = dl.document_id
-          where d.status = 'posted' group by 1, 2, 3 having count(*) > 1`,
-    ),
-  ).toEqual([]);
+  await expectNoRows(db, 'a document line on the ledger twice', sql`select document_id, line_no, count(*)::int as n from ledger_entry group by 1, 2 having count(*) > 1`);
+  await expectNoRows(db, 'a stocktake line on two posted documents', sql`select d.stocktake_id, dl.sku, dl.location, count(*)::int as n from document_line dl join adjustment_document d on d.id = dl.document_id
+      where d.status = 'posted' group by 1, 2, 3 having count(*) > 1`);
   // A posted document has exactly its lines on the ledger; any other document has none.
-  expect(
-    await queryRows(
-      db,
-      sql`select d.number, d.status, d.line_count, (select count(*)::int from ledger_entry e where e.document_id = d.id) as entries
-          from adjustment_document d
-          where (d.status = 'posted') <> ((select count(*) from ledger_entry e where e.document_id = d.id) = d.line_count and d.line_count > 0)
-             or (d.status <> 'posted' and exists (select 1 from ledger_entry e where e.document_id = d.id))`,
-    ),
-  ).toEqual([]);
+  await expectNoRows(db, 'a document whose ledger entries do not match its status', sql`select d.number, d.status, d.line_count, (select count(*)::int from ledger_entry e where e.document_id = d.id) as entries
+      from adjustment_document d
+      where (d.status = 'posted') <> ((select count(*) from ledger_entry e where e.document_id = d.id) = d.line_count and d.line_count > 0)
+         or (d.status <> 'posted' and exists (select 1 from ledger_entry e where e.document_id = d.id))`);
   // The posted line carries the cause its variance was last explained with (a tag is never lost to a racing submit).
-  expect(
-    await queryRows(
-      db,
-      sql`select d.number, dl.sku, dl.location, dl.cause_code as on_document, l.cause_code as on_line
-          from document_line dl join adjustment_document d on d.id = dl.document_id
-          join stocktake_line l on l.stocktake_id = d.stocktake_id and l.sku = dl.sku and l.location = dl.location
-          where d.status = 'posted' and l.cause_code is distinct from dl.cause_code`,
-    ),
-  ).toEqual([]);
+  await expectNoRows(db, 'a posted line whose cause differs from its variance', sql`select d.number, dl.sku, dl.location, dl.cause_code as on_document, l.cause_code as on_line
+      from document_line dl join adjustment_document d on d.id = dl.document_id
+      join stocktake_line l on l.stocktake_id = d.stocktake_id and l.sku = dl.sku and l.location = dl.location
+      where d.status = 'posted' and l.cause_code is distinct from dl.cause_code`);
 
   // 2. On-hand = book + movements during review + posted deltas, for every (sku, location).
   const onHand = await queryRows<{ sku: string; location: string; qty: string }>(db, sql`select sku, location, qty::text as qty from on_hand`);
@@ -376,45 +367,25 @@ async function checkInvariants(world: World, book: Map<string, bigint>): Promise
   }
 
   // 3. Every decision is in the audit log, once, by the person who made it; every posting too.
-  expect(
-    await queryRows(
-      db,
-      sql`select a.document_id, a.step_no, a.status, a.decided_by,
-            (select count(*)::int from audit_log l where l.document_id = a.document_id and l.action = 'document.' || a.status::text
-               and (l.after->>'step')::int = a.step_no and l.actor_person_id = a.decided_by) as logged
-          from approval_step a where a.status in ('approved', 'rejected')
-            and (select count(*) from audit_log l where l.document_id = a.document_id and l.action = 'document.' || a.status::text
-                   and (l.after->>'step')::int = a.step_no and l.actor_person_id = a.decided_by) <> 1`,
-    ),
-  ).toEqual([]);
+  await expectNoRows(db, 'a decision not logged exactly once by its decider', sql`select a.document_id, a.step_no, a.status, a.decided_by,
+        (select count(*)::int from audit_log l where l.document_id = a.document_id and l.action = 'document.' || a.status::text
+           and (l.after->>'step')::int = a.step_no and l.actor_person_id = a.decided_by) as logged
+      from approval_step a where a.status in ('approved', 'rejected')
+        and (select count(*) from audit_log l where l.document_id = a.document_id and l.action = 'document.' || a.status::text
+               and (l.after->>'step')::int = a.step_no and l.actor_person_id = a.decided_by) <> 1`);
   // ... and the log records no decision that did not happen (two taps on one step make one decision).
-  expect(
-    await queryRows(
-      db,
-      sql`select l.id, l.action, l.document_id, l.after->>'step' as step from audit_log l
-          where l.action in ('document.approved', 'document.rejected')
-            and not exists (select 1 from approval_step a where a.document_id = l.document_id and a.step_no = (l.after->>'step')::int
-                              and 'document.' || a.status::text = l.action)`,
-    ),
-  ).toEqual([]);
-  expect(
-    await queryRows(
-      db,
-      sql`select d.number, (select count(*)::int from audit_log l where l.document_id = d.id and l.action = 'document.posted') as logged
-          from adjustment_document d
-          where (d.status = 'posted') <> ((select count(*) from audit_log l where l.document_id = d.id and l.action = 'document.posted') = 1)
-             or (select count(*) from audit_log l where l.document_id = d.id and l.action = 'document.posted') > 1`,
-    ),
-  ).toEqual([]);
+  await expectNoRows(db, 'a logged decision that did not happen', sql`select l.id, l.action, l.document_id, l.after->>'step' as step from audit_log l
+      where l.action in ('document.approved', 'document.rejected')
+        and not exists (select 1 from approval_step a where a.document_id = l.document_id and a.step_no = (l.after->>'step')::int
+                          and 'document.' || a.status::text = l.action)`);
+  await expectNoRows(db, 'a document whose posting is not logged exactly once', sql`select d.number, (select count(*)::int from audit_log l where l.document_id = d.id and l.action = 'document.posted') as logged
+      from adjustment_document d
+      where (d.status = 'posted') <> ((select count(*) from audit_log l where l.document_id = d.id and l.action = 'document.posted') = 1)
+         or (select count(*) from audit_log l where l.document_id = d.id and l.action = 'document.posted') > 1`);
   // One effect per idempotency key: no command's own audit entry appears twice under one key.
-  expect(
-    await queryRows(
-      db,
-      sql`select idempotency_key, action, coalesce(after->>'kind', '') as kind, count(*)::int as n from audit_log
-          where idempotency_key is not null and action in ('variance.confirm', 'variance.tag', 'document.submitted', 'document.approved', 'document.rejected', 'document.posted')
-          group by 1, 2, 3 having count(*) > 1`,
-    ),
-  ).toEqual([]);
+  await expectNoRows(db, 'an idempotency key with two effects', sql`select idempotency_key, action, coalesce(after->>'kind', '') as kind, count(*)::int as n from audit_log
+      where idempotency_key is not null and action in ('variance.confirm', 'variance.tag', 'document.submitted', 'document.approved', 'document.rejected', 'document.posted')
+      group by 1, 2, 3 having count(*) > 1`);
 
   // 4. The chain verifies.
   expect(await verifyAudit(db)).toMatchObject({ ok: true });
@@ -473,10 +444,12 @@ describeEachDatabase('random interleavings of duplicated and concurrent review a
     await fc.assert(
       fc.asyncProperty(sheetArb, preludeArb, stepsArb, async (sheet, prelude, steps) => {
         runNo += 1;
+        const t0 = Date.now();
         await scenario(db, sheet, prelude, steps, runNo);
+        if (process.env.STATS) STATS.set('max-run-ms', Math.max(STATS.get('max-run-ms') ?? 0, Date.now() - t0));
       }),
       { numRuns: Number(process.env.RUNS ?? 15) },
     );
     if (process.env.STATS) console.log([...STATS].sort().map(([k, v]) => `${k}: ${v}`).join('\n'));
-  }, 120_000);
+  }, Number(process.env.PROPERTY_TIMEOUT ?? 120_000));
 });
