@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.ts';
 import type { CommandContext } from '../../src/domain/people.ts';
 import { importCounts } from '../../src/services/counts.ts';
 import { addPerson, cliActor, grantRole } from '../../src/services/people.ts';
-import { closeCounting, startStocktake } from '../../src/services/stocktakes.ts';
+import { startStocktake } from '../../src/services/stocktakes.ts';
 import { csv, seedWarehouse } from './fixtures.ts';
 
 /** The cast of WH1: who counts, who supervises, who approves. */
@@ -36,8 +36,4 @@ export async function countedStocktake(db: Db, counts: (string | number)[][] = [
   const st = await startStocktake(db, 'WH1', new Date(Date.now() - 3600_000));
   await importCounts(db, st.code, csv('count.csv', [['sku', 'location', 'qty'], ...counts]), { counter: 'carl' });
   return { st, people };
-}
-
-export async function closed(db: Db, code: string) {
-  return closeCounting(db, code);
 }

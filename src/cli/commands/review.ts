@@ -8,7 +8,7 @@ import { auditHistory, verifyAudit } from '../../services/audit.ts';
 import { listCauses, saveCause } from '../../services/causes.ts';
 import { EXPORT_FORMATS, exportPosted, type ExportFormat } from '../../services/export.ts';
 import { documentLines, getDocument, listDocuments, resolveDocument, submitVariances, type DocumentSummary } from '../../services/documents.ts';
-import { cliActor, getPerson } from '../../services/people.ts';
+import { addPerson, cliActor, getPerson, grantRole, listPeople, revokeRole } from '../../services/people.ts';
 import { addNote, assignOwner, confirmVariance, listReview, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
 import { policyOf, setPolicy, type Policy } from '../../services/policy.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
@@ -71,7 +71,6 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .option('--json', 'machine-readable output')
     .action((handle: string, opts: { name?: string; identity?: string[]; json?: boolean }) =>
       run(opts, async (db) => {
-        const { addPerson } = await import('../../services/people.ts');
         const p = await addPerson(db, { handle, name: opts.name, identities: opts.identity ?? [] });
         return { data: p, human: () => `${p.handle} (${p.name}): ${p.identities.join(', ')}` };
       }),
@@ -81,7 +80,6 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .option('--json', 'machine-readable output')
     .action((opts: { json?: boolean }) =>
       run(opts, async (db) => {
-        const { listPeople } = await import('../../services/people.ts');
         const rows = await listPeople(db);
         return { data: rows, human: () => renderTable(['handle', 'name', 'identities', 'roles'], rows.map((p) => [p.handle, p.name, p.identities.join(' '), p.roles.join(' ')])) };
       }),
@@ -94,7 +92,6 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
       .option('--json', 'machine-readable output')
       .action((person: string, role: string, warehouse: string, opts: { json?: boolean }) =>
         run(opts, async (db) => {
-          const { grantRole, revokeRole } = await import('../../services/people.ts');
           const r = verb === 'grant' ? await grantRole(db, person, role, warehouse) : await revokeRole(db, person, role, warehouse);
           return { data: r, human: () => `${r.person} ${verb === 'grant' ? 'holds' : 'no longer holds'} ${r.role} in ${r.warehouse}.` };
         }),
