@@ -341,19 +341,37 @@ async function checkInvariants(world: World, book: Map<string, bigint>): Promise
   expect((await getStocktake(db, world.code)).status).toBe('posted');
 
   // 1. No document line posts twice, and no stocktake line is on two posted documents.
-  await expectNoRows(db, 'a document line on the ledger twice', sql`select document_id, line_no, count(*)::int as n from ledger_entry group by 1, 2 having count(*) > 1`);
-  await expectNoRows(db, 'a stocktake line on two posted documents', sql`select d.stocktake_id, dl.sku, dl.location, count(*)::int as n from document_line dl join adjustment_document d on d.id = dl.document_id
-      where d.status = 'posted' group by 1, 2, 3 having count(*) > 1`);
+  await expectNoRows(
+    db,
+    'a document line on the ledger twice',
+    sql`select document_id, line_no, count(*)::int as n from ledger_entry group by 1, 2 having count(*) > 1`,
+  );
+  await expectNoRows(
+    db,
+    'a stocktake line on two posted documents',
+    sql`select d.stocktake_id, dl.sku, dl.location, count(*)::int as n
+        from document_line dl join adjustment_document d on d.id = dl.document_id
+        where d.status = 'posted' group by 1, 2, 3 having count(*) > 1`,
+  );
   // A posted document has exactly its lines on the ledger; any other document has none.
-  await expectNoRows(db, 'a document whose ledger entries do not match its status', sql`select d.number, d.status, d.line_count, (select count(*)::int from ledger_entry e where e.document_id = d.id) as entries
-      from adjustment_document d
-      where (d.status = 'posted') <> ((select count(*) from ledger_entry e where e.document_id = d.id) = d.line_count and d.line_count > 0)
-         or (d.status <> 'posted' and exists (select 1 from ledger_entry e where e.document_id = d.id))`);
+  await expectNoRows(
+    db,
+    'a document whose ledger entries do not match its status',
+    sql`select d.number, d.status, d.line_count, e.entries
+        from adjustment_document d
+        cross join lateral (select count(*)::int as entries from ledger_entry e where e.document_id = d.id) e
+        where (d.status = 'posted' and e.entries <> d.line_count) or (d.status <> 'posted' and e.entries > 0)`,
+  );
   // The posted line carries the cause its variance was last explained with (a tag is never lost to a racing submit).
-  await expectNoRows(db, 'a posted line whose cause differs from its variance', sql`select d.number, dl.sku, dl.location, dl.cause_code as on_document, l.cause_code as on_line
-      from document_line dl join adjustment_document d on d.id = dl.document_id
-      join stocktake_line l on l.stocktake_id = d.stocktake_id and l.sku = dl.sku and l.location = dl.location
-      where d.status = 'posted' and l.cause_code is distinct from dl.cause_code`);
+  await expectNoRows(
+    db,
+    'a posted line whose cause differs from its variance',
+    sql`select d.number, dl.sku, dl.location, dl.cause_code as on_document, l.cause_code as on_line
+        from document_line dl
+        join adjustment_document d on d.id = dl.document_id
+        join stocktake_line l on l.stocktake_id = d.stocktake_id and l.sku = dl.sku and l.location = dl.location
+        where d.status = 'posted' and l.cause_code is distinct from dl.cause_code`,
+  );
 
   // 2. On-hand = book + movements during review + posted deltas, for every (sku, location).
   const onHand = await queryRows<{ sku: string; location: string; qty: string }>(db, sql`select sku, location, qty::text as qty from on_hand`);
@@ -367,25 +385,45 @@ async function checkInvariants(world: World, book: Map<string, bigint>): Promise
   }
 
   // 3. Every decision is in the audit log, once, by the person who made it; every posting too.
-  await expectNoRows(db, 'a decision not logged exactly once by its decider', sql`select a.document_id, a.step_no, a.status, a.decided_by,
-        (select count(*)::int from audit_log l where l.document_id = a.document_id and l.action = 'document.' || a.status::text
-           and (l.after->>'step')::int = a.step_no and l.actor_person_id = a.decided_by) as logged
-      from approval_step a where a.status in ('approved', 'rejected')
-        and (select count(*) from audit_log l where l.document_id = a.document_id and l.action = 'document.' || a.status::text
-               and (l.after->>'step')::int = a.step_no and l.actor_person_id = a.decided_by) <> 1`);
+  await expectNoRows(
+    db,
+    'a decision not logged exactly once by its decider',
+    sql`select a.document_id, a.step_no, a.status, a.decided_by, logged.n
+        from approval_step a
+        cross join lateral (
+          select count(*)::int as n from audit_log l
+          where l.document_id = a.document_id and l.action = 'document.' || a.status::text
+            and (l.after->>'step')::int = a.step_no and l.actor_person_id = a.decided_by) logged
+        where a.status in ('approved', 'rejected') and logged.n <> 1`,
+  );
   // ... and the log records no decision that did not happen (two taps on one step make one decision).
-  await expectNoRows(db, 'a logged decision that did not happen', sql`select l.id, l.action, l.document_id, l.after->>'step' as step from audit_log l
-      where l.action in ('document.approved', 'document.rejected')
-        and not exists (select 1 from approval_step a where a.document_id = l.document_id and a.step_no = (l.after->>'step')::int
-                          and 'document.' || a.status::text = l.action)`);
-  await expectNoRows(db, 'a document whose posting is not logged exactly once', sql`select d.number, (select count(*)::int from audit_log l where l.document_id = d.id and l.action = 'document.posted') as logged
-      from adjustment_document d
-      where (d.status = 'posted') <> ((select count(*) from audit_log l where l.document_id = d.id and l.action = 'document.posted') = 1)
-         or (select count(*) from audit_log l where l.document_id = d.id and l.action = 'document.posted') > 1`);
+  await expectNoRows(
+    db,
+    'a logged decision that did not happen',
+    sql`select l.id, l.action, l.document_id, l.after->>'step' as step
+        from audit_log l
+        where l.action in ('document.approved', 'document.rejected')
+          and not exists (select 1 from approval_step a
+                          where a.document_id = l.document_id and a.step_no = (l.after->>'step')::int and 'document.' || a.status::text = l.action)`,
+  );
+  await expectNoRows(
+    db,
+    'a document whose posting is not logged exactly once',
+    sql`select d.number, d.status, logged.n
+        from adjustment_document d
+        cross join lateral (select count(*)::int as n from audit_log l where l.document_id = d.id and l.action = 'document.posted') logged
+        where logged.n <> (case when d.status = 'posted' then 1 else 0 end)`,
+  );
   // One effect per idempotency key: no command's own audit entry appears twice under one key.
-  await expectNoRows(db, 'an idempotency key with two effects', sql`select idempotency_key, action, coalesce(after->>'kind', '') as kind, count(*)::int as n from audit_log
-      where idempotency_key is not null and action in ('variance.confirm', 'variance.tag', 'document.submitted', 'document.approved', 'document.rejected', 'document.posted')
-      group by 1, 2, 3 having count(*) > 1`);
+  await expectNoRows(
+    db,
+    'an idempotency key with two effects',
+    sql`select idempotency_key, action, coalesce(after->>'kind', '') as kind, count(*)::int as n
+        from audit_log
+        where idempotency_key is not null
+          and action in ('variance.confirm', 'variance.tag', 'document.submitted', 'document.approved', 'document.rejected', 'document.posted')
+        group by 1, 2, 3 having count(*) > 1`,
+  );
 
   // 4. The chain verifies.
   const verdict = await verifyAudit(db);
