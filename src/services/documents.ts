@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
-import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import { InvalidInputError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
 import { approvalRoute, documentNumber } from '../domain/routing.ts';
 import { isUuid, localDay } from '../domain/stocktake.ts';
@@ -48,6 +48,9 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
     const st = await getStocktake(tx, input.stocktake, { forUpdate: true });
     requireStatus(st, ['reviewing', 'approving'], 'submit variances');
     await requireRole(tx, ctx.actor, st.warehouseId, st.warehouseCode, ['supervisor', 'manager', 'admin'], 'submit variances');
+    // Lock the lines a review action can still change: a tag racing this submit then either lands before
+    // the read below (its cause goes on the document) or waits and is refused as stale afterwards.
+    await tx.execute(sql`select 1 from stocktake_line where stocktake_id = ${st.id} and review_status in ('open', 'confirmed') for update`);
     const rows = await queryRows<{ sku: string; location: string; diff_qty: string; diff_value: string; unit_cost: string; cause_code: string | null; note: string | null; review_status: string; note_required: boolean | null }>(
       tx,
       sql`select v.sku, v.location, v.diff_qty::text as diff_qty, v.diff_value::text as diff_value, v.unit_cost::text as unit_cost,
@@ -56,10 +59,7 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
           join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
           left join cause c on c.code = l.cause_code
           where l.review_status <> 'none'
-          order by v.sku, v.location
-          -- Locks the lines as read: a tag or confirm in flight finishes first, so a document line always
-          -- carries the cause the line has, never one changed between this read and the status update.
-          for update of l`,
+          order by v.sku, v.location`,
     );
     const ready = (r: (typeof rows)[number]) => r.review_status === 'confirmed' && r.cause_code !== null && !(r.note_required && !r.note);
     let chosen = rows.filter(ready);
@@ -120,11 +120,14 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
             from ${unnestColumns([
               { values: lines.map((l) => l.sku), type: 'text' },
               { values: lines.map((l) => l.location), type: 'text' },
-            ])} as u(sku, location)
+              { values: lines.map((l) => l.cause_code), type: 'text' },
+              { values: lines.map((l) => l.note), type: 'text' },
+            ])} as u(sku, location, cause_code, note)
             where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location and l.review_status = 'confirmed'
+              and l.cause_code is not distinct from u.cause_code and l.note is not distinct from u.note
             returning 1`,
       );
-      if (marked.length !== lines.length) throw new Error(`submit raced with another change: ${marked.length} of ${lines.length} lines marked`);
+      if (marked.length !== lines.length) throw new StaleCommandError(`a line changed while ${kind} document ${number} was being made (${marked.length} of ${lines.length} still as read); nothing was submitted, submit again`);
       const route = approvalRoute(doc!.total_value, policy);
       const due = new Date(now.getTime() + policy.approvalSlaHours * 3600_000).toISOString();
       await tx.execute(sql`
