@@ -1,0 +1,28 @@
+/**
+ * What a tap asks for. Templates describe the action; the core mints a short signed token for it, stores
+ * the intent, and when the token comes back runs the intent against the current state (a stale one is
+ * answered with the current card instead).
+ */
+import { z } from 'zod';
+
+const line = { stocktakeId: z.string().uuid(), sku: z.string(), location: z.string() };
+
+export const actionIntentSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('variance.confirm'), ...line }),
+  z.object({ kind: z.literal('variance.recount'), ...line }),
+  /** The chosen cause arrives as the tap's option. */
+  z.object({ kind: z.literal('variance.cause'), ...line }),
+  /** The note arrives as the tap's input text. */
+  z.object({ kind: z.literal('variance.note'), ...line }),
+  /** Sends the single-variance card for one line of a page. */
+  z.object({ kind: z.literal('variance.open'), ...line }),
+  /** Confirms the open lines shown on a page and tags each with its suggested cause. */
+  z.object({ kind: z.literal('variances.accept'), stocktakeId: z.string().uuid(), lines: z.array(z.object({ sku: z.string(), location: z.string() })).max(10) }),
+  z.object({ kind: z.literal('variances.page'), stocktakeId: z.string().uuid(), page: z.number().int().min(1) }),
+  z.object({ kind: z.literal('document.approve'), documentId: z.string().uuid(), step: z.number().int().min(1) }),
+  /** The reason arrives as the tap's input text. */
+  z.object({ kind: z.literal('document.reject'), documentId: z.string().uuid(), step: z.number().int().min(1) }),
+]);
+
+export type ActionIntent = z.output<typeof actionIntentSchema>;
+export type ActionKind = ActionIntent['kind'];

@@ -1,0 +1,95 @@
+/**
+ * The neutral card: what a template says, before any platform has a say in how it looks. Renderers in
+ * cards/render turn it into Feishu card JSON, a Telegram message with an inline keyboard, a DingTalk card
+ * or an HTML fragment. Platform-only options travel as namespaced hints (`telegram.disablePreview`), so the
+ * core never asks which platform it is talking to.
+ */
+import { z } from 'zod';
+
+/** The header colour: what state the thing on the card is in. */
+export const CARD_STATES = ['info', 'success', 'warning', 'danger', 'neutral'] as const;
+export type CardState = (typeof CARD_STATES)[number];
+
+/**
+ * A button's or a select's action: a short signed token minted by the core (see src/core/actionToken.ts).
+ * Renderers put it in the platform's callback payload; the token alone tells the core what to do.
+ */
+const action = z.object({ token: z.string().min(1).max(64) });
+
+const hints = z.record(z.string().regex(/^[a-z]+\.[A-Za-z]+$/, 'hints are namespaced: "platform.name"'), z.unknown());
+
+export const buttonSchema = z.object({
+  label: z.string().min(1),
+  style: z.enum(['primary', 'danger', 'default']).default('default'),
+  action,
+  /** Asked before the action is sent, where the platform can ask (Feishu confirm dialog). */
+  confirm: z.object({ title: z.string(), text: z.string() }).optional(),
+});
+
+export const elementSchema = z.discriminatedUnion('type', [
+  /** A small markdown subset every renderer understands: **bold**, `code`, line breaks and "- " lists. */
+  z.object({ type: z.literal('markdown'), text: z.string() }),
+  z.object({ type: z.literal('fields'), fields: z.array(z.object({ label: z.string(), value: z.string(), short: z.boolean().default(true) })) }),
+  z.object({
+    type: z.literal('table'),
+    columns: z.array(z.object({ key: z.string(), label: z.string(), align: z.enum(['left', 'right']).default('left') })).min(1),
+    rows: z.array(z.record(z.string(), z.string())),
+    /** Rows left off to keep the card within limits: shown as "… and N more". */
+    more: z.number().int().nonnegative().default(0),
+  }),
+  z.object({
+    type: z.literal('image'),
+    alt: z.string(),
+    /** PNG bytes, base64. Adapters upload them where the platform wants a key (Feishu image_key). */
+    png: z.string().optional(),
+    url: z.string().url().optional(),
+  }),
+  z.object({ type: z.literal('buttons'), buttons: z.array(buttonSchema).min(1).max(6) }),
+  z.object({
+    type: z.literal('select'),
+    placeholder: z.string(),
+    action,
+    options: z.array(z.object({ value: z.string().min(1).max(40), label: z.string() })).min(1).max(30),
+    selected: z.string().optional(),
+  }),
+  /** A line of free text sent with an action (a note, a reject reason). */
+  z.object({
+    type: z.literal('input'),
+    label: z.string(),
+    placeholder: z.string(),
+    submitLabel: z.string(),
+    action,
+    required: z.boolean().default(false),
+    maxLength: z.number().int().positive().max(1000).default(200),
+  }),
+  z.object({ type: z.literal('divider') }),
+]);
+
+export const cardSchema = z.object({
+  header: z.object({ title: z.string().min(1), subtitle: z.string().optional(), state: z.enum(CARD_STATES).default('info') }),
+  elements: z.array(elementSchema),
+  footer: z.string().optional(),
+  hints: hints.optional(),
+});
+
+export type Card = z.output<typeof cardSchema>;
+export type CardInput = z.input<typeof cardSchema>;
+export type CardElement = z.output<typeof elementSchema>;
+export type Button = z.output<typeof buttonSchema>;
+/** An element as templates write it (defaults may be left out). */
+export type CardElementInput = z.input<typeof elementSchema>;
+
+/** Validates a card built by a template (defaults filled in); a malformed card is a bug, so this throws. */
+export function card(input: CardInput): Card {
+  return cardSchema.parse(input);
+}
+
+/** Every action token on a card, in order: buttons, selects and inputs. */
+export function cardTokens(c: Card): string[] {
+  const tokens: string[] = [];
+  for (const el of c.elements) {
+    if (el.type === 'buttons') tokens.push(...el.buttons.map((b) => b.action.token));
+    else if (el.type === 'select' || el.type === 'input') tokens.push(el.action.token);
+  }
+  return tokens;
+}

@@ -1,0 +1,45 @@
+import type { ActionIntent } from '../actions.ts';
+import { messages, type Locale, type Messages } from '../i18n/index.ts';
+
+/** What a template needs besides its data: the chat's locale, the warehouse's timezone, a token minter. */
+export interface TemplateContext {
+  locale: Locale;
+  /** IANA timezone times are shown in (the warehouse's). */
+  timezone: string;
+  /** Mints the token a button carries for an intent. */
+  act(intent: ActionIntent): { token: string };
+}
+
+export function textsOf(ctx: TemplateContext): Messages {
+  return messages(ctx.locale);
+}
+
+/** "2026-11-25 14:03" in the given timezone; "—" for null. */
+export function formatTime(iso: string | null | undefined, timezone: string): string {
+  if (!iso) return '—';
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** A signed decimal string shown with an explicit sign: "+3", "-2.5", "0". */
+export function signed(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return /^-|^0(\.0*)?$/.test(value) ? value : `+${value}`;
+}
+
+/** Money with its currency: "-1,234.50 CNY". Grouping is done on the decimal string, never through a float. */
+export function money(value: string | null | undefined, currency: string): string {
+  if (value === null || value === undefined) return '—';
+  const negative = value.startsWith('-');
+  const [whole, fraction] = value.replace(/^[-+]/, '').split('.');
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''} ${currency}`;
+}
+
+/** "SKU @ LOCATION", or just the SKU when the line has no location. */
+export function lineLabel(sku: string, location: string): string {
+  return location ? `${sku} @ ${location}` : sku;
+}

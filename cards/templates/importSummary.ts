@@ -1,0 +1,40 @@
+import { card, type Card } from '../model.ts';
+import { money, textsOf, type TemplateContext } from './context.ts';
+import type { ImportSummaryView } from './views.ts';
+
+/** The answer to an uploaded count sheet: what was counted, what it found, and every rejected line. */
+export function importSummaryCard(ctx: TemplateContext, v: ImportSummaryView): Card {
+  const t = textsOf(ctx).importSummary;
+  const state = v.linesInConflict > 0 || v.rowsRejected > 0 ? 'warning' : 'success';
+  return card({
+    header: { title: t.title(v.fileName), subtitle: t.subtitle(v.stocktakeCode, v.counter, v.round), state },
+    elements: [
+      {
+        type: 'fields',
+        fields: [
+          { label: t.lines, value: String(v.linesCounted) },
+          { label: t.verified, value: String(v.linesVerified) },
+          { label: t.conflicts, value: String(v.linesInConflict) },
+          { label: t.uncounted, value: String(v.uncounted) },
+          { label: t.notInBook, value: String(v.linesNotInBook) },
+          { label: t.gains, value: `${v.gains} · ${money(v.gainValue, v.currency)}` },
+          { label: t.losses, value: `${v.losses} · ${money(v.lossValue, v.currency)}` },
+          { label: t.net, value: money(v.netValue, v.currency) },
+        ],
+      },
+      ...(v.linesSuperseded > 0 ? [{ type: 'markdown' as const, text: t.superseded(v.linesSuperseded) }] : []),
+      ...(v.problems.length > 0
+        ? [
+            { type: 'markdown' as const, text: t.rejected(v.rowsRejected, v.rowsRead) },
+            {
+              type: 'table' as const,
+              columns: [{ key: 'line', label: t.line, align: 'right' as const }, { key: 'column', label: t.column }, { key: 'message', label: t.problem }],
+              rows: v.problems.slice(0, 30).map((p) => ({ line: String(p.line), column: p.column ?? '', message: p.message })),
+              more: Math.max(0, v.problems.length - 30),
+            },
+          ]
+        : []),
+    ],
+    footer: v.linesInConflict > 0 ? t.conflictHint : t.nextHint,
+  });
+}

@@ -1,0 +1,131 @@
+import type { Card, CardElementInput, CardInput, CardState } from '../model.ts';
+import { card } from '../model.ts';
+import { formatTime, lineLabel, money, signed, textsOf, type TemplateContext } from './context.ts';
+import type { VariancePageView, VarianceView, ReviewState } from './views.ts';
+
+const STATE_COLOUR: Record<ReviewState, CardState> = {
+  none: 'neutral', open: 'warning', recount: 'warning', confirmed: 'info', documented: 'info', posted: 'success',
+};
+
+const causeLabel = (ctx: TemplateContext, v: VarianceView, code: string | null) => {
+  if (!code) return '—';
+  const c = v.causes.find((x) => x.code === code);
+  return c ? (ctx.locale === 'en' ? c.labelEn : c.labelZh) : code;
+};
+
+/** One variance under review: the figures behind it, the suggestion and its reason, and what to do. */
+export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
+  const t = textsOf(ctx).variance;
+  const line = { stocktakeId: v.stocktakeId, sku: v.sku, location: v.location };
+  const actionable = v.reviewStatus === 'open' || v.reviewStatus === 'confirmed';
+  const elements: CardElementInput[] = [];
+  elements.push({
+    type: 'fields',
+    fields: [
+      { label: t.book, value: v.bookQty, short: true },
+      { label: t.movements, value: signed(v.movementQty), short: true },
+      { label: t.expected, value: v.expectedQty, short: true },
+      { label: t.counted, value: v.countedQty ?? '—', short: true },
+      { label: t.diff, value: `${signed(v.diffQty)}${v.unit ? ` ${v.unit}` : ''}`, short: true },
+      { label: t.value, value: money(v.diffValue, v.currency), short: true },
+      { label: t.owner, value: v.owner ?? '—', short: true },
+      { label: t.due, value: `${formatTime(v.dueAt, ctx.timezone)}${v.overdue ? ` ${t.overdue}` : ''}`, short: true },
+      { label: t.status, value: t.states[v.reviewStatus] + (v.autoConfirmed ? ` (${t.auto})` : ''), short: true },
+      { label: t.cause, value: causeLabel(ctx, v, v.causeCode), short: true },
+    ],
+  });
+  if (v.suggestion) {
+    const reason = ctx.locale === 'en' ? v.suggestion.reason.en : v.suggestion.reason.zh;
+    elements.push({ type: 'markdown', text: t.suggested(causeLabel(ctx, v, v.suggestion.cause), reason) });
+  }
+  if (v.note) elements.push({ type: 'markdown', text: t.note(v.note) });
+  if (v.returnedReason) elements.push({ type: 'markdown', text: t.returned(v.returnedReason) });
+  if (v.reviewStatus === 'recount') elements.push({ type: 'markdown', text: t.recountPending(v.recountBy ?? '—') });
+  if (actionable) {
+    elements.push({
+      type: 'buttons',
+      buttons: [
+        ...(v.reviewStatus === 'open' ? [{ label: t.confirm, style: 'primary' as const, action: ctx.act({ kind: 'variance.confirm', ...line }) }] : []),
+        { label: t.recount, style: 'default' as const, action: ctx.act({ kind: 'variance.recount', ...line }) },
+      ],
+    });
+    if (v.causes.length > 0) {
+      elements.push({
+        type: 'select',
+        placeholder: t.pickCause,
+        action: ctx.act({ kind: 'variance.cause', ...line }),
+        options: v.causes.map((c) => ({ value: c.code, label: ctx.locale === 'en' ? c.labelEn : c.labelZh })),
+        ...(v.causeCode ? { selected: v.causeCode } : {}),
+      });
+    }
+    elements.push({ type: 'input', label: t.noteLabel, placeholder: t.notePlaceholder, submitLabel: t.saveNote, action: ctx.act({ kind: 'variance.note', ...line }), maxLength: 500 });
+  }
+  const input: CardInput = {
+    header: { title: `${t.title} · ${lineLabel(v.sku, v.location)}`, subtitle: [v.itemName, v.stocktakeCode].filter(Boolean).join(' · '), state: STATE_COLOUR[v.reviewStatus] },
+    elements,
+    footer: actionable ? (v.reviewStatus === 'open' ? t.footerOpen : t.footerConfirmed) : undefined,
+  };
+  return card(input);
+}
+
+/** Many variances: a page of up to ten, with one tap to accept the suggested causes of the page. */
+export function variancePageCard(ctx: TemplateContext, p: VariancePageView): Card {
+  const t = textsOf(ctx).variance;
+  const open = p.lines.filter((l) => l.reviewStatus === 'open' || l.reviewStatus === 'confirmed');
+  const acceptable = open.filter((l) => l.suggestion || l.causeCode);
+  const elements: CardElementInput[] = [
+    {
+      type: 'table',
+      columns: [
+        { key: 'line', label: t.line },
+        { key: 'expected', label: t.expected, align: 'right' },
+        { key: 'counted', label: t.counted, align: 'right' },
+        { key: 'diff', label: t.diff, align: 'right' },
+        { key: 'value', label: t.value, align: 'right' },
+        { key: 'status', label: t.status },
+        { key: 'cause', label: t.causeOrSuggestion },
+      ],
+      rows: p.lines.map((l) => ({
+        line: lineLabel(l.sku, l.location),
+        expected: l.expectedQty,
+        counted: l.countedQty ?? '—',
+        diff: signed(l.diffQty),
+        value: l.diffValue ?? '—',
+        status: t.states[l.reviewStatus] + (l.overdue ? ' ⏰' : ''),
+        cause: l.causeCode ? causeLabel(ctx, l, l.causeCode) : l.suggestion ? `${causeLabel(ctx, l, l.suggestion.cause)}?` : '—',
+      })),
+    },
+  ];
+  const openButtons = open.slice(0, 10).map((l) => ({ label: lineLabel(l.sku, l.location), style: 'default' as const, action: ctx.act({ kind: 'variance.open', stocktakeId: p.stocktakeId, sku: l.sku, location: l.location }) }));
+  for (let i = 0; i < openButtons.length; i += 5) elements.push({ type: 'buttons', buttons: openButtons.slice(i, i + 5) });
+  const nav = [
+    ...(acceptable.length > 0
+      ? [{ label: t.acceptPage(acceptable.length), style: 'primary' as const, action: ctx.act({ kind: 'variances.accept', stocktakeId: p.stocktakeId, lines: acceptable.map((l) => ({ sku: l.sku, location: l.location })) }) }]
+      : []),
+    ...(p.page > 1 ? [{ label: t.previous, style: 'default' as const, action: ctx.act({ kind: 'variances.page', stocktakeId: p.stocktakeId, page: p.page - 1 }) }] : []),
+    ...(p.page < p.pages ? [{ label: t.next, style: 'default' as const, action: ctx.act({ kind: 'variances.page', stocktakeId: p.stocktakeId, page: p.page + 1 }) }] : []),
+  ];
+  if (nav.length > 0) elements.push({ type: 'buttons', buttons: nav });
+  return card({
+    header: { title: t.pageTitle(p.stocktakeCode), subtitle: t.pageSubtitle(p.page, p.pages, p.waiting), state: p.waiting > 0 ? 'warning' : 'success' },
+    elements,
+    footer: t.pageFooter,
+  });
+}
+
+/** A line sent back to counting: who recounts what, and how to send the recount. */
+export function recountRequestCard(ctx: TemplateContext, v: VarianceView, requestedBy: string): Card {
+  const t = textsOf(ctx).recount;
+  return card({
+    header: { title: t.title(lineLabel(v.sku, v.location)), subtitle: v.stocktakeCode, state: 'warning' },
+    elements: [
+      { type: 'fields', fields: [
+        { label: t.recounter, value: v.recountBy ?? '—' },
+        { label: t.requestedBy, value: requestedBy },
+        { label: t.expected, value: v.expectedQty },
+        { label: t.previousCount, value: v.countedQty ?? '—' },
+      ] },
+      { type: 'markdown', text: t.how(v.sku, v.location) },
+    ],
+  });
+}

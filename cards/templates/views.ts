@@ -1,0 +1,117 @@
+/**
+ * The data each template shows, as plain values (decimal strings, ISO times, handles). The core loads
+ * them from the services; cards/ never touches the database.
+ */
+
+export type ReviewState = 'none' | 'open' | 'recount' | 'confirmed' | 'documented' | 'posted';
+
+export interface CauseOption {
+  code: string;
+  labelEn: string;
+  labelZh: string;
+  appliesTo: 'gain' | 'loss' | 'both';
+}
+
+export interface VarianceView {
+  stocktakeId: string;
+  stocktakeCode: string;
+  stocktakeStatus: string;
+  sku: string;
+  location: string;
+  itemName: string | null;
+  unit: string | null;
+  bookQty: string;
+  movementQty: string;
+  expectedQty: string;
+  countedQty: string | null;
+  diffQty: string | null;
+  diffValue: string | null;
+  currency: string;
+  reviewStatus: ReviewState;
+  owner: string | null;
+  dueAt: string | null;
+  overdue: boolean;
+  causeCode: string | null;
+  note: string | null;
+  suggestion: { cause: string; reason: { en: string; zh: string } } | null;
+  autoConfirmed: boolean;
+  recountBy: string | null;
+  returnedReason: string | null;
+  /** Causes that fit the variance's direction, in catalogue order. */
+  causes: CauseOption[];
+}
+
+export interface VariancePageView {
+  stocktakeId: string;
+  stocktakeCode: string;
+  currency: string;
+  page: number;
+  pages: number;
+  /** Lines waiting for review in all (open or sent to recount). */
+  waiting: number;
+  lines: VarianceView[];
+}
+
+export interface ImportSummaryView {
+  fileName: string;
+  stocktakeCode: string;
+  counter: string;
+  round: number;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  linesCounted: number;
+  linesVerified: number;
+  linesInConflict: number;
+  linesNotInBook: number;
+  linesSuperseded: number;
+  uncounted: number;
+  gains: number;
+  losses: number;
+  gainValue: string;
+  lossValue: string;
+  netValue: string;
+  currency: string;
+  problems: { line: number; column?: string; message: string }[];
+}
+
+export interface RouteStepView {
+  stepNo: number;
+  role: string;
+  status: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  dueAt: string | null;
+  reason: string | null;
+}
+
+export interface DocumentView {
+  id: string;
+  number: string;
+  kind: 'gain' | 'loss';
+  stocktakeCode: string;
+  warehouse: string;
+  status: 'approving' | 'posted' | 'rejected';
+  lineCount: number;
+  totalQty: string;
+  totalValue: string;
+  currency: string;
+  route: RouteStepView[];
+  /** The lines of largest absolute value, at most ten. */
+  largestLines: { lineNo: number; sku: string; location: string; qty: string; value: string; causeEn: string; causeZh: string }[];
+}
+
+export interface StatusView {
+  stocktakeId: string;
+  code: string;
+  warehouse: string;
+  status: string;
+  snapshotAt: string;
+  countingClosedAt: string | null;
+  imports: number;
+  lines: { total: number; counted: number; verified: number; conflict: number; uncounted: number; notInBook: number };
+  variances: { gain: number; loss: number; gainValue: string; lossValue: string; netValue: string };
+  review: { open: number; recount: number; confirmed: number; documented: number; posted: number; overdue: number };
+  currency: string;
+  documents: { number: string; kind: 'gain' | 'loss'; status: string; totalValue: string }[];
+}
