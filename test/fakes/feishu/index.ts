@@ -1,0 +1,14 @@
+// Entry point for tests: a fake Feishu platform the real @larksuiteoapi/node-sdk can talk to.
+export { startFakeFeishu } from './server.ts';
+export type {
+  ClientConfig,
+  Delivery,
+  FakeFeishu,
+  FakeFeishuMessage,
+  FakeFeishuOptions,
+  FakeFeishuRequest,
+  SendMessageInput,
+  TapCardInput,
+} from './server.ts';
+export { signAndEncryptCallback, encryptForCallback, type SignedCallback } from './callback.ts';
+export { decodeFrame, encodeFrame, type Frame } from './frame.ts';
