@@ -115,6 +115,25 @@ describe('fake Feishu against the real SDK', () => {
     expect(seen.filter((s) => s.type === 'card' && s.data.event_id === r.eventId)).toHaveLength(2);
   });
 
+  it('accepts a delayed card update with the tap token, at most twice', async () => {
+    const cardMsg = fake.messages[0]!;
+    const { token } = await fake.tapCard({ messageId: cardMsg.messageId, openId: 'ou_2', value: { action: 'approve' } });
+    const update = (text: string) =>
+      client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card: card(text) } });
+    expect(await update('approved')).toMatchObject({ code: 0 });
+    await update('approved again');
+    expect(cardMsg.updates.map((c: any) => c.body.elements[0].content)).toEqual(['approved', 'approved again']);
+    const third = await update('too many').catch((e: HttpError) => e.response);
+    expect(third).toMatchObject({ status: 400 });
+  });
+
+  it('keeps delivering after the connection drops: the SDK reconnects by itself', async () => {
+    fake.disconnect();
+    const r = await fake.sendMessage({ chatId: 'oc_group1', openId: 'ou_4', chatType: 'p2p', text: 'still there?' });
+    expect(r.code).toBe(200);
+    expect(fake.connections).toBe(1);
+  });
+
   it('surfaces a 429 to the caller so the sender can retry', async () => {
     fake.failNext({ method: 'POST', pathIncludes: '/open-apis/im/v1/messages' }, { status: 429, resetSeconds: 2 });
     const send = () =>
@@ -210,7 +229,7 @@ describe('fake Feishu against the real SDK', () => {
   });
 
   it('logged no errors along the way except the deliberate failures', () => {
-    // The SDK logs failed HTTP calls at error level; only the 429 and the patch were expected to fail.
-    expect(logs.filter((l) => l.startsWith('error'))).toHaveLength(2);
+    // The SDK logs failed HTTP calls at error level; the 429, the patch and the third card update were meant to fail.
+    expect(logs.filter((l) => l.startsWith('error'))).toHaveLength(3);
   });
 });

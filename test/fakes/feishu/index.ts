@@ -9,6 +9,6 @@ export type {
   FakeFeishuRequest,
   SendMessageInput,
   TapCardInput,
-} from './server.ts';
+} from './types.ts';
 export { signAndEncryptCallback, encryptForCallback, type SignedCallback } from './callback.ts';
 export { decodeFrame, encodeFrame, type Frame } from './frame.ts';

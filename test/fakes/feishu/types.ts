@@ -1,0 +1,110 @@
+// The public shapes of the fake (what tests see). Kept apart so the HTTP and long-connection
+// halves can share them without importing each other.
+
+export interface ClientConfig {
+  /** Seconds between the client's pings. */
+  PingInterval: number;
+  /** Reconnect attempts after a drop (-1: forever, Feishu's real setting). */
+  ReconnectCount: number;
+  /** Seconds between reconnect attempts. */
+  ReconnectInterval: number;
+  /** Upper bound, in seconds, of the random delay before the first reconnect attempt. */
+  ReconnectNonce: number;
+}
+
+export interface FakeFeishuOptions {
+  appId?: string;
+  appSecret?: string;
+  botOpenId?: string;
+  botName?: string;
+  tenantKey?: string;
+  /** Goes into every event's header.token (Feishu's "Verification Token"). */
+  verificationToken?: string;
+  /** Sent with the ws endpoint and in every pong. Defaults are small so reconnects are fast. */
+  clientConfig?: Partial<ClientConfig>;
+  /** How long an inbound event waits for a connection and then for the client's reply frame. */
+  ackTimeoutMs?: number;
+  /** Split event payloads into frames of at most this many bytes (sum/seq headers, as Feishu does). */
+  maxFramePayload?: number;
+}
+
+export interface FakeFeishuMessage {
+  messageId: string;
+  chatId: string;
+  receiveIdType: string;
+  msgType: string;
+  /** Parsed content JSON: the card for `interactive`, `{text}` for `text`. */
+  content: unknown;
+  uuid?: string;
+  /** Set when sent with im.v1.message.reply. */
+  replyTo?: string;
+  /** Every later version of the card, parsed: from message.patch, interactive/v1/card/update and a tap's reply card. */
+  updates: unknown[];
+  createdAt: number;
+}
+
+export interface FakeFeishuRequest {
+  method: string;
+  /** Path with query string, e.g. `/open-apis/im/v1/messages?receive_id_type=chat_id`. */
+  path: string;
+  body: unknown;
+  status: number;
+}
+
+export interface SendMessageInput {
+  chatId: string;
+  chatType?: 'group' | 'p2p';
+  openId: string;
+  text?: string;
+  mentionBot?: boolean;
+  file?: { name: string; content: Buffer };
+  messageId?: string;
+  eventId?: string;
+}
+
+export interface TapCardInput {
+  messageId: string;
+  /** Defaults to the chat the card was sent to. */
+  chatId?: string;
+  openId: string;
+  value: Record<string, unknown>;
+  /** Element tag; defaults from what is given (option → select_static, inputValue → input, else button). */
+  tag?: string;
+  option?: string;
+  inputValue?: string;
+  formValue?: Record<string, unknown>;
+  eventId?: string;
+}
+
+/** What came back on the reply frame: `code` 200 (or 500 if the handler threw) and the decoded handler result. */
+export interface Delivery {
+  code: number;
+  reply: any;
+  ms: number;
+}
+
+export interface FakeFeishu {
+  domain: string;
+  appId: string;
+  appSecret: string;
+  botOpenId: string;
+  botName: string;
+  tenantKey: string;
+  verificationToken: string;
+  sendMessage(e: SendMessageInput): Promise<{ eventId: string; messageId: string; fileKey?: string; reply: unknown; code: number }>;
+  tapCard(e: TapCardInput): Promise<{ eventId: string; token: string; reply: any; ms: number; code: number }>;
+  redeliver(eventId: string): Promise<Delivery>;
+  messages: FakeFeishuMessage[];
+  requests: FakeFeishuRequest[];
+  uploadedImages: { imageKey: string; bytes: number }[];
+  failNext(
+    match: { method?: string; pathIncludes: string },
+    reply: { status: number; code?: number; msg?: string; resetSeconds?: number; times?: number },
+  ): void;
+  waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  /** Long connections that have sent their first ping (events only go to those). */
+  readonly connections: number;
+  /** Drops every long connection, as a network failure would; the SDK reconnects by itself. */
+  disconnect(): void;
+  close(): Promise<void>;
+}
