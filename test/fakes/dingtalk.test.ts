@@ -1,0 +1,255 @@
+// Smoke test of the fake DingTalk platform, driven only by the real dingtalk-stream SDK (through
+// GatewayDWClient) and plain fetch — the same two things the product adapter uses.
+import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GatewayDWClient } from '../../bots/dingtalk/streamClient.ts';
+import { startFakeDingTalk, type CardCallbackPayload, type FakeDingTalk, type RobotMessagePayload } from './dingtalk/index.ts';
+
+const GROUP = 'cidFakeGroup0001==';
+
+let fake: FakeDingTalk;
+let client: GatewayDWClient;
+let token: string;
+const robotEvents: DWClientDownStream[] = [];
+const downloads = new Map<string, Buffer>();
+const listenerErrors: unknown[] = [];
+const ignoredOnce = new Set<string>();
+
+async function api(method: string, path: string, body: unknown): Promise<Response> {
+  return fetch(`${client.openApiBase}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-acs-dingtalk-access-token': token },
+    body: JSON.stringify(body),
+  });
+}
+
+function cardBody(outTrackId: string, cardParamMap: Record<string, unknown>) {
+  return {
+    cardTemplateId: 'tpl-variance.schema',
+    outTrackId,
+    callbackType: 'STREAM',
+    cardData: { cardParamMap },
+    openSpaceId: `dtv1.card//IM_GROUP.${GROUP}`,
+    imGroupOpenSpaceModel: { supportForward: false },
+    imGroupOpenDeliverModel: { robotCode: fake.robotCode },
+  };
+}
+
+beforeAll(async () => {
+  // The SDK logs "connect success" / "Disconnecting." with console.info even when debug is false.
+  vi.spyOn(console, 'info').mockImplementation(() => {});
+  fake = await startFakeDingTalk({ redeliveryDelayMs: 200, maxRedeliveries: 2, ackTimeoutMs: 1500 });
+  client = new GatewayDWClient({
+    clientId: fake.clientId,
+    clientSecret: fake.clientSecret,
+    gatewayUrl: fake.gatewayUrl,
+    apiBase: fake.apiBase,
+    debug: false,
+  });
+
+  client.registerCallbackListener(TOPIC_ROBOT, async (event) => {
+    try {
+      robotEvents.push(event);
+      const msg = JSON.parse(event.data) as RobotMessagePayload;
+      const text = msg.text?.content.trim() ?? '';
+      if (text === 'ignore me once' && !ignoredOnce.has(msg.msgId)) {
+        ignoredOnce.add(msg.msgId); // no ack: the platform pushes it again
+        return;
+      }
+      if (msg.msgtype === 'file' && msg.content) {
+        const res = await fetch(`${client.openApiBase}/v1.0/robot/messageFiles/download`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-acs-dingtalk-access-token': await client.getAccessToken() },
+          body: JSON.stringify({ downloadCode: msg.content.downloadCode, robotCode: msg.robotCode }),
+        });
+        const { downloadUrl } = (await res.json()) as { downloadUrl: string };
+        downloads.set(msg.content.fileName, Buffer.from(await (await fetch(downloadUrl)).arrayBuffer()));
+      } else {
+        await fetch(msg.sessionWebhook, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ msgtype: 'text', text: { content: `echo:${text}` } }),
+        });
+      }
+      client.socketCallBackResponse(event.headers.messageId, { status: 'SUCCESS' });
+    } catch (error) {
+      listenerErrors.push(error);
+    }
+  });
+
+  client.registerCallbackListener(TOPIC_CARD, (event) => {
+    try {
+      const callback = JSON.parse(event.data) as CardCallbackPayload;
+      const { cardPrivateData } = JSON.parse(callback.content) as { cardPrivateData: { actionIds: string[]; params: Record<string, string> } };
+      if (cardPrivateData.params.action === 'stay-silent') return;
+      client.socketCallBackResponse(event.headers.messageId, {
+        cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
+        cardData: { cardParamMap: { status: cardPrivateData.params.action ?? '' } },
+        userPrivateData: { cardParamMap: { tappedBy: callback.userId } },
+      });
+    } catch (error) {
+      listenerErrors.push(error);
+    }
+  });
+
+  await client.connect(); // never rejects: failures only schedule a retry
+  await fake.waitFor(() => client.connected && fake.connectionCount() === 1);
+  token = await client.getAccessToken();
+});
+
+afterAll(async () => {
+  // Disconnect while connected: DWClient then schedules no reconnect timer that could keep the process up.
+  client?.disconnect();
+  await fake?.waitFor(() => fake.connectionCount() === 0).catch(() => {});
+  await fake?.close();
+  vi.restoreAllMocks();
+  expect(listenerErrors).toEqual([]);
+});
+
+describe('fake DingTalk with the real dingtalk-stream SDK', () => {
+  it('opens the stream through the configured gateway with the registered callback topics', () => {
+    const open = fake.requests.find((r) => r.path === '/v1.0/gateway/connections/open');
+    expect(open).toMatchObject({ method: 'POST', status: 200, body: { clientId: fake.clientId, clientSecret: fake.clientSecret } });
+    expect(fake.subscriptions()).toEqual(
+      expect.arrayContaining([
+        { type: 'EVENT', topic: '*' },
+        { type: 'CALLBACK', topic: TOPIC_ROBOT },
+        { type: 'CALLBACK', topic: TOPIC_CARD },
+      ]),
+    );
+    expect(client.config.access_token).toBe(token);
+    expect(fake.requests.some((r) => r.path === '/v1.0/oauth2/accessToken' && r.status === 200)).toBe(true);
+  });
+
+  it('answers a SYSTEM ping with the same opaque', async () => {
+    const echo = await fake.ping();
+    expect(echo?.code).toBe(200);
+    expect(echo?.data).toEqual({ opaque: expect.any(String) });
+  });
+
+  it('delivers an @-mention; the bot replies through the sessionWebhook and acks', async () => {
+    const sent = await fake.sendRobotMessage({ conversationId: GROUP, staffId: 'manager01', nick: 'Wang', text: 'variances' });
+    expect(sent.acked).toEqual({ response: { status: 'SUCCESS' } });
+    expect(fake.webhookMessages).toContainEqual({ conversationId: GROUP, body: { msgtype: 'text', text: { content: 'echo:variances' } } });
+    const event = robotEvents.at(-1)!;
+    expect(event).toMatchObject({ specVersion: '1.0', type: 'CALLBACK', headers: { topic: TOPIC_ROBOT, contentType: 'application/json' } });
+    const msg = JSON.parse(event.data) as RobotMessagePayload;
+    expect(msg).toMatchObject({ conversationType: '2', senderStaffId: 'manager01', isInAtList: true, msgtype: 'text', text: { content: ' variances' } });
+    expect(msg.atUsers).toEqual([{ dingtalkId: fake.chatbotUserId }]);
+    expect(fake.unacked()).not.toContain(sent.messageId);
+  });
+
+  it('does not deliver group chatter that does not @ the bot', async () => {
+    const sent = await fake.sendRobotMessage({ conversationId: GROUP, staffId: 'clerk01', text: 'lunch?', atBot: false });
+    expect(sent.delivered).toBe(false);
+  });
+
+  it('pushes an unacked callback again with the same messageId until it is acked', async () => {
+    // The listener skips the first push; the redelivery (200 ms later) is acked within the ack wait.
+    const sent = await fake.sendRobotMessage({ conversationId: GROUP, staffId: 'clerk01', text: 'ignore me once' });
+    expect(sent.acked).toEqual({ response: { status: 'SUCCESS' } });
+    expect(fake.unacked()).not.toContain(sent.messageId);
+    const pushes = robotEvents.filter((e) => e.headers.messageId === sent.messageId);
+    expect(pushes).toHaveLength(2);
+    expect(pushes[1]!.data).toBe(pushes[0]!.data);
+    expect(fake.pushes(sent.messageId!)).toBe(2);
+  });
+
+  it('creates a card, rejects non-string card data, applies a tap response and a keyed update', async () => {
+    const bad = await api('POST', '/v1.0/card/instances/createAndDeliver', cardBody('bad-1', { lines: 3 }));
+    expect(bad.status).toBe(400);
+
+    const created = await api('POST', '/v1.0/card/instances/createAndDeliver', cardBody('variance-1', { title: 'Count 7', status: 'pending' }));
+    expect(created.status).toBe(200);
+    expect(await created.json()).toEqual({
+      success: true,
+      result: { outTrackId: 'variance-1', deliverResults: [{ spaceType: 'IM_GROUP', spaceId: GROUP, success: true }] },
+    });
+
+    const tap = await fake.tapCard({ outTrackId: 'variance-1', userId: 'manager01', actionIds: ['approve'], params: { action: 'approved' } });
+    expect(tap.acked).toBe(true);
+    expect(tap.response).toMatchObject({ cardData: { cardParamMap: { status: 'approved' } } });
+    const card = fake.cards.get('variance-1')!;
+    expect(card.params).toEqual({ title: 'Count 7', status: 'approved' });
+    expect(card.privateData.manager01).toEqual({ tappedBy: 'manager01' });
+
+    const again = await fake.redeliver(tap.messageId);
+    expect(again.response).toEqual(tap.response);
+
+    const silent = await fake.tapCard({ outTrackId: 'variance-1', userId: 'clerk01', params: { action: 'stay-silent' } });
+    expect(silent.acked).toBe(false);
+    expect(fake.unacked()).toContain(silent.messageId);
+
+    const updated = await api('PUT', '/v1.0/card/instances', {
+      outTrackId: 'variance-1',
+      cardData: { cardParamMap: { status: 'posted' } },
+      cardUpdateOptions: { updateCardDataByKey: true },
+    });
+    expect(await updated.json()).toEqual({ success: true, result: true });
+    expect(card.params).toEqual({ title: 'Count 7', status: 'posted' });
+    expect(card.history.map((h) => h.status)).toEqual(['pending', 'approved', 'approved', 'posted']);
+  });
+
+  it('answers an injected 429 once, with Retry-After', async () => {
+    fake.failNext({ method: 'PUT', pathIncludes: '/v1.0/card/instances' }, { status: 429, retryAfterSeconds: 2 });
+    const body = { outTrackId: 'variance-1', cardData: { cardParamMap: { status: 'x' } }, cardUpdateOptions: { updateCardDataByKey: true } };
+    const throttled = await api('PUT', '/v1.0/card/instances', body);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('2');
+    expect(await throttled.json()).toMatchObject({ code: 'Throttling' });
+    expect((await api('PUT', '/v1.0/card/instances', body)).status).toBe(200);
+  });
+
+  it('serves a file sent in a single chat through messageFiles/download', async () => {
+    const content = Buffer.from('sku,counted\nA-1,12\n');
+    const sent = await fake.sendRobotMessage({ conversationId: 'cidSingle01==', conversationType: '1', staffId: 'clerk01', file: { name: 'count.csv', content } });
+    expect(sent.acked).toEqual({ response: { status: 'SUCCESS' } });
+    expect(downloads.get('count.csv')).toEqual(content);
+    await expect(fake.sendRobotMessage({ conversationId: GROUP, staffId: 'clerk01', file: { name: 'x.csv', content } })).rejects.toThrow(/single chat/);
+  });
+
+  it('records proactive group messages', async () => {
+    const res = await api('POST', '/v1.0/robot/groupMessages/send', {
+      msgParam: JSON.stringify({ title: 'Digest', text: '**3** variances' }),
+      msgKey: 'sampleMarkdown',
+      openConversationId: GROUP,
+      robotCode: fake.robotCode,
+    });
+    expect(await res.json()).toEqual({ processQueryKey: expect.any(String) });
+    expect(fake.robotMessages.at(-1)).toMatchObject({ kind: 'group', msgParam: { title: 'Digest' } });
+  });
+
+  it('rejects an expired access token with 401 until a fresh one is fetched', async () => {
+    fake.expireTokens();
+    const body = { outTrackId: 'variance-1', cardData: { cardParamMap: { status: 'y' } }, cardUpdateOptions: { updateCardDataByKey: true } };
+    const denied = await api('PUT', '/v1.0/card/instances', body);
+    expect(denied.status).toBe(401);
+    expect(await denied.json()).toMatchObject({ code: 'InvalidAuthentication' });
+    token = await client.getAccessToken();
+    expect((await api('PUT', '/v1.0/card/instances', body)).status).toBe(200);
+  });
+
+  it('keeps a second client down when shutdown() races the SDK reconnect timer', async () => {
+    const other = new GatewayDWClient({ clientId: fake.clientId, clientSecret: fake.clientSecret, gatewayUrl: fake.gatewayUrl, apiBase: fake.apiBase });
+    other.registerCallbackListener(TOPIC_ROBOT, () => {});
+    await other.connect();
+    await fake.waitFor(() => other.connected && fake.connectionCount() === 2);
+    const opens = fake.requests.filter((r) => r.path === '/v1.0/gateway/connections/open').length;
+    await fake.disconnectAll(); // both drop; each SDK schedules a reconnect in 1 s
+    other.shutdown(); // plain disconnect() here would be undone by that timer
+    await fake.waitFor(() => client.connected && fake.connectionCount() >= 1, 4000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.connectionCount()).toBe(1);
+    expect(other.connected).toBe(false);
+    expect(fake.requests.filter((r) => r.path === '/v1.0/gateway/connections/open').length).toBe(opens + 1);
+  });
+
+  it('reconnects through the gateway after a SYSTEM disconnect', async () => {
+    const opens = () => fake.requests.filter((r) => r.path === '/v1.0/gateway/connections/open').length;
+    const before = opens();
+    await fake.disconnectAll();
+    await fake.waitFor(() => opens() > before && client.connected && fake.connectionCount() === 1, 4000);
+    const sent = await fake.sendRobotMessage({ conversationId: GROUP, staffId: 'manager01', text: 'still there?' });
+    expect(sent.acked).toEqual({ response: { status: 'SUCCESS' } });
+  });
+});

@@ -1,0 +1,326 @@
+// The HTTP half of the fake: the stream gateway's connections/open, tokens, interactive cards, robot
+// messages, file downloads and sessionWebhook replies. Request/response field names follow the
+// official Tea SDK models (alibabacloud_dingtalk card_1_0 / robot_1_0) and open-dingtalk examples.
+// Error `code` strings the docs list (param.cardTemplateIdEmpty, param.outTrackIdEmpty,
+// invalidClientIdOrSecret, InvalidAuthentication, InvalidAction.NotFound) are used as is; the rest are
+// plausible stand-ins — product code should branch on HTTP status / errcode ≠ 0, not on these strings.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { StreamGateway } from './stream.ts';
+import type { Subscription } from './payloads.ts';
+
+export interface Reply {
+  status: number;
+  json?: unknown;
+  bytes?: Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface FakeCard {
+  outTrackId: string;
+  cardTemplateId: string;
+  openSpaceId: string;
+  /** From openSpaceId dtv1.card//<spaceType>.<spaceId>, e.g. IM_GROUP + the openConversationId. */
+  spaceType: string;
+  spaceId: string;
+  robotCode?: string;
+  /** 'STREAM' routes taps to the stream connection; anything else means an HTTP callback route. */
+  callbackType?: string;
+  /** Latest public card data (cardData.cardParamMap). */
+  params: Record<string, string>;
+  /** Snapshot of params after creation and after every change. */
+  history: Record<string, string>[];
+  /** Per-user private data (privateData / callback userPrivateData), keyed by userId. */
+  privateData: Record<string, Record<string, string>>;
+  createBody: unknown;
+}
+
+export interface WebhookMessage {
+  conversationId: string;
+  body: any;
+}
+
+export interface RobotMessage {
+  kind: 'group' | 'oto';
+  body: any;
+  /** body.msgParam parsed. */
+  msgParam: any;
+}
+
+export interface FileEntry {
+  name: string;
+  content: Buffer;
+  downloadToken: string;
+}
+
+export interface ApiState {
+  base: string;
+  clientId: string;
+  clientSecret: string;
+  robotCode: string;
+  tokenTtlSeconds: number;
+  sessionTtlMs: number;
+  tokens: Map<string, number>;
+  cards: Map<string, FakeCard>;
+  files: Map<string, FileEntry>;
+  sessions: Map<string, { conversationId: string; expiresAt: number }>;
+  webhookMessages: WebhookMessage[];
+  robotMessages: RobotMessage[];
+  stream: StreamGateway;
+}
+
+export function apiError(status: number, code: string, message: string): Reply {
+  return { status, json: { code, requestid: randomUUID().toUpperCase(), message } };
+}
+
+const ok = (json: unknown): Reply => ({ status: 200, json });
+
+export function route(state: ApiState, method: string, path: string, query: URLSearchParams, body: any, headers: Record<string, string | string[] | undefined>): Reply {
+  const key = `${method} ${path}`;
+  switch (key) {
+    case 'POST /v1.0/gateway/connections/open':
+      return openConnection(state, body);
+    case 'POST /v1.0/oauth2/accessToken':
+      return accessToken(state, body);
+    case 'GET /gettoken':
+      return legacyToken(state, query);
+    case 'POST /robot/sendBySession':
+      return sessionWebhook(state, query, body);
+  }
+  if (method === 'GET' && path.startsWith('/files/')) return download(state, path.slice('/files/'.length));
+  const handler = authed[key];
+  if (!handler) return apiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+  const token = headers['x-acs-dingtalk-access-token'];
+  const expiresAt = typeof token === 'string' ? state.tokens.get(token) : undefined;
+  if (expiresAt === undefined || expiresAt < Date.now()) return apiError(401, 'InvalidAuthentication', '不合法的access_token');
+  return handler(state, body ?? {});
+}
+
+const authed: Record<string, (state: ApiState, body: any) => Reply> = {
+  'POST /v1.0/card/instances/createAndDeliver': createAndDeliver,
+  'PUT /v1.0/card/instances': updateCard,
+  'POST /v1.0/robot/messageFiles/download': messageFileDownload,
+  'POST /v1.0/robot/groupMessages/send': groupMessage,
+  'POST /v1.0/robot/oToMessages/batchSend': otoMessage,
+};
+
+function openConnection(state: ApiState, body: any): Reply {
+  if (body?.clientId !== state.clientId || body?.clientSecret !== state.clientSecret) {
+    return apiError(400, 'invalidClientIdOrSecret', '无效的clientId或者clientSecret');
+  }
+  if (!Array.isArray(body.subscriptions) || body.subscriptions.length === 0) {
+    return apiError(400, 'param.invalid', 'subscriptions is required');
+  }
+  const subscriptions = (body.subscriptions as Subscription[]).map((s) => ({ type: String(s.type), topic: String(s.topic) }));
+  const ticket = state.stream.issueTicket(subscriptions);
+  return ok({ endpoint: `${state.base.replace(/^http/, 'ws')}/connect`, ticket });
+}
+
+function issueToken(state: ApiState): string {
+  const token = randomBytes(16).toString('hex');
+  state.tokens.set(token, Date.now() + state.tokenTtlSeconds * 1000);
+  return token;
+}
+
+function accessToken(state: ApiState, body: any): Reply {
+  if (body?.appKey !== state.clientId || body?.appSecret !== state.clientSecret) {
+    return apiError(400, 'invalidClientIdOrSecret', '无效的clientId或者clientSecret');
+  }
+  return ok({ accessToken: issueToken(state), expireIn: state.tokenTtlSeconds });
+}
+
+/** Legacy oapi endpoint the SDK's own getAccessToken() calls; errors come back as HTTP 200 + errcode. */
+function legacyToken(state: ApiState, query: URLSearchParams): Reply {
+  if (query.get('appkey') !== state.clientId || query.get('appsecret') !== state.clientSecret) {
+    return ok({ errcode: 40089, errmsg: '不合法的corpid或corpsecret' });
+  }
+  return ok({ errcode: 0, errmsg: 'ok', access_token: issueToken(state), expires_in: state.tokenTtlSeconds });
+}
+
+/** cardParamMap is Map<String,String> in the API: a number, boolean, array or object value is rejected. */
+function nonStringParam(map: unknown): string | undefined {
+  if (map === undefined) return undefined;
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) return '(cardParamMap itself)';
+  for (const [k, v] of Object.entries(map)) if (typeof v !== 'string') return k;
+  return undefined;
+}
+
+function badParamMap(key: string): Reply {
+  return apiError(400, 'param.invalid', `cardParamMap value must be a string (JSON.stringify non-text data): ${key}`);
+}
+
+function parseOpenSpaceId(openSpaceId: string): { spaceType: string; spaceId: string }[] | undefined {
+  const spaces = openSpaceId.split(';').filter(Boolean).map((one) => /^dtv1\.card\/\/([A-Z_]+)\.(.+)$/.exec(one));
+  if (spaces.length === 0 || spaces.some((m) => !m)) return undefined;
+  return spaces.map((m) => ({ spaceType: m![1]!, spaceId: m![2]! }));
+}
+
+function createAndDeliver(state: ApiState, body: any): Reply {
+  if (!body.cardTemplateId) return apiError(400, 'param.cardTemplateIdEmpty', 'param.cardTemplateIdEmpty');
+  if (!body.outTrackId) return apiError(400, 'param.outTrackIdEmpty', 'param.outTrackIdEmpty');
+  if (state.cards.has(body.outTrackId)) return apiError(400, 'param.outTrackIdDuplicate', `card instance ${body.outTrackId} already exists`);
+  const bad = nonStringParam(body.cardData?.cardParamMap);
+  if (bad) return badParamMap(bad);
+  const spaces = typeof body.openSpaceId === 'string' ? parseOpenSpaceId(body.openSpaceId) : undefined;
+  if (!spaces) return apiError(400, 'param.openSpaceIdInvalid', 'openSpaceId must look like dtv1.card//IM_GROUP.<openConversationId>');
+  for (const { spaceType } of spaces) {
+    if (spaceType === 'IM_GROUP') {
+      if (!body.imGroupOpenSpaceModel) return apiError(400, 'param.openSpaceModelInvalid', 'imGroupOpenSpaceModel is required for IM_GROUP');
+      if (body.imGroupOpenDeliverModel?.robotCode !== state.robotCode) {
+        return apiError(400, 'param.openDeliverModelInvalid', 'imGroupOpenDeliverModel.robotCode must be the robot code');
+      }
+    } else if (spaceType === 'IM_ROBOT') {
+      if (!body.imRobotOpenSpaceModel) return apiError(400, 'param.openSpaceModelInvalid', 'imRobotOpenSpaceModel is required for IM_ROBOT');
+      if (!body.imRobotOpenDeliverModel) return apiError(400, 'param.openDeliverModelInvalid', 'imRobotOpenDeliverModel is required for IM_ROBOT');
+    }
+  }
+  const first = spaces[0]!;
+  const params = { ...(body.cardData?.cardParamMap ?? {}) } as Record<string, string>;
+  const privateData: Record<string, Record<string, string>> = {};
+  for (const [userId, value] of Object.entries((body.privateData ?? {}) as Record<string, any>)) {
+    const badPrivate = nonStringParam(value?.cardParamMap);
+    if (badPrivate) return badParamMap(badPrivate);
+    privateData[userId] = { ...(value?.cardParamMap ?? {}) };
+  }
+  state.cards.set(body.outTrackId, {
+    outTrackId: body.outTrackId,
+    cardTemplateId: body.cardTemplateId,
+    openSpaceId: body.openSpaceId,
+    spaceType: first.spaceType,
+    spaceId: first.spaceId,
+    robotCode: body.imGroupOpenDeliverModel?.robotCode,
+    callbackType: body.callbackType,
+    params,
+    history: [{ ...params }],
+    privateData,
+    createBody: body,
+  });
+  return ok({
+    success: true,
+    result: {
+      outTrackId: body.outTrackId,
+      deliverResults: spaces.map((s) => ({ spaceType: s.spaceType, spaceId: s.spaceId, success: true })),
+    },
+  });
+}
+
+/**
+ * Apply {cardData, privateData | userPrivateData, cardUpdateOptions} to a card — shared by
+ * PUT /v1.0/card/instances and by a card-callback response. Without updateCardDataByKey /
+ * updatePrivateDataByKey the map replaces the old one ("不填默认覆盖更新").
+ */
+export function applyCardUpdate(card: FakeCard, update: any, tapperUserId?: string): string | undefined {
+  const options = update?.cardUpdateOptions ?? {};
+  const publicMap = update?.cardData?.cardParamMap;
+  const bad = nonStringParam(publicMap);
+  if (bad) return `cardParamMap value must be a string: ${bad}`;
+  const privates: [string, unknown][] = Object.entries((update?.privateData ?? {}) as Record<string, any>).map(([u, v]) => [u, v?.cardParamMap]);
+  if (tapperUserId !== undefined && update?.userPrivateData) privates.push([tapperUserId, update.userPrivateData.cardParamMap]);
+  for (const [, map] of privates) {
+    const badPrivate = nonStringParam(map);
+    if (badPrivate) return `private cardParamMap value must be a string: ${badPrivate}`;
+  }
+  if (publicMap) {
+    card.params = options.updateCardDataByKey ? { ...card.params, ...publicMap } : { ...publicMap };
+    card.history.push({ ...card.params });
+  }
+  for (const [userId, map] of privates) {
+    if (!map) continue;
+    card.privateData[userId] = options.updatePrivateDataByKey ? { ...(card.privateData[userId] ?? {}), ...(map as object) } : { ...(map as Record<string, string>) };
+  }
+  return undefined;
+}
+
+function updateCard(state: ApiState, body: any): Reply {
+  if (!body.outTrackId) return apiError(400, 'param.outTrackIdEmpty', 'param.outTrackIdEmpty');
+  const card = state.cards.get(body.outTrackId);
+  if (!card) return apiError(400, 'param.cardInstanceNotExist', `card instance ${body.outTrackId} does not exist`);
+  const error = applyCardUpdate(card, body);
+  if (error) return apiError(400, 'param.invalid', error);
+  return ok({ success: true, result: true });
+}
+
+function messageFileDownload(state: ApiState, body: any): Reply {
+  if (body.robotCode !== state.robotCode) return apiError(400, 'chatbot.notFound', 'robotCode is not this app\'s robot');
+  const file = typeof body.downloadCode === 'string' ? state.files.get(body.downloadCode) : undefined;
+  if (!file) return apiError(400, 'invalidParameter.downloadCode', 'downloadCode is invalid or expired');
+  // Real URLs are short-lived, unauthenticated OSS links; the file name is not part of them.
+  return ok({ downloadUrl: `${state.base}/files/${file.downloadToken}` });
+}
+
+function download(state: ApiState, token: string): Reply {
+  for (const file of state.files.values()) {
+    if (file.downloadToken === token) return { status: 200, bytes: file.content, headers: { 'content-type': 'application/octet-stream' } };
+  }
+  return { status: 404, bytes: Buffer.from('NoSuchKey') };
+}
+
+/** Required msgParam keys for the common msgKeys (robot message templates). */
+const MSG_PARAM_KEYS: Record<string, string[]> = {
+  sampleText: ['content'],
+  sampleMarkdown: ['title', 'text'],
+  sampleActionCard: ['title', 'text', 'singleTitle', 'singleURL'],
+  sampleLink: ['text', 'title', 'messageUrl'],
+};
+
+function checkRobotBody(state: ApiState, body: any): { error?: Reply; msgParam?: any } {
+  if (body.robotCode !== state.robotCode) return { error: apiError(400, 'chatbot.notFound', 'robotCode is not this app\'s robot') };
+  if (typeof body.msgKey !== 'string' || !body.msgKey) return { error: apiError(400, 'param.invalid', 'msgKey is required') };
+  if (typeof body.msgParam !== 'string') return { error: apiError(400, 'param.invalid', 'msgParam must be a JSON string') };
+  let msgParam: any;
+  try {
+    msgParam = JSON.parse(body.msgParam);
+  } catch {
+    return { error: apiError(400, 'param.invalid', 'msgParam is not valid JSON') };
+  }
+  for (const k of MSG_PARAM_KEYS[body.msgKey] ?? []) {
+    if (typeof msgParam?.[k] !== 'string') return { error: apiError(400, 'param.invalid', `msgParam.${k} is required for ${body.msgKey}`) };
+  }
+  return { msgParam };
+}
+
+function groupMessage(state: ApiState, body: any): Reply {
+  const { error, msgParam } = checkRobotBody(state, body);
+  if (error) return error;
+  if (typeof body.openConversationId !== 'string' || !body.openConversationId) return apiError(400, 'param.invalid', 'openConversationId is required');
+  state.robotMessages.push({ kind: 'group', body, msgParam });
+  return ok({ processQueryKey: randomBytes(12).toString('base64') });
+}
+
+function otoMessage(state: ApiState, body: any): Reply {
+  const { error, msgParam } = checkRobotBody(state, body);
+  if (error) return error;
+  if (!Array.isArray(body.userIds) || body.userIds.length === 0) return apiError(400, 'param.invalid', 'userIds is required');
+  state.robotMessages.push({ kind: 'oto', body, msgParam });
+  return ok({ processQueryKey: randomBytes(12).toString('base64'), invalidStaffIdList: [], flowControlledStaffIdList: [] });
+}
+
+/** oapi-style: always HTTP 200, success is errcode 0. */
+function sessionWebhook(state: ApiState, query: URLSearchParams, body: any): Reply {
+  const session = state.sessions.get(query.get('session') ?? '');
+  if (!session) return ok({ errcode: 300001, errmsg: 'session不存在' });
+  if (session.expiresAt < Date.now()) return ok({ errcode: 300001, errmsg: 'session已过期' });
+  const problem = webhookProblem(body);
+  if (problem) return ok({ errcode: 40035, errmsg: `缺少参数 ${problem}` });
+  state.webhookMessages.push({ conversationId: session.conversationId, body });
+  return ok({ errcode: 0, errmsg: 'ok' });
+}
+
+function webhookProblem(body: any): string | undefined {
+  switch (body?.msgtype) {
+    case 'text':
+      return typeof body.text?.content === 'string' ? undefined : 'text.content';
+    case 'markdown':
+      return typeof body.markdown?.title === 'string' && typeof body.markdown?.text === 'string' ? undefined : 'markdown.title/markdown.text';
+    case 'actionCard': {
+      const card = body.actionCard;
+      if (typeof card?.title !== 'string' || typeof card?.text !== 'string') return 'actionCard.title/actionCard.text';
+      const single = typeof card.singleTitle === 'string' && typeof card.singleURL === 'string';
+      const btns = Array.isArray(card.btns) && card.btns.every((b: any) => typeof b?.title === 'string' && typeof b?.actionURL === 'string');
+      return single || btns ? undefined : 'actionCard.singleTitle+singleURL or actionCard.btns[{title,actionURL}]';
+    }
+    case 'link':
+      return typeof body.link?.title === 'string' && typeof body.link?.messageUrl === 'string' ? undefined : 'link.title/link.messageUrl';
+    default:
+      return 'msgtype';
+  }
+}
