@@ -67,3 +67,8 @@ export class NotAllowedError extends DomainError {
 export class StaleCommandError extends DomainError {
   readonly code = 'STALE';
 }
+
+/** A tap whose token this installation did not sign (forged, altered or from another installation). */
+export class ForgedActionError extends DomainError {
+  readonly code = 'FORGED_ACTION';
+}

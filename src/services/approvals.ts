@@ -133,7 +133,7 @@ async function returnLines(tx: DbOrTx, documentId: string, stocktakeId: string, 
         returning l.sku, l.location`,
   );
   for (const r of rows) {
-    audit.add({ action: 'variance.returned', entityType: 'variance', entityId: `${number}/${r.sku}@${r.location}`, stocktakeId, documentId, before: { reviewStatus: 'documented' }, after: { reviewStatus: 'open', returnedReason: `${number} rejected: ${reason}` } });
+    audit.add({ action: 'variance.returned', entityType: 'variance', entityId: `${number}/${r.sku}@${r.location}`, stocktakeId, documentId, line: { sku: r.sku, location: r.location }, before: { reviewStatus: 'documented' }, after: { reviewStatus: 'open', returnedReason: `${number} rejected: ${reason}` } });
   }
   return rows.length;
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx, type Tx } from '../../db/client.ts';
+import { projectChanges } from './outbox.ts';
 import { auditHash, canonicalJson, ChainVerifier, GENESIS_HASH, type AuditContent, type AuditRow, type ChainVerdict } from '../domain/audit.ts';
 
 export interface AuditEntry {
@@ -9,6 +10,8 @@ export interface AuditEntry {
   entityId: string;
   stocktakeId?: string | null;
   documentId?: string | null;
+  /** The stocktake line a variance entry is about: not stored, but it tells which cards show the change. */
+  line?: { sku: string; location: string };
   before?: unknown;
   after?: unknown;
 }
@@ -98,6 +101,8 @@ export async function appendAudit(
       { values: rows.map((r) => r.prevHash), type: 'text' },
       { values: rows.map((r) => r.hash), type: 'text' },
     ])} as u(id, at, actor_person_id, actor_identity, action, entity_type, entity_id, stocktake_id, document_id, before, after, idempotency_key, prev_hash, hash)`);
+  // Every change is audited, so this is where it reaches the chats: in the same transaction.
+  await projectChanges(tx, entries, actor.identity);
 }
 
 const AUDIT_COLUMNS = sql`id::text as id, ${isoText(sql`at`)} as at, actor_person_id as "actorPersonId", actor_identity as "actorIdentity",

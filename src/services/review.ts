@@ -250,6 +250,7 @@ async function onLine<R>(
       entityType: 'variance',
       entityId: `${st.code}/${line.sku}@${line.location}`,
       stocktakeId: st.id,
+      line: { sku: line.sku, location: line.location },
       before: { reviewStatus: line.review_status, causeCode: line.cause_code, note: line.note, ownerId: line.owner_id, recountBy: line.recount_by },
       after: { reviewStatus: after!.review_status, causeCode: after!.cause_code, note: after!.note, ownerId: after!.owner_id, recountBy: after!.recount_by, ...change },
     });
@@ -341,6 +342,6 @@ export async function reopenRecounted(tx: DbOrTx, st: StocktakeRef, lines: { sku
   );
   await refreshSuggestions(tx, st, changed.filter((c) => c.review_status === 'open'));
   for (const c of changed) {
-    audit.add({ action: 'variance.recounted', entityType: 'variance', entityId: `${st.code}/${c.sku}@${c.location}`, stocktakeId: st.id, before: { reviewStatus: 'recount' }, after: { reviewStatus: c.review_status } });
+    audit.add({ action: 'variance.recounted', entityType: 'variance', entityId: `${st.code}/${c.sku}@${c.location}`, stocktakeId: st.id, line: { sku: c.sku, location: c.location }, before: { reviewStatus: 'recount' }, after: { reviewStatus: c.review_status } });
   }
 }

@@ -1,0 +1,24 @@
+/**
+ * The contract every platform adapter keeps (see bots/<platform>/index.ts). An adapter turns platform
+ * payloads into neutral events for the dispatcher and neutral cards into platform calls for the sender;
+ * adding a platform adds a folder here and touches nothing in src/.
+ */
+import type { Deliverer } from '../src/core/delivery.ts';
+import type { ActionAnswer, InboundEvent } from '../src/core/events.ts';
+
+/** What the core does with an inbound event; for taps it returns the answer to give within the deadline. */
+export type InboundHandler = (event: InboundEvent) => Promise<ActionAnswer | null>;
+
+export interface Capabilities {
+  /** Selects and text inputs on the card itself (Feishu, DingTalk templates); otherwise grids and prompts. */
+  inlineInputs: boolean;
+  /** The tapped card can be replaced in the tap's own answer (Feishu). */
+  cardInAnswer: boolean;
+}
+
+export interface PlatformAdapter extends Deliverer {
+  readonly capabilities: Capabilities;
+  /** Connects (long connection, polling or webhook) and starts passing events to `handler`. */
+  start(handler: InboundHandler): Promise<void>;
+  stop(): Promise<void>;
+}

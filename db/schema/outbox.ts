@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const outboxKind = pgEnum('outbox_kind', ['send', 'update', 'prompt']);
+export const outboxStatus = pgEnum('outbox_status', ['pending', 'sending', 'sent', 'failed', 'superseded']);
+
+/**
+ * Messages and card updates waiting to go out, written in the transaction of the change that causes them.
+ * A sender claims rows (FOR UPDATE SKIP LOCKED, a lease in claimed_until), renders the view from current
+ * data, delivers within the platform's limits and marks the row sent; a failed attempt waits for
+ * next_attempt_at.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    platform: text('platform').notNull(),
+    chatId: text('chat_id').notNull(),
+    kind: outboxKind('kind').notNull(),
+    /** For updates: the card to update; for sends: the card row created when it is first attempted. */
+    cardMessageId: uuid('card_message_id'),
+    /** {view} to render at send time, or {card} for a fixed card, plus {locale}. */
+    payload: jsonb('payload').notNull(),
+    status: outboxStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('outbox_due_idx').on(t.platform, t.nextAttemptAt).where(sql`status in ('pending', 'sending')`),
+    index('outbox_card_idx').on(t.cardMessageId),
+  ],
+);

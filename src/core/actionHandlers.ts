@@ -1,0 +1,95 @@
+/** Taps: a verified intent becomes one service call; the toast says what happened. */
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.ts';
+import type { ActionIntent } from '../../cards/actions.ts';
+import { messages, type Locale } from '../../cards/i18n/index.ts';
+import { InvalidInputError, StaleCommandError } from '../domain/errors.ts';
+import type { CommandContext } from '../domain/people.ts';
+import { approveDocument, rejectDocument } from '../services/approvals.ts';
+import { getCause } from '../services/causes.ts';
+import { resolveDocument } from '../services/documents.ts';
+import { addNote, confirmVariance, requestRecount, tagCause } from '../services/review.ts';
+import { reviewDetails } from '../services/reviewViews.ts';
+import type { Outcome } from './outcome.ts';
+
+export interface TapInput {
+  option?: string;
+  input?: string;
+  wantsInput?: boolean;
+  token: string;
+}
+
+const lineRef = (i: { sku: string; location: string }) => `${i.sku}@${i.location}`;
+
+/** Who counted the line last: the natural person to recount it; the tapper when nobody is recorded. */
+async function lastCounter(db: Db, stocktakeId: string, sku: string, location: string, fallback: string): Promise<string> {
+  const [row] = await queryRows<{ handle: string }>(
+    db,
+    sql`select p.handle from count_entry e join count_import ci on ci.id = e.import_id join person p on p.id = ci.counter_person_id
+        where ci.stocktake_id = ${stocktakeId}::uuid and e.sku = ${sku} and e.location = ${location}
+        order by ci.round desc, ci.imported_at desc limit 1`,
+  );
+  return row?.handle ?? fallback;
+}
+
+export async function runIntent(db: Db, ctx: CommandContext, locale: Locale, intent: ActionIntent, tap: TapInput): Promise<Outcome> {
+  const t = messages(locale).replies;
+  const ok = (text: string): Outcome => ({ replies: [], toast: { kind: 'success', text } });
+  switch (intent.kind) {
+    case 'variance.confirm':
+      await confirmVariance(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent) });
+      return ok(t.confirmed);
+    case 'variance.cause': {
+      if (!tap.option) throw new InvalidInputError(t.optionRequired);
+      await tagCause(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent), cause: tap.option });
+      const cause = await getCause(db, tap.option);
+      return ok(t.causeTagged(locale === 'en' ? cause.labelEn : cause.labelZh));
+    }
+    case 'variance.note': {
+      if (tap.wantsInput) return { replies: [], toast: { kind: 'info', text: t.notePrompt(lineRef(intent)) }, prompt: { text: t.notePrompt(lineRef(intent)), token: tap.token } };
+      if (!tap.input?.trim()) throw new InvalidInputError(t.inputRequired);
+      await addNote(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent), note: tap.input });
+      return ok(t.noteSaved);
+    }
+    case 'variance.recount': {
+      const recounter = await lastCounter(db, intent.stocktakeId, intent.sku, intent.location, ctx.actor.handle);
+      await requestRecount(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent), recounter });
+      return ok(t.recountRequested);
+    }
+    case 'variance.open':
+      return { replies: [{ kind: 'variance', stocktakeId: intent.stocktakeId, sku: intent.sku, location: intent.location }], toast: { kind: 'info', text: t.opened } };
+    case 'variances.page':
+      return { replies: [], toast: { kind: 'info', text: t.pageShown }, retarget: { kind: 'variances', stocktakeId: intent.stocktakeId, page: intent.page } };
+    case 'variances.accept': {
+      // Each line is its own command (own idempotency key), so a line that moved on meanwhile is skipped
+      // without undoing the others.
+      const details = await reviewDetails(db, intent.stocktakeId, intent.lines);
+      let done = 0;
+      for (const [i, d] of details.entries()) {
+        const key = (step: string) => (ctx.idempotencyKey ? { ...ctx, idempotencyKey: `${ctx.idempotencyKey}:${i}:${step}` } : ctx);
+        const cause = d.causeCode ?? d.suggestion?.cause;
+        if (!cause || (d.reviewStatus !== 'open' && d.reviewStatus !== 'confirmed')) continue;
+        try {
+          if (d.reviewStatus === 'open') await confirmVariance(db, key('confirm'), { stocktake: intent.stocktakeId, line: lineRef(d) });
+          if (!d.causeCode) await tagCause(db, key('tag'), { stocktake: intent.stocktakeId, line: lineRef(d), cause });
+          done += 1;
+        } catch (error) {
+          if (!(error instanceof StaleCommandError || error instanceof InvalidInputError)) throw error;
+        }
+      }
+      return ok(t.accepted(done));
+    }
+    case 'document.approve':
+      await approveDocument(db, ctx, { document: intent.documentId, step: intent.step });
+      return ok(t.approved);
+    case 'document.reject': {
+      if (tap.wantsInput) {
+        const { number } = await resolveDocument(db, intent.documentId);
+        return { replies: [], toast: { kind: 'info', text: t.reasonPrompt(number) }, prompt: { text: t.reasonPrompt(number), token: tap.token } };
+      }
+      if (!tap.input?.trim()) throw new InvalidInputError(t.inputRequired);
+      await rejectDocument(db, ctx, { document: intent.documentId, step: intent.step, reason: tap.input.trim() });
+      return ok(t.rejected);
+    }
+  }
+}

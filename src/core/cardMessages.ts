@@ -1,0 +1,54 @@
+/** Cards the bot has put in chats: creating their rows, and rendering them as they are now. */
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.ts';
+import type { Card } from '../../cards/model.ts';
+import type { Locale } from '../../cards/i18n/index.ts';
+import { textArray, type CardView } from '../services/outbox.ts';
+import { ActionMinter, type ActionSigner } from './actionToken.ts';
+import { renderView } from './views.ts';
+
+export interface CardMessageRow {
+  id: string;
+  platform: string;
+  chat_id: string;
+  message_id: string | null;
+  view: CardView;
+  locale: Locale;
+}
+
+export async function getCardMessage(db: Db, id: string): Promise<CardMessageRow | null> {
+  const [row] = await queryRows<CardMessageRow>(db, sql`select id, platform, chat_id, message_id, view, locale from card_message where id = ${id}::uuid`);
+  return row ?? null;
+}
+
+/**
+ * Renders a card message from current data, stores the tokens of its buttons against it and the
+ * entities it now shows. The tokens of earlier renders stay valid: a tap on an older copy of the card is
+ * judged against the current state like any other.
+ */
+export async function renderCardMessage(db: Db, signer: ActionSigner, row: CardMessageRow): Promise<Card> {
+  const minter = new ActionMinter(signer);
+  const rendered = await renderView(db, row.view, row.locale, minter);
+  await db.transaction(async (tx) => {
+    await minter.save(tx, row.id);
+    await tx.execute(sql`update card_message set view = ${JSON.stringify(rendered.view)}::jsonb, entities = ${textArray(rendered.entities)}::text[], updated_at = now()
+                         where id = ${row.id}::uuid`);
+  });
+  return rendered.card;
+}
+
+/** Points a card at another view (a turned page) and queues its update. */
+export async function retargetCardMessage(db: Db, id: string, view: CardView): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`update card_message set view = ${JSON.stringify(view)}::jsonb where id = ${id}::uuid`);
+    await queueUpdate(tx, id);
+  });
+}
+
+/** Queues an update of one card unless one is already waiting. */
+export async function queueUpdate(db: Pick<Db, 'execute'>, id: string): Promise<void> {
+  await db.execute(sql`insert into outbox (platform, chat_id, kind, card_message_id, payload)
+    select cm.platform, cm.chat_id, 'update', cm.id, jsonb_build_object('locale', cm.locale) from card_message cm
+    where cm.id = ${id}::uuid and cm.message_id is not null
+      and not exists (select 1 from outbox o where o.card_message_id = cm.id and o.kind = 'update' and o.status = 'pending')`);
+}

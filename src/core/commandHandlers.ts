@@ -1,0 +1,124 @@
+/** Text commands and uploaded count sheets: each turns into one service call and the cards that answer it. */
+import type { Db } from '../../db/client.ts';
+import { messages, parseLocale, type Locale } from '../../cards/i18n/index.ts';
+import { helpCard } from '../../cards/templates/help.ts';
+import { importSummaryCard } from '../../cards/templates/importSummary.ts';
+import { noticeCard } from '../../cards/templates/notice.ts';
+import type { TemplateContext } from '../../cards/templates/context.ts';
+import type { CommandContext } from '../domain/people.ts';
+import { InvalidInputError } from '../domain/errors.ts';
+import { bufferSource } from '../files/source.ts';
+import { bindChat, currentStocktake, setChatLocale, type Chat, type ChatPurpose } from '../services/chats.ts';
+import { importCounts } from '../services/counts.ts';
+import { submitVariances } from '../services/documents.ts';
+import { requireRole } from '../services/people.ts';
+import { closeCounting, startStocktake } from '../services/stocktakes.ts';
+import { getWarehouse } from '../services/warehouses.ts';
+import { currencyOf } from '../services/reviewViews.ts';
+import { staticView, type Outcome } from './outcome.ts';
+import type { TextCommand } from './textCommands.ts';
+
+export interface CommandScope {
+  db: Db;
+  chat: Chat;
+  ctx: CommandContext;
+  locale: Locale;
+  templates: TemplateContext;
+}
+
+const reply = (...cards: Parameters<typeof staticView>[0][]): Outcome => ({ replies: cards.map(staticView) });
+
+async function boundStocktake(s: CommandScope) {
+  const t = messages(s.locale).replies;
+  if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
+  const st = await currentStocktake(s.db, s.chat.warehouseId);
+  if (!st) throw new InvalidInputError(t.noStocktake(s.chat.warehouseCode!));
+  return st;
+}
+
+export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise<Outcome> {
+  const t = messages(s.locale).replies;
+  switch (cmd.name) {
+    case 'help':
+      return reply(helpCard(s.templates, { warehouse: s.chat.warehouseCode, purposes: s.chat.purposes }));
+    case 'bind': {
+      if (!cmd.warehouse) throw new InvalidInputError(t.bindUsage);
+      const chat = await bindChat(s.db, s.ctx, { platform: s.chat.platform, chatId: s.chat.chatId, warehouse: cmd.warehouse, purpose: cmd.purpose as ChatPurpose, locale: s.locale });
+      return reply(noticeCard(t.boundTitle, t.bound(chat.warehouseCode!, cmd.purpose)));
+    }
+    case 'lang': {
+      const locale = cmd.locale ? parseLocale(cmd.locale) : null;
+      if (!locale) throw new InvalidInputError(t.langUsage);
+      await setChatLocale(s.db, s.chat.platform, s.chat.chatId, locale);
+      const next = messages(locale).replies;
+      return reply(noticeCard(next.langTitle, next.langChanged));
+    }
+    case 'new': {
+      if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
+      const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
+      await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['supervisor', 'manager', 'admin'], 'start a stocktake');
+      const started = await startStocktake(s.db, wh.code, s.ctx.now);
+      return { replies: [staticView(noticeCard(t.startedTitle, t.started(started.code))), { kind: 'status', stocktakeId: started.id }] };
+    }
+    case 'status':
+    case 'report': {
+      const st = await boundStocktake(s);
+      return { replies: [{ kind: 'status', stocktakeId: st.id }] };
+    }
+    case 'variances': {
+      const st = await boundStocktake(s);
+      return { replies: [{ kind: 'variances', stocktakeId: st.id, page: cmd.page }] };
+    }
+    case 'countUsage':
+      throw new InvalidInputError(t.countUsage);
+    case 'count': {
+      const st = await boundStocktake(s);
+      const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
+      await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['counter', 'supervisor', 'manager', 'admin'], 'record a count');
+      // One line as a sheet of its own; the count time makes each recount a distinct sheet.
+      const csv = `sku,location,qty,counted_at\n${[cmd.sku, cmd.location, cmd.qty, (s.ctx.now ?? new Date()).toISOString()].map(csvField).join(',')}\n`;
+      const report = await importCounts(s.db, st.id, bufferSource(`chat-count-${cmd.sku}.csv`, csv), { counter: s.ctx.actor.handle });
+      const line = `${cmd.sku}${cmd.location ? ` @ ${cmd.location}` : ''}`;
+      return {
+        replies: [
+          staticView(noticeCard(t.countRecorded(line, cmd.qty), t.countRecorded(line, cmd.qty), 'success', [{ label: 'round', value: String(report.round) }])),
+          ...(st.status !== 'counting' ? [{ kind: 'variance' as const, stocktakeId: st.id, sku: cmd.sku, location: cmd.location }] : []),
+        ],
+      };
+    }
+    case 'close': {
+      const st = await boundStocktake(s);
+      const closed = await closeCounting(s.db, st.id, { actor: s.ctx.actor, now: s.ctx.now });
+      return reply(noticeCard(t.closedTitle, t.closed(closed.openVariances, closed.autoConfirmed, closed.uncountedAsZero)));
+    }
+    case 'submit': {
+      const st = await boundStocktake(s);
+      const result = await submitVariances(s.db, s.ctx, { stocktake: st.id });
+      const docs = result.documents.map((d) => `${d.number} (${d.lineCount}, ${d.totalValue} ${d.currency})`).join(', ');
+      return { replies: [staticView(noticeCard(t.submittedTitle, t.submitted(docs, result.notReady), result.documents.length ? 'success' : 'warning')), { kind: 'status', stocktakeId: st.id }] };
+    }
+    case 'tap':
+    case 'input':
+    case 'unknown':
+      throw new InvalidInputError(t.unknownCommand(cmd.name === 'unknown' ? cmd.text : cmd.name));
+  }
+}
+
+const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** A count sheet sent to a bound team chat: imported as the sender's count, answered with its summary. */
+export async function importSheet(s: CommandScope, file: { name: string; bytes: Buffer }): Promise<Outcome> {
+  const st = await boundStocktake(s);
+  const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
+  await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['counter', 'supervisor', 'manager', 'admin'], 'import a count sheet');
+  const r = await importCounts(s.db, st.id, bufferSource(file.name, file.bytes), { counter: s.ctx.actor.handle });
+  const currency = await currencyOf(s.db, wh.id);
+  return reply(importSummaryCard(s.templates, {
+    fileName: r.fileName, stocktakeCode: r.stocktake, counter: r.counter, round: r.round, rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted,
+    rowsRejected: r.rowsRejected, linesCounted: r.linesCounted, linesVerified: r.linesVerified, linesInConflict: r.linesInConflict,
+    linesNotInBook: r.linesNotInBook, linesSuperseded: r.linesSuperseded, uncounted: r.progress.lines.uncounted,
+    gains: r.progress.variances.gain, losses: r.progress.variances.loss, gainValue: r.progress.variances.gainValue,
+    lossValue: r.progress.variances.lossValue, netValue: r.progress.variances.netValue, currency,
+    problems: r.problems.map((p) => ({ line: p.line ?? 0, ...(p.column ? { column: p.column } : {}), message: p.message })),
+  }));
+}

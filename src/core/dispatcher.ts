@@ -1,0 +1,183 @@
+/**
+ * The bot core: a neutral inbound event → who is it (unknown people are told how to get access, nothing
+ * else happens) → which command or intent → one service call keyed by the platform's event id → cards
+ * for the chat through the outbox and, for a tap, a toast and the tapped card as it is now.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.ts';
+import { messages, type Locale } from '../../cards/i18n/index.ts';
+import type { TemplateContext } from '../../cards/templates/context.ts';
+import { accessCard, errorCard, noticeCard } from '../../cards/templates/notice.ts';
+import { DomainError, ForgedActionError, InvalidInputError, StaleCommandError, StocktakeStateError } from '../domain/errors.ts';
+import type { CommandContext } from '../domain/people.ts';
+import { getChat, rememberChat, type Chat } from '../services/chats.ts';
+import { enqueueMessages, enqueuePrompt, type CardView } from '../services/outbox.ts';
+import { findPerson } from '../services/people.ts';
+import { ActionMinter, resolveAction, type ActionSigner } from './actionToken.ts';
+import { runIntent, type TapInput } from './actionHandlers.ts';
+import { getCardMessage, queueUpdate, renderCardMessage, retargetCardMessage } from './cardMessages.ts';
+import { importSheet, runTextCommand } from './commandHandlers.ts';
+import type { ActionAnswer, InboundEvent } from './events.ts';
+import type { Logger } from './log.ts';
+import { staticView, type Outcome } from './outcome.ts';
+import { parseTextCommand } from './textCommands.ts';
+
+export interface DispatcherDeps {
+  db: Db;
+  signer: ActionSigner;
+  log: Logger;
+  defaultLocale?: Locale;
+  /** Count sheets larger than this are refused before download. */
+  maxFileBytes?: number;
+  /** Called after outbox rows were written, so the sender need not wait for its next poll. */
+  onOutbox?: () => void;
+}
+
+export type Dispatcher = (event: InboundEvent) => Promise<ActionAnswer | null>;
+
+const MB = 1024 * 1024;
+
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const { db, signer, log } = deps;
+  const defaultLocale = deps.defaultLocale ?? 'zh-CN';
+  const maxFileBytes = deps.maxFileBytes ?? 20 * MB;
+
+  /** Writes the replies once per platform event: a redelivery finds its id and writes nothing. */
+  async function finish(event: InboundEvent, chat: Chat, outcome: Pick<Outcome, 'replies' | 'prompt'>): Promise<void> {
+    await db.transaction(async (tx) => {
+      const fresh = await queryRows(tx, sql`insert into inbound_event (platform, event_id) values (${event.platform}, ${event.eventId}) on conflict do nothing returning 1 as one`);
+      if (fresh.length === 0) return;
+      const base = { platform: event.platform, chatId: event.chatId, locale: chat.locale, ...(event.messageId ? { replyTo: event.messageId } : {}) };
+      await enqueueMessages(tx, outcome.replies.map((view) => ({ ...base, view })));
+      if (outcome.prompt) await enqueuePrompt(tx, { ...base, text: outcome.prompt.text, token: outcome.prompt.token });
+    });
+    if (outcome.replies.length > 0 || outcome.prompt) deps.onOutbox?.();
+  }
+
+  async function seen(event: InboundEvent): Promise<boolean> {
+    const rows = await queryRows(db, sql`select 1 as one from inbound_event where platform = ${event.platform} and event_id = ${event.eventId}`);
+    return rows.length > 0;
+  }
+
+  /** A domain error is the user's to fix: say what and where. Anything else is ours: log it, give a reference. */
+  function failure(error: unknown, templates: TemplateContext, event: InboundEvent): CardView {
+    if (error instanceof DomainError) {
+      const problems = error instanceof InvalidInputError ? error.problems.map((p) => ({ line: p.line ?? 0, ...(p.column ? { column: p.column } : {}), message: p.message })) : [];
+      return staticView(errorCard(templates, error.message, problems));
+    }
+    const ref = randomUUID().slice(0, 8);
+    log('error', 'event failed', { ref, platform: event.platform, eventId: event.eventId, type: event.type, error });
+    return staticView(errorCard(templates, messages(templates.locale).error.generic(ref)));
+  }
+
+  async function tap(event: InboundEvent, chat: Chat, ctx: CommandContext, tapInput: TapInput): Promise<ActionAnswer> {
+    const locale = chat.locale;
+    let resolved;
+    try {
+      resolved = await resolveAction(db, signer, tapInput.token);
+    } catch (error) {
+      if (error instanceof ForgedActionError) {
+        log('warn', 'refused a tap', { platform: event.platform, user: event.userId, reason: error.message });
+        return { toast: { kind: 'error', text: error.message } };
+      }
+      throw error;
+    }
+    let outcome: Outcome;
+    let stale = false;
+    try {
+      outcome = await runIntent(db, ctx, locale, resolved.intent, tapInput);
+    } catch (error) {
+      if (error instanceof StaleCommandError || error instanceof StocktakeStateError) {
+        stale = true;
+        outcome = { replies: [], toast: { kind: 'warning', text: messages(locale).stale.toast } };
+      } else if (error instanceof DomainError) {
+        outcome = { replies: [], toast: { kind: 'error', text: error.message } };
+      } else {
+        throw error;
+      }
+    }
+    let card;
+    const row = resolved.cardMessageId ? await getCardMessage(db, resolved.cardMessageId) : null;
+    if (row) {
+      if (outcome.retarget) {
+        await retargetCardMessage(db, row.id, outcome.retarget);
+        row.view = outcome.retarget;
+      } else if (stale) {
+        await queueUpdate(db, row.id);
+      }
+      card = await renderCardMessage(db, signer, row);
+    }
+    await finish(event, chat, outcome);
+    if (outcome.retarget || stale) deps.onOutbox?.();
+    return { toast: outcome.toast ?? { kind: 'success', text: 'OK' }, ...(card ? { card } : {}) };
+  }
+
+  return async function dispatch(event) {
+    if (event.type === 'text' && event.chatType === 'group' && !event.addressed && !event.replyToMessageId) return null;
+    if (event.type !== 'action' && (await seen(event))) return null;
+    const chat = await getChat(db, event.platform, event.chatId, defaultLocale);
+    if (event.type === 'file' && event.chatType === 'group' && !chat.purposes.includes('team')) return null;
+    const minter = new ActionMinter(signer);
+    const templates: TemplateContext = { locale: chat.locale, timezone: chat.timezone, act: minter.act };
+    const identity = `${event.platform}:${event.userId}`;
+    const person = await findPerson(db, identity);
+    if (!person) {
+      log('info', 'unknown user', { platform: event.platform, chatId: event.chatId, user: event.userId });
+      const card = accessCard(templates, identity);
+      await rememberChat(db, event.platform, event.chatId, chat.locale);
+      if (event.type === 'action') return { toast: { kind: 'error', text: card.header.title }, card };
+      await finish(event, chat, { replies: [staticView(card)] });
+      return null;
+    }
+    const ctx: CommandContext = { actor: { personId: person.id, handle: person.handle, identity }, idempotencyKey: `${event.platform}:${event.eventId}`, now: new Date() };
+    const scope = { db, chat, ctx, locale: chat.locale, templates };
+    try {
+      if (event.type === 'action') {
+        return await tap(event, chat, ctx, { token: event.token, option: event.option, input: event.input, wantsInput: event.wantsInput });
+      }
+      let outcome: Outcome;
+      try {
+        if (event.type === 'file') {
+          if (event.size !== undefined && event.size > maxFileBytes) throw new InvalidInputError(messages(chat.locale).replies.fileTooLarge(maxFileBytes / MB));
+          if (!chat.purposes.includes('team')) throw new InvalidInputError(messages(chat.locale).replies.fileNotBound);
+          const bytes = await event.download();
+          if (bytes.length > maxFileBytes) throw new InvalidInputError(messages(chat.locale).replies.fileTooLarge(maxFileBytes / MB));
+          outcome = await importSheet(scope, { name: event.fileName, bytes });
+        } else {
+          const prompt = event.replyToMessageId ? await promptAnswered(event.platform, event.chatId, event.replyToMessageId) : null;
+          const cmd = prompt ? { name: 'input' as const, token: prompt, text: event.text } : parseTextCommand(event.text);
+          if (cmd.name === 'tap' || cmd.name === 'input') {
+            const answer = await tap(event, chat, ctx, cmd.name === 'tap' ? { token: cmd.token, option: cmd.option } : { token: cmd.token, input: cmd.text });
+            // Taps typed as text (DingTalk link buttons, Telegram prompts) have no toast: the answer is a message.
+            await enqueueOnce(event, chat, answer);
+            return null;
+          }
+          outcome = await runTextCommand(scope, cmd);
+        }
+      } catch (error) {
+        outcome = { replies: [failure(error, templates, event)] };
+      }
+      await finish(event, chat, outcome);
+      return null;
+    } catch (error) {
+      const ref = randomUUID().slice(0, 8);
+      log('error', 'event failed', { ref, platform: event.platform, eventId: event.eventId, type: event.type, error });
+      return event.type === 'action' ? { toast: { kind: 'error', text: messages(chat.locale).error.generic(ref) } } : null;
+    }
+  };
+
+  async function promptAnswered(platform: string, chatId: string, messageId: string): Promise<string | null> {
+    const [row] = await queryRows<{ prompt_token: string }>(
+      db,
+      sql`select prompt_token from card_message where platform = ${platform} and chat_id = ${chatId} and message_id = ${messageId} and prompt_token is not null`,
+    );
+    return row?.prompt_token ?? null;
+  }
+
+  /** The toast of a tap sent as text, as a short notice card in the chat. */
+  async function enqueueOnce(event: InboundEvent, chat: Chat, answer: ActionAnswer): Promise<void> {
+    const state = answer.toast.kind === 'error' ? 'danger' : answer.toast.kind === 'warning' ? 'warning' : 'success';
+    await finish(event, chat, { replies: [staticView(noticeCard(messages(chat.locale).stale.title === answer.toast.text ? answer.toast.text : answer.toast.kind === 'error' ? messages(chat.locale).error.title : '✓', answer.toast.text, state))] });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Neutral inbound events: what an adapter makes of a platform's payload. The core never sees a platform
+ * payload, and an adapter never decides what a command means.
+ */
+import type { Card } from '../../cards/model.ts';
+
+interface InboundBase {
+  /** 'feishu', 'dingtalk', 'telegram', 'web': the identity namespace of `userId` and `chatId`. */
+  platform: string;
+  /** The platform's id of this event: a redelivery carries the same one and has no second effect. */
+  eventId: string;
+  chatId: string;
+  chatType: 'group' | 'direct';
+  userId: string;
+  userName?: string;
+  /** The platform's id of the message (for threading replies). */
+  messageId?: string;
+}
+
+export interface TextEvent extends InboundBase {
+  type: 'text';
+  /** The text with the bot's @-mention removed. */
+  text: string;
+  /** True in a direct chat, or when the bot was @-mentioned in a group (only then does a group message count). */
+  addressed: boolean;
+  /** The platform id of the message this one answers (a reply to a prompt). */
+  replyToMessageId?: string;
+}
+
+export interface FileEvent extends InboundBase {
+  type: 'file';
+  fileName: string;
+  /** Size in bytes when the platform says it before the download. */
+  size?: number;
+  download(): Promise<Buffer>;
+}
+
+export interface ActionEvent extends InboundBase {
+  type: 'action';
+  token: string;
+  /** The chosen option of a select. */
+  option?: string;
+  /** The text of an input (a note, a reject reason). */
+  input?: string;
+  /** The user tapped an input's button on a platform without inputs (Telegram): ask with a prompt. */
+  wantsInput?: boolean;
+}
+
+export type InboundEvent = TextEvent | FileEvent | ActionEvent;
+
+/** The answer to a tap, given within the platform's deadline: a toast, and the tapped card as it is now. */
+export interface ActionAnswer {
+  toast: { kind: 'success' | 'info' | 'warning' | 'error'; text: string };
+  card?: Card;
+}

@@ -1,0 +1,74 @@
+/**
+ * The words the bot understands, in slash form, plain words and Chinese: "/status", "status", "状态".
+ * Parsing only: the dispatcher decides what each command does.
+ */
+export type TextCommand =
+  | { name: 'help' }
+  | { name: 'bind'; warehouse: string | null; purpose: string }
+  | { name: 'new' }
+  | { name: 'status' }
+  | { name: 'report' }
+  | { name: 'variances'; page: number }
+  | { name: 'count'; sku: string; location: string; qty: string }
+  | { name: 'countUsage' }
+  | { name: 'close' }
+  | { name: 'submit' }
+  | { name: 'lang'; locale: string | null }
+  /** A tap sent as text (DingTalk link buttons): "tap TOKEN" or "tap TOKEN:OPTION". */
+  | { name: 'tap'; token: string; option?: string }
+  /** An input sent as text: "note TOKEN the text". */
+  | { name: 'input'; token: string; text: string }
+  | { name: 'unknown'; text: string };
+
+const WORDS: Record<string, TextCommand['name']> = {
+  help: 'help', start: 'help', '?': 'help', '帮助': 'help',
+  bind: 'bind', '绑定': 'bind',
+  new: 'new', '新盘点': 'new', '开始盘点': 'new',
+  status: 'status', '状态': 'status', '进度': 'status',
+  report: 'report', '报告': 'report', '报表': 'report',
+  variances: 'variances', variance: 'variances', '差异': 'variances',
+  count: 'count', recount: 'count', '盘点': 'count', '复盘': 'count',
+  close: 'close', '结束盘点': 'close', '结束': 'close',
+  submit: 'submit', '提交': 'submit',
+  lang: 'lang', language: 'lang', '语言': 'lang',
+  tap: 'tap', note: 'input',
+};
+
+const PURPOSES: Record<string, string> = { team: 'team', '作业': 'team', '作业群': 'team', approvals: 'approvals', approval: 'approvals', '审批': 'approvals', '审批群': 'approvals', digest: 'digest', '日报': 'digest', '日报群': 'digest' };
+
+/** Full-width digits and signs as typed on Chinese keyboards → ASCII. */
+const ascii = (s: string) => s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+
+export function parseTextCommand(raw: string): TextCommand {
+  const text = ascii(raw).trim();
+  const [head = '', ...rest] = text.split(/\s+/);
+  // Telegram appends the bot's name in groups: /status@stocktake_bot.
+  const word = head.replace(/^\//, '').replace(/@\S+$/, '').toLowerCase();
+  const name = WORDS[word];
+  switch (name) {
+    case undefined:
+      return { name: 'unknown', text: raw.trim().slice(0, 100) };
+    case 'bind':
+      return { name: 'bind', warehouse: rest[0] ?? null, purpose: PURPOSES[(rest[1] ?? 'team').toLowerCase()] ?? (rest[1] ?? 'team') };
+    case 'variances': {
+      const page = Number.parseInt(rest[0] ?? '1', 10);
+      return { name: 'variances', page: Number.isFinite(page) && page > 0 ? page : 1 };
+    }
+    case 'count': {
+      if (rest.length < 2 || rest.length > 3) return { name: 'countUsage' };
+      const qty = rest[rest.length - 1]!.replace(/,/g, '');
+      if (!/^\d+(\.\d+)?$/.test(qty)) return { name: 'countUsage' };
+      return { name: 'count', sku: rest[0]!, location: rest.length === 3 ? rest[1]! : '', qty };
+    }
+    case 'lang':
+      return { name: 'lang', locale: rest[0] ?? null };
+    case 'tap': {
+      const [token = '', option] = (rest[0] ?? '').split(':');
+      return { name: 'tap', token, ...(option ? { option } : {}) };
+    }
+    case 'input':
+      return { name: 'input', token: rest[0] ?? '', text: rest.slice(1).join(' ') };
+    default:
+      return { name } as TextCommand;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Renders a card view from current data: the same view rendered later shows the later state, which is
+ * what makes in-place updates and stale taps simple. Returns the entities the card shows, so that a change
+ * to any of them updates it.
+ */
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { cardSchema, type Card } from '../../cards/model.ts';
+import type { Locale } from '../../cards/i18n/index.ts';
+import type { TemplateContext } from '../../cards/templates/context.ts';
+import { approvalCard, decisionResultCard } from '../../cards/templates/approval.ts';
+import { recountRequestCard, varianceCard, variancePageCard } from '../../cards/templates/variance.ts';
+import { statusCard } from '../../cards/templates/status.ts';
+import type { CauseOption, DocumentView, VarianceView } from '../../cards/templates/views.ts';
+import { listCauses } from '../services/causes.ts';
+import { documentLines, getDocument, listDocuments, resolveDocument } from '../services/documents.ts';
+import { entityKeys, type CardView } from '../services/outbox.ts';
+import { currencyOf, reviewCounts, reviewDetails, reviewPage, type ReviewDetail } from '../services/reviewViews.ts';
+import { getStocktake, type StocktakeRef } from '../services/stocktakes.ts';
+import { stocktakeStatus } from '../services/variances.ts';
+import type { ActionMinter } from './actionToken.ts';
+
+export interface RenderedView {
+  card: Card;
+  entities: string[];
+  /** The view as it should be stored (a page keeps the lines it first showed). */
+  view: CardView;
+}
+
+function context(locale: Locale, timezone: string, minter: ActionMinter): TemplateContext {
+  return { locale, timezone, act: minter.act };
+}
+
+async function causeOptions(db: DbOrTx): Promise<CauseOption[]> {
+  return (await listCauses(db)).map((c) => ({ code: c.code, labelEn: c.labelEn, labelZh: c.labelZh, appliesTo: c.appliesTo }));
+}
+
+function varianceView(st: StocktakeRef, currency: string, causes: CauseOption[], d: ReviewDetail): VarianceView {
+  const fitting = d.direction === 'gain' || d.direction === 'loss' ? causes.filter((c) => c.appliesTo === 'both' || c.appliesTo === d.direction) : [];
+  return { ...d, stocktakeId: st.id, stocktakeCode: st.code, stocktakeStatus: st.status, currency, causes: fitting };
+}
+
+export async function documentView(db: DbOrTx, documentId: string): Promise<DocumentView> {
+  const doc = await getDocument(db, documentId);
+  const lines = await documentLines(db, doc.id);
+  const largest = [...lines].sort((a, b) => Math.abs(Number(b.value)) - Math.abs(Number(a.value))).slice(0, 10);
+  return {
+    id: doc.id, number: doc.number, kind: doc.kind, stocktakeCode: doc.stocktake, warehouse: doc.warehouse, status: doc.status,
+    lineCount: doc.lineCount, totalQty: doc.totalQty, totalValue: doc.totalValue, currency: doc.currency, route: doc.route,
+    largestLines: largest.map((l) => ({ lineNo: l.lineNo, sku: l.sku, location: l.location, qty: l.qty, value: l.value, causeEn: l.causeLabelEn ?? l.causeCode, causeZh: l.causeLabelZh ?? l.causeCode })),
+  };
+}
+
+/** Renders a view in a locale, minting the tokens of its buttons into `minter`. */
+export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale, minter: ActionMinter): Promise<RenderedView> {
+  switch (view.kind) {
+    case 'static':
+      return { card: cardSchema.parse(view.card), entities: [], view };
+    case 'variance':
+    case 'recount': {
+      const st = await getStocktake(db, view.stocktakeId);
+      const [detail] = await reviewDetails(db, st.id, [view]);
+      if (!detail) throw new Error(`line ${view.sku}@${view.location} is not in stocktake ${st.code}`);
+      const v = varianceView(st, await currencyOf(db, st.warehouseId), await causeOptions(db), detail);
+      const ctx = context(locale, st.timezone, minter);
+      const card = view.kind === 'variance' ? varianceCard(ctx, v) : recountRequestCard(ctx, v, view.requestedBy);
+      return { card, entities: [entityKeys.line(st.id, view.sku, view.location)], view };
+    }
+    case 'variances': {
+      const st = await getStocktake(db, view.stocktakeId);
+      const currency = await currencyOf(db, st.warehouseId);
+      const causes = await causeOptions(db);
+      const fresh = await reviewPage(db, st.id, view.page);
+      // A page keeps the lines it first showed: a confirmed line stays on it (now confirmed) instead of the
+      // page shifting under the reviewer's thumb.
+      const lines = view.lines ? await reviewDetails(db, st.id, view.lines) : fresh.lines;
+      const stored: CardView = { ...view, lines: lines.map((l) => ({ sku: l.sku, location: l.location })) };
+      const card = variancePageCard(context(locale, st.timezone, minter), {
+        stocktakeId: st.id, stocktakeCode: st.code, currency, page: view.page, pages: fresh.pages, waiting: fresh.waiting,
+        lines: lines.map((l) => varianceView(st, currency, causes, l)),
+      });
+      return { card, entities: [entityKeys.stocktake(st.id), ...lines.map((l) => entityKeys.line(st.id, l.sku, l.location))], view: stored };
+    }
+    case 'document':
+    case 'decision': {
+      const ref = await resolveDocument(db, view.documentId);
+      const st = await getStocktake(db, ref.stocktakeId);
+      const d = await documentView(db, ref.id);
+      const ctx = context(locale, st.timezone, minter);
+      return { card: view.kind === 'document' ? approvalCard(ctx, d) : decisionResultCard(ctx, d), entities: view.kind === 'document' ? [entityKeys.document(ref.id)] : [], view };
+    }
+    case 'status': {
+      const st = await getStocktake(db, view.stocktakeId);
+      const progress = await stocktakeStatus(db, st.id);
+      const docs = await listDocuments(db, { stocktake: st.id });
+      const card = statusCard(context(locale, st.timezone, minter), {
+        stocktakeId: st.id, code: st.code, warehouse: st.warehouseCode, status: st.status, snapshotAt: progress.snapshotAt, countingClosedAt: progress.countingClosedAt,
+        imports: progress.imports, lines: progress.lines,
+        variances: { gain: progress.variances.gain, loss: progress.variances.loss, gainValue: progress.variances.gainValue, lossValue: progress.variances.lossValue, netValue: progress.variances.netValue },
+        review: await reviewCounts(db, st.id), currency: await currencyOf(db, st.warehouseId),
+        documents: docs.map((d) => ({ number: d.number, kind: d.kind, status: d.status, totalValue: d.totalValue })),
+      });
+      return { card, entities: [entityKeys.stocktake(st.id)], view };
+    }
+  }
+}

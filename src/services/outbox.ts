@@ -1,0 +1,117 @@
+/**
+ * The outbox: messages and card updates written in the transaction of the change that causes them, so a
+ * change is never committed without its messages nor a message sent for a change that rolled back. Rows
+ * name a view (rendered from current data when sent) or carry a fixed card; the sender in src/core
+ * delivers them.
+ */
+import { sql } from 'drizzle-orm';
+import { unnestColumns } from '../../db/bulk.ts';
+import { queryRows, type DbOrTx } from '../../db/client.ts';
+import type { AuditEntry } from './audit.ts';
+
+/** What a card shows: re-rendered from current data at every send and update. */
+export type CardView =
+  | { kind: 'variance'; stocktakeId: string; sku: string; location: string }
+  | { kind: 'variances'; stocktakeId: string; page: number; lines?: { sku: string; location: string }[] }
+  | { kind: 'recount'; stocktakeId: string; sku: string; location: string; requestedBy: string }
+  | { kind: 'document'; documentId: string }
+  | { kind: 'decision'; documentId: string }
+  | { kind: 'status'; stocktakeId: string }
+  /** A card fixed when it was written (a help card, an import summary, an error): never updated. */
+  | { kind: 'static'; card: unknown };
+
+export interface OutboxMessage {
+  platform: string;
+  chatId: string;
+  view: CardView;
+  locale: string;
+  /** Sent as a reply to this platform message where the platform threads replies. */
+  replyTo?: string;
+}
+
+/** Queues new messages. */
+export async function enqueueMessages(tx: DbOrTx, messages: readonly OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await tx.execute(sql`
+    insert into outbox (platform, chat_id, kind, payload)
+    select u.platform, u.chat_id, 'send', u.payload from ${unnestColumns([
+      { values: messages.map((m) => m.platform), type: 'text' },
+      { values: messages.map((m) => m.chatId), type: 'text' },
+      { values: messages.map((m) => JSON.stringify({ view: m.view, locale: m.locale, ...(m.replyTo ? { replyTo: m.replyTo } : {}) })), type: 'jsonb' },
+    ])} as u(platform, chat_id, payload)`);
+}
+
+/** Queues a ForceReply-style prompt whose answer completes the action of `token`. */
+export async function enqueuePrompt(tx: DbOrTx, p: { platform: string; chatId: string; text: string; token: string; locale: string; replyTo?: string }): Promise<void> {
+  await tx.execute(sql`insert into outbox (platform, chat_id, kind, payload)
+    values (${p.platform}, ${p.chatId}, 'prompt', ${JSON.stringify({ text: p.text, token: p.token, locale: p.locale, replyTo: p.replyTo ?? null })}::jsonb)`);
+}
+
+/**
+ * Queues an update of every card showing one of `entities`. A card that already has an update waiting
+ * gets no second one: updates render the current state when sent, so one is enough (and keeps a burst of
+ * taps within the platform's per-message limits).
+ */
+export async function enqueueCardUpdates(tx: DbOrTx, entities: readonly string[], except: string | null = null): Promise<number> {
+  if (entities.length === 0) return 0;
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`insert into outbox (platform, chat_id, kind, card_message_id, payload)
+        select cm.platform, cm.chat_id, 'update', cm.id, jsonb_build_object('locale', cm.locale)
+        from card_message cm
+        where cm.entities && ${textArray(entities)}::text[]
+          and cm.message_id is not null and cm.prompt_token is null
+          ${except ? sql`and cm.id <> ${except}::uuid` : sql``}
+          and not exists (select 1 from outbox o where o.card_message_id = cm.id and o.kind = 'update' and o.status = 'pending')
+        returning id::text as id`,
+  );
+  return rows.length;
+}
+
+/** A Postgres array literal for a text[] parameter: every element quoted, so commas and braces in a SKU are data. */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+export const entityKeys = {
+  stocktake: (id: string) => `stocktake:${id}`,
+  document: (id: string) => `document:${id}`,
+  line: (stocktakeId: string, sku: string, location: string) => `line:${stocktakeId}:${sku}:${location}`,
+};
+
+/** Chats bound to the stocktake's warehouse for a purpose (approval cards fall back to the team chats). */
+async function chatsOfStocktake(tx: DbOrTx, stocktakeId: string, purpose: 'team' | 'approvals'): Promise<{ platform: string; chat_id: string; locale: string }[]> {
+  const rows = await queryRows<{ platform: string; chat_id: string; locale: string; purposes: string[] }>(
+    tx,
+    sql`select c.platform, c.chat_id, c.locale, c.purposes from chat c join stocktake s on s.warehouse_id = c.warehouse_id where s.id = ${stocktakeId}::uuid`,
+  );
+  const wanted = rows.filter((r) => r.purposes.includes(purpose));
+  return wanted.length > 0 || purpose === 'team' ? wanted : rows.filter((r) => r.purposes.includes('team'));
+}
+
+/**
+ * Turns a command's audit entries into outbox rows, in the command's transaction: cards showing a changed
+ * variance, document or stocktake are updated; a submitted document gets its approval card in the
+ * approvals chats; a decision, a recount request and opened review are announced in the team chats.
+ */
+export async function projectChanges(tx: DbOrTx, entries: readonly AuditEntry[], actorHandle: string | null): Promise<void> {
+  const keys = new Set<string>();
+  const messages: OutboxMessage[] = [];
+  const announce = async (stocktakeId: string, purpose: 'team' | 'approvals', view: CardView) => {
+    for (const c of await chatsOfStocktake(tx, stocktakeId, purpose)) messages.push({ platform: c.platform, chatId: c.chat_id, locale: c.locale, view });
+  };
+  for (const e of entries) {
+    if (e.stocktakeId) keys.add(entityKeys.stocktake(e.stocktakeId));
+    if (e.documentId) keys.add(entityKeys.document(e.documentId));
+    if (e.line && e.stocktakeId) keys.add(entityKeys.line(e.stocktakeId, e.line.sku, e.line.location));
+    if (!e.stocktakeId) continue;
+    if (e.action === 'document.submitted' && e.documentId) await announce(e.stocktakeId, 'approvals', { kind: 'document', documentId: e.documentId });
+    else if ((e.action === 'document.posted' || e.action === 'document.rejected') && e.documentId) await announce(e.stocktakeId, 'team', { kind: 'decision', documentId: e.documentId });
+    else if (e.action === 'review.opened') await announce(e.stocktakeId, 'team', { kind: 'variances', stocktakeId: e.stocktakeId, page: 1 });
+    else if (e.action === 'variance.recount' && e.line) {
+      await announce(e.stocktakeId, 'team', { kind: 'recount', stocktakeId: e.stocktakeId, sku: e.line.sku, location: e.line.location, requestedBy: actorHandle ?? 'cli' });
+    }
+  }
+  await enqueueCardUpdates(tx, [...keys]);
+  await enqueueMessages(tx, messages);
+}

@@ -1,0 +1,43 @@
+/**
+ * A warehouse team for bot tests: WH1 with its book, the cast of test/support/flow.ts with identities on
+ * one platform, and the core (dispatcher and sender) wired to the deliverers under test.
+ */
+import type { Db } from '../../db/client.ts';
+import { loadActionSigner } from '../../src/core/actionToken.ts';
+import type { Deliverer } from '../../src/core/delivery.ts';
+import { createDispatcher, type Dispatcher } from '../../src/core/dispatcher.ts';
+import { silentLogger, type Logger } from '../../src/core/log.ts';
+import { createSender, type Sender } from '../../src/core/sender.ts';
+import { addPerson, grantRole } from '../../src/services/people.ts';
+import { CAST } from './flow.ts';
+import { seedWarehouse } from './fixtures.ts';
+
+export type Handle = keyof typeof CAST;
+
+/** Seeds WH1 and the cast; `identities` maps a handle to its platform user id. */
+export async function seedTeam(db: Db, platform: string, identities: Partial<Record<Handle, string>>): Promise<void> {
+  await seedWarehouse(db);
+  for (const [handle, roles] of Object.entries(CAST) as [Handle, readonly string[]][]) {
+    const id = identities[handle];
+    await addPerson(db, { handle, name: handle, identities: id ? [`${platform}:${id}`] : [] });
+    for (const role of roles) await grantRole(db, handle, role, 'WH1');
+  }
+}
+
+export interface BotCore {
+  dispatch: Dispatcher;
+  sender: Sender;
+}
+
+/** The dispatcher and a sender (not polling: tests call `sender.drainUntilIdle()`). */
+export async function botCore(db: Db, deliverers: Deliverer[], log: Logger = silentLogger): Promise<BotCore> {
+  const signer = await loadActionSigner(db);
+  const sender = createSender({ db, signer, deliverers, log, leaseMs: 5_000 });
+  const dispatch = createDispatcher({ db, signer, log, defaultLocale: 'en' });
+  return { dispatch, sender };
+}
+
+/** A count sheet as a chat upload would carry it. */
+export function sheet(rows: (string | number)[][]): Buffer {
+  return Buffer.from(rows.map((r) => r.join(',')).join('\n') + '\n', 'utf8');
+}
