@@ -1,0 +1,174 @@
+/**
+ * The core end to end with a recording deliverer: every platform adapter is a thin layer over this, so
+ * the rules (identity, permission, one effect per event, stale taps, outbox in the change's transaction,
+ * cards updated in place) are proven here once, platform-free.
+ */
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows } from '../../db/client.ts';
+import type { Card } from '../../cards/model.ts';
+import { DeliveryError, type Deliverer } from '../../src/core/delivery.ts';
+import type { ActionEvent, InboundEvent, TextEvent } from '../../src/core/events.ts';
+import { getDocument, listDocuments } from '../../src/services/documents.ts';
+import { botCore, seedTeam, sheet } from '../support/bot.ts';
+import { describeEachDatabase } from '../support/db.ts';
+
+class RecordingDeliverer implements Deliverer {
+  readonly platform = 'web';
+  readonly limits = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 1000 };
+  sent: { chatId: string; messageId: string; card: Card; key: string; updates: Card[] }[] = [];
+  prompts: { chatId: string; messageId: string; text: string }[] = [];
+  failures: DeliveryError[] = [];
+  private next = 1;
+  async send(chatId: string, card: Card, options: { idempotencyKey: string }) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    const messageId = `m${this.next++}`;
+    this.sent.push({ chatId, messageId, card, key: options.idempotencyKey, updates: [] });
+    return { messageId };
+  }
+  async update(_chatId: string, messageId: string, card: Card) {
+    this.sent.find((m) => m.messageId === messageId)!.updates.push(card);
+  }
+  async prompt(chatId: string, text: string) {
+    const messageId = `p${this.next++}`;
+    this.prompts.push({ chatId, messageId, text });
+    return { messageId };
+  }
+  last(): Card {
+    return this.sent.at(-1)!.card;
+  }
+}
+
+const tokensOf = (card: Card, label: RegExp) => {
+  for (const el of card.elements) {
+    if (el.type === 'buttons') for (const b of el.buttons) if (label.test(b.label)) return b.action.token;
+    if ((el.type === 'select' || el.type === 'input') && label.test(el.type)) return el.action.token;
+  }
+  throw new Error(`no ${label} on card ${card.header.title}`);
+};
+
+describeEachDatabase('bot core flow', (get) => {
+  let n = 0;
+  const text = (userId: string, body: string, extra: Partial<TextEvent> = {}): InboundEvent => ({
+    type: 'text', platform: 'web', eventId: `e${++n}`, chatId: 'team', chatType: 'group', userId, text: body, addressed: true, ...extra,
+  });
+  const tap = (userId: string, token: string, extra: Partial<ActionEvent> = {}): ActionEvent => ({
+    type: 'action', platform: 'web', eventId: `e${++n}`, chatId: 'team', chatType: 'group', userId, token, ...extra,
+  });
+
+  it('carries a count from upload to posting, one effect per event, cards updated in place', async () => {
+    const { db } = get();
+    await seedTeam(db, 'web', { carl: 'u-carl', sam: 'u-sam', sue: 'u-sue' });
+    const out = new RecordingDeliverer();
+    const { dispatch, sender } = await botCore(db, [out]);
+
+    // Strangers are told how to get access, and nothing else happens.
+    await dispatch(text('u-stranger', 'bind WH1'));
+    await sender.drainUntilIdle();
+    expect(out.last().header.title).toMatch(/access/i);
+    expect(JSON.stringify(out.last())).toContain('web:u-stranger');
+
+    // Unaddressed group chatter is ignored.
+    await dispatch(text('u-sam', 'bind WH1', { addressed: false }));
+    await sender.drainUntilIdle();
+    expect(out.sent).toHaveLength(1);
+
+    await dispatch(text('u-sam', 'bind WH1'));
+    await dispatch(text('u-sam', 'new'));
+    const upload: InboundEvent = {
+      type: 'file', platform: 'web', eventId: `e${++n}`, chatId: 'team', chatType: 'group', userId: 'u-carl', fileName: 'count.csv',
+      download: async () => sheet([['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']]),
+    };
+    await dispatch(upload);
+    await dispatch(upload); // redelivered: no second import, no second summary
+    await sender.drainUntilIdle();
+    const summary = out.last();
+    expect(summary.header.title).toContain('count.csv');
+    expect(out.sent.filter((m) => m.card.header.title.includes('count.csv'))).toHaveLength(1);
+
+    await dispatch(text('u-sam', 'close'));
+    await sender.drainUntilIdle();
+    const page = out.sent.find((m) => m.card.header.title.startsWith('Variances to review'))!;
+    expect(page).toBeDefined();
+
+    // Open one line from the page, confirm it, tag a cause.
+    const openAnswer = await dispatch(tap('u-sam', tokensOf(page.card, /^C-400/)));
+    expect(openAnswer!.toast.kind).toBe('info');
+    await sender.drainUntilIdle();
+    const lineCard = out.sent.find((m) => m.card.header.title.includes('C-400'))!;
+    const confirm = tokensOf(lineCard.card, /^Confirm/);
+    const first = await dispatch(tap('u-sam', confirm));
+    expect(first!.toast).toMatchObject({ kind: 'success' });
+    expect(JSON.stringify(first!.card)).toContain('confirmed');
+    const again = await dispatch(tap('u-sam', confirm));
+    expect(again!.toast.kind).toBe('warning');
+    const confirms = await queryRows(db, sql`select 1 from audit_log where action = 'variance.confirm'`);
+    expect(confirms).toHaveLength(1);
+    await sender.drainUntilIdle();
+    expect(lineCard.updates.length).toBeGreaterThan(0);
+    expect(page.updates.length).toBeGreaterThan(0);
+
+    const cause = await dispatch(tap('u-sam', tokensOf(lineCard.updates.at(-1)!, /select/), { option: 'damage' }));
+    expect(cause!.toast.kind).toBe('success');
+    // A forged token does nothing.
+    const forged = await dispatch(tap('u-sam', `${confirm.slice(0, 12)}AAAAAAAAAA`));
+    expect(forged!.toast.kind).toBe('error');
+
+    // The rest of the page at once, by its suggestions or by hand.
+    await sender.drainUntilIdle();
+    for (const line of ['A-100@R1', 'A-200@R2']) {
+      const [sku, location] = line.split('@') as [string, string];
+      await dispatch(tap('u-sam', tokensOf(page.updates.at(-1) ?? page.card, new RegExp(`^${sku}`))));
+      await sender.drainUntilIdle();
+      const card = out.sent.filter((m) => m.card.header.title.includes(sku)).at(-1)!;
+      await dispatch(tap('u-sam', tokensOf(card.card, /^Confirm/)));
+      await dispatch(tap('u-sam', tokensOf(card.card, /select/), { option: 'counting_error' }));
+      void location;
+    }
+    await dispatch(text('u-sam', 'submit'));
+    await sender.drainUntilIdle();
+    const docs = await listDocuments(db);
+    expect(docs).toHaveLength(2);
+    const approval = out.sent.find((m) => m.card.header.title.startsWith(`Approval · ${docs[0]!.number}`))!;
+    expect(approval).toBeDefined();
+
+    // sam explained the lines, so sam may not approve; sue may.
+    const refused = await dispatch(tap('u-sam', tokensOf(approval.card, /^Approve/)));
+    expect(refused!.toast.kind).toBe('error');
+    const approved = await dispatch(tap('u-sue', tokensOf(approval.card, /^Approve/)));
+    expect(approved!.toast.kind).toBe('success');
+    expect((await getDocument(db, docs[0]!.id)).status).toBe('posted');
+    await sender.drainUntilIdle();
+    expect(JSON.stringify(approval.updates.at(-1))).toContain('posted');
+    expect(out.sent.some((m) => m.card.header.title.startsWith(`Decision · ${docs[0]!.number}`))).toBe(true);
+
+    // Where a card has no text box, Reject asks for the reason in a prompt and reads the reply back.
+    const second = out.sent.find((m) => m.card.header.title.startsWith(`Approval · ${docs[1]!.number}`))!;
+    const reject = tokensOf(second.card, /input/);
+    const asked = await dispatch(tap('u-sue', reject, { wantsInput: true }));
+    expect(asked!.toast.kind).toBe('info');
+    await sender.drainUntilIdle();
+    const prompt = out.prompts.at(-1)!;
+    expect(prompt.text).toContain(docs[1]!.number);
+    await dispatch(text('u-sue', 'Recount A-200 first', { addressed: false, replyToMessageId: prompt.messageId }));
+    const rejected = await getDocument(db, docs[1]!.id);
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.route.at(-1)!.reason).toBe('Recount A-200 first');
+  });
+
+  it('retries a throttled send after the platform\'s retry-after and delivers it once', async () => {
+    const { db } = get();
+    await seedTeam(db, 'web', { sam: 'u-sam' });
+    const out = new RecordingDeliverer();
+    const { dispatch, sender } = await botCore(db, [out]);
+    out.failures.push(new DeliveryError('429', { status: 429, retryAfterMs: 300 }));
+    await dispatch(text('u-sam', 'help'));
+    const started = Date.now();
+    await sender.drainUntilIdle();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(out.sent).toHaveLength(1);
+    const [row] = await queryRows<{ status: string; attempts: number }>(db, sql`select status, attempts from outbox`);
+    expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+});
