@@ -10,6 +10,13 @@ const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   STOCKTAKE_DATA_DIR: z.string().trim().min(1).default('./data'),
   STOCKTAKE_DEFAULT_TIMEZONE: z.string().trim().min(1).default('Asia/Shanghai'),
+  /** Signs the tokens on card buttons; when unset one is made and kept in the database. */
+  STOCKTAKE_ACTION_SECRET: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  /** The language of a chat the bot has not seen before (each chat can change it with "lang"). */
+  STOCKTAKE_DEFAULT_LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  STOCKTAKE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Count sheets sent in chats larger than this are refused before download. */
+  STOCKTAKE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
 });
 
 export type Config = z.infer<typeof envSchema>;

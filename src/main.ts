@@ -1,0 +1,60 @@
+/**
+ * The long-running service: the dispatcher for inbound chat events and the outbox sender, over the
+ * adapters it is given. It knows no platform: bots/main.ts picks the adapters from the environment.
+ */
+import { openDatabase, type Database } from '../db/client.ts';
+import { databaseTarget, type Config } from './config.ts';
+import { loadActionSigner } from './core/actionToken.ts';
+import type { Deliverer } from './core/delivery.ts';
+import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
+import type { Logger } from './core/log.ts';
+import { createSender, type Sender } from './core/sender.ts';
+import { ensureDefaultCauses } from './services/causes.ts';
+
+/** What the service needs of an adapter (bots/adapter.ts has the full contract; src/ does not import bots/). */
+export interface RunnableAdapter extends Deliverer {
+  start(handler: Dispatcher): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface Service {
+  database: Database;
+  sender: Sender;
+  stop(): Promise<void>;
+}
+
+/** Opens the database, starts the sender and every adapter; `stop()` undoes it in reverse. */
+export async function startService(config: Config, makeAdapters: (log: Logger) => RunnableAdapter[], log: Logger): Promise<Service> {
+  const database = await openDatabase(databaseTarget(config));
+  const { db } = database;
+  await ensureDefaultCauses(db);
+  const signer = await loadActionSigner(db, config.STOCKTAKE_ACTION_SECRET);
+  const adapters = makeAdapters(log);
+  const sender = createSender({ db, signer, deliverers: adapters, log });
+  const dispatch = createDispatcher({
+    db, signer, log, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE, maxFileBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, onOutbox: () => sender.kick(),
+  });
+  sender.start();
+  const started: RunnableAdapter[] = [];
+  try {
+    for (const adapter of adapters) {
+      await adapter.start(dispatch);
+      started.push(adapter);
+      log('info', 'adapter started', { platform: adapter.platform });
+    }
+  } catch (error) {
+    await Promise.allSettled(started.map((a) => a.stop()));
+    await sender.stop();
+    await database.close();
+    throw error;
+  }
+  return {
+    database,
+    sender,
+    async stop() {
+      await Promise.allSettled(started.map((a) => a.stop()));
+      await sender.stop();
+      await database.close();
+    },
+  };
+}
