@@ -1,0 +1,243 @@
+/**
+ * DingTalk, two ways: `renderDingTalkCard` fills the variables of one generic interactive-card template
+ * (taps come back over Stream with the token), and `renderDingTalkMessage` builds an actionCard/markdown
+ * message for when no template is configured (taps make the user's client send "tap <token>" to the bot).
+ *
+ * Limits applied (DingTalk documents neither for cards, so both renderers use the same, stricter pair):
+ * - the markdown body is kept to `DINGTALK_MARKDOWN_LIMIT` (3000) characters: longer markdown is reported
+ *   to render as a blank card or as unformatted text (github.com/soimy/openclaw-channel-dingtalk/issues/615,
+ *   github.com/agentscope-ai/QwenPaw/issues/3742);
+ * - the serialized payload is kept to `DINGTALK_BODY_BUDGET` (18000) bytes, under the 20000-byte body
+ *   DingTalk accepts ("message too long, exceed 20000 bytes", errcode 460101:
+ *   github.com/timonwong/prometheus-webhook-dingtalk/issues/30).
+ */
+import { z } from 'zod';
+import type { Card, CardElement } from '../model.ts';
+import { fitCard } from './fit.ts';
+import { markdownToDingTalk } from './markdown.ts';
+import { STATE_COLOUR, STATE_EMOJI, codePoints, escapeDingTalkMd, moreLine } from './text.ts';
+
+/** First word of the text a fallback link button makes the client send: `tap <token>` or `tap <token>:<value>`. */
+export const DINGTALK_TAP_COMMAND = 'tap';
+/** First word of the text a user sends to fill an input on a fallback message: `note <token> <text>`. */
+export const DINGTALK_NOTE_COMMAND = 'note';
+/** Characters of DingTalk markdown kept in one card or message. */
+export const DINGTALK_MARKDOWN_LIMIT = 3000;
+/** Bytes of serialized card variables or message body kept, under DingTalk's 20000-byte limit. */
+export const DINGTALK_BODY_BUDGET = 18_000;
+
+/** Options for the DingTalk renderers. */
+export interface DingTalkRenderOptions {
+  /**
+   * Where an image's PNG (base64) can be shown from: an https URL or the media id DingTalk's media upload
+   * returned (`@lADO…`), which its markdown accepts as an image source. Images without one show their alt text.
+   */
+  imageUrl?: (png: string) => string | undefined;
+}
+
+/**
+ * Variables of the generic card template, built once in DingTalk's card builder (every value a string —
+ * DingTalk rejects any other type in `cardParamMap`):
+ *
+ * | variable     | content                                                                        |
+ * |--------------|--------------------------------------------------------------------------------|
+ * | `title`      | header title, plain text                                                       |
+ * | `subtitle`   | header subtitle, plain text, or ""                                             |
+ * | `state`      | header colour: `blue`, `green`, `orange`, `red` or `grey`                      |
+ * | `markdown`   | the body in DingTalk markdown: text, fields, tables, image captions, footer    |
+ * | `buttons`    | JSON `[{"id": token, "text": label, "style": "primary"\|"danger"\|"default"}]`   |
+ * | `select`     | JSON `{"id", "placeholder", "options": [{"value", "text"}], "selected"}`, or "" |
+ * | `input`      | JSON `{"id", "label", "placeholder", "submitLabel", "required", "maxLength"}`, or "" |
+ * | `image`      | an image URL or media id, or ""                                                |
+ * | `hasButtons` / `hasSelect` / `hasInput` | "true" or "false", to hide empty parts              |
+ *
+ * Each button's callback sends `actionIds: [id]`; the select sends `actionIds: [id]` with `params.option`;
+ * the input's submit button sends `actionIds: [id]` with `params.input`. The template has one select and one
+ * input: a card with more shows the first of each.
+ */
+export interface DingTalkCardData {
+  cardParamMap: Record<string, string>;
+}
+
+/** A message body for a robot's `sessionWebhook` (or the robot send APIs). */
+export type DingTalkMessage =
+  | {
+      msgtype: 'actionCard';
+      actionCard: { title: string; text: string; btns: { title: string; actionURL: string }[]; btnOrientation: '0' };
+    }
+  | { msgtype: 'markdown'; markdown: { title: string; text: string } };
+
+/** What a tap carried: the token, and the chosen option or the typed text. */
+export interface DingTalkCallback {
+  token: string;
+  option?: string;
+  input?: string;
+}
+
+/** Fills the generic card template's variables (see `DingTalkCardData`). */
+export function renderDingTalkCard(card: Card, opts: DingTalkRenderOptions = {}): DingTalkCardData {
+  const fits = (c: Card) => {
+    const data = cardData(c, opts);
+    return codePoints(data.cardParamMap.markdown!) <= DINGTALK_MARKDOWN_LIMIT && Buffer.byteLength(JSON.stringify(data)) <= DINGTALK_BODY_BUDGET;
+  };
+  return cardData(fitCard(card, fits), opts);
+}
+
+/**
+ * The fallback message: an `actionCard` whose buttons are `dtmd://` links making the client send
+ * "tap <token>" (or "tap <token>:<value>" for a select option), or plain `markdown` when nothing is tappable.
+ * An input becomes a line asking for "note <token> <text>". Such links only reach the bot where it reads
+ * every message (a one-to-one chat); in a group the template card is the one that works.
+ */
+export function renderDingTalkMessage(card: Card, opts: DingTalkRenderOptions = {}): DingTalkMessage {
+  const fits = (c: Card) => {
+    const m = message(c, opts);
+    const text = m.msgtype === 'actionCard' ? m.actionCard.text : m.markdown.text;
+    return codePoints(text) <= DINGTALK_MARKDOWN_LIMIT && Buffer.byteLength(JSON.stringify(m)) <= DINGTALK_BODY_BUDGET;
+  };
+  return message(fitCard(card, fits), opts);
+}
+
+const callbackSchema = z.object({
+  cardPrivateData: z.object({
+    actionIds: z.array(z.string().min(1)).min(1),
+    params: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+/** Reads a template tap's `content` (`{"cardPrivateData":{"actionIds":[...],"params":{...}}}`); null if malformed. */
+export function parseDingTalkCallback(content: string): DingTalkCallback | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch {
+    return null;
+  }
+  const parsed = callbackSchema.safeParse(json);
+  if (!parsed.success) return null;
+  const { actionIds, params = {} } = parsed.data.cardPrivateData;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const option = str(params.option);
+  const input = str(params.input);
+  return { token: actionIds[0]!, ...(option !== undefined && { option }), ...(input !== undefined && { input }) };
+}
+
+/**
+ * Reads the text a fallback message makes a user send: "tap <token>", "tap <token>:<value>" or
+ * "note <token> <text>" (a leading @mention, as DingTalk adds in groups, is skipped); null for other text.
+ */
+export function parseDingTalkText(text: string): DingTalkCallback | null {
+  // A client that shows markdown escapes literally lets the user copy "note Ab.\_x"; tokens hold no backslash.
+  const words = text.trim().replace(/^(@\S+\s+)+/, '').replace(/^(\S+\s+)(\S+)/, (_m, cmd: string, tok: string) => cmd + tok.replace(/\\/g, ''));
+  const tap = new RegExp(`^${DINGTALK_TAP_COMMAND}\\s+([A-Za-z0-9._-]+)(?::(\\S+))?$`).exec(words);
+  if (tap) return { token: tap[1]!, ...(tap[2] !== undefined && { option: tap[2] }) };
+  const note = new RegExp(`^${DINGTALK_NOTE_COMMAND}\\s+([A-Za-z0-9._-]+)(?:\\s+([\\s\\S]*))?$`).exec(words);
+  if (note) return { token: note[1]!, input: (note[2] ?? '').trim() };
+  return null;
+}
+
+/** The `dtmd://` link that makes the DingTalk client send `text` to the conversation. */
+export const sendMessageLink = (text: string): string => `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(text)}`;
+
+function cardData(card: Card, opts: DingTalkRenderOptions): DingTalkCardData {
+  const buttons = card.elements.flatMap((el) =>
+    el.type === 'buttons' ? el.buttons.map((b) => ({ id: b.action.token, text: b.label, style: b.style })) : [],
+  );
+  const select = card.elements.find((el) => el.type === 'select');
+  const input = card.elements.find((el) => el.type === 'input');
+  const imageEl = card.elements.find((el) => el.type === 'image' && imageSource(el, opts));
+  const image = imageEl?.type === 'image' ? imageSource(imageEl, opts) : undefined;
+  const body = card.elements.filter((el) => el !== imageEl).map((el) => block(el, opts, false));
+  if (card.footer) body.push(`*${escapeDingTalkMd(card.footer)}*`);
+  return {
+    cardParamMap: {
+      title: card.header.title,
+      subtitle: card.header.subtitle ?? '',
+      state: STATE_COLOUR[card.header.state],
+      markdown: body.filter(Boolean).join('\n\n'),
+      buttons: JSON.stringify(buttons),
+      select: select?.type === 'select'
+        ? JSON.stringify({
+            id: select.action.token,
+            placeholder: select.placeholder,
+            options: select.options.map((o) => ({ value: o.value, text: o.label })),
+            selected: select.selected ?? '',
+          })
+        : '',
+      input: input?.type === 'input'
+        ? JSON.stringify({
+            id: input.action.token,
+            label: input.label,
+            placeholder: input.placeholder,
+            submitLabel: input.submitLabel,
+            required: input.required,
+            maxLength: input.maxLength,
+          })
+        : '',
+      image: image ?? '',
+      hasButtons: String(buttons.length > 0),
+      hasSelect: String(select !== undefined),
+      hasInput: String(input !== undefined),
+    },
+  };
+}
+
+function message(card: Card, opts: DingTalkRenderOptions): DingTalkMessage {
+  const { title, subtitle, state } = card.header;
+  const blocks = [`#### ${STATE_EMOJI[state]} ${escapeDingTalkMd(title)}`];
+  if (subtitle) blocks.push(`> ${escapeDingTalkMd(subtitle)}`);
+  blocks.push(...card.elements.map((el) => block(el, opts, true)));
+  if (card.footer) blocks.push(`*${escapeDingTalkMd(card.footer)}*`);
+  const text = blocks.filter(Boolean).join('\n\n');
+  const btns = card.elements.flatMap((el) => {
+    if (el.type === 'buttons') return el.buttons.map((b) => ({ title: b.label, actionURL: sendMessageLink(`${DINGTALK_TAP_COMMAND} ${b.action.token}`) }));
+    if (el.type === 'select') {
+      return el.options.map((o) => ({
+        title: `${o.value === el.selected ? '✓ ' : ''}${o.label}`,
+        actionURL: sendMessageLink(`${DINGTALK_TAP_COMMAND} ${el.action.token}:${o.value}`),
+      }));
+    }
+    return [];
+  });
+  if (btns.length === 0) return { msgtype: 'markdown', markdown: { title, text } };
+  return { msgtype: 'actionCard', actionCard: { title, text, btns, btnOrientation: '0' } };
+}
+
+/** Only https/http URLs and DingTalk media ids ("@…") can be an image source; anything else shows as alt text. */
+function imageSource(el: Extract<CardElement, { type: 'image' }>, opts: DingTalkRenderOptions): string | undefined {
+  const src = (el.png ? opts.imageUrl?.(el.png) : undefined) ?? el.url;
+  return src && /^(https?:\/\/|@)\S+$/.test(src) ? src : undefined;
+}
+
+/** One element as DingTalk markdown; lines inside a block end in two spaces to force a break. */
+function block(el: CardElement, opts: DingTalkRenderOptions, inMessage: boolean): string {
+  const lines = (l: string[]) => l.join('  \n');
+  switch (el.type) {
+    case 'markdown':
+      return markdownToDingTalk(el.text).trim();
+    case 'fields':
+      return lines(el.fields.map((f) => (f.label ? `**${escapeDingTalkMd(f.label)}**: ${escapeDingTalkMd(f.value)}` : escapeDingTalkMd(f.value))));
+    case 'table': {
+      // DingTalk markdown has no tables and no monospace: a bold header line, then one line per row.
+      const cells = (r: string[]) => r.map((c) => escapeDingTalkMd(c.replace(/\s+/g, ' '))).join(' · ');
+      const head = `**${cells(el.columns.map((c) => c.label))}**`;
+      const rows = el.rows.map((r) => cells(el.columns.map((c) => r[c.key] ?? '')));
+      return lines([head, ...rows, ...(el.more > 0 ? [`*${escapeDingTalkMd(moreLine(el.more))}*`] : [])]);
+    }
+    case 'image': {
+      const src = imageSource(el, opts);
+      return src ? `![${escapeDingTalkMd(el.alt)}](${src.replace(/[()]/g, encodeURIComponent)})` : `🖼 ${escapeDingTalkMd(el.alt)}`;
+    }
+    case 'divider':
+      return '──────────';
+    case 'select':
+      return inMessage && el.placeholder ? `**${escapeDingTalkMd(el.placeholder)}**` : '';
+    case 'input': {
+      if (!inMessage) return '';
+      const example = `${DINGTALK_NOTE_COMMAND} ${el.action.token} ${el.placeholder || '…'}`;
+      return `✍️ **${escapeDingTalkMd(el.label || el.submitLabel)}**: send “${escapeDingTalkMd(example)}”`;
+    }
+    case 'buttons':
+      return '';
+  }
+}

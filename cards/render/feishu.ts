@@ -1,0 +1,208 @@
+/**
+ * Feishu / Lark card JSON 2.0 (https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-structure).
+ * 2.0 rejects unknown properties instead of ignoring them, so every element here uses only documented fields.
+ */
+import type { Button, Card, CardElement } from '../model.ts';
+import { fitCard } from './fit.ts';
+import { markdownToLark } from './markdown.ts';
+import { STATE_COLOUR, escapeLarkMd, isRightAligned, moreLine } from './text.ts';
+
+/** Feishu refuses a card whose request body is over 30 KB; this leaves room for the rest of the request. */
+export const FEISHU_CARD_BUDGET = 28 * 1024;
+
+/** At most five `table` components per card (Feishu table docs); later tables become markdown tables. */
+const MAX_TABLE_COMPONENTS = 5;
+
+/** Options for `renderFeishu`. */
+export interface FeishuRenderOptions {
+  /** The `image_key` of an image already uploaded with `im.v1.image.create`, looked up by its base64 PNG. */
+  imageKey?: (png: string) => string | undefined;
+}
+
+/** A card 2.0 payload: send it as `content: JSON.stringify(card)` with `msg_type: 'interactive'`. */
+export interface FeishuCard {
+  schema: '2.0';
+  config: { update_multi: true; width_mode: 'fill' };
+  header: { title: PlainText; subtitle?: PlainText; template: string };
+  body: { elements: FeishuElement[] };
+}
+type PlainText = { tag: 'plain_text'; content: string };
+/** One card 2.0 component (markdown, table, column_set, button, select_static, form, img, hr). */
+export type FeishuElement = Record<string, unknown> & { tag: string };
+
+/** Bytes the card takes inside a request body, where it travels as an escaped JSON string. */
+export const feishuCardBytes = (c: FeishuCard): number => Buffer.byteLength(JSON.stringify(JSON.stringify(c)));
+
+/**
+ * Renders a neutral card as a Feishu card JSON 2.0 object. Taps come back in `card.action.trigger` with
+ * `action.value.t` (the token), plus `action.option` for a select and `action.form_value.input` for an input.
+ * Over `FEISHU_CARD_BUDGET`, table rows are dropped from the end, then markdown is cut; buttons never are.
+ */
+export function renderFeishu(card: Card, opts: FeishuRenderOptions = {}): FeishuCard {
+  const fitted = fitCard(card, (c) => feishuCardBytes(build(c, opts)) <= FEISHU_CARD_BUDGET);
+  return build(fitted, opts);
+}
+
+const plain = (content: string): PlainText => ({ tag: 'plain_text', content });
+const callback = (token: string) => [{ type: 'callback', value: { t: token } }];
+/** Small grey text: 2.0 dropped the `note` component, so notes are notation-size markdown. */
+const note = (text: string): FeishuElement => ({ tag: 'markdown', content: `<font color='grey'>${escapeLarkMd(text)}</font>`, text_size: 'notation' });
+
+function build(card: Card, opts: FeishuRenderOptions): FeishuCard {
+  const elements: FeishuElement[] = [];
+  let tables = 0;
+  let forms = 0;
+  for (const el of card.elements) {
+    if (el.type === 'table' && tables++ >= MAX_TABLE_COMPONENTS) elements.push(...markdownTable(el));
+    else if (el.type === 'input') elements.push(form(el, ++forms));
+    else elements.push(...element(el, opts));
+  }
+  if (card.footer) elements.push(note(card.footer));
+  const { title, subtitle, state } = card.header;
+  return {
+    schema: '2.0',
+    config: { update_multi: true, width_mode: 'fill' },
+    header: { title: plain(title), ...(subtitle && { subtitle: plain(subtitle) }), template: STATE_COLOUR[state] },
+    body: { elements },
+  };
+}
+
+function element(el: Exclude<CardElement, { type: 'input' }>, opts: FeishuRenderOptions): FeishuElement[] {
+  switch (el.type) {
+    case 'markdown':
+      return el.text.trim() ? [{ tag: 'markdown', content: markdownToLark(el.text) }] : [];
+    case 'fields':
+      return fields(el.fields);
+    case 'table':
+      return table(el);
+    case 'image': {
+      const key = el.png ? opts.imageKey?.(el.png) : undefined;
+      return key ? [{ tag: 'img', img_key: key, alt: plain(el.alt) }] : [note(el.alt)];
+    }
+    case 'buttons':
+      return [buttonRow(el.buttons)];
+    case 'select':
+      return [
+        {
+          tag: 'select_static',
+          ...(el.placeholder && { placeholder: plain(el.placeholder) }),
+          options: el.options.map((o) => ({ text: plain(o.label), value: o.value })),
+          ...(el.selected !== undefined && el.options.some((o) => o.value === el.selected) && { initial_option: el.selected }),
+          behaviors: callback(el.action.token),
+        },
+      ];
+    case 'divider':
+      return [{ tag: 'hr' }];
+  }
+}
+
+/** Short fields two to a row in a `column_set`; a long field takes a whole row. */
+function fields(list: { label: string; value: string; short: boolean }[]): FeishuElement[] {
+  const md = (f: { label: string; value: string }) => ({
+    tag: 'markdown',
+    content: [f.label && `**${escapeLarkMd(f.label)}**`, escapeLarkMd(f.value)].filter(Boolean).join('\n') || '—',
+  });
+  const out: FeishuElement[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const f = list[i]!;
+    const next = list[i + 1];
+    if (f.short && next?.short) {
+      out.push({
+        tag: 'column_set',
+        flex_mode: 'bisect',
+        columns: [f, next].map((x) => ({ tag: 'column', width: 'weighted', weight: 1, elements: [md(x)] })),
+      });
+      i++;
+    } else out.push(md(f));
+  }
+  return out;
+}
+
+type TableEl = Extract<CardElement, { type: 'table' }>;
+
+/**
+ * The 2.0 `table` component rather than a markdown table: it pages (10 rows a page) so a long variance list
+ * stays compact, aligns per column, and `text` cells are shown verbatim, so SKU names need no escaping.
+ * Columns are named c0, c1… because `name` must be a plain key while the model's keys are free text.
+ */
+function table(el: TableEl): FeishuElement[] {
+  const out: FeishuElement[] = [
+    {
+      tag: 'table',
+      page_size: Math.min(10, Math.max(1, el.rows.length)),
+      row_height: 'low',
+      header_style: { background_style: 'grey', bold: true },
+      columns: el.columns.map((c, i) => ({
+        name: `c${i}`,
+        display_name: c.label,
+        data_type: 'text',
+        horizontal_align: isRightAligned(c, el.rows) ? 'right' : 'left',
+        width: 'auto',
+      })),
+      rows: el.rows.map((r) => Object.fromEntries(el.columns.map((c, i) => [`c${i}`, r[c.key] ?? '']))),
+    },
+  ];
+  if (el.more > 0) out.push(note(moreLine(el.more)));
+  return out;
+}
+
+/** Past the five-table limit: a markdown table, which the 2.0 markdown component renders. */
+function markdownTable(el: TableEl): FeishuElement[] {
+  const cell = (s: string) => escapeLarkMd(s).replace(/\n/g, ' ');
+  const lines = [
+    `| ${el.columns.map((c) => cell(c.label)).join(' | ')} |`,
+    `| ${el.columns.map((c) => (isRightAligned(c, el.rows) ? '---:' : ':---')).join(' | ')} |`,
+    ...el.rows.map((r) => `| ${el.columns.map((c) => cell(r[c.key] ?? '')).join(' | ')} |`),
+  ];
+  return [{ tag: 'markdown', content: lines.join('\n') }, ...(el.more > 0 ? [note(moreLine(el.more))] : [])];
+}
+
+function button(b: Button): FeishuElement {
+  return {
+    tag: 'button',
+    text: plain(b.label),
+    type: b.style,
+    behaviors: callback(b.action.token),
+    ...(b.confirm && { confirm: { title: plain(b.confirm.title), text: plain(b.confirm.text) } }),
+  };
+}
+
+/** 2.0 has no `action` container: several buttons sit in a flowing `column_set`, one per auto-width column. */
+function buttonRow(buttons: Button[]): FeishuElement {
+  if (buttons.length === 1) return button(buttons[0]!);
+  return {
+    tag: 'column_set',
+    flex_mode: 'flow',
+    horizontal_spacing: '8px',
+    columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [button(b)] })),
+  };
+}
+
+/**
+ * A text input has to sit in a `form` with a submit button to be sent; the tap arrives with
+ * `action.form_value.input`. Form names must be unique on the card, hence f, f2, f3…
+ */
+function form(el: Extract<CardElement, { type: 'input' }>, n: number): FeishuElement {
+  return {
+    tag: 'form',
+    name: n === 1 ? 'f' : `f${n}`,
+    elements: [
+      {
+        tag: 'input',
+        name: 'input',
+        ...(el.label && { label: plain(el.label) }),
+        ...(el.placeholder && { placeholder: plain(el.placeholder) }),
+        max_length: el.maxLength,
+        required: el.required,
+      },
+      {
+        tag: 'button',
+        name: 'submit',
+        text: plain(el.submitLabel),
+        type: 'primary',
+        form_action_type: 'submit',
+        behaviors: callback(el.action.token),
+      },
+    ],
+  };
+}

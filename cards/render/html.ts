@@ -1,0 +1,93 @@
+/**
+ * The web console: a self-contained HTML fragment whose actions are plain form posts to `/actions`
+ * (fields `token`, and `option` or `input`), so it works without any script. Every text is escaped.
+ */
+import type { Button, Card, CardElement } from '../model.ts';
+import { markdownToHtml } from './markdown.ts';
+import { STATE_EMOJI, escapeHtml as esc, isRightAligned, moreLine } from './text.ts';
+
+/** Where the console's action forms post to. */
+export const HTML_ACTION_PATH = '/actions';
+
+/** Renders a neutral card as an `<article class="card card--<state>">` fragment. */
+export function renderHtml(card: Card): string {
+  const { title, subtitle, state } = card.header;
+  const parts = [
+    `<article class="card card--${state}">`,
+    '<header class="card__header">',
+    `<h2 class="card__title"><span class="card__state" aria-hidden="true">${STATE_EMOJI[state]}</span> ${esc(title)}</h2>`,
+    subtitle ? `<p class="card__subtitle">${esc(subtitle)}</p>` : '',
+    '</header>',
+    '<div class="card__body">',
+    ...card.elements.map(element),
+    '</div>',
+    card.footer ? `<footer class="card__footer">${esc(card.footer)}</footer>` : '',
+    '</article>',
+  ];
+  return parts.filter(Boolean).join('\n');
+}
+
+function element(el: CardElement): string {
+  switch (el.type) {
+    case 'markdown':
+      return `<div class="md">${markdownToHtml(el.text)}</div>`;
+    case 'fields':
+      return `<dl class="fields">${el.fields
+        .map((f) => `<div class="field${f.short ? ' field--short' : ''}"><dt>${esc(f.label)}</dt><dd>${esc(f.value)}</dd></div>`)
+        .join('')}</dl>`;
+    case 'table':
+      return table(el);
+    case 'image':
+      return image(el);
+    case 'buttons':
+      return `<form method="post" action="${HTML_ACTION_PATH}" class="actions">${el.buttons.map(button).join('')}</form>`;
+    case 'select':
+      return [
+        `<form method="post" action="${HTML_ACTION_PATH}" class="select">`,
+        `<input type="hidden" name="token" value="${esc(el.action.token)}">`,
+        `<select name="option" required aria-label="${esc(el.placeholder)}">`,
+        `<option value=""${el.selected === undefined ? ' selected' : ''} disabled>${esc(el.placeholder)}</option>`,
+        ...el.options.map((o) => `<option value="${esc(o.value)}"${o.value === el.selected ? ' selected' : ''}>${esc(o.label)}</option>`),
+        '</select>',
+        '<button type="submit" class="btn btn--primary">OK</button>',
+        '</form>',
+      ].join('');
+    case 'input':
+      return [
+        `<form method="post" action="${HTML_ACTION_PATH}" class="input">`,
+        `<input type="hidden" name="token" value="${esc(el.action.token)}">`,
+        `<label>${esc(el.label)} <input type="text" name="input" maxlength="${el.maxLength}"${el.required ? ' required' : ''} placeholder="${esc(el.placeholder)}"></label>`,
+        `<button type="submit" class="btn btn--primary">${esc(el.submitLabel)}</button>`,
+        '</form>',
+      ].join('');
+    case 'divider':
+      return '<hr>';
+  }
+}
+
+/** A confirm is carried as data attributes: the console's script may ask; without it the form just posts. */
+function button(b: Button): string {
+  const confirm = b.confirm ? ` data-confirm-title="${esc(b.confirm.title)}" data-confirm="${esc(b.confirm.text)}"` : '';
+  return `<button type="submit" name="token" value="${esc(b.action.token)}" class="btn btn--${b.style}"${confirm}>${esc(b.label)}</button>`;
+}
+
+function table(el: Extract<CardElement, { type: 'table' }>): string {
+  const right = el.columns.map((c) => isRightAligned(c, el.rows));
+  const cell = (tag: 'th' | 'td', text: string, i: number) =>
+    right[i] ? `<${tag} class="num" style="text-align:right">${esc(text)}</${tag}>` : `<${tag}>${esc(text)}</${tag}>`;
+  return [
+    '<table class="table">',
+    `<thead><tr>${el.columns.map((c, i) => cell('th', c.label, i)).join('')}</tr></thead>`,
+    `<tbody>${el.rows.map((r) => `<tr>${el.columns.map((c, i) => cell('td', r[c.key] ?? '', i)).join('')}</tr>`).join('')}</tbody>`,
+    '</table>',
+    el.more > 0 ? `<p class="more">${esc(moreLine(el.more))}</p>` : '',
+  ].join('');
+}
+
+/** PNG bytes inline as a data URL; otherwise an http(s) URL; otherwise just the alt text. */
+function image(el: Extract<CardElement, { type: 'image' }>): string {
+  const png = el.png?.replace(/\s+/g, '');
+  if (png && /^[A-Za-z0-9+/]+=*$/.test(png)) return `<img class="image" src="data:image/png;base64,${png}" alt="${esc(el.alt)}">`;
+  if (el.url && /^https?:\/\//i.test(el.url)) return `<img class="image" src="${esc(el.url)}" alt="${esc(el.alt)}">`;
+  return `<p class="image image--missing">${esc(el.alt)}</p>`;
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { card, cardTokens } from '../../../cards/model.ts';
+import {
+  DINGTALK_BODY_BUDGET,
+  DINGTALK_MARKDOWN_LIMIT,
+  DINGTALK_NOTE_COMMAND,
+  DINGTALK_TAP_COMMAND,
+  parseDingTalkCallback,
+  parseDingTalkText,
+  renderDingTalkCard,
+  renderDingTalkMessage,
+} from '../../../cards/render/dingtalk.ts';
+import { HOSTILE, PNG, largestCard, optionValue, representativeCard, token } from './fixtures.ts';
+
+const VARIABLES = ['title', 'subtitle', 'state', 'markdown', 'buttons', 'select', 'input', 'image', 'hasButtons', 'hasSelect', 'hasInput'];
+/** The text a `dtmd://dingtalkclient/sendMessage` link makes the client send. */
+const sentBy = (url: string) => {
+  expect(url.startsWith('dtmd://dingtalkclient/sendMessage?content=')).toBe(true);
+  return decodeURIComponent(url.slice(url.indexOf('=') + 1));
+};
+
+describe('renderDingTalkCard', () => {
+  it('fills every template variable with a string, for the representative and the largest card', () => {
+    for (const c of [representativeCard(), largestCard(), card({ header: { title: 'bare' }, elements: [] })]) {
+      const { cardParamMap } = renderDingTalkCard(c);
+      expect(Object.keys(cardParamMap).sort()).toEqual([...VARIABLES].sort());
+      for (const value of Object.values(cardParamMap)) expect(typeof value).toBe('string');
+    }
+  });
+
+  it('renders a representative card', () => {
+    expect(renderDingTalkCard(representativeCard())).toMatchSnapshot();
+  });
+
+  it('keeps the largest card within the markdown and body limits without losing an action', () => {
+    const c = largestCard();
+    const data = renderDingTalkCard(c);
+    const map = data.cardParamMap;
+    expect([...map.markdown!].length).toBeLessThanOrEqual(DINGTALK_MARKDOWN_LIMIT);
+    expect(Buffer.byteLength(JSON.stringify(data))).toBeLessThanOrEqual(DINGTALK_BODY_BUDGET);
+    const buttons = JSON.parse(map.buttons!) as { id: string; text: string; style: string }[];
+    const select = JSON.parse(map.select!) as { id: string; options: { value: string }[]; selected: string };
+    const input = JSON.parse(map.input!) as { id: string; maxLength: number; required: boolean };
+    expect([...buttons.map((b) => b.id), select.id, input.id]).toEqual(cardTokens(c));
+    expect(buttons.map((b) => b.style)).toEqual(['primary', 'default', 'default', 'default', 'default', 'danger']);
+    expect(select.options).toHaveLength(30);
+    expect(select.selected).toBe(optionValue(4));
+    expect(input).toMatchObject({ maxLength: 500, required: true });
+    expect(map).toMatchObject({ state: 'red', hasButtons: 'true', hasSelect: 'true', hasInput: 'true' });
+    expect(map.markdown).toMatch(/… and \d+ more/);
+  });
+
+  it('says so when there is nothing to tap', () => {
+    const map = renderDingTalkCard(card({ header: { title: 't', state: 'neutral' }, elements: [{ type: 'markdown', text: 'hi' }] })).cardParamMap;
+    expect(map).toMatchObject({ state: 'grey', buttons: '[]', select: '', input: '', hasButtons: 'false', hasSelect: 'false', hasInput: 'false' });
+  });
+
+  it('passes an image source only when one is available', () => {
+    const c = card({ header: { title: 't' }, elements: [{ type: 'image', alt: 'Trend', png: PNG }] });
+    expect(renderDingTalkCard(c).cardParamMap.image).toBe('');
+    expect(renderDingTalkCard(c).cardParamMap.markdown).toContain('Trend');
+    expect(renderDingTalkCard(c, { imageUrl: () => '@lADOmedia' }).cardParamMap.image).toBe('@lADOmedia');
+  });
+
+  it('escapes user text in the markdown variable', () => {
+    const map = renderDingTalkCard(card({ header: { title: 't' }, elements: [{ type: 'fields', fields: [{ label: 'Note', value: HOSTILE }] }] })).cardParamMap;
+    expect(map.markdown).not.toMatch(/(^|[^\\])<script/);
+    expect(map.markdown).not.toMatch(/(^|[^\\])\*\*not bold/);
+  });
+});
+
+describe('parseDingTalkCallback', () => {
+  it('reads the token and the option or input of a template tap', () => {
+    expect(parseDingTalkCallback(JSON.stringify({ cardPrivateData: { actionIds: [token(1)], params: {} } }))).toEqual({ token: token(1) });
+    expect(parseDingTalkCallback(JSON.stringify({ cardPrivateData: { actionIds: [token(3)], params: { option: 'theft' } } }))).toEqual({
+      token: token(3),
+      option: 'theft',
+    });
+    expect(parseDingTalkCallback(JSON.stringify({ cardPrivateData: { actionIds: [token(4)], params: { input: '少了 3 箱' } } }))).toEqual({
+      token: token(4),
+      input: '少了 3 箱',
+    });
+  });
+
+  it('returns null for anything else', () => {
+    for (const content of ['', 'not json', '{}', '{"cardPrivateData":{"actionIds":[]}}', '{"cardPrivateData":{"actionIds":[1]}}']) {
+      expect(parseDingTalkCallback(content)).toBeNull();
+    }
+  });
+});
+
+describe('renderDingTalkMessage', () => {
+  it('renders a representative card as an actionCard', () => {
+    expect(renderDingTalkMessage(representativeCard())).toMatchSnapshot();
+  });
+
+  it('links each button and select option to a "tap" message the parser reads back', () => {
+    const msg = renderDingTalkMessage(representativeCard());
+    if (msg.msgtype !== 'actionCard') throw new Error('expected an actionCard');
+    expect(msg.actionCard.btnOrientation).toBe('0');
+    const sent = msg.actionCard.btns.map((b) => sentBy(b.actionURL));
+    expect(sent).toEqual([
+      `${DINGTALK_TAP_COMMAND} ${token(1)}`,
+      `${DINGTALK_TAP_COMMAND} ${token(2)}`,
+      `${DINGTALK_TAP_COMMAND} ${token(3)}:theft`,
+      `${DINGTALK_TAP_COMMAND} ${token(3)}:damage`,
+    ]);
+    expect(sent.map(parseDingTalkText)).toEqual([{ token: token(1) }, { token: token(2) }, { token: token(3), option: 'theft' }, { token: token(3), option: 'damage' }]);
+    expect(msg.actionCard.btns[3]!.title).toBe('✓ 损坏');
+  });
+
+  it('tells the user how to fill an input, and reads the reply', () => {
+    const msg = renderDingTalkMessage(representativeCard());
+    const text = msg.msgtype === 'actionCard' ? msg.actionCard.text : '';
+    expect(text).toContain(`**Note**: send “${DINGTALK_NOTE_COMMAND} ${token(4)} Why?”`);
+    expect(parseDingTalkText(`@Stocktake ${DINGTALK_NOTE_COMMAND} ${token(4)} 少了 3 箱`)).toEqual({ token: token(4), input: '少了 3 箱' });
+    expect(parseDingTalkText('hello')).toBeNull();
+    // Tokens hold "_" and "-"; a client that shows markdown escapes literally must not spoil a copied token.
+    expect(parseDingTalkText('note Ab3.\\_x-Y\\_ 少了')).toEqual({ token: 'Ab3._x-Y_', input: '少了' });
+  });
+
+  it('is plain markdown when nothing can be tapped', () => {
+    const msg = renderDingTalkMessage(card({ header: { title: 'Posted', subtitle: 'Doc 7', state: 'success' }, elements: [{ type: 'markdown', text: '**Done**' }] }));
+    expect(msg).toEqual({ msgtype: 'markdown', markdown: { title: 'Posted', text: '#### ✅ Posted\n\n> Doc 7\n\n**Done**' } });
+  });
+
+  it('keeps the largest card within the markdown and body limits without losing an action', () => {
+    const c = largestCard();
+    const msg = renderDingTalkMessage(c);
+    if (msg.msgtype !== 'actionCard') throw new Error('expected an actionCard');
+    expect([...msg.actionCard.text].length).toBeLessThanOrEqual(DINGTALK_MARKDOWN_LIMIT);
+    expect(Buffer.byteLength(JSON.stringify(msg))).toBeLessThanOrEqual(DINGTALK_BODY_BUDGET);
+    const tapped = new Set(msg.actionCard.btns.map((b) => parseDingTalkText(sentBy(b.actionURL))!.token));
+    expect([...tapped]).toEqual(cardTokens(c).slice(0, 7));
+    expect(msg.actionCard.btns).toHaveLength(36);
+    expect(msg.actionCard.text).toContain(`${DINGTALK_NOTE_COMMAND} ${token(30)}`);
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { card, cardTokens, CARD_STATES } from '../../../cards/model.ts';
+import { FEISHU_CARD_BUDGET, feishuCardBytes, renderFeishu, type FeishuElement } from '../../../cards/render/feishu.ts';
+import { HOSTILE, PNG, largestCard, optionValue, representativeCard, token } from './fixtures.ts';
+
+/** Every component in the card, nested ones included (column_set columns, form elements). */
+function components(elements: FeishuElement[]): FeishuElement[] {
+  return elements.flatMap((el) => {
+    const inner = [
+      ...((el.columns as { tag?: string; elements?: FeishuElement[] }[] | undefined) ?? []).flatMap((c) => (c.tag === 'column' ? [c as FeishuElement, ...components(c.elements ?? [])] : [])),
+      ...components((el.elements as FeishuElement[] | undefined) ?? []),
+    ];
+    return [el, ...inner];
+  });
+}
+const tokensOf = (els: FeishuElement[]) =>
+  components(els).flatMap((el) => ((el.behaviors as { value: { t: string } }[] | undefined) ?? []).map((b) => b.value.t));
+
+describe('renderFeishu', () => {
+  it('renders a representative card', () => {
+    expect(renderFeishu(representativeCard())).toMatchSnapshot();
+  });
+
+  it('colours the header by state', () => {
+    const colours = CARD_STATES.map((state) => renderFeishu(card({ header: { title: 't', state }, elements: [] })).header.template);
+    expect(colours).toEqual(['blue', 'green', 'orange', 'red', 'grey']);
+  });
+
+  it('keeps the largest card under 30 KB by dropping rows from the end and counting them', () => {
+    const rendered = renderFeishu(largestCard(), { imageKey: () => 'img_v3_key' });
+    expect(Buffer.byteLength(JSON.stringify(rendered))).toBeLessThanOrEqual(30 * 1024);
+    expect(feishuCardBytes(rendered)).toBeLessThanOrEqual(FEISHU_CARD_BUDGET);
+    const table = rendered.body.elements.find((el) => el.tag === 'table')!;
+    const rows = table.rows as Record<string, string>[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(500);
+    expect(rows[0]).toEqual({ c0: 'SKU-00000', c1: '有机红富士苹果（特级）0号', c2: '0.000', c3: '0.000', c4: '0.000' });
+    expect(rows.at(-1)!.c0).toBe(`SKU-${String(rows.length - 1).padStart(5, '0')}`);
+    const note = rendered.body.elements[rendered.body.elements.indexOf(table) + 1]!;
+    expect(note.content).toContain(`… and ${500 - rows.length + 20} more`);
+  });
+
+  it('never drops an action, however much it trims', () => {
+    const c = largestCard();
+    const rendered = renderFeishu(c);
+    expect(tokensOf(rendered.body.elements)).toEqual(cardTokens(c));
+    const select = rendered.body.elements.find((el) => el.tag === 'select_static')!;
+    expect(select.options).toHaveLength(30);
+    expect(select.initial_option).toBe(optionValue(4));
+    expect(components(rendered.body.elements).length).toBeLessThanOrEqual(200);
+  });
+
+  it('cuts markdown when rows alone are not enough, and the card still fits', () => {
+    const long = '很长的说明文字，'.repeat(4000);
+    const rendered = renderFeishu(card({ header: { title: 't' }, elements: [{ type: 'markdown', text: long }, { type: 'buttons', buttons: [{ label: 'OK', action: { token: token(1) } }] }] }));
+    expect(feishuCardBytes(rendered)).toBeLessThanOrEqual(FEISHU_CARD_BUDGET);
+    const md = rendered.body.elements[0]!.content as string;
+    expect(md.endsWith('…')).toBe(true);
+    expect(tokensOf(rendered.body.elements)).toEqual([token(1)]);
+  });
+
+  it('lays several buttons out in a flowing column_set, with callback tokens and confirms', () => {
+    const rendered = renderFeishu(representativeCard());
+    const row = rendered.body.elements.find((el) => el.tag === 'column_set' && el.flex_mode === 'flow')!;
+    const [approve, reject] = (row.columns as { elements: FeishuElement[] }[]).map((c) => c.elements[0]!);
+    expect(approve).toMatchObject({ tag: 'button', type: 'primary', behaviors: [{ type: 'callback', value: { t: token(1) } }] });
+    expect(reject).toMatchObject({
+      type: 'danger',
+      confirm: { title: { tag: 'plain_text', content: 'Reject?' }, text: { tag: 'plain_text', content: 'The counter is told.' } },
+    });
+  });
+
+  it('puts an input in a form with a submit button carrying the token', () => {
+    const form = renderFeishu(largestCard()).body.elements.find((el) => el.tag === 'form')!;
+    expect(form.name).toBe('f');
+    expect(form.elements).toMatchObject([
+      { tag: 'input', name: 'input', max_length: 500, required: true },
+      { tag: 'button', form_action_type: 'submit', behaviors: [{ type: 'callback', value: { t: token(30) } }] },
+    ]);
+  });
+
+  it('shows an uploaded image by key, and only its alt text when there is no key', () => {
+    const c = card({ header: { title: 't' }, elements: [{ type: 'image', alt: 'Trend', png: PNG }] });
+    expect(renderFeishu(c, { imageKey: (png) => (png === PNG ? 'img_v3_1' : undefined) }).body.elements[0]).toEqual({
+      tag: 'img',
+      img_key: 'img_v3_1',
+      alt: { tag: 'plain_text', content: 'Trend' },
+    });
+    const withoutKey = renderFeishu(c).body.elements;
+    expect(withoutKey).toHaveLength(1);
+    expect(withoutKey[0]).toMatchObject({ tag: 'markdown', text_size: 'notation' });
+    expect(withoutKey[0]!.content).toContain('Trend');
+  });
+
+  it('escapes user text so Feishu markdown shows it literally', () => {
+    const rendered = renderFeishu(card({ header: { title: 't' }, elements: [{ type: 'fields', fields: [{ label: 'Note', value: HOSTILE, short: false }] }], footer: HOSTILE }));
+    for (const el of rendered.body.elements) {
+      const content = el.content as string;
+      expect(content).not.toContain('<script');
+      expect(content).not.toContain('<at');
+      expect(content).not.toMatch(/\*\*not bold/);
+    }
+  });
+
+  it('renders tables past the fifth as markdown tables, as Feishu allows five table components', () => {
+    const table = { type: 'table' as const, columns: [{ key: 'a', label: 'A' }], rows: [{ a: '1' }] };
+    const rendered = renderFeishu(card({ header: { title: 't' }, elements: Array.from({ length: 6 }, () => table) }));
+    expect(rendered.body.elements.filter((el) => el.tag === 'table')).toHaveLength(5);
+    expect(rendered.body.elements.at(-1)).toEqual({ tag: 'markdown', content: '| A |\n| ---: |\n| 1 |' });
+  });
+});

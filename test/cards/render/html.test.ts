@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { card } from '../../../cards/model.ts';
+import { renderHtml } from '../../../cards/render/html.ts';
+import { HOSTILE, PNG, largestCard, representativeCard, token } from './fixtures.ts';
+
+const VOID = new Set(['br', 'hr', 'img', 'input']);
+
+/** Throws unless every non-void element is closed in order. */
+function assertBalanced(html: string): void {
+  const open: string[] = [];
+  for (const m of html.matchAll(/<(\/?)([a-z][a-z0-9]*)\b[^>]*>/g)) {
+    if (VOID.has(m[2]!)) continue;
+    if (!m[1]) open.push(m[2]!);
+    else if (open.pop() !== m[2]) throw new Error(`</${m[2]}> closes the wrong element at ${m.index}`);
+  }
+  if (open.length) throw new Error(`unclosed <${open.join('>, <')}>`);
+}
+
+describe('renderHtml', () => {
+  it('renders a representative card', () => {
+    expect(renderHtml(representativeCard())).toMatchSnapshot();
+  });
+
+  it('escapes <script> and quotes in every place user text can reach', () => {
+    const html = renderHtml(
+      card({
+        header: { title: HOSTILE, subtitle: HOSTILE, state: 'danger' },
+        elements: [
+          { type: 'markdown', text: HOSTILE },
+          { type: 'fields', fields: [{ label: HOSTILE, value: HOSTILE }] },
+          { type: 'table', columns: [{ key: 'a', label: HOSTILE }], rows: [{ a: HOSTILE }] },
+          { type: 'image', alt: `" onerror="alert(1)`, url: 'javascript:alert(1)' },
+          { type: 'buttons', buttons: [{ label: HOSTILE, action: { token: '"><script>' }, confirm: { title: HOSTILE, text: HOSTILE } }] },
+          { type: 'select', placeholder: HOSTILE, action: { token: token(1) }, options: [{ value: '"x', label: HOSTILE }] },
+          { type: 'input', label: HOSTILE, placeholder: HOSTILE, submitLabel: HOSTILE, action: { token: token(2) } },
+        ],
+        footer: HOSTILE,
+      }),
+    );
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('javascript:');
+    expect(html).not.toMatch(/="[^"]*"[^ >]/); // no attribute value broken out of its quotes
+    expect(html).toContain('&lt;script&gt;');
+    assertBalanced(html);
+  });
+
+  it('posts actions to /actions: buttons by name, selects and inputs with a hidden token', () => {
+    const html = renderHtml(representativeCard());
+    expect(html).toContain(`<form method="post" action="/actions" class="actions"><button type="submit" name="token" value="${token(1)}" class="btn btn--primary">Approve</button>`);
+    expect(html).toContain(`class="btn btn--danger" data-confirm-title="Reject?" data-confirm="The counter is told.">Reject</button>`);
+    expect(html).toMatch(new RegExp(`<form method="post" action="/actions" class="select"><input type="hidden" name="token" value="${token(3)}"><select name="option"`));
+    expect(html).toContain('<option value="damage" selected>损坏</option>');
+    expect(html).toContain(`<input type="hidden" name="token" value="${token(4)}"><label>Note <input type="text" name="input" maxlength="200" placeholder="Why?"></label>`);
+    const largest = renderHtml(largestCard());
+    expect(largest).toMatch(/<input type="text" name="input" maxlength="500" required/);
+  });
+
+  it('renders the whole table, numeric columns right-aligned, and the rows left off', () => {
+    const html = renderHtml(largestCard());
+    expect(html.match(/<tr>/g)).toHaveLength(501);
+    expect(html).toContain('<th class="num" style="text-align:right">差异</th>');
+    expect(html).toContain('<td>SKU-00000</td><td>有机红富士苹果（特级）0号</td><td class="num" style="text-align:right">0.000</td>');
+    expect(html).toContain('<p class="more">… and 20 more</p>');
+    assertBalanced(html);
+  });
+
+  it('inlines PNG images as data URLs and shows the alt text when there is no image', () => {
+    const html = renderHtml(card({ header: { title: 't' }, elements: [{ type: 'image', alt: 'Trend', png: PNG }, { type: 'image', alt: 'Missing' }] }));
+    expect(html).toContain(`<img class="image" src="data:image/png;base64,${PNG}" alt="Trend">`);
+    expect(html).toContain('<p class="image image--missing">Missing</p>');
+  });
+
+  it('wraps the card in an article classed by state', () => {
+    expect(renderHtml(card({ header: { title: 't', state: 'success' }, elements: [] }))).toMatch(/^<article class="card card--success">[\s\S]*<\/article>$/);
+  });
+});

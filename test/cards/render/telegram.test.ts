@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { card, cardTokens } from '../../../cards/model.ts';
+import {
+  TELEGRAM_INPUT_SUFFIX,
+  TELEGRAM_OPTION_SEPARATOR,
+  TELEGRAM_TEXT_LIMIT,
+  parseTelegramCallback,
+  renderTelegram,
+  visibleLength,
+} from '../../../cards/render/telegram.ts';
+import { displayWidth } from '../../../cards/render/text.ts';
+import { parseTelegramHtml } from '../../fakes/telegram/html.ts';
+import { HOSTILE, assertTelegramHtml, largestCard, optionValue, representativeCard, token } from './fixtures.ts';
+
+describe('renderTelegram', () => {
+  it('renders a representative card', () => {
+    expect(renderTelegram(representativeCard())).toMatchSnapshot();
+  });
+
+  it('keeps the largest card within 4096 visible characters, as valid HTML, without losing a button', () => {
+    const c = largestCard();
+    const msg = renderTelegram(c);
+    expect(visibleLength(msg.text)).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
+    assertTelegramHtml(msg.text);
+    // The fake Bot API's parser follows tdlib's rules: it must accept the text and agree on its length.
+    expect(parseTelegramHtml(msg.text).text.length).toBe(visibleLength(msg.text));
+    const rows = /<pre>([\s\S]*?)<\/pre>/.exec(msg.text)![1]!.split('\n').slice(2);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(msg.text).toContain(`… and ${500 - rows.length + 20} more`);
+    const data = msg.reply_markup!.inline_keyboard.flat().map((b) => b.callback_data);
+    expect([...new Set(data.map((d) => parseTelegramCallback(d).token))]).toEqual(cardTokens(c));
+  });
+
+  it('keeps every callback_data within 1–64 bytes and the keyboard within 100 buttons', () => {
+    const buttons = renderTelegram(largestCard()).reply_markup!.inline_keyboard.flat();
+    expect(buttons.length).toBe(6 + 30 + 1);
+    for (const b of buttons) {
+      expect(Buffer.byteLength(b.callback_data)).toBeGreaterThanOrEqual(1);
+      expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+    }
+  });
+
+  it('turns a select into a grid of two or three per row, marking the selected option', () => {
+    const keyboard = renderTelegram(largestCard()).reply_markup!.inline_keyboard;
+    const options = keyboard.filter((row) => row.some((b) => b.callback_data.includes(TELEGRAM_OPTION_SEPARATOR)));
+    expect(options.flat()).toHaveLength(30);
+    for (const row of options) expect(row.length).toBeLessThanOrEqual(3);
+    const selected = options.flat().find((b) => b.text.startsWith('✓ '))!;
+    expect(parseTelegramCallback(selected.callback_data)).toEqual({ token: token(20), option: optionValue(4), wantsInput: false });
+  });
+
+  it('offers an input as one button whose data asks the adapter for a ForceReply', () => {
+    const keyboard = renderTelegram(representativeCard()).reply_markup!.inline_keyboard;
+    const input = keyboard.at(-1)!;
+    expect(input).toEqual([{ text: '✍️ Send', callback_data: `${token(4)}${TELEGRAM_INPUT_SUFFIX}` }]);
+    expect(parseTelegramCallback(input[0]!.callback_data)).toEqual({ token: token(4), wantsInput: true });
+    expect(parseTelegramCallback(token(1))).toEqual({ token: token(1), wantsInput: false });
+  });
+
+  it('throws a clear error when a token and an option would not fit in callback_data', () => {
+    const c = card({
+      header: { title: 't' },
+      elements: [{ type: 'select', placeholder: 'p', action: { token: 'x'.repeat(30) }, options: [{ value: 'v'.repeat(40), label: 'V' }] }],
+    });
+    expect(() => renderTelegram(c)).toThrow(/callback_data .* 71 bytes, over the 64-byte limit/);
+  });
+
+  it('lines up table columns by display width, CJK counting two, numbers on the right', () => {
+    const msg = renderTelegram(representativeCard());
+    const lines = /<pre>([\s\S]*?)<\/pre>/.exec(msg.text)![1]!.split('\n');
+    const widths = lines.map(displayWidth);
+    expect(new Set(widths).size).toBe(1);
+    expect(lines[2]!.endsWith('  -3')).toBe(true);
+    expect(lines[3]!.endsWith('12.5')).toBe(true);
+    const nameColumn = lines.map((l) => displayWidth(l.slice(0, l.indexOf(l.trim().split(/\s{2,}/)[1]!))));
+    expect(new Set(nameColumn).size).toBe(1);
+  });
+
+  it('escapes user text everywhere and emits only Telegram tags', () => {
+    const msg = renderTelegram(
+      card({
+        header: { title: HOSTILE, subtitle: HOSTILE },
+        elements: [{ type: 'fields', fields: [{ label: HOSTILE, value: HOSTILE }] }, { type: 'table', columns: [{ key: 'a', label: HOSTILE }], rows: [{ a: HOSTILE }] }],
+        footer: HOSTILE,
+      }),
+    );
+    assertTelegramHtml(msg.text);
+    expect(msg.text).not.toContain('<script');
+    expect(msg.text).toContain('&lt;script&gt;');
+  });
+
+  it('uses the state emoji and keeps link previews off unless a hint says otherwise', () => {
+    const on = renderTelegram(card({ header: { title: 'Done', state: 'success' }, elements: [], hints: { 'telegram.disablePreview': false } }));
+    expect(on.text).toBe('✅ <b>Done</b>');
+    expect(on.disable_web_page_preview).toBe(false);
+    expect(on.reply_markup).toBeUndefined();
+    expect(renderTelegram(card({ header: { title: 'x' }, elements: [] })).disable_web_page_preview).toBe(true);
+  });
+});
