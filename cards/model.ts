@@ -14,7 +14,7 @@ export type CardState = (typeof CARD_STATES)[number];
  * A button's or a select's action: a short signed token minted by the core (see src/core/actionToken.ts).
  * Renderers put it in the platform's callback payload; the token alone tells the core what to do.
  */
-const action = z.object({ token: z.string().min(1).max(64) });
+const action = z.object({ token: z.string().regex(/^[A-Za-z0-9._-]{1,22}$/, 'an action token is at most 22 characters of [A-Za-z0-9._-]') });
 
 const hints = z.record(z.string().regex(/^[a-z]+\.[A-Za-z]+$/, 'hints are namespaced: "platform.name"'), z.unknown());
 
@@ -49,7 +49,7 @@ export const elementSchema = z.discriminatedUnion('type', [
     type: z.literal('select'),
     placeholder: z.string(),
     action,
-    options: z.array(z.object({ value: z.string().min(1).max(40), label: z.string() })).min(1).max(30),
+    options: z.array(z.object({ value: z.string().regex(/^[a-z0-9_]{1,40}$/, 'option values are codes: a-z, 0-9, _'), label: z.string() })).min(1).max(30),
     selected: z.string().optional(),
   }),
   /** A line of free text sent with an action (a note, a reject reason). */

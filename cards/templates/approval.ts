@@ -1,4 +1,5 @@
 import { card, type Card, type CardElementInput, type CardState } from '../model.ts';
+import { escapeMarkdown } from '../render/markdown.ts';
 import { formatTime, lineLabel, money, textsOf, type TemplateContext } from './context.ts';
 import type { DocumentView } from './views.ts';
 
@@ -32,7 +33,7 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
       rows: d.largestLines.map((l) => ({ no: String(l.lineNo), line: lineLabel(l.sku, l.location), qty: l.qty, value: l.value, cause: ctx.locale === 'en' ? l.causeEn : l.causeZh })),
       more: Math.max(0, d.lineCount - d.largestLines.length),
     },
-    { type: 'markdown', text: `**${t.route}**\n${d.route.map((s) => t.step(s.stepNo, t.roles[s.role] ?? s.role, t.stepStates[s.status] ?? s.status, s.decidedBy, formatTime(s.decidedAt, ctx.timezone), s.reason)).join('\n')}` },
+    { type: 'markdown', text: `**${t.route}**\n${d.route.map((s) => t.step(s.stepNo, t.roles[s.role] ?? s.role, t.stepStates[s.status] ?? s.status, s.decidedBy, formatTime(s.decidedAt, ctx.timezone), s.reason ? escapeMarkdown(s.reason) : null)).join('\n')}` },
   ];
   if (d.status === 'approving' && pending) {
     elements.push({ type: 'buttons', buttons: [{ label: t.approve, style: 'primary', action: ctx.act({ kind: 'document.approve', documentId: d.id, step: pending.stepNo }), confirm: { title: t.approve, text: t.confirmApprove(d.number, money(d.totalValue, d.currency)) } }] });
@@ -51,7 +52,7 @@ export function decisionResultCard(ctx: TemplateContext, d: DocumentView): Card 
   const last = [...d.route].reverse().find((s) => s.decidedAt);
   const text =
     d.status === 'posted' ? t.posted(d.number, d.lineCount, money(d.totalValue, d.currency))
-    : d.status === 'rejected' ? t.rejected(d.number, last?.decidedBy ?? '—', last?.reason ?? '', d.lineCount)
+    : d.status === 'rejected' ? t.rejected(d.number, last?.decidedBy ?? '—', escapeMarkdown(last?.reason ?? ''), d.lineCount)
     : t.approved(d.number, last?.stepNo ?? 0, last?.decidedBy ?? '—');
   return card({
     header: { title: t.title(d.number), subtitle: `${d.stocktakeCode} · ${d.warehouse}`, state: d.status === 'rejected' ? 'danger' : 'success' },

@@ -1,4 +1,5 @@
 import { card, type Card, type CardState } from '../model.ts';
+import { escapeMarkdown } from '../render/markdown.ts';
 import { textsOf, type TemplateContext } from './context.ts';
 
 /** A short answer: a bound chat, a changed language, a started stocktake. */
@@ -12,7 +13,7 @@ export function errorCard(ctx: TemplateContext, message: string, problems: { lin
   return card({
     header: { title: t.title, state: 'danger' },
     elements: [
-      { type: 'markdown', text: message },
+      { type: 'markdown', text: escapeMarkdown(message) },
       ...(problems.length
         ? [{
             type: 'table' as const,

@@ -1,5 +1,6 @@
 import type { Card, CardElementInput, CardInput, CardState } from '../model.ts';
 import { card } from '../model.ts';
+import { escapeMarkdown } from '../render/markdown.ts';
 import { formatTime, lineLabel, money, signed, textsOf, type TemplateContext } from './context.ts';
 import type { VariancePageView, VarianceView, ReviewState } from './views.ts';
 
@@ -36,10 +37,10 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
   });
   if (v.suggestion) {
     const reason = ctx.locale === 'en' ? v.suggestion.reason.en : v.suggestion.reason.zh;
-    elements.push({ type: 'markdown', text: t.suggested(causeLabel(ctx, v, v.suggestion.cause), reason) });
+    elements.push({ type: 'markdown', text: t.suggested(causeLabel(ctx, v, v.suggestion.cause), escapeMarkdown(reason)) });
   }
-  if (v.note) elements.push({ type: 'markdown', text: t.note(v.note) });
-  if (v.returnedReason) elements.push({ type: 'markdown', text: t.returned(v.returnedReason) });
+  if (v.note) elements.push({ type: 'markdown', text: t.note(escapeMarkdown(v.note)) });
+  if (v.returnedReason) elements.push({ type: 'markdown', text: t.returned(escapeMarkdown(v.returnedReason)) });
   if (v.reviewStatus === 'recount') elements.push({ type: 'markdown', text: t.recountPending(v.recountBy ?? '—') });
   if (actionable) {
     elements.push({

@@ -11,6 +11,7 @@ import { approvalCard, decisionResultCard } from '../../cards/templates/approval
 import { recountRequestCard, varianceCard, variancePageCard } from '../../cards/templates/variance.ts';
 import { statusCard } from '../../cards/templates/status.ts';
 import type { CauseOption, DocumentView, VarianceView } from '../../cards/templates/views.ts';
+import { parseDecimal } from '../domain/decimal.ts';
 import { listCauses } from '../services/causes.ts';
 import { documentLines, getDocument, listDocuments, resolveDocument } from '../services/documents.ts';
 import { entityKeys, type CardView } from '../services/outbox.ts';
@@ -42,7 +43,13 @@ function varianceView(st: StocktakeRef, currency: string, causes: CauseOption[],
 export async function documentView(db: DbOrTx, documentId: string): Promise<DocumentView> {
   const doc = await getDocument(db, documentId);
   const lines = await documentLines(db, doc.id);
-  const largest = [...lines].sort((a, b) => Math.abs(Number(b.value)) - Math.abs(Number(a.value))).slice(0, 10);
+  // Money is compared as scaled integers, never as floats.
+  const magnitude = (v: string) => {
+    const parsed = parseDecimal(v, 2, { allowNegative: true });
+    const n = parsed.ok ? parsed.value : 0n;
+    return n < 0n ? -n : n;
+  };
+  const largest = [...lines].sort((a, b) => { const d = magnitude(b.value) - magnitude(a.value); return d > 0n ? 1 : d < 0n ? -1 : a.lineNo - b.lineNo; }).slice(0, 10);
   return {
     id: doc.id, number: doc.number, kind: doc.kind, stocktakeCode: doc.stocktake, warehouse: doc.warehouse, status: doc.status,
     lineCount: doc.lineCount, totalQty: doc.totalQty, totalValue: doc.totalValue, currency: doc.currency, route: doc.route,

@@ -57,12 +57,18 @@ describe('renderTelegram', () => {
     expect(parseTelegramCallback(token(1))).toEqual({ token: token(1), wantsInput: false });
   });
 
-  it('throws a clear error when a token and an option would not fit in callback_data', () => {
-    const c = card({
+  it('cannot be given a token and an option that would not fit in callback_data: the model refuses them', () => {
+    expect(() => card({
       header: { title: 't' },
       elements: [{ type: 'select', placeholder: 'p', action: { token: 'x'.repeat(30) }, options: [{ value: 'v'.repeat(40), label: 'V' }] }],
+    })).toThrow(/at most 22 characters/);
+    // The longest a card allows still fits: 22 + ':' + 40 = 63 bytes.
+    const longest = card({
+      header: { title: 't' },
+      elements: [{ type: 'select', placeholder: 'p', action: { token: 'x'.repeat(22) }, options: [{ value: 'v'.repeat(40), label: 'V' }] }],
     });
-    expect(() => renderTelegram(c)).toThrow(/callback_data .* 71 bytes, over the 64-byte limit/);
+    const data = renderTelegram(longest).reply_markup!.inline_keyboard.flat().map((b) => b.callback_data);
+    expect(Math.max(...data.map((d) => Buffer.byteLength(d)))).toBe(63);
   });
 
   it('lines up table columns by display width, CJK counting two, numbers on the right', () => {
