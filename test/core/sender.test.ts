@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows } from '../../db/client.ts';
+import type { Card } from '../../cards/model.ts';
+import { noticeCard } from '../../cards/templates/notice.ts';
+import { loadActionSigner } from '../../src/core/actionToken.ts';
+import { DeliveryError, type Deliverer } from '../../src/core/delivery.ts';
+import { silentLogger } from '../../src/core/log.ts';
+import { createSender } from '../../src/core/sender.ts';
+import { approveDocument } from '../../src/services/approvals.ts';
+import { bindChat } from '../../src/services/chats.ts';
+import { listDocuments, submitVariances } from '../../src/services/documents.ts';
+import { enqueueMessages } from '../../src/services/outbox.ts';
+import { confirmVariance, tagCause } from '../../src/services/review.ts';
+import { closeCounting } from '../../src/services/stocktakes.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { countedStocktake } from '../support/flow.ts';
+
+class Recorder implements Deliverer {
+  readonly platform = 'web';
+  readonly limits = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 10_000 };
+  sent: { chatId: string; card: Card; key: string; messageId: string }[] = [];
+  updates: { messageId: string; card: Card }[] = [];
+  refuse = new Set<string>();
+  constructor(private readonly name: string) {}
+  async send(chatId: string, card: Card, options: { idempotencyKey: string }) {
+    if (this.refuse.has(chatId)) throw new DeliveryError('chat not found', { status: 400, permanent: true });
+    await new Promise((r) => setTimeout(r, 2));
+    const messageId = `${this.name}-${this.sent.length + 1}`;
+    this.sent.push({ chatId, card, key: options.idempotencyKey, messageId });
+    return { messageId };
+  }
+  async update(_chatId: string, messageId: string, card: Card) {
+    this.updates.push({ messageId, card });
+  }
+  async prompt(): Promise<{ messageId: string }> {
+    throw new Error('not used');
+  }
+}
+
+describeEachDatabase('outbox sender', (get) => {
+  it('two instances sharing the database deliver every row exactly once', async () => {
+    const { db } = get();
+    const signer = await loadActionSigner(db);
+    const messages = Array.from({ length: 30 }, (_, i) => ({
+      platform: 'web', chatId: `chat-${i % 3}`, locale: 'en', view: { kind: 'static' as const, card: noticeCard(`n${i}`, `message ${i}`) },
+    }));
+    await db.transaction((tx) => enqueueMessages(tx, messages));
+    const a = new Recorder('a');
+    const b = new Recorder('b');
+    const senders = [a, b].map((d) => createSender({ db, signer, deliverers: [d], log: silentLogger, batchSize: 4 }));
+    await Promise.all(senders.map((s) => s.drainUntilIdle()));
+    const titles = [...a.sent, ...b.sent].map((m) => m.card.header.title).sort();
+    expect(titles).toEqual(messages.map((m) => m.view.card.header.title).sort());
+    expect(new Set([...a.sent, ...b.sent].map((m) => m.key)).size).toBe(30);
+    const [counts] = await queryRows<{ sent: number; other: number }>(db, sql`select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status <> 'sent')::int as other from outbox`);
+    expect(counts).toEqual({ sent: 30, other: 0 });
+  });
+
+  it('fails a row the platform refuses for good, with the reason, and goes on with the rest', async () => {
+    const { db } = get();
+    const signer = await loadActionSigner(db);
+    await db.transaction((tx) => enqueueMessages(tx, [
+      { platform: 'web', chatId: 'gone', locale: 'en', view: { kind: 'static', card: noticeCard('x', 'to a chat that is gone') } },
+      { platform: 'web', chatId: 'here', locale: 'en', view: { kind: 'static', card: noticeCard('y', 'to a chat that is here') } },
+    ]));
+    const d = new Recorder('a');
+    d.refuse.add('gone');
+    await createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle();
+    expect(d.sent.map((m) => m.chatId)).toEqual(['here']);
+    const rows = await queryRows<{ chat_id: string; status: string; last_error: string | null }>(db, sql`select chat_id, status, last_error from outbox order by id`);
+    expect(rows).toEqual([{ chat_id: 'gone', status: 'failed', last_error: 'chat not found' }, { chat_id: 'here', status: 'sent', last_error: null }]);
+  });
+
+  it('updates a card in place when its document changes, even when the change came from the CLI', async () => {
+    const { db } = get();
+    const { st, people } = await countedStocktake(db);
+    await bindChat(db, people.sam, { platform: 'web', chatId: 'team', warehouse: 'WH1', purpose: 'team', locale: 'en' });
+    await closeCounting(db, st.code, { actor: people.sam.actor });
+    for (const [line, cause] of [['A-100@R1', 'damage'], ['A-200@R2', 'unrecorded_receipt'], ['C-400@R4', 'damage']] as const) {
+      await confirmVariance(db, people.sam, { stocktake: st.code, line });
+      await tagCause(db, people.sam, { stocktake: st.code, line, cause });
+    }
+    await submitVariances(db, people.sam, { stocktake: st.code });
+    const d = new Recorder('a');
+    const sender = createSender({ db, signer: await loadActionSigner(db), deliverers: [d], log: silentLogger });
+    await sender.drainUntilIdle();
+    // The team chat got the variance page at close and, with no approvals chat bound, both approval cards.
+    const approvals = d.sent.filter((m) => m.card.header.title.startsWith('Approval'));
+    expect(approvals).toHaveLength(2);
+    const [loss] = (await listDocuments(db)).filter((doc) => doc.kind === 'loss');
+    await approveDocument(db, people.sue, { document: loss!.number });
+    await sender.drainUntilIdle();
+    const card = approvals.find((m) => m.card.header.title.includes(loss!.number))!;
+    const update = d.updates.filter((u) => u.messageId === card.messageId).at(-1)!;
+    expect(JSON.stringify(update.card)).toContain('approved and posted');
+    expect(d.sent.some((m) => m.card.header.title.startsWith(`Decision · ${loss!.number}`))).toBe(true);
+  });
+});
