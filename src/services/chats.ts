@@ -83,3 +83,13 @@ export async function currentStocktake(db: DbOrTx, warehouseId: string): Promise
   );
   return row ?? null;
 }
+
+/** Every chat the bot knows, with its binding and language. */
+export async function listChats(db: DbOrTx): Promise<{ platform: string; chatId: string; warehouse: string | null; purposes: string[]; locale: string; boundAt: string | null }[]> {
+  const rows = await queryRows<{ platform: string; chat_id: string; code: string | null; purposes: string[]; locale: string; bound_at: string | null }>(
+    db,
+    sql`select c.platform, c.chat_id, w.code, c.purposes, c.locale, to_char(c.bound_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as bound_at
+        from chat c left join warehouse w on w.id = c.warehouse_id order by c.platform, c.chat_id`,
+  );
+  return rows.map((r) => ({ platform: r.platform, chatId: r.chat_id, warehouse: r.code, purposes: r.purposes, locale: r.locale, boundAt: r.bound_at }));
+}

@@ -115,3 +115,30 @@ export async function projectChanges(tx: DbOrTx, entries: readonly AuditEntry[],
   await enqueueCardUpdates(tx, [...keys]);
   await enqueueMessages(tx, messages);
 }
+
+export interface DeliveryRow {
+  id: string; platform: string; chatId: string; kind: string; status: string; attempts: number; lastError: string | null; createdAt: string; nextAttemptAt: string;
+}
+
+/** Deliveries not yet sent (or failed for good), oldest first: what an operator looks at when a card is missing. */
+export async function listDeliveries(db: DbOrTx, filter: { status?: 'pending' | 'failed' } = {}): Promise<DeliveryRow[]> {
+  const statuses = filter.status === 'failed' ? sql`('failed')` : filter.status === 'pending' ? sql`('pending', 'sending')` : sql`('pending', 'sending', 'failed')`;
+  const rows = await queryRows<{ id: string; platform: string; chat_id: string; kind: string; status: string; attempts: number; last_error: string | null; created_at: string; next_attempt_at: string }>(
+    db,
+    sql`select id::text as id, platform, chat_id, kind, status, attempts, last_error,
+          to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at,
+          to_char(next_attempt_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as next_attempt_at
+        from outbox where status in ${statuses} order by id limit 500`,
+  );
+  return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, kind: r.kind, status: r.status, attempts: Number(r.attempts), lastError: r.last_error, createdAt: r.created_at, nextAttemptAt: r.next_attempt_at }));
+}
+
+/** Puts failed deliveries back in line (after the cause was fixed, e.g. the bot re-added to a chat). */
+export async function retryDeliveries(db: DbOrTx, ids: readonly string[] | 'all'): Promise<number> {
+  const rows = await queryRows(
+    db,
+    sql`update outbox set status = 'pending', attempts = 0, next_attempt_at = now(), claimed_until = null
+        where status = 'failed' ${ids === 'all' ? sql`` : sql`and id::text = any(${textArray(ids)}::text[])`} returning id`,
+  );
+  return rows.length;
+}
