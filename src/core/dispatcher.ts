@@ -71,7 +71,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return staticView(errorCard(templates, messages(templates.locale).error.generic(ref)));
   }
 
-  async function tap(event: InboundEvent, chat: Chat, ctx: CommandContext, tapInput: TapInput): Promise<ActionAnswer> {
+  /** `typed`: a tap sent as text, whose answer goes to the chat as a notice (there is no toast to show it). */
+  async function tap(event: InboundEvent, chat: Chat, ctx: CommandContext, tapInput: TapInput, typed = false): Promise<ActionAnswer> {
     const locale = chat.locale;
     let resolved;
     try {
@@ -79,7 +80,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     } catch (error) {
       if (error instanceof ForgedActionError) {
         log('warn', 'refused a tap', { platform: event.platform, user: event.userId, reason: error.message });
-        return { toast: { kind: 'error', text: error.message } };
+        const toast = { kind: 'error' as const, text: error.message };
+        if (typed) await finish(event, chat, { replies: [answerNotice(chat, toast)] });
+        return { toast };
       }
       throw error;
     }
@@ -108,9 +111,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       card = await renderCardMessage(db, signer, row);
     }
-    await finish(event, chat, outcome);
+    const toast = outcome.toast ?? { kind: 'success' as const, text: 'OK' };
+    // The notice is written with the tap's other replies: finish() records the event id, so a second
+    // finish() for the same event (as the notice once had) would write nothing.
+    await finish(event, chat, typed ? { ...outcome, replies: [...outcome.replies, answerNotice(chat, toast)] } : outcome);
     if (outcome.retarget || stale) deps.onOutbox?.();
-    return { toast: outcome.toast ?? { kind: 'success', text: 'OK' }, ...(card ? { card } : {}) };
+    return { toast, ...(card ? { card } : {}) };
   }
 
   return async function dispatch(event) {
@@ -148,9 +154,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           const prompt = event.replyToMessageId ? await promptAnswered(event.platform, event.chatId, event.replyToMessageId) : null;
           const cmd = prompt ? { name: 'input' as const, token: prompt, text: event.text } : parseTextCommand(event.text);
           if (cmd.name === 'tap' || cmd.name === 'input') {
-            const answer = await tap(event, chat, ctx, cmd.name === 'tap' ? { token: cmd.token, option: cmd.option } : { token: cmd.token, input: cmd.text });
             // Taps typed as text (DingTalk link buttons, Telegram prompts) have no toast: the answer is a message.
-            await enqueueOnce(event, chat, answer);
+            await tap(event, chat, ctx, cmd.name === 'tap' ? { token: cmd.token, option: cmd.option } : { token: cmd.token, input: cmd.text }, true);
             return null;
           }
           outcome = await runTextCommand(scope, cmd);
@@ -176,8 +181,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   /** The toast of a tap sent as text, as a short notice card in the chat. */
-  async function enqueueOnce(event: InboundEvent, chat: Chat, answer: ActionAnswer): Promise<void> {
-    const state = answer.toast.kind === 'error' ? 'danger' : answer.toast.kind === 'warning' ? 'warning' : 'success';
-    await finish(event, chat, { replies: [staticView(noticeCard(messages(chat.locale).stale.title === answer.toast.text ? answer.toast.text : answer.toast.kind === 'error' ? messages(chat.locale).error.title : '✓', answer.toast.text, state))] });
+  function answerNotice(chat: Chat, toast: ActionAnswer['toast']): CardView {
+    const t = messages(chat.locale);
+    const [title, state] = toast.kind === 'error' ? [t.error.title, 'danger' as const] : toast.kind === 'warning' ? [t.stale.title, 'warning' as const] : ['✓', 'success' as const];
+    return staticView(noticeCard(title, toast.text, state));
   }
 }
