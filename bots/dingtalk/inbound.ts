@@ -1,0 +1,119 @@
+/**
+ * DingTalk Stream payloads → neutral events. Robot messages (TOPIC_ROBOT) become text or file events,
+ * card taps (TOPIC_CARD) become action events. Payloads are checked with zod; anything else is null.
+ *
+ * Chat ids: a group is its conversationId (the openConversationId the card and group-message APIs take);
+ * a one-to-one chat is "user:<staff id>", since what sends back there (oToMessages, IM_ROBOT cards) is
+ * addressed to the user, not to the conversation.
+ */
+import { z } from 'zod';
+import { parseDingTalkCallback, parseDingTalkText, DINGTALK_NOTE_COMMAND, DINGTALK_TAP_COMMAND } from '../../cards/render/dingtalk.ts';
+import type { ActionEvent, FileEvent, TextEvent } from '../../src/core/events.ts';
+import { DIRECT_CHAT_PREFIX } from './outbound.ts';
+
+const PLATFORM = 'dingtalk';
+
+const robotMessageSchema = z.object({
+  conversationId: z.string().min(1),
+  /** '1' one-to-one, '2' group. */
+  conversationType: z.enum(['1', '2']),
+  msgId: z.string().min(1),
+  /** Only users of the app's own organisation have one; external contacts do not. */
+  senderStaffId: z.string().optional(),
+  senderId: z.string().min(1),
+  senderNick: z.string().optional(),
+  isInAtList: z.boolean().optional(),
+  msgtype: z.string(),
+  text: z.object({ content: z.string() }).optional(),
+  content: z.object({ downloadCode: z.string().min(1), fileName: z.string().min(1) }).partial().optional(),
+});
+
+export type RobotMessage = z.infer<typeof robotMessageSchema>;
+
+const cardCallbackSchema = z.object({
+  outTrackId: z.string().min(1),
+  userId: z.string().min(1),
+  spaceType: z.string().optional(),
+  spaceId: z.string().optional(),
+  content: z.string().optional(),
+  /** The older name of `content`, still sent. */
+  value: z.string().optional(),
+});
+
+/** Parses a Stream frame's `data` (a JSON string); null when it is not JSON. */
+export function parseFrameData(data: string): unknown {
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A robot message as a text or file event; null for what the bot does not read (pictures, voice,
+ * rich text, malformed payloads). `download` fetches a file by its downloadCode.
+ */
+export function robotMessageEvent(payload: unknown, download: (downloadCode: string) => Promise<Buffer>): TextEvent | FileEvent | null {
+  const parsed = robotMessageSchema.safeParse(payload);
+  if (!parsed.success) return null;
+  const msg = parsed.data;
+  const group = msg.conversationType === '2';
+  // Staff ids are what card taps report as userId, so people bind once and are known in both.
+  const userId = msg.senderStaffId || msg.senderId;
+  const base = {
+    platform: PLATFORM,
+    eventId: msg.msgId,
+    chatId: group ? msg.conversationId : `${DIRECT_CHAT_PREFIX}${userId}`,
+    chatType: group ? ('group' as const) : ('direct' as const),
+    userId,
+    ...(msg.senderNick ? { userName: msg.senderNick } : {}),
+    messageId: msg.msgId,
+  };
+  if (msg.msgtype === 'text' && msg.text) {
+    return { ...base, type: 'text', text: normalizeText(msg.text.content), addressed: !group || msg.isInAtList === true };
+  }
+  if (msg.msgtype === 'file' && msg.content?.downloadCode && msg.content.fileName) {
+    const code = msg.content.downloadCode;
+    return { ...base, type: 'file', fileName: msg.content.fileName, download: () => download(code) };
+  }
+  return null;
+}
+
+/**
+ * DingTalk removes the "@Bot" from group text but leaves the space after it. A tap typed by a fallback
+ * link comes back in the canonical "tap <token>[:option]" / "note <token> <text>" form, with any markdown
+ * escapes a client copied along dropped.
+ */
+function normalizeText(content: string): string {
+  const text = content.trim();
+  const tap = parseDingTalkText(text);
+  if (!tap) return text;
+  if (tap.input !== undefined) return `${DINGTALK_NOTE_COMMAND} ${tap.token} ${tap.input}`.trim();
+  return `${DINGTALK_TAP_COMMAND} ${tap.token}${tap.option !== undefined ? `:${tap.option}` : ''}`;
+}
+
+/**
+ * A card tap as an action event. `messageId` is the Stream frame's id: DingTalk pushes an unacknowledged
+ * tap again under the same id (one effect), while a second tap is a new frame with a new id.
+ */
+export function cardCallbackEvent(payload: unknown, messageId: string): ActionEvent | null {
+  const parsed = cardCallbackSchema.safeParse(payload);
+  if (!parsed.success) return null;
+  const tap = parsed.data;
+  const action = parseDingTalkCallback(tap.content ?? tap.value ?? '');
+  if (!action) return null;
+  // A card in a one-to-one chat (IM_ROBOT) can only be tapped by that user: the same chat id as their messages.
+  const direct = tap.spaceType === 'IM_ROBOT' || !tap.spaceId;
+  return {
+    platform: PLATFORM,
+    type: 'action',
+    eventId: messageId,
+    chatId: direct ? `${DIRECT_CHAT_PREFIX}${tap.userId}` : tap.spaceId!,
+    chatType: direct ? 'direct' : 'group',
+    userId: tap.userId,
+    messageId: tap.outTrackId,
+    token: action.token,
+    ...(action.option !== undefined ? { option: action.option } : {}),
+    ...(action.input !== undefined ? { input: action.input } : {}),
+  };
+}

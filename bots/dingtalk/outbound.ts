@@ -1,0 +1,205 @@
+/**
+ * DingTalk's OpenAPI for the adapter: the app access token, cards and robot messages out, files in.
+ * Two ways to show a card: with a card template (DINGTALK_CARD_TEMPLATE_ID) an interactive card that taps
+ * come back from over Stream and that can be updated in place; without one, an ActionCard/markdown robot
+ * message whose link buttons make the user's client send "tap <token>" back, and which can never be edited.
+ */
+import { createHash } from 'node:crypto';
+import type { Card } from '../../cards/model.ts';
+import { renderDingTalkCard, renderDingTalkMessage, type DingTalkMessage } from '../../cards/render/dingtalk.ts';
+import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
+import type { DingTalkConfig } from './config.ts';
+
+/** Budget DingTalk gives a robot: about 20 messages a minute per group; 20 calls a second is our app-wide pace. */
+export const DINGTALK_LIMITS: PlatformLimits = { perChatIntervalMs: 1000, perChatPerMinute: 20, perAppPerSecond: 20 };
+
+/** Chat ids of one-to-one chats: the sender's staff id behind this prefix (groups use their openConversationId). */
+export const DIRECT_CHAT_PREFIX = 'user:';
+
+const TOKEN_MARGIN_MS = 5 * 60_000;
+const TIMEOUT_MS = 15_000;
+
+/** DingTalk's throttling answers: 429 Throttling, 403 Forbidden.AccessDenied.QpsLimitFor…, robot "send too fast" codes. */
+const THROTTLED = /QpsLimit|Throttl|send\.too\.fast|tooFast/i;
+
+/** The OpenAPI with the app access token cached until shortly before it expires; errors become DeliveryError. */
+export class DingTalkApi {
+  private token: { value: string; expiresAt: number } | null = null;
+  private fetching: Promise<string> | null = null;
+
+  constructor(private readonly config: Pick<DingTalkConfig, 'clientId' | 'clientSecret' | 'apiBase' | 'robotCode'>) {}
+
+  /** The cached token, or a fresh one (one request however many callers wait for it). */
+  accessToken(): Promise<string> {
+    if (this.token && this.token.expiresAt > Date.now()) return Promise.resolve(this.token.value);
+    this.fetching ??= this.fetchToken().finally(() => {
+      this.fetching = null;
+    });
+    return this.fetching;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const body = { appKey: this.config.clientId, appSecret: this.config.clientSecret };
+    const res = await this.raw('POST', '/v1.0/oauth2/accessToken', body, {});
+    const data = (await res.json().catch(() => null)) as { accessToken?: string; expireIn?: number } | null;
+    if (!res.ok || !data?.accessToken) throw await failure('POST /v1.0/oauth2/accessToken', res, data);
+    const ttlMs = (data.expireIn ?? 7200) * 1000;
+    this.token = { value: data.accessToken, expiresAt: Date.now() + Math.max(ttlMs - TOKEN_MARGIN_MS, ttlMs / 2) };
+    return data.accessToken;
+  }
+
+  /** Calls an authenticated endpoint; a 401 (token revoked early) drops the cached token and tries once more. */
+  async call<T>(method: string, path: string, body: unknown): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken();
+      const res = await this.raw(method, path, body, { 'x-acs-dingtalk-access-token': token });
+      const data = (await res.json().catch(() => null)) as unknown;
+      if (res.ok) return data as T;
+      if (res.status === 401 && attempt === 0) {
+        this.token = null;
+        continue;
+      }
+      throw await failure(`${method} ${path}`, res, data);
+    }
+  }
+
+  /** A file a user sent the robot: messageFiles/download gives a short-lived URL, which needs no token. */
+  async downloadMessageFile(downloadCode: string): Promise<Buffer> {
+    const { downloadUrl } = await this.call<{ downloadUrl?: string }>('POST', '/v1.0/robot/messageFiles/download', { downloadCode, robotCode: this.config.robotCode });
+    if (!downloadUrl) throw new DeliveryError('DingTalk messageFiles/download gave no downloadUrl', { permanent: true });
+    const res = await fetch(downloadUrl, { signal: AbortSignal.timeout(60_000) });
+    if (!res.ok) throw new DeliveryError(`DingTalk file download: HTTP ${res.status}`, { status: res.status, permanent: res.status < 500 });
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  private async raw(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+    try {
+      return await fetch(`${this.config.apiBase}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      // Network trouble or a timeout: the request may or may not have landed; the sender retries.
+      throw new DeliveryError(`DingTalk ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+}
+
+/** DingTalk answers errors as {code, message, requestid}; the code says whether a retry can help. */
+async function failure(what: string, res: Response, data: unknown): Promise<DeliveryError> {
+  const { code = '', message = '' } = (data ?? {}) as { code?: string; message?: string };
+  const throttled = res.status === 429 || THROTTLED.test(code);
+  return new DeliveryError(`DingTalk ${what}: HTTP ${res.status} ${code} ${message}`.trim(), {
+    status: res.status,
+    retryAfterMs: throttled ? retryAfter(res.headers.get('retry-after')) : null,
+    permanent: !throttled && res.status < 500,
+  });
+}
+
+/** Retry-After in seconds or as an HTTP date; null lets the sender back off on its own. */
+function retryAfter(header: string | null): number | null {
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+/** A group chat's openConversationId, or a one-to-one chat's staff id. */
+function target(chatId: string): { kind: 'group'; openConversationId: string } | { kind: 'direct'; userId: string } {
+  return chatId.startsWith(DIRECT_CHAT_PREFIX) ? { kind: 'direct', userId: chatId.slice(DIRECT_CHAT_PREFIX.length) } : { kind: 'group', openConversationId: chatId };
+}
+
+/**
+ * The card instance's id, derived from the outbox row's key: a retried send asks for the same card,
+ * which DingTalk then refuses as a duplicate instead of showing it twice.
+ */
+export function outTrackIdFor(robotCode: string, idempotencyKey: string): string {
+  return `stk_${createHash('sha256').update(`${robotCode}\n${idempotencyKey}`).digest('base64url').slice(0, 32)}`;
+}
+
+/** The robot-message template (msgKey) and its parameters for a rendered fallback message. */
+export function robotMessage(message: DingTalkMessage): { msgKey: string; msgParam: Record<string, string> } {
+  if (message.msgtype === 'markdown') return { msgKey: 'sampleMarkdown', msgParam: { title: message.markdown.title, text: message.markdown.text } };
+  const { title, text, btns } = message.actionCard;
+  if (btns.length === 1) return { msgKey: 'sampleActionCard', msgParam: { title, text, singleTitle: btns[0]!.title, singleURL: btns[0]!.actionURL } };
+  // sampleActionCard2…5 hold 2 to 5 buttons (actionTitleN/actionURLN); there is no template for more, so a
+  // card with more (a cause picker) lists every action as a markdown link, which takes dtmd:// links too.
+  if (btns.length <= 5) {
+    const param: Record<string, string> = { title, text };
+    btns.forEach((b, i) => {
+      param[`actionTitle${i + 1}`] = b.title;
+      param[`actionURL${i + 1}`] = b.actionURL;
+    });
+    return { msgKey: `sampleActionCard${btns.length}`, msgParam: param };
+  }
+  const links = btns.map((b) => `- [${b.title.replace(/[[\]]/g, '')}](${b.actionURL})`).join('\n');
+  return { msgKey: 'sampleMarkdown', msgParam: { title, text: `${text}\n\n${links}` } };
+}
+
+/** Sends and updates cards: interactive cards with a template, robot messages without. */
+export function createDingTalkDeliverer(api: DingTalkApi, config: DingTalkConfig, limits: PlatformLimits = DINGTALK_LIMITS): Deliverer {
+  const { robotCode, cardTemplateId } = config;
+
+  async function sendRobotMessage(chatId: string, msgKey: string, msgParam: Record<string, string>): Promise<{ messageId: string }> {
+    const to = target(chatId);
+    const common = { robotCode, msgKey, msgParam: JSON.stringify(msgParam) };
+    if (to.kind === 'group') {
+      const res = await api.call<{ processQueryKey?: string }>('POST', '/v1.0/robot/groupMessages/send', { ...common, openConversationId: to.openConversationId });
+      return { messageId: res.processQueryKey ?? '' };
+    }
+    const res = await api.call<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>(
+      'POST', '/v1.0/robot/oToMessages/batchSend', { ...common, userIds: [to.userId] },
+    );
+    // batchSend answers 200 and lists the users it skipped: flow control is throttling, an invalid id is not.
+    if (res.flowControlledStaffIdList?.length) throw new DeliveryError('DingTalk oToMessages/batchSend: flow controlled', { status: 429 });
+    if (res.invalidStaffIdList?.length) throw new DeliveryError('DingTalk oToMessages/batchSend: invalid staff id', { status: 400, permanent: true });
+    return { messageId: res.processQueryKey ?? '' };
+  }
+
+  async function createCard(chatId: string, card: Card, outTrackId: string): Promise<void> {
+    const to = target(chatId);
+    const preview = { supportForward: false, lastMessageI18n: { ZH_CN: card.header.title, EN_US: card.header.title } };
+    const space = to.kind === 'group'
+      ? { openSpaceId: `dtv1.card//IM_GROUP.${to.openConversationId}`, imGroupOpenSpaceModel: preview, imGroupOpenDeliverModel: { robotCode } }
+      : { openSpaceId: `dtv1.card//IM_ROBOT.${to.userId}`, imRobotOpenSpaceModel: preview, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode } };
+    await api.call('POST', '/v1.0/card/instances/createAndDeliver', {
+      cardTemplateId, outTrackId, callbackType: 'STREAM', cardData: renderDingTalkCard(card), ...space,
+    });
+  }
+
+  async function updateCard(outTrackId: string, card: Card): Promise<void> {
+    await api.call('PUT', '/v1.0/card/instances', { outTrackId, cardData: renderDingTalkCard(card), cardUpdateOptions: { updateCardDataByKey: true } });
+  }
+
+  return {
+    platform: 'dingtalk',
+    limits,
+    async send(chatId, card, { idempotencyKey }) {
+      if (!cardTemplateId) {
+        const { msgKey, msgParam } = robotMessage(renderDingTalkMessage(card));
+        return sendRobotMessage(chatId, msgKey, msgParam);
+      }
+      const outTrackId = outTrackIdFor(robotCode, idempotencyKey);
+      try {
+        await createCard(chatId, card, outTrackId);
+      } catch (error) {
+        // An earlier attempt that timed out may have created the card: then it is ours, bring it up to date.
+        if (!(error instanceof DeliveryError && error.permanent && /duplicate|already exist/i.test(error.message))) throw error;
+        await updateCard(outTrackId, card);
+      }
+      return { messageId: outTrackId };
+    },
+    async update(_chatId, messageId, card) {
+      // Robot messages cannot be edited (DingTalk has no API for it), so without a template an update
+      // sends nothing; a tap typed as text is answered with a notice by the dispatcher instead.
+      if (!cardTemplateId) return;
+      await updateCard(messageId, card);
+    },
+    async prompt(chatId, text) {
+      return sendRobotMessage(chatId, 'sampleText', { content: text });
+    },
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * The DingTalk adapter end to end: the real dingtalk-stream SDK (through GatewayDWClient) and the
+ * adapter's own OpenAPI calls against the fake DingTalk on 127.0.0.1, the core from test/support/bot.ts.
+ */
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { queryRows } from '../../db/client.ts';
+import { ConfigError } from '../../src/config.ts';
+import { listDocuments, getDocument } from '../../src/services/documents.ts';
+import { createDingTalkAdapter, loadDingTalkConfig, type DingTalkAdapter, type DingTalkConfig } from '../../bots/dingtalk/index.ts';
+import { cardCallbackEvent, robotMessageEvent } from '../../bots/dingtalk/inbound.ts';
+import { DINGTALK_LIMITS, robotMessage } from '../../bots/dingtalk/outbound.ts';
+import { startFakeDingTalk, type FakeCard, type FakeDingTalk, type SendRobotMessage } from '../fakes/dingtalk/index.ts';
+import { botCore, seedTeam, sheet, type BotCore } from '../support/bot.ts';
+import { describeEachDatabase, type TestDatabase } from '../support/db.ts';
+
+const GROUP = 'cidStocktakeTeam01==';
+const STAFF = { carl: 'carl01', sam: 'sam01', sue: 'sue01' } as const;
+const FAST = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 1000 };
+const COUNT = [['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']];
+
+const buttons = (card: FakeCard) => JSON.parse(card.params.buttons ?? '[]') as { id: string; text: string }[];
+const buttonId = (card: FakeCard, label: RegExp) => {
+  const found = buttons(card).find((b) => label.test(b.text));
+  if (!found) throw new Error(`no button ${label} on "${card.params.title}": ${buttons(card).map((b) => b.text).join(', ')}`);
+  return found.id;
+};
+const partId = (card: FakeCard, part: 'select' | 'input') => (JSON.parse(card.params[part]!) as { id: string }).id;
+const auditCount = async (t: TestDatabase, action: string) =>
+  (await queryRows(t.db, sql`select 1 as one from audit_log where action = ${action}`)).length;
+
+/** A running fake, the adapter connected to it and the core behind it; `close()` undoes all of it. */
+async function harness(t: TestDatabase, cardTemplateId: string | null) {
+  const fake = await startFakeDingTalk({ redeliveryDelayMs: 5_000, ackTimeoutMs: 5_000 });
+  const config: DingTalkConfig = {
+    clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, cardTemplateId, apiBase: fake.apiBase, gatewayUrl: fake.gatewayUrl,
+  };
+  const adapter: DingTalkAdapter = createDingTalkAdapter(config, { log: () => {}, limits: FAST });
+  await seedTeam(t.db, 'dingtalk', STAFF);
+  const core: BotCore = await botCore(t.db, [adapter]);
+  await adapter.start(core.dispatch);
+  await fake.waitFor(() => fake.connectionCount() === 1);
+  /** A robot message; resolves when the core handled it and the outbox is drained. */
+  const say = async (message: SendRobotMessage) => {
+    const sent = await fake.sendRobotMessage(message);
+    await adapter.whenIdle();
+    await core.sender.drainUntilIdle();
+    return sent;
+  };
+  const cards = (space: string, title: RegExp) => [...fake.cards.values()].filter((c) => c.spaceId === space && title.test(c.params.title ?? ''));
+  const card = (space: string, title: RegExp) => {
+    const found = cards(space, title);
+    if (found.length !== 1) throw new Error(`${found.length} cards ${title} in ${space}: ${[...fake.cards.values()].map((c) => c.params.title).join(' | ')}`);
+    return found[0]!;
+  };
+  return {
+    fake, adapter, core, say, cards, card,
+    async close() {
+      await adapter.stop();
+      await fake.close();
+    },
+  };
+}
+
+describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
+  let h: Awaited<ReturnType<typeof harness>> | null = null;
+  beforeEach(() => {
+    // dingtalk-stream prints "connect success" / "Disconnecting." with console.info whatever its debug flag.
+    vi.spyOn(console, 'info').mockImplementation(() => {});
+  });
+  afterEach(async () => {
+    await h?.close();
+    h = null;
+    vi.restoreAllMocks();
+  });
+
+  it('runs a stocktake from binding to posting with interactive cards', async () => {
+    const t = get();
+    h = await harness(t, 'tpl-stocktake.schema');
+    const { fake, core, say, cards, card } = h;
+    const group = (staffId: string, text: string, extra: Partial<SendRobotMessage> = {}) => say({ conversationId: GROUP, staffId, text, ...extra });
+    const direct = (staffId: string, extra: Partial<SendRobotMessage>) => say({ conversationId: `cid1to1${staffId}==`, conversationType: '1', staffId, ...extra });
+    const tap = async (c: FakeCard, staffId: string, actionId: string, params: Record<string, string> = {}) => {
+      const answer = await fake.tapCard({ outTrackId: c.outTrackId, userId: staffId, actionIds: [actionId], params });
+      expect(answer.acked).toBe(true);
+      expect(answer.cardUpdateError).toBeUndefined();
+      await core.sender.drainUntilIdle();
+      return answer;
+    };
+
+    // The stream was opened with both callback topics; a stranger is told how to get access.
+    expect(fake.subscriptions()).toEqual(expect.arrayContaining([{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' }, { type: 'CALLBACK', topic: '/v1.0/card/instances/callback' }]));
+    const stranger = await group('stranger01', 'bind WH1');
+    expect(stranger.acked).toEqual({ response: { status: 'SUCCESS' } });
+    expect(card(GROUP, /access/i).params.markdown).toContain('dingtalk:stranger01');
+
+    // sam binds the group with an @; chatter without one never reaches the bot.
+    await group(STAFF.sam, 'bind WH1');
+    expect(await auditCount(t, 'chat.bound')).toBe(1);
+    expect((await group(STAFF.sam, 'close', { atBot: false })).delivered).toBe(false);
+    await group(STAFF.sam, 'new');
+
+    // Group files never reach a bot: sam binds his one-to-one chat too and sends the sheet there.
+    await direct(STAFF.sam, { text: 'bind WH1' });
+    await direct(STAFF.sam, { file: { name: 'count.csv', content: sheet(COUNT) } });
+    const summary = card(STAFF.sam, /count\.csv/);
+    expect(summary).toMatchObject({ spaceType: 'IM_ROBOT', callbackType: 'STREAM', cardTemplateId: 'tpl-stocktake.schema' });
+    expect(fake.requests.some((r) => r.path === '/v1.0/robot/messageFiles/download' && r.status === 200)).toBe(true);
+
+    // "close" in the group; the page goes to both team chats, one of them through a 429 first.
+    fake.failNext({ method: 'POST', pathIncludes: 'createAndDeliver' }, { status: 429, retryAfterSeconds: 1 });
+    await group(STAFF.sam, 'close');
+    const page = card(GROUP, /^Variances to review/);
+    expect(cards(STAFF.sam, /^Variances to review/)).toHaveLength(1);
+    const throttled = fake.requests.find((r) => r.status === 429)!;
+    const throttledId = (throttled.body as { outTrackId: string }).outTrackId;
+    const attempts = fake.requests.filter((r) => r.path.endsWith('createAndDeliver') && (r.body as { outTrackId: string }).outTrackId === throttledId);
+    expect(attempts.map((r) => r.status)).toEqual([429, 200]);
+    expect(page.openSpaceId).toBe(`dtv1.card//IM_GROUP.${GROUP}`);
+
+    // Tap a line on the page: its variance card arrives.
+    const opened = await tap(page, STAFF.sam, buttonId(page, /^C-400/));
+    expect(opened.response.userPrivateData.cardParamMap).toMatchObject({ toastKind: 'info' });
+    const variance = card(GROUP, /C-400/);
+
+    // Confirm: acked with the card as it now is and the toast; the card instance is updated after.
+    const puts = () => fake.requests.filter((r) => r.method === 'PUT' && (r.body as { outTrackId: string }).outTrackId === variance.outTrackId).length;
+    const confirm = buttonId(variance, /^Confirm/);
+    const confirmed = await tap(variance, STAFF.sam, confirm);
+    expect(confirmed.response.cardUpdateOptions).toMatchObject({ updateCardDataByKey: true });
+    expect(confirmed.response.cardData.cardParamMap.markdown).toContain('confirmed');
+    expect(confirmed.response.userPrivateData.cardParamMap).toEqual({ toast: 'Count confirmed.', toastKind: 'success' });
+    expect(variance.params.markdown).toContain('confirmed');
+    expect(variance.privateData[STAFF.sam]).toMatchObject({ toast: 'Count confirmed.' });
+    expect(puts()).toBeGreaterThan(0);
+    expect(await auditCount(t, 'variance.confirm')).toBe(1);
+
+    // The same tap again is stale; the platform pushing the first one again has no second effect.
+    const again = await tap(variance, STAFF.sam, confirm);
+    expect(again.response.userPrivateData.cardParamMap.toastKind).toBe('warning');
+    const redelivered = await fake.redeliver(confirmed.messageId);
+    expect(redelivered.acked).toBe(true);
+    await core.sender.drainUntilIdle();
+    expect(await auditCount(t, 'variance.confirm')).toBe(1);
+
+    // The cause from the select, a note from the input.
+    const cause = await tap(variance, STAFF.sam, partId(variance, 'select'), { option: 'damage' });
+    expect(cause.response.userPrivateData.cardParamMap.toastKind).toBe('success');
+    const note = await tap(variance, STAFF.sam, partId(variance, 'input'), { input: 'pallet dropped in aisle 4' });
+    expect(note.response.userPrivateData.cardParamMap.toast).toBe('Note saved.');
+    const [line] = await queryRows<{ cause_code: string; note: string }>(t.db, sql`select cause_code, note from stocktake_line where sku = 'C-400'`);
+    expect(line).toEqual({ cause_code: 'damage', note: 'pallet dropped in aisle 4' });
+
+    // The other lines, from the page as it now is; meanwhile DingTalk revokes the token early (one 401, one refresh).
+    fake.expireTokens();
+    for (const sku of ['A-100', 'A-200']) {
+      await tap(page, STAFF.sam, buttonId(page, new RegExp(`^${sku}`)));
+      const c = card(GROUP, new RegExp(sku));
+      await tap(c, STAFF.sam, buttonId(c, /^Confirm/));
+      await tap(c, STAFF.sam, partId(c, 'select'), { option: 'counting_error' });
+    }
+
+    // submit: approval cards, one of them through DingTalk's 403 QpsLimit first.
+    fake.failNext({ method: 'POST', pathIncludes: 'createAndDeliver' }, { status: 403 });
+    await group(STAFF.sam, 'submit');
+    const limited = fake.requests.filter((r) => r.status === 403);
+    expect(limited).toHaveLength(1);
+    const limitedId = (limited[0]!.body as { outTrackId: string }).outTrackId;
+    expect(fake.requests.filter((r) => (r.body as { outTrackId?: string } | undefined)?.outTrackId === limitedId).map((r) => r.status)).toEqual([403, 200]);
+    const docs = await listDocuments(t.db);
+    expect(docs).toHaveLength(2);
+    for (const doc of docs) {
+      expect(cards(GROUP, new RegExp(`^Approval · ${doc.number}`))).toHaveLength(1);
+      expect(cards(STAFF.sam, new RegExp(`^Approval · ${doc.number}`))).toHaveLength(1);
+    }
+
+    // sam explained the lines and may not approve; sue does, and the decision is announced.
+    const approval = card(GROUP, new RegExp(`^Approval · ${docs[0]!.number}`));
+    const refused = await tap(approval, STAFF.sam, buttonId(approval, /^Approve/));
+    expect(refused.response.userPrivateData.cardParamMap.toastKind).toBe('error');
+    expect(refused.response.cardData).toBeUndefined();
+    await tap(approval, STAFF.sue, buttonId(approval, /^Approve/));
+    expect((await getDocument(t.db, docs[0]!.id)).status).toBe('posted');
+    expect(approval.params.markdown).toContain('posted');
+    expect(cards(GROUP, new RegExp(`^Decision · ${docs[0]!.number}`))).toHaveLength(1);
+
+    // Every card was created once, and every callback was acknowledged.
+    const created = fake.requests.filter((r) => r.path.endsWith('createAndDeliver') && r.status === 200).map((r) => (r.body as { outTrackId: string }).outTrackId);
+    expect(new Set(created).size).toBe(created.length);
+    expect(created).toHaveLength(fake.cards.size);
+    expect(fake.unacked()).toEqual([]);
+    expect(fake.requests.filter((r) => r.path === '/v1.0/oauth2/accessToken')).toHaveLength(2);
+    expect(fake.requests.filter((r) => r.status === 401)).toHaveLength(1);
+  });
+
+  it('falls back to ActionCard messages whose links send "tap <token>" without a card template', async () => {
+    const t = get();
+    h = await harness(t, null);
+    const { fake, adapter, say } = h;
+    expect(adapter.capabilities).toEqual({ inlineInputs: false, cardInAnswer: false });
+    const direct = (extra: Partial<SendRobotMessage>) => say({ conversationId: 'cid1to1sam==', conversationType: '1', staffId: STAFF.sam, ...extra });
+    const lastMessage = () => fake.robotMessages.at(-1)!;
+    const link = (text: string, label: RegExp) => {
+      const m = [...text.matchAll(/\[([^\]]+)\]\((dtmd:[^)]+)\)/g)].find((x) => label.test(x[1]!));
+      if (!m) throw new Error(`no link ${label} in ${text}`);
+      return decodeURIComponent(new URL(m[2]!).searchParams.get('content')!);
+    };
+
+    await direct({ text: 'bind WH1' });
+    await direct({ text: 'new' });
+    await direct({ file: { name: 'count.csv', content: sheet(COUNT) } });
+    await direct({ text: 'close' });
+
+    // The page: an ActionCard robot message to sam, one link button per line.
+    const page = fake.robotMessages.find((m) => /^Variances to review/.test(m.msgParam.title))!;
+    expect(page).toMatchObject({ kind: 'oto', body: { userIds: [STAFF.sam], robotCode: fake.robotCode } });
+    expect(page.body.msgKey).toMatch(/^sampleActionCard\d?$/);
+    const lineIndex = Object.entries(page.msgParam as Record<string, string>).find(([k, v]) => k.startsWith('actionTitle') && v.startsWith('C-400'))![0].slice('actionTitle'.length);
+    const open = decodeURIComponent(new URL(page.msgParam[`actionURL${lineIndex}`]).searchParams.get('content')!);
+    expect(page.msgParam[`actionURL${lineIndex}`]).toMatch(/^dtmd:\/\/dingtalkclient\/sendMessage\?content=tap%20/);
+    expect(open).toMatch(/^tap [A-Za-z0-9._-]{1,22}$/);
+
+    // The client sends the link's text; the variance message lists its actions as links.
+    await direct({ text: open });
+    const variance = fake.robotMessages.find((m) => /C-400/.test(m.msgParam.title))!;
+    const confirm = link(variance.msgParam.text, /^Confirm/);
+    const before = fake.robotMessages.length;
+    await direct({ text: confirm });
+    expect(await auditCount(t, 'variance.confirm')).toBe(1);
+    // No edit is possible: the answer is one notice message, and no card API was called.
+    expect(fake.robotMessages).toHaveLength(before + 1);
+    expect(lastMessage().msgParam.text).toContain('Count confirmed.');
+    expect(fake.requests.some((r) => r.path.startsWith('/v1.0/card/'))).toBe(false);
+  });
+});
+
+describe('DingTalk configuration', () => {
+  it('is off without a client id, and reads defaults', () => {
+    expect(loadDingTalkConfig({})).toBeNull();
+    expect(loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 's3cret-value' })).toEqual({
+      clientId: 'dingabc', clientSecret: 's3cret-value', robotCode: 'dingabc', cardTemplateId: null, apiBase: 'https://api.dingtalk.com', gatewayUrl: undefined,
+    });
+    expect(loadDingTalkConfig({
+      DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 's3cret-value', DINGTALK_ROBOT_CODE: 'robot1', DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema',
+      DINGTALK_API_BASE: 'http://127.0.0.1:9/', DINGTALK_GATEWAY_URL: 'http://127.0.0.1:9/gw', DINGTALK_UNRELATED: 'x',
+    })).toMatchObject({ robotCode: 'robot1', cardTemplateId: 'tpl.schema', apiBase: 'http://127.0.0.1:9', gatewayUrl: 'http://127.0.0.1:9/gw' });
+    expect(loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 'x', DINGTALK_CARD_TEMPLATE_ID: '' })!.cardTemplateId).toBeNull();
+    expect(DINGTALK_LIMITS).toEqual({ perChatIntervalMs: 1000, perChatPerMinute: 20, perAppPerSecond: 20 });
+  });
+
+  it('names the missing or malformed variable and never echoes a secret', () => {
+    expect(() => loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc' })).toThrow(/DINGTALK_CLIENT_SECRET/);
+    expect(() => loadDingTalkConfig({ DINGTALK_CLIENT_SECRET: 'hush-hush-secret' })).toThrow(/DINGTALK_CLIENT_ID/);
+    const bad = () => loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 'hush-hush-secret', DINGTALK_API_BASE: 'not a url' });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/DINGTALK_API_BASE/);
+    try {
+      bad();
+    } catch (error) {
+      expect(String(error)).not.toContain('hush-hush-secret');
+    }
+  });
+});
+
+describe('DingTalk payloads', () => {
+  const message = { conversationId: GROUP, conversationType: '2', msgId: 'msg1', senderStaffId: 'sam01', senderId: '$:LWCP_v1:$x', msgtype: 'text', isInAtList: true };
+  const never = async () => Buffer.alloc(0);
+
+  it('reads a group message as addressed only when the bot is in its @ list', () => {
+    expect(robotMessageEvent({ ...message, text: { content: ' bind WH1' } }, never)).toMatchObject({ type: 'text', text: 'bind WH1', chatId: GROUP, chatType: 'group', userId: 'sam01', eventId: 'msg1', addressed: true });
+    expect(robotMessageEvent({ ...message, isInAtList: false, text: { content: 'lunch?' } }, never)).toMatchObject({ addressed: false });
+    expect(robotMessageEvent({ ...message, conversationType: '1', isInAtList: false, text: { content: 'status' } }, never)).toMatchObject({ chatId: 'user:sam01', chatType: 'direct', addressed: true });
+    expect(robotMessageEvent({ ...message, msgtype: 'picture', content: { downloadCode: 'x' } }, never)).toBeNull();
+    expect(robotMessageEvent({ nonsense: true }, never)).toBeNull();
+    // A tap copied from a fallback message with markdown escapes still reads as the canonical command.
+    expect(robotMessageEvent({ ...message, text: { content: ' tap Ab\\_cd:damage' } }, never)).toMatchObject({ text: 'tap Ab_cd:damage' });
+  });
+
+  it('reads a card tap with its option or input, keyed by the stream message id', () => {
+    const content = JSON.stringify({ cardPrivateData: { actionIds: ['tok123'], params: { option: 'damage' } } });
+    expect(cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', spaceType: 'IM_GROUP', spaceId: GROUP, content }, 'frame-1')).toMatchObject({
+      type: 'action', eventId: 'frame-1', chatId: GROUP, chatType: 'group', userId: 'sam01', token: 'tok123', option: 'damage',
+    });
+    expect(cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', spaceType: 'IM_ROBOT', spaceId: 'sam01', value: content }, 'frame-2')).toMatchObject({ chatId: 'user:sam01', chatType: 'direct' });
+    expect(cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', content: '{}' }, 'frame-3')).toBeNull();
+  });
+
+  it('picks the robot message template by the number of link buttons', () => {
+    const btn = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `B${i}`, actionURL: `dtmd://dingtalkclient/sendMessage?content=tap%20t${i}` }));
+    const card = (n: number) => robotMessage({ msgtype: 'actionCard', actionCard: { title: 'T', text: 'x', btns: btn(n), btnOrientation: '0' } });
+    expect(card(1)).toMatchObject({ msgKey: 'sampleActionCard', msgParam: { singleTitle: 'B0' } });
+    expect(card(3)).toMatchObject({ msgKey: 'sampleActionCard3', msgParam: { actionTitle3: 'B2', actionURL3: expect.stringContaining('t2') } });
+    expect(card(7).msgKey).toBe('sampleMarkdown');
+    expect(card(7).msgParam.text).toContain('[B6](dtmd://dingtalkclient/sendMessage?content=tap%20t6)');
+    expect(robotMessage({ msgtype: 'markdown', markdown: { title: 'T', text: 'x' } })).toEqual({ msgKey: 'sampleMarkdown', msgParam: { title: 'T', text: 'x' } });
+  });
+});
