@@ -27,6 +27,7 @@ export const en = {
   stale: { toast: 'This card was out of date; nothing was done. It now shows the current state.', title: 'This card is out of date' },
   access: {
     title: 'You do not have access yet',
+    toast: (identity: string) => `You do not have access yet: ask an admin to add ${identity}.`,
     text: (identity: string) => `I do not know you yet, so I did nothing. Ask an admin to add you:\n\`stocktake person add YOUR-NAME --name "Your Name" --identity ${identity}\`\nand to grant you a role in the warehouse.`,
   },
   importSummary: {

@@ -29,6 +29,7 @@ export const zhCN: typeof en = {
   stale: { toast: '此卡片已过期，未执行操作；卡片已刷新为最新状态。', title: '此卡片已过期' },
   access: {
     title: '你还没有权限',
+    toast: (identity) => `你还没有权限：请管理员添加 ${identity}。`,
     text: (identity) => `我还不认识你，因此没有执行任何操作。请管理员添加你：\n\`stocktake person add 你的名字 --name "姓名" --identity ${identity}\`\n并在仓库中为你授予角色。`,
   },
   importSummary: {

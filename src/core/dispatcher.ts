@@ -132,7 +132,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       log('info', 'unknown user', { platform: event.platform, chatId: event.chatId, user: event.userId });
       const card = accessCard(templates, identity);
       await rememberChat(db, event.platform, event.chatId, chat.locale);
-      if (event.type === 'action') return { toast: { kind: 'error', text: card.header.title }, card };
+      // A tap answers with a toast only: the tapped card is shared by the whole group and must not turn into
+      // this person's access notice for everyone.
+      if (event.type === 'action') return { toast: { kind: 'error', text: messages(chat.locale).access.toast(identity) } };
       await finish(event, chat, { replies: [staticView(card)] });
       return null;
     }

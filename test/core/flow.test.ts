@@ -114,6 +114,9 @@ describeEachDatabase('bot core flow', (get) => {
     // A forged token does nothing.
     const forged = await dispatch(tap('u-sam', `${confirm.slice(0, 12)}AAAAAAAAAA`));
     expect(forged!.toast.kind).toBe('error');
+    // A stranger's tap is refused with a toast; the shared card stays as it is for everyone else.
+    const stranger = await dispatch(tap('u-stranger', confirm));
+    expect(stranger).toEqual({ toast: { kind: 'error', text: expect.stringContaining('web:u-stranger') } });
 
     // The rest of the page at once, by its suggestions or by hand.
     await sender.drainUntilIdle();
