@@ -1,0 +1,331 @@
+/**
+ * The Feishu adapter end to end: the real @larksuiteoapi/node-sdk (long connection and OpenAPI client)
+ * against the fake Feishu on 127.0.0.1, the real core and a real database. What a warehouse team does in a
+ * Feishu group, from the first stranger to a posted document, plus HTTP callback mode and the config.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { Domain } from '@larksuiteoapi/node-sdk';
+import { queryRows } from '../../db/client.ts';
+import { card } from '../../cards/model.ts';
+import { createFeishuAdapter, loadFeishuConfig, type FeishuAdapter, type FeishuConfig } from '../../bots/feishu/index.ts';
+import { DeliveryError } from '../../src/core/delivery.ts';
+import type { Logger } from '../../src/core/log.ts';
+import { getDocument, listDocuments } from '../../src/services/documents.ts';
+import { signAndEncryptCallback, startFakeFeishu, type FakeFeishu } from '../fakes/feishu/index.ts';
+import { cardActionEvent, envelope, messageReceiveEvent } from '../fakes/feishu/events.ts';
+import { botCore, seedTeam, sheet, type BotCore } from '../support/bot.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { buttonValue, cardsTitled, formValue, latest, selectValue, textOf, theCard, titleOf } from './feishuCards.ts';
+
+const CARL = `ou_${'c'.repeat(32)}`;
+const SAM = `ou_${'5'.repeat(32)}`;
+const SUE = `ou_${'e'.repeat(32)}`;
+const STRANGER = `ou_${'0'.repeat(32)}`;
+const GROUP = 'oc_team0000000000000000000000000000';
+const ENCRYPT_KEY = 'test-encrypt-key-0123';
+
+const logs: string[] = [];
+const log: Logger = (level, message, fields) => void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+
+const open: { close(): Promise<void> }[] = [];
+async function closeAll() {
+  while (open.length > 0) await open.pop()!.close();
+}
+afterEach(closeAll);
+afterAll(closeAll);
+
+function configFor(fake: FakeFeishu, extra: Partial<FeishuConfig> = {}): FeishuConfig {
+  return { appId: fake.appId, appSecret: fake.appSecret, domain: fake.domain, mode: 'ws', httpHost: '127.0.0.1', httpPort: 0, httpPath: '/feishu/events', ...extra };
+}
+
+async function startFake(): Promise<FakeFeishu> {
+  const fake = await startFakeFeishu();
+  open.push(fake);
+  return fake;
+}
+
+describeEachDatabase('Feishu adapter with the real SDK', (get) => {
+  async function team(extra: Partial<FeishuConfig> = {}): Promise<{ fake: FakeFeishu; adapter: FeishuAdapter; core: BotCore; settle: () => Promise<void> }> {
+    const { db } = get();
+    await seedTeam(db, 'feishu', { carl: CARL, sam: SAM, sue: SUE });
+    const fake = await startFake();
+    const adapter = createFeishuAdapter(configFor(fake, extra), { log });
+    const core = await botCore(db, [adapter]);
+    await adapter.start(core.dispatch);
+    open.push({ close: () => adapter.stop() });
+    // Messages are handled after the acknowledgement: wait for the core, then for the outbox.
+    const settle = async () => {
+      await adapter.idle();
+      await core.sender.drainUntilIdle();
+    };
+    return { fake, adapter, core, settle };
+  }
+
+  const auditCount = async (action: string) => (await queryRows(get().db, sql`select 1 from audit_log where action = ${action}`)).length;
+
+  it('runs a stocktake in a Feishu group: upload, review on cards, approval, posting', async () => {
+    const { db } = get();
+    const { fake, adapter, settle } = await team();
+    expect(adapter.botOpenId).toBe(fake.botOpenId);
+    const say = async (openId: string, text: string, mentionBot = true) => {
+      const r = await fake.sendMessage({ chatId: GROUP, openId, text, mentionBot });
+      expect(r.code).toBe(200);
+      await settle();
+      return r;
+    };
+
+    await say(STRANGER, 'bind WH1');
+    expect(fake.messages).toHaveLength(1);
+    expect(titleOf(fake.messages[0]!.content)).toMatch(/access/i);
+    expect(textOf(fake.messages[0]!.content)).toContain(`feishu:${STRANGER}`);
+
+    await say(SAM, 'bind WH1');
+    expect(fake.messages).toHaveLength(2);
+    await say(SAM, 'status', false); // not addressed to the bot: ignored
+    expect(fake.messages).toHaveLength(2);
+    await say(SAM, 'new');
+
+    const upload = await fake.sendMessage({
+      chatId: GROUP, openId: CARL,
+      file: { name: 'count.csv', content: sheet([['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']]) },
+    });
+    expect(upload.code).toBe(200);
+    await settle();
+    const summary = theCard(fake, /count\.csv/);
+    expect(summary.replyTo).toBe(upload.messageId); // threaded under the upload
+    const summaryText = textOf(summary.content);
+    expect(summaryText).toMatch(/Lines counted\*\*\n4/);
+    expect(summaryText).toMatch(/Gains\*\*\n1 · 12\.00/);
+    expect(summaryText).toMatch(/Losses\*\*\n2 · -325\.00/);
+
+    // The page card is created (not a reply): its first create is throttled and retried after the reset.
+    fake.failNext({ method: 'POST', pathIncludes: '/open-apis/im/v1/messages?receive_id_type' }, { status: 429, resetSeconds: 1 });
+    const closedAt = Date.now();
+    await say(SAM, 'close');
+    const page = theCard(fake, /^Variances to review/);
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(900);
+    const creates = fake.requests.filter((q) => q.path.startsWith('/open-apis/im/v1/messages?'));
+    const throttled = creates.find((q) => q.status === 429)!;
+    expect(throttled).toBeDefined();
+    expect((throttled.body as { uuid: string }).uuid).toBe(page.uuid);
+    expect(fake.messages.filter((m) => m.uuid === page.uuid)).toHaveLength(1);
+    const [outboxRow] = await queryRows<{ status: string; attempts: number }>(db, sql`select status, attempts from outbox where attempts > 1`);
+    expect(outboxRow).toMatchObject({ status: 'sent', attempts: 2 });
+
+    // Open one line from the page: a single-variance card, threaded under the page.
+    const opened = await fake.tapCard({ messageId: page.messageId, openId: SAM, value: buttonValue(latest(page), /^C-400/) });
+    expect(opened.reply.toast.type).toBe('info');
+    await settle();
+    const line = theCard(fake, /Variance · C-400/);
+    expect(line.replyTo).toBe(page.messageId);
+
+    // A forged token (signature altered) is refused and changes nothing.
+    const confirm = buttonValue(latest(line), /^Confirm/) as { t: string };
+    const forged = `${confirm.t.slice(0, 11)}${confirm.t[11] === 'A' ? 'B' : 'A'}${confirm.t.slice(12)}`;
+    const refused = await fake.tapCard({ messageId: line.messageId, openId: SAM, value: { t: forged } });
+    expect(refused.reply.toast.type).toBe('error');
+    expect(await auditCount('variance.confirm')).toBe(0);
+
+    const first = await fake.tapCard({ messageId: line.messageId, openId: SAM, value: confirm });
+    expect(first.ms).toBeLessThan(3000);
+    expect(first.reply.toast.type).toBe('success');
+    expect(first.reply.card.type).toBe('raw');
+    expect(textOf(first.reply.card.data)).toContain('confirmed');
+    await settle();
+    const patches = (m: { messageId: string }) => fake.requests.filter((q) => q.method === 'PATCH' && q.path.includes(m.messageId) && q.status === 200).length;
+    expect(patches(line)).toBeGreaterThan(0); // updated in place through the outbox too
+    expect(patches(page)).toBeGreaterThan(0); // and the page shows the line as confirmed
+    expect(textOf(latest(page))).toContain('confirmed');
+
+    const again = await fake.tapCard({ messageId: line.messageId, openId: SAM, value: confirm });
+    expect(again.reply.toast.type).toBe('warning');
+    expect(textOf(again.reply.card.data)).toContain('confirmed');
+    const redelivered = await fake.redeliver(first.eventId);
+    expect(redelivered.code).toBe(200);
+    expect(await auditCount('variance.confirm')).toBe(1);
+
+    const cause = await fake.tapCard({ messageId: line.messageId, openId: SAM, value: selectValue(latest(line)), option: 'damage' });
+    expect(cause.reply.toast.type).toBe('success');
+    const note = await fake.tapCard({ messageId: line.messageId, openId: SAM, value: formValue(latest(line)), formValue: { input: 'Pallet crushed by the forklift' } });
+    expect(note.reply.toast.type).toBe('success');
+    expect(textOf(note.reply.card.data)).toContain('Pallet crushed by the forklift');
+    await settle();
+
+    for (const sku of ['A-100', 'A-200']) {
+      await fake.tapCard({ messageId: page.messageId, openId: SAM, value: buttonValue(latest(page), new RegExp(`^${sku}`)) });
+      await settle();
+      const m = theCard(fake, new RegExp(`Variance · ${sku}`));
+      expect((await fake.tapCard({ messageId: m.messageId, openId: SAM, value: buttonValue(latest(m), /^Confirm/) })).reply.toast.type).toBe('success');
+      expect((await fake.tapCard({ messageId: m.messageId, openId: SAM, value: selectValue(latest(m)), option: 'counting_error' })).reply.toast.type).toBe('success');
+    }
+    await settle();
+
+    await say(SAM, 'submit');
+    const docs = await listDocuments(db);
+    expect(docs).toHaveLength(2);
+    const approval = theCard(fake, new RegExp(`^Approval · ${docs[0]!.number}`));
+    const approved = await fake.tapCard({ messageId: approval.messageId, openId: SUE, value: buttonValue(latest(approval), /^Approve/) });
+    expect(approved.ms).toBeLessThan(3000);
+    expect(approved.reply.toast.type).toBe('success');
+    expect((await getDocument(db, docs[0]!.id)).status).toBe('posted');
+    await settle();
+    expect(textOf(latest(approval))).toContain('approved and posted');
+    expect(cardsTitled(fake, new RegExp(`^Decision · ${docs[0]!.number}`))).toHaveLength(1);
+
+    // Every send was unique by uuid, and nothing stayed in the outbox.
+    const uuids = fake.messages.map((m) => m.uuid);
+    expect(new Set(uuids).size).toBe(uuids.length);
+    const pending = await queryRows(db, sql`select 1 from outbox where status <> 'sent' and status <> 'superseded'`);
+    expect(pending).toHaveLength(0);
+    expect(logs.join('\n')).not.toContain(fake.appSecret);
+  });
+
+  it('takes signed, encrypted HTTP callbacks and refuses a wrong signature', async () => {
+    const { fake, adapter, settle } = await team({ mode: 'http', encryptKey: ENCRYPT_KEY, verificationToken: 'vt-0123456789' });
+    const url = `http://127.0.0.1:${adapter.httpAddress()!.port}/feishu/events`;
+    const app = { appId: fake.appId, tenantKey: fake.tenantKey, verificationToken: 'vt-0123456789' };
+    const post = (body: object, tamper = false) => {
+      const signed = signAndEncryptCallback(body as Record<string, unknown>, { encryptKey: ENCRYPT_KEY, verificationToken: 'vt-0123456789' });
+      const headers = tamper ? { ...signed.headers, 'x-lark-signature': signed.headers['x-lark-signature'].replace(/^./, (c) => (c === '0' ? '1' : '0')) } : signed.headers;
+      return fetch(url, { method: 'POST', headers, body: signed.body });
+    };
+    const help = (eventId: string) =>
+      envelope(app, 'im.message.receive_v1', eventId, messageReceiveEvent(app, { messageId: `om_${eventId}`, chatId: 'oc_dm_sam', chatType: 'p2p', openId: SAM, unionId: 'on_sam', text: 'help' }));
+
+    const challenge = await post({ type: 'url_verification', challenge: 'ch-42', token: 'vt-0123456789' });
+    expect(await challenge.json()).toEqual({ challenge: 'ch-42' });
+
+    const forged = await post(help('e-forged'), true);
+    expect(forged.status).toBe(401);
+    await settle();
+    expect(fake.messages).toHaveLength(0);
+
+    const ok = await post(help('e-help'));
+    expect(ok.status).toBe(200);
+    await settle();
+    expect(fake.messages).toHaveLength(1);
+    expect(fake.messages[0]).toMatchObject({ chatId: 'oc_dm_sam', msgType: 'interactive' });
+    expect(titleOf(fake.messages[0]!.content)).toBe('Stocktake assistant');
+
+    // A tap over HTTP is answered in the response body.
+    const tap = envelope(app, 'card.action.trigger', 'e-tap', cardActionEvent(app, {
+      messageId: fake.messages[0]!.messageId, chatId: 'oc_dm_sam', openId: SAM, unionId: 'on_sam', token: 'c-1', value: { t: 'AAAAAAAAAA.AAAAAAAAAAA' },
+    }));
+    const answer = await post(tap);
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { toast: { type: string } }).toast.type).toBe('error');
+
+    expect((await fetch(url)).status).toBe(405);
+    expect((await fetch(url.replace('/feishu/events', '/other'), { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});
+
+describe('Feishu deliverer', () => {
+  const notice = (text: string, png?: string) =>
+    card({ header: { title: 'Notice' }, elements: [{ type: 'markdown', text }, ...(png ? [{ type: 'image' as const, alt: 'chart', png }] : [])] });
+
+  it('sends cards idempotently, patches them, prompts in text and uploads each image once', async () => {
+    const fake = await startFake();
+    const adapter = createFeishuAdapter(configFor(fake), { log });
+    const png = Buffer.from('\x89PNG\r\n\x1a\nchart', 'binary').toString('base64');
+    const key = `outbox-${'9'.repeat(60)}`;
+    const a = await adapter.send('oc_x', notice('one', png), { idempotencyKey: key });
+    const b = await adapter.send('oc_x', notice('one', png), { idempotencyKey: key });
+    expect(b.messageId).toBe(a.messageId);
+    expect(fake.messages).toHaveLength(1);
+    expect(fake.messages[0]!.uuid).toBe(key.slice(0, 50)); // Feishu's uuid is at most 50 characters
+    expect(JSON.stringify(fake.messages[0]!.content)).toContain(fake.uploadedImages[0]!.imageKey);
+    await adapter.update('oc_x', a.messageId, notice('two', png));
+    expect(textOf(latest(fake.messages[0]!))).toContain('two');
+    expect(fake.uploadedImages).toHaveLength(1);
+    const p = await adapter.prompt('oc_x', 'Why?', { idempotencyKey: 'prompt-1' });
+    expect(fake.messages.find((m) => m.messageId === p.messageId)).toMatchObject({ msgType: 'text', content: { text: 'Why?' } });
+  });
+
+  it('maps refusals: throttled → retry after the reset, 5xx → retry, other refusals → permanent with the code', async () => {
+    const fake = await startFake();
+    const adapter = createFeishuAdapter(configFor(fake), { log });
+    const fail = async (reply: Parameters<FakeFeishu['failNext']>[1]) => {
+      fake.failNext({ method: 'POST', pathIncludes: '/open-apis/im/v1/messages' }, reply);
+      const error = await adapter.send('oc_x', notice('x'), { idempotencyKey: `k-${Math.random()}` }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeliveryError);
+      return error as DeliveryError;
+    };
+    expect(await fail({ status: 429, resetSeconds: 3 })).toMatchObject({ retryAfterMs: 3000, permanent: false, options: { status: 429 } });
+    expect(await fail({ status: 400, code: 99991400, resetSeconds: 2 })).toMatchObject({ retryAfterMs: 2000, permanent: false });
+    expect(await fail({ status: 503 })).toMatchObject({ retryAfterMs: null, permanent: false, options: { status: 503 } });
+    const refused = await fail({ status: 400, code: 230002, msg: 'Bot is not in the chat' });
+    expect(refused).toMatchObject({ permanent: true, options: { status: 400 } });
+    expect(refused.message).toContain('230002');
+    expect(refused.message).toContain('Bot is not in the chat');
+    expect(refused.message).not.toContain(fake.appSecret);
+  });
+});
+
+describe('Feishu adapter lifecycle', () => {
+  it('acknowledges a message before the core is done with it, and handles a chat\'s messages in order', async () => {
+    const fake = await startFake();
+    const adapter = createFeishuAdapter(configFor(fake), { log });
+    const seen: string[] = [];
+    await adapter.start(async (event) => {
+      const text = event.type === 'text' ? event.text : event.type;
+      seen.push(`start ${text}`);
+      await new Promise((r) => setTimeout(r, 800));
+      seen.push(`end ${text}`);
+      return null;
+    });
+    open.push({ close: () => adapter.stop() });
+    const started = Date.now();
+    await fake.sendMessage({ chatId: 'oc_x', openId: SAM, text: 'one', mentionBot: true });
+    await fake.sendMessage({ chatId: 'oc_x', openId: SAM, text: 'two', mentionBot: true });
+    expect(Date.now() - started).toBeLessThan(600); // both acknowledged while the first is still running
+    await adapter.idle();
+    expect(seen).toEqual(['start one', 'end one', 'start two', 'end two']);
+  });
+
+  it('stops start() with a clear error when the app secret is wrong, and logs no secret', async () => {
+    const fake = await startFake();
+    const adapter = createFeishuAdapter({ ...configFor(fake), appSecret: 'wrong-secret-0123456789' }, { log });
+    await expect(adapter.start(async () => null)).rejects.toThrow(/FEISHU_APP_SECRET.*|app secret invalid/);
+    await adapter.stop();
+    expect(logs.join('\n')).not.toContain('wrong-secret-0123456789');
+  });
+});
+
+describe('Feishu config', () => {
+  const APP_ID = 'cli_0123456789abcdef';
+  const SECRET = 'very-secret-app-secret-value';
+
+  it('is off without FEISHU_APP_ID and fills in defaults when on', () => {
+    expect(loadFeishuConfig({})).toBeNull();
+    expect(loadFeishuConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET })).toEqual({
+      appId: APP_ID, appSecret: SECRET, domain: Domain.Feishu, mode: 'ws', httpHost: '0.0.0.0', httpPort: 8081, httpPath: '/feishu/events',
+    });
+    expect(loadFeishuConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_DOMAIN: 'lark' })!.domain).toBe(Domain.Lark);
+    expect(loadFeishuConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_DOMAIN: 'http://127.0.0.1:9/' })!.domain).toBe('http://127.0.0.1:9');
+    const http = loadFeishuConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_MODE: 'http', FEISHU_ENCRYPT_KEY: 'k', FEISHU_HTTP_PORT: '9000', FEISHU_HTTP_PATH: '/hook' });
+    expect(http).toMatchObject({ mode: 'http', encryptKey: 'k', httpPort: 9000, httpPath: '/hook' });
+  });
+
+  it('names what is missing or malformed and never echoes a secret', () => {
+    const problem = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadFeishuConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected a configuration error');
+    };
+    expect(problem({ FEISHU_APP_ID: APP_ID })).toMatch(/FEISHU_APP_SECRET/);
+    const noId = problem({ FEISHU_APP_SECRET: SECRET });
+    expect(noId).toMatch(/FEISHU_APP_ID/);
+    expect(noId).not.toContain(SECRET);
+    const badId = problem({ FEISHU_APP_ID: 'my-app', FEISHU_APP_SECRET: SECRET });
+    expect(badId).toMatch(/FEISHU_APP_ID/);
+    expect(badId).not.toContain(SECRET);
+    expect(problem({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_MODE: 'http' })).toMatch(/FEISHU_ENCRYPT_KEY/);
+    expect(problem({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_MODE: 'webhook' })).toMatch(/FEISHU_MODE/);
+    expect(problem({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_DOMAIN: SECRET })).not.toContain(SECRET);
+  });
+});
