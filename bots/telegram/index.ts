@@ -1,0 +1,161 @@
+/**
+ * The Telegram adapter: grammy's Bot, fed by long polling (no public URL needed) or by a webhook (a local
+ * HTTP server behind your TLS proxy), passes messages and taps to the core and delivers the outbox.
+ */
+import { createServer, type Server } from 'node:http';
+import { Bot, webhookCallback, type Transformer } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { InboundHandler, PlatformAdapter } from '../adapter.ts';
+import type { PlatformLimits } from '../../src/core/delivery.ts';
+import type { ActionAnswer } from '../../src/core/events.ts';
+import type { Logger } from '../../src/core/log.ts';
+import type { TelegramConfig } from './config.ts';
+import { callbackToEvent, fileDownloader, messageToEvent, type BotIdentity } from './inbound.ts';
+import { createTelegramDeliverer, redactToken, TELEGRAM_LIMITS, TELEGRAM_TOAST_LIMIT } from './outbound.ts';
+
+export { loadTelegramConfig, type TelegramConfig } from './config.ts';
+
+/** What the adapter needs besides its configuration. */
+export interface TelegramAdapterOptions {
+  log: Logger;
+  /** Overrides Telegram's pace (tests relax it; production keeps TELEGRAM_LIMITS). */
+  limits?: Partial<PlatformLimits>;
+  /** Installed on the Bot API client before the first call: spies, or pacing for an emulator. */
+  transformers?: Transformer[];
+  /** The bot's getMe answer when known; otherwise start() asks for it. */
+  botInfo?: UserFromGetMe;
+}
+
+/** Only what the core handles; Telegram then keeps other update kinds off the wire. */
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+/** Telegram waits about a minute for a webhook answer; a slower import finishes after answering 200. */
+const WEBHOOK_TIMEOUT_MS = 50_000;
+
+/** Creates the adapter; nothing connects until start(). */
+export function createTelegramAdapter(config: TelegramConfig, options: TelegramAdapterOptions): PlatformAdapter {
+  const { log } = options;
+  const { token } = config;
+  const bot = new Bot(token, { client: { apiRoot: config.apiRoot }, ...(options.botInfo ? { botInfo: options.botInfo } : {}) });
+  if (options.transformers?.length) bot.api.config.use(...options.transformers);
+  const deliverer = createTelegramDeliverer(bot.api, token, { ...TELEGRAM_LIMITS, ...options.limits });
+  const download = fileDownloader((id) => bot.api.getFile(id), config.apiRoot, token);
+  const safe = (error: unknown) => new Error(redactToken(error instanceof Error ? error.message : String(error), token));
+
+  let handler: InboundHandler | null = null;
+  let polling: Promise<void> | null = null;
+  let server: Server | null = null;
+  const identity = (): BotIdentity => ({ id: bot.botInfo.id, username: bot.botInfo.username });
+
+  bot.on('message', async (ctx) => {
+    const event = messageToEvent(ctx.message, identity(), download);
+    if (event && handler) await handler(event);
+  });
+
+  bot.on('callback_query:data', async (ctx) => {
+    const event = callbackToEvent(ctx.callbackQuery);
+    let answer: ActionAnswer | null = null;
+    try {
+      if (event && handler) {
+        if (event.wantsInput) deliverer.rememberInputTap(event.chatId, event.messageId!, { id: ctx.from.id, name: event.userName ?? String(ctx.from.id) });
+        answer = await handler(event);
+      }
+    } finally {
+      // Always answered, even after a failure: until then the user's client shows a spinner on the button.
+      const text = answer?.toast.text;
+      await ctx
+        .answerCallbackQuery({
+          ...(text ? { text: text.length > TELEGRAM_TOAST_LIMIT ? `${text.slice(0, TELEGRAM_TOAST_LIMIT - 1)}…` : text } : {}),
+          ...(answer?.toast.kind === 'error' ? { show_alert: true } : {}),
+        })
+        .catch((error: unknown) => log('warn', 'telegram: could not answer a tap (answered already, or too late)', { error: safe(error) }));
+    }
+  });
+
+  // A failing update is logged and skipped: an error must never end the polling loop.
+  bot.catch((err) => log('error', 'telegram: update failed', { updateId: err.ctx.update.update_id, error: safe(err.error) }));
+
+  async function startPolling(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      let running = false;
+      polling = bot
+        .start({
+          drop_pending_updates: false,
+          allowed_updates: [...ALLOWED_UPDATES],
+          onStart: () => {
+            running = true;
+            resolve();
+          },
+        })
+        .then(() => resolve())
+        .catch((error: unknown) => {
+          if (!running) return reject(safe(error));
+          // 409: another process polls with this token; 401: the token was revoked. Polling has stopped.
+          log('error', 'telegram: polling stopped; run one polling instance per bot, or use TELEGRAM_MODE=webhook', { error: safe(error) });
+        });
+    });
+  }
+
+  async function startWebhook(): Promise<void> {
+    const callback = webhookCallback(bot, 'http', { secretToken: config.webhookSecret, onTimeout: 'return', timeoutMilliseconds: WEBHOOK_TIMEOUT_MS });
+    server = createServer((req, res) => {
+      if (req.method !== 'POST') {
+        res.writeHead(405).end();
+        return;
+      }
+      // A failure answers 500, so Telegram delivers the update again later (the core ignores repeats).
+      callback(req, res).catch((error: unknown) => {
+        log('error', 'telegram: webhook update failed', { error: safe(error) });
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(config.webhookPort, () => resolve());
+    });
+    await bot.api.setWebhook(config.webhookUrl!, {
+      secret_token: config.webhookSecret,
+      allowed_updates: [...ALLOWED_UPDATES],
+      drop_pending_updates: false,
+    });
+  }
+
+  return {
+    ...deliverer,
+    capabilities: { inlineInputs: false, cardInAnswer: false },
+
+    async start(next) {
+      if (handler) throw new Error('the Telegram adapter is already started');
+      handler = next;
+      try {
+        await bot.init();
+        if (config.mode === 'webhook') await startWebhook();
+        else await startPolling();
+      } catch (error) {
+        handler = null;
+        await closeServer();
+        throw safe(error);
+      }
+      log('info', 'telegram: receiving updates', { mode: config.mode, bot: bot.botInfo.username });
+    },
+
+    async stop() {
+      handler = null;
+      if (bot.isRunning()) await bot.stop().catch((error: unknown) => log('warn', 'telegram: stopping the poll failed', { error: safe(error) }));
+      await polling;
+      polling = null;
+      // The webhook stays registered: Telegram keeps updates until the next start.
+      await closeServer();
+    },
+  };
+
+  async function closeServer(): Promise<void> {
+    const current = server;
+    server = null;
+    if (!current?.listening) return;
+    const closed = new Promise<void>((resolve) => current.close(() => resolve()));
+    current.closeAllConnections();
+    await closed;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Neutral cards → Bot API calls: sendMessage with the rendered HTML and inline keyboard, editMessageText
+ * to update in place, a ForceReply message to ask for text. Failures become DeliveryErrors the outbox
+ * sender understands (it does the retrying, so no auto-retry plugin here).
+ */
+import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
+import type { Card } from '../../cards/model.ts';
+import { renderTelegram, type TelegramMessage } from '../../cards/render/telegram.ts';
+import { escapeTelegram } from '../../cards/render/text.ts';
+import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
+
+/**
+ * Telegram's pace (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
+ * about one message a second per chat, 20 a minute per group, 30 a second overall. The per-chat spacing
+ * has a 10% margin: Telegram counts arrivals, the sender paces departures, and the time from one to the
+ * other varies by a few milliseconds from message to message.
+ */
+export const TELEGRAM_LIMITS: PlatformLimits = { perChatIntervalMs: 1100, perChatPerMinute: 20, perAppPerSecond: 30 };
+
+/** answerCallbackQuery text is 0–200 characters. */
+export const TELEGRAM_TOAST_LIMIT = 200;
+
+/** Who tapped an input button, so the prompt that follows can mention them. */
+export interface Tapper {
+  id: number;
+  name: string;
+}
+
+/** The Deliverer for Telegram, plus the memory that makes prompts address the person who asked. */
+export interface TelegramDeliverer extends Deliverer {
+  /** Called when `user` tapped an input button on card `cardMessageId`; the prompt replying to that card mentions them. */
+  rememberInputTap(chatId: string, cardMessageId: string, user: Tapper): void;
+}
+
+const NOT_MODIFIED = /message is not modified/i;
+const TAPPER_TTL_MS = 5 * 60_000;
+const MAX_REMEMBERED = 1000;
+
+/** Removes the bot token from text: it is part of every Bot API URL, so any URL in an error carries it. */
+export function redactToken(text: string, token: string): string {
+  const secret = token.split(':')[1];
+  let out = text.split(token).join('***');
+  if (secret && secret.length >= 8) out = out.split(secret).join('***');
+  return out;
+}
+
+/**
+ * A Bot API failure as the sender wants it: 429 waits `retry_after` seconds, 5xx and network errors are
+ * retried with backoff, any other refusal (a bad request, a chat the bot was removed from) is permanent.
+ */
+export function toDeliveryError(error: unknown, token: string): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  if (error instanceof GrammyError) {
+    const status = typeof error.error_code === 'number' ? error.error_code : undefined;
+    const migrated = error.parameters.migrate_to_chat_id;
+    const detail = redactToken(error.description ?? 'no description', token) + (migrated ? ` (the group is now supergroup ${migrated}: bind that chat)` : '');
+    const message = `Telegram ${error.method} failed: ${status ?? '?'} ${detail}`;
+    if (status === 429) return new DeliveryError(message, { status, retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 });
+    if (status === undefined || status >= 500) return new DeliveryError(message, status ? { status } : {});
+    return new DeliveryError(message, { status, permanent: true });
+  }
+  if (error instanceof HttpError) return new DeliveryError(redactToken(error.message, token));
+  const text = error instanceof Error ? error.message : String(error);
+  return new DeliveryError(`Telegram call failed: ${redactToken(text, token)}`);
+}
+
+const chatRef = (chatId: string): number | string => (/^-?\d+$/.test(chatId) ? Number(chatId) : chatId);
+
+const replyParameters = (replyTo?: string) =>
+  replyTo && /^\d+$/.test(replyTo) ? { reply_parameters: { message_id: Number(replyTo), allow_sending_without_reply: true } } : {};
+
+/** sendMessage / editMessageText options of a rendered card. */
+function messageOptions(rendered: TelegramMessage) {
+  return {
+    parse_mode: rendered.parse_mode,
+    ...(rendered.reply_markup ? { reply_markup: rendered.reply_markup } : {}),
+    // The renderer's disable_web_page_preview predates Bot API 7.0; link_preview_options replaces it.
+    ...(rendered.disable_web_page_preview ? { link_preview_options: { is_disabled: true } } : {}),
+  };
+}
+
+/** Images of a card, sent as photos ahead of its text: the text with the buttons stays last, by the input field. */
+function photosOf(card: Card): { input: InputFile | string; caption: string }[] {
+  return card.elements.flatMap((el): { input: InputFile | string; caption: string }[] => {
+    if (el.type !== 'image') return [];
+    const caption = el.alt.slice(0, 1024);
+    if (el.png) return [{ input: new InputFile(Buffer.from(el.png, 'base64'), 'chart.png'), caption }];
+    if (el.url) return [{ input: el.url, caption }];
+    return [];
+  });
+}
+
+/** The Deliverer over a grammy `Api`. */
+export function createTelegramDeliverer(api: Api, token: string, limits: PlatformLimits = TELEGRAM_LIMITS): TelegramDeliverer {
+  // Photos already sent for an outbox row: a retry after the text failed does not post them twice.
+  const photosSent = new Map<string, number>();
+  const tappers = new Map<string, Tapper & { at: number }>();
+
+  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw toDeliveryError(error, token);
+    }
+  };
+
+  const bounded = <K, V>(map: Map<K, V>, key: K, value: V) => {
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value as K);
+  };
+
+  return {
+    platform: 'telegram',
+    limits,
+
+    async send(chatId, card, { idempotencyKey, replyTo }) {
+      const photos = photosOf(card);
+      for (let i = photosSent.get(idempotencyKey) ?? 0; i < photos.length; i++) {
+        const { input, caption } = photos[i]!;
+        await call(() => api.sendPhoto(chatRef(chatId), input, { caption, ...replyParameters(replyTo) }));
+        bounded(photosSent, idempotencyKey, i + 1);
+      }
+      const rendered = renderTelegram(card);
+      const sent = await call(() => api.sendMessage(chatRef(chatId), rendered.text, { ...messageOptions(rendered), ...replyParameters(replyTo) }));
+      photosSent.delete(idempotencyKey);
+      return { messageId: String(sent.message_id) };
+    },
+
+    async update(chatId, messageId, card) {
+      const rendered = renderTelegram(card);
+      try {
+        // Without reply_markup the keyboard goes: a card that lost its buttons loses them on screen too.
+        await api.editMessageText(chatRef(chatId), Number(messageId), rendered.text, messageOptions(rendered));
+      } catch (error) {
+        // The card already shows this (an update raced another, or a retry after a lost response).
+        if (error instanceof GrammyError && error.error_code === 400 && NOT_MODIFIED.test(error.description)) return;
+        throw toDeliveryError(error, token);
+      }
+    },
+
+    async prompt(chatId, text, { replyTo }) {
+      const key = `${chatId}:${replyTo ?? ''}`;
+      const tapper = tappers.get(key);
+      // Group and supergroup ids are negative; in a private chat there is nobody else to tell apart.
+      const fresh = tapper && Date.now() - tapper.at < TAPPER_TTL_MS && chatId.startsWith('-') ? tapper : null;
+      // `selective` shows the reply box only to people mentioned in the prompt (or the author of the message
+      // it replies to, here the bot's own card): so it is set only when the prompt mentions the tapper.
+      const html = fresh ? `<a href="tg://user?id=${fresh.id}">${escapeTelegram(fresh.name)}</a>: ${escapeTelegram(text)}` : escapeTelegram(text);
+      const sent = await call(() =>
+        api.sendMessage(chatRef(chatId), html, {
+          parse_mode: 'HTML',
+          reply_markup: { force_reply: true, ...(fresh ? { selective: true } : {}) },
+          ...replyParameters(replyTo),
+        }),
+      );
+      tappers.delete(key); // kept until sent, so a retried prompt still mentions the tapper
+      return { messageId: String(sent.message_id) };
+    },
+
+    rememberInputTap(chatId, cardMessageId, user) {
+      bounded(tappers, `${chatId}:${cardMessageId}`, { ...user, at: Date.now() });
+    },
+  };
+}
