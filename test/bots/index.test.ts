@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { enabledAdapters } from '../../bots/index.ts';
+import { silentLogger } from '../../src/core/log.ts';
+
+describe('the platforms the environment turns on', () => {
+  it('starts none without configuration, and one per configured platform', () => {
+    expect(enabledAdapters({}, silentLogger)).toEqual([]);
+    const adapters = enabledAdapters({
+      TELEGRAM_BOT_TOKEN: '123456:AAtesttoken_0123456789abcdef',
+      DINGTALK_CLIENT_ID: 'dingtestclient', DINGTALK_CLIENT_SECRET: 'a-dingtalk-secret',
+      FEISHU_APP_ID: 'cli_0123456789abcdef', FEISHU_APP_SECRET: 'a-feishu-secret',
+    }, silentLogger);
+    expect(adapters.map((a) => a.platform).sort()).toEqual(['dingtalk', 'feishu', 'telegram']);
+  });
+
+  it('refuses a half-configured platform, naming the variable and never the secret', () => {
+    expect(() => enabledAdapters({ FEISHU_APP_ID: 'cli_0123456789abcdef' }, silentLogger)).toThrow(/FEISHU_APP_SECRET/);
+    let message = '';
+    try {
+      enabledAdapters({ DINGTALK_CLIENT_SECRET: 'top-secret-value' }, silentLogger);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('top-secret-value');
+  });
+
+  it('npm run bots says what to set when no platform is configured', async () => {
+    const run = promisify(execFile);
+    const env = { PATH: process.env.PATH, STOCKTAKE_DATA_DIR: '/nonexistent-not-used' } as NodeJS.ProcessEnv;
+    const result = await run(process.execPath, ['--import', 'tsx', 'bots/main.ts'], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(result).toMatchObject({ code: 2 });
+    expect((result as { stderr: string }).stderr).toContain('TELEGRAM_BOT_TOKEN');
+  }, 30_000);
+});
