@@ -24,3 +24,5 @@ export * from './cardAction.ts';
 export * from './outbox.ts';
 export * from './inboundEvent.ts';
 export * from './appSetting.ts';
+export * from './webMessage.ts';
+export * from './credential.ts';

@@ -51,10 +51,15 @@ export class ActionSigner {
  * in the database (so every instance sharing the database verifies every other's buttons).
  */
 export async function loadActionSigner(db: DbOrTx, configured?: string): Promise<ActionSigner> {
-  if (configured) return new ActionSigner(Buffer.from(configured, 'utf8'));
+  return new ActionSigner(await loadInstallationSecret(db, configured));
+}
+
+/** The installation's secret (also signs console sessions): configured, or made once and kept in the database. */
+export async function loadInstallationSecret(db: DbOrTx, configured?: string): Promise<Buffer> {
+  if (configured) return Buffer.from(configured, 'utf8');
   await db.execute(sql`insert into app_setting (key, value) values ('action_secret', ${randomBytes(32).toString('base64')}) on conflict do nothing`);
   const [row] = await queryRows<{ value: string }>(db, sql`select value from app_setting where key = 'action_secret'`);
-  return new ActionSigner(Buffer.from(row!.value, 'base64'));
+  return Buffer.from(row!.value, 'base64');
 }
 
 /** Collects the intents a card's buttons stand for while it is rendered; `save` stores them with the card. */

@@ -1,0 +1,66 @@
+/**
+ * The HTTP server's app: who the caller is (an API key, a signed session cookie, or — on a local-only
+ * server — the person chosen in the console), errors as JSON with stable codes, and the parts mounted on
+ * it: the REST API (/api/v1), the dashboard pages, and the web chat console (bots/web).
+ */
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../domain/people.ts';
+import { authenticate } from '../services/credentials.ts';
+import { getPerson } from '../services/people.ts';
+import type { Logger } from '../core/log.ts';
+import { errorResponse, UnauthenticatedError } from './errors.ts';
+import { SESSION_COOKIE, type SessionSigner } from './session.ts';
+
+export interface HttpDeps {
+  db: Db;
+  log: Logger;
+  sessions: SessionSigner;
+  /**
+   * True when the server listens on a loopback address only: the console then lets a visitor pick who they
+   * are. Otherwise every page and call needs a session (sign-in link) or an API key.
+   */
+  localOnly: boolean;
+  maxUploadBytes: number;
+}
+
+export type AppEnv = { Variables: { actor: Actor | null; deps: HttpDeps } };
+export type AppContext = Context<AppEnv>;
+
+/** The caller, or 401: use in every route that acts for someone. */
+export function requireActor(c: AppContext): Actor {
+  const actor = c.get('actor');
+  if (!actor) throw new UnauthenticatedError(c.get('deps').localOnly ? 'choose who you are first (the console\'s person menu), or send an API key' : 'sign in with your sign-in link, or send an API key as "Authorization: Bearer stk_…"');
+  return actor;
+}
+
+export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => void)[]): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('actor', null);
+    const auth = c.req.header('authorization');
+    if (auth) {
+      const actor = await authenticate(deps.db, 'api_key', auth.replace(/^Bearer\s+/i, '').trim());
+      if (!actor) throw new UnauthenticatedError('the API key is unknown, revoked or expired');
+      c.set('actor', actor);
+    } else {
+      const personId = deps.sessions.verify(getCookie(c, SESSION_COOKIE));
+      if (personId) {
+        const person = await getPerson(deps.db, personId).catch(() => null);
+        if (person) c.set('actor', { personId: person.id, handle: person.handle, identity: `web:${person.handle}` });
+      }
+    }
+    await next();
+  });
+  app.onError((error, c) => {
+    const ref = randomUUID().slice(0, 8);
+    const { status, body } = errorResponse(error, ref);
+    if (status >= 500) deps.log('error', 'request failed', { ref, method: c.req.method, path: c.req.path, error });
+    return c.json(body, status as 400);
+  });
+  for (const mount of mounts) mount(app);
+  return app;
+}

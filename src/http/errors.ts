@@ -1,0 +1,32 @@
+/** Domain errors as HTTP: a stable code, a status, the message and (for bad input) every problem with its place. */
+import { DomainError, InvalidInputError } from '../domain/errors.ts';
+
+const STATUS: Record<string, number> = {
+  INVALID_INPUT: 400, FORGED_ACTION: 400, UNAUTHENTICATED: 401, NOT_ALLOWED: 403, NOT_FOUND: 404,
+  STALE: 409, STOCKTAKE_STATE: 409, DUPLICATE_IMPORT: 409, STOCKTAKE_ALREADY_OPEN: 409, PAYLOAD_TOO_LARGE: 413,
+};
+
+/** The caller is not signed in (no key, a revoked key, no session). */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/** An upload over the limit. */
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; problems?: { line: number | null; column: string | null; message: string }[] };
+}
+
+/** Status and JSON body for an error; anything not a DomainError is a 500 with a reference, never its text. */
+export function errorResponse(error: unknown, ref: string): { status: number; body: ErrorBody } {
+  if (error instanceof DomainError) {
+    return {
+      status: STATUS[error.code] ?? 400,
+      body: { error: { code: error.code, message: error.message, ...(error instanceof InvalidInputError && error.problems.length ? { problems: error.problems } : {}) } },
+    };
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: `internal error; reference ${ref}` } } };
+}

@@ -1,0 +1,72 @@
+/**
+ * API keys and console sign-in tokens. The secret is shown once, when created; only its SHA-256 is kept,
+ * so a leaked database does not leak working keys. Each acts as one person: roles and segregation of
+ * duties apply to what it does.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import type { Actor } from '../domain/people.ts';
+import { getPerson } from './people.ts';
+
+export type CredentialKind = 'api_key' | 'login';
+
+const PREFIX: Record<CredentialKind, string> = { api_key: 'stk_', login: 'stl_' };
+const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export interface CredentialInfo {
+  id: string; kind: CredentialKind; person: string; label: string; prefix: string; createdAt: string; expiresAt: string | null; lastUsedAt: string | null; revoked: boolean;
+}
+
+/** Creates a key or sign-in token for a person; returns the secret (shown once) and its record. */
+export async function createCredential(db: Db, input: { kind: CredentialKind; person: string; label?: string; expiresInDays?: number }): Promise<{ secret: string; credential: CredentialInfo }> {
+  const person = await getPerson(db, input.person);
+  if (input.expiresInDays !== undefined && !(input.expiresInDays > 0)) throw new InvalidInputError('expiry must be a positive number of days');
+  const secret = `${PREFIX[input.kind]}${randomBytes(24).toString('base64url')}`;
+  const prefix = secret.slice(0, 10);
+  const [row] = await queryRows<{ id: string }>(
+    db,
+    sql`insert into credential (kind, person_id, label, prefix, secret_hash, expires_at)
+        values (${input.kind}, ${person.id}::uuid, ${input.label ?? (input.kind === 'api_key' ? 'API key' : 'sign-in')}, ${prefix}, ${hash(secret)},
+                ${input.expiresInDays ? sql`now() + ${`${input.expiresInDays} days`}::interval` : sql`null`})
+        returning id`,
+  );
+  const [info] = await listCredentials(db, { id: row!.id });
+  return { secret, credential: info! };
+}
+
+/** The credentials of everyone (or one), newest first. */
+export async function listCredentials(db: DbOrTx, filter: { id?: string; person?: string } = {}): Promise<CredentialInfo[]> {
+  const rows = await queryRows<{ id: string; kind: CredentialKind; handle: string; label: string; prefix: string; created_at: string; expires_at: string | null; last_used_at: string | null; revoked: boolean }>(
+    db,
+    sql`select c.id, c.kind, p.handle, c.label, c.prefix, c.created_at::text, c.expires_at::text, c.last_used_at::text, c.revoked_at is not null as revoked
+        from credential c join person p on p.id = c.person_id
+        where true ${filter.id ? sql`and c.id = ${filter.id}::uuid` : sql``} ${filter.person ? sql`and p.handle = ${filter.person.toLowerCase()}` : sql``}
+        order by c.created_at desc`,
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind, person: r.handle, label: r.label, prefix: r.prefix, createdAt: r.created_at, expiresAt: r.expires_at, lastUsedAt: r.last_used_at, revoked: r.revoked }));
+}
+
+/** Revokes by id or prefix; a revoked credential stops working at once. */
+export async function revokeCredential(db: DbOrTx, ref: string): Promise<CredentialInfo> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`update credential set revoked_at = coalesce(revoked_at, now())
+        where ${/^[0-9a-f-]{36}$/i.test(ref) ? sql`id = ${ref}::uuid` : sql`prefix = ${ref}`} returning id`,
+  );
+  if (rows.length !== 1) throw new NotFoundError('credential', ref, 'give its id or its prefix (stk_… / stl_…) as listed');
+  return (await listCredentials(db, { id: rows[0]!.id }))[0]!;
+}
+
+/** The person a secret acts as, or null when it is unknown, revoked or expired. */
+export async function authenticate(db: DbOrTx, kind: CredentialKind, secret: string): Promise<Actor | null> {
+  if (!secret.startsWith(PREFIX[kind])) return null;
+  const [row] = await queryRows<{ person_id: string; handle: string }>(
+    db,
+    sql`update credential c set last_used_at = now() from person p
+        where c.secret_hash = ${hash(secret)} and c.kind = ${kind} and c.revoked_at is null and (c.expires_at is null or c.expires_at > now()) and p.id = c.person_id
+        returning c.person_id, p.handle`,
+  );
+  return row ? { personId: row.person_id, handle: row.handle, identity: `${kind === 'api_key' ? 'api' : 'web'}:${row.handle}` } : null;
+}
