@@ -17,6 +17,9 @@ const envSchema = z.object({
   STOCKTAKE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Count sheets sent in chats larger than this are refused before download. */
   STOCKTAKE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
+  /** Where `npm start` serves the console, the dashboard and the API. Loopback only by default. */
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 });
 
 export type Config = z.infer<typeof envSchema>;

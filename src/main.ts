@@ -2,9 +2,9 @@
  * The long-running service: the dispatcher for inbound chat events and the outbox sender, over the
  * adapters it is given. It knows no platform: bots/main.ts picks the adapters from the environment.
  */
-import { openDatabase, type Database } from '../db/client.ts';
+import { openDatabase, type Database, type Db } from '../db/client.ts';
 import { databaseTarget, type Config } from './config.ts';
-import { loadActionSigner } from './core/actionToken.ts';
+import { ActionSigner, loadInstallationSecret } from './core/actionToken.ts';
 import type { Deliverer } from './core/delivery.ts';
 import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
 import type { Logger } from './core/log.ts';
@@ -20,16 +20,19 @@ export interface RunnableAdapter extends Deliverer {
 export interface Service {
   database: Database;
   sender: Sender;
+  /** The installation's secret: signs card tokens and console sessions. */
+  secret: Buffer;
   stop(): Promise<void>;
 }
 
 /** Opens the database, starts the sender and every adapter; `stop()` undoes it in reverse. */
-export async function startService(config: Config, makeAdapters: (log: Logger) => RunnableAdapter[], log: Logger): Promise<Service> {
+export async function startService(config: Config, makeAdapters: (db: Db, log: Logger) => RunnableAdapter[], log: Logger): Promise<Service> {
   const database = await openDatabase(databaseTarget(config));
   const { db } = database;
   await ensureDefaultCauses(db);
-  const signer = await loadActionSigner(db, config.STOCKTAKE_ACTION_SECRET);
-  const adapters = makeAdapters(log);
+  const secret = await loadInstallationSecret(db, config.STOCKTAKE_ACTION_SECRET);
+  const signer = new ActionSigner(secret);
+  const adapters = makeAdapters(db, log);
   const sender = createSender({ db, signer, deliverers: adapters, log });
   const dispatch = createDispatcher({
     db, signer, log, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE, maxFileBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, onOutbox: () => sender.kick(),
@@ -51,6 +54,7 @@ export async function startService(config: Config, makeAdapters: (log: Logger) =
   return {
     database,
     sender,
+    secret,
     async stop() {
       await Promise.allSettled(started.map((a) => a.stop()));
       await sender.stop();

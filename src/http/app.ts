@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
 import type { Db } from '../../db/client.ts';
+import type { Locale } from '../../cards/i18n/index.ts';
 import type { Actor } from '../domain/people.ts';
 import { authenticate } from '../services/credentials.ts';
 import { getPerson } from '../services/people.ts';
@@ -24,6 +26,8 @@ export interface HttpDeps {
    */
   localOnly: boolean;
   maxUploadBytes: number;
+  /** The language of a page when neither the visitor nor their browser chose one. */
+  defaultLocale: Locale;
 }
 
 export type AppEnv = { Variables: { actor: Actor | null; deps: HttpDeps } };
@@ -56,6 +60,11 @@ export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => vo
     await next();
   });
   app.onError((error, c) => {
+    // Hono's own refusals (the CSRF check's 403, a malformed body's 400) keep their status.
+    if (error instanceof HTTPException && error.status < 500) {
+      const message = error.status === 403 ? 'refused: a form may only be posted from this server\'s own pages (cross-site request)' : error.message || 'bad request';
+      return c.json({ error: { code: error.status === 403 ? 'CROSS_SITE' : 'BAD_REQUEST', message } }, error.status);
+    }
     const ref = randomUUID().slice(0, 8);
     const { status, body } = errorResponse(error, ref);
     if (status >= 500) deps.log('error', 'request failed', { ref, method: c.req.method, path: c.req.path, error });

@@ -1,0 +1,218 @@
+/**
+ * The web console: a fourth platform, served by our own HTTP server. A person (chosen on a local server,
+ * signed in on a public one) types commands, uploads count sheets and taps cards in console chats; those
+ * become the same neutral events every platform sends the core, and the outbox delivers the answers here
+ * as rows that open pages follow live. Nothing in it goes around the core.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { renderHtml } from '../../cards/render/html.ts';
+import type { ActionEvent, FileEvent, TextEvent } from '../../src/core/events.ts';
+import type { Logger } from '../../src/core/log.ts';
+import { InvalidInputError, NotAllowedError } from '../../src/domain/errors.ts';
+import type { Actor } from '../../src/domain/people.ts';
+import { requireActor, type AppContext, type AppEnv } from '../../src/http/app.ts';
+import { PayloadTooLargeError } from '../../src/http/errors.ts';
+import { pageLocale } from '../../src/http/locale.ts';
+import { listPeople } from '../../src/services/people.ts';
+import type { InboundHandler, PlatformAdapter } from '../adapter.ts';
+import { createLiveHub, type LiveHub } from './live.ts';
+import { createWebDeliverer } from './outbound.ts';
+import { CONSOLE_CSS, chatPage, homePage } from './page.ts';
+import { CONSOLE_JS } from './script.ts';
+import { appendMessage, cardOfToken, checkChatId, ensureWebIdentity, lastSeq, listConsoleChats, recentMessages } from './store.ts';
+import { messageHtml } from './view.ts';
+
+export interface WebAdapter extends PlatformAdapter {
+  /** Adds the console's pages and endpoints to the server's app. */
+  mount(app: Hono<AppEnv>): void;
+  readonly hub: LiveHub;
+}
+
+/** Event ids come from the page (one per submit, so a resent form is one event); else one is made up. */
+const eventIdSchema = z.string().regex(/^[A-Za-z0-9-]{8,80}$/);
+const field = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const eventIdOf = (v: unknown) => {
+  const parsed = eventIdSchema.safeParse(v);
+  return parsed.success ? parsed.data : randomUUID();
+};
+const wantsJson = (c: AppContext) => (c.req.header('accept') ?? '').includes('application/json');
+const MB = 1024 * 1024;
+const DEMO_WAREHOUSE = 'DEMO';
+
+export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapter {
+  const hub = createLiveHub(db);
+  const deliverer = createWebDeliverer(db, hub);
+  let handler: InboundHandler | null = null;
+
+  function core(): InboundHandler {
+    if (!handler) throw new Error('the web console is not started yet');
+    return handler;
+  }
+
+  /** The signed-in person, or (on a local server) a redirect to choosing one. */
+  function personOr(c: AppContext): Actor | Response {
+    const actor = c.get('actor');
+    if (actor) return actor;
+    if (c.get('deps').localOnly) return c.redirect(`/?next=${encodeURIComponent(c.req.path)}`);
+    return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+  }
+
+  async function demoLoaded(): Promise<boolean> {
+    const chats = await listConsoleChats(db);
+    return chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE);
+  }
+
+  /** A chat not seen before opens empty and unbound; it exists for the core once someone writes in it. */
+  async function chatOf(chatId: string, defaultLocale: string) {
+    const id = checkChatId(chatId);
+    const chats = await listConsoleChats(db);
+    const chat = chats.find((ch) => ch.chatId === id) ?? { chatId: id, warehouse: null, purposes: [], locale: defaultLocale, messages: 0 };
+    return { chat, chats };
+  }
+
+  /** A person's text in a chat: shown at once, then handed to the core like any platform's message. */
+  async function say(actor: Actor, chatId: string, eventId: string, text: string): Promise<void> {
+    await ensureWebIdentity(db, actor);
+    await appendMessage(db, { chatId, messageId: `u-${eventId}`, kind: 'user', authorPersonId: actor.personId, text });
+    hub.notify(chatId);
+    const event: TextEvent = { type: 'text', platform: 'web', eventId, chatId, chatType: 'group', userId: actor.handle, userName: actor.handle, messageId: `u-${eventId}`, text, addressed: true };
+    await core()(event);
+  }
+
+  function mount(app: Hono<AppEnv>): void {
+    app.get('/assets/console.js', (c) => c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
+    app.get('/assets/console.css', (c) => c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }));
+
+    app.get('/', async (c) => {
+      const { localOnly } = c.get('deps');
+      const actor = c.get('actor');
+      const people = (await listPeople(db)).map((p) => ({ handle: p.handle, name: p.name, roles: p.roles }));
+      const chats = await listConsoleChats(db);
+      const next = c.req.query('next');
+      const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : chats[0] ? `/chat/${encodeURIComponent(chats[0].chatId)}` : '/';
+      if (actor && !c.req.query('switch') && !next && chats[0]) return c.redirect(safeNext);
+      return c.html(homePage({ locale: pageLocale(c), actor, localOnly, people, chats, showPicker: !actor || Boolean(c.req.query('switch')) || Boolean(next), next: safeNext, demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE) }));
+    });
+
+    app.get('/chat', (c) => c.redirect(`/chat/${encodeURIComponent(checkChatId(c.req.query('name') ?? ''))}`));
+
+    app.get('/chat/:chatId', async (c) => {
+      const actor = personOr(c);
+      if (actor instanceof Response) return actor;
+      const { chat, chats } = await chatOf(c.req.param('chatId'), c.get('deps').defaultLocale);
+      const seq = await lastSeq(db, chat.chatId);
+      // The page shows the latest 200 changes; the live stream continues from the newest.
+      const messages = await recentMessages(db, chat.chatId, 200);
+      return c.html(chatPage({
+        locale: pageLocale(c), actor, localOnly: c.get('deps').localOnly, chat, chats, messages, seq, eventId: randomUUID(), toast: c.req.query('toast'), demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE),
+      }));
+    });
+
+    app.get('/chat/:chatId/events', (c) => {
+      requireActor(c);
+      const chatId = checkChatId(c.req.param('chatId'));
+      const after = c.req.header('last-event-id') ?? c.req.query('after') ?? '0';
+      const from = /^\d{1,19}$/.test(after) ? after : '0';
+      return streamSSE(c, async (stream) => {
+        const stop = new AbortController();
+        stream.onAbort(() => stop.abort());
+        await stream.writeSSE({ event: 'ready', data: '{}', retry: 2000 });
+        await hub.follow(chatId, from, async (changes) => {
+          for (const m of changes) await stream.writeSSE({ event: 'change', id: m.seq, data: JSON.stringify({ seq: m.seq, messageId: m.messageId, html: messageHtml(m) }) });
+        }, stop.signal);
+      });
+    });
+
+    app.post('/chat/:chatId/messages', async (c) => {
+      const actor = requireActor(c);
+      const chatId = checkChatId(c.req.param('chatId'));
+      const form = await c.req.parseBody();
+      const text = (field(form.text) ?? '').trim();
+      if (!text) throw new InvalidInputError('type a command first (for example "help")');
+      if (text.length > 2000) throw new InvalidInputError('a message may be at most 2,000 characters');
+      const eventId = eventIdOf(form.eventId);
+      await say(actor, chatId, eventId, text);
+      return wantsJson(c) ? c.json({ ok: true, messageId: `u-${eventId}` }) : c.redirect(`/chat/${encodeURIComponent(chatId)}`, 303);
+    });
+
+    app.post(
+      '/chat/:chatId/files',
+      (c, next) => {
+        const max = c.get('deps').maxUploadBytes;
+        return bodyLimit({ maxSize: max + 64 * 1024, onError: () => { throw new PayloadTooLargeError(`the file is larger than the upload limit of ${+(max / MB).toFixed(1)} MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`); } })(c, next);
+      },
+      async (c) => {
+        const actor = requireActor(c);
+        const chatId = checkChatId(c.req.param('chatId'));
+        const max = c.get('deps').maxUploadBytes;
+        const form = await c.req.parseBody();
+        const file = form.file;
+        if (!(file instanceof File) || file.size === 0) throw new InvalidInputError('choose a count sheet (CSV or XLSX) to upload');
+        if (file.size > max) throw new PayloadTooLargeError(`${file.name} is larger than the upload limit of ${+(max / MB).toFixed(1)} MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`);
+        const eventId = eventIdOf(form.eventId);
+        await ensureWebIdentity(db, actor);
+        await appendMessage(db, { chatId, messageId: `u-${eventId}`, kind: 'user', authorPersonId: actor.personId, text: `📎 ${file.name} (${(file.size / 1024).toFixed(1)} KB)` });
+        hub.notify(chatId);
+        const bytes = Buffer.from(await file.arrayBuffer());
+        const event: FileEvent = { type: 'file', platform: 'web', eventId, chatId, chatType: 'group', userId: actor.handle, userName: actor.handle, messageId: `u-${eventId}`, fileName: file.name, size: file.size, download: async () => bytes };
+        await core()(event);
+        return wantsJson(c) ? c.json({ ok: true, messageId: `u-${eventId}` }) : c.redirect(`/chat/${encodeURIComponent(chatId)}`, 303);
+      },
+    );
+
+    app.post('/actions', async (c) => {
+      const actor = requireActor(c);
+      const form = await c.req.parseBody();
+      const token = field(form.token) ?? '';
+      if (!token) throw new InvalidInputError('the form carried no action token');
+      const card = await cardOfToken(db, token);
+      const chatField = field(form.chat);
+      const chatId = card?.chatId ?? (chatField ? checkChatId(chatField) : null);
+      if (!chatId) throw new InvalidInputError('this button is not on a console card, and no chat was given');
+      await ensureWebIdentity(db, actor);
+      const option = field(form.option);
+      const input = field(form.input);
+      const event: ActionEvent = {
+        type: 'action', platform: 'web', eventId: eventIdOf(form.eventId), chatId, chatType: 'group', userId: actor.handle, userName: actor.handle,
+        ...(card ? { messageId: card.messageId } : {}), token, ...(option ? { option } : {}), ...(input !== undefined ? { input } : {}),
+      };
+      const answer = await core()(event);
+      if (wantsJson(c)) return c.json({ toast: answer?.toast ?? null, ...(answer?.card ? { cardHtml: renderHtml(answer.card) } : {}) });
+      return c.redirect(`/chat/${encodeURIComponent(chatId)}${answer?.toast ? `?toast=${encodeURIComponent(answer.toast.text)}` : ''}`, 303);
+    });
+
+    /** The console's "Load demo data" (local servers only; elsewhere an admin runs `stocktake demo`). */
+    app.post('/demo', async (c) => {
+      if (!c.get('deps').localOnly) throw new NotAllowedError('demo data can be loaded from the console only on a server bound to 127.0.0.1; run `npx stocktake demo` instead');
+      const { loadDemo } = await import('../../src/services/demo.ts');
+      const summary = await loadDemo(db, { locale: pageLocale(c) });
+      log('info', 'demo data loaded', { warehouse: summary.warehouse, stocktake: summary.stocktake });
+      return c.redirect(`/?next=${encodeURIComponent('/chat/demo-team')}`, 303);
+    });
+
+    app.get('/demo/recount.csv', async (c) => {
+      if (!(await demoLoaded())) throw new InvalidInputError('the demo data is not loaded');
+      const { demoRecountSheet } = await import('../../src/services/demo.ts');
+      const sheet = demoRecountSheet();
+      return c.body(new Uint8Array(sheet.bytes), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${sheet.fileName}"` });
+    });
+  }
+
+  return {
+    ...deliverer,
+    hub,
+    capabilities: { inlineInputs: true, cardInAnswer: true },
+    mount,
+    async start(next) {
+      handler = next;
+    },
+    async stop() {
+      handler = null;
+    },
+  };
+}

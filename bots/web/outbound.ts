@@ -1,0 +1,34 @@
+/**
+ * Delivery to the console: a card sent is a row in web_message, an update replaces it in place, and the
+ * chat's open pages are woken. There is no platform to throttle us, so no pacing beyond the sender's own.
+ */
+import type { Db } from '../../db/client.ts';
+import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
+import type { LiveHub } from './live.ts';
+import { appendMessage, replaceCard } from './store.ts';
+
+export const WEB_LIMITS: PlatformLimits = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 1000 };
+
+export function createWebDeliverer(db: Db, hub: LiveHub): Deliverer {
+  return {
+    platform: 'web',
+    limits: WEB_LIMITS,
+    async send(chatId, card, { idempotencyKey, replyTo }) {
+      // The outbox row's id names the message, so a send retried after a crash is still one message.
+      const messageId = await appendMessage(db, { chatId, messageId: `o-${idempotencyKey}`, kind: 'card', card, replyTo: replyTo ?? null });
+      hub.notify(chatId);
+      return { messageId };
+    },
+    async update(chatId, messageId, card) {
+      if (!(await replaceCard(db, chatId, messageId, card))) {
+        throw new DeliveryError(`console card ${messageId} is not in chat ${chatId}`, { permanent: true });
+      }
+      hub.notify(chatId);
+    },
+    async prompt(chatId, text, { idempotencyKey, replyTo }) {
+      const messageId = await appendMessage(db, { chatId, messageId: `o-${idempotencyKey}`, kind: 'prompt', text, replyTo: replyTo ?? null });
+      hub.notify(chatId);
+      return { messageId };
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/** The console's pages: choosing who you are, and a chat with its messages, composer and upload. */
+import type { Locale } from '../../cards/i18n/index.ts';
+import type { Actor } from '../../src/domain/people.ts';
+import { esc, renderPage } from '../../src/http/layout.ts';
+import type { ConsoleChat, WebMessage } from './store.ts';
+import { messageHtml } from './view.ts';
+
+const HEAD = '<link rel="stylesheet" href="/assets/console.css">';
+
+const WORDS = {
+  en: {
+    title: 'Console', whoTitle: 'Who are you?', whoHint: 'This server only listens on this machine, so you may act as anyone in the database. Pick a person; roles and segregation of duties apply to what they do.',
+    iam: 'I am', empty: 'The database is empty.', demoHint: 'Load the demo: a warehouse, items, people with roles, bound chats and a count with realistic variances.',
+    loadDemo: 'Load demo data', demoCli: 'or run', chats: 'Chats', openChat: 'Open a chat', chatName: 'name', open: 'Open', noChats: 'No chats yet: open one by name, then send "bind WAREHOUSE" in it.',
+    placeholder: 'Type a command: help, status, variances, close, submit…', send: 'Send', upload: 'Upload count sheet', fileLabel: 'Count sheet (CSV or XLSX)',
+    unbound: 'not bound', demoSheet: 'Demo recount sheet to upload', pick: 'Pick a chat on the left.', roles: 'roles',
+  },
+  'zh-CN': {
+    title: '对话控制台', whoTitle: '你是谁？', whoHint: '服务器只在本机监听，因此你可以以数据库中的任何人身份操作。选择一个人；其角色与职责分离规则照常生效。',
+    iam: '我是', empty: '数据库是空的。', demoHint: '加载演示数据：一个仓库、物料、带角色的人员、已绑定的对话，以及一次带有真实差异的盘点。',
+    loadDemo: '加载演示数据', demoCli: '或运行', chats: '对话', openChat: '打开对话', chatName: '名称', open: '打开', noChats: '还没有对话：按名称打开一个，然后在其中发送 "bind 仓库代码"。',
+    placeholder: '输入命令：帮助、状态、差异、结束盘点、提交…', send: '发送', upload: '上传盘点表', fileLabel: '盘点表（CSV 或 XLSX）',
+    unbound: '未绑定', demoSheet: '可上传的演示复盘表', pick: '在左侧选择一个对话。', roles: '角色',
+  },
+};
+
+export interface PersonChoice {
+  handle: string;
+  name: string;
+  roles: string[];
+}
+
+function sidebar(locale: Locale, chats: ConsoleChat[], current: string | null, demo: boolean): string {
+  const t = WORDS[locale];
+  const items = chats
+    .map((c) => {
+      const badges = c.warehouse ? `${esc(c.warehouse)} ${c.purposes.map((p) => `<span class="badge">${esc(p)}</span>`).join(' ')}` : `<span class="muted">${esc(t.unbound)}</span>`;
+      return `<li><a href="/chat/${encodeURIComponent(c.chatId)}"${c.chatId === current ? ' aria-current="page"' : ''}>#${esc(c.chatId)}</a><br><small>${badges}</small></li>`;
+    })
+    .join('');
+  return `<aside class="console__chats"><h2>${esc(t.chats)}</h2>
+<ul class="chatlist">${items || `<li class="muted">${esc(t.noChats)}</li>`}</ul>
+<form method="get" action="/chat" data-plain><label>${esc(t.openChat)}<br><input type="text" name="name" pattern="[a-z0-9][a-z0-9_-]{0,39}" placeholder="${esc(t.chatName)}" required></label> <button>${esc(t.open)}</button></form>
+${demo ? `<p><a href="/demo/recount.csv" download>⬇ ${esc(t.demoSheet)}</a></p>` : ''}
+</aside>`;
+}
+
+/** `/`: who are you (local servers), the empty-database start, and the chats. */
+export function homePage(o: { locale: Locale; actor: Actor | null; localOnly: boolean; people: PersonChoice[]; chats: ConsoleChat[]; showPicker: boolean; next: string; demo: boolean; notice?: string }): string {
+  const t = WORDS[o.locale];
+  const parts: string[] = [];
+  if (o.notice) parts.push(`<p class="notice bad" role="alert">${esc(o.notice)}</p>`);
+  if (o.people.length === 0) {
+    parts.push(`<section class="panel"><h1>${esc(t.empty)}</h1><p>${esc(t.demoHint)}</p>
+${o.localOnly ? `<form method="post" action="/demo" data-plain><button class="btn btn--primary" id="load-demo">${esc(t.loadDemo)}</button></form>` : ''}
+<p class="muted">${esc(t.demoCli)} <code>npx stocktake demo</code></p></section>`);
+  } else if (o.showPicker && o.localOnly) {
+    const people = o.people
+      .map((p) => `<li><form method="post" action="/session" data-plain><input type="hidden" name="person" value="${esc(p.handle)}"><input type="hidden" name="next" value="${esc(o.next)}">
+<button class="btn${o.actor?.handle === p.handle ? ' btn--primary' : ''}" data-person="${esc(p.handle)}">${esc(t.iam)} <strong>${esc(p.name)}</strong> <span class="muted">@${esc(p.handle)}</span></button>
+<small class="muted">${esc(p.roles.join(', '))}</small></form></li>`)
+      .join('');
+    parts.push(`<section><h1>${esc(t.whoTitle)}</h1><p class="muted">${esc(t.whoHint)}</p><ul class="people">${people}</ul></section>`);
+  }
+  const body = `<div class="console">${sidebar(o.locale, o.chats, null, o.demo)}<section class="console__main">${parts.join('\n') || `<p class="muted">${esc(t.pick)}</p>`}</section></div>`;
+  return renderPage({ title: t.title, locale: o.locale, actor: o.actor, localOnly: o.localOnly, active: 'console', body, head: HEAD });
+}
+
+/** `/chat/:id`: the conversation, live. */
+export function chatPage(o: { locale: Locale; actor: Actor; localOnly: boolean; chat: ConsoleChat; chats: ConsoleChat[]; messages: WebMessage[]; seq: string; eventId: string; toast?: string; demo: boolean }): string {
+  const t = WORDS[o.locale];
+  const c = o.chat;
+  const id = encodeURIComponent(c.chatId);
+  const header = `<header class="chat__header"><strong>#${esc(c.chatId)}</strong> ${c.warehouse ? `· ${esc(c.warehouse)} ${c.purposes.map((p) => `<span class="badge">${esc(p)}</span>`).join(' ')}` : `<span class="muted">· ${esc(t.unbound)}</span>`}</header>`;
+  const body = `<div class="console">${sidebar(o.locale, o.chats, c.chatId, o.demo)}
+<section class="console__main chat" data-chat-id="${esc(c.chatId)}" data-seq="${esc(o.seq)}">
+${header}
+<div id="messages" class="messages">${o.messages.map(messageHtml).join('\n')}</div>
+<div id="toast" class="toasts" role="status" aria-live="polite">${o.toast ? `<div class="toast toast--info">${esc(o.toast)}</div>` : ''}</div>
+<form id="composer" class="composer" method="post" action="/chat/${id}/messages"><input type="hidden" name="eventId" value="${esc(o.eventId)}">
+<input type="text" name="text" placeholder="${esc(t.placeholder)}" autocomplete="off" required aria-label="${esc(t.placeholder)}"> <button class="btn btn--primary">${esc(t.send)}</button></form>
+<form id="upload" class="composer" method="post" action="/chat/${id}/files" enctype="multipart/form-data"><input type="hidden" name="eventId" value="${esc(o.eventId)}-f">
+<label>${esc(t.fileLabel)} <input type="file" name="file" accept=".csv,.xlsx,.txt,text/csv" required></label> <button class="btn">${esc(t.upload)}</button></form>
+</section></div>`;
+  return renderPage({ title: `#${c.chatId}`, locale: o.locale, actor: o.actor, localOnly: o.localOnly, active: 'console', body, head: `${HEAD}\n<script src="/assets/console.js" defer></script>` });
+}
+
+/** Styles of the console, appended to the shared stylesheet. */
+export const CONSOLE_CSS = `
+.console { display:grid; grid-template-columns: 220px 1fr; gap:16px; }
+.console__chats ul { list-style:none; padding:0; margin:0 0 12px; } .console__chats li { margin:6px 0; }
+.console__chats a[aria-current=page] { font-weight:700; }
+.people { list-style:none; padding:0; } .people li { margin:6px 0; }
+.chat { display:flex; flex-direction:column; height: calc(100vh - 90px); }
+.chat__header { padding:4px 0 8px; border-bottom:1px solid var(--line); }
+.chat[data-live=off] .chat__header::after { content:' ⚠ offline, reconnecting…'; color:var(--warn); }
+.messages { flex:1; overflow-y:auto; padding:8px 0; }
+.msg { margin:8px 0; } .msg__meta { font-size:12px; color:var(--muted); }
+.msg--user .msg__text { display:inline-block; background:#ddf4ff; border-radius:10px; padding:4px 10px; white-space:pre-wrap; }
+.msg--bot .msg__text { white-space:pre-wrap; }
+.composer { display:flex; gap:8px; align-items:center; margin-top:8px; } .composer input[type=text] { flex:1; }
+.toasts { min-height:0; } .toast { position:fixed; right:16px; bottom:16px; padding:8px 14px; border-radius:8px; background:#1f2328; color:#fff; max-width:420px; box-shadow:0 2px 8px rgba(0,0,0,.2); }
+.toast--error { background:var(--bad); } .toast--warning { background:var(--warn); } .toast--success { background:var(--ok); }
+`;

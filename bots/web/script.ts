@@ -1,0 +1,91 @@
+/**
+ * The console page's script, served at /assets/console.js. Without it every form still posts and the page
+ * reloads; with it, messages and card updates arrive live (server-sent events), taps answer with a toast
+ * and replace the card at once, and each submit carries a fresh event id so a retried post is one event.
+ */
+export const CONSOLE_JS = String.raw`
+(() => {
+  const chat = document.querySelector('[data-chat-id]');
+  if (!chat) return;
+  const chatId = chat.dataset.chatId;
+  const list = document.getElementById('messages');
+  const toastBox = document.getElementById('toast');
+  let seq = chat.dataset.seq || '0';
+  const newId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2));
+
+  function toast(t) {
+    if (!t) return;
+    const el = document.createElement('div');
+    el.className = 'toast toast--' + t.kind;
+    el.textContent = t.text;
+    toastBox.replaceChildren(el);
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => el.remove(), 6000);
+  }
+
+  function place(messageId, html) {
+    const tpl = document.createElement('template');
+    tpl.innerHTML = html.trim();
+    const node = tpl.content.firstElementChild;
+    if (!node) return;
+    const old = list.querySelector('[data-message-id="' + CSS.escape(messageId) + '"]');
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    if (old) old.replaceWith(node); else list.append(node);
+    if (!old && atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  function connect() {
+    const source = new EventSource('/chat/' + encodeURIComponent(chatId) + '/events?after=' + encodeURIComponent(seq));
+    source.addEventListener('change', (e) => {
+      const m = JSON.parse(e.data);
+      seq = m.seq;
+      place(m.messageId, m.html);
+    });
+    source.addEventListener('open', () => chat.dataset.live = 'on');
+    source.onerror = () => { chat.dataset.live = 'off'; source.close(); setTimeout(connect, 2000); };
+  }
+  connect();
+  list.scrollTop = list.scrollHeight;
+
+  async function post(form, submitter) {
+    const data = new FormData(form, submitter);
+    data.set('eventId', newId());
+    data.set('chat', chatId);
+    const res = await fetch(form.action, { method: 'POST', body: data, headers: { accept: 'application/json' } });
+    const body = await res.json().catch(() => ({ toast: { kind: 'error', text: 'HTTP ' + res.status } }));
+    if (!res.ok) toast({ kind: 'error', text: (body.error && body.error.message) || ('HTTP ' + res.status) });
+    return body;
+  }
+
+  document.addEventListener('submit', async (e) => {
+    const form = e.target;
+    if (!(form instanceof HTMLFormElement) || form.dataset.plain !== undefined) return;
+    const inCard = form.closest('.card');
+    if (!inCard && form.id !== 'composer' && form.id !== 'upload') return;
+    e.preventDefault();
+    const submitter = e.submitter;
+    if (submitter && submitter.dataset.confirm && !window.confirm((submitter.dataset.confirmTitle || '') + '\n' + submitter.dataset.confirm)) return;
+    const buttons = form.querySelectorAll('button');
+    buttons.forEach((b) => (b.disabled = true));
+    try {
+      const body = await post(form, submitter);
+      if (inCard) {
+        toast(body.toast);
+        // The tapped card as it is now; the live stream brings the same change to every other page.
+        if (body.cardHtml) {
+          const tpl = document.createElement('template');
+          tpl.innerHTML = body.cardHtml.trim();
+          if (tpl.content.firstElementChild) inCard.replaceWith(tpl.content.firstElementChild);
+        }
+      } else {
+        if (body.toast) toast(body.toast);
+        form.reset();
+      }
+    } catch (err) {
+      toast({ kind: 'error', text: String(err) });
+    } finally {
+      buttons.forEach((b) => (b.disabled = false));
+    }
+  });
+})();
+`;
