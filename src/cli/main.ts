@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import { registerChats } from './commands/chats.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerMasterData } from './commands/masterData.ts';
 import { registerReview } from './commands/review.ts';
 import { registerStocktake } from './commands/stocktake.ts';
@@ -28,6 +29,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const variances = registerStocktake(program, run);
   registerReview(program, run, variances);
   registerChats(program, run);
+  registerDemo(program, run);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);
