@@ -115,6 +115,11 @@ class CountLines {
     return dropped;
   }
 
+  has(sku: string, location: string): boolean {
+    for (let line: CountLine | null = this.bySku.get(sku) ?? null; line; line = line.next) if (line.location === location) return true;
+    return false;
+  }
+
   *values(): Generator<CountLine> {
     for (const head of this.bySku.values()) {
       for (let line: CountLine | null = head; line; line = line.next) yield line;
@@ -140,7 +145,7 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
   const counterPerson = await findPerson(db, counter);
   // During review only recounts come in: lines sent back to counting for this very person.
   const recount = st.status === 'reviewing' ? await recountsFor(db, st, counter, counterPerson?.id ?? null) : null;
-  const round = parsedOptions.data.round ?? (recount ? recount.nextRound : 1);
+  let round = parsedOptions.data.round ?? (recount ? recount.nextRound : 1);
   const table = await openTable(source);
   // Refuse a re-import before reading a million lines; checked again under the lock below.
   await refuseDuplicate(db, st, table.sha256);
@@ -185,6 +190,9 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
     const locked = await getStocktake(tx, st.id, { forUpdate: true });
     requireStatus(locked, [st.status], 'import counts');
     await refuseDuplicate(tx, locked, table.sha256);
+    // A sheet given no round (a chat upload, the API, `count` in a chat) that covers a line in conflict is
+    // that line's recount: one round above it, so it settles the disagreement instead of adding to it.
+    if (parsedOptions.data.round === undefined && !recount) round = Math.max(round, (await conflictRoundCovered(tx, st.id, lines)) + 1);
     const [created] = await tx
       .insert(countImport)
       .values({
@@ -235,6 +243,15 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
     linesSuperseded: result.linesSuperseded,
     progress: await stocktakeStatus(db, st.id),
   };
+}
+
+/** The highest round of the lines in conflict that the sheet covers; 0 when it covers none. */
+async function conflictRoundCovered(tx: DbOrTx, stocktakeId: string, lines: CountLines): Promise<number> {
+  const conflicts = await queryRows<{ sku: string; location: string; count_round: number }>(
+    tx,
+    sql`select sku, location, count_round from stocktake_line where stocktake_id = ${stocktakeId}::uuid and count_status = 'conflict'`,
+  );
+  return conflicts.reduce((top, c) => (lines.has(c.sku, c.location) ? Math.max(top, Number(c.count_round)) : top), 0);
 }
 
 interface Recounts {

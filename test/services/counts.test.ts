@@ -206,6 +206,21 @@ describeEachDatabase('counting rules', (get) => {
     expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'counted', countedQty: '96' });
   });
 
+  it('takes a sheet given no round that covers a line in conflict as its recount (chat uploads have no round)', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    await importCounts(db, st.code, csv('a.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '98'], ['A-200', 'R2', '19']]), { counter: 'alice' });
+    await importCounts(db, st.code, csv('b.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '97'], ['A-200', 'R2', '19']]), { counter: 'bob' });
+    const recount = await importCounts(db, st.code, csv('c.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '96']]), { counter: 'carol' });
+    expect(recount.round).toBe(2);
+    expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'counted', countedQty: '96' });
+    expect(await line(db, st.code, 'A-200', 'R2')).toMatchObject({ countStatus: 'verified', countedQty: '19' });
+    // A sheet covering no conflicted line stays in round 1 and double-counts as before.
+    const plain = await importCounts(db, st.code, csv('d.csv', [['sku', 'location', 'qty'], ['B-300', 'R3', '50.5']]), { counter: 'dave' });
+    expect(plain.round).toBe(1);
+  });
+
   it('keeps book lines nobody counted as uncounted until counting closes, then takes them as zero', async () => {
     const { db } = get();
     await seedWarehouse(db);
