@@ -1,0 +1,112 @@
+/**
+ * GET /stocktakes/:stocktake (code or id): one stocktake for anyone holding a role in its warehouse —
+ * status and key figures, charts (SVG rendered on the server), the variance table with filters, the
+ * documents with their approval route, the export downloads, and the audit history with the chain's verdict.
+ */
+import { verifyAudit } from '../../services/audit.ts';
+import { listCauses } from '../../services/causes.ts';
+import { documentLines, listDocuments } from '../../services/documents.ts';
+import { rolesOf } from '../../services/people.ts';
+import { currencyOf, reviewCounts } from '../../services/reviewViews.ts';
+import { getStocktake } from '../../services/stocktakes.ts';
+import { stocktakeStatus } from '../../services/variances.ts';
+import { esc } from '../layout.ts';
+import { AUDIT_ROWS, auditHtml, chainNotice } from './auditSection.ts';
+import { causeChart, figure, progressChart } from './charts.ts';
+import { documentsHtml } from './documentsSection.ts';
+import { EXPORT_FORMATS, stocktakeExportUrl } from './links.ts';
+import { filterOptions, latestAudit, valueByCause, varianceTable } from './queries.ts';
+import { badge, localTime, messagePage, num, type PageContext, type PageResult } from './shared.ts';
+import { causeLabel, filterForm, parseFilter, toVarianceFilter, varianceTableHtml } from './varianceSection.ts';
+
+/** Lines of a document shown on the page; the export has them all. */
+const DOCUMENT_LINES_SHOWN = 200;
+
+const STATUS_TONE = { counting: 'warn', reviewing: 'warn', approving: 'warn', posted: 'ok', cancelled: 'muted' } as const;
+
+export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
+  const { db } = p.deps;
+  const { t, locale } = p;
+  const st = await getStocktake(db, p.c.req.param('stocktake') ?? '');
+  if ((await rolesOf(db, p.actor.personId, st.warehouseId)).size === 0) {
+    return { title: t.errors.forbiddenTitle, active: 'stocktakes', status: 403, body: messagePage(p, t.errors.forbiddenTitle, t.errors.stocktakeForbidden(st.code, st.warehouseCode)) };
+  }
+  const q = parseFilter(p.c.req.query());
+  const [progress, review, currency, causeList, options, table, byCause, docs, audit, verdict] = await Promise.all([
+    stocktakeStatus(db, st.id),
+    reviewCounts(db, st.id),
+    currencyOf(db, st.warehouseId),
+    listCauses(db),
+    filterOptions(db, st.id),
+    varianceTable(db, st, toVarianceFilter(q)),
+    valueByCause(db, st),
+    listDocuments(db, { stocktake: st.id }),
+    latestAudit(db, st.id, AUDIT_ROWS),
+    verifyAudit(db),
+  ]);
+  const causes = new Map(causeList.map((c) => [c.code, c]));
+  const docsWithLines = await Promise.all(docs.map(async (doc) => ({ doc, lines: (await documentLines(db, doc.id)).slice(0, DOCUMENT_LINES_SHOWN) })));
+  const d = t.detail;
+  const tz = st.timezone;
+
+  const figures: [string, string][] = [
+    [d.snapshot, esc(localTime(st.snapshotAt, tz))],
+    [d.countingClosed, esc(localTime(st.countingClosedAt, tz))],
+    [d.imports, String(progress.imports)],
+    [d.lines, String(progress.lines.total)],
+    [d.gains, `${progress.variances.gain} · ${num(progress.variances.gainValue)}`],
+    [d.losses, `${progress.variances.loss} · ${num(progress.variances.lossValue)}`],
+    [d.net, `${num(progress.variances.netValue)} ${esc(currency)}`],
+    [d.toReview, String(review.open + review.recount)],
+    [d.overdue, review.overdue > 0 ? `<span class="bad">${review.overdue}</span>` : '0'],
+  ];
+  const header = `<h1>${esc(st.code)} · ${esc(st.warehouseCode)} ${badge(t.stocktakeStates[st.status], STATUS_TONE[st.status])}</h1>
+<dl class="figures">${figures.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join('')}</dl>
+<p class="muted">${esc(d.timezone(tz))} · <a href="#variances">${esc(d.variances)}</a> · <a href="#documents">${esc(d.documents)}</a> · <a href="#exports">${esc(d.exports)}</a> · <a href="#audit">${esc(d.audit)}</a></p>
+${chainNotice(verdict, t)}`;
+
+  const cs = t.countStates;
+  const rs = t.reviewStates;
+  const counting = progressChart([
+    { label: cs.counted, count: progress.lines.counted, colour: '#54aeff' },
+    { label: cs.verified, count: progress.lines.verified, colour: '#1a7f37' },
+    { label: cs.conflict, count: progress.lines.conflict, colour: '#cf222e' },
+    { label: cs.uncounted, count: progress.lines.uncounted, colour: '#d0d7de' },
+  ]);
+  const reviewing = progressChart([
+    { label: rs.open, count: review.open, colour: '#bf8700' },
+    { label: rs.recount, count: review.recount, colour: '#fb8f44' },
+    { label: rs.confirmed, count: review.confirmed, colour: '#54aeff' },
+    { label: rs.documented, count: review.documented, colour: '#8250df' },
+    { label: rs.posted, count: review.posted, colour: '#1a7f37' },
+  ]);
+  const causeRows = byCause.map((r) => ({ label: r.causeCode ? causeLabel(causes, r.causeCode, locale) : d.noCause, gain: r.gain, loss: r.loss }));
+  const charts = `<h2 id="charts">${esc(d.charts)}</h2>
+<div class="charts">
+<div class="grid">
+<div class="panel">${figure(d.countingChart, counting)}</div>
+<div class="panel">${figure(d.reviewChart, reviewing)}</div>
+</div>
+<div class="panel charts-wide">${causeRows.length ? figure(d.causeChart, causeChart(causeRows, { gain: d.gainSeries, loss: d.lossSeries, currency })) : `<p class="muted">${esc(d.noVariances)}</p>`}</div>
+</div>`;
+
+  const variances = `<h2 id="variances">${esc(d.variances)}</h2>
+${filterForm({ st, q, t, locale, causes, locations: options.locations, owners: options.owners })}
+${varianceTableHtml({ st, q, t, locale, causes, rows: table.rows, total: table.total })}`;
+
+  const documents = `<h2 id="documents">${esc(d.documents)}</h2>
+${documentsHtml({ docs: docsWithLines, t, locale, timezone: tz, causes })}`;
+
+  const anyPosted = docs.some((doc) => doc.status === 'posted');
+  const exports = `<h2 id="exports">${esc(d.exports)}</h2>
+${anyPosted
+    ? `<p>${esc(d.exportsHint)} ${EXPORT_FORMATS.map((f) => `<a class="btn" href="${esc(stocktakeExportUrl(st.code, f))}" download>${f.toUpperCase()}</a>`).join(' ')}</p>`
+    : `<p class="muted">${esc(d.exportsNone)}</p>`}`;
+
+  const names = new Map<string, string>([[st.id, st.code], ...docs.map((doc): [string, string] => [doc.id, doc.number])]);
+  const history = `<h2 id="audit">${esc(d.audit)}</h2>
+${chainNotice(verdict, t)}
+${auditHtml({ rows: audit.rows, total: audit.total, t, timezone: tz, names })}`;
+
+  return { title: `${st.code} · ${st.warehouseCode}`, active: 'stocktakes', body: [header, charts, variances, documents, exports, history].join('\n') };
+}

@@ -1,0 +1,21 @@
+/**
+ * The few styles only the dashboard pages use (progress bars, key figures, charts), served beside the
+ * shared stylesheet so that layout.ts stays the one place for the shell.
+ */
+export const DASHBOARD_CSS_PATH = '/assets/dashboard.css';
+
+export const DASHBOARD_CSS = `
+.bar { display:flex; height:10px; min-width:140px; border-radius:5px; overflow:hidden; background:var(--line); }
+.bar span { display:block; height:100%; }
+.bar .counted { background:#54aeff; } .bar .verified { background:var(--ok); } .bar .conflict { background:var(--bad); } .bar .uncounted { background:#d0d7de; }
+dl.figures { display:flex; flex-wrap:wrap; gap:8px 28px; margin:8px 0; }
+dl.figures dt { font-size:12px; color:var(--muted); } dl.figures dd { margin:0; font-size:16px; font-weight:600; font-variant-numeric:tabular-nums; }
+figure.chart { margin:0; } figure.chart figcaption { font-weight:600; margin-bottom:4px; } figure.chart svg { max-width:100%; height:auto; }
+tr.overdue td.due { color:var(--bad); font-weight:600; }
+table.data td small { display:block; color:var(--muted); }
+.notice.chain { font-weight:600; }
+.table-scroll { overflow-x:auto; }
+/* layout.ts's "table.data td" outranks its "td.num": numbers stay right-aligned in data tables */
+table.data td.num, table.data th.num { text-align:right; }
+.charts-wide { margin-top:16px; }
+`;
