@@ -1,0 +1,113 @@
+/** Stocktakes: list, start, show, close counting, submit explained variances as documents. */
+import { z } from 'zod';
+import { STOCKTAKE_STATUSES } from '../../domain/stocktake.ts';
+import { listDocuments, submitVariances } from '../../services/documents.ts';
+import { requireRole } from '../../services/people.ts';
+import { reviewCounts } from '../../services/reviewViews.ts';
+import { closeCounting, getStocktake, listStocktakes, startStocktake } from '../../services/stocktakes.ts';
+import { stocktakeStatus } from '../../services/variances.ts';
+import { getWarehouse } from '../../services/warehouses.ts';
+import { readableWarehouses, requireReader } from './access.ts';
+import { once } from './idempotency.ts';
+import { defineRoute, type ApiRoute } from './route.ts';
+import { ClosedCounting, Started, StocktakeDetail, StocktakeList, SubmitResult } from './schemas.ts';
+
+export const STOCKTAKE_PARAM = { stocktake: 'stocktake code (ST-20261201-001) or id' };
+
+export const stocktakeRoutes: ApiRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/stocktakes',
+    operationId: 'listStocktakes',
+    summary: 'List stocktakes with their status and progress',
+    description: 'Only stocktakes of warehouses where the caller holds a role.',
+    tags: ['stocktakes'],
+    query: z.object({
+      status: z.enum(STOCKTAKE_STATUSES).optional().describe('only stocktakes in this status'),
+      warehouse: z.string().trim().min(1).optional().describe('only this warehouse (code)'),
+    }).strict(),
+    status: 200,
+    response: { description: 'the stocktakes', schema: StocktakeList },
+    async handle(c, { actor, query }) {
+      const db = c.get('deps').db;
+      const readable = await readableWarehouses(db, actor);
+      const rows = (await listStocktakes(db)).filter((s) => readable.has(s.warehouse) && (!query.status || s.status === query.status) && (!query.warehouse || s.warehouse.toLowerCase() === query.warehouse.toLowerCase()));
+      const stocktakes = [];
+      for (const s of rows) stocktakes.push(await stocktakeStatus(db, s.id));
+      return { stocktakes };
+    },
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/stocktakes',
+    operationId: 'startStocktake',
+    summary: 'Start a stocktake: freeze the book of a warehouse',
+    description: 'Needs the role supervisor, manager or admin in the warehouse. Refused while the warehouse has an open stocktake.',
+    tags: ['stocktakes'],
+    body: z.object({ warehouse: z.string().trim().min(1, 'is required').describe('warehouse code') }).strict(),
+    status: 201,
+    response: { description: 'the stocktake started', schema: Started },
+    errors: [403, 404, 409],
+    async handle(c, { actor, body, ctx }) {
+      const db = c.get('deps').db;
+      const wh = await getWarehouse(db, body.warehouse);
+      await requireRole(db, actor, wh.id, wh.code, ['supervisor', 'manager', 'admin'], 'start a stocktake');
+      return once(db, ctx, 'api.stocktake.start', () => startStocktake(db, wh.code));
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/stocktakes/{stocktake}',
+    operationId: 'getStocktake',
+    summary: 'A stocktake: status, progress, review counts and documents',
+    tags: ['stocktakes'],
+    params: STOCKTAKE_PARAM,
+    status: 200,
+    response: { description: 'the stocktake', schema: StocktakeDetail },
+    errors: [403, 404],
+    async handle(c, { actor, params }) {
+      const db = c.get('deps').db;
+      const st = await getStocktake(db, params.stocktake!);
+      await requireReader(db, actor, st.warehouseCode, `stocktake ${st.code}`);
+      return { ...(await stocktakeStatus(db, st.id)), review: await reviewCounts(db, st.id), documents: await listDocuments(db, { stocktake: st.id }) };
+    },
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/stocktakes/{stocktake}/close-counting',
+    operationId: 'closeCounting',
+    summary: 'Close counting: uncounted lines count as zero, review opens',
+    description: 'Needs the role supervisor, manager or admin. Refused while any line is in conflict (recount it first).',
+    tags: ['stocktakes'],
+    params: STOCKTAKE_PARAM,
+    body: z.object({}).strict(),
+    status: 200,
+    response: { description: 'counting closed', schema: ClosedCounting },
+    errors: [403, 404, 409],
+    async handle(c, { actor, params, ctx }) {
+      const db = c.get('deps').db;
+      const st = await getStocktake(db, params.stocktake!);
+      return once(db, ctx, 'api.stocktake.close_counting', () => closeCounting(db, st.id, { actor }));
+    },
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/stocktakes/{stocktake}/submit',
+    operationId: 'submitVariances',
+    summary: 'Turn explained variances into gain and loss documents',
+    description: 'All explained lines (confirmed, with a cause, and a note where the cause needs one), or the lines named. Needs supervisor, manager or admin.',
+    tags: ['documents'],
+    params: STOCKTAKE_PARAM,
+    body: z.object({ lines: z.array(z.string().trim().min(1)).optional().describe('SKU or SKU@LOCATION; all explained lines when left out') }).strict(),
+    status: 200,
+    response: { description: 'the documents made (none when nothing new was explained)', schema: SubmitResult },
+    errors: [403, 404, 409],
+    async handle(c, { params, body, ctx }) {
+      return submitVariances(c.get('deps').db, ctx, { stocktake: params.stocktake!, ...(body.lines ? { lines: body.lines } : {}) });
+    },
+  }),
+];

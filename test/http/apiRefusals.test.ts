@@ -1,0 +1,193 @@
+/** What the REST API refuses, and how: the status, the stable code, and a message or problem naming the cause. */
+import { expect, it } from 'vitest';
+import { mountApi } from '../../src/http/api/index.ts';
+import { createCredential, revokeCredential } from '../../src/services/credentials.ts';
+import { addPerson, grantRole } from '../../src/services/people.ts';
+import { startStocktake } from '../../src/services/stocktakes.ts';
+import { stocktakeStatus } from '../../src/services/variances.ts';
+import { addWarehouse } from '../../src/services/warehouses.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { countedStocktake, seedPeople } from '../support/flow.ts';
+import { seedWarehouse } from '../support/fixtures.ts';
+import { testHttp } from '../support/http.ts';
+
+/** A response's JSON body, untyped: the assertions say what it holds. */
+const read = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
+
+const json = (auth: string, body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST', headers: { authorization: auth, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+});
+
+describeEachDatabase('REST API refusals', (get) => {
+  it('answers 401 without a key, with an unknown key and with a revoked key', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    await seedPeople(db);
+    const http = await testHttp(db, [mountApi], { localOnly: false });
+
+    const anonymous = await http.app.request('/api/v1/stocktakes');
+    expect(anonymous.status).toBe(401);
+    expect((await read(anonymous)).error).toEqual({ code: 'UNAUTHENTICATED', message: expect.stringContaining('Authorization: Bearer stk_') });
+
+    const unknown = await http.app.request('/api/v1/stocktakes', { headers: { authorization: 'Bearer stk_not-a-key' } });
+    expect(unknown.status).toBe(401);
+
+    const { secret, credential } = await createCredential(db, { kind: 'api_key', person: 'sam' });
+    expect((await http.app.request('/api/v1/stocktakes', { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+    await revokeCredential(db, credential.prefix);
+    const revoked = await http.app.request('/api/v1/stocktakes', { headers: { authorization: `Bearer ${secret}` } });
+    expect(revoked.status).toBe(401);
+    expect((await read(revoked)).error).toEqual({ code: 'UNAUTHENTICATED', message: 'the API key is unknown, revoked or expired' });
+
+    // A sign-in token is not an API key.
+    const login = await createCredential(db, { kind: 'login', person: 'sam' });
+    expect((await http.app.request('/api/v1/stocktakes', { headers: { authorization: `Bearer ${login.secret}` } })).status).toBe(401);
+    // The document describing the API is public.
+    expect((await http.app.request('/api/v1/openapi.json')).status).toBe(200);
+  });
+
+  it('refuses reading a stocktake or document of another warehouse with 403, and lists only the caller\'s warehouses', async () => {
+    const { db } = get();
+    const { st } = await countedStocktake(db);
+    await addWarehouse(db, { code: 'WH2', name: 'Second', timezone: 'Asia/Shanghai' });
+    await addPerson(db, { handle: 'wendy', name: 'Wendy' });
+    await grantRole(db, 'wendy', 'supervisor', 'WH2');
+    const http = await testHttp(db, [mountApi]);
+    const wendy = await http.bearerFor('wendy');
+
+    for (const path of [`/api/v1/stocktakes/${st.code}`, `/api/v1/stocktakes/${st.code}/variances`, `/api/v1/stocktakes/${st.code}/export?format=csv`, `/api/v1/audit?stocktake=${st.code}`, `/api/v1/documents?stocktake=${st.code}`]) {
+      const res = await http.app.request(path, { headers: { authorization: wendy } });
+      expect(res.status, path).toBe(403);
+      expect((await read(res)).error, path).toEqual({ code: 'NOT_ALLOWED', message: `wendy may not read stocktake ${st.code}: it belongs to warehouse WH1, where wendy holds no role (needs any of counter, supervisor, finance, manager, admin in WH1)` });
+    }
+    const listed = await http.app.request('/api/v1/stocktakes', { headers: { authorization: wendy } });
+    expect((await read(listed)).stocktakes).toEqual([]);
+    const carl = await http.bearerFor('carl');
+    expect((await read(await http.app.request('/api/v1/stocktakes', { headers: { authorization: carl } }))).stocktakes.map((s: { code: string }) => s.code)).toEqual([st.code]);
+
+    // Writes are refused by the services' own role checks.
+    const close = await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, json(wendy, {}));
+    expect(close.status).toBe(403);
+    expect((await read(close)).error.message).toBe('wendy may not close counting in WH1: needs the role supervisor or manager or admin');
+  });
+
+  it('refuses an upload over the limit with 413 naming the limit in MB, before anything is imported', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    await seedPeople(db);
+    const st = await startStocktake(db, 'WH1');
+    const http = await testHttp(db, [mountApi], { maxUploadBytes: 1024 * 1024 });
+    const carl = await http.bearerFor('carl');
+    const sheet = `sku,location,qty\n${'A-100,R1,1\n'.repeat(100_000)}`;
+    expect(sheet.length).toBeGreaterThan(1024 * 1024);
+
+    const raw = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, { method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv' }, body: sheet });
+    expect(raw.status).toBe(413);
+    expect((await read(raw)).error).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'the upload is larger than the limit of 1 MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported' });
+    const form = new FormData();
+    form.append('file', new File([sheet], 'big.csv', { type: 'text/csv' }));
+    const multipart = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, { method: 'POST', headers: { authorization: carl, origin: 'http://localhost' }, body: form });
+    expect(multipart.status).toBe(413);
+    expect((await stocktakeStatus(db, st.id)).imports).toBe(0);
+
+    // Just under the limit goes in.
+    const fits = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, { method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv' }, body: 'sku,location,qty\nA-100,R1,1\n' });
+    expect(fits.status).toBe(201);
+  });
+
+  it('refuses a bad sheet with 400 listing every problem with its line and column, importing nothing', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    await seedPeople(db);
+    const st = await startStocktake(db, 'WH1');
+    const http = await testHttp(db, [mountApi]);
+    const carl = await http.bearerFor('carl');
+    const res = await http.app.request(`/api/v1/stocktakes/${st.code}/counts?fileName=bad.csv`, {
+      method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv' }, body: 'sku,location,数量\nA-100,R1,90\nA-200,R2,abc\nZZZ-9,R9,1\nC-400,R4,-1\n',
+    });
+    expect(res.status).toBe(400);
+    const { error } = await read(res);
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toContain('bad.csv: 3 invalid line(s); nothing was imported');
+    expect(error.problems.map((p: { line: number; column: string }) => [p.line, p.column])).toEqual([[3, '数量'], [4, 'sku'], [5, '数量']]);
+    expect((await stocktakeStatus(db, st.id)).imports).toBe(0);
+
+    // skipInvalid imports the valid lines and reports the others.
+    const skipped = await http.app.request(`/api/v1/stocktakes/${st.code}/counts?fileName=bad.csv&skipInvalid=true`, {
+      method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv' }, body: 'sku,location,数量\nA-100,R1,90\nA-200,R2,abc\n',
+    });
+    expect(skipped.status).toBe(201);
+    expect(await read(skipped)).toMatchObject({ rowsAccepted: 1, rowsRejected: 1, problems: [{ line: 3, column: '数量' }] });
+
+    const unsupported = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, { method: 'POST', headers: { authorization: carl, 'content-type': 'application/json' }, body: '{}' });
+    expect(unsupported.status).toBe(400);
+    expect((await read(unsupported)).error.problems).toEqual([{ line: null, column: 'Content-Type', message: 'application/json is not accepted' }]);
+  });
+
+  it('names the field of a bad body or query in a 400, every field at once', async () => {
+    const { db } = get();
+    const { st } = await countedStocktake(db);
+    const http = await testHttp(db, [mountApi]);
+    const sam = await http.bearerFor('sam');
+
+    const start = await http.app.request('/api/v1/stocktakes', json(sam, { warehous: 'WH1' }));
+    expect(start.status).toBe(400);
+    const startError = (await read(start)).error;
+    expect(startError.code).toBe('INVALID_INPUT');
+    expect(startError.problems.map((p: { column: string }) => p.column).sort()).toEqual(['warehous', 'warehouse']);
+
+    const reject = await http.app.request('/api/v1/documents/PK-2026-0001/reject', json(sam, { reason: ' ', step: 'one' }));
+    expect(reject.status).toBe(400);
+    expect((await read(reject)).error.problems).toEqual([
+      { line: null, column: 'reason', message: 'reason: is required (it is shown on the lines sent back)' },
+      { line: null, column: 'step', message: 'step: Invalid input: expected number, received string' },
+    ]);
+
+    const query = await http.app.request(`/api/v1/stocktakes/${st.code}/variances?limit=lots&sort=size&status=open,lost`, { headers: { authorization: sam } });
+    expect(query.status).toBe(400);
+    expect((await read(query)).error.problems.map((p: { column: string }) => p.column)).toEqual(['status', 'sort', 'limit']);
+
+    const notJson = await http.app.request(`/api/v1/stocktakes/${st.code}/submit`, { method: 'POST', headers: { authorization: sam, 'content-type': 'application/json' }, body: '{lines:' });
+    expect(notJson.status).toBe(400);
+    expect((await read(notJson)).error.message).toContain('the request body is not valid JSON');
+
+    const badKey = await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, json(sam, {}, { 'idempotency-key': 'naïve key' }));
+    expect(badKey.status).toBe(400);
+    expect((await read(badKey)).error.problems[0].column).toBe('Idempotency-Key');
+
+    const miss = await http.app.request('/api/v1/stocktake', { headers: { authorization: sam } });
+    expect(miss.status).toBe(404);
+    expect((await read(miss)).error.message).toBe('route "GET /api/v1/stocktake" not found; see /api/v1/openapi.json for the routes');
+  });
+
+  it('refuses a change signed in by the session cookie unless it comes from the console\'s own origin', async () => {
+    const { db } = get();
+    const { st } = await countedStocktake(db);
+    const http = await testHttp(db, [mountApi]);
+    const cookie = await http.cookieFor('sam');
+    const foreign = await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{}' });
+    expect(foreign.status).toBe(403);
+    expect((await read(foreign)).error.message).toContain('must come from the console itself');
+    const own = await http.as('sam', `/api/v1/stocktakes/${st.code}/close-counting`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(own.status).toBe(200);
+  });
+
+  it('lets only a supervisor, manager or admin import counts in another person\'s name', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    await seedPeople(db);
+    const st = await startStocktake(db, 'WH1');
+    const http = await testHttp(db, [mountApi]);
+    const upload = async (person: string, counter: string, body: string) =>
+      http.app.request(`/api/v1/stocktakes/${st.code}/counts?counter=${counter}`, { method: 'POST', headers: { authorization: await http.bearerFor(person), 'content-type': 'text/csv' }, body });
+    const byCarl = await upload('carl', 'sam', 'sku,location,qty\nA-100,R1,90\n');
+    expect(byCarl.status).toBe(403);
+    expect((await read(byCarl)).error.message).toBe('carl may only import their own counts: naming sam as the counter needs the role supervisor, manager or admin in WH1');
+    const bySam = await upload('sam', 'carl', 'sku,location,qty\nA-100,R1,90\n');
+    expect(bySam.status).toBe(201);
+    expect((await read(bySam)).counter).toBe('carl');
+    const byFay = await upload('fay', 'fay', 'sku,location,qty\nA-200,R2,20\n');
+    expect(byFay.status).toBe(403);
+    expect((await read(byFay)).error.message).toBe('fay may not import a count sheet in WH1: needs the role counter or supervisor or manager or admin');
+  });
+});
