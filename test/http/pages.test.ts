@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import type { CommandContext } from '../../src/domain/people.ts';
 import { mountPages } from '../../src/http/pages/index.ts';
 import { approveDocument, rejectDocument } from '../../src/services/approvals.ts';
+import { saveCause } from '../../src/services/causes.ts';
 import { submitVariances } from '../../src/services/documents.ts';
 import { addPerson, getPerson, grantRole, rolesOf } from '../../src/services/people.ts';
 import { assignOwner, confirmVariance, tagCause } from '../../src/services/review.ts';
@@ -261,12 +262,18 @@ describeEachDatabase('dashboard pages', (get) => {
     expect(rowOf(await html(http.as('wes', '/people')), 'data-person="carl"')).not.toContain('<form');
   });
 
-  it('escapes user text: a note containing <script> is shown as text', async () => {
+  it('escapes user text: a note containing <script> is shown as text, in the table and in the chart', async () => {
     const { db } = get();
     const { st, people, http } = await inReview(db);
     await explain(db, st.code, people.sam, 'A-100@R1', 'unknown', '<script>alert("x")</script> & more');
+    // An admin-edited cause label reaches the server-rendered SVG as well.
+    await saveCause(db, people.ann, { code: 'odd_one', labelEn: '<script>bad()</script>', labelZh: '<b>怪</b>', appliesTo: 'both' });
+    await explain(db, st.code, people.sam, 'C-400@R4', 'odd_one');
     const page = await html(http.as('sam', `/stocktakes/${st.code}`));
-    expect(page).not.toContain('<script>alert');
+    expect(page).not.toContain('<script>');
     expect(rowOf(page, 'data-line="A-100@R1"')).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more');
+    const charts = page.slice(page.indexOf('id="charts"'), page.indexOf('id="variances"'));
+    expect(charts).toContain('&lt;script&gt;bad()&lt;/script&gt;');
+    expect(await html(http.as('sam', `/stocktakes/${st.code}?lang=zh`))).not.toContain('<b>怪</b>');
   });
 });
