@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import type { CommandContext } from '../../src/domain/people.ts';
+import { mountApi } from '../../src/http/api/index.ts';
 import { mountPages } from '../../src/http/pages/index.ts';
 import { approveDocument, rejectDocument } from '../../src/services/approvals.ts';
 import { saveCause } from '../../src/services/causes.ts';
@@ -156,6 +157,26 @@ describeEachDatabase('dashboard pages', (get) => {
     for (const format of ['csv', 'xlsx', 'json']) expect(page).toContain(`/api/v1/stocktakes/${st.code}/export?format=${format}`);
     // The rejected gain line is back in review, showing why.
     expect(rowOf(page, 'data-line="A-200@R2"')).toContain('wrong shelf, recount');
+  });
+
+  it('links the export downloads to the API routes that serve them', async () => {
+    const { db } = get();
+    const { st, people } = await inReview(db);
+    await explain(db, st.code, people.sam, 'A-100@R1', 'damage');
+    await explain(db, st.code, people.sam, 'C-400@R4', 'theft');
+    const { documents } = await submitVariances(db, people.sam, { stocktake: st.code, lines: ['A-100@R1', 'C-400@R4'] });
+    await approveDocument(db, people.sue, { document: documents[0]!.number });
+    const http = await testHttp(db, [mountApi, mountPages]);
+    const page = await html(http.as('sam', `/stocktakes/${st.code}`));
+    const links = [...page.matchAll(/href="(\/api\/v1\/[^"]+\/export\?format=(csv|xlsx|json))"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    expect(links).toHaveLength(6);
+    for (const link of links) {
+      const r = await http.as('sam', link);
+      expect(r.status, link).toBe(200);
+      expect(r.headers.get('content-disposition'), link).toMatch(/attachment/);
+    }
+    const json = (await (await http.as('sam', links.find((l) => l.includes('/documents/') && l.endsWith('json'))!)).json()) as { documents: { number: string; totalValue: string }[] };
+    expect(json.documents[0]).toMatchObject({ number: documents[0]!.number, totalValue: '-325.00' });
   });
 
   it('shows the audit history with the hash chain verified, and the first broken row once one is edited', async () => {
