@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
+import { registerAccess } from './commands/access.ts';
 import { registerChats } from './commands/chats.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerMasterData } from './commands/masterData.ts';
@@ -29,6 +30,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const variances = registerStocktake(program, run);
   registerReview(program, run, variances);
   registerChats(program, run);
+  registerAccess(program, run);
   registerDemo(program, run);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
