@@ -74,7 +74,7 @@ form.inline { display:inline; } button.link { background:none; border:0; color:v
 table.data, table.table { border-collapse:collapse; width:100%; margin:4px 0 12px; }
 table.data th, table.data td, table.table th, table.table td { border-bottom:1px solid var(--line); padding:4px 8px; text-align:left; vertical-align:top; }
 table.data th { background:var(--bg); position:sticky; top:0; }
-td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
+td.num, th.num, table.data td.num, table.data th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .muted { color:var(--muted); } .ok { color:var(--ok); } .warn { color:var(--warn); } .bad { color:var(--bad); }
 .badge { display:inline-block; padding:0 6px; border-radius:10px; border:1px solid var(--line); font-size:12px; background:var(--bg); }
 .filters { display:flex; flex-wrap:wrap; gap:8px; align-items:end; margin:8px 0; }

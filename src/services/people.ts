@@ -102,20 +102,21 @@ function parseRole(text: string): Role {
   return role as Role;
 }
 
-export async function grantRole(db: Db, personRef: string, roleText: string, warehouseCode: string) {
+/** Grants a role; `by` is who did it, for the audit trail (the local operator when absent). */
+export async function grantRole(db: Db, personRef: string, roleText: string, warehouseCode: string, by: Actor | null = null) {
   const role = parseRole(roleText);
   const p = await getPerson(db, personRef);
   const wh = await getWarehouse(db, warehouseCode);
   await db.transaction(async (tx) => {
     const added = await tx.insert(roleGrant).values({ personId: p.id, warehouseId: wh.id, role }).onConflictDoNothing().returning();
     if (added.length > 0) {
-      await appendAudit(tx, OPERATOR, null, new Date(), [{ action: 'role.granted', entityType: 'person', entityId: p.id, after: { person: p.handle, warehouse: wh.code, role } }]);
+      await appendAudit(tx, by ?? OPERATOR, null, new Date(), [{ action: 'role.granted', entityType: 'person', entityId: p.id, after: { person: p.handle, warehouse: wh.code, role } }]);
     }
   });
   return { person: p.handle, warehouse: wh.code, role, granted: true };
 }
 
-export async function revokeRole(db: Db, personRef: string, roleText: string, warehouseCode: string) {
+export async function revokeRole(db: Db, personRef: string, roleText: string, warehouseCode: string, by: Actor | null = null) {
   const role = parseRole(roleText);
   const p = await getPerson(db, personRef);
   const wh = await getWarehouse(db, warehouseCode);
@@ -125,7 +126,7 @@ export async function revokeRole(db: Db, personRef: string, roleText: string, wa
       .where(and(eq(roleGrant.personId, p.id), eq(roleGrant.warehouseId, wh.id), eq(roleGrant.role, role)))
       .returning();
     if (removed.length === 0) throw new InvalidInputError(`${p.handle} does not hold ${role} in ${wh.code}`);
-    await appendAudit(tx, OPERATOR, null, new Date(), [{ action: 'role.revoked', entityType: 'person', entityId: p.id, before: { person: p.handle, warehouse: wh.code, role } }]);
+    await appendAudit(tx, by ?? OPERATOR, null, new Date(), [{ action: 'role.revoked', entityType: 'person', entityId: p.id, before: { person: p.handle, warehouse: wh.code, role } }]);
   });
   return { person: p.handle, warehouse: wh.code, role, granted: false };
 }

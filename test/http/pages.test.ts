@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import type { Db } from '../../db/client.ts';
+import { queryRows, type Db } from '../../db/client.ts';
 import type { CommandContext } from '../../src/domain/people.ts';
 import { mountApi } from '../../src/http/api/index.ts';
 import { mountPages } from '../../src/http/pages/index.ts';
@@ -269,6 +269,9 @@ describeEachDatabase('dashboard pages', (get) => {
     const revoked = await http.as('ann', '/people/roles', form({ person: 'carl', role: 'supervisor', warehouse: 'WH1', op: 'revoke' }));
     expect(revoked.status).toBe(303);
     expect((await rolesOf(db, carl, wh1)).has('supervisor')).toBe(false);
+    // The audit trail names the admin who changed the roles, not the local operator.
+    const audited = await queryRows<{ identity: string }>(db, sql`select actor_identity as identity from audit_log where action in ('role.granted', 'role.revoked') order by id desc limit 2`);
+    expect(audited.map((a) => a.identity)).toEqual(['web:ann', 'web:ann']);
 
     const notHeld = await html(http.as('ann', '/people/roles', form({ person: 'carl', role: 'finance', warehouse: 'WH1', op: 'revoke' })), 400);
     expect(notHeld).toContain('Not changed: carl does not hold finance in WH1');

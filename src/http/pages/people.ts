@@ -98,7 +98,7 @@ export async function changeRolePage(p: PageContext): Promise<PageResult | Respo
     if (!(await rolesOf(p.deps.db, p.actor.personId, wh.id)).has('admin')) {
       throw new NotAllowedError(`${p.actor.handle} may not change roles in ${wh.code}: only an admin of ${wh.code} may`);
     }
-    const result = op === 'grant' ? await grantRole(p.deps.db, person, role, wh.code) : await revokeRole(p.deps.db, person, role, wh.code);
+    const result = op === 'grant' ? await grantRole(p.deps.db, person, role, wh.code, p.actor) : await revokeRole(p.deps.db, person, role, wh.code, p.actor);
     const lang = p.c.req.query('lang');
     return p.c.redirect(`/people${queryString({ done: op === 'grant' ? 'granted' : 'revoked', person: result.person, role: result.role as Role, warehouse: result.warehouse, lang })}`, 303);
   } catch (error) {
