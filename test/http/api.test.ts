@@ -149,4 +149,31 @@ describeEachDatabase('REST API walk', (get) => {
     const stHistory = (await read(await sam!.get(`/audit?stocktake=${st}`))).entries.map((e: any) => e.action);
     expect(stHistory).toEqual(expect.arrayContaining(['stocktake.started', 'counts.imported', 'stocktake.counting_closed', 'variance.confirm', 'variance.tag', 'document.submitted']));
   });
+
+  it('imports an XLSX sheet sent as the raw body, and a rejection sends the lines back to review with its reason', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    await seedPeople(db);
+    const http = await testHttp(db, [mountApi]);
+    const [carl, sam, sue] = await Promise.all(['carl', 'sam', 'sue'].map(async (p) => client(http, await http.bearerFor(p))));
+    const st = (await read(await sam!.post('/stocktakes', { warehouse: 'WH1' }))).code as string;
+
+    const { default: ExcelJS } = await import('exceljs');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('count');
+    for (const row of [['物料编码', '库位', '实盘数量'], ['A-100', 'R1', 95], ['A-200', 'R2', 20], ['B-300', 'R3', 50.5], ['C-400', 'R4', 3]]) sheet.addRow(row);
+    const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
+    const imported = await carl!.send('POST', `/stocktakes/${st}/counts?fileName=count.xlsx`, { body: xlsx, headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } });
+    expect(imported.status).toBe(201);
+    expect(await bodyOf(imported, 'post', '/stocktakes/{stocktake}/counts')).toMatchObject({ fileName: 'count.xlsx', linesCounted: 4, progress: { variances: { loss: 1, lossValue: '-12.50' } } });
+
+    await sam!.post(`/stocktakes/${st}/close-counting`);
+    await sam!.post(`/stocktakes/${st}/variances/A-100/confirm`);
+    await sam!.post(`/stocktakes/${st}/variances/A-100/tag`, { cause: 'damage' });
+    const [doc] = (await read(await sam!.post(`/stocktakes/${st}/submit`, { lines: ['A-100@R1'] }))).documents;
+    const rejected = await sue!.post(`/documents/${doc.id}/reject`, { reason: 'photos missing', step: 1 });
+    expect(await bodyOf(rejected, 'post', '/documents/{document}/reject')).toMatchObject({ status: 'rejected', route: [{ status: 'rejected', decidedBy: 'sue', reason: 'photos missing' }] });
+    const back = await bodyOf(await sam!.get(`/stocktakes/${st}/variances?status=open`), 'get', '/stocktakes/{stocktake}/variances');
+    expect(back.lines).toEqual([expect.objectContaining({ line: 'A-100@R1', reviewStatus: 'open', returnedReason: `${doc.number} rejected: photos missing` })]);
+  });
 });

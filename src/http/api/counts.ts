@@ -89,10 +89,10 @@ export const countRoutes: ApiRoute[] = [
     async handle(c, { actor, params, query, ctx }) {
       const db = c.get('deps').db;
       const st = await getStocktake(db, params.stocktake!);
+      const roles = await requireRole(db, actor, st.warehouseId, st.warehouseCode, ['counter', 'supervisor', 'manager', 'admin'], 'import a count sheet');
       const upload = await readUpload(c);
       const options = { ...query, ...parseWith(uploadOptions, upload.fields, 'form fields') };
       if (upload.bytes.length === 0) throw new InvalidInputError('the count sheet is empty; nothing was imported', [{ line: null, column: 'file', message: 'is empty' }]);
-      const roles = await requireRole(db, actor, st.warehouseId, st.warehouseCode, ['counter', 'supervisor', 'manager', 'admin'], 'import a count sheet');
       // Segregation of duties trusts the counter's name: counters may only send their own counts.
       const counter = options.counter ? await getPerson(db, options.counter) : null;
       if (counter && counter.id !== actor.personId && !['supervisor', 'manager', 'admin'].some((r) => roles.has(r as never))) {

@@ -43,6 +43,12 @@ function queryParameters(query: z.ZodType | undefined): Json[] {
   }));
 }
 
+/** A JSON body; required only when it has required fields (an empty body is read as `{}`). */
+function jsonBody(body: z.ZodType): Json {
+  const schema = inputSchema(body);
+  return { required: Array.isArray(schema.required) && schema.required.length > 0, content: { 'application/json': { schema } } };
+}
+
 function ref(schema: z.ZodType): Json {
   const meta = apiSchemas.get(schema);
   if (!meta) throw new Error('a response schema must be registered in apiSchemas (schemas.ts)');
@@ -63,7 +69,7 @@ function operation(route: ApiRoute): Json {
       ...queryParameters(route.query),
       ...(route.method === 'post' ? [IDEMPOTENCY_HEADER] : []),
     ],
-    ...(route.body ? { requestBody: { required: false, content: { 'application/json': { schema: inputSchema(route.body) } } } } : {}),
+    ...(route.body ? { requestBody: jsonBody(route.body) } : {}),
     ...(route.requestBody ? { requestBody: route.requestBody } : {}),
     responses: {
       [route.status]: { description: route.response.description, ...(success ? { content: success } : {}) },
