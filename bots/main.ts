@@ -1,24 +1,29 @@
 /**
- * `npm run bots`: runs the chat bots configured in the environment (see README, "Chat platforms"), with
- * the outbox sender, until SIGINT or SIGTERM.
+ * `npm start`: the console, the dashboard, the REST API and every chat platform configured in the
+ * environment (see README), until SIGINT or SIGTERM.
  */
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { jsonLogger } from '../src/core/log.ts';
-import { startService } from '../src/main.ts';
-import { enabledAdapters } from './index.ts';
+import { startServer } from './server.ts';
 
 const log = jsonLogger((process.env.STOCKTAKE_LOG_LEVEL as 'info' | undefined) ?? 'info');
 try {
   const config = loadConfig();
-  const adapters = enabledAdapters(process.env, log);
-  if (adapters.length === 0) {
-    throw new ConfigError('no chat platform is configured: set FEISHU_APP_ID, DINGTALK_CLIENT_ID or TELEGRAM_BOT_TOKEN (see README, "In the chats")');
-  }
-  const service = await startService(config, () => adapters, log);
-  log('info', 'bots running', { platforms: adapters.map((a) => a.platform) });
+  const running = await startServer(config, process.env, log);
+  const platforms = running.service.platforms.filter((p) => p !== 'web');
+  process.stdout.write(
+    [
+      `Stocktake assistant is running: open ${running.url}`,
+      `  database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.STOCKTAKE_DATA_DIR}`}`,
+      `  chat platforms: ${platforms.length ? platforms.join(', ') : 'none configured (the web console only; see README to connect Feishu, DingTalk or Telegram)'}`,
+      running.localOnly ? '  access: this machine only; pick who you are in the console' : `  access: sign-in required (links from: npx stocktake access login <person> --base-url <public URL>)`,
+      '',
+    ].join('\n'),
+  );
+  log('info', 'server started', { url: running.url, database: config.DATABASE_URL ? 'postgres' : `pglite:${config.STOCKTAKE_DATA_DIR}` });
   const shutdown = async (signal: string) => {
     log('info', 'stopping', { signal });
-    await service.stop();
+    await running.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

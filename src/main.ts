@@ -22,6 +22,8 @@ export interface Service {
   sender: Sender;
   /** The installation's secret: signs card tokens and console sessions. */
   secret: Buffer;
+  /** The platforms this service delivers to, in start order. */
+  platforms: string[];
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
     database,
     sender,
     secret,
+    platforms: adapters.map((a) => a.platform),
     async stop() {
       await Promise.allSettled(started.map((a) => a.stop()));
       await sender.stop();

@@ -47,8 +47,7 @@ export const CONSOLE_JS = String.raw`
   connect();
   list.scrollTop = list.scrollHeight;
 
-  async function post(form, submitter) {
-    const data = new FormData(form, submitter);
+  async function post(form, data) {
     data.set('eventId', newId());
     data.set('chat', chatId);
     const res = await fetch(form.action, { method: 'POST', body: data, headers: { accept: 'application/json' } });
@@ -65,10 +64,12 @@ export const CONSOLE_JS = String.raw`
     e.preventDefault();
     const submitter = e.submitter;
     if (submitter && submitter.dataset.confirm && !window.confirm((submitter.dataset.confirmTitle || '') + '\n' + submitter.dataset.confirm)) return;
+    // The form's data (with the tapped button's token) is taken before its buttons are disabled.
+    const data = new FormData(form, submitter);
     const buttons = form.querySelectorAll('button');
     buttons.forEach((b) => (b.disabled = true));
     try {
-      const body = await post(form, submitter);
+      const body = await post(form, data);
       if (inCard) {
         toast(body.toast);
         // The tapped card as it is now; the live stream brings the same change to every other page.

@@ -26,11 +26,11 @@ describe('the platforms the environment turns on', () => {
     expect(message).not.toContain('top-secret-value');
   });
 
-  it('npm run bots says what to set when no platform is configured', async () => {
+  it('npm start refuses a malformed setting, naming it', async () => {
     const run = promisify(execFile);
-    const env = { PATH: process.env.PATH, STOCKTAKE_DATA_DIR: '/nonexistent-not-used' } as NodeJS.ProcessEnv;
+    const env = { PATH: process.env.PATH, PORT: 'eighty' } as NodeJS.ProcessEnv;
     const result = await run(process.execPath, ['--import', 'tsx', 'bots/main.ts'], { env }).catch((e: { code: number; stderr: string }) => e);
     expect(result).toMatchObject({ code: 2 });
-    expect((result as { stderr: string }).stderr).toContain('TELEGRAM_BOT_TOKEN');
+    expect((result as { stderr: string }).stderr).toContain('PORT');
   }, 30_000);
 });

@@ -1,0 +1,58 @@
+/**
+ * The whole product in one process: the bot service (dispatcher, outbox sender, every configured chat
+ * platform and the web console), the HTTP server (console, dashboard, REST API) and, once they exist, the
+ * cron jobs. `npm start` runs it; the browser tests start it the same way.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Config } from '../src/config.ts';
+import type { Logger } from '../src/core/log.ts';
+import { createHttpApp } from '../src/http/app.ts';
+import { mountAuth } from '../src/http/auth.ts';
+import { mountApi } from '../src/http/api/index.ts';
+import { mountPages } from '../src/http/pages/index.ts';
+import { SessionSigner } from '../src/http/session.ts';
+import { startService, type Service } from '../src/main.ts';
+import { enabledAdapters } from './index.ts';
+import { createWebAdapter } from './web/index.ts';
+
+export interface RunningServer {
+  url: string;
+  /** True when bound to a loopback address (the console lets visitors pick who they are). */
+  localOnly: boolean;
+  service: Service;
+  stop(): Promise<void>;
+}
+
+/** Loopback addresses: only the machine itself can reach the server, so the console may let you pick who you are. */
+export const isLoopback = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
+
+export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<RunningServer> {
+  let web: ReturnType<typeof createWebAdapter> | null = null;
+  const service = await startService(config, (db, l) => {
+    web = createWebAdapter({ db, log: l });
+    return [web, ...enabledAdapters(env, l)];
+  }, log);
+  const localOnly = isLoopback(config.HOST);
+  const app = createHttpApp(
+    { db: service.database.db, log, sessions: new SessionSigner(service.secret), localOnly, maxUploadBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE },
+    [mountAuth, mountApi, mountPages, (a) => web!.mount(a)],
+  );
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return {
+    url: `http://${host}:${port}`,
+    localOnly,
+    service,
+    async stop() {
+      // Open consoles hold event streams: end them, or close() would wait for every browser to leave.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
+      await service.stop();
+    },
+  };
+}
