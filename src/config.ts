@@ -20,6 +20,8 @@ const envSchema = z.object({
   /** Where `npm start` serves the console, the dashboard and the API. Loopback only by default. */
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** How people reach the server from outside (behind a proxy): the base of sign-in links. */
+  PUBLIC_URL: z.string().trim().regex(/^https?:\/\/[^\s/]+/, 'must be an http:// or https:// URL').optional().or(z.literal('').transform(() => undefined)),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -16,7 +16,7 @@ import { pageLocale } from './locale.ts';
 import { SESSION_COOKIE } from './session.ts';
 
 /** Paths anyone may open without a session, even on a public server. */
-const PUBLIC = [/^\/login$/, /^\/assets\//, /^\/api\/v1\/openapi\.json$/, /^\/healthz$/];
+const PUBLIC = [/^\/login$/, /^\/session$/, /^\/assets\//, /^\/api\/v1\/openapi\.json$/, /^\/healthz$/];
 
 const WORDS = {
   en: { title: 'Sign in', ask: 'Open the sign-in link an admin gave you (created with <code>stocktake access login &lt;person&gt;</code>), or paste its token here.', token: 'Sign-in token', go: 'Sign in', bad: 'That sign-in token is unknown, revoked or expired. Ask an admin for a new link.' },
@@ -24,7 +24,10 @@ const WORDS = {
 };
 
 export function mountAuth(app: Hono<AppEnv>): void {
-  app.use('*', csrf());
+  // Cookies ride along on cross-site form posts, so those must come from our own pages. A request with an
+  // API key is a script's, which no other site can make a browser send: it needs no Origin.
+  const sameOrigin = csrf();
+  app.use('*', (c, next) => (c.req.header('authorization') ? next() : sameOrigin(c, next)));
 
   app.use('*', async (c, next) => {
     const { localOnly } = c.get('deps');

@@ -48,15 +48,16 @@ export async function listCredentials(db: DbOrTx, filter: { id?: string; person?
   return rows.map((r) => ({ id: r.id, kind: r.kind, person: r.handle, label: r.label, prefix: r.prefix, createdAt: r.created_at, expiresAt: r.expires_at, lastUsedAt: r.last_used_at, revoked: r.revoked }));
 }
 
-/** Revokes by id or prefix; a revoked credential stops working at once. */
+/** Revokes by id or prefix; a revoked credential stops working at once. A prefix two share is refused. */
 export async function revokeCredential(db: DbOrTx, ref: string): Promise<CredentialInfo> {
-  const rows = await queryRows<{ id: string }>(
+  const matches = await queryRows<{ id: string }>(
     db,
-    sql`update credential set revoked_at = coalesce(revoked_at, now())
-        where ${/^[0-9a-f-]{36}$/i.test(ref) ? sql`id = ${ref}::uuid` : sql`prefix = ${ref}`} returning id`,
+    sql`select id from credential where ${/^[0-9a-f-]{36}$/i.test(ref) ? sql`id = ${ref}::uuid` : sql`prefix = ${ref}`}`,
   );
-  if (rows.length !== 1) throw new NotFoundError('credential', ref, 'give its id or its prefix (stk_… / stl_…) as listed');
-  return (await listCredentials(db, { id: rows[0]!.id }))[0]!;
+  if (matches.length === 0) throw new NotFoundError('credential', ref, 'give its id or its prefix (stk_… / stl_…) as listed');
+  if (matches.length > 1) throw new InvalidInputError(`the prefix ${ref} belongs to ${matches.length} credentials; revoke by id (stocktake access list shows them)`);
+  await db.execute(sql`update credential set revoked_at = coalesce(revoked_at, now()) where id = ${matches[0]!.id}::uuid`);
+  return (await listCredentials(db, { id: matches[0]!.id }))[0]!;
 }
 
 /** The person a secret acts as, or null when it is unknown, revoked or expired. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseTarget, type Db } from '../../db/client.ts';
 import { authenticate } from '../../src/services/credentials.ts';
 import { SESSION_COOKIE } from '../../src/http/session.ts';
@@ -29,9 +29,6 @@ for (const kind of databaseKinds()) {
     beforeAll(async () => {
       ({ env, drop } = await createStandaloneDatabase(kind, join(dir, 'data')));
       for (const p of ['sam', 'fay']) expect((await cli('people', 'add', p)).code).toBe(0);
-    });
-    afterEach(() => {
-      vi.unstubAllEnvs();
     });
     afterAll(async () => {
       await drop();
@@ -77,8 +74,8 @@ for (const kind of databaseKinds()) {
 
       const local = await cli('access', 'login', 'fay');
       expect(local.stdout).toMatch(/^Sign-in link for fay \(no expiry\):\n\n {2}http:\/\/127\.0\.0\.1:3000\/login\?token=stl_\S+\n/);
-      vi.stubEnv('PUBLIC_URL', 'https://pub.example.com');
-      expect((await cli('access', 'login', 'fay', '--json')).json().url).toMatch(/^https:\/\/pub\.example\.com\/login\?token=stl_/);
+      const behindProxy = await runCli({ ...env, PUBLIC_URL: 'https://pub.example.com' }, 'access', 'login', 'fay', '--json');
+      expect(behindProxy.json().url).toMatch(/^https:\/\/pub\.example\.com\/login\?token=stl_/);
       const bad = await cli('access', 'login', 'fay', '--base-url', 'stock.example.com');
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('--base-url: must be an http:// or https:// URL');

@@ -19,13 +19,9 @@ function parseDays(text: string | undefined): number | undefined {
   return parsed.data;
 }
 
-/**
- * Where people reach the server: --base-url, else PUBLIC_URL (from the configuration once it carries it,
- * else the environment), else the local default.
- */
+/** Where people reach the server: --base-url, else PUBLIC_URL, else the local default. */
 function publicUrl(given: string | undefined, config: Config): string {
-  const fromConfig = (config as Config & { PUBLIC_URL?: string }).PUBLIC_URL;
-  const [source, value] = given !== undefined ? ['--base-url', given] : fromConfig ? ['PUBLIC_URL', fromConfig] : process.env.PUBLIC_URL ? ['PUBLIC_URL', process.env.PUBLIC_URL] : ['default', DEFAULT_PUBLIC_URL];
+  const [source, value] = given !== undefined ? ['--base-url', given] : config.PUBLIC_URL ? ['PUBLIC_URL', config.PUBLIC_URL] : ['default', DEFAULT_PUBLIC_URL];
   const parsed = baseUrl.safeParse(value.trim());
   if (!parsed.success) throw new InvalidInputError(`${source}: ${parsed.error.issues[0]!.message}`, [{ line: null, column: source, message: parsed.error.issues[0]!.message }]);
   return parsed.data.replace(/\/+$/, '');
