@@ -26,3 +26,6 @@ export * from './inboundEvent.ts';
 export * from './appSetting.ts';
 export * from './webMessage.ts';
 export * from './credential.ts';
+export * from './jobRun.ts';
+export * from './chatSchedule.ts';
+export * from './reminderLog.ts';
