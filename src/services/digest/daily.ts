@@ -1,0 +1,272 @@
+import { sql } from 'drizzle-orm';
+import { isoText } from '../../../db/bulk.ts';
+import { queryRows, type DbOrTx } from '../../../db/client.ts';
+import { getStocktake, type StocktakeRef } from '../stocktakes.ts';
+import { varianceRows } from '../variances.ts';
+import { addDays, dateText, localDate, startOfDay, wallClock } from './calendar.ts';
+import { digestChanges } from './changes.ts';
+import { digestWarehouse, personOf, readSnapshot, roleHolders } from './common.ts';
+import {
+  DIGEST_REVIEW_STATES,
+  type ApprovalQueueEntry,
+  type CauseShare,
+  type DailyDigest,
+  type DayProgress,
+  type DigestDocument,
+  type DigestPerson,
+  type DigestReviewState,
+  type OpenVariance,
+  type OverdueStep,
+  type OverdueVariance,
+  type StocktakeDigest,
+} from './types.ts';
+
+export interface DailyDigestOptions {
+  /** Warehouse code or id. */
+  warehouse: string;
+  /** The moment the digest describes (a fake clock in tests, the cron slot in jobs). */
+  now: Date;
+  /** Start of "since yesterday": the previous digest's slot; default 24 hours before `now`. */
+  since?: Date;
+}
+
+/** Days of progress a digest shows at most (the daily progress chart). */
+const PROGRESS_DAYS = 14;
+const LARGEST = 10;
+const OVERDUE_LISTED = 10;
+
+/**
+ * The daily digest of a warehouse: for each open stocktake (and each posted within the window) its
+ * counting progress, variances by review state, gain and loss value, the largest open variances with their
+ * owners, what is overdue and by how long, the approval queue per role, and what changed in the window.
+ * Every figure over lines is aggregated in SQL, in one statement per stocktake; all reads share one snapshot.
+ */
+export async function dailyDigest(db: DbOrTx, options: DailyDigestOptions): Promise<DailyDigest> {
+  const now = options.now;
+  const from = options.since ?? new Date(now.getTime() - 24 * 3600_000);
+  return readSnapshot(db, async (tx) => {
+    const warehouse = await digestWarehouse(tx, options.warehouse);
+    const included = await queryRows<{ id: string; posted_at: string | null }>(
+      tx,
+      sql`select s.id, ${isoText(sql`p.posted_at`)} as posted_at
+          from stocktake s
+          left join lateral (select max(d.decided_at) as posted_at from adjustment_document d where d.stocktake_id = s.id and d.status = 'posted') p on true
+          where s.warehouse_id = ${warehouse.id}::uuid
+            and (s.status in ('counting', 'reviewing', 'approving')
+                 or (s.status = 'posted' and p.posted_at > ${from.toISOString()}::timestamptz and p.posted_at <= ${now.toISOString()}::timestamptz))
+          order by s.status = 'posted', p.posted_at desc nulls first, s.created_at desc`,
+    );
+    const holders = included.length > 0 ? await roleHolders(tx, warehouse.id) : new Map<string, DigestPerson[]>();
+    const stocktakes: StocktakeDigest[] = [];
+    for (const row of included) {
+      const st = await getStocktake(tx, row.id);
+      stocktakes.push(await stocktakeDigest(tx, st, row.posted_at, { now, from, holders }));
+    }
+    return {
+      kind: 'daily' as const,
+      warehouse,
+      generatedAt: now.toISOString(),
+      localTime: wallClock(now, warehouse.timezone),
+      day: dateText(localDate(now, warehouse.timezone)),
+      window: { from: from.toISOString(), to: now.toISOString() },
+      stocktakes,
+    };
+  });
+}
+
+interface Scope {
+  now: Date;
+  from: Date;
+  holders: Map<string, DigestPerson[]>;
+}
+
+interface LineFigures {
+  totals: {
+    total: number; counted: number; verified: number; conflict: number; uncounted: number; not_in_book: number;
+    gain: number; loss: number; match: number; gain_value: string; loss_value: string; net_value: string; open: number; overdue: number;
+  };
+  review: { state: DigestReviewState; lines: number; value: string }[] | null;
+  largest: { sku: string; location: string; item_name: string | null; diff_qty: string; diff_value: string; review_status: OpenVariance['reviewStatus']; owner_handle: string | null; owner_name: string | null; due_at: string | null; cause_code: string | null; suggested: string | null }[] | null;
+  overdue: { sku: string; location: string; diff_value: string; review_status: OverdueVariance['reviewStatus']; owner_handle: string | null; owner_name: string | null; recount_handle: string | null; recount_name: string | null; due_at: string; late_ms: string }[] | null;
+  causes: { code: string; label_en: string | null; label_zh: string | null; lines: number; gain_value: string; loss_value: string }[] | null;
+  counted_days: { day: string; n: number }[] | null;
+  confirmed_days: { day: string; n: number }[] | null;
+}
+
+async function stocktakeDigest(tx: DbOrTx, st: StocktakeRef, postedAt: string | null, scope: Scope): Promise<StocktakeDigest> {
+  const { now } = scope;
+  const tz = st.timezone;
+  const nowText = now.toISOString();
+  const firstDay = maxDate(localDate(st.snapshotAt, tz), addDays(localDate(now, tz), 1 - PROGRESS_DAYS));
+  const progressFrom = startOfDay(firstDay, tz).toISOString();
+  // While counting, every counted variance is "open" (review has not started); afterwards, those not yet on a document.
+  const isOpen = st.status === 'counting' ? sql`j.review_status = 'none'` : sql`j.review_status in ('open', 'recount', 'confirmed')`;
+  const isOverdue = sql`(j.due_at < ${nowText}::timestamptz and (j.review_status in ('open', 'recount') or (j.review_status = 'confirmed' and j.cause_code is null)))`;
+  const [figures] = await queryRows<LineFigures>(
+    tx,
+    sql`with v as materialized (${varianceRows(st)}),
+        j as materialized (
+          select v.sku, v.location, v.count_status, v.counted_at, v.diff_qty, v.diff_value, l.in_book, l.review_status, l.owner_id,
+                 l.due_at, l.cause_code, l.suggestion->>'cause' as suggested, l.recount_by, l.confirmed_at
+          from v join stocktake_line l on l.stocktake_id = ${st.id}::uuid and l.sku = v.sku and l.location = v.location)
+        select
+          (select json_build_object(
+              'total', count(*), 'counted', count(*) filter (where count_status = 'counted'), 'verified', count(*) filter (where count_status = 'verified'),
+              'conflict', count(*) filter (where count_status = 'conflict'), 'uncounted', count(*) filter (where count_status = 'uncounted'),
+              'not_in_book', count(*) filter (where not in_book),
+              'gain', count(*) filter (where diff_qty > 0), 'loss', count(*) filter (where diff_qty < 0), 'match', count(*) filter (where diff_qty = 0),
+              'gain_value', coalesce(sum(diff_value) filter (where diff_qty > 0), 0)::numeric(18,2)::text,
+              'loss_value', coalesce(sum(diff_value) filter (where diff_qty < 0), 0)::numeric(18,2)::text,
+              'net_value', coalesce(sum(diff_value), 0)::numeric(18,2)::text,
+              'open', count(*) filter (where diff_qty <> 0 and ${isOpen}),
+              'overdue', count(*) filter (where ${isOverdue}))
+           from j) as totals,
+          (select json_agg(x) from (
+             select review_status::text as state, count(*) as lines, coalesce(sum(diff_value), 0)::numeric(18,2)::text as value
+             from j where review_status <> 'none' group by review_status) x) as review,
+          (select json_agg(x order by x.n) from (
+             select row_number() over (order by abs(j.diff_value) desc, j.sku, j.location) as n,
+                    j.sku, j.location, i.name as item_name, trim_scale(j.diff_qty)::text as diff_qty, j.diff_value::text as diff_value,
+                    j.review_status::text as review_status, o.handle as owner_handle, o.name as owner_name, ${isoText(sql`j.due_at`)} as due_at,
+                    j.cause_code, j.suggested
+             from j left join item i on i.sku = j.sku left join person o on o.id = j.owner_id
+             where j.diff_qty <> 0 and ${isOpen}
+             order by abs(j.diff_value) desc, j.sku, j.location limit ${LARGEST}) x) as largest,
+          (select json_agg(x order by x.n) from (
+             select row_number() over (order by j.due_at, abs(j.diff_value) desc, j.sku, j.location) as n,
+                    j.sku, j.location, j.diff_value::text as diff_value, j.review_status::text as review_status,
+                    o.handle as owner_handle, o.name as owner_name, r.handle as recount_handle, r.name as recount_name,
+                    ${isoText(sql`j.due_at`)} as due_at, (extract(epoch from ${nowText}::timestamptz - j.due_at) * 1000)::bigint::text as late_ms
+             from j left join person o on o.id = j.owner_id left join person r on r.id = j.recount_by
+             where ${isOverdue}
+             order by j.due_at, abs(j.diff_value) desc, j.sku, j.location limit ${OVERDUE_LISTED}) x) as overdue,
+          (select json_agg(x order by x.lines desc, x.code) from (
+             select j.cause_code as code, c.label_en, c.label_zh, count(*) as lines,
+                    coalesce(sum(j.diff_value) filter (where j.diff_qty > 0), 0)::numeric(18,2)::text as gain_value,
+                    coalesce(sum(j.diff_value) filter (where j.diff_qty < 0), 0)::numeric(18,2)::text as loss_value
+             from j left join cause c on c.code = j.cause_code
+             where j.cause_code is not null and j.diff_qty <> 0 group by j.cause_code, c.label_en, c.label_zh) x) as causes,
+          (select json_agg(x) from (
+             select to_char(j.counted_at at time zone ${tz}, 'YYYY-MM-DD') as day, count(*) as n from j
+             where j.count_status <> 'uncounted' and j.counted_at >= ${progressFrom}::timestamptz and j.counted_at <= ${nowText}::timestamptz group by 1) x) as counted_days,
+          (select json_agg(x) from (
+             select to_char(j.confirmed_at at time zone ${tz}, 'YYYY-MM-DD') as day, count(*) as n from j
+             where j.confirmed_at >= ${progressFrom}::timestamptz and j.confirmed_at <= ${nowText}::timestamptz group by 1) x) as confirmed_days`,
+  );
+  const f = figures!;
+  const t = f.totals;
+  const review = Object.fromEntries(DIGEST_REVIEW_STATES.map((s) => [s, { lines: 0, value: '0.00' }])) as StocktakeDigest['review'];
+  for (const r of f.review ?? []) review[r.state] = { lines: Number(r.lines), value: r.value };
+  const documents = await documentsOf(tx, st.id, now);
+  const stepCounts = new Map(documents.map((d) => [d.doc.id, d.stepCount]));
+  return {
+    id: st.id,
+    code: st.code,
+    status: st.status as StocktakeDigest['status'],
+    snapshotAt: st.snapshotAt.toISOString(),
+    countingClosedAt: st.countingClosedAt?.toISOString() ?? null,
+    postedAt,
+    lines: { total: t.total, counted: t.counted, verified: t.verified, conflict: t.conflict, uncounted: t.uncounted, notInBook: t.not_in_book },
+    variances: { gain: t.gain, loss: t.loss, match: t.match, gainValue: t.gain_value, lossValue: t.loss_value, netValue: t.net_value },
+    review,
+    openVariances: t.open,
+    largestOpen: (f.largest ?? []).map((r) => ({
+      sku: r.sku, location: r.location, itemName: r.item_name, diffQty: r.diff_qty, diffValue: r.diff_value, reviewStatus: r.review_status,
+      owner: personOf(r.owner_handle, r.owner_name), dueAt: r.due_at,
+      overdue: r.due_at !== null && Date.parse(r.due_at) < now.getTime() && (r.review_status !== 'confirmed' || r.cause_code === null) && r.review_status !== 'none',
+      causeCode: r.cause_code, suggestedCause: r.suggested,
+    })),
+    overdue: {
+      variances: (f.overdue ?? []).map((r) => ({
+        sku: r.sku, location: r.location, diffValue: r.diff_value, reviewStatus: r.review_status, owner: personOf(r.owner_handle, r.owner_name),
+        recountBy: personOf(r.recount_handle, r.recount_name), dueAt: r.due_at, lateSeconds: Math.floor(Number(r.late_ms) / 1000),
+      })),
+      variancesTotal: t.overdue,
+      steps: overdueSteps(documents, scope),
+    },
+    approvalQueue: approvalQueue(documents, scope, stepCounts),
+    documents: documents.map((d) => d.doc),
+    causes: (f.causes ?? []).map((c): CauseShare => ({ code: c.code, labelEn: c.label_en ?? c.code, labelZh: c.label_zh ?? c.code, lines: Number(c.lines), gainValue: c.gain_value, lossValue: c.loss_value })),
+    changes: await digestChanges(tx, st.id, scope.from, now),
+    progress: progress(firstDay, localDate(now, tz), f, documents, tz),
+  };
+}
+
+const maxDate = (a: ReturnType<typeof localDate>, b: ReturnType<typeof localDate>) => (dateText(a) >= dateText(b) ? a : b);
+
+interface DocumentRow {
+  doc: DigestDocument;
+  stepCount: number;
+  pending: { stepNo: number; role: string; dueAt: string | null; since: string } | null;
+}
+
+/** The stocktake's documents with their pending step, and when that step became pending. */
+async function documentsOf(tx: DbOrTx, stocktakeId: string, now: Date): Promise<DocumentRow[]> {
+  const rows = await queryRows<{
+    id: string; number: string; kind: 'gain' | 'loss'; status: DigestDocument['status']; line_count: number; total_value: string; submitted_at: string;
+    decided_at: string | null; step_no: number | null; role: string | null; due_at: string | null; since: string | null; step_count: number;
+  }>(
+    tx,
+    sql`select d.id, d.number, d.kind, d.status, d.line_count, d.total_value::text as total_value, ${isoText(sql`d.submitted_at`)} as submitted_at,
+          ${isoText(sql`d.decided_at`)} as decided_at, a.step_no, a.role::text as role, ${isoText(sql`a.due_at`)} as due_at,
+          ${isoText(sql`coalesce(prev.decided_at, d.submitted_at)`)} as since,
+          (select count(*)::int from approval_step c where c.document_id = d.id) as step_count
+        from adjustment_document d
+        left join approval_step a on a.document_id = d.id and a.status = 'pending'
+        left join approval_step prev on prev.document_id = d.id and prev.step_no = a.step_no - 1
+        where d.stocktake_id = ${stocktakeId}::uuid and d.submitted_at <= ${now.toISOString()}::timestamptz
+        order by d.submitted_at, d.kind, d.number`,
+  );
+  return rows.map((r) => ({
+    doc: { id: r.id, number: r.number, kind: r.kind, status: r.status, lineCount: Number(r.line_count), totalValue: r.total_value, submittedAt: r.submitted_at, decidedAt: r.decided_at },
+    stepCount: Number(r.step_count),
+    pending: r.status === 'approving' && r.step_no !== null ? { stepNo: Number(r.step_no), role: r.role!, dueAt: r.due_at, since: r.since! } : null,
+  }));
+}
+
+const secondsBetween = (fromIso: string, to: Date) => Math.max(0, Math.floor((to.getTime() - Date.parse(fromIso)) / 1000));
+
+function overdueSteps(documents: DocumentRow[], { now, holders }: Scope): OverdueStep[] {
+  return documents
+    .filter((d) => d.pending?.dueAt && Date.parse(d.pending.dueAt) < now.getTime())
+    .map((d) => ({
+      documentId: d.doc.id, number: d.doc.number, kind: d.doc.kind, totalValue: d.doc.totalValue, stepNo: d.pending!.stepNo, role: d.pending!.role,
+      holders: holders.get(d.pending!.role) ?? [], dueAt: d.pending!.dueAt!, lateSeconds: secondsBetween(d.pending!.dueAt!, now),
+    }))
+    .sort((a, b) => b.lateSeconds - a.lateSeconds || a.number.localeCompare(b.number));
+}
+
+const ROLE_ORDER = ['supervisor', 'finance', 'manager', 'admin', 'counter'];
+
+function approvalQueue(documents: DocumentRow[], { now, holders }: Scope, stepCounts: Map<string, number>): ApprovalQueueEntry[] {
+  const byRole = new Map<string, ApprovalQueueEntry>();
+  for (const d of documents) {
+    if (!d.pending) continue;
+    const entry = byRole.get(d.pending.role) ?? { role: d.pending.role, holders: holders.get(d.pending.role) ?? [], documents: [] };
+    entry.documents.push({
+      documentId: d.doc.id, number: d.doc.number, kind: d.doc.kind, totalValue: d.doc.totalValue, lineCount: d.doc.lineCount,
+      stepNo: d.pending.stepNo, stepCount: stepCounts.get(d.doc.id) ?? d.pending.stepNo, waitingSince: d.pending.since,
+      waitingSeconds: secondsBetween(d.pending.since, now), dueAt: d.pending.dueAt, overdue: d.pending.dueAt !== null && Date.parse(d.pending.dueAt) < now.getTime(),
+    });
+    byRole.set(d.pending.role, entry);
+  }
+  for (const e of byRole.values()) e.documents.sort((a, b) => b.waitingSeconds - a.waitingSeconds || a.number.localeCompare(b.number));
+  return [...byRole.values()].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
+}
+
+function progress(first: ReturnType<typeof localDate>, last: ReturnType<typeof localDate>, f: LineFigures, documents: DocumentRow[], tz: string): DayProgress[] {
+  const counted = new Map((f.counted_days ?? []).map((r) => [r.day, Number(r.n)]));
+  const confirmed = new Map((f.confirmed_days ?? []).map((r) => [r.day, Number(r.n)]));
+  const posted = new Map<string, number>();
+  for (const { doc } of documents) {
+    if (doc.status !== 'posted' || !doc.decidedAt) continue;
+    const day = dateText(localDate(new Date(doc.decidedAt), tz));
+    posted.set(day, (posted.get(day) ?? 0) + doc.lineCount);
+  }
+  const out: DayProgress[] = [];
+  for (let d = first; dateText(d) <= dateText(last); d = addDays(d, 1)) {
+    const day = dateText(d);
+    out.push({ day, counted: counted.get(day) ?? 0, confirmed: confirmed.get(day) ?? 0, posted: posted.get(day) ?? 0 });
+  }
+  return out;
+}
