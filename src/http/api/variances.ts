@@ -1,14 +1,10 @@
 /** Variances: the filtered, sorted, paged list, and the review actions on one line. */
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
-import { parseDecimal } from '../../domain/decimal.ts';
-import { InvalidInputError } from '../../domain/errors.ts';
 import type { CommandContext } from '../../domain/people.ts';
-import { findPerson } from '../../services/people.ts';
-import { addNote, assignOwner, confirmVariance, listReview, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
-import { reviewDetails, type ReviewDetail } from '../../services/reviewViews.ts';
+import { addNote, assignOwner, confirmVariance, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
-import { listVariances, type VarianceLine } from '../../services/variances.ts';
+import { queryVariances, type VarianceListLine } from '../../services/varianceQuery.ts';
 import { requireReader } from './access.ts';
 import { queryBoolean, queryList } from './input.ts';
 import { defineRoute, type ApiRoute } from './route.ts';
@@ -29,47 +25,8 @@ const listQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 }).strict();
 
-type Query = z.output<typeof listQuery>;
-const keyOf = (l: { sku: string; location: string }) => `${l.sku}\u0000${l.location}`;
-
-/** |value| in cents, for ordering by size without ever making a float of money. */
-const magnitude = (value: string | null) => (value === null ? -1n : (parseDecimal(value.replace('-', ''), 2) as { value: bigint }).value);
-
-async function variancePage(db: Db, stocktakeId: string, query: Query) {
-  const owner = query.owner ? await findPerson(db, query.owner) : null;
-  if (query.owner && !owner) throw new InvalidInputError(`owner: nobody is known as ${query.owner}`, [{ line: null, column: 'owner', message: `nobody is known as ${query.owner}` }]);
-  const review = new Map((await listReview(db, stocktakeId)).map((r) => [keyOf(r), r]));
-  let lines: { v: VarianceLine; r: ReviewLine | null }[] = (await listVariances(db, stocktakeId)).map((v) => ({ v, r: review.get(keyOf(v)) ?? null }));
-  lines = lines.filter(({ v, r }) =>
-    (!query.status || query.status.includes(r?.reviewStatus ?? 'none')) &&
-    (!query.direction || v.direction === query.direction) &&
-    (!query.cause || r?.causeCode === query.cause) &&
-    (query.location === undefined || v.location === query.location) &&
-    (!owner || r?.ownerId === owner.id) &&
-    (!query.onlyDiff || v.direction !== 'match'),
-  );
-  if (query.sort === 'value') {
-    const size = new Map(lines.map(({ v }) => [keyOf(v), magnitude(v.diffValue)]));
-    lines.sort((a, b) => {
-      const d = size.get(keyOf(b.v))! - size.get(keyOf(a.v))!;
-      return d > 0n ? 1 : d < 0n ? -1 : 0;
-    });
-  }
-  const page = lines.slice(query.offset, query.offset + query.limit);
-  const details = new Map((await reviewDetails(db, stocktakeId, page.map(({ v }) => v))).map((d) => [keyOf(d), d]));
-  return { total: lines.length, lines: page.map(({ v, r }) => toLine(v, r, details.get(keyOf(v)))) };
-}
-
-function toLine(v: VarianceLine, r: ReviewLine | null, d: ReviewDetail | undefined) {
-  return {
-    line: `${v.sku}@${v.location}`, sku: v.sku, location: v.location, itemName: d?.itemName ?? null, unit: d?.unit ?? null,
-    bookQty: v.bookQty, movementQty: v.movementQty, expectedQty: v.expectedQty, countedQty: v.countedQty, diffQty: v.diffQty, diffValue: v.diffValue,
-    unitCost: v.unitCost, direction: v.direction, countStatus: v.countStatus,
-    reviewStatus: r?.reviewStatus ?? 'none', owner: d?.owner ?? null, dueAt: r?.dueAt ?? null, overdue: d?.overdue ?? false,
-    causeCode: r?.causeCode ?? null, note: r?.note ?? null, suggestion: r?.suggestion ?? null, autoConfirmed: r?.autoConfirmed ?? false,
-    recountBy: d?.recountBy ?? null, returnedReason: r?.returnedReason ?? null,
-  };
-}
+/** A line of the list as the API shows it: the SKU@LOCATION the line actions take, then the line. */
+const toApiLine = (l: VarianceListLine) => ({ line: `${l.sku}@${l.location}`, ...l });
 
 /** One review action on a line: POST /stocktakes/{stocktake}/variances/{line}/<verb>. */
 function lineAction<B extends z.ZodType>(verb: string, operationId: string, summary: string, body: B, act: (db: Db, ctx: CommandContext, input: { stocktake: string; line: string }, body: z.output<B>) => Promise<ReviewLine>): ApiRoute {
@@ -105,7 +62,8 @@ export const varianceRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       const st = await getStocktake(db, params.stocktake!);
       await requireReader(db, actor, st.warehouseCode, `stocktake ${st.code}`);
-      return { stocktake: st.code, limit: query.limit, offset: query.offset, ...(await variancePage(db, st.id, query)) };
+      const { total, lines } = await queryVariances(db, st, query);
+      return { stocktake: st.code, limit: query.limit, offset: query.offset, total, lines: lines.map(toApiLine) };
     },
   }),
   lineAction('confirm', 'confirmVariance', 'Confirm a variance: the owner stands by the count', z.object({}).strict(), (db, ctx, input) => confirmVariance(db, ctx, input)),

@@ -3,9 +3,9 @@
  * loud: an auditor must not have to scroll to learn that a row was edited.
  */
 import type { ChainVerdict } from '../../domain/audit.ts';
+import type { AuditLine } from '../../services/dashboard.ts';
 import { esc } from '../layout.ts';
 import type { PageWords } from './i18n.ts';
-import type { AuditLine } from './queries.ts';
 import { localTime } from './shared.ts';
 
 export const AUDIT_ROWS = 200;

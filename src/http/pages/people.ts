@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import { DomainError, InvalidInputError, NotAllowedError } from '../../domain/errors.ts';
 import { ROLES, type Role } from '../../domain/people.ts';
+import { warehousesOf, type WarehouseRoles } from '../../services/dashboard.ts';
 import { grantRole, listPeople, revokeRole, rolesOf } from '../../services/people.ts';
 import { getWarehouse } from '../../services/warehouses.ts';
 import { esc } from '../layout.ts';
-import { warehousesOf, type WarehouseRoles } from './queries.ts';
 import { badge, errorPage, messagePage, queryString, type PageContext, type PageResult } from './shared.ts';
 
 const roleChange = z.object({

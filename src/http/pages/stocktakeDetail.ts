@@ -5,19 +5,20 @@
  */
 import { verifyAudit } from '../../services/audit.ts';
 import { listCauses } from '../../services/causes.ts';
+import { filterOptions, latestAudit, valueByCause } from '../../services/dashboard.ts';
 import { documentLines, listDocuments } from '../../services/documents.ts';
 import { rolesOf } from '../../services/people.ts';
 import { currencyOf, reviewCounts } from '../../services/reviewViews.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
+import { queryVariances } from '../../services/varianceQuery.ts';
 import { stocktakeStatus } from '../../services/variances.ts';
 import { esc } from '../layout.ts';
 import { AUDIT_ROWS, auditHtml, chainNotice } from './auditSection.ts';
 import { causeChart, figure, progressChart } from './charts.ts';
 import { documentsHtml } from './documentsSection.ts';
 import { EXPORT_FORMATS, stocktakeExportUrl } from './links.ts';
-import { filterOptions, latestAudit, valueByCause, varianceTable } from './queries.ts';
 import { badge, localTime, messagePage, num, type PageContext, type PageResult } from './shared.ts';
-import { causeLabel, filterForm, parseFilter, toVarianceFilter, varianceTableHtml } from './varianceSection.ts';
+import { causeLabel, filterForm, parseFilter, toVarianceQuery, varianceTableHtml } from './varianceSection.ts';
 
 /** Lines of a document shown on the page; the export has them all. */
 const DOCUMENT_LINES_SHOWN = 200;
@@ -38,7 +39,7 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
     currencyOf(db, st.warehouseId),
     listCauses(db),
     filterOptions(db, st.id),
-    varianceTable(db, st, toVarianceFilter(q)),
+    queryVariances(db, st, toVarianceQuery(q)),
     valueByCause(db, st),
     listDocuments(db, { stocktake: st.id }),
     latestAudit(db, st.id, AUDIT_ROWS),
@@ -92,7 +93,7 @@ ${chainNotice(verdict, t)}`;
 
   const variances = `<h2 id="variances">${esc(d.variances)}</h2>
 ${filterForm({ st, q, t, locale, causes, locations: options.locations, owners: options.owners })}
-${varianceTableHtml({ st, q, t, locale, causes, rows: table.rows, total: table.total })}`;
+${varianceTableHtml({ st, q, t, locale, causes, rows: table.lines, total: table.total })}`;
 
   const documents = `<h2 id="documents">${esc(d.documents)}</h2>
 ${documentsHtml({ docs: docsWithLines, t, locale, timezone: tz, causes })}`;

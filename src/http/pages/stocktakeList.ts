@@ -3,11 +3,11 @@
  * counting progress as a bar, open variances, net value and documents — or what to do when there are none.
  */
 import { z } from 'zod';
+import { anyStocktake, stocktakesIn, warehousesOf } from '../../services/dashboard.ts';
 import { listDocuments } from '../../services/documents.ts';
 import { reviewCounts } from '../../services/reviewViews.ts';
 import { stocktakeStatus } from '../../services/variances.ts';
 import { esc } from '../layout.ts';
-import { anyStocktake, stocktakesIn, warehousesOf } from './queries.ts';
 import { badge, localTime, moneyCell, queryString, type PageContext, type PageResult } from './shared.ts';
 
 const PAGE_SIZE = 25;

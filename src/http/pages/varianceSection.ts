@@ -9,9 +9,9 @@ import { InvalidInputError } from '../../domain/errors.ts';
 import type { Cause } from '../../services/causes.ts';
 import type { ReviewStatus } from '../../services/review.ts';
 import type { StocktakeRef } from '../../services/stocktakes.ts';
+import type { VarianceListLine, VarianceQuery } from '../../services/varianceQuery.ts';
 import { esc } from '../layout.ts';
 import type { PageWords } from './i18n.ts';
-import type { VarianceFilter, VarianceTableRow } from './queries.ts';
 import { badge, localTime, moneyCell, num, queryString } from './shared.ts';
 
 export const PAGE_SIZE = 100;
@@ -43,8 +43,10 @@ export function parseFilter(query: Record<string, string>): FilterQuery {
   return parsed.data;
 }
 
-export function toVarianceFilter(q: FilterQuery): VarianceFilter {
-  return { status: q.status, cause: q.cause, location: q.location, owner: q.owner, onlyDifferences: q.diff === '1', sort: q.sort, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE };
+/** The page's filter as the variance query takes it ('-' in the cause menu: no cause yet). */
+export function toVarianceQuery(q: FilterQuery): VarianceQuery {
+  const cause = q.cause === '-' ? null : q.cause;
+  return { status: q.status, cause, location: q.location, owner: q.owner, onlyDiff: q.diff === '1', sort: q.sort, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE };
 }
 
 export const causeLabel = (causes: Map<string, Cause>, code: string, locale: Locale): string => {
@@ -71,7 +73,7 @@ ${select('owner', tt.filterOwner, o.owners.map((h) => [h, h]))}
 </form>`;
 }
 
-export function varianceTableHtml(o: { st: StocktakeRef; q: FilterQuery; t: PageWords; locale: Locale; causes: Map<string, Cause>; rows: VarianceTableRow[]; total: number }): string {
+export function varianceTableHtml(o: { st: StocktakeRef; q: FilterQuery; t: PageWords; locale: Locale; causes: Map<string, Cause>; rows: VarianceListLine[]; total: number }): string {
   const { t, locale } = o;
   const tt = t.table;
   if (o.rows.length === 0) return `<p class="muted">${esc(tt.none)}</p>`;
@@ -90,7 +92,7 @@ export function varianceTableHtml(o: { st: StocktakeRef; q: FilterQuery; t: Page
       : '<span class="muted">—</span>';
     const due = r.dueAt && AWAITING.has(r.reviewStatus) ? `${esc(localTime(r.dueAt, o.st.timezone))}${r.overdue ? ` <span class="badge bad">${esc(tt.overdue)}</span>` : ''}` : '<span class="muted">—</span>';
     return `<tr data-line="${esc(`${r.sku}@${r.location}`)}"${r.overdue ? ' class="overdue"' : ''}>
-<td>${esc(r.sku)}</td><td>${r.name ? esc(r.name) : '<span class="muted">—</span>'}${r.unit ? ` <span class="muted">(${esc(r.unit)})</span>` : ''}</td><td>${esc(r.location || '—')}</td>
+<td>${esc(r.sku)}</td><td>${r.itemName ? esc(r.itemName) : '<span class="muted">—</span>'}${r.unit ? ` <span class="muted">(${esc(r.unit)})</span>` : ''}</td><td>${esc(r.location || '—')}</td>
 <td class="num">${num(r.bookQty)}</td><td class="num">${num(r.movementQty)}</td><td class="num">${num(r.expectedQty)}</td><td class="num">${num(r.countedQty)}</td>
 <td class="num">${num(r.diffQty)}</td>${moneyCell(r.diffValue)}
 <td>${badge(t.countStates[r.countStatus], countTone)}</td><td>${badge(t.reviewStates[r.reviewStatus], reviewTone)}${returned}</td>

@@ -1,18 +1,16 @@
 /**
- * Read models the dashboard needs that the services do not offer yet: a caller's warehouses, a filtered
- * and sorted page of the variance table, value by cause, and the latest audit entries. Filtering, sorting
- * and sums run in SQL on exact numerics, and every list is limited, because a stocktake may have 200,000
- * lines. (These are read-only queries; they belong in src/services once someone owns a dashboard service.)
+ * Read models of the dashboard: a caller's warehouses, a page of their stocktakes, the filter menus of
+ * the variance table, value by cause, and the latest audit entries. Sums run in SQL on exact numerics and
+ * every list is limited, because a stocktake may have 200,000 lines. The variance table itself is
+ * queryVariances (varianceQuery.ts), which the REST API shares.
  */
-import { sql, type SQL } from 'drizzle-orm';
-import { isoText } from '../../../db/bulk.ts';
-import { queryRows, type DbOrTx } from '../../../db/client.ts';
-import type { Role } from '../../domain/people.ts';
-import type { CountStatus, StocktakeStatus } from '../../domain/stocktake.ts';
-import type { Suggestion } from '../../domain/suggestions.ts';
-import type { ReviewStatus } from '../../services/review.ts';
-import type { StocktakeRef } from '../../services/stocktakes.ts';
-import { varianceRows } from '../../services/variances.ts';
+import { sql } from 'drizzle-orm';
+import { isoText } from '../../db/bulk.ts';
+import { queryRows, type DbOrTx } from '../../db/client.ts';
+import type { Role } from '../domain/people.ts';
+import type { StocktakeStatus } from '../domain/stocktake.ts';
+import type { StocktakeRef } from './stocktakes.ts';
+import { varianceRows } from './variances.ts';
 
 export interface WarehouseRoles {
   id: string;
@@ -71,81 +69,6 @@ export async function stocktakesIn(db: DbOrTx, warehouseIds: string[], page: { l
 export async function anyStocktake(db: DbOrTx): Promise<boolean> {
   const rows = await queryRows<{ one: number }>(db, sql`select 1 as one from stocktake limit 1`);
   return rows.length > 0;
-}
-
-export interface VarianceFilter {
-  status?: ReviewStatus;
-  /** A cause code, or '-' for lines with no cause yet. */
-  cause?: string;
-  location?: string;
-  owner?: string;
-  onlyDifferences: boolean;
-  sort: 'value' | 'sku';
-  limit: number;
-  offset: number;
-}
-
-export interface VarianceTableRow {
-  sku: string;
-  name: string | null;
-  unit: string | null;
-  location: string;
-  bookQty: string;
-  movementQty: string;
-  expectedQty: string;
-  countedQty: string | null;
-  diffQty: string | null;
-  diffValue: string | null;
-  countStatus: CountStatus;
-  reviewStatus: ReviewStatus;
-  causeCode: string | null;
-  autoConfirmed: boolean;
-  note: string | null;
-  suggestion: Suggestion | null;
-  owner: string | null;
-  dueAt: string | null;
-  overdue: boolean;
-  returnedReason: string | null;
-}
-
-/** The variance table of a stocktake: filtered and sorted in SQL, one page, and the number of lines matching. */
-export async function varianceTable(db: DbOrTx, st: StocktakeRef, f: VarianceFilter): Promise<{ rows: VarianceTableRow[]; total: number }> {
-  const inner: SQL[] = [];
-  if (f.status) inner.push(sql`and l.review_status = ${f.status}::review_status`);
-  if (f.cause === '-') inner.push(sql`and l.cause_code is null`);
-  else if (f.cause) inner.push(sql`and l.cause_code = ${f.cause}`);
-  if (f.location !== undefined) inner.push(sql`and l.location = ${f.location}`);
-  if (f.owner) inner.push(sql`and l.owner_id = (select id from person where handle = ${f.owner.toLowerCase()})`);
-  const order = f.sort === 'sku' ? sql`v.sku, v.location` : sql`abs(v.diff_value) desc nulls last, v.sku, v.location`;
-  const rows = await queryRows<{
-    sku: string; name: string | null; unit: string | null; location: string; book_qty: string; movement_qty: string; expected_qty: string;
-    counted_qty: string | null; diff_qty: string | null; diff_value: string | null; count_status: CountStatus; review_status: ReviewStatus;
-    cause_code: string | null; auto_confirmed: boolean; note: string | null; suggestion: Suggestion | null; owner: string | null;
-    due_at: string | null; overdue: boolean; returned_reason: string | null; total: number;
-  }>(
-    db,
-    sql`select v.sku, i.name, i.unit, v.location, trim_scale(v.book_qty)::text as book_qty, trim_scale(v.movement_qty)::text as movement_qty,
-          trim_scale(v.expected_qty)::text as expected_qty, trim_scale(v.counted_qty)::text as counted_qty, trim_scale(v.diff_qty)::text as diff_qty,
-          v.diff_value::text as diff_value, v.count_status, l.review_status, l.cause_code, l.auto_confirmed, l.note, l.suggestion,
-          o.handle as owner, ${isoText(sql`l.due_at`)} as due_at, coalesce(l.due_at < now() and l.review_status in ('open', 'recount'), false) as overdue,
-          l.returned_reason, count(*) over () as total
-        from (${varianceRows(st, sql.join(inner, sql` `))}) v
-        join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
-        left join item i on i.sku = v.sku
-        left join person o on o.id = l.owner_id
-        ${f.onlyDifferences ? sql`where v.diff_qty <> 0` : sql``}
-        order by ${order}
-        limit ${f.limit} offset ${f.offset}`,
-  );
-  return {
-    total: rows.length ? Number(rows[0]!.total) : 0,
-    rows: rows.map((r) => ({
-      sku: r.sku, name: r.name, unit: r.unit, location: r.location, bookQty: r.book_qty, movementQty: r.movement_qty, expectedQty: r.expected_qty,
-      countedQty: r.counted_qty, diffQty: r.diff_qty, diffValue: r.diff_value, countStatus: r.count_status, reviewStatus: r.review_status,
-      causeCode: r.cause_code, autoConfirmed: Boolean(r.auto_confirmed), note: r.note, suggestion: r.suggestion, owner: r.owner, dueAt: r.due_at,
-      overdue: Boolean(r.overdue), returnedReason: r.returned_reason,
-    })),
-  };
 }
 
 const OPTION_LIMIT = 500;
