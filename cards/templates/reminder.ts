@@ -1,0 +1,80 @@
+/**
+ * The reminder card: what is overdue in a warehouse, who it waits for (named with an @, as the chat's
+ * reminder of them) and how late, and whom it was escalated to.
+ */
+import { messages, type Locale } from '../i18n/index.ts';
+import { card, type Card } from '../model.ts';
+import { escapeMarkdown } from '../render/markdown.ts';
+
+export interface ReminderPerson {
+  handle: string;
+  name: string;
+}
+
+export interface ReminderEntry {
+  type: 'variance' | 'step';
+  /** The stocktake code of a variance, the document number of a step. */
+  ref: string;
+  /** SKU@location of a variance; the step number of a step. */
+  what: string;
+  /** A step's role (and a variance owner's, unused on the card). */
+  role: string | null;
+  people: ReminderPerson[];
+  lateMs: number;
+  /** Empty unless the item was escalated in this reminder. */
+  escalatedTo: ReminderPerson[];
+}
+
+export interface ReminderView {
+  warehouse: string;
+  entries: ReminderEntry[];
+  /** Rows shown; the rest are counted as "… and N more". */
+  limit: number;
+}
+
+const MINUTE = 60_000;
+
+/** "@sam", or "@sam (Sam Chen)" when the name says more than the handle. */
+function mention(p: ReminderPerson): string {
+  return p.name && p.name !== p.handle ? `@${p.handle} (${p.name})` : `@${p.handle}`;
+}
+
+export function reminderCard(ctx: { locale: Locale }, view: ReminderView): Card {
+  const t = messages(ctx.locale).reminder;
+  const list = (people: ReminderPerson[]) => people.map(mention).join(ctx.locale === 'zh-CN' ? '、' : ', ');
+  const unique = (people: ReminderPerson[]) => [...new Map(people.map((p) => [p.handle, p])).values()];
+  const late = (ms: number) => {
+    const minutes = Math.max(0, Math.floor(ms / MINUTE));
+    return t.lateBy(Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60);
+  };
+  const reminded = unique(view.entries.flatMap((e) => e.people));
+  const escalated = unique(view.entries.flatMap((e) => e.escalatedTo));
+  const shown = view.entries.slice(0, view.limit);
+  const intro = [
+    reminded.length > 0 ? t.intro(escapeMarkdown(list(reminded))) : null,
+    escalated.length > 0 ? t.escalatedIntro(escapeMarkdown(list(escalated))) : null,
+  ].filter(Boolean).join('\n');
+  return card({
+    header: { title: t.title(view.entries.length), subtitle: t.subtitle(view.warehouse), state: escalated.length > 0 ? 'danger' : 'warning' },
+    elements: [
+      ...(intro ? [{ type: 'markdown' as const, text: intro }] : []),
+      {
+        type: 'table',
+        columns: [
+          { key: 'item', label: t.item },
+          { key: 'who', label: t.who },
+          { key: 'late', label: t.late, align: 'right' },
+          ...(escalated.length > 0 ? [{ key: 'escalated', label: t.escalated }] : []),
+        ],
+        rows: shown.map((e) => ({
+          item: e.type === 'variance' ? t.variance(e.what, e.ref) : t.step(e.ref, Number(e.what), e.role ?? ''),
+          who: e.people.length > 0 ? list(e.people) : t.nobody,
+          late: late(e.lateMs),
+          escalated: list(e.escalatedTo),
+        })),
+        more: Math.max(0, view.entries.length - shown.length),
+      },
+    ],
+    footer: t.footer,
+  });
+}

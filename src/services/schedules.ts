@@ -1,0 +1,212 @@
+/**
+ * When each digest chat gets its reports: a cron expression read in a timezone, per report (daily digest,
+ * weekly report). A digest chat with no schedule of its own gets the defaults — daily 09:00 and weekly
+ * Monday 09:00 in its warehouse's timezone. The scheduler (src/jobs) reads `dueSchedules`; people set
+ * them with the chat command `schedule` or `stocktake schedule set`.
+ */
+import { sql } from 'drizzle-orm';
+import cron from 'node-cron';
+import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { InvalidInputError } from '../domain/errors.ts';
+import type { Actor } from '../domain/people.ts';
+import { isValidTimezone } from '../domain/time.ts';
+import { appendAudit, OPERATOR } from './audit.ts';
+import { requireRole } from './people.ts';
+
+export const SCHEDULE_JOBS = ['daily', 'weekly'] as const;
+export type ScheduleJob = (typeof SCHEDULE_JOBS)[number];
+
+/** Daily 09:00; weekly Monday 09:00 (minute hour day-of-month month day-of-week). */
+export const DEFAULT_CRON: Record<ScheduleJob, string> = { daily: '0 9 * * *', weekly: '0 9 * * 1' };
+
+/** Who may change a chat's schedule. */
+const SCHEDULERS = ['supervisor', 'manager', 'admin'] as const;
+
+const FIELD_RANGES: Record<string, string> = {
+  second: 'second (0)',
+  minute: 'minute (0-59)',
+  hour: 'hour (0-23)',
+  dayOfMonth: 'day of month (1-31, L, 15W)',
+  month: 'month (1-12 or jan-dec)',
+  dayOfWeek: 'day of week (0-7 or sun-sat; 0 and 7 are Sunday)',
+};
+const FIVE_FIELDS = ['minute', 'hour', 'dayOfMonth', 'month', 'dayOfWeek'];
+
+/**
+ * Checks a cron expression for a report and returns it with single spaces. Five fields (minute hour
+ * day-of-month month day-of-week), or six with a leading seconds field of 0; the minute must be one number,
+ * so a report goes out at most once an hour. The message names the field that is wrong.
+ */
+export function parseCron(text: string): string {
+  const expression = text.trim().replace(/\s+/g, ' ');
+  const fields = expression ? expression.split(' ') : [];
+  const example = 'e.g. "0 9 * * *" for 09:00 every day, "30 8 * * 1-5" for 08:30 on weekdays, "0 9 * * 1" for Mondays at 09:00';
+  if (fields.length !== 5 && fields.length !== 6) {
+    throw new InvalidInputError(`cron "${expression}" has ${fields.length} field(s): write 5 — minute hour day-of-month month day-of-week — ${example}`);
+  }
+  if (fields.length === 6 && fields[0] !== '0') {
+    throw new InvalidInputError(`cron "${expression}": the seconds field must be 0 (reports go out on the minute); better leave it out and write 5 fields, ${example}`);
+  }
+  const result = cron.validateDetailed(expression);
+  if (!result.valid) {
+    const named = (fields.length === 6 ? ['second', ...FIVE_FIELDS] : FIVE_FIELDS);
+    const problems = result.errors.map((e) => {
+      const at = named.indexOf(e.field);
+      const value = e.value ?? (at >= 0 ? fields[at] : undefined);
+      return FIELD_RANGES[e.field] ? `the ${FIELD_RANGES[e.field]} field "${value ?? ''}" is not valid${/impossible/.test(e.message) ? ' (that day never comes in the month given)' : ''}` : e.message;
+    });
+    throw new InvalidInputError(`cron "${expression}": ${problems.join('; ')} — ${example}`);
+  }
+  const minute = fields[fields.length - 5]!;
+  if (!/^\d{1,2}$/.test(minute)) {
+    throw new InvalidInputError(`cron "${expression}": the minute field must be one number (reports go out at most once an hour), not "${minute}" — ${example}`);
+  }
+  return expression;
+}
+
+/** Checks an IANA timezone name (Asia/Shanghai, Europe/Berlin, UTC). */
+export function parseTimezone(text: string): string {
+  const timezone = text.trim();
+  if (!timezone || !isValidTimezone(timezone)) {
+    throw new InvalidInputError(`unknown timezone "${timezone}": use an IANA name such as Asia/Shanghai, Asia/Singapore, Europe/Berlin or UTC`);
+  }
+  return timezone;
+}
+
+export function parseScheduleJob(text: string): ScheduleJob {
+  const job = text.trim().toLowerCase();
+  if (!(SCHEDULE_JOBS as readonly string[]).includes(job)) throw new InvalidInputError(`unknown report "${text}": use daily or weekly`);
+  return job as ScheduleJob;
+}
+
+/** A digest chat's schedule for one report, as the scheduler uses it. */
+export interface ChatSchedule {
+  platform: string;
+  chatId: string;
+  warehouseId: string;
+  warehouse: string;
+  locale: string;
+  job: ScheduleJob;
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  /** True when the chat has set nothing for this report (the default applies). */
+  isDefault: boolean;
+  /**
+   * Slots before this are not the chat's: when it was bound as a digest chat or its schedule last
+   * changed. Catching up never sends a slot from before the chat asked for it.
+   */
+  since: Date;
+}
+
+interface ScheduleRow {
+  platform: string;
+  chat_id: string;
+  warehouse_id: string;
+  code: string;
+  warehouse_timezone: string;
+  locale: string;
+  job: ScheduleJob;
+  cron: string | null;
+  timezone: string | null;
+  enabled: boolean | null;
+  since: string;
+}
+
+/** Every digest chat's schedule for both reports (defaults filled in), optionally of one chat. */
+export async function listSchedules(db: DbOrTx, chat?: { platform: string; chatId: string }): Promise<ChatSchedule[]> {
+  const rows = await queryRows<ScheduleRow>(
+    db,
+    sql`select c.platform, c.chat_id, c.warehouse_id::text as warehouse_id, w.code, w.timezone as warehouse_timezone, c.locale, j.job,
+               s.cron, s.timezone, s.enabled,
+               to_char(greatest(coalesce(c.bound_at, c.created_at), coalesce(s.updated_at, c.bound_at, c.created_at)) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as since
+        from chat c
+        join warehouse w on w.id = c.warehouse_id
+        cross join (values ('daily'), ('weekly')) as j(job)
+        left join chat_schedule s on s.platform = c.platform and s.chat_id = c.chat_id and s.job = j.job
+        where 'digest' = any(c.purposes)
+          ${chat ? sql`and c.platform = ${chat.platform} and c.chat_id = ${chat.chatId}` : sql``}
+        order by c.platform, c.chat_id, j.job`,
+  );
+  return rows.map((r) => ({
+    platform: r.platform,
+    chatId: r.chat_id,
+    warehouseId: r.warehouse_id,
+    warehouse: r.code,
+    locale: r.locale,
+    job: r.job,
+    cron: r.cron ?? DEFAULT_CRON[r.job],
+    timezone: r.timezone ?? r.warehouse_timezone,
+    enabled: r.enabled ?? true,
+    isDefault: r.cron === null,
+    since: new Date(r.since),
+  }));
+}
+
+export interface ScheduleChange {
+  platform: string;
+  chatId: string;
+  job: ScheduleJob;
+  /** A new cron expression; absent: keep the current one (turning a report on or off). */
+  cron?: string;
+  /** Absent: the chat's current timezone for this report, else its warehouse's. */
+  timezone?: string;
+  enabled: boolean;
+}
+
+/**
+ * Sets one report's schedule of a digest chat. `actor` must be a supervisor, manager or admin of the
+ * chat's warehouse; null is the local operator (the CLI without --as). Audited as schedule.set.
+ */
+export async function setSchedule(db: Db, actor: Actor | null, change: ScheduleChange, now: Date = new Date()): Promise<ChatSchedule> {
+  const cronText = change.cron === undefined ? undefined : parseCron(change.cron);
+  const timezone = change.timezone === undefined ? undefined : parseTimezone(change.timezone);
+  return db.transaction(async (tx) => {
+    const [current] = (await listSchedules(tx, change)).filter((s) => s.job === change.job);
+    if (!current) throw new InvalidInputError(await notDigestChat(tx, change.platform, change.chatId));
+    if (actor) await requireRole(tx, actor, current.warehouseId, current.warehouse, SCHEDULERS, 'change the report schedule');
+    const next = { cron: cronText ?? current.cron, timezone: timezone ?? current.timezone, enabled: change.enabled };
+    await tx.execute(sql`
+      insert into chat_schedule (platform, chat_id, job, cron, timezone, enabled, updated_by, updated_at)
+      values (${change.platform}, ${change.chatId}, ${change.job}, ${next.cron}, ${next.timezone}, ${next.enabled}, ${actor?.personId ?? null}::uuid, ${now.toISOString()}::timestamptz)
+      on conflict (platform, chat_id, job) do update set
+        cron = excluded.cron, timezone = excluded.timezone, enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = excluded.updated_at`);
+    const before = { cron: current.cron, timezone: current.timezone, enabled: current.enabled, isDefault: current.isDefault };
+    await appendAudit(tx, actor ?? OPERATOR, null, now, [
+      { action: 'schedule.set', entityType: 'chat', entityId: `${change.platform}:${change.chatId}`, before: { job: change.job, ...before }, after: { job: change.job, ...next } },
+    ]);
+    const [after] = (await listSchedules(tx, change)).filter((s) => s.job === change.job);
+    return after!;
+  });
+}
+
+async function notDigestChat(db: DbOrTx, platform: string, chatId: string): Promise<string> {
+  const [row] = await queryRows<{ purposes: string[]; code: string | null }>(
+    db,
+    sql`select c.purposes, w.code from chat c left join warehouse w on w.id = c.warehouse_id where c.platform = ${platform} and c.chat_id = ${chatId}`,
+  );
+  const chat = `${platform}:${chatId}`;
+  if (!row) return `chat ${chat} is unknown: the bot has not seen it yet (send it a message, then "bind WAREHOUSE digest")`;
+  if (!row.code) return `chat ${chat} is not bound to a warehouse: send "bind WAREHOUSE digest" in it first`;
+  return `chat ${chat} is not a digest chat of ${row.code}: send "bind ${row.code} digest" in it first`;
+}
+
+/** When a schedule next fires (from the clock), or null. */
+export function nextRun(s: Pick<ChatSchedule, 'cron' | 'timezone' | 'enabled'>): Date | null {
+  if (!s.enabled) return null;
+  const matcher = cron.createTask(s.cron, () => {}, { timezone: s.timezone });
+  try {
+    return matcher.getNextRuns(1)[0] ?? null;
+  } catch {
+    return null;
+  } finally {
+    void matcher.destroy();
+  }
+}
+
+/** "platform:chat id" (the chat id may itself hold colons, as DingTalk's user:… does). */
+export function parseChatRef(text: string): { platform: string; chatId: string } {
+  const match = /^([a-z]+):(.+)$/.exec(text.trim());
+  if (!match) throw new InvalidInputError(`chat "${text}" is not of the form platform:chat-id (e.g. web:demo-digest, telegram:-1001234567890)`);
+  return { platform: match[1]!, chatId: match[2]! };
+}

@@ -1,0 +1,129 @@
+/**
+ * Reminders with an explicit clock: overdue variances remind their owner in the team chat and overdue
+ * approval steps the people who may decide them in the approvals chat, once per item and local day;
+ * past twice the due time the item is escalated to the role above, also once a day.
+ */
+import { sql } from 'drizzle-orm';
+import { expect, it } from 'vitest';
+import { queryRows, type Db } from '../../db/client.ts';
+import { localMinute } from '../../src/jobs/cron.ts';
+import { bindChat } from '../../src/services/chats.ts';
+import { submitVariances } from '../../src/services/documents.ts';
+import { overdueItems, sendReminders } from '../../src/services/reminders.ts';
+import { confirmVariance, tagCause } from '../../src/services/review.ts';
+import { closeCounting } from '../../src/services/stocktakes.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { countedStocktake } from '../support/flow.ts';
+import { queuedCards } from '../jobs/support.ts';
+
+const HOUR = 3600_000;
+
+/** The first instant after `after` at which Shanghai's clock shows `hour`:00. */
+function nextLocal(after: Date, hour: number): Date {
+  let t = Math.ceil(after.getTime() / HOUR) * HOUR;
+  while (localMinute(new Date(t), 'Asia/Shanghai').slice(11) !== `${String(hour).padStart(2, '0')}:00`) t += HOUR;
+  return new Date(t);
+}
+
+/** WH1 in review (three variances owned by sam, due 24 h after closing), a team and an approvals chat. */
+async function inReview(db: Db) {
+  const { st, people } = await countedStocktake(db);
+  for (const [chatId, purpose] of [['team', 'team'], ['approvals', 'approvals']] as const) {
+    await bindChat(db, people.sam, { platform: 'web', chatId, warehouse: 'WH1', purpose, locale: 'en' });
+  }
+  const closedAt = new Date();
+  await closeCounting(db, st.id, { actor: people.sam.actor, now: closedAt });
+  return { st, people, due: new Date(closedAt.getTime() + 24 * HOUR) };
+}
+
+const tableRows = (card: { elements: { type: string; rows?: Record<string, string>[] }[] }) => card.elements.find((e) => e.type === 'table')!.rows!;
+const markdown = (card: { elements: { type: string; text?: string }[] }) => card.elements.filter((e) => e.type === 'markdown').map((e) => e.text).join('\n');
+
+describeEachDatabase('reminders', (get) => {
+  it('reminds the owner of overdue variances once a local day and escalates past twice the due time', async () => {
+    const { db } = get();
+    const { due } = await inReview(db);
+    expect(await sendReminders(db, new Date(due.getTime() - 60_000))).toEqual({ reminded: 0, escalated: 0, cards: 0 });
+
+    // The first morning after the due time: sam is reminded in the team chat of all three.
+    const morning = nextLocal(due, 10);
+    expect(await sendReminders(db, morning)).toEqual({ reminded: 3, escalated: 0, cards: 1 });
+    const [first] = await queuedCards(db);
+    expect(first).toMatchObject({ chatId: 'team', title: 'Overdue: 3 items' });
+    expect(markdown(first!.card)).toBe('@sam: these are past their due time.');
+    expect(tableRows(first!.card).map((r) => [r.item!.replace(/ · .*/, ''), r.who])).toEqual([
+      ['Variance A-100@R1', '@sam'], ['Variance A-200@R2', '@sam'], ['Variance C-400@R4', '@sam'],
+    ]);
+
+    // Every hourly run after that, the same day: nothing new. Three instances running at once: still nothing.
+    expect(await sendReminders(db, new Date(morning.getTime() + HOUR))).toEqual({ reminded: 0, escalated: 0, cards: 0 });
+    await Promise.all([1, 2, 3].map(() => sendReminders(db, new Date(morning.getTime() + 2 * HOUR))));
+    expect(await queuedCards(db)).toHaveLength(1);
+
+    // The next morning they are overdue by more than the 24 hours they had: reminded again, escalated to mo
+    // (the manager: sam is a supervisor himself), each once, at once by three instances.
+    const next = new Date(morning.getTime() + 24 * HOUR);
+    const runs = await Promise.all([1, 2, 3].map(() => sendReminders(db, next)));
+    expect(runs.reduce((n, r) => n + r.reminded, 0)).toBe(3);
+    expect(runs.reduce((n, r) => n + r.escalated, 0)).toBe(3);
+    const cards = await queuedCards(db);
+    expect(cards).toHaveLength(2);
+    expect(cards[1]!.card.header).toMatchObject({ state: 'danger' });
+    expect(markdown(cards[1]!.card)).toContain('Escalated to @mo');
+    expect(tableRows(cards[1]!.card).every((r) => r.escalated === '@mo' && r.late!.startsWith('1 d'))).toBe(true);
+    const log = await queryRows<{ kind: string; n: number }>(db, sql`select kind, count(*)::int as n from reminder_log group by kind order by kind`);
+    expect(log.map((l) => [l.kind, Number(l.n)])).toEqual([['escalation', 3], ['reminder', 6]]);
+  });
+
+  it('reminds the people who may decide an overdue approval step, in the approvals chat', async () => {
+    const { db } = get();
+    const { st, people } = await inReview(db);
+    for (const line of ['A-100@R1', 'A-200@R2', 'C-400@R4']) {
+      await confirmVariance(db, people.sam, { stocktake: st.id, line });
+      await tagCause(db, people.sam, { stocktake: st.id, line, cause: 'counting_error' });
+    }
+    const submittedAt = new Date();
+    await submitVariances(db, { ...people.sam, now: submittedAt }, { stocktake: st.id });
+    const due = new Date(submittedAt.getTime() + 24 * HOUR);
+    const morning = nextLocal(due, 10);
+    const items = await overdueItems(db, morning);
+    // sam explained every line, so each step waits for the other supervisors, sue and ann.
+    expect(items.map((i) => [i.type, i.what, i.role, i.reminded.map((p) => p.handle)])).toEqual([
+      ['step', '1', 'supervisor', ['sue', 'ann']],
+      ['step', '1', 'supervisor', ['sue', 'ann']],
+    ]);
+    expect(await sendReminders(db, morning)).toEqual({ reminded: 2, escalated: 0, cards: 1 });
+    const [card] = await queuedCards(db);
+    expect(card).toMatchObject({ chatId: 'approvals', title: 'Overdue: 2 items' });
+    expect(tableRows(card!.card).map((r) => r.item)).toEqual(expect.arrayContaining([expect.stringMatching(/^P[KY]-\d{4}-0001 step 1 · supervisor$/)]));
+    expect(tableRows(card!.card)[0]!.who).toBe('@sue, @ann');
+
+    // Without an approvals chat, steps go to the team chat; escalation goes up to the manager.
+    await db.execute(sql`update chat set purposes = array['digest'] where chat_id = 'approvals'`);
+    expect(await sendReminders(db, new Date(morning.getTime() + 24 * HOUR))).toEqual({ reminded: 2, escalated: 2, cards: 1 });
+    const cards = await queuedCards(db);
+    expect(cards[1]).toMatchObject({ chatId: 'team' });
+    expect(markdown(cards[1]!.card)).toContain('Escalated to @mo');
+  });
+
+  it('keeps an item unlogged while its warehouse has no chat to remind in', async () => {
+    const { db } = get();
+    const { due } = await inReview(db);
+    await db.execute(sql`update chat set purposes = array['digest']`);
+    const morning = nextLocal(due, 10);
+    expect(await sendReminders(db, morning)).toEqual({ reminded: 0, escalated: 0, cards: 0 });
+    await db.execute(sql`update chat set purposes = array['team'] where chat_id = 'team'`);
+    expect(await sendReminders(db, new Date(morning.getTime() + HOUR))).toEqual({ reminded: 3, escalated: 0, cards: 1 });
+  });
+
+  it('speaks the chat\'s language', async () => {
+    const { db } = get();
+    const { due } = await inReview(db);
+    await db.execute(sql`update chat set locale = 'zh-CN' where chat_id = 'team'`);
+    await sendReminders(db, nextLocal(due, 10));
+    const [card] = await queuedCards(db);
+    expect(card!.title).toBe('逾期提醒：3 项');
+    expect(tableRows(card!.card)[0]).toMatchObject({ item: '差异 A-100@R1 · ' + tableRows(card!.card)[0]!.item!.split(' · ')[1], who: '@sam' });
+    expect(tableRows(card!.card)[0]!.late).toMatch(/小时|分钟/);
+  });
+});
