@@ -97,9 +97,10 @@ describeEachDatabase('daily digest', (get) => {
     expect(s.largestOpen[0]!.itemName).toBe('Pallet');
     // The start (00:50Z) is before the window; both sheets are in it.
     expect(s.changes).toMatchObject({ imports: 2, linesCounted: 4, started: null, countingClosed: null, confirmed: 0, submitted: [] });
+    // At the end of each Shanghai day (the 25th: as of now): C-400's count at 23:30Z is on the 25th there.
     expect(s.progress).toEqual([
-      { day: '2026-11-24', counted: 3, confirmed: 0, posted: 0 },
-      { day: '2026-11-25', counted: 1, confirmed: 0, posted: 0 },
+      { day: '2026-11-24', counted: 3, verified: 0, conflict: 0, uncounted: 1, open: 0, confirmed: 0, documented: 0, posted: 0 },
+      { day: '2026-11-25', counted: 4, verified: 0, conflict: 0, uncounted: 0, open: 0, confirmed: 0, documented: 0, posted: 0 },
     ]);
   });
 
@@ -163,10 +164,11 @@ describeEachDatabase('daily digest', (get) => {
     // The 24 hours before 05:00Z on the 26th hold only the approval at 06:00Z on the 25th.
     const plain = (await dailyDigest(db, { warehouse: st.warehouse, now })).stocktakes[0]!.changes;
     expect([plain.confirmed, plain.countingClosed, plain.submitted.length, plain.approved.length, plain.posted.length]).toEqual([0, null, 0, 1, 1]);
+    const reviewed = { open: 1, confirmed: 0, documented: 1, posted: 1 };
     expect(s.progress).toEqual([
-      { day: '2026-11-24', counted: 3, confirmed: 0, posted: 0 },
-      { day: '2026-11-25', counted: 1, confirmed: 2, posted: 1 },
-      { day: '2026-11-26', counted: 0, confirmed: 0, posted: 0 },
+      { day: '2026-11-24', counted: 3, verified: 0, conflict: 0, uncounted: 1, open: 0, confirmed: 0, documented: 0, posted: 0 },
+      { day: '2026-11-25', counted: 4, verified: 0, conflict: 0, uncounted: 0, ...reviewed },
+      { day: '2026-11-26', counted: 4, verified: 0, conflict: 0, uncounted: 0, ...reviewed },
     ]);
   });
 
@@ -176,11 +178,11 @@ describeEachDatabase('daily digest', (get) => {
     const now = at('2026-11-25T23:30:00Z');
     const shanghai = await dailyDigest(db, { warehouse: 'WH1', now });
     expect([shanghai.day, shanghai.localTime]).toEqual(['2026-11-26', '2026-11-26 07:30']);
-    expect(shanghai.stocktakes[0]!.progress.map((p) => [p.day, p.counted])).toEqual([['2026-11-24', 3], ['2026-11-25', 1], ['2026-11-26', 0]]);
+    expect(shanghai.stocktakes[0]!.progress.map((p) => [p.day, p.counted])).toEqual([['2026-11-24', 3], ['2026-11-25', 4], ['2026-11-26', 4]]);
     await addWarehouse(db, { code: 'WH1', timezone: 'UTC' });
     const utc = await dailyDigest(db, { warehouse: 'WH1', now });
     expect([utc.day, utc.localTime]).toEqual(['2026-11-25', '2026-11-25 23:30']);
-    expect(utc.stocktakes[0]!.progress.map((p) => [p.day, p.counted])).toEqual([['2026-11-24', 4], ['2026-11-25', 0]]);
+    expect(utc.stocktakes[0]!.progress.map((p) => [p.day, p.counted])).toEqual([['2026-11-24', 4], ['2026-11-25', 4]]);
   });
 
   it('shows a stocktake posted within the window, and no longer the day after', async () => {

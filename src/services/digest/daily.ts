@@ -3,7 +3,7 @@ import { isoText } from '../../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
 import { getStocktake, type StocktakeRef } from '../stocktakes.ts';
 import { varianceRows } from '../variances.ts';
-import { addDays, dateText, localDate, startOfDay, wallClock } from './calendar.ts';
+import { addDays, dateText, localDate, startOfDay, wallClock, type LocalDate } from './calendar.ts';
 import { digestChanges } from './changes.ts';
 import { digestWarehouse, personOf, readSnapshot, roleHolders } from './common.ts';
 import {
@@ -83,13 +83,13 @@ interface Scope {
 interface LineFigures {
   totals: {
     total: number; counted: number; verified: number; conflict: number; uncounted: number; not_in_book: number;
-    gain: number; loss: number; match: number; gain_value: string; loss_value: string; net_value: string; open: number; overdue: number;
+    gain: number; loss: number; match: number; gain_value: string; loss_value: string; net_value: string; open: number; variances: number; overdue: number;
   };
   review: { state: DigestReviewState; lines: number; value: string }[] | null;
   largest: { sku: string; location: string; item_name: string | null; diff_qty: string; diff_value: string; review_status: OpenVariance['reviewStatus']; owner_handle: string | null; owner_name: string | null; due_at: string | null; cause_code: string | null; suggested: string | null }[] | null;
   overdue: { sku: string; location: string; diff_value: string; review_status: OverdueVariance['reviewStatus']; owner_handle: string | null; owner_name: string | null; recount_handle: string | null; recount_name: string | null; due_at: string; late_ms: string }[] | null;
   causes: { code: string; label_en: string | null; label_zh: string | null; lines: number; gain_value: string; loss_value: string }[] | null;
-  counted_days: { day: string; n: number }[] | null;
+  counted_days: { state: 'counted' | 'verified' | 'conflict'; day: string; n: number }[] | null;
   confirmed_days: { day: string; n: number }[] | null;
 }
 
@@ -119,6 +119,7 @@ async function stocktakeDigest(tx: DbOrTx, st: StocktakeRef, postedAt: string | 
               'loss_value', coalesce(sum(diff_value) filter (where diff_qty < 0), 0)::numeric(18,2)::text,
               'net_value', coalesce(sum(diff_value), 0)::numeric(18,2)::text,
               'open', count(*) filter (where diff_qty <> 0 and ${isOpen}),
+              'variances', count(*) filter (where review_status <> 'none'),
               'overdue', count(*) filter (where ${isOverdue}))
            from j) as totals,
           (select json_agg(x) from (
@@ -147,11 +148,11 @@ async function stocktakeDigest(tx: DbOrTx, st: StocktakeRef, postedAt: string | 
              from j left join cause c on c.code = j.cause_code
              where j.cause_code is not null and j.diff_qty <> 0 group by j.cause_code, c.label_en, c.label_zh) x) as causes,
           (select json_agg(x) from (
-             select to_char(j.counted_at at time zone ${tz}, 'YYYY-MM-DD') as day, count(*) as n from j
-             where j.count_status <> 'uncounted' and j.counted_at >= ${progressFrom}::timestamptz and j.counted_at <= ${nowText}::timestamptz group by 1) x) as counted_days,
+             select j.count_status::text as state, to_char(greatest(j.counted_at, ${progressFrom}::timestamptz) at time zone ${tz}, 'YYYY-MM-DD') as day, count(*) as n
+             from j where j.count_status <> 'uncounted' and j.counted_at <= ${nowText}::timestamptz group by 1, 2) x) as counted_days,
           (select json_agg(x) from (
-             select to_char(j.confirmed_at at time zone ${tz}, 'YYYY-MM-DD') as day, count(*) as n from j
-             where j.confirmed_at >= ${progressFrom}::timestamptz and j.confirmed_at <= ${nowText}::timestamptz group by 1) x) as confirmed_days`,
+             select to_char(greatest(j.confirmed_at, ${progressFrom}::timestamptz) at time zone ${tz}, 'YYYY-MM-DD') as day, count(*) as n
+             from j where j.confirmed_at <= ${nowText}::timestamptz group by 1) x) as confirmed_days`,
   );
   const f = figures!;
   const t = f.totals;
@@ -188,11 +189,11 @@ async function stocktakeDigest(tx: DbOrTx, st: StocktakeRef, postedAt: string | 
     documents: documents.map((d) => d.doc),
     causes: (f.causes ?? []).map((c): CauseShare => ({ code: c.code, labelEn: c.label_en ?? c.code, labelZh: c.label_zh ?? c.code, lines: Number(c.lines), gainValue: c.gain_value, lossValue: c.loss_value })),
     changes: await digestChanges(tx, st.id, scope.from, now),
-    progress: progress(firstDay, localDate(now, tz), f, documents, tz),
+    progress: progress(st, firstDay, now, f, documents),
   };
 }
 
-const maxDate = (a: ReturnType<typeof localDate>, b: ReturnType<typeof localDate>) => (dateText(a) >= dateText(b) ? a : b);
+const maxDate = (a: LocalDate, b: LocalDate) => (dateText(a) >= dateText(b) ? a : b);
 
 interface DocumentRow {
   doc: DigestDocument;
@@ -254,19 +255,39 @@ function approvalQueue(documents: DocumentRow[], { now, holders }: Scope, stepCo
   return [...byRole.values()].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
 }
 
-function progress(first: ReturnType<typeof localDate>, last: ReturnType<typeof localDate>, f: LineFigures, documents: DocumentRow[], tz: string): DayProgress[] {
-  const counted = new Map((f.counted_days ?? []).map((r) => [r.day, Number(r.n)]));
-  const confirmed = new Map((f.confirmed_days ?? []).map((r) => [r.day, Number(r.n)]));
-  const posted = new Map<string, number>();
-  for (const { doc } of documents) {
-    if (doc.status !== 'posted' || !doc.decidedAt) continue;
-    const day = dateText(localDate(new Date(doc.decidedAt), tz));
-    posted.set(day, (posted.get(day) ?? 0) + doc.lineCount);
-  }
+/** The end-of-day states of the progress chart, accumulated from per-day counts (see `DayProgress`). */
+function progress(st: StocktakeRef, first: LocalDate, now: Date, f: LineFigures, documents: DocumentRow[]): DayProgress[] {
+  const tz = st.timezone;
+  const counted = new Map<string, number>();
+  for (const r of f.counted_days ?? []) counted.set(`${r.state}\u0000${r.day}`, Number(r.n));
+  const confirmedOn = new Map((f.confirmed_days ?? []).map((r) => [r.day, Number(r.n)]));
+  const total = f.totals.total;
+  const running = { counted: 0, verified: 0, conflict: 0, confirmed: 0 };
   const out: DayProgress[] = [];
-  for (let d = first; dateText(d) <= dateText(last); d = addDays(d, 1)) {
+  for (let d = first; dateText(d) <= dateText(localDate(now, tz)); d = addDays(d, 1)) {
     const day = dateText(d);
-    out.push({ day, counted: counted.get(day) ?? 0, confirmed: confirmed.get(day) ?? 0, posted: posted.get(day) ?? 0 });
+    const end = Math.min(startOfDay(addDays(d, 1), tz).getTime(), now.getTime());
+    for (const state of ['counted', 'verified', 'conflict'] as const) running[state] += counted.get(`${state}\u0000${day}`) ?? 0;
+    running.confirmed += confirmedOn.get(day) ?? 0;
+    const before = (iso: string | null) => iso !== null && Date.parse(iso) < end;
+    let documented = 0;
+    let posted = 0;
+    for (const { doc } of documents) {
+      if (doc.status === 'posted' && before(doc.decidedAt)) posted += doc.lineCount;
+      else if (before(doc.submittedAt) && !before(doc.decidedAt)) documented += doc.lineCount;
+    }
+    const reviewing = st.countingClosedAt !== null && st.countingClosedAt.getTime() < end;
+    out.push({
+      day,
+      counted: running.counted,
+      verified: running.verified,
+      conflict: running.conflict,
+      uncounted: total - running.counted - running.verified - running.conflict,
+      open: reviewing ? Math.max(0, f.totals.variances - Math.max(running.confirmed, documented + posted)) : 0,
+      confirmed: reviewing ? Math.max(0, running.confirmed - documented - posted) : 0,
+      documented: reviewing ? documented : 0,
+      posted: reviewing ? posted : 0,
+    });
   }
   return out;
 }

@@ -196,14 +196,24 @@ export interface DigestChanges {
   posted: DocumentEvent[];
 }
 
+/**
+ * Where the stocktake stood at the end of a local day (today: as of the digest), rebuilt from the times
+ * lines carry now: a line counts as counted/verified/conflict from its latest count on, a variance as
+ * confirmed from its confirmation, documented from its document's submit, posted from the posting. A
+ * line that went back (a recount, a rejection) shows where it is now, not where it was then.
+ */
 export interface DayProgress {
   /** The warehouse's calendar day. */
   day: string;
-  /** Lines whose (latest) count was made that day. */
+  /** Book lines by counting state. */
   counted: number;
-  /** Variances confirmed that day (and not since sent back). */
+  verified: number;
+  conflict: number;
+  uncounted: number;
+  /** Variances by review state (all zero before counting closed). */
+  open: number;
   confirmed: number;
-  /** Document lines posted that day. */
+  documented: number;
   posted: number;
 }
 
