@@ -7,6 +7,7 @@ import { registerChats } from './commands/chats.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerMasterData } from './commands/masterData.ts';
 import { registerReview } from './commands/review.ts';
+import { registerSchedule } from './commands/schedule.ts';
 import { registerStocktake } from './commands/stocktake.ts';
 import { EXIT_INVALID, processIo, runCommand, type CommandResult, type Io } from './context.ts';
 
@@ -32,6 +33,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerChats(program, run);
   registerAccess(program, run);
   registerDemo(program, run);
+  registerSchedule(program, run);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { messages, parseLocale, type Locale } from '../../cards/i18n/index.ts';
 import { helpCard } from '../../cards/templates/help.ts';
 import { importSummaryCard } from '../../cards/templates/importSummary.ts';
+import { scheduleCard } from '../../cards/templates/schedule.ts';
 import { noticeCard } from '../../cards/templates/notice.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import type { CommandContext } from '../domain/people.ts';
@@ -14,6 +15,7 @@ import { submitVariances } from '../services/documents.ts';
 import { requireRole } from '../services/people.ts';
 import { closeCounting, startStocktake } from '../services/stocktakes.ts';
 import { getWarehouse } from '../services/warehouses.ts';
+import { listSchedules, nextRun, SCHEDULE_JOBS, setSchedule } from '../services/schedules.ts';
 import { currencyOf } from '../services/reviewViews.ts';
 import { staticView, type Outcome } from './outcome.ts';
 import type { TextCommand } from './textCommands.ts';
@@ -97,11 +99,39 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       const docs = result.documents.map((d) => `${d.number} (${d.lineCount}, ${d.totalValue} ${d.currency})`).join(', ');
       return { replies: [staticView(noticeCard(t.submittedTitle, t.submitted(docs, result.notReady), result.documents.length ? 'success' : 'warning')), { kind: 'status', stocktakeId: st.id }] };
     }
+    case 'scheduleUsage':
+      throw new InvalidInputError(messages(s.locale).schedule.usage);
+    case 'schedule':
+      return schedule(s, cmd);
     case 'tap':
     case 'input':
     case 'unknown':
       throw new InvalidInputError(t.unknownCommand(cmd.name === 'unknown' ? cmd.text : cmd.name));
   }
+}
+
+/** Shows or changes the report schedule of a digest chat (supervisors, managers, admins change it). */
+async function schedule(s: CommandScope, cmd: Extract<TextCommand, { name: 'schedule' }>): Promise<Outcome> {
+  const t = messages(s.locale);
+  if (!s.chat.warehouseId) throw new InvalidInputError(t.replies.notBound);
+  if (!s.chat.purposes.includes('digest')) throw new InvalidInputError(t.schedule.notDigest(s.chat.warehouseCode!));
+  const chat = { platform: s.chat.platform, chatId: s.chat.chatId };
+  const changes: string[] = [];
+  if (cmd.action !== 'show') {
+    for (const job of cmd.job ? [cmd.job] : SCHEDULE_JOBS) {
+      const after = await setSchedule(s.db, s.ctx.actor, {
+        ...chat, job, enabled: cmd.action !== 'off', ...(cmd.cron !== undefined ? { cron: cmd.cron } : {}), ...(cmd.timezone ? { timezone: cmd.timezone } : {}),
+      }, s.ctx.now);
+      const report = t.schedule[job];
+      changes.push(cmd.action === 'off' ? t.schedule.turnedOff(report) : cmd.action === 'on' ? t.schedule.turnedOn(report) : t.schedule.set(report, after.cron, after.timezone));
+    }
+  }
+  const lines = (await listSchedules(s.db, chat)).filter((l) => !cmd.job || cmd.action !== 'show' || l.job === cmd.job);
+  return reply(scheduleCard(s.templates, {
+    warehouse: s.chat.warehouseCode!,
+    lines: lines.map((l) => ({ job: l.job, cron: l.cron, timezone: l.timezone, enabled: l.enabled, isDefault: l.isDefault, next: nextRun(l)?.toISOString() ?? null })),
+    changes,
+  }));
 }
 
 const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

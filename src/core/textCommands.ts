@@ -14,6 +14,9 @@ export type TextCommand =
   | { name: 'close' }
   | { name: 'submit' }
   | { name: 'lang'; locale: string | null }
+  /** "schedule" shows; "schedule daily 0 9 * * * [TZ]" sets; "schedule [daily|weekly] off|on" turns off or on. */
+  | { name: 'schedule'; job: 'daily' | 'weekly' | null; action: 'show' | 'set' | 'off' | 'on'; cron?: string; timezone?: string }
+  | { name: 'scheduleUsage' }
   /** A tap sent as text (DingTalk link buttons): "tap TOKEN" or "tap TOKEN:OPTION". */
   | { name: 'tap'; token: string; option?: string }
   /** An input sent as text: "note TOKEN the text". */
@@ -31,10 +34,30 @@ const WORDS: Record<string, TextCommand['name']> = {
   close: 'close', '结束盘点': 'close', '结束': 'close',
   submit: 'submit', '提交': 'submit',
   lang: 'lang', language: 'lang', '语言': 'lang',
+  schedule: 'schedule', '定时': 'schedule',
   tap: 'tap', note: 'input',
 };
 
 const PURPOSES: Record<string, string> = { team: 'team', '作业': 'team', '作业群': 'team', approvals: 'approvals', approval: 'approvals', '审批': 'approvals', '审批群': 'approvals', digest: 'digest', '日报': 'digest', '日报群': 'digest' };
+
+const SCHEDULE_JOBS: Record<string, 'daily' | 'weekly'> = { daily: 'daily', day: 'daily', '日报': 'daily', '每日': 'daily', '每天': 'daily', weekly: 'weekly', week: 'weekly', '周报': 'weekly', '每周': 'weekly' };
+const SWITCHES: Record<string, 'off' | 'on'> = { off: 'off', '关闭': 'off', '关': 'off', on: 'on', '开启': 'on', '打开': 'on', '开': 'on' };
+/** A trailing timezone after the cron fields: an IANA name (Area/City) or UTC. Cron fields never look like one. */
+const TIMEZONE = /^(UTC|GMT|Etc\/[A-Za-z0-9+-]+|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/;
+
+function parseSchedule(rest: string[]): TextCommand {
+  if (rest.length === 0) return { name: 'schedule', job: null, action: 'show' };
+  const first = rest[0]!.toLowerCase();
+  if (SWITCHES[first] && rest.length === 1) return { name: 'schedule', job: null, action: SWITCHES[first]! };
+  const job = SCHEDULE_JOBS[first];
+  if (!job) return { name: 'scheduleUsage' };
+  if (rest.length === 1) return { name: 'schedule', job, action: 'show' };
+  const second = SWITCHES[rest[1]!.toLowerCase()];
+  if (second && rest.length === 2) return { name: 'schedule', job, action: second };
+  const fields = rest.slice(1);
+  const timezone = fields.length > 1 && TIMEZONE.test(fields[fields.length - 1]!) ? fields.pop()! : undefined;
+  return { name: 'schedule', job, action: 'set', cron: fields.join(' '), ...(timezone ? { timezone } : {}) };
+}
 
 /** Full-width digits and signs as typed on Chinese keyboards → ASCII. */
 const ascii = (s: string) => s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
@@ -62,6 +85,8 @@ export function parseTextCommand(raw: string): TextCommand {
     }
     case 'lang':
       return { name: 'lang', locale: rest[0] ?? null };
+    case 'schedule':
+      return parseSchedule(rest);
     case 'tap': {
       const [token = '', option] = (rest[0] ?? '').split(':');
       return { name: 'tap', token, ...(option ? { option } : {}) };

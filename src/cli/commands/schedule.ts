@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { InvalidInputError } from '../../domain/errors.ts';
+import { cliActor } from '../../services/people.ts';
+import { listSchedules, nextRun, parseChatRef, parseScheduleJob, setSchedule, type ChatSchedule } from '../../services/schedules.ts';
+import { localMinute } from '../../jobs/cron.ts';
+import { renderTable } from '../format.ts';
+import type { CliRunner } from '../main.ts';
+
+/** "2026-12-02 09:00" on the schedule's own clock. */
+const wall = (d: Date, timezone: string) => localMinute(d, timezone).replace('T', ' ');
+
+function rows(schedules: ChatSchedule[]) {
+  return schedules.map((s) => ({ ...s, since: s.since.toISOString(), next: nextRun(s)?.toISOString() ?? null }));
+}
+
+function table(schedules: ChatSchedule[]): string {
+  if (schedules.length === 0) return 'No digest chats yet: bind one with "bind WAREHOUSE digest" in the chat (reports go to digest chats only).';
+  return renderTable(
+    ['chat', 'warehouse', 'report', 'cron', 'timezone', 'next', ''],
+    schedules.map((s) => {
+      const next = nextRun(s);
+      return [`${s.platform}:${s.chatId}`, s.warehouse, s.job, s.enabled ? s.cron : 'off', s.timezone, next ? wall(next, s.timezone) : '—', s.isDefault ? 'default' : ''];
+    }),
+  );
+}
+
+/**
+ * `stocktake schedule list|set`: when each digest chat gets its daily digest and weekly report. A running
+ * `npm start` picks a change up at its next minute.
+ */
+export function registerSchedule(program: Command, run: CliRunner): void {
+  const schedule = program.command('schedule').description('when each digest chat gets its daily digest and weekly report');
+  schedule
+    .command('list', { isDefault: true })
+    .description('every digest chat\'s schedule (cron, timezone, next time)')
+    .option('--json', 'machine-readable output')
+    .action((opts: { json?: boolean }) =>
+      run(opts, async (db) => {
+        const all = await listSchedules(db);
+        return { data: rows(all), human: () => table(all) };
+      }),
+    );
+  schedule
+    .command('set <chat> <report> <cron>')
+    .description('set a report\'s schedule: <chat> platform:chat-id, <report> daily|weekly, <cron> "MIN HOUR DAY MONTH WEEKDAY" (quoted) or off|on')
+    .option('--timezone <tz>', 'IANA timezone the cron is read in (default: the chat\'s current one, else its warehouse\'s)')
+    .option('--as <person>', 'who does this (a supervisor, manager or admin of the chat\'s warehouse); default: the local operator')
+    .option('--json', 'machine-readable output')
+    .action((chatText: string, reportText: string, cronText: string, opts: { timezone?: string; as?: string; json?: boolean }) =>
+      run(opts, async (db) => {
+        const chat = parseChatRef(chatText);
+        const job = parseScheduleJob(reportText);
+        const word = cronText.trim().toLowerCase();
+        if ((word === 'off' || word === 'on') && opts.timezone) throw new InvalidInputError(`--timezone goes with a cron expression, not with "${word}"`);
+        const actor = opts.as ? await cliActor(db, opts.as) : null;
+        const after = await setSchedule(db, actor, {
+          ...chat, job, enabled: word !== 'off',
+          ...(word === 'off' || word === 'on' ? {} : { cron: cronText }),
+          ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
+        });
+        const [data] = rows([after]);
+        return {
+          data,
+          human: () => {
+            const next = nextRun(after);
+            return after.enabled
+              ? `${after.job} report of ${chatText}: ${after.cron} in ${after.timezone}${next ? `, next ${wall(next, after.timezone)}` : ''}.`
+              : `${after.job} report of ${chatText}: off.`;
+          },
+        };
+      }),
+    );
+}
