@@ -47,6 +47,23 @@ export function manualSlot(platform: string, chatId: string, now: Date): DigestS
   return { platform, chatId, scheduledAt: now, now, key: `${platform}:${chatId}@manual:${now.toISOString()}` };
 }
 
+/**
+ * When the chat's previous scheduled daily digest went out, if within two days: "what changed since
+ * yesterday" then covers exactly the time since the last digest, also after a day off or a schedule change.
+ */
+async function previousDigest(db: Db, slot: DigestSlot, now: Date): Promise<Date | null> {
+  const prefix = `${slot.platform}:${slot.chatId}@`;
+  const [row] = await queryRows<{ at: string }>(
+    db,
+    sql`select to_char(scheduled_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at from job_run
+        where job = 'daily' and left(slot, ${prefix.length}) = ${prefix} and slot <> ${slot.key} and finished_at is not null and outcome = 'sent'
+          and strpos(slot, '@manual:') = 0
+          and scheduled_at < ${slot.scheduledAt.toISOString()}::timestamptz and scheduled_at >= ${new Date(now.getTime() - 48 * 3600_000).toISOString()}::timestamptz
+        order by scheduled_at desc limit 1`,
+  );
+  return row ? new Date(row.at) : null;
+}
+
 export async function runDigest(kind: ReportKind, deps: JobDeps, slot: DigestSlot): Promise<DigestOutcome> {
   const { db, coordinator } = deps;
   const now = slot.now ?? slot.scheduledAt;
@@ -60,7 +77,8 @@ export async function runDigest(kind: ReportKind, deps: JobDeps, slot: DigestSlo
     return 'not a digest chat';
   }
   const locale: Locale = parseLocale(chat.locale) ?? 'zh-CN';
-  const report = await deps.reports(db, { kind, warehouse: chat.code, now, locale });
+  const since = kind === 'daily' ? await previousDigest(db, slot, now) : null;
+  const report = await deps.reports(db, { kind, warehouse: chat.code, now, locale, ...(since ? { since } : {}) });
   const outcome = await db.transaction(async (tx): Promise<DigestOutcome> => {
     const result: DigestOutcome = report.empty ? 'nothing to report' : 'sent';
     // The race this settles: two instances (or a retry) built the same slot's report; the first to commit

@@ -35,6 +35,8 @@ export interface ReportRequest {
   /** The report is as of this moment (the digest's "today", the weekly report's week). */
   now: Date;
   locale: Locale;
+  /** The daily digest's "since yesterday" starts here: the chat's previous digest. Default: 24 hours before `now`. */
+  since?: Date;
 }
 
 export type ReportSource = (db: Db, request: ReportRequest) => Promise<Report>;

@@ -35,6 +35,10 @@ describeEachDatabase('scheduler', (get) => {
     expect(cards[0]).toMatchObject({ platform: 'web', chatId: 'digest', title: 'daily report WH1 2026-11-26T01:00:00.000Z' });
     expect(reports.requests).toEqual([{ kind: 'daily', warehouse: 'WH1', now: at('2026-11-26T01:00:00Z'), locale: 'en' }]);
     expect(await jobRuns(db, 'daily')).toEqual([expect.objectContaining({ slot: 'web:digest@2026-11-26T09:00', outcome: 'sent', attempts: 1 })]);
+
+    // The next morning's digest covers what changed since this one.
+    await s.tick(at('2026-11-27T01:00:00Z'));
+    expect(reports.requests[1]).toEqual({ kind: 'daily', warehouse: 'WH1', now: at('2026-11-27T01:00:00Z'), locale: 'en', since: at('2026-11-26T01:00:00Z') });
   });
 
   it('keys a slot by the chat\'s local day: midnight in Shanghai is 16:00 UTC the day before', async () => {
