@@ -13,9 +13,10 @@ import { dailyDigest } from '../../src/services/digest/index.ts';
 import { submitVariances } from '../../src/services/documents.ts';
 import { confirmVariance, tagCause } from '../../src/services/review.ts';
 import { closeCounting, startStocktake } from '../../src/services/stocktakes.ts';
+import { listVariances, stocktakeStatus } from '../../src/services/variances.ts';
 import { addWarehouse } from '../../src/services/warehouses.ts';
 import { describeEachDatabase } from '../support/db.ts';
-import { csv, seedWarehouse } from '../support/fixtures.ts';
+import { csv, moveStock, seedWarehouse } from '../support/fixtures.ts';
 import { seedPeople } from '../support/flow.ts';
 
 const at = (iso: string) => new Date(iso);
@@ -199,6 +200,31 @@ describeEachDatabase('daily digest', (get) => {
     expect(digest.stocktakes[0]!.review.posted).toEqual({ lines: 3, value: '-313.00' });
     expect(digest.stocktakes[0]!.changes.posted.map((e) => [e.number, e.by?.handle])).toEqual([[loss.number, 'sue'], [second.documents[0]!.number, 'ann']]);
     expect((await dailyDigest(db, { warehouse: 'WH1', now: at('2026-11-27T09:00:00Z') })).stocktakes).toEqual([]);
+  });
+
+  it('applies the cut-off as the variance list does: movements up to each line\'s count time, the rest not', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    await seedPeople(db);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const st = await startStocktake(db, 'WH1', at('2026-11-24T00:50:00Z'));
+    vi.setSystemTime(at('2026-11-24T12:00:00Z'));
+    // A-100: a receipt before its count (applied) and an issue after it (not); C-400: an issue before its count.
+    await moveStock(db, [
+      ['A-100', 'R1', '5', 'receipt', 'PO-1', '2026-11-24T01:00:00Z'],
+      ['A-100', 'R1', '-2', 'issue', 'SO-1', '2026-11-24T03:00:00Z'],
+      ['C-400', 'R4', '-1', 'issue', 'SO-2', '2026-11-24T01:10:00Z'],
+    ]);
+    await countAt(db, st.code, '2026-11-24T12:10:00Z', [['A-100', 'R1', '90', '2026-11-24T01:30:00Z'], ['A-200', 'R2', '21', '2026-11-24T01:30:00Z'], ['C-400', 'R4', '1', '2026-11-24T01:30:00Z']], 'cut.csv');
+    const digest = (await dailyDigest(db, { warehouse: 'WH1', now: at('2026-11-24T13:00:00Z') })).stocktakes[0]!;
+    const status = await stocktakeStatus(db, st.code);
+    expect(digest.variances).toEqual(status.variances);
+    expect(digest.variances).toMatchObject({ gain: 1, loss: 2, gainValue: '12.00', lossValue: '-187.50' });
+    const listed = await listVariances(db, st.code);
+    expect(digest.largestOpen.map((v) => [v.sku, v.diffQty, v.diffValue])).toEqual(
+      listed.filter((l) => l.diffQty !== null && l.direction !== 'match').sort((a, b) => Math.abs(Number(b.diffValue)) - Math.abs(Number(a.diffValue))).map((l) => [l.sku, l.diffQty, l.diffValue]),
+    );
+    expect(digest.lines).toMatchObject({ total: 4, counted: 3, uncounted: 1 });
   });
 
   it('names an unknown warehouse', async () => {

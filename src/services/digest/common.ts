@@ -12,7 +12,16 @@ import type { DigestPerson, DigestWarehouse } from './types.ts';
  */
 export function readSnapshot<T>(db: DbOrTx, body: (tx: DbOrTx) => Promise<T>): Promise<T> {
   if (db instanceof PgTransaction) return body(db);
-  return (db as Db).transaction((tx) => body(tx), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  return (db as Db).transaction(
+    async (tx) => {
+      // A digest reads every line of a stocktake a few times over: its working set fits in memory, and
+      // compiling the plans (JIT) would cost more than running them.
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      await tx.execute(sql`set local jit = off`);
+      return body(tx);
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
 
 /** The warehouse by code or id, with its currency (the policy's, CNY when it never set one). */

@@ -1,11 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { isoText } from '../../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
 import { getStocktake, type StocktakeRef } from '../stocktakes.ts';
-import { varianceRows } from '../variances.ts';
 import { addDays, dateText, localDate, startOfDay, wallClock, type LocalDate } from './calendar.ts';
 import { digestChanges } from './changes.ts';
 import { digestWarehouse, personOf, readSnapshot, roleHolders } from './common.ts';
+import { digestLineRows } from './lines.ts';
 import {
   DIGEST_REVIEW_STATES,
   type ApprovalQueueEntry,
@@ -14,7 +14,6 @@ import {
   type DayProgress,
   type DigestDocument,
   type DigestPerson,
-  type DigestReviewState,
   type OpenVariance,
   type OverdueStep,
   type OverdueVariance,
@@ -80,84 +79,29 @@ interface Scope {
   holders: Map<string, DigestPerson[]>;
 }
 
-interface LineFigures {
+export interface LineFigures {
   totals: {
     total: number; counted: number; verified: number; conflict: number; uncounted: number; not_in_book: number;
     gain: number; loss: number; match: number; gain_value: string; loss_value: string; net_value: string; open: number; variances: number; overdue: number;
+    /** Per DIGEST_REVIEW_STATES, in order: [lines, net value]. */
+    review: [number, string][];
   };
-  review: { state: DigestReviewState; lines: number; value: string }[] | null;
   largest: { sku: string; location: string; item_name: string | null; diff_qty: string; diff_value: string; review_status: OpenVariance['reviewStatus']; owner_handle: string | null; owner_name: string | null; due_at: string | null; cause_code: string | null; suggested: string | null }[] | null;
   overdue: { sku: string; location: string; diff_value: string; review_status: OverdueVariance['reviewStatus']; owner_handle: string | null; owner_name: string | null; recount_handle: string | null; recount_name: string | null; due_at: string; late_ms: string }[] | null;
   causes: { code: string; label_en: string | null; label_zh: string | null; lines: number; gain_value: string; loss_value: string }[] | null;
-  counted_days: { state: 'counted' | 'verified' | 'conflict'; day: string; n: number }[] | null;
-  confirmed_days: { day: string; n: number }[] | null;
+  counted_days: { state: 'counted' | 'verified' | 'conflict'; day: number; n: number }[] | null;
+  confirmed_days: { day: number; n: number }[] | null;
 }
 
 async function stocktakeDigest(tx: DbOrTx, st: StocktakeRef, postedAt: string | null, scope: Scope): Promise<StocktakeDigest> {
   const { now } = scope;
   const tz = st.timezone;
-  const nowText = now.toISOString();
-  const firstDay = maxDate(localDate(st.snapshotAt, tz), addDays(localDate(now, tz), 1 - PROGRESS_DAYS));
-  const progressFrom = startOfDay(firstDay, tz).toISOString();
-  // While counting, every counted variance is "open" (review has not started); afterwards, those not yet on a document.
-  const isOpen = st.status === 'counting' ? sql`j.review_status = 'none'` : sql`j.review_status in ('open', 'recount', 'confirmed')`;
-  const isOverdue = sql`(j.due_at < ${nowText}::timestamptz and (j.review_status in ('open', 'recount') or (j.review_status = 'confirmed' and j.cause_code is null)))`;
-  const [figures] = await queryRows<LineFigures>(
-    tx,
-    sql`with v as materialized (${varianceRows(st)}),
-        j as materialized (
-          select v.sku, v.location, v.count_status, v.counted_at, v.diff_qty, v.diff_value, l.in_book, l.review_status, l.owner_id,
-                 l.due_at, l.cause_code, l.suggestion->>'cause' as suggested, l.recount_by, l.confirmed_at
-          from v join stocktake_line l on l.stocktake_id = ${st.id}::uuid and l.sku = v.sku and l.location = v.location)
-        select
-          (select json_build_object(
-              'total', count(*), 'counted', count(*) filter (where count_status = 'counted'), 'verified', count(*) filter (where count_status = 'verified'),
-              'conflict', count(*) filter (where count_status = 'conflict'), 'uncounted', count(*) filter (where count_status = 'uncounted'),
-              'not_in_book', count(*) filter (where not in_book),
-              'gain', count(*) filter (where diff_qty > 0), 'loss', count(*) filter (where diff_qty < 0), 'match', count(*) filter (where diff_qty = 0),
-              'gain_value', coalesce(sum(diff_value) filter (where diff_qty > 0), 0)::numeric(18,2)::text,
-              'loss_value', coalesce(sum(diff_value) filter (where diff_qty < 0), 0)::numeric(18,2)::text,
-              'net_value', coalesce(sum(diff_value), 0)::numeric(18,2)::text,
-              'open', count(*) filter (where diff_qty <> 0 and ${isOpen}),
-              'variances', count(*) filter (where review_status <> 'none'),
-              'overdue', count(*) filter (where ${isOverdue}))
-           from j) as totals,
-          (select json_agg(x) from (
-             select review_status::text as state, count(*) as lines, coalesce(sum(diff_value), 0)::numeric(18,2)::text as value
-             from j where review_status <> 'none' group by review_status) x) as review,
-          (select json_agg(x order by x.n) from (
-             select row_number() over (order by abs(j.diff_value) desc, j.sku, j.location) as n,
-                    j.sku, j.location, i.name as item_name, trim_scale(j.diff_qty)::text as diff_qty, j.diff_value::text as diff_value,
-                    j.review_status::text as review_status, o.handle as owner_handle, o.name as owner_name, ${isoText(sql`j.due_at`)} as due_at,
-                    j.cause_code, j.suggested
-             from j left join item i on i.sku = j.sku left join person o on o.id = j.owner_id
-             where j.diff_qty <> 0 and ${isOpen}
-             order by abs(j.diff_value) desc, j.sku, j.location limit ${LARGEST}) x) as largest,
-          (select json_agg(x order by x.n) from (
-             select row_number() over (order by j.due_at, abs(j.diff_value) desc, j.sku, j.location) as n,
-                    j.sku, j.location, j.diff_value::text as diff_value, j.review_status::text as review_status,
-                    o.handle as owner_handle, o.name as owner_name, r.handle as recount_handle, r.name as recount_name,
-                    ${isoText(sql`j.due_at`)} as due_at, (extract(epoch from ${nowText}::timestamptz - j.due_at) * 1000)::bigint::text as late_ms
-             from j left join person o on o.id = j.owner_id left join person r on r.id = j.recount_by
-             where ${isOverdue}
-             order by j.due_at, abs(j.diff_value) desc, j.sku, j.location limit ${OVERDUE_LISTED}) x) as overdue,
-          (select json_agg(x order by x.lines desc, x.code) from (
-             select j.cause_code as code, c.label_en, c.label_zh, count(*) as lines,
-                    coalesce(sum(j.diff_value) filter (where j.diff_qty > 0), 0)::numeric(18,2)::text as gain_value,
-                    coalesce(sum(j.diff_value) filter (where j.diff_qty < 0), 0)::numeric(18,2)::text as loss_value
-             from j left join cause c on c.code = j.cause_code
-             where j.cause_code is not null and j.diff_qty <> 0 group by j.cause_code, c.label_en, c.label_zh) x) as causes,
-          (select json_agg(x) from (
-             select j.count_status::text as state, to_char(greatest(j.counted_at, ${progressFrom}::timestamptz) at time zone ${tz}, 'YYYY-MM-DD') as day, count(*) as n
-             from j where j.count_status <> 'uncounted' and j.counted_at <= ${nowText}::timestamptz group by 1, 2) x) as counted_days,
-          (select json_agg(x) from (
-             select to_char(greatest(j.confirmed_at, ${progressFrom}::timestamptz) at time zone ${tz}, 'YYYY-MM-DD') as day, count(*) as n
-             from j where j.confirmed_at <= ${nowText}::timestamptz group by 1) x) as confirmed_days`,
-  );
-  const f = figures!;
+  const days: LocalDate[] = [];
+  for (let d = maxDate(localDate(st.snapshotAt, tz), addDays(localDate(now, tz), 1 - PROGRESS_DAYS)); dateText(d) <= dateText(localDate(now, tz)); d = addDays(d, 1)) days.push(d);
+  const f = await lineFigures(tx, st, now, days.slice(1).map((d) => startOfDay(d, tz)));
   const t = f.totals;
   const review = Object.fromEntries(DIGEST_REVIEW_STATES.map((s) => [s, { lines: 0, value: '0.00' }])) as StocktakeDigest['review'];
-  for (const r of f.review ?? []) review[r.state] = { lines: Number(r.lines), value: r.value };
+  DIGEST_REVIEW_STATES.forEach((state, i) => (review[state] = { lines: Number(t.review[i]![0]), value: t.review[i]![1] }));
   const documents = await documentsOf(tx, st.id, now);
   const stepCounts = new Map(documents.map((d) => [d.doc.id, d.stepCount]));
   return {
@@ -174,7 +118,7 @@ async function stocktakeDigest(tx: DbOrTx, st: StocktakeRef, postedAt: string | 
     largestOpen: (f.largest ?? []).map((r) => ({
       sku: r.sku, location: r.location, itemName: r.item_name, diffQty: r.diff_qty, diffValue: r.diff_value, reviewStatus: r.review_status,
       owner: personOf(r.owner_handle, r.owner_name), dueAt: r.due_at,
-      overdue: r.due_at !== null && Date.parse(r.due_at) < now.getTime() && (r.review_status !== 'confirmed' || r.cause_code === null) && r.review_status !== 'none',
+      overdue: r.due_at !== null && Date.parse(r.due_at) < now.getTime() && (r.review_status === 'open' || r.review_status === 'recount'),
       causeCode: r.cause_code, suggestedCause: r.suggested,
     })),
     overdue: {
@@ -189,8 +133,74 @@ async function stocktakeDigest(tx: DbOrTx, st: StocktakeRef, postedAt: string | 
     documents: documents.map((d) => d.doc),
     causes: (f.causes ?? []).map((c): CauseShare => ({ code: c.code, labelEn: c.label_en ?? c.code, labelZh: c.label_zh ?? c.code, lines: Number(c.lines), gainValue: c.gain_value, lossValue: c.loss_value })),
     changes: await digestChanges(tx, st.id, scope.from, now),
-    progress: progress(st, firstDay, now, f, documents),
+    progress: progress(st, days, now, f, documents),
   };
+}
+
+/**
+ * Every figure over a stocktake's lines in one statement: the lines with their live variances are
+ * computed once (a materialised CTE) and read by one aggregate pass, two top-10 sorts and three small
+ * group-bys. `dayStarts`: the local midnights starting the progress days after the first.
+ */
+export async function lineFigures(tx: DbOrTx, st: StocktakeRef, now: Date, dayStarts: readonly Date[]): Promise<LineFigures> {
+  const nowText = now.toISOString();
+  // The progress day of an instant: 0 for the first day (and before), k from the start of the k-th day
+  // after it — a binary search over the local midnights, not a timezone conversion per line.
+  const bucket = (column: SQL) =>
+    dayStarts.length === 0 ? sql`0` : sql`width_bucket(${column}, ${`{${dayStarts.map((d) => d.toISOString()).join(',')}}`}::timestamptz[])`;
+  // While counting, every counted variance is "open" (review has not started); afterwards, those not yet on a document.
+  const isOpen = st.status === 'counting' ? sql`j.review_status = 'none'` : sql`j.review_status in ('open', 'recount', 'confirmed')`;
+  // The reminders' rule: past due and still with its owner (open) or its recounter.
+  const isOverdue = sql`(j.due_at < ${nowText}::timestamptz and j.review_status in ('open', 'recount'))`;
+  const [figures] = await queryRows<LineFigures>(
+    tx,
+    sql`with j as materialized (${digestLineRows(st)})
+        select
+          (select json_build_object(
+              'total', count(*), 'counted', count(*) filter (where count_status = 'counted'), 'verified', count(*) filter (where count_status = 'verified'),
+              'conflict', count(*) filter (where count_status = 'conflict'), 'uncounted', count(*) filter (where count_status = 'uncounted'),
+              'not_in_book', count(*) filter (where not in_book),
+              'gain', count(*) filter (where diff_qty > 0), 'loss', count(*) filter (where diff_qty < 0), 'match', count(*) filter (where diff_qty = 0),
+              'gain_value', coalesce(sum(diff_value) filter (where diff_qty > 0), 0)::numeric(18,2)::text,
+              'loss_value', coalesce(sum(diff_value) filter (where diff_qty < 0), 0)::numeric(18,2)::text,
+              'net_value', coalesce(sum(diff_value), 0)::numeric(18,2)::text,
+              'open', count(*) filter (where diff_qty <> 0 and ${isOpen}),
+              'variances', count(*) filter (where review_status <> 'none'),
+              'overdue', count(*) filter (where ${isOverdue}),
+              'review', json_build_array(${sql.join(
+                DIGEST_REVIEW_STATES.map((state) => sql`json_build_array(count(*) filter (where review_status = ${state}), coalesce(sum(diff_value) filter (where review_status = ${state}), 0)::numeric(18,2)::text)`),
+                sql`, `,
+              )}))
+           from j) as totals,
+          (select json_agg(x order by x.n) from (
+             select row_number() over (order by abs(t.diff_value) desc, t.sku, t.location) as n,
+                    t.sku, t.location, i.name as item_name, trim_scale(t.diff_qty)::text as diff_qty, t.diff_value::text as diff_value,
+                    t.review_status::text as review_status, o.handle as owner_handle, o.name as owner_name, ${isoText(sql`t.due_at`)} as due_at,
+                    t.cause_code, t.suggested
+             -- The top 10 first (a top-N sort), then their names: joining 160,000 rows to name 10 is waste.
+             from (select * from j where j.diff_qty <> 0 and ${isOpen} order by abs(j.diff_value) desc, j.sku, j.location limit ${LARGEST}) t
+             left join item i on i.sku = t.sku left join person o on o.id = t.owner_id) x) as largest,
+          (select json_agg(x order by x.n) from (
+             select row_number() over (order by t.due_at, abs(t.diff_value) desc, t.sku, t.location) as n,
+                    t.sku, t.location, t.diff_value::text as diff_value, t.review_status::text as review_status,
+                    o.handle as owner_handle, o.name as owner_name, r.handle as recount_handle, r.name as recount_name,
+                    ${isoText(sql`t.due_at`)} as due_at, (extract(epoch from ${nowText}::timestamptz - t.due_at) * 1000)::bigint::text as late_ms
+             from (select * from j where ${isOverdue} order by j.due_at, abs(j.diff_value) desc, j.sku, j.location limit ${OVERDUE_LISTED}) t
+             left join person o on o.id = t.owner_id left join person r on r.id = t.recount_by) x) as overdue,
+          (select json_agg(x order by x.lines desc, x.code) from (
+             select j.cause_code as code, c.label_en, c.label_zh, count(*) as lines,
+                    coalesce(sum(j.diff_value) filter (where j.diff_qty > 0), 0)::numeric(18,2)::text as gain_value,
+                    coalesce(sum(j.diff_value) filter (where j.diff_qty < 0), 0)::numeric(18,2)::text as loss_value
+             from j left join cause c on c.code = j.cause_code
+             where j.cause_code is not null and j.diff_qty <> 0 group by j.cause_code, c.label_en, c.label_zh) x) as causes,
+          (select json_agg(x) from (
+             select j.count_status::text as state, ${bucket(sql`j.counted_at`)} as day, count(*) as n
+             from j where j.count_status <> 'uncounted' and j.counted_at <= ${nowText}::timestamptz group by 1, 2) x) as counted_days,
+          (select json_agg(x) from (
+             select ${bucket(sql`j.confirmed_at`)} as day, count(*) as n
+             from j where j.confirmed_at <= ${nowText}::timestamptz group by 1) x) as confirmed_days`,
+  );
+  return figures!;
 }
 
 const maxDate = (a: LocalDate, b: LocalDate) => (dateText(a) >= dateText(b) ? a : b);
@@ -256,19 +266,17 @@ function approvalQueue(documents: DocumentRow[], { now, holders }: Scope, stepCo
 }
 
 /** The end-of-day states of the progress chart, accumulated from per-day counts (see `DayProgress`). */
-function progress(st: StocktakeRef, first: LocalDate, now: Date, f: LineFigures, documents: DocumentRow[]): DayProgress[] {
+function progress(st: StocktakeRef, days: LocalDate[], now: Date, f: LineFigures, documents: DocumentRow[]): DayProgress[] {
   const tz = st.timezone;
   const counted = new Map<string, number>();
   for (const r of f.counted_days ?? []) counted.set(`${r.state}\u0000${r.day}`, Number(r.n));
-  const confirmedOn = new Map((f.confirmed_days ?? []).map((r) => [r.day, Number(r.n)]));
+  const confirmedOn = new Map((f.confirmed_days ?? []).map((r) => [Number(r.day), Number(r.n)]));
   const total = f.totals.total;
   const running = { counted: 0, verified: 0, conflict: 0, confirmed: 0 };
-  const out: DayProgress[] = [];
-  for (let d = first; dateText(d) <= dateText(localDate(now, tz)); d = addDays(d, 1)) {
-    const day = dateText(d);
+  return days.map((d, i) => {
     const end = Math.min(startOfDay(addDays(d, 1), tz).getTime(), now.getTime());
-    for (const state of ['counted', 'verified', 'conflict'] as const) running[state] += counted.get(`${state}\u0000${day}`) ?? 0;
-    running.confirmed += confirmedOn.get(day) ?? 0;
+    for (const state of ['counted', 'verified', 'conflict'] as const) running[state] += counted.get(`${state}\u0000${i}`) ?? 0;
+    running.confirmed += confirmedOn.get(i) ?? 0;
     const before = (iso: string | null) => iso !== null && Date.parse(iso) < end;
     let documented = 0;
     let posted = 0;
@@ -277,8 +285,8 @@ function progress(st: StocktakeRef, first: LocalDate, now: Date, f: LineFigures,
       else if (before(doc.submittedAt) && !before(doc.decidedAt)) documented += doc.lineCount;
     }
     const reviewing = st.countingClosedAt !== null && st.countingClosedAt.getTime() < end;
-    out.push({
-      day,
+    return {
+      day: dateText(d),
       counted: running.counted,
       verified: running.verified,
       conflict: running.conflict,
@@ -287,7 +295,6 @@ function progress(st: StocktakeRef, first: LocalDate, now: Date, f: LineFigures,
       confirmed: reviewing ? Math.max(0, running.confirmed - documented - posted) : 0,
       documented: reviewing ? documented : 0,
       posted: reviewing ? posted : 0,
-    });
-  }
-  return out;
+    };
+  });
 }

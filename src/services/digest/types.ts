@@ -87,15 +87,14 @@ export interface OpenVariance {
 }
 
 /**
- * A variance still waiting for its owner after its due time: open, sent to recount (then the recounter
- * is the one late), or confirmed without a cause. A confirmed and tagged line waits for a submit, not
- * for its owner, and is not listed.
+ * A variance still waiting after its due time: open (its owner is late) or sent to recount (the recounter
+ * is). The reminders use the same rule.
  */
 export interface OverdueVariance {
   sku: string;
   location: string;
   diffValue: string;
-  reviewStatus: 'open' | 'recount' | 'confirmed';
+  reviewStatus: 'open' | 'recount';
   owner: DigestPerson | null;
   recountBy: DigestPerson | null;
   dueAt: string;
