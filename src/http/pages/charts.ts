@@ -3,7 +3,7 @@
  * arrive as exact decimal strings and become numbers here only as chart coordinates.
  */
 import { esc } from '../layout.ts';
-import { renderSvg } from './echarts.ts';
+import { renderSvg } from '../../charts/render.ts';
 
 export interface Segment {
   label: string;
@@ -24,8 +24,7 @@ export function progressChart(segments: Segment[]): string {
       yAxis: { type: 'category', data: [''], show: false },
       series: segments.map((s) => ({ type: 'bar', name: `${s.label} ${s.count}`, stack: 'all', barWidth: 22, data: [s.count], itemStyle: { color: s.colour } })),
     },
-    420,
-    84,
+    { width: 420, height: 84 },
   );
 }
 
@@ -53,8 +52,7 @@ export function causeChart(rows: CauseValue[], names: { gain: string; loss: stri
         { type: 'bar', name: names.loss, stack: 'value', data: rows.map((r) => Number(r.loss)), itemStyle: { color: '#cf222e' } },
       ],
     },
-    860,
-    72 + 30 * Math.max(rows.length, 1),
+    { width: 860, height: 72 + 30 * Math.max(rows.length, 1) },
   );
 }
 
