@@ -200,3 +200,28 @@ describeEachDatabase('web console adapter', (get) => {
     expect(crossSite.status).toBe(403);
   });
 });
+
+describeEachDatabase('web console demo', (get) => {
+  it('loads the demo from the empty console, offers the recount sheet, and refuses a second load', async () => {
+    const { db } = get();
+    const web = createWebAdapter({ db, log: () => {} });
+    const http = await testHttp(db, [(a) => web.mount(a)]);
+    const empty = await (await http.app.request('/', { headers: { accept: 'text/html', 'accept-language': 'en' } })).text();
+    expect(empty).toContain('id="load-demo"');
+    expect((await http.app.request('/demo/recount.csv')).status).toBe(400);
+
+    const loaded = await http.app.request('/demo', { method: 'POST', headers: { ...ORIGIN, 'accept-language': 'en' } });
+    expect(loaded.status).toBe(303);
+    expect(loaded.headers.get('location')).toBe('/?next=%2Fchat%2Fdemo-team');
+    const picker = await (await http.app.request('/?next=%2Fchat%2Fdemo-team', { headers: { accept: 'text/html' } })).text();
+    for (const person of ['sam', 'ada', 'fiona', 'carol']) expect(picker).toContain(`data-person="${person}"`);
+    expect(picker).toContain('#demo-approvals');
+
+    const sheet = await http.app.request('/demo/recount.csv');
+    expect(sheet.headers.get('content-disposition')).toMatch(/attachment; filename=".+\.csv"/);
+    expect(await sheet.text()).toContain('POT-ZS');
+    const again = await http.app.request('/demo', { method: 'POST', headers: { ...ORIGIN, accept: 'application/json' } });
+    expect(again.status).toBe(400);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toContain('already loaded');
+  });
+});
