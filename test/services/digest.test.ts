@@ -227,8 +227,9 @@ describeEachDatabase('daily digest', (get) => {
     expect(digest.lines).toMatchObject({ total: 4, counted: 3, uncounted: 1 });
   });
 
-  it('names an unknown warehouse', async () => {
+  it('names an unknown warehouse and refuses a window that ends before it starts', async () => {
     const { db } = get();
     await expect(dailyDigest(db, { warehouse: 'NOPE', now: new Date() })).rejects.toThrow(/warehouse "NOPE" not found/);
+    await expect(dailyDigest(db, { warehouse: 'NOPE', now: new Date(), since: new Date(Date.now() + 1000) })).rejects.toThrow(/must be before its "now"/);
   });
 });

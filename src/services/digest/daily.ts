@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { isoText } from '../../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
+import { InvalidInputError } from '../../domain/errors.ts';
 import { getStocktake, type StocktakeRef } from '../stocktakes.ts';
 import { addDays, dateText, localDate, startOfDay, wallClock, type LocalDate } from './calendar.ts';
 import { digestChanges } from './changes.ts';
@@ -43,6 +44,8 @@ const OVERDUE_LISTED = 10;
 export async function dailyDigest(db: DbOrTx, options: DailyDigestOptions): Promise<DailyDigest> {
   const now = options.now;
   const from = options.since ?? new Date(now.getTime() - 24 * 3600_000);
+  if (Number.isNaN(now.getTime()) || Number.isNaN(from.getTime())) throw new InvalidInputError('the digest needs a valid "now" (and "since")');
+  if (from.getTime() >= now.getTime()) throw new InvalidInputError(`the digest's "since" (${from.toISOString()}) must be before its "now" (${now.toISOString()})`);
   return readSnapshot(db, async (tx) => {
     const warehouse = await digestWarehouse(tx, options.warehouse);
     const included = await queryRows<{ id: string; posted_at: string | null }>(

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { isoText } from '../../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
+import { InvalidInputError } from '../../domain/errors.ts';
 import { percentile, wallClock, weekOf } from './calendar.ts';
 import { digestWarehouse, readSnapshot } from './common.ts';
 import type { CauseShare, DurationStats, PersonActivity, PostedStocktake, StepLatency, WeekKpis, WeekRange, WeeklyReport } from './types.ts';
@@ -23,7 +24,8 @@ export interface WeeklyReportOptions {
  * it happened in. Lines are aggregated in SQL; only per-stocktake and per-step rows reach JavaScript.
  */
 export async function weeklyReport(db: DbOrTx, options: WeeklyReportOptions): Promise<WeeklyReport> {
-  const count = Math.max(1, Math.min(52, options.weeks ?? 8));
+  const count = Math.max(1, Math.min(52, Math.trunc(options.weeks ?? 8)));
+  if (Number.isNaN(options.now.getTime()) || Number.isNaN(count)) throw new InvalidInputError('the weekly report needs a valid "now" (and a number of weeks)');
   return readSnapshot(db, async (tx) => {
     const warehouse = await digestWarehouse(tx, options.warehouse);
     const tz = warehouse.timezone;
