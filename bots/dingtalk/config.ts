@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { ConfigError } from '../../src/config.ts';
 import { DINGTALK_API_BASE } from './streamClient.ts';
 
+/** The legacy OpenAPI host: media uploads live only there. */
+export const DINGTALK_OAPI_BASE = 'https://oapi.dingtalk.com';
+
 /** Unset and empty mean the same (an `.env` line like `DINGTALK_CARD_TEMPLATE_ID=`). */
 const optional = z
   .string()
@@ -23,6 +26,7 @@ const envSchema = z
     DINGTALK_ROBOT_CODE: optional,
     DINGTALK_CARD_TEMPLATE_ID: optional,
     DINGTALK_API_BASE: httpUrl('the OpenAPI host'),
+    DINGTALK_OAPI_BASE: httpUrl('the legacy OpenAPI host (media upload)'),
     DINGTALK_GATEWAY_URL: httpUrl('the stream gateway'),
   })
   .superRefine((env, ctx) => {
@@ -47,6 +51,8 @@ export interface DingTalkConfig {
   cardTemplateId: string | null;
   /** OpenAPI base without a trailing slash (https://api.dingtalk.com). */
   apiBase: string;
+  /** The legacy OpenAPI (https://oapi.dingtalk.com), for media uploads (chart images); default: apiBase. */
+  oapiBase?: string;
   /** Stream gateway (connections/open); undefined: the SDK's own. */
   gatewayUrl: string | undefined;
 }
@@ -69,6 +75,7 @@ export function loadDingTalkConfig(env: NodeJS.ProcessEnv = process.env): DingTa
     robotCode: e.DINGTALK_ROBOT_CODE ?? e.DINGTALK_CLIENT_ID,
     cardTemplateId: e.DINGTALK_CARD_TEMPLATE_ID ?? null,
     apiBase: (e.DINGTALK_API_BASE ?? DINGTALK_API_BASE).replace(/\/+$/, ''),
+    oapiBase: (e.DINGTALK_OAPI_BASE ?? DINGTALK_OAPI_BASE).replace(/\/+$/, ''),
     gatewayUrl: e.DINGTALK_GATEWAY_URL,
   };
 }

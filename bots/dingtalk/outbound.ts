@@ -1,12 +1,13 @@
 /**
- * DingTalk's OpenAPI for the adapter: the app access token, cards and robot messages out, files in.
+ * DingTalk's OpenAPI for the adapter: the app access token, cards and robot messages out, files in, and
+ * chart images uploaded (legacy oapi media upload) so cards and markdown can show them by media id.
  * Two ways to show a card: with a card template (DINGTALK_CARD_TEMPLATE_ID) an interactive card that taps
  * come back from over Stream and that can be updated in place; without one, an ActionCard/markdown robot
  * message whose link buttons make the user's client send "tap <token>" back, and which can never be edited.
  */
 import { createHash } from 'node:crypto';
 import type { Card } from '../../cards/model.ts';
-import { renderDingTalkCard, renderDingTalkMessage, type DingTalkMessage } from '../../cards/render/dingtalk.ts';
+import { renderDingTalkCard, renderDingTalkMessage, type DingTalkMessage, type DingTalkRenderOptions } from '../../cards/render/dingtalk.ts';
 import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
 import type { DingTalkConfig } from './config.ts';
 
@@ -27,7 +28,7 @@ export class DingTalkApi {
   private token: { value: string; expiresAt: number } | null = null;
   private fetching: Promise<string> | null = null;
 
-  constructor(private readonly config: Pick<DingTalkConfig, 'clientId' | 'clientSecret' | 'apiBase' | 'robotCode'>) {}
+  constructor(private readonly config: Pick<DingTalkConfig, 'clientId' | 'clientSecret' | 'apiBase' | 'robotCode' | 'oapiBase'>) {}
 
   /** The cached token, or a fresh one (one request however many callers wait for it). */
   accessToken(): Promise<string> {
@@ -70,6 +71,40 @@ export class DingTalkApi {
     const res = await fetch(downloadUrl, { signal: AbortSignal.timeout(60_000) });
     if (!res.ok) throw new DeliveryError(`DingTalk file download: HTTP ${res.status}`, { status: res.status, permanent: res.status < 500 });
     return Buffer.from(await res.arrayBuffer());
+  }
+
+  /**
+   * Uploads an image with the legacy media API and returns its media id ("@lADO…"), which DingTalk markdown
+   * and the card template's image take as a source. oapi answers HTTP 200 with an errcode; the app token of
+   * the new API is accepted there (https://open.dingtalk.com/document/orgapp/upload-media-files).
+   */
+  async uploadImage(png: Buffer, fileName = 'chart.png'): Promise<string> {
+    const base = this.config.oapiBase ?? this.config.apiBase;
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken();
+      const form = new FormData();
+      form.set('type', 'image');
+      form.set('media', new Blob([new Uint8Array(png)], { type: 'image/png' }), fileName);
+      let res: Response;
+      try {
+        res = await fetch(`${base}/media/upload?access_token=${encodeURIComponent(token)}`, { method: 'POST', body: form, signal: AbortSignal.timeout(60_000) });
+      } catch (error) {
+        throw new DeliveryError(`DingTalk media upload: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      const data = (await res.json().catch(() => null)) as { errcode?: number; errmsg?: string; media_id?: string } | null;
+      if (res.ok && data?.errcode === 0 && data.media_id) return data.media_id;
+      // 40014 / 42001: the token is not (or no longer) good; fetch a fresh one once.
+      if ((data?.errcode === 40014 || data?.errcode === 42001) && attempt === 0) {
+        this.token = null;
+        continue;
+      }
+      const throttled = res.status === 429 || data?.errcode === 90018 || data?.errcode === 90002;
+      throw new DeliveryError(`DingTalk media upload: HTTP ${res.status} errcode ${data?.errcode ?? '?'} ${data?.errmsg ?? ''}`.trim(), {
+        status: throttled ? 429 : res.status,
+        retryAfterMs: throttled ? retryAfter(res.headers.get('retry-after')) : null,
+        permanent: !throttled && res.status < 500 && data?.errcode !== -1,
+      });
+    }
   }
 
   private async raw(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
@@ -142,6 +177,30 @@ export function robotMessage(message: DingTalkMessage): { msgKey: string; msgPar
 /** Sends and updates cards: interactive cards with a template, robot messages without. */
 export function createDingTalkDeliverer(api: DingTalkApi, config: DingTalkConfig, limits: PlatformLimits = DINGTALK_LIMITS): Deliverer {
   const { robotCode, cardTemplateId } = config;
+  // media id by the PNG's hash: a chart shown again (a card update, a retry) is not uploaded again.
+  const mediaIds = new Map<string, string>();
+  const hashOf = (png: string) => createHash('sha256').update(png).digest('hex');
+
+  /**
+   * Uploads the card's images and gives the renderers their media ids. A refusal no retry fixes (the app
+   * lacks the permission) leaves the image as its alt text rather than losing the whole card; throttling
+   * and outages propagate, so the sender retries the card later.
+   */
+  async function imageOptions(card: Card): Promise<DingTalkRenderOptions> {
+    for (const el of card.elements) {
+      if (el.type !== 'image' || !el.png) continue;
+      const hash = hashOf(el.png);
+      if (mediaIds.has(hash)) continue;
+      try {
+        const id = await api.uploadImage(Buffer.from(el.png, 'base64'));
+        if (mediaIds.size > 500) mediaIds.clear();
+        mediaIds.set(hash, id);
+      } catch (error) {
+        if (!(error instanceof DeliveryError && error.permanent)) throw error;
+      }
+    }
+    return { imageUrl: (png) => mediaIds.get(hashOf(png)) };
+  }
 
   async function sendRobotMessage(chatId: string, msgKey: string, msgParam: Record<string, string>): Promise<{ messageId: string }> {
     const to = target(chatId);
@@ -159,36 +218,37 @@ export function createDingTalkDeliverer(api: DingTalkApi, config: DingTalkConfig
     return { messageId: res.processQueryKey ?? '' };
   }
 
-  async function createCard(chatId: string, card: Card, outTrackId: string): Promise<void> {
+  async function createCard(chatId: string, card: Card, outTrackId: string, opts: DingTalkRenderOptions): Promise<void> {
     const to = target(chatId);
     const preview = { supportForward: false, lastMessageI18n: { ZH_CN: card.header.title, EN_US: card.header.title } };
     const space = to.kind === 'group'
       ? { openSpaceId: `dtv1.card//IM_GROUP.${to.openConversationId}`, imGroupOpenSpaceModel: preview, imGroupOpenDeliverModel: { robotCode } }
       : { openSpaceId: `dtv1.card//IM_ROBOT.${to.userId}`, imRobotOpenSpaceModel: preview, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode } };
     await api.call('POST', '/v1.0/card/instances/createAndDeliver', {
-      cardTemplateId, outTrackId, callbackType: 'STREAM', cardData: renderDingTalkCard(card), ...space,
+      cardTemplateId, outTrackId, callbackType: 'STREAM', cardData: renderDingTalkCard(card, opts), ...space,
     });
   }
 
-  async function updateCard(outTrackId: string, card: Card): Promise<void> {
-    await api.call('PUT', '/v1.0/card/instances', { outTrackId, cardData: renderDingTalkCard(card), cardUpdateOptions: { updateCardDataByKey: true } });
+  async function updateCard(outTrackId: string, card: Card, opts: DingTalkRenderOptions): Promise<void> {
+    await api.call('PUT', '/v1.0/card/instances', { outTrackId, cardData: renderDingTalkCard(card, opts), cardUpdateOptions: { updateCardDataByKey: true } });
   }
 
   return {
     platform: 'dingtalk',
     limits,
     async send(chatId, card, { idempotencyKey }) {
+      const opts = await imageOptions(card);
       if (!cardTemplateId) {
-        const { msgKey, msgParam } = robotMessage(renderDingTalkMessage(card));
+        const { msgKey, msgParam } = robotMessage(renderDingTalkMessage(card, opts));
         return sendRobotMessage(chatId, msgKey, msgParam);
       }
       const outTrackId = outTrackIdFor(robotCode, idempotencyKey);
       try {
-        await createCard(chatId, card, outTrackId);
+        await createCard(chatId, card, outTrackId, opts);
       } catch (error) {
         // An earlier attempt that timed out may have created the card: then it is ours, bring it up to date.
         if (!(error instanceof DeliveryError && error.permanent && /duplicate|already exist/i.test(error.message))) throw error;
-        await updateCard(outTrackId, card);
+        await updateCard(outTrackId, card, opts);
       }
       return { messageId: outTrackId };
     },
@@ -196,7 +256,7 @@ export function createDingTalkDeliverer(api: DingTalkApi, config: DingTalkConfig
       // Robot messages cannot be edited (DingTalk has no API for it), so without a template an update
       // sends nothing; a tap typed as text is answered with a notice by the dispatcher instead.
       if (!cardTemplateId) return;
-      await updateCard(messageId, card);
+      await updateCard(messageId, card, await imageOptions(card));
     },
     async prompt(chatId, text) {
       return sendRobotMessage(chatId, 'sampleText', { content: text });

@@ -9,7 +9,9 @@ import { ConfigError } from '../../src/config.ts';
 import { listDocuments, getDocument } from '../../src/services/documents.ts';
 import { createDingTalkAdapter, loadDingTalkConfig, type DingTalkAdapter, type DingTalkConfig } from '../../bots/dingtalk/index.ts';
 import { cardCallbackEvent, robotMessageEvent } from '../../bots/dingtalk/inbound.ts';
-import { DINGTALK_LIMITS, robotMessage } from '../../bots/dingtalk/outbound.ts';
+import { createDingTalkDeliverer, DingTalkApi, DINGTALK_LIMITS, robotMessage } from '../../bots/dingtalk/outbound.ts';
+import { card } from '../../cards/model.ts';
+import { DeliveryError } from '../../src/core/delivery.ts';
 import { startFakeDingTalk, type FakeCard, type FakeDingTalk, type SendRobotMessage } from '../fakes/dingtalk/index.ts';
 import { botCore, seedTeam, sheet, type BotCore } from '../support/bot.ts';
 import { describeEachDatabase, type TestDatabase } from '../support/db.ts';
@@ -238,7 +240,7 @@ describe('DingTalk configuration', () => {
   it('is off without a client id, and reads defaults', () => {
     expect(loadDingTalkConfig({})).toBeNull();
     expect(loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 's3cret-value' })).toEqual({
-      clientId: 'dingabc', clientSecret: 's3cret-value', robotCode: 'dingabc', cardTemplateId: null, apiBase: 'https://api.dingtalk.com', gatewayUrl: undefined,
+      clientId: 'dingabc', clientSecret: 's3cret-value', robotCode: 'dingabc', cardTemplateId: null, apiBase: 'https://api.dingtalk.com', oapiBase: 'https://oapi.dingtalk.com', gatewayUrl: undefined,
     });
     expect(loadDingTalkConfig({
       DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 's3cret-value', DINGTALK_ROBOT_CODE: 'robot1', DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema',
@@ -293,5 +295,46 @@ describe('DingTalk payloads', () => {
     expect(card(7).msgKey).toBe('sampleMarkdown');
     expect(card(7).msgParam.text).toContain('[B6](dtmd://dingtalkclient/sendMessage?content=tap%20t6)');
     expect(robotMessage({ msgtype: 'markdown', markdown: { title: 'T', text: 'x' } })).toEqual({ msgKey: 'sampleMarkdown', msgParam: { title: 'T', text: 'x' } });
+  });
+});
+
+describe('DingTalk images', () => {
+  const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+  const chart = card({ header: { title: 'Daily digest' }, elements: [{ type: 'markdown', text: 'Where WH1 stands' }, { type: 'image', alt: 'Progress', png: PNG }] });
+
+  it('uploads a card\'s chart once as media and shows it by its media id, in messages and templated cards', async () => {
+    const fake = await startFakeDingTalk();
+    try {
+      const base = { clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, apiBase: fake.apiBase, gatewayUrl: undefined };
+      const messages = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: null });
+      await messages.send(GROUP, chart, { idempotencyKey: 'outbox-1' });
+      const [mediaId] = [...fake.media.keys()];
+      expect(fake.media.get(mediaId!)).toMatchObject({ type: 'image', filename: 'chart.png', content: Buffer.from(PNG, 'base64') });
+      expect(fake.robotMessages.at(-1)!.msgParam.text).toContain(`![Progress](${mediaId})`);
+      const cards = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: 'tpl.schema' });
+      const { messageId } = await cards.send(GROUP, chart, { idempotencyKey: 'outbox-2' });
+      expect(fake.cards.get(messageId)!.params.image).toMatch(/^@lADP/);
+      await cards.update(GROUP, messageId, chart);
+      expect(fake.media.size).toBe(2); // one upload per deliverer, none for the update
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('sends the card with the alt text when the upload is refused for good, and retries it when throttled', async () => {
+    const fake = await startFakeDingTalk();
+    try {
+      const base = { clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, apiBase: fake.apiBase, gatewayUrl: undefined };
+      const deliverer = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: null });
+      fake.failNext({ pathIncludes: '/media/upload' }, { status: 200, body: { errcode: 60011, errmsg: '没有调用该接口的权限' } });
+      await deliverer.send(GROUP, chart, { idempotencyKey: 'outbox-1' });
+      expect(fake.robotMessages.at(-1)!.msgParam.text).toContain('🖼 Progress');
+      fake.failNext({ pathIncludes: '/media/upload' }, { status: 200, body: { errcode: 90018, errmsg: '当前请求太频繁' } });
+      const throttled = await deliverer.send(GROUP, chart, { idempotencyKey: 'outbox-2' }).catch((e: unknown) => e);
+      expect(throttled).toBeInstanceOf(DeliveryError);
+      expect(throttled).toMatchObject({ permanent: false, options: { status: 429 } });
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -219,6 +219,26 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
     expect(fake.robotMessages.at(-1)).toMatchObject({ kind: 'group', msgParam: { title: 'Digest' } });
   });
 
+  it('takes an image through the legacy media upload and refuses what oapi refuses, with errcode', async () => {
+    const upload = async (fields: { type?: string; file?: [Buffer, string]; token?: string }) => {
+      const form = new FormData();
+      if (fields.type) form.set('type', fields.type);
+      if (fields.file) form.set('media', new Blob([new Uint8Array(fields.file[0])]), fields.file[1]);
+      const res = await fetch(`${client.openApiBase}/media/upload?access_token=${fields.token ?? token}`, { method: 'POST', body: form });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { errcode: number; errmsg: string; media_id?: string };
+    };
+    const png = Buffer.from('89504e470d0a1a0a0000', 'hex');
+    const ok = await upload({ type: 'image', file: [png, 'chart.png'] });
+    expect(ok).toMatchObject({ errcode: 0, errmsg: 'ok', media_id: expect.stringMatching(/^@lADP/) });
+    expect(fake.media.get(ok.media_id!)).toMatchObject({ type: 'image', filename: 'chart.png', content: png });
+    expect(fake.requests.at(-1)!.body).toEqual({ form: [{ name: 'type', filename: undefined, size: 5 }, { name: 'media', filename: 'chart.png', size: png.length }] });
+    expect(await upload({ type: 'image', file: [png, 'chart.png'], token: 'nope' })).toMatchObject({ errcode: 40014 });
+    expect(await upload({ type: 'sticker', file: [png, 'chart.png'] })).toMatchObject({ errcode: 40004 });
+    expect(await upload({ type: 'image', file: [png, 'chart.svg'] })).toMatchObject({ errcode: 40005 });
+    expect(await upload({ type: 'image' })).toMatchObject({ errcode: 40035 });
+  });
+
   it('rejects an expired access token with 401 until a fresh one is fetched', async () => {
     fake.expireTokens();
     const body = { outTrackId: 'variance-1', cardData: { cardParamMap: { status: 'y' } }, cardUpdateOptions: { updateCardDataByKey: true } };

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { apiError, applyCardUpdate, route, type ApiState, type FakeCard, type Reply, type RobotMessage, type WebhookMessage } from './openapi.ts';
+import { boundaryOf, parseMultipart } from '../telegram/multipart.ts';
+import { apiError, applyCardUpdate, route, type ApiState, type FakeCard, type MediaEntry, type Reply, type RobotMessage, type WebhookMessage } from './openapi.ts';
 import {
   opaqueId,
   randomOpaqueId,
@@ -18,7 +19,7 @@ import { sleep, StreamGateway, type AckRecord, type FrameLogEntry } from './stre
 
 export { TOPIC_CARD, TOPIC_ROBOT } from './payloads.ts';
 export type { AckFrame, CardCallbackPayload, RobotMessagePayload, StreamFrame, Subscription } from './payloads.ts';
-export type { FakeCard, RobotMessage, WebhookMessage } from './openapi.ts';
+export type { FakeCard, MediaEntry, RobotMessage, WebhookMessage } from './openapi.ts';
 export type { AckRecord, FrameLogEntry } from './stream.ts';
 
 export interface FakeDingTalkOptions {
@@ -115,6 +116,8 @@ export interface FakeDingTalk {
   frames: FrameLogEntry[];
 
   cards: Map<string, FakeCard>;
+  /** Files uploaded with oapi /media/upload, by media_id. */
+  media: Map<string, MediaEntry>;
   webhookMessages: WebhookMessage[];
   robotMessages: RobotMessage[];
   requests: { method: string; path: string; query: string; body: unknown; status: number }[];
@@ -153,6 +156,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     tokens: new Map(),
     cards: new Map(),
     files: new Map(),
+    media: new Map(),
     sessions: new Map(),
     webhookMessages: [],
     robotMessages: [],
@@ -171,10 +175,18 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     const url = new URL(req.url ?? '/', state.base);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     let body: unknown;
     let reply: Reply | undefined;
-    if (raw.length > 0) {
+    const boundary = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') ? boundaryOf(req.headers['content-type']!) : null;
+    if (boundary) {
+      try {
+        body = { form: parseMultipart(bytes, boundary) };
+      } catch (error) {
+        reply = apiError(400, 'InvalidParameter', `request body is not multipart: ${String(error)}`);
+      }
+    } else if (raw.length > 0) {
       try {
         body = JSON.parse(raw);
       } catch {
@@ -184,7 +196,9 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     }
     const method = req.method ?? 'GET';
     reply ??= takeFailure(method, url.pathname + url.search) ?? route(state, method, url.pathname, url.searchParams, body, req.headers);
-    requests.push({ method, path: url.pathname, query: url.search, body, status: reply.status });
+    // A form is logged by its parts' names and sizes, not its bytes.
+    const logged = boundary && body ? { form: (body as { form: { name: string; filename?: string; data: Buffer }[] }).form.map((p) => ({ name: p.name, filename: p.filename, size: p.data.length })) } : body;
+    requests.push({ method, path: url.pathname, query: url.search, body: logged, status: reply.status });
     const headers: Record<string, string> = { ...reply.headers };
     if (reply.bytes) {
       res.writeHead(reply.status, headers);
@@ -342,6 +356,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     frames: stream.frames,
 
     cards: state.cards,
+    media: state.media,
     webhookMessages: state.webhookMessages,
     robotMessages: state.robotMessages,
     requests,

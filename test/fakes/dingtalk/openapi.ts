@@ -52,6 +52,20 @@ export interface FileEntry {
   downloadToken: string;
 }
 
+/** A file uploaded with the legacy media API (oapi /media/upload): images shown by their media_id. */
+export interface MediaEntry {
+  mediaId: string;
+  type: string;
+  filename: string;
+  contentType: string | undefined;
+  content: Buffer;
+}
+
+/** A multipart/form-data request body, as the fake hands it to a route. */
+export interface FormBody {
+  form: { name: string; filename?: string; contentType?: string; data: Buffer }[];
+}
+
 export interface ApiState {
   base: string;
   clientId: string;
@@ -62,6 +76,7 @@ export interface ApiState {
   tokens: Map<string, number>;
   cards: Map<string, FakeCard>;
   files: Map<string, FileEntry>;
+  media: Map<string, MediaEntry>;
   sessions: Map<string, { conversationId: string; expiresAt: number }>;
   webhookMessages: WebhookMessage[];
   robotMessages: RobotMessage[];
@@ -85,6 +100,8 @@ export function route(state: ApiState, method: string, path: string, query: URLS
       return legacyToken(state, query);
     case 'POST /robot/sendBySession':
       return sessionWebhook(state, query, body);
+    case 'POST /media/upload':
+      return mediaUpload(state, query, body);
   }
   if (method === 'GET' && path.startsWith('/files/')) return download(state, path.slice('/files/'.length));
   const handler = authed[key];
@@ -292,6 +309,34 @@ function otoMessage(state: ApiState, body: any): Reply {
   if (!Array.isArray(body.userIds) || body.userIds.length === 0) return apiError(400, 'param.invalid', 'userIds is required');
   state.robotMessages.push({ kind: 'oto', body, msgParam });
   return ok({ processQueryKey: randomBytes(12).toString('base64'), invalidStaffIdList: [], flowControlledStaffIdList: [] });
+}
+
+const MEDIA_FORMATS: Record<string, { extensions: string[]; maxBytes: number }> = {
+  image: { extensions: ['jpg', 'jpeg', 'gif', 'png', 'bmp'], maxBytes: 20 * 1024 * 1024 },
+  file: { extensions: ['doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'zip', 'pdf', 'rar'], maxBytes: 20 * 1024 * 1024 },
+};
+
+/**
+ * Legacy oapi media upload (https://oapi.dingtalk.com/media/upload?access_token=…, multipart fields `type`
+ * and `media` with a file name): HTTP 200 with errcode; the media_id starts with "@" and DingTalk markdown
+ * shows it as an image source (`![alt](@lADO…)`).
+ */
+function mediaUpload(state: ApiState, query: URLSearchParams, body: any): Reply {
+  const expiresAt = state.tokens.get(query.get('access_token') ?? '');
+  if (expiresAt === undefined || expiresAt < Date.now()) return ok({ errcode: 40014, errmsg: '不合法的access_token' });
+  const form = (body as FormBody | undefined)?.form;
+  if (!Array.isArray(form)) return ok({ errcode: 40035, errmsg: '缺少参数 media（multipart/form-data）' });
+  const type = (form.find((p) => p.name === 'type' && p.filename === undefined)?.data.toString('utf8') ?? query.get('type') ?? '').trim();
+  const format = MEDIA_FORMATS[type];
+  if (!format) return ok({ errcode: 40004, errmsg: `不合法的媒体文件类型 ${type}` });
+  const media = form.find((p) => p.name === 'media');
+  if (!media?.filename) return ok({ errcode: 40035, errmsg: '缺少参数 media（需要文件名）' });
+  const extension = media.filename.split('.').pop()?.toLowerCase() ?? '';
+  if (!format.extensions.includes(extension)) return ok({ errcode: 40005, errmsg: `不合法的文件类型 ${extension}` });
+  if (media.data.length === 0 || media.data.length > format.maxBytes) return ok({ errcode: 40006, errmsg: '不合法的文件大小' });
+  const mediaId = `@lADP${randomBytes(12).toString('base64url')}`;
+  state.media.set(mediaId, { mediaId, type, filename: media.filename, contentType: media.contentType, content: media.data });
+  return ok({ errcode: 0, errmsg: 'ok', type, media_id: mediaId, created_at: Date.now() });
 }
 
 /** oapi-style: always HTTP 200, success is errcode 0. */
