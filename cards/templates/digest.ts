@@ -10,7 +10,7 @@ import type { Locale } from '../i18n/index.ts';
 import { card, type Card, type CardElement, type CardElementInput, type CardState } from '../model.ts';
 import { escapeMarkdown, parseMarkdown } from '../render/markdown.ts';
 import { displayWidth, isRightAligned, moreLine, padDisplay } from '../render/text.ts';
-import { formatTime, lineLabel, money, signed, type TemplateContext } from './context.ts';
+import { formatTime, money, signed, type TemplateContext } from './context.ts';
 
 /** A chart image for a card: the PNG (bytes or base64) and what it shows, for platforms without images. */
 export interface DigestChart {
@@ -20,6 +20,9 @@ export interface DigestChart {
 
 const images = (charts: readonly DigestChart[]): CardElementInput[] =>
   charts.map((c) => ({ type: 'image' as const, alt: c.alt, png: typeof c.png === 'string' ? c.png : c.png.toString('base64') }));
+
+/** "SKU@LOCATION" without spaces: a phone shows about 35 monospace columns of a table. */
+const lineLabel = (sku: string, location: string) => (location ? `${sku}@${location}` : sku);
 
 const who = (people: readonly DigestPerson[], t: DigestTexts) => (people.length ? people.map((p) => p.handle).join(', ') : t.daily.nobody);
 
@@ -130,7 +133,7 @@ function changesLine(t: DigestTexts, s: StocktakeDigest, tz: string): string {
     c.returned > 0 && d.returned(c.returned),
     c.posted.length > 0 && d.posted(c.posted.map((e) => e.number)),
   ].filter((p): p is string => typeof p === 'string');
-  return parts.length ? escapeMarkdown(parts.join('; ')) : d.noChanges;
+  return parts.length ? escapeMarkdown(parts.join(d.separator)) : d.noChanges;
 }
 
 const duration = (t: DigestTexts, seconds: number | null) => (seconds === null ? '—' : t.duration(seconds));

@@ -185,10 +185,10 @@ describe('digest card content', () => {
     expect(text).toMatch(/Net value\s+-4,443.75 CNY/);
     expect(text).toContain('Variances by state: to review 70 (-3000.00) · recount 2 (-10.00) · confirmed 8 (+120.00) · on a document 15 (-1500.00) · posted 5 (-53.75)');
     expect(text).toContain('Since the last digest: 1 count sheet(s), 30 line(s); counting closed 2026-11-25 10:00; 12 confirmed; 10 cause(s) tagged; submitted PK-2026-0001; approved PK-2026-0001 step 1 (sue)');
-    expect(text).toMatch(/C-400 @ R4\s+-2\s+-300.00\s+sam\s+⚠ to review/);
+    expect(text).toMatch(/C-400@R4\s+-2\s+-300.00\s+sam\s+⚠ to review/);
     expect(text).toContain('… and 78 more');
     expect(text).toMatch(/PK-2026-0001 step 2 · finance\s+fay, ann\s+1 h 2 min/);
-    expect(text).toMatch(/C-400 @ R4 · to review\s+sam\s+3 h/);
+    expect(text).toMatch(/C-400@R4 · to review\s+sam\s+3 h/);
     expect(text).toMatch(/finance\s+fay, ann\s+PK-2026-0001 \(2\/2\)\s+-1500.00\s+⚠ 1 d 1 h/);
     expect(text).toContain('Since the last digest: posted PK-2026-0000');
   });
