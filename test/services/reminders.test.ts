@@ -4,7 +4,7 @@
  * past twice the due time the item is escalated to the role above, also once a day.
  */
 import { sql } from 'drizzle-orm';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows, type Db } from '../../db/client.ts';
 import { localMinute } from '../../src/jobs/cron.ts';
 import { bindChat } from '../../src/services/chats.ts';
@@ -12,6 +12,11 @@ import { submitVariances } from '../../src/services/documents.ts';
 import { overdueItems, sendReminders } from '../../src/services/reminders.ts';
 import { confirmVariance, tagCause } from '../../src/services/review.ts';
 import { closeCounting } from '../../src/services/stocktakes.ts';
+import { renderDingTalkMessage } from '../../cards/render/dingtalk.ts';
+import { renderFeishu } from '../../cards/render/feishu.ts';
+import { renderHtml } from '../../cards/render/html.ts';
+import { renderTelegram } from '../../cards/render/telegram.ts';
+import { reminderCard, type ReminderEntry } from '../../cards/templates/reminder.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { countedStocktake } from '../support/flow.ts';
 import { queuedCards } from '../jobs/support.ts';
@@ -125,5 +130,26 @@ describeEachDatabase('reminders', (get) => {
     expect(card!.title).toBe('逾期提醒：3 项');
     expect(tableRows(card!.card)[0]).toMatchObject({ item: '差异 A-100@R1 · ' + tableRows(card!.card)[0]!.item!.split(' · ')[1], who: '@sam' });
     expect(tableRows(card!.card)[0]!.late).toMatch(/小时|分钟/);
+  });
+});
+
+describe('the reminder card', () => {
+  it('lists 20 items and counts the rest, within every platform\'s limits, in both languages', () => {
+    const entries: ReminderEntry[] = Array.from({ length: 45 }, (_, i) => ({
+      type: i % 3 === 0 ? 'step' : 'variance', ref: i % 3 === 0 ? `PK-2026-${String(i).padStart(4, '0')}` : 'ST-20261125-001', what: i % 3 === 0 ? '2' : `SKU-${i}@A-${i}`,
+      role: i % 3 === 0 ? 'finance' : 'supervisor', people: [{ handle: 'sam', name: 'Sam *Chen*' }, { handle: 'sue', name: 'sue' }],
+      lateMs: (i + 1) * 37 * 60_000, escalatedTo: i < 5 ? [{ handle: 'mo', name: 'Mo' }] : [],
+    }));
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const card = reminderCard({ locale }, { warehouse: 'WH1', entries, limit: 20 });
+      const table = card.elements.find((e) => e.type === 'table')!;
+      expect(table.type === 'table' && [table.rows.length, table.more]).toEqual([20, 25]);
+      expect(JSON.stringify(renderFeishu(card)).length).toBeLessThan(30_000);
+      expect(renderTelegram(card).text.length).toBeLessThanOrEqual(4096);
+      expect(JSON.stringify(renderDingTalkMessage(card))).toContain('@sam');
+      expect(renderHtml(card)).toContain('@sam');
+    }
+    const en = reminderCard({ locale: 'en' }, { warehouse: 'WH1', entries: entries.slice(0, 1), limit: 20 });
+    expect(en.elements.find((e) => e.type === 'table')).toMatchObject({ rows: [{ item: 'PK-2026-0000 step 2 · finance', who: '@sam (Sam *Chen*), @sue', late: '37 min', escalated: '@mo (Mo)' }] });
   });
 });
