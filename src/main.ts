@@ -1,6 +1,7 @@
 /**
- * The long-running service: the dispatcher for inbound chat events and the outbox sender, over the
- * adapters it is given. It knows no platform: bots/main.ts picks the adapters from the environment.
+ * The long-running service: the dispatcher for inbound chat events, the outbox sender and the scheduler
+ * (digests, reminders), over the adapters it is given. It knows no platform: bots/main.ts picks the
+ * adapters from the environment. Only here is node-cron wired (src/jobs/scheduler.ts).
  */
 import { openDatabase, type Database, type Db } from '../db/client.ts';
 import { databaseTarget, type Config } from './config.ts';
@@ -9,6 +10,8 @@ import type { Deliverer } from './core/delivery.ts';
 import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
 import type { Logger } from './core/log.ts';
 import { createSender, type Sender } from './core/sender.ts';
+import { digestReports } from './jobs/digestReports.ts';
+import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { ensureDefaultCauses } from './services/causes.ts';
 
 /** What the service needs of an adapter (bots/adapter.ts has the full contract; src/ does not import bots/). */
@@ -20,6 +23,8 @@ export interface RunnableAdapter extends Deliverer {
 export interface Service {
   database: Database;
   sender: Sender;
+  /** The cron jobs: each digest chat's reports at its schedule, hourly reminders; one run per slot across instances. */
+  scheduler: Scheduler;
   /** The installation's secret: signs card tokens and console sessions. */
   secret: Buffer;
   /** The platforms this service delivers to, in start order. */
@@ -40,6 +45,7 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
     db, signer, log, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE, maxFileBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, onOutbox: () => sender.kick(),
   });
   sender.start();
+  const scheduler = createScheduler({ db, log, reports: digestReports, onOutbox: () => sender.kick() });
   const started: RunnableAdapter[] = [];
   try {
     for (const adapter of adapters) {
@@ -53,12 +59,16 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
     await database.close();
     throw error;
   }
+  // After the adapters, so that what start catches up (slots missed while no instance ran) goes out at once.
+  scheduler.start();
   return {
     database,
     sender,
+    scheduler,
     secret,
     platforms: adapters.map((a) => a.platform),
     async stop() {
+      await scheduler.stop();
       await Promise.allSettled(started.map((a) => a.stop()));
       await sender.stop();
       await database.close();

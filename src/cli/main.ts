@@ -6,6 +6,7 @@ import { registerAccess } from './commands/access.ts';
 import { registerChats } from './commands/chats.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerMasterData } from './commands/masterData.ts';
+import { registerReport } from './commands/report.ts';
 import { registerReview } from './commands/review.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerStocktake } from './commands/stocktake.ts';
@@ -34,6 +35,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerAccess(program, run);
   registerDemo(program, run);
   registerSchedule(program, run);
+  registerReport(program, run);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

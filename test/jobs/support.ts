@@ -9,6 +9,7 @@ import { card } from '../../cards/model.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import type { CommandContext } from '../../src/domain/people.ts';
 import { bindChat, type ChatPurpose } from '../../src/services/chats.ts';
+import { localMinute } from '../../src/jobs/cron.ts';
 import { createScheduler, type SchedulerOptions } from '../../src/jobs/scheduler.ts';
 import type { ReportRequest, ReportSource } from '../../src/jobs/reports.ts';
 import { seedWarehouse } from '../support/fixtures.ts';
@@ -87,3 +88,18 @@ export async function jobRuns(db: Db, job?: string) {
 }
 
 export type People = Record<string, CommandContext>;
+
+/**
+ * The first minute after `after` at which the wall clock in `timezone` shows hh:mm (and, when given, the
+ * weekday: 1 Monday … 7 Sunday). Tests whose chats are bound "now" tick at such future times.
+ */
+export function nextLocal(after: Date, hh: number, mm: number, timezone = 'Asia/Shanghai', weekday?: number): Date {
+  const want = `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`;
+  const dayOf = (d: Date) => ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short' }).format(d)) + 1;
+  let t = Math.ceil((after.getTime() + 1) / 60_000) * 60_000;
+  for (let i = 0; i < 8 * 1440; i++, t += 60_000) {
+    const d = new Date(t);
+    if (localMinute(d, timezone).slice(11) === want && (weekday === undefined || dayOf(d) === weekday)) return d;
+  }
+  throw new Error(`no ${want} within 8 days`);
+}

@@ -1,0 +1,67 @@
+/**
+ * The real report source: the digest content (src/services/digest), its charts rendered to PNG
+ * (src/charts) and the cards and terminal text (cards/templates/digest.ts), in one chat's language.
+ *
+ * Charts: the daily digest shows its first stocktake's daily progress and, once causes are tagged, its
+ * cause distribution; the weekly report the trend over its weeks and the week's causes.
+ */
+import type { Locale } from '../../cards/i18n/index.ts';
+import type { TemplateContext } from '../../cards/templates/context.ts';
+import { dailyDigestCard, digestText, weeklyReportCard, weeklyText } from '../../cards/templates/digest.ts';
+import { chartPng, type ChartInputs, type ChartKind } from '../charts/digestCharts.ts';
+import { dailyDigest, dailyDigestIsEmpty, weeklyReport, weeklyReportIsEmpty, type CauseShare, type DailyDigest, type WeeklyReport } from '../services/digest/index.ts';
+import type { Report, ReportChart, ReportSource } from './reports.ts';
+
+const FILE_NAMES: Record<ChartKind, string> = { causeDistribution: 'cause-distribution', dailyProgress: 'daily-progress', weeklyTrend: 'weekly-trend' };
+
+function render<K extends ChartKind>(kind: K, input: ChartInputs[K]): ReportChart {
+  const image = chartPng(kind, input);
+  return { name: FILE_NAMES[kind], png: image.png, width: image.width, height: image.height, alt: image.alt };
+}
+
+function causeRows(causes: readonly CauseShare[], locale: Locale): ChartInputs['causeDistribution']['causes'] {
+  return causes.map((c) => ({ label: locale === 'zh-CN' ? c.labelZh : c.labelEn, gainValue: c.gainValue, lossValue: c.lossValue, count: c.lines }));
+}
+
+/** The daily digest's charts: its first stocktake's progress and, when causes are tagged, their values. */
+export function dailyCharts(digest: DailyDigest, locale: Locale): ReportChart[] {
+  const first = digest.stocktakes[0];
+  if (!first) return [];
+  const charts = [render('dailyProgress', { locale, days: first.progress })];
+  if (first.causes.length > 0) charts.push(render('causeDistribution', { locale, currency: digest.warehouse.currency, causes: causeRows(first.causes, locale) }));
+  return charts;
+}
+
+/** The weekly report's charts: the trend over its weeks and, when the week posted any, its causes. */
+export function weeklyCharts(report: WeeklyReport, locale: Locale): ReportChart[] {
+  const weeks = report.trend.map((w) => ({
+    week: w.week.label,
+    cycleTimeMedianHours: w.cycleTime.medianSeconds === null ? null : w.cycleTime.medianSeconds / 3600,
+    accuracyPct: w.accuracy.matchedPercent,
+    absVarianceValue: w.accuracy.varianceValue,
+  }));
+  const charts = [render('weeklyTrend', { locale, currency: report.warehouse.currency, weeks })];
+  if (report.causes.length > 0) charts.push(render('causeDistribution', { locale, currency: report.warehouse.currency, causes: causeRows(report.causes, locale) }));
+  return charts;
+}
+
+/** Digest cards carry no buttons: nothing to mint. */
+const context = (locale: Locale, timezone: string): TemplateContext => ({
+  locale,
+  timezone,
+  act: () => {
+    throw new Error('digest cards have no buttons');
+  },
+});
+
+export const digestReports: ReportSource = async (db, request): Promise<Report> => {
+  const { locale } = request;
+  if (request.kind === 'daily') {
+    const digest = await dailyDigest(db, { warehouse: request.warehouse, now: request.now, ...(request.since ? { since: request.since } : {}) });
+    const charts = dailyDigestIsEmpty(digest) ? [] : dailyCharts(digest, locale);
+    return { empty: dailyDigestIsEmpty(digest), card: dailyDigestCard(context(locale, digest.warehouse.timezone), digest, charts), text: digestText(digest, locale), charts };
+  }
+  const report = await weeklyReport(db, { warehouse: request.warehouse, now: request.now });
+  const charts = weeklyReportIsEmpty(report) ? [] : weeklyCharts(report, locale);
+  return { empty: weeklyReportIsEmpty(report), card: weeklyReportCard(context(locale, report.warehouse.timezone), report, charts), text: weeklyText(report, locale), charts };
+};
