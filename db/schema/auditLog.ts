@@ -22,5 +22,6 @@ export const auditLog = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [index('audit_log_stocktake_idx').on(t.stocktakeId), index('audit_log_document_idx').on(t.documentId)],
+  // (stocktake_id, at): the digests read a stocktake's changes in a time window.
+  (t) => [index('audit_log_stocktake_at_idx').on(t.stocktakeId, t.at), index('audit_log_document_idx').on(t.documentId)],
 );
