@@ -1,7 +1,7 @@
 /**
  * The whole product in one process: the bot service (dispatcher, outbox sender, every configured chat
- * platform and the web console), the HTTP server (console, dashboard, REST API) and, once they exist, the
- * cron jobs. `npm start` runs it; the browser tests start it the same way.
+ * platform, the web console and the scheduled jobs) and the HTTP server (console, dashboard, REST API).
+ * `npm start` runs it; the browser tests start it the same way.
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
