@@ -59,7 +59,7 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
       const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
       await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['supervisor', 'manager', 'admin'], 'start a stocktake');
-      const started = await startStocktake(s.db, wh.code, s.ctx.now);
+      const started = await startStocktake(s.db, wh.code, s.ctx.now, s.ctx.actor);
       return { replies: [staticView(noticeCard(t.startedTitle, t.started(started.code))), { kind: 'status', stocktakeId: started.id }] };
     }
     case 'status':
@@ -79,7 +79,7 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['counter', 'supervisor', 'manager', 'admin'], 'record a count');
       // One line as a sheet of its own; the count time makes each recount a distinct sheet.
       const csv = `sku,location,qty,counted_at\n${[cmd.sku, cmd.location, cmd.qty, (s.ctx.now ?? new Date()).toISOString()].map(csvField).join(',')}\n`;
-      const report = await importCounts(s.db, st.id, bufferSource(`chat-count-${cmd.sku}.csv`, csv), { counter: s.ctx.actor.handle });
+      const report = await importCounts(s.db, st.id, bufferSource(`chat-count-${cmd.sku}.csv`, csv), { counter: s.ctx.actor.handle }, s.ctx.actor);
       const line = `${cmd.sku}${cmd.location ? ` @ ${cmd.location}` : ''}`;
       return {
         replies: [
@@ -141,7 +141,7 @@ export async function importSheet(s: CommandScope, file: { name: string; bytes: 
   const st = await boundStocktake(s);
   const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
   await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['counter', 'supervisor', 'manager', 'admin'], 'import a count sheet');
-  const r = await importCounts(s.db, st.id, bufferSource(file.name, file.bytes), { counter: s.ctx.actor.handle });
+  const r = await importCounts(s.db, st.id, bufferSource(file.name, file.bytes), { counter: s.ctx.actor.handle }, s.ctx.actor);
   const currency = await currencyOf(s.db, wh.id);
   return reply(importSummaryCard(s.templates, {
     fileName: r.fileName, stocktakeCode: r.stocktake, counter: r.counter, round: r.round, rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted,

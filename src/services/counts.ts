@@ -5,6 +5,7 @@ import { BULK_BATCH, isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { countImport } from '../../db/schema/index.ts';
 import { formatDecimal, QTY_SCALE } from '../domain/decimal.ts';
+import type { Actor } from '../domain/people.ts';
 import { DuplicateImportError, InvalidInputError } from '../domain/errors.ts';
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
@@ -133,7 +134,11 @@ class CountLines {
  * count status of every line it covers is derived again from all entries of that line's latest round:
  * one count → counted, several agreeing → verified, several disagreeing → conflict.
  */
-export async function importCounts(db: Db, stocktakeKey: string, source: FileSource, options: CountImportOptions = {}): Promise<CountImportReport> {
+/**
+ * `by` is who sent the sheet (a chat user, an API caller), recorded in the audit trail; without it the
+ * import is recorded as the counter's own through the CLI.
+ */
+export async function importCounts(db: Db, stocktakeKey: string, source: FileSource, options: CountImportOptions = {}, by: Actor | null = null): Promise<CountImportReport> {
   const parsedOptions = countImportOptions.safeParse(options);
   if (!parsedOptions.success) {
     throw new InvalidInputError(parsedOptions.error.issues.map((i) => i.message).join('; '));
@@ -212,7 +217,7 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
     await appendEntries(tx, importId, st.id, round, lines.values());
     const applied = await applyEntries(tx, st.id, importId, round);
     const now = new Date();
-    const audit = new AuditWriter(tx, counterPerson ? { personId: counterPerson.id, identity: `cli:${counterPerson.handle}` } : OPERATOR, null, now);
+    const audit = new AuditWriter(tx, by ?? (counterPerson ? { personId: counterPerson.id, identity: `cli:${counterPerson.handle}` } : OPERATOR), null, now);
     if (recount) await reopenRecounted(tx, locked, [...lines.values()], now, audit);
     audit.add({
       action: recount ? 'counts.recount_imported' : 'counts.imported',

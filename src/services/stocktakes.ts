@@ -36,7 +36,7 @@ export interface StartedStocktake {
  * Starts a stocktake: freezes the warehouse's non-zero on-hand lines with their unit costs, and the id of
  * the last movement they contain. Refused while the warehouse has another open stocktake.
  */
-export async function startStocktake(db: Db, warehouseCode: string, now = new Date()): Promise<StartedStocktake> {
+export async function startStocktake(db: Db, warehouseCode: string, now = new Date(), by: Actor | null = null): Promise<StartedStocktake> {
   const wh = await getWarehouse(db, warehouseCode);
   return db.transaction(async (tx) => {
     // Holding the warehouse lock, no movement can commit between the on-hand read and the watermark.
@@ -65,7 +65,8 @@ export async function startStocktake(db: Db, warehouseCode: string, now = new Da
           returning 1`,
     );
     const started = { id: created!.id, code, warehouse: wh.code, status: 'counting' as const, snapshotAt: now.toISOString(), bookLines: lines.length };
-    await appendAudit(tx, OPERATOR, null, now, [{ action: 'stocktake.started', entityType: 'stocktake', entityId: created!.id, stocktakeId: created!.id, after: started }]);
+    // Recorded as who started it (a chat user, an API caller); the local operator from the CLI.
+    await appendAudit(tx, by ?? OPERATOR, null, now, [{ action: 'stocktake.started', entityType: 'stocktake', entityId: created!.id, stocktakeId: created!.id, after: started }]);
     return started;
   });
 }

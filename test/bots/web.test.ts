@@ -104,6 +104,10 @@ describeEachDatabase('web console adapter', (get) => {
     expect(history.some((m) => m.kind === 'user' && m.author === 'carl' && m.text?.includes('count.csv'))).toBe(true);
     expect(textOf(history.at(-1)!.card)).toContain(en.importSummary.title('count.csv'));
 
+    // Recorded as who did it, through the console.
+    const who = await queryRows<{ action: string; identity: string }>(db, sql`select action, actor_identity as identity from audit_log where action in ('stocktake.started', 'counts.imported') order by id`);
+    expect(who).toEqual([{ action: 'stocktake.started', identity: 'web:sam' }, { action: 'counts.imported', identity: 'web:carl' }]);
+
     await t.say('sam', 'wh1-team', 'close');
     const page = (await t.cards('wh1-team')).find((m) => textOf(m.card).includes('Variances to review'))!;
     expect(page).toBeDefined();

@@ -104,7 +104,7 @@ export const countRoutes: ApiRoute[] = [
           counter: counter?.handle ?? actor.handle,
           ...(options.round !== undefined ? { round: options.round } : {}),
           skipInvalid: options.skipInvalid ?? false,
-        }),
+        }, actor),
       );
     },
   }),

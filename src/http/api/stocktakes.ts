@@ -53,7 +53,7 @@ export const stocktakeRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       const wh = await getWarehouse(db, body.warehouse);
       await requireRole(db, actor, wh.id, wh.code, ['supervisor', 'manager', 'admin'], 'start a stocktake');
-      return once(db, ctx, 'api.stocktake.start', () => startStocktake(db, wh.code));
+      return once(db, ctx, 'api.stocktake.start', () => startStocktake(db, wh.code, new Date(), actor));
     },
   }),
 
