@@ -65,10 +65,32 @@ export const elementSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('divider') }),
 ]);
 
+/** Mentions on one card at most: enough for a reminder's owners and escalation targets, within every limit. */
+export const MAX_MENTIONS = 30;
+/** UTF-16 units (what zod and Telegram count) of a mentioned person's name kept on a card. */
+export const MAX_MENTION_NAME = 64;
+/** Accounts of one mentioned person kept on a card. */
+export const MAX_MENTION_IDENTITIES = 10;
+/** A mentioned person's account: "platform:id", the id without white space. */
+export const MENTION_IDENTITY = /^[a-z]+:[^\s]{1,128}$/;
+
+/**
+ * Someone the card is for, to be notified where the platform can: a person's display name and their
+ * accounts as `platform:id` (`telegram:123`, `feishu:ou_…`, `dingtalk:<staff id>`, `web:<handle>`), the
+ * same form as person_identity. Each renderer mentions the person through their (first) account on its own
+ * platform and names whoever has none there; nothing else about a person (and never a secret) travels on a card.
+ */
+export const mentionSchema = z.object({
+  name: z.string().min(1).max(MAX_MENTION_NAME),
+  identities: z.array(z.string().regex(MENTION_IDENTITY, 'an identity is "platform:id"')).max(MAX_MENTION_IDENTITIES).default([]),
+});
+
 export const cardSchema = z.object({
   header: z.object({ title: z.string().min(1), subtitle: z.string().optional(), state: z.enum(CARD_STATES).default('info') }),
   elements: z.array(elementSchema),
   footer: z.string().optional(),
+  /** People to notify: rendered as one line at the top of the body that fitting never trims (see render/mentions.ts). */
+  mentions: z.array(mentionSchema).max(MAX_MENTIONS).optional(),
   hints: hints.optional(),
 });
 
@@ -76,6 +98,7 @@ export type Card = z.output<typeof cardSchema>;
 export type CardInput = z.input<typeof cardSchema>;
 export type CardElement = z.output<typeof elementSchema>;
 export type Button = z.output<typeof buttonSchema>;
+export type Mention = z.output<typeof mentionSchema>;
 /** An element as templates write it (defaults may be left out). */
 export type CardElementInput = z.input<typeof elementSchema>;
 

@@ -40,6 +40,21 @@ const cardCallbackSchema = z.object({
   value: z.string().optional(),
 });
 
+const groupSessionSchema = z.object({
+  conversationId: z.string().min(1),
+  conversationType: z.literal('2'),
+  sessionWebhook: z.string().regex(/^https?:\/\/\S+$/),
+  /** Epoch milliseconds. */
+  sessionWebhookExpiredTime: z.number(),
+});
+
+/** A group robot message's sessionWebhook and when it lapses; null for a one-to-one chat or without one. */
+export function groupSessionWebhook(payload: unknown): { chatId: string; url: string; expiresAt: number } | null {
+  const parsed = groupSessionSchema.safeParse(payload);
+  if (!parsed.success) return null;
+  return { chatId: parsed.data.conversationId, url: parsed.data.sessionWebhook, expiresAt: parsed.data.sessionWebhookExpiredTime };
+}
+
 /** Parses a Stream frame's `data` (a JSON string); null when it is not JSON. */
 export function parseFrameData(data: string): unknown {
   try {

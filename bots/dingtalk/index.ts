@@ -14,8 +14,8 @@ import type { ActionAnswer } from '../../src/core/events.ts';
 import type { Logger } from '../../src/core/log.ts';
 import type { InboundHandler, PlatformAdapter } from '../adapter.ts';
 import type { DingTalkConfig } from './config.ts';
-import { cardCallbackEvent, parseFrameData, robotMessageEvent } from './inbound.ts';
-import { createDingTalkDeliverer, DingTalkApi, DINGTALK_LIMITS } from './outbound.ts';
+import { cardCallbackEvent, groupSessionWebhook, parseFrameData, robotMessageEvent } from './inbound.ts';
+import { createDingTalkDeliverer, DingTalkApi, DINGTALK_LIMITS, SessionWebhooks } from './outbound.ts';
 import { GatewayDWClient } from './streamClient.ts';
 
 export { loadDingTalkConfig, type DingTalkConfig } from './config.ts';
@@ -55,7 +55,8 @@ export function createDingTalkAdapter(config: DingTalkConfig, options: DingTalkA
   const { log } = options;
   const templated = config.cardTemplateId !== null;
   const api = new DingTalkApi(config);
-  const deliverer = createDingTalkDeliverer(api, config, { ...DINGTALK_LIMITS, ...options.limits });
+  const sessions = new SessionWebhooks();
+  const deliverer = createDingTalkDeliverer(api, config, { ...DINGTALK_LIMITS, ...options.limits }, sessions);
   let client: GatewayDWClient | null = null;
   let stopping = false;
   const inFlight = new Set<Promise<void>>();
@@ -80,7 +81,11 @@ export function createDingTalkAdapter(config: DingTalkConfig, options: DingTalkA
     // Acknowledge first: an import can take longer than DingTalk waits, and a redelivery would only be
     // deduplicated by its msgId anyway.
     ack(messageId, { status: 'SUCCESS' });
-    const event = robotMessageEvent(parseFrameData(frame.data), (code) => api.downloadMessageFile(code));
+    const payload = parseFrameData(frame.data);
+    // Without a card template, a group's session webhook is how a card can @-mention people there.
+    const session = groupSessionWebhook(payload);
+    if (session) sessions.remember(session.chatId, session.url, session.expiresAt);
+    const event = robotMessageEvent(payload, (code) => api.downloadMessageFile(code));
     if (!event) {
       log('debug', 'dingtalk: robot message ignored', { messageId });
       return;

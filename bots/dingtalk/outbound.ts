@@ -4,10 +4,24 @@
  * Two ways to show a card: with a card template (DINGTALK_CARD_TEMPLATE_ID) an interactive card that taps
  * come back from over Stream and that can be updated in place; without one, an ActionCard/markdown robot
  * message whose link buttons make the user's client send "tap <token>" back, and which can never be edited.
+ *
+ * A card's mentions notify people in a group: a templated card through createAndDeliver's
+ * `imGroupOpenDeliverModel.atUserIds`; a robot message only through the group's sessionWebhook (with
+ * `at.atUserIds`), since the robot send API has no @ ("不支持@人":
+ * https://open.dingtalk.com/document/orgapp/the-robot-sends-a-group-message). A session webhook exists
+ * only for about 1.5 h after someone wrote to the bot in that group, so without a template a mention
+ * outside that window (or on another instance) names the people instead of notifying them.
  */
 import { createHash } from 'node:crypto';
 import type { Card } from '../../cards/model.ts';
-import { renderDingTalkCard, renderDingTalkMessage, type DingTalkMessage, type DingTalkRenderOptions } from '../../cards/render/dingtalk.ts';
+import {
+  dingTalkAtUsers,
+  renderDingTalkCard,
+  renderDingTalkMentionMessage,
+  renderDingTalkMessage,
+  type DingTalkMessage,
+  type DingTalkRenderOptions,
+} from '../../cards/render/dingtalk.ts';
 import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
 import type { DingTalkConfig } from './config.ts';
 
@@ -107,6 +121,28 @@ export class DingTalkApi {
     }
   }
 
+  /**
+   * Posts a message to a conversation's sessionWebhook, which needs no token (the URL is the credential, so
+   * it never goes into an error). oapi-style: HTTP 200 with an errcode; a lapsed session is permanent.
+   */
+  async sendBySession(url: string, message: DingTalkMessage): Promise<void> {
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message), signal: AbortSignal.timeout(TIMEOUT_MS) });
+    } catch (error) {
+      throw new DeliveryError(`DingTalk sessionWebhook: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const data = (await res.json().catch(() => null)) as { errcode?: number; errmsg?: string } | null;
+    if (res.ok && data?.errcode === 0) return;
+    // 130101 is the robots' "send too fast" (20 messages a minute per group).
+    const throttled = res.status === 429 || data?.errcode === 130101;
+    throw new DeliveryError(`DingTalk sessionWebhook: HTTP ${res.status} errcode ${data?.errcode ?? '?'} ${data?.errmsg ?? ''}`.trim(), {
+      status: throttled ? 429 : res.status,
+      retryAfterMs: throttled ? retryAfter(res.headers.get('retry-after')) : null,
+      permanent: !throttled && res.status < 500 && data?.errcode !== -1,
+    });
+  }
+
   private async raw(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
     try {
       return await fetch(`${this.config.apiBase}${path}`, {
@@ -142,6 +178,34 @@ function retryAfter(header: string | null): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
+/** A session webhook is given up this long before it lapses, so that a send made with it still lands. */
+const SESSION_MARGIN_MS = 60_000;
+const MAX_SESSIONS = 1000;
+
+/**
+ * The latest sessionWebhook of each group chat, from the robot messages received there. In memory only:
+ * lost on a restart and not shared between instances (a send that finds none names people instead).
+ */
+export class SessionWebhooks {
+  private readonly byChat = new Map<string, { url: string; expiresAt: number }>();
+
+  remember(chatId: string, url: string, expiresAt: number): void {
+    this.byChat.delete(chatId);
+    this.byChat.set(chatId, { url, expiresAt });
+    if (this.byChat.size > MAX_SESSIONS) this.byChat.delete(this.byChat.keys().next().value as string);
+  }
+
+  /** The chat's session webhook while it is good for a while yet, else null. */
+  fresh(chatId: string, now = Date.now()): string | null {
+    const session = this.byChat.get(chatId);
+    return session && session.expiresAt - SESSION_MARGIN_MS > now ? session.url : null;
+  }
+
+  forget(chatId: string): void {
+    this.byChat.delete(chatId);
+  }
+}
+
 /** A group chat's openConversationId, or a one-to-one chat's staff id. */
 function target(chatId: string): { kind: 'group'; openConversationId: string } | { kind: 'direct'; userId: string } {
   return chatId.startsWith(DIRECT_CHAT_PREFIX) ? { kind: 'direct', userId: chatId.slice(DIRECT_CHAT_PREFIX.length) } : { kind: 'group', openConversationId: chatId };
@@ -174,8 +238,16 @@ export function robotMessage(message: DingTalkMessage): { msgKey: string; msgPar
   return { msgKey: 'sampleMarkdown', msgParam: { title, text: `${text}\n\n${links}` } };
 }
 
-/** Sends and updates cards: interactive cards with a template, robot messages without. */
-export function createDingTalkDeliverer(api: DingTalkApi, config: DingTalkConfig, limits: PlatformLimits = DINGTALK_LIMITS): Deliverer {
+/**
+ * Sends and updates cards: interactive cards with a template, robot messages without. `sessions` are the
+ * groups' session webhooks the adapter has seen, which let a robot message @-mention people.
+ */
+export function createDingTalkDeliverer(
+  api: DingTalkApi,
+  config: DingTalkConfig,
+  limits: PlatformLimits = DINGTALK_LIMITS,
+  sessions: SessionWebhooks = new SessionWebhooks(),
+): Deliverer {
   const { robotCode, cardTemplateId } = config;
   // media id by the PNG's hash: a chart shown again (a card update, a retry) is not uploaded again.
   const mediaIds = new Map<string, string>();
@@ -218,11 +290,45 @@ export function createDingTalkDeliverer(api: DingTalkApi, config: DingTalkConfig
     return { messageId: res.processQueryKey ?? '' };
   }
 
+  /**
+   * A robot message to a group that @-mentions the card's people through the group's session webhook: the
+   * whole message when it is markdown (which carries `at`), else the card as usual plus a short markdown
+   * message with the mentions. Null when that cannot be done (nobody to mention, no session), and the card
+   * goes out through the robot API with the people named.
+   */
+  async function sendWithMentions(chatId: string, card: Card, opts: DingTalkRenderOptions, idempotencyKey: string): Promise<{ messageId: string } | null> {
+    if (target(chatId).kind !== 'group' || Object.keys(dingTalkAtUsers(card)).length === 0) return null;
+    const webhook = sessions.fresh(chatId);
+    if (!webhook) return null;
+    const message = renderDingTalkMessage(card, { ...opts, at: true });
+    // A lapsed or refused session falls back to the robot API; a timeout or 5xx is retried by the sender.
+    const bySession = async (m: DingTalkMessage) => {
+      try {
+        await api.sendBySession(webhook, m);
+        return true;
+      } catch (error) {
+        if (!(error instanceof DeliveryError && error.permanent)) throw error;
+        sessions.forget(chatId);
+        return false;
+      }
+    };
+    // A session webhook answers no message id; the row's key stands in (card_message ids are unique per chat).
+    if (message.msgtype === 'markdown') return (await bySession(message)) ? { messageId: `session-${idempotencyKey}` } : null;
+    const { msgKey, msgParam } = robotMessage(message);
+    const sent = await sendRobotMessage(chatId, msgKey, msgParam);
+    // The card is out: a failure of the extra message must not make the sender post the card again.
+    await bySession(renderDingTalkMentionMessage(card)!).catch(() => false);
+    return sent;
+  }
+
   async function createCard(chatId: string, card: Card, outTrackId: string, opts: DingTalkRenderOptions): Promise<void> {
     const to = target(chatId);
     const preview = { supportForward: false, lastMessageI18n: { ZH_CN: card.header.title, EN_US: card.header.title } };
+    // The delivery @-mentions the card's people (staff id → name); the card itself only names them.
+    const atUserIds = dingTalkAtUsers(card);
+    const deliver = { robotCode, ...(Object.keys(atUserIds).length > 0 && { atUserIds }) };
     const space = to.kind === 'group'
-      ? { openSpaceId: `dtv1.card//IM_GROUP.${to.openConversationId}`, imGroupOpenSpaceModel: preview, imGroupOpenDeliverModel: { robotCode } }
+      ? { openSpaceId: `dtv1.card//IM_GROUP.${to.openConversationId}`, imGroupOpenSpaceModel: preview, imGroupOpenDeliverModel: deliver }
       : { openSpaceId: `dtv1.card//IM_ROBOT.${to.userId}`, imRobotOpenSpaceModel: preview, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode } };
     await api.call('POST', '/v1.0/card/instances/createAndDeliver', {
       cardTemplateId, outTrackId, callbackType: 'STREAM', cardData: renderDingTalkCard(card, opts), ...space,
@@ -239,6 +345,8 @@ export function createDingTalkDeliverer(api: DingTalkApi, config: DingTalkConfig
     async send(chatId, card, { idempotencyKey }) {
       const opts = await imageOptions(card);
       if (!cardTemplateId) {
+        const mentioned = await sendWithMentions(chatId, card, opts, idempotencyKey);
+        if (mentioned) return mentioned;
         const { msgKey, msgParam } = robotMessage(renderDingTalkMessage(card, opts));
         return sendRobotMessage(chatId, msgKey, msgParam);
       }

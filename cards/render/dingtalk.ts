@@ -15,7 +15,8 @@ import { z } from 'zod';
 import type { Card, CardElement } from '../model.ts';
 import { fitCard } from './fit.ts';
 import { markdownToDingTalk } from './markdown.ts';
-import { STATE_COLOUR, STATE_EMOJI, codePoints, escapeDingTalkMd, moreLine } from './text.ts';
+import { MENTION_SEPARATOR, mentionsOn, type PlatformMention } from './mentions.ts';
+import { STATE_COLOUR, STATE_EMOJI, codePoints, escapeDingTalkMd, moreLine, truncateText } from './text.ts';
 
 /** First word of the text a fallback link button makes the client send: `tap <token>` or `tap <token>:<value>`. */
 export const DINGTALK_TAP_COMMAND = 'tap';
@@ -44,7 +45,7 @@ export interface DingTalkRenderOptions {
  * | `title`      | header title, plain text                                                       |
  * | `subtitle`   | header subtitle, plain text, or ""                                             |
  * | `state`      | header colour: `blue`, `green`, `orange`, `red` or `grey`                      |
- * | `markdown`   | the body in DingTalk markdown: text, fields, tables, image captions, footer    |
+ * | `markdown`   | the body in DingTalk markdown: mentions, text, fields, tables, captions, footer |
  * | `buttons`    | JSON `[{"id": token, "text": label, "style": "primary"\|"danger"\|"default"}]`   |
  * | `select`     | JSON `{"id", "placeholder", "options": [{"value", "text"}], "selected"}`, or "" |
  * | `input`      | JSON `{"id", "label", "placeholder", "submitLabel", "required", "maxLength"}`, or "" |
@@ -59,13 +60,34 @@ export interface DingTalkCardData {
   cardParamMap: Record<string, string>;
 }
 
-/** A message body for a robot's `sessionWebhook` (or the robot send APIs). */
+/**
+ * Who a robot message @-mentions: their staff ids, each also written as "@<staff id>" in the text, which the
+ * client shows as the person's name and notifies them. Only a `sessionWebhook` (and custom robots) honour it,
+ * and only on text and markdown messages; the robot send APIs (groupMessages/send) have no such field.
+ */
+export interface DingTalkAt {
+  atUserIds: string[];
+  isAtAll: false;
+}
+
+/** A message body for a robot's `sessionWebhook` (or the robot send APIs, which ignore `at`). */
 export type DingTalkMessage =
   | {
       msgtype: 'actionCard';
       actionCard: { title: string; text: string; btns: { title: string; actionURL: string }[]; btnOrientation: '0' };
     }
-  | { msgtype: 'markdown'; markdown: { title: string; text: string } };
+  | { msgtype: 'markdown'; markdown: { title: string; text: string }; at?: DingTalkAt };
+
+/** Options for `renderDingTalkMessage`. */
+export interface DingTalkMessageOptions extends DingTalkRenderOptions {
+  /**
+   * Mention people by "@<staff id>" with an `at` list (for a sessionWebhook), rather than by name (for the
+   * robot send APIs, where "@<staff id>" would show as the bare id). An actionCard cannot carry `at`, so it
+   * always names them; `renderDingTalkMentionMessage` is the markdown message that notifies them.
+   * Default: false.
+   */
+  at?: boolean;
+}
 
 /** What a tap carried: the token, and the chosen option or the typed text. */
 export interface DingTalkCallback {
@@ -88,14 +110,55 @@ export function renderDingTalkCard(card: Card, opts: DingTalkRenderOptions = {})
  * "tap <token>" (or "tap <token>:<value>" for a select option), or plain `markdown` when nothing is tappable.
  * An input becomes a line asking for "note <token> <text>". Such links only reach the bot where it reads
  * every message (a one-to-one chat); in a group the template card is the one that works.
+ * The card's mentions are named, or with `at: true` on a markdown message written "@<staff id>" and listed
+ * in `at.atUserIds` (see `DingTalkMessageOptions`).
  */
-export function renderDingTalkMessage(card: Card, opts: DingTalkRenderOptions = {}): DingTalkMessage {
+export function renderDingTalkMessage(card: Card, opts: DingTalkMessageOptions = {}): DingTalkMessage {
   const fits = (c: Card) => {
     const m = message(c, opts);
     const text = m.msgtype === 'actionCard' ? m.actionCard.text : m.markdown.text;
     return codePoints(text) <= DINGTALK_MARKDOWN_LIMIT && Buffer.byteLength(JSON.stringify(m)) <= DINGTALK_BODY_BUDGET;
   };
   return message(fitCard(card, fits), opts);
+}
+
+/** Staff ids (userId): letters, digits and "_.-", written bare after "@" (an escape would break the match). */
+const STAFF_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Code points of a name on the mentions line, escapes included: 30 names stay well within the 3000 of a card. */
+const MENTION_NAME_LIMIT = 40;
+
+/** A name as DingTalk markdown, cut (before escaping, so no escape is split) until it fits MENTION_NAME_LIMIT. */
+function mentionName(name: string): string {
+  let keep = codePoints(name);
+  let out = escapeDingTalkMd(name);
+  while (codePoints(out) > MENTION_NAME_LIMIT) out = escapeDingTalkMd(truncateText(name, --keep));
+  return out;
+}
+
+/** Names on the mentions line: "@name" for someone the delivery notifies, the bare name for the others. */
+const namedMentions = (mentions: PlatformMention[], notified: boolean) =>
+  mentions.map((m) => (notified && m.id ? `@${mentionName(m.name)}` : mentionName(m.name))).join(MENTION_SEPARATOR);
+
+/**
+ * The people a templated card notifies when delivered to a group: `imGroupOpenDeliverModel.atUserIds`
+ * of createAndDeliver, staff id → name (alibabacloud dingtalk card_1_0 CreateAndDeliverRequest, "消息@人").
+ * The card's `markdown` variable names them; this is what makes DingTalk notify them. Empty: nobody.
+ */
+export function dingTalkAtUsers(card: Card): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of mentionsOn(card, 'dingtalk', STAFF_ID)) if (m.id) out[m.id] ??= m.name;
+  return out;
+}
+
+/**
+ * A markdown robot message that only @-mentions the card's people ("@<staff id>" plus `at`), for a card
+ * that cannot carry the mention itself (an actionCard); null when nobody on the card has a DingTalk account.
+ */
+export function renderDingTalkMentionMessage(card: Card): DingTalkMessage | null {
+  const ids = Object.keys(dingTalkAtUsers(card));
+  if (ids.length === 0) return null;
+  return { msgtype: 'markdown', markdown: { title: card.header.title, text: ids.map((id) => `@${id}`).join(' ') }, at: { atUserIds: ids, isAtAll: false } };
 }
 
 const callbackSchema = z.object({
@@ -147,7 +210,7 @@ function cardData(card: Card, opts: DingTalkRenderOptions): DingTalkCardData {
   const input = card.elements.find((el) => el.type === 'input');
   const imageEl = card.elements.find((el) => el.type === 'image' && imageSource(el, opts));
   const image = imageEl?.type === 'image' ? imageSource(imageEl, opts) : undefined;
-  const body = card.elements.filter((el) => el !== imageEl).map((el) => block(el, opts, false));
+  const body = [namedMentions(mentionsOn(card, 'dingtalk', STAFF_ID), true), ...card.elements.filter((el) => el !== imageEl).map((el) => block(el, opts, false))];
   if (card.footer) body.push(`*${escapeDingTalkMd(card.footer)}*`);
   return {
     cardParamMap: {
@@ -182,14 +245,24 @@ function cardData(card: Card, opts: DingTalkRenderOptions): DingTalkCardData {
   };
 }
 
-function message(card: Card, opts: DingTalkRenderOptions): DingTalkMessage {
+function message(card: Card, opts: DingTalkMessageOptions): DingTalkMessage {
   const { title, subtitle, state } = card.header;
   const blocks = [`#### ${STATE_EMOJI[state]} ${escapeDingTalkMd(title)}`];
   if (subtitle) blocks.push(`> ${escapeDingTalkMd(subtitle)}`);
+  const btns = linkButtons(card);
+  const mentions = mentionsOn(card, 'dingtalk', STAFF_ID);
+  const at = opts.at === true && btns.length === 0 ? mentions.flatMap((m) => (m.id ? [m.id] : [])) : [];
+  blocks.push(at.length > 0 ? mentions.map((m) => (m.id ? `@${m.id}` : mentionName(m.name))).join(MENTION_SEPARATOR) : namedMentions(mentions, false));
   blocks.push(...card.elements.map((el) => block(el, opts, true)));
   if (card.footer) blocks.push(`*${escapeDingTalkMd(card.footer)}*`);
   const text = blocks.filter(Boolean).join('\n\n');
-  const btns = card.elements.flatMap((el) => {
+  if (btns.length === 0) return { msgtype: 'markdown', markdown: { title, text }, ...(at.length > 0 && { at: { atUserIds: [...new Set(at)], isAtAll: false as const } }) };
+  return { msgtype: 'actionCard', actionCard: { title, text, btns, btnOrientation: '0' } };
+}
+
+/** The fallback message's link buttons: one per button and one per select option. */
+function linkButtons(card: Card): { title: string; actionURL: string }[] {
+  return card.elements.flatMap((el) => {
     if (el.type === 'buttons') return el.buttons.map((b) => ({ title: b.label, actionURL: sendMessageLink(`${DINGTALK_TAP_COMMAND} ${b.action.token}`) }));
     if (el.type === 'select') {
       return el.options.map((o) => ({
@@ -199,8 +272,6 @@ function message(card: Card, opts: DingTalkRenderOptions): DingTalkMessage {
     }
     return [];
   });
-  if (btns.length === 0) return { msgtype: 'markdown', markdown: { title, text } };
-  return { msgtype: 'actionCard', actionCard: { title, text, btns, btnOrientation: '0' } };
 }
 
 /** Only https/http URLs and DingTalk media ids ("@…") can be an image source; anything else shows as alt text. */

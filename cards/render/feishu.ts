@@ -5,6 +5,7 @@
 import type { Button, Card, CardElement } from '../model.ts';
 import { fitCard } from './fit.ts';
 import { markdownToLark } from './markdown.ts';
+import { MENTION_SEPARATOR, mentionsOn } from './mentions.ts';
 import { STATE_COLOUR, escapeLarkMd, isRightAligned, moreLine } from './text.ts';
 
 /** Feishu refuses a card whose request body is over 30 KB; this leaves room for the rest of the request. */
@@ -36,7 +37,8 @@ export const feishuCardBytes = (c: FeishuCard): number => Buffer.byteLength(JSON
 /**
  * Renders a neutral card as a Feishu card JSON 2.0 object. Taps come back in `card.action.trigger` with
  * `action.value.t` (the token), plus `action.option` for a select and `action.form_value.input` for an input.
- * Over `FEISHU_CARD_BUDGET`, table rows are dropped from the end, then markdown is cut; buttons never are.
+ * Over `FEISHU_CARD_BUDGET`, table rows are dropped from the end, then markdown is cut; buttons and the
+ * mentions line never are.
  */
 export function renderFeishu(card: Card, opts: FeishuRenderOptions = {}): FeishuCard {
   const fitted = fitCard(card, (c) => feishuCardBytes(build(c, opts)) <= FEISHU_CARD_BUDGET);
@@ -48,8 +50,24 @@ const callback = (token: string) => [{ type: 'callback', value: { t: token } }];
 /** Small grey text: 2.0 dropped the `note` component, so notes are notation-size markdown. */
 const note = (text: string): FeishuElement => ({ tag: 'markdown', content: `<font color='grey'>${escapeLarkMd(text)}</font>`, text_size: 'notation' });
 
+/** open_id (ou_…), user_id or union_id: letters, digits, "_" and "-" only, so the `<at>` tag cannot be broken out of. */
+const FEISHU_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The mentions line: `<at id=OPEN_ID></at>` for each Feishu account, which Feishu shows as the person's name
+ * and notifies them (card JSON 2.0 rich text, "@指定人";
+ * https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-components/content-components/rich-text),
+ * and the name, as plain text, for someone without one.
+ */
+function mentionLine(card: Card): FeishuElement[] {
+  const mentions = mentionsOn(card, 'feishu', FEISHU_ID);
+  if (mentions.length === 0) return [];
+  const parts = mentions.map((m) => (m.id ? `<at id=${m.id}></at>` : escapeLarkMd(m.name)));
+  return [{ tag: 'markdown', content: parts.join(MENTION_SEPARATOR) }];
+}
+
 function build(card: Card, opts: FeishuRenderOptions): FeishuCard {
-  const elements: FeishuElement[] = [];
+  const elements: FeishuElement[] = [...mentionLine(card)];
   let tables = 0;
   let forms = 0;
   for (const el of card.elements) {

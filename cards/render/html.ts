@@ -4,6 +4,7 @@
  */
 import type { Button, Card, CardElement } from '../model.ts';
 import { markdownToHtml } from './markdown.ts';
+import { MENTION_SEPARATOR, mentionsOn } from './mentions.ts';
 import { STATE_EMOJI, escapeHtml as esc, isRightAligned, moreLine } from './text.ts';
 
 /** Where the console's action forms post to. */
@@ -19,12 +20,24 @@ export function renderHtml(card: Card): string {
     subtitle ? `<p class="card__subtitle">${esc(subtitle)}</p>` : '',
     '</header>',
     '<div class="card__body">',
+    mentionLine(card),
     ...card.elements.map(element),
     '</div>',
     card.footer ? `<footer class="card__footer">${esc(card.footer)}</footer>` : '',
     '</article>',
   ];
   return parts.filter(Boolean).join('\n');
+}
+
+/**
+ * The mentions line: people with a console account highlighted as `<mark class="mention">@name</mark>`
+ * (the console has no notifications of its own: the highlight is the mention), everyone else by name.
+ */
+function mentionLine(card: Card): string {
+  const mentions = mentionsOn(card, 'web', /^\S+$/);
+  if (mentions.length === 0) return '';
+  const parts = mentions.map((m) => (m.id ? `<mark class="mention">@${esc(m.name)}</mark>` : esc(m.name)));
+  return `<p class="mentions">${parts.join(esc(MENTION_SEPARATOR))}</p>`;
 }
 
 function element(el: CardElement): string {

@@ -6,6 +6,7 @@
 import type { Card, CardElement } from '../model.ts';
 import { fitCard } from './fit.ts';
 import { markdownToTelegram } from './markdown.ts';
+import { MENTION_SEPARATOR, mentionsOn } from './mentions.ts';
 import { STATE_EMOJI, decodeEntities, displayWidth, escapeTelegram, isRightAligned, moreLine, padDisplay, truncateDisplay } from './text.ts';
 
 /** Between a select's token and the chosen option value in `callback_data`: `${token}:${value}`. */
@@ -49,7 +50,7 @@ export interface TelegramCallback {
 
 /**
  * Renders a neutral card as a Telegram message. Over 4096 visible characters, table rows are dropped
- * (raising "… and N more") and then markdown is cut; the keyboard is never trimmed.
+ * (raising "… and N more") and then markdown is cut; the keyboard and the mentions line are never trimmed.
  * Throws when a token plus an option value would exceed 64 bytes of `callback_data`: tokens are at most
  * 22 characters and values 40, so that is a bug where they are minted.
  */
@@ -81,9 +82,26 @@ export function visibleLength(html: string): number {
   return decodeEntities(html.replace(/<[^>]*>/g, '')).length;
 }
 
+/** Telegram user ids are positive integers (group ids are negative and cannot be mentioned). */
+const TELEGRAM_USER_ID = /^[1-9]\d{0,19}$/;
+
+/**
+ * The mentions line: an inline link to `tg://user?id=ID` is a text mention, which notifies the user even
+ * without a username, where their privacy settings allow it (https://core.telegram.org/bots/api#html-style,
+ * https://core.telegram.org/bots/api#messageentity `text_mention`). Someone without a Telegram account is
+ * named without an "@", which Telegram would otherwise read as some stranger's username.
+ */
+function mentionLine(card: Card): string {
+  return mentionsOn(card, 'telegram', TELEGRAM_USER_ID)
+    .map((m) => (m.id ? `<a href="tg://user?id=${m.id}">${escapeTelegram(m.name)}</a>` : escapeTelegram(m.name)))
+    .join(MENTION_SEPARATOR);
+}
+
 function text(card: Card): string {
   const { title, subtitle, state } = card.header;
   const blocks = [`${STATE_EMOJI[state]} <b>${escapeTelegram(title)}</b>${subtitle ? `\n<i>${escapeTelegram(subtitle)}</i>` : ''}`];
+  const mentions = mentionLine(card);
+  if (mentions) blocks.push(mentions);
   for (const el of card.elements) {
     const block = element(el);
     if (block) blocks.push(block);

@@ -1,14 +1,18 @@
 /**
- * The reminder card: what is overdue in a warehouse, who it waits for (named with an @, as the chat's
- * reminder of them) and how late, and whom it was escalated to.
+ * The reminder card: what is overdue in a warehouse, who it waits for and how late, and whom it was
+ * escalated to. Everyone reminded or escalated to is also one of the card's `mentions`, with all their
+ * accounts, so each platform's renderer notifies them through the account it knows (a real @-mention).
  */
 import { messages, type Locale } from '../i18n/index.ts';
-import { card, type Card } from '../model.ts';
+import { card, MAX_MENTION_IDENTITIES, MAX_MENTION_NAME, MAX_MENTIONS, MENTION_IDENTITY, type Card, type Mention } from '../model.ts';
 import { escapeMarkdown } from '../render/markdown.ts';
+import { truncateText } from '../render/text.ts';
 
 export interface ReminderPerson {
   handle: string;
   name: string;
+  /** Their chat accounts, "platform:id" (person_identity): whom the card mentions, on each platform. */
+  identities?: string[];
 }
 
 export interface ReminderEntry {
@@ -39,6 +43,22 @@ function mention(p: ReminderPerson): string {
   return p.name && p.name !== p.handle ? `@${p.handle} (${p.name})` : `@${p.handle}`;
 }
 
+/** A name cut to the MAX_MENTION_NAME UTF-16 units a mention holds (code points, so never half a character). */
+function mentionName(name: string): string {
+  let keep = MAX_MENTION_NAME;
+  let out = truncateText(name, keep);
+  while (out.length > MAX_MENTION_NAME) out = truncateText(name, --keep);
+  return out;
+}
+
+/** A person as a card mention: their name (cut to fit) and those of their accounts a card can carry. */
+function toMention(p: ReminderPerson): Mention {
+  return {
+    name: mentionName(p.name || p.handle),
+    identities: (p.identities ?? []).filter((i) => MENTION_IDENTITY.test(i)).slice(0, MAX_MENTION_IDENTITIES),
+  };
+}
+
 export function reminderCard(ctx: { locale: Locale }, view: ReminderView): Card {
   const t = messages(ctx.locale).reminder;
   const list = (people: ReminderPerson[]) => people.map(mention).join(ctx.locale === 'zh-CN' ? '、' : ', ');
@@ -49,6 +69,7 @@ export function reminderCard(ctx: { locale: Locale }, view: ReminderView): Card 
   };
   const reminded = unique(view.entries.flatMap((e) => e.people));
   const escalated = unique(view.entries.flatMap((e) => e.escalatedTo));
+  const mentioned = unique([...reminded, ...escalated]);
   const shown = view.entries.slice(0, view.limit);
   const intro = [
     reminded.length > 0 ? t.intro(escapeMarkdown(list(reminded))) : null,
@@ -76,5 +97,7 @@ export function reminderCard(ctx: { locale: Locale }, view: ReminderView): Card 
       },
     ],
     footer: t.footer,
+    // Past the cap the rest are still named in the intro, only not notified.
+    ...(mentioned.length > 0 && { mentions: mentioned.slice(0, MAX_MENTIONS).map(toMention) }),
   });
 }

@@ -101,4 +101,5 @@ input[type=text], input[type=search], select, textarea { font:inherit; padding:4
 .card form { display:flex; flex-wrap:wrap; gap:6px; margin:6px 0; align-items:center; }
 .card .image { max-width:100%; }
 .card .more { color:var(--muted); font-size:12px; }
+.card .mention { background:#ddf4ff; color:#0969da; border-radius:4px; padding:0 3px; font-weight:500; }
 `;

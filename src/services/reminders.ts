@@ -5,7 +5,9 @@
  * its SLA (past twice the due time, counted from when it was handed over) is escalated to the warehouse's
  * supervisor, or the next role up (supervisor → manager → admin), also once a day.
  *
- * No platform adapter has a direct-message path, so reminders name the people in the bound chat.
+ * No platform adapter has a direct-message path, so reminders go to the bound chat, where the card
+ * @-mentions the people through their chat accounts (person_identity): each platform's renderer uses the
+ * accounts on its own platform and names whoever has none there.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
@@ -23,7 +25,13 @@ const CARD_ITEMS = 20;
 export interface Named {
   handle: string;
   name: string;
+  /** Their chat accounts, "platform:id" (every platform but the CLI), for the card's mentions. */
+  identities: string[];
 }
+
+/** A person's chat accounts as a json array of "platform:id", for the row of `person` aliased `who`. */
+const IDENTITIES = sql.raw(`(select coalesce(json_agg(i.platform || ':' || i.external_id order by i.platform, i.external_id), '[]'::json)
+  from person_identity i where i.person_id = who.id and i.platform <> 'cli')`);
 
 export interface OverdueItem {
   /** The reminder_log key: line:<stocktake>:<sku>:<location> or step:<document>:<step no>. */
@@ -74,12 +82,12 @@ export async function overdueItems(db: DbOrTx, now: Date): Promise<OverdueItem[]
                coalesce(p.review_sla_hours, 24) as sla_hours,
                (select r.role from role_grant r where r.person_id = l.owner_id and r.warehouse_id = w.id
                   order by array_position(array['counter', 'finance', 'supervisor', 'manager', 'admin']::text[], r.role::text) desc limit 1)::text as role,
-               case when o.id is null then null else json_build_array(json_build_object('handle', o.handle, 'name', o.name)) end as reminded
+               case when who.id is null then null else json_build_array(json_build_object('handle', who.handle, 'name', who.name, 'identities', ${IDENTITIES})) end as reminded
         from stocktake_line l
         join stocktake s on s.id = l.stocktake_id and s.status in ('reviewing', 'approving')
         join warehouse w on w.id = s.warehouse_id
         left join warehouse_policy p on p.warehouse_id = w.id
-        left join person o on o.id = l.owner_id
+        left join person who on who.id = l.owner_id
         where l.review_status in ('open', 'recount') and l.due_at < ${at}::timestamptz
         union all
         select 'step:' || d.id || ':' || a.step_no as item, 'step' as type,
@@ -87,8 +95,8 @@ export async function overdueItems(db: DbOrTx, now: Date): Promise<OverdueItem[]
                d.stocktake_id::text,
                to_char(a.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                coalesce(p.approval_sla_hours, 24), a.role::text,
-               (select json_agg(json_build_object('handle', h.handle, 'name', h.name) order by g.granted_at, h.handle)
-                  from role_grant g join person h on h.id = g.person_id
+               (select json_agg(json_build_object('handle', who.handle, 'name', who.name, 'identities', ${IDENTITIES}) order by g.granted_at, who.handle)
+                  from role_grant g join person who on who.id = g.person_id
                   where g.warehouse_id = w.id and g.role = a.role
                     -- only those who may decide it (segregation of duties, as approvals.ts enforces it): not
                     -- whoever decided another step, counted a line of the document or explained one
@@ -130,8 +138,8 @@ async function escalationTargets(db: DbOrTx, warehouseId: string, item: OverdueI
   for (const role of ESCALATION.slice(from)) {
     const holders = await queryRows<Named>(
       db,
-      sql`select h.handle, h.name from role_grant g join person h on h.id = g.person_id
-          where g.warehouse_id = ${warehouseId}::uuid and g.role = ${role} order by g.granted_at, h.handle`,
+      sql`select who.handle, who.name, ${IDENTITIES} as identities from role_grant g join person who on who.id = g.person_id
+          where g.warehouse_id = ${warehouseId}::uuid and g.role = ${role} order by g.granted_at, who.handle`,
     );
     const others = holders.filter((h) => !reminded.has(h.handle));
     if (others.length > 0) return others;

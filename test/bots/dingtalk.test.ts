@@ -9,7 +9,7 @@ import { ConfigError } from '../../src/config.ts';
 import { listDocuments, getDocument } from '../../src/services/documents.ts';
 import { createDingTalkAdapter, loadDingTalkConfig, type DingTalkAdapter, type DingTalkConfig } from '../../bots/dingtalk/index.ts';
 import { cardCallbackEvent, robotMessageEvent } from '../../bots/dingtalk/inbound.ts';
-import { createDingTalkDeliverer, DingTalkApi, DINGTALK_LIMITS, robotMessage } from '../../bots/dingtalk/outbound.ts';
+import { createDingTalkDeliverer, DingTalkApi, DINGTALK_LIMITS, robotMessage, SessionWebhooks } from '../../bots/dingtalk/outbound.ts';
 import { card } from '../../cards/model.ts';
 import { DeliveryError } from '../../src/core/delivery.ts';
 import { startFakeDingTalk, type FakeCard, type FakeDingTalk, type SendRobotMessage } from '../fakes/dingtalk/index.ts';
@@ -338,3 +338,79 @@ describe('DingTalk images', () => {
     }
   });
 });
+
+describe('DingTalk mentions', () => {
+  const mentions = [{ name: 'Sam Chen', identities: ['dingtalk:sam01', 'telegram:3002'] }, { name: 'Mo', identities: [] }];
+  const overdue = card({ header: { title: 'Overdue: 3 items' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions });
+  const tappable = card({ ...overdue, elements: [...overdue.elements, { type: 'buttons', buttons: [{ label: 'Open', action: { token: 'tok.open' } }] }] });
+  const configOf = (fake: FakeDingTalk) => ({ clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, apiBase: fake.apiBase, gatewayUrl: undefined });
+
+  it('@-mentions a templated card\'s people through imGroupOpenDeliverModel.atUserIds, and names them on the card', async () => {
+    const fake = await startFakeDingTalk();
+    try {
+      const base = configOf(fake);
+      const deliverer = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: 'tpl.schema' });
+      const { messageId } = await deliverer.send(GROUP, overdue, { idempotencyKey: 'outbox-1' });
+      const sent = fake.cards.get(messageId)!;
+      expect((sent.createBody as { imGroupOpenDeliverModel: unknown }).imGroupOpenDeliverModel).toEqual({ robotCode: fake.robotCode, atUserIds: { sam01: 'Sam Chen' } });
+      expect(sent.params.markdown).toBe('@Sam Chen, Mo\n\nPast due.');
+      // A card without mentions is delivered as before.
+      const plain = await deliverer.send(GROUP, card({ header: { title: 'x' }, elements: [] }), { idempotencyKey: 'outbox-2' });
+      expect((fake.cards.get(plain.messageId)!.createBody as { imGroupOpenDeliverModel: unknown }).imGroupOpenDeliverModel).toEqual({ robotCode: fake.robotCode });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('without a template, @-mentions through the group\'s session webhook, and names the people when it has none', async () => {
+    vi.spyOn(console, 'info').mockImplementation(() => {});
+    const fake = await startFakeDingTalk();
+    const adapter = createDingTalkAdapter({ ...configOf(fake), cardTemplateId: null, gatewayUrl: fake.gatewayUrl }, { log: () => {}, limits: FAST });
+    try {
+      // No one has written in the group yet: no session, so the robot API, which cannot @, names them.
+      await adapter.send(GROUP, overdue, { idempotencyKey: 'outbox-1' });
+      expect(fake.robotMessages.at(-1)!.msgParam.text).toBe('#### ℹ️ Overdue: 3 items\n\nSam Chen, Mo\n\nPast due.');
+      expect(fake.webhookMessages).toHaveLength(0);
+
+      await adapter.start(async () => null);
+      await fake.waitFor(() => fake.connectionCount() === 1);
+      await fake.sendRobotMessage({ conversationId: GROUP, staffId: STAFF.sam, text: 'help' });
+      await adapter.whenIdle();
+      const robotCount = fake.robotMessages.length;
+      // Markdown carries `at`: the whole card goes through the session webhook.
+      expect(await adapter.send(GROUP, overdue, { idempotencyKey: 'outbox-2' })).toEqual({ messageId: 'session-outbox-2' });
+      expect(fake.webhookMessages.at(-1)).toMatchObject({
+        conversationId: GROUP,
+        body: { msgtype: 'markdown', markdown: { text: '#### ℹ️ Overdue: 3 items\n\n@sam01, Mo\n\nPast due.' }, at: { atUserIds: ['sam01'], isAtAll: false } },
+      });
+      // An actionCard cannot: it goes through the robot API, followed by a markdown message with the @.
+      await adapter.send(GROUP, tappable, { idempotencyKey: 'outbox-3' });
+      expect(fake.robotMessages).toHaveLength(robotCount + 1);
+      expect(fake.robotMessages.at(-1)!.msgParam.text).toContain('Sam Chen, Mo');
+      expect(fake.webhookMessages.at(-1)!.body).toEqual({ msgtype: 'markdown', markdown: { title: 'Overdue: 3 items', text: '@sam01' }, at: { atUserIds: ['sam01'], isAtAll: false } });
+    } finally {
+      await adapter.stop();
+      await fake.close();
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('falls back to naming the people when the session webhook has lapsed, and forgets it', async () => {
+    const fake = await startFakeDingTalk();
+    try {
+      const base = configOf(fake);
+      const sessions = new SessionWebhooks();
+      sessions.remember(GROUP, `${fake.apiBase}/robot/sendBySession?session=gone`, Date.now() + 3600_000);
+      const deliverer = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: null }, DINGTALK_LIMITS, sessions);
+      await deliverer.send(GROUP, overdue, { idempotencyKey: 'outbox-1' });
+      expect(fake.robotMessages.at(-1)!.msgParam.text).toContain('Sam Chen, Mo');
+      expect(sessions.fresh(GROUP)).toBeNull();
+      // One about to lapse is not used at all.
+      sessions.remember(GROUP, `${fake.apiBase}/robot/sendBySession?session=soon`, Date.now() + 30_000);
+      expect(sessions.fresh(GROUP)).toBeNull();
+    } finally {
+      await fake.close();
+    }
+  });
+});
+

@@ -139,6 +139,20 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
     expect(fake.unacked()).not.toContain(sent.messageId);
   });
 
+  it('takes @-mentions: at.atUserIds on a session webhook message, imGroupOpenDeliverModel.atUserIds on a card', async () => {
+    await fake.sendRobotMessage({ conversationId: GROUP, staffId: 'manager01', text: 'variances' });
+    const { sessionWebhook } = JSON.parse(robotEvents.at(-1)!.data) as RobotMessagePayload;
+    const post = async (body: unknown) => (await fetch(sessionWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const body = { msgtype: 'markdown', markdown: { title: 'Overdue', text: '@manager01 please look' }, at: { atUserIds: ['manager01'], isAtAll: false } };
+    expect(await post(body)).toEqual({ errcode: 0, errmsg: 'ok' });
+    expect(fake.webhookMessages.at(-1)).toEqual({ conversationId: GROUP, body });
+    expect(await post({ ...body, at: { atUserIds: 'manager01' } })).toMatchObject({ errcode: 40035 });
+
+    const at = (atUserIds: unknown) => ({ ...cardBody(`at-${JSON.stringify(atUserIds).length}`, { title: 'Overdue' }), imGroupOpenDeliverModel: { robotCode: fake.robotCode, atUserIds } });
+    expect((await api('POST', '/v1.0/card/instances/createAndDeliver', at({ manager01: 'Wang' }))).status).toBe(200);
+    expect((await api('POST', '/v1.0/card/instances/createAndDeliver', at(['manager01']))).status).toBe(400);
+  });
+
   it('does not deliver group chatter that does not @ the bot', async () => {
     const sent = await fake.sendRobotMessage({ conversationId: GROUP, staffId: 'clerk01', text: 'lunch?', atBot: false });
     expect(sent.delivered).toBe(false);

@@ -15,7 +15,9 @@ import type { Deliverer } from '../../src/core/delivery.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { digestReports } from '../../src/jobs/digestReports.ts';
 import { importCounts } from '../../src/services/counts.ts';
-import { startStocktake } from '../../src/services/stocktakes.ts';
+import { cliActor } from '../../src/services/people.ts';
+import { sendReminders } from '../../src/services/reminders.ts';
+import { closeCounting, startStocktake } from '../../src/services/stocktakes.ts';
 import { startFakeDingTalk } from '../fakes/dingtalk/index.ts';
 import { startFakeFeishu } from '../fakes/feishu/index.ts';
 import { startFakeTelegram } from '../fakes/telegram/index.ts';
@@ -35,9 +37,24 @@ afterEach(async () => {
 });
 
 /** WH1 counting: carl's sheet is in, so the daily digest has a stocktake and the week has work in it. */
-async function counting(db: Db): Promise<void> {
+async function counting(db: Db): Promise<{ id: string }> {
   const st = await startStocktake(db, 'WH1', new Date(Date.now() - 3600_000));
   await importCounts(db, st.code, csv('count.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5']]), { counter: 'carl' });
+  return st;
+}
+
+/**
+ * Reminders the same way on each platform: sam binds the chat as WH1's team chat, closes counting (he owns
+ * the variances, due in 24 h), and the hourly run the morning after reminds him there.
+ */
+async function overdueStory(db: Db, core: BotCore, say: (who: Handle, text: string) => Promise<void>) {
+  const st = await counting(db);
+  await say('sam', 'bind WH1 team');
+  const closedAt = new Date();
+  await closeCounting(db, st.id, { actor: await cliActor(db, 'sam'), now: closedAt });
+  const run = await sendReminders(db, nextLocal(new Date(closedAt.getTime() + 24 * 3600_000), 10, 0));
+  expect(run).toMatchObject({ reminded: 3, cards: 1 });
+  await core.sender.drainUntilIdle();
 }
 
 /**
@@ -160,5 +177,71 @@ describeEachDatabase('reports on every platform', (get) => {
     expect(ids.length).toBeGreaterThanOrEqual(2);
     expect(reports[0]!.msgParam.text).toContain(`](${ids[0]})`);
     expect(fake.media.get(ids[0]!)!.content.subarray(1, 4).toString()).toBe('PNG');
+  });
+});
+
+describeEachDatabase('reminders on every platform', (get) => {
+  it('@-mention the owner in a Telegram group with a text mention', async () => {
+    const { db } = get();
+    const GROUP = -1_004_002;
+    await seedTeam(db, 'telegram', { sam: '3002' });
+    const fake = await startFakeTelegram();
+    const adapter = createTelegramAdapter(telegramConfig(fake.token, fake.apiRoot), { log: silentLogger, limits: FAST });
+    closers.push(() => fake.close(), () => adapter.stop());
+    const c = await core(db, adapter);
+    await adapter.start(c.dispatch);
+    await overdueStory(db, c, async (_who, text) => {
+      const sent = fake.sendText({ chatId: GROUP, chatType: 'supergroup', chatTitle: 'WH1 team', userId: 3002, text: `/${text}` });
+      await fake.waitFor(() => !fake.pendingUpdates().some((u) => u.update_id === sent.updateId));
+      await c.sender.drainUntilIdle();
+    });
+    const reminder = fake.messagesIn(GROUP).find((m) => m.plainText.includes('Overdue: 3 items'))!;
+    const mention = reminder.entities.find((e) => e.type === 'text_mention');
+    expect(mention?.user?.id).toBe(3002);
+    expect(reminder.plainText.slice(mention!.offset, mention!.offset + mention!.length)).toBe('sam');
+  });
+
+  it('@-mention the owner in a Feishu group with <at id=open_id>', async () => {
+    const { db } = get();
+    const SAM = `ou_${'5'.repeat(32)}`;
+    const GROUP = 'oc_team000000000000000000000000000000';
+    await seedTeam(db, 'feishu', { sam: SAM });
+    const fake = await startFakeFeishu();
+    const adapter = createFeishuAdapter({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.domain, mode: 'ws', httpHost: '127.0.0.1', httpPort: 0, httpPath: '/feishu/events' }, { log: silentLogger });
+    closers.push(() => fake.close(), () => adapter.stop());
+    const c = await core(db, adapter);
+    await adapter.start(c.dispatch);
+    await overdueStory(db, c, async (_who, text) => {
+      expect((await fake.sendMessage({ chatId: GROUP, openId: SAM, text, mentionBot: true })).code).toBe(200);
+      await adapter.idle();
+      await c.sender.drainUntilIdle();
+    });
+    const reminder = fake.messages.find((m) => m.chatId === GROUP && titleOf(m.content) === 'Overdue: 3 items')!;
+    expect((reminder.content as { body: { elements: { content?: string }[] } }).body.elements[0]!.content).toBe(`<at id=${SAM}></at>`);
+  });
+
+  it('@-mention the owner in a DingTalk group through its session webhook, with at.atUserIds', async () => {
+    const { db } = get();
+    const GROUP = 'cidTeam0001==';
+    vi.spyOn(console, 'info').mockImplementation(() => {});
+    await seedTeam(db, 'dingtalk', { sam: 'sam01' });
+    const fake = await startFakeDingTalk();
+    const adapter = createDingTalkAdapter(
+      { clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, cardTemplateId: null, apiBase: fake.apiBase, gatewayUrl: fake.gatewayUrl },
+      { log: silentLogger, limits: FAST },
+    );
+    closers.push(() => fake.close(), () => adapter.stop());
+    const c = await core(db, adapter);
+    await adapter.start(c.dispatch);
+    await fake.waitFor(() => fake.connectionCount() === 1);
+    await overdueStory(db, c, async (_who, text) => {
+      await fake.sendRobotMessage({ conversationId: GROUP, staffId: 'sam01', text });
+      await adapter.whenIdle();
+      await c.sender.drainUntilIdle();
+    });
+    const reminder = fake.webhookMessages.find((m) => m.conversationId === GROUP && m.body.markdown?.title === 'Overdue: 3 items')!;
+    expect(reminder.body.at).toEqual({ atUserIds: ['sam01'], isAtAll: false });
+    expect(reminder.body.markdown.text).toContain('\n\n@sam01\n\n');
+    expect(fake.robotMessages.some((m) => m.msgParam.title === 'Overdue: 3 items')).toBe(false);
   });
 });

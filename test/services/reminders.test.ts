@@ -9,6 +9,7 @@ import { queryRows, type Db } from '../../db/client.ts';
 import { localMinute } from '../../src/jobs/cron.ts';
 import { bindChat } from '../../src/services/chats.ts';
 import { submitVariances } from '../../src/services/documents.ts';
+import { addPerson } from '../../src/services/people.ts';
 import { overdueItems, sendReminders } from '../../src/services/reminders.ts';
 import { confirmVariance, tagCause } from '../../src/services/review.ts';
 import { closeCounting } from '../../src/services/stocktakes.ts';
@@ -16,6 +17,7 @@ import { renderDingTalkMessage } from '../../cards/render/dingtalk.ts';
 import { renderFeishu } from '../../cards/render/feishu.ts';
 import { renderHtml } from '../../cards/render/html.ts';
 import { renderTelegram } from '../../cards/render/telegram.ts';
+import type { Mention } from '../../cards/model.ts';
 import { reminderCard, type ReminderEntry } from '../../cards/templates/reminder.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { countedStocktake } from '../support/flow.ts';
@@ -43,6 +45,7 @@ async function inReview(db: Db) {
 
 const tableRows = (card: { elements: { type: string; rows?: Record<string, string>[] }[] }) => card.elements.find((e) => e.type === 'table')!.rows!;
 const markdown = (card: { elements: { type: string; text?: string }[] }) => card.elements.filter((e) => e.type === 'markdown').map((e) => e.text).join('\n');
+const mentions = (card: object) => (card as { mentions?: Mention[] }).mentions;
 
 describeEachDatabase('reminders', (get) => {
   it('reminds the owner of overdue variances once a local day and escalates past twice the due time', async () => {
@@ -102,6 +105,7 @@ describeEachDatabase('reminders', (get) => {
     expect(card).toMatchObject({ chatId: 'approvals', title: 'Overdue: 2 items' });
     expect(tableRows(card!.card).map((r) => r.item)).toEqual(expect.arrayContaining([expect.stringMatching(/^P[KY]-\d{4}-0001 step 1 · supervisor$/)]));
     expect(tableRows(card!.card)[0]!.who).toBe('@sue, @ann');
+    expect(mentions(card!.card)).toEqual([{ name: 'sue', identities: [] }, { name: 'ann', identities: [] }]);
 
     // Without an approvals chat, steps go to the team chat; escalation goes up to the manager.
     await db.execute(sql`update chat set purposes = array['digest'] where chat_id = 'approvals'`);
@@ -109,6 +113,23 @@ describeEachDatabase('reminders', (get) => {
     const cards = await queuedCards(db);
     expect(cards[1]).toMatchObject({ chatId: 'team' });
     expect(markdown(cards[1]!.card)).toContain('Escalated to @mo');
+  });
+
+  it('mentions everyone reminded or escalated to on the card, with all their chat accounts', async () => {
+    const { db } = get();
+    const { due } = await inReview(db);
+    await addPerson(db, { handle: 'sam', name: 'Sam Chen', identities: ['telegram:3002', `feishu:ou_${'5'.repeat(32)}`] });
+    await addPerson(db, { handle: 'mo', identities: ['dingtalk:mo01'] });
+    const morning = nextLocal(due, 10);
+    await sendReminders(db, morning);
+    await sendReminders(db, new Date(morning.getTime() + 24 * HOUR));
+    const [first, escalated] = await queuedCards(db);
+    // The CLI is no chat: a cli: identity is never a mention.
+    expect(mentions(first!.card)).toEqual([{ name: 'Sam Chen', identities: [`feishu:ou_${'5'.repeat(32)}`, 'telegram:3002'] }]);
+    expect(mentions(escalated!.card)).toEqual([
+      { name: 'Sam Chen', identities: [`feishu:ou_${'5'.repeat(32)}`, 'telegram:3002'] },
+      { name: 'mo', identities: ['dingtalk:mo01'] },
+    ]);
   });
 
   it('keeps an item unlogged while its warehouse has no chat to remind in', async () => {
@@ -150,6 +171,12 @@ describe('the reminder card', () => {
       expect(renderHtml(card)).toContain('@sam');
     }
     const en = reminderCard({ locale: 'en' }, { warehouse: 'WH1', entries: entries.slice(0, 1), limit: 20 });
+    expect(en.mentions).toEqual([{ name: 'Sam *Chen*', identities: [] }, { name: 'sue', identities: [] }, { name: 'Mo', identities: [] }]);
+    // A name is cut to what a mention holds; an account a card cannot carry is left off; 30 people at most.
+    const crowd = Array.from({ length: 40 }, (_, i) => ({ handle: `p${i}`, name: `${'名'.repeat(70)}${i}`, identities: [`telegram:${i + 1}`, 'feishu:has space', 'bogus'] }));
+    const crowded = reminderCard({ locale: 'en' }, { warehouse: 'WH1', entries: [{ ...entries[0]!, people: crowd }], limit: 20 });
+    expect(crowded.mentions).toHaveLength(30);
+    expect(crowded.mentions![0]).toEqual({ name: `${'名'.repeat(63)}…`, identities: ['telegram:1'] });
     expect(en.elements.find((e) => e.type === 'table')).toMatchObject({ rows: [{ item: 'PK-2026-0000 step 2 · finance', who: '@sam (Sam *Chen*), @sue', late: '37 min', escalated: '@mo (Mo)' }] });
   });
 });

@@ -5,12 +5,14 @@ import {
   DINGTALK_MARKDOWN_LIMIT,
   DINGTALK_NOTE_COMMAND,
   DINGTALK_TAP_COMMAND,
+  dingTalkAtUsers,
   parseDingTalkCallback,
   parseDingTalkText,
   renderDingTalkCard,
+  renderDingTalkMentionMessage,
   renderDingTalkMessage,
 } from '../../../cards/render/dingtalk.ts';
-import { HOSTILE, PNG, largestCard, optionValue, representativeCard, token } from './fixtures.ts';
+import { HOSTILE, MENTIONS, PNG, largestCard, manyMentions, optionValue, representativeCard, token } from './fixtures.ts';
 
 const VARIABLES = ['title', 'subtitle', 'state', 'markdown', 'buttons', 'select', 'input', 'image', 'hasButtons', 'hasSelect', 'hasInput'];
 /** The text a `dtmd://dingtalkclient/sendMessage` link makes the client send. */
@@ -134,5 +136,51 @@ describe('renderDingTalkMessage', () => {
     expect([...tapped]).toEqual(cardTokens(c).slice(0, 7));
     expect(msg.actionCard.btns).toHaveLength(36);
     expect(msg.actionCard.text).toContain(`${DINGTALK_NOTE_COMMAND} ${token(30)}`);
+  });
+});
+
+describe('DingTalk mentions', () => {
+  const overdue = card({ header: { title: 'Overdue' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions: MENTIONS });
+  const NAMES = 'Sue <b>&</b> *Li*'.replace(/[<>*]/g, (c) => `\\${c}`);
+
+  it('names the people on a templated card and @-mentions the ones with a staff id through the delivery', () => {
+    expect(renderDingTalkCard(overdue).cardParamMap.markdown).toBe(`@Sam Chen, ${NAMES}, Mo, Eve\n\nPast due.`);
+    // An external contact's "$:LWCP_v1:$…" is no staff id: Eve cannot be @-mentioned.
+    expect(dingTalkAtUsers(overdue)).toEqual({ sam01: 'Sam Chen' });
+    expect(dingTalkAtUsers(card({ header: { title: 'x' }, elements: [] }))).toEqual({});
+  });
+
+  it('writes "@<staff id>" with at.atUserIds in a markdown message for a session webhook, and names everyone otherwise', () => {
+    expect(renderDingTalkMessage(overdue, { at: true })).toEqual({
+      msgtype: 'markdown',
+      markdown: { title: 'Overdue', text: `#### ℹ️ Overdue\n\n@sam01, ${NAMES}, Mo, Eve\n\nPast due.` },
+      at: { atUserIds: ['sam01'], isAtAll: false },
+    });
+    // The robot send APIs have no `at`: there "@sam01" would show as the bare id.
+    expect(renderDingTalkMessage(overdue)).toEqual({ msgtype: 'markdown', markdown: { title: 'Overdue', text: `#### ℹ️ Overdue\n\nSam Chen, ${NAMES}, Mo, Eve\n\nPast due.` } });
+  });
+
+  it('names the people on an actionCard, which cannot carry `at`, and mentions them in a markdown message of their own', () => {
+    const tappable = { ...overdue, elements: [...overdue.elements, { type: 'buttons' as const, buttons: [{ label: 'Open', style: 'primary' as const, action: { token: token(1) } }] }] };
+    const msg = renderDingTalkMessage(tappable, { at: true });
+    expect(msg.msgtype === 'actionCard' && msg.actionCard.text).toContain(`\n\nSam Chen, ${NAMES}, Mo, Eve\n\n`);
+    expect('at' in msg).toBe(false);
+    expect(renderDingTalkMentionMessage(tappable)).toEqual({ msgtype: 'markdown', markdown: { title: 'Overdue', text: '@sam01' }, at: { atUserIds: ['sam01'], isAtAll: false } });
+    expect(renderDingTalkMentionMessage({ ...tappable, mentions: [MENTIONS[2]!] })).toBeNull();
+  });
+
+  it('keeps every mention when it trims the largest card and message to their limits', () => {
+    const big = { ...largestCard(), mentions: manyMentions() };
+    const { cardParamMap } = renderDingTalkCard(big);
+    expect([...cardParamMap.markdown!].length).toBeLessThanOrEqual(DINGTALK_MARKDOWN_LIMIT);
+    expect(cardParamMap.markdown!.split('\n\n')[0]!.split(', @')).toHaveLength(30);
+    expect(Object.keys(dingTalkAtUsers(big))).toHaveLength(30);
+    const plain = { ...big, elements: big.elements.filter((el) => el.type !== 'buttons' && el.type !== 'select') };
+    const msg = renderDingTalkMessage(plain, { at: true });
+    if (msg.msgtype !== 'markdown') throw new Error('expected markdown');
+    expect([...msg.markdown.text].length).toBeLessThanOrEqual(DINGTALK_MARKDOWN_LIMIT);
+    expect(Buffer.byteLength(JSON.stringify(msg))).toBeLessThanOrEqual(DINGTALK_BODY_BUDGET);
+    expect(msg.at?.atUserIds).toEqual(manyMentions().map((_, i) => `staff${i}`));
+    for (let i = 0; i < 30; i++) expect(msg.markdown.text).toContain(`@staff${i}`);
   });
 });

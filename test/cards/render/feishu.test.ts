@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { card, cardTokens, CARD_STATES } from '../../../cards/model.ts';
 import { FEISHU_CARD_BUDGET, feishuCardBytes, renderFeishu, type FeishuElement } from '../../../cards/render/feishu.ts';
-import { HOSTILE, PNG, largestCard, optionValue, representativeCard, token } from './fixtures.ts';
+import { HOSTILE, MENTIONS, PNG, SAM_OPEN_ID, largestCard, manyMentions, optionValue, representativeCard, token } from './fixtures.ts';
 
 /** Every component in the card, nested ones included (column_set columns, form elements). */
 function components(elements: FeishuElement[]): FeishuElement[] {
@@ -107,5 +107,19 @@ describe('renderFeishu', () => {
     const rendered = renderFeishu(card({ header: { title: 't' }, elements: Array.from({ length: 6 }, () => table) }));
     expect(rendered.body.elements.filter((el) => el.tag === 'table')).toHaveLength(5);
     expect(rendered.body.elements.at(-1)).toEqual({ tag: 'markdown', content: '| A |\n| ---: |\n| 1 |' });
+  });
+
+  it('mentions people by <at id=OPEN_ID></at> in a markdown line first in the body, and names the others', () => {
+    const rendered = renderFeishu(card({ header: { title: 'Overdue' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions: MENTIONS }));
+    expect(rendered.body.elements[0]).toEqual({ tag: 'markdown', content: `<at id=${SAM_OPEN_ID}></at>, Sue &lt;b&gt;&amp;&lt;/b&gt; &#42;Li&#42;, Mo, Eve` });
+    expect(rendered.body.elements[1]).toEqual({ tag: 'markdown', content: 'Past due.' });
+    // Eve's id would break out of the tag: she is named, and nobody else is mentioned.
+    expect(JSON.stringify(rendered).match(/<at /g)).toHaveLength(1);
+  });
+
+  it('keeps every mention when it trims the largest card under 30 KB', () => {
+    const rendered = renderFeishu({ ...largestCard(), mentions: manyMentions() });
+    expect(feishuCardBytes(rendered)).toBeLessThanOrEqual(FEISHU_CARD_BUDGET);
+    expect(String(rendered.body.elements[0]!.content).match(/<at id=ou_\d{32}><\/at>/g)).toHaveLength(30);
   });
 });

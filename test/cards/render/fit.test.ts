@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cardTokens, type Card } from '../../../cards/model.ts';
 import { fitCard } from '../../../cards/render/fit.ts';
 import { markdownLength } from '../../../cards/render/markdown.ts';
-import { largestCard } from './fixtures.ts';
+import { largestCard, manyMentions } from './fixtures.ts';
 
 /** Visible size of a card's texts, a stand-in for a platform's measure. */
 function size(c: Card): number {
@@ -53,5 +53,11 @@ describe('fitCard', () => {
     const fitted = fitCard(c, () => false);
     expect(cardTokens(fitted)).toEqual(cardTokens(c));
     expect([...fitted.header.title].length).toBeLessThanOrEqual(2);
+  });
+
+  it('never touches the mentions, however small it has to make the card', () => {
+    const c = { ...largestCard(), mentions: manyMentions() };
+    expect(fitCard(c, () => false).mentions).toEqual(manyMentions());
+    expect(fitCard(c, (x) => size(x) <= 1500).mentions).toEqual(manyMentions());
   });
 });

@@ -108,3 +108,25 @@ export function assertTelegramHtml(html: string): void {
   }
   if (open.length) throw new Error(`unclosed <${open.join('>, <')}>`);
 }
+
+/** Sam's Feishu open_id in the mention fixtures. */
+export const SAM_OPEN_ID = `ou_${'5'.repeat(32)}`;
+
+/**
+ * People a card mentions: Sam with an account on every platform, Sue (a name full of markup) on Telegram
+ * and the console only, Mo with none, and Eve whose ids no platform's markup may carry.
+ */
+export const MENTIONS = [
+  { name: 'Sam Chen', identities: ['telegram:3002', `feishu:${SAM_OPEN_ID}`, 'dingtalk:sam01', 'web:sam'] },
+  { name: 'Sue <b>&</b> *Li*', identities: ['telegram:3003', 'web:sue'] },
+  { name: 'Mo', identities: [] },
+  { name: 'Eve', identities: ['telegram:-1001', 'feishu:ou_x></at><at_id=all>', 'dingtalk:$:LWCP_v1:$abc', 'cli:eve'] },
+];
+
+/** The most a card may mention: 30 people with 64-character names, each with an account on every platform. */
+export function manyMentions(): { name: string; identities: string[] }[] {
+  return Array.from({ length: 30 }, (_, i) => ({
+    name: `${String(i).padStart(2, '0')} 盘点负责人 ${'名'.repeat(40)} *x*`.slice(0, 64),
+    identities: [`telegram:${4000 + i}`, `feishu:ou_${String(i).padStart(32, '0')}`, `dingtalk:staff${i}`, `web:user${i}`],
+  }));
+}

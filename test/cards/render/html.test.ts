@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { card } from '../../../cards/model.ts';
 import { renderHtml } from '../../../cards/render/html.ts';
-import { HOSTILE, PNG, largestCard, representativeCard, token } from './fixtures.ts';
+import { HOSTILE, MENTIONS, PNG, largestCard, representativeCard, token } from './fixtures.ts';
 
 const VOID = new Set(['br', 'hr', 'img', 'input']);
 
@@ -72,5 +72,14 @@ describe('renderHtml', () => {
 
   it('wraps the card in an article classed by state', () => {
     expect(renderHtml(card({ header: { title: 't', state: 'success' }, elements: [] }))).toMatch(/^<article class="card card--success">[\s\S]*<\/article>$/);
+  });
+
+  it('highlights the people with a console account at the top of the body and names the others', () => {
+    const html = renderHtml(card({ header: { title: 'Overdue' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions: MENTIONS }));
+    assertBalanced(html);
+    expect(html).toContain(
+      '<div class="card__body">\n<p class="mentions"><mark class="mention">@Sam Chen</mark>, <mark class="mention">@Sue &lt;b&gt;&amp;&lt;/b&gt; *Li*</mark>, Mo, Eve</p>\n<div class="md">',
+    );
+    expect(renderHtml(card({ header: { title: 'x' }, elements: [] }))).not.toContain('mentions');
   });
 });

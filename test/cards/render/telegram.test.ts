@@ -10,7 +10,7 @@ import {
 } from '../../../cards/render/telegram.ts';
 import { displayWidth } from '../../../cards/render/text.ts';
 import { parseTelegramHtml } from '../../fakes/telegram/html.ts';
-import { HOSTILE, assertTelegramHtml, largestCard, optionValue, representativeCard, token } from './fixtures.ts';
+import { HOSTILE, MENTIONS, assertTelegramHtml, largestCard, manyMentions, optionValue, representativeCard, token } from './fixtures.ts';
 
 describe('renderTelegram', () => {
   it('renders a representative card', () => {
@@ -101,5 +101,25 @@ describe('renderTelegram', () => {
     expect(on.disable_web_page_preview).toBe(false);
     expect(on.reply_markup).toBeUndefined();
     expect(renderTelegram(card({ header: { title: 'x' }, elements: [] })).disable_web_page_preview).toBe(true);
+  });
+
+  it('mentions people by text mention links to tg://user?id=, names the others, under the header', () => {
+    const rendered = renderTelegram(card({ header: { title: 'Overdue' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions: MENTIONS }));
+    assertTelegramHtml(rendered.text);
+    const line = rendered.text.split('\n\n')[1];
+    expect(line).toBe('<a href="tg://user?id=3002">Sam Chen</a>, <a href="tg://user?id=3003">Sue &lt;b&gt;&amp;&lt;/b&gt; *Li*</a>, Mo, Eve');
+    const parsed = parseTelegramHtml(rendered.text);
+    const mentions = parsed.entities.filter((e) => e.type === 'text_mention');
+    expect(mentions.map((e) => [e.user!.id, parsed.text.slice(e.offset, e.offset + e.length)])).toEqual([[3002, 'Sam Chen'], [3003, 'Sue <b>&</b> *Li*']]);
+    // Without an account the name has no "@": Telegram would read "@Eve…" as a stranger's username.
+    expect(parsed.entities.some((e) => e.type === 'mention')).toBe(false);
+  });
+
+  it('keeps every mention when it trims the largest card to 4096 characters', () => {
+    const big = { ...largestCard(), mentions: manyMentions() };
+    const rendered = renderTelegram(big);
+    expect(visibleLength(rendered.text)).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
+    const ids = parseTelegramHtml(rendered.text).entities.filter((e) => e.type === 'text_mention').map((e) => e.user!.id);
+    expect(ids).toEqual(manyMentions().map((_, i) => 4000 + i));
   });
 });

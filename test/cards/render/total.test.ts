@@ -43,11 +43,26 @@ const element = fc.oneof(
   fc.constant({ type: 'divider' as const }),
 );
 
+// Names up to the 64 UTF-16 units a mention holds, ids valid and not for their platform's markup alike.
+const mention = fc.record({
+  name: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 32, size: 'max' }), fc.constant('*<&>_'.repeat(12)), fc.constant(HOSTILE.slice(0, 64))),
+  identities: fc.array(
+    fc.oneof(
+      fc.nat().map((n) => `telegram:${n + 1}`),
+      fc.stringMatching(/^feishu:[\S]{1,40}$/),
+      fc.stringMatching(/^dingtalk:[\S]{1,64}$/),
+      fc.stringMatching(/^web:[\S]{1,40}$/),
+    ),
+    { maxLength: 4 },
+  ),
+});
+
 const cards = fc
   .record({
     header: fc.record({ title: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }), subtitle: fc.option(text(200), { nil: undefined }), state: fc.constantFrom(...CARD_STATES) }),
     elements: fc.array(element, { maxLength: 8, size: 'max' }),
     footer: fc.option(text(300), { nil: undefined }),
+    mentions: fc.option(fc.array(mention, { maxLength: 30, size: 'max' }), { nil: undefined }),
   })
   .map((c) => card(c as CardInput));
 
@@ -75,8 +90,10 @@ describe('renderers are total', () => {
         expect([...dingtalk.cardParamMap.markdown!].length).toBeLessThanOrEqual(DINGTALK_MARKDOWN_LIMIT);
         expect(Buffer.byteLength(JSON.stringify(dingtalk))).toBeLessThanOrEqual(DINGTALK_BODY_BUDGET);
 
-        const message = renderDingTalkMessage(c);
-        expect(Buffer.byteLength(JSON.stringify(message))).toBeLessThanOrEqual(DINGTALK_BODY_BUDGET);
+        for (const message of [renderDingTalkMessage(c), renderDingTalkMessage(c, { at: true })]) {
+          expect(Buffer.byteLength(JSON.stringify(message))).toBeLessThanOrEqual(DINGTALK_BODY_BUDGET);
+          expect([...(message.msgtype === 'markdown' ? message.markdown.text : message.actionCard.text)].length).toBeLessThanOrEqual(DINGTALK_MARKDOWN_LIMIT);
+        }
 
         expect(renderHtml(c)).not.toContain('<script');
       }),

@@ -185,6 +185,11 @@ function createAndDeliver(state: ApiState, body: any): Reply {
       if (body.imGroupOpenDeliverModel?.robotCode !== state.robotCode) {
         return apiError(400, 'param.openDeliverModelInvalid', 'imGroupOpenDeliverModel.robotCode must be the robot code');
       }
+      // atUserIds is Map<String,String> in the API: userId → name ("消息@人").
+      const at = body.imGroupOpenDeliverModel.atUserIds;
+      if (at !== undefined && (at === null || typeof at !== 'object' || Array.isArray(at) || Object.values(at).some((v) => typeof v !== 'string'))) {
+        return apiError(400, 'param.openDeliverModelInvalid', 'imGroupOpenDeliverModel.atUserIds must map userId to a name');
+      }
     } else if (spaceType === 'IM_ROBOT') {
       if (!body.imRobotOpenSpaceModel) return apiError(400, 'param.openSpaceModelInvalid', 'imRobotOpenSpaceModel is required for IM_ROBOT');
       if (!body.imRobotOpenDeliverModel) return apiError(400, 'param.openDeliverModelInvalid', 'imRobotOpenDeliverModel is required for IM_ROBOT');
@@ -351,6 +356,12 @@ function sessionWebhook(state: ApiState, query: URLSearchParams, body: any): Rep
 }
 
 function webhookProblem(body: any): string | undefined {
+  // at: {atUserIds?: string[], atMobiles?: string[], isAtAll?: boolean}, read on text and markdown messages.
+  const at = body?.at;
+  if (at !== undefined) {
+    const list = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    if (at === null || typeof at !== 'object' || !list(at.atUserIds) || !list(at.atMobiles) || (at.isAtAll !== undefined && typeof at.isAtAll !== 'boolean')) return 'at';
+  }
   switch (body?.msgtype) {
     case 'text':
       return typeof body.text?.content === 'string' ? undefined : 'text.content';
