@@ -38,9 +38,12 @@ export interface ReminderView {
 
 const MINUTE = 60_000;
 
-/** "@sam", or "@sam (Sam Chen)" when the name says more than the handle. */
+/**
+ * "Sam Chen (sam)", or "sam" when the name is the handle. No "@" in the text: the card's mentions notify
+ * people, and Telegram would read "@alice" as a link to whoever owns that public username.
+ */
 function mention(p: ReminderPerson): string {
-  return p.name && p.name !== p.handle ? `@${p.handle} (${p.name})` : `@${p.handle}`;
+  return p.name && p.name !== p.handle ? `${p.name} (${p.handle})` : p.handle;
 }
 
 /** A name cut to the MAX_MENTION_NAME UTF-16 units a mention holds (code points, so never half a character). */

@@ -58,9 +58,9 @@ describeEachDatabase('reminders', (get) => {
     expect(await sendReminders(db, morning)).toEqual({ reminded: 3, escalated: 0, cards: 1 });
     const [first] = await queuedCards(db);
     expect(first).toMatchObject({ chatId: 'team', title: 'Overdue: 3 items' });
-    expect(markdown(first!.card)).toBe('@sam: these are past their due time.');
+    expect(markdown(first!.card)).toBe('sam: these are past their due time.');
     expect(tableRows(first!.card).map((r) => [r.item!.replace(/ · .*/, ''), r.who])).toEqual([
-      ['Variance A-100@R1', '@sam'], ['Variance A-200@R2', '@sam'], ['Variance C-400@R4', '@sam'],
+      ['Variance A-100@R1', 'sam'], ['Variance A-200@R2', 'sam'], ['Variance C-400@R4', 'sam'],
     ]);
 
     // Every hourly run after that, the same day: nothing new. Three instances running at once: still nothing.
@@ -77,8 +77,8 @@ describeEachDatabase('reminders', (get) => {
     const cards = await queuedCards(db);
     expect(cards).toHaveLength(2);
     expect(cards[1]!.card.header).toMatchObject({ state: 'danger' });
-    expect(markdown(cards[1]!.card)).toContain('Escalated to @mo');
-    expect(tableRows(cards[1]!.card).every((r) => r.escalated === '@mo' && r.late!.startsWith('1 d'))).toBe(true);
+    expect(markdown(cards[1]!.card)).toContain('Escalated to mo');
+    expect(tableRows(cards[1]!.card).every((r) => r.escalated === 'mo' && r.late!.startsWith('1 d'))).toBe(true);
     const log = await queryRows<{ kind: string; n: number }>(db, sql`select kind, count(*)::int as n from reminder_log group by kind order by kind`);
     expect(log.map((l) => [l.kind, Number(l.n)])).toEqual([['escalation', 3], ['reminder', 6]]);
   });
@@ -104,7 +104,7 @@ describeEachDatabase('reminders', (get) => {
     const [card] = await queuedCards(db);
     expect(card).toMatchObject({ chatId: 'approvals', title: 'Overdue: 2 items' });
     expect(tableRows(card!.card).map((r) => r.item)).toEqual(expect.arrayContaining([expect.stringMatching(/^P[KY]-\d{4}-0001 step 1 · supervisor$/)]));
-    expect(tableRows(card!.card)[0]!.who).toBe('@sue, @ann');
+    expect(tableRows(card!.card)[0]!.who).toBe('sue, ann');
     expect(mentions(card!.card)).toEqual([{ name: 'sue', identities: [] }, { name: 'ann', identities: [] }]);
 
     // Without an approvals chat, steps go to the team chat; escalation goes up to the manager.
@@ -112,7 +112,7 @@ describeEachDatabase('reminders', (get) => {
     expect(await sendReminders(db, new Date(morning.getTime() + 24 * HOUR))).toEqual({ reminded: 2, escalated: 2, cards: 1 });
     const cards = await queuedCards(db);
     expect(cards[1]).toMatchObject({ chatId: 'team' });
-    expect(markdown(cards[1]!.card)).toContain('Escalated to @mo');
+    expect(markdown(cards[1]!.card)).toContain('Escalated to mo');
   });
 
   it('mentions everyone reminded or escalated to on the card, with all their chat accounts', async () => {
@@ -149,7 +149,7 @@ describeEachDatabase('reminders', (get) => {
     await sendReminders(db, nextLocal(due, 10));
     const [card] = await queuedCards(db);
     expect(card!.title).toBe('逾期提醒：3 项');
-    expect(tableRows(card!.card)[0]).toMatchObject({ item: '差异 A-100@R1 · ' + tableRows(card!.card)[0]!.item!.split(' · ')[1], who: '@sam' });
+    expect(tableRows(card!.card)[0]).toMatchObject({ item: '差异 A-100@R1 · ' + tableRows(card!.card)[0]!.item!.split(' · ')[1], who: 'sam' });
     expect(tableRows(card!.card)[0]!.late).toMatch(/小时|分钟/);
   });
 });
@@ -167,8 +167,10 @@ describe('the reminder card', () => {
       expect(table.type === 'table' && [table.rows.length, table.more]).toEqual([20, 25]);
       expect(JSON.stringify(renderFeishu(card)).length).toBeLessThan(30_000);
       expect(renderTelegram(card).text.length).toBeLessThanOrEqual(4096);
-      expect(JSON.stringify(renderDingTalkMessage(card))).toContain('@sam');
-      expect(renderHtml(card)).toContain('@sam');
+      // Named, with no "@" typed into the text (Telegram would take "@sam" for a public username).
+      expect(JSON.stringify(renderDingTalkMessage(card))).toContain('(sam)');
+      expect(renderHtml(card)).toContain('(sam)');
+      expect(renderTelegram(card).text).not.toMatch(/@sam\b/);
     }
     const en = reminderCard({ locale: 'en' }, { warehouse: 'WH1', entries: entries.slice(0, 1), limit: 20 });
     expect(en.mentions).toEqual([{ name: 'Sam *Chen*', identities: [] }, { name: 'sue', identities: [] }, { name: 'Mo', identities: [] }]);
@@ -177,6 +179,6 @@ describe('the reminder card', () => {
     const crowded = reminderCard({ locale: 'en' }, { warehouse: 'WH1', entries: [{ ...entries[0]!, people: crowd }], limit: 20 });
     expect(crowded.mentions).toHaveLength(30);
     expect(crowded.mentions![0]).toEqual({ name: `${'名'.repeat(63)}…`, identities: ['telegram:1'] });
-    expect(en.elements.find((e) => e.type === 'table')).toMatchObject({ rows: [{ item: 'PK-2026-0000 step 2 · finance', who: '@sam (Sam *Chen*), @sue', late: '37 min', escalated: '@mo (Mo)' }] });
+    expect(en.elements.find((e) => e.type === 'table')).toMatchObject({ rows: [{ item: 'PK-2026-0000 step 2 · finance', who: 'Sam *Chen* (sam), sue', late: '37 min', escalated: 'Mo (mo)' }] });
   });
 });
