@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { PG_ADMIN, postgresReachable } from './support.ts';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type DatabaseTarget, type Db } from '../db/client.ts';
 import { dailyDigest, weeklyReport } from '../src/services/digest/index.ts';
@@ -32,7 +33,6 @@ const MOVEMENTS = Math.round(LINES / 10);
 /** The moment the digests describe: Thursday 2026-11-26 09:00 in Shanghai. */
 const NOW = '2026-11-26T01:00:00Z';
 const OUT = fileURLToPath(new URL('./out/digest/', import.meta.url));
-const PG_ADMIN = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const SUPERVISORS = ['sup1', 'sup2', 'sup3', 'sup4', 'sup5'];
 
 function targetFor(kind: string): DatabaseTarget {
@@ -257,18 +257,6 @@ async function measure(kind: string, db: Db): Promise<void> {
     );
   }
   console.log(`  ${kind}: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const client = postgres(PG_ADMIN, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await client`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end({ timeout: 1 }).catch(() => {});
-  }
 }
 
 const [stepName, kind] = process.argv.slice(2);

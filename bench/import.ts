@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { PG_ADMIN, postgresReachable } from './support.ts';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type DatabaseTarget } from '../db/client.ts';
 import { fileSource } from '../src/files/source.ts';
@@ -26,7 +27,6 @@ import { addWarehouse } from '../src/services/warehouses.ts';
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const SKUS = Number(process.env.BENCH_SKUS ?? 200_000);
 const OUT = fileURLToPath(new URL(`./out/${LINES}x${SKUS}/`, import.meta.url));
-const PG_ADMIN = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const sku = (i: number) => `SKU-${String(i).padStart(6, '0')}`;
 const loc = (i: number) => `L${String(i % 500).padStart(3, '0')}-${i % 7}`;
 
@@ -106,18 +106,6 @@ async function measure(kind: string): Promise<void> {
       `(${Math.round(report.rowsAccepted / seconds).toLocaleString('en')} lines/s; open ${((tOpen - t0) / 1000).toFixed(2)} s not included), ` +
       `peak RSS ${peakMiB.toFixed(0)} MiB; variances: ${report.progress.variances.gain} gain, ${report.progress.variances.loss} loss, ${report.progress.variances.match} match`,
   );
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const client = postgres(PG_ADMIN, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await client`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end({ timeout: 1 }).catch(() => {});
-  }
 }
 
 const [step, kind] = process.argv.slice(2);

@@ -10,6 +10,7 @@
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { PG_ADMIN, postgresReachable } from './support.ts';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows, type DatabaseTarget, type Db } from '../db/client.ts';
 import { bufferSource } from '../src/files/source.ts';
@@ -26,7 +27,6 @@ import { addWarehouse } from '../src/services/warehouses.ts';
 
 const LINES = Number(process.env.BENCH_LINES ?? 200_000);
 const OUT = fileURLToPath(new URL(`./out/variance-query-${LINES}/`, import.meta.url));
-const PG_ADMIN = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const PG_NAME = 'stocktake_bench_variances';
 const sku = (i: number) => `SKU-${String(i).padStart(6, '0')}`;
 const loc = (i: number) => `L${String(i % 500).padStart(3, '0')}-${i % 7}`;
@@ -109,18 +109,6 @@ async function bench(kind: string): Promise<void> {
     await time('before: listVariances + listReview (all lines)', async () => [await listVariances(db, st.id), await listReview(db, st.id)] as const, ([v, r]) => `${v.length.toLocaleString('en')} + ${r.length.toLocaleString('en')} lines read`, 2);
   } finally {
     await database.close();
-  }
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const client = postgres(PG_ADMIN, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await client`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end({ timeout: 1 }).catch(() => {});
   }
 }
 

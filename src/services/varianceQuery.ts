@@ -13,7 +13,7 @@ import type { Suggestion } from '../domain/suggestions.ts';
 import { findPerson } from './people.ts';
 import type { ReviewStatus } from './review.ts';
 import { getStocktake, type StocktakeRef } from './stocktakes.ts';
-import { varianceRows, type Direction } from './variances.ts';
+import { varianceRows, type Direction, type VarianceLine } from './variances.ts';
 
 export interface VarianceQuery {
   /** One review status, or any of several. */
@@ -35,20 +35,9 @@ export interface VarianceQuery {
 }
 
 /** One line of the list: the figures, the variance and the review state, with names for people and items. */
-export interface VarianceListLine {
-  sku: string;
-  location: string;
+export interface VarianceListLine extends VarianceLine {
   itemName: string | null;
   unit: string | null;
-  bookQty: string;
-  movementQty: string;
-  expectedQty: string;
-  countedQty: string | null;
-  diffQty: string | null;
-  diffValue: string | null;
-  unitCost: string;
-  direction: Direction | null;
-  countStatus: CountStatus;
   reviewStatus: ReviewStatus;
   /** The owner's handle. */
   owner: string | null;
