@@ -2,8 +2,9 @@
  * What the daily digest and the weekly report contain, as plain data: decimal strings for quantities and
  * money, ISO 8601 UTC for instants, "YYYY-MM-DD" for the warehouse's calendar days, whole seconds for
  * durations, handles and names for people. The card templates (cards/templates/digest.ts) and the
- * terminal renderings take exactly these shapes; this file imports nothing so both sides can share it.
+ * terminal renderings take exactly these shapes; the only import is the chart input a day of progress already is.
  */
+import type { ProgressDay } from '../../charts/digestCharts.ts';
 
 export interface DigestPerson {
   handle: string;
@@ -201,20 +202,7 @@ export interface DigestChanges {
  * confirmed from its confirmation, documented from its document's submit, posted from the posting. A
  * line that went back (a recount, a rejection) shows where it is now, not where it was then.
  */
-export interface DayProgress {
-  /** The warehouse's calendar day. */
-  day: string;
-  /** Book lines by counting state. */
-  counted: number;
-  verified: number;
-  conflict: number;
-  uncounted: number;
-  /** Variances by review state (all zero before counting closed). */
-  open: number;
-  confirmed: number;
-  documented: number;
-  posted: number;
-}
+export type DayProgress = ProgressDay;
 
 export interface DurationStats {
   count: number;
