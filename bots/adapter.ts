@@ -5,6 +5,7 @@
  */
 import type { Deliverer } from '../src/core/delivery.ts';
 import type { ActionAnswer, InboundEvent } from '../src/core/events.ts';
+import type { PlatformHealth } from '../src/core/health.ts';
 
 /** What the core does with an inbound event; for taps it returns the answer to give within the deadline. */
 export type InboundHandler = (event: InboundEvent) => Promise<ActionAnswer | null>;
@@ -21,4 +22,6 @@ export interface PlatformAdapter extends Deliverer {
   /** Connects (long connection, polling or webhook) and starts passing events to `handler`. */
   start(handler: InboundHandler): Promise<void>;
   stop(): Promise<void>;
+  /** Its link to the platform right now (connected, polling, listening…), for /healthz. */
+  health(): PlatformHealth;
 }

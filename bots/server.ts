@@ -10,6 +10,7 @@ import type { Logger } from '../src/core/log.ts';
 import { createHttpApp } from '../src/http/app.ts';
 import { mountAuth } from '../src/http/auth.ts';
 import { mountApi } from '../src/http/api/index.ts';
+import { mountHealth } from '../src/http/health.ts';
 import { mountPages } from '../src/http/pages/index.ts';
 import { SessionSigner } from '../src/http/session.ts';
 import { startService, type Service } from '../src/main.ts';
@@ -36,7 +37,7 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
   const localOnly = isLoopback(config.HOST);
   const app = createHttpApp(
     { db: service.database.db, log, sessions: new SessionSigner(service.secret), localOnly, maxUploadBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE },
-    [mountAuth, mountApi, mountPages, (a) => web!.mount(a)],
+    [(a) => mountHealth(a, { db: service.database.db, platforms: () => service.platformHealth() }), mountAuth, mountApi, mountPages, (a) => web!.mount(a)],
   );
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));

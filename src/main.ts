@@ -8,6 +8,7 @@ import { databaseTarget, type Config } from './config.ts';
 import { ActionSigner, loadInstallationSecret } from './core/actionToken.ts';
 import type { Deliverer } from './core/delivery.ts';
 import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
+import type { PlatformHealth } from './core/health.ts';
 import type { Logger } from './core/log.ts';
 import { createSender, type Sender } from './core/sender.ts';
 import { digestReports } from './jobs/digestReports.ts';
@@ -18,6 +19,8 @@ import { ensureDefaultCauses } from './services/causes.ts';
 export interface RunnableAdapter extends Deliverer {
   start(handler: Dispatcher): Promise<void>;
   stop(): Promise<void>;
+  /** Its link to the platform right now, for /healthz. */
+  health(): PlatformHealth;
 }
 
 export interface Service {
@@ -29,6 +32,8 @@ export interface Service {
   secret: Buffer;
   /** The platforms this service delivers to, in start order. */
   platforms: string[];
+  /** Each platform's link right now (an adapter that failed to start is not here: start throws). */
+  platformHealth(): Record<string, PlatformHealth>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +72,7 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
     scheduler,
     secret,
     platforms: adapters.map((a) => a.platform),
+    platformHealth: () => Object.fromEntries(started.map((a) => [a.platform, a.health()])),
     async stop() {
       await scheduler.stop();
       await Promise.allSettled(started.map((a) => a.stop()));

@@ -123,6 +123,10 @@ export function createDingTalkAdapter(config: DingTalkConfig, options: DingTalkA
   return {
     ...deliverer,
     capabilities: { inlineInputs: templated, cardInAnswer: templated },
+    health() {
+      const connected = client?.connected ?? false;
+      return { connected, detail: connected ? 'stream connected' : client ? 'stream reconnecting' : 'stopped' };
+    },
 
     async start(handler) {
       if (client) throw new Error('dingtalk adapter already started');

@@ -231,6 +231,13 @@ export function createFeishuAdapter(config: FeishuConfig, { log, readyTimeoutMs 
   return {
     ...deliverer,
     capabilities: { inlineInputs: true, cardInAnswer: true },
+    health() {
+      if (config.mode === 'ws') {
+        const state = ws?.getConnectionStatus().state ?? 'idle';
+        return { connected: state === 'connected', detail: `long connection ${state}` };
+      }
+      return { connected: server?.listening ?? false, detail: server?.listening ? 'HTTP callbacks listening' : 'HTTP callbacks not listening' };
+    },
     get botOpenId() {
       return botOpenId;
     },

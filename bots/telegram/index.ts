@@ -43,6 +43,8 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
 
   let handler: InboundHandler | null = null;
   let polling: Promise<void> | null = null;
+  /** Why polling ended, when it did (another poller, a revoked token): /healthz says so. */
+  let pollingStopped: string | null = null;
   let server: Server | null = null;
   const identity = (): BotIdentity => ({ id: bot.botInfo.id, username: bot.botInfo.username });
 
@@ -90,6 +92,7 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
         .catch((error: unknown) => {
           if (!running) return reject(safe(error));
           // 409: another process polls with this token; 401: the token was revoked. Polling has stopped.
+          pollingStopped = `polling stopped: ${safe(error).message}`;
           log('error', 'telegram: polling stopped; run one polling instance per bot, or use TELEGRAM_MODE=webhook', { error: safe(error) });
         });
     });
@@ -124,6 +127,11 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
   return {
     ...deliverer,
     capabilities: { inlineInputs: false, cardInAnswer: false },
+    health() {
+      if (config.mode === 'webhook') return { connected: server?.listening ?? false, detail: server?.listening ? 'webhook listening' : 'webhook not listening' };
+      const running = bot.isRunning();
+      return { connected: running, detail: running ? 'polling' : pollingStopped ?? 'not polling' };
+    },
 
     async start(next) {
       if (handler) throw new Error('the Telegram adapter is already started');

@@ -207,6 +207,8 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
     ...deliverer,
     hub,
     capabilities: { inlineInputs: true, cardInAnswer: true },
+    /** The console is served by this process: it is up whenever the process is. */
+    health: () => ({ connected: true, detail: 'served by this process' }),
     mount,
     async start(next) {
       handler = next;

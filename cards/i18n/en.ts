@@ -24,7 +24,7 @@ export const en = {
     files: 'Send a count sheet (CSV or XLSX, columns sku, location, qty) to a bound team chat and it is imported as your count. In groups, address me with an @-mention.',
     footer: 'Chinese works too: 帮助 · 绑定 · 新盘点 · 状态 · 差异 · 盘点 · 结束盘点 · 提交 · 报告 · 语言 · 定时',
   },
-  error: { title: 'That did not work', line: 'Line', column: 'Column', problem: 'Problem', generic: (ref: string) => `Something went wrong on our side; nothing was changed. Reference: ${ref}` },
+  error: { title: 'That did not work', line: 'Line', column: 'Column', problem: 'Problem', generic: (ref: string) => `Something went wrong on our side; nothing was changed. Reference: ${ref}`, unavailable: 'The database is unavailable for a moment; nothing was changed. Tap again in a few seconds.' },
   stale: { toast: 'This card was out of date; nothing was done. It now shows the current state.', title: 'This card is out of date' },
   access: {
     title: 'You do not have access yet',

@@ -26,7 +26,7 @@ export const zhCN: typeof en = {
     files: '在已绑定的作业群里发送盘点表（CSV 或 XLSX，列：sku、库位、数量），即按你的计数导入。群聊中请 @ 我。',
     footer: 'English commands work too: help · bind · new · status · variances · count · close · submit · report · lang · schedule',
   },
-  error: { title: '操作未成功', line: '行', column: '列', problem: '问题', generic: (ref) => `系统出错，未做任何更改。参考编号：${ref}` },
+  error: { title: '操作未成功', line: '行', column: '列', problem: '问题', generic: (ref) => `系统出错，未做任何更改。参考编号：${ref}`, unavailable: '数据库暂时不可用，未做任何更改。请几秒后再点一次。' },
   stale: { toast: '此卡片已过期，未执行操作；卡片已刷新为最新状态。', title: '此卡片已过期' },
   access: {
     title: '你还没有权限',

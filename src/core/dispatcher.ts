@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { messages, type Locale } from '../../cards/i18n/index.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { accessCard, errorCard, noticeCard } from '../../cards/templates/notice.ts';
@@ -37,6 +38,12 @@ export interface DispatcherDeps {
 export type Dispatcher = (event: InboundEvent) => Promise<ActionAnswer | null>;
 
 const MB = 1024 * 1024;
+/**
+ * How long a message or file waits for the database to come back. Adapters hand events over one at a time
+ * and take the next (or acknowledge) only after this returns, so waiting keeps the message instead of
+ * answering with an error; a redelivery after the wait finds the event id and writes nothing twice.
+ */
+const OUTAGE_WAIT_MS = 120_000;
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { db, signer, log } = deps;
@@ -119,7 +126,30 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return { toast, ...(card ? { card } : {}) };
   }
 
+  /**
+   * A lost database connection is retried, not answered: a message waits (with backoff) until the database
+   * is back, the event id keeping the retries to one effect; a tap cannot wait past the platform's deadline
+   * and is told to try again. Only then is an outage logged as an error and the event given up.
+   */
   return async function dispatch(event) {
+    const deadline = Date.now() + (event.type === 'action' ? 0 : OUTAGE_WAIT_MS);
+    for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+      try {
+        return await dispatchOnce(event);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        if (event.type === 'action') return { toast: { kind: 'error', text: messages(defaultLocale).error.unavailable } };
+        if (Date.now() + delay > deadline) {
+          log('error', 'event given up: the database stayed unavailable', { platform: event.platform, eventId: event.eventId, type: event.type, error });
+          throw error;
+        }
+        log('warn', 'database unavailable; the event waits', { platform: event.platform, eventId: event.eventId, retryInMs: delay });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+
+  async function dispatchOnce(event: InboundEvent): Promise<ActionAnswer | null> {
     if (event.type === 'text' && event.chatType === 'group' && !event.addressed && !event.replyToMessageId) return null;
     if (event.type !== 'action' && (await seen(event))) return null;
     const chat = await getChat(db, event.platform, event.chatId, defaultLocale);
@@ -163,16 +193,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           outcome = await runTextCommand(scope, cmd);
         }
       } catch (error) {
+        if (isDatabaseUnavailable(error)) throw error;
         outcome = { replies: [failure(error, templates, event)] };
       }
       await finish(event, chat, outcome);
       return null;
     } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
       const ref = randomUUID().slice(0, 8);
       log('error', 'event failed', { ref, platform: event.platform, eventId: event.eventId, type: event.type, error });
       return event.type === 'action' ? { toast: { kind: 'error', text: messages(chat.locale).error.generic(ref) } } : null;
     }
-  };
+  }
 
   async function promptAnswered(platform: string, chatId: string, messageId: string): Promise<string | null> {
     const [row] = await queryRows<{ prompt_token: string }>(

@@ -67,6 +67,10 @@ export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => vo
     }
     const ref = randomUUID().slice(0, 8);
     const { status, body } = errorResponse(error, ref);
+    if (status === 503) {
+      deps.log('warn', 'request refused: database unavailable', { ref, method: c.req.method, path: c.req.path, error });
+      return c.json(body, 503, { 'retry-after': '5' });
+    }
     if (status >= 500) deps.log('error', 'request failed', { ref, method: c.req.method, path: c.req.path, error });
     return c.json(body, status as 400);
   });

@@ -16,7 +16,7 @@ import { pageLocale } from './locale.ts';
 import { SESSION_COOKIE } from './session.ts';
 
 /** Paths anyone may open without a session, even on a public server. */
-const PUBLIC = [/^\/login$/, /^\/session$/, /^\/assets\//, /^\/api\/v1\/openapi\.json$/, /^\/healthz$/];
+const PUBLIC = [/^\/login$/, /^\/session$/, /^\/assets\//, /^\/api\/v1\/openapi\.json$/, /^\/(healthz|livez|readyz)$/];
 
 const WORDS = {
   en: { title: 'Sign in', ask: 'Open the sign-in link an admin gave you (created with <code>stocktake access login &lt;person&gt;</code>), or paste its token here.', token: 'Sign-in token', go: 'Sign in', bad: 'That sign-in token is unknown, revoked or expired. Ask an admin for a new link.' },
@@ -38,7 +38,6 @@ export function mountAuth(app: Hono<AppEnv>): void {
   });
 
   app.get('/assets/app.css', (c) => c.body(APP_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' }));
-  app.get('/healthz', (c) => c.json({ ok: true }));
 
   const signIn = async (c: AppContext, token: string | undefined) => {
     const locale = pageLocale(c);

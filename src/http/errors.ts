@@ -1,4 +1,5 @@
 /** Domain errors as HTTP: a stable code, a status, the message and (for bad input) every problem with its place. */
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { DomainError, InvalidInputError } from '../domain/errors.ts';
 
 const STATUS: Record<string, number> = {
@@ -27,6 +28,11 @@ export function errorResponse(error: unknown, ref: string): { status: number; bo
       status: STATUS[error.code] ?? 400,
       body: { error: { code: error.code, message: error.message, ...(error instanceof InvalidInputError && error.problems.length ? { problems: error.problems } : {}) } },
     };
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Nothing was applied (the transaction did not commit, or its answer was lost: resend with the same
+    // Idempotency-Key and the first result comes back).
+    return { status: 503, body: { error: { code: 'DATABASE_UNAVAILABLE', message: `the database is unavailable right now; nothing was changed. Try again in a few seconds (with the same Idempotency-Key); reference ${ref}` } } };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: `internal error; reference ${ref}` } } };
 }
