@@ -4,6 +4,7 @@
  * instance sharing it delivered.
  */
 import type { Db } from '../../db/client.ts';
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { messagesSince, type WebMessage } from './store.ts';
 
 export interface LiveHub {
@@ -43,7 +44,15 @@ export function createLiveHub(db: Db, pollMs = 1500): LiveHub {
     async follow(chatId, afterSeq, push, signal) {
       let seq = afterSeq;
       while (!signal.aborted) {
-        const changes = await messagesSince(db, chatId, seq);
+        let changes: WebMessage[];
+        try {
+          changes = await messagesSince(db, chatId, seq);
+        } catch (error) {
+          // The page keeps its stream through a database outage and catches up once it is back.
+          if (!isDatabaseUnavailable(error)) throw error;
+          await wait(chatId, signal);
+          continue;
+        }
         if (changes.length > 0) {
           seq = changes[changes.length - 1]!.seq;
           await push(changes);
