@@ -3,7 +3,8 @@
  * (digests, reminders), over the adapters it is given. It knows no platform: bots/main.ts picks the
  * adapters from the environment. Only here is node-cron wired (src/jobs/scheduler.ts).
  */
-import { openDatabase, type Database, type Db } from '../db/client.ts';
+import { openDatabase, type Database, type DatabaseTarget, type Db } from '../db/client.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { databaseTarget, type Config } from './config.ts';
 import { ActionSigner, loadInstallationSecret } from './core/actionToken.ts';
 import type { Deliverer } from './core/delivery.ts';
@@ -39,7 +40,7 @@ export interface Service {
 
 /** Opens the database, starts the sender and every adapter; `stop()` undoes it in reverse. */
 export async function startService(config: Config, makeAdapters: (db: Db, log: Logger) => RunnableAdapter[], log: Logger): Promise<Service> {
-  const database = await openDatabase(databaseTarget(config));
+  const database = await openWhenReachable(databaseTarget(config), log);
   const { db } = database;
   await ensureDefaultCauses(db);
   const secret = await loadInstallationSecret(db, config.STOCKTAKE_ACTION_SECRET);
@@ -80,4 +81,21 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
       await database.close();
     },
   };
+}
+
+/**
+ * Opens the database, waiting for a Postgres server that is not up yet (started together with this
+ * process, or restarting): an orchestrator need not order the two. A refusal no wait fixes (a wrong
+ * password, a missing database) fails at once.
+ */
+async function openWhenReachable(target: DatabaseTarget, log: Logger): Promise<Database> {
+  for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      return await openDatabase(target);
+    } catch (error) {
+      if (target.kind !== 'postgres' || !isDatabaseUnavailable(error)) throw error;
+      log('warn', 'the database is unreachable; waiting for it', { retryInMs: delay, error });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -230,4 +230,30 @@ describe.runIf(throwawayClustersAvailable())('a database outage under load (npm 
     const verdict = (await request('GET', '/api/v1/audit/verify', 'sam')).body;
     expect(verdict.ok).toBe(true);
   });
+
+  it('waits at start for a database that is not up yet, then serves', async () => {
+    await cluster.stop();
+    const dir = mkdtempSync(join(tmpdir(), 'stocktake-outage-'));
+    let said = '';
+    let gone: number | null | undefined;
+    const second = spawn(process.execPath, ['--import', 'tsx', 'bots/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, DATABASE_URL: cluster.url, HOST: '127.0.0.1', PORT: '0', STOCKTAKE_DATA_DIR: dir, STOCKTAKE_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    second.stdout!.on('data', (d) => (said += d));
+    second.stderr!.on('data', (d) => (said += d));
+    second.on('exit', (code) => (gone = code));
+    try {
+      await waitFor(() => said.includes('the database is unreachable; waiting for it'), { timeoutMs: 240_000, what: 'the second instance to wait for the database' });
+      expect(gone).toBeUndefined();
+      await cluster.start();
+      const url = await waitFor(() => /open (http:\/\/\S+)/.exec(said)?.[1], { timeoutMs: 240_000, what: 'the second instance to start' });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      second.kill('SIGTERM');
+      await waitFor(() => gone !== undefined, { timeoutMs: 60_000, what: 'the second instance to stop' }).catch(() => second.kill('SIGKILL'));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
