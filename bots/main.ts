@@ -3,10 +3,11 @@
  * environment (see README), until SIGINT or SIGTERM.
  */
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { jsonLogger } from '../src/core/log.ts';
+import { createLogger, LOG_LEVELS } from '../src/core/log.ts';
 import { startServer } from './server.ts';
 
-const log = jsonLogger((process.env.STOCKTAKE_LOG_LEVEL as 'info' | undefined) ?? 'info');
+// Read before the configuration, so that a configuration error is logged too (loadConfig names a bad level).
+const log = createLogger({ level: LOG_LEVELS.find((l) => l === process.env.STOCKTAKE_LOG_LEVEL) ?? 'info' });
 try {
   const config = loadConfig();
   const running = await startServer(config, process.env, log);

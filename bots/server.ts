@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '../src/config.ts';
-import type { Logger } from '../src/core/log.ts';
+import { childLogger, type Logger } from '../src/core/log.ts';
 import { createHttpApp } from '../src/http/app.ts';
 import { mountAuth } from '../src/http/auth.ts';
 import { mountApi } from '../src/http/api/index.ts';
@@ -31,12 +31,12 @@ export const isLoopback = (host: string) => host === '127.0.0.1' || host === '::
 export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<RunningServer> {
   let web: ReturnType<typeof createWebAdapter> | null = null;
   const service = await startService(config, (db, l) => {
-    web = createWebAdapter({ db, log: l });
+    web = createWebAdapter({ db, log: childLogger(l, { component: 'web' }) });
     return [web, ...enabledAdapters(env, l)];
   }, log);
   const localOnly = isLoopback(config.HOST);
   const app = createHttpApp(
-    { db: service.database.db, log, sessions: new SessionSigner(service.secret), localOnly, maxUploadBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE },
+    { db: service.database.db, log: childLogger(log, { component: 'http' }), sessions: new SessionSigner(service.secret), localOnly, maxUploadBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE },
     [(a) => mountHealth(a, { db: service.database.db, platforms: () => service.platformHealth() }), mountAuth, mountApi, mountPages, (a) => web!.mount(a)],
   );
   const server: ServerType = await new Promise((resolve) => {

@@ -29,6 +29,7 @@ export type Config = z.infer<typeof envSchema>;
 /** Thrown when an environment variable is malformed; names the variable, never echoes its value. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
+  override readonly name = 'ConfigError';
 }
 
 /** Parses the environment once. Values are never echoed back, since DATABASE_URL may hold a password. */

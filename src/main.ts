@@ -10,7 +10,7 @@ import { ActionSigner, loadInstallationSecret } from './core/actionToken.ts';
 import type { Deliverer } from './core/delivery.ts';
 import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
 import type { PlatformHealth } from './core/health.ts';
-import type { Logger } from './core/log.ts';
+import { childLogger, type Logger } from './core/log.ts';
 import { createSender, type Sender } from './core/sender.ts';
 import { digestReports } from './jobs/digestReports.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
@@ -46,12 +46,12 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
   const secret = await loadInstallationSecret(db, config.STOCKTAKE_ACTION_SECRET);
   const signer = new ActionSigner(secret);
   const adapters = makeAdapters(db, log);
-  const sender = createSender({ db, signer, deliverers: adapters, log });
+  const sender = createSender({ db, signer, deliverers: adapters, log: childLogger(log, { component: 'sender' }) });
   const dispatch = createDispatcher({
-    db, signer, log, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE, maxFileBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, onOutbox: () => sender.kick(),
+    db, signer, log: childLogger(log, { component: 'dispatcher' }), defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE, maxFileBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, onOutbox: () => sender.kick(),
   });
   sender.start();
-  const scheduler = createScheduler({ db, log, reports: digestReports, onOutbox: () => sender.kick() });
+  const scheduler = createScheduler({ db, log: childLogger(log, { component: 'scheduler' }), reports: digestReports, onOutbox: () => sender.kick() });
   const started: RunnableAdapter[] = [];
   try {
     for (const adapter of adapters) {

@@ -5,9 +5,25 @@ export interface InputProblem {
   message: string;
 }
 
-/** Base of every error a user can fix themselves; the CLI exits 2 and the bots answer with a card. */
+/**
+ * Every code a domain error can carry: src/http/errors.ts maps each to a status, keyed by this type, so a
+ * new code cannot silently become a 400.
+ */
+export type DomainErrorCode =
+  | 'INVALID_INPUT' | 'NOT_FOUND' | 'STOCKTAKE_STATE' | 'DUPLICATE_IMPORT' | 'STOCKTAKE_ALREADY_OPEN' | 'NOT_ALLOWED'
+  | 'STALE' | 'FORGED_ACTION' | 'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE';
+
+/**
+ * Base of every error a user can fix themselves; the CLI exits 2 and the bots answer with a card. Like
+ * grammY's errors: `name` is the class's own name (so a log or a stack says `NotFoundError`, not `Error`),
+ * and `{ cause }` keeps the error it was made from, for the log.
+ */
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: DomainErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
 }
 
 /** Input that cannot be accepted. Lists every problem found, not just the first. */
@@ -16,8 +32,9 @@ export class InvalidInputError extends DomainError {
   constructor(
     message: string,
     readonly problems: InputProblem[] = [],
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -27,8 +44,9 @@ export class NotFoundError extends DomainError {
     readonly entity: string,
     readonly key: string,
     hint = '',
+    options?: { cause?: unknown },
   ) {
-    super(`${entity} ${JSON.stringify(key)} not found${hint ? `; ${hint}` : ''}`);
+    super(`${entity} ${JSON.stringify(key)} not found${hint ? `; ${hint}` : ''}`, options);
   }
 }
 

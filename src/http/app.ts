@@ -14,6 +14,7 @@ import { authenticate } from '../services/credentials.ts';
 import { getPerson } from '../services/people.ts';
 import type { Logger } from '../core/log.ts';
 import { errorResponse, UnauthenticatedError } from './errors.ts';
+import { requestLog } from './requestLog.ts';
 import { SESSION_COOKIE, type SessionSigner } from './session.ts';
 
 export interface HttpDeps {
@@ -30,7 +31,7 @@ export interface HttpDeps {
   defaultLocale: Locale;
 }
 
-export type AppEnv = { Variables: { actor: Actor | null; deps: HttpDeps } };
+export type AppEnv = { Variables: { actor: Actor | null; deps: HttpDeps; log: Logger; requestId: string } };
 export type AppContext = Context<AppEnv>;
 
 /** The caller, or 401: use in every route that acts for someone. */
@@ -42,6 +43,7 @@ export function requireActor(c: AppContext): Actor {
 
 export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => void)[]): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use('*', requestLog(deps.log));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('actor', null);
@@ -67,11 +69,12 @@ export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => vo
     }
     const ref = randomUUID().slice(0, 8);
     const { status, body } = errorResponse(error, ref);
+    const log = c.get('log') ?? deps.log;
     if (status === 503) {
-      deps.log('warn', 'request refused: database unavailable', { ref, method: c.req.method, path: c.req.path, error });
+      log('warn', 'request refused: database unavailable', { ref, error });
       return c.json(body, 503, { 'retry-after': '5' });
     }
-    if (status >= 500) deps.log('error', 'request failed', { ref, method: c.req.method, path: c.req.path, error });
+    if (status >= 500) log('error', 'request failed', { ref, error });
     return c.json(body, status as 400);
   });
   for (const mount of mounts) mount(app);

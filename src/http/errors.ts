@@ -1,8 +1,8 @@
 /** Domain errors as HTTP: a stable code, a status, the message and (for bad input) every problem with its place. */
 import { isDatabaseUnavailable } from '../../db/unavailable.ts';
-import { DomainError, InvalidInputError } from '../domain/errors.ts';
+import { DomainError, InvalidInputError, type DomainErrorCode } from '../domain/errors.ts';
 
-const STATUS: Record<string, number> = {
+const STATUS: Record<DomainErrorCode, number> = {
   INVALID_INPUT: 400, FORGED_ACTION: 400, UNAUTHENTICATED: 401, NOT_ALLOWED: 403, NOT_FOUND: 404,
   STALE: 409, STOCKTAKE_STATE: 409, DUPLICATE_IMPORT: 409, STOCKTAKE_ALREADY_OPEN: 409, PAYLOAD_TOO_LARGE: 413,
 };
@@ -25,7 +25,7 @@ export interface ErrorBody {
 export function errorResponse(error: unknown, ref: string): { status: number; body: ErrorBody } {
   if (error instanceof DomainError) {
     return {
-      status: STATUS[error.code] ?? 400,
+      status: STATUS[error.code],
       body: { error: { code: error.code, message: error.message, ...(error instanceof InvalidInputError && error.problems.length ? { problems: error.problems } : {}) } },
     };
   }

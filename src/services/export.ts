@@ -97,7 +97,7 @@ async function resolveScope(db: DbOrTx, ref: string): Promise<Scope> {
     return { kind: 'document', id: doc.id, number: doc.number, status: doc.status };
   } catch (error) {
     if (error instanceof NotFoundError) {
-      throw new NotFoundError('stocktake or document', text, 'give a stocktake code (ST-20261125-001), a document number (PK-2026-0001, or WH1/PK-2026-0001) or an id');
+      throw new NotFoundError('stocktake or document', text, 'give a stocktake code (ST-20261125-001), a document number (PK-2026-0001, or WH1/PK-2026-0001) or an id', { cause: error });
     }
     throw error;
   }
