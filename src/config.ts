@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import type { DatabaseTarget } from '../db/client.ts';
+import { DEFAULT_RETENTION, MIN_RETENTION_DAYS, type RetentionPolicy } from './domain/retention.ts';
+
+/** Days to keep a kind of row: a whole number, never below the platforms' redelivery floor (src/domain/retention.ts). */
+const retentionDays = (fallback: number) =>
+  z.coerce.number().int('must be a whole number of days').min(MIN_RETENTION_DAYS, `must be at least ${MIN_RETENTION_DAYS} days: platforms redeliver events and clients retry requests for up to a day, and a shorter window would run them twice`).max(3650).default(fallback);
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -21,6 +26,12 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** How people reach the server from outside (behind a proxy): the base of sign-in links. */
+  /** Event ids, idempotency keys and delivered outbox rows are deleted after this many days. */
+  STOCKTAKE_RETENTION_DAYS: retentionDays(DEFAULT_RETENTION.days),
+  /** Outbox rows that failed for good are kept longer: they are the evidence of what never arrived. */
+  STOCKTAKE_RETENTION_FAILED_DAYS: retentionDays(DEFAULT_RETENTION.failedDays),
+  /** Card buttons older than this answer with a refreshed card instead of acting. */
+  STOCKTAKE_RETENTION_BUTTON_DAYS: retentionDays(DEFAULT_RETENTION.buttonDays),
   PUBLIC_URL: z.string().trim().regex(/^https?:\/\/[^\s/]+/, 'must be an http:// or https:// URL').optional().or(z.literal('').transform(() => undefined)),
 });
 
@@ -46,4 +57,8 @@ export function databaseTarget(config: Config): DatabaseTarget {
   return config.DATABASE_URL
     ? { kind: 'postgres', url: config.DATABASE_URL }
     : { kind: 'pglite', dataDir: config.STOCKTAKE_DATA_DIR };
+}
+
+export function retentionPolicy(config: Config): RetentionPolicy {
+  return { days: config.STOCKTAKE_RETENTION_DAYS, failedDays: config.STOCKTAKE_RETENTION_FAILED_DAYS, buttonDays: config.STOCKTAKE_RETENTION_BUTTON_DAYS };
 }

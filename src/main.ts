@@ -5,7 +5,7 @@
  */
 import { openDatabase, type Database, type DatabaseTarget, type Db } from '../db/client.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
-import { databaseTarget, type Config } from './config.ts';
+import { databaseTarget, retentionPolicy, type Config } from './config.ts';
 import { ActionSigner, loadInstallationSecret } from './core/actionToken.ts';
 import type { Deliverer } from './core/delivery.ts';
 import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
@@ -51,7 +51,7 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
     db, signer, log: childLogger(log, { component: 'dispatcher' }), defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE, maxFileBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, onOutbox: () => sender.kick(),
   });
   sender.start();
-  const scheduler = createScheduler({ db, log: childLogger(log, { component: 'scheduler' }), reports: digestReports, onOutbox: () => sender.kick() });
+  const scheduler = createScheduler({ db, log: childLogger(log, { component: 'scheduler' }), reports: digestReports, retention: retentionPolicy(config), onOutbox: () => sender.kick() });
   const started: RunnableAdapter[] = [];
   try {
     for (const adapter of adapters) {

@@ -25,7 +25,11 @@ export const en = {
     footer: 'Chinese works too: 帮助 · 绑定 · 新盘点 · 状态 · 差异 · 盘点 · 结束盘点 · 提交 · 报告 · 语言 · 定时',
   },
   error: { title: 'That did not work', line: 'Line', column: 'Column', problem: 'Problem', generic: (ref: string) => `Something went wrong on our side; nothing was changed. Reference: ${ref}`, unavailable: 'The database is unavailable for a moment; nothing was changed. Tap again in a few seconds.' },
-  stale: { toast: 'This card was out of date; nothing was done. It now shows the current state.', title: 'This card is out of date' },
+  stale: {
+    toast: 'This card was out of date; nothing was done. It now shows the current state.',
+    title: 'This card is out of date',
+    expired: 'This button has expired; nothing was done. Use the latest card, or type the command.',
+  },
   access: {
     title: 'You do not have access yet',
     toast: (identity: string) => `You do not have access yet: ask an admin to add ${identity}.`,

@@ -27,7 +27,11 @@ export const zhCN: typeof en = {
     footer: 'English commands work too: help · bind · new · status · variances · count · close · submit · report · lang · schedule',
   },
   error: { title: '操作未成功', line: '行', column: '列', problem: '问题', generic: (ref) => `系统出错，未做任何更改。参考编号：${ref}`, unavailable: '数据库暂时不可用，未做任何更改。请几秒后再点一次。' },
-  stale: { toast: '此卡片已过期，未执行操作；卡片已刷新为最新状态。', title: '此卡片已过期' },
+  stale: {
+    toast: '此卡片已过期，未执行操作；卡片已刷新为最新状态。',
+    title: '此卡片已过期',
+    expired: '此按钮已失效，未执行操作。请使用最新的卡片，或直接输入命令。',
+  },
   access: {
     title: '你还没有权限',
     toast: (identity) => `你还没有权限：请管理员添加 ${identity}。`,

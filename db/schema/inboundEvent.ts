@@ -1,6 +1,9 @@
-import { pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** Platform events already handled, by the platform's id: a redelivered event is answered, not re-run. */
+/**
+ * Platform events already handled, by the platform's id: a redelivered event is answered, not re-run. Kept
+ * for the retention window (src/domain/retention.ts), longer than any platform redelivers.
+ */
 export const inboundEvent = pgTable(
   'inbound_event',
   {
@@ -8,5 +11,5 @@ export const inboundEvent = pgTable(
     eventId: text('event_id').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.platform, t.eventId] })],
+  (t) => [primaryKey({ columns: [t.platform, t.eventId] }), index('inbound_event_received_idx').on(t.receivedAt)],
 );

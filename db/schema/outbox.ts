@@ -32,5 +32,7 @@ export const outbox = pgTable(
   (t) => [
     index('outbox_due_idx').on(t.platform, t.nextAttemptAt).where(sql`status in ('pending', 'sending')`),
     index('outbox_card_idx').on(t.cardMessageId),
+    /** The retention job's: finished rows by status and age. */
+    index('outbox_status_created_idx').on(t.status, t.createdAt),
   ],
 );

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { actionIntentSchema, type ActionIntent } from '../../cards/actions.ts';
-import { ForgedActionError } from '../domain/errors.ts';
+import { ExpiredActionError, ForgedActionError } from '../domain/errors.ts';
 
 const ID_LENGTH = 10;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -83,10 +83,13 @@ export class ActionMinter {
   }
 }
 
-/** The stored intent of a verified token, and the card it was on; throws ForgedActionError for unknown ones. */
+/**
+ * The stored intent of a verified token, and the card it was on. Throws ForgedActionError for a token we did
+ * not sign, and ExpiredActionError for one we signed whose intent the retention job has since deleted.
+ */
 export async function resolveAction(db: DbOrTx, signer: ActionSigner, token: string): Promise<{ intent: ActionIntent; cardMessageId: string | null }> {
   const id = signer.verify(token);
   const [row] = await queryRows<{ intent: unknown; card_message_id: string | null }>(db, sql`select intent, card_message_id from card_action where id = ${id}`);
-  if (!row) throw new ForgedActionError('this button is not known here (it may belong to another installation); nothing was done');
+  if (!row) throw new ExpiredActionError('this button has expired (its intent is no longer kept); nothing was done');
   return { intent: actionIntentSchema.parse(row.intent), cardMessageId: row.card_message_id };
 }

@@ -21,10 +21,19 @@ export async function getCardMessage(db: Db, id: string): Promise<CardMessageRow
   return row ?? null;
 }
 
+/** The card a platform message shows, by the platform's id for the message. */
+export async function findCardMessage(db: Db, platform: string, chatId: string, messageId: string): Promise<CardMessageRow | null> {
+  const [row] = await queryRows<CardMessageRow>(
+    db,
+    sql`select id, platform, chat_id, message_id, view, locale from card_message where platform = ${platform} and chat_id = ${chatId} and message_id = ${messageId}`,
+  );
+  return row ?? null;
+}
+
 /**
  * Renders a card message from current data, stores the tokens of its buttons against it and the
- * entities it now shows. The tokens of earlier renders stay valid: a tap on an older copy of the card is
- * judged against the current state like any other.
+ * entities it now shows. The tokens of earlier renders stay valid for the button retention window: a tap
+ * on an older copy of the card is judged against the current state like any other.
  */
 export async function renderCardMessage(db: Db, signer: ActionSigner, row: CardMessageRow): Promise<Card> {
   const minter = new ActionMinter(signer);

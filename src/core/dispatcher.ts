@@ -10,14 +10,14 @@ import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { messages, type Locale } from '../../cards/i18n/index.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { accessCard, errorCard, noticeCard } from '../../cards/templates/notice.ts';
-import { DomainError, ForgedActionError, InvalidInputError, StaleCommandError, StocktakeStateError } from '../domain/errors.ts';
+import { DomainError, ExpiredActionError, ForgedActionError, InvalidInputError, StaleCommandError, StocktakeStateError } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
 import { getChat, rememberChat, type Chat } from '../services/chats.ts';
 import { enqueueMessages, enqueuePrompt, type CardView } from '../services/outbox.ts';
 import { findPerson } from '../services/people.ts';
 import { ActionMinter, resolveAction, type ActionSigner } from './actionToken.ts';
 import { runIntent, type TapInput } from './actionHandlers.ts';
-import { getCardMessage, queueUpdate, renderCardMessage, retargetCardMessage } from './cardMessages.ts';
+import { findCardMessage, getCardMessage, queueUpdate, renderCardMessage, retargetCardMessage } from './cardMessages.ts';
 import { importSheet, runTextCommand } from './commandHandlers.ts';
 import type { ActionAnswer, InboundEvent } from './events.ts';
 import type { Logger } from './log.ts';
@@ -85,6 +85,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     try {
       resolved = await resolveAction(db, signer, tapInput.token);
     } catch (error) {
+      if (error instanceof ExpiredActionError) return expired(event, chat, typed);
       if (error instanceof ForgedActionError) {
         log('warn', 'refused a tap', { platform: event.platform, user: event.userId, reason: error.message });
         const toast = { kind: 'error' as const, text: error.message };
@@ -123,6 +124,26 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // finish() for the same event (as the notice once had) would write nothing.
     await finish(event, chat, typed ? { ...outcome, replies: [...outcome.replies, answerNotice(chat, toast)] } : outcome);
     if (outcome.retarget || stale) deps.onOutbox?.();
+    return { toast, ...(card ? { card } : {}) };
+  }
+
+  /**
+   * A tap on a button older than the retention window: nothing is done. When the tapped message is a card
+   * we know, it is refreshed with new buttons (in the answer, and queued as an update), so the card keeps
+   * working from the next tap on.
+   */
+  async function expired(event: InboundEvent, chat: Chat, typed: boolean): Promise<ActionAnswer> {
+    const row = event.messageId ? await findCardMessage(db, event.platform, event.chatId, event.messageId) : null;
+    log('info', 'tap on an expired button', { platform: event.platform, chatId: event.chatId, eventId: event.eventId, refreshed: row !== null });
+    let card;
+    if (row) {
+      await queueUpdate(db, row.id);
+      card = await renderCardMessage(db, signer, row);
+    }
+    const t = messages(chat.locale);
+    const toast = { kind: 'warning' as const, text: row ? t.stale.toast : t.stale.expired };
+    await finish(event, chat, { replies: typed ? [answerNotice(chat, toast)] : [] });
+    if (row) deps.onOutbox?.();
     return { toast, ...(card ? { card } : {}) };
   }
 

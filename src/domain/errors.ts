@@ -86,6 +86,12 @@ export class StaleCommandError extends DomainError {
   readonly code = 'STALE';
 }
 
+/**
+ * A tap on a button this installation signed whose stored intent is gone: older than the button retention
+ * window (src/domain/retention.ts). Nothing is done; the dispatcher refreshes the card if it knows it.
+ */
+export class ExpiredActionError extends StaleCommandError {}
+
 /** A tap whose token this installation did not sign (forged, altered or from another installation). */
 export class ForgedActionError extends DomainError {
   readonly code = 'FORGED_ACTION';

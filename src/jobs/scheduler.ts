@@ -5,19 +5,23 @@
  * - `stocktake:digests`, every minute: which (digest chat, report) slots are due — each chat's own cron in
  *   its own timezone (src/services/schedules.ts) — and sends each once: a slot is claimed in job_run, the
  *   report built, and the slot finished in the transaction that queues its card;
- * - `stocktake:reminders`, hourly: overdue variances and approval steps (src/jobs/reminders.ts).
+ * - `stocktake:reminders`, hourly: overdue variances and approval steps (src/jobs/reminders.ts);
+ * - `stocktake:retention`, hourly: old event ids, idempotency keys, buttons and outbox rows pruned
+ *   (src/jobs/retention.ts).
  *
  * A slot is looked for over the last minutes, not only at its minute, so a fire lost to a busy or crashed
  * instance is taken up at the next minute by whoever runs it. At start, slots missed while every instance
  * was down are caught up within each report's window (dailyDigest.catchUpMs, weeklyReport.catchUpMs),
  * once; older ones are let go.
  *
- * `tick(now)` does what the two tasks do at `now`, through the same coordinator: tests drive the scheduler
+ * `tick(now)` does what the tasks do at `now`, through the same coordinator: tests drive the scheduler
  * with it and an explicit clock instead of waiting for node-cron.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../core/log.ts';
+import type { RetentionPolicy } from '../domain/retention.ts';
+import type { PruneResult } from '../services/retention.ts';
 import { listSchedules, type ScheduleJob } from '../services/schedules.ts';
 import type { ReminderRun } from '../services/reminders.ts';
 import { PgRunCoordinator, instanceName } from './coordinator.ts';
@@ -25,11 +29,13 @@ import { firesAt, floorMinute, latestFire } from './cron.ts';
 import * as dailyDigest from './dailyDigest.ts';
 import { digestSlotKey, type DigestOutcome, type JobDeps } from './digest.ts';
 import * as reminders from './reminders.ts';
+import * as retention from './retention.ts';
 import type { Report, ReportRequest, ReportSource } from './reports.ts';
 import * as weeklyReport from './weeklyReport.ts';
 
 export const DIGESTS_TASK = 'stocktake:digests';
 export const REMINDERS_TASK = 'stocktake:reminders';
+export const RETENTION_TASK = 'stocktake:retention';
 /** node-cron fires the digest task every minute; each tick asks which chats' slots are due. */
 const DIGESTS_CRON = '* * * * *';
 
@@ -42,6 +48,8 @@ export interface SchedulerOptions {
   log: Logger;
   reports: ReportSource;
   onOutbox?: () => void;
+  /** How long bookkeeping rows are kept (STOCKTAKE_RETENTION_*). Default: DEFAULT_RETENTION. */
+  retention?: RetentionPolicy;
   /** This process in job_run.claimed_by. */
   instance?: string;
   clock?: () => Date;
@@ -65,11 +73,13 @@ export interface TickResult {
   digests: SlotResult[] | null;
   /** Null when the reminders did not fire at this minute or another instance ran them. */
   reminders: ReminderRun | null;
+  /** Null when the retention task did not fire at this minute or another instance ran it. */
+  retention: PruneResult | null;
 }
 
 export interface Scheduler {
   readonly coordinator: PgRunCoordinator;
-  /** What node-cron's two tasks do at `now`, each fire claimed through the coordinator. */
+  /** What node-cron's tasks do at `now`, each fire claimed through the coordinator. */
   tick(now: Date): Promise<TickResult>;
   /** Slots missed while no instance ran: digests within their catch-up windows, this hour's reminders. */
   catchUp(now: Date): Promise<TickResult>;
@@ -146,12 +156,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (slot.getUTCMinutes() === 0) {
       await coordinator.prune(DIGESTS_TASK, new Date(now.getTime() - 48 * HOUR));
       await coordinator.prune(REMINDERS_TASK, new Date(now.getTime() - 30 * 24 * HOUR));
+      await coordinator.prune(RETENTION_TASK, new Date(now.getTime() - 30 * 24 * HOUR));
     }
     return results;
   }
 
   function remindersAt(slot: Date, now: Date): Promise<ReminderRun> {
     return reminders.run({ db, log, coordinator, reports: options.reports, ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}) }, { scheduledAt: slot, now });
+  }
+
+  function retentionAt(slot: Date, now: Date): Promise<PruneResult> {
+    return retention.run({ db, log, ...(options.retention ? { policy: options.retention } : {}) }, { scheduledAt: slot, now });
   }
 
   /** One fire of a task, as node-cron runs a distributed one: claim the slot, run, mark it done. */
@@ -184,14 +199,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const digests = await track(fire(DIGESTS_TASK, minute, now, () => digestsAt(minute, now)));
       const due = firesAt(reminders.schedule, 'UTC', minute);
       const reminded = due ? await track(fire(REMINDERS_TASK, minute, now, () => remindersAt(minute, now))) : null;
-      return { digests, reminders: reminded };
+      const pruning = firesAt(retention.schedule, 'UTC', minute);
+      const pruned = pruning ? await track(fire(RETENTION_TASK, minute, now, () => retentionAt(minute, now))) : null;
+      return { digests, reminders: reminded, retention: pruned };
     },
 
     async catchUp(now) {
       const digests = await track(runDueDigests(now, (job) => JOBS[job].catchUpMs));
       const hour = latestFire(reminders.schedule, 'UTC', new Date(now.getTime() - HOUR), now);
       const reminded = hour ? await track(fire(REMINDERS_TASK, hour, now, () => remindersAt(hour, now))) : null;
-      return { digests, reminders: reminded };
+      return { digests, reminders: reminded, retention: null };
     },
 
     start() {
@@ -205,6 +222,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       tasks = [
         cron.schedule(DIGESTS_CRON, handler(DIGESTS_TASK, digestsAt), taskOptions(DIGESTS_TASK)),
         cron.schedule(reminders.schedule, handler(REMINDERS_TASK, remindersAt), taskOptions(REMINDERS_TASK)),
+        cron.schedule(retention.schedule, handler(RETENTION_TASK, retentionAt), taskOptions(RETENTION_TASK)),
       ];
       log('info', 'scheduler started', { instance: coordinator.instance, tasks: tasks.map((t) => t.name) });
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionSigner, ActionMinter, loadActionSigner, resolveAction, TOKEN_LENGTH } from '../../src/core/actionToken.ts';
-import { ForgedActionError } from '../../src/domain/errors.ts';
+import { ExpiredActionError, ForgedActionError } from '../../src/domain/errors.ts';
 import { describeEachDatabase } from '../support/db.ts';
 
 const signer = new ActionSigner(Buffer.from('a secret of at least sixteen bytes'));
@@ -25,7 +25,7 @@ describe('action tokens', () => {
 });
 
 describeEachDatabase('stored actions', (get) => {
-  it('resolve to their intent; a signed but unknown id is refused', async () => {
+  it('resolve to their intent; a signed id whose intent is gone is expired', async () => {
     const { db } = get();
     const stored = await loadActionSigner(db);
     expect((await loadActionSigner(db)).mint().token).toHaveLength(TOKEN_LENGTH); // the same generated secret is reused
@@ -34,7 +34,8 @@ describeEachDatabase('stored actions', (get) => {
     const { token } = minter.act(intent);
     await minter.save(db, null);
     expect((await resolveAction(db, stored, token)).intent).toEqual(intent);
-    await expect(resolveAction(db, stored, stored.mint().token)).rejects.toThrow(/not known here/);
+    // Signed here but its intent is gone (the retention job deleted it): expired, not forged.
+    await expect(resolveAction(db, stored, stored.mint().token)).rejects.toThrow(ExpiredActionError);
     // Two loads agree on the secret: a token minted by one instance verifies on another.
     expect((await loadActionSigner(db)).verify(token)).toBe(token.slice(0, 10));
   });

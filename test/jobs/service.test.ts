@@ -12,7 +12,7 @@ import { openDatabase, queryRows, type DatabaseTarget } from '../../db/client.ts
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { localMinute } from '../../src/jobs/cron.ts';
-import { DIGESTS_TASK, REMINDERS_TASK } from '../../src/jobs/scheduler.ts';
+import { DIGESTS_TASK, REMINDERS_TASK, RETENTION_TASK } from '../../src/jobs/scheduler.ts';
 import { startService } from '../../src/main.ts';
 import { importCounts } from '../../src/services/counts.ts';
 import { setSchedule } from '../../src/services/schedules.ts';
@@ -48,7 +48,7 @@ for (const kind of databaseKinds()) {
       const service = await startService(loadConfig(env), () => [], silentLogger);
       try {
         const names = () => [...cron.getTasks().values()].map((t) => t.name);
-        expect(names()).toEqual(expect.arrayContaining([DIGESTS_TASK, REMINDERS_TASK]));
+        expect(names()).toEqual(expect.arrayContaining([DIGESTS_TASK, REMINDERS_TASK, RETENTION_TASK]));
         const db = service.database.db;
         const deadline = Date.now() + 20_000;
         let rows: { chat_id: string }[] = [];
