@@ -22,7 +22,8 @@ import {
   type DingTalkMessage,
   type DingTalkRenderOptions,
 } from '../../cards/render/dingtalk.ts';
-import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
+import { DeliveryError, type Deliverer, type MediaIds, type PlatformLimits } from '../../src/core/delivery.ts';
+import { memoryMediaIds, uploadOnce } from '../../src/core/media.ts';
 import type { DingTalkConfig } from './config.ts';
 
 /** Budget DingTalk gives a robot: about 20 messages a minute per group; 20 calls a second is our app-wide pace. */
@@ -34,8 +35,12 @@ export const DIRECT_CHAT_PREFIX = 'user:';
 const TOKEN_MARGIN_MS = 5 * 60_000;
 const TIMEOUT_MS = 15_000;
 
-/** DingTalk's throttling answers: 429 Throttling, 403 Forbidden.AccessDenied.QpsLimitFor…, robot "send too fast" codes. */
+/**
+ * DingTalk's throttling answers: 429 Throttling, 403 Forbidden.AccessDenied.QpsLimitFor… (the app's API
+ * quota), robot "send too fast" codes (a group's 20 a minute).
+ */
 const THROTTLED = /QpsLimit|Throttl|send\.too\.fast|tooFast/i;
+const APP_THROTTLED = /QpsLimit/i;
 
 /** The OpenAPI with the app access token cached until shortly before it expires; errors become DeliveryError. */
 export class DingTalkApi {
@@ -163,9 +168,11 @@ async function failure(what: string, res: Response, data: unknown): Promise<Deli
   const { code = '', message = '' } = (data ?? {}) as { code?: string; message?: string };
   const throttled = res.status === 429 || THROTTLED.test(code);
   return new DeliveryError(`DingTalk ${what}: HTTP ${res.status} ${code} ${message}`.trim(), {
-    status: res.status,
+    // A QpsLimit refusal comes as HTTP 403: it is still "not now", so it carries 429 for the sender.
+    status: throttled ? 429 : res.status,
     retryAfterMs: throttled ? retryAfter(res.headers.get('retry-after')) : null,
     permanent: !throttled && res.status < 500,
+    ...(throttled ? { scope: APP_THROTTLED.test(code) ? 'app' : 'chat' } : {}),
   });
 }
 
@@ -249,29 +256,27 @@ export function createDingTalkDeliverer(
   sessions: SessionWebhooks = new SessionWebhooks(),
 ): Deliverer {
   const { robotCode, cardTemplateId } = config;
-  // media id by the PNG's hash: a chart shown again (a card update, a retry) is not uploaded again.
-  const mediaIds = new Map<string, string>();
-  const hashOf = (png: string) => createHash('sha256').update(png).digest('hex');
+  // Without the sender's media ids (the deliverer used on its own), this process remembers them.
+  const localMedia = memoryMediaIds();
 
   /**
-   * Uploads the card's images and gives the renderers their media ids. A refusal no retry fixes (the app
-   * lacks the permission) leaves the image as its alt text rather than losing the whole card; throttling
-   * and outages propagate, so the sender retries the card later.
+   * Uploads the card's images once (media ids shared by instances through `media`) and gives the
+   * renderers their ids. A refusal no retry fixes (the app lacks the permission) leaves the image as its
+   * alt text rather than losing the whole card; throttling and outages propagate, so the sender retries
+   * the card later.
    */
-  async function imageOptions(card: Card): Promise<DingTalkRenderOptions> {
+  async function imageOptions(card: Card, media: MediaIds = localMedia): Promise<DingTalkRenderOptions> {
+    const mediaIds = new Map<string, string>();
     for (const el of card.elements) {
-      if (el.type !== 'image' || !el.png) continue;
-      const hash = hashOf(el.png);
-      if (mediaIds.has(hash)) continue;
+      if (el.type !== 'image' || !el.png || mediaIds.has(el.png)) continue;
+      const png = el.png;
       try {
-        const id = await api.uploadImage(Buffer.from(el.png, 'base64'));
-        if (mediaIds.size > 500) mediaIds.clear();
-        mediaIds.set(hash, id);
+        mediaIds.set(png, await uploadOnce(media, png, () => api.uploadImage(Buffer.from(png, 'base64'))));
       } catch (error) {
         if (!(error instanceof DeliveryError && error.permanent)) throw error;
       }
     }
-    return { imageUrl: (png) => mediaIds.get(hashOf(png)) };
+    return { imageUrl: (png) => mediaIds.get(png) };
   }
 
   async function sendRobotMessage(chatId: string, msgKey: string, msgParam: Record<string, string>): Promise<{ messageId: string }> {
@@ -341,9 +346,10 @@ export function createDingTalkDeliverer(
 
   return {
     platform: 'dingtalk',
+    app: robotCode,
     limits,
-    async send(chatId, card, { idempotencyKey }) {
-      const opts = await imageOptions(card);
+    async send(chatId, card, { idempotencyKey, media }) {
+      const opts = await imageOptions(card, media);
       if (!cardTemplateId) {
         const mentioned = await sendWithMentions(chatId, card, opts, idempotencyKey);
         if (mentioned) return mentioned;
@@ -360,11 +366,11 @@ export function createDingTalkDeliverer(
       }
       return { messageId: outTrackId };
     },
-    async update(_chatId, messageId, card) {
+    async update(_chatId, messageId, card, options) {
       // Robot messages cannot be edited (DingTalk has no API for it), so without a template an update
       // sends nothing; a tap typed as text is answered with a notice by the dispatcher instead.
       if (!cardTemplateId) return;
-      await updateCard(messageId, card, await imageOptions(card));
+      await updateCard(messageId, card, await imageOptions(card, options?.media));
     },
     async prompt(chatId, text) {
       return sendRobotMessage(chatId, 'sampleText', { content: text });

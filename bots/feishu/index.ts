@@ -83,7 +83,7 @@ export function createFeishuAdapter(config: FeishuConfig, { log, readyTimeoutMs 
   const logger = sdkLogger(log, secrets);
   const sdk = { logger, loggerLevel: LoggerLevel.info };
   const client = new Client({ appId: config.appId, appSecret: config.appSecret, domain: config.domain, ...sdk });
-  const deliverer = createFeishuDeliverer(client);
+  const deliverer = createFeishuDeliverer(client, config.appId);
   const chatTypes = new Map<string, 'group' | 'direct'>();
   const chains = new Map<string, Promise<void>>();
   const inflight = new Set<Promise<void>>();

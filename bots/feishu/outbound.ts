@@ -3,11 +3,11 @@
  * prompts, PNGs uploaded for image keys, and the platform's refusals turned into DeliveryErrors the
  * sender knows how to retry.
  */
-import { createHash } from 'node:crypto';
 import type { Client } from '@larksuiteoapi/node-sdk';
 import type { Card } from '../../cards/model.ts';
 import { renderFeishu } from '../../cards/render/feishu.ts';
-import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
+import { DeliveryError, type Deliverer, type MediaIds, type PlatformLimits } from '../../src/core/delivery.ts';
+import { memoryMediaIds, uploadOnce } from '../../src/core/media.ts';
 
 /**
  * 5 QPS per chat (shared by every bot in a group) and 50 messages/s per app; the 1000/min app cap is
@@ -15,8 +15,12 @@ import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/co
  */
 export const FEISHU_LIMITS: PlatformLimits = { perChatIntervalMs: 200, perChatPerMinute: null, perAppPerSecond: 50 };
 
-/** Codes that mean "too fast" even when the HTTP status is 400 (older APIs) or 200 (business envelope). */
+/**
+ * Codes that mean "too fast" even when the HTTP status is 400 (older APIs) or 200 (business envelope):
+ * 99991400 is the app's gateway limit (it holds every chat), 230020 and 11232 a chat's or a message's.
+ */
 const THROTTLE_CODES = new Set([99991400, 230020, 11232]);
+const APP_THROTTLE_CODE = 99991400;
 
 interface Envelope {
   code?: number;
@@ -52,7 +56,8 @@ export function toDeliveryError(what: string, failure: unknown): DeliveryError {
   const body = (typeof res.data === 'object' && res.data !== null ? res.data : {}) as Envelope;
   const detail = `HTTP ${res.status}${body.code !== undefined ? `, code ${body.code}` : ''}${body.msg ? `: ${body.msg}` : ''}`;
   if (res.status === 429 || (body.code !== undefined && THROTTLE_CODES.has(body.code))) {
-    return new DeliveryError(`feishu ${what} throttled (${detail})`, { status: 429, retryAfterMs: retryAfterMs(res.headers) });
+    const scope = body.code === APP_THROTTLE_CODE || (res.status === 429 && body.code === undefined) ? 'app' : 'chat';
+    return new DeliveryError(`feishu ${what} throttled (${detail})`, { status: 429, retryAfterMs: retryAfterMs(res.headers), scope });
   }
   if (res.status >= 500) return new DeliveryError(`feishu ${what} failed (${detail})`, { status: res.status });
   return new DeliveryError(`feishu ${what} refused (${detail})`, { status: res.status, permanent: true });
@@ -82,25 +87,26 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The Deliverer half of the Feishu adapter. */
-export function createFeishuDeliverer(client: Client): Deliverer {
-  // image_key by the PNG's hash: a chart sent again (a card update) is not uploaded again.
-  const imageKeys = new Map<string, string>();
-  const hashOf = (png: string) => createHash('sha256').update(png).digest('hex');
+/** The Deliverer half of the Feishu adapter; `appId` names the app whose image keys instances share. */
+export function createFeishuDeliverer(client: Client, appId = 'feishu'): Deliverer {
+  // Without the sender's media ids (the deliverer used on its own), this process remembers image keys.
+  const localMedia = memoryMediaIds();
 
-  async function render(card: Card) {
+  /** The card as Feishu JSON, its charts uploaded once (image keys shared by instances through `media`). */
+  async function render(card: Card, media: MediaIds = localMedia) {
+    const imageKeys = new Map<string, string>();
     for (const el of card.elements) {
-      if (el.type !== 'image' || !el.png) continue;
-      const hash = hashOf(el.png);
-      if (imageKeys.has(hash)) continue;
-      const image = Buffer.from(el.png, 'base64');
-      // image.create resolves to `data` itself ({image_key}), not the {code, msg, data} envelope.
-      const res = await call('image upload', () => client.im.v1.image.create({ data: { image_type: 'message', image } }));
-      if (!res?.image_key) throw new DeliveryError('feishu image upload returned no image_key', { permanent: true });
-      if (imageKeys.size > 500) imageKeys.clear();
-      imageKeys.set(hash, res.image_key);
+      if (el.type !== 'image' || !el.png || imageKeys.has(el.png)) continue;
+      const png = el.png;
+      const key = await uploadOnce(media, png, async () => {
+        // image.create resolves to `data` itself ({image_key}), not the {code, msg, data} envelope.
+        const res = await call('image upload', () => client.im.v1.image.create({ data: { image_type: 'message', image: Buffer.from(png, 'base64') } }));
+        if (!res?.image_key) throw new DeliveryError('feishu image upload returned no image_key', { permanent: true });
+        return res.image_key;
+      });
+      imageKeys.set(png, key);
     }
-    return renderFeishu(card, { imageKey: (png) => imageKeys.get(hashOf(png)) });
+    return renderFeishu(card, { imageKey: (png) => imageKeys.get(png) });
   }
 
   /**
@@ -130,13 +136,14 @@ export function createFeishuDeliverer(client: Client): Deliverer {
 
   return {
     platform: 'feishu',
+    app: appId,
     limits: FEISHU_LIMITS,
-    async send(chatId, card, { idempotencyKey, replyTo }) {
-      return post(chatId, 'interactive', JSON.stringify(await render(card)), idempotencyKey, replyTo);
+    async send(chatId, card, { idempotencyKey, replyTo, media }) {
+      return post(chatId, 'interactive', JSON.stringify(await render(card, media)), idempotencyKey, replyTo);
     },
-    async update(_chatId, messageId, card) {
+    async update(_chatId, messageId, card, options) {
       // Needs config.update_multi (renderFeishu sets it) and a message at most 14 days old.
-      const content = JSON.stringify(await render(card));
+      const content = JSON.stringify(await render(card, options?.media));
       const res = await call('update', () => client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } }));
       checkEnvelope('update', res);
     },

@@ -8,14 +8,15 @@ import type { Card } from '../../cards/model.ts';
 import { renderTelegram, type TelegramMessage } from '../../cards/render/telegram.ts';
 import { escapeTelegram } from '../../cards/render/text.ts';
 import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
+import { mediaHash, memoryMediaIds } from '../../src/core/media.ts';
 
 /**
  * Telegram's pace (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
- * about one message a second per chat, 20 a minute per group, 30 a second overall. The per-chat spacing
- * has a 10% margin: Telegram counts arrivals, the sender paces departures, and the time from one to the
- * other varies by a few milliseconds from message to message.
+ * about one message a second per chat, 20 a minute per group, 30 a second overall. The spacings have a
+ * 10% margin: Telegram counts arrivals, the sender paces departures, and the time from one to the other
+ * varies by a few milliseconds from message to message.
  */
-export const TELEGRAM_LIMITS: PlatformLimits = { perChatIntervalMs: 1100, perChatPerMinute: 20, perAppPerSecond: 30 };
+export const TELEGRAM_LIMITS: PlatformLimits = { perChatIntervalMs: 1100, perChatPerMinute: 20, perAppPerSecond: 27 };
 
 /** answerCallbackQuery text is 0–200 characters. */
 export const TELEGRAM_TOAST_LIMIT = 200;
@@ -80,20 +81,30 @@ function messageOptions(rendered: TelegramMessage) {
 }
 
 /** Images of a card, sent as photos ahead of its text: the text with the buttons stays last, by the input field. */
-function photosOf(card: Card): { input: InputFile | string; caption: string }[] {
-  return card.elements.flatMap((el): { input: InputFile | string; caption: string }[] => {
+interface Photo {
+  png?: string;
+  url?: string;
+  caption: string;
+}
+function photosOf(card: Card): Photo[] {
+  return card.elements.flatMap((el): Photo[] => {
     if (el.type !== 'image') return [];
     const caption = el.alt.slice(0, 1024);
-    if (el.png) return [{ input: new InputFile(Buffer.from(el.png, 'base64'), 'chart.png'), caption }];
-    if (el.url) return [{ input: el.url, caption }];
+    if (el.png) return [{ png: el.png, caption }];
+    if (el.url) return [{ url: el.url, caption }];
     return [];
   });
 }
 
+/** The file_id to send the same photo again by: Telegram's largest size of it. */
+const fileIdOf = (sent: { photo?: { file_id: string; width: number }[] }) =>
+  sent.photo?.reduce((best, size) => (size.width >= best.width ? size : best)).file_id ?? null;
+
 /** The Deliverer over a grammy `Api`. */
 export function createTelegramDeliverer(api: Api, token: string, limits: PlatformLimits = TELEGRAM_LIMITS): TelegramDeliverer {
-  // Photos already sent for an outbox row: a retry after the text failed does not post them twice.
+  // Without the sender's progress and media ids (the adapter used on its own), this process remembers them.
   const photosSent = new Map<string, number>();
+  const localMedia = memoryMediaIds();
   const tappers = new Map<string, Tapper & { at: number }>();
 
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -112,14 +123,24 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
 
   return {
     platform: 'telegram',
+    // The bot's id (the token's public half): instances running the same bot share its pace and file ids.
+    app: token.split(':')[0]!,
     limits,
 
-    async send(chatId, card, { idempotencyKey, replyTo }) {
+    async send(chatId, card, { idempotencyKey, replyTo, partsSent, partSent, media = localMedia }) {
       const photos = photosOf(card);
-      for (let i = photosSent.get(idempotencyKey) ?? 0; i < photos.length; i++) {
-        const { input, caption } = photos[i]!;
-        await call(() => api.sendPhoto(chatRef(chatId), input, { caption, ...replyParameters(replyTo) }));
-        bounded(photosSent, idempotencyKey, i + 1);
+      // Each photo is a message of its own: the sender records it (so no retry, on any instance, posts it
+      // again) and paces the chat before the next; a chart Telegram already has goes by its file_id.
+      for (let i = partsSent ?? photosSent.get(idempotencyKey) ?? 0; i < photos.length; i++) {
+        const { png, url, caption } = photos[i]!;
+        const hash = png ? mediaHash(png) : null;
+        const known = hash ? await media.get(hash) : null;
+        const input = known ?? url ?? new InputFile(Buffer.from(png!, 'base64'), 'chart.png');
+        const sent = await call(() => api.sendPhoto(chatRef(chatId), input, { caption, ...replyParameters(replyTo) }));
+        const fileId = fileIdOf(sent);
+        if (hash && !known && fileId) await media.put(hash, fileId);
+        if (partSent) await partSent(i + 1);
+        else bounded(photosSent, idempotencyKey, i + 1);
       }
       const rendered = renderTelegram(card);
       const sent = await call(() => api.sendMessage(chatRef(chatId), rendered.text, { ...messageOptions(rendered), ...replyParameters(replyTo) }));

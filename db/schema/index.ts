@@ -29,3 +29,7 @@ export * from './credential.ts';
 export * from './jobRun.ts';
 export * from './chatSchedule.ts';
 export * from './reminderLog.ts';
+export * from './chatPace.ts';
+export * from './appPace.ts';
+export * from './platformMedia.ts';
+export * from './pollerLease.ts';

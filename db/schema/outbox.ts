@@ -22,7 +22,13 @@ export const outbox = pgTable(
     /** {view} to render at send time, or {card} for a fixed card, plus {locale}. */
     payload: jsonb('payload').notNull(),
     status: outboxStatus('status').notNull().default('pending'),
+    /** Failed attempts that count toward giving up (a platform's "too many" never does). */
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * Messages of a multi-message send already delivered (Telegram posts a card's charts as photos before
+     * its text): a retry, on any instance, goes on from there instead of posting them again.
+     */
+    partsSent: integer('parts_sent').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     claimedUntil: timestamp('claimed_until', { withTimezone: true }),
     lastError: text('last_error'),
@@ -34,5 +40,7 @@ export const outbox = pgTable(
     index('outbox_card_idx').on(t.cardMessageId),
     /** The retention job's: finished rows by status and age. */
     index('outbox_status_created_idx').on(t.status, t.createdAt),
+    // The claim looks at each chat's oldest unfinished row (its head): per-chat order across instances.
+    index('outbox_chat_head_idx').on(t.platform, t.chatId, t.id).where(sql`status in ('pending', 'sending')`),
   ],
 );
