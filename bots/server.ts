@@ -32,7 +32,7 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
   let web: ReturnType<typeof createWebAdapter> | null = null;
   const service = await startService(config, (db, l) => {
     web = createWebAdapter({ db, log: childLogger(l, { component: 'web' }) });
-    return [web, ...enabledAdapters(env, l)];
+    return [web, ...enabledAdapters(env, l, db)];
   }, log);
   const localOnly = isLoopback(config.HOST);
   const app = createHttpApp(

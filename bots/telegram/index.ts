@@ -9,6 +9,7 @@ import type { InboundHandler, PlatformAdapter } from '../adapter.ts';
 import type { PlatformLimits } from '../../src/core/delivery.ts';
 import type { ActionAnswer } from '../../src/core/events.ts';
 import type { Logger } from '../../src/core/log.ts';
+import { runPollerElection, type PollerElection, type PollerLease } from '../../src/core/pollerLease.ts';
 import type { TelegramConfig } from './config.ts';
 import { callbackToEvent, fileDownloader, messageToEvent, type BotIdentity } from './inbound.ts';
 import { createTelegramDeliverer, redactToken, TELEGRAM_LIMITS, TELEGRAM_TOAST_LIMIT } from './outbound.ts';
@@ -24,6 +25,28 @@ export interface TelegramAdapterOptions {
   transformers?: Transformer[];
   /** The bot's getMe answer when known; otherwise start() asks for it. */
   botInfo?: UserFromGetMe;
+  /**
+   * The poller lease shared by instances (bots/index.ts makes it from the database): in polling mode only
+   * its holder polls, and another instance takes over when the holder stops renewing it. Without one,
+   * this instance polls on its own (a single process, tests).
+   */
+  lease?: PollerLease;
+}
+
+/** Who receives this bot's updates, for health checks: see README, "Several instances". */
+export interface TelegramPollerStatus {
+  mode: 'polling' | 'webhook';
+  /** This instance's getUpdates loop is running (webhook mode: the webhook server listens). */
+  receiving: boolean;
+  /** This instance's name in poller_lease (host:pid:random); null without a lease. */
+  instance: string | null;
+  /** The instance holding the poller lease, and whether its lease is live; null in webhook mode or without a lease. */
+  poller: { holder: string; leaseUntil: string; live: boolean } | null;
+}
+
+/** The Telegram adapter, plus who polls (for /healthz). */
+export interface TelegramAdapter extends PlatformAdapter {
+  pollerStatus(): Promise<TelegramPollerStatus>;
 }
 
 /** Only what the core handles; Telegram then keeps other update kinds off the wire. */
@@ -32,7 +55,7 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 const WEBHOOK_TIMEOUT_MS = 50_000;
 
 /** Creates the adapter; nothing connects until start(). */
-export function createTelegramAdapter(config: TelegramConfig, options: TelegramAdapterOptions): PlatformAdapter {
+export function createTelegramAdapter(config: TelegramConfig, options: TelegramAdapterOptions): TelegramAdapter {
   const { log } = options;
   const { token } = config;
   const bot = new Bot(token, { client: { apiRoot: config.apiRoot }, ...(options.botInfo ? { botInfo: options.botInfo } : {}) });
@@ -45,6 +68,7 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
   let polling: Promise<void> | null = null;
   /** Why polling ended, when it did (another poller, a revoked token): /healthz says so. */
   let pollingStopped: string | null = null;
+  let election: PollerElection | null = null;
   let server: Server | null = null;
   const identity = (): BotIdentity => ({ id: bot.botInfo.id, username: bot.botInfo.username });
 
@@ -91,11 +115,23 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
         .then(() => resolve())
         .catch((error: unknown) => {
           if (!running) return reject(safe(error));
-          // 409: another process polls with this token; 401: the token was revoked. Polling has stopped.
+          // 409: another process polls with this token (or a deposed poller confirmed its offset); 401: the
+          // token was revoked. With a lease the election gives it up and polls again (here or elsewhere).
           pollingStopped = `polling stopped: ${safe(error).message}`;
-          log('error', 'telegram: polling stopped; run one polling instance per bot, or use TELEGRAM_MODE=webhook', { error: safe(error) });
+          if (election) {
+            log('warn', 'telegram: polling stopped; the poller lease is given up and polling resumes', { error: safe(error) });
+            election.lost();
+          } else {
+            log('error', 'telegram: polling stopped; run one polling instance per bot, or use TELEGRAM_MODE=webhook', { error: safe(error) });
+          }
         });
     });
+  }
+
+  async function stopPolling(): Promise<void> {
+    if (bot.isRunning()) await bot.stop().catch((error: unknown) => log('warn', 'telegram: stopping the poll failed', { error: safe(error) }));
+    await polling;
+    polling = null;
   }
 
   async function startWebhook(): Promise<void> {
@@ -139,22 +175,36 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
       try {
         await bot.init();
         if (config.mode === 'webhook') await startWebhook();
+        else if (options.lease) election = runPollerElection({ lease: options.lease, begin: startPolling, end: stopPolling, log });
         else await startPolling();
       } catch (error) {
         handler = null;
         await closeServer();
         throw safe(error);
       }
-      log('info', 'telegram: receiving updates', { mode: config.mode, bot: bot.botInfo.username });
+      const how = election ? 'polling by whichever instance holds the poller lease' : config.mode;
+      log('info', 'telegram: receiving updates', { mode: config.mode, how, bot: bot.botInfo.username });
     },
 
     async stop() {
       handler = null;
-      if (bot.isRunning()) await bot.stop().catch((error: unknown) => log('warn', 'telegram: stopping the poll failed', { error: safe(error) }));
-      await polling;
-      polling = null;
+      const running = election;
+      election = null;
+      if (running) await running.stop();
+      await stopPolling();
       // The webhook stays registered: Telegram keeps updates until the next start.
       await closeServer();
+    },
+
+    async pollerStatus() {
+      if (config.mode === 'webhook') return { mode: 'webhook', receiving: server?.listening ?? false, instance: null, poller: null };
+      const lease = options.lease;
+      return {
+        mode: 'polling',
+        receiving: bot.isRunning(),
+        instance: lease?.instance ?? null,
+        poller: lease ? await lease.holder() : null,
+      };
     },
   };
 

@@ -134,11 +134,17 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
       for (let i = partsSent ?? photosSent.get(idempotencyKey) ?? 0; i < photos.length; i++) {
         const { png, url, caption } = photos[i]!;
         const hash = png ? mediaHash(png) : null;
-        const known = hash ? await media.get(hash) : null;
+        const known = hash ? await media.claim(hash) : null;
         const input = known ?? url ?? new InputFile(Buffer.from(png!, 'base64'), 'chart.png');
-        const sent = await call(() => api.sendPhoto(chatRef(chatId), input, { caption, ...replyParameters(replyTo) }));
+        let sent: Awaited<ReturnType<Api['sendPhoto']>>;
+        try {
+          sent = await call(() => api.sendPhoto(chatRef(chatId), input, { caption, ...replyParameters(replyTo) }));
+        } catch (error) {
+          if (hash && !known) await media.forget(hash).catch(() => {});
+          throw error;
+        }
         const fileId = fileIdOf(sent);
-        if (hash && !known && fileId) await media.put(hash, fileId);
+        if (hash && !known) await (fileId ? media.put(hash, fileId) : media.forget(hash));
         if (partSent) await partSent(i + 1);
         else bounded(photosSent, idempotencyKey, i + 1);
       }

@@ -15,13 +15,17 @@ export interface PlatformLimits {
 
 /**
  * Platform ids of media already uploaded (Telegram file_id, Feishu image_key, DingTalk media id) by the
- * content's hash. The sender passes one backed by the database (table platform_media), so every instance
- * reuses what any of them uploaded; adapters fall back to memory when called without one.
+ * content's hash. The sender passes one backed by the database (table platform_media, src/core/media.ts),
+ * so every instance reuses what any of them uploaded; adapters fall back to memory when called without one.
  */
 export interface MediaIds {
-  get(contentHash: string): Promise<string | null>;
-  /** Remembers an upload; resolves with the id to use from now on (the first one stored, if another instance won). */
-  put(contentHash: string, mediaId: string): Promise<string>;
+  /**
+   * The platform's id for the content, or null: then the caller uploads it, and calls `put` with the id (or
+   * `forget` when the upload failed). Throws a throttled DeliveryError while another instance uploads it.
+   */
+  claim(contentHash: string): Promise<string | null>;
+  put(contentHash: string, mediaId: string): Promise<void>;
+  forget(contentHash: string): Promise<void>;
 }
 
 /** What the sender tells a deliverer about the row it delivers. */

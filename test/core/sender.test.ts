@@ -4,7 +4,7 @@ import { queryRows } from '../../db/client.ts';
 import type { Card } from '../../cards/model.ts';
 import { noticeCard } from '../../cards/templates/notice.ts';
 import { loadActionSigner } from '../../src/core/actionToken.ts';
-import { DeliveryError, type Deliverer } from '../../src/core/delivery.ts';
+import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { createSender } from '../../src/core/sender.ts';
 import { approveDocument } from '../../src/services/approvals.ts';
@@ -18,13 +18,19 @@ import { countedStocktake } from '../support/flow.ts';
 
 class Recorder implements Deliverer {
   readonly platform = 'web';
-  readonly limits = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 10_000 };
+  limits: PlatformLimits = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 10_000 };
   sent: { chatId: string; card: Card; key: string; messageId: string }[] = [];
   updates: { messageId: string; card: Card }[] = [];
   refuse = new Set<string>();
-  constructor(private readonly name: string) {}
+  /** Errors the next sends throw, in order. */
+  failures: DeliveryError[] = [];
+  /** Every send of every recorder sharing it, in the order they happened. */
+  constructor(private readonly name: string, readonly order: string[] = []) {}
   async send(chatId: string, card: Card, options: { idempotencyKey: string }) {
     if (this.refuse.has(chatId)) throw new DeliveryError('chat not found', { status: 400, permanent: true });
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.order.push(`${chatId}:${card.header.title}`);
     await new Promise((r) => setTimeout(r, 2));
     const messageId = `${this.name}-${this.sent.length + 1}`;
     this.sent.push({ chatId, card, key: options.idempotencyKey, messageId });
@@ -70,6 +76,60 @@ describeEachDatabase('outbox sender', (get) => {
     expect(d.sent.map((m) => m.chatId)).toEqual(['here']);
     const rows = await queryRows<{ chat_id: string; status: string; last_error: string | null }>(db, sql`select chat_id, status, last_error from outbox order by id`);
     expect(rows).toEqual([{ chat_id: 'gone', status: 'failed', last_error: 'chat not found' }, { chat_id: 'here', status: 'sent', last_error: null }]);
+  });
+
+  it('waits out a platform that keeps saying "too many" without counting it as a failed attempt', async () => {
+    const { db } = get();
+    const signer = await loadActionSigner(db);
+    await db.transaction((tx) => enqueueMessages(tx, [{ platform: 'web', chatId: 'busy', locale: 'en', view: { kind: 'static', card: noticeCard('t', 'throttled twelve times') } }]));
+    const d = new Recorder('a');
+    // More 429s than maxAttempts: before, the eighth one failed the row for good.
+    d.failures = Array.from({ length: 12 }, () => new DeliveryError('429 Too Many Requests', { status: 429, retryAfterMs: 20 }));
+    await createSender({ db, signer, deliverers: [d], log: silentLogger, maxAttempts: 3 }).drainUntilIdle(60_000);
+    expect(d.sent).toHaveLength(1);
+    const rows = await queryRows<{ status: string; attempts: number }>(db, sql`select status, attempts from outbox`);
+    expect(rows).toEqual([{ status: 'sent', attempts: 1 }]);
+  });
+
+  it('retries a platform outage (5xx) past maxAttempts instead of failing the row', async () => {
+    const { db } = get();
+    const signer = await loadActionSigner(db);
+    await db.transaction((tx) => enqueueMessages(tx, [{ platform: 'web', chatId: 'c', locale: 'en', view: { kind: 'static', card: noticeCard('o', 'after an outage') } }]));
+    const d = new Recorder('a');
+    d.failures = [502, 503, 500].map((status) => new DeliveryError(`HTTP ${status}`, { status }));
+    await createSender({ db, signer, deliverers: [d], log: silentLogger, maxAttempts: 2 }).drainUntilIdle(60_000);
+    expect(d.sent).toHaveLength(1);
+    const rows = await queryRows<{ status: string; attempts: number }>(db, sql`select status, attempts from outbox`);
+    expect(rows).toEqual([{ status: 'sent', attempts: 4 }]);
+  });
+
+  const msg = (chatId: string, title: string) => ({ platform: 'web', chatId, locale: 'en', view: { kind: 'static' as const, card: noticeCard(title, title) } });
+  const backlogTitles = (n: number) => Array.from({ length: n }, (_, i) => `b${String(i).padStart(2, '0')}`);
+  /** 1 message per 50 ms per chat: a backlog of 40 takes two seconds or more. */
+  const paced: PlatformLimits = { perChatIntervalMs: 50, perChatPerMinute: null, perAppPerSecond: 10_000 };
+
+  it('keeps each chat\'s messages in order when several instances deliver them', async () => {
+    const { db } = get();
+    const signer = await loadActionSigner(db);
+    await db.transaction((tx) => enqueueMessages(tx, backlogTitles(40).map((t) => msg('backlog', t))));
+    const order: string[] = [];
+    const recorders = ['a', 'b', 'c'].map((n) => Object.assign(new Recorder(n, order), { limits: paced }));
+    await Promise.all(recorders.map((d) => createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle(120_000)));
+    // Before, each instance claimed its own batch of the chat's rows and sent them side by side.
+    expect(order).toEqual(backlogTitles(40).map((t) => `backlog:${t}`));
+    expect(recorders.filter((r) => r.sent.length > 0).length).toBeGreaterThan(1);
+  });
+
+  it('does not hold an idle chat\'s message behind another chat\'s backlog', async () => {
+    const { db } = get();
+    const signer = await loadActionSigner(db);
+    await db.transaction((tx) => enqueueMessages(tx, backlogTitles(40).map((t) => msg('backlog', t))));
+    await db.transaction((tx) => enqueueMessages(tx, [msg('idle', 'i0')]));
+    const d = Object.assign(new Recorder('a'), { limits: paced });
+    await createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle(120_000);
+    // Before, the claim took the 20 oldest rows (all the backlog's) and slept through their pacing first.
+    expect(d.order.indexOf('idle:i0')).toBeLessThan(3);
+    expect(d.order.filter((o) => o.startsWith('backlog:'))).toHaveLength(40);
   });
 
   it('updates a card in place when its document changes, even when the change came from the CLI', async () => {
