@@ -97,12 +97,16 @@ async function run(kind: 'postgres' | 'pglite', instances: number): Promise<void
       if (JSON.stringify([...new Set(got)]) !== JSON.stringify(want.filter((w) => got.includes(w)))) outOfOrder += 1;
     }
     const [failed] = await queryRows<{ n: number }>(first.db, sql`select count(*)::int as n from outbox where status = 'failed'`);
-    const throttled = fake.calls.filter((c) => c.status === 429).length;
+    const throttledCalls = fake.calls.filter((c) => c.status === 429);
+    const throttled = throttledCalls.length;
+    // Which limit each 429 hit: the chat's (a send to it in the second before) or the bot's.
+    const ok = fake.calls.filter((c) => c.status === 200 && c.method === 'sendMessage');
+    const byChat = throttledCalls.filter((t) => ok.some((c) => String(c.payload.chat_id) === String(t.payload.chat_id) && c.at > t.at - 1000 && c.at <= t.at)).length;
     const ceiling = ceilingSeconds();
     console.log(
       `${kind.padEnd(8)} ${String(instances).padStart(2)} instance(s)  ${total} messages in ${CHATS} chats: ${seconds.toFixed(1)} s ` +
         `(${(total / seconds).toFixed(1)}/s; ceiling ${ceiling.toFixed(1)} s, ${(ceiling / seconds * 100).toFixed(0)} % of it)  ` +
-        `429s ${throttled}, lost ${lost}, duplicated ${duplicates}, chats out of order ${outOfOrder}, failed rows ${Number(failed!.n)}`,
+        `429s ${throttled} (${byChat} per chat), lost ${lost}, duplicated ${duplicates}, chats out of order ${outOfOrder}, failed rows ${Number(failed!.n)}`,
     );
   } finally {
     for (const d of new Set(databases)) await d.close();

@@ -25,7 +25,7 @@ import { getCardMessage, renderCardMessage } from './cardMessages.ts';
 import { DeliveryError, type Deliverer, type MediaIds } from './delivery.ts';
 import type { Logger } from './log.ts';
 import { databaseMediaIds } from './media.ts';
-import { chatWaitMs, holdApp, holdChat, recordChatDelivery, reserveAppSlot } from './pace.ts';
+import { appIntervalMs, chatWaitMs, holdApp, holdChat, recordChatDelivery, reserveAppSlot } from './pace.ts';
 
 export interface SenderDeps {
   db: Db;
@@ -136,10 +136,19 @@ export function createSender(deps: SenderDeps): Sender {
     await tx.execute(sql`update outbox set status = 'sent', sent_at = now(), claimed_until = null, attempts = attempts + 1 where id = ${row.id}::bigint`);
   }
 
-  /** Waits for the app's next send slot (shared by every instance sending through the same app). */
+  /**
+   * Waits for the app's next send slot (shared by every instance sending through the same app). A wake-up
+   * later than the slot by more than one interval (a busy event loop wakes many sleepers at once) takes a
+   * fresh slot instead of going out in a bunch that would exceed the per-second budget.
+   */
   async function appSlot(entry: Entry): Promise<void> {
-    const wait = await reserveAppSlot(db, entry.deliverer.platform, entry.app, entry.deliverer.limits);
-    if (wait > 0) await sleep(wait);
+    const step = appIntervalMs(entry.deliverer.limits);
+    for (let tries = 0; tries < 5; tries++) {
+      const wait = await reserveAppSlot(db, entry.deliverer.platform, entry.app, entry.deliverer.limits);
+      const asleep = Date.now();
+      if (wait > 0) await sleep(wait);
+      if (Date.now() - asleep - wait <= step) return;
+    }
   }
 
   /** Between the messages of one send: progress saved, the chat's pace recorded, then wait for the next slot. */
@@ -170,7 +179,10 @@ export function createSender(deps: SenderDeps): Sender {
     const { deliverer } = entry;
     const key = `outbox-${row.id}`;
     const replyTo = row.payload.replyTo ? { replyTo: row.payload.replyTo } : {};
+    // The app slot is taken right before the platform call, after the rendering, so departures keep the
+    // slots' spacing however long a card took to render.
     if (row.kind === 'prompt') {
+      await appSlot(entry);
       const { messageId } = await deliverer.prompt(row.chat_id, row.payload.text!, { idempotencyKey: key, ...replyTo });
       await db.transaction(async (tx) => {
         await tx.execute(sql`insert into card_message (platform, chat_id, message_id, view, locale, prompt_token)
@@ -183,6 +195,7 @@ export function createSender(deps: SenderDeps): Sender {
       const cardId = await cardRowFor(row);
       const cardRow = (await getCardMessage(db, cardId))!;
       const card: Card = row.payload.view?.kind === 'static' ? cardSchema.parse(row.payload.view.card) : await renderCardMessage(db, signer, cardRow);
+      await appSlot(entry);
       const { messageId } = await deliverer.send(row.chat_id, card, {
         idempotencyKey: key, ...replyTo, partsSent: row.parts_sent, partSent: partSentFor(row, entry), media: entry.media,
       });
@@ -199,6 +212,7 @@ export function createSender(deps: SenderDeps): Sender {
     }
     // Claimed rows are no longer 'pending', so a change from here on queues a fresh update: none is lost.
     const card = await renderCardMessage(db, signer, cardRow);
+    await appSlot(entry);
     await deliverer.update(row.chat_id, cardRow.message_id, card, { media: entry.media });
     await db.transaction((tx) => markSent(tx, row, entry));
   }
@@ -236,7 +250,6 @@ export function createSender(deps: SenderDeps): Sender {
   async function process(row: OutboxRow): Promise<boolean> {
     const entry = byPlatform.get(row.platform)!;
     try {
-      await appSlot(entry);
       await deliver(row, entry);
       return true;
     } catch (error) {
