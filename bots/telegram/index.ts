@@ -166,7 +166,13 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
     health() {
       if (config.mode === 'webhook') return { connected: server?.listening ?? false, detail: server?.listening ? 'webhook listening' : 'webhook not listening' };
       const running = bot.isRunning();
-      return { connected: running, detail: running ? 'polling' : pollingStopped ?? 'not polling' };
+      if (election && !running) {
+        // Standing by is healthy while the lease holder polls: the bot's updates are being received.
+        const seen = election.seen;
+        if (seen?.live) return { connected: true, detail: `another instance polls (${seen.holder})` };
+        return { connected: false, detail: 'nobody polls yet: waiting for the poller lease' };
+      }
+      return { connected: running, detail: running ? (election ? 'polling (holds the poller lease)' : 'polling') : pollingStopped ?? 'not polling' };
     },
 
     async start(next) {

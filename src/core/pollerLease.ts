@@ -78,6 +78,8 @@ export interface PollerElectionOptions {
 export interface PollerElection {
   /** True while this instance holds the lease and receives. */
   readonly polling: boolean;
+  /** The lease as last seen by a look that did not get it (who polls instead), for health checks. */
+  readonly seen: PollerHolder | null;
   /** The receiver stopped on its own (409, network): give the lease up so that someone polls again soon. */
   lost(): void;
   stop(): Promise<void>;
@@ -92,6 +94,7 @@ export function runPollerElection(options: PollerElectionOptions): PollerElectio
   const { lease, log } = options;
   const everyMs = options.everyMs ?? Math.max(1000, Math.floor(lease.ttlMs / 4));
   let polling = false;
+  let seen: PollerHolder | null = null;
   let stopped = false;
   let validUntil = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -118,8 +121,10 @@ export function runPollerElection(options: PollerElectionOptions): PollerElectio
     if (held) validUntil = askedAt + lease.ttlMs;
     if (!held) {
       await endPolling('another instance holds the lease');
+      seen = await lease.holder().catch(() => null);
       return;
     }
+    seen = null;
     if (polling || stopped) return;
     try {
       await options.begin();
@@ -143,6 +148,9 @@ export function runPollerElection(options: PollerElectionOptions): PollerElectio
   return {
     get polling() {
       return polling;
+    },
+    get seen() {
+      return seen;
     },
     lost() {
       if (!polling) return;

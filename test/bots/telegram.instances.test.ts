@@ -160,6 +160,9 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
     const second = first === 'a' ? 'b' : 'a';
     const status = await adapters[second]!.pollerStatus();
     expect(status).toMatchObject({ mode: 'polling', receiving: false, instance: `instance-${second}`, poller: { holder: `instance-${first}`, live: true } });
+    // What /healthz shows on each: the poller polls, the other stands by while it does.
+    expect(adapters[first]!.health()).toEqual({ connected: true, detail: 'polling (holds the poller lease)' });
+    await eventually(() => adapters[second]!.health().detail === `another instance polls (instance-${first})`, 30_000);
     fake.sendText({ chatId: 9, userId: 9, text: '/help' });
     await eventually(() => received[first]!.length === 1, 30_000);
 
