@@ -155,7 +155,8 @@ export function createSender(deps: SenderDeps): Sender {
   const partSentFor = (row: OutboxRow, entry: Entry) => async (n: number) => {
     await db.transaction(async (tx) => {
       await recordChatDelivery(tx, row.platform, row.chat_id, entry.deliverer.limits);
-      await tx.execute(sql`update outbox set parts_sent = ${n} where id = ${row.id}::bigint`);
+      // The lease is renewed too: waiting for a group's per-minute budget between parts may take most of it.
+      await tx.execute(sql`update outbox set parts_sent = ${n}, claimed_until = now() + ${interval(leaseMs)}::interval where id = ${row.id}::bigint`);
     });
     const wait = await chatWaitMs(db, row.platform, row.chat_id);
     if (wait > 0) await sleep(wait);

@@ -11,6 +11,7 @@ import { card } from '../../cards/model.ts';
 import { createFeishuAdapter, loadFeishuConfig, type FeishuAdapter, type FeishuConfig } from '../../bots/feishu/index.ts';
 import { DeliveryError } from '../../src/core/delivery.ts';
 import type { Logger } from '../../src/core/log.ts';
+import { databaseMediaIds, MediaUploadingError } from '../../src/core/media.ts';
 import { getDocument, listDocuments } from '../../src/services/documents.ts';
 import { signAndEncryptCallback, startFakeFeishu, type FakeFeishu } from '../fakes/feishu/index.ts';
 import { cardActionEvent, envelope, messageReceiveEvent } from '../fakes/feishu/events.ts';
@@ -328,5 +329,29 @@ describe('Feishu config', () => {
     expect(problem({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_MODE: 'http' })).toMatch(/FEISHU_ENCRYPT_KEY/);
     expect(problem({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_MODE: 'webhook' })).toMatch(/FEISHU_MODE/);
     expect(problem({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_DOMAIN: SECRET })).not.toContain(SECRET);
+  });
+});
+
+describeEachDatabase('Feishu image keys shared by instances', (get) => {
+  it('uploads a chart once for two instances, the second waiting while the first uploads', async () => {
+    const { db } = get();
+    const fake = await startFake();
+    const [a, b] = [createFeishuAdapter(configFor(fake), { log }), createFeishuAdapter(configFor(fake), { log })];
+    // Each instance has its own view of the table, as the sender gives it.
+    const [mediaA, mediaB] = [databaseMediaIds(db, 'feishu', fake.appId), databaseMediaIds(db, 'feishu', fake.appId)];
+    const png = Buffer.from('\x89PNG\r\n\x1a\nshared chart', 'binary').toString('base64');
+    const chart = card({ header: { title: 'Digest' }, elements: [{ type: 'image', alt: 'chart', png }] });
+    const sends = await Promise.allSettled([
+      a.send('oc_one', chart, { idempotencyKey: 'outbox-1', media: mediaA }),
+      b.send('oc_two', chart, { idempotencyKey: 'outbox-2', media: mediaB }),
+    ]);
+    // Whichever lost the race to upload was told "not now" (the sender waits it out, uncounted), not refused.
+    for (const s of sends.filter((x) => x.status === 'rejected')) {
+      expect((s as PromiseRejectedResult).reason).toBeInstanceOf(MediaUploadingError);
+    }
+    await b.send('oc_two', chart, { idempotencyKey: 'outbox-2', media: mediaB });
+    await a.update('oc_one', fake.messages[0]!.messageId, chart, { media: mediaA });
+    expect(fake.uploadedImages).toHaveLength(1);
+    for (const m of fake.messages) expect(JSON.stringify(m.content)).toContain(fake.uploadedImages[0]!.imageKey);
   });
 });
