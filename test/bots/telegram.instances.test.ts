@@ -174,4 +174,28 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
     await eventually(() => received[second]!.length === 1, 30_000);
     expect(received[first]).toHaveLength(1);
   });
+
+  it('polls again after a 409 instead of giving up for good', async () => {
+    const fake = await startFakeTelegram();
+    cleanups.push(() => fake.close());
+    const { db } = get();
+    const received: InboundEvent[] = [];
+    const adapter = createTelegramAdapter(telegramConfig(fake.token, fake.apiRoot), {
+      log: silentLogger, botInfo: fake.botInfo, lease: new PollerLease(db, pollerLeaseName('telegram', fake.token), 'instance-a', 2_000),
+    });
+    await adapter.start(async (event) => {
+      received.push(event);
+      return null;
+    });
+    cleanups.push(() => adapter.stop());
+    await eventually(() => fake.calls.some((c) => c.method === 'getUpdates' && c.status === 0), 30_000);
+    // Someone else polls the token once (a deposed poller confirming its offset does the same): Telegram
+    // ends our long poll with 409. Before, polling then stopped for good while the process looked healthy.
+    const rogue = await fetch(`${fake.apiRoot}/bot${fake.token}/getUpdates?timeout=0`);
+    expect(rogue.status).toBe(200);
+    await eventually(() => fake.calls.some((c) => c.method === 'getUpdates' && c.status === 409), 30_000);
+    fake.sendText({ chatId: 9, userId: 9, text: '/help' });
+    await eventually(() => received.length === 1, 60_000);
+    expect((await adapter.pollerStatus()).receiving).toBe(true);
+  });
 });
