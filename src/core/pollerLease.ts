@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
-import { instanceName } from '../jobs/coordinator.ts';
+import { instanceName } from './instance.ts';
 import type { Logger } from './log.ts';
 
 /** The lease's name for a bot: the platform and a hash of its credential (never the credential itself). */

@@ -9,16 +9,13 @@
  * and happens in the transaction that queues the run's messages: a finished slot is never sent again even
  * if two instances both ended up running it (a lease outlived by a slow run).
  */
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { RunCoordinator } from 'node-cron';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
+import { instanceName } from '../core/instance.ts';
 
-/** Identifies this process in job_run.claimed_by. */
-export function instanceName(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-}
+/** Identifies this process in job_run.claimed_by (one home: src/core/instance.ts). */
+export { instanceName };
 
 /** node-cron's coordination key: `${name}:${slot.toISOString()}`. */
 const KEY = /^(.+):(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)$/;
