@@ -117,7 +117,6 @@ describeEachDatabase('outbox sender', (get) => {
     await Promise.all(recorders.map((d) => createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle(120_000)));
     // Before, each instance claimed its own batch of the chat's rows and sent them side by side.
     expect(order).toEqual(backlogTitles(40).map((t) => `backlog:${t}`));
-    expect(recorders.filter((r) => r.sent.length > 0).length).toBeGreaterThan(1);
   });
 
   it('does not hold an idle chat\'s message behind another chat\'s backlog', async () => {
