@@ -8,7 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
-import { lockDataDir } from './lock.ts';
+import { lockDataDir, staleLockMessage, type StaleLock } from './lock.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -35,11 +35,17 @@ export interface Database {
 // pinning UTC makes raw query output identical on both.
 const SESSION_TIMEZONE = 'UTC';
 
+export interface OpenOptions {
+  migrate?: boolean;
+  /** Told when a PGlite lock left by a dead process was taken over (default: a warning on stderr). */
+  onStaleLock?: (stale: StaleLock, message: string) => void;
+}
+
 /**
  * Opens the database and applies pending migrations. PGlite (the embedded default) is locked to this
  * process for as long as it is open; Postgres is shared, so migrations run under an advisory lock.
  */
-export async function openDatabase(target: DatabaseTarget, options: { migrate?: boolean } = {}): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   const shouldMigrate = options.migrate ?? true;
   if (target.kind === 'postgres') {
     if (shouldMigrate) await migrateServer(target.url);
@@ -53,6 +59,10 @@ export async function openDatabase(target: DatabaseTarget, options: { migrate?: 
   }
 
   const lock = target.dataDir ? lockDataDir(target.dataDir) : null;
+  if (lock?.tookOver) {
+    const message = staleLockMessage(lock.tookOver);
+    (options.onStaleLock ?? ((_, m) => process.stderr.write(`warning: ${m}\n`)))(lock.tookOver, message);
+  }
   try {
     const pglite = await PGlite.create({
       ...(target.dataDir ? { dataDir: target.dataDir } : {}),

@@ -91,7 +91,9 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
 async function openWhenReachable(target: DatabaseTarget, log: Logger): Promise<Database> {
   for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
     try {
-      return await openDatabase(target);
+      return await openDatabase(target, {
+        onStaleLock: (stale, message) => log('warn', message, { dataDir: stale.dataDir, deadPid: stale.pid, reason: stale.reason }),
+      });
     } catch (error) {
       if (target.kind !== 'postgres' || !isDatabaseUnavailable(error)) throw error;
       log('warn', 'the database is unreachable; waiting for it', { retryInMs: delay, error });

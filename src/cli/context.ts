@@ -43,7 +43,7 @@ export async function runCommand(io: Io, json: boolean, action: (db: Db, config:
     if (target.kind === 'pglite' && target.dataDir && !existsSync(join(target.dataDir, 'PG_VERSION'))) {
       io.stderr(`Creating the embedded database in ${target.dataDir} (first run only, a few seconds)...`);
     }
-    const database = await openDatabase(target);
+    const database = await openDatabase(target, { onStaleLock: (_, message) => io.stderr(`warning: ${message}`) });
     close = database.close;
     const result = await action(database.db, config);
     io.stdout(json ? JSON.stringify(result.data, null, 2) : result.human());

@@ -1,12 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirInUseError, lockDataDir, type DataDirLock } from '../../db/lock.ts';
+import { openDatabase } from '../../db/client.ts';
+import { DataDirInUseError, lockDataDir, staleLockMessage, type DataDirLock, type StaleLock } from '../../db/lock.ts';
 
 const LOCK_FILE = 'stocktake.lock';
+
+/** The pid a lock file names (its first word). */
+const holderPid = (path: string) => readFileSync(path, 'utf8').split(' ')[0];
+
+/** The takeover claim of a stale lock content (see db/lock.ts). */
+const claimName = (content: string) => `${LOCK_FILE}.takeover-${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
 
 /** A node process that idles until killed. */
 async function idleProcess(): Promise<ChildProcess & { pid: number }> {
@@ -58,8 +66,8 @@ describe('lockDataDir', () => {
 
   it('creates the data directory and a lock file holding our pid', () => {
     const dataDir = join(dir, 'nested', 'pgdata');
-    lock(dataDir);
-    expect(readFileSync(join(dataDir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    expect(lock(dataDir).tookOver).toBeNull();
+    expect(holderPid(join(dataDir, LOCK_FILE))).toBe(String(process.pid));
   });
 
   it('leaves no temporary files beside the lock', () => {
@@ -88,17 +96,60 @@ describe('lockDataDir', () => {
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(String(holder.pid));
   });
 
-  it('takes over a lock file left by a process that has exited', async () => {
+  it('takes over a lock file left by a process that has exited, and says whose it was', async () => {
     const pid = await deadPid();
     writeFileSync(join(dir, LOCK_FILE), String(pid));
-    lock();
-    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    expect(lock().tookOver).toEqual({ dataDir: dir, pid, reason: 'exited' });
+    expect(holderPid(join(dir, LOCK_FILE))).toBe(String(process.pid));
+  });
+
+  it('takes over a lock holding our own pid written by an earlier run (a container restarted with the same pid)', () => {
+    writeFileSync(join(dir, LOCK_FILE), `${process.pid} token-of-an-earlier-run lock-1\n`);
+    expect(lock().tookOver).toEqual({ dataDir: dir, pid: process.pid, reason: 'earlier-run' });
+    expect(holderPid(join(dir, LOCK_FILE))).toBe(String(process.pid));
+  });
+
+  it('takes over our own pid in the bare format earlier versions wrote', () => {
+    writeFileSync(join(dir, LOCK_FILE), String(process.pid));
+    expect(lock().tookOver?.reason).toBe('earlier-run');
   });
 
   it('takes over an empty or garbled lock file', () => {
     writeFileSync(join(dir, LOCK_FILE), 'not a pid');
-    lock();
-    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    expect(lock().tookOver).toEqual({ dataDir: dir, pid: null, reason: 'unreadable' });
+    expect(holderPid(join(dir, LOCK_FILE))).toBe(String(process.pid));
+  });
+
+  it('takes over the claim of a process that died in the middle of a takeover, and clears it', async () => {
+    const stale = `${await deadPid()} earlier x\n`;
+    writeFileSync(join(dir, LOCK_FILE), stale);
+    writeFileSync(join(dir, claimName(stale)), `${await deadPid()} died-mid-takeover y\n`);
+    expect(lock().tookOver?.reason).toBe('exited');
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+  });
+
+  it('refuses while a live process is taking over the stale lock, naming that process', async () => {
+    const stale = `${await deadPid()} earlier x\n`;
+    const taker = await idleProcess();
+    children.push(taker);
+    writeFileSync(join(dir, LOCK_FILE), stale);
+    writeFileSync(join(dir, claimName(stale)), `${taker.pid} taking-over y\n`);
+    expect(() => lockDataDir(dir)).toThrow(`in use by process ${taker.pid}`);
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(stale);
+  });
+
+  it('does not remove a lock that was taken over from it on release', () => {
+    const first = lockDataDir(dir);
+    writeFileSync(join(dir, LOCK_FILE), `${process.pid} someone-else z\n`);
+    first.release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
+  });
+
+  it('words the takeover notice with the dead holder and the data directory', () => {
+    const message = (stale: StaleLock) => staleLockMessage(stale);
+    expect(message({ dataDir: '/srv/data', pid: 4242, reason: 'exited' })).toContain('left by process 4242, which is no longer running');
+    expect(message({ dataDir: '/srv/data', pid: 1, reason: 'earlier-run' })).toContain("an earlier run with this process's pid 1");
+    expect(message({ dataDir: '/srv/data', pid: 1, reason: 'exited' })).toContain('/srv/data');
   });
 
   it('removes the lock file on release so the directory can be locked again', () => {
@@ -114,7 +165,7 @@ describe('lockDataDir', () => {
     first.release();
     const second = lock();
     first.release();
-    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    expect(holderPid(join(dir, LOCK_FILE))).toBe(String(process.pid));
     second.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
@@ -132,4 +183,22 @@ describe('lockDataDir', () => {
     lock(other);
     expect(existsSync(join(other, LOCK_FILE))).toBe(true);
   });
+});
+
+describe('openDatabase on a data directory with a stale lock', () => {
+  it('opens it and tells the user whose lock it took over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stocktake-lock-open-'));
+    try {
+      const pid = await deadPid();
+      writeFileSync(join(dir, LOCK_FILE), String(pid));
+      const told: string[] = [];
+      const database = await openDatabase({ kind: 'pglite', dataDir: dir }, { migrate: false, onStaleLock: (_, message) => told.push(message) });
+      await database.close();
+      expect(told).toHaveLength(1);
+      expect(told[0]).toContain(`left by process ${pid}, which is no longer running`);
+      expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000); // creating a PGlite directory takes long on a busy machine
 });
