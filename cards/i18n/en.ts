@@ -35,6 +35,16 @@ export const en = {
     toast: (identity: string) => `You do not have access yet: ask an admin to add ${identity}.`,
     text: (identity: string) => `I do not know you yet, so I did nothing. Ask an admin to add you:\n\`stocktake person add YOUR-NAME --name "Your Name" --identity ${identity}\`\nand to grant you a role in the warehouse.`,
   },
+  /** Problems found in an imported file (count sheets, book, movements, items). Earlier problem texts are English only. */
+  fileProblem: {
+    fields: { qty: 'quantity', unitCost: 'unit cost' },
+    tooManyDigits: (what: string, text: string, digits: number, max: number) => `${what} "${text}" has ${digits} digits before the decimal point; at most ${max} are allowed`,
+    sumTooLarge: (lines: number, line: string, sum: string, max: number) =>
+      `the ${lines} lines of ${line} add up to ${sum}: more than ${max} digits before the decimal point, the most a quantity may have`,
+    encodingUnknown: (file: string, tried: string) =>
+      `${file}: cannot tell how its text is encoded (tried ${tried}); nothing was imported. Save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8) and send it again`,
+    encodingProblem: (tried: string) => `the text is in none of the encodings tried (${tried})`,
+  },
   importSummary: {
     title: (file: string) => `Count imported: ${file}`,
     subtitle: (code: string, counter: string, round: number) => `${code} · counted by ${counter} · round ${round}`,

@@ -37,6 +37,13 @@ export const zhCN: typeof en = {
     toast: (identity) => `你还没有权限：请管理员添加 ${identity}。`,
     text: (identity) => `我还不认识你，因此没有执行任何操作。请管理员添加你：\n\`stocktake person add 你的名字 --name "姓名" --identity ${identity}\`\n并在仓库中为你授予角色。`,
   },
+  fileProblem: {
+    fields: { qty: '数量', unitCost: '单位成本' },
+    tooManyDigits: (what, text, digits, max) => `${what} "${text}" 的整数部分有 ${digits} 位，最多允许 ${max} 位`,
+    sumTooLarge: (lines, line, sum, max) => `${line} 的 ${lines} 行合计 ${sum}，整数部分超过数量允许的最多 ${max} 位`,
+    encodingUnknown: (file, tried) => `${file}：无法判断文本编码（已尝试 ${tried}），未导入任何内容。请另存为“CSV UTF-8”（Excel：另存为 → CSV UTF-8）后重新发送`,
+    encodingProblem: (tried) => `文本不属于已尝试的任何编码（${tried}）`,
+  },
   importSummary: {
     title: (file) => `盘点表已导入：${file}`,
     subtitle: (code, counter, round) => `${code} · 盘点人 ${counter} · 第 ${round} 轮`,

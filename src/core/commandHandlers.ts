@@ -149,6 +149,6 @@ export async function importSheet(s: CommandScope, file: { name: string; bytes: 
     linesNotInBook: r.linesNotInBook, linesSuperseded: r.linesSuperseded, uncounted: r.progress.lines.uncounted,
     gains: r.progress.variances.gain, losses: r.progress.variances.loss, gainValue: r.progress.variances.gainValue,
     lossValue: r.progress.variances.lossValue, netValue: r.progress.variances.netValue, currency,
-    problems: r.problems.map((p) => ({ line: p.line ?? 0, ...(p.column ? { column: p.column } : {}), message: p.message })),
+    problems: r.problems.map((p) => ({ line: p.line ?? 0, ...(p.column ? { column: p.column } : {}), message: p.localized?.[s.templates.locale] ?? p.message })),
   }));
 }

@@ -70,8 +70,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** A domain error is the user's to fix: say what and where. Anything else is ours: log it, give a reference. */
   function failure(error: unknown, templates: TemplateContext, event: InboundEvent): CardView {
     if (error instanceof DomainError) {
-      const problems = error instanceof InvalidInputError ? error.problems.map((p) => ({ line: p.line ?? 0, ...(p.column ? { column: p.column } : {}), message: p.message })) : [];
-      return staticView(errorCard(templates, error.message, problems));
+      const locale = templates.locale;
+      const problems = error instanceof InvalidInputError ? error.problems.map((p) => ({ line: p.line ?? 0, ...(p.column ? { column: p.column } : {}), message: p.localized?.[locale] ?? p.message })) : [];
+      const message = error instanceof InvalidInputError ? (error.localized?.[locale] ?? error.message) : error.message;
+      return staticView(errorCard(templates, message, problems));
     }
     const ref = randomUUID().slice(0, 8);
     log('error', 'event failed', { ref, platform: event.platform, eventId: event.eventId, type: event.type, error });

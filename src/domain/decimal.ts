@@ -7,7 +7,10 @@
 export const QTY_SCALE = 3;
 export const COST_SCALE = 4;
 
-export type ParseResult = { ok: true; value: bigint } | { ok: false; reason: string };
+export type ParseResult =
+  | { ok: true; value: bigint }
+  /** `tooManyDigits`: the number does not fit its column (the reason names the limit). */
+  | { ok: false; reason: string; tooManyDigits?: { text: string; digits: number; max: number } };
 
 const PLAIN = /^([+-])?(\d+)(?:\.(\d*))?$/;
 const SIMPLE_WHOLE = /^\d{1,15}$/;
@@ -15,18 +18,50 @@ const SCALE_FACTORS = Array.from({ length: 9 }, (_, i) => 10n ** BigInt(i));
 const GROUPED = /^([+-])?(\d{1,3}(?:,\d{3})+)(?:\.(\d*))?$/;
 
 /**
- * Parses a decimal text into an integer of `scale` decimals: parseDecimal("1,200.5", 3) → 1200500n.
- * `cell` may be a number from a spreadsheet cell.
+ * Every quantity, cost and money column is numeric(18, scale) (db/schema): 18 digits in all, so a quantity
+ * (scale 3) has at most 15 digits before the decimal point. A longer number is refused here, with the limit,
+ * rather than by the database as "numeric field overflow".
  */
-export function parseDecimal(cell: string | number, scale: number, options: { allowNegative?: boolean } = {}): ParseResult {
+export const DECIMAL_PRECISION = 18;
+
+/**
+ * Significant digits a spreadsheet holds. Excel keeps and shows 15; digits past them in a number are
+ * binary float noise (0.1 + 0.2 written out in full is 0.30000000000000004), in an XLSX cell and in a CSV
+ * written by a program alike.
+ */
+export const SPREADSHEET_DIGITS = 15;
+
+export interface DecimalOptions {
+  allowNegative?: boolean;
+  /** Total digits the column holds (default DECIMAL_PRECISION). */
+  precision?: number;
+}
+
+/** The most digits a value of `scale` decimals may have before the decimal point. */
+export function maxIntegerDigits(scale: number, precision = DECIMAL_PRECISION): number {
+  return precision - scale;
+}
+
+/** True when a scaled value (a sum, say) no longer fits its numeric(precision, scale) column. */
+export function exceedsPrecision(value: bigint, precision = DECIMAL_PRECISION): boolean {
+  return (value < 0n ? -value : value) >= 10n ** BigInt(precision);
+}
+
+/**
+ * Parses a decimal text into an integer of `scale` decimals: parseDecimal("1,200.5", 3) → 1200500n.
+ * `cell` may be a number from a spreadsheet cell, read as the decimal it was written as (its shortest
+ * round-trip form). One rule for text and numbers: at most `scale` decimals and at most
+ * `precision - scale` digits before the point; decimals beyond `scale` are taken only when they are float
+ * noise, i.e. when the number rounded to 15 significant digits (what Excel shows for the same file, CSV or
+ * XLSX) has at most `scale` decimals.
+ */
+export function parseDecimal(cell: string | number, scale: number, options: DecimalOptions = {}): ParseResult {
   // Fast path for what nearly every cell of a count sheet is: a plain whole number.
-  if (typeof cell === 'string' && SIMPLE_WHOLE.test(cell)) return { ok: true, value: BigInt(cell) * SCALE_FACTORS[scale]! };
+  if (typeof cell === 'string' && SIMPLE_WHOLE.test(cell) && cell.length + scale <= (options.precision ?? DECIMAL_PRECISION)) return { ok: true, value: BigInt(cell) * SCALE_FACTORS[scale]! };
   let text: string;
   if (typeof cell === 'number') {
     if (!Number.isFinite(cell)) return { ok: false, reason: 'is not a number' };
-    // Spreadsheet numbers are binary floats; 15 significant digits is what Excel itself shows. Written out
-    // in full, never in exponent form (String(1e-7) is "1e-7"), so the reason given matches the cell.
-    text = cell.toLocaleString('en-US', { useGrouping: false, maximumSignificantDigits: 15 });
+    text = plainNumber(cell);
   } else {
     // NFKC folds full-width digits, comma, point and minus (１，２００．５) to ASCII.
     text = cell.normalize('NFKC').trim().replace(/\s+/g, '');
@@ -41,14 +76,60 @@ export function parseDecimal(cell: string | number, scale: number, options: { al
         : `"${text}" is not a number`,
     };
   }
-  const [, sign, intPart = '', fraction = ''] = match;
-  if (fraction.length > scale && /[1-9]/.test(fraction.slice(scale))) {
-    return { ok: false, reason: `"${text}" has more than ${scale} decimal places` };
+  const [, sign, intPart = '', rawFraction = ''] = match;
+  const whole = intPart.replace(/,/g, '').replace(/^0+(?=\d)/, '');
+  const maxWhole = maxIntegerDigits(scale, options.precision);
+  if (whole.length > maxWhole) {
+    return { ok: false, reason: `"${text}" has ${whole.length} digits before the decimal point; at most ${maxWhole} are allowed`, tooManyDigits: { text, digits: whole.length, max: maxWhole } };
   }
-  const digits = intPart.replace(/,/g, '') + fraction.slice(0, scale).padEnd(scale, '0');
-  const value = BigInt(digits) * (sign === '-' ? -1n : 1n);
+  const fraction = rawFraction.replace(/0+$/, '');
+  let magnitude: bigint;
+  if (fraction.length <= scale) magnitude = BigInt(whole + fraction.padEnd(scale, '0'));
+  else {
+    const rounded = withoutFloatNoise(whole + fraction, fraction.length, scale);
+    if (rounded === null) return { ok: false, reason: `"${text}" has more than ${scale} decimal places` };
+    magnitude = rounded;
+  }
+  if (exceedsPrecision(magnitude, options.precision)) {
+    // Float noise rounded up to one digit more (999999999999999.9999999 → 1000000000000000).
+    return { ok: false, reason: `"${text}" has ${maxWhole + 1} digits before the decimal point; at most ${maxWhole} are allowed`, tooManyDigits: { text, digits: maxWhole + 1, max: maxWhole } };
+  }
+  const value = sign === '-' ? -magnitude : magnitude;
   if (value < 0n && !options.allowNegative) return { ok: false, reason: `"${text}" is negative` };
   return { ok: true, value };
+}
+
+/**
+ * `digits` (a decimal with `decimals` of them after the point) rounded half up to SPREADSHEET_DIGITS
+ * significant digits, scaled to `scale` decimals; null when it has no more than that many significant
+ * digits (the decimals are meant) or still has more than `scale` decimals after rounding.
+ */
+function withoutFloatNoise(digits: string, decimals: number, scale: number): bigint | null {
+  const all = BigInt(digits);
+  const significant = all.toString().length;
+  const drop = significant - SPREADSHEET_DIGITS;
+  if (drop <= 0 || drop > decimals) return null;
+  const unit = 10n ** BigInt(drop);
+  let rounded = (all + unit / 2n) / unit;
+  let kept = decimals - drop;
+  while (kept > scale && rounded % 10n === 0n) {
+    rounded /= 10n;
+    kept -= 1;
+  }
+  return kept > scale ? null : rounded * 10n ** BigInt(scale - kept);
+}
+
+/** A number written out in full, never in exponent form (String(1e-7) is "1e-7"), in its shortest exact digits. */
+function plainNumber(n: number): string {
+  const [mantissa = '', exponentText = '0'] = String(n).split('e');
+  const exponent = Number(exponentText);
+  if (exponent === 0) return mantissa;
+  const negative = mantissa.startsWith('-');
+  const [int = '', frac = ''] = mantissa.replace('-', '').split('.');
+  const digits = int + frac;
+  const point = int.length + exponent;
+  const body = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return (negative ? '-' : '') + body;
 }
 
 /** Formats a scaled bigint as a plain decimal string without trailing zeros: 1200500n, 3 → "1200.5". */

@@ -1,8 +1,14 @@
+/** A text in each language a person may choose (cards/i18n has the catalogues). */
+export type LocalizedText = Readonly<Record<'zh-CN' | 'en', string>>;
+
 /** Where a problem in an input file or command is: a spreadsheet line (header = 1) and a column. */
 export interface InputProblem {
   line: number | null;
   column: string | null;
+  /** In English (CLI, logs, API clients). */
   message: string;
+  /** The message in every language, when it comes from a catalogue; chats and pages show their own. */
+  localized?: LocalizedText;
 }
 
 /**
@@ -32,10 +38,14 @@ export class InvalidInputError extends DomainError {
   constructor(
     message: string,
     readonly problems: InputProblem[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; localized?: LocalizedText },
   ) {
     super(message, options);
+    if (options?.localized) this.localized = options.localized;
   }
+
+  /** The message in every language, when it comes from a catalogue. */
+  readonly localized?: LocalizedText;
 }
 
 export class NotFoundError extends DomainError {

@@ -1,5 +1,5 @@
 import { mapHeader, type ColumnKey, type ColumnSpec } from '../domain/columns.ts';
-import { InvalidInputError, type InputProblem } from '../domain/errors.ts';
+import { InvalidInputError, type InputProblem, type LocalizedText } from '../domain/errors.ts';
 import type { Cell, Table, TableRow } from './table.ts';
 
 /** At most this many problems are listed; past it one more problem says how many were left out. */
@@ -29,12 +29,20 @@ export class ProblemList {
   }
 }
 
+/** A problem's text: English, and in every language when it comes from the catalogue. */
+export interface ProblemText {
+  message: string;
+  localized?: LocalizedText;
+}
+
 export interface RowContext<K extends ColumnKey> {
   line: number;
   /** The cell of a column (null when the file has no such column or the cell is empty). */
   cell(key: K): Cell;
+  /** A column's name as the file's header writes it (problems name it so). */
+  column(key: K): string;
   /** Records a problem in a column of this row; the row is then dropped. */
-  problem(key: K | null, message: string): void;
+  problem(key: K | null, message: string | ProblemText): void;
 }
 
 function isBlank(row: TableRow): boolean {
@@ -64,9 +72,12 @@ export async function* readRecords<K extends ColumnKey, T>(
       const column = header![key];
       return column ? (row.cells[column.index] ?? null) : null;
     },
-    problem(key, message) {
+    column(key) {
+      return header![key]?.header ?? key;
+    },
+    problem(key, text) {
       failed = true;
-      problems.add({ line: row.line, column: key ? (header![key]?.header ?? key) : null, message });
+      problems.add({ line: row.line, column: key ? context.column(key) : null, ...(typeof text === 'string' ? { message: text } : text) });
     },
   };
   for await (const batch of table.batches) {

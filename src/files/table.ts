@@ -2,6 +2,8 @@ import { parseDecimal, type ParseResult } from '../domain/decimal.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import { parseTimestamp, type TimeResult } from '../domain/time.ts';
 import { readCsvRows } from './csv.ts';
+import { fileProblemText } from './problemText.ts';
+import type { ProblemText } from './records.ts';
 import { inspectFile, type FileFacts } from './inspect.ts';
 import type { FileSource } from './source.ts';
 import { readXlsxRows } from './xlsx.ts';
@@ -51,6 +53,16 @@ export function decimalCell(cell: Cell, scale: number, options: { allowNegative?
   if (cell === null) return { ok: false, reason: 'is blank' };
   if (cell instanceof Date) return { ok: false, reason: 'is a date, not a number' };
   return parseDecimal(cell, scale, options);
+}
+
+/**
+ * What is wrong with a decimal cell, for a problem in the column of `field`: "quantity "abc" is not a
+ * number"; a number too long for its column comes worded in every language.
+ */
+export function decimalProblem(field: 'qty' | 'unitCost', failure: Extract<ParseResult, { ok: false }>): ProblemText {
+  const tooLong = failure.tooManyDigits;
+  if (tooLong) return fileProblemText((c) => c.tooManyDigits(c.fields[field], tooLong.text, tooLong.digits, tooLong.max));
+  return { message: `${field === 'qty' ? 'quantity' : 'unit cost'} ${failure.reason}` };
 }
 
 /** A moment from a cell (see parseTimestamp). A bare number is refused: it is no date anyone typed. */

@@ -1,6 +1,6 @@
 /** Domain errors as HTTP: a stable code, a status, the message and (for bad input) every problem with its place. */
 import { isDatabaseUnavailable } from '../../db/unavailable.ts';
-import { DomainError, InvalidInputError, type DomainErrorCode } from '../domain/errors.ts';
+import { DomainError, InvalidInputError, type DomainErrorCode, type InputProblem, type LocalizedText } from '../domain/errors.ts';
 
 const STATUS: Record<DomainErrorCode, number> = {
   INVALID_INPUT: 400, FORGED_ACTION: 400, UNAUTHENTICATED: 401, NOT_ALLOWED: 403, NOT_FOUND: 404,
@@ -18,7 +18,7 @@ export class PayloadTooLargeError extends DomainError {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; problems?: { line: number | null; column: string | null; message: string }[] };
+  error: { code: string; message: string; localized?: LocalizedText; problems?: InputProblem[] };
 }
 
 /** Status and JSON body for an error; anything not a DomainError is a 500 with a reference, never its text. */
@@ -26,7 +26,14 @@ export function errorResponse(error: unknown, ref: string): { status: number; bo
   if (error instanceof DomainError) {
     return {
       status: STATUS[error.code],
-      body: { error: { code: error.code, message: error.message, ...(error instanceof InvalidInputError && error.problems.length ? { problems: error.problems } : {}) } },
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error instanceof InvalidInputError && error.localized ? { localized: error.localized } : {}),
+          ...(error instanceof InvalidInputError && error.problems.length ? { problems: error.problems } : {}),
+        },
+      },
     };
   }
   if (isDatabaseUnavailable(error)) {

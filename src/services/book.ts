@@ -6,7 +6,7 @@ import { formatDecimal, QTY_SCALE } from '../domain/decimal.ts';
 import { StocktakeStateError } from '../domain/errors.ts';
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
-import { cellText, decimalCell, openTable } from '../files/table.ts';
+import { cellText, decimalCell, decimalProblem, openTable } from '../files/table.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { knownSkus, unknownSkuMessage } from './skus.ts';
 import { getWarehouse, lockWarehouse } from './warehouses.ts';
@@ -52,7 +52,7 @@ export async function importBook(
     else seen.set(key, row.line);
     // Negative book stock exists in real ERPs (issued before received); a stocktake is what corrects it.
     const qty = decimalCell(row.cell('qty'), QTY_SCALE, { allowNegative: true });
-    if (!qty.ok) row.problem('qty', `quantity ${qty.reason}`);
+    if (!qty.ok) row.problem('qty', decimalProblem('qty', qty));
     return qty.ok ? { sku, location, qty: formatDecimal(qty.value, QTY_SCALE) } : null;
   })) {
     for (const r of batch) rows.push(r.value);

@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { BULK_BATCH, isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { countImport } from '../../db/schema/index.ts';
-import { formatDecimal, QTY_SCALE } from '../domain/decimal.ts';
+import { exceedsPrecision, formatDecimal, maxIntegerDigits, QTY_SCALE } from '../domain/decimal.ts';
 import type { Actor } from '../domain/people.ts';
 import { DuplicateImportError, InvalidInputError } from '../domain/errors.ts';
-import { ProblemList, readRecords } from '../files/records.ts';
+import { fileProblemText } from '../files/problemText.ts';
+import { ProblemList, readRecords, type ProblemText } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
-import { cellText, decimalCell, openTable, timeCell } from '../files/table.ts';
+import { cellText, decimalCell, decimalProblem, openTable, timeCell } from '../files/table.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { knownSkus, unknownSkuMessage } from './skus.ts';
 import { AuditWriter, OPERATOR } from './audit.ts';
@@ -95,14 +96,14 @@ class CountLines {
    * Drops the lines `problem` has something against, reporting each on its first line in the sheet;
    * returns how many sheet rows were dropped.
    */
-  keep(problem: (line: CountLine) => string | null, problems: ProblemList): number {
+  keep(problem: (line: CountLine) => string | ProblemText | null, problems: ProblemList, column = 'sku'): number {
     let dropped = 0;
     for (const [sku, head] of [...this.bySku]) {
       const kept: CountLine[] = [];
       for (let line: CountLine | null = head; line; line = line.next) {
         const message = problem(line);
         if (message) {
-          problems.add({ line: line.firstLine, column: 'sku', message });
+          problems.add({ line: line.firstLine, column, ...(typeof message === 'string' ? { message } : message) });
           dropped += line.lineCount;
           this.size -= 1;
         } else kept.push(line);
@@ -162,13 +163,15 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
   let rowsAccepted = 0;
   const snapshotAt = st.snapshotAt.getTime();
   const latestAllowed = Date.now() + 10 * 60_000;
+  let qtyColumn = 'qty';
   for await (const batch of readRecords(table, COUNT_COLUMNS, problems, (row) => {
     rowsRead += 1;
+    if (rowsRead === 1) qtyColumn = row.column('qty');
     const sku = cellText(row.cell('sku'));
     if (!sku) row.problem('sku', 'sku is blank');
     else if (!skus.has(sku)) row.problem('sku', unknownSkuMessage(sku));
     const qty = decimalCell(row.cell('qty'), QTY_SCALE);
-    if (!qty.ok) row.problem('qty', `quantity ${qty.reason}`);
+    if (!qty.ok) row.problem('qty', decimalProblem('qty', qty));
     let countedAt: number | null = null;
     const atCell = row.cell('countedAt');
     if (atCell !== null && cellText(atCell) !== '') {
@@ -187,6 +190,8 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
       lines.add(line, value.sku, value.location, value.qty, value.countedAt);
     }
   }
+  // Each line fits the column, but lines of one SKU and location are summed: so must their sum.
+  rowsAccepted -= lines.keep(sumTooLarge, problems, qtyColumn);
   if (recount) rowsAccepted -= lines.keep((line) => recountProblem(recount, line, counter, round), problems);
   refuseIfInvalid(table.name, problems, skipInvalid, rowsAccepted);
 
@@ -248,6 +253,11 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
     linesSuperseded: result.linesSuperseded,
     progress: await stocktakeStatus(db, st.id),
   };
+}
+
+function sumTooLarge(line: CountLine): ProblemText | null {
+  if (!exceedsPrecision(line.qty)) return null;
+  return fileProblemText((c) => c.sumTooLarge(line.lineCount, `${line.sku}@${line.location || '-'}`, formatDecimal(line.qty, QTY_SCALE), maxIntegerDigits(QTY_SCALE)));
 }
 
 /** The highest round of the lines in conflict that the sheet covers; 0 when it covers none. */

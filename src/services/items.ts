@@ -3,7 +3,7 @@ import { BULK_BATCH, unnestColumns } from '../../db/bulk.ts';
 import type { Db } from '../../db/client.ts';
 import { item } from '../../db/schema/index.ts';
 import { COST_SCALE, formatDecimal } from '../domain/decimal.ts';
-import { cellText, decimalCell, hasControlCharacters, openTable } from '../files/table.ts';
+import { cellText, decimalCell, decimalProblem, hasControlCharacters, openTable } from '../files/table.ts';
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
@@ -43,7 +43,7 @@ export async function importItems(db: Db, source: FileSource, options: { skipInv
     if (!name) row.problem('name', 'name is blank');
     if (!unit) row.problem('unit', 'unit is blank');
     const cost = decimalCell(row.cell('unitCost'), COST_SCALE);
-    if (!cost.ok) row.problem('unitCost', `unit cost ${cost.reason}`);
+    if (!cost.ok) row.problem('unitCost', decimalProblem('unitCost', cost));
     const category = cellText(row.cell('category'));
     return cost.ok ? { sku, name, unit, unitCost: formatDecimal(cost.value, COST_SCALE), category: category || null } : null;
   })) {

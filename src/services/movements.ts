@@ -6,7 +6,7 @@ import { formatDecimal, QTY_SCALE } from '../domain/decimal.ts';
 import { movementSignProblem, parseMovementKind, MOVEMENT_KINDS, type MovementKind } from '../domain/movement.ts';
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
-import { cellText, decimalCell, openTable, timeCell } from '../files/table.ts';
+import { cellText, decimalCell, decimalProblem, openTable, timeCell } from '../files/table.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { knownSkus, unknownSkuMessage } from './skus.ts';
 import { getWarehouse, lockWarehouse, type Warehouse } from './warehouses.ts';
@@ -56,7 +56,7 @@ export async function importMovements(
     const kind = parseMovementKind(kindText);
     if (!kind) row.problem('kind', `kind "${kindText}" is not one of ${MOVEMENT_KINDS.join(', ')} (or 入库, 出库, 调拨, 调整)`);
     const qty = decimalCell(row.cell('qty'), QTY_SCALE, { allowNegative: true });
-    if (!qty.ok) row.problem('qty', `quantity ${qty.reason}`);
+    if (!qty.ok) row.problem('qty', decimalProblem('qty', qty));
     else if (kind) {
       const signProblem = movementSignProblem(kind, qty.value);
       if (signProblem) row.problem('qty', signProblem);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COST_SCALE, formatDecimal, parseDecimal, QTY_SCALE, type ParseResult } from '../../src/domain/decimal.ts';
+import { COST_SCALE, exceedsPrecision, formatDecimal, parseDecimal, QTY_SCALE, type ParseResult } from '../../src/domain/decimal.ts';
 
 /** The scaled value of a parse that must succeed. */
 function value(result: ParseResult): bigint {
@@ -29,7 +29,24 @@ describe('parseDecimal', () => {
   });
 
   it('keeps digits beyond the range of a JS number exact', () => {
-    expect(value(parseDecimal('123456789012345678.901', QTY_SCALE))).toBe(123_456_789_012_345_678_901n);
+    expect(value(parseDecimal('123456789012345.678', QTY_SCALE))).toBe(123_456_789_012_345_678n);
+  });
+
+  it('refuses more digits before the decimal point than the column holds, naming the limit', () => {
+    const thirty = '123456789012345678901234567890';
+    expect(reason(parseDecimal(thirty, QTY_SCALE))).toBe(`"${thirty}" has 30 digits before the decimal point; at most 15 are allowed`);
+    expect(parseDecimal(thirty, QTY_SCALE)).toMatchObject({ tooManyDigits: { digits: 30, max: 15 } });
+    expect(reason(parseDecimal('1,234,567,890,123,456', QTY_SCALE))).toContain('has 16 digits before the decimal point; at most 15');
+    expect(value(parseDecimal('999999999999999.999', QTY_SCALE))).toBe(999_999_999_999_999_999n);
+    // numeric(18,4): a unit cost has at most 14, also on the whole-number fast path.
+    expect(reason(parseDecimal('123456789012345', COST_SCALE))).toContain('at most 14 are allowed');
+    expect(value(parseDecimal('00000000000000000012', QTY_SCALE))).toBe(12_000n);
+  });
+
+  it('tells whether a sum still fits the column', () => {
+    expect(exceedsPrecision(999_999_999_999_999_999n)).toBe(false);
+    expect(exceedsPrecision(1_000_000_000_000_000_000n)).toBe(true);
+    expect(exceedsPrecision(-1_000_000_000_000_000_000n)).toBe(true);
   });
 
   it('reads thousands separators', () => {
@@ -116,12 +133,38 @@ describe('parseDecimal with spreadsheet numbers', () => {
     expect(reason(parseDecimal(1e-7, QTY_SCALE))).toBe('"0.0000001" has more than 3 decimal places');
   });
 
-  it('reads a huge number cell written without exponent', () => {
-    expect(value(parseDecimal(1e21, 0))).toBe(1_000_000_000_000_000_000_000n);
+  it('reads a large number cell written out, and a huge one as too many digits, never in exponent form', () => {
+    expect(value(parseDecimal(1e17, 0))).toBe(100_000_000_000_000_000n);
+    expect(reason(parseDecimal(1e21, 0))).toBe('"1000000000000000000000" has 22 digits before the decimal point; at most 18 are allowed');
+    expect(reason(parseDecimal(1e30, QTY_SCALE))).toContain('has 31 digits before the decimal point; at most 15 are allowed');
   });
 
   it('refuses a number cell with more decimals than the scale', () => {
     expect(reason(parseDecimal(1234.5678, QTY_SCALE))).toBe('"1234.5678" has more than 3 decimal places');
+  });
+});
+
+describe('parseDecimal: one rule for CSV text and XLSX numbers', () => {
+  it('reads 0.30000000000000004 as 0.3 from text and from a number: digits past the 15th are float noise', () => {
+    expect(value(parseDecimal('0.30000000000000004', QTY_SCALE))).toBe(300n);
+    expect(value(parseDecimal(0.30000000000000004, QTY_SCALE))).toBe(300n);
+    expect(value(parseDecimal('0.3000000000000001', QTY_SCALE))).toBe(300n);
+    expect(value(parseDecimal('3.3000000000000003', QTY_SCALE))).toBe(3_300n);
+  });
+
+  it('refuses decimals within 15 significant digits the same way from text and from a number', () => {
+    for (const cell of ['0.30000000000001', 0.30000000000001, '0.0004', 0.0004, '1234.5678', 1234.5678]) {
+      expect(reason(parseDecimal(cell, QTY_SCALE))).toBe(`"${String(cell)}" has more than 3 decimal places`);
+    }
+  });
+
+  it('keeps the digits of a number that fits the scale, from text and from a number alike', () => {
+    expect(value(parseDecimal('12345678901234.566', QTY_SCALE))).toBe(12_345_678_901_234_566n);
+    expect(value(parseDecimal(12345678901234.566, QTY_SCALE))).toBe(12_345_678_901_234_566n);
+  });
+
+  it('refuses float noise that rounds up past the limit as too many digits', () => {
+    expect(reason(parseDecimal('999999999999999.9999999', QTY_SCALE))).toContain('at most 15 are allowed');
   });
 });
 

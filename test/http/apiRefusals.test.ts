@@ -124,6 +124,26 @@ describeEachDatabase('REST API refusals', (get) => {
     expect((await read(unsupported)).error.problems).toEqual([{ line: null, column: 'Content-Type', message: 'application/json is not accepted' }]);
   });
 
+  it('refuses a 30-digit quantity with 400 naming its line, column and the limit, not a 500, importing nothing', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    await seedPeople(db);
+    const st = await startStocktake(db, 'WH1');
+    const http = await testHttp(db, [mountApi]);
+    const thirty = '123456789012345678901234567890';
+    const res = await http.app.request(`/api/v1/stocktakes/${st.code}/counts?fileName=huge.csv`, {
+      method: 'POST', headers: { authorization: await http.bearerFor('carl'), 'content-type': 'text/csv' }, body: `sku,location,数量\nA-100,R1,90\nA-200,R2,${thirty}\n`,
+    });
+    expect(res.status).toBe(400);
+    const { error } = await read(res);
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.problems).toEqual([{
+      line: 3, column: '数量', message: `quantity "${thirty}" has 30 digits before the decimal point; at most 15 are allowed`,
+      localized: { en: `quantity "${thirty}" has 30 digits before the decimal point; at most 15 are allowed`, 'zh-CN': `数量 "${thirty}" 的整数部分有 30 位，最多允许 15 位` },
+    }]);
+    expect((await stocktakeStatus(db, st.id)).imports).toBe(0);
+  });
+
   it('names the field of a bad body or query in a 400, every field at once', async () => {
     const { db } = get();
     const { st } = await countedStocktake(db);

@@ -96,6 +96,54 @@ describeEachDatabase('count import', (get) => {
     expect(status.lines.counted).toBe(0);
   });
 
+  it('refuses a quantity longer than the column holds, naming line, column and the limit, importing nothing', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const thirty = '123456789012345678901234567890';
+    const error = await importCounts(db, st.code, csv('huge.csv', [['sku', 'location', '实盘数量'], ['A-100', 'R1', '5'], ['A-200', 'R2', thirty]])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).problems).toEqual([
+      { line: 3, column: '实盘数量', message: `quantity "${thirty}" has 30 digits before the decimal point; at most 15 are allowed`, localized: expect.anything() },
+    ]);
+    expect((error as InvalidInputError).problems[0]!.localized!['zh-CN']).toBe(`数量 "${thirty}" 的整数部分有 30 位，最多允许 15 位`);
+    expect((await stocktakeStatus(db, st.code)).imports).toBe(0);
+  });
+
+  it('refuses lines of one SKU and location whose sum no longer fits, on the first of them', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const max = '999999999999999';
+    const error = await importCounts(db, st.code, csv('sum.csv', [['sku', 'location', 'qty'], ['A-200', 'R2', '1'], ['A-100', 'R1', max], ['A-100', 'R1', max]])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).problems).toEqual([
+      { line: 3, column: 'qty', message: 'the 2 lines of A-100@R1 add up to 1999999999999998: more than 15 digits before the decimal point, the most a quantity may have', localized: expect.anything() },
+    ]);
+    expect((await stocktakeStatus(db, st.code)).imports).toBe(0);
+  });
+
+  it('applies one decimal rule to CSV text and XLSX numbers: float noise is 0.3, a fourth decimal is refused in both', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('count');
+    sheet.addRow(['sku', 'location', 'qty']);
+    sheet.addRow(['A-100', 'R1', 0.1 + 0.2]);
+    sheet.addRow(['A-200', 'R2', 0.0004]);
+    const xlsxError = await importCounts(db, st.code, bufferSource('noise.xlsx', Buffer.from(await wb.xlsx.writeBuffer()))).catch((e: unknown) => e);
+    const csvError = await importCounts(db, st.code, bufferSource('noise.csv', 'sku,location,qty\nA-100,R1,0.30000000000000004\nA-200,R2,0.0004\n')).catch((e: unknown) => e);
+    for (const error of [xlsxError, csvError]) {
+      expect((error as InvalidInputError).problems).toEqual([{ line: 3, column: 'qty', message: 'quantity "0.0004" has more than 3 decimal places' }]);
+    }
+    wb.getWorksheet('count')!.spliceRows(3, 1);
+    await importCounts(db, st.code, bufferSource('noise.xlsx', Buffer.from(await wb.xlsx.writeBuffer())));
+    expect((await line(db, st.code, 'A-100', 'R1'))?.countedQty).toBe('0.3');
+    await importCounts(db, st.code, bufferSource('noise.csv', 'sku,location,qty\nA-100,R1,0.30000000000000004\n'));
+    expect((await line(db, st.code, 'A-100', 'R1'))).toMatchObject({ countedQty: '0.3', countStatus: 'verified' });
+  });
+
   it('imports the valid lines with skipInvalid and reports the rest', async () => {
     const { db } = get();
     await seedWarehouse(db);

@@ -23,13 +23,15 @@ export const REVIEW_STATUSES = ['none', 'open', 'recount', 'confirmed', 'documen
 export const Problem = named('Problem', 'one thing wrong with the input, where it is (sheet line and column, or the field)', z.object({
   line: z.number().int().nullable(),
   column: z.string().nullable(),
-  message: z.string(),
+  message: z.string().describe('in English'),
+  localized: z.object({ 'zh-CN': z.string(), en: z.string() }).optional().describe('the message in each language, for problems worded from the catalogue'),
 }));
 
 export const ErrorBody = named('Error', 'every refusal: a stable code, a message saying what to do, and for bad input every problem', z.object({
   error: z.object({
     code: z.string().describe('INVALID_INPUT, UNAUTHENTICATED, NOT_ALLOWED, NOT_FOUND, STALE, STOCKTAKE_STATE, DUPLICATE_IMPORT, STOCKTAKE_ALREADY_OPEN, PAYLOAD_TOO_LARGE, INTERNAL'),
     message: z.string(),
+    localized: z.object({ 'zh-CN': z.string(), en: z.string() }).optional().describe('the message in each language, when worded from the catalogue'),
     problems: z.array(Problem).optional(),
   }),
 }));
