@@ -41,9 +41,9 @@ export const en = {
     tooManyDigits: (what: string, text: string, digits: number, max: number) => `${what} "${text}" has ${digits} digits before the decimal point; at most ${max} are allowed`,
     sumTooLarge: (lines: number, line: string, sum: string, max: number) =>
       `the ${lines} lines of ${line} add up to ${sum}: more than ${max} digits before the decimal point, the most a quantity may have`,
-    encodingUnknown: (file: string, tried: string) =>
-      `${file}: cannot tell how its text is encoded (tried ${tried}); nothing was imported. Save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8) and send it again`,
-    encodingProblem: (tried: string) => `the text is in none of the encodings tried (${tried})`,
+    encodingUnknown: (file: string, tried: string, guess: string | null) =>
+      `${file}: cannot tell how its text is encoded (tried ${tried}${guess ? `; it looks most like ${guess}` : ''}); nothing was imported. Save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8) and send it again`,
+    encodingProblem: (tried: string) => `the text from this line on is in none of the encodings tried (${tried})`,
   },
   importSummary: {
     title: (file: string) => `Count imported: ${file}`,

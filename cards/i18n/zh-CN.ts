@@ -41,8 +41,9 @@ export const zhCN: typeof en = {
     fields: { qty: '数量', unitCost: '单位成本' },
     tooManyDigits: (what, text, digits, max) => `${what} "${text}" 的整数部分有 ${digits} 位，最多允许 ${max} 位`,
     sumTooLarge: (lines, line, sum, max) => `${line} 的 ${lines} 行合计 ${sum}，整数部分超过数量允许的最多 ${max} 位`,
-    encodingUnknown: (file, tried) => `${file}：无法判断文本编码（已尝试 ${tried}），未导入任何内容。请另存为“CSV UTF-8”（Excel：另存为 → CSV UTF-8）后重新发送`,
-    encodingProblem: (tried) => `文本不属于已尝试的任何编码（${tried}）`,
+    encodingUnknown: (file, tried, guess) =>
+      `${file}：无法判断文本编码（已尝试 ${tried}${guess ? `；最像 ${guess}` : ''}），未导入任何内容。请另存为“CSV UTF-8”（Excel：另存为 → CSV UTF-8）后重新发送`,
+    encodingProblem: (tried) => `从这一行起的文本不属于已尝试的任何编码（${tried}）`,
   },
   importSummary: {
     title: (file) => `盘点表已导入：${file}`,

@@ -26,8 +26,8 @@ function sniffDelimiter(firstLine: string): string {
  * number a spreadsheet shows for the same file; a quoted cell spanning lines is one row, as there.
  */
 export async function* readCsvRows(source: FileSource, encoding: TextEncoding): AsyncGenerator<TableRow[]> {
-  const firstLine = await peekFirstLine(source, encoding);
-  const parser = new CsvParser(sniffDelimiter(firstLine));
+  const { firstLine, newline } = await peekFirstLine(source, encoding);
+  const parser = new CsvParser(sniffDelimiter(firstLine), newline);
   const decoder = new TextDecoder(encoding); // strips a BOM of its own encoding
   let line = 0;
   const toRows = (records: string[][]): TableRow[] => records.map((cells) => ({ line: ++line, cells }));
@@ -48,7 +48,11 @@ export async function* readCsvRows(source: FileSource, encoding: TextEncoding): 
   }
 }
 
-async function peekFirstLine(source: FileSource, encoding: TextEncoding): Promise<string> {
+/**
+ * The header line, and how lines end: a bare CR after it (not CRLF) means the file's lines end in CR,
+ * which would otherwise read as one long row with a misleading "missing column".
+ */
+async function peekFirstLine(source: FileSource, encoding: TextEncoding): Promise<{ firstLine: string; newline: '\n' | '\r' }> {
   const decoder = new TextDecoder(encoding);
   let text = '';
   const stream = source.open();
@@ -58,11 +62,19 @@ async function peekFirstLine(source: FileSource, encoding: TextEncoding): Promis
       // Blank lines above the header would sniff as comma-separated; the header is what counts.
       const start = text.search(/[^\r\n]/);
       const end = start < 0 ? -1 : text.slice(start).search(/\r|\n/);
-      if (end >= 0) return text.slice(start, start + end);
+      // A CR as the last character read may still be followed by LF.
+      if (end >= 0 && start + end + 1 < text.length) return { firstLine: text.slice(start, start + end), newline: lineEnd(text, start + end) };
       if (text.length > 65536) break;
     }
   } finally {
     stream.destroy();
   }
-  return text.replace(/^[\r\n]+/, '');
+  const start = text.search(/[^\r\n]/);
+  if (start < 0) return { firstLine: '', newline: '\n' };
+  const end = text.slice(start).search(/\r|\n/);
+  return end < 0 ? { firstLine: text.slice(start), newline: '\n' } : { firstLine: text.slice(start, start + end), newline: lineEnd(text, start + end) };
+}
+
+function lineEnd(text: string, at: number): '\n' | '\r' {
+  return text[at] === '\r' && text[at + 1] !== '\n' && at + 1 < text.length ? '\r' : '\n';
 }

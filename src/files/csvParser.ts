@@ -10,7 +10,14 @@ export class CsvParser {
   /** Records emitted so far (the next record is number `records + 1`). */
   records = 0;
 
-  constructor(private readonly delimiter: string) {}
+  /**
+   * `newline` is '\r' for files whose lines end in a bare CR (Excel for Mac's "CSV (Macintosh)", classic
+   * Mac OS): a CR followed by LF still ends one line there, and quoted cells take either as before.
+   */
+  constructor(
+    private readonly delimiter: string,
+    private readonly newline: '\n' | '\r' = '\n',
+  ) {}
 
   /** Parses what `text` completes; a partial last record waits for the next chunk (or `final`). */
   push(text: string, final = false): string[][] {
@@ -21,17 +28,19 @@ export class CsvParser {
     // Where the next quote is, found once and reused: searching afresh on every line would rescan the
     // whole rest of the chunk each time in a file without quotes.
     let quote = buf.indexOf('"');
+    const cr = this.newline === '\r';
     while (i < buf.length) {
-      let nl = buf.indexOf('\n', i);
-      if (nl < 0 && !final) break;
+      let nl = buf.indexOf(this.newline, i);
+      // A CR at the end of the chunk may be the first half of a CRLF.
+      if ((nl < 0 || (cr && nl === buf.length - 1)) && !final) break;
       if (nl < 0) nl = buf.length;
       if (quote >= 0 && quote < i) quote = buf.indexOf('"', i);
       if (quote < 0 || quote > nl) {
         let end = nl;
-        if (end > i && buf.charCodeAt(end - 1) === 13) end -= 1; // \r\n
+        if (!cr && end > i && buf.charCodeAt(end - 1) === 13) end -= 1; // \r\n
         out.push(end === i ? [] : buf.slice(i, end).split(d));
         this.records += 1;
-        i = nl + 1;
+        i = cr && buf.charCodeAt(nl + 1) === 10 ? nl + 2 : nl + 1;
         continue;
       }
       const parsed = this.parseQuoted(buf, i, final);

@@ -1,33 +1,42 @@
 import { createHash } from 'node:crypto';
+import { InvalidInputError } from '../domain/errors.ts';
+import { byteOrderMark, ENCODINGS_TRIED, LegacyTextFacts, utf16WithoutMark, type TextEncoding } from './encoding.ts';
+import { fileProblemText } from './problemText.ts';
 import type { FileSource } from './source.ts';
 
+export type { TextEncoding } from './encoding.ts';
 export type FileFormat = 'csv' | 'xlsx';
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
 export interface FileFacts {
   format: FileFormat;
-  /** For csv: how the text is encoded. GB18030 is a superset of GBK, so it reads both. */
+  /** For csv: how the text is encoded (see encoding.ts). GB18030 is a superset of GBK, so it reads both. */
   encoding: TextEncoding;
   sha256: string;
   bytes: number;
 }
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const HEAD_BYTES = 1 << 16;
 
 /**
  * One pass over the file: its content hash (a re-import of the same file is refused by it), its format by
- * content rather than name (chat uploads often lose the extension) and, for text, its encoding. UTF-8 is
- * taken when the whole file is valid UTF-8; otherwise it is what Excel on Chinese Windows writes, GBK.
+ * content rather than name (chat uploads often lose the extension) and whether it is valid UTF-8. Text
+ * that is neither marked, UTF-16 nor UTF-8 gets a second pass to tell GB18030 from Windows-1252; text
+ * that is none of them is refused with the encodings tried.
  */
 export async function inspectFile(source: FileSource): Promise<FileFacts> {
   const hash = createHash('sha256');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let validUtf8 = true;
-  let head: Buffer | null = null;
+  const headChunks: Buffer[] = [];
+  let headBytes = 0;
   let bytes = 0;
   for await (const chunk of source.open() as AsyncIterable<Buffer>) {
     hash.update(chunk);
-    if (!head) head = chunk.subarray(0, 4);
+    if (headBytes < HEAD_BYTES) {
+      headChunks.push(chunk.subarray(0, HEAD_BYTES - headBytes));
+      headBytes += Math.min(chunk.length, HEAD_BYTES - headBytes);
+    }
     bytes += chunk.length;
     if (validUtf8) {
       try {
@@ -45,10 +54,34 @@ export async function inspectFile(source: FileSource): Promise<FileFacts> {
     }
   }
   const sha256 = hash.digest('hex');
-  const start = head ?? Buffer.alloc(0);
-  if (ZIP_MAGIC.every((b, i) => start[i] === b)) return { format: 'xlsx', encoding: 'utf-8', sha256, bytes };
-  let encoding: TextEncoding = validUtf8 ? 'utf-8' : 'gb18030';
-  if (start[0] === 0xff && start[1] === 0xfe) encoding = 'utf-16le';
-  else if (start[0] === 0xfe && start[1] === 0xff) encoding = 'utf-16be';
-  return { format: 'csv', encoding, sha256, bytes };
+  const head = Buffer.concat(headChunks);
+  if (ZIP_MAGIC.every((b, i) => head[i] === b)) return { format: 'xlsx', encoding: 'utf-8', sha256, bytes };
+  return { format: 'csv', encoding: await textEncoding(source, head, bytes, validUtf8), sha256, bytes };
+}
+
+async function textEncoding(source: FileSource, head: Buffer, bytes: number, validUtf8: boolean): Promise<TextEncoding> {
+  const marked = byteOrderMark(head);
+  if (marked) return marked;
+  // Before UTF-8: ASCII written as UTF-16 is valid UTF-8 too, with a zero byte after every character.
+  const utf16 = utf16WithoutMark(head);
+  if (utf16 && bytes % 2 === 0 && (await decodesStrictly(source, utf16))) return utf16;
+  if (validUtf8) return 'utf-8';
+  const facts = new LegacyTextFacts();
+  for await (const chunk of source.open() as AsyncIterable<Buffer>) facts.add(chunk);
+  const { encoding, guess } = facts.decide();
+  if (encoding) return encoding;
+  const text = fileProblemText((c) => c.encodingUnknown(source.name, ENCODINGS_TRIED, guess));
+  const problem = fileProblemText((c) => c.encodingProblem(ENCODINGS_TRIED));
+  throw new InvalidInputError(text.message, [{ line: facts.firstLine, column: null, ...problem }], { localized: text.localized });
+}
+
+async function decodesStrictly(source: FileSource, encoding: TextEncoding): Promise<boolean> {
+  const decoder = new TextDecoder(encoding, { fatal: true });
+  try {
+    for await (const chunk of source.open() as AsyncIterable<Buffer>) decoder.decode(chunk, { stream: true });
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -160,6 +160,29 @@ describeEachDatabase('bot core flow', (get) => {
     expect(rejected.route.at(-1)!.reason).toBe('Recount A-200 first');
   });
 
+  it('answers a sheet with a quantity too long for its column in the chat\'s language, naming line, column and limit', async () => {
+    const { db } = get();
+    await seedTeam(db, 'web', { carl: 'u-carl', sam: 'u-sam', sue: 'u-sue' });
+    const out = new RecordingDeliverer();
+    const { dispatch, sender } = await botCore(db, [out]);
+    await dispatch(text('u-sam', 'bind WH1'));
+    await dispatch(text('u-sam', 'new'));
+    const thirty = '123456789012345678901234567890';
+    const upload = (): InboundEvent => ({
+      type: 'file', platform: 'web', eventId: `e${++n}`, chatId: 'team', chatType: 'group', userId: 'u-carl', fileName: 'huge.csv',
+      download: async () => sheet([['sku', 'location', '实盘数量'], ['A-100', 'R1', '90'], ['A-200', 'R2', thirty]]),
+    });
+    await dispatch(upload());
+    await sender.drainUntilIdle();
+    expect(JSON.stringify(out.last())).toContain(`quantity \\"${thirty}\\" has 30 digits before the decimal point; at most 15 are allowed`);
+    await dispatch(text('u-sam', 'lang zh'));
+    await dispatch(upload());
+    await sender.drainUntilIdle();
+    const card = JSON.stringify(out.last());
+    expect(card).toContain(`数量 \\"${thirty}\\" 的整数部分有 30 位，最多允许 15 位`);
+    expect(card).toContain('实盘数量');
+  });
+
   it('retries a throttled send after the platform\'s retry-after and delivers it once', async () => {
     const { db } = get();
     await seedTeam(db, 'web', { sam: 'u-sam' });

@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/domain/errors.ts';
+import { CsvParser } from '../../src/files/csvParser.ts';
 import { bufferSource, type FileSource } from '../../src/files/source.ts';
 import { openTable, type TableRow } from '../../src/files/table.ts';
 
@@ -54,6 +55,40 @@ describe('reading CSV text encodings', () => {
     const { encoding, rows } = await readAll(bufferSource('counts.txt', bytes));
     expect(encoding).toBe('utf-16le');
     expect(cellsOf(rows)).toEqual([['sku', 'location', 'qty'], ['A-001', '仓库一区', '5']]);
+  });
+});
+
+describe('reading CSV text at the edges', () => {
+  it('reads a Windows-1252 file with its accents (Café stays Café)', async () => {
+    const { encoding, rows } = await readAll(bufferSource('latin.csv', iconv.encode('sku,location,qty\r\nA-001,Café,5\r\n', 'win1252')));
+    expect(encoding).toBe('windows-1252');
+    expect(cellsOf(rows)).toEqual([['sku', 'location', 'qty'], ['A-001', 'Café', '5']]);
+  });
+
+  it('reads UTF-16 without a byte order mark as rows, little- and big-endian', async () => {
+    const text = 'sku\tlocation\tqty\r\nA-001\t仓库一区\t5\r\nB-002\tR2\t7\r\n';
+    for (const bytes of [Buffer.from(text, 'utf16le'), iconv.encode(text, 'utf16-be')]) {
+      const { rows } = await readAll(bufferSource('counts.txt', bytes));
+      expect(cellsOf(rows)).toEqual([['sku', 'location', 'qty'], ['A-001', '仓库一区', '5'], ['B-002', 'R2', '7']]);
+    }
+  });
+
+  it('reads lines ending in a bare CR (Excel for Mac) as rows, quoted cells included', async () => {
+    const { rows } = await readAll(bufferSource('mac.csv', 'sku,location,qty\rA-001,"R1, left",5\r\rB-002,R2,7\r'));
+    expect(rows).toEqual([
+      { line: 1, cells: ['sku', 'location', 'qty'] },
+      { line: 2, cells: ['A-001', 'R1, left', '5'] },
+      { line: 3, cells: [] },
+      { line: 4, cells: ['B-002', 'R2', '7'] },
+    ]);
+    const gbk = await readAll(bufferSource('mac-gbk.csv', iconv.encode('物料编码,库位,实盘数量\rA-001,仓库一区,5\rB-002,货架二,7', 'gbk')));
+    expect(cellsOf(gbk.rows)).toEqual([['物料编码', '库位', '实盘数量'], ['A-001', '仓库一区', '5'], ['B-002', '货架二', '7']]);
+  });
+
+  it('reads bare-CR lines split across chunks, a CR at a chunk end included', async () => {
+    const parser = new CsvParser(',', '\r');
+    const records = [...parser.push('sku,qty\rA,1\r'), ...parser.push('\nB,2\rC,'), ...parser.push('3', true)];
+    expect(records).toEqual([['sku', 'qty'], ['A', '1'], ['B', '2'], ['C', '3']]);
   });
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/domain/errors.ts';
 import { inspectFile } from '../../src/files/inspect.ts';
 import { bufferSource, fileSource } from '../../src/files/source.ts';
 
@@ -92,6 +93,46 @@ describe('inspectFile', () => {
     const be = Buffer.from([0xfe, 0xff, 0x00, 0x73, 0x00, 0x6b, 0x00, 0x75]);
     expect((await inspectFile(bufferSource('le.txt', le))).encoding).toBe('utf-16le');
     expect((await inspectFile(bufferSource('be.txt', be))).encoding).toBe('utf-16be');
+  });
+
+  it('reads short GBK files as GB18030, where a detector alone is weakest', async () => {
+    for (const text of ['库位\n一区\n', '物料编码,库位,实盘数量\r\n', 'sku,location,qty\nA-1,仓,5\n', 'sku,location,qty\nA-1,仓库,5\n', '物料编码,数量\nA-001,5\n', '物料编码,名称\nA-001,𠮷野家\n']) {
+      const facts = await inspectFile(bufferSource('short.csv', iconv.encode(text, 'gb18030')));
+      expect(facts.encoding, text).toBe('gb18030');
+    }
+  });
+
+  it('reads Latin-1 / Windows-1252 text as Windows-1252, not as GB18030', async () => {
+    for (const text of [
+      'sku,name,qty\nA-1,Café,5\n',
+      'sku,location,qty\nA-1,Crème brûlée,5\nB-2,Entrepôt Nord,3\nC-3,Müller Straße,2\n',
+      'sku,name,qty\nA-1,Prix 5€ – spécial,5\n',
+      'sku,name,qty\nA-1,Émile,5\n',
+    ]) {
+      const facts = await inspectFile(bufferSource('latin.csv', iconv.encode(text, 'win1252')));
+      expect(facts.encoding, text).toBe('windows-1252');
+    }
+  });
+
+  it('refuses text in none of the encodings it reads, naming those tried and the first line concerned, in both languages', async () => {
+    const sjis = iconv.encode('sku,name,qty\nA-1,倉庫一,5\nB-2,ロケーション,1\n', 'shiftjis');
+    const error = await inspectFile(bufferSource('jp.csv', sjis)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const refusal = error as InvalidInputError;
+    expect(refusal.message).toContain('jp.csv: cannot tell how its text is encoded (tried UTF-8, UTF-16 (LE, BE), GB18030/GBK, Windows-1252/Latin-1; it looks most like ');
+    expect(refusal.message).toContain('nothing was imported');
+    expect(refusal.localized?.['zh-CN']).toContain('jp.csv：无法判断文本编码（已尝试 UTF-8, UTF-16 (LE, BE), GB18030/GBK, Windows-1252/Latin-1');
+    expect(refusal.problems).toEqual([{ line: 2, column: null, message: expect.stringContaining('none of the encodings tried'), localized: expect.objectContaining({ 'zh-CN': expect.stringContaining('不属于已尝试的任何编码') }) }]);
+    const noise = Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 73 + 11) % 256));
+    await expect(inspectFile(bufferSource('noise.csv', noise))).rejects.toThrow('cannot tell how its text is encoded');
+  });
+
+  it('detects UTF-16 without a byte order mark, little- and big-endian, also with Chinese text only', async () => {
+    const text = 'sku\tlocation\tqty\r\nA-001\t仓库一区\t5\r\n';
+    expect((await inspectFile(bufferSource('le.txt', Buffer.from(text, 'utf16le')))).encoding).toBe('utf-16le');
+    expect((await inspectFile(bufferSource('be.txt', iconv.encode(text, 'utf16-be')))).encoding).toBe('utf-16be');
+    const chinese = '物料编码\t库位\t实盘数量\r\n一二三\t仓库一区\t5\r\n';
+    expect((await inspectFile(bufferSource('zh.txt', Buffer.from(chinese, 'utf16le')))).encoding).toBe('utf-16le');
   });
 
   it('detects an XLSX workbook by its zip signature', async () => {

@@ -144,6 +144,28 @@ describeEachDatabase('count import', (get) => {
     expect((await line(db, st.code, 'A-100', 'R1'))).toMatchObject({ countedQty: '0.3', countStatus: 'verified' });
   });
 
+  it('imports UTF-16 without a byte order mark and bare-CR lines (Excel for Mac) as rows, not one row missing columns', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const utf16 = await importCounts(db, st.code, bufferSource('unicode.txt', Buffer.from('物料编码\t库位\t实盘数量\r\nA-100\tR1\t7\r\n', 'utf16le')));
+    expect(utf16).toMatchObject({ rowsRead: 1, rowsAccepted: 1 });
+    const mac = await importCounts(db, st.code, bufferSource('mac.csv', iconv.encode('物料编码,库位,实盘数量\rA-200,R2,3\rB-300,R3,4\r', 'gbk')));
+    expect(mac).toMatchObject({ rowsRead: 2, rowsAccepted: 2 });
+    expect((await line(db, st.code, 'A-100', 'R1'))?.countedQty).toBe('7');
+    expect((await line(db, st.code, 'B-300', 'R3'))?.countedQty).toBe('4');
+  });
+
+  it('refuses a sheet whose encoding it cannot tell, naming the encodings tried, importing nothing', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const error = await importCounts(db, st.code, bufferSource('jp.csv', iconv.encode('sku,location,qty\nA-100,倉庫一,5\n', 'shiftjis'))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).message).toContain('tried UTF-8, UTF-16 (LE, BE), GB18030/GBK, Windows-1252/Latin-1');
+    expect((await stocktakeStatus(db, st.code)).imports).toBe(0);
+  });
+
   it('imports the valid lines with skipInvalid and reports the rest', async () => {
     const { db } = get();
     await seedWarehouse(db);
