@@ -33,8 +33,8 @@ export const SPREADSHEET_DIGITS = 15;
 
 export interface DecimalOptions {
   allowNegative?: boolean;
-  /** Total digits the column holds (default DECIMAL_PRECISION). */
-  precision?: number;
+  /** Total digits the column holds (default DECIMAL_PRECISION); null: no limit (a value computed, not typed). */
+  precision?: number | null;
 }
 
 /** The most digits a value of `scale` decimals may have before the decimal point. */
@@ -57,7 +57,8 @@ export function exceedsPrecision(value: bigint, precision = DECIMAL_PRECISION): 
  */
 export function parseDecimal(cell: string | number, scale: number, options: DecimalOptions = {}): ParseResult {
   // Fast path for what nearly every cell of a count sheet is: a plain whole number.
-  if (typeof cell === 'string' && SIMPLE_WHOLE.test(cell) && cell.length + scale <= (options.precision ?? DECIMAL_PRECISION)) return { ok: true, value: BigInt(cell) * SCALE_FACTORS[scale]! };
+  const precision = options.precision === undefined ? DECIMAL_PRECISION : options.precision;
+  if (typeof cell === 'string' && SIMPLE_WHOLE.test(cell) && (precision === null || cell.length + scale <= precision)) return { ok: true, value: BigInt(cell) * SCALE_FACTORS[scale]! };
   let text: string;
   if (typeof cell === 'number') {
     if (!Number.isFinite(cell)) return { ok: false, reason: 'is not a number' };
@@ -78,7 +79,7 @@ export function parseDecimal(cell: string | number, scale: number, options: Deci
   }
   const [, sign, intPart = '', rawFraction = ''] = match;
   const whole = intPart.replace(/,/g, '').replace(/^0+(?=\d)/, '');
-  const maxWhole = maxIntegerDigits(scale, options.precision);
+  const maxWhole = precision === null ? Number.POSITIVE_INFINITY : maxIntegerDigits(scale, precision);
   if (whole.length > maxWhole) {
     return { ok: false, reason: `"${text}" has ${whole.length} digits before the decimal point; at most ${maxWhole} are allowed`, tooManyDigits: { text, digits: whole.length, max: maxWhole } };
   }
@@ -90,7 +91,7 @@ export function parseDecimal(cell: string | number, scale: number, options: Deci
     if (rounded === null) return { ok: false, reason: `"${text}" has more than ${scale} decimal places` };
     magnitude = rounded;
   }
-  if (exceedsPrecision(magnitude, options.precision)) {
+  if (precision !== null && exceedsPrecision(magnitude, precision)) {
     // Float noise rounded up to one digit more (999999999999999.9999999 → 1000000000000000).
     return { ok: false, reason: `"${text}" has ${maxWhole + 1} digits before the decimal point; at most ${maxWhole} are allowed`, tooManyDigits: { text, digits: maxWhole + 1, max: maxWhole } };
   }

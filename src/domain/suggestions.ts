@@ -235,7 +235,8 @@ function recurring(line: Line, history: SuggestionInput['history']): Suggestion[
 }
 
 function readQty(text: string, field: string): bigint {
-  const parsed = parseDecimal(text, QTY_SCALE, { allowNegative: true });
+  // Quantities the database computed (expected = book + movements), not typed: no column limit applies.
+  const parsed = parseDecimal(text, QTY_SCALE, { allowNegative: true, precision: null });
   if (!parsed.ok) throw new RangeError(`${field} ${parsed.reason}`);
   return parsed.value;
 }

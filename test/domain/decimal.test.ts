@@ -43,6 +43,10 @@ describe('parseDecimal', () => {
     expect(value(parseDecimal('00000000000000000012', QTY_SCALE))).toBe(12_000n);
   });
 
+  it('applies no column limit to a value computed rather than typed (precision null)', () => {
+    expect(value(parseDecimal('90071992547409921', QTY_SCALE, { precision: null }))).toBe(90_071_992_547_409_921_000n);
+  });
+
   it('tells whether a sum still fits the column', () => {
     expect(exceedsPrecision(999_999_999_999_999_999n)).toBe(false);
     expect(exceedsPrecision(1_000_000_000_000_000_000n)).toBe(true);

@@ -7,7 +7,7 @@ const COUNTED_AT = '2026-11-25T10:00:00.000Z';
 type Overrides = Partial<Omit<SuggestionInput, 'line'>> & { line?: Partial<SuggestionInput['line']> };
 
 function qty(text: string): bigint {
-  const parsed = parseDecimal(text, QTY_SCALE, { allowNegative: true });
+  const parsed = parseDecimal(text, QTY_SCALE, { allowNegative: true, precision: null });
   if (!parsed.ok) throw new Error(parsed.reason);
   return parsed.value;
 }
