@@ -136,12 +136,25 @@ function takeOver(dataDir: string, path: string, stale: string, mine: string): '
   return 'retry';
 }
 
-/** Removes claims whose creators are gone (died mid-takeover); live ones clean up after themselves. */
+const CLAIM = /^stocktake\.lock\.takeover-[0-9a-f]{32}$/;
+/** createExclusive's private files: `<target>.<pid>.<random>.tmp`. */
+const PRIVATE = /^stocktake\.lock(?:\.takeover-[0-9a-f]{32})?\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes claims whose creators are gone (died mid-takeover), and private files a dead process left
+ * between writing and linking them. Live processes' files are left alone: a private file may still be
+ * being written, so it is judged by the pid in its name, never by its content.
+ */
 function sweepDeadClaims(dataDir: string): void {
   for (const name of readdirSync(dataDir)) {
-    if (!name.startsWith(TAKEOVER_PREFIX)) continue;
-    const content = readContent(join(dataDir, name));
-    if (content !== null && staleness(parseHolder(content)) !== null) rmSync(join(dataDir, name), { force: true });
+    const path = join(dataDir, name);
+    if (CLAIM.test(name)) {
+      const content = readContent(path);
+      if (content !== null && staleness(parseHolder(content)) !== null) rmSync(path, { force: true });
+      continue;
+    }
+    const pid = PRIVATE.exec(name)?.[1];
+    if (pid && Number(pid) !== process.pid && staleness({ pid: Number(pid), process: null }) === 'exited') rmSync(path, { force: true });
   }
 }
 

@@ -128,6 +128,19 @@ describe('lockDataDir', () => {
     expect(readdirSync(dir)).toEqual([LOCK_FILE]);
   });
 
+  it('sweeps private files a dead process left, never one a live process may still be writing', async () => {
+    const stale = `${await deadPid()} earlier x\n`;
+    const writer = await idleProcess();
+    children.push(writer);
+    writeFileSync(join(dir, LOCK_FILE), stale);
+    const deadFile = `${claimName(stale)}.${await deadPid()}.0a1b2c3d.tmp`;
+    const liveFile = `${claimName(stale)}.${writer.pid}.0a1b2c3d.tmp`;
+    writeFileSync(join(dir, deadFile), '');
+    writeFileSync(join(dir, liveFile), ''); // empty: still being written
+    lock();
+    expect(readdirSync(dir).sort()).toEqual([LOCK_FILE, liveFile].sort());
+  });
+
   it('refuses while a live process is taking over the stale lock, naming that process', async () => {
     const stale = `${await deadPid()} earlier x\n`;
     const taker = await idleProcess();
