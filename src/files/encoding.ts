@@ -90,13 +90,12 @@ export class LegacyTextFacts {
     if (this.sampleBytes >= SAMPLE_BYTES) return;
     const text = chunk.toString('latin1'); // one character per byte, so indexes are byte offsets
     HIGH.lastIndex = 0;
-    let counted = 0;
     for (let match = HIGH.exec(text); match && this.sampleBytes < SAMPLE_BYTES; match = HIGH.exec(text)) {
       const start = text.lastIndexOf('\n', match.index) + 1;
       let end = text.indexOf('\n', match.index);
       end = end < 0 ? text.length : end + 1;
       if (this.firstLine === null) {
-        for (let i = text.indexOf('\n', counted); i >= 0 && i < match.index; i = text.indexOf('\n', i + 1)) this.line += 1;
+        for (let i = text.indexOf('\n'); i >= 0 && i < match.index; i = text.indexOf('\n', i + 1)) this.line += 1;
         this.firstLine = this.line;
       }
       this.sample.push(Buffer.from(chunk.subarray(start, end)));
