@@ -30,6 +30,9 @@ export const en = {
     title: 'This card is out of date',
     expired: 'This button has expired; nothing was done. Use the latest card, or type the command.',
   },
+  idempotency: {
+    reused: (key: string) => `The id ${key} of this request was already used for another action, so nothing was done. Reload the page and try again.`,
+  },
   access: {
     title: 'You do not have access yet',
     toast: (identity: string) => `You do not have access yet: ask an admin to add ${identity}.`,

@@ -32,6 +32,9 @@ export const zhCN: typeof en = {
     title: '此卡片已过期',
     expired: '此按钮已失效，未执行操作。请使用最新的卡片，或直接输入命令。',
   },
+  idempotency: {
+    reused: (key) => `此次请求的编号 ${key} 已用于另一个操作，因此未执行任何操作。请刷新页面后重试。`,
+  },
   access: {
     title: '你还没有权限',
     toast: (identity) => `你还没有权限：请管理员添加 ${identity}。`,

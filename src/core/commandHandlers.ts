@@ -74,9 +74,10 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
     case 'countUsage':
       throw new InvalidInputError(t.countUsage);
     case 'count': {
-      const st = await boundStocktake(s);
+      if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
       const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
       await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['counter', 'supervisor', 'manager', 'admin'], 'record a count');
+      const st = await boundStocktake(s);
       // One line as a sheet of its own; the count time makes each recount a distinct sheet.
       const csv = `sku,location,qty,counted_at\n${[cmd.sku, cmd.location, cmd.qty, (s.ctx.now ?? new Date()).toISOString()].map(csvField).join(',')}\n`;
       const report = await importCounts(s.db, st.id, bufferSource(`chat-count-${cmd.sku}.csv`, csv), { counter: s.ctx.actor.handle }, s.ctx.actor);

@@ -10,7 +10,7 @@ import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { messages, type Locale } from '../../cards/i18n/index.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { accessCard, errorCard, noticeCard } from '../../cards/templates/notice.ts';
-import { DomainError, ExpiredActionError, ForgedActionError, InvalidInputError, StaleCommandError, StocktakeStateError } from '../domain/errors.ts';
+import { DomainError, ExpiredActionError, ForgedActionError, IdempotencyKeyReusedError, InvalidInputError, StaleCommandError, StocktakeStateError } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
 import { getChat, rememberChat, type Chat } from '../services/chats.ts';
 import { enqueueMessages, enqueuePrompt, type CardView } from '../services/outbox.ts';
@@ -104,6 +104,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (error instanceof StaleCommandError || error instanceof StocktakeStateError) {
         stale = true;
         outcome = { replies: [], toast: { kind: 'warning', text: messages(locale).stale.toast } };
+      } else if (error instanceof IdempotencyKeyReusedError) {
+        // The event id of another tap (a page that reuses ids): refused, never answered with that tap's result.
+        outcome = { replies: [], toast: { kind: 'error', text: messages(locale).idempotency.reused(error.key) } };
       } else if (error instanceof DomainError) {
         outcome = { replies: [], toast: { kind: 'error', text: error.message } };
       } else {

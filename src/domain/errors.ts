@@ -17,7 +17,7 @@ export interface InputProblem {
  */
 export type DomainErrorCode =
   | 'INVALID_INPUT' | 'NOT_FOUND' | 'STOCKTAKE_STATE' | 'DUPLICATE_IMPORT' | 'STOCKTAKE_ALREADY_OPEN' | 'NOT_ALLOWED'
-  | 'STALE' | 'FORGED_ACTION' | 'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE';
+  | 'STALE' | 'FORGED_ACTION' | 'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE' | 'IDEMPOTENCY_KEY_REUSED';
 
 /**
  * Base of every error a user can fix themselves; the CLI exits 2 and the bots answer with a card. Like
@@ -105,4 +105,24 @@ export class ExpiredActionError extends StaleCommandError {}
 /** A tap whose token this installation did not sign (forged, altered or from another installation). */
 export class ForgedActionError extends DomainError {
   readonly code = 'FORGED_ACTION';
+}
+
+/**
+ * An idempotency key sent again with another command, target or input: a key names one action, so the
+ * second action is refused rather than answered with the first one's result (and silently dropped).
+ */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(
+    /** The key as its sender wrote it (the API's per-caller prefix removed). */
+    readonly key: string,
+    readonly earlierCommand: string,
+    readonly command: string,
+  ) {
+    super(
+      earlierCommand === command
+        ? `idempotency key "${key}" was already used for ${earlierCommand} with another target or input; nothing was done: send a new key for a new action`
+        : `idempotency key "${key}" was already used for ${earlierCommand}, not ${command}; nothing was done: send a new key for a new action`,
+    );
+  }
 }

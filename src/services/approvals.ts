@@ -6,7 +6,7 @@ import type { CommandContext, Role } from '../domain/people.ts';
 import type { AuditWriter } from './audit.ts';
 import { runCommand } from './commands.ts';
 import { getDocument, resolveDocument, settleStocktakeStatus, type DocumentSummary } from './documents.ts';
-import { rolesOf } from './people.ts';
+import { requireAnyRole, rolesOf } from './people.ts';
 import { policyOf } from './policy.ts';
 import { postDocument } from './posting.ts';
 import { getStocktake } from './stocktakes.ts';
@@ -32,6 +32,8 @@ interface Step {
  */
 async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInput, verb: string) {
   const doc = await resolveDocument(tx, input.document, { forUpdate: true });
+  // A stranger to the warehouse is refused before anything about the document's state is said.
+  await requireAnyRole(tx, ctx.actor, doc.warehouseId, `document ${doc.number}`);
   const steps = await queryRows<Step>(
     tx,
     sql`select a.step_no, a.role, a.status, a.decided_by, p.handle as decided_by_handle, ${isoText(sql`a.decided_at`)} as decided_at
@@ -85,7 +87,7 @@ async function checkSegregation(tx: DbOrTx, ctx: CommandContext, doc: { id: stri
 
 /** Approves the pending step; the next step becomes pending, or the last approval posts the document. */
 export async function approveDocument(db: Db, ctx: CommandContext, input: DecisionInput): Promise<DocumentSummary> {
-  return runCommand(db, ctx, 'document.approve', async ({ tx, now, audit }) => {
+  return runCommand(db, ctx, 'document.approve', input, async ({ tx, now, audit }) => {
     const { doc, steps, current, st } = await decidableStep(tx, ctx, input, 'approve');
     await checkSegregation(tx, ctx, doc, steps);
     const decided = await queryRows(
@@ -111,7 +113,7 @@ export async function approveDocument(db: Db, ctx: CommandContext, input: Decisi
 export async function rejectDocument(db: Db, ctx: CommandContext, input: DecisionInput & { reason: string }): Promise<DocumentSummary> {
   const reason = input.reason?.trim();
   if (!reason) return Promise.reject(new InvalidInputError('a rejection needs a reason (it is shown on the lines sent back to review)'));
-  return runCommand(db, ctx, 'document.reject', async ({ tx, now, audit }) => {
+  return runCommand(db, ctx, 'document.reject', input, async ({ tx, now, audit }) => {
     const { doc, current, st } = await decidableStep(tx, ctx, input, 'reject');
     await tx.execute(sql`update approval_step set status = 'rejected', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz, reason = ${reason}
                          where document_id = ${doc.id}::uuid and step_no = ${current.step_no} and status = 'pending'`);

@@ -47,7 +47,7 @@ export async function saveCause(
   if (!['gain', 'loss', 'both'].includes(input.appliesTo)) throw new InvalidInputError('applies-to must be gain, loss or both');
   if (!input.labelZh.trim() || !input.labelEn.trim()) throw new InvalidInputError('a cause needs both a Chinese and an English label');
   const values = { code, labelZh: input.labelZh.trim(), labelEn: input.labelEn.trim(), appliesTo: input.appliesTo, noteRequired: input.noteRequired ?? false, active: input.active ?? true };
-  return runCommand(db, ctx, 'cause.save', async ({ tx, audit }) => {
+  return runCommand(db, ctx, 'cause.save', values, async ({ tx, audit }) => {
     const [admin] = await tx.select().from(roleGrant).where(and(eq(roleGrant.personId, ctx.actor.personId), eq(roleGrant.role, 'admin')));
     if (!admin) throw new NotAllowedError(`${ctx.actor.handle} may not edit the cause catalogue: only admins may`);
     await ensureDefaultCauses(tx);

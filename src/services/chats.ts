@@ -45,7 +45,7 @@ export async function getChat(db: DbOrTx, platform: string, chatId: string, defa
  */
 export async function bindChat(db: Db, ctx: CommandContext, input: { platform: string; chatId: string; warehouse: string; purpose: ChatPurpose; locale: ChatLocale }): Promise<Chat> {
   if (!CHAT_PURPOSES.includes(input.purpose)) throw new InvalidInputError(`unknown chat purpose "${input.purpose}": use ${CHAT_PURPOSES.join(', ')}`);
-  return runCommand(db, ctx, 'chat.bind', async ({ tx, audit }) => {
+  return runCommand(db, ctx, 'chat.bind', { platform: input.platform, chatId: input.chatId, warehouse: input.warehouse, purpose: input.purpose }, async ({ tx, audit }) => {
     const wh = await getWarehouse(tx, input.warehouse);
     await requireRole(tx, ctx.actor, wh.id, wh.code, ['admin', 'supervisor', 'manager'], 'bind a chat');
     const before = await getChat(tx, input.platform, input.chatId, input.locale);

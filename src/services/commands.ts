@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../../db/client.ts';
-import { InvalidInputError } from '../domain/errors.ts';
+import { IdempotencyKeyReusedError } from '../domain/errors.ts';
+import { commandFingerprint, shownIdempotencyKey } from '../domain/idempotency.ts';
 import type { CommandContext } from '../domain/people.ts';
 import { AuditWriter } from './audit.ts';
 
@@ -16,16 +17,22 @@ export interface CommandScope {
  * The key is claimed first: a concurrent duplicate waits on it and then replays the stored result, and a
  * later duplicate replays it at once, so the same key has one effect. A command that fails stores
  * nothing, so its key may be tried again.
+ *
+ * `request` is what the command acts on and with (its target and input, as the caller named them): the
+ * key is bound to it, so the key reused for another line, document or input is refused
+ * (IdempotencyKeyReusedError) instead of answering with the first action's result and dropping the second.
  */
-export async function runCommand<R>(db: Db, ctx: CommandContext, command: string, body: (scope: CommandScope) => Promise<R>): Promise<R> {
+export async function runCommand<R>(db: Db, ctx: CommandContext, command: string, request: unknown, body: (scope: CommandScope) => Promise<R>): Promise<R> {
   return db.transaction(async (tx) => {
     const key = ctx.idempotencyKey;
     if (key) {
-      const claimed = await queryRows(tx, sql`insert into command_log (key, command, result) values (${key}, ${command}, 'null'::jsonb) on conflict (key) do nothing returning key`);
+      const fingerprint = commandFingerprint(command, request);
+      const claimed = await queryRows(tx, sql`insert into command_log (key, command, fingerprint, result) values (${key}, ${command}, ${fingerprint}, 'null'::jsonb) on conflict (key) do nothing returning key`);
       if (claimed.length === 0) {
-        const [earlier] = await queryRows<{ command: string; result: R }>(tx, sql`select command, result from command_log where key = ${key}`);
-        if (earlier && earlier.command !== command) {
-          throw new InvalidInputError(`idempotency key ${key} was already used for ${earlier.command}, not ${command}`);
+        const [earlier] = await queryRows<{ command: string; fingerprint: string | null; result: R }>(tx, sql`select command, fingerprint, result from command_log where key = ${key}`);
+        // Rows stored before fingerprints existed compare by command only.
+        if (earlier && (earlier.command !== command || (earlier.fingerprint !== null && earlier.fingerprint !== fingerprint))) {
+          throw new IdempotencyKeyReusedError(shownIdempotencyKey(key), earlier.command, command);
         }
         return earlier!.result;
       }

@@ -43,11 +43,11 @@ const lineKey = (sku: string, location: string) => `${sku}@${location}`;
  * document are never submitted again.
  */
 export async function submitVariances(db: Db, ctx: CommandContext, input: { stocktake: string; lines?: string[] }): Promise<SubmitResult> {
-  return runCommand(db, ctx, 'documents.submit', async ({ tx, now, audit }) => {
+  return runCommand(db, ctx, 'documents.submit', input, async ({ tx, now, audit }) => {
     // The stocktake lock serialises submits: two at once would each see the same lines as confirmed.
     const st = await getStocktake(tx, input.stocktake, { forUpdate: true });
-    requireStatus(st, ['reviewing', 'approving'], 'submit variances');
     await requireRole(tx, ctx.actor, st.warehouseId, st.warehouseCode, ['supervisor', 'manager', 'admin'], 'submit variances');
+    requireStatus(st, ['reviewing', 'approving'], 'submit variances');
     // Lock the lines a review action can still change: a tag racing this submit then either lands before
     // the read below (its cause goes on the document) or waits and is refused as stale afterwards.
     await tx.execute(sql`select 1 from stocktake_line where stocktake_id = ${st.id} and review_status in ('open', 'confirmed') for update`);

@@ -139,9 +139,32 @@ export async function rolesOf(db: DbOrTx, personId: string, warehouseId: string)
   return new Set(rows.map((r) => r.role));
 }
 
-/** Refuses unless the actor holds one of `roles` in the warehouse; the message names what is missing. */
+/**
+ * The refusal for someone holding no role at all in the warehouse of `what` ("stocktake ST-…",
+ * "document PK-…"). It does not name the warehouse: a warehouse where you hold no role is none of your
+ * business, not even its code.
+ */
+export function noRoleError(actor: Actor, what: string): NotAllowedError {
+  return new NotAllowedError(`${actor.handle} holds no role in the warehouse of ${what}; ask an admin of that warehouse to grant you one`);
+}
+
+/**
+ * Refuses (403) unless the actor holds some role in the warehouse. Commands call it before looking at any
+ * state, so a stranger to the warehouse learns nothing about it (not "is posted", not "is stale").
+ */
+export async function requireAnyRole(db: DbOrTx, actor: Actor, warehouseId: string, what: string): Promise<Set<Role>> {
+  const held = await rolesOf(db, actor.personId, warehouseId);
+  if (held.size === 0) throw noRoleError(actor, what);
+  return held;
+}
+
+/**
+ * Refuses unless the actor holds one of `roles` in the warehouse; the message names what is missing (and
+ * the warehouse only to someone who holds a role there).
+ */
 export async function requireRole(db: DbOrTx, actor: Actor, warehouseId: string, warehouseCode: string, roles: readonly Role[], action: string): Promise<Set<Role>> {
   const held = await rolesOf(db, actor.personId, warehouseId);
+  if (held.size === 0) throw new NotAllowedError(`${actor.handle} may not ${action}: ${actor.handle} holds no role in that warehouse (needs the role ${roles.join(' or ')} there)`);
   if (!roles.some((r) => held.has(r))) {
     throw new NotAllowedError(`${actor.handle} may not ${action} in ${warehouseCode}: needs the role ${roles.join(' or ')}`);
   }

@@ -8,7 +8,7 @@ import { suggestCauses, type Suggestion, type SuggestionInput } from '../domain/
 import type { AuditWriter } from './audit.ts';
 import { getCause } from './causes.ts';
 import { runCommand } from './commands.ts';
-import { getPerson, rolesOf, supervisorsOf } from './people.ts';
+import { getPerson, requireAnyRole, rolesOf, supervisorsOf } from './people.ts';
 import { policyOf } from './policy.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { varianceRows } from './variances.ts';
@@ -227,17 +227,19 @@ async function onLine<R>(
   allowed: readonly ReviewStatus[],
   act: (tx: DbOrTx, st: StocktakeRef, line: ReviewRow & { direction: 'gain' | 'loss' | 'match' }, now: Date) => Promise<Record<string, unknown>>,
 ): Promise<ReviewLine> {
-  return runCommand(db, ctx, command, async ({ tx, now, audit }) => {
+  return runCommand(db, ctx, command, input, async ({ tx, now, audit }) => {
     const st = await getStocktake(tx, input.stocktake);
-    requireStatus(st, ['reviewing', 'approving'], command.replace('variance.', ''));
+    // Who may, before what state the stocktake and the line are in: a stranger gets 403, never a 409 that
+    // tells them about it; the owner or a supervisor, manager or admin is told what has moved on.
+    const roles = await requireAnyRole(tx, ctx.actor, st.warehouseId, `stocktake ${st.code}`);
     const line = await findLine(tx, st, input.line, true);
-    if (!allowed.includes(line.review_status)) {
-      throw new StaleCommandError(`${line.sku}@${line.location || '-'} is ${line.review_status === 'none' ? 'not a variance to review' : line.review_status}; it cannot be ${command.replace('variance.', '')}ed now`);
-    }
-    const roles = await rolesOf(tx, ctx.actor.personId, st.warehouseId);
     const isOwner = line.owner_id === ctx.actor.personId;
     if (!isOwner && !['supervisor', 'manager', 'admin'].some((r) => roles.has(r as never))) {
       throw new NotAllowedError(`${ctx.actor.handle} may not review ${line.sku}@${line.location || '-'}: only its owner or a supervisor, manager or admin of ${st.warehouseCode} may`);
+    }
+    requireStatus(st, ['reviewing', 'approving'], command.replace('variance.', ''));
+    if (!allowed.includes(line.review_status)) {
+      throw new StaleCommandError(`${line.sku}@${line.location || '-'} is ${line.review_status === 'none' ? 'not a variance to review' : line.review_status}; it cannot be ${command.replace('variance.', '')}ed now`);
     }
     const change = await act(tx, st, line, now);
     const [after] = await queryRows<ReviewRow>(

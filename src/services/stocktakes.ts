@@ -128,8 +128,9 @@ export async function closeCounting(db: Db, idOrCode: string, options: { actor?:
   const now = options.now ?? new Date();
   return db.transaction(async (tx) => {
     const st = await getStocktake(tx, idOrCode, { forUpdate: true });
-    requireStatus(st, ['counting'], 'close counting');
+    // The role before the state: someone without one learns nothing about the stocktake.
     if (options.actor) await requireRole(tx, options.actor, st.warehouseId, st.warehouseCode, ['supervisor', 'manager', 'admin'], 'close counting');
+    requireStatus(st, ['counting'], 'close counting');
     const conflicts = await queryRows<{ sku: string; location: string }>(
       tx,
       sql`select sku, location from stocktake_line where stocktake_id = ${st.id} and count_status = 'conflict' order by sku, location limit 21`,

@@ -52,6 +52,11 @@ for (const kind of databaseKinds()) {
       const first = await cli('variances', 'confirm', code, 'A-1', '--as', 'sam', '--key', 'k-1', '--json');
       const again = await cli('variances', 'confirm', code, 'A-1', '--as', 'sam', '--key', 'k-1', '--json');
       expect(again.json()).toEqual(first.json());
+      // The key reused on another line is refused with exit 2, naming the key; B-2 stays open (confirmed below).
+      const reused = await cli('variances', 'confirm', code, 'B-2@L2', '--as', 'sam', '--key', 'k-1', '--json');
+      expect(reused.code).toBe(2);
+      expect(reused.stderr).toContain('idempotency key "k-1" was already used for variance.confirm with another target or input');
+      expect(reused.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
       expect((await cli('variances', 'tag', code, 'A-1', 'unknown', '--as', 'sam')).stderr).toContain('needs a note');
       expect((await cli('variances', 'tag', code, 'A-1', 'damage', '--as', 'sam')).code).toBe(0);
       expect((await cli('variances', 'confirm', code, 'B-2@L2', '--as', 'sam')).code).toBe(0);

@@ -2,15 +2,29 @@
 import { expect, it } from 'vitest';
 import { mountApi } from '../../src/http/api/index.ts';
 import { auditHistory } from '../../src/services/audit.ts';
+import { importBook } from '../../src/services/book.ts';
+import { getDocument, submitVariances } from '../../src/services/documents.ts';
+import { grantRole } from '../../src/services/people.ts';
+import { confirmVariance, listReview, tagCause } from '../../src/services/review.ts';
 import { listStocktakes } from '../../src/services/stocktakes.ts';
+import { addWarehouse } from '../../src/services/warehouses.ts';
+import type { Db } from '../../db/client.ts';
 import { stocktakeStatus } from '../../src/services/variances.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { countedStocktake, seedPeople } from '../support/flow.ts';
-import { seedWarehouse } from '../support/fixtures.ts';
+import { csv, seedWarehouse } from '../support/fixtures.ts';
 import { testHttp } from '../support/http.ts';
 
 /** A response's JSON body, untyped: the assertions say what it holds. */
 const read = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
+
+/** WH2 with WH1's book, where sam supervises and carl counts. */
+async function seedWarehouseTwo(db: Db): Promise<void> {
+  await addWarehouse(db, { code: 'WH2', name: 'Second', timezone: 'Asia/Shanghai' });
+  await importBook(db, 'WH2', csv('book.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '100']]));
+  await grantRole(db, 'sam', 'supervisor', 'WH2');
+  await grantRole(db, 'carl', 'counter', 'WH2');
+}
 
 const post = (auth: string, key: string | null, body: unknown = {}) => ({
   method: 'POST',
@@ -94,7 +108,59 @@ describeEachDatabase('REST API idempotency', (get) => {
     expect((await read(bySue)).sku).toBe('C-400');
 
     const reused = await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-200/note`, post(sam, 'k', { note: 'looked twice' }));
-    expect(reused.status).toBe(400);
-    expect((await read(reused)).error.message).toMatch(/idempotency key api:.+:k was already used for variance\.confirm, not variance\.note/);
+    expect(reused.status).toBe(422);
+    expect((await read(reused)).error).toEqual({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      message: 'idempotency key "k" was already used for variance.confirm, not variance.note; nothing was done: send a new key for a new action',
+    });
+  });
+
+  it('refuses a key reused for the same action on another target or with other input, doing nothing', async () => {
+    const { db } = get();
+    const { st, people } = await countedStocktake(db);
+    const http = await testHttp(db, [mountApi]);
+    const sam = await http.bearerFor('sam');
+    await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, post(sam, null));
+    const reusedMessage = 'idempotency key "K" was already used for variance.confirm with another target or input; nothing was done: send a new key for a new action';
+
+    // Confirm line A with K, then line C with K: the second is refused, not answered with A's result.
+    expect((await read(http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/confirm`, post(sam, 'K')))).sku).toBe('A-100');
+    const other = await http.app.request(`/api/v1/stocktakes/${st.code}/variances/C-400/confirm`, post(sam, 'K'));
+    expect(other.status).toBe(422);
+    expect((await read(other)).error).toEqual({ code: 'IDEMPOTENCY_KEY_REUSED', message: reusedMessage });
+    expect((await listReview(db, st.code)).find((l) => l.sku === 'C-400')!.reviewStatus).toBe('open');
+    // The retry of the first request is still answered with its result.
+    expect((await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/confirm`, post(sam, 'K'))).status).toBe(200);
+
+    // The same line and command with other input (another cause) is another action too.
+    expect((await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/tag`, post(sam, 'T', { cause: 'damage' }))).status).toBe(200);
+    const otherCause = await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/tag`, post(sam, 'T', { cause: 'theft' }));
+    expect(otherCause.status).toBe(422);
+    expect((await listReview(db, st.code)).find((l) => l.sku === 'A-100')!.causeCode).toBe('damage');
+
+    // Approve one document with a key, then the other document with it: the second is refused, still pending.
+    await confirmVariance(db, people.sam, { stocktake: st.code, line: 'A-200' });
+    await tagCause(db, people.sam, { stocktake: st.code, line: 'A-200', cause: 'counting_error' });
+    const { documents } = await submitVariances(db, people.sam, { stocktake: st.code, lines: ['A-100', 'A-200'] });
+    const [loss, gain] = [documents.find((d) => d.kind === 'loss')!, documents.find((d) => d.kind === 'gain')!];
+    const sue = await http.bearerFor('sue');
+    expect((await http.app.request(`/api/v1/documents/${gain.number}/approve`, post(sue, 'A'))).status).toBe(200);
+    const second = await http.app.request(`/api/v1/documents/${loss.number}/approve`, post(sue, 'A'));
+    expect(second.status).toBe(422);
+    expect((await read(second)).error.message).toContain('idempotency key "A" was already used for document.approve');
+    expect((await getDocument(db, loss.id)).route[0]!.status).toBe('pending');
+
+    // A count sheet sent with a key, then another sheet with the same key: refused, not imported.
+    await seedWarehouseTwo(db);
+    const carl = await http.bearerFor('carl');
+    const start = await read(http.app.request('/api/v1/stocktakes', post(sam, 'S', { warehouse: 'WH2' })));
+    const upload = (body: string) => http.app.request(`/api/v1/stocktakes/${start.code}/counts`, { method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv', 'idempotency-key': 'U' }, body });
+    expect((await upload('sku,location,qty\nA-100,R1,90\n')).status).toBe(201);
+    const otherSheet = await upload('sku,location,qty\nA-100,R1,95\n');
+    expect(otherSheet.status).toBe(422);
+    expect((await read(otherSheet)).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await stocktakeStatus(db, start.id)).imports).toBe(1);
+    // Starting another warehouse's stocktake with the key that started WH2's is refused as well.
+    expect((await http.app.request('/api/v1/stocktakes', post(sam, 'S', { warehouse: 'WH1' }))).status).toBe(422);
   });
 });

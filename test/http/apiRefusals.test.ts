@@ -2,8 +2,11 @@
 import { expect, it } from 'vitest';
 import { mountApi } from '../../src/http/api/index.ts';
 import { createCredential, revokeCredential } from '../../src/services/credentials.ts';
+import { approveDocument } from '../../src/services/approvals.ts';
+import { getDocument, submitVariances } from '../../src/services/documents.ts';
 import { addPerson, grantRole } from '../../src/services/people.ts';
-import { startStocktake } from '../../src/services/stocktakes.ts';
+import { confirmVariance, tagCause } from '../../src/services/review.ts';
+import { closeCounting, startStocktake } from '../../src/services/stocktakes.ts';
 import { stocktakeStatus } from '../../src/services/variances.ts';
 import { addWarehouse } from '../../src/services/warehouses.ts';
 import { describeEachDatabase } from '../support/db.ts';
@@ -58,7 +61,8 @@ describeEachDatabase('REST API refusals', (get) => {
     for (const path of [`/api/v1/stocktakes/${st.code}`, `/api/v1/stocktakes/${st.code}/variances`, `/api/v1/stocktakes/${st.code}/export?format=csv`, `/api/v1/audit?stocktake=${st.code}`, `/api/v1/documents?stocktake=${st.code}`]) {
       const res = await http.app.request(path, { headers: { authorization: wendy } });
       expect(res.status, path).toBe(403);
-      expect((await read(res)).error, path).toEqual({ code: 'NOT_ALLOWED', message: `wendy may not read stocktake ${st.code}: it belongs to warehouse WH1, where wendy holds no role (needs any of counter, supervisor, finance, manager, admin in WH1)` });
+      // The refusal does not name a warehouse where wendy holds no role.
+      expect((await read(res)).error, path).toEqual({ code: 'NOT_ALLOWED', message: `wendy holds no role in the warehouse of stocktake ${st.code}; ask an admin of that warehouse to grant you one` });
     }
     const listed = await http.app.request('/api/v1/stocktakes', { headers: { authorization: wendy } });
     expect((await read(listed)).stocktakes).toEqual([]);
@@ -68,7 +72,46 @@ describeEachDatabase('REST API refusals', (get) => {
     // Writes are refused by the services' own role checks.
     const close = await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, json(wendy, {}));
     expect(close.status).toBe(403);
-    expect((await read(close)).error.message).toBe('wendy may not close counting in WH1: needs the role supervisor or manager or admin');
+    expect((await read(close)).error.message).toBe('wendy may not close counting: wendy holds no role in that warehouse (needs the role supervisor or manager or admin there)');
+  });
+
+  it('checks the role before the state: a stranger to the warehouse gets 403, never a 409 about its stocktakes and documents', async () => {
+    const { db } = get();
+    const { st, people } = await countedStocktake(db);
+    await addWarehouse(db, { code: 'WH2', name: 'Second', timezone: 'Asia/Shanghai' });
+    await addPerson(db, { handle: 'wendy', name: 'Wendy' });
+    await grantRole(db, 'wendy', 'supervisor', 'WH2');
+    const http = await testHttp(db, [mountApi]);
+    const wendy = await http.bearerFor('wendy');
+    const refusedAsStranger = async (path: string, body: unknown = {}) => {
+      const res = await http.app.request(path, json(wendy, body));
+      const { error } = await read(res);
+      expect(res.status, `${path}: ${JSON.stringify(error)}`).toBe(403);
+      expect(error.code).toBe('NOT_ALLOWED');
+      expect(error.message, path).not.toContain('WH1');
+    };
+    // Counting is open: a review action is out of state (409 for a member), but a stranger hears only 403.
+    await refusedAsStranger(`/api/v1/stocktakes/${st.code}/variances/A-200/confirm`);
+    await refusedAsStranger(`/api/v1/stocktakes/${st.code}/submit`);
+    const early = await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-200/confirm`, json(await http.bearerFor('sam'), {}));
+    expect(early.status).toBe(409);
+
+    // Closed, reviewed, submitted and posted: closing again, confirming again and approving a posted document.
+    await closeCounting(db, st.id);
+    await confirmVariance(db, people.sam, { stocktake: st.code, line: 'A-200' });
+    await tagCause(db, people.sam, { stocktake: st.code, line: 'A-200', cause: 'counting_error' });
+    const { documents: [doc] } = await submitVariances(db, people.sam, { stocktake: st.code, lines: ['A-200'] });
+    await approveDocument(db, people.sue, { document: doc!.number });
+    expect((await getDocument(db, doc!.id)).status).toBe('posted');
+
+    await refusedAsStranger(`/api/v1/stocktakes/${st.code}/close-counting`);
+    await refusedAsStranger(`/api/v1/stocktakes/${st.code}/variances/A-200/confirm`);
+    await refusedAsStranger(`/api/v1/stocktakes/${st.code}/variances/A-200/tag`, { cause: 'damage' });
+    await refusedAsStranger(`/api/v1/documents/${doc!.number}/approve`);
+    await refusedAsStranger(`/api/v1/documents/${doc!.number}/reject`, { reason: 'no' });
+    // A member of the warehouse is told what has moved on.
+    const late = await http.app.request(`/api/v1/documents/${doc!.number}/approve`, json(await http.bearerFor('mo'), {}));
+    expect(late.status).toBe(409);
   });
 
   it('refuses an upload over the limit with 413 naming the limit in MB, before anything is imported', async () => {

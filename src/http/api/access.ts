@@ -4,9 +4,8 @@
  * segregation of duties), which say exactly what is missing.
  */
 import type { DbOrTx } from '../../../db/client.ts';
-import { NotAllowedError } from '../../domain/errors.ts';
-import { ROLES, type Actor } from '../../domain/people.ts';
-import { rolesOf } from '../../services/people.ts';
+import type { Actor } from '../../domain/people.ts';
+import { requireAnyRole, rolesOf } from '../../services/people.ts';
 import { getWarehouse, listWarehouses } from '../../services/warehouses.ts';
 
 /** The codes of the warehouses where the caller holds any role. */
@@ -21,7 +20,5 @@ export async function readableWarehouses(db: DbOrTx, actor: Actor): Promise<Set<
 /** Refuses unless the caller holds a role in the warehouse; `what` names the thing read ("stocktake ST-…"). */
 export async function requireReader(db: DbOrTx, actor: Actor, warehouseCode: string, what: string): Promise<void> {
   const wh = await getWarehouse(db, warehouseCode);
-  if ((await rolesOf(db, actor.personId, wh.id)).size === 0) {
-    throw new NotAllowedError(`${actor.handle} may not read ${what}: it belongs to warehouse ${wh.code}, where ${actor.handle} holds no role (needs any of ${ROLES.join(', ')} in ${wh.code})`);
-  }
+  await requireAnyRole(db, actor, wh.id, what);
 }

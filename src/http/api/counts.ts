@@ -2,6 +2,7 @@
  * Count sheet upload: multipart/form-data with a `file` field, or the sheet as the raw body. The body is
  * limited to the configured upload size before anything is read into an import.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidInputError, NotAllowedError } from '../../domain/errors.ts';
 import { bufferSource } from '../../files/source.ts';
@@ -99,7 +100,8 @@ export const countRoutes: ApiRoute[] = [
         throw new NotAllowedError(`${actor.handle} may only import their own counts: naming ${counter.handle} as the counter needs the role supervisor, manager or admin in ${st.warehouseCode}`);
       }
       const fileName = options.fileName ?? upload.name;
-      return once(db, ctx, 'api.counts.import', () =>
+      const request = { stocktake: st.id, fileName, sha256: createHash('sha256').update(upload.bytes).digest('hex'), counter: counter?.id ?? null, round: options.round, skipInvalid: options.skipInvalid ?? false };
+      return once(db, ctx, 'api.counts.import', request, () =>
         importCounts(db, st.id, bufferSource(fileName, upload.bytes), {
           counter: counter?.handle ?? actor.handle,
           ...(options.round !== undefined ? { round: options.round } : {}),

@@ -15,30 +15,33 @@ import { runCommand } from '../../services/commands.ts';
 class NotRunYet extends Error {}
 
 /** The stored result of the key, if the command already ran under it (rolls back its own claim otherwise). */
-async function earlierResult<T>(db: Db, ctx: CommandContext, command: string): Promise<{ found: true; result: T } | { found: false }> {
+async function earlierResult<T>(db: Db, ctx: CommandContext, command: string, request: unknown): Promise<{ found: true; result: T } | { found: false }> {
   try {
-    return { found: true, result: await runCommand<T>(db, ctx, command, async () => { throw new NotRunYet(); }) };
+    return { found: true, result: await runCommand<T>(db, ctx, command, request, async () => { throw new NotRunYet(); }) };
   } catch (error) {
     if (error instanceof NotRunYet) return { found: false };
     throw error;
   }
 }
 
-/** Runs `act` once per idempotency key (every time without one) and returns the first result. */
-export async function once<T>(db: Db, ctx: CommandContext, command: string, act: () => Promise<T>): Promise<T> {
+/**
+ * Runs `act` once per idempotency key (every time without one) and returns the first result. `request`
+ * is what the key is bound to (see runCommand): the key sent again with another request is refused.
+ */
+export async function once<T>(db: Db, ctx: CommandContext, command: string, request: unknown, act: () => Promise<T>): Promise<T> {
   if (!ctx.idempotencyKey) return act();
-  const earlier = await earlierResult<T>(db, ctx, command);
+  const earlier = await earlierResult<T>(db, ctx, command, request);
   if (earlier.found) return earlier.result;
   let result: T;
   try {
     result = await act();
   } catch (error) {
     if (error instanceof DomainError) {
-      const raced = await earlierResult<T>(db, ctx, command);
+      const raced = await earlierResult<T>(db, ctx, command, request);
       if (raced.found) return raced.result;
     }
     throw error;
   }
   // Stores the result; had a racing repeat stored its own first, that one is returned.
-  return runCommand(db, ctx, command, async () => result);
+  return runCommand(db, ctx, command, request, async () => result);
 }

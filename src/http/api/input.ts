@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { InvalidInputError, type InputProblem } from '../../domain/errors.ts';
+import { apiIdempotencyKey } from '../../domain/idempotency.ts';
 import type { Actor } from '../../domain/people.ts';
 import type { AppContext } from '../app.ts';
 
@@ -50,7 +51,7 @@ export function idempotencyKey(c: AppContext, actor: Actor): string | undefined 
   if (!KEY.test(key)) {
     throw new InvalidInputError('the Idempotency-Key header must be 1 to 200 visible ASCII characters (a UUID is a good choice)', [{ line: null, column: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]);
   }
-  return `api:${actor.personId}:${key}`;
+  return apiIdempotencyKey(actor.personId, key);
 }
 
 /** A yes/no query parameter or form field: true, false, 1 or 0. */

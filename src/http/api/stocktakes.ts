@@ -53,7 +53,7 @@ export const stocktakeRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       const wh = await getWarehouse(db, body.warehouse);
       await requireRole(db, actor, wh.id, wh.code, ['supervisor', 'manager', 'admin'], 'start a stocktake');
-      return once(db, ctx, 'api.stocktake.start', () => startStocktake(db, wh.code, new Date(), actor));
+      return once(db, ctx, 'api.stocktake.start', { warehouse: wh.code }, () => startStocktake(db, wh.code, new Date(), actor));
     },
   }),
 
@@ -90,7 +90,7 @@ export const stocktakeRoutes: ApiRoute[] = [
     async handle(c, { actor, params, ctx }) {
       const db = c.get('deps').db;
       const st = await getStocktake(db, params.stocktake!);
-      return once(db, ctx, 'api.stocktake.close_counting', () => closeCounting(db, st.id, { actor }));
+      return once(db, ctx, 'api.stocktake.close_counting', { stocktake: st.id }, () => closeCounting(db, st.id, { actor }));
     },
   }),
 
