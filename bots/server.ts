@@ -8,6 +8,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '../src/config.ts';
 import { childLogger, type Logger } from '../src/core/log.ts';
 import { createHttpApp } from '../src/http/app.ts';
+import { allowedHostsOf } from '../src/http/hosts.ts';
 import { mountAuth } from '../src/http/auth.ts';
 import { mountApi } from '../src/http/api/index.ts';
 import { mountHealth } from '../src/http/health.ts';
@@ -36,7 +37,7 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
   }, log);
   const localOnly = isLoopback(config.HOST);
   const app = createHttpApp(
-    { db: service.database.db, log: childLogger(log, { component: 'http' }), sessions: new SessionSigner(service.secret), localOnly, maxUploadBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE },
+    { db: service.database.db, log: childLogger(log, { component: 'http' }), sessions: new SessionSigner(service.secret), localOnly, maxUploadBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE, allowedHosts: allowedHostsOf(config) },
     [(a) => mountHealth(a, { db: service.database.db, platforms: () => service.platformHealth() }), mountAuth, mountApi, mountPages, (a) => web!.mount(a)],
   );
   const server: ServerType = await new Promise((resolve) => {

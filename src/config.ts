@@ -33,6 +33,15 @@ const envSchema = z.object({
   /** Card buttons older than this answer with a refreshed card instead of acting. */
   STOCKTAKE_RETENTION_BUTTON_DAYS: retentionDays(DEFAULT_RETENTION.buttonDays),
   PUBLIC_URL: z.string().trim().regex(/^https?:\/\/[^\s/]+/, 'must be an http:// or https:// URL').optional().or(z.literal('').transform(() => undefined)),
+  /**
+   * More host names the server answers to, comma-separated (names people or a proxy use besides the
+   * loopback names, HOST and PUBLIC_URL's host). Any other Host is refused (DNS rebinding).
+   */
+  STOCKTAKE_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[0-9a-f:]*:[0-9a-f:.]*|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/, 'must be host names without scheme or port, separated by commas (e.g. stock.example.com,10.0.0.5)'))),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -1,5 +1,5 @@
 /**
- * The HTTP server's app: who the caller is (an API key, a signed session cookie, or — on a local-only
+ * The HTTP server's app: which host names it answers to (hosts.ts), who the caller is (an API key, a signed session cookie, or — on a local-only
  * server — the person chosen in the console), errors as JSON with stable codes, and the parts mounted on
  * it: the REST API (/api/v1), the dashboard pages, and the web chat console (bots/web).
  */
@@ -14,6 +14,7 @@ import { authenticate } from '../services/credentials.ts';
 import { getPerson } from '../services/people.ts';
 import type { Logger } from '../core/log.ts';
 import { errorResponse, UnauthenticatedError } from './errors.ts';
+import { checkHost, LOOPBACK_HOSTS } from './hosts.ts';
 import { requestLog } from './requestLog.ts';
 import { SESSION_COOKIE, type SessionSigner } from './session.ts';
 
@@ -29,6 +30,8 @@ export interface HttpDeps {
   maxUploadBytes: number;
   /** The language of a page when neither the visitor nor their browser chose one. */
   defaultLocale: Locale;
+  /** Host names the server answers to (see hosts.ts); default the loopback names only. */
+  allowedHosts?: readonly string[];
 }
 
 export type AppEnv = { Variables: { actor: Actor | null; deps: HttpDeps; log: Logger; requestId: string } };
@@ -44,6 +47,8 @@ export function requireActor(c: AppContext): Actor {
 export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => void)[]): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requestLog(deps.log));
+  // Before anyone is identified: a page of another site rebound to our address must not get that far.
+  app.use('*', checkHost(deps.allowedHosts ?? LOOPBACK_HOSTS));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('actor', null);

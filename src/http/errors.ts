@@ -5,7 +5,7 @@ import { DomainError, InvalidInputError, type DomainErrorCode, type InputProblem
 const STATUS: Record<DomainErrorCode, number> = {
   INVALID_INPUT: 400, FORGED_ACTION: 400, UNAUTHENTICATED: 401, NOT_ALLOWED: 403, NOT_FOUND: 404,
   STALE: 409, STOCKTAKE_STATE: 409, DUPLICATE_IMPORT: 409, STOCKTAKE_ALREADY_OPEN: 409, PAYLOAD_TOO_LARGE: 413,
-  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_KEY_REUSED: 422, MISDIRECTED_HOST: 421,
 };
 
 /** The caller is not signed in (no key, a revoked key, no session). */

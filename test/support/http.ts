@@ -26,13 +26,14 @@ export interface TestHttp {
   as(person: string, path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function testHttp(db: Db, mounts: Mount[], options: Partial<Pick<HttpDeps, 'localOnly' | 'maxUploadBytes' | 'defaultLocale'>> = {}): Promise<TestHttp> {
+export async function testHttp(db: Db, mounts: Mount[], options: Partial<Pick<HttpDeps, 'localOnly' | 'maxUploadBytes' | 'defaultLocale' | 'allowedHosts'>> = {}): Promise<TestHttp> {
   const sessions = new SessionSigner(await loadInstallationSecret(db));
   const deps: HttpDeps = {
     db, log: silentLogger, sessions,
     localOnly: options.localOnly ?? true,
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1024,
     defaultLocale: options.defaultLocale ?? 'en',
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
   };
   const app = createHttpApp(deps, [mountAuth, ...mounts]);
   const cookieFor = async (person: string) => `${SESSION_COOKIE}=${sessions.issue((await getPerson(db, person)).id)}`;
