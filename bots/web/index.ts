@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { messages as texts } from '../../cards/i18n/index.ts';
 import { renderHtml } from '../../cards/render/html.ts';
 import type { ActionEvent, FileEvent, TextEvent } from '../../src/core/events.ts';
 import type { Logger } from '../../src/core/log.ts';
@@ -22,9 +23,10 @@ import { listPeople } from '../../src/services/people.ts';
 import type { InboundHandler, PlatformAdapter } from '../adapter.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
 import { createWebDeliverer } from './outbound.ts';
-import { CONSOLE_CSS, chatPage, homePage } from './page.ts';
+import { chatAccess } from './access.ts';
+import { CONSOLE_CSS, chatPage, chatRefusal, homePage } from './page.ts';
 import { CONSOLE_JS } from './script.ts';
-import { appendMessage, cardOfToken, checkChatId, ensureWebIdentity, lastSeq, listConsoleChats, recentMessages } from './store.ts';
+import { appendMessage, cardOfToken, checkChatId, ensureWebIdentity, lastSeq, listConsoleChats, recentMessages, userMessage } from './store.ts';
 import { messageHtml } from './view.ts';
 
 export interface WebAdapter extends PlatformAdapter {
@@ -67,12 +69,29 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
     return chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE);
   }
 
-  /** A chat not seen before opens empty and unbound; it exists for the core once someone writes in it. */
-  async function chatOf(chatId: string, defaultLocale: string) {
-    const id = checkChatId(chatId);
-    const chats = await listConsoleChats(db);
-    const chat = chats.find((ch) => ch.chatId === id) ?? { chatId: id, warehouse: null, purposes: [], locale: defaultLocale, messages: 0 };
-    return { chat, chats };
+  /**
+   * The chats a visitor sees in the side bar: those the person may use (access.ts); on a local server
+   * before anyone is picked, all of them (whoever is at this machine may pick anyone).
+   */
+  function visibleChats(c: AppContext, actor: Actor | null) {
+    if (actor) return listConsoleChats(db, actor);
+    return c.get('deps').localOnly ? listConsoleChats(db) : Promise.resolve([]);
+  }
+
+  /** Refuses (403) a person who may not use the chat, before anything of it is read or written. */
+  async function requireChat(c: AppContext, actor: Actor, chatId: string): Promise<void> {
+    const access = await chatAccess(db, actor, chatId);
+    if (!access.allowed) throw new NotAllowedError(chatRefusal(pageLocale(c), chatId, access.bound));
+  }
+
+  /**
+   * A form's event id names one message: sent again with the same text into the same chat it is a
+   * resend (one effect), with anything else it is refused (422) rather than silently dropped.
+   */
+  async function refuseReusedEventId(c: AppContext, actor: Actor, chatId: string, eventId: string, text: string): Promise<Response | null> {
+    const earlier = await userMessage(db, `u-${eventId}`);
+    if (!earlier || (earlier.chatId === chatId && earlier.text === text && earlier.authorPersonId === actor.personId)) return null;
+    return c.json({ error: { code: 'IDEMPOTENCY_KEY_REUSED', message: texts(pageLocale(c)).idempotency.reused(eventId) } }, 422);
   }
 
   /** A person's text in a chat: shown at once, then handed to the core like any platform's message. */
@@ -92,7 +111,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       const { localOnly } = c.get('deps');
       const actor = c.get('actor');
       const people = (await listPeople(db)).map((p) => ({ handle: p.handle, name: p.name, roles: p.roles }));
-      const chats = await listConsoleChats(db);
+      const chats = await visibleChats(c, actor);
       const next = c.req.query('next');
       const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : chats[0] ? `/chat/${encodeURIComponent(chats[0].chatId)}` : '/';
       if (actor && !c.req.query('switch') && !next && chats[0]) return c.redirect(safeNext);
@@ -104,7 +123,16 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
     app.get('/chat/:chatId', async (c) => {
       const actor = personOr(c);
       if (actor instanceof Response) return actor;
-      const { chat, chats } = await chatOf(c.req.param('chatId'), c.get('deps').defaultLocale);
+      const chatId = checkChatId(c.req.param('chatId'));
+      const chats = await visibleChats(c, actor);
+      const access = await chatAccess(db, actor, chatId);
+      if (!access.allowed) {
+        const notice = chatRefusal(pageLocale(c), chatId, access.bound);
+        const people = (await listPeople(db)).map((p) => ({ handle: p.handle, name: p.name, roles: p.roles }));
+        return c.html(homePage({ locale: pageLocale(c), actor, localOnly: c.get('deps').localOnly, people, chats, showPicker: false, next: '/', demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE), notice }), 403);
+      }
+      // A chat not seen before opens empty and unbound; it exists for the core once someone writes in it.
+      const chat = chats.find((ch) => ch.chatId === chatId) ?? { chatId, warehouse: null, purposes: [], locale: c.get('deps').defaultLocale, messages: 0 };
       const seq = await lastSeq(db, chat.chatId);
       // The page shows the latest 200 changes; the live stream continues from the newest.
       const messages = await recentMessages(db, chat.chatId, 200);
@@ -113,9 +141,10 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       }));
     });
 
-    app.get('/chat/:chatId/events', (c) => {
-      requireActor(c);
+    app.get('/chat/:chatId/events', async (c) => {
+      const actor = requireActor(c);
       const chatId = checkChatId(c.req.param('chatId'));
+      await requireChat(c, actor, chatId);
       const after = c.req.header('last-event-id') ?? c.req.query('after') ?? '0';
       const from = /^\d{1,19}$/.test(after) ? after : '0';
       return streamSSE(c, async (stream) => {
@@ -131,11 +160,14 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
     app.post('/chat/:chatId/messages', async (c) => {
       const actor = requireActor(c);
       const chatId = checkChatId(c.req.param('chatId'));
+      await requireChat(c, actor, chatId);
       const form = await c.req.parseBody();
       const text = (field(form.text) ?? '').trim();
       if (!text) throw new InvalidInputError('type a command first (for example "help")');
       if (text.length > 2000) throw new InvalidInputError('a message may be at most 2,000 characters');
       const eventId = eventIdOf(form.eventId);
+      const reused = await refuseReusedEventId(c, actor, chatId, eventId, text);
+      if (reused) return reused;
       await say(actor, chatId, eventId, text);
       return wantsJson(c) ? c.json({ ok: true, messageId: `u-${eventId}` }) : c.redirect(`/chat/${encodeURIComponent(chatId)}`, 303);
     });
@@ -149,14 +181,18 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       async (c) => {
         const actor = requireActor(c);
         const chatId = checkChatId(c.req.param('chatId'));
+        await requireChat(c, actor, chatId);
         const max = c.get('deps').maxUploadBytes;
         const form = await c.req.parseBody();
         const file = form.file;
         if (!(file instanceof File) || file.size === 0) throw new InvalidInputError('choose a count sheet (CSV or XLSX) to upload');
         if (file.size > max) throw new PayloadTooLargeError(`${file.name} is larger than the upload limit of ${+(max / MB).toFixed(1)} MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`);
         const eventId = eventIdOf(form.eventId);
+        const shown = `📎 ${file.name} (${(file.size / 1024).toFixed(1)} KB)`;
+        const reused = await refuseReusedEventId(c, actor, chatId, eventId, shown);
+        if (reused) return reused;
         await ensureWebIdentity(db, actor);
-        await appendMessage(db, { chatId, messageId: `u-${eventId}`, kind: 'user', authorPersonId: actor.personId, text: `📎 ${file.name} (${(file.size / 1024).toFixed(1)} KB)` });
+        await appendMessage(db, { chatId, messageId: `u-${eventId}`, kind: 'user', authorPersonId: actor.personId, text: shown });
         hub.notify(chatId);
         const bytes = Buffer.from(await file.arrayBuffer());
         const event: FileEvent = { type: 'file', platform: 'web', eventId, chatId, chatType: 'group', userId: actor.handle, userName: actor.handle, messageId: `u-${eventId}`, fileName: file.name, size: file.size, download: async () => bytes };
@@ -174,6 +210,8 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       const chatField = field(form.chat);
       const chatId = card?.chatId ?? (chatField ? checkChatId(chatField) : null);
       if (!chatId) throw new InvalidInputError('this button is not on a console card, and no chat was given');
+      // A card's buttons act for the people of its chat only: its token, copied elsewhere, opens nothing.
+      await requireChat(c, actor, chatId);
       await ensureWebIdentity(db, actor);
       const option = field(form.option);
       const input = field(form.input);

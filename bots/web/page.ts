@@ -14,6 +14,8 @@ const WORDS = {
     loadDemo: 'Load demo data', demoCli: 'or run', chats: 'Chats', openChat: 'Open a chat', chatName: 'name', open: 'Open', noChats: 'No chats yet: open one by name, then send "bind WAREHOUSE" in it.',
     placeholder: 'Type a command: help, status, variances, close, submit…', send: 'Send', upload: 'Upload count sheet', fileLabel: 'Count sheet (CSV or XLSX)',
     unbound: 'not bound', demoSheet: 'Demo recount sheet to upload', pick: 'Pick a chat on the left.', roles: 'roles',
+    noRole: (chat: string) => `You hold no role in the warehouse #${chat} is bound to, so you may not open or use it. Ask an admin of that warehouse for a role.`,
+    notMember: (chat: string) => `#${chat} is not bound to a warehouse and belongs to the people who write in it: only they and admins may open or use it.`,
   },
   'zh-CN': {
     title: '对话控制台', whoTitle: '你是谁？', whoHint: '服务器只在本机监听，因此你可以以数据库中的任何人身份操作。选择一个人；其角色与职责分离规则照常生效。',
@@ -21,8 +23,15 @@ const WORDS = {
     loadDemo: '加载演示数据', demoCli: '或运行', chats: '对话', openChat: '打开对话', chatName: '名称', open: '打开', noChats: '还没有对话：按名称打开一个，然后在其中发送 "bind 仓库代码"。',
     placeholder: '输入命令：帮助、状态、差异、结束盘点、提交…', send: '发送', upload: '上传盘点表', fileLabel: '盘点表（CSV 或 XLSX）',
     unbound: '未绑定', demoSheet: '可上传的演示复盘表', pick: '在左侧选择一个对话。', roles: '角色',
+    noRole: (chat: string) => `你在 #${chat} 所绑定的仓库中没有任何角色，因此不能打开或使用此对话。请向该仓库的管理员申请角色。`,
+    notMember: (chat: string) => `#${chat} 未绑定仓库，只属于在其中发言的人：只有他们和管理员可以打开或使用。`,
   },
 };
+
+/** Why a person may not use a chat (see access.ts), without naming the warehouse it is bound to. */
+export function chatRefusal(locale: Locale, chatId: string, bound: boolean): string {
+  return bound ? WORDS[locale].noRole(chatId) : WORDS[locale].notMember(chatId);
+}
 
 export interface PersonChoice {
   handle: string;

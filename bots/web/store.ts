@@ -9,6 +9,7 @@ import { queryRows, type DbOrTx } from '../../db/client.ts';
 import type { Card } from '../../cards/model.ts';
 import { InvalidInputError } from '../../src/domain/errors.ts';
 import type { Actor } from '../../src/domain/people.ts';
+import { mayUseChat } from './access.ts';
 
 export type WebMessageKind = 'user' | 'card' | 'prompt';
 
@@ -44,6 +45,15 @@ export async function appendMessage(
     values (${m.chatId}, ${messageId}, ${m.kind}, ${m.authorPersonId ?? null}::uuid, ${m.text ?? null}, ${m.card ? JSON.stringify(m.card) : null}::jsonb, ${m.replyTo ?? null})
     on conflict (message_id) do nothing`);
   return messageId;
+}
+
+/** A person's message by id (`u-<event id>`): what a form sent with that event id carried. */
+export async function userMessage(db: DbOrTx, messageId: string): Promise<{ chatId: string; authorPersonId: string | null; text: string | null } | null> {
+  const [row] = await queryRows<{ chat_id: string; author_person_id: string | null; text: string | null }>(
+    db,
+    sql`select chat_id, author_person_id, text from web_message where message_id = ${messageId} and kind = 'user'`,
+  );
+  return row ? { chatId: row.chat_id, authorPersonId: row.author_person_id, text: row.text } : null;
 }
 
 /** Replaces a card in place; it moves to the end of the change order so that every browser picks it up. */
@@ -88,14 +98,18 @@ export interface ConsoleChat {
   messages: number;
 }
 
-/** The console's chats: every web chat the bot knows or that has messages. */
-export async function listConsoleChats(db: DbOrTx): Promise<ConsoleChat[]> {
+/**
+ * The console's chats: every web chat the bot knows or that has messages; with `visibleTo`, only those
+ * that person may use (access.ts).
+ */
+export async function listConsoleChats(db: DbOrTx, visibleTo?: Actor): Promise<ConsoleChat[]> {
   const rows = await queryRows<{ chat_id: string; code: string | null; purposes: string[] | null; locale: string | null; messages: number }>(
     db,
     sql`select ids.chat_id, w.code, c.purposes, c.locale, (select count(*)::int from web_message m where m.chat_id = ids.chat_id) as messages
         from (select chat_id from chat where platform = 'web' union select distinct chat_id from web_message) ids
         left join chat c on c.platform = 'web' and c.chat_id = ids.chat_id
         left join warehouse w on w.id = c.warehouse_id
+        ${visibleTo ? sql`where ${mayUseChat(visibleTo.personId, sql`ids.chat_id`, sql`c.warehouse_id`)}` : sql``}
         order by ids.chat_id`,
   );
   return rows.map((r) => ({ chatId: r.chat_id, warehouse: r.code, purposes: r.purposes ?? [], locale: r.locale ?? 'zh-CN', messages: r.messages }));

@@ -106,7 +106,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         outcome = { replies: [], toast: { kind: 'warning', text: messages(locale).stale.toast } };
       } else if (error instanceof IdempotencyKeyReusedError) {
         // The event id of another tap (a page that reuses ids): refused, never answered with that tap's result.
-        outcome = { replies: [], toast: { kind: 'error', text: messages(locale).idempotency.reused(error.key) } };
+        outcome = { replies: [], toast: { kind: 'error', text: messages(locale).idempotency.reused(event.eventId) } };
       } else if (error instanceof DomainError) {
         outcome = { replies: [], toast: { kind: 'error', text: error.message } };
       } else {

@@ -30,7 +30,7 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
   const { t, locale } = p;
   const st = await getStocktake(db, p.c.req.param('stocktake') ?? '');
   if ((await rolesOf(db, p.actor.personId, st.warehouseId)).size === 0) {
-    return { title: t.errors.forbiddenTitle, active: 'stocktakes', status: 403, body: messagePage(p, t.errors.forbiddenTitle, t.errors.stocktakeForbidden(st.code, st.warehouseCode)) };
+    return { title: t.errors.forbiddenTitle, active: 'stocktakes', status: 403, body: messagePage(p, t.errors.forbiddenTitle, t.errors.stocktakeForbidden(st.code)) };
   }
   const q = parseFilter(p.c.req.query());
   const [progress, review, currency, causeList, options, table, byCause, docs, audit, verdict] = await Promise.all([
