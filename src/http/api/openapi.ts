@@ -17,13 +17,14 @@ const ERRORS: Record<number, string> = {
   404: 'NOT_FOUND: the stocktake, document, line or person does not exist',
   409: 'STALE, STOCKTAKE_STATE, DUPLICATE_IMPORT or STOCKTAKE_ALREADY_OPEN: the current state does not allow it',
   413: 'PAYLOAD_TOO_LARGE: the body is larger than the limit; nothing was read',
+  422: 'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was already used for another command, target or input; nothing was done',
 };
 
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Any 1–200 visible ASCII characters (a UUID). The same key again from the same caller has no second effect and answers with the first result.',
+  description: 'Any 1–200 visible ASCII characters (a UUID). The same key again from the same caller with the same request has no second effect and answers with the first result; with another target or input it is refused with 422.',
   schema: { type: 'string', minLength: 1, maxLength: 200 },
 };
 
@@ -56,7 +57,7 @@ function ref(schema: z.ZodType): Json {
 }
 
 function operation(route: ApiRoute): Json {
-  const errors = [...new Set([400, ...(route.public ? [] : [401]), ...(route.errors ?? [])])].sort();
+  const errors = [...new Set([400, ...(route.public ? [] : [401]), ...(route.method === 'post' ? [422] : []), ...(route.errors ?? [])])].sort();
   const success = route.response.schema ? { 'application/json': { schema: ref(route.response.schema) } } : route.response.content;
   return {
     operationId: route.operationId,
