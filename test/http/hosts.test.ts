@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createWebAdapter } from '../../bots/web/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { mountApi } from '../../src/http/api/index.ts';
+import { mountHealth } from '../../src/http/health.ts';
 import { allowedHostsOf, hostName } from '../../src/http/hosts.ts';
 import { mountPages } from '../../src/http/pages/index.ts';
 import { describeEachDatabase } from '../support/db.ts';
@@ -40,7 +41,7 @@ describeEachDatabase('the Host check', (get) => {
     await seedWarehouse(db);
     await seedPeople(db);
     const web = createWebAdapter({ db, log: () => {} });
-    return testHttp(db, [mountApi, mountPages, (a) => web.mount(a)], allowedHosts ? { allowedHosts } : {});
+    return testHttp(db, [(a) => mountHealth(a, { db, platforms: () => ({}) }), mountApi, mountPages, (a) => web.mount(a)], allowedHosts ? { allowedHosts } : {});
   }
 
   it('refuses a page, the session route and the API under another host name with 421, and answers the loopback names on any port', async () => {
@@ -70,7 +71,7 @@ describeEachDatabase('the Host check', (get) => {
     const picked = await http.app.request('/session', { method: 'POST', body: new URLSearchParams({ person: 'ann' }), headers: { origin: 'http://localhost' } });
     expect(picked.status).toBe(302);
     // Health probes name the pod's address, which nobody configures.
-    expect((await http.app.request('/healthz', { headers: evil })).status).toBe(200);
+    for (const path of ['/healthz', '/readyz', '/livez']) expect((await http.app.request(path, { headers: evil })).status, path).toBe(200);
   });
 
   it('answers PUBLIC_URL\'s host and the extra names, over a real socket too', async () => {
