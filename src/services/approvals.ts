@@ -31,7 +31,7 @@ interface Step {
  * moved on (naming who decided it and when), and anyone who does not hold the step's role.
  */
 async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInput, verb: string) {
-  const doc = await resolveDocument(tx, input.document, { forUpdate: true });
+  const doc = await resolveDocument(tx, input.document, { forUpdate: true, actor: ctx.actor });
   // A stranger to the warehouse is refused before anything about the document's state is said.
   await requireAnyRole(tx, ctx.actor, doc.warehouseId, `document ${doc.number}`);
   const steps = await queryRows<Step>(

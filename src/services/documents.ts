@@ -2,11 +2,11 @@ import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
-import type { CommandContext } from '../domain/people.ts';
+import type { Actor, CommandContext } from '../domain/people.ts';
 import { approvalRoute, documentNumber } from '../domain/routing.ts';
 import { isUuid, localDay } from '../domain/stocktake.ts';
 import { runCommand } from './commands.ts';
-import { requireRole } from './people.ts';
+import { noRoleError, requireRole } from './people.ts';
 import { policyOf } from './policy.ts';
 import { nextSequence } from './sequence.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
@@ -168,7 +168,12 @@ export async function settleStocktakeStatus(tx: DbOrTx, st: StocktakeRef): Promi
 }
 
 /** Finds a document by id or number (PK-2026-0001; WAREHOUSE/PK-2026-0001 when numbers repeat across warehouses). */
-export async function resolveDocument(db: DbOrTx, ref: string, options: { forUpdate?: boolean } = {}): Promise<{ id: string; number: string; stocktakeId: string; warehouseId: string; status: string; kind: 'gain' | 'loss' }> {
+/**
+ * A document by id, number or WAREHOUSE/number. A number two warehouses share is ambiguous; for an
+ * `actor`, only the warehouses where they hold a role count (one is the answer, none is a refusal that
+ * names none of them), so a refusal never names a warehouse that is none of their business.
+ */
+export async function resolveDocument(db: DbOrTx, ref: string, options: { forUpdate?: boolean; actor?: Actor } = {}): Promise<{ id: string; number: string; stocktakeId: string; warehouseId: string; status: string; kind: 'gain' | 'loss' }> {
   const text = ref.trim();
   const slash = text.indexOf('/');
   const where = isUuid(text)
@@ -182,13 +187,20 @@ export async function resolveDocument(db: DbOrTx, ref: string, options: { forUpd
         from adjustment_document d join warehouse w on w.id = d.warehouse_id where ${where} ${options.forUpdate ? sql`for update of d` : sql``}`,
   );
   if (rows.length === 0) throw new NotFoundError('document', text, 'give its number (PK-2026-0001) or id');
-  if (rows.length > 1) throw new InvalidInputError(`document number ${text} exists in ${rows.map((r) => r.warehouse).join(' and ')}; write it as WAREHOUSE/${text}`);
-  const r = rows[0]!;
+  let candidates = rows;
+  if (rows.length > 1 && options.actor) {
+    const mine = new Set((await queryRows<{ warehouse_id: string }>(db, sql`select distinct warehouse_id from role_grant where person_id = ${options.actor.personId}::uuid`)).map((g) => g.warehouse_id));
+    candidates = rows.filter((r) => mine.has(r.warehouse_id));
+    if (candidates.length === 0) throw noRoleError(options.actor, `document ${text}`);
+  }
+  if (candidates.length > 1) throw new InvalidInputError(`document number ${text} exists in ${candidates.map((r) => r.warehouse).join(' and ')}; write it as WAREHOUSE/${text}`);
+  const r = candidates[0]!;
   return { id: r.id, number: r.number, stocktakeId: r.stocktake_id, warehouseId: r.warehouse_id, status: r.status, kind: r.kind };
 }
 
-export async function getDocument(db: DbOrTx, ref: string): Promise<DocumentSummary> {
-  const { id } = await resolveDocument(db, ref);
+/** The document with its route; `actor` narrows a shared number to their warehouses (see resolveDocument). */
+export async function getDocument(db: DbOrTx, ref: string, actor?: Actor): Promise<DocumentSummary> {
+  const { id } = await resolveDocument(db, ref, actor ? { actor } : {});
   const [doc] = await queryRows<{ id: string; number: string; kind: 'gain' | 'loss'; stocktake: string; warehouse: string; status: DocumentSummary['status']; line_count: number; total_qty: string; total_value: string; currency: string }>(
     db,
     sql`select d.id, d.number, d.kind, s.code as stocktake, w.code as warehouse, d.status, d.line_count, trim_scale(d.total_qty)::text as total_qty, d.total_value::text as total_value, d.currency

@@ -4,14 +4,16 @@ import { mountApi } from '../../src/http/api/index.ts';
 import { createCredential, revokeCredential } from '../../src/services/credentials.ts';
 import { approveDocument } from '../../src/services/approvals.ts';
 import { getDocument, submitVariances } from '../../src/services/documents.ts';
-import { addPerson, grantRole } from '../../src/services/people.ts';
+import { importBook } from '../../src/services/book.ts';
+import { importCounts } from '../../src/services/counts.ts';
+import { addPerson, cliActor, grantRole } from '../../src/services/people.ts';
 import { confirmVariance, tagCause } from '../../src/services/review.ts';
 import { closeCounting, startStocktake } from '../../src/services/stocktakes.ts';
 import { stocktakeStatus } from '../../src/services/variances.ts';
 import { addWarehouse } from '../../src/services/warehouses.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { countedStocktake, seedPeople } from '../support/flow.ts';
-import { seedWarehouse } from '../support/fixtures.ts';
+import { csv, seedWarehouse } from '../support/fixtures.ts';
 import { testHttp } from '../support/http.ts';
 
 /** A response's JSON body, untyped: the assertions say what it holds. */
@@ -112,6 +114,27 @@ describeEachDatabase('REST API refusals', (get) => {
     // A member of the warehouse is told what has moved on.
     const late = await http.app.request(`/api/v1/documents/${doc!.number}/approve`, json(await http.bearerFor('mo'), {}));
     expect(late.status).toBe(409);
+
+    // WH2 gets a document with the same number: for wendy the number means WH2's; for someone with a role
+    // in neither it is refused without naming either warehouse.
+    await importBook(db, 'WH2', csv('book.csv', [['sku', 'location', 'qty'], ['A-200', 'R2', '20']]));
+    await addPerson(db, { handle: 'wes', name: 'Wes' });
+    await grantRole(db, 'wes', 'counter', 'WH2');
+    const wh2 = await startStocktake(db, 'WH2');
+    await importCounts(db, wh2.code, csv('count.csv', [['sku', 'location', 'qty'], ['A-200', 'R2', '21']]), { counter: 'wes' });
+    await closeCounting(db, wh2.id);
+    const wendyCtx = { actor: await cliActor(db, 'wendy') };
+    await confirmVariance(db, wendyCtx, { stocktake: wh2.code, line: 'A-200' });
+    await tagCause(db, wendyCtx, { stocktake: wh2.code, line: 'A-200', cause: 'counting_error' });
+    const { documents: [twin] } = await submitVariances(db, wendyCtx, { stocktake: wh2.code });
+    expect(twin!.number).toBe(doc!.number);
+    const mine = await http.app.request(`/api/v1/documents/${doc!.number}`, { headers: { authorization: wendy } });
+    expect(mine.status).toBe(200);
+    expect((await read(mine)).warehouse).toBe('WH2');
+    await addPerson(db, { handle: 'zed', name: 'Zed' });
+    const zed = await http.app.request(`/api/v1/documents/${doc!.number}/approve`, json(await http.bearerFor('zed'), {}));
+    expect(zed.status).toBe(403);
+    expect((await read(zed)).error.message).not.toMatch(/WH1|WH2/);
   });
 
   it('refuses an upload over the limit with 413 naming the limit in MB, before anything is imported', async () => {

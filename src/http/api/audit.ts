@@ -35,7 +35,7 @@ export const auditRoutes: ApiRoute[] = [
     async handle(c, { actor, query }) {
       const db = c.get('deps').db;
       if (query.document) {
-        const doc = await getDocument(db, query.document);
+        const doc = await getDocument(db, query.document, actor);
         await requireReader(db, actor, doc.warehouse, `document ${doc.number}`);
         return { entries: await auditHistory(db, { documentId: doc.id }) };
       }

@@ -47,7 +47,7 @@ export const documentRoutes: ApiRoute[] = [
     errors: [403, 404],
     async handle(c, { actor, params }) {
       const db = c.get('deps').db;
-      const doc = await getDocument(db, params.document!);
+      const doc = await getDocument(db, params.document!, actor);
       await requireReader(db, actor, doc.warehouse, `document ${doc.number}`);
       return { ...doc, lines: await documentLines(db, doc.id) };
     },

@@ -61,7 +61,7 @@ export const exportRoutes: ApiRoute[] = [
     errors: [403, 404],
     async handle(c, { actor, params, query }) {
       const db = c.get('deps').db;
-      const doc = await getDocument(db, params.document!);
+      const doc = await getDocument(db, params.document!, actor);
       await requireReader(db, actor, doc.warehouse, `document ${doc.number}`);
       return send(c, doc.id, query.format);
     },
