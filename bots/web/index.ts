@@ -24,7 +24,7 @@ import type { InboundHandler, PlatformAdapter } from '../adapter.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
 import { createWebDeliverer } from './outbound.ts';
 import { chatAccess } from './access.ts';
-import { CONSOLE_CSS, chatPage, chatRefusal, homePage } from './page.ts';
+import { CONSOLE_CSS, chatPage, chatRefusal, foreignButtonRefusal, homePage } from './page.ts';
 import { CONSOLE_JS } from './script.ts';
 import { appendMessage, cardOfToken, checkChatId, ensureWebIdentity, lastSeq, listConsoleChats, recentMessages, userMessage } from './store.ts';
 import { messageHtml } from './view.ts';
@@ -152,6 +152,11 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
         stream.onAbort(() => stop.abort());
         await stream.writeSSE({ event: 'ready', data: '{}', retry: 2000 });
         await hub.follow(chatId, from, async (changes) => {
+          // Checked again before each batch: a role revoked, or the chat bound elsewhere, ends the stream.
+          if (!(await chatAccess(db, actor, chatId)).allowed) {
+            stop.abort();
+            return;
+          }
           for (const m of changes) await stream.writeSSE({ event: 'change', id: m.seq, data: JSON.stringify({ seq: m.seq, messageId: m.messageId, html: messageHtml(m) }) });
         }, stop.signal);
       });
@@ -207,6 +212,8 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       const token = field(form.token) ?? '';
       if (!token) throw new InvalidInputError('the form carried no action token');
       const card = await cardOfToken(db, token);
+      // A button of a card in another platform's chat is tapped there: its chat's people are not ours to check.
+      if (card && card.platform !== 'web') throw new NotAllowedError(foreignButtonRefusal(pageLocale(c)));
       const chatField = field(form.chat);
       const chatId = card?.chatId ?? (chatField ? checkChatId(chatField) : null);
       if (!chatId) throw new InvalidInputError('this button is not on a console card, and no chat was given');

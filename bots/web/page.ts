@@ -16,6 +16,7 @@ const WORDS = {
     unbound: 'not bound', demoSheet: 'Demo recount sheet to upload', pick: 'Pick a chat on the left.', roles: 'roles',
     noRole: (chat: string) => `You hold no role in the warehouse #${chat} is bound to, so you may not open or use it. Ask an admin of that warehouse for a role.`,
     notMember: (chat: string) => `#${chat} is not bound to a warehouse and belongs to the people who write in it: only they and admins may open or use it.`,
+    foreignButton: 'This button is on a card in another platform\'s chat; tap it there. Nothing was done.',
   },
   'zh-CN': {
     title: '对话控制台', whoTitle: '你是谁？', whoHint: '服务器只在本机监听，因此你可以以数据库中的任何人身份操作。选择一个人；其角色与职责分离规则照常生效。',
@@ -25,6 +26,7 @@ const WORDS = {
     unbound: '未绑定', demoSheet: '可上传的演示复盘表', pick: '在左侧选择一个对话。', roles: '角色',
     noRole: (chat: string) => `你在 #${chat} 所绑定的仓库中没有任何角色，因此不能打开或使用此对话。请向该仓库的管理员申请角色。`,
     notMember: (chat: string) => `#${chat} 未绑定仓库，只属于在其中发言的人：只有他们和管理员可以打开或使用。`,
+    foreignButton: '此按钮属于其他平台对话中的卡片，请在那里点按。未执行任何操作。',
   },
 };
 
@@ -32,6 +34,9 @@ const WORDS = {
 export function chatRefusal(locale: Locale, chatId: string, bound: boolean): string {
   return bound ? WORDS[locale].noRole(chatId) : WORDS[locale].notMember(chatId);
 }
+
+/** The refusal of a button copied from another platform's card into the console. */
+export const foreignButtonRefusal = (locale: Locale) => WORDS[locale].foreignButton;
 
 export interface PersonChoice {
   handle: string;

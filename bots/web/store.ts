@@ -128,12 +128,15 @@ export async function ensureWebIdentity(db: DbOrTx, actor: Actor): Promise<void>
   }
 }
 
-/** The chat and message a card action token was minted on (the console's forms carry only the token). */
-export async function cardOfToken(db: DbOrTx, token: string): Promise<{ chatId: string; messageId: string } | null> {
+/**
+ * The platform, chat and message a card action token was minted on (the console's forms carry only the
+ * token); null for a token on no card, or on a card not delivered yet.
+ */
+export async function cardOfToken(db: DbOrTx, token: string): Promise<{ platform: string; chatId: string; messageId: string } | null> {
   const id = token.split('.')[0] ?? '';
-  const [row] = await queryRows<{ chat_id: string; message_id: string | null }>(
+  const [row] = await queryRows<{ platform: string; chat_id: string; message_id: string | null }>(
     db,
-    sql`select cm.chat_id, cm.message_id from card_action a join card_message cm on cm.id = a.card_message_id where a.id = ${id} and cm.platform = 'web'`,
+    sql`select cm.platform, cm.chat_id, cm.message_id from card_action a join card_message cm on cm.id = a.card_message_id where a.id = ${id}`,
   );
-  return row?.message_id ? { chatId: row.chat_id, messageId: row.message_id } : null;
+  return row?.message_id ? { platform: row.platform, chatId: row.chat_id, messageId: row.message_id } : null;
 }

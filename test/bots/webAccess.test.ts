@@ -9,7 +9,7 @@ import { queryRows, type Db } from '../../db/client.ts';
 import { createWebAdapter } from '../../bots/web/index.ts';
 import { messagesSince, type WebMessage } from '../../bots/web/store.ts';
 import { messages } from '../../cards/i18n/index.ts';
-import { addPerson, grantRole } from '../../src/services/people.ts';
+import { addPerson, grantRole, revokeRole } from '../../src/services/people.ts';
 import { listReview } from '../../src/services/review.ts';
 import { addWarehouse } from '../../src/services/warehouses.ts';
 import { botCore, seedTeam, sheet } from '../support/bot.ts';
@@ -73,6 +73,25 @@ async function teamInReview(t: Awaited<ReturnType<typeof setup>>) {
   return (await t.cards('wh1-team')).find((m) => JSON.stringify(m.card).includes('Variances to review'))!;
 }
 
+/** Reads a server-sent event stream until it ends or `ms` pass; the events and whether the server ended it. */
+async function readUntilEnd(res: Response, ms = 30_000): Promise<{ events: { event: string; data: string }[]; ended: boolean }> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), Math.max(0, deadline - Date.now())))]);
+    if (!chunk) break;
+    if (chunk.done) {
+      const events = text.split('\n\n').filter(Boolean).map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: block }));
+      return { events, ended: true };
+    }
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  await reader.cancel();
+  return { events: text.split('\n\n').filter(Boolean).map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: block })), ended: false };
+}
+
 describeEachDatabase('console chat access', (get) => {
   it('keeps another warehouse\'s person out of a chat: not listed, not opened, not followed, not commanded, no values read', async () => {
     const { db } = get();
@@ -107,6 +126,28 @@ describeEachDatabase('console chat access', (get) => {
     expect((await t.tap('wendy', open, undefined, { chat: 'wendy-chat' })).status).toBe(403);
     expect((await messagesSince(db, 'wh1-team', '0')).length).toBe(before);
     expect(await messagesSince(db, 'wendy-chat', '0')).toEqual([]);
+  });
+
+  it('ends a follower\'s stream once their role is revoked, and refuses a button of another platform\'s card', async () => {
+    const { db } = get();
+    const t = await setup(db);
+    const page = await teamInReview(t);
+    const after = (await messagesSince(db, 'wh1-team', '0')).at(-1)!.seq;
+    const stream = await t.http.as('sue', `/chat/wh1-team/events?after=${after}`);
+    expect(stream.status).toBe(200);
+    const reading = readUntilEnd(stream);
+    await revokeRole(db, 'sue', 'supervisor', 'WH1');
+    await t.say('sam', 'wh1-team', 'status');
+    const { events, ended } = await reading;
+    expect(ended).toBe(true);
+    expect(events.filter((e) => e.event === 'change')).toEqual([]);
+
+    // A console card's token whose card is now another platform's: sam may use wh1-team, yet it is refused.
+    const token = tokenOf(page, /^C-400/);
+    await db.execute(sql`update card_message set platform = 'telegram' where id = (select card_message_id from card_action where id = ${token.split('.')[0]!})`);
+    const foreign = await t.tap('sam', token, undefined, { chat: 'wh1-team' });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { error: { message: string } }).error.message).toBe("This button is on a card in another platform's chat; tap it there. Nothing was done.");
   });
 
   it('opens a chat bound to nothing only to its members and admins; a new chat to whoever writes in it first', async () => {
