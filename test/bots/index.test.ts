@@ -32,5 +32,5 @@ describe('the platforms the environment turns on', () => {
     const result = await run(process.execPath, ['--import', 'tsx', 'bots/main.ts'], { env }).catch((e: { code: number; stderr: string }) => e);
     expect(result).toMatchObject({ code: 2 });
     expect((result as { stderr: string }).stderr).toContain('PORT');
-  }, 30_000);
+  });
 });

@@ -28,7 +28,8 @@ import { listStocktakes } from '../../src/services/stocktakes.ts';
 import { botCore, seedTeam } from '../support/bot.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { csv } from '../support/fixtures.ts';
-import { dataOf, eventually, freePort, recordingLog, telegramConfig } from './telegramSupport.ts';
+import { PATIENCE_MS, waitFor } from '../support/wait.ts';
+import { dataOf, freePort, recordingLog, telegramConfig } from './telegramSupport.ts';
 
 const TOKEN = '555000:TelegramTestApiTokenForAdapter';
 const GROUP = -3001;
@@ -81,13 +82,13 @@ describeEachDatabase('Telegram adapter (grammy against telegram-test-api)', (get
     const { dispatch, sender } = await botCore(db, [adapter], rec.log);
     await adapter.start(dispatch);
 
-    const sam = server.getClient(TOKEN, { chatId: GROUP, userId: SAM, type: 'group', firstName: 'Sam', timeout: 3000 });
+    const sam = server.getClient(TOKEN, { chatId: GROUP, userId: SAM, type: 'group', firstName: 'Sam', timeout: PATIENCE_MS });
     const cards = () => server.storage.botMessages.filter((m) => String(m.message.chat_id) === String(GROUP));
     /** Sends a command and waits for the replies it queued to be delivered. */
     const command = async (text: string) => {
       const before = cards().length;
       await sam.sendCommand(sam.makeCommand(text));
-      await eventually(async () => {
+      await waitFor(async () => {
         await sender.drainUntilIdle();
         return cards().length > before;
       });
@@ -97,7 +98,7 @@ describeEachDatabase('Telegram adapter (grammy against telegram-test-api)', (get
     const tap = async (messageId: number, data: string) => {
       const before = answers();
       await sam.sendCallback(sam.makeCallbackQuery(data, { message: { message_id: messageId } }));
-      await eventually(() => answers() > before);
+      await waitFor(() => answers() > before);
     };
 
     await command('/bind WH1');
@@ -105,10 +106,10 @@ describeEachDatabase('Telegram adapter (grammy against telegram-test-api)', (get
     const code = (await listStocktakes(db))[0]!.code;
     await importCounts(db, code, csv('count.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['C-400', 'R4', '1']]), { counter: 'carl' });
     await command('/close');
-    const page = await eventually(() => cards().find((m) => String(m.message.text).includes('Variances to review')));
+    const page = await waitFor(() => cards().find((m) => String(m.message.text).includes('Variances to review')));
 
     await tap(page.messageId, dataOf(page.message.reply_markup, { label: /^C-400/ }));
-    const card = await eventually(async () => {
+    const card = await waitFor(async () => {
       await sender.drainUntilIdle();
       return cards().find((m) => m.messageId > page.messageId && String(m.message.text).includes('C-400'));
     });

@@ -41,14 +41,3 @@ export function recordingLog(): { log: Logger; lines: string[]; errors: () => st
 export function telegramConfig(token: string, apiRoot: string, extra: Partial<TelegramConfig> = {}): TelegramConfig {
   return { token, apiRoot, mode: 'polling', webhookPort: 8082, ...extra };
 }
-
-/** Polls `probe` until it returns something truthy. */
-export async function eventually<T>(probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out: ${probe.toString()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -15,6 +15,7 @@ import { listReview } from '../../src/services/review.ts';
 import { botCore, seedTeam, sheet } from '../support/bot.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { testHttp } from '../support/http.ts';
+import { PATIENCE_MS } from '../support/wait.ts';
 
 const en = messages('en');
 const ORIGIN = { origin: 'http://localhost' };
@@ -65,7 +66,7 @@ function tokenOf(m: WebMessage, label: RegExp): string {
 }
 
 /** Reads server-sent events from a streaming response until `until` holds or the time is up. */
-async function readEvents(res: Response, until: (events: { event: string; data: string }[]) => boolean, ms = 10_000) {
+async function readEvents(res: Response, until: (events: { event: string; data: string }[]) => boolean, ms = PATIENCE_MS) {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   const events: { event: string; data: string }[] = [];

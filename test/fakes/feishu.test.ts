@@ -100,7 +100,6 @@ describe('fake Feishu against the real SDK', () => {
     const r = await fake.tapCard({ messageId: cardMsg.messageId, openId: 'ou_2', value: { action: 'approve' } });
     expect(r.code).toBe(200);
     expect(r.reply).toEqual({ toast: { type: 'success', content: 'ok' } });
-    expect(r.ms).toBeLessThan(3000);
     const data = seen.find((s) => s.type === 'card')!.data;
     expect(data).toMatchObject({
       event_type: 'card.action.trigger',

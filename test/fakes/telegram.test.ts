@@ -9,7 +9,14 @@ import { Bot, GrammyError, InlineKeyboard, InputFile, webhookCallback, type Tran
 import type { UserFromGetMe } from 'grammy/types';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATIENCE_MS, waitFor } from '../support/wait.ts';
 import { parseTelegramHtml, startFakeTelegram, type FakeTelegram } from './telegram/index.ts';
+
+/**
+ * grammy's long poll waits 30 s for an update. Returning "at once" is told from returning at the poll's end
+ * by half that: slack for a busy machine, and still far below what a poll that ignored the update would take.
+ */
+const LONG_POLL_MS = 30_000;
 
 /** A miniature stocktake bot: the same code runs against every server below. */
 function buildBot(token: string, apiRoot: string, botInfo: UserFromGetMe) {
@@ -88,7 +95,7 @@ describe('fake Telegram Bot API with grammy long polling', () => {
     const started = Date.now();
     await harness.bot.stop(); // aborts the 30 s long poll, confirms the offset with a short getUpdates
     await running;
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(LONG_POLL_MS / 2);
     await fake.close();
     expect(harness.errors).toEqual([]);
   });
@@ -113,7 +120,7 @@ describe('fake Telegram Bot API with grammy long polling', () => {
     const msg = fake.messagesIn(chatId)[0]!;
     const tap = await fake.tap({ chatId, messageId: msg.messageId, userId, data: 'variances:1' });
     expect(tap.answer).toEqual({ text: 'Loading variances…' });
-    expect(tap.ms).toBeLessThan(1000); // the long poll returned as soon as the tap arrived
+    expect(tap.ms).toBeLessThan(LONG_POLL_MS / 2); // the long poll returned as soon as the tap arrived
     await fake.waitFor(() => msg.edits.length === 1);
     expect(msg.edits[0]).toMatchObject({ method: 'editMessageText', text: 'Variances of stocktake 1: 3 lines', replyMarkup: undefined });
     expect(msg.text).toBe('Variances of stocktake 1: 3 lines');
@@ -244,12 +251,14 @@ describe('fake Telegram getUpdates protocol (raw HTTP)', () => {
     expect((await call('getUpdates', { offset: updateId + 1 })).body.result).toEqual([]);
     expect(fake.pendingUpdates()).toEqual([]);
 
+    // The update arrives while the poll is held open (status 0 until answered), which wakes it up.
+    const poll = call('getUpdates', { offset: updateId + 1, timeout: LONG_POLL_MS / 1000 });
+    await fake.waitFor(() => fake.calls.some((c) => c.method === 'getUpdates' && c.status === 0));
     const started = Date.now();
-    const poll = call('getUpdates', { offset: updateId + 1, timeout: 5 });
-    setTimeout(() => fake.sendText({ chatId: 5, userId: 5, text: 'two' }), 100);
+    fake.sendText({ chatId: 5, userId: 5, text: 'two' });
     const polled = await poll;
     expect(polled.body.result[0].message.text).toBe('two');
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(LONG_POLL_MS / 2);
 
     const older = call('getUpdates', { offset: updateId + 2, timeout: 5 });
     await fake.waitFor(() => fake.calls.some((c) => c.method === 'getUpdates' && c.status === 0));
@@ -478,7 +487,7 @@ describe('telegram-test-api with grammy', () => {
   });
 
   it('a command gets a reply with the inline keyboard, and a tap produces an edit', async () => {
-    const client = server.getClient(token, { chatId, userId: chatId, timeout: 3000 });
+    const client = server.getClient(token, { chatId, userId: chatId, timeout: PATIENCE_MS });
     await client.sendCommand(client.makeCommand('/help'));
     const updates = await client.getUpdates();
     const reply = updates.result[0]!;
@@ -492,7 +501,7 @@ describe('telegram-test-api with grammy', () => {
     const stored = server.storage.botMessages.find((m) => m.messageId === reply.messageId)!;
     expect(stored.message.text).toBe('Variances of stocktake 1: 3 lines');
     expect(stored.message.reply_markup).toEqual(markup); // gap: the keyboard survives the edit
-    await until(() => harness.results.some((r) => r.method === 'editMessageText'));
+    await waitFor(() => harness.results.some((r) => r.method === 'editMessageText'));
     expect(harness.results.find((r) => r.method === 'answerCallbackQuery')?.result).toBeNull(); // gap: no-op, null not true
   });
 
@@ -504,28 +513,20 @@ describe('telegram-test-api with grammy', () => {
     const first = await fetch(`${server.config.apiURL}/bot${otherToken}/getUpdates`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ offset: 999_999, timeout: 5 }),
+      body: JSON.stringify({ offset: 999_999, timeout: LONG_POLL_MS / 1000 }),
     }).then((r) => r.json() as Promise<{ result: { update_id: number; message: { botToken?: string } }[] }>);
     expect(first.result).toHaveLength(1); // offset ignored
     expect(first.result[0]!.message.botToken).toBe(otherToken); // the client leaks the token into updates
     const second = await fetch(`${server.config.apiURL}/bot${otherToken}/getUpdates`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ offset: 0, timeout: 5 }),
+      body: JSON.stringify({ offset: 0, timeout: LONG_POLL_MS / 1000 }),
     }).then((r) => r.json() as Promise<{ result: unknown[] }>);
     expect(second.result).toEqual([]); // unconfirmed, yet not redelivered
-    expect(Date.now() - started).toBeLessThan(1000); // timeout ignored
+    expect(Date.now() - started).toBeLessThan(LONG_POLL_MS / 2); // timeout ignored: the empty poll did not wait
     expect(polls).toBeGreaterThan(0);
   });
 });
-
-async function until(probe: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function freePort(): Promise<number> {
   const probe = createNetServer();

@@ -19,6 +19,7 @@ import { setSchedule } from '../../src/services/schedules.ts';
 import { startStocktake } from '../../src/services/stocktakes.ts';
 import { createStandaloneDatabase, databaseKinds } from '../support/db.ts';
 import { csv } from '../support/fixtures.ts';
+import { waitFor } from '../support/wait.ts';
 import { seedChats } from './support.ts';
 
 for (const kind of databaseKinds()) {
@@ -50,12 +51,10 @@ for (const kind of databaseKinds()) {
         const names = () => [...cron.getTasks().values()].map((t) => t.name);
         expect(names()).toEqual(expect.arrayContaining([DIGESTS_TASK, REMINDERS_TASK, RETENTION_TASK]));
         const db = service.database.db;
-        const deadline = Date.now() + 20_000;
-        let rows: { chat_id: string }[] = [];
-        while (rows.length === 0 && Date.now() < deadline) {
-          rows = await queryRows<{ chat_id: string }>(db, sql`select chat_id from outbox where platform = 'web'`);
-          if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
-        }
+        const rows = await waitFor(async () => {
+          const found = await queryRows<{ chat_id: string }>(db, sql`select chat_id from outbox where platform = 'web'`);
+          return found.length > 0 && found;
+        }, { intervalMs: 100, what: 'the missed digest in the outbox' });
         expect(rows).toEqual([{ chat_id: 'digest' }]);
       } finally {
         await service.stop();

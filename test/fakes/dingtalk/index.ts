@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { boundaryOf, parseMultipart } from '../telegram/multipart.ts';
+import { PATIENCE_MS, waitFor as waitUntil } from '../../support/wait.ts';
 import { apiError, applyCardUpdate, route, type ApiState, type FakeCard, type MediaEntry, type Reply, type RobotMessage, type WebhookMessage } from './openapi.ts';
 import {
   opaqueId,
@@ -15,7 +16,7 @@ import {
   type RobotMessagePayload,
   type Subscription,
 } from './payloads.ts';
-import { sleep, StreamGateway, type AckRecord, type FrameLogEntry } from './stream.ts';
+import { StreamGateway, type AckRecord, type FrameLogEntry } from './stream.ts';
 
 export { TOPIC_CARD, TOPIC_ROBOT } from './payloads.ts';
 export type { AckFrame, CardCallbackPayload, RobotMessagePayload, StreamFrame, Subscription } from './payloads.ts';
@@ -32,9 +33,9 @@ export interface FakeDingTalkOptions {
   redeliveryDelayMs?: number;
   /** Re-pushes after the first; 0 turns redelivery off. Default 3. */
   maxRedeliveries?: number;
-  /** How long sendRobotMessage / tapCard / redeliver / ping wait for the client's ack. Default 2000. */
+  /** How long sendRobotMessage / tapCard / redeliver / ping wait for the client's ack. Default PATIENCE_MS. */
   ackTimeoutMs?: number;
-  /** How long an inbound push waits for a subscribed stream connection (e.g. mid-reconnect). Default 3000. */
+  /** How long an inbound push waits for a subscribed stream connection (e.g. mid-reconnect). Default PATIENCE_MS. */
   connectTimeoutMs?: number;
   /** accessToken expireIn. Default 7200. */
   tokenTtlSeconds?: number;
@@ -83,6 +84,8 @@ export interface TapCard {
   params: Record<string, string>;
   /** Reuse a messageId to emulate the platform pushing the same tap again. */
   messageId?: string;
+  /** How long to wait for the ack (default ackTimeoutMs): short for a tap the client is meant to leave unanswered. */
+  ackWaitMs?: number;
 }
 
 export interface FakeDingTalk {
@@ -133,8 +136,8 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
   const clientSecret = options.clientSecret ?? 'fake-client-secret';
   const robotCode = options.robotCode ?? clientId;
   const corpId = options.corpId ?? 'dingfakecorp0001';
-  const ackTimeoutMs = options.ackTimeoutMs ?? 2000;
-  const connectTimeoutMs = options.connectTimeoutMs ?? 3000;
+  const ackTimeoutMs = options.ackTimeoutMs ?? PATIENCE_MS;
+  const connectTimeoutMs = options.connectTimeoutMs ?? PATIENCE_MS;
   const chatbotUserId = opaqueId('$:LWCP_v1:$', `bot:${clientId}`);
 
   const stream = new StreamGateway({
@@ -244,14 +247,8 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     return cardUpdateError ? { response, cardUpdateError } : { response };
   }
 
-  async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 3000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined && value !== null && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`fake DingTalk: waitFor timed out after ${timeoutMs} ms`);
-      await sleep(10);
-    }
+  function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T> {
+    return waitUntil(probe, { timeoutMs, intervalMs: 10, what: `fake DingTalk: ${probe.toString()}` });
   }
 
   const fake: FakeDingTalk = {
@@ -333,7 +330,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       await stream.waitForSubscriber(TOPIC_CARD, connectTimeoutMs);
       const started = Date.now();
       const messageId = stream.pushCallback(TOPIC_CARD, payload, e.messageId);
-      const ack = await stream.nextAck(messageId, ackTimeoutMs);
+      const ack = await stream.nextAck(messageId, e.ackWaitMs ?? ackTimeoutMs);
       const ms = Date.now() - started;
       const { response, cardUpdateError } = applyTapResponse(messageId, ack);
       return { messageId, response, ms, acked: ack !== undefined, payload, ...(cardUpdateError ? { cardUpdateError } : {}) };

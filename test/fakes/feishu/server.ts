@@ -5,6 +5,7 @@ import { cardActionEvent, envelope, hex, messageReceiveEvent, newId, type AppIde
 import { createLongConnection } from './longConnection.ts';
 import { createOpenApi, type PlatformState } from './openapi.ts';
 import type { ClientConfig, Delivery, FakeFeishu, FakeFeishuOptions } from './types.ts';
+import { PATIENCE_MS, waitFor } from '../../support/wait.ts';
 
 // A local stand-in for open.feishu.cn that the real @larksuiteoapi/node-sdk talks to unmodified:
 // pass `domain` to Client and WSClient. One port serves the OpenAPI (openapi.ts) and the long
@@ -17,7 +18,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   const verificationToken = options.verificationToken ?? hex(16);
   // Small reconnect settings (Feishu's real ones: -1 attempts, 120 s apart, up to 30 s jitter).
   const clientConfig: ClientConfig = { PingInterval: 120, ReconnectCount: 10, ReconnectInterval: 0.2, ReconnectNonce: 0, ...options.clientConfig };
-  const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+  const ackTimeoutMs = options.ackTimeoutMs ?? PATIENCE_MS;
   const app: AppIdentity = { appId, tenantKey, verificationToken };
   const longConnection = createLongConnection({
     clientConfig,
@@ -156,14 +157,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       });
     },
 
-    async waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 3000): Promise<T> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const v = probe();
-        if (v !== undefined && v !== null && v !== false) return v;
-        if (Date.now() > deadline) throw new Error(`fake feishu: waitFor timed out after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+    waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T> {
+      return waitFor(probe, { timeoutMs, intervalMs: 10, what: `fake feishu: ${probe.toString()}` });
     },
 
     get connections() {

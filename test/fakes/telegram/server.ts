@@ -26,6 +26,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { HtmlParseError, parseTelegramHtml, trim, type ParsedEntity } from './html.ts';
 import { boundaryOf, parseMultipart } from './multipart.ts';
+import { waitFor } from '../../support/wait.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -55,7 +56,11 @@ export interface FakeTelegramOptions {
   enforceRateLimits?: boolean | Partial<RateLimits>;
   /** After this long an answerCallbackQuery is refused as "query is too old". Default 15 s. */
   callbackQueryDeadlineMs?: number;
-  /** How long tap() waits for the bot's answerCallbackQuery before resolving with answer null. Default 5 s. */
+  /**
+   * How long tap() waits for the bot's answerCallbackQuery before resolving with answer null. Default: the
+   * query's deadline, since a later answer is refused anyway; a shorter wait would fail a bot that is merely
+   * slowed down by a busy machine.
+   */
   tapTimeoutMs?: number;
   /** Delay before a failed webhook delivery is retried. Default 200 ms (Telegram: seconds to minutes). */
   webhookRetryMs?: number;
@@ -276,7 +281,6 @@ interface PendingQuery {
   resolve?: (answer: CallbackAnswer) => void;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const utf16Length = (s: string) => s.length;
 const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
 const canonical = (v: unknown) => JSON.stringify(v ?? null);
@@ -406,7 +410,7 @@ class FakeTelegramServer implements FakeTelegram {
       privacyMode,
       knownChatsOnly: options.knownChatsOnly ?? true,
       callbackQueryDeadlineMs: options.callbackQueryDeadlineMs ?? 15_000,
-      tapTimeoutMs: options.tapTimeoutMs ?? 5_000,
+      tapTimeoutMs: options.tapTimeoutMs ?? options.callbackQueryDeadlineMs ?? 15_000,
       webhookRetryMs: options.webhookRetryMs ?? 200,
       webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
     };
@@ -545,14 +549,8 @@ class FakeTelegramServer implements FakeTelegram {
     this.failures.set(key, list);
   }
 
-  async waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined && value !== null && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeoutMs} ms: ${probe.toString()}`);
-      await sleep(10);
-    }
+  waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T> {
+    return waitFor(probe, { timeoutMs, intervalMs: 10, what: `fake Telegram: ${probe.toString()}` });
   }
 
   async close(): Promise<void> {
