@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { PATIENCE_MS } from './test/support/wait.ts';
 
 export default defineConfig({
   test: {
@@ -6,7 +7,11 @@ export default defineConfig({
     globalSetup: ['test/support/globalSetup.ts'],
     // PGlite is WASM Postgres: each worker holds its own instances, so forks keep memory apart.
     pool: 'forks',
-    testTimeout: 60_000,
+    // Generous limits for a busy 2-core machine (test/support/wait.ts): a test that walks many steps sets its
+    // own limit from its size (stepsBudget); nothing else overrides these.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll waits for a condition as long as eventually() does (vitest's default is 1 s).
+    expect: { poll: { timeout: PATIENCE_MS } },
   },
 });

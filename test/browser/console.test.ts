@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoRecountSheet } from '../../src/services/demo.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { stepsBudget } from '../support/wait.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const run = browserAvailable() ? describe : describe.skip;
@@ -27,7 +28,8 @@ async function startProduct(dataDir: string): Promise<{ url: string; child: Chil
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start in time:\n${out}`)), 90_000);
+    // Two steps: the first start creates the embedded database (tens of seconds on a busy machine).
+    const timer = setTimeout(() => reject(new Error(`the server did not start in time:\n${out}`)), stepsBudget(2));
     child.stdout!.on('data', () => {
       const m = /open (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
@@ -50,7 +52,7 @@ run('the console and dashboard in a browser', () => {
     await mkdir(SHOTS, { recursive: true });
     product = await startProduct(join(dataDir, 'data'));
     browser = await launchBrowser();
-  }, 120_000);
+  }, stepsBudget(3));
 
   afterAll(async () => {
     await browser?.close();
@@ -130,15 +132,15 @@ run('the console and dashboard in a browser', () => {
     fiona.on('dialog', (d) => void d.accept());
     await loss(ada).getByRole('button', { name: /^Approve/ }).click();
     await expect.poll(() => toast(ada).textContent()).toMatch(/Approved/);
-    await expect.poll(() => loss(fiona).textContent(), { timeout: 15_000 }).toMatch(/approved by ada|ada/);
+    await expect.poll(() => loss(fiona).textContent()).toMatch(/approved by ada|ada/);
     await fiona.screenshot({ path: join(SHOTS, '04-approval-live.png') });
     await loss(fiona).getByRole('button', { name: /^Approve/ }).click();
     await expect.poll(() => toast(fiona).textContent()).toMatch(/Approved/);
-    await expect.poll(() => loss(ada).textContent(), { timeout: 15_000 }).toMatch(/posted/);
+    await expect.poll(() => loss(ada).textContent()).toMatch(/posted/);
 
     const gain = card(ada, /Approval · PY-/);
     await gain.getByRole('button', { name: /^Approve/ }).click();
-    await expect.poll(() => gain.textContent(), { timeout: 15_000 }).toMatch(/posted/);
+    await expect.poll(() => gain.textContent()).toMatch(/posted/);
 
     // The dashboard: the stocktake posted, its documents with their routes, and the export.
     const dash = await ada.context().newPage();
@@ -150,5 +152,6 @@ run('the console and dashboard in a browser', () => {
     const file = await download.path();
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     expect((await readFile(file)).subarray(0, 2).toString()).toBe('PK'); // a zip: an XLSX workbook
-  }, 240_000);
+    // About twenty steps (pages, uploads, six lines, two approvers, the dashboard), each waited for by condition.
+  }, stepsBudget(20));
 });

@@ -15,6 +15,7 @@ import { confirmVariance, tagCause } from '../../src/services/review.ts';
 import { closeCounting } from '../../src/services/stocktakes.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { countedStocktake } from '../support/flow.ts';
+import { PATIENCE_MS } from '../support/wait.ts';
 
 class Recorder implements Deliverer {
   readonly platform = 'web';
@@ -55,7 +56,8 @@ describeEachDatabase('outbox sender', (get) => {
     const a = new Recorder('a');
     const b = new Recorder('b');
     const senders = [a, b].map((d) => createSender({ db, signer, deliverers: [d], log: silentLogger, batchSize: 4 }));
-    await Promise.all(senders.map((s) => s.drainUntilIdle()));
+    // The sender's own 10 s default gives up quietly; a busy machine needs the tests' patience.
+    await Promise.all(senders.map((s) => s.drainUntilIdle(PATIENCE_MS)));
     const titles = [...a.sent, ...b.sent].map((m) => m.card.header.title).sort();
     expect(titles).toEqual(messages.map((m) => m.view.card.header.title).sort());
     expect(new Set([...a.sent, ...b.sent].map((m) => m.key)).size).toBe(30);
@@ -72,7 +74,7 @@ describeEachDatabase('outbox sender', (get) => {
     ]));
     const d = new Recorder('a');
     d.refuse.add('gone');
-    await createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle();
+    await createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle(PATIENCE_MS);
     expect(d.sent.map((m) => m.chatId)).toEqual(['here']);
     const rows = await queryRows<{ chat_id: string; status: string; last_error: string | null }>(db, sql`select chat_id, status, last_error from outbox order by id`);
     expect(rows).toEqual([{ chat_id: 'gone', status: 'failed', last_error: 'chat not found' }, { chat_id: 'here', status: 'sent', last_error: null }]);
@@ -143,13 +145,13 @@ describeEachDatabase('outbox sender', (get) => {
     await submitVariances(db, people.sam, { stocktake: st.code });
     const d = new Recorder('a');
     const sender = createSender({ db, signer: await loadActionSigner(db), deliverers: [d], log: silentLogger });
-    await sender.drainUntilIdle();
+    await sender.drainUntilIdle(PATIENCE_MS);
     // The team chat got the variance page at close and, with no approvals chat bound, both approval cards.
     const approvals = d.sent.filter((m) => m.card.header.title.startsWith('Approval'));
     expect(approvals).toHaveLength(2);
     const [loss] = (await listDocuments(db)).filter((doc) => doc.kind === 'loss');
     await approveDocument(db, people.sue, { document: loss!.number });
-    await sender.drainUntilIdle();
+    await sender.drainUntilIdle(PATIENCE_MS);
     const card = approvals.find((m) => m.card.header.title.includes(loss!.number))!;
     const update = d.updates.filter((u) => u.messageId === card.messageId).at(-1)!;
     expect(JSON.stringify(update.card)).toContain('approved and posted');

@@ -364,6 +364,8 @@ describe('fake Telegram with grammy webhooks', () => {
 
     await harness.bot.api.setWebhook(hook.url, { secret_token: 'right-secret' });
     await fake.waitFor(() => fake.messagesIn(chatId).find((m) => m.text === 'How many of A-1?'));
+    // The reply can arrive before the webhook's own 200 does (the handler sends it first): wait for that too.
+    await fake.waitFor(() => fake.webhookDeliveries.find((d) => d.updateId === updateId && d.status === 200));
     expect(fake.pendingUpdates()).toEqual([]);
   });
 

@@ -13,6 +13,7 @@ import { confirmVariance, listReview, tagCause } from '../../src/services/review
 import { closeCounting, getStocktake, startStocktake } from '../../src/services/stocktakes.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { csv, moveStock, seedWarehouse, shanghai } from '../support/fixtures.ts';
+import { stepsBudget } from '../support/wait.ts';
 
 /*
  * Property (issue 3, points 6, 7, 9, 10): whatever order, duplication and concurrency the review and
@@ -470,6 +471,12 @@ async function scenario(db: Db, sheet: Record<string, string | null>, prelude: P
   await checkInvariants(world, book);
 }
 
+/**
+ * Bounded by runs, not by time: each run is a whole stocktake (about 1 s on an idle 2-core machine, 3 s at
+ * a load of 15), so the test's limit is the number of runs times a step's time on a busy machine.
+ */
+const RUNS = 15;
+
 describeEachDatabase('random interleavings of duplicated and concurrent review and approval commands', (get) => {
   it('never posts a line twice, keeps on-hand at book plus posted deltas, audits every decision, and keeps the chain verifiable', async () => {
     const { db } = get();
@@ -479,7 +486,7 @@ describeEachDatabase('random interleavings of duplicated and concurrent review a
         runNo += 1;
         await scenario(db, sheet, prelude, steps, runNo);
       }),
-      { numRuns: 15 },
+      { numRuns: RUNS },
     );
-  });
+  }, stepsBudget(RUNS));
 });

@@ -11,6 +11,7 @@ import { createSender, type Sender } from '../../src/core/sender.ts';
 import { addPerson, grantRole } from '../../src/services/people.ts';
 import { CAST } from './flow.ts';
 import { seedWarehouse } from './fixtures.ts';
+import { PATIENCE_MS } from './wait.ts';
 
 export type Handle = keyof typeof CAST;
 
@@ -32,7 +33,10 @@ export interface BotCore {
 /** The dispatcher and a sender (not polling: tests call `sender.drainUntilIdle()`). */
 export async function botCore(db: Db, deliverers: Deliverer[], log: Logger = silentLogger): Promise<BotCore> {
   const signer = await loadActionSigner(db);
-  const sender = createSender({ db, signer, deliverers, log, leaseMs: 5_000 });
+  const created = createSender({ db, signer, deliverers, log, leaseMs: 5_000 });
+  // The sender's own default gives up quietly after 10 s, and a test would then fail later on a message
+  // that was merely slow to go out: drain as long as a test waits for anything.
+  const sender: Sender = { ...created, drainUntilIdle: (timeoutMs = PATIENCE_MS) => created.drainUntilIdle(timeoutMs) };
   const dispatch = createDispatcher({ db, signer, log, defaultLocale: 'en' });
   return { dispatch, sender };
 }
