@@ -11,7 +11,7 @@ export default defineConfig({
     // own limit from its size (stepsBudget); nothing else overrides these.
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // expect.poll waits for a condition as long as eventually() does (vitest's default is 1 s).
+    // expect.poll waits for a condition as long as waitFor() does (vitest's default is 1 s).
     expect: { poll: { timeout: PATIENCE_MS } },
   },
 });

@@ -21,7 +21,7 @@ import { importItems } from '../../src/services/items.ts';
 import { addWarehouse } from '../../src/services/warehouses.ts';
 import { csv } from '../support/fixtures.ts';
 import { startThrowawayCluster, throwawayClustersAvailable, type ThrowawayCluster } from '../support/pgCluster.ts';
-import { waitFor } from '../support/wait.ts';
+import { stepsBudget, waitFor } from '../support/wait.ts';
 
 const LINES = 60;
 const CLIENTS = 20;
@@ -74,7 +74,7 @@ describe.runIf(throwawayClustersAvailable())('a database outage under load (npm 
       if (exited) throw new Error(`the product exited at start: ${output}`);
       return /open (http:\/\/\S+)/.exec(output)?.[1];
     }, { timeoutMs: 240_000, what: 'npm start to print its URL' });
-  });
+  }, stepsBudget(4)); // a cluster's initdb and start, the data, npm start: minutes on a busy machine
 
   afterAll(async () => {
     if (product && !exited) {
@@ -229,7 +229,7 @@ describe.runIf(throwawayClustersAvailable())('a database outage under load (npm 
     expect(wrongBook).toEqual([]);
     const verdict = (await request('GET', '/api/v1/audit/verify', 'sam')).body;
     expect(verdict.ok).toBe(true);
-  });
+  }, stepsBudget(10)); // ten outages, each with writes around it (40 s in all at a load of 11)
 
   it('waits at start for a database that is not up yet, then serves', async () => {
     await cluster.stop();
@@ -255,5 +255,5 @@ describe.runIf(throwawayClustersAvailable())('a database outage under load (npm 
       await waitFor(() => gone !== undefined, { timeoutMs: 60_000, what: 'the second instance to stop' }).catch(() => second.kill('SIGKILL'));
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, stepsBudget(3)); // a stop, npm start waiting, the cluster's start and npm start's
 });

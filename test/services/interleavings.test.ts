@@ -472,8 +472,8 @@ async function scenario(db: Db, sheet: Record<string, string | null>, prelude: P
 }
 
 /**
- * Bounded by runs, not by time: each run is a whole stocktake (about 1 s on an idle 2-core machine, 3 s at
- * a load of 15), so the test's limit is the number of runs times a step's time on a busy machine.
+ * Bounded by runs, not by time (no interruptAfterTimeLimit): each run is a whole stocktake, 2.7-4.9 s on a
+ * 2-core machine at a load of 12-16, so the test's limit is the number of runs times a step's time.
  */
 const RUNS = 15;
 
