@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { PATIENCE_MS } from './test/support/wait.ts';
 
@@ -7,6 +8,9 @@ export default defineConfig({
     globalSetup: ['test/support/globalSetup.ts'],
     // PGlite is WASM Postgres: each worker holds its own instances, so forks keep memory apart.
     pool: 'forks',
+    // One file per core: much of the suite waits on child processes (the README tour's 46 CLI commands, npm
+    // start, Postgres, Chromium), and vitest's default (cores - 1) ran the files one at a time on 2 cores.
+    maxWorkers: Math.max(2, availableParallelism()),
     // Generous limits for a busy 2-core machine (test/support/wait.ts): a test that walks many steps sets its
     // own limit from its size (stepsBudget); nothing else overrides these.
     testTimeout: 120_000,
