@@ -18,7 +18,8 @@ import { createSender, type Sender } from '../../src/core/sender.ts';
 import { enqueueMessages, type OutboxMessage } from '../../src/services/outbox.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram/index.ts';
 import { describeEachDatabase, type TestDatabase } from '../support/db.ts';
-import { eventually, telegramConfig } from './telegramSupport.ts';
+import { stepsBudget, waitFor } from '../support/wait.ts';
+import { telegramConfig } from './telegramSupport.ts';
 
 /** A 1×1 PNG, base64. */
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -73,7 +74,7 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
     }
     const running = await instances(3, fake);
     for (const r of running) r.sender.start(100);
-    await eventually(async () => (await unfinished(db)) === 0, 180_000);
+    await waitFor(async () => (await unfinished(db)) === 0, { timeoutMs: 180_000 });
 
     for (const c of chats) {
       // Each chat got its messages once each, in the order they were queued.
@@ -85,7 +86,7 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
     expect(fake.calls.filter((call) => call.status === 429)).toEqual([]);
     const rows = await queryRows<{ status: string; attempts: number; n: number }>(db, sql`select status, attempts, count(*)::int as n from outbox group by status, attempts`);
     expect(rows).toEqual([{ status: 'sent', attempts: 1, n: chats.length * perChat }]);
-  });
+  }, stepsBudget(4)); // its drain may take 180 s on a busy machine
 
   it('delivers a message to an idle chat within that chat\'s own limit while another chat has a backlog', async () => {
     const fake = await fakeWithChats([{ id: -77, type: 'group' }, { id: 88, type: 'private' }]);
@@ -94,11 +95,11 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
     await db.transaction((tx) => enqueueMessages(tx, [message(88, 'idle-0')]));
     const [only] = await instances(1, fake);
     only!.sender.start(100);
-    const idle = await eventually(() => fake.messagesIn(88)[0], 120_000);
+    const idle = await waitFor(() => fake.messagesIn(88)[0], { timeoutMs: 120_000 });
     // Before, the sender claimed the 20 oldest rows (all the backlog's) and slept through their pacing first.
     const backlogBefore = fake.messagesIn(-77).filter((m) => m.sentAt <= idle.sentAt).length;
     expect(backlogBefore).toBeLessThan(5);
-  });
+  }, stepsBudget(3)); // its drain may take 120 s on a busy machine
 
   it('uploads a chart once for all instances and never posts a photo twice when the text is retried', async () => {
     const chats = Array.from({ length: 6 }, (_, i) => ({ id: 7000 + i, type: 'private' as const }));
@@ -110,7 +111,7 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
     fake.failNext('sendMessage', { status: 429, retryAfter: 1, times: 3 });
     const running = await instances(3, fake);
     for (const r of running) r.sender.start(100);
-    await eventually(async () => (await unfinished(db)) === 0, 120_000);
+    await waitFor(async () => (await unfinished(db)) === 0, { timeoutMs: 120_000 });
     for (const c of chats) {
       expect(fake.photos.filter((p) => p.chatId === c.id)).toHaveLength(1);
       expect(fake.messagesIn(c.id)).toHaveLength(1);
@@ -153,25 +154,25 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
       cleanups.push(() => adapter.stop());
     }
     // One of them polls; the other waits.
-    const first = await eventually(async () => {
+    const first = await waitFor(async () => {
       const [a, b] = await Promise.all([adapters.a!.pollerStatus(), adapters.b!.pollerStatus()]);
       return a.receiving !== b.receiving ? (a.receiving ? 'a' : 'b') : null;
-    }, 30_000);
+    });
     const second = first === 'a' ? 'b' : 'a';
     const status = await adapters[second]!.pollerStatus();
     expect(status).toMatchObject({ mode: 'polling', receiving: false, instance: `instance-${second}`, poller: { holder: `instance-${first}`, live: true } });
     // What /healthz shows on each: the poller polls, the other stands by while it does.
     expect(adapters[first]!.health()).toEqual({ connected: true, detail: 'polling (holds the poller lease)' });
-    await eventually(() => adapters[second]!.health().detail === `another instance polls (instance-${first})`, 30_000);
+    await waitFor(() => adapters[second]!.health().detail === `another instance polls (instance-${first})`);
     fake.sendText({ chatId: 9, userId: 9, text: '/help' });
-    await eventually(() => received[first]!.length === 1, 30_000);
+    await waitFor(() => received[first]!.length === 1);
 
     // The poller dies: it can no longer renew, stops its poll before its lease ends, and the other takes over.
     leases[first].dead = true;
-    await eventually(async () => (await adapters[second]!.pollerStatus()).receiving, 60_000);
+    await waitFor(async () => (await adapters[second]!.pollerStatus()).receiving);
     expect((await adapters[second]!.pollerStatus()).poller).toMatchObject({ holder: `instance-${second}`, live: true });
     fake.sendText({ chatId: 9, userId: 9, text: '/status' });
-    await eventually(() => received[second]!.length === 1, 30_000);
+    await waitFor(() => received[second]!.length === 1);
     expect(received[first]).toHaveLength(1);
   });
 
@@ -188,14 +189,14 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
       return null;
     });
     cleanups.push(() => adapter.stop());
-    await eventually(() => fake.calls.some((c) => c.method === 'getUpdates' && c.status === 0), 30_000);
+    await waitFor(() => fake.calls.some((c) => c.method === 'getUpdates' && c.status === 0));
     // Someone else polls the token once (a deposed poller confirming its offset does the same): Telegram
     // ends our long poll with 409. Before, polling then stopped for good while the process looked healthy.
     const rogue = await fetch(`${fake.apiRoot}/bot${fake.token}/getUpdates?timeout=0`);
     expect(rogue.status).toBe(200);
-    await eventually(() => fake.calls.some((c) => c.method === 'getUpdates' && c.status === 409), 30_000);
+    await waitFor(() => fake.calls.some((c) => c.method === 'getUpdates' && c.status === 409));
     fake.sendText({ chatId: 9, userId: 9, text: '/help' });
-    await eventually(() => received.length === 1, 60_000);
+    await waitFor(() => received.length === 1);
     expect((await adapter.pollerStatus()).receiving).toBe(true);
   });
 });
