@@ -11,8 +11,8 @@ export default defineConfig({
     // One file per core: much of the suite waits on child processes (the README tour's 46 CLI commands, npm
     // start, Postgres, Chromium), and vitest's default (cores - 1) ran the files one at a time on 2 cores.
     maxWorkers: Math.max(2, availableParallelism()),
-    // Generous limits for a busy 2-core machine (test/support/wait.ts): a test that walks many steps sets its
-    // own limit from its size (stepsBudget); nothing else overrides these.
+    // Generous limits for a busy 2-core machine (test/support/wait.ts); a test that walks many steps sets its
+    // own limit from its size (stepsBudget) rather than a guessed number.
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // expect.poll waits for a condition as long as waitFor() does (vitest's default is 1 s).
