@@ -29,15 +29,23 @@ const onHand = async (db: Db) =>
 describeEachDatabase('documents, approvals and posting', (get) => {
   it('routes by value: supervisor only up to 1,000; finance above; manager above 10,000', async () => {
     const { db } = get();
-    // C-400 (book 3 at 150.00) counted 4, 10 and 80: gains of 150.00, 1,050.00 and 11,550.00.
-    const cases: [string, string[]][] = [['4', ['supervisor']], ['10', ['supervisor', 'finance']], ['80', ['supervisor', 'finance', 'manager']]];
-    for (const [counted, route] of cases) {
+    // C-400 (book 3 at 150.00) counted 4, 10 and 80: gains of 150.00, 1,050.00 and 11,550.00. A-100 (book 100
+    // at 2.50) counted 500 and 4,100: gains of exactly 1,000.00 and 10,000.00 — at a threshold is not above it.
+    const cases: [string[], string, string[]][] = [
+      [['C-400', 'R4', '4'], '150.00', ['supervisor']],
+      [['A-100', 'R1', '500'], '1000.00', ['supervisor']],
+      [['C-400', 'R4', '10'], '1050.00', ['supervisor', 'finance']],
+      [['A-100', 'R1', '4100'], '10000.00', ['supervisor', 'finance']],
+      [['C-400', 'R4', '80'], '11550.00', ['supervisor', 'finance', 'manager']],
+    ];
+    for (const [count, value, route] of cases) {
       await db.execute(sql.raw(`truncate ${(await queryRows<{ t: string }>(db, sql`select string_agg('"' || tablename || '"', ',') as t from pg_tables where schemaname = 'public'`))[0]!.t} restart identity cascade`));
-      const { st, people } = await countedStocktake(db, [['C-400', 'R4', counted]]);
+      const { st, people } = await countedStocktake(db, [count]);
       await closeCounting(db, st.code);
       await explainAll(db, st.code, people.sam);
       const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
-      expect(documents.find((d) => d.kind === 'gain')!.route.map((s) => s.role)).toEqual(route);
+      const gain = documents.find((d) => d.kind === 'gain')!;
+      expect([gain.totalValue, gain.route.map((s) => s.role)]).toEqual([value, route]);
     }
   });
 
