@@ -68,7 +68,7 @@ try {
   const ms = performance.now() - started;
   writing = false;
   await writer;
-  const pruned = result.inboundEvents + result.commandLog + result.cardActions + result.outboxDelivered + result.outboxFailed;
+  const pruned = result.inboundEvents + result.commandLog + result.cardActions + result.outboxDelivered + result.outboxFailed + result.platformMedia;
   console.log(result);
   console.log(`pruned ${pruned.toLocaleString('en')} rows in ${(ms / 1000).toFixed(1)} s (${Math.round(pruned / (ms / 1000)).toLocaleString('en')} rows/s)`);
   console.log(`a concurrent writer recorded ${writes} events meanwhile; slowest insert ${slowest.toFixed(1)} ms`);

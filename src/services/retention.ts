@@ -9,9 +9,9 @@
  * long and never blocks the writers inserting new rows. Two instances pruning at once would only find
  * each other's rows already gone; the scheduler runs it once per slot anyway.
  */
-import { and, inArray, lt, sql } from 'drizzle-orm';
+import { and, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { cardAction, commandLog, inboundEvent, outbox } from '../../db/schema/index.ts';
+import { cardAction, commandLog, inboundEvent, outbox, platformMedia } from '../../db/schema/index.ts';
 import { retentionCutoffs, type RetentionPolicy } from '../domain/retention.ts';
 
 export interface PruneOptions {
@@ -27,6 +27,8 @@ export interface PruneResult {
   cardActions: number;
   outboxDelivered: number;
   outboxFailed: number;
+  /** Remembered uploads (chart images) older than the delivered rows' window; one needed again is uploaded again. */
+  platformMedia: number;
   /** False when a table hit maxBatches and still has rows to prune. */
   complete: boolean;
 }
@@ -76,5 +78,15 @@ export async function pruneExpired(db: Db, policy: RetentionPolicy, now: Date, o
   const outboxDelivered = await drain(finishedOutbox(['sent', 'superseded'], cut.delivered));
   const outboxFailed = await drain(finishedOutbox(['failed'], cut.failed));
 
-  return { inboundEvents, commandLog: commands, cardActions, outboxDelivered, outboxFailed, complete };
+  const media = await drain(() =>
+    db.delete(platformMedia)
+      .where(sql`(${platformMedia.platform}, ${platformMedia.app}, ${platformMedia.contentHash}) in ${db
+        .select({ platform: platformMedia.platform, app: platformMedia.app, contentHash: platformMedia.contentHash }).from(platformMedia)
+        // An upload still claimed by a live instance is left to finish.
+        .where(and(lt(platformMedia.createdAt, cut.delivered), or(isNotNull(platformMedia.mediaId), lt(platformMedia.uploadingUntil, now))))
+        .limit(batchSize)}`)
+      .returning({ hash: platformMedia.contentHash }),
+  );
+
+  return { inboundEvents, commandLog: commands, cardActions, outboxDelivered, outboxFailed, platformMedia: media, complete };
 }

@@ -40,17 +40,22 @@ describeEachDatabase('retention', (get) => {
     await outboxRow(db, 'superseded', 31);
     await outboxRow(db, 'failed', 91);
     await db.execute(sql`insert into web_message (chat_id, message_id, kind, text, created_at) values ('team', 'u-1', 'user', 'hello', ${daysAgo(400)}::timestamptz)`);
+    await db.execute(sql`insert into platform_media (platform, app, content_hash, media_id, uploading_until, created_at) values
+      ('telegram', 'bot1', 'old-chart', 'file-1', null, ${daysAgo(31)}::timestamptz),
+      ('telegram', 'bot1', 'new-chart', 'file-2', null, ${daysAgo(29)}::timestamptz),
+      ('telegram', 'bot1', 'old-claim-live', null, ${new Date(NOW.getTime() + 60_000).toISOString()}::timestamptz, ${daysAgo(31)}::timestamptz)`);
 
     const result = await pruneExpired(db, DEFAULT_RETENTION, NOW);
 
-    expect(result).toEqual({ inboundEvents: 1, commandLog: 1, cardActions: 1, outboxDelivered: 2, outboxFailed: 1, complete: true });
+    expect(result).toEqual({ inboundEvents: 1, commandLog: 1, cardActions: 1, outboxDelivered: 2, outboxFailed: 1, platformMedia: 1, complete: true });
+    expect(await ids(db, sql`select content_hash as id from platform_media`)).toEqual(['new-chart', 'old-claim-live']);
     expect(await ids(db, sql`select event_id as id from inbound_event`)).toEqual(['recent']);
     expect(await ids(db, sql`select key as id from command_log`)).toEqual(['recent']);
     expect(await ids(db, sql`select id from card_action`)).toEqual(['newbutton1']);
     expect(await ids(db, sql`select id::text as id from outbox`)).toEqual(kept.sort());
     expect(await ids(db, sql`select message_id as id from web_message`)).toEqual(['u-1']);
     // A second run finds nothing more to do.
-    expect(await pruneExpired(db, DEFAULT_RETENTION, NOW)).toMatchObject({ inboundEvents: 0, commandLog: 0, cardActions: 0, outboxDelivered: 0, outboxFailed: 0 });
+    expect(await pruneExpired(db, DEFAULT_RETENTION, NOW)).toMatchObject({ inboundEvents: 0, commandLog: 0, cardActions: 0, outboxDelivered: 0, outboxFailed: 0, platformMedia: 0 });
   });
 
   it('never prunes inside the floor of 7 days, whatever the policy says', async () => {
