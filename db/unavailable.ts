@@ -36,3 +36,26 @@ export class DatabaseUnavailableError extends Error {
     this.name = new.target.name;
   }
 }
+
+export interface WaitForDatabase {
+  /** The first pause; each next one doubles, up to maxDelayMs. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** Epoch ms after which the outage is rethrown instead of waited out (default: never). */
+  giveUpAt?: number;
+  /** Told before each pause (to log it). */
+  onWait(error: unknown, delayMs: number): void;
+}
+
+/** Runs `attempt` until it does not fail for an unreachable database; any other error is thrown at once. */
+export async function retryWhileUnavailable<T>(attempt: () => Promise<T>, wait: WaitForDatabase): Promise<T> {
+  for (let delay = wait.firstDelayMs; ; delay = Math.min(delay * 2, wait.maxDelayMs)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || (wait.giveUpAt !== undefined && Date.now() + delay > wait.giveUpAt)) throw error;
+      wait.onWait(error, delay);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

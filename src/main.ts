@@ -4,7 +4,7 @@
  * adapters from the environment. Only here is node-cron wired (src/jobs/scheduler.ts).
  */
 import { openDatabase, type Database, type DatabaseTarget, type Db } from '../db/client.ts';
-import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { retryWhileUnavailable } from '../db/unavailable.ts';
 import { databaseTarget, retentionPolicy, type Config } from './config.ts';
 import { ActionSigner, loadInstallationSecret } from './core/actionToken.ts';
 import type { Deliverer } from './core/delivery.ts';
@@ -89,15 +89,14 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
  * password, a missing database) fails at once.
  */
 async function openWhenReachable(target: DatabaseTarget, log: Logger): Promise<Database> {
-  for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
-    try {
-      return await openDatabase(target, {
-        onStaleLock: (stale, message) => log('warn', message, { dataDir: stale.dataDir, deadPid: stale.pid, reason: stale.reason }),
-      });
-    } catch (error) {
-      if (target.kind !== 'postgres' || !isDatabaseUnavailable(error)) throw error;
-      log('warn', 'the database is unreachable; waiting for it', { retryInMs: delay, error });
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+  const open = () => openDatabase(target, {
+    onStaleLock: (stale, message) => log('warn', message, { dataDir: stale.dataDir, deadPid: stale.pid, reason: stale.reason }),
+  });
+  // PGlite is in this process: nothing to wait for.
+  if (target.kind !== 'postgres') return open();
+  return retryWhileUnavailable(open, {
+    firstDelayMs: 500,
+    maxDelayMs: 10_000,
+    onWait: (error, delay) => log('warn', 'the database is unreachable; waiting for it', { retryInMs: delay, error }),
+  });
 }

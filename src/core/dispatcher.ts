@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
-import { isDatabaseUnavailable } from '../../db/unavailable.ts';
+import { isDatabaseUnavailable, retryWhileUnavailable } from '../../db/unavailable.ts';
 import { messages, type Locale } from '../../cards/i18n/index.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { accessCard, errorCard, noticeCard } from '../../cards/templates/notice.ts';
@@ -158,20 +158,24 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * and is told to try again. Only then is an outage logged as an error and the event given up.
    */
   return async function dispatch(event) {
-    const deadline = Date.now() + (event.type === 'action' ? 0 : OUTAGE_WAIT_MS);
-    for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    if (event.type === 'action') {
       try {
         return await dispatchOnce(event);
       } catch (error) {
         if (!isDatabaseUnavailable(error)) throw error;
-        if (event.type === 'action') return { toast: { kind: 'error', text: messages(defaultLocale).error.unavailable } };
-        if (Date.now() + delay > deadline) {
-          log('error', 'event given up: the database stayed unavailable', { platform: event.platform, eventId: event.eventId, type: event.type, error });
-          throw error;
-        }
-        log('warn', 'database unavailable; the event waits', { platform: event.platform, eventId: event.eventId, retryInMs: delay });
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        return { toast: { kind: 'error', text: messages(defaultLocale).error.unavailable } };
       }
+    }
+    try {
+      return await retryWhileUnavailable(() => dispatchOnce(event), {
+        firstDelayMs: 250,
+        maxDelayMs: 5000,
+        giveUpAt: Date.now() + OUTAGE_WAIT_MS,
+        onWait: (_error, delay) => log('warn', 'database unavailable; the event waits', { platform: event.platform, eventId: event.eventId, retryInMs: delay }),
+      });
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) log('error', 'event given up: the database stayed unavailable', { platform: event.platform, eventId: event.eventId, type: event.type, error });
+      throw error;
     }
   };
 

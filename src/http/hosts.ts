@@ -15,7 +15,6 @@ import { HEALTH_PATHS } from './health.ts';
 /** The names of this machine: a request carrying one of them came from here (or through our own proxy). */
 export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
-
 /** A request for a host name this server is not configured to answer to. */
 export class MisdirectedHostError extends DomainError {
   readonly code = 'MISDIRECTED_HOST';
