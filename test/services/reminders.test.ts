@@ -32,13 +32,18 @@ function nextLocal(after: Date, hour: number): Date {
   return new Date(t);
 }
 
-/** WH1 in review (three variances owned by sam, due 24 h after closing), a team and an approvals chat. */
+/**
+ * WH1 in review (three variances owned by sam, due 24 h after closing), a team and an approvals chat.
+ * Counting closes at 14:00 Shanghai time, whatever the hour the test runs: closed at the wall clock, a run
+ * between 10:00 and 11:00 there put the next 10:00 morning under an hour short of twice the due time, and
+ * the hourly run after it escalated.
+ */
 async function inReview(db: Db) {
   const { st, people } = await countedStocktake(db);
   for (const [chatId, purpose] of [['team', 'team'], ['approvals', 'approvals']] as const) {
     await bindChat(db, people.sam, { platform: 'web', chatId, warehouse: 'WH1', purpose, locale: 'en' });
   }
-  const closedAt = new Date();
+  const closedAt = nextLocal(new Date(), 14);
   await closeCounting(db, st.id, { actor: people.sam.actor, now: closedAt });
   return { st, people, due: new Date(closedAt.getTime() + 24 * HOUR) };
 }
