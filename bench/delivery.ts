@@ -30,7 +30,9 @@ const LIMITS = { perChatPerSecond: 1, perGroupPerMinute: 20, globalPerSecond: 30
 const only = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : null;
 
 /** Half groups, half private chats. */
-const chats = Array.from({ length: CHATS }, (_, i) => (i % 2 === 0 ? { id: -100_000 - i, type: 'group' as const } : { id: 100_000 + i, type: 'private' as const }));
+const chats = Array.from({ length: CHATS }, (_, i) =>
+  i % 2 === 0 ? { id: -100_000 - i, type: 'group' as const } : { id: 100_000 + i, type: 'private' as const },
+);
 
 /**
  * The shortest drain Telegram's limits allow: each chat's messages 1 s apart (a group also 20 in any
@@ -58,27 +60,42 @@ async function freshPostgres(): Promise<string> {
 
 async function run(kind: 'postgres' | 'pglite', instances: number): Promise<void> {
   const fake = await startFakeTelegram({ enforceRateLimits: LIMITS });
-  for (const c of chats) fake.addChat({ chatId: c.id, chatType: c.type, ...(c.type === 'group' ? { title: `g${c.id}` } : { firstName: `u${c.id}` }) });
+  for (const c of chats)
+    fake.addChat({ chatId: c.id, chatType: c.type, ...(c.type === 'group' ? { title: `g${c.id}` } : { firstName: `u${c.id}` }) });
   const url = kind === 'postgres' ? await freshPostgres() : null;
   const first = await openDatabase(url ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: null });
   const databases: Database[] = [first];
   try {
     for (let round = 0; round < PER_CHAT; round++) {
       await first.db.transaction((tx) =>
-        enqueueMessages(tx, chats.map((c) => ({ platform: 'telegram', chatId: String(c.id), locale: 'en', view: { kind: 'static', card: noticeCard(`m-${c.id}-${round}`, `m-${c.id}-${round}`) } }))),
+        enqueueMessages(
+          tx,
+          chats.map((c) => ({
+            platform: 'telegram',
+            chatId: String(c.id),
+            locale: 'en',
+            view: { kind: 'static', card: noticeCard(`m-${c.id}-${round}`, `m-${c.id}-${round}`) },
+          })),
+        ),
       );
     }
     for (let i = 1; i < instances; i++) databases.push(url ? await openDatabase({ kind: 'postgres', url }, { migrate: false }) : first);
     const senders = await Promise.all(
       databases.map(async ({ db }) => {
-        const adapter = createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, mode: 'polling', webhookPort: 0 }, { log: silentLogger, botInfo: fake.botInfo });
+        const adapter = createTelegramAdapter(
+          { token: fake.token, apiRoot: fake.apiRoot, mode: 'polling', webhookPort: 0 },
+          { log: silentLogger, botInfo: fake.botInfo },
+        );
         return createSender({ db, signer: await loadActionSigner(db), deliverers: [adapter], log: silentLogger });
       }),
     );
     const t0 = performance.now();
     for (const s of senders) s.start(100);
     for (;;) {
-      const [left] = await queryRows<{ n: number }>(first.db, sql`select count(*)::int as n from outbox where status in ('pending', 'sending')`);
+      const [left] = await queryRows<{ n: number }>(
+        first.db,
+        sql`select count(*)::int as n from outbox where status in ('pending', 'sending')`,
+      );
       if (Number(left!.n) === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -101,11 +118,13 @@ async function run(kind: 'postgres' | 'pglite', instances: number): Promise<void
     const throttled = throttledCalls.length;
     // Which limit each 429 hit: the chat's (a send to it in the second before) or the bot's.
     const ok = fake.calls.filter((c) => c.status === 200 && c.method === 'sendMessage');
-    const byChat = throttledCalls.filter((t) => ok.some((c) => String(c.payload.chat_id) === String(t.payload.chat_id) && c.at > t.at - 1000 && c.at <= t.at)).length;
+    const byChat = throttledCalls.filter((t) =>
+      ok.some((c) => String(c.payload.chat_id) === String(t.payload.chat_id) && c.at > t.at - 1000 && c.at <= t.at),
+    ).length;
     const ceiling = ceilingSeconds();
     console.log(
       `${kind.padEnd(8)} ${String(instances).padStart(2)} instance(s)  ${total} messages in ${CHATS} chats: ${seconds.toFixed(1)} s ` +
-        `(${(total / seconds).toFixed(1)}/s; ceiling ${ceiling.toFixed(1)} s, ${(ceiling / seconds * 100).toFixed(0)} % of it)  ` +
+        `(${(total / seconds).toFixed(1)}/s; ceiling ${ceiling.toFixed(1)} s, ${((ceiling / seconds) * 100).toFixed(0)} % of it)  ` +
         `429s ${throttled} (${byChat} per chat), lost ${lost}, duplicated ${duplicates}, chats out of order ${outOfOrder}, failed rows ${Number(failed!.n)}`,
     );
   } finally {
@@ -114,7 +133,9 @@ async function run(kind: 'postgres' | 'pglite', instances: number): Promise<void
   }
 }
 
-console.log(`Telegram limits of the fake: ${LIMITS.perChatPerSecond}/s per chat, ${LIMITS.perGroupPerMinute}/min per group, ${LIMITS.globalPerSecond}/s per bot`);
+console.log(
+  `Telegram limits of the fake: ${LIMITS.perChatPerSecond}/s per chat, ${LIMITS.perGroupPerMinute}/min per group, ${LIMITS.globalPerSecond}/s per bot`,
+);
 if (only !== 'pglite') {
   if (await postgresReachable()) for (const n of INSTANCES) await run('postgres', n);
   else console.log('postgres: not reachable, skipped');

@@ -69,7 +69,14 @@ async function seed(kind: string): Promise<void> {
   await step('warehouse, people, causes', async () => {
     await addWarehouse(db, { code: 'BENCH', name: '基准仓', timezone: 'Asia/Shanghai' });
     await ensureDefaultCauses(db);
-    for (const [handle, role] of [...SUPERVISORS.map((h) => [h, 'supervisor']), ['cnt1', 'counter'], ['cnt2', 'counter'], ['fin1', 'finance'], ['fin2', 'finance'], ['mgr1', 'manager']] as const) {
+    for (const [handle, role] of [
+      ...SUPERVISORS.map((h) => [h, 'supervisor']),
+      ['cnt1', 'counter'],
+      ['cnt2', 'counter'],
+      ['fin1', 'finance'],
+      ['fin2', 'finance'],
+      ['mgr1', 'manager'],
+    ] as const) {
       await addPerson(db, { handle });
       await grantRole(db, handle, role, 'BENCH');
     }
@@ -86,7 +93,8 @@ async function seed(kind: string): Promise<void> {
 
   await step(`${LINES.toLocaleString('en')} items`, () =>
     db.execute(sql`insert into item (sku, name, unit, unit_cost, category)
-                   select ${skuText(sql`i`)}, '物料 ' || i, 'pcs', 1 + (i % 997) / 10.0, 'cat' || (i % 20) from generate_series(0, ${LINES - 1}) i`));
+                   select ${skuText(sql`i`)}, '物料 ' || i, 'pcs', 1 + (i % 997) / 10.0, 'cat' || (i % 20) from generate_series(0, ${LINES - 1}) i`),
+  );
 
   // The open stocktake: counted three days before NOW, counting closed two days before, in review since.
   await step(`open stocktake: ${LINES.toLocaleString('en')} variance lines and ${MATCHED.toLocaleString('en')} matched`, async () => {
@@ -146,7 +154,8 @@ async function seed(kind: string): Promise<void> {
       from adjustment_document d where d.number like '%-9001'
       union all
       select d.id, 2, 'finance'::role, 'pending'::step_status, d.submitted_at + interval '27 hours', null, null from adjustment_document d where d.number = 'PK-2026-9001'`);
-    await db.execute(auditInsert(sql`
+    await db.execute(
+      auditInsert(sql`
       select l.confirmed_at as at, l.confirmed_by as actor, 'variance.confirm' as action, l.sku || '@' || l.location as entity_id, l.stocktake_id, null::uuid as document_id,
              '{"reviewStatus":"confirmed"}'::jsonb as after
       from stocktake_line l join stocktake s on s.id = l.stocktake_id where s.code = 'ST-20261123-001' and l.confirmed_at is not null
@@ -161,7 +170,8 @@ async function seed(kind: string): Promise<void> {
       from adjustment_document d where d.number like '%-9001'
       union all
       select a.decided_at, a.decided_by, 'document.approved', d.id::text, d.stocktake_id, d.id, jsonb_build_object('step', a.step_no, 'role', a.role, 'status', 'approved')
-      from approval_step a join adjustment_document d on d.id = a.document_id where d.number like '%-9001' and a.status = 'approved'`));
+      from approval_step a join adjustment_document d on d.id = a.document_id where d.number like '%-9001' and a.status = 'approved'`),
+    );
   });
 
   // History: one stocktake posted a week, the newest in the week before NOW's; 5 % of each one's lines varied.
@@ -207,7 +217,8 @@ async function seed(kind: string): Promise<void> {
       union all
       select d.id, 2, 'finance'::role, 'approved'::step_status, d.submitted_at + interval '26 hours', ${person('fin1')}, d.decided_at
       from adjustment_document d where d.number like 'PK-H%'`);
-    await db.execute(auditInsert(sql`
+    await db.execute(
+      auditInsert(sql`
       select l.confirmed_at as at, l.confirmed_by as actor, 'variance.confirm' as action, l.sku || '@' || l.location as entity_id, l.stocktake_id, null::uuid as document_id,
              '{"reviewStatus":"confirmed"}'::jsonb as after
       from stocktake_line l join stocktake s on s.id = l.stocktake_id where s.code like 'ST-HIST-%' and l.confirmed_at is not null
@@ -225,7 +236,8 @@ async function seed(kind: string): Promise<void> {
       from approval_step a join adjustment_document d on d.id = a.document_id where d.number like '%-H%'
       union all
       select d.decided_at, ${person('fin1')}, 'document.posted', d.id::text, d.stocktake_id, d.id, '{"status":"posted"}'::jsonb
-      from adjustment_document d where d.number like '%-H%'`));
+      from adjustment_document d where d.number like '%-H%'`),
+    );
   });
   await step('vacuum analyze', () => db.execute(sql`vacuum analyze`));
   if (kind === 'postgres') await db.execute(sql`checkpoint`);
@@ -233,7 +245,9 @@ async function seed(kind: string): Promise<void> {
     db,
     sql`select (select count(*)::int from stocktake_line) as lines, (select count(*)::int from audit_log) as audit, (select count(*)::int from adjustment_document) as documents`,
   );
-  console.log(`  seed: ${counts!.lines.toLocaleString('en')} stocktake lines, ${counts!.documents} documents, ${counts!.audit.toLocaleString('en')} audit rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `  seed: ${counts!.lines.toLocaleString('en')} stocktake lines, ${counts!.documents} documents, ${counts!.audit.toLocaleString('en')} audit rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   await database.close();
 }
 
@@ -268,7 +282,9 @@ else if (stepName === 'measure') {
 } else {
   const only = process.argv.indexOf('--db') >= 0 ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
   const kinds = only ? [only] : ['pglite', 'postgres'];
-  console.log(`Digest benchmark: ${LINES.toLocaleString('en')} variance lines open, ${HISTORY} posted stocktakes of history (node ${process.version})`);
+  console.log(
+    `Digest benchmark: ${LINES.toLocaleString('en')} variance lines open, ${HISTORY} posted stocktakes of history (node ${process.version})`,
+  );
   for (const k of kinds) {
     if (k === 'postgres' && !(await postgresReachable())) {
       console.log(`postgres: skipped, no server at ${PG_ADMIN}`);

@@ -33,7 +33,7 @@ const loc = (i: number) => `L${String(i % 500).padStart(3, '0')}-${i % 7}`;
 /** Deterministic pseudo-random numbers, so every run measures the same file. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 async function writeLines(path: string, header: string, count: number, row: (i: number) => string): Promise<void> {
@@ -54,7 +54,12 @@ async function writeLines(path: string, header: string, count: number, row: (i: 
 async function generate(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const random = rng(42);
-  await writeLines(join(OUT, 'items.csv'), 'sku,name,unit,unit_cost,category', SKUS, (i) => `${sku(i)},Item ${i},pcs,${(1 + (i % 997) / 10).toFixed(2)},cat${i % 20}`);
+  await writeLines(
+    join(OUT, 'items.csv'),
+    'sku,name,unit,unit_cost,category',
+    SKUS,
+    (i) => `${sku(i)},Item ${i},pcs,${(1 + (i % 997) / 10).toFixed(2)},cat${i % 20}`,
+  );
   await writeLines(join(OUT, 'book.csv'), 'sku,location,qty', SKUS, (i) => `${sku(i)},${loc(i)},${5 * (1 + (i % 50))}`);
   // Each SKU is scanned about LINES/SKUS times at its location, in random order, as scanner exports come.
   await writeLines(join(OUT, 'counts.csv'), 'sku,location,qty', LINES, () => {
@@ -114,7 +119,9 @@ else if (step === 'measure') await measure(kind!);
 else {
   const only = process.argv.indexOf('--db') >= 0 ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
   const kinds = only ? [only] : ['pglite', 'postgres'];
-  console.log(`Count import benchmark: ${LINES.toLocaleString('en')} lines over ${SKUS.toLocaleString('en')} SKUs (node ${process.version})`);
+  console.log(
+    `Count import benchmark: ${LINES.toLocaleString('en')} lines over ${SKUS.toLocaleString('en')} SKUs (node ${process.version})`,
+  );
   if (!existsSync(join(OUT, 'counts.csv')) || process.env.BENCH_REGENERATE) await generate();
   for (const k of kinds) {
     if (k === 'postgres' && !(await postgresReachable())) {

@@ -36,7 +36,9 @@ try {
   const series = sql.raw(`generate_series(1, ${ROWS}) g`);
   console.log(`seeding ${ROWS.toLocaleString('en')} rows in each of 4 tables…`);
   await db.execute(sql`insert into inbound_event (platform, event_id, received_at) select 'web', 'e' || g, ${age(60)} from ${series}`);
-  await db.execute(sql`insert into command_log (key, command, result, created_at) select 'k' || g, 'variance.confirm', 'null', ${age(60)} from ${series}`);
+  await db.execute(
+    sql`insert into command_log (key, command, result, created_at) select 'k' || g, 'variance.confirm', 'null', ${age(60)} from ${series}`,
+  );
   await db.execute(sql`insert into card_action (id, intent, created_at) select 'a' || g, '{}', ${age(180)} from ${series}`);
   await db.execute(sql`insert into outbox (platform, chat_id, kind, payload, status, created_at)
     select 'web', 'c', 'send', '{}', (array['sent', 'failed', 'pending', 'superseded'])[1 + g % 4]::outbox_status, ${age(120)} from ${series}`);
@@ -68,9 +70,12 @@ try {
   const ms = performance.now() - started;
   writing = false;
   await writer;
-  const pruned = result.inboundEvents + result.commandLog + result.cardActions + result.outboxDelivered + result.outboxFailed + result.platformMedia;
+  const pruned =
+    result.inboundEvents + result.commandLog + result.cardActions + result.outboxDelivered + result.outboxFailed + result.platformMedia;
   console.log(result);
-  console.log(`pruned ${pruned.toLocaleString('en')} rows in ${(ms / 1000).toFixed(1)} s (${Math.round(pruned / (ms / 1000)).toLocaleString('en')} rows/s)`);
+  console.log(
+    `pruned ${pruned.toLocaleString('en')} rows in ${(ms / 1000).toFixed(1)} s (${Math.round(pruned / (ms / 1000)).toLocaleString('en')} rows/s)`,
+  );
   console.log(`a concurrent writer recorded ${writes} events meanwhile; slowest insert ${slowest.toFixed(1)} ms`);
 } finally {
   await database.close();

@@ -53,17 +53,47 @@ async function seed(db: Db): Promise<string> {
   await addWarehouse(db, { code: 'BENCH', timezone: 'Asia/Shanghai' });
   await addPerson(db, { handle: 'sup', name: 'Supervisor' });
   await grantRole(db, 'sup', 'supervisor', 'BENCH');
-  await importItems(db, bufferSource('items.csv', rows('sku,name,unit,unit_cost', LINES, (i) => `${sku(i)},Item ${i},pcs,${(1 + (i % 997) / 10).toFixed(4)}`)));
-  await importBook(db, 'BENCH', bufferSource('book.csv', rows('sku,location,qty', LINES, (i) => `${sku(i)},${loc(i)},${book(i)}`)));
+  await importItems(
+    db,
+    bufferSource(
+      'items.csv',
+      rows('sku,name,unit,unit_cost', LINES, (i) => `${sku(i)},Item ${i},pcs,${(1 + (i % 997) / 10).toFixed(4)}`),
+    ),
+  );
+  await importBook(
+    db,
+    'BENCH',
+    bufferSource(
+      'book.csv',
+      rows('sku,location,qty', LINES, (i) => `${sku(i)},${loc(i)},${book(i)}`),
+    ),
+  );
   const st = await startStocktake(db, 'BENCH', new Date(Date.now() - 2 * 3600_000));
   const hourAgo = new Date(Date.now() - 3600_000 + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-  await importMovements(db, 'BENCH', bufferSource('moves.csv', rows('sku,location,qty,kind,ref,occurred_at', LINES, (i) => (i % 100 === 3 ? `${sku(i)},${loc(i)},2,receipt,PO-${i},${hourAgo}` : null))));
-  await importCounts(db, st.code, bufferSource('counts.csv', rows('sku,location,qty', LINES, (i) => {
-    if (i % 100 === 99) return null;
-    const expected = book(i) + (i % 100 === 3 ? 2 : 0);
-    const qty = i % 10 === 0 ? expected - (1 + (i % 4)) : i % 10 === 1 ? expected + 2 : expected;
-    return `${sku(i)},${loc(i)},${qty}`;
-  })), { counter: 'sup' });
+  await importMovements(
+    db,
+    'BENCH',
+    bufferSource(
+      'moves.csv',
+      rows('sku,location,qty,kind,ref,occurred_at', LINES, (i) =>
+        i % 100 === 3 ? `${sku(i)},${loc(i)},2,receipt,PO-${i},${hourAgo}` : null,
+      ),
+    ),
+  );
+  await importCounts(
+    db,
+    st.code,
+    bufferSource(
+      'counts.csv',
+      rows('sku,location,qty', LINES, (i) => {
+        if (i % 100 === 99) return null;
+        const expected = book(i) + (i % 100 === 3 ? 2 : 0);
+        const qty = i % 10 === 0 ? expected - (1 + (i % 4)) : i % 10 === 1 ? expected + 2 : expected;
+        return `${sku(i)},${loc(i)},${qty}`;
+      }),
+    ),
+    { counter: 'sup' },
+  );
   await closeCounting(db, st.code);
   console.log(`  seeded ${LINES.toLocaleString('en')} lines, counted and closed, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return st.code;
@@ -80,7 +110,9 @@ async function time<T>(label: string, run: () => Promise<T>, describe: (r: T) =>
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  console.log(`  ${label.padEnd(44)} first ${cold.toFixed(0).padStart(5)} ms · median ${times[Math.floor(repeat / 2)]!.toFixed(0).padStart(5)} ms · ${describe(result)}`);
+  console.log(
+    `  ${label.padEnd(44)} first ${cold.toFixed(0).padStart(5)} ms · median ${times[Math.floor(repeat / 2)]!.toFixed(0).padStart(5)} ms · ${describe(result)}`,
+  );
 }
 
 async function bench(kind: string): Promise<void> {
@@ -106,7 +138,12 @@ async function bench(kind: string): Promise<void> {
     await time('open + onlyDiff, by value', () => queryVariances(db, st, page({ status: ['open', 'recount'], onlyDiff: true })), shown);
     await time('direction=loss, owner, by value', () => queryVariances(db, st, page({ direction: 'loss', owner: 'sup' })), shown);
     await time('one location, by value', () => queryVariances(db, st, page({ location: 'L042-0' })), shown);
-    await time('before: listVariances + listReview (all lines)', async () => [await listVariances(db, st.id), await listReview(db, st.id)] as const, ([v, r]) => `${v.length.toLocaleString('en')} + ${r.length.toLocaleString('en')} lines read`, 2);
+    await time(
+      'before: listVariances + listReview (all lines)',
+      async () => [await listVariances(db, st.id), await listReview(db, st.id)] as const,
+      ([v, r]) => `${v.length.toLocaleString('en')} + ${r.length.toLocaleString('en')} lines read`,
+      2,
+    );
   } finally {
     await database.close();
   }

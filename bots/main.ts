@@ -17,7 +17,9 @@ try {
       `Stocktake assistant is running: open ${running.url}`,
       `  database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.STOCKTAKE_DATA_DIR}`}`,
       `  chat platforms: ${platforms.length ? platforms.join(', ') : 'none configured (the web console only; see README to connect Feishu, DingTalk or Telegram)'}`,
-      running.localOnly ? '  access: this machine only; pick who you are in the console' : `  access: sign-in required (links from: npx stocktake access login <person> --base-url <public URL>)`,
+      running.localOnly
+        ? '  access: this machine only; pick who you are in the console'
+        : `  access: sign-in required (links from: npx stocktake access login <person> --base-url <public URL>)`,
       '',
     ].join('\n'),
   );

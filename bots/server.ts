@@ -31,14 +31,32 @@ export const isLoopback = (host: string) => host === '127.0.0.1' || host === '::
 
 export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<RunningServer> {
   let web: ReturnType<typeof createWebAdapter> | null = null;
-  const service = await startService(config, (db, l) => {
-    web = createWebAdapter({ db, log: childLogger(l, { component: 'web' }) });
-    return [web, ...enabledAdapters(env, l, db)];
-  }, log);
+  const service = await startService(
+    config,
+    (db, l) => {
+      web = createWebAdapter({ db, log: childLogger(l, { component: 'web' }) });
+      return [web, ...enabledAdapters(env, l, db)];
+    },
+    log,
+  );
   const localOnly = isLoopback(config.HOST);
   const app = createHttpApp(
-    { db: service.database.db, log: childLogger(log, { component: 'http' }), sessions: new SessionSigner(service.secret), localOnly, maxUploadBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE, allowedHosts: allowedHostsOf(config) },
-    [(a) => mountHealth(a, { db: service.database.db, platforms: () => service.platformHealth() }), mountAuth, mountApi, mountPages, (a) => web!.mount(a)],
+    {
+      db: service.database.db,
+      log: childLogger(log, { component: 'http' }),
+      sessions: new SessionSigner(service.secret),
+      localOnly,
+      maxUploadBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024,
+      defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE,
+      allowedHosts: allowedHostsOf(config),
+    },
+    [
+      (a) => mountHealth(a, { db: service.database.db, platforms: () => service.platformHealth() }),
+      mountAuth,
+      mountApi,
+      mountPages,
+      (a) => web!.mount(a),
+    ],
   );
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));

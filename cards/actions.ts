@@ -17,7 +17,11 @@ export const actionIntentSchema = z.discriminatedUnion('kind', [
   /** Sends the single-variance card for one line of a page. */
   z.object({ kind: z.literal('variance.open'), ...line }),
   /** Confirms the open lines shown on a page and tags each with its suggested cause. */
-  z.object({ kind: z.literal('variances.accept'), stocktakeId: z.string().uuid(), lines: z.array(z.object({ sku: z.string(), location: z.string() })).max(10) }),
+  z.object({
+    kind: z.literal('variances.accept'),
+    stocktakeId: z.string().uuid(),
+    lines: z.array(z.object({ sku: z.string(), location: z.string() })).max(10),
+  }),
   z.object({ kind: z.literal('variances.page'), stocktakeId: z.string().uuid(), page: z.number().int().min(1) }),
   z.object({ kind: z.literal('document.approve'), documentId: z.string().uuid(), step: z.number().int().min(1) }),
   /** The reason arrives as the tap's input text. */

@@ -14,7 +14,9 @@ export type CardState = (typeof CARD_STATES)[number];
  * A button's or a select's action: a short signed token minted by the core (see src/core/actionToken.ts).
  * Renderers put it in the platform's callback payload; the token alone tells the core what to do.
  */
-const action = z.object({ token: z.string().regex(/^[A-Za-z0-9._-]{1,22}$/, 'an action token is at most 22 characters of [A-Za-z0-9._-]') });
+const action = z.object({
+  token: z.string().regex(/^[A-Za-z0-9._-]{1,22}$/, 'an action token is at most 22 characters of [A-Za-z0-9._-]'),
+});
 
 const hints = z.record(z.string().regex(/^[a-z]+\.[A-Za-z]+$/, 'hints are namespaced: "platform.name"'), z.unknown());
 
@@ -29,7 +31,10 @@ export const buttonSchema = z.object({
 export const elementSchema = z.discriminatedUnion('type', [
   /** A small markdown subset every renderer understands: **bold**, `code`, line breaks and "- " lists. */
   z.object({ type: z.literal('markdown'), text: z.string() }),
-  z.object({ type: z.literal('fields'), fields: z.array(z.object({ label: z.string(), value: z.string(), short: z.boolean().default(true) })) }),
+  z.object({
+    type: z.literal('fields'),
+    fields: z.array(z.object({ label: z.string(), value: z.string(), short: z.boolean().default(true) })),
+  }),
   z.object({
     type: z.literal('table'),
     columns: z.array(z.object({ key: z.string(), label: z.string(), align: z.enum(['left', 'right']).default('left') })).min(1),
@@ -49,7 +54,10 @@ export const elementSchema = z.discriminatedUnion('type', [
     type: z.literal('select'),
     placeholder: z.string(),
     action,
-    options: z.array(z.object({ value: z.string().regex(/^[a-z0-9_]{1,40}$/, 'option values are codes: a-z, 0-9, _'), label: z.string() })).min(1).max(30),
+    options: z
+      .array(z.object({ value: z.string().regex(/^[a-z0-9_]{1,40}$/, 'option values are codes: a-z, 0-9, _'), label: z.string() }))
+      .min(1)
+      .max(30),
     selected: z.string().optional(),
   }),
   /** A line of free text sent with an action (a note, a reject reason). */

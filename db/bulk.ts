@@ -17,7 +17,8 @@ export function packColumn(values: readonly (string | null)[]): string {
       out += SEPARATOR + NULL_MARK;
       continue;
     }
-    if (v.includes(SEPARATOR) || v === NULL_MARK) throw new Error('a value holds a control character (U+001E/U+001F) that bulk writes reserve');
+    if (v.includes(SEPARATOR) || v === NULL_MARK)
+      throw new Error('a value holds a control character (U+001E/U+001F) that bulk writes reserve');
     out += SEPARATOR + v;
   }
   return out;

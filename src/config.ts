@@ -4,7 +4,15 @@ import { DEFAULT_RETENTION, MIN_RETENTION_DAYS, type RetentionPolicy } from './d
 
 /** Days to keep a kind of row: a whole number, never below the platforms' redelivery floor (src/domain/retention.ts). */
 const retentionDays = (fallback: number) =>
-  z.coerce.number().int('must be a whole number of days').min(MIN_RETENTION_DAYS, `must be at least ${MIN_RETENTION_DAYS} days: platforms redeliver events and clients retry requests for up to a day, and a shorter window would run them twice`).max(3650).default(fallback);
+  z.coerce
+    .number()
+    .int('must be a whole number of days')
+    .min(
+      MIN_RETENTION_DAYS,
+      `must be at least ${MIN_RETENTION_DAYS} days: platforms redeliver events and clients retry requests for up to a day, and a shorter window would run them twice`,
+    )
+    .max(3650)
+    .default(fallback);
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -16,7 +24,11 @@ const envSchema = z.object({
   STOCKTAKE_DATA_DIR: z.string().trim().min(1).default('./data'),
   STOCKTAKE_DEFAULT_TIMEZONE: z.string().trim().min(1).default('Asia/Shanghai'),
   /** Signs the tokens on card buttons; when unset one is made and kept in the database. */
-  STOCKTAKE_ACTION_SECRET: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  STOCKTAKE_ACTION_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** The language of a chat the bot has not seen before (each chat can change it with "lang"). */
   STOCKTAKE_DEFAULT_LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
   STOCKTAKE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -32,7 +44,12 @@ const envSchema = z.object({
   STOCKTAKE_RETENTION_FAILED_DAYS: retentionDays(DEFAULT_RETENTION.failedDays),
   /** Card buttons older than this answer with a refreshed card instead of acting. */
   STOCKTAKE_RETENTION_BUTTON_DAYS: retentionDays(DEFAULT_RETENTION.buttonDays),
-  PUBLIC_URL: z.string().trim().regex(/^https?:\/\/[^\s/]+/, 'must be an http:// or https:// URL').optional().or(z.literal('').transform(() => undefined)),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s/]+/, 'must be an http:// or https:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /**
    * More host names the server answers to, comma-separated (names people or a proxy use besides the
    * loopback names, HOST and PUBLIC_URL's host). Any other Host is refused (DNS rebinding).
@@ -40,8 +57,22 @@ const envSchema = z.object({
   STOCKTAKE_ALLOWED_HOSTS: z
     .string()
     .default('')
-    .transform((text) => text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[0-9a-f:]*:[0-9a-f:.]*|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/, 'must be host names without scheme or port, separated by commas (e.g. stock.example.com,10.0.0.5)'))),
+    .transform((text) =>
+      text
+        .split(',')
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(\[[0-9a-f:.]+\]|[0-9a-f:]*:[0-9a-f:.]*|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/,
+            'must be host names without scheme or port, separated by commas (e.g. stock.example.com,10.0.0.5)',
+          ),
+      ),
+    ),
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -63,11 +94,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 export function databaseTarget(config: Config): DatabaseTarget {
-  return config.DATABASE_URL
-    ? { kind: 'postgres', url: config.DATABASE_URL }
-    : { kind: 'pglite', dataDir: config.STOCKTAKE_DATA_DIR };
+  return config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.STOCKTAKE_DATA_DIR };
 }
 
 export function retentionPolicy(config: Config): RetentionPolicy {
-  return { days: config.STOCKTAKE_RETENTION_DAYS, failedDays: config.STOCKTAKE_RETENTION_FAILED_DAYS, buttonDays: config.STOCKTAKE_RETENTION_BUTTON_DAYS };
+  return {
+    days: config.STOCKTAKE_RETENTION_DAYS,
+    failedDays: config.STOCKTAKE_RETENTION_FAILED_DAYS,
+    buttonDays: config.STOCKTAKE_RETENTION_BUTTON_DAYS,
+  };
 }

@@ -39,7 +39,11 @@ export interface Service {
 }
 
 /** Opens the database, starts the sender and every adapter; `stop()` undoes it in reverse. */
-export async function startService(config: Config, makeAdapters: (db: Db, log: Logger) => RunnableAdapter[], log: Logger): Promise<Service> {
+export async function startService(
+  config: Config,
+  makeAdapters: (db: Db, log: Logger) => RunnableAdapter[],
+  log: Logger,
+): Promise<Service> {
   const database = await openWhenReachable(databaseTarget(config), log);
   const { db } = database;
   await ensureDefaultCauses(db);
@@ -48,10 +52,21 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
   const adapters = makeAdapters(db, log);
   const sender = createSender({ db, signer, deliverers: adapters, log: childLogger(log, { component: 'sender' }) });
   const dispatch = createDispatcher({
-    db, signer, log: childLogger(log, { component: 'dispatcher' }), defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE, maxFileBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024, onOutbox: () => sender.kick(),
+    db,
+    signer,
+    log: childLogger(log, { component: 'dispatcher' }),
+    defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE,
+    maxFileBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024,
+    onOutbox: () => sender.kick(),
   });
   sender.start();
-  const scheduler = createScheduler({ db, log: childLogger(log, { component: 'scheduler' }), reports: digestReports, retention: retentionPolicy(config), onOutbox: () => sender.kick() });
+  const scheduler = createScheduler({
+    db,
+    log: childLogger(log, { component: 'scheduler' }),
+    reports: digestReports,
+    retention: retentionPolicy(config),
+    onOutbox: () => sender.kick(),
+  });
   const started: RunnableAdapter[] = [];
   try {
     for (const adapter of adapters) {
@@ -89,9 +104,10 @@ export async function startService(config: Config, makeAdapters: (db: Db, log: L
  * password, a missing database) fails at once.
  */
 async function openWhenReachable(target: DatabaseTarget, log: Logger): Promise<Database> {
-  const open = () => openDatabase(target, {
-    onStaleLock: (stale, message) => log('warn', message, { dataDir: stale.dataDir, deadPid: stale.pid, reason: stale.reason }),
-  });
+  const open = () =>
+    openDatabase(target, {
+      onStaleLock: (stale, message) => log('warn', message, { dataDir: stale.dataDir, deadPid: stale.pid, reason: stale.reason }),
+    });
   // PGlite is in this process: nothing to wait for.
   if (target.kind !== 'postgres') return open();
   return retryWhileUnavailable(open, {

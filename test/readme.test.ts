@@ -61,31 +61,35 @@ function runTour(env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: stri
   });
 }
 
-it('walks the README tour as a new user types it, and prints the table README shows', async () => {
-  expect(commands).toBeGreaterThan(20); // the tour was found and counted
-  const expected = blockAfter('The last command prints:', '');
-  const dir = mkdtempSync(join(tmpdir(), 'stocktake-readme-'));
-  try {
-    // A migrated data directory up front saves the first command's initdb; everything else is as typed.
-    await createStandaloneDatabase('pglite', join(dir, 'data'));
-    // The README's own commands, run by bash from the repository root with its own data directory.
-    const run = await runTour({ PATH: process.env.PATH, HOME: process.env.HOME, STOCKTAKE_DATA_DIR: join(dir, 'data') });
-    expect(run.stderr).toContain('cannot close counting');
-    expect(run.stderr).toContain('POT-100@C-03-01');
-    expect(run.stdout).toMatch(/ST-\d{8}-001/);
-    expect(run.stdout).toContain('2 verified by a second count, 1 in conflict');
-    const [part1, part2] = run.stdout.split('--- part 2 ---\n') as [string, string];
-    expect(part1.trimEnd().endsWith(expected.trimEnd())).toBe(true);
-    expect(run.stderr).toContain('sam explained');
-    expect(part2).toContain('suggested');
-    expect(part2).toMatch(/PY-\d{4}-0001 \(盘盈单 gain\)/);
-    expect(part2).toMatch(/step 2 finance +approved by fiona/);
-    expect(part2).toMatch(/Stocktake ST-\d{8}-001 · warehouse SH01 · posted/);
-    expect(part2).toMatch(/Wrote 5 ledger line\(s\) to ST-\d{8}-001-posted\.xlsx/);
-    expect(part2).toMatch(/Audit chain intact: \d+ row\(s\)/);
-    rmSync(join(ROOT, part2.match(/ST-\d{8}-001-posted\.xlsx/)![0]), { force: true });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  // Each command may take a step's time: the limit grows with the tour instead of guessing its total.
-}, stepsBudget(commands));
+it(
+  'walks the README tour as a new user types it, and prints the table README shows',
+  async () => {
+    expect(commands).toBeGreaterThan(20); // the tour was found and counted
+    const expected = blockAfter('The last command prints:', '');
+    const dir = mkdtempSync(join(tmpdir(), 'stocktake-readme-'));
+    try {
+      // A migrated data directory up front saves the first command's initdb; everything else is as typed.
+      await createStandaloneDatabase('pglite', join(dir, 'data'));
+      // The README's own commands, run by bash from the repository root with its own data directory.
+      const run = await runTour({ PATH: process.env.PATH, HOME: process.env.HOME, STOCKTAKE_DATA_DIR: join(dir, 'data') });
+      expect(run.stderr).toContain('cannot close counting');
+      expect(run.stderr).toContain('POT-100@C-03-01');
+      expect(run.stdout).toMatch(/ST-\d{8}-001/);
+      expect(run.stdout).toContain('2 verified by a second count, 1 in conflict');
+      const [part1, part2] = run.stdout.split('--- part 2 ---\n') as [string, string];
+      expect(part1.trimEnd().endsWith(expected.trimEnd())).toBe(true);
+      expect(run.stderr).toContain('sam explained');
+      expect(part2).toContain('suggested');
+      expect(part2).toMatch(/PY-\d{4}-0001 \(盘盈单 gain\)/);
+      expect(part2).toMatch(/step 2 finance +approved by fiona/);
+      expect(part2).toMatch(/Stocktake ST-\d{8}-001 · warehouse SH01 · posted/);
+      expect(part2).toMatch(/Wrote 5 ledger line\(s\) to ST-\d{8}-001-posted\.xlsx/);
+      expect(part2).toMatch(/Audit chain intact: \d+ row\(s\)/);
+      rmSync(join(ROOT, part2.match(/ST-\d{8}-001-posted\.xlsx/)![0]), { force: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Each command may take a step's time: the limit grows with the tour instead of guessing its total.
+  },
+  stepsBudget(commands),
+);

@@ -32,10 +32,18 @@ const envSchema = z
   .superRefine((env, ctx) => {
     // AppKey and AppSecret only work as a pair: name whichever one is missing.
     if (env.DINGTALK_CLIENT_ID && !env.DINGTALK_CLIENT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_SECRET'], message: 'is required when DINGTALK_CLIENT_ID is set (the app\'s AppSecret)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DINGTALK_CLIENT_SECRET'],
+        message: "is required when DINGTALK_CLIENT_ID is set (the app's AppSecret)",
+      });
     }
     if (!env.DINGTALK_CLIENT_ID && env.DINGTALK_CLIENT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_ID'], message: 'is required when DINGTALK_CLIENT_SECRET is set (the app\'s AppKey)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DINGTALK_CLIENT_ID'],
+        message: "is required when DINGTALK_CLIENT_SECRET is set (the app's AppKey)",
+      });
     }
   });
 

@@ -25,7 +25,10 @@ const robotMessageSchema = z.object({
   isInAtList: z.boolean().optional(),
   msgtype: z.string(),
   text: z.object({ content: z.string() }).optional(),
-  content: z.object({ downloadCode: z.string().min(1), fileName: z.string().min(1) }).partial().optional(),
+  content: z
+    .object({ downloadCode: z.string().min(1), fileName: z.string().min(1) })
+    .partial()
+    .optional(),
 });
 
 export type RobotMessage = z.infer<typeof robotMessageSchema>;

@@ -42,7 +42,8 @@ export function tapResponse(answer: ActionAnswer | null): Record<string, unknown
   if (!answer) return {};
   // On an error the card stays as it is: for a stranger the dispatcher's card is the access card, which
   // must not replace a group's card for everyone.
-  const card = answer.card && answer.toast.kind !== 'error' ? { cardData: { cardParamMap: renderDingTalkCard(answer.card).cardParamMap } } : {};
+  const card =
+    answer.card && answer.toast.kind !== 'error' ? { cardData: { cardParamMap: renderDingTalkCard(answer.card).cardParamMap } } : {};
   return {
     cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
     ...card,

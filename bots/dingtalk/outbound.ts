@@ -85,7 +85,10 @@ export class DingTalkApi {
 
   /** A file a user sent the robot: messageFiles/download gives a short-lived URL, which needs no token. */
   async downloadMessageFile(downloadCode: string): Promise<Buffer> {
-    const { downloadUrl } = await this.call<{ downloadUrl?: string }>('POST', '/v1.0/robot/messageFiles/download', { downloadCode, robotCode: this.config.robotCode });
+    const { downloadUrl } = await this.call<{ downloadUrl?: string }>('POST', '/v1.0/robot/messageFiles/download', {
+      downloadCode,
+      robotCode: this.config.robotCode,
+    });
     if (!downloadUrl) throw new DeliveryError('DingTalk messageFiles/download gave no downloadUrl', { permanent: true });
     const res = await fetch(downloadUrl, { signal: AbortSignal.timeout(60_000) });
     if (!res.ok) throw new DeliveryError(`DingTalk file download: HTTP ${res.status}`, { status: res.status, permanent: res.status < 500 });
@@ -106,7 +109,11 @@ export class DingTalkApi {
       form.set('media', new Blob([new Uint8Array(png)], { type: 'image/png' }), fileName);
       let res: Response;
       try {
-        res = await fetch(`${base}/media/upload?access_token=${encodeURIComponent(token)}`, { method: 'POST', body: form, signal: AbortSignal.timeout(60_000) });
+        res = await fetch(`${base}/media/upload?access_token=${encodeURIComponent(token)}`, {
+          method: 'POST',
+          body: form,
+          signal: AbortSignal.timeout(60_000),
+        });
       } catch (error) {
         throw new DeliveryError(`DingTalk media upload: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
@@ -133,7 +140,12 @@ export class DingTalkApi {
   async sendBySession(url: string, message: DingTalkMessage): Promise<void> {
     let res: Response;
     try {
-      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message), signal: AbortSignal.timeout(TIMEOUT_MS) });
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(message),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
     } catch (error) {
       throw new DeliveryError(`DingTalk sessionWebhook: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -215,7 +227,9 @@ export class SessionWebhooks {
 
 /** A group chat's openConversationId, or a one-to-one chat's staff id. */
 function target(chatId: string): { kind: 'group'; openConversationId: string } | { kind: 'direct'; userId: string } {
-  return chatId.startsWith(DIRECT_CHAT_PREFIX) ? { kind: 'direct', userId: chatId.slice(DIRECT_CHAT_PREFIX.length) } : { kind: 'group', openConversationId: chatId };
+  return chatId.startsWith(DIRECT_CHAT_PREFIX)
+    ? { kind: 'direct', userId: chatId.slice(DIRECT_CHAT_PREFIX.length) }
+    : { kind: 'group', openConversationId: chatId };
 }
 
 /**
@@ -228,9 +242,11 @@ export function outTrackIdFor(robotCode: string, idempotencyKey: string): string
 
 /** The robot-message template (msgKey) and its parameters for a rendered fallback message. */
 export function robotMessage(message: DingTalkMessage): { msgKey: string; msgParam: Record<string, string> } {
-  if (message.msgtype === 'markdown') return { msgKey: 'sampleMarkdown', msgParam: { title: message.markdown.title, text: message.markdown.text } };
+  if (message.msgtype === 'markdown')
+    return { msgKey: 'sampleMarkdown', msgParam: { title: message.markdown.title, text: message.markdown.text } };
   const { title, text, btns } = message.actionCard;
-  if (btns.length === 1) return { msgKey: 'sampleActionCard', msgParam: { title, text, singleTitle: btns[0]!.title, singleURL: btns[0]!.actionURL } };
+  if (btns.length === 1)
+    return { msgKey: 'sampleActionCard', msgParam: { title, text, singleTitle: btns[0]!.title, singleURL: btns[0]!.actionURL } };
   // sampleActionCard2…5 hold 2 to 5 buttons (actionTitleN/actionURLN); there is no template for more, so a
   // card with more (a cause picker) lists every action as a markdown link, which takes dtmd:// links too.
   if (btns.length <= 5) {
@@ -283,15 +299,21 @@ export function createDingTalkDeliverer(
     const to = target(chatId);
     const common = { robotCode, msgKey, msgParam: JSON.stringify(msgParam) };
     if (to.kind === 'group') {
-      const res = await api.call<{ processQueryKey?: string }>('POST', '/v1.0/robot/groupMessages/send', { ...common, openConversationId: to.openConversationId });
+      const res = await api.call<{ processQueryKey?: string }>('POST', '/v1.0/robot/groupMessages/send', {
+        ...common,
+        openConversationId: to.openConversationId,
+      });
       return { messageId: res.processQueryKey ?? '' };
     }
     const res = await api.call<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>(
-      'POST', '/v1.0/robot/oToMessages/batchSend', { ...common, userIds: [to.userId] },
+      'POST',
+      '/v1.0/robot/oToMessages/batchSend',
+      { ...common, userIds: [to.userId] },
     );
     // batchSend answers 200 and lists the users it skipped: flow control is throttling, an invalid id is not.
     if (res.flowControlledStaffIdList?.length) throw new DeliveryError('DingTalk oToMessages/batchSend: flow controlled', { status: 429 });
-    if (res.invalidStaffIdList?.length) throw new DeliveryError('DingTalk oToMessages/batchSend: invalid staff id', { status: 400, permanent: true });
+    if (res.invalidStaffIdList?.length)
+      throw new DeliveryError('DingTalk oToMessages/batchSend: invalid staff id', { status: 400, permanent: true });
     return { messageId: res.processQueryKey ?? '' };
   }
 
@@ -301,7 +323,12 @@ export function createDingTalkDeliverer(
    * message with the mentions. Null when that cannot be done (nobody to mention, no session), and the card
    * goes out through the robot API with the people named.
    */
-  async function sendWithMentions(chatId: string, card: Card, opts: DingTalkRenderOptions, idempotencyKey: string): Promise<{ messageId: string } | null> {
+  async function sendWithMentions(
+    chatId: string,
+    card: Card,
+    opts: DingTalkRenderOptions,
+    idempotencyKey: string,
+  ): Promise<{ messageId: string } | null> {
     if (target(chatId).kind !== 'group' || Object.keys(dingTalkAtUsers(card)).length === 0) return null;
     const webhook = sessions.fresh(chatId);
     if (!webhook) return null;
@@ -332,16 +359,29 @@ export function createDingTalkDeliverer(
     // The delivery @-mentions the card's people (staff id → name); the card itself only names them.
     const atUserIds = dingTalkAtUsers(card);
     const deliver = { robotCode, ...(Object.keys(atUserIds).length > 0 && { atUserIds }) };
-    const space = to.kind === 'group'
-      ? { openSpaceId: `dtv1.card//IM_GROUP.${to.openConversationId}`, imGroupOpenSpaceModel: preview, imGroupOpenDeliverModel: deliver }
-      : { openSpaceId: `dtv1.card//IM_ROBOT.${to.userId}`, imRobotOpenSpaceModel: preview, imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode } };
+    const space =
+      to.kind === 'group'
+        ? { openSpaceId: `dtv1.card//IM_GROUP.${to.openConversationId}`, imGroupOpenSpaceModel: preview, imGroupOpenDeliverModel: deliver }
+        : {
+            openSpaceId: `dtv1.card//IM_ROBOT.${to.userId}`,
+            imRobotOpenSpaceModel: preview,
+            imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode },
+          };
     await api.call('POST', '/v1.0/card/instances/createAndDeliver', {
-      cardTemplateId, outTrackId, callbackType: 'STREAM', cardData: renderDingTalkCard(card, opts), ...space,
+      cardTemplateId,
+      outTrackId,
+      callbackType: 'STREAM',
+      cardData: renderDingTalkCard(card, opts),
+      ...space,
     });
   }
 
   async function updateCard(outTrackId: string, card: Card, opts: DingTalkRenderOptions): Promise<void> {
-    await api.call('PUT', '/v1.0/card/instances', { outTrackId, cardData: renderDingTalkCard(card, opts), cardUpdateOptions: { updateCardDataByKey: true } });
+    await api.call('PUT', '/v1.0/card/instances', {
+      outTrackId,
+      cardData: renderDingTalkCard(card, opts),
+      cardUpdateOptions: { updateCardDataByKey: true },
+    });
   }
 
   return {

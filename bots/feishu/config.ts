@@ -21,7 +21,11 @@ export interface FeishuConfig {
   httpPath: string;
 }
 
-const optional = z.string().trim().optional().transform((v) => (v ? v : undefined));
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
 
 const schema = z
   .object({
@@ -31,22 +35,37 @@ const schema = z
       .string()
       .trim()
       .default('feishu')
-      .refine((v) => /^(feishu|lark)$/i.test(v) || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), "must be 'feishu', 'lark' or a base URL such as https://open.feishu.cn"),
+      .refine(
+        (v) => /^(feishu|lark)$/i.test(v) || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v),
+        "must be 'feishu', 'lark' or a base URL such as https://open.feishu.cn",
+      ),
     FEISHU_MODE: z.enum(['ws', 'http'], { error: "must be 'ws' or 'http'" }).default('ws'),
     FEISHU_ENCRYPT_KEY: optional,
     FEISHU_VERIFICATION_TOKEN: optional,
     FEISHU_HTTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
     FEISHU_HTTP_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(8081),
-    FEISHU_HTTP_PATH: z.string().trim().regex(/^\/\S*$/, "must start with '/'").default('/feishu/events'),
+    FEISHU_HTTP_PATH: z
+      .string()
+      .trim()
+      .regex(/^\/\S*$/, "must start with '/'")
+      .default('/feishu/events'),
   })
   .superRefine((env, ctx) => {
     // WSClient.start() silently does nothing for an app id of another shape, so say it here instead.
     if (env.FEISHU_MODE === 'ws' && !/^cli_[0-9a-fA-F]{16}$/.test(env.FEISHU_APP_ID)) {
-      ctx.addIssue({ code: 'custom', path: ['FEISHU_APP_ID'], message: "must look like cli_ followed by 16 hex digits (the App ID on the app's Credentials page)" });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FEISHU_APP_ID'],
+        message: "must look like cli_ followed by 16 hex digits (the App ID on the app's Credentials page)",
+      });
     }
     // Without either, anyone who finds the URL could post events as any user.
     if (env.FEISHU_MODE === 'http' && !env.FEISHU_ENCRYPT_KEY && !env.FEISHU_VERIFICATION_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['FEISHU_ENCRYPT_KEY'], message: 'FEISHU_MODE=http needs FEISHU_ENCRYPT_KEY (recommended: signed, encrypted callbacks) or FEISHU_VERIFICATION_TOKEN' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FEISHU_ENCRYPT_KEY'],
+        message: 'FEISHU_MODE=http needs FEISHU_ENCRYPT_KEY (recommended: signed, encrypted callbacks) or FEISHU_VERIFICATION_TOKEN',
+      });
     }
   });
 
@@ -62,7 +81,8 @@ function toDomain(value: string): Domain | string {
  */
 export function loadFeishuConfig(env: NodeJS.ProcessEnv = process.env): FeishuConfig | null {
   if (!env.FEISHU_APP_ID?.trim()) {
-    if (env.FEISHU_APP_SECRET?.trim()) throw new ConfigError('invalid configuration: FEISHU_APP_ID: is required when FEISHU_APP_SECRET is set');
+    if (env.FEISHU_APP_SECRET?.trim())
+      throw new ConfigError('invalid configuration: FEISHU_APP_ID: is required when FEISHU_APP_SECRET is set');
     return null;
   }
   const parsed = schema.safeParse(env);

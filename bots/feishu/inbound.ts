@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { renderFeishu } from '../../cards/render/feishu.ts';
 import type { ActionAnswer, ActionEvent, FileEvent, TextEvent } from '../../src/core/events.ts';
 
-const mention = z.object({ key: z.string(), name: z.string().optional(), id: z.object({ open_id: z.string().optional() }).loose().optional() }).loose();
+const mention = z
+  .object({ key: z.string(), name: z.string().optional(), id: z.object({ open_id: z.string().optional() }).loose().optional() })
+  .loose();
 
 const messageReceive = z
   .object({
@@ -76,7 +78,9 @@ function postText(content: Record<string, unknown>): string {
   return body
     .map((para) =>
       Array.isArray(para)
-        ? para.map((run: { tag?: string; text?: string; user_id?: string }) => (run.tag === 'at' ? (run.user_id ?? '') : (run.text ?? ''))).join('')
+        ? para
+            .map((run: { tag?: string; text?: string; user_id?: string }) => (run.tag === 'at' ? (run.user_id ?? '') : (run.text ?? '')))
+            .join('')
         : '',
     )
     .join('\n');
@@ -120,12 +124,22 @@ export function messageEvent(data: unknown, ctx: InboundContext): TextEvent | Fi
       fileName: typeof content.file_name === 'string' ? content.file_name : 'upload',
       async download() {
         // type 'file' (not 'image'): the resource endpoint serves a message's attachments by kind.
-        const res = await ctx.client.im.v1.messageResource.get({ path: { message_id: message.message_id, file_key: fileKey }, params: { type: 'file' } });
+        const res = await ctx.client.im.v1.messageResource.get({
+          path: { message_id: message.message_id, file_key: fileKey },
+          params: { type: 'file' },
+        });
         return streamBytes(res.getReadableStream());
       },
     };
   }
-  const raw = message.message_type === 'text' ? (typeof content.text === 'string' ? content.text : '') : message.message_type === 'post' ? postText(content) : null;
+  const raw =
+    message.message_type === 'text'
+      ? typeof content.text === 'string'
+        ? content.text
+        : ''
+      : message.message_type === 'post'
+        ? postText(content)
+        : null;
   if (raw === null) return null;
   const mentions = message.mentions ?? [];
   return {

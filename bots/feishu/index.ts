@@ -39,13 +39,21 @@ const FAILED_TOAST = { toast: { type: 'error' as const, content: '出错了，�
 /** One part of an SDK log line; a failed call becomes its method, URL, status and Feishu's code/msg. */
 function describePart(part: unknown): string {
   if (typeof part === 'string') return part;
-  const p = part as { message?: unknown; config?: { method?: unknown; url?: unknown }; response?: { status?: unknown; data?: { code?: unknown; msg?: unknown } } } | null;
+  const p = part as {
+    message?: unknown;
+    config?: { method?: unknown; url?: unknown };
+    response?: { status?: unknown; data?: { code?: unknown; msg?: unknown } };
+  } | null;
   if (p && typeof p === 'object' && ('config' in p || 'response' in p)) {
     // Never the request body: the token request's body holds the app secret, and cards are long.
-    const code = p.response?.data && typeof p.response.data === 'object' ? ` code ${String(p.response.data.code)}: ${String(p.response.data.msg)}` : '';
+    const code =
+      p.response?.data && typeof p.response.data === 'object'
+        ? ` code ${String(p.response.data.code)}: ${String(p.response.data.msg)}`
+        : '';
     return `${String(p.message ?? 'request failed')} (${String(p.config?.method ?? '').toUpperCase()} ${String(p.config?.url ?? '')} → ${String(p.response?.status ?? 'no response')}${code})`;
   }
-  if (p && typeof p === 'object' && 'code' in p && 'msg' in p) return `code ${String((p as { code: unknown }).code)}: ${String((p as { msg: unknown }).msg)}`;
+  if (p && typeof p === 'object' && 'code' in p && 'msg' in p)
+    return `code ${String((p as { code: unknown }).code)}: ${String((p as { msg: unknown }).msg)}`;
   try {
     return JSON.stringify(part);
   } catch {
@@ -66,7 +74,10 @@ function sdkLogger(log: Logger, secrets: string[]): SdkLogger {
     return out.slice(0, 1000);
   };
   // The SDK says "error" for every refused call; the sender decides whether that is an error for us.
-  const at = (level: 'warn' | 'debug') => (...parts: unknown[]) => log(level, 'feishu sdk', { detail: text(parts) });
+  const at =
+    (level: 'warn' | 'debug') =>
+    (...parts: unknown[]) =>
+      log(level, 'feishu sdk', { detail: text(parts) });
   return { error: at('warn'), warn: at('warn'), info: at('debug'), debug: () => {}, trace: () => {} };
 }
 
@@ -93,12 +104,10 @@ export function createFeishuAdapter(config: FeishuConfig, { log, readyTimeoutMs 
 
   /** Runs `job` after the chat's earlier messages, without holding up the acknowledgement. */
   function background(chatId: string, job: () => Promise<unknown>) {
-    const run = (chains.get(chatId) ?? Promise.resolve())
-      .then(job)
-      .then(
-        () => {},
-        (error: unknown) => log('error', 'feishu message handling failed', { chatId, error }),
-      );
+    const run = (chains.get(chatId) ?? Promise.resolve()).then(job).then(
+      () => {},
+      (error: unknown) => log('error', 'feishu message handling failed', { chatId, error }),
+    );
     chains.set(chatId, run);
     inflight.add(run);
     void run.finally(() => {
@@ -113,12 +122,17 @@ export function createFeishuAdapter(config: FeishuConfig, { log, readyTimeoutMs 
 
   async function learnBotOpenId() {
     try {
-      const res = await client.request<{ code?: number; msg?: string; bot?: { open_id?: string } }>({ method: 'GET', url: '/open-apis/bot/v3/info' });
+      const res = await client.request<{ code?: number; msg?: string; bot?: { open_id?: string } }>({
+        method: 'GET',
+        url: '/open-apis/bot/v3/info',
+      });
       if (res.code === 0 && res.bot?.open_id) return res.bot.open_id;
       throw toDeliveryError('bot info', { response: { status: 200, data: res, headers: {} } });
     } catch (error) {
       const reason = toDeliveryError('bot info', error).message;
-      throw new Error(`feishu: could not read the bot's identity (${reason}); check FEISHU_APP_ID / FEISHU_APP_SECRET and that the app has the bot feature`);
+      throw new Error(
+        `feishu: could not read the bot's identity (${reason}); check FEISHU_APP_ID / FEISHU_APP_SECRET and that the app has the bot feature`,
+      );
     }
   }
 
@@ -236,7 +250,10 @@ export function createFeishuAdapter(config: FeishuConfig, { log, readyTimeoutMs 
         const state = ws?.getConnectionStatus().state ?? 'idle';
         return { connected: state === 'connected', detail: `long connection ${state}` };
       }
-      return { connected: server?.listening ?? false, detail: server?.listening ? 'HTTP callbacks listening' : 'HTTP callbacks not listening' };
+      return {
+        connected: server?.listening ?? false,
+        detail: server?.listening ? 'HTTP callbacks listening' : 'HTTP callbacks not listening',
+      };
     },
     get botOpenId() {
       return botOpenId;

@@ -100,7 +100,9 @@ export function createFeishuDeliverer(client: Client, appId = 'feishu'): Deliver
       const png = el.png;
       const key = await uploadOnce(media, png, async () => {
         // image.create resolves to `data` itself ({image_key}), not the {code, msg, data} envelope.
-        const res = await call('image upload', () => client.im.v1.image.create({ data: { image_type: 'message', image: Buffer.from(png, 'base64') } }));
+        const res = await call('image upload', () =>
+          client.im.v1.image.create({ data: { image_type: 'message', image: Buffer.from(png, 'base64') } }),
+        );
         if (!res?.image_key) throw new DeliveryError('feishu image upload returned no image_key', { permanent: true });
         return res.image_key;
       });
@@ -118,7 +120,9 @@ export function createFeishuDeliverer(client: Client, appId = 'feishu'): Deliver
     const uuid = key.slice(0, 50);
     if (replyTo) {
       try {
-        const res = await call('reply', () => client.im.v1.message.reply({ path: { message_id: replyTo }, data: { msg_type: msgType, content, uuid } }));
+        const res = await call('reply', () =>
+          client.im.v1.message.reply({ path: { message_id: replyTo }, data: { msg_type: msgType, content, uuid } }),
+        );
         const id = checkEnvelope('reply', res).data?.message_id;
         if (id) return { messageId: id };
       } catch (error) {
@@ -127,7 +131,10 @@ export function createFeishuDeliverer(client: Client, appId = 'feishu'): Deliver
       }
     }
     const res = await call('send', () =>
-      client.im.v1.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: chatId, msg_type: msgType, content, uuid } }),
+      client.im.v1.message.create({
+        params: { receive_id_type: 'chat_id' },
+        data: { receive_id: chatId, msg_type: msgType, content, uuid },
+      }),
     );
     const id = checkEnvelope('send', res).data?.message_id;
     if (!id) throw new DeliveryError('feishu send returned no message_id', { permanent: true });

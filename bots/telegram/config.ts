@@ -24,7 +24,10 @@ const blankAsMissing = (v: unknown) => (typeof v === 'string' && v.trim() === ''
 
 const schema = z
   .object({
-    TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d{1,20}:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA… as given by @BotFather'),
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA… as given by @BotFather'),
     TELEGRAM_API_ROOT: z.preprocess(
       blankAsMissing,
       z
@@ -32,21 +35,34 @@ const schema = z
         .default('https://api.telegram.org')
         .transform((u) => u.replace(/\/+$/, '')),
     ),
-    TELEGRAM_MODE: z.preprocess(blankAsMissing, z.enum(['polling', 'webhook'], { error: 'must be "polling" or "webhook"' }).default('polling')),
+    TELEGRAM_MODE: z.preprocess(
+      blankAsMissing,
+      z.enum(['polling', 'webhook'], { error: 'must be "polling" or "webhook"' }).default('polling'),
+    ),
     TELEGRAM_WEBHOOK_URL: z.preprocess(blankAsMissing, z.url({ protocol: /^https$/, error: 'must be a public https:// URL' }).optional()),
     TELEGRAM_WEBHOOK_SECRET: z.preprocess(
       blankAsMissing,
-      z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
+        .optional(),
     ),
     TELEGRAM_WEBHOOK_PORT: z.preprocess(
       blankAsMissing,
-      z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(1, 'must be 1-65535').max(65535, 'must be 1-65535').default(8082),
+      z.coerce
+        .number({ error: 'must be a port number' })
+        .int('must be a port number')
+        .min(1, 'must be 1-65535')
+        .max(65535, 'must be 1-65535')
+        .default(8082),
     ),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_MODE !== 'webhook') return;
-    if (!env.TELEGRAM_WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_URL'], message: 'is required when TELEGRAM_MODE is webhook' });
-    if (!env.TELEGRAM_WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_MODE is webhook' });
+    if (!env.TELEGRAM_WEBHOOK_URL)
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_URL'], message: 'is required when TELEGRAM_MODE is webhook' });
+    if (!env.TELEGRAM_WEBHOOK_SECRET)
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_MODE is webhook' });
   });
 
 /**

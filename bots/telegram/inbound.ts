@@ -48,7 +48,10 @@ export function isAddressed(message: Message, bot: BotIdentity): boolean {
 /** The text without the bot's @-mention, so "@stocktake_bot status" reads as "status". */
 export function withoutMention(text: string, bot: BotIdentity): string {
   if (/^\//.test(text)) return text.trim(); // "/status@bot": the core's parser drops the suffix
-  return text.replace(new RegExp(`@${escapeRegExp(bot.username)}\\b`, 'gi'), ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(new RegExp(`@${escapeRegExp(bot.username)}\\b`, 'gi'), ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A text or document message as an event; null for anything else (stickers, photos, service messages). */

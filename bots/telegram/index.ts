@@ -82,7 +82,8 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
     let answer: ActionAnswer | null = null;
     try {
       if (event && handler) {
-        if (event.wantsInput) deliverer.rememberInputTap(event.chatId, event.messageId!, { id: ctx.from.id, name: event.userName ?? String(ctx.from.id) });
+        if (event.wantsInput)
+          deliverer.rememberInputTap(event.chatId, event.messageId!, { id: ctx.from.id, name: event.userName ?? String(ctx.from.id) });
         answer = await handler(event);
       }
     } finally {
@@ -122,20 +123,27 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
             log('warn', 'telegram: polling stopped; the poller lease is given up and polling resumes', { error: safe(error) });
             election.lost();
           } else {
-            log('error', 'telegram: polling stopped; run one polling instance per bot, or use TELEGRAM_MODE=webhook', { error: safe(error) });
+            log('error', 'telegram: polling stopped; run one polling instance per bot, or use TELEGRAM_MODE=webhook', {
+              error: safe(error),
+            });
           }
         });
     });
   }
 
   async function stopPolling(): Promise<void> {
-    if (bot.isRunning()) await bot.stop().catch((error: unknown) => log('warn', 'telegram: stopping the poll failed', { error: safe(error) }));
+    if (bot.isRunning())
+      await bot.stop().catch((error: unknown) => log('warn', 'telegram: stopping the poll failed', { error: safe(error) }));
     await polling;
     polling = null;
   }
 
   async function startWebhook(): Promise<void> {
-    const callback = webhookCallback(bot, 'http', { secretToken: config.webhookSecret, onTimeout: 'return', timeoutMilliseconds: WEBHOOK_TIMEOUT_MS });
+    const callback = webhookCallback(bot, 'http', {
+      secretToken: config.webhookSecret,
+      onTimeout: 'return',
+      timeoutMilliseconds: WEBHOOK_TIMEOUT_MS,
+    });
     server = createServer((req, res) => {
       if (req.method !== 'POST') {
         res.writeHead(405).end();
@@ -164,7 +172,8 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
     ...deliverer,
     capabilities: { inlineInputs: false, cardInAnswer: false },
     health() {
-      if (config.mode === 'webhook') return { connected: server?.listening ?? false, detail: server?.listening ? 'webhook listening' : 'webhook not listening' };
+      if (config.mode === 'webhook')
+        return { connected: server?.listening ?? false, detail: server?.listening ? 'webhook listening' : 'webhook not listening' };
       const running = bot.isRunning();
       if (election && !running) {
         // Standing by is healthy while the lease holder polls: the bot's updates are being received.
@@ -172,7 +181,10 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
         if (seen?.live) return { connected: true, detail: `another instance polls (${seen.holder})` };
         return { connected: false, detail: 'nobody polls yet: waiting for the poller lease' };
       }
-      return { connected: running, detail: running ? (election ? 'polling (holds the poller lease)' : 'polling') : pollingStopped ?? 'not polling' };
+      return {
+        connected: running,
+        detail: running ? (election ? 'polling (holds the poller lease)' : 'polling') : (pollingStopped ?? 'not polling'),
+      };
     },
 
     async start(next) {

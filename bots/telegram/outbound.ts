@@ -54,7 +54,9 @@ export function toDeliveryError(error: unknown, token: string): DeliveryError {
   if (error instanceof GrammyError) {
     const status = typeof error.error_code === 'number' ? error.error_code : undefined;
     const migrated = error.parameters.migrate_to_chat_id;
-    const detail = redactToken(error.description ?? 'no description', token) + (migrated ? ` (the group is now supergroup ${migrated}: bind that chat)` : '');
+    const detail =
+      redactToken(error.description ?? 'no description', token) +
+      (migrated ? ` (the group is now supergroup ${migrated}: bind that chat)` : '');
     const message = `Telegram ${error.method} failed: ${status ?? '?'} ${detail}`;
     if (status === 429) return new DeliveryError(message, { status, retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 });
     if (status === undefined || status >= 500) return new DeliveryError(message, status ? { status } : {});
@@ -149,7 +151,9 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
         else bounded(photosSent, idempotencyKey, i + 1);
       }
       const rendered = renderTelegram(card);
-      const sent = await call(() => api.sendMessage(chatRef(chatId), rendered.text, { ...messageOptions(rendered), ...replyParameters(replyTo) }));
+      const sent = await call(() =>
+        api.sendMessage(chatRef(chatId), rendered.text, { ...messageOptions(rendered), ...replyParameters(replyTo) }),
+      );
       photosSent.delete(idempotencyKey);
       return { messageId: String(sent.message_id) };
     },
@@ -173,7 +177,9 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
       const fresh = tapper && Date.now() - tapper.at < TAPPER_TTL_MS && chatId.startsWith('-') ? tapper : null;
       // `selective` shows the reply box only to people mentioned in the prompt (or the author of the message
       // it replies to, here the bot's own card): so it is set only when the prompt mentions the tapper.
-      const html = fresh ? `<a href="tg://user?id=${fresh.id}">${escapeTelegram(fresh.name)}</a>: ${escapeTelegram(text)}` : escapeTelegram(text);
+      const html = fresh
+        ? `<a href="tg://user?id=${fresh.id}">${escapeTelegram(fresh.name)}</a>: ${escapeTelegram(text)}`
+        : escapeTelegram(text);
       const sent = await call(() =>
         api.sendMessage(chatRef(chatId), html, {
           parse_mode: 'HTML',

@@ -26,7 +26,16 @@ import { createWebDeliverer } from './outbound.ts';
 import { chatAccess } from './access.ts';
 import { CONSOLE_CSS, chatPage, chatRefusal, foreignButtonRefusal, homePage } from './page.ts';
 import { CONSOLE_JS } from './script.ts';
-import { appendMessage, cardOfToken, checkChatId, ensureWebIdentity, lastSeq, listConsoleChats, recentMessages, userMessage } from './store.ts';
+import {
+  appendMessage,
+  cardOfToken,
+  checkChatId,
+  ensureWebIdentity,
+  lastSeq,
+  listConsoleChats,
+  recentMessages,
+  userMessage,
+} from './store.ts';
 import { messageHtml } from './view.ts';
 
 export interface WebAdapter extends PlatformAdapter {
@@ -99,13 +108,28 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
     await ensureWebIdentity(db, actor);
     await appendMessage(db, { chatId, messageId: `u-${eventId}`, kind: 'user', authorPersonId: actor.personId, text });
     hub.notify(chatId);
-    const event: TextEvent = { type: 'text', platform: 'web', eventId, chatId, chatType: 'group', userId: actor.handle, userName: actor.handle, messageId: `u-${eventId}`, text, addressed: true };
+    const event: TextEvent = {
+      type: 'text',
+      platform: 'web',
+      eventId,
+      chatId,
+      chatType: 'group',
+      userId: actor.handle,
+      userName: actor.handle,
+      messageId: `u-${eventId}`,
+      text,
+      addressed: true,
+    };
     await core()(event);
   }
 
   function mount(app: Hono<AppEnv>): void {
-    app.get('/assets/console.js', (c) => c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
-    app.get('/assets/console.css', (c) => c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }));
+    app.get('/assets/console.js', (c) =>
+      c.body(CONSOLE_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }),
+    );
+    app.get('/assets/console.css', (c) =>
+      c.body(CONSOLE_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }),
+    );
 
     app.get('/', async (c) => {
       const { localOnly } = c.get('deps');
@@ -113,9 +137,21 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       const people = (await listPeople(db)).map((p) => ({ handle: p.handle, name: p.name, roles: p.roles }));
       const chats = await visibleChats(c, actor);
       const next = c.req.query('next');
-      const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : chats[0] ? `/chat/${encodeURIComponent(chats[0].chatId)}` : '/';
+      const safeNext =
+        next && next.startsWith('/') && !next.startsWith('//') ? next : chats[0] ? `/chat/${encodeURIComponent(chats[0].chatId)}` : '/';
       if (actor && !c.req.query('switch') && !next && chats[0]) return c.redirect(safeNext);
-      return c.html(homePage({ locale: pageLocale(c), actor, localOnly, people, chats, showPicker: !actor || Boolean(c.req.query('switch')) || Boolean(next), next: safeNext, demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE) }));
+      return c.html(
+        homePage({
+          locale: pageLocale(c),
+          actor,
+          localOnly,
+          people,
+          chats,
+          showPicker: !actor || Boolean(c.req.query('switch')) || Boolean(next),
+          next: safeNext,
+          demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE),
+        }),
+      );
     });
 
     app.get('/chat', (c) => c.redirect(`/chat/${encodeURIComponent(checkChatId(c.req.query('name') ?? ''))}`));
@@ -129,16 +165,46 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       if (!access.allowed) {
         const notice = chatRefusal(pageLocale(c), chatId, access.bound);
         const people = (await listPeople(db)).map((p) => ({ handle: p.handle, name: p.name, roles: p.roles }));
-        return c.html(homePage({ locale: pageLocale(c), actor, localOnly: c.get('deps').localOnly, people, chats, showPicker: false, next: '/', demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE), notice }), 403);
+        return c.html(
+          homePage({
+            locale: pageLocale(c),
+            actor,
+            localOnly: c.get('deps').localOnly,
+            people,
+            chats,
+            showPicker: false,
+            next: '/',
+            demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE),
+            notice,
+          }),
+          403,
+        );
       }
       // A chat not seen before opens empty and unbound; it exists for the core once someone writes in it.
-      const chat = chats.find((ch) => ch.chatId === chatId) ?? { chatId, warehouse: null, purposes: [], locale: c.get('deps').defaultLocale, messages: 0 };
+      const chat = chats.find((ch) => ch.chatId === chatId) ?? {
+        chatId,
+        warehouse: null,
+        purposes: [],
+        locale: c.get('deps').defaultLocale,
+        messages: 0,
+      };
       const seq = await lastSeq(db, chat.chatId);
       // The page shows the latest 200 changes; the live stream continues from the newest.
       const messages = await recentMessages(db, chat.chatId, 200);
-      return c.html(chatPage({
-        locale: pageLocale(c), actor, localOnly: c.get('deps').localOnly, chat, chats, messages, seq, eventId: randomUUID(), toast: c.req.query('toast'), demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE),
-      }));
+      return c.html(
+        chatPage({
+          locale: pageLocale(c),
+          actor,
+          localOnly: c.get('deps').localOnly,
+          chat,
+          chats,
+          messages,
+          seq,
+          eventId: randomUUID(),
+          toast: c.req.query('toast'),
+          demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE),
+        }),
+      );
     });
 
     app.get('/chat/:chatId/events', async (c) => {
@@ -151,14 +217,24 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
         const stop = new AbortController();
         stream.onAbort(() => stop.abort());
         await stream.writeSSE({ event: 'ready', data: '{}', retry: 2000 });
-        await hub.follow(chatId, from, async (changes) => {
-          // Checked again before each batch: a role revoked, or the chat bound elsewhere, ends the stream.
-          if (!(await chatAccess(db, actor, chatId)).allowed) {
-            stop.abort();
-            return;
-          }
-          for (const m of changes) await stream.writeSSE({ event: 'change', id: m.seq, data: JSON.stringify({ seq: m.seq, messageId: m.messageId, html: messageHtml(m) }) });
-        }, stop.signal);
+        await hub.follow(
+          chatId,
+          from,
+          async (changes) => {
+            // Checked again before each batch: a role revoked, or the chat bound elsewhere, ends the stream.
+            if (!(await chatAccess(db, actor, chatId)).allowed) {
+              stop.abort();
+              return;
+            }
+            for (const m of changes)
+              await stream.writeSSE({
+                event: 'change',
+                id: m.seq,
+                data: JSON.stringify({ seq: m.seq, messageId: m.messageId, html: messageHtml(m) }),
+              });
+          },
+          stop.signal,
+        );
       });
     });
 
@@ -181,7 +257,14 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       '/chat/:chatId/files',
       (c, next) => {
         const max = c.get('deps').maxUploadBytes;
-        return bodyLimit({ maxSize: max + 64 * 1024, onError: () => { throw new PayloadTooLargeError(`the file is larger than the upload limit of ${+(max / MB).toFixed(1)} MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`); } })(c, next);
+        return bodyLimit({
+          maxSize: max + 64 * 1024,
+          onError: () => {
+            throw new PayloadTooLargeError(
+              `the file is larger than the upload limit of ${+(max / MB).toFixed(1)} MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`,
+            );
+          },
+        })(c, next);
       },
       async (c) => {
         const actor = requireActor(c);
@@ -191,7 +274,10 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
         const form = await c.req.parseBody();
         const file = form.file;
         if (!(file instanceof File) || file.size === 0) throw new InvalidInputError('choose a count sheet (CSV or XLSX) to upload');
-        if (file.size > max) throw new PayloadTooLargeError(`${file.name} is larger than the upload limit of ${+(max / MB).toFixed(1)} MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`);
+        if (file.size > max)
+          throw new PayloadTooLargeError(
+            `${file.name} is larger than the upload limit of ${+(max / MB).toFixed(1)} MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`,
+          );
         const eventId = eventIdOf(form.eventId);
         const shown = `📎 ${file.name} (${(file.size / 1024).toFixed(1)} KB)`;
         const reused = await refuseReusedEventId(c, actor, chatId, eventId, shown);
@@ -200,7 +286,19 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
         await appendMessage(db, { chatId, messageId: `u-${eventId}`, kind: 'user', authorPersonId: actor.personId, text: shown });
         hub.notify(chatId);
         const bytes = Buffer.from(await file.arrayBuffer());
-        const event: FileEvent = { type: 'file', platform: 'web', eventId, chatId, chatType: 'group', userId: actor.handle, userName: actor.handle, messageId: `u-${eventId}`, fileName: file.name, size: file.size, download: async () => bytes };
+        const event: FileEvent = {
+          type: 'file',
+          platform: 'web',
+          eventId,
+          chatId,
+          chatType: 'group',
+          userId: actor.handle,
+          userName: actor.handle,
+          messageId: `u-${eventId}`,
+          fileName: file.name,
+          size: file.size,
+          download: async () => bytes,
+        };
         await core()(event);
         return wantsJson(c) ? c.json({ ok: true, messageId: `u-${eventId}` }) : c.redirect(`/chat/${encodeURIComponent(chatId)}`, 303);
       },
@@ -223,17 +321,32 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       const option = field(form.option);
       const input = field(form.input);
       const event: ActionEvent = {
-        type: 'action', platform: 'web', eventId: eventIdOf(form.eventId), chatId, chatType: 'group', userId: actor.handle, userName: actor.handle,
-        ...(card ? { messageId: card.messageId } : {}), token, ...(option ? { option } : {}), ...(input !== undefined ? { input } : {}),
+        type: 'action',
+        platform: 'web',
+        eventId: eventIdOf(form.eventId),
+        chatId,
+        chatType: 'group',
+        userId: actor.handle,
+        userName: actor.handle,
+        ...(card ? { messageId: card.messageId } : {}),
+        token,
+        ...(option ? { option } : {}),
+        ...(input !== undefined ? { input } : {}),
       };
       const answer = await core()(event);
       if (wantsJson(c)) return c.json({ toast: answer?.toast ?? null, ...(answer?.card ? { cardHtml: renderHtml(answer.card) } : {}) });
-      return c.redirect(`/chat/${encodeURIComponent(chatId)}${answer?.toast ? `?toast=${encodeURIComponent(answer.toast.text)}` : ''}`, 303);
+      return c.redirect(
+        `/chat/${encodeURIComponent(chatId)}${answer?.toast ? `?toast=${encodeURIComponent(answer.toast.text)}` : ''}`,
+        303,
+      );
     });
 
     /** The console's "Load demo data" (local servers only; elsewhere an admin runs `stocktake demo`). */
     app.post('/demo', async (c) => {
-      if (!c.get('deps').localOnly) throw new NotAllowedError('demo data can be loaded from the console only on a server bound to 127.0.0.1; run `npx stocktake demo` instead');
+      if (!c.get('deps').localOnly)
+        throw new NotAllowedError(
+          'demo data can be loaded from the console only on a server bound to 127.0.0.1; run `npx stocktake demo` instead',
+        );
       const { loadDemo } = await import('../../src/services/demo.ts');
       const summary = await loadDemo(db, { locale: pageLocale(c) });
       log('info', 'demo data loaded', { warehouse: summary.warehouse, stocktake: summary.stocktake });
@@ -244,7 +357,10 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       if (!(await demoLoaded())) throw new InvalidInputError('the demo data is not loaded');
       const { demoRecountSheet } = await import('../../src/services/demo.ts');
       const sheet = demoRecountSheet();
-      return c.body(new Uint8Array(sheet.bytes), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${sheet.fileName}"` });
+      return c.body(new Uint8Array(sheet.bytes), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${sheet.fileName}"`,
+      });
     });
   }
 

@@ -26,7 +26,13 @@ export function createWebDeliverer(db: Db, hub: LiveHub): Deliverer {
       hub.notify(chatId);
     },
     async prompt(chatId, text, { idempotencyKey, replyTo }) {
-      const messageId = await appendMessage(db, { chatId, messageId: `o-${idempotencyKey}`, kind: 'prompt', text, replyTo: replyTo ?? null });
+      const messageId = await appendMessage(db, {
+        chatId,
+        messageId: `o-${idempotencyKey}`,
+        kind: 'prompt',
+        text,
+        replyTo: replyTo ?? null,
+      });
       hub.notify(chatId);
       return { messageId };
     },

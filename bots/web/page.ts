@@ -9,21 +9,56 @@ const HEAD = '<link rel="stylesheet" href="/assets/console.css">';
 
 const WORDS = {
   en: {
-    title: 'Console', whoTitle: 'Who are you?', whoHint: 'This server only listens on this machine, so you may act as anyone in the database. Pick a person; roles and segregation of duties apply to what they do.',
-    iam: 'I am', empty: 'The database is empty.', demoHint: 'Load the demo: a warehouse, items, people with roles, bound chats and a count with realistic variances.',
-    loadDemo: 'Load demo data', demoCli: 'or run', chats: 'Chats', openChat: 'Open a chat', chatName: 'name', open: 'Open', noChats: 'No chats yet: open one by name, then send "bind WAREHOUSE" in it.',
-    placeholder: 'Type a command: help, status, variances, close, submit…', send: 'Send', upload: 'Upload count sheet', fileLabel: 'Count sheet (CSV or XLSX)',
-    unbound: 'not bound', demoSheet: 'Demo recount sheet to upload', pick: 'Pick a chat on the left.', roles: 'roles',
-    noRole: (chat: string) => `You hold no role in the warehouse #${chat} is bound to, so you may not open or use it. Ask an admin of that warehouse for a role.`,
-    notMember: (chat: string) => `#${chat} is not bound to a warehouse and belongs to the people who write in it: only they and admins may open or use it.`,
-    foreignButton: 'This button is on a card in another platform\'s chat; tap it there. Nothing was done.',
+    title: 'Console',
+    whoTitle: 'Who are you?',
+    whoHint:
+      'This server only listens on this machine, so you may act as anyone in the database. Pick a person; roles and segregation of duties apply to what they do.',
+    iam: 'I am',
+    empty: 'The database is empty.',
+    demoHint: 'Load the demo: a warehouse, items, people with roles, bound chats and a count with realistic variances.',
+    loadDemo: 'Load demo data',
+    demoCli: 'or run',
+    chats: 'Chats',
+    openChat: 'Open a chat',
+    chatName: 'name',
+    open: 'Open',
+    noChats: 'No chats yet: open one by name, then send "bind WAREHOUSE" in it.',
+    placeholder: 'Type a command: help, status, variances, close, submit…',
+    send: 'Send',
+    upload: 'Upload count sheet',
+    fileLabel: 'Count sheet (CSV or XLSX)',
+    unbound: 'not bound',
+    demoSheet: 'Demo recount sheet to upload',
+    pick: 'Pick a chat on the left.',
+    roles: 'roles',
+    noRole: (chat: string) =>
+      `You hold no role in the warehouse #${chat} is bound to, so you may not open or use it. Ask an admin of that warehouse for a role.`,
+    notMember: (chat: string) =>
+      `#${chat} is not bound to a warehouse and belongs to the people who write in it: only they and admins may open or use it.`,
+    foreignButton: "This button is on a card in another platform's chat; tap it there. Nothing was done.",
   },
   'zh-CN': {
-    title: '对话控制台', whoTitle: '你是谁？', whoHint: '服务器只在本机监听，因此你可以以数据库中的任何人身份操作。选择一个人；其角色与职责分离规则照常生效。',
-    iam: '我是', empty: '数据库是空的。', demoHint: '加载演示数据：一个仓库、物料、带角色的人员、已绑定的对话，以及一次带有真实差异的盘点。',
-    loadDemo: '加载演示数据', demoCli: '或运行', chats: '对话', openChat: '打开对话', chatName: '名称', open: '打开', noChats: '还没有对话：按名称打开一个，然后在其中发送 "bind 仓库代码"。',
-    placeholder: '输入命令：帮助、状态、差异、结束盘点、提交…', send: '发送', upload: '上传盘点表', fileLabel: '盘点表（CSV 或 XLSX）',
-    unbound: '未绑定', demoSheet: '可上传的演示复盘表', pick: '在左侧选择一个对话。', roles: '角色',
+    title: '对话控制台',
+    whoTitle: '你是谁？',
+    whoHint: '服务器只在本机监听，因此你可以以数据库中的任何人身份操作。选择一个人；其角色与职责分离规则照常生效。',
+    iam: '我是',
+    empty: '数据库是空的。',
+    demoHint: '加载演示数据：一个仓库、物料、带角色的人员、已绑定的对话，以及一次带有真实差异的盘点。',
+    loadDemo: '加载演示数据',
+    demoCli: '或运行',
+    chats: '对话',
+    openChat: '打开对话',
+    chatName: '名称',
+    open: '打开',
+    noChats: '还没有对话：按名称打开一个，然后在其中发送 "bind 仓库代码"。',
+    placeholder: '输入命令：帮助、状态、差异、结束盘点、提交…',
+    send: '发送',
+    upload: '上传盘点表',
+    fileLabel: '盘点表（CSV 或 XLSX）',
+    unbound: '未绑定',
+    demoSheet: '可上传的演示复盘表',
+    pick: '在左侧选择一个对话。',
+    roles: '角色',
     noRole: (chat: string) => `你在 #${chat} 所绑定的仓库中没有任何角色，因此不能打开或使用此对话。请向该仓库的管理员申请角色。`,
     notMember: (chat: string) => `#${chat} 未绑定仓库，只属于在其中发言的人：只有他们和管理员可以打开或使用。`,
     foreignButton: '此按钮属于其他平台对话中的卡片，请在那里点按。未执行任何操作。',
@@ -48,7 +83,9 @@ function sidebar(locale: Locale, chats: ConsoleChat[], current: string | null, d
   const t = WORDS[locale];
   const items = chats
     .map((c) => {
-      const badges = c.warehouse ? `${esc(c.warehouse)} ${c.purposes.map((p) => `<span class="badge">${esc(p)}</span>`).join(' ')}` : `<span class="muted">${esc(t.unbound)}</span>`;
+      const badges = c.warehouse
+        ? `${esc(c.warehouse)} ${c.purposes.map((p) => `<span class="badge">${esc(p)}</span>`).join(' ')}`
+        : `<span class="muted">${esc(t.unbound)}</span>`;
       return `<li><a href="/chat/${encodeURIComponent(c.chatId)}"${c.chatId === current ? ' aria-current="page"' : ''}>#${esc(c.chatId)}</a><br><small>${badges}</small></li>`;
     })
     .join('');
@@ -60,7 +97,17 @@ ${demo ? `<p><a href="/demo/recount.csv" download>⬇ ${esc(t.demoSheet)}</a></p
 }
 
 /** `/`: who are you (local servers), the empty-database start, and the chats. */
-export function homePage(o: { locale: Locale; actor: Actor | null; localOnly: boolean; people: PersonChoice[]; chats: ConsoleChat[]; showPicker: boolean; next: string; demo: boolean; notice?: string }): string {
+export function homePage(o: {
+  locale: Locale;
+  actor: Actor | null;
+  localOnly: boolean;
+  people: PersonChoice[];
+  chats: ConsoleChat[];
+  showPicker: boolean;
+  next: string;
+  demo: boolean;
+  notice?: string;
+}): string {
   const t = WORDS[o.locale];
   const parts: string[] = [];
   if (o.notice) parts.push(`<p class="notice bad" role="alert">${esc(o.notice)}</p>`);
@@ -70,9 +117,13 @@ ${o.localOnly ? `<form method="post" action="/demo" data-plain><button class="bt
 <p class="muted">${esc(t.demoCli)} <code>npx stocktake demo</code></p></section>`);
   } else if (o.showPicker && o.localOnly) {
     const people = o.people
-      .map((p) => `<li><form method="post" action="/session" data-plain><input type="hidden" name="person" value="${esc(p.handle)}"><input type="hidden" name="next" value="${esc(o.next)}">
+      .map(
+        (
+          p,
+        ) => `<li><form method="post" action="/session" data-plain><input type="hidden" name="person" value="${esc(p.handle)}"><input type="hidden" name="next" value="${esc(o.next)}">
 <button class="btn${o.actor?.handle === p.handle ? ' btn--primary' : ''}" data-person="${esc(p.handle)}">${esc(t.iam)} <strong>${esc(p.name)}</strong> <span class="muted">@${esc(p.handle)}</span></button>
-<small class="muted">${esc(p.roles.join(', '))}</small></form></li>`)
+<small class="muted">${esc(p.roles.join(', '))}</small></form></li>`,
+      )
       .join('');
     parts.push(`<section><h1>${esc(t.whoTitle)}</h1><p class="muted">${esc(t.whoHint)}</p><ul class="people">${people}</ul></section>`);
   }
@@ -81,7 +132,18 @@ ${o.localOnly ? `<form method="post" action="/demo" data-plain><button class="bt
 }
 
 /** `/chat/:id`: the conversation, live. */
-export function chatPage(o: { locale: Locale; actor: Actor; localOnly: boolean; chat: ConsoleChat; chats: ConsoleChat[]; messages: WebMessage[]; seq: string; eventId: string; toast?: string; demo: boolean }): string {
+export function chatPage(o: {
+  locale: Locale;
+  actor: Actor;
+  localOnly: boolean;
+  chat: ConsoleChat;
+  chats: ConsoleChat[];
+  messages: WebMessage[];
+  seq: string;
+  eventId: string;
+  toast?: string;
+  demo: boolean;
+}): string {
   const t = WORDS[o.locale];
   const c = o.chat;
   const id = encodeURIComponent(c.chatId);
@@ -96,7 +158,15 @@ ${header}
 <form id="upload" class="composer" method="post" action="/chat/${id}/files" enctype="multipart/form-data"><input type="hidden" name="eventId" value="${esc(o.eventId)}-f">
 <label>${esc(t.fileLabel)} <input type="file" name="file" accept=".csv,.xlsx,.txt,text/csv" required></label> <button class="btn">${esc(t.upload)}</button></form>
 </section></div>`;
-  return renderPage({ title: `#${c.chatId}`, locale: o.locale, actor: o.actor, localOnly: o.localOnly, active: 'console', body, head: `${HEAD}\n<script src="/assets/console.js" defer></script>` });
+  return renderPage({
+    title: `#${c.chatId}`,
+    locale: o.locale,
+    actor: o.actor,
+    localOnly: o.localOnly,
+    active: 'console',
+    body,
+    head: `${HEAD}\n<script src="/assets/console.js" defer></script>`,
+  });
 }
 
 /** Styles of the console, appended to the shared stylesheet. */

@@ -38,7 +38,15 @@ const SEQ = sql`nextval(pg_get_serial_sequence('web_message', 'seq'))`;
 /** Appends a message; an id seen before is not appended again (a retried send is one message). */
 export async function appendMessage(
   db: DbOrTx,
-  m: { chatId: string; messageId?: string; kind: WebMessageKind; authorPersonId?: string | null; text?: string | null; card?: Card | null; replyTo?: string | null },
+  m: {
+    chatId: string;
+    messageId?: string;
+    kind: WebMessageKind;
+    authorPersonId?: string | null;
+    text?: string | null;
+    card?: Card | null;
+    replyTo?: string | null;
+  },
 ): Promise<string> {
   const messageId = m.messageId ?? `u-${randomUUID()}`;
   await db.execute(sql`insert into web_message (chat_id, message_id, kind, author_person_id, text, card, reply_to)
@@ -48,7 +56,10 @@ export async function appendMessage(
 }
 
 /** A person's message by id (`u-<event id>`): what a form sent with that event id carried. */
-export async function userMessage(db: DbOrTx, messageId: string): Promise<{ chatId: string; authorPersonId: string | null; text: string | null } | null> {
+export async function userMessage(
+  db: DbOrTx,
+  messageId: string,
+): Promise<{ chatId: string; authorPersonId: string | null; text: string | null } | null> {
   const [row] = await queryRows<{ chat_id: string; author_person_id: string | null; text: string | null }>(
     db,
     sql`select chat_id, author_person_id, text from web_message where message_id = ${messageId} and kind = 'user'`,
@@ -58,21 +69,42 @@ export async function userMessage(db: DbOrTx, messageId: string): Promise<{ chat
 
 /** Replaces a card in place; it moves to the end of the change order so that every browser picks it up. */
 export async function replaceCard(db: DbOrTx, chatId: string, messageId: string, card: Card): Promise<boolean> {
-  const rows = await queryRows(db, sql`update web_message set card = ${JSON.stringify(card)}::jsonb, updated_at = now(), seq = ${SEQ}
-    where chat_id = ${chatId} and message_id = ${messageId} and kind = 'card' returning 1 as one`);
+  const rows = await queryRows(
+    db,
+    sql`update web_message set card = ${JSON.stringify(card)}::jsonb, updated_at = now(), seq = ${SEQ}
+    where chat_id = ${chatId} and message_id = ${messageId} and kind = 'card' returning 1 as one`,
+  );
   return rows.length > 0;
 }
 
 /** The chat's messages changed after `afterSeq` (all of them from 0), oldest change first; at most `limit`. */
 export async function messagesSince(db: DbOrTx, chatId: string, afterSeq: string, limit = 500): Promise<WebMessage[]> {
-  const rows = await queryRows<{ seq: string; message_id: string; kind: WebMessageKind; handle: string | null; text: string | null; card: Card | null; reply_to: string | null; created_at: string }>(
+  const rows = await queryRows<{
+    seq: string;
+    message_id: string;
+    kind: WebMessageKind;
+    handle: string | null;
+    text: string | null;
+    card: Card | null;
+    reply_to: string | null;
+    created_at: string;
+  }>(
     db,
     sql`select m.seq::text as seq, m.message_id, m.kind, p.handle, m.text, m.card, m.reply_to,
                to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at
         from web_message m left join person p on p.id = m.author_person_id
         where m.chat_id = ${chatId} and m.seq > ${afterSeq}::bigint order by m.seq limit ${limit}`,
   );
-  return rows.map((r) => ({ seq: r.seq, messageId: r.message_id, kind: r.kind, author: r.handle, text: r.text, card: r.card, replyTo: r.reply_to, createdAt: r.created_at }));
+  return rows.map((r) => ({
+    seq: r.seq,
+    messageId: r.message_id,
+    kind: r.kind,
+    author: r.handle,
+    text: r.text,
+    card: r.card,
+    replyTo: r.reply_to,
+    createdAt: r.created_at,
+  }));
 }
 
 /** The chat's latest `limit` messages in change order: what a page shows when it opens. */
@@ -103,7 +135,13 @@ export interface ConsoleChat {
  * that person may use (access.ts).
  */
 export async function listConsoleChats(db: DbOrTx, visibleTo?: Actor): Promise<ConsoleChat[]> {
-  const rows = await queryRows<{ chat_id: string; code: string | null; purposes: string[] | null; locale: string | null; messages: number }>(
+  const rows = await queryRows<{
+    chat_id: string;
+    code: string | null;
+    purposes: string[] | null;
+    locale: string | null;
+    messages: number;
+  }>(
     db,
     sql`select ids.chat_id, w.code, c.purposes, c.locale, (select count(*)::int from web_message m where m.chat_id = ids.chat_id) as messages
         from (select chat_id from chat where platform = 'web' union select distinct chat_id from web_message) ids
@@ -112,7 +150,13 @@ export async function listConsoleChats(db: DbOrTx, visibleTo?: Actor): Promise<C
         ${visibleTo ? sql`where ${mayUseChat(visibleTo.personId, sql`ids.chat_id`, sql`c.warehouse_id`)}` : sql``}
         order by ids.chat_id`,
   );
-  return rows.map((r) => ({ chatId: r.chat_id, warehouse: r.code, purposes: r.purposes ?? [], locale: r.locale ?? 'zh-CN', messages: r.messages }));
+  return rows.map((r) => ({
+    chatId: r.chat_id,
+    warehouse: r.code,
+    purposes: r.purposes ?? [],
+    locale: r.locale ?? 'zh-CN',
+    messages: r.messages,
+  }));
 }
 
 /**
@@ -121,10 +165,17 @@ export async function listConsoleChats(db: DbOrTx, visibleTo?: Actor): Promise<C
  * else is refused rather than shared.
  */
 export async function ensureWebIdentity(db: DbOrTx, actor: Actor): Promise<void> {
-  await db.execute(sql`insert into person_identity (platform, external_id, person_id) values ('web', ${actor.handle}, ${actor.personId}::uuid) on conflict do nothing`);
-  const [owner] = await queryRows<{ person_id: string }>(db, sql`select person_id from person_identity where platform = 'web' and external_id = ${actor.handle}`);
+  await db.execute(
+    sql`insert into person_identity (platform, external_id, person_id) values ('web', ${actor.handle}, ${actor.personId}::uuid) on conflict do nothing`,
+  );
+  const [owner] = await queryRows<{ person_id: string }>(
+    db,
+    sql`select person_id from person_identity where platform = 'web' and external_id = ${actor.handle}`,
+  );
   if (owner && owner.person_id !== actor.personId) {
-    throw new InvalidInputError(`the console identity web:${actor.handle} belongs to another person; ask an admin to fix the identities (stocktake people list)`);
+    throw new InvalidInputError(
+      `the console identity web:${actor.handle} belongs to another person; ask an admin to fix the identities (stocktake people list)`,
+    );
   }
 }
 

@@ -100,7 +100,9 @@ export interface DingTalkCallback {
 export function renderDingTalkCard(card: Card, opts: DingTalkRenderOptions = {}): DingTalkCardData {
   const fits = (c: Card) => {
     const data = cardData(c, opts);
-    return codePoints(data.cardParamMap.markdown!) <= DINGTALK_MARKDOWN_LIMIT && Buffer.byteLength(JSON.stringify(data)) <= DINGTALK_BODY_BUDGET;
+    return (
+      codePoints(data.cardParamMap.markdown!) <= DINGTALK_MARKDOWN_LIMIT && Buffer.byteLength(JSON.stringify(data)) <= DINGTALK_BODY_BUDGET
+    );
   };
   return cardData(fitCard(card, fits), opts);
 }
@@ -158,7 +160,11 @@ export function dingTalkAtUsers(card: Card): Record<string, string> {
 export function renderDingTalkMentionMessage(card: Card): DingTalkMessage | null {
   const ids = Object.keys(dingTalkAtUsers(card));
   if (ids.length === 0) return null;
-  return { msgtype: 'markdown', markdown: { title: card.header.title, text: ids.map((id) => `@${id}`).join(' ') }, at: { atUserIds: ids, isAtAll: false } };
+  return {
+    msgtype: 'markdown',
+    markdown: { title: card.header.title, text: ids.map((id) => `@${id}`).join(' ') },
+    at: { atUserIds: ids, isAtAll: false },
+  };
 }
 
 const callbackSchema = z.object({
@@ -191,7 +197,10 @@ export function parseDingTalkCallback(content: string): DingTalkCallback | null 
  */
 export function parseDingTalkText(text: string): DingTalkCallback | null {
   // A client that shows markdown escapes literally lets the user copy "note Ab.\_x"; tokens hold no backslash.
-  const words = text.trim().replace(/^(@\S+\s+)+/, '').replace(/^(\S+\s+)(\S+)/, (_m, cmd: string, tok: string) => cmd + tok.replace(/\\/g, ''));
+  const words = text
+    .trim()
+    .replace(/^(@\S+\s+)+/, '')
+    .replace(/^(\S+\s+)(\S+)/, (_m, cmd: string, tok: string) => cmd + tok.replace(/\\/g, ''));
   const tap = new RegExp(`^${DINGTALK_TAP_COMMAND}\\s+([A-Za-z0-9._-]+)(?::(\\S+))?$`).exec(words);
   if (tap) return { token: tap[1]!, ...(tap[2] !== undefined && { option: tap[2] }) };
   const note = new RegExp(`^${DINGTALK_NOTE_COMMAND}\\s+([A-Za-z0-9._-]+)(?:\\s+([\\s\\S]*))?$`).exec(words);
@@ -210,7 +219,10 @@ function cardData(card: Card, opts: DingTalkRenderOptions): DingTalkCardData {
   const input = card.elements.find((el) => el.type === 'input');
   const imageEl = card.elements.find((el) => el.type === 'image' && imageSource(el, opts));
   const image = imageEl?.type === 'image' ? imageSource(imageEl, opts) : undefined;
-  const body = [namedMentions(mentionsOn(card, 'dingtalk', STAFF_ID), true), ...card.elements.filter((el) => el !== imageEl).map((el) => block(el, opts, false))];
+  const body = [
+    namedMentions(mentionsOn(card, 'dingtalk', STAFF_ID), true),
+    ...card.elements.filter((el) => el !== imageEl).map((el) => block(el, opts, false)),
+  ];
   if (card.footer) body.push(`*${escapeDingTalkMd(card.footer)}*`);
   return {
     cardParamMap: {
@@ -219,24 +231,26 @@ function cardData(card: Card, opts: DingTalkRenderOptions): DingTalkCardData {
       state: STATE_COLOUR[card.header.state],
       markdown: body.filter(Boolean).join('\n\n'),
       buttons: JSON.stringify(buttons),
-      select: select?.type === 'select'
-        ? JSON.stringify({
-            id: select.action.token,
-            placeholder: select.placeholder,
-            options: select.options.map((o) => ({ value: o.value, text: o.label })),
-            selected: select.selected ?? '',
-          })
-        : '',
-      input: input?.type === 'input'
-        ? JSON.stringify({
-            id: input.action.token,
-            label: input.label,
-            placeholder: input.placeholder,
-            submitLabel: input.submitLabel,
-            required: input.required,
-            maxLength: input.maxLength,
-          })
-        : '',
+      select:
+        select?.type === 'select'
+          ? JSON.stringify({
+              id: select.action.token,
+              placeholder: select.placeholder,
+              options: select.options.map((o) => ({ value: o.value, text: o.label })),
+              selected: select.selected ?? '',
+            })
+          : '',
+      input:
+        input?.type === 'input'
+          ? JSON.stringify({
+              id: input.action.token,
+              label: input.label,
+              placeholder: input.placeholder,
+              submitLabel: input.submitLabel,
+              required: input.required,
+              maxLength: input.maxLength,
+            })
+          : '',
       image: image ?? '',
       hasButtons: String(buttons.length > 0),
       hasSelect: String(select !== undefined),
@@ -252,18 +266,26 @@ function message(card: Card, opts: DingTalkMessageOptions): DingTalkMessage {
   const btns = linkButtons(card);
   const mentions = mentionsOn(card, 'dingtalk', STAFF_ID);
   const at = opts.at === true && btns.length === 0 ? mentions.flatMap((m) => (m.id ? [m.id] : [])) : [];
-  blocks.push(at.length > 0 ? mentions.map((m) => (m.id ? `@${m.id}` : mentionName(m.name))).join(MENTION_SEPARATOR) : namedMentions(mentions, false));
+  blocks.push(
+    at.length > 0 ? mentions.map((m) => (m.id ? `@${m.id}` : mentionName(m.name))).join(MENTION_SEPARATOR) : namedMentions(mentions, false),
+  );
   blocks.push(...card.elements.map((el) => block(el, opts, true)));
   if (card.footer) blocks.push(`*${escapeDingTalkMd(card.footer)}*`);
   const text = blocks.filter(Boolean).join('\n\n');
-  if (btns.length === 0) return { msgtype: 'markdown', markdown: { title, text }, ...(at.length > 0 && { at: { atUserIds: [...new Set(at)], isAtAll: false as const } }) };
+  if (btns.length === 0)
+    return {
+      msgtype: 'markdown',
+      markdown: { title, text },
+      ...(at.length > 0 && { at: { atUserIds: [...new Set(at)], isAtAll: false as const } }),
+    };
   return { msgtype: 'actionCard', actionCard: { title, text, btns, btnOrientation: '0' } };
 }
 
 /** The fallback message's link buttons: one per button and one per select option. */
 function linkButtons(card: Card): { title: string; actionURL: string }[] {
   return card.elements.flatMap((el) => {
-    if (el.type === 'buttons') return el.buttons.map((b) => ({ title: b.label, actionURL: sendMessageLink(`${DINGTALK_TAP_COMMAND} ${b.action.token}`) }));
+    if (el.type === 'buttons')
+      return el.buttons.map((b) => ({ title: b.label, actionURL: sendMessageLink(`${DINGTALK_TAP_COMMAND} ${b.action.token}`) }));
     if (el.type === 'select') {
       return el.options.map((o) => ({
         title: `${o.value === el.selected ? '✓ ' : ''}${o.label}`,
@@ -287,7 +309,9 @@ function block(el: CardElement, opts: DingTalkRenderOptions, inMessage: boolean)
     case 'markdown':
       return markdownToDingTalk(el.text).trim();
     case 'fields':
-      return lines(el.fields.map((f) => (f.label ? `**${escapeDingTalkMd(f.label)}**: ${escapeDingTalkMd(f.value)}` : escapeDingTalkMd(f.value))));
+      return lines(
+        el.fields.map((f) => (f.label ? `**${escapeDingTalkMd(f.label)}**: ${escapeDingTalkMd(f.value)}` : escapeDingTalkMd(f.value))),
+      );
     case 'table': {
       // DingTalk markdown has no tables and no monospace: a bold header line, then one line per row.
       const cells = (r: string[]) => r.map((c) => escapeDingTalkMd(c.replace(/\s+/g, ' '))).join(' · ');

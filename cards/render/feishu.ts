@@ -48,7 +48,11 @@ export function renderFeishu(card: Card, opts: FeishuRenderOptions = {}): Feishu
 const plain = (content: string): PlainText => ({ tag: 'plain_text', content });
 const callback = (token: string) => [{ type: 'callback', value: { t: token } }];
 /** Small grey text: 2.0 dropped the `note` component, so notes are notation-size markdown. */
-const note = (text: string): FeishuElement => ({ tag: 'markdown', content: `<font color='grey'>${escapeLarkMd(text)}</font>`, text_size: 'notation' });
+const note = (text: string): FeishuElement => ({
+  tag: 'markdown',
+  content: `<font color='grey'>${escapeLarkMd(text)}</font>`,
+  text_size: 'notation',
+});
 
 /** open_id (ou_…), user_id or union_id: letters, digits, "_" and "-" only, so the `<at>` tag cannot be broken out of. */
 const FEISHU_ID = /^[A-Za-z0-9_-]{1,64}$/;

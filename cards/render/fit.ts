@@ -41,7 +41,11 @@ export function capTexts(c: Card, cap: number): Card {
       case 'buttons':
         return {
           ...el,
-          buttons: el.buttons.map((b) => ({ ...b, label: t(b.label), ...(b.confirm && { confirm: { title: t(b.confirm.title), text: t(b.confirm.text) } }) })),
+          buttons: el.buttons.map((b) => ({
+            ...b,
+            label: t(b.label),
+            ...(b.confirm && { confirm: { title: t(b.confirm.title), text: t(b.confirm.text) } }),
+          })),
         };
       case 'select':
         return { ...el, placeholder: t(el.placeholder), options: el.options.map((o) => ({ ...o, label: t(o.label) })) };
@@ -58,9 +62,11 @@ function longestText(c: Card): number {
   const lengths = [codePoints(c.header.title), codePoints(c.header.subtitle ?? ''), codePoints(c.footer ?? '')];
   for (const el of c.elements) {
     if (el.type === 'fields') lengths.push(...el.fields.flatMap((f) => [codePoints(f.label), codePoints(f.value)]));
-    if (el.type === 'table') lengths.push(...el.columns.map((col) => codePoints(col.label)), ...el.rows.flatMap((r) => Object.values(r).map(codePoints)));
+    if (el.type === 'table')
+      lengths.push(...el.columns.map((col) => codePoints(col.label)), ...el.rows.flatMap((r) => Object.values(r).map(codePoints)));
     if (el.type === 'image') lengths.push(codePoints(el.alt));
-    if (el.type === 'buttons') lengths.push(...el.buttons.flatMap((b) => [b.label, b.confirm?.title ?? '', b.confirm?.text ?? ''].map(codePoints)));
+    if (el.type === 'buttons')
+      lengths.push(...el.buttons.flatMap((b) => [b.label, b.confirm?.title ?? '', b.confirm?.text ?? ''].map(codePoints)));
     if (el.type === 'select') lengths.push(codePoints(el.placeholder), ...el.options.map((o) => codePoints(o.label)));
     if (el.type === 'input') lengths.push(...[el.label, el.placeholder, el.submitLabel].map(codePoints));
   }
@@ -69,7 +75,11 @@ function longestText(c: Card): number {
 
 const STEPS: Step[] = [
   { max: (c) => Math.max(0, ...c.elements.map((el) => (el.type === 'table' ? el.rows.length : 0))), min: 0, apply: capRows },
-  { max: (c) => Math.max(0, ...c.elements.map((el) => (el.type === 'markdown' ? markdownLength(el.text) : 0))), min: 0, apply: capMarkdown },
+  {
+    max: (c) => Math.max(0, ...c.elements.map((el) => (el.type === 'markdown' ? markdownLength(el.text) : 0))),
+    min: 0,
+    apply: capMarkdown,
+  },
   // Two characters keep a label recognisable ("确…"); below that a button would be blank.
   { max: longestText, min: 2, apply: capTexts },
 ];

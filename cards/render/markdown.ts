@@ -185,7 +185,15 @@ export const markdownToDingTalk = (md: string): string =>
 /** HTML for the web console: paragraphs with `<br>`, runs of items as `<ul>`, everything escaped. */
 export function markdownToHtml(md: string): string {
   const inline = (l: Line) =>
-    l.spans.map((s) => (s.kind === 'bold' ? `<strong>${escapeHtml(s.text)}</strong>` : s.kind === 'code' ? `<code>${escapeHtml(s.text)}</code>` : escapeHtml(s.text))).join('');
+    l.spans
+      .map((s) =>
+        s.kind === 'bold'
+          ? `<strong>${escapeHtml(s.text)}</strong>`
+          : s.kind === 'code'
+            ? `<code>${escapeHtml(s.text)}</code>`
+            : escapeHtml(s.text),
+      )
+      .join('');
   const out: string[] = [];
   let para: string[] = [];
   let items: string[] = [];

@@ -21,7 +21,10 @@ export interface PlatformMention {
 export function mentionsOn(card: Card, platform: string, validId: RegExp): PlatformMention[] {
   const prefix = `${platform}:`;
   return (card.mentions ?? []).map((m) => {
-    const id = m.identities.filter((i) => i.startsWith(prefix)).map((i) => i.slice(prefix.length)).find((i) => validId.test(i));
+    const id = m.identities
+      .filter((i) => i.startsWith(prefix))
+      .map((i) => i.slice(prefix.length))
+      .find((i) => validId.test(i));
     return { name: m.name, id: id ?? null };
   });
 }

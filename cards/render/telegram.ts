@@ -7,7 +7,16 @@ import type { Card, CardElement } from '../model.ts';
 import { fitCard } from './fit.ts';
 import { markdownToTelegram } from './markdown.ts';
 import { MENTION_SEPARATOR, mentionsOn } from './mentions.ts';
-import { STATE_EMOJI, decodeEntities, displayWidth, escapeTelegram, isRightAligned, moreLine, padDisplay, truncateDisplay } from './text.ts';
+import {
+  STATE_EMOJI,
+  decodeEntities,
+  displayWidth,
+  escapeTelegram,
+  isRightAligned,
+  moreLine,
+  padDisplay,
+  truncateDisplay,
+} from './text.ts';
 
 /** Between a select's token and the chosen option value in `callback_data`: `${token}:${value}`. */
 export const TELEGRAM_OPTION_SEPARATOR = ':';
@@ -115,7 +124,9 @@ function element(el: CardElement): string {
     case 'markdown':
       return markdownToTelegram(el.text).trim();
     case 'fields':
-      return el.fields.map((f) => (f.label ? `<b>${escapeTelegram(f.label)}</b>: ${escapeTelegram(f.value)}` : escapeTelegram(f.value))).join('\n');
+      return el.fields
+        .map((f) => (f.label ? `<b>${escapeTelegram(f.label)}</b>: ${escapeTelegram(f.value)}` : escapeTelegram(f.value)))
+        .join('\n');
     case 'table':
       return table(el);
     case 'image':
@@ -138,7 +149,11 @@ function table(el: Extract<CardElement, { type: 'table' }>): string {
   const head = el.columns.map((c) => truncateDisplay(c.label, MAX_CELL_WIDTH));
   const body = el.rows.map((r) => el.columns.map((c) => truncateDisplay((r[c.key] ?? '').replace(/\s+/g, ' '), MAX_CELL_WIDTH)));
   const widths = head.map((h, i) => Math.max(displayWidth(h), ...body.map((r) => displayWidth(r[i]!))));
-  const line = (cells: string[]) => cells.map((c, i) => padDisplay(c, widths[i]!, right[i] ? 'right' : 'left')).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => padDisplay(c, widths[i]!, right[i] ? 'right' : 'left'))
+      .join('  ')
+      .trimEnd();
   const rows = [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)];
   const more = el.more > 0 ? `\n<i>${escapeTelegram(moreLine(el.more))}</i>` : '';
   return `<pre>${escapeTelegram(rows.join('\n'))}</pre>${more}`;

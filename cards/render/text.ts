@@ -56,8 +56,21 @@ export function escapeLarkMd(text: string): string {
 /** A line start CommonMark would read as a heading, list item or ordered list item. */
 const LINE_MARKER = /^(\s*)(#{1,6}|[+-]|\d{1,9}\.)(?=\s|$)/gm;
 const LARK_ENTITIES: Record<string, string> = {
-  '&': '&amp;', '<': '&lt;', '>': '&gt;', '*': '&#42;', _: '&#95;', '~': '&#126;', '`': '&#96;', '[': '&#91;',
-  ']': '&#93;', '|': '&#124;', '\\': '&#92;', '#': '&#35;', '+': '&#43;', '-': '&#45;', '.': '&#46;',
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '*': '&#42;',
+  _: '&#95;',
+  '~': '&#126;',
+  '`': '&#96;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '|': '&#124;',
+  '\\': '&#92;',
+  '#': '&#35;',
+  '+': '&#43;',
+  '-': '&#45;',
+  '.': '&#46;',
 };
 
 /**
@@ -66,12 +79,14 @@ const LARK_ENTITIES: Record<string, string> = {
  * syntax, so this uses CommonMark backslash escapes for the characters that subset would misread.
  */
 export function escapeDingTalkMd(text: string): string {
-  return text
-    .replace(/[\\*`[\]<>~|]/g, (c) => `\\${c}`)
-    // An underscore inside a word (a SKU such as AB_12, an action token) cannot start emphasis; leaving it
-    // bare keeps it copyable should a client ignore backslash escapes.
-    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
-    .replace(LINE_MARKER, (_m, space: string, mark: string) => space + mark.replace(/[#+\-.]/, (c) => `\\${c}`));
+  return (
+    text
+      .replace(/[\\*`[\]<>~|]/g, (c) => `\\${c}`)
+      // An underscore inside a word (a SKU such as AB_12, an action token) cannot start emphasis; leaving it
+      // bare keeps it copyable should a client ignore backslash escapes.
+      .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+      .replace(LINE_MARKER, (_m, space: string, mark: string) => space + mark.replace(/[#+\-.]/, (c) => `\\${c}`))
+  );
 }
 
 /**
@@ -83,11 +98,20 @@ export function charWidth(ch: string): number {
   if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
   if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0x20e3) return 0;
   if (
-    (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) || (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd)
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
   ) {
     return 2;
   }

@@ -13,14 +13,17 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
   const t = textsOf(ctx).approval;
   const pending = d.route.find((s) => s.status === 'pending');
   const elements: CardElementInput[] = [
-    { type: 'fields', fields: [
-      { label: t.kind, value: t.kinds[d.kind] },
-      { label: t.stocktake, value: `${d.stocktakeCode} · ${d.warehouse}` },
-      { label: t.lines, value: String(d.lineCount) },
-      { label: t.totalQty, value: d.totalQty },
-      { label: t.totalValue, value: money(d.totalValue, d.currency) },
-      { label: t.status, value: t.states[d.status] },
-    ] },
+    {
+      type: 'fields',
+      fields: [
+        { label: t.kind, value: t.kinds[d.kind] },
+        { label: t.stocktake, value: `${d.stocktakeCode} · ${d.warehouse}` },
+        { label: t.lines, value: String(d.lineCount) },
+        { label: t.totalQty, value: d.totalQty },
+        { label: t.totalValue, value: money(d.totalValue, d.currency) },
+        { label: t.status, value: t.states[d.status] },
+      ],
+    },
     {
       type: 'table',
       columns: [
@@ -30,17 +33,48 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
         { key: 'value', label: t.value, align: 'right' },
         { key: 'cause', label: t.cause },
       ],
-      rows: d.largestLines.map((l) => ({ no: String(l.lineNo), line: lineLabel(l.sku, l.location), qty: l.qty, value: l.value, cause: ctx.locale === 'en' ? l.causeEn : l.causeZh })),
+      rows: d.largestLines.map((l) => ({
+        no: String(l.lineNo),
+        line: lineLabel(l.sku, l.location),
+        qty: l.qty,
+        value: l.value,
+        cause: ctx.locale === 'en' ? l.causeEn : l.causeZh,
+      })),
       more: Math.max(0, d.lineCount - d.largestLines.length),
     },
-    { type: 'markdown', text: `**${t.route}**\n${d.route.map((s) => t.step(s.stepNo, t.roles[s.role] ?? s.role, t.stepStates[s.status] ?? s.status, s.decidedBy, formatTime(s.decidedAt, ctx.timezone), s.reason ? escapeMarkdown(s.reason) : null)).join('\n')}` },
+    {
+      type: 'markdown',
+      text: `**${t.route}**\n${d.route.map((s) => t.step(s.stepNo, t.roles[s.role] ?? s.role, t.stepStates[s.status] ?? s.status, s.decidedBy, formatTime(s.decidedAt, ctx.timezone), s.reason ? escapeMarkdown(s.reason) : null)).join('\n')}`,
+    },
   ];
   if (d.status === 'approving' && pending) {
-    elements.push({ type: 'buttons', buttons: [{ label: t.approve, style: 'primary', action: ctx.act({ kind: 'document.approve', documentId: d.id, step: pending.stepNo }), confirm: { title: t.approve, text: t.confirmApprove(d.number, money(d.totalValue, d.currency)) } }] });
-    elements.push({ type: 'input', label: t.rejectLabel, placeholder: t.rejectPlaceholder, submitLabel: t.reject, action: ctx.act({ kind: 'document.reject', documentId: d.id, step: pending.stepNo }), required: true, maxLength: 500 });
+    elements.push({
+      type: 'buttons',
+      buttons: [
+        {
+          label: t.approve,
+          style: 'primary',
+          action: ctx.act({ kind: 'document.approve', documentId: d.id, step: pending.stepNo }),
+          confirm: { title: t.approve, text: t.confirmApprove(d.number, money(d.totalValue, d.currency)) },
+        },
+      ],
+    });
+    elements.push({
+      type: 'input',
+      label: t.rejectLabel,
+      placeholder: t.rejectPlaceholder,
+      submitLabel: t.reject,
+      action: ctx.act({ kind: 'document.reject', documentId: d.id, step: pending.stepNo }),
+      required: true,
+      maxLength: 500,
+    });
   }
   return card({
-    header: { title: t.title(d.number), subtitle: pending ? t.waitingFor(t.roles[pending.role] ?? pending.role, formatTime(pending.dueAt, ctx.timezone)) : t.states[d.status], state: STATE[d.status] },
+    header: {
+      title: t.title(d.number),
+      subtitle: pending ? t.waitingFor(t.roles[pending.role] ?? pending.role, formatTime(pending.dueAt, ctx.timezone)) : t.states[d.status],
+      state: STATE[d.status],
+    },
     elements,
     footer: d.status === 'approving' ? t.footerSod : undefined,
   });
@@ -51,11 +85,26 @@ export function decisionResultCard(ctx: TemplateContext, d: DocumentView): Card 
   const t = textsOf(ctx).decision;
   const last = [...d.route].reverse().find((s) => s.decidedAt);
   const text =
-    d.status === 'posted' ? t.posted(d.number, d.lineCount, money(d.totalValue, d.currency))
-    : d.status === 'rejected' ? t.rejected(d.number, last?.decidedBy ?? '—', escapeMarkdown(last?.reason ?? ''), d.lineCount)
-    : t.approved(d.number, last?.stepNo ?? 0, last?.decidedBy ?? '—');
+    d.status === 'posted'
+      ? t.posted(d.number, d.lineCount, money(d.totalValue, d.currency))
+      : d.status === 'rejected'
+        ? t.rejected(d.number, last?.decidedBy ?? '—', escapeMarkdown(last?.reason ?? ''), d.lineCount)
+        : t.approved(d.number, last?.stepNo ?? 0, last?.decidedBy ?? '—');
   return card({
-    header: { title: t.title(d.number), subtitle: `${d.stocktakeCode} · ${d.warehouse}`, state: d.status === 'rejected' ? 'danger' : 'success' },
-    elements: [{ type: 'markdown', text }, { type: 'fields', fields: [{ label: t.decidedBy, value: last?.decidedBy ?? '—' }, { label: t.at, value: formatTime(last?.decidedAt, ctx.timezone) }] }],
+    header: {
+      title: t.title(d.number),
+      subtitle: `${d.stocktakeCode} · ${d.warehouse}`,
+      state: d.status === 'rejected' ? 'danger' : 'success',
+    },
+    elements: [
+      { type: 'markdown', text },
+      {
+        type: 'fields',
+        fields: [
+          { label: t.decidedBy, value: last?.decidedBy ?? '—' },
+          { label: t.at, value: formatTime(last?.decidedAt, ctx.timezone) },
+        ],
+      },
+    ],
   });
 }

@@ -38,9 +38,17 @@ export function dailyDigestCard(ctx: TemplateContext, digest: DailyDigest, chart
   });
   elements.push(...images(charts));
   const overdue = digest.stocktakes.some((s) => s.overdue.variancesTotal + s.overdue.steps.length > 0);
-  const state: CardState = overdue ? 'warning' : digest.stocktakes.length > 0 && digest.stocktakes.every((s) => s.status === 'posted') ? 'success' : 'info';
+  const state: CardState = overdue
+    ? 'warning'
+    : digest.stocktakes.length > 0 && digest.stocktakes.every((s) => s.status === 'posted')
+      ? 'success'
+      : 'info';
   return card({
-    header: { title: t.daily.title(digest.warehouse.code, digest.warehouse.name), subtitle: t.daily.subtitle(digest.localTime, formatTime(digest.window.from, tz)), state },
+    header: {
+      title: t.daily.title(digest.warehouse.code, digest.warehouse.name),
+      subtitle: t.daily.subtitle(digest.localTime, formatTime(digest.window.from, tz)),
+      state,
+    },
     elements,
     footer: digest.stocktakes.some((s) => s.status !== 'posted') ? t.daily.footer : undefined,
   });
@@ -49,30 +57,53 @@ export function dailyDigestCard(ctx: TemplateContext, digest: DailyDigest, chart
 function stocktakeSection(t: DigestTexts, s: StocktakeDigest, currency: string, tz: string): CardElementInput[] {
   const d = t.daily;
   const out: CardElementInput[] = [
-    { type: 'markdown', text: [d.heading(s.code, t.states[s.status] ?? s.status), s.postedAt ? d.postedAt(formatTime(s.postedAt, tz)) : ''].filter(Boolean).join(' · ') },
-    { type: 'fields', fields: [
-      { label: d.counted, value: `${s.lines.total - s.lines.uncounted} / ${s.lines.total}` },
-      { label: d.verified, value: String(s.lines.verified) },
-      { label: d.conflicts, value: String(s.lines.conflict) },
-      { label: d.uncounted, value: String(s.lines.uncounted) },
-      { label: d.gains, value: `${s.variances.gain} · ${money(s.variances.gainValue, currency)}` },
-      { label: d.losses, value: `${s.variances.loss} · ${money(s.variances.lossValue, currency)}` },
-      { label: d.net, value: money(s.variances.netValue, currency) },
-      { label: d.openVariances, value: String(s.openVariances) },
-      ...(s.status !== 'counting' ? [{ label: d.overdue, value: String(s.overdue.variancesTotal + s.overdue.steps.length) }] : []),
-    ] },
+    {
+      type: 'markdown',
+      text: [d.heading(s.code, t.states[s.status] ?? s.status), s.postedAt ? d.postedAt(formatTime(s.postedAt, tz)) : '']
+        .filter(Boolean)
+        .join(' · '),
+    },
+    {
+      type: 'fields',
+      fields: [
+        { label: d.counted, value: `${s.lines.total - s.lines.uncounted} / ${s.lines.total}` },
+        { label: d.verified, value: String(s.lines.verified) },
+        { label: d.conflicts, value: String(s.lines.conflict) },
+        { label: d.uncounted, value: String(s.lines.uncounted) },
+        { label: d.gains, value: `${s.variances.gain} · ${money(s.variances.gainValue, currency)}` },
+        { label: d.losses, value: `${s.variances.loss} · ${money(s.variances.lossValue, currency)}` },
+        { label: d.net, value: money(s.variances.netValue, currency) },
+        { label: d.openVariances, value: String(s.openVariances) },
+        ...(s.status !== 'counting' ? [{ label: d.overdue, value: String(s.overdue.variancesTotal + s.overdue.steps.length) }] : []),
+      ],
+    },
   ];
   const states = (Object.entries(s.review) as [string, { lines: number; value: string }][]).filter(([, v]) => v.lines > 0);
   if (s.status !== 'counting' && states.length > 0) {
-    out.push({ type: 'markdown', text: `**${d.review}** ${states.map(([k, v]) => `${t.reviewStates[k] ?? k} ${v.lines} (${signed(v.value)})`).join(' · ')}` });
+    out.push({
+      type: 'markdown',
+      text: `**${d.review}** ${states.map(([k, v]) => `${t.reviewStates[k] ?? k} ${v.lines} (${signed(v.value)})`).join(' · ')}`,
+    });
   }
   out.push({ type: 'markdown', text: `**${d.changesTitle}** ${changesLine(t, s, tz)}` });
   if (s.largestOpen.length > 0) {
     out.push({ type: 'markdown', text: `**${d.largestTitle}**` });
     out.push({
       type: 'table',
-      columns: [{ key: 'line', label: d.line }, { key: 'diff', label: d.diff, align: 'right' }, { key: 'value', label: d.value, align: 'right' }, { key: 'owner', label: d.owner }, { key: 'status', label: d.status }],
-      rows: s.largestOpen.map((v) => ({ line: lineLabel(v.sku, v.location), diff: signed(v.diffQty), value: signed(v.diffValue), owner: v.owner?.handle ?? '—', status: varianceState(t, v) })),
+      columns: [
+        { key: 'line', label: d.line },
+        { key: 'diff', label: d.diff, align: 'right' },
+        { key: 'value', label: d.value, align: 'right' },
+        { key: 'owner', label: d.owner },
+        { key: 'status', label: d.status },
+      ],
+      rows: s.largestOpen.map((v) => ({
+        line: lineLabel(v.sku, v.location),
+        diff: signed(v.diffQty),
+        value: signed(v.diffValue),
+        owner: v.owner?.handle ?? '—',
+        status: varianceState(t, v),
+      })),
       more: Math.max(0, s.openVariances - s.largestOpen.length),
     });
   }
@@ -81,12 +112,20 @@ function stocktakeSection(t: DigestTexts, s: StocktakeDigest, currency: string, 
     out.push({ type: 'markdown', text: `**${d.overdueTitle(overdueCount)}**` });
     out.push({
       type: 'table',
-      columns: [{ key: 'item', label: d.item }, { key: 'who', label: d.who }, { key: 'late', label: d.late, align: 'right' }],
+      columns: [
+        { key: 'item', label: d.item },
+        { key: 'who', label: d.who },
+        { key: 'late', label: d.late, align: 'right' },
+      ],
       rows: [
-        ...s.overdue.steps.map((x) => ({ item: d.overdueStep(x.number, x.stepNo, t.roles[x.role] ?? x.role), who: who(x.holders, t), late: t.duration(x.lateSeconds) })),
+        ...s.overdue.steps.map((x) => ({
+          item: d.overdueStep(x.number, x.stepNo, t.roles[x.role] ?? x.role),
+          who: who(x.holders, t),
+          late: t.duration(x.lateSeconds),
+        })),
         ...s.overdue.variances.map((v) => ({
           item: d.overdueLine(lineLabel(v.sku, v.location), t.reviewStates[v.reviewStatus] ?? v.reviewStatus),
-          who: v.reviewStatus === 'recount' && v.recountBy ? d.recountBy(v.recountBy.handle) : v.owner?.handle ?? d.nobody,
+          who: v.reviewStatus === 'recount' && v.recountBy ? d.recountBy(v.recountBy.handle) : (v.owner?.handle ?? d.nobody),
           late: t.duration(v.lateSeconds),
         })),
       ],
@@ -98,10 +137,19 @@ function stocktakeSection(t: DigestTexts, s: StocktakeDigest, currency: string, 
     out.push({ type: 'markdown', text: `**${d.queueTitle}**` });
     out.push({
       type: 'table',
-      columns: [{ key: 'role', label: d.role }, { key: 'holders', label: d.holders }, { key: 'document', label: d.document }, { key: 'value', label: d.value, align: 'right' }, { key: 'waiting', label: d.waiting, align: 'right' }],
+      columns: [
+        { key: 'role', label: d.role },
+        { key: 'holders', label: d.holders },
+        { key: 'document', label: d.document },
+        { key: 'value', label: d.value, align: 'right' },
+        { key: 'waiting', label: d.waiting, align: 'right' },
+      ],
       rows: queued.map(({ q, doc }) => ({
-        role: t.roles[q.role] ?? q.role, holders: who(q.holders, t), document: d.stepOf(doc.number, doc.stepNo, doc.stepCount),
-        value: doc.totalValue, waiting: `${doc.overdue ? '⚠ ' : ''}${t.duration(doc.waitingSeconds)}`,
+        role: t.roles[q.role] ?? q.role,
+        holders: who(q.holders, t),
+        document: d.stepOf(doc.number, doc.stepNo, doc.stepCount),
+        value: doc.totalValue,
+        waiting: `${doc.overdue ? '⚠ ' : ''}${t.duration(doc.waitingSeconds)}`,
       })),
     });
   }
@@ -139,7 +187,8 @@ function changesLine(t: DigestTexts, s: StocktakeDigest, tz: string): string {
 const duration = (t: DigestTexts, seconds: number | null) => (seconds === null ? '—' : t.duration(seconds));
 const pair = (t: DigestTexts, a: number | null, b: number | null) => (a === null ? '—' : `${duration(t, a)} / ${duration(t, b)}`);
 const percent = (p: string | null) => (p === null ? '—' : `${p}%`);
-const shortWeek = (label: string, locale: Locale) => (locale === 'zh-CN' ? weekName(label, locale).replace(/^\d{4}年/, '') : label.replace(/^\d{4}-/, ''));
+const shortWeek = (label: string, locale: Locale) =>
+  locale === 'zh-CN' ? weekName(label, locale).replace(/^\d{4}年/, '') : label.replace(/^\d{4}-/, '');
 
 /** The weekly report: the week's KPIs, the trend, causes, approval steps, people, then the charts. */
 export function weeklyReportCard(ctx: TemplateContext, report: WeeklyReport, charts: readonly DigestChart[] = []): Card {
@@ -150,52 +199,122 @@ export function weeklyReportCard(ctx: TemplateContext, report: WeeklyReport, cha
   const idle = k.stocktakesPosted === 0 && k.documentsPosted === 0 && k.approvalLatency.count === 0 && k.itemsHandled === 0;
   const elements: CardElementInput[] = [
     ...(idle ? [{ type: 'markdown' as const, text: w.nothing }] : []),
-    { type: 'fields', fields: [
-      { label: w.stocktakesPosted, value: String(k.stocktakesPosted) },
-      { label: w.cycleTime, value: pair(t, k.cycleTime.medianSeconds, k.cycleTime.p90Seconds) },
-      { label: w.matched, value: k.accuracy.matchedPercent === null ? '—' : w.of(k.accuracy.matched, k.accuracy.lines, k.accuracy.matchedPercent) },
-      { label: w.varianceShare, value: percent(k.accuracy.varianceValuePercent) },
-      { label: w.gains, value: money(k.gainValue, currency) },
-      { label: w.losses, value: money(k.lossValue, currency) },
-      { label: w.latency, value: pair(t, k.approvalLatency.medianSeconds, k.approvalLatency.p90Seconds) },
-      { label: w.suggestionsKept, value: report.suggestions.keptPercent === null ? '—' : w.kept(report.suggestions.kept, report.suggestions.withSuggestion, report.suggestions.keptPercent) },
-      { label: w.itemsHandled, value: String(k.itemsHandled) },
-    ] },
+    {
+      type: 'fields',
+      fields: [
+        { label: w.stocktakesPosted, value: String(k.stocktakesPosted) },
+        { label: w.cycleTime, value: pair(t, k.cycleTime.medianSeconds, k.cycleTime.p90Seconds) },
+        {
+          label: w.matched,
+          value: k.accuracy.matchedPercent === null ? '—' : w.of(k.accuracy.matched, k.accuracy.lines, k.accuracy.matchedPercent),
+        },
+        { label: w.varianceShare, value: percent(k.accuracy.varianceValuePercent) },
+        { label: w.gains, value: money(k.gainValue, currency) },
+        { label: w.losses, value: money(k.lossValue, currency) },
+        { label: w.latency, value: pair(t, k.approvalLatency.medianSeconds, k.approvalLatency.p90Seconds) },
+        {
+          label: w.suggestionsKept,
+          value:
+            report.suggestions.keptPercent === null
+              ? '—'
+              : w.kept(report.suggestions.kept, report.suggestions.withSuggestion, report.suggestions.keptPercent),
+        },
+        { label: w.itemsHandled, value: String(k.itemsHandled) },
+      ],
+    },
     { type: 'markdown', text: `**${w.trendTitle}**` },
     {
       type: 'table',
-      columns: [{ key: 'week', label: w.week }, { key: 'posted', label: w.posted, align: 'right' }, { key: 'cycle', label: w.cycle, align: 'right' }, { key: 'matched', label: w.matchedShort, align: 'right' }, { key: 'variance', label: w.varianceShort, align: 'right' }, { key: 'latency', label: w.latencyShort, align: 'right' }],
+      columns: [
+        { key: 'week', label: w.week },
+        { key: 'posted', label: w.posted, align: 'right' },
+        { key: 'cycle', label: w.cycle, align: 'right' },
+        { key: 'matched', label: w.matchedShort, align: 'right' },
+        { key: 'variance', label: w.varianceShort, align: 'right' },
+        { key: 'latency', label: w.latencyShort, align: 'right' },
+      ],
       // Newest first: when a platform trims rows, the oldest weeks go.
       rows: [...report.trend].reverse().map((x: WeekKpis) => ({
-        week: shortWeek(x.week.label, ctx.locale), posted: String(x.stocktakesPosted), cycle: duration(t, x.cycleTime.medianSeconds),
-        matched: percent(x.accuracy.matchedPercent), variance: percent(x.accuracy.varianceValuePercent), latency: duration(t, x.approvalLatency.medianSeconds),
+        week: shortWeek(x.week.label, ctx.locale),
+        posted: String(x.stocktakesPosted),
+        cycle: duration(t, x.cycleTime.medianSeconds),
+        matched: percent(x.accuracy.matchedPercent),
+        variance: percent(x.accuracy.varianceValuePercent),
+        latency: duration(t, x.approvalLatency.medianSeconds),
       })),
     },
   ];
   if (report.causes.length > 0) {
-    elements.push({ type: 'markdown', text: `**${w.causesTitle}**` }, {
-      type: 'table',
-      columns: [{ key: 'cause', label: w.cause }, { key: 'lines', label: w.lines, align: 'right' }, { key: 'gain', label: w.gain, align: 'right' }, { key: 'loss', label: w.loss, align: 'right' }],
-      rows: report.causes.map((c) => ({ cause: ctx.locale === 'en' ? c.labelEn : c.labelZh, lines: String(c.lines), gain: c.gainValue, loss: c.lossValue })),
-    });
+    elements.push(
+      { type: 'markdown', text: `**${w.causesTitle}**` },
+      {
+        type: 'table',
+        columns: [
+          { key: 'cause', label: w.cause },
+          { key: 'lines', label: w.lines, align: 'right' },
+          { key: 'gain', label: w.gain, align: 'right' },
+          { key: 'loss', label: w.loss, align: 'right' },
+        ],
+        rows: report.causes.map((c) => ({
+          cause: ctx.locale === 'en' ? c.labelEn : c.labelZh,
+          lines: String(c.lines),
+          gain: c.gainValue,
+          loss: c.lossValue,
+        })),
+      },
+    );
   }
   if (report.approvalLatency.length > 0) {
-    elements.push({ type: 'markdown', text: `**${w.stepsTitle}**` }, {
-      type: 'table',
-      columns: [{ key: 'step', label: w.step }, { key: 'decisions', label: w.decisions, align: 'right' }, { key: 'median', label: w.median, align: 'right' }, { key: 'p90', label: w.p90, align: 'right' }],
-      rows: report.approvalLatency.map((s) => ({ step: `${s.stepNo} · ${t.roles[s.role] ?? s.role}`, decisions: s.rejected ? `${s.count} (−${s.rejected})` : String(s.count), median: duration(t, s.medianSeconds), p90: duration(t, s.p90Seconds) })),
-    });
+    elements.push(
+      { type: 'markdown', text: `**${w.stepsTitle}**` },
+      {
+        type: 'table',
+        columns: [
+          { key: 'step', label: w.step },
+          { key: 'decisions', label: w.decisions, align: 'right' },
+          { key: 'median', label: w.median, align: 'right' },
+          { key: 'p90', label: w.p90, align: 'right' },
+        ],
+        rows: report.approvalLatency.map((s) => ({
+          step: `${s.stepNo} · ${t.roles[s.role] ?? s.role}`,
+          decisions: s.rejected ? `${s.count} (−${s.rejected})` : String(s.count),
+          median: duration(t, s.medianSeconds),
+          p90: duration(t, s.p90Seconds),
+        })),
+      },
+    );
   }
   if (report.people.length > 0) {
-    elements.push({ type: 'markdown', text: `**${w.peopleTitle}**` }, {
-      type: 'table',
-      columns: [{ key: 'person', label: w.person }, { key: 'counted', label: w.countedLines, align: 'right' }, { key: 'confirmed', label: w.confirmations, align: 'right' }, { key: 'tagged', label: w.tags, align: 'right' }, { key: 'decided', label: w.approvals, align: 'right' }, { key: 'total', label: w.total, align: 'right' }],
-      rows: report.people.map((p) => ({ person: p.person.handle, counted: String(p.linesCounted), confirmed: String(p.confirmations), tagged: String(p.tags), decided: String(p.approvals + p.rejections), total: String(p.total) })),
-    });
+    elements.push(
+      { type: 'markdown', text: `**${w.peopleTitle}**` },
+      {
+        type: 'table',
+        columns: [
+          { key: 'person', label: w.person },
+          { key: 'counted', label: w.countedLines, align: 'right' },
+          { key: 'confirmed', label: w.confirmations, align: 'right' },
+          { key: 'tagged', label: w.tags, align: 'right' },
+          { key: 'decided', label: w.approvals, align: 'right' },
+          { key: 'total', label: w.total, align: 'right' },
+        ],
+        rows: report.people.map((p) => ({
+          person: p.person.handle,
+          counted: String(p.linesCounted),
+          confirmed: String(p.confirmations),
+          tagged: String(p.tags),
+          decided: String(p.approvals + p.rejections),
+          total: String(p.total),
+        })),
+      },
+    );
   }
   elements.push(...images(charts));
   return card({
-    header: { title: w.title(report.warehouse.code, weekName(report.week.label, ctx.locale)), subtitle: w.subtitle(report.week.start, previousDay(report.week.end)), state: idle ? 'neutral' : 'info' },
+    header: {
+      title: w.title(report.warehouse.code, weekName(report.week.label, ctx.locale)),
+      subtitle: w.subtitle(report.week.start, previousDay(report.week.end)),
+      state: idle ? 'neutral' : 'info',
+    },
     elements,
     footer: w.footer,
   });
@@ -236,14 +355,24 @@ export function cardText(c: Card): string {
 function elementText(el: CardElement): string {
   switch (el.type) {
     case 'markdown':
-      return parseMarkdown(el.text).map((l) => `${l.item ? '• ' : ''}${l.spans.map((s) => s.text).join('')}`).join('\n');
+      return parseMarkdown(el.text)
+        .map((l) => `${l.item ? '• ' : ''}${l.spans.map((s) => s.text).join('')}`)
+        .join('\n');
     case 'fields': {
       // Two fields a line, as the cards show them.
       const labels = Math.max(...el.fields.map((f) => displayWidth(f.label)));
       const values = Math.max(...el.fields.map((f) => displayWidth(f.value)));
-      const cell = (f: { label: string; value: string }) => `${padDisplay(f.label, labels, 'left')}  ${padDisplay(f.value, values, 'left')}`;
+      const cell = (f: { label: string; value: string }) =>
+        `${padDisplay(f.label, labels, 'left')}  ${padDisplay(f.value, values, 'left')}`;
       const lines: string[] = [];
-      for (let i = 0; i < el.fields.length; i += 2) lines.push([el.fields[i]!, el.fields[i + 1]].filter(Boolean).map((f) => cell(f!)).join('    ').trimEnd());
+      for (let i = 0; i < el.fields.length; i += 2)
+        lines.push(
+          [el.fields[i]!, el.fields[i + 1]]
+            .filter(Boolean)
+            .map((f) => cell(f!))
+            .join('    ')
+            .trimEnd(),
+        );
       return lines.join('\n');
     }
     case 'table': {
@@ -251,8 +380,14 @@ function elementText(el: CardElement): string {
       const rows = el.rows.map((r) => el.columns.map((col) => (r[col.key] ?? '').replace(/\s+/g, ' ')));
       const head = el.columns.map((col) => col.label);
       const widths = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]!))));
-      const line = (cells: string[]) => cells.map((x, i) => padDisplay(x, widths[i]!, right[i] ? 'right' : 'left')).join('  ').trimEnd();
-      return [line(head), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line), ...(el.more > 0 ? [moreLine(el.more)] : [])].join('\n');
+      const line = (cells: string[]) =>
+        cells
+          .map((x, i) => padDisplay(x, widths[i]!, right[i] ? 'right' : 'left'))
+          .join('  ')
+          .trimEnd();
+      return [line(head), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line), ...(el.more > 0 ? [moreLine(el.more)] : [])].join(
+        '\n',
+      );
     }
     case 'image':
       return `[${el.alt}]`;

@@ -7,7 +7,14 @@ export function helpCard(ctx: TemplateContext, chat: { warehouse: string | null;
   return card({
     header: { title: t.title, subtitle: chat.warehouse ? t.boundTo(chat.warehouse, chat.purposes) : t.notBound, state: 'info' },
     elements: [
-      { type: 'table', columns: [{ key: 'command', label: t.command }, { key: 'what', label: t.what }], rows: t.commands.map(([command, what]) => ({ command, what })) },
+      {
+        type: 'table',
+        columns: [
+          { key: 'command', label: t.command },
+          { key: 'what', label: t.what },
+        ],
+        rows: t.commands.map(([command, what]) => ({ command, what })),
+      },
       { type: 'markdown', text: t.files },
     ],
     footer: t.footer,

@@ -28,7 +28,11 @@ export function importSummaryCard(ctx: TemplateContext, v: ImportSummaryView): C
             { type: 'markdown' as const, text: t.rejected(v.rowsRejected, v.rowsRead) },
             {
               type: 'table' as const,
-              columns: [{ key: 'line', label: t.line, align: 'right' as const }, { key: 'column', label: t.column }, { key: 'message', label: t.problem }],
+              columns: [
+                { key: 'line', label: t.line, align: 'right' as const },
+                { key: 'column', label: t.column },
+                { key: 'message', label: t.problem },
+              ],
               rows: v.problems.slice(0, 30).map((p) => ({ line: String(p.line), column: p.column ?? '', message: p.message })),
               more: Math.max(0, v.problems.length - 30),
             },

@@ -3,24 +3,42 @@ import { escapeMarkdown } from '../render/markdown.ts';
 import { textsOf, type TemplateContext } from './context.ts';
 
 /** A short answer: a bound chat, a changed language, a started stocktake. */
-export function noticeCard(title: string, text: string, state: CardState = 'success', fields: { label: string; value: string }[] = []): Card {
-  return card({ header: { title, state }, elements: [{ type: 'markdown', text }, ...(fields.length ? [{ type: 'fields' as const, fields }] : [])] });
+export function noticeCard(
+  title: string,
+  text: string,
+  state: CardState = 'success',
+  fields: { label: string; value: string }[] = [],
+): Card {
+  return card({
+    header: { title, state },
+    elements: [{ type: 'markdown', text }, ...(fields.length ? [{ type: 'fields' as const, fields }] : [])],
+  });
 }
 
 /** Something the user asked for went wrong: what and where, and what to do. */
-export function errorCard(ctx: TemplateContext, message: string, problems: { line: number; column?: string; message: string }[] = []): Card {
+export function errorCard(
+  ctx: TemplateContext,
+  message: string,
+  problems: { line: number; column?: string; message: string }[] = [],
+): Card {
   const t = textsOf(ctx).error;
   return card({
     header: { title: t.title, state: 'danger' },
     elements: [
       { type: 'markdown', text: escapeMarkdown(message) },
       ...(problems.length
-        ? [{
-            type: 'table' as const,
-            columns: [{ key: 'line', label: t.line, align: 'right' as const }, { key: 'column', label: t.column }, { key: 'message', label: t.problem }],
-            rows: problems.slice(0, 50).map((p) => ({ line: String(p.line), column: p.column ?? '', message: p.message })),
-            more: Math.max(0, problems.length - 50),
-          }]
+        ? [
+            {
+              type: 'table' as const,
+              columns: [
+                { key: 'line', label: t.line, align: 'right' as const },
+                { key: 'column', label: t.column },
+                { key: 'message', label: t.problem },
+              ],
+              rows: problems.slice(0, 50).map((p) => ({ line: String(p.line), column: p.column ?? '', message: p.message })),
+              more: Math.max(0, problems.length - 50),
+            },
+          ]
         : []),
     ],
   });

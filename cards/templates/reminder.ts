@@ -77,9 +77,15 @@ export function reminderCard(ctx: { locale: Locale }, view: ReminderView): Card 
   const intro = [
     reminded.length > 0 ? t.intro(escapeMarkdown(list(reminded))) : null,
     escalated.length > 0 ? t.escalatedIntro(escapeMarkdown(list(escalated))) : null,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return card({
-    header: { title: t.title(view.entries.length), subtitle: t.subtitle(view.warehouse), state: escalated.length > 0 ? 'danger' : 'warning' },
+    header: {
+      title: t.title(view.entries.length),
+      subtitle: t.subtitle(view.warehouse),
+      state: escalated.length > 0 ? 'danger' : 'warning',
+    },
     elements: [
       ...(intro ? [{ type: 'markdown' as const, text: intro }] : []),
       {

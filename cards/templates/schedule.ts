@@ -16,7 +16,11 @@ export interface ScheduleLine {
 export function scheduleCard(ctx: TemplateContext, view: { warehouse: string; lines: ScheduleLine[]; changes?: string[] }): Card {
   const t = textsOf(ctx).schedule;
   return card({
-    header: { title: view.changes?.length ? t.setTitle : t.title, subtitle: view.warehouse, state: view.changes?.length ? 'success' : 'info' },
+    header: {
+      title: view.changes?.length ? t.setTitle : t.title,
+      subtitle: view.warehouse,
+      state: view.changes?.length ? 'success' : 'info',
+    },
     elements: [
       ...(view.changes?.length ? [{ type: 'markdown' as const, text: view.changes.join('\n') }] : []),
       {
@@ -24,7 +28,9 @@ export function scheduleCard(ctx: TemplateContext, view: { warehouse: string; li
         fields: view.lines.map((l) => ({
           label: t[l.job],
           value: l.enabled
-            ? [`${l.cron} · ${l.timezone}`, l.next ? t.next(formatTime(l.next, l.timezone)) : null, l.isDefault ? t.defaultNote : null].filter(Boolean).join(' · ')
+            ? [`${l.cron} · ${l.timezone}`, l.next ? t.next(formatTime(l.next, l.timezone)) : null, l.isDefault ? t.defaultNote : null]
+                .filter(Boolean)
+                .join(' · ')
             : t.off,
           short: false,
         })),

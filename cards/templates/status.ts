@@ -6,32 +6,59 @@ import type { StatusView } from './views.ts';
 export function statusCard(ctx: TemplateContext, s: StatusView): Card {
   const t = textsOf(ctx).status;
   return card({
-    header: { title: t.title(s.code, s.warehouse), subtitle: t.states[s.status] ?? s.status, state: s.status === 'posted' ? 'success' : s.lines.conflict > 0 || s.review.overdue > 0 ? 'warning' : 'info' },
+    header: {
+      title: t.title(s.code, s.warehouse),
+      subtitle: t.states[s.status] ?? s.status,
+      state: s.status === 'posted' ? 'success' : s.lines.conflict > 0 || s.review.overdue > 0 ? 'warning' : 'info',
+    },
     elements: [
-      { type: 'fields', fields: [
-        { label: t.snapshot, value: formatTime(s.snapshotAt, ctx.timezone) },
-        { label: t.imports, value: String(s.imports) },
-        { label: t.counted, value: `${s.lines.total - s.lines.uncounted} / ${s.lines.total}` },
-        { label: t.verified, value: String(s.lines.verified) },
-        { label: t.conflicts, value: String(s.lines.conflict) },
-        { label: t.notInBook, value: String(s.lines.notInBook) },
-        { label: t.gains, value: `${s.variances.gain} · ${money(s.variances.gainValue, s.currency)}` },
-        { label: t.losses, value: `${s.variances.loss} · ${money(s.variances.lossValue, s.currency)}` },
-        { label: t.net, value: money(s.variances.netValue, s.currency) },
-      ] },
+      {
+        type: 'fields',
+        fields: [
+          { label: t.snapshot, value: formatTime(s.snapshotAt, ctx.timezone) },
+          { label: t.imports, value: String(s.imports) },
+          { label: t.counted, value: `${s.lines.total - s.lines.uncounted} / ${s.lines.total}` },
+          { label: t.verified, value: String(s.lines.verified) },
+          { label: t.conflicts, value: String(s.lines.conflict) },
+          { label: t.notInBook, value: String(s.lines.notInBook) },
+          { label: t.gains, value: `${s.variances.gain} · ${money(s.variances.gainValue, s.currency)}` },
+          { label: t.losses, value: `${s.variances.loss} · ${money(s.variances.lossValue, s.currency)}` },
+          { label: t.net, value: money(s.variances.netValue, s.currency) },
+        ],
+      },
       ...(s.status !== 'counting'
-        ? [{ type: 'fields' as const, fields: [
-            { label: t.open, value: String(s.review.open) },
-            { label: t.recount, value: String(s.review.recount) },
-            { label: t.confirmed, value: String(s.review.confirmed) },
-            { label: t.documented, value: String(s.review.documented) },
-            { label: t.posted, value: String(s.review.posted) },
-            { label: t.overdue, value: String(s.review.overdue) },
-          ] }]
+        ? [
+            {
+              type: 'fields' as const,
+              fields: [
+                { label: t.open, value: String(s.review.open) },
+                { label: t.recount, value: String(s.review.recount) },
+                { label: t.confirmed, value: String(s.review.confirmed) },
+                { label: t.documented, value: String(s.review.documented) },
+                { label: t.posted, value: String(s.review.posted) },
+                { label: t.overdue, value: String(s.review.overdue) },
+              ],
+            },
+          ]
         : []),
       ...(s.documents.length
-        ? [{ type: 'table' as const, columns: [{ key: 'number', label: t.document }, { key: 'kind', label: t.kind }, { key: 'status', label: t.docStatus }, { key: 'value', label: t.value, align: 'right' as const }],
-            rows: s.documents.map((d) => ({ number: d.number, kind: t.kinds[d.kind], status: t.docStates[d.status] ?? d.status, value: d.totalValue })) }]
+        ? [
+            {
+              type: 'table' as const,
+              columns: [
+                { key: 'number', label: t.document },
+                { key: 'kind', label: t.kind },
+                { key: 'status', label: t.docStatus },
+                { key: 'value', label: t.value, align: 'right' as const },
+              ],
+              rows: s.documents.map((d) => ({
+                number: d.number,
+                kind: t.kinds[d.kind],
+                status: t.docStates[d.status] ?? d.status,
+                value: d.totalValue,
+              })),
+            },
+          ]
         : []),
     ],
     footer: t.next[s.status as keyof typeof t.next],

@@ -5,7 +5,12 @@ import { formatTime, lineLabel, money, signed, textsOf, type TemplateContext } f
 import type { VariancePageView, VarianceView, ReviewState } from './views.ts';
 
 const STATE_COLOUR: Record<ReviewState, CardState> = {
-  none: 'neutral', open: 'warning', recount: 'warning', confirmed: 'info', documented: 'info', posted: 'success',
+  none: 'neutral',
+  open: 'warning',
+  recount: 'warning',
+  confirmed: 'info',
+  documented: 'info',
+  posted: 'success',
 };
 
 const causeLabel = (ctx: TemplateContext, v: VarianceView, code: string | null) => {
@@ -46,7 +51,9 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
     elements.push({
       type: 'buttons',
       buttons: [
-        ...(v.reviewStatus === 'open' ? [{ label: t.confirm, style: 'primary' as const, action: ctx.act({ kind: 'variance.confirm', ...line }) }] : []),
+        ...(v.reviewStatus === 'open'
+          ? [{ label: t.confirm, style: 'primary' as const, action: ctx.act({ kind: 'variance.confirm', ...line }) }]
+          : []),
         { label: t.recount, style: 'default' as const, action: ctx.act({ kind: 'variance.recount', ...line }) },
       ],
     });
@@ -59,10 +66,21 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
         ...(v.causeCode ? { selected: v.causeCode } : {}),
       });
     }
-    elements.push({ type: 'input', label: t.noteLabel, placeholder: t.notePlaceholder, submitLabel: t.saveNote, action: ctx.act({ kind: 'variance.note', ...line }), maxLength: 500 });
+    elements.push({
+      type: 'input',
+      label: t.noteLabel,
+      placeholder: t.notePlaceholder,
+      submitLabel: t.saveNote,
+      action: ctx.act({ kind: 'variance.note', ...line }),
+      maxLength: 500,
+    });
   }
   const input: CardInput = {
-    header: { title: `${t.title} · ${lineLabel(v.sku, v.location)}`, subtitle: [v.itemName, v.stocktakeCode].filter(Boolean).join(' · '), state: STATE_COLOUR[v.reviewStatus] },
+    header: {
+      title: `${t.title} · ${lineLabel(v.sku, v.location)}`,
+      subtitle: [v.itemName, v.stocktakeCode].filter(Boolean).join(' · '),
+      state: STATE_COLOUR[v.reviewStatus],
+    },
     elements,
     footer: actionable ? (v.reviewStatus === 'open' ? t.footerOpen : t.footerConfirmed) : undefined,
   };
@@ -97,18 +115,54 @@ export function variancePageCard(ctx: TemplateContext, p: VariancePageView): Car
       })),
     },
   ];
-  const openButtons = open.slice(0, 10).map((l) => ({ label: lineLabel(l.sku, l.location), style: 'default' as const, action: ctx.act({ kind: 'variance.open', stocktakeId: p.stocktakeId, sku: l.sku, location: l.location }) }));
+  const openButtons = open
+    .slice(0, 10)
+    .map((l) => ({
+      label: lineLabel(l.sku, l.location),
+      style: 'default' as const,
+      action: ctx.act({ kind: 'variance.open', stocktakeId: p.stocktakeId, sku: l.sku, location: l.location }),
+    }));
   for (let i = 0; i < openButtons.length; i += 5) elements.push({ type: 'buttons', buttons: openButtons.slice(i, i + 5) });
   const nav = [
     ...(acceptable.length > 0
-      ? [{ label: t.acceptPage(acceptable.length), style: 'primary' as const, action: ctx.act({ kind: 'variances.accept', stocktakeId: p.stocktakeId, lines: acceptable.map((l) => ({ sku: l.sku, location: l.location })) }) }]
+      ? [
+          {
+            label: t.acceptPage(acceptable.length),
+            style: 'primary' as const,
+            action: ctx.act({
+              kind: 'variances.accept',
+              stocktakeId: p.stocktakeId,
+              lines: acceptable.map((l) => ({ sku: l.sku, location: l.location })),
+            }),
+          },
+        ]
       : []),
-    ...(p.page > 1 ? [{ label: t.previous, style: 'default' as const, action: ctx.act({ kind: 'variances.page', stocktakeId: p.stocktakeId, page: p.page - 1 }) }] : []),
-    ...(p.page < p.pages ? [{ label: t.next, style: 'default' as const, action: ctx.act({ kind: 'variances.page', stocktakeId: p.stocktakeId, page: p.page + 1 }) }] : []),
+    ...(p.page > 1
+      ? [
+          {
+            label: t.previous,
+            style: 'default' as const,
+            action: ctx.act({ kind: 'variances.page', stocktakeId: p.stocktakeId, page: p.page - 1 }),
+          },
+        ]
+      : []),
+    ...(p.page < p.pages
+      ? [
+          {
+            label: t.next,
+            style: 'default' as const,
+            action: ctx.act({ kind: 'variances.page', stocktakeId: p.stocktakeId, page: p.page + 1 }),
+          },
+        ]
+      : []),
   ];
   if (nav.length > 0) elements.push({ type: 'buttons', buttons: nav });
   return card({
-    header: { title: t.pageTitle(p.stocktakeCode), subtitle: t.pageSubtitle(p.page, p.pages, p.waiting), state: p.waiting > 0 ? 'warning' : 'success' },
+    header: {
+      title: t.pageTitle(p.stocktakeCode),
+      subtitle: t.pageSubtitle(p.page, p.pages, p.waiting),
+      state: p.waiting > 0 ? 'warning' : 'success',
+    },
     elements,
     footer: t.pageFooter,
   });
@@ -120,12 +174,15 @@ export function recountRequestCard(ctx: TemplateContext, v: VarianceView, reques
   return card({
     header: { title: t.title(lineLabel(v.sku, v.location)), subtitle: v.stocktakeCode, state: 'warning' },
     elements: [
-      { type: 'fields', fields: [
-        { label: t.recounter, value: v.recountBy ?? '—' },
-        { label: t.requestedBy, value: requestedBy },
-        { label: t.expected, value: v.expectedQty },
-        { label: t.previousCount, value: v.countedQty ?? '—' },
-      ] },
+      {
+        type: 'fields',
+        fields: [
+          { label: t.recounter, value: v.recountBy ?? '—' },
+          { label: t.requestedBy, value: requestedBy },
+          { label: t.expected, value: v.expectedQty },
+          { label: t.previousCount, value: v.countedQty ?? '—' },
+        ],
+      },
       { type: 'markdown', text: t.how(v.sku, v.location) },
     ],
   });

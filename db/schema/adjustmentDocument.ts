@@ -13,14 +13,20 @@ export const adjustmentDocument = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     number: text('number').notNull(),
     kind: documentKind('kind').notNull(),
-    stocktakeId: uuid('stocktake_id').notNull().references(() => stocktake.id),
-    warehouseId: uuid('warehouse_id').notNull().references(() => warehouse.id),
+    stocktakeId: uuid('stocktake_id')
+      .notNull()
+      .references(() => stocktake.id),
+    warehouseId: uuid('warehouse_id')
+      .notNull()
+      .references(() => warehouse.id),
     status: documentStatus('status').notNull().default('approving'),
     lineCount: integer('line_count').notNull(),
     totalQty: numeric('total_qty', { precision: 18, scale: 3 }).notNull(),
     totalValue: numeric('total_value', { precision: 18, scale: 2 }).notNull(),
     currency: text('currency').notNull(),
-    submittedBy: uuid('submitted_by').notNull().references(() => person.id),
+    submittedBy: uuid('submitted_by')
+      .notNull()
+      .references(() => person.id),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     rejectedReason: text('rejected_reason'),

@@ -9,7 +9,9 @@ export const stepStatus = pgEnum('step_status', ['waiting', 'pending', 'approved
 export const approvalStep = pgTable(
   'approval_step',
   {
-    documentId: uuid('document_id').notNull().references(() => adjustmentDocument.id),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => adjustmentDocument.id),
     stepNo: integer('step_no').notNull(),
     role: role('role').notNull(),
     status: stepStatus('status').notNull(),

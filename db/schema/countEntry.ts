@@ -8,7 +8,9 @@ import { countImport } from './countImport.ts';
 export const countEntry = pgTable(
   'count_entry',
   {
-    importId: uuid('import_id').notNull().references(() => countImport.id),
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => countImport.id),
     stocktakeId: uuid('stocktake_id').notNull(),
     sku: text('sku').notNull(),
     location: text('location').notNull(),

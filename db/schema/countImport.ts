@@ -6,7 +6,9 @@ export const countImport = pgTable(
   'count_import',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    stocktakeId: uuid('stocktake_id').notNull().references(() => stocktake.id),
+    stocktakeId: uuid('stocktake_id')
+      .notNull()
+      .references(() => stocktake.id),
     fileName: text('file_name').notNull(),
     contentHash: text('content_hash').notNull(),
     counter: text('counter').notNull(),

@@ -10,7 +10,9 @@ export const credentialKind = pgEnum('credential_kind', ['api_key', 'login']);
 export const credential = pgTable('credential', {
   id: uuid('id').primaryKey().defaultRandom(),
   kind: credentialKind('kind').notNull(),
-  personId: uuid('person_id').notNull().references(() => person.id),
+  personId: uuid('person_id')
+    .notNull()
+    .references(() => person.id),
   label: text('label').notNull(),
   prefix: text('prefix').notNull(),
   secretHash: text('secret_hash').notNull().unique(),

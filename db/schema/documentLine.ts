@@ -5,7 +5,9 @@ import { adjustmentDocument } from './adjustmentDocument.ts';
 export const documentLine = pgTable(
   'document_line',
   {
-    documentId: uuid('document_id').notNull().references(() => adjustmentDocument.id),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => adjustmentDocument.id),
     lineNo: integer('line_no').notNull(),
     sku: text('sku').notNull(),
     location: text('location').notNull(),

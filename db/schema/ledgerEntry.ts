@@ -7,9 +7,13 @@ export const ledgerEntry = pgTable(
   'ledger_entry',
   {
     id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    documentId: uuid('document_id').notNull().references(() => adjustmentDocument.id),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => adjustmentDocument.id),
     lineNo: integer('line_no').notNull(),
-    warehouseId: uuid('warehouse_id').notNull().references(() => warehouse.id),
+    warehouseId: uuid('warehouse_id')
+      .notNull()
+      .references(() => warehouse.id),
     sku: text('sku').notNull(),
     location: text('location').notNull(),
     qty: numeric('qty', { precision: 18, scale: 3 }).notNull(),

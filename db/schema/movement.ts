@@ -13,8 +13,12 @@ export const movement = pgTable(
   'movement',
   {
     id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    warehouseId: uuid('warehouse_id').notNull().references(() => warehouse.id),
-    sku: text('sku').notNull().references(() => item.sku),
+    warehouseId: uuid('warehouse_id')
+      .notNull()
+      .references(() => warehouse.id),
+    sku: text('sku')
+      .notNull()
+      .references(() => item.sku),
     location: text('location').notNull().default(''),
     qty: numeric('qty', { precision: 18, scale: 3 }).notNull(),
     kind: movementKind('kind').notNull(),

@@ -10,8 +10,12 @@ import { item } from './item.ts';
 export const onHand = pgTable(
   'on_hand',
   {
-    warehouseId: uuid('warehouse_id').notNull().references(() => warehouse.id),
-    sku: text('sku').notNull().references(() => item.sku),
+    warehouseId: uuid('warehouse_id')
+      .notNull()
+      .references(() => warehouse.id),
+    sku: text('sku')
+      .notNull()
+      .references(() => item.sku),
     location: text('location').notNull().default(''),
     qty: numeric('qty', { precision: 18, scale: 3 }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -7,7 +7,9 @@ export const personIdentity = pgTable(
   {
     platform: text('platform').notNull(),
     externalId: text('external_id').notNull(),
-    personId: uuid('person_id').notNull().references(() => person.id),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => person.id),
   },
   (t) => [primaryKey({ columns: [t.platform, t.externalId] })],
 );

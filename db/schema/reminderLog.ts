@@ -16,10 +16,15 @@ export const reminderLog = pgTable(
     kind: text('kind').notNull(),
     /** The warehouse's calendar day the reminder belongs to. */
     localDay: date('local_day', { mode: 'string' }).notNull(),
-    warehouseId: uuid('warehouse_id').notNull().references(() => warehouse.id),
+    warehouseId: uuid('warehouse_id')
+      .notNull()
+      .references(() => warehouse.id),
     /** Handles of the people named. */
     recipients: text('recipients').array().notNull().default([]),
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.item, t.kind, t.localDay] }), check('reminder_log_kind_check', sql`${t.kind} in ('reminder', 'escalation')`)],
+  (t) => [
+    primaryKey({ columns: [t.item, t.kind, t.localDay] }),
+    check('reminder_log_kind_check', sql`${t.kind} in ('reminder', 'escalation')`),
+  ],
 );

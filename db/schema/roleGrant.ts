@@ -8,8 +8,12 @@ export const role = pgEnum('role', ['counter', 'supervisor', 'finance', 'manager
 export const roleGrant = pgTable(
   'role_grant',
   {
-    personId: uuid('person_id').notNull().references(() => person.id),
-    warehouseId: uuid('warehouse_id').notNull().references(() => warehouse.id),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => person.id),
+    warehouseId: uuid('warehouse_id')
+      .notNull()
+      .references(() => warehouse.id),
     role: role('role').notNull(),
     grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
   },

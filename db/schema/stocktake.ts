@@ -13,7 +13,9 @@ export const stocktake = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     code: text('code').notNull().unique(),
-    warehouseId: uuid('warehouse_id').notNull().references(() => warehouse.id),
+    warehouseId: uuid('warehouse_id')
+      .notNull()
+      .references(() => warehouse.id),
     status: stocktakeStatus('status').notNull().default('counting'),
     snapshotAt: timestamp('snapshot_at', { withTimezone: true }).notNull(),
     movementWatermark: bigint('movement_watermark', { mode: 'bigint' }).notNull(),
@@ -22,8 +24,6 @@ export const stocktake = pgTable(
   },
   // One open stocktake per warehouse: two would freeze and adjust the same book twice.
   (t) => [
-    uniqueIndex('stocktake_one_open_per_warehouse')
-      .on(t.warehouseId)
-      .where(sql`${t.status} in ('counting', 'reviewing', 'approving')`),
+    uniqueIndex('stocktake_one_open_per_warehouse').on(t.warehouseId).where(sql`${t.status} in ('counting', 'reviewing', 'approving')`),
   ],
 );

@@ -17,7 +17,9 @@ export const reviewStatus = pgEnum('review_status', ['none', 'open', 'recount', 
 export const stocktakeLine = pgTable(
   'stocktake_line',
   {
-    stocktakeId: uuid('stocktake_id').notNull().references(() => stocktake.id),
+    stocktakeId: uuid('stocktake_id')
+      .notNull()
+      .references(() => stocktake.id),
     sku: text('sku').notNull(),
     location: text('location').notNull(),
     bookQty: numeric('book_qty', { precision: 18, scale: 3 }).notNull(),

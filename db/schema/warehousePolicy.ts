@@ -6,7 +6,9 @@ import { warehouse } from './warehouse.ts';
  * always; finance above financeThreshold; the manager above managerThreshold (absolute document value).
  */
 export const warehousePolicy = pgTable('warehouse_policy', {
-  warehouseId: uuid('warehouse_id').primaryKey().references(() => warehouse.id),
+  warehouseId: uuid('warehouse_id')
+    .primaryKey()
+    .references(() => warehouse.id),
   reviewSlaHours: integer('review_sla_hours').notNull().default(24),
   approvalSlaHours: integer('approval_sla_hours').notNull().default(24),
   toleranceValue: numeric('tolerance_value', { precision: 18, scale: 2 }),

@@ -26,8 +26,15 @@ export function dailyProgressAlt(input: DailyProgressInput): string {
   const first = input.days[0];
   const last = input.days.at(-1);
   if (!first || !last) return all.emptyAlt(title, t.empty);
-  const list = (states: (keyof typeof last & keyof typeof t)[]) => states.map((s) => `${t[s] as string} ${last[s]}`).join(input.locale === 'zh-CN' ? '、' : ', ');
-  return t.alt(title, first.day, last.day, list(['counted', 'verified', 'conflict', 'uncounted']), list(['open', 'confirmed', 'documented', 'posted']));
+  const list = (states: (keyof typeof last & keyof typeof t)[]) =>
+    states.map((s) => `${t[s] as string} ${last[s]}`).join(input.locale === 'zh-CN' ? '、' : ', ');
+  return t.alt(
+    title,
+    first.day,
+    last.day,
+    list(['counted', 'verified', 'conflict', 'uncounted']),
+    list(['open', 'confirmed', 'documented', 'posted']),
+  );
 }
 
 export function weeklyTrendAlt(input: WeeklyTrendInput): string {

@@ -73,7 +73,10 @@ function heading(text: string): NonNullable<EChartsOption['title']> {
 /** A chart with only its title and a sentence in the middle: what a digest shows before there is data. */
 function nothingYet(title: string, message: string): EChartsOption {
   return {
-    title: [heading(title), { text: message, left: 'center', top: 'middle', textStyle: { color: GREY, fontSize: 14, fontWeight: 'normal' } }],
+    title: [
+      heading(title),
+      { text: message, left: 'center', top: 'middle', textStyle: { color: GREY, fontSize: 14, fontWeight: 'normal' } },
+    ],
   };
 }
 
@@ -123,8 +126,24 @@ export function causeDistributionChart(input: CauseDistributionInput): EChartsOp
       axisLabel: { color: INK, fontSize: LABEL_SIZE, width: labelWidth, overflow: 'truncate' },
     },
     series: [
-      { type: 'bar', name: t.gains, stack: 'value', data: gains, itemStyle: { color: GAIN }, barMaxWidth: 22, label: { position: 'right', color: INK, fontSize: 11 } },
-      { type: 'bar', name: t.losses, stack: 'value', data: losses, itemStyle: { color: LOSS }, barMaxWidth: 22, label: { position: 'left', color: INK, fontSize: 11 } },
+      {
+        type: 'bar',
+        name: t.gains,
+        stack: 'value',
+        data: gains,
+        itemStyle: { color: GAIN },
+        barMaxWidth: 22,
+        label: { position: 'right', color: INK, fontSize: 11 },
+      },
+      {
+        type: 'bar',
+        name: t.losses,
+        stack: 'value',
+        data: losses,
+        itemStyle: { color: LOSS },
+        barMaxWidth: 22,
+        label: { position: 'left', color: INK, fontSize: 11 },
+      },
     ],
   };
 }
@@ -142,7 +161,14 @@ export function dailyProgressChart(input: DailyProgressInput): EChartsOption {
   const days = input.days.map((d) => dayLabel(d.day));
   const panel = (top: string, height: string) => ({ left: 56, right: 24, top, height });
   const axes = [0, 1].map((i) => ({
-    x: { type: 'category' as const, gridIndex: i, data: days, axisTick: { show: false }, axisLabel: { color: GREY }, axisLine: { lineStyle: { color: '#d0d7de' } } },
+    x: {
+      type: 'category' as const,
+      gridIndex: i,
+      data: days,
+      axisTick: { show: false },
+      axisLabel: { color: GREY },
+      axisLine: { lineStyle: { color: '#d0d7de' } },
+    },
     y: { type: 'value' as const, gridIndex: i, minInterval: 1, axisLabel: { color: GREY }, splitLine: { lineStyle: { color: '#eaeef2' } } },
   }));
   const bars = (panelIndex: number, stack: string, colours: Record<string, string>) =>
@@ -156,7 +182,12 @@ export function dailyProgressChart(input: DailyProgressInput): EChartsOption {
       itemStyle: { color: colours[state] },
       data: input.days.map((d) => d[state] as number),
     }));
-  const subtitle = (text: string, top: string) => ({ text, left: 16, top, textStyle: { color: GREY, fontSize: 12, fontWeight: 'normal' as const } });
+  const subtitle = (text: string, top: string) => ({
+    text,
+    left: 16,
+    top,
+    textStyle: { color: GREY, fontSize: 12, fontWeight: 'normal' as const },
+  });
   return {
     title: [heading(title), subtitle(t.counting, '11%'), subtitle(t.review, '50%')],
     legend: { bottom: 8, left: 'center', itemWidth: 12, itemHeight: 10, textStyle: { color: GREY } },
@@ -179,7 +210,14 @@ export function weeklyTrendChart(input: WeeklyTrendInput): EChartsOption {
   const title = input.title ?? t.title;
   if (input.weeks.length === 0) return nothingYet(title, t.empty);
   const weeks = input.weeks.map((w) => weekLabel(w.week, input.locale));
-  const category = (gridIndex: number) => ({ type: 'category' as const, gridIndex, data: weeks, axisTick: { show: false }, axisLabel: { color: GREY }, axisLine: { lineStyle: { color: '#d0d7de' } } });
+  const category = (gridIndex: number) => ({
+    type: 'category' as const,
+    gridIndex,
+    data: weeks,
+    axisTick: { show: false },
+    axisLabel: { color: GREY },
+    axisLine: { lineStyle: { color: '#d0d7de' } },
+  });
   const axisText = { color: GREY };
   const gap = '-';
   return {
@@ -191,9 +229,35 @@ export function weeklyTrendChart(input: WeeklyTrendInput): EChartsOption {
     ],
     xAxis: [category(0), category(1)],
     yAxis: [
-      { type: 'value', gridIndex: 0, name: t.cycleTime, nameTextStyle: { ...axisText, align: 'left' }, min: 0, axisLabel: axisText, splitLine: { lineStyle: { color: '#eaeef2' } } },
-      { type: 'value', gridIndex: 0, name: t.accuracy, nameTextStyle: { ...axisText, align: 'right' }, position: 'right', scale: true, max: 100, axisLabel: { ...axisText, formatter: '{value}%' }, splitLine: { show: false } },
-      { type: 'value', gridIndex: 1, name: t.absVariance(input.currency), nameTextStyle: { ...axisText, align: 'left' }, min: 0, axisLabel: { ...axisText, formatter: (n: number) => compactNumber(n, input.locale) }, splitLine: { lineStyle: { color: '#eaeef2' } } },
+      {
+        type: 'value',
+        gridIndex: 0,
+        name: t.cycleTime,
+        nameTextStyle: { ...axisText, align: 'left' },
+        min: 0,
+        axisLabel: axisText,
+        splitLine: { lineStyle: { color: '#eaeef2' } },
+      },
+      {
+        type: 'value',
+        gridIndex: 0,
+        name: t.accuracy,
+        nameTextStyle: { ...axisText, align: 'right' },
+        position: 'right',
+        scale: true,
+        max: 100,
+        axisLabel: { ...axisText, formatter: '{value}%' },
+        splitLine: { show: false },
+      },
+      {
+        type: 'value',
+        gridIndex: 1,
+        name: t.absVariance(input.currency),
+        nameTextStyle: { ...axisText, align: 'left' },
+        min: 0,
+        axisLabel: { ...axisText, formatter: (n: number) => compactNumber(n, input.locale) },
+        splitLine: { lineStyle: { color: '#eaeef2' } },
+      },
     ],
     series: [
       {
@@ -210,7 +274,9 @@ export function weeklyTrendChart(input: WeeklyTrendInput): EChartsOption {
         name: t.accuracy,
         xAxisIndex: 0,
         yAxisIndex: 1,
-        data: input.weeks.map((w, i) => (w.accuracyPct === null ? gap : coordinate(w.accuracyPct, `Accuracy of week ${i + 1} (${w.week})`))),
+        data: input.weeks.map((w, i) =>
+          w.accuracyPct === null ? gap : coordinate(w.accuracyPct, `Accuracy of week ${i + 1} (${w.week})`),
+        ),
         itemStyle: { color: GAIN },
         symbolSize: 6,
       },
@@ -283,7 +349,11 @@ export function chartPng<K extends ChartKind>(kind: K, input: ChartInputs[K], op
 }
 
 /** The same chart as an SVG string for a web page (browser fonts), with its alt text. */
-export function chartSvg<K extends ChartKind>(kind: K, input: ChartInputs[K], size?: Partial<ChartSize>): { svg: string; width: number; height: number; alt: string } {
+export function chartSvg<K extends ChartKind>(
+  kind: K,
+  input: ChartInputs[K],
+  size?: Partial<ChartSize>,
+): { svg: string; width: number; height: number; alt: string } {
   const base = defaultChartSize(kind, input);
   const s = { width: size?.width ?? base.width, height: size?.height ?? base.height };
   return { svg: renderSvg(chartOption(kind, input), s), ...s, alt: chartAlt(kind, input) };

@@ -56,7 +56,11 @@ function parse(file: Buffer): SubsettableFont | null {
   for (let i = 0; i < numTables; i++) {
     const rec = 12 + 16 * i;
     const offset = file.readUInt32BE(rec + 8);
-    tables.push({ tag: file.toString('latin1', rec, rec + 4), checksum: file.readUInt32BE(rec + 4), data: file.subarray(offset, offset + file.readUInt32BE(rec + 12)) });
+    tables.push({
+      tag: file.toString('latin1', rec, rec + 4),
+      checksum: file.readUInt32BE(rec + 4),
+      data: file.subarray(offset, offset + file.readUInt32BE(rec + 12)),
+    });
   }
   const cff = tables.find((t) => t.tag === 'CFF ')?.data;
   const cmapTable = tables.find((t) => t.tag === 'cmap')?.data;
@@ -87,7 +91,12 @@ function parse(file: Buffer): SubsettableFont | null {
         if (gid !== undefined) keep[gid] = 1;
       }
       const newCff = rebuildCff(cff, layout, keep);
-      return writeOpenType(file, tables.filter((t) => !DROPPED.has(t.tag)).map((t) => (t.tag === 'CFF ' ? { tag: t.tag, checksum: checksum(newCff), data: newCff } : t)));
+      return writeOpenType(
+        file,
+        tables
+          .filter((t) => !DROPPED.has(t.tag))
+          .map((t) => (t.tag === 'CFF ' ? { tag: t.tag, checksum: checksum(newCff), data: newCff } : t)),
+      );
     },
   };
 }

@@ -70,6 +70,11 @@ export function dayLabel(day: string): string {
  */
 export function textWidth(text: string, fontSize: number): number {
   let ems = 0;
-  for (const ch of text) ems += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) || ch.codePointAt(0)! > 0xffff ? 1 : 0.6;
+  for (const ch of text)
+    ems +=
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ||
+      ch.codePointAt(0)! > 0xffff
+        ? 1
+        : 0.6;
   return Math.ceil(ems * fontSize);
 }

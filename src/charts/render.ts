@@ -91,12 +91,16 @@ export interface RenderPngOptions {
 export function renderPng(option: EChartsOption, size: ChartSize, options: RenderPngOptions = {}): Buffer {
   const scale = options.scale ?? 1;
   if (!Number.isFinite(scale) || scale <= 0 || Math.max(size.width, size.height) * scale > MAX_PNG_SIDE) {
-    throw new RangeError(`Chart scale must be above 0 and keep each side at most ${MAX_PNG_SIDE} pixels, not ${scale} for ${size.width}×${size.height}`);
+    throw new RangeError(
+      `Chart scale must be above 0 and keep each side at most ${MAX_PNG_SIDE} pixels, not ${scale} for ${size.width}×${size.height}`,
+    );
   }
   const svg = renderSvg({ backgroundColor: '#ffffff', ...option }, size, { fontFamily: PNG_FONT_FAMILY });
   const fitTo = { mode: 'zoom' as const, value: scale };
   const { Resvg } = resvg();
-  return withChartFonts(svg, (fontFiles) => new Resvg(svg, { ...RESVG_OPTIONS, fitTo, font: { ...RESVG_OPTIONS.font, fontFiles } }).render().asPng());
+  return withChartFonts(svg, (fontFiles) =>
+    new Resvg(svg, { ...RESVG_OPTIONS, fitTo, font: { ...RESVG_OPTIONS.font, fontFiles } }).render().asPng(),
+  );
 }
 
 const MAX_PNG_SIDE = 8192;
@@ -112,7 +116,8 @@ function resvg(): typeof import('@resvg/resvg-js') {
 function assertSize(size: ChartSize): void {
   for (const side of ['width', 'height'] as const) {
     const n = size[side];
-    if (!Number.isInteger(n) || n < 16 || n > 4096) throw new RangeError(`Chart ${side} must be a whole number of pixels from 16 to 4096, not ${n}`);
+    if (!Number.isInteger(n) || n < 16 || n > 4096)
+      throw new RangeError(`Chart ${side} must be a whole number of pixels from 16 to 4096, not ${n}`);
   }
 }
 

@@ -57,7 +57,10 @@ export async function runCommand(io: Io, json: boolean, action: (db: Db, config:
 
 function reportError(io: Io, json: boolean, error: unknown): number {
   if (error instanceof DomainError || error instanceof ConfigError) {
-    const problems = error instanceof InvalidInputError && error.problems.length > 0 ? error.problems : [{ line: null, column: null, message: error.message }];
+    const problems =
+      error instanceof InvalidInputError && error.problems.length > 0
+        ? error.problems
+        : [{ line: null, column: null, message: error.message }];
     io.stderr(`error: ${error.message}`);
     if (error instanceof InvalidInputError && error.problems.length > 0) io.stderr(renderProblems(error.problems));
     if (json) io.stdout(JSON.stringify({ code: error.code, message: error.message, errors: problems }, null, 2));
@@ -65,7 +68,10 @@ function reportError(io: Io, json: boolean, error: unknown): number {
   }
   if (error instanceof DataDirInUseError) {
     io.stderr(`error: ${error.message}`);
-    if (json) io.stdout(JSON.stringify({ code: error.code, message: error.message, errors: [{ line: null, column: null, message: error.message }] }));
+    if (json)
+      io.stdout(
+        JSON.stringify({ code: error.code, message: error.message, errors: [{ line: null, column: null, message: error.message }] }),
+      );
     return EXIT_FAILURE;
   }
   // A failed query's own message repeats the SQL and its parameters; the database's reason is the cause.

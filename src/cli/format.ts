@@ -18,7 +18,11 @@ const pad = (text: string, width: number, right: boolean) => {
 export function renderTable(headers: string[], rows: (string | number | null)[][], rightAlign: number[] = []): string {
   const cells = rows.map((r) => r.map((c) => (c === null ? '-' : String(c))));
   const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ''))));
-  const line = (r: string[]) => r.map((c, i) => pad(c, widths[i]!, rightAlign.includes(i))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => pad(c, widths[i]!, rightAlign.includes(i)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 

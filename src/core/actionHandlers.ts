@@ -46,7 +46,12 @@ export async function runIntent(db: Db, ctx: CommandContext, locale: Locale, int
       return ok(t.causeTagged(locale === 'en' ? cause.labelEn : cause.labelZh));
     }
     case 'variance.note': {
-      if (tap.wantsInput) return { replies: [], toast: { kind: 'info', text: t.notePrompt(lineRef(intent)) }, prompt: { text: t.notePrompt(lineRef(intent)), token: tap.token } };
+      if (tap.wantsInput)
+        return {
+          replies: [],
+          toast: { kind: 'info', text: t.notePrompt(lineRef(intent)) },
+          prompt: { text: t.notePrompt(lineRef(intent)), token: tap.token },
+        };
       if (!tap.input?.trim()) throw new InvalidInputError(t.inputRequired);
       await addNote(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent), note: tap.input });
       return ok(t.noteSaved);
@@ -57,9 +62,16 @@ export async function runIntent(db: Db, ctx: CommandContext, locale: Locale, int
       return ok(t.recountRequested);
     }
     case 'variance.open':
-      return { replies: [{ kind: 'variance', stocktakeId: intent.stocktakeId, sku: intent.sku, location: intent.location }], toast: { kind: 'info', text: t.opened } };
+      return {
+        replies: [{ kind: 'variance', stocktakeId: intent.stocktakeId, sku: intent.sku, location: intent.location }],
+        toast: { kind: 'info', text: t.opened },
+      };
     case 'variances.page':
-      return { replies: [], toast: { kind: 'info', text: t.pageShown }, retarget: { kind: 'variances', stocktakeId: intent.stocktakeId, page: intent.page } };
+      return {
+        replies: [],
+        toast: { kind: 'info', text: t.pageShown },
+        retarget: { kind: 'variances', stocktakeId: intent.stocktakeId, page: intent.page },
+      };
     case 'variances.accept': {
       // Each line is its own command (own idempotency key), so a line that moved on meanwhile is skipped
       // without undoing the others.
@@ -85,7 +97,11 @@ export async function runIntent(db: Db, ctx: CommandContext, locale: Locale, int
     case 'document.reject': {
       if (tap.wantsInput) {
         const { number } = await resolveDocument(db, intent.documentId);
-        return { replies: [], toast: { kind: 'info', text: t.reasonPrompt(number) }, prompt: { text: t.reasonPrompt(number), token: tap.token } };
+        return {
+          replies: [],
+          toast: { kind: 'info', text: t.reasonPrompt(number) },
+          prompt: { text: t.reasonPrompt(number), token: tap.token },
+        };
       }
       if (!tap.input?.trim()) throw new InvalidInputError(t.inputRequired);
       await rejectDocument(db, ctx, { document: intent.documentId, step: intent.step, reason: tap.input.trim() });

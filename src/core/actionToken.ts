@@ -57,7 +57,9 @@ export async function loadActionSigner(db: DbOrTx, configured?: string): Promise
 /** The installation's secret (also signs console sessions): configured, or made once and kept in the database. */
 export async function loadInstallationSecret(db: DbOrTx, configured?: string): Promise<Buffer> {
   if (configured) return Buffer.from(configured, 'utf8');
-  await db.execute(sql`insert into app_setting (key, value) values ('action_secret', ${randomBytes(32).toString('base64')}) on conflict do nothing`);
+  await db.execute(
+    sql`insert into app_setting (key, value) values ('action_secret', ${randomBytes(32).toString('base64')}) on conflict do nothing`,
+  );
   const [row] = await queryRows<{ value: string }>(db, sql`select value from app_setting where key = 'action_secret'`);
   return Buffer.from(row!.value, 'base64');
 }
@@ -87,9 +89,16 @@ export class ActionMinter {
  * The stored intent of a verified token, and the card it was on. Throws ForgedActionError for a token we did
  * not sign, and ExpiredActionError for one we signed whose intent the retention job has since deleted.
  */
-export async function resolveAction(db: DbOrTx, signer: ActionSigner, token: string): Promise<{ intent: ActionIntent; cardMessageId: string | null }> {
+export async function resolveAction(
+  db: DbOrTx,
+  signer: ActionSigner,
+  token: string,
+): Promise<{ intent: ActionIntent; cardMessageId: string | null }> {
   const id = signer.verify(token);
-  const [row] = await queryRows<{ intent: unknown; card_message_id: string | null }>(db, sql`select intent, card_message_id from card_action where id = ${id}`);
+  const [row] = await queryRows<{ intent: unknown; card_message_id: string | null }>(
+    db,
+    sql`select intent, card_message_id from card_action where id = ${id}`,
+  );
   if (!row) throw new ExpiredActionError('this button has expired (its intent is no longer kept); nothing was done');
   return { intent: actionIntentSchema.parse(row.intent), cardMessageId: row.card_message_id };
 }

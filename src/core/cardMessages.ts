@@ -17,7 +17,10 @@ export interface CardMessageRow {
 }
 
 export async function getCardMessage(db: Db, id: string): Promise<CardMessageRow | null> {
-  const [row] = await queryRows<CardMessageRow>(db, sql`select id, platform, chat_id, message_id, view, locale from card_message where id = ${id}::uuid`);
+  const [row] = await queryRows<CardMessageRow>(
+    db,
+    sql`select id, platform, chat_id, message_id, view, locale from card_message where id = ${id}::uuid`,
+  );
   return row ?? null;
 }
 

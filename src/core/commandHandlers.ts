@@ -45,7 +45,13 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       return reply(helpCard(s.templates, { warehouse: s.chat.warehouseCode, purposes: s.chat.purposes }));
     case 'bind': {
       if (!cmd.warehouse) throw new InvalidInputError(t.bindUsage);
-      const chat = await bindChat(s.db, s.ctx, { platform: s.chat.platform, chatId: s.chat.chatId, warehouse: cmd.warehouse, purpose: cmd.purpose as ChatPurpose, locale: s.locale });
+      const chat = await bindChat(s.db, s.ctx, {
+        platform: s.chat.platform,
+        chatId: s.chat.chatId,
+        warehouse: cmd.warehouse,
+        purpose: cmd.purpose as ChatPurpose,
+        locale: s.locale,
+      });
       return reply(noticeCard(t.boundTitle, t.bound(chat.warehouseCode!, cmd.purpose)));
     }
     case 'lang': {
@@ -80,11 +86,21 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       const st = await boundStocktake(s);
       // One line as a sheet of its own; the count time makes each recount a distinct sheet.
       const csv = `sku,location,qty,counted_at\n${[cmd.sku, cmd.location, cmd.qty, (s.ctx.now ?? new Date()).toISOString()].map(csvField).join(',')}\n`;
-      const report = await importCounts(s.db, st.id, bufferSource(`chat-count-${cmd.sku}.csv`, csv), { counter: s.ctx.actor.handle }, s.ctx.actor);
+      const report = await importCounts(
+        s.db,
+        st.id,
+        bufferSource(`chat-count-${cmd.sku}.csv`, csv),
+        { counter: s.ctx.actor.handle },
+        s.ctx.actor,
+      );
       const line = `${cmd.sku}${cmd.location ? ` @ ${cmd.location}` : ''}`;
       return {
         replies: [
-          staticView(noticeCard(t.countRecorded(line, cmd.qty), t.countRecorded(line, cmd.qty), 'success', [{ label: 'round', value: String(report.round) }])),
+          staticView(
+            noticeCard(t.countRecorded(line, cmd.qty), t.countRecorded(line, cmd.qty), 'success', [
+              { label: 'round', value: String(report.round) },
+            ]),
+          ),
           ...(st.status !== 'counting' ? [{ kind: 'variance' as const, stocktakeId: st.id, sku: cmd.sku, location: cmd.location }] : []),
         ],
       };
@@ -98,7 +114,12 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       const st = await boundStocktake(s);
       const result = await submitVariances(s.db, s.ctx, { stocktake: st.id });
       const docs = result.documents.map((d) => `${d.number} (${d.lineCount}, ${d.totalValue} ${d.currency})`).join(', ');
-      return { replies: [staticView(noticeCard(t.submittedTitle, t.submitted(docs, result.notReady), result.documents.length ? 'success' : 'warning')), { kind: 'status', stocktakeId: st.id }] };
+      return {
+        replies: [
+          staticView(noticeCard(t.submittedTitle, t.submitted(docs, result.notReady), result.documents.length ? 'success' : 'warning')),
+          { kind: 'status', stocktakeId: st.id },
+        ],
+      };
     }
     case 'scheduleUsage':
       throw new InvalidInputError(messages(s.locale).schedule.usage);
@@ -120,19 +141,43 @@ async function schedule(s: CommandScope, cmd: Extract<TextCommand, { name: 'sche
   const changes: string[] = [];
   if (cmd.action !== 'show') {
     for (const job of cmd.job ? [cmd.job] : SCHEDULE_JOBS) {
-      const after = await setSchedule(s.db, s.ctx.actor, {
-        ...chat, job, enabled: cmd.action !== 'off', ...(cmd.cron !== undefined ? { cron: cmd.cron } : {}), ...(cmd.timezone ? { timezone: cmd.timezone } : {}),
-      }, s.ctx.now);
+      const after = await setSchedule(
+        s.db,
+        s.ctx.actor,
+        {
+          ...chat,
+          job,
+          enabled: cmd.action !== 'off',
+          ...(cmd.cron !== undefined ? { cron: cmd.cron } : {}),
+          ...(cmd.timezone ? { timezone: cmd.timezone } : {}),
+        },
+        s.ctx.now,
+      );
       const report = t.schedule[job];
-      changes.push(cmd.action === 'off' ? t.schedule.turnedOff(report) : cmd.action === 'on' ? t.schedule.turnedOn(report) : t.schedule.set(report, after.cron, after.timezone));
+      changes.push(
+        cmd.action === 'off'
+          ? t.schedule.turnedOff(report)
+          : cmd.action === 'on'
+            ? t.schedule.turnedOn(report)
+            : t.schedule.set(report, after.cron, after.timezone),
+      );
     }
   }
   const lines = (await listSchedules(s.db, chat)).filter((l) => !cmd.job || cmd.action !== 'show' || l.job === cmd.job);
-  return reply(scheduleCard(s.templates, {
-    warehouse: s.chat.warehouseCode!,
-    lines: lines.map((l) => ({ job: l.job, cron: l.cron, timezone: l.timezone, enabled: l.enabled, isDefault: l.isDefault, next: nextRun(l)?.toISOString() ?? null })),
-    changes,
-  }));
+  return reply(
+    scheduleCard(s.templates, {
+      warehouse: s.chat.warehouseCode!,
+      lines: lines.map((l) => ({
+        job: l.job,
+        cron: l.cron,
+        timezone: l.timezone,
+        enabled: l.enabled,
+        isDefault: l.isDefault,
+        next: nextRun(l)?.toISOString() ?? null,
+      })),
+      changes,
+    }),
+  );
 }
 
 const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -144,12 +189,32 @@ export async function importSheet(s: CommandScope, file: { name: string; bytes: 
   await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['counter', 'supervisor', 'manager', 'admin'], 'import a count sheet');
   const r = await importCounts(s.db, st.id, bufferSource(file.name, file.bytes), { counter: s.ctx.actor.handle }, s.ctx.actor);
   const currency = await currencyOf(s.db, wh.id);
-  return reply(importSummaryCard(s.templates, {
-    fileName: r.fileName, stocktakeCode: r.stocktake, counter: r.counter, round: r.round, rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted,
-    rowsRejected: r.rowsRejected, linesCounted: r.linesCounted, linesVerified: r.linesVerified, linesInConflict: r.linesInConflict,
-    linesNotInBook: r.linesNotInBook, linesSuperseded: r.linesSuperseded, uncounted: r.progress.lines.uncounted,
-    gains: r.progress.variances.gain, losses: r.progress.variances.loss, gainValue: r.progress.variances.gainValue,
-    lossValue: r.progress.variances.lossValue, netValue: r.progress.variances.netValue, currency,
-    problems: r.problems.map((p) => ({ line: p.line ?? 0, ...(p.column ? { column: p.column } : {}), message: p.localized?.[s.templates.locale] ?? p.message })),
-  }));
+  return reply(
+    importSummaryCard(s.templates, {
+      fileName: r.fileName,
+      stocktakeCode: r.stocktake,
+      counter: r.counter,
+      round: r.round,
+      rowsRead: r.rowsRead,
+      rowsAccepted: r.rowsAccepted,
+      rowsRejected: r.rowsRejected,
+      linesCounted: r.linesCounted,
+      linesVerified: r.linesVerified,
+      linesInConflict: r.linesInConflict,
+      linesNotInBook: r.linesNotInBook,
+      linesSuperseded: r.linesSuperseded,
+      uncounted: r.progress.lines.uncounted,
+      gains: r.progress.variances.gain,
+      losses: r.progress.variances.loss,
+      gainValue: r.progress.variances.gainValue,
+      lossValue: r.progress.variances.lossValue,
+      netValue: r.progress.variances.netValue,
+      currency,
+      problems: r.problems.map((p) => ({
+        line: p.line ?? 0,
+        ...(p.column ? { column: p.column } : {}),
+        message: p.localized?.[s.templates.locale] ?? p.message,
+      })),
+    }),
+  );
 }

@@ -10,7 +10,15 @@ import { isDatabaseUnavailable, retryWhileUnavailable } from '../../db/unavailab
 import { messages, type Locale } from '../../cards/i18n/index.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { accessCard, errorCard, noticeCard } from '../../cards/templates/notice.ts';
-import { DomainError, ExpiredActionError, ForgedActionError, IdempotencyKeyReusedError, InvalidInputError, StaleCommandError, StocktakeStateError } from '../domain/errors.ts';
+import {
+  DomainError,
+  ExpiredActionError,
+  ForgedActionError,
+  IdempotencyKeyReusedError,
+  InvalidInputError,
+  StaleCommandError,
+  StocktakeStateError,
+} from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
 import { getChat, rememberChat, type Chat } from '../services/chats.ts';
 import { enqueueMessages, enqueuePrompt, type CardView } from '../services/outbox.ts';
@@ -53,17 +61,31 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** Writes the replies once per platform event: a redelivery finds its id and writes nothing. */
   async function finish(event: InboundEvent, chat: Chat, outcome: Pick<Outcome, 'replies' | 'prompt'>): Promise<void> {
     await db.transaction(async (tx) => {
-      const fresh = await queryRows(tx, sql`insert into inbound_event (platform, event_id) values (${event.platform}, ${event.eventId}) on conflict do nothing returning 1 as one`);
+      const fresh = await queryRows(
+        tx,
+        sql`insert into inbound_event (platform, event_id) values (${event.platform}, ${event.eventId}) on conflict do nothing returning 1 as one`,
+      );
       if (fresh.length === 0) return;
-      const base = { platform: event.platform, chatId: event.chatId, locale: chat.locale, ...(event.messageId ? { replyTo: event.messageId } : {}) };
-      await enqueueMessages(tx, outcome.replies.map((view) => ({ ...base, view })));
+      const base = {
+        platform: event.platform,
+        chatId: event.chatId,
+        locale: chat.locale,
+        ...(event.messageId ? { replyTo: event.messageId } : {}),
+      };
+      await enqueueMessages(
+        tx,
+        outcome.replies.map((view) => ({ ...base, view })),
+      );
       if (outcome.prompt) await enqueuePrompt(tx, { ...base, text: outcome.prompt.text, token: outcome.prompt.token });
     });
     if (outcome.replies.length > 0 || outcome.prompt) deps.onOutbox?.();
   }
 
   async function seen(event: InboundEvent): Promise<boolean> {
-    const rows = await queryRows(db, sql`select 1 as one from inbound_event where platform = ${event.platform} and event_id = ${event.eventId}`);
+    const rows = await queryRows(
+      db,
+      sql`select 1 as one from inbound_event where platform = ${event.platform} and event_id = ${event.eventId}`,
+    );
     return rows.length > 0;
   }
 
@@ -71,7 +93,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   function failure(error: unknown, templates: TemplateContext, event: InboundEvent): CardView {
     if (error instanceof DomainError) {
       const locale = templates.locale;
-      const problems = error instanceof InvalidInputError ? error.problems.map((p) => ({ line: p.line ?? 0, ...(p.column ? { column: p.column } : {}), message: p.localized?.[locale] ?? p.message })) : [];
+      const problems =
+        error instanceof InvalidInputError
+          ? error.problems.map((p) => ({
+              line: p.line ?? 0,
+              ...(p.column ? { column: p.column } : {}),
+              message: p.localized?.[locale] ?? p.message,
+            }))
+          : [];
       const message = error instanceof InvalidInputError ? (error.localized?.[locale] ?? error.message) : error.message;
       return staticView(errorCard(templates, message, problems));
     }
@@ -139,7 +168,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    */
   async function expired(event: InboundEvent, chat: Chat, typed: boolean): Promise<ActionAnswer> {
     const row = event.messageId ? await findCardMessage(db, event.platform, event.chatId, event.messageId) : null;
-    log('info', 'tap on an expired button', { platform: event.platform, chatId: event.chatId, eventId: event.eventId, refreshed: row !== null });
+    log('info', 'tap on an expired button', {
+      platform: event.platform,
+      chatId: event.chatId,
+      eventId: event.eventId,
+      refreshed: row !== null,
+    });
     let card;
     if (row) {
       await queueUpdate(db, row.id);
@@ -171,10 +205,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         firstDelayMs: 250,
         maxDelayMs: 5000,
         giveUpAt: Date.now() + OUTAGE_WAIT_MS,
-        onWait: (_error, delay) => log('warn', 'database unavailable; the event waits', { platform: event.platform, eventId: event.eventId, retryInMs: delay }),
+        onWait: (_error, delay) =>
+          log('warn', 'database unavailable; the event waits', { platform: event.platform, eventId: event.eventId, retryInMs: delay }),
       });
     } catch (error) {
-      if (isDatabaseUnavailable(error)) log('error', 'event given up: the database stayed unavailable', { platform: event.platform, eventId: event.eventId, type: event.type, error });
+      if (isDatabaseUnavailable(error))
+        log('error', 'event given up: the database stayed unavailable', {
+          platform: event.platform,
+          eventId: event.eventId,
+          type: event.type,
+          error,
+        });
       throw error;
     }
   };
@@ -198,7 +239,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       await finish(event, chat, { replies: [staticView(card)] });
       return null;
     }
-    const ctx: CommandContext = { actor: { personId: person.id, handle: person.handle, identity }, idempotencyKey: `${event.platform}:${event.eventId}`, now: new Date() };
+    const ctx: CommandContext = {
+      actor: { personId: person.id, handle: person.handle, identity },
+      idempotencyKey: `${event.platform}:${event.eventId}`,
+      now: new Date(),
+    };
     const scope = { db, chat, ctx, locale: chat.locale, templates };
     try {
       if (event.type === 'action') {
@@ -207,7 +252,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       let outcome: Outcome;
       try {
         if (event.type === 'file') {
-          if (event.size !== undefined && event.size > maxFileBytes) throw new InvalidInputError(messages(chat.locale).replies.fileTooLarge(maxFileBytes / MB));
+          if (event.size !== undefined && event.size > maxFileBytes)
+            throw new InvalidInputError(messages(chat.locale).replies.fileTooLarge(maxFileBytes / MB));
           if (!chat.purposes.includes('team')) throw new InvalidInputError(messages(chat.locale).replies.fileNotBound);
           const bytes = await event.download();
           if (bytes.length > maxFileBytes) throw new InvalidInputError(messages(chat.locale).replies.fileTooLarge(maxFileBytes / MB));
@@ -217,7 +263,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           const cmd = prompt ? { name: 'input' as const, token: prompt, text: event.text } : parseTextCommand(event.text);
           if (cmd.name === 'tap' || cmd.name === 'input') {
             // Taps typed as text (DingTalk link buttons, Telegram prompts) have no toast: the answer is a message.
-            await tap(event, chat, ctx, cmd.name === 'tap' ? { token: cmd.token, option: cmd.option } : { token: cmd.token, input: cmd.text }, true);
+            await tap(
+              event,
+              chat,
+              ctx,
+              cmd.name === 'tap' ? { token: cmd.token, option: cmd.option } : { token: cmd.token, input: cmd.text },
+              true,
+            );
             return null;
           }
           outcome = await runTextCommand(scope, cmd);
@@ -247,7 +299,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** The toast of a tap sent as text, as a short notice card in the chat. */
   function answerNotice(chat: Chat, toast: ActionAnswer['toast']): CardView {
     const t = messages(chat.locale);
-    const [title, state] = toast.kind === 'error' ? [t.error.title, 'danger' as const] : toast.kind === 'warning' ? [t.stale.title, 'warning' as const] : ['✓', 'success' as const];
+    const [title, state] =
+      toast.kind === 'error'
+        ? [t.error.title, 'danger' as const]
+        : toast.kind === 'warning'
+          ? [t.stale.title, 'warning' as const]
+          : ['✓', 'success' as const];
     return staticView(noticeCard(title, toast.text, state));
   }
 }

@@ -34,7 +34,8 @@ function serialize(error: Error, depth: number, seen: Set<Error>): SerializedErr
   if (stack) out.stack = stack;
   for (const [key, value] of Object.entries(error)) {
     if (key in out || key === 'cause' || key === 'params') continue;
-    if (value === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof value)) out[key] = typeof value === 'bigint' ? value.toString() : value;
+    if (value === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof value))
+      out[key] = typeof value === 'bigint' ? value.toString() : value;
   }
   const cause = (error as { cause?: unknown }).cause;
   if (cause !== undefined) out.cause = nested(cause, depth, seen);

@@ -34,11 +34,35 @@ export function childLogger(log: Logger, bindings: Record<string, unknown>): Log
 
 /** Field paths censored in any line (one level of nesting: `headers.authorization`, `config.token`). */
 export const REDACTED_PATHS = [
-  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
-  'cookie', '*.cookie', 'headers.cookie', '*.headers.cookie', 'headers["set-cookie"]',
-  'token', '*.token', 'accessToken', '*.accessToken', 'secret', '*.secret', 'appSecret', '*.appSecret',
-  'clientSecret', '*.clientSecret', 'encryptKey', '*.encryptKey', 'password', '*.password', 'apiKey', '*.apiKey',
-  'DATABASE_URL', '*.DATABASE_URL', 'databaseUrl', '*.databaseUrl',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'cookie',
+  '*.cookie',
+  'headers.cookie',
+  '*.headers.cookie',
+  'headers["set-cookie"]',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'secret',
+  '*.secret',
+  'appSecret',
+  '*.appSecret',
+  'clientSecret',
+  '*.clientSecret',
+  'encryptKey',
+  '*.encryptKey',
+  'password',
+  '*.password',
+  'apiKey',
+  '*.apiKey',
+  'DATABASE_URL',
+  '*.DATABASE_URL',
+  'databaseUrl',
+  '*.databaseUrl',
 ];
 
 export interface LoggerOptions {
@@ -88,7 +112,10 @@ function fromPino(p: pino.Logger): Logger {
  * A Logger over a plain function, bindings merged into each line's fields: for tests that look at calls,
  * and for passing our logs on to another API.
  */
-export function functionLogger(fn: (level: LogLevel, message: string, fields?: Record<string, unknown>) => void, bindings: Record<string, unknown> = {}): Logger {
+export function functionLogger(
+  fn: (level: LogLevel, message: string, fields?: Record<string, unknown>) => void,
+  bindings: Record<string, unknown> = {},
+): Logger {
   const bound = Object.keys(bindings).length > 0;
   const log = ((level, message, fields) => fn(level, message, bound ? { ...bindings, ...fields } : fields)) as Logger;
   log.child = (more) => functionLogger(fn, { ...bindings, ...more });

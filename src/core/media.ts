@@ -50,7 +50,9 @@ export function databaseMediaIds(db: DbOrTx, platform: string, app: string): Med
         where platform = ${platform} and app = ${app} and content_hash = ${contentHash} and media_id is null`);
     },
     async forget(contentHash) {
-      await db.execute(sql`delete from platform_media where platform = ${platform} and app = ${app} and content_hash = ${contentHash} and media_id is null`);
+      await db.execute(
+        sql`delete from platform_media where platform = ${platform} and app = ${app} and content_hash = ${contentHash} and media_id is null`,
+      );
     },
   };
 }

@@ -50,7 +50,9 @@ export class PollerLease {
 
   /** Gives the lease up at once (a clean stop), so another instance need not wait for it to run out. */
   async release(): Promise<void> {
-    await this.db.execute(sql`update poller_lease set lease_until = now() - interval '1 millisecond' where name = ${this.name} and holder = ${this.instance}`);
+    await this.db.execute(
+      sql`update poller_lease set lease_until = now() - interval '1 millisecond' where name = ${this.name} and holder = ${this.instance}`,
+    );
   }
 
   /** Who polls now, or null when nobody ever did. */

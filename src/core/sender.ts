@@ -82,7 +82,10 @@ export function createSender(deps: SenderDeps): Sender {
   );
   type Entry = NonNullable<ReturnType<typeof byPlatform.get>>;
   const platforms = [...byPlatform.keys()];
-  const platformList = sql`(${sql.join(platforms.map((p) => sql`${p}`), sql`, `)})`;
+  const platformList = sql`(${sql.join(
+    platforms.map((p) => sql`${p}`),
+    sql`, `,
+  )})`;
 
   /** Each chat's head: its oldest row not yet finished. Rows behind it wait for it, whoever holds it. */
   const heads = sql`heads as (
@@ -108,7 +111,10 @@ export function createSender(deps: SenderDeps): Sender {
       );
       if (rows.length > 0) {
         await tx.execute(sql`update outbox set status = 'sending', claimed_until = now() + ${interval(leaseMs)}::interval
-                             where id in ${sql`(${sql.join(rows.map((r) => sql`${r.id}::bigint`), sql`, `)})`}`);
+                             where id in ${sql`(${sql.join(
+                               rows.map((r) => sql`${r.id}::bigint`),
+                               sql`, `,
+                             )})`}`);
       }
       return rows.map((r) => ({ ...r, attempts: Number(r.attempts), parts_sent: Number(r.parts_sent) }));
     });
@@ -133,7 +139,9 @@ export function createSender(deps: SenderDeps): Sender {
   /** Marks a row delivered and records the delivery in its chat's pace, in one transaction. */
   async function markSent(tx: DbOrTx, row: OutboxRow, entry: Entry): Promise<void> {
     await recordChatDelivery(tx, row.platform, row.chat_id, entry.deliverer.limits);
-    await tx.execute(sql`update outbox set status = 'sent', sent_at = now(), claimed_until = null, attempts = attempts + 1 where id = ${row.id}::bigint`);
+    await tx.execute(
+      sql`update outbox set status = 'sent', sent_at = now(), claimed_until = null, attempts = attempts + 1 where id = ${row.id}::bigint`,
+    );
   }
 
   /**
@@ -156,7 +164,9 @@ export function createSender(deps: SenderDeps): Sender {
     await db.transaction(async (tx) => {
       await recordChatDelivery(tx, row.platform, row.chat_id, entry.deliverer.limits);
       // The lease is renewed too: waiting for a group's per-minute budget between parts may take most of it.
-      await tx.execute(sql`update outbox set parts_sent = ${n}, claimed_until = now() + ${interval(leaseMs)}::interval where id = ${row.id}::bigint`);
+      await tx.execute(
+        sql`update outbox set parts_sent = ${n}, claimed_until = now() + ${interval(leaseMs)}::interval where id = ${row.id}::bigint`,
+      );
     });
     const wait = await chatWaitMs(db, row.platform, row.chat_id);
     if (wait > 0) await sleep(wait);
@@ -195,10 +205,15 @@ export function createSender(deps: SenderDeps): Sender {
     if (row.kind === 'send') {
       const cardId = await cardRowFor(row);
       const cardRow = (await getCardMessage(db, cardId))!;
-      const card: Card = row.payload.view?.kind === 'static' ? cardSchema.parse(row.payload.view.card) : await renderCardMessage(db, signer, cardRow);
+      const card: Card =
+        row.payload.view?.kind === 'static' ? cardSchema.parse(row.payload.view.card) : await renderCardMessage(db, signer, cardRow);
       await appSlot(entry);
       const { messageId } = await deliverer.send(row.chat_id, card, {
-        idempotencyKey: key, ...replyTo, partsSent: row.parts_sent, partSent: partSentFor(row, entry), media: entry.media,
+        idempotencyKey: key,
+        ...replyTo,
+        partsSent: row.parts_sent,
+        partSent: partSentFor(row, entry),
+        media: entry.media,
       });
       await db.transaction(async (tx) => {
         await tx.execute(sql`update card_message set message_id = ${messageId} where id = ${cardId}::uuid`);
@@ -237,7 +252,9 @@ export function createSender(deps: SenderDeps): Sender {
     const ours = !(error instanceof DeliveryError);
     if (refused || (ours && attempts >= maxAttempts)) {
       log('error', 'delivery failed for good', { ...fields, attempts, error });
-      await db.execute(sql`update outbox set status = 'failed', attempts = ${attempts}, last_error = ${message}, claimed_until = null where id = ${row.id}::bigint`);
+      await db.execute(
+        sql`update outbox set status = 'failed', attempts = ${attempts}, last_error = ${message}, claimed_until = null where id = ${row.id}::bigint`,
+      );
       return 'failed';
     }
     const wait = backoffMs(attempts);

@@ -24,24 +24,67 @@ export type TextCommand =
   | { name: 'unknown'; text: string };
 
 const WORDS: Record<string, TextCommand['name']> = {
-  help: 'help', start: 'help', '?': 'help', '帮助': 'help',
-  bind: 'bind', '绑定': 'bind',
-  new: 'new', '新盘点': 'new', '开始盘点': 'new',
-  status: 'status', '状态': 'status', '进度': 'status',
-  report: 'report', '报告': 'report', '报表': 'report',
-  variances: 'variances', variance: 'variances', '差异': 'variances',
-  count: 'count', recount: 'count', '盘点': 'count', '复盘': 'count',
-  close: 'close', '结束盘点': 'close', '结束': 'close',
-  submit: 'submit', '提交': 'submit',
-  lang: 'lang', language: 'lang', '语言': 'lang',
-  schedule: 'schedule', '定时': 'schedule',
-  tap: 'tap', note: 'input',
+  help: 'help',
+  start: 'help',
+  '?': 'help',
+  帮助: 'help',
+  bind: 'bind',
+  绑定: 'bind',
+  new: 'new',
+  新盘点: 'new',
+  开始盘点: 'new',
+  status: 'status',
+  状态: 'status',
+  进度: 'status',
+  report: 'report',
+  报告: 'report',
+  报表: 'report',
+  variances: 'variances',
+  variance: 'variances',
+  差异: 'variances',
+  count: 'count',
+  recount: 'count',
+  盘点: 'count',
+  复盘: 'count',
+  close: 'close',
+  结束盘点: 'close',
+  结束: 'close',
+  submit: 'submit',
+  提交: 'submit',
+  lang: 'lang',
+  language: 'lang',
+  语言: 'lang',
+  schedule: 'schedule',
+  定时: 'schedule',
+  tap: 'tap',
+  note: 'input',
 };
 
-const PURPOSES: Record<string, string> = { team: 'team', '作业': 'team', '作业群': 'team', approvals: 'approvals', approval: 'approvals', '审批': 'approvals', '审批群': 'approvals', digest: 'digest', '日报': 'digest', '日报群': 'digest' };
+const PURPOSES: Record<string, string> = {
+  team: 'team',
+  作业: 'team',
+  作业群: 'team',
+  approvals: 'approvals',
+  approval: 'approvals',
+  审批: 'approvals',
+  审批群: 'approvals',
+  digest: 'digest',
+  日报: 'digest',
+  日报群: 'digest',
+};
 
-const SCHEDULE_JOBS: Record<string, 'daily' | 'weekly'> = { daily: 'daily', day: 'daily', '日报': 'daily', '每日': 'daily', '每天': 'daily', weekly: 'weekly', week: 'weekly', '周报': 'weekly', '每周': 'weekly' };
-const SWITCHES: Record<string, 'off' | 'on'> = { off: 'off', '关闭': 'off', '关': 'off', on: 'on', '开启': 'on', '打开': 'on', '开': 'on' };
+const SCHEDULE_JOBS: Record<string, 'daily' | 'weekly'> = {
+  daily: 'daily',
+  day: 'daily',
+  日报: 'daily',
+  每日: 'daily',
+  每天: 'daily',
+  weekly: 'weekly',
+  week: 'weekly',
+  周报: 'weekly',
+  每周: 'weekly',
+};
+const SWITCHES: Record<string, 'off' | 'on'> = { off: 'off', 关闭: 'off', 关: 'off', on: 'on', 开启: 'on', 打开: 'on', 开: 'on' };
 /** A trailing timezone after the cron fields: an IANA name (Area/City) or UTC. Cron fields never look like one. */
 const TIMEZONE = /^(UTC|GMT|Etc\/[A-Za-z0-9+-]+|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/;
 
@@ -72,7 +115,7 @@ export function parseTextCommand(raw: string): TextCommand {
     case undefined:
       return { name: 'unknown', text: raw.trim().slice(0, 100) };
     case 'bind':
-      return { name: 'bind', warehouse: rest[0] ?? null, purpose: PURPOSES[(rest[1] ?? 'team').toLowerCase()] ?? (rest[1] ?? 'team') };
+      return { name: 'bind', warehouse: rest[0] ?? null, purpose: PURPOSES[(rest[1] ?? 'team').toLowerCase()] ?? rest[1] ?? 'team' };
     case 'variances': {
       const page = Number.parseInt(rest[0] ?? '1', 10);
       return { name: 'variances', page: Number.isFinite(page) && page > 0 ? page : 1 };

@@ -36,7 +36,8 @@ async function causeOptions(db: DbOrTx): Promise<CauseOption[]> {
 }
 
 function varianceView(st: StocktakeRef, currency: string, causes: CauseOption[], d: ReviewDetail): VarianceView {
-  const fitting = d.direction === 'gain' || d.direction === 'loss' ? causes.filter((c) => c.appliesTo === 'both' || c.appliesTo === d.direction) : [];
+  const fitting =
+    d.direction === 'gain' || d.direction === 'loss' ? causes.filter((c) => c.appliesTo === 'both' || c.appliesTo === d.direction) : [];
   return { ...d, stocktakeId: st.id, stocktakeCode: st.code, stocktakeStatus: st.status, currency, causes: fitting };
 }
 
@@ -49,11 +50,33 @@ export async function documentView(db: DbOrTx, documentId: string): Promise<Docu
     const n = parsed.ok ? parsed.value : 0n;
     return n < 0n ? -n : n;
   };
-  const largest = [...lines].sort((a, b) => { const d = magnitude(b.value) - magnitude(a.value); return d > 0n ? 1 : d < 0n ? -1 : a.lineNo - b.lineNo; }).slice(0, 10);
+  const largest = [...lines]
+    .sort((a, b) => {
+      const d = magnitude(b.value) - magnitude(a.value);
+      return d > 0n ? 1 : d < 0n ? -1 : a.lineNo - b.lineNo;
+    })
+    .slice(0, 10);
   return {
-    id: doc.id, number: doc.number, kind: doc.kind, stocktakeCode: doc.stocktake, warehouse: doc.warehouse, status: doc.status,
-    lineCount: doc.lineCount, totalQty: doc.totalQty, totalValue: doc.totalValue, currency: doc.currency, route: doc.route,
-    largestLines: largest.map((l) => ({ lineNo: l.lineNo, sku: l.sku, location: l.location, qty: l.qty, value: l.value, causeEn: l.causeLabelEn ?? l.causeCode, causeZh: l.causeLabelZh ?? l.causeCode })),
+    id: doc.id,
+    number: doc.number,
+    kind: doc.kind,
+    stocktakeCode: doc.stocktake,
+    warehouse: doc.warehouse,
+    status: doc.status,
+    lineCount: doc.lineCount,
+    totalQty: doc.totalQty,
+    totalValue: doc.totalValue,
+    currency: doc.currency,
+    route: doc.route,
+    largestLines: largest.map((l) => ({
+      lineNo: l.lineNo,
+      sku: l.sku,
+      location: l.location,
+      qty: l.qty,
+      value: l.value,
+      causeEn: l.causeLabelEn ?? l.causeCode,
+      causeZh: l.causeLabelZh ?? l.causeCode,
+    })),
   };
 }
 
@@ -82,10 +105,19 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
       const lines = view.lines ? await reviewDetails(db, st.id, view.lines) : fresh.lines;
       const stored: CardView = { ...view, lines: lines.map((l) => ({ sku: l.sku, location: l.location })) };
       const card = variancePageCard(context(locale, st.timezone, minter), {
-        stocktakeId: st.id, stocktakeCode: st.code, currency, page: view.page, pages: fresh.pages, waiting: fresh.waiting,
+        stocktakeId: st.id,
+        stocktakeCode: st.code,
+        currency,
+        page: view.page,
+        pages: fresh.pages,
+        waiting: fresh.waiting,
         lines: lines.map((l) => varianceView(st, currency, causes, l)),
       });
-      return { card, entities: [entityKeys.stocktake(st.id), ...lines.map((l) => entityKeys.line(st.id, l.sku, l.location))], view: stored };
+      return {
+        card,
+        entities: [entityKeys.stocktake(st.id), ...lines.map((l) => entityKeys.line(st.id, l.sku, l.location))],
+        view: stored,
+      };
     }
     case 'document':
     case 'decision': {
@@ -93,17 +125,34 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
       const st = await getStocktake(db, ref.stocktakeId);
       const d = await documentView(db, ref.id);
       const ctx = context(locale, st.timezone, minter);
-      return { card: view.kind === 'document' ? approvalCard(ctx, d) : decisionResultCard(ctx, d), entities: view.kind === 'document' ? [entityKeys.document(ref.id)] : [], view };
+      return {
+        card: view.kind === 'document' ? approvalCard(ctx, d) : decisionResultCard(ctx, d),
+        entities: view.kind === 'document' ? [entityKeys.document(ref.id)] : [],
+        view,
+      };
     }
     case 'status': {
       const st = await getStocktake(db, view.stocktakeId);
       const progress = await stocktakeStatus(db, st.id);
       const docs = await listDocuments(db, { stocktake: st.id });
       const card = statusCard(context(locale, st.timezone, minter), {
-        stocktakeId: st.id, code: st.code, warehouse: st.warehouseCode, status: st.status, snapshotAt: progress.snapshotAt, countingClosedAt: progress.countingClosedAt,
-        imports: progress.imports, lines: progress.lines,
-        variances: { gain: progress.variances.gain, loss: progress.variances.loss, gainValue: progress.variances.gainValue, lossValue: progress.variances.lossValue, netValue: progress.variances.netValue },
-        review: await reviewCounts(db, st.id), currency: await currencyOf(db, st.warehouseId),
+        stocktakeId: st.id,
+        code: st.code,
+        warehouse: st.warehouseCode,
+        status: st.status,
+        snapshotAt: progress.snapshotAt,
+        countingClosedAt: progress.countingClosedAt,
+        imports: progress.imports,
+        lines: progress.lines,
+        variances: {
+          gain: progress.variances.gain,
+          loss: progress.variances.loss,
+          gainValue: progress.variances.gainValue,
+          lossValue: progress.variances.lossValue,
+          netValue: progress.variances.netValue,
+        },
+        review: await reviewCounts(db, st.id),
+        currency: await currencyOf(db, st.warehouseId),
         documents: docs.map((d) => ({ number: d.number, kind: d.kind, status: d.status, totalValue: d.totalValue })),
       });
       return { card, entities: [entityKeys.stocktake(st.id)], view };

@@ -65,7 +65,8 @@ export class ChainVerifier {
       this.failure = { ok: false, rows: this.count, firstBadId: row.id, problem, message };
       return false;
     };
-    if (auditHash(storedPrev, content) !== hash) return fail('edited', `audit row ${row.id} was edited: its content no longer matches its hash`);
+    if (auditHash(storedPrev, content) !== hash)
+      return fail('edited', `audit row ${row.id} was edited: its content no longer matches its hash`);
     if (storedPrev !== this.prevHash) {
       return this.seen.has(storedPrev)
         ? fail('reordered', `audit row ${row.id} is out of order: it follows a row that was not its predecessor`)

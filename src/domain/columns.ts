@@ -31,7 +31,10 @@ export function canonicalName(key: ColumnKey): string {
 }
 
 export function normalizeHeader(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s_\-\ufeff]+/g, '');
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-\ufeff]+/g, '');
 }
 
 const lookup = new Map<string, ColumnKey>();

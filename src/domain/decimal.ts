@@ -58,7 +58,8 @@ export function exceedsPrecision(value: bigint, precision = DECIMAL_PRECISION): 
 export function parseDecimal(cell: string | number, scale: number, options: DecimalOptions = {}): ParseResult {
   // Fast path for what nearly every cell of a count sheet is: a plain whole number.
   const precision = options.precision === undefined ? DECIMAL_PRECISION : options.precision;
-  if (typeof cell === 'string' && SIMPLE_WHOLE.test(cell) && (precision === null || cell.length + scale <= precision)) return { ok: true, value: BigInt(cell) * SCALE_FACTORS[scale]! };
+  if (typeof cell === 'string' && SIMPLE_WHOLE.test(cell) && (precision === null || cell.length + scale <= precision))
+    return { ok: true, value: BigInt(cell) * SCALE_FACTORS[scale]! };
   let text: string;
   if (typeof cell === 'number') {
     if (!Number.isFinite(cell)) return { ok: false, reason: 'is not a number' };
@@ -72,16 +73,18 @@ export function parseDecimal(cell: string | number, scale: number, options: Deci
   if (!match) {
     return {
       ok: false,
-      reason: /^[+-]?[\d,]+(\.\d*)?$/.test(text)
-        ? `"${text}" has a thousands separator in the wrong place`
-        : `"${text}" is not a number`,
+      reason: /^[+-]?[\d,]+(\.\d*)?$/.test(text) ? `"${text}" has a thousands separator in the wrong place` : `"${text}" is not a number`,
     };
   }
   const [, sign, intPart = '', rawFraction = ''] = match;
   const whole = intPart.replace(/,/g, '').replace(/^0+(?=\d)/, '');
   const maxWhole = precision === null ? Number.POSITIVE_INFINITY : maxIntegerDigits(scale, precision);
   if (whole.length > maxWhole) {
-    return { ok: false, reason: `"${text}" has ${whole.length} digits before the decimal point; at most ${maxWhole} are allowed`, tooManyDigits: { text, digits: whole.length, max: maxWhole } };
+    return {
+      ok: false,
+      reason: `"${text}" has ${whole.length} digits before the decimal point; at most ${maxWhole} are allowed`,
+      tooManyDigits: { text, digits: whole.length, max: maxWhole },
+    };
   }
   const fraction = rawFraction.replace(/0+$/, '');
   let magnitude: bigint;
@@ -93,7 +96,11 @@ export function parseDecimal(cell: string | number, scale: number, options: Deci
   }
   if (precision !== null && exceedsPrecision(magnitude, precision)) {
     // Float noise rounded up to one digit more (999999999999999.9999999 → 1000000000000000).
-    return { ok: false, reason: `"${text}" has ${maxWhole + 1} digits before the decimal point; at most ${maxWhole} are allowed`, tooManyDigits: { text, digits: maxWhole + 1, max: maxWhole } };
+    return {
+      ok: false,
+      reason: `"${text}" has ${maxWhole + 1} digits before the decimal point; at most ${maxWhole} are allowed`,
+      tooManyDigits: { text, digits: maxWhole + 1, max: maxWhole },
+    };
   }
   const value = sign === '-' ? -magnitude : magnitude;
   if (value < 0n && !options.allowNegative) return { ok: false, reason: `"${text}" is negative` };
@@ -129,7 +136,12 @@ function plainNumber(n: number): string {
   const [int = '', frac = ''] = mantissa.replace('-', '').split('.');
   const digits = int + frac;
   const point = int.length + exponent;
-  const body = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  const body =
+    point <= 0
+      ? `0.${'0'.repeat(-point)}${digits}`
+      : point >= digits.length
+        ? digits + '0'.repeat(point - digits.length)
+        : `${digits.slice(0, point)}.${digits.slice(point)}`;
   return (negative ? '-' : '') + body;
 }
 

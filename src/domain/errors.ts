@@ -16,8 +16,18 @@ export interface InputProblem {
  * new code cannot silently become a 400.
  */
 export type DomainErrorCode =
-  | 'INVALID_INPUT' | 'NOT_FOUND' | 'STOCKTAKE_STATE' | 'DUPLICATE_IMPORT' | 'STOCKTAKE_ALREADY_OPEN' | 'NOT_ALLOWED'
-  | 'STALE' | 'FORGED_ACTION' | 'UNAUTHENTICATED' | 'PAYLOAD_TOO_LARGE' | 'IDEMPOTENCY_KEY_REUSED' | 'MISDIRECTED_HOST';
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'STOCKTAKE_STATE'
+  | 'DUPLICATE_IMPORT'
+  | 'STOCKTAKE_ALREADY_OPEN'
+  | 'NOT_ALLOWED'
+  | 'STALE'
+  | 'FORGED_ACTION'
+  | 'UNAUTHENTICATED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'MISDIRECTED_HOST';
 
 /**
  * Base of every error a user can fix themselves; the CLI exits 2 and the bots answer with a card. Like

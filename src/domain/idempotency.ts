@@ -16,11 +16,15 @@ function canonical(value: unknown): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 
 /** What a key is bound to: the command and its request (target and input), hashed. */
 export function commandFingerprint(command: string, request: unknown): string {
-  return createHash('sha256').update(`${command}\n${canonical(request)}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${command}\n${canonical(request)}`)
+    .digest('base64url');
 }

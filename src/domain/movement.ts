@@ -2,10 +2,26 @@ export const MOVEMENT_KINDS = ['receipt', 'issue', 'transfer', 'adjustment'] as 
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 const KIND_ALIASES: Record<string, MovementKind> = {
-  receipt: 'receipt', receive: 'receipt', in: 'receipt', 入库: 'receipt', 收货: 'receipt', 采购入库: 'receipt',
-  issue: 'issue', ship: 'issue', out: 'issue', 出库: 'issue', 发货: 'issue', 销售出库: 'issue', 领用: 'issue',
-  transfer: 'transfer', move: 'transfer', 调拨: 'transfer', 移库: 'transfer',
-  adjustment: 'adjustment', adjust: 'adjustment', 调整: 'adjustment',
+  receipt: 'receipt',
+  receive: 'receipt',
+  in: 'receipt',
+  入库: 'receipt',
+  收货: 'receipt',
+  采购入库: 'receipt',
+  issue: 'issue',
+  ship: 'issue',
+  out: 'issue',
+  出库: 'issue',
+  发货: 'issue',
+  销售出库: 'issue',
+  领用: 'issue',
+  transfer: 'transfer',
+  move: 'transfer',
+  调拨: 'transfer',
+  移库: 'transfer',
+  adjustment: 'adjustment',
+  adjust: 'adjustment',
+  调整: 'adjustment',
 };
 
 /** Reads a movement kind in English or Chinese (入库, 出库, 调拨, 调整); null when unknown. */

@@ -41,5 +41,10 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export function retentionCutoffs(policy: RetentionPolicy, now: Date): RetentionCutoffs {
   const before = (days: number) => new Date(now.getTime() - Math.max(days, MIN_RETENTION_DAYS) * DAY);
-  return { idempotency: before(policy.days), delivered: before(policy.days), failed: before(policy.failedDays), buttons: before(policy.buttonDays) };
+  return {
+    idempotency: before(policy.days),
+    delivered: before(policy.days),
+    failed: before(policy.failedDays),
+    buttons: before(policy.buttonDays),
+  };
 }

@@ -7,7 +7,9 @@ export type CountStatus = (typeof COUNT_STATUSES)[number];
 
 /** The calendar day of an instant in a timezone, as YYYYMMDD (stocktake codes use the warehouse's day). */
 export function localDay(instant: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
+    instant,
+  );
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}${get('month')}${get('day')}`;
 }

@@ -94,9 +94,7 @@ interface Line {
 
 /** Another location of the same SKU is off by exactly the opposite amount: stock went to the wrong shelf. */
 function misplaced(line: Line, sameSku: SuggestionInput['sameSku']): Suggestion[] {
-  const others = sameSku.filter(
-    (other) => other.location !== line.location && readQty(other.diffQty, 'sameSku.diffQty') === -line.diff,
-  );
+  const others = sameSku.filter((other) => other.location !== line.location && readQty(other.diffQty, 'sameSku.diffQty') === -line.diff);
   const [first] = others;
   if (!first) return [];
   const where = shorten(first.location);

@@ -87,10 +87,7 @@ export function parseTimestamp(cell: string | Date, timezone: string): TimeResul
   ];
   const [, month, day, hour, minute, second] = fields;
   const probe = new Date(Date.UTC(fields[0], month - 1, day));
-  if (
-    month < 1 || month > 12 || day < 1 || probe.getUTCDate() !== day ||
-    hour > 23 || minute > 59 || second > 59
-  ) {
+  if (month < 1 || month > 12 || day < 1 || probe.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
     return { ok: false, reason: `"${text}" is not a valid date and time` };
   }
   if (offset) {

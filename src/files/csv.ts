@@ -63,7 +63,8 @@ async function peekFirstLine(source: FileSource, encoding: TextEncoding): Promis
       const start = text.search(/[^\r\n]/);
       const end = start < 0 ? -1 : text.slice(start).search(/\r|\n/);
       // A CR as the last character read may still be followed by LF.
-      if (end >= 0 && start + end + 1 < text.length) return { firstLine: text.slice(start, start + end), newline: lineEnd(text, start + end) };
+      if (end >= 0 && start + end + 1 < text.length)
+        return { firstLine: text.slice(start, start + end), newline: lineEnd(text, start + end) };
       if (text.length > 65536) break;
     }
   } finally {
@@ -72,7 +73,9 @@ async function peekFirstLine(source: FileSource, encoding: TextEncoding): Promis
   const start = text.search(/[^\r\n]/);
   if (start < 0) return { firstLine: '', newline: '\n' };
   const end = text.slice(start).search(/\r|\n/);
-  return end < 0 ? { firstLine: text.slice(start), newline: '\n' } : { firstLine: text.slice(start, start + end), newline: lineEnd(text, start + end) };
+  return end < 0
+    ? { firstLine: text.slice(start), newline: '\n' }
+    : { firstLine: text.slice(start, start + end), newline: lineEnd(text, start + end) };
 }
 
 function lineEnd(text: string, at: number): '\n' | '\r' {

@@ -125,7 +125,7 @@ export class LegacyTextFacts {
     const confidence = (names: string[]) => Math.max(0, ...votes.filter((v) => names.includes(v.name)).map((v) => v.confidence));
     const gbVote = confidence(['GB18030']);
     const otherCjk = confidence(['Big5', 'Shift_JIS', 'EUC-JP', 'EUC-KR']);
-    if (this.gbValid && (this.gbPairs > 0 && this.gb2312Pairs >= this.gbPairs * 0.8 || (top?.name === 'GB18030' && gbVote >= 50))) {
+    if (this.gbValid && ((this.gbPairs > 0 && this.gb2312Pairs >= this.gbPairs * 0.8) || (top?.name === 'GB18030' && gbVote >= 50))) {
       // Big5 (traditional Chinese) also forms pairs of high bytes: trust a confident detector over the pairs.
       if (otherCjk >= 80 && otherCjk > gbVote) return { encoding: null, guess };
       return { encoding: 'gb18030', guess };
@@ -173,13 +173,13 @@ export class LegacyTextFacts {
     if (high) {
       this.high += 1;
       if (letter && this.previousWasLetter) this.latinLike += 1;
-      else if (letter) this.waitingForLetter = true; // Émile: the next byte decides
+      else if (letter)
+        this.waitingForLetter = true; // Émile: the next byte decides
       else if (!this.previousHigh) this.waitingForAscii = true; // a sign standing alone
     }
     this.previousWasLetter = letter;
     this.previousHigh = high;
   }
-
 }
 
 /** A letter in Windows-1252: ASCII letters, À–ÿ but × and ÷, and Š Œ Ž š œ ž Ÿ. */

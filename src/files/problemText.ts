@@ -8,6 +8,9 @@ import type { LocalizedText } from '../domain/errors.ts';
 type Catalogue = Messages['fileProblem'];
 
 export function fileProblemText(word: (catalogue: Catalogue) => string): { message: string; localized: LocalizedText } {
-  const localized = Object.fromEntries(LOCALES.map((locale) => [locale, word(messages(locale).fileProblem)])) as Record<(typeof LOCALES)[number], string>;
+  const localized = Object.fromEntries(LOCALES.map((locale) => [locale, word(messages(locale).fileProblem)])) as Record<
+    (typeof LOCALES)[number],
+    string
+  >;
   return { message: localized.en, localized };
 }

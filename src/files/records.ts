@@ -85,7 +85,11 @@ export async function* readRecords<K extends ColumnKey, T>(
     for (const current of batch) {
       if (isBlank(current)) continue;
       if (!header) {
-        const mapped = mapHeader(current.cells.map((c) => (c === null ? '' : String(c))), specs, current.line);
+        const mapped = mapHeader(
+          current.cells.map((c) => (c === null ? '' : String(c))),
+          specs,
+          current.line,
+        );
         if (mapped.problems.length > 0) {
           throw new InvalidInputError(`${table.name}: the header row (line ${current.line}) is not usable`, mapped.problems);
         }

@@ -40,7 +40,12 @@ export type AppContext = Context<AppEnv>;
 /** The caller, or 401: use in every route that acts for someone. */
 export function requireActor(c: AppContext): Actor {
   const actor = c.get('actor');
-  if (!actor) throw new UnauthenticatedError(c.get('deps').localOnly ? 'choose who you are first (the console\'s person menu), or send an API key' : 'sign in with your sign-in link, or send an API key as "Authorization: Bearer stk_…"');
+  if (!actor)
+    throw new UnauthenticatedError(
+      c.get('deps').localOnly
+        ? "choose who you are first (the console's person menu), or send an API key"
+        : 'sign in with your sign-in link, or send an API key as "Authorization: Bearer stk_…"',
+    );
   return actor;
 }
 
@@ -69,7 +74,10 @@ export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => vo
   app.onError((error, c) => {
     // Hono's own refusals (the CSRF check's 403, a malformed body's 400) keep their status.
     if (error instanceof HTTPException && error.status < 500) {
-      const message = error.status === 403 ? 'refused: a form may only be posted from this server\'s own pages (cross-site request)' : error.message || 'bad request';
+      const message =
+        error.status === 403
+          ? "refused: a form may only be posted from this server's own pages (cross-site request)"
+          : error.message || 'bad request';
       return c.json({ error: { code: error.status === 403 ? 'CROSS_SITE' : 'BAD_REQUEST', message } }, error.status);
     }
     const ref = randomUUID().slice(0, 8);

@@ -19,8 +19,20 @@ import { SESSION_COOKIE } from './session.ts';
 const PUBLIC = [/^\/login$/, /^\/session$/, /^\/assets\//, /^\/api\/v1\/openapi\.json$/, /^\/(healthz|livez|readyz)$/];
 
 const WORDS = {
-  en: { title: 'Sign in', ask: 'Open the sign-in link an admin gave you (created with <code>stocktake access login &lt;person&gt;</code>), or paste its token here.', token: 'Sign-in token', go: 'Sign in', bad: 'That sign-in token is unknown, revoked or expired. Ask an admin for a new link.' },
-  'zh-CN': { title: '登录', ask: '打开管理员给你的登录链接（用 <code>stocktake access login &lt;人员&gt;</code> 生成），或在此粘贴其中的令牌。', token: '登录令牌', go: '登录', bad: '该登录令牌无效、已撤销或已过期，请向管理员索取新链接。' },
+  en: {
+    title: 'Sign in',
+    ask: 'Open the sign-in link an admin gave you (created with <code>stocktake access login &lt;person&gt;</code>), or paste its token here.',
+    token: 'Sign-in token',
+    go: 'Sign in',
+    bad: 'That sign-in token is unknown, revoked or expired. Ask an admin for a new link.',
+  },
+  'zh-CN': {
+    title: '登录',
+    ask: '打开管理员给你的登录链接（用 <code>stocktake access login &lt;人员&gt;</code> 生成），或在此粘贴其中的令牌。',
+    token: '登录令牌',
+    go: '登录',
+    bad: '该登录令牌无效、已撤销或已过期，请向管理员索取新链接。',
+  },
 };
 
 export function mountAuth(app: Hono<AppEnv>): void {
@@ -33,7 +45,8 @@ export function mountAuth(app: Hono<AppEnv>): void {
     const { localOnly } = c.get('deps');
     if (localOnly || c.get('actor') || PUBLIC.some((p) => p.test(c.req.path)) || c.req.path.startsWith('/api/')) return next();
     // Pages and the console need a session; the API answers 401 JSON itself (requireActor).
-    if (c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html')) return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+    if (c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html'))
+      return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
     return c.json({ error: { code: 'UNAUTHENTICATED', message: 'sign in with your sign-in link first' } }, 401);
   });
 
@@ -45,7 +58,13 @@ export function mountAuth(app: Hono<AppEnv>): void {
     const { db, sessions, localOnly } = c.get('deps');
     const actor = token ? await authenticate(db, 'login', token.trim()) : null;
     if (actor) {
-      setCookie(c, SESSION_COOKIE, sessions.issue(actor.personId), { path: '/', httpOnly: true, sameSite: 'Lax', secure: new URL(c.req.url).protocol === 'https:', maxAge: 7 * 24 * 3600 });
+      setCookie(c, SESSION_COOKIE, sessions.issue(actor.personId), {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: new URL(c.req.url).protocol === 'https:',
+        maxAge: 7 * 24 * 3600,
+      });
       const next = c.req.query('next');
       return c.redirect(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
     }
@@ -70,7 +89,8 @@ ${token ? `<p class="notice bad" role="alert">${esc(t.bad)}</p>` : ''}
   /** Local only: "I am <person>". Refused on a public server, where only a sign-in link identifies you. */
   app.post('/session', async (c) => {
     const { db, sessions, localOnly } = c.get('deps');
-    if (!localOnly) throw new NotAllowedError('choosing who you are is only possible on a server bound to 127.0.0.1; sign in with your sign-in link');
+    if (!localOnly)
+      throw new NotAllowedError('choosing who you are is only possible on a server bound to 127.0.0.1; sign in with your sign-in link');
     const form = await c.req.parseBody();
     const person = await getPerson(db, String(form.person ?? ''));
     setCookie(c, SESSION_COOKIE, sessions.issue(person.id), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 7 * 24 * 3600 });

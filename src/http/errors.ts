@@ -3,9 +3,18 @@ import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { DomainError, InvalidInputError, type DomainErrorCode, type InputProblem, type LocalizedText } from '../domain/errors.ts';
 
 const STATUS: Record<DomainErrorCode, number> = {
-  INVALID_INPUT: 400, FORGED_ACTION: 400, UNAUTHENTICATED: 401, NOT_ALLOWED: 403, NOT_FOUND: 404,
-  STALE: 409, STOCKTAKE_STATE: 409, DUPLICATE_IMPORT: 409, STOCKTAKE_ALREADY_OPEN: 409, PAYLOAD_TOO_LARGE: 413,
-  IDEMPOTENCY_KEY_REUSED: 422, MISDIRECTED_HOST: 421,
+  INVALID_INPUT: 400,
+  FORGED_ACTION: 400,
+  UNAUTHENTICATED: 401,
+  NOT_ALLOWED: 403,
+  NOT_FOUND: 404,
+  STALE: 409,
+  STOCKTAKE_STATE: 409,
+  DUPLICATE_IMPORT: 409,
+  STOCKTAKE_ALREADY_OPEN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  MISDIRECTED_HOST: 421,
 };
 
 /** The caller is not signed in (no key, a revoked key, no session). */
@@ -40,7 +49,15 @@ export function errorResponse(error: unknown, ref: string): { status: number; bo
   if (isDatabaseUnavailable(error)) {
     // Nothing was applied (the transaction did not commit, or its answer was lost: resend with the same
     // Idempotency-Key and the first result comes back).
-    return { status: 503, body: { error: { code: 'DATABASE_UNAVAILABLE', message: `the database is unavailable right now; nothing was changed. Try again in a few seconds (with the same Idempotency-Key); reference ${ref}` } } };
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'DATABASE_UNAVAILABLE',
+          message: `the database is unavailable right now; nothing was changed. Try again in a few seconds (with the same Idempotency-Key); reference ${ref}`,
+        },
+      },
+    };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: `internal error; reference ${ref}` } } };
 }

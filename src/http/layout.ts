@@ -24,19 +24,44 @@ export interface PageOptions {
   head?: string;
 }
 
-const NAV: Record<Locale, Record<Exclude<NavKey, 'none'>, string> & { api: string; signOut: string; switchPerson: string; nobody: string }> = {
-  en: { console: 'Console', stocktakes: 'Stocktakes', people: 'People', api: 'API', signOut: 'Sign out', switchPerson: 'switch', nobody: 'not signed in' },
-  'zh-CN': { console: '对话控制台', stocktakes: '盘点任务', people: '人员与角色', api: 'API', signOut: '退出', switchPerson: '切换', nobody: '未登录' },
+const NAV: Record<
+  Locale,
+  Record<Exclude<NavKey, 'none'>, string> & { api: string; signOut: string; switchPerson: string; nobody: string }
+> = {
+  en: {
+    console: 'Console',
+    stocktakes: 'Stocktakes',
+    people: 'People',
+    api: 'API',
+    signOut: 'Sign out',
+    switchPerson: 'switch',
+    nobody: 'not signed in',
+  },
+  'zh-CN': {
+    console: '对话控制台',
+    stocktakes: '盘点任务',
+    people: '人员与角色',
+    api: 'API',
+    signOut: '退出',
+    switchPerson: '切换',
+    nobody: '未登录',
+  },
 };
 
-const LINKS: [Exclude<NavKey, 'none'>, string][] = [['console', '/'], ['stocktakes', '/stocktakes'], ['people', '/people']];
+const LINKS: [Exclude<NavKey, 'none'>, string][] = [
+  ['console', '/'],
+  ['stocktakes', '/stocktakes'],
+  ['people', '/people'],
+];
 
 export function renderPage(o: PageOptions): string {
   const t = NAV[o.locale];
   const nav = LINKS.map(([key, href]) => `<a href="${href}"${o.active === key ? ' aria-current="page"' : ''}>${esc(t[key])}</a>`).join('');
   const who = o.actor
     ? `<span class="who" data-person="${esc(o.actor.handle)}">👤 <strong>${esc(o.actor.handle)}</strong></span>` +
-      (o.localOnly ? ` <a href="/?switch=1">${esc(t.switchPerson)}</a>` : ` <form method="post" action="/logout" class="inline"><button class="link">${esc(t.signOut)}</button></form>`)
+      (o.localOnly
+        ? ` <a href="/?switch=1">${esc(t.switchPerson)}</a>`
+        : ` <form method="post" action="/logout" class="inline"><button class="link">${esc(t.signOut)}</button></form>`)
     : `<span class="who">${esc(t.nobody)}</span>`;
   const other = o.locale === 'en' ? '<a href="?lang=zh" hreflang="zh-CN">中文</a>' : '<a href="?lang=en" hreflang="en">English</a>';
   return `<!doctype html>

@@ -82,7 +82,9 @@ export class PgRunCoordinator implements RunCoordinator {
 
   /** Forgets finished runs of node-cron's own ticks older than `before` (one row a minute adds up). */
   async prune(job: string, before: Date): Promise<void> {
-    await this.db.execute(sql`delete from job_run where job = ${job} and scheduled_at < ${before.toISOString()}::timestamptz and finished_at is not null`);
+    await this.db.execute(
+      sql`delete from job_run where job = ${job} and scheduled_at < ${before.toISOString()}::timestamptz and finished_at is not null`,
+    );
   }
 }
 

@@ -84,7 +84,8 @@ export async function runDigest(kind: ReportKind, deps: JobDeps, slot: DigestSlo
     // The race this settles: two instances (or a retry) built the same slot's report; the first to commit
     // finishes the slot with its card, the other finds it finished and queues nothing.
     if (!(await coordinator.finish(tx, kind, slot.key, slot.scheduledAt, result, now))) return 'already sent';
-    if (!report.empty) await enqueueMessages(tx, [{ platform: slot.platform, chatId: slot.chatId, locale, view: { kind: 'static', card: report.card } }]);
+    if (!report.empty)
+      await enqueueMessages(tx, [{ platform: slot.platform, chatId: slot.chatId, locale, view: { kind: 'static', card: report.card } }]);
     return result;
   });
   if (outcome === 'sent') deps.onOutbox?.();

@@ -9,10 +9,22 @@ import type { Locale } from '../../cards/i18n/index.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { dailyDigestCard, digestText, weeklyReportCard, weeklyText } from '../../cards/templates/digest.ts';
 import { chartPng, type ChartInputs, type ChartKind } from '../charts/digestCharts.ts';
-import { dailyDigest, dailyDigestIsEmpty, weeklyReport, weeklyReportIsEmpty, type CauseShare, type DailyDigest, type WeeklyReport } from '../services/digest/index.ts';
+import {
+  dailyDigest,
+  dailyDigestIsEmpty,
+  weeklyReport,
+  weeklyReportIsEmpty,
+  type CauseShare,
+  type DailyDigest,
+  type WeeklyReport,
+} from '../services/digest/index.ts';
 import type { Report, ReportChart, ReportSource } from './reports.ts';
 
-const FILE_NAMES: Record<ChartKind, string> = { causeDistribution: 'cause-distribution', dailyProgress: 'daily-progress', weeklyTrend: 'weekly-trend' };
+const FILE_NAMES: Record<ChartKind, string> = {
+  causeDistribution: 'cause-distribution',
+  dailyProgress: 'daily-progress',
+  weeklyTrend: 'weekly-trend',
+};
 
 function render<K extends ChartKind>(kind: K, input: ChartInputs[K]): ReportChart {
   const image = chartPng(kind, input);
@@ -20,7 +32,12 @@ function render<K extends ChartKind>(kind: K, input: ChartInputs[K]): ReportChar
 }
 
 function causeRows(causes: readonly CauseShare[], locale: Locale): ChartInputs['causeDistribution']['causes'] {
-  return causes.map((c) => ({ label: locale === 'zh-CN' ? c.labelZh : c.labelEn, gainValue: c.gainValue, lossValue: c.lossValue, count: c.lines }));
+  return causes.map((c) => ({
+    label: locale === 'zh-CN' ? c.labelZh : c.labelEn,
+    gainValue: c.gainValue,
+    lossValue: c.lossValue,
+    count: c.lines,
+  }));
 }
 
 /** The daily digest's charts: its first stocktake's progress and, when causes are tagged, their values. */
@@ -28,7 +45,8 @@ export function dailyCharts(digest: DailyDigest, locale: Locale): ReportChart[] 
   const first = digest.stocktakes[0];
   if (!first) return [];
   const charts = [render('dailyProgress', { locale, days: first.progress })];
-  if (first.causes.length > 0) charts.push(render('causeDistribution', { locale, currency: digest.warehouse.currency, causes: causeRows(first.causes, locale) }));
+  if (first.causes.length > 0)
+    charts.push(render('causeDistribution', { locale, currency: digest.warehouse.currency, causes: causeRows(first.causes, locale) }));
   return charts;
 }
 
@@ -41,7 +59,8 @@ export function weeklyCharts(report: WeeklyReport, locale: Locale): ReportChart[
     absVarianceValue: w.accuracy.varianceValue,
   }));
   const charts = [render('weeklyTrend', { locale, currency: report.warehouse.currency, weeks })];
-  if (report.causes.length > 0) charts.push(render('causeDistribution', { locale, currency: report.warehouse.currency, causes: causeRows(report.causes, locale) }));
+  if (report.causes.length > 0)
+    charts.push(render('causeDistribution', { locale, currency: report.warehouse.currency, causes: causeRows(report.causes, locale) }));
   return charts;
 }
 
@@ -57,11 +76,25 @@ const context = (locale: Locale, timezone: string): TemplateContext => ({
 export const digestReports: ReportSource = async (db, request): Promise<Report> => {
   const { locale } = request;
   if (request.kind === 'daily') {
-    const digest = await dailyDigest(db, { warehouse: request.warehouse, now: request.now, ...(request.since ? { since: request.since } : {}) });
+    const digest = await dailyDigest(db, {
+      warehouse: request.warehouse,
+      now: request.now,
+      ...(request.since ? { since: request.since } : {}),
+    });
     const charts = dailyDigestIsEmpty(digest) ? [] : dailyCharts(digest, locale);
-    return { empty: dailyDigestIsEmpty(digest), card: dailyDigestCard(context(locale, digest.warehouse.timezone), digest, charts), text: digestText(digest, locale), charts };
+    return {
+      empty: dailyDigestIsEmpty(digest),
+      card: dailyDigestCard(context(locale, digest.warehouse.timezone), digest, charts),
+      text: digestText(digest, locale),
+      charts,
+    };
   }
   const report = await weeklyReport(db, { warehouse: request.warehouse, now: request.now });
   const charts = weeklyReportIsEmpty(report) ? [] : weeklyCharts(report, locale);
-  return { empty: weeklyReportIsEmpty(report), card: weeklyReportCard(context(locale, report.warehouse.timezone), report, charts), text: weeklyText(report, locale), charts };
+  return {
+    empty: weeklyReportIsEmpty(report),
+    card: weeklyReportCard(context(locale, report.warehouse.timezone), report, charts),
+    text: weeklyText(report, locale),
+    charts,
+  };
 };

@@ -23,9 +23,15 @@ export interface RetentionSlot {
 
 export async function run(deps: RetentionDeps, slot: RetentionSlot): Promise<PruneResult> {
   const result = await pruneExpired(deps.db, deps.policy ?? DEFAULT_RETENTION, slot.now ?? slot.scheduledAt, deps.prune);
-  const pruned = result.inboundEvents + result.commandLog + result.cardActions + result.outboxDelivered + result.outboxFailed + result.platformMedia;
-  deps.log(result.complete ? (pruned > 0 ? 'info' : 'debug') : 'warn', result.complete ? 'retention run' : 'retention run left rows for the next run', {
-    slot: slot.scheduledAt.toISOString(), ...result,
-  });
+  const pruned =
+    result.inboundEvents + result.commandLog + result.cardActions + result.outboxDelivered + result.outboxFailed + result.platformMedia;
+  deps.log(
+    result.complete ? (pruned > 0 ? 'info' : 'debug') : 'warn',
+    result.complete ? 'retention run' : 'retention run left rows for the next run',
+    {
+      slot: slot.scheduledAt.toISOString(),
+      ...result,
+    },
+  );
   return result;
 }

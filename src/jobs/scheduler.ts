@@ -117,7 +117,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** Sends every enabled digest slot whose latest fire in (now − window, now] is not sent yet. */
   async function runDueDigests(now: Date, windowOf: (job: ScheduleJob) => number): Promise<SlotResult[]> {
-    const deps: JobDeps = { db, log, coordinator, reports: memoized(options.reports), ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}) };
+    const deps: JobDeps = {
+      db,
+      log,
+      coordinator,
+      reports: memoized(options.reports),
+      ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}),
+    };
     const results: SlotResult[] = [];
     for (const s of await listSchedules(db)) {
       if (!s.enabled) continue;
@@ -162,7 +168,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   function remindersAt(slot: Date, now: Date): Promise<ReminderRun> {
-    return reminders.run({ db, log, coordinator, reports: options.reports, ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}) }, { scheduledAt: slot, now });
+    return reminders.run(
+      { db, log, coordinator, reports: options.reports, ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}) },
+      { scheduledAt: slot, now },
+    );
   }
 
   function retentionAt(slot: Date, now: Date): Promise<PruneResult> {
@@ -176,18 +185,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       return await body();
     } finally {
-      await db.transaction((tx) => coordinator.finish(tx, task, iso, slot, 'done', now)).catch((error: unknown) => log('warn', 'could not finish a task slot', { task, slot: iso, error }));
+      await db
+        .transaction((tx) => coordinator.finish(tx, task, iso, slot, 'done', now))
+        .catch((error: unknown) => log('warn', 'could not finish a task slot', { task, slot: iso, error }));
     }
   }
 
   /** node-cron's handler for a task: errors are logged here (node-cron would only print them). */
   const handler = (task: string, body: (slot: Date, now: Date) => Promise<unknown>) => (ctx: { date: Date }) =>
-    track(body(ctx.date, clock()).catch((error: unknown) => log('error', 'scheduled task failed', { task, slot: ctx.date.toISOString(), error })));
+    track(
+      body(ctx.date, clock()).catch((error: unknown) =>
+        log('error', 'scheduled task failed', { task, slot: ctx.date.toISOString(), error }),
+      ),
+    );
 
   const cronLogger = {
     info: (message: string) => log('debug', `node-cron: ${message}`),
     warn: (message: string) => log('warn', `node-cron: ${message}`),
-    error: (message: string | Error, error?: Error) => log('error', `node-cron: ${message instanceof Error ? message.message : message}`, { error: error ?? message }),
+    error: (message: string | Error, error?: Error) =>
+      log('error', `node-cron: ${message instanceof Error ? message.message : message}`, { error: error ?? message }),
     debug: (message: string | Error) => log('debug', `node-cron: ${message instanceof Error ? message.message : message}`),
   };
 
@@ -215,7 +231,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (tasks.length > 0) return;
       catching = this.catchUp(clock()).catch((error: unknown) => log('error', 'catching up missed slots failed', { error }));
       const taskOptions = (name: string) => ({
-        name, timezone: 'UTC', distributed: true, runCoordinator: coordinator, distributedLease: leaseMs, noOverlap: true, logger: cronLogger,
+        name,
+        timezone: 'UTC',
+        distributed: true,
+        runCoordinator: coordinator,
+        distributedLease: leaseMs,
+        noOverlap: true,
+        logger: cronLogger,
         // A fire delayed by a busy event loop (a report being built) still runs rather than counting as missed.
         missedExecutionTolerance: 30_000,
       });

@@ -51,11 +51,14 @@ async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInp
       );
     }
   }
-  if (doc.status !== 'approving' || !current) throw new StaleCommandError(`document ${doc.number} is ${doc.status}; there is nothing to ${verb}`);
+  if (doc.status !== 'approving' || !current)
+    throw new StaleCommandError(`document ${doc.number} is ${doc.status}; there is nothing to ${verb}`);
   const st = await getStocktake(tx, doc.stocktakeId);
   const roles = await rolesOf(tx, ctx.actor.personId, doc.warehouseId);
   if (!roles.has(current.role)) {
-    throw new NotAllowedError(`${ctx.actor.handle} may not ${verb} step ${current.step_no} of ${doc.number}: it needs the role ${current.role} in ${st.warehouseCode}`);
+    throw new NotAllowedError(
+      `${ctx.actor.handle} may not ${verb} step ${current.step_no} of ${doc.number}: it needs the role ${current.role} in ${st.warehouseCode}`,
+    );
   }
   return { doc, steps, current, st };
 }
@@ -64,10 +67,18 @@ async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInp
  * Segregation of duties, enforced here and not only on cards: whoever counted or explained (confirmed or
  * tagged) a line of the document may not approve it, and nobody approves two steps of one document.
  */
-async function checkSegregation(tx: DbOrTx, ctx: CommandContext, doc: { id: string; number: string; stocktakeId: string }, steps: Step[]): Promise<void> {
+async function checkSegregation(
+  tx: DbOrTx,
+  ctx: CommandContext,
+  doc: { id: string; number: string; stocktakeId: string },
+  steps: Step[],
+): Promise<void> {
   const me = ctx.actor.personId;
   const earlier = steps.find((s) => s.status === 'approved' && s.decided_by === me);
-  if (earlier) throw new NotAllowedError(`${ctx.actor.handle} already approved step ${earlier.step_no} (${earlier.role}) of ${doc.number}; one person may not approve two steps`);
+  if (earlier)
+    throw new NotAllowedError(
+      `${ctx.actor.handle} already approved step ${earlier.step_no} (${earlier.role}) of ${doc.number}; one person may not approve two steps`,
+    );
   const [counted] = await queryRows<{ sku: string; location: string }>(
     tx,
     sql`select dl.sku, dl.location from document_line dl
@@ -75,14 +86,20 @@ async function checkSegregation(tx: DbOrTx, ctx: CommandContext, doc: { id: stri
         join count_import ci on ci.id = ce.import_id
         where dl.document_id = ${doc.id}::uuid and ci.counter_person_id = ${me}::uuid limit 1`,
   );
-  if (counted) throw new NotAllowedError(`${ctx.actor.handle} counted ${counted.sku}@${counted.location || '-'} on ${doc.number} and may not approve it`);
+  if (counted)
+    throw new NotAllowedError(
+      `${ctx.actor.handle} counted ${counted.sku}@${counted.location || '-'} on ${doc.number} and may not approve it`,
+    );
   const [explained] = await queryRows<{ sku: string; location: string }>(
     tx,
     sql`select l.sku, l.location from document_line dl
         join stocktake_line l on l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location
         where dl.document_id = ${doc.id}::uuid and (l.explained_by = ${me}::uuid or l.confirmed_by = ${me}::uuid) limit 1`,
   );
-  if (explained) throw new NotAllowedError(`${ctx.actor.handle} explained ${explained.sku}@${explained.location || '-'} on ${doc.number} and may not approve it`);
+  if (explained)
+    throw new NotAllowedError(
+      `${ctx.actor.handle} explained ${explained.sku}@${explained.location || '-'} on ${doc.number} and may not approve it`,
+    );
 }
 
 /** Approves the pending step; the next step becomes pending, or the last approval posts the document. */
@@ -96,7 +113,15 @@ export async function approveDocument(db: Db, ctx: CommandContext, input: Decisi
           where document_id = ${doc.id}::uuid and step_no = ${current.step_no} and status = 'pending' returning 1`,
     );
     if (decided.length !== 1) throw new StaleCommandError(`step ${current.step_no} of ${doc.number} was decided meanwhile`);
-    audit.add({ action: 'document.approved', entityType: 'document', entityId: doc.id, stocktakeId: doc.stocktakeId, documentId: doc.id, before: { step: current.step_no, role: current.role, status: 'pending' }, after: { step: current.step_no, role: current.role, status: 'approved' } });
+    audit.add({
+      action: 'document.approved',
+      entityType: 'document',
+      entityId: doc.id,
+      stocktakeId: doc.stocktakeId,
+      documentId: doc.id,
+      before: { step: current.step_no, role: current.role, status: 'pending' },
+      after: { step: current.step_no, role: current.role, status: 'approved' },
+    });
     const next = steps.find((s) => Number(s.step_no) === Number(current.step_no) + 1);
     if (next) {
       const policy = await policyOf(tx, doc.warehouseId);
@@ -118,15 +143,32 @@ export async function rejectDocument(db: Db, ctx: CommandContext, input: Decisio
     await tx.execute(sql`update approval_step set status = 'rejected', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz, reason = ${reason}
                          where document_id = ${doc.id}::uuid and step_no = ${current.step_no} and status = 'pending'`);
     await tx.execute(sql`update approval_step set status = 'cancelled' where document_id = ${doc.id}::uuid and status = 'waiting'`);
-    await tx.execute(sql`update adjustment_document set status = 'rejected', decided_at = ${now.toISOString()}::timestamptz, rejected_reason = ${reason} where id = ${doc.id}::uuid`);
+    await tx.execute(
+      sql`update adjustment_document set status = 'rejected', decided_at = ${now.toISOString()}::timestamptz, rejected_reason = ${reason} where id = ${doc.id}::uuid`,
+    );
     const returned = await returnLines(tx, doc.id, st.id, reason, audit, doc.number);
-    audit.add({ action: 'document.rejected', entityType: 'document', entityId: doc.id, stocktakeId: doc.stocktakeId, documentId: doc.id, before: { status: 'approving', step: current.step_no }, after: { status: 'rejected', step: current.step_no, reason, linesReturned: returned } });
+    audit.add({
+      action: 'document.rejected',
+      entityType: 'document',
+      entityId: doc.id,
+      stocktakeId: doc.stocktakeId,
+      documentId: doc.id,
+      before: { status: 'approving', step: current.step_no },
+      after: { status: 'rejected', step: current.step_no, reason, linesReturned: returned },
+    });
     await settleStocktakeStatus(tx, st);
     return getDocument(tx, doc.id);
   });
 }
 
-async function returnLines(tx: DbOrTx, documentId: string, stocktakeId: string, reason: string, audit: AuditWriter, number: string): Promise<number> {
+async function returnLines(
+  tx: DbOrTx,
+  documentId: string,
+  stocktakeId: string,
+  reason: string,
+  audit: AuditWriter,
+  number: string,
+): Promise<number> {
   const rows = await queryRows<{ sku: string; location: string }>(
     tx,
     sql`update stocktake_line l set review_status = 'open', returned_reason = ${`${number} rejected: ${reason}`}, confirmed_by = null, confirmed_at = null
@@ -135,7 +177,16 @@ async function returnLines(tx: DbOrTx, documentId: string, stocktakeId: string, 
         returning l.sku, l.location`,
   );
   for (const r of rows) {
-    audit.add({ action: 'variance.returned', entityType: 'variance', entityId: `${number}/${r.sku}@${r.location}`, stocktakeId, documentId, line: { sku: r.sku, location: r.location }, before: { reviewStatus: 'documented' }, after: { reviewStatus: 'open', returnedReason: `${number} rejected: ${reason}` } });
+    audit.add({
+      action: 'variance.returned',
+      entityType: 'variance',
+      entityId: `${number}/${r.sku}@${r.location}`,
+      stocktakeId,
+      documentId,
+      line: { sku: r.sku, location: r.location },
+      before: { reviewStatus: 'documented' },
+      after: { reviewStatus: 'open', returnedReason: `${number} rejected: ${reason}` },
+    });
   }
   return rows.length;
 }

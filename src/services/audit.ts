@@ -2,7 +2,15 @@ import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx, type Tx } from '../../db/client.ts';
 import { projectChanges } from './outbox.ts';
-import { auditHash, canonicalJson, ChainVerifier, GENESIS_HASH, type AuditContent, type AuditRow, type ChainVerdict } from '../domain/audit.ts';
+import {
+  auditHash,
+  canonicalJson,
+  ChainVerifier,
+  GENESIS_HASH,
+  type AuditContent,
+  type AuditRow,
+  type ChainVerdict,
+} from '../domain/audit.ts';
 
 export interface AuditEntry {
   action: string;
@@ -55,7 +63,10 @@ export async function appendAudit(
   entries: readonly AuditEntry[],
 ): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const [last] = await queryRows<{ id: string; hash: string }>(tx, sql`select a.id::text as id, a.hash from audit_log a order by a.id desc limit 1`);
+  const [last] = await queryRows<{ id: string; hash: string }>(
+    tx,
+    sql`select a.id::text as id, a.hash from audit_log a order by a.id desc limit 1`,
+  );
   let prevHash = last?.hash ?? GENESIS_HASH;
   let id = last ? BigInt(last.id) : 0n;
   const at = now.toISOString();
@@ -127,5 +138,8 @@ export async function verifyAudit(db: DbOrTx): Promise<ChainVerdict> {
 
 export async function auditHistory(db: DbOrTx, filter: { stocktakeId?: string; documentId?: string }): Promise<AuditRow[]> {
   const where = filter.documentId ? sql`document_id = ${filter.documentId}::uuid` : sql`stocktake_id = ${filter.stocktakeId!}::uuid`;
-  return queryRows<AuditRow & Record<string, unknown>>(db, sql`select ${AUDIT_COLUMNS} from audit_log where ${where} order by audit_log.id`);
+  return queryRows<AuditRow & Record<string, unknown>>(
+    db,
+    sql`select ${AUDIT_COLUMNS} from audit_log where ${where} order by audit_log.id`,
+  );
 }

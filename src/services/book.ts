@@ -76,16 +76,21 @@ export async function importBook(
       await tx.execute(sql`create temporary table book_keep (sku text, location text) on commit drop`);
       for (let i = 0; i < rows.length; i += BULK_BATCH) {
         const chunk = rows.slice(i, i + BULK_BATCH);
-        await tx.execute(sql`insert into book_keep select * from ${unnestColumns([
-          { values: chunk.map((r) => r.sku), type: 'text' },
-          { values: chunk.map((r) => r.location), type: 'text' },
-        ])}`);
+        await tx.execute(
+          sql`insert into book_keep select * from ${unnestColumns([
+            { values: chunk.map((r) => r.sku), type: 'text' },
+            { values: chunk.map((r) => r.location), type: 'text' },
+          ])}`,
+        );
       }
-      const clearedRows = await queryRows(tx, sql`
+      const clearedRows = await queryRows(
+        tx,
+        sql`
         update ${onHand} set qty = 0, updated_at = now()
         where warehouse_id = ${wh.id} and qty <> 0
           and not exists (select 1 from book_keep k where k.sku = on_hand.sku and k.location = on_hand.location)
-        returning 1`);
+        returning 1`,
+      );
       cleared = clearedRows.length;
     }
     for (let i = 0; i < rows.length; i += BULK_BATCH) {

@@ -43,12 +43,23 @@ export async function saveCause(
   input: { code: string; labelZh: string; labelEn: string; appliesTo: CauseDirection; noteRequired?: boolean; active?: boolean },
 ): Promise<Cause> {
   const code = input.code.trim().toLowerCase();
-  if (!CAUSE_CODE_PATTERN.test(code)) throw new InvalidInputError(`cause code "${input.code}" must be lower-case letters, digits and "_" (2–40)`);
+  if (!CAUSE_CODE_PATTERN.test(code))
+    throw new InvalidInputError(`cause code "${input.code}" must be lower-case letters, digits and "_" (2–40)`);
   if (!['gain', 'loss', 'both'].includes(input.appliesTo)) throw new InvalidInputError('applies-to must be gain, loss or both');
   if (!input.labelZh.trim() || !input.labelEn.trim()) throw new InvalidInputError('a cause needs both a Chinese and an English label');
-  const values = { code, labelZh: input.labelZh.trim(), labelEn: input.labelEn.trim(), appliesTo: input.appliesTo, noteRequired: input.noteRequired ?? false, active: input.active ?? true };
+  const values = {
+    code,
+    labelZh: input.labelZh.trim(),
+    labelEn: input.labelEn.trim(),
+    appliesTo: input.appliesTo,
+    noteRequired: input.noteRequired ?? false,
+    active: input.active ?? true,
+  };
   return runCommand(db, ctx, 'cause.save', values, async ({ tx, audit }) => {
-    const [admin] = await tx.select().from(roleGrant).where(and(eq(roleGrant.personId, ctx.actor.personId), eq(roleGrant.role, 'admin')));
+    const [admin] = await tx
+      .select()
+      .from(roleGrant)
+      .where(and(eq(roleGrant.personId, ctx.actor.personId), eq(roleGrant.role, 'admin')));
     if (!admin) throw new NotAllowedError(`${ctx.actor.handle} may not edit the cause catalogue: only admins may`);
     await ensureDefaultCauses(tx);
     const [before] = await tx.select().from(cause).where(eq(cause.code, code));

@@ -24,13 +24,20 @@ export interface Chat {
 
 /** A chat as the bot knows it; a chat seen for the first time is unbound and speaks `defaultLocale`. */
 export async function getChat(db: DbOrTx, platform: string, chatId: string, defaultLocale: ChatLocale = 'zh-CN'): Promise<Chat> {
-  const [row] = await queryRows<{ locale: ChatLocale; warehouse_id: string | null; code: string | null; timezone: string | null; purposes: ChatPurpose[] }>(
+  const [row] = await queryRows<{
+    locale: ChatLocale;
+    warehouse_id: string | null;
+    code: string | null;
+    timezone: string | null;
+    purposes: ChatPurpose[];
+  }>(
     db,
     sql`select c.locale, c.warehouse_id, w.code, w.timezone, c.purposes from chat c left join warehouse w on w.id = c.warehouse_id
         where c.platform = ${platform} and c.chat_id = ${chatId}`,
   );
   return {
-    platform, chatId,
+    platform,
+    chatId,
     locale: row?.locale ?? defaultLocale,
     warehouseId: row?.warehouse_id ?? null,
     warehouseCode: row?.code ?? null,
@@ -43,13 +50,23 @@ export async function getChat(db: DbOrTx, platform: string, chatId: string, defa
  * Binds a chat to a warehouse for a purpose (admins, supervisors and managers of that warehouse). Binding
  * to another warehouse replaces the earlier binding; another purpose for the same warehouse is added.
  */
-export async function bindChat(db: Db, ctx: CommandContext, input: { platform: string; chatId: string; warehouse: string; purpose: ChatPurpose; locale: ChatLocale }): Promise<Chat> {
-  if (!CHAT_PURPOSES.includes(input.purpose)) throw new InvalidInputError(`unknown chat purpose "${input.purpose}": use ${CHAT_PURPOSES.join(', ')}`);
-  return runCommand(db, ctx, 'chat.bind', { platform: input.platform, chatId: input.chatId, warehouse: input.warehouse, purpose: input.purpose }, async ({ tx, audit }) => {
-    const wh = await getWarehouse(tx, input.warehouse);
-    await requireRole(tx, ctx.actor, wh.id, wh.code, ['admin', 'supervisor', 'manager'], 'bind a chat');
-    const before = await getChat(tx, input.platform, input.chatId, input.locale);
-    await tx.execute(sql`
+export async function bindChat(
+  db: Db,
+  ctx: CommandContext,
+  input: { platform: string; chatId: string; warehouse: string; purpose: ChatPurpose; locale: ChatLocale },
+): Promise<Chat> {
+  if (!CHAT_PURPOSES.includes(input.purpose))
+    throw new InvalidInputError(`unknown chat purpose "${input.purpose}": use ${CHAT_PURPOSES.join(', ')}`);
+  return runCommand(
+    db,
+    ctx,
+    'chat.bind',
+    { platform: input.platform, chatId: input.chatId, warehouse: input.warehouse, purpose: input.purpose },
+    async ({ tx, audit }) => {
+      const wh = await getWarehouse(tx, input.warehouse);
+      await requireRole(tx, ctx.actor, wh.id, wh.code, ['admin', 'supervisor', 'manager'], 'bind a chat');
+      const before = await getChat(tx, input.platform, input.chatId, input.locale);
+      await tx.execute(sql`
       insert into chat (platform, chat_id, locale, warehouse_id, purposes, bound_by, bound_at)
       values (${input.platform}, ${input.chatId}, ${before.locale}, ${wh.id}::uuid, array[${input.purpose}]::text[], ${ctx.actor.personId}::uuid, now())
       on conflict (platform, chat_id) do update set
@@ -58,10 +75,17 @@ export async function bindChat(db: Db, ctx: CommandContext, input: { platform: s
                         then chat.purposes || excluded.purposes
                         when chat.warehouse_id = excluded.warehouse_id then chat.purposes
                         else excluded.purposes end`);
-    const after = await getChat(tx, input.platform, input.chatId);
-    audit.add({ action: 'chat.bound', entityType: 'chat', entityId: `${input.platform}:${input.chatId}`, before: { warehouse: before.warehouseCode, purposes: before.purposes }, after: { warehouse: after.warehouseCode, purposes: after.purposes } });
-    return after;
-  });
+      const after = await getChat(tx, input.platform, input.chatId);
+      audit.add({
+        action: 'chat.bound',
+        entityType: 'chat',
+        entityId: `${input.platform}:${input.chatId}`,
+        before: { warehouse: before.warehouseCode, purposes: before.purposes },
+        after: { warehouse: after.warehouseCode, purposes: after.purposes },
+      });
+      return after;
+    },
+  );
 }
 
 /** Sets the chat's language (anyone in the chat may). */
@@ -85,11 +109,27 @@ export async function currentStocktake(db: DbOrTx, warehouseId: string): Promise
 }
 
 /** Every chat the bot knows, with its binding and language. */
-export async function listChats(db: DbOrTx): Promise<{ platform: string; chatId: string; warehouse: string | null; purposes: string[]; locale: string; boundAt: string | null }[]> {
-  const rows = await queryRows<{ platform: string; chat_id: string; code: string | null; purposes: string[]; locale: string; bound_at: string | null }>(
+export async function listChats(
+  db: DbOrTx,
+): Promise<{ platform: string; chatId: string; warehouse: string | null; purposes: string[]; locale: string; boundAt: string | null }[]> {
+  const rows = await queryRows<{
+    platform: string;
+    chat_id: string;
+    code: string | null;
+    purposes: string[];
+    locale: string;
+    bound_at: string | null;
+  }>(
     db,
     sql`select c.platform, c.chat_id, w.code, c.purposes, c.locale, to_char(c.bound_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as bound_at
         from chat c left join warehouse w on w.id = c.warehouse_id order by c.platform, c.chat_id`,
   );
-  return rows.map((r) => ({ platform: r.platform, chatId: r.chat_id, warehouse: r.code, purposes: r.purposes, locale: r.locale, boundAt: r.bound_at }));
+  return rows.map((r) => ({
+    platform: r.platform,
+    chatId: r.chat_id,
+    warehouse: r.code,
+    purposes: r.purposes,
+    locale: r.locale,
+    boundAt: r.bound_at,
+  }));
 }

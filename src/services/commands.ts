@@ -22,14 +22,26 @@ export interface CommandScope {
  * key is bound to it, so the key reused for another line, document or input is refused
  * (IdempotencyKeyReusedError) instead of answering with the first action's result and dropping the second.
  */
-export async function runCommand<R>(db: Db, ctx: CommandContext, command: string, request: unknown, body: (scope: CommandScope) => Promise<R>): Promise<R> {
+export async function runCommand<R>(
+  db: Db,
+  ctx: CommandContext,
+  command: string,
+  request: unknown,
+  body: (scope: CommandScope) => Promise<R>,
+): Promise<R> {
   return db.transaction(async (tx) => {
     const key = ctx.idempotencyKey;
     if (key) {
       const fingerprint = commandFingerprint(command, request);
-      const claimed = await queryRows(tx, sql`insert into command_log (key, command, fingerprint, result) values (${key}, ${command}, ${fingerprint}, 'null'::jsonb) on conflict (key) do nothing returning key`);
+      const claimed = await queryRows(
+        tx,
+        sql`insert into command_log (key, command, fingerprint, result) values (${key}, ${command}, ${fingerprint}, 'null'::jsonb) on conflict (key) do nothing returning key`,
+      );
       if (claimed.length === 0) {
-        const [earlier] = await queryRows<{ command: string; fingerprint: string | null; result: R }>(tx, sql`select command, fingerprint, result from command_log where key = ${key}`);
+        const [earlier] = await queryRows<{ command: string; fingerprint: string | null; result: R }>(
+          tx,
+          sql`select command, fingerprint, result from command_log where key = ${key}`,
+        );
         // Rows stored before fingerprints existed compare by command only.
         if (earlier && (earlier.command !== command || (earlier.fingerprint !== null && earlier.fingerprint !== fingerprint))) {
           throw new IdempotencyKeyReusedError(shownIdempotencyKey(key), earlier.command, command);

@@ -139,7 +139,13 @@ class CountLines {
  * `by` is who sent the sheet (a chat user, an API caller), recorded in the audit trail; without it the
  * import is recorded as the counter's own through the CLI.
  */
-export async function importCounts(db: Db, stocktakeKey: string, source: FileSource, options: CountImportOptions = {}, by: Actor | null = null): Promise<CountImportReport> {
+export async function importCounts(
+  db: Db,
+  stocktakeKey: string,
+  source: FileSource,
+  options: CountImportOptions = {},
+  by: Actor | null = null,
+): Promise<CountImportReport> {
   const parsedOptions = countImportOptions.safeParse(options);
   if (!parsedOptions.success) {
     throw new InvalidInputError(parsedOptions.error.issues.map((i) => i.message).join('; '));
@@ -222,14 +228,28 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
     await appendEntries(tx, importId, st.id, round, lines.values());
     const applied = await applyEntries(tx, st.id, importId, round);
     const now = new Date();
-    const audit = new AuditWriter(tx, by ?? (counterPerson ? { personId: counterPerson.id, identity: `cli:${counterPerson.handle}` } : OPERATOR), null, now);
+    const audit = new AuditWriter(
+      tx,
+      by ?? (counterPerson ? { personId: counterPerson.id, identity: `cli:${counterPerson.handle}` } : OPERATOR),
+      null,
+      now,
+    );
     if (recount) await reopenRecounted(tx, locked, [...lines.values()], now, audit);
     audit.add({
       action: recount ? 'counts.recount_imported' : 'counts.imported',
       entityType: 'count_import',
       entityId: importId,
       stocktakeId: st.id,
-      after: { fileName: table.name, sha256: table.sha256, counter, round, rowsRead, rowsAccepted, rowsRejected: problems.invalidLines, ...applied },
+      after: {
+        fileName: table.name,
+        sha256: table.sha256,
+        counter,
+        round,
+        rowsRead,
+        rowsAccepted,
+        rowsRejected: problems.invalidLines,
+        ...applied,
+      },
     });
     await audit.flush();
     return { importId, ...applied };
@@ -257,7 +277,9 @@ export async function importCounts(db: Db, stocktakeKey: string, source: FileSou
 
 function sumTooLarge(line: CountLine): ProblemText | null {
   if (!exceedsPrecision(line.qty)) return null;
-  return fileProblemText((c) => c.sumTooLarge(line.lineCount, `${line.sku}@${line.location || '-'}`, formatDecimal(line.qty, QTY_SCALE), maxIntegerDigits(QTY_SCALE)));
+  return fileProblemText((c) =>
+    c.sumTooLarge(line.lineCount, `${line.sku}@${line.location || '-'}`, formatDecimal(line.qty, QTY_SCALE), maxIntegerDigits(QTY_SCALE)),
+  );
 }
 
 /** The highest round of the lines in conflict that the sheet covers; 0 when it covers none. */
@@ -277,7 +299,9 @@ interface Recounts {
 /** The lines waiting for a recount by this counter, and the round a recount of them gets by default. */
 async function recountsFor(db: DbOrTx, st: StocktakeRef, counter: string, personId: string | null): Promise<Recounts> {
   if (!personId) {
-    throw new InvalidInputError(`${st.code} is in review: only recounts are imported now, and the counter "${counter}" is nobody a recount was asked of (give --counter as the person's handle)`);
+    throw new InvalidInputError(
+      `${st.code} is in review: only recounts are imported now, and the counter "${counter}" is nobody a recount was asked of (give --counter as the person's handle)`,
+    );
   }
   const rows = await queryRows<{ sku: string; location: string; count_round: number | null }>(
     db,
@@ -292,7 +316,8 @@ function recountProblem(recount: Recounts, line: CountLine, counter: string, rou
   const key = `${line.sku}\u0000${line.location}`;
   if (!recount.lines.has(key)) return `${line.sku}@${line.location || '-'} is not waiting for a recount by ${counter}`;
   const current = recount.lines.get(key);
-  if (current !== null && current !== undefined && round <= current) return `round ${round} would not supersede round ${current} of ${line.sku}@${line.location || '-'}`;
+  if (current !== null && current !== undefined && round <= current)
+    return `round ${round} would not supersede round ${current} of ${line.sku}@${line.location || '-'}`;
   return null;
 }
 
@@ -303,7 +328,12 @@ async function refuseDuplicate(db: DbOrTx, st: StocktakeRef, sha256: string): Pr
         from count_import where stocktake_id = ${st.id} and content_hash = ${sha256}`,
   );
   if (earlier) {
-    throw new DuplicateImportError({ id: earlier.id, fileName: earlier.file_name, counter: earlier.counter, importedAt: earlier.imported_at });
+    throw new DuplicateImportError({
+      id: earlier.id,
+      fileName: earlier.file_name,
+      counter: earlier.counter,
+      importedAt: earlier.imported_at,
+    });
   }
 }
 

@@ -16,13 +16,25 @@ const PREFIX: Record<CredentialKind, string> = { api_key: 'stk_', login: 'stl_' 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 export interface CredentialInfo {
-  id: string; kind: CredentialKind; person: string; label: string; prefix: string; createdAt: string; expiresAt: string | null; lastUsedAt: string | null; revoked: boolean;
+  id: string;
+  kind: CredentialKind;
+  person: string;
+  label: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revoked: boolean;
 }
 
 /** Creates a key or sign-in token for a person; returns the secret (shown once) and its record. */
-export async function createCredential(db: Db, input: { kind: CredentialKind; person: string; label?: string; expiresInDays?: number }): Promise<{ secret: string; credential: CredentialInfo }> {
+export async function createCredential(
+  db: Db,
+  input: { kind: CredentialKind; person: string; label?: string; expiresInDays?: number },
+): Promise<{ secret: string; credential: CredentialInfo }> {
   const person = await getPerson(db, input.person);
-  if (input.expiresInDays !== undefined && !(input.expiresInDays > 0)) throw new InvalidInputError('expiry must be a positive number of days');
+  if (input.expiresInDays !== undefined && !(input.expiresInDays > 0))
+    throw new InvalidInputError('expiry must be a positive number of days');
   const secret = `${PREFIX[input.kind]}${randomBytes(24).toString('base64url')}`;
   const prefix = secret.slice(0, 10);
   const [row] = await queryRows<{ id: string }>(
@@ -38,14 +50,34 @@ export async function createCredential(db: Db, input: { kind: CredentialKind; pe
 
 /** The credentials of everyone (or one), newest first. */
 export async function listCredentials(db: DbOrTx, filter: { id?: string; person?: string } = {}): Promise<CredentialInfo[]> {
-  const rows = await queryRows<{ id: string; kind: CredentialKind; handle: string; label: string; prefix: string; created_at: string; expires_at: string | null; last_used_at: string | null; revoked: boolean }>(
+  const rows = await queryRows<{
+    id: string;
+    kind: CredentialKind;
+    handle: string;
+    label: string;
+    prefix: string;
+    created_at: string;
+    expires_at: string | null;
+    last_used_at: string | null;
+    revoked: boolean;
+  }>(
     db,
     sql`select c.id, c.kind, p.handle, c.label, c.prefix, c.created_at::text, c.expires_at::text, c.last_used_at::text, c.revoked_at is not null as revoked
         from credential c join person p on p.id = c.person_id
         where true ${filter.id ? sql`and c.id = ${filter.id}::uuid` : sql``} ${filter.person ? sql`and p.handle = ${filter.person.toLowerCase()}` : sql``}
         order by c.created_at desc`,
   );
-  return rows.map((r) => ({ id: r.id, kind: r.kind, person: r.handle, label: r.label, prefix: r.prefix, createdAt: r.created_at, expiresAt: r.expires_at, lastUsedAt: r.last_used_at, revoked: r.revoked }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    person: r.handle,
+    label: r.label,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    lastUsedAt: r.last_used_at,
+    revoked: r.revoked,
+  }));
 }
 
 /** Revokes by id or prefix; a revoked credential stops working at once. A prefix two share is refused. */
@@ -55,7 +87,10 @@ export async function revokeCredential(db: DbOrTx, ref: string): Promise<Credent
     sql`select id from credential where ${/^[0-9a-f-]{36}$/i.test(ref) ? sql`id = ${ref}::uuid` : sql`prefix = ${ref}`}`,
   );
   if (matches.length === 0) throw new NotFoundError('credential', ref, 'give its id or its prefix (stk_… / stl_…) as listed');
-  if (matches.length > 1) throw new InvalidInputError(`the prefix ${ref} belongs to ${matches.length} credentials; revoke by id (stocktake access list shows them)`);
+  if (matches.length > 1)
+    throw new InvalidInputError(
+      `the prefix ${ref} belongs to ${matches.length} credentials; revoke by id (stocktake access list shows them)`,
+    );
   await db.execute(sql`update credential set revoked_at = coalesce(revoked_at, now()) where id = ${matches[0]!.id}::uuid`);
   return (await listCredentials(db, { id: matches[0]!.id }))[0]!;
 }

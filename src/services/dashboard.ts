@@ -34,7 +34,10 @@ export async function warehousesOf(db: DbOrTx, personId: string): Promise<Wareho
 /** postgres.js hands text[] back as an array, PGlite too; a "{a,b}" literal is read as well, to be safe. */
 function parseArray(value: string[] | string): string[] {
   if (Array.isArray(value)) return value;
-  return value.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  return value
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .filter(Boolean);
 }
 
 export interface StocktakeRow {
@@ -47,10 +50,25 @@ export interface StocktakeRow {
 }
 
 /** A page of the stocktakes of the given warehouses, newest first, and how many there are in all. */
-export async function stocktakesIn(db: DbOrTx, warehouseIds: string[], page: { limit: number; offset: number }): Promise<{ rows: StocktakeRow[]; total: number }> {
+export async function stocktakesIn(
+  db: DbOrTx,
+  warehouseIds: string[],
+  page: { limit: number; offset: number },
+): Promise<{ rows: StocktakeRow[]; total: number }> {
   if (warehouseIds.length === 0) return { rows: [], total: 0 };
-  const ids = sql.join(warehouseIds.map((id) => sql`${id}::uuid`), sql`, `);
-  const rows = await queryRows<{ id: string; code: string; warehouse: string; timezone: string; status: StocktakeStatus; snapshot_at: string; total: number }>(
+  const ids = sql.join(
+    warehouseIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+  const rows = await queryRows<{
+    id: string;
+    code: string;
+    warehouse: string;
+    timezone: string;
+    status: StocktakeStatus;
+    snapshot_at: string;
+    total: number;
+  }>(
     db,
     sql`select s.id, s.code, w.code as warehouse, w.timezone, s.status, ${isoText(sql`s.snapshot_at`)} as snapshot_at, count(*) over () as total
         from stocktake s join warehouse w on w.id = s.warehouse_id
@@ -62,7 +80,17 @@ export async function stocktakesIn(db: DbOrTx, warehouseIds: string[], page: { l
     const [count] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from stocktake where warehouse_id in (${ids})`);
     total = Number(count!.n);
   }
-  return { rows: rows.map((r) => ({ id: r.id, code: r.code, warehouse: r.warehouse, timezone: r.timezone, status: r.status, snapshotAt: r.snapshot_at })), total };
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      code: r.code,
+      warehouse: r.warehouse,
+      timezone: r.timezone,
+      status: r.status,
+      snapshotAt: r.snapshot_at,
+    })),
+    total,
+  };
 }
 
 /** Whether any stocktake exists at all (the empty state differs for a new installation). */
@@ -116,7 +144,18 @@ export interface AuditLine {
 
 /** The latest audit entries of a stocktake (its documents' included), newest first, and how many exist. */
 export async function latestAudit(db: DbOrTx, stocktakeId: string, limit: number): Promise<{ rows: AuditLine[]; total: number }> {
-  const rows = await queryRows<{ id: string; at: string; actor_identity: string; handle: string | null; action: string; entity_type: string; entity_id: string; before: unknown; after: unknown; total: number }>(
+  const rows = await queryRows<{
+    id: string;
+    at: string;
+    actor_identity: string;
+    handle: string | null;
+    action: string;
+    entity_type: string;
+    entity_id: string;
+    before: unknown;
+    after: unknown;
+    total: number;
+  }>(
     db,
     sql`select a.id::text as id, ${isoText(sql`a.at`)} as at, a.actor_identity, p.handle, a.action, a.entity_type, a.entity_id, a.before, a.after,
           count(*) over () as total
@@ -126,6 +165,16 @@ export async function latestAudit(db: DbOrTx, stocktakeId: string, limit: number
   );
   return {
     total: rows.length ? Number(rows[0]!.total) : 0,
-    rows: rows.map((r) => ({ id: r.id, at: r.at, actorIdentity: r.actor_identity, actorHandle: r.handle, action: r.action, entityType: r.entity_type, entityId: r.entity_id, before: r.before, after: r.after })),
+    rows: rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actorIdentity: r.actor_identity,
+      actorHandle: r.handle,
+      action: r.action,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      before: r.before,
+      after: r.after,
+    })),
   };
 }

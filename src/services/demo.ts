@@ -24,8 +24,22 @@ import { startStocktake } from './stocktakes.ts';
 import { listVariances, stocktakeStatus, type StocktakeProgress } from './variances.ts';
 import { addWarehouse, findWarehouse } from './warehouses.ts';
 import {
-  ALICE_SHEET, ALICE_SHEET_NAME, BOB_SHEET, BOB_SHEET_NAME, CHAT_BINDER, CONSOLE_URL, csvText, DEMO_BOOK, DEMO_CAST, DEMO_CHATS,
-  DEMO_ITEMS, DEMO_MOVEMENTS, DEMO_RECOUNT, DEMO_WAREHOUSE, SNAPSHOT_MINUTES_AGO, wallClock,
+  ALICE_SHEET,
+  ALICE_SHEET_NAME,
+  BOB_SHEET,
+  BOB_SHEET_NAME,
+  CHAT_BINDER,
+  CONSOLE_URL,
+  csvText,
+  DEMO_BOOK,
+  DEMO_CAST,
+  DEMO_CHATS,
+  DEMO_ITEMS,
+  DEMO_MOVEMENTS,
+  DEMO_RECOUNT,
+  DEMO_WAREHOUSE,
+  SNAPSHOT_MINUTES_AGO,
+  wallClock,
 } from './demo/data.ts';
 import { nextSteps } from './demo/nextSteps.ts';
 
@@ -74,10 +88,12 @@ const MINUTE = 60_000;
  */
 export async function loadDemo(db: Db, options: DemoOptions = {}): Promise<DemoSummary> {
   const parsed = demoOptions.safeParse(options);
-  if (!parsed.success) throw new InvalidInputError(`invalid demo options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new InvalidInputError(`invalid demo options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   const { locale, consoleUrl } = parsed.data;
   const now = parsed.data.now ?? new Date();
-  if (now.getTime() > Date.now() + MINUTE) throw new InvalidInputError(`the demo's "now" (${now.toISOString()}) is in the future: its counts would be refused`);
+  if (now.getTime() > Date.now() + MINUTE)
+    throw new InvalidInputError(`the demo's "now" (${now.toISOString()}) is in the future: its counts would be refused`);
   // Services commit one by one, so the demo cannot be one transaction: everything that could make a
   // later step fail is checked before the first write, and a failure after it names what was made.
   await refuseUnlessFresh(db);
@@ -91,7 +107,10 @@ export async function loadDemo(db: Db, options: DemoOptions = {}): Promise<DemoS
 
 /** The recount of the conflicting line, as carol's sheet: round 2, Chinese headers, UTF-8. */
 export function demoRecountSheet(): { fileName: string; bytes: Buffer } {
-  const text = csvText([['物料编码', '库位', '实盘数量'], [DEMO_RECOUNT.sku, DEMO_RECOUNT.location, DEMO_RECOUNT.qty]]);
+  const text = csvText([
+    ['物料编码', '库位', '实盘数量'],
+    [DEMO_RECOUNT.sku, DEMO_RECOUNT.location, DEMO_RECOUNT.qty],
+  ]);
   return { fileName: DEMO_RECOUNT.fileName, bytes: Buffer.from(text, 'utf8') };
 }
 
@@ -101,16 +120,31 @@ async function create(db: Db, o: { now: Date; locale: ChatLocale; consoleUrl: st
 
   await steps.run('warehouse', () => addWarehouse(db, { ...DEMO_WAREHOUSE }));
   await steps.run('items', () =>
-    importItems(db, bufferSource('demo-items.csv', csvText([['sku', 'name', 'unit', 'unit_cost', 'category'], ...DEMO_ITEMS.map((i) => [i.sku, i.name, i.unit, i.unitCost, i.category])]))),
+    importItems(
+      db,
+      bufferSource(
+        'demo-items.csv',
+        csvText([
+          ['sku', 'name', 'unit', 'unit_cost', 'category'],
+          ...DEMO_ITEMS.map((i) => [i.sku, i.name, i.unit, i.unitCost, i.category]),
+        ]),
+      ),
+    ),
   );
-  await steps.run('book', () => importBook(db, DEMO_WAREHOUSE.code, bufferSource('demo-book.csv', csvText([['sku', 'location', 'qty'], ...DEMO_BOOK]))));
+  await steps.run('book', () =>
+    importBook(db, DEMO_WAREHOUSE.code, bufferSource('demo-book.csv', csvText([['sku', 'location', 'qty'], ...DEMO_BOOK]))),
+  );
 
   const people: DemoSummary['people'] = [];
   await steps.run('people and roles', async () => {
     for (const member of DEMO_CAST) {
       // Someone already known by this handle keeps their name: the demo adds identities and roles only.
       const existing = await findPerson(db, member.handle);
-      const saved = await addPerson(db, { handle: member.handle, ...(existing ? {} : { name: member.name }), identities: [`web:${member.handle}`] });
+      const saved = await addPerson(db, {
+        handle: member.handle,
+        ...(existing ? {} : { name: member.name }),
+        identities: [`web:${member.handle}`],
+      });
       for (const role of member.roles) await grantRole(db, member.handle, role, DEMO_WAREHOUSE.code);
       people.push({ handle: saved.handle, name: saved.name, identity: `web:${saved.handle}`, roles: [...member.roles] });
     }
@@ -120,19 +154,33 @@ async function create(db: Db, o: { now: Date; locale: ChatLocale; consoleUrl: st
   await steps.run('chats', async () => {
     const binder = { actor: await cliActor(db, CHAT_BINDER) };
     for (const chat of DEMO_CHATS) {
-      await bindChat(db, binder, { platform: 'web', chatId: chat.chatId, warehouse: DEMO_WAREHOUSE.code, purpose: chat.purpose, locale: o.locale });
+      await bindChat(db, binder, {
+        platform: 'web',
+        chatId: chat.chatId,
+        warehouse: DEMO_WAREHOUSE.code,
+        purpose: chat.purpose,
+        locale: o.locale,
+      });
       // bindChat keeps the language of a chat it already knew (the console may have shown it before).
       await setChatLocale(db, 'web', chat.chatId, o.locale);
       chats.push({ platform: 'web', chatId: chat.chatId, purpose: chat.purpose, locale: o.locale });
     }
   });
 
-  const started = await steps.run('stocktake', () => startStocktake(db, DEMO_WAREHOUSE.code, new Date(o.now.getTime() - SNAPSHOT_MINUTES_AGO * MINUTE)));
+  const started = await steps.run('stocktake', () =>
+    startStocktake(db, DEMO_WAREHOUSE.code, new Date(o.now.getTime() - SNAPSHOT_MINUTES_AGO * MINUTE)),
+  );
   await steps.run('movements', () =>
     importMovements(
       db,
       DEMO_WAREHOUSE.code,
-      bufferSource('demo-movements.csv', csvText([['sku', 'location', 'qty', 'kind', 'ref', 'occurred_at'], ...DEMO_MOVEMENTS.map(([sku, loc, qty, kind, ref, ago]) => [sku, loc, qty, kind, ref, at(ago)])])),
+      bufferSource(
+        'demo-movements.csv',
+        csvText([
+          ['sku', 'location', 'qty', 'kind', 'ref', 'occurred_at'],
+          ...DEMO_MOVEMENTS.map(([sku, loc, qty, kind, ref, ago]) => [sku, loc, qty, kind, ref, at(ago)]),
+        ]),
+      ),
     ),
   );
   const countSheets: DemoSummary['countSheets'] = [];
@@ -142,20 +190,47 @@ async function create(db: Db, o: { now: Date; locale: ChatLocale; consoleUrl: st
     [BOB_SHEET_NAME, 'bob', BOB_SHEET, ['物料编码', '库位', '实盘数量', '盘点时间']],
   ] as const) {
     const report = await steps.run(`count sheet of ${counter}`, () =>
-      importCounts(db, started.code, bufferSource(fileName, csvText([headers, ...sheet.map(([sku, loc, qty, ago]) => [sku, loc, qty, at(ago)])])), { counter, round: 1 }),
+      importCounts(
+        db,
+        started.code,
+        bufferSource(fileName, csvText([headers, ...sheet.map(([sku, loc, qty, ago]) => [sku, loc, qty, at(ago)])])),
+        { counter, round: 1 },
+      ),
     );
-    countSheets.push({ fileName, counter, round: report.round, linesCounted: report.linesCounted, linesVerified: report.linesVerified, linesInConflict: report.linesInConflict });
+    countSheets.push({
+      fileName,
+      counter,
+      round: report.round,
+      linesCounted: report.linesCounted,
+      linesVerified: report.linesVerified,
+      linesInConflict: report.linesInConflict,
+    });
   }
 
   const progress = await stocktakeStatus(db, started.code);
-  const conflicts = (await listVariances(db, started.code)).filter((v) => v.countStatus === 'conflict').map((v) => `${v.sku}@${v.location}`);
+  const conflicts = (await listVariances(db, started.code))
+    .filter((v) => v.countStatus === 'conflict')
+    .map((v) => `${v.sku}@${v.location}`);
   return {
     warehouse: { ...DEMO_WAREHOUSE },
-    stocktake: { id: started.id, code: started.code, status: progress.status, snapshotAt: progress.snapshotAt, lines: progress.lines, variances: progress.variances, conflicts },
+    stocktake: {
+      id: started.id,
+      code: started.code,
+      status: progress.status,
+      snapshotAt: progress.snapshotAt,
+      lines: progress.lines,
+      variances: progress.variances,
+      conflicts,
+    },
     people,
     chats,
     countSheets,
-    recount: { fileName: DEMO_RECOUNT.fileName, counter: DEMO_RECOUNT.counter, round: DEMO_RECOUNT.round, line: `${DEMO_RECOUNT.sku}@${DEMO_RECOUNT.location}` },
+    recount: {
+      fileName: DEMO_RECOUNT.fileName,
+      counter: DEMO_RECOUNT.counter,
+      round: DEMO_RECOUNT.round,
+      line: `${DEMO_RECOUNT.sku}@${DEMO_RECOUNT.location}`,
+    },
     locale: o.locale,
     consoleUrl: o.consoleUrl,
     nextSteps: nextSteps(o.locale, { stocktake: started.code, consoleUrl: o.consoleUrl }),
@@ -174,18 +249,34 @@ async function refuseUnlessFresh(db: Db): Promise<void> {
     );
   }
   const problems: InputProblem[] = [];
-  const existing = await db.select().from(item).where(inArray(item.sku, DEMO_ITEMS.map((i) => i.sku)));
-  const cost = (text: string) => { const p = parseDecimal(text, COST_SCALE); return p.ok ? p.value : null; };
+  const existing = await db
+    .select()
+    .from(item)
+    .where(
+      inArray(
+        item.sku,
+        DEMO_ITEMS.map((i) => i.sku),
+      ),
+    );
+  const cost = (text: string) => {
+    const p = parseDecimal(text, COST_SCALE);
+    return p.ok ? p.value : null;
+  };
   for (const row of existing) {
     const mine = DEMO_ITEMS.find((i) => i.sku === row.sku)!;
     if (row.name !== mine.name || row.unit !== mine.unit || cost(row.unitCost) !== cost(mine.unitCost) || row.category !== mine.category) {
-      problems.push({ line: null, column: 'sku', message: `item ${row.sku} already exists as "${row.name}" (${row.unit}, ${row.unitCost}); the demo would change it` });
+      problems.push({
+        line: null,
+        column: 'sku',
+        message: `item ${row.sku} already exists as "${row.name}" (${row.unit}, ${row.unitCost}); the demo would change it`,
+      });
     }
   }
   for (const member of DEMO_CAST) {
     for (const identity of [`web:${member.handle}`, `cli:${member.handle}`]) {
       const owner = await findPerson(db, identity);
-      if (owner && owner.handle !== member.handle) problems.push({ line: null, column: 'person', message: `identity ${identity} belongs to ${owner.handle}, not ${member.handle}` });
+      if (owner && owner.handle !== member.handle)
+        problems.push({ line: null, column: 'person', message: `identity ${identity} belongs to ${owner.handle}, not ${member.handle}` });
     }
   }
   for (const chat of DEMO_CHATS) {
@@ -216,6 +307,8 @@ class Progress {
     const reason = error instanceof Error && error.message.startsWith('Failed query') && error.cause instanceof Error ? error.cause : error;
     const message = reason instanceof Error ? reason.message : String(reason);
     const made = this.done.length ? `after it had created: ${this.done.join(', ')}` : 'before it had created anything';
-    return new Error(`loading the demo failed at "${this.current}" ${made} (${message}); delete the data directory to start over`, { cause: error });
+    return new Error(`loading the demo failed at "${this.current}" ${made} (${message}); delete the data directory to start over`, {
+      cause: error,
+    });
   }
 }

@@ -23,7 +23,15 @@ export interface DocumentSummary {
   totalQty: string;
   totalValue: string;
   currency: string;
-  route: { stepNo: number; role: string; status: string; decidedBy: string | null; decidedAt: string | null; dueAt: string | null; reason: string | null }[];
+  route: {
+    stepNo: number;
+    role: string;
+    status: string;
+    decidedBy: string | null;
+    decidedAt: string | null;
+    dueAt: string | null;
+    reason: string | null;
+  }[];
 }
 
 export interface SubmitResult {
@@ -51,7 +59,17 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
     // Lock the lines a review action can still change: a tag racing this submit then either lands before
     // the read below (its cause goes on the document) or waits and is refused as stale afterwards.
     await tx.execute(sql`select 1 from stocktake_line where stocktake_id = ${st.id} and review_status in ('open', 'confirmed') for update`);
-    const rows = await queryRows<{ sku: string; location: string; diff_qty: string; diff_value: string; unit_cost: string; cause_code: string | null; note: string | null; review_status: string; note_required: boolean | null }>(
+    const rows = await queryRows<{
+      sku: string;
+      location: string;
+      diff_qty: string;
+      diff_value: string;
+      unit_cost: string;
+      cause_code: string | null;
+      note: string | null;
+      review_status: string;
+      note_required: boolean | null;
+    }>(
       tx,
       sql`select v.sku, v.location, v.diff_qty::text as diff_qty, v.diff_value::text as diff_value, v.unit_cost::text as unit_cost,
             l.cause_code, l.note, l.review_status, c.note_required
@@ -76,7 +94,10 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
         else {
           const m = matches[0]!;
           if (m.review_status === 'documented' || m.review_status === 'posted') alreadyDocumented.push(lineKey(m.sku, m.location));
-          else if (!ready(m)) problems.push(`${ref}: ${m.review_status !== 'confirmed' ? `is ${m.review_status}, not confirmed` : m.cause_code === null ? 'has no cause' : 'its cause needs a note'}`);
+          else if (!ready(m))
+            problems.push(
+              `${ref}: ${m.review_status !== 'confirmed' ? `is ${m.review_status}, not confirmed` : m.cause_code === null ? 'has no cause' : 'its cause needs a note'}`,
+            );
           else picked.set(lineKey(m.sku, m.location), m);
         }
       }
@@ -127,7 +148,10 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
               and l.cause_code is not distinct from u.cause_code and l.note is not distinct from u.note
             returning 1`,
       );
-      if (marked.length !== lines.length) throw new StaleCommandError(`a line changed while ${kind} document ${number} was being made (${marked.length} of ${lines.length} still as read); nothing was submitted, submit again`);
+      if (marked.length !== lines.length)
+        throw new StaleCommandError(
+          `a line changed while ${kind} document ${number} was being made (${marked.length} of ${lines.length} still as read); nothing was submitted, submit again`,
+        );
       const route = approvalRoute(doc!.total_value, policy);
       const due = new Date(now.getTime() + policy.approvalSlaHours * 3600_000).toISOString();
       await tx.execute(sql`
@@ -145,7 +169,16 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
         entityId: doc!.id,
         stocktakeId: st.id,
         documentId: doc!.id,
-        after: { number, kind, lineCount: lines.length, totalQty: doc!.total_qty, totalValue: doc!.total_value, currency: policy.currency, route, lines: lines.map((l) => lineKey(l.sku, l.location)) },
+        after: {
+          number,
+          kind,
+          lineCount: lines.length,
+          totalQty: doc!.total_qty,
+          totalValue: doc!.total_value,
+          currency: policy.currency,
+          route,
+          lines: lines.map((l) => lineKey(l.sku, l.location)),
+        },
       });
       documents.push(summary);
     }
@@ -173,7 +206,11 @@ export async function settleStocktakeStatus(tx: DbOrTx, st: StocktakeRef): Promi
  * `actor`, only the warehouses where they hold a role count (one is the answer, none is a refusal that
  * names none of them), so a refusal never names a warehouse that is none of their business.
  */
-export async function resolveDocument(db: DbOrTx, ref: string, options: { forUpdate?: boolean; actor?: Actor } = {}): Promise<{ id: string; number: string; stocktakeId: string; warehouseId: string; status: string; kind: 'gain' | 'loss' }> {
+export async function resolveDocument(
+  db: DbOrTx,
+  ref: string,
+  options: { forUpdate?: boolean; actor?: Actor } = {},
+): Promise<{ id: string; number: string; stocktakeId: string; warehouseId: string; status: string; kind: 'gain' | 'loss' }> {
   const text = ref.trim();
   const slash = text.indexOf('/');
   const where = isUuid(text)
@@ -181,7 +218,15 @@ export async function resolveDocument(db: DbOrTx, ref: string, options: { forUpd
     : slash > 0
       ? sql`d.number = ${text.slice(slash + 1).toUpperCase()} and w.code = ${text.slice(0, slash)}`
       : sql`d.number = ${text.toUpperCase()}`;
-  const rows = await queryRows<{ id: string; number: string; stocktake_id: string; warehouse_id: string; status: string; kind: 'gain' | 'loss'; warehouse: string }>(
+  const rows = await queryRows<{
+    id: string;
+    number: string;
+    stocktake_id: string;
+    warehouse_id: string;
+    status: string;
+    kind: 'gain' | 'loss';
+    warehouse: string;
+  }>(
     db,
     sql`select d.id, d.number, d.stocktake_id, d.warehouse_id, d.status, d.kind, w.code as warehouse
         from adjustment_document d join warehouse w on w.id = d.warehouse_id where ${where} ${options.forUpdate ? sql`for update of d` : sql``}`,
@@ -189,11 +234,21 @@ export async function resolveDocument(db: DbOrTx, ref: string, options: { forUpd
   if (rows.length === 0) throw new NotFoundError('document', text, 'give its number (PK-2026-0001) or id');
   let candidates = rows;
   if (rows.length > 1 && options.actor) {
-    const mine = new Set((await queryRows<{ warehouse_id: string }>(db, sql`select distinct warehouse_id from role_grant where person_id = ${options.actor.personId}::uuid`)).map((g) => g.warehouse_id));
+    const mine = new Set(
+      (
+        await queryRows<{ warehouse_id: string }>(
+          db,
+          sql`select distinct warehouse_id from role_grant where person_id = ${options.actor.personId}::uuid`,
+        )
+      ).map((g) => g.warehouse_id),
+    );
     candidates = rows.filter((r) => mine.has(r.warehouse_id));
     if (candidates.length === 0) throw noRoleError(options.actor, `document ${text}`);
   }
-  if (candidates.length > 1) throw new InvalidInputError(`document number ${text} exists in ${candidates.map((r) => r.warehouse).join(' and ')}; write it as WAREHOUSE/${text}`);
+  if (candidates.length > 1)
+    throw new InvalidInputError(
+      `document number ${text} exists in ${candidates.map((r) => r.warehouse).join(' and ')}; write it as WAREHOUSE/${text}`,
+    );
   const r = candidates[0]!;
   return { id: r.id, number: r.number, stocktakeId: r.stocktake_id, warehouseId: r.warehouse_id, status: r.status, kind: r.kind };
 }
@@ -201,12 +256,31 @@ export async function resolveDocument(db: DbOrTx, ref: string, options: { forUpd
 /** The document with its route; `actor` narrows a shared number to their warehouses (see resolveDocument). */
 export async function getDocument(db: DbOrTx, ref: string, actor?: Actor): Promise<DocumentSummary> {
   const { id } = await resolveDocument(db, ref, actor ? { actor } : {});
-  const [doc] = await queryRows<{ id: string; number: string; kind: 'gain' | 'loss'; stocktake: string; warehouse: string; status: DocumentSummary['status']; line_count: number; total_qty: string; total_value: string; currency: string }>(
+  const [doc] = await queryRows<{
+    id: string;
+    number: string;
+    kind: 'gain' | 'loss';
+    stocktake: string;
+    warehouse: string;
+    status: DocumentSummary['status'];
+    line_count: number;
+    total_qty: string;
+    total_value: string;
+    currency: string;
+  }>(
     db,
     sql`select d.id, d.number, d.kind, s.code as stocktake, w.code as warehouse, d.status, d.line_count, trim_scale(d.total_qty)::text as total_qty, d.total_value::text as total_value, d.currency
         from adjustment_document d join stocktake s on s.id = d.stocktake_id join warehouse w on w.id = d.warehouse_id where d.id = ${id}::uuid`,
   );
-  const route = await queryRows<{ step_no: number; role: string; status: string; decided_by: string | null; decided_at: string | null; due_at: string | null; reason: string | null }>(
+  const route = await queryRows<{
+    step_no: number;
+    role: string;
+    status: string;
+    decided_by: string | null;
+    decided_at: string | null;
+    due_at: string | null;
+    reason: string | null;
+  }>(
     db,
     sql`select a.step_no, a.role, a.status, p.handle as decided_by, ${isoText(sql`a.decided_at`)} as decided_at, ${isoText(sql`a.due_at`)} as due_at, a.reason
         from approval_step a left join person p on p.id = a.decided_by where a.document_id = ${id}::uuid order by a.step_no`,
@@ -222,22 +296,61 @@ export async function getDocument(db: DbOrTx, ref: string, actor?: Actor): Promi
     totalQty: doc!.total_qty,
     totalValue: doc!.total_value,
     currency: doc!.currency,
-    route: route.map((r) => ({ stepNo: Number(r.step_no), role: r.role, status: r.status, decidedBy: r.decided_by, decidedAt: r.decided_at, dueAt: r.due_at, reason: r.reason })),
+    route: route.map((r) => ({
+      stepNo: Number(r.step_no),
+      role: r.role,
+      status: r.status,
+      decidedBy: r.decided_by,
+      decidedAt: r.decided_at,
+      dueAt: r.due_at,
+      reason: r.reason,
+    })),
   };
 }
 
 export interface DocumentLineView {
-  lineNo: number; sku: string; location: string; qty: string; unitCost: string; value: string; causeCode: string; causeLabelEn: string | null; causeLabelZh: string | null; note: string | null;
+  lineNo: number;
+  sku: string;
+  location: string;
+  qty: string;
+  unitCost: string;
+  value: string;
+  causeCode: string;
+  causeLabelEn: string | null;
+  causeLabelZh: string | null;
+  note: string | null;
 }
 
 export async function documentLines(db: DbOrTx, documentId: string): Promise<DocumentLineView[]> {
-  const rows = await queryRows<{ line_no: number; sku: string; location: string; qty: string; unit_cost: string; value: string; cause_code: string; label_en: string | null; label_zh: string | null; note: string | null }>(
+  const rows = await queryRows<{
+    line_no: number;
+    sku: string;
+    location: string;
+    qty: string;
+    unit_cost: string;
+    value: string;
+    cause_code: string;
+    label_en: string | null;
+    label_zh: string | null;
+    note: string | null;
+  }>(
     db,
     sql`select dl.line_no, dl.sku, dl.location, trim_scale(dl.qty)::text as qty, trim_scale(dl.unit_cost)::text as unit_cost, dl.value::text as value,
           dl.cause_code, c.label_en, c.label_zh, dl.note
         from document_line dl left join cause c on c.code = dl.cause_code where dl.document_id = ${documentId}::uuid order by dl.line_no`,
   );
-  return rows.map((r) => ({ lineNo: Number(r.line_no), sku: r.sku, location: r.location, qty: r.qty, unitCost: r.unit_cost, value: r.value, causeCode: r.cause_code, causeLabelEn: r.label_en, causeLabelZh: r.label_zh, note: r.note }));
+  return rows.map((r) => ({
+    lineNo: Number(r.line_no),
+    sku: r.sku,
+    location: r.location,
+    qty: r.qty,
+    unitCost: r.unit_cost,
+    value: r.value,
+    causeCode: r.cause_code,
+    causeLabelEn: r.label_en,
+    causeLabelZh: r.label_zh,
+    note: r.note,
+  }));
 }
 
 export async function listDocuments(db: DbOrTx, filter: { stocktake?: string } = {}): Promise<DocumentSummary[]> {

@@ -11,8 +11,23 @@ export type ExportFormat = 'csv' | 'xlsx' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx', 'json'];
 
 const COLUMNS = [
-  'document_no', 'type', 'posting_date', 'posted_at', 'warehouse', 'stocktake', 'sku', 'location', 'qty_delta', 'unit_cost',
-  'value', 'currency', 'cause_code', 'cause_label_en', 'cause_label_zh', 'note', 'approvers',
+  'document_no',
+  'type',
+  'posting_date',
+  'posted_at',
+  'warehouse',
+  'stocktake',
+  'sku',
+  'location',
+  'qty_delta',
+  'unit_cost',
+  'value',
+  'currency',
+  'cause_code',
+  'cause_label_en',
+  'cause_label_zh',
+  'note',
+  'approvers',
 ] as const;
 
 export type ExportColumn = (typeof COLUMNS)[number];
@@ -42,13 +57,30 @@ interface Approver {
 }
 
 interface PostedLine {
-  lineNo: number; sku: string; location: string; qtyDelta: string; unitCost: string; value: string;
-  causeCode: string; causeLabelEn: string | null; causeLabelZh: string | null; note: string | null;
+  lineNo: number;
+  sku: string;
+  location: string;
+  qtyDelta: string;
+  unitCost: string;
+  value: string;
+  causeCode: string;
+  causeLabelEn: string | null;
+  causeLabelZh: string | null;
+  note: string | null;
 }
 
 interface PostedDocument {
-  number: string; type: 'gain' | 'loss'; postingDate: string; postedAt: string; warehouse: string; stocktake: string;
-  currency: string; totalQty: string; totalValue: string; approvers: Approver[]; lines: PostedLine[];
+  number: string;
+  type: 'gain' | 'loss';
+  postingDate: string;
+  postedAt: string;
+  warehouse: string;
+  stocktake: string;
+  currency: string;
+  totalQty: string;
+  totalValue: string;
+  approvers: Approver[];
+  lines: PostedLine[];
 }
 
 /** What a reference names: every posted document of a stocktake, or one document. */
@@ -64,20 +96,31 @@ type Scope =
  * @example const { fileName, body } = await exportPosted(db, 'ST-20261125-001', 'csv'); // ST-20261125-001-posted.csv
  */
 export async function exportPosted(db: DbOrTx, ref: string, format: ExportFormat): Promise<ExportResult> {
-  if (!EXPORT_FORMATS.includes(format)) throw new InvalidInputError(`format "${String(format)}" is not one of ${EXPORT_FORMATS.join(', ')}`);
+  if (!EXPORT_FORMATS.includes(format))
+    throw new InvalidInputError(`format "${String(format)}" is not one of ${EXPORT_FORMATS.join(', ')}`);
   const scope = await resolveScope(db, ref);
   const documents = await postedDocuments(db, scope);
   if (documents.length === 0) throw await nothingPosted(db, scope);
   const base = scope.kind === 'stocktake' ? `${scope.code}-posted` : scope.number;
   const rows = documents.reduce((n, d) => n + d.lines.length, 0);
   if (format === 'json') {
-    return { fileName: `${base}.json`, contentType: 'application/json; charset=utf-8', body: `${JSON.stringify({ documents }, null, 2)}\n`, rows };
+    return {
+      fileName: `${base}.json`,
+      contentType: 'application/json; charset=utf-8',
+      body: `${JSON.stringify({ documents }, null, 2)}\n`,
+      rows,
+    };
   }
   const table = documents.flatMap(tableRows);
   if (format === 'csv') {
     return { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body: toCsv(table), rows };
   }
-  return { fileName: `${base}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body: await toXlsx(table), rows };
+  return {
+    fileName: `${base}.xlsx`,
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    body: await toXlsx(table),
+    rows,
+  };
 }
 
 async function resolveScope(db: DbOrTx, ref: string): Promise<Scope> {
@@ -97,7 +140,12 @@ async function resolveScope(db: DbOrTx, ref: string): Promise<Scope> {
     return { kind: 'document', id: doc.id, number: doc.number, status: doc.status };
   } catch (error) {
     if (error instanceof NotFoundError) {
-      throw new NotFoundError('stocktake or document', text, 'give a stocktake code (ST-20261125-001), a document number (PK-2026-0001, or WH1/PK-2026-0001) or an id', { cause: error });
+      throw new NotFoundError(
+        'stocktake or document',
+        text,
+        'give a stocktake code (ST-20261125-001), a document number (PK-2026-0001, or WH1/PK-2026-0001) or an id',
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -114,9 +162,26 @@ function scopeFilter(scope: Scope): SQL {
  */
 async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument[]> {
   const lines = await queryRows<{
-    document_id: string; number: string; kind: 'gain' | 'loss'; currency: string; total_qty: string; total_value: string;
-    warehouse: string; timezone: string; stocktake: string; line_no: number; sku: string; location: string; qty: string;
-    unit_cost: string; value: string; posted_at: string; cause_code: string; label_en: string | null; label_zh: string | null; note: string | null;
+    document_id: string;
+    number: string;
+    kind: 'gain' | 'loss';
+    currency: string;
+    total_qty: string;
+    total_value: string;
+    warehouse: string;
+    timezone: string;
+    stocktake: string;
+    line_no: number;
+    sku: string;
+    location: string;
+    qty: string;
+    unit_cost: string;
+    value: string;
+    posted_at: string;
+    cause_code: string;
+    label_en: string | null;
+    label_zh: string | null;
+    note: string | null;
   }>(
     db,
     sql`select d.id as document_id, d.number, d.kind, d.currency, trim_scale(d.total_qty)::text as total_qty, d.total_value::text as total_value,
@@ -152,15 +217,31 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
     let doc = documents.get(l.document_id);
     if (!doc) {
       doc = {
-        number: l.number, type: l.kind, postingDate: isoDay(localDay(new Date(l.posted_at), l.timezone)), postedAt: l.posted_at,
-        warehouse: l.warehouse, stocktake: l.stocktake, currency: l.currency, totalQty: l.total_qty, totalValue: l.total_value,
-        approvers: approvers.get(l.document_id) ?? [], lines: [],
+        number: l.number,
+        type: l.kind,
+        postingDate: isoDay(localDay(new Date(l.posted_at), l.timezone)),
+        postedAt: l.posted_at,
+        warehouse: l.warehouse,
+        stocktake: l.stocktake,
+        currency: l.currency,
+        totalQty: l.total_qty,
+        totalValue: l.total_value,
+        approvers: approvers.get(l.document_id) ?? [],
+        lines: [],
       };
       documents.set(l.document_id, doc);
     }
     doc.lines.push({
-      lineNo: Number(l.line_no), sku: l.sku, location: l.location, qtyDelta: l.qty, unitCost: l.unit_cost, value: l.value,
-      causeCode: l.cause_code, causeLabelEn: l.label_en, causeLabelZh: l.label_zh, note: l.note,
+      lineNo: Number(l.line_no),
+      sku: l.sku,
+      location: l.location,
+      qtyDelta: l.qty,
+      unitCost: l.unit_cost,
+      value: l.value,
+      causeCode: l.cause_code,
+      causeLabelEn: l.label_en,
+      causeLabelZh: l.label_zh,
+      note: l.note,
     });
   }
   return [...documents.values()];
@@ -170,24 +251,39 @@ const isoDay = (yyyymmdd: string) => `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4
 
 /** The refusal for a reference with nothing posted, naming what its documents are instead. */
 async function nothingPosted(db: DbOrTx, scope: Scope): Promise<DomainError> {
-  if (scope.kind === 'document') return new InvalidInputError(`document ${scope.number} is ${scope.status}, not posted; there is nothing to export yet`);
+  if (scope.kind === 'document')
+    return new InvalidInputError(`document ${scope.number} is ${scope.status}, not posted; there is nothing to export yet`);
   const docs = await queryRows<{ number: string; status: string }>(
     db,
     sql`select number, status from adjustment_document where stocktake_id = ${scope.id}::uuid order by submitted_at, number`,
   );
-  const state = docs.length === 0
-    ? `it has no documents yet (the stocktake is ${scope.status})`
-    : docs.map((d) => `${d.number} is ${d.status}`).join(', ');
+  const state =
+    docs.length === 0
+      ? `it has no documents yet (the stocktake is ${scope.status})`
+      : docs.map((d) => `${d.number} is ${d.status}`).join(', ');
   return new InvalidInputError(`nothing is posted yet in stocktake ${scope.code}: ${state}`);
 }
 
 function tableRows(doc: PostedDocument): Record<ExportColumn, string>[] {
   const approvers = doc.approvers.map((a) => `${a.role}:${a.person}@${a.at}`).join('; ');
   return doc.lines.map((l) => ({
-    document_no: doc.number, type: doc.type, posting_date: doc.postingDate, posted_at: doc.postedAt, warehouse: doc.warehouse,
-    stocktake: doc.stocktake, sku: l.sku, location: l.location, qty_delta: l.qtyDelta, unit_cost: l.unitCost, value: l.value,
-    currency: doc.currency, cause_code: l.causeCode, cause_label_en: l.causeLabelEn ?? '', cause_label_zh: l.causeLabelZh ?? '',
-    note: l.note ?? '', approvers,
+    document_no: doc.number,
+    type: doc.type,
+    posting_date: doc.postingDate,
+    posted_at: doc.postedAt,
+    warehouse: doc.warehouse,
+    stocktake: doc.stocktake,
+    sku: l.sku,
+    location: l.location,
+    qty_delta: l.qtyDelta,
+    unit_cost: l.unitCost,
+    value: l.value,
+    currency: doc.currency,
+    cause_code: l.causeCode,
+    cause_label_en: l.causeLabelEn ?? '',
+    cause_label_zh: l.causeLabelZh ?? '',
+    note: l.note ?? '',
+    approvers,
   }));
 }
 

@@ -66,13 +66,27 @@ export async function importMovements(
     else if (at.value.getTime() > now + 10 * 60_000) row.problem('occurredAt', `occurred_at ${at.value.toISOString()} is in the future`);
     if (!qty.ok || !kind || !at.ok) return null;
     const ref = cellText(row.cell('ref'));
-    return { sku, location: cellText(row.cell('location')), qty: formatDecimal(qty.value, QTY_SCALE), kind, ref: ref || null, occurredAt: at.value };
+    return {
+      sku,
+      location: cellText(row.cell('location')),
+      qty: formatDecimal(qty.value, QTY_SCALE),
+      kind,
+      ref: ref || null,
+      occurredAt: at.value,
+    };
   })) {
     for (const r of batch) rows.push(r.value);
   }
   refuseIfInvalid(table.name, problems, options.skipInvalid ?? false, rows.length);
   await recordMovements(db, wh, rows);
-  return { warehouse: wh.code, fileName: table.name, rowsRead, rowsAccepted: rows.length, rowsRejected: problems.invalidLines, problems: problems.all() };
+  return {
+    warehouse: wh.code,
+    fileName: table.name,
+    rowsRead,
+    rowsAccepted: rows.length,
+    rowsRejected: problems.invalidLines,
+    problems: problems.all(),
+  };
 }
 
 /** Appends movements in the given order and applies them to on-hand, in one transaction. */
@@ -108,4 +122,3 @@ export async function recordMovements(db: Db, wh: Warehouse, rows: readonly Move
     }
   });
 }
-

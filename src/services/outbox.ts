@@ -37,12 +37,18 @@ export async function enqueueMessages(tx: DbOrTx, messages: readonly OutboxMessa
     select u.platform, u.chat_id, 'send', u.payload from ${unnestColumns([
       { values: messages.map((m) => m.platform), type: 'text' },
       { values: messages.map((m) => m.chatId), type: 'text' },
-      { values: messages.map((m) => JSON.stringify({ view: m.view, locale: m.locale, ...(m.replyTo ? { replyTo: m.replyTo } : {}) })), type: 'jsonb' },
+      {
+        values: messages.map((m) => JSON.stringify({ view: m.view, locale: m.locale, ...(m.replyTo ? { replyTo: m.replyTo } : {}) })),
+        type: 'jsonb',
+      },
     ])} as u(platform, chat_id, payload)`);
 }
 
 /** Queues a ForceReply-style prompt whose answer completes the action of `token`. */
-export async function enqueuePrompt(tx: DbOrTx, p: { platform: string; chatId: string; text: string; token: string; locale: string; replyTo?: string }): Promise<void> {
+export async function enqueuePrompt(
+  tx: DbOrTx,
+  p: { platform: string; chatId: string; text: string; token: string; locale: string; replyTo?: string },
+): Promise<void> {
   await tx.execute(sql`insert into outbox (platform, chat_id, kind, payload)
     values (${p.platform}, ${p.chatId}, 'prompt', ${JSON.stringify({ text: p.text, token: p.token, locale: p.locale, replyTo: p.replyTo ?? null })}::jsonb)`);
 }
@@ -80,7 +86,11 @@ export const entityKeys = {
 };
 
 /** Chats bound to the stocktake's warehouse for a purpose (approval cards fall back to the team chats). */
-async function chatsOfStocktake(tx: DbOrTx, stocktakeId: string, purpose: 'team' | 'approvals'): Promise<{ platform: string; chat_id: string; locale: string }[]> {
+async function chatsOfStocktake(
+  tx: DbOrTx,
+  stocktakeId: string,
+  purpose: 'team' | 'approvals',
+): Promise<{ platform: string; chat_id: string; locale: string }[]> {
   const rows = await queryRows<{ platform: string; chat_id: string; locale: string; purposes: string[] }>(
     tx,
     sql`select c.platform, c.chat_id, c.locale, c.purposes from chat c join stocktake s on s.warehouse_id = c.warehouse_id where s.id = ${stocktakeId}::uuid`,
@@ -98,18 +108,28 @@ export async function projectChanges(tx: DbOrTx, entries: readonly AuditEntry[],
   const keys = new Set<string>();
   const messages: OutboxMessage[] = [];
   const announce = async (stocktakeId: string, purpose: 'team' | 'approvals', view: CardView) => {
-    for (const c of await chatsOfStocktake(tx, stocktakeId, purpose)) messages.push({ platform: c.platform, chatId: c.chat_id, locale: c.locale, view });
+    for (const c of await chatsOfStocktake(tx, stocktakeId, purpose))
+      messages.push({ platform: c.platform, chatId: c.chat_id, locale: c.locale, view });
   };
   for (const e of entries) {
     if (e.stocktakeId) keys.add(entityKeys.stocktake(e.stocktakeId));
     if (e.documentId) keys.add(entityKeys.document(e.documentId));
     if (e.line && e.stocktakeId) keys.add(entityKeys.line(e.stocktakeId, e.line.sku, e.line.location));
     if (!e.stocktakeId) continue;
-    if (e.action === 'document.submitted' && e.documentId) await announce(e.stocktakeId, 'approvals', { kind: 'document', documentId: e.documentId });
-    else if ((e.action === 'document.posted' || e.action === 'document.rejected') && e.documentId) await announce(e.stocktakeId, 'team', { kind: 'decision', documentId: e.documentId });
-    else if (e.action === 'review.opened') await announce(e.stocktakeId, 'team', { kind: 'variances', stocktakeId: e.stocktakeId, page: 1 });
+    if (e.action === 'document.submitted' && e.documentId)
+      await announce(e.stocktakeId, 'approvals', { kind: 'document', documentId: e.documentId });
+    else if ((e.action === 'document.posted' || e.action === 'document.rejected') && e.documentId)
+      await announce(e.stocktakeId, 'team', { kind: 'decision', documentId: e.documentId });
+    else if (e.action === 'review.opened')
+      await announce(e.stocktakeId, 'team', { kind: 'variances', stocktakeId: e.stocktakeId, page: 1 });
     else if (e.action === 'variance.recount' && e.line) {
-      await announce(e.stocktakeId, 'team', { kind: 'recount', stocktakeId: e.stocktakeId, sku: e.line.sku, location: e.line.location, requestedBy: actorHandle ?? 'cli' });
+      await announce(e.stocktakeId, 'team', {
+        kind: 'recount',
+        stocktakeId: e.stocktakeId,
+        sku: e.line.sku,
+        location: e.line.location,
+        requestedBy: actorHandle ?? 'cli',
+      });
     }
   }
   await enqueueCardUpdates(tx, [...keys]);
@@ -117,20 +137,53 @@ export async function projectChanges(tx: DbOrTx, entries: readonly AuditEntry[],
 }
 
 export interface DeliveryRow {
-  id: string; platform: string; chatId: string; kind: string; status: string; attempts: number; lastError: string | null; createdAt: string; nextAttemptAt: string;
+  id: string;
+  platform: string;
+  chatId: string;
+  kind: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  nextAttemptAt: string;
 }
 
 /** Deliveries not yet sent (or failed for good), oldest first: what an operator looks at when a card is missing. */
 export async function listDeliveries(db: DbOrTx, filter: { status?: 'pending' | 'failed' } = {}): Promise<DeliveryRow[]> {
-  const statuses = filter.status === 'failed' ? sql`('failed')` : filter.status === 'pending' ? sql`('pending', 'sending')` : sql`('pending', 'sending', 'failed')`;
-  const rows = await queryRows<{ id: string; platform: string; chat_id: string; kind: string; status: string; attempts: number; last_error: string | null; created_at: string; next_attempt_at: string }>(
+  const statuses =
+    filter.status === 'failed'
+      ? sql`('failed')`
+      : filter.status === 'pending'
+        ? sql`('pending', 'sending')`
+        : sql`('pending', 'sending', 'failed')`;
+  const rows = await queryRows<{
+    id: string;
+    platform: string;
+    chat_id: string;
+    kind: string;
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    created_at: string;
+    next_attempt_at: string;
+  }>(
     db,
     sql`select id::text as id, platform, chat_id, kind, status, attempts, last_error,
           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at,
           to_char(next_attempt_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as next_attempt_at
         from outbox where status in ${statuses} order by id limit 500`,
   );
-  return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, kind: r.kind, status: r.status, attempts: Number(r.attempts), lastError: r.last_error, createdAt: r.created_at, nextAttemptAt: r.next_attempt_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    platform: r.platform,
+    chatId: r.chat_id,
+    kind: r.kind,
+    status: r.status,
+    attempts: Number(r.attempts),
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    nextAttemptAt: r.next_attempt_at,
+  }));
 }
 
 /** Puts failed deliveries back in line (after the cause was fixed, e.g. the bot re-added to a chat). */

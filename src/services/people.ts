@@ -27,7 +27,8 @@ export async function addPerson(db: Db, input: z.input<typeof personInput>): Pro
   const { handle, name, identities } = parsed.data;
   const parsedIdentities = identities.map((text) => {
     const identity = parseIdentity(text);
-    if (!identity) throw new InvalidInputError(`identity "${text}" is not of the form platform:id (platforms: telegram, feishu, dingtalk, web, cli)`);
+    if (!identity)
+      throw new InvalidInputError(`identity "${text}" is not of the form platform:id (platforms: telegram, feishu, dingtalk, web, cli)`);
     return identity;
   });
   return db.transaction(async (tx) => {
@@ -44,11 +45,19 @@ export async function addPerson(db: Db, input: z.input<typeof personInput>): Pro
       if (owner && owner.personId !== row!.id) {
         throw new InvalidInputError(`identity ${identity.platform}:${identity.externalId} already belongs to another person`);
       }
-      await tx.insert(personIdentity).values({ ...identity, personId: row!.id }).onConflictDoNothing();
+      await tx
+        .insert(personIdentity)
+        .values({ ...identity, personId: row!.id })
+        .onConflictDoNothing();
     }
     const all = await tx.select().from(personIdentity).where(eq(personIdentity.personId, row!.id));
     await appendAudit(tx, OPERATOR, null, new Date(), [
-      { action: 'person.saved', entityType: 'person', entityId: row!.id, after: { handle: row!.handle, name: row!.name, identities: all.map((i) => `${i.platform}:${i.externalId}`) } },
+      {
+        action: 'person.saved',
+        entityType: 'person',
+        entityId: row!.id,
+        after: { handle: row!.handle, name: row!.name, identities: all.map((i) => `${i.platform}:${i.externalId}`) },
+      },
     ]);
     return { ...row!, identities: all.map((i) => `${i.platform}:${i.externalId}`) };
   });
@@ -93,7 +102,12 @@ export async function listPeople(db: DbOrTx) {
           (select string_agg(w.code || ':' || g.role, ' ' order by w.code, g.role) from role_grant g join warehouse w on w.id = g.warehouse_id where g.person_id = p.id) as roles
         from person p order by p.handle`,
   );
-  return rows.map((r) => ({ handle: r.handle, name: r.name, identities: r.identities?.split(' ') ?? [], roles: r.roles?.split(' ') ?? [] }));
+  return rows.map((r) => ({
+    handle: r.handle,
+    name: r.name,
+    identities: r.identities?.split(' ') ?? [],
+    roles: r.roles?.split(' ') ?? [],
+  }));
 }
 
 function parseRole(text: string): Role {
@@ -110,7 +124,9 @@ export async function grantRole(db: Db, personRef: string, roleText: string, war
   await db.transaction(async (tx) => {
     const added = await tx.insert(roleGrant).values({ personId: p.id, warehouseId: wh.id, role }).onConflictDoNothing().returning();
     if (added.length > 0) {
-      await appendAudit(tx, by ?? OPERATOR, null, new Date(), [{ action: 'role.granted', entityType: 'person', entityId: p.id, after: { person: p.handle, warehouse: wh.code, role } }]);
+      await appendAudit(tx, by ?? OPERATOR, null, new Date(), [
+        { action: 'role.granted', entityType: 'person', entityId: p.id, after: { person: p.handle, warehouse: wh.code, role } },
+      ]);
     }
   });
   return { person: p.handle, warehouse: wh.code, role, granted: true };
@@ -126,7 +142,9 @@ export async function revokeRole(db: Db, personRef: string, roleText: string, wa
       .where(and(eq(roleGrant.personId, p.id), eq(roleGrant.warehouseId, wh.id), eq(roleGrant.role, role)))
       .returning();
     if (removed.length === 0) throw new InvalidInputError(`${p.handle} does not hold ${role} in ${wh.code}`);
-    await appendAudit(tx, by ?? OPERATOR, null, new Date(), [{ action: 'role.revoked', entityType: 'person', entityId: p.id, before: { person: p.handle, warehouse: wh.code, role } }]);
+    await appendAudit(tx, by ?? OPERATOR, null, new Date(), [
+      { action: 'role.revoked', entityType: 'person', entityId: p.id, before: { person: p.handle, warehouse: wh.code, role } },
+    ]);
   });
   return { person: p.handle, warehouse: wh.code, role, granted: false };
 }
@@ -162,9 +180,19 @@ export async function requireAnyRole(db: DbOrTx, actor: Actor, warehouseId: stri
  * Refuses unless the actor holds one of `roles` in the warehouse; the message names what is missing (and
  * the warehouse only to someone who holds a role there).
  */
-export async function requireRole(db: DbOrTx, actor: Actor, warehouseId: string, warehouseCode: string, roles: readonly Role[], action: string): Promise<Set<Role>> {
+export async function requireRole(
+  db: DbOrTx,
+  actor: Actor,
+  warehouseId: string,
+  warehouseCode: string,
+  roles: readonly Role[],
+  action: string,
+): Promise<Set<Role>> {
   const held = await rolesOf(db, actor.personId, warehouseId);
-  if (held.size === 0) throw new NotAllowedError(`${actor.handle} may not ${action}: ${actor.handle} holds no role in that warehouse (needs the role ${roles.join(' or ')} there)`);
+  if (held.size === 0)
+    throw new NotAllowedError(
+      `${actor.handle} may not ${action}: ${actor.handle} holds no role in that warehouse (needs the role ${roles.join(' or ')} there)`,
+    );
   if (!roles.some((r) => held.has(r))) {
     throw new NotAllowedError(`${actor.handle} may not ${action} in ${warehouseCode}: needs the role ${roles.join(' or ')}`);
   }

@@ -23,13 +23,33 @@ const money = (label: string) =>
     .optional();
 
 const policyInput = z.object({
-  reviewSlaHours: z.number().int().min(1).max(24 * 30).optional(),
-  approvalSlaHours: z.number().int().min(1).max(24 * 30).optional(),
+  reviewSlaHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .optional(),
+  approvalSlaHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .optional(),
   toleranceValue: money('tolerance value'),
   tolerancePercent: money('tolerance percent'),
-  financeThreshold: z.string().refine((t) => parseDecimal(t, 2).ok, 'finance threshold must be a non-negative amount').optional(),
-  managerThreshold: z.string().refine((t) => parseDecimal(t, 2).ok, 'manager threshold must be a non-negative amount').optional(),
-  currency: z.string().trim().regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO code such as CNY').optional(),
+  financeThreshold: z
+    .string()
+    .refine((t) => parseDecimal(t, 2).ok, 'finance threshold must be a non-negative amount')
+    .optional(),
+  managerThreshold: z
+    .string()
+    .refine((t) => parseDecimal(t, 2).ok, 'manager threshold must be a non-negative amount')
+    .optional(),
+  currency: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO code such as CNY')
+    .optional(),
 });
 
 /** Changes a warehouse's review and approval policy; "off" turns a tolerance off. */
@@ -40,21 +60,23 @@ export async function setPolicy(db: Db, warehouseCode: string, input: z.input<ty
   const p = parsed.data;
   const off = (v: string | undefined) => (v === undefined ? undefined : v === 'off' ? null : v);
   return db.transaction(async (tx) => {
-  const before = await policyOf(tx, wh.id);
-  const [row] = await tx
-    .update(warehousePolicy)
-    .set({
-      ...(p.reviewSlaHours !== undefined ? { reviewSlaHours: p.reviewSlaHours } : {}),
-      ...(p.approvalSlaHours !== undefined ? { approvalSlaHours: p.approvalSlaHours } : {}),
-      ...(p.toleranceValue !== undefined ? { toleranceValue: off(p.toleranceValue) } : {}),
-      ...(p.tolerancePercent !== undefined ? { tolerancePercent: off(p.tolerancePercent) } : {}),
-      ...(p.financeThreshold !== undefined ? { financeThreshold: p.financeThreshold } : {}),
-      ...(p.managerThreshold !== undefined ? { managerThreshold: p.managerThreshold } : {}),
-      ...(p.currency !== undefined ? { currency: p.currency } : {}),
-    })
-    .where(sql`${warehousePolicy.warehouseId} = ${wh.id}`)
-    .returning();
-  await appendAudit(tx, OPERATOR, null, new Date(), [{ action: 'policy.changed', entityType: 'warehouse', entityId: wh.id, before, after: row }]);
-  return row!;
+    const before = await policyOf(tx, wh.id);
+    const [row] = await tx
+      .update(warehousePolicy)
+      .set({
+        ...(p.reviewSlaHours !== undefined ? { reviewSlaHours: p.reviewSlaHours } : {}),
+        ...(p.approvalSlaHours !== undefined ? { approvalSlaHours: p.approvalSlaHours } : {}),
+        ...(p.toleranceValue !== undefined ? { toleranceValue: off(p.toleranceValue) } : {}),
+        ...(p.tolerancePercent !== undefined ? { tolerancePercent: off(p.tolerancePercent) } : {}),
+        ...(p.financeThreshold !== undefined ? { financeThreshold: p.financeThreshold } : {}),
+        ...(p.managerThreshold !== undefined ? { managerThreshold: p.managerThreshold } : {}),
+        ...(p.currency !== undefined ? { currency: p.currency } : {}),
+      })
+      .where(sql`${warehousePolicy.warehouseId} = ${wh.id}`)
+      .returning();
+    await appendAudit(tx, OPERATOR, null, new Date(), [
+      { action: 'policy.changed', entityType: 'warehouse', entityId: wh.id, before, after: row },
+    ]);
+    return row!;
   });
 }

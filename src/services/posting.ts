@@ -11,7 +11,13 @@ import { lockWarehouse } from './warehouses.ts';
  * with the count, so movements made during review are kept — an adjustment movement per line so the
  * movement log still explains on-hand, the document and its lines marked posted, and audit entries.
  */
-export async function postDocument(tx: DbOrTx, doc: { id: string; number: string; stocktakeId: string; warehouseId: string }, st: StocktakeRef, now: Date, audit: AuditWriter): Promise<void> {
+export async function postDocument(
+  tx: DbOrTx,
+  doc: { id: string; number: string; stocktakeId: string; warehouseId: string },
+  st: StocktakeRef,
+  now: Date,
+  audit: AuditWriter,
+): Promise<void> {
   // Same lock as movement imports and snapshots: the adjustment movements get ids in a consistent order.
   await lockWarehouse(tx, doc.warehouseId);
   const at = now.toISOString();
@@ -32,14 +38,31 @@ export async function postDocument(tx: DbOrTx, doc: { id: string; number: string
     insert into movement (warehouse_id, sku, location, qty, kind, ref, occurred_at)
     select ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.qty, 'adjustment', ${doc.number}, ${at}::timestamptz
     from document_line dl where dl.document_id = ${doc.id}::uuid order by dl.line_no`);
-  await tx.execute(sql`update adjustment_document set status = 'posted', decided_at = ${at}::timestamptz where id = ${doc.id}::uuid and status = 'approving'`);
+  await tx.execute(
+    sql`update adjustment_document set status = 'posted', decided_at = ${at}::timestamptz where id = ${doc.id}::uuid and status = 'approving'`,
+  );
   await tx.execute(sql`
     update stocktake_line l set review_status = 'posted'
     from document_line dl
     where dl.document_id = ${doc.id}::uuid and l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.review_status = 'documented'`);
   for (const e of entries) {
-    audit.add({ action: 'ledger.posted', entityType: 'ledger_entry', entityId: `${doc.number}/${e.line_no}`, stocktakeId: doc.stocktakeId, documentId: doc.id, after: { sku: e.sku, location: e.location, qty: e.qty, value: e.value } });
+    audit.add({
+      action: 'ledger.posted',
+      entityType: 'ledger_entry',
+      entityId: `${doc.number}/${e.line_no}`,
+      stocktakeId: doc.stocktakeId,
+      documentId: doc.id,
+      after: { sku: e.sku, location: e.location, qty: e.qty, value: e.value },
+    });
   }
-  audit.add({ action: 'document.posted', entityType: 'document', entityId: doc.id, stocktakeId: doc.stocktakeId, documentId: doc.id, before: { status: 'approving' }, after: { status: 'posted', ledgerEntries: entries.length, postedAt: at } });
+  audit.add({
+    action: 'document.posted',
+    entityType: 'document',
+    entityId: doc.id,
+    stocktakeId: doc.stocktakeId,
+    documentId: doc.id,
+    before: { status: 'approving' },
+    after: { status: 'posted', ledgerEntries: entries.length, postedAt: at },
+  });
   await settleStocktakeStatus(tx, st);
 }

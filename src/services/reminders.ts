@@ -189,7 +189,10 @@ export async function sendReminders(db: Db, now: Date): Promise<ReminderRun> {
 }
 
 async function remindWarehouse(db: Db, warehouseId: string, items: OverdueItem[], now: Date): Promise<ReminderRun> {
-  const chats = await queryRows<ChatRow>(db, sql`select platform, chat_id, locale, purposes from chat where warehouse_id = ${warehouseId}::uuid order by platform, chat_id`);
+  const chats = await queryRows<ChatRow>(
+    db,
+    sql`select platform, chat_id, locale, purposes from chat where warehouse_id = ${warehouseId}::uuid order by platform, chat_id`,
+  );
   const deliverable = items.filter((i) => chatsFor(chats, i.type).length > 0);
   if (deliverable.length === 0) return { reminded: 0, escalated: 0, cards: 0 };
   const day = localDayOf(now, deliverable[0]!.timezone);
@@ -212,8 +215,14 @@ async function remindWarehouse(db: Db, warehouseId: string, items: OverdueItem[]
       );
       return new Set(logged.map((l) => l.item));
     };
-    const reminded = await log('reminder', planned.map((p) => ({ item: p.item, people: p.item.reminded })));
-    const escalated = await log('escalation', planned.filter((p) => p.escalateTo.length > 0).map((p) => ({ item: p.item, people: p.escalateTo })));
+    const reminded = await log(
+      'reminder',
+      planned.map((p) => ({ item: p.item, people: p.item.reminded })),
+    );
+    const escalated = await log(
+      'escalation',
+      planned.filter((p) => p.escalateTo.length > 0).map((p) => ({ item: p.item, people: p.escalateTo })),
+    );
     const fresh = planned.filter((p) => reminded.has(p.item.item) || escalated.has(p.item.item));
     const messages: OutboxMessage[] = [];
     for (const chat of chats) {

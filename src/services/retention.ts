@@ -55,36 +55,69 @@ export async function pruneExpired(db: Db, policy: RetentionPolicy, now: Date, o
   }
 
   const inboundEvents = await drain(() =>
-    db.delete(inboundEvent)
-      .where(sql`(${inboundEvent.platform}, ${inboundEvent.eventId}) in ${db
-        .select({ platform: inboundEvent.platform, eventId: inboundEvent.eventId }).from(inboundEvent)
-        .where(lt(inboundEvent.receivedAt, cut.idempotency)).limit(batchSize)}`)
+    db
+      .delete(inboundEvent)
+      .where(
+        sql`(${inboundEvent.platform}, ${inboundEvent.eventId}) in ${db
+          .select({ platform: inboundEvent.platform, eventId: inboundEvent.eventId })
+          .from(inboundEvent)
+          .where(lt(inboundEvent.receivedAt, cut.idempotency))
+          .limit(batchSize)}`,
+      )
       .returning({ eventId: inboundEvent.eventId }),
   );
   const commands = await drain(() =>
-    db.delete(commandLog)
-      .where(inArray(commandLog.key, db.select({ key: commandLog.key }).from(commandLog).where(lt(commandLog.createdAt, cut.idempotency)).limit(batchSize)))
+    db
+      .delete(commandLog)
+      .where(
+        inArray(
+          commandLog.key,
+          db.select({ key: commandLog.key }).from(commandLog).where(lt(commandLog.createdAt, cut.idempotency)).limit(batchSize),
+        ),
+      )
       .returning({ key: commandLog.key }),
   );
   const cardActions = await drain(() =>
-    db.delete(cardAction)
-      .where(inArray(cardAction.id, db.select({ id: cardAction.id }).from(cardAction).where(lt(cardAction.createdAt, cut.buttons)).limit(batchSize)))
+    db
+      .delete(cardAction)
+      .where(
+        inArray(
+          cardAction.id,
+          db.select({ id: cardAction.id }).from(cardAction).where(lt(cardAction.createdAt, cut.buttons)).limit(batchSize),
+        ),
+      )
       .returning({ id: cardAction.id }),
   );
   const finishedOutbox = (statuses: ('sent' | 'superseded' | 'failed')[], before: Date) => () =>
-    db.delete(outbox)
-      .where(inArray(outbox.id, db.select({ id: outbox.id }).from(outbox).where(and(inArray(outbox.status, statuses), lt(outbox.createdAt, before))).limit(batchSize)))
+    db
+      .delete(outbox)
+      .where(
+        inArray(
+          outbox.id,
+          db
+            .select({ id: outbox.id })
+            .from(outbox)
+            .where(and(inArray(outbox.status, statuses), lt(outbox.createdAt, before)))
+            .limit(batchSize),
+        ),
+      )
       .returning({ id: outbox.id });
   const outboxDelivered = await drain(finishedOutbox(['sent', 'superseded'], cut.delivered));
   const outboxFailed = await drain(finishedOutbox(['failed'], cut.failed));
 
   const media = await drain(() =>
-    db.delete(platformMedia)
-      .where(sql`(${platformMedia.platform}, ${platformMedia.app}, ${platformMedia.contentHash}) in ${db
-        .select({ platform: platformMedia.platform, app: platformMedia.app, contentHash: platformMedia.contentHash }).from(platformMedia)
-        // An upload still claimed by a live instance is left to finish.
-        .where(and(lt(platformMedia.createdAt, cut.delivered), or(isNotNull(platformMedia.mediaId), lt(platformMedia.uploadingUntil, now))))
-        .limit(batchSize)}`)
+    db
+      .delete(platformMedia)
+      .where(
+        sql`(${platformMedia.platform}, ${platformMedia.app}, ${platformMedia.contentHash}) in ${db
+          .select({ platform: platformMedia.platform, app: platformMedia.app, contentHash: platformMedia.contentHash })
+          .from(platformMedia)
+          // An upload still claimed by a live instance is left to finish.
+          .where(
+            and(lt(platformMedia.createdAt, cut.delivered), or(isNotNull(platformMedia.mediaId), lt(platformMedia.uploadingUntil, now))),
+          )
+          .limit(batchSize)}`,
+      )
       .returning({ hash: platformMedia.contentHash }),
   );
 

@@ -39,16 +39,41 @@ const REVIEW_COLUMNS = sql`l.review_status, l.owner_id, ${isoText(sql`l.due_at`)
   l.cause_matched_suggestion, l.explained_by, l.confirmed_by, l.auto_confirmed, l.recount_by, l.returned_reason`;
 
 interface ReviewRow {
-  sku: string; location: string; diff_qty: string; diff_value: string; review_status: ReviewStatus; owner_id: string | null;
-  due_at: string | null; cause_code: string | null; note: string | null; suggestion: Suggestion | null;
-  cause_matched_suggestion: boolean | null; explained_by: string | null; confirmed_by: string | null; auto_confirmed: boolean;
-  recount_by: string | null; returned_reason: string | null;
+  sku: string;
+  location: string;
+  diff_qty: string;
+  diff_value: string;
+  review_status: ReviewStatus;
+  owner_id: string | null;
+  due_at: string | null;
+  cause_code: string | null;
+  note: string | null;
+  suggestion: Suggestion | null;
+  cause_matched_suggestion: boolean | null;
+  explained_by: string | null;
+  confirmed_by: string | null;
+  auto_confirmed: boolean;
+  recount_by: string | null;
+  returned_reason: string | null;
 }
 
 const toReviewLine = (r: ReviewRow): ReviewLine => ({
-  sku: r.sku, location: r.location, diffQty: r.diff_qty, diffValue: r.diff_value, reviewStatus: r.review_status, ownerId: r.owner_id,
-  dueAt: r.due_at, causeCode: r.cause_code, note: r.note, suggestion: r.suggestion, causeMatchedSuggestion: r.cause_matched_suggestion,
-  explainedBy: r.explained_by, confirmedBy: r.confirmed_by, autoConfirmed: r.auto_confirmed, recountBy: r.recount_by, returnedReason: r.returned_reason,
+  sku: r.sku,
+  location: r.location,
+  diffQty: r.diff_qty,
+  diffValue: r.diff_value,
+  reviewStatus: r.review_status,
+  ownerId: r.owner_id,
+  dueAt: r.due_at,
+  causeCode: r.cause_code,
+  note: r.note,
+  suggestion: r.suggestion,
+  causeMatchedSuggestion: r.cause_matched_suggestion,
+  explainedBy: r.explained_by,
+  confirmedBy: r.confirmed_by,
+  autoConfirmed: r.auto_confirmed,
+  recountBy: r.recount_by,
+  returnedReason: r.returned_reason,
 });
 
 /** Lines of a stocktake under review (every line with a variance), with live figures. */
@@ -69,7 +94,12 @@ export async function listReview(db: DbOrTx, stocktakeKey: string): Promise<Revi
  * warehouse's tolerance is confirmed with cause within_tolerance, recorded as automatic; every other line
  * gets its explainable cause suggestions.
  */
-export async function openReview(tx: DbOrTx, st: StocktakeRef, now: Date, audit: AuditWriter): Promise<{ open: number; autoConfirmed: number; owner: string | null }> {
+export async function openReview(
+  tx: DbOrTx,
+  st: StocktakeRef,
+  now: Date,
+  audit: AuditWriter,
+): Promise<{ open: number; autoConfirmed: number; owner: string | null }> {
   const policy = await policyOf(tx, st.warehouseId);
   const [owner] = await supervisorsOf(tx, st.warehouseId);
   const due = new Date(now.getTime() + policy.reviewSlaHours * 3600_000).toISOString();
@@ -103,7 +133,13 @@ export async function openReview(tx: DbOrTx, st: StocktakeRef, now: Date, audit:
     entityType: 'stocktake',
     entityId: st.id,
     stocktakeId: st.id,
-    after: { open: Number(counts!.open), autoConfirmed: Number(counts!.auto), owner: ownerHandle, dueAt: due, tolerance: { value, percent } },
+    after: {
+      open: Number(counts!.open),
+      autoConfirmed: Number(counts!.auto),
+      owner: ownerHandle,
+      dueAt: due,
+      tolerance: { value, percent },
+    },
   });
   return { open: Number(counts!.open), autoConfirmed: Number(counts!.auto), owner: ownerHandle };
 }
@@ -115,7 +151,15 @@ const LATE_MOVEMENT_WINDOW_HOURS = 24;
  * rules need are fetched in three set queries, not per line.
  */
 export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { sku: string; location: string }[] | null): Promise<void> {
-  const variances = await queryRows<{ sku: string; location: string; expected_qty: string; counted_qty: string; diff_qty: string; counted_at: string; review_status: string }>(
+  const variances = await queryRows<{
+    sku: string;
+    location: string;
+    expected_qty: string;
+    counted_qty: string;
+    diff_qty: string;
+    counted_at: string;
+    review_status: string;
+  }>(
     tx,
     sql`select v.sku, v.location, trim_scale(v.expected_qty)::text as expected_qty, trim_scale(v.counted_qty)::text as counted_qty,
           trim_scale(v.diff_qty)::text as diff_qty, ${isoText(sql`v.counted_at`)} as counted_at, l.review_status
@@ -129,7 +173,14 @@ export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { s
   for (const v of variances) bySku.set(v.sku, [...(bySku.get(v.sku) ?? []), v]);
   const times = targets.map((t) => Date.parse(t.counted_at));
   const window = LATE_MOVEMENT_WINDOW_HOURS * 3600_000;
-  const movements = await queryRows<{ sku: string; qty: string; kind: SuggestionInput['movements'][number]['kind']; ref: string | null; location: string; occurred_at: string }>(
+  const movements = await queryRows<{
+    sku: string;
+    qty: string;
+    kind: SuggestionInput['movements'][number]['kind'];
+    ref: string | null;
+    location: string;
+    occurred_at: string;
+  }>(
     tx,
     sql`select sku, trim_scale(qty)::text as qty, kind, ref, location, ${isoText(sql`occurred_at`)} as occurred_at from movement
         where warehouse_id = ${st.warehouseId}
@@ -138,12 +189,25 @@ export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { s
           and not exists (select 1 from adjustment_document d where d.warehouse_id = movement.warehouse_id and d.number = movement.ref)`,
   );
   const movesBySku = new Map<string, SuggestionInput['movements']>();
-  for (const m of movements) movesBySku.set(m.sku, [...(movesBySku.get(m.sku) ?? []), { qty: m.qty, kind: m.kind, ref: m.ref, location: m.location, occurredAt: m.occurred_at }]);
+  for (const m of movements)
+    movesBySku.set(m.sku, [
+      ...(movesBySku.get(m.sku) ?? []),
+      { qty: m.qty, kind: m.kind, ref: m.ref, location: m.location, occurredAt: m.occurred_at },
+    ]);
   const history = await postedHistory(tx, st);
   const suggestions = targets.map((t) => {
     const [top] = suggestCauses({
-      line: { sku: t.sku, location: t.location, expectedQty: t.expected_qty, countedQty: t.counted_qty, diffQty: t.diff_qty, countedAt: t.counted_at },
-      sameSku: (bySku.get(t.sku) ?? []).filter((o) => o.location !== t.location).map((o) => ({ location: o.location, diffQty: o.diff_qty })),
+      line: {
+        sku: t.sku,
+        location: t.location,
+        expectedQty: t.expected_qty,
+        countedQty: t.counted_qty,
+        diffQty: t.diff_qty,
+        countedAt: t.counted_at,
+      },
+      sameSku: (bySku.get(t.sku) ?? [])
+        .filter((o) => o.location !== t.location)
+        .map((o) => ({ location: o.location, diffQty: o.diff_qty })),
       movements: movesBySku.get(t.sku) ?? [],
       history: history.map((h) => h.bySku.get(t.sku) ?? null),
       options: { lateMovementWindowHours: LATE_MOVEMENT_WINDOW_HOURS },
@@ -189,7 +253,12 @@ async function postedHistory(tx: DbOrTx, st: StocktakeRef) {
 }
 
 /** "SKU" or "SKU@LOCATION" → the stocktake line; a SKU alone must have exactly one line. */
-async function findLine(tx: DbOrTx, st: StocktakeRef, ref: string, forUpdate: boolean): Promise<ReviewRow & { direction: 'gain' | 'loss' | 'match' }> {
+async function findLine(
+  tx: DbOrTx,
+  st: StocktakeRef,
+  ref: string,
+  forUpdate: boolean,
+): Promise<ReviewRow & { direction: 'gain' | 'loss' | 'match' }> {
   const at = ref.lastIndexOf('@');
   const sku = (at >= 0 ? ref.slice(0, at) : ref).trim();
   const location = at >= 0 ? ref.slice(at + 1).trim() : null;
@@ -202,7 +271,9 @@ async function findLine(tx: DbOrTx, st: StocktakeRef, ref: string, forUpdate: bo
   );
   if (rows.length === 0) throw new NotFoundError('variance', ref, `stocktake ${st.code} has no line for it`);
   if (rows.length > 1) {
-    throw new InvalidInputError(`${sku} has ${rows.length} lines in ${st.code} (${rows.map((r) => r.location || '-').join(', ')}); name one as ${sku}@LOCATION`);
+    throw new InvalidInputError(
+      `${sku} has ${rows.length} lines in ${st.code} (${rows.map((r) => r.location || '-').join(', ')}); name one as ${sku}@LOCATION`,
+    );
   }
   const row = rows[0]!;
   const direction = row.diff_qty.startsWith('-') ? 'loss' : /[1-9]/.test(row.diff_qty ?? '') ? 'gain' : 'match';
@@ -225,7 +296,12 @@ async function onLine<R>(
   command: string,
   input: LineCommand,
   allowed: readonly ReviewStatus[],
-  act: (tx: DbOrTx, st: StocktakeRef, line: ReviewRow & { direction: 'gain' | 'loss' | 'match' }, now: Date) => Promise<Record<string, unknown>>,
+  act: (
+    tx: DbOrTx,
+    st: StocktakeRef,
+    line: ReviewRow & { direction: 'gain' | 'loss' | 'match' },
+    now: Date,
+  ) => Promise<Record<string, unknown>>,
 ): Promise<ReviewLine> {
   return runCommand(db, ctx, command, input, async ({ tx, now, audit }) => {
     const st = await getStocktake(tx, input.stocktake);
@@ -235,11 +311,15 @@ async function onLine<R>(
     const line = await findLine(tx, st, input.line, true);
     const isOwner = line.owner_id === ctx.actor.personId;
     if (!isOwner && !['supervisor', 'manager', 'admin'].some((r) => roles.has(r as never))) {
-      throw new NotAllowedError(`${ctx.actor.handle} may not review ${line.sku}@${line.location || '-'}: only its owner or a supervisor, manager or admin of ${st.warehouseCode} may`);
+      throw new NotAllowedError(
+        `${ctx.actor.handle} may not review ${line.sku}@${line.location || '-'}: only its owner or a supervisor, manager or admin of ${st.warehouseCode} may`,
+      );
     }
     requireStatus(st, ['reviewing', 'approving'], command.replace('variance.', ''));
     if (!allowed.includes(line.review_status)) {
-      throw new StaleCommandError(`${line.sku}@${line.location || '-'} is ${line.review_status === 'none' ? 'not a variance to review' : line.review_status}; it cannot be ${command.replace('variance.', '')}ed now`);
+      throw new StaleCommandError(
+        `${line.sku}@${line.location || '-'} is ${line.review_status === 'none' ? 'not a variance to review' : line.review_status}; it cannot be ${command.replace('variance.', '')}ed now`,
+      );
     }
     const change = await act(tx, st, line, now);
     const [after] = await queryRows<ReviewRow>(
@@ -253,8 +333,21 @@ async function onLine<R>(
       entityId: `${st.code}/${line.sku}@${line.location}`,
       stocktakeId: st.id,
       line: { sku: line.sku, location: line.location },
-      before: { reviewStatus: line.review_status, causeCode: line.cause_code, note: line.note, ownerId: line.owner_id, recountBy: line.recount_by },
-      after: { reviewStatus: after!.review_status, causeCode: after!.cause_code, note: after!.note, ownerId: after!.owner_id, recountBy: after!.recount_by, ...change },
+      before: {
+        reviewStatus: line.review_status,
+        causeCode: line.cause_code,
+        note: line.note,
+        ownerId: line.owner_id,
+        recountBy: line.recount_by,
+      },
+      after: {
+        reviewStatus: after!.review_status,
+        causeCode: after!.cause_code,
+        note: after!.note,
+        ownerId: after!.owner_id,
+        recountBy: after!.recount_by,
+        ...change,
+      },
     });
     return toReviewLine(after!);
   });
@@ -278,7 +371,8 @@ export function tagCause(db: Db, ctx: CommandContext, input: LineCommand & { cau
       throw new InvalidInputError(`cause ${cause.code} (${cause.labelEn}) explains a ${cause.appliesTo}, not a ${line.direction}`);
     }
     const note = input.note?.trim() || line.note;
-    if (cause.noteRequired && !note) throw new InvalidInputError(`cause ${cause.code} (${cause.labelEn}) needs a note saying what was checked`);
+    if (cause.noteRequired && !note)
+      throw new InvalidInputError(`cause ${cause.code} (${cause.labelEn}) needs a note saying what was checked`);
     const matched = line.suggestion ? line.suggestion.cause === cause.code : null;
     await tx.execute(sql`update stocktake_line set cause_code = ${cause.code}, note = ${note ?? null}, explained_by = ${ctx.actor.personId}::uuid,
                            cause_matched_suggestion = ${matched}
@@ -291,7 +385,9 @@ export function addNote(db: Db, ctx: CommandContext, input: LineCommand & { note
   const note = input.note.trim();
   if (!note) return Promise.reject(new InvalidInputError('the note is empty'));
   return onLine(db, ctx, 'variance.note', input, ['open', 'confirmed', 'recount'], async (tx, st, line) => {
-    await tx.execute(sql`update stocktake_line set note = ${note} where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`);
+    await tx.execute(
+      sql`update stocktake_line set note = ${note} where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`,
+    );
     return {};
   });
 }
@@ -311,10 +407,14 @@ export function assignOwner(db: Db, ctx: CommandContext, input: LineCommand & { 
   return onLine(db, ctx, 'variance.assign', input, ['open', 'confirmed', 'recount'], async (tx, st, line) => {
     const roles = await rolesOf(tx, ctx.actor.personId, st.warehouseId);
     if (!['supervisor', 'manager', 'admin'].some((r) => roles.has(r as never))) {
-      throw new NotAllowedError(`${ctx.actor.handle} may not reassign variances in ${st.warehouseCode}: needs the role supervisor, manager or admin`);
+      throw new NotAllowedError(
+        `${ctx.actor.handle} may not reassign variances in ${st.warehouseCode}: needs the role supervisor, manager or admin`,
+      );
     }
     const owner = await getPerson(tx, input.owner);
-    await tx.execute(sql`update stocktake_line set owner_id = ${owner.id}::uuid where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`);
+    await tx.execute(
+      sql`update stocktake_line set owner_id = ${owner.id}::uuid where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`,
+    );
     return { owner: owner.handle };
   });
 }
@@ -324,7 +424,13 @@ export function assignOwner(db: Db, ctx: CommandContext, input: LineCommand & { 
  * the new figures, their earlier confirmation and cause cleared (they explained another variance), and
  * fresh suggestions; a recount that matches the book needs no review at all.
  */
-export async function reopenRecounted(tx: DbOrTx, st: StocktakeRef, lines: { sku: string; location: string }[], now: Date, audit: AuditWriter): Promise<void> {
+export async function reopenRecounted(
+  tx: DbOrTx,
+  st: StocktakeRef,
+  lines: { sku: string; location: string }[],
+  now: Date,
+  audit: AuditWriter,
+): Promise<void> {
   const policy = await policyOf(tx, st.warehouseId);
   const due = new Date(now.getTime() + policy.reviewSlaHours * 3600_000).toISOString();
   const keys = unnestColumns([
@@ -342,8 +448,20 @@ export async function reopenRecounted(tx: DbOrTx, st: StocktakeRef, lines: { sku
           and l.review_status = 'recount'
         returning l.sku, l.location, l.review_status`,
   );
-  await refreshSuggestions(tx, st, changed.filter((c) => c.review_status === 'open'));
+  await refreshSuggestions(
+    tx,
+    st,
+    changed.filter((c) => c.review_status === 'open'),
+  );
   for (const c of changed) {
-    audit.add({ action: 'variance.recounted', entityType: 'variance', entityId: `${st.code}/${c.sku}@${c.location}`, stocktakeId: st.id, line: { sku: c.sku, location: c.location }, before: { reviewStatus: 'recount' }, after: { reviewStatus: c.review_status } });
+    audit.add({
+      action: 'variance.recounted',
+      entityType: 'variance',
+      entityId: `${st.code}/${c.sku}@${c.location}`,
+      stocktakeId: st.id,
+      line: { sku: c.sku, location: c.location },
+      before: { reviewStatus: 'recount' },
+      after: { reviewStatus: c.review_status },
+    });
   }
 }

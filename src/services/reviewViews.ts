@@ -12,17 +12,50 @@ import { varianceRows } from './variances.ts';
 import { policyOf } from './policy.ts';
 
 export interface ReviewDetail {
-  sku: string; location: string; itemName: string | null; unit: string | null;
-  bookQty: string; movementQty: string; expectedQty: string; countedQty: string | null; diffQty: string | null; diffValue: string | null;
+  sku: string;
+  location: string;
+  itemName: string | null;
+  unit: string | null;
+  bookQty: string;
+  movementQty: string;
+  expectedQty: string;
+  countedQty: string | null;
+  diffQty: string | null;
+  diffValue: string | null;
   direction: 'gain' | 'loss' | 'match' | null;
-  reviewStatus: ReviewStatus; owner: string | null; dueAt: string | null; overdue: boolean; causeCode: string | null; note: string | null;
-  suggestion: Suggestion | null; autoConfirmed: boolean; recountBy: string | null; returnedReason: string | null;
+  reviewStatus: ReviewStatus;
+  owner: string | null;
+  dueAt: string | null;
+  overdue: boolean;
+  causeCode: string | null;
+  note: string | null;
+  suggestion: Suggestion | null;
+  autoConfirmed: boolean;
+  recountBy: string | null;
+  returnedReason: string | null;
 }
 
 interface Row {
-  sku: string; location: string; name: string | null; unit: string | null; book_qty: string; movement_qty: string; expected_qty: string;
-  counted_qty: string | null; diff_qty: string | null; diff_value: string | null; review_status: ReviewStatus; owner: string | null; due_at: string | null;
-  overdue: boolean; cause_code: string | null; note: string | null; suggestion: Suggestion | null; auto_confirmed: boolean; recounter: string | null; returned_reason: string | null;
+  sku: string;
+  location: string;
+  name: string | null;
+  unit: string | null;
+  book_qty: string;
+  movement_qty: string;
+  expected_qty: string;
+  counted_qty: string | null;
+  diff_qty: string | null;
+  diff_value: string | null;
+  review_status: ReviewStatus;
+  owner: string | null;
+  due_at: string | null;
+  overdue: boolean;
+  cause_code: string | null;
+  note: string | null;
+  suggestion: Suggestion | null;
+  auto_confirmed: boolean;
+  recounter: string | null;
+  returned_reason: string | null;
 }
 
 function detailQuery(st: StocktakeRef, filter: SQL, tail: SQL): SQL {
@@ -40,19 +73,45 @@ function detailQuery(st: StocktakeRef, filter: SQL, tail: SQL): SQL {
 }
 
 const toDetail = (r: Row): ReviewDetail => ({
-  sku: r.sku, location: r.location, itemName: r.name, unit: r.unit, bookQty: r.book_qty, movementQty: r.movement_qty, expectedQty: r.expected_qty,
-  countedQty: r.counted_qty, diffQty: r.diff_qty, diffValue: r.diff_value,
+  sku: r.sku,
+  location: r.location,
+  itemName: r.name,
+  unit: r.unit,
+  bookQty: r.book_qty,
+  movementQty: r.movement_qty,
+  expectedQty: r.expected_qty,
+  countedQty: r.counted_qty,
+  diffQty: r.diff_qty,
+  diffValue: r.diff_value,
   direction: r.diff_qty === null ? null : r.diff_qty.startsWith('-') ? 'loss' : /[1-9]/.test(r.diff_qty) ? 'gain' : 'match',
-  reviewStatus: r.review_status, owner: r.owner, dueAt: r.due_at, overdue: Boolean(r.overdue), causeCode: r.cause_code, note: r.note,
-  suggestion: r.suggestion, autoConfirmed: r.auto_confirmed, recountBy: r.recounter, returnedReason: r.returned_reason,
+  reviewStatus: r.review_status,
+  owner: r.owner,
+  dueAt: r.due_at,
+  overdue: Boolean(r.overdue),
+  causeCode: r.cause_code,
+  note: r.note,
+  suggestion: r.suggestion,
+  autoConfirmed: r.auto_confirmed,
+  recountBy: r.recounter,
+  returnedReason: r.returned_reason,
 });
 
 /** The named lines of a stocktake, in the order asked; lines that do not exist are left out. */
-export async function reviewDetails(db: DbOrTx, stocktakeId: string, lines: readonly { sku: string; location: string }[]): Promise<ReviewDetail[]> {
+export async function reviewDetails(
+  db: DbOrTx,
+  stocktakeId: string,
+  lines: readonly { sku: string; location: string }[],
+): Promise<ReviewDetail[]> {
   if (lines.length === 0) return [];
   const st = await getStocktake(db, stocktakeId);
-  const keys = unnestColumns([{ values: lines.map((l) => l.sku), type: 'text' }, { values: lines.map((l) => l.location), type: 'text' }]);
-  const rows = await queryRows<Row>(db, detailQuery(st, sql`and (l.sku, l.location) in (select k.sku, k.location from ${keys} as k(sku, location))`, sql``));
+  const keys = unnestColumns([
+    { values: lines.map((l) => l.sku), type: 'text' },
+    { values: lines.map((l) => l.location), type: 'text' },
+  ]);
+  const rows = await queryRows<Row>(
+    db,
+    detailQuery(st, sql`and (l.sku, l.location) in (select k.sku, k.location from ${keys} as k(sku, location))`, sql``),
+  );
   const bykey = new Map(rows.map((r) => [`${r.sku}\u0000${r.location}`, toDetail(r)]));
   return lines.map((l) => bykey.get(`${l.sku}\u0000${l.location}`)).filter((d): d is ReviewDetail => d !== undefined);
 }
@@ -61,21 +120,36 @@ export async function reviewDetails(db: DbOrTx, stocktakeId: string, lines: read
  * A page of the lines waiting for review (open, or back for a recount), largest value first, so that the
  * first page is where the money is. Returns the page, the number of pages and the count waiting.
  */
-export async function reviewPage(db: DbOrTx, stocktakeId: string, page: number, pageSize = 10): Promise<{ lines: ReviewDetail[]; pages: number; waiting: number }> {
+export async function reviewPage(
+  db: DbOrTx,
+  stocktakeId: string,
+  page: number,
+  pageSize = 10,
+): Promise<{ lines: ReviewDetail[]; pages: number; waiting: number }> {
   const st = await getStocktake(db, stocktakeId);
-  const [count] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from stocktake_line where stocktake_id = ${st.id} and review_status in ('open', 'recount')`);
+  const [count] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from stocktake_line where stocktake_id = ${st.id} and review_status in ('open', 'recount')`,
+  );
   const waiting = Number(count!.n);
   const pages = Math.max(1, Math.ceil(waiting / pageSize));
   const current = Math.min(Math.max(1, page), pages);
   const rows = await queryRows<Row>(
     db,
-    detailQuery(st, sql`and l.review_status in ('open', 'recount')`, sql`order by abs(v.diff_value) desc nulls last, v.sku, v.location limit ${pageSize} offset ${(current - 1) * pageSize}`),
+    detailQuery(
+      st,
+      sql`and l.review_status in ('open', 'recount')`,
+      sql`order by abs(v.diff_value) desc nulls last, v.sku, v.location limit ${pageSize} offset ${(current - 1) * pageSize}`,
+    ),
   );
   return { lines: rows.map(toDetail), pages, waiting };
 }
 
 /** Review counts of a stocktake for the status card. */
-export async function reviewCounts(db: DbOrTx, stocktakeId: string): Promise<{ open: number; recount: number; confirmed: number; documented: number; posted: number; overdue: number }> {
+export async function reviewCounts(
+  db: DbOrTx,
+  stocktakeId: string,
+): Promise<{ open: number; recount: number; confirmed: number; documented: number; posted: number; overdue: number }> {
   const [r] = await queryRows<Record<string, number>>(
     db,
     sql`select count(*) filter (where review_status = 'open')::int as open, count(*) filter (where review_status = 'recount')::int as recount,
@@ -84,7 +158,14 @@ export async function reviewCounts(db: DbOrTx, stocktakeId: string): Promise<{ o
           count(*) filter (where review_status in ('open', 'recount') and due_at < now())::int as overdue
         from stocktake_line where stocktake_id = ${stocktakeId}::uuid`,
   );
-  return { open: Number(r!.open), recount: Number(r!.recount), confirmed: Number(r!.confirmed), documented: Number(r!.documented), posted: Number(r!.posted), overdue: Number(r!.overdue) };
+  return {
+    open: Number(r!.open),
+    recount: Number(r!.recount),
+    confirmed: Number(r!.confirmed),
+    documented: Number(r!.documented),
+    posted: Number(r!.posted),
+    overdue: Number(r!.overdue),
+  };
 }
 
 /** The currency the warehouse of a stocktake reports in. */

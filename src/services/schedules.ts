@@ -42,24 +42,32 @@ export function parseCron(text: string): string {
   const fields = expression ? expression.split(' ') : [];
   const example = 'e.g. "0 9 * * *" for 09:00 every day, "30 8 * * 1-5" for 08:30 on weekdays, "0 9 * * 1" for Mondays at 09:00';
   if (fields.length !== 5 && fields.length !== 6) {
-    throw new InvalidInputError(`cron "${expression}" has ${fields.length} field(s): write 5 — minute hour day-of-month month day-of-week — ${example}`);
+    throw new InvalidInputError(
+      `cron "${expression}" has ${fields.length} field(s): write 5 — minute hour day-of-month month day-of-week — ${example}`,
+    );
   }
   if (fields.length === 6 && fields[0] !== '0') {
-    throw new InvalidInputError(`cron "${expression}": the seconds field must be 0 (reports go out on the minute); better leave it out and write 5 fields, ${example}`);
+    throw new InvalidInputError(
+      `cron "${expression}": the seconds field must be 0 (reports go out on the minute); better leave it out and write 5 fields, ${example}`,
+    );
   }
   const result = cron.validateDetailed(expression);
   if (!result.valid) {
-    const named = (fields.length === 6 ? ['second', ...FIVE_FIELDS] : FIVE_FIELDS);
+    const named = fields.length === 6 ? ['second', ...FIVE_FIELDS] : FIVE_FIELDS;
     const problems = result.errors.map((e) => {
       const at = named.indexOf(e.field);
       const value = e.value ?? (at >= 0 ? fields[at] : undefined);
-      return FIELD_RANGES[e.field] ? `the ${FIELD_RANGES[e.field]} field "${value ?? ''}" is not valid${/impossible/.test(e.message) ? ' (that day never comes in the month given)' : ''}` : e.message;
+      return FIELD_RANGES[e.field]
+        ? `the ${FIELD_RANGES[e.field]} field "${value ?? ''}" is not valid${/impossible/.test(e.message) ? ' (that day never comes in the month given)' : ''}`
+        : e.message;
     });
     throw new InvalidInputError(`cron "${expression}": ${problems.join('; ')} — ${example}`);
   }
   const minute = fields[fields.length - 5]!;
   if (!/^\d{1,2}$/.test(minute)) {
-    throw new InvalidInputError(`cron "${expression}": the minute field must be one number (reports go out at most once an hour), not "${minute}" — ${example}`);
+    throw new InvalidInputError(
+      `cron "${expression}": the minute field must be one number (reports go out at most once an hour), not "${minute}" — ${example}`,
+    );
   }
   return expression;
 }
@@ -68,7 +76,9 @@ export function parseCron(text: string): string {
 export function parseTimezone(text: string): string {
   const timezone = text.trim();
   if (!timezone || !isValidTimezone(timezone)) {
-    throw new InvalidInputError(`unknown timezone "${timezone}": use an IANA name such as Asia/Shanghai, Asia/Singapore, Europe/Berlin or UTC`);
+    throw new InvalidInputError(
+      `unknown timezone "${timezone}": use an IANA name such as Asia/Shanghai, Asia/Singapore, Europe/Berlin or UTC`,
+    );
   }
   return timezone;
 }
@@ -173,7 +183,13 @@ export async function setSchedule(db: Db, actor: Actor | null, change: ScheduleC
         cron = excluded.cron, timezone = excluded.timezone, enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = excluded.updated_at`);
     const before = { cron: current.cron, timezone: current.timezone, enabled: current.enabled, isDefault: current.isDefault };
     await appendAudit(tx, actor ?? OPERATOR, null, now, [
-      { action: 'schedule.set', entityType: 'chat', entityId: `${change.platform}:${change.chatId}`, before: { job: change.job, ...before }, after: { job: change.job, ...next } },
+      {
+        action: 'schedule.set',
+        entityType: 'chat',
+        entityId: `${change.platform}:${change.chatId}`,
+        before: { job: change.job, ...before },
+        after: { job: change.job, ...next },
+      },
     ]);
     const [after] = (await listSchedules(tx, change)).filter((s) => s.job === change.job);
     return after!;
@@ -207,6 +223,7 @@ export function nextRun(s: Pick<ChatSchedule, 'cron' | 'timezone' | 'enabled'>):
 /** "platform:chat id" (the chat id may itself hold colons, as DingTalk's user:… does). */
 export function parseChatRef(text: string): { platform: string; chatId: string } {
   const match = /^([a-z]+):(.+)$/.exec(text.trim());
-  if (!match) throw new InvalidInputError(`chat "${text}" is not of the form platform:chat-id (e.g. web:demo-digest, telegram:-1001234567890)`);
+  if (!match)
+    throw new InvalidInputError(`chat "${text}" is not of the form platform:chat-id (e.g. web:demo-digest, telegram:-1001234567890)`);
   return { platform: match[1]!, chatId: match[2]! };
 }

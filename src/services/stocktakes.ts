@@ -64,9 +64,18 @@ export async function startStocktake(db: Db, warehouseCode: string, now = new Da
           where o.warehouse_id = ${wh.id} and o.qty <> 0
           returning 1`,
     );
-    const started = { id: created!.id, code, warehouse: wh.code, status: 'counting' as const, snapshotAt: now.toISOString(), bookLines: lines.length };
+    const started = {
+      id: created!.id,
+      code,
+      warehouse: wh.code,
+      status: 'counting' as const,
+      snapshotAt: now.toISOString(),
+      bookLines: lines.length,
+    };
     // Recorded as who started it (a chat user, an API caller); the local operator from the CLI.
-    await appendAudit(tx, by ?? OPERATOR, null, now, [{ action: 'stocktake.started', entityType: 'stocktake', entityId: created!.id, stocktakeId: created!.id, after: started }]);
+    await appendAudit(tx, by ?? OPERATOR, null, now, [
+      { action: 'stocktake.started', entityType: 'stocktake', entityId: created!.id, stocktakeId: created!.id, after: started },
+    ]);
     return started;
   });
 }
@@ -76,8 +85,15 @@ export async function getStocktake(db: DbOrTx, idOrCode: string, options: { forU
   const key = idOrCode.trim();
   const where = isUuid(key) ? sql`s.id = ${key}::uuid` : sql`s.code = ${key.toUpperCase()}`;
   const [row] = await queryRows<{
-    id: string; code: string; status: StocktakeStatus; warehouse_id: string; warehouse_code: string; timezone: string;
-    snapshot_at: string; movement_watermark: string; counting_closed_at: string | null;
+    id: string;
+    code: string;
+    status: StocktakeStatus;
+    warehouse_id: string;
+    warehouse_code: string;
+    timezone: string;
+    snapshot_at: string;
+    movement_watermark: string;
+    counting_closed_at: string | null;
   }>(
     db,
     sql`select s.id, s.code, s.status, s.warehouse_id, w.code as warehouse_code, w.timezone,
@@ -129,14 +145,18 @@ export async function closeCounting(db: Db, idOrCode: string, options: { actor?:
   return db.transaction(async (tx) => {
     const st = await getStocktake(tx, idOrCode, { forUpdate: true });
     // The role before the state: someone without one learns nothing about the stocktake.
-    if (options.actor) await requireRole(tx, options.actor, st.warehouseId, st.warehouseCode, ['supervisor', 'manager', 'admin'], 'close counting');
+    if (options.actor)
+      await requireRole(tx, options.actor, st.warehouseId, st.warehouseCode, ['supervisor', 'manager', 'admin'], 'close counting');
     requireStatus(st, ['counting'], 'close counting');
     const conflicts = await queryRows<{ sku: string; location: string }>(
       tx,
       sql`select sku, location from stocktake_line where stocktake_id = ${st.id} and count_status = 'conflict' order by sku, location limit 21`,
     );
     if (conflicts.length > 0) {
-      const listed = conflicts.slice(0, 20).map((c) => (c.location ? `${c.sku}@${c.location}` : c.sku)).join(', ');
+      const listed = conflicts
+        .slice(0, 20)
+        .map((c) => (c.location ? `${c.sku}@${c.location}` : c.sku))
+        .join(', ');
       throw new StocktakeStateError(
         `cannot close counting of ${st.code}: ${conflicts.length > 20 ? 'more than 20' : conflicts.length} line(s) have disagreeing counts (${listed}); import a recount with a higher --round first`,
       );
@@ -173,9 +193,17 @@ export async function closeCounting(db: Db, idOrCode: string, options: { actor?:
   });
 }
 
-export async function listStocktakes(db: DbOrTx): Promise<{ id: string; code: string; warehouse: string; status: StocktakeStatus; snapshotAt: Date }[]> {
+export async function listStocktakes(
+  db: DbOrTx,
+): Promise<{ id: string; code: string; warehouse: string; status: StocktakeStatus; snapshotAt: Date }[]> {
   return db
-    .select({ id: stocktake.id, code: stocktake.code, warehouse: warehouse.code, status: stocktake.status, snapshotAt: stocktake.snapshotAt })
+    .select({
+      id: stocktake.id,
+      code: stocktake.code,
+      warehouse: warehouse.code,
+      status: stocktake.status,
+      snapshotAt: stocktake.snapshotAt,
+    })
     .from(stocktake)
     .innerJoin(warehouse, eq(warehouse.id, stocktake.warehouseId))
     .orderBy(stocktake.createdAt);

@@ -55,17 +55,55 @@ export interface VarianceListLine extends VarianceLine {
 }
 
 interface Row {
-  sku: string; location: string; item_name: string | null; unit: string | null; book_qty: string; movement_qty: string; expected_qty: string;
-  counted_qty: string | null; diff_qty: string | null; diff_value: string | null; unit_cost: string; direction: Direction | null;
-  count_status: CountStatus; review_status: ReviewStatus; owner: string | null; due_at: string | null; overdue: boolean; cause_code: string | null;
-  note: string | null; suggestion: Suggestion | null; auto_confirmed: boolean; recounter: string | null; returned_reason: string | null;
+  sku: string;
+  location: string;
+  item_name: string | null;
+  unit: string | null;
+  book_qty: string;
+  movement_qty: string;
+  expected_qty: string;
+  counted_qty: string | null;
+  diff_qty: string | null;
+  diff_value: string | null;
+  unit_cost: string;
+  direction: Direction | null;
+  count_status: CountStatus;
+  review_status: ReviewStatus;
+  owner: string | null;
+  due_at: string | null;
+  overdue: boolean;
+  cause_code: string | null;
+  note: string | null;
+  suggestion: Suggestion | null;
+  auto_confirmed: boolean;
+  recounter: string | null;
+  returned_reason: string | null;
 }
 
 const toLine = (r: Row): VarianceListLine => ({
-  sku: r.sku, location: r.location, itemName: r.item_name, unit: r.unit, bookQty: r.book_qty, movementQty: r.movement_qty, expectedQty: r.expected_qty,
-  countedQty: r.counted_qty, diffQty: r.diff_qty, diffValue: r.diff_value, unitCost: r.unit_cost, direction: r.direction, countStatus: r.count_status,
-  reviewStatus: r.review_status, owner: r.owner, dueAt: r.due_at, overdue: Boolean(r.overdue), causeCode: r.cause_code, note: r.note,
-  suggestion: r.suggestion, autoConfirmed: Boolean(r.auto_confirmed), recountBy: r.recounter, returnedReason: r.returned_reason,
+  sku: r.sku,
+  location: r.location,
+  itemName: r.item_name,
+  unit: r.unit,
+  bookQty: r.book_qty,
+  movementQty: r.movement_qty,
+  expectedQty: r.expected_qty,
+  countedQty: r.counted_qty,
+  diffQty: r.diff_qty,
+  diffValue: r.diff_value,
+  unitCost: r.unit_cost,
+  direction: r.direction,
+  countStatus: r.count_status,
+  reviewStatus: r.review_status,
+  owner: r.owner,
+  dueAt: r.due_at,
+  overdue: Boolean(r.overdue),
+  causeCode: r.cause_code,
+  note: r.note,
+  suggestion: r.suggestion,
+  autoConfirmed: Boolean(r.auto_confirmed),
+  recountBy: r.recounter,
+  returnedReason: r.returned_reason,
 });
 
 /**
@@ -73,9 +111,19 @@ const toLine = (r: Row): VarianceListLine => ({
  *
  * @example queryVariances(db, 'ST-2026-0001', { status: ['open', 'recount'], onlyDiff: true, sort: 'value', limit: 100, offset: 0 })
  */
-export async function queryVariances(db: DbOrTx, stocktake: string | StocktakeRef, q: VarianceQuery): Promise<{ total: number; lines: VarianceListLine[] }> {
-  for (const [name, value, min] of [['limit', q.limit, 1], ['offset', q.offset, 0]] as const) {
-    if (!Number.isSafeInteger(value) || value < min) throw new InvalidInputError(`${name} must be a whole number of at least ${min}`, [{ line: null, column: name, message: `must be a whole number of at least ${min}` }]);
+export async function queryVariances(
+  db: DbOrTx,
+  stocktake: string | StocktakeRef,
+  q: VarianceQuery,
+): Promise<{ total: number; lines: VarianceListLine[] }> {
+  for (const [name, value, min] of [
+    ['limit', q.limit, 1],
+    ['offset', q.offset, 0],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < min)
+      throw new InvalidInputError(`${name} must be a whole number of at least ${min}`, [
+        { line: null, column: name, message: `must be a whole number of at least ${min}` },
+      ]);
   }
   // Two or three statements make a page: one snapshot, so a line confirmed meanwhile cannot be counted
   // under one status and shown under another.
@@ -89,7 +137,14 @@ async function pageOf(db: DbOrTx, st: StocktakeRef, q: VarianceQuery): Promise<{
   const line: SQL[] = [];
   const statuses = q.status === undefined ? [] : typeof q.status === 'string' ? [q.status] : [...q.status];
   if (q.status !== undefined) {
-    line.push(statuses.length ? sql`and l.review_status in (${sql.join(statuses.map((s) => sql`${s}::review_status`), sql`, `)})` : sql`and false`);
+    line.push(
+      statuses.length
+        ? sql`and l.review_status in (${sql.join(
+            statuses.map((s) => sql`${s}::review_status`),
+            sql`, `,
+          )})`
+        : sql`and false`,
+    );
   }
   if (q.cause === null) line.push(sql`and l.cause_code is null`);
   else if (q.cause !== undefined) line.push(sql`and l.cause_code = ${q.cause}`);
@@ -104,7 +159,8 @@ async function pageOf(db: DbOrTx, st: StocktakeRef, q: VarianceQuery): Promise<{
   const order = q.sort === 'sku' ? sql`v.sku, v.location` : sql`abs(v.diff_value) desc nulls last, v.sku, v.location`;
 
   const matching = sql`select v.sku, v.location, v.diff_value from (${varianceRows(st, sql.join(line, sql` `))}) v ${where}`;
-  const cut = (extra: SQL) => sql`select v.sku, v.location ${extra} from (${matching}) v order by ${order} limit ${q.limit} offset ${q.offset}`;
+  const cut = (extra: SQL) =>
+    sql`select v.sku, v.location ${extra} from (${matching}) v order by ${order} limit ${q.limit} offset ${q.offset}`;
 
   // Step 1, the page's keys and the total. A filter on the variance needs every line's movements summed
   // anyway, so one pass counts and pages (a window count). Without one, the count reads stocktake_line
@@ -114,16 +170,26 @@ async function pageOf(db: DbOrTx, st: StocktakeRef, q: VarianceQuery): Promise<{
   if (variance.length > 0) {
     const rows = await queryRows<{ sku: string; location: string; total: number | string }>(db, cut(sql`, count(*) over () as total`));
     page = rows;
-    total = rows.length > 0 ? Number(rows[0]!.total) : q.offset === 0 ? 0 : await countOf(db, sql`select count(*)::int as n from (${matching}) v`);
+    total =
+      rows.length > 0
+        ? Number(rows[0]!.total)
+        : q.offset === 0
+          ? 0
+          : await countOf(db, sql`select count(*)::int as n from (${matching}) v`);
   } else {
     page = await queryRows<{ sku: string; location: string }>(db, cut(sql``));
-    total = page.length > 0 && page.length < q.limit ? q.offset + page.length
-      : await countOf(db, sql`select count(*)::int as n from stocktake_line l where l.stocktake_id = ${st.id} ${sql.join(line, sql` `)}`);
+    total =
+      page.length > 0 && page.length < q.limit
+        ? q.offset + page.length
+        : await countOf(db, sql`select count(*)::int as n from stocktake_line l where l.stocktake_id = ${st.id} ${sql.join(line, sql` `)}`);
   }
   if (page.length === 0) return { total, lines: [] };
 
   // Step 2, the page's lines in full, with the names of their items and people.
-  const only = unnestColumns([{ values: page.map((k) => k.sku), type: 'text' }, { values: page.map((k) => k.location), type: 'text' }]);
+  const only = unnestColumns([
+    { values: page.map((k) => k.sku), type: 'text' },
+    { values: page.map((k) => k.location), type: 'text' },
+  ]);
   const rows = await queryRows<Row>(
     db,
     sql`select v.sku, v.location, i.name as item_name, i.unit,
@@ -148,13 +214,16 @@ async function pageOf(db: DbOrTx, st: StocktakeRef, q: VarianceQuery): Promise<{
 /** Runs the reads in one read-only repeatable-read transaction; inside a caller's transaction, there. */
 function readSnapshot<T>(db: DbOrTx, body: (tx: DbOrTx) => Promise<T>): Promise<T> {
   if (db instanceof PgTransaction) return body(db);
-  return (db as Db).transaction(async (tx) => {
-    // Summing movements line by line makes a 200,000-line pass look costly enough to the planner that
-    // Postgres JIT-compiles it, which costs more than it saves (100–250 ms of a ~500 ms page, measured with
-    // bench/varianceQuery.ts). PGlite has no JIT but knows the setting. Local to this transaction.
-    await tx.execute(sql`set local jit = off`);
-    return body(tx);
-  }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  return (db as Db).transaction(
+    async (tx) => {
+      // Summing movements line by line makes a 200,000-line pass look costly enough to the planner that
+      // Postgres JIT-compiles it, which costs more than it saves (100–250 ms of a ~500 ms page, measured with
+      // bench/varianceQuery.ts). PGlite has no JIT but knows the setting. Local to this transaction.
+      await tx.execute(sql`set local jit = off`);
+      return body(tx);
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
 
 async function countOf(db: DbOrTx, query: SQL): Promise<number> {
@@ -164,6 +233,9 @@ async function countOf(db: DbOrTx, query: SQL): Promise<number> {
 
 async function ownerIdOf(db: DbOrTx, ref: string): Promise<string> {
   const person = await findPerson(db, ref);
-  if (!person) throw new InvalidInputError(`owner: nobody is known as ${ref}`, [{ line: null, column: 'owner', message: `nobody is known as ${ref}` }]);
+  if (!person)
+    throw new InvalidInputError(`owner: nobody is known as ${ref}`, [
+      { line: null, column: 'owner', message: `nobody is known as ${ref}` },
+    ]);
   return person.id;
 }

@@ -54,8 +54,16 @@ const directionOf = (diff: string | null): Direction | null =>
 export async function listVariances(db: DbOrTx, stocktakeKey: string): Promise<VarianceLine[]> {
   const st = await getStocktake(db, stocktakeKey);
   const rows = await queryRows<{
-    sku: string; location: string; count_status: CountStatus; book_qty: string; movement_qty: string; expected_qty: string;
-    counted_qty: string | null; diff_qty: string | null; diff_value: string | null; unit_cost: string;
+    sku: string;
+    location: string;
+    count_status: CountStatus;
+    book_qty: string;
+    movement_qty: string;
+    expected_qty: string;
+    counted_qty: string | null;
+    diff_qty: string | null;
+    diff_value: string | null;
+    unit_cost: string;
   }>(
     db,
     sql`select v.sku, v.location, v.count_status,
@@ -124,8 +132,21 @@ export async function stocktakeStatus(db: DbOrTx, stocktakeKey: string): Promise
     snapshotAt: st.snapshotAt.toISOString(),
     countingClosedAt: st.countingClosedAt?.toISOString() ?? null,
     imports: n('imports'),
-    lines: { total: n('total'), counted: n('counted'), verified: n('verified'), conflict: n('conflict'), uncounted: n('uncounted'), notInBook: n('not_in_book') },
-    variances: { gain: n('gain'), loss: n('loss'), match: n('match'), gainValue: String(row!.gain_value), lossValue: String(row!.loss_value), netValue: String(row!.net_value) },
+    lines: {
+      total: n('total'),
+      counted: n('counted'),
+      verified: n('verified'),
+      conflict: n('conflict'),
+      uncounted: n('uncounted'),
+      notInBook: n('not_in_book'),
+    },
+    variances: {
+      gain: n('gain'),
+      loss: n('loss'),
+      match: n('match'),
+      gainValue: String(row!.gain_value),
+      lossValue: String(row!.loss_value),
+      netValue: String(row!.net_value),
+    },
   };
 }
-

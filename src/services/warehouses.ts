@@ -27,7 +27,11 @@ const addWarehouseInput = z.object({
 export async function addWarehouse(db: Db, input: z.input<typeof addWarehouseInput>): Promise<Warehouse> {
   const parsed = addWarehouseInput.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ line: null, column: String(i.path[0] ?? ''), message: `${String(i.path[0])} ${i.message}` }));
+    const problems = parsed.error.issues.map((i) => ({
+      line: null,
+      column: String(i.path[0] ?? ''),
+      message: `${String(i.path[0])} ${i.message}`,
+    }));
     throw new InvalidInputError(`invalid warehouse: ${problems.map((p) => p.message).join('; ')}`, problems);
   }
   const { code, name, timezone } = parsed.data;

@@ -19,12 +19,23 @@ import { describeEachDatabase, type TestDatabase } from '../support/db.ts';
 const GROUP = 'cidStocktakeTeam01==';
 const STAFF = { carl: 'carl01', sam: 'sam01', sue: 'sue01' } as const;
 const FAST = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 1000 };
-const COUNT = [['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']];
+const COUNT = [
+  ['sku', 'location', 'qty'],
+  ['A-100', 'R1', '90'],
+  ['A-200', 'R2', '21'],
+  ['B-300', 'R3', '50.5'],
+  ['C-400', 'R4', '1'],
+];
 
 const buttons = (card: FakeCard) => JSON.parse(card.params.buttons ?? '[]') as { id: string; text: string }[];
 const buttonId = (card: FakeCard, label: RegExp) => {
   const found = buttons(card).find((b) => label.test(b.text));
-  if (!found) throw new Error(`no button ${label} on "${card.params.title}": ${buttons(card).map((b) => b.text).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `no button ${label} on "${card.params.title}": ${buttons(card)
+        .map((b) => b.text)
+        .join(', ')}`,
+    );
   return found.id;
 };
 const partId = (card: FakeCard, part: 'select' | 'input') => (JSON.parse(card.params[part]!) as { id: string }).id;
@@ -37,7 +48,12 @@ async function harness(t: TestDatabase, cardTemplateId: string | null) {
   // it is being handled; redelivery is tested explicitly with fake.redeliver().
   const fake = await startFakeDingTalk({ redeliveryDelayMs: 60_000 });
   const config: DingTalkConfig = {
-    clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, cardTemplateId, apiBase: fake.apiBase, gatewayUrl: fake.gatewayUrl,
+    clientId: fake.clientId,
+    clientSecret: fake.clientSecret,
+    robotCode: fake.robotCode,
+    cardTemplateId,
+    apiBase: fake.apiBase,
+    gatewayUrl: fake.gatewayUrl,
   };
   const adapter: DingTalkAdapter = createDingTalkAdapter(config, { log: () => {}, limits: FAST });
   await seedTeam(t.db, 'dingtalk', STAFF);
@@ -51,14 +67,21 @@ async function harness(t: TestDatabase, cardTemplateId: string | null) {
     await core.sender.drainUntilIdle();
     return sent;
   };
-  const cards = (space: string, title: RegExp) => [...fake.cards.values()].filter((c) => c.spaceId === space && title.test(c.params.title ?? ''));
+  const cards = (space: string, title: RegExp) =>
+    [...fake.cards.values()].filter((c) => c.spaceId === space && title.test(c.params.title ?? ''));
   const card = (space: string, title: RegExp) => {
     const found = cards(space, title);
-    if (found.length !== 1) throw new Error(`${found.length} cards ${title} in ${space}: ${[...fake.cards.values()].map((c) => c.params.title).join(' | ')}`);
+    if (found.length !== 1)
+      throw new Error(`${found.length} cards ${title} in ${space}: ${[...fake.cards.values()].map((c) => c.params.title).join(' | ')}`);
     return found[0]!;
   };
   return {
-    fake, adapter, core, say, cards, card,
+    fake,
+    adapter,
+    core,
+    say,
+    cards,
+    card,
     async close() {
       await adapter.stop();
       await fake.close();
@@ -82,8 +105,10 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     const t = get();
     h = await harness(t, 'tpl-stocktake.schema');
     const { fake, core, say, cards, card } = h;
-    const group = (staffId: string, text: string, extra: Partial<SendRobotMessage> = {}) => say({ conversationId: GROUP, staffId, text, ...extra });
-    const direct = (staffId: string, extra: Partial<SendRobotMessage>) => say({ conversationId: `cid1to1${staffId}==`, conversationType: '1', staffId, ...extra });
+    const group = (staffId: string, text: string, extra: Partial<SendRobotMessage> = {}) =>
+      say({ conversationId: GROUP, staffId, text, ...extra });
+    const direct = (staffId: string, extra: Partial<SendRobotMessage>) =>
+      say({ conversationId: `cid1to1${staffId}==`, conversationType: '1', staffId, ...extra });
     const tap = async (c: FakeCard, staffId: string, actionId: string, params: Record<string, string> = {}) => {
       const answer = await fake.tapCard({ outTrackId: c.outTrackId, userId: staffId, actionIds: [actionId], params });
       expect(answer.acked).toBe(true);
@@ -93,7 +118,12 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     };
 
     // The stream was opened with both callback topics; a stranger is told how to get access.
-    expect(fake.subscriptions()).toEqual(expect.arrayContaining([{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' }, { type: 'CALLBACK', topic: '/v1.0/card/instances/callback' }]));
+    expect(fake.subscriptions()).toEqual(
+      expect.arrayContaining([
+        { type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' },
+        { type: 'CALLBACK', topic: '/v1.0/card/instances/callback' },
+      ]),
+    );
     const stranger = await group('stranger01', 'bind WH1');
     expect(stranger.acked).toEqual({ response: { status: 'SUCCESS' } });
     expect(card(GROUP, /access/i).params.markdown).toContain('dingtalk:stranger01');
@@ -118,7 +148,9 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     expect(cards(STAFF.sam, /^Variances to review/)).toHaveLength(1);
     const throttled = fake.requests.find((r) => r.status === 429)!;
     const throttledId = (throttled.body as { outTrackId: string }).outTrackId;
-    const attempts = fake.requests.filter((r) => r.path.endsWith('createAndDeliver') && (r.body as { outTrackId: string }).outTrackId === throttledId);
+    const attempts = fake.requests.filter(
+      (r) => r.path.endsWith('createAndDeliver') && (r.body as { outTrackId: string }).outTrackId === throttledId,
+    );
     expect(attempts.map((r) => r.status)).toEqual([429, 200]);
     expect(page.openSpaceId).toBe(`dtv1.card//IM_GROUP.${GROUP}`);
 
@@ -128,7 +160,8 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     const variance = card(GROUP, /C-400/);
 
     // Confirm: acked with the card as it now is and the toast; the card instance is updated after.
-    const puts = () => fake.requests.filter((r) => r.method === 'PUT' && (r.body as { outTrackId: string }).outTrackId === variance.outTrackId).length;
+    const puts = () =>
+      fake.requests.filter((r) => r.method === 'PUT' && (r.body as { outTrackId: string }).outTrackId === variance.outTrackId).length;
     const confirm = buttonId(variance, /^Confirm/);
     const confirmed = await tap(variance, STAFF.sam, confirm);
     expect(confirmed.response.cardUpdateOptions).toMatchObject({ updateCardDataByKey: true });
@@ -152,7 +185,10 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     expect(cause.response.userPrivateData.cardParamMap.toastKind).toBe('success');
     const note = await tap(variance, STAFF.sam, partId(variance, 'input'), { input: 'pallet dropped in aisle 4' });
     expect(note.response.userPrivateData.cardParamMap.toast).toBe('Note saved.');
-    const [line] = await queryRows<{ cause_code: string; note: string }>(t.db, sql`select cause_code, note from stocktake_line where sku = 'C-400'`);
+    const [line] = await queryRows<{ cause_code: string; note: string }>(
+      t.db,
+      sql`select cause_code, note from stocktake_line where sku = 'C-400'`,
+    );
     expect(line).toEqual({ cause_code: 'damage', note: 'pallet dropped in aisle 4' });
 
     // The other lines, from the page as it now is; meanwhile DingTalk revokes the token early (one 401, one refresh).
@@ -170,7 +206,9 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     const limited = fake.requests.filter((r) => r.status === 403);
     expect(limited).toHaveLength(1);
     const limitedId = (limited[0]!.body as { outTrackId: string }).outTrackId;
-    expect(fake.requests.filter((r) => (r.body as { outTrackId?: string } | undefined)?.outTrackId === limitedId).map((r) => r.status)).toEqual([403, 200]);
+    expect(
+      fake.requests.filter((r) => (r.body as { outTrackId?: string } | undefined)?.outTrackId === limitedId).map((r) => r.status),
+    ).toEqual([403, 200]);
     const docs = await listDocuments(t.db);
     expect(docs).toHaveLength(2);
     for (const doc of docs) {
@@ -189,7 +227,9 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     expect(cards(GROUP, new RegExp(`^Decision · ${docs[0]!.number}`))).toHaveLength(1);
 
     // Every card was created once, and every callback was acknowledged.
-    const created = fake.requests.filter((r) => r.path.endsWith('createAndDeliver') && r.status === 200).map((r) => (r.body as { outTrackId: string }).outTrackId);
+    const created = fake.requests
+      .filter((r) => r.path.endsWith('createAndDeliver') && r.status === 200)
+      .map((r) => (r.body as { outTrackId: string }).outTrackId);
     expect(new Set(created).size).toBe(created.length);
     expect(created).toHaveLength(fake.cards.size);
     expect(fake.unacked()).toEqual([]);
@@ -202,7 +242,8 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     h = await harness(t, null);
     const { fake, adapter, say } = h;
     expect(adapter.capabilities).toEqual({ inlineInputs: false, cardInAnswer: false });
-    const direct = (extra: Partial<SendRobotMessage>) => say({ conversationId: 'cid1to1sam==', conversationType: '1', staffId: STAFF.sam, ...extra });
+    const direct = (extra: Partial<SendRobotMessage>) =>
+      say({ conversationId: 'cid1to1sam==', conversationType: '1', staffId: STAFF.sam, ...extra });
     const lastMessage = () => fake.robotMessages.at(-1)!;
     const link = (text: string, label: RegExp) => {
       const m = [...text.matchAll(/\[([^\]]+)\]\((dtmd:[^)]+)\)/g)].find((x) => label.test(x[1]!));
@@ -219,7 +260,9 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     const page = fake.robotMessages.find((m) => /^Variances to review/.test(m.msgParam.title))!;
     expect(page).toMatchObject({ kind: 'oto', body: { userIds: [STAFF.sam], robotCode: fake.robotCode } });
     expect(page.body.msgKey).toMatch(/^sampleActionCard\d?$/);
-    const lineIndex = Object.entries(page.msgParam as Record<string, string>).find(([k, v]) => k.startsWith('actionTitle') && v.startsWith('C-400'))![0].slice('actionTitle'.length);
+    const lineIndex = Object.entries(page.msgParam as Record<string, string>)
+      .find(([k, v]) => k.startsWith('actionTitle') && v.startsWith('C-400'))![0]
+      .slice('actionTitle'.length);
     const open = decodeURIComponent(new URL(page.msgParam[`actionURL${lineIndex}`]).searchParams.get('content')!);
     expect(page.msgParam[`actionURL${lineIndex}`]).toMatch(/^dtmd:\/\/dingtalkclient\/sendMessage\?content=tap%20/);
     expect(open).toMatch(/^tap [A-Za-z0-9._-]{1,22}$/);
@@ -242,20 +285,41 @@ describe('DingTalk configuration', () => {
   it('is off without a client id, and reads defaults', () => {
     expect(loadDingTalkConfig({})).toBeNull();
     expect(loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 's3cret-value' })).toEqual({
-      clientId: 'dingabc', clientSecret: 's3cret-value', robotCode: 'dingabc', cardTemplateId: null, apiBase: 'https://api.dingtalk.com', oapiBase: 'https://oapi.dingtalk.com', gatewayUrl: undefined,
+      clientId: 'dingabc',
+      clientSecret: 's3cret-value',
+      robotCode: 'dingabc',
+      cardTemplateId: null,
+      apiBase: 'https://api.dingtalk.com',
+      oapiBase: 'https://oapi.dingtalk.com',
+      gatewayUrl: undefined,
     });
-    expect(loadDingTalkConfig({
-      DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 's3cret-value', DINGTALK_ROBOT_CODE: 'robot1', DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema',
-      DINGTALK_API_BASE: 'http://127.0.0.1:9/', DINGTALK_GATEWAY_URL: 'http://127.0.0.1:9/gw', DINGTALK_UNRELATED: 'x',
-    })).toMatchObject({ robotCode: 'robot1', cardTemplateId: 'tpl.schema', apiBase: 'http://127.0.0.1:9', gatewayUrl: 'http://127.0.0.1:9/gw' });
-    expect(loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 'x', DINGTALK_CARD_TEMPLATE_ID: '' })!.cardTemplateId).toBeNull();
+    expect(
+      loadDingTalkConfig({
+        DINGTALK_CLIENT_ID: 'dingabc',
+        DINGTALK_CLIENT_SECRET: 's3cret-value',
+        DINGTALK_ROBOT_CODE: 'robot1',
+        DINGTALK_CARD_TEMPLATE_ID: 'tpl.schema',
+        DINGTALK_API_BASE: 'http://127.0.0.1:9/',
+        DINGTALK_GATEWAY_URL: 'http://127.0.0.1:9/gw',
+        DINGTALK_UNRELATED: 'x',
+      }),
+    ).toMatchObject({
+      robotCode: 'robot1',
+      cardTemplateId: 'tpl.schema',
+      apiBase: 'http://127.0.0.1:9',
+      gatewayUrl: 'http://127.0.0.1:9/gw',
+    });
+    expect(
+      loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 'x', DINGTALK_CARD_TEMPLATE_ID: '' })!.cardTemplateId,
+    ).toBeNull();
     expect(DINGTALK_LIMITS).toEqual({ perChatIntervalMs: 1000, perChatPerMinute: 20, perAppPerSecond: 20 });
   });
 
   it('names the missing or malformed variable and never echoes a secret', () => {
     expect(() => loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc' })).toThrow(/DINGTALK_CLIENT_SECRET/);
     expect(() => loadDingTalkConfig({ DINGTALK_CLIENT_SECRET: 'hush-hush-secret' })).toThrow(/DINGTALK_CLIENT_ID/);
-    const bad = () => loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 'hush-hush-secret', DINGTALK_API_BASE: 'not a url' });
+    const bad = () =>
+      loadDingTalkConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 'hush-hush-secret', DINGTALK_API_BASE: 'not a url' });
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow(/DINGTALK_API_BASE/);
     try {
@@ -267,13 +331,33 @@ describe('DingTalk configuration', () => {
 });
 
 describe('DingTalk payloads', () => {
-  const message = { conversationId: GROUP, conversationType: '2', msgId: 'msg1', senderStaffId: 'sam01', senderId: '$:LWCP_v1:$x', msgtype: 'text', isInAtList: true };
+  const message = {
+    conversationId: GROUP,
+    conversationType: '2',
+    msgId: 'msg1',
+    senderStaffId: 'sam01',
+    senderId: '$:LWCP_v1:$x',
+    msgtype: 'text',
+    isInAtList: true,
+  };
   const never = async () => Buffer.alloc(0);
 
   it('reads a group message as addressed only when the bot is in its @ list', () => {
-    expect(robotMessageEvent({ ...message, text: { content: ' bind WH1' } }, never)).toMatchObject({ type: 'text', text: 'bind WH1', chatId: GROUP, chatType: 'group', userId: 'sam01', eventId: 'msg1', addressed: true });
+    expect(robotMessageEvent({ ...message, text: { content: ' bind WH1' } }, never)).toMatchObject({
+      type: 'text',
+      text: 'bind WH1',
+      chatId: GROUP,
+      chatType: 'group',
+      userId: 'sam01',
+      eventId: 'msg1',
+      addressed: true,
+    });
     expect(robotMessageEvent({ ...message, isInAtList: false, text: { content: 'lunch?' } }, never)).toMatchObject({ addressed: false });
-    expect(robotMessageEvent({ ...message, conversationType: '1', isInAtList: false, text: { content: 'status' } }, never)).toMatchObject({ chatId: 'user:sam01', chatType: 'direct', addressed: true });
+    expect(robotMessageEvent({ ...message, conversationType: '1', isInAtList: false, text: { content: 'status' } }, never)).toMatchObject({
+      chatId: 'user:sam01',
+      chatType: 'direct',
+      addressed: true,
+    });
     expect(robotMessageEvent({ ...message, msgtype: 'picture', content: { downloadCode: 'x' } }, never)).toBeNull();
     expect(robotMessageEvent({ nonsense: true }, never)).toBeNull();
     // A tap copied from a fallback message with markdown escapes still reads as the canonical command.
@@ -282,32 +366,62 @@ describe('DingTalk payloads', () => {
 
   it('reads a card tap with its option or input, keyed by the stream message id', () => {
     const content = JSON.stringify({ cardPrivateData: { actionIds: ['tok123'], params: { option: 'damage' } } });
-    expect(cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', spaceType: 'IM_GROUP', spaceId: GROUP, content }, 'frame-1')).toMatchObject({
-      type: 'action', eventId: 'frame-1', chatId: GROUP, chatType: 'group', userId: 'sam01', token: 'tok123', option: 'damage',
+    expect(
+      cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', spaceType: 'IM_GROUP', spaceId: GROUP, content }, 'frame-1'),
+    ).toMatchObject({
+      type: 'action',
+      eventId: 'frame-1',
+      chatId: GROUP,
+      chatType: 'group',
+      userId: 'sam01',
+      token: 'tok123',
+      option: 'damage',
     });
-    expect(cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', spaceType: 'IM_ROBOT', spaceId: 'sam01', value: content }, 'frame-2')).toMatchObject({ chatId: 'user:sam01', chatType: 'direct' });
+    expect(
+      cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', spaceType: 'IM_ROBOT', spaceId: 'sam01', value: content }, 'frame-2'),
+    ).toMatchObject({ chatId: 'user:sam01', chatType: 'direct' });
     expect(cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', content: '{}' }, 'frame-3')).toBeNull();
   });
 
   it('picks the robot message template by the number of link buttons', () => {
-    const btn = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `B${i}`, actionURL: `dtmd://dingtalkclient/sendMessage?content=tap%20t${i}` }));
-    const card = (n: number) => robotMessage({ msgtype: 'actionCard', actionCard: { title: 'T', text: 'x', btns: btn(n), btnOrientation: '0' } });
+    const btn = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ title: `B${i}`, actionURL: `dtmd://dingtalkclient/sendMessage?content=tap%20t${i}` }));
+    const card = (n: number) =>
+      robotMessage({ msgtype: 'actionCard', actionCard: { title: 'T', text: 'x', btns: btn(n), btnOrientation: '0' } });
     expect(card(1)).toMatchObject({ msgKey: 'sampleActionCard', msgParam: { singleTitle: 'B0' } });
-    expect(card(3)).toMatchObject({ msgKey: 'sampleActionCard3', msgParam: { actionTitle3: 'B2', actionURL3: expect.stringContaining('t2') } });
+    expect(card(3)).toMatchObject({
+      msgKey: 'sampleActionCard3',
+      msgParam: { actionTitle3: 'B2', actionURL3: expect.stringContaining('t2') },
+    });
     expect(card(7).msgKey).toBe('sampleMarkdown');
     expect(card(7).msgParam.text).toContain('[B6](dtmd://dingtalkclient/sendMessage?content=tap%20t6)');
-    expect(robotMessage({ msgtype: 'markdown', markdown: { title: 'T', text: 'x' } })).toEqual({ msgKey: 'sampleMarkdown', msgParam: { title: 'T', text: 'x' } });
+    expect(robotMessage({ msgtype: 'markdown', markdown: { title: 'T', text: 'x' } })).toEqual({
+      msgKey: 'sampleMarkdown',
+      msgParam: { title: 'T', text: 'x' },
+    });
   });
 });
 
 describe('DingTalk images', () => {
   const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-  const chart = card({ header: { title: 'Daily digest' }, elements: [{ type: 'markdown', text: 'Where WH1 stands' }, { type: 'image', alt: 'Progress', png: PNG }] });
+  const chart = card({
+    header: { title: 'Daily digest' },
+    elements: [
+      { type: 'markdown', text: 'Where WH1 stands' },
+      { type: 'image', alt: 'Progress', png: PNG },
+    ],
+  });
 
-  it('uploads a card\'s chart once as media and shows it by its media id, in messages and templated cards', async () => {
+  it("uploads a card's chart once as media and shows it by its media id, in messages and templated cards", async () => {
     const fake = await startFakeDingTalk();
     try {
-      const base = { clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, apiBase: fake.apiBase, gatewayUrl: undefined };
+      const base = {
+        clientId: fake.clientId,
+        clientSecret: fake.clientSecret,
+        robotCode: fake.robotCode,
+        apiBase: fake.apiBase,
+        gatewayUrl: undefined,
+      };
       const messages = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: null });
       await messages.send(GROUP, chart, { idempotencyKey: 'outbox-1' });
       const [mediaId] = [...fake.media.keys()];
@@ -326,7 +440,13 @@ describe('DingTalk images', () => {
   it('sends the card with the alt text when the upload is refused for good, and retries it when throttled', async () => {
     const fake = await startFakeDingTalk();
     try {
-      const base = { clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, apiBase: fake.apiBase, gatewayUrl: undefined };
+      const base = {
+        clientId: fake.clientId,
+        clientSecret: fake.clientSecret,
+        robotCode: fake.robotCode,
+        apiBase: fake.apiBase,
+        gatewayUrl: undefined,
+      };
       const deliverer = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: null });
       fake.failNext({ pathIncludes: '/media/upload' }, { status: 200, body: { errcode: 60011, errmsg: '没有调用该接口的权限' } });
       await deliverer.send(GROUP, chart, { idempotencyKey: 'outbox-1' });
@@ -342,32 +462,52 @@ describe('DingTalk images', () => {
 });
 
 describe('DingTalk mentions', () => {
-  const mentions = [{ name: 'Sam Chen', identities: ['dingtalk:sam01', 'telegram:3002'] }, { name: 'Mo', identities: [] }];
+  const mentions = [
+    { name: 'Sam Chen', identities: ['dingtalk:sam01', 'telegram:3002'] },
+    { name: 'Mo', identities: [] },
+  ];
   const overdue = card({ header: { title: 'Overdue: 3 items' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions });
-  const tappable = card({ ...overdue, elements: [...overdue.elements, { type: 'buttons', buttons: [{ label: 'Open', action: { token: 'tok.open' } }] }] });
-  const configOf = (fake: FakeDingTalk) => ({ clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, apiBase: fake.apiBase, gatewayUrl: undefined });
+  const tappable = card({
+    ...overdue,
+    elements: [...overdue.elements, { type: 'buttons', buttons: [{ label: 'Open', action: { token: 'tok.open' } }] }],
+  });
+  const configOf = (fake: FakeDingTalk) => ({
+    clientId: fake.clientId,
+    clientSecret: fake.clientSecret,
+    robotCode: fake.robotCode,
+    apiBase: fake.apiBase,
+    gatewayUrl: undefined,
+  });
 
-  it('@-mentions a templated card\'s people through imGroupOpenDeliverModel.atUserIds, and names them on the card', async () => {
+  it("@-mentions a templated card's people through imGroupOpenDeliverModel.atUserIds, and names them on the card", async () => {
     const fake = await startFakeDingTalk();
     try {
       const base = configOf(fake);
       const deliverer = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: 'tpl.schema' });
       const { messageId } = await deliverer.send(GROUP, overdue, { idempotencyKey: 'outbox-1' });
       const sent = fake.cards.get(messageId)!;
-      expect((sent.createBody as { imGroupOpenDeliverModel: unknown }).imGroupOpenDeliverModel).toEqual({ robotCode: fake.robotCode, atUserIds: { sam01: 'Sam Chen' } });
+      expect((sent.createBody as { imGroupOpenDeliverModel: unknown }).imGroupOpenDeliverModel).toEqual({
+        robotCode: fake.robotCode,
+        atUserIds: { sam01: 'Sam Chen' },
+      });
       expect(sent.params.markdown).toBe('@Sam Chen, Mo\n\nPast due.');
       // A card without mentions is delivered as before.
       const plain = await deliverer.send(GROUP, card({ header: { title: 'x' }, elements: [] }), { idempotencyKey: 'outbox-2' });
-      expect((fake.cards.get(plain.messageId)!.createBody as { imGroupOpenDeliverModel: unknown }).imGroupOpenDeliverModel).toEqual({ robotCode: fake.robotCode });
+      expect((fake.cards.get(plain.messageId)!.createBody as { imGroupOpenDeliverModel: unknown }).imGroupOpenDeliverModel).toEqual({
+        robotCode: fake.robotCode,
+      });
     } finally {
       await fake.close();
     }
   });
 
-  it('without a template, @-mentions through the group\'s session webhook, and names the people when it has none', async () => {
+  it("without a template, @-mentions through the group's session webhook, and names the people when it has none", async () => {
     vi.spyOn(console, 'info').mockImplementation(() => {});
     const fake = await startFakeDingTalk();
-    const adapter = createDingTalkAdapter({ ...configOf(fake), cardTemplateId: null, gatewayUrl: fake.gatewayUrl }, { log: () => {}, limits: FAST });
+    const adapter = createDingTalkAdapter(
+      { ...configOf(fake), cardTemplateId: null, gatewayUrl: fake.gatewayUrl },
+      { log: () => {}, limits: FAST },
+    );
     try {
       // No one has written in the group yet: no session, so the robot API, which cannot @, names them.
       await adapter.send(GROUP, overdue, { idempotencyKey: 'outbox-1' });
@@ -383,13 +523,21 @@ describe('DingTalk mentions', () => {
       expect(await adapter.send(GROUP, overdue, { idempotencyKey: 'outbox-2' })).toEqual({ messageId: 'session-outbox-2' });
       expect(fake.webhookMessages.at(-1)).toMatchObject({
         conversationId: GROUP,
-        body: { msgtype: 'markdown', markdown: { text: '#### ℹ️ Overdue: 3 items\n\n@sam01, Mo\n\nPast due.' }, at: { atUserIds: ['sam01'], isAtAll: false } },
+        body: {
+          msgtype: 'markdown',
+          markdown: { text: '#### ℹ️ Overdue: 3 items\n\n@sam01, Mo\n\nPast due.' },
+          at: { atUserIds: ['sam01'], isAtAll: false },
+        },
       });
       // An actionCard cannot: it goes through the robot API, followed by a markdown message with the @.
       await adapter.send(GROUP, tappable, { idempotencyKey: 'outbox-3' });
       expect(fake.robotMessages).toHaveLength(robotCount + 1);
       expect(fake.robotMessages.at(-1)!.msgParam.text).toContain('Sam Chen, Mo');
-      expect(fake.webhookMessages.at(-1)!.body).toEqual({ msgtype: 'markdown', markdown: { title: 'Overdue: 3 items', text: '@sam01' }, at: { atUserIds: ['sam01'], isAtAll: false } });
+      expect(fake.webhookMessages.at(-1)!.body).toEqual({
+        msgtype: 'markdown',
+        markdown: { title: 'Overdue: 3 items', text: '@sam01' },
+        at: { atUserIds: ['sam01'], isAtAll: false },
+      });
     } finally {
       await adapter.stop();
       await fake.close();
@@ -415,4 +563,3 @@ describe('DingTalk mentions', () => {
     }
   });
 });
-

@@ -37,7 +37,16 @@ afterEach(closeAll);
 afterAll(closeAll);
 
 function configFor(fake: FakeFeishu, extra: Partial<FeishuConfig> = {}): FeishuConfig {
-  return { appId: fake.appId, appSecret: fake.appSecret, domain: fake.domain, mode: 'ws', httpHost: '127.0.0.1', httpPort: 0, httpPath: '/feishu/events', ...extra };
+  return {
+    appId: fake.appId,
+    appSecret: fake.appSecret,
+    domain: fake.domain,
+    mode: 'ws',
+    httpHost: '127.0.0.1',
+    httpPort: 0,
+    httpPath: '/feishu/events',
+    ...extra,
+  };
 }
 
 async function startFake(): Promise<FakeFeishu> {
@@ -47,7 +56,9 @@ async function startFake(): Promise<FakeFeishu> {
 }
 
 describeEachDatabase('Feishu adapter with the real SDK', (get) => {
-  async function team(extra: Partial<FeishuConfig> = {}): Promise<{ fake: FakeFeishu; adapter: FeishuAdapter; core: BotCore; settle: () => Promise<void> }> {
+  async function team(
+    extra: Partial<FeishuConfig> = {},
+  ): Promise<{ fake: FakeFeishu; adapter: FeishuAdapter; core: BotCore; settle: () => Promise<void> }> {
     const { db } = get();
     await seedTeam(db, 'feishu', { carl: CARL, sam: SAM, sue: SUE });
     const fake = await startFake();
@@ -88,8 +99,18 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
     await say(SAM, 'new');
 
     const upload = await fake.sendMessage({
-      chatId: GROUP, openId: CARL,
-      file: { name: 'count.csv', content: sheet([['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']]) },
+      chatId: GROUP,
+      openId: CARL,
+      file: {
+        name: 'count.csv',
+        content: sheet([
+          ['sku', 'location', 'qty'],
+          ['A-100', 'R1', '90'],
+          ['A-200', 'R2', '21'],
+          ['B-300', 'R3', '50.5'],
+          ['C-400', 'R4', '1'],
+        ]),
+      },
     });
     expect(upload.code).toBe(200);
     await settle();
@@ -112,7 +133,10 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
     expect((throttled.body as { uuid: string }).uuid).toBe(page.uuid);
     expect(fake.messages.filter((m) => m.uuid === page.uuid)).toHaveLength(1);
     // The throttled create was "not now": the row went out on its first counted attempt, its last error the 429.
-    const [outboxRow] = await queryRows<{ status: string; attempts: number }>(db, sql`select status, attempts from outbox where last_error like '%99991400%'`);
+    const [outboxRow] = await queryRows<{ status: string; attempts: number }>(
+      db,
+      sql`select status, attempts from outbox where last_error like '%99991400%'`,
+    );
     expect(outboxRow).toMatchObject({ status: 'sent', attempts: 1 });
 
     // Open one line from the page: a single-variance card, threaded under the page.
@@ -134,7 +158,8 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
     expect(first.reply.card.type).toBe('raw');
     expect(textOf(first.reply.card.data)).toContain('confirmed');
     await settle();
-    const patches = (m: { messageId: string }) => fake.requests.filter((q) => q.method === 'PATCH' && q.path.includes(m.messageId) && q.status === 200).length;
+    const patches = (m: { messageId: string }) =>
+      fake.requests.filter((q) => q.method === 'PATCH' && q.path.includes(m.messageId) && q.status === 200).length;
     expect(patches(line)).toBeGreaterThan(0); // updated in place through the outbox too
     expect(patches(page)).toBeGreaterThan(0); // and the page shows the line as confirmed
     expect(textOf(latest(page))).toContain('confirmed');
@@ -148,7 +173,12 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
 
     const cause = await fake.tapCard({ messageId: line.messageId, openId: SAM, value: selectValue(latest(line)), option: 'damage' });
     expect(cause.reply.toast.type).toBe('success');
-    const note = await fake.tapCard({ messageId: line.messageId, openId: SAM, value: formValue(latest(line)), formValue: { input: 'Pallet crushed by the forklift' } });
+    const note = await fake.tapCard({
+      messageId: line.messageId,
+      openId: SAM,
+      value: formValue(latest(line)),
+      formValue: { input: 'Pallet crushed by the forklift' },
+    });
     expect(note.reply.toast.type).toBe('success');
     expect(textOf(note.reply.card.data)).toContain('Pallet crushed by the forklift');
     await settle();
@@ -157,8 +187,13 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
       await fake.tapCard({ messageId: page.messageId, openId: SAM, value: buttonValue(latest(page), new RegExp(`^${sku}`)) });
       await settle();
       const m = theCard(fake, new RegExp(`Variance · ${sku}`));
-      expect((await fake.tapCard({ messageId: m.messageId, openId: SAM, value: buttonValue(latest(m), /^Confirm/) })).reply.toast.type).toBe('success');
-      expect((await fake.tapCard({ messageId: m.messageId, openId: SAM, value: selectValue(latest(m)), option: 'counting_error' })).reply.toast.type).toBe('success');
+      expect(
+        (await fake.tapCard({ messageId: m.messageId, openId: SAM, value: buttonValue(latest(m), /^Confirm/) })).reply.toast.type,
+      ).toBe('success');
+      expect(
+        (await fake.tapCard({ messageId: m.messageId, openId: SAM, value: selectValue(latest(m)), option: 'counting_error' })).reply.toast
+          .type,
+      ).toBe('success');
     }
     await settle();
 
@@ -186,12 +221,29 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
     const url = `http://127.0.0.1:${adapter.httpAddress()!.port}/feishu/events`;
     const app = { appId: fake.appId, tenantKey: fake.tenantKey, verificationToken: 'vt-0123456789' };
     const post = (body: object, tamper = false) => {
-      const signed = signAndEncryptCallback(body as Record<string, unknown>, { encryptKey: ENCRYPT_KEY, verificationToken: 'vt-0123456789' });
-      const headers = tamper ? { ...signed.headers, 'x-lark-signature': signed.headers['x-lark-signature'].replace(/^./, (c) => (c === '0' ? '1' : '0')) } : signed.headers;
+      const signed = signAndEncryptCallback(body as Record<string, unknown>, {
+        encryptKey: ENCRYPT_KEY,
+        verificationToken: 'vt-0123456789',
+      });
+      const headers = tamper
+        ? { ...signed.headers, 'x-lark-signature': signed.headers['x-lark-signature'].replace(/^./, (c) => (c === '0' ? '1' : '0')) }
+        : signed.headers;
       return fetch(url, { method: 'POST', headers, body: signed.body });
     };
     const help = (eventId: string) =>
-      envelope(app, 'im.message.receive_v1', eventId, messageReceiveEvent(app, { messageId: `om_${eventId}`, chatId: 'oc_dm_sam', chatType: 'p2p', openId: SAM, unionId: 'on_sam', text: 'help' }));
+      envelope(
+        app,
+        'im.message.receive_v1',
+        eventId,
+        messageReceiveEvent(app, {
+          messageId: `om_${eventId}`,
+          chatId: 'oc_dm_sam',
+          chatType: 'p2p',
+          openId: SAM,
+          unionId: 'on_sam',
+          text: 'help',
+        }),
+      );
 
     const challenge = await post({ type: 'url_verification', challenge: 'ch-42', token: 'vt-0123456789' });
     expect(await challenge.json()).toEqual({ challenge: 'ch-42' });
@@ -209,9 +261,19 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
     expect(titleOf(fake.messages[0]!.content)).toBe('Stocktake assistant');
 
     // A tap over HTTP is answered in the response body.
-    const tap = envelope(app, 'card.action.trigger', 'e-tap', cardActionEvent(app, {
-      messageId: fake.messages[0]!.messageId, chatId: 'oc_dm_sam', openId: SAM, unionId: 'on_sam', token: 'c-1', value: { t: 'AAAAAAAAAA.AAAAAAAAAAA' },
-    }));
+    const tap = envelope(
+      app,
+      'card.action.trigger',
+      'e-tap',
+      cardActionEvent(app, {
+        messageId: fake.messages[0]!.messageId,
+        chatId: 'oc_dm_sam',
+        openId: SAM,
+        unionId: 'on_sam',
+        token: 'c-1',
+        value: { t: 'AAAAAAAAAA.AAAAAAAAAAA' },
+      }),
+    );
     const answer = await post(tap);
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { toast: { type: string } }).toast.type).toBe('error');
@@ -223,7 +285,10 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
 
 describe('Feishu deliverer', () => {
   const notice = (text: string, png?: string) =>
-    card({ header: { title: 'Notice' }, elements: [{ type: 'markdown', text }, ...(png ? [{ type: 'image' as const, alt: 'chart', png }] : [])] });
+    card({
+      header: { title: 'Notice' },
+      elements: [{ type: 'markdown', text }, ...(png ? [{ type: 'image' as const, alt: 'chart', png }] : [])],
+    });
 
   it('sends cards idempotently, patches them, prompts in text and uploads each image once', async () => {
     const fake = await startFake();
@@ -264,7 +329,7 @@ describe('Feishu deliverer', () => {
 });
 
 describe('Feishu adapter lifecycle', () => {
-  it('acknowledges a message before the core is done with it, and handles a chat\'s messages in order', async () => {
+  it("acknowledges a message before the core is done with it, and handles a chat's messages in order", async () => {
     const fake = await startFake();
     const adapter = createFeishuAdapter(configFor(fake), { log });
     const seen: string[] = [];
@@ -305,11 +370,26 @@ describe('Feishu config', () => {
   it('is off without FEISHU_APP_ID and fills in defaults when on', () => {
     expect(loadFeishuConfig({})).toBeNull();
     expect(loadFeishuConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET })).toEqual({
-      appId: APP_ID, appSecret: SECRET, domain: Domain.Feishu, mode: 'ws', httpHost: '0.0.0.0', httpPort: 8081, httpPath: '/feishu/events',
+      appId: APP_ID,
+      appSecret: SECRET,
+      domain: Domain.Feishu,
+      mode: 'ws',
+      httpHost: '0.0.0.0',
+      httpPort: 8081,
+      httpPath: '/feishu/events',
     });
     expect(loadFeishuConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_DOMAIN: 'lark' })!.domain).toBe(Domain.Lark);
-    expect(loadFeishuConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_DOMAIN: 'http://127.0.0.1:9/' })!.domain).toBe('http://127.0.0.1:9');
-    const http = loadFeishuConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_MODE: 'http', FEISHU_ENCRYPT_KEY: 'k', FEISHU_HTTP_PORT: '9000', FEISHU_HTTP_PATH: '/hook' });
+    expect(loadFeishuConfig({ FEISHU_APP_ID: APP_ID, FEISHU_APP_SECRET: SECRET, FEISHU_DOMAIN: 'http://127.0.0.1:9/' })!.domain).toBe(
+      'http://127.0.0.1:9',
+    );
+    const http = loadFeishuConfig({
+      FEISHU_APP_ID: APP_ID,
+      FEISHU_APP_SECRET: SECRET,
+      FEISHU_MODE: 'http',
+      FEISHU_ENCRYPT_KEY: 'k',
+      FEISHU_HTTP_PORT: '9000',
+      FEISHU_HTTP_PATH: '/hook',
+    });
     expect(http).toMatchObject({ mode: 'http', encryptKey: 'k', httpPort: 9000, httpPath: '/hook' });
   });
 

@@ -7,11 +7,16 @@ import { silentLogger } from '../../src/core/log.ts';
 describe('the platforms the environment turns on', () => {
   it('starts none without configuration, and one per configured platform', () => {
     expect(enabledAdapters({}, silentLogger)).toEqual([]);
-    const adapters = enabledAdapters({
-      TELEGRAM_BOT_TOKEN: '123456:AAtesttoken_0123456789abcdef',
-      DINGTALK_CLIENT_ID: 'dingtestclient', DINGTALK_CLIENT_SECRET: 'a-dingtalk-secret',
-      FEISHU_APP_ID: 'cli_0123456789abcdef', FEISHU_APP_SECRET: 'a-feishu-secret',
-    }, silentLogger);
+    const adapters = enabledAdapters(
+      {
+        TELEGRAM_BOT_TOKEN: '123456:AAtesttoken_0123456789abcdef',
+        DINGTALK_CLIENT_ID: 'dingtestclient',
+        DINGTALK_CLIENT_SECRET: 'a-dingtalk-secret',
+        FEISHU_APP_ID: 'cli_0123456789abcdef',
+        FEISHU_APP_SECRET: 'a-feishu-secret',
+      },
+      silentLogger,
+    );
     expect(adapters.map((a) => a.platform).sort()).toEqual(['dingtalk', 'feishu', 'telegram']);
   });
 
@@ -29,7 +34,9 @@ describe('the platforms the environment turns on', () => {
   it('npm start refuses a malformed setting, naming it', async () => {
     const run = promisify(execFile);
     const env = { PATH: process.env.PATH, PORT: 'eighty' } as NodeJS.ProcessEnv;
-    const result = await run(process.execPath, ['--import', 'tsx', 'bots/main.ts'], { env }).catch((e: { code: number; stderr: string }) => e);
+    const result = await run(process.execPath, ['--import', 'tsx', 'bots/main.ts'], { env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(result).toMatchObject({ code: 2 });
     expect((result as { stderr: string }).stderr).toContain('PORT');
   });

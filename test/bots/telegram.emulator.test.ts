@@ -104,7 +104,16 @@ describeEachDatabase('Telegram adapter (grammy against telegram-test-api)', (get
     await command('/bind WH1');
     await command('/new');
     const code = (await listStocktakes(db))[0]!.code;
-    await importCounts(db, code, csv('count.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['C-400', 'R4', '1']]), { counter: 'carl' });
+    await importCounts(
+      db,
+      code,
+      csv('count.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '90'],
+        ['C-400', 'R4', '1'],
+      ]),
+      { counter: 'carl' },
+    );
     await command('/close');
     const page = await waitFor(() => cards().find((m) => String(m.message.text).includes('Variances to review')));
 

@@ -52,61 +52,102 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
   async function fakeWithChats(chats: { id: number; type: 'group' | 'private' }[]): Promise<FakeTelegram> {
     const fake = await startFakeTelegram({ enforceRateLimits: true });
     cleanups.push(() => fake.close());
-    for (const c of chats) fake.addChat({ chatId: c.id, chatType: c.type, ...(c.type === 'group' ? { title: `group ${c.id}` } : { firstName: `u${c.id}` }) });
+    for (const c of chats)
+      fake.addChat({ chatId: c.id, chatType: c.type, ...(c.type === 'group' ? { title: `group ${c.id}` } : { firstName: `u${c.id}` }) });
     return fake;
   }
 
   const message = (chatId: number, body: string, c: Card = noticeCard(body, body)): OutboxMessage => ({
-    platform: 'telegram', chatId: String(chatId), locale: 'en', view: { kind: 'static', card: c },
+    platform: 'telegram',
+    chatId: String(chatId),
+    locale: 'en',
+    view: { kind: 'static', card: c },
   });
 
   const unfinished = async (db: Db) =>
     Number((await queryRows<{ n: number }>(db, sql`select count(*)::int as n from outbox where status in ('pending', 'sending')`))[0]!.n);
 
-  it('three instances deliver bursts in twelve chats exactly once, in order, with no 429 and no failure', async () => {
-    const chats = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? { id: -1000 - i, type: 'group' as const } : { id: 5000 + i, type: 'private' as const }));
-    const fake = await fakeWithChats(chats);
-    const { db } = get();
-    const perChat = 6;
-    // Round robin, in a few transactions, as bursts of cards would be queued.
-    for (let round = 0; round < perChat; round++) {
-      await db.transaction((tx) => enqueueMessages(tx, chats.map((c) => message(c.id, `m-${c.id}-${round}`))));
-    }
-    const running = await instances(3, fake);
-    for (const r of running) r.sender.start(100);
-    await waitFor(async () => (await unfinished(db)) === 0, { timeoutMs: 180_000 });
+  it(
+    'three instances deliver bursts in twelve chats exactly once, in order, with no 429 and no failure',
+    async () => {
+      const chats = Array.from({ length: 12 }, (_, i) =>
+        i % 2 === 0 ? { id: -1000 - i, type: 'group' as const } : { id: 5000 + i, type: 'private' as const },
+      );
+      const fake = await fakeWithChats(chats);
+      const { db } = get();
+      const perChat = 6;
+      // Round robin, in a few transactions, as bursts of cards would be queued.
+      for (let round = 0; round < perChat; round++) {
+        await db.transaction((tx) =>
+          enqueueMessages(
+            tx,
+            chats.map((c) => message(c.id, `m-${c.id}-${round}`)),
+          ),
+        );
+      }
+      const running = await instances(3, fake);
+      for (const r of running) r.sender.start(100);
+      await waitFor(async () => (await unfinished(db)) === 0, { timeoutMs: 180_000 });
 
-    for (const c of chats) {
-      // Each chat got its messages once each, in the order they were queued.
-      const bodies = fake.messagesIn(c.id).map((m) => /m-(-?\d+)-(\d+)/.exec(m.plainText)?.[0]);
-      expect(bodies).toEqual(Array.from({ length: perChat }, (_, i) => `m-${c.id}-${i}`));
-    }
-    expect(fake.messages).toHaveLength(chats.length * perChat);
-    // Pacing shared through the database: together the instances never exceeded a limit.
-    expect(fake.calls.filter((call) => call.status === 429)).toEqual([]);
-    const rows = await queryRows<{ status: string; attempts: number; n: number }>(db, sql`select status, attempts, count(*)::int as n from outbox group by status, attempts`);
-    expect(rows).toEqual([{ status: 'sent', attempts: 1, n: chats.length * perChat }]);
-  }, stepsBudget(4)); // its drain may take 180 s on a busy machine
+      for (const c of chats) {
+        // Each chat got its messages once each, in the order they were queued.
+        const bodies = fake.messagesIn(c.id).map((m) => /m-(-?\d+)-(\d+)/.exec(m.plainText)?.[0]);
+        expect(bodies).toEqual(Array.from({ length: perChat }, (_, i) => `m-${c.id}-${i}`));
+      }
+      expect(fake.messages).toHaveLength(chats.length * perChat);
+      // Pacing shared through the database: together the instances never exceeded a limit.
+      expect(fake.calls.filter((call) => call.status === 429)).toEqual([]);
+      const rows = await queryRows<{ status: string; attempts: number; n: number }>(
+        db,
+        sql`select status, attempts, count(*)::int as n from outbox group by status, attempts`,
+      );
+      expect(rows).toEqual([{ status: 'sent', attempts: 1, n: chats.length * perChat }]);
+    },
+    stepsBudget(4),
+  ); // its drain may take 180 s on a busy machine
 
-  it('delivers a message to an idle chat within that chat\'s own limit while another chat has a backlog', async () => {
-    const fake = await fakeWithChats([{ id: -77, type: 'group' }, { id: 88, type: 'private' }]);
-    const { db } = get();
-    await db.transaction((tx) => enqueueMessages(tx, Array.from({ length: 40 }, (_, i) => message(-77, `backlog-${i}`))));
-    await db.transaction((tx) => enqueueMessages(tx, [message(88, 'idle-0')]));
-    const [only] = await instances(1, fake);
-    only!.sender.start(100);
-    const idle = await waitFor(() => fake.messagesIn(88)[0], { timeoutMs: 120_000 });
-    // Before, the sender claimed the 20 oldest rows (all the backlog's) and slept through their pacing first.
-    const backlogBefore = fake.messagesIn(-77).filter((m) => m.sentAt <= idle.sentAt).length;
-    expect(backlogBefore).toBeLessThan(5);
-  }, stepsBudget(3)); // its drain may take 120 s on a busy machine
+  it(
+    "delivers a message to an idle chat within that chat's own limit while another chat has a backlog",
+    async () => {
+      const fake = await fakeWithChats([
+        { id: -77, type: 'group' },
+        { id: 88, type: 'private' },
+      ]);
+      const { db } = get();
+      await db.transaction((tx) =>
+        enqueueMessages(
+          tx,
+          Array.from({ length: 40 }, (_, i) => message(-77, `backlog-${i}`)),
+        ),
+      );
+      await db.transaction((tx) => enqueueMessages(tx, [message(88, 'idle-0')]));
+      const [only] = await instances(1, fake);
+      only!.sender.start(100);
+      const idle = await waitFor(() => fake.messagesIn(88)[0], { timeoutMs: 120_000 });
+      // Before, the sender claimed the 20 oldest rows (all the backlog's) and slept through their pacing first.
+      const backlogBefore = fake.messagesIn(-77).filter((m) => m.sentAt <= idle.sentAt).length;
+      expect(backlogBefore).toBeLessThan(5);
+    },
+    stepsBudget(3),
+  ); // its drain may take 120 s on a busy machine
 
   it('uploads a chart once for all instances and never posts a photo twice when the text is retried', async () => {
     const chats = Array.from({ length: 6 }, (_, i) => ({ id: 7000 + i, type: 'private' as const }));
     const fake = await fakeWithChats(chats);
     const { db } = get();
-    const chart = card({ header: { title: 'Daily digest' }, elements: [{ type: 'image', alt: 'Variance by cause', png: PNG }, { type: 'markdown', text: 'digest' }] });
-    await db.transaction((tx) => enqueueMessages(tx, chats.map((c) => message(c.id, 'digest', chart))));
+    const chart = card({
+      header: { title: 'Daily digest' },
+      elements: [
+        { type: 'image', alt: 'Variance by cause', png: PNG },
+        { type: 'markdown', text: 'digest' },
+      ],
+    });
+    await db.transaction((tx) =>
+      enqueueMessages(
+        tx,
+        chats.map((c) => message(c.id, 'digest', chart)),
+      ),
+    );
     // Texts refused with 429 after their photo went out: the retry (on any instance) must not post the photo again.
     fake.failNext('sendMessage', { status: 429, retryAfter: 1, times: 3 });
     const running = await instances(3, fake);
@@ -118,7 +159,8 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
     }
     // One upload: every other photo went by the file_id Telegram gave the first.
     expect(new Set(fake.photos.map((p) => p.fileId)).size).toBe(1);
-    const carriesFile = (payload: Record<string, unknown>) => Object.values(payload).some((v) => typeof v === 'object' && v !== null && 'bytes' in v);
+    const carriesFile = (payload: Record<string, unknown>) =>
+      Object.values(payload).some((v) => typeof v === 'object' && v !== null && 'bytes' in v);
     const uploads = fake.calls.filter((call) => call.method === 'sendPhoto' && carriesFile(call.payload));
     expect(uploads.filter((call) => call.status === 200)).toHaveLength(1);
     expect(await queryRows(db, sql`select count(*)::int as n from platform_media where media_id is not null`)).toEqual([{ n: 1 }]);
@@ -145,7 +187,11 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
     const leases = { a: new MortalLease(db, name, 'instance-a', 2_000), b: new MortalLease(db, name, 'instance-b', 2_000) };
     const adapters = { a: null as TelegramAdapter | null, b: null as TelegramAdapter | null };
     for (const key of ['a', 'b'] as const) {
-      const adapter = createTelegramAdapter(telegramConfig(fake.token, fake.apiRoot), { log: silentLogger, botInfo: fake.botInfo, lease: leases[key] });
+      const adapter = createTelegramAdapter(telegramConfig(fake.token, fake.apiRoot), {
+        log: silentLogger,
+        botInfo: fake.botInfo,
+        lease: leases[key],
+      });
       await adapter.start(async (event) => {
         received[key]!.push(event);
         return null;
@@ -160,7 +206,12 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
     });
     const second = first === 'a' ? 'b' : 'a';
     const status = await adapters[second]!.pollerStatus();
-    expect(status).toMatchObject({ mode: 'polling', receiving: false, instance: `instance-${second}`, poller: { holder: `instance-${first}`, live: true } });
+    expect(status).toMatchObject({
+      mode: 'polling',
+      receiving: false,
+      instance: `instance-${second}`,
+      poller: { holder: `instance-${first}`, live: true },
+    });
     // What /healthz shows on each: the poller polls, the other stands by while it does.
     expect(adapters[first]!.health()).toEqual({ connected: true, detail: 'polling (holds the poller lease)' });
     await waitFor(() => adapters[second]!.health().detail === `another instance polls (instance-${first})`);
@@ -182,7 +233,9 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
     const { db } = get();
     const received: InboundEvent[] = [];
     const adapter = createTelegramAdapter(telegramConfig(fake.token, fake.apiRoot), {
-      log: silentLogger, botInfo: fake.botInfo, lease: new PollerLease(db, pollerLeaseName('telegram', fake.token), 'instance-a', 2_000),
+      log: silentLogger,
+      botInfo: fake.botInfo,
+      lease: new PollerLease(db, pollerLeaseName('telegram', fake.token), 'instance-a', 2_000),
     });
     await adapter.start(async (event) => {
       received.push(event);

@@ -58,7 +58,13 @@ describeEachDatabase('Telegram adapter (grammy against the fake Bot API)', (get)
     let config = telegramConfig(fake.token, fake.apiRoot);
     if (options.webhook) {
       const port = await freePort();
-      config = { ...config, mode: 'webhook', webhookUrl: `http://127.0.0.1:${port}/telegram`, webhookSecret: 'right_secret-1', webhookPort: port };
+      config = {
+        ...config,
+        mode: 'webhook',
+        webhookUrl: `http://127.0.0.1:${port}/telegram`,
+        webhookSecret: 'right_secret-1',
+        webhookPort: port,
+      };
     }
     const limits = options.limits === null ? {} : { limits: options.limits ?? FAST };
     const adapter = createTelegramAdapter(config, { log: rec.log, ...limits });
@@ -90,8 +96,21 @@ describeEachDatabase('Telegram adapter (grammy against the fake Bot API)', (get)
     expect(group().at(-1)!.plainText).toContain(en.replies.bound('WH1', 'team'));
     await say(SAM, '/new');
 
-    const csv = sheet([['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']]);
-    const upload = fake.sendDocument({ chatId: GROUP, chatType: 'supergroup', userId: CARL, fileName: 'count.csv', content: csv, mimeType: 'text/csv' });
+    const csv = sheet([
+      ['sku', 'location', 'qty'],
+      ['A-100', 'R1', '90'],
+      ['A-200', 'R2', '21'],
+      ['B-300', 'R3', '50.5'],
+      ['C-400', 'R4', '1'],
+    ]);
+    const upload = fake.sendDocument({
+      chatId: GROUP,
+      chatType: 'supergroup',
+      userId: CARL,
+      fileName: 'count.csv',
+      content: csv,
+      mimeType: 'text/csv',
+    });
     await handled(fake, upload);
     await sender.drainUntilIdle();
     expect(group().at(-1)!.plainText).toContain(en.importSummary.title('count.csv'));
@@ -142,14 +161,19 @@ describeEachDatabase('Telegram adapter (grammy against the fake Bot API)', (get)
     expect(prompt.entities).toContainEqual(expect.objectContaining({ type: 'text_mention', user: { id: SAM } }));
     await say(SAM, 'Pallet crushed by the forklift', { replyToMessageId: prompt.messageId });
     const code = (await listStocktakes(db))[0]!.code;
-    expect((await listReview(db, code)).find((l) => l.sku === 'C-400')).toMatchObject({ causeCode: 'damage', note: 'Pallet crushed by the forklift' });
+    expect((await listReview(db, code)).find((l) => l.sku === 'C-400')).toMatchObject({
+      causeCode: 'damage',
+      note: 'Pallet crushed by the forklift',
+    });
 
     for (const sku of ['A-100', 'A-200']) {
       await tap(SAM, page.messageId, dataOf(page.replyMarkup, { label: new RegExp(`^${sku}`) }));
       await sender.drainUntilIdle();
       const lineCard = group().at(-1)!;
       expect(lineCard.plainText).toContain(sku);
-      expect((await tap(SAM, lineCard.messageId, dataOf(lineCard.replyMarkup, { label: /^Confirm/ }))).answer?.text).toBe(en.replies.confirmed);
+      expect((await tap(SAM, lineCard.messageId, dataOf(lineCard.replyMarkup, { label: /^Confirm/ }))).answer?.text).toBe(
+        en.replies.confirmed,
+      );
       await tap(SAM, lineCard.messageId, dataOf(lineCard.replyMarkup, { data: /:counting_error$/ }));
     }
 
@@ -217,9 +241,22 @@ describeEachDatabase('Telegram adapter (grammy against the fake Bot API)', (get)
     await sender.drainUntilIdle();
     expect(fake.messagesIn(SAM)).toHaveLength(1);
 
-    const update = { update_id: 9_999, message: { message_id: 99, date: 0, chat: { id: SAM, type: 'private', first_name: 'Sam' }, from: { id: SAM, is_bot: false, first_name: 'Sam' }, text: '/help' } };
+    const update = {
+      update_id: 9_999,
+      message: {
+        message_id: 99,
+        date: 0,
+        chat: { id: SAM, type: 'private', first_name: 'Sam' },
+        from: { id: SAM, is_bot: false, first_name: 'Sam' },
+        text: '/help',
+      },
+    };
     const post = (headers: Record<string, string>) =>
-      fetch(config.webhookUrl!, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
+      fetch(config.webhookUrl!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(update),
+      });
     expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong_secret' })).status).toBe(401);
     expect((await post({})).status).toBe(401);
     expect((await fetch(config.webhookUrl!)).status).toBe(405);
@@ -239,7 +276,11 @@ describe('Telegram adapter without a database', () => {
     const entry: (typeof opened)[number] = { fake };
     opened.push(entry);
     const rec = recordingLog();
-    const adapter = createTelegramAdapter(telegramConfig(fake.token, options.apiRoot ?? fake.apiRoot), { log: rec.log, limits: FAST, botInfo: fake.botInfo });
+    const adapter = createTelegramAdapter(telegramConfig(fake.token, options.apiRoot ?? fake.apiRoot), {
+      log: rec.log,
+      limits: FAST,
+      botInfo: fake.botInfo,
+    });
     entry.adapter = adapter;
     if (!options.apiRoot) await adapter.start(handler);
     fake.addChat({ chatId: SAM, chatType: 'private' });
@@ -257,7 +298,13 @@ describe('Telegram adapter without a database', () => {
     const failed = await fake.tap({ chatId: SAM, messageId: Number(messageId), userId: SAM, data: 'tok_A1' });
     expect(failed.answer).toEqual({}); // the spinner stops, no toast
     await handled(fake, fake.sendText({ chatId: SAM, userId: SAM, text: 'status' }));
-    expect(seen[1]).toMatchObject({ type: 'text', text: 'status', addressed: true, chatType: 'direct', eventId: expect.stringMatching(/^2002:\d+$/) });
+    expect(seen[1]).toMatchObject({
+      type: 'text',
+      text: 'status',
+      addressed: true,
+      chatType: 'direct',
+      eventId: expect.stringMatching(/^2002:\d+$/),
+    });
     const ok = await fake.tap({ chatId: SAM, messageId: Number(messageId), userId: SAM, data: 'tok_A1' });
     expect(ok.answer?.text).toHaveLength(200);
     expect(rec.errors()).toHaveLength(1);
@@ -266,11 +313,21 @@ describe('Telegram adapter without a database', () => {
 
   it('maps Bot API failures for the sender: 429 waits, 5xx and network retry, other refusals are final', async () => {
     const { fake, adapter } = await start(async () => null);
-    const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as DeliveryError);
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: unknown) => e as DeliveryError,
+      );
     fake.failNext('sendMessage', { status: 429, retryAfter: 3 });
-    expect(await failure(adapter.send(String(SAM), card('tok_B1'), { idempotencyKey: 'k2' }))).toMatchObject({ retryAfterMs: 3000, permanent: false });
+    expect(await failure(adapter.send(String(SAM), card('tok_B1'), { idempotencyKey: 'k2' }))).toMatchObject({
+      retryAfterMs: 3000,
+      permanent: false,
+    });
     fake.failNext('sendMessage', { status: 502 });
-    expect(await failure(adapter.send(String(SAM), card('tok_B1'), { idempotencyKey: 'k2' }))).toMatchObject({ retryAfterMs: null, permanent: false });
+    expect(await failure(adapter.send(String(SAM), card('tok_B1'), { idempotencyKey: 'k2' }))).toMatchObject({
+      retryAfterMs: null,
+      permanent: false,
+    });
     fake.failNext('sendMessage', { status: 403 });
     const blocked = await failure(adapter.send(String(SAM), card('tok_B1'), { idempotencyKey: 'k2' }));
     expect(blocked).toMatchObject({ permanent: true, message: expect.stringContaining('bot was blocked by the user') });
@@ -289,7 +346,7 @@ describe('Telegram adapter without a database', () => {
     expect(redactToken(`GET /bot${fake.token}/getMe`, fake.token)).toBe('GET /bot***/getMe');
   });
 
-  it('sends a card\'s images as photos ahead of its text, once across retries of the same row', async () => {
+  it("sends a card's images as photos ahead of its text, once across retries of the same row", async () => {
     const { fake, adapter } = await start(async () => null);
     const chart = card('tok_C1', [{ type: 'image', alt: 'Variance by cause', png: PNG }]);
     fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
@@ -302,21 +359,50 @@ describe('Telegram adapter without a database', () => {
   it('maps messages and taps to neutral events, addressed only when meant for the bot', () => {
     const bot = { id: 42, username: 'stocktake_bot' };
     const msg = (text: string, extra: Partial<Message> = {}) =>
-      ({ message_id: 7, date: 0, chat: { id: -5, type: 'supergroup', title: 'WH1' }, from: { id: 9, is_bot: false, first_name: 'Sam', last_name: 'Lee' }, text, ...extra }) as Message;
+      ({
+        message_id: 7,
+        date: 0,
+        chat: { id: -5, type: 'supergroup', title: 'WH1' },
+        from: { id: 9, is_bot: false, first_name: 'Sam', last_name: 'Lee' },
+        text,
+        ...extra,
+      }) as Message;
     const event = (m: Message) => messageToEvent(m, bot, async () => Buffer.alloc(0)) as TextEvent;
-    expect(event(msg('/status@stocktake_bot'))).toMatchObject({ addressed: true, text: '/status@stocktake_bot', chatType: 'group', userName: 'Sam Lee', eventId: '-5:7', chatId: '-5', userId: '9' });
+    expect(event(msg('/status@stocktake_bot'))).toMatchObject({
+      addressed: true,
+      text: '/status@stocktake_bot',
+      chatType: 'group',
+      userName: 'Sam Lee',
+      eventId: '-5:7',
+      chatId: '-5',
+      userId: '9',
+    });
     expect(event(msg('/status@other_bot')).addressed).toBe(false);
     expect(event(msg('hey @StockTake_Bot status please'))).toMatchObject({ addressed: true, text: 'hey status please' });
     expect(event(msg('@stocktake_bot submit'))).toMatchObject({ addressed: true, text: 'submit' });
     expect(event(msg('lunch?')).addressed).toBe(false);
-    const reply = msg('done', { reply_to_message: { ...msg('?'), message_id: 3, from: { id: 42, is_bot: true, first_name: 'Bot' } } as Message['reply_to_message'] });
+    const reply = msg('done', {
+      reply_to_message: { ...msg('?'), message_id: 3, from: { id: 42, is_bot: true, first_name: 'Bot' } } as Message['reply_to_message'],
+    });
     expect(event(reply)).toMatchObject({ addressed: true, replyToMessageId: '3' });
-    const file = messageToEvent(msg('', { text: undefined, document: { file_id: 'f1', file_unique_id: 'u1', file_name: 'count.csv', file_size: 120 } }), bot, async () => Buffer.from('x'));
+    const file = messageToEvent(
+      msg('', { text: undefined, document: { file_id: 'f1', file_unique_id: 'u1', file_name: 'count.csv', file_size: 120 } }),
+      bot,
+      async () => Buffer.from('x'),
+    );
     expect(file).toMatchObject({ type: 'file', fileName: 'count.csv', size: 120 });
     expect(messageToEvent(msg('', { text: undefined }), bot, async () => Buffer.alloc(0))).toBeNull();
 
-    const query = (data: string) => ({ id: '77', from: { id: 9, is_bot: false, first_name: 'Sam' }, chat_instance: '1', data, message: msg('card') }) as CallbackQuery;
-    expect(callbackToEvent(query('tok_1:damage'))).toMatchObject({ type: 'action', eventId: 'cbq:77', token: 'tok_1', option: 'damage', messageId: '7', chatId: '-5' });
+    const query = (data: string) =>
+      ({ id: '77', from: { id: 9, is_bot: false, first_name: 'Sam' }, chat_instance: '1', data, message: msg('card') }) as CallbackQuery;
+    expect(callbackToEvent(query('tok_1:damage'))).toMatchObject({
+      type: 'action',
+      eventId: 'cbq:77',
+      token: 'tok_1',
+      option: 'damage',
+      messageId: '7',
+      chatId: '-5',
+    });
     expect(callbackToEvent(query('tok_1!'))).toMatchObject({ token: 'tok_1', wantsInput: true });
     expect(callbackToEvent({ ...query('tok_1'), message: undefined })).toBeNull();
   });
@@ -337,17 +423,36 @@ describe('Telegram configuration', () => {
   it('is off without a token and polls by default', () => {
     expect(loadTelegramConfig({})).toBeNull();
     expect(loadTelegramConfig({ TELEGRAM_BOT_TOKEN: ' ' })).toBeNull();
-    expect(loadTelegramConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_MODE: '' })).toEqual({ token: TOKEN, apiRoot: 'https://api.telegram.org', mode: 'polling', webhookPort: 8082 });
-    expect(loadTelegramConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' })!.apiRoot).toBe('http://127.0.0.1:8081');
+    expect(loadTelegramConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_MODE: '' })).toEqual({
+      token: TOKEN,
+      apiRoot: 'https://api.telegram.org',
+      mode: 'polling',
+      webhookPort: 8082,
+    });
+    expect(loadTelegramConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' })!.apiRoot).toBe(
+      'http://127.0.0.1:8081',
+    );
   });
 
   it('needs a public https URL and a secret in webhook mode', () => {
-    const webhook = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram', TELEGRAM_WEBHOOK_SECRET: 'Abc_123-x' };
-    expect(loadTelegramConfig({ ...webhook, TELEGRAM_WEBHOOK_PORT: '9000' })).toMatchObject({ mode: 'webhook', webhookUrl: webhook.TELEGRAM_WEBHOOK_URL, webhookSecret: 'Abc_123-x', webhookPort: 9000 });
+    const webhook = {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_MODE: 'webhook',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram',
+      TELEGRAM_WEBHOOK_SECRET: 'Abc_123-x',
+    };
+    expect(loadTelegramConfig({ ...webhook, TELEGRAM_WEBHOOK_PORT: '9000' })).toMatchObject({
+      mode: 'webhook',
+      webhookUrl: webhook.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: 'Abc_123-x',
+      webhookPort: 9000,
+    });
     expect(problem({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_MODE: 'webhook' })).toBe(
       'invalid Telegram configuration: TELEGRAM_WEBHOOK_URL is required when TELEGRAM_MODE is webhook; TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_MODE is webhook',
     );
-    expect(problem({ ...webhook, TELEGRAM_WEBHOOK_URL: 'http://bot.example.com/' })).toContain('TELEGRAM_WEBHOOK_URL must be a public https:// URL');
+    expect(problem({ ...webhook, TELEGRAM_WEBHOOK_URL: 'http://bot.example.com/' })).toContain(
+      'TELEGRAM_WEBHOOK_URL must be a public https:// URL',
+    );
     expect(problem({ ...webhook, TELEGRAM_WEBHOOK_SECRET: 'has spaces!' })).toContain('TELEGRAM_WEBHOOK_SECRET must be 1-256 characters');
     expect(problem({ ...webhook, TELEGRAM_WEBHOOK_PORT: '70000' })).toContain('TELEGRAM_WEBHOOK_PORT must be 1-65535');
     expect(problem({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_MODE: 'push' })).toContain('TELEGRAM_MODE must be "polling" or "webhook"');

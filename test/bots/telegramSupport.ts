@@ -16,7 +16,9 @@ export function buttonsOf(markup: unknown): InlineButton[] {
 
 /** The callback_data of the first button whose label matches `label` (or whose data matches `data`). */
 export function dataOf(markup: unknown, find: { label?: RegExp; data?: RegExp }): string {
-  const button = buttonsOf(markup).find((b) => (find.label ? find.label.test(b.text) : true) && (find.data ? find.data.test(b.callback_data) : true));
+  const button = buttonsOf(markup).find(
+    (b) => (find.label ? find.label.test(b.text) : true) && (find.data ? find.data.test(b.callback_data) : true),
+  );
   if (!button) throw new Error(`no button ${String(find.label ?? find.data)} in ${JSON.stringify(buttonsOf(markup).map((b) => b.text))}`);
   return button.callback_data;
 }

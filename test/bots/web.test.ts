@@ -31,7 +31,9 @@ async function setup(db: Db, options: { maxUploadBytes?: number } = {}) {
   const form = (fields: Record<string, string>) => new URLSearchParams(fields);
   const json = { accept: 'application/json', ...ORIGIN };
   return {
-    web, sender, http,
+    web,
+    sender,
+    http,
     async say(person: string, chat: string, text: string, id = eventId()) {
       const res = await http.as(person, `/chat/${chat}/messages`, { method: 'POST', body: form({ text, eventId: id }), headers: json });
       expect(res.status, await res.clone().text()).toBe(200);
@@ -81,7 +83,11 @@ async function readEvents(res: Response, until: (events: { event: string; data: 
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n');
       events.push({ event, data });
     }
   }
@@ -99,15 +105,32 @@ describeEachDatabase('web console adapter', (get) => {
     await t.say('sam', 'wh1-approvals', 'bind WH1 approvals');
     await t.say('sam', 'wh1-team', 'new');
 
-    const res = await t.upload('carl', 'wh1-team', 'count.csv', sheet([['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']]));
+    const res = await t.upload(
+      'carl',
+      'wh1-team',
+      'count.csv',
+      sheet([
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '90'],
+        ['A-200', 'R2', '21'],
+        ['B-300', 'R3', '50.5'],
+        ['C-400', 'R4', '1'],
+      ]),
+    );
     expect(res.status).toBe(200);
     const history = await messagesSince(db, 'wh1-team', '0');
     expect(history.some((m) => m.kind === 'user' && m.author === 'carl' && m.text?.includes('count.csv'))).toBe(true);
     expect(textOf(history.at(-1)!.card)).toContain(en.importSummary.title('count.csv'));
 
     // Recorded as who did it, through the console.
-    const who = await queryRows<{ action: string; identity: string }>(db, sql`select action, actor_identity as identity from audit_log where action in ('stocktake.started', 'counts.imported') order by id`);
-    expect(who).toEqual([{ action: 'stocktake.started', identity: 'web:sam' }, { action: 'counts.imported', identity: 'web:carl' }]);
+    const who = await queryRows<{ action: string; identity: string }>(
+      db,
+      sql`select action, actor_identity as identity from audit_log where action in ('stocktake.started', 'counts.imported') order by id`,
+    );
+    expect(who).toEqual([
+      { action: 'stocktake.started', identity: 'web:sam' },
+      { action: 'counts.imported', identity: 'web:carl' },
+    ]);
 
     await t.say('sam', 'wh1-team', 'close');
     const page = (await t.cards('wh1-team')).find((m) => textOf(m.card).includes('Variances to review'))!;
@@ -134,7 +157,10 @@ describeEachDatabase('web console adapter', (get) => {
     expect((await t.tap('sam', tokenOf(lineNow, /^select$/), { option: 'damage' })).toast?.text).toMatch(/^Cause tagged/);
     expect((await t.tap('sam', tokenOf(lineNow, /^input$/), { input: 'Pallet <b>crushed</b>' })).toast?.text).toBe(en.replies.noteSaved);
     const [{ code }] = (await queryRows<{ code: string }>(db, sql`select code from stocktake`)) as [{ code: string }];
-    expect((await listReview(db, code)).find((l) => l.sku === 'C-400')).toMatchObject({ causeCode: 'damage', note: 'Pallet <b>crushed</b>' });
+    expect((await listReview(db, code)).find((l) => l.sku === 'C-400')).toMatchObject({
+      causeCode: 'damage',
+      note: 'Pallet <b>crushed</b>',
+    });
     // The page shows it escaped.
     const html = await (await t.http.as('sam', '/chat/wh1-team')).text();
     expect(html).toContain('Pallet &lt;b&gt;crushed&lt;/b&gt;');
@@ -175,7 +201,9 @@ describeEachDatabase('web console adapter', (get) => {
     // Another person asks for the status meanwhile; the follower sees the question and the answer.
     const reading = readEvents(stream, (events) => events.filter((e) => e.event === 'change').length >= 2);
     await t.say('carl', 'live', 'status');
-    const events = (await reading).filter((e) => e.event === 'change').map((e) => JSON.parse(e.data) as { seq: string; messageId: string; html: string });
+    const events = (await reading)
+      .filter((e) => e.event === 'change')
+      .map((e) => JSON.parse(e.data) as { seq: string; messageId: string; html: string });
     expect(events[0]!.html).toContain('status');
     expect(events[0]!.html).toContain('carl');
     expect(events[1]!.html).toContain('class="card');
@@ -193,15 +221,26 @@ describeEachDatabase('web console adapter', (get) => {
 
     const big = await t.upload('carl', 'team', 'big.csv', Buffer.from(`sku,location,qty\n${'A-100,R1,1\n'.repeat(1000)}`));
     expect(big.status).toBe(413);
-    expect(((await big.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('upload limit') });
+    expect(((await big.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: expect.stringContaining('upload limit'),
+    });
     expect(await queryRows(db, sql`select 1 from count_import`)).toHaveLength(0);
 
-    const anonymous = await t.http.app.request('/chat/team/messages', { method: 'POST', body: new URLSearchParams({ text: 'help' }), headers: { accept: 'application/json', ...ORIGIN } });
+    const anonymous = await t.http.app.request('/chat/team/messages', {
+      method: 'POST',
+      body: new URLSearchParams({ text: 'help' }),
+      headers: { accept: 'application/json', ...ORIGIN },
+    });
     expect(anonymous.status).toBe(401);
     const page = await t.http.app.request('/chat/team', { headers: { accept: 'text/html' } });
     expect(page.status).toBe(302);
     expect(page.headers.get('location')).toBe('/?next=%2Fchat%2Fteam');
-    const crossSite = await t.http.as('sam', '/chat/team/messages', { method: 'POST', body: new URLSearchParams({ text: 'help' }), headers: { origin: 'https://evil.example' } });
+    const crossSite = await t.http.as('sam', '/chat/team/messages', {
+      method: 'POST',
+      body: new URLSearchParams({ text: 'help' }),
+      headers: { origin: 'https://evil.example' },
+    });
     expect(crossSite.status).toBe(403);
   });
 });

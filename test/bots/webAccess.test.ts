@@ -31,9 +31,11 @@ async function setup(db: Db) {
   const http = await testHttp(db, [(a) => web.mount(a)], { localOnly: false });
   let n = 0;
   const form = (fields: Record<string, string>) => new URLSearchParams(fields);
-  const post = (person: string, path: string, fields: Record<string, string>) => http.as(person, path, { method: 'POST', body: form(fields), headers: JSON_HEADERS });
+  const post = (person: string, path: string, fields: Record<string, string>) =>
+    http.as(person, path, { method: 'POST', body: form(fields), headers: JSON_HEADERS });
   return {
-    http, post,
+    http,
+    post,
     async say(person: string, chat: string, text: string, id = `event-${++n}-${Date.now()}`) {
       const res = await post(person, `/chat/${chat}/messages`, { text, eventId: id });
       await sender.drainUntilIdle();
@@ -46,7 +48,21 @@ async function setup(db: Db) {
     },
     upload(person: string, chat: string) {
       const body = new FormData();
-      body.set('file', new File([new Uint8Array(sheet([['sku', 'location', 'qty'], ['A-100', 'R1', '1']]))], 'x.csv', { type: 'text/csv' }));
+      body.set(
+        'file',
+        new File(
+          [
+            new Uint8Array(
+              sheet([
+                ['sku', 'location', 'qty'],
+                ['A-100', 'R1', '1'],
+              ]),
+            ),
+          ],
+          'x.csv',
+          { type: 'text/csv' },
+        ),
+      );
       body.set('eventId', `file-${++n}-${Date.now()}`);
       return http.as(person, `/chat/${chat}/files`, { method: 'POST', body, headers: JSON_HEADERS });
     },
@@ -66,7 +82,24 @@ async function teamInReview(t: Awaited<ReturnType<typeof setup>>) {
   await t.say('sam', 'wh1-team', 'bind WH1');
   await t.say('sam', 'wh1-team', 'new');
   const body = new FormData();
-  body.set('file', new File([new Uint8Array(sheet([['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']]))], 'count.csv', { type: 'text/csv' }));
+  body.set(
+    'file',
+    new File(
+      [
+        new Uint8Array(
+          sheet([
+            ['sku', 'location', 'qty'],
+            ['A-100', 'R1', '90'],
+            ['A-200', 'R2', '21'],
+            ['B-300', 'R3', '50.5'],
+            ['C-400', 'R4', '1'],
+          ]),
+        ),
+      ],
+      'count.csv',
+      { type: 'text/csv' },
+    ),
+  );
   body.set('eventId', `count-${Date.now()}`);
   expect((await t.http.as('carl', '/chat/wh1-team/files', { method: 'POST', body, headers: JSON_HEADERS })).status).toBe(200);
   await t.say('sam', 'wh1-team', 'close');
@@ -80,20 +113,32 @@ async function readUntilEnd(res: Response, ms = 30_000): Promise<{ events: { eve
   let text = '';
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), Math.max(0, deadline - Date.now())))]);
+    const chunk = await Promise.race([
+      reader.read(),
+      new Promise<null>((r) => setTimeout(() => r(null), Math.max(0, deadline - Date.now()))),
+    ]);
     if (!chunk) break;
     if (chunk.done) {
-      const events = text.split('\n\n').filter(Boolean).map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: block }));
+      const events = text
+        .split('\n\n')
+        .filter(Boolean)
+        .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: block }));
       return { events, ended: true };
     }
     text += decoder.decode(chunk.value, { stream: true });
   }
   await reader.cancel();
-  return { events: text.split('\n\n').filter(Boolean).map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: block })), ended: false };
+  return {
+    events: text
+      .split('\n\n')
+      .filter(Boolean)
+      .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: block })),
+    ended: false,
+  };
 }
 
 describeEachDatabase('console chat access', (get) => {
-  it('keeps another warehouse\'s person out of a chat: not listed, not opened, not followed, not commanded, no values read', async () => {
+  it("keeps another warehouse's person out of a chat: not listed, not opened, not followed, not commanded, no values read", async () => {
     const { db } = get();
     const t = await setup(db);
     const page = await teamInReview(t);
@@ -128,7 +173,7 @@ describeEachDatabase('console chat access', (get) => {
     expect(await messagesSince(db, 'wendy-chat', '0')).toEqual([]);
   });
 
-  it('ends a follower\'s stream once their role is revoked, and refuses a button of another platform\'s card', async () => {
+  it("ends a follower's stream once their role is revoked, and refuses a button of another platform's card", async () => {
     const { db } = get();
     const t = await setup(db);
     const page = await teamInReview(t);
@@ -144,26 +189,37 @@ describeEachDatabase('console chat access', (get) => {
 
     // A console card's token whose card is now another platform's: sam may use wh1-team, yet it is refused.
     const token = tokenOf(page, /^C-400/);
-    await db.execute(sql`update card_message set platform = 'telegram' where id = (select card_message_id from card_action where id = ${token.split('.')[0]!})`);
+    await db.execute(
+      sql`update card_message set platform = 'telegram' where id = (select card_message_id from card_action where id = ${token.split('.')[0]!})`,
+    );
     const foreign = await t.tap('sam', token, undefined, { chat: 'wh1-team' });
     expect(foreign.status).toBe(403);
-    expect(((await foreign.json()) as { error: { message: string } }).error.message).toBe("This button is on a card in another platform's chat; tap it there. Nothing was done.");
+    expect(((await foreign.json()) as { error: { message: string } }).error.message).toBe(
+      "This button is on a card in another platform's chat; tap it there. Nothing was done.",
+    );
   });
 
   it('opens a chat bound to nothing only to its members and admins; a new chat to whoever writes in it first', async () => {
     const { db } = get();
     const t = await setup(db);
     expect((await t.say('carl', 'carl-notes', 'help')).status).toBe(200);
-    for (const [person, status] of [['carl', 200], ['ann', 200], ['sue', 403], ['wendy', 403]] as const) {
+    for (const [person, status] of [
+      ['carl', 200],
+      ['ann', 200],
+      ['sue', 403],
+      ['wendy', 403],
+    ] as const) {
       expect((await t.http.as(person, '/chat/carl-notes', { headers: { accept: 'text/html' } })).status, person).toBe(status);
     }
     const refused = await t.say('sue', 'carl-notes', 'help');
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('#carl-notes is not bound to a warehouse and belongs to the people who write in it: only they and admins may open or use it.');
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      '#carl-notes is not bound to a warehouse and belongs to the people who write in it: only they and admins may open or use it.',
+    );
     // The refusal speaks the visitor's language.
     const zh = await t.http.as('sue', '/chat/carl-notes/events', { headers: { 'accept-language': 'zh-CN' } });
     expect(((await zh.json()) as { error: { message: string } }).error.message).toContain('未绑定仓库');
-    expect((await t.http.as('sue', '/?switch=1', { headers: { accept: 'text/html' } }).then((r) => r.text()))).not.toContain('carl-notes');
+    expect(await t.http.as('sue', '/?switch=1', { headers: { accept: 'text/html' } }).then((r) => r.text())).not.toContain('carl-notes');
 
     // A chat nobody wrote in yet opens for anyone; wendy writes first and it is hers.
     expect((await t.http.as('wendy', '/chat/wendy-new', { headers: { accept: 'text/html' } })).status).toBe(200);
@@ -183,7 +239,10 @@ describeEachDatabase('console chat access', (get) => {
     expect((await t.say('sam', 'wh1-team', 'status', 'same-id-1')).status).toBe(200);
     const other = await t.say('sam', 'wh1-team', 'submit', 'same-id-1');
     expect(other.status).toBe(422);
-    expect(((await other.json()) as { error: unknown }).error).toEqual({ code: 'IDEMPOTENCY_KEY_REUSED', message: en.idempotency.reused('same-id-1') });
+    expect(((await other.json()) as { error: unknown }).error).toEqual({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      message: en.idempotency.reused('same-id-1'),
+    });
     expect((await messagesSince(db, 'wh1-team', '0')).length).toBe(count);
 
     // Open two lines, confirm C-400 with an event id, then A-100 with the same id: refused with a toast.
@@ -191,9 +250,13 @@ describeEachDatabase('console chat access', (get) => {
     const c400 = (await t.cards('wh1-team')).at(-1)!;
     await t.tap('sam', tokenOf(page, /^A-100/));
     const a100 = (await t.cards('wh1-team')).at(-1)!;
-    const first = (await (await t.tap('sam', tokenOf(c400, /^Confirm/), 'tap-reused-1')).json()) as { toast: { kind: string; text: string } };
+    const first = (await (await t.tap('sam', tokenOf(c400, /^Confirm/), 'tap-reused-1')).json()) as {
+      toast: { kind: string; text: string };
+    };
     expect(first.toast).toEqual({ kind: 'success', text: en.replies.confirmed });
-    const second = (await (await t.tap('sam', tokenOf(a100, /^Confirm/), 'tap-reused-1')).json()) as { toast: { kind: string; text: string } };
+    const second = (await (await t.tap('sam', tokenOf(a100, /^Confirm/), 'tap-reused-1')).json()) as {
+      toast: { kind: string; text: string };
+    };
     expect(second.toast).toEqual({ kind: 'error', text: en.idempotency.reused('tap-reused-1') });
     const [{ code }] = (await queryRows<{ code: string }>(db, sql`select code from stocktake`)) as [{ code: string }];
     const review = await listReview(db, code);

@@ -17,7 +17,8 @@ describe.each(LOCALES)('templates in %s', (locale) => {
     it('renders for Telegram within 4096 characters and 64-byte callbacks', () => {
       const rendered = renderTelegram(card);
       expect(visibleLength(rendered.text)).toBeLessThanOrEqual(4096);
-      for (const row of rendered.reply_markup?.inline_keyboard ?? []) for (const b of row) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+      for (const row of rendered.reply_markup?.inline_keyboard ?? [])
+        for (const b of row) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
       expect(rendered).toMatchSnapshot();
     });
     it('renders for DingTalk with string-only card parameters', () => {

@@ -18,7 +18,9 @@ import { DEFAULT_CAUSES } from '../../src/domain/causes.ts';
 export function galleryContext(locale: Locale): TemplateContext & { intents: ActionIntent[] } {
   const intents: ActionIntent[] = [];
   return {
-    locale, timezone: 'Asia/Shanghai', intents,
+    locale,
+    timezone: 'Asia/Shanghai',
+    intents,
     act(intent) {
       intents.push(intent);
       return { token: `T${String(intents.length).padStart(9, '0')}.sig0000000` };
@@ -31,23 +33,74 @@ const causes = DEFAULT_CAUSES.map((c) => ({ code: c.code, labelEn: c.labelEn, la
 
 export function variance(over: Partial<VarianceView> = {}): VarianceView {
   return {
-    stocktakeId: ST, stocktakeCode: 'ST-20261125-001', stocktakeStatus: 'reviewing', sku: 'A-200', location: 'R2-03', itemName: '螺丝 M4 (box of 100)', unit: 'box',
-    bookQty: '20', movementQty: '-2', expectedQty: '18', countedQty: '21', diffQty: '3', diffValue: '36.00', currency: 'CNY',
-    reviewStatus: 'open', owner: 'sam', dueAt: '2026-11-26T10:00:00.000Z', overdue: false, causeCode: null, note: null,
-    suggestion: { cause: 'unrecorded_receipt', reason: { en: 'A receipt of 3 on 2026-11-25 10:02 was recorded after the count.', zh: '2026-11-25 10:02 的 3 件收货在盘点后才登记。' } },
-    autoConfirmed: false, recountBy: null, returnedReason: null, causes: causes.filter((c) => c.appliesTo !== 'loss'), ...over,
+    stocktakeId: ST,
+    stocktakeCode: 'ST-20261125-001',
+    stocktakeStatus: 'reviewing',
+    sku: 'A-200',
+    location: 'R2-03',
+    itemName: '螺丝 M4 (box of 100)',
+    unit: 'box',
+    bookQty: '20',
+    movementQty: '-2',
+    expectedQty: '18',
+    countedQty: '21',
+    diffQty: '3',
+    diffValue: '36.00',
+    currency: 'CNY',
+    reviewStatus: 'open',
+    owner: 'sam',
+    dueAt: '2026-11-26T10:00:00.000Z',
+    overdue: false,
+    causeCode: null,
+    note: null,
+    suggestion: {
+      cause: 'unrecorded_receipt',
+      reason: {
+        en: 'A receipt of 3 on 2026-11-25 10:02 was recorded after the count.',
+        zh: '2026-11-25 10:02 的 3 件收货在盘点后才登记。',
+      },
+    },
+    autoConfirmed: false,
+    recountBy: null,
+    returnedReason: null,
+    causes: causes.filter((c) => c.appliesTo !== 'loss'),
+    ...over,
   };
 }
 
 const documentView = (over: Partial<DocumentView> = {}): DocumentView => ({
-  id: '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', number: 'PK-20261125-001', kind: 'loss', stocktakeCode: 'ST-20261125-001', warehouse: 'WH1', status: 'approving',
-  lineCount: 14, totalQty: '-42.5', totalValue: '-12345.60', currency: 'CNY',
+  id: '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+  number: 'PK-20261125-001',
+  kind: 'loss',
+  stocktakeCode: 'ST-20261125-001',
+  warehouse: 'WH1',
+  status: 'approving',
+  lineCount: 14,
+  totalQty: '-42.5',
+  totalValue: '-12345.60',
+  currency: 'CNY',
   route: [
-    { stepNo: 1, role: 'supervisor', status: 'approved', decidedBy: 'sue', decidedAt: '2026-11-25T08:00:00.000Z', dueAt: null, reason: null },
+    {
+      stepNo: 1,
+      role: 'supervisor',
+      status: 'approved',
+      decidedBy: 'sue',
+      decidedAt: '2026-11-25T08:00:00.000Z',
+      dueAt: null,
+      reason: null,
+    },
     { stepNo: 2, role: 'finance', status: 'pending', decidedBy: null, decidedAt: null, dueAt: '2026-11-26T08:00:00.000Z', reason: null },
     { stepNo: 3, role: 'manager', status: 'waiting', decidedBy: null, decidedAt: null, dueAt: null, reason: null },
   ],
-  largestLines: Array.from({ length: 10 }, (_, i) => ({ lineNo: i + 1, sku: `C-${400 + i}`, location: `R4-${i}`, qty: `-${i + 1}`, value: `-${(1500 - i * 100).toFixed(2)}`, causeEn: 'Damage / scrap', causeZh: '报损' })),
+  largestLines: Array.from({ length: 10 }, (_, i) => ({
+    lineNo: i + 1,
+    sku: `C-${400 + i}`,
+    location: `R4-${i}`,
+    qty: `-${i + 1}`,
+    value: `-${(1500 - i * 100).toFixed(2)}`,
+    causeEn: 'Damage / scrap',
+    causeZh: '报损',
+  })),
   ...over,
 });
 
@@ -57,31 +110,124 @@ export function gallery(locale: Locale): [string, Card][] {
   return [
     ['help', helpCard(ctx, { warehouse: 'WH1', purposes: ['team', 'approvals'] })],
     ['access', accessCard(ctx, 'telegram:123456789')],
-    ['error', errorCard(ctx, 'count.csv: 2 invalid line(s); nothing was imported', [{ line: 3, column: 'qty', message: 'qty "abc" is not a number' }, { line: 7, message: 'sku is blank' }])],
-    ['import summary', importSummaryCard(ctx, {
-      fileName: '盘点表-A区.xlsx', stocktakeCode: 'ST-20261125-001', counter: 'carl', round: 1, rowsRead: 1204, rowsAccepted: 1202, rowsRejected: 2,
-      linesCounted: 1180, linesVerified: 320, linesInConflict: 4, linesNotInBook: 3, linesSuperseded: 0, uncounted: 57, gains: 12, losses: 31,
-      gainValue: '1520.00', lossValue: '-8830.25', netValue: '-7310.25', currency: 'CNY',
-      problems: [{ line: 17, column: 'qty', message: 'qty "12..5" is not a number' }, { line: 904, column: 'sku', message: 'unknown SKU "Z-999"' }],
-    })],
+    [
+      'error',
+      errorCard(ctx, 'count.csv: 2 invalid line(s); nothing was imported', [
+        { line: 3, column: 'qty', message: 'qty "abc" is not a number' },
+        { line: 7, message: 'sku is blank' },
+      ]),
+    ],
+    [
+      'import summary',
+      importSummaryCard(ctx, {
+        fileName: '盘点表-A区.xlsx',
+        stocktakeCode: 'ST-20261125-001',
+        counter: 'carl',
+        round: 1,
+        rowsRead: 1204,
+        rowsAccepted: 1202,
+        rowsRejected: 2,
+        linesCounted: 1180,
+        linesVerified: 320,
+        linesInConflict: 4,
+        linesNotInBook: 3,
+        linesSuperseded: 0,
+        uncounted: 57,
+        gains: 12,
+        losses: 31,
+        gainValue: '1520.00',
+        lossValue: '-8830.25',
+        netValue: '-7310.25',
+        currency: 'CNY',
+        problems: [
+          { line: 17, column: 'qty', message: 'qty "12..5" is not a number' },
+          { line: 904, column: 'sku', message: 'unknown SKU "Z-999"' },
+        ],
+      }),
+    ],
     ['variance open', varianceCard(ctx, variance())],
-    ['variance confirmed', varianceCard(ctx, variance({ reviewStatus: 'confirmed', causeCode: 'unrecorded_receipt', note: 'Checked the receiving log' }))],
-    ['variance recount', varianceCard(ctx, variance({ reviewStatus: 'recount', recountBy: 'carl', returnedReason: 'PK-20261124-002 rejected: count again' }))],
-    ['variance page', variancePageCard(ctx, {
-      stocktakeId: ST, stocktakeCode: 'ST-20261125-001', currency: 'CNY', page: 2, pages: 5, waiting: 43,
-      lines: Array.from({ length: 10 }, (_, i) => variance({ sku: `SKU-${1000 + i}`, location: `R${i}-01`, diffQty: i % 2 ? '-4' : '2', diffValue: i % 2 ? '-48.00' : '24.00', overdue: i === 3 })),
-    })],
+    [
+      'variance confirmed',
+      varianceCard(ctx, variance({ reviewStatus: 'confirmed', causeCode: 'unrecorded_receipt', note: 'Checked the receiving log' })),
+    ],
+    [
+      'variance recount',
+      varianceCard(ctx, variance({ reviewStatus: 'recount', recountBy: 'carl', returnedReason: 'PK-20261124-002 rejected: count again' })),
+    ],
+    [
+      'variance page',
+      variancePageCard(ctx, {
+        stocktakeId: ST,
+        stocktakeCode: 'ST-20261125-001',
+        currency: 'CNY',
+        page: 2,
+        pages: 5,
+        waiting: 43,
+        lines: Array.from({ length: 10 }, (_, i) =>
+          variance({
+            sku: `SKU-${1000 + i}`,
+            location: `R${i}-01`,
+            diffQty: i % 2 ? '-4' : '2',
+            diffValue: i % 2 ? '-48.00' : '24.00',
+            overdue: i === 3,
+          }),
+        ),
+      }),
+    ],
     ['recount request', recountRequestCard(ctx, variance({ reviewStatus: 'recount', recountBy: 'carl' }), 'sam')],
     ['approval pending', approvalCard(ctx, documentView())],
-    ['approval posted', approvalCard(ctx, documentView({ status: 'posted', route: documentView().route.map((s) => ({ ...s, status: 'approved', decidedBy: s.decidedBy ?? 'fay', decidedAt: s.decidedAt ?? '2026-11-25T09:00:00.000Z' })) }))],
-    ['decision rejected', decisionResultCard(ctx, documentView({ status: 'rejected', route: [{ stepNo: 1, role: 'supervisor', status: 'rejected', decidedBy: 'sue', decidedAt: '2026-11-25T08:00:00.000Z', dueAt: null, reason: 'Recount C-404 first' }] }))],
+    [
+      'approval posted',
+      approvalCard(
+        ctx,
+        documentView({
+          status: 'posted',
+          route: documentView().route.map((s) => ({
+            ...s,
+            status: 'approved',
+            decidedBy: s.decidedBy ?? 'fay',
+            decidedAt: s.decidedAt ?? '2026-11-25T09:00:00.000Z',
+          })),
+        }),
+      ),
+    ],
+    [
+      'decision rejected',
+      decisionResultCard(
+        ctx,
+        documentView({
+          status: 'rejected',
+          route: [
+            {
+              stepNo: 1,
+              role: 'supervisor',
+              status: 'rejected',
+              decidedBy: 'sue',
+              decidedAt: '2026-11-25T08:00:00.000Z',
+              dueAt: null,
+              reason: 'Recount C-404 first',
+            },
+          ],
+        }),
+      ),
+    ],
     ['decision posted', decisionResultCard(ctx, documentView({ status: 'posted' }))],
-    ['status', statusCard(ctx, {
-      stocktakeId: ST, code: 'ST-20261125-001', warehouse: 'WH1', status: 'reviewing', snapshotAt: '2026-11-25T01:00:00.000Z', countingClosedAt: '2026-11-25T07:00:00.000Z',
-      imports: 6, lines: { total: 1240, counted: 900, verified: 320, conflict: 0, uncounted: 0, notInBook: 3 },
-      variances: { gain: 12, loss: 31, gainValue: '1520.00', lossValue: '-8830.25', netValue: '-7310.25' },
-      review: { open: 20, recount: 3, confirmed: 10, documented: 10, posted: 0, overdue: 2 }, currency: 'CNY',
-      documents: [{ number: 'PY-20261125-001', kind: 'gain', status: 'approving', totalValue: '1520.00' }],
-    })],
+    [
+      'status',
+      statusCard(ctx, {
+        stocktakeId: ST,
+        code: 'ST-20261125-001',
+        warehouse: 'WH1',
+        status: 'reviewing',
+        snapshotAt: '2026-11-25T01:00:00.000Z',
+        countingClosedAt: '2026-11-25T07:00:00.000Z',
+        imports: 6,
+        lines: { total: 1240, counted: 900, verified: 320, conflict: 0, uncounted: 0, notInBook: 3 },
+        variances: { gain: 12, loss: 31, gainValue: '1520.00', lossValue: '-8830.25', netValue: '-7310.25' },
+        review: { open: 20, recount: 3, confirmed: 10, documented: 10, posted: 0, overdue: 2 },
+        currency: 'CNY',
+        documents: [{ number: 'PY-20261125-001', kind: 'gain', status: 'approving', totalValue: '1520.00' }],
+      }),
+    ],
   ];
 }

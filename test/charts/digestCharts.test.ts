@@ -19,7 +19,17 @@ const causes: CauseDistributionInput['causes'] = [
   { label: 'Swapped locations', gainValue: '450.00', lossValue: '-450.00', count: 1 },
 ];
 
-const day = (d: string, n: number): ProgressDay => ({ day: d, counted: 20 * n, verified: 10 * n, conflict: n % 2, uncounted: 100 - 30 * n, open: 3 * n, confirmed: 2 * n, documented: n, posted: 0 });
+const day = (d: string, n: number): ProgressDay => ({
+  day: d,
+  counted: 20 * n,
+  verified: 10 * n,
+  conflict: n % 2,
+  uncounted: 100 - 30 * n,
+  open: 3 * n,
+  confirmed: 2 * n,
+  documented: n,
+  posted: 0,
+});
 const days = [day('2025-03-05', 0), day('2025-03-06', 1), day('2025-03-07', 2)];
 
 const weeks: TrendWeek[] = [
@@ -57,7 +67,9 @@ describe('causeDistributionChart', () => {
   });
 
   it('names the cause whose value is not a decimal string', () => {
-    expect(() => causeDistributionChart({ locale: 'en', causes: [{ label: 'Theft', gainValue: '1,200', lossValue: '0', count: 1 }] })).toThrow(/Gain value of cause "Theft" must be a decimal string/);
+    expect(() =>
+      causeDistributionChart({ locale: 'en', causes: [{ label: 'Theft', gainValue: '1,200', lossValue: '0', count: 1 }] }),
+    ).toThrow(/Gain value of cause "Theft" must be a decimal string/);
   });
 });
 
@@ -65,8 +77,14 @@ describe('dailyProgressChart', () => {
   it('stacks lines by counting state above and variances by review state below, one bar per day', () => {
     const option: Loose = dailyProgressChart({ locale: 'en', days });
     expect(option.series.map((s: Loose) => `${s.stack}:${s.name}`)).toEqual([
-      'counting:Counted', 'counting:Verified', 'counting:Conflict', 'counting:Uncounted',
-      'review:To review', 'review:Confirmed', 'review:On a document', 'review:Posted',
+      'counting:Counted',
+      'counting:Verified',
+      'counting:Conflict',
+      'counting:Uncounted',
+      'review:To review',
+      'review:Confirmed',
+      'review:On a document',
+      'review:Posted',
     ]);
     expect(option.series[3].data).toEqual([100, 70, 40]);
     expect(option.series[4].xAxisIndex).toBe(1);
@@ -95,7 +113,10 @@ describe('weeklyTrendChart', () => {
   });
 
   it('writes ISO weeks the Chinese way in zh-CN and shows other labels as given', () => {
-    const option: Loose = weeklyTrendChart({ locale: 'zh-CN', weeks: [...weeks, { week: '3月第2周', cycleTimeMedianHours: 1, accuracyPct: '100', absVarianceValue: '1' }] });
+    const option: Loose = weeklyTrendChart({
+      locale: 'zh-CN',
+      weeks: [...weeks, { week: '3月第2周', cycleTimeMedianHours: 1, accuracyPct: '100', absVarianceValue: '1' }],
+    });
     expect(option.xAxis[1].data).toEqual(['第6周', '第7周', '第8周', '3月第2周']);
     expect(option.series[1].name).toBe('准确率（%）');
   });
@@ -129,7 +150,10 @@ describe('chartPng', () => {
     const image = chartPng('dailyProgress', { locale: 'en', days });
     expect([image.width, image.height]).toEqual([1440, 880]);
     expect(decode(image.png)).toMatchObject({ width: 1440, height: 880 });
-    expect(chartPng('dailyProgress', { locale: 'en', days }, { width: 600, height: 400, scale: 1 })).toMatchObject({ width: 600, height: 400 });
+    expect(chartPng('dailyProgress', { locale: 'en', days }, { width: 600, height: 400, scale: 1 })).toMatchObject({
+      width: 600,
+      height: 400,
+    });
   });
 
   it('makes the cause chart taller with more causes', () => {
@@ -156,11 +180,14 @@ describe('chartPng', () => {
 
   it('names at most five causes in the alt text and counts the rest', () => {
     const many = Array.from({ length: 7 }, (_, i) => ({ label: `Cause ${i + 1}`, gainValue: '1', lossValue: '0', count: 1 }));
-    expect(chartPng('causeDistribution', { locale: 'en', causes: many }, { scale: 1 }).alt).toMatch(/Cause 5, gains 1, losses 0 \(1 line\); and 2 more causes\.$/);
+    expect(chartPng('causeDistribution', { locale: 'en', causes: many }, { scale: 1 }).alt).toMatch(
+      /Cause 5, gains 1, losses 0 \(1 line\); and 2 more causes\.$/,
+    );
   });
 
   it('draws a Chinese cause label as glyphs: changing 报损 to 过期 changes pixels in the label column only', () => {
-    const render = (label: string) => decode(chartPng('causeDistribution', { locale: 'zh-CN', causes: [{ ...causes[0]!, label }, causes[1]!] }, { scale: 1 }).png);
+    const render = (label: string) =>
+      decode(chartPng('causeDistribution', { locale: 'zh-CN', causes: [{ ...causes[0]!, label }, causes[1]!] }, { scale: 1 }).png);
     const a = render('报损');
     const b = render('过期');
     const changed = differenceBox(a, b);
@@ -175,7 +202,10 @@ describe('chartPng', () => {
 
 describe('chartSvg', () => {
   it('gives the dashboard the same chart as SVG with its labels and alt text', () => {
-    const { svg, width, height, alt } = chartSvg('causeDistribution', { locale: 'zh-CN', causes: [{ label: '报损 <过期>', gainValue: '0', lossValue: '-1', count: 1 }] });
+    const { svg, width, height, alt } = chartSvg('causeDistribution', {
+      locale: 'zh-CN',
+      causes: [{ label: '报损 <过期>', gainValue: '0', lossValue: '-1', count: 1 }],
+    });
     expect([width, height]).toEqual([720, 148]);
     expect(svg).toContain('报损 &lt;过期&gt; · 1 行');
     expect(svg).toContain('盘亏');

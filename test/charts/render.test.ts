@@ -17,7 +17,9 @@ const barChart = (labels: string[]): EChartsOption => ({
 });
 
 /** Only a title, 32 px high, in the top left corner: the label's pixels are in TITLE_BOX and nowhere else. */
-const titleOnly = (text: string): EChartsOption => ({ title: { text, left: 10, top: 10, textStyle: { fontSize: 32, color: '#000000', fontWeight: 'normal' } } });
+const titleOnly = (text: string): EChartsOption => ({
+  title: { text, left: 10, top: 10, textStyle: { fontSize: 32, color: '#000000', fontWeight: 'normal' } },
+});
 const TITLE_BOX: Box = { left: 0, top: 0, right: 120, bottom: 60 };
 
 describe('renderSvg', () => {
@@ -102,7 +104,10 @@ describe('renderPng', () => {
     const size = { width: 640, height: 320 };
     const subsetPng = decode(renderPng(option, size));
     const svg = renderSvg({ backgroundColor: '#ffffff', ...option }, size, { fontFamily: PNG_FONT_FAMILY });
-    const full = new Resvg(svg, { background: '#ffffff', font: { fontFiles: bundledFontPaths(), loadSystemFonts: false, defaultFontFamily: PNG_FONT_FAMILY } }).render();
+    const full = new Resvg(svg, {
+      background: '#ffffff',
+      font: { fontFiles: bundledFontPaths(), loadSystemFonts: false, defaultFontFamily: PNG_FONT_FAMILY },
+    }).render();
     expect(full.width).toBe(subsetPng.width);
     expect(differenceBox(subsetPng, { width: full.width, height: full.height, data: full.pixels })).toBeNull();
   });
@@ -129,7 +134,6 @@ describe('font subsets', () => {
     }
   });
 
-
   it('keep the glyph ids and shrink the 8 MB bundled fonts to about a megabyte', () => {
     for (const path of bundledFontPaths()) {
       const font = loadSubsettableFont(path);
@@ -143,7 +147,9 @@ describe('font subsets', () => {
   });
 
   it('finds characters written as numeric references in the SVG', () => {
-    expect(codePointsOf('a&#x62A5;&#25439;')).toEqual(new Set(['a', '&', '#', 'x', '6', '2', 'A', '5', ';', '3', '9', '4'].map((c) => c.codePointAt(0)!).concat([0x62a5, 25439])));
+    expect(codePointsOf('a&#x62A5;&#25439;')).toEqual(
+      new Set(['a', '&', '#', 'x', '6', '2', 'A', '5', ';', '3', '9', '4'].map((c) => c.codePointAt(0)!).concat([0x62a5, 25439])),
+    );
   });
 
   it('is refused for a file that is not a CFF OpenType font', () => {

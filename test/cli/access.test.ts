@@ -17,7 +17,9 @@ for (const kind of databaseKinds()) {
     const cli = (...args: string[]) => runCli(env, ...args);
     /** The database between CLI runs (a PGlite directory is one process's at a time, so it is closed after). */
     const withDb = async <T>(use: (db: Db) => Promise<T>): Promise<T> => {
-      const target: DatabaseTarget = env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
+      const target: DatabaseTarget = env.DATABASE_URL
+        ? { kind: 'postgres', url: env.DATABASE_URL }
+        : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
       const { db, close } = await openDatabase(target);
       try {
         return await use(db);
@@ -41,7 +43,14 @@ for (const kind of databaseKinds()) {
       const { secret, header, credential } = made.json();
       expect(secret).toMatch(/^stk_[A-Za-z0-9_-]{32}$/);
       expect(header).toBe(`Authorization: Bearer ${secret}`);
-      expect(credential).toMatchObject({ kind: 'api_key', person: 'sam', label: 'ERP sync', prefix: secret.slice(0, 10), revoked: false, expiresAt: expect.any(String) });
+      expect(credential).toMatchObject({
+        kind: 'api_key',
+        person: 'sam',
+        label: 'ERP sync',
+        prefix: secret.slice(0, 10),
+        revoked: false,
+        expiresAt: expect.any(String),
+      });
       expect(await withDb((db) => authenticate(db, 'api_key', secret))).toMatchObject({ handle: 'sam', identity: 'api:sam' });
 
       const human = await cli('access', 'key', 'fay');

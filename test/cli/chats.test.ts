@@ -19,14 +19,22 @@ for (const kind of databaseKinds()) {
     let drop: () => Promise<void> = async () => {};
     beforeAll(async () => {
       ({ env, drop } = await createStandaloneDatabase(kind, join(dir, 'data')));
-      const target: DatabaseTarget = env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
+      const target: DatabaseTarget = env.DATABASE_URL
+        ? { kind: 'postgres', url: env.DATABASE_URL }
+        : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
       const { db, close } = await openDatabase(target);
       await seedWarehouse(db);
       const people = await seedPeople(db);
       await bindChat(db, people.sam, { platform: 'telegram', chatId: '-100123', warehouse: 'WH1', purpose: 'team', locale: 'en' });
       await bindChat(db, people.sam, { platform: 'telegram', chatId: '-100123', warehouse: 'WH1', purpose: 'approvals', locale: 'en' });
-      await db.transaction((tx) => enqueueMessages(tx, [{ platform: 'telegram', chatId: '-100123', locale: 'en', view: { kind: 'static', card: noticeCard('t', 'x') } }]));
-      await db.execute(sql`update outbox set status = 'failed', attempts = 8, last_error = 'Forbidden: bot was kicked from the group chat'`);
+      await db.transaction((tx) =>
+        enqueueMessages(tx, [
+          { platform: 'telegram', chatId: '-100123', locale: 'en', view: { kind: 'static', card: noticeCard('t', 'x') } },
+        ]),
+      );
+      await db.execute(
+        sql`update outbox set status = 'failed', attempts = 8, last_error = 'Forbidden: bot was kicked from the group chat'`,
+      );
       await close();
     });
     afterAll(async () => {
@@ -37,7 +45,15 @@ for (const kind of databaseKinds()) {
     it('lists the chats with their bindings', async () => {
       const out = await runCli(env, 'chats', '--json');
       expect(out.code).toBe(0);
-      expect(out.json()).toEqual([expect.objectContaining({ platform: 'telegram', chatId: '-100123', warehouse: 'WH1', purposes: ['team', 'approvals'], locale: 'en' })]);
+      expect(out.json()).toEqual([
+        expect.objectContaining({
+          platform: 'telegram',
+          chatId: '-100123',
+          warehouse: 'WH1',
+          purposes: ['team', 'approvals'],
+          locale: 'en',
+        }),
+      ]);
     });
 
     it('shows failed deliveries with their reason and puts them back in line', async () => {
@@ -45,7 +61,9 @@ for (const kind of databaseKinds()) {
       expect(failed.stdout).toContain('bot was kicked');
       const retried = await runCli(env, 'outbox', 'retry', '--json');
       expect(retried.json()).toEqual({ retried: 1 });
-      expect((await runCli(env, 'outbox', '--pending', '--json')).json()).toEqual([expect.objectContaining({ status: 'pending', attempts: 0 })]);
+      expect((await runCli(env, 'outbox', '--pending', '--json')).json()).toEqual([
+        expect.objectContaining({ status: 'pending', attempts: 0 }),
+      ]);
     });
   });
 }

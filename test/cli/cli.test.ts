@@ -29,7 +29,10 @@ for (const kind of databaseKinds()) {
       env = created.env;
       drop = created.drop;
       expect((await cli('warehouse', 'add', 'WH1', '--name', 'Main', '--timezone', 'Asia/Shanghai')).code).toBe(0);
-      const items = file('items.csv', 'sku,name,unit,unit_cost,category\nA-100,Widget,pcs,2.50,parts\nA-200,螺丝,box,12,parts\nB-300,Wire,kg,0.3333,cables\n');
+      const items = file(
+        'items.csv',
+        'sku,name,unit,unit_cost,category\nA-100,Widget,pcs,2.50,parts\nA-200,螺丝,box,12,parts\nB-300,Wire,kg,0.3333,cables\n',
+      );
       expect((await cli('items', 'import', items)).code).toBe(0);
       const book = file('book.csv', 'sku,location,qty\nA-100,R1,100\nA-200,R2,20\nB-300,R3,50.5\n');
       expect((await cli('book', 'import', 'WH1', book)).code).toBe(0);
@@ -45,20 +48,81 @@ for (const kind of databaseKinds()) {
       const { id, code } = started.json();
       expect(code).toMatch(/^ST-\d{8}-\d{3}$/);
 
-      const moved = file('moves.csv', `sku,location,qty,kind,ref,occurred_at\nA-200,R2,5,receipt,PO-1,${new Date(Date.now() - 60_000).toISOString()}\n`);
+      const moved = file(
+        'moves.csv',
+        `sku,location,qty,kind,ref,occurred_at\nA-200,R2,5,receipt,PO-1,${new Date(Date.now() - 60_000).toISOString()}\n`,
+      );
       expect((await cli('movements', 'import', 'WH1', moved)).code).toBe(0);
 
-      const sheet = file('盘点.csv', iconv.encode('物料编码,库位,实盘数量\r\nA-100,R1,60\r\nA-100,R1,38\r\nA-200,R2,"25"\r\nA-200,R9,1\r\n', 'gbk'));
+      const sheet = file(
+        '盘点.csv',
+        iconv.encode('物料编码,库位,实盘数量\r\nA-100,R1,60\r\nA-100,R1,38\r\nA-200,R2,"25"\r\nA-200,R9,1\r\n', 'gbk'),
+      );
       const imported = await cli('counts', 'import', code, sheet, '--counter', 'alice', '--json');
       expect(imported.code).toBe(0);
-      expect(imported.json()).toMatchObject({ rowsRead: 4, rowsAccepted: 4, linesCounted: 3, counter: 'alice', round: 1, linesNotInBook: 1 });
+      expect(imported.json()).toMatchObject({
+        rowsRead: 4,
+        rowsAccepted: 4,
+        linesCounted: 3,
+        counter: 'alice',
+        round: 1,
+        linesNotInBook: 1,
+      });
 
       const variances = await cli('variances', id, '--json');
       expect(variances.json()).toEqual([
-        { sku: 'A-100', location: 'R1', bookQty: '100', movementQty: '0', expectedQty: '100', countedQty: '98', diffQty: '-2', diffValue: '-5.00', unitCost: '2.5', direction: 'loss', countStatus: 'counted' },
-        { sku: 'A-200', location: 'R2', bookQty: '20', movementQty: '5', expectedQty: '25', countedQty: '25', diffQty: '0', diffValue: '0.00', unitCost: '12', direction: 'match', countStatus: 'counted' },
-        { sku: 'A-200', location: 'R9', bookQty: '0', movementQty: '0', expectedQty: '0', countedQty: '1', diffQty: '1', diffValue: '12.00', unitCost: '12', direction: 'gain', countStatus: 'counted' },
-        { sku: 'B-300', location: 'R3', bookQty: '50.5', movementQty: '0', expectedQty: '50.5', countedQty: null, diffQty: null, diffValue: null, unitCost: '0.3333', direction: null, countStatus: 'uncounted' },
+        {
+          sku: 'A-100',
+          location: 'R1',
+          bookQty: '100',
+          movementQty: '0',
+          expectedQty: '100',
+          countedQty: '98',
+          diffQty: '-2',
+          diffValue: '-5.00',
+          unitCost: '2.5',
+          direction: 'loss',
+          countStatus: 'counted',
+        },
+        {
+          sku: 'A-200',
+          location: 'R2',
+          bookQty: '20',
+          movementQty: '5',
+          expectedQty: '25',
+          countedQty: '25',
+          diffQty: '0',
+          diffValue: '0.00',
+          unitCost: '12',
+          direction: 'match',
+          countStatus: 'counted',
+        },
+        {
+          sku: 'A-200',
+          location: 'R9',
+          bookQty: '0',
+          movementQty: '0',
+          expectedQty: '0',
+          countedQty: '1',
+          diffQty: '1',
+          diffValue: '12.00',
+          unitCost: '12',
+          direction: 'gain',
+          countStatus: 'counted',
+        },
+        {
+          sku: 'B-300',
+          location: 'R3',
+          bookQty: '50.5',
+          movementQty: '0',
+          expectedQty: '50.5',
+          countedQty: null,
+          diffQty: null,
+          diffValue: null,
+          unitCost: '0.3333',
+          direction: null,
+          countStatus: 'uncounted',
+        },
       ]);
 
       const human = await cli('variances', code.toLowerCase());
@@ -66,13 +130,24 @@ for (const kind of databaseKinds()) {
       expect(human.stdout).toContain('A-200  R9');
 
       const status = await cli('status', code, '--json');
-      expect(status.json()).toMatchObject({ code, status: 'counting', lines: { total: 4, counted: 3, uncounted: 1, conflict: 0 }, variances: { gain: 1, loss: 1, match: 1, netValue: '7.00' } });
+      expect(status.json()).toMatchObject({
+        code,
+        status: 'counting',
+        lines: { total: 4, counted: 3, uncounted: 1, conflict: 0 },
+        variances: { gain: 1, loss: 1, match: 1, netValue: '7.00' },
+      });
 
       const closed = await cli('close-counting', code);
       expect(closed.code).toBe(0);
       expect(closed.stdout).toContain('1 uncounted line(s) taken as zero');
       const after = (await cli('variances', code, '--json')).json();
-      expect(after.find((v: { sku: string }) => v.sku === 'B-300')).toMatchObject({ countedQty: '0', diffQty: '-50.5', diffValue: '-16.83', direction: 'loss', countStatus: 'uncounted' });
+      expect(after.find((v: { sku: string }) => v.sku === 'B-300')).toMatchObject({
+        countedQty: '0',
+        diffQty: '-50.5',
+        diffValue: '-16.83',
+        direction: 'loss',
+        countStatus: 'uncounted',
+      });
       expect((await cli('status', code)).stdout).toContain('reviewing');
     });
 

@@ -55,8 +55,21 @@ for (const kind of databaseKinds()) {
         recount: { fileName: 'demo-recount-carol-round2.csv', counter: 'carol', round: 2, line: 'POT-ZS@C-01-01' },
         recountFile: path,
       });
-      expect(summary.people.map((p: { handle: string }) => p.handle)).toEqual(['sam', 'ada', 'alice', 'bob', 'carol', 'fiona', 'max', 'ann']);
-      expect(summary.chats.map((c: { chatId: string; locale: string }) => `${c.chatId}:${c.locale}`)).toEqual(['demo-team:zh-CN', 'demo-approvals:zh-CN', 'demo-digest:zh-CN']);
+      expect(summary.people.map((p: { handle: string }) => p.handle)).toEqual([
+        'sam',
+        'ada',
+        'alice',
+        'bob',
+        'carol',
+        'fiona',
+        'max',
+        'ann',
+      ]);
+      expect(summary.chats.map((c: { chatId: string; locale: string }) => `${c.chatId}:${c.locale}`)).toEqual([
+        'demo-team:zh-CN',
+        'demo-approvals:zh-CN',
+        'demo-digest:zh-CN',
+      ]);
       expect(summary.nextSteps[2]).toContain(`--counter carol --round 2`);
       expect(summary.nextSteps[2]).toContain(path);
       expect(readFileSync(path)).toEqual(demoRecountSheet().bytes);

@@ -49,22 +49,34 @@ for (const kind of databaseKinds()) {
     });
 
     it('prints the weekly report in Chinese, and says when a scheduled one would not be sent', async () => {
-      const res = await runCli(env, 'report', 'weekly', '--dry-run', '--lang', 'zh', '--out', join(dir, 'weekly'), '--now', '2026-11-30T09:00+08:00');
+      const res = await runCli(
+        env,
+        'report',
+        'weekly',
+        '--dry-run',
+        '--lang',
+        'zh',
+        '--out',
+        join(dir, 'weekly'),
+        '--now',
+        '2026-11-30T09:00+08:00',
+      );
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toMatch(/^周报 · DEMO · 2026年第48周\n2026-11-23 至 2026-11-29/);
-      expect(res.stdout).toContain('(Nothing to report: a scheduled weekly report would not be sent to DEMO\'s digest chats.)');
+      expect(res.stdout).toContain("(Nothing to report: a scheduled weekly report would not be sent to DEMO's digest chats.)");
       expect(existsSync(join(dir, 'weekly'))).toBe(false);
     });
 
-    it('queues the daily digest for the demo\'s digest chat, with its chart', async () => {
+    it("queues the daily digest for the demo's digest chat, with its chart", async () => {
       const res = await runCli(env, 'report', 'daily', '--json');
       expect(res.code, res.stderr).toBe(0);
       expect(res.json()).toMatchObject({ kind: 'daily', sent: [{ chat: 'web:demo-digest', warehouse: 'DEMO', outcome: 'sent' }] });
       const { db, close } = await openDatabase(target);
       try {
-        const rows = await queryRows<{ chat_id: string; payload: { view: { kind: string; card: { header: { title: string }; elements: { type: string; png?: string }[] } } } }>(
-          db, sql`select chat_id, payload from outbox where platform = 'web'`,
-        );
+        const rows = await queryRows<{
+          chat_id: string;
+          payload: { view: { kind: string; card: { header: { title: string }; elements: { type: string; png?: string }[] } } };
+        }>(db, sql`select chat_id, payload from outbox where platform = 'web'`);
         expect(rows).toHaveLength(1);
         const card = rows[0]!.payload.view.card;
         expect(card.header.title).toBe('Daily digest · DEMO 演示仓');

@@ -44,7 +44,10 @@ for (const kind of databaseKinds()) {
       const closed = await cli('close-counting', code, '--as', 'sam', '--json');
       expect(closed.json()).toMatchObject({ status: 'reviewing', openVariances: 2, owner: 'sam' });
       const review = await cli('review', code, '--json');
-      expect(review.json().map((l: { sku: string; reviewStatus: string }) => `${l.sku}:${l.reviewStatus}`)).toEqual(['A-1:open', 'B-2:open']);
+      expect(review.json().map((l: { sku: string; reviewStatus: string }) => `${l.sku}:${l.reviewStatus}`)).toEqual([
+        'A-1:open',
+        'B-2:open',
+      ]);
     });
 
     it('confirms and tags through the CLI with --as, replays a repeated --key, and exits 2 on refusals', async () => {
@@ -88,7 +91,10 @@ for (const kind of databaseKinds()) {
     it('verifies the audit chain, and exits 2 naming the row once one is edited', async () => {
       expect((await cli('audit', 'verify')).stdout).toMatch(/Audit chain intact: \d+ row\(s\)/);
       expect((await cli('audit', 'show', code, '--json')).json().map((r: { action: string }) => r.action)).toContain('document.posted');
-      const database = await openDatabase(kind === 'pglite' ? { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! } : { kind: 'postgres', url: env.DATABASE_URL! }, { migrate: false });
+      const database = await openDatabase(
+        kind === 'pglite' ? { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! } : { kind: 'postgres', url: env.DATABASE_URL! },
+        { migrate: false },
+      );
       try {
         await database.db.execute(sql`update audit_log set actor_identity = 'cli:mallory' where id = 5`);
       } finally {

@@ -51,10 +51,25 @@ const tokensOf = (card: Card, label: RegExp) => {
 describeEachDatabase('bot core flow', (get) => {
   let n = 0;
   const text = (userId: string, body: string, extra: Partial<TextEvent> = {}): InboundEvent => ({
-    type: 'text', platform: 'web', eventId: `e${++n}`, chatId: 'team', chatType: 'group', userId, text: body, addressed: true, ...extra,
+    type: 'text',
+    platform: 'web',
+    eventId: `e${++n}`,
+    chatId: 'team',
+    chatType: 'group',
+    userId,
+    text: body,
+    addressed: true,
+    ...extra,
   });
   const tap = (userId: string, token: string, extra: Partial<ActionEvent> = {}): ActionEvent => ({
-    type: 'action', platform: 'web', eventId: `e${++n}`, chatId: 'team', chatType: 'group', userId, token, ...extra,
+    type: 'action',
+    platform: 'web',
+    eventId: `e${++n}`,
+    chatId: 'team',
+    chatType: 'group',
+    userId,
+    token,
+    ...extra,
   });
 
   it('carries a count from upload to posting, one effect per event, cards updated in place', async () => {
@@ -77,8 +92,21 @@ describeEachDatabase('bot core flow', (get) => {
     await dispatch(text('u-sam', 'bind WH1'));
     await dispatch(text('u-sam', 'new'));
     const upload: InboundEvent = {
-      type: 'file', platform: 'web', eventId: `e${++n}`, chatId: 'team', chatType: 'group', userId: 'u-carl', fileName: 'count.csv',
-      download: async () => sheet([['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']]),
+      type: 'file',
+      platform: 'web',
+      eventId: `e${++n}`,
+      chatId: 'team',
+      chatType: 'group',
+      userId: 'u-carl',
+      fileName: 'count.csv',
+      download: async () =>
+        sheet([
+          ['sku', 'location', 'qty'],
+          ['A-100', 'R1', '90'],
+          ['A-200', 'R2', '21'],
+          ['B-300', 'R3', '50.5'],
+          ['C-400', 'R4', '1'],
+        ]),
     };
     await dispatch(upload);
     await dispatch(upload); // redelivered: no second import, no second summary
@@ -160,7 +188,7 @@ describeEachDatabase('bot core flow', (get) => {
     expect(rejected.route.at(-1)!.reason).toBe('Recount A-200 first');
   });
 
-  it('answers a sheet with a quantity too long for its column in the chat\'s language, naming line, column and limit', async () => {
+  it("answers a sheet with a quantity too long for its column in the chat's language, naming line, column and limit", async () => {
     const { db } = get();
     await seedTeam(db, 'web', { carl: 'u-carl', sam: 'u-sam', sue: 'u-sue' });
     const out = new RecordingDeliverer();
@@ -169,8 +197,19 @@ describeEachDatabase('bot core flow', (get) => {
     await dispatch(text('u-sam', 'new'));
     const thirty = '123456789012345678901234567890';
     const upload = (): InboundEvent => ({
-      type: 'file', platform: 'web', eventId: `e${++n}`, chatId: 'team', chatType: 'group', userId: 'u-carl', fileName: 'huge.csv',
-      download: async () => sheet([['sku', 'location', '实盘数量'], ['A-100', 'R1', '90'], ['A-200', 'R2', thirty]]),
+      type: 'file',
+      platform: 'web',
+      eventId: `e${++n}`,
+      chatId: 'team',
+      chatType: 'group',
+      userId: 'u-carl',
+      fileName: 'huge.csv',
+      download: async () =>
+        sheet([
+          ['sku', 'location', '实盘数量'],
+          ['A-100', 'R1', '90'],
+          ['A-200', 'R2', thirty],
+        ]),
     });
     await dispatch(upload());
     await sender.drainUntilIdle();
@@ -183,7 +222,7 @@ describeEachDatabase('bot core flow', (get) => {
     expect(card).toContain('实盘数量');
   });
 
-  it('retries a throttled send after the platform\'s retry-after and delivers it once', async () => {
+  it("retries a throttled send after the platform's retry-after and delivers it once", async () => {
     const { db } = get();
     await seedTeam(db, 'web', { sam: 'u-sam' });
     const out = new RecordingDeliverer();

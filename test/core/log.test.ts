@@ -18,7 +18,7 @@ function recorder(env: NodeJS.ProcessEnv = {}, level: LogLevel = 'debug') {
 }
 
 describe('the JSON logger', () => {
-  it('logs an error with its class, stack and the cause chain with each cause\'s message and stack', () => {
+  it("logs an error with its class, stack and the cause chain with each cause's message and stack", () => {
     const { log, parsed } = recorder();
     const root = new Error('connect ECONNREFUSED 127.0.0.1:5432');
     const error = new NotFoundError('stocktake', 'ST-1', 'check the code', { cause: new Error('lookup failed', { cause: root }) });
@@ -33,10 +33,12 @@ describe('the JSON logger', () => {
     expect(line!.error.cause.cause).toMatchObject({ message: 'connect ECONNREFUSED 127.0.0.1:5432' });
   });
 
-  it('keeps an SDK error\'s objects (request config with its Authorization header) out of the line', () => {
+  it("keeps an SDK error's objects (request config with its Authorization header) out of the line", () => {
     const { log, lines } = recorder();
     const sdk = Object.assign(new Error('Request failed with status code 500'), {
-      status: 500, config: { headers: { Authorization: 'Bearer t-tenant-token-123' } }, request: { socket: {} },
+      status: 500,
+      config: { headers: { Authorization: 'Bearer t-tenant-token-123' } },
+      request: { socket: {} },
     });
     log('warn', 'delivery will be retried', { error: new Error('Feishu call failed', { cause: sdk }) });
     expect(lines[0]).toContain('"status":500');
@@ -45,7 +47,11 @@ describe('the JSON logger', () => {
 
   it('drops the bound parameters of a failed query (an API key being looked up) but keeps the query and the reason', () => {
     const { log, lines } = recorder();
-    const error = new DrizzleQueryError('select person_id from credential where secret_hash = $1', ['stk_live_abcdef123456'], new Error('terminating connection'));
+    const error = new DrizzleQueryError(
+      'select person_id from credential where secret_hash = $1',
+      ['stk_live_abcdef123456'],
+      new Error('terminating connection'),
+    );
     log('error', 'request failed', { error });
     const line = JSON.parse(lines[0]!);
     expect(lines[0]).not.toContain('stk_live_abcdef123456');
@@ -76,8 +82,16 @@ describe('the JSON logger', () => {
 
   it('censors fields named like secrets wherever a call puts them', () => {
     const { log, parsed } = recorder();
-    log('info', 'callback', { headers: { authorization: 'Bearer abc', 'content-type': 'json' }, token: 'x1', config: { appSecret: 's3', encryptKey: 'k' } });
-    expect(parsed()[0]).toMatchObject({ headers: { authorization: '***', 'content-type': 'json' }, token: '***', config: { appSecret: '***', encryptKey: '***' } });
+    log('info', 'callback', {
+      headers: { authorization: 'Bearer abc', 'content-type': 'json' },
+      token: 'x1',
+      config: { appSecret: 's3', encryptKey: 'k' },
+    });
+    expect(parsed()[0]).toMatchObject({
+      headers: { authorization: '***', 'content-type': 'json' },
+      token: '***',
+      config: { appSecret: '***', encryptKey: '***' },
+    });
   });
 
   it('binds a component to a child logger, and a request to its child', () => {
@@ -101,28 +115,52 @@ describe('the JSON logger', () => {
 
   it('gives plain-function loggers child bindings too', () => {
     const calls: unknown[] = [];
-    childLogger(functionLogger((level, message, fields) => calls.push({ level, message, fields })), { component: 'web' })('info', 'hi', { a: 1 });
+    childLogger(
+      functionLogger((level, message, fields) => calls.push({ level, message, fields })),
+      { component: 'web' },
+    )('info', 'hi', { a: 1 });
     childLogger((level, message, fields) => calls.push({ level, message, fields }), { component: 'http' })('info', 'ho');
-    expect(calls).toEqual([{ level: 'info', message: 'hi', fields: { component: 'web', a: 1 } }, { level: 'info', message: 'ho', fields: { component: 'http' } }]);
+    expect(calls).toEqual([
+      { level: 'info', message: 'hi', fields: { component: 'web', a: 1 } },
+      { level: 'info', message: 'ho', fields: { component: 'http' } },
+    ]);
   });
 });
 
 describe('HTTP request logging', () => {
   function app(log: ReturnType<typeof recorder>['log']) {
-    const deps = { db: null, log: childLogger(log, { component: 'http' }), sessions: new SessionSigner(randomBytes(32)), localOnly: true, maxUploadBytes: 1024, defaultLocale: 'en' } as unknown as HttpDeps;
-    return createHttpApp(deps, [(a) => {
-      a.get('/boom', () => { throw new Error('ledger write failed', { cause: new Error('deadlock detected') }); });
-      a.get('/fine', (c) => c.text('ok'));
-    }]);
+    const deps = {
+      db: null,
+      log: childLogger(log, { component: 'http' }),
+      sessions: new SessionSigner(randomBytes(32)),
+      localOnly: true,
+      maxUploadBytes: 1024,
+      defaultLocale: 'en',
+    } as unknown as HttpDeps;
+    return createHttpApp(deps, [
+      (a) => {
+        a.get('/boom', () => {
+          throw new Error('ledger write failed', { cause: new Error('deadlock detected') });
+        });
+        a.get('/fine', (c) => c.text('ok'));
+      },
+    ]);
   }
 
-  it('logs a failed request with its request id, method, path and the error\'s cause, and returns the id', async () => {
+  it("logs a failed request with its request id, method, path and the error's cause, and returns the id", async () => {
     const { log, parsed } = recorder();
     const res = await app(log).request('/boom', { headers: { 'x-request-id': 'req-42' } });
     expect(res.status).toBe(500);
     expect(res.headers.get('x-request-id')).toBe('req-42');
     const failed = parsed().find((l) => l.msg === 'request failed');
-    expect(failed).toMatchObject({ level: 'error', component: 'http', requestId: 'req-42', method: 'GET', path: '/boom', error: { message: 'ledger write failed', cause: { message: 'deadlock detected' } } });
+    expect(failed).toMatchObject({
+      level: 'error',
+      component: 'http',
+      requestId: 'req-42',
+      method: 'GET',
+      path: '/boom',
+      error: { message: 'ledger write failed', cause: { message: 'deadlock detected' } },
+    });
     const body = (await res.json()) as { error: { message: string } };
     expect(body.error.message).toContain(`reference ${failed!.ref}`);
   });
@@ -139,9 +177,15 @@ describe('HTTP request logging', () => {
 describe('domain errors', () => {
   it('are named after their class and keep their cause and literal code', () => {
     const cause = new TypeError('bad row');
-    const errors: DomainError[] = [new InvalidInputError('bad file', [], { cause }), new NotFoundError('item', 'A-1', '', { cause }), new StaleCommandError('moved on', { cause })];
+    const errors: DomainError[] = [
+      new InvalidInputError('bad file', [], { cause }),
+      new NotFoundError('item', 'A-1', '', { cause }),
+      new StaleCommandError('moved on', { cause }),
+    ];
     expect(errors.map((e) => [e.name, e.code, e.cause])).toEqual([
-      ['InvalidInputError', 'INVALID_INPUT', cause], ['NotFoundError', 'NOT_FOUND', cause], ['StaleCommandError', 'STALE', cause],
+      ['InvalidInputError', 'INVALID_INPUT', cause],
+      ['NotFoundError', 'NOT_FOUND', cause],
+      ['StaleCommandError', 'STALE', cause],
     ]);
     expect(String(errors[2])).toBe('StaleCommandError: moved on');
   });

@@ -6,7 +6,7 @@ import { describeEachDatabase } from '../support/db.ts';
 
 const TELEGRAM = { perChatIntervalMs: 1000, perChatPerMinute: 20, perAppPerSecond: 30 };
 
-describe('a chat\'s next slot', () => {
+describe("a chat's next slot", () => {
   it('spaces messages to a chat and caps a group at its per-minute budget, as a sliding window', () => {
     let recent: number[] = [];
     let next = 0;
@@ -24,7 +24,7 @@ describe('a chat\'s next slot', () => {
 });
 
 describeEachDatabase('shared pacing', (get) => {
-  it('records deliveries in the database, so another instance sees the chat\'s next slot', async () => {
+  it("records deliveries in the database, so another instance sees the chat's next slot", async () => {
     const { db } = get();
     expect(await chatWaitMs(db, 'telegram', '-1')).toBe(0);
     const wait = await db.transaction((tx) => recordChatDelivery(tx, 'telegram', '-1', TELEGRAM));
@@ -46,7 +46,10 @@ describeEachDatabase('shared pacing', (get) => {
     const { db } = get();
     const limits = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 10 };
     await Promise.all(Array.from({ length: 10 }, () => reserveAppSlot(db, 'telegram', 'bot', limits)));
-    const [row] = await queryRows<{ ahead_ms: number }>(db, sql`select extract(epoch from next_at - now()) * 1000 as ahead_ms from app_pace`);
+    const [row] = await queryRows<{ ahead_ms: number }>(
+      db,
+      sql`select extract(epoch from next_at - now()) * 1000 as ahead_ms from app_pace`,
+    );
     // Ten slots of 100 ms reserved from about now: the next free one is about a second ahead.
     expect(Number(row!.ahead_ms)).toBeGreaterThan(800);
     expect(Number(row!.ahead_ms)).toBeLessThanOrEqual(1000);

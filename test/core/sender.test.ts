@@ -26,7 +26,10 @@ class Recorder implements Deliverer {
   /** Errors the next sends throw, in order. */
   failures: DeliveryError[] = [];
   /** Every send of every recorder sharing it, in the order they happened. */
-  constructor(private readonly name: string, readonly order: string[] = []) {}
+  constructor(
+    private readonly name: string,
+    readonly order: string[] = [],
+  ) {}
   async send(chatId: string, card: Card, options: { idempotencyKey: string }) {
     if (this.refuse.has(chatId)) throw new DeliveryError('chat not found', { status: 400, permanent: true });
     const failure = this.failures.shift();
@@ -50,7 +53,10 @@ describeEachDatabase('outbox sender', (get) => {
     const { db } = get();
     const signer = await loadActionSigner(db);
     const messages = Array.from({ length: 30 }, (_, i) => ({
-      platform: 'web', chatId: `chat-${i % 3}`, locale: 'en', view: { kind: 'static' as const, card: noticeCard(`n${i}`, `message ${i}`) },
+      platform: 'web',
+      chatId: `chat-${i % 3}`,
+      locale: 'en',
+      view: { kind: 'static' as const, card: noticeCard(`n${i}`, `message ${i}`) },
     }));
     await db.transaction((tx) => enqueueMessages(tx, messages));
     const a = new Recorder('a');
@@ -61,29 +67,44 @@ describeEachDatabase('outbox sender', (get) => {
     const titles = [...a.sent, ...b.sent].map((m) => m.card.header.title).sort();
     expect(titles).toEqual(messages.map((m) => m.view.card.header.title).sort());
     expect(new Set([...a.sent, ...b.sent].map((m) => m.key)).size).toBe(30);
-    const [counts] = await queryRows<{ sent: number; other: number }>(db, sql`select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status <> 'sent')::int as other from outbox`);
+    const [counts] = await queryRows<{ sent: number; other: number }>(
+      db,
+      sql`select count(*) filter (where status = 'sent')::int as sent, count(*) filter (where status <> 'sent')::int as other from outbox`,
+    );
     expect(counts).toEqual({ sent: 30, other: 0 });
   });
 
   it('fails a row the platform refuses for good, with the reason, and goes on with the rest', async () => {
     const { db } = get();
     const signer = await loadActionSigner(db);
-    await db.transaction((tx) => enqueueMessages(tx, [
-      { platform: 'web', chatId: 'gone', locale: 'en', view: { kind: 'static', card: noticeCard('x', 'to a chat that is gone') } },
-      { platform: 'web', chatId: 'here', locale: 'en', view: { kind: 'static', card: noticeCard('y', 'to a chat that is here') } },
-    ]));
+    await db.transaction((tx) =>
+      enqueueMessages(tx, [
+        { platform: 'web', chatId: 'gone', locale: 'en', view: { kind: 'static', card: noticeCard('x', 'to a chat that is gone') } },
+        { platform: 'web', chatId: 'here', locale: 'en', view: { kind: 'static', card: noticeCard('y', 'to a chat that is here') } },
+      ]),
+    );
     const d = new Recorder('a');
     d.refuse.add('gone');
     await createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle(PATIENCE_MS);
     expect(d.sent.map((m) => m.chatId)).toEqual(['here']);
-    const rows = await queryRows<{ chat_id: string; status: string; last_error: string | null }>(db, sql`select chat_id, status, last_error from outbox order by id`);
-    expect(rows).toEqual([{ chat_id: 'gone', status: 'failed', last_error: 'chat not found' }, { chat_id: 'here', status: 'sent', last_error: null }]);
+    const rows = await queryRows<{ chat_id: string; status: string; last_error: string | null }>(
+      db,
+      sql`select chat_id, status, last_error from outbox order by id`,
+    );
+    expect(rows).toEqual([
+      { chat_id: 'gone', status: 'failed', last_error: 'chat not found' },
+      { chat_id: 'here', status: 'sent', last_error: null },
+    ]);
   });
 
   it('waits out a platform that keeps saying "too many" without counting it as a failed attempt', async () => {
     const { db } = get();
     const signer = await loadActionSigner(db);
-    await db.transaction((tx) => enqueueMessages(tx, [{ platform: 'web', chatId: 'busy', locale: 'en', view: { kind: 'static', card: noticeCard('t', 'throttled twelve times') } }]));
+    await db.transaction((tx) =>
+      enqueueMessages(tx, [
+        { platform: 'web', chatId: 'busy', locale: 'en', view: { kind: 'static', card: noticeCard('t', 'throttled twelve times') } },
+      ]),
+    );
     const d = new Recorder('a');
     // More 429s than maxAttempts: before, the eighth one failed the row for good.
     d.failures = Array.from({ length: 12 }, () => new DeliveryError('429 Too Many Requests', { status: 429, retryAfterMs: 20 }));
@@ -96,7 +117,11 @@ describeEachDatabase('outbox sender', (get) => {
   it('retries a platform outage (5xx) past maxAttempts instead of failing the row', async () => {
     const { db } = get();
     const signer = await loadActionSigner(db);
-    await db.transaction((tx) => enqueueMessages(tx, [{ platform: 'web', chatId: 'c', locale: 'en', view: { kind: 'static', card: noticeCard('o', 'after an outage') } }]));
+    await db.transaction((tx) =>
+      enqueueMessages(tx, [
+        { platform: 'web', chatId: 'c', locale: 'en', view: { kind: 'static', card: noticeCard('o', 'after an outage') } },
+      ]),
+    );
     const d = new Recorder('a');
     d.failures = [502, 503, 500].map((status) => new DeliveryError(`HTTP ${status}`, { status }));
     await createSender({ db, signer, deliverers: [d], log: silentLogger, maxAttempts: 2 }).drainUntilIdle(60_000);
@@ -105,40 +130,67 @@ describeEachDatabase('outbox sender', (get) => {
     expect(rows).toEqual([{ status: 'sent', attempts: 4 }]);
   });
 
-  const msg = (chatId: string, title: string) => ({ platform: 'web', chatId, locale: 'en', view: { kind: 'static' as const, card: noticeCard(title, title) } });
+  const msg = (chatId: string, title: string) => ({
+    platform: 'web',
+    chatId,
+    locale: 'en',
+    view: { kind: 'static' as const, card: noticeCard(title, title) },
+  });
   const backlogTitles = (n: number) => Array.from({ length: n }, (_, i) => `b${String(i).padStart(2, '0')}`);
   /** 1 message per 50 ms per chat: a backlog of 40 takes two seconds or more. */
   const paced: PlatformLimits = { perChatIntervalMs: 50, perChatPerMinute: null, perAppPerSecond: 10_000 };
 
-  it('keeps each chat\'s messages in order when several instances deliver them', async () => {
-    const { db } = get();
-    const signer = await loadActionSigner(db);
-    await db.transaction((tx) => enqueueMessages(tx, backlogTitles(40).map((t) => msg('backlog', t))));
-    const order: string[] = [];
-    const recorders = ['a', 'b', 'c'].map((n) => Object.assign(new Recorder(n, order), { limits: paced }));
-    await Promise.all(recorders.map((d) => createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle(120_000)));
-    // Before, each instance claimed its own batch of the chat's rows and sent them side by side.
-    expect(order).toEqual(backlogTitles(40).map((t) => `backlog:${t}`));
-  }, stepsBudget(3)); // the drain above may take 120 s on a busy machine
+  it(
+    "keeps each chat's messages in order when several instances deliver them",
+    async () => {
+      const { db } = get();
+      const signer = await loadActionSigner(db);
+      await db.transaction((tx) =>
+        enqueueMessages(
+          tx,
+          backlogTitles(40).map((t) => msg('backlog', t)),
+        ),
+      );
+      const order: string[] = [];
+      const recorders = ['a', 'b', 'c'].map((n) => Object.assign(new Recorder(n, order), { limits: paced }));
+      await Promise.all(recorders.map((d) => createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle(120_000)));
+      // Before, each instance claimed its own batch of the chat's rows and sent them side by side.
+      expect(order).toEqual(backlogTitles(40).map((t) => `backlog:${t}`));
+    },
+    stepsBudget(3),
+  ); // the drain above may take 120 s on a busy machine
 
-  it('does not hold an idle chat\'s message behind another chat\'s backlog', async () => {
-    const { db } = get();
-    const signer = await loadActionSigner(db);
-    await db.transaction((tx) => enqueueMessages(tx, backlogTitles(40).map((t) => msg('backlog', t))));
-    await db.transaction((tx) => enqueueMessages(tx, [msg('idle', 'i0')]));
-    const d = Object.assign(new Recorder('a'), { limits: paced });
-    await createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle(120_000);
-    // Before, the claim took the 20 oldest rows (all the backlog's) and slept through their pacing first.
-    expect(d.order.indexOf('idle:i0')).toBeLessThan(3);
-    expect(d.order.filter((o) => o.startsWith('backlog:'))).toHaveLength(40);
-  }, stepsBudget(3)); // the drain above may take 120 s on a busy machine
+  it(
+    "does not hold an idle chat's message behind another chat's backlog",
+    async () => {
+      const { db } = get();
+      const signer = await loadActionSigner(db);
+      await db.transaction((tx) =>
+        enqueueMessages(
+          tx,
+          backlogTitles(40).map((t) => msg('backlog', t)),
+        ),
+      );
+      await db.transaction((tx) => enqueueMessages(tx, [msg('idle', 'i0')]));
+      const d = Object.assign(new Recorder('a'), { limits: paced });
+      await createSender({ db, signer, deliverers: [d], log: silentLogger }).drainUntilIdle(120_000);
+      // Before, the claim took the 20 oldest rows (all the backlog's) and slept through their pacing first.
+      expect(d.order.indexOf('idle:i0')).toBeLessThan(3);
+      expect(d.order.filter((o) => o.startsWith('backlog:'))).toHaveLength(40);
+    },
+    stepsBudget(3),
+  ); // the drain above may take 120 s on a busy machine
 
   it('updates a card in place when its document changes, even when the change came from the CLI', async () => {
     const { db } = get();
     const { st, people } = await countedStocktake(db);
     await bindChat(db, people.sam, { platform: 'web', chatId: 'team', warehouse: 'WH1', purpose: 'team', locale: 'en' });
     await closeCounting(db, st.code, { actor: people.sam.actor });
-    for (const [line, cause] of [['A-100@R1', 'damage'], ['A-200@R2', 'unrecorded_receipt'], ['C-400@R4', 'damage']] as const) {
+    for (const [line, cause] of [
+      ['A-100@R1', 'damage'],
+      ['A-200@R2', 'unrecorded_receipt'],
+      ['C-400@R4', 'damage'],
+    ] as const) {
       await confirmVariance(db, people.sam, { stocktake: st.code, line });
       await tagCause(db, people.sam, { stocktake: st.code, line, cause });
     }

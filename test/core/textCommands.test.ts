@@ -22,7 +22,10 @@ describe('text commands', () => {
     ['报告', { name: 'report' }],
     ['语言 en', { name: 'lang', locale: 'en' }],
     ['tap AbCdEfGhIj.k-_12345678:damage', { name: 'tap', token: 'AbCdEfGhIj.k-_12345678', option: 'damage' }],
-    ['note AbCdEfGhIj.k-_12345678 checked the shelf twice', { name: 'input', token: 'AbCdEfGhIj.k-_12345678', text: 'checked the shelf twice' }],
+    [
+      'note AbCdEfGhIj.k-_12345678 checked the shelf twice',
+      { name: 'input', token: 'AbCdEfGhIj.k-_12345678', text: 'checked the shelf twice' },
+    ],
     ['what is this', { name: 'unknown', text: 'what is this' }],
   ])('%s', (text, expected) => {
     expect(parseTextCommand(text)).toEqual(expected);

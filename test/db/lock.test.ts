@@ -205,7 +205,10 @@ describe('openDatabase on a data directory with a stale lock', () => {
       const pid = await deadPid();
       writeFileSync(join(dir, LOCK_FILE), String(pid));
       const told: string[] = [];
-      const database = await openDatabase({ kind: 'pglite', dataDir: dir }, { migrate: false, onStaleLock: (_, message) => told.push(message) });
+      const database = await openDatabase(
+        { kind: 'pglite', dataDir: dir },
+        { migrate: false, onStaleLock: (_, message) => told.push(message) },
+      );
       await database.close();
       expect(told).toHaveLength(1);
       expect(told[0]).toContain(`left by process ${pid}, which is no longer running`);

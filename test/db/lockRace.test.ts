@@ -75,11 +75,19 @@ describe('three processes taking over one stale lock at once', () => {
       const winners = answers.flatMap((a, i) => (a.startsWith('won') ? [contenders[i]!] : []));
       expect(winners, `round ${round}: ${answers.join(' | ')}`).toHaveLength(1);
       const winner = winners[0]!;
-      expect(answers.filter((a) => a === `in-use ${winner.pid}`), `round ${round}: ${answers.join(' | ')}`).toHaveLength(CONTENDERS - 1);
+      expect(
+        answers.filter((a) => a === `in-use ${winner.pid}`),
+        `round ${round}: ${answers.join(' | ')}`,
+      ).toHaveLength(CONTENDERS - 1);
       expect(readFileSync(join(dataDir, 'stocktake.lock'), 'utf8').split(' ')[0]).toBe(String(winner.pid));
       await winner.ask('release');
     }
     // The winner was told it took over a stale lock, and whose.
-    expect(outcomes.flat().filter((a) => a.startsWith('won ')).every((a) => /^won (exited|earlier-run) \d+$/.test(a))).toBe(true);
+    expect(
+      outcomes
+        .flat()
+        .filter((a) => a.startsWith('won '))
+        .every((a) => /^won (exited|earlier-run) \d+$/.test(a)),
+    ).toBe(true);
   }, 300_000);
 });

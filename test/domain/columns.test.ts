@@ -64,7 +64,12 @@ describe('mapHeader', () => {
 
   it('accepts each documented alias of sku, location and qty', () => {
     const cases: [ColumnKey, string][] = [
-      ['sku', '商品编码'], ['sku', 'SKU'], ['location', '仓位'], ['location', 'Bin'], ['qty', '数量'], ['qty', 'Quantity'],
+      ['sku', '商品编码'],
+      ['sku', 'SKU'],
+      ['location', '仓位'],
+      ['location', 'Bin'],
+      ['qty', '数量'],
+      ['qty', 'Quantity'],
     ];
     for (const [key, alias] of cases) {
       const { map } = mapHeader([alias], [{ key, required: true }]);

@@ -38,7 +38,11 @@ const only = (overrides: Overrides) => {
 };
 const hoursAfterCount = (hours: number) => new Date(Date.parse(COUNTED_AT) + hours * 3_600_000).toISOString();
 const movement = (kind: 'receipt' | 'issue' | 'transfer' | 'adjustment', qty: string, hours: number, ref: string | null = 'DOC-1') => ({
-  kind, qty, ref, location: 'A-01', occurredAt: hoursAfterCount(hours),
+  kind,
+  qty,
+  ref,
+  location: 'A-01',
+  occurredAt: hoursAfterCount(hours),
 });
 const posted = (stocktakeCode: string, direction: 'gain' | 'loss', cause: string) => ({ stocktakeCode, direction, cause });
 
@@ -68,7 +72,9 @@ describe('unit of measure', () => {
   });
 
   it('suggests it when 2400 were counted against 240 expected', () => {
-    expect(only(counts('240', '2400')).reason.en).toBe('counted 2400 is expected 240 × 10: single units counted where the book holds packs?');
+    expect(only(counts('240', '2400')).reason.en).toBe(
+      'counted 2400 is expected 240 × 10: single units counted where the book holds packs?',
+    );
   });
 
   it('compares decimals exactly: 2.5 against 25 is a factor of 10 both ways', () => {
@@ -126,11 +132,16 @@ describe('misplaced', () => {
   });
 
   it('compares the variances as numbers, not as text', () => {
-    expect(rules({ line: { expectedQty: '10', countedQty: '10.5' }, sameSku: [{ location: 'B-02', diffQty: '-0.500' }] })).toEqual(['misplaced']);
+    expect(rules({ line: { expectedQty: '10', countedQty: '10.5' }, sameSku: [{ location: 'B-02', diffQty: '-0.500' }] })).toEqual([
+      'misplaced',
+    ]);
   });
 
   it('counts the other locations when several match', () => {
-    const sameSku = [{ location: 'B-02', diffQty: '-5' }, { location: 'C-03', diffQty: '-5.000' }];
+    const sameSku = [
+      { location: 'B-02', diffQty: '-5' },
+      { location: 'C-03', diffQty: '-5.000' },
+    ];
     expect(only({ ...plusFive, sameSku }).reason.en).toMatch(/^B-02 \(and 1 more\) has the opposite variance/);
   });
 
@@ -139,7 +150,15 @@ describe('misplaced', () => {
   });
 
   it('does not suggest it for a variance of the same sign or another size', () => {
-    expect(rules({ ...plusFive, sameSku: [{ location: 'B-02', diffQty: '5' }, { location: 'C-03', diffQty: '-4' }] })).toEqual([]);
+    expect(
+      rules({
+        ...plusFive,
+        sameSku: [
+          { location: 'B-02', diffQty: '5' },
+          { location: 'C-03', diffQty: '-4' },
+        ],
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -223,7 +242,11 @@ describe('late movement', () => {
   });
 
   it('suggests each cause once, from the movement nearest the count, nearest cause first', () => {
-    const movements = [movement('receipt', '10', 5, 'PO-far'), movement('transfer', '10', -2, 'TR-1'), movement('receipt', '10', 1, 'PO-near')];
+    const movements = [
+      movement('receipt', '10', 5, 'PO-far'),
+      movement('transfer', '10', -2, 'TR-1'),
+      movement('receipt', '10', 1, 'PO-near'),
+    ];
     const suggestions = suggestCauses(input({ ...plusTen, movements }));
     expect(suggestions.map((s) => [s.cause, s.reason.en.split(' (')[0]])).toEqual([
       ['unrecorded_receipt', 'receipt PO-near'],

@@ -97,7 +97,15 @@ describe('parseTimestamp with text', () => {
   });
 
   it('refuses dates and times that do not exist', () => {
-    for (const text of ['2026-02-30 10:00', '2026-13-01 10:00', '2026-00-10 10:00', '2026-11-00 10:00', '2026-11-25 25:00', '2026-11-25 14:60', '2026-11-25 14:30:61']) {
+    for (const text of [
+      '2026-02-30 10:00',
+      '2026-13-01 10:00',
+      '2026-00-10 10:00',
+      '2026-11-00 10:00',
+      '2026-11-25 25:00',
+      '2026-11-25 14:60',
+      '2026-11-25 14:30:61',
+    ]) {
       expect(reason(parseTimestamp(text, SHANGHAI))).toBe(`"${text}" is not a valid date and time`);
     }
   });

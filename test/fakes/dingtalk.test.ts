@@ -82,7 +82,9 @@ beforeAll(async () => {
   client.registerCallbackListener(TOPIC_CARD, (event) => {
     try {
       const callback = JSON.parse(event.data) as CardCallbackPayload;
-      const { cardPrivateData } = JSON.parse(callback.content) as { cardPrivateData: { actionIds: string[]; params: Record<string, string> } };
+      const { cardPrivateData } = JSON.parse(callback.content) as {
+        cardPrivateData: { actionIds: string[]; params: Record<string, string> };
+      };
       if (cardPrivateData.params.action === 'stay-silent') return;
       client.socketCallBackResponse(event.headers.messageId, {
         cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
@@ -136,7 +138,13 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
     const event = robotEvents.at(-1)!;
     expect(event).toMatchObject({ specVersion: '1.0', type: 'CALLBACK', headers: { topic: TOPIC_ROBOT, contentType: 'application/json' } });
     const msg = JSON.parse(event.data) as RobotMessagePayload;
-    expect(msg).toMatchObject({ conversationType: '2', senderStaffId: 'manager01', isInAtList: true, msgtype: 'text', text: { content: ' variances' } });
+    expect(msg).toMatchObject({
+      conversationType: '2',
+      senderStaffId: 'manager01',
+      isInAtList: true,
+      msgtype: 'text',
+      text: { content: ' variances' },
+    });
     expect(msg.atUsers).toEqual([{ dingtalkId: fake.chatbotUserId }]);
     expect(fake.unacked()).not.toContain(sent.messageId);
   });
@@ -144,13 +152,21 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
   it('takes @-mentions: at.atUserIds on a session webhook message, imGroupOpenDeliverModel.atUserIds on a card', async () => {
     await fake.sendRobotMessage({ conversationId: GROUP, staffId: 'manager01', text: 'variances' });
     const { sessionWebhook } = JSON.parse(robotEvents.at(-1)!.data) as RobotMessagePayload;
-    const post = async (body: unknown) => (await fetch(sessionWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
-    const body = { msgtype: 'markdown', markdown: { title: 'Overdue', text: '@manager01 please look' }, at: { atUserIds: ['manager01'], isAtAll: false } };
+    const post = async (body: unknown) =>
+      (await fetch(sessionWebhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const body = {
+      msgtype: 'markdown',
+      markdown: { title: 'Overdue', text: '@manager01 please look' },
+      at: { atUserIds: ['manager01'], isAtAll: false },
+    };
     expect(await post(body)).toEqual({ errcode: 0, errmsg: 'ok' });
     expect(fake.webhookMessages.at(-1)).toEqual({ conversationId: GROUP, body });
     expect(await post({ ...body, at: { atUserIds: 'manager01' } })).toMatchObject({ errcode: 40035 });
 
-    const at = (atUserIds: unknown) => ({ ...cardBody(`at-${JSON.stringify(atUserIds).length}`, { title: 'Overdue' }), imGroupOpenDeliverModel: { robotCode: fake.robotCode, atUserIds } });
+    const at = (atUserIds: unknown) => ({
+      ...cardBody(`at-${JSON.stringify(atUserIds).length}`, { title: 'Overdue' }),
+      imGroupOpenDeliverModel: { robotCode: fake.robotCode, atUserIds },
+    });
     expect((await api('POST', '/v1.0/card/instances/createAndDeliver', at({ manager01: 'Wang' }))).status).toBe(200);
     expect((await api('POST', '/v1.0/card/instances/createAndDeliver', at(['manager01']))).status).toBe(400);
   });
@@ -175,14 +191,23 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
     const bad = await api('POST', '/v1.0/card/instances/createAndDeliver', cardBody('bad-1', { lines: 3 }));
     expect(bad.status).toBe(400);
 
-    const created = await api('POST', '/v1.0/card/instances/createAndDeliver', cardBody('variance-1', { title: 'Count 7', status: 'pending' }));
+    const created = await api(
+      'POST',
+      '/v1.0/card/instances/createAndDeliver',
+      cardBody('variance-1', { title: 'Count 7', status: 'pending' }),
+    );
     expect(created.status).toBe(200);
     expect(await created.json()).toEqual({
       success: true,
       result: { outTrackId: 'variance-1', deliverResults: [{ spaceType: 'IM_GROUP', spaceId: GROUP, success: true }] },
     });
 
-    const tap = await fake.tapCard({ outTrackId: 'variance-1', userId: 'manager01', actionIds: ['approve'], params: { action: 'approved' } });
+    const tap = await fake.tapCard({
+      outTrackId: 'variance-1',
+      userId: 'manager01',
+      actionIds: ['approve'],
+      params: { action: 'approved' },
+    });
     expect(tap.acked).toBe(true);
     expect(tap.response).toMatchObject({ cardData: { cardParamMap: { status: 'approved' } } });
     const card = fake.cards.get('variance-1')!;
@@ -209,7 +234,11 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
 
   it('answers an injected 429 once, with Retry-After', async () => {
     fake.failNext({ method: 'PUT', pathIncludes: '/v1.0/card/instances' }, { status: 429, retryAfterSeconds: 2 });
-    const body = { outTrackId: 'variance-1', cardData: { cardParamMap: { status: 'x' } }, cardUpdateOptions: { updateCardDataByKey: true } };
+    const body = {
+      outTrackId: 'variance-1',
+      cardData: { cardParamMap: { status: 'x' } },
+      cardUpdateOptions: { updateCardDataByKey: true },
+    };
     const throttled = await api('PUT', '/v1.0/card/instances', body);
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('2');
@@ -219,10 +248,17 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
 
   it('serves a file sent in a single chat through messageFiles/download', async () => {
     const content = Buffer.from('sku,counted\nA-1,12\n');
-    const sent = await fake.sendRobotMessage({ conversationId: 'cidSingle01==', conversationType: '1', staffId: 'clerk01', file: { name: 'count.csv', content } });
+    const sent = await fake.sendRobotMessage({
+      conversationId: 'cidSingle01==',
+      conversationType: '1',
+      staffId: 'clerk01',
+      file: { name: 'count.csv', content },
+    });
     expect(sent.acked).toEqual({ response: { status: 'SUCCESS' } });
     expect(downloads.get('count.csv')).toEqual(content);
-    await expect(fake.sendRobotMessage({ conversationId: GROUP, staffId: 'clerk01', file: { name: 'x.csv', content } })).rejects.toThrow(/single chat/);
+    await expect(fake.sendRobotMessage({ conversationId: GROUP, staffId: 'clerk01', file: { name: 'x.csv', content } })).rejects.toThrow(
+      /single chat/,
+    );
   });
 
   it('records proactive group messages', async () => {
@@ -249,7 +285,12 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
     const ok = await upload({ type: 'image', file: [png, 'chart.png'] });
     expect(ok).toMatchObject({ errcode: 0, errmsg: 'ok', media_id: expect.stringMatching(/^@lADP/) });
     expect(fake.media.get(ok.media_id!)).toMatchObject({ type: 'image', filename: 'chart.png', content: png });
-    expect(fake.requests.at(-1)!.body).toEqual({ form: [{ name: 'type', filename: undefined, size: 5 }, { name: 'media', filename: 'chart.png', size: png.length }] });
+    expect(fake.requests.at(-1)!.body).toEqual({
+      form: [
+        { name: 'type', filename: undefined, size: 5 },
+        { name: 'media', filename: 'chart.png', size: png.length },
+      ],
+    });
     expect(await upload({ type: 'image', file: [png, 'chart.png'], token: 'nope' })).toMatchObject({ errcode: 40014 });
     expect(await upload({ type: 'sticker', file: [png, 'chart.png'] })).toMatchObject({ errcode: 40004 });
     expect(await upload({ type: 'image', file: [png, 'chart.svg'] })).toMatchObject({ errcode: 40005 });
@@ -258,7 +299,11 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
 
   it('rejects an expired access token with 401 until a fresh one is fetched', async () => {
     fake.expireTokens();
-    const body = { outTrackId: 'variance-1', cardData: { cardParamMap: { status: 'y' } }, cardUpdateOptions: { updateCardDataByKey: true } };
+    const body = {
+      outTrackId: 'variance-1',
+      cardData: { cardParamMap: { status: 'y' } },
+      cardUpdateOptions: { updateCardDataByKey: true },
+    };
     const denied = await api('PUT', '/v1.0/card/instances', body);
     expect(denied.status).toBe(401);
     expect(await denied.json()).toMatchObject({ code: 'InvalidAuthentication' });
@@ -267,7 +312,12 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
   });
 
   it('keeps a second client down when shutdown() races the SDK reconnect timer', async () => {
-    const other = new GatewayDWClient({ clientId: fake.clientId, clientSecret: fake.clientSecret, gatewayUrl: fake.gatewayUrl, apiBase: fake.apiBase });
+    const other = new GatewayDWClient({
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      gatewayUrl: fake.gatewayUrl,
+      apiBase: fake.apiBase,
+    });
     other.registerCallbackListener(TOPIC_ROBOT, () => {});
     await other.connect();
     await fake.waitFor(() => other.connected && fake.connectionCount() === 2);

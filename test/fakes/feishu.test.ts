@@ -56,7 +56,11 @@ describe('fake Feishu against the real SDK', () => {
         if (text?.includes('hello')) {
           await client.im.v1.message.create({
             params: { receive_id_type: 'chat_id' },
-            data: { receive_id: data.message.chat_id, msg_type: 'interactive', content: JSON.stringify(card(`hi ${data.sender.sender_id?.open_id}`)) },
+            data: {
+              receive_id: data.message.chat_id,
+              msg_type: 'interactive',
+              content: JSON.stringify(card(`hi ${data.sender.sender_id?.open_id}`)),
+            },
           });
         }
       },

@@ -63,10 +63,7 @@ function buildBot(token: string, apiRoot: string, botInfo: UserFromGetMe) {
 }
 
 /** 1×1 PNG. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 async function apiError(promise: Promise<unknown>): Promise<GrammyError> {
   const error = await promise.then(
@@ -107,10 +104,7 @@ describe('fake Telegram Bot API with grammy long polling', () => {
     expect(msg.plainText).toBe('Stocktake — what next?');
     expect(msg.parseMode).toBe('HTML');
     expect(msg.entities).toEqual([{ type: 'bold', offset: 0, length: 9 }]);
-    expect(msg.replyMarkup.inline_keyboard[0].map((b: { callback_data: string }) => b.callback_data)).toEqual([
-      'variances:1',
-      'approve:1',
-    ]);
+    expect(msg.replyMarkup.inline_keyboard[0].map((b: { callback_data: string }) => b.callback_data)).toEqual(['variances:1', 'approve:1']);
     // deleteWebhook at start, then long polls with timeout 30 and an offset that confirms what was handled
     expect(fake.calls[0]?.method).toBe('deleteWebhook');
     expect(fake.calls.find((c) => c.method === 'getUpdates')?.payload.timeout).toBe(30);

@@ -18,7 +18,10 @@ describe('reading CSV text encodings', () => {
   it('reads UTF-8 without a byte order mark', async () => {
     const { encoding, rows } = await readAll(bufferSource('counts.csv', 'sku,qty\nA-001,5\n'));
     expect(encoding).toBe('utf-8');
-    expect(cellsOf(rows)).toEqual([['sku', 'qty'], ['A-001', '5']]);
+    expect(cellsOf(rows)).toEqual([
+      ['sku', 'qty'],
+      ['A-001', '5'],
+    ]);
   });
 
   it('drops the UTF-8 byte order mark so the first header is plain "sku"', async () => {
@@ -54,7 +57,10 @@ describe('reading CSV text encodings', () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const { encoding, rows } = await readAll(bufferSource('counts.txt', bytes));
     expect(encoding).toBe('utf-16le');
-    expect(cellsOf(rows)).toEqual([['sku', 'location', 'qty'], ['A-001', '仓库一区', '5']]);
+    expect(cellsOf(rows)).toEqual([
+      ['sku', 'location', 'qty'],
+      ['A-001', '仓库一区', '5'],
+    ]);
   });
 });
 
@@ -62,14 +68,21 @@ describe('reading CSV text at the edges', () => {
   it('reads a Windows-1252 file with its accents (Café stays Café)', async () => {
     const { encoding, rows } = await readAll(bufferSource('latin.csv', iconv.encode('sku,location,qty\r\nA-001,Café,5\r\n', 'win1252')));
     expect(encoding).toBe('windows-1252');
-    expect(cellsOf(rows)).toEqual([['sku', 'location', 'qty'], ['A-001', 'Café', '5']]);
+    expect(cellsOf(rows)).toEqual([
+      ['sku', 'location', 'qty'],
+      ['A-001', 'Café', '5'],
+    ]);
   });
 
   it('reads UTF-16 without a byte order mark as rows, little- and big-endian', async () => {
     const text = 'sku\tlocation\tqty\r\nA-001\t仓库一区\t5\r\nB-002\tR2\t7\r\n';
     for (const bytes of [Buffer.from(text, 'utf16le'), iconv.encode(text, 'utf16-be')]) {
       const { rows } = await readAll(bufferSource('counts.txt', bytes));
-      expect(cellsOf(rows)).toEqual([['sku', 'location', 'qty'], ['A-001', '仓库一区', '5'], ['B-002', 'R2', '7']]);
+      expect(cellsOf(rows)).toEqual([
+        ['sku', 'location', 'qty'],
+        ['A-001', '仓库一区', '5'],
+        ['B-002', 'R2', '7'],
+      ]);
     }
   });
 
@@ -82,25 +95,40 @@ describe('reading CSV text at the edges', () => {
       { line: 4, cells: ['B-002', 'R2', '7'] },
     ]);
     const gbk = await readAll(bufferSource('mac-gbk.csv', iconv.encode('物料编码,库位,实盘数量\rA-001,仓库一区,5\rB-002,货架二,7', 'gbk')));
-    expect(cellsOf(gbk.rows)).toEqual([['物料编码', '库位', '实盘数量'], ['A-001', '仓库一区', '5'], ['B-002', '货架二', '7']]);
+    expect(cellsOf(gbk.rows)).toEqual([
+      ['物料编码', '库位', '实盘数量'],
+      ['A-001', '仓库一区', '5'],
+      ['B-002', '货架二', '7'],
+    ]);
   });
 
   it('reads bare-CR lines split across chunks, a CR at a chunk end included', async () => {
     const parser = new CsvParser(',', '\r');
     const records = [...parser.push('sku,qty\rA,1\r'), ...parser.push('\nB,2\rC,'), ...parser.push('3', true)];
-    expect(records).toEqual([['sku', 'qty'], ['A', '1'], ['B', '2'], ['C', '3']]);
+    expect(records).toEqual([
+      ['sku', 'qty'],
+      ['A', '1'],
+      ['B', '2'],
+      ['C', '3'],
+    ]);
   });
 });
 
 describe('reading CSV delimiters and quoting', () => {
   it('splits tab-delimited rows', async () => {
     const { rows } = await readAll(bufferSource('counts.tsv', 'sku\tqty\nA,1\t5\n'));
-    expect(cellsOf(rows)).toEqual([['sku', 'qty'], ['A,1', '5']]);
+    expect(cellsOf(rows)).toEqual([
+      ['sku', 'qty'],
+      ['A,1', '5'],
+    ]);
   });
 
   it('splits semicolon-delimited rows, keeping decimal commas in a cell', async () => {
     const { rows } = await readAll(bufferSource('counts.csv', 'sku;location;qty\nA-001;L1;1,5\n'));
-    expect(cellsOf(rows)).toEqual([['sku', 'location', 'qty'], ['A-001', 'L1', '1,5']]);
+    expect(cellsOf(rows)).toEqual([
+      ['sku', 'location', 'qty'],
+      ['A-001', 'L1', '1,5'],
+    ]);
   });
 
   it('sniffs the delimiter from the header even below blank lines', async () => {
@@ -127,7 +155,11 @@ describe('reading CSV delimiters and quoting', () => {
 
   it('keeps rows with fewer or more cells than the header', async () => {
     const { rows } = await readAll(bufferSource('counts.csv', 'sku,location,qty\nA,L1\nB,L2,3,extra\n'));
-    expect(cellsOf(rows)).toEqual([['sku', 'location', 'qty'], ['A', 'L1'], ['B', 'L2', '3', 'extra']]);
+    expect(cellsOf(rows)).toEqual([
+      ['sku', 'location', 'qty'],
+      ['A', 'L1'],
+      ['B', 'L2', '3', 'extra'],
+    ]);
   });
 });
 
@@ -150,7 +182,11 @@ describe('numbering CSV rows', () => {
 
   it('continues numbering after a cell spanning lines', async () => {
     const { rows } = await readAll(bufferSource('counts.csv', 'sku,note\nA,"one\ntwo\nthree"\nB,x\n'));
-    expect(rows.map((r) => [r.line, r.cells[0]])).toEqual([[1, 'sku'], [2, 'A'], [3, 'B']]);
+    expect(rows.map((r) => [r.line, r.cells[0]])).toEqual([
+      [1, 'sku'],
+      [2, 'A'],
+      [3, 'B'],
+    ]);
   });
 
   it('numbers rows across batches without gaps', async () => {

@@ -96,7 +96,14 @@ describe('inspectFile', () => {
   });
 
   it('reads short GBK files as GB18030, where a detector alone is weakest', async () => {
-    for (const text of ['库位\n一区\n', '物料编码,库位,实盘数量\r\n', 'sku,location,qty\nA-1,仓,5\n', 'sku,location,qty\nA-1,仓库,5\n', '物料编码,数量\nA-001,5\n', '物料编码,名称\nA-001,𠮷野家\n']) {
+    for (const text of [
+      '库位\n一区\n',
+      '物料编码,库位,实盘数量\r\n',
+      'sku,location,qty\nA-1,仓,5\n',
+      'sku,location,qty\nA-1,仓库,5\n',
+      '物料编码,数量\nA-001,5\n',
+      '物料编码,名称\nA-001,𠮷野家\n',
+    ]) {
       const facts = await inspectFile(bufferSource('short.csv', iconv.encode(text, 'gb18030')));
       expect(facts.encoding, text).toBe('gb18030');
     }
@@ -119,10 +126,21 @@ describe('inspectFile', () => {
     const error = await inspectFile(bufferSource('jp.csv', sjis)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     const refusal = error as InvalidInputError;
-    expect(refusal.message).toContain('jp.csv: cannot tell how its text is encoded (tried UTF-8, UTF-16 (LE, BE), GB18030/GBK, Windows-1252/Latin-1; it looks most like ');
+    expect(refusal.message).toContain(
+      'jp.csv: cannot tell how its text is encoded (tried UTF-8, UTF-16 (LE, BE), GB18030/GBK, Windows-1252/Latin-1; it looks most like ',
+    );
     expect(refusal.message).toContain('nothing was imported');
-    expect(refusal.localized?.['zh-CN']).toContain('jp.csv：无法判断文本编码（已尝试 UTF-8, UTF-16 (LE, BE), GB18030/GBK, Windows-1252/Latin-1');
-    expect(refusal.problems).toEqual([{ line: 2, column: null, message: expect.stringContaining('none of the encodings tried'), localized: expect.objectContaining({ 'zh-CN': expect.stringContaining('不属于已尝试的任何编码') }) }]);
+    expect(refusal.localized?.['zh-CN']).toContain(
+      'jp.csv：无法判断文本编码（已尝试 UTF-8, UTF-16 (LE, BE), GB18030/GBK, Windows-1252/Latin-1',
+    );
+    expect(refusal.problems).toEqual([
+      {
+        line: 2,
+        column: null,
+        message: expect.stringContaining('none of the encodings tried'),
+        localized: expect.objectContaining({ 'zh-CN': expect.stringContaining('不属于已尝试的任何编码') }),
+      },
+    ]);
     const noise = Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 73 + 11) % 256));
     await expect(inspectFile(bufferSource('noise.csv', noise))).rejects.toThrow('cannot tell how its text is encoded');
   });

@@ -48,7 +48,10 @@ describe('readRecords', () => {
     const text = '\n,,\n  ,\t\nsku,qty\nA-001,5\n\n,,\nB-002,7\n';
     const problems = new ProblemList();
     const records = await readCsv(text, problems);
-    expect(records.map((r) => [r.line, r.value.sku])).toEqual([[5, 'A-001'], [8, 'B-002']]);
+    expect(records.map((r) => [r.line, r.value.sku])).toEqual([
+      [5, 'A-001'],
+      [8, 'B-002'],
+    ]);
     expect(problems.isEmpty).toBe(true);
   });
 
@@ -67,7 +70,11 @@ describe('readRecords', () => {
     const problems = new ProblemList();
     const records = await readCsv('sku,qty\nA-001,x\n,3\nC-003,4\nD-004,-1\n', problems);
     expect(records.map((r) => r.value.sku)).toEqual(['C-003']);
-    expect(problems.all().map((p) => [p.line, p.column])).toEqual([[2, 'qty'], [3, 'sku'], [5, 'qty']]);
+    expect(problems.all().map((p) => [p.line, p.column])).toEqual([
+      [2, 'qty'],
+      [3, 'sku'],
+      [5, 'qty'],
+    ]);
     expect(problems.invalidLines).toBe(3);
   });
 

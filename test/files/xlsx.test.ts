@@ -29,15 +29,27 @@ describe('reading XLSX workbooks', () => {
 
   it('reads only the first sheet', async () => {
     const bytes = await workbookBytes((wb) => {
-      wb.addWorksheet('Counts').addRows([['sku', 'qty'], ['A-001', 5]]);
+      wb.addWorksheet('Counts').addRows([
+        ['sku', 'qty'],
+        ['A-001', 5],
+      ]);
       wb.addWorksheet('Notes').addRows([['remark'], ['counted twice']]);
     });
     const rows = await readRows(bytes);
-    expect(rows.map((r) => r.cells)).toEqual([['sku', 'qty'], ['A-001', 5]]);
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['sku', 'qty'],
+      ['A-001', 5],
+    ]);
   });
 
   it('gives numbers as numbers and text as text', async () => {
-    const bytes = await workbookBytes((wb) => wb.addWorksheet('Counts').addRows([['sku', 'qty'], ['00123', 12.5], ['物料', 0]]));
+    const bytes = await workbookBytes((wb) =>
+      wb.addWorksheet('Counts').addRows([
+        ['sku', 'qty'],
+        ['00123', 12.5],
+        ['物料', 0],
+      ]),
+    );
     const rows = await readRows(bytes);
     expect(rows[1]?.cells).toEqual(['00123', 12.5]);
     expect(rows[2]?.cells).toEqual(['物料', 0]);
@@ -116,7 +128,11 @@ describe('reading XLSX workbooks', () => {
       ws.getCell('A9').value = 'B-002';
     });
     const rows = await readRows(bytes);
-    expect(rows.map((r) => [r.line, r.cells[0]])).toEqual([[3, 'sku'], [4, 'A-001'], [9, 'B-002']]);
+    expect(rows.map((r) => [r.line, r.cells[0]])).toEqual([
+      [3, 'sku'],
+      [4, 'A-001'],
+      [9, 'B-002'],
+    ]);
   });
 
   it('refuses a damaged workbook with InvalidInputError naming the file', async () => {

@@ -21,7 +21,14 @@ const read = async (res: Response | Promise<Response>): Promise<any> => (await r
 /** WH2 with WH1's book, where sam supervises and carl counts. */
 async function seedWarehouseTwo(db: Db): Promise<void> {
   await addWarehouse(db, { code: 'WH2', name: 'Second', timezone: 'Asia/Shanghai' });
-  await importBook(db, 'WH2', csv('book.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '100']]));
+  await importBook(
+    db,
+    'WH2',
+    csv('book.csv', [
+      ['sku', 'location', 'qty'],
+      ['A-100', 'R1', '100'],
+    ]),
+  );
   await grantRole(db, 'sam', 'supervisor', 'WH2');
   await grantRole(db, 'carl', 'counter', 'WH2');
 }
@@ -43,8 +50,14 @@ describeEachDatabase('REST API idempotency', (get) => {
     expect(again.status).toBe(200);
     expect(await read(again)).toMatchObject({ code: st.code, status: 'reviewing', openVariances: 3 });
 
-    const first = await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/tag`, post(sam, 'tag-1', { cause: 'damage', note: 'crushed' }));
-    const second = await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/tag`, post(sam, 'tag-1', { cause: 'damage', note: 'crushed' }));
+    const first = await http.app.request(
+      `/api/v1/stocktakes/${st.code}/variances/A-100/tag`,
+      post(sam, 'tag-1', { cause: 'damage', note: 'crushed' }),
+    );
+    const second = await http.app.request(
+      `/api/v1/stocktakes/${st.code}/variances/A-100/tag`,
+      post(sam, 'tag-1', { cause: 'damage', note: 'crushed' }),
+    );
     expect(second.status).toBe(200);
     expect(await read(second)).toEqual(await read(first));
     const history = await auditHistory(db, { stocktakeId: st.id });
@@ -53,7 +66,9 @@ describeEachDatabase('REST API idempotency', (get) => {
     expect(history.find((e) => e.action === 'variance.tag')!.idempotencyKey).toMatch(/^api:[0-9a-f-]{36}:tag-1$/);
 
     // Two at once with one key: the second waits for the first and answers with its result.
-    const [x, y] = await Promise.all([1, 2].map(() => http.app.request(`/api/v1/stocktakes/${st.code}/variances/C-400/confirm`, post(sam, 'confirm-c'))));
+    const [x, y] = await Promise.all(
+      [1, 2].map(() => http.app.request(`/api/v1/stocktakes/${st.code}/variances/C-400/confirm`, post(sam, 'confirm-c'))),
+    );
     expect([x!.status, y!.status]).toEqual([200, 200]);
     expect(await read(x!)).toEqual(await read(y!));
     expect((await auditHistory(db, { stocktakeId: st.id })).filter((e) => e.action === 'variance.confirm')).toHaveLength(1);
@@ -84,7 +99,12 @@ describeEachDatabase('REST API idempotency', (get) => {
     expect((await read(other)).error.code).toBe('STOCKTAKE_ALREADY_OPEN');
 
     const carl = await http.bearerFor('carl');
-    const upload = () => http.app.request(`/api/v1/stocktakes/${started.code}/counts`, { method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv', 'idempotency-key': 'sheet-1' }, body: 'sku,location,qty\nA-100,R1,90\n' });
+    const upload = () =>
+      http.app.request(`/api/v1/stocktakes/${started.code}/counts`, {
+        method: 'POST',
+        headers: { authorization: carl, 'content-type': 'text/csv', 'idempotency-key': 'sheet-1' },
+        body: 'sku,location,qty\nA-100,R1,90\n',
+      });
     const first = await upload();
     const second = await upload();
     expect([first.status, second.status]).toEqual([201, 201]);
@@ -92,7 +112,7 @@ describeEachDatabase('REST API idempotency', (get) => {
     expect((await stocktakeStatus(db, started.id)).imports).toBe(1);
   });
 
-  it('keeps each caller\'s keys apart and refuses a key reused for another action', async () => {
+  it("keeps each caller's keys apart and refuses a key reused for another action", async () => {
     const { db } = get();
     const { st } = await countedStocktake(db);
     const http = await testHttp(db, [mountApi]);
@@ -111,7 +131,8 @@ describeEachDatabase('REST API idempotency', (get) => {
     expect(reused.status).toBe(422);
     expect((await read(reused)).error).toEqual({
       code: 'IDEMPOTENCY_KEY_REUSED',
-      message: 'idempotency key "k" was already used for variance.confirm, not variance.note; nothing was done: send a new key for a new action',
+      message:
+        'idempotency key "k" was already used for variance.confirm, not variance.note; nothing was done: send a new key for a new action',
     });
   });
 
@@ -121,7 +142,8 @@ describeEachDatabase('REST API idempotency', (get) => {
     const http = await testHttp(db, [mountApi]);
     const sam = await http.bearerFor('sam');
     await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, post(sam, null));
-    const reusedMessage = 'idempotency key "K" was already used for variance.confirm with another target or input; nothing was done: send a new key for a new action';
+    const reusedMessage =
+      'idempotency key "K" was already used for variance.confirm with another target or input; nothing was done: send a new key for a new action';
 
     // Confirm line A with K, then line C with K: the second is refused, not answered with A's result.
     expect((await read(http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/confirm`, post(sam, 'K')))).sku).toBe('A-100');
@@ -133,7 +155,9 @@ describeEachDatabase('REST API idempotency', (get) => {
     expect((await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/confirm`, post(sam, 'K'))).status).toBe(200);
 
     // The same line and command with other input (another cause) is another action too.
-    expect((await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/tag`, post(sam, 'T', { cause: 'damage' }))).status).toBe(200);
+    expect((await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/tag`, post(sam, 'T', { cause: 'damage' }))).status).toBe(
+      200,
+    );
     const otherCause = await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/tag`, post(sam, 'T', { cause: 'theft' }));
     expect(otherCause.status).toBe(422);
     expect((await listReview(db, st.code)).find((l) => l.sku === 'A-100')!.causeCode).toBe('damage');
@@ -154,7 +178,12 @@ describeEachDatabase('REST API idempotency', (get) => {
     await seedWarehouseTwo(db);
     const carl = await http.bearerFor('carl');
     const start = await read(http.app.request('/api/v1/stocktakes', post(sam, 'S', { warehouse: 'WH2' })));
-    const upload = (body: string) => http.app.request(`/api/v1/stocktakes/${start.code}/counts`, { method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv', 'idempotency-key': 'U' }, body });
+    const upload = (body: string) =>
+      http.app.request(`/api/v1/stocktakes/${start.code}/counts`, {
+        method: 'POST',
+        headers: { authorization: carl, 'content-type': 'text/csv', 'idempotency-key': 'U' },
+        body,
+      });
     expect((await upload('sku,location,qty\nA-100,R1,90\n')).status).toBe(201);
     const otherSheet = await upload('sku,location,qty\nA-100,R1,95\n');
     expect(otherSheet.status).toBe(422);

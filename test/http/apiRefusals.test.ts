@@ -20,7 +20,9 @@ import { testHttp } from '../support/http.ts';
 const read = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
 
 const json = (auth: string, body: unknown, headers: Record<string, string> = {}) => ({
-  method: 'POST', headers: { authorization: auth, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+  method: 'POST',
+  headers: { authorization: auth, 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
 });
 
 describeEachDatabase('REST API refusals', (get) => {
@@ -32,7 +34,10 @@ describeEachDatabase('REST API refusals', (get) => {
 
     const anonymous = await http.app.request('/api/v1/stocktakes');
     expect(anonymous.status).toBe(401);
-    expect((await read(anonymous)).error).toEqual({ code: 'UNAUTHENTICATED', message: expect.stringContaining('Authorization: Bearer stk_') });
+    expect((await read(anonymous)).error).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: expect.stringContaining('Authorization: Bearer stk_'),
+    });
 
     const unknown = await http.app.request('/api/v1/stocktakes', { headers: { authorization: 'Bearer stk_not-a-key' } });
     expect(unknown.status).toBe(401);
@@ -51,7 +56,7 @@ describeEachDatabase('REST API refusals', (get) => {
     expect((await http.app.request('/api/v1/openapi.json')).status).toBe(200);
   });
 
-  it('refuses reading a stocktake or document of another warehouse with 403, and lists only the caller\'s warehouses', async () => {
+  it("refuses reading a stocktake or document of another warehouse with 403, and lists only the caller's warehouses", async () => {
     const { db } = get();
     const { st } = await countedStocktake(db);
     await addWarehouse(db, { code: 'WH2', name: 'Second', timezone: 'Asia/Shanghai' });
@@ -60,21 +65,36 @@ describeEachDatabase('REST API refusals', (get) => {
     const http = await testHttp(db, [mountApi]);
     const wendy = await http.bearerFor('wendy');
 
-    for (const path of [`/api/v1/stocktakes/${st.code}`, `/api/v1/stocktakes/${st.code}/variances`, `/api/v1/stocktakes/${st.code}/export?format=csv`, `/api/v1/audit?stocktake=${st.code}`, `/api/v1/documents?stocktake=${st.code}`]) {
+    for (const path of [
+      `/api/v1/stocktakes/${st.code}`,
+      `/api/v1/stocktakes/${st.code}/variances`,
+      `/api/v1/stocktakes/${st.code}/export?format=csv`,
+      `/api/v1/audit?stocktake=${st.code}`,
+      `/api/v1/documents?stocktake=${st.code}`,
+    ]) {
       const res = await http.app.request(path, { headers: { authorization: wendy } });
       expect(res.status, path).toBe(403);
       // The refusal does not name a warehouse where wendy holds no role.
-      expect((await read(res)).error, path).toEqual({ code: 'NOT_ALLOWED', message: `wendy holds no role in the warehouse of stocktake ${st.code}; ask an admin of that warehouse to grant you one` });
+      expect((await read(res)).error, path).toEqual({
+        code: 'NOT_ALLOWED',
+        message: `wendy holds no role in the warehouse of stocktake ${st.code}; ask an admin of that warehouse to grant you one`,
+      });
     }
     const listed = await http.app.request('/api/v1/stocktakes', { headers: { authorization: wendy } });
     expect((await read(listed)).stocktakes).toEqual([]);
     const carl = await http.bearerFor('carl');
-    expect((await read(await http.app.request('/api/v1/stocktakes', { headers: { authorization: carl } }))).stocktakes.map((s: { code: string }) => s.code)).toEqual([st.code]);
+    expect(
+      (await read(await http.app.request('/api/v1/stocktakes', { headers: { authorization: carl } }))).stocktakes.map(
+        (s: { code: string }) => s.code,
+      ),
+    ).toEqual([st.code]);
 
     // Writes are refused by the services' own role checks.
     const close = await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, json(wendy, {}));
     expect(close.status).toBe(403);
-    expect((await read(close)).error.message).toBe('wendy may not close counting: wendy holds no role in that warehouse (needs the role supervisor or manager or admin there)');
+    expect((await read(close)).error.message).toBe(
+      'wendy may not close counting: wendy holds no role in that warehouse (needs the role supervisor or manager or admin there)',
+    );
   });
 
   it('checks the role before the state: a stranger to the warehouse gets 403, never a 409 about its stocktakes and documents', async () => {
@@ -102,7 +122,9 @@ describeEachDatabase('REST API refusals', (get) => {
     await closeCounting(db, st.id);
     await confirmVariance(db, people.sam, { stocktake: st.code, line: 'A-200' });
     await tagCause(db, people.sam, { stocktake: st.code, line: 'A-200', cause: 'counting_error' });
-    const { documents: [doc] } = await submitVariances(db, people.sam, { stocktake: st.code, lines: ['A-200'] });
+    const {
+      documents: [doc],
+    } = await submitVariances(db, people.sam, { stocktake: st.code, lines: ['A-200'] });
     await approveDocument(db, people.sue, { document: doc!.number });
     expect((await getDocument(db, doc!.id)).status).toBe('posted');
 
@@ -117,16 +139,33 @@ describeEachDatabase('REST API refusals', (get) => {
 
     // WH2 gets a document with the same number: for wendy the number means WH2's; for someone with a role
     // in neither it is refused without naming either warehouse.
-    await importBook(db, 'WH2', csv('book.csv', [['sku', 'location', 'qty'], ['A-200', 'R2', '20']]));
+    await importBook(
+      db,
+      'WH2',
+      csv('book.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-200', 'R2', '20'],
+      ]),
+    );
     await addPerson(db, { handle: 'wes', name: 'Wes' });
     await grantRole(db, 'wes', 'counter', 'WH2');
     const wh2 = await startStocktake(db, 'WH2');
-    await importCounts(db, wh2.code, csv('count.csv', [['sku', 'location', 'qty'], ['A-200', 'R2', '21']]), { counter: 'wes' });
+    await importCounts(
+      db,
+      wh2.code,
+      csv('count.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-200', 'R2', '21'],
+      ]),
+      { counter: 'wes' },
+    );
     await closeCounting(db, wh2.id);
     const wendyCtx = { actor: await cliActor(db, 'wendy') };
     await confirmVariance(db, wendyCtx, { stocktake: wh2.code, line: 'A-200' });
     await tagCause(db, wendyCtx, { stocktake: wh2.code, line: 'A-200', cause: 'counting_error' });
-    const { documents: [twin] } = await submitVariances(db, wendyCtx, { stocktake: wh2.code });
+    const {
+      documents: [twin],
+    } = await submitVariances(db, wendyCtx, { stocktake: wh2.code });
     expect(twin!.number).toBe(doc!.number);
     const mine = await http.app.request(`/api/v1/documents/${doc!.number}`, { headers: { authorization: wendy } });
     expect(mine.status).toBe(200);
@@ -147,17 +186,32 @@ describeEachDatabase('REST API refusals', (get) => {
     const sheet = `sku,location,qty\n${'A-100,R1,1\n'.repeat(100_000)}`;
     expect(sheet.length).toBeGreaterThan(1024 * 1024);
 
-    const raw = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, { method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv' }, body: sheet });
+    const raw = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, {
+      method: 'POST',
+      headers: { authorization: carl, 'content-type': 'text/csv' },
+      body: sheet,
+    });
     expect(raw.status).toBe(413);
-    expect((await read(raw)).error).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'the upload is larger than the limit of 1 MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported' });
+    expect((await read(raw)).error).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'the upload is larger than the limit of 1 MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported',
+    });
     const form = new FormData();
     form.append('file', new File([sheet], 'big.csv', { type: 'text/csv' }));
-    const multipart = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, { method: 'POST', headers: { authorization: carl, origin: 'http://localhost' }, body: form });
+    const multipart = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, {
+      method: 'POST',
+      headers: { authorization: carl, origin: 'http://localhost' },
+      body: form,
+    });
     expect(multipart.status).toBe(413);
     expect((await stocktakeStatus(db, st.id)).imports).toBe(0);
 
     // Just under the limit goes in.
-    const fits = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, { method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv' }, body: 'sku,location,qty\nA-100,R1,1\n' });
+    const fits = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, {
+      method: 'POST',
+      headers: { authorization: carl, 'content-type': 'text/csv' },
+      body: 'sku,location,qty\nA-100,R1,1\n',
+    });
     expect(fits.status).toBe(201);
   });
 
@@ -169,25 +223,39 @@ describeEachDatabase('REST API refusals', (get) => {
     const http = await testHttp(db, [mountApi]);
     const carl = await http.bearerFor('carl');
     const res = await http.app.request(`/api/v1/stocktakes/${st.code}/counts?fileName=bad.csv`, {
-      method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv' }, body: 'sku,location,数量\nA-100,R1,90\nA-200,R2,abc\nZZZ-9,R9,1\nC-400,R4,-1\n',
+      method: 'POST',
+      headers: { authorization: carl, 'content-type': 'text/csv' },
+      body: 'sku,location,数量\nA-100,R1,90\nA-200,R2,abc\nZZZ-9,R9,1\nC-400,R4,-1\n',
     });
     expect(res.status).toBe(400);
     const { error } = await read(res);
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain('bad.csv: 3 invalid line(s); nothing was imported');
-    expect(error.problems.map((p: { line: number; column: string }) => [p.line, p.column])).toEqual([[3, '数量'], [4, 'sku'], [5, '数量']]);
+    expect(error.problems.map((p: { line: number; column: string }) => [p.line, p.column])).toEqual([
+      [3, '数量'],
+      [4, 'sku'],
+      [5, '数量'],
+    ]);
     expect((await stocktakeStatus(db, st.id)).imports).toBe(0);
 
     // skipInvalid imports the valid lines and reports the others.
     const skipped = await http.app.request(`/api/v1/stocktakes/${st.code}/counts?fileName=bad.csv&skipInvalid=true`, {
-      method: 'POST', headers: { authorization: carl, 'content-type': 'text/csv' }, body: 'sku,location,数量\nA-100,R1,90\nA-200,R2,abc\n',
+      method: 'POST',
+      headers: { authorization: carl, 'content-type': 'text/csv' },
+      body: 'sku,location,数量\nA-100,R1,90\nA-200,R2,abc\n',
     });
     expect(skipped.status).toBe(201);
     expect(await read(skipped)).toMatchObject({ rowsAccepted: 1, rowsRejected: 1, problems: [{ line: 3, column: '数量' }] });
 
-    const unsupported = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, { method: 'POST', headers: { authorization: carl, 'content-type': 'application/json' }, body: '{}' });
+    const unsupported = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, {
+      method: 'POST',
+      headers: { authorization: carl, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(unsupported.status).toBe(400);
-    expect((await read(unsupported)).error.problems).toEqual([{ line: null, column: 'Content-Type', message: 'application/json is not accepted' }]);
+    expect((await read(unsupported)).error.problems).toEqual([
+      { line: null, column: 'Content-Type', message: 'application/json is not accepted' },
+    ]);
   });
 
   it('refuses a 30-digit quantity with 400 naming its line, column and the limit, not a 500, importing nothing', async () => {
@@ -198,15 +266,24 @@ describeEachDatabase('REST API refusals', (get) => {
     const http = await testHttp(db, [mountApi]);
     const thirty = '123456789012345678901234567890';
     const res = await http.app.request(`/api/v1/stocktakes/${st.code}/counts?fileName=huge.csv`, {
-      method: 'POST', headers: { authorization: await http.bearerFor('carl'), 'content-type': 'text/csv' }, body: `sku,location,数量\nA-100,R1,90\nA-200,R2,${thirty}\n`,
+      method: 'POST',
+      headers: { authorization: await http.bearerFor('carl'), 'content-type': 'text/csv' },
+      body: `sku,location,数量\nA-100,R1,90\nA-200,R2,${thirty}\n`,
     });
     expect(res.status).toBe(400);
     const { error } = await read(res);
     expect(error.code).toBe('INVALID_INPUT');
-    expect(error.problems).toEqual([{
-      line: 3, column: '数量', message: `quantity "${thirty}" has 30 digits before the decimal point; at most 15 are allowed`,
-      localized: { en: `quantity "${thirty}" has 30 digits before the decimal point; at most 15 are allowed`, 'zh-CN': `数量 "${thirty}" 的整数部分有 30 位，最多允许 15 位` },
-    }]);
+    expect(error.problems).toEqual([
+      {
+        line: 3,
+        column: '数量',
+        message: `quantity "${thirty}" has 30 digits before the decimal point; at most 15 are allowed`,
+        localized: {
+          en: `quantity "${thirty}" has 30 digits before the decimal point; at most 15 are allowed`,
+          'zh-CN': `数量 "${thirty}" 的整数部分有 30 位，最多允许 15 位`,
+        },
+      },
+    ]);
     expect((await stocktakeStatus(db, st.id)).imports).toBe(0);
   });
 
@@ -229,15 +306,24 @@ describeEachDatabase('REST API refusals', (get) => {
       { line: null, column: 'step', message: 'step: Invalid input: expected number, received string' },
     ]);
 
-    const query = await http.app.request(`/api/v1/stocktakes/${st.code}/variances?limit=lots&sort=size&status=open,lost`, { headers: { authorization: sam } });
+    const query = await http.app.request(`/api/v1/stocktakes/${st.code}/variances?limit=lots&sort=size&status=open,lost`, {
+      headers: { authorization: sam },
+    });
     expect(query.status).toBe(400);
     expect((await read(query)).error.problems.map((p: { column: string }) => p.column)).toEqual(['status', 'sort', 'limit']);
 
-    const notJson = await http.app.request(`/api/v1/stocktakes/${st.code}/submit`, { method: 'POST', headers: { authorization: sam, 'content-type': 'application/json' }, body: '{lines:' });
+    const notJson = await http.app.request(`/api/v1/stocktakes/${st.code}/submit`, {
+      method: 'POST',
+      headers: { authorization: sam, 'content-type': 'application/json' },
+      body: '{lines:',
+    });
     expect(notJson.status).toBe(400);
     expect((await read(notJson)).error.message).toContain('the request body is not valid JSON');
 
-    const badKey = await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, json(sam, {}, { 'idempotency-key': 'naïve key' }));
+    const badKey = await http.app.request(
+      `/api/v1/stocktakes/${st.code}/close-counting`,
+      json(sam, {}, { 'idempotency-key': 'naïve key' }),
+    );
     expect(badKey.status).toBe(400);
     expect((await read(badKey)).error.problems[0].column).toBe('Idempotency-Key');
 
@@ -246,34 +332,50 @@ describeEachDatabase('REST API refusals', (get) => {
     expect((await read(miss)).error.message).toBe('route "GET /api/v1/stocktake" not found; see /api/v1/openapi.json for the routes');
   });
 
-  it('refuses a change signed in by the session cookie unless it comes from the console\'s own origin', async () => {
+  it("refuses a change signed in by the session cookie unless it comes from the console's own origin", async () => {
     const { db } = get();
     const { st } = await countedStocktake(db);
     const http = await testHttp(db, [mountApi]);
     const cookie = await http.cookieFor('sam');
-    const foreign = await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{}' });
+    const foreign = await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: '{}',
+    });
     expect(foreign.status).toBe(403);
     expect((await read(foreign)).error.message).toContain('must come from the console itself');
-    const own = await http.as('sam', `/api/v1/stocktakes/${st.code}/close-counting`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const own = await http.as('sam', `/api/v1/stocktakes/${st.code}/close-counting`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(own.status).toBe(200);
   });
 
-  it('lets only a supervisor, manager or admin import counts in another person\'s name', async () => {
+  it("lets only a supervisor, manager or admin import counts in another person's name", async () => {
     const { db } = get();
     await seedWarehouse(db);
     await seedPeople(db);
     const st = await startStocktake(db, 'WH1');
     const http = await testHttp(db, [mountApi]);
     const upload = async (person: string, counter: string, body: string) =>
-      http.app.request(`/api/v1/stocktakes/${st.code}/counts?counter=${counter}`, { method: 'POST', headers: { authorization: await http.bearerFor(person), 'content-type': 'text/csv' }, body });
+      http.app.request(`/api/v1/stocktakes/${st.code}/counts?counter=${counter}`, {
+        method: 'POST',
+        headers: { authorization: await http.bearerFor(person), 'content-type': 'text/csv' },
+        body,
+      });
     const byCarl = await upload('carl', 'sam', 'sku,location,qty\nA-100,R1,90\n');
     expect(byCarl.status).toBe(403);
-    expect((await read(byCarl)).error.message).toBe('carl may only import their own counts: naming sam as the counter needs the role supervisor, manager or admin in WH1');
+    expect((await read(byCarl)).error.message).toBe(
+      'carl may only import their own counts: naming sam as the counter needs the role supervisor, manager or admin in WH1',
+    );
     const bySam = await upload('sam', 'carl', 'sku,location,qty\nA-100,R1,90\n');
     expect(bySam.status).toBe(201);
     expect((await read(bySam)).counter).toBe('carl');
     const byFay = await upload('fay', 'fay', 'sku,location,qty\nA-200,R2,20\n');
     expect(byFay.status).toBe(403);
-    expect((await read(byFay)).error.message).toBe('fay may not import a count sheet in WH1: needs the role counter or supervisor or manager or admin');
+    expect((await read(byFay)).error.message).toBe(
+      'fay may not import a count sheet in WH1: needs the role counter or supervisor or manager or admin',
+    );
   });
 });

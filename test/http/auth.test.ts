@@ -28,7 +28,11 @@ describeEachDatabase('signing in', (get) => {
     const http = await app(get().db, true);
     const home = await (await http.app.request('/', { headers: { accept: 'text/html' } })).text();
     expect(home).toContain('data-person="sam"');
-    const picked = await http.app.request('/session', { method: 'POST', body: new URLSearchParams({ person: 'sam', next: '/stocktakes' }), headers: { origin: ORIGIN } });
+    const picked = await http.app.request('/session', {
+      method: 'POST',
+      body: new URLSearchParams({ person: 'sam', next: '/stocktakes' }),
+      headers: { origin: ORIGIN },
+    });
     expect(picked.status).toBe(302);
     expect(picked.headers.get('location')).toBe('/stocktakes');
     const cookie = cookieOf(picked)!;
@@ -50,7 +54,11 @@ describeEachDatabase('signing in', (get) => {
     expect((await http.app.request('/api/v1/openapi.json')).status).toBe(200);
     expect((await http.app.request('/login')).status).toBe(200);
 
-    const pick = await http.app.request('/session', { method: 'POST', body: new URLSearchParams({ person: 'ann' }), headers: { origin: ORIGIN, accept: 'application/json' } });
+    const pick = await http.app.request('/session', {
+      method: 'POST',
+      body: new URLSearchParams({ person: 'ann' }),
+      headers: { origin: ORIGIN, accept: 'application/json' },
+    });
     expect(pick.status).toBe(403);
     expect(cookieOf(pick)).toBeNull();
     expect((await http.app.request('/demo', { method: 'POST', headers: { origin: ORIGIN } })).status).toBe(401);
@@ -74,11 +82,17 @@ describeEachDatabase('signing in', (get) => {
     await revokeCredential(db, credential.id);
     expect((await http.app.request(`/login?token=${secret}`)).status).toBe(401);
     // A script with an API key needs no Origin, even for a multipart upload (no browser sends our key).
-    const listed = (await (await http.app.request('/api/v1/stocktakes', { headers: { authorization: await http.bearerFor('carl') } })).json()) as { stocktakes: { code: string }[] };
+    const listed = (await (
+      await http.app.request('/api/v1/stocktakes', { headers: { authorization: await http.bearerFor('carl') } })
+    ).json()) as { stocktakes: { code: string }[] };
     const code = listed.stocktakes[0]!.code;
     const body = new FormData();
     body.set('file', new File(['sku,location,qty\nA-100,R1,91\n'], 'api.csv', { type: 'text/csv' }));
-    const upload = await http.app.request(`/api/v1/stocktakes/${code}/counts`, { method: 'POST', body, headers: { authorization: await http.bearerFor('carl') } });
+    const upload = await http.app.request(`/api/v1/stocktakes/${code}/counts`, {
+      method: 'POST',
+      body,
+      headers: { authorization: await http.bearerFor('carl') },
+    });
     expect(upload.status, await upload.clone().text()).toBeLessThan(300);
     // An open redirect is not offered.
     const { secret: again } = await createCredential(db, { kind: 'login', person: 'sam' });

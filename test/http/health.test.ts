@@ -7,7 +7,10 @@ import { errorResponse } from '../../src/http/errors.ts';
 import { mountHealth } from '../../src/http/health.ts';
 import { openTemplatePglite } from '../support/db.ts';
 
-const platforms = () => ({ web: { connected: true, detail: 'served by this process' }, telegram: { connected: false, detail: 'polling stopped: 409' } });
+const platforms = () => ({
+  web: { connected: true, detail: 'served by this process' },
+  telegram: { connected: false, detail: 'polling stopped: 409' },
+});
 
 describe('/healthz, /readyz and /livez', () => {
   let up: Database;
@@ -48,7 +51,10 @@ describe('/healthz, /readyz and /livez', () => {
   });
 
   it('turns a lost connection into 503 DATABASE_UNAVAILABLE, not a 500', async () => {
-    const error = await down.db.execute('select 1' as never).then(() => null, (e: unknown) => e);
+    const error = await down.db.execute('select 1' as never).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isDatabaseUnavailable(error)).toBe(true);
     expect(errorResponse(error, 'ref1')).toMatchObject({ status: 503, body: { error: { code: 'DATABASE_UNAVAILABLE' } } });
     expect(errorResponse(new Error('boom'), 'ref2').status).toBe(500);
@@ -57,7 +63,16 @@ describe('/healthz, /readyz and /livez', () => {
 
 describe('isDatabaseUnavailable', () => {
   it('recognises the driver, socket and server codes of an outage anywhere in the cause chain', () => {
-    for (const code of ['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006']) {
+    for (const code of [
+      'CONNECTION_CLOSED',
+      'CONNECTION_ENDED',
+      'CONNECT_TIMEOUT',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      '57P01',
+      '57P03',
+      '08006',
+    ]) {
       expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code })), code).toBe(true);
       expect(isDatabaseUnavailable(new Error('wrapped', { cause: Object.assign(new Error('x'), { code }) })), `wrapped ${code}`).toBe(true);
     }
@@ -65,7 +80,8 @@ describe('isDatabaseUnavailable', () => {
   });
 
   it('leaves other failures alone: a constraint, a syntax error, a plain bug', () => {
-    for (const code of ['23505', '42601', '22003', undefined]) expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code }))).toBe(false);
+    for (const code of ['23505', '42601', '22003', undefined])
+      expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code }))).toBe(false);
     expect(isDatabaseUnavailable(null)).toBe(false);
   });
 });

@@ -11,7 +11,11 @@ import { testHttp } from '../support/http.ts';
 /** A response's JSON body, untyped: the assertions say what it holds. */
 const read = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
 
-type Doc = { openapi: string; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, any> } };
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, any>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, any> };
+};
 
 /** `/api/v1/stocktakes/:stocktake` → `/api/v1/stocktakes/{stocktake}`. */
 const openApiPath = (honoPath: string) => honoPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -20,7 +24,9 @@ const openApiPath = (honoPath: string) => honoPath.replace(/:([A-Za-z0-9_]+)/g, 
 function refs(value: unknown, out: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => refs(v, out));
   else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (k === '$ref' && typeof v === 'string') out.push(v); else refs(v, out);
+    for (const [k, v] of Object.entries(value))
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else refs(v, out);
   }
   return out;
 }
@@ -36,9 +42,13 @@ describeEachDatabase('openapi.json', (get) => {
     expect(doc.openapi).toBe('3.1.0');
 
     // Each route is listed once per handler (its body limit, then the handler itself).
-    const served = [...new Set(http.app.routes
-      .filter((r) => r.path.startsWith('/api/v1/') && r.method !== 'ALL')
-      .map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`))];
+    const served = [
+      ...new Set(
+        http.app.routes
+          .filter((r) => r.path.startsWith('/api/v1/') && r.method !== 'ALL')
+          .map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`),
+      ),
+    ];
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`));
     expect(new Set(served)).toEqual(new Set(documented));
     expect(served).toHaveLength(documented.length);
@@ -80,21 +90,53 @@ describeEachDatabase('openapi.json', (get) => {
           expect(op.security, `${method} ${path}`).toEqual([{ bearer: [] }, { session: [] }]);
           expect(op.responses['401'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
         }
-        if (method === 'post') expect(op.parameters.map((p: any) => p.name), `${method} ${path}`).toContain('Idempotency-Key');
+        if (method === 'post')
+          expect(
+            op.parameters.map((p: any) => p.name),
+            `${method} ${path}`,
+          ).toContain('Idempotency-Key');
       }
     }
 
     const reject = doc.paths['/api/v1/documents/{document}/reject']!.post;
-    expect(reject.requestBody.content['application/json'].schema).toMatchObject({ type: 'object', required: ['reason'], properties: { reason: { type: 'string' }, step: { type: 'integer' } } });
+    expect(reject.requestBody.content['application/json'].schema).toMatchObject({
+      type: 'object',
+      required: ['reason'],
+      properties: { reason: { type: 'string' }, step: { type: 'integer' } },
+    });
     const variances = doc.paths['/api/v1/stocktakes/{stocktake}/variances']!.get;
-    expect(variances.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name)).toEqual(['status', 'direction', 'cause', 'location', 'owner', 'onlyDiff', 'sort', 'limit', 'offset']);
-    expect(variances.parameters.find((p: any) => p.name === 'sort')).toMatchObject({ required: false, schema: { enum: ['sku', 'value'], default: 'sku' } });
+    expect(variances.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name)).toEqual([
+      'status',
+      'direction',
+      'cause',
+      'location',
+      'owner',
+      'onlyDiff',
+      'sort',
+      'limit',
+      'offset',
+    ]);
+    expect(variances.parameters.find((p: any) => p.name === 'sort')).toMatchObject({
+      required: false,
+      schema: { enum: ['sku', 'value'], default: 'sku' },
+    });
     expect(variances.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/VariancePage' });
     const upload = doc.paths['/api/v1/stocktakes/{stocktake}/counts']!.post;
-    expect(Object.keys(upload.requestBody.content)).toEqual(['multipart/form-data', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/octet-stream']);
+    expect(Object.keys(upload.requestBody.content)).toEqual([
+      'multipart/form-data',
+      'text/csv',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'application/octet-stream',
+    ]);
     expect(Object.keys(upload.responses)).toEqual(expect.arrayContaining(['201', '413']));
-    expect(Object.keys(doc.paths['/api/v1/stocktakes/{stocktake}/export']!.get.responses['200'].content)).toEqual(['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/json']);
+    expect(Object.keys(doc.paths['/api/v1/stocktakes/{stocktake}/export']!.get.responses['200'].content)).toEqual([
+      'text/csv',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'application/json',
+    ]);
     // Money and quantities are documented as decimal strings.
-    expect((doc.components.schemas.VarianceLine as any).properties.diffValue).toMatchObject({ anyOf: [{ type: 'string', pattern: expect.any(String) }, { type: 'null' }] });
+    expect((doc.components.schemas.VarianceLine as any).properties.diffValue).toMatchObject({
+      anyOf: [{ type: 'string', pattern: expect.any(String) }, { type: 'null' }],
+    });
   });
 });

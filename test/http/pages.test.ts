@@ -46,7 +46,7 @@ const rowOf = (page: string, attribute: string, end = '</tr>') => {
 };
 
 describeEachDatabase('dashboard pages', (get) => {
-  it('lists the stocktakes of the caller\'s warehouses with counting progress, open variances and net value', async () => {
+  it("lists the stocktakes of the caller's warehouses with counting progress, open variances and net value", async () => {
     const { db } = get();
     const { st, http } = await inReview(db);
     const page = await html(http.as('sam', '/stocktakes'));
@@ -81,7 +81,14 @@ describeEachDatabase('dashboard pages', (get) => {
     expect(tableLines(page)).toEqual(['C-400@R4', 'A-100@R1', 'A-200@R2', 'B-300@R3']);
     const a100 = rowOf(page, 'data-line="A-100@R1"');
     expect(a100).toContain('Widget');
-    expect(a100.match(/<td class="num[^"]*">([^<]*)<\/td>/g)!.map((c) => c.replace(/<[^>]+>/g, ''))).toEqual(['100', '0', '100', '90', '-10', '-25.00']);
+    expect(a100.match(/<td class="num[^"]*">([^<]*)<\/td>/g)!.map((c) => c.replace(/<[^>]+>/g, ''))).toEqual([
+      '100',
+      '0',
+      '100',
+      '90',
+      '-10',
+      '-25.00',
+    ]);
     expect(a100).toContain('To review');
     expect(a100).toContain('sam');
     const b300 = rowOf(page, 'data-line="B-300@R3"');
@@ -95,7 +102,12 @@ describeEachDatabase('dashboard pages', (get) => {
   it('shows the suggested cause with its reason in the page locale', async () => {
     const { db } = get();
     // A-100 book 100 counted 10: a pack of 10 counted as one.
-    const { st } = await countedStocktake(db, [['A-100', 'R1', '10'], ['A-200', 'R2', '20'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '3']]);
+    const { st } = await countedStocktake(db, [
+      ['A-100', 'R1', '10'],
+      ['A-200', 'R2', '20'],
+      ['B-300', 'R3', '50.5'],
+      ['C-400', 'R4', '3'],
+    ]);
     await closeCounting(db, st.code);
     const http = await testHttp(db, [mountPages]);
     const en = rowOf(await html(http.as('sam', `/stocktakes/${st.code}`)), 'data-line="A-100@R1"');
@@ -175,7 +187,9 @@ describeEachDatabase('dashboard pages', (get) => {
       expect(r.status, link).toBe(200);
       expect(r.headers.get('content-disposition'), link).toMatch(/attachment/);
     }
-    const json = (await (await http.as('sam', links.find((l) => l.includes('/documents/') && l.endsWith('json'))!)).json()) as { documents: { number: string; totalValue: string }[] };
+    const json = (await (await http.as('sam', links.find((l) => l.includes('/documents/') && l.endsWith('json'))!)).json()) as {
+      documents: { number: string; totalValue: string }[];
+    };
     expect(json.documents[0]).toMatchObject({ number: documents[0]!.number, totalValue: '-325.00' });
   });
 
@@ -187,7 +201,9 @@ describeEachDatabase('dashboard pages', (get) => {
     expect(page).toContain('data-chain="ok"');
     expect(page).toMatch(/Chain verified: all \d+ audit rows are intact/);
     const audit = page.slice(page.indexOf('id="audit"'));
-    expect(audit).toMatch(/sam <span class="muted">\(cli:sam\)<\/span><\/td><td><code>variance\.tag<\/code><\/td><td>[^<]*A-100@R1<\/td><td>causeCode: null → damage/);
+    expect(audit).toMatch(
+      /sam <span class="muted">\(cli:sam\)<\/span><\/td><td><code>variance\.tag<\/code><\/td><td>[^<]*A-100@R1<\/td><td>causeCode: null → damage/,
+    );
     expect(audit).toContain('stocktake.counting_closed');
     expect(await html(http.as('sam', `/stocktakes/${st.code}?lang=zh`))).toContain('审计链校验通过');
 
@@ -243,7 +259,10 @@ describeEachDatabase('dashboard pages', (get) => {
     const { db } = get();
     const { http } = await inReview(db);
     expect(await html(http.as('sam', '/people'), 403)).toContain('Only admins manage people and roles');
-    const post = await http.as('sam', '/people/roles', { method: 'POST', body: new URLSearchParams({ person: 'carl', role: 'admin', warehouse: 'WH1', op: 'grant' }) });
+    const post = await http.as('sam', '/people/roles', {
+      method: 'POST',
+      body: new URLSearchParams({ person: 'carl', role: 'admin', warehouse: 'WH1', op: 'grant' }),
+    });
     expect(post.status).toBe(403);
     expect((await rolesOf(db, (await getPerson(db, 'carl')).id, (await getWarehouse(db, 'WH1')).id)).has('admin')).toBe(false);
   });
@@ -272,17 +291,26 @@ describeEachDatabase('dashboard pages', (get) => {
     expect(revoked.status).toBe(303);
     expect((await rolesOf(db, carl, wh1)).has('supervisor')).toBe(false);
     // The audit trail names the admin who changed the roles, not the local operator.
-    const audited = await queryRows<{ identity: string }>(db, sql`select actor_identity as identity from audit_log where action in ('role.granted', 'role.revoked') order by id desc limit 2`);
+    const audited = await queryRows<{ identity: string }>(
+      db,
+      sql`select actor_identity as identity from audit_log where action in ('role.granted', 'role.revoked') order by id desc limit 2`,
+    );
     expect(audited.map((a) => a.identity)).toEqual(['web:ann', 'web:ann']);
 
-    const notHeld = await html(http.as('ann', '/people/roles', form({ person: 'carl', role: 'finance', warehouse: 'WH1', op: 'revoke' })), 400);
+    const notHeld = await html(
+      http.as('ann', '/people/roles', form({ person: 'carl', role: 'finance', warehouse: 'WH1', op: 'revoke' })),
+      400,
+    );
     expect(notHeld).toContain('Not changed: carl does not hold finance in WH1');
 
     // An admin of another warehouse administers only that one.
     await addWarehouse(db, { code: 'WH2', name: 'Second', timezone: 'Asia/Shanghai' });
     await addPerson(db, { handle: 'wes' });
     await grantRole(db, 'wes', 'admin', 'WH2');
-    const other = await html(http.as('wes', '/people/roles', form({ person: 'carl', role: 'manager', warehouse: 'WH1', op: 'grant' })), 403);
+    const other = await html(
+      http.as('wes', '/people/roles', form({ person: 'carl', role: 'manager', warehouse: 'WH1', op: 'grant' })),
+      403,
+    );
     expect(other).toContain('wes may not change roles in WH1: only an admin of WH1 may');
     expect((await rolesOf(db, carl, wh1)).has('manager')).toBe(false);
     expect(rowOf(await html(http.as('wes', '/people')), 'data-person="carl"')).not.toContain('<form');

@@ -39,7 +39,17 @@ afterEach(async () => {
 /** WH1 counting: carl's sheet is in, so the daily digest has a stocktake and the week has work in it. */
 async function counting(db: Db): Promise<{ id: string }> {
   const st = await startStocktake(db, 'WH1', new Date(Date.now() - 3600_000));
-  await importCounts(db, st.code, csv('count.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5']]), { counter: 'carl' });
+  await importCounts(
+    db,
+    st.code,
+    csv('count.csv', [
+      ['sku', 'location', 'qty'],
+      ['A-100', 'R1', '90'],
+      ['A-200', 'R2', '21'],
+      ['B-300', 'R3', '50.5'],
+    ]),
+    { counter: 'carl' },
+  );
   return st;
 }
 
@@ -93,13 +103,22 @@ describeEachDatabase('reports on every platform', (get) => {
     const http = await testHttp(db, [(a) => web.mount(a)]);
     let n = 0;
     const say = async (who: Handle, text: string) => {
-      const res = await http.as(who, '/chat/digest/messages', { method: 'POST', body: new URLSearchParams({ text, eventId: `e${++n}` }), headers: { accept: 'application/json', origin: 'http://localhost' } });
+      const res = await http.as(who, '/chat/digest/messages', {
+        method: 'POST',
+        body: new URLSearchParams({ text, eventId: `e${++n}` }),
+        headers: { accept: 'application/json', origin: 'http://localhost' },
+      });
       expect(res.status).toBe(200);
       await c.sender.drainUntilIdle();
     };
     await story(db, c, say);
     const cards = (await messagesSince(db, 'digest', '0')).filter((m) => m.kind === 'card').map((m) => m.card!);
-    expect(cards.map((card) => card.header.title)).toEqual(['Chat bound', 'Schedule changed', 'Daily digest · WH1 Main', expect.stringMatching(/^Weekly report · WH1/)]);
+    expect(cards.map((card) => card.header.title)).toEqual([
+      'Chat bound',
+      'Schedule changed',
+      'Daily digest · WH1 Main',
+      expect.stringMatching(/^Weekly report · WH1/),
+    ]);
     expect(cards[2]!.elements.filter((e) => e.type === 'image')).toHaveLength(1);
     const page = await (await http.as('sam', '/chat/digest')).text();
     expect(page.match(/<img class="image" src="data:image\/png;base64,/g)?.length).toBeGreaterThanOrEqual(2);
@@ -111,7 +130,10 @@ describeEachDatabase('reports on every platform', (get) => {
     await seedTeam(db, 'telegram', { sam: '3002' });
     const fake = await startFakeTelegram();
     const adapter = createTelegramAdapter(telegramConfig(fake.token, fake.apiRoot), { log: silentLogger, limits: FAST });
-    closers.push(() => fake.close(), () => adapter.stop());
+    closers.push(
+      () => fake.close(),
+      () => adapter.stop(),
+    );
     const c = await core(db, adapter);
     await adapter.start(c.dispatch);
     const say = async (who: Handle, text: string) => {
@@ -134,8 +156,22 @@ describeEachDatabase('reports on every platform', (get) => {
     const GROUP = 'oc_digest00000000000000000000000000';
     await seedTeam(db, 'feishu', { sam: SAM });
     const fake = await startFakeFeishu();
-    const adapter = createFeishuAdapter({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.domain, mode: 'ws', httpHost: '127.0.0.1', httpPort: 0, httpPath: '/feishu/events' }, { log: silentLogger });
-    closers.push(() => fake.close(), () => adapter.stop());
+    const adapter = createFeishuAdapter(
+      {
+        appId: fake.appId,
+        appSecret: fake.appSecret,
+        domain: fake.domain,
+        mode: 'ws',
+        httpHost: '127.0.0.1',
+        httpPort: 0,
+        httpPath: '/feishu/events',
+      },
+      { log: silentLogger },
+    );
+    closers.push(
+      () => fake.close(),
+      () => adapter.stop(),
+    );
     const c = await core(db, adapter);
     await adapter.start(c.dispatch);
     const say = async (_who: Handle, text: string) => {
@@ -158,10 +194,20 @@ describeEachDatabase('reports on every platform', (get) => {
     await seedTeam(db, 'dingtalk', { sam: 'sam01' });
     const fake = await startFakeDingTalk();
     const adapter = createDingTalkAdapter(
-      { clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, cardTemplateId: null, apiBase: fake.apiBase, gatewayUrl: fake.gatewayUrl },
+      {
+        clientId: fake.clientId,
+        clientSecret: fake.clientSecret,
+        robotCode: fake.robotCode,
+        cardTemplateId: null,
+        apiBase: fake.apiBase,
+        gatewayUrl: fake.gatewayUrl,
+      },
       { log: silentLogger, limits: FAST },
     );
-    closers.push(() => fake.close(), () => adapter.stop());
+    closers.push(
+      () => fake.close(),
+      () => adapter.stop(),
+    );
     const c = await core(db, adapter);
     await adapter.start(c.dispatch);
     await fake.waitFor(() => fake.connectionCount() === 1);
@@ -171,7 +217,9 @@ describeEachDatabase('reports on every platform', (get) => {
       await c.sender.drainUntilIdle();
     };
     await story(db, c, say);
-    const reports = fake.robotMessages.filter((m) => m.body.openConversationId === GROUP && /Daily digest|Weekly report/.test(m.msgParam.title));
+    const reports = fake.robotMessages.filter(
+      (m) => m.body.openConversationId === GROUP && /Daily digest|Weekly report/.test(m.msgParam.title),
+    );
     expect(reports.map((m) => m.msgParam.title)).toEqual(['Daily digest · WH1 Main', expect.stringMatching(/^Weekly report · WH1/)]);
     const ids = [...fake.media.keys()];
     expect(ids.length).toBeGreaterThanOrEqual(2);
@@ -187,7 +235,10 @@ describeEachDatabase('reminders on every platform', (get) => {
     await seedTeam(db, 'telegram', { sam: '3002' });
     const fake = await startFakeTelegram();
     const adapter = createTelegramAdapter(telegramConfig(fake.token, fake.apiRoot), { log: silentLogger, limits: FAST });
-    closers.push(() => fake.close(), () => adapter.stop());
+    closers.push(
+      () => fake.close(),
+      () => adapter.stop(),
+    );
     const c = await core(db, adapter);
     await adapter.start(c.dispatch);
     await overdueStory(db, c, async (_who, text) => {
@@ -207,8 +258,22 @@ describeEachDatabase('reminders on every platform', (get) => {
     const GROUP = 'oc_team000000000000000000000000000000';
     await seedTeam(db, 'feishu', { sam: SAM });
     const fake = await startFakeFeishu();
-    const adapter = createFeishuAdapter({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.domain, mode: 'ws', httpHost: '127.0.0.1', httpPort: 0, httpPath: '/feishu/events' }, { log: silentLogger });
-    closers.push(() => fake.close(), () => adapter.stop());
+    const adapter = createFeishuAdapter(
+      {
+        appId: fake.appId,
+        appSecret: fake.appSecret,
+        domain: fake.domain,
+        mode: 'ws',
+        httpHost: '127.0.0.1',
+        httpPort: 0,
+        httpPath: '/feishu/events',
+      },
+      { log: silentLogger },
+    );
+    closers.push(
+      () => fake.close(),
+      () => adapter.stop(),
+    );
     const c = await core(db, adapter);
     await adapter.start(c.dispatch);
     await overdueStory(db, c, async (_who, text) => {
@@ -227,10 +292,20 @@ describeEachDatabase('reminders on every platform', (get) => {
     await seedTeam(db, 'dingtalk', { sam: 'sam01' });
     const fake = await startFakeDingTalk();
     const adapter = createDingTalkAdapter(
-      { clientId: fake.clientId, clientSecret: fake.clientSecret, robotCode: fake.robotCode, cardTemplateId: null, apiBase: fake.apiBase, gatewayUrl: fake.gatewayUrl },
+      {
+        clientId: fake.clientId,
+        clientSecret: fake.clientSecret,
+        robotCode: fake.robotCode,
+        cardTemplateId: null,
+        apiBase: fake.apiBase,
+        gatewayUrl: fake.gatewayUrl,
+      },
       { log: silentLogger, limits: FAST },
     );
-    closers.push(() => fake.close(), () => adapter.stop());
+    closers.push(
+      () => fake.close(),
+      () => adapter.stop(),
+    );
     const c = await core(db, adapter);
     await adapter.start(c.dispatch);
     await fake.waitFor(() => fake.connectionCount() === 1);

@@ -45,10 +45,25 @@ const auditCount = async (db: Db) => (await queryRows<{ n: number }>(db, sql`sel
 describeEachDatabase('retention in the running product', (get) => {
   let n = 0;
   const text = (userId: string, body: string, extra: Partial<TextEvent> = {}): TextEvent => ({
-    type: 'text', platform: 'web', eventId: `r${++n}`, chatId: 'team', chatType: 'group', userId, text: body, addressed: true, ...extra,
+    type: 'text',
+    platform: 'web',
+    eventId: `r${++n}`,
+    chatId: 'team',
+    chatType: 'group',
+    userId,
+    text: body,
+    addressed: true,
+    ...extra,
   });
   const tap = (userId: string, token: string, extra: Partial<ActionEvent> = {}): ActionEvent => ({
-    type: 'action', platform: 'web', eventId: `r${++n}`, chatId: 'team', chatType: 'group', userId, token, ...extra,
+    type: 'action',
+    platform: 'web',
+    eventId: `r${++n}`,
+    chatId: 'team',
+    chatType: 'group',
+    userId,
+    token,
+    ...extra,
   });
 
   it('runs the hourly task once across instances, at minute 45', async () => {
@@ -96,8 +111,19 @@ describeEachDatabase('retention in the running product', (get) => {
     await dispatch(text('u-sam', 'bind WH1'));
     await dispatch(text('u-sam', 'new'));
     const upload: InboundEvent = {
-      type: 'file', platform: 'web', eventId: `r${++n}`, chatId: 'team', chatType: 'group', userId: 'u-carl', fileName: 'count.csv',
-      download: async () => sheet([['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['C-400', 'R4', '1']]),
+      type: 'file',
+      platform: 'web',
+      eventId: `r${++n}`,
+      chatId: 'team',
+      chatType: 'group',
+      userId: 'u-carl',
+      fileName: 'count.csv',
+      download: async () =>
+        sheet([
+          ['sku', 'location', 'qty'],
+          ['A-100', 'R1', '90'],
+          ['C-400', 'R4', '1'],
+        ]),
     };
     await dispatch(upload);
     await dispatch(text('u-sam', 'close'));
@@ -111,7 +137,10 @@ describeEachDatabase('retention in the running product', (get) => {
     const audits = await auditCount(db);
 
     const answer = await dispatch(tap('u-sam', oldToken, { messageId: page.messageId }));
-    expect(answer!.toast).toEqual({ kind: 'warning', text: 'This card was out of date; nothing was done. It now shows the current state.' });
+    expect(answer!.toast).toEqual({
+      kind: 'warning',
+      text: 'This card was out of date; nothing was done. It now shows the current state.',
+    });
     expect(await auditCount(db)).toBe(audits);
     const fresh = tokenOf(answer!.card!, /^C-400/);
     expect(fresh).not.toBe(oldToken);
@@ -123,6 +152,8 @@ describeEachDatabase('retention in the running product', (get) => {
 
     // A pruned button on a message we do not know is told it expired — not that it is forged.
     const unknown = await dispatch(tap('u-sam', oldToken));
-    expect(unknown).toEqual({ toast: { kind: 'warning', text: 'This button has expired; nothing was done. Use the latest card, or type the command.' } });
+    expect(unknown).toEqual({
+      toast: { kind: 'warning', text: 'This button has expired; nothing was done. Use the latest card, or type the command.' },
+    });
   });
 });

@@ -28,30 +28,50 @@ describeEachDatabase('scheduler', (get) => {
     const nine = await s.tick(at('2026-11-26T01:00:00Z'));
     expect(nine.digests).toEqual([{ job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-26T09:00', outcome: 'sent' }]);
     // The next minutes still see the slot (their lookback covers it) and leave it alone.
-    expect((await s.tick(at('2026-11-26T01:01:00Z'))).digests).toEqual([{ job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-26T09:00', outcome: 'taken' }]);
+    expect((await s.tick(at('2026-11-26T01:01:00Z'))).digests).toEqual([
+      { job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-26T09:00', outcome: 'taken' },
+    ]);
 
     const cards = await queuedCards(db);
     expect(cards).toHaveLength(1);
     expect(cards[0]).toMatchObject({ platform: 'web', chatId: 'digest', title: 'daily report WH1 2026-11-26T01:00:00.000Z' });
     expect(reports.requests).toEqual([{ kind: 'daily', warehouse: 'WH1', now: at('2026-11-26T01:00:00Z'), locale: 'en' }]);
-    expect(await jobRuns(db, 'daily')).toEqual([expect.objectContaining({ slot: 'web:digest@2026-11-26T09:00', outcome: 'sent', attempts: 1 })]);
+    expect(await jobRuns(db, 'daily')).toEqual([
+      expect.objectContaining({ slot: 'web:digest@2026-11-26T09:00', outcome: 'sent', attempts: 1 }),
+    ]);
 
     // The next morning's digest covers what changed since this one.
     await s.tick(at('2026-11-27T01:00:00Z'));
-    expect(reports.requests[1]).toEqual({ kind: 'daily', warehouse: 'WH1', now: at('2026-11-27T01:00:00Z'), locale: 'en', since: at('2026-11-26T01:00:00Z') });
+    expect(reports.requests[1]).toEqual({
+      kind: 'daily',
+      warehouse: 'WH1',
+      now: at('2026-11-27T01:00:00Z'),
+      locale: 'en',
+      since: at('2026-11-26T01:00:00Z'),
+    });
   });
 
-  it('keys a slot by the chat\'s local day: midnight in Shanghai is 16:00 UTC the day before', async () => {
+  it("keys a slot by the chat's local day: midnight in Shanghai is 16:00 UTC the day before", async () => {
     const { db } = get();
     const people = await seedChats(db);
-    await setSchedule(db, people.sam.actor, { platform: 'web', chatId: 'digest', job: 'daily', cron: '0 0 * * *', enabled: true }, at('2026-11-20T00:00:00Z'));
+    await setSchedule(
+      db,
+      people.sam.actor,
+      { platform: 'web', chatId: 'digest', job: 'daily', cron: '0 0 * * *', enabled: true },
+      at('2026-11-20T00:00:00Z'),
+    );
     const s = scheduler(db, recordingReports().source);
     const results = (await s.tick(at('2026-11-25T16:00:30Z'))).digests;
     expect(results).toEqual([{ job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-26T00:00', outcome: 'sent' }]);
     // The slot's instant is the 25th in UTC; its key is the chat's own day, the 26th.
-    const [run] = await queryRows<{ scheduled_at: string }>(db, sql`select to_char(scheduled_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as scheduled_at from job_run where job = 'daily'`);
+    const [run] = await queryRows<{ scheduled_at: string }>(
+      db,
+      sql`select to_char(scheduled_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as scheduled_at from job_run where job = 'daily'`,
+    );
     expect(run!.scheduled_at).toBe('2026-11-25 16:00');
-    expect((await s.tick(at('2026-11-26T16:00:00Z'))).digests).toEqual([{ job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-27T00:00', outcome: 'sent' }]);
+    expect((await s.tick(at('2026-11-26T16:00:00Z'))).digests).toEqual([
+      { job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-27T00:00', outcome: 'sent' },
+    ]);
     expect(await queuedCards(db)).toHaveLength(2);
   });
 
@@ -87,10 +107,14 @@ describeEachDatabase('scheduler', (get) => {
     const reports = recordingReports();
     // Down from Wednesday 08:00 to 14:00 Shanghai: the 09:00 digest is five hours late, within six.
     const first = scheduler(db, reports.source, { instance: 'first' });
-    expect((await first.catchUp(at('2026-11-25T06:00:00Z'))).digests).toEqual([{ job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-25T09:00', outcome: 'sent' }]);
+    expect((await first.catchUp(at('2026-11-25T06:00:00Z'))).digests).toEqual([
+      { job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-25T09:00', outcome: 'sent' },
+    ]);
     // A second instance starting a minute later finds it sent.
     const second = scheduler(db, reports.source, { instance: 'second' });
-    expect((await second.catchUp(at('2026-11-25T06:01:00Z'))).digests).toEqual([{ job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-25T09:00', outcome: 'taken' }]);
+    expect((await second.catchUp(at('2026-11-25T06:01:00Z'))).digests).toEqual([
+      { job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-25T09:00', outcome: 'taken' },
+    ]);
     // Down all Thursday morning until 16:00: seven hours late is too late for a morning digest.
     expect((await second.catchUp(at('2026-11-26T08:00:00Z'))).digests).toEqual([]);
     expect((await queuedCards(db)).map((c) => c.title)).toEqual(['daily report WH1 2026-11-25T06:00:00.000Z']);
@@ -113,10 +137,17 @@ describeEachDatabase('scheduler', (get) => {
     const { db } = get();
     const people = await seedChats(db);
     // Set to 08:30 at 10:00 Shanghai: the 08:30 slot of that morning is not the chat's to get.
-    await setSchedule(db, people.sam.actor, { platform: 'web', chatId: 'digest', job: 'daily', cron: '30 8 * * *', enabled: true }, at('2026-11-25T02:00:00Z'));
+    await setSchedule(
+      db,
+      people.sam.actor,
+      { platform: 'web', chatId: 'digest', job: 'daily', cron: '30 8 * * *', enabled: true },
+      at('2026-11-25T02:00:00Z'),
+    );
     const s = scheduler(db, recordingReports().source);
     expect((await s.catchUp(at('2026-11-25T03:00:00Z'))).digests!.filter((r) => r.job === 'daily')).toEqual([]);
-    expect((await s.tick(at('2026-11-26T00:30:00Z'))).digests).toEqual([{ job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-26T08:30', outcome: 'sent' }]);
+    expect((await s.tick(at('2026-11-26T00:30:00Z'))).digests).toEqual([
+      { job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-26T08:30', outcome: 'sent' },
+    ]);
   });
 
   it('takes over a slot whose instance died holding it once the lease is over, and sends it once', async () => {
@@ -124,10 +155,14 @@ describeEachDatabase('scheduler', (get) => {
     await seedChats(db);
     const reports = recordingReports();
     const crashed = new PgRunCoordinator(db, 'crashed');
-    expect(await crashed.claim('daily', 'web:digest@2026-11-26T09:00', at('2026-11-26T01:00:00Z'), 5 * MINUTE, at('2026-11-26T01:00:00Z'))).toBe(true);
+    expect(
+      await crashed.claim('daily', 'web:digest@2026-11-26T09:00', at('2026-11-26T01:00:00Z'), 5 * MINUTE, at('2026-11-26T01:00:00Z')),
+    ).toBe(true);
     const survivor = scheduler(db, reports.source, { instance: 'survivor', leaseMs: 5 * MINUTE });
     expect((await survivor.tick(at('2026-11-26T01:02:00Z'))).digests).toEqual([expect.objectContaining({ outcome: 'taken' })]);
-    expect((await survivor.tick(at('2026-11-26T01:05:00Z'))).digests).toEqual([expect.objectContaining({ slot: 'web:digest@2026-11-26T09:00', outcome: 'sent' })]);
+    expect((await survivor.tick(at('2026-11-26T01:05:00Z'))).digests).toEqual([
+      expect.objectContaining({ slot: 'web:digest@2026-11-26T09:00', outcome: 'sent' }),
+    ]);
     expect(await queuedCards(db)).toHaveLength(1);
     expect(await jobRuns(db, 'daily')).toEqual([expect.objectContaining({ claimed_by: 'survivor', attempts: 2, outcome: 'sent' })]);
   });
@@ -138,8 +173,12 @@ describeEachDatabase('scheduler', (get) => {
     const reports = recordingReports();
     reports.failNext();
     const s = scheduler(db, reports.source);
-    expect((await s.tick(at('2026-11-26T01:00:00Z'))).digests).toEqual([expect.objectContaining({ outcome: 'failed', error: 'the digest query timed out' })]);
-    expect(await jobRuns(db, 'daily')).toEqual([expect.objectContaining({ finished_at: null, outcome: 'failed: the digest query timed out' })]);
+    expect((await s.tick(at('2026-11-26T01:00:00Z'))).digests).toEqual([
+      expect.objectContaining({ outcome: 'failed', error: 'the digest query timed out' }),
+    ]);
+    expect(await jobRuns(db, 'daily')).toEqual([
+      expect.objectContaining({ finished_at: null, outcome: 'failed: the digest query timed out' }),
+    ]);
     expect((await s.tick(at('2026-11-26T01:01:00Z'))).digests).toEqual([expect.objectContaining({ outcome: 'sent' })]);
     expect(await queuedCards(db)).toHaveLength(1);
   });
@@ -149,11 +188,13 @@ describeEachDatabase('scheduler', (get) => {
     const people = await seedChats(db, { 'web:digest': 'digest', 'web:quiet': 'digest' });
     await setSchedule(db, people.sam.actor, { platform: 'web', chatId: 'quiet', job: 'daily', enabled: false }, at('2026-11-20T00:00:00Z'));
     const s = scheduler(db, recordingReports({ empty: true }).source);
-    expect((await s.tick(at('2026-11-26T01:00:00Z'))).digests).toEqual([{ job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-26T09:00', outcome: 'nothing to report' }]);
+    expect((await s.tick(at('2026-11-26T01:00:00Z'))).digests).toEqual([
+      { job: 'daily', chat: 'web:digest', slot: 'web:digest@2026-11-26T09:00', outcome: 'nothing to report' },
+    ]);
     expect(await queuedCards(db)).toHaveLength(0);
   });
 
-  it('claims node-cron\'s coordination key for one of three coordinators, until the slot is done', async () => {
+  it("claims node-cron's coordination key for one of three coordinators, until the slot is done", async () => {
     const { db } = get();
     const key = `${DIGESTS_TASK}:2026-11-26T01:00:00.000Z`;
     const coordinators = ['a', 'b', 'c'].map((n) => new PgRunCoordinator(db, n));

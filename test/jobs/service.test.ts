@@ -29,15 +29,30 @@ for (const kind of databaseKinds()) {
     let drop: () => Promise<void> = async () => {};
     beforeAll(async () => {
       ({ env, drop } = await createStandaloneDatabase(kind, join(dir, 'data')));
-      const target: DatabaseTarget = env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
+      const target: DatabaseTarget = env.DATABASE_URL
+        ? { kind: 'postgres', url: env.DATABASE_URL }
+        : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
       const { db, close } = await openDatabase(target);
       const people = await seedChats(db);
       const st = await startStocktake(db, 'WH1', new Date(Date.now() - 3 * 3600_000));
-      await importCounts(db, st.code, csv('count.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '90']]), { counter: 'carl' });
+      await importCounts(
+        db,
+        st.code,
+        csv('count.csv', [
+          ['sku', 'location', 'qty'],
+          ['A-100', 'R1', '90'],
+        ]),
+        { counter: 'carl' },
+      );
       // The chat's daily digest fell due an hour ago, while nothing was running.
       const due = localMinute(new Date(Date.now() - 3600_000), 'Asia/Shanghai');
       const [hh, mm] = due.slice(11).split(':').map(Number);
-      await setSchedule(db, people.sam.actor, { platform: 'web', chatId: 'digest', job: 'daily', cron: `${mm} ${hh} * * *`, enabled: true }, new Date(Date.now() - 2 * 3600_000));
+      await setSchedule(
+        db,
+        people.sam.actor,
+        { platform: 'web', chatId: 'digest', job: 'daily', cron: `${mm} ${hh} * * *`, enabled: true },
+        new Date(Date.now() - 2 * 3600_000),
+      );
       await close();
     });
     afterAll(async () => {
@@ -51,10 +66,13 @@ for (const kind of databaseKinds()) {
         const names = () => [...cron.getTasks().values()].map((t) => t.name);
         expect(names()).toEqual(expect.arrayContaining([DIGESTS_TASK, REMINDERS_TASK, RETENTION_TASK]));
         const db = service.database.db;
-        const rows = await waitFor(async () => {
-          const found = await queryRows<{ chat_id: string }>(db, sql`select chat_id from outbox where platform = 'web'`);
-          return found.length > 0 && found;
-        }, { intervalMs: 100, what: 'the missed digest in the outbox' });
+        const rows = await waitFor(
+          async () => {
+            const found = await queryRows<{ chat_id: string }>(db, sql`select chat_id from outbox where platform = 'web'`);
+            return found.length > 0 && found;
+          },
+          { intervalMs: 100, what: 'the missed digest in the outbox' },
+        );
         expect(rows).toEqual([{ chat_id: 'digest' }]);
       } finally {
         await service.stop();

@@ -19,12 +19,16 @@ import { seedPeople } from '../support/flow.ts';
 export const LONG_AGO = '2026-01-01T00:00:00Z';
 
 /** Seeds WH1 and the cast; binds `chats` (platform:chat → purpose) as sam, dated LONG_AGO. */
-export async function seedChats(db: Db, chats: Record<string, ChatPurpose | ChatPurpose[]> = { 'web:digest': 'digest' }): Promise<Awaited<ReturnType<typeof seedPeople>>> {
+export async function seedChats(
+  db: Db,
+  chats: Record<string, ChatPurpose | ChatPurpose[]> = { 'web:digest': 'digest' },
+): Promise<Awaited<ReturnType<typeof seedPeople>>> {
   await seedWarehouse(db);
   const people = await seedPeople(db);
   for (const [ref, purposes] of Object.entries(chats)) {
     const [platform, chatId] = [ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1)];
-    for (const purpose of [purposes].flat()) await bindChat(db, people.sam, { platform: platform!, chatId: chatId!, warehouse: 'WH1', purpose, locale: 'en' });
+    for (const purpose of [purposes].flat())
+      await bindChat(db, people.sam, { platform: platform!, chatId: chatId!, warehouse: 'WH1', purpose, locale: 'en' });
   }
   await db.execute(sql`update chat set bound_at = ${LONG_AGO}::timestamptz`);
   return people;
@@ -50,7 +54,13 @@ export function recordingReports(options: { empty?: boolean } = {}) {
     const title = `${request.kind} report ${request.warehouse} ${request.now.toISOString()}`;
     return {
       empty: options.empty ?? false,
-      card: card({ header: { title }, elements: [{ type: 'markdown', text: `as of ${request.now.toISOString()}` }, { type: 'image', alt: 'chart', png: tinyPng() }] }),
+      card: card({
+        header: { title },
+        elements: [
+          { type: 'markdown', text: `as of ${request.now.toISOString()}` },
+          { type: 'image', alt: 'chart', png: tinyPng() },
+        ],
+      }),
       text: title,
       charts: [],
     };
@@ -81,7 +91,14 @@ export async function queuedCards(db: Db): Promise<QueuedCard[]> {
 }
 
 export async function jobRuns(db: Db, job?: string) {
-  return queryRows<{ job: string; slot: string; claimed_by: string | null; finished_at: string | null; outcome: string | null; attempts: number }>(
+  return queryRows<{
+    job: string;
+    slot: string;
+    claimed_by: string | null;
+    finished_at: string | null;
+    outcome: string | null;
+    attempts: number;
+  }>(
     db,
     sql`select job, slot, claimed_by, finished_at::text as finished_at, outcome, attempts from job_run ${job ? sql`where job = ${job}` : sql``} order by job, slot`,
   );
@@ -95,7 +112,10 @@ export type People = Record<string, CommandContext>;
  */
 export function nextLocal(after: Date, hh: number, mm: number, timezone = 'Asia/Shanghai', weekday?: number): Date {
   const want = `${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`;
-  const dayOf = (d: Date) => ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short' }).format(d)) + 1;
+  const dayOf = (d: Date) =>
+    ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(
+      new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short' }).format(d),
+    ) + 1;
   let t = Math.ceil((after.getTime() + 1) / 60_000) * 60_000;
   for (let i = 0; i < 8 * 1440; i++, t += 60_000) {
     const d = new Date(t);

@@ -30,7 +30,16 @@ describe.runIf(throwawayClustersAvailable())('chat events during a database outa
 
   it('keeps a message waiting until the database is back, then answers it once; a tap is told to try again', async () => {
     const { dispatch } = await botCore(database.db, [], (level, message) => logged.push({ level, message }));
-    const event = { type: 'text' as const, platform: 'web', eventId: 'outage-1', chatId: 'team', chatType: 'direct' as const, userId: 'u-sam', text: 'help', addressed: true };
+    const event = {
+      type: 'text' as const,
+      platform: 'web',
+      eventId: 'outage-1',
+      chatId: 'team',
+      chatType: 'direct' as const,
+      userId: 'u-sam',
+      text: 'help',
+      addressed: true,
+    };
     await cluster.stop();
 
     const handled = dispatch(event);
@@ -39,8 +48,19 @@ describe.runIf(throwawayClustersAvailable())('chat events during a database outa
     await waitFor(() => logged.some((l) => l.message === 'database unavailable; the event waits'), { what: 'the message to wait' });
     expect(settled).toBe(false);
 
-    const tap = await dispatch({ type: 'action', platform: 'web', eventId: 'tap-1', chatId: 'team', chatType: 'direct', userId: 'u-sam', token: 'x'.repeat(22) });
-    expect(tap?.toast).toEqual({ kind: 'error', text: 'The database is unavailable for a moment; nothing was changed. Tap again in a few seconds.' });
+    const tap = await dispatch({
+      type: 'action',
+      platform: 'web',
+      eventId: 'tap-1',
+      chatId: 'team',
+      chatType: 'direct',
+      userId: 'u-sam',
+      token: 'x'.repeat(22),
+    });
+    expect(tap?.toast).toEqual({
+      kind: 'error',
+      text: 'The database is unavailable for a moment; nothing was changed. Tap again in a few seconds.',
+    });
 
     await cluster.start();
     await handled;

@@ -23,7 +23,12 @@ async function explainAll(db: Db, code: string, by: CommandContext) {
 
 const onHand = async (db: Db) =>
   Object.fromEntries(
-    (await queryRows<{ k: string; qty: string }>(db, sql`select sku || '@' || location as k, trim_scale(qty)::text as qty from on_hand order by 1`)).map((r) => [r.k, r.qty]),
+    (
+      await queryRows<{ k: string; qty: string }>(
+        db,
+        sql`select sku || '@' || location as k, trim_scale(qty)::text as qty from on_hand order by 1`,
+      )
+    ).map((r) => [r.k, r.qty]),
   );
 
 describeEachDatabase('documents, approvals and posting', (get) => {
@@ -39,7 +44,11 @@ describeEachDatabase('documents, approvals and posting', (get) => {
       [['C-400', 'R4', '80'], '11550.00', ['supervisor', 'finance', 'manager']],
     ];
     for (const [count, value, route] of cases) {
-      await db.execute(sql.raw(`truncate ${(await queryRows<{ t: string }>(db, sql`select string_agg('"' || tablename || '"', ',') as t from pg_tables where schemaname = 'public'`))[0]!.t} restart identity cascade`));
+      await db.execute(
+        sql.raw(
+          `truncate ${(await queryRows<{ t: string }>(db, sql`select string_agg('"' || tablename || '"', ',') as t from pg_tables where schemaname = 'public'`))[0]!.t} restart identity cascade`,
+        ),
+      );
       const { st, people } = await countedStocktake(db, [count]);
       await closeCounting(db, st.code);
       await explainAll(db, st.code, people.sam);
@@ -91,7 +100,9 @@ describeEachDatabase('documents, approvals and posting', (get) => {
     expect(doc!.route.map((s) => s.role)).toEqual(['supervisor']);
     // Give it a second step, finance, which ann also holds.
     await db.execute(sql`update approval_step set status = 'pending' where step_no = 1`);
-    await db.execute(sql`insert into approval_step (document_id, step_no, role, status) values (${doc!.id}::uuid, 2, 'finance', 'waiting')`);
+    await db.execute(
+      sql`insert into approval_step (document_id, step_no, role, status) values (${doc!.id}::uuid, 2, 'finance', 'waiting')`,
+    );
     await approveDocument(db, people.ann, { document: doc!.number, step: 1 });
     const error = await approveDocument(db, people.ann, { document: doc!.number, step: 2 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotAllowedError);
@@ -127,14 +138,20 @@ describeEachDatabase('documents, approvals and posting', (get) => {
     await closeCounting(db, st.code);
     // During review (after the count): 7 more A-100 arrive and 1 C-400 leaves.
     const later = shanghai(new Date(Date.now() + 60_000));
-    await moveStock(db, [['A-100', 'R1', '7', 'receipt', 'PO-5', later], ['C-400', 'R4', '-1', 'issue', 'SO-5', later]]);
+    await moveStock(db, [
+      ['A-100', 'R1', '7', 'receipt', 'PO-5', later],
+      ['C-400', 'R4', '-1', 'issue', 'SO-5', later],
+    ]);
     const before = await onHand(db);
     expect(before).toMatchObject({ 'A-100@R1': '107', 'C-400@R4': '2' });
     await explainAll(db, st.code, people.sam);
     const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
     for (const d of documents) await approveDocument(db, people.sue, { document: d.number });
     expect(await onHand(db)).toEqual({ ...before, 'A-100@R1': '97', 'A-200@R2': '21', 'C-400@R4': '0' });
-    const ledger = await queryRows<{ n: number; lines: number }>(db, sql`select count(*)::int as n, count(distinct (document_id, line_no))::int as lines from ledger_entry`);
+    const ledger = await queryRows<{ n: number; lines: number }>(
+      db,
+      sql`select count(*)::int as n, count(distinct (document_id, line_no))::int as lines from ledger_entry`,
+    );
     expect(ledger[0]).toEqual({ n: 3, lines: 3 });
     expect((await getStocktake(db, st.code)).status).toBe('posted');
     await expect(approveDocument(db, people.ann, { document: documents[0]!.number })).rejects.toBeInstanceOf(StaleCommandError);

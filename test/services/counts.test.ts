@@ -20,7 +20,13 @@ describeEachDatabase('count import', (get) => {
     const report = await importCounts(
       db,
       st.code,
-      csv('scan.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '60'], ['A-100', 'R1', '38'], ['A-200', 'R2', '20'], ['A-100', 'R1', '0.5']]),
+      csv('scan.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '60'],
+        ['A-100', 'R1', '38'],
+        ['A-200', 'R2', '20'],
+        ['A-100', 'R1', '0.5'],
+      ]),
       { counter: 'alice' },
     );
     expect(report).toMatchObject({ rowsRead: 4, rowsAccepted: 4, rowsRejected: 0, linesCounted: 2, counter: 'alice', round: 1 });
@@ -101,10 +107,23 @@ describeEachDatabase('count import', (get) => {
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
     const thirty = '123456789012345678901234567890';
-    const error = await importCounts(db, st.code, csv('huge.csv', [['sku', 'location', '实盘数量'], ['A-100', 'R1', '5'], ['A-200', 'R2', thirty]])).catch((e: unknown) => e);
+    const error = await importCounts(
+      db,
+      st.code,
+      csv('huge.csv', [
+        ['sku', 'location', '实盘数量'],
+        ['A-100', 'R1', '5'],
+        ['A-200', 'R2', thirty],
+      ]),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).problems).toEqual([
-      { line: 3, column: '实盘数量', message: `quantity "${thirty}" has 30 digits before the decimal point; at most 15 are allowed`, localized: expect.anything() },
+      {
+        line: 3,
+        column: '实盘数量',
+        message: `quantity "${thirty}" has 30 digits before the decimal point; at most 15 are allowed`,
+        localized: expect.anything(),
+      },
     ]);
     expect((error as InvalidInputError).problems[0]!.localized!['zh-CN']).toBe(`数量 "${thirty}" 的整数部分有 30 位，最多允许 15 位`);
     expect((await stocktakeStatus(db, st.code)).imports).toBe(0);
@@ -115,10 +134,25 @@ describeEachDatabase('count import', (get) => {
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
     const max = '999999999999999';
-    const error = await importCounts(db, st.code, csv('sum.csv', [['sku', 'location', 'qty'], ['A-200', 'R2', '1'], ['A-100', 'R1', max], ['A-100', 'R1', max]])).catch((e: unknown) => e);
+    const error = await importCounts(
+      db,
+      st.code,
+      csv('sum.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-200', 'R2', '1'],
+        ['A-100', 'R1', max],
+        ['A-100', 'R1', max],
+      ]),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).problems).toEqual([
-      { line: 3, column: 'qty', message: 'the 2 lines of A-100@R1 add up to 1999999999999998: more than 15 digits before the decimal point, the most a quantity may have', localized: expect.anything() },
+      {
+        line: 3,
+        column: 'qty',
+        message:
+          'the 2 lines of A-100@R1 add up to 1999999999999998: more than 15 digits before the decimal point, the most a quantity may have',
+        localized: expect.anything(),
+      },
     ]);
     expect((await stocktakeStatus(db, st.code)).imports).toBe(0);
   });
@@ -132,25 +166,41 @@ describeEachDatabase('count import', (get) => {
     sheet.addRow(['sku', 'location', 'qty']);
     sheet.addRow(['A-100', 'R1', 0.1 + 0.2]);
     sheet.addRow(['A-200', 'R2', 0.0004]);
-    const xlsxError = await importCounts(db, st.code, bufferSource('noise.xlsx', Buffer.from(await wb.xlsx.writeBuffer()))).catch((e: unknown) => e);
-    const csvError = await importCounts(db, st.code, bufferSource('noise.csv', 'sku,location,qty\nA-100,R1,0.30000000000000004\nA-200,R2,0.0004\n')).catch((e: unknown) => e);
+    const xlsxError = await importCounts(db, st.code, bufferSource('noise.xlsx', Buffer.from(await wb.xlsx.writeBuffer()))).catch(
+      (e: unknown) => e,
+    );
+    const csvError = await importCounts(
+      db,
+      st.code,
+      bufferSource('noise.csv', 'sku,location,qty\nA-100,R1,0.30000000000000004\nA-200,R2,0.0004\n'),
+    ).catch((e: unknown) => e);
     for (const error of [xlsxError, csvError]) {
-      expect((error as InvalidInputError).problems).toEqual([{ line: 3, column: 'qty', message: 'quantity "0.0004" has more than 3 decimal places' }]);
+      expect((error as InvalidInputError).problems).toEqual([
+        { line: 3, column: 'qty', message: 'quantity "0.0004" has more than 3 decimal places' },
+      ]);
     }
     wb.getWorksheet('count')!.spliceRows(3, 1);
     await importCounts(db, st.code, bufferSource('noise.xlsx', Buffer.from(await wb.xlsx.writeBuffer())));
     expect((await line(db, st.code, 'A-100', 'R1'))?.countedQty).toBe('0.3');
     await importCounts(db, st.code, bufferSource('noise.csv', 'sku,location,qty\nA-100,R1,0.30000000000000004\n'));
-    expect((await line(db, st.code, 'A-100', 'R1'))).toMatchObject({ countedQty: '0.3', countStatus: 'verified' });
+    expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countedQty: '0.3', countStatus: 'verified' });
   });
 
   it('imports UTF-16 without a byte order mark and bare-CR lines (Excel for Mac) as rows, not one row missing columns', async () => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    const utf16 = await importCounts(db, st.code, bufferSource('unicode.txt', Buffer.from('物料编码\t库位\t实盘数量\r\nA-100\tR1\t7\r\n', 'utf16le')));
+    const utf16 = await importCounts(
+      db,
+      st.code,
+      bufferSource('unicode.txt', Buffer.from('物料编码\t库位\t实盘数量\r\nA-100\tR1\t7\r\n', 'utf16le')),
+    );
     expect(utf16).toMatchObject({ rowsRead: 1, rowsAccepted: 1 });
-    const mac = await importCounts(db, st.code, bufferSource('mac.csv', iconv.encode('物料编码,库位,实盘数量\rA-200,R2,3\rB-300,R3,4\r', 'gbk')));
+    const mac = await importCounts(
+      db,
+      st.code,
+      bufferSource('mac.csv', iconv.encode('物料编码,库位,实盘数量\rA-200,R2,3\rB-300,R3,4\r', 'gbk')),
+    );
     expect(mac).toMatchObject({ rowsRead: 2, rowsAccepted: 2 });
     expect((await line(db, st.code, 'A-100', 'R1'))?.countedQty).toBe('7');
     expect((await line(db, st.code, 'B-300', 'R3'))?.countedQty).toBe('4');
@@ -160,7 +210,11 @@ describeEachDatabase('count import', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    const error = await importCounts(db, st.code, bufferSource('jp.csv', iconv.encode('sku,location,qty\nA-100,倉庫一,5\n', 'shiftjis'))).catch((e: unknown) => e);
+    const error = await importCounts(
+      db,
+      st.code,
+      bufferSource('jp.csv', iconv.encode('sku,location,qty\nA-100,倉庫一,5\n', 'shiftjis')),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).message).toContain('tried UTF-8, UTF-16 (LE, BE), GB18030/GBK, Windows-1252/Latin-1');
     expect((await stocktakeStatus(db, st.code)).imports).toBe(0);
@@ -170,7 +224,17 @@ describeEachDatabase('count import', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    const report = await importCounts(db, st.code, csv('bad.csv', [['sku', 'qty'], ['A-100', '5'], ['A-100', 'x'], ['ZZ', '1']]), { skipInvalid: true });
+    const report = await importCounts(
+      db,
+      st.code,
+      csv('bad.csv', [
+        ['sku', 'qty'],
+        ['A-100', '5'],
+        ['A-100', 'x'],
+        ['ZZ', '1'],
+      ]),
+      { skipInvalid: true },
+    );
     expect(report).toMatchObject({ rowsRead: 3, rowsAccepted: 1, rowsRejected: 2 });
     expect(report.problems.map((p) => p.line)).toEqual([3, 4]);
   });
@@ -187,18 +251,35 @@ describeEachDatabase('count import', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    const error = await importCounts(db, st.code, csv('nosku.csv', [['code', 'qty'], ['A-100', '1']])).catch((e: unknown) => e);
+    const error = await importCounts(
+      db,
+      st.code,
+      csv('nosku.csv', [
+        ['code', 'qty'],
+        ['A-100', '1'],
+      ]),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).problems[0]).toMatchObject({ line: 1, column: 'sku', message: expect.stringContaining('物料编码') });
+    expect((error as InvalidInputError).problems[0]).toMatchObject({
+      line: 1,
+      column: 'sku',
+      message: expect.stringContaining('物料编码'),
+    });
   });
 
   it('refuses the identical file a second time, naming the earlier import', async () => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    const sheet = csv('a.csv', [['sku', 'qty'], ['A-100', '5']]);
+    const sheet = csv('a.csv', [
+      ['sku', 'qty'],
+      ['A-100', '5'],
+    ]);
     const first = await importCounts(db, st.code, sheet, { counter: 'alice' });
-    const again = csv('renamed.csv', [['sku', 'qty'], ['A-100', '5']]);
+    const again = csv('renamed.csv', [
+      ['sku', 'qty'],
+      ['A-100', '5'],
+    ]);
     const error = await importCounts(db, st.code, again, { counter: 'bob' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DuplicateImportError);
     expect((error as DuplicateImportError).message).toContain(first.importId);
@@ -210,9 +291,27 @@ describeEachDatabase('count import', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    const report = await importCounts(db, st.code, csv('r2.csv', [['sku', 'qty'], ['A-100', '5']]), { counter: '王五', round: 2 });
+    const report = await importCounts(
+      db,
+      st.code,
+      csv('r2.csv', [
+        ['sku', 'qty'],
+        ['A-100', '5'],
+      ]),
+      { counter: '王五', round: 2 },
+    );
     expect(report).toMatchObject({ counter: '王五', round: 2 });
-    await expect(importCounts(db, st.code, csv('r0.csv', [['sku', 'qty'], ['A-100', '6']]), { round: 0 })).rejects.toThrow(/round/);
+    await expect(
+      importCounts(
+        db,
+        st.code,
+        csv('r0.csv', [
+          ['sku', 'qty'],
+          ['A-100', '6'],
+        ]),
+        { round: 0 },
+      ),
+    ).rejects.toThrow(/round/);
   });
 
   it('refuses counts after counting is closed, unless they are a recount asked of the counter', async () => {
@@ -220,7 +319,16 @@ describeEachDatabase('count import', (get) => {
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
     await closeCounting(db, st.code);
-    await expect(importCounts(db, st.code, csv('late.csv', [['sku', 'qty'], ['A-100', '5']]))).rejects.toThrow(/in review: only recounts are imported/);
+    await expect(
+      importCounts(
+        db,
+        st.code,
+        csv('late.csv', [
+          ['sku', 'qty'],
+          ['A-100', '5'],
+        ]),
+      ),
+    ).rejects.toThrow(/in review: only recounts are imported/);
   });
 
   it('refuses counted_at before the stocktake started or in the future, and a date without a time', async () => {
@@ -230,7 +338,12 @@ describeEachDatabase('count import', (get) => {
     const error = await importCounts(
       db,
       st.code,
-      csv('times.csv', [['sku', 'qty', 'counted_at'], ['A-100', '1', '2020-01-01 10:00'], ['A-200', '1', '2999-01-01 10:00'], ['B-300', '1', '2026-11-25']]),
+      csv('times.csv', [
+        ['sku', 'qty', 'counted_at'],
+        ['A-100', '1', '2020-01-01 10:00'],
+        ['A-200', '1', '2999-01-01 10:00'],
+        ['B-300', '1', '2026-11-25'],
+      ]),
     ).catch((e: unknown) => e);
     const messages = (error as InvalidInputError).problems.map((p) => `${p.line} ${p.message}`);
     expect(messages[0]).toMatch(/^2 counted_at .* is before the stocktake started/);
@@ -244,8 +357,25 @@ describeEachDatabase('counting rules', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    await importCounts(db, st.code, csv('alice.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '98']]), { counter: 'alice' });
-    const second = await importCounts(db, st.code, csv('bob.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-100', 'R1', '8']]), { counter: 'bob' });
+    await importCounts(
+      db,
+      st.code,
+      csv('alice.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '98'],
+      ]),
+      { counter: 'alice' },
+    );
+    const second = await importCounts(
+      db,
+      st.code,
+      csv('bob.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '90'],
+        ['A-100', 'R1', '8'],
+      ]),
+      { counter: 'bob' },
+    );
     expect(second.linesVerified).toBe(1);
     expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'verified', countedQty: '98', diffQty: '-2' });
   });
@@ -254,10 +384,32 @@ describeEachDatabase('counting rules', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    await importCounts(db, st.code, csv('alice.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '98']]), { counter: 'alice' });
-    const second = await importCounts(db, st.code, csv('bob.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '97']]), { counter: 'bob' });
+    await importCounts(
+      db,
+      st.code,
+      csv('alice.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '98'],
+      ]),
+      { counter: 'alice' },
+    );
+    const second = await importCounts(
+      db,
+      st.code,
+      csv('bob.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '97'],
+      ]),
+      { counter: 'bob' },
+    );
     expect(second.linesInConflict).toBe(1);
-    expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'conflict', countedQty: null, diffQty: null, diffValue: null, direction: null });
+    expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({
+      countStatus: 'conflict',
+      countedQty: null,
+      diffQty: null,
+      diffValue: null,
+      direction: null,
+    });
     await expect(closeCounting(db, st.code)).rejects.toThrow(/A-100@R1.*recount/);
   });
 
@@ -265,13 +417,46 @@ describeEachDatabase('counting rules', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    await importCounts(db, st.code, csv('a.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '98'], ['A-200', 'R2', '19']]), { counter: 'alice' });
-    await importCounts(db, st.code, csv('b.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '97']]), { counter: 'bob' });
-    await importCounts(db, st.code, csv('recount.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '96']]), { counter: 'carol', round: 2 });
+    await importCounts(
+      db,
+      st.code,
+      csv('a.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '98'],
+        ['A-200', 'R2', '19'],
+      ]),
+      { counter: 'alice' },
+    );
+    await importCounts(
+      db,
+      st.code,
+      csv('b.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '97'],
+      ]),
+      { counter: 'bob' },
+    );
+    await importCounts(
+      db,
+      st.code,
+      csv('recount.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '96'],
+      ]),
+      { counter: 'carol', round: 2 },
+    );
     expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'counted', countedQty: '96' });
     expect(await line(db, st.code, 'A-200', 'R2')).toMatchObject({ countStatus: 'counted', countedQty: '19' });
     // A round-1 sheet arriving late stays evidence only: round 2 still decides that line.
-    const late = await importCounts(db, st.code, csv('late.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '50']]), { counter: 'dave' });
+    const late = await importCounts(
+      db,
+      st.code,
+      csv('late.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '50'],
+      ]),
+      { counter: 'dave' },
+    );
     expect(late.linesSuperseded).toBe(1);
     expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'counted', countedQty: '96' });
   });
@@ -280,14 +465,48 @@ describeEachDatabase('counting rules', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    await importCounts(db, st.code, csv('a.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '98'], ['A-200', 'R2', '19']]), { counter: 'alice' });
-    await importCounts(db, st.code, csv('b.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '97'], ['A-200', 'R2', '19']]), { counter: 'bob' });
-    const recount = await importCounts(db, st.code, csv('c.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '96']]), { counter: 'carol' });
+    await importCounts(
+      db,
+      st.code,
+      csv('a.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '98'],
+        ['A-200', 'R2', '19'],
+      ]),
+      { counter: 'alice' },
+    );
+    await importCounts(
+      db,
+      st.code,
+      csv('b.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '97'],
+        ['A-200', 'R2', '19'],
+      ]),
+      { counter: 'bob' },
+    );
+    const recount = await importCounts(
+      db,
+      st.code,
+      csv('c.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '96'],
+      ]),
+      { counter: 'carol' },
+    );
     expect(recount.round).toBe(2);
     expect(await line(db, st.code, 'A-100', 'R1')).toMatchObject({ countStatus: 'counted', countedQty: '96' });
     expect(await line(db, st.code, 'A-200', 'R2')).toMatchObject({ countStatus: 'verified', countedQty: '19' });
     // A sheet covering no conflicted line stays in round 1 and double-counts as before.
-    const plain = await importCounts(db, st.code, csv('d.csv', [['sku', 'location', 'qty'], ['B-300', 'R3', '50.5']]), { counter: 'dave' });
+    const plain = await importCounts(
+      db,
+      st.code,
+      csv('d.csv', [
+        ['sku', 'location', 'qty'],
+        ['B-300', 'R3', '50.5'],
+      ]),
+      { counter: 'dave' },
+    );
     expect(plain.round).toBe(1);
   });
 
@@ -295,13 +514,26 @@ describeEachDatabase('counting rules', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    await importCounts(db, st.code, csv('a.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '100']]));
+    await importCounts(
+      db,
+      st.code,
+      csv('a.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '100'],
+      ]),
+    );
     const before = await stocktakeStatus(db, st.code);
     expect(before.lines).toMatchObject({ total: 4, counted: 1, uncounted: 3 });
     expect(await line(db, st.code, 'C-400', 'R4')).toMatchObject({ countStatus: 'uncounted', countedQty: null, diffQty: null });
     const closed = await closeCounting(db, st.code);
     expect(closed).toMatchObject({ status: 'reviewing', uncountedAsZero: 3 });
-    expect(await line(db, st.code, 'C-400', 'R4')).toMatchObject({ countStatus: 'uncounted', countedQty: '0', diffQty: '-3', diffValue: '-450.00', direction: 'loss' });
+    expect(await line(db, st.code, 'C-400', 'R4')).toMatchObject({
+      countStatus: 'uncounted',
+      countedQty: '0',
+      diffQty: '-3',
+      diffValue: '-450.00',
+      direction: 'loss',
+    });
     await expect(closeCounting(db, st.code)).rejects.toBeInstanceOf(StocktakeStateError);
   });
 
@@ -309,8 +541,23 @@ describeEachDatabase('counting rules', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    const report = await importCounts(db, st.code, csv('a.csv', [['sku', 'location', 'qty'], ['A-100', 'R9', '4']]));
+    const report = await importCounts(
+      db,
+      st.code,
+      csv('a.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R9', '4'],
+      ]),
+    );
     expect(report.linesNotInBook).toBe(1);
-    expect(await line(db, st.code, 'A-100', 'R9')).toMatchObject({ bookQty: '0', expectedQty: '0', countedQty: '4', diffQty: '4', diffValue: '10.00', direction: 'gain', unitCost: '2.5' });
+    expect(await line(db, st.code, 'A-100', 'R9')).toMatchObject({
+      bookQty: '0',
+      expectedQty: '0',
+      countedQty: '4',
+      diffQty: '4',
+      diffValue: '10.00',
+      direction: 'gain',
+      unitCost: '2.5',
+    });
   });
 });

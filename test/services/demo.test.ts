@@ -40,7 +40,9 @@ const COUNTING = [
 
 async function varianceTable(db: Db, code: string): Promise<string[]> {
   return (await listVariances(db, code)).map((v) =>
-    [`${v.sku}@${v.location}`, v.bookQty, v.movementQty, v.expectedQty, v.countedQty, v.diffQty, v.diffValue, v.countStatus].map(String).join(' '),
+    [`${v.sku}@${v.location}`, v.bookQty, v.movementQty, v.expectedQty, v.countedQty, v.diffQty, v.diffValue, v.countStatus]
+      .map(String)
+      .join(' '),
   );
 }
 
@@ -51,7 +53,10 @@ async function uploadRecount(db: Db, code: string) {
 
 /** Every public table's row count: what "changes nothing" is checked against. */
 async function rowCounts(db: Db): Promise<Record<string, number>> {
-  const tables = await queryRows<{ name: string }>(db, sql`select tablename as name from pg_tables where schemaname = 'public' order by tablename`);
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select tablename as name from pg_tables where schemaname = 'public' order by tablename`,
+  );
   const out: Record<string, number> = {};
   for (const { name } of tables) {
     const [row] = await queryRows<{ n: number }>(db, sql.raw(`select count(*)::int as n from "${name}"`));
@@ -75,7 +80,11 @@ describeEachDatabase('demo data', (get) => {
     const { db } = get();
     const summary = await loadDemo(db);
     expect(summary.warehouse).toEqual({ code: 'DEMO', name: '演示仓', timezone: 'Asia/Shanghai' });
-    expect(summary.stocktake).toMatchObject({ code: expect.stringMatching(/^ST-\d{8}-001$/), status: 'counting', conflicts: ['POT-ZS@C-01-01'] });
+    expect(summary.stocktake).toMatchObject({
+      code: expect.stringMatching(/^ST-\d{8}-001$/),
+      status: 'counting',
+      conflicts: ['POT-ZS@C-01-01'],
+    });
     expect(await varianceTable(db, summary.stocktake.code)).toEqual(COUNTING);
     const status = await stocktakeStatus(db, summary.stocktake.code);
     expect(status.lines).toEqual({ total: 16, counted: 12, verified: 3, conflict: 1, uncounted: 0, notInBook: 0 });
@@ -93,8 +102,20 @@ describeEachDatabase('demo data', (get) => {
     const summary = await loadDemo(db, { now });
     expect(summary.stocktake.snapshotAt).toBe(new Date(now.getTime() - 180 * 60_000).toISOString());
     const lines = await listVariances(db, summary.stocktake.code);
-    expect(lines.find((l) => l.sku === 'TEA-LJ250')).toMatchObject({ bookQty: '120', movementQty: '24', expectedQty: '144', countedQty: '144', direction: 'match' });
-    expect(lines.find((l) => l.sku === 'CUP-GL320')).toMatchObject({ bookQty: '600', movementQty: '0', expectedQty: '600', countedQty: '600', direction: 'match' });
+    expect(lines.find((l) => l.sku === 'TEA-LJ250')).toMatchObject({
+      bookQty: '120',
+      movementQty: '24',
+      expectedQty: '144',
+      countedQty: '144',
+      direction: 'match',
+    });
+    expect(lines.find((l) => l.sku === 'CUP-GL320')).toMatchObject({
+      bookQty: '600',
+      movementQty: '0',
+      expectedQty: '600',
+      countedQty: '600',
+      direction: 'match',
+    });
     const [onHand] = await queryRows<{ qty: string }>(db, sql`select trim_scale(qty)::text as qty from on_hand where sku = 'CUP-GL320'`);
     expect(onHand!.qty).toBe('564');
   });
@@ -105,8 +126,14 @@ describeEachDatabase('demo data', (get) => {
     const people = await listPeople(db);
     const roles = Object.fromEntries(people.map((p) => [p.handle, [...p.roles].sort()]));
     expect(roles).toEqual({
-      ada: ['DEMO:supervisor'], alice: ['DEMO:counter'], ann: ['DEMO:admin', 'DEMO:supervisor'], bob: ['DEMO:counter'], carol: ['DEMO:counter'],
-      fiona: ['DEMO:finance'], max: ['DEMO:manager'], sam: ['DEMO:supervisor'],
+      ada: ['DEMO:supervisor'],
+      alice: ['DEMO:counter'],
+      ann: ['DEMO:admin', 'DEMO:supervisor'],
+      bob: ['DEMO:counter'],
+      carol: ['DEMO:counter'],
+      fiona: ['DEMO:finance'],
+      max: ['DEMO:manager'],
+      sam: ['DEMO:supervisor'],
     });
     for (const p of people) expect(p.identities).toEqual([`cli:${p.handle}`, `web:${p.handle}`]);
     expect(people.find((p) => p.handle === 'alice')!.name).toBe('李爱丽 Alice');
@@ -131,7 +158,7 @@ describeEachDatabase('demo data', (get) => {
     expect(summary.nextSteps[1]).toContain('以 sam');
   });
 
-  it('keeps counting open until the recount: closing is refused on the conflict, carol\'s sheet resolves it and counting closes', async () => {
+  it("keeps counting open until the recount: closing is refused on the conflict, carol's sheet resolves it and counting closes", async () => {
     const { db } = get();
     const { stocktake } = await loadDemo(db);
     const sam = { actor: await cliActor(db, 'sam') };
@@ -140,8 +167,19 @@ describeEachDatabase('demo data', (get) => {
     const sheet = demoRecountSheet();
     expect(sheet.fileName).toBe('demo-recount-carol-round2.csv');
     const recount = await uploadRecount(db, stocktake.code);
-    expect(recount).toMatchObject({ counter: 'carol', round: 2, linesCounted: 1, linesInConflict: 0, progress: { lines: { conflict: 0 } } });
-    expect((await listVariances(db, stocktake.code)).find((l) => l.sku === 'POT-ZS')).toMatchObject({ countedQty: '11', diffQty: '-1', diffValue: '-260.00', countStatus: 'counted' });
+    expect(recount).toMatchObject({
+      counter: 'carol',
+      round: 2,
+      linesCounted: 1,
+      linesInConflict: 0,
+      progress: { lines: { conflict: 0 } },
+    });
+    expect((await listVariances(db, stocktake.code)).find((l) => l.sku === 'POT-ZS')).toMatchObject({
+      countedQty: '11',
+      diffQty: '-1',
+      diffValue: '-260.00',
+      countStatus: 'counted',
+    });
     const closed = await closeCounting(db, stocktake.code, { actor: sam.actor });
     expect(closed).toMatchObject({ status: 'reviewing', uncountedAsZero: 0, openVariances: 10, autoConfirmed: 0, owner: 'sam' });
   });
@@ -184,8 +222,20 @@ describeEachDatabase('demo data', (get) => {
     const submitted = await submitVariances(db, sam, { stocktake: stocktake.code });
     expect(submitted.notReady).toBe(0);
     const docs = Object.fromEntries(submitted.documents.map((d) => [d.kind, d]));
-    expect(docs.gain).toMatchObject({ number: expect.stringMatching(/^PY-\d{4}-0001$/), lineCount: 4, totalQty: '20.25', totalValue: '360.10', currency: 'CNY' });
-    expect(docs.loss).toMatchObject({ number: expect.stringMatching(/^PK-\d{4}-0001$/), lineCount: 6, totalQty: '-286.75', totalValue: '-4618.25', currency: 'CNY' });
+    expect(docs.gain).toMatchObject({
+      number: expect.stringMatching(/^PY-\d{4}-0001$/),
+      lineCount: 4,
+      totalQty: '20.25',
+      totalValue: '360.10',
+      currency: 'CNY',
+    });
+    expect(docs.loss).toMatchObject({
+      number: expect.stringMatching(/^PK-\d{4}-0001$/),
+      lineCount: 6,
+      totalQty: '-286.75',
+      totalValue: '-4618.25',
+      currency: 'CNY',
+    });
     expect(docs.gain!.route.map((s) => s.role)).toEqual(['supervisor']);
     expect(docs.loss!.route.map((s) => s.role)).toEqual(['supervisor', 'finance']);
     const ada = { actor: await cliActor(db, 'ada') };
@@ -203,7 +253,9 @@ describeEachDatabase('demo data', (get) => {
     const before = await rowCounts(db);
     const second = loadDemo(db);
     await expect(second).rejects.toThrow(InvalidInputError);
-    await expect(loadDemo(db)).rejects.toThrow(/demo data is already loaded \(warehouse DEMO exists\).*delete the data directory to start over/);
+    await expect(loadDemo(db)).rejects.toThrow(
+      /demo data is already loaded \(warehouse DEMO exists\).*delete the data directory to start over/,
+    );
     expect(await rowCounts(db)).toEqual(before);
   });
 
@@ -212,7 +264,13 @@ describeEachDatabase('demo data', (get) => {
     await seedWarehouse(db);
     const people = await seedPeople(db);
     await addPerson(db, { handle: 'zed', identities: ['web:alice'] });
-    await importItems(db, csv('items.csv', [['sku', 'name', 'unit', 'unit_cost'], ['CUP-GD', 'Pitcher', 'pcs', '30']]));
+    await importItems(
+      db,
+      csv('items.csv', [
+        ['sku', 'name', 'unit', 'unit_cost'],
+        ['CUP-GD', 'Pitcher', 'pcs', '30'],
+      ]),
+    );
     await bindChat(db, people.sam, { platform: 'web', chatId: 'demo-digest', warehouse: 'WH1', purpose: 'digest', locale: 'en' });
     const before = await rowCounts(db);
     const refused = await loadDemo(db).catch((e: unknown) => e);

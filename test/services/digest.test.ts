@@ -44,7 +44,17 @@ async function prepare(db: Db) {
   const people = await seedPeople(db);
   vi.useFakeTimers({ toFake: ['Date'] });
   const st = await startStocktake(db, 'WH1', at('2026-11-24T00:50:00Z'));
-  await countAt(db, st.code, '2026-11-24T02:00:00Z', [['A-100', 'R1', '90', '2026-11-24T01:30:00Z'], ['A-200', 'R2', '21', '2026-11-24T01:30:00Z'], ['B-300', 'R3', '50.5', '2026-11-24T01:30:00Z']], 'morning.csv');
+  await countAt(
+    db,
+    st.code,
+    '2026-11-24T02:00:00Z',
+    [
+      ['A-100', 'R1', '90', '2026-11-24T01:30:00Z'],
+      ['A-200', 'R2', '21', '2026-11-24T01:30:00Z'],
+      ['B-300', 'R3', '50.5', '2026-11-24T01:30:00Z'],
+    ],
+    'morning.csv',
+  );
   await countAt(db, st.code, '2026-11-24T23:40:00Z', [['C-400', 'R4', '1', '2026-11-24T23:30:00Z']], 'late.csv');
   return { st, people };
 }
@@ -126,18 +136,67 @@ describeEachDatabase('daily digest', (get) => {
       openVariances: 1,
     });
     expect(s.largestOpen).toEqual([
-      { sku: 'C-400', location: 'R4', itemName: 'Pallet', diffQty: '-2', diffValue: '-300.00', reviewStatus: 'open', owner: { handle: 'sam', name: 'sam' }, dueAt: '2026-11-26T02:00:00.000Z', overdue: true, causeCode: null, suggestedCause: null },
+      {
+        sku: 'C-400',
+        location: 'R4',
+        itemName: 'Pallet',
+        diffQty: '-2',
+        diffValue: '-300.00',
+        reviewStatus: 'open',
+        owner: { handle: 'sam', name: 'sam' },
+        dueAt: '2026-11-26T02:00:00.000Z',
+        overdue: true,
+        causeCode: null,
+        suggestedCause: null,
+      },
     ]);
     expect(s.overdue).toEqual({
-      variances: [{ sku: 'C-400', location: 'R4', diffValue: '-300.00', reviewStatus: 'open', owner: { handle: 'sam', name: 'sam' }, recountBy: null, dueAt: '2026-11-26T02:00:00.000Z', lateSeconds: 3 * 3600 }],
+      variances: [
+        {
+          sku: 'C-400',
+          location: 'R4',
+          diffValue: '-300.00',
+          reviewStatus: 'open',
+          owner: { handle: 'sam', name: 'sam' },
+          recountBy: null,
+          dueAt: '2026-11-26T02:00:00.000Z',
+          lateSeconds: 3 * 3600,
+        },
+      ],
       variancesTotal: 1,
-      steps: [{ documentId: loss.id, number: loss.number, kind: 'loss', totalValue: '-25.00', stepNo: 1, role: 'supervisor', holders: ['ann', 'sam', 'sue'].map((h) => ({ handle: h, name: h })), dueAt: '2026-11-26T04:00:00.000Z', lateSeconds: 3600 }],
+      steps: [
+        {
+          documentId: loss.id,
+          number: loss.number,
+          kind: 'loss',
+          totalValue: '-25.00',
+          stepNo: 1,
+          role: 'supervisor',
+          holders: ['ann', 'sam', 'sue'].map((h) => ({ handle: h, name: h })),
+          dueAt: '2026-11-26T04:00:00.000Z',
+          lateSeconds: 3600,
+        },
+      ],
     });
     expect(s.approvalQueue).toEqual([
       {
         role: 'supervisor',
         holders: ['ann', 'sam', 'sue'].map((h) => ({ handle: h, name: h })),
-        documents: [{ documentId: loss.id, number: loss.number, kind: 'loss', totalValue: '-25.00', lineCount: 1, stepNo: 1, stepCount: 1, waitingSince: '2026-11-25T04:00:00.000Z', waitingSeconds: 25 * 3600, dueAt: '2026-11-26T04:00:00.000Z', overdue: true }],
+        documents: [
+          {
+            documentId: loss.id,
+            number: loss.number,
+            kind: 'loss',
+            totalValue: '-25.00',
+            lineCount: 1,
+            stepNo: 1,
+            stepCount: 1,
+            waitingSince: '2026-11-25T04:00:00.000Z',
+            waitingSeconds: 25 * 3600,
+            dueAt: '2026-11-26T04:00:00.000Z',
+            overdue: true,
+          },
+        ],
       },
     ]);
     expect(s.documents.map((d) => [d.number, d.status, d.totalValue, d.decidedAt])).toEqual([
@@ -151,20 +210,76 @@ describeEachDatabase('daily digest', (get) => {
     const sue = { handle: 'sue', name: 'sue' };
     const sam = { handle: 'sam', name: 'sam' };
     expect(s.changes).toEqual({
-      from: '2026-11-25T01:00:00.000Z', to: '2026-11-26T05:00:00.000Z',
-      imports: 0, linesCounted: 0, confirmed: 2, tagged: 2, notes: 0, recountsRequested: 0, recounted: 0, reassigned: 0, returned: 0,
-      started: null, countingClosed: '2026-11-25T02:00:00.000Z',
+      from: '2026-11-25T01:00:00.000Z',
+      to: '2026-11-26T05:00:00.000Z',
+      imports: 0,
+      linesCounted: 0,
+      confirmed: 2,
+      tagged: 2,
+      notes: 0,
+      recountsRequested: 0,
+      recounted: 0,
+      reassigned: 0,
+      returned: 0,
+      started: null,
+      countingClosed: '2026-11-25T02:00:00.000Z',
       submitted: [
-        { number: gain.number, kind: 'gain', totalValue: '12.00', at: '2026-11-25T04:00:00.000Z', by: sam, stepNo: null, role: null, reason: null },
-        { number: loss.number, kind: 'loss', totalValue: '-25.00', at: '2026-11-25T04:00:00.000Z', by: sam, stepNo: null, role: null, reason: null },
+        {
+          number: gain.number,
+          kind: 'gain',
+          totalValue: '12.00',
+          at: '2026-11-25T04:00:00.000Z',
+          by: sam,
+          stepNo: null,
+          role: null,
+          reason: null,
+        },
+        {
+          number: loss.number,
+          kind: 'loss',
+          totalValue: '-25.00',
+          at: '2026-11-25T04:00:00.000Z',
+          by: sam,
+          stepNo: null,
+          role: null,
+          reason: null,
+        },
       ],
-      approved: [{ number: gain.number, kind: 'gain', totalValue: '12.00', at: '2026-11-25T06:00:00.000Z', by: sue, stepNo: 1, role: 'supervisor', reason: null }],
+      approved: [
+        {
+          number: gain.number,
+          kind: 'gain',
+          totalValue: '12.00',
+          at: '2026-11-25T06:00:00.000Z',
+          by: sue,
+          stepNo: 1,
+          role: 'supervisor',
+          reason: null,
+        },
+      ],
       rejected: [],
-      posted: [{ number: gain.number, kind: 'gain', totalValue: '12.00', at: '2026-11-25T06:00:00.000Z', by: sue, stepNo: null, role: null, reason: null }],
+      posted: [
+        {
+          number: gain.number,
+          kind: 'gain',
+          totalValue: '12.00',
+          at: '2026-11-25T06:00:00.000Z',
+          by: sue,
+          stepNo: null,
+          role: null,
+          reason: null,
+        },
+      ],
     });
     // The 24 hours before 05:00Z on the 26th hold only the approval at 06:00Z on the 25th.
     const plain = (await dailyDigest(db, { warehouse: st.warehouse, now })).stocktakes[0]!.changes;
-    expect([plain.confirmed, plain.countingClosed, plain.submitted.length, plain.approved.length, plain.posted.length]).toEqual([0, null, 0, 1, 1]);
+    expect([plain.confirmed, plain.countingClosed, plain.submitted.length, plain.approved.length, plain.posted.length]).toEqual([
+      0,
+      null,
+      0,
+      1,
+      1,
+    ]);
     const reviewed = { open: 1, confirmed: 0, documented: 1, posted: 1 };
     expect(s.progress).toEqual([
       { day: '2026-11-24', counted: 3, verified: 0, conflict: 0, uncounted: 1, open: 0, confirmed: 0, documented: 0, posted: 0 },
@@ -179,11 +294,18 @@ describeEachDatabase('daily digest', (get) => {
     const now = at('2026-11-25T23:30:00Z');
     const shanghai = await dailyDigest(db, { warehouse: 'WH1', now });
     expect([shanghai.day, shanghai.localTime]).toEqual(['2026-11-26', '2026-11-26 07:30']);
-    expect(shanghai.stocktakes[0]!.progress.map((p) => [p.day, p.counted])).toEqual([['2026-11-24', 3], ['2026-11-25', 4], ['2026-11-26', 4]]);
+    expect(shanghai.stocktakes[0]!.progress.map((p) => [p.day, p.counted])).toEqual([
+      ['2026-11-24', 3],
+      ['2026-11-25', 4],
+      ['2026-11-26', 4],
+    ]);
     await addWarehouse(db, { code: 'WH1', timezone: 'UTC' });
     const utc = await dailyDigest(db, { warehouse: 'WH1', now });
     expect([utc.day, utc.localTime]).toEqual(['2026-11-25', '2026-11-25 23:30']);
-    expect(utc.stocktakes[0]!.progress.map((p) => [p.day, p.counted])).toEqual([['2026-11-24', 4], ['2026-11-25', 4]]);
+    expect(utc.stocktakes[0]!.progress.map((p) => [p.day, p.counted])).toEqual([
+      ['2026-11-24', 4],
+      ['2026-11-25', 4],
+    ]);
   });
 
   it('shows a stocktake posted within the window, and no longer the day after', async () => {
@@ -196,13 +318,18 @@ describeEachDatabase('daily digest', (get) => {
     await approveDocument(db, as(people.sue, '2026-11-26T03:00:00Z'), { document: loss.number });
     await approveDocument(db, as(people.ann, '2026-11-26T08:00:00Z'), { document: second.documents[0]!.number });
     const digest = await dailyDigest(db, { warehouse: 'WH1', now: at('2026-11-27T01:00:00Z') });
-    expect(digest.stocktakes.map((s) => [s.code, s.status, s.postedAt, s.openVariances])).toEqual([[st.code, 'posted', '2026-11-26T08:00:00.000Z', 0]]);
+    expect(digest.stocktakes.map((s) => [s.code, s.status, s.postedAt, s.openVariances])).toEqual([
+      [st.code, 'posted', '2026-11-26T08:00:00.000Z', 0],
+    ]);
     expect(digest.stocktakes[0]!.review.posted).toEqual({ lines: 3, value: '-313.00' });
-    expect(digest.stocktakes[0]!.changes.posted.map((e) => [e.number, e.by?.handle])).toEqual([[loss.number, 'sue'], [second.documents[0]!.number, 'ann']]);
+    expect(digest.stocktakes[0]!.changes.posted.map((e) => [e.number, e.by?.handle])).toEqual([
+      [loss.number, 'sue'],
+      [second.documents[0]!.number, 'ann'],
+    ]);
     expect((await dailyDigest(db, { warehouse: 'WH1', now: at('2026-11-27T09:00:00Z') })).stocktakes).toEqual([]);
   });
 
-  it('applies the cut-off as the variance list does: movements up to each line\'s count time, the rest not', async () => {
+  it("applies the cut-off as the variance list does: movements up to each line's count time, the rest not", async () => {
     const { db } = get();
     await seedWarehouse(db);
     await seedPeople(db);
@@ -215,14 +342,27 @@ describeEachDatabase('daily digest', (get) => {
       ['A-100', 'R1', '-2', 'issue', 'SO-1', '2026-11-24T03:00:00Z'],
       ['C-400', 'R4', '-1', 'issue', 'SO-2', '2026-11-24T01:10:00Z'],
     ]);
-    await countAt(db, st.code, '2026-11-24T12:10:00Z', [['A-100', 'R1', '90', '2026-11-24T01:30:00Z'], ['A-200', 'R2', '21', '2026-11-24T01:30:00Z'], ['C-400', 'R4', '1', '2026-11-24T01:30:00Z']], 'cut.csv');
+    await countAt(
+      db,
+      st.code,
+      '2026-11-24T12:10:00Z',
+      [
+        ['A-100', 'R1', '90', '2026-11-24T01:30:00Z'],
+        ['A-200', 'R2', '21', '2026-11-24T01:30:00Z'],
+        ['C-400', 'R4', '1', '2026-11-24T01:30:00Z'],
+      ],
+      'cut.csv',
+    );
     const digest = (await dailyDigest(db, { warehouse: 'WH1', now: at('2026-11-24T13:00:00Z') })).stocktakes[0]!;
     const status = await stocktakeStatus(db, st.code);
     expect(digest.variances).toEqual(status.variances);
     expect(digest.variances).toMatchObject({ gain: 1, loss: 2, gainValue: '12.00', lossValue: '-187.50' });
     const listed = await listVariances(db, st.code);
     expect(digest.largestOpen.map((v) => [v.sku, v.diffQty, v.diffValue])).toEqual(
-      listed.filter((l) => l.diffQty !== null && l.direction !== 'match').sort((a, b) => Math.abs(Number(b.diffValue)) - Math.abs(Number(a.diffValue))).map((l) => [l.sku, l.diffQty, l.diffValue]),
+      listed
+        .filter((l) => l.diffQty !== null && l.direction !== 'match')
+        .sort((a, b) => Math.abs(Number(b.diffValue)) - Math.abs(Number(a.diffValue)))
+        .map((l) => [l.sku, l.diffQty, l.diffValue]),
     );
     expect(digest.lines).toMatchObject({ total: 4, counted: 3, uncounted: 1 });
   });
@@ -230,6 +370,8 @@ describeEachDatabase('daily digest', (get) => {
   it('names an unknown warehouse and refuses a window that ends before it starts', async () => {
     const { db } = get();
     await expect(dailyDigest(db, { warehouse: 'NOPE', now: new Date() })).rejects.toThrow(/warehouse "NOPE" not found/);
-    await expect(dailyDigest(db, { warehouse: 'NOPE', now: new Date(), since: new Date(Date.now() + 1000) })).rejects.toThrow(/must be before its "now"/);
+    await expect(dailyDigest(db, { warehouse: 'NOPE', now: new Date(), since: new Date(Date.now() + 1000) })).rejects.toThrow(
+      /must be before its "now"/,
+    );
   });
 });

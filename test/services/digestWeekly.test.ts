@@ -46,7 +46,12 @@ async function run(db: Db, people: People, plan: Plan): Promise<void> {
   vi.setSystemTime(at(plan.start));
   const st = await startStocktake(db, 'WH1', at(plan.start));
   vi.setSystemTime(at(plan.counted));
-  await importCounts(db, st.code, csv(`${plan.start}.csv`, [['sku', 'location', 'qty', 'counted_at'], ...plan.counts.map((c) => [...c, plan.counted])]), { counter: 'carl' });
+  await importCounts(
+    db,
+    st.code,
+    csv(`${plan.start}.csv`, [['sku', 'location', 'qty', 'counted_at'], ...plan.counts.map((c) => [...c, plan.counted])]),
+    { counter: 'carl' },
+  );
   vi.setSystemTime(at(plan.close));
   await closeCounting(db, st.code, { actor: people.sam.actor, now: at(plan.close) });
   for (const line of await listReview(db, st.code)) {
@@ -68,14 +73,19 @@ async function run(db: Db, people: People, plan: Plan): Promise<void> {
   await decide((await submitVariances(db, as(people.sam, plan.submit), { stocktake: st.code })).documents, plan.decisions);
   if (plan.resubmit) {
     for (const line of await listReview(db, st.code)) {
-      if (line.reviewStatus === 'open') await confirmVariance(db, as(people.sam, plan.resubmit.confirm), { stocktake: st.code, line: `${line.sku}@${line.location}` });
+      if (line.reviewStatus === 'open')
+        await confirmVariance(db, as(people.sam, plan.resubmit.confirm), { stocktake: st.code, line: `${line.sku}@${line.location}` });
     }
-    await decide((await submitVariances(db, as(people.sam, plan.resubmit.submit), { stocktake: st.code })).documents, plan.resubmit.decisions);
+    await decide(
+      (await submitVariances(db, as(people.sam, plan.resubmit.submit), { stocktake: st.code })).documents,
+      plan.resubmit.decisions,
+    );
   }
 }
 
 const match = { 'A-100': ['A-100', 'R1'], 'A-200': ['A-200', 'R2'], 'B-300': ['B-300', 'R3'], 'C-400': ['C-400', 'R4'] } as const;
-const counts = (qty: Record<keyof typeof match, string>) => (Object.keys(match) as (keyof typeof match)[]).map((k): [string, string, string] => [match[k][0], match[k][1], qty[k]]);
+const counts = (qty: Record<keyof typeof match, string>) =>
+  (Object.keys(match) as (keyof typeof match)[]).map((k): [string, string, string] => [match[k][0], match[k][1], qty[k]]);
 
 /**
  * Book A-100 100 (2.50) · A-200 20 (12.00) · B-300 50.5 (0.3333) · C-400 3 (150.00), changed by each posting.
@@ -88,29 +98,65 @@ async function prepare(db: Db): Promise<People> {
   const people = await seedPeople(db);
   vi.useFakeTimers({ toFake: ['Date'] });
   await run(db, people, {
-    start: '2026-11-18T01:00:00Z', counts: counts({ 'A-100': '98', 'A-200': '20', 'B-300': '50.5', 'C-400': '3' }), counted: '2026-11-18T01:30:00Z',
-    close: '2026-11-18T02:00:00Z', causes: { 'A-100@R1': 'damage' }, explain: '2026-11-18T03:00:00Z', submit: '2026-11-18T04:00:00Z',
+    start: '2026-11-18T01:00:00Z',
+    counts: counts({ 'A-100': '98', 'A-200': '20', 'B-300': '50.5', 'C-400': '3' }),
+    counted: '2026-11-18T01:30:00Z',
+    close: '2026-11-18T02:00:00Z',
+    causes: { 'A-100@R1': 'damage' },
+    explain: '2026-11-18T03:00:00Z',
+    submit: '2026-11-18T04:00:00Z',
     decisions: [{ kind: 'loss', by: 'sue', at: '2026-11-18T08:00:00Z' }],
   });
   await run(db, people, {
-    start: '2026-11-23T01:00:00Z', counts: counts({ 'A-100': '98', 'A-200': '22', 'B-300': '5.05', 'C-400': '3' }), counted: '2026-11-23T01:30:00Z',
-    close: '2026-11-23T02:00:00Z', causes: { 'A-200@R2': 'unrecorded_receipt', 'B-300@R3': 'counting_error' }, explain: '2026-11-23T03:00:00Z', submit: '2026-11-23T04:00:00Z',
-    decisions: [{ kind: 'gain', by: 'sue', at: '2026-11-23T06:00:00Z' }, { kind: 'loss', by: 'sue', at: '2026-11-23T12:00:00Z' }],
+    start: '2026-11-23T01:00:00Z',
+    counts: counts({ 'A-100': '98', 'A-200': '22', 'B-300': '5.05', 'C-400': '3' }),
+    counted: '2026-11-23T01:30:00Z',
+    close: '2026-11-23T02:00:00Z',
+    causes: { 'A-200@R2': 'unrecorded_receipt', 'B-300@R3': 'counting_error' },
+    explain: '2026-11-23T03:00:00Z',
+    submit: '2026-11-23T04:00:00Z',
+    decisions: [
+      { kind: 'gain', by: 'sue', at: '2026-11-23T06:00:00Z' },
+      { kind: 'loss', by: 'sue', at: '2026-11-23T12:00:00Z' },
+    ],
   });
   await run(db, people, {
-    start: '2026-11-24T01:00:00Z', counts: counts({ 'A-100': '98', 'A-200': '264', 'B-300': '5.05', 'C-400': '2' }), counted: '2026-11-24T02:00:00Z',
-    close: '2026-11-24T03:00:00Z', causes: { 'A-200@R2': 'suggested', 'C-400@R4': 'damage' }, explain: '2026-11-24T04:00:00Z', submit: '2026-11-24T05:00:00Z',
-    decisions: [{ kind: 'gain', by: 'sue', at: '2026-11-24T07:00:00Z' }, { kind: 'loss', by: 'sue', at: '2026-11-24T09:00:00Z' }, { kind: 'gain', by: 'fay', at: '2026-11-24T23:00:00Z' }],
+    start: '2026-11-24T01:00:00Z',
+    counts: counts({ 'A-100': '98', 'A-200': '264', 'B-300': '5.05', 'C-400': '2' }),
+    counted: '2026-11-24T02:00:00Z',
+    close: '2026-11-24T03:00:00Z',
+    causes: { 'A-200@R2': 'suggested', 'C-400@R4': 'damage' },
+    explain: '2026-11-24T04:00:00Z',
+    submit: '2026-11-24T05:00:00Z',
+    decisions: [
+      { kind: 'gain', by: 'sue', at: '2026-11-24T07:00:00Z' },
+      { kind: 'loss', by: 'sue', at: '2026-11-24T09:00:00Z' },
+      { kind: 'gain', by: 'fay', at: '2026-11-24T23:00:00Z' },
+    ],
   });
   await run(db, people, {
-    start: '2026-11-26T01:00:00Z', counts: counts({ 'A-100': '98', 'A-200': '264', 'B-300': '5', 'C-400': '2' }), counted: '2026-11-26T02:00:00Z',
-    close: '2026-11-27T13:30:00Z', causes: { 'B-300@R3': 'counting_error' }, explain: '2026-11-27T14:00:00Z', submit: '2026-11-28T01:00:00Z',
+    start: '2026-11-26T01:00:00Z',
+    counts: counts({ 'A-100': '98', 'A-200': '264', 'B-300': '5', 'C-400': '2' }),
+    counted: '2026-11-26T02:00:00Z',
+    close: '2026-11-27T13:30:00Z',
+    causes: { 'B-300@R3': 'counting_error' },
+    explain: '2026-11-27T14:00:00Z',
+    submit: '2026-11-28T01:00:00Z',
     decisions: [{ kind: 'loss', by: 'sue', at: '2026-11-28T03:00:00Z', reject: 'recheck the scale' }],
-    resubmit: { confirm: '2026-11-28T04:00:00Z', submit: '2026-11-29T10:00:00Z', decisions: [{ kind: 'loss', by: 'sue', at: '2026-11-29T15:30:00Z' }] },
+    resubmit: {
+      confirm: '2026-11-28T04:00:00Z',
+      submit: '2026-11-29T10:00:00Z',
+      decisions: [{ kind: 'loss', by: 'sue', at: '2026-11-29T15:30:00Z' }],
+    },
   });
   await run(db, people, {
-    start: '2026-11-29T15:45:00Z', counts: counts({ 'A-100': '97', 'A-200': '264', 'B-300': '5', 'C-400': '2' }), counted: '2026-11-29T15:50:00Z',
-    close: '2026-11-29T16:00:00Z', causes: { 'A-100@R1': 'damage' }, explain: '2026-11-29T17:00:00Z', submit: '2026-11-29T18:00:00Z',
+    start: '2026-11-29T15:45:00Z',
+    counts: counts({ 'A-100': '97', 'A-200': '264', 'B-300': '5', 'C-400': '2' }),
+    counted: '2026-11-29T15:50:00Z',
+    close: '2026-11-29T16:00:00Z',
+    causes: { 'A-100@R1': 'damage' },
+    explain: '2026-11-29T17:00:00Z',
+    submit: '2026-11-29T18:00:00Z',
     decisions: [{ kind: 'loss', by: 'sue', at: '2026-11-29T23:30:00Z' }],
   });
   return people;
@@ -121,14 +167,27 @@ describeEachDatabase('weekly report', (get) => {
     const { db } = get();
     await prepare(db);
     const report = await weeklyReport(db, { warehouse: 'WH1', now: at('2026-11-30T01:00:00Z') });
-    expect(report.week).toEqual({ label: '2026-W48', start: '2026-11-23', end: '2026-11-30', from: '2026-11-22T16:00:00.000Z', to: '2026-11-29T16:00:00.000Z' });
+    expect(report.week).toEqual({
+      label: '2026-W48',
+      start: '2026-11-23',
+      end: '2026-11-30',
+      from: '2026-11-22T16:00:00.000Z',
+      to: '2026-11-29T16:00:00.000Z',
+    });
     expect(report.localTime).toBe('2026-11-30 09:00');
     expect(report.kpis).toEqual({
       week: report.week,
       stocktakesPosted: 3,
       // 10 h, 20 h and 50 h from counting closed to posted.
       cycleTime: { count: 3, medianSeconds: 20 * H, p90Seconds: 44 * H },
-      accuracy: { lines: 12, matched: 7, matchedPercent: '58.3', countedValue: '8390.03', varianceValue: '3093.17', varianceValuePercent: '36.87' },
+      accuracy: {
+        lines: 12,
+        matched: 7,
+        matchedPercent: '58.3',
+        countedValue: '8390.03',
+        varianceValue: '3093.17',
+        varianceValuePercent: '36.87',
+      },
       documentsPosted: 5,
       gainValue: '2928.00',
       lossValue: '-165.17',
@@ -161,11 +220,28 @@ describeEachDatabase('weekly report', (get) => {
       { ...zero, person: { handle: 'fay', name: 'fay' }, approvals: 1, total: 1 },
     ]);
     expect(report.trend.map((w) => [w.week.label, w.stocktakesPosted, w.cycleTime.medianSeconds, w.documentsPosted])).toEqual([
-      ['2026-W41', 0, null, 0], ['2026-W42', 0, null, 0], ['2026-W43', 0, null, 0], ['2026-W44', 0, null, 0],
-      ['2026-W45', 0, null, 0], ['2026-W46', 0, null, 0], ['2026-W47', 1, 6 * H, 1], ['2026-W48', 3, 20 * H, 5],
+      ['2026-W41', 0, null, 0],
+      ['2026-W42', 0, null, 0],
+      ['2026-W43', 0, null, 0],
+      ['2026-W44', 0, null, 0],
+      ['2026-W45', 0, null, 0],
+      ['2026-W46', 0, null, 0],
+      ['2026-W47', 1, 6 * H, 1],
+      ['2026-W48', 3, 20 * H, 5],
     ]);
-    expect(report.trend[6]).toMatchObject({ accuracy: { lines: 4, matched: 3, matchedPercent: '75.0', varianceValue: '5.00' }, lossValue: '-5.00', approvalLatency: { count: 1, medianSeconds: 4 * H } });
-    expect(report.trend[0]!.accuracy).toEqual({ lines: 0, matched: 0, matchedPercent: null, countedValue: '0.00', varianceValue: '0.00', varianceValuePercent: null });
+    expect(report.trend[6]).toMatchObject({
+      accuracy: { lines: 4, matched: 3, matchedPercent: '75.0', varianceValue: '5.00' },
+      lossValue: '-5.00',
+      approvalLatency: { count: 1, medianSeconds: 4 * H },
+    });
+    expect(report.trend[0]!.accuracy).toEqual({
+      lines: 0,
+      matched: 0,
+      matchedPercent: null,
+      countedValue: '0.00',
+      varianceValue: '0.00',
+      varianceValuePercent: null,
+    });
     expect(report.trend[7]).toBe(report.kpis);
   });
 
@@ -174,11 +250,17 @@ describeEachDatabase('weekly report', (get) => {
     await prepare(db);
     const now = at('2026-11-30T01:00:00Z');
     const next = await weeklyReport(db, { warehouse: 'WH1', now: at('2026-12-07T01:00:00Z'), weeks: 2 });
-    expect(next.trend.map((w) => [w.week.label, w.stocktakesPosted])).toEqual([['2026-W48', 3], ['2026-W49', 1]]);
+    expect(next.trend.map((w) => [w.week.label, w.stocktakesPosted])).toEqual([
+      ['2026-W48', 3],
+      ['2026-W49', 1],
+    ]);
     await addWarehouse(db, { code: 'WH1', timezone: 'UTC' });
     const utc = await weeklyReport(db, { warehouse: 'WH1', now, weeks: 2 });
     expect(utc.week).toMatchObject({ label: '2026-W48', from: '2026-11-23T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' });
-    expect(utc.trend.map((w) => [w.week.label, w.stocktakesPosted])).toEqual([['2026-W47', 1], ['2026-W48', 4]]);
+    expect(utc.trend.map((w) => [w.week.label, w.stocktakesPosted])).toEqual([
+      ['2026-W47', 1],
+      ['2026-W48', 4],
+    ]);
     expect(utc.people.find((p) => p.person.handle === 'sue')).toMatchObject({ approvals: 6 });
   });
 
@@ -186,7 +268,11 @@ describeEachDatabase('weekly report', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const report = await weeklyReport(db, { warehouse: 'WH1', now: at('2026-11-30T01:00:00Z') });
-    expect(report.kpis).toMatchObject({ stocktakesPosted: 0, cycleTime: { count: 0, medianSeconds: null, p90Seconds: null }, itemsHandled: 0 });
+    expect(report.kpis).toMatchObject({
+      stocktakesPosted: 0,
+      cycleTime: { count: 0, medianSeconds: null, p90Seconds: null },
+      itemsHandled: 0,
+    });
     expect([report.causes, report.people, report.approvalLatency, report.stocktakes]).toEqual([[], [], [], []]);
     expect(report.suggestions).toEqual({ withSuggestion: 0, kept: 0, changed: 0, keptPercent: null });
   });

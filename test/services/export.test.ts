@@ -22,7 +22,12 @@ const NOTE = '叉车压坏, "外箱" 破损';
 const APPROVER_BY_ROLE: Record<string, string> = { supervisor: 'bob', finance: 'carol', manager: 'dave' };
 
 async function addStaff(db: Db): Promise<void> {
-  for (const [handle, role] of [['sam', 'supervisor'], ['bob', 'supervisor'], ['carol', 'finance'], ['dave', 'manager']] as const) {
+  for (const [handle, role] of [
+    ['sam', 'supervisor'],
+    ['bob', 'supervisor'],
+    ['carol', 'finance'],
+    ['dave', 'manager'],
+  ] as const) {
     await addPerson(db, { handle, name: handle });
     await grantRole(db, handle, role, 'WH1');
   }
@@ -72,7 +77,12 @@ async function postBoth(db: Db): Promise<string> {
   await addStaff(db);
   const code = await countAndExplain(
     db,
-    [['A-100', 'R1', '90'], ['A-200', 'R2', '120'], ['B-300', 'R3', '50.125'], ['C-400', 'R4', '3']],
+    [
+      ['A-100', 'R1', '90'],
+      ['A-200', 'R2', '120'],
+      ['B-300', 'R3', '50.125'],
+      ['C-400', 'R4', '3'],
+    ],
     [
       { line: 'A-100@R1', cause: 'damage', note: NOTE },
       { line: 'A-200@R2', cause: 'unrecorded_receipt', note: 'GRN-88 not booked' },
@@ -123,7 +133,12 @@ describeEachDatabase('export of posted documents', (get) => {
     // 1,234,567,890,023.456 more A-100 than expected: worth more than 10,000, so all three steps.
     const code = await countAndExplain(
       db,
-      [['A-100', 'R1', '1234567890123.456'], ['A-200', 'R2', '20'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '3']],
+      [
+        ['A-100', 'R1', '1234567890123.456'],
+        ['A-200', 'R2', '20'],
+        ['B-300', 'R3', '50.5'],
+        ['C-400', 'R4', '3'],
+      ],
       [{ line: 'A-100@R1', cause: 'unrecorded_receipt' }],
     );
     expect(await submit(db, code)).toEqual(['PY-2026-0001']);
@@ -134,7 +149,9 @@ describeEachDatabase('export of posted documents', (get) => {
       { step: 2, role: 'finance', person: 'carol', at: '2026-11-25T09:10:00.000Z' },
       { step: 3, role: 'manager', person: 'dave', at: '2026-11-25T10:20:30.123Z' },
     ]);
-    const row = csvText((await exportPosted(db, code, 'csv')).body).split('\r\n')[1]!.split(',');
+    const row = csvText((await exportPosted(db, code, 'csv')).body)
+      .split('\r\n')[1]!
+      .split(',');
     expect(row[EXPORT_COLUMNS.indexOf('approvers')]).toBe(
       'supervisor:bob@2026-11-25T08:00:00.000Z; finance:carol@2026-11-25T09:10:00.000Z; manager:dave@2026-11-25T10:20:30.123Z',
     );
@@ -163,8 +180,23 @@ describeEachDatabase('export of posted documents', (get) => {
     expect((header.values as unknown[]).slice(1)).toEqual([...EXPORT_COLUMNS]);
     expect(header.getCell(1).font?.bold).toBe(true);
     expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual([
-      'PK-2026-0001', 'loss', '2026-11-25', '2026-11-25T07:45:00.000Z', 'WH1', 'ST-20261125-001', 'A-100', 'R1', -10, 2.5, -25, 'CNY',
-      'damage', 'Damage / scrap', '报损', NOTE, 'supervisor:bob@2026-11-25T07:45:00.000Z',
+      'PK-2026-0001',
+      'loss',
+      '2026-11-25',
+      '2026-11-25T07:45:00.000Z',
+      'WH1',
+      'ST-20261125-001',
+      'A-100',
+      'R1',
+      -10,
+      2.5,
+      -25,
+      'CNY',
+      'damage',
+      'Damage / scrap',
+      '报损',
+      NOTE,
+      'supervisor:bob@2026-11-25T07:45:00.000Z',
     ]);
     const value = sheet.getRow(3).getCell(EXPORT_COLUMNS.indexOf('value') + 1);
     expect(value.value).toBe(-0.12);
@@ -184,23 +216,70 @@ describeEachDatabase('export of posted documents', (get) => {
     expect(JSON.parse(csvText(result.body))).toEqual({
       documents: [
         {
-          number: 'PK-2026-0001', type: 'loss', postingDate: '2026-11-25', postedAt: '2026-11-25T07:45:00.000Z', warehouse: 'WH1',
-          stocktake: 'ST-20261125-001', currency: 'CNY', totalQty: '-10.375', totalValue: '-25.12',
+          number: 'PK-2026-0001',
+          type: 'loss',
+          postingDate: '2026-11-25',
+          postedAt: '2026-11-25T07:45:00.000Z',
+          warehouse: 'WH1',
+          stocktake: 'ST-20261125-001',
+          currency: 'CNY',
+          totalQty: '-10.375',
+          totalValue: '-25.12',
           approvers: [{ step: 1, role: 'supervisor', person: 'bob', at: '2026-11-25T07:45:00.000Z' }],
           lines: [
-            { lineNo: 1, sku: 'A-100', location: 'R1', qtyDelta: '-10', unitCost: '2.5', value: '-25.00', causeCode: 'damage', causeLabelEn: 'Damage / scrap', causeLabelZh: '报损', note: NOTE },
-            { lineNo: 2, sku: 'B-300', location: 'R3', qtyDelta: '-0.375', unitCost: '0.3333', value: '-0.12', causeCode: 'damage', causeLabelEn: 'Damage / scrap', causeLabelZh: '报损', note: null },
+            {
+              lineNo: 1,
+              sku: 'A-100',
+              location: 'R1',
+              qtyDelta: '-10',
+              unitCost: '2.5',
+              value: '-25.00',
+              causeCode: 'damage',
+              causeLabelEn: 'Damage / scrap',
+              causeLabelZh: '报损',
+              note: NOTE,
+            },
+            {
+              lineNo: 2,
+              sku: 'B-300',
+              location: 'R3',
+              qtyDelta: '-0.375',
+              unitCost: '0.3333',
+              value: '-0.12',
+              causeCode: 'damage',
+              causeLabelEn: 'Damage / scrap',
+              causeLabelZh: '报损',
+              note: null,
+            },
           ],
         },
         {
-          number: 'PY-2026-0001', type: 'gain', postingDate: '2026-11-26', postedAt: '2026-11-25T17:30:00.000Z', warehouse: 'WH1',
-          stocktake: 'ST-20261125-001', currency: 'CNY', totalQty: '100', totalValue: '1200.00',
+          number: 'PY-2026-0001',
+          type: 'gain',
+          postingDate: '2026-11-26',
+          postedAt: '2026-11-25T17:30:00.000Z',
+          warehouse: 'WH1',
+          stocktake: 'ST-20261125-001',
+          currency: 'CNY',
+          totalQty: '100',
+          totalValue: '1200.00',
           approvers: [
             { step: 1, role: 'supervisor', person: 'bob', at: '2026-11-25T08:00:00.000Z' },
             { step: 2, role: 'finance', person: 'carol', at: '2026-11-25T17:30:00.000Z' },
           ],
           lines: [
-            { lineNo: 1, sku: 'A-200', location: 'R2', qtyDelta: '100', unitCost: '12', value: '1200.00', causeCode: 'unrecorded_receipt', causeLabelEn: 'Unrecorded receipt', causeLabelZh: '收货漏记', note: 'GRN-88 not booked' },
+            {
+              lineNo: 1,
+              sku: 'A-200',
+              location: 'R2',
+              qtyDelta: '100',
+              unitCost: '12',
+              value: '1200.00',
+              causeCode: 'unrecorded_receipt',
+              causeLabelEn: 'Unrecorded receipt',
+              causeLabelZh: '收货漏记',
+              note: 'GRN-88 not booked',
+            },
           ],
         },
       ],
@@ -226,8 +305,16 @@ describeEachDatabase('export of posted documents', (get) => {
     await addStaff(db);
     const code = await countAndExplain(
       db,
-      [['A-100', 'R1', '90'], ['A-200', 'R2', '120'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '3']],
-      [{ line: 'A-100@R1', cause: 'damage' }, { line: 'A-200@R2', cause: 'unrecorded_receipt' }],
+      [
+        ['A-100', 'R1', '90'],
+        ['A-200', 'R2', '120'],
+        ['B-300', 'R3', '50.5'],
+        ['C-400', 'R4', '3'],
+      ],
+      [
+        { line: 'A-100@R1', cause: 'damage' },
+        { line: 'A-200@R2', cause: 'unrecorded_receipt' },
+      ],
     );
     expect(await submit(db, code)).toEqual(['PY-2026-0001', 'PK-2026-0001']);
     await approveAll(db, 'PK-2026-0001', ['2026-11-25T07:45:00.000Z']);
@@ -241,8 +328,12 @@ describeEachDatabase('export of posted documents', (get) => {
     expect(csvResult.rows).toBe(1);
     expect(csvText(csvResult.body)).not.toMatch(/PY-2026/);
 
-    await expect(exportPosted(db, 'PY-2026-0001', 'csv')).rejects.toThrow(new InvalidInputError('document PY-2026-0001 is rejected, not posted; there is nothing to export yet'));
-    await expect(exportPosted(db, 'PY-2026-0002', 'xlsx')).rejects.toThrow(new InvalidInputError('document PY-2026-0002 is approving, not posted; there is nothing to export yet'));
+    await expect(exportPosted(db, 'PY-2026-0001', 'csv')).rejects.toThrow(
+      new InvalidInputError('document PY-2026-0001 is rejected, not posted; there is nothing to export yet'),
+    );
+    await expect(exportPosted(db, 'PY-2026-0002', 'xlsx')).rejects.toThrow(
+      new InvalidInputError('document PY-2026-0002 is approving, not posted; there is nothing to export yet'),
+    );
   });
 
   it('refuses a stocktake with nothing posted yet, saying what its documents are', async () => {
@@ -252,12 +343,28 @@ describeEachDatabase('export of posted documents', (get) => {
     const counting = await startStocktake(db, 'WH1', STARTED);
     const error = await exportPosted(db, counting.code, 'csv').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as Error).message).toBe('nothing is posted yet in stocktake ST-20261125-001: it has no documents yet (the stocktake is counting)');
+    expect((error as Error).message).toBe(
+      'nothing is posted yet in stocktake ST-20261125-001: it has no documents yet (the stocktake is counting)',
+    );
 
-    await importCounts(db, counting.code, csv('count.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '3']]), { counter: 'alice' });
+    await importCounts(
+      db,
+      counting.code,
+      csv('count.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '90'],
+        ['A-200', 'R2', '21'],
+        ['B-300', 'R3', '50.5'],
+        ['C-400', 'R4', '3'],
+      ]),
+      { counter: 'alice' },
+    );
     await closeCounting(db, counting.code);
     const sam = { actor: await cliActor(db, 'sam') };
-    for (const [line, cause] of [['A-100@R1', 'damage'], ['A-200@R2', 'unrecorded_receipt']] as const) {
+    for (const [line, cause] of [
+      ['A-100@R1', 'damage'],
+      ['A-200@R2', 'unrecorded_receipt'],
+    ] as const) {
       await confirmVariance(db, sam, { stocktake: counting.code, line });
       await tagCause(db, sam, { stocktake: counting.code, line, cause });
     }

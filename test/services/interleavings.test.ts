@@ -84,7 +84,10 @@ const commandArb = fc.oneof(
       cause: fc.constantFrom<'fitting' | 'both' | 'wrong'>('fitting', 'fitting', 'both', 'wrong'),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('submit' as const), who: fc.constantFrom<Handle>('sup1', 'sup2', 'mgr', 'counter') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('submit' as const), who: fc.constantFrom<Handle>('sup1', 'sup2', 'mgr', 'counter') }),
+  },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('approve' as const), who: decider, doc: fc.nat(7), step: stepArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reject' as const), who: decider, doc: fc.nat(7), step: stepArb }) },
   // Two people tap on the same document's card at once: two approvals, or an approval and a rejection.
@@ -123,7 +126,10 @@ const stepsArb: fc.Arbitrary<Step[]> = fc.array(
  */
 const preludeArb = fc.record({
   main: reviewer,
-  explainers: fc.array(fc.constantFrom<'none' | 'main' | 'other' | 'split'>('main', 'main', 'main', 'main', 'main', 'other', 'split', 'none'), { minLength: 5, maxLength: 5 }),
+  explainers: fc.array(
+    fc.constantFrom<'none' | 'main' | 'other' | 'split'>('main', 'main', 'main', 'main', 'main', 'other', 'split', 'none'),
+    { minLength: 5, maxLength: 5 },
+  ),
   submit: fc.constantFrom(true, true, true, false),
 });
 type Prelude = typeof preludeArb extends fc.Arbitrary<infer P> ? P : never;
@@ -166,15 +172,29 @@ async function prepare(world: World, command: Command): Promise<Call[]> {
   switch (command.kind) {
     case 'confirm': {
       const line = world.lines[command.line % world.lines.length]!;
-      return [{ label: `confirm ${line.ref} by ${command.who}`, keyed: true, call: (key) => confirmVariance(db, ctx(command.who, key), { stocktake: code, line: line.ref }) }];
+      return [
+        {
+          label: `confirm ${line.ref} by ${command.who}`,
+          keyed: true,
+          call: (key) => confirmVariance(db, ctx(command.who, key), { stocktake: code, line: line.ref }),
+        },
+      ];
     }
     case 'tag': {
       const line = world.lines[command.line % world.lines.length]!;
       const cause = causeFor(line.direction, command.cause);
-      return [{ label: `tag ${line.ref} ${cause} by ${command.who}`, keyed: true, call: (key) => tagCause(db, ctx(command.who, key), { stocktake: code, line: line.ref, cause }) }];
+      return [
+        {
+          label: `tag ${line.ref} ${cause} by ${command.who}`,
+          keyed: true,
+          call: (key) => tagCause(db, ctx(command.who, key), { stocktake: code, line: line.ref, cause }),
+        },
+      ];
     }
     case 'submit':
-      return [{ label: `submit by ${command.who}`, keyed: true, call: (key) => submitVariances(db, ctx(command.who, key), { stocktake: code }) }];
+      return [
+        { label: `submit by ${command.who}`, keyed: true, call: (key) => submitVariances(db, ctx(command.who, key), { stocktake: code }) },
+      ];
     case 'approve':
     case 'reject':
     case 'race': {
@@ -195,10 +215,16 @@ async function prepare(world: World, command: Command): Promise<Call[]> {
       const decision = (verb: 'approve' | 'reject', who: Handle): Call => ({
         label: `${verb} ${doc.number}${step === undefined ? '' : ` step ${step}`} by ${who}`,
         keyed: true,
-        call: (key) => (verb === 'approve' ? approveDocument(db, ctx(who, key), input) : rejectDocument(db, ctx(who, key), { ...input, reason: 'the recount sheet disagrees' })),
+        call: (key) =>
+          verb === 'approve'
+            ? approveDocument(db, ctx(who, key), input)
+            : rejectDocument(db, ctx(who, key), { ...input, reason: 'the recount sheet disagrees' }),
       });
       if (command.kind !== 'race') return [decision(command.kind, resolve(command.who, command.doc))];
-      return [decision('approve', resolve(command.first, 0)), decision(command.secondRejects ? 'reject' : 'approve', resolve(command.second, 1))];
+      return [
+        decision('approve', resolve(command.first, 0)),
+        decision(command.secondRejects ? 'reject' : 'approve', resolve(command.second, 1)),
+      ];
     }
     case 'move': {
       const ref = BOOK_LINES[command.line % BOOK_LINES.length]!;
@@ -239,7 +265,9 @@ async function runRandomPhase(world: World, steps: Step[], runNo: number): Promi
       if (key && step.duplicate === 'after') later.push({ label: p.label, key, call: p.call });
     }
     const settled = await Promise.allSettled(launched.map((l) => l.promise));
-    settled.forEach((outcome, n) => invocations.push({ label: launched[n]!.label, key: launched[n]!.key, order: launched[n]!.order, outcome }));
+    settled.forEach((outcome, n) =>
+      invocations.push({ label: launched[n]!.label, key: launched[n]!.key, order: launched[n]!.order, outcome }),
+    );
     for (const again of later) {
       const [outcome] = await Promise.allSettled([again.call(again.key)]);
       invocations.push({ label: again.label, key: again.key, order: 'after', outcome: outcome! });
@@ -254,13 +282,17 @@ function checkOutcomes(invocations: Invocation[]): void {
   for (const inv of invocations) {
     if (inv.outcome.status === 'rejected' && !(inv.outcome.reason instanceof DomainError)) {
       const reason = inv.outcome.reason as Error;
-      throw new Error(`"${inv.label}" (${inv.order}, key ${inv.key}) failed with a non-domain error: ${reason?.stack ?? String(reason)}`, { cause: reason });
+      throw new Error(`"${inv.label}" (${inv.order}, key ${inv.key}) failed with a non-domain error: ${reason?.stack ?? String(reason)}`, {
+        cause: reason,
+      });
     }
   }
   const byKey = new Map<string, Invocation[]>();
   for (const inv of invocations) if (inv.key) byKey.set(inv.key, [...(byKey.get(inv.key) ?? []), inv]);
   for (const [key, group] of byKey) {
-    const fulfilled = group.filter((g) => g.outcome.status === 'fulfilled').map((g) => (g.outcome as PromiseFulfilledResult<unknown>).value);
+    const fulfilled = group
+      .filter((g) => g.outcome.status === 'fulfilled')
+      .map((g) => (g.outcome as PromiseFulfilledResult<unknown>).value);
     for (const value of fulfilled.slice(1)) expect(value, `replay of key ${key} (${group[0]!.label})`).toEqual(fulfilled[0]);
     // Issued one after the other: once the first took effect, the second must replay it, not be refused.
     // (Issued together, either may claim the key first; if that one is refused, nothing is stored and the
@@ -268,7 +300,10 @@ function checkOutcomes(invocations: Invocation[]): void {
     const [first, again] = group;
     if (group.length === 2 && again!.order === 'after' && first!.outcome.status === 'fulfilled') {
       const refusal = again!.outcome.status === 'rejected' ? (again!.outcome.reason as Error).message : '';
-      expect(again!.outcome.status, `replay of key ${key} (${first!.label}) after ${JSON.stringify(first!.outcome.value)}: ${refusal}`).toBe('fulfilled');
+      expect(
+        again!.outcome.status,
+        `replay of key ${key} (${first!.label}) after ${JSON.stringify(first!.outcome.value)}: ${refusal}`,
+      ).toBe('fulfilled');
     }
   }
 }
@@ -320,7 +355,11 @@ async function driveToPosting(world: World, runNo: number): Promise<void> {
         const approver = holders.find((h) => !excluded.has(h));
         doc = approver
           ? await approveDocument(db, ctx(approver), { document: doc.number, step: pending.stepNo })
-          : await rejectDocument(db, ctx(holders[0]!), { document: doc.number, step: pending.stepNo, reason: 'explained by both supervisors; explain again by one' });
+          : await rejectDocument(db, ctx(holders[0]!), {
+              document: doc.number,
+              step: pending.stepNo,
+              reason: 'explained by both supervisors; explain again by one',
+            });
       }
     }
   }
@@ -375,14 +414,28 @@ async function checkInvariants(world: World, book: Map<string, bigint>): Promise
   );
 
   // 2. On-hand = book + movements during review + posted deltas, for every (sku, location).
-  const onHand = await queryRows<{ sku: string; location: string; qty: string }>(db, sql`select sku, location, qty::text as qty from on_hand`);
-  const ledger = await queryRows<{ sku: string; location: string; qty: string }>(db, sql`select sku, location, sum(qty)::text as qty from ledger_entry group by 1, 2`);
-  const keys = new Set([...book.keys(), ...world.moved.keys(), ...onHand.map((r) => `${r.sku}@${r.location}`), ...ledger.map((r) => `${r.sku}@${r.location}`)]);
+  const onHand = await queryRows<{ sku: string; location: string; qty: string }>(
+    db,
+    sql`select sku, location, qty::text as qty from on_hand`,
+  );
+  const ledger = await queryRows<{ sku: string; location: string; qty: string }>(
+    db,
+    sql`select sku, location, sum(qty)::text as qty from ledger_entry group by 1, 2`,
+  );
+  const keys = new Set([
+    ...book.keys(),
+    ...world.moved.keys(),
+    ...onHand.map((r) => `${r.sku}@${r.location}`),
+    ...ledger.map((r) => `${r.sku}@${r.location}`),
+  ]);
   const actual = new Map(onHand.map((r) => [`${r.sku}@${r.location}`, milli(r.qty)]));
   const posted = new Map(ledger.map((r) => [`${r.sku}@${r.location}`, milli(r.qty)]));
   for (const key of keys) {
     const expected = (book.get(key) ?? 0n) + (world.moved.get(key) ?? 0n) + (posted.get(key) ?? 0n);
-    expect(`${key} ${actual.get(key) ?? 0n}`, `on-hand of ${key} (book ${book.get(key) ?? 0n}, moved ${world.moved.get(key) ?? 0n}, posted ${posted.get(key) ?? 0n}, thousandths)`).toBe(`${key} ${expected}`);
+    expect(
+      `${key} ${actual.get(key) ?? 0n}`,
+      `on-hand of ${key} (book ${book.get(key) ?? 0n}, moved ${world.moved.get(key) ?? 0n}, posted ${posted.get(key) ?? 0n}, thousandths)`,
+    ).toBe(`${key} ${expected}`);
   }
 
   // 3. Every decision is in the audit log, once, by the person who made it; every posting too.
@@ -445,8 +498,14 @@ async function scenario(db: Db, sheet: Record<string, string | null>, prelude: P
     await grantRole(db, handle, ROLE_OF[handle], 'WH1');
     people[handle] = await cliActor(db, handle);
   }
-  const book = new Map((await queryRows<{ sku: string; location: string; qty: string }>(db, sql`select sku, location, qty::text as qty from on_hand`)).map((r) => [`${r.sku}@${r.location}`, milli(r.qty)]));
-  expect(Object.fromEntries([...book].map(([k, v]) => [k, v]))).toEqual(Object.fromEntries(Object.entries(BOOK).map(([k, v]) => [k, milli(v)])));
+  const book = new Map(
+    (await queryRows<{ sku: string; location: string; qty: string }>(db, sql`select sku, location, qty::text as qty from on_hand`)).map(
+      (r) => [`${r.sku}@${r.location}`, milli(r.qty)],
+    ),
+  );
+  expect(Object.fromEntries([...book].map(([k, v]) => [k, v]))).toEqual(
+    Object.fromEntries(Object.entries(BOOK).map(([k, v]) => [k, milli(v)])),
+  );
 
   const st = await startStocktake(db, 'WH1', ago(5));
   const rows = Object.entries(sheet)
@@ -454,16 +513,30 @@ async function scenario(db: Db, sheet: Record<string, string | null>, prelude: P
     .map(([line, qty]) => [...line.split('@'), qty!, shanghai(ago(2))]);
   await importCounts(db, st.code, csv('counts.csv', [['sku', 'location', 'qty', 'counted_at'], ...rows]), { counter: 'counter' });
   await closeCounting(db, st.code);
-  const lines = (await listReview(db, st.code)).map((l) => ({ ref: `${l.sku}@${l.location}`, direction: l.diffQty.startsWith('-') ? ('loss' as const) : ('gain' as const) }));
+  const lines = (await listReview(db, st.code)).map((l) => ({
+    ref: `${l.sku}@${l.location}`,
+    direction: l.diffQty.startsWith('-') ? ('loss' as const) : ('gain' as const),
+  }));
   expect(lines.length).toBeGreaterThan(0);
 
-  const world: World = { db, code: st.code, actors: people, handleOf: new Map(HANDLES.map((h) => [people[h].personId, h])), lines, moved: new Map() };
+  const world: World = {
+    db,
+    code: st.code,
+    actors: people,
+    handleOf: new Map(HANDLES.map((h) => [people[h].personId, h])),
+    lines,
+    moved: new Map(),
+  };
   for (const [n, line] of lines.entries()) {
     const explainer = prelude.explainers[n % prelude.explainers.length]!;
     if (explainer === 'none') continue;
     const other: Handle = prelude.main === 'sup1' ? 'sup2' : 'sup1';
     await confirmVariance(db, { actor: people[explainer === 'other' ? other : prelude.main] }, { stocktake: st.code, line: line.ref });
-    await tagCause(db, { actor: people[explainer === 'main' ? prelude.main : other] }, { stocktake: st.code, line: line.ref, cause: causeFor(line.direction, 'fitting') });
+    await tagCause(
+      db,
+      { actor: people[explainer === 'main' ? prelude.main : other] },
+      { stocktake: st.code, line: line.ref, cause: causeFor(line.direction, 'fitting') },
+    );
   }
   if (prelude.submit) await submitVariances(db, { actor: people.sup1 }, { stocktake: st.code });
   checkOutcomes(await runRandomPhase(world, steps, runNo));
@@ -478,15 +551,19 @@ async function scenario(db: Db, sheet: Record<string, string | null>, prelude: P
 const RUNS = 15;
 
 describeEachDatabase('random interleavings of duplicated and concurrent review and approval commands', (get) => {
-  it('never posts a line twice, keeps on-hand at book plus posted deltas, audits every decision, and keeps the chain verifiable', async () => {
-    const { db } = get();
-    let runNo = 0;
-    await fc.assert(
-      fc.asyncProperty(sheetArb, preludeArb, stepsArb, async (sheet, prelude, steps) => {
-        runNo += 1;
-        await scenario(db, sheet, prelude, steps, runNo);
-      }),
-      { numRuns: RUNS },
-    );
-  }, stepsBudget(RUNS));
+  it(
+    'never posts a line twice, keeps on-hand at book plus posted deltas, audits every decision, and keeps the chain verifiable',
+    async () => {
+      const { db } = get();
+      let runNo = 0;
+      await fc.assert(
+        fc.asyncProperty(sheetArb, preludeArb, stepsArb, async (sheet, prelude, steps) => {
+          runNo += 1;
+          await scenario(db, sheet, prelude, steps, runNo);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    stepsBudget(RUNS),
+  );
 });

@@ -64,7 +64,11 @@ describeEachDatabase('warehouses', (get) => {
     const again = await addWarehouse(db, { code: 'WH1', name: 'Main hall', timezone: 'Europe/Berlin' });
     expect(again).toMatchObject({ id: first.id, name: 'Main hall', timezone: 'Europe/Berlin' });
     // Without a name the earlier one is kept.
-    expect(await addWarehouse(db, { code: 'WH1', timezone: 'Asia/Tokyo' })).toMatchObject({ id: first.id, name: 'Main hall', timezone: 'Asia/Tokyo' });
+    expect(await addWarehouse(db, { code: 'WH1', timezone: 'Asia/Tokyo' })).toMatchObject({
+      id: first.id,
+      name: 'Main hall',
+      timezone: 'Asia/Tokyo',
+    });
   });
 
   it('answers an unknown warehouse code with NotFoundError', async () => {
@@ -80,7 +84,14 @@ describeEachDatabase('item import', (get) => {
     const { db } = get();
     const first = await importItems(db, csv('items.csv', ITEMS));
     expect(first).toMatchObject({ rowsRead: 4, rowsAccepted: 4, rowsRejected: 0, problems: [] });
-    await importItems(db, csv('update.csv', [['sku', 'name', 'unit', 'unit_cost', 'category'], ['A-100', 'Widget v2', 'box', '3.1234', ''], ['D-500', 'Gear', 'pcs', '0', 'parts']]));
+    await importItems(
+      db,
+      csv('update.csv', [
+        ['sku', 'name', 'unit', 'unit_cost', 'category'],
+        ['A-100', 'Widget v2', 'box', '3.1234', ''],
+        ['D-500', 'Gear', 'pcs', '0', 'parts'],
+      ]),
+    );
     const items = await db.select().from(item).orderBy(asc(item.sku));
     expect(items.map((i) => [i.sku, i.name, i.unit, i.unitCost, i.category])).toEqual([
       ['A-100', 'Widget v2', 'box', '3.1234', null],
@@ -93,7 +104,13 @@ describeEachDatabase('item import', (get) => {
 
   it('reads Chinese headers 物料编码/名称/单位/单价/类别', async () => {
     const { db } = get();
-    const report = await importItems(db, csv('物料.csv', [['物料编码', '名称', '单位', '单价', '类别'], ['E-600', '胶带', '卷', '4.5', '耗材']]));
+    const report = await importItems(
+      db,
+      csv('物料.csv', [
+        ['物料编码', '名称', '单位', '单价', '类别'],
+        ['E-600', '胶带', '卷', '4.5', '耗材'],
+      ]),
+    );
     expect(report.rowsAccepted).toBe(1);
     const [row] = await db.select().from(item);
     expect(row).toMatchObject({ sku: 'E-600', name: '胶带', unit: '卷', unitCost: '4.5000', category: '耗材' });
@@ -133,14 +150,31 @@ describeEachDatabase('item import', (get) => {
 
   it('refuses a SKU with a line break inside a quoted cell', async () => {
     const { db } = get();
-    const error = await refusal(importItems(db, csv('break.csv', [['sku', 'name', 'unit', 'unit_cost'], ['A-\n100', 'Widget', 'pcs', '1'], ['A-200', 'Screw', 'box', '2']])));
+    const error = await refusal(
+      importItems(
+        db,
+        csv('break.csv', [
+          ['sku', 'name', 'unit', 'unit_cost'],
+          ['A-\n100', 'Widget', 'pcs', '1'],
+          ['A-200', 'Screw', 'box', '2'],
+        ]),
+      ),
+    );
     expect(error.problems).toEqual([{ line: 2, column: 'sku', message: expect.stringContaining('line break') }]);
     expect(await db.select().from(item)).toEqual([]);
   });
 
   it('imports the valid lines with skipInvalid and reports the rest', async () => {
     const { db } = get();
-    const report = await importItems(db, csv('mixed.csv', [['sku', 'name', 'unit', 'unit_cost'], ['A-100', 'Widget', 'pcs', '1'], ['A-200', '', 'box', 'x']]), { skipInvalid: true });
+    const report = await importItems(
+      db,
+      csv('mixed.csv', [
+        ['sku', 'name', 'unit', 'unit_cost'],
+        ['A-100', 'Widget', 'pcs', '1'],
+        ['A-200', '', 'box', 'x'],
+      ]),
+      { skipInvalid: true },
+    );
     expect(report).toMatchObject({ rowsRead: 2, rowsAccepted: 1, rowsRejected: 1 });
     expect(report.problems.map((p) => `${p.line} ${p.column}`)).toEqual(['3 name', '3 unit_cost']);
     expect((await db.select().from(item)).map((i) => i.sku)).toEqual(['A-100']);
@@ -151,15 +185,40 @@ describeEachDatabase('book import', (get) => {
   it('sets on-hand per (sku, location), negative book included', async () => {
     const { db } = get();
     await seedWarehouse(db);
-    const report = await importBook(db, 'WH1', csv('book.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '80'], ['A-200', 'R5', '-2.5']]));
+    const report = await importBook(
+      db,
+      'WH1',
+      csv('book.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '80'],
+        ['A-200', 'R5', '-2.5'],
+      ]),
+    );
     expect(report).toMatchObject({ warehouse: 'WH1', rowsAccepted: 2, linesCleared: 0 });
-    expect(await book(db)).toEqual({ 'A-100@R1': '80.000', 'A-200@R2': '20.000', 'A-200@R5': '-2.500', 'B-300@R3': '50.500', 'C-400@R4': '3.000' });
+    expect(await book(db)).toEqual({
+      'A-100@R1': '80.000',
+      'A-200@R2': '20.000',
+      'A-200@R5': '-2.500',
+      'B-300@R3': '50.500',
+      'C-400@R4': '3.000',
+    });
   });
 
   it('refuses a (sku, location) listed twice, naming the earlier line', async () => {
     const { db } = get();
     await seedWarehouse(db);
-    const error = await refusal(importBook(db, 'WH1', csv('dup.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '1'], ['A-100', 'R2', '1'], ['A-100', 'R1', '2']])));
+    const error = await refusal(
+      importBook(
+        db,
+        'WH1',
+        csv('dup.csv', [
+          ['sku', 'location', 'qty'],
+          ['A-100', 'R1', '1'],
+          ['A-100', 'R2', '1'],
+          ['A-100', 'R1', '2'],
+        ]),
+      ),
+    );
     expect(error.problems).toEqual([{ line: 4, column: 'sku', message: 'sku A-100 at location "R1" is already listed on line 2' }]);
     expect((await book(db))['A-100@R1']).toBe('100.000');
   });
@@ -167,14 +226,33 @@ describeEachDatabase('book import', (get) => {
   it('refuses a SKU not in the item master, naming its line', async () => {
     const { db } = get();
     await seedWarehouse(db);
-    const error = await refusal(importBook(db, 'WH1', csv('unknown.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '1'], ['Z-999', 'R1', '1']])));
+    const error = await refusal(
+      importBook(
+        db,
+        'WH1',
+        csv('unknown.csv', [
+          ['sku', 'location', 'qty'],
+          ['A-100', 'R1', '1'],
+          ['Z-999', 'R1', '1'],
+        ]),
+      ),
+    );
     expect(error.problems).toEqual([{ line: 3, column: 'sku', message: expect.stringContaining('sku Z-999 is not in the item master') }]);
   });
 
   it('with replace, clears the book lines the file does not list and reports how many', async () => {
     const { db } = get();
     await seedWarehouse(db);
-    const report = await importBook(db, 'WH1', csv('full.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['B-300', 'R3', '50.5']]), { replace: true });
+    const report = await importBook(
+      db,
+      'WH1',
+      csv('full.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '90'],
+        ['B-300', 'R3', '50.5'],
+      ]),
+      { replace: true },
+    );
     expect(report.linesCleared).toBe(2);
     expect(await book(db)).toEqual({ 'A-100@R1': '90.000', 'A-200@R2': '0.000', 'B-300@R3': '50.500', 'C-400@R4': '0.000' });
   });
@@ -183,7 +261,14 @@ describeEachDatabase('book import', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    const error = await importBook(db, 'WH1', csv('book.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '1']])).catch((e: unknown) => e);
+    const error = await importBook(
+      db,
+      'WH1',
+      csv('book.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '1'],
+      ]),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StocktakeStateError);
     expect((error as StocktakeStateError).message).toContain(st.code);
     expect((await book(db))['A-100@R1']).toBe('100.000');
@@ -205,7 +290,13 @@ describeEachDatabase('movement import', (get) => {
       ['C-400', 'R4', '2', 'adjustment', 'ADJ-2', at],
       ['A-200', 'R2', '-1', 'issue', 'SO-2', at],
     ]);
-    expect(await book(db)).toEqual({ 'A-100@R1': '106.000', 'A-200@R2': '24.000', 'B-300@R3': '50.000', 'B-300@R9': '0.500', 'C-400@R4': '4.000' });
+    expect(await book(db)).toEqual({
+      'A-100@R1': '106.000',
+      'A-200@R2': '24.000',
+      'B-300@R3': '50.000',
+      'B-300@R9': '0.500',
+      'C-400@R4': '4.000',
+    });
     const kinds = (await db.select().from(movement).orderBy(asc(movement.id))).map((m) => m.kind);
     expect(kinds).toEqual(['receipt', 'issue', 'receipt', 'transfer', 'transfer', 'adjustment', 'adjustment', 'issue']);
   });
@@ -232,7 +323,11 @@ describeEachDatabase('movement import', (get) => {
       { line: 2, column: 'qty', message: 'a receipt must have a positive quantity' },
       { line: 3, column: 'qty', message: expect.stringContaining('an issue must have a negative quantity') },
       { line: 4, column: 'qty', message: expect.stringContaining('quantity is zero') },
-      { line: 5, column: 'kind', message: expect.stringMatching(/kind "gift" is not one of receipt, issue, transfer, adjustment.*入库.*出库.*调拨.*调整/) },
+      {
+        line: 5,
+        column: 'kind',
+        message: expect.stringMatching(/kind "gift" is not one of receipt, issue, transfer, adjustment.*入库.*出库.*调拨.*调整/),
+      },
     ]);
     expect((await book(db))['A-100@R1']).toBe('100.000');
     expect(await db.select().from(movement)).toEqual([]);
@@ -267,7 +362,16 @@ describeEachDatabase('movement import', (get) => {
   it('refuses a file without an occurred_at column on line 1', async () => {
     const { db } = get();
     await seedWarehouse(db);
-    const error = await refusal(importMovements(db, 'WH1', csv('notime.csv', [['sku', 'location', 'qty', 'kind'], ['A-100', 'R1', '1', 'receipt']])));
+    const error = await refusal(
+      importMovements(
+        db,
+        'WH1',
+        csv('notime.csv', [
+          ['sku', 'location', 'qty', 'kind'],
+          ['A-100', 'R1', '1', 'receipt'],
+        ]),
+      ),
+    );
     expect(error.problems).toEqual([{ line: 1, column: 'occurred_at', message: expect.stringContaining('missing column occurred_at') }]);
   });
 
@@ -275,7 +379,11 @@ describeEachDatabase('movement import', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     await addWarehouse(db, { code: 'NY', timezone: 'America/New_York' });
-    const rows = [MOVEMENT_HEADER, ['A-100', 'R1', '1', 'receipt', 'PO-1', '2026-01-10 08:00'], ['A-100', 'R1', '1', 'receipt', 'PO-2', '2026-01-10 08:00+00:00']];
+    const rows = [
+      MOVEMENT_HEADER,
+      ['A-100', 'R1', '1', 'receipt', 'PO-1', '2026-01-10 08:00'],
+      ['A-100', 'R1', '1', 'receipt', 'PO-2', '2026-01-10 08:00+00:00'],
+    ];
     await importMovements(db, 'WH1', csv('sh.csv', rows));
     await importMovements(db, 'NY', csv('ny.csv', rows));
     const times = (await db.select().from(movement).orderBy(asc(movement.id))).map((m) => m.occurredAt.toISOString());

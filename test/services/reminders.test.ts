@@ -40,7 +40,10 @@ function nextLocal(after: Date, hour: number): Date {
  */
 async function inReview(db: Db) {
   const { st, people } = await countedStocktake(db);
-  for (const [chatId, purpose] of [['team', 'team'], ['approvals', 'approvals']] as const) {
+  for (const [chatId, purpose] of [
+    ['team', 'team'],
+    ['approvals', 'approvals'],
+  ] as const) {
     await bindChat(db, people.sam, { platform: 'web', chatId, warehouse: 'WH1', purpose, locale: 'en' });
   }
   const closedAt = nextLocal(new Date(), 14);
@@ -48,8 +51,13 @@ async function inReview(db: Db) {
   return { st, people, due: new Date(closedAt.getTime() + 24 * HOUR) };
 }
 
-const tableRows = (card: { elements: { type: string; rows?: Record<string, string>[] }[] }) => card.elements.find((e) => e.type === 'table')!.rows!;
-const markdown = (card: { elements: { type: string; text?: string }[] }) => card.elements.filter((e) => e.type === 'markdown').map((e) => e.text).join('\n');
+const tableRows = (card: { elements: { type: string; rows?: Record<string, string>[] }[] }) =>
+  card.elements.find((e) => e.type === 'table')!.rows!;
+const markdown = (card: { elements: { type: string; text?: string }[] }) =>
+  card.elements
+    .filter((e) => e.type === 'markdown')
+    .map((e) => e.text)
+    .join('\n');
 const mentions = (card: object) => (card as { mentions?: Mention[] }).mentions;
 
 describeEachDatabase('reminders', (get) => {
@@ -65,7 +73,9 @@ describeEachDatabase('reminders', (get) => {
     expect(first).toMatchObject({ chatId: 'team', title: 'Overdue: 3 items' });
     expect(markdown(first!.card)).toBe('sam: these are past their due time.');
     expect(tableRows(first!.card).map((r) => [r.item!.replace(/ · .*/, ''), r.who])).toEqual([
-      ['Variance A-100@R1', 'sam'], ['Variance A-200@R2', 'sam'], ['Variance C-400@R4', 'sam'],
+      ['Variance A-100@R1', 'sam'],
+      ['Variance A-200@R2', 'sam'],
+      ['Variance C-400@R4', 'sam'],
     ]);
 
     // Every hourly run after that, the same day: nothing new. Three instances running at once: still nothing.
@@ -84,8 +94,14 @@ describeEachDatabase('reminders', (get) => {
     expect(cards[1]!.card.header).toMatchObject({ state: 'danger' });
     expect(markdown(cards[1]!.card)).toContain('Escalated to mo');
     expect(tableRows(cards[1]!.card).every((r) => r.escalated === 'mo' && r.late!.startsWith('1 d'))).toBe(true);
-    const log = await queryRows<{ kind: string; n: number }>(db, sql`select kind, count(*)::int as n from reminder_log group by kind order by kind`);
-    expect(log.map((l) => [l.kind, Number(l.n)])).toEqual([['escalation', 3], ['reminder', 6]]);
+    const log = await queryRows<{ kind: string; n: number }>(
+      db,
+      sql`select kind, count(*)::int as n from reminder_log group by kind order by kind`,
+    );
+    expect(log.map((l) => [l.kind, Number(l.n)])).toEqual([
+      ['escalation', 3],
+      ['reminder', 6],
+    ]);
   });
 
   it('reminds the people who may decide an overdue approval step, in the approvals chat', async () => {
@@ -108,9 +124,14 @@ describeEachDatabase('reminders', (get) => {
     expect(await sendReminders(db, morning)).toEqual({ reminded: 2, escalated: 0, cards: 1 });
     const [card] = await queuedCards(db);
     expect(card).toMatchObject({ chatId: 'approvals', title: 'Overdue: 2 items' });
-    expect(tableRows(card!.card).map((r) => r.item)).toEqual(expect.arrayContaining([expect.stringMatching(/^P[KY]-\d{4}-0001 step 1 · supervisor$/)]));
+    expect(tableRows(card!.card).map((r) => r.item)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^P[KY]-\d{4}-0001 step 1 · supervisor$/)]),
+    );
     expect(tableRows(card!.card)[0]!.who).toBe('sue, ann');
-    expect(mentions(card!.card)).toEqual([{ name: 'sue', identities: [] }, { name: 'ann', identities: [] }]);
+    expect(mentions(card!.card)).toEqual([
+      { name: 'sue', identities: [] },
+      { name: 'ann', identities: [] },
+    ]);
 
     // Without an approvals chat, steps go to the team chat; escalation goes up to the manager.
     await db.execute(sql`update chat set purposes = array['digest'] where chat_id = 'approvals'`);
@@ -147,24 +168,34 @@ describeEachDatabase('reminders', (get) => {
     expect(await sendReminders(db, new Date(morning.getTime() + HOUR))).toEqual({ reminded: 3, escalated: 0, cards: 1 });
   });
 
-  it('speaks the chat\'s language', async () => {
+  it("speaks the chat's language", async () => {
     const { db } = get();
     const { due } = await inReview(db);
     await db.execute(sql`update chat set locale = 'zh-CN' where chat_id = 'team'`);
     await sendReminders(db, nextLocal(due, 10));
     const [card] = await queuedCards(db);
     expect(card!.title).toBe('逾期提醒：3 项');
-    expect(tableRows(card!.card)[0]).toMatchObject({ item: '差异 A-100@R1 · ' + tableRows(card!.card)[0]!.item!.split(' · ')[1], who: 'sam' });
+    expect(tableRows(card!.card)[0]).toMatchObject({
+      item: '差异 A-100@R1 · ' + tableRows(card!.card)[0]!.item!.split(' · ')[1],
+      who: 'sam',
+    });
     expect(tableRows(card!.card)[0]!.late).toMatch(/小时|分钟/);
   });
 });
 
 describe('the reminder card', () => {
-  it('lists 20 items and counts the rest, within every platform\'s limits, in both languages', () => {
+  it("lists 20 items and counts the rest, within every platform's limits, in both languages", () => {
     const entries: ReminderEntry[] = Array.from({ length: 45 }, (_, i) => ({
-      type: i % 3 === 0 ? 'step' : 'variance', ref: i % 3 === 0 ? `PK-2026-${String(i).padStart(4, '0')}` : 'ST-20261125-001', what: i % 3 === 0 ? '2' : `SKU-${i}@A-${i}`,
-      role: i % 3 === 0 ? 'finance' : 'supervisor', people: [{ handle: 'sam', name: 'Sam *Chen*' }, { handle: 'sue', name: 'sue' }],
-      lateMs: (i + 1) * 37 * 60_000, escalatedTo: i < 5 ? [{ handle: 'mo', name: 'Mo' }] : [],
+      type: i % 3 === 0 ? 'step' : 'variance',
+      ref: i % 3 === 0 ? `PK-2026-${String(i).padStart(4, '0')}` : 'ST-20261125-001',
+      what: i % 3 === 0 ? '2' : `SKU-${i}@A-${i}`,
+      role: i % 3 === 0 ? 'finance' : 'supervisor',
+      people: [
+        { handle: 'sam', name: 'Sam *Chen*' },
+        { handle: 'sue', name: 'sue' },
+      ],
+      lateMs: (i + 1) * 37 * 60_000,
+      escalatedTo: i < 5 ? [{ handle: 'mo', name: 'Mo' }] : [],
     }));
     for (const locale of ['en', 'zh-CN'] as const) {
       const card = reminderCard({ locale }, { warehouse: 'WH1', entries, limit: 20 });
@@ -178,12 +209,22 @@ describe('the reminder card', () => {
       expect(renderTelegram(card).text).not.toMatch(/@sam\b/);
     }
     const en = reminderCard({ locale: 'en' }, { warehouse: 'WH1', entries: entries.slice(0, 1), limit: 20 });
-    expect(en.mentions).toEqual([{ name: 'Sam *Chen*', identities: [] }, { name: 'sue', identities: [] }, { name: 'Mo', identities: [] }]);
+    expect(en.mentions).toEqual([
+      { name: 'Sam *Chen*', identities: [] },
+      { name: 'sue', identities: [] },
+      { name: 'Mo', identities: [] },
+    ]);
     // A name is cut to what a mention holds; an account a card cannot carry is left off; 30 people at most.
-    const crowd = Array.from({ length: 40 }, (_, i) => ({ handle: `p${i}`, name: `${'名'.repeat(70)}${i}`, identities: [`telegram:${i + 1}`, 'feishu:has space', 'bogus'] }));
+    const crowd = Array.from({ length: 40 }, (_, i) => ({
+      handle: `p${i}`,
+      name: `${'名'.repeat(70)}${i}`,
+      identities: [`telegram:${i + 1}`, 'feishu:has space', 'bogus'],
+    }));
     const crowded = reminderCard({ locale: 'en' }, { warehouse: 'WH1', entries: [{ ...entries[0]!, people: crowd }], limit: 20 });
     expect(crowded.mentions).toHaveLength(30);
     expect(crowded.mentions![0]).toEqual({ name: `${'名'.repeat(63)}…`, identities: ['telegram:1'] });
-    expect(en.elements.find((e) => e.type === 'table')).toMatchObject({ rows: [{ item: 'PK-2026-0000 step 2 · finance', who: 'Sam *Chen* (sam), sue', late: '37 min', escalated: 'Mo (mo)' }] });
+    expect(en.elements.find((e) => e.type === 'table')).toMatchObject({
+      rows: [{ item: 'PK-2026-0000 step 2 · finance', who: 'Sam *Chen* (sam), sue', late: '37 min', escalated: 'Mo (mo)' }],
+    });
   });
 });

@@ -17,8 +17,11 @@ async function inboundEvent(db: Db, id: string, age: number) {
   await db.execute(sql`insert into inbound_event (platform, event_id, received_at) values ('web', ${id}, ${daysAgo(age)}::timestamptz)`);
 }
 async function outboxRow(db: Db, status: string, age: number): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(db, sql`insert into outbox (platform, chat_id, kind, payload, status, created_at)
-    values ('web', 'team', 'send', '{}'::jsonb, ${status}::outbox_status, ${daysAgo(age)}::timestamptz) returning id::text as id`);
+  const [row] = await queryRows<{ id: string }>(
+    db,
+    sql`insert into outbox (platform, chat_id, kind, payload, status, created_at)
+    values ('web', 'team', 'send', '{}'::jsonb, ${status}::outbox_status, ${daysAgo(age)}::timestamptz) returning id::text as id`,
+  );
   return row!.id;
 }
 const ids = async (db: Db, query: ReturnType<typeof sql>) => (await queryRows<{ id: string }>(db, query)).map((r) => r.id).sort();
@@ -33,13 +36,18 @@ describeEachDatabase('retention', (get) => {
     await db.execute(sql`insert into card_action (id, intent, created_at) values
       ('oldbutton1', '{}'::jsonb, ${daysAgo(91)}::timestamptz), ('newbutton1', '{}'::jsonb, ${daysAgo(89)}::timestamptz)`);
     const kept = [
-      await outboxRow(db, 'sent', 29), await outboxRow(db, 'failed', 31), await outboxRow(db, 'failed', 89),
-      await outboxRow(db, 'pending', 400), await outboxRow(db, 'sending', 400),
+      await outboxRow(db, 'sent', 29),
+      await outboxRow(db, 'failed', 31),
+      await outboxRow(db, 'failed', 89),
+      await outboxRow(db, 'pending', 400),
+      await outboxRow(db, 'sending', 400),
     ];
     await outboxRow(db, 'sent', 31);
     await outboxRow(db, 'superseded', 31);
     await outboxRow(db, 'failed', 91);
-    await db.execute(sql`insert into web_message (chat_id, message_id, kind, text, created_at) values ('team', 'u-1', 'user', 'hello', ${daysAgo(400)}::timestamptz)`);
+    await db.execute(
+      sql`insert into web_message (chat_id, message_id, kind, text, created_at) values ('team', 'u-1', 'user', 'hello', ${daysAgo(400)}::timestamptz)`,
+    );
     await db.execute(sql`insert into platform_media (platform, app, content_hash, media_id, uploading_until, created_at) values
       ('telegram', 'bot1', 'old-chart', 'file-1', null, ${daysAgo(31)}::timestamptz),
       ('telegram', 'bot1', 'new-chart', 'file-2', null, ${daysAgo(29)}::timestamptz),
@@ -47,7 +55,15 @@ describeEachDatabase('retention', (get) => {
 
     const result = await pruneExpired(db, DEFAULT_RETENTION, NOW);
 
-    expect(result).toEqual({ inboundEvents: 1, commandLog: 1, cardActions: 1, outboxDelivered: 2, outboxFailed: 1, platformMedia: 1, complete: true });
+    expect(result).toEqual({
+      inboundEvents: 1,
+      commandLog: 1,
+      cardActions: 1,
+      outboxDelivered: 2,
+      outboxFailed: 1,
+      platformMedia: 1,
+      complete: true,
+    });
     expect(await ids(db, sql`select content_hash as id from platform_media`)).toEqual(['new-chart', 'old-claim-live']);
     expect(await ids(db, sql`select event_id as id from inbound_event`)).toEqual(['recent']);
     expect(await ids(db, sql`select key as id from command_log`)).toEqual(['recent']);
@@ -55,7 +71,14 @@ describeEachDatabase('retention', (get) => {
     expect(await ids(db, sql`select id::text as id from outbox`)).toEqual(kept.sort());
     expect(await ids(db, sql`select message_id as id from web_message`)).toEqual(['u-1']);
     // A second run finds nothing more to do.
-    expect(await pruneExpired(db, DEFAULT_RETENTION, NOW)).toMatchObject({ inboundEvents: 0, commandLog: 0, cardActions: 0, outboxDelivered: 0, outboxFailed: 0, platformMedia: 0 });
+    expect(await pruneExpired(db, DEFAULT_RETENTION, NOW)).toMatchObject({
+      inboundEvents: 0,
+      commandLog: 0,
+      cardActions: 0,
+      outboxDelivered: 0,
+      outboxFailed: 0,
+      platformMedia: 0,
+    });
   });
 
   it('never prunes inside the floor of 7 days, whatever the policy says', async () => {
@@ -67,12 +90,18 @@ describeEachDatabase('retention', (get) => {
     expect(await ids(db, sql`select event_id as id from inbound_event`)).toEqual(['three-days']);
   });
 
-  it('deletes a backlog in bounded batches and leaves what is over the run\'s budget for the next run', async () => {
+  it("deletes a backlog in bounded batches and leaves what is over the run's budget for the next run", async () => {
     const { db } = get();
     for (let i = 0; i < 12; i++) await inboundEvent(db, `e${i}`, 60);
     await inboundEvent(db, 'recent', 1);
-    expect(await pruneExpired(db, DEFAULT_RETENTION, NOW, { batchSize: 5, maxBatches: 2 })).toMatchObject({ inboundEvents: 10, complete: false });
-    expect(await pruneExpired(db, DEFAULT_RETENTION, NOW, { batchSize: 5, maxBatches: 2 })).toMatchObject({ inboundEvents: 2, complete: true });
+    expect(await pruneExpired(db, DEFAULT_RETENTION, NOW, { batchSize: 5, maxBatches: 2 })).toMatchObject({
+      inboundEvents: 10,
+      complete: false,
+    });
+    expect(await pruneExpired(db, DEFAULT_RETENTION, NOW, { batchSize: 5, maxBatches: 2 })).toMatchObject({
+      inboundEvents: 2,
+      complete: true,
+    });
     expect(await ids(db, sql`select event_id as id from inbound_event`)).toEqual(['recent']);
   });
 });

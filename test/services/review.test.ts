@@ -51,10 +51,16 @@ describeEachDatabase('review of variances', (get) => {
     const { db } = get();
     const { st, people } = await countedStocktake(db);
     await closeCounting(db, st.code);
-    await expect(tagCause(db, people.sam, { stocktake: st.code, line: 'A-200', cause: 'damage' })).rejects.toThrow(/explains a loss, not a gain/);
+    await expect(tagCause(db, people.sam, { stocktake: st.code, line: 'A-200', cause: 'damage' })).rejects.toThrow(
+      /explains a loss, not a gain/,
+    );
     await expect(tagCause(db, people.sam, { stocktake: st.code, line: 'A-100', cause: 'unknown' })).rejects.toThrow(/needs a note/);
-    await expect(tagCause(db, people.sam, { stocktake: st.code, line: 'A-100', cause: 'nonsense' })).rejects.toThrow(/cause "nonsense" not found/);
-    expect((await tagCause(db, people.sam, { stocktake: st.code, line: 'A-100', cause: 'unknown', note: 'searched aisle' })).causeCode).toBe('unknown');
+    await expect(tagCause(db, people.sam, { stocktake: st.code, line: 'A-100', cause: 'nonsense' })).rejects.toThrow(
+      /cause "nonsense" not found/,
+    );
+    expect(
+      (await tagCause(db, people.sam, { stocktake: st.code, line: 'A-100', cause: 'unknown', note: 'searched aisle' })).causeCode,
+    ).toBe('unknown');
   });
 
   it('lets only the owner or a supervisor, manager or admin act on a line, and reassigns owners', async () => {
@@ -62,7 +68,9 @@ describeEachDatabase('review of variances', (get) => {
     const { st, people } = await countedStocktake(db);
     await closeCounting(db, st.code);
     await expect(confirmVariance(db, people.carl, { stocktake: st.code, line: 'A-100' })).rejects.toBeInstanceOf(NotAllowedError);
-    await expect(assignOwner(db, people.carl, { stocktake: st.code, line: 'A-100', owner: 'carl' })).rejects.toBeInstanceOf(NotAllowedError);
+    await expect(assignOwner(db, people.carl, { stocktake: st.code, line: 'A-100', owner: 'carl' })).rejects.toBeInstanceOf(
+      NotAllowedError,
+    );
     await assignOwner(db, people.sam, { stocktake: st.code, line: 'A-100', owner: 'carl' });
     // Now the owner, carl may confirm his line, but still not reassign it.
     expect((await confirmVariance(db, people.carl, { stocktake: st.code, line: 'A-100' })).reviewStatus).toBe('confirmed');
@@ -76,12 +84,46 @@ describeEachDatabase('review of variances', (get) => {
     await confirmVariance(db, people.sam, { stocktake: st.code, line: 'A-100' });
     await requestRecount(db, people.sam, { stocktake: st.code, line: 'A-100', recounter: 'carl' });
     // Lines not sent for recount, and people not asked, are refused.
-    const wrongLine = await importCounts(db, st.code, csv('r.csv', [['sku', 'location', 'qty'], ['A-200', 'R2', '20']]), { counter: 'carl' }).catch((e: unknown) => e);
-    expect((wrongLine as InvalidInputError).problems[0]).toMatchObject({ line: 2, message: expect.stringContaining('not waiting for a recount by carl') });
-    await expect(importCounts(db, st.code, csv('r.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '100']]), { counter: 'sue' })).rejects.toThrow(/no line is waiting for a recount by sue/);
-    const recount = await importCounts(db, st.code, csv('r.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '95']]), { counter: 'carl' });
+    const wrongLine = await importCounts(
+      db,
+      st.code,
+      csv('r.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-200', 'R2', '20'],
+      ]),
+      { counter: 'carl' },
+    ).catch((e: unknown) => e);
+    expect((wrongLine as InvalidInputError).problems[0]).toMatchObject({
+      line: 2,
+      message: expect.stringContaining('not waiting for a recount by carl'),
+    });
+    await expect(
+      importCounts(
+        db,
+        st.code,
+        csv('r.csv', [
+          ['sku', 'location', 'qty'],
+          ['A-100', 'R1', '100'],
+        ]),
+        { counter: 'sue' },
+      ),
+    ).rejects.toThrow(/no line is waiting for a recount by sue/);
+    const recount = await importCounts(
+      db,
+      st.code,
+      csv('r.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '95'],
+      ]),
+      { counter: 'carl' },
+    );
     expect(recount.round).toBe(2);
-    expect((await listReview(db, st.code)).find((l) => l.sku === 'A-100')).toMatchObject({ reviewStatus: 'open', diffQty: '-5', causeCode: null, confirmedBy: null });
+    expect((await listReview(db, st.code)).find((l) => l.sku === 'A-100')).toMatchObject({
+      reviewStatus: 'open',
+      diffQty: '-5',
+      causeCode: null,
+      confirmedBy: null,
+    });
   });
 
   it('suggests a late movement: an issue keyed just after the count that equals the loss', async () => {
@@ -92,7 +134,10 @@ describeEachDatabase('review of variances', (get) => {
     const later = new Date(Date.now() + 5 * 60_000);
     await moveStock(db, [['A-100', 'R1', '-10', 'issue', 'SO-77', shanghai(later)]]);
     await closeCounting(db, st.code);
-    expect((await listReview(db, st.code)).find((l) => l.sku === 'A-100')?.suggestion).toMatchObject({ rule: 'late_movement', cause: 'unrecorded_issue' });
+    expect((await listReview(db, st.code)).find((l) => l.sku === 'A-100')?.suggestion).toMatchObject({
+      rule: 'late_movement',
+      cause: 'unrecorded_issue',
+    });
   });
 
   it('keeps every review action in the audit log with before and after', async () => {
@@ -100,18 +145,32 @@ describeEachDatabase('review of variances', (get) => {
     const { st, people } = await countedStocktake(db);
     await closeCounting(db, st.code);
     await tagCause(db, people.sam, { stocktake: st.code, line: 'A-100', cause: 'damage' });
-    const rows = await queryRows<{ action: string; actor_identity: string; before: { causeCode: string | null }; after: { causeCode: string } }>(
-      db,
-      sql`select action, actor_identity, before, after from audit_log where action = 'variance.tag'`,
-    );
-    expect(rows).toEqual([{ action: 'variance.tag', actor_identity: 'cli:sam', before: expect.objectContaining({ causeCode: null }), after: expect.objectContaining({ causeCode: 'damage' }) }]);
+    const rows = await queryRows<{
+      action: string;
+      actor_identity: string;
+      before: { causeCode: string | null };
+      after: { causeCode: string };
+    }>(db, sql`select action, actor_identity, before, after from audit_log where action = 'variance.tag'`);
+    expect(rows).toEqual([
+      {
+        action: 'variance.tag',
+        actor_identity: 'cli:sam',
+        before: expect.objectContaining({ causeCode: null }),
+        after: expect.objectContaining({ causeCode: 'damage' }),
+      },
+    ]);
   });
 });
 
 describeEachDatabase('recurring variances', (get) => {
   it('suggests the cause used before when the SKU lost stock in 2 of the last 3 posted stocktakes', async () => {
     const { db } = get();
-    const { st, people } = await countedStocktake(db, [['A-100', 'R1', '90'], ['A-200', 'R2', '20'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '3']]);
+    const { st, people } = await countedStocktake(db, [
+      ['A-100', 'R1', '90'],
+      ['A-200', 'R2', '20'],
+      ['B-300', 'R3', '50.5'],
+      ['C-400', 'R4', '3'],
+    ]);
     const { submitVariances } = await import('../../src/services/documents.ts');
     const { approveDocument } = await import('../../src/services/approvals.ts');
     const { startStocktake } = await import('../../src/services/stocktakes.ts');
@@ -126,10 +185,22 @@ describeEachDatabase('recurring variances', (get) => {
       }
       await confirmVariance(db, people.sam, { stocktake: code, line: 'A-100' });
       await tagCause(db, people.sam, { stocktake: code, line: 'A-100', cause: 'theft' });
-      for (const d of (await submitVariances(db, people.sam, { stocktake: code })).documents) await approveDocument(db, people.sue, { document: d.number });
+      for (const d of (await submitVariances(db, people.sam, { stocktake: code })).documents)
+        await approveDocument(db, people.sue, { document: d.number });
       // The next count finds A-100 ten short again (its book is now 90 after posting, then 80).
       const next = await startStocktake(db, 'WH1', new Date(Date.now() - 3600_000));
-      await importCounts(db, next.code, csv('again.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', String(80 - (round - 1) * 10)], ['A-200', 'R2', '20'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '3']]), { counter: 'carl' });
+      await importCounts(
+        db,
+        next.code,
+        csv('again.csv', [
+          ['sku', 'location', 'qty'],
+          ['A-100', 'R1', String(80 - (round - 1) * 10)],
+          ['A-200', 'R2', '20'],
+          ['B-300', 'R3', '50.5'],
+          ['C-400', 'R4', '3'],
+        ]),
+        { counter: 'carl' },
+      );
       code = next.code;
     }
   });

@@ -31,17 +31,33 @@ describe('cron and timezone validation', () => {
     expect(() => parseCron('61 9 * * *')).toThrow(/the minute \(0-59\) field "61" is not valid/);
     expect(() => parseCron('0 9 * * 8')).toThrow(/the day of week \(0-7 or sun-sat; 0 and 7 are Sunday\) field "8" is not valid/);
     expect(() => parseCron('0 9 31 2 *')).toThrow(/that day never comes in the month given/);
-    expect(() => parseCron('*/5 * * * *')).toThrow(/the minute field must be one number \(reports go out at most once an hour\), not "\*\/5"/);
+    expect(() => parseCron('*/5 * * * *')).toThrow(
+      /the minute field must be one number \(reports go out at most once an hour\), not "\*\/5"/,
+    );
     expect(() => parseCron('30 0 9 * * *')).toThrow(/the seconds field must be 0/);
-    expect(() => parseTimezone('Asia/Shangai')).toThrow('unknown timezone "Asia/Shangai": use an IANA name such as Asia/Shanghai, Asia/Singapore, Europe/Berlin or UTC');
+    expect(() => parseTimezone('Asia/Shangai')).toThrow(
+      'unknown timezone "Asia/Shangai": use an IANA name such as Asia/Shanghai, Asia/Singapore, Europe/Berlin or UTC',
+    );
     expect(parseTimezone('Europe/Berlin')).toBe('Europe/Berlin');
   });
 
   it('parses the chat command in English and Chinese, with a trailing timezone', () => {
     expect(parseTextCommand('schedule')).toEqual({ name: 'schedule', job: null, action: 'show' });
     expect(parseTextCommand('/schedule daily 0 9 * * *')).toEqual({ name: 'schedule', job: 'daily', action: 'set', cron: '0 9 * * *' });
-    expect(parseTextCommand('schedule weekly 30 8 * * 1 Asia/Shanghai')).toEqual({ name: 'schedule', job: 'weekly', action: 'set', cron: '30 8 * * 1', timezone: 'Asia/Shanghai' });
-    expect(parseTextCommand('schedule daily 0 9 * * * UTC')).toEqual({ name: 'schedule', job: 'daily', action: 'set', cron: '0 9 * * *', timezone: 'UTC' });
+    expect(parseTextCommand('schedule weekly 30 8 * * 1 Asia/Shanghai')).toEqual({
+      name: 'schedule',
+      job: 'weekly',
+      action: 'set',
+      cron: '30 8 * * 1',
+      timezone: 'Asia/Shanghai',
+    });
+    expect(parseTextCommand('schedule daily 0 9 * * * UTC')).toEqual({
+      name: 'schedule',
+      job: 'daily',
+      action: 'set',
+      cron: '0 9 * * *',
+      timezone: 'UTC',
+    });
     expect(parseTextCommand('schedule off')).toEqual({ name: 'schedule', job: null, action: 'off' });
     expect(parseTextCommand('定时 日报 ０ ９ ＊ ＊ ＊')).toEqual({ name: 'schedule', job: 'daily', action: 'set', cron: '0 9 * * *' });
     expect(parseTextCommand('定时 周报 关闭')).toEqual({ name: 'schedule', job: 'weekly', action: 'off' });
@@ -75,8 +91,12 @@ describeEachDatabase('the schedule chat command', (get) => {
     expect(shown).toContain('0 9 * * 1 · Asia/Shanghai');
     expect(shown).toContain('default');
 
-    expect(await say('carl', 'digest', 'schedule daily 30 8 * * 1-5')).toContain('carl may not change the report schedule in WH1: needs the role supervisor or manager or admin');
-    expect(await say('sam', 'digest', 'schedule daily 30 8 * * 1-5 Europe/Berlin')).toContain('Daily digest: `30 8 * * 1-5` in Europe/Berlin.');
+    expect(await say('carl', 'digest', 'schedule daily 30 8 * * 1-5')).toContain(
+      'carl may not change the report schedule in WH1: needs the role supervisor or manager or admin',
+    );
+    expect(await say('sam', 'digest', 'schedule daily 30 8 * * 1-5 Europe/Berlin')).toContain(
+      'Daily digest: `30 8 * * 1-5` in Europe/Berlin.',
+    );
     expect(await say('mo', 'digest', 'schedule weekly off')).toContain('Weekly report: turned off for this chat.');
     expect(await say('sam', 'digest', 'schedule daily 0 25 * * *')).toContain('the hour (0-23) field \\"25\\" is not valid');
     expect(await say('sam', 'digest', 'schedule daily 0 9 * * * Mars/Olympus')).toContain('unknown timezone \\"Mars/Olympus\\"');
@@ -103,7 +123,9 @@ for (const kind of databaseKinds()) {
     let drop: () => Promise<void> = async () => {};
     beforeAll(async () => {
       ({ env, drop } = await createStandaloneDatabase(kind, join(dir, 'data')));
-      const target: DatabaseTarget = env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
+      const target: DatabaseTarget = env.DATABASE_URL
+        ? { kind: 'postgres', url: env.DATABASE_URL }
+        : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
       const { db, close } = await openDatabase(target);
       await seedChats(db, { 'telegram:-100123': 'digest', 'telegram:-100999': 'team' });
       await close();
@@ -113,7 +135,7 @@ for (const kind of databaseKinds()) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('lists every digest chat\'s reports with the defaults', async () => {
+    it("lists every digest chat's reports with the defaults", async () => {
       const out = await runCli(env, 'schedule', 'list');
       expect(out.code).toBe(0);
       expect(out.stdout).toMatch(/telegram:-100123 +WH1 +daily +0 9 \* \* \* +Asia\/Shanghai +\d{4}-\d\d-\d\d 09:00 +default/);
@@ -121,21 +143,43 @@ for (const kind of databaseKinds()) {
       expect(out.stdout).not.toContain('-100999');
     });
 
-    it('sets a report\'s cron and timezone, turns it off, and refuses what is wrong with the reason', async () => {
-      const set = await runCli(env, 'schedule', 'set', 'telegram:-100123', 'daily', '15 7 * * *', '--timezone', 'Asia/Singapore', '--as', 'sam');
+    it("sets a report's cron and timezone, turns it off, and refuses what is wrong with the reason", async () => {
+      const set = await runCli(
+        env,
+        'schedule',
+        'set',
+        'telegram:-100123',
+        'daily',
+        '15 7 * * *',
+        '--timezone',
+        'Asia/Singapore',
+        '--as',
+        'sam',
+      );
       expect(set.code).toBe(0);
       expect(set.stdout).toMatch(/^daily report of telegram:-100123: 15 7 \* \* \* in Asia\/Singapore, next \d{4}-\d\d-\d\d 07:15\.$/m);
       const off = await runCli(env, 'schedule', 'set', 'telegram:-100123', 'weekly', 'off', '--json');
       expect(off.code).toBe(0);
       expect(off.json()).toMatchObject({ job: 'weekly', enabled: false, cron: '0 9 * * 1', next: null });
-      const listed = (await runCli(env, 'schedule', 'list', '--json')).json() as { job: string; cron: string; timezone: string; enabled: boolean }[];
-      expect(listed.map((s) => [s.job, s.cron, s.timezone, s.enabled])).toEqual([['daily', '15 7 * * *', 'Asia/Singapore', true], ['weekly', '0 9 * * 1', 'Asia/Shanghai', false]]);
+      const listed = (await runCli(env, 'schedule', 'list', '--json')).json() as {
+        job: string;
+        cron: string;
+        timezone: string;
+        enabled: boolean;
+      }[];
+      expect(listed.map((s) => [s.job, s.cron, s.timezone, s.enabled])).toEqual([
+        ['daily', '15 7 * * *', 'Asia/Singapore', true],
+        ['weekly', '0 9 * * 1', 'Asia/Shanghai', false],
+      ]);
 
       const refusals: [string[], RegExp][] = [
         [['telegram:-100123', 'daily', '0 9 * *'], /has 4 field\(s\)/],
         [['telegram:-100123', 'daily', '0 9 * * *', '--timezone', 'Beijing'], /unknown timezone "Beijing"/],
         [['telegram:-100123', 'monthly', '0 9 1 * *'], /unknown report "monthly": use daily or weekly/],
-        [['telegram:-100999', 'daily', '0 9 * * *'], /chat telegram:-100999 is not a digest chat of WH1: send "bind WH1 digest" in it first/],
+        [
+          ['telegram:-100999', 'daily', '0 9 * * *'],
+          /chat telegram:-100999 is not a digest chat of WH1: send "bind WH1 digest" in it first/,
+        ],
         [['telegram:-4242', 'daily', '0 9 * * *'], /chat telegram:-4242 is unknown/],
         [['-100123', 'daily', '0 9 * * *'], /is not of the form platform:chat-id/],
         [['telegram:-100123', 'daily', '0 9 * * *', '--as', 'carl'], /carl may not change the report schedule in WH1/],

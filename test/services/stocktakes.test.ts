@@ -19,7 +19,14 @@ describeEachDatabase('starting a stocktake', (get) => {
     await moveStock(db, [['C-400', 'R4', '-3', 'issue', 'SO-1', shanghai(ago(3))]]); // C-400@R4 is now 0
     const at = ago(2);
     const st = await startStocktake(db, 'WH1', at);
-    expect(st).toEqual({ id: expect.any(String), code: expect.stringMatching(/^ST-\d{8}-001$/), warehouse: 'WH1', status: 'counting', snapshotAt: at.toISOString(), bookLines: 3 });
+    expect(st).toEqual({
+      id: expect.any(String),
+      code: expect.stringMatching(/^ST-\d{8}-001$/),
+      warehouse: 'WH1',
+      status: 'counting',
+      snapshotAt: at.toISOString(),
+      bookLines: 3,
+    });
     const lines = await listVariances(db, st.code);
     expect(lines.map((l) => [`${l.sku}@${l.location}`, l.bookQty, l.unitCost])).toEqual([
       ['A-100@R1', '100', '2.5'],
@@ -36,7 +43,14 @@ describeEachDatabase('starting a stocktake', (get) => {
       ['A-100', 'R1', '10', 'receipt', 'PO-1', shanghai(ago(1))],
       ['A-200', 'R2', '-4', '出库', 'SO-1', shanghai(ago(1))],
     ]);
-    await importItems(db, csv('costs.csv', [['sku', 'name', 'unit', 'unit_cost'], ['A-100', 'Widget', 'pcs', '9.99'], ['A-200', '螺丝 M4', 'box', '1']]));
+    await importItems(
+      db,
+      csv('costs.csv', [
+        ['sku', 'name', 'unit', 'unit_cost'],
+        ['A-100', 'Widget', 'pcs', '9.99'],
+        ['A-200', '螺丝 M4', 'box', '1'],
+      ]),
+    );
     const lines = await listVariances(db, st.code);
     expect(lines.find((l) => l.sku === 'A-100')).toMatchObject({ bookQty: '100', unitCost: '2.5', movementQty: '10', expectedQty: '110' });
     expect(lines.find((l) => l.sku === 'A-200')).toMatchObject({ bookQty: '20', unitCost: '12', movementQty: '-4', expectedQty: '16' });
@@ -96,7 +110,14 @@ describeEachDatabase('finding and closing stocktakes', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1', SHANGHAI_EARLY_25TH);
-    const expected = { id: st.id, code: 'ST-20261125-001', status: 'counting', warehouseCode: 'WH1', timezone: 'Asia/Shanghai', countingClosedAt: null };
+    const expected = {
+      id: st.id,
+      code: 'ST-20261125-001',
+      status: 'counting',
+      warehouseCode: 'WH1',
+      timezone: 'Asia/Shanghai',
+      countingClosedAt: null,
+    };
     expect(await getStocktake(db, st.id)).toMatchObject(expected);
     expect(await getStocktake(db, st.id.toUpperCase())).toMatchObject(expected);
     expect(await getStocktake(db, 'ST-20261125-001')).toMatchObject(expected);
@@ -123,7 +144,15 @@ describeEachDatabase('finding and closing stocktakes', (get) => {
     const closed = await closeCounting(db, st.id, { now: closedAt });
     // Nobody counted: all four book lines are taken as zero, so all four are losses to review, with no owner
     // because WH1 has no supervisor yet.
-    expect(closed).toEqual({ code: st.code, status: 'reviewing', countingClosedAt: closedAt.toISOString(), uncountedAsZero: 4, openVariances: 4, autoConfirmed: 0, owner: null });
+    expect(closed).toEqual({
+      code: st.code,
+      status: 'reviewing',
+      countingClosedAt: closedAt.toISOString(),
+      uncountedAsZero: 4,
+      openVariances: 4,
+      autoConfirmed: 0,
+      owner: null,
+    });
     expect(await getStocktake(db, st.code)).toMatchObject({ status: 'reviewing', countingClosedAt: closedAt });
     const error = await closeCounting(db, st.code).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StocktakeStateError);
@@ -140,7 +169,13 @@ describeEachDatabase('finding and closing stocktakes', (get) => {
     ]);
     await closeCounting(db, st.code, { now: ago(3) });
     expect((await listVariances(db, st.code)).find((l) => l.sku === 'A-100')).toMatchObject({
-      bookQty: '100', movementQty: '7', expectedQty: '107', countedQty: '0', diffQty: '-107', diffValue: '-267.50', direction: 'loss',
+      bookQty: '100',
+      movementQty: '7',
+      expectedQty: '107',
+      countedQty: '0',
+      diffQty: '-107',
+      diffValue: '-267.50',
+      direction: 'loss',
     });
   });
 

@@ -29,12 +29,41 @@ describeEachDatabase('the variance query', (get) => {
     expect(all.total).toBe(4);
     expect(keys(all)).toEqual(['A-100@R1', 'A-200@R2', 'B-300@R3', 'C-400@R4']);
     expect(all.lines[0]).toEqual({
-      sku: 'A-100', location: 'R1', itemName: 'Widget', unit: 'pcs', bookQty: '100', movementQty: '0', expectedQty: '100', countedQty: '90',
-      diffQty: '-10', diffValue: '-25.00', unitCost: '2.5', direction: 'loss', countStatus: 'counted', reviewStatus: 'open', owner: 'sam',
-      dueAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), overdue: false, causeCode: null, note: null,
-      suggestion: null, autoConfirmed: false, recountBy: null, returnedReason: null,
+      sku: 'A-100',
+      location: 'R1',
+      itemName: 'Widget',
+      unit: 'pcs',
+      bookQty: '100',
+      movementQty: '0',
+      expectedQty: '100',
+      countedQty: '90',
+      diffQty: '-10',
+      diffValue: '-25.00',
+      unitCost: '2.5',
+      direction: 'loss',
+      countStatus: 'counted',
+      reviewStatus: 'open',
+      owner: 'sam',
+      dueAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      overdue: false,
+      causeCode: null,
+      note: null,
+      suggestion: null,
+      autoConfirmed: false,
+      recountBy: null,
+      returnedReason: null,
     });
-    expect(all.lines[2]).toMatchObject({ sku: 'B-300', bookQty: '50.5', countedQty: '50.5', diffQty: '0', diffValue: '0.00', unitCost: '0.3333', direction: 'match', reviewStatus: 'none', dueAt: null });
+    expect(all.lines[2]).toMatchObject({
+      sku: 'B-300',
+      bookQty: '50.5',
+      countedQty: '50.5',
+      diffQty: '0',
+      diffValue: '0.00',
+      unitCost: '0.3333',
+      direction: 'match',
+      reviewStatus: 'none',
+      dueAt: null,
+    });
   });
 
   it('sorts by absolute value, largest first, gains and losses alike', async () => {
@@ -48,11 +77,30 @@ describeEachDatabase('the variance query', (get) => {
     await seedWarehouse(db);
     await seedPeople(db);
     // Around 10^15 a double's step is 0.125: both values below would be the same number in JavaScript.
-    await importItems(db, csv('items.csv', [['sku', 'name', 'unit', 'unit_cost'], ['A-100', 'Widget', 'pcs', '10000000000000.0001'], ['A-200', 'Bolt', 'pcs', '10000000000000.0002']]));
+    await importItems(
+      db,
+      csv('items.csv', [
+        ['sku', 'name', 'unit', 'unit_cost'],
+        ['A-100', 'Widget', 'pcs', '10000000000000.0001'],
+        ['A-200', 'Bolt', 'pcs', '10000000000000.0002'],
+      ]),
+    );
     const st = await startStocktake(db, 'WH1', new Date(Date.now() - 60_000));
-    await importCounts(db, st.code, csv('c.csv', [['sku', 'location', 'qty'], ['A-100', 'R1', '200'], ['A-200', 'R2', '120']]), { counter: 'carl' });
+    await importCounts(
+      db,
+      st.code,
+      csv('c.csv', [
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '200'],
+        ['A-200', 'R2', '120'],
+      ]),
+      { counter: 'carl' },
+    );
     const byValue = await queryVariances(db, st.code, page({ sort: 'value', direction: 'gain' }));
-    expect(byValue.lines.map((l) => [l.sku, l.diffQty, l.diffValue])).toEqual([['A-200', '100', '1000000000000000.02'], ['A-100', '100', '1000000000000000.01']]);
+    expect(byValue.lines.map((l) => [l.sku, l.diffQty, l.diffValue])).toEqual([
+      ['A-200', '100', '1000000000000000.02'],
+      ['A-100', '100', '1000000000000000.01'],
+    ]);
   });
 
   it('filters by review status (one or several), direction, cause, location and owner', async () => {
@@ -81,9 +129,16 @@ describeEachDatabase('the variance query', (get) => {
   it('leaves out lines that match the book, but keeps lines without a variance yet', async () => {
     const { db } = get();
     // Counting still open, B-300 and C-400 not counted yet.
-    const { st } = await countedStocktake(db, [['A-100', 'R1', '100'], ['A-200', 'R2', '21']]);
+    const { st } = await countedStocktake(db, [
+      ['A-100', 'R1', '100'],
+      ['A-200', 'R2', '21'],
+    ]);
     const open = await queryVariances(db, st.code, page({ onlyDiff: true, sort: 'value' }));
-    expect(open.lines.map((l) => [l.sku, l.countStatus, l.diffValue])).toEqual([['A-200', 'counted', '12.00'], ['B-300', 'uncounted', null], ['C-400', 'uncounted', null]]);
+    expect(open.lines.map((l) => [l.sku, l.countStatus, l.diffValue])).toEqual([
+      ['A-200', 'counted', '12.00'],
+      ['B-300', 'uncounted', null],
+      ['C-400', 'uncounted', null],
+    ]);
     expect(keys(await queryVariances(db, st.code, page({ direction: 'loss' })))).toEqual([]);
   });
 
@@ -105,11 +160,23 @@ describeEachDatabase('the variance query', (get) => {
   it('carries what the dashboard shows: the suggestion with its reason, and lines overdue for review', async () => {
     const { db } = get();
     // A-100 book 100 counted 10: a pack of 10 counted as one.
-    const { st } = await inReview(db, [['A-100', 'R1', '10'], ['A-200', 'R2', '20'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']]);
+    const { st } = await inReview(db, [
+      ['A-100', 'R1', '10'],
+      ['A-200', 'R2', '20'],
+      ['B-300', 'R3', '50.5'],
+      ['C-400', 'R4', '1'],
+    ]);
     await db.execute(sql`update stocktake_line set due_at = now() - interval '1 hour' where sku = 'C-400'`);
     const { lines } = await queryVariances(db, st.code, page({ onlyDiff: true }));
-    expect(lines.map((l) => [l.sku, l.overdue])).toEqual([['A-100', false], ['C-400', true]]);
-    expect(lines[0]!.suggestion).toMatchObject({ rule: 'unit_of_measure', cause: 'unit_error', reason: { en: expect.stringContaining('100 ÷ 10'), zh: expect.any(String) } });
+    expect(lines.map((l) => [l.sku, l.overdue])).toEqual([
+      ['A-100', false],
+      ['C-400', true],
+    ]);
+    expect(lines[0]!.suggestion).toMatchObject({
+      rule: 'unit_of_measure',
+      cause: 'unit_error',
+      reason: { en: expect.stringContaining('100 ÷ 10'), zh: expect.any(String) },
+    });
   });
 
   it('accepts the stocktake by id or as the reference a caller already holds', async () => {

@@ -86,7 +86,10 @@ export function describeEachDatabase(name: string, suite: (get: () => TestDataba
  * A database for code that opens its own connection (the CLI): a PGlite data directory loaded from the
  * template, or a new database on the server. Returns the environment that points at it.
  */
-export async function createStandaloneDatabase(kind: DbKind, dataDir: string): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+export async function createStandaloneDatabase(
+  kind: DbKind,
+  dataDir: string,
+): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   if (kind === 'pglite') {
     const bytes = await readFile(inject('pgliteTemplate'));
     const database = await openDatabase({ kind: 'pglite', dataDir, loadDataDir: new Blob([bytes]) }, { migrate: false });

@@ -30,7 +30,15 @@ export async function seedPeople(db: Db): Promise<Record<keyof typeof CAST, Comm
  * A-100@R1 100 → 90 (loss −25.00), A-200@R2 20 → 21 (gain 12.00), B-300@R3 50.5 → 50.5 (match),
  * C-400@R4 3 → 1 (loss −300.00).
  */
-export async function countedStocktake(db: Db, counts: (string | number)[][] = [['A-100', 'R1', '90'], ['A-200', 'R2', '21'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '1']]) {
+export async function countedStocktake(
+  db: Db,
+  counts: (string | number)[][] = [
+    ['A-100', 'R1', '90'],
+    ['A-200', 'R2', '21'],
+    ['B-300', 'R3', '50.5'],
+    ['C-400', 'R4', '1'],
+  ],
+) {
   await seedWarehouse(db);
   const people = await seedPeople(db);
   const st = await startStocktake(db, 'WH1', new Date(Date.now() - 3600_000));

@@ -42,9 +42,13 @@ export default async function setup(project: TestProject) {
   const failure = await reachable(url);
   if (failure) {
     if (process.env.CI === 'true') {
-      throw new Error(`CI=true but the Postgres test server at ${url.replace(/:[^:@/]+@/, ':***@')} is unreachable (${failure}); the Postgres suite must run in CI`);
+      throw new Error(
+        `CI=true but the Postgres test server at ${url.replace(/:[^:@/]+@/, ':***@')} is unreachable (${failure}); the Postgres suite must run in CI`,
+      );
     }
-    console.warn(`\n[notice] Postgres suite skipped: no server at ${url.replace(/:[^:@/]+@/, ':***@')} (${failure}). Set TEST_DATABASE_URL to run it.\n`);
+    console.warn(
+      `\n[notice] Postgres suite skipped: no server at ${url.replace(/:[^:@/]+@/, ':***@')} (${failure}). Set TEST_DATABASE_URL to run it.\n`,
+    );
     project.provide('postgresUrl', null);
   } else {
     project.provide('postgresUrl', url);

@@ -26,10 +26,16 @@ export interface TestHttp {
   as(person: string, path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function testHttp(db: Db, mounts: Mount[], options: Partial<Pick<HttpDeps, 'localOnly' | 'maxUploadBytes' | 'defaultLocale' | 'allowedHosts'>> = {}): Promise<TestHttp> {
+export async function testHttp(
+  db: Db,
+  mounts: Mount[],
+  options: Partial<Pick<HttpDeps, 'localOnly' | 'maxUploadBytes' | 'defaultLocale' | 'allowedHosts'>> = {},
+): Promise<TestHttp> {
   const sessions = new SessionSigner(await loadInstallationSecret(db));
   const deps: HttpDeps = {
-    db, log: silentLogger, sessions,
+    db,
+    log: silentLogger,
+    sessions,
     localOnly: options.localOnly ?? true,
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1024,
     defaultLocale: options.defaultLocale ?? 'en',
@@ -38,7 +44,9 @@ export async function testHttp(db: Db, mounts: Mount[], options: Partial<Pick<Ht
   const app = createHttpApp(deps, [mountAuth, ...mounts]);
   const cookieFor = async (person: string) => `${SESSION_COOKIE}=${sessions.issue((await getPerson(db, person)).id)}`;
   return {
-    app, deps, cookieFor,
+    app,
+    deps,
+    cookieFor,
     async bearerFor(person) {
       return `Bearer ${(await createCredential(db, { kind: 'api_key', person })).secret}`;
     },

@@ -20,7 +20,9 @@ export function postgresBinDir(): string | null {
   const fromConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
   if (fromConfig.status === 0) candidates.push(fromConfig.stdout.trim());
   if (existsSync('/usr/lib/postgresql')) {
-    const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
   }
   return candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) ?? null;
@@ -29,7 +31,7 @@ export function postgresBinDir(): string | null {
 /** True when throwaway clusters can be made here; prints why not otherwise (and throws under CI). */
 export function throwawayClustersAvailable(): boolean {
   if (postgresBinDir()) return true;
-  const why = 'no initdb/pg_ctl found (install Debian\'s postgresql, or set PG_BINDIR)';
+  const why = "no initdb/pg_ctl found (install Debian's postgresql, or set PG_BINDIR)";
   if (process.env.CI === 'true') throw new Error(`CI=true but ${why}: the database outage suites must run`);
   console.warn(`[notice] database outage suites skipped: ${why}`);
   return false;
@@ -84,9 +86,13 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
   const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60`;
   const start = async () => {
     // After a SIGKILL the old backends may still hold shared memory for a moment: retry until it is free.
-    await waitFor(() => run('pg_ctl', ['-D', data, '-l', join(root, 'server.log'), '-o', options, '-w', '-t', '120', 'start'], true).status === 0, {
-      timeoutMs: 180_000, what: 'the throwaway Postgres to start',
-    });
+    await waitFor(
+      () => run('pg_ctl', ['-D', data, '-l', join(root, 'server.log'), '-o', options, '-w', '-t', '120', 'start'], true).status === 0,
+      {
+        timeoutMs: 180_000,
+        what: 'the throwaway Postgres to start',
+      },
+    );
   };
   await start();
   const url = `postgres://postgres@127.0.0.1:${port}/test`;

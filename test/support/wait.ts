@@ -28,7 +28,10 @@ export interface WaitOptions {
 }
 
 /** Resolves with the probe's first truthy result; a probe that throws counts as not yet. */
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, options: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  options: WaitOptions = {},
+): Promise<T> {
   const { timeoutMs = PATIENCE_MS, intervalMs = 50, what = probe.toString() } = options;
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;

@@ -9,27 +9,38 @@ import type { CliRunner } from '../main.ts';
 
 export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000';
 
-const expiresDays = z.coerce.number({ error: 'must be a number of days' }).positive('must be more than 0 days').max(3650, 'must be at most 3650 days (10 years)');
+const expiresDays = z.coerce
+  .number({ error: 'must be a number of days' })
+  .positive('must be more than 0 days')
+  .max(3650, 'must be at most 3650 days (10 years)');
 const baseUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://stock.example.com' });
 
 function parseDays(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const parsed = expiresDays.safeParse(text);
-  if (!parsed.success) throw new InvalidInputError(`--expires-days ${text}: ${parsed.error.issues[0]!.message}`, [{ line: null, column: '--expires-days', message: parsed.error.issues[0]!.message }]);
+  if (!parsed.success)
+    throw new InvalidInputError(`--expires-days ${text}: ${parsed.error.issues[0]!.message}`, [
+      { line: null, column: '--expires-days', message: parsed.error.issues[0]!.message },
+    ]);
   return parsed.data;
 }
 
 /** Where people reach the server: --base-url, else PUBLIC_URL, else the local default. */
 function publicUrl(given: string | undefined, config: Config): string {
-  const [source, value] = given !== undefined ? ['--base-url', given] : config.PUBLIC_URL ? ['PUBLIC_URL', config.PUBLIC_URL] : ['default', DEFAULT_PUBLIC_URL];
+  const [source, value] =
+    given !== undefined ? ['--base-url', given] : config.PUBLIC_URL ? ['PUBLIC_URL', config.PUBLIC_URL] : ['default', DEFAULT_PUBLIC_URL];
   const parsed = baseUrl.safeParse(value.trim());
-  if (!parsed.success) throw new InvalidInputError(`${source}: ${parsed.error.issues[0]!.message}`, [{ line: null, column: source, message: parsed.error.issues[0]!.message }]);
+  if (!parsed.success)
+    throw new InvalidInputError(`${source}: ${parsed.error.issues[0]!.message}`, [
+      { line: null, column: source, message: parsed.error.issues[0]!.message },
+    ]);
   return parsed.data.replace(/\/+$/, '');
 }
 
 /** A timestamptz as Postgres prints it ("2026-12-08 21:40:12.1+00"), as epoch milliseconds. */
 const instant = (text: string) => Date.parse(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
-const statusOf = (c: CredentialInfo, now = Date.now()) => (c.revoked ? 'revoked' : c.expiresAt && instant(c.expiresAt) <= now ? 'expired' : 'active');
+const statusOf = (c: CredentialInfo, now = Date.now()) =>
+  c.revoked ? 'revoked' : c.expiresAt && instant(c.expiresAt) <= now ? 'expired' : 'active';
 /** "2026-12-08 21:40" in UTC, whatever the database session's timezone. */
 const when = (text: string | null) => (text ? new Date(instant(text)).toISOString().slice(0, 16).replace('T', ' ') : null);
 const expiry = (c: CredentialInfo) => (c.expiresAt ? `expires ${when(c.expiresAt)} UTC` : 'no expiry');
@@ -50,7 +61,12 @@ export function registerAccess(program: Command, run: CliRunner): void {
     .action((person: string, opts: { label?: string; expiresDays?: string; json?: boolean }) =>
       run(opts, async (db, config) => {
         const days = parseDays(opts.expiresDays);
-        const { secret, credential } = await createCredential(db, { kind: 'api_key', person, ...(opts.label ? { label: opts.label } : {}), ...(days ? { expiresInDays: days } : {}) });
+        const { secret, credential } = await createCredential(db, {
+          kind: 'api_key',
+          person,
+          ...(opts.label ? { label: opts.label } : {}),
+          ...(days ? { expiresInDays: days } : {}),
+        });
         const header = `Authorization: Bearer ${secret}`;
         return {
           data: { secret, header, credential },
@@ -99,7 +115,7 @@ export function registerAccess(program: Command, run: CliRunner): void {
   access
     .command('list')
     .description('keys and sign-in links (prefixes only, never the secrets), newest first')
-    .option('--person <person>', 'only this person\'s')
+    .option('--person <person>', "only this person's")
     .option('--json', 'machine-readable output')
     .action((opts: { person?: string; json?: boolean }) =>
       run(opts, async (db) => {
@@ -111,7 +127,17 @@ export function registerAccess(program: Command, run: CliRunner): void {
             rows.length
               ? renderTable(
                   ['prefix', 'kind', 'person', 'label', 'created (UTC)', 'expires', 'last used', 'status', 'id'],
-                  rows.map((c) => [`${c.prefix}…`, c.kind === 'api_key' ? 'API key' : 'sign-in', c.person, c.label, when(c.createdAt), when(c.expiresAt), when(c.lastUsedAt), c.status, c.id]),
+                  rows.map((c) => [
+                    `${c.prefix}…`,
+                    c.kind === 'api_key' ? 'API key' : 'sign-in',
+                    c.person,
+                    c.label,
+                    when(c.createdAt),
+                    when(c.expiresAt),
+                    when(c.lastUsedAt),
+                    c.status,
+                    c.id,
+                  ]),
                 )
               : 'No API keys or sign-in links yet: create one with "stocktake access key <person>" or "stocktake access login <person>".',
         };
@@ -125,7 +151,11 @@ export function registerAccess(program: Command, run: CliRunner): void {
     .action((ref: string, opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const c = await revokeCredential(db, ref.trim().replace(/…$/, ''));
-        return { data: { ...c, status: statusOf(c) }, human: () => `Revoked ${c.kind === 'api_key' ? 'API key' : 'sign-in link'} ${c.prefix}… of ${c.person} ("${c.label}"): it no longer works.` };
+        return {
+          data: { ...c, status: statusOf(c) },
+          human: () =>
+            `Revoked ${c.kind === 'api_key' ? 'API key' : 'sign-in link'} ${c.prefix}… of ${c.person} ("${c.label}"): it no longer works.`,
+        };
       }),
     );
 }

@@ -13,7 +13,16 @@ export function registerChats(program: Command, run: CliRunner): void {
     .action((opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const rows = await listChats(db);
-        return { data: rows, human: () => (rows.length ? renderTable(['platform', 'chat', 'warehouse', 'purposes', 'language', 'bound at'], rows.map((c) => [c.platform, c.chatId, c.warehouse, c.purposes.join(', '), c.locale, c.boundAt])) : 'No chats yet: bind one with "bind WAREHOUSE" in the chat.') };
+        return {
+          data: rows,
+          human: () =>
+            rows.length
+              ? renderTable(
+                  ['platform', 'chat', 'warehouse', 'purposes', 'language', 'bound at'],
+                  rows.map((c) => [c.platform, c.chatId, c.warehouse, c.purposes.join(', '), c.locale, c.boundAt]),
+                )
+              : 'No chats yet: bind one with "bind WAREHOUSE" in the chat.',
+        };
       }),
     );
   const outbox = program.command('outbox').description('messages and card updates waiting to go out, or failed');
@@ -25,7 +34,16 @@ export function registerChats(program: Command, run: CliRunner): void {
     .action((opts: { failed?: boolean; pending?: boolean; json?: boolean }) =>
       run(opts, async (db) => {
         const rows = await listDeliveries(db, opts.failed ? { status: 'failed' } : opts.pending ? { status: 'pending' } : {});
-        return { data: rows, human: () => (rows.length ? renderTable(['id', 'platform', 'chat', 'kind', 'status', 'attempts', 'next attempt', 'last error'], rows.map((r) => [r.id, r.platform, r.chatId, r.kind, r.status, r.attempts, r.nextAttemptAt, r.lastError])) : 'Nothing waiting: every message went out.') };
+        return {
+          data: rows,
+          human: () =>
+            rows.length
+              ? renderTable(
+                  ['id', 'platform', 'chat', 'kind', 'status', 'attempts', 'next attempt', 'last error'],
+                  rows.map((r) => [r.id, r.platform, r.chatId, r.kind, r.status, r.attempts, r.nextAttemptAt, r.lastError]),
+                )
+              : 'Nothing waiting: every message went out.',
+        };
       }),
     );
   outbox

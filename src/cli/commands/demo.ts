@@ -34,21 +34,25 @@ function checkWritable(path: string): string {
 
 const TEXT = {
   en: {
-    loaded: (s: DemoSummary) => `Demo loaded: warehouse ${s.warehouse.code} ${s.warehouse.name} (${s.warehouse.timezone}), stocktake ${s.stocktake.code} ${s.stocktake.status}, book frozen at ${localTime(s.stocktake.snapshotAt, s.warehouse.timezone)}.`,
+    loaded: (s: DemoSummary) =>
+      `Demo loaded: warehouse ${s.warehouse.code} ${s.warehouse.name} (${s.warehouse.timezone}), stocktake ${s.stocktake.code} ${s.stocktake.status}, book frozen at ${localTime(s.stocktake.snapshotAt, s.warehouse.timezone)}.`,
     lines: (s: DemoSummary) => {
       const l = s.stocktake.lines;
       const v = s.stocktake.variances;
       return `  ${l.total} lines: ${l.counted} counted, ${l.verified} verified, ${l.conflict} in conflict (${s.stocktake.conflicts.join(', ')}); so far ${v.gain} gain (${v.gainValue}), ${v.loss} loss (${v.lossValue}), ${v.match} match.`;
     },
-    people: 'People (choose one in the console\'s person menu):',
+    people: "People (choose one in the console's person menu):",
     chats: 'Console chats:',
     headers: { people: ['handle', 'name', 'identity', 'roles in DEMO'], chats: ['chat', 'purpose', 'language'] },
-    written: (s: DemoSummary, path: string) => `Recount sheet ${s.recount.fileName} (counted by ${s.recount.counter}, round ${s.recount.round}) written to ${path}.`,
-    notWritten: (s: DemoSummary, text: string) => `Recount sheet ${s.recount.fileName} (counted by ${s.recount.counter}, round ${s.recount.round}) was not written (use --recount-file PATH); it reads: ${text}`,
+    written: (s: DemoSummary, path: string) =>
+      `Recount sheet ${s.recount.fileName} (counted by ${s.recount.counter}, round ${s.recount.round}) written to ${path}.`,
+    notWritten: (s: DemoSummary, text: string) =>
+      `Recount sheet ${s.recount.fileName} (counted by ${s.recount.counter}, round ${s.recount.round}) was not written (use --recount-file PATH); it reads: ${text}`,
     next: 'Next:',
   },
   'zh-CN': {
-    loaded: (s: DemoSummary) => `演示数据已加载：仓库 ${s.warehouse.code} ${s.warehouse.name}（${s.warehouse.timezone}），盘点任务 ${s.stocktake.code}（${s.stocktake.status === 'counting' ? '盘点中' : s.stocktake.status}），账面冻结于 ${localTime(s.stocktake.snapshotAt, s.warehouse.timezone)}。`,
+    loaded: (s: DemoSummary) =>
+      `演示数据已加载：仓库 ${s.warehouse.code} ${s.warehouse.name}（${s.warehouse.timezone}），盘点任务 ${s.stocktake.code}（${s.stocktake.status === 'counting' ? '盘点中' : s.stocktake.status}），账面冻结于 ${localTime(s.stocktake.snapshotAt, s.warehouse.timezone)}。`,
     lines: (s: DemoSummary) => {
       const l = s.stocktake.lines;
       const v = s.stocktake.variances;
@@ -57,8 +61,10 @@ const TEXT = {
     people: '人员（在控制台的人员菜单中选择）：',
     chats: '控制台群：',
     headers: { people: ['handle', '姓名', '身份', 'DEMO 中的角色'], chats: ['群', '用途', '语言'] },
-    written: (s: DemoSummary, path: string) => `复盘表 ${s.recount.fileName}（${s.recount.counter} 盘点，第 ${s.recount.round} 轮）已写入 ${path}。`,
-    notWritten: (s: DemoSummary, text: string) => `复盘表 ${s.recount.fileName}（${s.recount.counter} 盘点，第 ${s.recount.round} 轮）未写入文件（用 --recount-file PATH 写出）；内容为：${text}`,
+    written: (s: DemoSummary, path: string) =>
+      `复盘表 ${s.recount.fileName}（${s.recount.counter} 盘点，第 ${s.recount.round} 轮）已写入 ${path}。`,
+    notWritten: (s: DemoSummary, text: string) =>
+      `复盘表 ${s.recount.fileName}（${s.recount.counter} 盘点，第 ${s.recount.round} 轮）未写入文件（用 --recount-file PATH 写出）；内容为：${text}`,
     next: '接下来：',
   },
 } as const;
@@ -71,10 +77,16 @@ function render(s: DemoSummary, recountPath: string | null): string {
     t.lines(s),
     '',
     t.people,
-    renderTable([...t.headers.people], s.people.map((p) => [p.handle, p.name, p.identity, p.roles.join(', ')])),
+    renderTable(
+      [...t.headers.people],
+      s.people.map((p) => [p.handle, p.name, p.identity, p.roles.join(', ')]),
+    ),
     '',
     t.chats,
-    renderTable([...t.headers.chats], s.chats.map((c) => [`${c.platform}:${c.chatId}`, c.purpose, c.locale])),
+    renderTable(
+      [...t.headers.chats],
+      s.chats.map((c) => [`${c.platform}:${c.chatId}`, c.purpose, c.locale]),
+    ),
     '',
     recountPath ? t.written(s, recountPath) : t.notWritten(s, sheet),
     '',
@@ -98,7 +110,10 @@ export function registerDemo(program: Command, run: CliRunner): void {
         const loaded = await loadDemo(db, { locale });
         if (recountPath) writeFileSync(recountPath, demoRecountSheet().bytes);
         const summary: DemoSummary = recountPath
-          ? { ...loaded, nextSteps: demoNextSteps(locale, { stocktake: loaded.stocktake.code, consoleUrl: loaded.consoleUrl, recountPath }) }
+          ? {
+              ...loaded,
+              nextSteps: demoNextSteps(locale, { stocktake: loaded.stocktake.code, consoleUrl: loaded.consoleUrl, recountPath }),
+            }
           : loaded;
         return { data: { ...summary, recountFile: recountPath }, human: () => render(summary, recountPath) };
       }),

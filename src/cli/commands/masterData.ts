@@ -9,7 +9,10 @@ import { renderProblems, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 
 export function importSummary(what: string, r: ImportReport, extra: string[] = []): string {
-  const lines = [`Imported ${r.rowsAccepted} ${what} row(s) from ${r.fileName} (${r.rowsRead} read, ${r.rowsRejected} skipped as invalid).`, ...extra];
+  const lines = [
+    `Imported ${r.rowsAccepted} ${what} row(s) from ${r.fileName} (${r.rowsRead} read, ${r.rowsRejected} skipped as invalid).`,
+    ...extra,
+  ];
   if (r.problems.length > 0) lines.push('Skipped lines:', renderProblems(r.problems));
   return lines.join('\n');
 }
@@ -34,7 +37,14 @@ export function registerMasterData(program: Command, run: CliRunner): void {
     .action((opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const rows = await listWarehouses(db);
-        return { data: rows, human: () => renderTable(['code', 'name', 'timezone'], rows.map((w) => [w.code, w.name, w.timezone])) };
+        return {
+          data: rows,
+          human: () =>
+            renderTable(
+              ['code', 'name', 'timezone'],
+              rows.map((w) => [w.code, w.name, w.timezone]),
+            ),
+        };
       }),
     );
 

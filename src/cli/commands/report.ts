@@ -40,8 +40,11 @@ function parseKind(text: string): ReportKind {
 /** --now: an ISO 8601 time with an offset (2026-11-26T09:00+08:00), or a UTC one with Z. */
 function parseNow(text: string | undefined): Date {
   if (text === undefined) return new Date();
-  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text.trim()) ? new Date(text.trim()) : new Date(Number.NaN);
-  if (Number.isNaN(at.getTime())) throw new InvalidInputError(`--now ${text}: give an ISO 8601 time with its offset, e.g. 2026-11-26T09:00+08:00 or 2026-11-26T01:00Z`);
+  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text.trim())
+    ? new Date(text.trim())
+    : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime()))
+    throw new InvalidInputError(`--now ${text}: give an ISO 8601 time with its offset, e.g. 2026-11-26T09:00+08:00 or 2026-11-26T01:00Z`);
   return at;
 }
 
@@ -75,7 +78,7 @@ export function registerReport(program: Command, run: CliRunner, reports: Report
     .option('--now <iso>', 'as of this time, e.g. 2026-11-26T09:00+08:00 (default: now)')
     .option('--dry-run', 'print the report and write its chart PNGs instead of sending')
     .option('--out <dir>', 'with --dry-run: the folder for the charts (default ./report-<date>)')
-    .option('--lang <en|zh>', 'with --dry-run: the language (default: the chat\'s, else English)')
+    .option('--lang <en|zh>', "with --dry-run: the language (default: the chat's, else English)")
     .option('--json', 'machine-readable output')
     .action((kindText: string, opts: ReportOptions) =>
       run(opts, async (db) => {
@@ -84,8 +87,14 @@ export function registerReport(program: Command, run: CliRunner, reports: Report
         const chat = opts.chat ? parseChatRef(opts.chat) : undefined;
         if (opts.warehouse) await getWarehouse(db, opts.warehouse);
         const chats = await digestChats(db, { ...(chat ? { chat } : {}), ...(opts.warehouse ? { warehouse: opts.warehouse } : {}) });
-        if (chat && chats.length === 0) throw new InvalidInputError(`chat ${opts.chat} is not a digest chat${opts.warehouse ? ` of ${opts.warehouse}` : ''}: bind it with "bind WAREHOUSE digest" in the chat`);
-        if (!opts.dryRun && (opts.out || opts.lang)) throw new InvalidInputError(`${opts.out ? '--out' : '--lang'} goes with --dry-run (a report sent to a chat speaks the chat's language)`);
+        if (chat && chats.length === 0)
+          throw new InvalidInputError(
+            `chat ${opts.chat} is not a digest chat${opts.warehouse ? ` of ${opts.warehouse}` : ''}: bind it with "bind WAREHOUSE digest" in the chat`,
+          );
+        if (!opts.dryRun && (opts.out || opts.lang))
+          throw new InvalidInputError(
+            `${opts.out ? '--out' : '--lang'} goes with --dry-run (a report sent to a chat speaks the chat's language)`,
+          );
         return opts.dryRun ? dryRun(db, reports, kind, now, chats, opts) : send(db, reports, kind, now, chats, opts);
       }),
     );
@@ -93,7 +102,9 @@ export function registerReport(program: Command, run: CliRunner, reports: Report
 
 async function send(db: Db, reports: ReportSource, kind: ReportKind, now: Date, chats: DigestChat[], opts: ReportOptions) {
   if (chats.length === 0) {
-    throw new InvalidInputError(`no digest chats${opts.warehouse ? ` for ${opts.warehouse}` : ''}: bind one with "bind WAREHOUSE digest" in a chat, or print the report with --dry-run`);
+    throw new InvalidInputError(
+      `no digest chats${opts.warehouse ? ` for ${opts.warehouse}` : ''}: bind one with "bind WAREHOUSE digest" in a chat, or print the report with --dry-run`,
+    );
   }
   const deps = { db, log: silentLogger, coordinator: new PgRunCoordinator(db, `cli:${instanceName()}`), reports };
   const sent: { chat: string; warehouse: string; outcome: string }[] = [];
@@ -106,9 +117,15 @@ async function send(db: Db, reports: ReportSource, kind: ReportKind, now: Date, 
     data: { kind, now: now.toISOString(), sent },
     human: () =>
       [
-        ...sent.map((s) => (s.outcome === 'sent' ? `Queued the ${name} of ${s.warehouse} for ${s.chat}.` : `Nothing sent to ${s.chat}: ${s.outcome} (${s.warehouse}).`)),
+        ...sent.map((s) =>
+          s.outcome === 'sent'
+            ? `Queued the ${name} of ${s.warehouse} for ${s.chat}.`
+            : `Nothing sent to ${s.chat}: ${s.outcome} (${s.warehouse}).`,
+        ),
         ...(sent.some((s) => s.outcome === 'sent')
-          ? ['A running `npm start` delivers it within seconds (on the embedded database: when it next starts; with DATABASE_URL any running instance does).']
+          ? [
+              'A running `npm start` delivers it within seconds (on the embedded database: when it next starts; with DATABASE_URL any running instance does).',
+            ]
           : []),
       ].join('\n'),
   };
@@ -124,12 +141,23 @@ async function dryRun(db: Db, reports: ReportSource, kind: ReportKind, now: Date
   } else {
     const all = await listWarehouses(db);
     const withChats = new Set(chats.map((c) => c.warehouse));
-    const chosen = opts.warehouse ? all.filter((w) => w.code === opts.warehouse) : withChats.size > 0 ? all.filter((w) => withChats.has(w.code)) : all;
-    if (chosen.length === 0) throw new InvalidInputError('no warehouses yet: add one with `stocktake warehouse add <code>` (or load the demo: `stocktake demo`)');
+    const chosen = opts.warehouse
+      ? all.filter((w) => w.code === opts.warehouse)
+      : withChats.size > 0
+        ? all.filter((w) => withChats.has(w.code))
+        : all;
+    if (chosen.length === 0)
+      throw new InvalidInputError('no warehouses yet: add one with `stocktake warehouse add <code>` (or load the demo: `stocktake demo`)');
     targets = chosen.map((w) => ({ warehouse: w.code, timezone: w.timezone, locale: lang ?? 'en' }));
   }
   const dir = resolve(opts.out ?? `report-${localDay(now, targets[0]!.timezone)}`);
-  const printed: { warehouse: string; locale: Locale; empty: boolean; text: string; charts: { path: string; width: number; height: number; alt: string }[] }[] = [];
+  const printed: {
+    warehouse: string;
+    locale: Locale;
+    empty: boolean;
+    text: string;
+    charts: { path: string; width: number; height: number; alt: string }[];
+  }[] = [];
   for (const t of targets) {
     const report = await reports(db, { kind, warehouse: t.warehouse, now, locale: t.locale });
     const charts = report.charts.map((c) => {
@@ -145,12 +173,18 @@ async function dryRun(db: Db, reports: ReportSource, kind: ReportKind, now: Date
     data: { kind, now: now.toISOString(), reports: printed },
     human: () =>
       printed
-        .map((p) => [
-          p.text.trimEnd(),
-          '',
-          p.empty ? `(Nothing to report: a scheduled ${kind} report would not be sent to ${p.warehouse}'s digest chats.)` : null,
-          p.charts.length ? `Charts written:\n${p.charts.map((c) => `  ${c.path}  ${c.width}×${c.height}  ${c.alt}`).join('\n')}` : 'No charts.',
-        ].filter((l) => l !== null).join('\n'))
+        .map((p) =>
+          [
+            p.text.trimEnd(),
+            '',
+            p.empty ? `(Nothing to report: a scheduled ${kind} report would not be sent to ${p.warehouse}'s digest chats.)` : null,
+            p.charts.length
+              ? `Charts written:\n${p.charts.map((c) => `  ${c.path}  ${c.width}×${c.height}  ${c.alt}`).join('\n')}`
+              : 'No charts.',
+          ]
+            .filter((l) => l !== null)
+            .join('\n'),
+        )
         .join('\n\n'),
   };
 }

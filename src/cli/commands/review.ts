@@ -7,7 +7,14 @@ import { approveDocument, rejectDocument } from '../../services/approvals.ts';
 import { auditHistory, verifyAudit } from '../../services/audit.ts';
 import { listCauses, saveCause } from '../../services/causes.ts';
 import { EXPORT_FORMATS, exportPosted, type ExportFormat } from '../../services/export.ts';
-import { documentLines, getDocument, listDocuments, resolveDocument, submitVariances, type DocumentSummary } from '../../services/documents.ts';
+import {
+  documentLines,
+  getDocument,
+  listDocuments,
+  resolveDocument,
+  submitVariances,
+  type DocumentSummary,
+} from '../../services/documents.ts';
 import { addPerson, cliActor, getPerson, grantRole, listPeople, revokeRole } from '../../services/people.ts';
 import { addNote, assignOwner, confirmVariance, listReview, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
 import { policyOf, setPolicy, type Policy } from '../../services/policy.ts';
@@ -56,7 +63,10 @@ export function renderDocument(d: DocumentSummary): string {
   const lines = [
     `${d.number} (${d.kind === 'gain' ? '盘盈单 gain' : '盘亏单 loss'}) · ${d.warehouse} · ${d.stocktake} · ${d.status}`,
     `  ${d.lineCount} line(s), qty ${d.totalQty}, value ${d.totalValue} ${d.currency}`,
-    ...d.route.map((s) => `  step ${s.stepNo} ${s.role.padEnd(10)} ${s.status}${s.decidedBy ? ` by ${s.decidedBy} at ${s.decidedAt}` : s.dueAt ? ` (due ${s.dueAt})` : ''}${s.reason ? ` — ${s.reason}` : ''}`),
+    ...d.route.map(
+      (s) =>
+        `  step ${s.stepNo} ${s.role.padEnd(10)} ${s.status}${s.decidedBy ? ` by ${s.decidedBy} at ${s.decidedAt}` : s.dueAt ? ` (due ${s.dueAt})` : ''}${s.reason ? ` — ${s.reason}` : ''}`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -81,7 +91,14 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .action((opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const rows = await listPeople(db);
-        return { data: rows, human: () => renderTable(['handle', 'name', 'identities', 'roles'], rows.map((p) => [p.handle, p.name, p.identities.join(' '), p.roles.join(' ')])) };
+        return {
+          data: rows,
+          human: () =>
+            renderTable(
+              ['handle', 'name', 'identities', 'roles'],
+              rows.map((p) => [p.handle, p.name, p.identities.join(' '), p.roles.join(' ')]),
+            ),
+        };
       }),
     );
 
@@ -141,7 +158,14 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .action((opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const rows = await listCauses(db);
-        return { data: rows, human: () => renderTable(['code', '中文', 'English', 'applies to', 'note', 'active'], rows.map((c) => [c.code, c.labelZh, c.labelEn, c.appliesTo, c.noteRequired ? 'required' : '', c.active ? 'yes' : 'no'])) };
+        return {
+          data: rows,
+          human: () =>
+            renderTable(
+              ['code', '中文', 'English', 'applies to', 'note', 'active'],
+              rows.map((c) => [c.code, c.labelZh, c.labelEn, c.appliesTo, c.noteRequired ? 'required' : '', c.active ? 'yes' : 'no']),
+            ),
+        };
       }),
     );
   causes
@@ -154,12 +178,26 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .option('--inactive', 'hide it from new tags')
     .requiredOption('--as <person>', 'an admin')
     .option('--json', 'machine-readable output')
-    .action((code: string, opts: { zh: string; en: string; appliesTo: string; noteRequired?: boolean; inactive?: boolean; as: string; json?: boolean }) =>
-      run(opts, async (db) => {
-        const ctx = await contextOf(db, opts);
-        const c = await saveCause(db, ctx, { code, labelZh: opts.zh, labelEn: opts.en, appliesTo: opts.appliesTo as 'gain', noteRequired: opts.noteRequired, active: !opts.inactive });
-        return { data: c, human: () => `Cause ${c.code}: ${c.labelZh} / ${c.labelEn} (${c.appliesTo}${c.noteRequired ? ', note required' : ''})` };
-      }),
+    .action(
+      (
+        code: string,
+        opts: { zh: string; en: string; appliesTo: string; noteRequired?: boolean; inactive?: boolean; as: string; json?: boolean },
+      ) =>
+        run(opts, async (db) => {
+          const ctx = await contextOf(db, opts);
+          const c = await saveCause(db, ctx, {
+            code,
+            labelZh: opts.zh,
+            labelEn: opts.en,
+            appliesTo: opts.appliesTo as 'gain',
+            noteRequired: opts.noteRequired,
+            active: !opts.inactive,
+          });
+          return {
+            data: c,
+            human: () => `Cause ${c.code}: ${c.labelZh} / ${c.labelEn} (${c.appliesTo}${c.noteRequired ? ', note required' : ''})`,
+          };
+        }),
     );
 
   program
@@ -171,16 +209,22 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
         const rows = await listReview(db, stocktake);
         const { timezone } = await getStocktake(db, stocktake);
         const handles = new Map<string, string>();
-        for (const id of new Set(rows.flatMap((r) => [r.ownerId, r.recountBy].filter((x): x is string => x !== null)))) handles.set(id, (await getPerson(db, id)).handle);
+        for (const id of new Set(rows.flatMap((r) => [r.ownerId, r.recountBy].filter((x): x is string => x !== null))))
+          handles.set(id, (await getPerson(db, id)).handle);
         return {
           data: rows,
           human: () =>
             renderTable(
               ['line', 'diff', 'value', 'status', 'owner', `due (${timezone})`, 'cause', 'suggested', 'why'],
               rows.map((r) => [
-                `${r.sku}@${r.location || '-'}`, r.diffQty, r.diffValue,
+                `${r.sku}@${r.location || '-'}`,
+                r.diffQty,
+                r.diffValue,
                 r.reviewStatus + (r.autoConfirmed ? ' (auto)' : '') + (r.recountBy ? ` by ${handles.get(r.recountBy)}` : ''),
-                r.ownerId ? (handles.get(r.ownerId) ?? '?') : '-', r.dueAt ? localTime(r.dueAt, timezone).replace(` (${timezone})`, '') : '-', r.causeCode, r.suggestion?.cause ?? null,
+                r.ownerId ? (handles.get(r.ownerId) ?? '?') : '-',
+                r.dueAt ? localTime(r.dueAt, timezone).replace(` (${timezone})`, '') : '-',
+                r.causeCode,
+                r.suggestion?.cause ?? null,
                 r.returnedReason ?? r.suggestion?.reason.en ?? null,
               ]),
               [1, 2],
@@ -189,7 +233,20 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
       }),
     );
 
-  const lineAction = (name: string, description: string, args: string, act: (db: Db, ctx: CommandContext, stocktake: string, line: string, rest: string[], opts: Record<string, string | undefined>) => Promise<ReviewLine>, extra?: (cmd: Command) => Command) => {
+  const lineAction = (
+    name: string,
+    description: string,
+    args: string,
+    act: (
+      db: Db,
+      ctx: CommandContext,
+      stocktake: string,
+      line: string,
+      rest: string[],
+      opts: Record<string, string | undefined>,
+    ) => Promise<ReviewLine>,
+    extra?: (cmd: Command) => Command,
+  ) => {
     let cmd = variances.command(`${name} <stocktake> <line> ${args}`.trim()).description(`${description} (line: SKU or SKU@LOCATION)`);
     cmd = withActor(extra ? extra(cmd) : cmd);
     cmd.action((stocktake: string, line: string, ...rest: unknown[]) => {
@@ -203,40 +260,72 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     });
   };
   lineAction('confirm', 'the owner stands by the count', '', (db, ctx, stocktake, line) => confirmVariance(db, ctx, { stocktake, line }));
-  lineAction('tag', 'tag the cause of a variance', '<cause>', (db, ctx, stocktake, line, [cause], opts) => tagCause(db, ctx, { stocktake, line, cause: cause!, note: opts.note }), (c) => c.option('--note <text>', 'a note (required by some causes)'));
+  lineAction(
+    'tag',
+    'tag the cause of a variance',
+    '<cause>',
+    (db, ctx, stocktake, line, [cause], opts) => tagCause(db, ctx, { stocktake, line, cause: cause!, note: opts.note }),
+    (c) => c.option('--note <text>', 'a note (required by some causes)'),
+  );
   lineAction('note', 'add a note', '<text>', (db, ctx, stocktake, line, [text]) => addNote(db, ctx, { stocktake, line, note: text! }));
-  lineAction('recount', 'send the line back to counting for a person', '', (db, ctx, stocktake, line, _rest, opts) => requestRecount(db, ctx, { stocktake, line, recounter: opts.by! }), (c) => c.requiredOption('--by <person>', 'who recounts'));
-  lineAction('assign', 'give the line another owner', '<owner>', (db, ctx, stocktake, line, [owner]) => assignOwner(db, ctx, { stocktake, line, owner: owner! }));
-
-  withActor(program.command('submit <stocktake> [lines...]').description('turn explained variances (all, or the lines named) into gain/loss documents')).action(
-    (stocktake: string, lines: string[], opts: ActOptions) =>
-      run(opts, async (db) => {
-        const result = await submitVariances(db, await contextOf(db, opts), { stocktake, lines });
-        return {
-          data: result,
-          human: () =>
-            [
-              result.documents.length === 0 ? 'Nothing new to submit.' : result.documents.map(renderDocument).join('\n'),
-              result.alreadyDocumented.length ? `Already on a document: ${result.alreadyDocumented.join(', ')}` : '',
-              result.notReady ? `${result.notReady} line(s) still need review (confirm and a cause).` : '',
-            ].filter(Boolean).join('\n'),
-        };
-      }),
+  lineAction(
+    'recount',
+    'send the line back to counting for a person',
+    '',
+    (db, ctx, stocktake, line, _rest, opts) => requestRecount(db, ctx, { stocktake, line, recounter: opts.by! }),
+    (c) => c.requiredOption('--by <person>', 'who recounts'),
+  );
+  lineAction('assign', 'give the line another owner', '<owner>', (db, ctx, stocktake, line, [owner]) =>
+    assignOwner(db, ctx, { stocktake, line, owner: owner! }),
   );
 
-  withActor(program.command('approve <document>').description('approve the pending step of a document; the last approval posts it').option('--step <n>', 'the step you are deciding (refused as stale if it has moved on)')).action(
-    (document: string, opts: ActOptions & { step?: string }) =>
-      run(opts, async (db) => {
-        const doc = await approveDocument(db, await contextOf(db, opts), { document, ...(opts.step ? { step: Number(opts.step) } : {}) });
-        return { data: doc, human: () => renderDocument(doc) };
-      }),
+  withActor(
+    program
+      .command('submit <stocktake> [lines...]')
+      .description('turn explained variances (all, or the lines named) into gain/loss documents'),
+  ).action((stocktake: string, lines: string[], opts: ActOptions) =>
+    run(opts, async (db) => {
+      const result = await submitVariances(db, await contextOf(db, opts), { stocktake, lines });
+      return {
+        data: result,
+        human: () =>
+          [
+            result.documents.length === 0 ? 'Nothing new to submit.' : result.documents.map(renderDocument).join('\n'),
+            result.alreadyDocumented.length ? `Already on a document: ${result.alreadyDocumented.join(', ')}` : '',
+            result.notReady ? `${result.notReady} line(s) still need review (confirm and a cause).` : '',
+          ]
+            .filter(Boolean)
+            .join('\n'),
+      };
+    }),
   );
-  withActor(program.command('reject <document>').description('reject the pending step; the lines go back to review with the reason').requiredOption('--reason <text>', 'why (shown on the returned lines)').option('--step <n>', 'the step you are deciding')).action(
-    (document: string, opts: ActOptions & { step?: string; reason: string }) =>
-      run(opts, async (db) => {
-        const doc = await rejectDocument(db, await contextOf(db, opts), { document, reason: opts.reason, ...(opts.step ? { step: Number(opts.step) } : {}) });
-        return { data: doc, human: () => renderDocument(doc) };
-      }),
+
+  withActor(
+    program
+      .command('approve <document>')
+      .description('approve the pending step of a document; the last approval posts it')
+      .option('--step <n>', 'the step you are deciding (refused as stale if it has moved on)'),
+  ).action((document: string, opts: ActOptions & { step?: string }) =>
+    run(opts, async (db) => {
+      const doc = await approveDocument(db, await contextOf(db, opts), { document, ...(opts.step ? { step: Number(opts.step) } : {}) });
+      return { data: doc, human: () => renderDocument(doc) };
+    }),
+  );
+  withActor(
+    program
+      .command('reject <document>')
+      .description('reject the pending step; the lines go back to review with the reason')
+      .requiredOption('--reason <text>', 'why (shown on the returned lines)')
+      .option('--step <n>', 'the step you are deciding'),
+  ).action((document: string, opts: ActOptions & { step?: string; reason: string }) =>
+    run(opts, async (db) => {
+      const doc = await rejectDocument(db, await contextOf(db, opts), {
+        document,
+        reason: opts.reason,
+        ...(opts.step ? { step: Number(opts.step) } : {}),
+      });
+      return { data: doc, human: () => renderDocument(doc) };
+    }),
   );
 
   const documents = program.command('documents').description('gain/loss documents');
@@ -247,7 +336,24 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .action((opts: { stocktake?: string; json?: boolean }) =>
       run(opts, async (db) => {
         const docs = await listDocuments(db, { stocktake: opts.stocktake });
-        return { data: docs, human: () => renderTable(['number', 'type', 'warehouse', 'stocktake', 'status', 'lines', 'value', 'pending step'], docs.map((d) => [d.number, d.kind, d.warehouse, d.stocktake, d.status, d.lineCount, d.totalValue, d.route.find((s) => s.status === 'pending')?.role ?? null]), [5, 6]) };
+        return {
+          data: docs,
+          human: () =>
+            renderTable(
+              ['number', 'type', 'warehouse', 'stocktake', 'status', 'lines', 'value', 'pending step'],
+              docs.map((d) => [
+                d.number,
+                d.kind,
+                d.warehouse,
+                d.stocktake,
+                d.status,
+                d.lineCount,
+                d.totalValue,
+                d.route.find((s) => s.status === 'pending')?.role ?? null,
+              ]),
+              [5, 6],
+            ),
+        };
       }),
     );
   documents
@@ -259,7 +365,24 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
         const lines = await documentLines(db, doc.id);
         return {
           data: { ...doc, lines },
-          human: () => [renderDocument(doc), renderTable(['#', 'sku', 'location', 'qty', 'unit cost', 'value', 'cause', 'note'], lines.map((l) => [l.lineNo, l.sku, l.location || '-', l.qty, l.unitCost, l.value, `${l.causeCode} ${l.causeLabelZh ?? ''}`, l.note]), [0, 3, 4, 5])].join('\n\n'),
+          human: () =>
+            [
+              renderDocument(doc),
+              renderTable(
+                ['#', 'sku', 'location', 'qty', 'unit cost', 'value', 'cause', 'note'],
+                lines.map((l) => [
+                  l.lineNo,
+                  l.sku,
+                  l.location || '-',
+                  l.qty,
+                  l.unitCost,
+                  l.value,
+                  `${l.causeCode} ${l.causeLabelZh ?? ''}`,
+                  l.note,
+                ]),
+                [0, 3, 4, 5],
+              ),
+            ].join('\n\n'),
         };
       }),
     );
@@ -272,15 +395,22 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .option('--json', 'machine-readable summary')
     .action((ref: string, opts: { format: string; out?: string; json?: boolean }) =>
       run(opts, async (db) => {
-        if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) throw new InvalidInputError(`--format ${opts.format}: use one of ${EXPORT_FORMATS.join(', ')}`);
+        if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format))
+          throw new InvalidInputError(`--format ${opts.format}: use one of ${EXPORT_FORMATS.join(', ')}`);
         const result = await exportPosted(db, ref, opts.format as ExportFormat);
         if (opts.out === '-') {
           if (opts.format === 'xlsx') throw new InvalidInputError('XLSX is binary: give --out <file>');
-          return { data: typeof result.body === 'string' ? JSON.parse(result.body) : result.body.toString('utf8'), human: () => (typeof result.body === 'string' ? result.body : result.body.toString('utf8')) };
+          return {
+            data: typeof result.body === 'string' ? JSON.parse(result.body) : result.body.toString('utf8'),
+            human: () => (typeof result.body === 'string' ? result.body : result.body.toString('utf8')),
+          };
         }
         const path = opts.out ?? result.fileName;
         await writeFile(path, result.body);
-        return { data: { file: path, rows: result.rows, contentType: result.contentType }, human: () => `Wrote ${result.rows} ledger line(s) to ${path}.` };
+        return {
+          data: { file: path, rows: result.rows, contentType: result.contentType },
+          human: () => `Wrote ${result.rows} ledger line(s) to ${path}.`,
+        };
       }),
     );
 
@@ -292,7 +422,10 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .action((opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const verdict = await verifyAudit(db);
-        if (!verdict.ok) throw new InvalidInputError(`audit chain broken after ${verdict.rows} good row(s): ${verdict.message}`, [{ line: null, column: null, message: verdict.message }]);
+        if (!verdict.ok)
+          throw new InvalidInputError(`audit chain broken after ${verdict.rows} good row(s): ${verdict.message}`, [
+            { line: null, column: null, message: verdict.message },
+          ]);
         return { data: verdict, human: () => `Audit chain intact: ${verdict.rows} row(s), last hash ${verdict.lastHash.slice(0, 16)}…` };
       }),
     );
@@ -302,11 +435,26 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .option('--json', 'machine-readable output')
     .action((ref: string, opts: { json?: boolean }) =>
       run(opts, async (db) => {
-        const filter = /^ST-/i.test(ref) ? { stocktakeId: (await getStocktake(db, ref)).id } : await resolveDocument(db, ref).then((d) => ({ documentId: d.id })).catch(async () => ({ stocktakeId: (await getStocktake(db, ref)).id }));
+        const filter = /^ST-/i.test(ref)
+          ? { stocktakeId: (await getStocktake(db, ref)).id }
+          : await resolveDocument(db, ref)
+              .then((d) => ({ documentId: d.id }))
+              .catch(async () => ({ stocktakeId: (await getStocktake(db, ref)).id }));
         const rows = await auditHistory(db, filter);
         return {
           data: rows,
-          human: () => renderTable(['#', 'at', 'who', 'action', 'entity', 'change'], rows.map((r) => [r.id, r.at.slice(0, 19).replace('T', ' '), r.actorIdentity, r.action, r.entityId, JSON.stringify(r.after ?? r.before).slice(0, 100)])),
+          human: () =>
+            renderTable(
+              ['#', 'at', 'who', 'action', 'entity', 'change'],
+              rows.map((r) => [
+                r.id,
+                r.at.slice(0, 19).replace('T', ' '),
+                r.actorIdentity,
+                r.action,
+                r.entityId,
+                JSON.stringify(r.after ?? r.before).slice(0, 100),
+              ]),
+            ),
         };
       }),
     );

@@ -14,12 +14,21 @@ function rows(schedules: ChatSchedule[]) {
 }
 
 function table(schedules: ChatSchedule[]): string {
-  if (schedules.length === 0) return 'No digest chats yet: bind one with "bind WAREHOUSE digest" in the chat (reports go to digest chats only).';
+  if (schedules.length === 0)
+    return 'No digest chats yet: bind one with "bind WAREHOUSE digest" in the chat (reports go to digest chats only).';
   return renderTable(
     ['chat', 'warehouse', 'report', 'cron', 'timezone', 'next', ''],
     schedules.map((s) => {
       const next = nextRun(s);
-      return [`${s.platform}:${s.chatId}`, s.warehouse, s.job, s.enabled ? s.cron : 'off', s.timezone, next ? wall(next, s.timezone) : '—', s.isDefault ? 'default' : ''];
+      return [
+        `${s.platform}:${s.chatId}`,
+        s.warehouse,
+        s.job,
+        s.enabled ? s.cron : 'off',
+        s.timezone,
+        next ? wall(next, s.timezone) : '—',
+        s.isDefault ? 'default' : '',
+      ];
     }),
   );
 }
@@ -32,7 +41,7 @@ export function registerSchedule(program: Command, run: CliRunner): void {
   const schedule = program.command('schedule').description('when each digest chat gets its daily digest and weekly report');
   schedule
     .command('list', { isDefault: true })
-    .description('every digest chat\'s schedule (cron, timezone, next time)')
+    .description("every digest chat's schedule (cron, timezone, next time)")
     .option('--json', 'machine-readable output')
     .action((opts: { json?: boolean }) =>
       run(opts, async (db) => {
@@ -42,19 +51,24 @@ export function registerSchedule(program: Command, run: CliRunner): void {
     );
   schedule
     .command('set <chat> <report> <cron>')
-    .description('set a report\'s schedule: <chat> platform:chat-id, <report> daily|weekly, <cron> "MIN HOUR DAY MONTH WEEKDAY" (quoted) or off|on')
-    .option('--timezone <tz>', 'IANA timezone the cron is read in (default: the chat\'s current one, else its warehouse\'s)')
-    .option('--as <person>', 'who does this (a supervisor, manager or admin of the chat\'s warehouse); default: the local operator')
+    .description(
+      'set a report\'s schedule: <chat> platform:chat-id, <report> daily|weekly, <cron> "MIN HOUR DAY MONTH WEEKDAY" (quoted) or off|on',
+    )
+    .option('--timezone <tz>', "IANA timezone the cron is read in (default: the chat's current one, else its warehouse's)")
+    .option('--as <person>', "who does this (a supervisor, manager or admin of the chat's warehouse); default: the local operator")
     .option('--json', 'machine-readable output')
     .action((chatText: string, reportText: string, cronText: string, opts: { timezone?: string; as?: string; json?: boolean }) =>
       run(opts, async (db) => {
         const chat = parseChatRef(chatText);
         const job = parseScheduleJob(reportText);
         const word = cronText.trim().toLowerCase();
-        if ((word === 'off' || word === 'on') && opts.timezone) throw new InvalidInputError(`--timezone goes with a cron expression, not with "${word}"`);
+        if ((word === 'off' || word === 'on') && opts.timezone)
+          throw new InvalidInputError(`--timezone goes with a cron expression, not with "${word}"`);
         const actor = opts.as ? await cliActor(db, opts.as) : null;
         const after = await setSchedule(db, actor, {
-          ...chat, job, enabled: word !== 'off',
+          ...chat,
+          job,
+          enabled: word !== 'off',
           ...(word === 'off' || word === 'on' ? {} : { cron: cronText }),
           ...(opts.timezone !== undefined ? { timezone: opts.timezone } : {}),
         });

@@ -35,7 +35,11 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
     .action((wh: string, opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const st = await startStocktake(db, wh);
-        return { data: st, human: () => `Started stocktake ${st.code} (${st.id}) for ${st.warehouse}: ${st.bookLines} book line(s) frozen at ${st.snapshotAt}.` };
+        return {
+          data: st,
+          human: () =>
+            `Started stocktake ${st.code} (${st.id}) for ${st.warehouse}: ${st.bookLines} book line(s) frozen at ${st.snapshotAt}.`,
+        };
       }),
     );
 
@@ -48,7 +52,11 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
         const rows = await listStocktakes(db);
         return {
           data: rows,
-          human: () => renderTable(['code', 'warehouse', 'status', 'started', 'id'], rows.map((s) => [s.code, s.warehouse, s.status, s.snapshotAt.toISOString(), s.id])),
+          human: () =>
+            renderTable(
+              ['code', 'warehouse', 'status', 'started', 'id'],
+              rows.map((s) => [s.code, s.warehouse, s.status, s.snapshotAt.toISOString(), s.id]),
+            ),
         };
       }),
     );
@@ -59,7 +67,10 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
     .command('import <stocktake> <file>')
     .description('import a count sheet (CSV in UTF-8 or GBK, or XLSX): sku, location, qty, counted_at')
     .option('--counter <name>', 'who counted (default: your user name)')
-    .option('--round <n>', 'count round (default 1; in review, one above the recounted lines); a later round supersedes earlier ones for the lines it covers')
+    .option(
+      '--round <n>',
+      'count round (default 1; in review, one above the recounted lines); a later round supersedes earlier ones for the lines it covers',
+    )
     .option('--skip-invalid', 'import the valid rows and report the rest')
     .option('--json', 'machine-readable output')
     .action((stocktake: string, file: string, opts: { counter?: string; round?: string; skipInvalid?: boolean; json?: boolean }) =>
@@ -117,7 +128,19 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
           human: () =>
             renderTable(
               ['sku', 'location', 'book', 'movements', 'expected', 'counted', 'diff', 'value', 'unit cost', 'direction', 'count'],
-              rows.map((v) => [v.sku, v.location || '-', v.bookQty, v.movementQty, v.expectedQty, v.countedQty, v.diffQty, v.diffValue, v.unitCost, v.direction, v.countStatus]),
+              rows.map((v) => [
+                v.sku,
+                v.location || '-',
+                v.bookQty,
+                v.movementQty,
+                v.expectedQty,
+                v.countedQty,
+                v.diffQty,
+                v.diffValue,
+                v.unitCost,
+                v.direction,
+                v.countStatus,
+              ]),
               [2, 3, 4, 5, 6, 7, 8],
             ),
         };

@@ -25,10 +25,16 @@ export const auditRoutes: ApiRoute[] = [
     operationId: 'auditHistory',
     summary: 'The audit history of a stocktake or a document',
     tags: ['audit'],
-    query: z.object({
-      stocktake: z.string().trim().min(1).optional().describe('stocktake code or id'),
-      document: z.string().trim().min(1).optional().describe('document number or id'),
-    }).strict().refine((q) => (q.stocktake === undefined) !== (q.document === undefined), { message: 'give exactly one of stocktake and document', path: ['stocktake'] }),
+    query: z
+      .object({
+        stocktake: z.string().trim().min(1).optional().describe('stocktake code or id'),
+        document: z.string().trim().min(1).optional().describe('document number or id'),
+      })
+      .strict()
+      .refine((q) => (q.stocktake === undefined) !== (q.document === undefined), {
+        message: 'give exactly one of stocktake and document',
+        path: ['stocktake'],
+      }),
     status: 200,
     response: { description: 'the entries, oldest first', schema: AuditHistory },
     errors: [403, 404],

@@ -20,12 +20,20 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const RAW_TYPES: Record<string, string> = { 'text/csv': 'upload.csv', [XLSX]: 'upload.xlsx', 'application/octet-stream': 'upload' };
 
 /** The upload's options: query parameters, or (multipart) form fields of the same names. */
-const uploadOptions = z.object({
-  fileName: z.string().trim().min(1).max(200).optional().describe('the file name shown in reports (raw bodies; multipart sends its own)'),
-  counter: z.string().trim().min(1).max(100).optional().describe('who counted: a person (handle or platform:id); default the caller'),
-  round: z.coerce.number().int().min(1).max(99).optional().describe('count round; default 1 while counting, in review one above the recounted lines'),
-  skipInvalid: queryBoolean.optional().describe('true: import the valid rows and report the others (default: refuse the whole sheet)'),
-}).strict();
+const uploadOptions = z
+  .object({
+    fileName: z.string().trim().min(1).max(200).optional().describe('the file name shown in reports (raw bodies; multipart sends its own)'),
+    counter: z.string().trim().min(1).max(100).optional().describe('who counted: a person (handle or platform:id); default the caller'),
+    round: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(99)
+      .optional()
+      .describe('count round; default 1 while counting, in review one above the recounted lines'),
+    skipInvalid: queryBoolean.optional().describe('true: import the valid rows and report the others (default: refuse the whole sheet)'),
+  })
+  .strict();
 
 /** The file's name and bytes, and the options sent with it. */
 async function readUpload(c: AppContext): Promise<{ name: string; bytes: Buffer; fields: Record<string, string> }> {
@@ -34,7 +42,9 @@ async function readUpload(c: AppContext): Promise<{ name: string; bytes: Buffer;
     const form = await c.req.parseBody();
     const { file, ...rest } = form;
     if (!(file instanceof File)) {
-      throw new InvalidInputError('send the count sheet in the multipart field "file"', [{ line: null, column: 'file', message: 'file is missing' }]);
+      throw new InvalidInputError('send the count sheet in the multipart field "file"', [
+        { line: null, column: 'file', message: 'file is missing' },
+      ]);
     }
     const fields: Record<string, string> = {};
     for (const [key, value] of Object.entries(rest)) if (typeof value === 'string') fields[key] = value;
@@ -74,7 +84,9 @@ export const countRoutes: ApiRoute[] = [
             required: ['file'],
             properties: {
               file: { type: 'string', format: 'binary', description: 'the count sheet' },
-              counter: { type: 'string' }, round: { type: 'integer', minimum: 1 }, skipInvalid: { type: 'string', enum: ['true', 'false'] },
+              counter: { type: 'string' },
+              round: { type: 'integer', minimum: 1 },
+              skipInvalid: { type: 'string', enum: ['true', 'false'] },
             },
           },
         },
@@ -90,23 +102,48 @@ export const countRoutes: ApiRoute[] = [
     async handle(c, { actor, params, query, ctx }) {
       const db = c.get('deps').db;
       const st = await getStocktake(db, params.stocktake!);
-      const roles = await requireRole(db, actor, st.warehouseId, st.warehouseCode, ['counter', 'supervisor', 'manager', 'admin'], 'import a count sheet');
+      const roles = await requireRole(
+        db,
+        actor,
+        st.warehouseId,
+        st.warehouseCode,
+        ['counter', 'supervisor', 'manager', 'admin'],
+        'import a count sheet',
+      );
       const upload = await readUpload(c);
       const options = { ...query, ...parseWith(uploadOptions, upload.fields, 'form fields') };
-      if (upload.bytes.length === 0) throw new InvalidInputError('the count sheet is empty; nothing was imported', [{ line: null, column: 'file', message: 'is empty' }]);
+      if (upload.bytes.length === 0)
+        throw new InvalidInputError('the count sheet is empty; nothing was imported', [
+          { line: null, column: 'file', message: 'is empty' },
+        ]);
       // Segregation of duties trusts the counter's name: counters may only send their own counts.
       const counter = options.counter ? await getPerson(db, options.counter) : null;
       if (counter && counter.id !== actor.personId && !['supervisor', 'manager', 'admin'].some((r) => roles.has(r as never))) {
-        throw new NotAllowedError(`${actor.handle} may only import their own counts: naming ${counter.handle} as the counter needs the role supervisor, manager or admin in ${st.warehouseCode}`);
+        throw new NotAllowedError(
+          `${actor.handle} may only import their own counts: naming ${counter.handle} as the counter needs the role supervisor, manager or admin in ${st.warehouseCode}`,
+        );
       }
       const fileName = options.fileName ?? upload.name;
-      const request = { stocktake: st.id, fileName, sha256: createHash('sha256').update(upload.bytes).digest('hex'), counter: counter?.id ?? null, round: options.round, skipInvalid: options.skipInvalid ?? false };
+      const request = {
+        stocktake: st.id,
+        fileName,
+        sha256: createHash('sha256').update(upload.bytes).digest('hex'),
+        counter: counter?.id ?? null,
+        round: options.round,
+        skipInvalid: options.skipInvalid ?? false,
+      };
       return once(db, ctx, 'api.counts.import', request, () =>
-        importCounts(db, st.id, bufferSource(fileName, upload.bytes), {
-          counter: counter?.handle ?? actor.handle,
-          ...(options.round !== undefined ? { round: options.round } : {}),
-          skipInvalid: options.skipInvalid ?? false,
-        }, actor),
+        importCounts(
+          db,
+          st.id,
+          bufferSource(fileName, upload.bytes),
+          {
+            counter: counter?.handle ?? actor.handle,
+            ...(options.round !== undefined ? { round: options.round } : {}),
+            skipInvalid: options.skipInvalid ?? false,
+          },
+          actor,
+        ),
       );
     },
   }),

@@ -58,14 +58,16 @@ export const documentRoutes: ApiRoute[] = [
     path: '/documents/{document}/approve',
     operationId: 'approveDocument',
     summary: 'Approve the pending step; the last approval posts the document',
-    description: 'Needs the role of the pending step. Whoever counted or explained a line of the document may not approve it, and nobody approves two steps of one document.',
+    description:
+      'Needs the role of the pending step. Whoever counted or explained a line of the document may not approve it, and nobody approves two steps of one document.',
     tags: ['documents'],
     params: DOCUMENT_PARAM,
     body: z.object({ step }).strict(),
     status: 200,
     response: { description: 'the document after the decision', schema: DocumentSummary },
     errors: [403, 404, 409],
-    handle: (c, { params, body, ctx }) => approveDocument(c.get('deps').db, ctx, { document: params.document!, ...(body.step !== undefined ? { step: body.step } : {}) }),
+    handle: (c, { params, body, ctx }) =>
+      approveDocument(c.get('deps').db, ctx, { document: params.document!, ...(body.step !== undefined ? { step: body.step } : {}) }),
   }),
 
   defineRoute({
@@ -79,6 +81,11 @@ export const documentRoutes: ApiRoute[] = [
     status: 200,
     response: { description: 'the document, rejected', schema: DocumentSummary },
     errors: [403, 404, 409],
-    handle: (c, { params, body, ctx }) => rejectDocument(c.get('deps').db, ctx, { document: params.document!, reason: body.reason, ...(body.step !== undefined ? { step: body.step } : {}) }),
+    handle: (c, { params, body, ctx }) =>
+      rejectDocument(c.get('deps').db, ctx, {
+        document: params.document!,
+        reason: body.reason,
+        ...(body.step !== undefined ? { step: body.step } : {}),
+      }),
   }),
 ];

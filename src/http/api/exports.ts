@@ -9,9 +9,14 @@ import { DOCUMENT_PARAM } from './documents.ts';
 import { defineRoute, type ApiRoute, type ResponseDoc } from './route.ts';
 import { STOCKTAKE_PARAM } from './stocktakes.ts';
 
-const formatQuery = z.object({
-  format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]).default('csv').describe('csv (UTF-8 with BOM, CRLF), xlsx or json'),
-}).strict();
+const formatQuery = z
+  .object({
+    format: z
+      .enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]])
+      .default('csv')
+      .describe('csv (UTF-8 with BOM, CRLF), xlsx or json'),
+  })
+  .strict();
 
 const binary = { schema: { type: 'string', format: 'binary' } };
 const download: ResponseDoc = {

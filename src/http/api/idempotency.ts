@@ -15,9 +15,19 @@ import { runCommand } from '../../services/commands.ts';
 class NotRunYet extends Error {}
 
 /** The stored result of the key, if the command already ran under it (rolls back its own claim otherwise). */
-async function earlierResult<T>(db: Db, ctx: CommandContext, command: string, request: unknown): Promise<{ found: true; result: T } | { found: false }> {
+async function earlierResult<T>(
+  db: Db,
+  ctx: CommandContext,
+  command: string,
+  request: unknown,
+): Promise<{ found: true; result: T } | { found: false }> {
   try {
-    return { found: true, result: await runCommand<T>(db, ctx, command, request, async () => { throw new NotRunYet(); }) };
+    return {
+      found: true,
+      result: await runCommand<T>(db, ctx, command, request, async () => {
+        throw new NotRunYet();
+      }),
+    };
   } catch (error) {
     if (error instanceof NotRunYet) return { found: false };
     throw error;

@@ -43,9 +43,11 @@ function limitBody(route: ApiRoute): MiddlewareHandler<AppEnv> {
     return bodyLimit({
       maxSize,
       onError: () => {
-        throw new PayloadTooLargeError(route.maxBodyBytes
-          ? `the upload is larger than the limit of ${megabytes(maxSize)} (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`
-          : `the request body is larger than the limit of ${megabytes(maxSize)}`);
+        throw new PayloadTooLargeError(
+          route.maxBodyBytes
+            ? `the upload is larger than the limit of ${megabytes(maxSize)} (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`
+            : `the request body is larger than the limit of ${megabytes(maxSize)}`,
+        );
       },
     })(c, next);
   };
@@ -58,7 +60,13 @@ function handler(route: ApiRoute): Handler<AppEnv> {
     const body = route.body ? parseWith(route.body, await jsonBody(c), 'request body') : undefined;
     const key = actor && route.method === 'post' ? idempotencyKey(c, actor) : undefined;
     // Public routes never read actor or ctx.
-    const result = await route.handle(c, { actor: actor!, params: c.req.param() as Record<string, string>, query, body, ctx: { actor: actor!, ...(key ? { idempotencyKey: key } : {}) } });
+    const result = await route.handle(c, {
+      actor: actor!,
+      params: c.req.param() as Record<string, string>,
+      query,
+      body,
+      ctx: { actor: actor!, ...(key ? { idempotencyKey: key } : {}) },
+    });
     return result instanceof Response ? result : c.json(result as object, route.status);
   };
 }
@@ -72,7 +80,9 @@ const sameOriginWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) || c.req.header('authorization') || !c.get('actor')) return next();
   const origin = c.req.header('origin');
   if (c.req.header('sec-fetch-site') === 'same-origin' || (origin && origin === new URL(c.req.url).origin)) return next();
-  throw new NotAllowedError('a change signed in by the console session must come from the console itself; scripts and other sites must send an API key ("Authorization: Bearer stk_…")');
+  throw new NotAllowedError(
+    'a change signed in by the console session must come from the console itself; scripts and other sites must send an API key ("Authorization: Bearer stk_…")',
+  );
 };
 
 /** Mounts /api/v1 on the app. */

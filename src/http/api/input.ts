@@ -13,7 +13,11 @@ export function zodProblems(error: z.ZodError): InputProblem[] {
   return error.issues.flatMap((issue) => {
     const field = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ line: null, column: field ? `${field}.${key}` : key, message: `${field ? `${field}.${key}` : key} is not a known field` }));
+      return issue.keys.map((key) => ({
+        line: null,
+        column: field ? `${field}.${key}` : key,
+        message: `${field ? `${field}.${key}` : key} is not a known field`,
+      }));
     }
     return [{ line: null, column: field || null, message: field ? `${field}: ${issue.message}` : issue.message }];
   });
@@ -35,7 +39,9 @@ export async function jsonBody(c: AppContext): Promise<unknown> {
     return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new InvalidInputError(`the request body is not valid JSON (${reason}); send JSON with Content-Type: application/json`, [{ line: null, column: null, message: reason }]);
+    throw new InvalidInputError(`the request body is not valid JSON (${reason}); send JSON with Content-Type: application/json`, [
+      { line: null, column: null, message: reason },
+    ]);
   }
 }
 
@@ -49,7 +55,9 @@ export function idempotencyKey(c: AppContext, actor: Actor): string | undefined 
   const key = c.req.header('idempotency-key');
   if (key === undefined) return undefined;
   if (!KEY.test(key)) {
-    throw new InvalidInputError('the Idempotency-Key header must be 1 to 200 visible ASCII characters (a UUID is a good choice)', [{ line: null, column: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }]);
+    throw new InvalidInputError('the Idempotency-Key header must be 1 to 200 visible ASCII characters (a UUID is a good choice)', [
+      { line: null, column: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' },
+    ]);
   }
   return apiIdempotencyKey(actor.personId, key);
 }
@@ -61,6 +69,8 @@ export const queryBoolean = z.enum(['true', 'false', '1', '0']).transform((v) =>
 export function queryList<const T extends readonly [string, ...string[]]>(values: T) {
   return z
     .string()
-    .refine((text) => text.split(',').every((v) => (values as readonly string[]).includes(v.trim())), { message: `must be one or more of ${values.join(', ')}, separated by commas` })
+    .refine((text) => text.split(',').every((v) => (values as readonly string[]).includes(v.trim())), {
+      message: `must be one or more of ${values.join(', ')}, separated by commas`,
+    })
     .transform((text) => text.split(',').map((v) => v.trim()) as T[number][]);
 }

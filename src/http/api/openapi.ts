@@ -24,7 +24,8 @@ const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Any 1–200 visible ASCII characters (a UUID). The same key again from the same caller with the same request has no second effect and answers with the first result; with another target or input it is refused with 422.',
+  description:
+    'Any 1–200 visible ASCII characters (a UUID). The same key again from the same caller with the same request has no second effect and answers with the first result; with another target or input it is refused with 422.',
   schema: { type: 'string', minLength: 1, maxLength: 200 },
 };
 
@@ -40,7 +41,11 @@ function queryParameters(query: z.ZodType | undefined): Json[] {
   if (!query) return [];
   const schema = inputSchema(query) as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(schema.properties ?? {}).map(([name, { description, ...property }]) => ({
-    name, in: 'query', required: schema.required?.includes(name) ?? false, ...(description ? { description } : {}), schema: property,
+    name,
+    in: 'query',
+    required: schema.required?.includes(name) ?? false,
+    ...(description ? { description } : {}),
+    schema: property,
   }));
 }
 
@@ -57,7 +62,9 @@ function ref(schema: z.ZodType): Json {
 }
 
 function operation(route: ApiRoute): Json {
-  const errors = [...new Set([400, ...(route.public ? [] : [401]), ...(route.method === 'post' ? [422] : []), ...(route.errors ?? [])])].sort();
+  const errors = [
+    ...new Set([400, ...(route.public ? [] : [401]), ...(route.method === 'post' ? [422] : []), ...(route.errors ?? [])]),
+  ].sort();
   const success = route.response.schema ? { 'application/json': { schema: ref(route.response.schema) } } : route.response.content;
   return {
     operationId: route.operationId,
@@ -66,7 +73,13 @@ function operation(route: ApiRoute): Json {
     tags: route.tags,
     security: route.public ? [] : [{ bearer: [] }, { session: [] }],
     parameters: [
-      ...pathParams(route.path).map((name) => ({ name, in: 'path', required: true, description: route.params?.[name] ?? name, schema: { type: 'string' } })),
+      ...pathParams(route.path).map((name) => ({
+        name,
+        in: 'path',
+        required: true,
+        description: route.params?.[name] ?? name,
+        schema: { type: 'string' },
+      })),
       ...queryParameters(route.query),
       ...(route.method === 'post' ? [IDEMPOTENCY_HEADER] : []),
     ],
@@ -74,7 +87,12 @@ function operation(route: ApiRoute): Json {
     ...(route.requestBody ? { requestBody: route.requestBody } : {}),
     responses: {
       [route.status]: { description: route.response.description, ...(success ? { content: success } : {}) },
-      ...Object.fromEntries(errors.map((status) => [status, { description: ERRORS[status] ?? 'refused', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
+      ...Object.fromEntries(
+        errors.map((status) => [
+          status,
+          { description: ERRORS[status] ?? 'refused', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        ]),
+      ),
     },
   };
 }
@@ -83,7 +101,9 @@ function operation(route: ApiRoute): Json {
 export function openApiDocument(routes: readonly ApiRoute[]): Json {
   const paths: Record<string, Json> = {};
   for (const route of routes) (paths[`${API_BASE}${route.path}`] ??= {})[route.method] = operation(route);
-  const { schemas } = z.toJSONSchema(apiSchemas, { uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any' }) as { schemas: Record<string, Json> };
+  const { schemas } = z.toJSONSchema(apiSchemas, { uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'any' }) as {
+    schemas: Record<string, Json>;
+  };
   for (const schema of Object.values(schemas)) {
     delete schema.$schema;
     delete schema.$id;
@@ -93,16 +113,28 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
     info: {
       title: 'Stocktake assistant API',
       version,
-      description: 'Stocktakes, count sheets, variance review, gain/loss documents, approvals, exports and the audit trail. Every call acts as the person its API key (or session) belongs to: roles per warehouse and segregation of duties apply.',
+      description:
+        'Stocktakes, count sheets, variance review, gain/loss documents, approvals, exports and the audit trail. Every call acts as the person its API key (or session) belongs to: roles per warehouse and segregation of duties apply.',
     },
     tags: [
-      { name: 'stocktakes' }, { name: 'counts' }, { name: 'variances' }, { name: 'documents' }, { name: 'exports' }, { name: 'audit' }, { name: 'meta' },
+      { name: 'stocktakes' },
+      { name: 'counts' },
+      { name: 'variances' },
+      { name: 'documents' },
+      { name: 'exports' },
+      { name: 'audit' },
+      { name: 'meta' },
     ],
     paths,
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'stk_…', description: 'an API key from `stocktake access key <person>`' },
-        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'the console session set by a sign-in link (`stocktake access login <person>`)' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: 'the console session set by a sign-in link (`stocktake access login <person>`)',
+        },
       },
       schemas,
     },

@@ -63,7 +63,9 @@ type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 export type ApiRoute = RouteSpec<z.ZodType | undefined, z.ZodType | undefined>;
 
 /** Declares a route; the handler's query and body are typed from the schemas. */
-export function defineRoute<Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(spec: RouteSpec<Q, B>): ApiRoute {
+export function defineRoute<Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+  spec: RouteSpec<Q, B>,
+): ApiRoute {
   return spec as unknown as ApiRoute;
 }
 

@@ -14,177 +14,306 @@ function named<S extends z.ZodType>(id: string, description: string, schema: S):
   return schema;
 }
 
-export const decimal = z.string().regex(/^-?\d+(\.\d+)?$/).describe('exact decimal as a string, e.g. "-12.50"');
+export const decimal = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .describe('exact decimal as a string, e.g. "-12.50"');
 const instant = z.string().describe('ISO 8601 instant (UTC)');
 const count = z.number().int().min(0);
 
 export const REVIEW_STATUSES = ['none', 'open', 'recount', 'confirmed', 'documented', 'posted'] as const;
 
-export const Problem = named('Problem', 'one thing wrong with the input, where it is (sheet line and column, or the field)', z.object({
-  line: z.number().int().nullable(),
-  column: z.string().nullable(),
-  message: z.string().describe('in English'),
-  localized: z.object({ 'zh-CN': z.string(), en: z.string() }).optional().describe('the message in each language, for problems worded from the catalogue'),
-}));
-
-export const ErrorBody = named('Error', 'every refusal: a stable code, a message saying what to do, and for bad input every problem', z.object({
-  error: z.object({
-    code: z.string().describe('INVALID_INPUT, UNAUTHENTICATED, NOT_ALLOWED, NOT_FOUND, STALE, STOCKTAKE_STATE, DUPLICATE_IMPORT, STOCKTAKE_ALREADY_OPEN, PAYLOAD_TOO_LARGE, INTERNAL'),
-    message: z.string(),
-    localized: z.object({ 'zh-CN': z.string(), en: z.string() }).optional().describe('the message in each language, when worded from the catalogue'),
-    problems: z.array(Problem).optional(),
+export const Problem = named(
+  'Problem',
+  'one thing wrong with the input, where it is (sheet line and column, or the field)',
+  z.object({
+    line: z.number().int().nullable(),
+    column: z.string().nullable(),
+    message: z.string().describe('in English'),
+    localized: z
+      .object({ 'zh-CN': z.string(), en: z.string() })
+      .optional()
+      .describe('the message in each language, for problems worded from the catalogue'),
   }),
-}));
+);
 
-export const Progress = named('StocktakeProgress', 'where a stocktake stands: lines per count status and the variance totals', z.object({
-  id: z.string(),
-  code: z.string(),
-  warehouse: z.string(),
-  timezone: z.string(),
-  status: z.enum(STOCKTAKE_STATUSES),
-  snapshotAt: instant,
-  countingClosedAt: instant.nullable(),
-  imports: count,
-  lines: z.object({ total: count, counted: count, verified: count, conflict: count, uncounted: count, notInBook: count }),
-  variances: z.object({ gain: count, loss: count, match: count, gainValue: decimal, lossValue: decimal, netValue: decimal }),
-}));
+export const ErrorBody = named(
+  'Error',
+  'every refusal: a stable code, a message saying what to do, and for bad input every problem',
+  z.object({
+    error: z.object({
+      code: z
+        .string()
+        .describe(
+          'INVALID_INPUT, UNAUTHENTICATED, NOT_ALLOWED, NOT_FOUND, STALE, STOCKTAKE_STATE, DUPLICATE_IMPORT, STOCKTAKE_ALREADY_OPEN, PAYLOAD_TOO_LARGE, INTERNAL',
+        ),
+      message: z.string(),
+      localized: z
+        .object({ 'zh-CN': z.string(), en: z.string() })
+        .optional()
+        .describe('the message in each language, when worded from the catalogue'),
+      problems: z.array(Problem).optional(),
+    }),
+  }),
+);
 
-export const StocktakeList = named('StocktakeList', 'stocktakes of the warehouses where the caller holds a role, oldest first', z.object({ stocktakes: z.array(Progress) }));
+export const Progress = named(
+  'StocktakeProgress',
+  'where a stocktake stands: lines per count status and the variance totals',
+  z.object({
+    id: z.string(),
+    code: z.string(),
+    warehouse: z.string(),
+    timezone: z.string(),
+    status: z.enum(STOCKTAKE_STATUSES),
+    snapshotAt: instant,
+    countingClosedAt: instant.nullable(),
+    imports: count,
+    lines: z.object({ total: count, counted: count, verified: count, conflict: count, uncounted: count, notInBook: count }),
+    variances: z.object({ gain: count, loss: count, match: count, gainValue: decimal, lossValue: decimal, netValue: decimal }),
+  }),
+);
 
-export const Started = named('StartedStocktake', 'a stocktake just started: the book is frozen', z.object({
-  id: z.string(), code: z.string(), warehouse: z.string(), status: z.enum(STOCKTAKE_STATUSES), snapshotAt: instant, bookLines: count,
-}));
+export const StocktakeList = named(
+  'StocktakeList',
+  'stocktakes of the warehouses where the caller holds a role, oldest first',
+  z.object({ stocktakes: z.array(Progress) }),
+);
+
+export const Started = named(
+  'StartedStocktake',
+  'a stocktake just started: the book is frozen',
+  z.object({
+    id: z.string(),
+    code: z.string(),
+    warehouse: z.string(),
+    status: z.enum(STOCKTAKE_STATUSES),
+    snapshotAt: instant,
+    bookLines: count,
+  }),
+);
 
 const ApprovalStep = z.object({
-  stepNo: z.number().int(), role: z.enum(ROLES), status: z.string(), decidedBy: z.string().nullable(), decidedAt: instant.nullable(), dueAt: instant.nullable(), reason: z.string().nullable(),
+  stepNo: z.number().int(),
+  role: z.enum(ROLES),
+  status: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: instant.nullable(),
+  dueAt: instant.nullable(),
+  reason: z.string().nullable(),
 });
 
-export const DocumentSummary = named('DocumentSummary', 'a gain (盘盈单) or loss (盘亏单) document with its approval route', z.object({
-  id: z.string(),
-  number: z.string(),
-  kind: z.enum(['gain', 'loss']),
-  stocktake: z.string(),
-  warehouse: z.string(),
-  status: z.enum(['approving', 'posted', 'rejected']),
-  lineCount: count,
-  totalQty: decimal,
-  totalValue: decimal,
-  currency: z.string(),
-  route: z.array(ApprovalStep),
-}));
+export const DocumentSummary = named(
+  'DocumentSummary',
+  'a gain (盘盈单) or loss (盘亏单) document with its approval route',
+  z.object({
+    id: z.string(),
+    number: z.string(),
+    kind: z.enum(['gain', 'loss']),
+    stocktake: z.string(),
+    warehouse: z.string(),
+    status: z.enum(['approving', 'posted', 'rejected']),
+    lineCount: count,
+    totalQty: decimal,
+    totalValue: decimal,
+    currency: z.string(),
+    route: z.array(ApprovalStep),
+  }),
+);
 
-export const DocumentList = named('DocumentList', 'documents of the warehouses where the caller holds a role', z.object({ documents: z.array(DocumentSummary) }));
+export const DocumentList = named(
+  'DocumentList',
+  'documents of the warehouses where the caller holds a role',
+  z.object({ documents: z.array(DocumentSummary) }),
+);
 
-export const DocumentDetail = named('DocumentDetail', 'a document with its numbered lines', DocumentSummary.extend({
-  lines: z.array(z.object({
-    lineNo: z.number().int(), sku: z.string(), location: z.string(), qty: decimal, unitCost: decimal, value: decimal,
-    causeCode: z.string(), causeLabelEn: z.string().nullable(), causeLabelZh: z.string().nullable(), note: z.string().nullable(),
-  })),
-}));
+export const DocumentDetail = named(
+  'DocumentDetail',
+  'a document with its numbered lines',
+  DocumentSummary.extend({
+    lines: z.array(
+      z.object({
+        lineNo: z.number().int(),
+        sku: z.string(),
+        location: z.string(),
+        qty: decimal,
+        unitCost: decimal,
+        value: decimal,
+        causeCode: z.string(),
+        causeLabelEn: z.string().nullable(),
+        causeLabelZh: z.string().nullable(),
+        note: z.string().nullable(),
+      }),
+    ),
+  }),
+);
 
-export const StocktakeDetail = named('StocktakeDetail', 'a stocktake: progress, review counts and its documents', Progress.extend({
-  review: z.object({ open: count, recount: count, confirmed: count, documented: count, posted: count, overdue: count }),
-  documents: z.array(DocumentSummary),
-}));
+export const StocktakeDetail = named(
+  'StocktakeDetail',
+  'a stocktake: progress, review counts and its documents',
+  Progress.extend({
+    review: z.object({ open: count, recount: count, confirmed: count, documented: count, posted: count, overdue: count }),
+    documents: z.array(DocumentSummary),
+  }),
+);
 
-export const CountImport = named('CountImportReport', 'what a count sheet import did', z.object({
-  importId: z.string(),
-  stocktake: z.string(),
-  counter: z.string(),
-  round: z.number().int(),
-  contentHash: z.string(),
-  fileName: z.string(),
-  rowsRead: count,
-  rowsAccepted: count,
-  rowsRejected: count,
-  problems: z.array(Problem).describe('with skipInvalid, the rows left out'),
-  linesCounted: count,
-  linesNotInBook: count,
-  linesVerified: count,
-  linesInConflict: count,
-  linesSuperseded: count,
-  progress: Progress,
-}));
+export const CountImport = named(
+  'CountImportReport',
+  'what a count sheet import did',
+  z.object({
+    importId: z.string(),
+    stocktake: z.string(),
+    counter: z.string(),
+    round: z.number().int(),
+    contentHash: z.string(),
+    fileName: z.string(),
+    rowsRead: count,
+    rowsAccepted: count,
+    rowsRejected: count,
+    problems: z.array(Problem).describe('with skipInvalid, the rows left out'),
+    linesCounted: count,
+    linesNotInBook: count,
+    linesVerified: count,
+    linesInConflict: count,
+    linesSuperseded: count,
+    progress: Progress,
+  }),
+);
 
-export const ClosedCounting = named('ClosedCounting', 'counting closed: uncounted lines taken as zero, review open', z.object({
-  code: z.string(),
-  status: z.enum(STOCKTAKE_STATUSES),
-  countingClosedAt: instant,
-  uncountedAsZero: count,
-  openVariances: count,
-  autoConfirmed: count,
-  owner: z.string().nullable(),
-}));
+export const ClosedCounting = named(
+  'ClosedCounting',
+  'counting closed: uncounted lines taken as zero, review open',
+  z.object({
+    code: z.string(),
+    status: z.enum(STOCKTAKE_STATUSES),
+    countingClosedAt: instant,
+    uncountedAsZero: count,
+    openVariances: count,
+    autoConfirmed: count,
+    owner: z.string().nullable(),
+  }),
+);
 
 const Suggestion = z.object({ rule: z.string(), cause: z.string(), reason: z.object({ en: z.string(), zh: z.string() }) });
 
-export const VarianceLine = named('VarianceLine', 'one line of a stocktake: figures, variance and review state', z.object({
-  line: z.string().describe('SKU@LOCATION, as the line parameter of the variance actions takes it'),
-  sku: z.string(),
-  location: z.string(),
-  itemName: z.string().nullable(),
-  unit: z.string().nullable(),
-  bookQty: decimal,
-  movementQty: decimal,
-  expectedQty: decimal,
-  countedQty: decimal.nullable(),
-  diffQty: decimal.nullable(),
-  diffValue: decimal.nullable(),
-  unitCost: decimal,
-  direction: z.enum(['gain', 'loss', 'match']).nullable(),
-  countStatus: z.enum(COUNT_STATUSES),
-  reviewStatus: z.enum(REVIEW_STATUSES),
-  owner: z.string().nullable(),
-  dueAt: instant.nullable(),
-  overdue: z.boolean(),
-  causeCode: z.string().nullable(),
-  note: z.string().nullable(),
-  suggestion: Suggestion.nullable(),
-  autoConfirmed: z.boolean(),
-  recountBy: z.string().nullable(),
-  returnedReason: z.string().nullable(),
-}));
+export const VarianceLine = named(
+  'VarianceLine',
+  'one line of a stocktake: figures, variance and review state',
+  z.object({
+    line: z.string().describe('SKU@LOCATION, as the line parameter of the variance actions takes it'),
+    sku: z.string(),
+    location: z.string(),
+    itemName: z.string().nullable(),
+    unit: z.string().nullable(),
+    bookQty: decimal,
+    movementQty: decimal,
+    expectedQty: decimal,
+    countedQty: decimal.nullable(),
+    diffQty: decimal.nullable(),
+    diffValue: decimal.nullable(),
+    unitCost: decimal,
+    direction: z.enum(['gain', 'loss', 'match']).nullable(),
+    countStatus: z.enum(COUNT_STATUSES),
+    reviewStatus: z.enum(REVIEW_STATUSES),
+    owner: z.string().nullable(),
+    dueAt: instant.nullable(),
+    overdue: z.boolean(),
+    causeCode: z.string().nullable(),
+    note: z.string().nullable(),
+    suggestion: Suggestion.nullable(),
+    autoConfirmed: z.boolean(),
+    recountBy: z.string().nullable(),
+    returnedReason: z.string().nullable(),
+  }),
+);
 
-export const VariancePage = named('VariancePage', 'a page of variance lines and how many match the filters', z.object({
-  stocktake: z.string(), total: count, limit: count, offset: count, lines: z.array(VarianceLine),
-}));
+export const VariancePage = named(
+  'VariancePage',
+  'a page of variance lines and how many match the filters',
+  z.object({
+    stocktake: z.string(),
+    total: count,
+    limit: count,
+    offset: count,
+    lines: z.array(VarianceLine),
+  }),
+);
 
-export const ReviewResult = named('ReviewLine', 'a variance after a review action (person ids, as the service records them)', z.object({
-  sku: z.string(),
-  location: z.string(),
-  diffQty: decimal,
-  diffValue: decimal,
-  reviewStatus: z.enum(REVIEW_STATUSES),
-  ownerId: z.string().nullable(),
-  dueAt: instant.nullable(),
-  causeCode: z.string().nullable(),
-  note: z.string().nullable(),
-  suggestion: Suggestion.nullable(),
-  causeMatchedSuggestion: z.boolean().nullable(),
-  explainedBy: z.string().nullable(),
-  confirmedBy: z.string().nullable(),
-  autoConfirmed: z.boolean(),
-  recountBy: z.string().nullable(),
-  returnedReason: z.string().nullable(),
-}));
+export const ReviewResult = named(
+  'ReviewLine',
+  'a variance after a review action (person ids, as the service records them)',
+  z.object({
+    sku: z.string(),
+    location: z.string(),
+    diffQty: decimal,
+    diffValue: decimal,
+    reviewStatus: z.enum(REVIEW_STATUSES),
+    ownerId: z.string().nullable(),
+    dueAt: instant.nullable(),
+    causeCode: z.string().nullable(),
+    note: z.string().nullable(),
+    suggestion: Suggestion.nullable(),
+    causeMatchedSuggestion: z.boolean().nullable(),
+    explainedBy: z.string().nullable(),
+    confirmedBy: z.string().nullable(),
+    autoConfirmed: z.boolean(),
+    recountBy: z.string().nullable(),
+    returnedReason: z.string().nullable(),
+  }),
+);
 
-export const SubmitResult = named('SubmitResult', 'documents made from explained variances', z.object({
-  documents: z.array(DocumentSummary),
-  alreadyDocumented: z.array(z.string()),
-  notReady: count,
-}));
+export const SubmitResult = named(
+  'SubmitResult',
+  'documents made from explained variances',
+  z.object({
+    documents: z.array(DocumentSummary),
+    alreadyDocumented: z.array(z.string()),
+    notReady: count,
+  }),
+);
 
-export const AuditVerdict = named('AuditVerdict', 'whether the hash chain of the audit log is intact, or its first bad row', z.union([
-  z.object({ ok: z.literal(true), rows: count, lastHash: z.string() }),
-  z.object({ ok: z.literal(false), rows: count, firstBadId: z.string(), problem: z.enum(['edited', 'removed', 'reordered']), message: z.string() }),
-]));
+export const AuditVerdict = named(
+  'AuditVerdict',
+  'whether the hash chain of the audit log is intact, or its first bad row',
+  z.union([
+    z.object({ ok: z.literal(true), rows: count, lastHash: z.string() }),
+    z.object({
+      ok: z.literal(false),
+      rows: count,
+      firstBadId: z.string(),
+      problem: z.enum(['edited', 'removed', 'reordered']),
+      message: z.string(),
+    }),
+  ]),
+);
 
-export const AuditHistory = named('AuditHistory', 'the audit entries of a stocktake or a document, in order', z.object({
-  entries: z.array(z.object({
-    id: z.string(), at: instant, actorPersonId: z.string().nullable(), actorIdentity: z.string(), action: z.string(), entityType: z.string(),
-    entityId: z.string(), stocktakeId: z.string().nullable(), documentId: z.string().nullable(), before: z.unknown(), after: z.unknown(),
-    idempotencyKey: z.string().nullable(), prevHash: z.string(), hash: z.string(),
-  })),
-}));
+export const AuditHistory = named(
+  'AuditHistory',
+  'the audit entries of a stocktake or a document, in order',
+  z.object({
+    entries: z.array(
+      z.object({
+        id: z.string(),
+        at: instant,
+        actorPersonId: z.string().nullable(),
+        actorIdentity: z.string(),
+        action: z.string(),
+        entityType: z.string(),
+        entityId: z.string(),
+        stocktakeId: z.string().nullable(),
+        documentId: z.string().nullable(),
+        before: z.unknown(),
+        after: z.unknown(),
+        idempotencyKey: z.string().nullable(),
+        prevHash: z.string(),
+        hash: z.string(),
+      }),
+    ),
+  }),
+);
 
-export const OpenApiDocument = named('OpenApiDocument', 'this document', z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) }).loose());
+export const OpenApiDocument = named(
+  'OpenApiDocument',
+  'this document',
+  z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) }).loose(),
+);

@@ -22,16 +22,23 @@ export const stocktakeRoutes: ApiRoute[] = [
     summary: 'List stocktakes with their status and progress',
     description: 'Only stocktakes of warehouses where the caller holds a role.',
     tags: ['stocktakes'],
-    query: z.object({
-      status: z.enum(STOCKTAKE_STATUSES).optional().describe('only stocktakes in this status'),
-      warehouse: z.string().trim().min(1).optional().describe('only this warehouse (code)'),
-    }).strict(),
+    query: z
+      .object({
+        status: z.enum(STOCKTAKE_STATUSES).optional().describe('only stocktakes in this status'),
+        warehouse: z.string().trim().min(1).optional().describe('only this warehouse (code)'),
+      })
+      .strict(),
     status: 200,
     response: { description: 'the stocktakes', schema: StocktakeList },
     async handle(c, { actor, query }) {
       const db = c.get('deps').db;
       const readable = await readableWarehouses(db, actor);
-      const rows = (await listStocktakes(db)).filter((s) => readable.has(s.warehouse) && (!query.status || s.status === query.status) && (!query.warehouse || s.warehouse.toLowerCase() === query.warehouse.toLowerCase()));
+      const rows = (await listStocktakes(db)).filter(
+        (s) =>
+          readable.has(s.warehouse) &&
+          (!query.status || s.status === query.status) &&
+          (!query.warehouse || s.warehouse.toLowerCase() === query.warehouse.toLowerCase()),
+      );
       const stocktakes = [];
       for (const s of rows) stocktakes.push(await stocktakeStatus(db, s.id));
       return { stocktakes };
@@ -71,7 +78,11 @@ export const stocktakeRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       const st = await getStocktake(db, params.stocktake!);
       await requireReader(db, actor, st.warehouseCode, `stocktake ${st.code}`);
-      return { ...(await stocktakeStatus(db, st.id)), review: await reviewCounts(db, st.id), documents: await listDocuments(db, { stocktake: st.id }) };
+      return {
+        ...(await stocktakeStatus(db, st.id)),
+        review: await reviewCounts(db, st.id),
+        documents: await listDocuments(db, { stocktake: st.id }),
+      };
     },
   }),
 
@@ -99,10 +110,13 @@ export const stocktakeRoutes: ApiRoute[] = [
     path: '/stocktakes/{stocktake}/submit',
     operationId: 'submitVariances',
     summary: 'Turn explained variances into gain and loss documents',
-    description: 'All explained lines (confirmed, with a cause, and a note where the cause needs one), or the lines named. Needs supervisor, manager or admin.',
+    description:
+      'All explained lines (confirmed, with a cause, and a note where the cause needs one), or the lines named. Needs supervisor, manager or admin.',
     tags: ['documents'],
     params: STOCKTAKE_PARAM,
-    body: z.object({ lines: z.array(z.string().trim().min(1)).optional().describe('SKU or SKU@LOCATION; all explained lines when left out') }).strict(),
+    body: z
+      .object({ lines: z.array(z.string().trim().min(1)).optional().describe('SKU or SKU@LOCATION; all explained lines when left out') })
+      .strict(),
     status: 200,
     response: { description: 'the documents made (none when nothing new was explained)', schema: SubmitResult },
     errors: [403, 404, 409],

@@ -13,36 +13,49 @@ import { STOCKTAKE_PARAM } from './stocktakes.ts';
 
 const LINE_PARAMS = { ...STOCKTAKE_PARAM, line: 'SKU, or SKU@LOCATION when the SKU has several lines (URL-encoded)' };
 
-const listQuery = z.object({
-  status: queryList(REVIEW_STATUSES).optional().describe(`review status, or several separated by commas: ${REVIEW_STATUSES.join(', ')} (none = no variance to review, or counting still open)`),
-  direction: z.enum(['gain', 'loss', 'match']).optional(),
-  cause: z.string().trim().min(1).optional().describe('cause code tagged'),
-  location: z.string().trim().optional().describe('exact location (empty: lines without one)'),
-  owner: z.string().trim().min(1).optional().describe('owner of the line: handle or platform:id'),
-  onlyDiff: queryBoolean.optional().describe('true: leave out lines that match the book'),
-  sort: z.enum(['sku', 'value']).default('sku').describe('sku: by SKU and location; value: largest absolute value first'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-}).strict();
+const listQuery = z
+  .object({
+    status: queryList(REVIEW_STATUSES)
+      .optional()
+      .describe(
+        `review status, or several separated by commas: ${REVIEW_STATUSES.join(', ')} (none = no variance to review, or counting still open)`,
+      ),
+    direction: z.enum(['gain', 'loss', 'match']).optional(),
+    cause: z.string().trim().min(1).optional().describe('cause code tagged'),
+    location: z.string().trim().optional().describe('exact location (empty: lines without one)'),
+    owner: z.string().trim().min(1).optional().describe('owner of the line: handle or platform:id'),
+    onlyDiff: queryBoolean.optional().describe('true: leave out lines that match the book'),
+    sort: z.enum(['sku', 'value']).default('sku').describe('sku: by SKU and location; value: largest absolute value first'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
 
 /** A line of the list as the API shows it: the SKU@LOCATION the line actions take, then the line. */
 const toApiLine = (l: VarianceListLine) => ({ line: `${l.sku}@${l.location}`, ...l });
 
 /** One review action on a line: POST /stocktakes/{stocktake}/variances/{line}/<verb>. */
-function lineAction<B extends z.ZodType>(verb: string, operationId: string, summary: string, body: B, act: (db: Db, ctx: CommandContext, input: { stocktake: string; line: string }, body: z.output<B>) => Promise<ReviewLine>): ApiRoute {
+function lineAction<B extends z.ZodType>(
+  verb: string,
+  operationId: string,
+  summary: string,
+  body: B,
+  act: (db: Db, ctx: CommandContext, input: { stocktake: string; line: string }, body: z.output<B>) => Promise<ReviewLine>,
+): ApiRoute {
   return defineRoute({
     method: 'post',
     path: `/stocktakes/{stocktake}/variances/{line}/${verb}`,
     operationId,
     summary,
-    description: 'By the line\'s owner, or a supervisor, manager or admin of the warehouse; the stocktake must be in review.',
+    description: "By the line's owner, or a supervisor, manager or admin of the warehouse; the stocktake must be in review.",
     tags: ['variances'],
     params: LINE_PARAMS,
     body,
     status: 200,
     response: { description: 'the line after the action', schema: ReviewResult },
     errors: [403, 404, 409],
-    handle: (c, { params, body: input, ctx }) => act(c.get('deps').db, ctx, { stocktake: params.stocktake!, line: params.line! }, input as z.output<B>),
+    handle: (c, { params, body: input, ctx }) =>
+      act(c.get('deps').db, ctx, { stocktake: params.stocktake!, line: params.line! }, input as z.output<B>),
   });
 }
 
@@ -66,17 +79,40 @@ export const varianceRoutes: ApiRoute[] = [
       return { stocktake: st.code, limit: query.limit, offset: query.offset, total, lines: lines.map(toApiLine) };
     },
   }),
-  lineAction('confirm', 'confirmVariance', 'Confirm a variance: the owner stands by the count', z.object({}).strict(), (db, ctx, input) => confirmVariance(db, ctx, input)),
-  lineAction('tag', 'tagCause', 'Tag the cause of a variance (and a note, which some causes require)',
-    z.object({ cause: z.string().trim().min(1, 'is required').describe('cause code from the catalogue'), note: z.string().trim().max(2000).optional() }).strict(),
-    (db, ctx, input, b) => tagCause(db, ctx, { ...input, cause: b.cause, ...(b.note ? { note: b.note } : {}) })),
-  lineAction('note', 'addNote', 'Add a note to a variance',
+  lineAction('confirm', 'confirmVariance', 'Confirm a variance: the owner stands by the count', z.object({}).strict(), (db, ctx, input) =>
+    confirmVariance(db, ctx, input),
+  ),
+  lineAction(
+    'tag',
+    'tagCause',
+    'Tag the cause of a variance (and a note, which some causes require)',
+    z
+      .object({
+        cause: z.string().trim().min(1, 'is required').describe('cause code from the catalogue'),
+        note: z.string().trim().max(2000).optional(),
+      })
+      .strict(),
+    (db, ctx, input, b) => tagCause(db, ctx, { ...input, cause: b.cause, ...(b.note ? { note: b.note } : {}) }),
+  ),
+  lineAction(
+    'note',
+    'addNote',
+    'Add a note to a variance',
     z.object({ note: z.string().trim().min(1, 'is empty').max(2000) }).strict(),
-    (db, ctx, input, b) => addNote(db, ctx, { ...input, note: b.note })),
-  lineAction('recount', 'requestRecount', 'Send a variance back to counting for a named person',
+    (db, ctx, input, b) => addNote(db, ctx, { ...input, note: b.note }),
+  ),
+  lineAction(
+    'recount',
+    'requestRecount',
+    'Send a variance back to counting for a named person',
     z.object({ by: z.string().trim().min(1, 'is required').describe('who recounts: handle or platform:id') }).strict(),
-    (db, ctx, input, b) => requestRecount(db, ctx, { ...input, recounter: b.by })),
-  lineAction('assign', 'assignOwner', 'Give a variance another owner (supervisors, managers, admins)',
+    (db, ctx, input, b) => requestRecount(db, ctx, { ...input, recounter: b.by }),
+  ),
+  lineAction(
+    'assign',
+    'assignOwner',
+    'Give a variance another owner (supervisors, managers, admins)',
     z.object({ owner: z.string().trim().min(1, 'is required').describe('the new owner: handle or platform:id') }).strict(),
-    (db, ctx, input, b) => assignOwner(db, ctx, { ...input, owner: b.owner })),
+    (db, ctx, input, b) => assignOwner(db, ctx, { ...input, owner: b.owner }),
+  ),
 ];

@@ -52,9 +52,15 @@ export function chainNotice(verdict: ChainVerdict, t: PageWords): string {
 export function auditHtml(o: { rows: AuditLine[]; total: number; t: PageWords; timezone: string; names: Map<string, string> }): string {
   const a = o.t.audit;
   if (o.rows.length === 0) return `<p class="muted">${esc(a.none)}</p>`;
-  const who = (r: AuditLine) => (r.actorHandle ? `${esc(r.actorHandle)} <span class="muted">(${esc(r.actorIdentity)})</span>` : `<span class="muted">${esc(a.operator)} (${esc(r.actorIdentity)})</span>`);
+  const who = (r: AuditLine) =>
+    r.actorHandle
+      ? `${esc(r.actorHandle)} <span class="muted">(${esc(r.actorIdentity)})</span>`
+      : `<span class="muted">${esc(a.operator)} (${esc(r.actorIdentity)})</span>`;
   const rows = o.rows
-    .map((r) => `<tr data-audit="${esc(r.id)}"><td class="num">${esc(r.id)}</td><td>${esc(localTime(r.at, o.timezone))}</td><td>${who(r)}</td><td><code>${esc(r.action)}</code></td><td>${esc(o.names.get(r.entityId) ?? r.entityId)}</td><td>${esc(summariseChange(r.before, r.after))}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr data-audit="${esc(r.id)}"><td class="num">${esc(r.id)}</td><td>${esc(localTime(r.at, o.timezone))}</td><td>${who(r)}</td><td><code>${esc(r.action)}</code></td><td>${esc(o.names.get(r.entityId) ?? r.entityId)}</td><td>${esc(summariseChange(r.before, r.after))}</td></tr>`,
+    )
     .join('\n');
   return `${o.total > o.rows.length ? `<p class="muted">${esc(a.latest(o.rows.length, o.total))}</p>` : ''}
 <div class="table-scroll"><table class="data audit"><thead><tr><th class="num">#</th><th>${esc(a.at)}</th><th>${esc(a.who)}</th><th>${esc(a.action)}</th><th>${esc(a.entity)}</th><th>${esc(a.change)}</th></tr></thead>

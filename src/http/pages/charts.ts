@@ -22,7 +22,14 @@ export function progressChart(segments: Segment[]): string {
       grid: { left: 4, right: 4, top: 44, bottom: 8, containLabel: false },
       xAxis: { type: 'value', max: Math.max(total, 1), show: false },
       yAxis: { type: 'category', data: [''], show: false },
-      series: segments.map((s) => ({ type: 'bar', name: `${s.label} ${s.count}`, stack: 'all', barWidth: 22, data: [s.count], itemStyle: { color: s.colour } })),
+      series: segments.map((s) => ({
+        type: 'bar',
+        name: `${s.label} ${s.count}`,
+        stack: 'all',
+        barWidth: 22,
+        data: [s.count],
+        itemStyle: { color: s.colour },
+      })),
     },
     { width: 420, height: 84 },
   );

@@ -11,10 +11,22 @@ import { documentExportUrl, EXPORT_FORMATS } from './links.ts';
 import { badge, localTime, moneyCell, num } from './shared.ts';
 import { causeLabel } from './varianceSection.ts';
 
-const STEP_TONE: Record<string, 'ok' | 'warn' | 'bad' | 'muted' | undefined> = { approved: 'ok', pending: 'warn', rejected: 'bad', cancelled: 'muted', waiting: 'muted' };
+const STEP_TONE: Record<string, 'ok' | 'warn' | 'bad' | 'muted' | undefined> = {
+  approved: 'ok',
+  pending: 'warn',
+  rejected: 'bad',
+  cancelled: 'muted',
+  waiting: 'muted',
+};
 const DOC_TONE: Record<DocumentSummary['status'], 'ok' | 'warn' | 'bad'> = { posted: 'ok', approving: 'warn', rejected: 'bad' };
 
-export function documentsHtml(o: { docs: { doc: DocumentSummary; lines: DocumentLineView[] }[]; t: PageWords; locale: Locale; timezone: string; causes: Map<string, Cause> }): string {
+export function documentsHtml(o: {
+  docs: { doc: DocumentSummary; lines: DocumentLineView[] }[];
+  t: PageWords;
+  locale: Locale;
+  timezone: string;
+  causes: Map<string, Cause>;
+}): string {
   const { t } = o;
   const d = t.docs;
   if (o.docs.length === 0) return `<p class="muted">${esc(d.none)}</p>`;
@@ -23,7 +35,9 @@ export function documentsHtml(o: { docs: { doc: DocumentSummary; lines: Document
       const stateOf = (status: string) => (t.stepStates as Record<string, string>)[status] ?? status;
       const steps = doc.route
         .map(
-          (s) => `<tr data-step="${s.stepNo}"><td class="num">${s.stepNo}</td><td>${esc(t.roles[s.role] ?? s.role)}</td><td>${badge(stateOf(s.status), STEP_TONE[s.status])}</td>
+          (
+            s,
+          ) => `<tr data-step="${s.stepNo}"><td class="num">${s.stepNo}</td><td>${esc(t.roles[s.role] ?? s.role)}</td><td>${badge(stateOf(s.status), STEP_TONE[s.status])}</td>
 <td>${s.decidedBy ? esc(s.decidedBy) : '<span class="muted">—</span>'}</td><td>${esc(localTime(s.decidedAt, o.timezone))}</td>
 <td>${s.status === 'pending' ? esc(localTime(s.dueAt, o.timezone)) : '<span class="muted">—</span>'}</td><td>${s.reason ? esc(s.reason) : ''}</td></tr>`,
         )
@@ -34,7 +48,9 @@ export function documentsHtml(o: { docs: { doc: DocumentSummary; lines: Document
           : '';
       const lineRows = lines
         .map(
-          (l) => `<tr><td class="num">${l.lineNo}</td><td>${esc(l.sku)}</td><td>${esc(l.location || '—')}</td><td class="num">${num(l.qty)}</td><td class="num">${num(l.unitCost)}</td>${moneyCell(l.value)}
+          (
+            l,
+          ) => `<tr><td class="num">${l.lineNo}</td><td>${esc(l.sku)}</td><td>${esc(l.location || '—')}</td><td class="num">${num(l.qty)}</td><td class="num">${num(l.unitCost)}</td>${moneyCell(l.value)}
 <td>${esc(causeLabel(o.causes, l.causeCode, o.locale))}</td><td>${l.note ? esc(l.note) : ''}</td></tr>`,
         )
         .join('\n');

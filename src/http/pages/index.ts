@@ -13,7 +13,9 @@ import { stocktakeListPage } from './stocktakeList.ts';
 import { DASHBOARD_CSS, DASHBOARD_CSS_PATH } from './styles.ts';
 
 export function mountPages(app: Hono<AppEnv>): void {
-  app.get(DASHBOARD_CSS_PATH, (c) => c.body(DASHBOARD_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' }));
+  app.get(DASHBOARD_CSS_PATH, (c) =>
+    c.body(DASHBOARD_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' }),
+  );
   app.get('/stocktakes', page('stocktakes', stocktakeListPage));
   app.get('/stocktakes/:stocktake', page('stocktakes', stocktakeDetailPage));
   app.get('/people', page('people', peoplePage));

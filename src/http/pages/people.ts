@@ -31,7 +31,12 @@ async function adminWarehouses(p: PageContext): Promise<WarehouseRoles[]> {
 }
 
 function forbidden(p: PageContext): PageResult {
-  return { title: p.t.errors.forbiddenTitle, active: 'people', status: 403, body: messagePage(p, p.t.errors.forbiddenTitle, p.t.errors.peopleForbidden) };
+  return {
+    title: p.t.errors.forbiddenTitle,
+    active: 'people',
+    status: 403,
+    body: messagePage(p, p.t.errors.forbiddenTitle, p.t.errors.peopleForbidden),
+  };
 }
 
 type People = Awaited<ReturnType<typeof listPeople>>;
@@ -50,7 +55,10 @@ function render(p: PageContext, admin: WarehouseRoles[], people: People, flash: 
       byWarehouse.set(warehouse, [...(byWarehouse.get(warehouse) ?? []), role]);
     }
     const roles = [...byWarehouse]
-      .map(([warehouse, held]) => `<div data-warehouse="${esc(warehouse)}"><strong>${esc(warehouse)}</strong>: ${held.map((r) => `<span class="badge" data-role="${esc(r)}">${esc(roleName(r))}${mine.has(warehouse) ? ` ${revokeButton(person.handle, warehouse, r)}` : ''}</span>`).join(' ')}</div>`)
+      .map(
+        ([warehouse, held]) =>
+          `<div data-warehouse="${esc(warehouse)}"><strong>${esc(warehouse)}</strong>: ${held.map((r) => `<span class="badge" data-role="${esc(r)}">${esc(roleName(r))}${mine.has(warehouse) ? ` ${revokeButton(person.handle, warehouse, r)}` : ''}</span>`).join(' ')}</div>`,
+      )
       .join('');
     return `<tr data-person="${esc(person.handle)}"><td><strong>${esc(person.handle)}</strong></td><td>${esc(person.name)}</td><td>${person.identities.map((i) => badge(i)).join(' ')}</td><td>${roles || '<span class="muted">—</span>'}</td></tr>`;
   });
@@ -59,9 +67,21 @@ function render(p: PageContext, admin: WarehouseRoles[], people: People, flash: 
   const form = `<h2>${esc(w.grantTitle)}</h2>
 <p class="muted">${esc(w.adminOf(admin.map((a) => a.code).join(', ')))}</p>
 <form class="filters" method="post" action="/people/roles">
-${select('person', w.person, people.map((x) => [x.handle, x.name && x.name !== x.handle ? `${x.handle} (${x.name})` : x.handle]))}
-${select('role', w.role, ROLES.map((r) => [r, roleName(r)]))}
-${select('warehouse', w.warehouse, admin.map((a) => [a.code, a.name && a.name !== a.code ? `${a.code} (${a.name})` : a.code]))}
+${select(
+  'person',
+  w.person,
+  people.map((x) => [x.handle, x.name && x.name !== x.handle ? `${x.handle} (${x.name})` : x.handle]),
+)}
+${select(
+  'role',
+  w.role,
+  ROLES.map((r) => [r, roleName(r)]),
+)}
+${select(
+  'warehouse',
+  w.warehouse,
+  admin.map((a) => [a.code, a.name && a.name !== a.code ? `${a.code} (${a.name})` : a.code]),
+)}
 <button class="btn btn--primary" name="op" value="grant">${esc(w.grant)}</button> <button class="btn btn--danger" name="op" value="revoke">${esc(w.revoke)}</button>
 </form>`;
   const table = people.length
@@ -78,10 +98,12 @@ export async function peoplePage(p: PageContext): Promise<PageResult> {
   const w = p.t.people;
   // The notice comes from the redirect's query string: shown only while it is true, so a crafted link
   // cannot make the page claim a grant that did not happen.
-  const holds = done.success && people.some((x) => x.handle === done.data.person && x.roles.includes(`${done.data.warehouse}:${done.data.role}`));
-  const flash = done.success && holds === (done.data.done === 'granted')
-    ? `<p class="notice ok" role="status">${esc((done.data.done === 'granted' ? w.granted : w.revoked)(done.data.person, p.t.roles[done.data.role] ?? done.data.role, done.data.warehouse))}</p>`
-    : '';
+  const holds =
+    done.success && people.some((x) => x.handle === done.data.person && x.roles.includes(`${done.data.warehouse}:${done.data.role}`));
+  const flash =
+    done.success && holds === (done.data.done === 'granted')
+      ? `<p class="notice ok" role="status">${esc((done.data.done === 'granted' ? w.granted : w.revoked)(done.data.person, p.t.roles[done.data.role] ?? done.data.role, done.data.warehouse))}</p>`
+      : '';
   return { title: w.title, active: 'people', body: render(p, admin, people, flash) };
 }
 
@@ -98,9 +120,15 @@ export async function changeRolePage(p: PageContext): Promise<PageResult | Respo
     if (!(await rolesOf(p.deps.db, p.actor.personId, wh.id)).has('admin')) {
       throw new NotAllowedError(`${p.actor.handle} may not change roles in ${wh.code}: only an admin of ${wh.code} may`);
     }
-    const result = op === 'grant' ? await grantRole(p.deps.db, person, role, wh.code, p.actor) : await revokeRole(p.deps.db, person, role, wh.code, p.actor);
+    const result =
+      op === 'grant'
+        ? await grantRole(p.deps.db, person, role, wh.code, p.actor)
+        : await revokeRole(p.deps.db, person, role, wh.code, p.actor);
     const lang = p.c.req.query('lang');
-    return p.c.redirect(`/people${queryString({ done: op === 'grant' ? 'granted' : 'revoked', person: result.person, role: result.role as Role, warehouse: result.warehouse, lang })}`, 303);
+    return p.c.redirect(
+      `/people${queryString({ done: op === 'grant' ? 'granted' : 'revoked', person: result.person, role: result.role as Role, warehouse: result.warehouse, lang })}`,
+      303,
+    );
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const failed = errorPage(p, error, 'people');

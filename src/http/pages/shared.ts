@@ -32,7 +32,15 @@ export interface PageResult {
 const HEAD = `<link rel="stylesheet" href="${DASHBOARD_CSS_PATH}">`;
 
 export function htmlPage(p: PageContext, result: PageResult): Response {
-  const html = renderPage({ title: result.title, locale: p.locale, actor: p.actor, localOnly: p.deps.localOnly, active: result.active, body: result.body, head: HEAD });
+  const html = renderPage({
+    title: result.title,
+    locale: p.locale,
+    actor: p.actor,
+    localOnly: p.deps.localOnly,
+    active: result.active,
+    body: result.body,
+    head: HEAD,
+  });
   return p.c.html(html, result.status ?? 200);
 }
 
@@ -67,7 +75,12 @@ export function page(active: NavKey, handler: (p: PageContext) => Promise<PageRe
 export function errorPage(p: PageContext, error: DomainError, active: NavKey): PageResult {
   const { status } = errorResponse(error, '');
   const title = status === 403 ? p.t.errors.forbiddenTitle : status === 404 ? p.t.errors.notFoundTitle : p.t.errors.badRequestTitle;
-  return { title, active, status: (status === 403 || status === 404 || status === 409 ? status : 400), body: messagePage(p, title, error.message) };
+  return {
+    title,
+    active,
+    status: status === 403 || status === 404 || status === 409 ? status : 400,
+    body: messagePage(p, title, error.message),
+  };
 }
 
 export function messagePage(p: PageContext, title: string, message: string): string {
@@ -105,7 +118,15 @@ export function localTime(iso: string | Date | null, timezone: string): string {
   let f = formatters.get(timezone);
   if (!f) {
     // sv-SE writes ISO-like "YYYY-MM-DD HH:mm".
-    f = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+    f = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    });
     formatters.set(timezone, f);
   }
   return f.format(typeof iso === 'string' ? new Date(iso) : iso);

@@ -30,7 +30,12 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
   const { t, locale } = p;
   const st = await getStocktake(db, p.c.req.param('stocktake') ?? '');
   if ((await rolesOf(db, p.actor.personId, st.warehouseId)).size === 0) {
-    return { title: t.errors.forbiddenTitle, active: 'stocktakes', status: 403, body: messagePage(p, t.errors.forbiddenTitle, t.errors.stocktakeForbidden(st.code)) };
+    return {
+      title: t.errors.forbiddenTitle,
+      active: 'stocktakes',
+      status: 403,
+      body: messagePage(p, t.errors.forbiddenTitle, t.errors.stocktakeForbidden(st.code)),
+    };
   }
   const q = parseFilter(p.c.req.query());
   const [progress, review, currency, causeList, options, table, byCause, docs, audit, verdict] = await Promise.all([
@@ -46,7 +51,9 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
     verifyAudit(db),
   ]);
   const causes = new Map(causeList.map((c) => [c.code, c]));
-  const docsWithLines = await Promise.all(docs.map(async (doc) => ({ doc, lines: (await documentLines(db, doc.id)).slice(0, DOCUMENT_LINES_SHOWN) })));
+  const docsWithLines = await Promise.all(
+    docs.map(async (doc) => ({ doc, lines: (await documentLines(db, doc.id)).slice(0, DOCUMENT_LINES_SHOWN) })),
+  );
   const d = t.detail;
   const tz = st.timezone;
 
@@ -81,7 +88,11 @@ ${chainNotice(verdict, t)}`;
     { label: rs.documented, count: review.documented, colour: '#8250df' },
     { label: rs.posted, count: review.posted, colour: '#1a7f37' },
   ]);
-  const causeRows = byCause.map((r) => ({ label: r.causeCode ? causeLabel(causes, r.causeCode, locale) : d.noCause, gain: r.gain, loss: r.loss }));
+  const causeRows = byCause.map((r) => ({
+    label: r.causeCode ? causeLabel(causes, r.causeCode, locale) : d.noCause,
+    gain: r.gain,
+    loss: r.loss,
+  }));
   const charts = `<h2 id="charts">${esc(d.charts)}</h2>
 <div class="charts">
 <div class="grid">
@@ -100,14 +111,20 @@ ${documentsHtml({ docs: docsWithLines, t, locale, timezone: tz, causes })}`;
 
   const anyPosted = docs.some((doc) => doc.status === 'posted');
   const exports = `<h2 id="exports">${esc(d.exports)}</h2>
-${anyPosted
+${
+  anyPosted
     ? `<p>${esc(d.exportsHint)} ${EXPORT_FORMATS.map((f) => `<a class="btn" href="${esc(stocktakeExportUrl(st.code, f))}" download>${f.toUpperCase()}</a>`).join(' ')}</p>`
-    : `<p class="muted">${esc(d.exportsNone)}</p>`}`;
+    : `<p class="muted">${esc(d.exportsNone)}</p>`
+}`;
 
   const names = new Map<string, string>([[st.id, st.code], ...docs.map((doc): [string, string] => [doc.id, doc.number])]);
   const history = `<h2 id="audit">${esc(d.audit)}</h2>
 ${chainNotice(verdict, t)}
 ${auditHtml({ rows: audit.rows, total: audit.total, t, timezone: tz, names })}`;
 
-  return { title: `${st.code} · ${st.warehouseCode}`, active: 'stocktakes', body: [header, charts, variances, documents, exports, history].join('\n') };
+  return {
+    title: `${st.code} · ${st.warehouseCode}`,
+    active: 'stocktakes',
+    body: [header, charts, variances, documents, exports, history].join('\n'),
+  };
 }

@@ -17,10 +17,15 @@ const STATUS_TONE = { counting: 'warn', reviewing: 'warn', approving: 'warn', po
 const DOC_TONE = { posted: 'ok', approving: 'warn', rejected: 'bad' } as const;
 
 /** Counting progress as one bar: counted, verified, conflict, uncounted, in proportion to the lines. */
-function progressBar(lines: { total: number; counted: number; verified: number; conflict: number; uncounted: number }, labels: Record<'counted' | 'verified' | 'conflict' | 'uncounted', string>): string {
+function progressBar(
+  lines: { total: number; counted: number; verified: number; conflict: number; uncounted: number },
+  labels: Record<'counted' | 'verified' | 'conflict' | 'uncounted', string>,
+): string {
   const parts = (['verified', 'counted', 'conflict', 'uncounted'] as const).filter((k) => lines[k] > 0);
   const title = parts.map((k) => `${labels[k]} ${lines[k]}`).join(' · ');
-  const spans = parts.map((k) => `<span class="${k}" style="width:${((lines[k] * 100) / Math.max(lines.total, 1)).toFixed(2)}%"></span>`).join('');
+  const spans = parts
+    .map((k) => `<span class="${k}" style="width:${((lines[k] * 100) / Math.max(lines.total, 1)).toFixed(2)}%"></span>`)
+    .join('');
   return `<div class="bar" role="img" aria-label="${esc(title)}" title="${esc(title)}">${spans}</div><small class="muted">${esc(title || '—')}</small>`;
 }
 
@@ -30,19 +35,33 @@ export async function stocktakeListPage(p: PageContext): Promise<PageResult> {
   const l = t.list;
   const page = pageInput.parse(p.c.req.query('page'));
   const warehouses = await warehousesOf(db, p.actor.personId);
-  const { rows, total } = await stocktakesIn(db, warehouses.map((w) => w.id), { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+  const { rows, total } = await stocktakesIn(
+    db,
+    warehouses.map((w) => w.id),
+    { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
+  );
   if (total === 0) {
     const hint = warehouses.length === 0 && (await anyStocktake(db)) ? l.noRoleHtml : l.emptyHtml;
     return { title: l.title, active: 'stocktakes', body: `<h1>${esc(l.title)}</h1>\n<p class="notice">${hint}</p>` };
   }
   const items = await Promise.all(
-    rows.map(async (r) => ({ row: r, progress: await stocktakeStatus(db, r.id), review: await reviewCounts(db, r.id), docs: await listDocuments(db, { stocktake: r.id }) })),
+    rows.map(async (r) => ({
+      row: r,
+      progress: await stocktakeStatus(db, r.id),
+      review: await reviewCounts(db, r.id),
+      docs: await listDocuments(db, { stocktake: r.id }),
+    })),
   );
   const body = items
     .map(({ row, progress, review, docs }) => {
       const open = review.open + review.recount;
       const docsHtml = docs.length
-        ? docs.map((d) => `<a href="/stocktakes/${esc(encodeURIComponent(row.code))}#doc-${esc(d.number)}">${esc(d.number)}</a> ${badge(t.documentStates[d.status], DOC_TONE[d.status])}`).join('<br>')
+        ? docs
+            .map(
+              (d) =>
+                `<a href="/stocktakes/${esc(encodeURIComponent(row.code))}#doc-${esc(d.number)}">${esc(d.number)}</a> ${badge(t.documentStates[d.status], DOC_TONE[d.status])}`,
+            )
+            .join('<br>')
         : '<span class="muted">—</span>';
       return `<tr data-stocktake="${esc(row.code)}">
 <td><a href="/stocktakes/${esc(encodeURIComponent(row.code))}"><strong>${esc(row.code)}</strong></a></td><td>${esc(row.warehouse)}</td>
@@ -54,7 +73,10 @@ ${moneyCell(progress.variances.netValue)}<td>${docsHtml}</td>
     })
     .join('\n');
   const pages = Math.ceil(total / PAGE_SIZE);
-  const pager = [page > 1 ? `<a href="/stocktakes${queryString({ page: page - 1 })}">${esc(l.previous)}</a>` : '', page < pages ? `<a href="/stocktakes${queryString({ page: page + 1 })}">${esc(l.next)}</a>` : '']
+  const pager = [
+    page > 1 ? `<a href="/stocktakes${queryString({ page: page - 1 })}">${esc(l.previous)}</a>` : '',
+    page < pages ? `<a href="/stocktakes${queryString({ page: page + 1 })}">${esc(l.next)}</a>` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   return {

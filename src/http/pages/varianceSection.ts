@@ -23,7 +23,10 @@ const REVIEW_STATUSES = ['open', 'recount', 'confirmed', 'documented', 'posted',
 
 const filterInput = z.object({
   status: z.enum(REVIEW_STATUSES).optional(),
-  cause: z.string().regex(/^(-|[a-z][a-z0-9_]{1,39})$/, 'is not a cause code').optional(),
+  cause: z
+    .string()
+    .regex(/^(-|[a-z][a-z0-9_]{1,39})$/, 'is not a cause code')
+    .optional(),
   location: z.string().max(200).optional(),
   owner: z.string().max(64).optional(),
   diff: z.enum(['1']).optional(),
@@ -35,7 +38,11 @@ export type FilterQuery = z.output<typeof filterInput>;
 
 /** The filter from the page's query string; an empty field means "any". Bad values name the parameter. */
 export function parseFilter(query: Record<string, string>): FilterQuery {
-  const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+  const given = Object.fromEntries(
+    Object.entries(query)
+      .filter(([, v]) => v.trim() !== '')
+      .map(([k, v]) => [k, v.trim()]),
+  );
   const parsed = filterInput.safeParse(given);
   if (!parsed.success) {
     throw new InvalidInputError(`bad filter: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
@@ -46,7 +53,16 @@ export function parseFilter(query: Record<string, string>): FilterQuery {
 /** The page's filter as the variance query takes it ('-' in the cause menu: no cause yet). */
 export function toVarianceQuery(q: FilterQuery): VarianceQuery {
   const cause = q.cause === '-' ? null : q.cause;
-  return { status: q.status, cause, location: q.location, owner: q.owner, onlyDiff: q.diff === '1', sort: q.sort, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE };
+  return {
+    status: q.status,
+    cause,
+    location: q.location,
+    owner: q.owner,
+    onlyDiff: q.diff === '1',
+    sort: q.sort,
+    limit: PAGE_SIZE,
+    offset: (q.page - 1) * PAGE_SIZE,
+  };
 }
 
 export const causeLabel = (causes: Map<string, Cause>, code: string, locale: Locale): string => {
@@ -57,30 +73,75 @@ export const causeLabel = (causes: Map<string, Cause>, code: string, locale: Loc
 const option = (value: string, label: string, selected: string | undefined) =>
   `<option value="${esc(value)}"${selected === value ? ' selected' : ''}>${esc(label)}</option>`;
 
-export function filterForm(o: { st: StocktakeRef; q: FilterQuery; t: PageWords; locale: Locale; causes: Map<string, Cause>; locations: string[]; owners: string[] }): string {
+export function filterForm(o: {
+  st: StocktakeRef;
+  q: FilterQuery;
+  t: PageWords;
+  locale: Locale;
+  causes: Map<string, Cause>;
+  locations: string[];
+  owners: string[];
+}): string {
   const { t, q } = o;
   const tt = t.table;
   const select = (name: string, label: string, options: [string, string][]) =>
     `<label>${esc(label)}<select name="${name}">${option('', tt.any, '')}${options.map(([v, l]) => option(v, l, (q as Record<string, unknown>)[name] as string | undefined)).join('')}</select></label>`;
   return `<form class="filters" method="get" action="/stocktakes/${esc(encodeURIComponent(o.st.code))}">
-${select('status', tt.filterStatus, REVIEW_STATUSES.map((s) => [s, t.reviewStates[s]]))}
+${select(
+  'status',
+  tt.filterStatus,
+  REVIEW_STATUSES.map((s) => [s, t.reviewStates[s]]),
+)}
 ${select('cause', tt.filterCause, [['-', tt.noCauseYet], ...[...o.causes.values()].map((c): [string, string] => [c.code, causeLabel(o.causes, c.code, o.locale)])])}
-${select('location', tt.filterLocation, o.locations.filter((l) => l !== '').map((l) => [l, l]))}
-${select('owner', tt.filterOwner, o.owners.map((h) => [h, h]))}
+${select(
+  'location',
+  tt.filterLocation,
+  o.locations.filter((l) => l !== '').map((l) => [l, l]),
+)}
+${select(
+  'owner',
+  tt.filterOwner,
+  o.owners.map((h) => [h, h]),
+)}
 <label>${esc(tt.sort)}<select name="sort">${option('value', tt.byValue, q.sort)}${option('sku', tt.bySku, q.sort)}</select></label>
 <label class="check"><span><input type="checkbox" name="diff" value="1"${q.diff === '1' ? ' checked' : ''}> ${esc(tt.onlyDiff)}</span></label>
 <button class="btn btn--primary">${esc(tt.apply)}</button> <a href="/stocktakes/${esc(encodeURIComponent(o.st.code))}">${esc(tt.reset)}</a>
 </form>`;
 }
 
-export function varianceTableHtml(o: { st: StocktakeRef; q: FilterQuery; t: PageWords; locale: Locale; causes: Map<string, Cause>; rows: VarianceListLine[]; total: number }): string {
+export function varianceTableHtml(o: {
+  st: StocktakeRef;
+  q: FilterQuery;
+  t: PageWords;
+  locale: Locale;
+  causes: Map<string, Cause>;
+  rows: VarianceListLine[];
+  total: number;
+}): string {
   const { t, locale } = o;
   const tt = t.table;
   if (o.rows.length === 0) return `<p class="muted">${esc(tt.none)}</p>`;
-  const head = [tt.sku, tt.name, tt.location, tt.book, tt.movements, tt.expected, tt.counted, tt.diff, tt.value, tt.countStatus, tt.reviewStatus, tt.cause, tt.suggestion, tt.owner, tt.due];
+  const head = [
+    tt.sku,
+    tt.name,
+    tt.location,
+    tt.book,
+    tt.movements,
+    tt.expected,
+    tt.counted,
+    tt.diff,
+    tt.value,
+    tt.countStatus,
+    tt.reviewStatus,
+    tt.cause,
+    tt.suggestion,
+    tt.owner,
+    tt.due,
+  ];
   const numeric = new Set([3, 4, 5, 6, 7, 8]);
   const rows = o.rows.map((r) => {
-    const countTone = r.countStatus === 'conflict' ? 'bad' : r.countStatus === 'uncounted' ? 'warn' : r.countStatus === 'verified' ? 'ok' : undefined;
+    const countTone =
+      r.countStatus === 'conflict' ? 'bad' : r.countStatus === 'uncounted' ? 'warn' : r.countStatus === 'verified' ? 'ok' : undefined;
     const reviewTone = r.reviewStatus === 'open' || r.reviewStatus === 'recount' ? 'warn' : r.reviewStatus === 'posted' ? 'ok' : undefined;
     const cause = r.causeCode
       ? `${esc(causeLabel(o.causes, r.causeCode, locale))}${r.autoConfirmed ? ` <span class="muted">(${esc(tt.auto)})</span>` : ''}`
@@ -90,7 +151,10 @@ export function varianceTableHtml(o: { st: StocktakeRef; q: FilterQuery; t: Page
     const suggestion = r.suggestion
       ? `${esc(causeLabel(o.causes, r.suggestion.cause, locale))}<small>${esc(locale === 'zh-CN' ? r.suggestion.reason.zh : r.suggestion.reason.en)}</small>`
       : '<span class="muted">—</span>';
-    const due = r.dueAt && AWAITING.has(r.reviewStatus) ? `${esc(localTime(r.dueAt, o.st.timezone))}${r.overdue ? ` <span class="badge bad">${esc(tt.overdue)}</span>` : ''}` : '<span class="muted">—</span>';
+    const due =
+      r.dueAt && AWAITING.has(r.reviewStatus)
+        ? `${esc(localTime(r.dueAt, o.st.timezone))}${r.overdue ? ` <span class="badge bad">${esc(tt.overdue)}</span>` : ''}`
+        : '<span class="muted">—</span>';
     return `<tr data-line="${esc(`${r.sku}@${r.location}`)}"${r.overdue ? ' class="overdue"' : ''}>
 <td>${esc(r.sku)}</td><td>${r.itemName ? esc(r.itemName) : '<span class="muted">—</span>'}${r.unit ? ` <span class="muted">(${esc(r.unit)})</span>` : ''}</td><td>${esc(r.location || '—')}</td>
 <td class="num">${num(r.bookQty)}</td><td class="num">${num(r.movementQty)}</td><td class="num">${num(r.expectedQty)}</td><td class="num">${num(r.countedQty)}</td>
@@ -103,7 +167,9 @@ export function varianceTableHtml(o: { st: StocktakeRef; q: FilterQuery; t: Page
   const to = from + o.rows.length - 1;
   const link = (page: number, label: string) =>
     `<a href="/stocktakes/${esc(encodeURIComponent(o.st.code))}${esc(queryString({ status: o.q.status, cause: o.q.cause, location: o.q.location, owner: o.q.owner, diff: o.q.diff, sort: o.q.sort, page }))}#variances">${esc(label)}</a>`;
-  const pager = [o.q.page > 1 ? link(o.q.page - 1, tt.previous) : '', to < o.total ? link(o.q.page + 1, tt.next) : ''].filter(Boolean).join(' · ');
+  const pager = [o.q.page > 1 ? link(o.q.page - 1, tt.previous) : '', to < o.total ? link(o.q.page + 1, tt.next) : '']
+    .filter(Boolean)
+    .join(' · ');
   return `<p class="muted">${esc(tt.shown(from, to, o.total))}${pager ? ` · ${pager}` : ''}</p>
 <div class="table-scroll"><table class="data variances">
 <thead><tr>${head.map((h, i) => `<th${numeric.has(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr></thead>

@@ -162,6 +162,12 @@ export function csvText(rows: readonly (readonly string[])[]): string {
 export function wallClock(instant: Date, timezone: string): string {
   return new Intl.DateTimeFormat('sv-SE', {
     timeZone: timezone,
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
   }).format(instant);
 }

@@ -5,7 +5,10 @@ import { personOf } from './common.ts';
 import type { DigestChanges, DocumentEvent } from './types.ts';
 
 /** Audit actions counted per kind of change. */
-const COUNTED: Record<string, keyof Pick<DigestChanges, 'confirmed' | 'tagged' | 'notes' | 'recountsRequested' | 'recounted' | 'reassigned' | 'returned'>> = {
+const COUNTED: Record<
+  string,
+  keyof Pick<DigestChanges, 'confirmed' | 'tagged' | 'notes' | 'recountsRequested' | 'recounted' | 'reassigned' | 'returned'>
+> = {
   'variance.confirm': 'confirmed',
   'variance.tag': 'tagged',
   'variance.note': 'notes',
@@ -15,7 +18,12 @@ const COUNTED: Record<string, keyof Pick<DigestChanges, 'confirmed' | 'tagged' |
   'variance.returned': 'returned',
 };
 
-const DOCUMENT_EVENTS = { 'document.submitted': 'submitted', 'document.approved': 'approved', 'document.rejected': 'rejected', 'document.posted': 'posted' } as const;
+const DOCUMENT_EVENTS = {
+  'document.submitted': 'submitted',
+  'document.approved': 'approved',
+  'document.rejected': 'rejected',
+  'document.posted': 'posted',
+} as const;
 
 /**
  * What changed in a stocktake after `from` up to and including `to`, read from the audit trail — every
@@ -32,8 +40,23 @@ export async function digestChanges(tx: DbOrTx, stocktakeId: string, from: Date,
         from audit_log a where ${window} group by a.action`,
   );
   const changes: DigestChanges = {
-    from: from.toISOString(), to: to.toISOString(), imports: 0, linesCounted: 0, confirmed: 0, tagged: 0, notes: 0, recountsRequested: 0,
-    recounted: 0, reassigned: 0, returned: 0, started: null, countingClosed: null, submitted: [], approved: [], rejected: [], posted: [],
+    from: from.toISOString(),
+    to: to.toISOString(),
+    imports: 0,
+    linesCounted: 0,
+    confirmed: 0,
+    tagged: 0,
+    notes: 0,
+    recountsRequested: 0,
+    recounted: 0,
+    reassigned: 0,
+    returned: 0,
+    started: null,
+    countingClosed: null,
+    submitted: [],
+    approved: [],
+    rejected: [],
+    posted: [],
   };
   for (const g of grouped) {
     if (g.action === 'counts.imported' || g.action === 'counts.recount_imported') {
@@ -44,7 +67,18 @@ export async function digestChanges(tx: DbOrTx, stocktakeId: string, from: Date,
     else if (COUNTED[g.action]) changes[COUNTED[g.action]!] += Number(g.n);
   }
   if (!grouped.some((g) => g.action in DOCUMENT_EVENTS)) return changes;
-  const events = await queryRows<{ action: keyof typeof DOCUMENT_EVENTS; at: string; number: string; kind: 'gain' | 'loss'; total_value: string; handle: string | null; name: string | null; step_no: number | null; role: string | null; reason: string | null }>(
+  const events = await queryRows<{
+    action: keyof typeof DOCUMENT_EVENTS;
+    at: string;
+    number: string;
+    kind: 'gain' | 'loss';
+    total_value: string;
+    handle: string | null;
+    name: string | null;
+    step_no: number | null;
+    role: string | null;
+    reason: string | null;
+  }>(
     tx,
     sql`select a.action, ${isoText(sql`a.at`)} as at, d.number, d.kind, d.total_value::text as total_value, p.handle, p.name,
           s.step_no, s.role::text as role, a.after->>'reason' as reason
@@ -58,8 +92,14 @@ export async function digestChanges(tx: DbOrTx, stocktakeId: string, from: Date,
   );
   for (const e of events) {
     const event: DocumentEvent = {
-      number: e.number, kind: e.kind, totalValue: e.total_value, at: e.at, by: personOf(e.handle, e.name),
-      stepNo: e.step_no === null ? null : Number(e.step_no), role: e.role, reason: e.reason,
+      number: e.number,
+      kind: e.kind,
+      totalValue: e.total_value,
+      at: e.at,
+      by: personOf(e.handle, e.name),
+      stepNo: e.step_no === null ? null : Number(e.step_no),
+      role: e.role,
+      reason: e.reason,
     };
     changes[DOCUMENT_EVENTS[e.action]].push(event);
   }

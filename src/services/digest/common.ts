@@ -52,4 +52,3 @@ export async function roleHolders(db: DbOrTx, warehouseId: string): Promise<Map<
 /** A person from nullable handle/name columns. */
 export const personOf = (handle: string | null | undefined, name: string | null | undefined): DigestPerson | null =>
   handle ? { handle, name: name ?? handle } : null;
-

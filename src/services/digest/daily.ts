@@ -44,8 +44,10 @@ const OVERDUE_LISTED = 10;
 export async function dailyDigest(db: DbOrTx, options: DailyDigestOptions): Promise<DailyDigest> {
   const now = options.now;
   const from = options.since ?? new Date(now.getTime() - 24 * 3600_000);
-  if (Number.isNaN(now.getTime()) || Number.isNaN(from.getTime())) throw new InvalidInputError('the digest needs a valid "now" (and "since")');
-  if (from.getTime() >= now.getTime()) throw new InvalidInputError(`the digest's "since" (${from.toISOString()}) must be before its "now" (${now.toISOString()})`);
+  if (Number.isNaN(now.getTime()) || Number.isNaN(from.getTime()))
+    throw new InvalidInputError('the digest needs a valid "now" (and "since")');
+  if (from.getTime() >= now.getTime())
+    throw new InvalidInputError(`the digest's "since" (${from.toISOString()}) must be before its "now" (${now.toISOString()})`);
   return readSnapshot(db, async (tx) => {
     const warehouse = await digestWarehouse(tx, options.warehouse);
     const included = await queryRows<{ id: string; posted_at: string | null }>(
@@ -84,14 +86,56 @@ interface Scope {
 
 export interface LineFigures {
   totals: {
-    total: number; counted: number; verified: number; conflict: number; uncounted: number; not_in_book: number;
-    gain: number; loss: number; match: number; gain_value: string; loss_value: string; net_value: string; open: number; variances: number; overdue: number;
+    total: number;
+    counted: number;
+    verified: number;
+    conflict: number;
+    uncounted: number;
+    not_in_book: number;
+    gain: number;
+    loss: number;
+    match: number;
+    gain_value: string;
+    loss_value: string;
+    net_value: string;
+    open: number;
+    variances: number;
+    overdue: number;
     /** Per DIGEST_REVIEW_STATES, in order: [lines, net value]. */
     review: [number, string][];
   };
-  largest: { sku: string; location: string; item_name: string | null; diff_qty: string; diff_value: string; review_status: OpenVariance['reviewStatus']; owner_handle: string | null; owner_name: string | null; due_at: string | null; cause_code: string | null; suggested: string | null }[] | null;
-  overdue: { sku: string; location: string; diff_value: string; review_status: OverdueVariance['reviewStatus']; owner_handle: string | null; owner_name: string | null; recount_handle: string | null; recount_name: string | null; due_at: string; late_ms: string }[] | null;
-  causes: { code: string; label_en: string | null; label_zh: string | null; lines: number; gain_value: string; loss_value: string }[] | null;
+  largest:
+    | {
+        sku: string;
+        location: string;
+        item_name: string | null;
+        diff_qty: string;
+        diff_value: string;
+        review_status: OpenVariance['reviewStatus'];
+        owner_handle: string | null;
+        owner_name: string | null;
+        due_at: string | null;
+        cause_code: string | null;
+        suggested: string | null;
+      }[]
+    | null;
+  overdue:
+    | {
+        sku: string;
+        location: string;
+        diff_value: string;
+        review_status: OverdueVariance['reviewStatus'];
+        owner_handle: string | null;
+        owner_name: string | null;
+        recount_handle: string | null;
+        recount_name: string | null;
+        due_at: string;
+        late_ms: string;
+      }[]
+    | null;
+  causes:
+    | { code: string; label_en: string | null; label_zh: string | null; lines: number; gain_value: string; loss_value: string }[]
+    | null;
   counted_days: { state: 'counted' | 'verified' | 'conflict'; day: number; n: number }[] | null;
   confirmed_days: { day: number; n: number }[] | null;
 }
@@ -100,8 +144,18 @@ async function stocktakeDigest(tx: DbOrTx, st: StocktakeRef, postedAt: string | 
   const { now } = scope;
   const tz = st.timezone;
   const days: LocalDate[] = [];
-  for (let d = maxDate(localDate(st.snapshotAt, tz), addDays(localDate(now, tz), 1 - PROGRESS_DAYS)); dateText(d) <= dateText(localDate(now, tz)); d = addDays(d, 1)) days.push(d);
-  const f = await lineFigures(tx, st, now, days.slice(1).map((d) => startOfDay(d, tz)));
+  for (
+    let d = maxDate(localDate(st.snapshotAt, tz), addDays(localDate(now, tz), 1 - PROGRESS_DAYS));
+    dateText(d) <= dateText(localDate(now, tz));
+    d = addDays(d, 1)
+  )
+    days.push(d);
+  const f = await lineFigures(
+    tx,
+    st,
+    now,
+    days.slice(1).map((d) => startOfDay(d, tz)),
+  );
   const t = f.totals;
   const review = Object.fromEntries(DIGEST_REVIEW_STATES.map((s) => [s, { lines: 0, value: '0.00' }])) as StocktakeDigest['review'];
   DIGEST_REVIEW_STATES.forEach((state, i) => (review[state] = { lines: Number(t.review[i]![0]), value: t.review[i]![1] }));
@@ -114,27 +168,56 @@ async function stocktakeDigest(tx: DbOrTx, st: StocktakeRef, postedAt: string | 
     snapshotAt: st.snapshotAt.toISOString(),
     countingClosedAt: st.countingClosedAt?.toISOString() ?? null,
     postedAt,
-    lines: { total: t.total, counted: t.counted, verified: t.verified, conflict: t.conflict, uncounted: t.uncounted, notInBook: t.not_in_book },
+    lines: {
+      total: t.total,
+      counted: t.counted,
+      verified: t.verified,
+      conflict: t.conflict,
+      uncounted: t.uncounted,
+      notInBook: t.not_in_book,
+    },
     variances: { gain: t.gain, loss: t.loss, match: t.match, gainValue: t.gain_value, lossValue: t.loss_value, netValue: t.net_value },
     review,
     openVariances: t.open,
     largestOpen: (f.largest ?? []).map((r) => ({
-      sku: r.sku, location: r.location, itemName: r.item_name, diffQty: r.diff_qty, diffValue: r.diff_value, reviewStatus: r.review_status,
-      owner: personOf(r.owner_handle, r.owner_name), dueAt: r.due_at,
+      sku: r.sku,
+      location: r.location,
+      itemName: r.item_name,
+      diffQty: r.diff_qty,
+      diffValue: r.diff_value,
+      reviewStatus: r.review_status,
+      owner: personOf(r.owner_handle, r.owner_name),
+      dueAt: r.due_at,
       overdue: r.due_at !== null && Date.parse(r.due_at) < now.getTime() && (r.review_status === 'open' || r.review_status === 'recount'),
-      causeCode: r.cause_code, suggestedCause: r.suggested,
+      causeCode: r.cause_code,
+      suggestedCause: r.suggested,
     })),
     overdue: {
       variances: (f.overdue ?? []).map((r) => ({
-        sku: r.sku, location: r.location, diffValue: r.diff_value, reviewStatus: r.review_status, owner: personOf(r.owner_handle, r.owner_name),
-        recountBy: personOf(r.recount_handle, r.recount_name), dueAt: r.due_at, lateSeconds: Math.floor(Number(r.late_ms) / 1000),
+        sku: r.sku,
+        location: r.location,
+        diffValue: r.diff_value,
+        reviewStatus: r.review_status,
+        owner: personOf(r.owner_handle, r.owner_name),
+        recountBy: personOf(r.recount_handle, r.recount_name),
+        dueAt: r.due_at,
+        lateSeconds: Math.floor(Number(r.late_ms) / 1000),
       })),
       variancesTotal: t.overdue,
       steps: overdueSteps(documents, scope),
     },
     approvalQueue: approvalQueue(documents, scope, stepCounts),
     documents: documents.map((d) => d.doc),
-    causes: (f.causes ?? []).map((c): CauseShare => ({ code: c.code, labelEn: c.label_en ?? c.code, labelZh: c.label_zh ?? c.code, lines: Number(c.lines), gainValue: c.gain_value, lossValue: c.loss_value })),
+    causes: (f.causes ?? []).map(
+      (c): CauseShare => ({
+        code: c.code,
+        labelEn: c.label_en ?? c.code,
+        labelZh: c.label_zh ?? c.code,
+        lines: Number(c.lines),
+        gainValue: c.gain_value,
+        lossValue: c.loss_value,
+      }),
+    ),
     changes: await digestChanges(tx, st.id, scope.from, now),
     progress: progress(st, days, now, f, documents),
   };
@@ -150,7 +233,9 @@ export async function lineFigures(tx: DbOrTx, st: StocktakeRef, now: Date, daySt
   // The progress day of an instant: 0 for the first day (and before), k from the start of the k-th day
   // after it — a binary search over the local midnights, not a timezone conversion per line.
   const bucket = (column: SQL) =>
-    dayStarts.length === 0 ? sql`0` : sql`width_bucket(${column}, ${`{${dayStarts.map((d) => d.toISOString()).join(',')}}`}::timestamptz[])`;
+    dayStarts.length === 0
+      ? sql`0`
+      : sql`width_bucket(${column}, ${`{${dayStarts.map((d) => d.toISOString()).join(',')}}`}::timestamptz[])`;
   // While counting, every counted variance is "open" (review has not started); afterwards, those not yet on a document.
   const isOpen = st.status === 'counting' ? sql`j.review_status = 'none'` : sql`j.review_status in ('open', 'recount', 'confirmed')`;
   // The reminders' rule: past due and still with its owner (open) or its recounter.
@@ -171,7 +256,10 @@ export async function lineFigures(tx: DbOrTx, st: StocktakeRef, now: Date, daySt
               'variances', count(*) filter (where review_status <> 'none'),
               'overdue', count(*) filter (where ${isOverdue}),
               'review', json_build_array(${sql.join(
-                DIGEST_REVIEW_STATES.map((state) => sql`json_build_array(count(*) filter (where review_status = ${state}), coalesce(sum(diff_value) filter (where review_status = ${state}), 0)::numeric(18,2)::text)`),
+                DIGEST_REVIEW_STATES.map(
+                  (state) =>
+                    sql`json_build_array(count(*) filter (where review_status = ${state}), coalesce(sum(diff_value) filter (where review_status = ${state}), 0)::numeric(18,2)::text)`,
+                ),
                 sql`, `,
               )}))
            from j) as totals,
@@ -217,8 +305,19 @@ interface DocumentRow {
 /** The stocktake's documents with their pending step, and when that step became pending. */
 async function documentsOf(tx: DbOrTx, stocktakeId: string, now: Date): Promise<DocumentRow[]> {
   const rows = await queryRows<{
-    id: string; number: string; kind: 'gain' | 'loss'; status: DigestDocument['status']; line_count: number; total_value: string; submitted_at: string;
-    decided_at: string | null; step_no: number | null; role: string | null; due_at: string | null; since: string | null; step_count: number;
+    id: string;
+    number: string;
+    kind: 'gain' | 'loss';
+    status: DigestDocument['status'];
+    line_count: number;
+    total_value: string;
+    submitted_at: string;
+    decided_at: string | null;
+    step_no: number | null;
+    role: string | null;
+    due_at: string | null;
+    since: string | null;
+    step_count: number;
   }>(
     tx,
     sql`select d.id, d.number, d.kind, d.status, d.line_count, d.total_value::text as total_value, ${isoText(sql`d.submitted_at`)} as submitted_at,
@@ -232,9 +331,21 @@ async function documentsOf(tx: DbOrTx, stocktakeId: string, now: Date): Promise<
         order by d.submitted_at, d.kind, d.number`,
   );
   return rows.map((r) => ({
-    doc: { id: r.id, number: r.number, kind: r.kind, status: r.status, lineCount: Number(r.line_count), totalValue: r.total_value, submittedAt: r.submitted_at, decidedAt: r.decided_at },
+    doc: {
+      id: r.id,
+      number: r.number,
+      kind: r.kind,
+      status: r.status,
+      lineCount: Number(r.line_count),
+      totalValue: r.total_value,
+      submittedAt: r.submitted_at,
+      decidedAt: r.decided_at,
+    },
     stepCount: Number(r.step_count),
-    pending: r.status === 'approving' && r.step_no !== null ? { stepNo: Number(r.step_no), role: r.role!, dueAt: r.due_at, since: r.since! } : null,
+    pending:
+      r.status === 'approving' && r.step_no !== null
+        ? { stepNo: Number(r.step_no), role: r.role!, dueAt: r.due_at, since: r.since! }
+        : null,
   }));
 }
 
@@ -244,8 +355,15 @@ function overdueSteps(documents: DocumentRow[], { now, holders }: Scope): Overdu
   return documents
     .filter((d) => d.pending?.dueAt && Date.parse(d.pending.dueAt) < now.getTime())
     .map((d) => ({
-      documentId: d.doc.id, number: d.doc.number, kind: d.doc.kind, totalValue: d.doc.totalValue, stepNo: d.pending!.stepNo, role: d.pending!.role,
-      holders: holders.get(d.pending!.role) ?? [], dueAt: d.pending!.dueAt!, lateSeconds: secondsBetween(d.pending!.dueAt!, now),
+      documentId: d.doc.id,
+      number: d.doc.number,
+      kind: d.doc.kind,
+      totalValue: d.doc.totalValue,
+      stepNo: d.pending!.stepNo,
+      role: d.pending!.role,
+      holders: holders.get(d.pending!.role) ?? [],
+      dueAt: d.pending!.dueAt!,
+      lateSeconds: secondsBetween(d.pending!.dueAt!, now),
     }))
     .sort((a, b) => b.lateSeconds - a.lateSeconds || a.number.localeCompare(b.number));
 }
@@ -258,9 +376,17 @@ function approvalQueue(documents: DocumentRow[], { now, holders }: Scope, stepCo
     if (!d.pending) continue;
     const entry = byRole.get(d.pending.role) ?? { role: d.pending.role, holders: holders.get(d.pending.role) ?? [], documents: [] };
     entry.documents.push({
-      documentId: d.doc.id, number: d.doc.number, kind: d.doc.kind, totalValue: d.doc.totalValue, lineCount: d.doc.lineCount,
-      stepNo: d.pending.stepNo, stepCount: stepCounts.get(d.doc.id) ?? d.pending.stepNo, waitingSince: d.pending.since,
-      waitingSeconds: secondsBetween(d.pending.since, now), dueAt: d.pending.dueAt, overdue: d.pending.dueAt !== null && Date.parse(d.pending.dueAt) < now.getTime(),
+      documentId: d.doc.id,
+      number: d.doc.number,
+      kind: d.doc.kind,
+      totalValue: d.doc.totalValue,
+      lineCount: d.doc.lineCount,
+      stepNo: d.pending.stepNo,
+      stepCount: stepCounts.get(d.doc.id) ?? d.pending.stepNo,
+      waitingSince: d.pending.since,
+      waitingSeconds: secondsBetween(d.pending.since, now),
+      dueAt: d.pending.dueAt,
+      overdue: d.pending.dueAt !== null && Date.parse(d.pending.dueAt) < now.getTime(),
     });
     byRole.set(d.pending.role, entry);
   }

@@ -11,4 +11,7 @@ export const dailyDigestIsEmpty = (digest: DailyDigest): boolean => digest.stock
 
 /** True when nothing happened in the reported week: nothing posted, no step decided, nobody acted. */
 export const weeklyReportIsEmpty = (report: WeeklyReport): boolean =>
-  report.kpis.stocktakesPosted === 0 && report.kpis.documentsPosted === 0 && report.kpis.approvalLatency.count === 0 && report.kpis.itemsHandled === 0;
+  report.kpis.stocktakesPosted === 0 &&
+  report.kpis.documentsPosted === 0 &&
+  report.kpis.approvalLatency.count === 0 &&
+  report.kpis.itemsHandled === 0;

@@ -4,7 +4,16 @@ import { queryRows, type DbOrTx } from '../../../db/client.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { percentile, wallClock, weekOf } from './calendar.ts';
 import { digestWarehouse, readSnapshot } from './common.ts';
-import type { CauseShare, DurationStats, PersonActivity, PostedStocktake, StepLatency, WeekKpis, WeekRange, WeeklyReport } from './types.ts';
+import type {
+  CauseShare,
+  DurationStats,
+  PersonActivity,
+  PostedStocktake,
+  StepLatency,
+  WeekKpis,
+  WeekRange,
+  WeeklyReport,
+} from './types.ts';
 
 export interface WeeklyReportOptions {
   /** Warehouse code or id. */
@@ -25,7 +34,8 @@ export interface WeeklyReportOptions {
  */
 export async function weeklyReport(db: DbOrTx, options: WeeklyReportOptions): Promise<WeeklyReport> {
   const count = Math.max(1, Math.min(52, Math.trunc(options.weeks ?? 8)));
-  if (Number.isNaN(options.now.getTime()) || Number.isNaN(count)) throw new InvalidInputError('the weekly report needs a valid "now" (and a number of weeks)');
+  if (Number.isNaN(options.now.getTime()) || Number.isNaN(count))
+    throw new InvalidInputError('the weekly report needs a valid "now" (and a number of weeks)');
   return readSnapshot(db, async (tx) => {
     const warehouse = await digestWarehouse(tx, options.warehouse);
     const tz = warehouse.timezone;
@@ -52,7 +62,12 @@ export async function weeklyReport(db: DbOrTx, options: WeeklyReportOptions): Pr
       kpis: trend[count - 1]!,
       stocktakes: inWeek(stocktakes).map(({ week: _w, ...s }) => s),
       causes: causeShares(weekLines),
-      suggestions: { withSuggestion: kept + changed, kept, changed, keptPercent: kept + changed > 0 ? ((kept * 100) / (kept + changed)).toFixed(1) : null },
+      suggestions: {
+        withSuggestion: kept + changed,
+        kept,
+        changed,
+        keptPercent: kept + changed > 0 ? ((kept * 100) / (kept + changed)).toFixed(1) : null,
+      },
       approvalLatency: stepLatencies(inWeek(steps)),
       people: people(inWeek(actions)),
       trend,
@@ -68,13 +83,24 @@ interface Query {
 }
 
 /** The local Monday (YYYY-MM-DD) of the week an instant falls in: the same calendar as `weekOf`. */
-const weekStart = (column: ReturnType<typeof sql>, tz: string) => sql`to_char(date_trunc('week', ${column} at time zone ${tz}), 'YYYY-MM-DD')`;
+const weekStart = (column: ReturnType<typeof sql>, tz: string) =>
+  sql`to_char(date_trunc('week', ${column} at time zone ${tz}), 'YYYY-MM-DD')`;
 
 type PostedRow = PostedStocktake & { week: string; countedValue: string };
 
 /** Stocktakes whose last document was posted in the range, with their line figures. */
 async function postedStocktakes(tx: DbOrTx, q: Query): Promise<PostedRow[]> {
-  const rows = await queryRows<{ code: string; week: string; closed: string | null; posted: string; cycle_ms: string | null; lines: number; matched: number; counted_value: string; variance_value: string }>(
+  const rows = await queryRows<{
+    code: string;
+    week: string;
+    closed: string | null;
+    posted: string;
+    cycle_ms: string | null;
+    lines: number;
+    matched: number;
+    counted_value: string;
+    variance_value: string;
+  }>(
     tx,
     sql`with posted as (
           select s.id, s.code, s.counting_closed_at, max(d.decided_at) as posted_at
@@ -97,8 +123,15 @@ async function postedStocktakes(tx: DbOrTx, q: Query): Promise<PostedRow[]> {
         order by p.posted_at`,
   );
   return rows.map((r) => ({
-    code: r.code, week: r.week, countingClosedAt: r.closed, postedAt: r.posted, cycleSeconds: r.cycle_ms === null ? null : Math.floor(Number(r.cycle_ms) / 1000),
-    lines: Number(r.lines), matched: Number(r.matched), countedValue: r.counted_value, varianceValue: r.variance_value,
+    code: r.code,
+    week: r.week,
+    countingClosedAt: r.closed,
+    postedAt: r.posted,
+    cycleSeconds: r.cycle_ms === null ? null : Math.floor(Number(r.cycle_ms) / 1000),
+    lines: Number(r.lines),
+    matched: Number(r.matched),
+    countedValue: r.counted_value,
+    varianceValue: r.variance_value,
   }));
 }
 
@@ -116,7 +149,17 @@ interface LineGroup {
 
 /** Lines of documents posted in the range, per week and cause, with how many kept their suggested cause. */
 async function postedLines(tx: DbOrTx, q: Query): Promise<LineGroup[]> {
-  const rows = await queryRows<{ week: string; code: string; label_en: string | null; label_zh: string | null; lines: number; gain_value: string; loss_value: string; kept: number; changed: number }>(
+  const rows = await queryRows<{
+    week: string;
+    code: string;
+    label_en: string | null;
+    label_zh: string | null;
+    lines: number;
+    gain_value: string;
+    loss_value: string;
+    kept: number;
+    changed: number;
+  }>(
     tx,
     sql`select ${weekStart(sql`d.decided_at`, q.tz)} as week, dl.cause_code as code, c.label_en, c.label_zh,
           count(*)::int as lines,
@@ -133,8 +176,15 @@ async function postedLines(tx: DbOrTx, q: Query): Promise<LineGroup[]> {
         group by 1, dl.cause_code, c.label_en, c.label_zh`,
   );
   return rows.map((r) => ({
-    week: r.week, code: r.code, labelEn: r.label_en ?? r.code, labelZh: r.label_zh ?? r.code, lines: Number(r.lines),
-    gainValue: r.gain_value, lossValue: r.loss_value, kept: Number(r.kept), changed: Number(r.changed),
+    week: r.week,
+    code: r.code,
+    labelEn: r.label_en ?? r.code,
+    labelZh: r.label_zh ?? r.code,
+    lines: Number(r.lines),
+    gainValue: r.gain_value,
+    lossValue: r.loss_value,
+    kept: Number(r.kept),
+    changed: Number(r.changed),
   }));
 }
 
@@ -169,7 +219,13 @@ async function decidedSteps(tx: DbOrTx, q: Query): Promise<StepRow[]> {
         where d.warehouse_id = ${q.warehouseId}::uuid and a.status in ('approved', 'rejected')
           and a.decided_at >= ${q.from}::timestamptz and a.decided_at < ${q.to}::timestamptz`,
   );
-  return rows.map((r) => ({ week: r.week, stepNo: Number(r.step_no), role: r.role, status: r.status, seconds: Math.floor(Number(r.ms) / 1000) }));
+  return rows.map((r) => ({
+    week: r.week,
+    stepNo: Number(r.step_no),
+    role: r.role,
+    status: r.status,
+    seconds: Math.floor(Number(r.ms) / 1000),
+  }));
 }
 
 interface ActionRow {
@@ -181,7 +237,16 @@ interface ActionRow {
   lines: number;
 }
 
-const HANDLED_ACTIONS = ['counts.imported', 'counts.recount_imported', 'variance.confirm', 'variance.tag', 'variance.recount', 'document.submitted', 'document.approved', 'document.rejected'];
+const HANDLED_ACTIONS = [
+  'counts.imported',
+  'counts.recount_imported',
+  'variance.confirm',
+  'variance.tag',
+  'variance.recount',
+  'document.submitted',
+  'document.approved',
+  'document.rejected',
+];
 
 /** Audit actions per person and week in the warehouse's stocktakes. */
 async function activity(tx: DbOrTx, q: Query): Promise<ActionRow[]> {
@@ -192,13 +257,20 @@ async function activity(tx: DbOrTx, q: Query): Promise<ActionRow[]> {
         from audit_log a join person p on p.id = a.actor_person_id
         where a.stocktake_id in (select id from stocktake where warehouse_id = ${q.warehouseId}::uuid)
           and a.at >= ${q.from}::timestamptz and a.at < ${q.to}::timestamptz
-          and a.action in (${sql.join(HANDLED_ACTIONS.map((x) => sql`${x}`), sql`, `)})
+          and a.action in (${sql.join(
+            HANDLED_ACTIONS.map((x) => sql`${x}`),
+            sql`, `,
+          )})
         group by 1, p.handle, p.name, a.action`,
   );
   return rows.map((r) => ({ week: r.week, handle: r.handle, name: r.name, action: r.action, n: Number(r.n), lines: Number(r.lines) }));
 }
 
-const stats = (seconds: number[]): DurationStats => ({ count: seconds.length, medianSeconds: percentile(seconds, 0.5), p90Seconds: percentile(seconds, 0.9) });
+const stats = (seconds: number[]): DurationStats => ({
+  count: seconds.length,
+  medianSeconds: percentile(seconds, 0.5),
+  p90Seconds: percentile(seconds, 0.9),
+});
 
 const cents = (money: string): bigint => BigInt(money.replace('.', ''));
 
@@ -257,7 +329,16 @@ function weekKpis(week: WeekRange, { stocktakes, lines, documentsPerWeek, steps,
 function causeShares(lines: LineGroup[]): CauseShare[] {
   const byCode = new Map<string, CauseShare & { gains: string[]; losses: string[] }>();
   for (const l of lines) {
-    const c = byCode.get(l.code) ?? { code: l.code, labelEn: l.labelEn, labelZh: l.labelZh, lines: 0, gainValue: '0.00', lossValue: '0.00', gains: [], losses: [] };
+    const c = byCode.get(l.code) ?? {
+      code: l.code,
+      labelEn: l.labelEn,
+      labelZh: l.labelZh,
+      lines: 0,
+      gainValue: '0.00',
+      lossValue: '0.00',
+      gains: [],
+      losses: [],
+    };
     c.lines += l.lines;
     c.gains.push(l.gainValue);
     c.losses.push(l.lossValue);
@@ -272,14 +353,31 @@ function stepLatencies(steps: StepRow[]): StepLatency[] {
   const groups = new Map<string, StepRow[]>();
   for (const s of steps) groups.set(`${s.stepNo}\u0000${s.role}`, [...(groups.get(`${s.stepNo}\u0000${s.role}`) ?? []), s]);
   return [...groups.values()]
-    .map((g) => ({ stepNo: g[0]!.stepNo, role: g[0]!.role, approved: g.filter((s) => s.status === 'approved').length, rejected: g.filter((s) => s.status === 'rejected').length, ...stats(g.map((s) => s.seconds)) }))
+    .map((g) => ({
+      stepNo: g[0]!.stepNo,
+      role: g[0]!.role,
+      approved: g.filter((s) => s.status === 'approved').length,
+      rejected: g.filter((s) => s.status === 'rejected').length,
+      ...stats(g.map((s) => s.seconds)),
+    }))
     .sort((a, b) => a.stepNo - b.stepNo || a.role.localeCompare(b.role));
 }
 
 function people(actions: ActionRow[]): PersonActivity[] {
   const byHandle = new Map<string, PersonActivity>();
   for (const a of actions) {
-    const p = byHandle.get(a.handle) ?? { person: { handle: a.handle, name: a.name }, sheets: 0, linesCounted: 0, confirmations: 0, tags: 0, recountRequests: 0, submissions: 0, approvals: 0, rejections: 0, total: 0 };
+    const p = byHandle.get(a.handle) ?? {
+      person: { handle: a.handle, name: a.name },
+      sheets: 0,
+      linesCounted: 0,
+      confirmations: 0,
+      tags: 0,
+      recountRequests: 0,
+      submissions: 0,
+      approvals: 0,
+      rejections: 0,
+      total: 0,
+    };
     if (a.action === 'counts.imported' || a.action === 'counts.recount_imported') {
       p.sheets += a.n;
       p.linesCounted += a.lines;

@@ -53,8 +53,18 @@ describe('renderDingTalkCard', () => {
   });
 
   it('says so when there is nothing to tap', () => {
-    const map = renderDingTalkCard(card({ header: { title: 't', state: 'neutral' }, elements: [{ type: 'markdown', text: 'hi' }] })).cardParamMap;
-    expect(map).toMatchObject({ state: 'grey', buttons: '[]', select: '', input: '', hasButtons: 'false', hasSelect: 'false', hasInput: 'false' });
+    const map = renderDingTalkCard(
+      card({ header: { title: 't', state: 'neutral' }, elements: [{ type: 'markdown', text: 'hi' }] }),
+    ).cardParamMap;
+    expect(map).toMatchObject({
+      state: 'grey',
+      buttons: '[]',
+      select: '',
+      input: '',
+      hasButtons: 'false',
+      hasSelect: 'false',
+      hasInput: 'false',
+    });
   });
 
   it('passes an image source only when one is available', () => {
@@ -65,7 +75,9 @@ describe('renderDingTalkCard', () => {
   });
 
   it('escapes user text in the markdown variable', () => {
-    const map = renderDingTalkCard(card({ header: { title: 't' }, elements: [{ type: 'fields', fields: [{ label: 'Note', value: HOSTILE }] }] })).cardParamMap;
+    const map = renderDingTalkCard(
+      card({ header: { title: 't' }, elements: [{ type: 'fields', fields: [{ label: 'Note', value: HOSTILE }] }] }),
+    ).cardParamMap;
     expect(map.markdown).not.toMatch(/(^|[^\\])<script/);
     expect(map.markdown).not.toMatch(/(^|[^\\])\*\*not bold/);
   });
@@ -107,7 +119,12 @@ describe('renderDingTalkMessage', () => {
       `${DINGTALK_TAP_COMMAND} ${token(3)}:theft`,
       `${DINGTALK_TAP_COMMAND} ${token(3)}:damage`,
     ]);
-    expect(sent.map(parseDingTalkText)).toEqual([{ token: token(1) }, { token: token(2) }, { token: token(3), option: 'theft' }, { token: token(3), option: 'damage' }]);
+    expect(sent.map(parseDingTalkText)).toEqual([
+      { token: token(1) },
+      { token: token(2) },
+      { token: token(3), option: 'theft' },
+      { token: token(3), option: 'damage' },
+    ]);
     expect(msg.actionCard.btns[3]!.title).toBe('✓ 损坏');
   });
 
@@ -122,7 +139,9 @@ describe('renderDingTalkMessage', () => {
   });
 
   it('is plain markdown when nothing can be tapped', () => {
-    const msg = renderDingTalkMessage(card({ header: { title: 'Posted', subtitle: 'Doc 7', state: 'success' }, elements: [{ type: 'markdown', text: '**Done**' }] }));
+    const msg = renderDingTalkMessage(
+      card({ header: { title: 'Posted', subtitle: 'Doc 7', state: 'success' }, elements: [{ type: 'markdown', text: '**Done**' }] }),
+    );
     expect(msg).toEqual({ msgtype: 'markdown', markdown: { title: 'Posted', text: '#### ✅ Posted\n\n> Doc 7\n\n**Done**' } });
   });
 
@@ -157,15 +176,28 @@ describe('DingTalk mentions', () => {
       at: { atUserIds: ['sam01'], isAtAll: false },
     });
     // The robot send APIs have no `at`: there "@sam01" would show as the bare id.
-    expect(renderDingTalkMessage(overdue)).toEqual({ msgtype: 'markdown', markdown: { title: 'Overdue', text: `#### ℹ️ Overdue\n\nSam Chen, ${NAMES}, Mo, Eve\n\nPast due.` } });
+    expect(renderDingTalkMessage(overdue)).toEqual({
+      msgtype: 'markdown',
+      markdown: { title: 'Overdue', text: `#### ℹ️ Overdue\n\nSam Chen, ${NAMES}, Mo, Eve\n\nPast due.` },
+    });
   });
 
   it('names the people on an actionCard, which cannot carry `at`, and mentions them in a markdown message of their own', () => {
-    const tappable = { ...overdue, elements: [...overdue.elements, { type: 'buttons' as const, buttons: [{ label: 'Open', style: 'primary' as const, action: { token: token(1) } }] }] };
+    const tappable = {
+      ...overdue,
+      elements: [
+        ...overdue.elements,
+        { type: 'buttons' as const, buttons: [{ label: 'Open', style: 'primary' as const, action: { token: token(1) } }] },
+      ],
+    };
     const msg = renderDingTalkMessage(tappable, { at: true });
     expect(msg.msgtype === 'actionCard' && msg.actionCard.text).toContain(`\n\nSam Chen, ${NAMES}, Mo, Eve\n\n`);
     expect('at' in msg).toBe(false);
-    expect(renderDingTalkMentionMessage(tappable)).toEqual({ msgtype: 'markdown', markdown: { title: 'Overdue', text: '@sam01' }, at: { atUserIds: ['sam01'], isAtAll: false } });
+    expect(renderDingTalkMentionMessage(tappable)).toEqual({
+      msgtype: 'markdown',
+      markdown: { title: 'Overdue', text: '@sam01' },
+      at: { atUserIds: ['sam01'], isAtAll: false },
+    });
     expect(renderDingTalkMentionMessage({ ...tappable, mentions: [MENTIONS[2]!] })).toBeNull();
   });
 

@@ -7,7 +7,9 @@ import { HOSTILE, MENTIONS, PNG, SAM_OPEN_ID, largestCard, manyMentions, optionV
 function components(elements: FeishuElement[]): FeishuElement[] {
   return elements.flatMap((el) => {
     const inner = [
-      ...((el.columns as { tag?: string; elements?: FeishuElement[] }[] | undefined) ?? []).flatMap((c) => (c.tag === 'column' ? [c as FeishuElement, ...components(c.elements ?? [])] : [])),
+      ...((el.columns as { tag?: string; elements?: FeishuElement[] }[] | undefined) ?? []).flatMap((c) =>
+        c.tag === 'column' ? [c as FeishuElement, ...components(c.elements ?? [])] : [],
+      ),
       ...components((el.elements as FeishuElement[] | undefined) ?? []),
     ];
     return [el, ...inner];
@@ -52,7 +54,15 @@ describe('renderFeishu', () => {
 
   it('cuts markdown when rows alone are not enough, and the card still fits', () => {
     const long = '很长的说明文字，'.repeat(4000);
-    const rendered = renderFeishu(card({ header: { title: 't' }, elements: [{ type: 'markdown', text: long }, { type: 'buttons', buttons: [{ label: 'OK', action: { token: token(1) } }] }] }));
+    const rendered = renderFeishu(
+      card({
+        header: { title: 't' },
+        elements: [
+          { type: 'markdown', text: long },
+          { type: 'buttons', buttons: [{ label: 'OK', action: { token: token(1) } }] },
+        ],
+      }),
+    );
     expect(feishuCardBytes(rendered)).toBeLessThanOrEqual(FEISHU_CARD_BUDGET);
     const md = rendered.body.elements[0]!.content as string;
     expect(md.endsWith('…')).toBe(true);
@@ -93,7 +103,13 @@ describe('renderFeishu', () => {
   });
 
   it('escapes user text so Feishu markdown shows it literally', () => {
-    const rendered = renderFeishu(card({ header: { title: 't' }, elements: [{ type: 'fields', fields: [{ label: 'Note', value: HOSTILE, short: false }] }], footer: HOSTILE }));
+    const rendered = renderFeishu(
+      card({
+        header: { title: 't' },
+        elements: [{ type: 'fields', fields: [{ label: 'Note', value: HOSTILE, short: false }] }],
+        footer: HOSTILE,
+      }),
+    );
     for (const el of rendered.body.elements) {
       const content = el.content as string;
       expect(content).not.toContain('<script');
@@ -110,8 +126,13 @@ describe('renderFeishu', () => {
   });
 
   it('mentions people by <at id=OPEN_ID></at> in a markdown line first in the body, and names the others', () => {
-    const rendered = renderFeishu(card({ header: { title: 'Overdue' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions: MENTIONS }));
-    expect(rendered.body.elements[0]).toEqual({ tag: 'markdown', content: `<at id=${SAM_OPEN_ID}></at>, Sue &lt;b&gt;&amp;&lt;/b&gt; &#42;Li&#42;, Mo, Eve` });
+    const rendered = renderFeishu(
+      card({ header: { title: 'Overdue' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions: MENTIONS }),
+    );
+    expect(rendered.body.elements[0]).toEqual({
+      tag: 'markdown',
+      content: `<at id=${SAM_OPEN_ID}></at>, Sue &lt;b&gt;&amp;&lt;/b&gt; &#42;Li&#42;, Mo, Eve`,
+    });
     expect(rendered.body.elements[1]).toEqual({ tag: 'markdown', content: 'Past due.' });
     // Eve's id would break out of the tag: she is named, and nobody else is mentioned.
     expect(JSON.stringify(rendered).match(/<at /g)).toHaveLength(1);

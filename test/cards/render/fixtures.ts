@@ -19,7 +19,13 @@ export function representativeCard(): Card {
     header: { title: 'Variance review · 盘点 #12', subtitle: 'Warehouse A', state: 'warning' },
     elements: [
       { type: 'markdown', text: '**3** lines over tolerance.\nPlease review:\n- 苹果 `SKU-1`\n- Pears' },
-      { type: 'fields', fields: [{ label: 'Counted by', value: 'Alice' }, { label: 'Value', value: '¥1,234.50' }] },
+      {
+        type: 'fields',
+        fields: [
+          { label: 'Counted by', value: 'Alice' },
+          { label: 'Value', value: '¥1,234.50' },
+        ],
+      },
       {
         type: 'table',
         columns: [
@@ -33,8 +39,23 @@ export function representativeCard(): Card {
         ],
         more: 1,
       },
-      { type: 'buttons', buttons: [{ label: 'Approve', style: 'primary', action: { token: token(1) } }, { label: 'Reject', style: 'danger', action: { token: token(2) }, confirm: { title: 'Reject?', text: 'The counter is told.' } }] },
-      { type: 'select', placeholder: 'Cause', action: { token: token(3) }, options: [{ value: 'theft', label: 'Theft' }, { value: 'damage', label: '损坏' }], selected: 'damage' },
+      {
+        type: 'buttons',
+        buttons: [
+          { label: 'Approve', style: 'primary', action: { token: token(1) } },
+          { label: 'Reject', style: 'danger', action: { token: token(2) }, confirm: { title: 'Reject?', text: 'The counter is told.' } },
+        ],
+      },
+      {
+        type: 'select',
+        placeholder: 'Cause',
+        action: { token: token(3) },
+        options: [
+          { value: 'theft', label: 'Theft' },
+          { value: 'damage', label: '损坏' },
+        ],
+        selected: 'damage',
+      },
       { type: 'input', label: 'Note', placeholder: 'Why?', submitLabel: 'Send', action: { token: token(4) } },
     ],
     footer: 'Due 2026-11-25 18:00',
@@ -47,7 +68,10 @@ export function largestCard(): Card {
   return card({
     header: { title: `年终盘点差异复核 · 华东一号仓 ${HOSTILE}`, subtitle: `截止 2026-12-31 ${HOSTILE}`, state: 'danger' },
     elements: [
-      { type: 'markdown', text: `**摘要** ${HOSTILE}\n${paragraph.repeat(12)}\n- 第一项 \`SKU-0001\`\n- 第二项 **重要**\n${paragraph.repeat(12)}` },
+      {
+        type: 'markdown',
+        text: `**摘要** ${HOSTILE}\n${paragraph.repeat(12)}\n- 第一项 \`SKU-0001\`\n- 第二项 **重要**\n${paragraph.repeat(12)}`,
+      },
       {
         type: 'fields',
         fields: Array.from({ length: 10 }, (_, i) => ({ label: `字段 ${i + 1}`, value: `数值 ${i * 1000}.50 ${HOSTILE}`, short: i !== 9 })),
@@ -87,7 +111,15 @@ export function largestCard(): Card {
         options: Array.from({ length: 30 }, (_, i) => ({ value: optionValue(i), label: `原因 ${i + 1}：损耗或错发` })),
         selected: optionValue(4),
       },
-      { type: 'input', label: `备注 ${HOSTILE}`, placeholder: '说明原因', submitLabel: '提交', action: { token: token(30) }, required: true, maxLength: 500 },
+      {
+        type: 'input',
+        label: `备注 ${HOSTILE}`,
+        placeholder: '说明原因',
+        submitLabel: '提交',
+        action: { token: token(30) },
+        required: true,
+        maxLength: 500,
+      },
     ],
     footer: `由盘点助手发送 ${HOSTILE}`,
   });

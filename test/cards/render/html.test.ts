@@ -46,11 +46,19 @@ describe('renderHtml', () => {
 
   it('posts actions to /actions: buttons by name, selects and inputs with a hidden token', () => {
     const html = renderHtml(representativeCard());
-    expect(html).toContain(`<form method="post" action="/actions" class="actions"><button type="submit" name="token" value="${token(1)}" class="btn btn--primary">Approve</button>`);
+    expect(html).toContain(
+      `<form method="post" action="/actions" class="actions"><button type="submit" name="token" value="${token(1)}" class="btn btn--primary">Approve</button>`,
+    );
     expect(html).toContain(`class="btn btn--danger" data-confirm-title="Reject?" data-confirm="The counter is told.">Reject</button>`);
-    expect(html).toMatch(new RegExp(`<form method="post" action="/actions" class="select"><input type="hidden" name="token" value="${token(3)}"><select name="option"`));
+    expect(html).toMatch(
+      new RegExp(
+        `<form method="post" action="/actions" class="select"><input type="hidden" name="token" value="${token(3)}"><select name="option"`,
+      ),
+    );
     expect(html).toContain('<option value="damage" selected>损坏</option>');
-    expect(html).toContain(`<input type="hidden" name="token" value="${token(4)}"><label>Note <input type="text" name="input" maxlength="200" placeholder="Why?"></label>`);
+    expect(html).toContain(
+      `<input type="hidden" name="token" value="${token(4)}"><label>Note <input type="text" name="input" maxlength="200" placeholder="Why?"></label>`,
+    );
     const largest = renderHtml(largestCard());
     expect(largest).toMatch(/<input type="text" name="input" maxlength="500" required/);
   });
@@ -65,17 +73,29 @@ describe('renderHtml', () => {
   });
 
   it('inlines PNG images as data URLs and shows the alt text when there is no image', () => {
-    const html = renderHtml(card({ header: { title: 't' }, elements: [{ type: 'image', alt: 'Trend', png: PNG }, { type: 'image', alt: 'Missing' }] }));
+    const html = renderHtml(
+      card({
+        header: { title: 't' },
+        elements: [
+          { type: 'image', alt: 'Trend', png: PNG },
+          { type: 'image', alt: 'Missing' },
+        ],
+      }),
+    );
     expect(html).toContain(`<img class="image" src="data:image/png;base64,${PNG}" alt="Trend">`);
     expect(html).toContain('<p class="image image--missing">Missing</p>');
   });
 
   it('wraps the card in an article classed by state', () => {
-    expect(renderHtml(card({ header: { title: 't', state: 'success' }, elements: [] }))).toMatch(/^<article class="card card--success">[\s\S]*<\/article>$/);
+    expect(renderHtml(card({ header: { title: 't', state: 'success' }, elements: [] }))).toMatch(
+      /^<article class="card card--success">[\s\S]*<\/article>$/,
+    );
   });
 
   it('highlights the people with a console account at the top of the body and names the others', () => {
-    const html = renderHtml(card({ header: { title: 'Overdue' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions: MENTIONS }));
+    const html = renderHtml(
+      card({ header: { title: 'Overdue' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions: MENTIONS }),
+    );
     assertBalanced(html);
     expect(html).toContain(
       '<div class="card__body">\n<p class="mentions"><mark class="mention">@Sam Chen</mark>, <mark class="mention">@Sue &lt;b&gt;&amp;&lt;/b&gt; *Li*</mark>, Mo, Eve</p>\n<div class="md">',

@@ -20,7 +20,7 @@ describe('card mentions', () => {
     expect(cardSchema.safeParse({ ...bare, mentions: [{ name: 'A', identities: ['3002'] }] }).success).toBe(false);
   });
 
-  it('give each platform the first of a person\'s accounts there that its markup can carry', () => {
+  it("give each platform the first of a person's accounts there that its markup can carry", () => {
     const c = card({ ...bare, mentions: [...MENTIONS, { name: 'Two', identities: ['telegram:abc', 'telegram:7', 'telegram:8'] }] });
     expect(mentionsOn(c, 'telegram', /^[1-9]\d*$/)).toEqual([
       { name: 'Sam Chen', id: '3002' },

@@ -58,16 +58,22 @@ describe('renderTelegram', () => {
   });
 
   it('cannot be given a token and an option that would not fit in callback_data: the model refuses them', () => {
-    expect(() => card({
-      header: { title: 't' },
-      elements: [{ type: 'select', placeholder: 'p', action: { token: 'x'.repeat(30) }, options: [{ value: 'v'.repeat(40), label: 'V' }] }],
-    })).toThrow(/at most 22 characters/);
+    expect(() =>
+      card({
+        header: { title: 't' },
+        elements: [
+          { type: 'select', placeholder: 'p', action: { token: 'x'.repeat(30) }, options: [{ value: 'v'.repeat(40), label: 'V' }] },
+        ],
+      }),
+    ).toThrow(/at most 22 characters/);
     // The longest a card allows still fits: 22 + ':' + 40 = 63 bytes.
     const longest = card({
       header: { title: 't' },
       elements: [{ type: 'select', placeholder: 'p', action: { token: 'x'.repeat(22) }, options: [{ value: 'v'.repeat(40), label: 'V' }] }],
     });
-    const data = renderTelegram(longest).reply_markup!.inline_keyboard.flat().map((b) => b.callback_data);
+    const data = renderTelegram(longest)
+      .reply_markup!.inline_keyboard.flat()
+      .map((b) => b.callback_data);
     expect(Math.max(...data.map((d) => Buffer.byteLength(d)))).toBe(63);
   });
 
@@ -86,7 +92,10 @@ describe('renderTelegram', () => {
     const msg = renderTelegram(
       card({
         header: { title: HOSTILE, subtitle: HOSTILE },
-        elements: [{ type: 'fields', fields: [{ label: HOSTILE, value: HOSTILE }] }, { type: 'table', columns: [{ key: 'a', label: HOSTILE }], rows: [{ a: HOSTILE }] }],
+        elements: [
+          { type: 'fields', fields: [{ label: HOSTILE, value: HOSTILE }] },
+          { type: 'table', columns: [{ key: 'a', label: HOSTILE }], rows: [{ a: HOSTILE }] },
+        ],
         footer: HOSTILE,
       }),
     );
@@ -96,7 +105,9 @@ describe('renderTelegram', () => {
   });
 
   it('uses the state emoji and keeps link previews off unless a hint says otherwise', () => {
-    const on = renderTelegram(card({ header: { title: 'Done', state: 'success' }, elements: [], hints: { 'telegram.disablePreview': false } }));
+    const on = renderTelegram(
+      card({ header: { title: 'Done', state: 'success' }, elements: [], hints: { 'telegram.disablePreview': false } }),
+    );
     expect(on.text).toBe('✅ <b>Done</b>');
     expect(on.disable_web_page_preview).toBe(false);
     expect(on.reply_markup).toBeUndefined();
@@ -104,13 +115,20 @@ describe('renderTelegram', () => {
   });
 
   it('mentions people by text mention links to tg://user?id=, names the others, under the header', () => {
-    const rendered = renderTelegram(card({ header: { title: 'Overdue' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions: MENTIONS }));
+    const rendered = renderTelegram(
+      card({ header: { title: 'Overdue' }, elements: [{ type: 'markdown', text: 'Past due.' }], mentions: MENTIONS }),
+    );
     assertTelegramHtml(rendered.text);
     const line = rendered.text.split('\n\n')[1];
-    expect(line).toBe('<a href="tg://user?id=3002">Sam Chen</a>, <a href="tg://user?id=3003">Sue &lt;b&gt;&amp;&lt;/b&gt; *Li*</a>, Mo, Eve');
+    expect(line).toBe(
+      '<a href="tg://user?id=3002">Sam Chen</a>, <a href="tg://user?id=3003">Sue &lt;b&gt;&amp;&lt;/b&gt; *Li*</a>, Mo, Eve',
+    );
     const parsed = parseTelegramHtml(rendered.text);
     const mentions = parsed.entities.filter((e) => e.type === 'text_mention');
-    expect(mentions.map((e) => [e.user!.id, parsed.text.slice(e.offset, e.offset + e.length)])).toEqual([[3002, 'Sam Chen'], [3003, 'Sue <b>&</b> *Li*']]);
+    expect(mentions.map((e) => [e.user!.id, parsed.text.slice(e.offset, e.offset + e.length)])).toEqual([
+      [3002, 'Sam Chen'],
+      [3003, 'Sue <b>&</b> *Li*'],
+    ]);
     // Without an account the name has no "@": Telegram would read "@Eve…" as a stranger's username.
     expect(parsed.entities.some((e) => e.type === 'mention')).toBe(false);
   });
@@ -119,7 +137,9 @@ describe('renderTelegram', () => {
     const big = { ...largestCard(), mentions: manyMentions() };
     const rendered = renderTelegram(big);
     expect(visibleLength(rendered.text)).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
-    const ids = parseTelegramHtml(rendered.text).entities.filter((e) => e.type === 'text_mention').map((e) => e.user!.id);
+    const ids = parseTelegramHtml(rendered.text)
+      .entities.filter((e) => e.type === 'text_mention')
+      .map((e) => e.user!.id);
     expect(ids).toEqual(manyMentions().map((_, i) => 4000 + i));
   });
 });

@@ -84,7 +84,15 @@ describe('escaping', () => {
 describe('markdown subset', () => {
   it('reads bold, code, list items and escapes, and leaves unclosed markers literal', () => {
     expect(parseMarkdown('**a** `b` \\*c\\* **d\n- e')).toEqual([
-      { item: false, spans: [{ kind: 'bold', text: 'a' }, { kind: 'text', text: ' ' }, { kind: 'code', text: 'b' }, { kind: 'text', text: ' *c* **d' }] },
+      {
+        item: false,
+        spans: [
+          { kind: 'bold', text: 'a' },
+          { kind: 'text', text: ' ' },
+          { kind: 'code', text: 'b' },
+          { kind: 'text', text: ' *c* **d' },
+        ],
+      },
       { item: true, spans: [{ kind: 'text', text: 'e' }] },
     ]);
   });
@@ -121,7 +129,10 @@ describe('markdown subset', () => {
 
 describe('numeric columns', () => {
   it('right-aligns a column whose cells are all numbers, or that the template marks right', () => {
-    const rows = [{ q: '1,234.50', p: '12%', n: 'apple' }, { q: '-3', p: '', n: '4' }];
+    const rows = [
+      { q: '1,234.50', p: '12%', n: 'apple' },
+      { q: '-3', p: '', n: '4' },
+    ];
     expect(isRightAligned({ key: 'q', align: 'left' }, rows)).toBe(true);
     expect(isRightAligned({ key: 'p', align: 'left' }, rows)).toBe(true);
     expect(isRightAligned({ key: 'n', align: 'left' }, rows)).toBe(false);

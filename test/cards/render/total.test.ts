@@ -5,7 +5,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { card, cardTokens, CARD_STATES, type CardInput } from '../../../cards/model.ts';
-import { DINGTALK_BODY_BUDGET, DINGTALK_MARKDOWN_LIMIT, renderDingTalkCard, renderDingTalkMessage } from '../../../cards/render/dingtalk.ts';
+import {
+  DINGTALK_BODY_BUDGET,
+  DINGTALK_MARKDOWN_LIMIT,
+  renderDingTalkCard,
+  renderDingTalkMessage,
+} from '../../../cards/render/dingtalk.ts';
 import { feishuCardBytes, FEISHU_CARD_BUDGET, renderFeishu } from '../../../cards/render/feishu.ts';
 import { renderHtml } from '../../../cards/render/html.ts';
 import { TELEGRAM_TEXT_LIMIT, parseTelegramCallback, renderTelegram, visibleLength } from '../../../cards/render/telegram.ts';
@@ -14,14 +19,21 @@ import { HOSTILE, assertTelegramHtml } from './fixtures.ts';
 
 // `size: 'max'` lets lengths reach their maxima, so cards big enough to hit the limits turn up.
 const text = (maxLength: number) =>
-  fc.oneof(fc.string({ unit: 'grapheme', maxLength, size: 'max' }), fc.constant(HOSTILE), fc.string({ unit: 'binary', maxLength, size: 'max' }));
+  fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength, size: 'max' }),
+    fc.constant(HOSTILE),
+    fc.string({ unit: 'binary', maxLength, size: 'max' }),
+  );
 const label = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 });
 const action = fc.record({ token: fc.stringMatching(/^[A-Za-z0-9._-]{1,22}$/) });
 const keys = ['sku', 'name', 'qty', 'delta'];
 
 const element = fc.oneof(
   fc.record({ type: fc.constant('markdown' as const), text: text(4000) }),
-  fc.record({ type: fc.constant('fields' as const), fields: fc.array(fc.record({ label: text(40), value: text(200), short: fc.boolean() }), { maxLength: 12 }) }),
+  fc.record({
+    type: fc.constant('fields' as const),
+    fields: fc.array(fc.record({ label: text(40), value: text(200), short: fc.boolean() }), { maxLength: 12 }),
+  }),
   fc.record({
     type: fc.constant('table' as const),
     columns: fc.uniqueArray(fc.constantFrom(...keys), { minLength: 1, maxLength: 4 }).map((ks) => ks.map((key) => ({ key, label: key }))),
@@ -31,7 +43,10 @@ const element = fc.oneof(
   fc.record({ type: fc.constant('image' as const), alt: text(60) }),
   fc.record({
     type: fc.constant('buttons' as const),
-    buttons: fc.array(fc.record({ label, style: fc.constantFrom('primary' as const, 'danger' as const, 'default' as const), action }), { minLength: 1, maxLength: 6 }),
+    buttons: fc.array(fc.record({ label, style: fc.constantFrom('primary' as const, 'danger' as const, 'default' as const), action }), {
+      minLength: 1,
+      maxLength: 6,
+    }),
   }),
   fc.record({
     type: fc.constant('select' as const),
@@ -45,7 +60,11 @@ const element = fc.oneof(
 
 // Names up to the 64 UTF-16 units a mention holds, ids valid and not for their platform's markup alike.
 const mention = fc.record({
-  name: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 32, size: 'max' }), fc.constant('*<&>_'.repeat(12)), fc.constant(HOSTILE.slice(0, 64))),
+  name: fc.oneof(
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 32, size: 'max' }),
+    fc.constant('*<&>_'.repeat(12)),
+    fc.constant(HOSTILE.slice(0, 64)),
+  ),
   identities: fc.array(
     fc.oneof(
       fc.nat().map((n) => `telegram:${n + 1}`),
@@ -59,7 +78,11 @@ const mention = fc.record({
 
 const cards = fc
   .record({
-    header: fc.record({ title: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }), subtitle: fc.option(text(200), { nil: undefined }), state: fc.constantFrom(...CARD_STATES) }),
+    header: fc.record({
+      title: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }),
+      subtitle: fc.option(text(200), { nil: undefined }),
+      state: fc.constantFrom(...CARD_STATES),
+    }),
     elements: fc.array(element, { maxLength: 8, size: 'max' }),
     footer: fc.option(text(300), { nil: undefined }),
     mentions: fc.option(fc.array(mention, { maxLength: 30, size: 'max' }), { nil: undefined }),
@@ -71,7 +94,11 @@ describe('renderers are total', () => {
     fc.assert(
       fc.property(cards, (c) => {
         // The keyboard is trimmed to 100 buttons, so a card with more actions than that cannot keep them all.
-        const actions = c.elements.reduce((n, el) => n + (el.type === 'buttons' ? el.buttons.length : el.type === 'select' ? el.options.length : el.type === 'input' ? 1 : 0), 0);
+        const actions = c.elements.reduce(
+          (n, el) =>
+            n + (el.type === 'buttons' ? el.buttons.length : el.type === 'select' ? el.options.length : el.type === 'input' ? 1 : 0),
+          0,
+        );
 
         const feishu = renderFeishu(c);
         expect(feishuCardBytes(feishu)).toBeLessThanOrEqual(FEISHU_CARD_BUDGET);
@@ -83,7 +110,8 @@ describe('renderers are total', () => {
         const buttons = telegram.reply_markup?.inline_keyboard.flat() ?? [];
         expect(buttons.length).toBe(Math.min(actions, 100));
         for (const b of buttons) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
-        if (actions <= 100) expect([...new Set(buttons.map((b) => parseTelegramCallback(b.callback_data).token))]).toEqual([...new Set(cardTokens(c))]);
+        if (actions <= 100)
+          expect([...new Set(buttons.map((b) => parseTelegramCallback(b.callback_data).token))]).toEqual([...new Set(cardTokens(c))]);
 
         const dingtalk = renderDingTalkCard(c);
         for (const v of Object.values(dingtalk.cardParamMap)) expect(typeof v).toBe('string');
@@ -92,7 +120,9 @@ describe('renderers are total', () => {
 
         for (const message of [renderDingTalkMessage(c), renderDingTalkMessage(c, { at: true })]) {
           expect(Buffer.byteLength(JSON.stringify(message))).toBeLessThanOrEqual(DINGTALK_BODY_BUDGET);
-          expect([...(message.msgtype === 'markdown' ? message.markdown.text : message.actionCard.text)].length).toBeLessThanOrEqual(DINGTALK_MARKDOWN_LIMIT);
+          expect([...(message.msgtype === 'markdown' ? message.markdown.text : message.actionCard.text)].length).toBeLessThanOrEqual(
+            DINGTALK_MARKDOWN_LIMIT,
+          );
         }
 
         expect(renderHtml(c)).not.toContain('<script');

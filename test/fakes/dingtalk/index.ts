@@ -6,7 +6,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { boundaryOf, parseMultipart } from '../telegram/multipart.ts';
 import { PATIENCE_MS, waitFor as waitUntil } from '../../support/wait.ts';
-import { apiError, applyCardUpdate, route, type ApiState, type FakeCard, type MediaEntry, type Reply, type RobotMessage, type WebhookMessage } from './openapi.ts';
+import {
+  apiError,
+  applyCardUpdate,
+  route,
+  type ApiState,
+  type FakeCard,
+  type MediaEntry,
+  type Reply,
+  type RobotMessage,
+  type WebhookMessage,
+} from './openapi.ts';
 import {
   opaqueId,
   randomOpaqueId,
@@ -99,9 +109,13 @@ export interface FakeDingTalk {
   chatbotUserId: string;
 
   /** Push a robot message (TOPIC_ROBOT CALLBACK). `acked` is the parsed ack data ({response: …}) or undefined if none came within ackTimeoutMs. */
-  sendRobotMessage(e: SendRobotMessage): Promise<{ msgId: string; messageId?: string; delivered: boolean; payload?: RobotMessagePayload; acked: unknown }>;
+  sendRobotMessage(
+    e: SendRobotMessage,
+  ): Promise<{ msgId: string; messageId?: string; delivered: boolean; payload?: RobotMessagePayload; acked: unknown }>;
   /** Push a card tap (TOPIC_CARD CALLBACK) and wait for socketCallBackResponse; its `response` is applied to the card. */
-  tapCard(e: TapCard): Promise<{ messageId: string; response: any; ms: number; acked: boolean; payload: CardCallbackPayload; cardUpdateError?: string }>;
+  tapCard(
+    e: TapCard,
+  ): Promise<{ messageId: string; response: any; ms: number; acked: boolean; payload: CardCallbackPayload; cardUpdateError?: string }>;
   /** Push an already-pushed frame again (same messageId and data) and wait for the next ack. */
   redeliver(messageId: string): Promise<{ response: any; acked: boolean; cardUpdateError?: string }>;
   /** CALLBACK messageIds pushed but never acknowledged. */
@@ -200,7 +214,16 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     const method = req.method ?? 'GET';
     reply ??= takeFailure(method, url.pathname + url.search) ?? route(state, method, url.pathname, url.searchParams, body, req.headers);
     // A form is logged by its parts' names and sizes, not its bytes.
-    const logged = boundary && body ? { form: (body as { form: { name: string; filename?: string; data: Buffer }[] }).form.map((p) => ({ name: p.name, filename: p.filename, size: p.data.length })) } : body;
+    const logged =
+      boundary && body
+        ? {
+            form: (body as { form: { name: string; filename?: string; data: Buffer }[] }).form.map((p) => ({
+              name: p.name,
+              filename: p.filename,
+              size: p.data.length,
+            })),
+          }
+        : body;
     requests.push({ method, path: url.pathname, query: url.search, body: logged, status: reply.status });
     const headers: Record<string, string> = { ...reply.headers };
     if (reply.bytes) {
@@ -213,7 +236,9 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
   }
 
   function takeFailure(method: string, pathAndQuery: string): Reply | undefined {
-    const rule = failures.find((f) => f.left > 0 && (!f.method || f.method.toUpperCase() === method) && pathAndQuery.includes(f.pathIncludes));
+    const rule = failures.find(
+      (f) => f.left > 0 && (!f.method || f.method.toUpperCase() === method) && pathAndQuery.includes(f.pathIncludes),
+    );
     if (!rule) return undefined;
     rule.left -= 1;
     if (rule.left === 0) failures.splice(failures.indexOf(rule), 1);
@@ -224,7 +249,13 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       return { status: rule.status, json: { errcode: 130101, errmsg: 'send too fast, exceed 20 times per minute' }, headers };
     }
     const code =
-      rule.status === 429 ? 'Throttling' : rule.status === 403 ? 'Forbidden.AccessDenied.QpsLimitForApi' : rule.status >= 500 ? 'ServiceUnavailable' : 'InvalidParameter';
+      rule.status === 429
+        ? 'Throttling'
+        : rule.status === 403
+          ? 'Forbidden.AccessDenied.QpsLimitForApi'
+          : rule.status >= 500
+            ? 'ServiceUnavailable'
+            : 'InvalidParameter';
     return { ...apiError(rule.status, code, `fake DingTalk: injected HTTP ${rule.status}`), headers };
   }
 
@@ -266,8 +297,10 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       const atBot = e.atBot ?? true;
       const msgId = e.msgId ?? randomOpaqueId('msg');
       if (e.file && group) {
-        throw new Error('fake DingTalk: group file messages are never pushed to bots (a file cannot @ the bot); ' +
-          "send the file in a single chat (conversationType '1')");
+        throw new Error(
+          'fake DingTalk: group file messages are never pushed to bots (a file cannot @ the bot); ' +
+            "send the file in a single chat (conversationType '1')",
+        );
       }
       if (group && !atBot) return { msgId, delivered: false, acked: undefined };
       const now = Date.now();
@@ -311,8 +344,10 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       const card = state.cards.get(e.outTrackId);
       if (!card) throw new Error(`fake DingTalk: no card with outTrackId ${e.outTrackId} was delivered`);
       if (card.callbackType !== 'STREAM') {
-        throw new Error(`fake DingTalk: card ${e.outTrackId} was created with callbackType ${String(card.callbackType)}; ` +
-          "taps reach the stream only with callbackType 'STREAM'");
+        throw new Error(
+          `fake DingTalk: card ${e.outTrackId} was created with callbackType ${String(card.callbackType)}; ` +
+            "taps reach the stream only with callbackType 'STREAM'",
+        );
       }
       const content = JSON.stringify({ cardPrivateData: { actionIds: e.actionIds ?? ['action_button'], params: e.params } });
       const payload: CardCallbackPayload = {

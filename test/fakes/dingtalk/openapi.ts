@@ -89,7 +89,14 @@ export function apiError(status: number, code: string, message: string): Reply {
 
 const ok = (json: unknown): Reply => ({ status: 200, json });
 
-export function route(state: ApiState, method: string, path: string, query: URLSearchParams, body: any, headers: Record<string, string | string[] | undefined>): Reply {
+export function route(
+  state: ApiState,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: any,
+  headers: Record<string, string | string[] | undefined>,
+): Reply {
   const key = `${method} ${path}`;
   switch (key) {
     case 'POST /v1.0/gateway/connections/open':
@@ -166,7 +173,10 @@ function badParamMap(key: string): Reply {
 }
 
 function parseOpenSpaceId(openSpaceId: string): { spaceType: string; spaceId: string }[] | undefined {
-  const spaces = openSpaceId.split(';').filter(Boolean).map((one) => /^dtv1\.card\/\/([A-Z_]+)\.(.+)$/.exec(one));
+  const spaces = openSpaceId
+    .split(';')
+    .filter(Boolean)
+    .map((one) => /^dtv1\.card\/\/([A-Z_]+)\.(.+)$/.exec(one));
   if (spaces.length === 0 || spaces.some((m) => !m)) return undefined;
   return spaces.map((m) => ({ spaceType: m![1]!, spaceId: m![2]! }));
 }
@@ -174,25 +184,32 @@ function parseOpenSpaceId(openSpaceId: string): { spaceType: string; spaceId: st
 function createAndDeliver(state: ApiState, body: any): Reply {
   if (!body.cardTemplateId) return apiError(400, 'param.cardTemplateIdEmpty', 'param.cardTemplateIdEmpty');
   if (!body.outTrackId) return apiError(400, 'param.outTrackIdEmpty', 'param.outTrackIdEmpty');
-  if (state.cards.has(body.outTrackId)) return apiError(400, 'param.outTrackIdDuplicate', `card instance ${body.outTrackId} already exists`);
+  if (state.cards.has(body.outTrackId))
+    return apiError(400, 'param.outTrackIdDuplicate', `card instance ${body.outTrackId} already exists`);
   const bad = nonStringParam(body.cardData?.cardParamMap);
   if (bad) return badParamMap(bad);
   const spaces = typeof body.openSpaceId === 'string' ? parseOpenSpaceId(body.openSpaceId) : undefined;
   if (!spaces) return apiError(400, 'param.openSpaceIdInvalid', 'openSpaceId must look like dtv1.card//IM_GROUP.<openConversationId>');
   for (const { spaceType } of spaces) {
     if (spaceType === 'IM_GROUP') {
-      if (!body.imGroupOpenSpaceModel) return apiError(400, 'param.openSpaceModelInvalid', 'imGroupOpenSpaceModel is required for IM_GROUP');
+      if (!body.imGroupOpenSpaceModel)
+        return apiError(400, 'param.openSpaceModelInvalid', 'imGroupOpenSpaceModel is required for IM_GROUP');
       if (body.imGroupOpenDeliverModel?.robotCode !== state.robotCode) {
         return apiError(400, 'param.openDeliverModelInvalid', 'imGroupOpenDeliverModel.robotCode must be the robot code');
       }
       // atUserIds is Map<String,String> in the API: userId → name ("消息@人").
       const at = body.imGroupOpenDeliverModel.atUserIds;
-      if (at !== undefined && (at === null || typeof at !== 'object' || Array.isArray(at) || Object.values(at).some((v) => typeof v !== 'string'))) {
+      if (
+        at !== undefined &&
+        (at === null || typeof at !== 'object' || Array.isArray(at) || Object.values(at).some((v) => typeof v !== 'string'))
+      ) {
         return apiError(400, 'param.openDeliverModelInvalid', 'imGroupOpenDeliverModel.atUserIds must map userId to a name');
       }
     } else if (spaceType === 'IM_ROBOT') {
-      if (!body.imRobotOpenSpaceModel) return apiError(400, 'param.openSpaceModelInvalid', 'imRobotOpenSpaceModel is required for IM_ROBOT');
-      if (!body.imRobotOpenDeliverModel) return apiError(400, 'param.openDeliverModelInvalid', 'imRobotOpenDeliverModel is required for IM_ROBOT');
+      if (!body.imRobotOpenSpaceModel)
+        return apiError(400, 'param.openSpaceModelInvalid', 'imRobotOpenSpaceModel is required for IM_ROBOT');
+      if (!body.imRobotOpenDeliverModel)
+        return apiError(400, 'param.openDeliverModelInvalid', 'imRobotOpenDeliverModel is required for IM_ROBOT');
     }
   }
   const first = spaces[0]!;
@@ -235,7 +252,10 @@ export function applyCardUpdate(card: FakeCard, update: any, tapperUserId?: stri
   const publicMap = update?.cardData?.cardParamMap;
   const bad = nonStringParam(publicMap);
   if (bad) return `cardParamMap value must be a string: ${bad}`;
-  const privates: [string, unknown][] = Object.entries((update?.privateData ?? {}) as Record<string, any>).map(([u, v]) => [u, v?.cardParamMap]);
+  const privates: [string, unknown][] = Object.entries((update?.privateData ?? {}) as Record<string, any>).map(([u, v]) => [
+    u,
+    v?.cardParamMap,
+  ]);
   if (tapperUserId !== undefined && update?.userPrivateData) privates.push([tapperUserId, update.userPrivateData.cardParamMap]);
   for (const [, map] of privates) {
     const badPrivate = nonStringParam(map);
@@ -247,7 +267,9 @@ export function applyCardUpdate(card: FakeCard, update: any, tapperUserId?: stri
   }
   for (const [userId, map] of privates) {
     if (!map) continue;
-    card.privateData[userId] = options.updatePrivateDataByKey ? { ...(card.privateData[userId] ?? {}), ...(map as object) } : { ...(map as Record<string, string>) };
+    card.privateData[userId] = options.updatePrivateDataByKey
+      ? { ...(card.privateData[userId] ?? {}), ...(map as object) }
+      : { ...(map as Record<string, string>) };
   }
   return undefined;
 }
@@ -262,7 +284,7 @@ function updateCard(state: ApiState, body: any): Reply {
 }
 
 function messageFileDownload(state: ApiState, body: any): Reply {
-  if (body.robotCode !== state.robotCode) return apiError(400, 'chatbot.notFound', 'robotCode is not this app\'s robot');
+  if (body.robotCode !== state.robotCode) return apiError(400, 'chatbot.notFound', "robotCode is not this app's robot");
   const file = typeof body.downloadCode === 'string' ? state.files.get(body.downloadCode) : undefined;
   if (!file) return apiError(400, 'invalidParameter.downloadCode', 'downloadCode is invalid or expired');
   // Real URLs are short-lived, unauthenticated OSS links; the file name is not part of them.
@@ -285,7 +307,7 @@ const MSG_PARAM_KEYS: Record<string, string[]> = {
 };
 
 function checkRobotBody(state: ApiState, body: any): { error?: Reply; msgParam?: any } {
-  if (body.robotCode !== state.robotCode) return { error: apiError(400, 'chatbot.notFound', 'robotCode is not this app\'s robot') };
+  if (body.robotCode !== state.robotCode) return { error: apiError(400, 'chatbot.notFound', "robotCode is not this app's robot") };
   if (typeof body.msgKey !== 'string' || !body.msgKey) return { error: apiError(400, 'param.invalid', 'msgKey is required') };
   if (typeof body.msgParam !== 'string') return { error: apiError(400, 'param.invalid', 'msgParam must be a JSON string') };
   let msgParam: any;
@@ -303,7 +325,8 @@ function checkRobotBody(state: ApiState, body: any): { error?: Reply; msgParam?:
 function groupMessage(state: ApiState, body: any): Reply {
   const { error, msgParam } = checkRobotBody(state, body);
   if (error) return error;
-  if (typeof body.openConversationId !== 'string' || !body.openConversationId) return apiError(400, 'param.invalid', 'openConversationId is required');
+  if (typeof body.openConversationId !== 'string' || !body.openConversationId)
+    return apiError(400, 'param.invalid', 'openConversationId is required');
   state.robotMessages.push({ kind: 'group', body, msgParam });
   return ok({ processQueryKey: randomBytes(12).toString('base64') });
 }
@@ -360,18 +383,28 @@ function webhookProblem(body: any): string | undefined {
   const at = body?.at;
   if (at !== undefined) {
     const list = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
-    if (at === null || typeof at !== 'object' || !list(at.atUserIds) || !list(at.atMobiles) || (at.isAtAll !== undefined && typeof at.isAtAll !== 'boolean')) return 'at';
+    if (
+      at === null ||
+      typeof at !== 'object' ||
+      !list(at.atUserIds) ||
+      !list(at.atMobiles) ||
+      (at.isAtAll !== undefined && typeof at.isAtAll !== 'boolean')
+    )
+      return 'at';
   }
   switch (body?.msgtype) {
     case 'text':
       return typeof body.text?.content === 'string' ? undefined : 'text.content';
     case 'markdown':
-      return typeof body.markdown?.title === 'string' && typeof body.markdown?.text === 'string' ? undefined : 'markdown.title/markdown.text';
+      return typeof body.markdown?.title === 'string' && typeof body.markdown?.text === 'string'
+        ? undefined
+        : 'markdown.title/markdown.text';
     case 'actionCard': {
       const card = body.actionCard;
       if (typeof card?.title !== 'string' || typeof card?.text !== 'string') return 'actionCard.title/actionCard.text';
       const single = typeof card.singleTitle === 'string' && typeof card.singleURL === 'string';
-      const btns = Array.isArray(card.btns) && card.btns.every((b: any) => typeof b?.title === 'string' && typeof b?.actionURL === 'string');
+      const btns =
+        Array.isArray(card.btns) && card.btns.every((b: any) => typeof b?.title === 'string' && typeof b?.actionURL === 'string');
       return single || btns ? undefined : 'actionCard.singleTitle+singleURL or actionCard.btns[{title,actionURL}]';
     }
     case 'link':

@@ -82,7 +82,12 @@ export function newMessageId(): string {
   return `${randomBytes(4).toString('hex')}_${Math.floor(Math.random() * 1000)}_${Date.now().toString(16)}_${counter.toString(16)}`;
 }
 
-export function frame(type: StreamFrame['type'], topic: string, payload: unknown, headers: Partial<StreamFrame['headers']> = {}): StreamFrame {
+export function frame(
+  type: StreamFrame['type'],
+  topic: string,
+  payload: unknown,
+  headers: Partial<StreamFrame['headers']> = {},
+): StreamFrame {
   return {
     specVersion: '1.0',
     type,

@@ -110,8 +110,10 @@ export class StreamGateway {
     const deadline = Date.now() + timeoutMs;
     while (!this.connectionFor(topic)) {
       if (Date.now() > deadline) {
-        throw new Error(`fake DingTalk: no open stream connection subscribed to CALLBACK ${topic} ` +
-          `(connections: ${this.connections.length}; register the listener before connect())`);
+        throw new Error(
+          `fake DingTalk: no open stream connection subscribed to CALLBACK ${topic} ` +
+            `(connections: ${this.connections.length}; register the listener before connect())`,
+        );
       }
       await sleep(10);
     }

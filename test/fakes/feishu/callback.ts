@@ -46,7 +46,9 @@ export function signAndEncryptCallback(
   const raw = JSON.stringify(json);
   const timestamp = opts.timestamp ?? String(Math.floor(Date.now() / 1000));
   const nonce = opts.nonce ?? randomBytes(8).toString('hex');
-  const signature = createHash('sha256').update(timestamp + nonce + opts.encryptKey + raw).digest('hex');
+  const signature = createHash('sha256')
+    .update(timestamp + nonce + opts.encryptKey + raw)
+    .digest('hex');
   return {
     body: raw,
     json,

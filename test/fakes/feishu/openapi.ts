@@ -49,7 +49,19 @@ export interface PlatformState {
 
 const CARD_LIMIT = 30 * 1024; // bytes, for interactive content (Feishu: 230025 above it)
 const TEXT_LIMIT = 150 * 1024;
-const MSG_TYPES = new Set(['text', 'post', 'image', 'file', 'audio', 'media', 'sticker', 'interactive', 'share_chat', 'share_user', 'system']);
+const MSG_TYPES = new Set([
+  'text',
+  'post',
+  'image',
+  'file',
+  'audio',
+  'media',
+  'sticker',
+  'interactive',
+  'share_chat',
+  'share_user',
+  'system',
+]);
 const RECEIVE_ID_TYPES = new Set(['open_id', 'union_id', 'user_id', 'email', 'chat_id']);
 
 export class ApiError extends Error {
@@ -61,8 +73,7 @@ export class ApiError extends Error {
     super(msg);
   }
 }
-const invalidParam = (ext: string) =>
-  new ApiError(400, 230001, `Your request contains an invalid request parameter, ext=${ext}`);
+const invalidParam = (ext: string) => new ApiError(400, 230001, `Your request contains an invalid request parameter, ext=${ext}`);
 const fieldViolation = (field: string) => new ApiError(400, 99992402, `field validation failed: ${field}`);
 
 /** A shared card can be updated for everyone. JSON 2.0 cards are always shared (update_multi defaults to true there). */
@@ -81,7 +92,21 @@ function parseJson(text: string, what: string): unknown {
 }
 
 export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { appId, appSecret, tenantKey, tenantToken, botOpenId, botName, messages, requests, uploadedImages, byUuid, inbound, cardTokens, failRules } = s;
+  const {
+    appId,
+    appSecret,
+    tenantKey,
+    tenantToken,
+    botOpenId,
+    botName,
+    messages,
+    requests,
+    uploadedImages,
+    byUuid,
+    inbound,
+    cardTokens,
+    failRules,
+  } = s;
 
   function checkAuth(req: IncomingMessage) {
     const auth = req.headers.authorization;
@@ -239,7 +264,11 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
         // Codes below are invented; Feishu documents the limits, not the codes.
         if (!t || t.expiresAt < Date.now()) throw new ApiError(400, 200830, 'card update token is invalid or expired');
         if (!t.answered) {
-          throw new ApiError(400, 200831, 'update the card only after answering the callback (Feishu: otherwise the update fails or is reverted)');
+          throw new ApiError(
+            400,
+            200831,
+            'update the card only after answering the callback (Feishu: otherwise the update fails or is reverted)',
+          );
         }
         if (t.uses >= 2) throw new ApiError(400, 200832, 'card update token already used twice');
         const card = typeof b.card === 'string' ? parseJson(b.card, 'card') : b.card;
@@ -288,7 +317,10 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
     if (type.startsWith('multipart/')) {
       try {
         return Object.fromEntries(
-          parseMultipart(raw, type).map((p) => [p.name, p.filename !== undefined || p.name === 'image' ? { bytes: p.data.length } : p.data.toString('utf8')]),
+          parseMultipart(raw, type).map((p) => [
+            p.name,
+            p.filename !== undefined || p.name === 'image' ? { bytes: p.data.length } : p.data.toString('utf8'),
+          ]),
         );
       } catch {
         return { bytes: raw.length };

@@ -17,7 +17,13 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   const tenantKey = options.tenantKey ?? hex(8);
   const verificationToken = options.verificationToken ?? hex(16);
   // Small reconnect settings (Feishu's real ones: -1 attempts, 120 s apart, up to 30 s jitter).
-  const clientConfig: ClientConfig = { PingInterval: 120, ReconnectCount: 10, ReconnectInterval: 0.2, ReconnectNonce: 0, ...options.clientConfig };
+  const clientConfig: ClientConfig = {
+    PingInterval: 120,
+    ReconnectCount: 10,
+    ReconnectInterval: 0.2,
+    ReconnectNonce: 0,
+    ...options.clientConfig,
+  };
   const ackTimeoutMs = options.ackTimeoutMs ?? PATIENCE_MS;
   const app: AppIdentity = { appId, tenantKey, verificationToken };
   const longConnection = createLongConnection({

@@ -21,8 +21,22 @@ export interface ParsedEntity {
 export class HtmlParseError extends Error {}
 
 const TAGS = new Set([
-  'a', 'b', 'strong', 'i', 'em', 's', 'strike', 'del', 'u', 'ins',
-  'tg-spoiler', 'tg-emoji', 'span', 'pre', 'code', 'blockquote',
+  'a',
+  'b',
+  'strong',
+  'i',
+  'em',
+  's',
+  'strike',
+  'del',
+  'u',
+  'ins',
+  'tg-spoiler',
+  'tg-emoji',
+  'span',
+  'pre',
+  'code',
+  'blockquote',
 ]);
 
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f' || c === '\v';
@@ -179,7 +193,10 @@ export function parseTelegramHtml(text: string): { text: string; entities: Parse
   if (open.length > 0) {
     throw new HtmlParseError(`Can't find end tag corresponding to start tag "${open[open.length - 1]!.tag}"`);
   }
-  return trim(out, entities.sort((a, b) => a.offset - b.offset || b.length - a.length));
+  return trim(
+    out,
+    entities.sort((a, b) => a.offset - b.offset || b.length - a.length),
+  );
 }
 
 function toEntity(top: Open, length: number, outer: Open[]): ParsedEntity {

@@ -218,8 +218,7 @@ class ApiError extends Error {
   }
 }
 const bad = (what: string) => new ApiError(400, `Bad Request: ${what}`);
-const tooMany = (seconds: number) =>
-  new ApiError(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
+const tooMany = (seconds: number) => new ApiError(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
 
 const DEFAULT_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad Request',
@@ -236,8 +235,16 @@ const NOT_MODIFIED =
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 const QUERY_TOO_OLD = 'query is too old and response timeout expired or query ID is invalid';
 const INLINE_BUTTON_ACTIONS = [
-  'url', 'callback_data', 'web_app', 'login_url', 'switch_inline_query', 'switch_inline_query_current_chat',
-  'switch_inline_query_chosen_chat', 'copy_text', 'callback_game', 'pay',
+  'url',
+  'callback_data',
+  'web_app',
+  'login_url',
+  'switch_inline_query',
+  'switch_inline_query_current_chat',
+  'switch_inline_query_chosen_chat',
+  'copy_text',
+  'callback_game',
+  'pay',
 ];
 
 type Params = Record<string, unknown>;
@@ -415,9 +422,7 @@ class FakeTelegramServer implements FakeTelegram {
       webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
     };
     const rl = options.enforceRateLimits;
-    this.limits = rl
-      ? { perChatPerSecond: 1, perGroupPerMinute: 20, globalPerSecond: 30, ...(rl === true ? {} : rl) }
-      : null;
+    this.limits = rl ? { perChatPerSecond: 1, perGroupPerMinute: 20, globalPerSecond: 30, ...(rl === true ? {} : rl) } : null;
     const id = Number(this.token.split(':')[0]) || 123456789;
     this.botInfo = {
       id,
@@ -675,7 +680,8 @@ class FakeTelegramServer implements FakeTelegram {
         const boundary = boundaryOf(req.headers['content-type'] ?? '');
         if (!boundary) throw new Error('no boundary');
         for (const part of parseMultipart(body, boundary)) {
-          if (part.filename !== undefined) uploads.set(part.name, { fileName: part.filename, contentType: part.contentType, data: part.data });
+          if (part.filename !== undefined)
+            uploads.set(part.name, { fileName: part.filename, contentType: part.contentType, data: part.data });
           else params[part.name] = part.data.toString('utf8');
         }
       }
@@ -741,15 +747,17 @@ class FakeTelegramServer implements FakeTelegram {
     if (--head.remaining <= 0) list.shift();
     const reply = head.reply;
     if (reply.status === 429) throw tooMany('retryAfter' in reply ? reply.retryAfter : 5);
-    const description =
-      ('description' in reply ? reply.description : undefined) ?? DEFAULT_DESCRIPTIONS[reply.status] ?? 'Error';
+    const description = ('description' in reply ? reply.description : undefined) ?? DEFAULT_DESCRIPTIONS[reply.status] ?? 'Error';
     throw new ApiError(reply.status, description, 'parameters' in reply ? reply.parameters : undefined);
   }
 
   // -------------------------------------------------------------------------------------------
   // Bot API methods
 
-  private readonly methods: Record<string, (this: FakeTelegramServer, p: Params, up: Map<string, Upload>, signal?: AbortSignal) => unknown> = {
+  private readonly methods: Record<
+    string,
+    (this: FakeTelegramServer, p: Params, up: Map<string, Upload>, signal?: AbortSignal) => unknown
+  > = {
     getMe() {
       return this.botInfo;
     },
@@ -1008,7 +1016,10 @@ class FakeTelegramServer implements FakeTelegram {
 
   private async getUpdates(p: Params, signal?: AbortSignal): Promise<Update[]> {
     if (this.webhook) {
-      throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      throw new ApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     }
     const offset = int(p, 'offset') ?? 0;
     const limit = Math.min(100, Math.max(1, int(p, 'limit') ?? 100));
@@ -1080,7 +1091,12 @@ class FakeTelegramServer implements FakeTelegram {
         throw error;
       }
     }
-    if (parseMode === 'MarkdownV2' || parseMode === 'Markdown' || parseMode.toLowerCase() === 'markdownv2' || parseMode.toLowerCase() === 'markdown') {
+    if (
+      parseMode === 'MarkdownV2' ||
+      parseMode === 'Markdown' ||
+      parseMode.toLowerCase() === 'markdownv2' ||
+      parseMode.toLowerCase() === 'markdown'
+    ) {
       return trim(raw, []); // not validated by the fake
     }
     throw bad('unsupported parse_mode');
