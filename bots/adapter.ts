@@ -4,18 +4,13 @@
  * adding a platform adds a folder here and touches nothing in src/.
  */
 import type { Deliverer } from '../src/core/delivery.ts';
-import type { ActionAnswer, InboundEvent } from '../src/core/events.ts';
+import type { ActionAnswer, Capabilities, InboundEvent } from '../src/core/events.ts';
 import type { PlatformHealth } from '../src/core/health.ts';
 
 /** What the core does with an inbound event; for taps it returns the answer to give within the deadline. */
 export type InboundHandler = (event: InboundEvent) => Promise<ActionAnswer | null>;
 
-export interface Capabilities {
-  /** Selects and text inputs on the card itself (Feishu, DingTalk templates); otherwise grids and prompts. */
-  inlineInputs: boolean;
-  /** The tapped card can be replaced in the tap's own answer (Feishu). */
-  cardInAnswer: boolean;
-}
+export type { Capabilities };
 
 export interface PlatformAdapter extends Deliverer {
   readonly capabilities: Capabilities;

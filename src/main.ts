@@ -9,6 +9,7 @@ import { databaseTarget, retentionPolicy, type Config } from './config.ts';
 import { ActionSigner, loadInstallationSecret } from './core/actionToken.ts';
 import type { Deliverer } from './core/delivery.ts';
 import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
+import type { Capabilities } from './core/events.ts';
 import type { PlatformHealth } from './core/health.ts';
 import { childLogger, type Logger } from './core/log.ts';
 import { createSender, type Sender } from './core/sender.ts';
@@ -18,6 +19,8 @@ import { ensureDefaultCauses } from './services/causes.ts';
 
 /** What the service needs of an adapter (bots/adapter.ts has the full contract; src/ does not import bots/). */
 export interface RunnableAdapter extends Deliverer {
+  /** What the dispatcher reads of the platform (whether a tap's answer carries the card). */
+  readonly capabilities: Capabilities;
   start(handler: Dispatcher): Promise<void>;
   stop(): Promise<void>;
   /** Its link to the platform right now, for /healthz. */
@@ -58,6 +61,7 @@ export async function startService(
     defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE,
     maxFileBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024,
     onOutbox: () => sender.kick(),
+    capabilities: Object.fromEntries(adapters.map((a) => [a.platform, a.capabilities])),
   });
   sender.start();
   const scheduler = createScheduler({

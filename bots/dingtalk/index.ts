@@ -123,7 +123,7 @@ export function createDingTalkAdapter(config: DingTalkConfig, options: DingTalkA
 
   return {
     ...deliverer,
-    capabilities: { inlineInputs: templated, cardInAnswer: templated },
+    capabilities: { cardInAnswer: templated },
     health() {
       const connected = client?.connected ?? false;
       return { connected, detail: connected ? 'stream connected' : client ? 'stream reconnecting' : 'stopped' };

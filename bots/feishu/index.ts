@@ -244,7 +244,7 @@ export function createFeishuAdapter(config: FeishuConfig, { log, readyTimeoutMs 
 
   return {
     ...deliverer,
-    capabilities: { inlineInputs: true, cardInAnswer: true },
+    capabilities: { cardInAnswer: true },
     health() {
       if (config.mode === 'ws') {
         const state = ws?.getConnectionStatus().state ?? 'idle';

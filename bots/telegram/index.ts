@@ -170,7 +170,7 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
 
   return {
     ...deliverer,
-    capabilities: { inlineInputs: false, cardInAnswer: false },
+    capabilities: { cardInAnswer: false },
     health() {
       if (config.mode === 'webhook')
         return { connected: server?.listening ?? false, detail: server?.listening ? 'webhook listening' : 'webhook not listening' };

@@ -334,6 +334,9 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
         ...(input !== undefined ? { input } : {}),
       };
       const answer = await core()(event);
+      // The answer's card is the card's new state for everyone in the chat (no outbox update follows it):
+      // stored in place, and the chat's open pages woken, as a delivered update would be.
+      if (answer?.card && card) await deliverer.update(chatId, card.messageId, answer.card);
       if (wantsJson(c)) return c.json({ toast: answer?.toast ?? null, ...(answer?.card ? { cardHtml: renderHtml(answer.card) } : {}) });
       return c.redirect(
         `/chat/${encodeURIComponent(chatId)}${answer?.toast ? `?toast=${encodeURIComponent(answer.toast.text)}` : ''}`,
@@ -367,7 +370,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
   return {
     ...deliverer,
     hub,
-    capabilities: { inlineInputs: true, cardInAnswer: true },
+    capabilities: { cardInAnswer: true },
     /** The console is served by this process: it is up whenever the process is. */
     health: () => ({ connected: true, detail: 'served by this process' }),
     mount,

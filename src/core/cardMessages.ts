@@ -49,11 +49,11 @@ export async function renderCardMessage(db: Db, signer: ActionSigner, row: CardM
   return rendered.card;
 }
 
-/** Points a card at another view (a turned page) and queues its update. */
-export async function retargetCardMessage(db: Db, id: string, view: CardView): Promise<void> {
+/** Points a card at another view (a turned page) and, unless the tap's answer shows it, queues its update. */
+export async function retargetCardMessage(db: Db, id: string, view: CardView, { queue }: { queue: boolean }): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(sql`update card_message set view = ${JSON.stringify(view)}::jsonb where id = ${id}::uuid`);
-    await queueUpdate(tx, id);
+    if (queue) await queueUpdate(tx, id);
   });
 }
 

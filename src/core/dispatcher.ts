@@ -27,7 +27,7 @@ import { ActionMinter, resolveAction, type ActionSigner } from './actionToken.ts
 import { runIntent, type TapInput } from './actionHandlers.ts';
 import { findCardMessage, getCardMessage, queueUpdate, renderCardMessage, retargetCardMessage } from './cardMessages.ts';
 import { importSheet, runTextCommand } from './commandHandlers.ts';
-import type { ActionAnswer, InboundEvent } from './events.ts';
+import type { ActionAnswer, Capabilities, InboundEvent } from './events.ts';
 import type { Logger } from './log.ts';
 import { staticView, type Outcome } from './outcome.ts';
 import { parseTextCommand } from './textCommands.ts';
@@ -41,6 +41,8 @@ export interface DispatcherDeps {
   maxFileBytes?: number;
   /** Called after outbox rows were written, so the sender need not wait for its next poll. */
   onOutbox?: () => void;
+  /** Each platform's capabilities (its adapter's); a platform not here gets no card in a tap's answer. */
+  capabilities?: Readonly<Record<string, Capabilities>>;
 }
 
 export type Dispatcher = (event: InboundEvent) => Promise<ActionAnswer | null>;
@@ -57,6 +59,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { db, signer, log } = deps;
   const defaultLocale = deps.defaultLocale ?? 'zh-CN';
   const maxFileBytes = deps.maxFileBytes ?? 20 * MB;
+  /**
+   * Whether a tap on `platform` is answered with its card. Rendered once either way: in the answer (and no
+   * outbox update for that card), or only by the outbox update where the answer cannot carry a card.
+   */
+  const cardInAnswer = (platform: string) => deps.capabilities?.[platform]?.cardInAnswer ?? false;
 
   /** Writes the replies once per platform event: a redelivery finds its id and writes nothing. */
   async function finish(event: InboundEvent, chat: Chat, outcome: Pick<Outcome, 'replies' | 'prompt'>): Promise<void> {
@@ -125,10 +132,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       throw error;
     }
+    const inAnswer = resolved.cardMessageId !== null && cardInAnswer(event.platform);
     let outcome: Outcome;
     let stale = false;
     try {
-      outcome = await runIntent(db, ctx, locale, resolved.intent, tapInput);
+      outcome = await runIntent(db, inAnswer ? { ...ctx, answeredCard: resolved.cardMessageId! } : ctx, locale, resolved.intent, tapInput);
     } catch (error) {
       if (error instanceof StaleCommandError || error instanceof StocktakeStateError) {
         stale = true;
@@ -143,28 +151,31 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
     }
     let card;
+    let queued = false;
     const row = resolved.cardMessageId ? await getCardMessage(db, resolved.cardMessageId) : null;
     if (row) {
       if (outcome.retarget) {
-        await retargetCardMessage(db, row.id, outcome.retarget);
+        await retargetCardMessage(db, row.id, outcome.retarget, { queue: !inAnswer });
         row.view = outcome.retarget;
-      } else if (stale) {
+        queued = !inAnswer;
+      } else if (stale && !inAnswer) {
         await queueUpdate(db, row.id);
+        queued = true;
       }
-      card = await renderCardMessage(db, signer, row);
+      if (inAnswer) card = await renderCardMessage(db, signer, row);
     }
     const toast = outcome.toast ?? { kind: 'success' as const, text: 'OK' };
     // The notice is written with the tap's other replies: finish() records the event id, so a second
     // finish() for the same event (as the notice once had) would write nothing.
     await finish(event, chat, typed ? { ...outcome, replies: [...outcome.replies, answerNotice(chat, toast)] } : outcome);
-    if (outcome.retarget || stale) deps.onOutbox?.();
+    if (queued) deps.onOutbox?.();
     return { toast, ...(card ? { card } : {}) };
   }
 
   /**
    * A tap on a button older than the retention window: nothing is done. When the tapped message is a card
-   * we know, it is refreshed with new buttons (in the answer, and queued as an update), so the card keeps
-   * working from the next tap on.
+   * we know, it is refreshed with new buttons (in the answer, or by a queued update where the answer cannot
+   * carry a card), so the card keeps working from the next tap on.
    */
   async function expired(event: InboundEvent, chat: Chat, typed: boolean): Promise<ActionAnswer> {
     const row = event.messageId ? await findCardMessage(db, event.platform, event.chatId, event.messageId) : null;
@@ -175,14 +186,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       refreshed: row !== null,
     });
     let card;
-    if (row) {
-      await queueUpdate(db, row.id);
-      card = await renderCardMessage(db, signer, row);
-    }
+    const inAnswer = row !== null && cardInAnswer(event.platform);
+    if (row && inAnswer) card = await renderCardMessage(db, signer, row);
+    else if (row) await queueUpdate(db, row.id);
     const t = messages(chat.locale);
     const toast = { kind: 'warning' as const, text: row ? t.stale.toast : t.stale.expired };
     await finish(event, chat, { replies: typed ? [answerNotice(chat, toast)] : [] });
-    if (row) deps.onOutbox?.();
+    if (row && !inAnswer) deps.onOutbox?.();
     return { toast, ...(card ? { card } : {}) };
   }
 

@@ -48,6 +48,20 @@ export interface ActionEvent extends InboundBase {
 
 export type InboundEvent = TextEvent | FileEvent | ActionEvent;
 
+/**
+ * What the core reads of a platform when it answers a tap. Declared by each adapter (bots/adapter.ts) and
+ * read by the dispatcher.
+ */
+export interface Capabilities {
+  /**
+   * The tap's answer replaces the tapped card for everyone who sees it (Feishu's shared cards, DingTalk's
+   * templated cards' public data, the console's stored card). Then the dispatcher renders the card into the
+   * answer and queues no outbox update for it; otherwise (Telegram, DingTalk's link cards) it renders
+   * nothing in the answer and the outbox update alone refreshes the card.
+   */
+  cardInAnswer: boolean;
+}
+
 /** The answer to a tap, given within the platform's deadline: a toast, and the tapped card as it is now. */
 export interface ActionAnswer {
   toast: { kind: 'success' | 'info' | 'warning' | 'error'; text: string };

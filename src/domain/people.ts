@@ -24,4 +24,9 @@ export interface CommandContext {
   /** The same key twice has one effect and returns the first result (chat layers pass the event id). */
   idempotencyKey?: string;
   now?: Date;
+  /**
+   * The card message a tap's answer replaces for everyone (a platform with `cardInAnswer`): the change queues
+   * no outbox update for it, so the tapped card is rendered once, in the answer.
+   */
+  answeredCard?: string;
 }

@@ -42,6 +42,8 @@ export class AuditWriter {
     private readonly actor: { personId: string | null; identity: string },
     private readonly idempotencyKey: string | null,
     private readonly now: Date,
+    /** A card the command's answer renders: its outbox update is not queued (see CommandContext). */
+    private readonly answeredCard: string | null = null,
   ) {}
 
   add(entry: AuditEntry): void {
@@ -50,7 +52,7 @@ export class AuditWriter {
 
   async flush(): Promise<void> {
     if (this.entries.length === 0) return;
-    await appendAudit(this.tx, this.actor, this.idempotencyKey, this.now, this.entries.splice(0));
+    await appendAudit(this.tx, this.actor, this.idempotencyKey, this.now, this.entries.splice(0), this.answeredCard);
   }
 }
 
@@ -61,6 +63,7 @@ export async function appendAudit(
   idempotencyKey: string | null,
   now: Date,
   entries: readonly AuditEntry[],
+  answeredCard: string | null = null,
 ): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
   const [last] = await queryRows<{ id: string; hash: string }>(
@@ -113,7 +116,7 @@ export async function appendAudit(
       { values: rows.map((r) => r.hash), type: 'text' },
     ])} as u(id, at, actor_person_id, actor_identity, action, entity_type, entity_id, stocktake_id, document_id, before, after, idempotency_key, prev_hash, hash)`);
   // Every change is audited, so this is where it reaches the chats: in the same transaction.
-  await projectChanges(tx, entries, actor.identity);
+  await projectChanges(tx, entries, actor.identity, answeredCard);
 }
 
 const AUDIT_COLUMNS = sql`id::text as id, ${isoText(sql`at`)} as at, actor_person_id as "actorPersonId", actor_identity as "actorIdentity",

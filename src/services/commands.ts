@@ -50,7 +50,7 @@ export async function runCommand<R>(
       }
     }
     const now = ctx.now ?? new Date();
-    const audit = new AuditWriter(tx, ctx.actor, key ?? null, now);
+    const audit = new AuditWriter(tx, ctx.actor, key ?? null, now, ctx.answeredCard ?? null);
     const result = await body({ tx, ctx, now, audit });
     await audit.flush();
     if (key) await tx.execute(sql`update command_log set result = ${JSON.stringify(result ?? null)}::jsonb where key = ${key}`);

@@ -104,7 +104,13 @@ async function chatsOfStocktake(
  * variance, document or stocktake are updated; a submitted document gets its approval card in the
  * approvals chats; a decision, a recount request and opened review are announced in the team chats.
  */
-export async function projectChanges(tx: DbOrTx, entries: readonly AuditEntry[], actorHandle: string | null): Promise<void> {
+export async function projectChanges(
+  tx: DbOrTx,
+  entries: readonly AuditEntry[],
+  actorHandle: string | null,
+  /** A card rendered in the tap's answer: not updated again through the outbox. */
+  answeredCard: string | null = null,
+): Promise<void> {
   const keys = new Set<string>();
   const messages: OutboxMessage[] = [];
   const announce = async (stocktakeId: string, purpose: 'team' | 'approvals', view: CardView) => {
@@ -132,7 +138,7 @@ export async function projectChanges(tx: DbOrTx, entries: readonly AuditEntry[],
       });
     }
   }
-  await enqueueCardUpdates(tx, [...keys]);
+  await enqueueCardUpdates(tx, [...keys], answeredCard);
   await enqueueMessages(tx, messages);
 }
 

@@ -97,11 +97,10 @@ describeEachDatabase('several instances delivering to Telegram', (get) => {
       expect(fake.messages).toHaveLength(chats.length * perChat);
       // Pacing shared through the database: together the instances never exceeded a limit.
       expect(fake.calls.filter((call) => call.status === 429)).toEqual([]);
-      const rows = await queryRows<{ status: string; attempts: number; n: number }>(
-        db,
-        sql`select status, attempts, count(*)::int as n from outbox group by status, attempts`,
-      );
-      expect(rows).toEqual([{ status: 'sent', attempts: 1, n: chats.length * perChat }]);
+      // Every row sent, none failed. (Attempts are not compared: on a busy machine a request may time out
+      // once and be sent again, which the exactly-once checks above already cover.)
+      const rows = await queryRows<{ status: string; n: number }>(db, sql`select status, count(*)::int as n from outbox group by status`);
+      expect(rows).toEqual([{ status: 'sent', n: chats.length * perChat }]);
     },
     stepsBudget(4),
   ); // its drain may take 180 s on a busy machine

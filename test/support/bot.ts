@@ -5,6 +5,7 @@
 import type { Db } from '../../db/client.ts';
 import { loadActionSigner } from '../../src/core/actionToken.ts';
 import type { Deliverer } from '../../src/core/delivery.ts';
+import type { Capabilities } from '../../src/core/events.ts';
 import { createDispatcher, type Dispatcher } from '../../src/core/dispatcher.ts';
 import { silentLogger, type Logger } from '../../src/core/log.ts';
 import { createSender, type Sender } from '../../src/core/sender.ts';
@@ -31,13 +32,19 @@ export interface BotCore {
 }
 
 /** The dispatcher and a sender (not polling: tests call `sender.drainUntilIdle()`). */
-export async function botCore(db: Db, deliverers: Deliverer[], log: Logger = silentLogger): Promise<BotCore> {
+export async function botCore(
+  db: Db,
+  deliverers: (Deliverer & { capabilities?: Capabilities })[],
+  log: Logger = silentLogger,
+): Promise<BotCore> {
   const signer = await loadActionSigner(db);
   const created = createSender({ db, signer, deliverers, log, leaseMs: 5_000 });
   // The sender's own default gives up quietly after 10 s, and a test would then fail later on a message
   // that was merely slow to go out: drain as long as a test waits for anything.
   const sender: Sender = { ...created, drainUntilIdle: (timeoutMs = PATIENCE_MS) => created.drainUntilIdle(timeoutMs) };
-  const dispatch = createDispatcher({ db, signer, log, defaultLocale: 'en' });
+  // Adapters under test declare their capabilities as in production; a bare deliverer gets none.
+  const capabilities = Object.fromEntries(deliverers.flatMap((d) => (d.capabilities ? [[d.platform, d.capabilities]] : [])));
+  const dispatch = createDispatcher({ db, signer, log, defaultLocale: 'en', capabilities });
   return { dispatch, sender };
 }
 
