@@ -5,7 +5,7 @@ import { InvalidInputError, NotAllowedError, StaleCommandError } from '../domain
 import type { CommandContext, Role } from '../domain/people.ts';
 import type { AuditWriter } from './audit.ts';
 import { runCommand } from './commands.ts';
-import { getDocument, resolveDocument, settleStocktakeStatus, type DocumentSummary } from './documents.ts';
+import { getDocument, resolveDocument, settleAfterCommit, settleStocktakeStatus, type DocumentSummary } from './documents.ts';
 import { requireAnyRole, rolesOf } from './people.ts';
 import { policyOf } from './policy.ts';
 import { postDocument } from './posting.ts';
@@ -104,7 +104,7 @@ async function checkSegregation(
 
 /** Approves the pending step; the next step becomes pending, or the last approval posts the document. */
 export async function approveDocument(db: Db, ctx: CommandContext, input: DecisionInput): Promise<DocumentSummary> {
-  return runCommand(db, ctx, 'document.approve', input, async ({ tx, now, audit }) => {
+  return runCommand(db, ctx, 'document.approve', input, async ({ tx, now, audit, afterCommit }) => {
     const { doc, steps, current, st } = await decidableStep(tx, ctx, input, 'approve');
     await checkSegregation(tx, ctx, doc, steps);
     const decided = await queryRows(
@@ -129,6 +129,7 @@ export async function approveDocument(db: Db, ctx: CommandContext, input: Decisi
                            where document_id = ${doc.id}::uuid and step_no = ${next.step_no} and status = 'waiting'`);
     } else {
       await postDocument(tx, doc, st, now, audit);
+      settleAfterCommit({ afterCommit }, st);
     }
     return getDocument(tx, doc.id);
   });

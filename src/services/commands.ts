@@ -10,6 +10,12 @@ export interface CommandScope {
   ctx: CommandContext;
   now: Date;
   audit: AuditWriter;
+  /**
+   * Runs `fn` once the transaction has committed (before the command returns), outside it. For repairs
+   * that must see other transactions' commits, e.g. settling a stocktake's status after concurrent postings.
+   * A failure there is not the command's: it is swallowed, and the same repair runs again later elsewhere.
+   */
+  afterCommit(fn: (db: Db) => Promise<unknown>): void;
 }
 
 /**
@@ -29,7 +35,8 @@ export async function runCommand<R>(
   request: unknown,
   body: (scope: CommandScope) => Promise<R>,
 ): Promise<R> {
-  return db.transaction(async (tx) => {
+  const after: ((db: Db) => Promise<unknown>)[] = [];
+  const result = await db.transaction(async (tx) => {
     const key = ctx.idempotencyKey;
     if (key) {
       const fingerprint = commandFingerprint(command, request);
@@ -51,9 +58,11 @@ export async function runCommand<R>(
     }
     const now = ctx.now ?? new Date();
     const audit = new AuditWriter(tx, ctx.actor, key ?? null, now, ctx.answeredCard ?? null);
-    const result = await body({ tx, ctx, now, audit });
+    const result = await body({ tx, ctx, now, audit, afterCommit: (fn) => after.push(fn) });
     await audit.flush();
     if (key) await tx.execute(sql`update command_log set result = ${JSON.stringify(result ?? null)}::jsonb where key = ${key}`);
     return result;
   });
+  for (const fn of after) await fn(db).catch(() => {});
+  return result;
 }

@@ -5,7 +5,8 @@ import { InvalidInputError, NotFoundError, StaleCommandError } from '../domain/e
 import type { Actor, CommandContext } from '../domain/people.ts';
 import { approvalRoute, documentNumber } from '../domain/routing.ts';
 import { isUuid, localDay } from '../domain/stocktake.ts';
-import { runCommand } from './commands.ts';
+import { runCommand, type CommandScope } from './commands.ts';
+import { enqueueCardUpdates, entityKeys } from './outbox.ts';
 import { noRoleError, requireRole } from './people.ts';
 import { policyOf } from './policy.ts';
 import { nextSequence } from './sequence.ts';
@@ -189,15 +190,50 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
 
 /**
  * Moves the stocktake between reviewing, approving and posted from its lines: approving once nothing is
- * left to review, posted once every variance is on the ledger.
+ * left to review, posted once every variance is on the ledger. Returns the new status when it changed.
+ *
+ * It writes (and so locks the stocktake row to the end of the transaction) only when the status changes:
+ * postings of one stocktake then do not queue behind each other's commits on that row. The price: two
+ * postings of the last documents running at once each see the other's lines as still documented and
+ * leave the status as it is; so a posting settles again after it commits (`settleAfterCommit`), when the
+ * later of the two sees both. (Had a process died in between, starting the warehouse's next stocktake and
+ * the hourly reminder run settle it too.)
  */
-export async function settleStocktakeStatus(tx: DbOrTx, st: StocktakeRef): Promise<void> {
-  await tx.execute(sql`
-    update stocktake s set status = (case
-        when not exists (select 1 from stocktake_line l where l.stocktake_id = s.id and l.review_status in ('open', 'recount', 'confirmed', 'documented')) then 'posted'
-        when not exists (select 1 from stocktake_line l where l.stocktake_id = s.id and l.review_status in ('open', 'recount', 'confirmed')) then 'approving'
-        else 'reviewing' end)::stocktake_status
-    where s.id = ${st.id} and s.status in ('reviewing', 'approving')`);
+export async function settleStocktakeStatus(db: DbOrTx, st: { id: string }): Promise<StocktakeStatusName | null> {
+  const [changed] = await queryRows<{ status: StocktakeStatusName }>(
+    db,
+    sql`
+    update stocktake s set status = next.status::stocktake_status
+    from (select case
+        when not exists (select 1 from stocktake_line l where l.stocktake_id = ${st.id}::uuid and l.review_status in ('open', 'recount', 'confirmed', 'documented')) then 'posted'
+        when not exists (select 1 from stocktake_line l where l.stocktake_id = ${st.id}::uuid and l.review_status in ('open', 'recount', 'confirmed')) then 'approving'
+        else 'reviewing' end as status) next
+    where s.id = ${st.id}::uuid and s.status in ('reviewing', 'approving') and s.status::text <> next.status
+    returning s.status::text as status`,
+  );
+  return changed?.status ?? null;
+}
+
+type StocktakeStatusName = 'reviewing' | 'approving' | 'posted';
+
+/** Settles every stocktake in review or approval (the hourly run's repair; see settleStocktakeStatus). */
+export async function settleOpenStocktakes(db: Db): Promise<number> {
+  const open = await queryRows<{ id: string }>(db, sql`select id::text as id from stocktake where status in ('reviewing', 'approving')`);
+  let moved = 0;
+  for (const st of open) {
+    if (await settleStocktakeStatus(db, st)) {
+      await enqueueCardUpdates(db, [entityKeys.stocktake(st.id)]);
+      moved += 1;
+    }
+  }
+  return moved;
+}
+
+/** Settles the stocktake once more after the command commits, and refreshes its cards when that moved it. */
+export function settleAfterCommit(scope: Pick<CommandScope, 'afterCommit'>, st: { id: string }): void {
+  scope.afterCommit(async (db) => {
+    if (await settleStocktakeStatus(db, st)) await enqueueCardUpdates(db, [entityKeys.stocktake(st.id)]);
+  });
 }
 
 /** Finds a document by id or number (PK-2026-0001; WAREHOUSE/PK-2026-0001 when numbers repeat across warehouses). */

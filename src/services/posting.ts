@@ -3,7 +3,7 @@ import { queryRows, type DbOrTx } from '../../db/client.ts';
 import type { AuditWriter } from './audit.ts';
 import { settleStocktakeStatus } from './documents.ts';
 import type { StocktakeRef } from './stocktakes.ts';
-import { lockWarehouse } from './warehouses.ts';
+import { shareWarehouse } from './warehouses.ts';
 
 /**
  * Posts an approved document, inside the approving transaction: one ledger entry per line (the unique key
@@ -18,8 +18,9 @@ export async function postDocument(
   now: Date,
   audit: AuditWriter,
 ): Promise<void> {
-  // Same lock as movement imports and snapshots: the adjustment movements get ids in a consistent order.
-  await lockWarehouse(tx, doc.warehouseId);
+  // Shares the lock snapshots and movement imports take alone: no adjustment movement commits between a
+  // snapshot's read of on-hand and its watermark. Postings do not exclude each other.
+  await shareWarehouse(tx, doc.warehouseId);
   const at = now.toISOString();
   const entries = await queryRows<{ line_no: number; sku: string; location: string; qty: string; value: string }>(
     tx,

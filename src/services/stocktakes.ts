@@ -8,6 +8,7 @@ import type { Actor } from '../domain/people.ts';
 import { appendAudit, AuditWriter, OPERATOR } from './audit.ts';
 import { requireRole } from './people.ts';
 import { openReview } from './review.ts';
+import { settleStocktakeStatus } from './documents.ts';
 import { nextSequence } from './sequence.ts';
 import { getWarehouse, lockWarehouse } from './warehouses.ts';
 
@@ -41,6 +42,13 @@ export async function startStocktake(db: Db, warehouseCode: string, now = new Da
   return db.transaction(async (tx) => {
     // Holding the warehouse lock, no movement can commit between the on-hand read and the watermark.
     await lockWarehouse(tx, wh.id);
+    // A stocktake whose last postings ran at once and whose process died before settling it again still
+    // says approving: settled here, under the lock no posting shares, it no longer blocks the next one.
+    for (const o of await queryRows<{ id: string }>(
+      tx,
+      sql`select id::text as id from stocktake where warehouse_id = ${wh.id} and status in ('reviewing', 'approving')`,
+    ))
+      await settleStocktakeStatus(tx, o);
     const [open] = await tx
       .select({ code: stocktake.code })
       .from(stocktake)

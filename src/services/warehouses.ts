@@ -68,3 +68,12 @@ export async function listWarehouses(db: DbOrTx): Promise<Warehouse[]> {
 export async function lockWarehouse(tx: DbOrTx, id: string): Promise<void> {
   await tx.execute(sql`select 1 from ${warehouse} where ${warehouse.id} = ${id} for update`);
 }
+
+/**
+ * The shared side of the same lock, for writers of movements that need not be ordered among themselves
+ * (postings): any number hold it at once, and none while a snapshot or an import holds `lockWarehouse`.
+ * Postings took the exclusive lock before, which queued every approval of a warehouse behind one commit.
+ */
+export async function shareWarehouse(tx: DbOrTx, id: string): Promise<void> {
+  await tx.execute(sql`select 1 from ${warehouse} where ${warehouse.id} = ${id} for share`);
+}

@@ -157,6 +157,19 @@ describeEachDatabase('documents, approvals and posting', (get) => {
     await expect(approveDocument(db, people.ann, { document: documents[0]!.number })).rejects.toBeInstanceOf(StaleCommandError);
   });
 
+  it('ends posted when the last two documents are approved at once, though neither posting waits for the other', async () => {
+    const { db } = get();
+    const { st, people } = await countedStocktake(db);
+    await closeCounting(db, st.code);
+    await explainAll(db, st.code, people.sam);
+    const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
+    expect(documents).toHaveLength(2);
+    // Each posting may see the other's lines as still documented; the one committing last settles it.
+    await Promise.all(documents.map((d) => approveDocument(db, people.sue, { document: d.number })));
+    expect((await getStocktake(db, st.code)).status).toBe('posted');
+    expect((await verifyAudit(db)).ok).toBe(true);
+  });
+
   it('lets exactly one of two approvers tapping at once decide; the other is told who decided and when', async () => {
     const { db } = get();
     const { st, people } = await countedStocktake(db, [['C-400', 'R4', '2']]);

@@ -1,0 +1,453 @@
+/**
+ * Write throughput benchmark: REST review actions (confirm, tag, note) and approvals (approve, which posts
+ * a one-line document) against real `npm start` instances, with 1 and 16 concurrent clients, on Postgres
+ * with one and with three instances sharing the database, and on PGlite with one. Beside them, in the same
+ * run, a bare transaction doing the same kind of writes straight through postgres.js or PGlite (claim an
+ * idempotency key, update a line conditionally, append an audit row, queue an outbox row), with 1 and 16
+ * clients. Prints actions/s, p50 and p99 latency, the 16-client rate against the one-client rate and
+ * against the bare transaction.
+ *
+ *   npm run bench:writes                      # Postgres (1 and 3 instances) and PGlite
+ *   npm run bench:writes -- --db postgres     # one database
+ *   BENCH_SECONDS=10 BENCH_INSTANCES=1,3 npm run bench:writes
+ *
+ * BENCH_PROFILE=<dir> makes each instance write a CPU profile there when it stops.
+ *
+ * Seeding takes shortcuts a user cannot (lines explained by SQL, parked until each one-line submit) so
+ * that thousands of one-line documents are ready in seconds; everything measured goes through the product.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { openDatabase, queryRows, type DatabaseTarget, type Db } from '../db/client.ts';
+import { fileSource } from '../src/files/source.ts';
+import { importBook } from '../src/services/book.ts';
+import { ensureDefaultCauses } from '../src/services/causes.ts';
+import { importCounts } from '../src/services/counts.ts';
+import { createCredential } from '../src/services/credentials.ts';
+import { submitVariances } from '../src/services/documents.ts';
+import { importItems } from '../src/services/items.ts';
+import { addPerson, cliActor, grantRole } from '../src/services/people.ts';
+import { closeCounting, startStocktake } from '../src/services/stocktakes.ts';
+import { addWarehouse } from '../src/services/warehouses.ts';
+import { PG_ADMIN, postgresReachable } from './support.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const INSTANCES = (process.env.BENCH_INSTANCES ?? '1,3').split(',').map(Number);
+const CLIENTS = [1, 16];
+/** Lines reviewed through the API (three actions each) and one-line documents approved through it. */
+const REVIEW_LINES = Number(process.env.BENCH_REVIEW_LINES ?? 30_000);
+const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 4_000);
+
+interface Phase {
+  label: string;
+  clients: number;
+  actions: number;
+  seconds: number;
+  latencies: number[];
+}
+
+const rate = (p: Phase) => p.actions / p.seconds;
+const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+function describe(p: Phase): string {
+  const sorted = [...p.latencies].sort((a, b) => a - b);
+  return `${p.label.padEnd(34)} ${String(p.clients).padStart(2)} clients: ${rate(p).toFixed(0).padStart(5)}/s  p50 ${percentile(sorted, 0.5).toFixed(1).padStart(6)} ms  p99 ${percentile(sorted, 0.99).toFixed(1).padStart(7)} ms  (${p.actions} in ${p.seconds.toFixed(1)} s)`;
+}
+
+/** Runs `clients` loops until time is up or `next` runs out; each loop call is one measured action. */
+async function drive(label: string, clients: number, next: () => (() => Promise<void>) | null): Promise<Phase> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  const deadline = start + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        const action = next();
+        if (!action) return;
+        const t = performance.now();
+        await action();
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { label, clients, actions: latencies.length, seconds: (performance.now() - start) / 1000, latencies };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Seeding
+
+const sku = (i: number) => `B-${String(i).padStart(6, '0')}`;
+const loc = (i: number) => `L${i % 100}`;
+
+function csvSource(name: string, rows: string[][]) {
+  const path = join(mkdtempSync(join(tmpdir(), 'bench-writes-')), name);
+  return { path, text: rows.map((r) => r.join(',')).join('\n') + '\n' };
+}
+
+async function fileOf(name: string, rows: string[][]) {
+  const { path, text } = csvSource(name, rows);
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(path, text);
+  return fileSource(path);
+}
+
+/**
+ * WH1 with a stocktake in review of REVIEW_LINES variances (open, for the review phases) and DOCUMENTS
+ * one-line documents waiting for their supervisor (under 1,000.00: one step, then posting).
+ */
+async function seed(db: Db): Promise<Record<string, string>> {
+  const t0 = performance.now();
+  await ensureDefaultCauses(db);
+  await addWarehouse(db, { code: 'WH1', name: 'Bench', timezone: 'Asia/Shanghai' });
+  const total = REVIEW_LINES + DOCUMENTS;
+  const all = Array.from({ length: total }, (_, i) => i);
+  await importItems(
+    db,
+    await fileOf('items.csv', [['sku', 'name', 'unit', 'unit_cost'], ...all.map((i) => [sku(i), `Item ${i}`, 'pcs', '1.25'])]),
+  );
+  await importBook(db, 'WH1', await fileOf('book.csv', [['sku', 'location', 'qty'], ...all.map((i) => [sku(i), loc(i), '100'])]));
+  const keys: Record<string, string> = {};
+  for (const [handle, role] of [
+    ['carl', 'counter'],
+    ['sam', 'supervisor'],
+    ['sue', 'supervisor'],
+  ] as const) {
+    await addPerson(db, { handle, name: handle });
+    await grantRole(db, handle, role, 'WH1');
+    keys[handle] = (await createCredential(db, { kind: 'api_key', person: handle })).secret;
+  }
+  const st = await startStocktake(db, 'WH1', new Date(Date.now() - 3600_000));
+  await importCounts(
+    db,
+    st.code,
+    await fileOf('count.csv', [['sku', 'location', 'qty'], ...all.map((i) => [sku(i), loc(i), i % 2 ? '103' : '97'])]),
+    { counter: 'carl' },
+  );
+  await closeCounting(db, st.code);
+  console.log(`    counted and closed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // The document lines: explained by sam (so sue may approve), parked out of the submit's reach until their turn.
+  const sam = await cliActor(db, 'sam');
+  await db.execute(sql`update stocktake_line set review_status = 'recount', cause_code = 'counting_error', explained_by = ${sam.personId}::uuid,
+                         confirmed_by = ${sam.personId}::uuid, confirmed_at = now()
+                       where stocktake_id = ${st.id}::uuid and sku >= ${sku(REVIEW_LINES)}`);
+  for (let i = REVIEW_LINES; i < total; i++) {
+    await db.execute(sql`update stocktake_line set review_status = 'confirmed' where stocktake_id = ${st.id}::uuid and sku = ${sku(i)}`);
+    await submitVariances(db, { actor: sam }, { stocktake: st.code, lines: [`${sku(i)}@${loc(i)}`] });
+    if ((i - REVIEW_LINES) % 1000 === 999) console.log(`    ${i - REVIEW_LINES + 1} documents submitted`);
+  }
+  console.log(`  seeded ${REVIEW_LINES} open variances and ${DOCUMENTS} documents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { ...keys, stocktake: st.code };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The product: `npm start` instances and a keep-alive HTTP client
+
+interface Instance {
+  base: string;
+  process: ChildProcess;
+}
+
+async function startInstance(env: Record<string, string>): Promise<Instance> {
+  // What `npm start` runs, without npm in between (and with profiling flags when asked).
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start runs ${command}, not node: update this benchmark`);
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, ...args], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? '/tmp',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      STOCKTAKE_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const url = /open (http:\/\/\S+)/.exec(output)?.[1];
+      if (url) {
+        clearInterval(timer);
+        resolve(url);
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`npm start exited (${code}): ${output}`));
+    });
+  });
+  return { base, process: child };
+}
+
+async function stopInstance(i: Instance): Promise<void> {
+  if (i.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => i.process.once('exit', resolve));
+  i.process.kill('SIGTERM');
+  await exited;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(base: string, path: string, key: string, body: unknown, idempotencyKey: string): Promise<void> {
+  const url = new URL(path, base);
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'idempotency-key': idempotencyKey,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () =>
+          res.statusCode === 200 || res.statusCode === 201 ? resolve() : reject(new Error(`${path}: ${res.statusCode} ${text}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** The review and approval phases against running instances (requests spread over them in turn). */
+async function productPhases(
+  instances: Instance[],
+  seeded: Record<string, string>,
+  cursor: { line: number; doc: number },
+  documents: string[],
+) {
+  const st = seeded.stocktake!;
+  let turn = 0;
+  const base = () => instances[turn++ % instances.length]!.base;
+  const phases: Phase[] = [];
+  for (const clients of CLIENTS) {
+    // One client works through its line's three actions in order; the phase counts each action.
+    let pending: (() => Promise<void>)[] = [];
+    const review = await drive(`review (${instances.length} instance${instances.length > 1 ? 's' : ''})`, clients, () => {
+      if (pending.length === 0) {
+        if (cursor.line >= REVIEW_LINES) return null;
+        const i = cursor.line++;
+        const line = encodeURIComponent(`${sku(i)}@${loc(i)}`);
+        const path = `/api/v1/stocktakes/${st}/variances/${line}`;
+        // Each action queues the line's next one when done, so no two clients work on one line at once.
+        return async () => {
+          await post(base(), `${path}/confirm`, seeded.sam!, {}, `c-${i}`);
+          pending.push(async () => {
+            await post(base(), `${path}/tag`, seeded.sam!, { cause: 'counting_error' }, `t-${i}`);
+            pending.push(() => post(base(), `${path}/note`, seeded.sam!, { note: `checked bin ${i}` }, `n-${i}`));
+          });
+        };
+      }
+      return pending.shift()!;
+    });
+    // Actions handed out but not run when time was up are not counted, and their lines are left half-done.
+    pending = [];
+    phases.push(review);
+  }
+  for (const clients of CLIENTS) {
+    phases.push(
+      await drive(`approve (${instances.length} instance${instances.length > 1 ? 's' : ''})`, clients, () => {
+        if (cursor.doc >= documents.length) return null;
+        const number = documents[cursor.doc++]!;
+        return () => post(base(), `/api/v1/documents/${encodeURIComponent(number)}/approve`, seeded.sue!, {}, `a-${number}`);
+      }),
+    );
+  }
+  return phases;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The bare transaction
+
+const BARE_SCHEMA = [
+  'drop table if exists bare_command, bare_line, bare_audit, bare_outbox',
+  'create table bare_command (key text primary key, result jsonb)',
+  "create table bare_line (id int primary key, state text not null default 'open', note text, at timestamptz)",
+  'create table bare_audit (id bigserial primary key, at timestamptz not null, actor text, action text, entity text, before jsonb, after jsonb)',
+  "create table bare_outbox (id bigserial primary key, kind text, payload jsonb, status text default 'pending')",
+  'insert into bare_line (id) select g from generate_series(0, 199999) g',
+];
+
+/** One "review action" as bare SQL: dedup, conditional update, audit row, outbox row. */
+const BARE_STEPS: [string, (key: string, id: number) => (string | number)[]][] = [
+  ['insert into bare_command (key, result) values ($1, null) on conflict do nothing', (key) => [key]],
+  ["update bare_line set state = 'confirmed', at = now() where id = $1 and state = 'open'", (_, id) => [id]],
+  [
+    'insert into bare_audit (at, actor, action, entity, before, after) values (now(), \'api:sam\', \'variance.confirm\', $1, \'{"s":"open"}\', \'{"s":"confirmed"}\')',
+    (key) => [key],
+  ],
+  ["insert into bare_outbox (kind, payload) values ('update', '{}')", () => []],
+];
+
+async function barePostgres(url: string): Promise<Phase[]> {
+  const client = postgres(url, { max: 16, onnotice: () => {} });
+  for (const s of BARE_SCHEMA) await client.unsafe(s);
+  let n = 0;
+  const phases: Phase[] = [];
+  for (const clients of CLIENTS) {
+    phases.push(
+      await drive('bare transaction (Postgres)', clients, () => {
+        const i = n++;
+        return () =>
+          client.begin(async (tx) => {
+            for (const [s, args] of BARE_STEPS) await tx.unsafe(s, args(`k${i}`, i % 200_000));
+          }) as Promise<unknown> as Promise<void>;
+      }),
+    );
+  }
+  await client.end();
+  return phases;
+}
+
+async function barePglite(dataDir: string): Promise<Phase[]> {
+  const pg = new PGlite(dataDir);
+  for (const s of BARE_SCHEMA) await pg.exec(s);
+  let n = 0;
+  const phases: Phase[] = [];
+  for (const clients of CLIENTS) {
+    phases.push(
+      await drive('bare transaction (PGlite)', clients, () => {
+        const i = n++;
+        return () =>
+          pg.transaction(async (tx) => {
+            for (const [s, args] of BARE_STEPS) await tx.query(s, args(`k${i}`, i % 200_000));
+          });
+      }),
+    );
+  }
+  for (const s of ['drop table bare_command, bare_line, bare_audit, bare_outbox']) await pg.exec(s);
+  await pg.close();
+  return phases;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function documentsWaiting(db: Db): Promise<string[]> {
+  const rows = await queryRows<{ number: string }>(
+    db,
+    sql`select number from adjustment_document where status = 'approving' order by number`,
+  );
+  return rows.map((r) => r.number);
+}
+
+function summary(label: string, phases: Phase[], bare: Phase[]): void {
+  const bare16 = bare.find((p) => p.clients === 16)!;
+  for (const kind of ['review', 'approve']) {
+    const of = phases.filter((p) => p.label.startsWith(kind));
+    const one = of.find((p) => p.clients === 1);
+    const many = of.find((p) => p.clients === 16);
+    if (!one || !many) continue;
+    const scale = rate(many) / rate(one);
+    const share = rate(many) / rate(bare16);
+    console.log(
+      `  ${label} ${kind}: 16 clients ${scale.toFixed(1)}× one client (target ≥ 4×), ${(share * 100).toFixed(0)} % of the bare transaction at 16 (target ≥ 25 %)`,
+    );
+  }
+}
+
+async function benchPostgres(): Promise<void> {
+  const url = new URL(PG_ADMIN);
+  url.pathname = '/stocktake_bench_writes';
+  const admin = postgres(PG_ADMIN, { max: 1, onnotice: () => {} });
+  await admin.unsafe('drop database if exists stocktake_bench_writes with (force)');
+  await admin.unsafe('create database stocktake_bench_writes');
+  await admin.end();
+  const target: DatabaseTarget = { kind: 'postgres', url: url.toString() };
+  const database = await openDatabase(target);
+  const seeded = await seed(database.db);
+  const documents = await documentsWaiting(database.db);
+  await database.db.execute(sql`checkpoint`);
+  const bare = await barePostgres(url.toString());
+  for (const p of bare) console.log(`  ${describe(p)}`);
+  const cursor = { line: 0, doc: 0 };
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-writes-data-'));
+  for (const n of INSTANCES) {
+    const instances = await Promise.all(
+      Array.from({ length: n }, () => startInstance({ DATABASE_URL: url.toString(), STOCKTAKE_DATA_DIR: dataDir })),
+    );
+    try {
+      const phases = await productPhases(instances, seeded, cursor, documents);
+      for (const p of phases) console.log(`  ${describe(p)}`);
+      summary(`Postgres, ${n} instance${n > 1 ? 's' : ''},`, phases, bare);
+    } finally {
+      await Promise.all(instances.map(stopInstance));
+    }
+  }
+  await verifyAfter(database.db);
+  await database.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function benchPglite(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-writes-pglite-'));
+  const database = await openDatabase({ kind: 'pglite', dataDir });
+  const seeded = await seed(database.db);
+  const documents = await documentsWaiting(database.db);
+  await database.close();
+  const bare = await barePglite(dataDir);
+  for (const p of bare) console.log(`  ${describe(p)}`);
+  const instance = await startInstance({ STOCKTAKE_DATA_DIR: dataDir });
+  try {
+    const phases = await productPhases([instance], seeded, { line: 0, doc: 0 }, documents);
+    for (const p of phases) console.log(`  ${describe(p)}`);
+    summary('PGlite, 1 instance,', phases, bare);
+  } finally {
+    await stopInstance(instance);
+  }
+  const reopened = await openDatabase({ kind: 'pglite', dataDir });
+  await verifyAfter(reopened.db);
+  await reopened.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** After the run: every action audited once, the chain intact (what the throughput must not cost). */
+async function verifyAfter(db: Db): Promise<void> {
+  const { verifyAudit } = await import('../src/services/audit.ts');
+  const verdict = await verifyAudit(db);
+  const [dups] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from (select idempotency_key from audit_log where idempotency_key is not null
+        group by idempotency_key, action, entity_id having count(*) > 1) d`,
+  );
+  console.log(
+    `  afterwards: audit chain ${verdict.ok ? `intact (${verdict.rows} rows)` : `BROKEN: ${verdict.message}`}, ${dups!.n} duplicated actions`,
+  );
+}
+
+const only = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
+console.log(
+  `Write throughput benchmark: ${SECONDS} s per phase, clients ${CLIENTS.join(' and ')}, instances ${INSTANCES.join(' and ')} on Postgres (node ${process.version})`,
+);
+if (!only || only === 'postgres') {
+  if (await postgresReachable()) {
+    console.log('postgres:');
+    await benchPostgres();
+  } else console.log(`postgres: skipped, no server at ${PG_ADMIN}`);
+}
+if (!only || only === 'pglite') {
+  console.log('pglite:');
+  await benchPglite();
+}
+agent.destroy();
