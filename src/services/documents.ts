@@ -6,7 +6,7 @@ import type { Actor, CommandContext } from '../domain/people.ts';
 import { approvalRoute, documentNumber } from '../domain/routing.ts';
 import { isUuid, localDay } from '../domain/stocktake.ts';
 import { runCommand, type CommandScope } from './commands.ts';
-import { enqueueCardUpdates, entityKeys } from './outbox.ts';
+import { enqueueCardUpdates, entityKeys, textArray } from './outbox.ts';
 import { noRoleError, requireRole } from './people.ts';
 import { policyOf } from './policy.ts';
 import { nextSequence } from './sequence.ts';
@@ -51,6 +51,12 @@ const lineKey = (sku: string, location: string) => `${sku}@${location}`;
  * All explained lines of the stocktake, or a selection ("SKU" or "SKU@LOCATION"). Lines already on a
  * document are never submitted again.
  */
+/**
+ * A line may go on a document: confirmed, with a cause, and with a note when the cause needs one. SQL over
+ * `stocktake_line l left join cause c`, the one place this rule is written.
+ */
+const READY_TO_SUBMIT = sql`(l.review_status = 'confirmed' and l.cause_code is not null and not (coalesce(c.note_required, false) and coalesce(l.note, '') = ''))`;
+
 export async function submitVariances(db: Db, ctx: CommandContext, input: { stocktake: string; lines?: string[] }): Promise<SubmitResult> {
   return runCommand(db, ctx, 'documents.submit', input, async ({ tx, now, audit }) => {
     // The stocktake lock serialises submits: two at once would each see the same lines as confirmed.
@@ -60,6 +66,12 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
     // Lock the lines a review action can still change: a tag racing this submit then either lands before
     // the read below (its cause goes on the document) or waits and is refused as stale afterwards.
     await tx.execute(sql`select 1 from stocktake_line where stocktake_id = ${st.id} and review_status in ('open', 'confirmed') for update`);
+    // Named lines: only their SKUs' variances are computed (a one-line submit in a 30,000-line stocktake
+    // took ~0.8 s computing them all); the count of lines not ready needs no variance at all.
+    const named =
+      input.lines && input.lines.length > 0
+        ? input.lines.map((ref) => (ref.lastIndexOf('@') >= 0 ? ref.slice(0, ref.lastIndexOf('@')) : ref).trim())
+        : null;
     const rows = await queryRows<{
       sku: string;
       location: string;
@@ -69,18 +81,18 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
       cause_code: string | null;
       note: string | null;
       review_status: string;
-      note_required: boolean | null;
+      ready: boolean;
     }>(
       tx,
       sql`select v.sku, v.location, v.diff_qty::text as diff_qty, v.diff_value::text as diff_value, v.unit_cost::text as unit_cost,
-            l.cause_code, l.note, l.review_status, c.note_required
-          from (${varianceRows(st)}) v
+            l.cause_code, l.note, l.review_status, ${READY_TO_SUBMIT} as ready
+          from (${varianceRows(st, named ? sql`and l.sku = any(${textArray(named)}::text[])` : sql``)}) v
           join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
           left join cause c on c.code = l.cause_code
           where l.review_status <> 'none'
           order by v.sku, v.location`,
     );
-    const ready = (r: (typeof rows)[number]) => r.review_status === 'confirmed' && r.cause_code !== null && !(r.note_required && !r.note);
+    const ready = (r: (typeof rows)[number]) => r.ready;
     let chosen = rows.filter(ready);
     const alreadyDocumented: string[] = [];
     if (input.lines && input.lines.length > 0) {
@@ -105,7 +117,11 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
       if (problems.length > 0) throw new InvalidInputError(`cannot submit: ${problems.join('; ')}`);
       chosen = [...picked.values()];
     }
-    const notReady = rows.filter((r) => ['open', 'recount', 'confirmed'].includes(r.review_status) && !ready(r)).length;
+    const [{ notReady } = { notReady: 0 }] = await queryRows<{ notReady: number }>(
+      tx,
+      sql`select count(*)::int as "notReady" from stocktake_line l left join cause c on c.code = l.cause_code
+          where l.stocktake_id = ${st.id} and l.review_status in ('open', 'recount', 'confirmed') and not ${READY_TO_SUBMIT}`,
+    );
     const policy = await policyOf(tx, st.warehouseId);
     const year = localDay(now, st.timezone).slice(0, 4);
     const documents: DocumentSummary[] = [];
