@@ -65,13 +65,16 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
     requireStatus(st, ['reviewing', 'approving'], 'submit variances');
     // Lock the lines a review action can still change: a tag racing this submit then either lands before
     // the read below (its cause goes on the document) or waits and is refused as stale afterwards.
-    await tx.execute(sql`select 1 from stocktake_line where stocktake_id = ${st.id} and review_status in ('open', 'confirmed') for update`);
-    // Named lines: only their SKUs' variances are computed (a one-line submit in a 30,000-line stocktake
-    // took ~0.8 s computing them all); the count of lines not ready needs no variance at all.
+    // Named lines: only their SKUs' lines are locked and their variances computed (a one-line submit in a
+    // 30,000-line stocktake locked and computed all 30,000); the count of lines not ready needs neither.
     const named =
       input.lines && input.lines.length > 0
         ? input.lines.map((ref) => (ref.lastIndexOf('@') >= 0 ? ref.slice(0, ref.lastIndexOf('@')) : ref).trim())
         : null;
+    const onlyNamed = named ? sql`and l.sku = any(${textArray(named)}::text[])` : sql``;
+    await tx.execute(
+      sql`select 1 from stocktake_line l where l.stocktake_id = ${st.id} and l.review_status in ('open', 'confirmed') ${onlyNamed} for update`,
+    );
     const rows = await queryRows<{
       sku: string;
       location: string;
@@ -86,7 +89,7 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
       tx,
       sql`select v.sku, v.location, v.diff_qty::text as diff_qty, v.diff_value::text as diff_value, v.unit_cost::text as unit_cost,
             l.cause_code, l.note, l.review_status, ${READY_TO_SUBMIT} as ready
-          from (${varianceRows(st, named ? sql`and l.sku = any(${textArray(named)}::text[])` : sql``)}) v
+          from (${varianceRows(st, onlyNamed)}) v
           join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
           left join cause c on c.code = l.cause_code
           where l.review_status <> 'none'
