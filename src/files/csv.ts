@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../domain/errors.ts';
-import { CsvParser, UnterminatedQuoteError } from './csvParser.ts';
+import { CsvParser, UnterminatedQuoteError, type PlainLine } from './csvParser.ts';
 import type { TextEncoding } from './inspect.ts';
 import type { FileSource } from './source.ts';
 import type { TableRow } from './table.ts';
@@ -26,18 +26,45 @@ function sniffDelimiter(firstLine: string): string {
  * number a spreadsheet shows for the same file; a quoted cell spanning lines is one row, as there.
  */
 export async function* readCsvRows(source: FileSource, encoding: TextEncoding): AsyncGenerator<TableRow[]> {
+  let rows: TableRow[] = [];
+  for await (const _ of csvChunks(source, encoding, (cells, line) => rows.push({ line, cells }))) {
+    for (let i = 0; i < rows.length; i += BATCH) yield rows.slice(i, i + BATCH);
+    rows = [];
+  }
+}
+
+/**
+ * Reads CSV rows in file order, handing each to `visit`, or a line without quotes to `plain` first (see
+ * CsvParser.parse): what a reader that can take a plain line without its cells uses.
+ */
+export async function scanCsvRows(
+  source: FileSource,
+  encoding: TextEncoding,
+  visit: (row: TableRow) => void,
+  plain?: PlainLine,
+): Promise<void> {
+  for await (const _ of csvChunks(source, encoding, (cells, line) => visit({ line, cells }), plain)) {
+    // each chunk's records were handed over as it was parsed
+  }
+}
+
+/** Parses the file chunk by chunk, yielding after each so a caller can hand on what it collected. */
+async function* csvChunks(
+  source: FileSource,
+  encoding: TextEncoding,
+  record: (cells: string[], line: number) => void,
+  plain?: PlainLine,
+): AsyncGenerator<void> {
   const { firstLine, newline } = await peekFirstLine(source, encoding);
   const parser = new CsvParser(sniffDelimiter(firstLine), newline);
   const decoder = new TextDecoder(encoding); // strips a BOM of its own encoding
-  let line = 0;
-  const toRows = (records: string[][]): TableRow[] => records.map((cells) => ({ line: ++line, cells }));
   try {
     for await (const chunk of source.open() as AsyncIterable<Buffer>) {
-      const records = parser.push(decoder.decode(chunk, { stream: true }));
-      for (let i = 0; i < records.length; i += BATCH) yield toRows(records.slice(i, i + BATCH));
+      parser.parse(decoder.decode(chunk, { stream: true }), false, record, plain);
+      yield;
     }
-    const rest = parser.push(decoder.decode(), true);
-    if (rest.length > 0) yield toRows(rest);
+    parser.parse(decoder.decode(), true, record, plain);
+    yield;
   } catch (error) {
     if (error instanceof UnterminatedQuoteError) {
       throw new InvalidInputError(`${source.name} is not a readable CSV file: ${error.message}`, [

@@ -21,8 +21,18 @@ export class CsvParser {
 
   /** Parses what `text` completes; a partial last record waits for the next chunk (or `final`). */
   push(text: string, final = false): string[][] {
-    const buf = this.carry + text;
     const out: string[][] = [];
+    this.parse(text, final, (cells) => out.push(cells));
+    return out;
+  }
+
+  /**
+   * Like push, handing each record to `record` with its number, in file order. A line without quotes is
+   * first offered to `plain` as its bounds in `buf` (no line break): when that takes it (returns true),
+   * no cells are made for it. A million-line sheet then costs no million arrays.
+   */
+  parse(text: string, final: boolean, record: (cells: string[], line: number) => void, plain?: PlainLine): void {
+    const buf = this.carry + text;
     const d = this.delimiter;
     let i = 0;
     // Where the next quote is, found once and reused: searching afresh on every line would rescan the
@@ -38,19 +48,19 @@ export class CsvParser {
       if (quote < 0 || quote > nl) {
         let end = nl;
         if (!cr && end > i && buf.charCodeAt(end - 1) === 13) end -= 1; // \r\n
-        out.push(end === i ? [] : buf.slice(i, end).split(d));
         this.records += 1;
+        if (end === i) record([], this.records);
+        else if (!plain?.(buf, i, end, this.records, d)) record(buf.slice(i, end).split(d), this.records);
         i = cr && buf.charCodeAt(nl + 1) === 10 ? nl + 2 : nl + 1;
         continue;
       }
       const parsed = this.parseQuoted(buf, i, final);
       if (!parsed) break; // the quoted record continues in the next chunk
-      out.push(parsed.record);
       this.records += 1;
+      record(parsed.record, this.records);
       i = parsed.next;
     }
     this.carry = buf.slice(Math.min(i, buf.length));
-    return out;
   }
 
   private parseQuoted(buf: string, start: number, final: boolean): { record: string[]; next: number } | null {
@@ -107,6 +117,12 @@ export class CsvParser {
     return { record, next: buf.length };
   }
 }
+
+/**
+ * A line without quotes, offered whole: `buf` from `start` to `end` (no line break) is record number
+ * `line`, its cells separated by `delimiter`. Returns true when it took the line.
+ */
+export type PlainLine = (buf: string, start: number, end: number, line: number, delimiter: string) => boolean;
 
 /** A quoted cell that never closes: the rest of the file would be one cell. */
 export class UnterminatedQuoteError extends Error {

@@ -1,4 +1,5 @@
-import { mapHeader, type ColumnKey, type ColumnSpec } from '../domain/columns.ts';
+import { mapHeader, type ColumnKey, type ColumnSpec, type HeaderMap } from '../domain/columns.ts';
+import type { PlainLine } from './csvParser.ts';
 import { InvalidInputError, type InputProblem, type LocalizedText } from '../domain/errors.ts';
 import type { Cell, Table, TableRow } from './table.ts';
 
@@ -61,48 +62,115 @@ export async function* readRecords<K extends ColumnKey, T>(
   problems: ProblemList,
   parse: (row: RowContext<K>) => T | null,
 ): AsyncGenerator<{ line: number; value: T }[]> {
-  let header: ReturnType<typeof mapHeader<K>>['map'] | null = null;
-  // One context reused for every row (parse must not keep it): a million rows should not mean a
-  // million closures for the garbage collector.
-  let row: TableRow = { line: 0, cells: [] };
-  let failed = false;
-  const context: RowContext<K> = {
-    line: 0,
-    cell(key) {
-      const column = header![key];
-      return column ? (row.cells[column.index] ?? null) : null;
-    },
-    column(key) {
-      return header![key]?.header ?? key;
-    },
-    problem(key, text) {
-      failed = true;
-      problems.add({ line: row.line, column: key ? context.column(key) : null, ...(typeof text === 'string' ? { message: text } : text) });
-    },
-  };
+  const reader = new RecordReader(table.name, specs, problems, parse);
   for await (const batch of table.batches) {
     const out: { line: number; value: T }[] = [];
     for (const current of batch) {
-      if (isBlank(current)) continue;
-      if (!header) {
-        const mapped = mapHeader(
-          current.cells.map((c) => (c === null ? '' : String(c))),
-          specs,
-          current.line,
-        );
-        if (mapped.problems.length > 0) {
-          throw new InvalidInputError(`${table.name}: the header row (line ${current.line}) is not usable`, mapped.problems);
-        }
-        header = mapped.map;
-        continue;
-      }
-      row = current;
-      failed = false;
-      context.line = current.line;
-      const value = parse(context);
-      if (!failed && value !== null) out.push({ line: current.line, value });
+      const value = reader.take(current);
+      if (value !== NOT_TAKEN) out.push({ line: current.line, value });
     }
     if (out.length > 0) yield out;
   }
-  if (!header) throw new InvalidInputError(`${table.name} has no header row and no data`);
+  reader.finish();
+}
+
+/**
+ * A fast lane for plain CSV lines (see CsvParser.parse), made once the header is known: it takes a line
+ * whole when it can give exactly the outcome `parse` would, and leaves every other line to `parse`.
+ */
+export type FastLane<K extends ColumnKey> = (header: HeaderMap<K>) => PlainLine;
+
+/**
+ * readRecords with each accepted record handed to `accept` in file order. With a CSV table and a fast
+ * lane, plain lines go through the lane first; the rest (and every XLSX row) go through `parse`.
+ */
+export async function scanRecords<K extends ColumnKey, T>(
+  table: Table,
+  specs: readonly ColumnSpec<K>[],
+  problems: ProblemList,
+  parse: (row: RowContext<K>) => T | null,
+  accept: (line: number, value: T) => void,
+  fastLane?: FastLane<K>,
+): Promise<void> {
+  if (!table.scan || !fastLane) {
+    for await (const batch of readRecords(table, specs, problems, parse)) for (const { line, value } of batch) accept(line, value);
+    return;
+  }
+  const reader = new RecordReader(table.name, specs, problems, parse);
+  let lane: PlainLine | null = null;
+  await table.scan(
+    (row) => {
+      const value = reader.take(row);
+      if (value !== NOT_TAKEN) accept(row.line, value);
+      else if (!lane && reader.header) lane = fastLane(reader.header);
+    },
+    (buf, start, end, line, delimiter) => lane !== null && lane(buf, start, end, line, delimiter),
+  );
+  reader.finish();
+}
+
+const NOT_TAKEN = Symbol('not taken');
+
+/** The header and the row parsing readRecords and scanRecords share. */
+class RecordReader<K extends ColumnKey, T> {
+  header: HeaderMap<K> | null = null;
+  // One context reused for every row (parse must not keep it): a million rows should not mean a
+  // million closures for the garbage collector.
+  private row: TableRow = { line: 0, cells: [] };
+  private failed = false;
+  private readonly context: RowContext<K>;
+
+  constructor(
+    private readonly tableName: string,
+    private readonly specs: readonly ColumnSpec<K>[],
+    problems: ProblemList,
+    private readonly parse: (row: RowContext<K>) => T | null,
+  ) {
+    const self = this;
+    const context: RowContext<K> = {
+      line: 0,
+      cell(key) {
+        const column = self.header![key];
+        return column ? (self.row.cells[column.index] ?? null) : null;
+      },
+      column(key) {
+        return self.header![key]?.header ?? key;
+      },
+      problem(key, text) {
+        self.failed = true;
+        problems.add({
+          line: self.row.line,
+          column: key ? context.column(key) : null,
+          ...(typeof text === 'string' ? { message: text } : text),
+        });
+      },
+    };
+    this.context = context;
+  }
+
+  /** The row's record, or NOT_TAKEN for a blank row, the header or a row with problems. */
+  take(current: TableRow): T | typeof NOT_TAKEN {
+    if (isBlank(current)) return NOT_TAKEN;
+    if (!this.header) {
+      const mapped = mapHeader(
+        current.cells.map((c) => (c === null ? '' : String(c))),
+        this.specs,
+        current.line,
+      );
+      if (mapped.problems.length > 0) {
+        throw new InvalidInputError(`${this.tableName}: the header row (line ${current.line}) is not usable`, mapped.problems);
+      }
+      this.header = mapped.map;
+      return NOT_TAKEN;
+    }
+    this.row = current;
+    this.failed = false;
+    this.context.line = current.line;
+    const value = this.parse(this.context);
+    return this.failed || value === null ? NOT_TAKEN : value;
+  }
+
+  finish(): void {
+    if (!this.header) throw new InvalidInputError(`${this.tableName} has no header row and no data`);
+  }
 }

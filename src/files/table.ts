@@ -1,7 +1,8 @@
 import { parseDecimal, type ParseResult } from '../domain/decimal.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import { parseTimestamp, type TimeResult } from '../domain/time.ts';
-import { readCsvRows } from './csv.ts';
+import { readCsvRows, scanCsvRows } from './csv.ts';
+import type { PlainLine } from './csvParser.ts';
 import { fileProblemText } from './problemText.ts';
 import type { ProblemText } from './records.ts';
 import { inspectFile, type FileFacts } from './inspect.ts';
@@ -21,14 +22,24 @@ export interface Table extends FileFacts {
   name: string;
   /** Rows in batches, so a million-line file costs a few thousand awaits rather than a million. */
   batches: AsyncIterable<TableRow[]>;
+  /**
+   * CSV only: the rows in file order, each to `visit`, a line without quotes offered to `plain` first
+   * (see CsvParser.parse). A reader that can take plain lines whole skips making their cells.
+   */
+  scan?: (visit: (row: TableRow) => void, plain: PlainLine) => Promise<void>;
 }
 
 /** Opens a CSV or XLSX file as rows; the format and encoding are detected from the content. */
 export async function openTable(source: FileSource): Promise<Table> {
   const facts = await inspectFile(source);
   if (facts.bytes === 0) throw new InvalidInputError(`${source.name} is empty`);
-  const batches = facts.format === 'xlsx' ? readXlsxRows(source) : readCsvRows(source, facts.encoding);
-  return { ...facts, name: source.name, batches };
+  if (facts.format === 'xlsx') return { ...facts, name: source.name, batches: readXlsxRows(source) };
+  return {
+    ...facts,
+    name: source.name,
+    batches: readCsvRows(source, facts.encoding),
+    scan: (visit, plain) => scanCsvRows(source, facts.encoding, visit, plain),
+  };
 }
 
 /** Text of a cell for messages and text columns. */

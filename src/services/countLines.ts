@@ -1,0 +1,178 @@
+import type { HeaderMap } from '../domain/columns.ts';
+import { QTY_SCALE } from '../domain/decimal.ts';
+import type { PlainLine } from '../files/csvParser.ts';
+import type { ProblemList, ProblemText } from '../files/records.ts';
+import { cellText } from '../files/table.ts';
+
+/**
+ * A quantity in thousandths, exactly: a JS number while it is a safe integer (nearly every sum of a
+ * count sheet; adding numbers is many times cheaper than adding bigints), a bigint past that.
+ */
+export type Thousandths = number | bigint;
+
+/** One (sku, location) of a sheet: its lines summed. */
+export interface CountLine {
+  sku: string;
+  location: string;
+  qty: Thousandths;
+  countedAt: number | null;
+  firstLine: number;
+  lineCount: number;
+  /** The same SKU's next location in this sheet. */
+  next: CountLine | null;
+}
+
+/** The exact sum of two quantities: a number while the sum is a safe integer, else a bigint. */
+function addThousandths(a: Thousandths, b: Thousandths): Thousandths {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const sum = a + b;
+    // Both are safe integers, so the sum is exact whenever it is safe itself.
+    if (Number.isSafeInteger(sum)) return sum;
+  }
+  return BigInt(a) + BigInt(b);
+}
+
+/**
+ * A sheet's lines summed per (sku, location). Keyed by sku first, with the rare second location of a
+ * SKU chained behind it, so a million-line sheet builds no million concatenated keys.
+ */
+export class CountLines {
+  private readonly bySku = new Map<string, CountLine>();
+  size = 0;
+
+  add(lineNumber: number, sku: string, location: string, qty: Thousandths, countedAt: number | null): void {
+    const head = this.bySku.get(sku);
+    let line: CountLine | null = head ?? null;
+    while (line && line.location !== location) line = line.next;
+    if (line) {
+      line.qty = addThousandths(line.qty, qty);
+      line.lineCount += 1;
+      if (countedAt !== null && (line.countedAt === null || countedAt > line.countedAt)) line.countedAt = countedAt;
+      return;
+    }
+    const created: CountLine = { sku, location, qty, countedAt, firstLine: lineNumber, lineCount: 1, next: null };
+    if (head) {
+      created.next = head.next;
+      head.next = created;
+    } else this.bySku.set(sku, created);
+    this.size += 1;
+  }
+
+  /**
+   * Drops the lines `problem` has something against, reporting each on its first line in the sheet;
+   * returns how many sheet rows were dropped.
+   */
+  keep(problem: (line: CountLine) => string | ProblemText | null, problems: ProblemList, column = 'sku'): number {
+    let dropped = 0;
+    for (const [sku, head] of [...this.bySku]) {
+      const kept: CountLine[] = [];
+      for (let line: CountLine | null = head; line; line = line.next) {
+        const message = problem(line);
+        if (message) {
+          problems.add({ line: line.firstLine, column, ...(typeof message === 'string' ? { message } : message) });
+          dropped += line.lineCount;
+          this.size -= 1;
+        } else kept.push(line);
+      }
+      if (kept.length === 0) this.bySku.delete(sku);
+      else {
+        kept.forEach((line, i) => (line.next = kept[i + 1] ?? null));
+        this.bySku.set(sku, kept[0]!);
+      }
+    }
+    return dropped;
+  }
+
+  has(sku: string, location: string): boolean {
+    for (let line: CountLine | null = this.bySku.get(sku) ?? null; line; line = line.next) if (line.location === location) return true;
+    return false;
+  }
+
+  *values(): Generator<CountLine> {
+    for (const head of this.bySku.values()) {
+      for (let line: CountLine | null = head; line; line = line.next) yield line;
+    }
+  }
+}
+
+/** Digits a whole quantity may have for thousandths of it to stay a safe integer (9,007,199,254,740,991). */
+const SAFE_WHOLE_DIGITS = 12;
+const SCALE = 10 ** QTY_SCALE;
+
+/**
+ * True when `text` is what cellText leaves unchanged, judged by its characters alone: printable ASCII
+ * with no space at either end. Anything else (a control character, a CJK location) goes the long way.
+ */
+function plainAscii(buf: string, start: number, end: number): boolean {
+  if (start === end) return true;
+  const first = buf.charCodeAt(start);
+  const last = buf.charCodeAt(end - 1);
+  if (first <= 32 || first >= 127 || last <= 32 || last >= 127) return false;
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = buf.charCodeAt(i);
+    if (c < 32 || c >= 127) return false;
+  }
+  return true;
+}
+
+/**
+ * The count sheet's fast lane (see scanRecords): a plain line whose sku is a known SKU in plain ASCII,
+ * whose quantity is a whole number of up to 12 digits and whose counted_at is absent or empty is summed
+ * straight into `lines`, with exactly the outcome the row-by-row check gives it (that check accepts
+ * such a row and parses such a quantity to the same thousandths). Every other line, and every line with
+ * something wrong, is left to the row-by-row check, which names the problem.
+ */
+export function countFastLane(
+  header: HeaderMap<'sku' | 'location' | 'qty' | 'countedAt'>,
+  skus: ReadonlySet<string>,
+  lines: CountLines,
+  taken: () => void,
+): PlainLine {
+  const skuAt = header.sku?.index ?? -1;
+  const qtyAt = header.qty?.index ?? -1;
+  const locationAt = header.location?.index ?? -1;
+  const countedAtAt = header.countedAt?.index ?? -1;
+  const last = Math.max(skuAt, qtyAt, locationAt, countedAtAt);
+  // Cell bounds of the current line, reused: [start, end) per column, -1 for a cell the line lacks.
+  const starts = new Int32Array(last + 1);
+  const ends = new Int32Array(last + 1);
+  return (buf, start, end, lineNumber, delimiter) => {
+    if (skuAt < 0 || qtyAt < 0) return false;
+    let at = start;
+    for (let c = 0; c <= last; c++) {
+      if (at > end) {
+        starts[c] = -1;
+        continue;
+      }
+      let stop = buf.indexOf(delimiter, at);
+      if (stop < 0 || stop > end) stop = end;
+      starts[c] = at;
+      ends[c] = stop;
+      at = stop + 1;
+    }
+    if (countedAtAt >= 0 && starts[countedAtAt]! >= 0 && ends[countedAtAt]! > starts[countedAtAt]!) return false;
+    const qs = starts[qtyAt]!;
+    const qe = ends[qtyAt]!;
+    if (qs < 0 || qe === qs || qe - qs > SAFE_WHOLE_DIGITS) return false;
+    let whole = 0;
+    for (let i = qs; i < qe; i++) {
+      const digit = buf.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) return false;
+      whole = whole * 10 + digit;
+    }
+    const ss = starts[skuAt]!;
+    if (ss < 0 || !plainAscii(buf, ss, ends[skuAt]!)) return false;
+    const sku = buf.slice(ss, ends[skuAt]);
+    if (sku === '' || !skus.has(sku)) return false;
+    let location = '';
+    if (locationAt >= 0 && starts[locationAt]! >= 0) {
+      const ls = starts[locationAt]!;
+      const le = ends[locationAt]!;
+      location = buf.slice(ls, le);
+      if (!plainAscii(buf, ls, le)) location = cellText(location);
+    }
+    lines.add(lineNumber, sku, location, whole * SCALE, null);
+    taken();
+    return true;
+  };
+}
