@@ -1,7 +1,8 @@
 import { userInfo } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { BULK_BATCH, isoText, unnestColumns } from '../../db/bulk.ts';
+import { isoText } from '../../db/bulk.ts';
+import { copyRows, copyText } from '../../db/copy.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { countImport } from '../../db/schema/index.ts';
 import { exceedsPrecision, formatDecimal, maxIntegerDigits, QTY_SCALE } from '../domain/decimal.ts';
@@ -284,42 +285,34 @@ async function refuseDuplicate(db: DbOrTx, st: StocktakeRef, sha256: string): Pr
 }
 
 /**
- * Appends the sheet's lines to count_entry (the evidence) through a staging table, which the status
- * update and the new-line insert then read without parsing the data a second time.
+ * When a staged line was counted: its own counted_at, sent as epoch milliseconds (parsing timestamp text
+ * is slow in PGlite, WASM), else the import's time.
+ */
+const stagedAt = sql`coalesce(timestamptz 'epoch' + s.counted_ms * interval '1 millisecond', i.imported_at)`;
+
+/**
+ * Appends the sheet's lines to count_entry (the evidence) through a staging table loaded with COPY,
+ * which the status update and the new-line insert then read without parsing the data a second time.
  */
 async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, round: number, lines: Iterable<CountLine>): Promise<void> {
   await tx.execute(sql`
     create temporary table count_stage (
-      sku text not null, location text not null, qty numeric not null, counted_at timestamptz,
+      sku text not null, location text not null, qty numeric not null, counted_ms bigint,
       first_line int not null, line_count int not null
     ) on commit drop`);
-  let chunk: CountLine[] = [];
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    // Count times travel as epoch milliseconds: parsing timestamp text is slow in PGlite (WASM).
-    await tx.execute(sql`
-      insert into count_stage
-      select u.sku, u.location, u.qty, timestamptz 'epoch' + u.ms * interval '1 millisecond', u.first_line, u.line_count
-      from ${unnestColumns([
-        { values: chunk.map((l) => l.sku), type: 'text' },
-        { values: chunk.map((l) => l.location), type: 'text' },
-        { values: chunk.map((l) => formatDecimal(BigInt(l.qty), QTY_SCALE)), type: 'numeric' },
-        { values: chunk.map((l) => (l.countedAt === null ? null : String(l.countedAt))), type: 'bigint' },
-        { values: chunk.map((l) => String(l.firstLine)), type: 'int' },
-        { values: chunk.map((l) => String(l.lineCount)), type: 'int' },
-      ])} as u(sku, location, qty, ms, first_line, line_count)`);
-    chunk = [];
-  };
-  for (const line of lines) {
-    chunk.push(line);
-    if (chunk.length >= BULK_BATCH) await flush();
-  }
-  await flush();
+  await copyRows(tx, 'count_stage', ['sku', 'location', 'qty', 'counted_ms', 'first_line', 'line_count'], stageRows(lines));
   await tx.execute(sql`
     insert into count_entry (import_id, stocktake_id, round, sku, location, qty, counted_at, first_line, line_count)
-    select ${importId}::uuid, ${stocktakeId}::uuid, ${round}::int, s.sku, s.location, s.qty,
-           coalesce(s.counted_at, i.imported_at), s.first_line, s.line_count
+    select ${importId}::uuid, ${stocktakeId}::uuid, ${round}::int, s.sku, s.location, s.qty, ${stagedAt}, s.first_line, s.line_count
     from count_stage s cross join count_import i where i.id = ${importId}`);
+}
+
+/** The sheet's lines as COPY rows of count_stage. */
+function* stageRows(lines: Iterable<CountLine>): Generator<string> {
+  for (const l of lines) {
+    const at = copyText(l.countedAt === null ? null : String(l.countedAt));
+    yield `${copyText(l.sku)}\t${copyText(l.location)}\t${formatDecimal(BigInt(l.qty), QTY_SCALE)}\t${at}\t${l.firstLine}\t${l.lineCount}`;
+  }
 }
 
 /**
@@ -330,7 +323,7 @@ async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, 
  */
 async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, round: number) {
   const staged = sql`
-    select s.sku, s.location, s.qty, coalesce(s.counted_at, i.imported_at) as at
+    select s.sku, s.location, s.qty, ${stagedAt} as at
     from count_stage s cross join count_import i where i.id = ${importId}`;
   const [counts] = await queryRows<{ updated: number; verified: number; conflict: number; staged: number }>(
     tx,
