@@ -9,25 +9,17 @@ import { exceedsPrecision, formatDecimal, maxIntegerDigits, QTY_SCALE } from '..
 import type { Actor } from '../domain/people.ts';
 import { DuplicateImportError, InvalidInputError } from '../domain/errors.ts';
 import { fileProblemText } from '../files/problemText.ts';
-import { ProblemList, scanRecords, type FastLane, type ProblemText } from '../files/records.ts';
-import { CountLines, countFastLane, type CountLine } from './countLines.ts';
+import type { ProblemText } from '../files/records.ts';
+import { readCountSheet, type CountLine, type CountLines } from './countSheet.ts';
 import type { FileSource } from '../files/source.ts';
-import { cellText, decimalCell, decimalProblem, openTable, timeCell } from '../files/table.ts';
+import { openTable } from '../files/table.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
-import { knownSkus, unknownSkuMessage } from './skus.ts';
+import { knownSkus } from './skus.ts';
 import { AuditWriter, OPERATOR } from './audit.ts';
 import { findPerson } from './people.ts';
 import { reopenRecounted } from './review.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { stocktakeStatus, type StocktakeProgress } from './variances.ts';
-
-const COUNT_COLUMNS = [
-  { key: 'sku', required: true },
-  { key: 'location', required: false },
-  { key: 'qty', required: true },
-  { key: 'countedAt', required: false },
-] as const;
-type CountColumn = (typeof COUNT_COLUMNS)[number]['key'];
 
 const countImportOptions = z.object({
   counter: z.string().trim().min(1, 'counter is blank').max(100).optional(),
@@ -90,54 +82,13 @@ export async function importCounts(
   // Refuse a re-import before reading a million lines; checked again under the lock below.
   await refuseDuplicate(db, st, table.sha256);
 
-  const skus = await knownSkus(db);
-  const problems = new ProblemList();
-  const lines = new CountLines();
-  let rowsRead = 0;
-  let rowsAccepted = 0;
-  const snapshotAt = st.snapshotAt.getTime();
-  const latestAllowed = Date.now() + 10 * 60_000;
-  let qtyColumn = 'qty';
-  // Plain lines of a CSV sheet take the fast lane (countLines.ts) when it gives the same outcome; every
-  // other row, and every XLSX row, is checked here.
-  const fastLane: FastLane<CountColumn> = (header) => {
-    qtyColumn = header.qty?.header ?? 'qty';
-    return countFastLane(header, skus, lines, () => {
-      rowsRead += 1;
-      rowsAccepted += 1;
-    });
-  };
-  await scanRecords(
-    table,
-    COUNT_COLUMNS,
-    problems,
-    (row) => {
-      rowsRead += 1;
-      if (rowsRead === 1) qtyColumn = row.column('qty');
-      const sku = cellText(row.cell('sku'));
-      if (!sku) row.problem('sku', 'sku is blank');
-      else if (!skus.has(sku)) row.problem('sku', unknownSkuMessage(sku));
-      const qty = decimalCell(row.cell('qty'), QTY_SCALE);
-      if (!qty.ok) row.problem('qty', decimalProblem('qty', qty));
-      let countedAt: number | null = null;
-      const atCell = row.cell('countedAt');
-      if (atCell !== null && cellText(atCell) !== '') {
-        const at = timeCell(atCell, st.timezone);
-        if (!at.ok) row.problem('countedAt', `counted_at ${at.reason}`);
-        else if (at.value.getTime() < snapshotAt) {
-          row.problem('countedAt', `counted_at ${at.value.toISOString()} is before the stocktake started (${st.snapshotAt.toISOString()})`);
-        } else if (at.value.getTime() > latestAllowed) {
-          row.problem('countedAt', `counted_at ${at.value.toISOString()} is in the future`);
-        } else countedAt = at.value.getTime();
-      }
-      return qty.ok ? { sku, location: cellText(row.cell('location')), qty: qty.value, countedAt } : null;
-    },
-    (line, value) => {
-      rowsAccepted += 1;
-      lines.add(line, value.sku, value.location, value.qty, value.countedAt);
-    },
-    fastLane,
-  );
+  const { lines, problems, rowsRead, qtyColumn, ...read } = await readCountSheet(table, {
+    skus: await knownSkus(db),
+    timezone: st.timezone,
+    snapshotAt: st.snapshotAt,
+    latestAllowed: new Date(Date.now() + 10 * 60_000),
+  });
+  let rowsAccepted = read.rowsAccepted;
   // Each line fits the column, but lines of one SKU and location are summed: so must their sum.
   rowsAccepted -= lines.keep(sumTooLarge, problems, qtyColumn);
   if (recount) rowsAccepted -= lines.keep((line) => recountProblem(recount, line, counter, round), problems);

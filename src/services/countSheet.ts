@@ -1,8 +1,9 @@
 import type { HeaderMap } from '../domain/columns.ts';
 import { QTY_SCALE } from '../domain/decimal.ts';
 import type { PlainLine } from '../files/csvParser.ts';
-import type { ProblemList, ProblemText } from '../files/records.ts';
-import { cellText } from '../files/table.ts';
+import { ProblemList, scanRecords, type FastLane, type ProblemText } from '../files/records.ts';
+import { cellText, decimalCell, decimalProblem, timeCell, type Table } from '../files/table.ts';
+import { unknownSkuMessage } from './skus.ts';
 
 /**
  * A quantity in thousandths, exactly: a JS number while it is a safe integer (nearly every sum of a
@@ -175,4 +176,89 @@ export function countFastLane(
     taken();
     return true;
   };
+}
+
+const COUNT_COLUMNS = [
+  { key: 'sku', required: true },
+  { key: 'location', required: false },
+  { key: 'qty', required: true },
+  { key: 'countedAt', required: false },
+] as const;
+type CountColumn = (typeof COUNT_COLUMNS)[number]['key'];
+
+/** What a sheet is checked against. */
+export interface CountSheetContext {
+  skus: ReadonlySet<string>;
+  /** The warehouse's timezone, for counted_at written without one. */
+  timezone: string;
+  /** counted_at must fall between the stocktake's snapshot and this. */
+  snapshotAt: Date;
+  latestAllowed: Date;
+}
+
+export interface CountSheet {
+  lines: CountLines;
+  problems: ProblemList;
+  rowsRead: number;
+  rowsAccepted: number;
+  /** The quantity column as the file's header names it (problems with sums name it). */
+  qtyColumn: string;
+  /** Rows the fast lane took (the rest were checked row by row). */
+  rowsInFastLane: number;
+}
+
+/**
+ * Reads a count sheet whole: every row checked (unknown SKU, bad quantity, counted_at outside the
+ * count), problems collected with their row and column, accepted rows summed per (sku, location).
+ * Plain CSV lines take the fast lane unless `fastLane` is false (tests compare both ways).
+ */
+export async function readCountSheet(table: Table, context: CountSheetContext, options: { fastLane?: boolean } = {}): Promise<CountSheet> {
+  const { skus, timezone, snapshotAt } = context;
+  const problems = new ProblemList();
+  const lines = new CountLines();
+  let rowsRead = 0;
+  let rowsAccepted = 0;
+  let qtyColumn = 'qty';
+  let rowsInFastLane = 0;
+  const fastLane: FastLane<CountColumn> = (header) => {
+    // What row.column('qty') gives the row-by-row check, for when the lane takes the first row.
+    qtyColumn = header.qty?.header ?? 'qty';
+    return countFastLane(header, skus, lines, () => {
+      rowsInFastLane += 1;
+      rowsRead += 1;
+      rowsAccepted += 1;
+    });
+  };
+  await scanRecords(
+    table,
+    COUNT_COLUMNS,
+    problems,
+    (row) => {
+      rowsRead += 1;
+      if (rowsRead === 1) qtyColumn = row.column('qty');
+      const sku = cellText(row.cell('sku'));
+      if (!sku) row.problem('sku', 'sku is blank');
+      else if (!skus.has(sku)) row.problem('sku', unknownSkuMessage(sku));
+      const qty = decimalCell(row.cell('qty'), QTY_SCALE);
+      if (!qty.ok) row.problem('qty', decimalProblem('qty', qty));
+      let countedAt: number | null = null;
+      const atCell = row.cell('countedAt');
+      if (atCell !== null && cellText(atCell) !== '') {
+        const at = timeCell(atCell, timezone);
+        if (!at.ok) row.problem('countedAt', `counted_at ${at.reason}`);
+        else if (at.value.getTime() < snapshotAt.getTime()) {
+          row.problem('countedAt', `counted_at ${at.value.toISOString()} is before the stocktake started (${snapshotAt.toISOString()})`);
+        } else if (at.value.getTime() > context.latestAllowed.getTime()) {
+          row.problem('countedAt', `counted_at ${at.value.toISOString()} is in the future`);
+        } else countedAt = at.value.getTime();
+      }
+      return qty.ok ? { sku, location: cellText(row.cell('location')), qty: qty.value, countedAt } : null;
+    },
+    (line, value) => {
+      rowsAccepted += 1;
+      lines.add(line, value.sku, value.location, value.qty, value.countedAt);
+    },
+    options.fastLane === false ? undefined : fastLane,
+  );
+  return { lines, problems, rowsRead, rowsAccepted, qtyColumn, rowsInFastLane };
 }
