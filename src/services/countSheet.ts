@@ -139,14 +139,17 @@ export function countFastLane(
   const ends = new Int32Array(last + 1);
   return (buf, start, end, lineNumber, delimiter) => {
     if (skuAt < 0 || qtyAt < 0) return false;
+    const d = delimiter.charCodeAt(0);
     let at = start;
     for (let c = 0; c <= last; c++) {
       if (at > end) {
         starts[c] = -1;
         continue;
       }
-      let stop = buf.indexOf(delimiter, at);
-      if (stop < 0 || stop > end) stop = end;
+      // Searched within the line only: indexOf would run on through the following lines when this one
+      // lacks the delimiter, over and over in a sheet of such lines.
+      let stop = at;
+      while (stop < end && buf.charCodeAt(stop) !== d) stop++;
       starts[c] = at;
       ends[c] = stop;
       at = stop + 1;
