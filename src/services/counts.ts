@@ -78,12 +78,15 @@ export async function importCounts(
   // During review only recounts come in: lines sent back to counting for this very person.
   const recount = st.status === 'reviewing' ? await recountsFor(db, st, counter, counterPerson?.id ?? null) : null;
   let round = parsedOptions.data.round ?? (recount ? recount.nextRound : 1);
+  // The item master loads while the file is hashed: on Postgres the server works while this process reads.
+  const skusLoading = knownSkus(db);
+  skusLoading.catch(() => {}); // awaited below; a file refused first must not leave it unhandled
   const table = await openTable(source);
   // Refuse a re-import before reading a million lines; checked again under the lock below.
   await refuseDuplicate(db, st, table.sha256);
 
   const { lines, problems, rowsRead, qtyColumn, ...read } = await readCountSheet(table, {
-    skus: await knownSkus(db),
+    skus: await skusLoading,
     timezone: st.timezone,
     snapshotAt: st.snapshotAt,
     latestAllowed: new Date(Date.now() + 10 * 60_000),
