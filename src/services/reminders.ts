@@ -15,6 +15,7 @@ import { parseLocale, type Locale } from '../../cards/i18n/index.ts';
 import { reminderCard, type ReminderEntry } from '../../cards/templates/reminder.ts';
 import type { Role } from '../domain/people.ts';
 import { enqueueMessages, textArray, type OutboxMessage } from './outbox.ts';
+import { approvalConflicts } from './segregation.ts';
 
 const HOUR = 3600_000;
 /** Escalation climbs this ladder, from the role above the reminded one. */
@@ -98,16 +99,8 @@ export async function overdueItems(db: DbOrTx, now: Date): Promise<OverdueItem[]
                (select json_agg(json_build_object('handle', who.handle, 'name', who.name, 'identities', ${IDENTITIES}) order by g.granted_at, who.handle)
                   from role_grant g join person who on who.id = g.person_id
                   where g.warehouse_id = w.id and g.role = a.role
-                    -- only those who may decide it (segregation of duties, as approvals.ts enforces it): not
-                    -- whoever decided another step, counted a line of the document or explained one
-                    and not exists (select 1 from approval_step o2 where o2.document_id = d.id and o2.decided_by = g.person_id)
-                    and not exists (select 1 from document_line dl
-                                    join count_entry ce on ce.stocktake_id = d.stocktake_id and ce.sku = dl.sku and ce.location = dl.location
-                                    join count_import ci on ci.id = ce.import_id
-                                    where dl.document_id = d.id and ci.counter_person_id = g.person_id)
-                    and not exists (select 1 from document_line dl
-                                    join stocktake_line sl on sl.stocktake_id = d.stocktake_id and sl.sku = dl.sku and sl.location = dl.location
-                                    where dl.document_id = d.id and (sl.explained_by = g.person_id or sl.confirmed_by = g.person_id)))
+                    -- only those who may decide it: segregation of duties, as approvals.ts enforces it
+                    and not exists (${approvalConflicts(sql`d.id`, sql`d.stocktake_id`, sql`g.person_id`)}))
         from approval_step a
         join adjustment_document d on d.id = a.document_id and d.status = 'approving'
         join warehouse w on w.id = d.warehouse_id
