@@ -13,13 +13,13 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { parseLocale, type Locale } from '../../cards/i18n/index.ts';
 import { reminderCard, type ReminderEntry } from '../../cards/templates/reminder.ts';
-import type { Role } from '../domain/people.ts';
+import { ROLE_RANK, SUPERVISING_ROLES, type Role } from '../domain/people.ts';
 import { enqueueMessages, textArray, type OutboxMessage } from './outbox.ts';
 import { approvalConflicts } from './segregation.ts';
 
 const HOUR = 3600_000;
 /** Escalation climbs this ladder, from the role above the reminded one. */
-const ESCALATION: readonly Role[] = ['supervisor', 'manager', 'admin'];
+const ESCALATION: readonly Role[] = SUPERVISING_ROLES;
 /** Items listed on one card; the rest are counted. */
 const CARD_ITEMS = 20;
 
@@ -82,7 +82,7 @@ export async function overdueItems(db: DbOrTx, now: Date): Promise<OverdueItem[]
                to_char(l.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as due_at,
                coalesce(p.review_sla_hours, 24) as sla_hours,
                (select r.role from role_grant r where r.person_id = l.owner_id and r.warehouse_id = w.id
-                  order by array_position(array['counter', 'finance', 'supervisor', 'manager', 'admin']::text[], r.role::text) desc limit 1)::text as role,
+                  order by array_position(${textArray(ROLE_RANK)}::text[], r.role::text) desc limit 1)::text as role,
                case when who.id is null then null else json_build_array(json_build_object('handle', who.handle, 'name', who.name, 'identities', ${IDENTITIES})) end as reminded
         from stocktake_line l
         join stocktake s on s.id = l.stocktake_id and s.status in ('reviewing', 'approving')

@@ -4,7 +4,7 @@ import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { stocktake, stocktakeLine, warehouse } from '../../db/schema/index.ts';
 import { NotFoundError, StocktakeAlreadyOpenError, StocktakeStateError } from '../domain/errors.ts';
 import { isUuid, localDay, stocktakeCode, type StocktakeStatus } from '../domain/stocktake.ts';
-import type { Actor } from '../domain/people.ts';
+import { SUPERVISING_ROLES, type Actor } from '../domain/people.ts';
 import { appendAudit, AuditWriter, OPERATOR } from './audit.ts';
 import { requireRole } from './people.ts';
 import { openReview } from './review.ts';
@@ -153,8 +153,7 @@ export async function closeCounting(db: Db, idOrCode: string, options: { actor?:
   return db.transaction(async (tx) => {
     const st = await getStocktake(tx, idOrCode, { forUpdate: true });
     // The role before the state: someone without one learns nothing about the stocktake.
-    if (options.actor)
-      await requireRole(tx, options.actor, st.warehouseId, st.warehouseCode, ['supervisor', 'manager', 'admin'], 'close counting');
+    if (options.actor) await requireRole(tx, options.actor, st.warehouseId, st.warehouseCode, SUPERVISING_ROLES, 'close counting');
     requireStatus(st, ['counting'], 'close counting');
     const conflicts = await queryRows<{ sku: string; location: string }>(
       tx,
