@@ -1,3 +1,5 @@
+import { localDay } from './time.ts';
+
 export const STOCKTAKE_STATUSES = ['counting', 'reviewing', 'approving', 'posted', 'cancelled'] as const;
 export type StocktakeStatus = (typeof STOCKTAKE_STATUSES)[number];
 export const OPEN_STATUSES: readonly StocktakeStatus[] = ['counting', 'reviewing', 'approving'];
@@ -5,14 +7,8 @@ export const OPEN_STATUSES: readonly StocktakeStatus[] = ['counting', 'reviewing
 export const COUNT_STATUSES = ['counted', 'verified', 'conflict', 'uncounted'] as const;
 export type CountStatus = (typeof COUNT_STATUSES)[number];
 
-/** The calendar day of an instant in a timezone, as YYYYMMDD (stocktake codes use the warehouse's day). */
-export function localDay(instant: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
-    instant,
-  );
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}${get('month')}${get('day')}`;
-}
+/** "20261125": the warehouse's local day as stocktake codes (and their sequences) write it. */
+export const codeDay = (instant: Date, timezone: string): string => localDay(instant, timezone).replaceAll('-', '');
 
 /** ST-20261125-001: the warehouse's local day and that day's sequence number. */
 export function stocktakeCode(day: string, sequence: number): string {

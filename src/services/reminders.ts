@@ -13,6 +13,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { parseLocale, type Locale } from '../../cards/i18n/index.ts';
 import { reminderCard, type ReminderEntry } from '../../cards/templates/reminder.ts';
+import { localDay } from '../domain/time.ts';
 import { ROLE_RANK, SUPERVISING_ROLES, type Role } from '../domain/people.ts';
 import { enqueueMessages, textArray, type OutboxMessage } from './outbox.ts';
 import { approvalConflicts } from './segregation.ts';
@@ -188,7 +189,7 @@ async function remindWarehouse(db: Db, warehouseId: string, items: OverdueItem[]
   );
   const deliverable = items.filter((i) => chatsFor(chats, i.type).length > 0);
   if (deliverable.length === 0) return { reminded: 0, escalated: 0, cards: 0 };
-  const day = localDayOf(now, deliverable[0]!.timezone);
+  const day = localDay(now, deliverable[0]!.timezone);
   const planned = await Promise.all(
     deliverable.map(async (i) => {
       const escalate = now.getTime() >= i.dueAt.getTime() + i.slaMs;
@@ -242,8 +243,4 @@ async function remindWarehouse(db: Db, warehouseId: string, items: OverdueItem[]
 /** Escalations first, then the latest. */
 function sortEntries(entries: ReminderEntry[]): ReminderEntry[] {
   return [...entries].sort((a, b) => Number(b.escalatedTo.length > 0) - Number(a.escalatedTo.length > 0) || b.lateMs - a.lateMs);
-}
-
-function localDayOf(date: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
