@@ -1,9 +1,9 @@
 /**
  * Words of the daily digest and the weekly report, in en and zh-CN (the same keys in both: the type of
- * `digestZhCN` is checked against `digestEn`). The words for states, roles and documents are the ones
- * the other cards use.
+ * `digestZhCN` is checked against `digestEn`). States are labelled from the one catalogue (states.ts).
  */
 import type { Locale } from './index.ts';
+import { stateLabels } from './states.ts';
 
 const rolesEn: Record<string, string> = {
   counter: 'counter',
@@ -39,15 +39,7 @@ export const digestEn = {
   duration: durationEn,
   roles: rolesEn,
   kinds: { gain: 'gain', loss: 'loss' } as Record<string, string>,
-  states: { counting: 'counting', reviewing: 'in review', approving: 'in approval', posted: 'posted' } as Record<string, string>,
-  reviewStates: {
-    none: 'not reviewed yet',
-    open: 'to review',
-    recount: 'recount',
-    confirmed: 'confirmed',
-    documented: 'on a document',
-    posted: 'posted',
-  } as Record<string, string>,
+  states: stateLabels('en'),
   daily: {
     title: (code: string, name: string) => `Daily digest · ${code}${name && name !== code ? ` ${name}` : ''}`,
     subtitle: (at: string, since: string) => `${at} · changes since ${since}`,
@@ -155,8 +147,7 @@ export const digestZhCN: DigestTexts = {
   duration: durationZh,
   roles: rolesZh,
   kinds: { gain: '盘盈', loss: '盘亏' },
-  states: { counting: '盘点中', reviewing: '差异复核中', approving: '单据审批中', posted: '已过账' },
-  reviewStates: { none: '尚未复核', open: '待复核', recount: '复盘中', confirmed: '已确认', documented: '已生成单据', posted: '已过账' },
+  states: stateLabels('zh-CN'),
   daily: {
     title: (code, name) => `日报 · ${code}${name && name !== code ? ` ${name}` : ''}`,
     subtitle: (at, since) => `${at} · 自 ${since} 以来的变化`,

@@ -13,7 +13,8 @@ import { policyOf } from './policy.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { varianceRows } from './variances.ts';
 
-export type ReviewStatus = 'none' | 'open' | 'recount' | 'confirmed' | 'documented' | 'posted';
+import type { ReviewStatus } from '../domain/stocktake.ts';
+export type { ReviewStatus };
 
 /** A variance under review: the live figures and the review state. */
 export interface ReviewLine {
