@@ -1,18 +1,10 @@
 /**
  * Words of the daily digest and the weekly report, in en and zh-CN (the same keys in both: the type of
- * `digestZhCN` is checked against `digestEn`). States are labelled from the one catalogue (states.ts).
+ * `digestZhCN` is checked against `digestEn`). States and roles are named from their one catalogues (states.ts, roles.ts).
  */
 import type { Locale } from './index.ts';
+import { roleLabels } from './roles.ts';
 import { stateLabels } from './states.ts';
-
-const rolesEn: Record<string, string> = {
-  counter: 'counter',
-  supervisor: 'supervisor',
-  finance: 'finance',
-  manager: 'management',
-  admin: 'admin',
-};
-const rolesZh: Record<string, string> = { counter: '盘点员', supervisor: '仓库主管', finance: '财务', manager: '管理层', admin: '管理员' };
 
 /** "3 d 4 h", "5 h 20 min", "12 min", "< 1 min". */
 function durationEn(seconds: number): string {
@@ -37,7 +29,7 @@ const list = (items: string[]) => items.join(', ');
 
 export const digestEn = {
   duration: durationEn,
-  roles: rolesEn,
+  roles: roleLabels('en'),
   kinds: { gain: 'gain', loss: 'loss' } as Record<string, string>,
   states: stateLabels('en'),
   daily: {
@@ -145,7 +137,7 @@ export type DigestTexts = typeof digestEn;
 
 export const digestZhCN: DigestTexts = {
   duration: durationZh,
-  roles: rolesZh,
+  roles: roleLabels('zh-CN'),
   kinds: { gain: '盘盈', loss: '盘亏' },
   states: stateLabels('zh-CN'),
   daily: {

@@ -1,11 +1,7 @@
 /** English texts. zh-CN.ts has the same shape. */
-const roles: Record<string, string> = {
-  counter: 'counter',
-  supervisor: 'supervisor',
-  finance: 'finance',
-  manager: 'management',
-  admin: 'admin',
-};
+import { roleLabels } from './roles.ts';
+
+const roles = roleLabels('en');
 
 export const en = {
   help: {

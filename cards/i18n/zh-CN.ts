@@ -1,7 +1,8 @@
 /** 简体中文. The shape is checked against en.ts. */
 import type { en } from './en.ts';
+import { roleLabels } from './roles.ts';
 
-const roles: Record<string, string> = { counter: '盘点员', supervisor: '仓库主管', finance: '财务', manager: '管理层', admin: '管理员' };
+const roles = roleLabels('zh-CN');
 
 export const zhCN: typeof en = {
   help: {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { digestTexts } from '../../cards/i18n/digest.ts';
-import { LOCALES, type Locale } from '../../cards/i18n/index.ts';
+import { LOCALES, messages, type Locale } from '../../cards/i18n/index.ts';
+import { roleLabels } from '../../cards/i18n/roles.ts';
 import { stateLabels, type StateLabels } from '../../cards/i18n/states.ts';
 import { approvalCard } from '../../cards/templates/approval.ts';
 import { cardText } from '../../cards/templates/digest.ts';
@@ -14,6 +15,7 @@ import type { StatusView } from '../../cards/templates/views.ts';
 import { chartTexts, progressLabel } from '../../src/charts/i18n.ts';
 import { renderDocument, renderLine } from '../../src/cli/commands/review.ts';
 import { renderProgress } from '../../src/cli/commands/stocktake.ts';
+import { ROLES } from '../../src/domain/people.ts';
 import {
   COUNT_STATUSES,
   DOCUMENT_STATUSES,
@@ -50,6 +52,15 @@ describe('state labels', () => {
         for (const s of states) expect(labels[s]?.trim(), `${locale} ${group}.${s}`).toBeTruthy();
         expect(new Set(Object.values(labels)).size, `${locale} ${group}`).toBe(states.length);
       }
+    }
+  });
+
+  it('name every role in zh-CN and en, the same on cards, digests and the dashboard', () => {
+    for (const locale of LOCALES) {
+      for (const role of ROLES) expect(roleLabels(locale)[role]?.trim(), `${locale} ${role}`).toBeTruthy();
+      expect(messages(locale).approval.roles).toBe(roleLabels(locale));
+      expect(digestTexts(locale).roles).toBe(roleLabels(locale));
+      expect(words(locale).roles).toBe(roleLabels(locale));
     }
   });
 

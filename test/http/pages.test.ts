@@ -148,7 +148,7 @@ describeEachDatabase('dashboard pages', (get) => {
     const loss = documents.find((d) => d.kind === 'loss')!;
     const gain = documents.find((d) => d.kind === 'gain')!;
     const before = await html(http.as('sam', `/stocktakes/${st.code}`));
-    expect(rowOf(before, `data-document="${loss.number}"`, '</section>')).toMatch(/data-step="1"[\s\S]*Supervisor[\s\S]*>pending</);
+    expect(rowOf(before, `data-document="${loss.number}"`, '</section>')).toMatch(/data-step="1"[\s\S]*>supervisor<[\s\S]*>pending</);
     expect(before).toContain('Nothing posted yet');
 
     await approveDocument(db, people.sue, { document: loss.number });
@@ -283,7 +283,7 @@ describeEachDatabase('dashboard pages', (get) => {
     expect(granted.status).toBe(303);
     const back = granted.headers.get('location')!;
     expect(back).toMatch(/^\/people\?done=granted/);
-    expect(await html(http.as('ann', back))).toContain('carl now holds Supervisor in WH1.');
+    expect(await html(http.as('ann', back))).toContain('carl now holds supervisor in WH1.');
     // The notice is only shown while it is true: a crafted link claims nothing.
     expect(await html(http.as('ann', '/people?done=granted&person=carl&role=admin&warehouse=WH1'))).not.toContain('now holds');
     expect((await rolesOf(db, carl, wh1)).has('supervisor')).toBe(true);

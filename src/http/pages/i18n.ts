@@ -1,16 +1,17 @@
 /**
  * The words of the dashboard pages in en and zh-CN. Both dictionaries have the same keys, which the type of
  * `zhCN` enforces. Text here is plain: pages escape it, except the few `…Html` entries, which are markup.
- * State labels are the cards' (cards/i18n/states.ts).
+ * State labels and role names are the cards' (cards/i18n/states.ts, roles.ts).
  */
 import type { Locale } from '../../../cards/i18n/index.ts';
+import { roleLabels } from '../../../cards/i18n/roles.ts';
 import { stateLabels } from '../../../cards/i18n/states.ts';
 
 const en = {
   nav: { stocktakes: 'Stocktakes', people: 'People and roles' },
   states: stateLabels('en'),
   kinds: { gain: 'Gain document', loss: 'Loss document' },
-  roles: { counter: 'Counter', supervisor: 'Supervisor', finance: 'Finance', manager: 'Manager', admin: 'Admin' } as Record<string, string>,
+  roles: roleLabels('en'),
   errors: {
     forbiddenTitle: 'Not allowed',
     notFoundTitle: 'Not found',
@@ -167,7 +168,7 @@ const zhCN: PageWords = {
   nav: { stocktakes: '盘点任务', people: '人员与角色' },
   states: stateLabels('zh-CN'),
   kinds: { gain: '盘盈单', loss: '盘亏单' },
-  roles: { counter: '盘点员', supervisor: '仓库主管', finance: '财务', manager: '管理层', admin: '管理员' },
+  roles: roleLabels('zh-CN'),
   errors: {
     forbiddenTitle: '无权访问',
     notFoundTitle: '未找到',
