@@ -1,18 +1,10 @@
 /**
  * Words of the daily digest and the weekly report, in en and zh-CN (the same keys in both: the type of
- * `digestZhCN` is checked against `digestEn`). The words for states, roles and documents are the ones
- * the other cards use.
+ * `digestZhCN` is checked against `digestEn`). States and roles are named from their one catalogues (states.ts, roles.ts).
  */
 import type { Locale } from './index.ts';
-
-const rolesEn: Record<string, string> = {
-  counter: 'counter',
-  supervisor: 'supervisor',
-  finance: 'finance',
-  manager: 'management',
-  admin: 'admin',
-};
-const rolesZh: Record<string, string> = { counter: '盘点员', supervisor: '仓库主管', finance: '财务', manager: '管理层', admin: '管理员' };
+import { roleLabels } from './roles.ts';
+import { stateLabels } from './states.ts';
 
 /** "3 d 4 h", "5 h 20 min", "12 min", "< 1 min". */
 function durationEn(seconds: number): string {
@@ -37,17 +29,9 @@ const list = (items: string[]) => items.join(', ');
 
 export const digestEn = {
   duration: durationEn,
-  roles: rolesEn,
+  roles: roleLabels('en'),
   kinds: { gain: 'gain', loss: 'loss' } as Record<string, string>,
-  states: { counting: 'counting', reviewing: 'in review', approving: 'in approval', posted: 'posted' } as Record<string, string>,
-  reviewStates: {
-    none: 'not reviewed yet',
-    open: 'to review',
-    recount: 'recount',
-    confirmed: 'confirmed',
-    documented: 'on a document',
-    posted: 'posted',
-  } as Record<string, string>,
+  states: stateLabels('en'),
   daily: {
     title: (code: string, name: string) => `Daily digest · ${code}${name && name !== code ? ` ${name}` : ''}`,
     subtitle: (at: string, since: string) => `${at} · changes since ${since}`,
@@ -153,10 +137,9 @@ export type DigestTexts = typeof digestEn;
 
 export const digestZhCN: DigestTexts = {
   duration: durationZh,
-  roles: rolesZh,
+  roles: roleLabels('zh-CN'),
   kinds: { gain: '盘盈', loss: '盘亏' },
-  states: { counting: '盘点中', reviewing: '差异复核中', approving: '单据审批中', posted: '已过账' },
-  reviewStates: { none: '尚未复核', open: '待复核', recount: '复盘中', confirmed: '已确认', documented: '已生成单据', posted: '已过账' },
+  states: stateLabels('zh-CN'),
   daily: {
     title: (code, name) => `日报 · ${code}${name && name !== code ? ` ${name}` : ''}`,
     subtitle: (at, since) => `${at} · 自 ${since} 以来的变化`,

@@ -1,11 +1,7 @@
 /** English texts. zh-CN.ts has the same shape. */
-const roles: Record<string, string> = {
-  counter: 'counter',
-  supervisor: 'supervisor',
-  finance: 'finance',
-  manager: 'management',
-  admin: 'admin',
-};
+import { roleLabels } from './roles.ts';
+
+const roles = roleLabels('en');
 
 export const en = {
   help: {
@@ -100,14 +96,6 @@ export const en = {
     cause: 'Cause',
     causeOrSuggestion: 'Cause (suggested?)',
     auto: 'within tolerance',
-    states: {
-      none: 'no variance',
-      open: 'to review',
-      recount: 'recount',
-      confirmed: 'confirmed',
-      documented: 'on a document',
-      posted: 'posted',
-    },
     suggested: (cause: string, reason: string) => `**Suggested cause: ${cause}**\n${reason}`,
     note: (note: string) => `**Note:** ${note}`,
     returned: (reason: string) => `**Returned:** ${reason}`,
@@ -146,20 +134,12 @@ export const en = {
     totalQty: 'Total quantity',
     totalValue: 'Total value',
     status: 'Status',
-    states: { approving: 'awaiting approval', posted: 'approved and posted', rejected: 'rejected' } as Record<
-      'approving' | 'posted' | 'rejected',
-      string
-    >,
     line: 'Line',
     qty: 'Qty',
     value: 'Value',
     cause: 'Cause',
     route: 'Route',
     roles,
-    stepStates: { waiting: 'waiting', pending: 'pending', approved: 'approved', rejected: 'rejected', cancelled: 'cancelled' } as Record<
-      string,
-      string
-    >,
     step: (no: number, role: string, state: string, by: string | null, at: string, reason: string | null) =>
       `${no}. ${role}: ${state}${by ? ` by ${by} at ${at}` : ''}${reason ? ` — "${reason}"` : ''}`,
     approve: 'Approve',
@@ -180,13 +160,6 @@ export const en = {
   },
   status: {
     title: (code: string, warehouse: string) => `${code} · ${warehouse}`,
-    states: {
-      counting: 'counting',
-      reviewing: 'reviewing variances',
-      approving: 'documents in approval',
-      posted: 'posted',
-      cancelled: 'cancelled',
-    } as Record<string, string>,
     snapshot: 'Book frozen',
     imports: 'Sheets imported',
     counted: 'Lines counted',
@@ -207,7 +180,6 @@ export const en = {
     kinds: { gain: 'gain', loss: 'loss' } as Record<'gain' | 'loss', string>,
     docStatus: 'Status',
     value: 'Value',
-    docStates: { approving: 'in approval', posted: 'posted', rejected: 'rejected' } as Record<string, string>,
     next: {
       counting: 'Send count sheets; "close" when counting is done.',
       reviewing: 'Review the variances ("variances"), then "submit".',

@@ -1,7 +1,8 @@
 /** 简体中文. The shape is checked against en.ts. */
 import type { en } from './en.ts';
+import { roleLabels } from './roles.ts';
 
-const roles: Record<string, string> = { counter: '盘点员', supervisor: '仓库主管', finance: '财务', manager: '管理层', admin: '管理员' };
+const roles = roleLabels('zh-CN');
 
 export const zhCN: typeof en = {
   help: {
@@ -92,7 +93,6 @@ export const zhCN: typeof en = {
     cause: '原因',
     causeOrSuggestion: '原因（建议？）',
     auto: '容差内',
-    states: { none: '无差异', open: '待复核', recount: '复盘中', confirmed: '已确认', documented: '已生成单据', posted: '已过账' },
     suggested: (cause, reason) => `**建议原因：${cause}**\n${reason}`,
     note: (note) => `**备注：**${note}`,
     returned: (reason) => `**被退回：**${reason}`,
@@ -130,14 +130,12 @@ export const zhCN: typeof en = {
     totalQty: '数量合计',
     totalValue: '金额合计',
     status: '状态',
-    states: { approving: '审批中', posted: '已审批并过账', rejected: '已驳回' },
     line: '行',
     qty: '数量',
     value: '金额',
     cause: '原因',
     route: '审批流程',
     roles,
-    stepStates: { waiting: '待前序', pending: '待审批', approved: '已同意', rejected: '已驳回', cancelled: '已取消' },
     step: (no, role, state, by, at, reason) => `${no}. ${role}：${state}${by ? `（${by}，${at}）` : ''}${reason ? ` —“${reason}”` : ''}`,
     approve: '同意',
     reject: '驳回',
@@ -156,7 +154,6 @@ export const zhCN: typeof en = {
   },
   status: {
     title: (code, warehouse) => `${code} · ${warehouse}`,
-    states: { counting: '盘点中', reviewing: '差异复核中', approving: '单据审批中', posted: '已过账', cancelled: '已取消' },
     snapshot: '冻结账面',
     imports: '已导入表',
     counted: '已盘行数',
@@ -177,7 +174,6 @@ export const zhCN: typeof en = {
     kinds: { gain: '盘盈', loss: '盘亏' },
     docStatus: '状态',
     value: '金额',
-    docStates: { approving: '审批中', posted: '已过账', rejected: '已驳回' },
     next: {
       counting: '继续发送盘点表；完成后发送“结束盘点”。',
       reviewing: '复核差异（“差异”），然后“提交”。',

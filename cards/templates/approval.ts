@@ -1,4 +1,5 @@
 import { card, type Card, type CardElementInput, type CardState } from '../model.ts';
+import { stateLabel } from '../i18n/states.ts';
 import { escapeMarkdown } from '../render/markdown.ts';
 import { formatTime, lineLabel, money, textsOf, type TemplateContext } from './context.ts';
 import type { DocumentView } from './views.ts';
@@ -21,7 +22,7 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
         { label: t.lines, value: String(d.lineCount) },
         { label: t.totalQty, value: d.totalQty },
         { label: t.totalValue, value: money(d.totalValue, d.currency) },
-        { label: t.status, value: t.states[d.status] },
+        { label: t.status, value: stateLabel(ctx.locale, 'document', d.status) },
       ],
     },
     {
@@ -44,7 +45,7 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
     },
     {
       type: 'markdown',
-      text: `**${t.route}**\n${d.route.map((s) => t.step(s.stepNo, t.roles[s.role] ?? s.role, t.stepStates[s.status] ?? s.status, s.decidedBy, formatTime(s.decidedAt, ctx.timezone), s.reason ? escapeMarkdown(s.reason) : null)).join('\n')}`,
+      text: `**${t.route}**\n${d.route.map((s) => t.step(s.stepNo, t.roles[s.role] ?? s.role, stateLabel(ctx.locale, 'step', s.status), s.decidedBy, formatTime(s.decidedAt, ctx.timezone), s.reason ? escapeMarkdown(s.reason) : null)).join('\n')}`,
     },
   ];
   if (d.status === 'approving' && pending) {
@@ -72,7 +73,9 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
   return card({
     header: {
       title: t.title(d.number),
-      subtitle: pending ? t.waitingFor(t.roles[pending.role] ?? pending.role, formatTime(pending.dueAt, ctx.timezone)) : t.states[d.status],
+      subtitle: pending
+        ? t.waitingFor(t.roles[pending.role] ?? pending.role, formatTime(pending.dueAt, ctx.timezone))
+        : stateLabel(ctx.locale, 'document', d.status),
       state: STATE[d.status],
     },
     elements,

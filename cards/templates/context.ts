@@ -1,3 +1,4 @@
+import { wallClock } from '../../src/domain/time.ts';
 import type { ActionIntent } from '../actions.ts';
 import { messages, type Locale, type Messages } from '../i18n/index.ts';
 
@@ -16,18 +17,7 @@ export function textsOf(ctx: TemplateContext): Messages {
 
 /** "2026-11-25 14:03" in the given timezone; "—" for null. */
 export function formatTime(iso: string | null | undefined, timezone: string): string {
-  if (!iso) return '—';
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  return iso ? wallClock(new Date(iso), timezone) : '—';
 }
 
 /** A signed decimal string shown with an explicit sign: "+3", "-2.5", "0". */

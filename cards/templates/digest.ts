@@ -59,7 +59,7 @@ function stocktakeSection(t: DigestTexts, s: StocktakeDigest, currency: string, 
   const out: CardElementInput[] = [
     {
       type: 'markdown',
-      text: [d.heading(s.code, t.states[s.status] ?? s.status), s.postedAt ? d.postedAt(formatTime(s.postedAt, tz)) : '']
+      text: [d.heading(s.code, t.states.stocktake[s.status]), s.postedAt ? d.postedAt(formatTime(s.postedAt, tz)) : '']
         .filter(Boolean)
         .join(' · '),
     },
@@ -82,7 +82,7 @@ function stocktakeSection(t: DigestTexts, s: StocktakeDigest, currency: string, 
   if (s.status !== 'counting' && states.length > 0) {
     out.push({
       type: 'markdown',
-      text: `**${d.review}** ${states.map(([k, v]) => `${t.reviewStates[k] ?? k} ${v.lines} (${signed(v.value)})`).join(' · ')}`,
+      text: `**${d.review}** ${states.map(([k, v]) => `${(t.states.review as Record<string, string>)[k] ?? k} ${v.lines} (${signed(v.value)})`).join(' · ')}`,
     });
   }
   out.push({ type: 'markdown', text: `**${d.changesTitle}** ${changesLine(t, s, tz)}` });
@@ -124,7 +124,7 @@ function stocktakeSection(t: DigestTexts, s: StocktakeDigest, currency: string, 
           late: t.duration(x.lateSeconds),
         })),
         ...s.overdue.variances.map((v) => ({
-          item: d.overdueLine(lineLabel(v.sku, v.location), t.reviewStates[v.reviewStatus] ?? v.reviewStatus),
+          item: d.overdueLine(lineLabel(v.sku, v.location), t.states.review[v.reviewStatus]),
           who: v.reviewStatus === 'recount' && v.recountBy ? d.recountBy(v.recountBy.handle) : (v.owner?.handle ?? d.nobody),
           late: t.duration(v.lateSeconds),
         })),
@@ -157,7 +157,7 @@ function stocktakeSection(t: DigestTexts, s: StocktakeDigest, currency: string, 
 }
 
 function varianceState(t: DigestTexts, v: OpenVariance): string {
-  const state = t.reviewStates[v.reviewStatus] ?? v.reviewStatus;
+  const state = t.states.review[v.reviewStatus];
   return v.overdue ? `⚠ ${state}` : state;
 }
 

@@ -1,3 +1,4 @@
+import { stateLabel } from '../i18n/states.ts';
 import { card, type Card } from '../model.ts';
 import { formatTime, money, textsOf, type TemplateContext } from './context.ts';
 import type { StatusView } from './views.ts';
@@ -8,7 +9,7 @@ export function statusCard(ctx: TemplateContext, s: StatusView): Card {
   return card({
     header: {
       title: t.title(s.code, s.warehouse),
-      subtitle: t.states[s.status] ?? s.status,
+      subtitle: stateLabel(ctx.locale, 'stocktake', s.status),
       state: s.status === 'posted' ? 'success' : s.lines.conflict > 0 || s.review.overdue > 0 ? 'warning' : 'info',
     },
     elements: [
@@ -54,7 +55,7 @@ export function statusCard(ctx: TemplateContext, s: StatusView): Card {
               rows: s.documents.map((d) => ({
                 number: d.number,
                 kind: t.kinds[d.kind],
-                status: t.docStates[d.status] ?? d.status,
+                status: stateLabel(ctx.locale, 'document', d.status),
                 value: d.totalValue,
               })),
             },

@@ -1,5 +1,6 @@
 import type { Card, CardElementInput, CardInput, CardState } from '../model.ts';
 import { card } from '../model.ts';
+import { stateLabel } from '../i18n/states.ts';
 import { escapeMarkdown } from '../render/markdown.ts';
 import { formatTime, lineLabel, money, signed, textsOf, type TemplateContext } from './context.ts';
 import type { VariancePageView, VarianceView, ReviewState } from './views.ts';
@@ -36,7 +37,7 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
       { label: t.value, value: money(v.diffValue, v.currency), short: true },
       { label: t.owner, value: v.owner ?? '—', short: true },
       { label: t.due, value: `${formatTime(v.dueAt, ctx.timezone)}${v.overdue ? ` ${t.overdue}` : ''}`, short: true },
-      { label: t.status, value: t.states[v.reviewStatus] + (v.autoConfirmed ? ` (${t.auto})` : ''), short: true },
+      { label: t.status, value: stateLabel(ctx.locale, 'review', v.reviewStatus) + (v.autoConfirmed ? ` (${t.auto})` : ''), short: true },
       { label: t.cause, value: causeLabel(ctx, v, v.causeCode), short: true },
     ],
   });
@@ -110,7 +111,7 @@ export function variancePageCard(ctx: TemplateContext, p: VariancePageView): Car
         counted: l.countedQty ?? '—',
         diff: signed(l.diffQty),
         value: l.diffValue ?? '—',
-        status: t.states[l.reviewStatus] + (l.overdue ? ' ⏰' : ''),
+        status: stateLabel(ctx.locale, 'review', l.reviewStatus) + (l.overdue ? ' ⏰' : ''),
         cause: l.causeCode ? causeLabel(ctx, l, l.causeCode) : l.suggestion ? `${causeLabel(ctx, l, l.suggestion.cause)}?` : '—',
       })),
     },

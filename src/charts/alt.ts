@@ -4,7 +4,7 @@
  */
 import type { CauseDistributionInput, ChartInputs, ChartKind, DailyProgressInput, WeeklyTrendInput } from './digestCharts.ts';
 import { grouped, magnitude, weekSpoken } from './format.ts';
-import { chartTexts } from './i18n.ts';
+import { chartTexts, progressLabel } from './i18n.ts';
 
 /** Causes named in the alt text; the rest are counted. */
 const ALT_CAUSES = 5;
@@ -26,8 +26,8 @@ export function dailyProgressAlt(input: DailyProgressInput): string {
   const first = input.days[0];
   const last = input.days.at(-1);
   if (!first || !last) return all.emptyAlt(title, t.empty);
-  const list = (states: (keyof typeof last & keyof typeof t)[]) =>
-    states.map((s) => `${t[s] as string} ${last[s]}`).join(input.locale === 'zh-CN' ? '、' : ', ');
+  const list = (states: Parameters<typeof progressLabel>[1][]) =>
+    states.map((s) => `${progressLabel(input.locale, s)} ${last[s]}`).join(input.locale === 'zh-CN' ? '、' : ', ');
   return t.alt(
     title,
     first.day,

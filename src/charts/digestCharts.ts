@@ -5,7 +5,7 @@
  */
 import { chartAlt } from './alt.ts';
 import { compactNumber, coordinate, dayLabel, grouped, isZero, magnitude, textWidth, weekLabel } from './format.ts';
-import { chartTexts, type Locale } from './i18n.ts';
+import { chartTexts, progressLabel, type Locale } from './i18n.ts';
 import { renderPng, renderSvg, type ChartSize, type EChartsOption } from './render.ts';
 
 export interface CauseDistributionInput {
@@ -172,9 +172,9 @@ export function dailyProgressChart(input: DailyProgressInput): EChartsOption {
     y: { type: 'value' as const, gridIndex: i, minInterval: 1, axisLabel: { color: GREY }, splitLine: { lineStyle: { color: '#eaeef2' } } },
   }));
   const bars = (panelIndex: number, stack: string, colours: Record<string, string>) =>
-    (Object.keys(colours) as (keyof typeof colours & keyof ProgressDay & keyof typeof t)[]).map((state) => ({
+    (Object.keys(colours) as (keyof typeof COUNT_COLOURS | keyof typeof REVIEW_COLOURS)[]).map((state) => ({
       type: 'bar' as const,
-      name: t[state] as string,
+      name: progressLabel(input.locale, state),
       stack,
       xAxisIndex: panelIndex,
       yAxisIndex: panelIndex,

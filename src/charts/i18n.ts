@@ -1,8 +1,9 @@
 /**
- * The words on digest charts and in their alt texts, in en and zh-CN. The status words are the ones the
- * dashboard and cards use for the same states, so a chart and the card around it say the same thing.
+ * The words on digest charts and in their alt texts, in en and zh-CN. States are labelled from the one
+ * catalogue (cards/i18n/states.ts, `progressLabel`), so a chart and the card around it say the same thing.
  */
 import type { Locale } from '../../cards/i18n/index.ts';
+import { stateLabels } from '../../cards/i18n/states.ts';
 
 export type { Locale };
 
@@ -22,14 +23,6 @@ const en = {
     title: 'Counting and review progress',
     counting: 'Counting (lines)',
     review: 'Review (variances)',
-    counted: 'Counted',
-    verified: 'Verified',
-    conflict: 'Conflict',
-    uncounted: 'Uncounted',
-    open: 'To review',
-    confirmed: 'Confirmed',
-    documented: 'On a document',
-    posted: 'Posted',
     empty: 'No counting or review activity yet',
     alt: (title: string, from: string, to: string, counting: string, review: string) =>
       `${title}, ${from === to ? from : `${from} to ${to}`}. On ${to}: lines ${counting}; variances ${review}.`,
@@ -67,14 +60,6 @@ const zhCN: ChartTexts = {
     title: '盘点与复核进度',
     counting: '盘点（行）',
     review: '复核（差异）',
-    counted: '已盘',
-    verified: '已核实',
-    conflict: '冲突',
-    uncounted: '未盘',
-    open: '待复核',
-    confirmed: '已确认',
-    documented: '已生成单据',
-    posted: '已过账',
     empty: '暂无盘点或复核记录',
     alt: (title, from, to, counting, review) =>
       `${title}，${from === to ? from : `${from} 至 ${to}`}。${to}：盘点行 ${counting}；差异 ${review}。`,
@@ -100,4 +85,13 @@ const catalogues: Record<Locale, ChartTexts> = { en, 'zh-CN': zhCN };
 /** The chart words of a locale. */
 export function chartTexts(locale: Locale): ChartTexts {
   return catalogues[locale];
+}
+
+/** The label of a counting or review state on the progress chart: the one every surface uses. */
+export function progressLabel(
+  locale: Locale,
+  state: 'counted' | 'verified' | 'conflict' | 'uncounted' | 'open' | 'confirmed' | 'documented' | 'posted',
+): string {
+  const labels = stateLabels(locale);
+  return state in labels.count ? labels.count[state as keyof typeof labels.count] : labels.review[state as keyof typeof labels.review];
 }

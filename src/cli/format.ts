@@ -1,6 +1,11 @@
+import { stateLabels } from '../../cards/i18n/states.ts';
 import type { InputProblem } from '../domain/errors.ts';
+import { wallClock } from '../domain/time.ts';
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+
+/** State labels of the CLI's human output, which is English: the same words as the cards and pages (--json keeps the codes). */
+export const STATES = stateLabels('en');
 
 /** Columns a string takes in a terminal: CJK and full-width characters take two. */
 export function displayWidth(text: string): number {
@@ -38,13 +43,5 @@ export function renderProblems(problems: readonly InputProblem[]): string {
 
 /** An instant as the warehouse's wall clock: "2026-11-25 13:04 (Asia/Shanghai)". */
 export function localTime(iso: string, timezone: string): string {
-  const text = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
-  return `${text} (${timezone})`;
+  return `${wallClock(new Date(iso), timezone)} (${timezone})`;
 }

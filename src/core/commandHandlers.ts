@@ -6,7 +6,7 @@ import { importSummaryCard } from '../../cards/templates/importSummary.ts';
 import { scheduleCard } from '../../cards/templates/schedule.ts';
 import { noticeCard } from '../../cards/templates/notice.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
-import type { CommandContext } from '../domain/people.ts';
+import { COUNTING_ROLES, SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import { bufferSource } from '../files/source.ts';
 import { bindChat, currentStocktake, setChatLocale, type Chat, type ChatPurpose } from '../services/chats.ts';
@@ -64,7 +64,7 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
     case 'new': {
       if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
       const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
-      await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['supervisor', 'manager', 'admin'], 'start a stocktake');
+      await requireRole(s.db, s.ctx.actor, wh.id, wh.code, SUPERVISING_ROLES, 'start a stocktake');
       const started = await startStocktake(s.db, wh.code, s.ctx.now, s.ctx.actor);
       return { replies: [staticView(noticeCard(t.startedTitle, t.started(started.code))), { kind: 'status', stocktakeId: started.id }] };
     }
@@ -82,7 +82,7 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
     case 'count': {
       if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
       const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
-      await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['counter', 'supervisor', 'manager', 'admin'], 'record a count');
+      await requireRole(s.db, s.ctx.actor, wh.id, wh.code, COUNTING_ROLES, 'record a count');
       const st = await boundStocktake(s);
       // One line as a sheet of its own; the count time makes each recount a distinct sheet.
       const csv = `sku,location,qty,counted_at\n${[cmd.sku, cmd.location, cmd.qty, (s.ctx.now ?? new Date()).toISOString()].map(csvField).join(',')}\n`;
@@ -186,7 +186,7 @@ const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"`
 export async function importSheet(s: CommandScope, file: { name: string; bytes: Buffer }): Promise<Outcome> {
   const st = await boundStocktake(s);
   const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
-  await requireRole(s.db, s.ctx.actor, wh.id, wh.code, ['counter', 'supervisor', 'manager', 'admin'], 'import a count sheet');
+  await requireRole(s.db, s.ctx.actor, wh.id, wh.code, COUNTING_ROLES, 'import a count sheet');
   const r = await importCounts(s.db, st.id, bufferSource(file.name, file.bytes), { counter: s.ctx.actor.handle }, s.ctx.actor);
   const currency = await currencyOf(s.db, wh.id);
   return reply(

@@ -1,6 +1,26 @@
 export const ROLES = ['counter', 'supervisor', 'finance', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Supervisor and above, lowest first: they start a stocktake and close its counting, review any line (not
+ * only their own), reassign lines, submit, bind chats, set report schedules and import counts in another
+ * person's name. Reminders escalate up this ladder.
+ */
+export const SUPERVISING_ROLES = ['supervisor', 'manager', 'admin'] as const satisfies readonly Role[];
+
+/** Who may record counts: counters and the supervising roles. */
+export const COUNTING_ROLES: readonly Role[] = ['counter', ...SUPERVISING_ROLES];
+
+/** Roles from least to most senior: a person acts in their highest one. */
+export const ROLE_RANK: readonly Role[] = ['counter', 'finance', ...SUPERVISING_ROLES];
+
+/** True when `held` includes one of `roles`. */
+export const holdsAnyOf = (held: ReadonlySet<Role>, roles: readonly Role[]): boolean => roles.some((r) => held.has(r));
+
+/** "supervisor, manager or admin", for messages. */
+export const roleList = (roles: readonly Role[]): string =>
+  roles.length < 2 ? roles.join('') : `${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1]}`;
+
 export const PLATFORMS = ['telegram', 'feishu', 'dingtalk', 'web', 'cli'] as const;
 
 /** "telegram:12345" → {platform, externalId}; null when the text is not of that form. */

@@ -1,3 +1,5 @@
+import { localDay } from './time.ts';
+
 export const STOCKTAKE_STATUSES = ['counting', 'reviewing', 'approving', 'posted', 'cancelled'] as const;
 export type StocktakeStatus = (typeof STOCKTAKE_STATUSES)[number];
 export const OPEN_STATUSES: readonly StocktakeStatus[] = ['counting', 'reviewing', 'approving'];
@@ -5,14 +7,23 @@ export const OPEN_STATUSES: readonly StocktakeStatus[] = ['counting', 'reviewing
 export const COUNT_STATUSES = ['counted', 'verified', 'conflict', 'uncounted'] as const;
 export type CountStatus = (typeof COUNT_STATUSES)[number];
 
-/** The calendar day of an instant in a timezone, as YYYYMMDD (stocktake codes use the warehouse's day). */
-export function localDay(instant: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
-    instant,
-  );
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}${get('month')}${get('day')}`;
-}
+/**
+ * Where a line stands in review. `none`: not in review — counting is still open, or the line has no
+ * variance; `open` waits for its owner, `recount` for a recount, `confirmed` for a cause; `documented` is on
+ * a document being approved, `posted` on a posted one.
+ */
+export const REVIEW_STATUSES = ['none', 'open', 'recount', 'confirmed', 'documented', 'posted'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+export const DOCUMENT_STATUSES = ['approving', 'posted', 'rejected'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+/** An approval step: `waiting` for the step before it, `pending` a decision, then decided or cancelled. */
+export const STEP_STATUSES = ['waiting', 'pending', 'approved', 'rejected', 'cancelled'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** "20261125": the warehouse's local day as stocktake codes (and their sequences) write it. */
+export const codeDay = (instant: Date, timezone: string): string => localDay(instant, timezone).replaceAll('-', '');
 
 /** ST-20261125-001: the warehouse's local day and that day's sequence number. */
 export function stocktakeCode(day: string, sequence: number): string {

@@ -1,13 +1,84 @@
 /**
- * Times read from files. A time written without an offset ("2026-11-25 14:30") is wall-clock time in the
- * warehouse's timezone, which is how counters and ERPs write them.
+ * Time as a warehouse reads it, the one home of every timezone conversion: wall-clock fields, local days
+ * and minutes of an instant, and times read from files. A time written without an offset
+ * ("2026-11-25 14:30") is wall-clock time in the warehouse's timezone, which is how counters and ERPs
+ * write them.
  */
 
 export type TimeResult = { ok: true; value: Date } | { ok: false; reason: string };
 
+/** A calendar date (no timezone: the day as a wall calendar shows it). */
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** A wall-clock reading: the date and the time of day, to the second. */
+export interface WallClockFields extends LocalDate {
+  hour: number;
+  minute: number;
+  second: number;
+}
+
 // Chinese dates run straight on after 日 ("2026年11月25日14时30分"), and 分 may end the time without seconds.
 const PATTERN =
   /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:(?:[ T]+|(?<=日))(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2})(?:\.(\d{1,6}))?秒?|分)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+// Building an Intl.DateTimeFormat costs far more than using one; a process meets few timezones.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock fields an instant shows in `timezone` (an IANA name; an unknown one throws RangeError). */
+export function wallClockFields(instant: Date | number, timezone: string): WallClockFields {
+  let format = formatters.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timezone, format);
+  }
+  const parts = format.formatToParts(instant);
+  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** "2026-11-25". */
+export const dateText = (d: LocalDate): string => `${d.year}-${two(d.month)}-${two(d.day)}`;
+
+/** The calendar date of an instant in a timezone. */
+export function localDate(instant: Date, timezone: string): LocalDate {
+  const { year, month, day } = wallClockFields(instant, timezone);
+  return { year, month, day };
+}
+
+/** "2026-11-25": the calendar day of an instant in a timezone. */
+export const localDay = (instant: Date, timezone: string): string => dateText(localDate(instant, timezone));
+
+/** "2026-11-26T09:00": the wall-clock minute of an instant in a timezone (keys of scheduled runs). */
+export function localMinute(instant: Date, timezone: string): string {
+  const f = wallClockFields(instant, timezone);
+  return `${dateText(f)}T${two(f.hour)}:${two(f.minute)}`;
+}
+
+/** "2026-11-25 14:30" (with `seconds`, "2026-11-25 14:30:05"): an instant as the warehouse's clock shows it. */
+export function wallClock(instant: Date, timezone: string, options: { seconds?: boolean } = {}): string {
+  const f = wallClockFields(instant, timezone);
+  return `${dateText(f)} ${two(f.hour)}:${two(f.minute)}${options.seconds ? `:${two(f.second)}` : ''}`;
+}
+
+/** The IANA name the runtime uses for `timezone` ("asia/shanghai" → "Asia/Shanghai"); throws RangeError when unknown. */
+export function canonicalTimezone(timezone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+}
 
 /** True when `timezone` is an IANA zone name this runtime knows (e.g. Asia/Shanghai). */
 export function isValidTimezone(timezone: string): boolean {
@@ -30,18 +101,8 @@ export function zonedToInstant(fields: [number, number, number, number, number, 
 }
 
 function offsetAt(instant: number, timezone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const f = wallClockFields(instant, timezone);
+  const wall = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
   return wall - Math.floor(instant / 1000) * 1000;
 }
 

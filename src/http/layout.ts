@@ -102,6 +102,7 @@ table.data th { background:var(--bg); position:sticky; top:0; }
 td.num, th.num, table.data td.num, table.data th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .muted { color:var(--muted); } .ok { color:var(--ok); } .warn { color:var(--warn); } .bad { color:var(--bad); }
 .badge { display:inline-block; padding:0 6px; border-radius:10px; border:1px solid var(--line); font-size:12px; background:var(--bg); }
+.badge::first-letter { text-transform:uppercase; }
 .filters { display:flex; flex-wrap:wrap; gap:8px; align-items:end; margin:8px 0; }
 .filters label { display:flex; flex-direction:column; font-size:12px; color:var(--muted); }
 .grid { display:grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap:16px; }

@@ -32,23 +32,3 @@ export function latestFire(expression: string, timezone: string, after: Date, up
 export function firesAt(expression: string, timezone: string, date: Date): boolean {
   return latestFire(expression, timezone, new Date(floorMinute(date).getTime() - 1), date) !== null;
 }
-
-/** "2026-11-26T09:00": the wall-clock minute of `date` in `timezone`. */
-export function localMinute(date: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
-}
-
-/** "2026-11-26": the calendar day of `date` in `timezone`. */
-export function localDay(date: Date, timezone: string): string {
-  return localMinute(date, timezone).slice(0, 10);
-}

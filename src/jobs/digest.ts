@@ -10,7 +10,7 @@ import { parseLocale, type Locale } from '../../cards/i18n/index.ts';
 import type { Logger } from '../core/log.ts';
 import { enqueueMessages } from '../services/outbox.ts';
 import type { PgRunCoordinator } from './coordinator.ts';
-import { localMinute } from './cron.ts';
+import { localMinute } from '../domain/time.ts';
 import type { ReportKind, ReportSource } from './reports.ts';
 
 /** What every job's run() needs. */

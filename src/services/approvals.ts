@@ -9,6 +9,7 @@ import { getDocument, resolveDocument, settleAfterCommit, settleStocktakeStatus,
 import { requireAnyRole, rolesOf } from './people.ts';
 import { policyOf } from './policy.ts';
 import { postDocument } from './posting.ts';
+import { firstApprovalConflict } from './segregation.ts';
 import { getStocktake } from './stocktakes.ts';
 
 export interface DecisionInput {
@@ -64,49 +65,29 @@ async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInp
 }
 
 /**
- * Segregation of duties, enforced here and not only on cards: whoever counted or explained (confirmed or
- * tagged) a line of the document may not approve it, and nobody approves two steps of one document.
+ * Segregation of duties (segregation.ts), enforced here and not only on cards: whoever counted or explained
+ * (confirmed or tagged) a line of the document may not approve it, and nobody approves two steps of one document.
  */
-async function checkSegregation(
-  tx: DbOrTx,
-  ctx: CommandContext,
-  doc: { id: string; number: string; stocktakeId: string },
-  steps: Step[],
-): Promise<void> {
-  const me = ctx.actor.personId;
-  const earlier = steps.find((s) => s.status === 'approved' && s.decided_by === me);
-  if (earlier)
-    throw new NotAllowedError(
-      `${ctx.actor.handle} already approved step ${earlier.step_no} (${earlier.role}) of ${doc.number}; one person may not approve two steps`,
-    );
-  const [counted] = await queryRows<{ sku: string; location: string }>(
-    tx,
-    sql`select dl.sku, dl.location from document_line dl
-        join count_entry ce on ce.stocktake_id = ${doc.stocktakeId}::uuid and ce.sku = dl.sku and ce.location = dl.location
-        join count_import ci on ci.id = ce.import_id
-        where dl.document_id = ${doc.id}::uuid and ci.counter_person_id = ${me}::uuid limit 1`,
-  );
-  if (counted)
-    throw new NotAllowedError(
-      `${ctx.actor.handle} counted ${counted.sku}@${counted.location || '-'} on ${doc.number} and may not approve it`,
-    );
-  const [explained] = await queryRows<{ sku: string; location: string }>(
-    tx,
-    sql`select l.sku, l.location from document_line dl
-        join stocktake_line l on l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location
-        where dl.document_id = ${doc.id}::uuid and (l.explained_by = ${me}::uuid or l.confirmed_by = ${me}::uuid) limit 1`,
-  );
-  if (explained)
-    throw new NotAllowedError(
-      `${ctx.actor.handle} explained ${explained.sku}@${explained.location || '-'} on ${doc.number} and may not approve it`,
-    );
+async function checkSegregation(tx: DbOrTx, ctx: CommandContext, doc: { id: string; number: string; stocktakeId: string }): Promise<void> {
+  const found = await firstApprovalConflict(tx, doc, ctx.actor.personId);
+  if (!found) return;
+  const who = ctx.actor.handle;
+  switch (found.conflict) {
+    case 'approved':
+      throw new NotAllowedError(
+        `${who} already approved step ${found.stepNo} (${found.role}) of ${doc.number}; one person may not approve two steps`,
+      );
+    case 'counted':
+    case 'explained':
+      throw new NotAllowedError(`${who} ${found.conflict} ${found.sku}@${found.location || '-'} on ${doc.number} and may not approve it`);
+  }
 }
 
 /** Approves the pending step; the next step becomes pending, or the last approval posts the document. */
 export async function approveDocument(db: Db, ctx: CommandContext, input: DecisionInput): Promise<DocumentSummary> {
   return runCommand(db, ctx, 'document.approve', input, async ({ tx, now, audit, afterCommit }) => {
     const { doc, steps, current, st } = await decidableStep(tx, ctx, input, 'approve');
-    await checkSegregation(tx, ctx, doc, steps);
+    await checkSegregation(tx, ctx, doc);
     const decided = await queryRows(
       tx,
       sql`update approval_step set status = 'approved', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz

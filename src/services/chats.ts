@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError } from '../domain/errors.ts';
-import type { CommandContext } from '../domain/people.ts';
+import { SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
 import { runCommand } from './commands.ts';
 import { requireRole } from './people.ts';
 import { getWarehouse } from './warehouses.ts';
@@ -64,7 +64,7 @@ export async function bindChat(
     { platform: input.platform, chatId: input.chatId, warehouse: input.warehouse, purpose: input.purpose },
     async ({ tx, audit }) => {
       const wh = await getWarehouse(tx, input.warehouse);
-      await requireRole(tx, ctx.actor, wh.id, wh.code, ['admin', 'supervisor', 'manager'], 'bind a chat');
+      await requireRole(tx, ctx.actor, wh.id, wh.code, SUPERVISING_ROLES, 'bind a chat');
       const before = await getChat(tx, input.platform, input.chatId, input.locale);
       await tx.execute(sql`
       insert into chat (platform, chat_id, locale, warehouse_id, purposes, bound_by, bound_at)

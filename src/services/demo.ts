@@ -13,6 +13,7 @@ import { COST_SCALE, parseDecimal } from '../domain/decimal.ts';
 import { InvalidInputError, type InputProblem } from '../domain/errors.ts';
 import type { Role } from '../domain/people.ts';
 import type { StocktakeStatus } from '../domain/stocktake.ts';
+import { wallClock } from '../domain/time.ts';
 import { bufferSource } from '../files/source.ts';
 import { importBook } from './book.ts';
 import { bindChat, CHAT_LOCALES, getChat, setChatLocale, type ChatLocale, type ChatPurpose } from './chats.ts';
@@ -39,7 +40,6 @@ import {
   DEMO_RECOUNT,
   DEMO_WAREHOUSE,
   SNAPSHOT_MINUTES_AGO,
-  wallClock,
 } from './demo/data.ts';
 import { nextSteps } from './demo/nextSteps.ts';
 
@@ -116,7 +116,8 @@ export function demoRecountSheet(): { fileName: string; bytes: Buffer } {
 
 async function create(db: Db, o: { now: Date; locale: ChatLocale; consoleUrl: string }, steps: Progress): Promise<DemoSummary> {
   const tz = DEMO_WAREHOUSE.timezone;
-  const at = (minutesAgo: number) => wallClock(new Date(o.now.getTime() - minutesAgo * MINUTE), tz);
+  // The wall clock with seconds, as counters write it.
+  const at = (minutesAgo: number) => wallClock(new Date(o.now.getTime() - minutesAgo * MINUTE), tz, { seconds: true });
 
   await steps.run('warehouse', () => addWarehouse(db, { ...DEMO_WAREHOUSE }));
   await steps.run('items', () =>

@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
-import type { Actor, CommandContext } from '../domain/people.ts';
+import { SUPERVISING_ROLES, type Actor, type CommandContext } from '../domain/people.ts';
 import { approvalRoute, documentNumber } from '../domain/routing.ts';
-import { isUuid, localDay } from '../domain/stocktake.ts';
+import { isUuid } from '../domain/stocktake.ts';
+import { localDay } from '../domain/time.ts';
 import { runCommand, type CommandScope } from './commands.ts';
 import { enqueueCardUpdates, entityKeys, textArray } from './outbox.ts';
 import { noRoleError, requireRole } from './people.ts';
@@ -61,7 +62,7 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
   return runCommand(db, ctx, 'documents.submit', input, async ({ tx, now, audit }) => {
     // The stocktake lock serialises submits: two at once would each see the same lines as confirmed.
     const st = await getStocktake(tx, input.stocktake, { forUpdate: true });
-    await requireRole(tx, ctx.actor, st.warehouseId, st.warehouseCode, ['supervisor', 'manager', 'admin'], 'submit variances');
+    await requireRole(tx, ctx.actor, st.warehouseId, st.warehouseCode, SUPERVISING_ROLES, 'submit variances');
     requireStatus(st, ['reviewing', 'approving'], 'submit variances');
     // Lock the lines a review action can still change: a tag racing this submit then either lands before
     // the read below (its cause goes on the document) or waits and is refused as stale afterwards.

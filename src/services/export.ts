@@ -2,7 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { isoText } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { DomainError, InvalidInputError, NotFoundError } from '../domain/errors.ts';
-import { isUuid, localDay } from '../domain/stocktake.ts';
+import { isUuid } from '../domain/stocktake.ts';
+import { localDay } from '../domain/time.ts';
 import { resolveDocument } from './documents.ts';
 import { getStocktake } from './stocktakes.ts';
 
@@ -219,7 +220,7 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
       doc = {
         number: l.number,
         type: l.kind,
-        postingDate: isoDay(localDay(new Date(l.posted_at), l.timezone)),
+        postingDate: localDay(new Date(l.posted_at), l.timezone),
         postedAt: l.posted_at,
         warehouse: l.warehouse,
         stocktake: l.stocktake,
@@ -246,8 +247,6 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
   }
   return [...documents.values()];
 }
-
-const isoDay = (yyyymmdd: string) => `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
 
 /** The refusal for a reference with nothing posted, naming what its documents are instead. */
 async function nothingPosted(db: DbOrTx, scope: Scope): Promise<DomainError> {

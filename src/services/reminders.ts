@@ -13,12 +13,14 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { parseLocale, type Locale } from '../../cards/i18n/index.ts';
 import { reminderCard, type ReminderEntry } from '../../cards/templates/reminder.ts';
-import type { Role } from '../domain/people.ts';
+import { localDay } from '../domain/time.ts';
+import { ROLE_RANK, SUPERVISING_ROLES, type Role } from '../domain/people.ts';
 import { enqueueMessages, textArray, type OutboxMessage } from './outbox.ts';
+import { approvalConflicts } from './segregation.ts';
 
 const HOUR = 3600_000;
 /** Escalation climbs this ladder, from the role above the reminded one. */
-const ESCALATION: readonly Role[] = ['supervisor', 'manager', 'admin'];
+const ESCALATION: readonly Role[] = SUPERVISING_ROLES;
 /** Items listed on one card; the rest are counted. */
 const CARD_ITEMS = 20;
 
@@ -81,7 +83,7 @@ export async function overdueItems(db: DbOrTx, now: Date): Promise<OverdueItem[]
                to_char(l.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as due_at,
                coalesce(p.review_sla_hours, 24) as sla_hours,
                (select r.role from role_grant r where r.person_id = l.owner_id and r.warehouse_id = w.id
-                  order by array_position(array['counter', 'finance', 'supervisor', 'manager', 'admin']::text[], r.role::text) desc limit 1)::text as role,
+                  order by array_position(${textArray(ROLE_RANK)}::text[], r.role::text) desc limit 1)::text as role,
                case when who.id is null then null else json_build_array(json_build_object('handle', who.handle, 'name', who.name, 'identities', ${IDENTITIES})) end as reminded
         from stocktake_line l
         join stocktake s on s.id = l.stocktake_id and s.status in ('reviewing', 'approving')
@@ -98,16 +100,8 @@ export async function overdueItems(db: DbOrTx, now: Date): Promise<OverdueItem[]
                (select json_agg(json_build_object('handle', who.handle, 'name', who.name, 'identities', ${IDENTITIES}) order by g.granted_at, who.handle)
                   from role_grant g join person who on who.id = g.person_id
                   where g.warehouse_id = w.id and g.role = a.role
-                    -- only those who may decide it (segregation of duties, as approvals.ts enforces it): not
-                    -- whoever decided another step, counted a line of the document or explained one
-                    and not exists (select 1 from approval_step o2 where o2.document_id = d.id and o2.decided_by = g.person_id)
-                    and not exists (select 1 from document_line dl
-                                    join count_entry ce on ce.stocktake_id = d.stocktake_id and ce.sku = dl.sku and ce.location = dl.location
-                                    join count_import ci on ci.id = ce.import_id
-                                    where dl.document_id = d.id and ci.counter_person_id = g.person_id)
-                    and not exists (select 1 from document_line dl
-                                    join stocktake_line sl on sl.stocktake_id = d.stocktake_id and sl.sku = dl.sku and sl.location = dl.location
-                                    where dl.document_id = d.id and (sl.explained_by = g.person_id or sl.confirmed_by = g.person_id)))
+                    -- only those who may decide it: segregation of duties, as approvals.ts enforces it
+                    and not exists (${approvalConflicts(sql`d.id`, sql`d.stocktake_id`, sql`g.person_id`)}))
         from approval_step a
         join adjustment_document d on d.id = a.document_id and d.status = 'approving'
         join warehouse w on w.id = d.warehouse_id
@@ -195,7 +189,7 @@ async function remindWarehouse(db: Db, warehouseId: string, items: OverdueItem[]
   );
   const deliverable = items.filter((i) => chatsFor(chats, i.type).length > 0);
   if (deliverable.length === 0) return { reminded: 0, escalated: 0, cards: 0 };
-  const day = localDayOf(now, deliverable[0]!.timezone);
+  const day = localDay(now, deliverable[0]!.timezone);
   const planned = await Promise.all(
     deliverable.map(async (i) => {
       const escalate = now.getTime() >= i.dueAt.getTime() + i.slaMs;
@@ -249,8 +243,4 @@ async function remindWarehouse(db: Db, warehouseId: string, items: OverdueItem[]
 /** Escalations first, then the latest. */
 function sortEntries(entries: ReminderEntry[]): ReminderEntry[] {
   return [...entries].sort((a, b) => Number(b.escalatedTo.length > 0) - Number(a.escalatedTo.length > 0) || b.lateMs - a.lateMs);
-}
-
-function localDayOf(date: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }

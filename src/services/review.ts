@@ -3,7 +3,7 @@ import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { causeAppliesTo } from '../domain/causes.ts';
 import { InvalidInputError, NotAllowedError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
-import type { CommandContext } from '../domain/people.ts';
+import { holdsAnyOf, roleList, SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
 import { suggestCauses, type Suggestion, type SuggestionInput } from '../domain/suggestions.ts';
 import type { AuditWriter } from './audit.ts';
 import { getCause } from './causes.ts';
@@ -13,7 +13,8 @@ import { policyOf } from './policy.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { varianceRows } from './variances.ts';
 
-export type ReviewStatus = 'none' | 'open' | 'recount' | 'confirmed' | 'documented' | 'posted';
+import type { ReviewStatus } from '../domain/stocktake.ts';
+export type { ReviewStatus };
 
 /** A variance under review: the live figures and the review state. */
 export interface ReviewLine {
@@ -310,9 +311,9 @@ async function onLine<R>(
     const roles = await requireAnyRole(tx, ctx.actor, st.warehouseId, `stocktake ${st.code}`);
     const line = await findLine(tx, st, input.line, true);
     const isOwner = line.owner_id === ctx.actor.personId;
-    if (!isOwner && !['supervisor', 'manager', 'admin'].some((r) => roles.has(r as never))) {
+    if (!isOwner && !holdsAnyOf(roles, SUPERVISING_ROLES)) {
       throw new NotAllowedError(
-        `${ctx.actor.handle} may not review ${line.sku}@${line.location || '-'}: only its owner or a supervisor, manager or admin of ${st.warehouseCode} may`,
+        `${ctx.actor.handle} may not review ${line.sku}@${line.location || '-'}: only its owner or a ${roleList(SUPERVISING_ROLES)} of ${st.warehouseCode} may`,
       );
     }
     requireStatus(st, ['reviewing', 'approving'], command.replace('variance.', ''));
@@ -406,9 +407,9 @@ export function requestRecount(db: Db, ctx: CommandContext, input: LineCommand &
 export function assignOwner(db: Db, ctx: CommandContext, input: LineCommand & { owner: string }): Promise<ReviewLine> {
   return onLine(db, ctx, 'variance.assign', input, ['open', 'confirmed', 'recount'], async (tx, st, line) => {
     const roles = await rolesOf(tx, ctx.actor.personId, st.warehouseId);
-    if (!['supervisor', 'manager', 'admin'].some((r) => roles.has(r as never))) {
+    if (!holdsAnyOf(roles, SUPERVISING_ROLES)) {
       throw new NotAllowedError(
-        `${ctx.actor.handle} may not reassign variances in ${st.warehouseCode}: needs the role supervisor, manager or admin`,
+        `${ctx.actor.handle} may not reassign variances in ${st.warehouseCode}: needs the role ${roleList(SUPERVISING_ROLES)}`,
       );
     }
     const owner = await getPerson(tx, input.owner);

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import cron from 'node-cron';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError } from '../domain/errors.ts';
-import type { Actor } from '../domain/people.ts';
+import { SUPERVISING_ROLES, type Actor } from '../domain/people.ts';
 import { isValidTimezone } from '../domain/time.ts';
 import { appendAudit, OPERATOR } from './audit.ts';
 import { requireRole } from './people.ts';
@@ -18,9 +18,6 @@ export type ScheduleJob = (typeof SCHEDULE_JOBS)[number];
 
 /** Daily 09:00; weekly Monday 09:00 (minute hour day-of-month month day-of-week). */
 export const DEFAULT_CRON: Record<ScheduleJob, string> = { daily: '0 9 * * *', weekly: '0 9 * * 1' };
-
-/** Who may change a chat's schedule. */
-const SCHEDULERS = ['supervisor', 'manager', 'admin'] as const;
 
 const FIELD_RANGES: Record<string, string> = {
   second: 'second (0)',
@@ -174,7 +171,7 @@ export async function setSchedule(db: Db, actor: Actor | null, change: ScheduleC
   return db.transaction(async (tx) => {
     const [current] = (await listSchedules(tx, change)).filter((s) => s.job === change.job);
     if (!current) throw new InvalidInputError(await notDigestChat(tx, change.platform, change.chatId));
-    if (actor) await requireRole(tx, actor, current.warehouseId, current.warehouse, SCHEDULERS, 'change the report schedule');
+    if (actor) await requireRole(tx, actor, current.warehouseId, current.warehouse, SUPERVISING_ROLES, 'change the report schedule');
     const next = { cron: cronText ?? current.cron, timezone: timezone ?? current.timezone, enabled: change.enabled };
     await tx.execute(sql`
       insert into chat_schedule (platform, chat_id, job, cron, timezone, enabled, updated_by, updated_at)

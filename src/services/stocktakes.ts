@@ -3,8 +3,8 @@ import { isoText } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { stocktake, stocktakeLine, warehouse } from '../../db/schema/index.ts';
 import { NotFoundError, StocktakeAlreadyOpenError, StocktakeStateError } from '../domain/errors.ts';
-import { isUuid, localDay, stocktakeCode, type StocktakeStatus } from '../domain/stocktake.ts';
-import type { Actor } from '../domain/people.ts';
+import { codeDay, isUuid, stocktakeCode, type StocktakeStatus } from '../domain/stocktake.ts';
+import { SUPERVISING_ROLES, type Actor } from '../domain/people.ts';
 import { appendAudit, AuditWriter, OPERATOR } from './audit.ts';
 import { requireRole } from './people.ts';
 import { openReview } from './review.ts';
@@ -54,7 +54,7 @@ export async function startStocktake(db: Db, warehouseCode: string, now = new Da
       .from(stocktake)
       .where(sql`${stocktake.warehouseId} = ${wh.id} and ${stocktake.status} in ('counting', 'reviewing', 'approving')`);
     if (open) throw new StocktakeAlreadyOpenError(wh.code, open.code);
-    const day = localDay(now, wh.timezone);
+    const day = codeDay(now, wh.timezone);
     const code = stocktakeCode(day, await nextSequence(tx, `ST-${day}`));
     const [mark] = await queryRows<{ watermark: string }>(
       tx,
@@ -153,8 +153,7 @@ export async function closeCounting(db: Db, idOrCode: string, options: { actor?:
   return db.transaction(async (tx) => {
     const st = await getStocktake(tx, idOrCode, { forUpdate: true });
     // The role before the state: someone without one learns nothing about the stocktake.
-    if (options.actor)
-      await requireRole(tx, options.actor, st.warehouseId, st.warehouseCode, ['supervisor', 'manager', 'admin'], 'close counting');
+    if (options.actor) await requireRole(tx, options.actor, st.warehouseId, st.warehouseCode, SUPERVISING_ROLES, 'close counting');
     requireStatus(st, ['counting'], 'close counting');
     const conflicts = await queryRows<{ sku: string; location: string }>(
       tx,

@@ -25,25 +25,36 @@ export interface VarianceLine {
 }
 
 /**
+ * The cut-off, written once for every query that computes a variance: movement `mv` counts towards line
+ * `line` (both table aliases) when it is of the line's warehouse, SKU and location, was recorded after the
+ * snapshot (id above its watermark), and occurred up to the line's count time; an uncounted line takes
+ * movements up to the close of counting, or up to now while counting is open.
+ */
+export function withinCutoff(st: StocktakeRef, mv: string, line: string): SQL {
+  const [m, l] = [sql.raw(mv), sql.raw(line)];
+  const openCutoff = st.countingClosedAt ? sql`${st.countingClosedAt.toISOString()}::timestamptz` : sql`now()`;
+  return sql`${m}.warehouse_id = ${st.warehouseId}::uuid and ${m}.sku = ${l}.sku and ${m}.location = ${l}.location
+    and ${m}.id > ${st.movementWatermark.toString()}::bigint and ${m}.occurred_at <= coalesce(${l}.counted_at, ${openCutoff})`;
+}
+
+/**
+ * The variance columns of stocktake_line `l` given `m.qty`, the sum of its movements within the cut-off:
+ * diff_qty (counted minus expected) and diff_value (rounded to cents).
+ */
+export const VARIANCE_COLUMNS = sql.raw(`l.counted_qty - (l.book_qty + coalesce(m.qty, 0)) as diff_qty,
+           round((l.counted_qty - (l.book_qty + coalesce(m.qty, 0))) * l.unit_cost, 2) as diff_value`);
+
+/**
  * The variance of every line, in SQL so that exact numeric arithmetic and the join with movements run
- * where the data is. movementQty sums the movements recorded after the snapshot (id above its watermark)
- * that occurred up to the line's count time; an uncounted line takes movements up to the close of
- * counting, or up to now while counting is open.
+ * where the data is; movementQty sums the movements within the cut-off (`withinCutoff`), looked up per line.
  */
 export function varianceRows(st: StocktakeRef, filter: SQL = sql``): SQL {
-  const openCutoff = st.countingClosedAt ? sql`${st.countingClosedAt.toISOString()}::timestamptz` : sql`now()`;
   return sql`
     select l.sku, l.location, l.book_qty, l.unit_cost, l.count_status, l.counted_qty, l.counted_at,
            l.book_qty + coalesce(m.qty, 0) as expected_qty, coalesce(m.qty, 0) as movement_qty,
-           l.counted_qty - (l.book_qty + coalesce(m.qty, 0)) as diff_qty,
-           round((l.counted_qty - (l.book_qty + coalesce(m.qty, 0))) * l.unit_cost, 2) as diff_value
+           ${VARIANCE_COLUMNS}
     from stocktake_line l
-    left join lateral (
-      select sum(mv.qty) as qty from movement mv
-      where mv.warehouse_id = ${st.warehouseId} and mv.sku = l.sku and mv.location = l.location
-        and mv.id > ${st.movementWatermark.toString()}::bigint
-        and mv.occurred_at <= coalesce(l.counted_at, ${openCutoff})
-    ) m on true
+    left join lateral (select sum(mv.qty) as qty from movement mv where ${withinCutoff(st, 'mv', 'l')}) m on true
     where l.stocktake_id = ${st.id} ${filter}`;
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { warehouse } from '../../db/schema/index.ts';
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
-import { isValidTimezone } from '../domain/time.ts';
+import { canonicalTimezone, isValidTimezone } from '../domain/time.ts';
 
 export type Warehouse = typeof warehouse.$inferSelect;
 
@@ -20,7 +20,7 @@ const addWarehouseInput = z.object({
     .trim()
     .refine(isValidTimezone, 'is not an IANA timezone such as Asia/Shanghai')
     // Stored in its canonical spelling (asia/shanghai → Asia/Shanghai).
-    .transform((tz) => new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone),
+    .transform(canonicalTimezone),
 });
 
 /** Creates a warehouse, or updates the name and timezone of an existing one with that code. */

@@ -207,7 +207,9 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
     expect(approved.reply.toast.type).toBe('success');
     expect((await getDocument(db, docs[0]!.id)).status).toBe('posted');
     await settle();
-    expect(textOf(latest(approval))).toContain('approved and posted');
+    // The card now shows the document posted, no longer in approval.
+    expect(textOf(latest(approval))).toContain('posted');
+    expect(textOf(latest(approval))).not.toContain('in approval');
     expect(cardsTitled(fake, new RegExp(`^Decision · ${docs[0]!.number}`))).toHaveLength(1);
 
     // Every send was unique by uuid, and nothing stayed in the outbox.

@@ -430,7 +430,7 @@ describe('digest card content', () => {
     const text = digestText(representativeDigest(), 'en');
     expect(text).toContain('Daily digest · WH1 上海仓');
     expect(text).toContain('2026-11-26 09:00 · changes since 2026-11-25 09:00');
-    expect(text).toContain('ST-20261124-001 · in review');
+    expect(text).toContain('ST-20261124-001 · reviewing variances');
     expect(text).toContain('ST-20261120-001 · posted · Posted 2026-11-25 16:00.');
     expect(text).toMatch(/Counted\s+1180 \/ 1200/);
     expect(text).toMatch(/Net value\s+-4,443.75 CNY/);

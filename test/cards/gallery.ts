@@ -68,7 +68,7 @@ export function variance(over: Partial<VarianceView> = {}): VarianceView {
   };
 }
 
-const documentView = (over: Partial<DocumentView> = {}): DocumentView => ({
+export const documentView = (over: Partial<DocumentView> = {}): DocumentView => ({
   id: '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
   number: 'PK-20261125-001',
   kind: 'loss',

@@ -77,14 +77,14 @@ describe('dailyProgressChart', () => {
   it('stacks lines by counting state above and variances by review state below, one bar per day', () => {
     const option: Loose = dailyProgressChart({ locale: 'en', days });
     expect(option.series.map((s: Loose) => `${s.stack}:${s.name}`)).toEqual([
-      'counting:Counted',
-      'counting:Verified',
-      'counting:Conflict',
-      'counting:Uncounted',
-      'review:To review',
-      'review:Confirmed',
-      'review:On a document',
-      'review:Posted',
+      'counting:counted',
+      'counting:verified',
+      'counting:conflict',
+      'counting:uncounted',
+      'review:to review',
+      'review:confirmed',
+      'review:on a document',
+      'review:posted',
     ]);
     expect(option.series[3].data).toEqual([100, 70, 40]);
     expect(option.series[4].xAxisIndex).toBe(1);
@@ -168,7 +168,7 @@ describe('chartPng', () => {
       '各原因差异金额：报损，盘盈 0 CNY，盘亏 12,800.50 CNY（7 行）；单位换算错误，盘盈 3,200.00 CNY，盘亏 2,900.00 CNY（4 行）。',
     );
     expect(chartPng('dailyProgress', { locale: 'en', days }, { scale: 1 }).alt).toBe(
-      'Counting and review progress, 2025-03-05 to 2025-03-07. On 2025-03-07: lines Counted 40, Verified 20, Conflict 0, Uncounted 40; variances To review 6, Confirmed 4, On a document 2, Posted 0.',
+      'Counting and review progress, 2025-03-05 to 2025-03-07. On 2025-03-07: lines counted 40, verified 20, conflict 0, uncounted 40; variances to review 6, confirmed 4, on a document 2, posted 0.',
     );
     expect(chartPng('weeklyTrend', { locale: 'en', weeks, currency: 'CNY' }, { scale: 1 }).alt).toBe(
       'Weekly trend, 3 weeks from week 6 of 2025 to week 8 of 2025. Latest week: accuracy 98.20%, median cycle time 31.3 h, absolute variance value 5,120.5 CNY.',

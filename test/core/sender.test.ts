@@ -206,7 +206,9 @@ describeEachDatabase('outbox sender', (get) => {
     await sender.drainUntilIdle(PATIENCE_MS);
     const card = approvals.find((m) => m.card.header.title.includes(loss!.number))!;
     const update = d.updates.filter((u) => u.messageId === card.messageId).at(-1)!;
-    expect(JSON.stringify(update.card)).toContain('approved and posted');
+    // The card now shows the document posted, no longer in approval.
+    expect(JSON.stringify(update.card)).toContain('posted');
+    expect(JSON.stringify(update.card)).not.toContain('in approval');
     expect(d.sent.some((m) => m.card.header.title.startsWith(`Decision · ${loss!.number}`))).toBe(true);
   });
 });

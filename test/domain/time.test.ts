@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimezone, parseTimestamp, zonedToInstant, type TimeResult } from '../../src/domain/time.ts';
+import { codeDay } from '../../src/domain/stocktake.ts';
+import {
+  canonicalTimezone,
+  isValidTimezone,
+  localDate,
+  localDay,
+  localMinute,
+  parseTimestamp,
+  wallClock,
+  zonedToInstant,
+  type TimeResult,
+} from '../../src/domain/time.ts';
 
 const SHANGHAI = 'Asia/Shanghai';
 const BERLIN = 'Europe/Berlin';
@@ -27,6 +38,35 @@ describe('isValidTimezone', () => {
     expect(isValidTimezone('Mars/Olympus_Mons')).toBe(false);
     expect(isValidTimezone('')).toBe(false);
     expect(isValidTimezone('+08:00 China')).toBe(false);
+  });
+});
+
+describe('the wall clock of an instant', () => {
+  // 16:30 UTC on 25 November is 00:30 on the 26th in Shanghai.
+  const late = new Date('2026-11-25T16:30:05.250Z');
+
+  it("gives the local day, minute and wall clock in the warehouse's zone, each in its one format", () => {
+    expect(localDate(late, SHANGHAI)).toEqual({ year: 2026, month: 11, day: 26 });
+    expect(localDay(late, SHANGHAI)).toBe('2026-11-26');
+    expect(codeDay(late, SHANGHAI)).toBe('20261126');
+    expect(localMinute(late, SHANGHAI)).toBe('2026-11-26T00:30');
+    expect(wallClock(late, SHANGHAI)).toBe('2026-11-26 00:30');
+    expect(wallClock(late, SHANGHAI, { seconds: true })).toBe('2026-11-26 00:30:05');
+    expect(localDay(late, 'UTC')).toBe('2026-11-25');
+  });
+
+  it('writes midnight as 00, never 24', () => {
+    expect(wallClock(new Date('2026-11-25T16:00:00Z'), SHANGHAI)).toBe('2026-11-26 00:00');
+  });
+
+  it('follows daylight saving', () => {
+    expect(wallClock(new Date('2026-07-01T12:00:00Z'), BERLIN)).toBe('2026-07-01 14:00');
+    expect(wallClock(new Date('2026-12-01T12:00:00Z'), BERLIN)).toBe('2026-12-01 13:00');
+  });
+
+  it('spells a zone the way the runtime does', () => {
+    expect(canonicalTimezone('asia/shanghai')).toBe(SHANGHAI);
+    expect(() => canonicalTimezone('Mars/Olympus_Mons')).toThrow(RangeError);
   });
 });
 

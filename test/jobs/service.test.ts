@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows, type DatabaseTarget } from '../../db/client.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/core/log.ts';
-import { localMinute } from '../../src/jobs/cron.ts';
+import { localMinute } from '../../src/domain/time.ts';
 import { DIGESTS_TASK, REMINDERS_TASK, RETENTION_TASK } from '../../src/jobs/scheduler.ts';
 import { startService } from '../../src/main.ts';
 import { importCounts } from '../../src/services/counts.ts';

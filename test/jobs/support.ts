@@ -9,7 +9,7 @@ import { card } from '../../cards/model.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import type { CommandContext } from '../../src/domain/people.ts';
 import { bindChat, type ChatPurpose } from '../../src/services/chats.ts';
-import { localMinute } from '../../src/jobs/cron.ts';
+import { localMinute } from '../../src/domain/time.ts';
 import { createScheduler, type SchedulerOptions } from '../../src/jobs/scheduler.ts';
 import type { ReportRequest, ReportSource } from '../../src/jobs/reports.ts';
 import { seedWarehouse } from '../support/fixtures.ts';

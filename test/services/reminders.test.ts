@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows, type Db } from '../../db/client.ts';
-import { localMinute } from '../../src/jobs/cron.ts';
+import { localMinute } from '../../src/domain/time.ts';
 import { bindChat } from '../../src/services/chats.ts';
 import { submitVariances } from '../../src/services/documents.ts';
 import { addPerson } from '../../src/services/people.ts';

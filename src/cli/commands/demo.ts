@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { stateLabels } from '../../../cards/i18n/states.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import type { ChatLocale } from '../../services/chats.ts';
 import { demoNextSteps, demoRecountSheet, loadDemo, type DemoSummary } from '../../services/demo.ts';
@@ -35,7 +36,7 @@ function checkWritable(path: string): string {
 const TEXT = {
   en: {
     loaded: (s: DemoSummary) =>
-      `Demo loaded: warehouse ${s.warehouse.code} ${s.warehouse.name} (${s.warehouse.timezone}), stocktake ${s.stocktake.code} ${s.stocktake.status}, book frozen at ${localTime(s.stocktake.snapshotAt, s.warehouse.timezone)}.`,
+      `Demo loaded: warehouse ${s.warehouse.code} ${s.warehouse.name} (${s.warehouse.timezone}), stocktake ${s.stocktake.code} ${stateLabels('en').stocktake[s.stocktake.status]}, book frozen at ${localTime(s.stocktake.snapshotAt, s.warehouse.timezone)}.`,
     lines: (s: DemoSummary) => {
       const l = s.stocktake.lines;
       const v = s.stocktake.variances;
@@ -52,11 +53,11 @@ const TEXT = {
   },
   'zh-CN': {
     loaded: (s: DemoSummary) =>
-      `演示数据已加载：仓库 ${s.warehouse.code} ${s.warehouse.name}（${s.warehouse.timezone}），盘点任务 ${s.stocktake.code}（${s.stocktake.status === 'counting' ? '盘点中' : s.stocktake.status}），账面冻结于 ${localTime(s.stocktake.snapshotAt, s.warehouse.timezone)}。`,
+      `演示数据已加载：仓库 ${s.warehouse.code} ${s.warehouse.name}（${s.warehouse.timezone}），盘点任务 ${s.stocktake.code}（${stateLabels('zh-CN').stocktake[s.stocktake.status]}），账面冻结于 ${localTime(s.stocktake.snapshotAt, s.warehouse.timezone)}。`,
     lines: (s: DemoSummary) => {
       const l = s.stocktake.lines;
       const v = s.stocktake.variances;
-      return `  共 ${l.total} 行：已盘 ${l.counted}，复核一致 ${l.verified}，冲突 ${l.conflict}（${s.stocktake.conflicts.join('、')}）；目前盘盈 ${v.gain} 行（${v.gainValue}），盘亏 ${v.loss} 行（${v.lossValue}），一致 ${v.match} 行。`;
+      return `  共 ${l.total} 行：已盘 ${l.counted}，已核实 ${l.verified}，冲突 ${l.conflict}（${s.stocktake.conflicts.join('、')}）；目前盘盈 ${v.gain} 行（${v.gainValue}），盘亏 ${v.loss} 行（${v.lossValue}），一致 ${v.match} 行。`;
     },
     people: '人员（在控制台的人员菜单中选择）：',
     chats: '控制台群：',

@@ -7,7 +7,7 @@ import { parseLocale, type Locale } from '../../../cards/i18n/index.ts';
 import { silentLogger } from '../../core/log.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { instanceName, PgRunCoordinator } from '../../jobs/coordinator.ts';
-import { localDay } from '../../jobs/cron.ts';
+import { localDay } from '../../domain/time.ts';
 import { manualSlot, runDigest } from '../../jobs/digest.ts';
 import type { ReportKind, ReportSource } from '../../jobs/reports.ts';
 import { parseChatRef } from '../../services/schedules.ts';

@@ -20,7 +20,7 @@ import { addNote, assignOwner, confirmVariance, listReview, requestRecount, tagC
 import { policyOf, setPolicy, type Policy } from '../../services/policy.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { getWarehouse } from '../../services/warehouses.ts';
-import { localTime, renderTable } from '../format.ts';
+import { localTime, renderTable, STATES } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 
 interface ActOptions {
@@ -41,8 +41,8 @@ const withActor = (cmd: Command) =>
     .option('--key <key>', 'idempotency key: the same key again has no second effect and prints the first result')
     .option('--json', 'machine-readable output');
 
-function renderLine(l: ReviewLine): string {
-  const parts = [`${l.sku}@${l.location || '-'}: ${l.reviewStatus}`, `diff ${l.diffQty} (${l.diffValue})`];
+export function renderLine(l: ReviewLine): string {
+  const parts = [`${l.sku}@${l.location || '-'}: ${STATES.review[l.reviewStatus]}`, `diff ${l.diffQty} (${l.diffValue})`];
   if (l.causeCode) parts.push(`cause ${l.causeCode}`);
   if (l.note) parts.push(`note "${l.note}"`);
   if (l.suggestion) parts.push(`suggested ${l.suggestion.cause}: ${l.suggestion.reason.en}`);
@@ -59,13 +59,15 @@ function renderPolicy(warehouse: string, p: Policy): string {
   ].join('\n');
 }
 
+const stepLabel = (status: string) => (STATES.step as Record<string, string>)[status] ?? status;
+
 export function renderDocument(d: DocumentSummary): string {
   const lines = [
-    `${d.number} (${d.kind === 'gain' ? '盘盈单 gain' : '盘亏单 loss'}) · ${d.warehouse} · ${d.stocktake} · ${d.status}`,
+    `${d.number} (${d.kind === 'gain' ? '盘盈单 gain' : '盘亏单 loss'}) · ${d.warehouse} · ${d.stocktake} · ${STATES.document[d.status]}`,
     `  ${d.lineCount} line(s), qty ${d.totalQty}, value ${d.totalValue} ${d.currency}`,
     ...d.route.map(
       (s) =>
-        `  step ${s.stepNo} ${s.role.padEnd(10)} ${s.status}${s.decidedBy ? ` by ${s.decidedBy} at ${s.decidedAt}` : s.dueAt ? ` (due ${s.dueAt})` : ''}${s.reason ? ` — ${s.reason}` : ''}`,
+        `  step ${s.stepNo} ${s.role.padEnd(10)} ${stepLabel(s.status)}${s.decidedBy ? ` by ${s.decidedBy} at ${s.decidedAt}` : s.dueAt ? ` (due ${s.dueAt})` : ''}${s.reason ? ` — ${s.reason}` : ''}`,
     ),
   ];
   return lines.join('\n');
@@ -220,7 +222,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
                 `${r.sku}@${r.location || '-'}`,
                 r.diffQty,
                 r.diffValue,
-                r.reviewStatus + (r.autoConfirmed ? ' (auto)' : '') + (r.recountBy ? ` by ${handles.get(r.recountBy)}` : ''),
+                STATES.review[r.reviewStatus] + (r.autoConfirmed ? ' (auto)' : '') + (r.recountBy ? ` by ${handles.get(r.recountBy)}` : ''),
                 r.ownerId ? (handles.get(r.ownerId) ?? '?') : '-',
                 r.dueAt ? localTime(r.dueAt, timezone).replace(` (${timezone})`, '') : '-',
                 r.causeCode,
@@ -346,7 +348,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
                 d.kind,
                 d.warehouse,
                 d.stocktake,
-                d.status,
+                STATES.document[d.status],
                 d.lineCount,
                 d.totalValue,
                 d.route.find((s) => s.status === 'pending')?.role ?? null,

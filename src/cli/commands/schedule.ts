@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { InvalidInputError } from '../../domain/errors.ts';
 import { cliActor } from '../../services/people.ts';
 import { listSchedules, nextRun, parseChatRef, parseScheduleJob, setSchedule, type ChatSchedule } from '../../services/schedules.ts';
-import { localMinute } from '../../jobs/cron.ts';
+import { wallClock } from '../../domain/time.ts';
 import { renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 
 /** "2026-12-02 09:00" on the schedule's own clock. */
-const wall = (d: Date, timezone: string) => localMinute(d, timezone).replace('T', ' ');
+const wall = (d: Date, timezone: string) => wallClock(d, timezone);
 
 function rows(schedules: ChatSchedule[]) {
   return schedules.map((s) => ({ ...s, since: s.since.toISOString(), next: nextRun(s)?.toISOString() ?? null }));

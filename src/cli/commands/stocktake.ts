@@ -5,7 +5,7 @@ import { importCounts } from '../../services/counts.ts';
 import { cliActor } from '../../services/people.ts';
 import { closeCounting, listStocktakes, startStocktake } from '../../services/stocktakes.ts';
 import { listVariances, stocktakeStatus, type StocktakeProgress } from '../../services/variances.ts';
-import { localTime, renderTable } from '../format.ts';
+import { localTime, renderTable, STATES } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 import { importSummary } from './masterData.ts';
 
@@ -13,7 +13,7 @@ export function renderProgress(p: StocktakeProgress): string {
   const l = p.lines;
   const v = p.variances;
   return [
-    `Stocktake ${p.code} · warehouse ${p.warehouse} · ${p.status}`,
+    `Stocktake ${p.code} · warehouse ${p.warehouse} · ${STATES.stocktake[p.status]}`,
     `  book frozen at ${localTime(p.snapshotAt, p.timezone)}${p.countingClosedAt ? `, counting closed at ${localTime(p.countingClosedAt, p.timezone)}` : ''}; ${p.imports} count sheet(s) imported`,
     `  lines      ${l.total} total: ${l.counted} counted, ${l.verified} verified, ${l.conflict} conflict, ${l.uncounted} uncounted (${l.notInBook} not in the book)`,
     `  variances  ${v.gain} gain, ${v.loss} loss, ${v.match} match`,
@@ -55,7 +55,7 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
           human: () =>
             renderTable(
               ['code', 'warehouse', 'status', 'started', 'id'],
-              rows.map((s) => [s.code, s.warehouse, s.status, s.snapshotAt.toISOString(), s.id]),
+              rows.map((s) => [s.code, s.warehouse, STATES.stocktake[s.status], s.snapshotAt.toISOString(), s.id]),
             ),
         };
       }),
@@ -139,7 +139,7 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
                 v.diffValue,
                 v.unitCost,
                 v.direction,
-                v.countStatus,
+                STATES.count[v.countStatus],
               ]),
               [2, 3, 4, 5, 6, 7, 8],
             ),

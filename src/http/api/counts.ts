@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { InvalidInputError, NotAllowedError } from '../../domain/errors.ts';
 import { bufferSource } from '../../files/source.ts';
 import { importCounts } from '../../services/counts.ts';
+import { COUNTING_ROLES, holdsAnyOf, roleList, SUPERVISING_ROLES } from '../../domain/people.ts';
 import { getPerson, requireRole } from '../../services/people.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import type { AppContext } from '../app.ts';
@@ -102,14 +103,7 @@ export const countRoutes: ApiRoute[] = [
     async handle(c, { actor, params, query, ctx }) {
       const db = c.get('deps').db;
       const st = await getStocktake(db, params.stocktake!);
-      const roles = await requireRole(
-        db,
-        actor,
-        st.warehouseId,
-        st.warehouseCode,
-        ['counter', 'supervisor', 'manager', 'admin'],
-        'import a count sheet',
-      );
+      const roles = await requireRole(db, actor, st.warehouseId, st.warehouseCode, COUNTING_ROLES, 'import a count sheet');
       const upload = await readUpload(c);
       const options = { ...query, ...parseWith(uploadOptions, upload.fields, 'form fields') };
       if (upload.bytes.length === 0)
@@ -118,9 +112,9 @@ export const countRoutes: ApiRoute[] = [
         ]);
       // Segregation of duties trusts the counter's name: counters may only send their own counts.
       const counter = options.counter ? await getPerson(db, options.counter) : null;
-      if (counter && counter.id !== actor.personId && !['supervisor', 'manager', 'admin'].some((r) => roles.has(r as never))) {
+      if (counter && counter.id !== actor.personId && !holdsAnyOf(roles, SUPERVISING_ROLES)) {
         throw new NotAllowedError(
-          `${actor.handle} may only import their own counts: naming ${counter.handle} as the counter needs the role supervisor, manager or admin in ${st.warehouseCode}`,
+          `${actor.handle} may only import their own counts: naming ${counter.handle} as the counter needs the role ${roleList(SUPERVISING_ROLES)} in ${st.warehouseCode}`,
         );
       }
       const fileName = options.fileName ?? upload.name;

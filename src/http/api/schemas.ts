@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../../domain/people.ts';
-import { COUNT_STATUSES, STOCKTAKE_STATUSES } from '../../domain/stocktake.ts';
+import { COUNT_STATUSES, DOCUMENT_STATUSES, REVIEW_STATUSES, STOCKTAKE_STATUSES } from '../../domain/stocktake.ts';
 
 /** Named schemas: each becomes `#/components/schemas/<id>`. */
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
@@ -21,7 +21,7 @@ export const decimal = z
 const instant = z.string().describe('ISO 8601 instant (UTC)');
 const count = z.number().int().min(0);
 
-export const REVIEW_STATUSES = ['none', 'open', 'recount', 'confirmed', 'documented', 'posted'] as const;
+export { REVIEW_STATUSES };
 
 export const Problem = named(
   'Problem',
@@ -112,7 +112,7 @@ export const DocumentSummary = named(
     kind: z.enum(['gain', 'loss']),
     stocktake: z.string(),
     warehouse: z.string(),
-    status: z.enum(['approving', 'posted', 'rejected']),
+    status: z.enum(DOCUMENT_STATUSES),
     lineCount: count,
     totalQty: decimal,
     totalValue: decimal,

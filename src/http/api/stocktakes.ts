@@ -1,4 +1,5 @@
 /** Stocktakes: list, start, show, close counting, submit explained variances as documents. */
+import { SUPERVISING_ROLES } from '../../domain/people.ts';
 import { z } from 'zod';
 import { STOCKTAKE_STATUSES } from '../../domain/stocktake.ts';
 import { listDocuments, submitVariances } from '../../services/documents.ts';
@@ -59,7 +60,7 @@ export const stocktakeRoutes: ApiRoute[] = [
     async handle(c, { actor, body, ctx }) {
       const db = c.get('deps').db;
       const wh = await getWarehouse(db, body.warehouse);
-      await requireRole(db, actor, wh.id, wh.code, ['supervisor', 'manager', 'admin'], 'start a stocktake');
+      await requireRole(db, actor, wh.id, wh.code, SUPERVISING_ROLES, 'start a stocktake');
       return once(db, ctx, 'api.stocktake.start', { warehouse: wh.code }, () => startStocktake(db, wh.code, new Date(), actor));
     },
   }),

@@ -32,7 +32,7 @@ export function documentsHtml(o: {
   if (o.docs.length === 0) return `<p class="muted">${esc(d.none)}</p>`;
   return o.docs
     .map(({ doc, lines }) => {
-      const stateOf = (status: string) => (t.stepStates as Record<string, string>)[status] ?? status;
+      const stateOf = (status: string) => (t.states.step as Record<string, string>)[status] ?? status;
       const steps = doc.route
         .map(
           (
@@ -55,7 +55,7 @@ export function documentsHtml(o: {
         )
         .join('\n');
       return `<section class="panel document" id="doc-${esc(doc.number)}" data-document="${esc(doc.number)}">
-<h3>${esc(doc.number)} · ${esc(t.kinds[doc.kind])} ${badge(t.documentStates[doc.status], DOC_TONE[doc.status])}</h3>
+<h3>${esc(doc.number)} · ${esc(t.kinds[doc.kind])} ${badge(t.states.document[doc.status], DOC_TONE[doc.status])}</h3>
 <dl class="figures"><div><dt>${esc(d.lines)}</dt><dd>${doc.lineCount}</dd></div><div><dt>${esc(d.totalQty)}</dt><dd>${num(doc.totalQty)}</dd></div>
 <div><dt>${esc(d.totalValue)}</dt><dd>${num(doc.totalValue)} ${esc(doc.currency)}</dd></div></dl>
 <table class="data route"><thead><tr><th class="num">${esc(d.step)}</th><th>${esc(d.role)}</th><th>${esc(d.state)}</th><th>${esc(d.decidedBy)}</th><th>${esc(d.at)}</th><th>${esc(d.due)}</th><th>${esc(d.reason)}</th></tr></thead>

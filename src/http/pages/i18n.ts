@@ -1,31 +1,17 @@
 /**
  * The words of the dashboard pages in en and zh-CN. Both dictionaries have the same keys, which the type of
  * `zhCN` enforces. Text here is plain: pages escape it, except the few `…Html` entries, which are markup.
+ * State labels and role names are the cards' (cards/i18n/states.ts, roles.ts).
  */
 import type { Locale } from '../../../cards/i18n/index.ts';
+import { roleLabels } from '../../../cards/i18n/roles.ts';
+import { stateLabels } from '../../../cards/i18n/states.ts';
 
 const en = {
   nav: { stocktakes: 'Stocktakes', people: 'People and roles' },
-  stocktakeStates: {
-    counting: 'Counting',
-    reviewing: 'Reviewing variances',
-    approving: 'Approving documents',
-    posted: 'Posted',
-    cancelled: 'Cancelled',
-  },
-  countStates: { counted: 'Counted', verified: 'Verified', conflict: 'Conflict', uncounted: 'Uncounted' },
-  reviewStates: {
-    none: 'No variance',
-    open: 'To review',
-    recount: 'Recount',
-    confirmed: 'Confirmed',
-    documented: 'On a document',
-    posted: 'Posted',
-  },
-  documentStates: { approving: 'Approving', posted: 'Posted', rejected: 'Rejected' },
-  stepStates: { waiting: 'Waiting', pending: 'Pending', approved: 'Approved', rejected: 'Rejected', cancelled: 'Cancelled' },
+  states: stateLabels('en'),
   kinds: { gain: 'Gain document', loss: 'Loss document' },
-  roles: { counter: 'Counter', supervisor: 'Supervisor', finance: 'Finance', manager: 'Manager', admin: 'Admin' } as Record<string, string>,
+  roles: roleLabels('en'),
   errors: {
     forbiddenTitle: 'Not allowed',
     notFoundTitle: 'Not found',
@@ -180,13 +166,9 @@ export type PageWords = typeof en;
 
 const zhCN: PageWords = {
   nav: { stocktakes: '盘点任务', people: '人员与角色' },
-  stocktakeStates: { counting: '盘点中', reviewing: '差异复核中', approving: '单据审批中', posted: '已过账', cancelled: '已取消' },
-  countStates: { counted: '已盘', verified: '已核实', conflict: '冲突', uncounted: '未盘' },
-  reviewStates: { none: '无差异', open: '待复核', recount: '复盘中', confirmed: '已确认', documented: '已生成单据', posted: '已过账' },
-  documentStates: { approving: '审批中', posted: '已过账', rejected: '已驳回' },
-  stepStates: { waiting: '待前序', pending: '待审批', approved: '已同意', rejected: '已驳回', cancelled: '已取消' },
+  states: stateLabels('zh-CN'),
   kinds: { gain: '盘盈单', loss: '盘亏单' },
-  roles: { counter: '盘点员', supervisor: '仓库主管', finance: '财务', manager: '管理层', admin: '管理员' },
+  roles: roleLabels('zh-CN'),
   errors: {
     forbiddenTitle: '无权访问',
     notFoundTitle: '未找到',

@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import type { Locale } from '../../../cards/i18n/index.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Actor } from '../../domain/people.ts';
+import { wallClock } from '../../domain/time.ts';
 import type { AppContext, AppEnv, HttpDeps } from '../app.ts';
 import { errorResponse } from '../errors.ts';
 import { esc, renderPage, type NavKey } from '../layout.ts';
@@ -110,26 +111,9 @@ export function moneyCell(value: string | null): string {
   return `<td class="num${tone ? ` ${tone}` : ''}">${num(value)}</td>`;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** An instant as the warehouse reads it: "2026-11-25 14:30". */
+/** An instant as the warehouse reads it: "2026-11-25 14:30"; "—" for none. */
 export function localTime(iso: string | Date | null, timezone: string): string {
-  if (iso === null) return '—';
-  let f = formatters.get(timezone);
-  if (!f) {
-    // sv-SE writes ISO-like "YYYY-MM-DD HH:mm".
-    f = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hour12: false,
-    });
-    formatters.set(timezone, f);
-  }
-  return f.format(typeof iso === 'string' ? new Date(iso) : iso);
+  return iso === null ? '—' : wallClock(typeof iso === 'string' ? new Date(iso) : iso, timezone);
 }
 
 export function badge(text: string, tone?: 'ok' | 'warn' | 'bad' | 'muted'): string {

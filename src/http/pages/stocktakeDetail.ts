@@ -68,13 +68,13 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
     [d.toReview, String(review.open + review.recount)],
     [d.overdue, review.overdue > 0 ? `<span class="bad">${review.overdue}</span>` : '0'],
   ];
-  const header = `<h1>${esc(st.code)} · ${esc(st.warehouseCode)} ${badge(t.stocktakeStates[st.status], STATUS_TONE[st.status])}</h1>
+  const header = `<h1>${esc(st.code)} · ${esc(st.warehouseCode)} ${badge(t.states.stocktake[st.status], STATUS_TONE[st.status])}</h1>
 <dl class="figures">${figures.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join('')}</dl>
 <p class="muted">${esc(d.timezone(tz))} · <a href="#variances">${esc(d.variances)}</a> · <a href="#documents">${esc(d.documents)}</a> · <a href="#exports">${esc(d.exports)}</a> · <a href="#audit">${esc(d.audit)}</a></p>
 ${chainNotice(verdict, t)}`;
 
-  const cs = t.countStates;
-  const rs = t.reviewStates;
+  const cs = t.states.count;
+  const rs = t.states.review;
   const counting = progressChart([
     { label: cs.counted, count: progress.lines.counted, colour: '#54aeff' },
     { label: cs.verified, count: progress.lines.verified, colour: '#1a7f37' },

@@ -59,14 +59,14 @@ export async function stocktakeListPage(p: PageContext): Promise<PageResult> {
         ? docs
             .map(
               (d) =>
-                `<a href="/stocktakes/${esc(encodeURIComponent(row.code))}#doc-${esc(d.number)}">${esc(d.number)}</a> ${badge(t.documentStates[d.status], DOC_TONE[d.status])}`,
+                `<a href="/stocktakes/${esc(encodeURIComponent(row.code))}#doc-${esc(d.number)}">${esc(d.number)}</a> ${badge(t.states.document[d.status], DOC_TONE[d.status])}`,
             )
             .join('<br>')
         : '<span class="muted">—</span>';
       return `<tr data-stocktake="${esc(row.code)}">
 <td><a href="/stocktakes/${esc(encodeURIComponent(row.code))}"><strong>${esc(row.code)}</strong></a></td><td>${esc(row.warehouse)}</td>
-<td>${badge(t.stocktakeStates[row.status], STATUS_TONE[row.status])}</td><td>${esc(localTime(row.snapshotAt, row.timezone))}</td>
-<td>${progressBar(progress.lines, t.countStates)}</td>
+<td>${badge(t.states.stocktake[row.status], STATUS_TONE[row.status])}</td><td>${esc(localTime(row.snapshotAt, row.timezone))}</td>
+<td>${progressBar(progress.lines, t.states.count)}</td>
 <td class="num">${open}${review.overdue ? ` <span class="badge bad">${esc(l.overdue(review.overdue))}</span>` : ''}</td>
 ${moneyCell(progress.variances.netValue)}<td>${docsHtml}</td>
 </tr>`;

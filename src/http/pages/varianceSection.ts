@@ -90,7 +90,7 @@ export function filterForm(o: {
 ${select(
   'status',
   tt.filterStatus,
-  REVIEW_STATUSES.map((s) => [s, t.reviewStates[s]]),
+  REVIEW_STATUSES.map((s) => [s, t.states.review[s]]),
 )}
 ${select('cause', tt.filterCause, [['-', tt.noCauseYet], ...[...o.causes.values()].map((c): [string, string] => [c.code, causeLabel(o.causes, c.code, o.locale)])])}
 ${select(
@@ -159,7 +159,7 @@ export function varianceTableHtml(o: {
 <td>${esc(r.sku)}</td><td>${r.itemName ? esc(r.itemName) : '<span class="muted">—</span>'}${r.unit ? ` <span class="muted">(${esc(r.unit)})</span>` : ''}</td><td>${esc(r.location || '—')}</td>
 <td class="num">${num(r.bookQty)}</td><td class="num">${num(r.movementQty)}</td><td class="num">${num(r.expectedQty)}</td><td class="num">${num(r.countedQty)}</td>
 <td class="num">${num(r.diffQty)}</td>${moneyCell(r.diffValue)}
-<td>${badge(t.countStates[r.countStatus], countTone)}</td><td>${badge(t.reviewStates[r.reviewStatus], reviewTone)}${returned}</td>
+<td>${badge(t.states.count[r.countStatus], countTone)}</td><td>${badge(t.states.review[r.reviewStatus], reviewTone)}${returned}</td>
 <td>${cause}${note}</td><td>${suggestion}</td><td>${r.owner ? esc(r.owner) : '<span class="muted">—</span>'}</td><td class="due">${due}</td>
 </tr>`;
   });

@@ -157,17 +157,3 @@ export function csvText(rows: readonly (readonly string[])[]): string {
   const quote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
   return rows.map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
 }
-
-/** An instant as the warehouse's wall clock with seconds ("2026-11-25 14:30:05"), as counters write it. */
-export function wallClock(instant: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(instant);
-}

@@ -2,26 +2,8 @@
  * The warehouse's calendar: local days and ISO weeks as instants. Days and weeks start at local midnight,
  * so an action at 23:30 UTC belongs to the next day in Asia/Shanghai. Pure functions, no I/O.
  */
-import { zonedToInstant } from '../../domain/time.ts';
+import { dateText, localDate, zonedToInstant, type LocalDate } from '../../domain/time.ts';
 import type { WeekRange } from './types.ts';
-
-export interface LocalDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
-/** The calendar date of an instant in a timezone. */
-export function localDate(instant: Date, timezone: string): LocalDate {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
-    instant,
-  );
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day') };
-}
-
-/** "2026-11-25". */
-export const dateText = (d: LocalDate): string => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
 export function addDays(d: LocalDate, days: number): LocalDate {
   const t = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
@@ -54,21 +36,6 @@ export function weekOf(instant: Date, timezone: string, offset = 0): WeekRange {
     from: startOfDay(monday, timezone).toISOString(),
     to: startOfDay(next, timezone).toISOString(),
   };
-}
-
-/** "2026-11-25 09:00" on the warehouse's wall clock. */
-export function wallClock(instant: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
 /**

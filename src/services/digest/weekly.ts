@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { isoText } from '../../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
-import { percentile, wallClock, weekOf } from './calendar.ts';
+import { wallClock } from '../../domain/time.ts';
+import { percentile, weekOf } from './calendar.ts';
 import { digestWarehouse, readSnapshot } from './common.ts';
 import type {
   CauseShare,
