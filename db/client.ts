@@ -1,12 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
-import postgres from 'postgres';
+import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import * as schema from './schema/index.ts';
 import { lockDataDir, staleLockMessage, type StaleLock } from './lock.ts';
 
@@ -16,6 +12,7 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** A function taking DbOrTx works inside a caller's transaction or on its own. */
 export type DbOrTx = Db | Tx;
 
+// From the sources this is db/migrations; bundled, every module sits in dist/ and the build copies them there.
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export type DatabaseTarget =
@@ -44,17 +41,30 @@ export interface OpenOptions {
 /**
  * Opens the database and applies pending migrations. PGlite (the embedded default) is locked to this
  * process for as long as it is open; Postgres is shared, so migrations run under an advisory lock.
+ *
+ * Each driver (and drizzle's migrator) is imported only when used: a CLI call on PGlite never loads
+ * postgres.js, one on Postgres never loads PGlite's WebAssembly, and an up-to-date database (every call
+ * but the first after an upgrade) never loads the migrator.
  */
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   const shouldMigrate = options.migrate ?? true;
   if (target.kind === 'postgres') {
-    if (shouldMigrate) await migrateServer(target.url);
+    const [{ default: postgres }, { drizzle: drizzlePostgres }] = await Promise.all([
+      import('postgres'),
+      import('drizzle-orm/postgres-js'),
+    ]);
     const client = postgres(target.url, {
       max: 10,
       onnotice: () => {},
       connection: { TimeZone: SESSION_TIMEZONE, application_name: 'stocktake' },
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    try {
+      if (shouldMigrate && !(await upToDate(db))) await migrateServer(target.url);
+    } catch (error) {
+      await client.end({ timeout: 5 });
+      throw error;
+    }
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
 
@@ -64,13 +74,17 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     (options.onStaleLock ?? ((_, m) => process.stderr.write(`warning: ${m}\n`)))(lock.tookOver, message);
   }
   try {
+    const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]);
     const pglite = await PGlite.create({
       ...(target.dataDir ? { dataDir: target.dataDir } : {}),
       ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
     });
     await pglite.exec(`SET TIME ZONE '${SESSION_TIMEZONE}'`);
     const db = drizzlePglite(pglite, { schema }) as unknown as Db;
-    if (shouldMigrate) await migratePglite(db as never, { migrationsFolder });
+    if (shouldMigrate && !(await upToDate(db))) {
+      const { migrate } = await import('drizzle-orm/pglite/migrator');
+      await migrate(db as never, { migrationsFolder });
+    }
     return {
       db,
       kind: 'pglite',
@@ -91,12 +105,41 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
 
 /** Several instances may start at once against one server: the advisory lock lets one migrate at a time. */
 async function migrateServer(url: string): Promise<void> {
+  const [{ default: postgres }, { drizzle: drizzlePostgres }, { migrate }] = await Promise.all([
+    import('postgres'),
+    import('drizzle-orm/postgres-js'),
+    import('drizzle-orm/postgres-js/migrator'),
+  ]);
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await client`select pg_advisory_lock(hashtext('stocktake:migrate'))`;
-    await migratePostgres(drizzlePostgres(client), { migrationsFolder });
+    // drizzle's migrator re-reads the applied migrations under the lock, so a loser of the race applies none.
+    await migrate(drizzlePostgres(client), { migrationsFolder });
   } finally {
     await client.end({ timeout: 5 });
+  }
+}
+
+/**
+ * True when the newest migration in the journal is applied: the same test drizzle's migrator makes (it
+ * applies each migration newer than the newest applied one), without reading and hashing every SQL file or
+ * taking the migration lock. A database without the migrations table is behind.
+ */
+async function upToDate(db: Db): Promise<boolean> {
+  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as { entries: { when: number }[] };
+  const newest = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    const [row] = await queryRows<{ latest: string | null }>(
+      db,
+      sql`select max(created_at)::text as latest from drizzle.__drizzle_migrations`,
+    );
+    return row?.latest != null && Number(row.latest) >= newest;
+  } catch (error) {
+    // 42P01 undefined_table, 3F000 invalid_schema_name: never migrated. Anything else (the server is
+    // unreachable) is the caller's to see, not a reason to try migrating.
+    const code = (error as { cause?: { code?: string }; code?: string }).cause?.code ?? (error as { code?: string }).code;
+    if (code === '42P01' || code === '3F000') return false;
+    throw error;
   }
 }
 

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
@@ -11,8 +10,10 @@ import { registerReview } from './commands/review.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerStocktake } from './commands/stocktake.ts';
 import { EXIT_INVALID, processIo, runCommand, type CommandResult, type Io } from './context.ts';
+// Imported rather than read at run time: the build inlines it, so dist/ needs no path back to the sources.
+import packageJson from '../../package.json' with { type: 'json' };
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+const { version } = packageJson;
 
 export type CliRunner = (opts: { json?: boolean }, action: (db: Db, config: Config) => Promise<CommandResult>) => Promise<void>;
 

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { enabledAdapters } from '../../bots/index.ts';
 import { silentLogger } from '../../src/core/log.ts';
+import { NPM_START_ARGS, ROOT } from '../support/product.ts';
 
 describe('the platforms the environment turns on', () => {
   it('starts none without configuration, and one per configured platform', () => {
@@ -34,9 +35,7 @@ describe('the platforms the environment turns on', () => {
   it('npm start refuses a malformed setting, naming it', async () => {
     const run = promisify(execFile);
     const env = { PATH: process.env.PATH, PORT: 'eighty' } as NodeJS.ProcessEnv;
-    const result = await run(process.execPath, ['--import', 'tsx', 'bots/main.ts'], { env }).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
+    const result = await run(process.execPath, NPM_START_ARGS, { env, cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
     expect(result).toMatchObject({ code: 2 });
     expect((result as { stderr: string }).stderr).toContain('PORT');
   });

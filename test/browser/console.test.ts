@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoRecountSheet } from '../../src/services/demo.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { NPM_START_ARGS, ROOT } from '../support/product.ts';
 import { stepsBudget } from '../support/wait.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
@@ -20,7 +21,8 @@ const run = browserAvailable() ? describe : describe.skip;
 
 /** Starts the product as `npm start` does and resolves with the URL it prints. */
 async function startProduct(dataDir: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bots/main.ts'], {
+  const child = spawn(process.execPath, NPM_START_ARGS, {
+    cwd: ROOT,
     env: { PATH: process.env.PATH, STOCKTAKE_DATA_DIR: dataDir, PORT: '0', STOCKTAKE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

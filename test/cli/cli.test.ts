@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -187,13 +187,15 @@ for (const kind of databaseKinds()) {
 }
 
 describe('stocktake bin', () => {
-  it('runs from the package bin with no build step, and a second process on a busy data dir gets a clear error', async () => {
+  it('runs from the package bin (the build npm ci makes), and a second process on a busy data dir gets a clear error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stocktake-bin-'));
     try {
       const { env } = await createStandaloneDatabase('pglite', join(dir, 'data'));
       const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
       expect(help.status).toBe(0);
       expect(help.stdout).toContain('counts');
+      const version = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+      expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).version);
       // This test process holds the data directory; the CLI in another process must refuse it.
       const held = await openDatabase({ kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! }, { migrate: false });
       try {

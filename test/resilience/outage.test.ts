@@ -1,5 +1,5 @@
 /**
- * The running product (`node bots/main.ts`, as `npm start` runs it) on a throwaway Postgres cluster, under
+ * The running product (dist/server.js, as `npm start` runs it) on a throwaway Postgres cluster, under
  * about 20 concurrent REST writes, while the database is restarted (fast), its postmaster killed, its
  * backends terminated, and stopped for a while: the process stays alive, /healthz says 503 while the
  * database is gone and 200 again within seconds, and every effect lands exactly once.
@@ -21,11 +21,11 @@ import { importItems } from '../../src/services/items.ts';
 import { addWarehouse } from '../../src/services/warehouses.ts';
 import { csv } from '../support/fixtures.ts';
 import { startThrowawayCluster, throwawayClustersAvailable, type ThrowawayCluster } from '../support/pgCluster.ts';
+import { NPM_START_ARGS, ROOT } from '../support/product.ts';
 import { stepsBudget, waitFor } from '../support/wait.ts';
 
 const LINES = 60;
 const CLIENTS = 20;
-const ROOT = new URL('../..', import.meta.url).pathname;
 
 interface Answer {
   status: number;
@@ -76,7 +76,7 @@ describe.runIf(throwawayClustersAvailable())('a database outage under load (npm 
     await closeCounting(db, st.code);
 
     dataDir = mkdtempSync(join(tmpdir(), 'stocktake-outage-'));
-    product = spawn(process.execPath, ['--import', 'tsx', 'bots/main.ts'], {
+    product = spawn(process.execPath, NPM_START_ARGS, {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
@@ -299,7 +299,7 @@ describe.runIf(throwawayClustersAvailable())('a database outage under load (npm 
       const dir = mkdtempSync(join(tmpdir(), 'stocktake-outage-'));
       let said = '';
       let gone: number | null | undefined;
-      const second = spawn(process.execPath, ['--import', 'tsx', 'bots/main.ts'], {
+      const second = spawn(process.execPath, NPM_START_ARGS, {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH,

@@ -2,13 +2,14 @@
  * The OpenAPI 3.1 document, built from the route table that registers the routes: every operation's
  * parameters, request body and responses come from the same zod schemas the handlers validate with.
  */
-import { createRequire } from 'node:module';
 import { z } from 'zod';
+import packageJson from '../../../package.json' with { type: 'json' };
 import { SESSION_COOKIE } from '../session.ts';
 import { API_BASE, defineRoute, pathParams, type ApiRoute } from './route.ts';
 import { apiSchemas, OpenApiDocument } from './schemas.ts';
 
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+// Inlined by the build (dist/ has no path back to package.json's folder).
+const { version } = packageJson;
 
 const ERRORS: Record<number, string> = {
   400: 'INVALID_INPUT: bad input, with every problem and its field (or sheet line and column)',

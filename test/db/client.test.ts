@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { describe, expect, inject, it } from 'vitest';
+import { migrationsFolder, openDatabase, queryRows, type Db } from '../../db/client.ts';
+import { createPostgresDatabase } from '../support/db.ts';
+
+const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] };
+
+const applied = async (db: Db) =>
+  (await queryRows<{ at: string }>(db, sql`select created_at::text as at from drizzle.__drizzle_migrations order by created_at`)).map((r) =>
+    Number(r.at),
+  );
+
+describe('openDatabase migrations', () => {
+  it('migrates a new embedded database, and reopening it applies nothing again', async () => {
+    const first = await openDatabase({ kind: 'pglite', dataDir: null });
+    try {
+      expect(await applied(first.db)).toEqual(journal.entries.map((e) => e.when));
+      const dump = await first.pglite!.dumpDataDir('none');
+      const again = await openDatabase({ kind: 'pglite', dataDir: null, loadDataDir: dump });
+      try {
+        expect(await applied(again.db)).toEqual(journal.entries.map((e) => e.when));
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await first.close();
+    }
+  });
+
+  it.skipIf(inject('postgresUrl') === null)('migrates a new server database once when several instances open it at once', async () => {
+    const created = await createPostgresDatabase(inject('postgresUrl')!);
+    try {
+      const opened = await Promise.all([1, 2, 3].map(() => openDatabase({ kind: 'postgres', url: created.url })));
+      try {
+        for (const database of opened) expect(await applied(database.db)).toEqual(journal.entries.map((e) => e.when));
+      } finally {
+        await Promise.all(opened.map((d) => d.close()));
+      }
+    } finally {
+      await created.drop();
+    }
+  });
+});
