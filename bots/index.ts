@@ -7,22 +7,33 @@ import type { DbOrTx } from '../db/client.ts';
 import { childLogger, type Logger } from '../src/core/log.ts';
 import { PollerLease, pollerLeaseName } from '../src/core/pollerLease.ts';
 import type { PlatformAdapter } from './adapter.ts';
-import { createDingTalkAdapter, loadDingTalkConfig } from './dingtalk/index.ts';
-import { createFeishuAdapter, loadFeishuConfig } from './feishu/index.ts';
-import { createTelegramAdapter, loadTelegramConfig } from './telegram/index.ts';
+import { loadDingTalkConfig } from './dingtalk/config.ts';
+import { loadFeishuConfig } from './feishu/config.ts';
+import { loadTelegramConfig } from './telegram/config.ts';
 
 /**
  * `db` (the service's database) lets instances share what a platform allows once per bot: with it,
  * Telegram long polling is done by whichever instance holds the bot's poller lease.
+ *
+ * A platform's adapter, and with it its SDK, is imported only when the platform is configured: the three
+ * SDKs took about a second and a half of `npm start` on a busy machine. Every configuration is read first,
+ * so a bad one stops the start before any SDK loads.
  */
-export function enabledAdapters(env: NodeJS.ProcessEnv, log: Logger, db?: DbOrTx): PlatformAdapter[] {
-  const adapters: PlatformAdapter[] = [];
+export async function enabledAdapters(env: NodeJS.ProcessEnv, log: Logger, db?: DbOrTx): Promise<PlatformAdapter[]> {
   const feishu = loadFeishuConfig(env);
-  if (feishu) adapters.push(createFeishuAdapter(feishu, { log: childLogger(log, { component: 'feishu' }) }));
   const dingtalk = loadDingTalkConfig(env);
-  if (dingtalk) adapters.push(createDingTalkAdapter(dingtalk, { log: childLogger(log, { component: 'dingtalk' }) }));
   const telegram = loadTelegramConfig(env);
+  const adapters: PlatformAdapter[] = [];
+  if (feishu) {
+    const { createFeishuAdapter } = await import('./feishu/index.ts');
+    adapters.push(createFeishuAdapter(feishu, { log: childLogger(log, { component: 'feishu' }) }));
+  }
+  if (dingtalk) {
+    const { createDingTalkAdapter } = await import('./dingtalk/index.ts');
+    adapters.push(createDingTalkAdapter(dingtalk, { log: childLogger(log, { component: 'dingtalk' }) }));
+  }
   if (telegram) {
+    const { createTelegramAdapter } = await import('./telegram/index.ts');
     const lease = db && telegram.mode === 'polling' ? new PollerLease(db, pollerLeaseName('telegram', telegram.token)) : undefined;
     adapters.push(createTelegramAdapter(telegram, { log: childLogger(log, { component: 'telegram' }), ...(lease ? { lease } : {}) }));
   }

@@ -33,9 +33,9 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
   let web: ReturnType<typeof createWebAdapter> | null = null;
   const service = await startService(
     config,
-    (db, l) => {
+    async (db, l) => {
       web = createWebAdapter({ db, log: childLogger(l, { component: 'web' }) });
-      return [web, ...enabledAdapters(env, l, db)];
+      return [web, ...(await enabledAdapters(env, l, db))];
     },
     log,
   );

@@ -44,7 +44,7 @@ export interface Service {
 /** Opens the database, starts the sender and every adapter; `stop()` undoes it in reverse. */
 export async function startService(
   config: Config,
-  makeAdapters: (db: Db, log: Logger) => RunnableAdapter[],
+  makeAdapters: (db: Db, log: Logger) => RunnableAdapter[] | Promise<RunnableAdapter[]>,
   log: Logger,
 ): Promise<Service> {
   const database = await openWhenReachable(databaseTarget(config), log);
@@ -52,7 +52,7 @@ export async function startService(
   await ensureDefaultCauses(db);
   const secret = await loadInstallationSecret(db, config.STOCKTAKE_ACTION_SECRET);
   const signer = new ActionSigner(secret);
-  const adapters = makeAdapters(db, log);
+  const adapters = await makeAdapters(db, log);
   const sender = createSender({ db, signer, deliverers: adapters, log: childLogger(log, { component: 'sender' }) });
   const dispatch = createDispatcher({
     db,

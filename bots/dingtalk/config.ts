@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../src/config.ts';
-import { DINGTALK_API_BASE } from './streamClient.ts';
+
+/** The OpenAPI host the product's own calls (cards, robot messages, file downloads) use in production. */
+export const DINGTALK_API_BASE = 'https://api.dingtalk.com';
 
 /** The legacy OpenAPI host: media uploads live only there. */
 export const DINGTALK_OAPI_BASE = 'https://oapi.dingtalk.com';

@@ -1,7 +1,5 @@
 import { DWClient } from 'dingtalk-stream';
-
-/** The OpenAPI host the product's own calls (cards, robot messages, file downloads) use in production. */
-export const DINGTALK_API_BASE = 'https://api.dingtalk.com';
+import { DINGTALK_API_BASE } from './config.ts';
 
 type DWClientOptions = ConstructorParameters<typeof DWClient>[0];
 

@@ -6,9 +6,9 @@ import { silentLogger } from '../../src/core/log.ts';
 import { NPM_START_ARGS, ROOT } from '../support/product.ts';
 
 describe('the platforms the environment turns on', () => {
-  it('starts none without configuration, and one per configured platform', () => {
-    expect(enabledAdapters({}, silentLogger)).toEqual([]);
-    const adapters = enabledAdapters(
+  it('starts none without configuration, and one per configured platform', async () => {
+    expect(await enabledAdapters({}, silentLogger)).toEqual([]);
+    const adapters = await enabledAdapters(
       {
         TELEGRAM_BOT_TOKEN: '123456:AAtesttoken_0123456789abcdef',
         DINGTALK_CLIENT_ID: 'dingtestclient',
@@ -21,11 +21,11 @@ describe('the platforms the environment turns on', () => {
     expect(adapters.map((a) => a.platform).sort()).toEqual(['dingtalk', 'feishu', 'telegram']);
   });
 
-  it('refuses a half-configured platform, naming the variable and never the secret', () => {
-    expect(() => enabledAdapters({ FEISHU_APP_ID: 'cli_0123456789abcdef' }, silentLogger)).toThrow(/FEISHU_APP_SECRET/);
+  it('refuses a half-configured platform, naming the variable and never the secret', async () => {
+    await expect(enabledAdapters({ FEISHU_APP_ID: 'cli_0123456789abcdef' }, silentLogger)).rejects.toThrow(/FEISHU_APP_SECRET/);
     let message = '';
     try {
-      enabledAdapters({ DINGTALK_CLIENT_SECRET: 'top-secret-value' }, silentLogger);
+      await enabledAdapters({ DINGTALK_CLIENT_SECRET: 'top-secret-value' }, silentLogger);
     } catch (error) {
       message = (error as Error).message;
     }
