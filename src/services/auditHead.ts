@@ -39,8 +39,8 @@ export async function writeAuditHead(file: string, checkpoint: Checkpoint): Prom
   await rename(tmp, file);
 }
 
-/** `<seq>:<hash>` as a digest shows it ("#1234 · 3f9a2b…" pasted as 1234:3f9a2b…). */
-const PASTED = /^#?(\d+)\s*(?::|·)\s*([0-9a-f]{8,64})…?$/i;
+/** `<seq>:<hash>`, or the digest's line as it stands ("Audit chain #1234 · 3f9a2b4c5d6e…"). */
+const PASTED = /^(?:.*?#)?(\d+)\s*(?::|·)\s*([0-9a-f]{8,64})…?$/i;
 
 /**
  * Reads `--head`: a pasted `<seq>:<hash>`, or a head file. A file that does not exist yet is null (the

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
-import { queryRows, type Db, type Tx } from '../../db/client.ts';
+import { queryRows, type Db, type DbOrTx, type Tx } from '../../db/client.ts';
 import { auditHash, checkpointSignature, GENESIS_HASH, type AuditContent, type Checkpoint } from '../domain/audit.ts';
 import { AUDIT_COLUMNS } from './audit.ts';
 import { writeAuditHead } from './auditHead.ts';
@@ -126,7 +126,7 @@ function pickContent(r: AuditContent): AuditContent {
 }
 
 /** The latest checkpoint, or null before the first. */
-export async function lastCheckpoint(db: Db | Tx): Promise<Checkpoint | null> {
+export async function lastCheckpoint(db: DbOrTx): Promise<Checkpoint | null> {
   const [row] = await queryRows<Checkpoint & Record<string, unknown>>(
     db,
     sql`select n, seq::text as seq, hash, ${isoText(sql`at`)} as at, signature

@@ -9,7 +9,10 @@ import { AUDIT_COLUMNS, appendAudit, OPERATOR } from '../../src/services/audit.t
 import { readAuditHead } from '../../src/services/auditHead.ts';
 import { sealAudit, type SealOptions } from '../../src/services/auditSeal.ts';
 import { verifyAudit, type VerifyOptions } from '../../src/services/auditVerify.ts';
+import { digestText } from '../../cards/templates/digest.ts';
+import { dailyDigest } from '../../src/services/digest/daily.ts';
 import { describeEachDatabase } from '../support/db.ts';
+import { seedWarehouse } from '../support/fixtures.ts';
 
 const KEY = 'a-test-key-that-is-long-enough';
 const dir = mkdtempSync(join(tmpdir(), 'stocktake-audit-'));
@@ -66,6 +69,31 @@ describeEachDatabase('the audit chain: sealed without a write lock, anchored by 
     expect(after.lastHash).toBe(sealed.checkpoint!.hash);
     // A pasted digest line works as a head too: "#5 · <12 hex digits>".
     expect((await verify(db, { head: await readAuditHead(`5:${after.lastHash.slice(0, 12)}`) })).ok).toBe(true);
+  });
+
+  it('publishes the head in each daily digest, in both languages, in a form verify accepts pasted back', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const quiet = await dailyDigest(db, { warehouse: 'WH1', now: new Date() });
+    expect(quiet.auditHead).toBeNull();
+    expect(digestText(quiet, 'en')).not.toContain('Audit chain');
+    await write(db, 2);
+    const { checkpoint } = await seal(db);
+    const digest = await dailyDigest(db, { warehouse: 'WH1', now: new Date() });
+    expect(digest.auditHead).toEqual({ seq: checkpoint!.seq, hash: checkpoint!.hash });
+    const line = `#${checkpoint!.seq} · ${checkpoint!.hash.slice(0, 12)}…`;
+    expect(digestText(digest, 'en')).toContain(`Audit chain ${line}`);
+    const zh = digestText(digest, 'zh-CN');
+    expect(zh).toContain(`审计链 ${line}`);
+    const pasted = zh.split('\n').find((l) => l.startsWith('审计链'))!;
+    expect((await verify(db, { head: await readAuditHead(pasted) })).problems).toEqual([]);
+    await db.execute(sql`delete from audit_log where seq = ${checkpoint!.seq}::bigint`);
+    await db.execute(sql`delete from audit_checkpoint`);
+    expect((await verify(db, { head: await readAuditHead(pasted) })).problems).toContainEqual({
+      kind: 'behindHead',
+      chainSeq: String(BigInt(checkpoint!.seq) - 1n),
+      headSeq: checkpoint!.seq,
+    });
   });
 
   it('names an edited middle row', async () => {
