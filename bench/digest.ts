@@ -48,12 +48,14 @@ const step = async (label: string, work: () => Promise<unknown>) => {
   console.log(`  seed: ${label} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 };
 
-/** An audit_log insert: rows from `select` give (at, actor, action, entity_id, stocktake_id, document_id, after); ids continue the log. */
+/**
+ * An audit_log insert: rows from `select` give (at, actor, action, entity_id, stocktake_id, document_id, after);
+ * ids come from the log's identity, in time order. Left unsealed: the digest reads rows, not the chain.
+ */
 const auditInsert = (select: ReturnType<typeof sql>) => sql`
-  insert into audit_log (id, at, actor_person_id, actor_identity, action, entity_type, entity_id, stocktake_id, document_id, after, prev_hash, hash)
-  select (select coalesce(max(id), 0) from audit_log) + row_number() over (order by a.at), a.at, a.actor, 'bench', a.action,
-         split_part(a.action, '.', 1), a.entity_id, a.stocktake_id, a.document_id, a.after, 'bench', 'bench'
-  from (${select}) a`;
+  insert into audit_log (at, actor_person_id, actor_identity, action, entity_type, entity_id, stocktake_id, document_id, after)
+  select a.at, a.actor, 'bench', a.action, split_part(a.action, '.', 1), a.entity_id, a.stocktake_id, a.document_id, a.after
+  from (${select}) a order by a.at`;
 
 async function seed(kind: string): Promise<void> {
   if (kind === 'pglite') rmSync(`${OUT}pglite`, { recursive: true, force: true });

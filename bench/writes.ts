@@ -424,7 +424,10 @@ async function benchPglite(): Promise<void> {
 
 /** After the run: every action audited once, the chain intact (what the throughput must not cost). */
 async function verifyAfter(db: Db): Promise<void> {
-  const { verifyAudit } = await import('../src/services/audit.ts');
+  const { sealAudit } = await import('../src/services/auditSeal.ts');
+  const { verifyAudit } = await import('../src/services/auditVerify.ts');
+  // The instances seal as they stop; whatever is left (none, normally) is sealed here.
+  const late = await sealAudit(db, { wait: true });
   const verdict = await verifyAudit(db);
   const [dups] = await queryRows<{ n: number }>(
     db,
@@ -432,7 +435,7 @@ async function verifyAfter(db: Db): Promise<void> {
         group by idempotency_key, action, entity_id having count(*) > 1) d`,
   );
   console.log(
-    `  afterwards: audit chain ${verdict.ok ? `intact (${verdict.rows} rows)` : `BROKEN: ${verdict.message}`}, ${dups!.n} duplicated actions`,
+    `  afterwards: audit chain ${verdict.ok ? `intact (${verdict.rows} rows, ${late.sealed} sealed after stop)` : `BROKEN: ${verdict.problems.map((p) => p.kind).join(', ')}`}, ${dups!.n} duplicated actions`,
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import type { Config } from '../src/config.ts';
+import { auditHeadFile, type Config } from '../src/config.ts';
 import { childLogger, type Logger } from '../src/core/log.ts';
 import { createHttpApp } from '../src/http/app.ts';
 import { allowedHostsOf } from '../src/http/hosts.ts';
@@ -49,6 +49,7 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
       maxUploadBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024,
       defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE,
       allowedHosts: allowedHostsOf(config),
+      audit: { key: config.STOCKTAKE_AUDIT_KEY ?? null, headFile: auditHeadFile(config) },
     },
     [
       (a) => mountHealth(a, { db: service.database.db, platforms: () => service.platformHealth() }),

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { DatabaseTarget } from '../db/client.ts';
 import { DEFAULT_RETENTION, MIN_RETENTION_DAYS, type RetentionPolicy } from './domain/retention.ts';
@@ -27,6 +28,21 @@ const envSchema = z.object({
   STOCKTAKE_ACTION_SECRET: z
     .string()
     .min(16, 'must be at least 16 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /**
+   * Signs the audit chain's checkpoints (HMAC-SHA256). Kept out of the database, so that someone who can
+   * write the database cannot re-sign a rewritten chain. The same on every instance; never logged.
+   */
+  STOCKTAKE_AUDIT_KEY: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Where the latest checkpoint is published (default: beside the PGlite data directory; none on Postgres). */
+  STOCKTAKE_AUDIT_HEAD_FILE: z
+    .string()
+    .trim()
     .optional()
     .or(z.literal('').transform(() => undefined)),
   /** The language of a chat the bot has not seen before (each chat can change it with "lang"). */
@@ -95,6 +111,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export function databaseTarget(config: Config): DatabaseTarget {
   return config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.STOCKTAKE_DATA_DIR };
+}
+
+/**
+ * The published head of the audit chain: STOCKTAKE_AUDIT_HEAD_FILE, else on PGlite a file beside the data
+ * directory (a local installation has somewhere to keep it), else none.
+ */
+export function auditHeadFile(config: Config): string | null {
+  if (config.STOCKTAKE_AUDIT_HEAD_FILE) return resolve(config.STOCKTAKE_AUDIT_HEAD_FILE);
+  return config.DATABASE_URL ? null : `${resolve(config.STOCKTAKE_DATA_DIR)}.audit-head.json`;
 }
 
 export function retentionPolicy(config: Config): RetentionPolicy {

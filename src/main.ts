@@ -5,7 +5,7 @@
  */
 import { openDatabase, type Database, type DatabaseTarget, type Db } from '../db/client.ts';
 import { retryWhileUnavailable } from '../db/unavailable.ts';
-import { databaseTarget, retentionPolicy, type Config } from './config.ts';
+import { auditHeadFile, databaseTarget, retentionPolicy, type Config } from './config.ts';
 import { ActionSigner, loadInstallationSecret } from './core/actionToken.ts';
 import type { Deliverer } from './core/delivery.ts';
 import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
@@ -13,6 +13,7 @@ import type { Capabilities } from './core/events.ts';
 import type { PlatformHealth } from './core/health.ts';
 import { childLogger, type Logger } from './core/log.ts';
 import { createSender, type Sender } from './core/sender.ts';
+import { createAuditSealer, type AuditSealer } from './jobs/auditSealer.ts';
 import { digestReports } from './jobs/digestReports.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { ensureDefaultCauses } from './services/causes.ts';
@@ -32,6 +33,8 @@ export interface Service {
   sender: Sender;
   /** The cron jobs: each digest chat's reports at its schedule, hourly reminders; one run per slot across instances. */
   scheduler: Scheduler;
+  /** Seals audit rows into the chain every second and writes its checkpoints. */
+  sealer: AuditSealer;
   /** The installation's secret: signs card tokens and console sessions. */
   secret: Buffer;
   /** The platforms this service delivers to, in start order. */
@@ -71,6 +74,12 @@ export async function startService(
     retention: retentionPolicy(config),
     onOutbox: () => sender.kick(),
   });
+  const sealer = createAuditSealer({
+    db,
+    log: childLogger(log, { component: 'audit-sealer' }),
+    key: config.STOCKTAKE_AUDIT_KEY ?? null,
+    headFile: auditHeadFile(config),
+  });
   const started: RunnableAdapter[] = [];
   try {
     for (const adapter of adapters) {
@@ -86,10 +95,12 @@ export async function startService(
   }
   // After the adapters, so that what start catches up (slots missed while no instance ran) goes out at once.
   scheduler.start();
+  sealer.start();
   return {
     database,
     sender,
     scheduler,
+    sealer,
     secret,
     platforms: adapters.map((a) => a.platform),
     platformHealth: () => Object.fromEntries(started.map((a) => [a.platform, a.health()])),
@@ -97,6 +108,9 @@ export async function startService(
       await scheduler.stop();
       await Promise.allSettled(started.map((a) => a.stop()));
       await sender.stop();
+      // Last, so what the adapters and jobs wrote while stopping is sealed before the database closes.
+      await sealer.stop();
+      await sealer.runOnce().catch((error: unknown) => log('warn', 'sealing the audit chain at stop failed', { error }));
       await database.close();
     },
   };

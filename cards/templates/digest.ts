@@ -5,6 +5,7 @@
  * Platform limits are the renderers' business: a long digest loses table rows there ("… and N more").
  */
 import type { DailyDigest, DigestPerson, OpenVariance, StocktakeDigest, WeekKpis, WeeklyReport } from '../../src/services/digest/types.ts';
+import { auditTexts } from '../i18n/audit.ts';
 import { digestTexts, weekName, type DigestTexts } from '../i18n/digest.ts';
 import type { Locale } from '../i18n/index.ts';
 import { card, type Card, type CardElement, type CardElementInput, type CardState } from '../model.ts';
@@ -37,6 +38,8 @@ export function dailyDigestCard(ctx: TemplateContext, digest: DailyDigest, chart
     elements.push(...stocktakeSection(t, s, digest.warehouse.currency, tz));
   });
   elements.push(...images(charts));
+  if (digest.auditHead)
+    elements.push({ type: 'markdown', text: escapeMarkdown(auditTexts(ctx.locale).head(digest.auditHead.seq, digest.auditHead.hash)) });
   const overdue = digest.stocktakes.some((s) => s.overdue.variancesTotal + s.overdue.steps.length > 0);
   const state: CardState = overdue
     ? 'warning'

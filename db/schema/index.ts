@@ -33,3 +33,5 @@ export * from './chatPace.ts';
 export * from './appPace.ts';
 export * from './platformMedia.ts';
 export * from './pollerLease.ts';
+export * from './auditCheckpoint.ts';
+export * from './bookBaseline.ts';

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/client.ts';
 import { DataDirInUseError } from '../../db/lock.ts';
-import { ConfigError, databaseTarget, loadConfig, type Config } from '../config.ts';
+import { auditHeadFile, ConfigError, databaseTarget, loadConfig, type Config } from '../config.ts';
 import { DomainError, InvalidInputError } from '../domain/errors.ts';
 import { redact } from '../redact.ts';
+import { sealAudit } from '../services/auditSeal.ts';
 import { renderProblems } from './format.ts';
 
 export const EXIT_OK = 0;
@@ -35,8 +36,14 @@ export const processIo: Io = {
  * code: 0 done, 2 the input was refused (reasons on stderr; with --json also {"errors":[...]} on stdout),
  * 1 anything else.
  */
-export async function runCommand(io: Io, json: boolean, action: (db: Db, config: Config) => Promise<CommandResult>): Promise<number> {
+export async function runCommand(
+  io: Io,
+  json: boolean,
+  action: (db: Db, config: Config) => Promise<CommandResult>,
+  options: RunOptions = {},
+): Promise<number> {
   let close: (() => Promise<void>) | null = null;
+  let sealing: (() => Promise<unknown>) | null = null;
   try {
     const config = loadConfig(io.env);
     const target = databaseTarget(config);
@@ -45,14 +52,32 @@ export async function runCommand(io: Io, json: boolean, action: (db: Db, config:
     }
     const database = await openDatabase(target, { onStaleLock: (_, message) => io.stderr(`warning: ${message}`) });
     close = database.close;
+    if (options.seal !== false) sealing = () => sealAfterCommand(database.db, config);
     const result = await action(database.db, config);
+    await sealing?.();
+    sealing = null;
     io.stdout(json ? JSON.stringify(result.data, null, 2) : result.human());
     return EXIT_OK;
   } catch (error) {
+    // What a failed command committed before failing is sealed too; a failure to seal is not its error.
+    await sealing?.().catch(() => {});
     return reportError(io, json, error);
   } finally {
     await close?.();
   }
+}
+
+export interface RunOptions {
+  /** False for commands that only read the audit trail (verify): they must not change what they check. */
+  seal?: boolean;
+}
+
+/**
+ * Seals what the command wrote into the audit chain and writes a checkpoint: with PGlite there is no
+ * server whose sealer would, and the published head then always matches the database the CLI leaves.
+ */
+async function sealAfterCommand(db: Db, config: Config): Promise<void> {
+  await sealAudit(db, { key: config.STOCKTAKE_AUDIT_KEY ?? null, headFile: auditHeadFile(config), wait: true, checkpoint: 'always' });
 }
 
 function reportError(io: Io, json: boolean, error: unknown): number {

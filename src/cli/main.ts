@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import { registerAccess } from './commands/access.ts';
+import { registerAudit } from './commands/audit.ts';
 import { registerChats } from './commands/chats.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerMasterData } from './commands/masterData.ts';
@@ -9,13 +10,17 @@ import { registerReport } from './commands/report.ts';
 import { registerReview } from './commands/review.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerStocktake } from './commands/stocktake.ts';
-import { EXIT_INVALID, processIo, runCommand, type CommandResult, type Io } from './context.ts';
+import { EXIT_INVALID, processIo, runCommand, type CommandResult, type Io, type RunOptions } from './context.ts';
 // Imported rather than read at run time: the build inlines it, so dist/ needs no path back to the sources.
 import packageJson from '../../package.json' with { type: 'json' };
 
 const { version } = packageJson;
 
-export type CliRunner = (opts: { json?: boolean }, action: (db: Db, config: Config) => Promise<CommandResult>) => Promise<void>;
+export type CliRunner = (
+  opts: { json?: boolean },
+  action: (db: Db, config: Config) => Promise<CommandResult>,
+  options?: RunOptions,
+) => Promise<void>;
 
 /** Builds the `stocktake` program; `io` is swappable so tests drive it in-process. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
@@ -28,10 +33,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  const run: CliRunner = async (opts, action) => setExit(await runCommand(io, opts.json ?? false, action));
+  const run: CliRunner = async (opts, action, options) => setExit(await runCommand(io, opts.json ?? false, action, options));
   registerMasterData(program, run);
   const variances = registerStocktake(program, run);
   registerReview(program, run, variances);
+  registerAudit(program, run);
   registerChats(program, run);
   registerAccess(program, run);
   registerDemo(program, run);

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The fields of an audit row that its hash covers (all but the hashes themselves). */
+/** The fields of an audit row as a writer records it: what happened, who, when. */
 export interface AuditContent {
   id: string;
   at: string;
@@ -18,7 +18,9 @@ export interface AuditContent {
   idempotencyKey: string | null;
 }
 
+/** A sealed row: its content, its place in the chain and the hashes that bind it there. */
 export interface AuditRow extends AuditContent {
+  seq: string;
   prevHash: string;
   hash: string;
 }
@@ -36,57 +38,110 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function auditHash(prevHash: string, content: AuditContent): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
+/**
+ * The hash of a row given its predecessor's hash. It covers the content, the id and the place in the
+ * chain. `seq` enters the hashed text only when it differs from the id: rows chained before sealing
+ * existed had seq = id and hashed without it, so they still verify, and the encoding stays one-to-one
+ * (a row whose seq was changed away from its id no longer hashes the same).
+ */
+export function auditHash(prevHash: string, content: AuditContent & { seq?: string }): string {
+  const { seq, ...rest } = content;
+  const hashed = seq === undefined || seq === rest.id ? rest : { ...rest, seq };
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(hashed)).digest('hex');
 }
 
-export type ChainVerdict =
-  | { ok: true; rows: number; lastHash: string }
-  | { ok: false; rows: number; firstBadId: string; problem: 'edited' | 'removed' | 'reordered'; message: string };
+/** What a checkpoint asserts: the chain reached `seq` with `hash` at `at`. */
+export interface Checkpoint {
+  n: number;
+  seq: string;
+  hash: string;
+  at: string;
+  signature: string | null;
+}
 
 /**
- * Checks a chain row by row, in id order, and reports the first row that does not fit: its content no
- * longer matches its hash (edited), an id is missing before it or its link skips a row (removed), or its
+ * HMAC-SHA256 over the checkpoint and its predecessor's signature (empty for the first or after an
+ * unsigned one), so a removed or replaced checkpoint breaks every later signature.
+ */
+export function checkpointSignature(key: string, c: Omit<Checkpoint, 'signature'>, previousSignature: string | null): string {
+  return createHmac('sha256', key)
+    .update(`stocktake-audit-checkpoint\n${c.n}\n${c.seq}\n${c.hash}\n${c.at}\n${previousSignature ?? ''}`)
+    .digest('hex');
+}
+
+export function signatureMatches(expected: string, actual: string | null): boolean {
+  if (actual === null || actual.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(expected), Buffer.from(actual));
+}
+
+/** A problem in the chain, its anchors or the books: each names where it is. */
+export type AuditFinding =
+  | { kind: 'edited'; id: string; seq: string }
+  | { kind: 'removed'; id: string; seq: string; fromSeq: string; toSeq: string }
+  | { kind: 'reordered'; id: string; seq: string }
+  | { kind: 'missingTail'; checkpoint: number; chainSeq: string; checkpointSeq: string }
+  | { kind: 'rehashed'; checkpoint: number; previousCheckpoint: number | null; fromSeq: string; toSeq: string }
+  | { kind: 'badSignature'; checkpoint: number }
+  | { kind: 'checkpointsRemoved'; fromN: number; toN: number }
+  | { kind: 'behindHead'; chainSeq: string; headSeq: string }
+  | { kind: 'headMismatch'; seq: string }
+  | { kind: 'books'; warehouse: string; sku: string; location: string; expected: string; actual: string };
+
+/** Not a tamper, but something the operator should know. */
+export type AuditWarning =
+  | { kind: 'unsigned'; checkpoints: number }
+  | { kind: 'noCheckpoint' }
+  | { kind: 'unsealed'; rows: number }
+  | { kind: 'noHead' }
+  | { kind: 'headUnreadable'; source: string; reason: string };
+
+/**
+ * Checks a chain row by row, in seq order, and reports the first row that does not fit: its content no
+ * longer matches its hash (edited), a seq is missing before it or its link skips a row (removed), or its
  * link points to another row than its predecessor (reordered). Feed it a page at a time.
  */
 export class ChainVerifier {
   private prevHash = GENESIS_HASH;
-  private prevId: bigint | null = null;
+  private prevSeq = 0n;
   private count = 0;
   private readonly seen = new Set<string>();
-  private failure: ChainVerdict | null = null;
+  private failure: AuditFinding | null = null;
 
   /** Checks the next row; false once the chain is broken (later rows need not be read). */
   push(row: AuditRow): boolean {
     if (this.failure) return false;
-    const id = BigInt(row.id);
+    const seq = BigInt(row.seq);
     const { prevHash: storedPrev, hash, ...content } = row;
-    const fail = (problem: 'edited' | 'removed' | 'reordered', message: string) => {
-      this.failure = { ok: false, rows: this.count, firstBadId: row.id, problem, message };
+    const fail = (finding: AuditFinding) => {
+      this.failure = finding;
       return false;
     };
-    if (auditHash(storedPrev, content) !== hash)
-      return fail('edited', `audit row ${row.id} was edited: its content no longer matches its hash`);
+    if (auditHash(storedPrev, content) !== hash) return fail({ kind: 'edited', id: row.id, seq: row.seq });
     if (storedPrev !== this.prevHash) {
-      return this.seen.has(storedPrev)
-        ? fail('reordered', `audit row ${row.id} is out of order: it follows a row that was not its predecessor`)
-        : fail('removed', `a row before audit row ${row.id} was removed: its link does not match the row before it`);
+      if (this.seen.has(storedPrev)) return fail({ kind: 'reordered', id: row.id, seq: row.seq });
+      const from = seq > this.prevSeq + 1n ? this.prevSeq + 1n : seq - 1n;
+      return fail({ kind: 'removed', id: row.id, seq: row.seq, fromSeq: String(from), toSeq: String(seq - 1n) });
     }
-    if (this.prevId !== null && id !== this.prevId + 1n) return fail('removed', `audit rows ${this.prevId + 1n}..${id - 1n} were removed`);
+    if (seq !== this.prevSeq + 1n)
+      return fail({ kind: 'removed', id: row.id, seq: row.seq, fromSeq: String(this.prevSeq + 1n), toSeq: String(seq - 1n) });
     this.seen.add(hash);
     this.prevHash = hash;
-    this.prevId = id;
+    this.prevSeq = seq;
     this.count += 1;
     return true;
   }
 
-  result(): ChainVerdict {
-    return this.failure ?? { ok: true, rows: this.count, lastHash: this.prevHash };
+  get broken(): AuditFinding | null {
+    return this.failure;
   }
-}
-
-export function verifyChain(rows: Iterable<AuditRow>): ChainVerdict {
-  const verifier = new ChainVerifier();
-  for (const row of rows) if (!verifier.push(row)) break;
-  return verifier.result();
+  /** Rows that verified, and the last good place and hash. */
+  get rows(): number {
+    return this.count;
+  }
+  get lastSeq(): string {
+    return String(this.prevSeq);
+  }
+  get lastHash(): string {
+    return this.prevHash;
+  }
 }

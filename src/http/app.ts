@@ -30,6 +30,8 @@ export interface HttpDeps {
   maxUploadBytes: number;
   /** The language of a page when neither the visitor nor their browser chose one. */
   defaultLocale: Locale;
+  /** What `audit verify` checks the chain's anchors with (STOCKTAKE_AUDIT_KEY, the published head file). */
+  audit?: { key: string | null; headFile: string | null };
   /** Host names the server answers to (see hosts.ts); default the loopback names only. */
   allowedHosts?: readonly string[];
 }

@@ -7,6 +7,7 @@ import { StocktakeStateError } from '../domain/errors.ts';
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { cellText, decimalCell, decimalProblem, openTable } from '../files/table.ts';
+import { setBookBaseline } from './auditBooks.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { knownSkus, unknownSkuMessage } from './skus.ts';
 import { getWarehouse, lockWarehouse } from './warehouses.ts';
@@ -104,6 +105,8 @@ export async function importBook(
         ])}
         on conflict (warehouse_id, sku, location) do update set qty = excluded.qty, updated_at = now()`);
     }
+    // What `audit books` holds on-hand to from now on, for the lines this import set.
+    await setBookBaseline(tx, wh.id);
     return cleared;
   });
   return {

@@ -102,7 +102,7 @@ for (const kind of databaseKinds()) {
       }
       const broken = await cli('audit', 'verify');
       expect(broken.code).toBe(2);
-      expect(broken.stderr).toContain('audit row 5 was edited');
+      expect(broken.stderr).toContain('audit row 5 (chain #5) was edited');
     });
   });
 }

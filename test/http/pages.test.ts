@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { sealAudit } from '../../src/services/auditSeal.ts';
 import { expect, it } from 'vitest';
 import { queryRows, type Db } from '../../db/client.ts';
 import type { CommandContext } from '../../src/domain/people.ts';
@@ -198,6 +199,7 @@ describeEachDatabase('dashboard pages', (get) => {
     const { db } = get();
     const { st, people, http } = await inReview(db);
     await explain(db, st.code, people.sam, 'A-100@R1', 'damage');
+    await sealAudit(db, { wait: true });
     const page = await html(http.as('sam', `/stocktakes/${st.code}`));
     expect(page).toContain('data-chain="ok"');
     expect(page).toMatch(/Chain verified: all \d+ audit rows are intact/);
@@ -208,7 +210,7 @@ describeEachDatabase('dashboard pages', (get) => {
     expect(audit).toContain('stocktake.counting_closed');
     expect(await html(http.as('sam', `/stocktakes/${st.code}?lang=zh`))).toContain('审计链校验通过');
 
-    await db.execute(sql`update audit_log set after = '{"forged": true}'::jsonb where id = 3`);
+    await db.execute(sql`update audit_log set after = '{"forged": true}'::jsonb where seq = 3 and id = 3`);
     const broken = await html(http.as('sam', `/stocktakes/${st.code}`));
     expect(broken).toContain('data-chain="broken" data-first-bad="3"');
     expect(broken).toContain('Chain broken at audit row 3');

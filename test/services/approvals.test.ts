@@ -4,7 +4,8 @@ import { queryRows, type Db } from '../../db/client.ts';
 import { NotAllowedError, StaleCommandError } from '../../src/domain/errors.ts';
 import type { CommandContext } from '../../src/domain/people.ts';
 import { approveDocument, rejectDocument } from '../../src/services/approvals.ts';
-import { verifyAudit } from '../../src/services/audit.ts';
+import { sealAudit } from '../../src/services/auditSeal.ts';
+import { verifyAudit } from '../../src/services/auditVerify.ts';
 import { submitVariances } from '../../src/services/documents.ts';
 import { confirmVariance, listReview, tagCause } from '../../src/services/review.ts';
 import { closeCounting, getStocktake } from '../../src/services/stocktakes.ts';
@@ -206,28 +207,30 @@ describeEachDatabase('documents, approvals and posting', (get) => {
     expect(audited).toHaveLength(1);
   });
 
-  it('verifies the audit chain and names the first row edited, removed or reordered', async () => {
+  it('seals the audit entries of a whole flow into a chain that verifies, and names the first row edited or removed', async () => {
     const { db } = get();
     const { st, people } = await countedStocktake(db);
     await closeCounting(db, st.code);
     await explainAll(db, st.code, people.sam);
-    expect(await verifyAudit(db)).toMatchObject({ ok: true });
+    await sealAudit(db, { wait: true });
+    expect(await verifyAudit(db)).toMatchObject({ ok: true, unsealed: 0 });
     const [{ n }] = (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_log`)) as [{ n: number }];
     expect(n).toBeGreaterThan(10);
-    await db.execute(sql`update audit_log set after = '{"causeCode":"theft"}'::jsonb where id = 7`);
-    expect(await verifyAudit(db)).toMatchObject({ ok: false, firstBadId: '7', problem: 'edited' });
-    await db.execute(sql`delete from audit_log where id = 7`);
-    expect(await verifyAudit(db)).toMatchObject({ ok: false, firstBadId: '8', problem: 'removed' });
-    // A fresh chain (gain and loss documents submitted), then rows 1 and 2 swapped: the id is part of
-    // what each hash covers, so the first moved row no longer matches.
+    await db.execute(sql`update audit_log set after = '{"causeCode":"theft"}'::jsonb where seq = 7`);
+    expect((await verifyAudit(db)).problems).toEqual([{ kind: 'edited', id: expect.any(String), seq: '7' }]);
+    await db.execute(sql`delete from audit_log where seq = 7`);
+    expect((await verifyAudit(db)).problems).toEqual([expect.objectContaining({ kind: 'removed', seq: '8', fromSeq: '7', toSeq: '7' })]);
+    // Two rows swapping places: each hash covers the row's id and place, so the first moved row no longer matches.
     await db.execute(sql`delete from audit_log`);
+    await db.execute(sql`delete from audit_checkpoint`);
     await explainAll(db, st.code, people.sam);
     const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
     expect(documents.length).toBeGreaterThan(0);
+    await sealAudit(db, { wait: true });
     expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 2 });
-    await db.execute(sql`update audit_log set id = -1 where id = 1`);
-    await db.execute(sql`update audit_log set id = 1 where id = 2`);
-    await db.execute(sql`update audit_log set id = 2 where id = -1`);
-    expect(await verifyAudit(db)).toMatchObject({ ok: false, firstBadId: '1', problem: 'edited' });
+    await db.execute(sql`update audit_log set seq = -1 where seq = 1`);
+    await db.execute(sql`update audit_log set seq = 1 where seq = 2`);
+    await db.execute(sql`update audit_log set seq = 2 where seq = -1`);
+    expect((await verifyAudit(db)).problems[0]).toMatchObject({ kind: 'edited', seq: '1' });
   });
 });

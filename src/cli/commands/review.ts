@@ -4,7 +4,6 @@ import type { Db } from '../../../db/client.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import type { CommandContext } from '../../domain/people.ts';
 import { approveDocument, rejectDocument } from '../../services/approvals.ts';
-import { auditHistory, verifyAudit } from '../../services/audit.ts';
 import { listCauses, saveCause } from '../../services/causes.ts';
 import { EXPORT_FORMATS, exportPosted, type ExportFormat } from '../../services/export.ts';
 import {
@@ -412,51 +411,6 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
         return {
           data: { file: path, rows: result.rows, contentType: result.contentType },
           human: () => `Wrote ${result.rows} ledger line(s) to ${path}.`,
-        };
-      }),
-    );
-
-  const audit = program.command('audit').description('the hash-chained audit trail');
-  audit
-    .command('verify')
-    .description('check the chain; reports the first row that was edited, removed or reordered')
-    .option('--json', 'machine-readable output')
-    .action((opts: { json?: boolean }) =>
-      run(opts, async (db) => {
-        const verdict = await verifyAudit(db);
-        if (!verdict.ok)
-          throw new InvalidInputError(`audit chain broken after ${verdict.rows} good row(s): ${verdict.message}`, [
-            { line: null, column: null, message: verdict.message },
-          ]);
-        return { data: verdict, human: () => `Audit chain intact: ${verdict.rows} row(s), last hash ${verdict.lastHash.slice(0, 16)}…` };
-      }),
-    );
-  audit
-    .command('show <ref>')
-    .description('the history of a stocktake or a document')
-    .option('--json', 'machine-readable output')
-    .action((ref: string, opts: { json?: boolean }) =>
-      run(opts, async (db) => {
-        const filter = /^ST-/i.test(ref)
-          ? { stocktakeId: (await getStocktake(db, ref)).id }
-          : await resolveDocument(db, ref)
-              .then((d) => ({ documentId: d.id }))
-              .catch(async () => ({ stocktakeId: (await getStocktake(db, ref)).id }));
-        const rows = await auditHistory(db, filter);
-        return {
-          data: rows,
-          human: () =>
-            renderTable(
-              ['#', 'at', 'who', 'action', 'entity', 'change'],
-              rows.map((r) => [
-                r.id,
-                r.at.slice(0, 19).replace('T', ' '),
-                r.actorIdentity,
-                r.action,
-                r.entityId,
-                JSON.stringify(r.after ?? r.before).slice(0, 100),
-              ]),
-            ),
         };
       }),
     );

@@ -1,6 +1,10 @@
 /** The audit trail: whether the hash chain is intact, and the history of a stocktake or a document. */
 import { z } from 'zod';
-import { auditHistory, verifyAudit } from '../../services/audit.ts';
+import { auditTexts } from '../../../cards/i18n/audit.ts';
+import { auditHistory } from '../../services/audit.ts';
+import { readAuditHead } from '../../services/auditHead.ts';
+import { verifyAudit } from '../../services/auditVerify.ts';
+import { pageLocale } from '../locale.ts';
 import { getDocument } from '../../services/documents.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { requireReader } from './access.ts';
@@ -12,12 +16,31 @@ export const auditRoutes: ApiRoute[] = [
     method: 'get',
     path: '/audit/verify',
     operationId: 'verifyAudit',
-    summary: 'Check the hash chain of the audit log',
-    description: 'Answers 200 either way: `ok: false` names the first row that was edited, removed or reordered.',
+    summary: 'Check the audit chain and its anchors',
+    description:
+      "Answers 200 either way: `ok: false` lists what was found — an edited, removed or reordered row, a removed tail, a re-hashed range, a bad checkpoint signature, a chain behind the published head — each with a message in the caller's language (Accept-Language, ?lang=).",
     tags: ['audit'],
     status: 200,
     response: { description: 'the verdict', schema: AuditVerdict },
-    handle: (c) => verifyAudit(c.get('deps').db),
+    async handle(c) {
+      const { db, audit } = c.get('deps');
+      const t = auditTexts(pageLocale(c));
+      let head = null;
+      let headProblem = null;
+      if (audit?.headFile) {
+        try {
+          head = await readAuditHead(audit.headFile);
+        } catch (error) {
+          headProblem = { source: audit.headFile, reason: error instanceof Error ? error.message : String(error) };
+        }
+      }
+      const verdict = await verifyAudit(db, { key: audit?.key ?? null, head, headProblem });
+      return {
+        ...verdict,
+        problems: verdict.problems.map((p) => ({ ...p, message: t.finding(p) })),
+        warnings: verdict.warnings.map((w) => ({ ...w, message: t.warning(w) })),
+      };
+    },
   }),
   defineRoute({
     method: 'get',

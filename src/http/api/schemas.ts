@@ -272,19 +272,43 @@ export const SubmitResult = named(
   }),
 );
 
+const auditFinding = z
+  .object({
+    kind: z.enum([
+      'edited',
+      'removed',
+      'reordered',
+      'missingTail',
+      'rehashed',
+      'badSignature',
+      'checkpointsRemoved',
+      'behindHead',
+      'headMismatch',
+      'books',
+    ]),
+    message: z.string().describe("what was found and where, in the caller's language"),
+  })
+  .catchall(z.unknown())
+  .describe('one problem: the kind, where (id, seq, checkpoint…), and a message');
+
 export const AuditVerdict = named(
   'AuditVerdict',
-  'whether the hash chain of the audit log is intact, or its first bad row',
-  z.union([
-    z.object({ ok: z.literal(true), rows: count, lastHash: z.string() }),
-    z.object({
-      ok: z.literal(false),
-      rows: count,
-      firstBadId: z.string(),
-      problem: z.enum(['edited', 'removed', 'reordered']),
-      message: z.string(),
+  'whether the audit chain and its anchors (signed checkpoints, the published head) are intact, and what was found if not',
+  z.object({
+    ok: z.boolean(),
+    rows: count.describe('sealed rows that verified'),
+    lastSeq: z.string(),
+    lastHash: z.string(),
+    unsealed: count.describe('rows written but not sealed into the chain yet'),
+    checkpoints: z.object({
+      count,
+      signed: count,
+      last: z.object({ n: count, seq: z.string(), at: instant }).nullable(),
     }),
-  ]),
+    head: z.object({ seq: z.string(), hash: z.string(), source: z.string() }).nullable(),
+    problems: z.array(auditFinding),
+    warnings: z.array(z.object({ kind: z.string(), message: z.string() }).catchall(z.unknown())),
+  }),
 );
 
 export const AuditHistory = named(
@@ -305,8 +329,9 @@ export const AuditHistory = named(
         before: z.unknown(),
         after: z.unknown(),
         idempotencyKey: z.string().nullable(),
-        prevHash: z.string(),
-        hash: z.string(),
+        seq: z.string().nullable().describe('place in the chain; null until sealed (within a second)'),
+        prevHash: z.string().nullable(),
+        hash: z.string().nullable(),
       }),
     ),
   }),

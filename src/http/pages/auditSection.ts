@@ -2,7 +2,9 @@
  * The audit history of a stocktake and the verdict on the whole hash chain. The verdict comes first and
  * loud: an auditor must not have to scroll to learn that a row was edited.
  */
-import type { ChainVerdict } from '../../domain/audit.ts';
+import { auditTexts } from '../../../cards/i18n/audit.ts';
+import type { Locale } from '../../../cards/i18n/index.ts';
+import type { AuditVerdict } from '../../services/auditVerify.ts';
 import type { AuditLine } from '../../services/dashboard.ts';
 import { esc } from '../layout.ts';
 import type { PageWords } from './i18n.ts';
@@ -42,10 +44,12 @@ export function summariseChange(before: unknown, after: unknown): string {
   return parts.length > MAX_FIELDS ? `${parts.slice(0, MAX_FIELDS).join('; ')}; …` : parts.join('; ');
 }
 
-export function chainNotice(verdict: ChainVerdict, t: PageWords): string {
-  return verdict.ok
-    ? `<p class="notice ok chain" data-chain="ok">✓ ${esc(t.audit.verified(verdict.rows))}</p>`
-    : `<p class="notice bad chain" role="alert" data-chain="broken" data-first-bad="${esc(verdict.firstBadId)}">✗ ${esc(t.audit.broken(verdict.firstBadId, verdict.message))}</p>`;
+export function chainNotice(verdict: AuditVerdict, t: PageWords, locale: Locale): string {
+  const first = verdict.problems[0];
+  if (!first) return `<p class="notice ok chain" data-chain="ok">✓ ${esc(t.audit.verified(verdict.rows))}</p>`;
+  const message = auditTexts(locale).finding(first);
+  const row = 'id' in first ? first.id : null;
+  return `<p class="notice bad chain" role="alert" data-chain="broken"${row ? ` data-first-bad="${esc(row)}"` : ''} data-problem="${esc(first.kind)}">✗ ${esc(row ? t.audit.broken(row, message) : t.audit.tampered(message))}</p>`;
 }
 
 /** `names` turns entity ids into what people call them (a document's id → its number). */

@@ -132,6 +132,7 @@ const en = {
   audit: {
     verified: (rows: number) => `Chain verified: all ${rows} audit rows are intact.`,
     broken: (id: string, message: string) => `Chain broken at audit row ${id}: ${message}`,
+    tampered: (message: string) => `Audit trail tampered with: ${message}`,
     at: 'When',
     who: 'Who',
     action: 'Action',
@@ -288,6 +289,7 @@ const zhCN: PageWords = {
   audit: {
     verified: (rows) => `审计链校验通过：全部 ${rows} 条审计记录完好。`,
     broken: (id, message) => `审计链在第 ${id} 条记录处断开：${message}`,
+    tampered: (message) => `审计记录遭篡改：${message}`,
     at: '时间',
     who: '操作人',
     action: '操作',

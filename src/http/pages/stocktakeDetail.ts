@@ -3,7 +3,7 @@
  * status and key figures, charts (SVG rendered on the server), the variance table with filters, the
  * documents with their approval route, the export downloads, and the audit history with the chain's verdict.
  */
-import { verifyAudit } from '../../services/audit.ts';
+import { verifyAudit } from '../../services/auditVerify.ts';
 import { listCauses } from '../../services/causes.ts';
 import { filterOptions, latestAudit, valueByCause } from '../../services/dashboard.ts';
 import { documentLines, listDocuments } from '../../services/documents.ts';
@@ -48,7 +48,7 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
     valueByCause(db, st),
     listDocuments(db, { stocktake: st.id }),
     latestAudit(db, st.id, AUDIT_ROWS),
-    verifyAudit(db),
+    verifyAudit(db, { key: p.deps.audit?.key ?? null }),
   ]);
   const causes = new Map(causeList.map((c) => [c.code, c]));
   const docsWithLines = await Promise.all(
@@ -71,7 +71,7 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
   const header = `<h1>${esc(st.code)} · ${esc(st.warehouseCode)} ${badge(t.states.stocktake[st.status], STATUS_TONE[st.status])}</h1>
 <dl class="figures">${figures.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join('')}</dl>
 <p class="muted">${esc(d.timezone(tz))} · <a href="#variances">${esc(d.variances)}</a> · <a href="#documents">${esc(d.documents)}</a> · <a href="#exports">${esc(d.exports)}</a> · <a href="#audit">${esc(d.audit)}</a></p>
-${chainNotice(verdict, t)}`;
+${chainNotice(verdict, t, locale)}`;
 
   const cs = t.states.count;
   const rs = t.states.review;
@@ -119,7 +119,7 @@ ${
 
   const names = new Map<string, string>([[st.id, st.code], ...docs.map((doc): [string, string] => [doc.id, doc.number])]);
   const history = `<h2 id="audit">${esc(d.audit)}</h2>
-${chainNotice(verdict, t)}
+${chainNotice(verdict, t, locale)}
 ${auditHtml({ rows: audit.rows, total: audit.total, t, timezone: tz, names })}`;
 
   return {

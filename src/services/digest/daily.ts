@@ -1,3 +1,4 @@
+import { lastCheckpoint } from '../auditSeal.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import { isoText } from '../../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
@@ -75,6 +76,7 @@ export async function dailyDigest(db: DbOrTx, options: DailyDigestOptions): Prom
       day: dateText(localDate(now, warehouse.timezone)),
       window: { from: from.toISOString(), to: now.toISOString() },
       stocktakes,
+      auditHead: await lastCheckpoint(tx).then((c) => (c ? { seq: c.seq, hash: c.hash } : null)),
     };
   });
 }

@@ -37,6 +37,11 @@ export interface DailyDigest {
   window: { from: string; to: string };
   /** Open stocktakes, then those posted within the window, newest first. */
   stocktakes: StocktakeDigest[];
+  /**
+   * The audit chain's latest checkpoint, published in every digest so that the chat keeps a copy of the
+   * head outside the database (`audit verify --head <seq>:<hash>`); null before the first checkpoint.
+   */
+  auditHead?: { seq: string; hash: string } | null;
 }
 
 export interface StocktakeDigest {
