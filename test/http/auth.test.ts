@@ -3,9 +3,10 @@
  * sign-in link identifies them, every page needs a session and the API a key or a session.
  */
 import { expect, it } from 'vitest';
-import type { Db } from '../../db/client.ts';
+import { queryRows, type Db } from '../../db/client.ts';
+import { sql } from 'drizzle-orm';
 import { createWebAdapter } from '../../bots/web/index.ts';
-import { createCredential, revokeCredential } from '../../src/services/credentials.ts';
+import { authenticate, createCredential, revokeCredential } from '../../src/services/credentials.ts';
 import { mountApi } from '../../src/http/api/index.ts';
 import { mountPages } from '../../src/http/pages/index.ts';
 import { SESSION_COOKIE } from '../../src/http/session.ts';
@@ -97,5 +98,28 @@ describeEachDatabase('signing in', (get) => {
     // An open redirect is not offered.
     const { secret: again } = await createCredential(db, { kind: 'login', person: 'sam' });
     expect((await http.app.request(`/login?token=${again}&next=//evil.example`)).headers.get('location')).toBe('/');
+  });
+});
+
+describeEachDatabase('API keys', (get) => {
+  it('records when a key was last used at most once a minute, so parallel calls with one key do not queue on it', async () => {
+    const { db } = get();
+    await countedStocktake(db);
+    const { secret, credential } = await createCredential(db, { kind: 'api_key', person: 'sam' });
+    const lastUsed = async () =>
+      (
+        await queryRows<{ at: string | null }>(db, sql`select last_used_at::text as at from credential where id = ${credential.id}::uuid`)
+      )[0]!.at;
+    expect(await lastUsed()).toBeNull();
+    expect(await authenticate(db, 'api_key', secret)).toMatchObject({ handle: 'sam', identity: 'api:sam' });
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+    await Promise.all(Array.from({ length: 8 }, () => authenticate(db, 'api_key', secret)));
+    expect(await lastUsed()).toBe(first);
+    // A minute later the next call records it again.
+    await db.execute(sql`update credential set last_used_at = last_used_at - interval '61 seconds' where id = ${credential.id}::uuid`);
+    await authenticate(db, 'api_key', secret);
+    expect(await lastUsed()).not.toBe(first);
+    expect(await authenticate(db, 'api_key', `${secret}x`)).toBeNull();
   });
 });
