@@ -1,5 +1,4 @@
 import { index, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { countImport } from './countImport.ts';
 
 /**
  * Append-only evidence of counting: one row per (import, sku, location), the sum of that sheet's lines.
@@ -8,9 +7,12 @@ import { countImport } from './countImport.ts';
 export const countEntry = pgTable(
   'count_entry',
   {
-    importId: uuid('import_id')
-      .notNull()
-      .references(() => countImport.id),
+    /**
+     * The count_import row. No foreign key: the import writes that row and its entries in one transaction
+     * and nothing deletes either, so the key would only be checked, row by row: about 0.9 s of a 1.7 s
+     * insert of a 200,000-line sheet on Postgres (explain analyze).
+     */
+    importId: uuid('import_id').notNull(),
     stocktakeId: uuid('stocktake_id').notNull(),
     sku: text('sku').notNull(),
     location: text('location').notNull(),
