@@ -166,6 +166,7 @@ function measure(kind: string, stocktake: string): { seconds: number; peakMiB: n
     },
   );
   const seconds = (performance.now() - t0) / 1000;
+  if (process.env.STOCKTAKE_IMPORT_TIMINGS) process.stderr.write(child.stderr.replace(/^/gm, '    '));
   if (child.status !== 0) {
     process.stderr.write(child.stdout + child.stderr);
     process.exit(child.status ?? 1);

@@ -21,6 +21,15 @@ import { reopenRecounted } from './review.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { stocktakeStatus, type StocktakeProgress } from './variances.ts';
 
+/** STOCKTAKE_IMPORT_TIMINGS=1 prints how long each step of an import took, on stderr (for benchmarking). */
+const timings = process.env.STOCKTAKE_IMPORT_TIMINGS ? { at: performance.now() } : null;
+function step(name: string): void {
+  if (!timings) return;
+  const now = performance.now();
+  process.stderr.write(`import step ${name}: ${Math.round(now - timings.at)} ms\n`);
+  timings.at = now;
+}
+
 const countImportOptions = z.object({
   counter: z.string().trim().min(1, 'counter is blank').max(100).optional(),
   /** Default: 1 while counting; during review, one above the recounted lines' latest round. */
@@ -66,6 +75,7 @@ export async function importCounts(
   options: CountImportOptions = {},
   by: Actor | null = null,
 ): Promise<CountImportReport> {
+  step('start');
   const parsedOptions = countImportOptions.safeParse(options);
   if (!parsedOptions.success) {
     throw new InvalidInputError(parsedOptions.error.issues.map((i) => i.message).join('; '));
@@ -96,6 +106,7 @@ export async function importCounts(
   rowsAccepted -= lines.keep(sumTooLarge, problems, qtyColumn);
   if (recount) rowsAccepted -= lines.keep((line) => recountProblem(recount, line, counter, round), problems);
   refuseIfInvalid(table.name, problems, skipInvalid, rowsAccepted);
+  step('read sheet');
 
   const result = await db.transaction(async (tx) => {
     // Imports into one stocktake are serialised: each derives line statuses from all earlier entries.
@@ -121,6 +132,7 @@ export async function importCounts(
       })
       .returning({ id: countImport.id });
     const importId = created!.id;
+    step('lock and import row');
     await appendEntries(tx, importId, st.id, round, lines.values());
     const applied = await applyEntries(tx, st.id, importId, round);
     const now = new Date();
@@ -150,6 +162,9 @@ export async function importCounts(
     await audit.flush();
     return { importId, ...applied };
   });
+  step('commit');
+  const progress = await stocktakeStatus(db, st.id);
+  step('progress');
 
   return {
     importId: result.importId,
@@ -167,7 +182,7 @@ export async function importCounts(
     linesVerified: result.linesVerified,
     linesInConflict: result.linesInConflict,
     linesSuperseded: result.linesSuperseded,
-    progress: await stocktakeStatus(db, st.id),
+    progress,
   };
 }
 
@@ -255,10 +270,12 @@ async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, 
       first_line int not null, line_count int not null
     ) on commit drop`);
   await copyRows(tx, 'count_stage', ['sku', 'location', 'qty', 'counted_ms', 'first_line', 'line_count'], stageRows(lines));
+  step('copy to stage');
   await tx.execute(sql`
     insert into count_entry (import_id, stocktake_id, round, sku, location, qty, counted_at, first_line, line_count)
     select ${importId}::uuid, ${stocktakeId}::uuid, ${round}::int, s.sku, s.location, s.qty, ${stagedAt}, s.first_line, s.line_count
     from count_stage s cross join count_import i where i.id = ${importId}`);
+  step('insert count_entry');
 }
 
 /** The sheet's lines as COPY rows of count_stage. */
@@ -306,19 +323,26 @@ async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, r
                (select count(*)::int from count_stage) as staged
         from updated`,
   );
-  // Counted stock the book did not have: a new line with book 0, counted by this sheet. An anti-join,
-  // not ON CONFLICT: speculative inserts probe the index for every staged row even when none is new.
-  // The stocktake row lock held by the caller keeps concurrent imports from racing this insert.
-  const created = await queryRows(
-    tx,
-    sql`insert into stocktake_line (stocktake_id, sku, location, book_qty, unit_cost, in_book, count_status, counted_qty, counted_at, count_round)
-        select ${stocktakeId}::uuid, s.sku, s.location, 0, i.unit_cost, false, 'counted', s.qty, s.at, ${round}::int
-        from (${staged}) s join item i on i.sku = s.sku
-        where not exists (select 1 from stocktake_line l where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location)
-        returning 1`,
-  );
+  step('update lines');
   const updated = Number(counts!.updated);
   const total = Number(counts!.staged);
+  // Counted stock the book did not have: a new line with book 0, counted by this sheet. An anti-join,
+  // not ON CONFLICT: speculative inserts probe the index for every staged row even when none is new.
+  // The stocktake row lock held by the caller keeps concurrent imports from racing this insert. A staged
+  // line is either updated above, superseded (its line has a later round) or new: when every one was
+  // updated, none is new and the anti-join over the whole sheet (~0.3 s for 200,000 lines) is skipped.
+  const created =
+    updated === total
+      ? []
+      : await queryRows(
+          tx,
+          sql`insert into stocktake_line (stocktake_id, sku, location, book_qty, unit_cost, in_book, count_status, counted_qty, counted_at, count_round)
+              select ${stocktakeId}::uuid, s.sku, s.location, 0, i.unit_cost, false, 'counted', s.qty, s.at, ${round}::int
+              from (${staged}) s join item i on i.sku = s.sku
+              where not exists (select 1 from stocktake_line l where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location)
+              returning 1`,
+        );
+  step('insert new lines');
   return {
     linesCounted: total,
     linesNotInBook: created.length,
