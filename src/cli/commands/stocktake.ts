@@ -91,7 +91,7 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
               renderProgress(report.progress),
             ].join('\n'),
         };
-      }),
+      }, { workload: 'service' }),
     );
 
   program
