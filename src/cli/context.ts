@@ -50,7 +50,10 @@ export async function runCommand(
     if (target.kind === 'pglite' && target.dataDir && !existsSync(join(target.dataDir, 'PG_VERSION'))) {
       io.stderr(`Creating the embedded database in ${target.dataDir} (first run only, a few seconds)...`);
     }
-    const database = await openDatabase(target, { workload: options.workload ?? 'command', onStaleLock: (_, message) => io.stderr(`warning: ${message}`) });
+    const database = await openDatabase(target, {
+      workload: options.workload ?? 'command',
+      onStaleLock: (_, message) => io.stderr(`warning: ${message}`),
+    });
     close = database.close;
     if (options.seal !== false) sealing = () => sealAfterCommand(database.db, config);
     const result = await action(database.db, config);

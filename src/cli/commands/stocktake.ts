@@ -74,24 +74,28 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
     .option('--skip-invalid', 'import the valid rows and report the rest')
     .option('--json', 'machine-readable output')
     .action((stocktake: string, file: string, opts: { counter?: string; round?: string; skipInvalid?: boolean; json?: boolean }) =>
-      run(opts, async (db) => {
-        const report = await importCounts(db, stocktake, await fileSource(file), {
-          counter: opts.counter,
-          ...(opts.round ? { round: parseRound(opts.round) } : {}),
-          skipInvalid: opts.skipInvalid,
-        });
-        return {
-          data: report,
-          human: () =>
-            [
-              importSummary('count', report, [
-                `${report.linesCounted} line(s) counted by ${report.counter} in round ${report.round}: ${report.linesVerified} verified by a second count, ${report.linesInConflict} in conflict, ${report.linesNotInBook} not in the book${report.linesSuperseded ? `, ${report.linesSuperseded} superseded by a later round` : ''}.`,
-              ]),
-              '',
-              renderProgress(report.progress),
-            ].join('\n'),
-        };
-      }, { workload: 'service' }),
+      run(
+        opts,
+        async (db) => {
+          const report = await importCounts(db, stocktake, await fileSource(file), {
+            counter: opts.counter,
+            ...(opts.round ? { round: parseRound(opts.round) } : {}),
+            skipInvalid: opts.skipInvalid,
+          });
+          return {
+            data: report,
+            human: () =>
+              [
+                importSummary('count', report, [
+                  `${report.linesCounted} line(s) counted by ${report.counter} in round ${report.round}: ${report.linesVerified} verified by a second count, ${report.linesInConflict} in conflict, ${report.linesNotInBook} not in the book${report.linesSuperseded ? `, ${report.linesSuperseded} superseded by a later round` : ''}.`,
+                ]),
+                '',
+                renderProgress(report.progress),
+              ].join('\n'),
+          };
+        },
+        { workload: 'service' },
+      ),
     );
 
   program
