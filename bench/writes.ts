@@ -189,12 +189,18 @@ async function startInstance(env: Record<string, string>): Promise<Instance> {
       reject(new Error(`npm start exited (${code}): ${output}`));
     });
   });
+  child.once('exit', (code, signal) => {
+    if (!stopping.has(child)) console.error(`  an instance exited (${code ?? signal}) during the run:\n${output.slice(-3000)}`);
+  });
   return { base, process: child };
 }
+
+const stopping = new WeakSet<ChildProcess>();
 
 async function stopInstance(i: Instance): Promise<void> {
   if (i.process.exitCode !== null) return;
   const exited = new Promise((resolve) => i.process.once('exit', resolve));
+  stopping.add(i.process);
   i.process.kill('SIGTERM');
   await exited;
 }

@@ -1,4 +1,5 @@
-import { boolean, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { stocktake } from './stocktake.ts';
 
 export const countStatus = pgEnum('count_status', ['uncounted', 'counted', 'verified', 'conflict']);
@@ -48,5 +49,12 @@ export const stocktakeLine = pgTable(
     /** Why the line came back: the reason of a rejected document. */
     returnedReason: text('returned_reason'),
   },
-  (t) => [primaryKey({ columns: [t.stocktakeId, t.sku, t.location] })],
+  (t) => [
+    primaryKey({ columns: [t.stocktakeId, t.sku, t.location] }),
+    // Whether a stocktake still has lines to review or approve (its status, settled after every posting):
+    // without it each posting scanned the stocktake's lines past every one already done (12 ms at 30,000).
+    index('stocktake_line_active_idx')
+      .on(t.stocktakeId, t.reviewStatus)
+      .where(sql`review_status in ('open', 'recount', 'confirmed', 'documented')`),
+  ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "stocktake_line_active_idx" ON "stocktake_line" USING btree ("stocktake_id","review_status") WHERE review_status in ('open', 'recount', 'confirmed', 'documented');
