@@ -44,7 +44,7 @@ const INSTANCES = (process.env.BENCH_INSTANCES ?? '1,3').split(',').map(Number);
 const CLIENTS = [1, 16];
 /** Lines reviewed through the API (three actions each) and one-line documents approved through it. */
 const REVIEW_LINES = Number(process.env.BENCH_REVIEW_LINES ?? 30_000);
-const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 4_000);
+const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 2_500);
 
 interface Phase {
   label: string;
@@ -52,6 +52,20 @@ interface Phase {
   actions: number;
   seconds: number;
   latencies: number[];
+  /** Share of the machine's CPU time busy during the phase (every process: instances, Postgres, clients). */
+  cpuBusy: number | null;
+}
+
+/** The machine's CPU counters (Linux /proc/stat): busy and total jiffies. */
+function cpuTimes(): { busy: number; total: number } | null {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const n = fields.map(Number);
+    const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - n[3]! - n[4]!, total };
+  } catch {
+    return null;
+  }
 }
 
 const rate = (p: Phase) => p.actions / p.seconds;
@@ -59,12 +73,14 @@ const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.lengt
 
 function describe(p: Phase): string {
   const sorted = [...p.latencies].sort((a, b) => a - b);
-  return `${p.label.padEnd(34)} ${String(p.clients).padStart(2)} clients: ${rate(p).toFixed(0).padStart(5)}/s  p50 ${percentile(sorted, 0.5).toFixed(1).padStart(6)} ms  p99 ${percentile(sorted, 0.99).toFixed(1).padStart(7)} ms  (${p.actions} in ${p.seconds.toFixed(1)} s)`;
+  const cpu = p.cpuBusy === null ? '' : `, CPU ${(p.cpuBusy * 100).toFixed(0)} % busy`;
+  return `${p.label.padEnd(34)} ${String(p.clients).padStart(2)} clients: ${rate(p).toFixed(0).padStart(5)}/s  p50 ${percentile(sorted, 0.5).toFixed(1).padStart(6)} ms  p99 ${percentile(sorted, 0.99).toFixed(1).padStart(7)} ms  (${p.actions} in ${p.seconds.toFixed(1)} s${cpu})`;
 }
 
 /** Runs `clients` loops until time is up or `next` runs out; each loop call is one measured action. */
 async function drive(label: string, clients: number, next: () => (() => Promise<void>) | null): Promise<Phase> {
   const latencies: number[] = [];
+  const cpuBefore = cpuTimes();
   const start = performance.now();
   const deadline = start + SECONDS * 1000;
   await Promise.all(
@@ -78,7 +94,9 @@ async function drive(label: string, clients: number, next: () => (() => Promise<
       }
     }),
   );
-  return { label, clients, actions: latencies.length, seconds: (performance.now() - start) / 1000, latencies };
+  const cpuAfter = cpuTimes();
+  const cpuBusy = cpuBefore && cpuAfter ? (cpuAfter.busy - cpuBefore.busy) / (cpuAfter.total - cpuBefore.total) : null;
+  return { label, clients, actions: latencies.length, seconds: (performance.now() - start) / 1000, latencies, cpuBusy };
 }
 
 // ---------------------------------------------------------------------------------------------------------
