@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows, type Db } from '../../db/client.ts';
 import { NotAllowedError, StaleCommandError } from '../../src/domain/errors.ts';
-import type { CommandContext } from '../../src/domain/people.ts';
 import { approveDocument, rejectDocument } from '../../src/services/approvals.ts';
 import { sealAudit } from '../../src/services/auditSeal.ts';
 import { verifyAudit } from '../../src/services/auditVerify.ts';
@@ -11,16 +10,7 @@ import { confirmVariance, listReview, tagCause } from '../../src/services/review
 import { closeCounting, getStocktake } from '../../src/services/stocktakes.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { moveStock, shanghai } from '../support/fixtures.ts';
-import { countedStocktake } from '../support/flow.ts';
-
-async function explainAll(db: Db, code: string, by: CommandContext) {
-  for (const line of await listReview(db, code)) {
-    if (line.reviewStatus !== 'open') continue;
-    const ref = `${line.sku}@${line.location}`;
-    await confirmVariance(db, by, { stocktake: code, line: ref });
-    await tagCause(db, by, { stocktake: code, line: ref, cause: line.diffQty.startsWith('-') ? 'damage' : 'unrecorded_receipt' });
-  }
-}
+import { countedStocktake, explainAll } from '../support/flow.ts';
 
 const onHand = async (db: Db) =>
   Object.fromEntries(

@@ -1,25 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
-import type { CommandContext } from '../../src/domain/people.ts';
 import { approveDocument } from '../../src/services/approvals.ts';
 import { verifyBooks } from '../../src/services/auditBooks.ts';
 import { importBook } from '../../src/services/book.ts';
 import { submitVariances } from '../../src/services/documents.ts';
-import { confirmVariance, listReview, tagCause } from '../../src/services/review.ts';
 import { closeCounting } from '../../src/services/stocktakes.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { csv, moveStock, seedWarehouse, shanghai } from '../support/fixtures.ts';
-import { countedStocktake } from '../support/flow.ts';
-
-async function explainAll(db: Db, code: string, by: CommandContext) {
-  for (const line of await listReview(db, code)) {
-    if (line.reviewStatus !== 'open') continue;
-    const ref = `${line.sku}@${line.location}`;
-    await confirmVariance(db, by, { stocktake: code, line: ref });
-    await tagCause(db, by, { stocktake: code, line: ref, cause: line.diffQty.startsWith('-') ? 'damage' : 'unrecorded_receipt' });
-  }
-}
+import { countedStocktake, explainAll } from '../support/flow.ts';
 
 /** WH1 counted, a movement during review, and the loss document (A-100 −10, C-400 −2) posted. */
 async function postedStocktake(db: Db) {

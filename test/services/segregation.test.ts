@@ -5,26 +5,15 @@
 import { expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { NotAllowedError } from '../../src/domain/errors.ts';
-import type { CommandContext } from '../../src/domain/people.ts';
 import { approveDocument } from '../../src/services/approvals.ts';
 import { submitVariances } from '../../src/services/documents.ts';
 import { grantRole } from '../../src/services/people.ts';
 import { overdueItems } from '../../src/services/reminders.ts';
-import { confirmVariance, listReview, tagCause } from '../../src/services/review.ts';
 import { closeCounting } from '../../src/services/stocktakes.ts';
 import { describeEachDatabase } from '../support/db.ts';
-import { countedStocktake } from '../support/flow.ts';
+import { countedStocktake, explainAll } from '../support/flow.ts';
 
 const DAY = 24 * 3600_000;
-
-async function explainAll(db: Db, code: string, by: CommandContext) {
-  for (const line of await listReview(db, code)) {
-    if (line.reviewStatus !== 'open') continue;
-    const ref = `${line.sku}@${line.location}`;
-    await confirmVariance(db, by, { stocktake: code, line: ref });
-    await tagCause(db, by, { stocktake: code, line: ref, cause: line.diffQty.startsWith('-') ? 'damage' : 'unrecorded_receipt' });
-  }
-}
 
 describeEachDatabase('segregation of duties', (get) => {
   it('refuses an approval by exactly the role holders reminders leave out of who may decide the step', async () => {

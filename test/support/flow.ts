@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.ts';
 import type { CommandContext } from '../../src/domain/people.ts';
 import { importCounts } from '../../src/services/counts.ts';
 import { addPerson, cliActor, grantRole } from '../../src/services/people.ts';
+import { confirmVariance, listReview, tagCause } from '../../src/services/review.ts';
 import { startStocktake } from '../../src/services/stocktakes.ts';
 import { csv, seedWarehouse } from './fixtures.ts';
 
@@ -44,4 +45,14 @@ export async function countedStocktake(
   const st = await startStocktake(db, 'WH1', new Date(Date.now() - 3600_000));
   await importCounts(db, st.code, csv('count.csv', [['sku', 'location', 'qty'], ...counts]), { counter: 'carl' });
   return { st, people };
+}
+
+/** Confirms every open line and tags it with a cause fitting its direction (damage, unrecorded receipt). */
+export async function explainAll(db: Db, code: string, by: CommandContext) {
+  for (const line of await listReview(db, code)) {
+    if (line.reviewStatus !== 'open') continue;
+    const ref = `${line.sku}@${line.location}`;
+    await confirmVariance(db, by, { stocktake: code, line: ref });
+    await tagCause(db, by, { stocktake: code, line: ref, cause: line.diffQty.startsWith('-') ? 'damage' : 'unrecorded_receipt' });
+  }
 }
