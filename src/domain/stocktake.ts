@@ -32,3 +32,12 @@ export function stocktakeCode(day: string, sequence: number): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (text: string) => UUID.test(text);
+
+/**
+ * A line as people name it: `SKU` or `SKU@LOCATION` (the last @ splits, so a SKU may contain one); the
+ * location is null when not given.
+ */
+export function parseLineRef(ref: string): { sku: string; location: string | null } {
+  const at = ref.lastIndexOf('@');
+  return at >= 0 ? { sku: ref.slice(0, at).trim(), location: ref.slice(at + 1).trim() } : { sku: ref.trim(), location: null };
+}

@@ -4,7 +4,7 @@ import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
 import { SUPERVISING_ROLES, type Actor, type CommandContext } from '../domain/people.ts';
 import { approvalRoute, documentNumber } from '../domain/routing.ts';
-import { isUuid } from '../domain/stocktake.ts';
+import { isUuid, parseLineRef } from '../domain/stocktake.ts';
 import { localDay } from '../domain/time.ts';
 import { runCommand, type CommandScope } from './commands.ts';
 import { enqueueCardUpdates, entityKeys, textArray } from './outbox.ts';
@@ -68,10 +68,7 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
     // the read below (its cause goes on the document) or waits and is refused as stale afterwards.
     // Named lines: only their SKUs' lines are locked and their variances computed (a one-line submit in a
     // 30,000-line stocktake locked and computed all 30,000); the count of lines not ready needs neither.
-    const named =
-      input.lines && input.lines.length > 0
-        ? input.lines.map((ref) => (ref.lastIndexOf('@') >= 0 ? ref.slice(0, ref.lastIndexOf('@')) : ref).trim())
-        : null;
+    const named = input.lines && input.lines.length > 0 ? input.lines.map((ref) => parseLineRef(ref).sku) : null;
     const onlyNamed = named ? sql`and l.sku = any(${textArray(named)}::text[])` : sql``;
     await tx.execute(
       sql`select 1 from stocktake_line l where l.stocktake_id = ${st.id} and l.review_status in ('open', 'confirmed') ${onlyNamed} for update`,
@@ -103,9 +100,8 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
       const problems: string[] = [];
       const picked = new Map<string, (typeof rows)[number]>();
       for (const ref of input.lines) {
-        const at = ref.lastIndexOf('@');
-        const sku = (at >= 0 ? ref.slice(0, at) : ref).trim();
-        const matches = rows.filter((r) => r.sku === sku && (at < 0 || r.location === ref.slice(at + 1).trim()));
+        const { sku, location } = parseLineRef(ref);
+        const matches = rows.filter((r) => r.sku === sku && (location === null || r.location === location));
         if (matches.length === 0) problems.push(`${ref}: no variance under review`);
         else if (matches.length > 1) problems.push(`${ref}: ${matches.length} lines; name one as ${sku}@LOCATION`);
         else {

@@ -13,7 +13,7 @@ import { policyOf } from './policy.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { varianceRows } from './variances.ts';
 
-import type { ReviewStatus } from '../domain/stocktake.ts';
+import { parseLineRef, type ReviewStatus } from '../domain/stocktake.ts';
 export type { ReviewStatus };
 
 /** A variance under review: the live figures and the review state. */
@@ -260,9 +260,7 @@ async function findLine(
   ref: string,
   forUpdate: boolean,
 ): Promise<ReviewRow & { direction: 'gain' | 'loss' | 'match' }> {
-  const at = ref.lastIndexOf('@');
-  const sku = (at >= 0 ? ref.slice(0, at) : ref).trim();
-  const location = at >= 0 ? ref.slice(at + 1).trim() : null;
+  const { sku, location } = parseLineRef(ref);
   const rows = await queryRows<ReviewRow>(
     tx,
     sql`select v.sku, v.location, trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value, ${REVIEW_COLUMNS}
