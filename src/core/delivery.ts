@@ -70,7 +70,15 @@ export class DeliveryError extends Error {
   readonly code = 'DELIVERY_FAILED';
   constructor(
     message: string,
-    readonly options: { status?: number; retryAfterMs?: number | null; permanent?: boolean; scope?: 'chat' | 'app'; cause?: unknown } = {},
+    readonly options: {
+      status?: number;
+      retryAfterMs?: number | null;
+      permanent?: boolean;
+      /** The person of a direct message (`dm:<user id>`) cannot be reached there: the core falls back to the group. */
+      unreachable?: boolean;
+      scope?: 'chat' | 'app';
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = new.target.name;

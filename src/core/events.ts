@@ -25,6 +25,8 @@ export interface TextEvent extends InboundBase {
   addressed: boolean;
   /** The platform id of the message this one answers (a reply to a prompt). */
   replyToMessageId?: string;
+  /** The platform says the replied message is the bot's own (Telegram's reply_to_message.from). */
+  replyToBot?: boolean;
 }
 
 export interface FileEvent extends InboundBase {
