@@ -20,14 +20,15 @@ import {
   StocktakeStateError,
 } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
-import { getChat, rememberChat, type Chat } from '../services/chats.ts';
+import { hasSheetName, looksLikeCountSheet } from '../files/sniff.ts';
+import { currentStocktake, getChat, rememberChat, type Chat } from '../services/chats.ts';
 import { enqueueMessages, enqueuePrompt, type CardView } from '../services/outbox.ts';
 import { findPerson } from '../services/people.ts';
 import { ActionMinter, resolveAction, type ActionSigner } from './actionToken.ts';
 import { runIntent, type TapInput } from './actionHandlers.ts';
 import { findCardMessage, getCardMessage, queueUpdate, renderCardMessage, retargetCardMessage } from './cardMessages.ts';
 import { importSheet, runTextCommand } from './commandHandlers.ts';
-import type { ActionAnswer, Capabilities, InboundEvent } from './events.ts';
+import type { ActionAnswer, Capabilities, FileEvent, InboundEvent, TextEvent } from './events.ts';
 import type { Logger } from './log.ts';
 import { staticView, type Outcome } from './outcome.ts';
 import { parseTextCommand } from './textCommands.ts';
@@ -54,6 +55,9 @@ const MB = 1024 * 1024;
  * answering with an error; a redelivery after the wait finds the event id and writes nothing twice.
  */
 const OUTAGE_WAIT_MS = 120_000;
+
+/** A stocktake takes count sheets while counting, and recounts while in review. */
+const SHEET_STATUSES = new Set(['counting', 'reviewing']);
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { db, signer, log } = deps;
@@ -231,10 +235,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   };
 
   async function dispatchOnce(event: InboundEvent): Promise<ActionAnswer | null> {
-    if (event.type === 'text' && event.chatType === 'group' && !event.addressed && !event.replyToMessageId) return null;
+    if (event.type === 'text' && event.chatType === 'group' && !event.addressed && !(await repliesToBot(event))) return null;
+    if (event.type === 'file' && event.chatType === 'group' && !hasSheetName(event.fileName)) return null;
     if (event.type !== 'action' && (await seen(event))) return null;
     const chat = await getChat(db, event.platform, event.chatId, defaultLocale);
-    if (event.type === 'file' && event.chatType === 'group' && !chat.purposes.includes('team')) return null;
+    let sheet: Buffer | null = null;
+    if (event.type === 'file' && event.chatType === 'group') {
+      const wanted = await groupSheet(event, chat);
+      if (wanted === 'ignore') return null;
+      sheet = wanted;
+    }
     const minter = new ActionMinter(signer);
     const templates: TemplateContext = { locale: chat.locale, timezone: chat.timezone, act: minter.act };
     const identity = `${event.platform}:${event.userId}`;
@@ -265,7 +275,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           if (event.size !== undefined && event.size > maxFileBytes)
             throw new InvalidInputError(messages(chat.locale).replies.fileTooLarge(maxFileBytes / MB));
           if (!chat.purposes.includes('team')) throw new InvalidInputError(messages(chat.locale).replies.fileNotBound);
-          const bytes = await event.download();
+          const bytes = sheet ?? (await event.download());
           if (bytes.length > maxFileBytes) throw new InvalidInputError(messages(chat.locale).replies.fileTooLarge(maxFileBytes / MB));
           outcome = await importSheet(scope, { name: event.fileName, bytes });
         } else {
@@ -296,6 +306,43 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       log('error', 'event failed', { ref, platform: event.platform, eventId: event.eventId, type: event.type, error });
       return event.type === 'action' ? { toast: { kind: 'error', text: messages(chat.locale).error.generic(ref) } } : null;
     }
+  }
+
+  /**
+   * Whether a group message that does not mention the bot still speaks to it: a reply to one of the bot's
+   * own messages (a card, a prompt), as the platform says or as card_message, which records every message
+   * the bot sent, knows. A reply from one person to another is not for the bot.
+   */
+  async function repliesToBot(event: TextEvent): Promise<boolean> {
+    if (event.replyToBot) return true;
+    if (!event.replyToMessageId) return false;
+    const rows = await queryRows(
+      db,
+      sql`select 1 as one from card_message where platform = ${event.platform} and chat_id = ${event.chatId} and message_id = ${event.replyToMessageId} limit 1`,
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * A file posted in a group is a count sheet only where one is expected: the team chat of a warehouse
+   * whose stocktake takes counts (counting, or recounts in review), a CSV/XLSX by name and by its header.
+   * Anything else (a delivery note's PDF, a price list, a photo) is none of the bot's business and is
+   * ignored without a word. Returns the downloaded bytes, or null when the import itself is to say what is
+   * wrong (too large, or a download the platform refused).
+   */
+  async function groupSheet(event: FileEvent, chat: Chat): Promise<Buffer | null | 'ignore'> {
+    if (!chat.purposes.includes('team') || !chat.warehouseId) return 'ignore';
+    const st = await currentStocktake(db, chat.warehouseId);
+    if (!st || !SHEET_STATUSES.has(st.status)) return 'ignore';
+    if (event.size !== undefined && event.size > maxFileBytes) return null;
+    let bytes: Buffer;
+    try {
+      bytes = await event.download();
+    } catch {
+      return null;
+    }
+    if (bytes.length > maxFileBytes) return null;
+    return (await looksLikeCountSheet(event.fileName, bytes)) ? bytes : 'ignore';
   }
 
   async function promptAnswered(platform: string, chatId: string, messageId: string): Promise<string | null> {

@@ -7,38 +7,11 @@ import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import type { Card } from '../../cards/model.ts';
-import { DeliveryError, type Deliverer } from '../../src/core/delivery.ts';
+import { DeliveryError } from '../../src/core/delivery.ts';
 import type { ActionEvent, InboundEvent, TextEvent } from '../../src/core/events.ts';
 import { getDocument, listDocuments } from '../../src/services/documents.ts';
-import { botCore, seedTeam, sheet } from '../support/bot.ts';
+import { botCore, RecordingDeliverer, seedTeam, sheet } from '../support/bot.ts';
 import { describeEachDatabase } from '../support/db.ts';
-
-class RecordingDeliverer implements Deliverer {
-  readonly platform = 'web';
-  readonly limits = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 1000 };
-  sent: { chatId: string; messageId: string; card: Card; key: string; updates: Card[] }[] = [];
-  prompts: { chatId: string; messageId: string; text: string }[] = [];
-  failures: DeliveryError[] = [];
-  private next = 1;
-  async send(chatId: string, card: Card, options: { idempotencyKey: string }) {
-    const failure = this.failures.shift();
-    if (failure) throw failure;
-    const messageId = `m${this.next++}`;
-    this.sent.push({ chatId, messageId, card, key: options.idempotencyKey, updates: [] });
-    return { messageId };
-  }
-  async update(_chatId: string, messageId: string, card: Card) {
-    this.sent.find((m) => m.messageId === messageId)!.updates.push(card);
-  }
-  async prompt(chatId: string, text: string) {
-    const messageId = `p${this.next++}`;
-    this.prompts.push({ chatId, messageId, text });
-    return { messageId };
-  }
-  last(): Card {
-    return this.sent.at(-1)!.card;
-  }
-}
 
 const tokensOf = (card: Card, label: RegExp) => {
   for (const el of card.elements) {

@@ -4,7 +4,8 @@
  */
 import type { Db } from '../../db/client.ts';
 import { loadActionSigner } from '../../src/core/actionToken.ts';
-import type { Deliverer } from '../../src/core/delivery.ts';
+import type { Card } from '../../cards/model.ts';
+import type { DeliveryError, Deliverer } from '../../src/core/delivery.ts';
 import type { Capabilities } from '../../src/core/events.ts';
 import { createDispatcher, type Dispatcher } from '../../src/core/dispatcher.ts';
 import { silentLogger, type Logger } from '../../src/core/log.ts';
@@ -51,4 +52,32 @@ export async function botCore(
 /** A count sheet as a chat upload would carry it. */
 export function sheet(rows: (string | number)[][]): Buffer {
   return Buffer.from(rows.map((r) => r.join(',')).join('\n') + '\n', 'utf8');
+}
+
+/** A deliverer that records what the sender gave it, with message ids m1, m2… and prompts p3…. */
+export class RecordingDeliverer implements Deliverer {
+  readonly platform = 'web';
+  readonly limits = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 1000 };
+  sent: { chatId: string; messageId: string; card: Card; key: string; updates: Card[] }[] = [];
+  prompts: { chatId: string; messageId: string; text: string }[] = [];
+  failures: DeliveryError[] = [];
+  private next = 1;
+  async send(chatId: string, card: Card, options: { idempotencyKey: string }) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    const messageId = `m${this.next++}`;
+    this.sent.push({ chatId, messageId, card, key: options.idempotencyKey, updates: [] });
+    return { messageId };
+  }
+  async update(_chatId: string, messageId: string, card: Card) {
+    this.sent.find((m) => m.messageId === messageId)!.updates.push(card);
+  }
+  async prompt(chatId: string, text: string) {
+    const messageId = `p${this.next++}`;
+    this.prompts.push({ chatId, messageId, text });
+    return { messageId };
+  }
+  last(): Card {
+    return this.sent.at(-1)!.card;
+  }
 }
