@@ -48,7 +48,7 @@ export const en = {
     title: 'You do not have access yet',
     toast: (identity: string) => `You do not have access yet: ask an admin to add ${identity}.`,
     text: (identity: string) =>
-      `I do not know you yet, so I did nothing. Ask an admin to add you:\n\`stocktake person add YOUR-NAME --name "Your Name" --identity ${identity}\`\nand to grant you a role in the warehouse.`,
+      `I do not know you yet, so I did nothing. Show this to an admin, who adds you with\n\`npx stocktake people add <handle> --name "Your Name" --identity ${identity}\`\nand grants you a role: \`npx stocktake roles grant <handle> counter <warehouse>\`.`,
   },
   /** Problems found in an imported file (count sheets, book, movements, items). Earlier problem texts are English only. */
   fileProblem: {
@@ -239,6 +239,11 @@ export const en = {
     usage:
       'Send "schedule daily MIN HOUR DAY MONTH WEEKDAY [TIMEZONE]", e.g. "schedule daily 0 9 * * *" (09:00 every day), "schedule weekly 30 8 * * 1 Asia/Shanghai" (Mondays 08:30), "schedule daily off", or "schedule" to see it.',
     notDigest: (warehouse: string) => `Reports go to digest chats: send "bind ${warehouse} digest" first.`,
+  },
+  direct: {
+    requestTitle: (document: string) => `Approval request · ${document}`,
+    undelivered: (who: string, document: string) =>
+      `${who}: ${document} waits for your approval. My direct message could not reach you, so it is here: decide it on the document's card in this chat.`,
   },
   reminder: {
     title: (n: number) => `Overdue: ${n} item${n === 1 ? '' : 's'}`,

@@ -48,7 +48,7 @@ export const zhCN: typeof en = {
     title: '你还没有权限',
     toast: (identity) => `你还没有权限：请管理员添加 ${identity}。`,
     text: (identity) =>
-      `我还不认识你，因此没有执行任何操作。请管理员添加你：\n\`stocktake person add 你的名字 --name "姓名" --identity ${identity}\`\n并在仓库中为你授予角色。`,
+      `我还不认识你，因此没有执行任何操作。请把这条消息给管理员看，管理员用以下命令添加你：\n\`npx stocktake people add <账号> --name "你的姓名" --identity ${identity}\`\n并授予角色：\`npx stocktake roles grant <账号> counter <仓库代码>\`（账号用英文字母或拼音，如 li.lei）。`,
   },
   fileProblem: {
     fields: { qty: '数量', unitCost: '单位成本' },
@@ -232,6 +232,10 @@ export const zhCN: typeof en = {
     usage:
       '发送“定时 日报 分 时 日 月 周 [时区]”，例如“定时 日报 0 9 * * *”（每天 09:00）、“定时 周报 30 8 * * 1 Asia/Shanghai”（每周一 08:30）、“定时 日报 关闭”，或只发“定时”查看。',
     notDigest: (warehouse) => `报告只发往日报群：请先发送“绑定 ${warehouse} 日报”。`,
+  },
+  direct: {
+    requestTitle: (document) => `审批请求 · ${document}`,
+    undelivered: (who, document) => `${who}：${document} 等待你审批。私信无法送达，因此发在群里：请在本群该单据的卡片上审批。`,
   },
   reminder: {
     title: (n) => `逾期提醒：${n} 项`,

@@ -1,6 +1,8 @@
 import { card, type Card, type CardState } from '../model.ts';
 import { escapeMarkdown } from '../render/markdown.ts';
+import { messages, type Locale } from '../i18n/index.ts';
 import { textsOf, type TemplateContext } from './context.ts';
+import { toMention, type ReminderPerson } from './reminder.ts';
 
 /** A short answer: a bound chat, a changed language, a started stocktake. */
 export function noticeCard(
@@ -55,5 +57,19 @@ export function accessCard(ctx: TemplateContext, identity: string): Card {
   return card({
     header: { title: t.title, state: 'warning' },
     elements: [{ type: 'markdown', text: t.text(identity) }],
+  });
+}
+
+/**
+ * In the approvals chat, when the direct message with an approval request could not reach its approver:
+ * the request, naming (and mentioning) them, pointing at the document's card in the chat.
+ */
+export function approvalRequestNotice(ctx: { locale: Locale }, documentNumber: string, approver: ReminderPerson): Card {
+  const t = messages(ctx.locale).direct;
+  const who = approver.name && approver.name !== approver.handle ? `${approver.name} (${approver.handle})` : approver.handle;
+  return card({
+    header: { title: t.requestTitle(documentNumber), state: 'warning' },
+    elements: [{ type: 'markdown', text: escapeMarkdown(t.undelivered(who, documentNumber)) }],
+    mentions: [toMention(approver)],
   });
 }

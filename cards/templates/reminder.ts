@@ -55,7 +55,7 @@ function mentionName(name: string): string {
 }
 
 /** A person as a card mention: their name (cut to fit) and those of their accounts a card can carry. */
-function toMention(p: ReminderPerson): Mention {
+export function toMention(p: ReminderPerson): Mention {
   return {
     name: mentionName(p.name || p.handle),
     identities: (p.identities ?? []).filter((i) => MENTION_IDENTITY.test(i)).slice(0, MAX_MENTION_IDENTITIES),

@@ -5,5 +5,12 @@ export const person = pgTable('person', {
   id: uuid('id').primaryKey().defaultRandom(),
   handle: text('handle').notNull().unique(),
   name: text('name').notNull(),
+  /**
+   * Where reminders and approval requests reach this person: null for the warehouse's group chats (the
+   * default), or a platform (feishu, dingtalk, telegram) whose identity of theirs gets a direct message.
+   */
+  directPlatform: text('direct_platform'),
+  /** 'HH:MM-HH:MM' in the warehouse's timezone: direct messages due in it wait until it ends. */
+  quietHours: text('quiet_hours'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -19,7 +19,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { cardSchema, type Card } from '../../cards/model.ts';
 import type { Locale } from '../../cards/i18n/index.ts';
-import type { CardView } from '../services/outbox.ts';
+import { enqueueMessages, type CardView, type OutboxMessage } from '../services/outbox.ts';
 import type { ActionSigner } from './actionToken.ts';
 import { getCardMessage, renderCardMessage } from './cardMessages.ts';
 import { DeliveryError, type Deliverer, type MediaIds } from './delivery.ts';
@@ -46,7 +46,14 @@ interface OutboxRow {
   chat_id: string;
   kind: 'send' | 'update' | 'prompt';
   card_message_id: string | null;
-  payload: { view?: CardView; locale: Locale; replyTo?: string | null; text?: string; token?: string };
+  payload: {
+    view?: CardView;
+    locale: Locale;
+    replyTo?: string | null;
+    text?: string;
+    token?: string;
+    fallback?: OutboxMessage['fallback'];
+  };
   attempts: number;
   parts_sent: number;
 }
@@ -248,6 +255,23 @@ export function createSender(deps: SenderDeps): Sender {
       return 'retry';
     }
     const attempts = row.attempts + 1;
+    const fallback = row.payload.fallback;
+    if (error instanceof DeliveryError && error.options.unreachable && fallback) {
+      // A direct message its person cannot get there: the group gets it instead, in the same transaction.
+      log('warn', 'direct message could not be delivered; sent to the group instead', {
+        ...fields,
+        fallbackPlatform: fallback.platform,
+        fallbackChatId: fallback.chatId,
+        error,
+      });
+      await db.transaction(async (tx) => {
+        await tx.execute(
+          sql`update outbox set status = 'failed', attempts = ${attempts}, last_error = ${message}, claimed_until = null where id = ${row.id}::bigint`,
+        );
+        await enqueueMessages(tx, [{ platform: fallback.platform, chatId: fallback.chatId, locale: fallback.locale, view: fallback.view }]);
+      });
+      return 'failed';
+    }
     const refused = error instanceof DeliveryError && error.permanent;
     const ours = !(error instanceof DeliveryError);
     if (refused || (ours && attempts >= maxAttempts)) {

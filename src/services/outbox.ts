@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import type { AuditEntry } from './audit.ts';
+import { approvalRequests } from './directMessages.ts';
 
 /** What a card shows: re-rendered from current data at every send and update. */
 export type CardView =
@@ -27,21 +28,36 @@ export interface OutboxMessage {
   locale: string;
   /** Sent as a reply to this platform message where the platform threads replies. */
   replyTo?: string;
+  /** Not sent before this (a direct message held back by its person's quiet hours). */
+  notBefore?: Date;
+  /**
+   * For a direct message (chatId `dm:…`): where it goes instead when the platform says the person cannot
+   * be reached there (never started the bot, outside the app's range), and what it shows there.
+   */
+  fallback?: { platform: string; chatId: string; locale: string; view: CardView };
 }
 
 /** Queues new messages. */
 export async function enqueueMessages(tx: DbOrTx, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await tx.execute(sql`
-    insert into outbox (platform, chat_id, kind, payload)
-    select u.platform, u.chat_id, 'send', u.payload from ${unnestColumns([
+    insert into outbox (platform, chat_id, kind, payload, next_attempt_at)
+    select u.platform, u.chat_id, 'send', u.payload, coalesce(u.not_before, now()) from ${unnestColumns([
       { values: messages.map((m) => m.platform), type: 'text' },
       { values: messages.map((m) => m.chatId), type: 'text' },
       {
-        values: messages.map((m) => JSON.stringify({ view: m.view, locale: m.locale, ...(m.replyTo ? { replyTo: m.replyTo } : {}) })),
+        values: messages.map((m) =>
+          JSON.stringify({
+            view: m.view,
+            locale: m.locale,
+            ...(m.replyTo ? { replyTo: m.replyTo } : {}),
+            ...(m.fallback ? { fallback: m.fallback } : {}),
+          }),
+        ),
         type: 'jsonb',
       },
-    ])} as u(platform, chat_id, payload)`);
+      { values: messages.map((m) => m.notBefore?.toISOString() ?? null), type: 'timestamptz' },
+    ])} as u(platform, chat_id, payload, not_before)`);
 }
 
 /** Queues a ForceReply-style prompt whose answer completes the action of `token`. */
@@ -113,6 +129,8 @@ export async function projectChanges(
 ): Promise<void> {
   const keys = new Set<string>();
   const messages: OutboxMessage[] = [];
+  /** Documents whose pending step just changed hands: its approvers who chose direct messages get the card. */
+  const awaiting = new Set<string>();
   const announce = async (stocktakeId: string, purpose: 'team' | 'approvals', view: CardView) => {
     for (const c of await chatsOfStocktake(tx, stocktakeId, purpose))
       messages.push({ platform: c.platform, chatId: c.chat_id, locale: c.locale, view });
@@ -122,6 +140,7 @@ export async function projectChanges(
     if (e.documentId) keys.add(entityKeys.document(e.documentId));
     if (e.line && e.stocktakeId) keys.add(entityKeys.line(e.stocktakeId, e.line.sku, e.line.location));
     if (!e.stocktakeId) continue;
+    if ((e.action === 'document.submitted' || e.action === 'document.approved') && e.documentId) awaiting.add(e.documentId);
     if (e.action === 'document.submitted' && e.documentId)
       await announce(e.stocktakeId, 'approvals', { kind: 'document', documentId: e.documentId });
     else if ((e.action === 'document.posted' || e.action === 'document.rejected') && e.documentId)
@@ -139,7 +158,12 @@ export async function projectChanges(
     }
   }
   await enqueueCardUpdates(tx, [...keys], answeredCard);
-  await enqueueMessages(tx, messages);
+  const direct = await approvalRequests(
+    tx,
+    [...awaiting],
+    async (stocktakeId) => (await chatsOfStocktake(tx, stocktakeId, 'approvals'))[0] ?? null,
+  );
+  await enqueueMessages(tx, [...messages, ...direct]);
 }
 
 export interface DeliveryRow {

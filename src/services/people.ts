@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { person, personIdentity, roleGrant } from '../../db/schema/index.ts';
 import { InvalidInputError, NotAllowedError, NotFoundError } from '../domain/errors.ts';
+import { DIRECT_PLATFORMS, parseQuietHours, quietHoursText } from '../domain/notify.ts';
 import { isUuid } from '../domain/stocktake.ts';
 import { parseIdentity, ROLES, type Actor, type Role } from '../domain/people.ts';
 import { appendAudit, OPERATOR } from './audit.ts';
@@ -95,9 +96,16 @@ export async function cliActor(db: DbOrTx, ref: string): Promise<Actor> {
 }
 
 export async function listPeople(db: DbOrTx) {
-  const rows = await queryRows<{ handle: string; name: string; identities: string | null; roles: string | null }>(
+  const rows = await queryRows<{
+    handle: string;
+    name: string;
+    identities: string | null;
+    roles: string | null;
+    direct_platform: string | null;
+    quiet_hours: string | null;
+  }>(
     db,
-    sql`select p.handle, p.name,
+    sql`select p.handle, p.name, p.direct_platform, p.quiet_hours,
           (select string_agg(i.platform || ':' || i.external_id, ' ' order by i.platform) from person_identity i where i.person_id = p.id) as identities,
           (select string_agg(w.code || ':' || g.role, ' ' order by w.code, g.role) from role_grant g join warehouse w on w.id = g.warehouse_id where g.person_id = p.id) as roles
         from person p order by p.handle`,
@@ -107,7 +115,79 @@ export async function listPeople(db: DbOrTx) {
     name: r.name,
     identities: r.identities?.split(' ') ?? [],
     roles: r.roles?.split(' ') ?? [],
+    /** Where reminders and approval requests reach them: 'group', or the platform of their direct messages. */
+    notify: r.direct_platform ?? 'group',
+    quietHours: r.quiet_hours,
   }));
+}
+
+export interface NotifySettings {
+  handle: string;
+  /** 'group' or the platform whose direct messages they get. */
+  notify: string;
+  quietHours: string | null;
+}
+
+/**
+ * Chooses how reminders and approval requests reach a person: `notify` 'group' (the warehouse's chats, the
+ * default) or a platform on which they have an identity, for direct messages; `quietHours` 'HH:MM-HH:MM'
+ * in the warehouse's timezone holds direct messages back until it ends ('off' or null clears it,
+ * undefined keeps it).
+ */
+export async function setNotify(
+  db: Db,
+  personRef: string,
+  input: { notify?: string; quietHours?: string | null },
+  by: Actor | null = null,
+): Promise<NotifySettings> {
+  const p = await getPerson(db, personRef);
+  let direct: string | null | undefined;
+  if (input.notify !== undefined) {
+    const choice = input.notify.trim().toLowerCase();
+    if (choice === 'group') direct = null;
+    else if ((DIRECT_PLATFORMS as readonly string[]).includes(choice)) {
+      const [identity] = await db
+        .select()
+        .from(personIdentity)
+        .where(and(eq(personIdentity.personId, p.id), eq(personIdentity.platform, choice)));
+      if (!identity) {
+        throw new InvalidInputError(
+          `${p.handle} has no ${choice} identity to get direct messages at: add one with people add ${p.handle} --identity ${choice}:<id>`,
+          [],
+          {
+            localized: {
+              en: `${p.handle} has no ${choice} identity to get direct messages at: add one with people add ${p.handle} --identity ${choice}:<id>`,
+              'zh-CN': `${p.handle} 没有${choice}账号，无法接收私信：先用 people add ${p.handle} --identity ${choice}:<id> 添加`,
+            },
+          },
+        );
+      }
+      direct = choice;
+    } else {
+      throw new InvalidInputError(`"${input.notify}" is not group or one of ${DIRECT_PLATFORMS.join(', ')}`);
+    }
+  }
+  const quiet =
+    input.quietHours === undefined
+      ? undefined
+      : input.quietHours === null || input.quietHours.trim().toLowerCase() === 'off'
+        ? null
+        : quietHoursText(parseQuietHours(input.quietHours));
+  const set = { ...(direct !== undefined ? { directPlatform: direct } : {}), ...(quiet !== undefined ? { quietHours: quiet } : {}) };
+  return db.transaction(async (tx) => {
+    const [row] = Object.keys(set).length > 0 ? await tx.update(person).set(set).where(eq(person.id, p.id)).returning() : [p];
+    const after = { notify: row!.directPlatform ?? 'group', quietHours: row!.quietHours };
+    await appendAudit(tx, by ?? OPERATOR, null, new Date(), [
+      {
+        action: 'person.notify',
+        entityType: 'person',
+        entityId: p.id,
+        before: { notify: p.directPlatform ?? 'group', quietHours: p.quietHours },
+        after,
+      },
+    ]);
+    return { handle: p.handle, ...after };
+  });
 }
 
 function parseRole(text: string): Role {

@@ -5,16 +5,18 @@
  * its SLA (past twice the due time, counted from when it was handed over) is escalated to the warehouse's
  * supervisor, or the next role up (supervisor → manager → admin), also once a day.
  *
- * No platform adapter has a direct-message path, so reminders go to the bound chat, where the card
- * @-mentions the people through their chat accounts (person_identity): each platform's renderer uses the
- * accounts on its own platform and names whoever has none there.
+ * Reminders go to the bound chat, where the card @-mentions the people through their chat accounts
+ * (person_identity): each platform's renderer uses the accounts on its own platform and names whoever has
+ * none there. People who chose direct messages (services/directMessages.ts) get their items one to one
+ * instead, after their quiet hours; the group card still names them but does not mention them.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { parseLocale, type Locale } from '../../cards/i18n/index.ts';
-import { reminderCard, type ReminderEntry } from '../../cards/templates/reminder.ts';
+import { reminderCard, type ReminderEntry, type ReminderPerson } from '../../cards/templates/reminder.ts';
 import { localDay } from '../domain/time.ts';
 import { ROLE_RANK, SUPERVISING_ROLES, type Role } from '../domain/people.ts';
+import { directMessage, directTargets } from './directMessages.ts';
 import { enqueueMessages, textArray, type OutboxMessage } from './outbox.ts';
 import { approvalConflicts } from './segregation.ts';
 
@@ -218,22 +220,49 @@ async function remindWarehouse(db: Db, warehouseId: string, items: OverdueItem[]
       planned.filter((p) => p.escalateTo.length > 0).map((p) => ({ item: p.item, people: p.escalateTo })),
     );
     const fresh = planned.filter((p) => reminded.has(p.item.item) || escalated.has(p.item.item));
+    const entryOf = (p: (typeof planned)[number]): ReminderEntry => ({
+      type: p.item.type,
+      ref: p.item.ref,
+      what: p.item.what,
+      role: p.item.role,
+      people: p.item.reminded,
+      lateMs: now.getTime() - p.item.dueAt.getTime(),
+      escalatedTo: escalated.has(p.item.item) ? p.escalateTo : [],
+    });
+    const everyone = [...new Set(fresh.flatMap((p) => [...p.item.reminded, ...p.escalateTo].map((who) => who.handle)))];
+    const direct = await directTargets(tx, everyone, deliverable[0]!.timezone, now);
+    const warehouse = deliverable[0]!.warehouse;
     const messages: OutboxMessage[] = [];
+    // The group cards name everyone but mention (notify) only those who did not choose direct messages,
+    // and leave out items all of whose people get them directly.
+    const inGroup = (who: { handle: string }) => !direct.has(who.handle);
+    const quiet = (people: ReminderPerson[]) => people.map((who) => (inGroup(who) ? who : { ...who, identities: [] }));
     for (const chat of chats) {
-      const mine = fresh.filter((p) => chatsFor(chats, p.item.type).includes(chat));
+      const mine = fresh.filter(
+        (p) =>
+          chatsFor(chats, p.item.type).includes(chat) &&
+          [...p.item.reminded, ...(escalated.has(p.item.item) ? p.escalateTo : [])].some(inGroup),
+      );
       if (mine.length === 0) continue;
       const locale: Locale = parseLocale(chat.locale) ?? 'zh-CN';
-      const entries: ReminderEntry[] = mine.map((p) => ({
-        type: p.item.type,
-        ref: p.item.ref,
-        what: p.item.what,
-        role: p.item.role,
-        people: p.item.reminded,
-        lateMs: now.getTime() - p.item.dueAt.getTime(),
-        escalatedTo: escalated.has(p.item.item) ? p.escalateTo : [],
-      }));
-      const card = reminderCard({ locale }, { warehouse: mine[0]!.item.warehouse, entries: sortEntries(entries), limit: CARD_ITEMS });
+      const entries = mine.map((p) => {
+        const e = entryOf(p);
+        return { ...e, people: quiet(e.people), escalatedTo: quiet(e.escalatedTo) };
+      });
+      const card = reminderCard({ locale }, { warehouse, entries: sortEntries(entries), limit: CARD_ITEMS });
       messages.push({ platform: chat.platform, chatId: chat.chat_id, locale, view: { kind: 'static', card } });
+    }
+    for (const target of direct.values()) {
+      const mine = fresh.filter((p) =>
+        [...p.item.reminded, ...(escalated.has(p.item.item) ? p.escalateTo : [])].some((who) => who.handle === target.handle),
+      );
+      if (mine.length === 0) continue;
+      const group = chatsFor(chats, mine[0]!.item.type)[0]!;
+      const locale: Locale = parseLocale(group.locale) ?? 'zh-CN';
+      const card = reminderCard({ locale }, { warehouse, entries: sortEntries(mine.map(entryOf)), limit: CARD_ITEMS });
+      messages.push(
+        directMessage(target, { kind: 'static', card }, locale, { platform: group.platform, chatId: group.chat_id, locale: group.locale }),
+      );
     }
     await enqueueMessages(tx, messages);
     return { reminded: reminded.size, escalated: escalated.size, cards: messages.length };

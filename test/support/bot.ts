@@ -5,7 +5,7 @@
 import type { Db } from '../../db/client.ts';
 import { loadActionSigner } from '../../src/core/actionToken.ts';
 import type { Card } from '../../cards/model.ts';
-import type { DeliveryError, Deliverer } from '../../src/core/delivery.ts';
+import { DeliveryError, type Deliverer } from '../../src/core/delivery.ts';
 import type { Capabilities } from '../../src/core/events.ts';
 import { createDispatcher, type Dispatcher } from '../../src/core/dispatcher.ts';
 import { silentLogger, type Logger } from '../../src/core/log.ts';
@@ -56,7 +56,9 @@ export function sheet(rows: (string | number)[][]): Buffer {
 
 /** A deliverer that records what the sender gave it, with message ids m1, m2… and prompts p3…. */
 export class RecordingDeliverer implements Deliverer {
-  readonly platform = 'web';
+  /** Chats whose person the platform says cannot be reached (a direct message nobody can get). */
+  readonly unreachable = new Set<string>();
+  constructor(readonly platform = 'web') {}
   readonly limits = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 1000 };
   sent: { chatId: string; messageId: string; card: Card; key: string; updates: Card[] }[] = [];
   prompts: { chatId: string; messageId: string; text: string }[] = [];
@@ -65,6 +67,7 @@ export class RecordingDeliverer implements Deliverer {
   async send(chatId: string, card: Card, options: { idempotencyKey: string }) {
     const failure = this.failures.shift();
     if (failure) throw failure;
+    if (this.unreachable.has(chatId)) throw new DeliveryError(`${chatId} cannot be reached`, { permanent: true, unreachable: true });
     const messageId = `m${this.next++}`;
     this.sent.push({ chatId, messageId, card, key: options.idempotencyKey, updates: [] });
     return { messageId };

@@ -14,7 +14,7 @@ import {
   submitVariances,
   type DocumentSummary,
 } from '../../services/documents.ts';
-import { addPerson, cliActor, getPerson, grantRole, listPeople, revokeRole } from '../../services/people.ts';
+import { addPerson, cliActor, getPerson, grantRole, listPeople, revokeRole, setNotify } from '../../services/people.ts';
 import { addNote, assignOwner, confirmVariance, listReview, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
 import { policyOf, setPolicy, type Policy } from '../../services/policy.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
@@ -87,6 +87,24 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
       }),
     );
   people
+    .command('notify <handle> [where]')
+    .description('how reminders and approval requests reach a person: group (default) or feishu|dingtalk|telegram direct messages')
+    .option('--quiet <HH:MM-HH:MM|off>', 'hours (warehouse time) in which direct messages wait, e.g. 22:00-08:00')
+    .option('--json', 'machine-readable output')
+    .action((handle: string, where: string | undefined, opts: { quiet?: string; json?: boolean }) =>
+      run(opts, async (db) => {
+        const r = await setNotify(db, handle, {
+          ...(where ? { notify: where } : {}),
+          ...(opts.quiet !== undefined ? { quietHours: opts.quiet } : {}),
+        });
+        const how = r.notify === 'group' ? 'in the warehouse group chats' : `by ${r.notify} direct message`;
+        return {
+          data: r,
+          human: () => `${r.handle} gets reminders and approval requests ${how}${r.quietHours ? `, not during ${r.quietHours}` : ''}.`,
+        };
+      }),
+    );
+  people
     .command('list')
     .option('--json', 'machine-readable output')
     .action((opts: { json?: boolean }) =>
@@ -96,8 +114,14 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
           data: rows,
           human: () =>
             renderTable(
-              ['handle', 'name', 'identities', 'roles'],
-              rows.map((p) => [p.handle, p.name, p.identities.join(' '), p.roles.join(' ')]),
+              ['handle', 'name', 'identities', 'roles', 'notify'],
+              rows.map((p) => [
+                p.handle,
+                p.name,
+                p.identities.join(' '),
+                p.roles.join(' '),
+                p.notify + (p.quietHours ? ` (quiet ${p.quietHours})` : ''),
+              ]),
             ),
         };
       }),
