@@ -153,12 +153,18 @@ const BEHAVIORS: Record<string, string[]> = {
   form_action: ['type', 'behavior'],
 };
 
-/** A markdown table: a row of cells followed by a delimiter row (CommonMark/GFM, as Feishu's markdown renders). */
+/**
+ * Markdown tables in a text, as GFM reads them (Feishu's markdown component renders GFM tables): a header
+ * row with a `|` followed by a delimiter row of dashes (`| --- | :-: |`, outer pipes optional).
+ */
 export function markdownTables(content: string): number {
   const lines = content.split('\n');
+  const delimiter = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
   let n = 0;
   for (let i = 0; i + 1 < lines.length; i++) {
-    if (/^\s*\|.*\|\s*$/.test(lines[i]!) && /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(lines[i + 1]!)) n++;
+    const header = lines[i]!;
+    const next = lines[i + 1]!;
+    if (header.includes('|') && delimiter.test(next) && (next.includes('|') || header.trim().startsWith('|'))) n++;
   }
   return n;
 }
