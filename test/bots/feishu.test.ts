@@ -230,6 +230,25 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
     expect(logs.join('\n')).not.toContain(fake.appSecret);
   });
 
+  it("answers a reply to its own message in the group, and ignores chatter and replies to other people's messages", async () => {
+    const { fake, settle } = await team();
+    const post = async (input: Omit<Parameters<FakeFeishu['sendMessage']>[0], 'chatId'>) => {
+      const r = await fake.sendMessage({ chatId: GROUP, ...input });
+      expect(r.delivered).toBe(true); // im:message.group_msg: every group message reaches the bot
+      await settle();
+      return r;
+    };
+    await post({ openId: SAM, text: 'bind WH1', mentionBot: true });
+    const answered = fake.messages.length;
+    const botMessage = fake.messages.at(-1)!;
+    const chatter = await post({ openId: CARL, text: 'who counts R1?' });
+    await post({ openId: SAM, text: 'help', parentId: chatter.messageId });
+    await post({ openId: SAM, text: 'help', mentionUsers: [{ openId: CARL, name: 'Carl' }] });
+    expect(fake.messages).toHaveLength(answered);
+    await post({ openId: SAM, text: 'help', parentId: botMessage.messageId });
+    expect(fake.messages).toHaveLength(answered + 1);
+  });
+
   it('takes signed, encrypted HTTP callbacks and refuses a wrong signature', async () => {
     const { fake, adapter, settle } = await team({ mode: 'http', encryptKey: ENCRYPT_KEY, verificationToken: 'vt-0123456789' });
     const url = `http://127.0.0.1:${adapter.httpAddress()!.port}/feishu/events`;
