@@ -333,6 +333,7 @@ describe('fake Feishu holds the platform rules', () => {
     expect((await patch(withElements([...Array.from({ length: 6 }, () => table)]))).data.code).toBe(230099);
     expect((await patch(withElements([{ tag: 'markdown', content: 'v2' }]))).status).toBe(200);
     fake.ageMessage(id, 14 * 24 * 3600_000 + 60_000);
+    await expect(fake.tapCard({ messageId: id, openId: 'ou_1', value: {} })).rejects.toThrow(/older than 14 days/);
     expect(await patch(withElements([{ tag: 'markdown', content: 'v3' }]))).toMatchObject({
       status: 400,
       data: { code: 230031, msg: 'Message can only be modified within 14 days after sending.' },

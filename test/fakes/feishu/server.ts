@@ -162,6 +162,9 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     async tapCard(e) {
       const msg = messages.find((m) => m.messageId === e.messageId);
       if (!msg || msg.msgType !== 'interactive') throw new Error(`fake feishu: ${e.messageId} is not a card the bot sent`);
+      // "2.0 结构：卡片可交互和可更新时间统一为 14 天" (card JSON 2.0 release notes): the client no longer sends taps.
+      if (Date.now() - msg.createdAt > 14 * 24 * 3600_000)
+        throw new Error(`fake feishu: ${e.messageId} is older than 14 days and cannot be tapped`);
       const eventId = e.eventId ?? newId.event();
       const token = newId.cardToken(); // valid 30 minutes, usable twice, once the tap is answered
       cardTokens.set(token, { messageId: msg.messageId, uses: 0, expiresAt: Date.now() + 30 * 60_000, answered: false });
