@@ -31,10 +31,21 @@ export interface FeishuAdapterOptions {
   log: Logger;
   /** How long start() waits for the long connection before going on (it keeps reconnecting). */
   readyTimeoutMs?: number;
+  /** How long a tap waits for the core before it is answered "still working" (default FEISHU_TAP_DEADLINE_MS). */
+  tapDeadlineMs?: number;
 }
+
+/**
+ * Feishu shows the user an error when a tap's answer takes over 3 s ("在接收回调的 3 秒内…响应", handle card
+ * callbacks). The core gets 2.5 s: the rest is for rendering the answer, the SDK's reply frame and the
+ * network. A tap the core finishes later still takes effect; its card then replaces the tapped one by patch.
+ */
+export const FEISHU_TAP_DEADLINE_MS = 2_500;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const FAILED_TOAST = { toast: { type: 'error' as const, content: '出错了，请稍后再试 / Something went wrong, please try again' } };
+const SLOW_TOAST = { toast: { type: 'info' as const, content: '仍在处理，卡片稍后更新 / Still working: the card updates shortly' } };
+const LATE = Symbol('late');
 
 /** One part of an SDK log line; a failed call becomes its method, URL, status and Feishu's code/msg. */
 function describePart(part: unknown): string {
@@ -89,12 +100,15 @@ function safeEqual(a: unknown, b: string): boolean {
 }
 
 /** Builds the Feishu adapter; nothing connects before start(). */
-export function createFeishuAdapter(config: FeishuConfig, { log, readyTimeoutMs = 30_000 }: FeishuAdapterOptions): FeishuAdapter {
+export function createFeishuAdapter(
+  config: FeishuConfig,
+  { log, readyTimeoutMs = 30_000, tapDeadlineMs = FEISHU_TAP_DEADLINE_MS }: FeishuAdapterOptions,
+): FeishuAdapter {
   const secrets = [config.appSecret, config.encryptKey ?? '', config.verificationToken ?? ''];
   const logger = sdkLogger(log, secrets);
   const sdk = { logger, loggerLevel: LoggerLevel.info };
   const client = new Client({ appId: config.appId, appSecret: config.appSecret, domain: config.domain, ...sdk });
-  const deliverer = createFeishuDeliverer(client, config.appId);
+  const deliverer = createFeishuDeliverer(client, config.appId, log);
   const chatTypes = new Map<string, 'group' | 'direct'>();
   const chains = new Map<string, Promise<void>>();
   const inflight = new Set<Promise<void>>();
@@ -152,15 +166,36 @@ export function createFeishuAdapter(config: FeishuConfig, { log, readyTimeoutMs 
       'card.action.trigger': async (data: unknown) => {
         const event = actionEvent(data, chatTypes);
         if (!event) return undefined; // not one of our cards' buttons
-        const started = Date.now();
+        const handled = handler(event);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<typeof LATE>((resolve) => {
+          timer = setTimeout(() => resolve(LATE), tapDeadlineMs);
+        });
         try {
-          const answer = await handler(event);
-          const ms = Date.now() - started;
-          if (ms > 2_500) log('warn', 'feishu tap answered close to the 3 s deadline', { ms, chatId: event.chatId });
-          return answer ? tapReply(answer) : undefined;
+          const answer = await Promise.race([handled, late]);
+          if (answer !== LATE) return answer ? tapReply(answer) : undefined;
+          log('warn', 'feishu tap not answered within the deadline: told the user it is still working', {
+            chatId: event.chatId,
+            eventId: event.eventId,
+            deadlineMs: tapDeadlineMs,
+          });
+          // The card in the late answer was not shown (the core queued no update for it): patch it in.
+          const patched = handled
+            .then(
+              async (a) => {
+                if (a?.card && event.messageId) await deliverer.update(event.chatId, event.messageId, a.card);
+              },
+              (error: unknown) => log('error', 'feishu tap failed', { chatId: event.chatId, eventId: event.eventId, error }),
+            )
+            .catch((error: unknown) => log('warn', 'feishu card of a late tap answer not updated', { chatId: event.chatId, error }));
+          inflight.add(patched);
+          void patched.finally(() => inflight.delete(patched));
+          return SLOW_TOAST;
         } catch (error) {
           log('error', 'feishu tap failed', { chatId: event.chatId, eventId: event.eventId, error });
           return FAILED_TOAST;
+        } finally {
+          clearTimeout(timer);
         }
       },
     });

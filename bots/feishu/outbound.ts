@@ -7,6 +7,7 @@ import type { Client } from '@larksuiteoapi/node-sdk';
 import type { Card } from '../../cards/model.ts';
 import { renderFeishu } from '../../cards/render/feishu.ts';
 import { DeliveryError, type Deliverer, type MediaIds, type PlatformLimits } from '../../src/core/delivery.ts';
+import type { Logger } from '../../src/core/log.ts';
 import { memoryMediaIds, uploadOnce } from '../../src/core/media.ts';
 
 /**
@@ -21,6 +22,27 @@ export const FEISHU_LIMITS: PlatformLimits = { perChatIntervalMs: 200, perChatPe
  */
 const THROTTLE_CODES = new Set([99991400, 230020, 11232]);
 const APP_THROTTLE_CODE = 99991400;
+
+/**
+ * Refusals of a direct message that mean "this person cannot be reached by this app", so the core falls
+ * back to the group: 230013 "Bot has NO availability to this user" (outside the app's availability range,
+ * 可用范围), 230038 cross-tenant one-to-one chat forbidden (im-v1/message/create error codes), and
+ * 99992351 / 99992361, an open_id that is not valid or belongs to another app.
+ */
+const UNREACHABLE_CODES = new Set([230013, 230038, 99992351, 99992361]);
+
+/** message.patch on a message sent more than 14 days ago: "Message can only be modified within 14 days after sending." */
+export const TOO_OLD_TO_UPDATE = 230031;
+
+/** `dm:<open_id>`: the core's address for a direct message to a person (their open_id, as events report userId). */
+const DM_PREFIX = 'dm:';
+
+/** Where a chat id sends to: a group's chat_id, or a person's open_id for `dm:<open_id>`. */
+export function receiver(chatId: string): { receive_id_type: 'chat_id' | 'open_id'; receive_id: string } {
+  return chatId.startsWith(DM_PREFIX)
+    ? { receive_id_type: 'open_id', receive_id: chatId.slice(DM_PREFIX.length) }
+    : { receive_id_type: 'chat_id', receive_id: chatId };
+}
 
 interface Envelope {
   code?: number;
@@ -45,7 +67,7 @@ function retryAfterMs(headers: Record<string, unknown> | undefined): number | nu
  * x-ogw-ratelimit-reset; 5xx or no response → retry with backoff; any other refusal → permanent, with
  * Feishu's code and msg (never the request, which may carry tokens).
  */
-export function toDeliveryError(what: string, failure: unknown): DeliveryError {
+export function toDeliveryError(what: string, failure: unknown, { direct = false }: { direct?: boolean } = {}): DeliveryError {
   if (failure instanceof DeliveryError) return failure;
   const f = failure as HttpFailure;
   const res = f?.response;
@@ -60,19 +82,31 @@ export function toDeliveryError(what: string, failure: unknown): DeliveryError {
     return new DeliveryError(`feishu ${what} throttled (${detail})`, { status: 429, retryAfterMs: retryAfterMs(res.headers), scope });
   }
   if (res.status >= 500) return new DeliveryError(`feishu ${what} failed (${detail})`, { status: res.status });
-  return new DeliveryError(`feishu ${what} refused (${detail})`, { status: res.status, permanent: true });
+  const unreachable = direct && body.code !== undefined && UNREACHABLE_CODES.has(body.code);
+  return new DeliveryError(`feishu ${what} refused (${detail})`, {
+    status: res.status,
+    permanent: true,
+    ...(unreachable ? { unreachable: true } : {}),
+    ...(body.code !== undefined ? { cause: { feishuCode: body.code } } : {}),
+  });
+}
+
+/** Feishu's business code behind a refusal, if it gave one. */
+export function feishuCode(error: DeliveryError): number | undefined {
+  const cause = error.cause as { feishuCode?: unknown } | undefined;
+  return typeof cause?.feishuCode === 'number' ? cause.feishuCode : undefined;
 }
 
 /** A business refusal inside an HTTP 200 envelope, shaped like an HTTP failure so one mapping serves both. */
-function checkEnvelope(what: string, res: Envelope | null | undefined): Envelope {
+function checkEnvelope(what: string, res: Envelope | null | undefined, direct = false): Envelope {
   if (res && (res.code === undefined || res.code === 0)) return res;
-  throw toDeliveryError(what, { response: { status: 200, data: res ?? {}, headers: {} } });
+  throw toDeliveryError(what, { response: { status: 200, data: res ?? {}, headers: {} } }, { direct });
 }
 
 /** The SDK's HTTP client has no timeout: a hung call would hold the sender, so give up after this (retryable). */
 const CALL_TIMEOUT_MS = 20_000;
 
-async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+async function call<T>(what: string, run: () => Promise<T>, direct = false): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new DeliveryError(`feishu ${what} timed out after ${CALL_TIMEOUT_MS / 1000} s`)), CALL_TIMEOUT_MS);
@@ -81,14 +115,18 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
     // A late answer to a timed-out send is harmless: the retry carries the same uuid.
     return await Promise.race([run(), timeout]);
   } catch (error) {
-    throw toDeliveryError(what, error);
+    throw toDeliveryError(what, error, { direct });
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** The Deliverer half of the Feishu adapter; `appId` names the app whose image keys instances share. */
-export function createFeishuDeliverer(client: Client, appId = 'feishu'): Deliverer {
+/**
+ * The Deliverer half of the Feishu adapter; `appId` names the app whose image keys instances share. Chat
+ * ids are a group's `oc_…` or `dm:<open_id>` for a direct message (sent by open_id into the one-to-one
+ * chat); a person the app cannot reach is a DeliveryError with `unreachable`, so the core uses the group.
+ */
+export function createFeishuDeliverer(client: Client, appId = 'feishu', log?: Logger): Deliverer {
   // Without the sender's media ids (the deliverer used on its own), this process remembers image keys.
   const localMedia = memoryMediaIds();
 
@@ -118,6 +156,8 @@ export function createFeishuDeliverer(client: Client, appId = 'feishu'): Deliver
    */
   async function post(chatId: string, msgType: 'interactive' | 'text', content: string, key: string, replyTo?: string) {
     const uuid = key.slice(0, 50);
+    const to = receiver(chatId);
+    const direct = to.receive_id_type === 'open_id';
     if (replyTo) {
       try {
         const res = await call('reply', () =>
@@ -130,13 +170,16 @@ export function createFeishuDeliverer(client: Client, appId = 'feishu'): Deliver
         if (!(error instanceof DeliveryError) || !error.permanent) throw error;
       }
     }
-    const res = await call('send', () =>
-      client.im.v1.message.create({
-        params: { receive_id_type: 'chat_id' },
-        data: { receive_id: chatId, msg_type: msgType, content, uuid },
-      }),
+    const res = await call(
+      direct ? 'direct message' : 'send',
+      () =>
+        client.im.v1.message.create({
+          params: { receive_id_type: to.receive_id_type },
+          data: { receive_id: to.receive_id, msg_type: msgType, content, uuid },
+        }),
+      direct,
     );
-    const id = checkEnvelope('send', res).data?.message_id;
+    const id = checkEnvelope(direct ? 'direct message' : 'send', res, direct).data?.message_id;
     if (!id) throw new DeliveryError('feishu send returned no message_id', { permanent: true });
     return { messageId: id };
   }
@@ -148,11 +191,23 @@ export function createFeishuDeliverer(client: Client, appId = 'feishu'): Deliver
     async send(chatId, card, { idempotencyKey, replyTo, media }) {
       return post(chatId, 'interactive', JSON.stringify(await render(card, media)), idempotencyKey, replyTo);
     },
-    async update(_chatId, messageId, card, options) {
-      // Needs config.update_multi (renderFeishu sets it) and a message at most 14 days old.
+    async update(chatId, messageId, card, options) {
+      // Needs config.update_multi (renderFeishu sets it) and a message at most 14 days old (same for a DM:
+      // the message id alone names it).
       const content = JSON.stringify(await render(card, options?.media));
-      const res = await call('update', () => client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } }));
-      checkEnvelope('update', res);
+      try {
+        const res = await call('update', () => client.im.v1.message.patch({ path: { message_id: messageId }, data: { content } }));
+        checkEnvelope('update', res);
+      } catch (error) {
+        // Past 14 days Feishu refuses every update (230031) and no retry can change that. Sending the card
+        // afresh would post a new message on every later change of the card (its row keeps the old message
+        // id), so the old card is left as it is, and the log says so.
+        if (error instanceof DeliveryError && feishuCode(error) === TOO_OLD_TO_UPDATE) {
+          log?.('warn', 'feishu card older than 14 days: Feishu no longer updates it, left as it is', { chatId, messageId });
+          return;
+        }
+        throw error;
+      }
     },
     async prompt(chatId, text, { idempotencyKey, replyTo }) {
       // Cards on Feishu carry their own inputs, so this is only a fallback: a text the user replies to.

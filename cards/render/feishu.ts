@@ -11,8 +11,18 @@ import { STATE_COLOUR, escapeLarkMd, isRightAligned, moreLine } from './text.ts'
 /** Feishu refuses a card whose request body is over 30 KB; this leaves room for the rest of the request. */
 export const FEISHU_CARD_BUDGET = 28 * 1024;
 
-/** At most five `table` components per card (Feishu table docs); later tables become markdown tables. */
-const MAX_TABLE_COMPONENTS = 5;
+/**
+ * At most five tables per card, and markdown tables count toward the same five: a sixth of either kind is
+ * refused with 230099 "ErrCode: 11310; ErrMsg: card table number over limit". Later tables are therefore
+ * written as lists, never as markdown tables (and user text cannot form one: escapeLarkMd escapes `|`).
+ */
+export const FEISHU_MAX_TABLES = 5;
+
+/**
+ * Card JSON 2.0 holds at most 200 elements or components, plain_text elements included ("一张卡片最多支持
+ * 200 个元素（如 tag 为 plain_text 的文本元素）或组件", cardkit error 300305).
+ */
+export const FEISHU_MAX_ELEMENTS = 200;
 
 /** Options for `renderFeishu`. */
 export interface FeishuRenderOptions {
@@ -34,15 +44,25 @@ export type FeishuElement = Record<string, unknown> & { tag: string };
 /** Bytes the card takes inside a request body, where it travels as an escaped JSON string. */
 export const feishuCardBytes = (c: FeishuCard): number => Buffer.byteLength(JSON.stringify(JSON.stringify(c)));
 
+/** Elements and components on the card as Feishu counts them: every object with a `tag`, texts included. */
+export function feishuElementCount(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((n: number, x) => n + feishuElementCount(x), 0);
+  if (!node || typeof node !== 'object') return 0;
+  const own = typeof (node as { tag?: unknown }).tag === 'string' ? 1 : 0;
+  return own + Object.values(node).reduce((n: number, v) => n + feishuElementCount(v), 0);
+}
+
 /**
  * Renders a neutral card as a Feishu card JSON 2.0 object. Taps come back in `card.action.trigger` with
  * `action.value.t` (the token), plus `action.option` for a select and `action.form_value.input` for an input.
- * Over `FEISHU_CARD_BUDGET`, table rows are dropped from the end, then markdown is cut; buttons and the
- * mentions line never are.
+ * Within Feishu's limits: five tables (later ones become lists), 200 elements (over it, fields are written
+ * as plain lines instead of two-column rows), and `FEISHU_CARD_BUDGET` bytes (table rows are dropped from
+ * the end, then markdown is cut); buttons and the mentions line are never dropped.
  */
 export function renderFeishu(card: Card, opts: FeishuRenderOptions = {}): FeishuCard {
-  const fitted = fitCard(card, (c) => feishuCardBytes(build(c, opts)) <= FEISHU_CARD_BUDGET);
-  return build(fitted, opts);
+  const compact = feishuElementCount(build(card, opts, false)) > FEISHU_MAX_ELEMENTS;
+  const fitted = fitCard(card, (c) => feishuCardBytes(build(c, opts, compact)) <= FEISHU_CARD_BUDGET);
+  return build(fitted, opts, compact);
 }
 
 const plain = (content: string): PlainText => ({ tag: 'plain_text', content });
@@ -70,13 +90,14 @@ function mentionLine(card: Card): FeishuElement[] {
   return [{ tag: 'markdown', content: parts.join(MENTION_SEPARATOR) }];
 }
 
-function build(card: Card, opts: FeishuRenderOptions): FeishuCard {
+function build(card: Card, opts: FeishuRenderOptions, compact: boolean): FeishuCard {
   const elements: FeishuElement[] = [...mentionLine(card)];
   let tables = 0;
   let forms = 0;
   for (const el of card.elements) {
-    if (el.type === 'table' && tables++ >= MAX_TABLE_COMPONENTS) elements.push(...markdownTable(el));
+    if (el.type === 'table' && tables++ >= FEISHU_MAX_TABLES) elements.push(...listTable(el));
     else if (el.type === 'input') elements.push(form(el, ++forms));
+    else if (el.type === 'fields' && compact) elements.push(fieldLines(el.fields));
     else elements.push(...element(el, opts));
   }
   if (card.footer) elements.push(note(card.footer));
@@ -168,15 +189,24 @@ function table(el: TableEl): FeishuElement[] {
   return out;
 }
 
-/** Past the five-table limit: a markdown table, which the 2.0 markdown component renders. */
-function markdownTable(el: TableEl): FeishuElement[] {
+/**
+ * Past the five-table limit: the column labels in bold, then one list item a row, cells apart by " · ".
+ * Not a markdown table, which would be a sixth table to Feishu.
+ */
+function listTable(el: TableEl): FeishuElement[] {
   const cell = (s: string) => escapeLarkMd(s).replace(/\n/g, ' ');
   const lines = [
-    `| ${el.columns.map((c) => cell(c.label)).join(' | ')} |`,
-    `| ${el.columns.map((c) => (isRightAligned(c, el.rows) ? '---:' : ':---')).join(' | ')} |`,
-    ...el.rows.map((r) => `| ${el.columns.map((c) => cell(r[c.key] ?? '')).join(' | ')} |`),
+    `**${el.columns.map((c) => cell(c.label)).join(' · ')}**`,
+    ...el.rows.map((r) => `- ${el.columns.map((c) => cell(r[c.key] ?? '')).join(' · ')}`),
   ];
   return [{ tag: 'markdown', content: lines.join('\n') }, ...(el.more > 0 ? [note(moreLine(el.more))] : [])];
+}
+
+/** Fields as one markdown element, a line each ("**label** value"): for a card that would pass 200 elements. */
+function fieldLines(list: { label: string; value: string }[]): FeishuElement {
+  const line = (f: { label: string; value: string }) =>
+    [f.label && `**${escapeLarkMd(f.label)}**`, escapeLarkMd(f.value)].filter(Boolean).join(' ') || '—';
+  return { tag: 'markdown', content: list.map(line).join('\n') };
 }
 
 function button(b: Button): FeishuElement {

@@ -8,7 +8,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Domain } from '@larksuiteoapi/node-sdk';
 import { queryRows } from '../../db/client.ts';
 import { card } from '../../cards/model.ts';
-import { createFeishuAdapter, loadFeishuConfig, type FeishuAdapter, type FeishuConfig } from '../../bots/feishu/index.ts';
+import {
+  createFeishuAdapter,
+  FEISHU_TAP_DEADLINE_MS,
+  loadFeishuConfig,
+  type FeishuAdapter,
+  type FeishuConfig,
+} from '../../bots/feishu/index.ts';
+import type { InboundEvent } from '../../src/core/events.ts';
 import { DeliveryError } from '../../src/core/delivery.ts';
 import type { Logger } from '../../src/core/log.ts';
 import { databaseMediaIds, MediaUploadingError } from '../../src/core/media.ts';
@@ -17,6 +24,7 @@ import { signAndEncryptCallback, startFakeFeishu, type FakeFeishu } from '../fak
 import { cardActionEvent, envelope, messageReceiveEvent } from '../fakes/feishu/events.ts';
 import { botCore, seedTeam, sheet, type BotCore } from '../support/bot.ts';
 import { describeEachDatabase } from '../support/db.ts';
+import { PATIENCE_MS } from '../support/wait.ts';
 import { buttonValue, cardsTitled, formValue, latest, selectValue, textOf, theCard, titleOf } from './feishuCards.ts';
 
 const CARL = `ou_${'c'.repeat(32)}`;
@@ -49,8 +57,8 @@ function configFor(fake: FakeFeishu, extra: Partial<FeishuConfig> = {}): FeishuC
   };
 }
 
-async function startFake(): Promise<FakeFeishu> {
-  const fake = await startFakeFeishu();
+async function startFake(options: Parameters<typeof startFakeFeishu>[0] = {}): Promise<FakeFeishu> {
+  const fake = await startFakeFeishu(options);
   open.push(fake);
   return fake;
 }
@@ -61,8 +69,10 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
   ): Promise<{ fake: FakeFeishu; adapter: FeishuAdapter; core: BotCore; settle: () => Promise<void> }> {
     const { db } = get();
     await seedTeam(db, 'feishu', { carl: CARL, sam: SAM, sue: SUE });
-    const fake = await startFake();
-    const adapter = createFeishuAdapter(configFor(fake, extra), { log });
+    // Taps here go through the real core and database, which a loaded CI machine can slow past 3 s: the
+    // walk gets room, and the 3-second rule has its own test below with a core held on purpose.
+    const fake = await startFake({ tapTimeoutMs: PATIENCE_MS });
+    const adapter = createFeishuAdapter(configFor(fake, extra), { log, tapDeadlineMs: PATIENCE_MS / 2 });
     const core = await botCore(db, [adapter]);
     await adapter.start(core.dispatch);
     open.push({ close: () => adapter.stop() });
@@ -218,6 +228,25 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
     const pending = await queryRows(db, sql`select 1 from outbox where status <> 'sent' and status <> 'superseded'`);
     expect(pending).toHaveLength(0);
     expect(logs.join('\n')).not.toContain(fake.appSecret);
+  });
+
+  it("answers a reply to its own message in the group, and ignores chatter and replies to other people's messages", async () => {
+    const { fake, settle } = await team();
+    const post = async (input: Omit<Parameters<FakeFeishu['sendMessage']>[0], 'chatId'>) => {
+      const r = await fake.sendMessage({ chatId: GROUP, ...input });
+      expect(r.delivered).toBe(true); // im:message.group_msg: every group message reaches the bot
+      await settle();
+      return r;
+    };
+    await post({ openId: SAM, text: 'bind WH1', mentionBot: true });
+    const answered = fake.messages.length;
+    const botMessage = fake.messages.at(-1)!;
+    const chatter = await post({ openId: CARL, text: 'who counts R1?' });
+    await post({ openId: SAM, text: 'help', parentId: chatter.messageId });
+    await post({ openId: SAM, text: 'help', mentionUsers: [{ openId: CARL, name: 'Carl' }] });
+    expect(fake.messages).toHaveLength(answered);
+    await post({ openId: SAM, text: 'help', parentId: botMessage.messageId });
+    expect(fake.messages).toHaveLength(answered + 1);
   });
 
   it('takes signed, encrypted HTTP callbacks and refuses a wrong signature', async () => {
@@ -440,5 +469,142 @@ describeEachDatabase('Feishu image keys shared by instances', (get) => {
     await a.update('oc_one', fake.messages[0]!.messageId, chart, { media: mediaA });
     expect(fake.uploadedImages).toHaveLength(1);
     for (const m of fake.messages) expect(JSON.stringify(m.content)).toContain(fake.uploadedImages[0]!.imageKey);
+  });
+});
+
+describe('Feishu direct messages and old cards', () => {
+  const LI = `ou_${'1'.repeat(32)}`;
+  const notice = (text: string) => card({ header: { title: 'Reminder' }, elements: [{ type: 'markdown', text }] });
+
+  it('sends to dm:<open_id> by open_id, updates it by message id, and prompts there too', async () => {
+    const fake = await startFake();
+    const adapter = createFeishuAdapter(configFor(fake), { log });
+    const sent = await adapter.send(`dm:${LI}`, notice('Line A-100 waits for you'), { idempotencyKey: 'dm-1' });
+    const msg = fake.messages.find((m) => m.messageId === sent.messageId)!;
+    expect(msg).toMatchObject({ receiveIdType: 'open_id', openId: LI, chatId: fake.p2pChatOf(LI) });
+    expect(fake.requests.some((q) => q.path === '/open-apis/im/v1/messages?receive_id_type=open_id')).toBe(true);
+    await adapter.update(`dm:${LI}`, sent.messageId, notice('Done, thank you'));
+    expect(textOf(latest(msg))).toContain('Done, thank you');
+    const p = await adapter.prompt(`dm:${LI}`, 'Why?', { idempotencyKey: 'dm-prompt-1' });
+    expect(fake.messages.find((m) => m.messageId === p.messageId)).toMatchObject({ receiveIdType: 'open_id', msgType: 'text' });
+  });
+
+  it('reports a person outside the availability range as unreachable (230013), so the core falls back to the group', async () => {
+    const fake = await startFake();
+    const adapter = createFeishuAdapter(configFor(fake), { log });
+    fake.setReachable(LI, false);
+    const error = await adapter.send(`dm:${LI}`, notice('x'), { idempotencyKey: 'dm-2' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ permanent: true, options: { unreachable: true } });
+    expect((error as DeliveryError).message).toContain('230013');
+    const prompt = await adapter.prompt(`dm:${LI}`, 'Why?', { idempotencyKey: 'dm-3' }).catch((e: unknown) => e);
+    expect(prompt).toMatchObject({ permanent: true, options: { unreachable: true } });
+    // The same refusal in a group is a plain permanent failure: nobody to fall back to.
+    fake.failNext(
+      { method: 'POST', pathIncludes: '/open-apis/im/v1/messages' },
+      { status: 400, code: 230013, msg: 'Bot has NO availability to this user.' },
+    );
+    const group = await adapter.send('oc_x', notice('x'), { idempotencyKey: 'g-1' }).catch((e: unknown) => e);
+    expect(group).toMatchObject({ permanent: true });
+    expect((group as DeliveryError).options.unreachable).toBeUndefined();
+  });
+
+  it('leaves a card older than 14 days as it is (230031) and says so in the log, instead of failing or posting anew', async () => {
+    const fake = await startFake();
+    const adapter = createFeishuAdapter(configFor(fake), { log });
+    const sent = await adapter.send('oc_x', notice('v1'), { idempotencyKey: 'old-1' });
+    fake.ageMessage(sent.messageId, 15 * 24 * 3600_000);
+    const before = logs.length;
+    await adapter.update('oc_x', sent.messageId, notice('v2'));
+    const refused = fake.requests.filter((q) => q.method === 'PATCH' && q.path.includes(sent.messageId));
+    expect(refused.map((q) => q.status)).toEqual([400]);
+    expect(fake.messages).toHaveLength(1);
+    expect(textOf(latest(fake.messages[0]!))).toContain('v1');
+    expect(logs.slice(before).join('\n')).toMatch(/older than 14 days.*left as it is/);
+  });
+});
+
+describe('Feishu taps within 3 s', () => {
+  it("answers within the 3 s Feishu waits, and patches the late answer's card in when the core finishes", async () => {
+    expect(FEISHU_TAP_DEADLINE_MS).toBeLessThanOrEqual(2_500); // at least half a second for the reply to travel
+    const fake = await startFake(); // Feishu's own 3 s
+    const adapter = createFeishuAdapter(configFor(fake), { log });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await adapter.start(async (event) => {
+      if (event.type !== 'action') return null;
+      await held; // a core slower than the deadline, for as long as the test wants
+      return {
+        toast: { kind: 'success', text: 'Confirmed' },
+        card: card({ header: { title: 'Variance' }, elements: [{ type: 'markdown', text: 'confirmed' }] }),
+      };
+    });
+    open.push({ close: () => adapter.stop() });
+    const sent = await adapter.send('oc_x', card({ header: { title: 'Variance' }, elements: [{ type: 'markdown', text: 'open' }] }), {
+      idempotencyKey: 'tap-1',
+    });
+    const tap = await fake.tapCard({ messageId: sent.messageId, openId: SAM, value: { t: 'AAAAAAAAAA.AAAAAAAAAAA' } });
+    expect(tap.timedOut).toBe(false);
+    expect(tap.reply.toast).toMatchObject({ type: 'info', content: expect.stringMatching(/Still working/) });
+    release();
+    await adapter.idle();
+    expect(textOf(latest(fake.messages[0]!))).toContain('confirmed');
+  });
+});
+
+describe('Feishu messages in', () => {
+  async function listen(options: Parameters<typeof startFakeFeishu>[0] = {}) {
+    const fake = await startFake(options);
+    const adapter = createFeishuAdapter(configFor(fake), { log });
+    const events: InboundEvent[] = [];
+    await adapter.start(async (event) => {
+      events.push(event);
+      return null;
+    });
+    open.push({ close: () => adapter.stop() });
+    const next = async (input: Parameters<FakeFeishu['sendMessage']>[0]) => {
+      const before = events.length;
+      const r = await fake.sendMessage(input);
+      await adapter.idle();
+      return { r, event: events.length > before ? events.at(-1)! : null };
+    };
+    return { fake, next };
+  }
+
+  it('is addressed only by an @-mention of this bot or in a direct chat, and reports real replies', async () => {
+    const { next } = await listen();
+    const other = { openId: SUE, name: 'Sue' };
+    expect((await next({ chatId: GROUP, openId: SAM, text: 'status', mentionUsers: [other] })).event).toMatchObject({
+      type: 'text',
+      text: '@Sue status',
+      addressed: false,
+    });
+    expect((await next({ chatId: GROUP, openId: SAM, text: 'status', mentionBot: true, mentionUsers: [other] })).event).toMatchObject({
+      addressed: true,
+      text: '@Sue status',
+    });
+    expect((await next({ chatId: 'oc_p2p', chatType: 'p2p', openId: SAM, text: 'status' })).event).toMatchObject({
+      chatType: 'direct',
+      addressed: true,
+    });
+    const reply = await next({ chatId: GROUP, openId: SAM, text: 'A-100 is fine', parentId: 'om_card1' });
+    expect(reply.event).toMatchObject({ addressed: false, replyToMessageId: 'om_card1' });
+    const plain = (await next({ chatId: GROUP, openId: SAM, text: 'lunch?' })).event!;
+    expect(plain).toMatchObject({ addressed: false });
+    expect('replyToMessageId' in plain).toBe(false);
+  });
+
+  it('passes every file posted in a group, with the scope that lets Feishu deliver it (im:message.group_msg)', async () => {
+    const { next } = await listen();
+    const file = { name: 'delivery-note.pdf', content: Buffer.from('%PDF-1.4') };
+    const got = await next({ chatId: GROUP, openId: SAM, file });
+    expect(got.event).toMatchObject({ type: 'file', chatType: 'group', fileName: 'delivery-note.pdf' });
+    expect(await (got.event as Extract<InboundEvent, { type: 'file' }>).download()).toEqual(file.content);
+
+    // With only group_at_msg (what README used to ask for) the file never reaches the bot.
+    const atOnly = await listen({ scopes: ['im:message:send_as_bot', 'im:message.group_at_msg:readonly', 'im:resource'] });
+    const lost = await atOnly.next({ chatId: GROUP, openId: SAM, file });
+    expect(lost.r.delivered).toBe(false);
+    expect(lost.event).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import type { TemplateContext } from '../../cards/templates/context.ts';
 import { dailyDigestCard, digestText, weeklyReportCard, weeklyText, type DigestChart } from '../../cards/templates/digest.ts';
 import type { Card } from '../../cards/model.ts';
 import type { DailyDigest, DigestChanges, StocktakeDigest, WeekKpis, WeeklyReport } from '../../src/services/digest/types.ts';
+import { cardRefusal } from '../fakes/feishu/index.ts';
 import { HOSTILE, PNG, assertTelegramHtml } from './render/fixtures.ts';
 
 const ctx = (locale: Locale): TemplateContext => ({
@@ -391,6 +392,8 @@ describe.each(LOCALES)('digest cards in %s', (locale) => {
       expect(feishuCardBytes(rendered)).toBeLessThanOrEqual(FEISHU_CARD_BUDGET);
       const imgs = rendered.body.elements.filter((e) => e.tag === 'img');
       expect(imgs).toHaveLength(c.elements.filter((e) => e.type === 'image').length);
+      // Card JSON 2.0 as Feishu checks it: at most five tables (markdown tables count), 200 elements, known properties.
+      expect(cardRefusal(rendered)).toBeNull();
     });
     it('fits Telegram (4096 characters) as valid HTML', () => {
       const { text } = renderTelegram(c);

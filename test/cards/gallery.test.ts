@@ -5,6 +5,7 @@ import { renderDingTalkCard, renderDingTalkMessage } from '../../cards/render/di
 import { feishuCardBytes, renderFeishu } from '../../cards/render/feishu.ts';
 import { renderHtml } from '../../cards/render/html.ts';
 import { renderTelegram, visibleLength } from '../../cards/render/telegram.ts';
+import { cardRefusal } from '../fakes/feishu/index.ts';
 import { gallery } from './gallery.ts';
 
 describe.each(LOCALES)('templates in %s', (locale) => {
@@ -12,6 +13,8 @@ describe.each(LOCALES)('templates in %s', (locale) => {
     it('renders for Feishu within 30 KB', () => {
       const rendered = renderFeishu(card);
       expect(feishuCardBytes(rendered)).toBeLessThanOrEqual(30 * 1024);
+      // Card JSON 2.0 as Feishu checks it: known tags and properties, five tables, 200 elements (test/fakes/feishu).
+      expect(cardRefusal(rendered)).toBeNull();
       expect(rendered).toMatchSnapshot();
     });
     it('renders for Telegram within 4096 characters and 64-byte callbacks', () => {

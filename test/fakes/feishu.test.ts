@@ -236,3 +236,181 @@ describe('fake Feishu against the real SDK', () => {
     expect(logs.filter((l) => l.startsWith('error'))).toHaveLength(3);
   });
 });
+
+describe('fake Feishu holds the platform rules', () => {
+  const open: { close(): Promise<void> | void }[] = [];
+  afterAll(async () => {
+    while (open.length > 0) await open.pop()!.close();
+  });
+
+  /** A fake and the real SDK on it; `onTap` answers taps, `seen` collects message events. */
+  async function platform(options: Parameters<typeof startFakeFeishu>[0] = {}, onTap?: (data: any) => Promise<unknown>) {
+    const fake = await startFakeFeishu(options);
+    const client = new Client({
+      appId: fake.appId,
+      appSecret: fake.appSecret,
+      domain: fake.domain,
+      logger,
+      loggerLevel: LoggerLevel.error,
+    });
+    const seen: any[] = [];
+    const dispatcher = new EventDispatcher({ logger, loggerLevel: LoggerLevel.error }).register({
+      'im.message.receive_v1': async (data) => void seen.push(data),
+      'card.action.trigger': async (data: any) => (onTap ? onTap(data) : undefined),
+    });
+    const ws = new WSClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.domain, logger, loggerLevel: LoggerLevel.error });
+    await ws.start({ eventDispatcher: dispatcher });
+    open.push(fake, { close: () => ws.close({ force: true }) });
+    const send = (content: unknown, receive: { id: string; type?: 'chat_id' | 'open_id' } = { id: 'oc_g' }) =>
+      client.im.v1.message
+        .create({
+          params: { receive_id_type: receive.type ?? 'chat_id' },
+          data: { receive_id: receive.id, msg_type: 'interactive', content: JSON.stringify(content) },
+        })
+        .then(
+          (r) => ({ status: 200, data: r as any }),
+          (e: HttpError) => ({ status: e.response.status, data: e.response.data }),
+        );
+    return { fake, client, seen, send };
+  }
+
+  const withElements = (elements: unknown[]) => ({ schema: '2.0', config: { update_multi: true }, body: { elements } });
+  const table = { tag: 'table', columns: [{ name: 'a', display_name: 'A', data_type: 'text' }], rows: [{ a: '1' }] };
+  const mdTable = { tag: 'markdown', content: '| A | B |\n| --- | ---: |\n| 1 | 2 |' };
+
+  it('refuses card JSON 2.0 the platform refuses, in its 230099 envelope', async () => {
+    const { send } = await platform();
+    const refused = async (c: unknown, errMsg: RegExp) => {
+      const r = await send(c);
+      expect(r.status).toBe(400);
+      expect(r.data.code).toBe(230099);
+      expect(r.data.msg).toMatch(/^Failed to create card content, ext=ErrCode: 11310; ErrMsg: /);
+      expect(r.data.msg).toMatch(errMsg);
+    };
+    await refused(withElements([{ tag: 'action', actions: [] }]), /unknown tag action/); // 1.0's container, gone in 2.0
+    await refused(withElements([{ tag: 'markdown', content: 'x', colour: 'red' }]), /unknown property colour/);
+    await refused(
+      withElements([{ tag: 'button', text: { tag: 'plain_text', content: 'OK' }, value: { t: 'x' } }]),
+      /unknown property value/,
+    );
+    await refused(
+      withElements([{ tag: 'button', text: { tag: 'plain_text', content: 'OK' }, behaviors: { type: 'callback' } }]),
+      /behaviors/,
+    );
+    await refused(
+      withElements([{ tag: 'button', text: { tag: 'plain_text', content: 'OK' }, behaviors: [{ type: 'tap', value: {} }] }]),
+      /behavior type/,
+    );
+    await refused(
+      { ...withElements([]), header: { title: { tag: 'plain_text', content: 't' }, colour: 'blue' } },
+      /unknown property colour/,
+    );
+    // Five table components and one markdown table: six tables.
+    await refused(withElements([...Array.from({ length: 5 }, () => table), mdTable]), /card table number over limit/);
+    // 201 elements: each button is two (the button and its plain_text).
+    const buttons = Array.from({ length: 101 }, () => ({
+      tag: 'button',
+      text: { tag: 'plain_text', content: 'b' },
+      behaviors: [{ type: 'callback', value: {} }],
+    }));
+    await refused(withElements(buttons), /element number over limit/);
+
+    expect((await send(withElements([...Array.from({ length: 4 }, () => table), mdTable]))).status).toBe(200);
+    expect((await send(withElements(buttons.slice(1)))).status).toBe(200);
+    const big = await send(withElements([{ tag: 'markdown', content: 'x'.repeat(31 * 1024) }]));
+    expect(big).toMatchObject({ status: 400, data: { code: 230025 } });
+  });
+
+  it('refuses the same cards in a patch, and any patch of a message older than 14 days (230031)', async () => {
+    const { fake, client, send } = await platform();
+    const sent = await send(withElements([{ tag: 'markdown', content: 'v1' }]));
+    const id = sent.data.data.message_id as string;
+    const patch = (c: unknown) =>
+      client.im.v1.message.patch({ path: { message_id: id }, data: { content: JSON.stringify(c) } }).then(
+        (r) => ({ status: 200, data: r as any }),
+        (e: HttpError) => ({ status: e.response.status, data: e.response.data }),
+      );
+    expect((await patch(withElements([...Array.from({ length: 6 }, () => table)]))).data.code).toBe(230099);
+    expect((await patch(withElements([{ tag: 'markdown', content: 'v2' }]))).status).toBe(200);
+    fake.ageMessage(id, 14 * 24 * 3600_000 + 60_000);
+    await expect(fake.tapCard({ messageId: id, openId: 'ou_1', value: {} })).rejects.toThrow(/older than 14 days/);
+    expect(await patch(withElements([{ tag: 'markdown', content: 'v3' }]))).toMatchObject({
+      status: 400,
+      data: { code: 230031, msg: 'Message can only be modified within 14 days after sending.' },
+    });
+  });
+
+  it('delivers group messages by scope: only @-mentions with group_at_msg, everything (files too) with group_msg', async () => {
+    const atOnly = await platform({ scopes: ['im:message:send_as_bot', 'im:message.group_at_msg:readonly', 'im:resource'] });
+    const file = { name: 'count.csv', content: Buffer.from('sku,qty\n') };
+    expect((await atOnly.fake.sendMessage({ chatId: 'oc_g', openId: 'ou_1', text: 'status', mentionBot: true })).delivered).toBe(true);
+    expect((await atOnly.fake.sendMessage({ chatId: 'oc_g', openId: 'ou_1', text: 'lunch?' })).delivered).toBe(false);
+    expect((await atOnly.fake.sendMessage({ chatId: 'oc_g', openId: 'ou_1', file })).delivered).toBe(false);
+    expect((await atOnly.fake.sendMessage({ chatId: 'oc_dm', chatType: 'p2p', openId: 'ou_1', text: 'hi' })).delivered).toBe(false);
+    expect(atOnly.seen).toHaveLength(1);
+
+    const all = await platform(); // README's scopes
+    expect((await all.fake.sendMessage({ chatId: 'oc_g', openId: 'ou_1', text: 'lunch?' })).delivered).toBe(true);
+    expect((await all.fake.sendMessage({ chatId: 'oc_g', openId: 'ou_1', file })).delivered).toBe(true);
+    expect((await all.fake.sendMessage({ chatId: 'oc_dm', chatType: 'p2p', openId: 'ou_1', text: 'hi' })).delivered).toBe(true);
+    expect(all.seen.map((d) => d.message.message_type)).toEqual(['text', 'file', 'text']);
+  });
+
+  it('reports replies with parent_id and mentions of other people by their own open_ids', async () => {
+    const { fake, seen } = await platform();
+    await fake.sendMessage({
+      chatId: 'oc_g',
+      openId: 'ou_1',
+      text: 'see this',
+      parentId: 'om_parent',
+      mentionUsers: [{ openId: 'ou_2', name: 'Li' }],
+    });
+    expect(seen[0].message).toMatchObject({ parent_id: 'om_parent', root_id: 'om_parent' });
+    expect(JSON.parse(seen[0].message.content).text).toBe('@_user_1 see this');
+    expect(seen[0].message.mentions).toEqual([
+      expect.objectContaining({ key: '@_user_1', name: 'Li', id: expect.objectContaining({ open_id: 'ou_2' }) }),
+    ]);
+  });
+
+  it('gives a tap 3 s: a later answer is a timeout for the user and its card is never shown', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const slowCard = withElements([{ tag: 'markdown', content: 'late' }]);
+    const { fake, send } = await platform({ tapTimeoutMs: 200 }, async () => {
+      await released;
+      return { toast: { type: 'success', content: 'done' }, card: { type: 'raw', data: slowCard } };
+    });
+    const sent = await send(withElements([{ tag: 'markdown', content: 'v1' }]));
+    const id = sent.data.data.message_id as string;
+    const tap = await fake.tapCard({ messageId: id, openId: 'ou_1', value: { t: 'x' } });
+    expect(tap).toMatchObject({ timedOut: true, reply: undefined });
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(fake.messages.find((m) => m.messageId === id)!.updates).toEqual([]);
+  });
+
+  it('refuses a card in a tap answer that breaks the card rules', async () => {
+    const { fake, send } = await platform({}, async () => ({
+      toast: { type: 'success', content: 'ok' },
+      card: { type: 'raw', data: withElements(Array.from({ length: 6 }, () => table)) },
+    }));
+    const id = (await send(withElements([{ tag: 'markdown', content: 'v1' }]))).data.data.message_id as string;
+    const tap = await fake.tapCard({ messageId: id, openId: 'ou_1', value: {} });
+    expect(tap.cardRefused).toMatch(/card table number over limit/);
+    expect(fake.messages.find((m) => m.messageId === id)!.updates).toEqual([]);
+  });
+
+  it('sends a direct message by open_id into the one-to-one chat, and refuses a person outside the availability range (230013)', async () => {
+    const { fake, send } = await platform();
+    const li = `ou_${'1'.repeat(32)}`;
+    const r = await send(withElements([{ tag: 'markdown', content: 'for you' }]), { id: li, type: 'open_id' });
+    expect(r.status).toBe(200);
+    const msg = fake.messages.find((m) => m.messageId === r.data.data.message_id)!;
+    expect(msg).toMatchObject({ receiveIdType: 'open_id', openId: li, chatId: fake.p2pChatOf(li) });
+    fake.setReachable(li, false);
+    expect(await send(withElements([]), { id: li, type: 'open_id' })).toMatchObject({
+      status: 400,
+      data: { code: 230013, msg: 'Bot has NO availability to this user.' },
+    });
+  });
+});

@@ -1,6 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { card, cardTokens, CARD_STATES } from '../../../cards/model.ts';
-import { FEISHU_CARD_BUDGET, feishuCardBytes, renderFeishu, type FeishuElement } from '../../../cards/render/feishu.ts';
+import { card, cardTokens, CARD_STATES, type Card, type CardElement } from '../../../cards/model.ts';
+import {
+  FEISHU_CARD_BUDGET,
+  FEISHU_MAX_ELEMENTS,
+  feishuCardBytes,
+  feishuElementCount,
+  renderFeishu,
+  type FeishuElement,
+} from '../../../cards/render/feishu.ts';
+import { cardRefusal, checkCard, markdownTables } from '../../fakes/feishu/index.ts';
 import { HOSTILE, MENTIONS, PNG, SAM_OPEN_ID, largestCard, manyMentions, optionValue, representativeCard, token } from './fixtures.ts';
 
 /** Every component in the card, nested ones included (column_set columns, form elements). */
@@ -118,11 +127,119 @@ describe('renderFeishu', () => {
     }
   });
 
-  it('renders tables past the fifth as markdown tables, as Feishu allows five table components', () => {
-    const table = { type: 'table' as const, columns: [{ key: 'a', label: 'A' }], rows: [{ a: '1' }] };
-    const rendered = renderFeishu(card({ header: { title: 't' }, elements: Array.from({ length: 6 }, () => table) }));
+  it('writes tables past the fifth as lists, never as markdown tables, which count toward the same five (11310)', () => {
+    const table = {
+      type: 'table' as const,
+      columns: [
+        { key: 'a', label: 'A' },
+        { key: 'b', label: 'B|x' },
+      ],
+      rows: [{ a: '1', b: '|2|' }],
+    };
+    const rendered = renderFeishu(card({ header: { title: 't' }, elements: Array.from({ length: 8 }, () => table) }));
     expect(rendered.body.elements.filter((el) => el.tag === 'table')).toHaveLength(5);
-    expect(rendered.body.elements.at(-1)).toEqual({ tag: 'markdown', content: '| A |\n| ---: |\n| 1 |' });
+    expect(rendered.body.elements.at(-1)).toEqual({ tag: 'markdown', content: '**A · B&#124;x**\n- 1 · &#124;2&#124;' });
+    expect(checkCard(rendered).tables).toBe(5);
+    expect(cardRefusal(rendered)).toBeNull();
+  });
+
+  it('writes fields as plain lines when two-column rows would pass 200 elements', () => {
+    const fields = Array.from({ length: 120 }, (_, i) => ({ label: `F${i}`, value: `${i}`, short: true }));
+    const rendered = renderFeishu(card({ header: { title: 't' }, elements: [{ type: 'fields', fields }] }));
+    expect(feishuElementCount(rendered)).toBeLessThanOrEqual(FEISHU_MAX_ELEMENTS);
+    expect(rendered.body.elements).toHaveLength(1);
+    expect(String(rendered.body.elements[0]!.content).split('\n')).toHaveLength(120);
+    expect(cardRefusal(rendered)).toBeNull();
+    // A card well under the limit keeps the two-column layout.
+    const few = renderFeishu(card({ header: { title: 't' }, elements: [{ type: 'fields', fields: fields.slice(0, 4) }] }));
+    expect(few.body.elements.map((el) => el.tag)).toEqual(['column_set', 'column_set']);
+  });
+
+  it('keeps any card a template could build within every Feishu card limit (tables, elements, 30 KB, known properties)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', '苹', ' ', '|', '-', '*', '\n', '<', '#', '1'), maxLength: 4000 });
+    const short = fc.string({ unit: fc.constantFrom('a', '苹', '|', '*', '1'), minLength: 1, maxLength: 40 });
+    let n = 0;
+    const tok = fc.constant(null).map(() => ({ token: `t${++n}` }));
+    const markdown = text.map((t): CardElement => ({ type: 'markdown', text: t }));
+    const fields = fc
+      .array(fc.record({ label: short, value: text.map((t) => t.slice(0, 200)), short: fc.boolean() }), { maxLength: 60 })
+      .map((f): CardElement => ({ type: 'fields', fields: f }));
+    const table = fc.integer({ min: 1, max: 6 }).chain((cols) =>
+      fc.array(fc.array(short, { minLength: cols, maxLength: cols }), { maxLength: 300 }).map(
+        (rows): CardElement => ({
+          type: 'table',
+          columns: Array.from({ length: cols }, (_, i) => ({ key: `k${i}`, label: `Col ${i}`, align: i ? 'right' : 'left' })),
+          rows: rows.map((r) => Object.fromEntries(r.map((v, i) => [`k${i}`, v]))),
+          more: 0,
+        }),
+      ),
+    );
+    const button = fc.record({
+      label: short,
+      style: fc.constantFrom('primary', 'danger', 'default'),
+      action: tok,
+      confirm: fc.option(fc.record({ title: short, text: short }), { nil: undefined }),
+    });
+    const buttons = fc.array(button, { minLength: 1, maxLength: 6 }).map((b): CardElement => ({ type: 'buttons', buttons: b }));
+    const select = fc.integer({ min: 1, max: 30 }).chain((k) =>
+      tok.map(
+        (action): CardElement => ({
+          type: 'select',
+          placeholder: 'Cause',
+          action,
+          options: Array.from({ length: k }, (_, i) => ({ value: `c${i}`, label: `Cause ${i}` })),
+        }),
+      ),
+    );
+    const input = tok.map(
+      (action): CardElement => ({
+        type: 'input',
+        label: 'Note',
+        placeholder: 'Why?',
+        submitLabel: 'Send',
+        action,
+        required: false,
+        maxLength: 200,
+      }),
+    );
+    const cards = fc
+      .record({
+        markdown: fc.array(markdown, { maxLength: 5 }),
+        fields: fc.array(fields, { maxLength: 4 }),
+        tables: fc.array(table, { maxLength: 9 }),
+        buttons: fc.array(buttons, { maxLength: 3 }),
+        selects: fc.array(select, { maxLength: 1 }),
+        inputs: fc.array(input, { maxLength: 2 }),
+        divider: fc.boolean(),
+        seed: fc.integer(),
+      })
+      .map((p): Card => {
+        const all = [
+          ...p.markdown,
+          ...p.fields,
+          ...p.tables,
+          ...p.buttons,
+          ...p.selects,
+          ...p.inputs,
+          ...(p.divider ? [{ type: 'divider' as const }] : []),
+        ];
+        // A deterministic shuffle, so tables and controls come in any order.
+        const order = all.map((el, i) => ({ el, k: (i * 7919 + p.seed) % 104729 })).sort((a, b) => a.k - b.k);
+        return card({ header: { title: 'Property', state: 'info' }, elements: order.map((o) => o.el), footer: 'footer' });
+      });
+    fc.assert(
+      fc.property(cards, (c) => {
+        const rendered = renderFeishu(c);
+        expect(cardRefusal(rendered)).toBeNull();
+        expect(feishuCardBytes(rendered)).toBeLessThanOrEqual(FEISHU_CARD_BUDGET);
+        const { tables, elements } = checkCard(rendered);
+        expect(tables).toBeLessThanOrEqual(5);
+        expect(elements).toBeLessThanOrEqual(FEISHU_MAX_ELEMENTS);
+        expect(tokensOf(rendered.body.elements).sort()).toEqual(cardTokens(c).sort());
+      }),
+      { numRuns: 60 },
+    );
+    expect(markdownTables('| a |\n| --- |')).toBe(1); // the checker itself sees a markdown table
   });
 
   it('mentions people by <at id=OPEN_ID></at> in a markdown line first in the body, and names the others', () => {

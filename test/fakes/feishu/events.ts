@@ -58,6 +58,9 @@ export interface MessageEventInput {
   unionId: string;
   text?: string;
   mention?: { openId: string; unionId: string; name: string };
+  /** Other people mentioned after the bot (or alone). */
+  mentionUsers?: { openId: string; unionId: string; name: string }[];
+  parentId?: string;
   file?: { fileKey: string; name: string };
 }
 
@@ -72,17 +75,17 @@ export function messageReceiveEvent(app: AppIdentity, m: MessageEventInput): Rec
   } else {
     messageType = 'text';
     // A mention shows up in the text as a placeholder key; the real name is only in `mentions`.
-    const text = m.mention ? `@_user_1 ${m.text ?? ''}`.trimEnd() : (m.text ?? '');
+    const people = [...(m.mention ? [m.mention] : []), ...(m.mentionUsers ?? [])];
+    const keys = people.map((_, i) => `@_user_${i + 1}`);
+    const text = people.length ? `${keys.join(' ')} ${m.text ?? ''}`.trimEnd() : (m.text ?? '');
     content = JSON.stringify({ text });
-    if (m.mention) {
-      mentions = [
-        {
-          key: '@_user_1',
-          id: { union_id: m.mention.unionId, user_id: '', open_id: m.mention.openId },
-          name: m.mention.name,
-          tenant_key: app.tenantKey,
-        },
-      ];
+    if (people.length) {
+      mentions = people.map((p, i) => ({
+        key: keys[i],
+        id: { union_id: p.unionId, user_id: '', open_id: p.openId },
+        name: p.name,
+        tenant_key: app.tenantKey,
+      }));
     }
   }
   return {
@@ -93,6 +96,8 @@ export function messageReceiveEvent(app: AppIdentity, m: MessageEventInput): Rec
     },
     message: {
       message_id: m.messageId,
+      // A reply (引用回复) names the message it answers and the root of its thread.
+      ...(m.parentId ? { root_id: m.parentId, parent_id: m.parentId } : {}),
       create_time: now,
       update_time: now,
       chat_id: m.chatId,

@@ -10,5 +10,7 @@ export type {
   SendMessageInput,
   TapCardInput,
 } from './types.ts';
+export { FEISHU_RECOMMENDED_SCOPES } from './types.ts';
+export { cardRefusal, checkCard, markdownTables, CARD_ELEMENTS_LIMIT, CARD_TABLES_LIMIT, type CardRefusal } from './cardSchema.ts';
 export { signAndEncryptCallback, encryptForCallback, type SignedCallback } from './callback.ts';
 export { decodeFrame, encodeFrame, type Frame } from './frame.ts';

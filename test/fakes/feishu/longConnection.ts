@@ -18,6 +18,9 @@ export interface LongConnectionOptions {
 
 export type LongConnection = ReturnType<typeof createLongConnection>;
 
+/** No reply frame in time: for a tap, what the user sees as a timeout. */
+export class NoReplyError extends Error {}
+
 interface Conn {
   ws: WebSocket;
   serviceId: number;
@@ -112,7 +115,8 @@ export function createLongConnection(opts: LongConnectionOptions) {
     ws.on('error', () => {});
   }
 
-  async function push(env: EventEnvelope): Promise<Delivery> {
+  /** Pushes an event; `replyWithinMs` (default ackTimeoutMs) bounds the wait for its reply frame. */
+  async function push(env: EventEnvelope, replyWithinMs = opts.ackTimeoutMs): Promise<Delivery> {
     const conn = await waitForConn();
     const frameMessageId = hex(16);
     const traceId = hex(8);
@@ -123,8 +127,10 @@ export function createLongConnection(opts: LongConnectionOptions) {
     const result = new Promise<Delivery>((resolve, reject) => {
       const timer = setTimeout(() => {
         pending.delete(frameMessageId);
-        reject(new Error(`fake feishu: no reply frame for ${env.header.event_type} ${env.header.event_id} within ${opts.ackTimeoutMs} ms`));
-      }, opts.ackTimeoutMs);
+        reject(
+          new NoReplyError(`fake feishu: no reply frame for ${env.header.event_type} ${env.header.event_id} within ${replyWithinMs} ms`),
+        );
+      }, replyWithinMs);
       pending.set(frameMessageId, {
         conn,
         started: performance.now(),

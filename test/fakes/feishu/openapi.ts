@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hex, newId } from './events.ts';
 import { parseMultipart, readBody } from './http.ts';
 import type { LongConnection } from './longConnection.ts';
+import { cardRefusal, refusalMessage } from './cardSchema.ts';
 import type { ClientConfig, FakeFeishuMessage, FakeFeishuRequest } from './types.ts';
 
 // The OpenAPI half of the fake: token, ws endpoint discovery and the im/interactive endpoints, in
@@ -45,9 +46,15 @@ export interface PlatformState {
   inbound: Map<string, { chatId: string; files: Map<string, { name: string; content: Buffer }> }>;
   cardTokens: Map<string, CardToken>;
   failRules: FailRule[];
+  /** open_ids outside the app's availability range (可用范围): a direct message to them gets 230013. */
+  unreachable: Set<string>;
+  /** The one-to-one chat (oc_…) of the bot and each person it has messaged, by open_id. */
+  p2pChats: Map<string, string>;
 }
 
 const CARD_LIMIT = 30 * 1024; // bytes, for interactive content (Feishu: 230025 above it)
+/** message.patch: "仅支持更新 14 天内发送的消息"; past that Feishu answers 230031 (im-v1/message/patch error codes). */
+const UPDATABLE_MS = 14 * 24 * 3600_000;
 const TEXT_LIMIT = 150 * 1024;
 const MSG_TYPES = new Set([
   'text',
@@ -75,6 +82,14 @@ export class ApiError extends Error {
 }
 const invalidParam = (ext: string) => new ApiError(400, 230001, `Your request contains an invalid request parameter, ext=${ext}`);
 const fieldViolation = (field: string) => new ApiError(400, 99992402, `field validation failed: ${field}`);
+
+/** Card JSON 2.0 checked as Feishu does (cardSchema.ts): 230099 with the sub-code, or 230025 over 30 KB. */
+function checkCardContent(card: unknown) {
+  const refusal = cardRefusal(card);
+  if (!refusal) return;
+  if (refusal.errCode === 230025) throw new ApiError(400, 230025, 'The length of the message content reaches its limit.');
+  throw new ApiError(400, 230099, refusalMessage(refusal));
+}
 
 /** A shared card can be updated for everyone. JSON 2.0 cards are always shared (update_multi defaults to true there). */
 export function isSharedCard(card: unknown): boolean {
@@ -128,6 +143,7 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
       throw new ApiError(400, 230025, 'The length of the message content reaches its limit.');
     }
     const content = parseJson(body.content, 'content');
+    if (body.msg_type === 'interactive') checkCardContent(content);
     const now = Date.now();
     const message: FakeFeishuMessage = {
       messageId: newId.message(),
@@ -135,6 +151,7 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
       receiveIdType,
       msgType: body.msg_type,
       content,
+      ...(receiveIdType === 'open_id' ? { openId: body.receive_id as string } : {}),
       ...(uuid ? { uuid } : {}),
       ...(replyTo ? { replyTo } : {}),
       updates: [],
@@ -152,7 +169,7 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
         update_time: String(now),
         deleted: false,
         updated: false,
-        chat_id: receiveIdType === 'chat_id' ? chatId : `oc_${hex(16)}`,
+        chat_id: chatId,
         sender: { id: appId, id_type: 'app_id', sender_type: 'app', tenant_key: tenantKey },
         body: { content: body.content },
       },
@@ -217,7 +234,16 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
         if (!RECEIVE_ID_TYPES.has(receiveIdType)) throw fieldViolation('receive_id_type');
         const b = json(raw);
         if (typeof b.receive_id !== 'string' || !b.receive_id) throw fieldViolation('receive_id');
-        return createMessage(b, receiveIdType, b.receive_id);
+        if (receiveIdType === 'chat_id') return createMessage(b, receiveIdType, b.receive_id);
+        if (receiveIdType !== 'open_id') throw invalidParam('the fake sends to chat_id and open_id only'); // invented ext
+        // A direct message: Feishu refuses a person outside the app's availability range with 230013
+        // ("Bot has NO availability to this user", im-v1/message/create error codes).
+        if (!/^ou_[0-9a-z]{1,64}$/.test(b.receive_id))
+          throw new ApiError(400, 99992351, `The id '${b.receive_id}' is not a valid open_id.`);
+        if (s.unreachable.has(b.receive_id)) throw new ApiError(400, 230013, 'Bot has NO availability to this user.');
+        let p2p = s.p2pChats.get(b.receive_id);
+        if (!p2p) s.p2pChats.set(b.receive_id, (p2p = `oc_${hex(16)}`));
+        return createMessage(b, receiveIdType, p2p);
       },
     },
     {
@@ -244,12 +270,16 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
         if (Buffer.byteLength(b.content) > CARD_LIMIT) {
           throw new ApiError(400, 230025, 'The length of the message content reaches its limit.');
         }
+        if (Date.now() - msg.createdAt > UPDATABLE_MS) {
+          throw new ApiError(400, 230031, 'Message can only be modified within 14 days after sending.');
+        }
         const card = parseJson(b.content, 'content');
         // Feishu: update_multi must be true on the card both before and after the update.
         const current = msg.updates.length ? msg.updates[msg.updates.length - 1] : msg.content;
         if (!isSharedCard(current) || !isSharedCard(card)) {
           throw invalidParam('only shared cards can be updated: set config.update_multi=true'); // invented ext
         }
+        checkCardContent(card);
         msg.updates.push(card);
         return { code: 0, msg: 'success', data: {} };
       },
@@ -273,9 +303,7 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
         if (t.uses >= 2) throw new ApiError(400, 200832, 'card update token already used twice');
         const card = typeof b.card === 'string' ? parseJson(b.card, 'card') : b.card;
         if (!card || typeof card !== 'object') throw fieldViolation('card');
-        if (Buffer.byteLength(JSON.stringify(card)) > CARD_LIMIT) {
-          throw new ApiError(400, 230025, 'The length of the message content reaches its limit.');
-        }
+        checkCardContent(card);
         t.uses += 1;
         messages.find((x) => x.messageId === t.messageId)?.updates.push(card);
         return { code: 0, msg: 'success', data: {} };

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cardActionEvent, envelope, hex, messageReceiveEvent, newId, type AppIdentity, type EventEnvelope } from './events.ts';
-import { createLongConnection } from './longConnection.ts';
+import { cardRefusal, refusalMessage } from './cardSchema.ts';
+import { createLongConnection, NoReplyError } from './longConnection.ts';
 import { createOpenApi, type PlatformState } from './openapi.ts';
-import type { ClientConfig, Delivery, FakeFeishu, FakeFeishuOptions } from './types.ts';
+import { FEISHU_RECOMMENDED_SCOPES, type ClientConfig, type Delivery, type FakeFeishu, type FakeFeishuOptions } from './types.ts';
 import { PATIENCE_MS, waitFor } from '../../support/wait.ts';
 
 // A local stand-in for open.feishu.cn that the real @larksuiteoapi/node-sdk talks to unmodified:
@@ -25,6 +26,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     ...options.clientConfig,
   };
   const ackTimeoutMs = options.ackTimeoutMs ?? PATIENCE_MS;
+  const tapTimeoutMs = options.tapTimeoutMs ?? 3_000;
+  const scopes = new Set<string>(options.scopes ?? FEISHU_RECOMMENDED_SCOPES);
   const app: AppIdentity = { appId, tenantKey, verificationToken };
   const longConnection = createLongConnection({
     clientConfig,
@@ -51,6 +54,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     inbound: new Map(),
     cardTokens: new Map(),
     failRules: [],
+    unreachable: new Set(),
+    p2pChats: new Map(),
   };
   const { messages, cardTokens } = state;
   const delivered = new Map<string, EventEnvelope>();
@@ -62,21 +67,46 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   };
 
   // A tap's reply may carry a card ({type:'raw', data} or {type:'template', data}); Feishu then
-  // replaces the card in place, so it counts as an update. Answering also unlocks the token.
-  function applyTapReply(env: EventEnvelope, reply: unknown) {
-    if (env.header.event_type !== 'card.action.trigger') return;
+  // replaces the card in place, so it counts as an update. Answering also unlocks the token. A card that
+  // breaks the card rules is not shown (the client reports an error): the answer's refusal is returned.
+  function applyTapReply(env: EventEnvelope, reply: unknown): string | undefined {
+    if (env.header.event_type !== 'card.action.trigger') return undefined;
     const t = cardTokens.get((env.event as { token: string }).token);
-    if (!t) return;
+    if (!t) return undefined;
     t.answered = true;
     const card = (reply as { card?: { type?: string; data?: unknown } } | undefined)?.card;
-    if (card) messages.find((m) => m.messageId === t.messageId)?.updates.push(card.type === 'raw' ? card.data : card);
+    if (!card) return undefined;
+    const data = card.type === 'raw' ? card.data : card;
+    const refusal = card.type === 'raw' ? cardRefusal(data) : null;
+    if (refusal) return refusalMessage(refusal);
+    messages.find((m) => m.messageId === t.messageId)?.updates.push(data);
+    return undefined;
   }
 
   async function deliver(env: EventEnvelope): Promise<Delivery> {
     delivered.set(env.header.event_id, env);
-    const d = await longConnection.push(env);
-    applyTapReply(env, d.reply);
-    return d;
+    const isTap = env.header.event_type === 'card.action.trigger';
+    const started = performance.now();
+    try {
+      const d = await longConnection.push(env, isTap ? tapTimeoutMs : ackTimeoutMs);
+      const cardRefused = applyTapReply(env, d.reply);
+      return { ...d, timedOut: false, ...(cardRefused ? { cardRefused } : {}) };
+    } catch (e) {
+      // Feishu waits 3 s for a tap's answer; after that the user sees an error and a late answer is dropped.
+      if (isTap && e instanceof NoReplyError) return { code: 0, reply: undefined, ms: performance.now() - started, timedOut: true };
+      throw e;
+    }
+  }
+
+  /**
+   * Whether Feishu pushes this message to the app, by its scopes: group messages that @ the bot need
+   * im:message.group_at_msg:readonly (or group_msg), every other group message — files included, which
+   * cannot @ anyone — needs im:message.group_msg; direct messages need im:message.p2p_msg:readonly.
+   * (im.message.receive_v1, "权限要求": each scope names the messages it receives.)
+   */
+  function pushedByScopes(chatType: 'group' | 'p2p', mentionsBot: boolean): boolean {
+    if (chatType === 'p2p') return scopes.has('im:message.p2p_msg:readonly') || scopes.has('im:message.p2p_msg');
+    return scopes.has('im:message.group_msg') || (mentionsBot && scopes.has('im:message.group_at_msg:readonly'));
   }
 
   const handle = createOpenApi(state);
@@ -117,15 +147,24 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
         unionId: unionIdOf(e.openId),
         ...(e.text !== undefined ? { text: e.text } : {}),
         ...(e.mentionBot ? { mention: { openId: state.botOpenId, unionId: unionIdOf(state.botOpenId), name: state.botName } } : {}),
+        ...(e.mentionUsers ? { mentionUsers: e.mentionUsers.map((u) => ({ ...u, unionId: unionIdOf(u.openId) })) } : {}),
+        ...(e.parentId ? { parentId: e.parentId } : {}),
         ...(e.file && fileKey ? { file: { fileKey, name: e.file.name } } : {}),
       });
+      const mentionsBot = Boolean(e.mentionBot) && !e.file;
+      if (!pushedByScopes(e.chatType ?? 'group', mentionsBot)) {
+        return { eventId, messageId, ...(fileKey ? { fileKey } : {}), reply: undefined, code: 0, delivered: false };
+      }
       const d = await deliver(envelope(app, 'im.message.receive_v1', eventId, event));
-      return { eventId, messageId, ...(fileKey ? { fileKey } : {}), reply: d.reply, code: d.code };
+      return { eventId, messageId, ...(fileKey ? { fileKey } : {}), reply: d.reply, code: d.code, delivered: true };
     },
 
     async tapCard(e) {
       const msg = messages.find((m) => m.messageId === e.messageId);
       if (!msg || msg.msgType !== 'interactive') throw new Error(`fake feishu: ${e.messageId} is not a card the bot sent`);
+      // "2.0 结构：卡片可交互和可更新时间统一为 14 天" (card JSON 2.0 release notes): the client no longer sends taps.
+      if (Date.now() - msg.createdAt > 14 * 24 * 3600_000)
+        throw new Error(`fake feishu: ${e.messageId} is older than 14 days and cannot be tapped`);
       const eventId = e.eventId ?? newId.event();
       const token = newId.cardToken(); // valid 30 minutes, usable twice, once the tap is answered
       cardTokens.set(token, { messageId: msg.messageId, uses: 0, expiresAt: Date.now() + 30 * 60_000, answered: false });
@@ -142,8 +181,29 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
         ...(e.formValue !== undefined ? { formValue: e.formValue } : {}),
       });
       const d = await deliver(envelope(app, 'card.action.trigger', eventId, event));
-      return { eventId, token, reply: d.reply, ms: d.ms, code: d.code };
+      return {
+        eventId,
+        token,
+        reply: d.reply,
+        ms: d.ms,
+        code: d.code,
+        timedOut: d.timedOut ?? false,
+        ...(d.cardRefused ? { cardRefused: d.cardRefused } : {}),
+      };
     },
+
+    ageMessage(messageId, ms) {
+      const m = messages.find((x) => x.messageId === messageId);
+      if (!m) throw new Error(`fake feishu: no message ${messageId}`);
+      m.createdAt -= ms;
+    },
+
+    setReachable(openId, reachable) {
+      if (reachable) state.unreachable.delete(openId);
+      else state.unreachable.add(openId);
+    },
+
+    p2pChatOf: (openId) => state.p2pChats.get(openId),
 
     async redeliver(eventId) {
       const env = delivered.get(eventId);

@@ -26,13 +26,36 @@ export interface FakeFeishuOptions {
   ackTimeoutMs?: number;
   /** Split event payloads into frames of at most this many bytes (sum/seq headers, as Feishu does). */
   maxFramePayload?: number;
+  /**
+   * The scopes granted to the app (权限管理). Group messages are delivered by scope: with
+   * `im:message.group_at_msg:readonly` only those that @-mention the bot, with `im:message.group_msg` all of
+   * them (files too: a file message cannot @-mention anyone); direct messages need
+   * `im:message.p2p_msg:readonly`. Defaults to FEISHU_RECOMMENDED_SCOPES, what README asks for.
+   */
+  scopes?: readonly string[];
+  /**
+   * How long Feishu waits for a tap's answer: "你的服务器需要在接收回调的 3 秒内…响应" (handle card callbacks).
+   * A later answer is a timeout for the user (an error in the client, the card unchanged). Default 3000.
+   */
+  tapTimeoutMs?: number;
 }
+
+/** The scopes README tells an admin to grant. */
+export const FEISHU_RECOMMENDED_SCOPES = [
+  'im:message:send_as_bot',
+  'im:message.group_at_msg:readonly',
+  'im:message.group_msg',
+  'im:message.p2p_msg:readonly',
+  'im:resource',
+] as const;
 
 export interface FakeFeishuMessage {
   messageId: string;
   chatId: string;
   receiveIdType: string;
   msgType: string;
+  /** Set for a direct message (sent with receive_id_type=open_id): the person it went to. */
+  openId?: string;
   /** Parsed content JSON: the card for `interactive`, `{text}` for `text`. */
   content: unknown;
   uuid?: string;
@@ -57,6 +80,10 @@ export interface SendMessageInput {
   openId: string;
   text?: string;
   mentionBot?: boolean;
+  /** Other people @-mentioned in the text (placeholders @_user_N, as Feishu writes them). */
+  mentionUsers?: { openId: string; name: string }[];
+  /** Sent as a reply (引用回复) to this message: Feishu sets parent_id and root_id. */
+  parentId?: string;
   file?: { name: string; content: Buffer };
   messageId?: string;
   eventId?: string;
@@ -81,6 +108,9 @@ export interface Delivery {
   code: number;
   reply: any;
   ms: number;
+  /** Set for a tap answered later than tapTimeoutMs (or never). */
+  timedOut?: boolean;
+  cardRefused?: string;
 }
 
 export interface FakeFeishu {
@@ -91,8 +121,26 @@ export interface FakeFeishu {
   botName: string;
   tenantKey: string;
   verificationToken: string;
-  sendMessage(e: SendMessageInput): Promise<{ eventId: string; messageId: string; fileKey?: string; reply: unknown; code: number }>;
-  tapCard(e: TapCardInput): Promise<{ eventId: string; token: string; reply: any; ms: number; code: number }>;
+  /**
+   * A user posts a message. `delivered` is false when the app's scopes do not let Feishu push it (then
+   * nothing reaches the bot, `code` is 0 and `reply` undefined).
+   */
+  sendMessage(
+    e: SendMessageInput,
+  ): Promise<{ eventId: string; messageId: string; fileKey?: string; reply: unknown; code: number; delivered: boolean }>;
+  /**
+   * A user taps. `timedOut`: no answer within tapTimeoutMs, so the user saw an error and nothing the bot
+   * answered later is applied. `cardRefused`: the answer's card broke the card rules (not applied).
+   */
+  tapCard(
+    e: TapCardInput,
+  ): Promise<{ eventId: string; token: string; reply: any; ms: number; code: number; timedOut: boolean; cardRefused?: string }>;
+  /** Makes a sent message look `ms` older (the 14-day update limit). */
+  ageMessage(messageId: string, ms: number): void;
+  /** Takes a person out of (or back into) the app's availability range. */
+  setReachable(openId: string, reachable: boolean): void;
+  /** The one-to-one chat id (oc_…) Feishu uses for the bot and this person, once a DM went to them. */
+  p2pChatOf(openId: string): string | undefined;
   redeliver(eventId: string): Promise<Delivery>;
   messages: FakeFeishuMessage[];
   requests: FakeFeishuRequest[];
