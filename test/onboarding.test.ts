@@ -68,7 +68,7 @@ describe('onboarding from README', () => {
       const commands = [...text.matchAll(/`(npx stocktake [^`]+)`/g)].map((m) => m[1]!);
       expect(commands, text).toHaveLength(2);
       const handle = `newbie${locale === 'en' ? 1 : 2}`;
-      const filled = commands.map((c) => c.replace(/<handle>|<账号>/g, handle).replace(/<warehouse>|<仓库代码>/g, 'DEMO'));
+      const filled = commands.map((c) => c.replace(/\bHANDLE\b/g, handle).replace(/\bWAREHOUSE\b/g, 'DEMO'));
       const result = run(filled.join('\n'));
       expect(result.status, `${filled.join('\n')}\n${result.stderr}`).toBe(0);
       const people = JSON.parse(run('npx stocktake people list --json').stdout) as {

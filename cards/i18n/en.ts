@@ -48,7 +48,7 @@ export const en = {
     title: 'You do not have access yet',
     toast: (identity: string) => `You do not have access yet: ask an admin to add ${identity}.`,
     text: (identity: string) =>
-      `I do not know you yet, so I did nothing. Show this to an admin, who adds you with\n\`npx stocktake people add <handle> --name "Your Name" --identity ${identity}\`\nand grants you a role: \`npx stocktake roles grant <handle> counter <warehouse>\`.`,
+      `I do not know you yet, so I did nothing. Show this to an admin, who adds you with\n\`npx stocktake people add HANDLE --name "Your Name" --identity ${identity}\`\nand grants you a role: \`npx stocktake roles grant HANDLE counter WAREHOUSE\` (HANDLE: a short name in letters, e.g. li.lei; WAREHOUSE: the warehouse code).`,
   },
   /** Problems found in an imported file (count sheets, book, movements, items). Earlier problem texts are English only. */
   fileProblem: {

@@ -48,7 +48,7 @@ export const zhCN: typeof en = {
     title: '你还没有权限',
     toast: (identity) => `你还没有权限：请管理员添加 ${identity}。`,
     text: (identity) =>
-      `我还不认识你，因此没有执行任何操作。请把这条消息给管理员看，管理员用以下命令添加你：\n\`npx stocktake people add <账号> --name "你的姓名" --identity ${identity}\`\n并授予角色：\`npx stocktake roles grant <账号> counter <仓库代码>\`（账号用英文字母或拼音，如 li.lei）。`,
+      `我还不认识你，因此没有执行任何操作。请把这条消息给管理员看，管理员用以下命令添加你：\n\`npx stocktake people add HANDLE --name "你的姓名" --identity ${identity}\`\n并授予角色：\`npx stocktake roles grant HANDLE counter WAREHOUSE\`（HANDLE 换成英文字母或拼音的账号，如 li.lei；WAREHOUSE 换成仓库代码）。`,
   },
   fileProblem: {
     fields: { qty: '数量', unitCost: '单位成本' },
