@@ -100,7 +100,7 @@ await db.close();
     const ms = performance.now() - started;
     // The tour's export writes ST-…-posted.xlsx where it runs (the repository root): not ours to keep.
     for (const name of readdirSync(ROOT)) if (!before.has(name) && /^ST-\d{8}-\d{3}-posted\.xlsx$/.test(name)) rmSync(join(ROOT, name));
-    console.log(`\nREADME tour: ${tour.commands} npx stocktake calls in ${(ms / 1000).toFixed(1)} s (${fmt(ms / tour.commands)} a call)`);
+    console.log(`\nREADME tour: ${tour.commands} ./stocktake calls in ${(ms / 1000).toFixed(1)} s (${fmt(ms / tour.commands)} a call)`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -120,7 +120,7 @@ function tourScript(): { script: string; commands: number } {
   for (const line of script.split('\n')) {
     const loop = /^\s*for \w+ in ([^;]+);\s*do\b/.exec(line);
     if (loop) loops.push(loop[1]!.trim().split(/\s+/).length);
-    commands += (line.match(/\bnpx stocktake\b/g)?.length ?? 0) * loops.reduce((a, b) => a * b, 1);
+    commands += (line.match(/(?:\bnpx |\.\/)stocktake\b/g)?.length ?? 0) * loops.reduce((a, b) => a * b, 1);
     if (/\bdone\b/.test(line)) loops.pop();
   }
   return { script, commands };

@@ -17,14 +17,14 @@ function blockAfter(marker: string, fence: string): string {
   return README.slice(open + fence.length + 4, close + 1);
 }
 
-/** How many `npx stocktake` commands a script runs: each mention, times the words of the `for … in …; do` loops around it. */
+/** How many `./stocktake` (or `npx stocktake`) commands a script runs: each mention, times the words of the `for … in …; do` loops around it. */
 function commandsIn(script: string): number {
   let total = 0;
   const loops: number[] = [];
   for (const line of script.split('\n')) {
     const loop = /^\s*for \w+ in ([^;]+);\s*do\b/.exec(line);
     if (loop) loops.push(loop[1]!.trim().split(/\s+/).length);
-    total += (line.match(/\bnpx stocktake\b/g)?.length ?? 0) * loops.reduce((a, b) => a * b, 1);
+    total += (line.match(/(?:\bnpx |\.\/)stocktake\b/g)?.length ?? 0) * loops.reduce((a, b) => a * b, 1);
     if (/\bdone\b/.test(line)) loops.pop();
   }
   return total;
