@@ -29,8 +29,12 @@ import type { DingTalkConfig } from './config.ts';
 /** Budget DingTalk gives a robot: about 20 messages a minute per group; 20 calls a second is our app-wide pace. */
 export const DINGTALK_LIMITS: PlatformLimits = { perChatIntervalMs: 1000, perChatPerMinute: 20, perAppPerSecond: 20 };
 
-/** Chat ids of one-to-one chats: the sender's staff id behind this prefix (groups use their openConversationId). */
-export const DIRECT_CHAT_PREFIX = 'user:';
+/**
+ * Chat ids of one-to-one chats: the person's staff id (userId) behind this prefix, the contract the core
+ * uses for a direct message (groups use their openConversationId). Ids written before it was "dm:" still send.
+ */
+export const DIRECT_CHAT_PREFIX = 'dm:';
+const LEGACY_DIRECT_PREFIX = 'user:';
 
 const TOKEN_MARGIN_MS = 5 * 60_000;
 const TIMEOUT_MS = 15_000;
@@ -227,9 +231,24 @@ export class SessionWebhooks {
 
 /** A group chat's openConversationId, or a one-to-one chat's staff id. */
 function target(chatId: string): { kind: 'group'; openConversationId: string } | { kind: 'direct'; userId: string } {
-  return chatId.startsWith(DIRECT_CHAT_PREFIX)
-    ? { kind: 'direct', userId: chatId.slice(DIRECT_CHAT_PREFIX.length) }
-    : { kind: 'group', openConversationId: chatId };
+  for (const prefix of [DIRECT_CHAT_PREFIX, LEGACY_DIRECT_PREFIX])
+    if (chatId.startsWith(prefix)) return { kind: 'direct', userId: chatId.slice(prefix.length) };
+  return { kind: 'group', openConversationId: chatId };
+}
+
+/**
+ * DingTalk's refusals that mean this person cannot get the robot's one-to-one messages: a staff id not (or no
+ * longer) in the organisation ("staffId.notExisted", https://developer.aliyun.com/ask/588455), or one outside
+ * the robot's reach. The core then falls back to the group.
+ */
+const UNREACHABLE =
+  /staffId\.notExisted|staffId\.invalid|userId\.notExist|user\.notExist|notInOrg|robot\.notAvailable|chatbot\.noPermission/i;
+
+/** A permanent refusal of a direct message, re-thrown as `unreachable` when it is about the person. */
+function unreachable(error: unknown): unknown {
+  if (error instanceof DeliveryError && error.permanent && UNREACHABLE.test(error.message))
+    return new DeliveryError(error.message, { ...error.options, permanent: true, unreachable: true, cause: error });
+  return error;
 }
 
 /**
@@ -305,15 +324,20 @@ export function createDingTalkDeliverer(
       });
       return { messageId: res.processQueryKey ?? '' };
     }
-    const res = await api.call<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>(
-      'POST',
-      '/v1.0/robot/oToMessages/batchSend',
-      { ...common, userIds: [to.userId] },
-    );
-    // batchSend answers 200 and lists the users it skipped: flow control is throttling, an invalid id is not.
+    const res = await api
+      .call<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>(
+        'POST',
+        '/v1.0/robot/oToMessages/batchSend',
+        { ...common, userIds: [to.userId] },
+      )
+      .catch((error: unknown) => {
+        throw unreachable(error);
+      });
+    // batchSend answers 200 and lists the users it skipped: flow control is throttling, an invalid id is
+    // a person the robot cannot reach.
     if (res.flowControlledStaffIdList?.length) throw new DeliveryError('DingTalk oToMessages/batchSend: flow controlled', { status: 429 });
     if (res.invalidStaffIdList?.length)
-      throw new DeliveryError('DingTalk oToMessages/batchSend: invalid staff id', { status: 400, permanent: true });
+      throw new DeliveryError('DingTalk oToMessages/batchSend: invalid staff id', { status: 400, permanent: true, unreachable: true });
     return { messageId: res.processQueryKey ?? '' };
   }
 
@@ -332,7 +356,7 @@ export function createDingTalkDeliverer(
     if (target(chatId).kind !== 'group' || Object.keys(dingTalkAtUsers(card)).length === 0) return null;
     const webhook = sessions.fresh(chatId);
     if (!webhook) return null;
-    const message = renderDingTalkMessage(card, { ...opts, at: true });
+    const message = renderDingTalkMessage(card, { ...opts, at: true, typed: true });
     // A lapsed or refused session falls back to the robot API; a timeout or 5xx is retried by the sender.
     const bySession = async (m: DingTalkMessage) => {
       try {
@@ -367,13 +391,21 @@ export function createDingTalkDeliverer(
             imRobotOpenSpaceModel: preview,
             imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode },
           };
-    await api.call('POST', '/v1.0/card/instances/createAndDeliver', {
-      cardTemplateId,
-      outTrackId,
-      callbackType: 'STREAM',
-      cardData: renderDingTalkCard(card, opts),
-      ...space,
-    });
+    const res = await api
+      .call<{ result?: { deliverResults?: { spaceType?: string; success?: boolean; errorMsg?: string }[] } }>(
+        'POST',
+        '/v1.0/card/instances/createAndDeliver',
+        { cardTemplateId, outTrackId, callbackType: 'STREAM', cardData: renderDingTalkCard(card, opts), ...space },
+      )
+      .catch((error: unknown) => {
+        throw to.kind === 'direct' ? unreachable(error) : error;
+      });
+    // The call succeeds as a whole and reports each space: a one-to-one space that failed did not reach the person.
+    const failed = res?.result?.deliverResults?.find((r) => r.success === false);
+    if (failed) {
+      const message = `DingTalk createAndDeliver: ${failed.spaceType ?? 'space'} not delivered ${failed.errorMsg ?? ''}`.trim();
+      throw new DeliveryError(message, { status: 400, permanent: true, ...(to.kind === 'direct' && { unreachable: true }) });
+    }
   }
 
   async function updateCard(outTrackId: string, card: Card, opts: DingTalkRenderOptions): Promise<void> {
@@ -393,7 +425,9 @@ export function createDingTalkDeliverer(
       if (!cardTemplateId) {
         const mentioned = await sendWithMentions(chatId, card, opts, idempotencyKey);
         if (mentioned) return mentioned;
-        const { msgKey, msgParam } = robotMessage(renderDingTalkMessage(card, opts));
+        // In a group a link button would post text without the @ the robot needs: say what to type instead.
+        const typed = target(chatId).kind === 'group';
+        const { msgKey, msgParam } = robotMessage(renderDingTalkMessage(card, { ...opts, typed }));
         return sendRobotMessage(chatId, msgKey, msgParam);
       }
       const outTrackId = outTrackIdFor(robotCode, idempotencyKey);
