@@ -1,9 +1,14 @@
 /**
  * DingTalk's OpenAPI for the adapter: the app access token, cards and robot messages out, files in, and
  * chart images uploaded (legacy oapi media upload) so cards and markdown can show them by media id.
- * Two ways to show a card: with a card template (DINGTALK_CARD_TEMPLATE_ID) an interactive card that taps
- * come back from over Stream and that can be updated in place; without one, an ActionCard/markdown robot
- * message whose link buttons make the user's client send "tap <token>" back, and which can never be edited.
+ * Two ways to show a card: with the card template (bots/dingtalk/templates, DINGTALK_CARD_TEMPLATE_ID) an
+ * interactive card that taps come back from over Stream and that can be updated in place; without one, a
+ * robot message that can never be edited: one-to-one an ActionCard whose link buttons make the user's
+ * client send "tap <token>" back; in a group markdown saying what to send with an @-mention, because a
+ * link's text arrives there without the @ and the robot never sees it.
+ *
+ * Direct messages (chat id "dm:<staff id>"): oToMessages/batchSend, or an interactive card in the IM_ROBOT
+ * space; a person DingTalk says cannot be reached makes a DeliveryError with `unreachable`.
  *
  * A card's mentions notify people in a group: a templated card through createAndDeliver's
  * `imGroupOpenDeliverModel.atUserIds`; a robot message only through the group's sessionWebhook (with

@@ -130,7 +130,8 @@ export function renderDingTalkCard(card: Card, opts: DingTalkRenderOptions = {})
  * The fallback message: an `actionCard` whose buttons are `dtmd://` links making the client send
  * "tap <token>" (or "tap <token>:<value>" for a select option), or plain `markdown` when nothing is tappable.
  * An input becomes a line asking for "note <token> <text>". Such links only reach the bot where it reads
- * every message (a one-to-one chat); in a group the template card is the one that works.
+ * every message (a one-to-one chat); for a group, `typed: true` gives markdown that lists what to send
+ * with an @-mention instead (see `DingTalkMessageOptions.typed`).
  * The card's mentions are named, or with `at: true` on a markdown message written "@<staff id>" and listed
  * in `at.atUserIds` (see `DingTalkMessageOptions`).
  */
