@@ -2,6 +2,7 @@
  * The DingTalk adapter end to end: the real dingtalk-stream SDK (through GatewayDWClient) and the
  * adapter's own OpenAPI calls against the fake DingTalk on 127.0.0.1, the core from test/support/bot.ts.
  */
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../db/client.ts';
@@ -14,13 +15,14 @@ import { card } from '../../cards/model.ts';
 import { DINGTALK_TYPED_INTRO } from '../../cards/render/dingtalk.ts';
 import { DeliveryError } from '../../src/core/delivery.ts';
 import {
+  SHIPPED_TEMPLATE_PATH,
   startFakeDingTalk,
   STOCKTAKE_TEMPLATE_ID,
   type FakeCard,
   type FakeDingTalk,
   type SendRobotMessage,
 } from '../fakes/dingtalk/index.ts';
-import type { TemplateTap } from '../fakes/dingtalk/template.ts';
+import { loadCardTemplate, type TemplateTap } from '../fakes/dingtalk/template.ts';
 import { botCore, seedTeam, sheet, type BotCore } from '../support/bot.ts';
 import { describeEachDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -704,5 +706,30 @@ describe('DingTalk direct messages (dm:<staff id>)', () => {
       chatId: `dm:${STAFF.sue}`,
       chatType: 'direct',
     });
+  });
+});
+
+describe('DingTalk documentation', () => {
+  const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  const section = () => {
+    const readme = read('README.md');
+    const start = readme.indexOf('### DingTalk');
+    return readme.slice(start, readme.indexOf('\n### ', start + 1));
+  };
+
+  it('names the permissions for sending, file download, media upload and cards, and links the template steps', () => {
+    const text = section();
+    expect(text).toMatch(/qyapi_robot_sendmsg[\s\S]{0,400}messageFiles\/download/);
+    expect(text).toMatch(/qyapi_base[\s\S]{0,200}media\/upload/);
+    expect(text).toContain('Card.Instance.Write');
+    expect(text).toContain('bots/dingtalk/templates/README.md');
+    expect(text).toContain('<!-- onboarding:dingtalk -->');
+  });
+
+  it('walks through importing the shipped template and names every variable it declares', () => {
+    const steps = read('bots/dingtalk/templates/README.md');
+    expect(steps).toContain('更多 → 导入');
+    expect(steps).toContain('DINGTALK_CARD_TEMPLATE_ID');
+    for (const name of loadCardTemplate(SHIPPED_TEMPLATE_PATH).variables.keys()) expect(steps).toContain(`\`${name}\``);
   });
 });
