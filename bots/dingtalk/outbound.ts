@@ -22,7 +22,6 @@ import type { Card } from '../../cards/model.ts';
 import {
   dingTalkAtUsers,
   renderDingTalkCard,
-  renderDingTalkMentionMessage,
   renderDingTalkMessage,
   type DingTalkMessage,
   type DingTalkRenderOptions,
@@ -347,10 +346,10 @@ export function createDingTalkDeliverer(
   }
 
   /**
-   * A robot message to a group that @-mentions the card's people through the group's session webhook: the
-   * whole message when it is markdown (which carries `at`), else the card as usual plus a short markdown
-   * message with the mentions. Null when that cannot be done (nobody to mention, no session), and the card
-   * goes out through the robot API with the people named.
+   * A robot message to a group that @-mentions the card's people through the group's session webhook, as
+   * markdown (which carries `at`; in a group the message has no link buttons, so it always is). Null when
+   * that cannot be done (nobody to mention, no session, the session lapsed), and the card goes out through
+   * the robot API with the people named.
    */
   async function sendWithMentions(
     chatId: string,
@@ -362,24 +361,17 @@ export function createDingTalkDeliverer(
     const webhook = sessions.fresh(chatId);
     if (!webhook) return null;
     const message = renderDingTalkMessage(card, { ...opts, at: true, typed: true });
-    // A lapsed or refused session falls back to the robot API; a timeout or 5xx is retried by the sender.
-    const bySession = async (m: DingTalkMessage) => {
-      try {
-        await api.sendBySession(webhook, m);
-        return true;
-      } catch (error) {
-        if (!(error instanceof DeliveryError && error.permanent)) throw error;
-        sessions.forget(chatId);
-        return false;
-      }
-    };
+    if (message.msgtype !== 'markdown') return null;
+    try {
+      await api.sendBySession(webhook, message);
+    } catch (error) {
+      // A lapsed or refused session falls back to the robot API; a timeout or 5xx is retried by the sender.
+      if (!(error instanceof DeliveryError && error.permanent)) throw error;
+      sessions.forget(chatId);
+      return null;
+    }
     // A session webhook answers no message id; the row's key stands in (card_message ids are unique per chat).
-    if (message.msgtype === 'markdown') return (await bySession(message)) ? { messageId: `session-${idempotencyKey}` } : null;
-    const { msgKey, msgParam } = robotMessage(message);
-    const sent = await sendRobotMessage(chatId, msgKey, msgParam);
-    // The card is out: a failure of the extra message must not make the sender post the card again.
-    await bySession(renderDingTalkMentionMessage(card)!).catch(() => false);
-    return sent;
+    return { messageId: `session-${idempotencyKey}` };
   }
 
   async function createCard(chatId: string, card: Card, outTrackId: string, opts: DingTalkRenderOptions): Promise<void> {

@@ -92,8 +92,8 @@ export type DingTalkMessage =
 export interface DingTalkMessageOptions extends DingTalkRenderOptions {
   /**
    * Mention people by "@<staff id>" with an `at` list (for a sessionWebhook), rather than by name (for the
-   * robot send APIs, where "@<staff id>" would show as the bare id). An actionCard cannot carry `at`, so it
-   * always names them; `renderDingTalkMentionMessage` is the markdown message that notifies them.
+   * robot send APIs, where "@<staff id>" would show as the bare id). An actionCard (one-to-one, where nobody
+   * needs an @) cannot carry `at`, so it always names them; a group message is markdown (`typed`), which can.
    * Default: false.
    */
   at?: boolean;
@@ -171,20 +171,6 @@ export function dingTalkAtUsers(card: Card): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of mentionsOn(card, 'dingtalk', STAFF_ID)) if (m.id) out[m.id] ??= m.name;
   return out;
-}
-
-/**
- * A markdown robot message that only @-mentions the card's people ("@<staff id>" plus `at`), for a card
- * that cannot carry the mention itself (an actionCard); null when nobody on the card has a DingTalk account.
- */
-export function renderDingTalkMentionMessage(card: Card): DingTalkMessage | null {
-  const ids = Object.keys(dingTalkAtUsers(card));
-  if (ids.length === 0) return null;
-  return {
-    msgtype: 'markdown',
-    markdown: { title: card.header.title, text: ids.map((id) => `@${id}`).join(' ') },
-    at: { atUserIds: ids, isAtAll: false },
-  };
 }
 
 const callbackSchema = z.object({

@@ -10,7 +10,6 @@ import {
   parseDingTalkCallback,
   parseDingTalkText,
   renderDingTalkCard,
-  renderDingTalkMentionMessage,
   renderDingTalkMessage,
 } from '../../../cards/render/dingtalk.ts';
 import { SHIPPED_TEMPLATE_PATH } from '../../fakes/dingtalk/index.ts';
@@ -251,7 +250,7 @@ describe('DingTalk mentions', () => {
     });
   });
 
-  it('names the people on an actionCard, which cannot carry `at`, and mentions them in a markdown message of their own', () => {
+  it('names the people on an actionCard, which cannot carry `at`, and @-mentions them in the typed group message, which can', () => {
     const tappable = {
       ...overdue,
       elements: [
@@ -262,12 +261,9 @@ describe('DingTalk mentions', () => {
     const msg = renderDingTalkMessage(tappable, { at: true });
     expect(msg.msgtype === 'actionCard' && msg.actionCard.text).toContain(`\n\nSam Chen, ${NAMES}, Mo, Eve\n\n`);
     expect('at' in msg).toBe(false);
-    expect(renderDingTalkMentionMessage(tappable)).toEqual({
-      msgtype: 'markdown',
-      markdown: { title: 'Overdue', text: '@sam01' },
-      at: { atUserIds: ['sam01'], isAtAll: false },
-    });
-    expect(renderDingTalkMentionMessage({ ...tappable, mentions: [MENTIONS[2]!] })).toBeNull();
+    const typed = renderDingTalkMessage(tappable, { at: true, typed: true });
+    expect(typed).toMatchObject({ msgtype: 'markdown', at: { atUserIds: ['sam01'], isAtAll: false } });
+    expect(typed.msgtype === 'markdown' && typed.markdown.text).toContain(`@sam01, ${NAMES}, Mo, Eve`);
   });
 
   it('keeps every mention when it trims the largest card and message to their limits', () => {
