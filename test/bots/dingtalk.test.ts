@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { ConfigError } from '../../src/config.ts';
 import { listDocuments, getDocument } from '../../src/services/documents.ts';
+import { setNotify } from '../../src/services/people.ts';
 import { createDingTalkAdapter, loadDingTalkConfig, type DingTalkAdapter, type DingTalkConfig } from '../../bots/dingtalk/index.ts';
 import { cardCallbackEvent, robotMessageEvent } from '../../bots/dingtalk/inbound.ts';
 import { createDingTalkDeliverer, DingTalkApi, DINGTALK_LIMITS, robotMessage, SessionWebhooks } from '../../bots/dingtalk/outbound.ts';
@@ -61,7 +62,7 @@ const auditCount = async (t: TestDatabase, action: string) =>
 async function harness(t: TestDatabase, cardTemplateId: string | null) {
   // DingTalk's own re-push window (about 60 s): a tap slowed down by a busy machine is not pushed again while
   // it is being handled; redelivery is tested explicitly with fake.redeliver().
-  const fake = await startFakeDingTalk({ redeliveryDelayMs: 60_000 });
+  const fake = await startFakeDingTalk({ redeliveryDelayMs: 60_000, staff: Object.values(STAFF) });
   const config: DingTalkConfig = {
     clientId: fake.clientId,
     clientSecret: fake.clientSecret,
@@ -218,6 +219,9 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
       await tap(c, STAFF.sam, { select: optionIndex(c, 'counting_error') });
     }
 
+    // sue asked for her approval requests one to one.
+    await setNotify(t.db, 'sue', { notify: 'dingtalk' });
+
     // submit: approval cards, one of them through DingTalk's 403 QpsLimit first.
     fake.failNext({ method: 'POST', pathIncludes: 'createAndDeliver' }, { status: 403 });
     await group(STAFF.sam, 'submit');
@@ -233,6 +237,10 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
       expect(cards(GROUP, new RegExp(`^Approval · ${doc.number}`))).toHaveLength(1);
       expect(cards(STAFF.sam, new RegExp(`^Approval · ${doc.number}`))).toHaveLength(1);
     }
+
+    // sue's requests came to her chat with the robot, as interactive cards in its IM_ROBOT space.
+    const toSue = [...fake.cards.values()].filter((c) => c.spaceType === 'IM_ROBOT' && c.spaceId === STAFF.sue);
+    expect(toSue.map((c) => c.params.title)).toEqual(expect.arrayContaining(docs.map((d) => expect.stringContaining(d.number))));
 
     // sam explained the lines and may not approve; sue does, and the decision is announced.
     const approval = card(GROUP, new RegExp(`^Approval · ${docs[0]!.number}`));
