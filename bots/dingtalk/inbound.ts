@@ -3,8 +3,8 @@
  * card taps (TOPIC_CARD) become action events. Payloads are checked with zod; anything else is null.
  *
  * Chat ids: a group is its conversationId (the openConversationId the card and group-message APIs take);
- * a one-to-one chat is "user:<staff id>", since what sends back there (oToMessages, IM_ROBOT cards) is
- * addressed to the user, not to the conversation.
+ * a one-to-one chat is "dm:<staff id>" (the direct-message chat id the core uses too), since what sends
+ * back there (oToMessages, IM_ROBOT cards) is addressed to the user, not to the conversation.
  */
 import { z } from 'zod';
 import { parseDingTalkCallback, parseDingTalkText, DINGTALK_NOTE_COMMAND, DINGTALK_TAP_COMMAND } from '../../cards/render/dingtalk.ts';

@@ -1,9 +1,14 @@
 /**
  * DingTalk's OpenAPI for the adapter: the app access token, cards and robot messages out, files in, and
  * chart images uploaded (legacy oapi media upload) so cards and markdown can show them by media id.
- * Two ways to show a card: with a card template (DINGTALK_CARD_TEMPLATE_ID) an interactive card that taps
- * come back from over Stream and that can be updated in place; without one, an ActionCard/markdown robot
- * message whose link buttons make the user's client send "tap <token>" back, and which can never be edited.
+ * Two ways to show a card: with the card template (bots/dingtalk/templates, DINGTALK_CARD_TEMPLATE_ID) an
+ * interactive card that taps come back from over Stream and that can be updated in place; without one, a
+ * robot message that can never be edited: one-to-one an ActionCard whose link buttons make the user's
+ * client send "tap <token>" back; in a group markdown saying what to send with an @-mention, because a
+ * link's text arrives there without the @ and the robot never sees it.
+ *
+ * Direct messages (chat id "dm:<staff id>"): oToMessages/batchSend, or an interactive card in the IM_ROBOT
+ * space; a person DingTalk says cannot be reached makes a DeliveryError with `unreachable`.
  *
  * A card's mentions notify people in a group: a templated card through createAndDeliver's
  * `imGroupOpenDeliverModel.atUserIds`; a robot message only through the group's sessionWebhook (with
@@ -17,7 +22,6 @@ import type { Card } from '../../cards/model.ts';
 import {
   dingTalkAtUsers,
   renderDingTalkCard,
-  renderDingTalkMentionMessage,
   renderDingTalkMessage,
   type DingTalkMessage,
   type DingTalkRenderOptions,
@@ -29,8 +33,12 @@ import type { DingTalkConfig } from './config.ts';
 /** Budget DingTalk gives a robot: about 20 messages a minute per group; 20 calls a second is our app-wide pace. */
 export const DINGTALK_LIMITS: PlatformLimits = { perChatIntervalMs: 1000, perChatPerMinute: 20, perAppPerSecond: 20 };
 
-/** Chat ids of one-to-one chats: the sender's staff id behind this prefix (groups use their openConversationId). */
-export const DIRECT_CHAT_PREFIX = 'user:';
+/**
+ * Chat ids of one-to-one chats: the person's staff id (userId) behind this prefix, the contract the core
+ * uses for a direct message (groups use their openConversationId). Ids written before it was "dm:" still send.
+ */
+export const DIRECT_CHAT_PREFIX = 'dm:';
+const LEGACY_DIRECT_PREFIX = 'user:';
 
 const TOKEN_MARGIN_MS = 5 * 60_000;
 const TIMEOUT_MS = 15_000;
@@ -227,9 +235,24 @@ export class SessionWebhooks {
 
 /** A group chat's openConversationId, or a one-to-one chat's staff id. */
 function target(chatId: string): { kind: 'group'; openConversationId: string } | { kind: 'direct'; userId: string } {
-  return chatId.startsWith(DIRECT_CHAT_PREFIX)
-    ? { kind: 'direct', userId: chatId.slice(DIRECT_CHAT_PREFIX.length) }
-    : { kind: 'group', openConversationId: chatId };
+  for (const prefix of [DIRECT_CHAT_PREFIX, LEGACY_DIRECT_PREFIX])
+    if (chatId.startsWith(prefix)) return { kind: 'direct', userId: chatId.slice(prefix.length) };
+  return { kind: 'group', openConversationId: chatId };
+}
+
+/**
+ * DingTalk's refusals that mean this person cannot get the robot's one-to-one messages: a staff id not (or no
+ * longer) in the organisation ("staffId.notExisted", https://developer.aliyun.com/ask/588455), or one outside
+ * the robot's reach. The core then falls back to the group.
+ */
+const UNREACHABLE =
+  /staffId\.notExisted|staffId\.invalid|userId\.notExist|user\.notExist|notInOrg|robot\.notAvailable|chatbot\.noPermission/i;
+
+/** A permanent refusal of a direct message, re-thrown as `unreachable` when it is about the person. */
+function unreachable(error: unknown): unknown {
+  if (error instanceof DeliveryError && error.permanent && UNREACHABLE.test(error.message))
+    return new DeliveryError(error.message, { ...error.options, permanent: true, unreachable: true, cause: error });
+  return error;
 }
 
 /**
@@ -305,23 +328,28 @@ export function createDingTalkDeliverer(
       });
       return { messageId: res.processQueryKey ?? '' };
     }
-    const res = await api.call<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>(
-      'POST',
-      '/v1.0/robot/oToMessages/batchSend',
-      { ...common, userIds: [to.userId] },
-    );
-    // batchSend answers 200 and lists the users it skipped: flow control is throttling, an invalid id is not.
+    const res = await api
+      .call<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>(
+        'POST',
+        '/v1.0/robot/oToMessages/batchSend',
+        { ...common, userIds: [to.userId] },
+      )
+      .catch((error: unknown) => {
+        throw unreachable(error);
+      });
+    // batchSend answers 200 and lists the users it skipped: flow control is throttling, an invalid id is
+    // a person the robot cannot reach.
     if (res.flowControlledStaffIdList?.length) throw new DeliveryError('DingTalk oToMessages/batchSend: flow controlled', { status: 429 });
     if (res.invalidStaffIdList?.length)
-      throw new DeliveryError('DingTalk oToMessages/batchSend: invalid staff id', { status: 400, permanent: true });
+      throw new DeliveryError('DingTalk oToMessages/batchSend: invalid staff id', { status: 400, permanent: true, unreachable: true });
     return { messageId: res.processQueryKey ?? '' };
   }
 
   /**
-   * A robot message to a group that @-mentions the card's people through the group's session webhook: the
-   * whole message when it is markdown (which carries `at`), else the card as usual plus a short markdown
-   * message with the mentions. Null when that cannot be done (nobody to mention, no session), and the card
-   * goes out through the robot API with the people named.
+   * A robot message to a group that @-mentions the card's people through the group's session webhook, as
+   * markdown (which carries `at`; in a group the message has no link buttons, so it always is). Null when
+   * that cannot be done (nobody to mention, no session, the session lapsed), and the card goes out through
+   * the robot API with the people named.
    */
   async function sendWithMentions(
     chatId: string,
@@ -332,25 +360,18 @@ export function createDingTalkDeliverer(
     if (target(chatId).kind !== 'group' || Object.keys(dingTalkAtUsers(card)).length === 0) return null;
     const webhook = sessions.fresh(chatId);
     if (!webhook) return null;
-    const message = renderDingTalkMessage(card, { ...opts, at: true });
-    // A lapsed or refused session falls back to the robot API; a timeout or 5xx is retried by the sender.
-    const bySession = async (m: DingTalkMessage) => {
-      try {
-        await api.sendBySession(webhook, m);
-        return true;
-      } catch (error) {
-        if (!(error instanceof DeliveryError && error.permanent)) throw error;
-        sessions.forget(chatId);
-        return false;
-      }
-    };
+    const message = renderDingTalkMessage(card, { ...opts, at: true, typed: true });
+    if (message.msgtype !== 'markdown') return null;
+    try {
+      await api.sendBySession(webhook, message);
+    } catch (error) {
+      // A lapsed or refused session falls back to the robot API; a timeout or 5xx is retried by the sender.
+      if (!(error instanceof DeliveryError && error.permanent)) throw error;
+      sessions.forget(chatId);
+      return null;
+    }
     // A session webhook answers no message id; the row's key stands in (card_message ids are unique per chat).
-    if (message.msgtype === 'markdown') return (await bySession(message)) ? { messageId: `session-${idempotencyKey}` } : null;
-    const { msgKey, msgParam } = robotMessage(message);
-    const sent = await sendRobotMessage(chatId, msgKey, msgParam);
-    // The card is out: a failure of the extra message must not make the sender post the card again.
-    await bySession(renderDingTalkMentionMessage(card)!).catch(() => false);
-    return sent;
+    return { messageId: `session-${idempotencyKey}` };
   }
 
   async function createCard(chatId: string, card: Card, outTrackId: string, opts: DingTalkRenderOptions): Promise<void> {
@@ -367,13 +388,21 @@ export function createDingTalkDeliverer(
             imRobotOpenSpaceModel: preview,
             imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode },
           };
-    await api.call('POST', '/v1.0/card/instances/createAndDeliver', {
-      cardTemplateId,
-      outTrackId,
-      callbackType: 'STREAM',
-      cardData: renderDingTalkCard(card, opts),
-      ...space,
-    });
+    const res = await api
+      .call<{ result?: { deliverResults?: { spaceType?: string; success?: boolean; errorMsg?: string }[] } }>(
+        'POST',
+        '/v1.0/card/instances/createAndDeliver',
+        { cardTemplateId, outTrackId, callbackType: 'STREAM', cardData: renderDingTalkCard(card, opts), ...space },
+      )
+      .catch((error: unknown) => {
+        throw to.kind === 'direct' ? unreachable(error) : error;
+      });
+    // The call succeeds as a whole and reports each space: a one-to-one space that failed did not reach the person.
+    const failed = res?.result?.deliverResults?.find((r) => r.success === false);
+    if (failed) {
+      const message = `DingTalk createAndDeliver: ${failed.spaceType ?? 'space'} not delivered ${failed.errorMsg ?? ''}`.trim();
+      throw new DeliveryError(message, { status: 400, permanent: true, ...(to.kind === 'direct' && { unreachable: true }) });
+    }
   }
 
   async function updateCard(outTrackId: string, card: Card, opts: DingTalkRenderOptions): Promise<void> {
@@ -393,7 +422,9 @@ export function createDingTalkDeliverer(
       if (!cardTemplateId) {
         const mentioned = await sendWithMentions(chatId, card, opts, idempotencyKey);
         if (mentioned) return mentioned;
-        const { msgKey, msgParam } = robotMessage(renderDingTalkMessage(card, opts));
+        // In a group a link button would post text without the @ the robot needs: say what to type instead.
+        const typed = target(chatId).kind === 'group';
+        const { msgKey, msgParam } = robotMessage(renderDingTalkMessage(card, { ...opts, typed }));
         return sendRobotMessage(chatId, msgKey, msgParam);
       }
       const outTrackId = outTrackIdFor(robotCode, idempotencyKey);

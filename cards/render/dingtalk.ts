@@ -16,7 +16,7 @@ import type { Card, CardElement } from '../model.ts';
 import { fitCard } from './fit.ts';
 import { markdownToDingTalk } from './markdown.ts';
 import { MENTION_SEPARATOR, mentionsOn, type PlatformMention } from './mentions.ts';
-import { STATE_COLOUR, STATE_EMOJI, codePoints, escapeDingTalkMd, moreLine, truncateText } from './text.ts';
+import { STATE_EMOJI, codePoints, escapeDingTalkMd, moreLine, truncateText } from './text.ts';
 
 /** First word of the text a fallback link button makes the client send: `tap <token>` or `tap <token>:<value>`. */
 export const DINGTALK_TAP_COMMAND = 'tap';
@@ -37,24 +37,34 @@ export interface DingTalkRenderOptions {
 }
 
 /**
- * Variables of the generic card template, built once in DingTalk's card builder (every value a string —
- * DingTalk rejects any other type in `cardParamMap`):
+ * Variables of the one card template every card kind goes through (bots/dingtalk/templates/stocktake-card.json,
+ * imported into DingTalk's card platform). Every value is a string: DingTalk takes `cardParamMap` as
+ * Map<String,String> and parses a loop, options, number or boolean variable from its JSON text
+ * (https://open.dingtalk.com/document/orgapp/instructions-for-filling-in-api-card-data).
  *
- * | variable     | content                                                                        |
- * |--------------|--------------------------------------------------------------------------------|
- * | `title`      | header title, plain text                                                       |
- * | `subtitle`   | header subtitle, plain text, or ""                                             |
- * | `state`      | header colour: `blue`, `green`, `orange`, `red` or `grey`                      |
- * | `markdown`   | the body in DingTalk markdown: mentions, text, fields, tables, captions, footer |
- * | `buttons`    | JSON `[{"id": token, "text": label, "style": "primary"\|"danger"\|"default"}]`   |
- * | `select`     | JSON `{"id", "placeholder", "options": [{"value", "text"}], "selected"}`, or "" |
- * | `input`      | JSON `{"id", "label", "placeholder", "submitLabel", "required", "maxLength"}`, or "" |
- * | `image`      | an image URL or media id, or ""                                                |
- * | `hasButtons` / `hasSelect` / `hasInput` | "true" or "false", to hide empty parts              |
+ * | variable             | type in the template | content                                                   |
+ * |----------------------|----------------------|-----------------------------------------------------------|
+ * | `title`              | string               | header title, plain text                                  |
+ * | `subtitle`           | string               | the state's emoji and the subtitle (markdown)             |
+ * | `markdown`           | markdown             | the body: mentions, text, fields, tables, captions, footer |
+ * | `image`              | string               | a chart's media id or https URL, or ""                    |
+ * | `buttons`            | loopArray            | `[{"id": token, "text": label, "color": "blue"\|"red"\|"gray"}]` |
+ * | `select_id`          | string               | the select's action token, or ""                          |
+ * | `select_placeholder` | string               |                                                           |
+ * | `select_options`     | selectOptions        | `[{"value", "text": {"zh_CN", "en_US"}}]`                  |
+ * | `select_values`      | string               | JSON array of the option values, in the same order        |
+ * | `select_index`       | number               | the chosen option's index, -1 for none                    |
+ * | `input_id`           | string               | the input's action token, or ""                           |
+ * | `input_label` / `input_placeholder` | string |                                                          |
+ * | `hasButtons` / `hasSelect` / `hasInput` | boolean | "true" or "false", to hide empty parts               |
+ * | `toast` / `toastKind` | string, private     | set by a tap's answer (see bots/dingtalk/index.ts)        |
  *
- * Each button's callback sends `actionIds: [id]`; the select sends `actionIds: [id]` with `params.option`;
- * the input's submit button sends `actionIds: [id]` with `params.input`. The template has one select and one
- * input: a card with more shows the first of each.
+ * What the template reports (`content` of a card callback, `cardPrivateData`): a button `actionIds:
+ * [<its id>]` (the loop's dynamic actionId `${loop.id}`) and no params; the select `actionIds: [select_id]`
+ * with `params[select_id] = {index}` — the index of the chosen option, not its value, as DingTalk's select
+ * does — and `params.select_values` echoed from the variable, which turns the index back into a value; the
+ * input `actionIds: [input_id]` with `params[input_id] = "<text>"`. One select and one input per card: a
+ * card with more shows the first of each.
  */
 export interface DingTalkCardData {
   cardParamMap: Record<string, string>;
@@ -82,12 +92,21 @@ export type DingTalkMessage =
 export interface DingTalkMessageOptions extends DingTalkRenderOptions {
   /**
    * Mention people by "@<staff id>" with an `at` list (for a sessionWebhook), rather than by name (for the
-   * robot send APIs, where "@<staff id>" would show as the bare id). An actionCard cannot carry `at`, so it
-   * always names them; `renderDingTalkMentionMessage` is the markdown message that notifies them.
+   * robot send APIs, where "@<staff id>" would show as the bare id). An actionCard (one-to-one, where nobody
+   * needs an @) cannot carry `at`, so it always names them; a group message is markdown (`typed`), which can.
    * Default: false.
    */
   at?: boolean;
+  /**
+   * For a group without a card template: no link buttons (a `dtmd://…sendMessage` link posts its text
+   * without the @ a group robot needs, so it would do nothing); the message says plainly what to send with
+   * an @-mention of the robot instead. Default: false (one-to-one chats, where the robot reads every message).
+   */
+  typed?: boolean;
 }
+
+/** The line a typed (group) fallback message opens its instructions with, in both languages. */
+export const DINGTALK_TYPED_INTRO = '👉 在群里 @机器人 并发送下面的文字 · @-mention the bot and send:';
 
 /** What a tap carried: the token, and the chosen option or the typed text. */
 export interface DingTalkCallback {
@@ -111,7 +130,8 @@ export function renderDingTalkCard(card: Card, opts: DingTalkRenderOptions = {})
  * The fallback message: an `actionCard` whose buttons are `dtmd://` links making the client send
  * "tap <token>" (or "tap <token>:<value>" for a select option), or plain `markdown` when nothing is tappable.
  * An input becomes a line asking for "note <token> <text>". Such links only reach the bot where it reads
- * every message (a one-to-one chat); in a group the template card is the one that works.
+ * every message (a one-to-one chat); for a group, `typed: true` gives markdown that lists what to send
+ * with an @-mention instead (see `DingTalkMessageOptions.typed`).
  * The card's mentions are named, or with `at: true` on a markdown message written "@<staff id>" and listed
  * in `at.atUserIds` (see `DingTalkMessageOptions`).
  */
@@ -153,20 +173,6 @@ export function dingTalkAtUsers(card: Card): Record<string, string> {
   return out;
 }
 
-/**
- * A markdown robot message that only @-mentions the card's people ("@<staff id>" plus `at`), for a card
- * that cannot carry the mention itself (an actionCard); null when nobody on the card has a DingTalk account.
- */
-export function renderDingTalkMentionMessage(card: Card): DingTalkMessage | null {
-  const ids = Object.keys(dingTalkAtUsers(card));
-  if (ids.length === 0) return null;
-  return {
-    msgtype: 'markdown',
-    markdown: { title: card.header.title, text: ids.map((id) => `@${id}`).join(' ') },
-    at: { atUserIds: ids, isAtAll: false },
-  };
-}
-
 const callbackSchema = z.object({
   cardPrivateData: z.object({
     actionIds: z.array(z.string().min(1)).min(1),
@@ -174,7 +180,26 @@ const callbackSchema = z.object({
   }),
 });
 
-/** Reads a template tap's `content` (`{"cardPrivateData":{"actionIds":[...],"params":{...}}}`); null if malformed. */
+const selectionSchema = z.object({ index: z.number().int() });
+
+/** `params.select_values` as the template echoes it: the variable's JSON text, or already parsed. */
+function optionValues(raw: unknown): string[] | null {
+  let values = raw;
+  if (typeof raw === 'string') {
+    try {
+      values = JSON.parse(raw) as unknown;
+    } catch {
+      return null;
+    }
+  }
+  const parsed = z.array(z.string()).safeParse(values);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Reads a template tap's `content` (`{"cardPrivateData":{"actionIds":[...],"params":{...}}}`, see
+ * `DingTalkCardData` for what each part reports); null if malformed, or a choice whose index names no option.
+ */
 export function parseDingTalkCallback(content: string): DingTalkCallback | null {
   let json: unknown;
   try {
@@ -185,10 +210,15 @@ export function parseDingTalkCallback(content: string): DingTalkCallback | null 
   const parsed = callbackSchema.safeParse(json);
   if (!parsed.success) return null;
   const { actionIds, params = {} } = parsed.data.cardPrivateData;
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const option = str(params.option);
-  const input = str(params.input);
-  return { token: actionIds[0]!, ...(option !== undefined && { option }), ...(input !== undefined && { input }) };
+  const token = actionIds[0]!;
+  const own = params[token];
+  if (typeof own === 'string') return { token, input: own };
+  const selection = selectionSchema.safeParse(own);
+  if (selection.success) {
+    const option = optionValues(params.select_values)?.[selection.data.index];
+    return option === undefined ? null : { token, option };
+  }
+  return { token };
 }
 
 /**
@@ -211,9 +241,12 @@ export function parseDingTalkText(text: string): DingTalkCallback | null {
 /** The `dtmd://` link that makes the DingTalk client send `text` to the conversation. */
 export const sendMessageLink = (text: string): string => `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(text)}`;
 
+/** A button's colour in the template (SingleButton `color`). */
+const BUTTON_COLOUR = { primary: 'blue', danger: 'red', default: 'gray' } as const;
+
 function cardData(card: Card, opts: DingTalkRenderOptions): DingTalkCardData {
   const buttons = card.elements.flatMap((el) =>
-    el.type === 'buttons' ? el.buttons.map((b) => ({ id: b.action.token, text: b.label, style: b.style })) : [],
+    el.type === 'buttons' ? el.buttons.map((b) => ({ id: b.action.token, text: b.label, color: BUTTON_COLOUR[b.style] })) : [],
   );
   const select = card.elements.find((el) => el.type === 'select');
   const input = card.elements.find((el) => el.type === 'input');
@@ -224,36 +257,26 @@ function cardData(card: Card, opts: DingTalkRenderOptions): DingTalkCardData {
     ...card.elements.filter((el) => el !== imageEl).map((el) => block(el, opts, false)),
   ];
   if (card.footer) body.push(`*${escapeDingTalkMd(card.footer)}*`);
+  const { subtitle, state } = card.header;
+  const options = select?.type === 'select' ? select.options : [];
   return {
     cardParamMap: {
       title: card.header.title,
-      subtitle: card.header.subtitle ?? '',
-      state: STATE_COLOUR[card.header.state],
+      subtitle: subtitle ? `${STATE_EMOJI[state]} ${escapeDingTalkMd(subtitle)}` : STATE_EMOJI[state],
       markdown: body.filter(Boolean).join('\n\n'),
-      buttons: JSON.stringify(buttons),
-      select:
-        select?.type === 'select'
-          ? JSON.stringify({
-              id: select.action.token,
-              placeholder: select.placeholder,
-              options: select.options.map((o) => ({ value: o.value, text: o.label })),
-              selected: select.selected ?? '',
-            })
-          : '',
-      input:
-        input?.type === 'input'
-          ? JSON.stringify({
-              id: input.action.token,
-              label: input.label,
-              placeholder: input.placeholder,
-              submitLabel: input.submitLabel,
-              required: input.required,
-              maxLength: input.maxLength,
-            })
-          : '',
       image: image ?? '',
+      buttons: JSON.stringify(buttons),
       hasButtons: String(buttons.length > 0),
+      select_id: select?.type === 'select' ? select.action.token : '',
+      select_placeholder: select?.type === 'select' ? select.placeholder : '',
+      // The card's own language is in its labels; both slots carry them.
+      select_options: JSON.stringify(options.map((o) => ({ value: o.value, text: { zh_CN: o.label, en_US: o.label } }))),
+      select_values: JSON.stringify(options.map((o) => o.value)),
+      select_index: String(select?.type === 'select' ? options.findIndex((o) => o.value === select.selected) : -1),
       hasSelect: String(select !== undefined),
+      input_id: input?.type === 'input' ? input.action.token : '',
+      input_label: input?.type === 'input' ? input.label || input.submitLabel : '',
+      input_placeholder: input?.type === 'input' ? input.placeholder : '',
       hasInput: String(input !== undefined),
     },
   };
@@ -263,13 +286,17 @@ function message(card: Card, opts: DingTalkMessageOptions): DingTalkMessage {
   const { title, subtitle, state } = card.header;
   const blocks = [`#### ${STATE_EMOJI[state]} ${escapeDingTalkMd(title)}`];
   if (subtitle) blocks.push(`> ${escapeDingTalkMd(subtitle)}`);
-  const btns = linkButtons(card);
+  const btns = opts.typed === true ? [] : linkButtons(card);
   const mentions = mentionsOn(card, 'dingtalk', STAFF_ID);
   const at = opts.at === true && btns.length === 0 ? mentions.flatMap((m) => (m.id ? [m.id] : [])) : [];
   blocks.push(
     at.length > 0 ? mentions.map((m) => (m.id ? `@${m.id}` : mentionName(m.name))).join(MENTION_SEPARATOR) : namedMentions(mentions, false),
   );
   blocks.push(...card.elements.map((el) => block(el, opts, true)));
+  if (opts.typed === true) {
+    const commands = typedCommands(card);
+    if (commands.length > 0) blocks.push(DINGTALK_TYPED_INTRO, commands.join('  \n'));
+  }
   if (card.footer) blocks.push(`*${escapeDingTalkMd(card.footer)}*`);
   const text = blocks.filter(Boolean).join('\n\n');
   if (btns.length === 0)
@@ -292,6 +319,21 @@ function linkButtons(card: Card): { title: string; actionURL: string }[] {
         actionURL: sendMessageLink(`${DINGTALK_TAP_COMMAND} ${el.action.token}:${o.value}`),
       }));
     }
+    return [];
+  });
+}
+
+/** What to send for each action of a typed fallback message: "label — tap <token>[:value]", "label — note <token> …". */
+function typedCommands(card: Card): string[] {
+  const line = (label: string, command: string) => `**${escapeDingTalkMd(label)}** — ${escapeDingTalkMd(command)}`;
+  return card.elements.flatMap((el) => {
+    if (el.type === 'buttons') return el.buttons.map((b) => line(b.label, `${DINGTALK_TAP_COMMAND} ${b.action.token}`));
+    if (el.type === 'select')
+      return el.options.map((o) =>
+        line(`${o.value === el.selected ? '✓ ' : ''}${o.label}`, `${DINGTALK_TAP_COMMAND} ${el.action.token}:${o.value}`),
+      );
+    if (el.type === 'input')
+      return [line(el.label || el.submitLabel, `${DINGTALK_NOTE_COMMAND} ${el.action.token} ${el.placeholder || '…'}`)];
     return [];
   });
 }
@@ -328,7 +370,7 @@ function block(el: CardElement, opts: DingTalkRenderOptions, inMessage: boolean)
     case 'select':
       return inMessage && el.placeholder ? `**${escapeDingTalkMd(el.placeholder)}**` : '';
     case 'input': {
-      if (!inMessage) return '';
+      if (!inMessage || (opts as DingTalkMessageOptions).typed === true) return '';
       const example = `${DINGTALK_NOTE_COMMAND} ${el.action.token} ${el.placeholder || '…'}`;
       return `✍️ **${escapeDingTalkMd(el.label || el.submitLabel)}**: send “${escapeDingTalkMd(example)}”`;
     }

@@ -2,17 +2,28 @@
  * The DingTalk adapter end to end: the real dingtalk-stream SDK (through GatewayDWClient) and the
  * adapter's own OpenAPI calls against the fake DingTalk on 127.0.0.1, the core from test/support/bot.ts.
  */
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { ConfigError } from '../../src/config.ts';
 import { listDocuments, getDocument } from '../../src/services/documents.ts';
+import { setNotify } from '../../src/services/people.ts';
 import { createDingTalkAdapter, loadDingTalkConfig, type DingTalkAdapter, type DingTalkConfig } from '../../bots/dingtalk/index.ts';
 import { cardCallbackEvent, robotMessageEvent } from '../../bots/dingtalk/inbound.ts';
 import { createDingTalkDeliverer, DingTalkApi, DINGTALK_LIMITS, robotMessage, SessionWebhooks } from '../../bots/dingtalk/outbound.ts';
 import { card } from '../../cards/model.ts';
+import { DINGTALK_TYPED_INTRO } from '../../cards/render/dingtalk.ts';
 import { DeliveryError } from '../../src/core/delivery.ts';
-import { startFakeDingTalk, type FakeCard, type FakeDingTalk, type SendRobotMessage } from '../fakes/dingtalk/index.ts';
+import {
+  SHIPPED_TEMPLATE_PATH,
+  startFakeDingTalk,
+  STOCKTAKE_TEMPLATE_ID,
+  type FakeCard,
+  type FakeDingTalk,
+  type SendRobotMessage,
+} from '../fakes/dingtalk/index.ts';
+import { loadCardTemplate, type TemplateTap } from '../fakes/dingtalk/template.ts';
 import { botCore, seedTeam, sheet, type BotCore } from '../support/bot.ts';
 import { describeEachDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -38,7 +49,12 @@ const buttonId = (card: FakeCard, label: RegExp) => {
     );
   return found.id;
 };
-const partId = (card: FakeCard, part: 'select' | 'input') => (JSON.parse(card.params[part]!) as { id: string }).id;
+/** The index of an option on the card's select: what DingTalk's select reports when it is chosen. */
+const optionIndex = (card: FakeCard, value: string) => {
+  const index = (JSON.parse(card.params.select_values ?? '[]') as string[]).indexOf(value);
+  if (index < 0) throw new Error(`no option ${value} on "${card.params.title}": ${card.params.select_values}`);
+  return index;
+};
 const auditCount = async (t: TestDatabase, action: string) =>
   (await queryRows(t.db, sql`select 1 as one from audit_log where action = ${action}`)).length;
 
@@ -46,7 +62,7 @@ const auditCount = async (t: TestDatabase, action: string) =>
 async function harness(t: TestDatabase, cardTemplateId: string | null) {
   // DingTalk's own re-push window (about 60 s): a tap slowed down by a busy machine is not pushed again while
   // it is being handled; redelivery is tested explicitly with fake.redeliver().
-  const fake = await startFakeDingTalk({ redeliveryDelayMs: 60_000 });
+  const fake = await startFakeDingTalk({ redeliveryDelayMs: 60_000, staff: Object.values(STAFF) });
   const config: DingTalkConfig = {
     clientId: fake.clientId,
     clientSecret: fake.clientSecret,
@@ -103,14 +119,14 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
 
   it('runs a stocktake from binding to posting with interactive cards', async () => {
     const t = get();
-    h = await harness(t, 'tpl-stocktake.schema');
+    h = await harness(t, STOCKTAKE_TEMPLATE_ID);
     const { fake, core, say, cards, card } = h;
     const group = (staffId: string, text: string, extra: Partial<SendRobotMessage> = {}) =>
       say({ conversationId: GROUP, staffId, text, ...extra });
     const direct = (staffId: string, extra: Partial<SendRobotMessage>) =>
       say({ conversationId: `cid1to1${staffId}==`, conversationType: '1', staffId, ...extra });
-    const tap = async (c: FakeCard, staffId: string, actionId: string, params: Record<string, string> = {}) => {
-      const answer = await fake.tapCard({ outTrackId: c.outTrackId, userId: staffId, actionIds: [actionId], params });
+    const tap = async (c: FakeCard, staffId: string, what: TemplateTap, shown?: Record<string, string>) => {
+      const answer = await fake.tapCard({ outTrackId: c.outTrackId, userId: staffId, tap: what, shown });
       expect(answer.acked).toBe(true);
       expect(answer.cardUpdateError).toBeUndefined();
       await core.sender.drainUntilIdle();
@@ -138,7 +154,7 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     await direct(STAFF.sam, { text: 'bind WH1' });
     await direct(STAFF.sam, { file: { name: 'count.csv', content: sheet(COUNT) } });
     const summary = card(STAFF.sam, /count\.csv/);
-    expect(summary).toMatchObject({ spaceType: 'IM_ROBOT', callbackType: 'STREAM', cardTemplateId: 'tpl-stocktake.schema' });
+    expect(summary).toMatchObject({ spaceType: 'IM_ROBOT', callbackType: 'STREAM', cardTemplateId: STOCKTAKE_TEMPLATE_ID });
     expect(fake.requests.some((r) => r.path === '/v1.0/robot/messageFiles/download' && r.status === 200)).toBe(true);
 
     // "close" in the group; the page goes to both team chats, one of them through a 429 first.
@@ -155,7 +171,7 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     expect(page.openSpaceId).toBe(`dtv1.card//IM_GROUP.${GROUP}`);
 
     // Tap a line on the page: its variance card arrives.
-    const opened = await tap(page, STAFF.sam, buttonId(page, /^C-400/));
+    const opened = await tap(page, STAFF.sam, { button: buttonId(page, /^C-400/) });
     expect(opened.response.userPrivateData.cardParamMap).toMatchObject({ toastKind: 'info' });
     const variance = card(GROUP, /C-400/);
 
@@ -163,7 +179,7 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     const puts = () =>
       fake.requests.filter((r) => r.method === 'PUT' && (r.body as { outTrackId: string }).outTrackId === variance.outTrackId).length;
     const confirm = buttonId(variance, /^Confirm/);
-    const confirmed = await tap(variance, STAFF.sam, confirm);
+    const confirmed = await tap(variance, STAFF.sam, { button: confirm });
     expect(confirmed.response.cardUpdateOptions).toMatchObject({ updateCardDataByKey: true });
     expect(confirmed.response.cardData.cardParamMap.markdown).toContain('confirmed');
     expect(confirmed.response.userPrivateData.cardParamMap).toEqual({ toast: 'Count confirmed.', toastKind: 'success' });
@@ -175,7 +191,8 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     expect(await auditCount(t, 'variance.confirm')).toBe(1);
 
     // The same tap again is stale; the platform pushing the first one again has no second effect.
-    const again = await tap(variance, STAFF.sam, confirm);
+    // (A client that has not refreshed still shows the button.)
+    const again = await tap(variance, STAFF.sam, { button: confirm }, variance.history[0]);
     expect(again.response.userPrivateData.cardParamMap.toastKind).toBe('warning');
     const redelivered = await fake.redeliver(confirmed.messageId);
     expect(redelivered.acked).toBe(true);
@@ -183,9 +200,9 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     expect(await auditCount(t, 'variance.confirm')).toBe(1);
 
     // The cause from the select, a note from the input.
-    const cause = await tap(variance, STAFF.sam, partId(variance, 'select'), { option: 'damage' });
+    const cause = await tap(variance, STAFF.sam, { select: optionIndex(variance, 'damage') });
     expect(cause.response.userPrivateData.cardParamMap.toastKind).toBe('success');
-    const note = await tap(variance, STAFF.sam, partId(variance, 'input'), { input: 'pallet dropped in aisle 4' });
+    const note = await tap(variance, STAFF.sam, { input: 'pallet dropped in aisle 4' });
     expect(note.response.userPrivateData.cardParamMap.toast).toBe('Note saved.');
     const [line] = await queryRows<{ cause_code: string; note: string }>(
       t.db,
@@ -196,11 +213,14 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     // The other lines, from the page as it now is; meanwhile DingTalk revokes the token early (one 401, one refresh).
     fake.expireTokens();
     for (const sku of ['A-100', 'A-200']) {
-      await tap(page, STAFF.sam, buttonId(page, new RegExp(`^${sku}`)));
+      await tap(page, STAFF.sam, { button: buttonId(page, new RegExp(`^${sku}`)) });
       const c = card(GROUP, new RegExp(sku));
-      await tap(c, STAFF.sam, buttonId(c, /^Confirm/));
-      await tap(c, STAFF.sam, partId(c, 'select'), { option: 'counting_error' });
+      await tap(c, STAFF.sam, { button: buttonId(c, /^Confirm/) });
+      await tap(c, STAFF.sam, { select: optionIndex(c, 'counting_error') });
     }
+
+    // sue asked for her approval requests one to one.
+    await setNotify(t.db, 'sue', { notify: 'dingtalk' });
 
     // submit: approval cards, one of them through DingTalk's 403 QpsLimit first.
     fake.failNext({ method: 'POST', pathIncludes: 'createAndDeliver' }, { status: 403 });
@@ -218,12 +238,16 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
       expect(cards(STAFF.sam, new RegExp(`^Approval · ${doc.number}`))).toHaveLength(1);
     }
 
+    // sue's requests came to her chat with the robot, as interactive cards in its IM_ROBOT space.
+    const toSue = [...fake.cards.values()].filter((c) => c.spaceType === 'IM_ROBOT' && c.spaceId === STAFF.sue);
+    expect(toSue.map((c) => c.params.title)).toEqual(expect.arrayContaining(docs.map((d) => expect.stringContaining(d.number))));
+
     // sam explained the lines and may not approve; sue does, and the decision is announced.
     const approval = card(GROUP, new RegExp(`^Approval · ${docs[0]!.number}`));
-    const refused = await tap(approval, STAFF.sam, buttonId(approval, /^Approve/));
+    const refused = await tap(approval, STAFF.sam, { button: buttonId(approval, /^Approve/) });
     expect(refused.response.userPrivateData.cardParamMap.toastKind).toBe('error');
     expect(refused.response.cardData).toBeUndefined();
-    await tap(approval, STAFF.sue, buttonId(approval, /^Approve/));
+    await tap(approval, STAFF.sue, { button: buttonId(approval, /^Approve/) });
     expect((await getDocument(t.db, docs[0]!.id)).status).toBe('posted');
     expect(approval.params.markdown).toContain('posted');
     expect(cards(GROUP, new RegExp(`^Decision · ${docs[0]!.number}`))).toHaveLength(1);
@@ -280,6 +304,56 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     expect(fake.robotMessages).toHaveLength(before + 1);
     expect(lastMessage().msgParam.text).toContain('Count confirmed.');
     expect(fake.requests.some((r) => r.path.startsWith('/v1.0/card/'))).toBe(false);
+  });
+});
+
+describeEachDatabase('DingTalk groups without a card template', (get) => {
+  let h: Awaited<ReturnType<typeof harness>> | null = null;
+  beforeEach(() => {
+    vi.spyOn(console, 'info').mockImplementation(() => {});
+  });
+  afterEach(async () => {
+    await h?.close();
+    h = null;
+    vi.restoreAllMocks();
+  });
+
+  it('shows no button that does nothing: the group is told what to send with an @-mention, and that works', async () => {
+    const t = get();
+    h = await harness(t, null);
+    const { fake, say } = h;
+    const group = (text: string) => say({ conversationId: GROUP, staffId: STAFF.sam, text });
+    await group('bind WH1');
+    await group('new');
+    await say({
+      conversationId: 'cid1to1sam==',
+      conversationType: '1',
+      staffId: STAFF.sam,
+      file: { name: 'count.csv', content: sheet(COUNT) },
+    });
+    await group('close');
+
+    // Every group message is markdown (no actionCard, no dtmd:// link), through the session webhook or the robot API.
+    const groupTexts = () => [
+      ...fake.webhookMessages.filter((m) => m.conversationId === GROUP).map((m) => m.body.markdown?.text ?? m.body.text?.content ?? ''),
+      ...fake.robotMessages.filter((m) => m.kind === 'group').map((m) => m.msgParam.text ?? m.msgParam.content ?? ''),
+    ];
+    expect(fake.robotMessages.filter((m) => m.kind === 'group').every((m) => /^sample(Markdown|Text)$/.test(m.body.msgKey))).toBe(true);
+    expect(fake.webhookMessages.filter((m) => m.conversationId === GROUP).every((m) => m.body.msgtype !== 'actionCard')).toBe(true);
+    expect(groupTexts().join('\n')).not.toContain('dtmd://');
+    const page = groupTexts().find((text) => text.includes('Variances to review'))!;
+    expect(page).toContain(DINGTALK_TYPED_INTRO);
+    const command = (text: string, label: RegExp) => {
+      const found = [...text.matchAll(/^\*\*(.+?)\*\* — (.+?) *$/gm)].find((m) => label.test(m[1]!));
+      if (!found) throw new Error(`no ${label} in ${text}`);
+      return found[2]!.replace(/\\/g, '');
+    };
+
+    // sam does as told: @-mentions the robot with the line's command, then confirms the variance the same way.
+    await group(command(page, /^C-400/));
+    const variance = groupTexts().find((text) => text.includes('C-400') && text.includes('Confirm'))!;
+    await group(command(variance, /^Confirm/));
+    expect(await auditCount(t, 'variance.confirm')).toBe(1);
   });
 });
 
@@ -356,7 +430,7 @@ describe('DingTalk payloads', () => {
     });
     expect(robotMessageEvent({ ...message, isInAtList: false, text: { content: 'lunch?' } }, never)).toMatchObject({ addressed: false });
     expect(robotMessageEvent({ ...message, conversationType: '1', isInAtList: false, text: { content: 'status' } }, never)).toMatchObject({
-      chatId: 'user:sam01',
+      chatId: 'dm:sam01',
       chatType: 'direct',
       addressed: true,
     });
@@ -367,7 +441,10 @@ describe('DingTalk payloads', () => {
   });
 
   it('reads a card tap with its option or input, keyed by the stream message id', () => {
-    const content = JSON.stringify({ cardPrivateData: { actionIds: ['tok123'], params: { option: 'damage' } } });
+    // As the shipped template's select reports it: the index, and the option values it echoes.
+    const content = JSON.stringify({
+      cardPrivateData: { actionIds: ['tok123'], params: { tok123: { index: 1 }, select_values: '["theft","damage"]' } },
+    });
     expect(
       cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', spaceType: 'IM_GROUP', spaceId: GROUP, content }, 'frame-1'),
     ).toMatchObject({
@@ -381,8 +458,13 @@ describe('DingTalk payloads', () => {
     });
     expect(
       cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', spaceType: 'IM_ROBOT', spaceId: 'sam01', value: content }, 'frame-2'),
-    ).toMatchObject({ chatId: 'user:sam01', chatType: 'direct' });
+    ).toMatchObject({ chatId: 'dm:sam01', chatType: 'direct' });
     expect(cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', content: '{}' }, 'frame-3')).toBeNull();
+    // The old guess (a string `params.option`) tags nothing: DingTalk's select never sends one.
+    const guessed = JSON.stringify({ cardPrivateData: { actionIds: ['tok123'], params: { option: 'damage' } } });
+    expect(cardCallbackEvent({ outTrackId: 'stk_1', userId: 'sam01', spaceId: GROUP, content: guessed }, 'frame-4')).not.toHaveProperty(
+      'option',
+    );
   });
 
   it('picks the robot message template by the number of link buttons', () => {
@@ -429,7 +511,7 @@ describe('DingTalk images', () => {
       const [mediaId] = [...fake.media.keys()];
       expect(fake.media.get(mediaId!)).toMatchObject({ type: 'image', filename: 'chart.png', content: Buffer.from(PNG, 'base64') });
       expect(fake.robotMessages.at(-1)!.msgParam.text).toContain(`![Progress](${mediaId})`);
-      const cards = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: 'tpl.schema' });
+      const cards = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: STOCKTAKE_TEMPLATE_ID });
       const { messageId } = await cards.send(GROUP, chart, { idempotencyKey: 'outbox-2' });
       expect(fake.cards.get(messageId)!.params.image).toMatch(/^@lADP/);
       await cards.update(GROUP, messageId, chart);
@@ -485,7 +567,7 @@ describe('DingTalk mentions', () => {
     const fake = await startFakeDingTalk();
     try {
       const base = configOf(fake);
-      const deliverer = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: 'tpl.schema' });
+      const deliverer = createDingTalkDeliverer(new DingTalkApi(base), { ...base, cardTemplateId: STOCKTAKE_TEMPLATE_ID });
       const { messageId } = await deliverer.send(GROUP, overdue, { idempotencyKey: 'outbox-1' });
       const sent = fake.cards.get(messageId)!;
       expect((sent.createBody as { imGroupOpenDeliverModel: unknown }).imGroupOpenDeliverModel).toEqual({
@@ -531,13 +613,12 @@ describe('DingTalk mentions', () => {
           at: { atUserIds: ['sam01'], isAtAll: false },
         },
       });
-      // An actionCard cannot: it goes through the robot API, followed by a markdown message with the @.
+      // A card with buttons is markdown in a group too (what to send, no links), so it carries the @ as well.
       await adapter.send(GROUP, tappable, { idempotencyKey: 'outbox-3' });
-      expect(fake.robotMessages).toHaveLength(robotCount + 1);
-      expect(fake.robotMessages.at(-1)!.msgParam.text).toContain('Sam Chen, Mo');
-      expect(fake.webhookMessages.at(-1)!.body).toEqual({
+      expect(fake.robotMessages).toHaveLength(robotCount);
+      expect(fake.webhookMessages.at(-1)!.body).toMatchObject({
         msgtype: 'markdown',
-        markdown: { title: 'Overdue: 3 items', text: '@sam01' },
+        markdown: { text: expect.stringContaining('**Open** — tap tok.open') },
         at: { atUserIds: ['sam01'], isAtAll: false },
       });
     } finally {
@@ -563,5 +644,100 @@ describe('DingTalk mentions', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('DingTalk direct messages (dm:<staff id>)', () => {
+  const configOf = (fake: FakeDingTalk) => ({
+    clientId: fake.clientId,
+    clientSecret: fake.clientSecret,
+    robotCode: fake.robotCode,
+    apiBase: fake.apiBase,
+    gatewayUrl: undefined,
+  });
+  const reminder = card({
+    header: { title: 'Reminder' },
+    elements: [
+      { type: 'markdown', text: 'Three lines wait for you.' },
+      { type: 'buttons', buttons: [{ label: 'Open', action: { token: 'tok.open' } }] },
+    ],
+  });
+
+  it('sends a one-to-one robot message to the person, and refuses someone outside the organisation as unreachable', async () => {
+    const fake = await startFakeDingTalk({ staff: [STAFF.sue] });
+    try {
+      const deliverer = createDingTalkDeliverer(new DingTalkApi(configOf(fake)), { ...configOf(fake), cardTemplateId: null });
+      const sent = await deliverer.send(`dm:${STAFF.sue}`, reminder, { idempotencyKey: 'dm-1' });
+      expect(sent.messageId).not.toBe('');
+      expect(fake.robotMessages.at(-1)).toMatchObject({ kind: 'oto', body: { userIds: [STAFF.sue], robotCode: fake.robotCode } });
+      // One-to-one, the robot reads every message: link buttons work there.
+      expect(fake.robotMessages.at(-1)!.body.msgKey).toBe('sampleActionCard');
+      const prompt = await deliverer.prompt(`dm:${STAFF.sue}`, 'Why?', { idempotencyKey: 'dm-2' });
+      expect(prompt.messageId).not.toBe('');
+      const refused = await deliverer.send('dm:gone01', reminder, { idempotencyKey: 'dm-3' }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DeliveryError);
+      expect(refused).toMatchObject({ permanent: true, options: { unreachable: true } });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('with a template, delivers an interactive card to the IM_ROBOT space, updates it by the returned id, and reports the unreachable', async () => {
+    const fake = await startFakeDingTalk({ staff: [STAFF.sue] });
+    try {
+      const config = { ...configOf(fake), cardTemplateId: STOCKTAKE_TEMPLATE_ID };
+      const deliverer = createDingTalkDeliverer(new DingTalkApi(config), config);
+      const { messageId } = await deliverer.send(`dm:${STAFF.sue}`, reminder, { idempotencyKey: 'dm-1' });
+      const sent = fake.cards.get(messageId)!;
+      expect(sent).toMatchObject({ spaceType: 'IM_ROBOT', spaceId: STAFF.sue, openSpaceId: `dtv1.card//IM_ROBOT.${STAFF.sue}` });
+      await deliverer.update(`dm:${STAFF.sue}`, messageId, card({ ...reminder, header: { title: 'Reminder · done' } }));
+      expect(sent.params.title).toBe('Reminder · done');
+      const refused = await deliverer.send('dm:gone01', reminder, { idempotencyKey: 'dm-2' }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ permanent: true, options: { unreachable: true } });
+      // A group is never "unreachable" in that sense.
+      const group = await deliverer.send('cidUnknown==', reminder, { idempotencyKey: 'dm-3' });
+      expect(fake.cards.get(group.messageId)!.spaceType).toBe('IM_GROUP');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('reads a one-to-one message and a tap on an IM_ROBOT card as the same dm: chat', () => {
+    const direct = { conversationId: 'cid1to1', conversationType: '1', msgId: 'm1', senderStaffId: STAFF.sue, senderId: '$:x' };
+    expect(robotMessageEvent({ ...direct, msgtype: 'text', text: { content: 'status' } }, async () => Buffer.alloc(0))).toMatchObject({
+      chatId: `dm:${STAFF.sue}`,
+    });
+    const content = JSON.stringify({ cardPrivateData: { actionIds: ['tok.open'], params: {} } });
+    expect(
+      cardCallbackEvent({ outTrackId: 'stk_1', userId: STAFF.sue, spaceType: 'IM_ROBOT', spaceId: STAFF.sue, content }, 'f1'),
+    ).toMatchObject({
+      chatId: `dm:${STAFF.sue}`,
+      chatType: 'direct',
+    });
+  });
+});
+
+describe('DingTalk documentation', () => {
+  const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  const section = () => {
+    const readme = read('README.md');
+    const start = readme.indexOf('### DingTalk');
+    return readme.slice(start, readme.indexOf('\n### ', start + 1));
+  };
+
+  it('names the permissions for sending, file download, media upload and cards, and links the template steps', () => {
+    const text = section();
+    expect(text).toMatch(/qyapi_robot_sendmsg[\s\S]{0,400}messageFiles\/download/);
+    expect(text).toMatch(/qyapi_base[\s\S]{0,200}media\/upload/);
+    expect(text).toContain('Card.Instance.Write');
+    expect(text).toContain('bots/dingtalk/templates/README.md');
+    expect(text).toContain('<!-- onboarding:dingtalk -->');
+  });
+
+  it('walks through importing the shipped template and names every variable it declares', () => {
+    const steps = read('bots/dingtalk/templates/README.md');
+    expect(steps).toContain('更多 → 导入');
+    expect(steps).toContain('DINGTALK_CARD_TEMPLATE_ID');
+    for (const name of loadCardTemplate(SHIPPED_TEMPLATE_PATH).variables.keys()) expect(steps).toContain(`\`${name}\``);
   });
 });

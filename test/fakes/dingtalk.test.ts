@@ -3,7 +3,13 @@
 import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GatewayDWClient } from '../../bots/dingtalk/streamClient.ts';
-import { startFakeDingTalk, type CardCallbackPayload, type FakeDingTalk, type RobotMessagePayload } from './dingtalk/index.ts';
+import {
+  startFakeDingTalk,
+  STOCKTAKE_TEMPLATE_ID,
+  type CardCallbackPayload,
+  type FakeDingTalk,
+  type RobotMessagePayload,
+} from './dingtalk/index.ts';
 
 const GROUP = 'cidFakeGroup0001==';
 
@@ -14,6 +20,12 @@ const robotEvents: DWClientDownStream[] = [];
 const downloads = new Map<string, Buffer>();
 const listenerErrors: unknown[] = [];
 const ignoredOnce = new Set<string>();
+const taps: { actionIds: string[]; params: Record<string, unknown> }[] = [];
+const BUTTONS = JSON.stringify([
+  { id: 'approve', text: 'Approve', color: 'blue' },
+  { id: 'stay-silent', text: 'Later', color: 'gray' },
+  { id: 'undeclared', text: 'Odd', color: 'red' },
+]);
 
 async function api(method: string, path: string, body: unknown): Promise<Response> {
   return fetch(`${client.openApiBase}${path}`, {
@@ -25,7 +37,7 @@ async function api(method: string, path: string, body: unknown): Promise<Respons
 
 function cardBody(outTrackId: string, cardParamMap: Record<string, unknown>) {
   return {
-    cardTemplateId: 'tpl-variance.schema',
+    cardTemplateId: STOCKTAKE_TEMPLATE_ID,
     outTrackId,
     callbackType: 'STREAM',
     cardData: { cardParamMap },
@@ -83,13 +95,17 @@ beforeAll(async () => {
     try {
       const callback = JSON.parse(event.data) as CardCallbackPayload;
       const { cardPrivateData } = JSON.parse(callback.content) as {
-        cardPrivateData: { actionIds: string[]; params: Record<string, string> };
+        cardPrivateData: { actionIds: string[]; params: Record<string, unknown> };
       };
-      if (cardPrivateData.params.action === 'stay-silent') return;
+      taps.push(cardPrivateData);
+      const action = cardPrivateData.actionIds[0]!;
+      if (action === 'stay-silent') return;
+      // A tap on "undeclared" answers with a variable the template does not have: the platform refuses it.
+      const cardParamMap = action === 'undeclared' ? { status: 'x' } : { markdown: action };
       client.socketCallBackResponse(event.headers.messageId, {
         cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
-        cardData: { cardParamMap: { status: cardPrivateData.params.action ?? '' } },
-        userPrivateData: { cardParamMap: { tappedBy: callback.userId } },
+        cardData: { cardParamMap },
+        userPrivateData: { cardParamMap: { toast: `tapped by ${callback.userId}` } },
       });
     } catch (error) {
       listenerErrors.push(error);
@@ -194,7 +210,7 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
     const created = await api(
       'POST',
       '/v1.0/card/instances/createAndDeliver',
-      cardBody('variance-1', { title: 'Count 7', status: 'pending' }),
+      cardBody('variance-1', { title: 'Count 7', markdown: 'pending', buttons: BUTTONS, hasButtons: 'true' }),
     );
     expect(created.status).toBe(200);
     expect(await created.json()).toEqual({
@@ -202,41 +218,125 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
       result: { outTrackId: 'variance-1', deliverResults: [{ spaceType: 'IM_GROUP', spaceId: GROUP, success: true }] },
     });
 
-    const tap = await fake.tapCard({
-      outTrackId: 'variance-1',
-      userId: 'manager01',
-      actionIds: ['approve'],
-      params: { action: 'approved' },
-    });
+    const tap = await fake.tapCard({ outTrackId: 'variance-1', userId: 'manager01', tap: { button: 'approve' } });
     expect(tap.acked).toBe(true);
-    expect(tap.response).toMatchObject({ cardData: { cardParamMap: { status: 'approved' } } });
+    expect(taps.at(-1)).toEqual({ actionIds: ['approve'], params: {} });
+    expect(tap.response).toMatchObject({ cardData: { cardParamMap: { markdown: 'approve' } } });
     const card = fake.cards.get('variance-1')!;
-    expect(card.params).toEqual({ title: 'Count 7', status: 'approved' });
-    expect(card.privateData.manager01).toEqual({ tappedBy: 'manager01' });
+    expect(card.params).toMatchObject({ title: 'Count 7', markdown: 'approve' });
+    expect(card.privateData.manager01).toEqual({ toast: 'tapped by manager01' });
 
     const again = await fake.redeliver(tap.messageId);
     expect(again.response).toEqual(tap.response);
 
     // Never acked: a short wait is enough (a slower client only makes the ack later still).
-    const silent = await fake.tapCard({ outTrackId: 'variance-1', userId: 'clerk01', params: { action: 'stay-silent' }, ackWaitMs: 1500 });
+    const silent = await fake.tapCard({ outTrackId: 'variance-1', userId: 'clerk01', tap: { button: 'stay-silent' }, ackWaitMs: 1500 });
     expect(silent.acked).toBe(false);
     expect(fake.unacked()).toContain(silent.messageId);
 
     const updated = await api('PUT', '/v1.0/card/instances', {
       outTrackId: 'variance-1',
-      cardData: { cardParamMap: { status: 'posted' } },
+      cardData: { cardParamMap: { markdown: 'posted' } },
       cardUpdateOptions: { updateCardDataByKey: true },
     });
     expect(await updated.json()).toEqual({ success: true, result: true });
-    expect(card.params).toEqual({ title: 'Count 7', status: 'posted' });
-    expect(card.history.map((h) => h.status)).toEqual(['pending', 'approved', 'approved', 'posted']);
+    expect(card.params).toMatchObject({ title: 'Count 7', markdown: 'posted' });
+    expect(card.history.map((h) => h.markdown)).toEqual(['pending', 'approve', 'approve', 'posted']);
+  });
+
+  it('holds cards to the shipped template: unknown template ids and undeclared variables are refused', async () => {
+    const create = (body: unknown) => api('POST', '/v1.0/card/instances/createAndDeliver', body);
+    const refused = async (res: Response) => {
+      expect(res.status).toBe(400);
+      return ((await res.json()) as { message: string }).message;
+    };
+    expect(await refused(await create({ ...cardBody('tpl-1', { title: 'x' }), cardTemplateId: 'made-up.schema' }))).toMatch(
+      /made-up\.schema/,
+    );
+    expect(await refused(await create(cardBody('tpl-2', { title: 'x', status: 'pending' })))).toMatch(/status is not declared/);
+    expect(await refused(await create(cardBody('tpl-3', { buttons: JSON.stringify([{ id: 'a', text: 'A', style: 'primary' }]) })))).toMatch(
+      /field style/,
+    );
+    expect(await refused(await create(cardBody('tpl-4', { hasButtons: 'yes' })))).toMatch(/boolean/);
+    expect(await refused(await create(cardBody('tpl-5', { select_options: JSON.stringify(['damage']) })))).toMatch(/selectOptions/);
+    expect(await refused(await create({ ...cardBody('tpl-6', {}), privateData: { sam01: { cardParamMap: { tappedBy: 'x' } } } }))).toMatch(
+      /tappedBy/,
+    );
+    expect([...fake.cards.keys()].filter((k) => k.startsWith('tpl-'))).toEqual([]);
+
+    // An update and a tap answer are held to it too.
+    expect((await create(cardBody('tpl-ok', { title: 'ok', buttons: BUTTONS, hasButtons: 'true' }))).status).toBe(200);
+    const put = await api('PUT', '/v1.0/card/instances', { outTrackId: 'tpl-ok', cardData: { cardParamMap: { state: 'red' } } });
+    expect(await refused(put)).toMatch(/state is not declared/);
+    const odd = await fake.tapCard({ outTrackId: 'tpl-ok', userId: 'manager01', tap: { button: 'undeclared' } });
+    expect(odd.cardUpdateError).toMatch(/status is not declared/);
+    await expect(fake.tapCard({ outTrackId: 'tpl-ok', userId: 'manager01', tap: { button: 'nope' } })).rejects.toThrow(/no button/);
+    await expect(fake.tapCard({ outTrackId: 'tpl-ok', userId: 'manager01', tap: { select: 0 } })).rejects.toThrow(/no select/);
+  });
+
+  it("reports a select by the chosen option's index and an input by its text, as the template's components do", async () => {
+    const data = {
+      title: 'Variance',
+      select_id: 'tok.cause',
+      select_placeholder: 'Cause',
+      select_options: JSON.stringify([
+        { value: 'theft', text: { zh_CN: '盗失', en_US: 'Theft' } },
+        { value: 'damage', text: { zh_CN: '损坏', en_US: 'Damage' } },
+      ]),
+      select_values: JSON.stringify(['theft', 'damage']),
+      select_index: '-1',
+      hasSelect: 'true',
+      input_id: 'tok.note',
+      input_label: 'Note',
+      hasInput: 'true',
+    };
+    expect((await api('POST', '/v1.0/card/instances/createAndDeliver', cardBody('parts-1', data))).status).toBe(200);
+    await fake.tapCard({ outTrackId: 'parts-1', userId: 'manager01', tap: { select: 1 } });
+    expect(taps.at(-1)).toEqual({ actionIds: ['tok.cause'], params: { 'tok.cause': { index: 1 }, select_values: '["theft","damage"]' } });
+    await fake.tapCard({ outTrackId: 'parts-1', userId: 'manager01', tap: { input: '少了 3 箱' } });
+    expect(taps.at(-1)).toEqual({ actionIds: ['tok.note'], params: { 'tok.note': '少了 3 箱' } });
+    await expect(fake.tapCard({ outTrackId: 'parts-1', userId: 'manager01', tap: { select: 2 } })).rejects.toThrow(/no option 2/);
+  });
+
+  it('sends one-to-one robot messages and IM_ROBOT cards only to staff of the organisation', async () => {
+    const oto = (userIds: string[]) =>
+      api('POST', '/v1.0/robot/oToMessages/batchSend', {
+        robotCode: fake.robotCode,
+        userIds,
+        msgKey: 'sampleText',
+        msgParam: JSON.stringify({ content: 'Reminder' }),
+      });
+    const stranger = await oto(['nobody01']);
+    expect(stranger.status).toBe(400);
+    expect(await stranger.json()).toMatchObject({ code: 'staffId.notExisted' });
+    expect((await oto(['manager01'])).status).toBe(200); // manager01 wrote to the robot above
+    expect(fake.robotMessages.at(-1)).toMatchObject({ kind: 'oto', body: { userIds: ['manager01'] } });
+    expect((await oto(Array.from({ length: 21 }, () => 'manager01'))).status).toBe(400);
+
+    const robotCard = (outTrackId: string, userId: string, deliver: unknown = { spaceType: 'IM_ROBOT', robotCode: fake.robotCode }) => ({
+      cardTemplateId: STOCKTAKE_TEMPLATE_ID,
+      outTrackId,
+      callbackType: 'STREAM',
+      cardData: { cardParamMap: { title: 'Reminder' } },
+      openSpaceId: `dtv1.card//IM_ROBOT.${userId}`,
+      imRobotOpenSpaceModel: { supportForward: false },
+      imRobotOpenDeliverModel: deliver,
+    });
+    const create = async (body: unknown) => (await api('POST', '/v1.0/card/instances/createAndDeliver', body)).json();
+    expect(await create(robotCard('dm-1', 'manager01'))).toMatchObject({ result: { deliverResults: [{ success: true }] } });
+    expect(fake.cards.get('dm-1')).toMatchObject({ spaceType: 'IM_ROBOT', spaceId: 'manager01' });
+    expect(await create(robotCard('dm-2', 'nobody01'))).toMatchObject({ result: { deliverResults: [{ success: false }] } });
+    expect(fake.cards.has('dm-2')).toBe(false);
+    expect(await create(robotCard('dm-3', 'manager01', { robotCode: fake.robotCode }))).toMatchObject({
+      code: 'param.openDeliverModelInvalid',
+    });
   });
 
   it('answers an injected 429 once, with Retry-After', async () => {
     fake.failNext({ method: 'PUT', pathIncludes: '/v1.0/card/instances' }, { status: 429, retryAfterSeconds: 2 });
     const body = {
       outTrackId: 'variance-1',
-      cardData: { cardParamMap: { status: 'x' } },
+      cardData: { cardParamMap: { markdown: 'x' } },
       cardUpdateOptions: { updateCardDataByKey: true },
     };
     const throttled = await api('PUT', '/v1.0/card/instances', body);
@@ -301,7 +401,7 @@ describe('fake DingTalk with the real dingtalk-stream SDK', () => {
     fake.expireTokens();
     const body = {
       outTrackId: 'variance-1',
-      cardData: { cardParamMap: { status: 'y' } },
+      cardData: { cardParamMap: { markdown: 'y' } },
       cardUpdateOptions: { updateCardDataByKey: true },
     };
     const denied = await api('PUT', '/v1.0/card/instances', body);

@@ -5,16 +5,38 @@ import {
   DINGTALK_MARKDOWN_LIMIT,
   DINGTALK_NOTE_COMMAND,
   DINGTALK_TAP_COMMAND,
+  DINGTALK_TYPED_INTRO,
   dingTalkAtUsers,
   parseDingTalkCallback,
   parseDingTalkText,
   renderDingTalkCard,
-  renderDingTalkMentionMessage,
   renderDingTalkMessage,
 } from '../../../cards/render/dingtalk.ts';
+import { SHIPPED_TEMPLATE_PATH } from '../../fakes/dingtalk/index.ts';
+import { loadCardTemplate, templateProblem } from '../../fakes/dingtalk/template.ts';
+import { gallery } from '../gallery.ts';
 import { HOSTILE, MENTIONS, PNG, largestCard, manyMentions, optionValue, representativeCard, token } from './fixtures.ts';
 
-const VARIABLES = ['title', 'subtitle', 'state', 'markdown', 'buttons', 'select', 'input', 'image', 'hasButtons', 'hasSelect', 'hasInput'];
+const VARIABLES = [
+  'title',
+  'subtitle',
+  'markdown',
+  'image',
+  'buttons',
+  'hasButtons',
+  'select_id',
+  'select_placeholder',
+  'select_options',
+  'select_values',
+  'select_index',
+  'hasSelect',
+  'input_id',
+  'input_label',
+  'input_placeholder',
+  'hasInput',
+];
+/** The card template the project ships for DingTalk's card platform. */
+const shipped = loadCardTemplate(SHIPPED_TEMPLATE_PATH);
 /** The text a `dtmd://dingtalkclient/sendMessage` link makes the client send. */
 const sentBy = (url: string) => {
   expect(url.startsWith('dtmd://dingtalkclient/sendMessage?content=')).toBe(true);
@@ -30,6 +52,18 @@ describe('renderDingTalkCard', () => {
     }
   });
 
+  it('sends only what the shipped template declares, in the shape it declares, for every card kind', () => {
+    expect([...shipped.variables.keys()].sort()).toEqual([...VARIABLES, 'toast', 'toastKind'].sort());
+    const cards = [representativeCard(), largestCard(), ...(['en', 'zh-CN'] as const).flatMap((l) => gallery(l).map(([, c]) => c))];
+    for (const c of cards) expect(templateProblem(shipped, renderDingTalkCard(c).cardParamMap)).toBeUndefined();
+    // Every control the template reports a tap from is bound to a variable we fill.
+    expect(shipped.loopButtons).toEqual([{ list: 'buttons', idField: 'id' }]);
+    expect(shipped.selects).toEqual([
+      { id: 'select_id', options: 'select_options', index: 'select_index', params: [{ name: 'select_values', variable: 'select_values' }] },
+    ]);
+    expect(shipped.inputs).toEqual([{ id: 'input_id', params: [] }]);
+  });
+
   it('renders a representative card', () => {
     expect(renderDingTalkCard(representativeCard())).toMatchSnapshot();
   });
@@ -40,15 +74,14 @@ describe('renderDingTalkCard', () => {
     const map = data.cardParamMap;
     expect([...map.markdown!].length).toBeLessThanOrEqual(DINGTALK_MARKDOWN_LIMIT);
     expect(Buffer.byteLength(JSON.stringify(data))).toBeLessThanOrEqual(DINGTALK_BODY_BUDGET);
-    const buttons = JSON.parse(map.buttons!) as { id: string; text: string; style: string }[];
-    const select = JSON.parse(map.select!) as { id: string; options: { value: string }[]; selected: string };
-    const input = JSON.parse(map.input!) as { id: string; maxLength: number; required: boolean };
-    expect([...buttons.map((b) => b.id), select.id, input.id]).toEqual(cardTokens(c));
-    expect(buttons.map((b) => b.style)).toEqual(['primary', 'default', 'default', 'default', 'default', 'danger']);
-    expect(select.options).toHaveLength(30);
-    expect(select.selected).toBe(optionValue(4));
-    expect(input).toMatchObject({ maxLength: 500, required: true });
-    expect(map).toMatchObject({ state: 'red', hasButtons: 'true', hasSelect: 'true', hasInput: 'true' });
+    const buttons = JSON.parse(map.buttons!) as { id: string; text: string; color: string }[];
+    expect([...buttons.map((b) => b.id), map.select_id, map.input_id]).toEqual(cardTokens(c));
+    expect(buttons.map((b) => b.color)).toEqual(['blue', 'gray', 'gray', 'gray', 'gray', 'red']);
+    const values = JSON.parse(map.select_values!) as string[];
+    expect(values).toHaveLength(30);
+    expect(JSON.parse(map.select_options!)).toHaveLength(30);
+    expect(values[Number(map.select_index)]).toBe(optionValue(4));
+    expect(map).toMatchObject({ subtitle: expect.stringMatching(/^⛔ /), hasButtons: 'true', hasSelect: 'true', hasInput: 'true' });
     expect(map.markdown).toMatch(/… and \d+ more/);
   });
 
@@ -57,10 +90,12 @@ describe('renderDingTalkCard', () => {
       card({ header: { title: 't', state: 'neutral' }, elements: [{ type: 'markdown', text: 'hi' }] }),
     ).cardParamMap;
     expect(map).toMatchObject({
-      state: 'grey',
+      subtitle: '▫️',
       buttons: '[]',
-      select: '',
-      input: '',
+      select_id: '',
+      select_options: '[]',
+      select_index: '-1',
+      input_id: '',
       hasButtons: 'false',
       hasSelect: 'false',
       hasInput: 'false',
@@ -84,16 +119,28 @@ describe('renderDingTalkCard', () => {
 });
 
 describe('parseDingTalkCallback', () => {
-  it('reads the token and the option or input of a template tap', () => {
-    expect(parseDingTalkCallback(JSON.stringify({ cardPrivateData: { actionIds: [token(1)], params: {} } }))).toEqual({ token: token(1) });
-    expect(parseDingTalkCallback(JSON.stringify({ cardPrivateData: { actionIds: [token(3)], params: { option: 'theft' } } }))).toEqual({
+  const content = (actionId: string, params: Record<string, unknown>) =>
+    JSON.stringify({ cardPrivateData: { actionIds: [actionId], params } });
+
+  it('reads a button, a select by its index and the echoed option values, and an input, as the template reports them', () => {
+    expect(parseDingTalkCallback(content(token(1), {}))).toEqual({ token: token(1) });
+    const values = renderDingTalkCard(representativeCard()).cardParamMap.select_values!;
+    expect(parseDingTalkCallback(content(token(3), { [token(3)]: { index: 0 }, select_values: values }))).toEqual({
       token: token(3),
       option: 'theft',
     });
-    expect(parseDingTalkCallback(JSON.stringify({ cardPrivateData: { actionIds: [token(4)], params: { input: '少了 3 箱' } } }))).toEqual({
-      token: token(4),
-      input: '少了 3 箱',
+    // Echoed as the variable's JSON text or already parsed: either reads.
+    expect(parseDingTalkCallback(content(token(3), { [token(3)]: { index: 1 }, select_values: JSON.parse(values) }))).toEqual({
+      token: token(3),
+      option: 'damage',
     });
+    expect(parseDingTalkCallback(content(token(4), { [token(4)]: '少了 3 箱' }))).toEqual({ token: token(4), input: '少了 3 箱' });
+  });
+
+  it('tags nothing from an index that names no option, or from a string `params.option` DingTalk never sends', () => {
+    expect(parseDingTalkCallback(content(token(3), { [token(3)]: { index: 5 }, select_values: '["theft"]' }))).toBeNull();
+    expect(parseDingTalkCallback(content(token(3), { [token(3)]: { index: 0 } }))).toBeNull();
+    expect(parseDingTalkCallback(content(token(3), { option: 'theft' }))).toEqual({ token: token(3) });
   });
 
   it('returns null for anything else', () => {
@@ -136,6 +183,27 @@ describe('renderDingTalkMessage', () => {
     expect(parseDingTalkText('hello')).toBeNull();
     // Tokens hold "_" and "-"; a client that shows markdown escapes literally must not spoil a copied token.
     expect(parseDingTalkText('note Ab3.\\_x-Y\\_ 少了')).toEqual({ token: 'Ab3._x-Y_', input: '少了' });
+  });
+
+  it('in a group without a template shows no link that would do nothing, and says what to send with an @-mention', () => {
+    const msg = renderDingTalkMessage(representativeCard(), { typed: true, at: true });
+    if (msg.msgtype !== 'markdown') throw new Error('expected markdown');
+    const { text } = msg.markdown;
+    expect(text).not.toContain('dtmd://');
+    expect(text).toContain(DINGTALK_TYPED_INTRO);
+    expect(DINGTALK_TYPED_INTRO).toMatch(/@机器人/);
+    expect(DINGTALK_TYPED_INTRO).toMatch(/@-mention/);
+    // Each action is a line "label — command"; the command, as the bot receives it after the @, is read back.
+    const commands = [...text.matchAll(/^\*\*(.+?)\*\* — (.+?) *$/gm)].map((m) => [m[1], parseDingTalkText(`@Stocktake ${m[2]!}`)]);
+    expect(commands).toEqual([
+      ['Approve', { token: token(1) }],
+      ['Reject', { token: token(2) }],
+      ['Theft', { token: token(3), option: 'theft' }],
+      ['✓ 损坏', { token: token(3), option: 'damage' }],
+      ['Note', { token: token(4), input: 'Why?' }],
+    ]);
+    // One-to-one chats keep their link buttons: there the robot reads every message.
+    expect(renderDingTalkMessage(representativeCard()).msgtype).toBe('actionCard');
   });
 
   it('is plain markdown when nothing can be tapped', () => {
@@ -182,7 +250,7 @@ describe('DingTalk mentions', () => {
     });
   });
 
-  it('names the people on an actionCard, which cannot carry `at`, and mentions them in a markdown message of their own', () => {
+  it('names the people on an actionCard, which cannot carry `at`, and @-mentions them in the typed group message, which can', () => {
     const tappable = {
       ...overdue,
       elements: [
@@ -193,12 +261,9 @@ describe('DingTalk mentions', () => {
     const msg = renderDingTalkMessage(tappable, { at: true });
     expect(msg.msgtype === 'actionCard' && msg.actionCard.text).toContain(`\n\nSam Chen, ${NAMES}, Mo, Eve\n\n`);
     expect('at' in msg).toBe(false);
-    expect(renderDingTalkMentionMessage(tappable)).toEqual({
-      msgtype: 'markdown',
-      markdown: { title: 'Overdue', text: '@sam01' },
-      at: { atUserIds: ['sam01'], isAtAll: false },
-    });
-    expect(renderDingTalkMentionMessage({ ...tappable, mentions: [MENTIONS[2]!] })).toBeNull();
+    const typed = renderDingTalkMessage(tappable, { at: true, typed: true });
+    expect(typed).toMatchObject({ msgtype: 'markdown', at: { atUserIds: ['sam01'], isAtAll: false } });
+    expect(typed.msgtype === 'markdown' && typed.markdown.text).toContain(`@sam01, ${NAMES}, Mo, Eve`);
   });
 
   it('keeps every mention when it trims the largest card and message to their limits', () => {

@@ -118,7 +118,11 @@ describe('renderers are total', () => {
         expect([...dingtalk.cardParamMap.markdown!].length).toBeLessThanOrEqual(DINGTALK_MARKDOWN_LIMIT);
         expect(Buffer.byteLength(JSON.stringify(dingtalk))).toBeLessThanOrEqual(DINGTALK_BODY_BUDGET);
 
-        for (const message of [renderDingTalkMessage(c), renderDingTalkMessage(c, { at: true })]) {
+        for (const message of [
+          renderDingTalkMessage(c),
+          renderDingTalkMessage(c, { at: true }),
+          renderDingTalkMessage(c, { typed: true, at: true }),
+        ]) {
           expect(Buffer.byteLength(JSON.stringify(message))).toBeLessThanOrEqual(DINGTALK_BODY_BUDGET);
           expect([...(message.msgtype === 'markdown' ? message.markdown.text : message.actionCard.text)].length).toBeLessThanOrEqual(
             DINGTALK_MARKDOWN_LIMIT,

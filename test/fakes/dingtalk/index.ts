@@ -27,6 +27,13 @@ import {
   type Subscription,
 } from './payloads.ts';
 import { StreamGateway, type AckRecord, type FrameLogEntry } from './stream.ts';
+import { fileURLToPath } from 'node:url';
+import { loadCardTemplate, tapContent, type CardTemplate, type TemplateTap } from './template.ts';
+
+/** The card template the project ships, which an admin imports into DingTalk's card platform. */
+export const SHIPPED_TEMPLATE_PATH = fileURLToPath(new URL('../../../bots/dingtalk/templates/stocktake-card.json', import.meta.url));
+/** The id the fake gives the shipped template, as the card platform gives one on publishing. */
+export const STOCKTAKE_TEMPLATE_ID = 'tpl-stocktake.schema';
 
 export { TOPIC_CARD, TOPIC_ROBOT } from './payloads.ts';
 export type { AckFrame, CardCallbackPayload, RobotMessagePayload, StreamFrame, Subscription } from './payloads.ts';
@@ -53,6 +60,13 @@ export interface FakeDingTalkOptions {
   sessionWebhookTtlMs?: number;
   /** Between SYSTEM disconnect and the socket closing (real: 10 s). Default 100. */
   disconnectGraceMs?: number;
+  /** Published templates linked to the app: id → template JSON file. Default: the shipped one as STOCKTAKE_TEMPLATE_ID. */
+  cardTemplates?: Record<string, string>;
+  /**
+   * Staff ids of the organisation, who can get one-to-one robot messages and IM_ROBOT cards. Everyone who
+   * writes to the robot joins it too. Default: none besides them.
+   */
+  staff?: string[];
 }
 
 export interface FailRule {
@@ -90,8 +104,16 @@ export interface SendRobotMessage {
 export interface TapCard {
   outTrackId: string;
   userId: string;
-  actionIds?: string[];
-  params: Record<string, string>;
+  /**
+   * What the user touched: a button by its id, a select's option by its index, or text typed into the input.
+   * The fake reports it as the card's template does (see template.ts), from the card as the user sees it.
+   */
+  tap: TemplateTap;
+  /**
+   * The card data as the user's client still shows it (e.g. `card.history[0]` for a client that has not
+   * refreshed since); default: the card as it is now, with the user's private data over it.
+   */
+  shown?: Record<string, string>;
   /** Reuse a messageId to emulate the platform pushing the same tap again. */
   messageId?: string;
   /** How long to wait for the ack (default ackTimeoutMs): short for a tap the client is meant to leave unanswered. */
@@ -178,6 +200,12 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     webhookMessages: [],
     robotMessages: [],
     stream,
+    templates: new Map(
+      Object.entries(options.cardTemplates ?? { [STOCKTAKE_TEMPLATE_ID]: SHIPPED_TEMPLATE_PATH }).map(
+        ([id, path]): [string, CardTemplate] => [id, loadCardTemplate(path)],
+      ),
+    ),
+    staff: new Set(options.staff ?? []),
   };
 
   const server = createServer((req, res) => {
@@ -302,6 +330,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
             "send the file in a single chat (conversationType '1')",
         );
       }
+      state.staff.add(e.staffId);
       if (group && !atBot) return { msgId, delivered: false, acked: undefined };
       const now = Date.now();
       const session = randomBytes(16).toString('hex');
@@ -349,7 +378,11 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
             "taps reach the stream only with callbackType 'STREAM'",
         );
       }
-      const content = JSON.stringify({ cardPrivateData: { actionIds: e.actionIds ?? ['action_button'], params: e.params } });
+      // The user sees the public data with their own private data over it.
+      const shown = e.shown ?? { ...card.params, ...(card.privateData[e.userId] ?? {}) };
+      const reported = tapContent(card.template, shown, e.tap);
+      if ('error' in reported) throw new Error(`fake DingTalk: cannot tap card ${e.outTrackId}: ${reported.error}`);
+      const content = JSON.stringify({ cardPrivateData: reported });
       const payload: CardCallbackPayload = {
         extension: '{}',
         corpId,

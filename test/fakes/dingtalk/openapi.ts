@@ -6,6 +6,7 @@
 // plausible stand-ins — product code should branch on HTTP status / errcode ≠ 0, not on these strings.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { StreamGateway } from './stream.ts';
+import { templateProblem, type CardTemplate } from './template.ts';
 import type { Subscription } from './payloads.ts';
 
 export interface Reply {
@@ -32,6 +33,8 @@ export interface FakeCard {
   /** Per-user private data (privateData / callback userPrivateData), keyed by userId. */
   privateData: Record<string, Record<string, string>>;
   createBody: unknown;
+  /** The template it was created from: updates and taps are held to it. */
+  template: CardTemplate;
 }
 
 export interface WebhookMessage {
@@ -81,6 +84,10 @@ export interface ApiState {
   webhookMessages: WebhookMessage[];
   robotMessages: RobotMessage[];
   stream: StreamGateway;
+  /** Published card templates linked to the app, by cardTemplateId. */
+  templates: Map<string, CardTemplate>;
+  /** Staff ids of the organisation: who can get the robot's one-to-one messages. */
+  staff: Set<string>;
 }
 
 export function apiError(status: number, code: string, message: string): Reply {
@@ -188,6 +195,13 @@ function createAndDeliver(state: ApiState, body: any): Reply {
     return apiError(400, 'param.outTrackIdDuplicate', `card instance ${body.outTrackId} already exists`);
   const bad = nonStringParam(body.cardData?.cardParamMap);
   if (bad) return badParamMap(bad);
+  // A template must be published and linked to the app in the card platform; its id is what it was given there.
+  // (Error code: a stand-in; the docs name only param.cardTemplateIdEmpty.)
+  const template = state.templates.get(body.cardTemplateId);
+  if (!template)
+    return apiError(400, 'param.cardTemplateNotExist', `card template ${body.cardTemplateId} does not exist or is not linked to the app`);
+  const contract = templateProblem(template, body.cardData?.cardParamMap ?? {});
+  if (contract) return apiError(400, 'param.invalid', contract);
   const spaces = typeof body.openSpaceId === 'string' ? parseOpenSpaceId(body.openSpaceId) : undefined;
   if (!spaces) return apiError(400, 'param.openSpaceIdInvalid', 'openSpaceId must look like dtv1.card//IM_GROUP.<openConversationId>');
   for (const { spaceType } of spaces) {
@@ -208,8 +222,13 @@ function createAndDeliver(state: ApiState, body: any): Reply {
     } else if (spaceType === 'IM_ROBOT') {
       if (!body.imRobotOpenSpaceModel)
         return apiError(400, 'param.openSpaceModelInvalid', 'imRobotOpenSpaceModel is required for IM_ROBOT');
-      if (!body.imRobotOpenDeliverModel)
-        return apiError(400, 'param.openDeliverModelInvalid', 'imRobotOpenDeliverModel is required for IM_ROBOT');
+      // open-dingtalk/dingtalk-card-examples cardReplier.ts: imRobotOpenDeliverModel {spaceType: "IM_ROBOT"}.
+      if (body.imRobotOpenDeliverModel?.spaceType !== 'IM_ROBOT')
+        return apiError(400, 'param.openDeliverModelInvalid', 'imRobotOpenDeliverModel.spaceType must be IM_ROBOT');
+      if (body.imRobotOpenDeliverModel.robotCode !== undefined && body.imRobotOpenDeliverModel.robotCode !== state.robotCode)
+        return apiError(400, 'param.openDeliverModelInvalid', 'imRobotOpenDeliverModel.robotCode must be the robot code');
+    } else {
+      return apiError(400, 'param.openSpaceIdInvalid', `space type ${spaceType} is not one the fake serves (IM_GROUP, IM_ROBOT)`);
     }
   }
   const first = spaces[0]!;
@@ -218,8 +237,18 @@ function createAndDeliver(state: ApiState, body: any): Reply {
   for (const [userId, value] of Object.entries((body.privateData ?? {}) as Record<string, any>)) {
     const badPrivate = nonStringParam(value?.cardParamMap);
     if (badPrivate) return badParamMap(badPrivate);
+    const privateContract = templateProblem(template, value?.cardParamMap ?? {});
+    if (privateContract) return apiError(400, 'param.invalid', privateContract);
     privateData[userId] = { ...(value?.cardParamMap ?? {}) };
   }
+  // The call succeeds as a whole and reports each space: a one-to-one card for someone outside the
+  // organisation is not delivered (stand-in errorMsg; the model is CreateAndDeliverResponseBodyResultDeliverResults).
+  const deliverResults = spaces.map((s) =>
+    s.spaceType === 'IM_ROBOT' && !state.staff.has(s.spaceId)
+      ? { spaceType: s.spaceType, spaceId: s.spaceId, success: false, errorMsg: 'staffId.notExisted: the user is not in the organisation' }
+      : { spaceType: s.spaceType, spaceId: s.spaceId, success: true },
+  );
+  if (deliverResults.every((r) => !r.success)) return ok({ success: true, result: { outTrackId: body.outTrackId, deliverResults } });
   state.cards.set(body.outTrackId, {
     outTrackId: body.outTrackId,
     cardTemplateId: body.cardTemplateId,
@@ -232,14 +261,9 @@ function createAndDeliver(state: ApiState, body: any): Reply {
     history: [{ ...params }],
     privateData,
     createBody: body,
+    template,
   });
-  return ok({
-    success: true,
-    result: {
-      outTrackId: body.outTrackId,
-      deliverResults: spaces.map((s) => ({ spaceType: s.spaceType, spaceId: s.spaceId, success: true })),
-    },
-  });
+  return ok({ success: true, result: { outTrackId: body.outTrackId, deliverResults } });
 }
 
 /**
@@ -260,6 +284,10 @@ export function applyCardUpdate(card: FakeCard, update: any, tapperUserId?: stri
   for (const [, map] of privates) {
     const badPrivate = nonStringParam(map);
     if (badPrivate) return `private cardParamMap value must be a string: ${badPrivate}`;
+  }
+  for (const map of [publicMap, ...privates.map(([, m]) => m)]) {
+    const contract = map ? templateProblem(card.template, map as Record<string, string>) : undefined;
+    if (contract) return contract;
   }
   if (publicMap) {
     card.params = options.updateCardDataByKey ? { ...card.params, ...publicMap } : { ...publicMap };
@@ -334,7 +362,17 @@ function groupMessage(state: ApiState, body: any): Reply {
 function otoMessage(state: ApiState, body: any): Reply {
   const { error, msgParam } = checkRobotBody(state, body);
   if (error) return error;
-  if (!Array.isArray(body.userIds) || body.userIds.length === 0) return apiError(400, 'param.invalid', 'userIds is required');
+  // userIds: staff ids, at most 20 a call (robot_1_0 BatchSendOTORequest).
+  if (
+    !Array.isArray(body.userIds) ||
+    body.userIds.length === 0 ||
+    body.userIds.length > 20 ||
+    !body.userIds.every((u: unknown) => typeof u === 'string')
+  )
+    return apiError(400, 'param.invalid', 'userIds must be 1 to 20 staff ids');
+  // An id outside the organisation: "staffId.notExisted" (https://developer.aliyun.com/ask/588455).
+  const unknown = (body.userIds as string[]).filter((u) => !state.staff.has(u));
+  if (unknown.length > 0) return apiError(400, 'staffId.notExisted', `staffId not existed: ${unknown.join(',')}`);
   state.robotMessages.push({ kind: 'oto', body, msgParam });
   return ok({ processQueryKey: randomBytes(12).toString('base64'), invalidStaffIdList: [], flowControlledStaffIdList: [] });
 }
