@@ -21,11 +21,16 @@ import type { ActionAnswer, InboundEvent } from '../../src/core/events.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { createSender } from '../../src/core/sender.ts';
 import { InvalidInputError } from '../../src/domain/errors.ts';
+import { bindChat } from '../../src/services/chats.ts';
+import { getDocument, submitVariances } from '../../src/services/documents.ts';
+import { addPerson, setNotify } from '../../src/services/people.ts';
+import { closeCounting } from '../../src/services/stocktakes.ts';
 import { startFakeTelegram, type FakeTelegram, type FakeTelegramOptions, type InboundResult } from '../fakes/telegram/index.ts';
 import { botCore, seedTeam, sheet } from '../support/bot.ts';
 import { describeEachDatabase } from '../support/db.ts';
+import { countedStocktake, explainAll } from '../support/flow.ts';
 import { PATIENCE_MS } from '../support/wait.ts';
-import { freePort, recordingLog, telegramConfig } from './telegramSupport.ts';
+import { dataOf, freePort, recordingLog, telegramConfig } from './telegramSupport.ts';
 
 const FAST = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 1000 };
 const [GROUP_A, GROUP_B, FORUM] = [-100_5001, -100_5002, -100_5003];
@@ -262,5 +267,66 @@ describeEachDatabase('Telegram forum topics and large files with the core', (get
     expect(fake.calls.some((c) => c.method === 'getFile')).toBe(false);
     expect(await queryRows(db, sql`select 1 from count_import`)).toHaveLength(0);
     await sender.stop();
+  });
+
+  it('sends approval requests as direct messages to an approver who started the bot, and to the group for one who did not', async () => {
+    const { db } = get();
+    const { st, people } = await countedStocktake(db);
+    const [APPROVALS, SUE_ID, ANN_ID] = [-100_5010, 3102, 3106];
+    await addPerson(db, { handle: 'sam', identities: ['telegram:3101'] });
+    await addPerson(db, { handle: 'sue', identities: [`telegram:${SUE_ID}`] });
+    await addPerson(db, { handle: 'ann', identities: [`telegram:${ANN_ID}`] });
+    await bindChat(db, people.sam, {
+      platform: 'telegram',
+      chatId: String(APPROVALS),
+      warehouse: 'WH1',
+      purpose: 'approvals',
+      locale: 'en',
+    });
+    await setNotify(db, 'sue', { notify: 'telegram' });
+    await setNotify(db, 'ann', { notify: 'telegram' });
+
+    const { fake, adapter } = await open();
+    const rec = recordingLog();
+    const { dispatch, sender } = await botCore(db, [adapter], rec.log);
+    await adapter.start(dispatch);
+    fake.addChat({ chatId: APPROVALS, chatType: 'supergroup' });
+    // Sue pressed Start in a private chat with the bot; Ann only ever wrote in the group.
+    await handled(fake, adapter, fake.sendText({ chatId: SUE_ID, userId: SUE_ID, text: '/start' }));
+    fake.sendText({ chatId: APPROVALS, chatType: 'supergroup', userId: ANN_ID, text: 'hello' });
+    await sender.drainUntilIdle();
+    const sueChatBefore = fake.messagesIn(SUE_ID).length;
+
+    await closeCounting(db, st.id, { actor: people.sam.actor });
+    await explainAll(db, st.code, people.sam);
+    const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
+    await sender.drainUntilIdle();
+
+    // Sue gets each request in her private chat and approves one there; the card updates in place.
+    const requests = fake.messagesIn(SUE_ID).slice(sueChatBefore);
+    expect(requests).toHaveLength(documents.length);
+    const request = requests[0]!;
+    const approved = await fake.tap({
+      chatId: SUE_ID,
+      messageId: request.messageId,
+      userId: SUE_ID,
+      data: dataOf(request.replyMarkup, { label: /^Approve/ }),
+    });
+    expect(approved.answer?.text).toBe(messages('en').replies.approved);
+    await sender.drainUntilIdle();
+    expect(request.edits.length).toBeGreaterThan(0);
+    const decided = await Promise.all(documents.map((d) => getDocument(db, d.id)));
+    expect(decided.filter((d) => d.route[0]!.decidedBy !== null)).toHaveLength(1);
+
+    // Ann never started the bot: Telegram refuses (403), and her requests go to the approvals group.
+    const refused = fake.calls.filter((c) => c.method === 'sendMessage' && c.payload.chat_id === ANN_ID);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((c) => c.status === 403)).toBe(true);
+    expect(fake.messagesIn(ANN_ID)).toHaveLength(0);
+    const notices = fake.messagesIn(APPROVALS).filter((m) => m.plainText.includes('Approval request'));
+    expect(notices).toHaveLength(refused.length);
+    expect(rec.lines.filter((l) => l.includes('direct message could not be delivered; sent to the group instead'))).toHaveLength(
+      refused.length,
+    );
   });
 });
