@@ -39,7 +39,7 @@ describe('README, Telegram', () => {
   it('says where the command table is that group commands need a slash or a mention', () => {
     const table = readme.indexOf('| you send | what happens |');
     const before = readme.slice(Math.max(0, table - 600), table);
-    expect(before).toMatch(/On Telegram, a command in a group needs a leading `\/`.*or an\s+@-mention/s);
+    expect(before).toMatch(/on Telegram, a command in a group needs a leading `\/`.*or an\s+@-mention/is);
   });
 
   it('shows the onboarding as one block of npx stocktake commands', () => {
