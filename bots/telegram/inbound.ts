@@ -2,9 +2,13 @@
  * Telegram updates → neutral events. Pure mapping plus the file download; what a text means is the
  * core's business (it also strips the "@botname" Telegram appends to commands in groups).
  */
+import { GrammyError } from 'grammy';
 import type { CallbackQuery, Message, User } from 'grammy/types';
 import { parseTelegramCallback } from '../../cards/render/telegram.ts';
 import type { ActionEvent, FileEvent, TextEvent } from '../../src/core/events.ts';
+import { InvalidInputError } from '../../src/domain/errors.ts';
+import { messageRef } from './refs.ts';
+import { fileTooBigForBots, TELEGRAM_DOWNLOAD_LIMIT_BYTES } from './texts.ts';
 
 /** The bot as Telegram knows it (from getMe): needed to tell whether a group message is for it. */
 export interface BotIdentity {
@@ -12,8 +16,8 @@ export interface BotIdentity {
   username: string;
 }
 
-/** Fetches a file's bytes by file_id (getFile, then the file endpoint). */
-export type Download = (fileId: string) => Promise<Buffer>;
+/** Fetches a file's bytes by file_id (getFile, then the file endpoint); `size` is the document's file_size when known. */
+export type Download = (fileId: string, size?: number) => Promise<Buffer>;
 
 const PLATFORM = 'telegram';
 
@@ -33,16 +37,28 @@ export const messageEventId = (message: Message): string => `${message.chat.id}:
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * Whether a group message is meant for the bot: a /command (not one addressed to another bot), an
- * @-mention of the bot, or a reply to one of its messages. Direct messages always are.
+ * Whether a group message is addressed to the bot: a /command (not one addressed to another bot) or an
+ * @-mention of the bot. Direct messages always are. A reply to one of the bot's messages is not addressed
+ * but says so (`replyToBot`): the core decides what a reply means.
  */
 export function isAddressed(message: Message, bot: BotIdentity): boolean {
   if (message.chat.type === 'private') return true;
   const text = message.text ?? '';
   const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);
   if (command) return command[1] === undefined || command[1].toLowerCase() === bot.username.toLowerCase();
-  if (new RegExp(`@${escapeRegExp(bot.username)}\\b`, 'i').test(text)) return true;
-  return message.reply_to_message?.from?.id === bot.id;
+  return new RegExp(`@${escapeRegExp(bot.username)}\\b`, 'i').test(text);
+}
+
+/**
+ * The message this one really replies to, if any. In a forum topic every message carries
+ * `reply_to_message`: the topic's root (its forum_topic_created message, whose id is the topic's
+ * message_thread_id) when the person did not reply to anything. That is no reply.
+ */
+export function repliedMessage(message: Message): Message['reply_to_message'] | undefined {
+  const replied = message.reply_to_message;
+  if (!replied) return undefined;
+  if (message.is_topic_message && replied.message_id === message.message_thread_id) return undefined;
+  return replied;
 }
 
 /** The text without the bot's @-mention, so "@stocktake_bot status" reads as "status". */
@@ -62,7 +78,8 @@ export function messageToEvent(message: Message, bot: BotIdentity, download: Dow
     chatId: String(message.chat.id),
     chatType: chatType(message),
     userId: String(message.from?.id ?? message.chat.id),
-    messageId: String(message.message_id),
+    // In a forum topic the id names the topic too, so what answers this message is posted there.
+    messageId: messageRef(message),
     ...(displayName(message.from) ? { userName: displayName(message.from)! } : {}),
   };
   if (message.document) {
@@ -72,16 +89,19 @@ export function messageToEvent(message: Message, bot: BotIdentity, download: Dow
       type: 'file',
       fileName: doc.file_name ?? 'document',
       ...(doc.file_size !== undefined ? { size: doc.file_size } : {}),
-      download: () => download(doc.file_id),
+      download: () => download(doc.file_id, doc.file_size),
     };
   }
   if (typeof message.text !== 'string') return null;
+  const replied = repliedMessage(message);
   return {
     ...base,
     type: 'text',
     text: withoutMention(message.text, bot),
     addressed: isAddressed(message, bot),
-    ...(message.reply_to_message ? { replyToMessageId: String(message.reply_to_message.message_id) } : {}),
+    // A reply stays in its topic, so the replied message is named with this message's topic.
+    ...(replied ? { replyToMessageId: messageRef({ ...message, message_id: replied.message_id }) } : {}),
+    ...(replied?.from?.id === bot.id ? { replyToBot: true } : {}),
   };
 }
 
@@ -102,22 +122,33 @@ export function callbackToEvent(query: CallbackQuery): ActionEvent | null {
     chatType: message.chat.type === 'private' ? 'direct' : 'group',
     userId: String(query.from.id),
     ...(displayName(query.from) ? { userName: displayName(query.from)! } : {}),
-    // The tapped card: replies (a prompt, a notice) thread under it.
-    messageId: String(message.message_id),
+    // The tapped card: replies (a prompt, a notice) thread under it, in its topic.
+    messageId: messageRef(message as Message),
     token,
     ...(option !== undefined ? { option } : {}),
     ...(wantsInput ? { wantsInput: true } : {}),
   };
 }
 
+/** Telegram's refusal of a file over the bot download limit, as a message the person can act on. */
+const tooBig = (cause?: unknown) => new InvalidInputError(fileTooBigForBots.en, [], { localized: fileTooBigForBots, cause });
+
 /**
  * Downloads through getFile and `${apiRoot}/file/bot<token>/<file_path>`. The URL holds the token, so a
- * failure says only the HTTP status.
+ * failure says only the HTTP status. A file over Telegram's 20 MB is refused before asking (getFile would
+ * answer "file is too big"), with a message saying so, whatever STOCKTAKE_MAX_UPLOAD_MB allows.
  */
 export function fileDownloader(getFile: (fileId: string) => Promise<{ file_path?: string }>, apiRoot: string, token: string): Download {
-  return async (fileId) => {
-    const file = await getFile(fileId);
-    if (!file.file_path) throw new Error('Telegram getFile returned no file_path (file over 20 MB?)');
+  return async (fileId, size) => {
+    if (size !== undefined && size > TELEGRAM_DOWNLOAD_LIMIT_BYTES) throw tooBig();
+    let file: { file_path?: string };
+    try {
+      file = await getFile(fileId);
+    } catch (error) {
+      if (error instanceof GrammyError && error.error_code === 400 && /file is too big/i.test(error.description)) throw tooBig(error);
+      throw error;
+    }
+    if (!file.file_path) throw new Error('Telegram getFile returned no file_path');
     let res: Response;
     try {
       res = await fetch(`${apiRoot}/file/bot${token}/${file.file_path}`);

@@ -1,9 +1,15 @@
 /**
  * The Telegram adapter: grammy's Bot, fed by long polling (no public URL needed) or by a webhook (a local
  * HTTP server behind your TLS proxy), passes messages and taps to the core and delivers the outbox.
+ *
+ * Chats are handled concurrently and each chat in order: polling runs through @grammyjs/runner (grammY's
+ * own bot.start() handles one update at a time, so a large import in one chat would freeze every other
+ * chat's taps and commands), and `sequentialize` by chat keeps a chat's updates in the order they came, in
+ * both modes (Telegram posts webhook updates over up to 40 connections at once).
  */
 import { createServer, type Server } from 'node:http';
-import { Bot, webhookCallback, type Transformer } from 'grammy';
+import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
+import { Bot, webhookCallback, type Context, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { InboundHandler, PlatformAdapter } from '../adapter.ts';
 import type { PlatformLimits } from '../../src/core/delivery.ts';
@@ -47,12 +53,19 @@ export interface TelegramPollerStatus {
 /** The Telegram adapter, plus who polls (for /healthz). */
 export interface TelegramAdapter extends PlatformAdapter {
   pollerStatus(): Promise<TelegramPollerStatus>;
+  /** Resolves once every update received so far has been handled (stop() waits for it too). */
+  settled(): Promise<void>;
 }
 
 /** Only what the core handles; Telegram then keeps other update kinds off the wire. */
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 /** Telegram waits about a minute for a webhook answer; a slower import finishes after answering 200. */
 const WEBHOOK_TIMEOUT_MS = 50_000;
+/** Updates handled at once across chats (the runner's sink); a chat's own updates still go one by one. */
+const CONCURRENT_UPDATES = 50;
+
+/** The key that orders updates: a chat's messages and taps one after another, other chats meanwhile. */
+const chatOf = (ctx: Context): string | undefined => (ctx.chat ? String(ctx.chat.id) : undefined);
 
 /** Creates the adapter; nothing connects until start(). */
 export function createTelegramAdapter(config: TelegramConfig, options: TelegramAdapterOptions): TelegramAdapter {
@@ -65,12 +78,27 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
   const safe = (error: unknown) => new Error(redactToken(error instanceof Error ? error.message : String(error), token));
 
   let handler: InboundHandler | null = null;
+  let runner: RunnerHandle | null = null;
   let polling: Promise<void> | null = null;
+  /** Updates being handled: stop() lets them finish, tests wait for them. */
+  const inFlight = new Set<Promise<unknown>>();
   /** Why polling ended, when it did (another poller, a revoked token): /healthz says so. */
   let pollingStopped: string | null = null;
   let election: PollerElection | null = null;
   let server: Server | null = null;
   const identity = (): BotIdentity => ({ id: bot.botInfo.id, username: bot.botInfo.username });
+
+  // First, so it counts an update from its arrival, including the time it waits behind its chat.
+  bot.use(async (_ctx, next) => {
+    const handling = next();
+    inFlight.add(handling);
+    try {
+      await handling;
+    } finally {
+      inFlight.delete(handling);
+    }
+  });
+  bot.use(sequentialize(chatOf));
 
   bot.on('message', async (ctx) => {
     const event = messageToEvent(ctx.message, identity(), download);
@@ -102,40 +130,44 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
   bot.catch((err) => log('error', 'telegram: update failed', { updateId: err.ctx.update.update_id, error: safe(err.error) }));
 
   async function startPolling(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      let running = false;
-      polling = bot
-        .start({
-          drop_pending_updates: false,
-          allowed_updates: [...ALLOWED_UPDATES],
-          onStart: () => {
-            running = true;
-            resolve();
-          },
-        })
-        .then(() => resolve())
-        .catch((error: unknown) => {
-          if (!running) return reject(safe(error));
-          // 409: another process polls with this token (or a deposed poller confirmed its offset); 401: the
-          // token was revoked. With a lease the election gives it up and polls again (here or elsewhere).
-          pollingStopped = `polling stopped: ${safe(error).message}`;
-          if (election) {
-            log('warn', 'telegram: polling stopped; the poller lease is given up and polling resumes', { error: safe(error) });
-            election.lost();
-          } else {
-            log('error', 'telegram: polling stopped; run one polling instance per bot, or use TELEGRAM_MODE=webhook', {
-              error: safe(error),
-            });
-          }
+    // bot.start() would do this: getUpdates is refused (409) while a webhook is set.
+    await bot.api.deleteWebhook({ drop_pending_updates: false });
+    const handle = run(bot, {
+      runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 }, silent: true },
+      sink: { concurrency: CONCURRENT_UPDATES },
+    });
+    runner = handle;
+    pollingStopped = null;
+    // The runner gives up on 401 and 409 (and on other failures after retrying for hours).
+    polling = (handle.task() ?? Promise.resolve()).catch((error: unknown) => {
+      if (runner === handle) runner = null;
+      // 409: another process polls with this token (or a deposed poller confirmed its offset); 401: the
+      // token was revoked. With a lease the election gives it up and polls again (here or elsewhere).
+      pollingStopped = `polling stopped: ${safe(error).message}`;
+      if (election) {
+        log('warn', 'telegram: polling stopped; the poller lease is given up and polling resumes', { error: safe(error) });
+        election.lost();
+      } else {
+        log('error', 'telegram: polling stopped; run one polling instance per bot, or use TELEGRAM_MODE=webhook', {
+          error: safe(error),
         });
+      }
     });
   }
 
   async function stopPolling(): Promise<void> {
-    if (bot.isRunning())
-      await bot.stop().catch((error: unknown) => log('warn', 'telegram: stopping the poll failed', { error: safe(error) }));
+    const handle = runner;
+    runner = null;
+    if (handle?.isRunning())
+      await handle.stop().catch((error: unknown) => log('warn', 'telegram: stopping the poll failed', { error: safe(error) }));
     await polling;
     polling = null;
+    await settled();
+  }
+
+  /** Waits for the updates being handled, and for any that arrive meanwhile. */
+  async function settled(): Promise<void> {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   }
 
   async function startWebhook(): Promise<void> {
@@ -174,7 +206,7 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
     health() {
       if (config.mode === 'webhook')
         return { connected: server?.listening ?? false, detail: server?.listening ? 'webhook listening' : 'webhook not listening' };
-      const running = bot.isRunning();
+      const running = runner?.isRunning() ?? false;
       if (election && !running) {
         // Standing by is healthy while the lease holder polls: the bot's updates are being received.
         const seen = election.seen;
@@ -205,21 +237,25 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
     },
 
     async stop() {
-      handler = null;
       const running = election;
       election = null;
       if (running) await running.stop();
       await stopPolling();
       // The webhook stays registered: Telegram keeps updates until the next start.
       await closeServer();
+      // Updates already taken (confirmed to Telegram) are handled before the handler goes.
+      await settled();
+      handler = null;
     },
+
+    settled,
 
     async pollerStatus() {
       if (config.mode === 'webhook') return { mode: 'webhook', receiving: server?.listening ?? false, instance: null, poller: null };
       const lease = options.lease;
       return {
         mode: 'polling',
-        receiving: bot.isRunning(),
+        receiving: runner?.isRunning() ?? false,
         instance: lease?.instance ?? null,
         poller: lease ? await lease.holder() : null,
       };

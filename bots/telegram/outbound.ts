@@ -9,6 +9,7 @@ import { renderTelegram, type TelegramMessage } from '../../cards/render/telegra
 import { escapeTelegram } from '../../cards/render/text.ts';
 import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
 import { mediaHash, memoryMediaIds } from '../../src/core/media.ts';
+import { chatRef, isDirect, messageRef, parseMessageRef } from './refs.ts';
 
 /**
  * Telegram's pace (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this):
@@ -34,6 +35,12 @@ export interface TelegramDeliverer extends Deliverer {
 }
 
 const NOT_MODIFIED = /message is not modified/i;
+/**
+ * Telegram's answers when a person cannot get a direct message: they never pressed Start ("bot can't
+ * initiate conversation with a user"; "chat not found" when the bot never met them at all), blocked the
+ * bot, or deleted their account.
+ */
+const UNREACHABLE = /bot can't initiate conversation with a user|bot was blocked by the user|user is deactivated|chat not found/i;
 const TAPPER_TTL_MS = 5 * 60_000;
 const MAX_REMEMBERED = 1000;
 
@@ -48,8 +55,10 @@ export function redactToken(text: string, token: string): string {
 /**
  * A Bot API failure as the sender wants it: 429 waits `retry_after` seconds, 5xx and network errors are
  * retried with backoff, any other refusal (a bad request, a chat the bot was removed from) is permanent.
+ * For a direct message (`direct`), a person Telegram will not let the bot write to is `unreachable`, so
+ * the core falls back to the group.
  */
-export function toDeliveryError(error: unknown, token: string): DeliveryError {
+export function toDeliveryError(error: unknown, token: string, direct = false): DeliveryError {
   if (error instanceof DeliveryError) return error;
   if (error instanceof GrammyError) {
     const status = typeof error.error_code === 'number' ? error.error_code : undefined;
@@ -60,17 +69,33 @@ export function toDeliveryError(error: unknown, token: string): DeliveryError {
     const message = `Telegram ${error.method} failed: ${status ?? '?'} ${detail}`;
     if (status === 429) return new DeliveryError(message, { status, retryAfterMs: (error.parameters.retry_after ?? 1) * 1000 });
     if (status === undefined || status >= 500) return new DeliveryError(message, status ? { status } : {});
-    return new DeliveryError(message, { status, permanent: true });
+    const unreachable = direct && (status === 403 || status === 400) && UNREACHABLE.test(error.description ?? '');
+    return new DeliveryError(message, { status, permanent: true, ...(unreachable ? { unreachable: true } : {}) });
   }
   if (error instanceof HttpError) return new DeliveryError(redactToken(error.message, token));
   const text = error instanceof Error ? error.message : String(error);
   return new DeliveryError(`Telegram call failed: ${redactToken(text, token)}`);
 }
 
-const chatRef = (chatId: string): number | string => (/^-?\d+$/.test(chatId) ? Number(chatId) : chatId);
+/**
+ * Where a message answering `replyTo` goes: under it, and in its forum topic. The topic is named too, because
+ * with allow_sending_without_reply a message whose reply target is gone would otherwise land in General.
+ */
+function replyParameters(replyTo?: string) {
+  const ref = replyTo ? parseMessageRef(replyTo) : null;
+  if (!ref) return {};
+  return {
+    ...(ref.threadId !== undefined ? { message_thread_id: ref.threadId } : {}),
+    reply_parameters: { message_id: ref.messageId, allow_sending_without_reply: true },
+  };
+}
 
-const replyParameters = (replyTo?: string) =>
-  replyTo && /^\d+$/.test(replyTo) ? { reply_parameters: { message_id: Number(replyTo), allow_sending_without_reply: true } } : {};
+/** The Bot API message id of a core messageId (a topic message's is `<thread>/<id>`). */
+function messageIdOf(ref: string): number {
+  const parsed = parseMessageRef(ref);
+  if (!parsed) throw new DeliveryError(`not a Telegram message id: ${ref}`, { permanent: true });
+  return parsed.messageId;
+}
 
 /** sendMessage / editMessageText options of a rendered card. */
 function messageOptions(rendered: TelegramMessage) {
@@ -109,11 +134,11 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
   const localMedia = memoryMediaIds();
   const tappers = new Map<string, Tapper & { at: number }>();
 
-  const call = async <T>(run: () => Promise<T>): Promise<T> => {
+  const call = async <T>(chatId: string, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
     } catch (error) {
-      throw toDeliveryError(error, token);
+      throw toDeliveryError(error, token, isDirect(chatId));
     }
   };
 
@@ -140,7 +165,7 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
         const input = known ?? url ?? new InputFile(Buffer.from(png!, 'base64'), 'chart.png');
         let sent: Awaited<ReturnType<Api['sendPhoto']>>;
         try {
-          sent = await call(() => api.sendPhoto(chatRef(chatId), input, { caption, ...replyParameters(replyTo) }));
+          sent = await call(chatId, () => api.sendPhoto(chatRef(chatId), input, { caption, ...replyParameters(replyTo) }));
         } catch (error) {
           if (hash && !known) await media.forget(hash).catch(() => {});
           throw error;
@@ -151,22 +176,22 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
         else bounded(photosSent, idempotencyKey, i + 1);
       }
       const rendered = renderTelegram(card);
-      const sent = await call(() =>
+      const sent = await call(chatId, () =>
         api.sendMessage(chatRef(chatId), rendered.text, { ...messageOptions(rendered), ...replyParameters(replyTo) }),
       );
       photosSent.delete(idempotencyKey);
-      return { messageId: String(sent.message_id) };
+      return { messageId: messageRef(sent) };
     },
 
     async update(chatId, messageId, card) {
       const rendered = renderTelegram(card);
       try {
         // Without reply_markup the keyboard goes: a card that lost its buttons loses them on screen too.
-        await api.editMessageText(chatRef(chatId), Number(messageId), rendered.text, messageOptions(rendered));
+        await api.editMessageText(chatRef(chatId), messageIdOf(messageId), rendered.text, messageOptions(rendered));
       } catch (error) {
         // The card already shows this (an update raced another, or a retry after a lost response).
         if (error instanceof GrammyError && error.error_code === 400 && NOT_MODIFIED.test(error.description)) return;
-        throw toDeliveryError(error, token);
+        throw toDeliveryError(error, token, isDirect(chatId));
       }
     },
 
@@ -180,7 +205,7 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
       const html = fresh
         ? `<a href="tg://user?id=${fresh.id}">${escapeTelegram(fresh.name)}</a>: ${escapeTelegram(text)}`
         : escapeTelegram(text);
-      const sent = await call(() =>
+      const sent = await call(chatId, () =>
         api.sendMessage(chatRef(chatId), html, {
           parse_mode: 'HTML',
           reply_markup: { force_reply: true, ...(fresh ? { selective: true } : {}) },
@@ -188,7 +213,7 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
         }),
       );
       tappers.delete(key); // kept until sent, so a retried prompt still mentions the tapper
-      return { messageId: String(sent.message_id) };
+      return { messageId: messageRef(sent) };
     },
 
     rememberInputTap(chatId, cardMessageId, user) {

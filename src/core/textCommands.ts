@@ -60,6 +60,12 @@ const WORDS: Record<string, TextCommand['name']> = {
   note: 'input',
 };
 
+/**
+ * Every word that names a command, in both languages, and the command it names: for menus that list the
+ * commands (Telegram's /setcommands list in README is checked against it).
+ */
+export const commandWords: Readonly<Record<string, TextCommand['name']>> = WORDS;
+
 const PURPOSES: Record<string, string> = {
   team: 'team',
   作业: 'team',

@@ -10,7 +10,7 @@ import { queryRows } from '../../db/client.ts';
 import type { InboundHandler, PlatformAdapter } from '../../bots/adapter.ts';
 import { loadTelegramConfig } from '../../bots/telegram/config.ts';
 import { callbackToEvent, messageToEvent } from '../../bots/telegram/inbound.ts';
-import { createTelegramAdapter } from '../../bots/telegram/index.ts';
+import { createTelegramAdapter, type TelegramAdapter } from '../../bots/telegram/index.ts';
 import { redactToken } from '../../bots/telegram/outbound.ts';
 import type { Card } from '../../cards/model.ts';
 import { messages } from '../../cards/i18n/index.ts';
@@ -33,7 +33,7 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwA
 /** No pacing: the flow test is about behaviour; the pacing test below uses Telegram's limits. */
 const FAST = { perChatIntervalMs: 0, perChatPerMinute: null, perAppPerSecond: 1000 };
 
-const opened: { adapter?: PlatformAdapter; fake: FakeTelegram }[] = [];
+const opened: { adapter?: TelegramAdapter; fake: FakeTelegram }[] = [];
 afterEach(async () => {
   for (const { adapter, fake } of opened.splice(0)) {
     await adapter?.stop();
@@ -41,10 +41,14 @@ afterEach(async () => {
   }
 });
 
-/** Waits until grammy has handled an update: its next getUpdates confirmed it. */
+/**
+ * Waits until the adapter has handled an update: the runner confirmed it (its next getUpdates), so it was
+ * taken, and every update taken has been handled.
+ */
 async function handled(fake: FakeTelegram, result: InboundResult): Promise<void> {
   expect(result.delivered).toBe(true);
   await fake.waitFor(() => !fake.pendingUpdates().some((u) => u.update_id === result.updateId));
+  for (const { adapter } of opened) await adapter?.settled();
 }
 
 describeEachDatabase('Telegram adapter (grammy against the fake Bot API)', (get) => {
@@ -384,7 +388,34 @@ describe('Telegram adapter without a database', () => {
     const reply = msg('done', {
       reply_to_message: { ...msg('?'), message_id: 3, from: { id: 42, is_bot: true, first_name: 'Bot' } } as Message['reply_to_message'],
     });
-    expect(event(reply)).toMatchObject({ addressed: true, replyToMessageId: '3' });
+    // A reply to the bot is not addressed (only a command or a mention is) but says whose message it answers.
+    expect(event(reply)).toMatchObject({ addressed: false, replyToMessageId: '3', replyToBot: true });
+    const toPerson = msg('me too', {
+      reply_to_message: { ...msg('lunch?'), message_id: 4 } as Message['reply_to_message'],
+    });
+    expect(event(toPerson)).toMatchObject({ addressed: false, replyToMessageId: '4' });
+    expect(event(toPerson).replyToBot).toBeUndefined();
+    // In a forum topic every message replies to the topic's root (here created by the bot): that is no reply.
+    const root = { ...msg(''), text: undefined, message_id: 50, from: { id: 42, is_bot: true, first_name: 'Bot' } };
+    const inTopic = (extra: Partial<Message>) => msg('lunch?', { message_id: 60, message_thread_id: 50, is_topic_message: true, ...extra });
+    const chatter = event(
+      inTopic({ reply_to_message: { ...root, forum_topic_created: { name: 'Aisle 3', icon_color: 0 } } as Message['reply_to_message'] }),
+    );
+    expect(chatter).toMatchObject({ addressed: false, messageId: '50/60' });
+    expect(chatter.replyToMessageId).toBeUndefined();
+    expect(chatter.replyToBot).toBeUndefined();
+    const answer = event(
+      inTopic({
+        reply_to_message: {
+          ...msg('?'),
+          message_id: 55,
+          from: root.from,
+          message_thread_id: 50,
+          is_topic_message: true,
+        } as Message['reply_to_message'],
+      }),
+    );
+    expect(answer).toMatchObject({ replyToMessageId: '50/55', replyToBot: true, messageId: '50/60' });
     const file = messageToEvent(
       msg('', { text: undefined, document: { file_id: 'f1', file_unique_id: 'u1', file_name: 'count.csv', file_size: 120 } }),
       bot,

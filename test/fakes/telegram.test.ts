@@ -267,6 +267,104 @@ describe('fake Telegram getUpdates protocol (raw HTTP)', () => {
   });
 });
 
+describe('fake Telegram forum topics, private chats and the download limit', () => {
+  let fake: FakeTelegram;
+  let api: Bot['api'];
+  const FORUM = -100_4001;
+  const PLAIN = -100_4002;
+  const [ANN, BOB, NOBODY] = [4101, 4102, 4199];
+  /** The message of a pending update (the fake queues it for the next getUpdates). */
+  const updateOf = (updateId: number) => fake.pendingUpdates().find((u) => u.update_id === updateId)!.message!;
+
+  beforeAll(async () => {
+    fake = await startFakeTelegram({ privacyMode: false });
+    api = new Bot(fake.token, { client: { apiRoot: fake.apiRoot }, botInfo: fake.botInfo }).api;
+    fake.addChat({ chatId: FORUM, chatType: 'supergroup', title: 'WH1', isForum: true });
+    fake.addChat({ chatId: PLAIN, chatType: 'supergroup', title: 'WH2' });
+  });
+  afterAll(() => fake.close());
+
+  it('gives every message in a topic the topic and, unless it replies to something else, the root as its reply', async () => {
+    const topic = fake.createTopic({ chatId: FORUM, name: 'Aisle 3', userId: ANN });
+    const chatter = updateOf(fake.sendText({ chatId: FORUM, userId: BOB, text: 'lunch?', threadId: topic }).updateId);
+    expect(chatter).toMatchObject({ is_topic_message: true, message_thread_id: topic, chat: { is_forum: true } });
+    expect(chatter.reply_to_message).toMatchObject({ message_id: topic, forum_topic_created: { name: 'Aisle 3' } });
+
+    const card = await api.sendMessage(FORUM, 'Variances', { message_thread_id: topic });
+    expect(card).toMatchObject({ is_topic_message: true, message_thread_id: topic, reply_to_message: { message_id: topic } });
+    expect(fake.messagesIn(FORUM).at(-1)!.threadId).toBe(topic);
+    const answer = updateOf(
+      fake.sendText({ chatId: FORUM, userId: BOB, text: '12', threadId: topic, replyToMessageId: card.message_id }).updateId,
+    );
+    expect(answer).toMatchObject({ message_thread_id: topic, is_topic_message: true, reply_to_message: { message_id: card.message_id } });
+    // Replying without naming the topic lands in the replied message's topic.
+    const reply = await api.sendMessage(FORUM, 'noted', { reply_parameters: { message_id: answer.message_id } });
+    expect(reply).toMatchObject({ is_topic_message: true, message_thread_id: topic });
+  });
+
+  it('refuses unknown threads, General by id, threads outside forums, and replies across threads', async () => {
+    const a = fake.createTopic({ chatId: FORUM, name: 'A' });
+    const b = fake.createTopic({ chatId: FORUM, name: 'B' });
+    const inA = await api.sendMessage(FORUM, 'in A', { message_thread_id: a });
+    const notFound = 'Bad Request: message thread not found';
+    expect((await apiError(api.sendMessage(FORUM, 'x', { message_thread_id: 1 }))).description).toBe(notFound);
+    expect((await apiError(api.sendMessage(FORUM, 'x', { message_thread_id: 9_999 }))).description).toBe(notFound);
+    expect((await apiError(api.sendMessage(PLAIN, 'x', { message_thread_id: a }))).description).toBe(notFound);
+    const across = api.sendMessage(FORUM, 'x', {
+      message_thread_id: b,
+      reply_parameters: { message_id: inA.message_id, allow_sending_without_reply: true },
+    });
+    expect((await apiError(across)).description).toBe('Bad Request: message to be replied not found');
+    expect(() => fake.sendText({ chatId: FORUM, userId: ANN, text: 'x', threadId: b, replyToMessageId: inA.message_id })).toThrow(
+      /not in topic/,
+    );
+  });
+
+  it("marks a reply in General with the replied message's thread but not as a topic message", async () => {
+    const general = await api.sendMessage(FORUM, 'Stocktake started');
+    expect(general.is_topic_message).toBeUndefined();
+    const reply = updateOf(fake.sendText({ chatId: FORUM, userId: ANN, text: 'ok', replyToMessageId: general.message_id }).updateId);
+    expect(reply.message_thread_id).toBe(general.message_id);
+    expect(reply.is_topic_message).toBeUndefined();
+    expect((await apiError(api.sendMessage(FORUM, 'x', { message_thread_id: reply.message_thread_id! }))).description).toBe(
+      'Bad Request: message thread not found',
+    );
+  });
+
+  it('lets a bot write to a person only after they started it, and not while they block it', async () => {
+    fake.sendText({ chatId: PLAIN, userId: ANN, text: 'hi all' }); // the bot has met Ann, in a group
+    expect(await apiError(api.sendMessage(ANN, 'reminder'))).toMatchObject({
+      error_code: 403,
+      description: "Forbidden: bot can't initiate conversation with a user",
+    });
+    expect(await apiError(api.sendMessage(NOBODY, 'reminder'))).toMatchObject({
+      error_code: 400,
+      description: 'Bad Request: chat not found',
+    });
+    fake.sendText({ chatId: ANN, userId: ANN, text: '/start' });
+    await api.sendMessage(ANN, 'reminder');
+    fake.blockBot(ANN);
+    expect(await apiError(api.sendMessage(ANN, 'reminder'))).toMatchObject({
+      error_code: 403,
+      description: 'Forbidden: bot was blocked by the user',
+    });
+    fake.sendText({ chatId: ANN, userId: ANN, text: '/start' }); // Restart
+    await api.sendMessage(ANN, 'reminder');
+  });
+
+  it('refuses getFile for a file over 20 MB, as the Bot API does', async () => {
+    const MB20 = 20 * 1024 * 1024;
+    const doc = (bytes: number) =>
+      updateOf(fake.sendDocument({ chatId: BOB, userId: BOB, fileName: 'count.csv', content: Buffer.alloc(bytes, 0x41) }).updateId)
+        .document!;
+    expect((await api.getFile(doc(MB20).file_id)).file_size).toBe(MB20);
+    expect(await apiError(api.getFile(doc(MB20 + 1).file_id))).toMatchObject({
+      error_code: 400,
+      description: 'Bad Request: file is too big',
+    });
+  });
+});
+
 describe('fake Telegram flood limits', () => {
   it('answers 429 to a second message within a second, and past 20 a minute in a group', async () => {
     const fake = await startFakeTelegram({ enforceRateLimits: true });

@@ -140,6 +140,7 @@ describeEachDatabase('reports on every platform', (get) => {
       expect(who).toBe('sam');
       const sent = fake.sendText({ chatId: GROUP, chatType: 'supergroup', chatTitle: 'WH1 digest', userId: 3002, text: `/${text}` });
       await fake.waitFor(() => !fake.pendingUpdates().some((u) => u.update_id === sent.updateId));
+      await adapter.settled(); // taken is not yet handled: updates are handled concurrently
       await c.sender.drainUntilIdle();
     };
     await story(db, c, say);
@@ -244,6 +245,7 @@ describeEachDatabase('reminders on every platform', (get) => {
     await overdueStory(db, c, async (_who, text) => {
       const sent = fake.sendText({ chatId: GROUP, chatType: 'supergroup', chatTitle: 'WH1 team', userId: 3002, text: `/${text}` });
       await fake.waitFor(() => !fake.pendingUpdates().some((u) => u.update_id === sent.updateId));
+      await adapter.settled(); // taken is not yet handled: updates are handled concurrently
       await c.sender.drainUntilIdle();
     });
     const reminder = fake.messagesIn(GROUP).find((m) => m.plainText.includes('Overdue: 3 items'))!;

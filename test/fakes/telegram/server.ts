@@ -16,10 +16,19 @@
  * - callback queries must be answered once and before a deadline;
  * - bots can only write to chats they have seen (a user wrote first, or `addChat`), and in groups a bot
  *   in privacy mode (the default for new bots) only receives commands and replies to its own messages;
+ * - a bot cannot start a private chat: a user it met in a group but who never started it gets 403 "bot
+ *   can't initiate conversation with a user", one it never met 400 "chat not found", and one who blocked
+ *   it 403 "bot was blocked by the user" (blockBot), until they write to it again;
+ * - forum supergroups (`addChat({isForum: true})`, `createTopic`): a message in a topic has
+ *   `is_topic_message`, the topic's `message_thread_id` and, unless it replies to something else, the
+ *   topic's root as `reply_to_message`; a reply in General (and in any supergroup) carries the replied
+ *   thread's id as `message_thread_id` without `is_topic_message`; sends to an unknown thread are refused
+ *   with "message thread not found", and a reply across threads is refused;
+ * - getFile refuses files over 20 MB ("file is too big"), as the Bot API does;
  * - optional flood limits answer 429 with `retry_after`.
  *
  * Deliberately missing: MarkdownV2/Markdown are accepted without validation, inline mode, payments,
- * media groups, message threads, business connections.
+ * media groups, topic management methods (createForumTopic...), business connections.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -90,6 +99,8 @@ export interface RecordedMessage {
   /** Current reply markup (inline keyboard, force_reply, keyboard...); undefined once removed. */
   replyMarkup?: any;
   replyToMessageId?: number;
+  /** The forum topic the message was posted in (its message_thread_id when is_topic_message). */
+  threadId?: number;
   edits: RecordedEdit[];
   sentAt: number;
   deletedAt?: number;
@@ -168,6 +179,8 @@ export interface FakeTelegram {
     firstName?: string;
     text: string;
     replyToMessageId?: number;
+    /** A forum topic of the chat (createTopic's id): the message is sent in it. */
+    threadId?: number;
   }): InboundResult;
   sendDocument(e: {
     chatId: number;
@@ -180,13 +193,24 @@ export interface FakeTelegram {
     mimeType?: string;
     caption?: string;
     replyToMessageId?: number;
+    threadId?: number;
   }): InboundResult;
   /** Taps an inline button; rejects if the message has no such button (a user could not tap it). */
   tap(e: { chatId: number; messageId: number; userId: number; firstName?: string; data: string }): Promise<TapResult>;
   /** Queues an already sent update again with the same update_id, as after a crash before confirmation. */
   redeliver(updateId: number): void;
-  /** Makes a chat known without a user writing first (the bot was added to a group, a user pressed Start). */
-  addChat(e: { chatId: number; chatType?: ChatType; title?: string; firstName?: string }): void;
+  /**
+   * Makes a chat known without a user writing first (the bot was added to a group, a user pressed Start).
+   * `isForum`: a supergroup with topics enabled.
+   */
+  addChat(e: { chatId: number; chatType?: ChatType; title?: string; firstName?: string; isForum?: boolean }): void;
+  /**
+   * A user (or the bot, `byBot`) creates a topic in a forum supergroup; returns its message_thread_id, the id
+   * of its root message (a forum_topic_created service message).
+   */
+  createTopic(e: { chatId: number; name: string; userId?: number; byBot?: boolean }): number;
+  /** The user blocks the bot: sends to their private chat are refused until they write to it again. */
+  blockBot(userId: number): void;
 
   // outbound (bot → platform)
   messages: RecordedMessage[];
@@ -267,6 +291,15 @@ interface Chat {
   title?: string;
   firstName?: string;
   nextMessageId: number;
+  isForum?: boolean;
+  /** Forum topics by message_thread_id (the id of the topic's forum_topic_created message). */
+  topics: Set<number>;
+}
+/** Where a message goes: the message it replies to, and its thread (a forum topic, or a reply thread). */
+interface Placement {
+  reply?: Record<string, any>;
+  threadId?: number;
+  topic: boolean;
 }
 interface StoredMessage {
   json: Record<string, any>;
@@ -405,6 +438,9 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly stored = new Map<string, StoredMessage>();
   private readonly files = new Map<string, StoredFile>();
   private readonly queries = new Map<string, PendingQuery>();
+  /** Users the bot has met (in any chat): a private chat with one it never met is "chat not found". */
+  private readonly users = new Set<number>();
+  private readonly blocked = new Set<number>();
   private readonly failures = new Map<string, { reply: FailReply; remaining: number }[]>();
   private readonly sendTimes = new Map<number, number[]>();
   private globalSendTimes: number[] = [];
@@ -466,26 +502,55 @@ class FakeTelegramServer implements FakeTelegram {
     return this.queue.map((e) => e.update);
   }
 
-  addChat(e: { chatId: number; chatType?: ChatType; title?: string; firstName?: string }): void {
-    this.ensureChat(e.chatId, e.chatType, e.title, e.firstName);
+  addChat(e: { chatId: number; chatType?: ChatType; title?: string; firstName?: string; isForum?: boolean }): void {
+    const chat = this.ensureChat(e.chatId, e.chatType, e.title, e.firstName);
+    if (e.isForum) {
+      if (chat.type !== 'supergroup') throw new Error('addChat: only a supergroup can be a forum');
+      chat.isForum = true;
+      // Thread id 1 is General, which is no topic one may send to; topics and messages come after it.
+      chat.nextMessageId = Math.max(chat.nextMessageId, 2);
+    }
+    if (chat.type === 'private') this.users.add(chat.id);
+  }
+
+  createTopic(e: { chatId: number; name: string; userId?: number; byBot?: boolean }): number {
+    const chat = this.chats.get(e.chatId);
+    if (!chat?.isForum) throw new Error(`createTopic: chat ${e.chatId} is not a forum supergroup`);
+    const id = chat.nextMessageId++;
+    const root: Record<string, any> = {
+      message_id: id,
+      from: e.byBot ? this.botUser() : this.user(e.userId ?? 1),
+      chat: this.chatJson(chat),
+      date: Math.floor(Date.now() / 1000),
+      message_thread_id: id,
+      is_topic_message: true,
+      forum_topic_created: { name: e.name, icon_color: 0x6fb9f0 },
+    };
+    chat.topics.add(id);
+    this.stored.set(`${chat.id}/${id}`, { json: root, fromBot: e.byBot === true });
+    return id;
+  }
+
+  blockBot(userId: number): void {
+    this.blocked.add(userId);
   }
 
   sendText(e: Parameters<FakeTelegram['sendText']>[0]): InboundResult {
     const chat = this.ensureChat(e.chatId, e.chatType, e.chatTitle, e.firstName);
     const message: Record<string, any> = {
-      ...this.userMessageBase(chat, e.userId, e.firstName, e.replyToMessageId),
+      ...this.userMessageBase(chat, e.userId, e.firstName, e.replyToMessageId, e.threadId),
       text: e.text,
     };
     const command = /^\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?/.exec(e.text);
     if (command) message.entities = [{ type: 'bot_command', offset: 0, length: command[0].length }];
-    return this.deliverUserMessage(chat, message, command?.[0], e.replyToMessageId);
+    return this.deliverUserMessage(chat, message, command?.[0]);
   }
 
   sendDocument(e: Parameters<FakeTelegram['sendDocument']>[0]): InboundResult {
     const chat = this.ensureChat(e.chatId, e.chatType, e.chatTitle, e.firstName);
     const file = this.storeFile('documents', e.content, e.fileName, e.mimeType);
     const message: Record<string, any> = {
-      ...this.userMessageBase(chat, e.userId, e.firstName, e.replyToMessageId),
+      ...this.userMessageBase(chat, e.userId, e.firstName, e.replyToMessageId, e.threadId),
       document: {
         file_id: file.fileId,
         file_unique_id: file.uniqueId,
@@ -500,7 +565,7 @@ class FakeTelegramServer implements FakeTelegram {
       command = /^\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?/.exec(e.caption)?.[0];
       if (command) message.caption_entities = [{ type: 'bot_command', offset: 0, length: command.length }];
     }
-    return this.deliverUserMessage(chat, message, command, e.replyToMessageId);
+    return this.deliverUserMessage(chat, message, command);
   }
 
   async tap(e: { chatId: number; messageId: number; userId: number; firstName?: string; data: string }): Promise<TapResult> {
@@ -513,6 +578,7 @@ class FakeTelegramServer implements FakeTelegram {
           ` (buttons: ${JSON.stringify(buttons.map((b) => b?.callback_data))})`,
       );
     }
+    this.users.add(e.userId);
     const callbackQueryId = String(4_200_000_000_000_000n + BigInt(this.nextQueryId++));
     const started = Date.now();
     const answered = new Promise<CallbackAnswer>((resolve) => {
@@ -578,7 +644,7 @@ class FakeTelegramServer implements FakeTelegram {
     let chat = this.chats.get(id);
     if (!chat) {
       const t = type ?? (id > 0 ? 'private' : 'group');
-      chat = { id, type: t, nextMessageId: 1 };
+      chat = { id, type: t, nextMessageId: 1, topics: new Set() };
       this.chats.set(id, chat);
     }
     if (type) chat.type = type;
@@ -589,7 +655,7 @@ class FakeTelegramServer implements FakeTelegram {
 
   private chatJson(chat: Chat): Record<string, unknown> {
     if (chat.type === 'private') return { id: chat.id, type: 'private', first_name: chat.firstName ?? `User ${chat.id}` };
-    return { id: chat.id, type: chat.type, title: chat.title ?? `Group ${chat.id}` };
+    return { id: chat.id, type: chat.type, title: chat.title ?? `Group ${chat.id}`, ...(chat.isForum ? { is_forum: true } : {}) };
   }
 
   private user(id: number, firstName?: string) {
@@ -600,23 +666,62 @@ class FakeTelegramServer implements FakeTelegram {
     return { id: this.botInfo.id, is_bot: true, first_name: this.botInfo.first_name, username: this.botInfo.username };
   }
 
-  private userMessageBase(chat: Chat, userId: number, firstName: string | undefined, replyTo?: number) {
-    const base: Record<string, any> = {
+  private userMessageBase(chat: Chat, userId: number, firstName: string | undefined, replyTo?: number, threadId?: number) {
+    this.users.add(userId);
+    // Writing to the bot again is how a person who blocked it unblocks it (Restart in the client).
+    if (chat.type === 'private') this.blocked.delete(userId);
+    if (threadId !== undefined && !chat.topics.has(threadId)) throw new Error(`no topic ${threadId} in chat ${chat.id}`);
+    let target: StoredMessage | undefined;
+    if (replyTo !== undefined) {
+      target = this.stored.get(`${chat.id}/${replyTo}`);
+      if (!target) throw new Error(`reply to unknown message ${replyTo} in chat ${chat.id}`);
+      // A client replies only within the topic the person is in.
+      if (this.topicOf(target.json) !== threadId) throw new Error(`message ${replyTo} is not in topic ${threadId ?? 'General'}`);
+    }
+    return {
       message_id: chat.nextMessageId++,
       from: this.user(userId, firstName),
       chat: this.chatJson(chat),
       date: Math.floor(Date.now() / 1000),
-    };
-    if (replyTo !== undefined) {
-      const target = this.stored.get(`${chat.id}/${replyTo}`);
-      if (!target) throw new Error(`reply to unknown message ${replyTo} in chat ${chat.id}`);
-      const { reply_to_message: _nested, ...shallow } = target.json;
-      base.reply_to_message = structuredClone(shallow);
-    }
-    return base;
+      ...this.placed(chat, { ...(target ? { reply: this.shallow(target.json) } : {}), ...this.threadOf(chat, threadId, target?.json) }),
+    } as Record<string, any>;
   }
 
-  private deliverUserMessage(chat: Chat, message: Record<string, any>, command: string | undefined, replyTo?: number): InboundResult {
+  /** A message as nested in reply_to_message: without its own reply_to_message. */
+  private shallow(json: Record<string, any>): Record<string, any> {
+    const { reply_to_message: _nested, ...shallow } = json;
+    return structuredClone(shallow);
+  }
+
+  /** The forum topic a stored message is in, if any. */
+  private topicOf(json: Record<string, any>): number | undefined {
+    return json.is_topic_message ? (json.message_thread_id as number) : undefined;
+  }
+
+  /**
+   * The thread of a message sent in `topic` (or in General) replying to `replied`. In a supergroup a reply
+   * outside topics belongs to the replied message's reply thread: message_thread_id without is_topic_message
+   * (https://github.com/tdlib/telegram-bot-api/issues/356#issuecomment-1405378400).
+   */
+  private threadOf(chat: Chat, topic: number | undefined, replied: Record<string, any> | undefined): Omit<Placement, 'reply'> {
+    if (topic !== undefined) return { threadId: topic, topic: true };
+    if (replied && chat.type === 'supergroup')
+      return { threadId: (replied.message_thread_id as number) ?? replied.message_id, topic: false };
+    return { topic: false };
+  }
+
+  /** The fields a placement adds to a message: in a topic, the topic's root stands in for a missing reply. */
+  private placed(chat: Chat, placement: Placement): Record<string, any> {
+    const root = placement.topic ? this.stored.get(`${chat.id}/${placement.threadId}`) : undefined;
+    const reply = placement.reply ?? (root ? this.shallow(root.json) : undefined);
+    return {
+      ...(placement.threadId !== undefined ? { message_thread_id: placement.threadId } : {}),
+      ...(placement.topic ? { is_topic_message: true } : {}),
+      ...(reply ? { reply_to_message: reply } : {}),
+    };
+  }
+
+  private deliverUserMessage(chat: Chat, message: Record<string, any>, command: string | undefined): InboundResult {
     this.stored.set(`${chat.id}/${message.message_id}`, { json: message, fromBot: false });
     let delivered = true;
     // Privacy mode: commands (unless addressed to another bot) and replies to the bot's own messages.
@@ -625,7 +730,9 @@ class FakeTelegramServer implements FakeTelegram {
     if (chat.type !== 'private' && this.opts.privacyMode) {
       const mention = command?.split('@')[1];
       const forThisBot = command !== undefined && (mention === undefined || mention.toLowerCase() === this.botInfo.username.toLowerCase());
-      const replyToBot = replyTo !== undefined && this.stored.get(`${chat.id}/${replyTo}`)?.fromBot === true;
+      // In a topic every message replies to the root: a topic the bot created brings it every message there.
+      const replied = message.reply_to_message?.message_id as number | undefined;
+      const replyToBot = replied !== undefined && this.stored.get(`${chat.id}/${replied}`)?.fromBot === true;
       delivered = forThisBot || replyToBot;
     }
     if (!delivered) return { updateId: -1, messageId: message.message_id, delivered };
@@ -857,7 +964,8 @@ class FakeTelegramServer implements FakeTelegram {
         ...(parseMode ? { parseMode } : {}),
         entities,
         ...(markup ? { replyMarkup: markup } : {}),
-        ...(replyTo ? { replyToMessageId: replyTo.message_id } : {}),
+        ...(replyTo.reply ? { replyToMessageId: replyTo.reply.message_id } : {}),
+        ...(replyTo.topic ? { threadId: replyTo.threadId } : {}),
         edits: [],
         sentAt: Date.now(),
       };
@@ -1076,7 +1184,11 @@ class FakeTelegramServer implements FakeTelegram {
     const id = typeof raw === 'number' ? raw : /^-?\d+$/.test(String(raw)) ? Number(raw) : NaN;
     if (!Number.isFinite(id)) throw bad('chat not found'); // @usernames: no public channels here
     const chat = this.chats.get(id);
+    // Bots cannot start a private chat: the person must have pressed Start (https://core.telegram.org/bots/faq
+    // "How do I message a user?" / "bots can't initiate conversations with users").
+    if (id > 0 && this.blocked.has(id)) throw new ApiError(403, 'Forbidden: bot was blocked by the user');
     if (chat) return chat;
+    if (id > 0 && this.users.has(id)) throw new ApiError(403, "Forbidden: bot can't initiate conversation with a user");
     if (this.opts.knownChatsOnly) throw bad('chat not found');
     return this.ensureChat(id);
   }
@@ -1144,26 +1256,39 @@ class FakeTelegramServer implements FakeTelegram {
     return markup;
   }
 
-  private replyTarget(chat: Chat, p: Params): Record<string, any> | undefined {
+  /**
+   * Where a bot's message goes, from message_thread_id and reply_parameters. message_thread_id must name a
+   * topic of a forum supergroup ("message thread not found" otherwise, General included:
+   * https://github.com/tdlib/telegram-bot-api/issues/798). Without it, a reply goes into the replied message's
+   * topic ("you never need to specify message_thread_id explicitly when replying to a message",
+   * https://github.com/tdlib/telegram-bot-api/issues/447); with it, a reply to a message of another thread is
+   * refused: the fake's own strictness, since Bot API 7.0 makes allow_sending_without_reply "always False for
+   * replies in another chat or forum topic" (https://core.telegram.org/bots/api#replyparameters), and an
+   * answer must never land away from its question.
+   */
+  private replyTarget(chat: Chat, p: Params): Placement {
+    const thread = int(p, 'message_thread_id');
+    if (thread !== undefined && !(chat.isForum && chat.topics.has(thread))) throw bad('message thread not found');
     const parameters = json(p, 'reply_parameters', "can't parse reply parameters JSON object");
     const id = parameters?.message_id ?? int(p, 'reply_to_message_id');
-    if (id === undefined) return undefined;
-    const target = this.stored.get(`${chat.id}/${id}`);
-    if (!target) {
-      if (parameters?.allow_sending_without_reply || bool(p, 'allow_sending_without_reply')) return undefined;
+    const target = id === undefined ? undefined : this.stored.get(`${chat.id}/${id}`);
+    if (id !== undefined && target && thread !== undefined && this.topicOf(target.json) !== thread) {
       throw bad('message to be replied not found');
     }
-    const { reply_to_message: _nested, ...shallow } = target.json;
-    return structuredClone(shallow);
+    if (id !== undefined && !target && !(parameters?.allow_sending_without_reply || bool(p, 'allow_sending_without_reply'))) {
+      throw bad('message to be replied not found');
+    }
+    const topic = thread ?? (target ? this.topicOf(target.json) : undefined);
+    return { ...(target ? { reply: this.shallow(target.json) } : {}), ...this.threadOf(chat, topic, target?.json) };
   }
 
-  private botMessageBase(chat: Chat, replyTo?: Record<string, any>): Record<string, any> {
+  private botMessageBase(chat: Chat, placement: Placement): Record<string, any> {
     return {
       message_id: chat.nextMessageId++,
       from: this.botUser(),
       chat: this.chatJson(chat),
       date: Math.floor(Date.now() / 1000),
-      ...(replyTo ? { reply_to_message: replyTo } : {}),
+      ...this.placed(chat, placement),
     };
   }
 
