@@ -35,3 +35,4 @@ export * from './platformMedia.ts';
 export * from './pollerLease.ts';
 export * from './auditCheckpoint.ts';
 export * from './bookBaseline.ts';
+export * from './photo.ts';
