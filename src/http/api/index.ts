@@ -15,6 +15,7 @@ import { auditRoutes } from './audit.ts';
 import { countRoutes } from './counts.ts';
 import { documentRoutes } from './documents.ts';
 import { exportRoutes } from './exports.ts';
+import { photoRoutes } from './photos.ts';
 import { idempotencyKey, jsonBody, parseWith } from './input.ts';
 import { openApiRoute } from './openapi.ts';
 import { API_BASE, honoPath, type ApiRoute } from './route.ts';
@@ -26,6 +27,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...stocktakeRoutes,
   ...countRoutes,
   ...varianceRoutes,
+  ...photoRoutes,
   ...documentRoutes,
   ...exportRoutes,
   ...auditRoutes,

@@ -342,3 +342,39 @@ export const OpenApiDocument = named(
   'this document',
   z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) }).loose(),
 );
+
+export const PhotoAdded = named(
+  'PhotoAdded',
+  'a photo attached to a line or a location',
+  z.object({
+    sha256: z.string().describe('the photo, by the SHA-256 of its bytes: GET /photos/{sha256}'),
+    stocktake: z.string(),
+    sku: z.string().nullable().describe('null for a photo of a location'),
+    location: z.string(),
+    photos: z.number().int().describe('photos the line (or location) has now'),
+    added: z.boolean().describe('false when this photo was already attached there'),
+  }),
+);
+
+export const PhotoList = named(
+  'PhotoList',
+  "a stocktake's photos, oldest first",
+  z.object({
+    stocktake: z.string(),
+    photos: z.array(
+      z.object({
+        sha256: z.string(),
+        sku: z.string().nullable(),
+        location: z.string(),
+        addedBy: z.string(),
+        source: z.string(),
+        addedAt: z.string(),
+        width: z.number().int(),
+        height: z.number().int(),
+        bytes: z.number().int(),
+        url: z.string().describe('the photo'),
+        thumbnailUrl: z.string().describe('a JPEG at most 320 px on its longer side'),
+      }),
+    ),
+  }),
+);
