@@ -5,7 +5,7 @@
 import { GrammyError } from 'grammy';
 import type { CallbackQuery, Message, User } from 'grammy/types';
 import { parseTelegramCallback } from '../../cards/render/telegram.ts';
-import type { ActionEvent, FileEvent, TextEvent } from '../../src/core/events.ts';
+import type { ActionEvent, FileEvent, PhotoEvent, TextEvent } from '../../src/core/events.ts';
 import { InvalidInputError } from '../../src/domain/errors.ts';
 import { messageRef } from './refs.ts';
 import { fileTooBigForBots, TELEGRAM_DOWNLOAD_LIMIT_BYTES } from './texts.ts';
@@ -70,8 +70,8 @@ export function withoutMention(text: string, bot: BotIdentity): string {
     .trim();
 }
 
-/** A text or document message as an event; null for anything else (stickers, photos, service messages). */
-export function messageToEvent(message: Message, bot: BotIdentity, download: Download): TextEvent | FileEvent | null {
+/** A text, document or photo message as an event; null for anything else (stickers, service messages). */
+export function messageToEvent(message: Message, bot: BotIdentity, download: Download): TextEvent | FileEvent | PhotoEvent | null {
   const base = {
     platform: PLATFORM,
     eventId: messageEventId(message),
@@ -92,15 +92,27 @@ export function messageToEvent(message: Message, bot: BotIdentity, download: Dow
       download: () => download(doc.file_id, doc.file_size),
     };
   }
-  if (typeof message.text !== 'string') return null;
   const replied = repliedMessage(message);
+  const replyTo = replied ? { replyToMessageId: messageRef({ ...message, message_id: replied.message_id }) } : {};
+  if (message.photo && message.photo.length > 0) {
+    // Telegram sends each photo in several sizes, smallest first: the largest is the picture as taken (at most 2560 px).
+    const largest = message.photo.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+    return {
+      ...base,
+      type: 'photo',
+      ...(largest.file_size !== undefined ? { size: largest.file_size } : {}),
+      download: () => download(largest.file_id, largest.file_size),
+      ...replyTo,
+    };
+  }
+  if (typeof message.text !== 'string') return null;
   return {
     ...base,
     type: 'text',
     text: withoutMention(message.text, bot),
     addressed: isAddressed(message, bot),
     // A reply stays in its topic, so the replied message is named with this message's topic.
-    ...(replied ? { replyToMessageId: messageRef({ ...message, message_id: replied.message_id }) } : {}),
+    ...replyTo,
     ...(replied?.from?.id === bot.id ? { replyToBot: true } : {}),
   };
 }

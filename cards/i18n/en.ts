@@ -245,6 +245,12 @@ export const en = {
     undelivered: (who: string, document: string) =>
       `${who}: ${document} waits for your approval. My direct message could not reach you, so it is here: decide it on the document's card in this chat.`,
   },
+  photo: {
+    addedTitle: 'Photo added',
+    added: (line: string, photos: number) => `Attached to ${line}: it now has ${photos} photo${photos === 1 ? '' : 's'}.`,
+    already: (line: string, photos: number) => `That photo is already attached to ${line} (${photos} photo${photos === 1 ? '' : 's'}).`,
+    replyToCard: "To keep a photo as evidence, send it as a reply to the line's card.",
+  },
   reminder: {
     title: (n: number) => `Overdue: ${n} item${n === 1 ? '' : 's'}`,
     subtitle: (warehouse: string) => `Warehouse ${warehouse}`,

@@ -237,6 +237,12 @@ export const zhCN: typeof en = {
     requestTitle: (document) => `审批请求 · ${document}`,
     undelivered: (who, document) => `${who}：${document} 等待你审批。私信无法送达，因此发在群里：请在本群该单据的卡片上审批。`,
   },
+  photo: {
+    addedTitle: '照片已添加',
+    added: (line, photos) => `已附到 ${line}：现有 ${photos} 张照片。`,
+    already: (line, photos) => `这张照片已附在 ${line}（共 ${photos} 张照片）。`,
+    replyToCard: '要把照片留作证据，请在该行差异卡片上“回复”并发送照片。',
+  },
   reminder: {
     title: (n) => `逾期提醒：${n} 项`,
     subtitle: (warehouse) => `仓库 ${warehouse}`,

@@ -24,11 +24,12 @@ import { hasSheetName, looksLikeCountSheet } from '../files/sniff.ts';
 import { currentStocktake, getChat, rememberChat, type Chat } from '../services/chats.ts';
 import { enqueueMessages, enqueuePrompt, type CardView } from '../services/outbox.ts';
 import { findPerson } from '../services/people.ts';
+import { addPhoto } from '../services/photos.ts';
 import { ActionMinter, resolveAction, type ActionSigner } from './actionToken.ts';
 import { runIntent, type TapInput } from './actionHandlers.ts';
 import { findCardMessage, getCardMessage, queueUpdate, renderCardMessage, retargetCardMessage } from './cardMessages.ts';
 import { importSheet, runTextCommand } from './commandHandlers.ts';
-import type { ActionAnswer, Capabilities, FileEvent, InboundEvent, TextEvent } from './events.ts';
+import type { ActionAnswer, Capabilities, FileEvent, InboundEvent, PhotoEvent, TextEvent } from './events.ts';
 import type { Logger } from './log.ts';
 import { staticView, type Outcome } from './outcome.ts';
 import { parseTextCommand } from './textCommands.ts';
@@ -239,6 +240,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (event.type === 'file' && event.chatType === 'group' && !hasSheetName(event.fileName)) return null;
     if (event.type !== 'action' && (await seen(event))) return null;
     const chat = await getChat(db, event.platform, event.chatId, defaultLocale);
+    // A photo in a group is the bot's business only as a reply to one of its line cards.
+    const photoCard = event.type === 'photo' ? await lineCardReplied(event) : null;
+    if (event.type === 'photo' && !photoCard && event.chatType === 'group') return null;
     let sheet: Buffer | null = null;
     if (event.type === 'file' && event.chatType === 'group') {
       const wanted = await groupSheet(event, chat);
@@ -271,7 +275,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       let outcome: Outcome;
       try {
-        if (event.type === 'file') {
+        if (event.type === 'photo') {
+          outcome = await attachPhoto(event, photoCard, ctx, chat.locale);
+        } else if (event.type === 'file') {
           if (event.size !== undefined && event.size > maxFileBytes)
             throw new InvalidInputError(messages(chat.locale).replies.fileTooLarge(maxFileBytes / MB));
           if (!chat.purposes.includes('team')) throw new InvalidInputError(messages(chat.locale).replies.fileNotBound);
@@ -343,6 +349,38 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     if (bytes.length > maxFileBytes) return null;
     return (await looksLikeCountSheet(event.fileName, bytes)) ? bytes : 'ignore';
+  }
+
+  /** The variance card a photo replies to (by card_message), or null. */
+  async function lineCardReplied(event: PhotoEvent): Promise<{ stocktakeId: string; sku: string; location: string } | null> {
+    if (!event.replyToMessageId) return null;
+    const row = await findCardMessage(db, event.platform, event.chatId, event.replyToMessageId);
+    const view = row?.view;
+    return view && (view.kind === 'variance' || view.kind === 'recount')
+      ? { stocktakeId: view.stocktakeId, sku: view.sku, location: view.location }
+      : null;
+  }
+
+  /** Attaches a photo sent in reply to a line's card to that line, and says so. */
+  async function attachPhoto(
+    event: PhotoEvent,
+    line: { stocktakeId: string; sku: string; location: string } | null,
+    ctx: CommandContext,
+    locale: Locale,
+  ): Promise<Outcome> {
+    const t = messages(locale);
+    if (!line)
+      throw new InvalidInputError(t.photo.replyToCard, [], {
+        localized: { en: messages('en').photo.replyToCard, 'zh-CN': messages('zh-CN').photo.replyToCard },
+      });
+    if (event.size !== undefined && event.size > maxFileBytes) throw new InvalidInputError(t.replies.fileTooLarge(maxFileBytes / MB));
+    const bytes = await event.download();
+    const ref = `${line.sku}@${line.location}`;
+    const r = await addPhoto(db, ctx, { stocktake: line.stocktakeId, line: ref, bytes, source: event.platform, maxBytes: maxFileBytes });
+    const shown = line.location ? ref : line.sku;
+    return {
+      replies: [staticView(noticeCard(t.photo.addedTitle, r.added ? t.photo.added(shown, r.photos) : t.photo.already(shown, r.photos)))],
+    };
   }
 
   async function promptAnswered(platform: string, chatId: string, messageId: string): Promise<string | null> {

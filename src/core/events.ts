@@ -48,7 +48,20 @@ export interface ActionEvent extends InboundBase {
   wantsInput?: boolean;
 }
 
-export type InboundEvent = TextEvent | FileEvent | ActionEvent;
+/**
+ * A photo sent in a chat (Telegram's photo, Feishu's image message). It means something only as a reply
+ * to one of the bot's variance cards: it is then attached to that line as evidence (拍照留档).
+ */
+export interface PhotoEvent extends InboundBase {
+  type: 'photo';
+  /** Size in bytes when the platform says it before the download. */
+  size?: number;
+  download(): Promise<Buffer>;
+  /** The platform id of the message this one answers. */
+  replyToMessageId?: string;
+}
+
+export type InboundEvent = TextEvent | FileEvent | PhotoEvent | ActionEvent;
 
 /**
  * What the core reads of a platform when it answers a tap. Declared by each adapter (bots/adapter.ts) and

@@ -4,6 +4,7 @@
  * limits, webhook mode checks its secret, and failures map to what the sender needs. No internet.
  */
 import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
 import type { CallbackQuery, Message } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
@@ -18,6 +19,7 @@ import { ConfigError } from '../../src/config.ts';
 import type { DeliveryError } from '../../src/core/delivery.ts';
 import type { InboundEvent, TextEvent } from '../../src/core/events.ts';
 import { getDocument, listDocuments } from '../../src/services/documents.ts';
+import { listPhotos } from '../../src/services/photos.ts';
 import { listReview } from '../../src/services/review.ts';
 import { listStocktakes } from '../../src/services/stocktakes.ts';
 import { startFakeTelegram, type FakeTelegram, type InboundResult } from '../fakes/telegram/index.ts';
@@ -169,6 +171,31 @@ describeEachDatabase('Telegram adapter (grammy against the fake Bot API)', (get)
       causeCode: 'damage',
       note: 'Pallet crushed by the forklift',
     });
+
+    // A photo sent as a reply to the line's card is kept as its evidence; a photo sent to the group is not for the bot.
+    const photo = await sharp({ create: { width: 1280, height: 960, channels: 3, background: '#885533' } })
+      .jpeg()
+      .toBuffer();
+    const before = group().length;
+    await handled(fake, fake.sendPhoto({ chatId: GROUP, chatType: 'supergroup', userId: CARL, content: photo, width: 1280, height: 960 }));
+    await sender.drainUntilIdle();
+    expect(group()).toHaveLength(before);
+    await handled(
+      fake,
+      fake.sendPhoto({
+        chatId: GROUP,
+        chatType: 'supergroup',
+        userId: CARL,
+        content: photo,
+        width: 1280,
+        height: 960,
+        replyToMessageId: card.messageId,
+      }),
+    );
+    await sender.drainUntilIdle();
+    expect(group().at(-1)!.plainText).toContain(en.photo.added('C-400@R4', 1));
+    const photos = await listPhotos(db, (await listStocktakes(db))[0]!.id, { sku: 'C-400', location: 'R4' });
+    expect(photos).toMatchObject([{ addedBy: 'carl', source: 'telegram', width: 1280, height: 960 }]);
 
     for (const sku of ['A-100', 'A-200']) {
       await tap(SAM, page.messageId, dataOf(page.replyMarkup, { label: new RegExp(`^${sku}`) }));

@@ -23,7 +23,7 @@ describeEachDatabase('photo API', (get) => {
     const http = await testHttp(db, [mountApi]);
     const carl = await http.bearerFor('carl');
     const visitor = await http.bearerFor('visitor');
-    const call = (auth: string, method: string, path: string, body?: BodyInit, type?: string) =>
+    const call = (auth: string, method: string, path: string, body?: RequestInit['body'], type?: string) =>
       http.app.request(`/api/v1${path}`, {
         method,
         headers: { authorization: auth, ...(type ? { 'content-type': type } : {}) },
@@ -32,7 +32,7 @@ describeEachDatabase('photo API', (get) => {
 
     const raw = await call(carl, 'POST', `/stocktakes/${st.code}/photos?line=A-100`, new Uint8Array(await jpeg(10)), 'image/jpeg');
     expect(raw.status).toBe(201);
-    const first = await raw.json();
+    const first: any = await raw.json();
     expect(first).toMatchObject({ stocktake: st.code, sku: 'A-100', location: 'R1', photos: 1, added: true });
 
     const form = new FormData();
@@ -41,7 +41,7 @@ describeEachDatabase('photo API', (get) => {
     expect(multipart.status).toBe(201);
     expect(await multipart.json()).toMatchObject({ sku: null, location: 'R4', photos: 1 });
 
-    const list = await (await call(carl, 'GET', `/stocktakes/${st.code}/photos`)).json();
+    const list: any = await (await call(carl, 'GET', `/stocktakes/${st.code}/photos`)).json();
     expect(list.photos.map((p: { sku: string | null; addedBy: string }) => [p.sku, p.addedBy])).toEqual([
       ['A-100', 'carl'],
       [null, 'carl'],

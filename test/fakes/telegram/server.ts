@@ -195,6 +195,22 @@ export interface FakeTelegram {
     replyToMessageId?: number;
     threadId?: number;
   }): InboundResult;
+  /**
+   * A user sends a photo (not as a file): Telegram delivers it as `photo`, an array of sizes, smallest
+   * first (a 90 px thumbnail and the picture as sent), each with its own file_id.
+   */
+  sendPhoto(e: {
+    chatId: number;
+    chatType?: ChatType;
+    userId: number;
+    firstName?: string;
+    content: Buffer;
+    width: number;
+    height: number;
+    caption?: string;
+    replyToMessageId?: number;
+    threadId?: number;
+  }): InboundResult;
   /** Taps an inline button; rejects if the message has no such button (a user could not tap it). */
   tap(e: { chatId: number; messageId: number; userId: number; firstName?: string; data: string }): Promise<TapResult>;
   /** Queues an already sent update again with the same update_id, as after a crash before confirmation. */
@@ -566,6 +582,28 @@ class FakeTelegramServer implements FakeTelegram {
       if (command) message.caption_entities = [{ type: 'bot_command', offset: 0, length: command.length }];
     }
     return this.deliverUserMessage(chat, message, command);
+  }
+
+  sendPhoto(e: Parameters<FakeTelegram['sendPhoto']>[0]): InboundResult {
+    const chat = this.ensureChat(e.chatId, e.chatType, undefined, e.firstName);
+    const small = this.storeFile('photos', e.content.subarray(0, Math.min(e.content.length, 1024)), undefined, 'image/jpeg');
+    const full = this.storeFile('photos', e.content, undefined, 'image/jpeg');
+    const scale = 90 / Math.max(e.width, e.height);
+    const message: Record<string, any> = {
+      ...this.userMessageBase(chat, e.userId, e.firstName, e.replyToMessageId, e.threadId),
+      photo: [
+        {
+          file_id: small.fileId,
+          file_unique_id: small.uniqueId,
+          width: Math.round(e.width * scale),
+          height: Math.round(e.height * scale),
+          file_size: Math.min(e.content.length, 1024),
+        },
+        { file_id: full.fileId, file_unique_id: full.uniqueId, width: e.width, height: e.height, file_size: e.content.length },
+      ],
+      ...(e.caption !== undefined ? { caption: e.caption } : {}),
+    };
+    return this.deliverUserMessage(chat, message, undefined);
   }
 
   async tap(e: { chatId: number; messageId: number; userId: number; firstName?: string; data: string }): Promise<TapResult> {
