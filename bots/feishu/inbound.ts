@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Client } from '@larksuiteoapi/node-sdk';
 import { z } from 'zod';
 import { renderFeishu } from '../../cards/render/feishu.ts';
-import type { ActionAnswer, ActionEvent, FileEvent, TextEvent } from '../../src/core/events.ts';
+import type { ActionAnswer, ActionEvent, FileEvent, PhotoEvent, TextEvent } from '../../src/core/events.ts';
 
 const mention = z
   .object({ key: z.string(), name: z.string().optional(), id: z.object({ open_id: z.string().optional() }).loose().optional() })
@@ -93,10 +93,10 @@ async function streamBytes(stream: Readable): Promise<Buffer> {
 }
 
 /**
- * A received message as a TextEvent or FileEvent; null for what the bot does not read (stickers, images,
- * messages from other bots). `addressed` is true in a direct chat or when the bot is among the mentions.
+ * A received message as a TextEvent, FileEvent or PhotoEvent; null for what the bot does not read
+ * (stickers, messages from other bots). `addressed` is true in a direct chat or when the bot is among the mentions.
  */
-export function messageEvent(data: unknown, ctx: InboundContext): TextEvent | FileEvent | null {
+export function messageEvent(data: unknown, ctx: InboundContext): TextEvent | FileEvent | PhotoEvent | null {
   const parsed = messageReceive.safeParse(data);
   if (!parsed.success) return null;
   const { event_id, sender, message } = parsed.data;
@@ -127,6 +127,23 @@ export function messageEvent(data: unknown, ctx: InboundContext): TextEvent | Fi
         const res = await ctx.client.im.v1.messageResource.get({
           path: { message_id: message.message_id, file_key: fileKey },
           params: { type: 'file' },
+        });
+        return streamBytes(res.getReadableStream());
+      },
+    };
+  }
+  if (message.message_type === 'image') {
+    // An image message: evidence for a line when it replies to the line's card (the core decides).
+    const imageKey = typeof content.image_key === 'string' ? content.image_key : null;
+    if (!imageKey) return null;
+    return {
+      ...base,
+      type: 'photo',
+      ...(message.parent_id ? { replyToMessageId: message.parent_id } : {}),
+      async download() {
+        const res = await ctx.client.im.v1.messageResource.get({
+          path: { message_id: message.message_id, file_key: imageKey },
+          params: { type: 'image' },
         });
         return streamBytes(res.getReadableStream());
       },

@@ -4,6 +4,7 @@
  * Feishu group, from the first stranger to a posted document, plus HTTP callback mode and the config.
  */
 import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Domain } from '@larksuiteoapi/node-sdk';
 import { queryRows } from '../../db/client.ts';
@@ -194,6 +195,17 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
     expect(note.reply.toast.type).toBe('success');
     expect(textOf(note.reply.card.data)).toContain('Pallet crushed by the forklift');
     await settle();
+
+    // A photo sent as a reply (引用回复) to the line's card is kept as its evidence; one sent to the group is ignored.
+    const photo = await sharp({ create: { width: 1024, height: 768, channels: 3, background: '#336699' } })
+      .jpeg()
+      .toBuffer();
+    const sent = fake.messages.length;
+    await fake.sendMessage({ chatId: GROUP, openId: CARL, image: { content: photo } });
+    await fake.sendMessage({ chatId: GROUP, openId: CARL, image: { content: photo }, parentId: line.messageId });
+    await settle();
+    expect(fake.messages.slice(sent).map((m) => titleOf(m.content))).toEqual(['Photo added']);
+    expect(await auditCount('photo.added')).toBe(1);
 
     for (const sku of ['A-100', 'A-200']) {
       await fake.tapCard({ messageId: page.messageId, openId: SAM, value: buttonValue(latest(page), new RegExp(`^${sku}`)) });

@@ -62,6 +62,7 @@ export interface MessageEventInput {
   mentionUsers?: { openId: string; unionId: string; name: string }[];
   parentId?: string;
   file?: { fileKey: string; name: string };
+  imageKey?: string;
 }
 
 export function messageReceiveEvent(app: AppIdentity, m: MessageEventInput): Record<string, unknown> {
@@ -72,6 +73,9 @@ export function messageReceiveEvent(app: AppIdentity, m: MessageEventInput): Rec
   if (m.file) {
     messageType = 'file';
     content = JSON.stringify({ file_key: m.file.fileKey, file_name: m.file.name });
+  } else if (m.imageKey) {
+    messageType = 'image';
+    content = JSON.stringify({ image_key: m.imageKey });
   } else {
     messageType = 'text';
     // A mention shows up in the text as a placeholder key; the real name is only in `mentions`.

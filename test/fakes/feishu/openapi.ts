@@ -43,7 +43,7 @@ export interface PlatformState {
   uploadedImages: { imageKey: string; bytes: number }[];
   byUuid: Map<string, { message: FakeFeishuMessage; response: unknown }>;
   /** Messages users sent (by message_id), with the files they carried. */
-  inbound: Map<string, { chatId: string; files: Map<string, { name: string; content: Buffer }> }>;
+  inbound: Map<string, { chatId: string; files: Map<string, { name: string; content: Buffer; kind: 'file' | 'image' }> }>;
   cardTokens: Map<string, CardToken>;
   failRules: FailRule[];
   /** open_ids outside the app's availability range (可用范围): a direct message to them gets 230013. */
@@ -318,6 +318,8 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
         if (type !== 'file' && type !== 'image') throw fieldViolation('type');
         const file = inbound.get(m[1]!)?.files.get(decodeURIComponent(m[2]!));
         if (!file) throw new ApiError(400, 234003, 'File not in msg.');
+        // "type: image 对应消息中的图片，file 对应消息中的文件、音频、视频" (获取消息中的资源文件): the wrong kind is not found.
+        if (file.kind !== type) throw new ApiError(400, 234003, 'File not in msg.');
         return { binary: file.content, name: file.name };
       },
     },

@@ -136,8 +136,10 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       const messageId = e.messageId ?? newId.message();
       const eventId = e.eventId ?? newId.event();
       const fileKey = e.file ? newId.fileKey() : undefined;
-      const files = new Map<string, { name: string; content: Buffer }>();
-      if (e.file && fileKey) files.set(fileKey, { name: e.file.name, content: e.file.content });
+      const imageKey = e.image ? newId.imageKey() : undefined;
+      const files = new Map<string, { name: string; content: Buffer; kind: 'file' | 'image' }>();
+      if (e.file && fileKey) files.set(fileKey, { name: e.file.name, content: e.file.content, kind: 'file' });
+      if (e.image && imageKey) files.set(imageKey, { name: `${imageKey}.jpg`, content: e.image.content, kind: 'image' });
       state.inbound.set(messageId, { chatId: e.chatId, files });
       const event = messageReceiveEvent(app, {
         messageId,
@@ -150,8 +152,9 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
         ...(e.mentionUsers ? { mentionUsers: e.mentionUsers.map((u) => ({ ...u, unionId: unionIdOf(u.openId) })) } : {}),
         ...(e.parentId ? { parentId: e.parentId } : {}),
         ...(e.file && fileKey ? { file: { fileKey, name: e.file.name } } : {}),
+        ...(imageKey ? { imageKey } : {}),
       });
-      const mentionsBot = Boolean(e.mentionBot) && !e.file;
+      const mentionsBot = Boolean(e.mentionBot) && !e.file && !e.image;
       if (!pushedByScopes(e.chatType ?? 'group', mentionsBot)) {
         return { eventId, messageId, ...(fileKey ? { fileKey } : {}), reply: undefined, code: 0, delivered: false };
       }

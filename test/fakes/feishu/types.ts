@@ -85,6 +85,8 @@ export interface SendMessageInput {
   /** Sent as a reply (引用回复) to this message: Feishu sets parent_id and root_id. */
   parentId?: string;
   file?: { name: string; content: Buffer };
+  /** An image message (message_type image): its bytes are served by the resources endpoint with type=image only. */
+  image?: { content: Buffer };
   messageId?: string;
   eventId?: string;
 }
