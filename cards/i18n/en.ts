@@ -82,6 +82,7 @@ export const en = {
   },
   variance: {
     title: 'Variance',
+    photos: 'Photos',
     line: 'Line',
     book: 'Book',
     movements: 'Movements',

@@ -79,6 +79,7 @@ export const zhCN: typeof en = {
   },
   variance: {
     title: '差异',
+    photos: '照片',
     line: '行',
     book: '账面',
     movements: '期间出入库',

@@ -39,6 +39,7 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
       { label: t.due, value: `${formatTime(v.dueAt, ctx.timezone)}${v.overdue ? ` ${t.overdue}` : ''}`, short: true },
       { label: t.status, value: stateLabel(ctx.locale, 'review', v.reviewStatus) + (v.autoConfirmed ? ` (${t.auto})` : ''), short: true },
       { label: t.cause, value: causeLabel(ctx, v, v.causeCode), short: true },
+      ...(v.photos ? [{ label: t.photos, value: String(v.photos), short: true }] : []),
     ],
   });
   if (v.suggestion) {

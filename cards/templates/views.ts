@@ -37,6 +37,8 @@ export interface VarianceView {
   autoConfirmed: boolean;
   recountBy: string | null;
   returnedReason: string | null;
+  /** Photos attached to the line as evidence (拍照留档). */
+  photos?: number;
   /** Causes that fit the variance's direction, in catalogue order. */
   causes: CauseOption[];
 }

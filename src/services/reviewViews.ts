@@ -33,6 +33,8 @@ export interface ReviewDetail {
   autoConfirmed: boolean;
   recountBy: string | null;
   returnedReason: string | null;
+  /** Photos attached to the line as evidence. */
+  photos: number;
 }
 
 interface Row {
@@ -56,6 +58,7 @@ interface Row {
   auto_confirmed: boolean;
   recounter: string | null;
   returned_reason: string | null;
+  photos: number;
 }
 
 function detailQuery(st: StocktakeRef, filter: SQL, tail: SQL): SQL {
@@ -63,7 +66,8 @@ function detailQuery(st: StocktakeRef, filter: SQL, tail: SQL): SQL {
       trim_scale(v.expected_qty)::text as expected_qty, trim_scale(v.counted_qty)::text as counted_qty, trim_scale(v.diff_qty)::text as diff_qty,
       v.diff_value::text as diff_value, l.review_status, o.handle as owner, ${isoText(sql`l.due_at`)} as due_at,
       (l.due_at < now() and l.review_status in ('open', 'recount')) as overdue, l.cause_code, l.note, l.suggestion, l.auto_confirmed,
-      r.handle as recounter, l.returned_reason
+      r.handle as recounter, l.returned_reason,
+      (select count(*)::int from evidence_photo e where e.stocktake_id = l.stocktake_id and e.sku = l.sku and e.location = l.location) as photos
     from (${varianceRows(st, filter)}) v
     join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
     left join item i on i.sku = v.sku
@@ -94,6 +98,7 @@ const toDetail = (r: Row): ReviewDetail => ({
   autoConfirmed: r.auto_confirmed,
   recountBy: r.recounter,
   returnedReason: r.returned_reason,
+  photos: Number(r.photos ?? 0),
 });
 
 /** The named lines of a stocktake, in the order asked; lines that do not exist are left out. */

@@ -196,6 +196,8 @@ describeEachDatabase('Telegram adapter (grammy against the fake Bot API)', (get)
     expect(group().at(-1)!.plainText).toContain(en.photo.added('C-400@R4', 1));
     const photos = await listPhotos(db, (await listStocktakes(db))[0]!.id, { sku: 'C-400', location: 'R4' });
     expect(photos).toMatchObject([{ addedBy: 'carl', source: 'telegram', width: 1280, height: 960 }]);
+    // The line's card now says it has a photo.
+    expect(group().find((m) => m.messageId === card.messageId)!.plainText).toMatch(/Photos:?\s*1/);
 
     for (const sku of ['A-100', 'A-200']) {
       await tap(SAM, page.messageId, dataOf(page.replyMarkup, { label: new RegExp(`^${sku}`) }));
