@@ -127,6 +127,7 @@ export const en = {
   },
   approval: {
     title: (number: string) => `Approval · ${number}`,
+    photos: (lines: string) => `**Photos** ${lines}`,
     waitingFor: (role: string, due: string) => `Waiting for ${role} (due ${due})`,
     kind: 'Document',
     kinds: { gain: 'Gain (盘盈)', loss: 'Loss (盘亏)' } as Record<'gain' | 'loss', string>,

@@ -123,6 +123,7 @@ export const zhCN: typeof en = {
   },
   approval: {
     title: (number) => `审批 · ${number}`,
+    photos: (lines) => `**照片** ${lines}`,
     waitingFor: (role, due) => `等待${role}审批（截止 ${due}）`,
     kind: '单据',
     kinds: { gain: '盘盈单', loss: '盘亏单' },

@@ -43,6 +43,19 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
       })),
       more: Math.max(0, d.lineCount - d.largestLines.length),
     },
+    ...(d.photos && d.photos.length > 0
+      ? [
+          {
+            type: 'markdown' as const,
+            text: t.photos(
+              d.photos
+                .slice(0, 20)
+                .map((p) => `#${p.lineNo} ${escapeMarkdown(lineLabel(p.sku, p.location))} ×${p.photos}`)
+                .join(' · ') + (d.photos.length > 20 ? ' …' : ''),
+            ),
+          },
+        ]
+      : []),
     {
       type: 'markdown',
       text: `**${t.route}**\n${d.route.map((s) => t.step(s.stepNo, t.roles[s.role] ?? s.role, stateLabel(ctx.locale, 'step', s.status), s.decidedBy, formatTime(s.decidedAt, ctx.timezone), s.reason ? escapeMarkdown(s.reason) : null)).join('\n')}`,

@@ -101,6 +101,8 @@ export interface DocumentView {
   route: RouteStepView[];
   /** The lines of largest absolute value, at most ten. */
   largestLines: { lineNo: number; sku: string; location: string; qty: string; value: string; causeEn: string; causeZh: string }[];
+  /** Lines with photo evidence, in line-number order. */
+  photos?: { lineNo: number; sku: string; location: string; photos: number }[];
 }
 
 export interface StatusView {

@@ -13,6 +13,7 @@ import { statusCard } from '../../cards/templates/status.ts';
 import type { CauseOption, DocumentView, VarianceView } from '../../cards/templates/views.ts';
 import { parseDecimal } from '../domain/decimal.ts';
 import { listCauses } from '../services/causes.ts';
+import { documentPhotos } from '../services/photos.ts';
 import { documentLines, getDocument, listDocuments, resolveDocument } from '../services/documents.ts';
 import { entityKeys, type CardView } from '../services/outbox.ts';
 import { currencyOf, reviewCounts, reviewDetails, reviewPage, type ReviewDetail } from '../services/reviewViews.ts';
@@ -56,6 +57,7 @@ export async function documentView(db: DbOrTx, documentId: string): Promise<Docu
       return d > 0n ? 1 : d < 0n ? -1 : a.lineNo - b.lineNo;
     })
     .slice(0, 10);
+  const photos = await documentPhotos(db, doc.id);
   return {
     id: doc.id,
     number: doc.number,
@@ -77,6 +79,7 @@ export async function documentView(db: DbOrTx, documentId: string): Promise<Docu
       causeEn: l.causeLabelEn ?? l.causeCode,
       causeZh: l.causeLabelZh ?? l.causeCode,
     })),
+    photos,
   };
 }
 

@@ -226,3 +226,18 @@ export async function readPhoto(
   if (!row.allowed) throw new NotAllowedError('only people with a role in the warehouse may see its photos');
   return { mime: row.mime, bytes: Buffer.from(row.data) };
 }
+
+/** The lines of a document that have photo evidence, with how many, in line-number order. */
+export async function documentPhotos(
+  db: DbOrTx,
+  documentId: string,
+): Promise<{ lineNo: number; sku: string; location: string; photos: number }[]> {
+  const rows = await queryRows<{ line_no: number; sku: string; location: string; photos: number }>(
+    db,
+    sql`select dl.line_no, dl.sku, dl.location, count(*)::int as photos
+        from document_line dl join adjustment_document d on d.id = dl.document_id
+        join evidence_photo e on e.stocktake_id = d.stocktake_id and e.sku = dl.sku and e.location = dl.location
+        where dl.document_id = ${documentId}::uuid group by dl.line_no, dl.sku, dl.location order by dl.line_no`,
+  );
+  return rows.map((r) => ({ lineNo: Number(r.line_no), sku: r.sku, location: r.location, photos: Number(r.photos) }));
+}

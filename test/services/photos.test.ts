@@ -13,7 +13,11 @@ import { verifyAudit } from '../../src/services/auditVerify.ts';
 import { addPerson, cliActor } from '../../src/services/people.ts';
 import { addPhoto, listPhotos, readPhoto } from '../../src/services/photos.ts';
 import { describeEachDatabase } from '../support/db.ts';
-import { countedStocktake } from '../support/flow.ts';
+import { countedStocktake, explainAll } from '../support/flow.ts';
+import { approvalCard } from '../../cards/templates/approval.ts';
+import { documentView } from '../../src/core/views.ts';
+import { submitVariances } from '../../src/services/documents.ts';
+import { closeCounting } from '../../src/services/stocktakes.ts';
 
 /** A 640×480 JPEG whose EXIF says "rotate 90°", as a phone held upright writes it. */
 const phonePhoto = (shade = 120) =>
@@ -88,5 +92,24 @@ describeEachDatabase('photo evidence', (get) => {
     ).rejects.toThrow(/no line/);
     const [stored] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from evidence_photo`);
     expect(stored!.n).toBe(1);
+  });
+
+  it('shows on the approval card which lines have photos, in line-number order', async () => {
+    const { db } = get();
+    const { st, people } = await countedStocktake(db);
+    await closeCounting(db, st.id, { actor: people.sam.actor });
+    await addPhoto(db, people.carl, { stocktake: st.code, line: 'C-400', bytes: await phonePhoto(10), source: 'telegram' });
+    await addPhoto(db, people.carl, { stocktake: st.code, line: 'C-400', bytes: await phonePhoto(200), source: 'telegram' });
+    await addPhoto(db, people.carl, { stocktake: st.code, line: 'A-100', bytes: await phonePhoto(3), source: 'feishu' });
+    await explainAll(db, st.code, people.sam);
+    const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
+    const loss = documents.find((d) => d.kind === 'loss')!;
+    const view = await documentView(db, loss.id);
+    expect(view.photos!.map((p) => [p.sku, p.photos])).toEqual([
+      ['A-100', 1],
+      ['C-400', 2],
+    ]);
+    const card = approvalCard({ locale: 'zh-CN', timezone: 'Asia/Shanghai', act: () => ({ token: 'x'.repeat(22) }) }, view);
+    expect(JSON.stringify(card)).toMatch(/照片\*\* #1 A-100 @ R1 ×1 · #2 C-400 @ R4 ×2/);
   });
 });
