@@ -29,6 +29,7 @@ const COLUMNS = [
   'cause_label_zh',
   'note',
   'approvers',
+  'photos',
 ] as const;
 
 export type ExportColumn = (typeof COLUMNS)[number];
@@ -38,7 +39,8 @@ export type ExportColumn = (typeof COLUMNS)[number];
  * type is gain or loss; posting_date is the posting day in the warehouse's timezone (YYYY-MM-DD) and
  * posted_at the posting instant in UTC (ISO 8601); qty_delta and value are signed (negative for a loss),
  * value in `currency` with 2 decimals; approvers lists the approved steps in order as
- * `role:person@ISO-time`, separated by "; ".
+ * `role:person@ISO-time`, separated by "; "; photos lists the SHA-256 of each photo attached to the line
+ * as evidence (GET /api/v1/photos/{sha256}), separated by spaces.
  */
 export const EXPORT_COLUMNS: readonly ExportColumn[] = COLUMNS;
 
@@ -68,6 +70,8 @@ interface PostedLine {
   causeLabelEn: string | null;
   causeLabelZh: string | null;
   note: string | null;
+  /** SHA-256 of each photo attached to the line, oldest first. */
+  photos: string[];
 }
 
 interface PostedDocument {
@@ -183,12 +187,15 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
     label_en: string | null;
     label_zh: string | null;
     note: string | null;
+    photos: string[] | null;
   }>(
     db,
     sql`select d.id as document_id, d.number, d.kind, d.currency, trim_scale(d.total_qty)::text as total_qty, d.total_value::text as total_value,
           w.code as warehouse, w.timezone, s.code as stocktake,
           le.line_no, le.sku, le.location, trim_scale(le.qty)::text as qty, trim_scale(le.unit_cost)::text as unit_cost, le.value::text as value,
-          ${isoText(sql`le.posted_at`)} as posted_at, dl.cause_code, c.label_en, c.label_zh, dl.note
+          ${isoText(sql`le.posted_at`)} as posted_at, dl.cause_code, c.label_en, c.label_zh, dl.note,
+          (select json_agg(e.photo_sha256 order by e.added_at, e.id) from evidence_photo e
+            where e.stocktake_id = d.stocktake_id and e.sku = le.sku and e.location = le.location) as photos
         from ledger_entry le
         join adjustment_document d on d.id = le.document_id
         join document_line dl on dl.document_id = le.document_id and dl.line_no = le.line_no
@@ -243,6 +250,7 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
       causeLabelEn: l.label_en,
       causeLabelZh: l.label_zh,
       note: l.note,
+      photos: l.photos ?? [],
     });
   }
   return [...documents.values()];
@@ -283,6 +291,7 @@ function tableRows(doc: PostedDocument): Record<ExportColumn, string>[] {
     cause_label_zh: l.causeLabelZh ?? '',
     note: l.note ?? '',
     approvers,
+    photos: l.photos.join(' '),
   }));
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
@@ -8,6 +8,7 @@ import { importCounts } from '../../src/services/counts.ts';
 import { getDocument, submitVariances } from '../../src/services/documents.ts';
 import { EXPORT_COLUMNS, exportPosted, type ExportColumn } from '../../src/services/export.ts';
 import { addPerson, cliActor, grantRole } from '../../src/services/people.ts';
+import { addPhoto } from '../../src/services/photos.ts';
 import { confirmVariance, tagCause } from '../../src/services/review.ts';
 import { closeCounting, getStocktake, startStocktake } from '../../src/services/stocktakes.ts';
 import { describeEachDatabase } from '../support/db.ts';
@@ -17,6 +18,9 @@ import { csv, seedWarehouse } from '../support/fixtures.ts';
 const STARTED = new Date('2026-11-25T01:00:00.000Z');
 const SUBMITTED = new Date('2026-11-25T06:00:00.000Z');
 const NOTE = '叉车压坏, "外箱" 破损';
+/** A 1×1 PNG attached to A-100@R1 as evidence: exports list it by its SHA-256. */
+const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const PHOTO_SHA = createHash('sha256').update(PHOTO).digest('hex');
 
 /** sam reviews and submits; bob, carol and dave approve (none of them counted or explained a line). */
 const APPROVER_BY_ROLE: Record<string, string> = { supervisor: 'bob', finance: 'carol', manager: 'dave' };
@@ -89,6 +93,7 @@ async function postBoth(db: Db): Promise<string> {
       { line: 'B-300@R3', cause: 'damage' },
     ],
   );
+  await addPhoto(db, { actor: await cliActor(db, 'sam') }, { stocktake: code, line: 'A-100@R1', bytes: PHOTO, source: 'api' });
   expect(await submit(db, code)).toEqual(['PY-2026-0001', 'PK-2026-0001']);
   await approveAll(db, 'PK-2026-0001', ['2026-11-25T07:45:00.000Z']);
   await approveAll(db, 'PY-2026-0001', ['2026-11-25T08:00:00.000Z', '2026-11-25T17:30:00.000Z']);
@@ -96,13 +101,12 @@ async function postBoth(db: Db): Promise<string> {
 }
 
 const HEADER =
-  'document_no,type,posting_date,posted_at,warehouse,stocktake,sku,location,qty_delta,unit_cost,value,currency,cause_code,cause_label_en,cause_label_zh,note,approvers';
-const LOSS_1 =
-  'PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,A-100,R1,-10,2.5,-25.00,CNY,damage,Damage / scrap,报损,"叉车压坏, ""外箱"" 破损",supervisor:bob@2026-11-25T07:45:00.000Z';
+  'document_no,type,posting_date,posted_at,warehouse,stocktake,sku,location,qty_delta,unit_cost,value,currency,cause_code,cause_label_en,cause_label_zh,note,approvers,photos';
+const LOSS_1 = `PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,A-100,R1,-10,2.5,-25.00,CNY,damage,Damage / scrap,报损,"叉车压坏, ""外箱"" 破损",supervisor:bob@2026-11-25T07:45:00.000Z,${PHOTO_SHA}`;
 const LOSS_2 =
-  'PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,B-300,R3,-0.375,0.3333,-0.12,CNY,damage,Damage / scrap,报损,,supervisor:bob@2026-11-25T07:45:00.000Z';
+  'PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,B-300,R3,-0.375,0.3333,-0.12,CNY,damage,Damage / scrap,报损,,supervisor:bob@2026-11-25T07:45:00.000Z,';
 const GAIN_1 =
-  'PY-2026-0001,gain,2026-11-26,2026-11-25T17:30:00.000Z,WH1,ST-20261125-001,A-200,R2,100,12,1200.00,CNY,unrecorded_receipt,Unrecorded receipt,收货漏记,GRN-88 not booked,supervisor:bob@2026-11-25T08:00:00.000Z; finance:carol@2026-11-25T17:30:00.000Z';
+  'PY-2026-0001,gain,2026-11-26,2026-11-25T17:30:00.000Z,WH1,ST-20261125-001,A-200,R2,100,12,1200.00,CNY,unrecorded_receipt,Unrecorded receipt,收货漏记,GRN-88 not booked,supervisor:bob@2026-11-25T08:00:00.000Z; finance:carol@2026-11-25T17:30:00.000Z,';
 
 const csvText = (body: Buffer | string) => (typeof body === 'string' ? body : body.toString('utf8'));
 
@@ -197,6 +201,7 @@ describeEachDatabase('export of posted documents', (get) => {
       '报损',
       NOTE,
       'supervisor:bob@2026-11-25T07:45:00.000Z',
+      PHOTO_SHA,
     ]);
     const value = sheet.getRow(3).getCell(EXPORT_COLUMNS.indexOf('value') + 1);
     expect(value.value).toBe(-0.12);
@@ -238,6 +243,7 @@ describeEachDatabase('export of posted documents', (get) => {
               causeLabelEn: 'Damage / scrap',
               causeLabelZh: '报损',
               note: NOTE,
+              photos: [PHOTO_SHA],
             },
             {
               lineNo: 2,
@@ -250,6 +256,7 @@ describeEachDatabase('export of posted documents', (get) => {
               causeLabelEn: 'Damage / scrap',
               causeLabelZh: '报损',
               note: null,
+              photos: [],
             },
           ],
         },
@@ -279,6 +286,7 @@ describeEachDatabase('export of posted documents', (get) => {
               causeLabelEn: 'Unrecorded receipt',
               causeLabelZh: '收货漏记',
               note: 'GRN-88 not booked',
+              photos: [],
             },
           ],
         },
