@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { warehouse } from './warehouse.ts';
 
 export const stocktakeStatus = pgEnum('stocktake_status', ['counting', 'reviewing', 'approving', 'posted', 'cancelled']);
@@ -20,6 +20,8 @@ export const stocktake = pgTable(
     snapshotAt: timestamp('snapshot_at', { withTimezone: true }).notNull(),
     movementWatermark: bigint('movement_watermark', { mode: 'bigint' }).notNull(),
     countingClosedAt: timestamp('counting_closed_at', { withTimezone: true }),
+    /** A blind count (盲盘): counters see no book, expected or variance figures until counting closes. */
+    blind: boolean('blind').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   // One open stocktake per warehouse: two would freeze and adjust the same book twice.

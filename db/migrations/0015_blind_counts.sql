@@ -1,0 +1,1 @@
+ALTER TABLE "stocktake" ADD COLUMN "blind" boolean DEFAULT false NOT NULL;
