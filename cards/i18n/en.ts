@@ -14,6 +14,7 @@ export const en = {
       ['help', 'this card'],
       ['bind WH [team|approvals|digest]', 'bind this chat to a warehouse (admins, supervisors)'],
       ['new', 'start a stocktake of the bound warehouse'],
+      ['new blind', 'start a blind count: counters see no book figures until counting closes'],
       ['status', 'where the current stocktake stands'],
       ['variances [page]', 'variances waiting for review, ten a page'],
       ['count SKU [LOCATION] QTY', 'record a recount of one line'],
@@ -25,7 +26,7 @@ export const en = {
     ] as [string, string][],
     files:
       'Send a count sheet (CSV or XLSX, columns sku, location, qty) to a bound team chat and it is imported as your count. In groups, address me with an @-mention.',
-    footer: 'Chinese works too: 帮助 · 绑定 · 新盘点 · 状态 · 差异 · 盘点 · 结束盘点 · 提交 · 报告 · 语言 · 定时',
+    footer: 'Chinese works too: 帮助 · 绑定 · 新盘点 · 盲盘 · 状态 · 差异 · 盘点 · 结束盘点 · 提交 · 报告 · 语言 · 定时',
   },
   error: {
     title: 'That did not work',
@@ -160,6 +161,14 @@ export const en = {
     decidedBy: 'Decided by',
     at: 'At',
   },
+  /** Blind counts (盲盘): what the team chat sees instead of book figures while counting. */
+  blind: {
+    label: 'Blind count',
+    on: 'yes: book figures hidden from counters until counting closes',
+    hidden:
+      'Blind count (盲盘): book quantities, variances and values are not shown in this chat until counting closes. Supervisors see them in the console, the CLI or the API.',
+    recountNeeded: (n: number) => `${n} line(s) need a recount: two counts disagree.`,
+  },
   status: {
     title: (code: string, warehouse: string) => `${code} · ${warehouse}`,
     snapshot: 'Book frozen',
@@ -201,6 +210,8 @@ export const en = {
     noStocktake: (warehouse: string) => `Warehouse ${warehouse} has no stocktake in progress: send "new" to start one.`,
     started: (code: string) => `Stocktake ${code} started: the book is frozen. Send count sheets here.`,
     startedTitle: 'Stocktake started',
+    startedBlind: (code: string) =>
+      `Blind stocktake ${code} started: the book is frozen. Counters see no book figures until counting closes. Send count sheets here.`,
     closed: (open: number, auto: number, zero: number) =>
       `Counting closed. ${open} variance(s) to review, ${auto} confirmed within tolerance, ${zero} uncounted line(s) taken as zero.`,
     closedTitle: 'Counting closed',

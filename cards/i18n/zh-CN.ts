@@ -16,6 +16,7 @@ export const zhCN: typeof en = {
       ['帮助', '显示本卡片'],
       ['绑定 仓库 [作业|审批|日报]', '把本群绑定到仓库（管理员、主管）'],
       ['新盘点', '为绑定的仓库开始盘点'],
+      ['盲盘', '开始盲盘：结束盘点前盘点员看不到账面数'],
       ['状态', '当前盘点进度'],
       ['差异 [页码]', '待复核的差异，每页十条'],
       ['盘点 SKU [库位] 数量', '登记一条复盘结果'],
@@ -26,7 +27,7 @@ export const zhCN: typeof en = {
       ['定时 [日报|周报 分 时 日 月 周 [时区] | 关闭]', '本日报群收到报告的时间（默认每天 09:00、每周一 09:00）'],
     ],
     files: '在已绑定的作业群里发送盘点表（CSV 或 XLSX，列：sku、库位、数量），即按你的计数导入。群聊中请 @ 我。',
-    footer: 'English commands work too: help · bind · new · status · variances · count · close · submit · report · lang · schedule',
+    footer: 'English commands work too: help · bind · new · new blind · status · variances · count · close · submit · report · lang · schedule',
   },
   error: {
     title: '操作未成功',
@@ -154,6 +155,12 @@ export const zhCN: typeof en = {
     decidedBy: '审批人',
     at: '时间',
   },
+  blind: {
+    label: '盲盘',
+    on: '是：结束盘点前盘点员看不到账面数',
+    hidden: '盲盘：结束盘点前，本群不显示账面数量、差异和金额。主管可在控制台、命令行或 API 中查看。',
+    recountNeeded: (n) => `${n} 行需要复盘：两次盘点结果不一致。`,
+  },
   status: {
     title: (code, warehouse) => `${code} · ${warehouse}`,
     snapshot: '冻结账面',
@@ -196,6 +203,7 @@ export const zhCN: typeof en = {
     noStocktake: (warehouse) => `仓库 ${warehouse} 没有进行中的盘点：发送“新盘点”开始。`,
     started: (code) => `盘点 ${code} 已开始，账面已冻结。请在本群发送盘点表。`,
     startedTitle: '盘点已开始',
+    startedBlind: (code) => `盲盘 ${code} 已开始，账面已冻结。结束盘点前盘点员看不到账面数。请在本群发送盘点表。`,
     closed: (open, auto, zero) => `盘点已结束。${open} 条差异待复核，${auto} 条在容差内自动确认，${zero} 条未盘行按零计。`,
     closedTitle: '盘点已结束',
     submitted: (docs, notReady) => `${docs || '未生成单据'}${notReady ? `；还有 ${notReady} 行待复核` : ''}。`,

@@ -5,6 +5,8 @@ import type { ImportSummaryView } from './views.ts';
 /** The answer to an uploaded count sheet: what was counted, what it found, and every rejected line. */
 export function importSummaryCard(ctx: TemplateContext, v: ImportSummaryView): Card {
   const t = textsOf(ctx).importSummary;
+  const b = textsOf(ctx).blind;
+  const f = v.variances;
   const state = v.linesInConflict > 0 || v.rowsRejected > 0 ? 'warning' : 'success';
   return card({
     header: { title: t.title(v.fileName), subtitle: t.subtitle(v.stocktakeCode, v.counter, v.round), state },
@@ -17,11 +19,16 @@ export function importSummaryCard(ctx: TemplateContext, v: ImportSummaryView): C
           { label: t.conflicts, value: String(v.linesInConflict) },
           { label: t.uncounted, value: String(v.uncounted) },
           { label: t.notInBook, value: String(v.linesNotInBook) },
-          { label: t.gains, value: `${v.gains} · ${money(v.gainValue, v.currency)}` },
-          { label: t.losses, value: `${v.losses} · ${money(v.lossValue, v.currency)}` },
-          { label: t.net, value: money(v.netValue, v.currency) },
+          ...(f
+            ? [
+                { label: t.gains, value: `${f.gains} · ${money(f.gainValue, v.currency)}` },
+                { label: t.losses, value: `${f.losses} · ${money(f.lossValue, v.currency)}` },
+                { label: t.net, value: money(f.netValue, v.currency) },
+              ]
+            : []),
         ],
       },
+      ...(f ? [] : [{ type: 'markdown' as const, text: b.hidden }]),
       ...(v.linesSuperseded > 0 ? [{ type: 'markdown' as const, text: t.superseded(v.linesSuperseded) }] : []),
       ...(v.problems.length > 0
         ? [

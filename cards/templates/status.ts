@@ -6,6 +6,8 @@ import type { StatusView } from './views.ts';
 /** Where a stocktake stands: counting progress, variances, review and documents. */
 export function statusCard(ctx: TemplateContext, s: StatusView): Card {
   const t = textsOf(ctx).status;
+  const b = textsOf(ctx).blind;
+  const v = s.variances;
   return card({
     header: {
       title: t.title(s.code, s.warehouse),
@@ -22,11 +24,18 @@ export function statusCard(ctx: TemplateContext, s: StatusView): Card {
           { label: t.verified, value: String(s.lines.verified) },
           { label: t.conflicts, value: String(s.lines.conflict) },
           { label: t.notInBook, value: String(s.lines.notInBook) },
-          { label: t.gains, value: `${s.variances.gain} · ${money(s.variances.gainValue, s.currency)}` },
-          { label: t.losses, value: `${s.variances.loss} · ${money(s.variances.lossValue, s.currency)}` },
-          { label: t.net, value: money(s.variances.netValue, s.currency) },
+          ...(s.blind ? [{ label: b.label, value: b.on }] : []),
+          ...(v
+            ? [
+                { label: t.gains, value: `${v.gain} · ${money(v.gainValue, s.currency)}` },
+                { label: t.losses, value: `${v.loss} · ${money(v.lossValue, s.currency)}` },
+                { label: t.net, value: money(v.netValue, s.currency) },
+              ]
+            : []),
         ],
       },
+      ...(v ? [] : [{ type: 'markdown' as const, text: b.hidden }]),
+      ...(!v && s.lines.conflict > 0 ? [{ type: 'markdown' as const, text: b.recountNeeded(s.lines.conflict) }] : []),
       ...(s.status !== 'counting'
         ? [
             {

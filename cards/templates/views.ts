@@ -68,11 +68,8 @@ export interface ImportSummaryView {
   linesNotInBook: number;
   linesSuperseded: number;
   uncounted: number;
-  gains: number;
-  losses: number;
-  gainValue: string;
-  lossValue: string;
-  netValue: string;
+  /** Left out (null) while a blind count is counting: the team chat sees no book figures. */
+  variances: { gains: number; losses: number; gainValue: string; lossValue: string; netValue: string } | null;
   currency: string;
   problems: { line: number; column?: string; message: string }[];
 }
@@ -114,7 +111,10 @@ export interface StatusView {
   countingClosedAt: string | null;
   imports: number;
   lines: { total: number; counted: number; verified: number; conflict: number; uncounted: number; notInBook: number };
-  variances: { gain: number; loss: number; gainValue: string; lossValue: string; netValue: string };
+  /** A blind count (盲盘); shown on the card. */
+  blind?: boolean;
+  /** Left out (null) while a blind count is counting: the team chat sees no book figures. */
+  variances: { gain: number; loss: number; gainValue: string; lossValue: string; netValue: string } | null;
   review: { open: number; recount: number; confirmed: number; documented: number; posted: number; overdue: number };
   currency: string;
   documents: { number: string; kind: 'gain' | 'loss'; status: string; totalValue: string }[];

@@ -8,12 +8,13 @@ import { noticeCard } from '../../cards/templates/notice.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { COUNTING_ROLES, SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
 import { InvalidInputError } from '../domain/errors.ts';
+import { hidesBookFigures } from '../domain/stocktake.ts';
 import { bufferSource } from '../files/source.ts';
 import { bindChat, currentStocktake, setChatLocale, type Chat, type ChatPurpose } from '../services/chats.ts';
 import { importCounts } from '../services/counts.ts';
 import { submitVariances } from '../services/documents.ts';
 import { requireRole } from '../services/people.ts';
-import { closeCounting, startStocktake } from '../services/stocktakes.ts';
+import { closeCounting, getStocktake, startStocktake } from '../services/stocktakes.ts';
 import { getWarehouse } from '../services/warehouses.ts';
 import { listSchedules, nextRun, SCHEDULE_JOBS, setSchedule } from '../services/schedules.ts';
 import { currencyOf } from '../services/reviewViews.ts';
@@ -65,8 +66,9 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
       const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
       await requireRole(s.db, s.ctx.actor, wh.id, wh.code, SUPERVISING_ROLES, 'start a stocktake');
-      const started = await startStocktake(s.db, wh.code, s.ctx.now, s.ctx.actor);
-      return { replies: [staticView(noticeCard(t.startedTitle, t.started(started.code))), { kind: 'status', stocktakeId: started.id }] };
+      const started = await startStocktake(s.db, wh.code, s.ctx.now, s.ctx.actor, { blind: cmd.blind });
+      const text = started.blind ? t.startedBlind(started.code) : t.started(started.code);
+      return { replies: [staticView(noticeCard(t.startedTitle, text)), { kind: 'status', stocktakeId: started.id }] };
     }
     case 'status':
     case 'report': {
@@ -189,6 +191,7 @@ export async function importSheet(s: CommandScope, file: { name: string; bytes: 
   await requireRole(s.db, s.ctx.actor, wh.id, wh.code, COUNTING_ROLES, 'import a count sheet');
   const r = await importCounts(s.db, st.id, bufferSource(file.name, file.bytes), { counter: s.ctx.actor.handle }, s.ctx.actor);
   const currency = await currencyOf(s.db, wh.id);
+  const hidden = hidesBookFigures(await getStocktake(s.db, st.id));
   return reply(
     importSummaryCard(s.templates, {
       fileName: r.fileName,
@@ -204,11 +207,16 @@ export async function importSheet(s: CommandScope, file: { name: string; bytes: 
       linesNotInBook: r.linesNotInBook,
       linesSuperseded: r.linesSuperseded,
       uncounted: r.progress.lines.uncounted,
-      gains: r.progress.variances.gain,
-      losses: r.progress.variances.loss,
-      gainValue: r.progress.variances.gainValue,
-      lossValue: r.progress.variances.lossValue,
-      netValue: r.progress.variances.netValue,
+      // The summary goes to the whole team chat: a blind count still counting shows it no book figures.
+      variances: hidden
+        ? null
+        : {
+            gains: r.progress.variances.gain,
+            losses: r.progress.variances.loss,
+            gainValue: r.progress.variances.gainValue,
+            lossValue: r.progress.variances.lossValue,
+            netValue: r.progress.variances.netValue,
+          },
       currency,
       problems: r.problems.map((p) => ({
         line: p.line ?? 0,

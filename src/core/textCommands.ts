@@ -5,7 +5,8 @@
 export type TextCommand =
   | { name: 'help' }
   | { name: 'bind'; warehouse: string | null; purpose: string }
-  | { name: 'new' }
+  /** "new blind", "新盘点 盲盘", "盲盘": a blind count (counters see no book figures while counting). */
+  | { name: 'new'; blind: boolean }
   | { name: 'status' }
   | { name: 'report' }
   | { name: 'variances'; page: number }
@@ -33,6 +34,7 @@ const WORDS: Record<string, TextCommand['name']> = {
   new: 'new',
   新盘点: 'new',
   开始盘点: 'new',
+  盲盘: 'new',
   status: 'status',
   状态: 'status',
   进度: 'status',
@@ -65,6 +67,9 @@ const WORDS: Record<string, TextCommand['name']> = {
  * commands (Telegram's /setcommands list in README is checked against it).
  */
 export const commandWords: Readonly<Record<string, TextCommand['name']>> = WORDS;
+
+/** What after "new" makes it a blind count. */
+const BLIND_WORDS = new Set(['blind', '盲盘', '盲']);
 
 const PURPOSES: Record<string, string> = {
   team: 'team',
@@ -120,6 +125,8 @@ export function parseTextCommand(raw: string): TextCommand {
   switch (name) {
     case undefined:
       return { name: 'unknown', text: raw.trim().slice(0, 100) };
+    case 'new':
+      return { name: 'new', blind: word === '盲盘' || BLIND_WORDS.has((rest[0] ?? '').toLowerCase()) };
     case 'bind':
       return { name: 'bind', warehouse: rest[0] ?? null, purpose: PURPOSES[(rest[1] ?? 'team').toLowerCase()] ?? rest[1] ?? 'team' };
     case 'variances': {

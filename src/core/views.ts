@@ -5,13 +5,15 @@
  */
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { cardSchema, type Card } from '../../cards/model.ts';
-import type { Locale } from '../../cards/i18n/index.ts';
+import { messages, type Locale } from '../../cards/i18n/index.ts';
+import { noticeCard } from '../../cards/templates/notice.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { approvalCard, decisionResultCard } from '../../cards/templates/approval.ts';
 import { recountRequestCard, varianceCard, variancePageCard } from '../../cards/templates/variance.ts';
 import { statusCard } from '../../cards/templates/status.ts';
 import type { CauseOption, DocumentView, VarianceView } from '../../cards/templates/views.ts';
 import { parseDecimal } from '../domain/decimal.ts';
+import { hidesBookFigures } from '../domain/stocktake.ts';
 import { listCauses } from '../services/causes.ts';
 import { documentPhotos } from '../services/photos.ts';
 import { documentLines, getDocument, listDocuments, resolveDocument } from '../services/documents.ts';
@@ -83,6 +85,12 @@ export async function documentView(db: DbOrTx, documentId: string): Promise<Docu
   };
 }
 
+/** What a variance card says instead of its figures while a blind count is counting. */
+function blindNotice(st: StocktakeRef, locale: Locale, entities: string[], view: CardView): RenderedView {
+  const b = messages(locale).blind;
+  return { card: noticeCard(`${st.code} · ${b.label}`, b.hidden, 'info'), entities, view };
+}
+
 /** Renders a view in a locale, minting the tokens of its buttons into `minter`. */
 export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale, minter: ActionMinter): Promise<RenderedView> {
   switch (view.kind) {
@@ -91,6 +99,7 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
     case 'variance':
     case 'recount': {
       const st = await getStocktake(db, view.stocktakeId);
+      if (hidesBookFigures(st)) return blindNotice(st, locale, [entityKeys.line(st.id, view.sku, view.location)], view);
       const [detail] = await reviewDetails(db, st.id, [view]);
       if (!detail) throw new Error(`line ${view.sku}@${view.location} is not in stocktake ${st.code}`);
       const v = varianceView(st, await currencyOf(db, st.warehouseId), await causeOptions(db), detail);
@@ -100,6 +109,7 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
     }
     case 'variances': {
       const st = await getStocktake(db, view.stocktakeId);
+      if (hidesBookFigures(st)) return blindNotice(st, locale, [entityKeys.stocktake(st.id)], view);
       const currency = await currencyOf(db, st.warehouseId);
       const causes = await causeOptions(db);
       const fresh = await reviewPage(db, st.id, view.page);
@@ -147,13 +157,17 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
         countingClosedAt: progress.countingClosedAt,
         imports: progress.imports,
         lines: progress.lines,
-        variances: {
-          gain: progress.variances.gain,
-          loss: progress.variances.loss,
-          gainValue: progress.variances.gainValue,
-          lossValue: progress.variances.lossValue,
-          netValue: progress.variances.netValue,
-        },
+        blind: st.blind,
+        // A card in a chat is seen by everyone in it: a blind count still counting shows no book figures.
+        variances: hidesBookFigures(st)
+          ? null
+          : {
+              gain: progress.variances.gain,
+              loss: progress.variances.loss,
+              gainValue: progress.variances.gainValue,
+              lossValue: progress.variances.lossValue,
+              netValue: progress.variances.netValue,
+            },
         review: await reviewCounts(db, st.id),
         currency: await currencyOf(db, st.warehouseId),
         documents: docs.map((d) => ({ number: d.number, kind: d.kind, status: d.status, totalValue: d.totalValue })),

@@ -11,6 +11,9 @@ export const SUPERVISING_ROLES = ['supervisor', 'manager', 'admin'] as const sat
 /** Who may record counts: counters and the supervising roles. */
 export const COUNTING_ROLES: readonly Role[] = ['counter', ...SUPERVISING_ROLES];
 
+/** Who sees the book figures of a blind count while counting (everyone with a role but counters). */
+export const BOOK_FIGURE_ROLES = ['supervisor', 'finance', 'manager', 'admin'] as const satisfies readonly Role[];
+
 /** Roles from least to most senior: a person acts in their highest one. */
 export const ROLE_RANK: readonly Role[] = ['counter', 'finance', ...SUPERVISING_ROLES];
 

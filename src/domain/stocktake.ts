@@ -4,6 +4,12 @@ export const STOCKTAKE_STATUSES = ['counting', 'reviewing', 'approving', 'posted
 export type StocktakeStatus = (typeof STOCKTAKE_STATUSES)[number];
 export const OPEN_STATUSES: readonly StocktakeStatus[] = ['counting', 'reviewing', 'approving'];
 
+/**
+ * A blind count (盲盘) hides book figures (book and expected quantities, variances, values, unit costs)
+ * while counting is open; from the close of counting on, everything shows as in any stocktake.
+ */
+export const hidesBookFigures = (st: { blind: boolean; status: StocktakeStatus }): boolean => st.blind && st.status === 'counting';
+
 export const COUNT_STATUSES = ['counted', 'verified', 'conflict', 'uncounted'] as const;
 export type CountStatus = (typeof COUNT_STATUSES)[number];
 

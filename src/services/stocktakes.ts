@@ -22,6 +22,8 @@ export interface StocktakeRef {
   snapshotAt: Date;
   movementWatermark: bigint;
   countingClosedAt: Date | null;
+  /** A blind count (盲盘): see `showsBookFigures` for who sees book figures while counting. */
+  blind: boolean;
 }
 
 export interface StartedStocktake {
@@ -31,13 +33,22 @@ export interface StartedStocktake {
   status: StocktakeStatus;
   snapshotAt: string;
   bookLines: number;
+  blind: boolean;
 }
 
 /**
  * Starts a stocktake: freezes the warehouse's non-zero on-hand lines with their unit costs, and the id of
- * the last movement they contain. Refused while the warehouse has another open stocktake.
+ * the last movement they contain. Refused while the warehouse has another open stocktake. `blind` starts
+ * a blind count (盲盘): counters see no book figures until counting closes.
  */
-export async function startStocktake(db: Db, warehouseCode: string, now = new Date(), by: Actor | null = null): Promise<StartedStocktake> {
+export async function startStocktake(
+  db: Db,
+  warehouseCode: string,
+  now = new Date(),
+  by: Actor | null = null,
+  options: { blind?: boolean } = {},
+): Promise<StartedStocktake> {
+  const blind = options.blind ?? false;
   const wh = await getWarehouse(db, warehouseCode);
   return db.transaction(async (tx) => {
     // Holding the warehouse lock, no movement can commit between the on-hand read and the watermark.
@@ -62,7 +73,7 @@ export async function startStocktake(db: Db, warehouseCode: string, now = new Da
     );
     const [created] = await tx
       .insert(stocktake)
-      .values({ code, warehouseId: wh.id, snapshotAt: now, movementWatermark: BigInt(mark!.watermark) })
+      .values({ code, warehouseId: wh.id, snapshotAt: now, movementWatermark: BigInt(mark!.watermark), blind })
       .returning({ id: stocktake.id });
     const lines = await queryRows(
       tx,
@@ -79,6 +90,7 @@ export async function startStocktake(db: Db, warehouseCode: string, now = new Da
       status: 'counting' as const,
       snapshotAt: now.toISOString(),
       bookLines: lines.length,
+      blind,
     };
     // Recorded as who started it (a chat user, an API caller); the local operator from the CLI.
     await appendAudit(tx, by ?? OPERATOR, null, now, [
@@ -102,10 +114,11 @@ export async function getStocktake(db: DbOrTx, idOrCode: string, options: { forU
     snapshot_at: string;
     movement_watermark: string;
     counting_closed_at: string | null;
+    blind: boolean;
   }>(
     db,
     sql`select s.id, s.code, s.status, s.warehouse_id, w.code as warehouse_code, w.timezone,
-          ${isoText(sql`s.snapshot_at`)} as snapshot_at, s.movement_watermark::text, ${isoText(sql`s.counting_closed_at`)} as counting_closed_at
+          ${isoText(sql`s.snapshot_at`)} as snapshot_at, s.movement_watermark::text, ${isoText(sql`s.counting_closed_at`)} as counting_closed_at, s.blind
         from stocktake s join warehouse w on w.id = s.warehouse_id
         where ${where} ${options.forUpdate ? sql`for update of s` : sql``}`,
   );
@@ -120,6 +133,7 @@ export async function getStocktake(db: DbOrTx, idOrCode: string, options: { forU
     snapshotAt: new Date(row.snapshot_at),
     movementWatermark: BigInt(row.movement_watermark),
     countingClosedAt: row.counting_closed_at ? new Date(row.counting_closed_at) : null,
+    blind: Boolean(row.blind),
   };
 }
 
@@ -202,7 +216,7 @@ export async function closeCounting(db: Db, idOrCode: string, options: { actor?:
 
 export async function listStocktakes(
   db: DbOrTx,
-): Promise<{ id: string; code: string; warehouse: string; status: StocktakeStatus; snapshotAt: Date }[]> {
+): Promise<{ id: string; code: string; warehouse: string; status: StocktakeStatus; snapshotAt: Date; blind: boolean }[]> {
   return db
     .select({
       id: stocktake.id,
@@ -210,6 +224,7 @@ export async function listStocktakes(
       warehouse: warehouse.code,
       status: stocktake.status,
       snapshotAt: stocktake.snapshotAt,
+      blind: stocktake.blind,
     })
     .from(stocktake)
     .innerJoin(warehouse, eq(warehouse.id, stocktake.warehouseId))

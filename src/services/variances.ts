@@ -122,6 +122,10 @@ export interface StocktakeProgress {
   status: StocktakeStatus;
   snapshotAt: string;
   countingClosedAt: string | null;
+  /** A blind count (盲盘). */
+  blind: boolean;
+  /** True when this view leaves out the book figures (a counter's view of a blind count still counting). */
+  bookFiguresHidden: boolean;
   imports: number;
   lines: { total: number; counted: number; verified: number; conflict: number; uncounted: number; notInBook: number };
   variances: { gain: number; loss: number; match: number; gainValue: string; lossValue: string; netValue: string };
@@ -155,6 +159,8 @@ export async function stocktakeStatus(db: DbOrTx, stocktakeKey: string): Promise
     status: st.status,
     snapshotAt: st.snapshotAt.toISOString(),
     countingClosedAt: st.countingClosedAt?.toISOString() ?? null,
+    blind: st.blind,
+    bookFiguresHidden: false,
     imports: n('imports'),
     lines: {
       total: n('total'),

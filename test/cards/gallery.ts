@@ -133,11 +133,7 @@ export function gallery(locale: Locale): [string, Card][] {
         linesNotInBook: 3,
         linesSuperseded: 0,
         uncounted: 57,
-        gains: 12,
-        losses: 31,
-        gainValue: '1520.00',
-        lossValue: '-8830.25',
-        netValue: '-7310.25',
+        variances: { gains: 12, losses: 31, gainValue: '1520.00', lossValue: '-8830.25', netValue: '-7310.25' },
         currency: 'CNY',
         problems: [
           { line: 17, column: 'qty', message: 'qty "12..5" is not a number' },
