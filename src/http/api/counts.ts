@@ -10,6 +10,7 @@ import { importCounts } from '../../services/counts.ts';
 import { COUNTING_ROLES, holdsAnyOf, roleList, SUPERVISING_ROLES } from '../../domain/people.ts';
 import { getPerson, requireRole } from '../../services/people.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
+import { blindProgress, showsBookFigures } from '../../services/blind.ts';
 import type { AppContext } from '../app.ts';
 import { once } from './idempotency.ts';
 import { parseWith, queryBoolean } from './input.ts';
@@ -72,6 +73,7 @@ export const countRoutes: ApiRoute[] = [
       '(text/csv, XLSX, application/octet-stream) with the options as query parameters. Strict by default: a sheet with any invalid line',
       'is refused whole, with every problem and its line. Needs a role counter, supervisor, manager or admin; only a supervisor, manager or',
       'admin may name another person as the counter. A body above the upload limit is refused with 413 before anything is read.',
+      'For a counter while a blind count is counting, progress leaves out the variance totals.',
     ].join(' '),
     tags: ['counts'],
     params: STOCKTAKE_PARAM,
@@ -126,7 +128,7 @@ export const countRoutes: ApiRoute[] = [
         round: options.round,
         skipInvalid: options.skipInvalid ?? false,
       };
-      return once(db, ctx, 'api.counts.import', request, () =>
+      const report = await once(db, ctx, 'api.counts.import', request, () =>
         importCounts(
           db,
           st.id,
@@ -139,6 +141,10 @@ export const countRoutes: ApiRoute[] = [
           actor,
         ),
       );
+      // Decided for this caller after the (possibly replayed) import: a counter of a blind count gets no totals.
+      return (await showsBookFigures(db, actor, await getStocktake(db, st.id)))
+        ? report
+        : { ...report, progress: blindProgress(report.progress) };
     },
   }),
 ];

@@ -68,9 +68,16 @@ export const Progress = named(
     status: z.enum(STOCKTAKE_STATUSES),
     snapshotAt: instant,
     countingClosedAt: instant.nullable(),
+    blind: z.boolean().describe('a blind count (盲盘): counters see no book figures until counting closes'),
+    bookFiguresHidden: z
+      .boolean()
+      .describe('true for a counter while a blind count is counting: variances (counts and values) are left out'),
     imports: count,
     lines: z.object({ total: count, counted: count, verified: count, conflict: count, uncounted: count, notInBook: count }),
-    variances: z.object({ gain: count, loss: count, match: count, gainValue: decimal, lossValue: decimal, netValue: decimal }),
+    variances: z
+      .object({ gain: count, loss: count, match: count, gainValue: decimal, lossValue: decimal, netValue: decimal })
+      .optional()
+      .describe('left out when bookFiguresHidden'),
   }),
 );
 
@@ -90,6 +97,7 @@ export const Started = named(
     status: z.enum(STOCKTAKE_STATUSES),
     snapshotAt: instant,
     bookLines: count,
+    blind: z.boolean().describe('a blind count (盲盘)'),
   }),
 );
 
@@ -227,6 +235,20 @@ export const VarianceLine = named(
   }),
 );
 
+export const BlindVarianceLine = named(
+  'BlindVarianceLine',
+  'a line as a counter sees it while a blind count (盲盘) is counting: no book, expected, counted or variance figures',
+  z.object({
+    line: z.string().describe('SKU@LOCATION'),
+    sku: z.string(),
+    location: z.string(),
+    itemName: z.string().nullable(),
+    unit: z.string().nullable(),
+    countStatus: z.enum(COUNT_STATUSES),
+    recountNeeded: z.boolean().describe('two counts disagree: count the line again'),
+  }),
+);
+
 export const VariancePage = named(
   'VariancePage',
   'a page of variance lines and how many match the filters',
@@ -235,7 +257,8 @@ export const VariancePage = named(
     total: count,
     limit: count,
     offset: count,
-    lines: z.array(VarianceLine),
+    bookFiguresHidden: z.boolean().describe('true for a counter while a blind count is counting: lines are BlindVarianceLine'),
+    lines: z.array(z.union([VarianceLine, BlindVarianceLine])),
   }),
 );
 

@@ -6,7 +6,7 @@ import { listDocuments, submitVariances } from '../../services/documents.ts';
 import { requireRole } from '../../services/people.ts';
 import { reviewCounts } from '../../services/reviewViews.ts';
 import { closeCounting, getStocktake, listStocktakes, startStocktake } from '../../services/stocktakes.ts';
-import { stocktakeStatus } from '../../services/variances.ts';
+import { progressFor } from '../../services/blind.ts';
 import { getWarehouse } from '../../services/warehouses.ts';
 import { readableWarehouses, requireReader } from './access.ts';
 import { once } from './idempotency.ts';
@@ -41,7 +41,7 @@ export const stocktakeRoutes: ApiRoute[] = [
           (!query.warehouse || s.warehouse.toLowerCase() === query.warehouse.toLowerCase()),
       );
       const stocktakes = [];
-      for (const s of rows) stocktakes.push(await stocktakeStatus(db, s.id));
+      for (const s of rows) stocktakes.push(await progressFor(db, actor, s.id));
       return { stocktakes };
     },
   }),
@@ -51,9 +51,15 @@ export const stocktakeRoutes: ApiRoute[] = [
     path: '/stocktakes',
     operationId: 'startStocktake',
     summary: 'Start a stocktake: freeze the book of a warehouse',
-    description: 'Needs the role supervisor, manager or admin in the warehouse. Refused while the warehouse has an open stocktake.',
+    description:
+      'Needs the role supervisor, manager or admin in the warehouse. Refused while the warehouse has an open stocktake. With `blind: true` a blind count (盲盘): until counting closes, counters get no book, expected or variance figures from any endpoint.',
     tags: ['stocktakes'],
-    body: z.object({ warehouse: z.string().trim().min(1, 'is required').describe('warehouse code') }).strict(),
+    body: z
+      .object({
+        warehouse: z.string().trim().min(1, 'is required').describe('warehouse code'),
+        blind: z.boolean().default(false).describe('a blind count (盲盘): counters see no book figures until counting closes'),
+      })
+      .strict(),
     status: 201,
     response: { description: 'the stocktake started', schema: Started },
     errors: [403, 404, 409],
@@ -61,7 +67,9 @@ export const stocktakeRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       const wh = await getWarehouse(db, body.warehouse);
       await requireRole(db, actor, wh.id, wh.code, SUPERVISING_ROLES, 'start a stocktake');
-      return once(db, ctx, 'api.stocktake.start', { warehouse: wh.code }, () => startStocktake(db, wh.code, new Date(), actor));
+      return once(db, ctx, 'api.stocktake.start', { warehouse: wh.code, blind: body.blind }, () =>
+        startStocktake(db, wh.code, new Date(), actor, { blind: body.blind }),
+      );
     },
   }),
 
@@ -70,6 +78,7 @@ export const stocktakeRoutes: ApiRoute[] = [
     path: '/stocktakes/{stocktake}',
     operationId: 'getStocktake',
     summary: 'A stocktake: status, progress, review counts and documents',
+    description: 'For a counter while a blind count is counting, the variance totals are left out (bookFiguresHidden).',
     tags: ['stocktakes'],
     params: STOCKTAKE_PARAM,
     status: 200,
@@ -80,7 +89,7 @@ export const stocktakeRoutes: ApiRoute[] = [
       const st = await getStocktake(db, params.stocktake!);
       await requireReader(db, actor, st.warehouseCode, `stocktake ${st.code}`);
       return {
-        ...(await stocktakeStatus(db, st.id)),
+        ...(await progressFor(db, actor, st)),
         review: await reviewCounts(db, st.id),
         documents: await listDocuments(db, { stocktake: st.id }),
       };

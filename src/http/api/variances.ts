@@ -4,6 +4,8 @@ import type { Db } from '../../../db/client.ts';
 import type { CommandContext } from '../../domain/people.ts';
 import { addNote, assignOwner, confirmVariance, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
+import { blindLine, showsBookFigures } from '../../services/blind.ts';
+import { NotAllowedError } from '../../domain/errors.ts';
 import { queryVariances, type VarianceListLine } from '../../services/varianceQuery.ts';
 import { requireReader } from './access.ts';
 import { queryBoolean, queryList } from './input.ts';
@@ -59,12 +61,25 @@ function lineAction<B extends z.ZodType>(
   });
 }
 
+/** Filters and orders that would reveal the variance of a blind count to a counter. */
+function refuseBlindFilters(handle: string, code: string, q: z.output<typeof listQuery>): void {
+  const revealing = [q.direction ? 'direction' : null, q.onlyDiff ? 'onlyDiff' : null, q.sort === 'value' ? 'sort=value' : null].filter(
+    (f): f is string => f !== null,
+  );
+  if (revealing.length > 0)
+    throw new NotAllowedError(
+      `${handle} may not use ${revealing.join(', ')} on ${code}: it is a blind count, and counters see no variances until counting closes`,
+    );
+}
+
 export const varianceRoutes: ApiRoute[] = [
   defineRoute({
     method: 'get',
     path: '/stocktakes/{stocktake}/variances',
     operationId: 'listVariances',
     summary: 'Variance lines with their review state, filtered, sorted and paged',
+    description:
+      'For a counter while a blind count (盲盘) is counting: lines carry no figures (BlindVarianceLine: still uncounted, counted, or recount needed), and filtering by direction or difference or sorting by value is refused (403).',
     tags: ['variances'],
     params: STOCKTAKE_PARAM,
     query: listQuery,
@@ -75,8 +90,21 @@ export const varianceRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       const st = await getStocktake(db, params.stocktake!);
       await requireReader(db, actor, st.warehouseCode, `stocktake ${st.code}`);
+      if (await showsBookFigures(db, actor, st)) {
+        const { total, lines } = await queryVariances(db, st, query);
+        return {
+          stocktake: st.code,
+          limit: query.limit,
+          offset: query.offset,
+          total,
+          bookFiguresHidden: false,
+          lines: lines.map(toApiLine),
+        };
+      }
+      refuseBlindFilters(actor.handle, st.code, query);
       const { total, lines } = await queryVariances(db, st, query);
-      return { stocktake: st.code, limit: query.limit, offset: query.offset, total, lines: lines.map(toApiLine) };
+      const blind = lines.map((l) => ({ line: `${l.sku}@${l.location}`, ...blindLine(l) }));
+      return { stocktake: st.code, limit: query.limit, offset: query.offset, total, bookFiguresHidden: true, lines: blind };
     },
   }),
   lineAction('confirm', 'confirmVariance', 'Confirm a variance: the owner stands by the count', z.object({}).strict(), (db, ctx, input) =>

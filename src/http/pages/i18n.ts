@@ -66,6 +66,9 @@ const en = {
     exportsNone: 'Nothing posted yet: the export is available once a document of this stocktake is posted.',
     documents: 'Documents and approvals',
     audit: 'Audit history',
+    blind: 'Blind count (盲盘)',
+    blindHidden: 'Book quantities, variances and values are hidden from counters until counting closes.',
+    recountNeeded: 'recount needed',
   },
   table: {
     sku: 'SKU',
@@ -223,6 +226,9 @@ const zhCN: PageWords = {
     exportsNone: '尚未过账：本盘点有单据过账后即可导出。',
     documents: '单据与审批',
     audit: '审计记录',
+    blind: '盲盘',
+    blindHidden: '结束盘点前，盘点员看不到账面数量、差异和金额。',
+    recountNeeded: '需要复盘',
   },
   table: {
     sku: 'SKU',

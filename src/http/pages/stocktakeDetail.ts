@@ -18,7 +18,8 @@ import { causeChart, figure, progressChart } from './charts.ts';
 import { documentsHtml } from './documentsSection.ts';
 import { EXPORT_FORMATS, stocktakeExportUrl } from './links.ts';
 import { badge, localTime, messagePage, num, type PageContext, type PageResult } from './shared.ts';
-import { causeLabel, filterForm, parseFilter, toVarianceQuery, varianceTableHtml } from './varianceSection.ts';
+import { blindTableHtml, causeLabel, filterForm, PAGE_SIZE, parseFilter, toVarianceQuery, varianceTableHtml } from './varianceSection.ts';
+import { blindLine, showsBookFigures } from '../../services/blind.ts';
 
 /** Lines of a document shown on the page; the export has them all. */
 const DOCUMENT_LINES_SHOWN = 200;
@@ -38,14 +39,17 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
     };
   }
   const q = parseFilter(p.c.req.query());
+  // A counter of a blind count still counting sees no book figures: decided here, not by hiding them in the page.
+  const shows = await showsBookFigures(db, p.actor, st);
+  const tableQuery = shows ? toVarianceQuery(q) : { sort: 'sku' as const, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE };
   const [progress, review, currency, causeList, options, table, byCause, docs, audit, verdict] = await Promise.all([
     stocktakeStatus(db, st.id),
     reviewCounts(db, st.id),
     currencyOf(db, st.warehouseId),
     listCauses(db),
     filterOptions(db, st.id),
-    queryVariances(db, st, toVarianceQuery(q)),
-    valueByCause(db, st),
+    queryVariances(db, st, tableQuery),
+    shows ? valueByCause(db, st) : Promise.resolve([]),
     listDocuments(db, { stocktake: st.id }),
     latestAudit(db, st.id, AUDIT_ROWS),
     verifyAudit(db, { key: p.deps.audit?.key ?? null }),
@@ -62,9 +66,14 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
     [d.countingClosed, esc(localTime(st.countingClosedAt, tz))],
     [d.imports, String(progress.imports)],
     [d.lines, String(progress.lines.total)],
-    [d.gains, `${progress.variances.gain} · ${num(progress.variances.gainValue)}`],
-    [d.losses, `${progress.variances.loss} · ${num(progress.variances.lossValue)}`],
-    [d.net, `${num(progress.variances.netValue)} ${esc(currency)}`],
+    ...(st.blind ? [[d.blind, esc(shows ? t.states.stocktake[st.status] : d.blindHidden)] as [string, string]] : []),
+    ...(shows
+      ? ([
+          [d.gains, `${progress.variances.gain} · ${num(progress.variances.gainValue)}`],
+          [d.losses, `${progress.variances.loss} · ${num(progress.variances.lossValue)}`],
+          [d.net, `${num(progress.variances.netValue)} ${esc(currency)}`],
+        ] as [string, string][])
+      : []),
     [d.toReview, String(review.open + review.recount)],
     [d.overdue, review.overdue > 0 ? `<span class="bad">${review.overdue}</span>` : '0'],
   ];
@@ -102,9 +111,12 @@ ${chainNotice(verdict, t, locale)}`;
 <div class="panel charts-wide">${causeRows.length ? figure(d.causeChart, causeChart(causeRows, { gain: d.gainSeries, loss: d.lossSeries, currency })) : `<p class="muted">${esc(d.noVariances)}</p>`}</div>
 </div>`;
 
-  const variances = `<h2 id="variances">${esc(d.variances)}</h2>
+  const variances = shows
+    ? `<h2 id="variances">${esc(d.variances)}</h2>
 ${filterForm({ st, q, t, locale, causes, locations: options.locations, owners: options.owners })}
-${varianceTableHtml({ st, q, t, locale, causes, rows: table.lines, total: table.total })}`;
+${varianceTableHtml({ st, q, t, locale, causes, rows: table.lines, total: table.total })}`
+    : `<h2 id="variances">${esc(d.variances)}</h2>
+${blindTableHtml({ st, t, rows: table.lines.map(blindLine), total: table.total, page: q.page })}`;
 
   const documents = `<h2 id="documents">${esc(d.documents)}</h2>
 ${documentsHtml({ docs: docsWithLines, t, locale, timezone: tz, causes })}`;

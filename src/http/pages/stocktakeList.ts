@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { anyStocktake, stocktakesIn, warehousesOf } from '../../services/dashboard.ts';
 import { listDocuments } from '../../services/documents.ts';
 import { reviewCounts } from '../../services/reviewViews.ts';
-import { stocktakeStatus } from '../../services/variances.ts';
+import { progressFor } from '../../services/blind.ts';
 import { esc } from '../layout.ts';
 import { badge, localTime, moneyCell, queryString, type PageContext, type PageResult } from './shared.ts';
 
@@ -47,7 +47,7 @@ export async function stocktakeListPage(p: PageContext): Promise<PageResult> {
   const items = await Promise.all(
     rows.map(async (r) => ({
       row: r,
-      progress: await stocktakeStatus(db, r.id),
+      progress: await progressFor(db, p.actor, r.id),
       review: await reviewCounts(db, r.id),
       docs: await listDocuments(db, { stocktake: r.id }),
     })),
@@ -68,7 +68,7 @@ export async function stocktakeListPage(p: PageContext): Promise<PageResult> {
 <td>${badge(t.states.stocktake[row.status], STATUS_TONE[row.status])}</td><td>${esc(localTime(row.snapshotAt, row.timezone))}</td>
 <td>${progressBar(progress.lines, t.states.count)}</td>
 <td class="num">${open}${review.overdue ? ` <span class="badge bad">${esc(l.overdue(review.overdue))}</span>` : ''}</td>
-${moneyCell(progress.variances.netValue)}<td>${docsHtml}</td>
+${'variances' in progress ? moneyCell(progress.variances.netValue) : '<td class="num muted">—</td>'}<td>${docsHtml}</td>
 </tr>`;
     })
     .join('\n');

@@ -8,6 +8,7 @@ import type { Locale } from '../../../cards/i18n/index.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import type { Cause } from '../../services/causes.ts';
 import type { ReviewStatus } from '../../services/review.ts';
+import type { BlindLine } from '../../services/blind.ts';
 import type { StocktakeRef } from '../../services/stocktakes.ts';
 import type { VarianceListLine, VarianceQuery } from '../../services/varianceQuery.ts';
 import { esc } from '../layout.ts';
@@ -173,6 +174,36 @@ export function varianceTableHtml(o: {
   return `<p class="muted">${esc(tt.shown(from, to, o.total))}${pager ? ` · ${pager}` : ''}</p>
 <div class="table-scroll"><table class="data variances">
 <thead><tr>${head.map((h, i) => `<th${numeric.has(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table></div>`;
+}
+
+/**
+ * The lines as a counter sees a blind count (盲盘) while counting: what is still uncounted, what was
+ * counted, and what needs a recount; no book, expected, counted or variance figures.
+ */
+export function blindTableHtml(o: { st: StocktakeRef; t: PageWords; rows: BlindLine[]; total: number; page: number }): string {
+  const { t } = o;
+  const tt = t.table;
+  if (o.rows.length === 0) return `<p class="muted">${esc(tt.none)}</p>`;
+  const rows = o.rows.map((r) => {
+    const tone =
+      r.countStatus === 'conflict' ? 'bad' : r.countStatus === 'uncounted' ? 'warn' : r.countStatus === 'verified' ? 'ok' : undefined;
+    const status = r.recountNeeded ? badge(t.detail.recountNeeded, tone) : badge(t.states.count[r.countStatus], tone);
+    return `<tr data-line="${esc(`${r.sku}@${r.location}`)}"><td>${esc(r.sku)}</td><td>${r.itemName ? esc(r.itemName) : '<span class="muted">—</span>'}${r.unit ? ` <span class="muted">(${esc(r.unit)})</span>` : ''}</td><td>${esc(r.location || '—')}</td><td>${status}</td></tr>`;
+  });
+  const from = (o.page - 1) * PAGE_SIZE + 1;
+  const to = from + o.rows.length - 1;
+  const link = (page: number, label: string) =>
+    `<a href="/stocktakes/${esc(encodeURIComponent(o.st.code))}${esc(queryString({ page }))}#variances">${esc(label)}</a>`;
+  const pager = [o.page > 1 ? link(o.page - 1, tt.previous) : '', to < o.total ? link(o.page + 1, tt.next) : '']
+    .filter(Boolean)
+    .join(' · ');
+  return `<p class="notice">${esc(t.detail.blindHidden)}</p>
+<p class="muted">${esc(tt.shown(from, to, o.total))}${pager ? ` · ${pager}` : ''}</p>
+<div class="table-scroll"><table class="data variances">
+<thead><tr><th>${esc(tt.sku)}</th><th>${esc(tt.name)}</th><th>${esc(tt.location)}</th><th>${esc(tt.countStatus)}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table></div>`;
