@@ -164,7 +164,7 @@ export const en = {
   /** Blind counts (盲盘): what the team chat sees instead of book figures while counting. */
   blind: {
     label: 'Blind count',
-    on: 'yes: book figures hidden from counters until counting closes',
+    on: 'yes',
     hidden:
       'Blind count (盲盘): book quantities, variances and values are not shown in this chat until counting closes. Supervisors see them in the console, the CLI or the API.',
     recountNeeded: (n: number) => `${n} line(s) need a recount: two counts disagree.`,

@@ -157,7 +157,7 @@ export const zhCN: typeof en = {
   },
   blind: {
     label: '盲盘',
-    on: '是：结束盘点前盘点员看不到账面数',
+    on: '是',
     hidden: '盲盘：结束盘点前，本群不显示账面数量、差异和金额。主管可在控制台、命令行或 API 中查看。',
     recountNeeded: (n) => `${n} 行需要复盘：两次盘点结果不一致。`,
   },
