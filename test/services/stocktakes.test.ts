@@ -26,6 +26,7 @@ describeEachDatabase('starting a stocktake', (get) => {
       status: 'counting',
       snapshotAt: at.toISOString(),
       bookLines: 3,
+      blind: false,
     });
     const lines = await listVariances(db, st.code);
     expect(lines.map((l) => [`${l.sku}@${l.location}`, l.bookQty, l.unitCost])).toEqual([
@@ -187,8 +188,8 @@ describeEachDatabase('finding and closing stocktakes', (get) => {
     const b = await startStocktake(db, 'WH2', SHANGHAI_EARLY_25TH);
     await closeCounting(db, a.code);
     expect(await listStocktakes(db)).toEqual([
-      { id: a.id, code: 'ST-20261125-001', warehouse: 'WH1', status: 'reviewing', snapshotAt: SHANGHAI_EARLY_25TH },
-      { id: b.id, code: 'ST-20261125-002', warehouse: 'WH2', status: 'counting', snapshotAt: SHANGHAI_EARLY_25TH },
+      { id: a.id, code: 'ST-20261125-001', warehouse: 'WH1', status: 'reviewing', snapshotAt: SHANGHAI_EARLY_25TH, blind: false },
+      { id: b.id, code: 'ST-20261125-002', warehouse: 'WH2', status: 'counting', snapshotAt: SHANGHAI_EARLY_25TH, blind: false },
     ]);
   });
 
