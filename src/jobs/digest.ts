@@ -67,9 +67,9 @@ async function previousDigest(db: Db, slot: DigestSlot, now: Date): Promise<Date
 export async function runDigest(kind: ReportKind, deps: JobDeps, slot: DigestSlot): Promise<DigestOutcome> {
   const { db, coordinator } = deps;
   const now = slot.now ?? slot.scheduledAt;
-  const [chat] = await queryRows<{ code: string; locale: string }>(
+  const [chat] = await queryRows<{ code: string; locale: string; team: boolean }>(
     db,
-    sql`select w.code, c.locale from chat c join warehouse w on w.id = c.warehouse_id
+    sql`select w.code, c.locale, 'team' = any(c.purposes) as team from chat c join warehouse w on w.id = c.warehouse_id
         where c.platform = ${slot.platform} and c.chat_id = ${slot.chatId} and 'digest' = any(c.purposes)`,
   );
   if (!chat) {
@@ -78,7 +78,15 @@ export async function runDigest(kind: ReportKind, deps: JobDeps, slot: DigestSlo
   }
   const locale: Locale = parseLocale(chat.locale) ?? 'zh-CN';
   const since = kind === 'daily' ? await previousDigest(db, slot, now) : null;
-  const report = await deps.reports(db, { kind, warehouse: chat.code, now, locale, ...(since ? { since } : {}) });
+  // A digest chat that is also a team chat is read by counters: it gets no blind count still counting.
+  const report = await deps.reports(db, {
+    kind,
+    warehouse: chat.code,
+    now,
+    locale,
+    ...(since ? { since } : {}),
+    ...(chat.team ? { withoutBlindCounting: true } : {}),
+  });
   const outcome = await db.transaction(async (tx): Promise<DigestOutcome> => {
     const result: DigestOutcome = report.empty ? 'nothing to report' : 'sent';
     // The race this settles: two instances (or a retry) built the same slot's report; the first to commit

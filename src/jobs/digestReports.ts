@@ -80,6 +80,7 @@ export const digestReports: ReportSource = async (db, request): Promise<Report> 
       warehouse: request.warehouse,
       now: request.now,
       ...(request.since ? { since: request.since } : {}),
+      ...(request.withoutBlindCounting ? { withoutBlindCounting: true } : {}),
     });
     const charts = dailyDigestIsEmpty(digest) ? [] : dailyCharts(digest, locale);
     return {

@@ -37,6 +37,8 @@ export interface ReportRequest {
   locale: Locale;
   /** The daily digest's "since yesterday" starts here: the chat's previous digest. Default: 24 hours before `now`. */
   since?: Date;
+  /** The chat is also a team chat: blind counts (盲盘) still counting are left out of the daily digest. */
+  withoutBlindCounting?: boolean;
 }
 
 export type ReportSource = (db: Db, request: ReportRequest) => Promise<Report>;

@@ -30,6 +30,11 @@ export interface DailyDigestOptions {
   now: Date;
   /** Start of "since yesterday": the previous digest's slot; default 24 hours before `now`. */
   since?: Date;
+  /**
+   * Leave out blind counts (盲盘) still counting: the digest goes to a chat that is also a team chat, where
+   * counters would read their book figures.
+   */
+  withoutBlindCounting?: boolean;
 }
 
 /** Days of progress a digest shows at most (the daily progress chart). */
@@ -58,6 +63,7 @@ export async function dailyDigest(db: DbOrTx, options: DailyDigestOptions): Prom
           from stocktake s
           left join lateral (select max(d.decided_at) as posted_at from adjustment_document d where d.stocktake_id = s.id and d.status = 'posted') p on true
           where s.warehouse_id = ${warehouse.id}::uuid
+            and not (${options.withoutBlindCounting ?? false}::boolean and s.blind and s.status = 'counting')
             and (s.status in ('counting', 'reviewing', 'approving')
                  or (s.status = 'posted' and p.posted_at > ${from.toISOString()}::timestamptz and p.posted_at <= ${now.toISOString()}::timestamptz))
           order by s.status = 'posted', p.posted_at desc nulls first, s.created_at desc`,
