@@ -27,7 +27,8 @@ export const zhCN: typeof en = {
       ['定时 [日报|周报 分 时 日 月 周 [时区] | 关闭]', '本日报群收到报告的时间（默认每天 09:00、每周一 09:00）'],
     ],
     files: '在已绑定的作业群里发送盘点表（CSV 或 XLSX，列：sku、库位、数量），即按你的计数导入。群聊中请 @ 我。',
-    footer: 'English commands work too: help · bind · new · new blind · status · variances · count · close · submit · report · lang · schedule',
+    footer:
+      'English commands work too: help · bind · new · new blind · status · variances · count · close · submit · report · lang · schedule',
   },
   error: {
     title: '操作未成功',
