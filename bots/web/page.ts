@@ -1,6 +1,7 @@
 /** The console's pages: choosing who you are, and a chat with its messages, composer and upload. */
 import type { Locale } from '../../cards/i18n/index.ts';
 import type { Actor } from '../../src/domain/people.ts';
+import { icon } from '../../cards/render/icons.ts';
 import { esc, renderPage } from '../../src/http/layout.ts';
 import type { ConsoleChat, WebMessage } from './store.ts';
 import { messageHtml } from './view.ts';
@@ -29,7 +30,7 @@ const WORDS = {
     fileLabel: 'Count sheet (CSV or XLSX)',
     unbound: 'not bound',
     demoSheet: 'Demo recount sheet to upload',
-    pick: 'Pick a chat on the left.',
+    pick: 'Pick a chat.',
     roles: 'roles',
     noRole: (chat: string) =>
       `You hold no role in the warehouse #${chat} is bound to, so you may not open or use it. Ask an admin of that warehouse for a role.`,
@@ -57,7 +58,7 @@ const WORDS = {
     fileLabel: '盘点表（CSV 或 XLSX）',
     unbound: '未绑定',
     demoSheet: '可上传的演示复盘表',
-    pick: '在左侧选择一个对话。',
+    pick: '选择一个对话。',
     roles: '角色',
     noRole: (chat: string) => `你在 #${chat} 所绑定的仓库中没有任何角色，因此不能打开或使用此对话。请向该仓库的管理员申请角色。`,
     notMember: (chat: string) => `#${chat} 未绑定仓库，只属于在其中发言的人：只有他们和管理员可以打开或使用。`,
@@ -79,7 +80,8 @@ export interface PersonChoice {
   roles: string[];
 }
 
-function sidebar(locale: Locale, chats: ConsoleChat[], current: string | null, demo: boolean): string {
+/** The chat list, the "open a chat" form and the demo sheet: the sidebar on a wide screen, a drawer on a phone. */
+function chatList(locale: Locale, chats: ConsoleChat[], current: string | null, demo: boolean): string {
   const t = WORDS[locale];
   const items = chats
     .map((c) => {
@@ -89,10 +91,14 @@ function sidebar(locale: Locale, chats: ConsoleChat[], current: string | null, d
       return `<li><a href="/chat/${encodeURIComponent(c.chatId)}"${c.chatId === current ? ' aria-current="page"' : ''}>#${esc(c.chatId)}</a><br><small>${badges}</small></li>`;
     })
     .join('');
-  return `<aside class="console__chats"><h2>${esc(t.chats)}</h2>
-<ul class="chatlist">${items || `<li class="muted">${esc(t.noChats)}</li>`}</ul>
-<form method="get" action="/chat" data-plain><label>${esc(t.openChat)}<br><input type="text" name="name" pattern="[a-z0-9][a-z0-9_-]{0,39}" placeholder="${esc(t.chatName)}" required></label> <button>${esc(t.open)}</button></form>
-${demo ? `<p><a href="/demo/recount.csv" download>⬇ ${esc(t.demoSheet)}</a></p>` : ''}
+  return `<ul class="chatlist">${items || `<li class="muted">${esc(t.noChats)}</li>`}</ul>
+<form method="get" action="/chat" class="openchat" data-plain><label>${esc(t.openChat)}<br><input type="text" name="name" pattern="[a-z0-9][a-z0-9_-]{0,39}" placeholder="${esc(t.chatName)}" required></label> <button>${esc(t.open)}</button></form>
+${demo ? `<p><a href="/demo/recount.csv" class="demo-sheet" download>${icon('download')} ${esc(t.demoSheet)}</a></p>` : ''}`;
+}
+
+function sidebar(locale: Locale, chats: ConsoleChat[], current: string | null, demo: boolean): string {
+  return `<aside class="console__chats"><h2>${esc(WORDS[locale].chats)}</h2>
+${chatList(locale, chats, current, demo)}
 </aside>`;
 }
 
@@ -147,16 +153,20 @@ export function chatPage(o: {
   const t = WORDS[o.locale];
   const c = o.chat;
   const id = encodeURIComponent(c.chatId);
-  const header = `<header class="chat__header"><strong>#${esc(c.chatId)}</strong> ${c.warehouse ? `· ${esc(c.warehouse)} ${c.purposes.map((p) => `<span class="badge">${esc(p)}</span>`).join(' ')}` : `<span class="muted">· ${esc(t.unbound)}</span>`}</header>`;
-  const body = `<div class="console">${sidebar(o.locale, o.chats, c.chatId, o.demo)}
+  // On a phone the chat list is a drawer opened from the header (no script needed: <details>).
+  const drawer = `<details class="chat__drawer"><summary>${icon('menu')} ${esc(t.chats)}</summary><div class="drawer">${chatList(o.locale, o.chats, c.chatId, o.demo)}</div></details>`;
+  const header = `<header class="chat__header">${drawer}<span class="chat__title"><strong>#${esc(c.chatId)}</strong> ${c.warehouse ? `· ${esc(c.warehouse)} ${c.purposes.map((p) => `<span class="badge">${esc(p)}</span>`).join(' ')}` : `<span class="muted">· ${esc(t.unbound)}</span>`}</span></header>`;
+  const body = `<div class="console console--chat">${sidebar(o.locale, o.chats, c.chatId, o.demo)}
 <section class="console__main chat" data-chat-id="${esc(c.chatId)}" data-seq="${esc(o.seq)}">
 ${header}
 <div id="messages" class="messages">${o.messages.map(messageHtml).join('\n')}</div>
 <div id="toast" class="toasts" role="status" aria-live="polite">${o.toast ? `<div class="toast toast--info">${esc(o.toast)}</div>` : ''}</div>
+<div class="composers">
 <form id="composer" class="composer" method="post" action="/chat/${id}/messages"><input type="hidden" name="eventId" value="${esc(o.eventId)}">
-<input type="text" name="text" placeholder="${esc(t.placeholder)}" autocomplete="off" required aria-label="${esc(t.placeholder)}"> <button class="btn btn--primary">${esc(t.send)}</button></form>
+<input type="text" name="text" placeholder="${esc(t.placeholder)}" autocomplete="off" enterkeyhint="send" required aria-label="${esc(t.placeholder)}"> <button class="btn btn--primary">${esc(t.send)}</button></form>
 <form id="upload" class="composer" method="post" action="/chat/${id}/files" enctype="multipart/form-data"><input type="hidden" name="eventId" value="${esc(o.eventId)}-f">
-<label>${esc(t.fileLabel)} <input type="file" name="file" accept=".csv,.xlsx,.txt,text/csv" required></label> <button class="btn">${esc(t.upload)}</button></form>
+<label class="upload__file"><span class="upload__label">${esc(t.fileLabel)}</span> <input type="file" name="file" accept=".csv,.xlsx,.txt,text/csv" required aria-label="${esc(t.fileLabel)}"></label> <button class="btn">${icon('upload')} ${esc(t.upload)}</button></form>
+</div>
 </section></div>`;
   return renderPage({
     title: `#${c.chatId}`,
@@ -164,6 +174,7 @@ ${header}
     actor: o.actor,
     localOnly: o.localOnly,
     active: 'console',
+    layout: 'fill',
     body,
     head: `${HEAD}\n<script src="/assets/console.js" defer></script>`,
   });
@@ -171,18 +182,45 @@ ${header}
 
 /** Styles of the console, appended to the shared stylesheet. */
 export const CONSOLE_CSS = `
-.console { display:grid; grid-template-columns: 220px 1fr; gap:16px; }
-.console__chats ul { list-style:none; padding:0; margin:0 0 12px; } .console__chats li { margin:6px 0; }
-.console__chats a[aria-current=page] { font-weight:700; }
+.console { display:grid; grid-template-columns: 220px minmax(0, 1fr); gap:16px; }
+.console__chats ul { list-style:none; padding:0; margin:0 0 12px; } .console__chats li, .drawer li { margin:6px 0; }
+.chatlist { list-style:none; padding:0; margin:0 0 12px; }
+.chatlist a[aria-current=page] { font-weight:700; }
 .people { list-style:none; padding:0; } .people li { margin:6px 0; }
-.chat { display:flex; flex-direction:column; height: calc(100vh - 90px); }
-.chat__header { padding:4px 0 8px; border-bottom:1px solid var(--line); }
+/* The chat fills the screen below the navigation: the messages scroll, the composer stays at the bottom. */
+.console--chat { height:100%; grid-template-rows:minmax(0, 1fr); }
+.console--chat > * { min-height:0; } .console--chat > .console__chats { overflow-y:auto; }
+.chat { display:flex; flex-direction:column; height:100%; }
+.chat__header { padding:4px 0 8px; border-bottom:1px solid var(--line); position:relative; display:flex; align-items:center; gap:8px; flex-wrap:wrap; }
+.chat__drawer { display:none; }
 .chat[data-live=off] .chat__header::after { content:' ⚠ offline, reconnecting…'; color:var(--warn); }
-.messages { flex:1; overflow-y:auto; padding:8px 0; }
+.messages { flex:1; min-height:0; overflow-y:auto; overscroll-behavior:contain; padding:8px 0; }
 .msg { margin:8px 0; } .msg__meta { font-size:12px; color:var(--muted); }
-.msg--user .msg__text { display:inline-block; background:#ddf4ff; border-radius:10px; padding:4px 10px; white-space:pre-wrap; }
-.msg--bot .msg__text { white-space:pre-wrap; }
-.composer { display:flex; gap:8px; align-items:center; margin-top:8px; } .composer input[type=text] { flex:1; }
-.toasts { min-height:0; } .toast { position:fixed; right:16px; bottom:16px; padding:8px 14px; border-radius:8px; background:#1f2328; color:#fff; max-width:420px; box-shadow:0 2px 8px rgba(0,0,0,.2); }
+.msg--user .msg__text { display:inline-block; max-width:100%; background:#ddf4ff; border-radius:10px; padding:4px 10px; white-space:pre-wrap; overflow-wrap:anywhere; }
+.msg--bot .msg__text { white-space:pre-wrap; overflow-wrap:anywhere; }
+.composers { flex:none; background:#fff; }
+.composer { display:flex; gap:8px; align-items:center; margin-top:8px; } .composer input[type=text] { flex:1; min-width:0; }
+.composer .btn { flex:none; white-space:nowrap; }
+.toasts { min-height:0; } .toast { position:fixed; right:16px; bottom:16px; padding:8px 14px; border-radius:8px; background:#1f2328; color:#fff; max-width:420px; box-shadow:0 2px 8px rgba(0,0,0,.2); z-index:10; }
 .toast--error { background:var(--bad); } .toast--warning { background:var(--warn); } .toast--success { background:var(--ok); }
+@media (max-width: 640px) {
+  .console { grid-template-columns: minmax(0, 1fr); gap:8px; }
+  .console:not(.console--chat) > .console__main { order:-1; }
+  .console--chat > .console__chats { display:none; }
+  .chat__drawer { display:block; }
+  .chat__drawer > summary { list-style:none; display:inline-flex; align-items:center; gap:6px; padding:0 12px; border:1px solid var(--line); border-radius:6px; cursor:pointer; line-height:1.5; }
+  .chat__drawer > summary::-webkit-details-marker { display:none; }
+  .chat__drawer[open] > summary { background:var(--bg); }
+  .drawer { position:absolute; left:0; right:0; top:100%; z-index:20; background:#fff; border:1px solid var(--line); border-radius:8px; box-shadow:0 6px 16px rgba(0,0,0,.15); padding:4px 12px 12px; max-height:70vh; overflow-y:auto; }
+  .drawer .chatlist a { display:inline-flex; align-items:center; min-height:44px; }
+  .chat__header { padding:0 0 6px; }
+  .chat__title { min-width:0; overflow-wrap:anywhere; }
+  .composers { border-top:1px solid var(--line); padding-bottom:env(safe-area-inset-bottom); }
+  .composer { margin-top:6px; }
+  .upload__file { flex:1; min-width:0; display:flex; }
+  .upload__file input[type=file] { flex:1; min-width:0; }
+  .upload__label { position:absolute; width:1px; height:1px; overflow:hidden; clip-path:inset(50%); white-space:nowrap; }
+  .toast { left:8px; right:8px; top:8px; bottom:auto; max-width:none; }
+  .people .btn { width:100%; text-align:left; }
+}
 `;

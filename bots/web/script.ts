@@ -46,6 +46,10 @@ export const CONSOLE_JS = String.raw`
   }
   connect();
   list.scrollTop = list.scrollHeight;
+  // The newest message stays in sight when the list shrinks (a phone's keyboard opening) if it was in sight.
+  let stick = true;
+  list.addEventListener('scroll', () => { stick = list.scrollHeight - list.scrollTop - list.clientHeight < 80; }, { passive: true });
+  if (window.ResizeObserver) new ResizeObserver(() => { if (stick) list.scrollTop = list.scrollHeight; }).observe(list);
 
   async function post(form, data) {
     data.set('eventId', newId());

@@ -5,18 +5,23 @@
 import type { Button, Card, CardElement } from '../model.ts';
 import { markdownToHtml } from './markdown.ts';
 import { MENTION_SEPARATOR, mentionsOn } from './mentions.ts';
-import { STATE_EMOJI, escapeHtml as esc, isRightAligned, moreLine } from './text.ts';
+import { icon, iconizeHtml } from './icons.ts';
+import { escapeHtml as esc, isRightAligned, moreLine } from './text.ts';
 
 /** Where the console's action forms post to. */
 export const HTML_ACTION_PATH = '/actions';
 
-/** Renders a neutral card as an `<article class="card card--<state>">` fragment. */
+/**
+ * Renders a neutral card as an `<article class="card card--<state>">` fragment. The state is an SVG icon and
+ * every emoji the card's texts carry becomes one too (icons.ts): a browser may have no emoji font, while
+ * the chat renderers keep their emoji, which the platforms draw themselves.
+ */
 export function renderHtml(card: Card): string {
   const { title, subtitle, state } = card.header;
   const parts = [
     `<article class="card card--${state}">`,
     '<header class="card__header">',
-    `<h2 class="card__title"><span class="card__state" aria-hidden="true">${STATE_EMOJI[state]}</span> ${esc(title)}</h2>`,
+    `<h2 class="card__title"><span class="card__state">${icon(state)}</span> ${esc(title)}</h2>`,
     subtitle ? `<p class="card__subtitle">${esc(subtitle)}</p>` : '',
     '</header>',
     '<div class="card__body">',
@@ -26,7 +31,7 @@ export function renderHtml(card: Card): string {
     card.footer ? `<footer class="card__footer">${esc(card.footer)}</footer>` : '',
     '</article>',
   ];
-  return parts.filter(Boolean).join('\n');
+  return iconizeHtml(parts.filter(Boolean).join('\n'));
 }
 
 /**
@@ -89,10 +94,11 @@ function table(el: Extract<CardElement, { type: 'table' }>): string {
   const cell = (tag: 'th' | 'td', text: string, i: number) =>
     right[i] ? `<${tag} class="num" style="text-align:right">${esc(text)}</${tag}>` : `<${tag}>${esc(text)}</${tag}>`;
   return [
-    '<table class="table">',
+    // Wide tables scroll inside their own box on a phone instead of widening the page.
+    '<div class="table-scroll"><table class="table">',
     `<thead><tr>${el.columns.map((c, i) => cell('th', c.label, i)).join('')}</tr></thead>`,
     `<tbody>${el.rows.map((r) => `<tr>${el.columns.map((c, i) => cell('td', r[c.key] ?? '', i)).join('')}</tr>`).join('')}</tbody>`,
-    '</table>',
+    '</table></div>',
     el.more > 0 ? `<p class="more">${esc(moreLine(el.more))}</p>` : '',
   ].join('');
 }

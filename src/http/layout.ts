@@ -4,6 +4,7 @@
  * their body as already-escaped HTML; `esc` escapes anything else.
  */
 import type { Locale } from '../../cards/i18n/index.ts';
+import { icon } from '../../cards/render/icons.ts';
 import { escapeHtml } from '../../cards/render/text.ts';
 import type { Actor } from '../domain/people.ts';
 
@@ -22,6 +23,8 @@ export interface PageOptions {
   body: string;
   /** Extra escaped HTML for <head> (a page's script). */
   head?: string;
+  /** `fill`: the page is one screen high and its main part scrolls inside (the console's chat). */
+  layout?: 'fill';
 }
 
 const NAV: Record<
@@ -58,7 +61,7 @@ export function renderPage(o: PageOptions): string {
   const t = NAV[o.locale];
   const nav = LINKS.map(([key, href]) => `<a href="${href}"${o.active === key ? ' aria-current="page"' : ''}>${esc(t[key])}</a>`).join('');
   const who = o.actor
-    ? `<span class="who" data-person="${esc(o.actor.handle)}">👤 <strong>${esc(o.actor.handle)}</strong></span>` +
+    ? `<span class="who" data-person="${esc(o.actor.handle)}">${icon('person')} <strong>${esc(o.actor.handle)}</strong></span>` +
       (o.localOnly
         ? ` <a href="/?switch=1">${esc(t.switchPerson)}</a>`
         : ` <form method="post" action="/logout" class="inline"><button class="link">${esc(t.signOut)}</button></form>`)
@@ -68,13 +71,13 @@ export function renderPage(o: PageOptions): string {
 <html lang="${o.locale}">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1, interactive-widget=resizes-content">
 <title>${esc(o.title)} · Stocktake</title>
 <link rel="stylesheet" href="/assets/app.css">
 ${o.head ?? ''}
 </head>
-<body>
-<nav class="top"><span class="brand">📦 Stocktake</span>${nav}<a href="/api/v1/openapi.json">${esc(t.api)}</a><span class="spacer"></span>${who} · ${other}</nav>
+<body${o.layout === 'fill' ? ' class="fill"' : ''}>
+<nav class="top"><span class="brand">${icon('box')}<span class="brand__name">Stocktake</span></span>${nav}<a href="/api/v1/openapi.json" class="nav__api">${esc(t.api)}</a><span class="spacer"></span>${who} <span class="nav__sep">·</span> ${other}</nav>
 <main>
 ${o.body}
 </main>
@@ -87,12 +90,19 @@ export const APP_CSS = `
 :root { --fg:#1f2328; --muted:#656d76; --line:#d0d7de; --bg:#f6f8fa; --accent:#0969da; --ok:#1a7f37; --warn:#9a6700; --bad:#cf222e; }
 * { box-sizing: border-box; }
 body { margin:0; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; color:var(--fg); background:#fff; }
-nav.top { display:flex; gap:16px; align-items:center; padding:8px 16px; border-bottom:1px solid var(--line); background:var(--bg); }
+nav.top { display:flex; gap:16px; align-items:center; padding:8px 16px; border-bottom:1px solid var(--line); background:var(--bg); white-space:nowrap; }
+.icon { display:inline-block; width:1.15em; height:1.15em; vertical-align:-0.2em; flex:none; }
+nav.top .brand { display:inline-flex; align-items:center; gap:6px; }
 nav.top a { color:var(--fg); text-decoration:none; }
 nav.top a[aria-current=page] { font-weight:600; border-bottom:2px solid var(--accent); }
 nav.top .brand { font-weight:700; }
 nav.top .spacer { flex:1; }
 main { padding:16px; max-width:1280px; margin:0 auto; }
+/* A one-screen page (the console's chat): the main part takes what the navigation leaves and scrolls inside. */
+body.fill { display:flex; flex-direction:column; height:100vh; height:100dvh; }
+body.fill > nav.top { flex:none; } body.fill > main { flex:1; min-height:0; width:100%; }
+img, svg, video, canvas, select, input, textarea { max-width:100%; }
+pre { overflow-x:auto; }
 h1 { font-size:20px; margin:0 0 12px; } h2 { font-size:16px; margin:20px 0 8px; }
 a { color:var(--accent); }
 form.inline { display:inline; } button.link { background:none; border:0; color:var(--accent); cursor:pointer; padding:0; font:inherit; }
@@ -105,7 +115,8 @@ td.num, th.num, table.data td.num, table.data th.num { text-align:right; font-va
 .badge::first-letter { text-transform:uppercase; }
 .filters { display:flex; flex-wrap:wrap; gap:8px; align-items:end; margin:8px 0; }
 .filters label { display:flex; flex-direction:column; font-size:12px; color:var(--muted); }
-.grid { display:grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap:16px; }
+.grid { display:grid; grid-template-columns: repeat(auto-fit, minmax(min(320px, 100%), 1fr)); gap:16px; }
+.table-scroll { overflow-x:auto; max-width:100%; -webkit-overflow-scrolling:touch; }
 .panel { border:1px solid var(--line); border-radius:8px; padding:12px; }
 .notice { border:1px solid var(--line); border-left:4px solid var(--accent); padding:8px 12px; background:var(--bg); margin:8px 0; }
 .notice.bad { border-left-color:var(--bad); } .notice.ok { border-left-color:var(--ok); }
@@ -114,7 +125,10 @@ input[type=text], input[type=search], select, textarea { font:inherit; padding:4
 .btn--primary { background:var(--accent); border-color:var(--accent); color:#fff; }
 .btn--danger { background:#fff; border-color:var(--bad); color:var(--bad); }
 /* cards, as cards/render/html.ts writes them */
-.card { border:1px solid var(--line); border-radius:10px; margin:8px 0; background:#fff; max-width:760px; overflow:hidden; }
+.card { border:1px solid var(--line); border-radius:10px; margin:8px 0; background:#fff; max-width:760px; overflow:hidden; overflow-wrap:anywhere; }
+.card__state { color:var(--muted); } .card--info .card__state { color:var(--accent); } .card--success .card__state { color:var(--ok); }
+.card--warning .card__state { color:var(--warn); } .card--danger .card__state { color:var(--bad); }
+.card .table-scroll { margin:4px 0 8px; } .card table.table { margin:0; } .card table.table td, .card table.table th { overflow-wrap:normal; }
 .card__header { padding:8px 12px; border-bottom:1px solid var(--line); }
 .card--info .card__header { background:#ddf4ff; } .card--success .card__header { background:#dafbe1; }
 .card--warning .card__header { background:#fff8c5; } .card--danger .card__header { background:#ffebe9; } .card--neutral .card__header { background:var(--bg); }
@@ -128,4 +142,23 @@ input[type=text], input[type=search], select, textarea { font:inherit; padding:4
 .card .image { max-width:100%; }
 .card .more { color:var(--muted); font-size:12px; }
 .card .mention { background:#ddf4ff; color:#0969da; border-radius:4px; padding:0 3px; font-weight:500; }
+.card button { max-width:100%; white-space:normal; text-align:center; }
+/* Phones (and anything narrow or touch-driven): no horizontal page scroll, touch targets of 44 px. */
+@media (max-width: 640px) {
+  main { padding:8px; }
+  nav.top { gap:12px; padding:0 8px; overflow-x:auto; scrollbar-width:none; }
+  nav.top .brand__name, nav.top .nav__api, nav.top .nav__sep { display:none; }
+  nav.top a, nav.top button.link { display:inline-flex; align-items:center; min-height:44px; }
+  .grid { gap:8px; }
+  .card { max-width:none; }
+  .filters > label, .filters > .btn, .filters > button { flex:1 1 140px; }
+}
+@media (max-width: 640px), (pointer: coarse) {
+  .btn, button:not(.link), input[type=text], input[type=search], input[type=file], select, textarea { min-height:44px; }
+  .btn, button:not(.link) { padding:8px 14px; }
+  a.btn { display:inline-flex; align-items:center; }
+  button.link.revoke { min-width:44px; min-height:44px; }
+  details > summary { min-height:44px; display:list-item; line-height:44px; }
+  input[type=checkbox] { width:22px; height:22px; }
+}
 `;

@@ -58,12 +58,12 @@ export function documentsHtml(o: {
 <h3>${esc(doc.number)} · ${esc(t.kinds[doc.kind])} ${badge(t.states.document[doc.status], DOC_TONE[doc.status])}</h3>
 <dl class="figures"><div><dt>${esc(d.lines)}</dt><dd>${doc.lineCount}</dd></div><div><dt>${esc(d.totalQty)}</dt><dd>${num(doc.totalQty)}</dd></div>
 <div><dt>${esc(d.totalValue)}</dt><dd>${num(doc.totalValue)} ${esc(doc.currency)}</dd></div></dl>
-<table class="data route"><thead><tr><th class="num">${esc(d.step)}</th><th>${esc(d.role)}</th><th>${esc(d.state)}</th><th>${esc(d.decidedBy)}</th><th>${esc(d.at)}</th><th>${esc(d.due)}</th><th>${esc(d.reason)}</th></tr></thead>
-<tbody>${steps}</tbody></table>
+<div class="table-scroll"><table class="data route"><thead><tr><th class="num">${esc(d.step)}</th><th>${esc(d.role)}</th><th>${esc(d.state)}</th><th>${esc(d.decidedBy)}</th><th>${esc(d.at)}</th><th>${esc(d.due)}</th><th>${esc(d.reason)}</th></tr></thead>
+<tbody>${steps}</tbody></table></div>
 ${downloads}
 <details><summary>${esc(d.showLines(doc.lineCount))}</summary>
-<table class="data"><thead><tr><th class="num">${esc(d.line)}</th><th>${esc(t.table.sku)}</th><th>${esc(t.table.location)}</th><th class="num">${esc(d.qty)}</th><th class="num">${esc(d.unitCost)}</th><th class="num">${esc(t.table.value)}</th><th>${esc(d.cause)}</th><th>${esc(d.note)}</th></tr></thead>
-<tbody>${lineRows}</tbody></table>${lines.length < doc.lineCount ? `<p class="muted">${esc(d.more(doc.lineCount - lines.length))}</p>` : ''}</details>
+<div class="table-scroll"><table class="data"><thead><tr><th class="num">${esc(d.line)}</th><th>${esc(t.table.sku)}</th><th>${esc(t.table.location)}</th><th class="num">${esc(d.qty)}</th><th class="num">${esc(d.unitCost)}</th><th class="num">${esc(t.table.value)}</th><th>${esc(d.cause)}</th><th>${esc(d.note)}</th></tr></thead>
+<tbody>${lineRows}</tbody></table></div>${lines.length < doc.lineCount ? `<p class="muted">${esc(d.more(doc.lineCount - lines.length))}</p>` : ''}</details>
 </section>`;
     })
     .join('\n');

@@ -46,7 +46,7 @@ function render(p: PageContext, admin: WarehouseRoles[], people: People, flash: 
   const mine = new Set(admin.map((a) => a.code));
   const roleName = (r: string) => p.t.roles[r] ?? r;
   const revokeButton = (handle: string, warehouse: string, role: string) =>
-    `<form method="post" action="/people/roles" class="inline"><input type="hidden" name="person" value="${esc(handle)}"><input type="hidden" name="role" value="${esc(role)}"><input type="hidden" name="warehouse" value="${esc(warehouse)}"><input type="hidden" name="op" value="revoke"><button class="link" title="${esc(w.revokeTitle(roleName(role), warehouse))}" aria-label="${esc(w.revokeTitle(roleName(role), warehouse))}">×</button></form>`;
+    `<form method="post" action="/people/roles" class="inline"><input type="hidden" name="person" value="${esc(handle)}"><input type="hidden" name="role" value="${esc(role)}"><input type="hidden" name="warehouse" value="${esc(warehouse)}"><input type="hidden" name="op" value="revoke"><button class="link revoke" title="${esc(w.revokeTitle(roleName(role), warehouse))}" aria-label="${esc(w.revokeTitle(roleName(role), warehouse))}">×</button></form>`;
   const rows = people.map((person) => {
     const byWarehouse = new Map<string, string[]>();
     for (const grant of person.roles) {
@@ -85,7 +85,7 @@ ${select(
 <button class="btn btn--primary" name="op" value="grant">${esc(w.grant)}</button> <button class="btn btn--danger" name="op" value="revoke">${esc(w.revoke)}</button>
 </form>`;
   const table = people.length
-    ? `<table class="data people"><thead><tr><th>${esc(w.handle)}</th><th>${esc(w.name)}</th><th>${esc(w.identities)}</th><th>${esc(w.roles)}</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`
+    ? `<div class="table-scroll"><table class="data people"><thead><tr><th>${esc(w.handle)}</th><th>${esc(w.name)}</th><th>${esc(w.identities)}</th><th>${esc(w.roles)}</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`
     : `<p class="muted">${esc(w.none)}</p>`;
   return `<h1>${esc(w.title)}</h1>\n${flash}\n${table}\n${form}`;
 }

@@ -14,7 +14,6 @@ figure.chart { margin:0; } figure.chart figcaption { font-weight:600; margin-bot
 tr.overdue td.due { color:var(--bad); font-weight:600; }
 table.data td small { display:block; color:var(--muted); }
 .notice.chain { font-weight:600; }
-.table-scroll { overflow-x:auto; }
 /* layout.ts's "table.data td" outranks its "td.num": numbers stay right-aligned in data tables */
 table.data td.num, table.data th.num { text-align:right; }
 .charts-wide { margin-top:16px; }
