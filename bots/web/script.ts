@@ -23,6 +23,22 @@ export const CONSOLE_JS = String.raw`
     toast.timer = setTimeout(() => el.remove(), 6000);
   }
 
+  // A card replaced by a live update keeps what this person had chosen or typed in it but not sent
+  // (a cause picked, a reason half written): on a phone an update arriving meanwhile is common.
+  function keepEdits(old, node) {
+    const before = old.querySelectorAll('select, input[type=text], textarea');
+    const after = node.querySelectorAll('select, input[type=text], textarea');
+    if (before.length !== after.length) return;
+    before.forEach((f, i) => {
+      const n = after[i];
+      if (n.tagName !== f.tagName || n.name !== f.name) return;
+      const changed = f.tagName === 'SELECT' ? Array.from(f.options).some((o) => o.selected !== o.defaultSelected) : f.value !== f.defaultValue;
+      if (!changed) return;
+      if (f.tagName === 'SELECT' && !Array.from(n.options).some((o) => o.value === f.value && !o.disabled)) return;
+      n.value = f.value;
+    });
+  }
+
   function place(messageId, html) {
     const tpl = document.createElement('template');
     tpl.innerHTML = html.trim();
@@ -30,7 +46,7 @@ export const CONSOLE_JS = String.raw`
     if (!node) return;
     const old = list.querySelector('[data-message-id="' + CSS.escape(messageId) + '"]');
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-    if (old) old.replaceWith(node); else list.append(node);
+    if (old) { keepEdits(old, node); old.replaceWith(node); } else list.append(node);
     if (!old && atBottom) list.scrollTop = list.scrollHeight;
   }
 

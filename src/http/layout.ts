@@ -60,13 +60,17 @@ const LINKS: [Exclude<NavKey, 'none'>, string][] = [
 export function renderPage(o: PageOptions): string {
   const t = NAV[o.locale];
   const nav = LINKS.map(([key, href]) => `<a href="${href}"${o.active === key ? ' aria-current="page"' : ''}>${esc(t[key])}</a>`).join('');
-  const who = o.actor
-    ? `<span class="who" data-person="${esc(o.actor.handle)}">${icon('person')} <strong>${esc(o.actor.handle)}</strong></span>` +
-      (o.localOnly
-        ? ` <a href="/?switch=1">${esc(t.switchPerson)}</a>`
-        : ` <form method="post" action="/logout" class="inline"><button class="link">${esc(t.signOut)}</button></form>`)
-    : `<span class="who">${esc(t.nobody)}</span>`;
+  const person = o.actor ? `${icon('person')} <strong>${esc(o.actor.handle)}</strong>` : esc(t.nobody);
+  const leave = !o.actor
+    ? ''
+    : o.localOnly
+      ? `<a href="/?switch=1">${esc(t.switchPerson)}</a>`
+      : `<form method="post" action="/logout" class="inline"><button class="link">${esc(t.signOut)}</button></form>`;
   const other = o.locale === 'en' ? '<a href="?lang=zh" hreflang="zh-CN">中文</a>' : '<a href="?lang=en" hreflang="en">English</a>';
+  // Wide screens show who you are, switch/sign out and the language in the bar; a phone folds them into
+  // a menu under your name, so that the bar fits 360 px (no script: <details>).
+  const account = `<span class="nav__wide"><span class="who"${o.actor ? ` data-person="${esc(o.actor.handle)}"` : ''}>${person}</span>${leave ? ` ${leave}` : ''} · ${other}</span>
+<details class="nav__account"><summary>${person}</summary><div class="nav__menu">${leave}${other}</div></details>`;
   return `<!doctype html>
 <html lang="${o.locale}">
 <head>
@@ -77,7 +81,7 @@ export function renderPage(o: PageOptions): string {
 ${o.head ?? ''}
 </head>
 <body${o.layout === 'fill' ? ' class="fill"' : ''}>
-<nav class="top"><span class="brand">${icon('box')}<span class="brand__name">Stocktake</span></span>${nav}<a href="/api/v1/openapi.json" class="nav__api">${esc(t.api)}</a><span class="spacer"></span>${who} <span class="nav__sep">·</span> ${other}</nav>
+<nav class="top"><span class="brand">${icon('box')}<span class="brand__name">Stocktake</span></span>${nav}<a href="/api/v1/openapi.json" class="nav__api">${esc(t.api)}</a><span class="spacer"></span>${account}</nav>
 <main>
 ${o.body}
 </main>
@@ -93,6 +97,7 @@ body { margin:0; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", "PingFang 
 nav.top { display:flex; gap:16px; align-items:center; padding:8px 16px; border-bottom:1px solid var(--line); background:var(--bg); white-space:nowrap; }
 .icon { display:inline-block; width:1.15em; height:1.15em; vertical-align:-0.2em; flex:none; }
 nav.top .brand { display:inline-flex; align-items:center; gap:6px; }
+nav.top { position:relative; } nav.top .nav__account { display:none; }
 nav.top a { color:var(--fg); text-decoration:none; }
 nav.top a[aria-current=page] { font-weight:600; border-bottom:2px solid var(--accent); }
 nav.top .brand { font-weight:700; }
@@ -146,9 +151,20 @@ input[type=text], input[type=search], select, textarea { font:inherit; padding:4
 /* Phones (and anything narrow or touch-driven): no horizontal page scroll, touch targets of 44 px. */
 @media (max-width: 640px) {
   main { padding:8px; }
-  nav.top { gap:12px; padding:0 8px; overflow-x:auto; scrollbar-width:none; }
-  nav.top .brand__name, nav.top .nav__api, nav.top .nav__sep { display:none; }
+  nav.top { gap:12px; padding:0 8px; }
+  nav.top .brand__name, nav.top .nav__api, nav.top .nav__wide { display:none; }
+  nav.top > * { flex:none; } nav.top > a { flex:0 1 auto; min-width:0; overflow:hidden; text-overflow:ellipsis; }
   nav.top a, nav.top button.link { display:inline-flex; align-items:center; min-height:44px; }
+  nav.top > a { display:block; line-height:44px; }
+  nav.top .nav__account { display:block; flex:0 1 auto; min-width:0; }
+  nav.top .nav__account > summary { list-style:none; display:flex; align-items:center; gap:4px; cursor:pointer; line-height:1.5; overflow:hidden; text-overflow:ellipsis; }
+  nav.top .nav__account > summary::-webkit-details-marker { display:none; }
+  nav.top .nav__account > summary strong { overflow:hidden; text-overflow:ellipsis; max-width:8em; }
+  .nav__menu { position:absolute; right:8px; top:100%; z-index:30; display:flex; flex-direction:column; min-width:160px; background:#fff; border:1px solid var(--line); border-radius:8px; box-shadow:0 6px 16px rgba(0,0,0,.15); padding:4px 12px; }
+  .nav__menu form.inline { display:block; }
+  .table-scroll > table.data th, .table-scroll > table.data td { min-width:5em; }
+  .table-scroll > table.data td:not(.num) { min-width:8em; }
+  .table-scroll > table.data th, .table-scroll > table.data td > a { white-space:nowrap; }
   .grid { gap:8px; }
   .card { max-width:none; }
   .filters > label, .filters > .btn, .filters > button { flex:1 1 140px; }

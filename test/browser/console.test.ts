@@ -2,14 +2,17 @@
  * The new user's walk, in a real browser: `npm start` on an empty embedded database, the demo loaded from
  * the empty console, a count sheet uploaded, variances confirmed and tagged on cards, documents submitted
  * and approved by two people in two browser contexts — each seeing the other's decision arrive live —
- * then the posted document on the dashboard and its export downloaded. Debian's Chromium through
+ * then the posted document on the dashboard and its export downloaded. carol uploads from a phone
+ * (390×844, touch) and sees the review card's buttons whole. Then every page the server serves, on a phone
+ * (390 and 360 px wide) and on a desktop: no sideways page scroll, no emoji left to the fonts, touch
+ * targets of 44 px, the composer and upload reachable, the chat list a drawer. Debian's Chromium through
  * playwright-core; skipped with a notice where no Chromium is installed (CI installs it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoRecountSheet } from '../../src/services/demo.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
@@ -17,6 +20,70 @@ import { NPM_START_ARGS, ROOT } from '../support/product.ts';
 import { stepsBudget } from '../support/wait.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
+
+/** A phone as the issue tried it (390×844), the narrowest we support (360), and the desktop the walk uses. */
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const NARROW: BrowserContextOptions = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+
+/** The browser's globals inside page.evaluate (the project's tsconfig has no DOM library). */
+// biome-ignore lint/suspicious/noExplicitAny: typed by the browser, not by this file
+declare const document: any, window: any;
+
+/**
+ * What is wrong with the page's layout: a page wider than the window, no viewport meta tag, emoji left to
+ * the browser's fonts (Debian's Chromium draws them as empty boxes), and on touch screens controls lower
+ * than 44 px (links inside running text are exempt, as in WCAG 2.5.5).
+ */
+function layoutProblems(page: Page, touch: boolean): Promise<string[]> {
+  return page.evaluate((touch) => {
+    const problems: string[] = [];
+    const width = document.scrollingElement!.scrollWidth;
+    if (width > window.innerWidth) problems.push(`the page scrolls sideways: ${width} px in a ${window.innerWidth} px window`);
+    const viewport = document.querySelector('meta[name=viewport]')?.getAttribute('content') ?? '';
+    if (!viewport.includes('width=device-width')) problems.push('no viewport meta tag');
+    const emoji = document.body.innerText.match(/\p{Emoji_Presentation}|\uFE0F/gu);
+    if (emoji) problems.push(`emoji left to the fonts: ${[...new Set(emoji)].join(' ')}`);
+    if (touch) {
+      const controls = document.querySelectorAll(
+        'button, .btn, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea, nav.top a, summary',
+      );
+      for (const el of controls) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue; // not shown (a closed drawer, a desktop-only part)
+        if (r.height < 43.5) problems.push(`a ${Math.round(r.height)} px high touch target: ${el.outerHTML.slice(0, 100)}`);
+      }
+    }
+    return problems;
+  }, touch);
+}
+
+/** Null when the element is inside the window and a tap on its centre reaches it; else what is wrong. */
+function reachProblem(target: Locator): Promise<string | null> {
+  return target.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.left < 0 || r.top < 0 || r.right > window.innerWidth + 0.5 || r.bottom > window.innerHeight + 0.5)
+      return `${el.outerHTML.slice(0, 80)} is outside the ${window.innerWidth}×${window.innerHeight} window: ${JSON.stringify(r)}`;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit && (hit === el || el.contains(hit)) ? null : `${el.outerHTML.slice(0, 80)} is covered by ${hit?.outerHTML.slice(0, 80)}`;
+  });
+}
+
+/** Every button of a card, each scrolled into sight, is whole inside the card and the window and can be tapped. */
+async function cardButtonProblems(card: Locator): Promise<string[]> {
+  const problems: string[] = [];
+  const box = await card.boundingBox();
+  for (const button of await card.locator('button').all()) {
+    await button.scrollIntoViewIfNeeded();
+    const r = await button.boundingBox();
+    if (!r || !box) problems.push('a button without a box');
+    else if (r.x < box.x - 0.5 || r.x + r.width > box.x + box.width + 0.5)
+      problems.push(`${await button.textContent()} sticks out of its card`);
+    const reach = await reachProblem(button);
+    if (reach) problems.push(reach);
+  }
+  return problems;
+}
 const run = browserAvailable() ? describe : describe.skip;
 
 /** Starts the product as `npm start` does and resolves with the URL it prints. */
@@ -91,11 +158,12 @@ run('the console and dashboard in a browser', () => {
       const sam = first;
       await expect.poll(() => sam.locator('.chat').getAttribute('data-live')).toBe('on');
 
-      // The recount that resolves the demo's conflict, uploaded as carol would from her phone.
-      const carol = await as(await browser.newContext({ locale: 'en-US' }), 'carol', '/chat/demo-team');
+      // The recount that resolves the demo's conflict, uploaded by carol from her phone.
+      const carol = await as(await browser.newContext({ locale: 'en-US', ...PHONE }), 'carol', '/chat/demo-team');
       const sheet = demoRecountSheet();
+      expect(await reachProblem(carol.locator('#upload button'))).toBeNull();
       await carol.setInputFiles('#upload input[type=file]', { name: sheet.fileName, mimeType: 'text/csv', buffer: sheet.bytes });
-      await carol.click('#upload button');
+      await carol.tap('#upload button');
       await card(carol, sheet.fileName).waitFor();
       // sam's page got carol's upload and its summary live.
       await card(sam, sheet.fileName).waitFor();
@@ -105,6 +173,11 @@ run('the console and dashboard in a browser', () => {
       const review = card(sam, 'Variances to review');
       await review.waitFor();
       await sam.screenshot({ path: join(SHOTS, '03-variances.png'), fullPage: false });
+      // On carol's phone the same card arrived live, with every button whole and reachable.
+      const onPhone = card(carol, 'Variances to review');
+      await onPhone.waitFor();
+      expect(await cardButtonProblems(onPhone)).toEqual([]);
+      await carol.screenshot({ path: join(SHOTS, 'phone-03-variances.png') });
 
       // Four lines carry a suggested cause: one tap confirms and tags them. The other six are opened from
       // the page, confirmed and tagged by hand.
@@ -174,5 +247,96 @@ run('the console and dashboard in a browser', () => {
       // About twenty steps (pages, uploads, six lines, two approvers, the dashboard), each waited for by condition.
     },
     stepsBudget(20),
+  );
+
+  it(
+    'fits every page on a phone (390 and 360 px) and on a desktop',
+    async () => {
+      // The walk above loaded the demo; on its own this test loads it too.
+      const setup = await browser.newPage();
+      await setup.goto(product.url);
+      if ((await setup.locator('#load-demo').count()) > 0) {
+        await setup.click('#load-demo');
+        await setup.waitForURL('**/?next=*');
+      }
+      await setup.close();
+
+      const signIn = async (options: BrowserContextOptions, lang: string): Promise<Page> => {
+        const page = await (await browser.newContext({ locale: 'en-US', ...options })).newPage();
+        await page.goto(`${product.url}/?switch=1&lang=${lang}`);
+        await page.click('button[data-person="ann"]');
+        await page.waitForURL((url) => !url.searchParams.has('switch'));
+        return page;
+      };
+      const phone = await signIn(PHONE, 'en');
+      await phone.goto(`${product.url}/stocktakes`);
+      const detail = await phone.locator('table a[href^="/stocktakes/"]').first().getAttribute('href');
+      const pages: [string, string][] = [
+        ['who-are-you', '/?switch=1'],
+        ['chat', '/chat/demo-team'],
+        ['approvals', '/chat/demo-approvals'],
+        ['stocktakes', '/stocktakes'],
+        ['stocktake', detail!],
+        ['people', '/people'],
+        ['sign-in', '/login'],
+        ['not-found', '/stocktakes/NO-SUCH-STOCKTAKE'],
+      ];
+
+      for (const [size, page, touch] of [
+        ['phone', phone, true],
+        ['narrow', await signIn(NARROW, 'zh'), true],
+        ['desktop', await signIn(DESKTOP, 'en'), false],
+      ] as const) {
+        for (const [name, path] of pages) {
+          await page.goto(`${product.url}${path}`);
+          if (path.startsWith('/chat/')) {
+            await expect.poll(() => page.locator('.chat').getAttribute('data-live')).toBe('on');
+            for (const control of ['#composer input[name=text]', '#composer button', '#upload input[type=file]', '#upload button'])
+              expect(await reachProblem(page.locator(control)), `${size} ${name}: ${control}`).toBeNull();
+          }
+          expect(await layoutProblems(page, touch), `${size} ${name}`).toEqual([]);
+          if (size !== 'desktop' || name === 'stocktakes' || name === 'people')
+            await page.screenshot({ path: join(SHOTS, `${size}-${name}.png`), fullPage: !path.startsWith('/chat/') });
+        }
+      }
+
+      // On the phone the bar folds who you are, switching and the language into a menu under your name.
+      await phone.goto(`${product.url}/stocktakes`);
+      await phone.tap('nav .nav__account summary');
+      expect(await reachProblem(phone.locator('.nav__menu a[hreflang]'))).toBeNull();
+      expect(await reachProblem(phone.locator('.nav__menu a[href="/?switch=1"]'))).toBeNull();
+      await phone.screenshot({ path: join(SHOTS, 'phone-account-menu.png') });
+
+      // On the phone the chat list is a drawer: closed it leaves the chat the whole width; opened, its
+      // chats are reachable and one tap changes chat.
+      await phone.goto(`${product.url}/chat/demo-team`);
+      await expect.poll(() => phone.locator('.chat').getAttribute('data-live')).toBe('on');
+      expect(await phone.locator('aside.console__chats').isVisible()).toBe(false);
+      const messages = await phone.locator('#messages').boundingBox();
+      expect(messages!.width).toBeGreaterThan(390 - 2 * 16);
+      await phone.tap('.chat__drawer summary');
+      const other = phone.locator('.chat__drawer a[href="/chat/demo-approvals"]');
+      expect(await reachProblem(other)).toBeNull();
+      await phone.screenshot({ path: join(SHOTS, 'phone-chat-drawer.png') });
+      await other.tap();
+      await phone.waitForURL('**/chat/demo-approvals');
+
+      // Typing and sending by touch; the answer arrives in sight with its buttons whole.
+      await expect.poll(() => phone.locator('.chat').getAttribute('data-live')).toBe('on');
+      const before = await phone.locator('#messages .card').count();
+      await phone.tap('#composer input[name=text]');
+      await phone.keyboard.type('help');
+      await phone.tap('#composer button');
+      await expect.poll(() => phone.locator('#messages .card').count()).toBeGreaterThan(before);
+      const answer = phone.locator('#messages .card').last();
+      await answer.waitFor();
+      expect(await cardButtonProblems(answer)).toEqual([]);
+      const approval = card(phone, /Approval · PK-/);
+      await approval.scrollIntoViewIfNeeded();
+      expect(await cardButtonProblems(approval)).toEqual([]);
+      await phone.screenshot({ path: join(SHOTS, 'phone-approval.png') });
+      // Three sizes × eight pages, the drawer and a message: about six steps.
+    },
+    stepsBudget(6),
   );
 });
