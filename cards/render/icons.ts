@@ -9,21 +9,21 @@
  */
 
 const PATHS = {
-  box: '<path d="M2 5l6-3 6 3v6l-6 3-6-3z"/><path d="M2 5l6 3 6-3M8 8v6"/>',
-  person: '<circle cx="8" cy="5" r="3"/><path d="M2.5 14.5c.6-3 2.8-4.5 5.5-4.5s4.9 1.5 5.5 4.5"/>',
-  bot: '<rect x="2.5" y="5" width="11" height="8.5" rx="2"/><path d="M8 5V2.5"/><circle cx="8" cy="2" r=".6"/><circle cx="6" cy="9" r=".9" fill="currentColor"/><circle cx="10" cy="9" r=".9" fill="currentColor"/>',
-  clip: '<path d="M10.5 4.5l-5 5a1.8 1.8 0 0 0 2.5 2.5l5.5-5.5a3 3 0 0 0-4.3-4.3L3.7 7.7a4.2 4.2 0 0 0 6 6L13 10.4"/>',
-  info: '<circle cx="8" cy="8" r="6.5"/><path d="M8 7.2v4"/><circle cx="8" cy="4.8" r=".6" fill="currentColor"/>',
-  success: '<circle cx="8" cy="8" r="6.5"/><path d="M5 8.3l2 2 4-4.3"/>',
-  warning: '<path d="M8 1.8l6.6 11.7H1.4z"/><path d="M8 6.2v3.6"/><circle cx="8" cy="11.7" r=".6" fill="currentColor"/>',
-  danger: '<circle cx="8" cy="8" r="6.5"/><path d="M4.5 8h7"/>',
-  neutral: '<rect x="5" y="5" width="6" height="6" rx="1"/>',
-  clock: '<circle cx="8" cy="8.8" r="5.7"/><path d="M8 5.8v3.2l2 1.4M2.6 3.6l2-1.6M13.4 3.6l-2-1.6"/>',
-  menu: '<path d="M2.5 4h11M2.5 8h11M2.5 12h11"/>',
-  upload: '<path d="M8 11V2.5M4.5 6L8 2.5 11.5 6M2.5 11v2.5h11V11"/>',
-  download: '<path d="M8 2.5V11M4.5 7.5L8 11l3.5-3.5M2.5 13.5h11"/>',
-  check: '<path d="M3 8.5l3.2 3.2L13 4.8"/>',
-  cross: '<path d="M4 4l8 8M12 4l-8 8"/>',
+  box: '<path d="M2 5l6-3 6 3v6l-6 3-6-3z" /><path d="M2 5l6 3 6-3M8 8v6" />',
+  person: '<circle cx="8" cy="5" r="3" /><path d="M2.5 14.5c.6-3 2.8-4.5 5.5-4.5s4.9 1.5 5.5 4.5" />',
+  bot: '<rect x="2.5" y="5" width="11" height="8.5" rx="2" /><path d="M8 5V2.5" /><circle cx="8" cy="2" r=".6" /><circle cx="6" cy="9" r=".9" fill="currentColor" /><circle cx="10" cy="9" r=".9" fill="currentColor" />',
+  clip: '<path d="M10.5 4.5l-5 5a1.8 1.8 0 0 0 2.5 2.5l5.5-5.5a3 3 0 0 0-4.3-4.3L3.7 7.7a4.2 4.2 0 0 0 6 6L13 10.4" />',
+  info: '<circle cx="8" cy="8" r="6.5" /><path d="M8 7.2v4" /><circle cx="8" cy="4.8" r=".6" fill="currentColor" />',
+  success: '<circle cx="8" cy="8" r="6.5" /><path d="M5 8.3l2 2 4-4.3" />',
+  warning: '<path d="M8 1.8l6.6 11.7H1.4z" /><path d="M8 6.2v3.6" /><circle cx="8" cy="11.7" r=".6" fill="currentColor" />',
+  danger: '<circle cx="8" cy="8" r="6.5" /><path d="M4.5 8h7" />',
+  neutral: '<rect x="5" y="5" width="6" height="6" rx="1" />',
+  clock: '<circle cx="8" cy="8.8" r="5.7" /><path d="M8 5.8v3.2l2 1.4M2.6 3.6l2-1.6M13.4 3.6l-2-1.6" />',
+  menu: '<path d="M2.5 4h11M2.5 8h11M2.5 12h11" />',
+  upload: '<path d="M8 11V2.5M4.5 6L8 2.5 11.5 6M2.5 11v2.5h11V11" />',
+  download: '<path d="M8 2.5V11M4.5 7.5L8 11l3.5-3.5M2.5 13.5h11" />',
+  check: '<path d="M3 8.5l3.2 3.2L13 4.8" />',
+  cross: '<path d="M4 4l8 8M12 4l-8 8" />',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -33,6 +33,8 @@ describe.each(LOCALES)('templates in %s', (locale) => {
     it('renders as HTML with every text escaped', () => {
       const html = renderHtml(card);
       expect(html).not.toMatch(/<script/i);
+      // Icons are SVG: a browser without an emoji font would draw empty boxes (cards/render/icons.ts).
+      expect(html).not.toMatch(/\p{Emoji_Presentation}|\uFE0F/u);
       expect(html).toMatchSnapshot();
     });
   });

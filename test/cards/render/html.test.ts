@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { card } from '../../../cards/model.ts';
 import { renderHtml } from '../../../cards/render/html.ts';
+import { iconize, iconizeHtml } from '../../../cards/render/icons.ts';
 import { HOSTILE, MENTIONS, PNG, largestCard, representativeCard, token } from './fixtures.ts';
 
 const VOID = new Set(['br', 'hr', 'img', 'input']);
@@ -9,7 +10,7 @@ const VOID = new Set(['br', 'hr', 'img', 'input']);
 function assertBalanced(html: string): void {
   const open: string[] = [];
   for (const m of html.matchAll(/<(\/?)([a-z][a-z0-9]*)\b[^>]*>/g)) {
-    if (VOID.has(m[2]!)) continue;
+    if (VOID.has(m[2]!) || m[0].endsWith('/>')) continue; // void, or a self-closed SVG shape
     if (!m[1]) open.push(m[2]!);
     else if (open.pop() !== m[2]) throw new Error(`</${m[2]}> closes the wrong element at ${m.index}`);
   }
@@ -101,5 +102,40 @@ describe('renderHtml', () => {
       '<div class="card__body">\n<p class="mentions"><mark class="mention">@Sam Chen</mark>, <mark class="mention">@Sue &lt;b&gt;&amp;&lt;/b&gt; *Li*</mark>, Mo, Eve</p>\n<div class="md">',
     );
     expect(renderHtml(card({ header: { title: 'x' }, elements: [] }))).not.toContain('mentions');
+  });
+});
+
+describe('icons instead of emoji', () => {
+  it('draws the state and the emoji a template writes as SVG, and keeps markup-free places plain text', () => {
+    const html = renderHtml(
+      card({
+        header: { title: 'Due ⏰', state: 'success' },
+        elements: [
+          { type: 'table', columns: [{ key: 's', label: 'Status' }], rows: [{ s: 'to review ⏰' }, { s: '⚠ late' }], more: 0 },
+          {
+            type: 'select',
+            placeholder: 'Pick ✅',
+            options: [{ value: 'a', label: 'Done ✅' }],
+            action: { token: token(1) },
+          },
+        ],
+      }),
+    );
+    expect(html).not.toMatch(/\p{Emoji_Presentation}|\uFE0F/u);
+    expect(html).toContain('<span class="card__state"><svg class="icon icon--success"');
+    expect(html).toContain('to review <svg class="icon icon--clock"');
+    expect(html).toContain('<svg class="icon icon--warning"');
+    // An <option> and an attribute hold text only: the emoji becomes a character DejaVu has.
+    expect(html).toContain('>Done ✓</option>');
+    expect(html).toContain('aria-label="Pick ✓"');
+    // Wide tables scroll inside their own box on a phone.
+    expect(html).toMatch(/<div class="table-scroll"><table class="table">/);
+    assertBalanced(html);
+  });
+
+  it('leaves text without emoji alone and drops a stray variation selector', () => {
+    expect(iconize('a &lt;b&gt; → c ✓')).toBe('a &lt;b&gt; → c ✓');
+    expect(iconize('x\uFE0F')).toBe('x');
+    expect(iconizeHtml('<p title="📦">📦</p>')).toMatch(/^<p title="">.*icon--box.*<\/p>$/);
   });
 });
