@@ -167,6 +167,8 @@ input[type=text], input[type=search], select, textarea { font:inherit; padding:4
   .table-scroll > table.data th, .table-scroll > table.data td > a { white-space:nowrap; }
   .grid { gap:8px; }
   .card { max-width:none; }
+  /* "CUP-GC12 @ B-01-02" stays on one line: a card's table scrolls in its box rather than break codes at hyphens */
+  .card table.table td:not(:last-child), .card table.table th { white-space:nowrap; }
   .filters > label, .filters > .btn, .filters > button { flex:1 1 140px; }
 }
 @media (max-width: 640px), (pointer: coarse) {
