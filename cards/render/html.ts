@@ -92,7 +92,7 @@ function button(b: Button): string {
 function table(el: Extract<CardElement, { type: 'table' }>): string {
   const right = el.columns.map((c) => isRightAligned(c, el.rows));
   const cell = (tag: 'th' | 'td', text: string, i: number) =>
-    right[i] ? `<${tag} class="num" style="text-align:right">${esc(text)}</${tag}>` : `<${tag}>${esc(text)}</${tag}>`;
+    right[i] ? `<${tag} class="num" style="text-align:right">${codes(text)}</${tag}>` : `<${tag}>${codes(text)}</${tag}>`;
   return [
     // Wide tables scroll inside their own box on a phone instead of widening the page.
     '<div class="table-scroll"><table class="table">',
@@ -101,6 +101,15 @@ function table(el: Extract<CardElement, { type: 'table' }>): string {
     '</table></div>',
     el.more > 0 ? `<p class="more">${esc(moreLine(el.more))}</p>` : '',
   ].join('');
+}
+
+/**
+ * A cell's text, escaped, with each code that holds a hyphen kept whole ("CUP-GC12 @ B-01-02" wraps at
+ * its spaces, never inside a SKU, a location or a negative number; "Unit-of-measure" may still break):
+ * narrow screens wrap table cells hard. A code: a word with a digit or without lower-case letters.
+ */
+function codes(text: string): string {
+  return esc(text).replace(/\S*-\S*/g, (word) => (/\d|^[^a-z]*$/.test(word) ? `<span class="nw">${word}</span>` : word));
 }
 
 /** PNG bytes inline as a data URL; otherwise an http(s) URL; otherwise just the alt text. */

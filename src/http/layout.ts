@@ -148,6 +148,7 @@ input[type=text], input[type=search], select, textarea { font:inherit; padding:4
 .card .more { color:var(--muted); font-size:12px; }
 .card .mention { background:#ddf4ff; color:#0969da; border-radius:4px; padding:0 3px; font-weight:500; }
 .card button { max-width:100%; white-space:normal; text-align:center; }
+.card .nw { white-space:nowrap; }
 /* Phones (and anything narrow or touch-driven): no horizontal page scroll, touch targets of 44 px. */
 @media (max-width: 640px) {
   main { padding:8px; }
@@ -167,8 +168,6 @@ input[type=text], input[type=search], select, textarea { font:inherit; padding:4
   .table-scroll > table.data th, .table-scroll > table.data td > a { white-space:nowrap; }
   .grid { gap:8px; }
   .card { max-width:none; }
-  /* "CUP-GC12 @ B-01-02" stays on one line: a card's table scrolls in its box rather than break codes at hyphens */
-  .card table.table td:not(:last-child), .card table.table th { white-space:nowrap; }
   .filters > label, .filters > .btn, .filters > button { flex:1 1 140px; }
 }
 @media (max-width: 640px), (pointer: coarse) {

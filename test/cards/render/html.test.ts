@@ -68,7 +68,9 @@ describe('renderHtml', () => {
     const html = renderHtml(largestCard());
     expect(html.match(/<tr>/g)).toHaveLength(501);
     expect(html).toContain('<th class="num" style="text-align:right">差异</th>');
-    expect(html).toContain('<td>SKU-00000</td><td>有机红富士苹果（特级）0号</td><td class="num" style="text-align:right">0.000</td>');
+    expect(html).toContain(
+      '<td><span class="nw">SKU-00000</span></td><td>有机红富士苹果（特级）0号</td><td class="num" style="text-align:right">0.000</td>',
+    );
     expect(html).toContain('<p class="more">… and 20 more</p>');
     assertBalanced(html);
   });
@@ -131,6 +133,20 @@ describe('icons instead of emoji', () => {
     // Wide tables scroll inside their own box on a phone.
     expect(html).toMatch(/<div class="table-scroll"><table class="table">/);
     assertBalanced(html);
+  });
+
+  it('keeps codes with hyphens whole in table cells, so a phone wraps them at spaces only', () => {
+    const html = renderHtml(
+      card({
+        header: { title: 't' },
+        elements: [
+          { type: 'table', columns: [{ key: 'l', label: 'Line' }], rows: [{ l: 'POT-ZS @ C-01-01 -13.75 Unit-of-measure' }], more: 0 },
+        ],
+      }),
+    );
+    expect(html).toContain(
+      '<span class="nw">POT-ZS</span> @ <span class="nw">C-01-01</span> <span class="nw">-13.75</span> Unit-of-measure',
+    );
   });
 
   it('leaves text without emoji alone and drops a stray variation selector', () => {
