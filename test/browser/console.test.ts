@@ -36,26 +36,32 @@ declare const document: any, window: any;
  * than 44 px (links inside running text are exempt, as in WCAG 2.5.5).
  */
 function layoutProblems(page: Page, touch: boolean): Promise<string[]> {
-  return page.evaluate((touch) => {
-    const problems: string[] = [];
-    const width = document.scrollingElement!.scrollWidth;
-    if (width > window.innerWidth) problems.push(`the page scrolls sideways: ${width} px in a ${window.innerWidth} px window`);
-    const viewport = document.querySelector('meta[name=viewport]')?.getAttribute('content') ?? '';
-    if (!viewport.includes('width=device-width')) problems.push('no viewport meta tag');
-    const emoji = document.body.innerText.match(/\p{Emoji_Presentation}|\uFE0F/gu);
-    if (emoji) problems.push(`emoji left to the fonts: ${[...new Set(emoji)].join(' ')}`);
-    if (touch) {
-      const controls = document.querySelectorAll(
-        'button, .btn, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea, nav.top a, summary',
-      );
-      for (const el of controls) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 && r.height === 0) continue; // not shown (a closed drawer, a desktop-only part)
-        if (r.height < 43.5) problems.push(`a ${Math.round(r.height)} px high touch target: ${el.outerHTML.slice(0, 100)}`);
+  // A mobile browser widens its layout viewport to fit a page that is too wide (window.innerWidth grows with
+  // it), so the page is measured against the screen's width, not the window's.
+  const screenWidth = page.viewportSize()!.width;
+  return page.evaluate(
+    ([touch, screenWidth]) => {
+      const problems: string[] = [];
+      const width = Math.max(document.scrollingElement!.scrollWidth, window.innerWidth);
+      if (width > screenWidth) problems.push(`the page scrolls sideways: ${width} px on a ${screenWidth} px screen`);
+      const viewport = document.querySelector('meta[name=viewport]')?.getAttribute('content') ?? '';
+      if (!viewport.includes('width=device-width')) problems.push('no viewport meta tag');
+      const emoji = document.body.innerText.match(/\p{Emoji_Presentation}|\uFE0F/gu);
+      if (emoji) problems.push(`emoji left to the fonts: ${[...new Set(emoji)].join(' ')}`);
+      if (touch) {
+        const controls = document.querySelectorAll(
+          'button, .btn, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea, nav.top a, summary',
+        );
+        for (const el of controls) {
+          const r = el.getBoundingClientRect();
+          if (r.width === 0 && r.height === 0) continue; // not shown (a closed drawer, a desktop-only part)
+          if (r.height < 43.5) problems.push(`a ${Math.round(r.height)} px high touch target: ${el.outerHTML.slice(0, 100)}`);
+        }
       }
-    }
-    return problems;
-  }, touch);
+      return problems;
+    },
+    [touch, screenWidth] as const,
+  );
 }
 
 /** Null when the element is inside the window and a tap on its centre reaches it; else what is wrong. */
