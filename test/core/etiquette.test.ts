@@ -4,30 +4,19 @@
  * else without a word.
  */
 import { expect, it } from 'vitest';
-import type { FileEvent, InboundEvent, TextEvent } from '../../src/core/events.ts';
-import { botCore, RecordingDeliverer, seedTeam, sheet } from '../support/bot.ts';
+import type { FileEvent } from '../../src/core/events.ts';
+import { botCore, RecordingDeliverer, seedTeam, sheet, teamText } from '../support/bot.ts';
 import { describeEachDatabase } from '../support/db.ts';
 
 describeEachDatabase('group etiquette', (get) => {
   let n = 0;
-  const text = (userId: string, body: string, extra: Partial<TextEvent> = {}): InboundEvent => ({
-    type: 'text',
-    platform: 'web',
-    eventId: `e${++n}`,
-    chatId: 'team',
-    chatType: 'group',
-    userId,
-    text: body,
-    addressed: true,
-    messageId: `u${n}`,
-    ...extra,
-  });
+  const text = teamText;
   const file = (userId: string, fileName: string, bytes: Buffer, extra: Partial<FileEvent> = {}) => {
     const downloads = { count: 0 };
     const event: FileEvent = {
       type: 'file',
       platform: 'web',
-      eventId: `e${++n}`,
+      eventId: `f${++n}`,
       chatId: 'team',
       chatType: 'group',
       userId,
@@ -55,13 +44,14 @@ describeEachDatabase('group etiquette', (get) => {
 
   it('answers a reply to its own message and ignores a reply from one person to another', async () => {
     const { out, dispatch, sender } = await team();
-    await dispatch(text('u-sam', 'help'));
+    const samAsks = text('u-sam', 'help');
+    await dispatch(samAsks);
     await sender.drainUntilIdle();
     expect(out.sent).toHaveLength(1);
     const botMessage = out.sent[0]!.messageId;
 
     // Carl answers Sam's message (not the bot's): none of the bot's business.
-    await dispatch(text('u-carl', 'lunch first?', { addressed: false, replyToMessageId: 'u1' }));
+    await dispatch(text('u-carl', 'lunch first?', { addressed: false, replyToMessageId: samAsks.messageId! }));
     await sender.drainUntilIdle();
     expect(out.sent).toHaveLength(1);
 
@@ -76,7 +66,7 @@ describeEachDatabase('group etiquette', (get) => {
     expect(out.sent).toHaveLength(3);
 
     // A stranger chatting with someone else gets no access notice either.
-    await dispatch(text('u-stranger', 'who is the bot?', { addressed: false, replyToMessageId: 'u1' }));
+    await dispatch(text('u-stranger', 'who is the bot?', { addressed: false, replyToMessageId: samAsks.messageId! }));
     await sender.drainUntilIdle();
     expect(out.sent).toHaveLength(3);
   });

@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.ts';
 import { loadActionSigner } from '../../src/core/actionToken.ts';
 import type { Card } from '../../cards/model.ts';
 import { DeliveryError, type Deliverer } from '../../src/core/delivery.ts';
-import type { Capabilities } from '../../src/core/events.ts';
+import type { Capabilities, InboundEvent, TextEvent } from '../../src/core/events.ts';
 import { createDispatcher, type Dispatcher } from '../../src/core/dispatcher.ts';
 import { silentLogger, type Logger } from '../../src/core/log.ts';
 import { createSender, type Sender } from '../../src/core/sender.ts';
@@ -83,4 +83,23 @@ export class RecordingDeliverer implements Deliverer {
   last(): Card {
     return this.sent.at(-1)!.card;
   }
+}
+
+let eventCounter = 0;
+
+/** An addressed text message in the web team chat, with a fresh event id (and message id u<n>). */
+export function teamText(userId: string, body: string, extra: Partial<TextEvent> = {}): InboundEvent {
+  const n = ++eventCounter;
+  return {
+    type: 'text',
+    platform: 'web',
+    eventId: `e${n}`,
+    chatId: 'team',
+    chatType: 'group',
+    userId,
+    text: body,
+    addressed: true,
+    messageId: `u${n}`,
+    ...extra,
+  };
 }
