@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../cards/i18n/index.ts';
-import { createStandaloneDatabase } from './support/db.ts';
+import { createStandaloneDatabase, databaseKinds } from './support/db.ts';
 import { STEP_MS } from './support/wait.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -37,14 +37,22 @@ describe('onboarding from README', () => {
       timeout: 20 * STEP_MS,
     });
 
+  let drop: () => Promise<void> = async () => {};
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'stocktake-onboarding-'));
-    await createStandaloneDatabase('pglite', join(dir, 'data'));
-    env = { PATH: process.env.PATH, HOME: process.env.HOME, STOCKTAKE_DATA_DIR: join(dir, 'data') };
+    // On Postgres where there is one: some thirty commands, and each on PGlite would first start its
+    // embedded Postgres (about a second of CPU). The README tour test walks the CLI on PGlite.
+    const kind = databaseKinds().includes('postgres') ? 'postgres' : 'pglite';
+    const created = await createStandaloneDatabase(kind, join(dir, 'data'));
+    drop = created.drop;
+    env = { PATH: process.env.PATH, HOME: process.env.HOME, ...created.env };
     const demo = run('npx stocktake demo');
     expect(demo.status, demo.stderr).toBe(0);
   }, 30 * STEP_MS);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   for (const platform of PLATFORMS) {
     it(`runs the ${platform} onboarding commands as README shows them`, () => {
