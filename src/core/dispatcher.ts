@@ -238,6 +238,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function dispatchOnce(event: InboundEvent): Promise<ActionAnswer | null> {
     if (event.type === 'text' && event.chatType === 'group' && !event.addressed && !(await repliesToBot(event))) return null;
     if (event.type === 'file' && event.chatType === 'group' && !hasSheetName(event.fileName)) return null;
+    // With Feishu's group_msg scope every photo posted in a group arrives: only a reply can be for the bot.
+    if (event.type === 'photo' && event.chatType === 'group' && !event.replyToMessageId) return null;
     if (event.type !== 'action' && (await seen(event))) return null;
     const chat = await getChat(db, event.platform, event.chatId, defaultLocale);
     // A photo in a group is the bot's business only as a reply to one of its line cards.
