@@ -21,6 +21,8 @@ export const countEntry = pgTable(
     countedAt: timestamp('counted_at', { withTimezone: true }).notNull(),
     firstLine: integer('first_line').notNull(),
     lineCount: integer('line_count').notNull(),
+    /** How it was counted when not simply in the base unit: "3 箱 + 2 个" (pack units), as evidence. */
+    countedAs: text('counted_as'),
   },
   // No primary key: rows are unique per (import, sku, location) by construction (a sheet's lines are summed
   // before they are written). The one index leads with the import, so an import's rows land together at

@@ -36,3 +36,4 @@ export * from './pollerLease.ts';
 export * from './auditCheckpoint.ts';
 export * from './bookBaseline.ts';
 export * from './photo.ts';
+export * from './scanEntry.ts';
