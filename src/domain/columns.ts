@@ -5,7 +5,8 @@ import type { InputProblem } from './errors.ts';
  * full-width characters, so "Counted At", "counted_at" and "ＱＴＹ" all match. README lists these.
  */
 export const COLUMN_ALIASES = {
-  sku: ['sku', 'sku code', 'item code', 'item', 'product code', '物料编码', '商品编码', '物料代码', '商品代码', '货号', '编码', '条码'],
+  sku: ['sku', 'sku code', 'item code', 'item', 'product code', '物料编码', '商品编码', '物料代码', '商品代码', '货号', '编码'],
+  barcode: ['barcode', 'barcodes', 'ean', 'upc', 'gtin', '条码', '条形码', '商品条码', '国际条码'],
   location: ['location', 'loc', 'bin', '库位', '仓位', '货位', '储位'],
   qty: ['qty', 'quantity', 'count', 'counted qty', '数量', '实盘数量', '盘点数量', '实盘数'],
   countedAt: ['counted at', 'count time', 'counted time', '盘点时间', '盘点日期'],
@@ -13,6 +14,8 @@ export const COLUMN_ALIASES = {
   unit: ['unit', 'uom', '单位', '计量单位'],
   unitCost: ['unit cost', 'cost', 'unit price', '单价', '成本', '单位成本', '成本价'],
   category: ['category', '类别', '分类', '品类'],
+  packs: ['packs', 'pack units', 'pack sizes', 'packing', '包装', '包装单位', '包装规格', '箱规'],
+  scanAsksQty: ['scan asks qty', 'ask qty', 'asks qty', '扫码输数量', '扫码输入数量'],
   kind: ['kind', 'type', 'movement type', '类型', '业务类型', '单据类型'],
   ref: ['ref', 'reference', 'document', 'doc no', '单号', '单据号', '单据编号'],
   occurredAt: ['occurred at', 'time', 'date', 'moved at', '发生时间', '业务时间', '日期'],
@@ -23,6 +26,8 @@ export type ColumnKey = keyof typeof COLUMN_ALIASES;
 export interface ColumnSpec<K extends ColumnKey = ColumnKey> {
   key: K;
   required: boolean;
+  /** A required column that this other column may stand in for (a count sheet's barcode for its sku). */
+  or?: K;
 }
 
 /** The name a column is documented under (snake_case, as in the file format examples). */
@@ -71,11 +76,12 @@ export function mapHeader<K extends ColumnKey>(
     map[key as K] = { index, header: cell };
   });
   for (const spec of specs) {
-    if (spec.required && !map[spec.key]) {
+    if (spec.required && !map[spec.key] && !(spec.or && map[spec.or])) {
+      const instead = spec.or ? ` or ${canonicalName(spec.or)} (${COLUMN_ALIASES[spec.or].join(', ')})` : '';
       problems.push({
         line,
         column: canonicalName(spec.key),
-        message: `missing column ${canonicalName(spec.key)} (accepted headers: ${COLUMN_ALIASES[spec.key].join(', ')})`,
+        message: `missing column ${canonicalName(spec.key)} (accepted headers: ${COLUMN_ALIASES[spec.key].join(', ')})${instead}`,
       });
     }
   }

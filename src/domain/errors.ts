@@ -36,9 +36,12 @@ export type DomainErrorCode =
  */
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The message in every language, when it is worded for people (chats and pages show their own). */
+  readonly localized?: LocalizedText;
+  constructor(message: string, options?: { cause?: unknown; localized?: LocalizedText }) {
     super(message, options);
     this.name = new.target.name;
+    if (options?.localized) this.localized = options.localized;
   }
 }
 
@@ -51,11 +54,7 @@ export class InvalidInputError extends DomainError {
     options?: { cause?: unknown; localized?: LocalizedText },
   ) {
     super(message, options);
-    if (options?.localized) this.localized = options.localized;
   }
-
-  /** The message in every language, when it comes from a catalogue. */
-  readonly localized?: LocalizedText;
 }
 
 export class NotFoundError extends DomainError {
@@ -64,7 +63,7 @@ export class NotFoundError extends DomainError {
     readonly entity: string,
     readonly key: string,
     hint = '',
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; localized?: LocalizedText },
   ) {
     super(`${entity} ${JSON.stringify(key)} not found${hint ? `; ${hint}` : ''}`, options);
   }

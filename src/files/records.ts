@@ -42,6 +42,8 @@ export interface RowContext<K extends ColumnKey> {
   cell(key: K): Cell;
   /** A column's name as the file's header writes it (problems name it so). */
   column(key: K): string;
+  /** Whether the file has the column at all. */
+  has(key: K): boolean;
   /** Records a problem in a column of this row; the row is then dropped. */
   problem(key: K | null, message: string | ProblemText): void;
 }
@@ -135,6 +137,9 @@ class RecordReader<K extends ColumnKey, T> {
       },
       column(key) {
         return self.header![key]?.header ?? key;
+      },
+      has(key) {
+        return self.header![key] !== undefined;
       },
       problem(key, text) {
         self.failed = true;

@@ -40,7 +40,7 @@ export function errorResponse(error: unknown, ref: string): { status: number; bo
         error: {
           code: error.code,
           message: error.message,
-          ...(error instanceof InvalidInputError && error.localized ? { localized: error.localized } : {}),
+          ...(error.localized ? { localized: error.localized } : {}),
           ...(error instanceof InvalidInputError && error.problems.length ? { problems: error.problems } : {}),
         },
       },

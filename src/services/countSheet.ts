@@ -1,8 +1,10 @@
 import type { HeaderMap } from '../domain/columns.ts';
-import { QTY_SCALE } from '../domain/decimal.ts';
+import { formatDecimal, QTY_SCALE } from '../domain/decimal.ts';
 import type { PlainLine } from '../files/csvParser.ts';
 import { ProblemList, scanRecords, type FastLane, type ProblemText } from '../files/records.ts';
 import { cellText, decimalCell, decimalProblem, timeCell, type Table } from '../files/table.ts';
+import { countedAsText } from '../domain/packs.ts';
+import { unknownBarcodeText, type ItemScanDetails } from './itemDetails.ts';
 import { unknownSkuMessage } from './skus.ts';
 
 /**
@@ -21,6 +23,13 @@ export interface CountLine {
   lineCount: number;
   /** The same SKU's next location in this sheet. */
   next: CountLine | null;
+  /**
+   * What was counted in which unit (a sheet's unit column, the counting page's unit picker), in thousandths
+   * of that unit, '' for the base unit; null when every row was in the base unit.
+   */
+  units: Map<string, bigint> | null;
+  /** How it was counted, as evidence ("2 箱 + 3 个"), once the sheet is read. */
+  countedAs: string | null;
 }
 
 /** The exact sum of two quantities: a number while the sum is a safe integer, else a bigint. */
@@ -41,17 +50,44 @@ export class CountLines {
   private readonly bySku = new Map<string, CountLine>();
   size = 0;
 
-  add(lineNumber: number, sku: string, location: string, qty: Thousandths, countedAt: number | null): void {
+  /**
+   * Adds a row. `qty` is in the base unit; `counted` is the row's quantity in the unit it was counted in,
+   * when that is not simply the base unit.
+   */
+  add(
+    lineNumber: number,
+    sku: string,
+    location: string,
+    qty: Thousandths,
+    countedAt: number | null,
+    counted: { unit: string; qty: bigint } | null = null,
+  ): void {
     const head = this.bySku.get(sku);
     let line: CountLine | null = head ?? null;
     while (line && line.location !== location) line = line.next;
     if (line) {
+      if (counted || line.units) {
+        // The rows before the first one with a unit were in the base unit.
+        line.units ??= new Map([['', BigInt(line.qty)]]);
+        const unit = counted?.unit ?? '';
+        line.units.set(unit, (line.units.get(unit) ?? 0n) + (counted?.qty ?? BigInt(qty)));
+      }
       line.qty = addThousandths(line.qty, qty);
       line.lineCount += 1;
       if (countedAt !== null && (line.countedAt === null || countedAt > line.countedAt)) line.countedAt = countedAt;
       return;
     }
-    const created: CountLine = { sku, location, qty, countedAt, firstLine: lineNumber, lineCount: 1, next: null };
+    const created: CountLine = {
+      sku,
+      location,
+      qty,
+      countedAt,
+      firstLine: lineNumber,
+      lineCount: 1,
+      next: null,
+      units: counted ? new Map([[counted.unit, counted.qty]]) : null,
+      countedAs: null,
+    };
     if (head) {
       created.next = head.next;
       head.next = created;
@@ -124,7 +160,7 @@ function plainAscii(buf: string, start: number, end: number): boolean {
  * something wrong, is left to the row-by-row check, which names the problem.
  */
 export function countFastLane(
-  header: HeaderMap<'sku' | 'location' | 'qty' | 'countedAt'>,
+  header: HeaderMap<'sku' | 'location' | 'qty' | 'countedAt' | 'unit' | 'barcode'>,
   skus: ReadonlySet<string>,
   lines: CountLines,
   taken: () => void,
@@ -133,7 +169,9 @@ export function countFastLane(
   const qtyAt = header.qty?.index ?? -1;
   const locationAt = header.location?.index ?? -1;
   const countedAtAt = header.countedAt?.index ?? -1;
-  const last = Math.max(skuAt, qtyAt, locationAt, countedAtAt);
+  // A quantity in a pack unit needs the item's packs: such lines go the long way.
+  const unitAt = header.unit?.index ?? -1;
+  const last = Math.max(skuAt, qtyAt, locationAt, countedAtAt, unitAt);
   // Cell bounds of the current line, reused: [start, end) per column, -1 for a cell the line lacks.
   const starts = new Int32Array(last + 1);
   const ends = new Int32Array(last + 1);
@@ -155,6 +193,7 @@ export function countFastLane(
       at = stop + 1;
     }
     if (countedAtAt >= 0 && starts[countedAtAt]! >= 0 && ends[countedAtAt]! > starts[countedAtAt]!) return false;
+    if (unitAt >= 0 && starts[unitAt]! >= 0 && ends[unitAt]! > starts[unitAt]!) return false;
     const qs = starts[qtyAt]!;
     const qe = ends[qtyAt]!;
     if (qs < 0 || qe === qs || qe - qs > SAFE_WHOLE_DIGITS) return false;
@@ -182,9 +221,11 @@ export function countFastLane(
 }
 
 const COUNT_COLUMNS = [
-  { key: 'sku', required: true },
+  { key: 'sku', required: true, or: 'barcode' },
+  { key: 'barcode', required: false },
   { key: 'location', required: false },
   { key: 'qty', required: true },
+  { key: 'unit', required: false },
   { key: 'countedAt', required: false },
 ] as const;
 type CountColumn = (typeof COUNT_COLUMNS)[number]['key'];
@@ -192,6 +233,8 @@ type CountColumn = (typeof COUNT_COLUMNS)[number]['key'];
 /** What a sheet is checked against. */
 export interface CountSheetContext {
   skus: ReadonlySet<string>;
+  /** Barcodes and pack units of the item master, for a barcode column and a unit column. */
+  details?: ItemScanDetails;
   /** The warehouse's timezone, for counted_at written without one. */
   timezone: string;
   /** counted_at must fall between the stocktake's snapshot and this. */
@@ -239,11 +282,24 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
     (row) => {
       rowsRead += 1;
       if (rowsRead === 1) qtyColumn = row.column('qty');
-      const sku = cellText(row.cell('sku'));
-      if (!sku) row.problem('sku', 'sku is blank');
+      let sku = cellText(row.cell('sku'));
+      if (!sku && row.has('barcode')) {
+        const code = cellText(row.cell('barcode'));
+        sku = context.details?.barcodes.get(code) ?? (skus.has(code) ? code : '');
+        if (!code) row.problem('barcode', 'barcode is blank');
+        else if (!sku) row.problem('barcode', unknownBarcodeText(code));
+      } else if (!sku) row.problem('sku', 'sku is blank');
       else if (!skus.has(sku)) row.problem('sku', unknownSkuMessage(sku));
-      const qty = decimalCell(row.cell('qty'), QTY_SCALE);
+      let qty = decimalCell(row.cell('qty'), QTY_SCALE);
       if (!qty.ok) row.problem('qty', decimalProblem('qty', qty));
+      const unit = cellText(row.cell('unit'));
+      let counted: { unit: string; qty: bigint } | null = null;
+      if (unit !== '' && qty.ok) {
+        counted = { unit, qty: qty.value };
+        const pack = context.details?.packs.get(sku)?.find((p) => p.unit === unit);
+        // A unit that is no pack unit must be the base unit: checked once the sheet is read (checkUnits).
+        if (pack) qty = { ok: true, value: (qty.value * pack.factor) / 10n ** BigInt(QTY_SCALE) };
+      }
       let countedAt: number | null = null;
       const atCell = row.cell('countedAt');
       if (atCell !== null && cellText(atCell) !== '') {
@@ -255,13 +311,39 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
           row.problem('countedAt', `counted_at ${at.value.toISOString()} is in the future`);
         } else countedAt = at.value.getTime();
       }
-      return qty.ok ? { sku, location: cellText(row.cell('location')), qty: qty.value, countedAt } : null;
+      return qty.ok ? { sku, location: cellText(row.cell('location')), qty: qty.value, countedAt, counted } : null;
     },
     (line, value) => {
       rowsAccepted += 1;
-      lines.add(line, value.sku, value.location, value.qty, value.countedAt);
+      lines.add(line, value.sku, value.location, value.qty, value.countedAt, value.counted);
     },
     options.fastLane === false ? undefined : fastLane,
   );
   return { lines, problems, rowsRead, rowsAccepted, qtyColumn, rowsInFastLane };
+}
+
+/**
+ * Checks the units of lines counted in a unit column: a unit must be the item's base unit or one of its
+ * pack units. Drops the lines with another unit, naming it and the units there are, and writes how each
+ * remaining line was counted ("2 箱 + 3 个"); returns how many sheet rows were dropped.
+ */
+export function checkUnits(lines: CountLines, baseUnits: ReadonlyMap<string, string>, details: ItemScanDetails, problems: ProblemList): number {
+  return lines.keep(
+    (line) => {
+      if (!line.units) return null;
+      const base = baseUnits.get(line.sku) ?? '';
+      const packs = details.packs.get(line.sku) ?? [];
+      const unknown = [...line.units.keys()].find((u) => u !== '' && u !== base && !packs.some((p) => p.unit === u));
+      if (unknown !== undefined) {
+        const known = [base, ...packs.map((p) => `${p.unit} (${formatDecimal(p.factor, QTY_SCALE)} ${base})`)].join(', ');
+        const en = `${unknown} is not a unit of ${line.sku}: its units are ${known} (set pack units in the item master's packs column)`;
+        const zh = `${unknown} 不是 ${line.sku} 的单位；可用单位：${known}（包装单位在物料主数据的“包装”列设置）`;
+        return { message: en, localized: { en, 'zh-CN': zh } };
+      }
+      line.countedAs = countedAsText(line.units, base);
+      return null;
+    },
+    problems,
+    'unit',
+  );
 }

@@ -3,14 +3,15 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { isoText } from '../../db/bulk.ts';
 import { copyRows, copyText } from '../../db/copy.ts';
-import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { queryRows, type Db, type DbOrTx, type Tx } from '../../db/client.ts';
 import { countImport } from '../../db/schema/index.ts';
 import { exceedsPrecision, formatDecimal, maxIntegerDigits, QTY_SCALE } from '../domain/decimal.ts';
 import type { Actor } from '../domain/people.ts';
 import { DuplicateImportError, InvalidInputError } from '../domain/errors.ts';
 import { fileProblemText } from '../files/problemText.ts';
 import type { ProblemText } from '../files/records.ts';
-import { readCountSheet, type CountLine, type CountLines } from './countSheet.ts';
+import { checkUnits, readCountSheet, type CountLine, type CountLines } from './countSheet.ts';
+import { baseUnits, loadItemScanDetails } from './itemDetails.ts';
 import type { FileSource } from '../files/source.ts';
 import { openTable } from '../files/table.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
@@ -87,81 +88,46 @@ export async function importCounts(
   const counterPerson = await findPerson(db, counter);
   // During review only recounts come in: lines sent back to counting for this very person.
   const recount = st.status === 'reviewing' ? await recountsFor(db, st, counter, counterPerson?.id ?? null) : null;
-  let round = parsedOptions.data.round ?? (recount ? recount.nextRound : 1);
+  const firstRound = parsedOptions.data.round ?? (recount ? recount.nextRound : 1);
   // The item master loads while the file is hashed: on Postgres the server works while this process reads.
   const skusLoading = knownSkus(db);
   skusLoading.catch(() => {}); // awaited below; a file refused first must not leave it unhandled
+  const detailsLoading = loadItemScanDetails(db);
+  detailsLoading.catch(() => {});
   const table = await openTable(source);
   // Refuse a re-import before reading a million lines; checked again under the lock below.
   await refuseDuplicate(db, st, table.sha256);
 
+  const details = await detailsLoading;
   const { lines, problems, rowsRead, qtyColumn, ...read } = await readCountSheet(table, {
     skus: await skusLoading,
+    details,
     timezone: st.timezone,
     snapshotAt: st.snapshotAt,
     latestAllowed: new Date(Date.now() + 10 * 60_000),
   });
   let rowsAccepted = read.rowsAccepted;
+  const counted = [...lines.values()].filter((l) => l.units !== null);
+  if (counted.length > 0) rowsAccepted -= checkUnits(lines, await baseUnits(db, [...new Set(counted.map((l) => l.sku))]), details, problems);
   // Each line fits the column, but lines of one SKU and location are summed: so must their sum.
   rowsAccepted -= lines.keep(sumTooLarge, problems, qtyColumn);
-  if (recount) rowsAccepted -= lines.keep((line) => recountProblem(recount, line, counter, round), problems);
+  if (recount) rowsAccepted -= lines.keep((line) => recountProblem(recount, line, counter, firstRound), problems);
   refuseIfInvalid(table.name, problems, skipInvalid, rowsAccepted);
   step('read sheet');
 
-  const result = await db.transaction(async (tx) => {
-    // Imports into one stocktake are serialised: each derives line statuses from all earlier entries.
-    const locked = await getStocktake(tx, st.id, { forUpdate: true });
-    requireStatus(locked, [st.status], 'import counts');
-    await refuseDuplicate(tx, locked, table.sha256);
-    // A sheet given no round (a chat upload, the API, `count` in a chat) that covers a line in conflict is
-    // that line's recount: one round above it, so it settles the disagreement instead of adding to it.
-    if (parsedOptions.data.round === undefined && !recount) round = Math.max(round, (await conflictRoundCovered(tx, st.id, lines)) + 1);
-    const [created] = await tx
-      .insert(countImport)
-      .values({
-        stocktakeId: st.id,
-        fileName: table.name,
-        contentHash: table.sha256,
-        counter,
-        counterPersonId: counterPerson?.id ?? null,
-        round,
-        rowsRead,
-        rowsAccepted,
-        rowsRejected: problems.invalidLines,
-        linesCounted: lines.size,
-      })
-      .returning({ id: countImport.id });
-    const importId = created!.id;
-    step('lock and import row');
-    await appendEntries(tx, importId, st.id, round, lines.values());
-    const applied = await applyEntries(tx, st.id, importId, round);
-    const now = new Date();
-    const audit = new AuditWriter(
-      tx,
-      by ?? (counterPerson ? { personId: counterPerson.id, identity: `cli:${counterPerson.handle}` } : OPERATOR),
-      null,
-      now,
-    );
-    if (recount) await reopenRecounted(tx, locked, [...lines.values()], now, audit);
-    audit.add({
-      action: recount ? 'counts.recount_imported' : 'counts.imported',
-      entityType: 'count_import',
-      entityId: importId,
-      stocktakeId: st.id,
-      after: {
-        fileName: table.name,
-        sha256: table.sha256,
-        counter,
-        round,
-        rowsRead,
-        rowsAccepted,
-        rowsRejected: problems.invalidLines,
-        ...applied,
-      },
-    });
-    await audit.flush();
-    return { importId, ...applied };
+  const result = await recordCounts(db, st, lines, {
+    fileName: table.name,
+    sha256: table.sha256,
+    counter,
+    counterPersonId: counterPerson?.id ?? null,
+    round: parsedOptions.data.round,
+    recount,
+    rowsRead,
+    rowsAccepted,
+    rowsRejected: problems.invalidLines,
+    by: by ?? (counterPerson ? { personId: counterPerson.id, identity: `cli:${counterPerson.handle}` } : OPERATOR),
   });
+  const round = result.round;
   step('commit');
   const progress = await stocktakeStatus(db, st.id);
   step('progress');
@@ -186,6 +152,88 @@ export async function importCounts(
   };
 }
 
+/** How a batch of counted lines came in: a sheet's name and hash, or a location's scans. */
+export interface CountSource {
+  fileName: string;
+  sha256: string;
+  counter: string;
+  counterPersonId: string | null;
+  /** The round asked for; default: 1 while counting, the recount's round in review, above a conflict covered. */
+  round: number | undefined;
+  recount: Recounts | null;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  by: { personId: string | null; identity: string };
+  /** The audit action (default counts.imported / counts.recount_imported) and what else it records. */
+  action?: string;
+  details?: Record<string, unknown>;
+  /** More work in the same transaction, once the import row exists (the scans mark themselves imported). */
+  within?: (tx: Tx, importId: string) => Promise<void>;
+}
+
+/**
+ * Records counted lines, in one transaction: the import row, its entries, and the count status of every
+ * line they cover, derived again from all entries of that line's latest round (one count → counted,
+ * several agreeing → verified, several disagreeing → conflict).
+ */
+export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, source: CountSource) {
+  const { recount, counter } = source;
+  let round = source.round ?? (recount ? recount.nextRound : 1);
+  const result = await db.transaction(async (tx) => {
+    // Imports into one stocktake are serialised: each derives line statuses from all earlier entries.
+    const locked = await getStocktake(tx, st.id, { forUpdate: true });
+    requireStatus(locked, [st.status], 'import counts');
+    await refuseDuplicate(tx, locked, source.sha256);
+    // A sheet given no round (a chat upload, the API, `count` in a chat) that covers a line in conflict is
+    // that line's recount: one round above it, so it settles the disagreement instead of adding to it.
+    if (source.round === undefined && !recount) round = Math.max(round, (await conflictRoundCovered(tx, st.id, lines)) + 1);
+    const [created] = await tx
+      .insert(countImport)
+      .values({
+        stocktakeId: st.id,
+        fileName: source.fileName,
+        contentHash: source.sha256,
+        counter,
+        counterPersonId: source.counterPersonId,
+        round,
+        rowsRead: source.rowsRead,
+        rowsAccepted: source.rowsAccepted,
+        rowsRejected: source.rowsRejected,
+        linesCounted: lines.size,
+      })
+      .returning({ id: countImport.id });
+    const importId = created!.id;
+    step('lock and import row');
+    await appendEntries(tx, importId, st.id, round, lines.values());
+    const applied = await applyEntries(tx, st.id, importId, round);
+    if (source.within) await source.within(tx, importId);
+    const now = new Date();
+    const audit = new AuditWriter(tx, source.by, null, now);
+    if (recount) await reopenRecounted(tx, locked, [...lines.values()], now, audit);
+    audit.add({
+      action: source.action ?? (recount ? 'counts.recount_imported' : 'counts.imported'),
+      entityType: 'count_import',
+      entityId: importId,
+      stocktakeId: st.id,
+      after: {
+        fileName: source.fileName,
+        sha256: source.sha256,
+        counter,
+        round,
+        rowsRead: source.rowsRead,
+        rowsAccepted: source.rowsAccepted,
+        rowsRejected: source.rowsRejected,
+        ...source.details,
+        ...applied,
+      },
+    });
+    await audit.flush();
+    return { importId, ...applied };
+  });
+  return { ...result, round };
+}
+
 function sumTooLarge(line: CountLine): ProblemText | null {
   if (typeof line.qty === 'number' || !exceedsPrecision(line.qty)) return null;
   return fileProblemText((c) =>
@@ -207,13 +255,13 @@ async function conflictRoundCovered(tx: DbOrTx, stocktakeId: string, lines: Coun
   return conflicts.reduce((top, c) => (lines.has(c.sku, c.location) ? Math.max(top, Number(c.count_round)) : top), 0);
 }
 
-interface Recounts {
+export interface Recounts {
   lines: Map<string, number | null>;
   nextRound: number;
 }
 
 /** The lines waiting for a recount by this counter, and the round a recount of them gets by default. */
-async function recountsFor(db: DbOrTx, st: StocktakeRef, counter: string, personId: string | null): Promise<Recounts> {
+export async function recountsFor(db: DbOrTx, st: StocktakeRef, counter: string, personId: string | null): Promise<Recounts> {
   if (!personId) {
     throw new InvalidInputError(
       `${st.code} is in review: only recounts are imported now, and the counter "${counter}" is nobody a recount was asked of (give --counter as the person's handle)`,
@@ -228,7 +276,7 @@ async function recountsFor(db: DbOrTx, st: StocktakeRef, counter: string, person
   return { lines, nextRound: Math.max(0, ...rows.map((r) => Number(r.count_round ?? 0))) + 1 };
 }
 
-function recountProblem(recount: Recounts, line: CountLine, counter: string, round: number): string | null {
+export function recountProblem(recount: Recounts, line: CountLine, counter: string, round: number): string | null {
   const key = `${line.sku}\u0000${line.location}`;
   if (!recount.lines.has(key)) return `${line.sku}@${line.location || '-'} is not waiting for a recount by ${counter}`;
   const current = recount.lines.get(key);
@@ -267,13 +315,13 @@ async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, 
   await tx.execute(sql`
     create temporary table count_stage (
       sku text not null, location text not null, qty numeric not null, counted_ms bigint,
-      first_line int not null, line_count int not null
+      first_line int not null, line_count int not null, counted_as text
     ) on commit drop`);
-  await copyRows(tx, 'count_stage', ['sku', 'location', 'qty', 'counted_ms', 'first_line', 'line_count'], stageRows(lines));
+  await copyRows(tx, 'count_stage', ['sku', 'location', 'qty', 'counted_ms', 'first_line', 'line_count', 'counted_as'], stageRows(lines));
   step('copy to stage');
   await tx.execute(sql`
-    insert into count_entry (import_id, stocktake_id, round, sku, location, qty, counted_at, first_line, line_count)
-    select ${importId}::uuid, ${stocktakeId}::uuid, ${round}::int, s.sku, s.location, s.qty, ${stagedAt}, s.first_line, s.line_count
+    insert into count_entry (import_id, stocktake_id, round, sku, location, qty, counted_at, first_line, line_count, counted_as)
+    select ${importId}::uuid, ${stocktakeId}::uuid, ${round}::int, s.sku, s.location, s.qty, ${stagedAt}, s.first_line, s.line_count, s.counted_as
     from count_stage s cross join count_import i where i.id = ${importId}`);
   step('insert count_entry');
 }
@@ -282,7 +330,7 @@ async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, 
 function* stageRows(lines: Iterable<CountLine>): Generator<string> {
   for (const l of lines) {
     const at = copyText(l.countedAt === null ? null : String(l.countedAt));
-    yield `${copyText(l.sku)}\t${copyText(l.location)}\t${formatDecimal(BigInt(l.qty), QTY_SCALE)}\t${at}\t${l.firstLine}\t${l.lineCount}`;
+    yield `${copyText(l.sku)}\t${copyText(l.location)}\t${formatDecimal(BigInt(l.qty), QTY_SCALE)}\t${at}\t${l.firstLine}\t${l.lineCount}\t${copyText(l.countedAs)}`;
   }
 }
 

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { BULK_BATCH, unnestColumns } from '../../db/bulk.ts';
-import type { Db } from '../../db/client.ts';
-import { item } from '../../db/schema/index.ts';
-import { COST_SCALE, formatDecimal } from '../domain/decimal.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { item, itemBarcode, itemPack } from '../../db/schema/index.ts';
+import { COST_SCALE, formatDecimal, QTY_SCALE } from '../domain/decimal.ts';
+import { parsePacks, splitBarcodes, type Pack } from '../domain/packs.ts';
+import { textArray } from './outbox.ts';
 import { cellText, decimalCell, decimalProblem, hasControlCharacters, openTable } from '../files/table.ts';
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
@@ -14,7 +16,14 @@ interface ItemRow {
   unit: string;
   unitCost: string;
   category: string | null;
+  /** Null when the file has no barcode column (the item keeps the barcodes it has). */
+  barcodes: string[] | null;
+  packs: Pack[] | null;
+  scanAsksQty: boolean | null;
 }
+
+const YES = new Set(['1', 'y', 'yes', 'true', '是', '要', '需要', '√', '✓']);
+const NO = new Set(['', '0', 'n', 'no', 'false', '否', '不', '不需要', '×']);
 
 const ITEM_COLUMNS = [
   { key: 'sku', required: true },
@@ -22,13 +31,21 @@ const ITEM_COLUMNS = [
   { key: 'unit', required: true },
   { key: 'unitCost', required: true },
   { key: 'category', required: false },
+  { key: 'barcode', required: false },
+  { key: 'packs', required: false },
+  { key: 'scanAsksQty', required: false },
 ] as const;
 
-/** Imports the item master (sku, name, unit, unit_cost, category); existing SKUs are updated. */
+/**
+ * Imports the item master (sku, name, unit, unit_cost, category, and optionally barcode, packs,
+ * scan_asks_qty); existing SKUs are updated. A file with a barcode (or packs) column replaces the listed
+ * items' barcodes (pack units); a barcode moves to the item that lists it last.
+ */
 export async function importItems(db: Db, source: FileSource, options: { skipInvalid?: boolean } = {}): Promise<ImportReport> {
   const table = await openTable(source);
   const problems = new ProblemList();
   const seen = new Map<string, number>();
+  const barcodeLines = new Map<string, { line: number; sku: string }>();
   const rows: ItemRow[] = [];
   let rowsRead = 0;
   for await (const batch of readRecords(table, ITEM_COLUMNS, problems, (row) => {
@@ -45,7 +62,39 @@ export async function importItems(db: Db, source: FileSource, options: { skipInv
     const cost = decimalCell(row.cell('unitCost'), COST_SCALE);
     if (!cost.ok) row.problem('unitCost', decimalProblem('unitCost', cost));
     const category = cellText(row.cell('category'));
-    return cost.ok ? { sku, name, unit, unitCost: formatDecimal(cost.value, COST_SCALE), category: category || null } : null;
+    let barcodes: string[] | null = null;
+    if (row.has('barcode')) {
+      barcodes = splitBarcodes(cellText(row.cell('barcode')));
+      for (const barcode of barcodes) {
+        const earlier = barcodeLines.get(barcode);
+        if (earlier && earlier.sku !== sku)
+          row.problem('barcode', {
+            message: `barcode ${barcode} is already given to ${earlier.sku} on line ${earlier.line}; a barcode names one item`,
+            localized: { en: `barcode ${barcode} is already given to ${earlier.sku} on line ${earlier.line}; a barcode names one item`, 'zh-CN': `条码 ${barcode} 已在第 ${earlier.line} 行给了 ${earlier.sku}；一个条码只能对应一个物料` },
+          });
+        else barcodeLines.set(barcode, { line: row.line, sku });
+      }
+    }
+    let packs: Pack[] | null = null;
+    if (row.has('packs')) {
+      const parsed = parsePacks(cellText(row.cell('packs')), unit);
+      if (parsed.ok) packs = parsed.packs;
+      else row.problem('packs', { message: parsed.en, localized: { en: parsed.en, 'zh-CN': parsed.zh } });
+    }
+    let scanAsksQty: boolean | null = null;
+    if (row.has('scanAsksQty')) {
+      const flag = cellText(row.cell('scanAsksQty')).toLowerCase();
+      if (YES.has(flag)) scanAsksQty = true;
+      else if (NO.has(flag)) scanAsksQty = false;
+      else
+        row.problem('scanAsksQty', {
+          message: `"${flag}" is not yes or no (是/否)`,
+          localized: { en: `"${flag}" is not yes or no (是/否)`, 'zh-CN': `"${flag}" 不是 是/否` },
+        });
+    }
+    return cost.ok
+      ? { sku, name, unit, unitCost: formatDecimal(cost.value, COST_SCALE), category: category || null, barcodes, packs, scanAsksQty }
+      : null;
   })) {
     for (const r of batch) rows.push(r.value);
   }
@@ -65,7 +114,47 @@ export async function importItems(db: Db, source: FileSource, options: { skipInv
         ])}
         on conflict (sku) do update set name = excluded.name, unit = excluded.unit,
           unit_cost = excluded.unit_cost, category = excluded.category, updated_at = now()`);
+      await replaceScanDetails(tx, chunk);
     }
   });
   return { fileName: table.name, rowsRead, rowsAccepted: rows.length, rowsRejected: problems.invalidLines, problems: problems.all() };
+}
+
+/** The barcodes, pack units and scan setting of items whose rows carry them (their columns were in the file). */
+async function replaceScanDetails(tx: DbOrTx, chunk: readonly ItemRow[]): Promise<void> {
+  const withBarcodes = chunk.filter((r) => r.barcodes !== null);
+  if (withBarcodes.length > 0) {
+    await tx.execute(sql`delete from ${itemBarcode} where sku = any(${textArray(withBarcodes.map((r) => r.sku))}::text[])`);
+    const pairs = withBarcodes.flatMap((r) => r.barcodes!.map((barcode) => [barcode, r.sku] as const));
+    if (pairs.length > 0)
+      await tx.execute(sql`
+        insert into ${itemBarcode} (barcode, sku)
+        select * from ${unnestColumns([
+          { values: pairs.map((p) => p[0]), type: 'text' },
+          { values: pairs.map((p) => p[1]), type: 'text' },
+        ])}
+        on conflict (barcode) do update set sku = excluded.sku`);
+  }
+  const withPacks = chunk.filter((r) => r.packs !== null);
+  if (withPacks.length > 0) {
+    await tx.execute(sql`delete from ${itemPack} where sku = any(${textArray(withPacks.map((r) => r.sku))}::text[])`);
+    const packs = withPacks.flatMap((r) => r.packs!.map((p) => ({ sku: r.sku, unit: p.unit, factor: formatDecimal(p.factor, QTY_SCALE) })));
+    if (packs.length > 0)
+      await tx.execute(sql`
+        insert into ${itemPack} (sku, unit, factor)
+        select * from ${unnestColumns([
+          { values: packs.map((p) => p.sku), type: 'text' },
+          { values: packs.map((p) => p.unit), type: 'text' },
+          { values: packs.map((p) => p.factor), type: 'numeric' },
+        ])}`);
+  }
+  const asks = chunk.filter((r) => r.scanAsksQty !== null);
+  if (asks.length > 0)
+    await tx.execute(sql`
+      update ${item} set scan_asks_qty = u.asks
+      from ${unnestColumns([
+        { values: asks.map((r) => r.sku), type: 'text' },
+        { values: asks.map((r) => String(r.scanAsksQty)), type: 'bool' },
+      ])} as u(sku, asks)
+      where ${item}.sku = u.sku`);
 }

@@ -16,6 +16,7 @@ import { countRoutes } from './counts.ts';
 import { documentRoutes } from './documents.ts';
 import { exportRoutes } from './exports.ts';
 import { photoRoutes } from './photos.ts';
+import { scanRoutes } from './scans.ts';
 import { idempotencyKey, jsonBody, parseWith } from './input.ts';
 import { openApiRoute } from './openapi.ts';
 import { API_BASE, honoPath, type ApiRoute } from './route.ts';
@@ -26,6 +27,7 @@ import { varianceRoutes } from './variances.ts';
 export const API_ROUTES: readonly ApiRoute[] = [
   ...stocktakeRoutes,
   ...countRoutes,
+  ...scanRoutes,
   ...varianceRoutes,
   ...photoRoutes,
   ...documentRoutes,

@@ -401,3 +401,85 @@ export const PhotoList = named(
     ),
   }),
 );
+
+const localizedText = z.object({ 'zh-CN': z.string(), en: z.string() });
+
+export const ScanContextSchema = named(
+  'ScanContext',
+  'what the counting page opens with: whether the caller may count, and the locations with their progress',
+  z.object({
+    stocktake: z.string(),
+    warehouse: z.string(),
+    status: z.enum(STOCKTAKE_STATUSES),
+    blind: z.boolean(),
+    showsBookFigures: z.boolean().describe('false for a counter while a blind count is counting: no expected quantities are sent'),
+    canCount: z.boolean(),
+    round: z.number().int().describe('the round a count sent now is recorded in'),
+    locations: z.array(
+      z.object({
+        location: z.string(),
+        lines: count.describe('lines of the frozen book there (in review: lines waiting for your recount)'),
+        counted: count,
+        doneByMe: z.boolean().describe('you scanned here and marked it done'),
+      }),
+    ),
+  }),
+);
+
+export const ScannedItemSchema = named(
+  'ScannedItem',
+  'the item a barcode (or SKU) names, with its pack units',
+  z.object({
+    code: z.string(),
+    sku: z.string(),
+    name: z.string(),
+    unit: z.string().describe('the base unit'),
+    packs: z.array(z.object({ unit: z.string(), factor: decimal.describe('base units in one of this unit') })),
+    asksQty: z.boolean().describe('a scan asks how many instead of adding one'),
+  }),
+);
+
+export const ScanLocationSchema = named(
+  'ScanLocation',
+  "the caller's count of one location: everything scanned there, sent in or not",
+  z.object({
+    location: z.string(),
+    lines: z.array(
+      z.object({
+        sku: z.string(),
+        name: z.string(),
+        unit: z.string(),
+        qty: decimal.describe('in the base unit'),
+        countedAs: z.string().nullable().describe('how it was counted in pack units, e.g. "2 箱 + 3 个"'),
+        expected: decimal.nullable().describe('the book quantity there; null in a blind count for a counter'),
+        scans: count,
+      }),
+    ),
+    pending: count.describe('entries not yet in a count import'),
+    done: z.boolean(),
+  }),
+);
+
+export const ScanBatchSchema = named(
+  'ScanBatchResult',
+  'entries stored (a duplicate id is reported, not stored twice) and entries refused with the reason',
+  z.object({
+    accepted: z.array(z.object({ id: z.string(), sku: z.string(), qty: decimal, duplicate: z.boolean() })),
+    rejected: z.array(z.object({ id: z.string(), code: z.string(), message: z.string(), localized: localizedText })),
+    locations: z.array(ScanLocationSchema),
+  }),
+);
+
+export const LocationDoneSchema = named(
+  'LocationDone',
+  "a location's scans sent in as one count",
+  z.object({
+    location: z.string(),
+    importId: z.string(),
+    round: z.number().int(),
+    linesCounted: count,
+    linesVerified: count,
+    linesInConflict: count,
+    progress: Progress,
+  }),
+);
