@@ -26,7 +26,12 @@ export function parsePacks(cell: string, baseUnit: string): { ok: true; packs: P
     const entry = raw.normalize('NFKC').trim();
     if (entry === '') continue;
     const m = ENTRY.exec(entry);
-    if (!m) return { ok: false, en: `"${entry}" is not a pack unit like 箱=12 or 托=48箱`, zh: `"${entry}" 不是包装单位写法，应如 箱=12 或 托=48箱` };
+    if (!m)
+      return {
+        ok: false,
+        en: `"${entry}" is not a pack unit like 箱=12 or 托=48箱`,
+        zh: `"${entry}" 不是包装单位写法，应如 箱=12 或 托=48箱`,
+      };
     const unit = m[1]!.trim();
     const amount = parseDecimal(m[2]!, QTY_SCALE);
     if (!amount.ok || amount.value <= 0n)

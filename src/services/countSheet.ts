@@ -327,7 +327,12 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
  * pack units. Drops the lines with another unit, naming it and the units there are, and writes how each
  * remaining line was counted ("2 箱 + 3 个"); returns how many sheet rows were dropped.
  */
-export function checkUnits(lines: CountLines, baseUnits: ReadonlyMap<string, string>, details: ItemScanDetails, problems: ProblemList): number {
+export function checkUnits(
+  lines: CountLines,
+  baseUnits: ReadonlyMap<string, string>,
+  details: ItemScanDetails,
+  problems: ProblemList,
+): number {
   return lines.keep(
     (line) => {
       if (!line.units) return null;

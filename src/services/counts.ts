@@ -108,7 +108,8 @@ export async function importCounts(
   });
   let rowsAccepted = read.rowsAccepted;
   const counted = [...lines.values()].filter((l) => l.units !== null);
-  if (counted.length > 0) rowsAccepted -= checkUnits(lines, await baseUnits(db, [...new Set(counted.map((l) => l.sku))]), details, problems);
+  if (counted.length > 0)
+    rowsAccepted -= checkUnits(lines, await baseUnits(db, [...new Set(counted.map((l) => l.sku))]), details, problems);
   // Each line fits the column, but lines of one SKU and location are summed: so must their sum.
   rowsAccepted -= lines.keep(sumTooLarge, problems, qtyColumn);
   if (recount) rowsAccepted -= lines.keep((line) => recountProblem(recount, line, counter, firstRound), problems);

@@ -46,7 +46,10 @@ export async function loadItemScanDetails(db: DbOrTx): Promise<ItemScanDetails> 
 /** The base unit of each of `skus` that the item master has. */
 export async function baseUnits(db: DbOrTx, skus: readonly string[]): Promise<Map<string, string>> {
   if (skus.length === 0) return new Map();
-  const rows = await queryRows<{ sku: string; unit: string }>(db, sql`select sku, unit from item where sku = any(${textArray(skus)}::text[])`);
+  const rows = await queryRows<{ sku: string; unit: string }>(
+    db,
+    sql`select sku, unit from item where sku = any(${textArray(skus)}::text[])`,
+  );
   return new Map(rows.map((r) => [r.sku, r.unit]));
 }
 

@@ -70,7 +70,10 @@ export async function importItems(db: Db, source: FileSource, options: { skipInv
         if (earlier && earlier.sku !== sku)
           row.problem('barcode', {
             message: `barcode ${barcode} is already given to ${earlier.sku} on line ${earlier.line}; a barcode names one item`,
-            localized: { en: `barcode ${barcode} is already given to ${earlier.sku} on line ${earlier.line}; a barcode names one item`, 'zh-CN': `条码 ${barcode} 已在第 ${earlier.line} 行给了 ${earlier.sku}；一个条码只能对应一个物料` },
+            localized: {
+              en: `barcode ${barcode} is already given to ${earlier.sku} on line ${earlier.line}; a barcode names one item`,
+              'zh-CN': `条码 ${barcode} 已在第 ${earlier.line} 行给了 ${earlier.sku}；一个条码只能对应一个物料`,
+            },
           });
         else barcodeLines.set(barcode, { line: row.line, sku });
       }

@@ -26,7 +26,10 @@ export const MAX_SCAN_BATCH = 500;
 /** A scan stamped later than this after it arrived has a wrong clock: the arrival time is kept instead. */
 const CLOCK_SLACK_MS = 10 * 60_000;
 
-const localized = (en: string, zh: string): { message: string; localized: LocalizedText } => ({ message: en, localized: { en, 'zh-CN': zh } });
+const localized = (en: string, zh: string): { message: string; localized: LocalizedText } => ({
+  message: en,
+  localized: { en, 'zh-CN': zh },
+});
 
 export const scanEntryInput = z
   .object({
@@ -34,7 +37,7 @@ export const scanEntryInput = z
     location: z.string().trim().max(100),
     code: z.string().trim().min(1, 'code is blank').max(200),
     qty: z.string().trim().min(1).max(40).describe('signed decimal in `unit`: 1 for a scan, -1 for a correction'),
-    unit: z.string().trim().max(40).optional().describe("a pack unit of the item, or its base unit (the default)"),
+    unit: z.string().trim().max(40).optional().describe('a pack unit of the item, or its base unit (the default)'),
     at: z.iso.datetime({ offset: true }).describe('when it was scanned, on the phone'),
   })
   .strict();
@@ -95,7 +98,14 @@ export async function countingFor(db: DbOrTx, stocktakeKey: string, actor: Actor
   throw new StocktakeStateError(message, { localized: text });
 }
 
-const STATUS_ZH: Record<string, string> = { counting: '盘点中', reviewing: '审核中', approving: '审批中', posted: '已过账', closed: '已关闭', cancelled: '已取消' };
+const STATUS_ZH: Record<string, string> = {
+  counting: '盘点中',
+  reviewing: '审核中',
+  approving: '审批中',
+  posted: '已过账',
+  closed: '已关闭',
+  cancelled: '已取消',
+};
 
 export interface ScanContext {
   stocktake: string;
@@ -143,7 +153,8 @@ export async function scanContext(db: Db, stocktakeKey: string, actor: Actor): P
 /** The item a barcode (or a SKU typed instead) names. */
 export async function lookupCode(db: DbOrTx, code: string): Promise<ScannedItem> {
   const [found] = await resolveCodes(db, [code.trim()]);
-  if (!found?.sku) throw new NotFoundError('barcode', code.trim(), 'no item has it', { localized: unknownBarcodeText(code.trim()).localized });
+  if (!found?.sku)
+    throw new NotFoundError('barcode', code.trim(), 'no item has it', { localized: unknownBarcodeText(code.trim()).localized });
   const { packList: _internal, ...item } = found;
   return item;
 }
@@ -225,19 +236,24 @@ export async function addScanEntries(db: Db, stocktakeKey: string, actor: Actor,
     if (item.sku === null) return reject(unknownBarcodeText(entry.code) as { message: string; localized: LocalizedText });
     const qty = parseDecimal(entry.qty, QTY_SCALE, { allowNegative: true });
     if (!qty.ok || qty.value === 0n)
-      return reject(localized(`quantity ${entry.qty} ${qty.ok ? 'is zero' : qty.reason}`, `数量 ${entry.qty} 无效（${qty.ok ? '为零' : '不是有效数字'}）`));
+      return reject(
+        localized(
+          `quantity ${entry.qty} ${qty.ok ? 'is zero' : qty.reason}`,
+          `数量 ${entry.qty} 无效（${qty.ok ? '为零' : '不是有效数字'}）`,
+        ),
+      );
     const unit = entry.unit || item.unit;
     const base = toBase(qty.value, unit, item.unit, item.packList);
     if (base === null) {
       const units = [item.unit, ...item.packList.map((p) => p.unit)].join(', ');
-      return reject(localized(`${unit} is not a unit of ${item.sku}: its units are ${units}`, `${unit} 不是 ${item.sku} 的单位；可用单位：${units}`));
+      return reject(
+        localized(`${unit} is not a unit of ${item.sku}: its units are ${units}`, `${unit} 不是 ${item.sku} 的单位；可用单位：${units}`),
+      );
     }
     if (recount) {
       const problem = recountProblem(recount, { sku: item.sku, location: entry.location } as never, actor.handle, recount.nextRound);
       if (problem)
-        return reject(
-          localized(problem, `${item.sku}@${entry.location || '-'} 不在等你复盘的行中；审核阶段只接收被退回复盘的行`),
-        );
+        return reject(localized(problem, `${item.sku}@${entry.location || '-'} 不在等你复盘的行中；审核阶段只接收被退回复盘的行`));
     }
     const scanned = Date.parse(entry.at);
     // A phone's clock can be wrong: a scan from the future, or from before the count began, keeps its arrival time.
@@ -268,7 +284,12 @@ export async function addScanEntries(db: Db, stocktakeKey: string, actor: Actor,
   const touched = [...new Set(accepted.map((a) => a.entry.location))];
   const showBook = await showsBookFigures(db, actor, st);
   return {
-    accepted: accepted.map((a) => ({ id: a.entry.id, sku: a.sku, qty: formatDecimal(a.base, QTY_SCALE), duplicate: !stored.has(a.entry.id) })),
+    accepted: accepted.map((a) => ({
+      id: a.entry.id,
+      sku: a.sku,
+      qty: formatDecimal(a.base, QTY_SCALE),
+      duplicate: !stored.has(a.entry.id),
+    })),
     rejected,
     locations: await Promise.all(touched.map((location) => locationOf(db, st, actor, location, showBook))),
   };
@@ -356,7 +377,16 @@ export interface LocationDone {
 export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor, locationInput: string): Promise<LocationDone> {
   const location = locationInput.trim();
   const { st, recount } = await countingFor(db, stocktakeKey, actor);
-  const entries = await queryRows<{ id: string; sku: string; qty: string; unit: string; unit_qty: string; base_unit: string; at: string; open: boolean }>(
+  const entries = await queryRows<{
+    id: string;
+    sku: string;
+    qty: string;
+    unit: string;
+    unit_qty: string;
+    base_unit: string;
+    at: string;
+    open: boolean;
+  }>(
     db,
     sql`select e.id::text as id, e.sku, e.qty::text as qty, e.unit, e.unit_qty::text as unit_qty, i.unit as base_unit,
                ${isoText(sql`e.scanned_at`)} as at, e.import_id is null as open
@@ -368,11 +398,16 @@ export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor,
   if (open.length === 0) {
     const where = location || '-';
     throw new InvalidInputError(
-      entries.length === 0 ? `nothing scanned at ${where} yet: scan the items there first` : `nothing new scanned at ${where} since you marked it done`,
+      entries.length === 0
+        ? `nothing scanned at ${where} yet: scan the items there first`
+        : `nothing new scanned at ${where} since you marked it done`,
       [],
       {
         localized: {
-          en: entries.length === 0 ? `nothing scanned at ${where} yet: scan the items there first` : `nothing new scanned at ${where} since you marked it done`,
+          en:
+            entries.length === 0
+              ? `nothing scanned at ${where} yet: scan the items there first`
+              : `nothing new scanned at ${where} since you marked it done`,
           'zh-CN': entries.length === 0 ? `${where} 还没有扫码记录：请先扫描该库位的物品` : `${where} 标记完成后没有新的扫码`,
         },
       },
@@ -390,12 +425,16 @@ export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor,
   }
   if (negative.length > 0) {
     const list = negative.join(', ');
-    throw new InvalidInputError(`at ${location || '-'} these add up to less than zero: ${list}; correct them with + before marking the location done`, [], {
-      localized: {
-        en: `at ${location || '-'} these add up to less than zero: ${list}; correct them with + before marking the location done`,
-        'zh-CN': `${location || '-'} 以下物料合计小于零：${list}；请先用 + 更正，再标记本库位完成`,
+    throw new InvalidInputError(
+      `at ${location || '-'} these add up to less than zero: ${list}; correct them with + before marking the location done`,
+      [],
+      {
+        localized: {
+          en: `at ${location || '-'} these add up to less than zero: ${list}; correct them with + before marking the location done`,
+          'zh-CN': `${location || '-'} 以下物料合计小于零：${list}；请先用 + 更正，再标记本库位完成`,
+        },
       },
-    });
+    );
   }
   if (recount) {
     const problems = [...lines.values()].map((l) => recountProblem(recount, l, actor.handle, recount.nextRound)).filter(Boolean);
@@ -405,7 +444,9 @@ export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor,
   const resend = entries.length > open.length;
   const round = resend ? (await latestRound(db, st.id, location, [...new Set(entries.map((e) => e.sku))])) + 1 : undefined;
   const ids = entries.map((e) => e.id).sort();
-  const sha256 = createHash('sha256').update(`scan\n${ids.join('\n')}`).digest('hex');
+  const sha256 = createHash('sha256')
+    .update(`scan\n${ids.join('\n')}`)
+    .digest('hex');
   const openIds = open.map((e) => e.id);
   const result = await recordCounts(db, st, lines, {
     fileName: `scan ${location || '-'}`,
@@ -421,7 +462,9 @@ export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor,
     action: recount ? 'counts.recount_scanned' : 'counts.scanned',
     details: { location, entries: entries.length, newEntries: open.length, entriesSha256: sha256 },
     within: async (tx, importId) => {
-      await tx.execute(sql`update scan_entry set import_id = ${importId}::uuid where id = any(${textArray(openIds)}::uuid[]) and import_id is null`);
+      await tx.execute(
+        sql`update scan_entry set import_id = ${importId}::uuid where id = any(${textArray(openIds)}::uuid[]) and import_id is null`,
+      );
       await announceProgress(tx, st.id);
     },
   });

@@ -3,7 +3,16 @@
  * API key) alike. Entries carry the phone's own ids, so a batch sent again after a lost answer stores nothing twice.
  */
 import { z } from 'zod';
-import { addScanEntries, countingFor, finishLocation, lookupCode, MAX_SCAN_BATCH, scanContext, scannedAt, scanEntryInput } from '../../services/scans.ts';
+import {
+  addScanEntries,
+  countingFor,
+  finishLocation,
+  lookupCode,
+  MAX_SCAN_BATCH,
+  scanContext,
+  scannedAt,
+  scanEntryInput,
+} from '../../services/scans.ts';
 import { defineRoute, type ApiRoute } from './route.ts';
 import { LocationDoneSchema, ScanBatchSchema, ScanContextSchema, ScanLocationSchema, ScannedItemSchema } from './schemas.ts';
 import { STOCKTAKE_PARAM } from './stocktakes.ts';
@@ -94,4 +103,3 @@ export const scanRoutes: ApiRoute[] = [
     handle: (c, { actor, params, body }) => finishLocation(c.get('deps').db, params.stocktake!, actor, body.location),
   }),
 ];
-
