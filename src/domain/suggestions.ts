@@ -27,7 +27,16 @@ export interface SuggestionInput {
    * variance in each, or null when the SKU had none there.
    */
   history: ({ stocktakeCode: string; direction: 'gain' | 'loss'; cause: string } | null)[];
-  options?: { packSizes?: number[]; lateMovementWindowHours?: number };
+  options?: {
+    packSizes?: number[];
+    lateMovementWindowHours?: number;
+    /**
+     * The item's own pack units (箱 = 12): when it has any, the unit-of-measure rule tries these sizes,
+     * named, instead of the generic ones.
+     */
+    packs?: readonly { unit: string; size: number }[];
+    baseUnit?: string;
+  };
 }
 
 /** Pack sizes tried by the unit-of-measure rule unless the warehouse configures its own. */
@@ -67,14 +76,15 @@ export function suggestCauses(input: SuggestionInput): Suggestion[] {
     diff,
     countedAt: readInstant(input.line.countedAt, 'line.countedAt'),
   };
-  const packSizes = readPackSizes(input.options?.packSizes ?? DEFAULT_PACK_SIZES);
+  const ownPacks = (input.options?.packs ?? []).filter((p) => Number.isSafeInteger(p.size) && p.size >= 2);
+  const packSizes = readPackSizes(ownPacks.length > 0 ? ownPacks.map((p) => p.size) : (input.options?.packSizes ?? DEFAULT_PACK_SIZES));
   const windowHours = input.options?.lateMovementWindowHours ?? DEFAULT_LATE_MOVEMENT_WINDOW_HOURS;
   if (!Number.isFinite(windowHours) || windowHours < 0) {
     throw new RangeError(`lateMovementWindowHours must be a non-negative number, got ${windowHours}`);
   }
   const suggestions = [
     ...misplaced(line, input.sameSku),
-    ...unitOfMeasure(line, packSizes),
+    ...unitOfMeasure(line, packSizes, ownPacks, input.options?.baseUnit ?? ''),
     ...lateMovement(line, input.movements, windowHours * 3_600_000),
     ...digitTransposition(line),
     ...recurring(line, input.history),
@@ -114,7 +124,7 @@ function misplaced(line: Line, sameSku: SuggestionInput['sameSku']): Suggestion[
 }
 
 /** The count is the book times or divided by a pack size: packs counted as units, or units as packs. */
-function unitOfMeasure(line: Line, packSizes: bigint[]): Suggestion[] {
+function unitOfMeasure(line: Line, packSizes: bigint[], packs: readonly { unit: string; size: number }[], baseUnit: string): Suggestion[] {
   const { expected, counted } = line;
   if (expected === 0n || counted === 0n) return [];
   // Both sides are thousandths, so `counted = expected × k` compares exactly as scaled integers.
@@ -125,6 +135,26 @@ function unitOfMeasure(line: Line, packSizes: bigint[]): Suggestion[] {
   const c = formatDecimal(counted, QTY_SCALE);
   const e = formatDecimal(expected, QTY_SCALE);
   const op = times !== undefined ? '×' : '÷';
+  const pack = packs.find((p) => BigInt(p.size) === k);
+  if (pack) {
+    const per = `1 ${pack.unit} = ${pack.size}${baseUnit ? ` ${baseUnit}` : ''}`;
+    const guessEn =
+      times !== undefined
+        ? `single ${baseUnit || 'units'} counted where the book holds ${pack.unit}?`
+        : `${pack.unit} counted as single ${baseUnit || 'units'}?`;
+    const guessZh =
+      times !== undefined ? `可能把${baseUnit || '单件'}数当成了${pack.unit}数` : `可能把${pack.unit}数当成了${baseUnit || '单件'}数`;
+    return [
+      {
+        rule: 'unit_of_measure',
+        cause: 'unit_error',
+        reason: {
+          en: `counted ${c} is expected ${e} ${op} ${k} (${per}): ${guessEn}`,
+          zh: `实盘 ${c} = 账面预期 ${e} ${op} ${k}（${per}），${guessZh}`,
+        },
+      },
+    ];
+  }
   const guess = times !== undefined ? 'single units counted where the book holds packs?' : 'a pack counted as single units?';
   return [
     {

@@ -4,6 +4,7 @@ import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { causeAppliesTo } from '../domain/causes.ts';
 import { InvalidInputError, NotAllowedError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
 import { holdsAnyOf, roleList, SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
+import { textArray } from './outbox.ts';
 import { suggestCauses, type Suggestion, type SuggestionInput } from '../domain/suggestions.ts';
 import type { AuditWriter } from './audit.ts';
 import { getCause } from './causes.ts';
@@ -196,6 +197,7 @@ export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { s
       { qty: m.qty, kind: m.kind, ref: m.ref, location: m.location, occurredAt: m.occurred_at },
     ]);
   const history = await postedHistory(tx, st);
+  const packs = await packsOf(tx, [...new Set(targets.map((t) => t.sku))]);
   const suggestions = targets.map((t) => {
     const [top] = suggestCauses({
       line: {
@@ -211,7 +213,7 @@ export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { s
         .map((o) => ({ location: o.location, diffQty: o.diff_qty })),
       movements: movesBySku.get(t.sku) ?? [],
       history: history.map((h) => h.bySku.get(t.sku) ?? null),
-      options: { lateMovementWindowHours: LATE_MOVEMENT_WINDOW_HOURS },
+      options: { lateMovementWindowHours: LATE_MOVEMENT_WINDOW_HOURS, ...packs.get(t.sku) },
     });
     return top ?? null;
   });
@@ -223,6 +225,22 @@ export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { s
       { values: suggestions.map((s) => (s ? JSON.stringify(s) : null)), type: 'jsonb' },
     ])} as u(sku, location, suggestion)
     where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location`);
+}
+
+/** The pack units of items that have them, as whole sizes in the base unit, for the unit-of-measure rule. */
+async function packsOf(tx: DbOrTx, skus: string[]): Promise<Map<string, { packs: { unit: string; size: number }[]; baseUnit: string }>> {
+  const rows = await queryRows<{ sku: string; unit: string; factor: string; base_unit: string }>(
+    tx,
+    sql`select p.sku, p.unit, trim_scale(p.factor)::text as factor, i.unit as base_unit
+        from item_pack p join item i on i.sku = p.sku where p.sku = any(${textArray(skus)}::text[]) order by p.factor`,
+  );
+  const out = new Map<string, { packs: { unit: string; size: number }[]; baseUnit: string }>();
+  for (const r of rows) {
+    const entry = out.get(r.sku) ?? { packs: [], baseUnit: r.base_unit };
+    entry.packs.push({ unit: r.unit, size: Number(r.factor) });
+    out.set(r.sku, entry);
+  }
+  return out;
 }
 
 /** The warehouse's last 3 posted stocktakes, newest first: per SKU, the direction and cause posted. */

@@ -111,6 +111,16 @@ describe('unit of measure', () => {
     expect(rules({ ...counts('240', '24'), options: { packSizes: [8] } })).toEqual([]);
   });
 
+  it("uses the item's own pack units, named, when it has them", () => {
+    const own = { options: { packs: [{ unit: '箱', size: 12 }], baseUnit: '个' } };
+    expect(only({ ...counts('24', '2'), ...own }).reason).toEqual({
+      en: 'counted 2 is expected 24 ÷ 12 (1 箱 = 12 个): 箱 counted as single 个?',
+      zh: '实盘 2 = 账面预期 24 ÷ 12（1 箱 = 12 个），可能把箱数当成了个数',
+    });
+    // A generic size the item has no pack of says nothing: 240 → 24 is not ÷ 12.
+    expect(rules({ ...counts('240', '24'), ...own })).toEqual([]);
+  });
+
   it('refuses a pack size that is not a whole number of at least 2', () => {
     expect(() => suggestCauses(input({ options: { packSizes: [1] } }))).toThrow(RangeError);
     expect(() => suggestCauses(input({ options: { packSizes: [2.5] } }))).toThrow(RangeError);
