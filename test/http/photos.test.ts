@@ -5,6 +5,11 @@
 import sharp from 'sharp';
 import { expect, it } from 'vitest';
 import { mountApi } from '../../src/http/api/index.ts';
+import { mountPages } from '../../src/http/pages/index.ts';
+import { submitVariances } from '../../src/services/documents.ts';
+import { addPhoto } from '../../src/services/photos.ts';
+import { closeCounting } from '../../src/services/stocktakes.ts';
+import { explainAll } from '../support/flow.ts';
 import { addPerson } from '../../src/services/people.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { countedStocktake } from '../support/flow.ts';
@@ -71,5 +76,30 @@ describeEachDatabase('photo API', (get) => {
     expect(csv.status).toBe(400);
     const neither = await call(carl, 'POST', `/stocktakes/${st.code}/photos`, new Uint8Array(await jpeg(5)), 'image/jpeg');
     expect(neither.status).toBe(400);
+  });
+
+  it('shows an approver the photos on the stocktake page and beside the document line they support', async () => {
+    const { db } = get();
+    const { st, people } = await countedStocktake(db);
+    const { sha256 } = await addPhoto(db, people.carl, { stocktake: st.code, line: 'A-100', bytes: await jpeg(90), source: 'telegram' });
+    await addPhoto(db, people.carl, { stocktake: st.code, location: 'R4', bytes: await jpeg(150), source: 'api' });
+    await closeCounting(db, st.id, { actor: people.sam.actor });
+    await explainAll(db, st.code, people.sam);
+    await submitVariances(db, people.sam, { stocktake: st.code });
+    const http = await testHttp(db, [mountApi, mountPages], { defaultLocale: 'zh-CN' });
+    const page = await http.as('fay', `/stocktakes/${st.code}`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const section = html.slice(html.indexOf('<h2 id="photos">'), html.indexOf('<h2 id="exports">'));
+    expect(section).toContain('<h3>A-100@R1 · 1 张照片</h3>');
+    expect(section).toContain('<h3>库位 R4 · 1 张照片</h3>');
+    expect(section).toContain(`href="/api/v1/photos/${sha256}"`);
+    expect(section).toContain('Telegram');
+    // The loss document's line of A-100 carries its thumbnail.
+    const documents = html.slice(html.indexOf('<section class="panel document"'));
+    const line = documents.slice(documents.indexOf('<td>A-100</td>'));
+    expect(line.slice(0, line.indexOf('</tr>'))).toContain(`src="/api/v1/photos/${sha256}/thumbnail"`);
+    // The approver can open it: finance holds a role in the warehouse.
+    expect((await http.as('fay', `/api/v1/photos/${sha256}/thumbnail`)).status).toBe(200);
   });
 });

@@ -10,6 +10,8 @@ import type { PageWords } from './i18n.ts';
 import { documentExportUrl, EXPORT_FORMATS } from './links.ts';
 import { badge, localTime, moneyCell, num } from './shared.ts';
 import { causeLabel } from './varianceSection.ts';
+import { thumbnail } from './photosSection.ts';
+import type { PhotoRef } from '../../services/photos.ts';
 
 const STEP_TONE: Record<string, 'ok' | 'warn' | 'bad' | 'muted' | undefined> = {
   approved: 'ok',
@@ -26,6 +28,8 @@ export function documentsHtml(o: {
   locale: Locale;
   timezone: string;
   causes: Map<string, Cause>;
+  /** Photos of the stocktake's lines, by `sku@location`: shown beside the document line they support. */
+  photos?: Map<string, PhotoRef[]>;
 }): string {
   const { t } = o;
   const d = t.docs;
@@ -51,7 +55,8 @@ export function documentsHtml(o: {
           (
             l,
           ) => `<tr><td class="num">${l.lineNo}</td><td>${esc(l.sku)}</td><td>${esc(l.location || '—')}</td><td class="num">${num(l.qty)}</td><td class="num">${num(l.unitCost)}</td>${moneyCell(l.value)}
-<td>${esc(causeLabel(o.causes, l.causeCode, o.locale))}</td><td>${l.note ? esc(l.note) : ''}</td></tr>`,
+<td>${esc(causeLabel(o.causes, l.causeCode, o.locale))}</td><td>${l.note ? esc(l.note) : ''}</td>
+<td class="photos">${(o.photos?.get(`${l.sku}@${l.location}`) ?? []).map((ph) => thumbnail(ph, `${l.sku}@${l.location || '—'}`, 48)).join('')}</td></tr>`,
         )
         .join('\n');
       return `<section class="panel document" id="doc-${esc(doc.number)}" data-document="${esc(doc.number)}">
@@ -62,7 +67,7 @@ export function documentsHtml(o: {
 <tbody>${steps}</tbody></table></div>
 ${downloads}
 <details><summary>${esc(d.showLines(doc.lineCount))}</summary>
-<div class="table-scroll"><table class="data"><thead><tr><th class="num">${esc(d.line)}</th><th>${esc(t.table.sku)}</th><th>${esc(t.table.location)}</th><th class="num">${esc(d.qty)}</th><th class="num">${esc(d.unitCost)}</th><th class="num">${esc(t.table.value)}</th><th>${esc(d.cause)}</th><th>${esc(d.note)}</th></tr></thead>
+<div class="table-scroll"><table class="data"><thead><tr><th class="num">${esc(d.line)}</th><th>${esc(t.table.sku)}</th><th>${esc(t.table.location)}</th><th class="num">${esc(d.qty)}</th><th class="num">${esc(d.unitCost)}</th><th class="num">${esc(t.table.value)}</th><th>${esc(d.cause)}</th><th>${esc(d.note)}</th><th>${esc(t.photos.column)}</th></tr></thead>
 <tbody>${lineRows}</tbody></table></div>${lines.length < doc.lineCount ? `<p class="muted">${esc(d.more(doc.lineCount - lines.length))}</p>` : ''}</details>
 </section>`;
     })

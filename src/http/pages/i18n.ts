@@ -107,6 +107,22 @@ const en = {
     previous: '← Previous',
     next: 'Next →',
   },
+  photos: {
+    title: 'Photos',
+    none: 'No photos yet. Reply to a variance card in the chat with a photo, use "Add photo" on the counting page, or POST it to the API.',
+    location: (place: string) => `Location ${place}`,
+    count: (n: number) => `${n} photo${n === 1 ? '' : 's'}`,
+    column: 'Photos',
+    sources: {
+      api: 'API',
+      console: 'console',
+      telegram: 'Telegram',
+      feishu: 'Feishu',
+      dingtalk: 'DingTalk',
+      cli: 'CLI',
+      phone: 'counting page',
+    },
+  },
   docs: {
     none: 'No documents yet: they are made when explained variances are submitted (npx stocktake submit).',
     number: 'Document',
@@ -266,6 +282,14 @@ const zhCN: PageWords = {
     none: '没有符合筛选条件的行。',
     previous: '← 上一页',
     next: '下一页 →',
+  },
+  photos: {
+    title: '照片',
+    none: '还没有照片。在群聊中以图片回复差异卡片、在扫码盘点页点“拍照”，或通过 API 上传。',
+    location: (place: string) => `库位 ${place}`,
+    count: (n: number) => `${n} 张照片`,
+    column: '照片',
+    sources: { api: 'API', console: '控制台', telegram: 'Telegram', feishu: '飞书', dingtalk: '钉钉', cli: '命令行', phone: '扫码盘点页' },
   },
   docs: {
     none: '还没有单据：提交已说明的差异后生成（npx stocktake submit）。',

@@ -16,6 +16,8 @@ import { esc } from '../layout.ts';
 import { AUDIT_ROWS, auditHtml, chainNotice } from './auditSection.ts';
 import { causeChart, figure, progressChart } from './charts.ts';
 import { documentsHtml } from './documentsSection.ts';
+import { photosHtml } from './photosSection.ts';
+import { listPhotos, type PhotoRef } from '../../services/photos.ts';
 import { EXPORT_FORMATS, stocktakeExportUrl } from './links.ts';
 import { badge, localTime, messagePage, num, type PageContext, type PageResult } from './shared.ts';
 import { blindTableHtml, causeLabel, filterForm, PAGE_SIZE, parseFilter, toVarianceQuery, varianceTableHtml } from './varianceSection.ts';
@@ -42,7 +44,7 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
   // A counter of a blind count still counting sees no book figures: decided here, not by hiding them in the page.
   const shows = await showsBookFigures(db, p.actor, st);
   const tableQuery = shows ? toVarianceQuery(q) : { sort: 'sku' as const, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE };
-  const [progress, review, currency, causeList, options, table, byCause, docs, audit, verdict] = await Promise.all([
+  const [progress, review, currency, causeList, options, table, byCause, docs, audit, verdict, photos] = await Promise.all([
     stocktakeStatus(db, st.id),
     reviewCounts(db, st.id),
     currencyOf(db, st.warehouseId),
@@ -53,7 +55,12 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
     listDocuments(db, { stocktake: st.id }),
     latestAudit(db, st.id, AUDIT_ROWS),
     verifyAudit(db, { key: p.deps.audit?.key ?? null }),
+    listPhotos(db, st.id),
   ]);
+  const photosByLine = new Map<string, PhotoRef[]>();
+  for (const photo of photos)
+    if (photo.sku)
+      photosByLine.set(`${photo.sku}@${photo.location}`, [...(photosByLine.get(`${photo.sku}@${photo.location}`) ?? []), photo]);
   const causes = new Map(causeList.map((c) => [c.code, c]));
   const docsWithLines = await Promise.all(
     docs.map(async (doc) => ({ doc, lines: (await documentLines(db, doc.id)).slice(0, DOCUMENT_LINES_SHOWN) })),
@@ -79,7 +86,7 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
   ];
   const header = `<h1>${esc(st.code)} · ${esc(st.warehouseCode)} ${badge(t.states.stocktake[st.status], STATUS_TONE[st.status])}</h1>
 <dl class="figures">${figures.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join('')}</dl>
-<p class="muted">${esc(d.timezone(tz))} · <a href="#variances">${esc(d.variances)}</a> · <a href="#documents">${esc(d.documents)}</a> · <a href="#exports">${esc(d.exports)}</a> · <a href="#audit">${esc(d.audit)}</a></p>
+<p class="muted">${esc(d.timezone(tz))} · <a href="#variances">${esc(d.variances)}</a> · <a href="#documents">${esc(d.documents)}</a> · <a href="#photos">${esc(t.photos.title)}${photos.length ? ` (${photos.length})` : ''}</a> · <a href="#exports">${esc(d.exports)}</a> · <a href="#audit">${esc(d.audit)}</a></p>
 ${chainNotice(verdict, t, locale)}`;
 
   const cs = t.states.count;
@@ -119,7 +126,9 @@ ${varianceTableHtml({ st, q, t, locale, causes, rows: table.lines, total: table.
 ${blindTableHtml({ st, t, rows: table.lines.map(blindLine), total: table.total, page: q.page })}`;
 
   const documents = `<h2 id="documents">${esc(d.documents)}</h2>
-${documentsHtml({ docs: docsWithLines, t, locale, timezone: tz, causes })}`;
+${documentsHtml({ docs: docsWithLines, t, locale, timezone: tz, causes, photos: photosByLine })}`;
+  const photoSection = `<h2 id="photos">${esc(t.photos.title)}</h2>
+${photosHtml({ photos, t, timezone: tz })}`;
 
   const anyPosted = docs.some((doc) => doc.status === 'posted');
   const exports = `<h2 id="exports">${esc(d.exports)}</h2>
@@ -137,6 +146,6 @@ ${auditHtml({ rows: audit.rows, total: audit.total, t, timezone: tz, names })}`;
   return {
     title: `${st.code} · ${st.warehouseCode}`,
     active: 'stocktakes',
-    body: [header, charts, variances, documents, exports, history].join('\n'),
+    body: [header, charts, variances, documents, photoSection, exports, history].join('\n'),
   };
 }

@@ -17,4 +17,10 @@ table.data td small { display:block; color:var(--muted); }
 /* layout.ts's "table.data td" outranks its "td.num": numbers stay right-aligned in data tables */
 table.data td.num, table.data th.num { text-align:right; }
 .charts-wide { margin-top:16px; }
+.thumbs { display:flex; flex-wrap:wrap; gap:10px; }
+.thumbs figure { margin:0; width:112px; font-size:12px; overflow-wrap:anywhere; }
+a.thumb { display:inline-flex; min-width:44px; min-height:44px; align-items:center; justify-content:center; background:var(--line); border-radius:4px; }
+a.thumb img { display:block; border-radius:4px; }
+td.photos a.thumb { margin:0 4px 4px 0; }
+.photo-group h3 { font-size:14px; margin:12px 0 6px; }
 `;
