@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { parseDingTalkCallback, parseDingTalkText, DINGTALK_NOTE_COMMAND, DINGTALK_TAP_COMMAND } from '../../cards/render/dingtalk.ts';
-import type { ActionEvent, FileEvent, TextEvent } from '../../src/core/events.ts';
+import type { ActionEvent, FileEvent, PhotoEvent, TextEvent } from '../../src/core/events.ts';
 import { DIRECT_CHAT_PREFIX } from './outbound.ts';
 
 const PLATFORM = 'dingtalk';
@@ -26,7 +26,14 @@ const robotMessageSchema = z.object({
   msgtype: z.string(),
   text: z.object({ content: z.string() }).optional(),
   content: z
-    .object({ downloadCode: z.string().min(1), fileName: z.string().min(1) })
+    .object({
+      downloadCode: z.string().min(1),
+      fileName: z.string().min(1),
+      /** A rich-text message (text with pictures, the only way to @ the bot with a photo in a group). */
+      richText: z.array(
+        z.object({ text: z.string().optional(), type: z.string().optional(), downloadCode: z.string().optional(), pictureDownloadCode: z.string().optional() }),
+      ),
+    })
     .partial()
     .optional(),
 });
@@ -68,12 +75,22 @@ export function parseFrameData(data: string): unknown {
 }
 
 /**
- * A robot message as a text or file event; null for what the bot does not read (pictures, voice,
- * rich text, malformed payloads). `download` fetches a file by its downloadCode.
+ * A robot message as a text, file or photo event; null for what the bot does not read (voice, video,
+ * malformed payloads). `download` fetches a file or picture by its downloadCode.
  */
-export function robotMessageEvent(payload: unknown, download: (downloadCode: string) => Promise<Buffer>): TextEvent | FileEvent | null {
+export function robotMessageEvent(payload: unknown, download: (downloadCode: string) => Promise<Buffer>): TextEvent | FileEvent | PhotoEvent | null {
+  return robotMessageEvents(payload, download)[0] ?? null;
+}
+
+/**
+ * A robot message as events: one text or file event, or one photo event per picture. DingTalk has no
+ * reply-to-a-card for bots, so a photo names its line in the text of the same message: a rich-text message
+ * "@bot A-100@R1 <picture>" (a picture alone in a group cannot @ the bot and never arrives; in a one-to-one
+ * chat it arrives with no line, and the bot says how to name one).
+ */
+export function robotMessageEvents(payload: unknown, download: (downloadCode: string) => Promise<Buffer>): (TextEvent | FileEvent | PhotoEvent)[] {
   const parsed = robotMessageSchema.safeParse(payload);
-  if (!parsed.success) return null;
+  if (!parsed.success) return [];
   const msg = parsed.data;
   const group = msg.conversationType === '2';
   // Staff ids are what card taps report as userId, so people bind once and are known in both.
@@ -87,14 +104,37 @@ export function robotMessageEvent(payload: unknown, download: (downloadCode: str
     ...(msg.senderNick ? { userName: msg.senderNick } : {}),
     messageId: msg.msgId,
   };
+  const addressed = !group || msg.isInAtList === true;
   if (msg.msgtype === 'text' && msg.text) {
-    return { ...base, type: 'text', text: normalizeText(msg.text.content), addressed: !group || msg.isInAtList === true };
+    return [{ ...base, type: 'text', text: normalizeText(msg.text.content), addressed }];
   }
   if (msg.msgtype === 'file' && msg.content?.downloadCode && msg.content.fileName) {
     const code = msg.content.downloadCode;
-    return { ...base, type: 'file', fileName: msg.content.fileName, download: () => download(code) };
+    return [{ ...base, type: 'file', fileName: msg.content.fileName, download: () => download(code) }];
   }
-  return null;
+  if (msg.msgtype === 'picture' && msg.content?.downloadCode) {
+    const code = msg.content.downloadCode;
+    return [{ ...base, type: 'photo', addressed, download: () => download(code) }];
+  }
+  if (msg.msgtype === 'richText' && msg.content?.richText) {
+    const parts = msg.content.richText;
+    const lineRef = parts
+      .map((p) => p.text ?? '')
+      .join(' ')
+      .replace(/^\s*(照片|拍照|photo)\s*/i, '')
+      .trim();
+    const codes = parts.map((p) => p.downloadCode ?? p.pictureDownloadCode).filter((c): c is string => Boolean(c));
+    // Each picture its own event (and id): a redelivered message attaches none twice.
+    return codes.map((code, i) => ({
+      ...base,
+      eventId: i === 0 ? msg.msgId : `${msg.msgId}#${i}`,
+      type: 'photo' as const,
+      addressed,
+      ...(lineRef ? { lineRef } : {}),
+      download: () => download(code),
+    }));
+  }
+  return [];
 }
 
 /**

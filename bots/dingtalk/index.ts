@@ -14,7 +14,7 @@ import type { ActionAnswer } from '../../src/core/events.ts';
 import type { Logger } from '../../src/core/log.ts';
 import type { InboundHandler, PlatformAdapter } from '../adapter.ts';
 import type { DingTalkConfig } from './config.ts';
-import { cardCallbackEvent, groupSessionWebhook, parseFrameData, robotMessageEvent } from './inbound.ts';
+import { cardCallbackEvent, groupSessionWebhook, parseFrameData, robotMessageEvents } from './inbound.ts';
 import { createDingTalkDeliverer, DingTalkApi, DINGTALK_LIMITS, SessionWebhooks } from './outbound.ts';
 import { GatewayDWClient } from './streamClient.ts';
 
@@ -86,17 +86,20 @@ export function createDingTalkAdapter(config: DingTalkConfig, options: DingTalkA
     // Without a card template, a group's session webhook is how a card can @-mention people there.
     const session = groupSessionWebhook(payload);
     if (session) sessions.remember(session.chatId, session.url, session.expiresAt);
-    const event = robotMessageEvent(payload, (code) => api.downloadMessageFile(code));
+    const events = robotMessageEvents(payload, (code) => api.downloadMessageFile(code));
+    const [event] = events;
     if (!event) {
       log('debug', 'dingtalk: robot message ignored', { messageId });
       return;
     }
     const previous = chains.get(event.chatId) ?? Promise.resolve();
     const next = previous.then(async () => {
-      try {
-        await handler(event);
-      } catch (error) {
-        log('error', 'dingtalk: robot message failed', { eventId: event.eventId, chatId: event.chatId, error });
+      for (const one of events) {
+        try {
+          await handler(one);
+        } catch (error) {
+          log('error', 'dingtalk: robot message failed', { eventId: one.eventId, chatId: one.chatId, error });
+        }
       }
     });
     chains.set(event.chatId, next);

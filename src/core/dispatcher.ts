@@ -34,6 +34,13 @@ import type { Logger } from './log.ts';
 import { staticView, type Outcome } from './outcome.ts';
 import { parseTextCommand } from './textCommands.ts';
 
+/** The line a photo goes to: the stocktake, the line as addPhoto takes it, and as the answer names it. */
+interface PhotoLine {
+  stocktakeId: string;
+  ref: string;
+  shown: string;
+}
+
 export interface DispatcherDeps {
   db: Db;
   signer: ActionSigner;
@@ -239,12 +246,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (event.type === 'text' && event.chatType === 'group' && !event.addressed && !(await repliesToBot(event))) return null;
     if (event.type === 'file' && event.chatType === 'group' && !hasSheetName(event.fileName)) return null;
     // With Feishu's group_msg scope every photo posted in a group arrives: only a reply can be for the bot.
-    if (event.type === 'photo' && event.chatType === 'group' && !event.replyToMessageId) return null;
+    if (event.type === 'photo' && event.chatType === 'group' && !event.replyToMessageId && !(event.lineRef && event.addressed)) return null;
     if (event.type !== 'action' && (await seen(event))) return null;
     const chat = await getChat(db, event.platform, event.chatId, defaultLocale);
     // A photo in a group is the bot's business only as a reply to one of its line cards.
-    const photoCard = event.type === 'photo' ? await lineCardReplied(event) : null;
-    if (event.type === 'photo' && !photoCard && event.chatType === 'group') return null;
+    const photoCard = event.type === 'photo' ? ((await lineCardReplied(event)) ?? (await lineNamed(event, chat))) : null;
+    if (event.type === 'photo' && !photoCard && event.chatType === 'group' && !event.lineRef) return null;
     let sheet: Buffer | null = null;
     if (event.type === 'file' && event.chatType === 'group') {
       const wanted = await groupSheet(event, chat);
@@ -278,7 +285,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       let outcome: Outcome;
       try {
         if (event.type === 'photo') {
-          outcome = await attachPhoto(event, photoCard, ctx, chat.locale);
+          outcome = await attachPhoto(event, photoCard, ctx, chat);
         } else if (event.type === 'file') {
           if (event.size !== undefined && event.size > maxFileBytes)
             throw new InvalidInputError(messages(chat.locale).replies.fileTooLarge(maxFileBytes / MB));
@@ -354,32 +361,40 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   /** The variance card a photo replies to (by card_message), or null. */
-  async function lineCardReplied(event: PhotoEvent): Promise<{ stocktakeId: string; sku: string; location: string } | null> {
+  async function lineCardReplied(event: PhotoEvent): Promise<PhotoLine | null> {
     if (!event.replyToMessageId) return null;
     const row = await findCardMessage(db, event.platform, event.chatId, event.replyToMessageId);
     const view = row?.view;
     return view && (view.kind === 'variance' || view.kind === 'recount')
-      ? { stocktakeId: view.stocktakeId, sku: view.sku, location: view.location }
+      ? { stocktakeId: view.stocktakeId, ref: `${view.sku}@${view.location}`, shown: view.location ? `${view.sku}@${view.location}` : view.sku }
       : null;
   }
 
-  /** Attaches a photo sent in reply to a line's card to that line, and says so. */
-  async function attachPhoto(
-    event: PhotoEvent,
-    line: { stocktakeId: string; sku: string; location: string } | null,
-    ctx: CommandContext,
-    locale: Locale,
-  ): Promise<Outcome> {
-    const t = messages(locale);
-    if (!line)
-      throw new InvalidInputError(t.photo.replyToCard, [], {
-        localized: { en: messages('en').photo.replyToCard, 'zh-CN': messages('zh-CN').photo.replyToCard },
+  /** The line a photo names in its own text (DingTalk), in the current stocktake of the chat's warehouse. */
+  async function lineNamed(event: PhotoEvent, chat: Chat): Promise<PhotoLine | null> {
+    if (!event.lineRef || !chat.warehouseId) return null;
+    const st = await currentStocktake(db, chat.warehouseId);
+    return st ? { stocktakeId: st.id, ref: event.lineRef, shown: event.lineRef } : null;
+  }
+
+  /** Attaches a photo sent in reply to a line's card (or naming its line) to that line, and says so. */
+  async function attachPhoto(event: PhotoEvent, line: PhotoLine | null, ctx: CommandContext, chat: Chat): Promise<Outcome> {
+    const t = messages(chat.locale);
+    if (!line) {
+      if (event.lineRef) {
+        if (!chat.warehouseId) throw new InvalidInputError(t.replies.notBound);
+        throw new InvalidInputError(t.replies.noStocktake(chat.warehouseCode!));
+      }
+      // DingTalk lets no one reply to a bot's card: the line is named in the same message instead.
+      const advice = event.platform === 'dingtalk' ? 'nameTheLine' : 'replyToCard';
+      throw new InvalidInputError(t.photo[advice], [], {
+        localized: { en: messages('en').photo[advice], 'zh-CN': messages('zh-CN').photo[advice] },
       });
+    }
     if (event.size !== undefined && event.size > maxFileBytes) throw new InvalidInputError(t.replies.fileTooLarge(maxFileBytes / MB));
     const bytes = await event.download();
-    const ref = `${line.sku}@${line.location}`;
-    const r = await addPhoto(db, ctx, { stocktake: line.stocktakeId, line: ref, bytes, source: event.platform, maxBytes: maxFileBytes });
-    const shown = line.location ? ref : line.sku;
+    const r = await addPhoto(db, ctx, { stocktake: line.stocktakeId, line: line.ref, bytes, source: event.platform, maxBytes: maxFileBytes });
+    const shown = line.shown;
     return {
       replies: [staticView(noticeCard(t.photo.addedTitle, r.added ? t.photo.added(shown, r.photos) : t.photo.already(shown, r.photos)))],
     };

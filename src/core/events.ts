@@ -59,6 +59,13 @@ export interface PhotoEvent extends InboundBase {
   download(): Promise<Buffer>;
   /** The platform id of the message this one answers. */
   replyToMessageId?: string;
+  /**
+   * The line the photo is for, typed in the same message (DingTalk: "@bot A-100@R1" with the picture, since
+   * a bot there cannot be replied to): a SKU, or SKU@LOCATION, of the chat's current stocktake.
+   */
+  lineRef?: string;
+  /** A group message addressed to the bot (@-mentioned). */
+  addressed?: boolean;
 }
 
 export type InboundEvent = TextEvent | FileEvent | PhotoEvent | ActionEvent;

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import { ConfigError } from '../../src/config.ts';
@@ -357,6 +358,42 @@ describeEachDatabase('DingTalk groups without a card template', (get) => {
   });
 });
 
+describeEachDatabase('DingTalk photos', (get) => {
+  let h: Awaited<ReturnType<typeof harness>> | null = null;
+  afterEach(async () => {
+    await h?.close();
+    h = null;
+  });
+
+  it('attaches a picture sent with its line in one message, and tells a bare picture how to name its line', async () => {
+    const t = get();
+    h = await harness(t, null);
+    const { fake, say } = h;
+    await say({ conversationId: GROUP, staffId: STAFF.sam, text: 'bind WH1' });
+    await say({ conversationId: GROUP, staffId: STAFF.sam, text: 'new' });
+    const dm = 'cid1to1carl==';
+    await say({ conversationId: dm, conversationType: '1', staffId: STAFF.carl, file: { name: 'count.csv', content: sheet(COUNT) } });
+    const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+      .jpeg()
+      .toBuffer();
+    const texts = (conversationId: string) => [
+      ...fake.webhookMessages.filter((m) => m.conversationId === conversationId).map((m) => m.body.markdown?.text ?? m.body.text?.content ?? ''),
+      ...fake.robotMessages.map((m) => `${m.msgParam.title ?? ''} ${m.msgParam.text ?? m.msgParam.content ?? ''}`),
+    ];
+
+    // In the group: "@bot A-100@R1" and the picture, one rich-text message (a picture alone cannot @ the bot).
+    await say({ conversationId: GROUP, staffId: STAFF.carl, richText: [{ text: ' A-100@R1 ' }, { picture: photo }] });
+    const rows = await queryRows<{ sku: string; location: string; source: string }>(t.db, sql`select sku, location, source from evidence_photo`);
+    expect(rows).toEqual([{ sku: 'A-100', location: 'R1', source: 'dingtalk' }]);
+    expect(texts(GROUP).join('\n')).toMatch(/Attached to A-100@R1: it now has 1 photo/);
+
+    // A picture alone, one to one: nothing attached, and the answer says how to name the line.
+    await say({ conversationId: dm, conversationType: '1', staffId: STAFF.carl, picture: photo });
+    expect(await queryRows(t.db, sql`select 1 from evidence_photo`)).toHaveLength(1);
+    expect(texts(dm).join('\n')).toContain('type the SKU (or SKU@LOCATION), and add the picture');
+  });
+});
+
 describe('DingTalk configuration', () => {
   it('is off without a client id, and reads defaults', () => {
     expect(loadDingTalkConfig({})).toBeNull();
@@ -434,7 +471,8 @@ describe('DingTalk payloads', () => {
       chatType: 'direct',
       addressed: true,
     });
-    expect(robotMessageEvent({ ...message, msgtype: 'picture', content: { downloadCode: 'x' } }, never)).toBeNull();
+    expect(robotMessageEvent({ ...message, msgtype: 'picture', content: { downloadCode: 'x' } }, never)).toMatchObject({ type: 'photo', addressed: true });
+    expect(robotMessageEvent({ ...message, msgtype: 'audio', content: { downloadCode: 'x' } }, never)).toBeNull();
     expect(robotMessageEvent({ nonsense: true }, never)).toBeNull();
     // A tap copied from a fallback message with markdown escapes still reads as the canonical command.
     expect(robotMessageEvent({ ...message, text: { content: ' tap Ab\\_cd:damage' } }, never)).toMatchObject({ text: 'tap Ab_cd:damage' });

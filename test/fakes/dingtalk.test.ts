@@ -70,7 +70,7 @@ beforeAll(async () => {
         ignoredOnce.add(msg.msgId); // no ack: the platform pushes it again
         return;
       }
-      if (msg.msgtype === 'file' && msg.content) {
+      if (msg.msgtype === 'file' && msg.content && 'fileName' in msg.content) {
         const res = await fetch(`${client.openApiBase}/v1.0/robot/messageFiles/download`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-acs-dingtalk-access-token': await client.getAccessToken() },

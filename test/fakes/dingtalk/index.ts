@@ -96,6 +96,10 @@ export interface SendRobotMessage {
   atBot?: boolean;
   /** Single chat only: DingTalk does not push group file messages to bots (a file cannot @ the bot). */
   file?: { name: string; content: Buffer };
+  /** A picture on its own (msgtype picture): single chat only, for the same reason as a file. */
+  picture?: Buffer;
+  /** A rich-text message (msgtype richText): text and pictures in one, which can @ the bot in a group. */
+  richText?: ({ text: string } | { picture: Buffer })[];
   msgId?: string;
   conversationTitle?: string;
   isAdmin?: boolean;
@@ -324,7 +328,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       const group = conversationType === '2';
       const atBot = e.atBot ?? true;
       const msgId = e.msgId ?? randomOpaqueId('msg');
-      if (e.file && group) {
+      if ((e.file || e.picture) && group) {
         throw new Error(
           'fake DingTalk: group file messages are never pushed to bots (a file cannot @ the bot); ' +
             "send the file in a single chat (conversationType '1')",
@@ -352,13 +356,30 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
         sessionWebhook: `${state.base}/robot/sendBySession?session=${session}`,
         robotCode,
         isInAtList: true,
-        msgtype: e.file ? 'file' : 'text',
+        msgtype: e.file ? 'file' : e.picture ? 'picture' : e.richText ? 'richText' : 'text',
+      };
+      // A picture is downloaded like a file: robot/messageFiles/download with its downloadCode.
+      const stored = (name: string, content: Buffer) => {
+        const downloadCode = randomBytes(24).toString('base64url');
+        state.files.set(downloadCode, { name, content, downloadToken: randomBytes(12).toString('hex') });
+        return downloadCode;
       };
       if (group) payload.conversationTitle = e.conversationTitle ?? 'Stocktake group';
       if (e.file) {
-        const downloadCode = randomBytes(24).toString('base64url');
-        state.files.set(downloadCode, { name: e.file.name, content: e.file.content, downloadToken: randomBytes(12).toString('hex') });
+        const downloadCode = stored(e.file.name, e.file.content);
         payload.content = { downloadCode, fileName: e.file.name, spaceId: String(10_000 + port), fileId: randomBytes(6).toString('hex') };
+      } else if (e.picture) {
+        const downloadCode = stored('picture.jpg', e.picture);
+        payload.content = { downloadCode, pictureDownloadCode: randomBytes(24).toString('base64url') };
+      } else if (e.richText) {
+        // The @Bot mention is stripped from the text parts as from plain text.
+        payload.content = {
+          richText: e.richText.map((part) =>
+            'text' in part
+              ? { text: part.text }
+              : { type: 'picture', downloadCode: stored('picture.jpg', part.picture), pictureDownloadCode: randomBytes(24).toString('base64url') },
+          ),
+        };
       } else {
         // DingTalk strips the "@Bot" mention from group text but keeps the space after it (protocol.md sample: " 测试数据").
         payload.text = { content: group ? ` ${e.text ?? ''}` : (e.text ?? '') };

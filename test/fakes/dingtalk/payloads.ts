@@ -54,9 +54,12 @@ export interface RobotMessagePayload {
   isInAtList: boolean;
   atUsers: { dingtalkId: string; staffId?: string }[];
   robotCode: string;
-  msgtype: 'text' | 'file';
+  msgtype: 'text' | 'file' | 'picture' | 'richText';
   text?: { content: string };
-  content?: { downloadCode: string; fileName: string; spaceId: string; fileId: string };
+  content?:
+    | { downloadCode: string; fileName: string; spaceId: string; fileId: string }
+    | { downloadCode: string; pictureDownloadCode: string }
+    | { richText: ({ text: string } | { type: 'picture'; downloadCode: string; pictureDownloadCode: string })[] };
 }
 
 export interface CardCallbackPayload {
