@@ -16,9 +16,8 @@
  * Seeding takes shortcuts a user cannot (lines explained by SQL, parked until each one-line submit) so
  * that thousands of one-line documents are ready in seconds; everything measured goes through the product.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +35,7 @@ import { importItems } from '../src/services/items.ts';
 import { addPerson, cliActor, grantRole } from '../src/services/people.ts';
 import { closeCounting, startStocktake } from '../src/services/stocktakes.ts';
 import { addWarehouse } from '../src/services/warehouses.ts';
-import { PG_ADMIN, postgresReachable } from './support.ts';
+import { httpAgent, PG_ADMIN, postgresReachable, postJson, startInstance, stopInstance, type Instance } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -168,91 +167,8 @@ async function seed(db: Db): Promise<Record<string, string>> {
 // ---------------------------------------------------------------------------------------------------------
 // The product: `npm start` instances and a keep-alive HTTP client
 
-interface Instance {
-  base: string;
-  process: ChildProcess;
-}
-
-async function startInstance(env: Record<string, string>): Promise<Instance> {
-  // What `npm start` runs, without npm in between (and with profiling flags when asked).
-  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const [command, ...args] = scripts.start.split(/\s+/);
-  if (command !== 'node') throw new Error(`npm start runs ${command}, not node: update this benchmark`);
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, ...args], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH!,
-      HOME: process.env.HOME ?? '/tmp',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      STOCKTAKE_LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const url = /open (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) {
-        clearInterval(timer);
-        resolve(url);
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`npm start exited (${code}): ${output}`));
-    });
-  });
-  child.once('exit', (code, signal) => {
-    if (!stopping.has(child)) console.error(`  an instance exited (${code ?? signal}) during the run:\n${output.slice(-3000)}`);
-  });
-  return { base, process: child };
-}
-
-const stopping = new WeakSet<ChildProcess>();
-
-async function stopInstance(i: Instance): Promise<void> {
-  if (i.process.exitCode !== null) return;
-  const exited = new Promise((resolve) => i.process.once('exit', resolve));
-  stopping.add(i.process);
-  i.process.kill('SIGTERM');
-  await exited;
-}
-
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
 function post(base: string, path: string, key: string, body: unknown, idempotencyKey: string): Promise<void> {
-  const url = new URL(path, base);
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          authorization: `Bearer ${key}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-          'idempotency-key': idempotencyKey,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => (text += d));
-        res.on('end', () =>
-          res.statusCode === 200 || res.statusCode === 201 ? resolve() : reject(new Error(`${path}: ${res.statusCode} ${text}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+  return postJson(base, path, key, body, { 'idempotency-key': idempotencyKey }).then(() => {});
 }
 
 /** The review and approval phases against running instances (requests spread over them in turn). */
@@ -479,4 +395,4 @@ if (!only || only === 'pglite') {
   console.log('pglite:');
   await benchPglite();
 }
-agent.destroy();
+httpAgent.destroy();
