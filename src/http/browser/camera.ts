@@ -1,0 +1,79 @@
+/**
+ * Scanning with the phone's camera: the browser's own `BarcodeDetector` where it has one (Chrome on
+ * Android), else the `barcode-detector` polyfill on zxing-wasm — loaded only when the camera is first
+ * used, with its .wasm served by us (/assets/counting/), never from a CDN: the phone may be offline.
+ */
+
+/** The formats a warehouse meets: retail codes on items, Code 128/39 on cases and locations, QR labels. */
+export const FORMATS = ['ean_13', 'ean_8', 'upc_a', 'upc_e', 'code_128', 'code_39', 'qr_code'];
+
+/** Where the zxing reader's .wasm is served (scripts/build.mjs copies it beside the page's script). */
+export const WASM_URL = '/assets/counting/zxing_reader.wasm';
+
+interface Detector {
+  detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]>;
+}
+type DetectorClass = new (options: { formats: string[] }) => Detector;
+
+let detectorClass: Promise<DetectorClass> | null = null;
+
+function loadDetector(): Promise<DetectorClass> {
+  const native = (globalThis as { BarcodeDetector?: DetectorClass }).BarcodeDetector;
+  if (native) return Promise.resolve(native);
+  detectorClass ??= import('barcode-detector/ponyfill').then((m) => {
+    m.prepareZXingModule({
+      overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? WASM_URL : prefix + path) },
+    });
+    return m.BarcodeDetector as unknown as DetectorClass;
+  });
+  return detectorClass;
+}
+
+/** The same code seen again within this long is the same scan (the camera sees a label many times a second). */
+const SAME_CODE_MS = 1500;
+
+export interface CameraScan {
+  stop(): void;
+}
+
+/**
+ * Shows the rear camera in `video` and calls `onCode` for each code it reads. Rejects when the browser
+ * has no camera access here (no HTTPS, permission refused): the caller says so in words.
+ */
+export async function startCamera(video: HTMLVideoElement, onCode: (code: string) => void): Promise<CameraScan> {
+  if (!navigator.mediaDevices?.getUserMedia) throw new Error('unsupported');
+  const [Detector, stream] = await Promise.all([
+    loadDetector(),
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' } }, audio: false }),
+  ]);
+  const detector = new Detector({ formats: FORMATS });
+  video.srcObject = stream;
+  video.setAttribute('playsinline', '');
+  video.muted = true;
+  await video.play();
+  let stopped = false;
+  let last = { code: '', at: 0 };
+  const tick = async () => {
+    if (stopped) return;
+    try {
+      if (video.readyState >= 2) {
+        for (const found of await detector.detect(video)) {
+          const now = Date.now();
+          if (found.rawValue && (found.rawValue !== last.code || now - last.at > SAME_CODE_MS)) onCode(found.rawValue);
+          if (found.rawValue) last = { code: found.rawValue, at: now };
+        }
+      }
+    } catch {
+      // A frame that could not be read: try the next one.
+    }
+    if (!stopped) setTimeout(() => void tick(), 200);
+  };
+  void tick();
+  return {
+    stop() {
+      stopped = true;
+      for (const track of stream.getTracks()) track.stop();
+      video.srcObject = null;
+    },
+  };
+}
