@@ -57,8 +57,10 @@ describeEachDatabase('the counting page', (get) => {
     const { db } = get();
     const { st, http } = await counting(db);
     await closeCounting(db, st.code);
-    // In review the page opens: whether this person has a recount there is the scan context's answer.
-    await page(http.as('carl', `/count/${st.code}`), 200);
+    const review = await page(http.as('carl', `/count/${st.code}?lang=en`), 403);
+    expect(review).toMatch(
+      /Stocktake ST-\S+ is in review and has no recount for you\. If a location needs counting again, ask sam, sue, ann\./,
+    );
     await db.execute(sql`update stocktake set status = 'posted' where code = ${st.code}`);
     const posted = await page(http.as('carl', `/count/${st.code}?lang=en`), 403);
     expect(posted).toMatch(/Stocktake ST-\S+ is posted: counting is over/);

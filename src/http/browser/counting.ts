@@ -58,7 +58,6 @@ const els = {
   doneConfirm: $<HTMLElement>('#done-confirm'),
   result: $<HTMLElement>('#result'),
   qtyDialog: $<HTMLDialogElement>('#qty-dialog'),
-  refusal: $<HTMLElement>('#refusal'),
 };
 
 function say(text: string, tone: 'ok' | 'bad' | 'info' = 'info'): void {
@@ -162,12 +161,6 @@ async function loadContext(): Promise<void> {
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) say(w.signedOut, 'bad');
     else if (!(error instanceof NetworkError)) say(reasonOf(error), 'bad');
-    return;
-  }
-  if (!context.canCount) {
-    els.refusal.hidden = false;
-    els.pick.hidden = true;
-    els.count.hidden = true;
     return;
   }
   renderLocations();
@@ -515,7 +508,6 @@ $('#next-location').addEventListener('click', closeLocation);
 renderStatus();
 await loadContext();
 const asked = new URL(window.location.href).searchParams.get('location');
-// (a cast: TypeScript does not see loadContext assign `context`)
-if (asked && (context as ScanContext | null)?.canCount !== false) await openLocation(asked);
+if (asked) await openLocation(asked);
 void queue.flush();
 document.body.dataset.ready = 'true';

@@ -2,12 +2,13 @@
  * GET /count/:stocktake — the phone counting page (扫码盘点) for a person holding a counting role in the
  * stocktake's warehouse. The server decides who may count and renders the page's frame in their language;
  * the script (src/http/browser/counting.ts, bundled into /assets/counting/) does the scanning, the
- * offline queue and the calls to /api/v1/stocktakes/{st}/scan…. Someone who may not count here gets a
- * page that says why and whom to ask.
+ * offline queue and the calls to /api/v1/stocktakes/{st}/scan…. Someone who may not count here (no
+ * counting role; counting over, or in review with no recount for them) gets a page that says why and whom to ask.
  */
 import { icon } from '../../../cards/render/icons.ts';
 import { COUNTING_ROLES, holdsAnyOf } from '../../domain/people.ts';
 import { getPerson, rolesOf, supervisorsOf } from '../../services/people.ts';
+import { countingFor } from '../../services/scans.ts';
 import { getStocktake, type StocktakeRef } from '../../services/stocktakes.ts';
 import { esc } from '../layout.ts';
 import { COUNTING_CSS_PATH, COUNTING_SCRIPT_PATH } from './countingAssets.ts';
@@ -45,13 +46,23 @@ export async function countingPage(p: PageContext): Promise<PageResult> {
     if (roles.size === 0) return refusal(p, st, w, p.t.errors.stocktakeForbidden(st.code));
     return refusal(p, st, w, fill(w.noRole, { warehouse: st.warehouseCode, code: st.code, people: await whoToAsk(p, st, w) }));
   }
-  // In review a recount may still be counted here: the scan context (canCount) says whether this person has one.
-  if (st.status !== 'counting' && st.status !== 'reviewing') {
+  // In review only a recount sent back to this person may still be counted here.
+  const recounting =
+    st.status === 'reviewing' &&
+    (await countingFor(db, st.code, p.actor).then(
+      () => true,
+      () => false,
+    ));
+  if (st.status !== 'counting' && !recounting) {
     return refusal(
       p,
       st,
       w,
-      fill(w.notCounting, { code: st.code, status: p.t.states.stocktake[st.status], people: await whoToAsk(p, st, w) }),
+      fill(st.status === 'reviewing' ? w.noRecount : w.notCounting, {
+        code: st.code,
+        status: p.t.states.stocktake[st.status],
+        people: await whoToAsk(p, st, w),
+      }),
     );
   }
   const config = {
@@ -62,13 +73,10 @@ export async function countingPage(p: PageContext): Promise<PageResult> {
   };
   // JSON inside <script>: "</script>" or "<!--" in a word must not end the element.
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
-  const noRecount = fill(w.noRecount, { code: st.code, people: await whoToAsk(p, st, w) });
   const body = `<div class="counting">
 <h1>${icon('barcode')} ${esc(w.title)} <span class="muted">${esc(st.code)} · ${esc(st.warehouseCode)}</span></h1>
 ${st.blind ? `<p class="badge">${esc(w.blind)}</p>` : ''}
 <p id="message" class="notice" role="status" aria-live="polite" hidden></p>
-<section id="refusal" hidden><p class="notice bad" role="alert" id="refusal-text">${esc(noRecount)}</p>
-<p><a class="btn" href="/stocktakes/${encodeURIComponent(st.code)}">${esc(w.backToStocktake)}</a></p></section>
 <section id="pick">
 <h2>${esc(w.pickLocation)}</h2>
 <form id="location-form" class="scanrow"><input type="text" name="location" aria-label="${esc(w.locationLabel)}" placeholder="${esc(w.locationPlaceholder)}" autocomplete="off" autocapitalize="characters" enterkeyhint="go" required><button class="btn btn--primary">${esc(w.start)}</button></form>
