@@ -71,7 +71,7 @@ export const COUNTING_CSS = `
 .queue-status--offline { color:var(--warn); font-weight:600; }
 .tools { display:flex; flex-wrap:wrap; gap:8px; margin:8px 0; }
 .tools label.btn { display:inline-flex; align-items:center; gap:4px; position:relative; overflow:hidden; }
-.tools label.btn input[type=file] { position:absolute; inset:0; opacity:0; width:100%; min-height:0; cursor:pointer; }
+.tools label.btn input[type=file] { position:absolute; inset:-1px; opacity:0; width:100%; min-height:0; cursor:pointer; }
 .camera { margin:8px 0; } .camera video { width:100%; max-height:50vh; background:#000; border-radius:8px; display:block; margin-bottom:6px; }
 .lines { list-style:none; padding:0; margin:0; }
 .line { display:flex; flex-wrap:wrap; align-items:center; justify-content:space-between; gap:6px 12px; padding:8px 0; border-bottom:1px solid var(--line); }
