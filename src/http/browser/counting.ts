@@ -9,6 +9,9 @@ import { ApiError, createApi, NetworkError, type Locale, type Lookup, type ScanC
 import type { CameraScan } from './camera.ts';
 import { entryForTotal, factorOf, fromScaled, inUnit, shownLines, toScaled, type ShownLine } from './lines.ts';
 import { EntryQueue, type QueuedEntry, type QueueState } from './queue.ts';
+import { askQuantity, unitOptions } from './dialog.ts';
+import { addPhoto } from './photos.ts';
+import { showQueueState } from './status.ts';
 import { openEntryStore } from './store.ts';
 
 interface PageConfig {
@@ -98,24 +101,8 @@ const queue = new EntryQueue({
   },
 });
 
-function age(iso: string): string {
-  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  return seconds < 120 ? fill(w.seconds, { n: seconds }) : fill(w.minutes, { n: Math.floor(seconds / 60) });
-}
-
 function renderStatus(state: QueueState = queue.state): void {
-  const offline = state.offline || !navigator.onLine;
-  const parts = [offline ? w.offline : w.online];
-  if (state.queued === 0) parts.push(w.allSent);
-  else parts.push(fill(w.queued, { n: state.queued, age: age(state.oldestAt ?? new Date().toISOString()) }));
-  if (state.sending) parts.push(w.sending);
-  else if (state.retryAt && state.queued > 0)
-    parts.push(fill(w.retryIn, { s: Math.max(0, Math.ceil((state.retryAt - Date.now()) / 1000)) }));
-  if (state.refused) parts.push(fill(w.refused, { reason: state.refused }));
-  els.status.textContent = parts.join(' · ');
-  els.status.dataset.queued = String(state.queued);
-  els.status.dataset.offline = String(offline);
-  els.status.classList.toggle('queue-status--offline', offline);
+  showQueueState(els.status, state, w);
 }
 
 async function refreshWaiting(): Promise<void> {
@@ -248,7 +235,9 @@ async function scan(raw: string): Promise<void> {
   }
   const unit = item ? chosenUnit.get(item.sku) : undefined;
   if (item?.asksQty) {
-    const asked = await askQuantity(item, unit);
+    const asked = await askQuantity(els.qtyDialog, item, unit, w);
+    els.scan.focus();
+    if (asked && 'bad' in asked) return say(asked.bad, 'bad');
     if (asked) await record(code, asked.qty, asked.unit, item);
     return;
   }
@@ -264,49 +253,6 @@ els.scanForm.addEventListener('submit', (event) => {
   els.scan.value = '';
   scans = scans.then(() => scan(code)).catch((error: unknown) => say(reasonOf(error), 'bad'));
 });
-
-// ---- the quantity dialog ----------------------------------------------------------------------------
-
-function unitOptions(select: HTMLSelectElement, item: Lookup, chosen: string | undefined): void {
-  const units = [item.unit ?? '', ...item.packs.map((p) => p.unit)];
-  select.replaceChildren(
-    ...units.map((u) => {
-      const pack = item.packs.find((p) => p.unit === u);
-      const option = new Option(pack ? `${u} = ${pack.factor} ${item.unit ?? ''}`.trim() : u || '—', u);
-      option.selected = u === (chosen ?? item.unit ?? '');
-      return option;
-    }),
-  );
-}
-
-function askQuantity(item: Lookup, unit: string | undefined): Promise<{ qty: string; unit: string | undefined } | null> {
-  const dialog = els.qtyDialog;
-  const form = dialog.querySelector('form')!;
-  const qty = form.elements.namedItem('qty') as HTMLInputElement;
-  const select = form.elements.namedItem('unit') as HTMLSelectElement;
-  dialog.querySelector('h2')!.textContent = fill(w.qtyTitle, { sku: item.sku, name: item.name ?? '' });
-  unitOptions(select, item, unit);
-  select.closest('label')!.hidden = item.packs.length === 0;
-  qty.value = '';
-  dialog.showModal();
-  qty.focus();
-  return new Promise((resolve) => {
-    dialog.addEventListener(
-      'close',
-      () => {
-        els.scan.focus();
-        if (dialog.returnValue !== 'ok') return resolve(null);
-        const value = toScaled(qty.value, false);
-        if (value === null || value === 0n) {
-          say(fill(w.badQty, { text: qty.value }), 'bad');
-          return resolve(null);
-        }
-        resolve({ qty: fromScaled(value), unit: select.value || undefined });
-      },
-      { once: true },
-    );
-  });
-}
 
 // ---- the running list ------------------------------------------------------------------------------
 
@@ -372,9 +318,27 @@ function fillRow(li: HTMLLIElement, line: ShownLine): void {
   li.querySelector('.line__unit')!.textContent = hasPacks ? '' : unit;
 }
 
+/**
+ * SKUs looked up for their units: a line the server counted from a code the phone never looked up (it
+ * was offline). Asked once; again only after a network failure.
+ */
+const lookedUp = new Set<string>();
+
+function learnItems(lines: readonly ShownLine[]): void {
+  for (const { sku, item } of lines) {
+    if (!sku || item || lookedUp.has(sku)) continue;
+    lookedUp.add(sku);
+    itemFor(sku).then(
+      (found) => (found ? renderLines() : lookedUp.delete(sku)),
+      () => {},
+    );
+  }
+}
+
 function renderLines(): void {
   if (!location) return;
   const lines = shownLines(serverLines, waiting, location, itemOf);
+  learnItems(lines);
   const rows = new Map([...els.lines.querySelectorAll<HTMLLIElement>('li.line')].map((li) => [li.dataset.key!, li]));
   const ordered = lines.map((line) => {
     const li = rows.get(line.key) ?? lineRow(line);
@@ -443,26 +407,10 @@ $('#camera-stop').addEventListener('click', stopCamera);
 
 // ---- photos ------------------------------------------------------------------------------------------
 
-async function addPhoto(input: HTMLInputElement): Promise<void> {
-  const file = input.files?.[0];
-  input.value = '';
-  if (!file || !location) return;
-  say(w.photoSending);
-  try {
-    const added = await api.photo(location, file);
-    const img = document.createElement('img');
-    img.src = `/api/v1/photos/${added.sha256}/thumbnail`;
-    img.alt = file.name;
-    img.className = 'thumb';
-    img.dataset.sha256 = added.sha256;
-    els.photos.append(img);
-    say(fill(w.photoAdded, { location }), 'ok');
-  } catch (error) {
-    say(error instanceof NetworkError ? w.photoOffline : fill(w.photoFailed, { reason: reasonOf(error) }), 'bad');
-  }
-}
 for (const input of document.querySelectorAll<HTMLInputElement>('input.photo-input'))
-  input.addEventListener('change', () => void addPhoto(input));
+  input.addEventListener('change', () => {
+    if (location) void addPhoto({ api, words: w, input, location, list: els.photos, say, reasonOf });
+  });
 
 // ---- location done ----------------------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ const zhCN = {
   online: '在线',
   offline: '离线：记录保存在本机，恢复网络后自动发送',
   allSent: '全部已发送',
-  queued: '{n} 条待发送，最早在 {age} 前',
+  queued: '{n} 条待发送，最早一条已等 {age}',
   sending: '正在发送…',
   retryIn: '{s} 秒后重试',
   seconds: '{n} 秒',
