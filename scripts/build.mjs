@@ -65,6 +65,13 @@ const browser = await build({
 /** Every file dist/ should hold: the bundles and, beside them, the migrations and the zxing reader. */
 const wanted = new Map([...result.outputFiles, ...browser.outputFiles].map((f) => [f.path, f.contents]));
 const require = createRequire(import.meta.url);
+// The .wasm must be the one the polyfill's JavaScript was built for: package.json pins zxing-wasm to the
+// version barcode-detector asks for, and a mismatch stops the build rather than break scanning on phones.
+const manifest = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+const readerVersion = manifest('zxing-wasm').version;
+const polyfillWants = manifest('barcode-detector').dependencies['zxing-wasm'];
+if (readerVersion !== polyfillWants)
+  throw new Error(`zxing-wasm ${readerVersion} is installed but barcode-detector needs ${polyfillWants}: pin it in package.json`);
 wanted.set(join(counting, 'zxing_reader.wasm'), readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm')));
 const migrations = join(root, 'db/migrations');
 for (const path of walk(migrations)) wanted.set(join(dist, 'migrations', relative(migrations, path)), readFileSync(path));

@@ -7,11 +7,14 @@
  * then "location done" and its result. A blind count's page shows no book figure; the page fits 360 and
  * 390 px. Debian's Chromium through playwright-core, skipped like the console's browser test without it.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
+import { prepareZXingModule, writeBarcode } from 'zxing-wasm/writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { importBook } from '../../src/services/book.ts';
@@ -27,6 +30,7 @@ import { startProduct } from '../support/product.ts';
 import { stepsBudget } from '../support/wait.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
+const require = createRequire(import.meta.url);
 
 /** WH1's items again, now with barcodes, A-200's case of 12 and B-300 (by weight) asking how much. */
 const ITEMS = [
@@ -71,6 +75,21 @@ function photo(): Buffer {
   const png = new PNG({ width: 48, height: 32 });
   for (let i = 0; i < png.data.length; i += 4) png.data.set([40, 120, (i / 4) % 255, 255], i);
   return PNG.sync.write(png);
+}
+
+/**
+ * What Chromium's fake camera plays: an EAN-13 label (drawn by zxing-wasm's writer, its wasm read from
+ * node_modules) on a white 640×480 frame, as a few MJPEG frames.
+ */
+async function cameraFrames(code: string): Promise<Buffer> {
+  prepareZXingModule({ overrides: { wasmBinary: (await readFile(require.resolve('zxing-wasm/writer/zxing_writer.wasm'))).buffer } });
+  const written = await writeBarcode(code, { format: 'EAN13', scale: 3 });
+  if (!written.image) throw new Error(`zxing could not draw ${code}: ${written.error}`);
+  const frame = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#ffffff' } })
+    .composite([{ input: Buffer.from(await written.image.arrayBuffer()), gravity: 'center' }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  return Buffer.concat(Array.from({ length: 5 }, () => frame));
 }
 
 /** One line of the running list: its total in base units and its entries still on the phone. */
@@ -247,6 +266,42 @@ run('the counting page in a browser', () => {
     await open.page.press('#scan', 'Enter');
     await expect.poll(() => line(open.page, 'C-400').locator('.line__detail').textContent()).toMatch(/book 3\b/);
     await open.context.close();
+  });
+
+  it('scans with the camera through the polyfill, its wasm fetched from this server and nothing from elsewhere', async () => {
+    // Chromium's fake camera plays a picture of the widget's EAN-13; Linux Chromium has no BarcodeDetector
+    // of its own, so this is the zxing-wasm polyfill reading it.
+    const video = join(dataDir, 'widget.mjpeg');
+    await writeFile(video, await cameraFrames(WIDGET));
+    const cameraBrowser = await launchBrowser([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ]);
+    try {
+      const context = await cameraBrowser.newContext({ locale: 'en-US', ...PHONE });
+      const page = await context.newPage();
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(`${product.url}/?switch=1&lang=en&next=${encodeURIComponent(`/count/${codes.st}?location=R3`)}`);
+      await page.click('button[data-person="carl"]');
+      await page.locator('body[data-ready=true]').waitFor();
+      expect(await page.evaluate(() => 'BarcodeDetector' in globalThis)).toBe(false);
+      expect(requests.some((u) => u.includes('ponyfill'))).toBe(false); // loaded only when the camera is used
+      await page.tap('#camera');
+      await expect.poll(() => page.locator('#camera').getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(() => line(page, 'A-100').getAttribute('data-qty')).toBe('1');
+      await page.screenshot({ path: join(SHOTS, 'counting-06-camera.png') });
+      await page.tap('#camera-stop');
+      await expect.poll(() => status(page).getAttribute('data-queued')).toBe('0');
+      // The label stayed in sight the whole time: one scan, not one per frame.
+      expect((await serverCount(page, codes.st, 'R3'))['A-100']).toMatchObject({ qty: '1', scans: 1 });
+      expect(requests).toContain(`${product.url}/assets/counting/zxing_reader.wasm`);
+      expect(requests.filter((u) => !u.startsWith(product.url) && !/^(data|blob):/.test(u))).toEqual([]);
+      await context.close();
+    } finally {
+      await cameraBrowser.close();
+    }
   });
 
   it('fits a phone 360 and 390 px wide, in Chinese and English', async () => {

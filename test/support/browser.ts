@@ -15,8 +15,8 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-/** Headless Chromium with the flags this machine's closed network needs. */
-export function launchBrowser(): Promise<Browser> {
+/** Headless Chromium with the flags this machine's closed network needs (and `extraArgs`, e.g. a fake camera). */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -28,6 +28,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -29,8 +29,11 @@ function loadDetector(): Promise<DetectorClass> {
   return detectorClass;
 }
 
-/** The same code seen again within this long is the same scan (the camera sees a label many times a second). */
-const SAME_CODE_MS = 1500;
+/**
+ * The camera sees a label many times a second: a code counts again only after it was out of sight this
+ * long (the phone moved away and back to the next item of the same kind).
+ */
+const OUT_OF_SIGHT_MS = 800;
 
 export interface CameraScan {
   stop(): void;
@@ -52,15 +55,17 @@ export async function startCamera(video: HTMLVideoElement, onCode: (code: string
   video.muted = true;
   await video.play();
   let stopped = false;
-  let last = { code: '', at: 0 };
+  /** When each code was last seen. */
+  const seen = new Map<string, number>();
   const tick = async () => {
     if (stopped) return;
     try {
       if (video.readyState >= 2) {
-        for (const found of await detector.detect(video)) {
-          const now = Date.now();
-          if (found.rawValue && (found.rawValue !== last.code || now - last.at > SAME_CODE_MS)) onCode(found.rawValue);
-          if (found.rawValue) last = { code: found.rawValue, at: now };
+        const now = Date.now();
+        for (const { rawValue: code } of await detector.detect(video)) {
+          if (!code) continue;
+          if (now - (seen.get(code) ?? 0) > OUT_OF_SIGHT_MS) onCode(code);
+          seen.set(code, now);
         }
       }
     } catch {
