@@ -173,7 +173,9 @@ run('the counting page in a browser', () => {
       // An unknown barcode is answered at once, in words, with what to do; nothing is queued.
       await page.fill('#scan', '4006381333931');
       await page.press('#scan', 'Enter');
-      await expect.poll(() => page.locator('#message').textContent()).toMatch(/4006381333931[\s\S]*Check the code, or type the SKU/);
+      await expect
+        .poll(() => page.locator('#message').textContent())
+        .toMatch(/barcode 4006381333931 is not in the item master[\s\S]*type the SKU[\s\S]*damaged label/);
       expect(await status(page).getAttribute('data-queued')).toBe('0');
 
       // An item that asks how much (copper wire, by weight).
@@ -186,13 +188,14 @@ run('the counting page in a browser', () => {
 
       // Offline: scans go on, wait on the phone, and the page says so.
       await context.setOffline(true);
-      for (const code of [WIDGET, WIDGET, 'C-400']) {
+      // (An unknown barcode cannot be looked up offline: it waits too, and the server will refuse it.)
+      for (const code of [WIDGET, WIDGET, 'C-400', '4006381333931']) {
         await page.keyboard.type(code, { delay: 2 });
         await page.keyboard.press('Enter');
       }
-      await expect.poll(() => status(page).getAttribute('data-queued')).toBe('3');
+      await expect.poll(() => status(page).getAttribute('data-queued')).toBe('4');
       await expect.poll(() => status(page).getAttribute('data-offline')).toBe('true');
-      expect(await status(page).textContent()).toMatch(/Offline[\s\S]*3 waiting to be sent, the oldest for \d+ s/);
+      expect(await status(page).textContent()).toMatch(/Offline[\s\S]*4 waiting to be sent, the oldest for \d+ s/);
       await expect.poll(() => line(page, 'A-100').getAttribute('data-qty')).toBe('7');
       expect(await line(page, 'A-100').getAttribute('data-waiting')).toBe('2');
       await page.screenshot({ path: join(SHOTS, 'counting-02-offline.png') });
@@ -201,6 +204,10 @@ run('the counting page in a browser', () => {
       await context.setOffline(false);
       await expect.poll(() => status(page).getAttribute('data-queued')).toBe('0');
       await expect.poll(() => status(page).getAttribute('data-offline')).toBe('false');
+      expect(await page.locator('#message').textContent()).toMatch(
+        /Not counted: 4006381333931: barcode 4006381333931 is not in the item master/,
+      );
+      expect(await line(page, '4006381333931').count()).toBe(0);
       const counted = await serverCount(page, codes.st, 'R1');
       expect(counted['A-100']).toMatchObject({ qty: '7', scans: 7 });
       expect(counted['A-200']).toMatchObject({ qty: '1', scans: 1 });

@@ -95,7 +95,7 @@ const queue = new EntryQueue({
     if (here) serverLines = here.lines;
     for (const r of outcome.rejected) {
       const text = r.localized?.[config.locale] ?? r.message;
-      say(`${fill(w.rejected, { code: r.code, reason: text })} ${w.unknownCodeHint}`, 'bad');
+      say(fill(w.rejected, { code: r.code, reason: text }), 'bad');
     }
     void refreshWaiting();
   },

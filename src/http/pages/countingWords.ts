@@ -59,7 +59,7 @@ const zhCN = {
   seconds: '{n} 秒',
   minutes: '{n} 分钟',
   refused: '服务器未接受待发送的记录：{reason}',
-  unknownCodeHint: '请核对条码，或直接输入 SKU。如果该物料还没有登记这个条码，请联系主管在物料主数据的“条码”列中补充。',
+  unknownCodeHint: '如果标签破损读错，请手动输入条码下方印的数字；缺少的条码请联系主管补进物料主数据。',
   rejected: '未计入：{code}，{reason}',
   added: '{sku} {qty} {unit}',
   badQty: '“{text}”不是有效数量：请输入数字，例如 2 或 1.5。',
@@ -134,7 +134,7 @@ const en: typeof zhCN = {
   minutes: '{n} min',
   refused: 'The server did not take the waiting entries: {reason}',
   unknownCodeHint:
-    'Check the code, or type the SKU instead. If the item does not have this barcode yet, ask a supervisor to add it in the item master (column 条码/barcode).',
+    'If a damaged label read wrong, type the digits printed under it; ask a supervisor to add a missing barcode to the item master.',
   rejected: 'Not counted: {code}: {reason}',
   added: '{sku} {qty} {unit}',
   badQty: '"{text}" is not a quantity: type a number such as 2 or 1.5.',
