@@ -248,6 +248,7 @@ run('the counting page in a browser', () => {
         ['B-300', '1.5', 1],
         ['C-400', '1', 1],
       ]);
+      await page.locator('#result').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(SHOTS, 'counting-04-done.png') });
       await context.close();
     },
