@@ -3,10 +3,11 @@ import { expect, it } from 'vitest';
 import { createWebAdapter } from '../../bots/web/index.ts';
 import { mountPages } from '../../src/http/pages/index.ts';
 import { addPerson, grantRole } from '../../src/services/people.ts';
+import { requestRecount } from '../../src/services/review.ts';
 import { closeCounting, startStocktake } from '../../src/services/stocktakes.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { seedWarehouse } from '../support/fixtures.ts';
-import { seedPeople } from '../support/flow.ts';
+import { countedStocktake, seedPeople } from '../support/flow.ts';
 import { testHttp } from '../support/http.ts';
 
 async function counting(db: Parameters<typeof seedPeople>[0]) {
@@ -64,6 +65,16 @@ describeEachDatabase('the counting page', (get) => {
     await db.execute(sql`update stocktake set status = 'posted' where code = ${st.code}`);
     const posted = await page(http.as('carl', `/count/${st.code}?lang=en`), 403);
     expect(posted).toMatch(/Stocktake ST-\S+ is posted: counting is over/);
+  });
+
+  it('opens in review for the person a line was sent back to for a recount, and only for them', async () => {
+    const { db } = get();
+    const { st, people } = await countedStocktake(db);
+    await closeCounting(db, st.code);
+    await requestRecount(db, people.sam, { stocktake: st.code, line: 'A-100@R1', recounter: 'carl' });
+    const http = await testHttp(db, [mountPages]);
+    expect(await page(http.as('carl', `/count/${st.code}?lang=en`), 200)).toContain('id="scan"');
+    expect(await page(http.as('sue', `/count/${st.code}?lang=en`), 403)).toContain('is in review and has no recount for you');
   });
 
   it('serves its bundled script and the zxing reader from this server', async () => {
