@@ -30,10 +30,12 @@ function loadDetector(): Promise<DetectorClass> {
 }
 
 /**
- * The camera sees a label many times a second: a code counts again only after it was out of sight this
- * long (the phone moved away and back to the next item of the same kind).
+ * The camera sees a label many times a second: a code counts again only after it was out of sight for
+ * this many frames read (the phone moved away and back to the next item of the same kind). Counted in
+ * frames rather than time, so that a slow phone (or the first frame, while the reader starts) does not
+ * take one label for two.
  */
-const OUT_OF_SIGHT_MS = 800;
+const OUT_OF_SIGHT_FRAMES = 3;
 
 export interface CameraScan {
   stop(): void;
@@ -55,17 +57,18 @@ export async function startCamera(video: HTMLVideoElement, onCode: (code: string
   video.muted = true;
   await video.play();
   let stopped = false;
-  /** When each code was last seen. */
-  const seen = new Map<string, number>();
+  /** Frames read in a row without each code seen before (0: in sight now). */
+  const absent = new Map<string, number>();
   const tick = async () => {
     if (stopped) return;
     try {
       if (video.readyState >= 2) {
-        const now = Date.now();
-        for (const { rawValue: code } of await detector.detect(video)) {
-          if (!code) continue;
-          if (now - (seen.get(code) ?? 0) > OUT_OF_SIGHT_MS) onCode(code);
-          seen.set(code, now);
+        const inSight = new Set((await detector.detect(video)).map((found) => found.rawValue).filter(Boolean));
+        for (const [code, frames] of absent) if (!inSight.has(code)) absent.set(code, frames + 1);
+        for (const code of inSight) {
+          const frames = absent.get(code);
+          if (frames === undefined || frames >= OUT_OF_SIGHT_FRAMES) onCode(code);
+          absent.set(code, 0);
         }
       }
     } catch {
