@@ -13,6 +13,7 @@
  * earlier build are removed last. Chunk names carry a content hash, so an unchanged chunk is never touched.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -38,8 +39,40 @@ const result = await build({
   logLevel: 'warning',
 });
 
-/** Every file dist/ should hold: the bundles and, beside them, the migrations. */
-const wanted = new Map(result.outputFiles.map((f) => [f.path, f.contents]));
+/**
+ * The counting page's script for the browser (src/http/browser/), served from dist/assets/counting/. The
+ * camera's barcode polyfill is a chunk of its own, loaded only when the camera is used, and its zxing
+ * .wasm is copied beside it: the page fetches it from us, never from a CDN.
+ */
+const counting = join(dist, 'assets/counting');
+const browser = await build({
+  absWorkingDir: root,
+  entryPoints: { counting: 'src/http/browser/counting.ts' },
+  outdir: counting,
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome100', 'safari15', 'firefox100'],
+  minify: true,
+  sourcemap: true,
+  write: false,
+  logLevel: 'warning',
+});
+
+/** Every file dist/ should hold: the bundles and, beside them, the migrations and the zxing reader. */
+const wanted = new Map([...result.outputFiles, ...browser.outputFiles].map((f) => [f.path, f.contents]));
+const require = createRequire(import.meta.url);
+// The .wasm must be the one the polyfill's JavaScript was built for: package.json pins zxing-wasm to the
+// version barcode-detector asks for, and a mismatch stops the build rather than break scanning on phones.
+const manifest = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+const readerVersion = manifest('zxing-wasm').version;
+const polyfillWants = manifest('barcode-detector').dependencies['zxing-wasm'];
+if (readerVersion !== polyfillWants)
+  throw new Error(`zxing-wasm ${readerVersion} is installed but barcode-detector needs ${polyfillWants}: pin it in package.json`);
+wanted.set(join(counting, 'zxing_reader.wasm'), readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm')));
 const migrations = join(root, 'db/migrations');
 for (const path of walk(migrations)) wanted.set(join(dist, 'migrations', relative(migrations, path)), readFileSync(path));
 

@@ -23,6 +23,7 @@ import { listPeople } from '../../src/services/people.ts';
 import type { InboundHandler, PlatformAdapter } from '../adapter.ts';
 import { createLiveHub, type LiveHub } from './live.ts';
 import { createWebDeliverer } from './outbound.ts';
+import { stocktakesToCount } from '../../src/services/countingAccess.ts';
 import { chatAccess } from './access.ts';
 import { CONSOLE_CSS, chatPage, chatRefusal, foreignButtonRefusal, homePage } from './page.ts';
 import { CONSOLE_JS } from './script.ts';
@@ -82,6 +83,9 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
    * The chats a visitor sees in the side bar: those the person may use (access.ts); on a local server
    * before anyone is picked, all of them (whoever is at this machine may pick anyone).
    */
+  /** The stocktakes the person may count on the phone, linked from the chat list. */
+  const toCount = (actor: Actor | null) => (actor ? stocktakesToCount(db, actor.personId) : Promise.resolve([]));
+
   function visibleChats(c: AppContext, actor: Actor | null) {
     if (actor) return listConsoleChats(db, actor);
     return c.get('deps').localOnly ? listConsoleChats(db) : Promise.resolve([]);
@@ -150,6 +154,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
           showPicker: !actor || Boolean(c.req.query('switch')) || Boolean(next),
           next: safeNext,
           demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE),
+          toCount: await toCount(actor),
         }),
       );
     });
@@ -203,6 +208,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
           eventId: randomUUID(),
           toast: c.req.query('toast'),
           demo: chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE),
+          toCount: await toCount(actor),
         }),
       );
     });

@@ -37,6 +37,7 @@ const WORDS = {
     notMember: (chat: string) =>
       `#${chat} is not bound to a warehouse and belongs to the people who write in it: only they and admins may open or use it.`,
     foreignButton: "This button is on a card in another platform's chat; tap it there. Nothing was done.",
+    toCount: 'Count on phone',
   },
   'zh-CN': {
     title: '对话控制台',
@@ -63,6 +64,7 @@ const WORDS = {
     noRole: (chat: string) => `你在 #${chat} 所绑定的仓库中没有任何角色，因此不能打开或使用此对话。请向该仓库的管理员申请角色。`,
     notMember: (chat: string) => `#${chat} 未绑定仓库，只属于在其中发言的人：只有他们和管理员可以打开或使用。`,
     foreignButton: '此按钮属于其他平台对话中的卡片，请在那里点按。未执行任何操作。',
+    toCount: '扫码盘点',
   },
 };
 
@@ -80,8 +82,26 @@ export interface PersonChoice {
   roles: string[];
 }
 
+/** A stocktake the person may count on the phone (services/countingAccess.ts). */
+export interface ToCount {
+  code: string;
+  warehouse: string;
+}
+
+/** Links to the counting page of each stocktake the person may count. */
+function countingLinks(locale: Locale, toCount: readonly ToCount[]): string {
+  if (toCount.length === 0) return '';
+  const links = toCount
+    .map(
+      (s) =>
+        `<li><a class="btn" href="/count/${encodeURIComponent(s.code)}">${icon('barcode')} ${esc(s.code)} · ${esc(s.warehouse)}</a></li>`,
+    )
+    .join('');
+  return `<h2>${esc(WORDS[locale].toCount)}</h2><ul class="tocount">${links}</ul>`;
+}
+
 /** The chat list, the "open a chat" form and the demo sheet: the sidebar on a wide screen, a drawer on a phone. */
-function chatList(locale: Locale, chats: ConsoleChat[], current: string | null, demo: boolean): string {
+function chatList(locale: Locale, chats: ConsoleChat[], current: string | null, demo: boolean, toCount: readonly ToCount[] = []): string {
   const t = WORDS[locale];
   const items = chats
     .map((c) => {
@@ -93,12 +113,13 @@ function chatList(locale: Locale, chats: ConsoleChat[], current: string | null, 
     .join('');
   return `<ul class="chatlist">${items || `<li class="muted">${esc(t.noChats)}</li>`}</ul>
 <form method="get" action="/chat" class="openchat" data-plain><label>${esc(t.openChat)}<br><input type="text" name="name" pattern="[a-z0-9][a-z0-9_-]{0,39}" placeholder="${esc(t.chatName)}" required></label> <button>${esc(t.open)}</button></form>
-${demo ? `<p><a href="/demo/recount.csv" class="demo-sheet" download>${icon('download')} ${esc(t.demoSheet)}</a></p>` : ''}`;
+${demo ? `<p><a href="/demo/recount.csv" class="demo-sheet" download>${icon('download')} ${esc(t.demoSheet)}</a></p>` : ''}
+${countingLinks(locale, toCount)}`;
 }
 
-function sidebar(locale: Locale, chats: ConsoleChat[], current: string | null, demo: boolean): string {
+function sidebar(locale: Locale, chats: ConsoleChat[], current: string | null, demo: boolean, toCount: readonly ToCount[]): string {
   return `<aside class="console__chats"><h2>${esc(WORDS[locale].chats)}</h2>
-${chatList(locale, chats, current, demo)}
+${chatList(locale, chats, current, demo, toCount)}
 </aside>`;
 }
 
@@ -113,6 +134,7 @@ export function homePage(o: {
   next: string;
   demo: boolean;
   notice?: string;
+  toCount?: readonly ToCount[];
 }): string {
   const t = WORDS[o.locale];
   const parts: string[] = [];
@@ -133,7 +155,7 @@ ${o.localOnly ? `<form method="post" action="/demo" data-plain><button class="bt
       .join('');
     parts.push(`<section><h1>${esc(t.whoTitle)}</h1><p class="muted">${esc(t.whoHint)}</p><ul class="people">${people}</ul></section>`);
   }
-  const body = `<div class="console">${sidebar(o.locale, o.chats, null, o.demo)}<section class="console__main">${parts.join('\n') || `<p class="muted">${esc(t.pick)}</p>`}</section></div>`;
+  const body = `<div class="console">${sidebar(o.locale, o.chats, null, o.demo, o.toCount ?? [])}<section class="console__main">${parts.join('\n') || `<p class="muted">${esc(t.pick)}</p>`}</section></div>`;
   return renderPage({ title: t.title, locale: o.locale, actor: o.actor, localOnly: o.localOnly, active: 'console', body, head: HEAD });
 }
 
@@ -149,14 +171,15 @@ export function chatPage(o: {
   eventId: string;
   toast?: string;
   demo: boolean;
+  toCount?: readonly ToCount[];
 }): string {
   const t = WORDS[o.locale];
   const c = o.chat;
   const id = encodeURIComponent(c.chatId);
   // On a phone the chat list is a drawer opened from the header (no script needed: <details>).
-  const drawer = `<details class="chat__drawer"><summary>${icon('menu')} ${esc(t.chats)}</summary><div class="drawer">${chatList(o.locale, o.chats, c.chatId, o.demo)}</div></details>`;
+  const drawer = `<details class="chat__drawer"><summary>${icon('menu')} ${esc(t.chats)}</summary><div class="drawer">${chatList(o.locale, o.chats, c.chatId, o.demo, o.toCount ?? [])}</div></details>`;
   const header = `<header class="chat__header">${drawer}<span class="chat__title"><strong>#${esc(c.chatId)}</strong> ${c.warehouse ? `· ${esc(c.warehouse)} ${c.purposes.map((p) => `<span class="badge">${esc(p)}</span>`).join(' ')}` : `<span class="muted">· ${esc(t.unbound)}</span>`}</span></header>`;
-  const body = `<div class="console console--chat">${sidebar(o.locale, o.chats, c.chatId, o.demo)}
+  const body = `<div class="console console--chat">${sidebar(o.locale, o.chats, c.chatId, o.demo, o.toCount ?? [])}
 <section class="console__main chat" data-chat-id="${esc(c.chatId)}" data-seq="${esc(o.seq)}">
 ${header}
 <div id="messages" class="messages">${o.messages.map(messageHtml).join('\n')}</div>
@@ -186,6 +209,7 @@ export const CONSOLE_CSS = `
 .console__chats ul { list-style:none; padding:0; margin:0 0 12px; } .console__chats li, .drawer li { margin:6px 0; }
 .chatlist { list-style:none; padding:0; margin:0 0 12px; }
 .chatlist a[aria-current=page] { font-weight:700; }
+.tocount { list-style:none; padding:0; margin:0 0 12px; } .tocount li { margin:6px 0; } .tocount .btn { display:inline-flex; align-items:center; gap:6px; }
 .people { list-style:none; padding:0; } .people li { margin:6px 0; }
 /* The chat fills the screen below the navigation: the messages scroll, the composer stays at the bottom. */
 .console--chat { height:100%; grid-template-rows:minmax(0, 1fr); }

@@ -24,6 +24,11 @@ const PATHS = {
   download: '<path d="M8 2.5V11M4.5 7.5L8 11l3.5-3.5M2.5 13.5h11" />',
   check: '<path d="M3 8.5l3.2 3.2L13 4.8" />',
   cross: '<path d="M4 4l8 8M12 4l-8 8" />',
+  plus: '<path d="M8 3v10M3 8h10" />',
+  minus: '<path d="M3 8h10" />',
+  camera: '<path d="M1.5 5.5h3l1.2-2h4.6l1.2 2h3v8h-13z" /><circle cx="8" cy="9.2" r="2.5" />',
+  image: '<rect x="1.5" y="2.5" width="13" height="11" rx="1.5" /><circle cx="5.5" cy="6" r="1.2" /><path d="M1.5 12l4-4 3 3 2-2 4 4" />',
+  barcode: '<path d="M2 3v10M4.5 3v10M6 3v10M8.5 3v10M11 3v10M12.5 3v10M14 3v10" />',
 } as const;
 
 export type IconName = keyof typeof PATHS;

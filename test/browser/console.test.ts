@@ -8,72 +8,17 @@
  * targets of 44 px, the composer and upload reachable, the chat list a drawer. Debian's Chromium through
  * playwright-core; skipped with a notice where no Chromium is installed (CI installs it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoRecountSheet } from '../../src/services/demo.ts';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
-import { NPM_START_ARGS, ROOT } from '../support/product.ts';
+import { browserAvailable, DESKTOP, launchBrowser, layoutProblems, NARROW, PHONE, reachProblem } from '../support/browser.ts';
+import { startProduct } from '../support/product.ts';
 import { stepsBudget } from '../support/wait.ts';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
-
-/** A phone as the issue tried it (390×844), the narrowest we support (360), and the desktop the walk uses. */
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const NARROW: BrowserContextOptions = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
-
-/** The browser's globals inside page.evaluate (the project's tsconfig has no DOM library). */
-// biome-ignore lint/suspicious/noExplicitAny: typed by the browser, not by this file
-declare const document: any, window: any;
-
-/**
- * What is wrong with the page's layout: a page wider than the window, no viewport meta tag, emoji left to
- * the browser's fonts (Debian's Chromium draws them as empty boxes), and on touch screens controls lower
- * than 44 px (links inside running text are exempt, as in WCAG 2.5.5).
- */
-function layoutProblems(page: Page, touch: boolean): Promise<string[]> {
-  // A mobile browser widens its layout viewport to fit a page that is too wide (window.innerWidth grows with
-  // it), so the page is measured against the screen's width, not the window's.
-  const screenWidth = page.viewportSize()!.width;
-  return page.evaluate(
-    ([touch, screenWidth]) => {
-      const problems: string[] = [];
-      const width = Math.max(document.scrollingElement!.scrollWidth, window.innerWidth);
-      if (width > screenWidth) problems.push(`the page scrolls sideways: ${width} px on a ${screenWidth} px screen`);
-      const viewport = document.querySelector('meta[name=viewport]')?.getAttribute('content') ?? '';
-      if (!viewport.includes('width=device-width')) problems.push('no viewport meta tag');
-      const emoji = document.body.innerText.match(/\p{Emoji_Presentation}|\uFE0F/gu);
-      if (emoji) problems.push(`emoji left to the fonts: ${[...new Set(emoji)].join(' ')}`);
-      if (touch) {
-        const controls = document.querySelectorAll(
-          'button, .btn, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea, nav.top a, summary',
-        );
-        for (const el of controls) {
-          const r = el.getBoundingClientRect();
-          if (r.width === 0 && r.height === 0) continue; // not shown (a closed drawer, a desktop-only part)
-          if (r.height < 43.5) problems.push(`a ${Math.round(r.height)} px high touch target: ${el.outerHTML.slice(0, 100)}`);
-        }
-      }
-      return problems;
-    },
-    [touch, screenWidth] as const,
-  );
-}
-
-/** Null when the element is inside the window and a tap on its centre reaches it; else what is wrong. */
-function reachProblem(target: Locator): Promise<string | null> {
-  return target.evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.left < 0 || r.top < 0 || r.right > window.innerWidth + 0.5 || r.bottom > window.innerHeight + 0.5)
-      return `${el.outerHTML.slice(0, 80)} is outside the ${window.innerWidth}×${window.innerHeight} window: ${JSON.stringify(r)}`;
-    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return hit && (hit === el || el.contains(hit)) ? null : `${el.outerHTML.slice(0, 80)} is covered by ${hit?.outerHTML.slice(0, 80)}`;
-  });
-}
 
 /** Every button of a card, each scrolled into sight, is whole inside the card and the window and can be tapped. */
 async function cardButtonProblems(card: Locator): Promise<string[]> {
@@ -91,31 +36,6 @@ async function cardButtonProblems(card: Locator): Promise<string[]> {
   return problems;
 }
 const run = browserAvailable() ? describe : describe.skip;
-
-/** Starts the product as `npm start` does and resolves with the URL it prints. */
-async function startProduct(dataDir: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, NPM_START_ARGS, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, STOCKTAKE_DATA_DIR: dataDir, PORT: '0', STOCKTAKE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    // Two steps: the first start creates the embedded database (tens of seconds on a busy machine).
-    const timer = setTimeout(() => reject(new Error(`the server did not start in time:\n${out}`)), stepsBudget(2));
-    child.stdout!.on('data', () => {
-      const m = /open (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${out}`)));
-  });
-  return { url, child, output: () => out };
-}
 
 run('the console and dashboard in a browser', () => {
   let browser: Browser;

@@ -1,11 +1,13 @@
 /**
  * The dashboard pages of the web console, rendered on the server: the stocktakes list, one stocktake
- * (figures, charts, variances, documents, exports, audit), and people and roles for admins.
+ * (figures, charts, variances, documents, exports, audit), the phone counting page, and people and roles for admins.
  *
  * @example createHttpApp(deps, [mountAuth, mountApi, mountPages])
  */
 import type { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
+import { countingPage } from './counting.ts';
+import { mountCountingAssets } from './countingAssets.ts';
 import { changeRolePage, peoplePage } from './people.ts';
 import { page } from './shared.ts';
 import { stocktakeDetailPage } from './stocktakeDetail.ts';
@@ -18,6 +20,8 @@ export function mountPages(app: Hono<AppEnv>): void {
   );
   app.get('/stocktakes', page('stocktakes', stocktakeListPage));
   app.get('/stocktakes/:stocktake', page('stocktakes', stocktakeDetailPage));
+  mountCountingAssets(app);
+  app.get('/count/:stocktake', page('stocktakes', countingPage));
   app.get('/people', page('people', peoplePage));
   app.post('/people/roles', page('people', changeRolePage));
 }

@@ -28,6 +28,8 @@ export interface PageResult {
   active: NavKey;
   body: string;
   status?: 200 | 400 | 403 | 404 | 409;
+  /** Extra escaped HTML for <head>: the page's own stylesheet or script. */
+  head?: string;
 }
 
 const HEAD = `<link rel="stylesheet" href="${DASHBOARD_CSS_PATH}">`;
@@ -40,7 +42,7 @@ export function htmlPage(p: PageContext, result: PageResult): Response {
     localOnly: p.deps.localOnly,
     active: result.active,
     body: result.body,
-    head: HEAD,
+    head: result.head ? `${HEAD}\n${result.head}` : HEAD,
   });
   return p.c.html(html, result.status ?? 200);
 }

@@ -22,6 +22,10 @@ import { EXPORT_FORMATS, stocktakeExportUrl } from './links.ts';
 import { badge, localTime, messagePage, num, type PageContext, type PageResult } from './shared.ts';
 import { blindTableHtml, causeLabel, filterForm, PAGE_SIZE, parseFilter, toVarianceQuery, varianceTableHtml } from './varianceSection.ts';
 import { blindLine, showsBookFigures } from '../../services/blind.ts';
+import { COUNTING_ROLES, holdsAnyOf } from '../../domain/people.ts';
+import { icon } from '../../../cards/render/icons.ts';
+import { countingPageUrl } from './counting.ts';
+import { countingWords } from './countingWords.ts';
 
 /** Lines of a document shown on the page; the export has them all. */
 const DOCUMENT_LINES_SHOWN = 200;
@@ -32,7 +36,8 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
   const { db } = p.deps;
   const { t, locale } = p;
   const st = await getStocktake(db, p.c.req.param('stocktake') ?? '');
-  if ((await rolesOf(db, p.actor.personId, st.warehouseId)).size === 0) {
+  const roles = await rolesOf(db, p.actor.personId, st.warehouseId);
+  if (roles.size === 0) {
     return {
       title: t.errors.forbiddenTitle,
       active: 'stocktakes',
@@ -85,6 +90,7 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
     [d.overdue, review.overdue > 0 ? `<span class="bad">${review.overdue}</span>` : '0'],
   ];
   const header = `<h1>${esc(st.code)} · ${esc(st.warehouseCode)} ${badge(t.states.stocktake[st.status], STATUS_TONE[st.status])}</h1>
+${st.status === 'counting' && holdsAnyOf(roles, COUNTING_ROLES) ? `<p><a class="btn btn--primary" id="count-on-phone" href="${esc(countingPageUrl(st.code))}">${icon('barcode')} ${esc(countingWords(locale).linkText)}</a></p>` : ''}
 <dl class="figures">${figures.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join('')}</dl>
 <p class="muted">${esc(d.timezone(tz))} · <a href="#variances">${esc(d.variances)}</a> · <a href="#documents">${esc(d.documents)}</a> · <a href="#photos">${esc(t.photos.title)}${photos.length ? ` (${photos.length})` : ''}</a> · <a href="#exports">${esc(d.exports)}</a> · <a href="#audit">${esc(d.audit)}</a></p>
 ${chainNotice(verdict, t, locale)}`;
