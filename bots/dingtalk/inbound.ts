@@ -31,7 +31,12 @@ const robotMessageSchema = z.object({
       fileName: z.string().min(1),
       /** A rich-text message (text with pictures, the only way to @ the bot with a photo in a group). */
       richText: z.array(
-        z.object({ text: z.string().optional(), type: z.string().optional(), downloadCode: z.string().optional(), pictureDownloadCode: z.string().optional() }),
+        z.object({
+          text: z.string().optional(),
+          type: z.string().optional(),
+          downloadCode: z.string().optional(),
+          pictureDownloadCode: z.string().optional(),
+        }),
       ),
     })
     .partial()
@@ -78,7 +83,10 @@ export function parseFrameData(data: string): unknown {
  * A robot message as a text, file or photo event; null for what the bot does not read (voice, video,
  * malformed payloads). `download` fetches a file or picture by its downloadCode.
  */
-export function robotMessageEvent(payload: unknown, download: (downloadCode: string) => Promise<Buffer>): TextEvent | FileEvent | PhotoEvent | null {
+export function robotMessageEvent(
+  payload: unknown,
+  download: (downloadCode: string) => Promise<Buffer>,
+): TextEvent | FileEvent | PhotoEvent | null {
   return robotMessageEvents(payload, download)[0] ?? null;
 }
 
@@ -88,7 +96,10 @@ export function robotMessageEvent(payload: unknown, download: (downloadCode: str
  * "@bot A-100@R1 <picture>" (a picture alone in a group cannot @ the bot and never arrives; in a one-to-one
  * chat it arrives with no line, and the bot says how to name one).
  */
-export function robotMessageEvents(payload: unknown, download: (downloadCode: string) => Promise<Buffer>): (TextEvent | FileEvent | PhotoEvent)[] {
+export function robotMessageEvents(
+  payload: unknown,
+  download: (downloadCode: string) => Promise<Buffer>,
+): (TextEvent | FileEvent | PhotoEvent)[] {
   const parsed = robotMessageSchema.safeParse(payload);
   if (!parsed.success) return [];
   const msg = parsed.data;

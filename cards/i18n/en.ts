@@ -263,7 +263,8 @@ export const en = {
     added: (line: string, photos: number) => `Attached to ${line}: it now has ${photos} photo${photos === 1 ? '' : 's'}.`,
     already: (line: string, photos: number) => `That photo is already attached to ${line} (${photos} photo${photos === 1 ? '' : 's'}).`,
     replyToCard: "To keep a photo as evidence, send it as a reply to the line's card.",
-    nameTheLine: 'To keep a photo as evidence, send it with its line in the same message: @ the bot, type the SKU (or SKU@LOCATION), and add the picture. Or use "Add photo" on the counting page.',
+    nameTheLine:
+      'To keep a photo as evidence, send it with its line in the same message: @ the bot, type the SKU (or SKU@LOCATION), and add the picture. Or use "Add photo" on the counting page.',
   },
   reminder: {
     title: (n: number) => `Overdue: ${n} item${n === 1 ? '' : 's'}`,

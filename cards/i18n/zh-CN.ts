@@ -253,7 +253,8 @@ export const zhCN: typeof en = {
     added: (line, photos) => `已附到 ${line}：现有 ${photos} 张照片。`,
     already: (line, photos) => `这张照片已附在 ${line}（共 ${photos} 张照片）。`,
     replyToCard: '要把照片留作证据，请在该行差异卡片上“回复”并发送照片。',
-    nameTheLine: '要留存照片作为证据，请在同一条消息里写明行：@机器人，输入物料编码（或 物料编码@库位），再插入图片；也可以在扫码盘点页点“拍照”。',
+    nameTheLine:
+      '要留存照片作为证据，请在同一条消息里写明行：@机器人，输入物料编码（或 物料编码@库位），再插入图片；也可以在扫码盘点页点“拍照”。',
   },
   reminder: {
     title: (n) => `逾期提醒：${n} 项`,

@@ -26,9 +26,5 @@ export const scanEntry = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     importId: uuid('import_id'),
   },
-  (t) => [
-    index('scan_entry_open_idx')
-      .on(t.stocktakeId, t.personId, t.location)
-      .where(sql`import_id is null`),
-  ],
+  (t) => [index('scan_entry_open_idx').on(t.stocktakeId, t.personId, t.location).where(sql`import_id is null`)],
 );

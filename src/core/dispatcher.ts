@@ -366,7 +366,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const row = await findCardMessage(db, event.platform, event.chatId, event.replyToMessageId);
     const view = row?.view;
     return view && (view.kind === 'variance' || view.kind === 'recount')
-      ? { stocktakeId: view.stocktakeId, ref: `${view.sku}@${view.location}`, shown: view.location ? `${view.sku}@${view.location}` : view.sku }
+      ? {
+          stocktakeId: view.stocktakeId,
+          ref: `${view.sku}@${view.location}`,
+          shown: view.location ? `${view.sku}@${view.location}` : view.sku,
+        }
       : null;
   }
 
@@ -393,7 +397,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     if (event.size !== undefined && event.size > maxFileBytes) throw new InvalidInputError(t.replies.fileTooLarge(maxFileBytes / MB));
     const bytes = await event.download();
-    const r = await addPhoto(db, ctx, { stocktake: line.stocktakeId, line: line.ref, bytes, source: event.platform, maxBytes: maxFileBytes });
+    const r = await addPhoto(db, ctx, {
+      stocktake: line.stocktakeId,
+      line: line.ref,
+      bytes,
+      source: event.platform,
+      maxBytes: maxFileBytes,
+    });
     const shown = line.shown;
     return {
       replies: [staticView(noticeCard(t.photo.addedTitle, r.added ? t.photo.added(shown, r.photos) : t.photo.already(shown, r.photos)))],

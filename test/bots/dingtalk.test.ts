@@ -377,13 +377,18 @@ describeEachDatabase('DingTalk photos', (get) => {
       .jpeg()
       .toBuffer();
     const texts = (conversationId: string) => [
-      ...fake.webhookMessages.filter((m) => m.conversationId === conversationId).map((m) => m.body.markdown?.text ?? m.body.text?.content ?? ''),
+      ...fake.webhookMessages
+        .filter((m) => m.conversationId === conversationId)
+        .map((m) => m.body.markdown?.text ?? m.body.text?.content ?? ''),
       ...fake.robotMessages.map((m) => `${m.msgParam.title ?? ''} ${m.msgParam.text ?? m.msgParam.content ?? ''}`),
     ];
 
     // In the group: "@bot A-100@R1" and the picture, one rich-text message (a picture alone cannot @ the bot).
     await say({ conversationId: GROUP, staffId: STAFF.carl, richText: [{ text: ' A-100@R1 ' }, { picture: photo }] });
-    const rows = await queryRows<{ sku: string; location: string; source: string }>(t.db, sql`select sku, location, source from evidence_photo`);
+    const rows = await queryRows<{ sku: string; location: string; source: string }>(
+      t.db,
+      sql`select sku, location, source from evidence_photo`,
+    );
     expect(rows).toEqual([{ sku: 'A-100', location: 'R1', source: 'dingtalk' }]);
     expect(texts(GROUP).join('\n')).toMatch(/Attached to A-100@R1: it now has 1 photo/);
 
@@ -471,7 +476,10 @@ describe('DingTalk payloads', () => {
       chatType: 'direct',
       addressed: true,
     });
-    expect(robotMessageEvent({ ...message, msgtype: 'picture', content: { downloadCode: 'x' } }, never)).toMatchObject({ type: 'photo', addressed: true });
+    expect(robotMessageEvent({ ...message, msgtype: 'picture', content: { downloadCode: 'x' } }, never)).toMatchObject({
+      type: 'photo',
+      addressed: true,
+    });
     expect(robotMessageEvent({ ...message, msgtype: 'audio', content: { downloadCode: 'x' } }, never)).toBeNull();
     expect(robotMessageEvent({ nonsense: true }, never)).toBeNull();
     // A tap copied from a fallback message with markdown escapes still reads as the canonical command.

@@ -377,7 +377,11 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
           richText: e.richText.map((part) =>
             'text' in part
               ? { text: part.text }
-              : { type: 'picture', downloadCode: stored('picture.jpg', part.picture), pictureDownloadCode: randomBytes(24).toString('base64url') },
+              : {
+                  type: 'picture',
+                  downloadCode: stored('picture.jpg', part.picture),
+                  pictureDownloadCode: randomBytes(24).toString('base64url'),
+                },
           ),
         };
       } else {
