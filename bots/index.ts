@@ -6,6 +6,7 @@
 import type { DbOrTx } from '../db/client.ts';
 import { childLogger, type Logger } from '../src/core/log.ts';
 import { PollerLease, pollerLeaseName } from '../src/core/pollerLease.ts';
+import type { PlatformSignIn } from '../src/http/platformSignIn.ts';
 import type { PlatformAdapter } from './adapter.ts';
 import { loadDingTalkConfig } from './dingtalk/config.ts';
 import { loadFeishuConfig } from './feishu/config.ts';
@@ -38,4 +39,19 @@ export async function enabledAdapters(env: NodeJS.ProcessEnv, log: Logger, db?: 
     adapters.push(createTelegramAdapter(telegram, { log: childLogger(log, { component: 'telegram' }), ...(lease ? { lease } : {}) }));
   }
   return adapters;
+}
+
+/**
+ * How each configured platform's web view signs its user in (the pages behind "Count on phone"): Telegram
+ * by the bot token, Feishu by the app's credentials, DingTalk when DINGTALK_CORP_ID is set too.
+ */
+export async function enabledSignIns(env: NodeJS.ProcessEnv, log: Logger): Promise<PlatformSignIn[]> {
+  const feishu = loadFeishuConfig(env);
+  const dingtalk = loadDingTalkConfig(env);
+  const telegram = loadTelegramConfig(env);
+  const signIns: PlatformSignIn[] = [];
+  if (telegram) signIns.push((await import('./telegram/signIn.ts')).telegramSignIn(telegram.token));
+  if (feishu) signIns.push((await import('./feishu/signIn.ts')).feishuSignIn(feishu, childLogger(log, { component: 'feishu' })));
+  if (dingtalk?.corpId) signIns.push((await import('./dingtalk/signIn.ts')).dingTalkSignIn({ ...dingtalk, corpId: dingtalk.corpId }));
+  return signIns;
 }

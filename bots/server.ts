@@ -12,10 +12,11 @@ import { allowedHostsOf } from '../src/http/hosts.ts';
 import { mountAuth } from '../src/http/auth.ts';
 import { mountApi } from '../src/http/api/index.ts';
 import { mountHealth } from '../src/http/health.ts';
+import { mountOpen } from '../src/http/open.ts';
 import { mountPages } from '../src/http/pages/index.ts';
 import { SessionSigner } from '../src/http/session.ts';
 import { startService, type Service } from '../src/main.ts';
-import { enabledAdapters } from './index.ts';
+import { enabledAdapters, enabledSignIns } from './index.ts';
 import { createWebAdapter } from './web/index.ts';
 
 export interface RunningServer {
@@ -40,6 +41,7 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
     log,
   );
   const localOnly = isLoopback(config.HOST);
+  const signIns = await enabledSignIns(env, log);
   const app = createHttpApp(
     {
       db: service.database.db,
@@ -54,6 +56,7 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
     [
       (a) => mountHealth(a, { db: service.database.db, platforms: () => service.platformHealth() }),
       mountAuth,
+      mountOpen(signIns),
       mountApi,
       mountPages,
       (a) => web!.mount(a),

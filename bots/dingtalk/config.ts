@@ -30,6 +30,10 @@ const envSchema = z
     DINGTALK_API_BASE: httpUrl('the OpenAPI host'),
     DINGTALK_OAPI_BASE: httpUrl('the legacy OpenAPI host (media upload)'),
     DINGTALK_GATEWAY_URL: httpUrl('the stream gateway'),
+    DINGTALK_CORP_ID: optional.refine(
+      (v) => v === undefined || /^ding[0-9a-zA-Z]+$/.test(v),
+      "must be the organisation's CorpId (ding… on the developer console's home page)",
+    ),
   })
   .superRefine((env, ctx) => {
     // AppKey and AppSecret only work as a pair: name whichever one is missing.
@@ -65,6 +69,11 @@ export interface DingTalkConfig {
   oapiBase?: string;
   /** Stream gateway (connections/open); undefined: the SDK's own. */
   gatewayUrl: string | undefined;
+  /**
+   * The organisation's CorpId: an H5 micro-app page needs it to ask for an auth code
+   * (`dd.runtime.permission.requestAuthCode({corpId})`). Unset: the page is opened without signing in.
+   */
+  corpId?: string;
 }
 
 /**
@@ -87,5 +96,6 @@ export function loadDingTalkConfig(env: NodeJS.ProcessEnv = process.env): DingTa
     apiBase: (e.DINGTALK_API_BASE ?? DINGTALK_API_BASE).replace(/\/+$/, ''),
     oapiBase: (e.DINGTALK_OAPI_BASE ?? DINGTALK_OAPI_BASE).replace(/\/+$/, ''),
     gatewayUrl: e.DINGTALK_GATEWAY_URL,
+    ...(e.DINGTALK_CORP_ID ? { corpId: e.DINGTALK_CORP_ID } : {}),
   };
 }

@@ -66,6 +66,11 @@ export class DingTalkApi {
     return this.fetching;
   }
 
+  /** Drops the cached token (DingTalk said it is no longer good); the next call fetches a fresh one. */
+  forgetToken(): void {
+    this.token = null;
+  }
+
   private async fetchToken(): Promise<string> {
     const body = { appKey: this.config.clientId, appSecret: this.config.clientSecret };
     const res = await this.raw('POST', '/v1.0/oauth2/accessToken', body, {});

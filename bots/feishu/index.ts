@@ -76,7 +76,7 @@ function describePart(part: unknown): string {
  * The SDK logs through console unless given a logger (its level option alone does not silence it).
  * Its lines pass through here, summarised, with any configured secret scrubbed.
  */
-function sdkLogger(log: Logger, secrets: string[]): SdkLogger {
+export function sdkLogger(log: Logger, secrets: string[]): SdkLogger {
   const text = (parts: unknown[]) => {
     // The SDK logs a failed call twice over (the error, then its response body): keep what is new.
     const described = parts.flat(2).map(describePart);

@@ -13,10 +13,18 @@ import { NotAllowedError } from '../domain/errors.ts';
 import type { AppContext, AppEnv } from './app.ts';
 import { esc, renderPage, APP_CSS } from './layout.ts';
 import { pageLocale } from './locale.ts';
+import { sameOriginPath } from './platformSignIn.ts';
 import { SESSION_COOKIE } from './session.ts';
 
 /** Paths anyone may open without a session, even on a public server. */
-const PUBLIC = [/^\/login$/, /^\/session$/, /^\/assets\//, /^\/api\/v1\/openapi\.json$/, /^\/(healthz|livez|readyz)$/];
+const PUBLIC = [
+  /^\/login$/,
+  /^\/open\/(telegram|feishu|dingtalk)$/,
+  /^\/session$/,
+  /^\/assets\//,
+  /^\/api\/v1\/openapi\.json$/,
+  /^\/(healthz|livez|readyz)$/,
+];
 
 const WORDS = {
   en: {
@@ -34,6 +42,17 @@ const WORDS = {
     bad: '该登录令牌无效、已撤销或已过期，请向管理员索取新链接。',
   },
 };
+
+/** Signs `personId` in on this browser: the signed session cookie every instance accepts. */
+export function startSession(c: AppContext, personId: string): void {
+  setCookie(c, SESSION_COOKIE, c.get('deps').sessions.issue(personId), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: new URL(c.req.url).protocol === 'https:',
+    maxAge: 7 * 24 * 3600,
+  });
+}
 
 export function mountAuth(app: Hono<AppEnv>): void {
   // Cookies ride along on cross-site form posts, so those must come from our own pages. A request with an
@@ -55,18 +74,11 @@ export function mountAuth(app: Hono<AppEnv>): void {
   const signIn = async (c: AppContext, token: string | undefined) => {
     const locale = pageLocale(c);
     const t = WORDS[locale];
-    const { db, sessions, localOnly } = c.get('deps');
+    const { db, localOnly } = c.get('deps');
     const actor = token ? await authenticate(db, 'login', token.trim()) : null;
     if (actor) {
-      setCookie(c, SESSION_COOKIE, sessions.issue(actor.personId), {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'Lax',
-        secure: new URL(c.req.url).protocol === 'https:',
-        maxAge: 7 * 24 * 3600,
-      });
-      const next = c.req.query('next');
-      return c.redirect(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+      startSession(c, actor.personId);
+      return c.redirect(sameOriginPath(c.req.query('next')));
     }
     const body = `<h1>${esc(t.title)}</h1>
 ${token ? `<p class="notice bad" role="alert">${esc(t.bad)}</p>` : ''}

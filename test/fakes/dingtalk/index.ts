@@ -26,6 +26,7 @@ import {
   type RobotMessagePayload,
   type Subscription,
 } from './payloads.ts';
+import { issueDingTalkAuthCode } from './authCode.ts';
 import { StreamGateway, type AckRecord, type FrameLogEntry } from './stream.ts';
 import { fileURLToPath } from 'node:url';
 import { loadCardTemplate, tapContent, type CardTemplate, type TemplateTap } from './template.ts';
@@ -167,6 +168,11 @@ export interface FakeDingTalk {
   failNext(match: FailRule, reply: FailReply): void;
   /** Make every issued access token invalid (the next authed call gets 401). */
   expireTokens(): void;
+  /**
+   * A 免登 code for `userId`, as `dd.runtime.permission.requestAuthCode` gives the H5 micro-app's page:
+   * good once, for 5 minutes (`ttlMs`), for this app (or for `clientId`, which this app then cannot use).
+   */
+  issueAuthCode(userId: string, o?: { name?: string; clientId?: string; ttlMs?: number }): string;
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
@@ -210,6 +216,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
       ),
     ),
     staff: new Set(options.staff ?? []),
+    authCodes: new Map(),
   };
 
   const server = createServer((req, res) => {
@@ -456,6 +463,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     expireTokens() {
       for (const token of state.tokens.keys()) state.tokens.set(token, 0);
     },
+    issueAuthCode: (userId, o) => issueDingTalkAuthCode(state, userId, o),
     waitFor,
     async close() {
       await stream.close();

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { StreamGateway } from './stream.ts';
 import { templateProblem, type CardTemplate } from './template.ts';
 import type { Subscription } from './payloads.ts';
+import { getUserInfo, type AuthCode } from './authCode.ts';
 
 export interface Reply {
   status: number;
@@ -88,6 +89,8 @@ export interface ApiState {
   templates: Map<string, CardTemplate>;
   /** Staff ids of the organisation: who can get the robot's one-to-one messages. */
   staff: Set<string>;
+  /** 免登 codes as `dd.runtime.permission.requestAuthCode` gives an H5 micro-app's page (authCode.ts). */
+  authCodes: Map<string, AuthCode>;
 }
 
 export function apiError(status: number, code: string, message: string): Reply {
@@ -116,6 +119,8 @@ export function route(
       return sessionWebhook(state, query, body);
     case 'POST /media/upload':
       return mediaUpload(state, query, body);
+    case 'POST /topapi/v2/user/getuserinfo':
+      return getUserInfo(state, query, body);
   }
   if (method === 'GET' && path.startsWith('/files/')) return download(state, path.slice('/files/'.length));
   const handler = authed[key];

@@ -3,6 +3,7 @@ import { hex, newId } from './events.ts';
 import { parseMultipart, readBody } from './http.ts';
 import type { LongConnection } from './longConnection.ts';
 import { cardRefusal, refusalMessage } from './cardSchema.ts';
+import { oidcAccessToken, userInfo, type AuthenState } from './authen.ts';
 import type { ClientConfig, FakeFeishuMessage, FakeFeishuRequest } from './types.ts';
 
 // The OpenAPI half of the fake: token, ws endpoint discovery and the im/interactive endpoints, in
@@ -50,6 +51,8 @@ export interface PlatformState {
   unreachable: Set<string>;
   /** The one-to-one chat (oc_…) of the bot and each person it has messaged, by open_id. */
   p2pChats: Map<string, string>;
+  /** Web app sign-in: auth codes and user access tokens (authen.ts). */
+  authen: AuthenState;
 }
 
 const CARD_LIMIT = 30 * 1024; // bytes, for interactive content (Feishu: 230025 above it)
@@ -178,6 +181,7 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
     return response;
   }
 
+  const appToken = `a-${tenantToken.slice(2)}`;
   type Route = (req: IncomingMessage, url: URL, raw: Buffer, match: RegExpExecArray) => unknown;
   const json = (raw: Buffer): any => {
     if (raw.length === 0) return {};
@@ -197,9 +201,22 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
         const b = json(raw);
         if (b.app_id !== appId || b.app_secret !== appSecret) throw new ApiError(400, 10014, 'app secret invalid');
         return m[1] === 'app'
-          ? { code: 0, msg: 'ok', app_access_token: `a-${tenantToken.slice(2)}`, tenant_access_token: tenantToken, expire: 7200 }
+          ? { code: 0, msg: 'ok', app_access_token: appToken, tenant_access_token: tenantToken, expire: 7200 }
           : { code: 0, msg: 'ok', tenant_access_token: tenantToken, expire: 7200 };
       },
+    },
+    {
+      method: 'POST',
+      path: /^\/open-apis\/authen\/v1\/oidc\/access_token$/,
+      auth: false,
+      handle: (req, _url, raw) =>
+        oidcAccessToken(s.authen, appId, appToken, req, json(raw), (st, code, msg) => new ApiError(st, code, msg)),
+    },
+    {
+      method: 'GET',
+      path: /^\/open-apis\/authen\/v1\/user_info$/,
+      auth: false,
+      handle: (req) => userInfo(s.authen, tenantKey, req, (st, code, msg) => new ApiError(st, code, msg)),
     },
     {
       method: 'POST',

@@ -5,6 +5,7 @@ import { cardActionEvent, envelope, hex, messageReceiveEvent, newId, type AppIde
 import { cardRefusal, refusalMessage } from './cardSchema.ts';
 import { createLongConnection, NoReplyError } from './longConnection.ts';
 import { createOpenApi, type PlatformState } from './openapi.ts';
+import { issueAuthCode, newAuthenState } from './authen.ts';
 import { FEISHU_RECOMMENDED_SCOPES, type ClientConfig, type Delivery, type FakeFeishu, type FakeFeishuOptions } from './types.ts';
 import { PATIENCE_MS, waitFor } from '../../support/wait.ts';
 
@@ -56,6 +57,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     failRules: [],
     unreachable: new Set(),
     p2pChats: new Map(),
+    authen: newAuthenState(),
   };
   const { messages, cardTokens } = state;
   const delivered = new Map<string, EventEnvelope>();
@@ -207,6 +209,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     },
 
     p2pChatOf: (openId) => state.p2pChats.get(openId),
+    issueAuthCode: (openId, o = {}) => issueAuthCode(state.authen, o.appId ?? appId, openId, o.name ?? 'Feishu User', o.ttlMs),
 
     async redeliver(eventId) {
       const env = delivered.get(eventId);

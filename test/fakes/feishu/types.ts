@@ -143,6 +143,11 @@ export interface FakeFeishu {
   setReachable(openId: string, reachable: boolean): void;
   /** The one-to-one chat id (oc_…) Feishu uses for the bot and this person, once a DM went to them. */
   p2pChatOf(openId: string): string | undefined;
+  /**
+   * An auth code for `openId`, as `tt.requestAccess` gives the web app's page: good once, for 5 minutes
+   * (`ttlMs`), for this app (or for `appId`, which this app's exchange then refuses).
+   */
+  issueAuthCode(openId: string, o?: { name?: string; appId?: string; ttlMs?: number }): string;
   redeliver(eventId: string): Promise<Delivery>;
   messages: FakeFeishuMessage[];
   requests: FakeFeishuRequest[];
