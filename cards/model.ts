@@ -71,6 +71,17 @@ export const elementSchema = z.discriminatedUnion('type', [
     maxLength: z.number().int().positive().max(1000).default(200),
   }),
   z.object({ type: z.literal('divider') }),
+  /**
+   * A button that opens one of our own pages (the phone's counting page) as the person who taps it. Each
+   * adapter turns the path into what its platform opens with the user known: a Telegram Mini App, a Feishu
+   * web app URL, a DingTalk H5 micro-app link (src/http/open.ts); the web console links the path itself.
+   * A renderer that has no public URL to link to leaves the button out.
+   */
+  z.object({
+    type: z.literal('page'),
+    label: z.string().min(1),
+    path: z.string().regex(/^\/[^\s/][^\s]*$/, 'a page is a path on our server, such as /count/ST-1'),
+  }),
 ]);
 
 /** Mentions on one card at most: enough for a reminder's owners and escalation targets, within every limit. */

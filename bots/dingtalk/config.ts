@@ -74,6 +74,8 @@ export interface DingTalkConfig {
    * (`dd.runtime.permission.requestAuthCode({corpId})`). Unset: the page is opened without signing in.
    */
   corpId?: string;
+  /** PUBLIC_URL: the H5 micro-app's address, where "Count on phone" links open the counting page. */
+  publicUrl?: string;
 }
 
 /**
@@ -97,5 +99,6 @@ export function loadDingTalkConfig(env: NodeJS.ProcessEnv = process.env): DingTa
     oapiBase: (e.DINGTALK_OAPI_BASE ?? DINGTALK_OAPI_BASE).replace(/\/+$/, ''),
     gatewayUrl: e.DINGTALK_GATEWAY_URL,
     ...(e.DINGTALK_CORP_ID ? { corpId: e.DINGTALK_CORP_ID } : {}),
+    ...(env.PUBLIC_URL?.trim() ? { publicUrl: env.PUBLIC_URL.trim() } : {}),
   };
 }

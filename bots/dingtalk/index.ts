@@ -8,7 +8,8 @@
  * disconnect() can be undone by a reconnect timer (GatewayDWClient.shutdown() cannot).
  */
 import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from 'dingtalk-stream';
-import { renderDingTalkCard } from '../../cards/render/dingtalk.ts';
+import { renderDingTalkCard, type DingTalkRenderOptions } from '../../cards/render/dingtalk.ts';
+import { dingTalkPageUrl } from '../pageLinks.ts';
 import type { PlatformLimits } from '../../src/core/delivery.ts';
 import type { ActionAnswer } from '../../src/core/events.ts';
 import type { Logger } from '../../src/core/log.ts';
@@ -38,12 +39,12 @@ export interface DingTalkAdapter extends PlatformAdapter {
  * tapped card as it is now; the toast (DingTalk cards have none) goes to the tapper's private data, as
  * the template's `toast` and `toastKind` variables.
  */
-export function tapResponse(answer: ActionAnswer | null): Record<string, unknown> {
+export function tapResponse(answer: ActionAnswer | null, opts: DingTalkRenderOptions = {}): Record<string, unknown> {
   if (!answer) return {};
   // On an error the card stays as it is: for a stranger the dispatcher's card is the access card, which
   // must not replace a group's card for everyone.
   const card =
-    answer.card && answer.toast.kind !== 'error' ? { cardData: { cardParamMap: renderDingTalkCard(answer.card).cardParamMap } } : {};
+    answer.card && answer.toast.kind !== 'error' ? { cardData: { cardParamMap: renderDingTalkCard(answer.card, opts).cardParamMap } } : {};
   return {
     cardUpdateOptions: { updateCardDataByKey: true, updatePrivateDataByKey: true },
     ...card,
@@ -57,6 +58,7 @@ export function createDingTalkAdapter(config: DingTalkConfig, options: DingTalkA
   const templated = config.cardTemplateId !== null;
   const api = new DingTalkApi(config);
   const sessions = new SessionWebhooks();
+  const pageUrl = dingTalkPageUrl(config.publicUrl, config.corpId);
   const deliverer = createDingTalkDeliverer(api, config, { ...DINGTALK_LIMITS, ...options.limits }, sessions);
   let client: GatewayDWClient | null = null;
   let stopping = false;
@@ -114,7 +116,7 @@ export function createDingTalkAdapter(config: DingTalkConfig, options: DingTalkA
     let response: Record<string, unknown> = {};
     try {
       const event = cardCallbackEvent(parseFrameData(frame.data), messageId);
-      if (event) response = tapResponse(await handler(event));
+      if (event) response = tapResponse(await handler(event), { pageUrl });
       else log('warn', 'dingtalk: card callback not understood', { messageId });
     } catch (error) {
       log('error', 'dingtalk: card callback failed', { messageId, error });

@@ -28,6 +28,7 @@ import {
 } from '../../cards/render/dingtalk.ts';
 import { DeliveryError, type Deliverer, type MediaIds, type PlatformLimits } from '../../src/core/delivery.ts';
 import { memoryMediaIds, uploadOnce } from '../../src/core/media.ts';
+import { dingTalkPageUrl } from '../pageLinks.ts';
 import type { DingTalkConfig } from './config.ts';
 
 /** Budget DingTalk gives a robot: about 20 messages a minute per group; 20 calls a second is our app-wide pace. */
@@ -300,6 +301,7 @@ export function createDingTalkDeliverer(
   sessions: SessionWebhooks = new SessionWebhooks(),
 ): Deliverer {
   const { robotCode, cardTemplateId } = config;
+  const pageUrl = dingTalkPageUrl(config.publicUrl, config.corpId);
   // Without the sender's media ids (the deliverer used on its own), this process remembers them.
   const localMedia = memoryMediaIds();
 
@@ -320,7 +322,7 @@ export function createDingTalkDeliverer(
         if (!(error instanceof DeliveryError && error.permanent)) throw error;
       }
     }
-    return { imageUrl: (png) => mediaIds.get(png) };
+    return { imageUrl: (png) => mediaIds.get(png), pageUrl };
   }
 
   async function sendRobotMessage(chatId: string, msgKey: string, msgParam: Record<string, string>): Promise<{ messageId: string }> {

@@ -19,6 +19,8 @@ export interface FeishuConfig {
   httpHost: string;
   httpPort: number;
   httpPath: string;
+  /** PUBLIC_URL: the web app's address, where "Count on phone" buttons open the counting page. */
+  publicUrl?: string;
 }
 
 const optional = z
@@ -107,5 +109,6 @@ export function loadFeishuConfig(env: NodeJS.ProcessEnv = process.env): FeishuCo
     httpHost: e.FEISHU_HTTP_HOST,
     httpPort: e.FEISHU_HTTP_PORT,
     httpPath: e.FEISHU_HTTP_PATH,
+    ...(env.PUBLIC_URL?.trim() ? { publicUrl: env.PUBLIC_URL.trim() } : {}),
   };
 }

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Client } from '@larksuiteoapi/node-sdk';
 import { z } from 'zod';
-import { renderFeishu } from '../../cards/render/feishu.ts';
+import { renderFeishu, type FeishuRenderOptions } from '../../cards/render/feishu.ts';
 import type { ActionAnswer, ActionEvent, FileEvent, PhotoEvent, TextEvent } from '../../src/core/events.ts';
 
 const mention = z
@@ -203,9 +203,9 @@ export interface FeishuTapReply {
  * The core's answer in Feishu's shape (toast kinds are the same four words). The card is rendered without
  * image keys (an image shows as its alt text): nothing is uploaded inside the 3-second deadline.
  */
-export function tapReply(answer: ActionAnswer): FeishuTapReply {
+export function tapReply(answer: ActionAnswer, pageUrl?: FeishuRenderOptions['pageUrl']): FeishuTapReply {
   return {
     toast: { type: answer.toast.kind, content: answer.toast.text },
-    ...(answer.card ? { card: { type: 'raw' as const, data: renderFeishu(answer.card) } } : {}),
+    ...(answer.card ? { card: { type: 'raw' as const, data: renderFeishu(answer.card, pageUrl ? { pageUrl } : {}) } } : {}),
   };
 }

@@ -13,6 +13,7 @@ import type { InboundHandler, PlatformAdapter } from '../adapter.ts';
 import type { FeishuConfig } from './config.ts';
 import { actionEvent, messageEvent, tapReply } from './inbound.ts';
 import { createFeishuDeliverer, toDeliveryError } from './outbound.ts';
+import { feishuPageUrl } from '../pageLinks.ts';
 
 export { loadFeishuConfig, type FeishuConfig } from './config.ts';
 
@@ -108,7 +109,8 @@ export function createFeishuAdapter(
   const logger = sdkLogger(log, secrets);
   const sdk = { logger, loggerLevel: LoggerLevel.info };
   const client = new Client({ appId: config.appId, appSecret: config.appSecret, domain: config.domain, ...sdk });
-  const deliverer = createFeishuDeliverer(client, config.appId, log);
+  const pageUrl = feishuPageUrl(config.publicUrl);
+  const deliverer = createFeishuDeliverer(client, config.appId, log, pageUrl);
   const chatTypes = new Map<string, 'group' | 'direct'>();
   const chains = new Map<string, Promise<void>>();
   const inflight = new Set<Promise<void>>();
@@ -173,7 +175,7 @@ export function createFeishuAdapter(
         });
         try {
           const answer = await Promise.race([handled, late]);
-          if (answer !== LATE) return answer ? tapReply(answer) : undefined;
+          if (answer !== LATE) return answer ? tapReply(answer, pageUrl) : undefined;
           log('warn', 'feishu tap not answered within the deadline: told the user it is still working', {
             chatId: event.chatId,
             eventId: event.eventId,

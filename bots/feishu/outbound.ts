@@ -126,7 +126,12 @@ async function call<T>(what: string, run: () => Promise<T>, direct = false): Pro
  * ids are a group's `oc_…` or `dm:<open_id>` for a direct message (sent by open_id into the one-to-one
  * chat); a person the app cannot reach is a DeliveryError with `unreachable`, so the core uses the group.
  */
-export function createFeishuDeliverer(client: Client, appId = 'feishu', log?: Logger): Deliverer {
+export function createFeishuDeliverer(
+  client: Client,
+  appId = 'feishu',
+  log?: Logger,
+  pageUrl: (path: string) => string | null = () => null,
+): Deliverer {
   // Without the sender's media ids (the deliverer used on its own), this process remembers image keys.
   const localMedia = memoryMediaIds();
 
@@ -146,7 +151,7 @@ export function createFeishuDeliverer(client: Client, appId = 'feishu', log?: Lo
       });
       imageKeys.set(png, key);
     }
-    return renderFeishu(card, { imageKey: (png) => imageKeys.get(png) });
+    return renderFeishu(card, { imageKey: (png) => imageKeys.get(png), pageUrl });
   }
 
   /**

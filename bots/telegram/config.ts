@@ -18,6 +18,10 @@ export interface TelegramConfig {
   webhookSecret?: string;
   /** Local port of the webhook HTTP server (behind the proxy that terminates TLS). */
   webhookPort: number;
+  /** PUBLIC_URL: where "Count on phone" buttons open the counting page (a Mini App in private chats). */
+  publicUrl?: string;
+  /** The direct Mini App link made with @BotFather /newapp (https://t.me/<bot>/<app>): the button in groups. */
+  miniAppUrl?: string;
 }
 
 const blankAsMissing = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -45,6 +49,17 @@ const schema = z
       z
         .string()
         .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
+        .optional(),
+    ),
+    TELEGRAM_MINI_APP_URL: z.preprocess(
+      blankAsMissing,
+      z
+        .string()
+        .trim()
+        .regex(
+          /^https:\/\/t\.me\/[A-Za-z0-9_]{5,32}\/[A-Za-z0-9_]{3,30}$/,
+          "must be the Mini App's direct link from @BotFather /newapp, e.g. https://t.me/stock_bot/count",
+        )
         .optional(),
     ),
     TELEGRAM_WEBHOOK_PORT: z.preprocess(
@@ -83,5 +98,7 @@ export function loadTelegramConfig(env: NodeJS.ProcessEnv = process.env): Telegr
     mode: e.TELEGRAM_MODE,
     ...(e.TELEGRAM_MODE === 'webhook' ? { webhookUrl: e.TELEGRAM_WEBHOOK_URL!, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET! } : {}),
     webhookPort: e.TELEGRAM_WEBHOOK_PORT,
+    ...(env.PUBLIC_URL?.trim() ? { publicUrl: env.PUBLIC_URL.trim() } : {}),
+    ...(e.TELEGRAM_MINI_APP_URL ? { miniAppUrl: e.TELEGRAM_MINI_APP_URL } : {}),
   };
 }

@@ -73,7 +73,7 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
   const { token } = config;
   const bot = new Bot(token, { client: { apiRoot: config.apiRoot }, ...(options.botInfo ? { botInfo: options.botInfo } : {}) });
   if (options.transformers?.length) bot.api.config.use(...options.transformers);
-  const deliverer = createTelegramDeliverer(bot.api, token, { ...TELEGRAM_LIMITS, ...options.limits });
+  const deliverer = createTelegramDeliverer(bot.api, token, { ...TELEGRAM_LIMITS, ...options.limits }, config);
   const download = fileDownloader((id) => bot.api.getFile(id), config.apiRoot, token);
   const safe = (error: unknown) => new Error(redactToken(error instanceof Error ? error.message : String(error), token));
 

@@ -9,6 +9,8 @@ import { renderTelegram, type TelegramMessage } from '../../cards/render/telegra
 import { escapeTelegram } from '../../cards/render/text.ts';
 import { DeliveryError, type Deliverer, type PlatformLimits } from '../../src/core/delivery.ts';
 import { mediaHash, memoryMediaIds } from '../../src/core/media.ts';
+import { telegramPageButton } from '../pageLinks.ts';
+import type { TelegramConfig } from './config.ts';
 import { chatRef, isDirect, messageRef, parseMessageRef } from './refs.ts';
 
 /**
@@ -128,7 +130,14 @@ const fileIdOf = (sent: { photo?: { file_id: string; width: number }[] }) =>
   sent.photo?.reduce((best, size) => (size.width >= best.width ? size : best)).file_id ?? null;
 
 /** The Deliverer over a grammy `Api`. */
-export function createTelegramDeliverer(api: Api, token: string, limits: PlatformLimits = TELEGRAM_LIMITS): TelegramDeliverer {
+export function createTelegramDeliverer(
+  api: Api,
+  token: string,
+  limits: PlatformLimits = TELEGRAM_LIMITS,
+  pages: Pick<TelegramConfig, 'publicUrl' | 'miniAppUrl'> = {},
+): TelegramDeliverer {
+  const pageButton = telegramPageButton(pages.publicUrl, pages.miniAppUrl);
+  const render = (chatId: string, card: Card) => renderTelegram(card, { page: (path) => pageButton(chatRef(chatId), path) });
   // Without the sender's progress and media ids (the adapter used on its own), this process remembers them.
   const photosSent = new Map<string, number>();
   const localMedia = memoryMediaIds();
@@ -175,7 +184,7 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
         if (partSent) await partSent(i + 1);
         else bounded(photosSent, idempotencyKey, i + 1);
       }
-      const rendered = renderTelegram(card);
+      const rendered = render(chatId, card);
       const sent = await call(chatId, () =>
         api.sendMessage(chatRef(chatId), rendered.text, { ...messageOptions(rendered), ...replyParameters(replyTo) }),
       );
@@ -184,7 +193,7 @@ export function createTelegramDeliverer(api: Api, token: string, limits: Platfor
     },
 
     async update(chatId, messageId, card) {
-      const rendered = renderTelegram(card);
+      const rendered = render(chatId, card);
       try {
         // Without reply_markup the keyboard goes: a card that lost its buttons loses them on screen too.
         await api.editMessageText(chatRef(chatId), messageIdOf(messageId), rendered.text, messageOptions(rendered));

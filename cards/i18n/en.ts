@@ -162,6 +162,11 @@ export const en = {
     at: 'At',
   },
   /** Blind counts (盲盘): what the team chat sees instead of book figures while counting. */
+  /** Buttons that open the phone's pages as the person who taps (issue 13 §6). */
+  phone: {
+    count: 'Count on phone',
+    photo: 'Add photo',
+  },
   blind: {
     label: 'Blind count',
     on: 'yes',

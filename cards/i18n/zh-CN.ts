@@ -156,6 +156,10 @@ export const zhCN: typeof en = {
     decidedBy: '审批人',
     at: '时间',
   },
+  phone: {
+    count: '扫码盘点',
+    photo: '拍照',
+  },
   blind: {
     label: '盲盘',
     on: '是',

@@ -34,6 +34,12 @@ export interface DingTalkRenderOptions {
    * returned (`@lADO…`), which its markdown accepts as an image source. Images without one show their alt text.
    */
   imageUrl?: (png: string) => string | undefined;
+  /**
+   * The link a `page` element opens (inside DingTalk, the H5 micro-app page that signs the user in). The
+   * template's buttons only call back, so the page is a markdown link, in cards and robot messages alike;
+   * undefined: left out.
+   */
+  pageUrl?: (path: string) => string | null;
 }
 
 /**
@@ -376,5 +382,9 @@ function block(el: CardElement, opts: DingTalkRenderOptions, inMessage: boolean)
     }
     case 'buttons':
       return '';
+    case 'page': {
+      const url = opts.pageUrl?.(el.path);
+      return url ? `**[${escapeDingTalkMd(el.label)}](${url.replace(/[()]/g, encodeURIComponent)})**` : '';
+    }
   }
 }

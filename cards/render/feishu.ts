@@ -28,6 +28,8 @@ export const FEISHU_MAX_ELEMENTS = 200;
 export interface FeishuRenderOptions {
   /** The `image_key` of an image already uploaded with `im.v1.image.create`, looked up by its base64 PNG. */
   imageKey?: (png: string) => string | undefined;
+  /** The URL a `page` element opens (the web app's page that signs the user in); undefined: left out. */
+  pageUrl?: (path: string) => string | null;
 }
 
 /** A card 2.0 payload: send it as `content: JSON.stringify(card)` with `msg_type: 'interactive'`. */
@@ -124,6 +126,10 @@ function element(el: Exclude<CardElement, { type: 'input' }>, opts: FeishuRender
     }
     case 'buttons':
       return [buttonRow(el.buttons)];
+    case 'page': {
+      const url = opts.pageUrl?.(el.path);
+      return url ? [{ tag: 'button', text: plain(el.label), type: 'primary', behaviors: [{ type: 'open_url', default_url: url }] }] : [];
+    }
     case 'select':
       return [
         {

@@ -51,6 +51,8 @@ export function capTexts(c: Card, cap: number): Card {
         return { ...el, placeholder: t(el.placeholder), options: el.options.map((o) => ({ ...o, label: t(o.label) })) };
       case 'input':
         return { ...el, label: t(el.label), placeholder: t(el.placeholder), submitLabel: t(el.submitLabel) };
+      case 'page':
+        return { ...el, label: t(el.label) };
       default:
         return el;
     }
@@ -69,6 +71,7 @@ function longestText(c: Card): number {
       lengths.push(...el.buttons.flatMap((b) => [b.label, b.confirm?.title ?? '', b.confirm?.text ?? ''].map(codePoints)));
     if (el.type === 'select') lengths.push(codePoints(el.placeholder), ...el.options.map((o) => codePoints(o.label)));
     if (el.type === 'input') lengths.push(...[el.label, el.placeholder, el.submitLabel].map(codePoints));
+    if (el.type === 'page') lengths.push(codePoints(el.label));
   }
   return lengths.reduce((a, b) => Math.max(a, b), 0);
 }

@@ -80,6 +80,9 @@ function element(el: CardElement): string {
       ].join('');
     case 'divider':
       return '<hr>';
+    case 'page':
+      // The console is our own site: whoever sees the card is signed in already.
+      return `<p class="actions"><a class="btn btn--primary" href="${esc(el.path)}">${esc(el.label)}</a></p>`;
   }
 }
 

@@ -35,10 +35,23 @@ export const TELEGRAM_MAX_BUTTONS = 100;
 /** A table cell wider than this (display columns) is cut: a phone shows about 35 monospace columns. */
 const MAX_CELL_WIDTH = 16;
 
-/** One inline keyboard button. */
-export interface TelegramButton {
-  text: string;
-  callback_data: string;
+/**
+ * One inline keyboard button: a callback, or (for a `page` element) a Mini App (`web_app`, private chats
+ * only) or a link (`url`: a direct Mini App link t.me/<bot>/<app>?startapp=…, or a plain page).
+ */
+export type TelegramButton = { text: string } & (
+  | { callback_data: string; web_app?: never; url?: never }
+  | { web_app: { url: string }; callback_data?: never; url?: never }
+  | { url: string; callback_data?: never; web_app?: never }
+);
+
+/** Options for `renderTelegram`. */
+export interface TelegramRenderOptions {
+  /**
+   * The button a `page` element becomes in this chat (the adapter knows whether it is a private chat and
+   * which URLs are configured); undefined or null: the element is left out.
+   */
+  page?: (path: string) => { web_app: { url: string } } | { url: string } | null;
 }
 
 /** The sendMessage / editMessageText parameters for a card (add `chat_id` or `message_id`). */
@@ -63,8 +76,8 @@ export interface TelegramCallback {
  * Throws when a token plus an option value would exceed 64 bytes of `callback_data`: tokens are at most
  * 22 characters and values 40, so that is a bug where they are minted.
  */
-export function renderTelegram(card: Card): TelegramMessage {
-  const keyboard = inlineKeyboard(card);
+export function renderTelegram(card: Card, opts: TelegramRenderOptions = {}): TelegramMessage {
+  const keyboard = inlineKeyboard(card, opts);
   const fitted = fitCard(card, (c) => visibleLength(text(c)) <= TELEGRAM_TEXT_LIMIT);
   const preview = card.hints?.['telegram.disablePreview'];
   return {
@@ -139,6 +152,7 @@ function element(el: CardElement): string {
     case 'divider':
       return '──────────';
     case 'buttons':
+    case 'page':
       return '';
   }
 }
@@ -159,10 +173,13 @@ function table(el: Extract<CardElement, { type: 'table' }>): string {
   return `<pre>${escapeTelegram(rows.join('\n'))}</pre>${more}`;
 }
 
-function inlineKeyboard(card: Card): TelegramButton[][] {
+function inlineKeyboard(card: Card, opts: TelegramRenderOptions): TelegramButton[][] {
   const rows: TelegramButton[][] = [];
   for (const el of card.elements) {
-    if (el.type === 'buttons') {
+    if (el.type === 'page') {
+      const target = opts.page?.(el.path);
+      if (target) rows.push([{ text: el.label, ...target }]);
+    } else if (el.type === 'buttons') {
       const buttons = el.buttons.map((b) => ({ text: b.label, callback_data: callbackData(b.action.token) }));
       rows.push(...chunk(buttons, buttons.length <= 3 ? 3 : Math.ceil(buttons.length / 2)));
     } else if (el.type === 'select') {

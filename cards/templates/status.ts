@@ -1,6 +1,7 @@
 import { stateLabel } from '../i18n/states.ts';
 import { card, type Card } from '../model.ts';
 import { formatTime, money, textsOf, type TemplateContext } from './context.ts';
+import { countOnPhone } from './pages.ts';
 import type { StatusView } from './views.ts';
 
 /** Where a stocktake stands: counting progress, variances, review and documents. */
@@ -34,6 +35,7 @@ export function statusCard(ctx: TemplateContext, s: StatusView): Card {
             : []),
         ],
       },
+      ...(s.status === 'counting' ? [countOnPhone(ctx, s.code)] : []),
       ...(v ? [] : [{ type: 'markdown' as const, text: b.hidden }]),
       ...(!v && s.lines.conflict > 0 ? [{ type: 'markdown' as const, text: b.recountNeeded(s.lines.conflict) }] : []),
       ...(s.status !== 'counting'

@@ -3,6 +3,7 @@ import { card } from '../model.ts';
 import { stateLabel } from '../i18n/states.ts';
 import { escapeMarkdown } from '../render/markdown.ts';
 import { formatTime, lineLabel, money, signed, textsOf, type TemplateContext } from './context.ts';
+import { addPhoto, countOnPhone } from './pages.ts';
 import type { VariancePageView, VarianceView, ReviewState } from './views.ts';
 
 const STATE_COLOUR: Record<ReviewState, CardState> = {
@@ -49,6 +50,7 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
   if (v.note) elements.push({ type: 'markdown', text: t.note(escapeMarkdown(v.note)) });
   if (v.returnedReason) elements.push({ type: 'markdown', text: t.returned(escapeMarkdown(v.returnedReason)) });
   if (v.reviewStatus === 'recount') elements.push({ type: 'markdown', text: t.recountPending(v.recountBy ?? '—') });
+  if (actionable || v.reviewStatus === 'recount') elements.push(addPhoto(ctx, v.stocktakeCode, v.sku, v.location));
   if (actionable) {
     elements.push({
       type: 'buttons',
@@ -184,6 +186,7 @@ export function recountRequestCard(ctx: TemplateContext, v: VarianceView, reques
         ],
       },
       { type: 'markdown', text: t.how(v.sku, v.location) },
+      countOnPhone(ctx, v.stocktakeCode, v.location || undefined),
     ],
   });
 }

@@ -21,7 +21,7 @@ describe.each(LOCALES)('templates in %s', (locale) => {
       const rendered = renderTelegram(card);
       expect(visibleLength(rendered.text)).toBeLessThanOrEqual(4096);
       for (const row of rendered.reply_markup?.inline_keyboard ?? [])
-        for (const b of row) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+        for (const b of row) expect(Buffer.byteLength(b.callback_data ?? '')).toBeLessThanOrEqual(64);
       expect(rendered).toMatchSnapshot();
     });
     it('renders for DingTalk with string-only card parameters', () => {

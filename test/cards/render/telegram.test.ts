@@ -27,7 +27,7 @@ describe('renderTelegram', () => {
     const rows = /<pre>([\s\S]*?)<\/pre>/.exec(msg.text)![1]!.split('\n').slice(2);
     expect(rows.length).toBeGreaterThan(0);
     expect(msg.text).toContain(`… and ${500 - rows.length + 20} more`);
-    const data = msg.reply_markup!.inline_keyboard.flat().map((b) => b.callback_data);
+    const data = msg.reply_markup!.inline_keyboard.flat().map((b) => b.callback_data ?? '');
     expect([...new Set(data.map((d) => parseTelegramCallback(d).token))]).toEqual(cardTokens(c));
   });
 
@@ -35,25 +35,25 @@ describe('renderTelegram', () => {
     const buttons = renderTelegram(largestCard()).reply_markup!.inline_keyboard.flat();
     expect(buttons.length).toBe(6 + 30 + 1);
     for (const b of buttons) {
-      expect(Buffer.byteLength(b.callback_data)).toBeGreaterThanOrEqual(1);
-      expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+      expect(Buffer.byteLength(b.callback_data ?? '')).toBeGreaterThanOrEqual(1);
+      expect(Buffer.byteLength(b.callback_data ?? '')).toBeLessThanOrEqual(64);
     }
   });
 
   it('turns a select into a grid of two or three per row, marking the selected option', () => {
     const keyboard = renderTelegram(largestCard()).reply_markup!.inline_keyboard;
-    const options = keyboard.filter((row) => row.some((b) => b.callback_data.includes(TELEGRAM_OPTION_SEPARATOR)));
+    const options = keyboard.filter((row) => row.some((b) => b.callback_data?.includes(TELEGRAM_OPTION_SEPARATOR)));
     expect(options.flat()).toHaveLength(30);
     for (const row of options) expect(row.length).toBeLessThanOrEqual(3);
     const selected = options.flat().find((b) => b.text.startsWith('✓ '))!;
-    expect(parseTelegramCallback(selected.callback_data)).toEqual({ token: token(20), option: optionValue(4), wantsInput: false });
+    expect(parseTelegramCallback(selected.callback_data!)).toEqual({ token: token(20), option: optionValue(4), wantsInput: false });
   });
 
   it('offers an input as one button whose data asks the adapter for a ForceReply', () => {
     const keyboard = renderTelegram(representativeCard()).reply_markup!.inline_keyboard;
     const input = keyboard.at(-1)!;
     expect(input).toEqual([{ text: '✍️ Send', callback_data: `${token(4)}${TELEGRAM_INPUT_SUFFIX}` }]);
-    expect(parseTelegramCallback(input[0]!.callback_data)).toEqual({ token: token(4), wantsInput: true });
+    expect(parseTelegramCallback(input[0]!.callback_data!)).toEqual({ token: token(4), wantsInput: true });
     expect(parseTelegramCallback(token(1))).toEqual({ token: token(1), wantsInput: false });
   });
 
@@ -73,7 +73,7 @@ describe('renderTelegram', () => {
     });
     const data = renderTelegram(longest)
       .reply_markup!.inline_keyboard.flat()
-      .map((b) => b.callback_data);
+      .map((b) => b.callback_data ?? '');
     expect(Math.max(...data.map((d) => Buffer.byteLength(d)))).toBe(63);
   });
 

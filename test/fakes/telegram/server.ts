@@ -988,7 +988,7 @@ class FakeTelegramServer implements FakeTelegram {
       const { text, entities } = this.parseText(raw, parseMode);
       if (text === '') throw bad('message text is empty');
       if (utf16Length(text) > 4096) throw bad('message is too long');
-      const markup = this.validateMarkup(p);
+      const markup = this.validateMarkup(p, chat);
       const replyTo = this.replyTarget(chat, p);
       this.checkFlood(chat);
       const json: Record<string, any> = { ...this.botMessageBase(chat, replyTo), text };
@@ -1012,7 +1012,7 @@ class FakeTelegramServer implements FakeTelegram {
       return json;
     },
     editMessageText(p) {
-      const { stored } = this.editTarget(p);
+      const { chat, stored } = this.editTarget(p);
       if (typeof stored.json.text !== 'string') throw bad('there is no text in the message to edit');
       const raw = str(p, 'text');
       if (raw === undefined || raw === '') throw bad('message text is empty');
@@ -1020,7 +1020,7 @@ class FakeTelegramServer implements FakeTelegram {
       const { text, entities } = this.parseText(raw, parseMode);
       if (text === '') throw bad('message text is empty');
       if (utf16Length(text) > 4096) throw bad('message is too long');
-      const markup = this.validateMarkup(p);
+      const markup = this.validateMarkup(p, chat);
       const inline = markup?.inline_keyboard ? markup : undefined;
       if (
         text === stored.json.text &&
@@ -1260,7 +1260,12 @@ class FakeTelegramServer implements FakeTelegram {
     return { raw, json: { caption: text, ...(entities.length ? { caption_entities: entities } : {}) } };
   }
 
-  private validateMarkup(p: Params): any {
+  /**
+   * `chat`: where the markup goes. A `web_app` inline button is "available only in private chats between a
+   * user and the bot" (InlineKeyboardButton); elsewhere Telegram answers BUTTON_TYPE_INVALID. Its URL and a
+   * `url` button's must be http(s) (a Mini App's HTTPS).
+   */
+  private validateMarkup(p: Params, chat?: Chat): any {
     const markup = json(p, 'reply_markup', "can't parse reply keyboard markup JSON object");
     if (markup === undefined) return undefined;
     if (typeof markup !== 'object' || markup === null || Array.isArray(markup)) {
@@ -1278,6 +1283,11 @@ class FakeTelegramServer implements FakeTelegram {
           if (!INLINE_BUTTON_ACTIONS.some((k) => k in button)) {
             throw bad("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
           }
+          if ('web_app' in button) {
+            if (chat && chat.type !== 'private') throw bad('BUTTON_TYPE_INVALID');
+            if (typeof button.web_app?.url !== 'string' || !/^https:\/\//.test(button.web_app.url)) throw bad('BUTTON_URL_INVALID');
+          }
+          if ('url' in button && (typeof button.url !== 'string' || !/^(https?|tg):\/\//.test(button.url))) throw bad('BUTTON_URL_INVALID');
           if ('callback_data' in button) {
             const data = button.callback_data;
             if (typeof data !== 'string' || byteLength(data) < 1 || byteLength(data) > 64) throw bad('BUTTON_DATA_INVALID');
