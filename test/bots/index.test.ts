@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { enabledAdapters } from '../../bots/index.ts';
+import { enabledAdapters, enabledSignIns } from '../../bots/index.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { NPM_START_ARGS, ROOT } from '../support/product.ts';
 
@@ -30,6 +30,23 @@ describe('the platforms the environment turns on', () => {
       message = (error as Error).message;
     }
     expect(message).not.toContain('top-secret-value');
+  });
+
+  it('signs people in from each platform whose credentials are set, DingTalk only with its CorpId', async () => {
+    const env = {
+      TELEGRAM_BOT_TOKEN: '123456:AAtesttoken_0123456789abcdef',
+      DINGTALK_CLIENT_ID: 'dingtestclient',
+      DINGTALK_CLIENT_SECRET: 'a-dingtalk-secret',
+      FEISHU_APP_ID: 'cli_0123456789abcdef',
+      FEISHU_APP_SECRET: 'a-feishu-secret',
+    };
+    expect((await enabledSignIns(env, silentLogger)).map((s) => s.platform)).toEqual(['telegram', 'feishu']);
+    const all = await enabledSignIns({ ...env, DINGTALK_CORP_ID: 'dingcorp0123' }, silentLogger);
+    expect(all.map((s) => s.platform)).toEqual(['telegram', 'feishu', 'dingtalk']);
+    await expect(enabledSignIns({ ...env, DINGTALK_CORP_ID: 'corp-1' }, silentLogger)).rejects.toThrow(/DINGTALK_CORP_ID/);
+    await expect(enabledSignIns({ ...env, TELEGRAM_MINI_APP_URL: 'https://example.com/app' }, silentLogger)).rejects.toThrow(
+      /TELEGRAM_MINI_APP_URL.*@BotFather/,
+    );
   });
 
   it('npm start refuses a malformed setting, naming it', async () => {
