@@ -40,7 +40,12 @@ export function verifyInitData(initData: string, token: string, now = Date.now()
       throw new IdentityRefusedError(`initData refused: ${(error as Error).message}`, 'forged');
     throw new IdentityRefusedError("initData is not in Telegram's format", 'forged');
   }
-  const data = parse(initData);
+  let data: ReturnType<typeof parse>;
+  try {
+    data = parse(initData);
+  } catch {
+    throw new IdentityRefusedError("initData is signed but not in Telegram's format", 'forged');
+  }
   if (data.auth_date.getTime() > now + TELEGRAM_CLOCK_SKEW_S * 1000)
     throw new IdentityRefusedError('initData is dated in the future', 'expired');
   if (!data.user) throw new IdentityRefusedError('initData names no user', 'forged');

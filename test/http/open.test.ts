@@ -3,25 +3,16 @@
  * valid one, through the HTTP app on a public address, against the fake Feishu and DingTalk servers
  * (Telegram's initData is signed here with the bot token, as Telegram signs it).
  */
-import { sign } from '@telegram-apps/init-data-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dingTalkSignIn } from '../../bots/dingtalk/signIn.ts';
-import { feishuSignIn } from '../../bots/feishu/signIn.ts';
-import { telegramSignIn } from '../../bots/telegram/signIn.ts';
 import type { Db } from '../../db/client.ts';
-import { silentLogger } from '../../src/core/log.ts';
-import { mountOpen } from '../../src/http/open.ts';
-import { mountPages } from '../../src/http/pages/index.ts';
 import { pathOfStartParam, startParamOf } from '../../src/http/platformSignIn.ts';
 import { SESSION_COOKIE } from '../../src/http/session.ts';
-import { addPerson } from '../../src/services/people.ts';
 import { startFakeDingTalk, type FakeDingTalk } from '../fakes/dingtalk/index.ts';
 import { startFakeFeishu } from '../fakes/feishu/index.ts';
 import type { FakeFeishu } from '../fakes/feishu/types.ts';
 import { describeEachDatabase } from '../support/db.ts';
-import { testHttp } from '../support/http.ts';
+import { initData, signInApp } from '../support/signIn.ts';
 
-const TOKEN = '123456789:AAHfakeTokenForTestsOnly_abcdefghijkl';
 const ORIGIN = 'http://localhost';
 const NEXT = '/stocktakes';
 
@@ -34,35 +25,7 @@ afterAll(async () => {
   await Promise.all([feishu?.close(), dingtalk?.close()]);
 });
 
-async function openApp(db: Db) {
-  await addPerson(db, { handle: 'carl', identities: ['telegram:4242', 'feishu:ou_carl', 'dingtalk:carl01'] });
-  const signIns = [
-    telegramSignIn(TOKEN),
-    feishuSignIn(
-      {
-        appId: feishu.appId,
-        appSecret: feishu.appSecret,
-        domain: feishu.domain,
-        mode: 'ws',
-        httpHost: '127.0.0.1',
-        httpPort: 0,
-        httpPath: '/',
-      },
-      silentLogger,
-    ),
-    dingTalkSignIn({
-      clientId: dingtalk.clientId,
-      clientSecret: dingtalk.clientSecret,
-      robotCode: dingtalk.robotCode,
-      cardTemplateId: null,
-      apiBase: dingtalk.apiBase,
-      oapiBase: dingtalk.apiBase,
-      gatewayUrl: undefined,
-      corpId: dingtalk.corpId,
-    }),
-  ];
-  return testHttp(db, [mountPages, mountOpen(signIns)], { localOnly: false });
-}
+const openApp = (db: Db) => signInApp(db, feishu, dingtalk);
 
 type Http = Awaited<ReturnType<typeof openApp>>;
 
@@ -91,16 +54,6 @@ async function expectRefused(res: Response, words: RegExp) {
   expect(res.headers.get('set-cookie') ?? '').not.toContain(SESSION_COOKIE);
   expect(await res.text()).toMatch(words);
 }
-
-const initData = (
-  user: { id: number; first_name: string; username?: string },
-  o: { token?: string; at?: Date; startParam?: string } = {},
-) =>
-  sign(
-    { user, query_id: 'AAH-test', chat_instance: '-1', chat_type: 'private', ...(o.startParam ? { start_param: o.startParam } : {}) },
-    o.token ?? TOKEN,
-    o.at ?? new Date(),
-  );
 
 describeEachDatabase('opening a page from the chat as yourself', (get) => {
   it('serves each platform a public bootstrap page that reads the platform in the page and loads no script from outside', async () => {
