@@ -30,6 +30,15 @@ function start(){var app=window.Telegram&&window.Telegram.WebApp;if(app&&app.ini
 if(!(window.Telegram&&window.Telegram.WebApp)&&/tgWebAppData=/.test(location.hash+location.search)){window.stocktakeLoad(${scriptValue(TELEGRAM_SCRIPT)},start);}else{start();}
 })();`;
 
+/** initData whose signature is good but whose fields are not Telegram's is refused, never a crash. */
+function parsed(initData: string) {
+  try {
+    return parse(initData);
+  } catch {
+    throw new IdentityRefusedError("initData is signed but not in Telegram's format", 'forged');
+  }
+}
+
 /** Checks a Mini App's initData against the bot token: the Telegram user, or IdentityRefusedError. */
 export function verifyInitData(initData: string, token: string, now = Date.now()): PlatformUser {
   try {
@@ -40,12 +49,7 @@ export function verifyInitData(initData: string, token: string, now = Date.now()
       throw new IdentityRefusedError(`initData refused: ${(error as Error).message}`, 'forged');
     throw new IdentityRefusedError("initData is not in Telegram's format", 'forged');
   }
-  let data: ReturnType<typeof parse>;
-  try {
-    data = parse(initData);
-  } catch {
-    throw new IdentityRefusedError("initData is signed but not in Telegram's format", 'forged');
-  }
+  const data = parsed(initData);
   if (data.auth_date.getTime() > now + TELEGRAM_CLOCK_SKEW_S * 1000)
     throw new IdentityRefusedError('initData is dated in the future', 'expired');
   if (!data.user) throw new IdentityRefusedError('initData names no user', 'forged');
