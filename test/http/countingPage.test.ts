@@ -100,4 +100,23 @@ describeEachDatabase('the counting page', (get) => {
     await grantRole(db, 'fay', 'counter', 'WH1');
     expect(await page(http.as('fay', '/?switch=1&lang=en'), 200)).toContain(`href="/count/${st.code}"`);
   });
+
+  it("opens a variance card's Add photo for anyone with a role in the warehouse, until the stocktake is posted", async () => {
+    const { db } = get();
+    const { st } = await countedStocktake(db);
+    await closeCounting(db, st.code);
+    await addPerson(db, { handle: 'olga', name: 'Olga' });
+    const http = await testHttp(db, [mountPages]);
+    // Finance holds no counting role and there is no recount: the photo step still opens, for that line.
+    const zh = await page(http.as('fay', `/count/${st.code}?photo=A-100&location=R1&lang=zh`), 200);
+    expect(zh).toContain('拍照留档');
+    expect(zh).toContain('data-line="A-100@R1"');
+    expect(zh).toContain('accept="image/*" capture="environment"');
+    expect(zh).toContain(`/api/v1/stocktakes/${st.code}/photos?line=A-100%40R1`);
+    expect(zh).toContain('这一行还没有照片。');
+    await page(http.as('olga', `/count/${st.code}?photo=A-100&location=R1`), 403);
+    await db.execute(sql`update stocktake set status = 'posted' where id = ${st.id}::uuid`);
+    const closed = await page(http.as('fay', `/count/${st.code}?photo=A-100&location=R1&lang=en`), 403);
+    expect(closed).toContain('no more photos can be added');
+  });
 });

@@ -14,6 +14,8 @@ import { esc } from '../layout.ts';
 import { COUNTING_CSS_PATH, COUNTING_SCRIPT_PATH } from './countingAssets.ts';
 import { countingWords, fill, type CountingWords } from './countingWords.ts';
 import type { PageContext, PageResult } from './shared.ts';
+import { thumbnail } from './photosSection.ts';
+import { listPhotos } from '../../services/photos.ts';
 
 /** The page's address for a stocktake (links from the stocktake page, the console and cards). */
 export const countingPageUrl = (code: string): string => `/count/${encodeURIComponent(code)}`;
@@ -41,6 +43,8 @@ export async function countingPage(p: PageContext): Promise<PageResult> {
   const w = countingWords(p.locale);
   const st = await getStocktake(db, p.c.req.param('stocktake') ?? '');
   const roles = await rolesOf(db, p.actor.personId, st.warehouseId);
+  const photoOf = p.c.req.query('photo');
+  if (photoOf) return linePhotoPage(p, st, w, roles.size > 0, photoOf, p.c.req.query('location') ?? '');
   if (!holdsAnyOf(roles, COUNTING_ROLES)) {
     // Someone with no role at all learns nothing about the warehouse, as on the stocktake page.
     if (roles.size === 0) return refusal(p, st, w, p.t.errors.stocktakeForbidden(st.code));
@@ -114,5 +118,89 @@ ${st.blind ? `<p class="badge">${esc(w.blind)}</p>` : ''}
     active: 'stocktakes',
     body,
     head: `<link rel="stylesheet" href="${COUNTING_CSS_PATH}">\n<script type="module" src="${COUNTING_SCRIPT_PATH}"></script>`,
+  };
+}
+
+/**
+ * The "Add photo" step a variance card opens (?photo=SKU&location=LOC): the line's photos and the camera or
+ * gallery to add one. Evidence is anyone's with a role in the warehouse (a supervisor explaining a line, not
+ * only its counter), until the stocktake is posted or cancelled.
+ */
+async function linePhotoPage(
+  p: PageContext,
+  st: StocktakeRef,
+  w: CountingWords,
+  member: boolean,
+  sku: string,
+  location: string,
+): Promise<PageResult> {
+  if (!member) return refusal(p, st, w, p.t.errors.stocktakeForbidden(st.code));
+  if (st.status === 'posted' || st.status === 'cancelled')
+    return refusal(p, st, w, fill(w.linePhotoClosed, { code: st.code, status: p.t.states.stocktake[st.status] }));
+  const line = location ? `${sku}@${location}` : sku;
+  const photos = await listPhotos(p.deps.db, st.id, { sku, location });
+  const words = {
+    added: w.linePhotoAdded,
+    already: w.linePhotoAlready,
+    sending: w.photoSending,
+    failed: w.photoFailed,
+    offline: w.photoOffline,
+  };
+  const upload = `/api/v1/stocktakes/${encodeURIComponent(st.code)}/photos?line=${encodeURIComponent(line)}`;
+  const body = `<div class="counting line-photo" data-line="${esc(line)}">
+<h1>${icon('camera')} ${esc(w.linePhotoTitle)} <span class="muted">${esc(line)} · ${esc(st.code)}</span></h1>
+<p id="message" class="notice" role="status" aria-live="polite" hidden></p>
+<div class="tools">
+<label class="btn btn--primary">${icon('camera')} ${esc(w.takePhoto)}<input type="file" class="photo-input" id="photo-camera" accept="image/*" capture="environment"></label>
+<label class="btn">${icon('image')} ${esc(w.fromGallery)}<input type="file" class="photo-input" id="photo-gallery" accept="image/*"></label>
+</div>
+<h2>${esc(w.linePhotos)}</h2>
+<p id="no-photos" class="muted"${photos.length ? ' hidden' : ''}>${esc(w.noLinePhotos)}</p>
+<div id="photos" class="thumbs">${photos.map((ph) => thumbnail(ph, line, 112)).join('')}</div>
+<p><a class="btn" href="/stocktakes/${encodeURIComponent(st.code)}#photos">${esc(w.backToStocktake)}</a></p>
+</div>
+<script>
+(() => {
+  const words = ${JSON.stringify(words).replace(/</g, '\\u003c')};
+  const line = ${JSON.stringify(line).replace(/</g, '\\u003c')};
+  const message = document.getElementById('message');
+  const say = (text, tone) => { message.textContent = text; message.className = 'notice' + (tone ? ' ' + tone : ''); message.hidden = false; };
+  const fill = (t, v) => t.replace(/\\{(\\w+)\\}/g, (m, k) => (k in v ? String(v[k]) : m));
+  for (const input of document.querySelectorAll('.photo-input')) {
+    input.addEventListener('change', async () => {
+      const file = input.files && input.files[0];
+      input.value = '';
+      if (!file) return;
+      say(words.sending);
+      try {
+        const res = await fetch(${JSON.stringify(upload)}, { method: 'POST', body: file, headers: { 'content-type': file.type || 'application/octet-stream', accept: 'application/json' } });
+        const body = await res.json().catch(() => ({}));
+        if (!res.ok) {
+          const e = body.error || {};
+          say(fill(words.failed, { reason: (e.localized && e.localized[document.documentElement.lang]) || e.message || 'HTTP ' + res.status }), 'bad');
+          return;
+        }
+        if (body.added) {
+          const a = document.createElement('a');
+          a.className = 'thumb'; a.href = '/api/v1/photos/' + body.sha256; a.target = '_blank';
+          const img = document.createElement('img');
+          img.src = a.href + '/thumbnail'; img.alt = line; img.style.maxWidth = img.style.maxHeight = '112px';
+          a.append(img);
+          document.getElementById('photos').append(a);
+          document.getElementById('no-photos').hidden = true;
+        }
+        say(fill(body.added ? words.added : words.already, { line, photos: body.photos }), 'ok');
+      } catch (error) {
+        say(words.offline, 'bad');
+      }
+    });
+  }
+})();
+</script>`;
+  return {
+    title: `${w.linePhotoTitle} · ${line}`,
+    active: 'stocktakes',
+    body,
+    head: `<link rel="stylesheet" href="${COUNTING_CSS_PATH}">`,
   };
 }
