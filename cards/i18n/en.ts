@@ -166,6 +166,7 @@ export const en = {
   phone: {
     count: 'Count on phone',
     photo: 'Add photo',
+    viewPhotos: 'View photos',
   },
   blind: {
     label: 'Blind count',

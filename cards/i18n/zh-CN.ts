@@ -159,6 +159,7 @@ export const zhCN: typeof en = {
   phone: {
     count: '扫码盘点',
     photo: '拍照',
+    viewPhotos: '查看照片',
   },
   blind: {
     label: '盲盘',

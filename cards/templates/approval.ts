@@ -1,3 +1,4 @@
+import { viewPhotos } from './pages.ts';
 import { card, type Card, type CardElementInput, type CardState } from '../model.ts';
 import { stateLabel } from '../i18n/states.ts';
 import { escapeMarkdown } from '../render/markdown.ts';
@@ -54,6 +55,7 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
                 .join(' · ') + (d.photos.length > 20 ? ' …' : ''),
             ),
           },
+          viewPhotos(ctx, d.stocktakeCode),
         ]
       : []),
     {

@@ -28,3 +28,8 @@ export function addPhoto(ctx: TemplateContext, stocktakeCode: string, sku: strin
     path: countPagePath(stocktakeCode, { ...(location ? { location } : {}), photo: sku }),
   };
 }
+
+/** "查看照片 / View photos": the stocktake page's photo section (an approver looking at the evidence). */
+export function viewPhotos(ctx: TemplateContext, stocktakeCode: string): CardElementInput {
+  return { type: 'page', label: textsOf(ctx).phone.viewPhotos, path: `/stocktakes/${encodeURIComponent(stocktakeCode)}#photos` };
+}

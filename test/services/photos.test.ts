@@ -111,5 +111,7 @@ describeEachDatabase('photo evidence', (get) => {
     ]);
     const card = approvalCard({ locale: 'zh-CN', timezone: 'Asia/Shanghai', act: () => ({ token: 'x'.repeat(22) }) }, view);
     expect(JSON.stringify(card)).toMatch(/照片\*\* #1 A-100 @ R1 ×1 · #2 C-400 @ R4 ×2/);
+    // And links to them: a button opening the stocktake page's photos as the person who taps it.
+    expect(card.elements).toContainEqual({ type: 'page', label: '查看照片', path: `/stocktakes/${st.code}#photos` });
   });
 });
