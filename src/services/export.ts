@@ -195,7 +195,7 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
           le.line_no, le.sku, le.location, trim_scale(le.qty)::text as qty, trim_scale(le.unit_cost)::text as unit_cost, le.value::text as value,
           ${isoText(sql`le.posted_at`)} as posted_at, dl.cause_code, c.label_en, c.label_zh, dl.note,
           (select json_agg(e.photo_sha256 order by e.added_at, e.id) from evidence_photo e
-            where e.stocktake_id = d.stocktake_id and e.sku = le.sku and e.location = le.location) as photos
+            where e.stocktake_id = d.stocktake_id and e.sku = le.sku and e.location = le.location and e.lot = le.lot) as photos
         from ledger_entry le
         join adjustment_document d on d.id = le.document_id
         join document_line dl on dl.document_id = le.document_id and dl.line_no = le.line_no

@@ -236,7 +236,7 @@ export async function documentPhotos(
     db,
     sql`select dl.line_no, dl.sku, dl.location, count(*)::int as photos
         from document_line dl join adjustment_document d on d.id = dl.document_id
-        join evidence_photo e on e.stocktake_id = d.stocktake_id and e.sku = dl.sku and e.location = dl.location
+        join evidence_photo e on e.stocktake_id = d.stocktake_id and e.sku = dl.sku and e.location = dl.location and e.lot = dl.lot
         where dl.document_id = ${documentId}::uuid group by dl.line_no, dl.sku, dl.location order by dl.line_no`,
   );
   return rows.map((r) => ({ lineNo: Number(r.line_no), sku: r.sku, location: r.location, photos: Number(r.photos) }));

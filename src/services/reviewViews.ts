@@ -67,9 +67,9 @@ function detailQuery(st: StocktakeRef, filter: SQL, tail: SQL): SQL {
       v.diff_value::text as diff_value, l.review_status, o.handle as owner, ${isoText(sql`l.due_at`)} as due_at,
       (l.due_at < now() and l.review_status in ('open', 'recount')) as overdue, l.cause_code, l.note, l.suggestion, l.auto_confirmed,
       r.handle as recounter, l.returned_reason,
-      (select count(*)::int from evidence_photo e where e.stocktake_id = l.stocktake_id and e.sku = l.sku and e.location = l.location) as photos
+      (select count(*)::int from evidence_photo e where e.stocktake_id = l.stocktake_id and e.sku = l.sku and e.location = l.location and e.lot = l.lot) as photos
     from (${varianceRows(st, filter)}) v
-    join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+    join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
     left join item i on i.sku = v.sku
     left join person o on o.id = l.owner_id
     left join person r on r.id = l.recount_by

@@ -21,6 +21,6 @@ export function digestLineRows(st: StocktakeRef): SQL {
       from movement mv
       join stocktake_line ml on ml.stocktake_id = ${st.id}::uuid and ${withinCutoff(st, 'mv', 'ml')}
       group by ml.sku, ml.location
-    ) m on m.sku = l.sku and m.location = l.location
+    ) m on m.sku = l.sku and m.location = l.location and m.lot = l.lot
     where l.stocktake_id = ${st.id}::uuid`;
 }
