@@ -89,6 +89,8 @@ export const en = {
   variance: {
     title: 'Variance',
     photos: 'Photos',
+    lot: 'Lot',
+    expiry: 'Expiry',
     line: 'Line',
     book: 'Book',
     movements: 'Movements',

@@ -86,6 +86,8 @@ export const zhCN: typeof en = {
   variance: {
     title: '差异',
     photos: '照片',
+    lot: '批次',
+    expiry: '有效期',
     line: '行',
     book: '账面',
     movements: '期间出入库',
