@@ -65,7 +65,8 @@ export const en = {
     lotNotTracked: (sku: string, lot: string) =>
       `${sku} is not lot-tracked, yet lot "${lot}" is given (leave the lot blank, or mark the item lot_tracked in the item master)`,
     expiryInvalid: (text: string) => `expiry "${text}" is not a date (write it as e.g. 2027-06-30)`,
-    expiryDisagrees: (line: string, first: string, other: string) => `${line} is listed with expiry ${first} and ${other}; a lot has one expiry`,
+    expiryDisagrees: (line: string, first: string, other: string) =>
+      `${line} is listed with expiry ${first} and ${other}; a lot has one expiry`,
   },
   importSummary: {
     title: (file: string) => `Count imported: ${file}`,

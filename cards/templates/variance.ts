@@ -124,7 +124,13 @@ export function variancePageCard(ctx: TemplateContext, p: VariancePageView): Car
   const openButtons = open.slice(0, 10).map((l) => ({
     label: lineLabel(l.sku, l.location, l.lot),
     style: 'default' as const,
-    action: ctx.act({ kind: 'variance.open', stocktakeId: p.stocktakeId, sku: l.sku, location: l.location, ...(l.lot ? { lot: l.lot } : {}) }),
+    action: ctx.act({
+      kind: 'variance.open',
+      stocktakeId: p.stocktakeId,
+      sku: l.sku,
+      location: l.location,
+      ...(l.lot ? { lot: l.lot } : {}),
+    }),
   }));
   for (let i = 0; i < openButtons.length; i += 5) elements.push({ type: 'buttons', buttons: openButtons.slice(i, i + 5) });
   const nav = [

@@ -101,7 +101,16 @@ export interface DocumentView {
   currency: string;
   route: RouteStepView[];
   /** The lines of largest absolute value, at most ten. */
-  largestLines: { lineNo: number; sku: string; location: string; lot?: string; qty: string; value: string; causeEn: string; causeZh: string }[];
+  largestLines: {
+    lineNo: number;
+    sku: string;
+    location: string;
+    lot?: string;
+    qty: string;
+    value: string;
+    causeEn: string;
+    causeZh: string;
+  }[];
   /** Lines with photo evidence, in line-number order. */
   photos?: { lineNo: number; sku: string; location: string; photos: number }[];
 }

@@ -118,7 +118,10 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
       // A page keeps the lines it first showed: a confirmed line stays on it (now confirmed) instead of the
       // page shifting under the reviewer's thumb.
       const lines = view.lines ? await reviewDetails(db, st.id, view.lines) : fresh.lines;
-      const stored: CardView = { ...view, lines: lines.map((l) => ({ sku: l.sku, location: l.location, ...(l.lot ? { lot: l.lot } : {}) })) };
+      const stored: CardView = {
+        ...view,
+        lines: lines.map((l) => ({ sku: l.sku, location: l.location, ...(l.lot ? { lot: l.lot } : {}) })),
+      };
       const card = variancePageCard(context(locale, st.timezone, minter), {
         stocktakeId: st.id,
         stocktakeCode: st.code,

@@ -62,7 +62,7 @@ export async function verifyBooks(db: DbOrTx): Promise<BooksVerdict> {
       from line x
       left join on_hand o on o.warehouse_id = x.warehouse_id and o.sku = x.sku and o.location = x.location and o.lot = x.lot
       left join book_baseline b on b.warehouse_id = x.warehouse_id and b.sku = x.sku and b.location = x.location and b.lot = x.lot
-      left join moved mv on mv.warehouse_id = x.warehouse_id and mv.sku = x.sku and mv.location = x.location and v.lot = x.lot and mv.lot = x.lot
+      left join moved mv on mv.warehouse_id = x.warehouse_id and mv.sku = x.sku and mv.location = x.location and mv.lot = x.lot
       left join posted p on p.warehouse_id = x.warehouse_id and p.sku = x.sku and p.location = x.location and p.lot = x.lot
     ), totals as (
       select count(*)::int as lines, count(*) filter (where expected <> actual)::int as differing from compared
@@ -85,7 +85,7 @@ export async function verifyBooks(db: DbOrTx): Promise<BooksVerdict> {
       warehouse: r.warehouse,
       sku: r.sku,
       location: r.location,
-      lot: r.lot,
+      ...(r.lot ? { lot: r.lot } : {}),
       expected: r.expected,
       actual: r.actual,
     }));

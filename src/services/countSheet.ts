@@ -355,7 +355,15 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
       const expiry = expiryCell(row.cell('expiry'), timezone);
       if (!expiry.ok) row.problem('expiry', expiry.problem);
       return qty.ok && expiry.ok
-        ? { sku, location: cellText(row.cell('location')), lot: cellText(row.cell('lot')), qty: qty.value, countedAt, counted, expiry: expiry.value }
+        ? {
+            sku,
+            location: cellText(row.cell('location')),
+            lot: cellText(row.cell('lot')),
+            qty: qty.value,
+            countedAt,
+            counted,
+            expiry: expiry.value,
+          }
         : null;
     },
     (line, value) => {

@@ -119,7 +119,8 @@ export async function importCounts(
   // A lot-tracked item's line must name its lot, any other item's must not: checked per summed line, and
   // not at all when no item is lot-tracked and no line names a lot (the usual sheet).
   const lotTracked = await lotTrackedLoading;
-  if (lotTracked.size > 0 || lines.anyLot) rowsAccepted -= lines.keep((line) => lotProblem(line.sku, line.lot, lotTracked), problems, lotColumn);
+  if (lotTracked.size > 0 || lines.anyLot)
+    rowsAccepted -= lines.keep((line) => lotProblem(line.sku, line.lot, lotTracked), problems, lotColumn);
   rowsAccepted -= lines.keep(expiryDisagrees, problems, 'expiry');
   if (recount) rowsAccepted -= lines.keep((line) => recountProblem(recount, line, counter, firstRound), problems);
   refuseIfInvalid(table.name, problems, skipInvalid, rowsAccepted);
@@ -247,12 +248,7 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, 
 function sumTooLarge(line: CountLine): ProblemText | null {
   if (typeof line.qty === 'number' || !exceedsPrecision(line.qty)) return null;
   return fileProblemText((c) =>
-    c.sumTooLarge(
-      line.lineCount,
-      lineLabel(line),
-      formatDecimal(BigInt(line.qty), QTY_SCALE),
-      maxIntegerDigits(QTY_SCALE),
-    ),
+    c.sumTooLarge(line.lineCount, lineLabel(line), formatDecimal(BigInt(line.qty), QTY_SCALE), maxIntegerDigits(QTY_SCALE)),
   );
 }
 
@@ -290,7 +286,8 @@ export function recountProblem(recount: Recounts, line: CountLine, counter: stri
   const key = lineKey(line);
   if (!recount.lines.has(key)) return `${lineLabel(line)} is not waiting for a recount by ${counter}`;
   const current = recount.lines.get(key);
-  if (current !== null && current !== undefined && round <= current) return `round ${round} would not supersede round ${current} of ${lineLabel(line)}`;
+  if (current !== null && current !== undefined && round <= current)
+    return `round ${round} would not supersede round ${current} of ${lineLabel(line)}`;
   return null;
 }
 

@@ -44,8 +44,6 @@ export interface SubmitResult {
   notReady: number;
 }
 
-
-
 /**
  * Turns explained variances (confirmed, with a cause, and a note where the cause needs one) into a gain
  * document and a loss document, with numbered lines, values and causes, and routes each by its value.
@@ -102,7 +100,9 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
       const picked = new Map<string, (typeof rows)[number]>();
       for (const ref of input.lines) {
         const { sku, location, lot } = parseLineRef(ref);
-        const matches = rows.filter((r) => r.sku === sku && (location === null || r.location === location) && (lot === null || r.lot === lot));
+        const matches = rows.filter(
+          (r) => r.sku === sku && (location === null || r.location === location) && (lot === null || r.lot === lot),
+        );
         if (matches.length === 0) problems.push(`${ref}: no variance under review`);
         else if (matches.length > 1)
           problems.push(`${ref}: ${matches.length} lines; name one as ${sku}@LOCATION${matches.some((m) => m.lot) ? '#LOT' : ''}`);

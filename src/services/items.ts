@@ -110,7 +110,17 @@ export async function importItems(db: Db, source: FileSource, options: { skipInv
         });
     }
     return cost.ok
-      ? { sku, name, unit, unitCost: formatDecimal(cost.value, COST_SCALE), category: category || null, barcodes, packs, scanAsksQty, lotTracked }
+      ? {
+          sku,
+          name,
+          unit,
+          unitCost: formatDecimal(cost.value, COST_SCALE),
+          category: category || null,
+          barcodes,
+          packs,
+          scanAsksQty,
+          lotTracked,
+        }
       : null;
   })) {
     for (const r of batch) rows.push(r.value);

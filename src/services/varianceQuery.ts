@@ -172,7 +172,10 @@ async function pageOf(db: DbOrTx, st: StocktakeRef, q: VarianceQuery): Promise<{
   let page: { sku: string; location: string; lot: string }[];
   let total: number;
   if (variance.length > 0) {
-    const rows = await queryRows<{ sku: string; location: string; lot: string; total: number | string }>(db, cut(sql`, count(*) over () as total`));
+    const rows = await queryRows<{ sku: string; location: string; lot: string; total: number | string }>(
+      db,
+      cut(sql`, count(*) over () as total`),
+    );
     page = rows;
     total =
       rows.length > 0
