@@ -80,14 +80,15 @@ describeEachDatabase('lots (批次) and expiry', (get) => {
         ['M-500', 'R6', 'LOT-C', '2027-02-30', '1'],
       ]),
     );
-    await expect(refused).rejects.toBeInstanceOf(InvalidInputError);
-    const problems = await refused.catch((e: InvalidInputError) => e.problems);
+    const error = await refused.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const { problems } = error as InvalidInputError;
     expect(problems).toMatchObject([
       { line: 2, column: 'lot', message: expect.stringContaining('M-500 is lot-tracked') },
       { line: 3, column: 'lot', message: expect.stringContaining('A-100 is not lot-tracked, yet lot "X1"') },
       { line: 4, column: 'expiry', message: expect.stringContaining('expiry "2027-02-30" is not a date') },
     ]);
-    expect(problems![0]!.localized?.['zh-CN']).toContain('按批次管理');
+    expect(problems[0]!.localized?.['zh-CN']).toContain('按批次管理');
   });
 
   it('counts per lot: the same SKU and location with one lot short and one over are two variances', async () => {
