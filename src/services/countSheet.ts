@@ -58,6 +58,8 @@ export class CountLines {
   size = 0;
   /** Whether any line names a lot (else the lot rules have nothing to check unless items are lot-tracked). */
   anyLot = false;
+  /** Whether any line was written with two different expiries (checked only then). */
+  expiriesDisagree = false;
 
   /**
    * Adds a row. `qty` is in the base unit; `counted` is the row's quantity in the unit it was counted in,
@@ -88,7 +90,10 @@ export class CountLines {
       if (countedAt !== null && (line.countedAt === null || countedAt > line.countedAt)) line.countedAt = countedAt;
       if (expiry !== null) {
         if (line.expiry === null) line.expiry = expiry;
-        else if (line.expiry !== expiry) line.otherExpiry = expiry;
+        else if (line.expiry !== expiry) {
+          line.otherExpiry = expiry;
+          this.expiriesDisagree = true;
+        }
       }
       return;
     }

@@ -121,7 +121,7 @@ export async function importCounts(
   const lotTracked = await lotTrackedLoading;
   if (lotTracked.size > 0 || lines.anyLot)
     rowsAccepted -= lines.keep((line) => lotProblem(line.sku, line.lot, lotTracked), problems, lotColumn);
-  rowsAccepted -= lines.keep(expiryDisagrees, problems, 'expiry');
+  if (lines.expiriesDisagree) rowsAccepted -= lines.keep(expiryDisagrees, problems, 'expiry');
   if (recount) rowsAccepted -= lines.keep((line) => recountProblem(recount, line, counter, firstRound), problems);
   refuseIfInvalid(table.name, problems, skipInvalid, rowsAccepted);
   step('read sheet');
