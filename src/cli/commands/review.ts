@@ -273,7 +273,9 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     ) => Promise<ReviewLine>,
     extra?: (cmd: Command) => Command,
   ) => {
-    let cmd = variances.command(`${name} <stocktake> <line> ${args}`.trim()).description(`${description} (line: SKU, SKU@LOCATION or SKU@LOCATION#LOT)`);
+    let cmd = variances
+      .command(`${name} <stocktake> <line> ${args}`.trim())
+      .description(`${description} (line: SKU, SKU@LOCATION or SKU@LOCATION#LOT)`);
     cmd = withActor(extra ? extra(cmd) : cmd);
     cmd.action((stocktake: string, line: string, ...rest: unknown[]) => {
       const command = rest[rest.length - 1] as Command;
