@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-const line = { stocktakeId: z.string().uuid(), sku: z.string(), location: z.string() };
+/** A line: lot is left out for an item that is not lot-tracked (tokens minted before lots read the same). */
+const line = { stocktakeId: z.string().uuid(), sku: z.string(), location: z.string(), lot: z.string().optional() };
 
 export const actionIntentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('variance.confirm'), ...line }),
@@ -20,7 +21,7 @@ export const actionIntentSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('variances.accept'),
     stocktakeId: z.string().uuid(),
-    lines: z.array(z.object({ sku: z.string(), location: z.string() })).max(10),
+    lines: z.array(z.object({ sku: z.string(), location: z.string(), lot: z.string().optional() })).max(10),
   }),
   z.object({ kind: z.literal('variances.page'), stocktakeId: z.string().uuid(), page: z.number().int().min(1) }),
   z.object({ kind: z.literal('document.approve'), documentId: z.string().uuid(), step: z.number().int().min(1) }),

@@ -24,7 +24,7 @@ export function packColumn(values: readonly (string | null)[]): string {
   return out;
 }
 
-export type BulkType = 'text' | 'numeric' | 'int' | 'bigint' | 'uuid' | 'timestamptz' | 'jsonb' | 'bool';
+export type BulkType = 'text' | 'numeric' | 'int' | 'bigint' | 'uuid' | 'timestamptz' | 'jsonb' | 'bool' | 'date';
 
 /** The SQL array for one packed column; the leading separator keeps a lone '' from becoming {}. */
 function unpack(packed: string, type: BulkType): SQL {

@@ -31,7 +31,7 @@ const en = {
       case 'headMismatch':
         return `the chain at #${f.seq} does not match the published head: it was rewritten`;
       case 'books':
-        return `on-hand of ${f.sku}${f.location ? ` at ${f.location}` : ''} in warehouse ${f.warehouse} is ${f.actual}, but the book plus movements and posted ledger entries give ${f.expected}`;
+        return `on-hand of ${f.sku}${f.location ? ` at ${f.location}` : ''}${f.lot ? ` lot ${f.lot}` : ''} in warehouse ${f.warehouse} is ${f.actual}, but the book plus movements and posted ledger entries give ${f.expected}`;
     }
   },
   warning(w: AuditWarning): string {
@@ -80,7 +80,7 @@ const zhCN: typeof en = {
       case 'headMismatch':
         return `链在 #${f.seq} 处与已发布的链头不符：链被改写`;
       case 'books':
-        return `仓库 ${f.warehouse} 的 ${f.sku}${f.location ? `（库位 ${f.location}）` : ''} 现存量为 ${f.actual}，但账面加出入库和已过账分录应为 ${f.expected}`;
+        return `仓库 ${f.warehouse} 的 ${f.sku}${f.location ? `（库位 ${f.location}）` : ''}${f.lot ? `（批次 ${f.lot}）` : ''} 现存量为 ${f.actual}，但账面加出入库和已过账分录应为 ${f.expected}`;
     }
   },
   warning(w: AuditWarning): string {

@@ -61,6 +61,12 @@ export const en = {
     encodingUnknown: (file: string, tried: string, guess: string | null) =>
       `${file}: cannot tell how its text is encoded (tried ${tried}${guess ? `; it looks most like ${guess}` : ''}); nothing was imported. Save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8) and send it again`,
     encodingProblem: (tried: string) => `the text from this line on is in none of the encodings tried (${tried})`,
+    lotMissing: (sku: string) => `${sku} is lot-tracked: give its lot (批次) in the lot column`,
+    lotNotTracked: (sku: string, lot: string) =>
+      `${sku} is not lot-tracked, yet lot "${lot}" is given (leave the lot blank, or mark the item lot_tracked in the item master)`,
+    expiryInvalid: (text: string) => `expiry "${text}" is not a date (write it as e.g. 2027-06-30)`,
+    expiryDisagrees: (line: string, first: string, other: string) =>
+      `${line} is listed with expiry ${first} and ${other}; a lot has one expiry`,
   },
   importSummary: {
     title: (file: string) => `Count imported: ${file}`,
@@ -84,6 +90,8 @@ export const en = {
   variance: {
     title: 'Variance',
     photos: 'Photos',
+    lot: 'Lot',
+    expiry: 'Expiry',
     line: 'Line',
     book: 'Book',
     movements: 'Movements',

@@ -59,6 +59,10 @@ export const zhCN: typeof en = {
     encodingUnknown: (file, tried, guess) =>
       `${file}：无法判断文本编码（已尝试 ${tried}${guess ? `；最像 ${guess}` : ''}），未导入任何内容。请另存为“CSV UTF-8”（Excel：另存为 → CSV UTF-8）后重新发送`,
     encodingProblem: (tried) => `从这一行起的文本不属于已尝试的任何编码（${tried}）`,
+    lotMissing: (sku) => `${sku} 按批次管理：请在批次列填写批次号`,
+    lotNotTracked: (sku, lot) => `${sku} 未启用批次管理，却填写了批次“${lot}”（请留空批次，或在物料主数据中将其设为批次管理）`,
+    expiryInvalid: (text) => `有效期“${text}”不是有效日期（请写成 2027-06-30 这样）`,
+    expiryDisagrees: (line, first, other) => `${line} 的有效期同时写为 ${first} 和 ${other}；同一批次只有一个有效期`,
   },
   importSummary: {
     title: (file) => `盘点表已导入：${file}`,
@@ -82,6 +86,8 @@ export const zhCN: typeof en = {
   variance: {
     title: '差异',
     photos: '照片',
+    lot: '批次',
+    expiry: '有效期',
     line: '行',
     book: '账面',
     movements: '期间出入库',

@@ -37,7 +37,7 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
       ],
       rows: d.largestLines.map((l) => ({
         no: String(l.lineNo),
-        line: lineLabel(l.sku, l.location),
+        line: lineLabel(l.sku, l.location, l.lot),
         qty: l.qty,
         value: l.value,
         cause: ctx.locale === 'en' ? l.causeEn : l.causeZh,

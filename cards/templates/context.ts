@@ -35,7 +35,7 @@ export function money(value: string | null | undefined, currency: string): strin
   return `${negative ? '-' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''} ${currency}`;
 }
 
-/** "SKU @ LOCATION", or just the SKU when the line has no location. */
-export function lineLabel(sku: string, location: string): string {
-  return location ? `${sku} @ ${location}` : sku;
+/** "SKU @ LOCATION", or just the SKU when the line has no location; " #LOT" after it for a lot. */
+export function lineLabel(sku: string, location: string, lot?: string): string {
+  return `${location ? `${sku} @ ${location}` : sku}${lot ? ` #${lot}` : ''}`;
 }

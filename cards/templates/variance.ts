@@ -24,12 +24,14 @@ const causeLabel = (ctx: TemplateContext, v: VarianceView, code: string | null) 
 /** One variance under review: the figures behind it, the suggestion and its reason, and what to do. */
 export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
   const t = textsOf(ctx).variance;
-  const line = { stocktakeId: v.stocktakeId, sku: v.sku, location: v.location };
+  const line = { stocktakeId: v.stocktakeId, sku: v.sku, location: v.location, ...(v.lot ? { lot: v.lot } : {}) };
   const actionable = v.reviewStatus === 'open' || v.reviewStatus === 'confirmed';
   const elements: CardElementInput[] = [];
   elements.push({
     type: 'fields',
     fields: [
+      ...(v.lot ? [{ label: t.lot, value: v.lot, short: true }] : []),
+      ...(v.expiry ? [{ label: t.expiry, value: v.expiry, short: true }] : []),
       { label: t.book, value: v.bookQty, short: true },
       { label: t.movements, value: signed(v.movementQty), short: true },
       { label: t.expected, value: v.expectedQty, short: true },
@@ -81,7 +83,7 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
   }
   const input: CardInput = {
     header: {
-      title: `${t.title} · ${lineLabel(v.sku, v.location)}`,
+      title: `${t.title} · ${lineLabel(v.sku, v.location, v.lot)}`,
       subtitle: [v.itemName, v.stocktakeCode].filter(Boolean).join(' · '),
       state: STATE_COLOUR[v.reviewStatus],
     },
@@ -109,7 +111,7 @@ export function variancePageCard(ctx: TemplateContext, p: VariancePageView): Car
         { key: 'cause', label: t.causeOrSuggestion },
       ],
       rows: p.lines.map((l) => ({
-        line: lineLabel(l.sku, l.location),
+        line: lineLabel(l.sku, l.location, l.lot),
         expected: l.expectedQty,
         counted: l.countedQty ?? '—',
         diff: signed(l.diffQty),
@@ -120,9 +122,15 @@ export function variancePageCard(ctx: TemplateContext, p: VariancePageView): Car
     },
   ];
   const openButtons = open.slice(0, 10).map((l) => ({
-    label: lineLabel(l.sku, l.location),
+    label: lineLabel(l.sku, l.location, l.lot),
     style: 'default' as const,
-    action: ctx.act({ kind: 'variance.open', stocktakeId: p.stocktakeId, sku: l.sku, location: l.location }),
+    action: ctx.act({
+      kind: 'variance.open',
+      stocktakeId: p.stocktakeId,
+      sku: l.sku,
+      location: l.location,
+      ...(l.lot ? { lot: l.lot } : {}),
+    }),
   }));
   for (let i = 0; i < openButtons.length; i += 5) elements.push({ type: 'buttons', buttons: openButtons.slice(i, i + 5) });
   const nav = [
@@ -134,7 +142,7 @@ export function variancePageCard(ctx: TemplateContext, p: VariancePageView): Car
             action: ctx.act({
               kind: 'variances.accept',
               stocktakeId: p.stocktakeId,
-              lines: acceptable.map((l) => ({ sku: l.sku, location: l.location })),
+              lines: acceptable.map((l) => ({ sku: l.sku, location: l.location, ...(l.lot ? { lot: l.lot } : {}) })),
             }),
           },
         ]
@@ -174,7 +182,7 @@ export function variancePageCard(ctx: TemplateContext, p: VariancePageView): Car
 export function recountRequestCard(ctx: TemplateContext, v: VarianceView, requestedBy: string): Card {
   const t = textsOf(ctx).recount;
   return card({
-    header: { title: t.title(lineLabel(v.sku, v.location)), subtitle: v.stocktakeCode, state: 'warning' },
+    header: { title: t.title(lineLabel(v.sku, v.location, v.lot)), subtitle: v.stocktakeCode, state: 'warning' },
     elements: [
       {
         type: 'fields',

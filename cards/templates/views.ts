@@ -18,6 +18,10 @@ export interface VarianceView {
   stocktakeStatus: string;
   sku: string;
   location: string;
+  /** The lot (批次) of a lot-tracked item; '' or absent otherwise. */
+  lot?: string;
+  /** The lot's expiry date (YYYY-MM-DD), when known. */
+  expiry?: string | null;
   itemName: string | null;
   unit: string | null;
   bookQty: string;
@@ -97,7 +101,16 @@ export interface DocumentView {
   currency: string;
   route: RouteStepView[];
   /** The lines of largest absolute value, at most ten. */
-  largestLines: { lineNo: number; sku: string; location: string; qty: string; value: string; causeEn: string; causeZh: string }[];
+  largestLines: {
+    lineNo: number;
+    sku: string;
+    location: string;
+    lot?: string;
+    qty: string;
+    value: string;
+    causeEn: string;
+    causeZh: string;
+  }[];
   /** Lines with photo evidence, in line-number order. */
   photos?: { lineNo: number; sku: string; location: string; photos: number }[];
 }

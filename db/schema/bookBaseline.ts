@@ -14,6 +14,8 @@ export const bookBaseline = pgTable(
       .references(() => warehouse.id),
     sku: text('sku').notNull(),
     location: text('location').notNull(),
+    /** The lot (批次) of a lot-tracked item; '' for an item that is not lot-tracked. */
+    lot: text('lot').notNull().default(''),
     qty: numeric('qty', { precision: 18, scale: 3 }).notNull(),
     /** Movements of the warehouse with a higher id came after it. */
     movementId: bigint('movement_id', { mode: 'bigint' }).notNull(),
@@ -21,5 +23,5 @@ export const bookBaseline = pgTable(
     ledgerId: bigint('ledger_id', { mode: 'bigint' }).notNull(),
     setAt: timestamp('set_at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.warehouseId, t.sku, t.location] })],
+  (t) => [primaryKey({ columns: [t.warehouseId, t.sku, t.location, t.lot] })],
 );

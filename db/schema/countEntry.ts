@@ -1,7 +1,7 @@
-import { index, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { date, index, integer, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
- * Append-only evidence of counting: one row per (import, sku, location), the sum of that sheet's lines.
+ * Append-only evidence of counting: one row per (import, sku, location, lot), the sum of that sheet's lines.
  * `first_line` is the spreadsheet line where the sheet first lists it, for tracing back to the paper.
  */
 export const countEntry = pgTable(
@@ -16,6 +16,10 @@ export const countEntry = pgTable(
     stocktakeId: uuid('stocktake_id').notNull(),
     sku: text('sku').notNull(),
     location: text('location').notNull(),
+    /** The lot (批次) of a lot-tracked item; '' for an item that is not lot-tracked. */
+    lot: text('lot').notNull().default(''),
+    /** The expiry date as counted (written on the sheet), if any. */
+    expiry: date('expiry', { mode: 'string' }),
     qty: numeric('qty', { precision: 18, scale: 3 }).notNull(),
     round: integer('round').notNull(),
     countedAt: timestamp('counted_at', { withTimezone: true }).notNull(),
@@ -24,7 +28,7 @@ export const countEntry = pgTable(
     /** How it was counted when not simply in the base unit: "3 箱 + 2 个" (pack units), as evidence. */
     countedAs: text('counted_as'),
   },
-  // No primary key: rows are unique per (import, sku, location) by construction (a sheet's lines are summed
+  // No primary key: rows are unique per (import, sku, location, lot) by construction (a sheet's lines are summed
   // before they are written). The one index leads with the import, so an import's rows land together at
   // the right edge of the btree; an index led by sku would dirty a random page per row and, on Postgres,
   // write several times the WAL for a 200,000-line sheet.

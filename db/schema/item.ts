@@ -10,6 +10,8 @@ export const item = pgTable('item', {
   category: text('category'),
   /** On the counting page a scan of this item asks how many instead of adding one (bulk goods, cases). */
   scanAsksQty: boolean('scan_asks_qty').notNull().default(false),
+  /** Counted and booked per lot (批次), each lot with an optional expiry date. */
+  lotTracked: boolean('lot_tracked').notNull().default(false),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

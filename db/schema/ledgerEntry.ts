@@ -16,6 +16,8 @@ export const ledgerEntry = pgTable(
       .references(() => warehouse.id),
     sku: text('sku').notNull(),
     location: text('location').notNull(),
+    /** The lot (批次) of a lot-tracked item; '' for an item that is not lot-tracked. */
+    lot: text('lot').notNull().default(''),
     qty: numeric('qty', { precision: 18, scale: 3 }).notNull(),
     unitCost: numeric('unit_cost', { precision: 18, scale: 4 }).notNull(),
     value: numeric('value', { precision: 18, scale: 2 }).notNull(),

@@ -20,11 +20,13 @@ export const movement = pgTable(
       .notNull()
       .references(() => item.sku),
     location: text('location').notNull().default(''),
+    /** The lot (批次) of a lot-tracked item; '' for an item that is not lot-tracked. */
+    lot: text('lot').notNull().default(''),
     qty: numeric('qty', { precision: 18, scale: 3 }).notNull(),
     kind: movementKind('kind').notNull(),
     ref: text('ref'),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('movement_line_idx').on(t.warehouseId, t.sku, t.location, t.id)],
+  (t) => [index('movement_line_idx').on(t.warehouseId, t.sku, t.location, t.lot, t.id)],
 );

@@ -35,6 +35,8 @@ export const evidencePhoto = pgTable(
       .references(() => stocktake.id),
     sku: text('sku'),
     location: text('location').notNull(),
+    /** The lot (批次) of a lot-tracked item; '' for an item that is not lot-tracked. */
+    lot: text('lot').notNull().default(''),
     photoSha256: text('photo_sha256')
       .notNull()
       .references(() => photo.sha256),
@@ -45,5 +47,5 @@ export const evidencePhoto = pgTable(
     source: text('source').notNull(),
     addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('evidence_photo_line_idx').on(t.stocktakeId, t.sku, t.location), index('evidence_photo_sha_idx').on(t.photoSha256)],
+  (t) => [index('evidence_photo_line_idx').on(t.stocktakeId, t.sku, t.location, t.lot), index('evidence_photo_sha_idx').on(t.photoSha256)],
 );

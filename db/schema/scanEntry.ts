@@ -15,6 +15,8 @@ export const scanEntry = pgTable(
     personId: uuid('person_id').notNull(),
     location: text('location').notNull(),
     sku: text('sku').notNull(),
+    /** The lot (批次) of a lot-tracked item; '' for an item that is not lot-tracked. */
+    lot: text('lot').notNull().default(''),
     /** Signed, in the item's base unit: +1 for a scan, −1 for a correction, n × factor for a typed count. */
     qty: numeric('qty', { precision: 18, scale: 3 }).notNull(),
     /** The unit as counted (a pack unit or the base unit) and the quantity in it, as evidence. */

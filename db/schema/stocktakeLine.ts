@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { stocktake } from './stocktake.ts';
 
 export const countStatus = pgEnum('count_status', ['uncounted', 'counted', 'verified', 'conflict']);
@@ -11,7 +11,7 @@ export const countStatus = pgEnum('count_status', ['uncounted', 'counted', 'veri
 export const reviewStatus = pgEnum('review_status', ['none', 'open', 'recount', 'confirmed', 'documented', 'posted']);
 
 /**
- * One (sku, location) of a stocktake: the frozen book line (or a counted line the book did not have) and
+ * One (sku, location, lot) of a stocktake: the frozen book line (or a counted line the book did not have) and
  * the current counting result derived from its count entries. Variances are computed from these rows and
  * the movements after the stocktake's watermark.
  */
@@ -23,6 +23,10 @@ export const stocktakeLine = pgTable(
       .references(() => stocktake.id),
     sku: text('sku').notNull(),
     location: text('location').notNull(),
+    /** The lot (批次) of a lot-tracked item; '' for an item that is not lot-tracked. */
+    lot: text('lot').notNull().default(''),
+    /** The lot's expiry date (有效期), when known. */
+    expiry: date('expiry', { mode: 'string' }),
     bookQty: numeric('book_qty', { precision: 18, scale: 3 }).notNull(),
     unitCost: numeric('unit_cost', { precision: 18, scale: 4 }).notNull(),
     inBook: boolean('in_book').notNull(),
@@ -50,7 +54,7 @@ export const stocktakeLine = pgTable(
     returnedReason: text('returned_reason'),
   },
   (t) => [
-    primaryKey({ columns: [t.stocktakeId, t.sku, t.location] }),
+    primaryKey({ columns: [t.stocktakeId, t.sku, t.location, t.lot] }),
     // Whether a stocktake still has lines to review or approve (its status, settled after every posting):
     // without it each posting scanned the stocktake's lines past every one already done (12 ms at 30,000).
     index('stocktake_line_active_idx')

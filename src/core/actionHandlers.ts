@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
 import type { ActionIntent } from '../../cards/actions.ts';
 import { messages, type Locale } from '../../cards/i18n/index.ts';
+import { lineRef } from '../domain/stocktake.ts';
 import { InvalidInputError, StaleCommandError } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
 import { approveDocument, rejectDocument } from '../services/approvals.ts';
@@ -19,14 +20,17 @@ export interface TapInput {
   token: string;
 }
 
-const lineRef = (i: { sku: string; location: string }) => `${i.sku}@${i.location}`;
-
 /** Who counted the line last: the natural person to recount it; the tapper when nobody is recorded. */
-async function lastCounter(db: Db, stocktakeId: string, sku: string, location: string, fallback: string): Promise<string> {
+async function lastCounter(
+  db: Db,
+  stocktakeId: string,
+  line: { sku: string; location: string; lot?: string },
+  fallback: string,
+): Promise<string> {
   const [row] = await queryRows<{ handle: string }>(
     db,
     sql`select p.handle from count_entry e join count_import ci on ci.id = e.import_id join person p on p.id = ci.counter_person_id
-        where ci.stocktake_id = ${stocktakeId}::uuid and e.sku = ${sku} and e.location = ${location}
+        where ci.stocktake_id = ${stocktakeId}::uuid and e.sku = ${line.sku} and e.location = ${line.location} and e.lot = ${line.lot ?? ''}
         order by ci.round desc, ci.imported_at desc limit 1`,
   );
   return row?.handle ?? fallback;
@@ -57,13 +61,21 @@ export async function runIntent(db: Db, ctx: CommandContext, locale: Locale, int
       return ok(t.noteSaved);
     }
     case 'variance.recount': {
-      const recounter = await lastCounter(db, intent.stocktakeId, intent.sku, intent.location, ctx.actor.handle);
+      const recounter = await lastCounter(db, intent.stocktakeId, intent, ctx.actor.handle);
       await requestRecount(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent), recounter });
       return ok(t.recountRequested);
     }
     case 'variance.open':
       return {
-        replies: [{ kind: 'variance', stocktakeId: intent.stocktakeId, sku: intent.sku, location: intent.location }],
+        replies: [
+          {
+            kind: 'variance',
+            stocktakeId: intent.stocktakeId,
+            sku: intent.sku,
+            location: intent.location,
+            ...(intent.lot ? { lot: intent.lot } : {}),
+          },
+        ],
         toast: { kind: 'info', text: t.opened },
       };
     case 'variances.page':

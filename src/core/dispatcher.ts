@@ -20,6 +20,7 @@ import {
   StocktakeStateError,
 } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
+import { lineRef } from '../domain/stocktake.ts';
 import { hasSheetName, looksLikeCountSheet } from '../files/sniff.ts';
 import { currentStocktake, getChat, rememberChat, type Chat } from '../services/chats.ts';
 import { enqueueMessages, enqueuePrompt, type CardView } from '../services/outbox.ts';
@@ -368,8 +369,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return view && (view.kind === 'variance' || view.kind === 'recount')
       ? {
           stocktakeId: view.stocktakeId,
-          ref: `${view.sku}@${view.location}`,
-          shown: view.location ? `${view.sku}@${view.location}` : view.sku,
+          ref: lineRef(view),
+          shown: view.location || view.lot ? lineRef(view) : view.sku,
         }
       : null;
   }

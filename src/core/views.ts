@@ -13,7 +13,7 @@ import { recountRequestCard, varianceCard, variancePageCard } from '../../cards/
 import { statusCard } from '../../cards/templates/status.ts';
 import type { CauseOption, DocumentView, VarianceView } from '../../cards/templates/views.ts';
 import { parseDecimal } from '../domain/decimal.ts';
-import { hidesBookFigures } from '../domain/stocktake.ts';
+import { hidesBookFigures, lineRef } from '../domain/stocktake.ts';
 import { listCauses } from '../services/causes.ts';
 import { documentPhotos } from '../services/photos.ts';
 import { documentLines, getDocument, listDocuments, resolveDocument } from '../services/documents.ts';
@@ -76,6 +76,7 @@ export async function documentView(db: DbOrTx, documentId: string): Promise<Docu
       lineNo: l.lineNo,
       sku: l.sku,
       location: l.location,
+      ...(l.lot ? { lot: l.lot } : {}),
       qty: l.qty,
       value: l.value,
       causeEn: l.causeLabelEn ?? l.causeCode,
@@ -99,13 +100,14 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
     case 'variance':
     case 'recount': {
       const st = await getStocktake(db, view.stocktakeId);
-      if (hidesBookFigures(st)) return blindNotice(st, locale, [entityKeys.line(st.id, view.sku, view.location)], view);
+      const entity = entityKeys.line(st.id, view.sku, view.location, view.lot);
+      if (hidesBookFigures(st)) return blindNotice(st, locale, [entity], view);
       const [detail] = await reviewDetails(db, st.id, [view]);
-      if (!detail) throw new Error(`line ${view.sku}@${view.location} is not in stocktake ${st.code}`);
+      if (!detail) throw new Error(`line ${lineRef(view)} is not in stocktake ${st.code}`);
       const v = varianceView(st, await currencyOf(db, st.warehouseId), await causeOptions(db), detail);
       const ctx = context(locale, st.timezone, minter);
       const card = view.kind === 'variance' ? varianceCard(ctx, v) : recountRequestCard(ctx, v, view.requestedBy);
-      return { card, entities: [entityKeys.line(st.id, view.sku, view.location)], view };
+      return { card, entities: [entity], view };
     }
     case 'variances': {
       const st = await getStocktake(db, view.stocktakeId);
@@ -116,7 +118,10 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
       // A page keeps the lines it first showed: a confirmed line stays on it (now confirmed) instead of the
       // page shifting under the reviewer's thumb.
       const lines = view.lines ? await reviewDetails(db, st.id, view.lines) : fresh.lines;
-      const stored: CardView = { ...view, lines: lines.map((l) => ({ sku: l.sku, location: l.location })) };
+      const stored: CardView = {
+        ...view,
+        lines: lines.map((l) => ({ sku: l.sku, location: l.location, ...(l.lot ? { lot: l.lot } : {}) })),
+      };
       const card = variancePageCard(context(locale, st.timezone, minter), {
         stocktakeId: st.id,
         stocktakeCode: st.code,
@@ -128,7 +133,7 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
       });
       return {
         card,
-        entities: [entityKeys.stocktake(st.id), ...lines.map((l) => entityKeys.line(st.id, l.sku, l.location))],
+        entities: [entityKeys.stocktake(st.id), ...lines.map((l) => entityKeys.line(st.id, l.sku, l.location, l.lot))],
         view: stored,
       };
     }

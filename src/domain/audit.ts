@@ -85,7 +85,7 @@ export type AuditFinding =
   | { kind: 'checkpointsRemoved'; fromN: number; toN: number }
   | { kind: 'behindHead'; chainSeq: string; headSeq: string }
   | { kind: 'headMismatch'; seq: string }
-  | { kind: 'books'; warehouse: string; sku: string; location: string; expected: string; actual: string };
+  | { kind: 'books'; warehouse: string; sku: string; location: string; lot?: string; expected: string; actual: string };
 
 /** Not a tamper, but something the operator should know. */
 export type AuditWarning =

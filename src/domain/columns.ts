@@ -7,6 +7,9 @@ import type { InputProblem } from './errors.ts';
 export const COLUMN_ALIASES = {
   sku: ['sku', 'sku code', 'item code', 'item', 'product code', '物料编码', '商品编码', '物料代码', '商品代码', '货号', '编码'],
   barcode: ['barcode', 'barcodes', 'ean', 'upc', 'gtin', '条码', '条形码', '商品条码', '国际条码'],
+  lot: ['lot', 'batch', 'lot no', 'batch no', '批次', '批号', '批次号'],
+  expiry: ['expiry', 'expiry date', 'best before', 'expires', 'exp', '有效期', '有效期至', '到期日', '失效日期'],
+  lotTracked: ['lot tracked', 'lot tracking', '批次管理'],
   location: ['location', 'loc', 'bin', '库位', '仓位', '货位', '储位'],
   qty: ['qty', 'quantity', 'count', 'counted qty', '数量', '实盘数量', '盘点数量', '实盘数'],
   countedAt: ['counted at', 'count time', 'counted time', '盘点时间', '盘点日期'],

@@ -40,10 +40,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (text: string) => UUID.test(text);
 
 /**
- * A line as people name it: `SKU` or `SKU@LOCATION` (the last @ splits, so a SKU may contain one); the
- * location is null when not given.
+ * A line as people name it: `SKU`, `SKU@LOCATION` or, for a lot, `SKU@LOCATION#LOT` (`SKU@#LOT` when
+ * the line has no location). The last @ splits the SKU off (so a SKU may contain one), then the first #
+ * after it the lot. Location and lot are null when not given.
  */
-export function parseLineRef(ref: string): { sku: string; location: string | null } {
+export function parseLineRef(ref: string): { sku: string; location: string | null; lot: string | null } {
   const at = ref.lastIndexOf('@');
-  return at >= 0 ? { sku: ref.slice(0, at).trim(), location: ref.slice(at + 1).trim() } : { sku: ref.trim(), location: null };
+  if (at < 0) return { sku: ref.trim(), location: null, lot: null };
+  const rest = ref.slice(at + 1);
+  const hash = rest.indexOf('#');
+  return {
+    sku: ref.slice(0, at).trim(),
+    location: (hash < 0 ? rest : rest.slice(0, hash)).trim(),
+    lot: hash < 0 ? null : rest.slice(hash + 1).trim(),
+  };
+}
+
+/** The name parseLineRef reads back: `SKU@LOCATION`, with `#LOT` when the line has a lot. */
+export function lineRef(line: { sku: string; location: string; lot?: string }): string {
+  return `${line.sku}@${line.location}${line.lot ? `#${line.lot}` : ''}`;
+}
+
+/** A line as messages show it: `SKU@LOCATION#LOT`, '-' for no location. */
+export function lineLabel(line: { sku: string; location: string; lot?: string }): string {
+  return `${line.sku}@${line.location || '-'}${line.lot ? `#${line.lot}` : ''}`;
 }

@@ -161,3 +161,28 @@ export function parseTimestamp(cell: string | Date, timezone: string): TimeResul
   }
   return { ok: true, value: zonedToInstant(fields, timezone) };
 }
+
+export type DateResult = { ok: true; value: string } | { ok: false; reason: string };
+
+/**
+ * Parses a calendar date (an expiry, 有效期) as YYYY-MM-DD: the formats parseTimestamp reads, a date alone
+ * ("2027-06-30", "2027年6月30日", "2027/6/30") or the compact "20270630" printed on lot labels. A time of
+ * day is allowed and dropped after placing the moment in the warehouse's timezone (an offset given with it
+ * counts); a spreadsheet date cell is its calendar date.
+ */
+export function parseDate(cell: string | Date, timezone: string): DateResult {
+  if (cell instanceof Date) {
+    if (Number.isNaN(cell.getTime())) return { ok: false, reason: 'is not a valid date' };
+    return { ok: true, value: dateText({ year: cell.getUTCFullYear(), month: cell.getUTCMonth() + 1, day: cell.getUTCDate() }) };
+  }
+  const text = cell.normalize('NFKC').trim();
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  const m = compact ?? PATTERN.exec(text);
+  if (!m) return { ok: false, reason: `"${text}" is not a date (use e.g. 2027-06-30)` };
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (month < 1 || month > 12 || day < 1 || probe.getUTCDate() !== day) return { ok: false, reason: `"${text}" is not a valid date` };
+  if (compact || m[4] === undefined) return { ok: true, value: dateText({ year, month, day }) };
+  const at = parseTimestamp(text, timezone);
+  return at.ok ? { ok: true, value: localDay(at.value, timezone) } : at;
+}

@@ -1,6 +1,6 @@
 import { parseDecimal, type ParseResult } from '../domain/decimal.ts';
 import { InvalidInputError } from '../domain/errors.ts';
-import { parseTimestamp, type TimeResult } from '../domain/time.ts';
+import { parseDate, parseTimestamp, type DateResult, type TimeResult } from '../domain/time.ts';
 import { readCsvRows, scanCsvRows } from './csv.ts';
 import type { PlainLine } from './csvParser.ts';
 import { fileProblemText } from './problemText.ts';
@@ -74,6 +74,13 @@ export function decimalProblem(field: 'qty' | 'unitCost', failure: Extract<Parse
   const tooLong = failure.tooManyDigits;
   if (tooLong) return fileProblemText((c) => c.tooManyDigits(c.fields[field], tooLong.text, tooLong.digits, tooLong.max));
   return { message: `${field === 'qty' ? 'quantity' : 'unit cost'} ${failure.reason}` };
+}
+
+/** A calendar date from a non-blank cell (see parseDate); a bare number (a spreadsheet serial) is refused. */
+export function dateCell(cell: Cell, timezone: string): DateResult {
+  if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return { ok: false, reason: 'is blank' };
+  if (typeof cell === 'number') return { ok: false, reason: `${cell} is not a date (use e.g. 2027-06-30)` };
+  return parseDate(cell, timezone);
 }
 
 /** A moment from a cell (see parseTimestamp). A bare number is refused: it is no date anyone typed. */

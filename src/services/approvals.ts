@@ -1,3 +1,4 @@
+import { lineRef } from '../domain/stocktake.ts';
 import { sql } from 'drizzle-orm';
 import { isoText } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
@@ -151,21 +152,21 @@ async function returnLines(
   audit: AuditWriter,
   number: string,
 ): Promise<number> {
-  const rows = await queryRows<{ sku: string; location: string }>(
+  const rows = await queryRows<{ sku: string; location: string; lot: string }>(
     tx,
     sql`update stocktake_line l set review_status = 'open', returned_reason = ${`${number} rejected: ${reason}`}, confirmed_by = null, confirmed_at = null
         from document_line dl
-        where dl.document_id = ${documentId}::uuid and l.stocktake_id = ${stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.review_status = 'documented'
-        returning l.sku, l.location`,
+        where dl.document_id = ${documentId}::uuid and l.stocktake_id = ${stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.lot = dl.lot and l.review_status = 'documented'
+        returning l.sku, l.location, l.lot`,
   );
   for (const r of rows) {
     audit.add({
       action: 'variance.returned',
       entityType: 'variance',
-      entityId: `${number}/${r.sku}@${r.location}`,
+      entityId: `${number}/${lineRef(r)}`,
       stocktakeId,
       documentId,
-      line: { sku: r.sku, location: r.location },
+      line: { sku: r.sku, location: r.location, lot: r.lot },
       before: { reviewStatus: 'documented' },
       after: { reviewStatus: 'open', returnedReason: `${number} rejected: ${reason}` },
     });

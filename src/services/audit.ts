@@ -11,7 +11,7 @@ export interface AuditEntry {
   stocktakeId?: string | null;
   documentId?: string | null;
   /** The stocktake line a variance entry is about: not stored, but it tells which cards show the change. */
-  line?: { sku: string; location: string };
+  line?: { sku: string; location: string; lot?: string };
   before?: unknown;
   after?: unknown;
 }

@@ -47,6 +47,8 @@ export async function progressFor(
 export interface BlindLine {
   sku: string;
   location: string;
+  /** The lot (批次) counted: where and what, not a figure. */
+  lot: string;
   itemName: string | null;
   unit: string | null;
   countStatus: CountStatus;
@@ -57,6 +59,7 @@ export interface BlindLine {
 export function blindLine(l: {
   sku: string;
   location: string;
+  lot: string;
   itemName: string | null;
   unit: string | null;
   countStatus: CountStatus;
@@ -64,6 +67,7 @@ export function blindLine(l: {
   return {
     sku: l.sku,
     location: l.location,
+    lot: l.lot,
     itemName: l.itemName,
     unit: l.unit,
     countStatus: l.countStatus,

@@ -9,6 +9,7 @@ import type { FileSource } from '../files/source.ts';
 import { cellText, decimalCell, decimalProblem, openTable } from '../files/table.ts';
 import { setBookBaseline } from './auditBooks.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
+import { expiryCell, lotProblem, lotTrackedSkus } from './lots.ts';
 import { knownSkus, unknownSkuMessage } from './skus.ts';
 import { getWarehouse, lockWarehouse } from './warehouses.ts';
 
@@ -16,6 +17,8 @@ const BOOK_COLUMNS = [
   { key: 'sku', required: true },
   { key: 'location', required: false },
   { key: 'qty', required: true },
+  { key: 'lot', required: false },
+  { key: 'expiry', required: false },
 ] as const;
 
 export interface BookImportReport extends ImportReport {
@@ -25,7 +28,8 @@ export interface BookImportReport extends ImportReport {
 }
 
 /**
- * Loads book quantities (on-hand) from the ERP: sku, location, qty. Listed lines are set to the file's
+ * Loads book quantities (on-hand) from the ERP: sku, location, qty, and lot and expiry for lot-tracked
+ * items. Listed lines are set to the file's
  * quantity; with `replace`, lines the file does not list are cleared. Refused while a stocktake of the
  * warehouse is open: the book may then change only through movements, or the variances would lie.
  */
@@ -37,24 +41,33 @@ export async function importBook(
 ): Promise<BookImportReport> {
   const wh = await getWarehouse(db, warehouseCode);
   const skus = await knownSkus(db);
+  const lotTracked = await lotTrackedSkus(db);
   const table = await openTable(source);
   const problems = new ProblemList();
   const seen = new Map<string, number>();
-  const rows: { sku: string; location: string; qty: string }[] = [];
+  const rows: { sku: string; location: string; lot: string; expiry: string | null; qty: string }[] = [];
   let rowsRead = 0;
   for await (const batch of readRecords(table, BOOK_COLUMNS, problems, (row) => {
     rowsRead += 1;
     const sku = cellText(row.cell('sku'));
     const location = cellText(row.cell('location'));
+    const lot = cellText(row.cell('lot'));
     if (!sku) row.problem('sku', 'sku is blank');
     else if (!skus.has(sku)) row.problem('sku', unknownSkuMessage(sku));
-    const key = `${sku}\u0000${location}`;
-    if (sku && seen.has(key)) row.problem('sku', `sku ${sku} at location "${location}" is already listed on line ${seen.get(key)}`);
+    else {
+      const wrongLot = lotProblem(sku, lot, lotTracked);
+      if (wrongLot) row.problem(row.has('lot') ? 'lot' : 'sku', wrongLot);
+    }
+    const expiry = expiryCell(row.cell('expiry'), wh.timezone);
+    if (!expiry.ok) row.problem('expiry', expiry.problem);
+    const key = `${sku}\u0000${location}\u0000${lot}`;
+    if (sku && seen.has(key))
+      row.problem('sku', `sku ${sku} at location "${location}"${lot ? ` lot "${lot}"` : ''} is already listed on line ${seen.get(key)}`);
     else seen.set(key, row.line);
     // Negative book stock exists in real ERPs (issued before received); a stocktake is what corrects it.
     const qty = decimalCell(row.cell('qty'), QTY_SCALE, { allowNegative: true });
     if (!qty.ok) row.problem('qty', decimalProblem('qty', qty));
-    return qty.ok ? { sku, location, qty: formatDecimal(qty.value, QTY_SCALE) } : null;
+    return qty.ok && expiry.ok ? { sku, location, lot, expiry: expiry.value, qty: formatDecimal(qty.value, QTY_SCALE) } : null;
   })) {
     for (const r of batch) rows.push(r.value);
   }
@@ -74,13 +87,14 @@ export async function importBook(
     let cleared = 0;
     if (options.replace) {
       // Compare against the file in the database, not in a NOT IN list of 200,000 parameters.
-      await tx.execute(sql`create temporary table book_keep (sku text, location text) on commit drop`);
+      await tx.execute(sql`create temporary table book_keep (sku text, location text, lot text) on commit drop`);
       for (let i = 0; i < rows.length; i += BULK_BATCH) {
         const chunk = rows.slice(i, i + BULK_BATCH);
         await tx.execute(
           sql`insert into book_keep select * from ${unnestColumns([
             { values: chunk.map((r) => r.sku), type: 'text' },
             { values: chunk.map((r) => r.location), type: 'text' },
+            { values: chunk.map((r) => r.lot), type: 'text' },
           ])}`,
         );
       }
@@ -89,7 +103,7 @@ export async function importBook(
         sql`
         update ${onHand} set qty = 0, updated_at = now()
         where warehouse_id = ${wh.id} and qty <> 0
-          and not exists (select 1 from book_keep k where k.sku = on_hand.sku and k.location = on_hand.location)
+          and not exists (select 1 from book_keep k where k.sku = on_hand.sku and k.location = on_hand.location and k.lot = on_hand.lot)
         returning 1`,
       );
       cleared = clearedRows.length;
@@ -97,13 +111,16 @@ export async function importBook(
     for (let i = 0; i < rows.length; i += BULK_BATCH) {
       const chunk = rows.slice(i, i + BULK_BATCH);
       await tx.execute(sql`
-        insert into ${onHand} (warehouse_id, sku, location, qty)
+        insert into ${onHand} (warehouse_id, sku, location, lot, expiry, qty)
         select ${wh.id}::uuid, * from ${unnestColumns([
           { values: chunk.map((r) => r.sku), type: 'text' },
           { values: chunk.map((r) => r.location), type: 'text' },
+          { values: chunk.map((r) => r.lot), type: 'text' },
+          { values: chunk.map((r) => r.expiry), type: 'date' },
           { values: chunk.map((r) => r.qty), type: 'numeric' },
         ])}
-        on conflict (warehouse_id, sku, location) do update set qty = excluded.qty, updated_at = now()`);
+        on conflict (warehouse_id, sku, location, lot) do update set qty = excluded.qty,
+          expiry = coalesce(excluded.expiry, ${onHand}.expiry), updated_at = now()`);
     }
     // What `audit books` holds on-hand to from now on, for the lines this import set.
     await setBookBaseline(tx, wh.id);

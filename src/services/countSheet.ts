@@ -5,6 +5,7 @@ import { ProblemList, scanRecords, type FastLane, type ProblemText } from '../fi
 import { cellText, decimalCell, decimalProblem, timeCell, type Table } from '../files/table.ts';
 import { countedAsText } from '../domain/packs.ts';
 import { unknownBarcodeText, type ItemScanDetails } from './itemDetails.ts';
+import { expiryCell } from './lots.ts';
 import { unknownSkuMessage } from './skus.ts';
 
 /**
@@ -13,15 +14,21 @@ import { unknownSkuMessage } from './skus.ts';
  */
 export type Thousandths = number | bigint;
 
-/** One (sku, location) of a sheet: its lines summed. */
+/** One (sku, location, lot) of a sheet: its lines summed. */
 export interface CountLine {
   sku: string;
   location: string;
+  /** '' for an item that is not lot-tracked. */
+  lot: string;
+  /** The expiry written on the sheet (YYYY-MM-DD), if any. */
+  expiry: string | null;
+  /** A second, different expiry written for the same line: a problem named on it. */
+  otherExpiry: string | null;
   qty: Thousandths;
   countedAt: number | null;
   firstLine: number;
   lineCount: number;
-  /** The same SKU's next location in this sheet. */
+  /** The same SKU's next location or lot in this sheet. */
   next: CountLine | null;
   /**
    * What was counted in which unit (a sheet's unit column, the counting page's unit picker), in thousandths
@@ -43,12 +50,16 @@ function addThousandths(a: Thousandths, b: Thousandths): Thousandths {
 }
 
 /**
- * A sheet's lines summed per (sku, location). Keyed by sku first, with the rare second location of a
- * SKU chained behind it, so a million-line sheet builds no million concatenated keys.
+ * A sheet's lines summed per (sku, location, lot). Keyed by sku first, with the rare second location or
+ * lot of a SKU chained behind it, so a million-line sheet builds no million concatenated keys.
  */
 export class CountLines {
   private readonly bySku = new Map<string, CountLine>();
   size = 0;
+  /** Whether any line names a lot (else the lot rules have nothing to check unless items are lot-tracked). */
+  anyLot = false;
+  /** Whether any line was written with two different expiries (checked only then). */
+  expiriesDisagree = false;
 
   /**
    * Adds a row. `qty` is in the base unit; `counted` is the row's quantity in the unit it was counted in,
@@ -58,13 +69,15 @@ export class CountLines {
     lineNumber: number,
     sku: string,
     location: string,
+    lot: string,
     qty: Thousandths,
     countedAt: number | null,
     counted: { unit: string; qty: bigint } | null = null,
+    expiry: string | null = null,
   ): void {
     const head = this.bySku.get(sku);
     let line: CountLine | null = head ?? null;
-    while (line && line.location !== location) line = line.next;
+    while (line && (line.location !== location || line.lot !== lot)) line = line.next;
     if (line) {
       if (counted || line.units) {
         // The rows before the first one with a unit were in the base unit.
@@ -75,11 +88,22 @@ export class CountLines {
       line.qty = addThousandths(line.qty, qty);
       line.lineCount += 1;
       if (countedAt !== null && (line.countedAt === null || countedAt > line.countedAt)) line.countedAt = countedAt;
+      if (expiry !== null) {
+        if (line.expiry === null) line.expiry = expiry;
+        else if (line.expiry !== expiry) {
+          line.otherExpiry = expiry;
+          this.expiriesDisagree = true;
+        }
+      }
       return;
     }
+    if (lot !== '') this.anyLot = true;
     const created: CountLine = {
       sku,
       location,
+      lot,
+      expiry,
+      otherExpiry: null,
       qty,
       countedAt,
       firstLine: lineNumber,
@@ -120,8 +144,9 @@ export class CountLines {
     return dropped;
   }
 
-  has(sku: string, location: string): boolean {
-    for (let line: CountLine | null = this.bySku.get(sku) ?? null; line; line = line.next) if (line.location === location) return true;
+  has(sku: string, location: string, lot: string): boolean {
+    for (let line: CountLine | null = this.bySku.get(sku) ?? null; line; line = line.next)
+      if (line.location === location && line.lot === lot) return true;
     return false;
   }
 
@@ -154,13 +179,14 @@ function plainAscii(buf: string, start: number, end: number): boolean {
 
 /**
  * The count sheet's fast lane (see scanRecords): a plain line whose sku is a known SKU in plain ASCII,
- * whose quantity is a whole number of up to 12 digits and whose counted_at is absent or empty is summed
+ * whose quantity is a whole number of up to 12 digits and whose counted_at and expiry are absent or
+ * empty is summed
  * straight into `lines`, with exactly the outcome the row-by-row check gives it (that check accepts
  * such a row and parses such a quantity to the same thousandths). Every other line, and every line with
  * something wrong, is left to the row-by-row check, which names the problem.
  */
 export function countFastLane(
-  header: HeaderMap<'sku' | 'location' | 'qty' | 'countedAt' | 'unit' | 'barcode'>,
+  header: HeaderMap<'sku' | 'location' | 'lot' | 'qty' | 'countedAt' | 'expiry' | 'unit' | 'barcode'>,
   skus: ReadonlySet<string>,
   lines: CountLines,
   taken: () => void,
@@ -171,7 +197,9 @@ export function countFastLane(
   const countedAtAt = header.countedAt?.index ?? -1;
   // A quantity in a pack unit needs the item's packs: such lines go the long way.
   const unitAt = header.unit?.index ?? -1;
-  const last = Math.max(skuAt, qtyAt, locationAt, countedAtAt, unitAt);
+  const lotAt = header.lot?.index ?? -1;
+  const expiryAt = header.expiry?.index ?? -1;
+  const last = Math.max(skuAt, qtyAt, locationAt, countedAtAt, unitAt, lotAt, expiryAt);
   // Cell bounds of the current line, reused: [start, end) per column, -1 for a cell the line lacks.
   const starts = new Int32Array(last + 1);
   const ends = new Int32Array(last + 1);
@@ -194,6 +222,7 @@ export function countFastLane(
     }
     if (countedAtAt >= 0 && starts[countedAtAt]! >= 0 && ends[countedAtAt]! > starts[countedAtAt]!) return false;
     if (unitAt >= 0 && starts[unitAt]! >= 0 && ends[unitAt]! > starts[unitAt]!) return false;
+    if (expiryAt >= 0 && starts[expiryAt]! >= 0 && ends[expiryAt]! > starts[expiryAt]!) return false;
     const qs = starts[qtyAt]!;
     const qe = ends[qtyAt]!;
     if (qs < 0 || qe === qs || qe - qs > SAFE_WHOLE_DIGITS) return false;
@@ -214,7 +243,14 @@ export function countFastLane(
       location = buf.slice(ls, le);
       if (!plainAscii(buf, ls, le)) location = cellText(location);
     }
-    lines.add(lineNumber, sku, location, whole * SCALE, null);
+    let lot = '';
+    if (lotAt >= 0 && starts[lotAt]! >= 0) {
+      const ls = starts[lotAt]!;
+      const le = ends[lotAt]!;
+      lot = buf.slice(ls, le);
+      if (!plainAscii(buf, ls, le)) lot = cellText(lot);
+    }
+    lines.add(lineNumber, sku, location, lot, whole * SCALE, null);
     taken();
     return true;
   };
@@ -227,6 +263,8 @@ const COUNT_COLUMNS = [
   { key: 'qty', required: true },
   { key: 'unit', required: false },
   { key: 'countedAt', required: false },
+  { key: 'lot', required: false },
+  { key: 'expiry', required: false },
 ] as const;
 type CountColumn = (typeof COUNT_COLUMNS)[number]['key'];
 
@@ -249,13 +287,16 @@ export interface CountSheet {
   rowsAccepted: number;
   /** The quantity column as the file's header names it (problems with sums name it). */
   qtyColumn: string;
+  /** The column a lot problem is named in: the lot column as the header names it, else the sku column. */
+  lotColumn: string;
   /** Rows the fast lane took (the rest were checked row by row). */
   rowsInFastLane: number;
 }
 
 /**
  * Reads a count sheet whole: every row checked (unknown SKU, bad quantity, counted_at outside the
- * count), problems collected with their row and column, accepted rows summed per (sku, location).
+ * count, an unreadable expiry), problems collected with their row and column, accepted rows summed per
+ * (sku, location, lot).
  * Plain CSV lines take the fast lane unless `fastLane` is false (tests compare both ways).
  */
 export async function readCountSheet(table: Table, context: CountSheetContext, options: { fastLane?: boolean } = {}): Promise<CountSheet> {
@@ -265,10 +306,12 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
   let rowsRead = 0;
   let rowsAccepted = 0;
   let qtyColumn = 'qty';
+  let lotColumn = 'sku';
   let rowsInFastLane = 0;
   const fastLane: FastLane<CountColumn> = (header) => {
     // What row.column('qty') gives the row-by-row check, for when the lane takes the first row.
     qtyColumn = header.qty?.header ?? 'qty';
+    lotColumn = header.lot?.header ?? header.sku?.header ?? 'sku';
     return countFastLane(header, skus, lines, () => {
       rowsInFastLane += 1;
       rowsRead += 1;
@@ -281,7 +324,10 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
     problems,
     (row) => {
       rowsRead += 1;
-      if (rowsRead === 1) qtyColumn = row.column('qty');
+      if (rowsRead === 1) {
+        qtyColumn = row.column('qty');
+        lotColumn = row.has('lot') ? row.column('lot') : row.column('sku');
+      }
       let sku = cellText(row.cell('sku'));
       if (!sku && row.has('barcode')) {
         const code = cellText(row.cell('barcode'));
@@ -311,15 +357,27 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
           row.problem('countedAt', `counted_at ${at.value.toISOString()} is in the future`);
         } else countedAt = at.value.getTime();
       }
-      return qty.ok ? { sku, location: cellText(row.cell('location')), qty: qty.value, countedAt, counted } : null;
+      const expiry = expiryCell(row.cell('expiry'), timezone);
+      if (!expiry.ok) row.problem('expiry', expiry.problem);
+      return qty.ok && expiry.ok
+        ? {
+            sku,
+            location: cellText(row.cell('location')),
+            lot: cellText(row.cell('lot')),
+            qty: qty.value,
+            countedAt,
+            counted,
+            expiry: expiry.value,
+          }
+        : null;
     },
     (line, value) => {
       rowsAccepted += 1;
-      lines.add(line, value.sku, value.location, value.qty, value.countedAt, value.counted);
+      lines.add(line, value.sku, value.location, value.lot, value.qty, value.countedAt, value.counted, value.expiry);
     },
     options.fastLane === false ? undefined : fastLane,
   );
-  return { lines, problems, rowsRead, rowsAccepted, qtyColumn, rowsInFastLane };
+  return { lines, problems, rowsRead, rowsAccepted, qtyColumn, lotColumn, rowsInFastLane };
 }
 
 /**

@@ -5,6 +5,7 @@ import { isoText } from '../../db/bulk.ts';
 import { copyRows, copyText } from '../../db/copy.ts';
 import { queryRows, type Db, type DbOrTx, type Tx } from '../../db/client.ts';
 import { countImport } from '../../db/schema/index.ts';
+import { lineLabel } from '../domain/stocktake.ts';
 import { exceedsPrecision, formatDecimal, maxIntegerDigits, QTY_SCALE } from '../domain/decimal.ts';
 import type { Actor } from '../domain/people.ts';
 import { DuplicateImportError, InvalidInputError } from '../domain/errors.ts';
@@ -15,6 +16,7 @@ import { baseUnits, loadItemScanDetails } from './itemDetails.ts';
 import type { FileSource } from '../files/source.ts';
 import { openTable } from '../files/table.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
+import { lotProblem, lotTrackedSkus } from './lots.ts';
 import { knownSkus } from './skus.ts';
 import { AuditWriter, OPERATOR } from './audit.ts';
 import { findPerson } from './people.ts';
@@ -94,12 +96,14 @@ export async function importCounts(
   skusLoading.catch(() => {}); // awaited below; a file refused first must not leave it unhandled
   const detailsLoading = loadItemScanDetails(db);
   detailsLoading.catch(() => {});
+  const lotTrackedLoading = lotTrackedSkus(db);
+  lotTrackedLoading.catch(() => {});
   const table = await openTable(source);
   // Refuse a re-import before reading a million lines; checked again under the lock below.
   await refuseDuplicate(db, st, table.sha256);
 
   const details = await detailsLoading;
-  const { lines, problems, rowsRead, qtyColumn, ...read } = await readCountSheet(table, {
+  const { lines, problems, rowsRead, qtyColumn, lotColumn, ...read } = await readCountSheet(table, {
     skus: await skusLoading,
     details,
     timezone: st.timezone,
@@ -112,6 +116,12 @@ export async function importCounts(
     rowsAccepted -= checkUnits(lines, await baseUnits(db, [...new Set(counted.map((l) => l.sku))]), details, problems);
   // Each line fits the column, but lines of one SKU and location are summed: so must their sum.
   rowsAccepted -= lines.keep(sumTooLarge, problems, qtyColumn);
+  // A lot-tracked item's line must name its lot, any other item's must not: checked per summed line, and
+  // not at all when no item is lot-tracked and no line names a lot (the usual sheet).
+  const lotTracked = await lotTrackedLoading;
+  if (lotTracked.size > 0 || lines.anyLot)
+    rowsAccepted -= lines.keep((line) => lotProblem(line.sku, line.lot, lotTracked), problems, lotColumn);
+  if (lines.expiriesDisagree) rowsAccepted -= lines.keep(expiryDisagrees, problems, 'expiry');
   if (recount) rowsAccepted -= lines.keep((line) => recountProblem(recount, line, counter, firstRound), problems);
   refuseIfInvalid(table.name, problems, skipInvalid, rowsAccepted);
   step('read sheet');
@@ -238,22 +248,17 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, 
 function sumTooLarge(line: CountLine): ProblemText | null {
   if (typeof line.qty === 'number' || !exceedsPrecision(line.qty)) return null;
   return fileProblemText((c) =>
-    c.sumTooLarge(
-      line.lineCount,
-      `${line.sku}@${line.location || '-'}`,
-      formatDecimal(BigInt(line.qty), QTY_SCALE),
-      maxIntegerDigits(QTY_SCALE),
-    ),
+    c.sumTooLarge(line.lineCount, lineLabel(line), formatDecimal(BigInt(line.qty), QTY_SCALE), maxIntegerDigits(QTY_SCALE)),
   );
 }
 
 /** The highest round of the lines in conflict that the sheet covers; 0 when it covers none. */
 async function conflictRoundCovered(tx: DbOrTx, stocktakeId: string, lines: CountLines): Promise<number> {
-  const conflicts = await queryRows<{ sku: string; location: string; count_round: number }>(
+  const conflicts = await queryRows<{ sku: string; location: string; lot: string; count_round: number }>(
     tx,
-    sql`select sku, location, count_round from stocktake_line where stocktake_id = ${stocktakeId}::uuid and count_status = 'conflict'`,
+    sql`select sku, location, lot, count_round from stocktake_line where stocktake_id = ${stocktakeId}::uuid and count_status = 'conflict'`,
   );
-  return conflicts.reduce((top, c) => (lines.has(c.sku, c.location) ? Math.max(top, Number(c.count_round)) : top), 0);
+  return conflicts.reduce((top, c) => (lines.has(c.sku, c.location, c.lot) ? Math.max(top, Number(c.count_round)) : top), 0);
 }
 
 export interface Recounts {
@@ -268,22 +273,31 @@ export async function recountsFor(db: DbOrTx, st: StocktakeRef, counter: string,
       `${st.code} is in review: only recounts are imported now, and the counter "${counter}" is nobody a recount was asked of (give --counter as the person's handle)`,
     );
   }
-  const rows = await queryRows<{ sku: string; location: string; count_round: number | null }>(
+  const rows = await queryRows<{ sku: string; location: string; lot: string; count_round: number | null }>(
     db,
-    sql`select sku, location, count_round from stocktake_line where stocktake_id = ${st.id} and review_status = 'recount' and recount_by = ${personId}::uuid`,
+    sql`select sku, location, lot, count_round from stocktake_line where stocktake_id = ${st.id} and review_status = 'recount' and recount_by = ${personId}::uuid`,
   );
   if (rows.length === 0) throw new InvalidInputError(`${st.code} is in review and no line is waiting for a recount by ${counter}`);
-  const lines = new Map(rows.map((r) => [`${r.sku}\u0000${r.location}`, r.count_round === null ? null : Number(r.count_round)]));
+  const lines = new Map(rows.map((r) => [lineKey(r), r.count_round === null ? null : Number(r.count_round)]));
   return { lines, nextRound: Math.max(0, ...rows.map((r) => Number(r.count_round ?? 0))) + 1 };
 }
 
 export function recountProblem(recount: Recounts, line: CountLine, counter: string, round: number): string | null {
-  const key = `${line.sku}\u0000${line.location}`;
-  if (!recount.lines.has(key)) return `${line.sku}@${line.location || '-'} is not waiting for a recount by ${counter}`;
+  const key = lineKey(line);
+  if (!recount.lines.has(key)) return `${lineLabel(line)} is not waiting for a recount by ${counter}`;
   const current = recount.lines.get(key);
   if (current !== null && current !== undefined && round <= current)
-    return `round ${round} would not supersede round ${current} of ${line.sku}@${line.location || '-'}`;
+    return `round ${round} would not supersede round ${current} of ${lineLabel(line)}`;
   return null;
+}
+
+const lineKey = (l: { sku: string; location: string; lot: string }) => `${l.sku}\u0000${l.location}\u0000${l.lot}`;
+
+/** A line written with two different expiries: a lot has one. */
+function expiryDisagrees(line: CountLine): ProblemText | null {
+  if (line.otherExpiry === null || line.expiry === null) return null;
+  const [first, other] = [line.expiry, line.otherExpiry];
+  return fileProblemText((c) => c.expiryDisagrees(lineLabel(line), first, other));
 }
 
 async function refuseDuplicate(db: DbOrTx, st: StocktakeRef, sha256: string): Promise<void> {
@@ -315,14 +329,19 @@ const stagedAt = sql`coalesce(timestamptz 'epoch' + s.counted_ms * interval '1 m
 async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, round: number, lines: Iterable<CountLine>): Promise<void> {
   await tx.execute(sql`
     create temporary table count_stage (
-      sku text not null, location text not null, qty numeric not null, counted_ms bigint,
+      sku text not null, location text not null, lot text not null, expiry date, qty numeric not null, counted_ms bigint,
       first_line int not null, line_count int not null, counted_as text
     ) on commit drop`);
-  await copyRows(tx, 'count_stage', ['sku', 'location', 'qty', 'counted_ms', 'first_line', 'line_count', 'counted_as'], stageRows(lines));
+  await copyRows(
+    tx,
+    'count_stage',
+    ['sku', 'location', 'lot', 'expiry', 'qty', 'counted_ms', 'first_line', 'line_count', 'counted_as'],
+    stageRows(lines),
+  );
   step('copy to stage');
   await tx.execute(sql`
-    insert into count_entry (import_id, stocktake_id, round, sku, location, qty, counted_at, first_line, line_count, counted_as)
-    select ${importId}::uuid, ${stocktakeId}::uuid, ${round}::int, s.sku, s.location, s.qty, ${stagedAt}, s.first_line, s.line_count, s.counted_as
+    insert into count_entry (import_id, stocktake_id, round, sku, location, lot, expiry, qty, counted_at, first_line, line_count, counted_as)
+    select ${importId}::uuid, ${stocktakeId}::uuid, ${round}::int, s.sku, s.location, s.lot, s.expiry, s.qty, ${stagedAt}, s.first_line, s.line_count, s.counted_as
     from count_stage s cross join count_import i where i.id = ${importId}`);
   step('insert count_entry');
 }
@@ -331,7 +350,7 @@ async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, 
 function* stageRows(lines: Iterable<CountLine>): Generator<string> {
   for (const l of lines) {
     const at = copyText(l.countedAt === null ? null : String(l.countedAt));
-    yield `${copyText(l.sku)}\t${copyText(l.location)}\t${formatDecimal(BigInt(l.qty), QTY_SCALE)}\t${at}\t${l.firstLine}\t${l.lineCount}\t${copyText(l.countedAs)}`;
+    yield `${copyText(l.sku)}\t${copyText(l.location)}\t${copyText(l.lot)}\t${copyText(l.expiry)}\t${formatDecimal(BigInt(l.qty), QTY_SCALE)}\t${at}\t${l.firstLine}\t${l.lineCount}\t${copyText(l.countedAs)}`;
   }
 }
 
@@ -343,7 +362,7 @@ function* stageRows(lines: Iterable<CountLine>): Generator<string> {
  */
 async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, round: number) {
   const staged = sql`
-    select s.sku, s.location, s.qty, ${stagedAt} as at
+    select s.sku, s.location, s.lot, s.expiry, s.qty, ${stagedAt} as at
     from count_stage s cross join count_import i where i.id = ${importId}`;
   const [counts] = await queryRows<{ updated: number; verified: number; conflict: number; staged: number }>(
     tx,
@@ -360,9 +379,10 @@ async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, r
               counted_at = case
                 when l.count_round is null or l.count_round < ${round} then s.at
                 else greatest(l.counted_at, s.at) end,
-              count_round = ${round}
+              count_round = ${round},
+              expiry = coalesce(l.expiry, s.expiry)
           from (${staged}) s
-          where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location
+          where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location and l.lot = s.lot
             and (l.count_round is null or l.count_round <= ${round})
           returning l.count_status
         )
@@ -385,10 +405,10 @@ async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, r
       ? []
       : await queryRows(
           tx,
-          sql`insert into stocktake_line (stocktake_id, sku, location, book_qty, unit_cost, in_book, count_status, counted_qty, counted_at, count_round)
-              select ${stocktakeId}::uuid, s.sku, s.location, 0, i.unit_cost, false, 'counted', s.qty, s.at, ${round}::int
+          sql`insert into stocktake_line (stocktake_id, sku, location, lot, expiry, book_qty, unit_cost, in_book, count_status, counted_qty, counted_at, count_round)
+              select ${stocktakeId}::uuid, s.sku, s.location, s.lot, s.expiry, 0, i.unit_cost, false, 'counted', s.qty, s.at, ${round}::int
               from (${staged}) s join item i on i.sku = s.sku
-              where not exists (select 1 from stocktake_line l where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location)
+              where not exists (select 1 from stocktake_line l where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location and l.lot = s.lot)
               returning 1`,
         );
   step('insert new lines');

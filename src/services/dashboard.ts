@@ -122,7 +122,7 @@ export async function valueByCause(db: DbOrTx, st: StocktakeRef): Promise<{ caus
           coalesce(sum(v.diff_value) filter (where v.diff_qty > 0), 0)::numeric(18,2)::text as gain,
           coalesce(sum(v.diff_value) filter (where v.diff_qty < 0), 0)::numeric(18,2)::text as loss
         from (${varianceRows(st)}) v
-        join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+        join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
         where v.diff_qty <> 0
         group by l.cause_code
         order by sum(abs(v.diff_value)) desc, l.cause_code nulls last`,

@@ -4,7 +4,7 @@ import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
 import { SUPERVISING_ROLES, type Actor, type CommandContext } from '../domain/people.ts';
 import { approvalRoute, documentNumber } from '../domain/routing.ts';
-import { isUuid, parseLineRef } from '../domain/stocktake.ts';
+import { isUuid, lineRef, parseLineRef } from '../domain/stocktake.ts';
 import { localDay } from '../domain/time.ts';
 import { runCommand, type CommandScope } from './commands.ts';
 import { enqueueCardUpdates, entityKeys, textArray } from './outbox.ts';
@@ -44,12 +44,10 @@ export interface SubmitResult {
   notReady: number;
 }
 
-const lineKey = (sku: string, location: string) => `${sku}@${location}`;
-
 /**
  * Turns explained variances (confirmed, with a cause, and a note where the cause needs one) into a gain
  * document and a loss document, with numbered lines, values and causes, and routes each by its value.
- * All explained lines of the stocktake, or a selection ("SKU" or "SKU@LOCATION"). Lines already on a
+ * All explained lines of the stocktake, or a selection ("SKU", "SKU@LOCATION" or "SKU@LOCATION#LOT"). Lines already on a
  * document are never submitted again.
  */
 /**
@@ -76,6 +74,7 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
     const rows = await queryRows<{
       sku: string;
       location: string;
+      lot: string;
       diff_qty: string;
       diff_value: string;
       unit_cost: string;
@@ -85,13 +84,13 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
       ready: boolean;
     }>(
       tx,
-      sql`select v.sku, v.location, v.diff_qty::text as diff_qty, v.diff_value::text as diff_value, v.unit_cost::text as unit_cost,
+      sql`select v.sku, v.location, v.lot, v.diff_qty::text as diff_qty, v.diff_value::text as diff_value, v.unit_cost::text as unit_cost,
             l.cause_code, l.note, l.review_status, ${READY_TO_SUBMIT} as ready
           from (${varianceRows(st, onlyNamed)}) v
-          join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+          join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
           left join cause c on c.code = l.cause_code
           where l.review_status <> 'none'
-          order by v.sku, v.location`,
+          order by v.sku, v.location, v.lot`,
     );
     const ready = (r: (typeof rows)[number]) => r.ready;
     let chosen = rows.filter(ready);
@@ -100,18 +99,21 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
       const problems: string[] = [];
       const picked = new Map<string, (typeof rows)[number]>();
       for (const ref of input.lines) {
-        const { sku, location } = parseLineRef(ref);
-        const matches = rows.filter((r) => r.sku === sku && (location === null || r.location === location));
+        const { sku, location, lot } = parseLineRef(ref);
+        const matches = rows.filter(
+          (r) => r.sku === sku && (location === null || r.location === location) && (lot === null || r.lot === lot),
+        );
         if (matches.length === 0) problems.push(`${ref}: no variance under review`);
-        else if (matches.length > 1) problems.push(`${ref}: ${matches.length} lines; name one as ${sku}@LOCATION`);
+        else if (matches.length > 1)
+          problems.push(`${ref}: ${matches.length} lines; name one as ${sku}@LOCATION${matches.some((m) => m.lot) ? '#LOT' : ''}`);
         else {
           const m = matches[0]!;
-          if (m.review_status === 'documented' || m.review_status === 'posted') alreadyDocumented.push(lineKey(m.sku, m.location));
+          if (m.review_status === 'documented' || m.review_status === 'posted') alreadyDocumented.push(lineRef(m));
           else if (!ready(m))
             problems.push(
               `${ref}: ${m.review_status !== 'confirmed' ? `is ${m.review_status}, not confirmed` : m.cause_code === null ? 'has no cause' : 'its cause needs a note'}`,
             );
-          else picked.set(lineKey(m.sku, m.location), m);
+          else picked.set(lineRef(m), m);
         }
       }
       if (problems.length > 0) throw new InvalidInputError(`cannot submit: ${problems.join('; ')}`);
@@ -140,28 +142,30 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
             returning id, trim_scale(total_qty)::text as total_qty, total_value::text as total_value`,
       );
       await tx.execute(sql`
-        insert into document_line (document_id, line_no, sku, location, qty, unit_cost, value, cause_code, note)
-        select ${doc!.id}::uuid, u.n, u.sku, u.location, u.qty, u.unit_cost, u.value, u.cause_code, u.note
+        insert into document_line (document_id, line_no, sku, location, lot, qty, unit_cost, value, cause_code, note)
+        select ${doc!.id}::uuid, u.n, u.sku, u.location, u.lot, u.qty, u.unit_cost, u.value, u.cause_code, u.note
         from ${unnestColumns([
           { values: lines.map((_, i) => String(i + 1)), type: 'int' },
           { values: lines.map((l) => l.sku), type: 'text' },
           { values: lines.map((l) => l.location), type: 'text' },
+          { values: lines.map((l) => l.lot), type: 'text' },
           { values: lines.map((l) => l.diff_qty), type: 'numeric' },
           { values: lines.map((l) => l.unit_cost), type: 'numeric' },
           { values: lines.map((l) => l.diff_value), type: 'numeric' },
           { values: lines.map((l) => l.cause_code), type: 'text' },
           { values: lines.map((l) => l.note), type: 'text' },
-        ])} as u(n, sku, location, qty, unit_cost, value, cause_code, note)`);
+        ])} as u(n, sku, location, lot, qty, unit_cost, value, cause_code, note)`);
       const marked = await queryRows(
         tx,
         sql`update stocktake_line l set review_status = 'documented', returned_reason = null
             from ${unnestColumns([
               { values: lines.map((l) => l.sku), type: 'text' },
               { values: lines.map((l) => l.location), type: 'text' },
+              { values: lines.map((l) => l.lot), type: 'text' },
               { values: lines.map((l) => l.cause_code), type: 'text' },
               { values: lines.map((l) => l.note), type: 'text' },
-            ])} as u(sku, location, cause_code, note)
-            where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location and l.review_status = 'confirmed'
+            ])} as u(sku, location, lot, cause_code, note)
+            where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location and l.lot = u.lot and l.review_status = 'confirmed'
               and l.cause_code is not distinct from u.cause_code and l.note is not distinct from u.note
             returning 1`,
       );
@@ -194,7 +198,7 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
           totalValue: doc!.total_value,
           currency: policy.currency,
           route,
-          lines: lines.map((l) => lineKey(l.sku, l.location)),
+          lines: lines.map((l) => lineRef(l)),
         },
       });
       documents.push(summary);
@@ -364,6 +368,8 @@ export interface DocumentLineView {
   lineNo: number;
   sku: string;
   location: string;
+  /** '' for an item that is not lot-tracked. */
+  lot: string;
   qty: string;
   unitCost: string;
   value: string;
@@ -378,6 +384,7 @@ export async function documentLines(db: DbOrTx, documentId: string): Promise<Doc
     line_no: number;
     sku: string;
     location: string;
+    lot: string;
     qty: string;
     unit_cost: string;
     value: string;
@@ -387,7 +394,7 @@ export async function documentLines(db: DbOrTx, documentId: string): Promise<Doc
     note: string | null;
   }>(
     db,
-    sql`select dl.line_no, dl.sku, dl.location, trim_scale(dl.qty)::text as qty, trim_scale(dl.unit_cost)::text as unit_cost, dl.value::text as value,
+    sql`select dl.line_no, dl.sku, dl.location, dl.lot, trim_scale(dl.qty)::text as qty, trim_scale(dl.unit_cost)::text as unit_cost, dl.value::text as value,
           dl.cause_code, c.label_en, c.label_zh, dl.note
         from document_line dl left join cause c on c.code = dl.cause_code where dl.document_id = ${documentId}::uuid order by dl.line_no`,
   );
@@ -395,6 +402,7 @@ export async function documentLines(db: DbOrTx, documentId: string): Promise<Doc
     lineNo: Number(r.line_no),
     sku: r.sku,
     location: r.location,
+    lot: r.lot,
     qty: r.qty,
     unitCost: r.unit_cost,
     value: r.value,

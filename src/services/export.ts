@@ -20,6 +20,8 @@ const COLUMNS = [
   'stocktake',
   'sku',
   'location',
+  'lot',
+  'expiry',
   'qty_delta',
   'unit_cost',
   'value',
@@ -36,7 +38,8 @@ export type ExportColumn = (typeof COLUMNS)[number];
 
 /**
  * The CSV/XLSX layout for the ERP, in order; one row per posted document line (ledger entry).
- * type is gain or loss; posting_date is the posting day in the warehouse's timezone (YYYY-MM-DD) and
+ * lot is the line's lot (批次), empty for an item that is not lot-tracked, and expiry its expiry date
+ * (YYYY-MM-DD) when known; type is gain or loss; posting_date is the posting day in the warehouse's timezone (YYYY-MM-DD) and
  * posted_at the posting instant in UTC (ISO 8601); qty_delta and value are signed (negative for a loss),
  * value in `currency` with 2 decimals; approvers lists the approved steps in order as
  * `role:person@ISO-time`, separated by "; "; photos lists the SHA-256 of each photo attached to the line
@@ -63,6 +66,8 @@ interface PostedLine {
   lineNo: number;
   sku: string;
   location: string;
+  lot: string;
+  expiry: string | null;
   qtyDelta: string;
   unitCost: string;
   value: string;
@@ -179,6 +184,8 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
     line_no: number;
     sku: string;
     location: string;
+    lot: string;
+    expiry: string | null;
     qty: string;
     unit_cost: string;
     value: string;
@@ -192,15 +199,16 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
     db,
     sql`select d.id as document_id, d.number, d.kind, d.currency, trim_scale(d.total_qty)::text as total_qty, d.total_value::text as total_value,
           w.code as warehouse, w.timezone, s.code as stocktake,
-          le.line_no, le.sku, le.location, trim_scale(le.qty)::text as qty, trim_scale(le.unit_cost)::text as unit_cost, le.value::text as value,
+          le.line_no, le.sku, le.location, le.lot, sl.expiry::text as expiry, trim_scale(le.qty)::text as qty, trim_scale(le.unit_cost)::text as unit_cost, le.value::text as value,
           ${isoText(sql`le.posted_at`)} as posted_at, dl.cause_code, c.label_en, c.label_zh, dl.note,
           (select json_agg(e.photo_sha256 order by e.added_at, e.id) from evidence_photo e
-            where e.stocktake_id = d.stocktake_id and e.sku = le.sku and e.location = le.location) as photos
+            where e.stocktake_id = d.stocktake_id and e.sku = le.sku and e.location = le.location and e.lot = le.lot) as photos
         from ledger_entry le
         join adjustment_document d on d.id = le.document_id
         join document_line dl on dl.document_id = le.document_id and dl.line_no = le.line_no
         join stocktake s on s.id = d.stocktake_id
         join warehouse w on w.id = d.warehouse_id
+        left join stocktake_line sl on sl.stocktake_id = d.stocktake_id and sl.sku = le.sku and sl.location = le.location and sl.lot = le.lot
         left join cause c on c.code = dl.cause_code
         where d.status = 'posted' and ${scopeFilter(scope)}
         order by le.posted_at, d.number, le.line_no`,
@@ -243,6 +251,8 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
       lineNo: Number(l.line_no),
       sku: l.sku,
       location: l.location,
+      lot: l.lot,
+      expiry: l.expiry,
       qtyDelta: l.qty,
       unitCost: l.unit_cost,
       value: l.value,
@@ -282,6 +292,8 @@ function tableRows(doc: PostedDocument): Record<ExportColumn, string>[] {
     stocktake: doc.stocktake,
     sku: l.sku,
     location: l.location,
+    lot: l.lot,
+    expiry: l.expiry ?? '',
     qty_delta: l.qtyDelta,
     unit_cost: l.unitCost,
     value: l.value,

@@ -20,6 +20,8 @@ interface ItemRow {
   barcodes: string[] | null;
   packs: Pack[] | null;
   scanAsksQty: boolean | null;
+  /** Null when the file has no lot_tracked column (the item keeps its setting; a new one is not lot-tracked). */
+  lotTracked: boolean | null;
 }
 
 const YES = new Set(['1', 'y', 'yes', 'true', '是', '要', '需要', '√', '✓']);
@@ -34,11 +36,12 @@ const ITEM_COLUMNS = [
   { key: 'barcode', required: false },
   { key: 'packs', required: false },
   { key: 'scanAsksQty', required: false },
+  { key: 'lotTracked', required: false },
 ] as const;
 
 /**
  * Imports the item master (sku, name, unit, unit_cost, category, and optionally barcode, packs,
- * scan_asks_qty); existing SKUs are updated. A file with a barcode (or packs) column replaces the listed
+ * scan_asks_qty, lot_tracked); existing SKUs are updated. A file with a barcode (or packs) column replaces the listed
  * items' barcodes (pack units); a barcode moves to the item that lists it last.
  */
 export async function importItems(db: Db, source: FileSource, options: { skipInvalid?: boolean } = {}): Promise<ImportReport> {
@@ -95,8 +98,29 @@ export async function importItems(db: Db, source: FileSource, options: { skipInv
           localized: { en: `"${flag}" is not yes or no (是/否)`, 'zh-CN': `"${flag}" 不是 是/否` },
         });
     }
+    let lotTracked: boolean | null = null;
+    if (row.has('lotTracked')) {
+      const flag = cellText(row.cell('lotTracked')).normalize('NFKC').toLowerCase();
+      if (YES.has(flag)) lotTracked = true;
+      else if (NO.has(flag)) lotTracked = false;
+      else
+        row.problem('lotTracked', {
+          message: `lot_tracked "${flag}" is not yes or no (是/否)`,
+          localized: { en: `lot_tracked "${flag}" is not yes or no (是/否)`, 'zh-CN': `批次管理 "${flag}" 不是 是/否` },
+        });
+    }
     return cost.ok
-      ? { sku, name, unit, unitCost: formatDecimal(cost.value, COST_SCALE), category: category || null, barcodes, packs, scanAsksQty }
+      ? {
+          sku,
+          name,
+          unit,
+          unitCost: formatDecimal(cost.value, COST_SCALE),
+          category: category || null,
+          barcodes,
+          packs,
+          scanAsksQty,
+          lotTracked,
+        }
       : null;
   })) {
     for (const r of batch) rows.push(r.value);
@@ -123,7 +147,7 @@ export async function importItems(db: Db, source: FileSource, options: { skipInv
   return { fileName: table.name, rowsRead, rowsAccepted: rows.length, rowsRejected: problems.invalidLines, problems: problems.all() };
 }
 
-/** The barcodes, pack units and scan setting of items whose rows carry them (their columns were in the file). */
+/** The barcodes, pack units, scan setting and lot tracking of items whose rows carry them (their columns were in the file). */
 async function replaceScanDetails(tx: DbOrTx, chunk: readonly ItemRow[]): Promise<void> {
   const withBarcodes = chunk.filter((r) => r.barcodes !== null);
   if (withBarcodes.length > 0) {
@@ -151,6 +175,15 @@ async function replaceScanDetails(tx: DbOrTx, chunk: readonly ItemRow[]): Promis
           { values: packs.map((p) => p.factor), type: 'numeric' },
         ])}`);
   }
+  const lots = chunk.filter((r) => r.lotTracked !== null);
+  if (lots.length > 0)
+    await tx.execute(sql`
+      update ${item} set lot_tracked = u.tracked
+      from ${unnestColumns([
+        { values: lots.map((r) => r.sku), type: 'text' },
+        { values: lots.map((r) => String(r.lotTracked)), type: 'bool' },
+      ])} as u(sku, tracked)
+      where ${item}.sku = u.sku`);
   const asks = chunk.filter((r) => r.scanAsksQty !== null);
   if (asks.length > 0)
     await tx.execute(sql`

@@ -8,12 +8,14 @@ import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { cellText, decimalCell, decimalProblem, openTable, timeCell } from '../files/table.ts';
 import { refuseIfInvalid, type ImportReport } from './importResult.ts';
+import { lotProblem, lotTrackedSkus } from './lots.ts';
 import { knownSkus, unknownSkuMessage } from './skus.ts';
 import { getWarehouse, lockWarehouse, type Warehouse } from './warehouses.ts';
 
 const MOVEMENT_COLUMNS = [
   { key: 'sku', required: true },
   { key: 'location', required: false },
+  { key: 'lot', required: false },
   { key: 'qty', required: true },
   { key: 'kind', required: true },
   { key: 'ref', required: false },
@@ -23,6 +25,8 @@ const MOVEMENT_COLUMNS = [
 interface MovementRow {
   sku: string;
   location: string;
+  /** '' (or absent) for an item that is not lot-tracked. */
+  lot?: string;
   qty: string;
   kind: MovementKind;
   ref: string | null;
@@ -30,7 +34,7 @@ interface MovementRow {
 }
 
 /**
- * Imports movements (sku, location, signed qty, kind, ref, occurred_at) and changes on-hand by them in
+ * Imports movements (sku, location, lot, signed qty, kind, ref, occurred_at) and changes on-hand by them in
  * the same transaction, so the book always equals its history. Movements recorded while a stocktake is
  * open are what its cut-off applies.
  */
@@ -42,6 +46,7 @@ export async function importMovements(
 ): Promise<ImportReport & { warehouse: string }> {
   const wh = await getWarehouse(db, warehouseCode);
   const skus = await knownSkus(db);
+  const lotTracked = await lotTrackedSkus(db);
   const table = await openTable(source);
   const problems = new ProblemList();
   const rows: MovementRow[] = [];
@@ -52,6 +57,9 @@ export async function importMovements(
     const sku = cellText(row.cell('sku'));
     if (!sku) row.problem('sku', 'sku is blank');
     else if (!skus.has(sku)) row.problem('sku', unknownSkuMessage(sku));
+    const lot = cellText(row.cell('lot'));
+    const wrongLot = sku && skus.has(sku) ? lotProblem(sku, lot, lotTracked) : null;
+    if (wrongLot) row.problem(row.has('lot') ? 'lot' : 'sku', wrongLot);
     const kindText = cellText(row.cell('kind'));
     const kind = parseMovementKind(kindText);
     if (!kind) row.problem('kind', `kind "${kindText}" is not one of ${MOVEMENT_KINDS.join(', ')} (or 入库, 出库, 调拨, 调整)`);
@@ -69,6 +77,7 @@ export async function importMovements(
     return {
       sku,
       location: cellText(row.cell('location')),
+      lot,
       qty: formatDecimal(qty.value, QTY_SCALE),
       kind,
       ref: ref || null,
@@ -98,27 +107,29 @@ export async function recordMovements(db: Db, wh: Warehouse, rows: readonly Move
     for (let i = 0; i < rows.length; i += BULK_BATCH) {
       const chunk = rows.slice(i, i + BULK_BATCH);
       await tx.execute(sql`
-        insert into ${movement} (warehouse_id, sku, location, qty, kind, ref, occurred_at)
-        select ${wh.id}::uuid, u.sku, u.location, u.qty, u.kind::movement_kind, u.ref, u.occurred_at
+        insert into ${movement} (warehouse_id, sku, location, lot, qty, kind, ref, occurred_at)
+        select ${wh.id}::uuid, u.sku, u.location, u.lot, u.qty, u.kind::movement_kind, u.ref, u.occurred_at
         from ${unnestColumns([
           { values: chunk.map((r) => r.sku), type: 'text' },
           { values: chunk.map((r) => r.location), type: 'text' },
+          { values: chunk.map((r) => r.lot ?? ''), type: 'text' },
           { values: chunk.map((r) => r.qty), type: 'numeric' },
           { values: chunk.map((r) => r.kind), type: 'text' },
           { values: chunk.map((r) => r.ref), type: 'text' },
           { values: chunk.map((r) => r.occurredAt.toISOString()), type: 'timestamptz' },
-        ])} with ordinality as u(sku, location, qty, kind, ref, occurred_at, ord)
+        ])} with ordinality as u(sku, location, lot, qty, kind, ref, occurred_at, ord)
         order by u.ord`);
       await tx.execute(sql`
-        insert into ${onHand} (warehouse_id, sku, location, qty)
-        select ${wh.id}::uuid, u.sku, u.location, sum(u.qty)
+        insert into ${onHand} (warehouse_id, sku, location, lot, qty)
+        select ${wh.id}::uuid, u.sku, u.location, u.lot, sum(u.qty)
         from ${unnestColumns([
           { values: chunk.map((r) => r.sku), type: 'text' },
           { values: chunk.map((r) => r.location), type: 'text' },
+          { values: chunk.map((r) => r.lot ?? ''), type: 'text' },
           { values: chunk.map((r) => r.qty), type: 'numeric' },
-        ])} as u(sku, location, qty)
-        group by u.sku, u.location
-        on conflict (warehouse_id, sku, location) do update set qty = on_hand.qty + excluded.qty, updated_at = now()`);
+        ])} as u(sku, location, lot, qty)
+        group by u.sku, u.location, u.lot
+        on conflict (warehouse_id, sku, location, lot) do update set qty = on_hand.qty + excluded.qty, updated_at = now()`);
     }
   });
 }

@@ -12,9 +12,9 @@ import { approvalRequests } from './directMessages.ts';
 
 /** What a card shows: re-rendered from current data at every send and update. */
 export type CardView =
-  | { kind: 'variance'; stocktakeId: string; sku: string; location: string }
-  | { kind: 'variances'; stocktakeId: string; page: number; lines?: { sku: string; location: string }[] }
-  | { kind: 'recount'; stocktakeId: string; sku: string; location: string; requestedBy: string }
+  | { kind: 'variance'; stocktakeId: string; sku: string; location: string; lot?: string }
+  | { kind: 'variances'; stocktakeId: string; page: number; lines?: { sku: string; location: string; lot?: string }[] }
+  | { kind: 'recount'; stocktakeId: string; sku: string; location: string; lot?: string; requestedBy: string }
   | { kind: 'document'; documentId: string }
   | { kind: 'decision'; documentId: string }
   | { kind: 'status'; stocktakeId: string }
@@ -98,7 +98,7 @@ export function textArray(values: readonly string[]): string {
 export const entityKeys = {
   stocktake: (id: string) => `stocktake:${id}`,
   document: (id: string) => `document:${id}`,
-  line: (stocktakeId: string, sku: string, location: string) => `line:${stocktakeId}:${sku}:${location}`,
+  line: (stocktakeId: string, sku: string, location: string, lot = '') => `line:${stocktakeId}:${sku}:${location}${lot ? `#${lot}` : ''}`,
 };
 
 /** Chats bound to the stocktake's warehouse for a purpose (approval cards fall back to the team chats). */
@@ -138,7 +138,7 @@ export async function projectChanges(
   for (const e of entries) {
     if (e.stocktakeId) keys.add(entityKeys.stocktake(e.stocktakeId));
     if (e.documentId) keys.add(entityKeys.document(e.documentId));
-    if (e.line && e.stocktakeId) keys.add(entityKeys.line(e.stocktakeId, e.line.sku, e.line.location));
+    if (e.line && e.stocktakeId) keys.add(entityKeys.line(e.stocktakeId, e.line.sku, e.line.location, e.line.lot));
     if (!e.stocktakeId) continue;
     if ((e.action === 'document.submitted' || e.action === 'document.approved') && e.documentId) awaiting.add(e.documentId);
     if (e.action === 'document.submitted' && e.documentId)
@@ -153,6 +153,7 @@ export async function projectChanges(
         stocktakeId: e.stocktakeId,
         sku: e.line.sku,
         location: e.line.location,
+        ...(e.line.lot ? { lot: e.line.lot } : {}),
         requestedBy: actorHandle ?? 'cli',
       });
     }

@@ -109,17 +109,21 @@ export async function addPhoto(db: Db, ctx: CommandContext, input: PhotoInput): 
     if (st.status === 'cancelled') throw new NotAllowedError(`stocktake ${st.code} is cancelled`);
     let sku: string | null = null;
     let location: string;
+    let lot = '';
     if (input.line) {
       const ref = parseLineRef(input.line);
-      const lines = await queryRows<{ sku: string; location: string }>(
+      const lines = await queryRows<{ sku: string; location: string; lot: string }>(
         tx,
-        sql`select sku, location from stocktake_line where stocktake_id = ${st.id}::uuid and sku = ${ref.sku}
-            ${ref.location === null ? sql`` : sql`and location = ${ref.location}`} order by location`,
+        sql`select sku, location, lot from stocktake_line where stocktake_id = ${st.id}::uuid and sku = ${ref.sku}
+            ${ref.location === null ? sql`` : sql`and location = ${ref.location}`}
+            ${ref.lot === null ? sql`` : sql`and lot = ${ref.lot}`} order by location, lot`,
       );
       if (lines.length === 0) throw new NotFoundError('line', input.line, `stocktake ${st.code} has no line for it`);
       if (lines.length > 1)
-        throw new InvalidInputError(`${ref.sku} has ${lines.length} lines in ${st.code}; name one as ${ref.sku}@LOCATION`);
-      ({ sku, location } = lines[0]!);
+        throw new InvalidInputError(
+          `${input.line} names ${lines.length} lines in ${st.code}; name one as ${ref.sku}@LOCATION${lines.some((l) => l.lot) ? '#LOT' : ''}`,
+        );
+      ({ sku, location, lot } = lines[0]!);
     } else {
       location = (input.location ?? '').trim();
       if (!location) throw new InvalidInputError('name the line (SKU or SKU@LOCATION) or the location the photo shows');
@@ -130,25 +134,33 @@ export async function addPhoto(db: Db, ctx: CommandContext, input: PhotoInput): 
     const existing = await queryRows(
       tx,
       sql`select 1 as one from evidence_photo where stocktake_id = ${st.id}::uuid and sku is not distinct from ${sku}
-          and location = ${location} and photo_sha256 = ${image.sha256}`,
+          and location = ${location} and lot = ${lot} and photo_sha256 = ${image.sha256}`,
     );
     const added = existing.length === 0;
     if (added) {
-      await tx.execute(sql`insert into evidence_photo (stocktake_id, sku, location, photo_sha256, added_by, source)
-        values (${st.id}::uuid, ${sku}, ${location}, ${image.sha256}, ${ctx.actor.personId}::uuid, ${input.source})`);
+      await tx.execute(sql`insert into evidence_photo (stocktake_id, sku, location, lot, photo_sha256, added_by, source)
+        values (${st.id}::uuid, ${sku}, ${location}, ${lot}, ${image.sha256}, ${ctx.actor.personId}::uuid, ${input.source})`);
       audit.add({
         action: 'photo.added',
         entityType: sku === null ? 'location' : 'line',
         entityId: st.id,
         stocktakeId: st.id,
-        ...(sku !== null ? { line: { sku, location } } : {}),
-        after: { sha256: image.sha256, bytes: input.bytes.length, mime: image.mime, sku, location, source: input.source },
+        ...(sku !== null ? { line: { sku, location, lot } } : {}),
+        after: {
+          sha256: image.sha256,
+          bytes: input.bytes.length,
+          mime: image.mime,
+          sku,
+          location,
+          ...(lot ? { lot } : {}),
+          source: input.source,
+        },
       });
-      if (sku !== null) await enqueueCardUpdates(tx, [entityKeys.line(st.id, sku, location)]);
+      if (sku !== null) await enqueueCardUpdates(tx, [entityKeys.line(st.id, sku, location, lot)]);
     }
     const [count] = await queryRows<{ n: number }>(
       tx,
-      sql`select count(*)::int as n from evidence_photo where stocktake_id = ${st.id}::uuid and sku is not distinct from ${sku} and location = ${location}`,
+      sql`select count(*)::int as n from evidence_photo where stocktake_id = ${st.id}::uuid and sku is not distinct from ${sku} and location = ${location} and lot = ${lot}`,
     );
     return { sha256: image.sha256, stocktake: st.code, sku, location, photos: count!.n, added };
   });
@@ -236,7 +248,7 @@ export async function documentPhotos(
     db,
     sql`select dl.line_no, dl.sku, dl.location, count(*)::int as photos
         from document_line dl join adjustment_document d on d.id = dl.document_id
-        join evidence_photo e on e.stocktake_id = d.stocktake_id and e.sku = dl.sku and e.location = dl.location
+        join evidence_photo e on e.stocktake_id = d.stocktake_id and e.sku = dl.sku and e.location = dl.location and e.lot = dl.lot
         where dl.document_id = ${documentId}::uuid group by dl.line_no, dl.sku, dl.location order by dl.line_no`,
   );
   return rows.map((r) => ({ lineNo: Number(r.line_no), sku: r.sku, location: r.location, photos: Number(r.photos) }));

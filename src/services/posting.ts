@@ -22,22 +22,27 @@ export async function postDocument(
   // snapshot's read of on-hand and its watermark. Postings do not exclude each other.
   await shareWarehouse(tx, doc.warehouseId);
   const at = now.toISOString();
-  const entries = await queryRows<{ line_no: number; sku: string; location: string; qty: string; value: string }>(
+  const entries = await queryRows<{ line_no: number; sku: string; location: string; lot: string; qty: string; value: string }>(
     tx,
-    sql`insert into ledger_entry (document_id, line_no, warehouse_id, sku, location, qty, unit_cost, value, posted_at)
-        select dl.document_id, dl.line_no, ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.qty, dl.unit_cost, dl.value, ${at}::timestamptz
+    sql`insert into ledger_entry (document_id, line_no, warehouse_id, sku, location, lot, qty, unit_cost, value, posted_at)
+        select dl.document_id, dl.line_no, ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.lot, dl.qty, dl.unit_cost, dl.value, ${at}::timestamptz
         from document_line dl where dl.document_id = ${doc.id}::uuid
         order by dl.line_no
-        returning line_no, sku, location, trim_scale(qty)::text as qty, value::text as value`,
+        returning line_no, sku, location, lot, trim_scale(qty)::text as qty, value::text as value`,
   );
+  // On-hand per lot; a lot found only by the count (a gain) brings the expiry its line was counted with.
   await tx.execute(sql`
-    insert into on_hand (warehouse_id, sku, location, qty)
-    select ${doc.warehouseId}::uuid, dl.sku, dl.location, sum(dl.qty) from document_line dl where dl.document_id = ${doc.id}::uuid
-    group by dl.sku, dl.location
-    on conflict (warehouse_id, sku, location) do update set qty = on_hand.qty + excluded.qty, updated_at = now()`);
+    insert into on_hand (warehouse_id, sku, location, lot, expiry, qty)
+    select ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.lot, max(l.expiry), sum(dl.qty)
+    from document_line dl
+    left join stocktake_line l on l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.lot = dl.lot
+    where dl.document_id = ${doc.id}::uuid
+    group by dl.sku, dl.location, dl.lot
+    on conflict (warehouse_id, sku, location, lot) do update set qty = on_hand.qty + excluded.qty,
+      expiry = coalesce(on_hand.expiry, excluded.expiry), updated_at = now()`);
   await tx.execute(sql`
-    insert into movement (warehouse_id, sku, location, qty, kind, ref, occurred_at)
-    select ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.qty, 'adjustment', ${doc.number}, ${at}::timestamptz
+    insert into movement (warehouse_id, sku, location, lot, qty, kind, ref, occurred_at)
+    select ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.lot, dl.qty, 'adjustment', ${doc.number}, ${at}::timestamptz
     from document_line dl where dl.document_id = ${doc.id}::uuid order by dl.line_no`);
   await tx.execute(
     sql`update adjustment_document set status = 'posted', decided_at = ${at}::timestamptz where id = ${doc.id}::uuid and status = 'approving'`,
@@ -45,7 +50,7 @@ export async function postDocument(
   await tx.execute(sql`
     update stocktake_line l set review_status = 'posted'
     from document_line dl
-    where dl.document_id = ${doc.id}::uuid and l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.review_status = 'documented'`);
+    where dl.document_id = ${doc.id}::uuid and l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.lot = dl.lot and l.review_status = 'documented'`);
   for (const e of entries) {
     audit.add({
       action: 'ledger.posted',
@@ -53,7 +58,7 @@ export async function postDocument(
       entityId: `${doc.number}/${e.line_no}`,
       stocktakeId: doc.stocktakeId,
       documentId: doc.id,
-      after: { sku: e.sku, location: e.location, qty: e.qty, value: e.value },
+      after: { sku: e.sku, location: e.location, ...(e.lot ? { lot: e.lot } : {}), qty: e.qty, value: e.value },
     });
   }
   audit.add({

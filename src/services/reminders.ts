@@ -78,9 +78,10 @@ export async function overdueItems(db: DbOrTx, now: Date): Promise<OverdueItem[]
   const at = now.toISOString();
   const rows = await queryRows<ItemRow>(
     db,
-    sql`select 'line:' || l.stocktake_id || ':' || l.sku || ':' || l.location as item, 'variance' as type,
+    sql`select 'line:' || l.stocktake_id || ':' || l.sku || ':' || l.location || case when l.lot <> '' then '#' || l.lot else '' end as item,
+               'variance' as type,
                w.id::text as warehouse_id, w.code, w.timezone, s.code as ref,
-               l.sku || case when l.location <> '' then '@' || l.location else '' end as what,
+               l.sku || case when l.location <> '' then '@' || l.location else '' end || case when l.lot <> '' then '#' || l.lot else '' end as what,
                s.id::text as stocktake_id,
                to_char(l.due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as due_at,
                coalesce(p.review_sla_hours, 24) as sla_hours,

@@ -14,13 +14,15 @@ import { policyOf } from './policy.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { varianceRows } from './variances.ts';
 
-import { parseLineRef, type ReviewStatus } from '../domain/stocktake.ts';
+import { lineLabel, lineRef, parseLineRef, type ReviewStatus } from '../domain/stocktake.ts';
 export type { ReviewStatus };
 
 /** A variance under review: the live figures and the review state. */
 export interface ReviewLine {
   sku: string;
   location: string;
+  /** '' for an item that is not lot-tracked. */
+  lot: string;
   diffQty: string;
   diffValue: string;
   reviewStatus: ReviewStatus;
@@ -43,6 +45,7 @@ const REVIEW_COLUMNS = sql`l.review_status, l.owner_id, ${isoText(sql`l.due_at`)
 interface ReviewRow {
   sku: string;
   location: string;
+  lot: string;
   diff_qty: string;
   diff_value: string;
   review_status: ReviewStatus;
@@ -62,6 +65,7 @@ interface ReviewRow {
 const toReviewLine = (r: ReviewRow): ReviewLine => ({
   sku: r.sku,
   location: r.location,
+  lot: r.lot,
   diffQty: r.diff_qty,
   diffValue: r.diff_value,
   reviewStatus: r.review_status,
@@ -83,9 +87,9 @@ export async function listReview(db: DbOrTx, stocktakeKey: string): Promise<Revi
   const st = await getStocktake(db, stocktakeKey);
   const rows = await queryRows<ReviewRow>(
     db,
-    sql`select v.sku, v.location, trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value, ${REVIEW_COLUMNS}
-        from (${varianceRows(st)}) v join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
-        where l.review_status <> 'none' order by v.sku, v.location`,
+    sql`select v.sku, v.location, v.lot, trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value, ${REVIEW_COLUMNS}
+        from (${varianceRows(st)}) v join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
+        where l.review_status <> 'none' order by v.sku, v.location, v.lot`,
   );
   return rows.map(toReviewLine);
 }
@@ -124,7 +128,7 @@ export async function openReview(
               auto_confirmed = v.diff_qty <> 0 and ${within},
               confirmed_at = case when v.diff_qty <> 0 and ${within} then ${now.toISOString()}::timestamptz end
           from (${varianceRows(st)}) v
-          where l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+          where l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
           returning l.review_status, l.auto_confirmed)
         select count(*) filter (where review_status = 'open')::int as open, count(*) filter (where auto_confirmed)::int as auto from changed`,
   );
@@ -152,10 +156,15 @@ const LATE_MOVEMENT_WINDOW_HOURS = 24;
  * Computes and stores the top suggestion of every open line (or of the given lines): all the facts the
  * rules need are fetched in three set queries, not per line.
  */
-export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { sku: string; location: string }[] | null): Promise<void> {
+export async function refreshSuggestions(
+  tx: DbOrTx,
+  st: StocktakeRef,
+  only: { sku: string; location: string; lot: string }[] | null,
+): Promise<void> {
   const variances = await queryRows<{
     sku: string;
     location: string;
+    lot: string;
     expected_qty: string;
     counted_qty: string;
     diff_qty: string;
@@ -163,13 +172,14 @@ export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { s
     review_status: string;
   }>(
     tx,
-    sql`select v.sku, v.location, trim_scale(v.expected_qty)::text as expected_qty, trim_scale(v.counted_qty)::text as counted_qty,
+    sql`select v.sku, v.location, v.lot, trim_scale(v.expected_qty)::text as expected_qty, trim_scale(v.counted_qty)::text as counted_qty,
           trim_scale(v.diff_qty)::text as diff_qty, ${isoText(sql`v.counted_at`)} as counted_at, l.review_status
-        from (${varianceRows(st)}) v join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+        from (${varianceRows(st)}) v join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
         where v.diff_qty <> 0`,
   );
-  const wanted = only ? new Set(only.map((k) => `${k.sku}\u0000${k.location}`)) : null;
-  const targets = variances.filter((v) => v.review_status === 'open' && (!wanted || wanted.has(`${v.sku}\u0000${v.location}`)));
+  const key = (k: { sku: string; location: string; lot: string }) => `${k.sku}\u0000${k.location}\u0000${k.lot}`;
+  const wanted = only ? new Set(only.map(key)) : null;
+  const targets = variances.filter((v) => v.review_status === 'open' && (!wanted || wanted.has(key(v))));
   if (targets.length === 0) return;
   const bySku = new Map<string, typeof variances>();
   for (const v of variances) bySku.set(v.sku, [...(bySku.get(v.sku) ?? []), v]);
@@ -209,7 +219,7 @@ export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { s
         countedAt: t.counted_at,
       },
       sameSku: (bySku.get(t.sku) ?? [])
-        .filter((o) => o.location !== t.location)
+        .filter((o) => o.location !== t.location && o.lot === t.lot)
         .map((o) => ({ location: o.location, diffQty: o.diff_qty })),
       movements: movesBySku.get(t.sku) ?? [],
       history: history.map((h) => h.bySku.get(t.sku) ?? null),
@@ -222,9 +232,10 @@ export async function refreshSuggestions(tx: DbOrTx, st: StocktakeRef, only: { s
     from ${unnestColumns([
       { values: targets.map((t) => t.sku), type: 'text' },
       { values: targets.map((t) => t.location), type: 'text' },
+      { values: targets.map((t) => t.lot), type: 'text' },
       { values: suggestions.map((s) => (s ? JSON.stringify(s) : null)), type: 'jsonb' },
-    ])} as u(sku, location, suggestion)
-    where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location`);
+    ])} as u(sku, location, lot, suggestion)
+    where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location and l.lot = u.lot`);
 }
 
 /** The pack units of items that have them, as whole sizes in the base unit, for the unit-of-measure rule. */
@@ -271,25 +282,25 @@ async function postedHistory(tx: DbOrTx, st: StocktakeRef) {
   return order.map((code) => ({ code, bySku: byCode.get(code)! }));
 }
 
-/** "SKU" or "SKU@LOCATION" → the stocktake line; a SKU alone must have exactly one line. */
+/** "SKU", "SKU@LOCATION" or "SKU@LOCATION#LOT" → the stocktake line; what is named must pick exactly one. */
 async function findLine(
   tx: DbOrTx,
   st: StocktakeRef,
   ref: string,
   forUpdate: boolean,
 ): Promise<ReviewRow & { direction: 'gain' | 'loss' | 'match' }> {
-  const { sku, location } = parseLineRef(ref);
+  const { sku, location, lot } = parseLineRef(ref);
   const rows = await queryRows<ReviewRow>(
     tx,
-    sql`select v.sku, v.location, trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value, ${REVIEW_COLUMNS}
-        from (${varianceRows(st, sql`and l.sku = ${sku} ${location === null ? sql`` : sql`and l.location = ${location}`}`)}) v
-        join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
-        order by v.location ${forUpdate ? sql`for update of l` : sql``}`,
+    sql`select v.sku, v.location, v.lot, trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value, ${REVIEW_COLUMNS}
+        from (${varianceRows(st, sql`and l.sku = ${sku} ${location === null ? sql`` : sql`and l.location = ${location}`} ${lot === null ? sql`` : sql`and l.lot = ${lot}`}`)}) v
+        join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
+        order by v.location, v.lot ${forUpdate ? sql`for update of l` : sql``}`,
   );
   if (rows.length === 0) throw new NotFoundError('variance', ref, `stocktake ${st.code} has no line for it`);
   if (rows.length > 1) {
     throw new InvalidInputError(
-      `${sku} has ${rows.length} lines in ${st.code} (${rows.map((r) => r.location || '-').join(', ')}); name one as ${sku}@LOCATION`,
+      `${ref} names ${rows.length} lines in ${st.code} (${rows.map((r) => lineLabel(r)).join(', ')}); name one as SKU@LOCATION${rows.some((r) => r.lot) ? '#LOT' : ''}`,
     );
   }
   const row = rows[0]!;
@@ -329,27 +340,27 @@ async function onLine<R>(
     const isOwner = line.owner_id === ctx.actor.personId;
     if (!isOwner && !holdsAnyOf(roles, SUPERVISING_ROLES)) {
       throw new NotAllowedError(
-        `${ctx.actor.handle} may not review ${line.sku}@${line.location || '-'}: only its owner or a ${roleList(SUPERVISING_ROLES)} of ${st.warehouseCode} may`,
+        `${ctx.actor.handle} may not review ${lineLabel(line)}: only its owner or a ${roleList(SUPERVISING_ROLES)} of ${st.warehouseCode} may`,
       );
     }
     requireStatus(st, ['reviewing', 'approving'], command.replace('variance.', ''));
     if (!allowed.includes(line.review_status)) {
       throw new StaleCommandError(
-        `${line.sku}@${line.location || '-'} is ${line.review_status === 'none' ? 'not a variance to review' : line.review_status}; it cannot be ${command.replace('variance.', '')}ed now`,
+        `${lineLabel(line)} is ${line.review_status === 'none' ? 'not a variance to review' : line.review_status}; it cannot be ${command.replace('variance.', '')}ed now`,
       );
     }
     const change = await act(tx, st, line, now);
     const [after] = await queryRows<ReviewRow>(
       tx,
-      sql`select l.sku, l.location, ${line.diff_qty}::text as diff_qty, ${line.diff_value}::text as diff_value, ${REVIEW_COLUMNS}
-          from stocktake_line l where l.stocktake_id = ${st.id} and l.sku = ${line.sku} and l.location = ${line.location}`,
+      sql`select l.sku, l.location, l.lot, ${line.diff_qty}::text as diff_qty, ${line.diff_value}::text as diff_value, ${REVIEW_COLUMNS}
+          from stocktake_line l where l.stocktake_id = ${st.id} and l.sku = ${line.sku} and l.location = ${line.location} and l.lot = ${line.lot}`,
     );
     audit.add({
       action: command,
       entityType: 'variance',
-      entityId: `${st.code}/${line.sku}@${line.location}`,
+      entityId: `${st.code}/${lineRef(line)}`,
       stocktakeId: st.id,
-      line: { sku: line.sku, location: line.location },
+      line: { sku: line.sku, location: line.location, lot: line.lot },
       before: {
         reviewStatus: line.review_status,
         causeCode: line.cause_code,
@@ -374,7 +385,7 @@ async function onLine<R>(
 export function confirmVariance(db: Db, ctx: CommandContext, input: LineCommand): Promise<ReviewLine> {
   return onLine(db, ctx, 'variance.confirm', input, ['open'], async (tx, st, line, now) => {
     await tx.execute(sql`update stocktake_line set review_status = 'confirmed', confirmed_by = ${ctx.actor.personId}::uuid, confirmed_at = ${now.toISOString()}::timestamptz
-                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and review_status = 'open'`);
+                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and lot = ${line.lot} and review_status = 'open'`);
     return {};
   });
 }
@@ -383,7 +394,7 @@ export function confirmVariance(db: Db, ctx: CommandContext, input: LineCommand)
 export function tagCause(db: Db, ctx: CommandContext, input: LineCommand & { cause: string; note?: string }): Promise<ReviewLine> {
   return onLine(db, ctx, 'variance.tag', input, ['open', 'confirmed'], async (tx, st, line) => {
     const cause = await getCause(tx, input.cause);
-    if (line.direction === 'match') throw new InvalidInputError(`${line.sku}@${line.location} has no variance to explain`);
+    if (line.direction === 'match') throw new InvalidInputError(`${lineLabel(line)} has no variance to explain`);
     if (!causeAppliesTo(cause, line.direction)) {
       throw new InvalidInputError(`cause ${cause.code} (${cause.labelEn}) explains a ${cause.appliesTo}, not a ${line.direction}`);
     }
@@ -393,7 +404,7 @@ export function tagCause(db: Db, ctx: CommandContext, input: LineCommand & { cau
     const matched = line.suggestion ? line.suggestion.cause === cause.code : null;
     await tx.execute(sql`update stocktake_line set cause_code = ${cause.code}, note = ${note ?? null}, explained_by = ${ctx.actor.personId}::uuid,
                            cause_matched_suggestion = ${matched}
-                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`);
+                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and lot = ${line.lot}`);
     return { suggested: line.suggestion?.cause ?? null, matchedSuggestion: matched };
   });
 }
@@ -403,7 +414,7 @@ export function addNote(db: Db, ctx: CommandContext, input: LineCommand & { note
   if (!note) return Promise.reject(new InvalidInputError('the note is empty'));
   return onLine(db, ctx, 'variance.note', input, ['open', 'confirmed', 'recount'], async (tx, st, line) => {
     await tx.execute(
-      sql`update stocktake_line set note = ${note} where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`,
+      sql`update stocktake_line set note = ${note} where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and lot = ${line.lot}`,
     );
     return {};
   });
@@ -414,7 +425,7 @@ export function requestRecount(db: Db, ctx: CommandContext, input: LineCommand &
   return onLine(db, ctx, 'variance.recount', input, ['open', 'confirmed'], async (tx, st, line) => {
     const recounter = await getPerson(tx, input.recounter);
     await tx.execute(sql`update stocktake_line set review_status = 'recount', recount_by = ${recounter.id}::uuid, confirmed_by = null, confirmed_at = null
-                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`);
+                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and lot = ${line.lot}`);
     return { recounter: recounter.handle };
   });
 }
@@ -430,7 +441,7 @@ export function assignOwner(db: Db, ctx: CommandContext, input: LineCommand & { 
     }
     const owner = await getPerson(tx, input.owner);
     await tx.execute(
-      sql`update stocktake_line set owner_id = ${owner.id}::uuid where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location}`,
+      sql`update stocktake_line set owner_id = ${owner.id}::uuid where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and lot = ${line.lot}`,
     );
     return { owner: owner.handle };
   });
@@ -444,7 +455,7 @@ export function assignOwner(db: Db, ctx: CommandContext, input: LineCommand & { 
 export async function reopenRecounted(
   tx: DbOrTx,
   st: StocktakeRef,
-  lines: { sku: string; location: string }[],
+  lines: { sku: string; location: string; lot: string }[],
   now: Date,
   audit: AuditWriter,
 ): Promise<void> {
@@ -453,17 +464,18 @@ export async function reopenRecounted(
   const keys = unnestColumns([
     { values: lines.map((l) => l.sku), type: 'text' },
     { values: lines.map((l) => l.location), type: 'text' },
+    { values: lines.map((l) => l.lot), type: 'text' },
   ]);
-  const changed = await queryRows<{ sku: string; location: string; review_status: string }>(
+  const changed = await queryRows<{ sku: string; location: string; lot: string; review_status: string }>(
     tx,
     sql`update stocktake_line l
         set review_status = (case when v.diff_qty = 0 then 'none' else 'open' end)::review_status,
             due_at = ${due}::timestamptz, cause_code = null, note = null, explained_by = null, confirmed_by = null, confirmed_at = null,
             cause_matched_suggestion = null, suggestion = null, recount_by = null
-        from (${varianceRows(st)}) v, ${keys} as u(sku, location)
-        where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location and v.sku = u.sku and v.location = u.location
+        from (${varianceRows(st)}) v, ${keys} as u(sku, location, lot)
+        where l.stocktake_id = ${st.id} and l.sku = u.sku and l.location = u.location and l.lot = u.lot and v.sku = u.sku and v.location = u.location and v.lot = u.lot
           and l.review_status = 'recount'
-        returning l.sku, l.location, l.review_status`,
+        returning l.sku, l.location, l.lot, l.review_status`,
   );
   await refreshSuggestions(
     tx,
@@ -474,9 +486,9 @@ export async function reopenRecounted(
     audit.add({
       action: 'variance.recounted',
       entityType: 'variance',
-      entityId: `${st.code}/${c.sku}@${c.location}`,
+      entityId: `${st.code}/${lineRef(c)}`,
       stocktakeId: st.id,
-      line: { sku: c.sku, location: c.location },
+      line: { sku: c.sku, location: c.location, lot: c.lot },
       before: { reviewStatus: 'recount' },
       after: { reviewStatus: c.review_status },
     });

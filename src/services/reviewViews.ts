@@ -14,6 +14,9 @@ import { policyOf } from './policy.ts';
 export interface ReviewDetail {
   sku: string;
   location: string;
+  /** '' for an item that is not lot-tracked. */
+  lot: string;
+  expiry: string | null;
   itemName: string | null;
   unit: string | null;
   bookQty: string;
@@ -40,6 +43,8 @@ export interface ReviewDetail {
 interface Row {
   sku: string;
   location: string;
+  lot: string;
+  expiry: string | null;
   name: string | null;
   unit: string | null;
   book_qty: string;
@@ -62,14 +67,14 @@ interface Row {
 }
 
 function detailQuery(st: StocktakeRef, filter: SQL, tail: SQL): SQL {
-  return sql`select v.sku, v.location, i.name, i.unit, trim_scale(v.book_qty)::text as book_qty, trim_scale(v.movement_qty)::text as movement_qty,
+  return sql`select v.sku, v.location, v.lot, v.expiry, i.name, i.unit, trim_scale(v.book_qty)::text as book_qty, trim_scale(v.movement_qty)::text as movement_qty,
       trim_scale(v.expected_qty)::text as expected_qty, trim_scale(v.counted_qty)::text as counted_qty, trim_scale(v.diff_qty)::text as diff_qty,
       v.diff_value::text as diff_value, l.review_status, o.handle as owner, ${isoText(sql`l.due_at`)} as due_at,
       (l.due_at < now() and l.review_status in ('open', 'recount')) as overdue, l.cause_code, l.note, l.suggestion, l.auto_confirmed,
       r.handle as recounter, l.returned_reason,
-      (select count(*)::int from evidence_photo e where e.stocktake_id = l.stocktake_id and e.sku = l.sku and e.location = l.location) as photos
+      (select count(*)::int from evidence_photo e where e.stocktake_id = l.stocktake_id and e.sku = l.sku and e.location = l.location and e.lot = l.lot) as photos
     from (${varianceRows(st, filter)}) v
-    join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+    join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
     left join item i on i.sku = v.sku
     left join person o on o.id = l.owner_id
     left join person r on r.id = l.recount_by
@@ -79,6 +84,8 @@ function detailQuery(st: StocktakeRef, filter: SQL, tail: SQL): SQL {
 const toDetail = (r: Row): ReviewDetail => ({
   sku: r.sku,
   location: r.location,
+  lot: r.lot,
+  expiry: r.expiry,
   itemName: r.name,
   unit: r.unit,
   bookQty: r.book_qty,
@@ -105,20 +112,22 @@ const toDetail = (r: Row): ReviewDetail => ({
 export async function reviewDetails(
   db: DbOrTx,
   stocktakeId: string,
-  lines: readonly { sku: string; location: string }[],
+  lines: readonly { sku: string; location: string; lot?: string }[],
 ): Promise<ReviewDetail[]> {
   if (lines.length === 0) return [];
   const st = await getStocktake(db, stocktakeId);
   const keys = unnestColumns([
     { values: lines.map((l) => l.sku), type: 'text' },
     { values: lines.map((l) => l.location), type: 'text' },
+    { values: lines.map((l) => l.lot ?? ''), type: 'text' },
   ]);
   const rows = await queryRows<Row>(
     db,
-    detailQuery(st, sql`and (l.sku, l.location) in (select k.sku, k.location from ${keys} as k(sku, location))`, sql``),
+    detailQuery(st, sql`and (l.sku, l.location, l.lot) in (select k.sku, k.location, k.lot from ${keys} as k(sku, location, lot))`, sql``),
   );
-  const bykey = new Map(rows.map((r) => [`${r.sku}\u0000${r.location}`, toDetail(r)]));
-  return lines.map((l) => bykey.get(`${l.sku}\u0000${l.location}`)).filter((d): d is ReviewDetail => d !== undefined);
+  const key = (l: { sku: string; location: string; lot?: string }) => `${l.sku}\u0000${l.location}\u0000${l.lot ?? ''}`;
+  const bykey = new Map(rows.map((r) => [key(r), toDetail(r)]));
+  return lines.map((l) => bykey.get(key(l))).filter((d): d is ReviewDetail => d !== undefined);
 }
 
 /**

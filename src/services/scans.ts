@@ -13,6 +13,8 @@ import { formatDecimal, parseDecimal, QTY_SCALE } from '../domain/decimal.ts';
 import { InvalidInputError, NotFoundError, StocktakeStateError, type LocalizedText } from '../domain/errors.ts';
 import { countedAsText, toBase, type Pack } from '../domain/packs.ts';
 import { COUNTING_ROLES, type Actor } from '../domain/people.ts';
+import { lineLabel } from '../domain/stocktake.ts';
+import { lotProblem, lotTrackedSkus } from './lots.ts';
 import { CountLines } from './countSheet.ts';
 import { recordCounts, recountProblem, recountsFor, type Recounts } from './counts.ts';
 import { progressFor, showsBookFigures } from './blind.ts';
@@ -38,6 +40,7 @@ export const scanEntryInput = z
     code: z.string().trim().min(1, 'code is blank').max(200),
     qty: z.string().trim().min(1).max(40).describe('signed decimal in `unit`: 1 for a scan, -1 for a correction'),
     unit: z.string().trim().max(40).optional().describe('a pack unit of the item, or its base unit (the default)'),
+    lot: z.string().trim().max(100).optional().describe('the lot (批次) of a lot-tracked item; absent for any other'),
     at: z.iso.datetime({ offset: true }).describe('when it was scanned, on the phone'),
   })
   .strict();
@@ -55,6 +58,8 @@ export interface ScannedItem {
 
 export interface ScanLine {
   sku: string;
+  /** The lot (批次) scanned; '' for an item that is not lot-tracked. */
+  lot: string;
   name: string;
   unit: string;
   /** In the base unit. */
@@ -227,6 +232,7 @@ export async function addScanEntries(db: Db, stocktakeKey: string, actor: Actor,
     db,
     entries.map((e) => e.code),
   );
+  const lotTracked = await lotTrackedSkus(db);
   const now = Date.now();
   const accepted: { entry: ScanEntryInput; sku: string; base: bigint; unit: string; unitQty: bigint; at: Date }[] = [];
   const rejected: ScanBatchResult['rejected'] = [];
@@ -250,10 +256,12 @@ export async function addScanEntries(db: Db, stocktakeKey: string, actor: Actor,
         localized(`${unit} is not a unit of ${item.sku}: its units are ${units}`, `${unit} 不是 ${item.sku} 的单位；可用单位：${units}`),
       );
     }
+    const lotWrong = lotProblem(item.sku, entry.lot ?? '', lotTracked);
+    if (lotWrong) return reject(lotWrong as { message: string; localized: LocalizedText });
     if (recount) {
-      const problem = recountProblem(recount, { sku: item.sku, location: entry.location } as never, actor.handle, recount.nextRound);
-      if (problem)
-        return reject(localized(problem, `${item.sku}@${entry.location || '-'} 不在等你复盘的行中；审核阶段只接收被退回复盘的行`));
+      const line = { sku: item.sku, location: entry.location, lot: entry.lot ?? '' };
+      const problem = recountProblem(recount, line as never, actor.handle, recount.nextRound);
+      if (problem) return reject(localized(problem, `${lineLabel(line)} 不在等你复盘的行中；审核阶段只接收被退回复盘的行`));
     }
     const scanned = Date.parse(entry.at);
     // A phone's clock can be wrong: a scan from the future, or from before the count began, keeps its arrival time.
@@ -264,18 +272,19 @@ export async function addScanEntries(db: Db, stocktakeKey: string, actor: Actor,
   if (accepted.length > 0) {
     const rows = await queryRows<{ id: string }>(
       db,
-      sql`insert into scan_entry (id, stocktake_id, person_id, location, sku, qty, unit, unit_qty, code, scanned_at)
-          select u.id, ${st.id}::uuid, ${actor.personId}::uuid, u.location, u.sku, u.qty, u.unit, u.unit_qty, u.code, u.at
+      sql`insert into scan_entry (id, stocktake_id, person_id, location, sku, lot, qty, unit, unit_qty, code, scanned_at)
+          select u.id, ${st.id}::uuid, ${actor.personId}::uuid, u.location, u.sku, u.lot, u.qty, u.unit, u.unit_qty, u.code, u.at
           from ${unnestColumns([
             { values: accepted.map((a) => a.entry.id), type: 'uuid' },
             { values: accepted.map((a) => a.entry.location), type: 'text' },
             { values: accepted.map((a) => a.sku), type: 'text' },
+            { values: accepted.map((a) => a.entry.lot ?? ''), type: 'text' },
             { values: accepted.map((a) => formatDecimal(a.base, QTY_SCALE)), type: 'numeric' },
             { values: accepted.map((a) => a.unit), type: 'text' },
             { values: accepted.map((a) => formatDecimal(a.unitQty, QTY_SCALE)), type: 'numeric' },
             { values: accepted.map((a) => a.entry.code), type: 'text' },
             { values: accepted.map((a) => a.at.toISOString()), type: 'timestamptz' },
-          ])} as u(id, location, sku, qty, unit, unit_qty, code, at)
+          ])} as u(id, location, sku, lot, qty, unit, unit_qty, code, at)
           on conflict (id) do nothing
           returning id::text as id`,
     );
@@ -304,6 +313,7 @@ export async function scannedAt(db: Db, stocktakeKey: string, actor: Actor, loca
 async function locationOf(db: DbOrTx, st: StocktakeRef, actor: Actor, location: string, showBook: boolean): Promise<ScanLocation> {
   const rows = await queryRows<{
     sku: string;
+    lot: string;
     name: string;
     base_unit: string;
     unit: string;
@@ -314,20 +324,22 @@ async function locationOf(db: DbOrTx, st: StocktakeRef, actor: Actor, location: 
     book: string | null;
   }>(
     db,
-    sql`select e.sku, i.name, i.unit as base_unit, e.unit, sum(e.qty)::text as qty, sum(e.unit_qty)::text as unit_qty,
+    sql`select e.sku, e.lot, i.name, i.unit as base_unit, e.unit, sum(e.qty)::text as qty, sum(e.unit_qty)::text as unit_qty,
                count(*)::int as scans, count(*) filter (where e.import_id is null)::int as pending,
-               (select l.book_qty::text from stocktake_line l where l.stocktake_id = e.stocktake_id and l.sku = e.sku and l.location = e.location) as book
+               (select l.book_qty::text from stocktake_line l where l.stocktake_id = e.stocktake_id and l.sku = e.sku and l.location = e.location and l.lot = e.lot) as book
         from scan_entry e join item i on i.sku = e.sku
         where e.stocktake_id = ${st.id}::uuid and e.person_id = ${actor.personId}::uuid and e.location = ${location}
-        group by e.sku, i.name, i.unit, e.unit, e.stocktake_id, e.location
-        order by min(e.scanned_at), e.sku`,
+        group by e.sku, e.lot, i.name, i.unit, e.unit, e.stocktake_id, e.location
+        order by min(e.scanned_at), e.sku, e.lot`,
   );
   const lines = new Map<string, ScanLine & { units: Map<string, bigint>; total: bigint }>();
   let pending = 0;
   for (const r of rows) {
     pending += Number(r.pending);
-    const line = lines.get(r.sku) ?? {
+    const key = `${r.sku}\u0000${r.lot}`;
+    const line = lines.get(key) ?? {
       sku: r.sku,
+      lot: r.lot,
       name: r.name,
       unit: r.base_unit,
       qty: '0',
@@ -340,7 +352,7 @@ async function locationOf(db: DbOrTx, st: StocktakeRef, actor: Actor, location: 
     line.total += decimal(r.qty);
     line.units.set(r.unit, (line.units.get(r.unit) ?? 0n) + decimal(r.unit_qty));
     line.scans += Number(r.scans);
-    lines.set(r.sku, line);
+    lines.set(key, line);
   }
   return {
     location,
@@ -380,6 +392,7 @@ export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor,
   const entries = await queryRows<{
     id: string;
     sku: string;
+    lot: string;
     qty: string;
     unit: string;
     unit_qty: string;
@@ -388,7 +401,7 @@ export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor,
     open: boolean;
   }>(
     db,
-    sql`select e.id::text as id, e.sku, e.qty::text as qty, e.unit, e.unit_qty::text as unit_qty, i.unit as base_unit,
+    sql`select e.id::text as id, e.sku, e.lot, e.qty::text as qty, e.unit, e.unit_qty::text as unit_qty, i.unit as base_unit,
                ${isoText(sql`e.scanned_at`)} as at, e.import_id is null as open
         from scan_entry e join item i on i.sku = e.sku
         where e.stocktake_id = ${st.id}::uuid and e.person_id = ${actor.personId}::uuid and e.location = ${location}
@@ -416,7 +429,7 @@ export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor,
   const lines = new CountLines();
   entries.forEach((e, i) => {
     const counted = e.unit === e.base_unit ? null : { unit: e.unit, qty: decimal(e.unit_qty) };
-    lines.add(i + 1, e.sku, location, decimal(e.qty), Date.parse(e.at), counted);
+    lines.add(i + 1, e.sku, location, e.lot, decimal(e.qty), Date.parse(e.at), counted);
   });
   const negative: string[] = [];
   for (const line of lines.values()) {

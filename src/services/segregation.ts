@@ -25,12 +25,12 @@ export function approvalConflicts(document: SQL, stocktake: SQL, person: SQL): S
       from approval_step o where o.document_id = ${document} and o.status = 'approved' and o.decided_by = ${person}
     union all
     select 2, 'counted', null, null, dl.sku, dl.location from document_line dl
-      join count_entry ce on ce.stocktake_id = ${stocktake} and ce.sku = dl.sku and ce.location = dl.location
+      join count_entry ce on ce.stocktake_id = ${stocktake} and ce.sku = dl.sku and ce.location = dl.location and ce.lot = dl.lot
       join count_import ci on ci.id = ce.import_id
       where dl.document_id = ${document} and ci.counter_person_id = ${person}
     union all
     select 3, 'explained', null, null, dl.sku, dl.location from document_line dl
-      join stocktake_line sl on sl.stocktake_id = ${stocktake} and sl.sku = dl.sku and sl.location = dl.location
+      join stocktake_line sl on sl.stocktake_id = ${stocktake} and sl.sku = dl.sku and sl.location = dl.location and sl.lot = dl.lot
       where dl.document_id = ${document} and (sl.explained_by = ${person} or sl.confirmed_by = ${person})`;
 }
 

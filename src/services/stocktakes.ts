@@ -3,7 +3,7 @@ import { isoText } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { stocktake, stocktakeLine, warehouse } from '../../db/schema/index.ts';
 import { NotFoundError, StocktakeAlreadyOpenError, StocktakeStateError } from '../domain/errors.ts';
-import { codeDay, isUuid, stocktakeCode, type StocktakeStatus } from '../domain/stocktake.ts';
+import { codeDay, isUuid, lineRef, stocktakeCode, type StocktakeStatus } from '../domain/stocktake.ts';
 import { SUPERVISING_ROLES, type Actor } from '../domain/people.ts';
 import { appendAudit, AuditWriter, OPERATOR } from './audit.ts';
 import { requireRole } from './people.ts';
@@ -77,8 +77,8 @@ export async function startStocktake(
       .returning({ id: stocktake.id });
     const lines = await queryRows(
       tx,
-      sql`insert into ${stocktakeLine} (stocktake_id, sku, location, book_qty, unit_cost, in_book)
-          select ${created!.id}::uuid, o.sku, o.location, o.qty, i.unit_cost, true
+      sql`insert into ${stocktakeLine} (stocktake_id, sku, location, lot, expiry, book_qty, unit_cost, in_book)
+          select ${created!.id}::uuid, o.sku, o.location, o.lot, o.expiry, o.qty, i.unit_cost, true
           from on_hand o join item i on i.sku = o.sku
           where o.warehouse_id = ${wh.id} and o.qty <> 0
           returning 1`,
@@ -169,14 +169,14 @@ export async function closeCounting(db: Db, idOrCode: string, options: { actor?:
     // The role before the state: someone without one learns nothing about the stocktake.
     if (options.actor) await requireRole(tx, options.actor, st.warehouseId, st.warehouseCode, SUPERVISING_ROLES, 'close counting');
     requireStatus(st, ['counting'], 'close counting');
-    const conflicts = await queryRows<{ sku: string; location: string }>(
+    const conflicts = await queryRows<{ sku: string; location: string; lot: string }>(
       tx,
-      sql`select sku, location from stocktake_line where stocktake_id = ${st.id} and count_status = 'conflict' order by sku, location limit 21`,
+      sql`select sku, location, lot from stocktake_line where stocktake_id = ${st.id} and count_status = 'conflict' order by sku, location, lot limit 21`,
     );
     if (conflicts.length > 0) {
       const listed = conflicts
         .slice(0, 20)
-        .map((c) => (c.location ? `${c.sku}@${c.location}` : c.sku))
+        .map((c) => (c.location || c.lot ? lineRef(c) : c.sku))
         .join(', ');
       throw new StocktakeStateError(
         `cannot close counting of ${st.code}: ${conflicts.length > 20 ? 'more than 20' : conflicts.length} line(s) have disagreeing counts (${listed}); import a recount with a higher --round first`,

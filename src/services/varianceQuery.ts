@@ -57,6 +57,8 @@ export interface VarianceListLine extends VarianceLine {
 interface Row {
   sku: string;
   location: string;
+  lot: string;
+  expiry: string | null;
   item_name: string | null;
   unit: string | null;
   book_qty: string;
@@ -83,6 +85,8 @@ interface Row {
 const toLine = (r: Row): VarianceListLine => ({
   sku: r.sku,
   location: r.location,
+  lot: r.lot,
+  expiry: r.expiry,
   itemName: r.item_name,
   unit: r.unit,
   bookQty: r.book_qty,
@@ -156,19 +160,22 @@ async function pageOf(db: DbOrTx, st: StocktakeRef, q: VarianceQuery): Promise<{
   if (q.onlyDiff) variance.push(sql`v.diff_qty is distinct from 0`);
   const where = variance.length ? sql`where ${sql.join(variance, sql` and `)}` : sql``;
   // diff_value is numeric: abs() orders exactly; the key ends in the primary key, so pages never overlap.
-  const order = q.sort === 'sku' ? sql`v.sku, v.location` : sql`abs(v.diff_value) desc nulls last, v.sku, v.location`;
+  const order = q.sort === 'sku' ? sql`v.sku, v.location, v.lot` : sql`abs(v.diff_value) desc nulls last, v.sku, v.location, v.lot`;
 
-  const matching = sql`select v.sku, v.location, v.diff_value from (${varianceRows(st, sql.join(line, sql` `))}) v ${where}`;
+  const matching = sql`select v.sku, v.location, v.lot, v.diff_value from (${varianceRows(st, sql.join(line, sql` `))}) v ${where}`;
   const cut = (extra: SQL) =>
-    sql`select v.sku, v.location ${extra} from (${matching}) v order by ${order} limit ${q.limit} offset ${q.offset}`;
+    sql`select v.sku, v.location, v.lot ${extra} from (${matching}) v order by ${order} limit ${q.limit} offset ${q.offset}`;
 
   // Step 1, the page's keys and the total. A filter on the variance needs every line's movements summed
   // anyway, so one pass counts and pages (a window count). Without one, the count reads stocktake_line
   // alone and the page can stop after its last line (by SKU it walks the primary key).
-  let page: { sku: string; location: string }[];
+  let page: { sku: string; location: string; lot: string }[];
   let total: number;
   if (variance.length > 0) {
-    const rows = await queryRows<{ sku: string; location: string; total: number | string }>(db, cut(sql`, count(*) over () as total`));
+    const rows = await queryRows<{ sku: string; location: string; lot: string; total: number | string }>(
+      db,
+      cut(sql`, count(*) over () as total`),
+    );
     page = rows;
     total =
       rows.length > 0
@@ -177,7 +184,7 @@ async function pageOf(db: DbOrTx, st: StocktakeRef, q: VarianceQuery): Promise<{
           ? 0
           : await countOf(db, sql`select count(*)::int as n from (${matching}) v`);
   } else {
-    page = await queryRows<{ sku: string; location: string }>(db, cut(sql``));
+    page = await queryRows<{ sku: string; location: string; lot: string }>(db, cut(sql``));
     total =
       page.length > 0 && page.length < q.limit
         ? q.offset + page.length
@@ -189,10 +196,11 @@ async function pageOf(db: DbOrTx, st: StocktakeRef, q: VarianceQuery): Promise<{
   const only = unnestColumns([
     { values: page.map((k) => k.sku), type: 'text' },
     { values: page.map((k) => k.location), type: 'text' },
+    { values: page.map((k) => k.lot), type: 'text' },
   ]);
   const rows = await queryRows<Row>(
     db,
-    sql`select v.sku, v.location, i.name as item_name, i.unit,
+    sql`select v.sku, v.location, v.lot, v.expiry, i.name as item_name, i.unit,
           trim_scale(v.book_qty)::text as book_qty, trim_scale(v.movement_qty)::text as movement_qty, trim_scale(v.expected_qty)::text as expected_qty,
           trim_scale(v.counted_qty)::text as counted_qty, trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value,
           trim_scale(v.unit_cost)::text as unit_cost,
@@ -201,8 +209,8 @@ async function pageOf(db: DbOrTx, st: StocktakeRef, q: VarianceQuery): Promise<{
           case when l.review_status <> 'none' then ${isoText(sql`l.due_at`)} end as due_at,
           coalesce(l.due_at < now() and l.review_status in ('open', 'recount'), false) as overdue,
           l.cause_code, l.note, l.suggestion, l.auto_confirmed, r.handle as recounter, l.returned_reason
-        from (${varianceRows(st, sql`and (l.sku, l.location) in (select k.sku, k.location from ${only} as k(sku, location))`)}) v
-        join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location
+        from (${varianceRows(st, sql`and (l.sku, l.location, l.lot) in (select k.sku, k.location, k.lot from ${only} as k(sku, location, lot))`)}) v
+        join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
         left join item i on i.sku = v.sku
         left join person o on o.id = l.owner_id
         left join person r on r.id = l.recount_by

@@ -6,13 +6,17 @@ import { getStocktake, type StocktakeRef } from './stocktakes.ts';
 export type Direction = 'gain' | 'loss' | 'match';
 
 /**
- * One (sku, location) of a stocktake with its cut-off and variance. Quantities and money are decimal
+ * One (sku, location, lot) of a stocktake with its cut-off and variance. Quantities and money are decimal
  * strings. countedQty, diffQty, diffValue and direction are null while the line is uncounted (before
  * counting closes) or in conflict.
  */
 export interface VarianceLine {
   sku: string;
   location: string;
+  /** The lot (批次); '' for an item that is not lot-tracked. */
+  lot: string;
+  /** The lot's expiry date (YYYY-MM-DD), when known. */
+  expiry: string | null;
   bookQty: string;
   movementQty: string;
   expectedQty: string;
@@ -26,7 +30,7 @@ export interface VarianceLine {
 
 /**
  * The cut-off, written once for every query that computes a variance: movement `mv` counts towards line
- * `line` (both table aliases) when it is of the line's warehouse, SKU and location, was recorded after the
+ * `line` (both table aliases) when it is of the line's warehouse, SKU, location and lot, was recorded after the
  * snapshot (id above its watermark), and occurred up to the line's count time; an uncounted line takes
  * movements up to the close of counting, or up to now while counting is open.
  */
@@ -34,7 +38,7 @@ export function withinCutoff(st: StocktakeRef, mv: string, line: string): SQL {
   const [m, l] = [sql.raw(mv), sql.raw(line)];
   const openCutoff = st.countingClosedAt ? sql`${st.countingClosedAt.toISOString()}::timestamptz` : sql`now()`;
   return sql`${m}.warehouse_id = ${st.warehouseId}::uuid and ${m}.sku = ${l}.sku and ${m}.location = ${l}.location
-    and ${m}.id > ${st.movementWatermark.toString()}::bigint and ${m}.occurred_at <= coalesce(${l}.counted_at, ${openCutoff})`;
+    and ${m}.lot = ${l}.lot and ${m}.id > ${st.movementWatermark.toString()}::bigint and ${m}.occurred_at <= coalesce(${l}.counted_at, ${openCutoff})`;
 }
 
 /**
@@ -57,13 +61,13 @@ export function varianceRows(st: StocktakeRef, filter: SQL = sql``, reading: 'so
   const movements =
     reading === 'every'
       ? sql`left join (
-          select ml.sku, ml.location, sum(mv.qty) as qty
+          select ml.sku, ml.location, ml.lot, sum(mv.qty) as qty
           from movement mv join stocktake_line ml on ml.stocktake_id = ${st.id} and ${withinCutoff(st, 'mv', 'ml')}
-          group by ml.sku, ml.location
-        ) m on m.sku = l.sku and m.location = l.location`
+          group by ml.sku, ml.location, ml.lot
+        ) m on m.sku = l.sku and m.location = l.location and m.lot = l.lot`
       : sql`left join lateral (select sum(mv.qty) as qty from movement mv where ${withinCutoff(st, 'mv', 'l')}) m on true`;
   return sql`
-    select l.sku, l.location, l.book_qty, l.unit_cost, l.count_status, l.counted_qty, l.counted_at, l.in_book,
+    select l.sku, l.location, l.lot, l.expiry::text as expiry, l.book_qty, l.unit_cost, l.count_status, l.counted_qty, l.counted_at, l.in_book,
            l.book_qty + coalesce(m.qty, 0) as expected_qty, coalesce(m.qty, 0) as movement_qty,
            ${VARIANCE_COLUMNS}
     from stocktake_line l
@@ -74,12 +78,14 @@ export function varianceRows(st: StocktakeRef, filter: SQL = sql``, reading: 'so
 const directionOf = (diff: string | null): Direction | null =>
   diff === null ? null : diff.startsWith('-') ? 'loss' : /[1-9]/.test(diff) ? 'gain' : 'match';
 
-/** Every line of a stocktake with its variance, ordered by sku and location. */
+/** Every line of a stocktake with its variance, ordered by sku, location and lot. */
 export async function listVariances(db: DbOrTx, stocktakeKey: string): Promise<VarianceLine[]> {
   const st = await getStocktake(db, stocktakeKey);
   const rows = await queryRows<{
     sku: string;
     location: string;
+    lot: string;
+    expiry: string | null;
     count_status: CountStatus;
     book_qty: string;
     movement_qty: string;
@@ -90,16 +96,18 @@ export async function listVariances(db: DbOrTx, stocktakeKey: string): Promise<V
     unit_cost: string;
   }>(
     db,
-    sql`select v.sku, v.location, v.count_status,
+    sql`select v.sku, v.location, v.lot, v.expiry, v.count_status,
           trim_scale(v.book_qty)::text as book_qty, trim_scale(v.movement_qty)::text as movement_qty,
           trim_scale(v.expected_qty)::text as expected_qty, trim_scale(v.counted_qty)::text as counted_qty,
           trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value, trim_scale(v.unit_cost)::text as unit_cost
         from (${varianceRows(st, sql``, 'every')}) v
-        order by v.sku, v.location`,
+        order by v.sku, v.location, v.lot`,
   );
   return rows.map((r) => ({
     sku: r.sku,
     location: r.location,
+    lot: r.lot,
+    expiry: r.expiry,
     bookQty: r.book_qty,
     movementQty: r.movement_qty,
     expectedQty: r.expected_qty,

@@ -210,9 +210,9 @@ describeEachDatabase('REST API walk', (get) => {
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = bytes.toString('utf8').slice(1).split('\r\n');
-    expect(rows[0]).toMatch(/^document_no,type,posting_date,posted_at,warehouse,stocktake,sku,location,qty_delta/);
+    expect(rows[0]).toMatch(/^document_no,type,posting_date,posted_at,warehouse,stocktake,sku,location,lot,expiry,qty_delta/);
     expect(rows.filter((r) => r.startsWith(`PY-${year}-0001,gain`))).toEqual([
-      expect.stringContaining(',A-200,R2,100,12,1200.00,CNY,unrecorded_receipt,'),
+      expect.stringContaining(',A-200,R2,,,100,12,1200.00,CNY,unrecorded_receipt,'),
     ]);
     const xlsx = await fay!.get(`/documents/PK-${year}-0001/export?format=xlsx`);
     expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');

@@ -81,6 +81,7 @@ describeEachDatabase('REST API: blind counts', (get) => {
       line: 'A-100@R1',
       sku: 'A-100',
       location: 'R1',
+      lot: '',
       itemName: 'Widget',
       unit: 'pcs',
       countStatus: 'counted',

@@ -101,12 +101,12 @@ async function postBoth(db: Db): Promise<string> {
 }
 
 const HEADER =
-  'document_no,type,posting_date,posted_at,warehouse,stocktake,sku,location,qty_delta,unit_cost,value,currency,cause_code,cause_label_en,cause_label_zh,note,approvers,photos';
-const LOSS_1 = `PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,A-100,R1,-10,2.5,-25.00,CNY,damage,Damage / scrap,报损,"叉车压坏, ""外箱"" 破损",supervisor:bob@2026-11-25T07:45:00.000Z,${PHOTO_SHA}`;
+  'document_no,type,posting_date,posted_at,warehouse,stocktake,sku,location,lot,expiry,qty_delta,unit_cost,value,currency,cause_code,cause_label_en,cause_label_zh,note,approvers,photos';
+const LOSS_1 = `PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,A-100,R1,,,-10,2.5,-25.00,CNY,damage,Damage / scrap,报损,"叉车压坏, ""外箱"" 破损",supervisor:bob@2026-11-25T07:45:00.000Z,${PHOTO_SHA}`;
 const LOSS_2 =
-  'PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,B-300,R3,-0.375,0.3333,-0.12,CNY,damage,Damage / scrap,报损,,supervisor:bob@2026-11-25T07:45:00.000Z,';
+  'PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,B-300,R3,,,-0.375,0.3333,-0.12,CNY,damage,Damage / scrap,报损,,supervisor:bob@2026-11-25T07:45:00.000Z,';
 const GAIN_1 =
-  'PY-2026-0001,gain,2026-11-26,2026-11-25T17:30:00.000Z,WH1,ST-20261125-001,A-200,R2,100,12,1200.00,CNY,unrecorded_receipt,Unrecorded receipt,收货漏记,GRN-88 not booked,supervisor:bob@2026-11-25T08:00:00.000Z; finance:carol@2026-11-25T17:30:00.000Z,';
+  'PY-2026-0001,gain,2026-11-26,2026-11-25T17:30:00.000Z,WH1,ST-20261125-001,A-200,R2,,,100,12,1200.00,CNY,unrecorded_receipt,Unrecorded receipt,收货漏记,GRN-88 not booked,supervisor:bob@2026-11-25T08:00:00.000Z; finance:carol@2026-11-25T17:30:00.000Z,';
 
 const csvText = (body: Buffer | string) => (typeof body === 'string' ? body : body.toString('utf8'));
 
@@ -192,6 +192,8 @@ describeEachDatabase('export of posted documents', (get) => {
       'ST-20261125-001',
       'A-100',
       'R1',
+      '',
+      '',
       -10,
       2.5,
       -25,
@@ -236,6 +238,8 @@ describeEachDatabase('export of posted documents', (get) => {
               lineNo: 1,
               sku: 'A-100',
               location: 'R1',
+              lot: '',
+              expiry: null,
               qtyDelta: '-10',
               unitCost: '2.5',
               value: '-25.00',
@@ -249,6 +253,8 @@ describeEachDatabase('export of posted documents', (get) => {
               lineNo: 2,
               sku: 'B-300',
               location: 'R3',
+              lot: '',
+              expiry: null,
               qtyDelta: '-0.375',
               unitCost: '0.3333',
               value: '-0.12',
@@ -279,6 +285,8 @@ describeEachDatabase('export of posted documents', (get) => {
               lineNo: 1,
               sku: 'A-200',
               location: 'R2',
+              lot: '',
+              expiry: null,
               qtyDelta: '100',
               unitCost: '12',
               value: '1200.00',

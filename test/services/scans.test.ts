@@ -116,7 +116,7 @@ describeEachDatabase('counting on the phone', (get) => {
     expect(first.locations).toEqual([
       {
         location: 'R1',
-        lines: [{ sku: 'A-100', name: 'Widget', unit: 'pcs', qty: '27', countedAs: '3 pcs + 2 箱', expected: '100', scans: 4 }],
+        lines: [{ sku: 'A-100', lot: '', name: 'Widget', unit: 'pcs', qty: '27', countedAs: '3 pcs + 2 箱', expected: '100', scans: 4 }],
         pending: 4,
         done: false,
       },

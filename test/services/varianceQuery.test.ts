@@ -31,6 +31,8 @@ describeEachDatabase('the variance query', (get) => {
     expect(all.lines[0]).toEqual({
       sku: 'A-100',
       location: 'R1',
+      lot: '',
+      expiry: null,
       itemName: 'Widget',
       unit: 'pcs',
       bookQty: '100',

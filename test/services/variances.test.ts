@@ -30,6 +30,8 @@ describeEachDatabase('cut-off and variances', (get) => {
     expect(v).toEqual({
       sku: 'A-100',
       location: 'R1',
+      lot: '',
+      expiry: null,
       bookQty: '100',
       movementQty: '7',
       expectedQty: '107',
@@ -160,7 +162,9 @@ describeEachDatabase('cut-off and variances', (get) => {
         'diffValue',
         'direction',
         'expectedQty',
+        'expiry',
         'location',
+        'lot',
         'movementQty',
         'sku',
         'unitCost',

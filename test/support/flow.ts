@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import type { CommandContext } from '../../src/domain/people.ts';
+import { lineRef } from '../../src/domain/stocktake.ts';
 import { importCounts } from '../../src/services/counts.ts';
 import { addPerson, cliActor, grantRole } from '../../src/services/people.ts';
 import { confirmVariance, listReview, tagCause } from '../../src/services/review.ts';
@@ -51,7 +52,7 @@ export async function countedStocktake(
 export async function explainAll(db: Db, code: string, by: CommandContext) {
   for (const line of await listReview(db, code)) {
     if (line.reviewStatus !== 'open') continue;
-    const ref = `${line.sku}@${line.location}`;
+    const ref = lineRef(line);
     await confirmVariance(db, by, { stocktake: code, line: ref });
     await tagCause(db, by, { stocktake: code, line: ref, cause: line.diffQty.startsWith('-') ? 'damage' : 'unrecorded_receipt' });
   }

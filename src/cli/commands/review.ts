@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Db } from '../../../db/client.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
 import type { CommandContext } from '../../domain/people.ts';
+import { lineLabel } from '../../domain/stocktake.ts';
 import { approveDocument, rejectDocument } from '../../services/approvals.ts';
 import { listCauses, saveCause } from '../../services/causes.ts';
 import { EXPORT_FORMATS, exportPosted, type ExportFormat } from '../../services/export.ts';
@@ -41,7 +42,7 @@ const withActor = (cmd: Command) =>
     .option('--json', 'machine-readable output');
 
 export function renderLine(l: ReviewLine): string {
-  const parts = [`${l.sku}@${l.location || '-'}: ${STATES.review[l.reviewStatus]}`, `diff ${l.diffQty} (${l.diffValue})`];
+  const parts = [`${lineLabel(l)}: ${STATES.review[l.reviewStatus]}`, `diff ${l.diffQty} (${l.diffValue})`];
   if (l.causeCode) parts.push(`cause ${l.causeCode}`);
   if (l.note) parts.push(`note "${l.note}"`);
   if (l.suggestion) parts.push(`suggested ${l.suggestion.cause}: ${l.suggestion.reason.en}`);
@@ -242,7 +243,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
             renderTable(
               ['line', 'diff', 'value', 'status', 'owner', `due (${timezone})`, 'cause', 'suggested', 'why'],
               rows.map((r) => [
-                `${r.sku}@${r.location || '-'}`,
+                lineLabel(r),
                 r.diffQty,
                 r.diffValue,
                 STATES.review[r.reviewStatus] + (r.autoConfirmed ? ' (auto)' : '') + (r.recountBy ? ` by ${handles.get(r.recountBy)}` : ''),
@@ -272,7 +273,9 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     ) => Promise<ReviewLine>,
     extra?: (cmd: Command) => Command,
   ) => {
-    let cmd = variances.command(`${name} <stocktake> <line> ${args}`.trim()).description(`${description} (line: SKU or SKU@LOCATION)`);
+    let cmd = variances
+      .command(`${name} <stocktake> <line> ${args}`.trim())
+      .description(`${description} (line: SKU, SKU@LOCATION or SKU@LOCATION#LOT)`);
     cmd = withActor(extra ? extra(cmd) : cmd);
     cmd.action((stocktake: string, line: string, ...rest: unknown[]) => {
       const command = rest[rest.length - 1] as Command;
@@ -398,7 +401,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
                 lines.map((l) => [
                   l.lineNo,
                   l.sku,
-                  l.location || '-',
+                  (l.location || '-') + (l.lot ? ` #${l.lot}` : ''),
                   l.qty,
                   l.unitCost,
                   l.value,

@@ -177,7 +177,7 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
                 ['sku', 'location', 'count'],
                 lines.map((l) => [
                   l.sku,
-                  l.location || '-',
+                  (l.location || '-') + (l.lot ? ` #${l.lot}` : ''),
                   l.recountNeeded ? `${STATES.count[l.countStatus]} (recount needed)` : STATES.count[l.countStatus],
                 ]),
               ),
@@ -192,7 +192,7 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
               ['sku', 'location', 'book', 'movements', 'expected', 'counted', 'diff', 'value', 'unit cost', 'direction', 'count'],
               rows.map((v) => [
                 v.sku,
-                v.location || '-',
+                (v.location || '-') + (v.lot ? ` #${v.lot}` : ''),
                 v.bookQty,
                 v.movementQty,
                 v.expectedQty,

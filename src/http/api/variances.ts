@@ -1,6 +1,7 @@
 /** Variances: the filtered, sorted, paged list, and the review actions on one line. */
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
+import { lineRef } from '../../domain/stocktake.ts';
 import type { CommandContext } from '../../domain/people.ts';
 import { addNote, assignOwner, confirmVariance, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
@@ -13,7 +14,10 @@ import { defineRoute, type ApiRoute } from './route.ts';
 import { REVIEW_STATUSES, ReviewResult, VariancePage } from './schemas.ts';
 import { STOCKTAKE_PARAM } from './stocktakes.ts';
 
-const LINE_PARAMS = { ...STOCKTAKE_PARAM, line: 'SKU, or SKU@LOCATION when the SKU has several lines (URL-encoded)' };
+const LINE_PARAMS = {
+  ...STOCKTAKE_PARAM,
+  line: 'SKU, or SKU@LOCATION when the SKU has several lines, SKU@LOCATION#LOT for a lot (URL-encoded: # is %23)',
+};
 
 const listQuery = z
   .object({
@@ -34,7 +38,7 @@ const listQuery = z
   .strict();
 
 /** A line of the list as the API shows it: the SKU@LOCATION the line actions take, then the line. */
-const toApiLine = (l: VarianceListLine) => ({ line: `${l.sku}@${l.location}`, ...l });
+const toApiLine = (l: VarianceListLine) => ({ line: lineRef(l), ...l });
 
 /** One review action on a line: POST /stocktakes/{stocktake}/variances/{line}/<verb>. */
 function lineAction<B extends z.ZodType>(
@@ -103,7 +107,7 @@ export const varianceRoutes: ApiRoute[] = [
       }
       refuseBlindFilters(actor.handle, st.code, query);
       const { total, lines } = await queryVariances(db, st, query);
-      const blind = lines.map((l) => ({ line: `${l.sku}@${l.location}`, ...blindLine(l) }));
+      const blind = lines.map((l) => ({ line: lineRef(l), ...blindLine(l) }));
       return { stocktake: st.code, limit: query.limit, offset: query.offset, total, bookFiguresHidden: true, lines: blind };
     },
   }),

@@ -54,7 +54,7 @@ export function documentsHtml(o: {
         .map(
           (
             l,
-          ) => `<tr><td class="num">${l.lineNo}</td><td>${esc(l.sku)}</td><td>${esc(l.location || '—')}</td><td class="num">${num(l.qty)}</td><td class="num">${num(l.unitCost)}</td>${moneyCell(l.value)}
+          ) => `<tr><td class="num">${l.lineNo}</td><td>${esc(l.sku)}</td><td>${esc(l.location || '—')}${l.lot ? `<small class="lot">${esc(t.table.lot)} ${esc(l.lot)}</small>` : ''}</td><td class="num">${num(l.qty)}</td><td class="num">${num(l.unitCost)}</td>${moneyCell(l.value)}
 <td>${esc(causeLabel(o.causes, l.causeCode, o.locale))}</td><td>${l.note ? esc(l.note) : ''}</td>
 <td class="photos">${(o.photos?.get(`${l.sku}@${l.location}`) ?? []).map((ph) => thumbnail(ph, `${l.sku}@${l.location || '—'}`, 48)).join('')}</td></tr>`,
         )

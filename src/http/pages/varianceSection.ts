@@ -14,6 +14,13 @@ import type { VarianceListLine, VarianceQuery } from '../../services/varianceQue
 import { esc } from '../layout.ts';
 import type { PageWords } from './i18n.ts';
 import { badge, localTime, moneyCell, num, queryString } from './shared.ts';
+import { lineRef } from '../../domain/stocktake.ts';
+
+/** Under the location: the lot (批次) and its expiry (有效期), for a line that has a lot. */
+function lotCell(tt: PageWords['table'], r: { lot: string; expiry?: string | null }): string {
+  if (!r.lot) return '';
+  return `<small class="lot">${esc(tt.lot)} ${esc(r.lot)}${r.expiry ? ` · ${esc(tt.expiry)} ${esc(r.expiry)}` : ''}</small>`;
+}
 
 export const PAGE_SIZE = 100;
 
@@ -156,8 +163,8 @@ export function varianceTableHtml(o: {
       r.dueAt && AWAITING.has(r.reviewStatus)
         ? `${esc(localTime(r.dueAt, o.st.timezone))}${r.overdue ? ` <span class="badge bad">${esc(tt.overdue)}</span>` : ''}`
         : '<span class="muted">—</span>';
-    return `<tr data-line="${esc(`${r.sku}@${r.location}`)}"${r.overdue ? ' class="overdue"' : ''}>
-<td>${esc(r.sku)}</td><td>${r.itemName ? esc(r.itemName) : '<span class="muted">—</span>'}${r.unit ? ` <span class="muted">(${esc(r.unit)})</span>` : ''}</td><td>${esc(r.location || '—')}</td>
+    return `<tr data-line="${esc(lineRef(r))}"${r.overdue ? ' class="overdue"' : ''}>
+<td>${esc(r.sku)}</td><td>${r.itemName ? esc(r.itemName) : '<span class="muted">—</span>'}${r.unit ? ` <span class="muted">(${esc(r.unit)})</span>` : ''}</td><td>${esc(r.location || '—')}${lotCell(tt, r)}</td>
 <td class="num">${num(r.bookQty)}</td><td class="num">${num(r.movementQty)}</td><td class="num">${num(r.expectedQty)}</td><td class="num">${num(r.countedQty)}</td>
 <td class="num">${num(r.diffQty)}</td>${moneyCell(r.diffValue)}
 <td>${badge(t.states.count[r.countStatus], countTone)}</td><td>${badge(t.states.review[r.reviewStatus], reviewTone)}${returned}</td>
@@ -191,7 +198,7 @@ export function blindTableHtml(o: { st: StocktakeRef; t: PageWords; rows: BlindL
     const tone =
       r.countStatus === 'conflict' ? 'bad' : r.countStatus === 'uncounted' ? 'warn' : r.countStatus === 'verified' ? 'ok' : undefined;
     const status = r.recountNeeded ? badge(t.detail.recountNeeded, tone) : badge(t.states.count[r.countStatus], tone);
-    return `<tr data-line="${esc(`${r.sku}@${r.location}`)}"><td>${esc(r.sku)}</td><td>${r.itemName ? esc(r.itemName) : '<span class="muted">—</span>'}${r.unit ? ` <span class="muted">(${esc(r.unit)})</span>` : ''}</td><td>${esc(r.location || '—')}</td><td>${status}</td></tr>`;
+    return `<tr data-line="${esc(lineRef(r))}"><td>${esc(r.sku)}</td><td>${r.itemName ? esc(r.itemName) : '<span class="muted">—</span>'}${r.unit ? ` <span class="muted">(${esc(r.unit)})</span>` : ''}</td><td>${esc(r.location || '—')}${lotCell(tt, r)}</td><td>${status}</td></tr>`;
   });
   const from = (o.page - 1) * PAGE_SIZE + 1;
   const to = from + o.rows.length - 1;

@@ -12,15 +12,15 @@ import { VARIANCE_COLUMNS, withinCutoff } from '../variances.ts';
  */
 export function digestLineRows(st: StocktakeRef): SQL {
   return sql`
-    select l.sku, l.location, l.count_status, l.counted_at, l.in_book, l.review_status, l.owner_id, l.due_at, l.cause_code,
+    select l.sku, l.location, l.lot, l.count_status, l.counted_at, l.in_book, l.review_status, l.owner_id, l.due_at, l.cause_code,
            l.suggestion->>'cause' as suggested, l.recount_by, l.confirmed_at,
            ${VARIANCE_COLUMNS}
     from stocktake_line l
     left join (
-      select ml.sku, ml.location, sum(mv.qty) as qty
+      select ml.sku, ml.location, ml.lot, sum(mv.qty) as qty
       from movement mv
       join stocktake_line ml on ml.stocktake_id = ${st.id}::uuid and ${withinCutoff(st, 'mv', 'ml')}
-      group by ml.sku, ml.location
-    ) m on m.sku = l.sku and m.location = l.location
+      group by ml.sku, ml.location, ml.lot
+    ) m on m.sku = l.sku and m.location = l.location and m.lot = l.lot
     where l.stocktake_id = ${st.id}::uuid`;
 }

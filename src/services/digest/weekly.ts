@@ -170,7 +170,7 @@ async function postedLines(tx: DbOrTx, q: Query): Promise<LineGroup[]> {
           count(*) filter (where not l.cause_matched_suggestion)::int as changed
         from adjustment_document d
         join document_line dl on dl.document_id = d.id
-        left join stocktake_line l on l.stocktake_id = d.stocktake_id and l.sku = dl.sku and l.location = dl.location
+        left join stocktake_line l on l.stocktake_id = d.stocktake_id and l.sku = dl.sku and l.location = dl.location and l.lot = dl.lot
         left join cause c on c.code = dl.cause_code
         where d.warehouse_id = ${q.warehouseId}::uuid and d.status = 'posted'
           and d.decided_at >= ${q.from}::timestamptz and d.decided_at < ${q.to}::timestamptz
