@@ -68,13 +68,19 @@ export function toBase(qty: bigint, unit: string, baseUnit: string, packs: reado
 }
 
 /**
- * How a line was counted, as evidence ("2 箱 + 3 个"): the quantity per unit in the order the units were
- * first used; null when everything was counted in the base unit.
+ * How a line was counted, as evidence ("2 箱 + 3 个"): the quantity per pack unit in the order the units
+ * were first used, the base unit last (as people say it: cases, then the loose ones); null when everything
+ * was counted in the base unit. Scans made in the same millisecond have no order of use between them, so
+ * the base unit's place does not depend on it.
  */
 export function countedAsText(byUnit: ReadonlyMap<string, bigint>, baseUnit: string): string | null {
+  const isBase = (unit: string) => unit === baseUnit || unit === '';
   const used = [...byUnit].filter(([, qty]) => qty !== 0n);
-  if (used.every(([unit]) => unit === baseUnit || unit === '')) return null;
-  return used.map(([unit, qty]) => `${formatDecimal(qty, QTY_SCALE)} ${unit || baseUnit}`).join(' + ');
+  if (used.every(([unit]) => isBase(unit))) return null;
+  const base = used.filter(([unit]) => isBase(unit)).reduce((sum, [, qty]) => sum + qty, 0n);
+  const parts = used.filter(([unit]) => !isBase(unit));
+  if (base !== 0n) parts.push([baseUnit, base]);
+  return parts.map(([unit, qty]) => `${formatDecimal(qty, QTY_SCALE)} ${unit}`).join(' + ');
 }
 
 /** Barcodes in one item master cell: several separated by ; , / | or spaces. */

@@ -116,7 +116,7 @@ describeEachDatabase('counting on the phone', (get) => {
     expect(first.locations).toEqual([
       {
         location: 'R1',
-        lines: [{ sku: 'A-100', lot: '', name: 'Widget', unit: 'pcs', qty: '27', countedAs: '3 pcs + 2 箱', expected: '100', scans: 4 }],
+        lines: [{ sku: 'A-100', lot: '', name: 'Widget', unit: 'pcs', qty: '27', countedAs: '2 箱 + 3 pcs', expected: '100', scans: 4 }],
         pending: 4,
         done: false,
       },
@@ -147,7 +147,7 @@ describeEachDatabase('counting on the phone', (get) => {
       db,
       sql`select e.counted_as, i.counter, i.file_name from count_entry e join count_import i on i.id = e.import_id`,
     );
-    expect(evidence).toEqual({ counted_as: '2 pcs + 2 箱', counter: 'carl', file_name: 'scan R1' });
+    expect(evidence).toEqual({ counted_as: '2 箱 + 2 pcs', counter: 'carl', file_name: 'scan R1' });
     const audit = await queryRows<{ action: string; after: { location: string; entries: number } }>(
       db,
       sql`select action, after from audit_log where action = 'counts.scanned'`,
