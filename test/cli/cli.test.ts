@@ -74,6 +74,8 @@ for (const kind of databaseKinds()) {
         {
           sku: 'A-100',
           location: 'R1',
+          lot: '',
+          expiry: null,
           bookQty: '100',
           movementQty: '0',
           expectedQty: '100',
@@ -87,6 +89,8 @@ for (const kind of databaseKinds()) {
         {
           sku: 'A-200',
           location: 'R2',
+          lot: '',
+          expiry: null,
           bookQty: '20',
           movementQty: '5',
           expectedQty: '25',
@@ -100,6 +104,8 @@ for (const kind of databaseKinds()) {
         {
           sku: 'A-200',
           location: 'R9',
+          lot: '',
+          expiry: null,
           bookQty: '0',
           movementQty: '0',
           expectedQty: '0',
@@ -113,6 +119,8 @@ for (const kind of databaseKinds()) {
         {
           sku: 'B-300',
           location: 'R3',
+          lot: '',
+          expiry: null,
           bookQty: '50.5',
           movementQty: '0',
           expectedQty: '50.5',
