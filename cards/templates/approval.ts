@@ -5,7 +5,12 @@ import { escapeMarkdown } from '../render/markdown.ts';
 import { formatTime, lineLabel, money, textsOf, type TemplateContext } from './context.ts';
 import type { DocumentView } from './views.ts';
 
-const STATE: Record<DocumentView['status'], CardState> = { approving: 'warning', posted: 'success', rejected: 'danger' };
+const STATE: Record<DocumentView['status'], CardState> = {
+  approving: 'warning',
+  posted: 'success',
+  rejected: 'danger',
+  withdrawn: 'neutral',
+};
 
 /**
  * A gain or loss document waiting for (or past) approval: totals, its largest lines, the route with each

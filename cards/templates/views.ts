@@ -2,6 +2,7 @@
  * The data each template shows, as plain values (decimal strings, ISO times, handles). The core loads
  * them from the services; cards/ never touches the database.
  */
+import type { DocumentStatus } from '../../src/domain/stocktake.ts';
 
 export type ReviewState = 'none' | 'open' | 'recount' | 'confirmed' | 'documented' | 'posted';
 
@@ -94,7 +95,7 @@ export interface DocumentView {
   kind: 'gain' | 'loss';
   stocktakeCode: string;
   warehouse: string;
-  status: 'approving' | 'posted' | 'rejected';
+  status: DocumentStatus;
   lineCount: number;
   totalQty: string;
   totalValue: string;

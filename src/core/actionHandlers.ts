@@ -30,7 +30,7 @@ async function lastCounter(
   const [row] = await queryRows<{ handle: string }>(
     db,
     sql`select p.handle from count_entry e join count_import ci on ci.id = e.import_id join person p on p.id = ci.counter_person_id
-        where ci.stocktake_id = ${stocktakeId}::uuid and e.sku = ${line.sku} and e.location = ${line.location} and e.lot = ${line.lot ?? ''}
+        where ci.stocktake_id = ${stocktakeId}::uuid and ci.voided_at is null and e.sku = ${line.sku} and e.location = ${line.location} and e.lot = ${line.lot ?? ''}
         order by ci.round desc, ci.imported_at desc limit 1`,
   );
   return row?.handle ?? fallback;
