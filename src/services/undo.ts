@@ -170,7 +170,7 @@ async function withdrawWithin(
   const shown = `${doc.number} withdrawn by ${ctx.actor.handle}: ${reason}`;
   const steps = await queryRows<{ step_no: number }>(
     tx,
-    sql`update approval_step set status = 'cancelled', reason = ${shown}
+    sql`update approval_step set status = 'cancelled', reason = ${shown}, due_at = null
         where document_id = ${doc.id}::uuid and status in ('waiting', 'pending') returning step_no`,
   );
   await tx.execute(
