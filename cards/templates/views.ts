@@ -114,6 +114,9 @@ export interface DocumentView {
   }[];
   /** Lines with photo evidence, in line-number order. */
   photos?: { lineNo: number; sku: string; location: string; photos: number }[];
+  /** A withdrawn document: who took it back, and why. */
+  withdrawnBy?: string | null;
+  withdrawnReason?: string | null;
 }
 
 export interface StatusView {

@@ -207,3 +207,13 @@ async function withdrawWithin(
     after: { status: 'withdrawn', reason, stepsCancelled: steps.map((s) => Number(s.step_no)), linesReturned: lines.length },
   });
 }
+
+/** Who withdrew a document and why; null when it was not withdrawn. */
+export async function withdrawalOf(db: DbOrTx, documentId: string): Promise<{ by: string | null; reason: string | null } | null> {
+  const [row] = await queryRows<{ by: string | null; reason: string | null }>(
+    db,
+    sql`select p.handle as by, d.withdrawn_reason as reason from adjustment_document d left join person p on p.id = d.withdrawn_by
+        where d.id = ${documentId}::uuid and d.status = 'withdrawn'`,
+  );
+  return row ?? null;
+}
