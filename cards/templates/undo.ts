@@ -10,7 +10,7 @@ export interface VoidedSheetView {
   reason: string;
   linesCovered: number;
   linesChanged: number;
-  changed: { sku: string; location: string; before: LineCount; after: LineCount }[];
+  changed: { sku: string; location: string; lot?: string; before: LineCount; after: LineCount }[];
 }
 
 interface LineCount {
@@ -40,7 +40,7 @@ export function voidedSheetCard(ctx: TemplateContext, v: VoidedSheetView): Card 
               ],
               rows: v.changed
                 .slice(0, LISTED)
-                .map((c) => ({ line: lineLabel(c.sku, c.location), before: count(c.before), after: count(c.after) })),
+                .map((c) => ({ line: lineLabel(c.sku, c.location, c.lot), before: count(c.before), after: count(c.after) })),
               more: Math.max(0, v.linesChanged - Math.min(LISTED, v.changed.length)),
             },
           ]

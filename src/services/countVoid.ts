@@ -9,7 +9,7 @@ import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotAllowedError, NotFoundError, StaleCommandError, StocktakeStateError } from '../domain/errors.ts';
 import { COUNTING_ROLES, holdsAnyOf, SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
 import { bilingual, requireReason } from '../domain/reasons.ts';
-import { isUuid, type CountStatus } from '../domain/stocktake.ts';
+import { isUuid, lineRef, type CountStatus } from '../domain/stocktake.ts';
 import { runCommand } from './commands.ts';
 import { requireAnyRole } from './people.ts';
 import { getStocktake, type StocktakeRef } from './stocktakes.ts';
@@ -63,6 +63,8 @@ export async function listCountImports(db: DbOrTx, st: StocktakeRef): Promise<Co
 export interface VoidedLineChange {
   sku: string;
   location: string;
+  /** '' for an item that is not lot-tracked. */
+  lot: string;
   before: { countStatus: CountStatus; countedQty: string | null };
   after: { countStatus: CountStatus; countedQty: string | null };
 }
@@ -160,7 +162,7 @@ export async function voidCountImport(
         linesCovered: result.linesCovered,
         linesChanged: result.linesChanged,
         scanEntries: result.scanEntries,
-        changed: listed.map((c) => ({ line: `${c.sku}@${c.location}`, before: c.before, after: c.after })),
+        changed: listed.map((c) => ({ line: lineRef(c), before: c.before, after: c.after })),
       },
     });
     return result;
@@ -225,6 +227,7 @@ async function recountCovered(tx: DbOrTx, stocktakeId: string, importId: string)
   const rows = await queryRows<{
     sku: string;
     location: string;
+    lot: string;
     before_status: CountStatus;
     before_qty: string | null;
     after_status: CountStatus;
@@ -232,43 +235,44 @@ async function recountCovered(tx: DbOrTx, stocktakeId: string, importId: string)
   }>(
     tx,
     sql`with covered as (
-          select sku, location from count_entry where import_id = ${importId}::uuid),
+          select sku, location, lot from count_entry where import_id = ${importId}::uuid),
         remaining as (
-          select e.sku, e.location, e.round, e.qty, e.counted_at
+          select e.sku, e.location, e.lot, e.round, e.qty, e.counted_at
           from count_entry e
           join count_import i on i.id = e.import_id and i.voided_at is null
-          join covered c on c.sku = e.sku and c.location = e.location
+          join covered c on c.sku = e.sku and c.location = e.location and c.lot = e.lot
           where e.stocktake_id = ${stocktakeId}::uuid),
         latest as (
-          select r.sku, r.location, r.round, count(*)::int as entries, count(distinct r.qty)::int as qtys,
+          select r.sku, r.location, r.lot, r.round, count(*)::int as entries, count(distinct r.qty)::int as qtys,
                  min(r.qty) as qty, max(r.counted_at) as at
           from remaining r
-          where r.round = (select max(x.round) from remaining x where x.sku = r.sku and x.location = r.location)
-          group by r.sku, r.location, r.round),
+          where r.round = (select max(x.round) from remaining x where x.sku = r.sku and x.location = r.location and x.lot = r.lot)
+          group by r.sku, r.location, r.lot, r.round),
         next as (
-          select c.sku, c.location, old.count_status as before_status, old.counted_qty as before_qty,
+          select c.sku, c.location, c.lot, old.count_status as before_status, old.counted_qty as before_qty,
                  (case when n.entries is null then 'uncounted' when n.entries = 1 then 'counted'
                        when n.qtys = 1 then 'verified' else 'conflict' end)::count_status as status,
                  case when n.entries is null or (n.entries > 1 and n.qtys > 1) then null else n.qty end as qty,
                  n.at, n.round
           from covered c
-          join stocktake_line old on old.stocktake_id = ${stocktakeId}::uuid and old.sku = c.sku and old.location = c.location
-          left join latest n on n.sku = c.sku and n.location = c.location)
+          join stocktake_line old on old.stocktake_id = ${stocktakeId}::uuid and old.sku = c.sku and old.location = c.location and old.lot = c.lot
+          left join latest n on n.sku = c.sku and n.location = c.location and n.lot = c.lot)
         update stocktake_line l
         set count_status = next.status, counted_qty = next.qty, counted_at = next.at, count_round = next.round
         from next
-        where l.stocktake_id = ${stocktakeId}::uuid and l.sku = next.sku and l.location = next.location
-        returning l.sku, l.location, next.before_status, trim_scale(next.before_qty)::text as before_qty,
+        where l.stocktake_id = ${stocktakeId}::uuid and l.sku = next.sku and l.location = next.location and l.lot = next.lot
+        returning l.sku, l.location, l.lot, next.before_status, trim_scale(next.before_qty)::text as before_qty,
                   l.count_status as after_status, trim_scale(l.counted_qty)::text as after_qty`,
   );
   return rows
     .map((r) => ({
       sku: r.sku,
       location: r.location,
+      lot: r.lot,
       before: { countStatus: r.before_status, countedQty: r.before_qty },
       after: { countStatus: r.after_status, countedQty: r.after_qty },
     }))
-    .sort((a, b) => (a.sku === b.sku ? cmp(a.location, b.location) : cmp(a.sku, b.sku)));
+    .sort((a, b) => cmp(a.sku, b.sku) || cmp(a.location, b.location) || cmp(a.lot, b.lot));
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -448,8 +448,8 @@ export function reopenVariance(db: Db, ctx: CommandContext, input: LineCommand &
     const shown = `reopened by ${ctx.actor.handle}: ${reason}`;
     await tx.execute(sql`update stocktake_line set review_status = 'open', confirmed_by = null, confirmed_at = null, auto_confirmed = false,
                            returned_reason = ${shown}
-                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and review_status = 'confirmed'`);
-    await refreshSuggestions(tx, st, [{ sku: line.sku, location: line.location }]);
+                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and lot = ${line.lot} and review_status = 'confirmed'`);
+    await refreshSuggestions(tx, st, [{ sku: line.sku, location: line.location, lot: line.lot }]);
     return { reason };
   });
 }

@@ -9,7 +9,7 @@ import { queryRows, type DbOrTx, type Db } from '../../db/client.ts';
 import { NotAllowedError, StaleCommandError, StocktakeStateError } from '../domain/errors.ts';
 import { bilingual, requireReason } from '../domain/reasons.ts';
 import { holdsAnyOf, SUPERVISING_ROLES, type CommandContext, type Role } from '../domain/people.ts';
-import type { StocktakeStatus } from '../domain/stocktake.ts';
+import { lineRef, type StocktakeStatus } from '../domain/stocktake.ts';
 import type { AuditWriter } from './audit.ts';
 import { runCommand } from './commands.ts';
 import { getDocument, resolveDocument, settleStocktakeStatus, type DocumentSummary } from './documents.ts';
@@ -177,22 +177,22 @@ async function withdrawWithin(
     sql`update adjustment_document set status = 'withdrawn', decided_at = ${now.toISOString()}::timestamptz, withdrawn_by = ${ctx.actor.personId}::uuid, withdrawn_reason = ${reason}
         where id = ${doc.id}::uuid and status = 'approving'`,
   );
-  const lines = await queryRows<{ sku: string; location: string }>(
+  const lines = await queryRows<{ sku: string; location: string; lot: string }>(
     tx,
     sql`update stocktake_line l set review_status = 'confirmed', returned_reason = ${shown}
         from document_line dl
         where dl.document_id = ${doc.id}::uuid and l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location
-          and l.review_status = 'documented'
-        returning l.sku, l.location`,
+          and l.lot = dl.lot and l.review_status = 'documented'
+        returning l.sku, l.location, l.lot`,
   );
   for (const r of lines) {
     audit.add({
       action: 'variance.withdrawn',
       entityType: 'variance',
-      entityId: `${doc.number}/${r.sku}@${r.location}`,
+      entityId: `${doc.number}/${lineRef(r)}`,
       stocktakeId: doc.stocktakeId,
       documentId: doc.id,
-      line: { sku: r.sku, location: r.location },
+      line: { sku: r.sku, location: r.location, lot: r.lot },
       before: { reviewStatus: 'documented' },
       after: { reviewStatus: 'confirmed', returnedReason: shown },
     });

@@ -54,6 +54,7 @@ describeEachDatabase('REST API: undo', (get) => {
     expect(voided.changed[0]).toEqual({
       sku: 'A-100',
       location: 'R1',
+      lot: '',
       before: { countStatus: 'counted', countedQty: '90' },
       after: { countStatus: 'uncounted', countedQty: null },
     });

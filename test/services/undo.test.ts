@@ -141,12 +141,14 @@ describeEachDatabase('undo', (get) => {
       {
         sku: 'A-100',
         location: 'R1',
+        lot: '',
         before: { countStatus: 'verified', countedQty: '90' },
         after: { countStatus: 'counted', countedQty: '90' },
       },
       {
         sku: 'A-200',
         location: 'R2',
+        lot: '',
         before: { countStatus: 'conflict', countedQty: null },
         after: { countStatus: 'counted', countedQty: '21' },
       },
@@ -160,6 +162,7 @@ describeEachDatabase('undo', (get) => {
       {
         sku: 'Z-1',
         location: 'R9',
+        lot: '',
         before: { countStatus: 'counted', countedQty: '4' },
         after: { countStatus: 'uncounted', countedQty: null },
       },

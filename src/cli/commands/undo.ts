@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { listCountImports, voidCountImport, type VoidedImport } from '../../services/countVoid.ts';
 import { cancelStocktake, withdrawDocument } from '../../services/undo.ts';
+import { lineLabel } from '../../domain/stocktake.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { localTime, renderTable, STATES } from '../format.ts';
 import type { CliRunner } from '../main.ts';
@@ -22,7 +23,7 @@ export function renderVoided(v: VoidedImport): string {
   return [
     `Voided ${v.fileName} (${v.importId}) of ${v.stocktake}, counted by ${v.counter}: ${v.reason}`,
     `${v.linesCovered} line(s) covered, ${v.linesChanged} changed${v.scanEntries ? `; ${v.scanEntries} scan(s) no longer count` : ''}.`,
-    ...v.changed.map((c) => `  ${c.sku}@${c.location || '-'}: ${count(c.before)} → ${count(c.after)}`),
+    ...v.changed.map((c) => `  ${lineLabel(c)}: ${count(c.before)} → ${count(c.after)}`),
     ...(v.linesChanged > v.changed.length ? [`  … and ${v.linesChanged - v.changed.length} more`] : []),
   ].join('\n');
 }

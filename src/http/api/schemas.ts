@@ -537,7 +537,15 @@ export const VoidedImport = named(
     linesCovered: count,
     linesChanged: count.describe('lines whose count changed'),
     changed: z
-      .array(z.object({ sku: z.string(), location: z.string(), before: CountOfLine, after: CountOfLine }))
+      .array(
+        z.object({
+          sku: z.string(),
+          location: z.string(),
+          lot: z.string().describe("'' when the item is not lot-tracked"),
+          before: CountOfLine,
+          after: CountOfLine,
+        }),
+      )
       .describe('the lines that changed, by SKU and location (at most 200)'),
     scanEntries: count.describe("for a location's scans: the scan entries that no longer count"),
   }),
