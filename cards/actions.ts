@@ -17,6 +17,8 @@ export const actionIntentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('variance.note'), ...line }),
   /** Sends the single-variance card for one line of a page. */
   z.object({ kind: z.literal('variance.open'), ...line }),
+  /** Undoes a confirmation; the reason arrives as the tap's input text. */
+  z.object({ kind: z.literal('variance.reopen'), ...line }),
   /** Confirms the open lines shown on a page and tags each with its suggested cause. */
   z.object({
     kind: z.literal('variances.accept'),
@@ -27,6 +29,8 @@ export const actionIntentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('document.approve'), documentId: z.string().uuid(), step: z.number().int().min(1) }),
   /** The reason arrives as the tap's input text. */
   z.object({ kind: z.literal('document.reject'), documentId: z.string().uuid(), step: z.number().int().min(1) }),
+  /** Withdraws the document before its first decision; the reason arrives as the tap's input text. */
+  z.object({ kind: z.literal('document.withdraw'), documentId: z.string().uuid() }),
 ]);
 
 export type ActionIntent = z.output<typeof actionIntentSchema>;

@@ -33,7 +33,7 @@ const en: StateLabels = {
     documented: 'on a document',
     posted: 'posted',
   },
-  document: { approving: 'in approval', posted: 'posted', rejected: 'rejected' },
+  document: { approving: 'in approval', posted: 'posted', rejected: 'rejected', withdrawn: 'withdrawn' },
   step: { waiting: 'waiting', pending: 'pending', approved: 'approved', rejected: 'rejected', cancelled: 'cancelled' },
 };
 
@@ -41,7 +41,7 @@ const zhCN: StateLabels = {
   stocktake: { counting: '盘点中', reviewing: '差异复核中', approving: '单据审批中', posted: '已过账', cancelled: '已取消' },
   count: { counted: '已盘', verified: '已核实', conflict: '冲突', uncounted: '未盘' },
   review: { none: '未进入复核', open: '待复核', recount: '复盘中', confirmed: '已确认', documented: '已生成单据', posted: '已过账' },
-  document: { approving: '审批中', posted: '已过账', rejected: '已驳回' },
+  document: { approving: '审批中', posted: '已过账', rejected: '已驳回', withdrawn: '已撤回' },
   step: { waiting: '待前序', pending: '待审批', approved: '已同意', rejected: '已驳回', cancelled: '已取消' },
 };
 

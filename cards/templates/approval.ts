@@ -5,7 +5,12 @@ import { escapeMarkdown } from '../render/markdown.ts';
 import { formatTime, lineLabel, money, textsOf, type TemplateContext } from './context.ts';
 import type { DocumentView } from './views.ts';
 
-const STATE: Record<DocumentView['status'], CardState> = { approving: 'warning', posted: 'success', rejected: 'danger' };
+const STATE: Record<DocumentView['status'], CardState> = {
+  approving: 'warning',
+  posted: 'success',
+  rejected: 'danger',
+  withdrawn: 'neutral',
+};
 
 /**
  * A gain or loss document waiting for (or past) approval: totals, its largest lines, the route with each
@@ -84,6 +89,18 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
       required: true,
       maxLength: 500,
     });
+    // Before the first decision its submitter may take it back (the service says who else may).
+    if (d.route.every((s) => s.status !== 'approved')) {
+      elements.push({
+        type: 'input',
+        label: t.withdrawLabel,
+        placeholder: t.withdrawPlaceholder,
+        submitLabel: t.withdraw,
+        action: ctx.act({ kind: 'document.withdraw', documentId: d.id }),
+        required: true,
+        maxLength: 500,
+      });
+    }
   }
   return card({
     header: {
@@ -107,7 +124,9 @@ export function decisionResultCard(ctx: TemplateContext, d: DocumentView): Card 
       ? t.posted(d.number, d.lineCount, money(d.totalValue, d.currency))
       : d.status === 'rejected'
         ? t.rejected(d.number, last?.decidedBy ?? '—', escapeMarkdown(last?.reason ?? ''), d.lineCount)
-        : t.approved(d.number, last?.stepNo ?? 0, last?.decidedBy ?? '—');
+        : d.status === 'withdrawn'
+          ? t.withdrawn(d.number, d.withdrawnBy ?? '—', escapeMarkdown(d.withdrawnReason ?? ''), d.lineCount)
+          : t.approved(d.number, last?.stepNo ?? 0, last?.decidedBy ?? '—');
   return card({
     header: {
       title: t.title(d.number),

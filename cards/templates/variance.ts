@@ -80,6 +80,17 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
       action: ctx.act({ kind: 'variance.note', ...line }),
       maxLength: 500,
     });
+    if (v.reviewStatus === 'confirmed') {
+      elements.push({
+        type: 'input',
+        label: t.reopenLabel,
+        placeholder: t.reopenPlaceholder,
+        submitLabel: t.reopen,
+        action: ctx.act({ kind: 'variance.reopen', ...line }),
+        required: true,
+        maxLength: 500,
+      });
+    }
   }
   const input: CardInput = {
     header: {

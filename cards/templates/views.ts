@@ -2,6 +2,7 @@
  * The data each template shows, as plain values (decimal strings, ISO times, handles). The core loads
  * them from the services; cards/ never touches the database.
  */
+import type { DocumentStatus } from '../../src/domain/stocktake.ts';
 
 export type ReviewState = 'none' | 'open' | 'recount' | 'confirmed' | 'documented' | 'posted';
 
@@ -94,7 +95,7 @@ export interface DocumentView {
   kind: 'gain' | 'loss';
   stocktakeCode: string;
   warehouse: string;
-  status: 'approving' | 'posted' | 'rejected';
+  status: DocumentStatus;
   lineCount: number;
   totalQty: string;
   totalValue: string;
@@ -113,6 +114,9 @@ export interface DocumentView {
   }[];
   /** Lines with photo evidence, in line-number order. */
   photos?: { lineNo: number; sku: string; location: string; photos: number }[];
+  /** A withdrawn document: who took it back, and why. */
+  withdrawnBy?: string | null;
+  withdrawnReason?: string | null;
 }
 
 export interface StatusView {

@@ -4,7 +4,7 @@ import { stocktake } from './stocktake.ts';
 import { warehouse } from './warehouse.ts';
 
 export const documentKind = pgEnum('document_kind', ['gain', 'loss']);
-export const documentStatus = pgEnum('document_status', ['approving', 'posted', 'rejected']);
+export const documentStatus = pgEnum('document_status', ['approving', 'posted', 'rejected', 'withdrawn']);
 
 /** A gain (盘盈单, PY-…) or loss (盘亏单, PK-…) document, numbered per warehouse and year. */
 export const adjustmentDocument = pgTable(
@@ -30,6 +30,9 @@ export const adjustmentDocument = pgTable(
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     rejectedReason: text('rejected_reason'),
+    /** Withdrawn by its submitter (or a manager, or with its stocktake cancelled) before any approval. */
+    withdrawnBy: uuid('withdrawn_by'),
+    withdrawnReason: text('withdrawn_reason'),
   },
   (t) => [unique('adjustment_document_number').on(t.warehouseId, t.number)],
 );

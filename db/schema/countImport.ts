@@ -1,7 +1,12 @@
-import { integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { stocktake } from './stocktake.ts';
 
-/** One imported count sheet. The content hash makes a re-import of the identical file refusable. */
+/**
+ * One imported count sheet. The content hash makes a re-import of the identical file refusable, unless the
+ * earlier import was voided: a voided sheet's entries stop counting (nothing is deleted) and the same file
+ * may come in again.
+ */
 export const countImport = pgTable(
   'count_import',
   {
@@ -20,6 +25,9 @@ export const countImport = pgTable(
     rowsRejected: integer('rows_rejected').notNull(),
     linesCounted: integer('lines_counted').notNull(),
     importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+    voidedAt: timestamp('voided_at', { withTimezone: true }),
+    voidedBy: uuid('voided_by'),
+    voidReason: text('void_reason'),
   },
-  (t) => [unique('count_import_same_file').on(t.stocktakeId, t.contentHash)],
+  (t) => [uniqueIndex('count_import_same_file').on(t.stocktakeId, t.contentHash).where(sql`${t.voidedAt} is null`)],
 );

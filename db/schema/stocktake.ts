@@ -22,6 +22,10 @@ export const stocktake = pgTable(
     countingClosedAt: timestamp('counting_closed_at', { withTimezone: true }),
     /** A blind count (盲盘): counters see no book, expected or variance figures until counting closes. */
     blind: boolean('blind').notNull().default(false),
+    /** A cancelled stocktake (before anything was posted): who, when and why; the rows stay as evidence. */
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    cancelledBy: uuid('cancelled_by'),
+    cancelReason: text('cancel_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   // One open stocktake per warehouse: two would freeze and adjust the same book twice.

@@ -10,6 +10,7 @@ import { registerReport } from './commands/report.ts';
 import { registerReview } from './commands/review.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerStocktake } from './commands/stocktake.ts';
+import { registerUndo } from './commands/undo.ts';
 import { EXIT_INVALID, processIo, runCommand, type CommandResult, type Io, type RunOptions } from './context.ts';
 // Imported rather than read at run time: the build inlines it, so dist/ needs no path back to the sources.
 import packageJson from '../../package.json' with { type: 'json' };
@@ -37,6 +38,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerMasterData(program, run);
   const variances = registerStocktake(program, run);
   registerReview(program, run, variances);
+  registerUndo(program, run);
   registerAudit(program, run);
   registerChats(program, run);
   registerAccess(program, run);

@@ -9,7 +9,8 @@ import type { CommandContext } from '../domain/people.ts';
 import { approveDocument, rejectDocument } from '../services/approvals.ts';
 import { getCause } from '../services/causes.ts';
 import { resolveDocument } from '../services/documents.ts';
-import { addNote, confirmVariance, requestRecount, tagCause } from '../services/review.ts';
+import { addNote, confirmVariance, reopenVariance, requestRecount, tagCause } from '../services/review.ts';
+import { withdrawDocument } from '../services/undo.ts';
 import { reviewDetails } from '../services/reviewViews.ts';
 import type { Outcome } from './outcome.ts';
 
@@ -30,7 +31,7 @@ async function lastCounter(
   const [row] = await queryRows<{ handle: string }>(
     db,
     sql`select p.handle from count_entry e join count_import ci on ci.id = e.import_id join person p on p.id = ci.counter_person_id
-        where ci.stocktake_id = ${stocktakeId}::uuid and e.sku = ${line.sku} and e.location = ${line.location} and e.lot = ${line.lot ?? ''}
+        where ci.stocktake_id = ${stocktakeId}::uuid and ci.voided_at is null and e.sku = ${line.sku} and e.location = ${line.location} and e.lot = ${line.lot ?? ''}
         order by ci.round desc, ci.imported_at desc limit 1`,
   );
   return row?.handle ?? fallback;
@@ -64,6 +65,17 @@ export async function runIntent(db: Db, ctx: CommandContext, locale: Locale, int
       const recounter = await lastCounter(db, intent.stocktakeId, intent, ctx.actor.handle);
       await requestRecount(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent), recounter });
       return ok(t.recountRequested);
+    }
+    case 'variance.reopen': {
+      if (tap.wantsInput)
+        return {
+          replies: [],
+          toast: { kind: 'info', text: t.reopenPrompt(lineRef(intent)) },
+          prompt: { text: t.reopenPrompt(lineRef(intent)), token: tap.token },
+        };
+      if (!tap.input?.trim()) throw new InvalidInputError(t.inputRequired);
+      await reopenVariance(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent), reason: tap.input });
+      return ok(t.reopened);
     }
     case 'variance.open':
       return {
@@ -118,6 +130,18 @@ export async function runIntent(db: Db, ctx: CommandContext, locale: Locale, int
       if (!tap.input?.trim()) throw new InvalidInputError(t.inputRequired);
       await rejectDocument(db, ctx, { document: intent.documentId, step: intent.step, reason: tap.input.trim() });
       return ok(t.rejected);
+    }
+    case 'document.withdraw': {
+      const { number } = await resolveDocument(db, intent.documentId);
+      if (tap.wantsInput)
+        return {
+          replies: [],
+          toast: { kind: 'info', text: t.withdrawPrompt(number) },
+          prompt: { text: t.withdrawPrompt(number), token: tap.token },
+        };
+      if (!tap.input?.trim()) throw new InvalidInputError(t.inputRequired);
+      await withdrawDocument(db, ctx, { document: intent.documentId, reason: tap.input });
+      return ok(t.withdrawn(number));
     }
   }
 }

@@ -13,6 +13,10 @@ import { bufferSource } from '../files/source.ts';
 import { bindChat, currentStocktake, setChatLocale, type Chat, type ChatPurpose } from '../services/chats.ts';
 import { importCounts } from '../services/counts.ts';
 import { submitVariances } from '../services/documents.ts';
+import { voidCountImport } from '../services/countVoid.ts';
+import { cancelStocktake } from '../services/undo.ts';
+import { voidedSheetCard } from '../../cards/templates/undo.ts';
+import { escapeMarkdown } from '../../cards/render/markdown.ts';
 import { requireRole } from '../services/people.ts';
 import { closeCounting, getStocktake, startStocktake } from '../services/stocktakes.ts';
 import { getWarehouse } from '../services/warehouses.ts';
@@ -122,6 +126,21 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
           { kind: 'status', stocktakeId: st.id },
         ],
       };
+    }
+    case 'cancelUsage':
+      throw new InvalidInputError(t.cancelUsage);
+    case 'cancel': {
+      const st = await boundStocktake(s);
+      const r = await cancelStocktake(s.db, s.ctx, { stocktake: st.id, reason: cmd.reason });
+      return reply(noticeCard(t.cancelledTitle, t.cancelled(r.code, escapeMarkdown(r.reason), r.documentsWithdrawn.join(', ')), 'warning'));
+    }
+    case 'voidUsage':
+      throw new InvalidInputError(t.voidUsage);
+    case 'void': {
+      const st = await boundStocktake(s);
+      return reply(
+        voidedSheetCard(s.templates, await voidCountImport(s.db, s.ctx, { stocktake: st.id, sheet: cmd.sheet, reason: cmd.reason })),
+      );
     }
     case 'scheduleUsage':
       throw new InvalidInputError(messages(s.locale).schedule.usage);

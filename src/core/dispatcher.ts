@@ -121,7 +121,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
               message: p.localized?.[locale] ?? p.message,
             }))
           : [];
-      const message = error instanceof InvalidInputError ? (error.localized?.[locale] ?? error.message) : error.message;
+      const message = error.localized?.[locale] ?? error.message;
       return staticView(errorCard(templates, message, problems));
     }
     const ref = randomUUID().slice(0, 8);
@@ -158,7 +158,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         // The event id of another tap (a page that reuses ids): refused, never answered with that tap's result.
         outcome = { replies: [], toast: { kind: 'error', text: messages(locale).idempotency.reused(event.eventId) } };
       } else if (error instanceof DomainError) {
-        outcome = { replies: [], toast: { kind: 'error', text: error.message } };
+        outcome = { replies: [], toast: { kind: 'error', text: error.localized?.[locale] ?? error.message } };
       } else {
         throw error;
       }

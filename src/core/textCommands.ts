@@ -14,6 +14,12 @@ export type TextCommand =
   | { name: 'countUsage' }
   | { name: 'close' }
   | { name: 'submit' }
+  /** "cancel REASON" / "撤销 原因": cancels the stocktake in progress (before anything is posted). */
+  | { name: 'cancel'; reason: string }
+  | { name: 'cancelUsage' }
+  /** "void SHEET REASON" / "作废 盘点表 原因": voids a count sheet (file name or import id) while counting. */
+  | { name: 'void'; sheet: string; reason: string }
+  | { name: 'voidUsage' }
   | { name: 'lang'; locale: string | null }
   /** "schedule" shows; "schedule daily 0 9 * * * [TZ]" sets; "schedule [daily|weekly] off|on" turns off or on. */
   | { name: 'schedule'; job: 'daily' | 'weekly' | null; action: 'show' | 'set' | 'off' | 'on'; cron?: string; timezone?: string }
@@ -53,6 +59,11 @@ const WORDS: Record<string, TextCommand['name']> = {
   结束: 'close',
   submit: 'submit',
   提交: 'submit',
+  cancel: 'cancel',
+  撤销: 'cancel',
+  取消盘点: 'cancel',
+  void: 'void',
+  作废: 'void',
   lang: 'lang',
   language: 'lang',
   语言: 'lang',
@@ -139,6 +150,10 @@ export function parseTextCommand(raw: string): TextCommand {
       if (!/^\d+(\.\d+)?$/.test(qty)) return { name: 'countUsage' };
       return { name: 'count', sku: rest[0]!, location: rest.length === 3 ? rest[1]! : '', qty };
     }
+    case 'cancel':
+      return rest.length === 0 ? { name: 'cancelUsage' } : { name: 'cancel', reason: rest.join(' ') };
+    case 'void':
+      return rest.length < 2 ? { name: 'voidUsage' } : { name: 'void', sheet: rest[0]!, reason: rest.slice(1).join(' ') };
     case 'lang':
       return { name: 'lang', locale: rest[0] ?? null };
     case 'schedule':

@@ -17,6 +17,7 @@ import { hidesBookFigures, lineRef } from '../domain/stocktake.ts';
 import { listCauses } from '../services/causes.ts';
 import { documentPhotos } from '../services/photos.ts';
 import { documentLines, getDocument, listDocuments, resolveDocument } from '../services/documents.ts';
+import { withdrawalOf } from '../services/undo.ts';
 import { entityKeys, type CardView } from '../services/outbox.ts';
 import { currencyOf, reviewCounts, reviewDetails, reviewPage, type ReviewDetail } from '../services/reviewViews.ts';
 import { getStocktake, type StocktakeRef } from '../services/stocktakes.ts';
@@ -60,7 +61,9 @@ export async function documentView(db: DbOrTx, documentId: string): Promise<Docu
     })
     .slice(0, 10);
   const photos = await documentPhotos(db, doc.id);
+  const withdrawal = doc.status === 'withdrawn' ? await withdrawalOf(db, doc.id) : null;
   return {
+    ...(withdrawal ? { withdrawnBy: withdrawal.by, withdrawnReason: withdrawal.reason } : {}),
     id: doc.id,
     number: doc.number,
     kind: doc.kind,

@@ -21,7 +21,7 @@ export type CountStatus = (typeof COUNT_STATUSES)[number];
 export const REVIEW_STATUSES = ['none', 'open', 'recount', 'confirmed', 'documented', 'posted'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
-export const DOCUMENT_STATUSES = ['approving', 'posted', 'rejected'] as const;
+export const DOCUMENT_STATUSES = ['approving', 'posted', 'rejected', 'withdrawn'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 /** An approval step: `waiting` for the step before it, `pending` a decision, then decided or cancelled. */

@@ -304,7 +304,7 @@ async function refuseDuplicate(db: DbOrTx, st: StocktakeRef, sha256: string): Pr
   const [earlier] = await queryRows<{ id: string; file_name: string; counter: string; imported_at: string }>(
     db,
     sql`select id, file_name, counter, ${isoText(sql`imported_at`)} as imported_at
-        from count_import where stocktake_id = ${st.id} and content_hash = ${sha256}`,
+        from count_import where stocktake_id = ${st.id} and content_hash = ${sha256} and voided_at is null`,
   );
   if (earlier) {
     throw new DuplicateImportError({

@@ -4,7 +4,7 @@ import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
 import { SUPERVISING_ROLES, type Actor, type CommandContext } from '../domain/people.ts';
 import { approvalRoute, documentNumber } from '../domain/routing.ts';
-import { isUuid, lineRef, parseLineRef } from '../domain/stocktake.ts';
+import { isUuid, lineRef, parseLineRef, type DocumentStatus } from '../domain/stocktake.ts';
 import { localDay } from '../domain/time.ts';
 import { runCommand, type CommandScope } from './commands.ts';
 import { enqueueCardUpdates, entityKeys, textArray } from './outbox.ts';
@@ -20,7 +20,7 @@ export interface DocumentSummary {
   kind: 'gain' | 'loss';
   stocktake: string;
   warehouse: string;
-  status: 'approving' | 'posted' | 'rejected';
+  status: DocumentStatus;
   lineCount: number;
   totalQty: string;
   totalValue: string;

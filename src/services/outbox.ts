@@ -143,7 +143,7 @@ export async function projectChanges(
     if ((e.action === 'document.submitted' || e.action === 'document.approved') && e.documentId) awaiting.add(e.documentId);
     if (e.action === 'document.submitted' && e.documentId)
       await announce(e.stocktakeId, 'approvals', { kind: 'document', documentId: e.documentId });
-    else if ((e.action === 'document.posted' || e.action === 'document.rejected') && e.documentId)
+    else if ((e.action === 'document.posted' || e.action === 'document.rejected' || e.action === 'document.withdrawn') && e.documentId)
       await announce(e.stocktakeId, 'team', { kind: 'decision', documentId: e.documentId });
     else if (e.action === 'review.opened')
       await announce(e.stocktakeId, 'team', { kind: 'variances', stocktakeId: e.stocktakeId, page: 1 });

@@ -13,6 +13,7 @@ import { getPerson, requireAnyRole, rolesOf, supervisorsOf } from './people.ts';
 import { policyOf } from './policy.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { varianceRows } from './variances.ts';
+import { requireReason } from '../domain/reasons.ts';
 
 import { lineLabel, lineRef, parseLineRef, type ReviewStatus } from '../domain/stocktake.ts';
 export type { ReviewStatus };
@@ -427,6 +428,29 @@ export function requestRecount(db: Db, ctx: CommandContext, input: LineCommand &
     await tx.execute(sql`update stocktake_line set review_status = 'recount', recount_by = ${recounter.id}::uuid, confirmed_by = null, confirmed_at = null
                          where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and lot = ${line.lot}`);
     return { recounter: recounter.handle };
+  });
+}
+
+/**
+ * Undoes a review (撤销确认): a confirmed line goes back to open review before it is on a document, its
+ * cause and note kept for its owner to change; the reason shows on the line. Its owner or a supervisor,
+ * manager or admin. A line on a document comes back by withdrawing or rejecting the document.
+ */
+export function reopenVariance(db: Db, ctx: CommandContext, input: LineCommand & { reason: string | undefined }): Promise<ReviewLine> {
+  let reason: string;
+  try {
+    reason = requireReason(input.reason, { en: 'reopening a reviewed line', zh: '重新打开已确认的差异' });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const request = { ...input, reason };
+  return onLine(db, ctx, 'variance.reopen', request, ['confirmed'], async (tx, st, line) => {
+    const shown = `reopened by ${ctx.actor.handle}: ${reason}`;
+    await tx.execute(sql`update stocktake_line set review_status = 'open', confirmed_by = null, confirmed_at = null, auto_confirmed = false,
+                           returned_reason = ${shown}
+                         where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and lot = ${line.lot} and review_status = 'confirmed'`);
+    await refreshSuggestions(tx, st, [{ sku: line.sku, location: line.location, lot: line.lot }]);
+    return { reason };
   });
 }
 

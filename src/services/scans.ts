@@ -23,6 +23,12 @@ import { enqueueMessages, textArray } from './outbox.ts';
 import { requireRole } from './people.ts';
 import { getStocktake, type StocktakeRef } from './stocktakes.ts';
 
+/**
+ * Scan entries (`scan_entry e`) that still count: not yet sent in, or sent in by an import not voided. A
+ * voided location count (countVoid.ts) leaves its scans as evidence, shown and sent nowhere again.
+ */
+const notVoided = sql`(e.import_id is null or not exists (select 1 from count_import v where v.id = e.import_id and v.voided_at is not null))`;
+
 /** Entries one request may carry: a phone's queue after a long time offline is sent in batches of this. */
 export const MAX_SCAN_BATCH = 500;
 /** A scan stamped later than this after it arrived has a wrong clock: the arrival time is kept instead. */
@@ -130,8 +136,8 @@ export async function scanContext(db: Db, stocktakeKey: string, actor: Actor): P
   const rows = await queryRows<{ location: string; lines: number; counted: number; done_by_me: boolean }>(
     db,
     sql`with mine as (
-          select location, bool_and(import_id is not null) as done from scan_entry
-          where stocktake_id = ${st.id}::uuid and person_id = ${actor.personId}::uuid group by location
+          select e.location, bool_and(e.import_id is not null) as done from scan_entry e
+          where e.stocktake_id = ${st.id}::uuid and e.person_id = ${actor.personId}::uuid and ${notVoided} group by e.location
         ), lines as (
           select location, count(*)::int as lines, count(*) filter (where count_status <> 'uncounted')::int as counted
           from stocktake_line where stocktake_id = ${st.id}::uuid
@@ -328,7 +334,7 @@ async function locationOf(db: DbOrTx, st: StocktakeRef, actor: Actor, location: 
                count(*)::int as scans, count(*) filter (where e.import_id is null)::int as pending,
                (select l.book_qty::text from stocktake_line l where l.stocktake_id = e.stocktake_id and l.sku = e.sku and l.location = e.location and l.lot = e.lot) as book
         from scan_entry e join item i on i.sku = e.sku
-        where e.stocktake_id = ${st.id}::uuid and e.person_id = ${actor.personId}::uuid and e.location = ${location}
+        where e.stocktake_id = ${st.id}::uuid and e.person_id = ${actor.personId}::uuid and e.location = ${location} and ${notVoided}
         group by e.sku, e.lot, i.name, i.unit, e.unit, e.stocktake_id, e.location
         order by min(e.scanned_at), e.sku, e.lot`,
   );
@@ -404,7 +410,7 @@ export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor,
     sql`select e.id::text as id, e.sku, e.lot, e.qty::text as qty, e.unit, e.unit_qty::text as unit_qty, i.unit as base_unit,
                ${isoText(sql`e.scanned_at`)} as at, e.import_id is null as open
         from scan_entry e join item i on i.sku = e.sku
-        where e.stocktake_id = ${st.id}::uuid and e.person_id = ${actor.personId}::uuid and e.location = ${location}
+        where e.stocktake_id = ${st.id}::uuid and e.person_id = ${actor.personId}::uuid and e.location = ${location} and ${notVoided}
         order by e.scanned_at, e.id`,
   );
   const open = entries.filter((e) => e.open);

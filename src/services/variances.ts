@@ -155,7 +155,7 @@ export async function stocktakeStatus(db: DbOrTx, stocktakeKey: string): Promise
           coalesce(sum(v.diff_value) filter (where v.diff_qty < 0), 0)::numeric(18,2)::text as loss_value,
           coalesce(sum(v.diff_value), 0)::numeric(18,2)::text as net_value,
           count(*) filter (where not v.in_book)::int as not_in_book,
-          (select count(*)::int from count_import where stocktake_id = ${st.id}) as imports
+          (select count(*)::int from count_import where stocktake_id = ${st.id} and voided_at is null) as imports
         from (${varianceRows(st, sql``, 'every')}) v`,
   );
   const n = (k: string) => Number(row![k]);

@@ -9,6 +9,7 @@ import { approvalCard, decisionResultCard } from '../../cards/templates/approval
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { helpCard } from '../../cards/templates/help.ts';
 import { importSummaryCard } from '../../cards/templates/importSummary.ts';
+import { voidedSheetCard } from '../../cards/templates/undo.ts';
 import { accessCard, errorCard } from '../../cards/templates/notice.ts';
 import { statusCard } from '../../cards/templates/status.ts';
 import { recountRequestCard, varianceCard, variancePageCard } from '../../cards/templates/variance.ts';
@@ -262,6 +263,22 @@ export function gallery(locale: Locale): [string, Card][] {
         variances: null,
         currency: 'CNY',
         problems: [],
+      }),
+    ],
+    [
+      'count sheet voided',
+      voidedSheetCard(ctx, {
+        fileName: 'count-A区.csv',
+        counter: 'carl',
+        reason: 'counted the wrong aisle <A3>',
+        linesCovered: 40,
+        linesChanged: 23,
+        changed: Array.from({ length: 23 }, (_, i) => ({
+          sku: `SKU-${1000 + i}`,
+          location: `R${i}-01`,
+          before: { countStatus: i % 2 ? 'verified' : 'conflict', countedQty: i % 2 ? '12' : null },
+          after: { countStatus: i % 3 ? 'counted' : 'uncounted', countedQty: i % 3 ? '12.5' : null },
+        })),
       }),
     ],
   ];

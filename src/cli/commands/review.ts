@@ -16,26 +16,35 @@ import {
   type DocumentSummary,
 } from '../../services/documents.ts';
 import { addPerson, cliActor, getPerson, grantRole, listPeople, revokeRole, setNotify } from '../../services/people.ts';
-import { addNote, assignOwner, confirmVariance, listReview, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
+import {
+  addNote,
+  assignOwner,
+  confirmVariance,
+  listReview,
+  reopenVariance,
+  requestRecount,
+  tagCause,
+  type ReviewLine,
+} from '../../services/review.ts';
 import { policyOf, setPolicy, type Policy } from '../../services/policy.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { getWarehouse } from '../../services/warehouses.ts';
 import { localTime, renderTable, STATES } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 
-interface ActOptions {
+export interface ActOptions {
   as?: string;
   key?: string;
   json?: boolean;
 }
 
 /** The command context of `--as <person>` (required for every review and approval action). */
-async function contextOf(db: Db, opts: ActOptions): Promise<CommandContext> {
+export async function contextOf(db: Db, opts: ActOptions): Promise<CommandContext> {
   if (!opts.as) throw new InvalidInputError('say who you are with --as <person> (a handle, or platform:id)');
   return { actor: await cliActor(db, opts.as), ...(opts.key ? { idempotencyKey: opts.key } : {}) };
 }
 
-const withActor = (cmd: Command) =>
+export const withActor = (cmd: Command) =>
   cmd
     .requiredOption('--as <person>', 'who does this (handle or platform:id); roles and segregation of duties apply')
     .option('--key <key>', 'idempotency key: the same key again has no second effect and prints the first result')
@@ -305,6 +314,13 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
   );
   lineAction('assign', 'give the line another owner', '<owner>', (db, ctx, stocktake, line, [owner]) =>
     assignOwner(db, ctx, { stocktake, line, owner: owner! }),
+  );
+  lineAction(
+    'reopen',
+    'undo a review: a confirmed line not yet on a document goes back to open review (撤销确认)',
+    '',
+    (db, ctx, stocktake, line, _rest, opts) => reopenVariance(db, ctx, { stocktake, line, reason: opts.reason }),
+    (c) => c.requiredOption('--reason <text>', 'why (shown on the line and kept in the audit trail)'),
   );
 
   withActor(

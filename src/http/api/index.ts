@@ -21,6 +21,7 @@ import { idempotencyKey, jsonBody, parseWith } from './input.ts';
 import { openApiRoute } from './openapi.ts';
 import { API_BASE, honoPath, type ApiRoute } from './route.ts';
 import { stocktakeRoutes } from './stocktakes.ts';
+import { undoRoutes } from './undo.ts';
 import { varianceRoutes } from './variances.ts';
 
 /** The route table: what is served and what openapi.json documents. */
@@ -33,6 +34,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...documentRoutes,
   ...exportRoutes,
   ...auditRoutes,
+  ...undoRoutes,
   openApiRoute(() => API_ROUTES),
 ];
 

@@ -488,3 +488,65 @@ export const LocationDoneSchema = named(
     progress: Progress,
   }),
 );
+
+export const CancelledStocktake = named(
+  'CancelledStocktake',
+  'a stocktake cancelled before anything was posted (取消盘点): the warehouse is free again',
+  z.object({
+    code: z.string(),
+    warehouse: z.string(),
+    status: z.literal('cancelled'),
+    before: z.enum(STOCKTAKE_STATUSES).describe('the status it was cancelled in'),
+    reason: z.string(),
+    cancelledAt: instant,
+    documentsWithdrawn: z.array(z.string()).describe('numbers of the documents still in approval, withdrawn with it'),
+  }),
+);
+
+const CountOfLine = z.object({ countStatus: z.enum(COUNT_STATUSES), countedQty: decimal.nullable() });
+
+export const CountImportList = named(
+  'CountImportList',
+  'the count sheets (and locations scanned) imported into a stocktake, oldest first, voided ones included',
+  z.object({
+    imports: z.array(
+      z.object({
+        id: z.string(),
+        fileName: z.string().describe('the file name, or "scan LOCATION" for a location counted on the phone'),
+        counter: z.string(),
+        round: z.number().int(),
+        linesCounted: count,
+        importedAt: instant,
+        voidedAt: instant.nullable(),
+        voidedBy: z.string().nullable(),
+        voidReason: z.string().nullable(),
+      }),
+    ),
+  }),
+);
+
+export const VoidedImport = named(
+  'VoidedImport',
+  'a count sheet voided (作废): its entries no longer count; the lines it covered, counted again from the rest',
+  z.object({
+    importId: z.string(),
+    stocktake: z.string(),
+    fileName: z.string(),
+    counter: z.string(),
+    reason: z.string(),
+    linesCovered: count,
+    linesChanged: count.describe('lines whose count changed'),
+    changed: z
+      .array(
+        z.object({
+          sku: z.string(),
+          location: z.string(),
+          lot: z.string().describe("'' when the item is not lot-tracked"),
+          before: CountOfLine,
+          after: CountOfLine,
+        }),
+      )
+      .describe('the lines that changed, by SKU and location (at most 200)'),
+    scanEntries: count.describe("for a location's scans: the scan entries that no longer count"),
+  }),
+);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { lineRef } from '../../domain/stocktake.ts';
 import type { CommandContext } from '../../domain/people.ts';
-import { addNote, assignOwner, confirmVariance, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
+import { addNote, assignOwner, confirmVariance, reopenVariance, requestRecount, tagCause, type ReviewLine } from '../../services/review.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { blindLine, showsBookFigures } from '../../services/blind.ts';
 import { NotAllowedError } from '../../domain/errors.ts';
@@ -146,5 +146,12 @@ export const varianceRoutes: ApiRoute[] = [
     'Give a variance another owner (supervisors, managers, admins)',
     z.object({ owner: z.string().trim().min(1, 'is required').describe('the new owner: handle or platform:id') }).strict(),
     (db, ctx, input, b) => assignOwner(db, ctx, { ...input, owner: b.owner }),
+  ),
+  lineAction(
+    'reopen',
+    'reopenVariance',
+    'Undo a review (撤销确认): a confirmed line not yet on a document goes back to open review, its cause and note kept',
+    z.object({ reason: z.string().max(500).describe('why; required, shown on the line and kept in the audit trail') }).strict(),
+    (db, ctx, input, b) => reopenVariance(db, ctx, { ...input, reason: b.reason }),
   ),
 ];

@@ -20,7 +20,12 @@ const STEP_TONE: Record<string, 'ok' | 'warn' | 'bad' | 'muted' | undefined> = {
   cancelled: 'muted',
   waiting: 'muted',
 };
-const DOC_TONE: Record<DocumentSummary['status'], 'ok' | 'warn' | 'bad'> = { posted: 'ok', approving: 'warn', rejected: 'bad' };
+const DOC_TONE: Record<DocumentSummary['status'], 'ok' | 'warn' | 'bad' | 'muted'> = {
+  posted: 'ok',
+  approving: 'warn',
+  rejected: 'bad',
+  withdrawn: 'muted',
+};
 
 export function documentsHtml(o: {
   docs: { doc: DocumentSummary; lines: DocumentLineView[] }[];

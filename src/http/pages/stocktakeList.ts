@@ -14,7 +14,7 @@ const PAGE_SIZE = 25;
 const pageInput = z.coerce.number().int().min(1).max(100_000).catch(1);
 
 const STATUS_TONE = { counting: 'warn', reviewing: 'warn', approving: 'warn', posted: 'ok', cancelled: 'muted' } as const;
-const DOC_TONE = { posted: 'ok', approving: 'warn', rejected: 'bad' } as const;
+const DOC_TONE = { posted: 'ok', approving: 'warn', rejected: 'bad', withdrawn: 'muted' } as const;
 
 /** Counting progress as one bar: counted, verified, conflict, uncounted, in proportion to the lines. */
 function progressBar(

@@ -146,7 +146,7 @@ export interface DigestDocument {
   id: string;
   number: string;
   kind: 'gain' | 'loss';
-  status: 'approving' | 'posted' | 'rejected';
+  status: 'approving' | 'posted' | 'rejected' | 'withdrawn';
   lineCount: number;
   totalValue: string;
   submittedAt: string;
