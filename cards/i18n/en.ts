@@ -67,6 +67,19 @@ export const en = {
     expiryInvalid: (text: string) => `expiry "${text}" is not a date (write it as e.g. 2027-06-30)`,
     expiryDisagrees: (line: string, first: string, other: string) =>
       `${line} is listed with expiry ${first} and ${other}; a lot has one expiry`,
+    missingColumn: (column: string, accepted: string, instead: string | null, nearMiss: string | null) =>
+      `missing column ${column} (accepted headers: ${accepted})${instead ? ` or ${instead}` : ''}${nearMiss ? `; the file has a column "${nearMiss}": is that it, misspelt?` : ''}`,
+    duplicateColumn: (first: string, second: string, column: string) => `columns "${first}" and "${second}" both mean ${column}; keep one`,
+    headerUnusable: (file: string, line: number) => `${file}: the header row (line ${line}) is not usable`,
+    columnIgnored: (header: string, suggestion: string | null) =>
+      suggestion ? `column "${header}" was ignored: did you mean "${suggestion}"?` : `column "${header}" was ignored (not a column this import reads)`,
+    noLocationColumn: (file: string, code: string, example: string, accepted: string, typo: string | null) =>
+      `${file} has no location column${typo ? ` (is "${typo}" meant to be location?)` : ''}, but the book of ${code} keeps stock by location (e.g. ${example}): every count would land on a line of its own and show as a variance. Add a location column (accepted headers: ${accepted}) and send it again; nothing was imported`,
+    sheetNotFound: (file: string, sheet: string, sheets: string) => `${file} has no sheet "${sheet}"; its sheets: ${sheets}`,
+    severalSheets: (file: string, sheets: string) => `${file} has data on several sheets (${sheets}); pick the one to import`,
+    severalSheetsFlag: (file: string, sheets: string) =>
+      `${file} has data on several sheets (${sheets}); say which one to import (CLI: --sheet NAME; API: the sheet option); nothing was imported`,
+    sheetRead: (sheet: string) => `sheet "${sheet}"`,
   },
   importSummary: {
     title: (file: string) => `Count imported: ${file}`,

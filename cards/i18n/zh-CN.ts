@@ -63,6 +63,19 @@ export const zhCN: typeof en = {
     lotNotTracked: (sku, lot) => `${sku} 未启用批次管理，却填写了批次“${lot}”（请留空批次，或在物料主数据中将其设为批次管理）`,
     expiryInvalid: (text) => `有效期“${text}”不是有效日期（请写成 2027-06-30 这样）`,
     expiryDisagrees: (line, first, other) => `${line} 的有效期同时写为 ${first} 和 ${other}；同一批次只有一个有效期`,
+    missingColumn: (column, accepted, instead, nearMiss) =>
+      `缺少列 ${column}（可用列名：${accepted}）${instead ? `，或 ${instead}` : ''}${nearMiss ? `；文件中有列“${nearMiss}”，是不是拼错了？` : ''}`,
+    duplicateColumn: (first, second, column) => `列“${first}”和“${second}”都表示 ${column}，请只保留一列`,
+    headerUnusable: (file, line) => `${file}：表头（第 ${line} 行）无法使用`,
+    columnIgnored: (header, suggestion) =>
+      suggestion ? `列“${header}”已忽略：是不是“${suggestion}”？` : `列“${header}”已忽略（本次导入不读取此列）`,
+    noLocationColumn: (file, code, example, accepted, typo) =>
+      `${file} 没有库位列${typo ? `（“${typo}”是不是库位列？）` : ''}，但 ${code} 的账面按库位记录库存（如 ${example}）：每条盘点都会落到单独的一行并显示为差异。请加上库位列（可用列名：${accepted}）后重新发送；未导入任何内容`,
+    sheetNotFound: (file, sheet, sheets) => `${file} 中没有工作表“${sheet}”；现有工作表：${sheets}`,
+    severalSheets: (file, sheets) => `${file} 有多个工作表含数据（${sheets}），请选择要导入的一个`,
+    severalSheetsFlag: (file, sheets) =>
+      `${file} 有多个工作表含数据（${sheets}），请指定要导入的一个（命令行：--sheet 名称；API：sheet 参数）；未导入任何内容`,
+    sheetRead: (sheet) => `工作表“${sheet}”`,
   },
   importSummary: {
     title: (file) => `盘点表已导入：${file}`,
