@@ -72,7 +72,9 @@ export const en = {
     duplicateColumn: (first: string, second: string, column: string) => `columns "${first}" and "${second}" both mean ${column}; keep one`,
     headerUnusable: (file: string, line: number) => `${file}: the header row (line ${line}) is not usable`,
     columnIgnored: (header: string, suggestion: string | null) =>
-      suggestion ? `column "${header}" was ignored: did you mean "${suggestion}"?` : `column "${header}" was ignored (not a column this import reads)`,
+      suggestion
+        ? `column "${header}" was ignored: did you mean "${suggestion}"?`
+        : `column "${header}" was ignored (not a column this import reads)`,
     noLocationColumn: (file: string, code: string, example: string, accepted: string, typo: string | null) =>
       `${file} has no location column${typo ? ` (is "${typo}" meant to be location?)` : ''}, but the book of ${code} keeps stock by location (e.g. ${example}): every count would land on a line of its own and show as a variance. Add a location column (accepted headers: ${accepted}) and send it again; nothing was imported`,
     sheetNotFound: (file: string, sheet: string, sheets: string) => `${file} has no sheet "${sheet}"; its sheets: ${sheets}`,
@@ -93,6 +95,22 @@ export const en = {
     losses: 'Losses',
     net: 'Net value',
     superseded: (n: number) => `${n} line(s) already have a later count round; this sheet is kept as evidence for them.`,
+    sheet: (sheet: string) => `Read from sheet "${sheet}".`,
+    ignored: 'Columns not read:',
+    changed: (c: { counted: number; notInBook: number; verified: number; resolved: number; conflicts: number; uncounted: number }) =>
+      [
+        `This sheet counted ${c.counted} line(s)`,
+        [
+          c.notInBook > 0 ? `${c.notInBook} new line(s) the book did not have` : '',
+          c.verified > 0 ? `${c.verified} confirmed by a second count` : '',
+          c.resolved > 0 ? `${c.resolved} conflict(s) settled by this recount` : '',
+          c.conflicts > 0 ? `${c.conflicts} now in conflict with another count` : '',
+        ]
+          .filter(Boolean)
+          .join(', '),
+      ]
+        .filter(Boolean)
+        .join(': ') + (c.uncounted > 0 ? `. ${c.uncounted} book line(s) are still uncounted.` : '. Every book line has a count now.'),
     rejected: (rejected: number, read: number) => `**${rejected} of ${read} line(s) were rejected** and not imported:`,
     line: 'Line',
     column: 'Column',

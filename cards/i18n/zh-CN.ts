@@ -89,6 +89,22 @@ export const zhCN: typeof en = {
     losses: '盘亏',
     net: '净额',
     superseded: (n) => `${n} 行已有更晚的盘点轮次，本表仅作为其证据保存。`,
+    sheet: (sheet) => `读取的工作表：“${sheet}”。`,
+    ignored: '未读取的列：',
+    changed: (c) =>
+      [
+        `本表盘点 ${c.counted} 行`,
+        [
+          c.notInBook > 0 ? `新增账外行 ${c.notInBook} 行` : '',
+          c.verified > 0 ? `${c.verified} 行经第二次盘点核实一致` : '',
+          c.resolved > 0 ? `本次复盘解决冲突 ${c.resolved} 行` : '',
+          c.conflicts > 0 ? `${c.conflicts} 行与另一次盘点不一致` : '',
+        ]
+          .filter(Boolean)
+          .join('，'),
+      ]
+        .filter(Boolean)
+        .join('：') + (c.uncounted > 0 ? `。账面尚有 ${c.uncounted} 行未盘。` : '。账面各行均已盘点。'),
     rejected: (rejected, read) => `**${read} 行中有 ${rejected} 行被拒绝**，未导入：`,
     line: '行',
     column: '列',

@@ -206,7 +206,10 @@ export async function importSheet(s: CommandScope, file: { name: string; bytes: 
       linesInConflict: r.linesInConflict,
       linesNotInBook: r.linesNotInBook,
       linesSuperseded: r.linesSuperseded,
+      linesResolved: r.linesResolved,
       uncounted: r.progress.lines.uncounted,
+      sheet: r.sheet,
+      ignoredColumns: r.ignoredColumns.map((c) => c.localized[s.templates.locale]),
       // The summary goes to the whole team chat: a blind count still counting shows it no book figures.
       variances: hidden
         ? null

@@ -61,6 +61,8 @@ export interface CountImportReport extends ImportReport {
   linesInConflict: number;
   /** Lines where a later round already exists, so this sheet is kept as evidence only. */
   linesSuperseded: number;
+  /** Lines that were in conflict and that this sheet, a later round, settled. */
+  linesResolved: number;
   progress: StocktakeProgress;
 }
 
@@ -164,6 +166,7 @@ export async function importCounts(
     linesVerified: result.linesVerified,
     linesInConflict: result.linesInConflict,
     linesSuperseded: result.linesSuperseded,
+    linesResolved: result.linesResolved,
     progress,
   };
 }
@@ -203,7 +206,10 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, 
     await refuseDuplicate(tx, locked, source.sha256);
     // A sheet given no round (a chat upload, the API, `count` in a chat) that covers a line in conflict is
     // that line's recount: one round above it, so it settles the disagreement instead of adding to it.
-    if (source.round === undefined && !recount) round = Math.max(round, (await conflictRoundCovered(tx, st.id, lines)) + 1);
+    const conflicts = await conflictRoundsCovered(tx, st.id, lines);
+    if (source.round === undefined && !recount) round = conflicts.reduce((top, r) => Math.max(top, r + 1), round);
+    // A conflict covered by a later round is settled: the line is counted again from this sheet alone.
+    const linesResolved = conflicts.filter((r) => r < round).length;
     const [created] = await tx
       .insert(countImport)
       .values({
@@ -245,7 +251,7 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, 
       },
     });
     await audit.flush();
-    return { importId, ...applied };
+    return { importId, ...applied, linesResolved };
   });
   return { ...result, round };
 }
@@ -274,13 +280,13 @@ function sumTooLarge(line: CountLine): ProblemText | null {
   );
 }
 
-/** The highest round of the lines in conflict that the sheet covers; 0 when it covers none. */
-async function conflictRoundCovered(tx: DbOrTx, stocktakeId: string, lines: CountLines): Promise<number> {
+/** The rounds of the lines in conflict that the sheet covers, one per line. */
+async function conflictRoundsCovered(tx: DbOrTx, stocktakeId: string, lines: CountLines): Promise<number[]> {
   const conflicts = await queryRows<{ sku: string; location: string; lot: string; count_round: number }>(
     tx,
     sql`select sku, location, lot, count_round from stocktake_line where stocktake_id = ${stocktakeId}::uuid and count_status = 'conflict'`,
   );
-  return conflicts.reduce((top, c) => (lines.has(c.sku, c.location, c.lot) ? Math.max(top, Number(c.count_round)) : top), 0);
+  return conflicts.filter((c) => lines.has(c.sku, c.location, c.lot)).map((c) => Number(c.count_round));
 }
 
 export interface Recounts {

@@ -44,7 +44,11 @@ const ITEM_COLUMNS = [
  * scan_asks_qty, lot_tracked); existing SKUs are updated. A file with a barcode (or packs) column replaces the listed
  * items' barcodes (pack units); a barcode moves to the item that lists it last.
  */
-export async function importItems(db: Db, source: FileSource, options: { skipInvalid?: boolean; sheet?: string } = {}): Promise<ImportReport> {
+export async function importItems(
+  db: Db,
+  source: FileSource,
+  options: { skipInvalid?: boolean; sheet?: string } = {},
+): Promise<ImportReport> {
   const table = await openTable(source, { sheet: options.sheet, columns: ITEM_COLUMNS });
   const problems = new ProblemList();
   const seen = new Map<string, number>();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalName, COLUMN_ALIASES, editDistance, mapHeader, normalizeHeader, type ColumnKey, type ColumnSpec } from '../../src/domain/columns.ts';
+import {
+  canonicalName,
+  COLUMN_ALIASES,
+  editDistance,
+  mapHeader,
+  normalizeHeader,
+  type ColumnKey,
+  type ColumnSpec,
+} from '../../src/domain/columns.ts';
 
 const COUNT_SPECS = [
   { key: 'sku', required: true },

@@ -243,7 +243,9 @@ describeEachDatabase('count import', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    const error = await importCounts(db, st.code, bufferSource('gaps.csv', 'sku,location,qty\nA-100,R1,1\n\n"A-200",R2,oops\n')).catch((e: unknown) => e);
+    const error = await importCounts(db, st.code, bufferSource('gaps.csv', 'sku,location,qty\nA-100,R1,1\n\n"A-200",R2,oops\n')).catch(
+      (e: unknown) => e,
+    );
     expect((error as InvalidInputError).problems).toEqual([{ line: 4, column: 'qty', message: 'quantity "oops" is not a number' }]);
   });
 
@@ -285,7 +287,10 @@ describeEachDatabase('count import', (get) => {
         column: 'conted at',
         suggestion: 'counted at',
         message: 'column "conted at" was ignored: did you mean "counted at"?',
-        localized: { en: 'column "conted at" was ignored: did you mean "counted at"?', 'zh-CN': '列“conted at”已忽略：是不是“counted at”？' },
+        localized: {
+          en: 'column "conted at" was ignored: did you mean "counted at"?',
+          'zh-CN': '列“conted at”已忽略：是不是“counted at”？',
+        },
       },
       expect.objectContaining({ column: 'scanner', suggestion: null }),
     ]);
