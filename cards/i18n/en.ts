@@ -149,6 +149,9 @@ export const en = {
     saveNote: 'Save note',
     footerOpen: 'Confirm the count and tag a cause, or send it back for a recount.',
     footerConfirmed: 'Confirmed. Tag a cause so it can go on a document.',
+    footerOpenTagged: 'Cause tagged. Confirm the count, or send it back for a recount.',
+    footerTagged: (cause: string) =>
+      `Confirmed and explained (${cause}): it goes on a document at the next "submit". Pick another cause to change it.`,
     acceptPage: (n: number) => `Accept suggestions (${n})`,
     previous: '◀ Previous',
     next: 'Next ▶',

@@ -143,6 +143,8 @@ export const zhCN: typeof en = {
     saveNote: '保存备注',
     footerOpen: '确认数量并选择原因，或退回复盘。',
     footerConfirmed: '已确认。选择原因后即可生成单据。',
+    footerOpenTagged: '已选择原因。请确认数量，或退回复盘。',
+    footerTagged: (cause) => `已确认并说明原因（${cause}）：下次“提交”时生成单据。如需更改，重新选择原因即可。`,
     acceptPage: (n) => `采纳建议原因（${n}）`,
     previous: '◀ 上一页',
     next: '下一页 ▶',
