@@ -269,6 +269,8 @@ export const en = {
     noVariances: 'No variances are waiting for review.',
     countRecorded: (line: string, qty: string) => `Recount recorded: ${line} = ${qty}.`,
     countUsage: 'Send "count SKU [LOCATION] QTY", e.g. "count A-100 R1-01 12".',
+    countNegative: (qty: string) =>
+      `The quantity ${qty} is negative: a count is what is on the shelf, 0 or more (send 0 when there is none). Nothing was recorded.`,
     bindUsage: 'Send "bind WAREHOUSE [team|approvals|digest]".',
     confirmed: 'Count confirmed.',
     causeTagged: (cause: string) => `Cause tagged: ${cause}.`,

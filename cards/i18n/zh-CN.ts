@@ -254,6 +254,7 @@ export const zhCN: typeof en = {
     noVariances: '没有待复核的差异。',
     countRecorded: (line, qty) => `复盘已登记：${line} = ${qty}。`,
     countUsage: '发送“盘点 SKU [库位] 数量”，例如“盘点 A-100 R1-01 12”。',
+    countNegative: (qty) => `数量 ${qty} 是负数：盘点数量是货架上实有的数量，应为 0 或以上（没有货就发 0）。未记录任何内容。`,
     bindUsage: '发送“绑定 仓库编码 [作业|审批|日报]”。',
     confirmed: '数量已确认。',
     causeTagged: (cause) => `已标注原因：${cause}。`,

@@ -81,6 +81,8 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
     }
     case 'countUsage':
       throw new InvalidInputError(t.countUsage);
+    case 'countNegative':
+      throw new InvalidInputError(t.countNegative(cmd.qty));
     case 'count': {
       if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
       const wh = await getWarehouse(s.db, s.chat.warehouseCode!);

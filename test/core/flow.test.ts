@@ -198,6 +198,23 @@ describeEachDatabase('bot core flow', (get) => {
     expect(card).toContain('实盘数量');
   });
 
+  it("answers a negative count with what is wrong, in the chat's language, and records nothing", async () => {
+    const { db } = get();
+    await seedTeam(db, 'web', { carl: 'u-carl', sam: 'u-sam' });
+    const out = new RecordingDeliverer();
+    const { dispatch, sender } = await botCore(db, [out]);
+    await dispatch(text('u-sam', 'bind WH1'));
+    await dispatch(text('u-sam', 'new'));
+    await dispatch(text('u-carl', 'count A-100 R1 -1'));
+    await sender.drainUntilIdle();
+    expect(JSON.stringify(out.last())).toContain('The quantity -1 is negative');
+    await dispatch(text('u-sam', 'lang zh'));
+    await dispatch(text('u-carl', '盘点 A-100 R1 -1'));
+    await sender.drainUntilIdle();
+    expect(JSON.stringify(out.last())).toContain('数量 -1 是负数');
+    expect(await queryRows(db, sql`select 1 from count_entry`)).toEqual([]);
+  });
+
   it("retries a throttled send after the platform's retry-after and delivers it once", async () => {
     const { db } = get();
     await seedTeam(db, 'web', { sam: 'u-sam' });
