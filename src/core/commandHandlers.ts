@@ -10,7 +10,7 @@ import { COUNTING_ROLES, SUPERVISING_ROLES, type CommandContext } from '../domai
 import { InvalidInputError } from '../domain/errors.ts';
 import { hidesBookFigures } from '../domain/stocktake.ts';
 import { bufferSource } from '../files/source.ts';
-import { bindChat, currentStocktake, setChatLocale, type Chat, type ChatPurpose } from '../services/chats.ts';
+import { bindChat, currentStocktake, reportedStocktake, setChatLocale, type Chat, type ChatPurpose } from '../services/chats.ts';
 import { importCounts } from '../services/counts.ts';
 import { submitVariances } from '../services/documents.ts';
 import { requireRole } from '../services/people.ts';
@@ -72,7 +72,9 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
     }
     case 'status':
     case 'report': {
-      const st = await boundStocktake(s);
+      if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
+      const st = await reportedStocktake(s.db, s.chat.warehouseId);
+      if (!st) throw new InvalidInputError(t.noStocktake(s.chat.warehouseCode!));
       return { replies: [{ kind: 'status', stocktakeId: st.id }] };
     }
     case 'variances': {

@@ -215,6 +215,24 @@ describeEachDatabase('bot core flow', (get) => {
     expect(await queryRows(db, sql`select 1 from count_entry`)).toEqual([]);
   });
 
+  it('reports the stocktake just posted, when none is in progress', async () => {
+    const { db } = get();
+    await seedTeam(db, 'web', { sam: 'u-sam' });
+    const out = new RecordingDeliverer();
+    const { dispatch, sender } = await botCore(db, [out]);
+    await dispatch(text('u-sam', 'bind WH1'));
+    await dispatch(text('u-sam', 'report'));
+    await sender.drainUntilIdle();
+    expect(JSON.stringify(out.last())).toContain('no stocktake in progress');
+    await dispatch(text('u-sam', 'new'));
+    // Posting itself is proven elsewhere: here only its outcome matters.
+    const [st] = await queryRows<{ code: string }>(db, sql`update stocktake set status = 'posted' returning code`);
+    await dispatch(text('u-sam', 'report'));
+    await sender.drainUntilIdle();
+    expect(out.last().header.title).toContain(st!.code);
+    expect(JSON.stringify(out.last())).not.toContain('no stocktake in progress');
+  });
+
   it("retries a throttled send after the platform's retry-after and delivers it once", async () => {
     const { db } = get();
     await seedTeam(db, 'web', { sam: 'u-sam' });
