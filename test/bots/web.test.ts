@@ -231,6 +231,20 @@ describeEachDatabase('web console adapter', (get) => {
     expect(await refused.text()).toContain('1–40');
   });
 
+  it('lands a person picked on the home page in their own team chat, not the first chat of the list', async () => {
+    const { db } = get();
+    const t = await setup(db);
+    await t.say('sam', 'a-approvals', 'bind WH1 approvals');
+    await t.say('sam', 'team', 'bind WH1');
+    // Before anyone is picked the form sends the picked person home, not into a chat chosen for nobody.
+    const picker = await (await t.http.app.request('/', { headers: { accept: 'text/html' } })).text();
+    expect(picker).toContain('name="next" value="/"');
+    for (const person of ['fay', 'carl']) {
+      const landed = await t.http.as(person, '/', { headers: { accept: 'text/html' } });
+      expect(landed.headers.get('location'), person).toBe('/chat/team');
+    }
+  });
+
   it('refuses a forged tap, an upload over the limit and a visitor who has not said who they are', async () => {
     const { db } = get();
     const t = await setup(db, { maxUploadBytes: 2048 });
