@@ -96,6 +96,9 @@ export const en = {
     net: 'Net value',
     superseded: (n: number) => `${n} line(s) already have a later count round; this sheet is kept as evidence for them.`,
     sheet: (sheet: string) => `Read from sheet "${sheet}".`,
+    chooseTitle: (file: string) => `Which sheet of ${file}?`,
+    chooseText: (n: number) => `This workbook has count data on ${n} sheets. Tap the one to import; nothing was imported yet.`,
+    sheetImported: (sheet: string) => `Sheet "${sheet}" imported.`,
     ignored: 'Columns not read:',
     changed: (c: { counted: number; notInBook: number; verified: number; resolved: number; conflicts: number; uncounted: number }) =>
       [

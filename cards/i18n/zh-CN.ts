@@ -90,6 +90,9 @@ export const zhCN: typeof en = {
     net: '净额',
     superseded: (n) => `${n} 行已有更晚的盘点轮次，本表仅作为其证据保存。`,
     sheet: (sheet) => `读取的工作表：“${sheet}”。`,
+    chooseTitle: (file) => `导入 ${file} 的哪个工作表？`,
+    chooseText: (n) => `该工作簿有 ${n} 个工作表含盘点数据。请点选要导入的一个；目前尚未导入任何内容。`,
+    sheetImported: (sheet) => `已导入工作表“${sheet}”。`,
     ignored: '未读取的列：',
     changed: (c) =>
       [

@@ -64,3 +64,25 @@ export function importSummaryCard(ctx: TemplateContext, v: ImportSummaryView): C
     footer: v.linesInConflict > 0 ? t.conflictHint : t.nextHint,
   });
 }
+
+/** A workbook with data on several sheets: which one is the count? One button per sheet imports it. */
+export function sheetChoiceCard(
+  ctx: TemplateContext,
+  v: { stocktakeId: string; fileName: string; sheets: string[]; upload: string },
+): Card {
+  const t = textsOf(ctx).importSummary;
+  return card({
+    header: { title: t.chooseTitle(v.fileName), state: 'info' },
+    elements: [
+      { type: 'markdown', text: t.chooseText(v.sheets.length) },
+      {
+        type: 'buttons',
+        buttons: v.sheets.map((sheet) => ({
+          label: sheet,
+          style: 'default' as const,
+          action: ctx.act({ kind: 'sheet.import', stocktakeId: v.stocktakeId, fileName: v.fileName, sheet, upload: v.upload }),
+        })),
+      },
+    ],
+  });
+}

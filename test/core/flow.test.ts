@@ -4,6 +4,7 @@
  * cards updated in place) are proven here once, platform-free.
  */
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import type { Card } from '../../cards/model.ts';
@@ -231,6 +232,45 @@ describeEachDatabase('bot core flow', (get) => {
     await sender.drainUntilIdle();
     expect(out.last().header.title).toContain(st!.code);
     expect(JSON.stringify(out.last())).not.toContain('no stocktake in progress');
+  });
+
+  it('asks which sheet of a workbook with counts on several, and imports the one tapped', async () => {
+    const { db } = get();
+    await seedTeam(db, 'web', { carl: 'u-carl', sam: 'u-sam' });
+    const out = new RecordingDeliverer();
+    const { dispatch, sender } = await botCore(db, [out]);
+    await dispatch(text('u-sam', 'bind WH1'));
+    await dispatch(text('u-sam', 'new'));
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Day 1').addRows([
+      ['sku', 'location', 'qty'],
+      ['A-100', 'R1', 90],
+    ]);
+    wb.addWorksheet('Day 2').addRows([
+      ['sku', 'location', 'qty'],
+      ['A-100', 'R1', 95],
+    ]);
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    await dispatch({
+      type: 'file',
+      platform: 'web',
+      eventId: `e${++n}`,
+      chatId: 'team',
+      chatType: 'group',
+      userId: 'u-carl',
+      fileName: 'days.xlsx',
+      download: async () => bytes,
+    });
+    await sender.drainUntilIdle();
+    const choice = out.last();
+    expect(choice.header.title).toBe('Which sheet of days.xlsx?');
+    expect(await queryRows(db, sql`select 1 from count_entry`)).toEqual([]);
+    const answer = await dispatch(tap('u-carl', tokensOf(choice, /^Day 2$/)));
+    expect(answer!.toast).toEqual({ kind: 'success', text: 'Sheet "Day 2" imported.' });
+    await sender.drainUntilIdle();
+    expect(out.last().header.title).toBe('Count imported: days.xlsx');
+    expect(JSON.stringify(out.last())).toContain('Read from sheet \\"Day 2\\"');
+    expect(await queryRows(db, sql`select qty::text as qty from count_entry`)).toEqual([{ qty: '95.000' }]);
   });
 
   it("retries a throttled send after the platform's retry-after and delivers it once", async () => {
