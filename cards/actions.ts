@@ -26,6 +26,14 @@ export const actionIntentSchema = z.discriminatedUnion('kind', [
     lines: z.array(z.object({ sku: z.string(), location: z.string(), lot: z.string().optional() })).max(10),
   }),
   z.object({ kind: z.literal('variances.page'), stocktakeId: z.string().uuid(), page: z.number().int().min(1) }),
+  /** Imports one sheet of a workbook sent to the chat; the upload (base64) travels with the intent. */
+  z.object({
+    kind: z.literal('sheet.import'),
+    stocktakeId: z.string().uuid(),
+    fileName: z.string(),
+    sheet: z.string(),
+    upload: z.string(),
+  }),
   z.object({ kind: z.literal('document.approve'), documentId: z.string().uuid(), step: z.number().int().min(1) }),
   /** The reason arrives as the tap's input text. */
   z.object({ kind: z.literal('document.reject'), documentId: z.string().uuid(), step: z.number().int().min(1) }),

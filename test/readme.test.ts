@@ -83,7 +83,8 @@ it(
       expect(part2).toMatch(/PY-\d{4}-0001 \(盘盈单 gain\)/);
       expect(part2).toMatch(/step 2 finance +approved by fiona/);
       expect(part2).toMatch(/Stocktake ST-\d{8}-001 · warehouse SH01 · posted/);
-      expect(part2).toMatch(/Wrote 5 ledger line\(s\) to ST-\d{8}-001-posted\.xlsx/);
+      expect(part2).toContain(`Wrote 5 ledger line(s) to ${ROOT}/ST-`);
+      expect(part2).toMatch(/ST-\d{8}-001-posted\.xlsx \(in the current folder; --out FILE writes elsewhere\)/);
       expect(part2).toMatch(/Audit chain intact: \d+ row\(s\)/);
       rmSync(join(ROOT, part2.match(/ST-\d{8}-001-posted\.xlsx/)![0]), { force: true });
     } finally {

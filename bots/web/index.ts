@@ -36,6 +36,7 @@ import {
   listConsoleChats,
   recentMessages,
   userMessage,
+  type ConsoleChat,
 } from './store.ts';
 import { messageHtml } from './view.ts';
 
@@ -79,13 +80,18 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
     return chats.some((ch) => ch.warehouse === DEMO_WAREHOUSE);
   }
 
+  /** The stocktakes the person may count on the phone, linked from the chat list. */
+  const toCount = (actor: Actor | null) => (actor ? stocktakesToCount(db, actor.personId) : Promise.resolve([]));
+
+  /** Where a person lands: a team chat (where counting happens) of theirs, else their first chat. */
+  function homeChat(chats: ConsoleChat[]): ConsoleChat | undefined {
+    return chats.find((ch) => ch.purposes.includes('team')) ?? chats[0];
+  }
+
   /**
    * The chats a visitor sees in the side bar: those the person may use (access.ts); on a local server
    * before anyone is picked, all of them (whoever is at this machine may pick anyone).
    */
-  /** The stocktakes the person may count on the phone, linked from the chat list. */
-  const toCount = (actor: Actor | null) => (actor ? stocktakesToCount(db, actor.personId) : Promise.resolve([]));
-
   function visibleChats(c: AppContext, actor: Actor | null) {
     if (actor) return listConsoleChats(db, actor);
     return c.get('deps').localOnly ? listConsoleChats(db) : Promise.resolve([]);
@@ -141,9 +147,12 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       const people = (await listPeople(db)).map((p) => ({ handle: p.handle, name: p.name, roles: p.roles }));
       const chats = await visibleChats(c, actor);
       const next = c.req.query('next');
-      const safeNext =
-        next && next.startsWith('/') && !next.startsWith('//') ? next : chats[0] ? `/chat/${encodeURIComponent(chats[0].chatId)}` : '/';
-      if (actor && !c.req.query('switch') && !next && chats[0]) return c.redirect(safeNext);
+      const asked = next && next.startsWith('/') && !next.startsWith('//') ? next : null;
+      const home = homeChat(chats);
+      if (actor && !c.req.query('switch') && !asked && home) return c.redirect(`/chat/${encodeURIComponent(home.chatId)}`);
+      // The person picked next lands in their own home chat ('/' again, now knowing who they are), not in
+      // the first chat of whoever was here before.
+      const safeNext = asked ?? '/';
       return c.html(
         homePage({
           locale: pageLocale(c),

@@ -3,7 +3,7 @@ import type { Locale } from '../../cards/i18n/index.ts';
 import type { Actor } from '../../src/domain/people.ts';
 import { icon } from '../../cards/render/icons.ts';
 import { esc, renderPage } from '../../src/http/layout.ts';
-import type { ConsoleChat, WebMessage } from './store.ts';
+import { CHAT_NAME_PATTERN, CHAT_NAME_RULE, type ConsoleChat, type WebMessage } from './store.ts';
 import { messageHtml } from './view.ts';
 
 const HEAD = '<link rel="stylesheet" href="/assets/console.css">';
@@ -112,7 +112,7 @@ function chatList(locale: Locale, chats: ConsoleChat[], current: string | null, 
     })
     .join('');
   return `<ul class="chatlist">${items || `<li class="muted">${esc(t.noChats)}</li>`}</ul>
-<form method="get" action="/chat" class="openchat" data-plain><label>${esc(t.openChat)}<br><input type="text" name="name" pattern="[a-z0-9][a-z0-9_-]{0,39}" placeholder="${esc(t.chatName)}" required></label> <button>${esc(t.open)}</button></form>
+<form method="get" action="/chat" class="openchat" data-plain><label>${esc(t.openChat)}<br><input type="text" name="name" pattern="${esc(CHAT_NAME_PATTERN)}" title="${esc(CHAT_NAME_RULE[locale])}" placeholder="${esc(t.chatName)}" required></label> <button>${esc(t.open)}</button></form>
 ${demo ? `<p><a href="/demo/recount.csv" class="demo-sheet" download>${icon('download')} ${esc(t.demoSheet)}</a></p>` : ''}
 ${countingLinks(locale, toCount)}`;
 }

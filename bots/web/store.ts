@@ -24,12 +24,24 @@ export interface WebMessage {
   createdAt: string;
 }
 
-/** Console chat ids: short, URL-safe, chosen by people (`demo-team`, `wh1-approvals`). */
-export const CHAT_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+/**
+ * Console chat names: short, chosen by people in their own script (`demo-team`, `盘点组`), letters and
+ * digits of any language with "-" and "_"; URLs carry them percent-encoded. The page's input checks the
+ * same rule (CHAT_NAME_PATTERN) and says it in words when a name breaks it.
+ */
+export const CHAT_NAME_PATTERN = String.raw`[\p{L}\p{N}][\p{L}\p{N}_\-]{0,39}`;
+export const CHAT_ID = new RegExp(`^${CHAT_NAME_PATTERN}$`, 'u');
+export const CHAT_NAME_RULE = {
+  en: 'use 1–40 letters (Chinese too) or digits, with "-" and "_" (e.g. 盘点组, wh1-team)',
+  'zh-CN': '请用 1–40 个中文、字母或数字，可含“-”和“_”（如 盘点组、wh1-team）',
+} as const;
 
 export function checkChatId(chatId: string): string {
-  const id = chatId.trim().toLowerCase();
-  if (!CHAT_ID.test(id)) throw new InvalidInputError(`"${chatId}" is not a console chat name: use 1–40 of a-z, 0-9, "-" and "_"`);
+  const id = chatId.normalize('NFKC').trim().toLowerCase();
+  if (!CHAT_ID.test(id)) {
+    const en = `"${chatId}" is not a console chat name: ${CHAT_NAME_RULE.en}`;
+    throw new InvalidInputError(en, [], { localized: { en, 'zh-CN': `“${chatId}”不是有效的对话名称：${CHAT_NAME_RULE['zh-CN']}` } });
+  }
   return id;
 }
 

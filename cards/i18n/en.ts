@@ -69,6 +69,21 @@ export const en = {
     expiryInvalid: (text: string) => `expiry "${text}" is not a date (write it as e.g. 2027-06-30)`,
     expiryDisagrees: (line: string, first: string, other: string) =>
       `${line} is listed with expiry ${first} and ${other}; a lot has one expiry`,
+    missingColumn: (column: string, accepted: string, instead: string | null, nearMiss: string | null) =>
+      `missing column ${column} (accepted headers: ${accepted})${instead ? ` or ${instead}` : ''}${nearMiss ? `; the file has a column "${nearMiss}": is that it, misspelt?` : ''}`,
+    duplicateColumn: (first: string, second: string, column: string) => `columns "${first}" and "${second}" both mean ${column}; keep one`,
+    headerUnusable: (file: string, line: number) => `${file}: the header row (line ${line}) is not usable`,
+    columnIgnored: (header: string, suggestion: string | null) =>
+      suggestion
+        ? `column "${header}" was ignored: did you mean "${suggestion}"?`
+        : `column "${header}" was ignored (not a column this import reads)`,
+    noLocationColumn: (file: string, code: string, example: string, accepted: string, typo: string | null) =>
+      `${file} has no location column${typo ? ` (is "${typo}" meant to be location?)` : ''}, but the book of ${code} keeps stock by location (e.g. ${example}): every count would land on a line of its own and show as a variance. Add a location column (accepted headers: ${accepted}) and send it again; nothing was imported`,
+    sheetNotFound: (file: string, sheet: string, sheets: string) => `${file} has no sheet "${sheet}"; its sheets: ${sheets}`,
+    severalSheets: (file: string, sheets: string) => `${file} has data on several sheets (${sheets}); pick the one to import`,
+    severalSheetsFlag: (file: string, sheets: string) =>
+      `${file} has data on several sheets (${sheets}); say which one to import (CLI: --sheet NAME; API: the sheet option); nothing was imported`,
+    sheetRead: (sheet: string) => `sheet "${sheet}"`,
   },
   importSummary: {
     title: (file: string) => `Count imported: ${file}`,
@@ -82,6 +97,25 @@ export const en = {
     losses: 'Losses',
     net: 'Net value',
     superseded: (n: number) => `${n} line(s) already have a later count round; this sheet is kept as evidence for them.`,
+    sheet: (sheet: string) => `Read from sheet "${sheet}".`,
+    chooseTitle: (file: string) => `Which sheet of ${file}?`,
+    chooseText: (n: number) => `This workbook has count data on ${n} sheets. Tap the one to import; nothing was imported yet.`,
+    sheetImported: (sheet: string) => `Sheet "${sheet}" imported.`,
+    ignored: 'Columns not read:',
+    changed: (c: { counted: number; notInBook: number; verified: number; resolved: number; conflicts: number; uncounted: number }) =>
+      [
+        `This sheet counted ${c.counted} line(s)`,
+        [
+          c.notInBook > 0 ? `${c.notInBook} new line(s) the book did not have` : '',
+          c.verified > 0 ? `${c.verified} confirmed by a second count` : '',
+          c.resolved > 0 ? `${c.resolved} conflict(s) settled by this recount` : '',
+          c.conflicts > 0 ? `${c.conflicts} now in conflict with another count` : '',
+        ]
+          .filter(Boolean)
+          .join(', '),
+      ]
+        .filter(Boolean)
+        .join(': ') + (c.uncounted > 0 ? `. ${c.uncounted} book line(s) are still uncounted.` : '. Every book line has a count now.'),
     rejected: (rejected: number, read: number) => `**${rejected} of ${read} line(s) were rejected** and not imported:`,
     line: 'Line',
     column: 'Column',
@@ -123,6 +157,9 @@ export const en = {
     reopenLabel: 'Reopen (undo the confirmation)',
     reopenPlaceholder: 'Why it needs another look',
     reopen: 'Reopen',
+    footerOpenTagged: 'Cause tagged. Confirm the count, or send it back for a recount.',
+    footerTagged: (cause: string) =>
+      `Confirmed and explained (${cause}): it goes on a document at the next "submit". Pick another cause to change it.`,
     acceptPage: (n: number) => `Accept suggestions (${n})`,
     previous: '◀ Previous',
     next: 'Next ▶',
@@ -245,6 +282,8 @@ export const en = {
     noVariances: 'No variances are waiting for review.',
     countRecorded: (line: string, qty: string) => `Recount recorded: ${line} = ${qty}.`,
     countUsage: 'Send "count SKU [LOCATION] QTY", e.g. "count A-100 R1-01 12".',
+    countNegative: (qty: string) =>
+      `The quantity ${qty} is negative: a count is what is on the shelf, 0 or more (send 0 when there is none). Nothing was recorded.`,
     bindUsage: 'Send "bind WAREHOUSE [team|approvals|digest]".',
     confirmed: 'Count confirmed.',
     causeTagged: (cause: string) => `Cause tagged: ${cause}.`,

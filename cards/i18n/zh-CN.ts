@@ -65,6 +65,19 @@ export const zhCN: typeof en = {
     lotNotTracked: (sku, lot) => `${sku} 未启用批次管理，却填写了批次“${lot}”（请留空批次，或在物料主数据中将其设为批次管理）`,
     expiryInvalid: (text) => `有效期“${text}”不是有效日期（请写成 2027-06-30 这样）`,
     expiryDisagrees: (line, first, other) => `${line} 的有效期同时写为 ${first} 和 ${other}；同一批次只有一个有效期`,
+    missingColumn: (column, accepted, instead, nearMiss) =>
+      `缺少列 ${column}（可用列名：${accepted}）${instead ? `，或 ${instead}` : ''}${nearMiss ? `；文件中有列“${nearMiss}”，是不是拼错了？` : ''}`,
+    duplicateColumn: (first, second, column) => `列“${first}”和“${second}”都表示 ${column}，请只保留一列`,
+    headerUnusable: (file, line) => `${file}：表头（第 ${line} 行）无法使用`,
+    columnIgnored: (header, suggestion) =>
+      suggestion ? `列“${header}”已忽略：是不是“${suggestion}”？` : `列“${header}”已忽略（本次导入不读取此列）`,
+    noLocationColumn: (file, code, example, accepted, typo) =>
+      `${file} 没有库位列${typo ? `（“${typo}”是不是库位列？）` : ''}，但 ${code} 的账面按库位记录库存（如 ${example}）：每条盘点都会落到单独的一行并显示为差异。请加上库位列（可用列名：${accepted}）后重新发送；未导入任何内容`,
+    sheetNotFound: (file, sheet, sheets) => `${file} 中没有工作表“${sheet}”；现有工作表：${sheets}`,
+    severalSheets: (file, sheets) => `${file} 有多个工作表含数据（${sheets}），请选择要导入的一个`,
+    severalSheetsFlag: (file, sheets) =>
+      `${file} 有多个工作表含数据（${sheets}），请指定要导入的一个（命令行：--sheet 名称；API：sheet 参数）；未导入任何内容`,
+    sheetRead: (sheet) => `工作表“${sheet}”`,
   },
   importSummary: {
     title: (file) => `盘点表已导入：${file}`,
@@ -78,6 +91,25 @@ export const zhCN: typeof en = {
     losses: '盘亏',
     net: '净额',
     superseded: (n) => `${n} 行已有更晚的盘点轮次，本表仅作为其证据保存。`,
+    sheet: (sheet) => `读取的工作表：“${sheet}”。`,
+    chooseTitle: (file) => `导入 ${file} 的哪个工作表？`,
+    chooseText: (n) => `该工作簿有 ${n} 个工作表含盘点数据。请点选要导入的一个；目前尚未导入任何内容。`,
+    sheetImported: (sheet) => `已导入工作表“${sheet}”。`,
+    ignored: '未读取的列：',
+    changed: (c) =>
+      [
+        `本表盘点 ${c.counted} 行`,
+        [
+          c.notInBook > 0 ? `新增账外行 ${c.notInBook} 行` : '',
+          c.verified > 0 ? `${c.verified} 行经第二次盘点核实一致` : '',
+          c.resolved > 0 ? `本次复盘解决冲突 ${c.resolved} 行` : '',
+          c.conflicts > 0 ? `${c.conflicts} 行与另一次盘点不一致` : '',
+        ]
+          .filter(Boolean)
+          .join('，'),
+      ]
+        .filter(Boolean)
+        .join('：') + (c.uncounted > 0 ? `。账面尚有 ${c.uncounted} 行未盘。` : '。账面各行均已盘点。'),
     rejected: (rejected, read) => `**${read} 行中有 ${rejected} 行被拒绝**，未导入：`,
     line: '行',
     column: '列',
@@ -119,6 +151,8 @@ export const zhCN: typeof en = {
     reopenLabel: '撤销确认（重新复核）',
     reopenPlaceholder: '为什么需要重新复核',
     reopen: '撤销确认',
+    footerOpenTagged: '已选择原因。请确认数量，或退回复盘。',
+    footerTagged: (cause) => `已确认并说明原因（${cause}）：下次“提交”时生成单据。如需更改，重新选择原因即可。`,
     acceptPage: (n) => `采纳建议原因（${n}）`,
     previous: '◀ 上一页',
     next: '下一页 ▶',
@@ -232,6 +266,7 @@ export const zhCN: typeof en = {
     noVariances: '没有待复核的差异。',
     countRecorded: (line, qty) => `复盘已登记：${line} = ${qty}。`,
     countUsage: '发送“盘点 SKU [库位] 数量”，例如“盘点 A-100 R1-01 12”。',
+    countNegative: (qty) => `数量 ${qty} 是负数：盘点数量是货架上实有的数量，应为 0 或以上（没有货就发 0）。未记录任何内容。`,
     bindUsage: '发送“绑定 仓库编码 [作业|审批|日报]”。',
     confirmed: '数量已确认。',
     causeTagged: (cause) => `已标注原因：${cause}。`,

@@ -7,7 +7,7 @@ export function importSummaryCard(ctx: TemplateContext, v: ImportSummaryView): C
   const t = textsOf(ctx).importSummary;
   const b = textsOf(ctx).blind;
   const f = v.variances;
-  const state = v.linesInConflict > 0 || v.rowsRejected > 0 ? 'warning' : 'success';
+  const state = v.linesInConflict > 0 || v.rowsRejected > 0 || v.ignoredColumns.length > 0 ? 'warning' : 'success';
   return card({
     header: { title: t.title(v.fileName), subtitle: t.subtitle(v.stocktakeCode, v.counter, v.round), state },
     elements: [
@@ -28,6 +28,21 @@ export function importSummaryCard(ctx: TemplateContext, v: ImportSummaryView): C
             : []),
         ],
       },
+      {
+        type: 'markdown',
+        text: t.changed({
+          counted: v.linesCounted,
+          notInBook: v.linesNotInBook,
+          verified: v.linesVerified,
+          resolved: v.linesResolved,
+          conflicts: v.linesInConflict,
+          uncounted: v.uncounted,
+        }),
+      },
+      ...(v.sheet !== null ? [{ type: 'markdown' as const, text: t.sheet(v.sheet) }] : []),
+      ...(v.ignoredColumns.length > 0
+        ? [{ type: 'markdown' as const, text: [t.ignored, ...v.ignoredColumns.map((c) => `- ${c}`)].join('\n') }]
+        : []),
       ...(f ? [] : [{ type: 'markdown' as const, text: b.hidden }]),
       ...(v.linesSuperseded > 0 ? [{ type: 'markdown' as const, text: t.superseded(v.linesSuperseded) }] : []),
       ...(v.problems.length > 0
@@ -47,5 +62,27 @@ export function importSummaryCard(ctx: TemplateContext, v: ImportSummaryView): C
         : []),
     ],
     footer: v.linesInConflict > 0 ? t.conflictHint : t.nextHint,
+  });
+}
+
+/** A workbook with data on several sheets: which one is the count? One button per sheet imports it. */
+export function sheetChoiceCard(
+  ctx: TemplateContext,
+  v: { stocktakeId: string; fileName: string; sheets: string[]; upload: string },
+): Card {
+  const t = textsOf(ctx).importSummary;
+  return card({
+    header: { title: t.chooseTitle(v.fileName), state: 'info' },
+    elements: [
+      { type: 'markdown', text: t.chooseText(v.sheets.length) },
+      {
+        type: 'buttons',
+        buttons: v.sheets.map((sheet) => ({
+          label: sheet,
+          style: 'default' as const,
+          action: ctx.act({ kind: 'sheet.import', stocktakeId: v.stocktakeId, fileName: v.fileName, sheet, upload: v.upload }),
+        })),
+      },
+    ],
   });
 }

@@ -21,6 +21,13 @@ const causeLabel = (ctx: TemplateContext, v: VarianceView, code: string | null) 
   return c ? (ctx.locale === 'en' ? c.labelEn : c.labelZh) : code;
 };
 
+/** What is left to do on a line under review: a tagged cause is never asked for again. */
+function footer(ctx: TemplateContext, v: VarianceView): string {
+  const t = textsOf(ctx).variance;
+  if (v.reviewStatus === 'open') return v.causeCode ? t.footerOpenTagged : t.footerOpen;
+  return v.causeCode ? t.footerTagged(causeLabel(ctx, v, v.causeCode)) : t.footerConfirmed;
+}
+
 /** One variance under review: the figures behind it, the suggestion and its reason, and what to do. */
 export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
   const t = textsOf(ctx).variance;
@@ -99,7 +106,7 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
       state: STATE_COLOUR[v.reviewStatus],
     },
     elements,
-    footer: actionable ? (v.reviewStatus === 'open' ? t.footerOpen : t.footerConfirmed) : undefined,
+    footer: actionable ? footer(ctx, v) : undefined,
   };
   return card(input);
 }

@@ -72,7 +72,13 @@ export interface ImportSummaryView {
   linesInConflict: number;
   linesNotInBook: number;
   linesSuperseded: number;
+  /** Lines in conflict that this sheet, a later round, settled. */
+  linesResolved: number;
   uncounted: number;
+  /** The workbook sheet read (XLSX); null for CSV. */
+  sheet: string | null;
+  /** Columns of the file that were not read, worded in the chat's language ("did you mean …?"). */
+  ignoredColumns: string[];
   /** Left out (null) while a blind count is counting: the team chat sees no book figures. */
   variances: { gains: number; losses: number; gainValue: string; lossValue: string; netValue: string } | null;
   currency: string;

@@ -12,7 +12,10 @@ import { resolveDocument } from '../services/documents.ts';
 import { addNote, confirmVariance, reopenVariance, requestRecount, tagCause } from '../services/review.ts';
 import { withdrawDocument } from '../services/undo.ts';
 import { reviewDetails } from '../services/reviewViews.ts';
-import type { Outcome } from './outcome.ts';
+import { staticView, type Outcome } from './outcome.ts';
+import { errorCard } from '../../cards/templates/notice.ts';
+import type { Chat } from '../services/chats.ts';
+import { importSheet } from './commandHandlers.ts';
 
 export interface TapInput {
   option?: string;
@@ -20,6 +23,10 @@ export interface TapInput {
   wantsInput?: boolean;
   token: string;
 }
+
+const noButtons = (): never => {
+  throw new Error('an import summary has no buttons');
+};
 
 /** Who counted the line last: the natural person to recount it; the tapper when nobody is recorded. */
 async function lastCounter(
@@ -37,7 +44,14 @@ async function lastCounter(
   return row?.handle ?? fallback;
 }
 
-export async function runIntent(db: Db, ctx: CommandContext, locale: Locale, intent: ActionIntent, tap: TapInput): Promise<Outcome> {
+export async function runIntent(
+  db: Db,
+  ctx: CommandContext,
+  locale: Locale,
+  intent: ActionIntent,
+  tap: TapInput,
+  chat: Chat | null = null,
+): Promise<Outcome> {
   const t = messages(locale).replies;
   const ok = (text: string): Outcome => ({ replies: [], toast: { kind: 'success', text } });
   switch (intent.kind) {
@@ -114,6 +128,28 @@ export async function runIntent(db: Db, ctx: CommandContext, locale: Locale, int
         }
       }
       return ok(t.accepted(done));
+    }
+    case 'sheet.import': {
+      if (!chat) throw new InvalidInputError(t.optionRequired);
+      // The summary card has no buttons: nothing is minted for it.
+      const templates = { locale, timezone: chat.timezone, act: noButtons };
+      try {
+        const outcome = await importSheet(
+          { db, chat, ctx, locale, templates },
+          { name: intent.fileName, bytes: Buffer.from(intent.upload, 'base64'), sheet: intent.sheet },
+        );
+        return { ...outcome, toast: { kind: 'success', text: messages(locale).importSummary.sheetImported(intent.sheet) } };
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        // The sheet's problems deserve the card an upload gets, line by line, not a one-line toast.
+        const text = error.localized?.[locale] ?? error.message;
+        const problems = error.problems.map((p) => ({
+          line: p.line ?? 0,
+          ...(p.column ? { column: p.column } : {}),
+          message: p.localized?.[locale] ?? p.message,
+        }));
+        return { replies: [staticView(errorCard(templates, text, problems))], toast: { kind: 'error', text } };
+      }
     }
     case 'document.approve':
       await approveDocument(db, ctx, { document: intent.documentId, step: intent.step });

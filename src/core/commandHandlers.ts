@@ -7,10 +7,10 @@ import { scheduleCard } from '../../cards/templates/schedule.ts';
 import { noticeCard } from '../../cards/templates/notice.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { COUNTING_ROLES, SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
-import { InvalidInputError } from '../domain/errors.ts';
+import { ChooseSheetError, InvalidInputError } from '../domain/errors.ts';
 import { hidesBookFigures } from '../domain/stocktake.ts';
 import { bufferSource } from '../files/source.ts';
-import { bindChat, currentStocktake, setChatLocale, type Chat, type ChatPurpose } from '../services/chats.ts';
+import { bindChat, currentStocktake, reportedStocktake, setChatLocale, type Chat, type ChatPurpose } from '../services/chats.ts';
 import { importCounts } from '../services/counts.ts';
 import { submitVariances } from '../services/documents.ts';
 import { voidCountImport } from '../services/countVoid.ts';
@@ -76,7 +76,9 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
     }
     case 'status':
     case 'report': {
-      const st = await boundStocktake(s);
+      if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
+      const st = await reportedStocktake(s.db, s.chat.warehouseId);
+      if (!st) throw new InvalidInputError(t.noStocktake(s.chat.warehouseCode!));
       return { replies: [{ kind: 'status', stocktakeId: st.id }] };
     }
     case 'variances': {
@@ -85,6 +87,8 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
     }
     case 'countUsage':
       throw new InvalidInputError(t.countUsage);
+    case 'countNegative':
+      throw new InvalidInputError(t.countNegative(cmd.qty));
     case 'count': {
       if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
       const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
@@ -203,12 +207,30 @@ async function schedule(s: CommandScope, cmd: Extract<TextCommand, { name: 'sche
 
 const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
+/** The largest workbook whose sheets are offered as buttons (its bytes are stored with the card's buttons). */
+export const MAX_PICKED_WORKBOOK_BYTES = 1024 * 1024;
+
 /** A count sheet sent to a bound team chat: imported as the sender's count, answered with its summary. */
-export async function importSheet(s: CommandScope, file: { name: string; bytes: Buffer }): Promise<Outcome> {
+export async function importSheet(s: CommandScope, file: { name: string; bytes: Buffer; sheet?: string }): Promise<Outcome> {
   const st = await boundStocktake(s);
   const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
   await requireRole(s.db, s.ctx.actor, wh.id, wh.code, COUNTING_ROLES, 'import a count sheet');
-  const r = await importCounts(s.db, st.id, bufferSource(file.name, file.bytes), { counter: s.ctx.actor.handle }, s.ctx.actor);
+  let r;
+  try {
+    r = await importCounts(
+      s.db,
+      st.id,
+      bufferSource(file.name, file.bytes),
+      { counter: s.ctx.actor.handle, ...(file.sheet !== undefined ? { sheet: file.sheet } : {}) },
+      s.ctx.actor,
+    );
+  } catch (error) {
+    // Several sheets hold counts: the sender picks one on a card. The upload rides with the buttons (a
+    // chat cannot send it again on a tap), so only a workbook of modest size gets them.
+    if (!(error instanceof ChooseSheetError) || file.bytes.length > MAX_PICKED_WORKBOOK_BYTES) throw error;
+    const upload = file.bytes.toString('base64');
+    return { replies: [{ kind: 'sheetChoice', stocktakeId: st.id, fileName: file.name, sheets: error.sheets, upload }] };
+  }
   const currency = await currencyOf(s.db, wh.id);
   const hidden = hidesBookFigures(await getStocktake(s.db, st.id));
   return reply(
@@ -225,7 +247,10 @@ export async function importSheet(s: CommandScope, file: { name: string; bytes: 
       linesInConflict: r.linesInConflict,
       linesNotInBook: r.linesNotInBook,
       linesSuperseded: r.linesSuperseded,
+      linesResolved: r.linesResolved,
       uncounted: r.progress.lines.uncounted,
+      sheet: r.sheet,
+      ignoredColumns: r.ignoredColumns.map((c) => c.localized[s.templates.locale]),
       // The summary goes to the whole team chat: a blind count still counting shows it no book figures.
       variances: hidden
         ? null

@@ -149,7 +149,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     let outcome: Outcome;
     let stale = false;
     try {
-      outcome = await runIntent(db, inAnswer ? { ...ctx, answeredCard: resolved.cardMessageId! } : ctx, locale, resolved.intent, tapInput);
+      outcome = await runIntent(
+        db,
+        inAnswer ? { ...ctx, answeredCard: resolved.cardMessageId! } : ctx,
+        locale,
+        resolved.intent,
+        tapInput,
+        chat,
+      );
     } catch (error) {
       if (error instanceof StaleCommandError || error instanceof StocktakeStateError) {
         stale = true;

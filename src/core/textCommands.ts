@@ -12,6 +12,8 @@ export type TextCommand =
   | { name: 'variances'; page: number }
   | { name: 'count'; sku: string; location: string; qty: string }
   | { name: 'countUsage' }
+  /** "count A-100 R1 -1": a count is what is there, never below zero. */
+  | { name: 'countNegative'; qty: string }
   | { name: 'close' }
   | { name: 'submit' }
   /** "cancel REASON" / "撤销 原因": cancels the stocktake in progress (before anything is posted). */
@@ -147,6 +149,7 @@ export function parseTextCommand(raw: string): TextCommand {
     case 'count': {
       if (rest.length < 2 || rest.length > 3) return { name: 'countUsage' };
       const qty = rest[rest.length - 1]!.replace(/,/g, '');
+      if (/^[-−－]\d+([.．]\d+)?$/.test(qty.normalize('NFKC'))) return { name: 'countNegative', qty };
       if (!/^\d+(\.\d+)?$/.test(qty)) return { name: 'countUsage' };
       return { name: 'count', sku: rest[0]!, location: rest.length === 3 ? rest[1]! : '', qty };
     }

@@ -11,6 +11,7 @@ import type { TemplateContext } from '../../cards/templates/context.ts';
 import { approvalCard, decisionResultCard } from '../../cards/templates/approval.ts';
 import { recountRequestCard, varianceCard, variancePageCard } from '../../cards/templates/variance.ts';
 import { statusCard } from '../../cards/templates/status.ts';
+import { sheetChoiceCard } from '../../cards/templates/importSummary.ts';
 import type { CauseOption, DocumentView, VarianceView } from '../../cards/templates/views.ts';
 import { parseDecimal } from '../domain/decimal.ts';
 import { hidesBookFigures, lineRef } from '../domain/stocktake.ts';
@@ -100,6 +101,10 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
   switch (view.kind) {
     case 'static':
       return { card: cardSchema.parse(view.card), entities: [], view };
+    case 'sheetChoice': {
+      const st = await getStocktake(db, view.stocktakeId);
+      return { card: sheetChoiceCard(context(locale, st.timezone, minter), view), entities: [], view };
+    }
     case 'variance':
     case 'recount': {
       const st = await getStocktake(db, view.stocktakeId);

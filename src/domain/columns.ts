@@ -52,21 +52,89 @@ for (const [key, aliases] of Object.entries(COLUMN_ALIASES) as [ColumnKey, reado
 
 export type HeaderMap<K extends ColumnKey> = { [P in K]?: { index: number; header: string } };
 
+/** A column of the file that the import does not read, and the column it was probably meant to be. */
+export interface IgnoredColumn {
+  index: number;
+  header: string;
+  /** The wanted column this header is a near miss of (a typo), when it is one and that column is absent. */
+  suggestion: { key: ColumnKey; alias: string } | null;
+}
+
+/** A required column the header lacks, with the near miss the file has instead (if any). */
+export interface MissingColumn {
+  key: ColumnKey;
+  or?: ColumnKey;
+  nearMiss: string | null;
+}
+
 /**
- * Maps a header row to the columns a file kind needs. Unknown columns are ignored (scanner exports
- * carry extra fields). A missing required column or a column given twice is a problem on line 1.
+ * Optimal string alignment distance (Levenshtein plus swapping two neighbours: "qyt" is one edit from
+ * "qty"), or `limit + 1` as soon as it must exceed `limit`.
+ */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const x = [...a];
+  const y = [...b];
+  let before: number[] = [];
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      current.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > limit) return limit + 1;
+    before = previous;
+    previous = current;
+  }
+  return previous[y.length]!;
+}
+
+/** How many edits a header of this length may be from an alias to count as its typo. */
+function typoLimit(length: number): number {
+  return length <= 4 ? 1 : length <= 8 ? 2 : 3;
+}
+
+/** The alias of one of `keys` that `header` is most likely a typo of, or null. */
+export function nearestColumn(header: string, keys: Iterable<ColumnKey>): { key: ColumnKey; alias: string } | null {
+  const text = normalizeHeader(header);
+  if (text === '') return null;
+  const limit = typoLimit([...text].length);
+  let best: { key: ColumnKey; alias: string; distance: number } | null = null;
+  for (const key of keys) {
+    for (const alias of COLUMN_ALIASES[key]) {
+      const distance = editDistance(text, normalizeHeader(alias), limit);
+      if (distance <= limit && (!best || distance < best.distance)) best = { key, alias, distance };
+    }
+  }
+  return best && { key: best.key, alias: best.alias };
+}
+
+/**
+ * Maps a header row to the columns a file kind needs. Other columns are not read (scanner exports carry
+ * extra fields) but listed as ignored, each with the wanted column it is a near miss of, so a typo is
+ * named instead of silently losing a column. A missing required column or a column given twice is a
+ * problem on line 1; a missing column's problem names the near miss the file has instead.
  */
 export function mapHeader<K extends ColumnKey>(
   cells: readonly string[],
   specs: readonly ColumnSpec<K>[],
   line = 1,
-): { map: HeaderMap<K>; problems: InputProblem[] } {
+): { map: HeaderMap<K>; problems: InputProblem[]; ignored: IgnoredColumn[]; missing: MissingColumn[] } {
   const wanted = new Set<ColumnKey>(specs.map((s) => s.key));
   const map: HeaderMap<K> = {};
   const problems: InputProblem[] = [];
+  const unread: { index: number; header: string }[] = [];
   cells.forEach((cell, index) => {
     const key = lookup.get(normalizeHeader(cell));
-    if (!key || !wanted.has(key)) return;
+    if (!key || !wanted.has(key)) {
+      if (normalizeHeader(cell) !== '') unread.push({ index, header: cell.trim() });
+      return;
+    }
     const existing = map[key as K];
     if (existing) {
       problems.push({
@@ -78,15 +146,22 @@ export function mapHeader<K extends ColumnKey>(
     }
     map[key as K] = { index, header: cell };
   });
+  // Only a column the file lacks is suggested: with "location" present, a "loc." column is something else.
+  const absent = [...wanted].filter((key) => !map[key as K]);
+  const ignored = unread.map((c) => ({ ...c, suggestion: lookup.has(normalizeHeader(c.header)) ? null : nearestColumn(c.header, absent) }));
+  const missing: MissingColumn[] = [];
   for (const spec of specs) {
     if (spec.required && !map[spec.key] && !(spec.or && map[spec.or])) {
+      const nearMiss = ignored.find((c) => c.suggestion?.key === spec.key || (spec.or && c.suggestion?.key === spec.or))?.header ?? null;
+      missing.push({ key: spec.key, ...(spec.or ? { or: spec.or } : {}), nearMiss });
       const instead = spec.or ? ` or ${canonicalName(spec.or)} (${COLUMN_ALIASES[spec.or].join(', ')})` : '';
+      const typo = nearMiss ? `; the file has a column "${nearMiss}": is that it, misspelt?` : '';
       problems.push({
         line,
         column: canonicalName(spec.key),
-        message: `missing column ${canonicalName(spec.key)} (accepted headers: ${COLUMN_ALIASES[spec.key].join(', ')})${instead}`,
+        message: `missing column ${canonicalName(spec.key)} (accepted headers: ${COLUMN_ALIASES[spec.key].join(', ')})${instead}${typo}`,
       });
     }
   }
-  return { map, problems };
+  return { map, problems, ignored, missing };
 }

@@ -74,6 +74,21 @@ export class StocktakeStateError extends DomainError {
   readonly code = 'STOCKTAKE_STATE';
 }
 
+/**
+ * A workbook with data on several sheets: which one to import is the sender's call. `sheets` lists them,
+ * so a chat can offer one button per sheet and the CLI and API name them.
+ */
+export class ChooseSheetError extends InvalidInputError {
+  constructor(
+    message: string,
+    readonly fileName: string,
+    readonly sheets: string[],
+    options?: { localized?: LocalizedText },
+  ) {
+    super(message, [], options);
+  }
+}
+
 /** The identical file was already imported into this stocktake. */
 export class DuplicateImportError extends DomainError {
   readonly code = 'DUPLICATE_IMPORT';

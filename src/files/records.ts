@@ -1,14 +1,28 @@
-import { mapHeader, type ColumnKey, type ColumnSpec, type HeaderMap } from '../domain/columns.ts';
+import { canonicalName, COLUMN_ALIASES, mapHeader, type ColumnKey, type ColumnSpec, type HeaderMap } from '../domain/columns.ts';
 import type { PlainLine } from './csvParser.ts';
 import { InvalidInputError, type InputProblem, type LocalizedText } from '../domain/errors.ts';
+import { fileProblemText } from './problemText.ts';
 import type { Cell, Table, TableRow } from './table.ts';
 
 /** At most this many problems are listed; past it one more problem says how many were left out. */
 export const MAX_LISTED_PROBLEMS = 10_000;
 
-/** Collects problems up to MAX_LISTED_PROBLEMS and counts every invalid line. */
+/** A column of the file that was not read, worded for the import summary ("did you mean location?"). */
+export interface IgnoredColumnNote {
+  column: string;
+  /** The accepted header it is probably a misspelling of. */
+  suggestion: string | null;
+  message: string;
+  localized: LocalizedText;
+}
+
+/**
+ * Collects problems up to MAX_LISTED_PROBLEMS and counts every invalid line; also what the reader has to
+ * say about the file as a whole (the columns it ignored), for the import summary.
+ */
 export class ProblemList {
   readonly listed: InputProblem[] = [];
+  ignoredColumns: IgnoredColumnNote[] = [];
   private readonly lines = new Set<number>();
   private overflow = 0;
   add(problem: InputProblem): void {
@@ -125,7 +139,7 @@ class RecordReader<K extends ColumnKey, T> {
   constructor(
     private readonly tableName: string,
     private readonly specs: readonly ColumnSpec<K>[],
-    problems: ProblemList,
+    private readonly problems: ProblemList,
     private readonly parse: (row: RowContext<K>) => T | null,
   ) {
     const self = this;
@@ -163,9 +177,23 @@ class RecordReader<K extends ColumnKey, T> {
         current.line,
       );
       if (mapped.problems.length > 0) {
-        throw new InvalidInputError(`${this.tableName}: the header row (line ${current.line}) is not usable`, mapped.problems);
+        const line = current.line;
+        const title = fileProblemText((c) => c.headerUnusable(this.tableName, line));
+        const problems = mapped.problems.map((p) => {
+          const missing = mapped.missing.find((m) => canonicalName(m.key) === p.column);
+          if (!missing) return p;
+          const accepted = COLUMN_ALIASES[missing.key].join(', ');
+          const instead = missing.or ? `${canonicalName(missing.or)} (${COLUMN_ALIASES[missing.or].join(', ')})` : null;
+          return { ...p, ...fileProblemText((c) => c.missingColumn(canonicalName(missing.key), accepted, instead, missing.nearMiss)) };
+        });
+        throw new InvalidInputError(title.message, problems, { localized: title.localized });
       }
       this.header = mapped.map;
+      this.problems.ignoredColumns = mapped.ignored.map((c) => ({
+        column: c.header,
+        suggestion: c.suggestion?.alias ?? null,
+        ...fileProblemText((t) => t.columnIgnored(c.header, c.suggestion?.alias ?? null)),
+      }));
       return NOT_TAKEN;
     }
     this.row = current;

@@ -1,9 +1,16 @@
 import { mapHeader } from '../domain/columns.ts';
+import { ChooseSheetError } from '../domain/errors.ts';
 import { bufferSource } from './source.ts';
 import { cellText, openTable } from './table.ts';
 
 /** File names a count sheet is sent under: what a scanner or a spreadsheet exports. */
 const SHEET_EXTENSIONS = new Set(['csv', 'txt', 'tsv', 'xlsx']);
+
+/** The columns that make a table a count sheet: naming one of them is enough. */
+const SNIFFED = [
+  { key: 'sku', required: false },
+  { key: 'qty', required: false },
+] as const;
 
 /** The first rows searched for a header (a title or a blank line may come before it). */
 const HEADER_ROWS = 5;
@@ -25,18 +32,16 @@ export async function looksLikeCountSheet(name: string, bytes: Uint8Array): Prom
   if (!hasSheetName(name)) return false;
   let table;
   try {
-    table = await openTable(bufferSource(name, bytes));
-  } catch {
-    return false;
+    table = await openTable(bufferSource(name, bytes), { columns: SNIFFED });
+  } catch (error) {
+    // Count data on several sheets of a workbook: a count sheet all right, which one is asked next.
+    return error instanceof ChooseSheetError;
   }
   let seen = 0;
   try {
     for await (const batch of table.batches) {
       for (const row of batch) {
-        const { map } = mapHeader(row.cells.map(cellText), [
-          { key: 'sku', required: false },
-          { key: 'qty', required: false },
-        ]);
+        const { map } = mapHeader(row.cells.map(cellText), SNIFFED);
         if (map.sku || map.qty) return true;
         if (++seen >= HEADER_ROWS) return false;
       }

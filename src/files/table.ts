@@ -1,5 +1,6 @@
+import { mapHeader, type ColumnSpec } from '../domain/columns.ts';
 import { parseDecimal, type ParseResult } from '../domain/decimal.ts';
-import { InvalidInputError } from '../domain/errors.ts';
+import { ChooseSheetError, InvalidInputError } from '../domain/errors.ts';
 import { parseDate, parseTimestamp, type DateResult, type TimeResult } from '../domain/time.ts';
 import { readCsvRows, scanCsvRows } from './csv.ts';
 import type { PlainLine } from './csvParser.ts';
@@ -7,7 +8,7 @@ import { fileProblemText } from './problemText.ts';
 import type { ProblemText } from './records.ts';
 import { inspectFile, type FileFacts } from './inspect.ts';
 import type { FileSource } from './source.ts';
-import { readXlsxRows } from './xlsx.ts';
+import { listXlsxSheets, readXlsxRows, type SheetFacts } from './xlsx.ts';
 
 /** A cell as read: text from CSV; text, number or date from XLSX; null when empty. */
 export type Cell = string | number | Date | null;
@@ -20,6 +21,8 @@ export interface TableRow {
 
 export interface Table extends FileFacts {
   name: string;
+  /** The workbook sheet read (XLSX); null for CSV. */
+  sheet: string | null;
   /** Rows in batches, so a million-line file costs a few thousand awaits rather than a million. */
   batches: AsyncIterable<TableRow[]>;
   /**
@@ -29,17 +32,62 @@ export interface Table extends FileFacts {
   scan?: (visit: (row: TableRow) => void, plain: PlainLine) => Promise<void>;
 }
 
-/** Opens a CSV or XLSX file as rows; the format and encoding are detected from the content. */
-export async function openTable(source: FileSource): Promise<Table> {
+export interface OpenOptions {
+  /** The XLSX sheet to read, by name. */
+  sheet?: string | undefined;
+  /** The columns the import reads: a sheet whose header names none of them is not the data. */
+  columns?: readonly ColumnSpec[];
+}
+
+/**
+ * Opens a CSV or XLSX file as rows; the format and encoding are detected from the content. Of a workbook,
+ * the sheet named, else the one sheet with data (under a header naming a column the import reads), also
+ * when it is not the first; with several such sheets the sender must choose (ChooseSheetError).
+ */
+export async function openTable(source: FileSource, options: OpenOptions = {}): Promise<Table> {
   const facts = await inspectFile(source);
   if (facts.bytes === 0) throw new InvalidInputError(`${source.name} is empty`);
-  if (facts.format === 'xlsx') return { ...facts, name: source.name, batches: readXlsxRows(source) };
+  if (facts.format === 'xlsx') {
+    const sheet = chooseSheet(source.name, await listXlsxSheets(source), options);
+    return { ...facts, name: source.name, sheet, batches: readXlsxRows(source, sheet) };
+  }
   return {
     ...facts,
     name: source.name,
+    sheet: null,
     batches: readCsvRows(source, facts.encoding),
     scan: (visit, plain) => scanCsvRows(source, facts.encoding, visit, plain),
   };
+}
+
+function chooseSheet(file: string, sheets: SheetFacts[], options: OpenOptions): string | null {
+  const names = sheets.map((s) => s.name);
+  const list = names.map((n) => `"${n}"`).join(', ');
+  if (options.sheet !== undefined) {
+    const wanted = options.sheet.trim();
+    const found = names.find((n) => n === wanted) ?? names.find((n) => n.trim().toLowerCase() === wanted.toLowerCase());
+    if (found === undefined) {
+      const text = fileProblemText((c) => c.sheetNotFound(file, wanted, list));
+      throw new InvalidInputError(text.message, [], { localized: text.localized });
+    }
+    return found;
+  }
+  const columns = options.columns;
+  const withData = sheets.filter((s) => s.hasData && (!columns || Object.keys(mapHeader(s.header!, columns).map).length > 0));
+  if (withData.length === 1) return withData[0]!.name;
+  if (withData.length > 1) {
+    const several = withData.map((s) => `"${s.name}"`).join(', ');
+    const asked = fileProblemText((c) => c.severalSheets(file, several));
+    const flag = fileProblemText((c) => c.severalSheetsFlag(file, several));
+    throw new ChooseSheetError(
+      flag.message,
+      file,
+      withData.map((s) => s.name),
+      { localized: asked.localized },
+    );
+  }
+  // No sheet holds recognisable data: the first that holds anything, so the header check says what is missing.
+  return (sheets.find((s) => s.header !== null) ?? sheets[0])?.name ?? null;
 }
 
 /** Text of a cell for messages and text columns. */

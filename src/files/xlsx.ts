@@ -20,19 +20,73 @@ function toCell(value: unknown): Cell {
   return String(value);
 }
 
-/** Streams the first worksheet's rows in batches; row numbers are the sheet's own. */
-export async function* readXlsxRows(source: FileSource): AsyncGenerator<TableRow[]> {
-  // Loaded on first use: ExcelJS takes ~0.4 s to load, which every CLI command would otherwise pay.
-  const { default: ExcelJS } = await import('exceljs');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source.open(), {
+/** What a workbook's sheet holds, enough to tell which sheet has the data. */
+export interface SheetFacts {
+  name: string;
+  /** Its first non-blank row (the header, when the sheet is a table), as text; null for an empty sheet. */
+  header: string[] | null;
+  /** Whether a non-blank row follows the header. */
+  hasData: boolean;
+}
+
+/** A streamed worksheet's name: set by ExcelJS from workbook.xml, though its typings leave it out. */
+function sheetName(worksheet: object): string {
+  return (worksheet as { name?: string }).name ?? '';
+}
+
+function blank(cell: Cell): boolean {
+  return cell === null || (typeof cell === 'string' && cell.trim() === '');
+}
+
+function openWorkbook(ExcelJS: typeof import('exceljs'), source: FileSource) {
+  return new ExcelJS.stream.xlsx.WorkbookReader(source.open(), {
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell date cells from numbers
     hyperlinks: 'ignore',
     worksheets: 'emit',
     entries: 'emit',
   });
+}
+
+async function workbookError(source: FileSource, error: unknown): Promise<never> {
+  if (error instanceof InvalidInputError) throw error;
+  throw new InvalidInputError(`${source.name} is not a readable XLSX workbook: ${(error as Error).message}`);
+}
+
+/**
+ * The workbook's sheets in order, each with its header and whether data follows it. A sheet is read only
+ * as far as its second non-blank row.
+ */
+export async function listXlsxSheets(source: FileSource): Promise<SheetFacts[]> {
+  // Loaded on first use: ExcelJS takes ~0.4 s to load, which every CLI command would otherwise pay.
+  const { default: ExcelJS } = await import('exceljs');
+  const sheets: SheetFacts[] = [];
   try {
-    for await (const worksheet of reader) {
+    for await (const worksheet of openWorkbook(ExcelJS, source)) {
+      const facts: SheetFacts = { name: sheetName(worksheet), header: null, hasData: false };
+      sheets.push(facts);
+      for await (const row of worksheet) {
+        const cells = Array.from((row.values as unknown[]).slice(1), toCell);
+        if (cells.every(blank)) continue;
+        if (facts.header) {
+          facts.hasData = true;
+          break;
+        }
+        facts.header = cells.map((c) => (c === null ? '' : c instanceof Date ? c.toISOString() : String(c)));
+      }
+    }
+  } catch (error) {
+    return workbookError(source, error);
+  }
+  return sheets;
+}
+
+/** Streams one worksheet's rows in batches (by name; null: the first); row numbers are the sheet's own. */
+export async function* readXlsxRows(source: FileSource, sheet: string | null = null): AsyncGenerator<TableRow[]> {
+  const { default: ExcelJS } = await import('exceljs');
+  try {
+    for await (const worksheet of openWorkbook(ExcelJS, source)) {
+      if (sheet !== null && sheetName(worksheet) !== sheet) continue;
       let batch: TableRow[] = [];
       for await (const row of worksheet) {
         const values = (row.values as unknown[]).slice(1); // ExcelJS rows are 1-based
@@ -43,10 +97,9 @@ export async function* readXlsxRows(source: FileSource): AsyncGenerator<TableRow
         }
       }
       if (batch.length > 0) yield batch;
-      return; // the first sheet only
+      return; // one sheet only
     }
   } catch (error) {
-    if (error instanceof InvalidInputError) throw error;
-    throw new InvalidInputError(`${source.name} is not a readable XLSX workbook: ${(error as Error).message}`);
+    await workbookError(source, error);
   }
 }

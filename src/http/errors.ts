@@ -1,6 +1,13 @@
 /** Domain errors as HTTP: a stable code, a status, the message and (for bad input) every problem with its place. */
 import { isDatabaseUnavailable } from '../../db/unavailable.ts';
-import { DomainError, InvalidInputError, type DomainErrorCode, type InputProblem, type LocalizedText } from '../domain/errors.ts';
+import {
+  ChooseSheetError,
+  DomainError,
+  InvalidInputError,
+  type DomainErrorCode,
+  type InputProblem,
+  type LocalizedText,
+} from '../domain/errors.ts';
 
 const STATUS: Record<DomainErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -28,7 +35,7 @@ export class PayloadTooLargeError extends DomainError {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; localized?: LocalizedText; problems?: InputProblem[] };
+  error: { code: string; message: string; localized?: LocalizedText; problems?: InputProblem[]; sheets?: string[] };
 }
 
 /** Status and JSON body for an error; anything not a DomainError is a 500 with a reference, never its text. */
@@ -42,6 +49,7 @@ export function errorResponse(error: unknown, ref: string): { status: number; bo
           message: error.message,
           ...(error.localized ? { localized: error.localized } : {}),
           ...(error instanceof InvalidInputError && error.problems.length ? { problems: error.problems } : {}),
+          ...(error instanceof ChooseSheetError ? { sheets: error.sheets } : {}),
         },
       },
     };

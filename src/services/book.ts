@@ -8,8 +8,8 @@ import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { cellText, decimalCell, decimalProblem, openTable } from '../files/table.ts';
 import { setBookBaseline } from './auditBooks.ts';
-import { refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { expiryCell, lotProblem, lotTrackedSkus } from './lots.ts';
+import { fileNotes, refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { knownSkus, unknownSkuMessage } from './skus.ts';
 import { getWarehouse, lockWarehouse } from './warehouses.ts';
 
@@ -37,12 +37,12 @@ export async function importBook(
   db: Db,
   warehouseCode: string,
   source: FileSource,
-  options: { replace?: boolean; skipInvalid?: boolean } = {},
+  options: { replace?: boolean; skipInvalid?: boolean; sheet?: string } = {},
 ): Promise<BookImportReport> {
   const wh = await getWarehouse(db, warehouseCode);
   const skus = await knownSkus(db);
   const lotTracked = await lotTrackedSkus(db);
-  const table = await openTable(source);
+  const table = await openTable(source, { sheet: options.sheet, columns: BOOK_COLUMNS });
   const problems = new ProblemList();
   const seen = new Map<string, number>();
   const rows: { sku: string; location: string; lot: string; expiry: string | null; qty: string }[] = [];
@@ -134,5 +134,6 @@ export async function importBook(
     rowsRejected: problems.invalidLines,
     linesCleared,
     problems: problems.all(),
+    ...fileNotes(table, problems),
   };
 }

@@ -108,6 +108,20 @@ export async function currentStocktake(db: DbOrTx, warehouseId: string): Promise
   return row ?? null;
 }
 
+/**
+ * What `status` and `report` show: the stocktake in progress, else the last one posted (a team asks for
+ * the report right after the final approval posted it).
+ */
+export async function reportedStocktake(db: DbOrTx, warehouseId: string): Promise<{ id: string; code: string; status: string } | null> {
+  const current = await currentStocktake(db, warehouseId);
+  if (current) return current;
+  const [posted] = await queryRows<{ id: string; code: string; status: string }>(
+    db,
+    sql`select id, code, status from stocktake where warehouse_id = ${warehouseId}::uuid and status = 'posted' order by snapshot_at desc limit 1`,
+  );
+  return posted ?? null;
+}
+
 /** Every chat the bot knows, with its binding and language. */
 export async function listChats(
   db: DbOrTx,

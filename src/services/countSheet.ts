@@ -256,7 +256,8 @@ export function countFastLane(
   };
 }
 
-const COUNT_COLUMNS = [
+/** The columns a count sheet is read by. */
+export const COUNT_COLUMNS = [
   { key: 'sku', required: true, or: 'barcode' },
   { key: 'barcode', required: false },
   { key: 'location', required: false },
@@ -291,6 +292,8 @@ export interface CountSheet {
   lotColumn: string;
   /** Rows the fast lane took (the rest were checked row by row). */
   rowsInFastLane: number;
+  /** Whether the sheet has a location column at all. */
+  hasLocation: boolean;
 }
 
 /**
@@ -308,7 +311,9 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
   let qtyColumn = 'qty';
   let lotColumn = 'sku';
   let rowsInFastLane = 0;
+  let hasLocation = false;
   const fastLane: FastLane<CountColumn> = (header) => {
+    hasLocation = header.location !== undefined;
     // What row.column('qty') gives the row-by-row check, for when the lane takes the first row.
     qtyColumn = header.qty?.header ?? 'qty';
     lotColumn = header.lot?.header ?? header.sku?.header ?? 'sku';
@@ -327,6 +332,7 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
       if (rowsRead === 1) {
         qtyColumn = row.column('qty');
         lotColumn = row.has('lot') ? row.column('lot') : row.column('sku');
+        hasLocation = row.has('location');
       }
       let sku = cellText(row.cell('sku'));
       if (!sku && row.has('barcode')) {
@@ -377,7 +383,7 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
     },
     options.fastLane === false ? undefined : fastLane,
   );
-  return { lines, problems, rowsRead, rowsAccepted, qtyColumn, lotColumn, rowsInFastLane };
+  return { lines, problems, rowsRead, rowsAccepted, qtyColumn, lotColumn, rowsInFastLane, hasLocation };
 }
 
 /**

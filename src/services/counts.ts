@@ -6,17 +6,18 @@ import { copyRows, copyText } from '../../db/copy.ts';
 import { queryRows, type Db, type DbOrTx, type Tx } from '../../db/client.ts';
 import { countImport } from '../../db/schema/index.ts';
 import { lineLabel } from '../domain/stocktake.ts';
+import { canonicalName, COLUMN_ALIASES } from '../domain/columns.ts';
 import { exceedsPrecision, formatDecimal, maxIntegerDigits, QTY_SCALE } from '../domain/decimal.ts';
 import type { Actor } from '../domain/people.ts';
 import { DuplicateImportError, InvalidInputError } from '../domain/errors.ts';
 import { fileProblemText } from '../files/problemText.ts';
-import type { ProblemText } from '../files/records.ts';
-import { checkUnits, readCountSheet, type CountLine, type CountLines } from './countSheet.ts';
+import type { ProblemList, ProblemText } from '../files/records.ts';
+import { checkUnits, COUNT_COLUMNS, readCountSheet, type CountLine, type CountLines } from './countSheet.ts';
 import { baseUnits, loadItemScanDetails } from './itemDetails.ts';
 import type { FileSource } from '../files/source.ts';
 import { openTable } from '../files/table.ts';
-import { refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { lotProblem, lotTrackedSkus } from './lots.ts';
+import { fileNotes, refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { knownSkus } from './skus.ts';
 import { AuditWriter, OPERATOR } from './audit.ts';
 import { findPerson } from './people.ts';
@@ -38,6 +39,8 @@ const countImportOptions = z.object({
   /** Default: 1 while counting; during review, one above the recounted lines' latest round. */
   round: z.number().int('round must be a whole number').min(1, 'round must be 1 or more').max(99).optional(),
   skipInvalid: z.boolean().default(false),
+  /** The workbook sheet to read (XLSX); default: the one sheet with count data. */
+  sheet: z.string().trim().min(1, 'sheet is blank').max(200).optional(),
 });
 
 export type CountImportOptions = z.input<typeof countImportOptions>;
@@ -58,6 +61,8 @@ export interface CountImportReport extends ImportReport {
   linesInConflict: number;
   /** Lines where a later round already exists, so this sheet is kept as evidence only. */
   linesSuperseded: number;
+  /** Lines that were in conflict and that this sheet, a later round, settled. */
+  linesResolved: number;
   progress: StocktakeProgress;
 }
 
@@ -98,18 +103,19 @@ export async function importCounts(
   detailsLoading.catch(() => {});
   const lotTrackedLoading = lotTrackedSkus(db);
   lotTrackedLoading.catch(() => {});
-  const table = await openTable(source);
+  const table = await openTable(source, { sheet: parsedOptions.data.sheet, columns: COUNT_COLUMNS });
   // Refuse a re-import before reading a million lines; checked again under the lock below.
   await refuseDuplicate(db, st, table.sha256);
 
   const details = await detailsLoading;
-  const { lines, problems, rowsRead, qtyColumn, lotColumn, ...read } = await readCountSheet(table, {
+  const { lines, problems, rowsRead, qtyColumn, lotColumn, hasLocation, ...read } = await readCountSheet(table, {
     skus: await skusLoading,
     details,
     timezone: st.timezone,
     snapshotAt: st.snapshotAt,
     latestAllowed: new Date(Date.now() + 10 * 60_000),
   });
+  if (!hasLocation && read.rowsAccepted > 0) await refuseWithoutLocations(db, st, table.name, problems);
   let rowsAccepted = read.rowsAccepted;
   const counted = [...lines.values()].filter((l) => l.units !== null);
   if (counted.length > 0)
@@ -154,11 +160,13 @@ export async function importCounts(
     rowsAccepted,
     rowsRejected: problems.invalidLines,
     problems: problems.all(),
+    ...fileNotes(table, problems),
     linesCounted: result.linesCounted,
     linesNotInBook: result.linesNotInBook,
     linesVerified: result.linesVerified,
     linesInConflict: result.linesInConflict,
     linesSuperseded: result.linesSuperseded,
+    linesResolved: result.linesResolved,
     progress,
   };
 }
@@ -198,7 +206,10 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, 
     await refuseDuplicate(tx, locked, source.sha256);
     // A sheet given no round (a chat upload, the API, `count` in a chat) that covers a line in conflict is
     // that line's recount: one round above it, so it settles the disagreement instead of adding to it.
-    if (source.round === undefined && !recount) round = Math.max(round, (await conflictRoundCovered(tx, st.id, lines)) + 1);
+    const conflicts = await conflictRoundsCovered(tx, st.id, lines);
+    if (source.round === undefined && !recount) round = conflicts.reduce((top, r) => Math.max(top, r + 1), round);
+    // A conflict covered by a later round is settled: the line is counted again from this sheet alone.
+    const linesResolved = conflicts.filter((r) => r < round).length;
     const [created] = await tx
       .insert(countImport)
       .values({
@@ -240,9 +251,26 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, 
       },
     });
     await audit.flush();
-    return { importId, ...applied };
+    return { importId, ...applied, linesResolved };
   });
   return { ...result, round };
+}
+
+/**
+ * A sheet without a location column counts every SKU at location '' (no location). Where the book keeps
+ * stock by location that is never what was meant: each count would become a line the book lacks and
+ * every book line would stay uncounted, a set of phantom variances. Refused, whatever skipInvalid says.
+ */
+async function refuseWithoutLocations(db: DbOrTx, st: StocktakeRef, fileName: string, problems: ProblemList): Promise<void> {
+  const [located] = await queryRows<{ location: string }>(
+    db,
+    sql`select location from stocktake_line where stocktake_id = ${st.id} and in_book and location <> '' limit 1`,
+  );
+  if (!located) return;
+  const aliases: readonly string[] = COLUMN_ALIASES.location;
+  const typo = problems.ignoredColumns.find((c) => c.suggestion !== null && aliases.includes(c.suggestion))?.column ?? null;
+  const text = fileProblemText((c) => c.noLocationColumn(fileName, st.code, located.location, aliases.join(', '), typo));
+  throw new InvalidInputError(text.message, [{ line: 1, column: canonicalName('location'), ...text }], { localized: text.localized });
 }
 
 function sumTooLarge(line: CountLine): ProblemText | null {
@@ -252,13 +280,13 @@ function sumTooLarge(line: CountLine): ProblemText | null {
   );
 }
 
-/** The highest round of the lines in conflict that the sheet covers; 0 when it covers none. */
-async function conflictRoundCovered(tx: DbOrTx, stocktakeId: string, lines: CountLines): Promise<number> {
+/** The rounds of the lines in conflict that the sheet covers, one per line. */
+async function conflictRoundsCovered(tx: DbOrTx, stocktakeId: string, lines: CountLines): Promise<number[]> {
   const conflicts = await queryRows<{ sku: string; location: string; lot: string; count_round: number }>(
     tx,
     sql`select sku, location, lot, count_round from stocktake_line where stocktake_id = ${stocktakeId}::uuid and count_status = 'conflict'`,
   );
-  return conflicts.reduce((top, c) => (lines.has(c.sku, c.location, c.lot) ? Math.max(top, Number(c.count_round)) : top), 0);
+  return conflicts.filter((c) => lines.has(c.sku, c.location, c.lot)).map((c) => Number(c.count_round));
 }
 
 export interface Recounts {

@@ -1,5 +1,6 @@
 import { InvalidInputError, type InputProblem } from '../domain/errors.ts';
-import type { ProblemList } from '../files/records.ts';
+import type { IgnoredColumnNote, ProblemList } from '../files/records.ts';
+import type { Table } from '../files/table.ts';
 
 /** What every file import reports: how much was read and taken, and each problem with its line. */
 export interface ImportReport {
@@ -8,6 +9,15 @@ export interface ImportReport {
   rowsAccepted: number;
   rowsRejected: number;
   problems: InputProblem[];
+  /** The workbook sheet read (XLSX); null for CSV. */
+  sheet: string | null;
+  /** Columns of the file that were not read, each with the header it is probably a misspelling of. */
+  ignoredColumns: IgnoredColumnNote[];
+}
+
+/** What the reader noted about the file as a whole, for its report. */
+export function fileNotes(table: Table, problems: ProblemList): Pick<ImportReport, 'sheet' | 'ignoredColumns'> {
+  return { sheet: table.sheet, ignoredColumns: problems.ignoredColumns };
 }
 
 /**

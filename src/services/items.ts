@@ -8,7 +8,7 @@ import { textArray } from './outbox.ts';
 import { cellText, decimalCell, decimalProblem, hasControlCharacters, openTable } from '../files/table.ts';
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
-import { refuseIfInvalid, type ImportReport } from './importResult.ts';
+import { fileNotes, refuseIfInvalid, type ImportReport } from './importResult.ts';
 
 interface ItemRow {
   sku: string;
@@ -44,8 +44,12 @@ const ITEM_COLUMNS = [
  * scan_asks_qty, lot_tracked); existing SKUs are updated. A file with a barcode (or packs) column replaces the listed
  * items' barcodes (pack units); a barcode moves to the item that lists it last.
  */
-export async function importItems(db: Db, source: FileSource, options: { skipInvalid?: boolean } = {}): Promise<ImportReport> {
-  const table = await openTable(source);
+export async function importItems(
+  db: Db,
+  source: FileSource,
+  options: { skipInvalid?: boolean; sheet?: string } = {},
+): Promise<ImportReport> {
+  const table = await openTable(source, { sheet: options.sheet, columns: ITEM_COLUMNS });
   const problems = new ProblemList();
   const seen = new Map<string, number>();
   const barcodeLines = new Map<string, { line: number; sku: string }>();
@@ -144,7 +148,14 @@ export async function importItems(db: Db, source: FileSource, options: { skipInv
       await replaceScanDetails(tx, chunk);
     }
   });
-  return { fileName: table.name, rowsRead, rowsAccepted: rows.length, rowsRejected: problems.invalidLines, problems: problems.all() };
+  return {
+    fileName: table.name,
+    rowsRead,
+    rowsAccepted: rows.length,
+    rowsRejected: problems.invalidLines,
+    problems: problems.all(),
+    ...fileNotes(table, problems),
+  };
 }
 
 /** The barcodes, pack units, scan setting and lot tracking of items whose rows carry them (their columns were in the file). */

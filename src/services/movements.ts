@@ -7,8 +7,8 @@ import { movementSignProblem, parseMovementKind, MOVEMENT_KINDS, type MovementKi
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { cellText, decimalCell, decimalProblem, openTable, timeCell } from '../files/table.ts';
-import { refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { lotProblem, lotTrackedSkus } from './lots.ts';
+import { fileNotes, refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { knownSkus, unknownSkuMessage } from './skus.ts';
 import { getWarehouse, lockWarehouse, type Warehouse } from './warehouses.ts';
 
@@ -42,12 +42,12 @@ export async function importMovements(
   db: Db,
   warehouseCode: string,
   source: FileSource,
-  options: { skipInvalid?: boolean } = {},
+  options: { skipInvalid?: boolean; sheet?: string } = {},
 ): Promise<ImportReport & { warehouse: string }> {
   const wh = await getWarehouse(db, warehouseCode);
   const skus = await knownSkus(db);
   const lotTracked = await lotTrackedSkus(db);
-  const table = await openTable(source);
+  const table = await openTable(source, { sheet: options.sheet, columns: MOVEMENT_COLUMNS });
   const problems = new ProblemList();
   const rows: MovementRow[] = [];
   let rowsRead = 0;
@@ -95,6 +95,7 @@ export async function importMovements(
     rowsAccepted: rows.length,
     rowsRejected: problems.invalidLines,
     problems: problems.all(),
+    ...fileNotes(table, problems),
   };
 }
 

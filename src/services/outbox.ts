@@ -18,6 +18,8 @@ export type CardView =
   | { kind: 'document'; documentId: string }
   | { kind: 'decision'; documentId: string }
   | { kind: 'status'; stocktakeId: string }
+  /** A workbook with data on several sheets: one button per sheet; the upload is kept (base64) to import the one tapped. */
+  | { kind: 'sheetChoice'; stocktakeId: string; fileName: string; sheets: string[]; upload: string }
   /** A card fixed when it was written (a help card, an import summary, an error): never updated. */
   | { kind: 'static'; card: unknown };
 

@@ -210,6 +210,41 @@ describeEachDatabase('web console adapter', (get) => {
     expect(BigInt(events[1]!.seq)).toBeGreaterThan(BigInt(events[0]!.seq));
   });
 
+  it('opens a chat with a Chinese name, and the name field says its rule in words', async () => {
+    const { db } = get();
+    const t = await setup(db);
+    const home = await (await t.http.as('sam', '/', { headers: { accept: 'text/html' } })).text();
+    const input = /<input type="text" name="name" pattern="([^"]*)" title="([^"]+)"/.exec(home);
+    expect(input, 'the chat name field').not.toBeNull();
+    // Browsers compile the pattern attribute with the v flag, anchored.
+    const pattern = new RegExp(`^(?:${input![1]!.replace(/&amp;/g, '&')})$`, 'v');
+    expect(pattern.test('盘点组')).toBe(true);
+    expect(pattern.test('wh1-team')).toBe(true);
+    expect(pattern.test('a b')).toBe(false);
+    expect(input![2]).toMatch(/letters|中文/);
+    const opened = await t.http.as('sam', '/chat?name=%E7%9B%98%E7%82%B9%E7%BB%84', { headers: { accept: 'text/html' } });
+    expect(opened.headers.get('location')).toBe(`/chat/${encodeURIComponent('盘点组')}`);
+    await t.say('sam', encodeURIComponent('盘点组'), 'bind WH1');
+    expect(textOf((await t.cards('盘点组')).at(-1)?.card ?? null)).toContain('WH1');
+    const refused = await t.http.as('sam', '/chat?name=a%20b', { headers: { accept: 'application/json' } });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('1–40');
+  });
+
+  it('lands a person picked on the home page in their own team chat, not the first chat of the list', async () => {
+    const { db } = get();
+    const t = await setup(db);
+    await t.say('sam', 'a-approvals', 'bind WH1 approvals');
+    await t.say('sam', 'team', 'bind WH1');
+    // Before anyone is picked the form sends the picked person home, not into a chat chosen for nobody.
+    const picker = await (await t.http.app.request('/', { headers: { accept: 'text/html' } })).text();
+    expect(picker).toContain('name="next" value="/"');
+    for (const person of ['fay', 'carl']) {
+      const landed = await t.http.as(person, '/', { headers: { accept: 'text/html' } });
+      expect(landed.headers.get('location'), person).toBe('/chat/team');
+    }
+  });
+
   it('refuses a forged tap, an upload over the limit and a visitor who has not said who they are', async () => {
     const { db } = get();
     const t = await setup(db, { maxUploadBytes: 2048 });

@@ -3,7 +3,7 @@
  * every renderer. Tokens are deterministic so snapshots are stable.
  */
 import type { ActionIntent } from '../../cards/actions.ts';
-import type { Locale } from '../../cards/i18n/index.ts';
+import { messages, type Locale } from '../../cards/i18n/index.ts';
 import type { Card } from '../../cards/model.ts';
 import { approvalCard, decisionResultCard } from '../../cards/templates/approval.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
@@ -133,7 +133,10 @@ export function gallery(locale: Locale): [string, Card][] {
         linesInConflict: 4,
         linesNotInBook: 3,
         linesSuperseded: 0,
+        linesResolved: 2,
         uncounted: 57,
+        sheet: '盘点',
+        ignoredColumns: [messages(locale).fileProblem.columnIgnored('locaton', 'location')],
         variances: { gains: 12, losses: 31, gainValue: '1520.00', lossValue: '-8830.25', netValue: '-7310.25' },
         currency: 'CNY',
         problems: [
@@ -259,7 +262,10 @@ export function gallery(locale: Locale): [string, Card][] {
         linesInConflict: 2,
         linesNotInBook: 1,
         linesSuperseded: 0,
+        linesResolved: 0,
         uncounted: 640,
+        sheet: null,
+        ignoredColumns: [],
         variances: null,
         currency: 'CNY',
         problems: [],

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -85,6 +85,17 @@ for (const kind of databaseKinds()) {
       expect(shown.lines).toEqual([expect.objectContaining({ lineNo: 1, sku: 'A-1', qty: '-15', value: '-1500.00', causeCode: 'damage' })]);
       const exported = await cli('export', code, '--format', 'json', '--out', '-');
       expect(exported.json().documents.map((d: { number: string }) => d.number)).toEqual([loss.number]);
+      // Without --out the file lands in the current folder, and the CLI says where in full.
+      const here = process.cwd();
+      process.chdir(dir);
+      try {
+        const written = await cli('export', code, '--format', 'csv');
+        expect(written.stdout).toContain(
+          `to ${join(realpathSync(dir), `${code}-posted.csv`)} (in the current folder; --out FILE writes elsewhere)`,
+        );
+      } finally {
+        process.chdir(here);
+      }
       expect((await cli('review', code)).stdout).toContain('rejected: where is the PO?');
     });
 

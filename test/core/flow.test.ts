@@ -4,6 +4,7 @@
  * cards updated in place) are proven here once, platform-free.
  */
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../db/client.ts';
 import type { Card } from '../../cards/model.ts';
@@ -196,6 +197,80 @@ describeEachDatabase('bot core flow', (get) => {
     const card = JSON.stringify(out.last());
     expect(card).toContain(`数量 \\"${thirty}\\" 的整数部分有 30 位，最多允许 15 位`);
     expect(card).toContain('实盘数量');
+  });
+
+  it("answers a negative count with what is wrong, in the chat's language, and records nothing", async () => {
+    const { db } = get();
+    await seedTeam(db, 'web', { carl: 'u-carl', sam: 'u-sam' });
+    const out = new RecordingDeliverer();
+    const { dispatch, sender } = await botCore(db, [out]);
+    await dispatch(text('u-sam', 'bind WH1'));
+    await dispatch(text('u-sam', 'new'));
+    await dispatch(text('u-carl', 'count A-100 R1 -1'));
+    await sender.drainUntilIdle();
+    expect(JSON.stringify(out.last())).toContain('The quantity -1 is negative');
+    await dispatch(text('u-sam', 'lang zh'));
+    await dispatch(text('u-carl', '盘点 A-100 R1 -1'));
+    await sender.drainUntilIdle();
+    expect(JSON.stringify(out.last())).toContain('数量 -1 是负数');
+    expect(await queryRows(db, sql`select 1 from count_entry`)).toEqual([]);
+  });
+
+  it('reports the stocktake just posted, when none is in progress', async () => {
+    const { db } = get();
+    await seedTeam(db, 'web', { sam: 'u-sam' });
+    const out = new RecordingDeliverer();
+    const { dispatch, sender } = await botCore(db, [out]);
+    await dispatch(text('u-sam', 'bind WH1'));
+    await dispatch(text('u-sam', 'report'));
+    await sender.drainUntilIdle();
+    expect(JSON.stringify(out.last())).toContain('no stocktake in progress');
+    await dispatch(text('u-sam', 'new'));
+    // Posting itself is proven elsewhere: here only its outcome matters.
+    const [st] = await queryRows<{ code: string }>(db, sql`update stocktake set status = 'posted' returning code`);
+    await dispatch(text('u-sam', 'report'));
+    await sender.drainUntilIdle();
+    expect(out.last().header.title).toContain(st!.code);
+    expect(JSON.stringify(out.last())).not.toContain('no stocktake in progress');
+  });
+
+  it('asks which sheet of a workbook with counts on several, and imports the one tapped', async () => {
+    const { db } = get();
+    await seedTeam(db, 'web', { carl: 'u-carl', sam: 'u-sam' });
+    const out = new RecordingDeliverer();
+    const { dispatch, sender } = await botCore(db, [out]);
+    await dispatch(text('u-sam', 'bind WH1'));
+    await dispatch(text('u-sam', 'new'));
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Day 1').addRows([
+      ['sku', 'location', 'qty'],
+      ['A-100', 'R1', 90],
+    ]);
+    wb.addWorksheet('Day 2').addRows([
+      ['sku', 'location', 'qty'],
+      ['A-100', 'R1', 95],
+    ]);
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    await dispatch({
+      type: 'file',
+      platform: 'web',
+      eventId: `e${++n}`,
+      chatId: 'team',
+      chatType: 'group',
+      userId: 'u-carl',
+      fileName: 'days.xlsx',
+      download: async () => bytes,
+    });
+    await sender.drainUntilIdle();
+    const choice = out.last();
+    expect(choice.header.title).toBe('Which sheet of days.xlsx?');
+    expect(await queryRows(db, sql`select 1 from count_entry`)).toEqual([]);
+    const answer = await dispatch(tap('u-carl', tokensOf(choice, /^Day 2$/)));
+    expect(answer!.toast).toEqual({ kind: 'success', text: 'Sheet "Day 2" imported.' });
+    await sender.drainUntilIdle();
+    expect(out.last().header.title).toBe('Count imported: days.xlsx');
+    expect(JSON.stringify(out.last())).toContain('Read from sheet \\"Day 2\\"');
+    expect(await queryRows(db, sql`select qty::text as qty from count_entry`)).toEqual([{ qty: '95.000' }]);
   });
 
   it("retries a throttled send after the platform's retry-after and delivers it once", async () => {

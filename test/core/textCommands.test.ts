@@ -17,6 +17,8 @@ describe('text commands', () => {
     ['count A-100 R1 1,200', { name: 'count', sku: 'A-100', location: 'R1', qty: '1200' }],
     ['count A-100', { name: 'countUsage' }],
     ['count A-100 R1 twelve', { name: 'countUsage' }],
+    ['count A-100 R1 -1', { name: 'countNegative', qty: '-1' }],
+    ['盘点 A-100 -2.5', { name: 'countNegative', qty: '-2.5' }],
     ['new', { name: 'new', blind: false }],
     ['新盘点', { name: 'new', blind: false }],
     ['/new blind', { name: 'new', blind: true }],

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalName, COLUMN_ALIASES, mapHeader, normalizeHeader, type ColumnKey, type ColumnSpec } from '../../src/domain/columns.ts';
+import {
+  canonicalName,
+  COLUMN_ALIASES,
+  editDistance,
+  mapHeader,
+  normalizeHeader,
+  type ColumnKey,
+  type ColumnSpec,
+} from '../../src/domain/columns.ts';
 
 const COUNT_SPECS = [
   { key: 'sku', required: true },
@@ -142,5 +150,35 @@ describe('mapHeader', () => {
   it('does not report a repeated column the file kind does not use', () => {
     const { problems } = mapHeader(['sku', 'location', 'qty', 'name', '品名'], COUNT_SPECS);
     expect(problems).toEqual([]);
+  });
+
+  it('lists the columns it does not read, with the wanted column a typo was meant to be', () => {
+    const { map, ignored } = mapHeader(['sku', 'locaton', 'qty', 'battery %', 'name', ''], COUNT_SPECS);
+    expect(map.location).toBeUndefined();
+    expect(ignored).toEqual([
+      { index: 1, header: 'locaton', suggestion: { key: 'location', alias: 'location' } },
+      { index: 3, header: 'battery %', suggestion: null },
+      { index: 4, header: 'name', suggestion: null },
+    ]);
+  });
+
+  it('suggests Chinese headers and swapped letters, but not a column the file already has', () => {
+    expect(mapHeader(['sku', '库为', 'qty'], COUNT_SPECS).ignored[0]?.suggestion).toEqual({ key: 'location', alias: '库位' });
+    expect(mapHeader(['sku', 'location', 'qyt'], COUNT_SPECS).ignored[0]?.suggestion).toEqual({ key: 'qty', alias: 'qty' });
+    expect(mapHeader(['sku', 'location', 'qty', 'lot'], COUNT_SPECS).ignored[0]?.suggestion).toBeNull();
+  });
+
+  it('names the near miss in the problem of a missing required column', () => {
+    const { problems, missing } = mapHeader(['sku', 'location', 'qyt'], COUNT_SPECS);
+    expect(missing).toEqual([{ key: 'qty', nearMiss: 'qyt' }]);
+    expect(problems[0]?.message).toContain('the file has a column "qyt"');
+  });
+});
+
+describe('editDistance', () => {
+  it('counts a swap of neighbours as one edit and stops past the limit', () => {
+    expect(editDistance('qyt', 'qty', 2)).toBe(1);
+    expect(editDistance('locaton', 'location', 2)).toBe(1);
+    expect(editDistance('abcdef', 'uvwxyz', 2)).toBe(3);
   });
 });

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/domain/errors.ts';
+import { ChooseSheetError, InvalidInputError } from '../../src/domain/errors.ts';
+import { COUNT_COLUMNS } from '../../src/services/countSheet.ts';
 import { bufferSource } from '../../src/files/source.ts';
 import { openTable, type TableRow } from '../../src/files/table.ts';
 import { readXlsxRows } from '../../src/files/xlsx.ts';
@@ -27,7 +28,7 @@ describe('reading XLSX workbooks', () => {
     expect(table.name).toBe('upload');
   });
 
-  it('reads only the first sheet', async () => {
+  it('reads the one sheet whose header names a column the import reads, and says which', async () => {
     const bytes = await workbookBytes((wb) => {
       wb.addWorksheet('Counts').addRows([
         ['sku', 'qty'],
@@ -35,11 +36,62 @@ describe('reading XLSX workbooks', () => {
       ]);
       wb.addWorksheet('Notes').addRows([['remark'], ['counted twice']]);
     });
-    const rows = await readRows(bytes);
+    const table = await openTable(bufferSource('counts.xlsx', bytes), { columns: COUNT_COLUMNS });
+    expect(table.sheet).toBe('Counts');
+    const rows: TableRow[] = [];
+    for await (const batch of table.batches) rows.push(...batch);
     expect(rows.map((r) => r.cells)).toEqual([
       ['sku', 'qty'],
       ['A-001', 5],
     ]);
+  });
+
+  it('finds the data on a later sheet when the first one is empty', async () => {
+    const bytes = await workbookBytes((wb) => {
+      wb.addWorksheet('Sheet1');
+      wb.addWorksheet('盘点').addRows([
+        ['物料编码', '实盘数量'],
+        ['A-001', 5],
+      ]);
+    });
+    const table = await openTable(bufferSource('counts.xlsx', bytes));
+    expect(table.sheet).toBe('盘点');
+    const rows: TableRow[] = [];
+    for await (const batch of table.batches) rows.push(...batch);
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['物料编码', '实盘数量'],
+      ['A-001', 5],
+    ]);
+  });
+
+  it('asks which sheet when several hold data, and reads the one named', async () => {
+    const bytes = await workbookBytes((wb) => {
+      wb.addWorksheet('Day 1').addRows([
+        ['sku', 'qty'],
+        ['A-001', 5],
+      ]);
+      wb.addWorksheet('Day 2').addRows([
+        ['sku', 'qty'],
+        ['A-001', 7],
+      ]);
+    });
+    const error = await openTable(bufferSource('days.xlsx', bytes), { columns: COUNT_COLUMNS }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChooseSheetError);
+    expect((error as ChooseSheetError).sheets).toEqual(['Day 1', 'Day 2']);
+    expect((error as ChooseSheetError).message).toContain('--sheet');
+    expect((error as ChooseSheetError).localized?.['zh-CN']).toContain('多个工作表');
+    const table = await openTable(bufferSource('days.xlsx', bytes), { columns: COUNT_COLUMNS, sheet: 'Day 2' });
+    expect(table.sheet).toBe('Day 2');
+    const rows: TableRow[] = [];
+    for await (const batch of table.batches) rows.push(...batch);
+    expect(rows[1]?.cells).toEqual(['A-001', 7]);
+  });
+
+  it('names the sheets there are when the sheet asked for is not one of them', async () => {
+    const bytes = await workbookBytes((wb) => wb.addWorksheet('Counts').addRows([['sku', 'qty']]));
+    const error = await openTable(bufferSource('counts.xlsx', bytes), { sheet: 'Count' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).message).toBe('counts.xlsx has no sheet "Count"; its sheets: "Counts"');
   });
 
   it('gives numbers as numbers and text as text', async () => {

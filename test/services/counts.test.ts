@@ -228,10 +228,10 @@ describeEachDatabase('count import', (get) => {
       db,
       st.code,
       csv('bad.csv', [
-        ['sku', 'qty'],
-        ['A-100', '5'],
-        ['A-100', 'x'],
-        ['ZZ', '1'],
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '5'],
+        ['A-100', 'R1', 'x'],
+        ['ZZ', 'R1', '1'],
       ]),
       { skipInvalid: true },
     );
@@ -243,7 +243,9 @@ describeEachDatabase('count import', (get) => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
-    const error = await importCounts(db, st.code, bufferSource('gaps.csv', 'sku,qty\nA-100,1\n\n"A-200",oops\n')).catch((e: unknown) => e);
+    const error = await importCounts(db, st.code, bufferSource('gaps.csv', 'sku,location,qty\nA-100,R1,1\n\n"A-200",R2,oops\n')).catch(
+      (e: unknown) => e,
+    );
     expect((error as InvalidInputError).problems).toEqual([{ line: 4, column: 'qty', message: 'quantity "oops" is not a number' }]);
   });
 
@@ -256,7 +258,7 @@ describeEachDatabase('count import', (get) => {
       st.code,
       csv('nosku.csv', [
         ['code', 'qty'],
-        ['A-100', '1'],
+        ['A-100', 'R1', '1'],
       ]),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
@@ -267,18 +269,63 @@ describeEachDatabase('count import', (get) => {
     });
   });
 
+  it('names the columns it ignored in the report, with the header a typo was meant to be', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const report = await importCounts(
+      db,
+      st.code,
+      csv('typo.csv', [
+        ['sku', 'location', 'qty', 'conted at', 'scanner'],
+        ['A-100', 'R1', '5', '2026-01-01 10:00', 'S7'],
+      ]),
+    );
+    expect(report.sheet).toBeNull();
+    expect(report.ignoredColumns).toEqual([
+      {
+        column: 'conted at',
+        suggestion: 'counted at',
+        message: 'column "conted at" was ignored: did you mean "counted at"?',
+        localized: {
+          en: 'column "conted at" was ignored: did you mean "counted at"?',
+          'zh-CN': '列“conted at”已忽略：是不是“counted at”？',
+        },
+      },
+      expect.objectContaining({ column: 'scanner', suggestion: null }),
+    ]);
+  });
+
+  it('refuses a sheet without a location column when the book keeps stock by location', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const st = await startStocktake(db, 'WH1');
+    const sheet = [
+      ['sku', 'locaton', 'qty'],
+      ['A-100', 'R1', '5'],
+    ];
+    for (const skipInvalid of [false, true]) {
+      const error = await importCounts(db, st.code, csv('typo.csv', sheet), { skipInvalid }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).message).toMatch(/^typo\.csv has no location column \(is "locaton" meant to be location\?\)/);
+      expect((error as InvalidInputError).localized?.['zh-CN']).toContain('没有库位列');
+      expect((error as InvalidInputError).problems).toEqual([expect.objectContaining({ line: 1, column: 'location' })]);
+    }
+    expect((await stocktakeStatus(db, st.code)).imports).toBe(0);
+  });
+
   it('refuses the identical file a second time, naming the earlier import', async () => {
     const { db } = get();
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1');
     const sheet = csv('a.csv', [
-      ['sku', 'qty'],
-      ['A-100', '5'],
+      ['sku', 'location', 'qty'],
+      ['A-100', 'R1', '5'],
     ]);
     const first = await importCounts(db, st.code, sheet, { counter: 'alice' });
     const again = csv('renamed.csv', [
-      ['sku', 'qty'],
-      ['A-100', '5'],
+      ['sku', 'location', 'qty'],
+      ['A-100', 'R1', '5'],
     ]);
     const error = await importCounts(db, st.code, again, { counter: 'bob' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DuplicateImportError);
@@ -295,8 +342,8 @@ describeEachDatabase('count import', (get) => {
       db,
       st.code,
       csv('r2.csv', [
-        ['sku', 'qty'],
-        ['A-100', '5'],
+        ['sku', 'location', 'qty'],
+        ['A-100', 'R1', '5'],
       ]),
       { counter: '王五', round: 2 },
     );
@@ -306,8 +353,8 @@ describeEachDatabase('count import', (get) => {
         db,
         st.code,
         csv('r0.csv', [
-          ['sku', 'qty'],
-          ['A-100', '6'],
+          ['sku', 'location', 'qty'],
+          ['A-100', 'R1', '6'],
         ]),
         { round: 0 },
       ),

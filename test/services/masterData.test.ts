@@ -372,7 +372,14 @@ describeEachDatabase('movement import', (get) => {
         ]),
       ),
     );
-    expect(error.problems).toEqual([{ line: 1, column: 'occurred_at', message: expect.stringContaining('missing column occurred_at') }]);
+    expect(error.problems).toEqual([
+      {
+        line: 1,
+        column: 'occurred_at',
+        message: expect.stringContaining('missing column occurred_at'),
+        localized: { en: expect.stringContaining('missing column occurred_at'), 'zh-CN': expect.stringContaining('缺少列 occurred_at') },
+      },
+    ]);
   });
 
   it("reads an occurred_at without offset as wall-clock time in the warehouse's timezone", async () => {

@@ -8,14 +8,20 @@ import { fileSource } from '../../files/source.ts';
 import { renderProblems, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 
+/** What an import did, for people: rows taken, the sheet read, the columns ignored, the lines skipped. */
 export function importSummary(what: string, r: ImportReport, extra: string[] = []): string {
+  const from = r.sheet === null ? r.fileName : `${r.fileName}, sheet "${r.sheet}"`;
   const lines = [
-    `Imported ${r.rowsAccepted} ${what} row(s) from ${r.fileName} (${r.rowsRead} read, ${r.rowsRejected} skipped as invalid).`,
+    `Imported ${r.rowsAccepted} ${what} row(s) from ${from} (${r.rowsRead} read, ${r.rowsRejected} skipped as invalid).`,
+    ...r.ignoredColumns.map((c) => `Note: ${c.message}.`),
     ...extra,
   ];
   if (r.problems.length > 0) lines.push('Skipped lines:', renderProblems(r.problems));
   return lines.join('\n');
 }
+
+/** The --sheet option of every import. */
+export const SHEET_HELP = 'the XLSX sheet to read (default: the one sheet with data; with several, the import names them)';
 
 export function registerMasterData(program: Command, run: CliRunner): void {
   const warehouse = program.command('warehouse').description('warehouses: code, name, timezone');
@@ -54,10 +60,11 @@ export function registerMasterData(program: Command, run: CliRunner): void {
     .command('import <file>')
     .description('import items from CSV/XLSX: sku, name, unit, unit_cost, category')
     .option('--skip-invalid', 'import the valid rows and report the rest')
+    .option('--sheet <name>', SHEET_HELP)
     .option('--json', 'machine-readable output')
-    .action((file: string, opts: { skipInvalid?: boolean; json?: boolean }) =>
+    .action((file: string, opts: { skipInvalid?: boolean; sheet?: string; json?: boolean }) =>
       run(opts, async (db) => {
-        const report = await importItems(db, await fileSource(file), { skipInvalid: opts.skipInvalid });
+        const report = await importItems(db, await fileSource(file), { skipInvalid: opts.skipInvalid, sheet: opts.sheet });
         return { data: report, human: () => importSummary('item', report) };
       }),
     );
@@ -69,10 +76,15 @@ export function registerMasterData(program: Command, run: CliRunner): void {
     .description('set on-hand from CSV/XLSX: sku, location, qty')
     .option('--replace', 'also clear book lines the file does not list (a full export from the ERP)')
     .option('--skip-invalid', 'import the valid rows and report the rest')
+    .option('--sheet <name>', SHEET_HELP)
     .option('--json', 'machine-readable output')
-    .action((wh: string, file: string, opts: { replace?: boolean; skipInvalid?: boolean; json?: boolean }) =>
+    .action((wh: string, file: string, opts: { replace?: boolean; skipInvalid?: boolean; sheet?: string; json?: boolean }) =>
       run(opts, async (db) => {
-        const report = await importBook(db, wh, await fileSource(file), { replace: opts.replace, skipInvalid: opts.skipInvalid });
+        const report = await importBook(db, wh, await fileSource(file), {
+          replace: opts.replace,
+          skipInvalid: opts.skipInvalid,
+          sheet: opts.sheet,
+        });
         return {
           data: report,
           human: () => importSummary('book', report, opts.replace ? [`Cleared ${report.linesCleared} book line(s) not in the file.`] : []),
@@ -86,10 +98,11 @@ export function registerMasterData(program: Command, run: CliRunner): void {
     .command('import <warehouse> <file>')
     .description('append movements from CSV/XLSX: sku, location, qty (signed), kind, ref, occurred_at')
     .option('--skip-invalid', 'import the valid rows and report the rest')
+    .option('--sheet <name>', SHEET_HELP)
     .option('--json', 'machine-readable output')
-    .action((wh: string, file: string, opts: { skipInvalid?: boolean; json?: boolean }) =>
+    .action((wh: string, file: string, opts: { skipInvalid?: boolean; sheet?: string; json?: boolean }) =>
       run(opts, async (db) => {
-        const report = await importMovements(db, wh, await fileSource(file), { skipInvalid: opts.skipInvalid });
+        const report = await importMovements(db, wh, await fileSource(file), { skipInvalid: opts.skipInvalid, sheet: opts.sheet });
         return { data: report, human: () => importSummary('movement', report) };
       }),
     );

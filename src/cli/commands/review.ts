@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Db } from '../../../db/client.ts';
@@ -449,11 +450,13 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
             human: () => (typeof result.body === 'string' ? result.body : result.body.toString('utf8')),
           };
         }
-        const path = opts.out ?? result.fileName;
+        // Said in full: a file written where the command happened to run is otherwise hard to find.
+        const path = resolve(opts.out ?? result.fileName);
         await writeFile(path, result.body);
+        const where = opts.out === undefined ? ' (in the current folder; --out FILE writes elsewhere)' : '';
         return {
           data: { file: path, rows: result.rows, contentType: result.contentType },
-          human: () => `Wrote ${result.rows} ledger line(s) to ${path}.`,
+          human: () => `Wrote ${result.rows} ledger line(s) to ${path}${where}.`,
         };
       }),
     );

@@ -11,7 +11,7 @@ import { closeCounting, getStocktake, listStocktakes, startStocktake, type Stock
 import { listVariances, type StocktakeProgress } from '../../services/variances.ts';
 import { localTime, renderTable, STATES } from '../format.ts';
 import type { CliRunner } from '../main.ts';
-import { importSummary } from './masterData.ts';
+import { importSummary, SHEET_HELP } from './masterData.ts';
 
 export function renderProgress(p: StocktakeProgress | BlindProgress): string {
   const l = p.lines;
@@ -93,13 +93,18 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
       'count round (default 1; in review, one above the recounted lines); a later round supersedes earlier ones for the lines it covers',
     )
     .option('--skip-invalid', 'import the valid rows and report the rest')
+    .option('--sheet <name>', SHEET_HELP)
     .option(
       '--as <person>',
       'who imports (a counting role applies, and a counter of a blind count sees no book figures); without it, the local operator',
     )
     .option('--json', 'machine-readable output')
     .action(
-      (stocktake: string, file: string, opts: { counter?: string; round?: string; skipInvalid?: boolean; as?: string; json?: boolean }) =>
+      (
+        stocktake: string,
+        file: string,
+        opts: { counter?: string; round?: string; skipInvalid?: boolean; sheet?: string; as?: string; json?: boolean },
+      ) =>
         run(
           opts,
           async (db) => {
@@ -113,6 +118,7 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
                 counter: opts.counter ?? viewer?.handle,
                 ...(opts.round ? { round: parseRound(opts.round) } : {}),
                 skipInvalid: opts.skipInvalid,
+                ...(opts.sheet !== undefined ? { sheet: opts.sheet } : {}),
               },
               viewer,
             );

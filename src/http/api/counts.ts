@@ -34,6 +34,13 @@ const uploadOptions = z
       .optional()
       .describe('count round; default 1 while counting, in review one above the recounted lines'),
     skipInvalid: queryBoolean.optional().describe('true: import the valid rows and report the others (default: refuse the whole sheet)'),
+    sheet: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('the XLSX sheet to read; default the one sheet with count data (with several, the error lists them in `sheets`)'),
   })
   .strict();
 
@@ -90,6 +97,7 @@ export const countRoutes: ApiRoute[] = [
               counter: { type: 'string' },
               round: { type: 'integer', minimum: 1 },
               skipInvalid: { type: 'string', enum: ['true', 'false'] },
+              sheet: { type: 'string' },
             },
           },
         },
@@ -127,6 +135,7 @@ export const countRoutes: ApiRoute[] = [
         counter: counter?.id ?? null,
         round: options.round,
         skipInvalid: options.skipInvalid ?? false,
+        ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
       };
       const report = await once(db, ctx, 'api.counts.import', request, () =>
         importCounts(
@@ -137,6 +146,7 @@ export const countRoutes: ApiRoute[] = [
             counter: counter?.handle ?? actor.handle,
             ...(options.round !== undefined ? { round: options.round } : {}),
             skipInvalid: options.skipInvalid ?? false,
+            ...(options.sheet !== undefined ? { sheet: options.sheet } : {}),
           },
           actor,
         ),

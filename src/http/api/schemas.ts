@@ -53,6 +53,10 @@ export const ErrorBody = named(
         .optional()
         .describe('the message in each language, when worded from the catalogue'),
       problems: z.array(Problem).optional(),
+      sheets: z
+        .array(z.string())
+        .optional()
+        .describe('an XLSX workbook with data on several sheets: their names; send again with the sheet option naming one'),
     }),
   }),
 );
@@ -180,11 +184,23 @@ export const CountImport = named(
     rowsAccepted: count,
     rowsRejected: count,
     problems: z.array(Problem).describe('with skipInvalid, the rows left out'),
+    sheet: z.string().nullable().describe('the XLSX sheet read (null for CSV)'),
+    ignoredColumns: z
+      .array(
+        z.object({
+          column: z.string().describe('the header as the file writes it'),
+          suggestion: z.string().nullable().describe('the accepted header it is probably a misspelling of'),
+          message: z.string().describe('in English'),
+          localized: z.object({ 'zh-CN': z.string(), en: z.string() }),
+        }),
+      )
+      .describe('columns of the file that were not read (a misspelt header is one: its column was lost)'),
     linesCounted: count,
     linesNotInBook: count,
     linesVerified: count,
     linesInConflict: count,
     linesSuperseded: count,
+    linesResolved: count.describe('lines that were in conflict and that this sheet, a later round, settled'),
     progress: Progress,
   }),
 );
