@@ -32,8 +32,8 @@ export interface WebMessage {
 export const CHAT_NAME_PATTERN = String.raw`[\p{L}\p{N}][\p{L}\p{N}_\-]{0,39}`;
 export const CHAT_ID = new RegExp(`^${CHAT_NAME_PATTERN}$`, 'u');
 export const CHAT_NAME_RULE = {
-  en: 'use 1–40 letters (Chinese too) or digits, with "-" and "_" (e.g. 盘点组, wh1-team)',
-  'zh-CN': '请用 1–40 个中文、字母或数字，可含“-”和“_”（如 盘点组、wh1-team）',
+  en: 'use 1–40 letters (Chinese too) or digits, with "-" and "_" (e.g. 盘点组, team-a)',
+  'zh-CN': '请用 1–40 个中文、字母或数字，可含“-”和“_”（如 盘点组、team-a）',
 } as const;
 
 export function checkChatId(chatId: string): string {
