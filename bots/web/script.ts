@@ -26,17 +26,20 @@ export const CONSOLE_JS = String.raw`
   // A card replaced by a live update keeps what this person had chosen or typed in it but not sent
   // (a cause picked, a reason half written): on a phone an update arriving meanwhile is common.
   function keepEdits(old, node) {
-    const before = old.querySelectorAll('select, input[type=text], textarea');
-    const after = node.querySelectorAll('select, input[type=text], textarea');
-    if (before.length !== after.length) return;
-    before.forEach((f, i) => {
-      const n = after[i];
-      if (n.tagName !== f.tagName || n.name !== f.name) return;
+    // Fields are matched by what they are (tag, name and the label around them), not by position: an
+    // update may add or drop a box (a withdraw box gone after the first approval) around the one being typed in.
+    const key = (f) => f.tagName + '|' + f.name + '|' + ((f.closest('label') || f.closest('form') || f).textContent || '').replace(/\s+/g, ' ').trim().slice(0, 80);
+    const fields = (root) => Array.from(root.querySelectorAll('select, input[type=text], textarea'));
+    const after = new Map();
+    for (const n of fields(node)) if (!after.has(key(n))) after.set(key(n), n);
+    for (const f of fields(old)) {
       const changed = f.tagName === 'SELECT' ? Array.from(f.options).some((o) => o.selected !== o.defaultSelected) : f.value !== f.defaultValue;
-      if (!changed) return;
-      if (f.tagName === 'SELECT' && !Array.from(n.options).some((o) => o.value === f.value && !o.disabled)) return;
+      if (!changed) continue;
+      const n = after.get(key(f));
+      if (!n) continue;
+      if (f.tagName === 'SELECT' && !Array.from(n.options).some((o) => o.value === f.value && !o.disabled)) continue;
       n.value = f.value;
-    });
+    }
   }
 
   function place(messageId, html) {

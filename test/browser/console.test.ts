@@ -147,14 +147,18 @@ run('the console and dashboard in a browser', () => {
       // fiona starts typing a reason on her copy of the card; ada's tap replaces that card live, and what
       // fiona typed (not sent) is still there afterwards (nothing a person typed is lost).
       const typed = 'bin R4 recounted twice — please check';
-      await loss(fiona).locator('input[name=input]').first().fill(typed);
+      const rejectReason = (page: Page) =>
+        loss(page)
+          .locator('label', { hasText: /^Reject with a reason/ })
+          .locator('input[name=input]');
+      await rejectReason(fiona).fill(typed);
       await loss(ada)
         .getByRole('button', { name: /^Approve/ })
         .click();
       await expect.poll(() => toast(ada).textContent()).toMatch(/Approved/);
       await expect.poll(() => loss(fiona).textContent()).toMatch(/approved by ada|ada/);
-      expect(await loss(fiona).locator('input[name=input]').first().inputValue()).toBe(typed);
-      await loss(fiona).locator('input[name=input]').first().fill('');
+      expect(await rejectReason(fiona).inputValue()).toBe(typed);
+      await rejectReason(fiona).fill('');
       await fiona.screenshot({ path: join(SHOTS, '04-approval-live.png') });
       await loss(fiona)
         .getByRole('button', { name: /^Approve/ })
