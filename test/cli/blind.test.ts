@@ -73,8 +73,8 @@ for (const kind of databaseKinds()) {
       }
       expect((await cli('status', code, '--as', 'cara')).stdout).toContain('blind count (盲盘)');
       expect((await cli('variances', code, '--as', 'cara', '--json')).json()).toEqual([
-        { sku: 'A-1', location: 'L1', itemName: 'Tea', unit: 'box', countStatus: 'counted', recountNeeded: false },
-        { sku: 'B-2', location: 'L2', itemName: 'Cup', unit: 'pcs', countStatus: 'counted', recountNeeded: false },
+        { sku: 'A-1', location: 'L1', lot: '', itemName: 'Tea', unit: 'box', countStatus: 'counted', recountNeeded: false },
+        { sku: 'B-2', location: 'L2', lot: '', itemName: 'Cup', unit: 'pcs', countStatus: 'counted', recountNeeded: false },
       ]);
       const refused = await cli('variances', code, '--as', 'cara', '--only-diff');
       expect(refused.code).toBe(2);

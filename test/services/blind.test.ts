@@ -96,6 +96,7 @@ describeEachDatabase('blind counts (盲盘)', (get) => {
     expect(lines.find((l) => l.sku === 'C-400')).toEqual({
       sku: 'C-400',
       location: 'R4',
+      lot: '',
       itemName: 'Pallet',
       unit: 'pcs',
       countStatus: 'conflict',
