@@ -6,7 +6,7 @@ import { auditHeadFile, ConfigError, databaseTarget, loadConfig, type Config } f
 import { DomainError, InvalidInputError } from '../domain/errors.ts';
 import { redact } from '../redact.ts';
 import { sealAudit } from '../services/auditSeal.ts';
-import { renderProblems } from './format.ts';
+import { cliLocale, renderProblems } from './format.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -95,8 +95,10 @@ function reportError(io: Io, json: boolean, error: unknown): number {
       error instanceof InvalidInputError && error.problems.length > 0
         ? error.problems
         : [{ line: null, column: null, message: error.message }];
-    io.stderr(`error: ${error.message}`);
-    if (error instanceof InvalidInputError && error.problems.length > 0) io.stderr(renderProblems(error.problems));
+    const locale = cliLocale(io.env);
+    const text = error instanceof DomainError ? error.textFor(locale, 'cli') : error.message;
+    io.stderr(`${locale === 'zh-CN' ? '错误' : 'error'}: ${text}`);
+    if (error instanceof InvalidInputError && error.problems.length > 0) io.stderr(renderProblems(error.problems, locale));
     if (json) io.stdout(JSON.stringify({ code: error.code, message: error.message, errors: problems }, null, 2));
     return EXIT_INVALID;
   }

@@ -1,3 +1,6 @@
+import { isPhrase, render, renderAll, type Phrase, type PhraseLocale, type Surface } from './phrase.ts';
+import { commonTexts } from './texts/common.ts';
+
 /** A text in each language a person may choose (cards/i18n has the catalogues). */
 export type LocalizedText = Readonly<Record<'zh-CN' | 'en', string>>;
 
@@ -9,6 +12,19 @@ export interface InputProblem {
   message: string;
   /** The message in every language, when it comes from a catalogue; chats and pages show their own. */
   localized?: LocalizedText;
+  /** The catalogue entry it was worded from (src/domain/texts), for surfaces with their own advice. */
+  phrase?: Phrase;
+}
+
+/** A problem worded from a catalogue entry: `message` in English for the CLI, `localized` for chats. */
+export function problemOf(line: number | null, column: string | null, phrase: Phrase): InputProblem {
+  return { line, column, message: render(phrase, 'en', 'cli'), localized: renderAll(phrase, 'chat'), phrase };
+}
+
+/** A problem's text for a reader: from its phrase when it has one, else its localized words, else English. */
+export function problemText(problem: InputProblem, locale: PhraseLocale, surface: Surface): string {
+  if (problem.phrase) return render(problem.phrase, locale, surface);
+  return problem.localized?.[locale] ?? problem.message;
 }
 
 /**
@@ -36,12 +52,27 @@ export type DomainErrorCode =
  */
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
-  /** The message in every language, when it is worded for people (chats and pages show their own). */
+  /** The message in every language as a chat shows it (chats and pages show their own). */
   readonly localized?: LocalizedText;
-  constructor(message: string, options?: { cause?: unknown; localized?: LocalizedText }) {
-    super(message, options);
+  /** The catalogue entry the message was worded from (src/domain/texts). */
+  readonly phrase?: Phrase;
+  /**
+   * `message` may be a phrase from a catalogue (src/domain/texts): then `message` is its English for the
+   * command line and logs, `localized` its words for chats, and `textFor` words it for any reader.
+   */
+  constructor(message: string | Phrase, options?: { cause?: unknown; localized?: LocalizedText }) {
+    super(isPhrase(message) ? render(message, 'en', 'cli') : message, options);
     this.name = new.target.name;
-    if (options?.localized) this.localized = options.localized;
+    if (isPhrase(message)) {
+      this.phrase = message;
+      this.localized = renderAll(message, 'chat');
+    } else if (options?.localized) this.localized = options.localized;
+  }
+
+  /** The message for a reader: their language, and the advice that fits where they read it. */
+  textFor(locale: PhraseLocale, surface: Surface): string {
+    if (this.phrase) return render(this.phrase, locale, surface);
+    return this.localized?.[locale] ?? this.message;
   }
 }
 
@@ -49,7 +80,7 @@ export abstract class DomainError extends Error {
 export class InvalidInputError extends DomainError {
   readonly code = 'INVALID_INPUT';
   constructor(
-    message: string,
+    message: string | Phrase,
     readonly problems: InputProblem[] = [],
     options?: { cause?: unknown; localized?: LocalizedText },
   ) {
@@ -62,10 +93,14 @@ export class NotFoundError extends DomainError {
   constructor(
     readonly entity: string,
     readonly key: string,
-    hint = '',
+    /** The whole message worded from a catalogue (what is missing and what to do), or a hint in English. */
+    hint: Phrase | string = '',
     options?: { cause?: unknown; localized?: LocalizedText },
   ) {
-    super(`${entity} ${JSON.stringify(key)} not found${hint ? `; ${hint}` : ''}`, options);
+    super(
+      isPhrase(hint) ? hint : hint ? `${entity} ${JSON.stringify(key)} not found; ${hint}` : commonTexts.notFound(entity, key),
+      options,
+    );
   }
 }
 
@@ -80,7 +115,7 @@ export class StocktakeStateError extends DomainError {
  */
 export class ChooseSheetError extends InvalidInputError {
   constructor(
-    message: string,
+    message: string | Phrase,
     readonly fileName: string,
     readonly sheets: string[],
     options?: { localized?: LocalizedText },
@@ -93,9 +128,7 @@ export class ChooseSheetError extends InvalidInputError {
 export class DuplicateImportError extends DomainError {
   readonly code = 'DUPLICATE_IMPORT';
   constructor(readonly earlier: { id: string; fileName: string; importedAt: string; counter: string }) {
-    super(
-      `this file was already imported into the stocktake as import ${earlier.id} (${earlier.fileName}, by ${earlier.counter} at ${earlier.importedAt}); nothing was imported again`,
-    );
+    super(commonTexts.duplicateImport(earlier.id, earlier.fileName, earlier.counter, earlier.importedAt));
   }
 }
 
@@ -106,7 +139,7 @@ export class StocktakeAlreadyOpenError extends DomainError {
     readonly warehouseCode: string,
     readonly openCode: string,
   ) {
-    super(`warehouse ${warehouseCode} already has an open stocktake ${openCode}; finish or cancel it first`);
+    super(commonTexts.stocktakeAlreadyOpen(warehouseCode, openCode));
   }
 }
 
@@ -145,8 +178,8 @@ export class IdempotencyKeyReusedError extends DomainError {
   ) {
     super(
       earlierCommand === command
-        ? `idempotency key "${key}" was already used for ${earlierCommand} with another target or input; nothing was done: send a new key for a new action`
-        : `idempotency key "${key}" was already used for ${earlierCommand}, not ${command}; nothing was done: send a new key for a new action`,
+        ? commonTexts.idempotencyReusedSame(key, command)
+        : commonTexts.idempotencyReusedOther(key, earlierCommand, command),
     );
   }
 }

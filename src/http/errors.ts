@@ -8,6 +8,7 @@ import {
   type InputProblem,
   type LocalizedText,
 } from '../domain/errors.ts';
+import { renderAll } from '../domain/phrase.ts';
 
 const STATUS: Record<DomainErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -46,9 +47,11 @@ export function errorResponse(error: unknown, ref: string): { status: number; bo
       body: {
         error: {
           code: error.code,
-          message: error.message,
-          ...(error.localized ? { localized: error.localized } : {}),
-          ...(error instanceof InvalidInputError && error.problems.length ? { problems: error.problems } : {}),
+          message: error.textFor('en', 'api'),
+          ...(error.phrase ? { localized: renderAll(error.phrase, 'api') } : error.localized ? { localized: error.localized } : {}),
+          ...(error instanceof InvalidInputError && error.problems.length
+            ? { problems: error.problems.map(({ phrase, ...problem }) => problem) }
+            : {}),
           ...(error instanceof ChooseSheetError ? { sheets: error.sheets } : {}),
         },
       },

@@ -1,3 +1,4 @@
+import { causeTexts } from '../domain/texts/causes.ts';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { unnestColumns } from '../../db/bulk.ts';
 import type { Db, DbOrTx } from '../../db/client.ts';
@@ -32,7 +33,7 @@ export async function listCauses(db: DbOrTx): Promise<Cause[]> {
 export async function getCause(db: DbOrTx, code: string): Promise<Cause> {
   await ensureDefaultCauses(db);
   const [row] = await db.select().from(cause).where(eq(cause.code, code.trim().toLowerCase()));
-  if (!row || !row.active) throw new NotFoundError('cause', code, 'see `stocktake causes list`');
+  if (!row || !row.active) throw new NotFoundError('cause', code, causeTexts.notFound(code));
   return row;
 }
 
@@ -43,10 +44,9 @@ export async function saveCause(
   input: { code: string; labelZh: string; labelEn: string; appliesTo: CauseDirection; noteRequired?: boolean; active?: boolean },
 ): Promise<Cause> {
   const code = input.code.trim().toLowerCase();
-  if (!CAUSE_CODE_PATTERN.test(code))
-    throw new InvalidInputError(`cause code "${input.code}" must be lower-case letters, digits and "_" (2–40)`);
-  if (!['gain', 'loss', 'both'].includes(input.appliesTo)) throw new InvalidInputError('applies-to must be gain, loss or both');
-  if (!input.labelZh.trim() || !input.labelEn.trim()) throw new InvalidInputError('a cause needs both a Chinese and an English label');
+  if (!CAUSE_CODE_PATTERN.test(code)) throw new InvalidInputError(causeTexts.badCode(input.code));
+  if (!['gain', 'loss', 'both'].includes(input.appliesTo)) throw new InvalidInputError(causeTexts.badDirection());
+  if (!input.labelZh.trim() || !input.labelEn.trim()) throw new InvalidInputError(causeTexts.labelsNeeded());
   const values = {
     code,
     labelZh: input.labelZh.trim(),
@@ -60,7 +60,7 @@ export async function saveCause(
       .select()
       .from(roleGrant)
       .where(and(eq(roleGrant.personId, ctx.actor.personId), eq(roleGrant.role, 'admin')));
-    if (!admin) throw new NotAllowedError(`${ctx.actor.handle} may not edit the cause catalogue: only admins may`);
+    if (!admin) throw new NotAllowedError(causeTexts.adminsOnly(ctx.actor.handle));
     await ensureDefaultCauses(tx);
     const [before] = await tx.select().from(cause).where(eq(cause.code, code));
     const [row] = await tx.insert(cause).values(values).onConflictDoUpdate({ target: cause.code, set: values }).returning();

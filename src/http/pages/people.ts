@@ -132,7 +132,7 @@ export async function changeRolePage(p: PageContext): Promise<PageResult | Respo
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const failed = errorPage(p, error, 'people');
-    const flash = `<p class="notice bad" role="alert">${esc(p.t.people.refused)} ${esc(error.message)}</p>`;
+    const flash = `<p class="notice bad" role="alert">${esc(p.t.people.refused)} ${esc(error.textFor(p.locale, 'page'))}</p>`;
     return { title: p.t.people.title, active: 'people', status: failed.status, body: render(p, admin, await listPeople(p.deps.db), flash) };
   }
 }

@@ -82,7 +82,7 @@ export function errorPage(p: PageContext, error: DomainError, active: NavKey): P
     title,
     active,
     status: status === 403 || status === 404 || status === 409 ? status : 400,
-    body: messagePage(p, title, error.message),
+    body: messagePage(p, title, error.textFor(p.locale, 'page')),
   };
 }
 
