@@ -30,7 +30,7 @@ export const zhCN: typeof en = {
     ],
     files: '在已绑定的作业群里发送盘点表（CSV 或 XLSX，列：sku、库位、数量），即按你的计数导入。群聊中请 @ 我。',
     footer:
-      'English commands work too: help · bind · new · new blind · status · variances · count · close · submit · void · cancel · report · lang · schedule',
+      '也可以用英文命令：help · bind · new · new blind · status · variances · count · close · submit · void · cancel · report · lang · schedule',
   },
   error: {
     title: '操作未成功',

@@ -6,6 +6,7 @@ import { feishuCardBytes, renderFeishu } from '../../cards/render/feishu.ts';
 import { renderHtml } from '../../cards/render/html.ts';
 import { renderTelegram, visibleLength } from '../../cards/render/telegram.ts';
 import { cardRefusal } from '../fakes/feishu/index.ts';
+import { englishIn, stringsIn } from '../support/texts.ts';
 import { gallery } from './gallery.ts';
 
 describe.each(LOCALES)('templates in %s', (locale) => {
@@ -47,5 +48,14 @@ describe('the template texts', () => {
     // Same structure (elements and tokens), different words.
     expect(zh.map((c) => JSON.parse(c).elements.length)).toEqual(en.map((c) => JSON.parse(c).elements.length));
     expect(zh.filter((c, i) => c === en[i])).toEqual([]);
+  });
+  it('says nothing in English on a Chinese card', () => {
+    const english = gallery('zh-CN').flatMap(([name, card]) =>
+      stringsIn(card)
+        .map((text) => [name, text, englishIn(text)] as const)
+        .filter(([, , found]) => found !== null)
+        .map(([n, text]) => `${n}: ${text}`),
+    );
+    expect(english).toEqual([]);
   });
 });

@@ -108,14 +108,16 @@ export const documentView = (over: Partial<DocumentView> = {}): DocumentView => 
 /** [name, card] for every template and its main states, built in `locale`. */
 export function gallery(locale: Locale): [string, Card][] {
   const ctx = galleryContext(locale);
+  // What a person would read in this locale: the problems come from the catalogues, a note from a person.
+  const say = (en: string, zh: string) => (locale === 'en' ? en : zh);
   return [
     ['help', helpCard(ctx, { warehouse: 'WH1', purposes: ['team', 'approvals'] })],
     ['access', accessCard(ctx, 'telegram:123456789')],
     [
       'error',
-      errorCard(ctx, 'count.csv: 2 invalid line(s); nothing was imported', [
-        { line: 3, column: 'qty', message: 'qty "abc" is not a number' },
-        { line: 7, message: 'sku is blank' },
+      errorCard(ctx, say('count.csv: 2 invalid line(s); nothing was imported', 'count.csv：2 行有误，未导入任何内容'), [
+        { line: 3, column: 'qty', message: say('qty "abc" is not a number', '数量“abc”不是数字') },
+        { line: 7, message: say('sku is blank', 'SKU 为空') },
       ]),
     ],
     [
@@ -140,15 +142,18 @@ export function gallery(locale: Locale): [string, Card][] {
         variances: { gains: 12, losses: 31, gainValue: '1520.00', lossValue: '-8830.25', netValue: '-7310.25' },
         currency: 'CNY',
         problems: [
-          { line: 17, column: 'qty', message: 'qty "12..5" is not a number' },
-          { line: 904, column: 'sku', message: 'unknown SKU "Z-999"' },
+          { line: 17, column: 'qty', message: say('qty "12..5" is not a number', '数量“12..5”不是数字') },
+          { line: 904, column: 'sku', message: say('unknown SKU "Z-999"', '未知的 SKU“Z-999”') },
         ],
       }),
     ],
     ['variance open', varianceCard(ctx, variance())],
     [
       'variance confirmed',
-      varianceCard(ctx, variance({ reviewStatus: 'confirmed', causeCode: 'unrecorded_receipt', note: 'Checked the receiving log' })),
+      varianceCard(
+        ctx,
+        variance({ reviewStatus: 'confirmed', causeCode: 'unrecorded_receipt', note: say('Checked the receiving log', '已核对收货记录') }),
+      ),
     ],
     [
       'variance recount',

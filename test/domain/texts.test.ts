@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUES, render, type Phrase, type Surface } from '../../src/domain/phrase.ts';
+import { englishIn } from '../support/texts.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TEXTS = join(ROOT, 'src', 'domain', 'texts');
@@ -16,22 +17,6 @@ const SURFACES: Surface[] = ['chat', 'cli', 'api', 'page'];
 /** Stand-ins for an entry's parameters: each distinct, so a text that drops or repeats one is visible. */
 const standIns = (n: number) => Array.from({ length: n }, (_, i) => `«${i + 1}»`);
 
-/** What is left of a Chinese text after taking out what may stay in Latin letters. */
-function latinLeft(text: string): string {
-  return (
-    text
-      .replace(/«\d+»/g, ' ')
-      // code and commands: `stocktake people add`, "lang zh", --round
-      .replace(/`[^`]*`/g, ' ')
-      .replace(/“[^”]*”|"[^"]*"/g, ' ')
-      .replace(/--?[a-z][\w-]*/gi, ' ')
-      // identifiers, codes and units: SKU@LOCATION#LOT, CSV, XLSX, API, UTF-8, platform:id, 12:00, e.g. Asia/Shanghai
-      .replace(/[A-Za-z0-9_.@#:/+-]*[0-9_.@#:/+-][A-Za-z0-9_.@#:/+-]*/g, ' ')
-  );
-}
-
-/** Two or more English words in a row: a sentence left untranslated. */
-const ENGLISH_WORDS = /\b[A-Za-z]{2,}\b[\s,;]+\b[A-Za-z]{2,}\b[\s,;]+\b[A-Za-z]{2,}\b/;
 const HAN = /[\u3400-\u9fff]/;
 
 async function loadCatalogues(): Promise<void> {
@@ -55,8 +40,7 @@ describe('the text catalogues (src/domain/texts)', () => {
           const where = `${phrase.key} (${surface})`;
           if (!zh.trim() || !en.trim()) failures.push(`${where}: empty text`);
           if (!HAN.test(zh)) failures.push(`${where}: the Chinese text has no Chinese: ${zh}`);
-          const left = latinLeft(zh);
-          if (ENGLISH_WORDS.test(left)) failures.push(`${where}: English left in the Chinese text: ${zh}`);
+          if (englishIn(zh)) failures.push(`${where}: English left in the Chinese text: ${zh}`);
           // English may quote a Chinese term in brackets (盘盈, 批次) or a name, but not be written in Chinese.
           const enWithoutQuotes = en.replace(/\([^)]*\)|“[^”]*”|"[^"]*"|`[^`]*`/g, ' ');
           if ((enWithoutQuotes.match(/[\u3400-\u9fff]/g) ?? []).length > 4)
