@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import SlowestFirst from './test/support/sequencer.ts';
 import { PATIENCE_MS } from './test/support/wait.ts';
 
 export default defineConfig({
@@ -11,6 +12,8 @@ export default defineConfig({
     // One file per core: much of the suite waits on child processes (the README tour's 46 CLI commands, npm
     // start, Postgres, Chromium), and vitest's default (cores - 1) ran the files one at a time on 2 cores.
     maxWorkers: Math.max(2, availableParallelism()),
+    // The slowest files start first, so none runs alone at the end (test/support/sequencer.ts).
+    sequence: { sequencer: SlowestFirst },
     // Generous limits for a busy 2-core machine (test/support/wait.ts); a test that walks many steps sets its
     // own limit from its size (stepsBudget) rather than a guessed number.
     testTimeout: 120_000,

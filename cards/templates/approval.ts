@@ -2,7 +2,7 @@ import { viewPhotos } from './pages.ts';
 import { card, type Card, type CardElementInput, type CardState } from '../model.ts';
 import { stateLabel } from '../i18n/states.ts';
 import { escapeMarkdown } from '../render/markdown.ts';
-import { formatTime, lineLabel, money, textsOf, type TemplateContext } from './context.ts';
+import { count, formatTime, lineLabel, money, qty, textsOf, type TemplateContext } from './context.ts';
 import type { DocumentView } from './views.ts';
 
 const STATE: Record<DocumentView['status'], CardState> = {
@@ -25,8 +25,8 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
       fields: [
         { label: t.kind, value: t.kinds[d.kind] },
         { label: t.stocktake, value: `${d.stocktakeCode} · ${d.warehouse}` },
-        { label: t.lines, value: String(d.lineCount) },
-        { label: t.totalQty, value: d.totalQty },
+        { label: t.lines, value: count(d.lineCount) },
+        { label: t.totalQty, value: qty(d.totalQty) },
         { label: t.totalValue, value: money(d.totalValue, d.currency) },
         { label: t.status, value: stateLabel(ctx.locale, 'document', d.status) },
       ],
@@ -43,8 +43,8 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
       rows: d.largestLines.map((l) => ({
         no: String(l.lineNo),
         line: lineLabel(l.sku, l.location, l.lot),
-        qty: l.qty,
-        value: l.value,
+        qty: qty(l.qty),
+        value: qty(l.value),
         cause: ctx.locale === 'en' ? l.causeEn : l.causeZh,
       })),
       more: Math.max(0, d.lineCount - d.largestLines.length),

@@ -1,4 +1,4 @@
-import { wallClock } from '../../src/domain/time.ts';
+import { groupDigits, localWallClock } from '../../src/domain/display.ts';
 import type { ActionIntent } from '../actions.ts';
 import { messages, type Locale, type Messages } from '../i18n/index.ts';
 
@@ -17,22 +17,29 @@ export function textsOf(ctx: TemplateContext): Messages {
 
 /** "2026-11-25 14:03" in the given timezone; "—" for null. */
 export function formatTime(iso: string | null | undefined, timezone: string): string {
-  return iso ? wallClock(new Date(iso), timezone) : '—';
+  return localWallClock(iso, timezone);
 }
 
 /** A signed decimal string shown with an explicit sign: "+3", "-2.5", "0". */
 export function signed(value: string | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  return /^-|^0(\.0*)?$/.test(value) ? value : `+${value}`;
+  return /^-|^0(\.0*)?$/.test(value) ? groupDigits(value) : `+${groupDigits(value)}`;
+}
+
+/** A count of things as people read it: 1204 → "1,204". */
+export function count(n: number): string {
+  return groupDigits(String(n));
+}
+
+/** A quantity as people read it: "1,204.5"; '—' for none. */
+export function qty(value: string | null | undefined): string {
+  return value === null || value === undefined ? '—' : groupDigits(value);
 }
 
 /** Money with its currency: "-1,234.50 CNY". Grouping is done on the decimal string, never through a float. */
 export function money(value: string | null | undefined, currency: string): string {
   if (value === null || value === undefined) return '—';
-  const negative = value.startsWith('-');
-  const [whole, fraction] = value.replace(/^[-+]/, '').split('.');
-  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '-' : ''}${grouped}${fraction !== undefined ? `.${fraction}` : ''} ${currency}`;
+  return `${groupDigits(value.replace(/^\+/, ''))} ${currency}`;
 }
 
 /** "SKU @ LOCATION", or just the SKU when the line has no location; " #LOT" after it for a lot. */

@@ -11,7 +11,7 @@ import type { Locale } from '../i18n/index.ts';
 import { card, type Card, type CardElement, type CardElementInput, type CardState } from '../model.ts';
 import { escapeMarkdown, parseMarkdown } from '../render/markdown.ts';
 import { displayWidth, isRightAligned, moreLine, padDisplay } from '../render/text.ts';
-import { formatTime, money, signed, type TemplateContext } from './context.ts';
+import { count, formatTime, money, qty, signed, type TemplateContext } from './context.ts';
 
 /** A chart image for a card: the PNG (bytes or base64) and what it shows, for platforms without images. */
 export interface DigestChart {
@@ -69,15 +69,15 @@ function stocktakeSection(t: DigestTexts, s: StocktakeDigest, currency: string, 
     {
       type: 'fields',
       fields: [
-        { label: d.counted, value: `${s.lines.total - s.lines.uncounted} / ${s.lines.total}` },
-        { label: d.verified, value: String(s.lines.verified) },
-        { label: d.conflicts, value: String(s.lines.conflict) },
-        { label: d.uncounted, value: String(s.lines.uncounted) },
+        { label: d.counted, value: `${count(s.lines.total - s.lines.uncounted)} / ${count(s.lines.total)}` },
+        { label: d.verified, value: count(s.lines.verified) },
+        { label: d.conflicts, value: count(s.lines.conflict) },
+        { label: d.uncounted, value: count(s.lines.uncounted) },
         { label: d.gains, value: `${s.variances.gain} · ${money(s.variances.gainValue, currency)}` },
         { label: d.losses, value: `${s.variances.loss} · ${money(s.variances.lossValue, currency)}` },
         { label: d.net, value: money(s.variances.netValue, currency) },
-        { label: d.openVariances, value: String(s.openVariances) },
-        ...(s.status !== 'counting' ? [{ label: d.overdue, value: String(s.overdue.variancesTotal + s.overdue.steps.length) }] : []),
+        { label: d.openVariances, value: count(s.openVariances) },
+        ...(s.status !== 'counting' ? [{ label: d.overdue, value: count(s.overdue.variancesTotal + s.overdue.steps.length) }] : []),
       ],
     },
   ];
@@ -151,7 +151,7 @@ function stocktakeSection(t: DigestTexts, s: StocktakeDigest, currency: string, 
         role: t.roles[q.role] ?? q.role,
         holders: who(q.holders, t),
         document: d.stepOf(doc.number, doc.stepNo, doc.stepCount),
-        value: doc.totalValue,
+        value: qty(doc.totalValue),
         waiting: `${doc.overdue ? '⚠ ' : ''}${t.duration(doc.waitingSeconds)}`,
       })),
     });
@@ -205,7 +205,7 @@ export function weeklyReportCard(ctx: TemplateContext, report: WeeklyReport, cha
     {
       type: 'fields',
       fields: [
-        { label: w.stocktakesPosted, value: String(k.stocktakesPosted) },
+        { label: w.stocktakesPosted, value: count(k.stocktakesPosted) },
         { label: w.cycleTime, value: pair(t, k.cycleTime.medianSeconds, k.cycleTime.p90Seconds) },
         {
           label: w.matched,
@@ -222,7 +222,7 @@ export function weeklyReportCard(ctx: TemplateContext, report: WeeklyReport, cha
               ? '—'
               : w.kept(report.suggestions.kept, report.suggestions.withSuggestion, report.suggestions.keptPercent),
         },
-        { label: w.itemsHandled, value: String(k.itemsHandled) },
+        { label: w.itemsHandled, value: count(k.itemsHandled) },
       ],
     },
     { type: 'markdown', text: `**${w.trendTitle}**` },

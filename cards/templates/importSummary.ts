@@ -1,5 +1,5 @@
 import { card, type Card } from '../model.ts';
-import { money, textsOf, type TemplateContext } from './context.ts';
+import { count, money, textsOf, type TemplateContext } from './context.ts';
 import type { ImportSummaryView } from './views.ts';
 
 /** The answer to an uploaded count sheet: what was counted, what it found, and every rejected line. */
@@ -14,11 +14,11 @@ export function importSummaryCard(ctx: TemplateContext, v: ImportSummaryView): C
       {
         type: 'fields',
         fields: [
-          { label: t.lines, value: String(v.linesCounted) },
-          { label: t.verified, value: String(v.linesVerified) },
-          { label: t.conflicts, value: String(v.linesInConflict) },
-          { label: t.uncounted, value: String(v.uncounted) },
-          { label: t.notInBook, value: String(v.linesNotInBook) },
+          { label: t.lines, value: count(v.linesCounted) },
+          { label: t.verified, value: count(v.linesVerified) },
+          { label: t.conflicts, value: count(v.linesInConflict) },
+          { label: t.uncounted, value: count(v.uncounted) },
+          { label: t.notInBook, value: count(v.linesNotInBook) },
           ...(f
             ? [
                 { label: t.gains, value: `${f.gains} · ${money(f.gainValue, v.currency)}` },

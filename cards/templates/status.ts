@@ -1,6 +1,6 @@
 import { stateLabel } from '../i18n/states.ts';
 import { card, type Card } from '../model.ts';
-import { formatTime, money, textsOf, type TemplateContext } from './context.ts';
+import { count, formatTime, money, qty, textsOf, type TemplateContext } from './context.ts';
 import { countOnPhone } from './pages.ts';
 import type { StatusView } from './views.ts';
 
@@ -20,11 +20,11 @@ export function statusCard(ctx: TemplateContext, s: StatusView): Card {
         type: 'fields',
         fields: [
           { label: t.snapshot, value: formatTime(s.snapshotAt, ctx.timezone) },
-          { label: t.imports, value: String(s.imports) },
+          { label: t.imports, value: count(s.imports) },
           { label: t.counted, value: `${s.lines.total - s.lines.uncounted} / ${s.lines.total}` },
-          { label: t.verified, value: String(s.lines.verified) },
-          { label: t.conflicts, value: String(s.lines.conflict) },
-          { label: t.notInBook, value: String(s.lines.notInBook) },
+          { label: t.verified, value: count(s.lines.verified) },
+          { label: t.conflicts, value: count(s.lines.conflict) },
+          { label: t.notInBook, value: count(s.lines.notInBook) },
           ...(s.blind ? [{ label: b.label, value: b.on }] : []),
           ...(v
             ? [
@@ -43,12 +43,12 @@ export function statusCard(ctx: TemplateContext, s: StatusView): Card {
             {
               type: 'fields' as const,
               fields: [
-                { label: t.open, value: String(s.review.open) },
-                { label: t.recount, value: String(s.review.recount) },
-                { label: t.confirmed, value: String(s.review.confirmed) },
-                { label: t.documented, value: String(s.review.documented) },
-                { label: t.posted, value: String(s.review.posted) },
-                { label: t.overdue, value: String(s.review.overdue) },
+                { label: t.open, value: count(s.review.open) },
+                { label: t.recount, value: count(s.review.recount) },
+                { label: t.confirmed, value: count(s.review.confirmed) },
+                { label: t.documented, value: count(s.review.documented) },
+                { label: t.posted, value: count(s.review.posted) },
+                { label: t.overdue, value: count(s.review.overdue) },
               ],
             },
           ]
@@ -67,7 +67,7 @@ export function statusCard(ctx: TemplateContext, s: StatusView): Card {
                 number: d.number,
                 kind: t.kinds[d.kind],
                 status: stateLabel(ctx.locale, 'document', d.status),
-                value: d.totalValue,
+                value: qty(d.totalValue),
               })),
             },
           ]

@@ -2,7 +2,7 @@ import type { Card, CardElementInput, CardInput, CardState } from '../model.ts';
 import { card } from '../model.ts';
 import { stateLabel } from '../i18n/states.ts';
 import { escapeMarkdown } from '../render/markdown.ts';
-import { formatTime, lineLabel, money, signed, textsOf, type TemplateContext } from './context.ts';
+import { formatTime, lineLabel, money, qty, signed, textsOf, type TemplateContext } from './context.ts';
 import { addPhoto, countOnPhone } from './pages.ts';
 import type { VariancePageView, VarianceView, ReviewState } from './views.ts';
 
@@ -39,10 +39,10 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
     fields: [
       ...(v.lot ? [{ label: t.lot, value: v.lot, short: true }] : []),
       ...(v.expiry ? [{ label: t.expiry, value: v.expiry, short: true }] : []),
-      { label: t.book, value: v.bookQty, short: true },
+      { label: t.book, value: qty(v.bookQty), short: true },
       { label: t.movements, value: signed(v.movementQty), short: true },
-      { label: t.expected, value: v.expectedQty, short: true },
-      { label: t.counted, value: v.countedQty ?? '—', short: true },
+      { label: t.expected, value: qty(v.expectedQty), short: true },
+      { label: t.counted, value: qty(v.countedQty), short: true },
       { label: t.diff, value: `${signed(v.diffQty)}${v.unit ? ` ${v.unit}` : ''}`, short: true },
       { label: t.value, value: money(v.diffValue, v.currency), short: true },
       { label: t.owner, value: v.owner ?? '—', short: true },
@@ -130,10 +130,10 @@ export function variancePageCard(ctx: TemplateContext, p: VariancePageView): Car
       ],
       rows: p.lines.map((l) => ({
         line: lineLabel(l.sku, l.location, l.lot),
-        expected: l.expectedQty,
-        counted: l.countedQty ?? '—',
+        expected: qty(l.expectedQty),
+        counted: qty(l.countedQty),
         diff: signed(l.diffQty),
-        value: l.diffValue ?? '—',
+        value: qty(l.diffValue),
         status: stateLabel(ctx.locale, 'review', l.reviewStatus) + (l.overdue ? ' ⏰' : ''),
         cause: l.causeCode ? causeLabel(ctx, l, l.causeCode) : l.suggestion ? `${causeLabel(ctx, l, l.suggestion.cause)}?` : '—',
       })),
@@ -207,8 +207,8 @@ export function recountRequestCard(ctx: TemplateContext, v: VarianceView, reques
         fields: [
           { label: t.recounter, value: v.recountBy ?? '—' },
           { label: t.requestedBy, value: requestedBy },
-          { label: t.expected, value: v.expectedQty },
-          { label: t.previousCount, value: v.countedQty ?? '—' },
+          { label: t.expected, value: qty(v.expectedQty) },
+          { label: t.previousCount, value: qty(v.countedQty) },
         ],
       },
       { type: 'markdown', text: t.how(v.sku, v.location) },

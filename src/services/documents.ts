@@ -25,6 +25,8 @@ export interface DocumentSummary {
   totalQty: string;
   totalValue: string;
   currency: string;
+  /** The warehouse's timezone: decision and due times are shown on its wall clock. */
+  timezone: string;
   route: {
     stepNo: number;
     role: string;
@@ -323,9 +325,10 @@ export async function getDocument(db: DbOrTx, ref: string, actor?: Actor): Promi
     total_qty: string;
     total_value: string;
     currency: string;
+    timezone: string;
   }>(
     db,
-    sql`select d.id, d.number, d.kind, s.code as stocktake, w.code as warehouse, d.status, d.line_count, trim_scale(d.total_qty)::text as total_qty, d.total_value::text as total_value, d.currency
+    sql`select d.id, d.number, d.kind, s.code as stocktake, w.code as warehouse, d.status, d.line_count, trim_scale(d.total_qty)::text as total_qty, d.total_value::text as total_value, d.currency, w.timezone
         from adjustment_document d join stocktake s on s.id = d.stocktake_id join warehouse w on w.id = d.warehouse_id where d.id = ${id}::uuid`,
   );
   const route = await queryRows<{
@@ -352,6 +355,7 @@ export async function getDocument(db: DbOrTx, ref: string, actor?: Actor): Promi
     totalQty: doc!.total_qty,
     totalValue: doc!.total_value,
     currency: doc!.currency,
+    timezone: doc!.timezone,
     route: route.map((r) => ({
       stepNo: Number(r.step_no),
       role: r.role,

@@ -216,12 +216,13 @@ export async function closeCounting(db: Db, idOrCode: string, options: { actor?:
 
 export async function listStocktakes(
   db: DbOrTx,
-): Promise<{ id: string; code: string; warehouse: string; status: StocktakeStatus; snapshotAt: Date; blind: boolean }[]> {
+): Promise<{ id: string; code: string; warehouse: string; timezone: string; status: StocktakeStatus; snapshotAt: Date; blind: boolean }[]> {
   return db
     .select({
       id: stocktake.id,
       code: stocktake.code,
       warehouse: warehouse.code,
+      timezone: warehouse.timezone,
       status: stocktake.status,
       snapshotAt: stocktake.snapshotAt,
       blind: stocktake.blind,

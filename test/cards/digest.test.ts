@@ -435,10 +435,10 @@ describe('digest card content', () => {
     expect(text).toContain('2026-11-26 09:00 · changes since 2026-11-25 09:00');
     expect(text).toContain('ST-20261124-001 · reviewing variances');
     expect(text).toContain('ST-20261120-001 · posted · Posted 2026-11-25 16:00.');
-    expect(text).toMatch(/Counted\s+1180 \/ 1200/);
+    expect(text).toMatch(/Counted\s+1,180 \/ 1,200/);
     expect(text).toMatch(/Net value\s+-4,443.75 CNY/);
     expect(text).toContain(
-      'Variances by state: to review 70 (-3000.00) · recount 2 (-10.00) · confirmed 8 (+120.00) · on a document 15 (-1500.00) · posted 5 (-53.75)',
+      'Variances by state: to review 70 (-3,000.00) · recount 2 (-10.00) · confirmed 8 (+120.00) · on a document 15 (-1,500.00) · posted 5 (-53.75)',
     );
     expect(text).toContain(
       'Since the last digest: 1 count sheet(s), 30 line(s); counting closed 2026-11-25 10:00; 12 confirmed; 10 cause(s) tagged; submitted PK-2026-0001; approved PK-2026-0001 step 1 (sue)',
@@ -447,7 +447,7 @@ describe('digest card content', () => {
     expect(text).toContain('… and 78 more');
     expect(text).toMatch(/PK-2026-0001 step 2 · finance\s+fay, ann\s+1 h 2 min/);
     expect(text).toMatch(/C-400@R4 · to review\s+sam\s+3 h/);
-    expect(text).toMatch(/finance\s+fay, ann\s+PK-2026-0001 \(2\/2\)\s+-1500.00\s+⚠ 1 d 1 h/);
+    expect(text).toMatch(/finance\s+fay, ann\s+PK-2026-0001 \(2\/2\)\s+-1,500.00\s+⚠ 1 d 1 h/);
     expect(text).toContain('Since the last digest: posted PK-2026-0000');
   });
 
@@ -459,7 +459,7 @@ describe('digest card content', () => {
     const header = lines.findIndex((l) => l.startsWith('角色'));
     const rule = lines[header + 1]!;
     const row = lines[header + 2]!;
-    expect(row).toMatch(/^财务\s+fay, ann\s+PK-2026-0001（2\/2）\s+-1500.00\s+⚠ 1天1小时$/);
+    expect(row).toMatch(/^财务\s+fay, ann\s+PK-2026-0001（2\/2）\s+-1,500.00\s+⚠ 1天1小时$/);
     // Every row of a table is as wide as its rule (the last column right-aligned).
     expect(displayWidth(row)).toBe(displayWidth(rule));
     expect(digestText(emptyDigest(), 'zh-CN')).toContain('仓库 WH1 没有进行中的盘点');

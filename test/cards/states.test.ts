@@ -135,6 +135,7 @@ describe('state labels', () => {
       totalQty: '-1',
       totalValue: '-25.00',
       currency: 'CNY',
+      timezone: 'Asia/Shanghai',
       route: [{ stepNo: 1, role: 'supervisor', status: step, decidedBy: null, decidedAt: null, dueAt: null, reason: null }],
     });
     const surfaces = (locale: Locale, status: DocumentSummary['status'], step: StepStatus) => {

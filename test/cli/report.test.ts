@@ -41,7 +41,7 @@ for (const kind of databaseKinds()) {
       expect(text).toMatch(/Counted +16 \/ 16 +Verified +3/);
       expect(text).toMatch(/Conflicts +1 /);
       expect(text).toContain('Largest open variances');
-      expect(text).toMatch(/CUP-GC12@B-01-02 +-264 +-3168\.00/);
+      expect(text).toMatch(/CUP-GC12@B-01-02 +-264 +-3,168\.00/);
       const path = join(out, 'daily-progress.png');
       expect(text).toContain(`Charts written:\n  ${path}  1440×880  Counting and review progress`);
       const png = PNG.sync.read(readFileSync(path));

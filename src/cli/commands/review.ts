@@ -1,3 +1,4 @@
+import { groupDigits, localWallClock } from '../../domain/display.ts';
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
@@ -74,11 +75,12 @@ const stepLabel = (status: string) => (STATES.step as Record<string, string>)[st
 export function renderDocument(d: DocumentSummary): string {
   const lines = [
     `${d.number} (${d.kind === 'gain' ? '盘盈单 gain' : '盘亏单 loss'}) · ${d.warehouse} · ${d.stocktake} · ${STATES.document[d.status]}`,
-    `  ${d.lineCount} line(s), qty ${d.totalQty}, value ${d.totalValue} ${d.currency}`,
+    `  ${d.lineCount} line(s), qty ${groupDigits(d.totalQty)}, value ${groupDigits(d.totalValue)} ${d.currency}`,
     ...d.route.map(
       (s) =>
-        `  step ${s.stepNo} ${s.role.padEnd(10)} ${stepLabel(s.status)}${s.decidedBy ? ` by ${s.decidedBy} at ${s.decidedAt}` : s.dueAt ? ` (due ${s.dueAt})` : ''}${s.reason ? ` — ${s.reason}` : ''}`,
+        `  step ${s.stepNo} ${s.role.padEnd(10)} ${stepLabel(s.status)}${s.decidedBy ? ` by ${s.decidedBy} at ${localWallClock(s.decidedAt, d.timezone)}` : s.dueAt ? ` (due ${localWallClock(s.dueAt, d.timezone)})` : ''}${s.reason ? ` — ${s.reason}` : ''}`,
     ),
+    `  (times in ${d.timezone})`,
   ];
   return lines.join('\n');
 }
@@ -393,7 +395,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
                 d.stocktake,
                 STATES.document[d.status],
                 d.lineCount,
-                d.totalValue,
+                groupDigits(d.totalValue),
                 d.route.find((s) => s.status === 'pending')?.role ?? null,
               ]),
               [5, 6],

@@ -1,3 +1,4 @@
+import { getWarehouse } from '../../services/warehouses.ts';
 import type { Command } from 'commander';
 import type { Db } from '../../../db/client.ts';
 import { InvalidInputError, NotAllowedError } from '../../domain/errors.ts';
@@ -56,10 +57,11 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
     .action((wh: string, opts: { blind?: boolean; json?: boolean }) =>
       run(opts, async (db) => {
         const st = await startStocktake(db, wh, new Date(), null, { blind: opts.blind ?? false });
+        const { timezone } = await getWarehouse(db, st.warehouse);
         return {
           data: st,
           human: () =>
-            `Started ${st.blind ? 'blind stocktake (盲盘)' : 'stocktake'} ${st.code} (${st.id}) for ${st.warehouse}: ${st.bookLines} book line(s) frozen at ${st.snapshotAt}.`,
+            `Started ${st.blind ? 'blind stocktake (盲盘)' : 'stocktake'} ${st.code} (${st.id}) for ${st.warehouse}: ${st.bookLines} book line(s) frozen at ${localTime(st.snapshotAt, timezone)}.`,
         };
       }),
     );
@@ -76,7 +78,14 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
           human: () =>
             renderTable(
               ['code', 'warehouse', 'status', 'blind', 'started', 'id'],
-              rows.map((s) => [s.code, s.warehouse, STATES.stocktake[s.status], s.blind ? 'yes' : '', s.snapshotAt.toISOString(), s.id]),
+              rows.map((s) => [
+                s.code,
+                s.warehouse,
+                STATES.stocktake[s.status],
+                s.blind ? 'yes' : '',
+                localTime(s.snapshotAt.toISOString(), s.timezone),
+                s.id,
+              ]),
             ),
         };
       }),

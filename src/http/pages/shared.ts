@@ -2,6 +2,7 @@
  * What every dashboard page shares: who is asking (or the redirect to choose), the locale and its words,
  * domain errors rendered as HTML pages instead of JSON, and formatting that never turns money into a float.
  */
+import { groupDigits } from '../../domain/display.ts';
 import type { Context } from 'hono';
 import type { Locale } from '../../../cards/i18n/index.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -96,12 +97,7 @@ export function messagePage(p: PageContext, title: string, message: string): str
  * Thousands separators on an exact decimal string, leaving its digits alone:
  * `groupDigits('-2592.00')` → '-2,592.00'. Never goes through a JS number.
  */
-export function groupDigits(decimal: string): string {
-  const match = /^([+-]?)(\d+)(\.\d+)?$/.exec(decimal);
-  if (!match) return decimal;
-  const [, sign, whole, fraction = ''] = match;
-  return `${sign}${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction}`;
-}
+export { groupDigits };
 
 /** A decimal for a table cell: grouped, '—' when absent. */
 export const num = (value: string | null | undefined): string => (value === null || value === undefined ? '—' : esc(groupDigits(value)));
