@@ -50,6 +50,7 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
       localOnly,
       maxUploadBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024,
       defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE,
+      defaultTimezone: config.STOCKTAKE_DEFAULT_TIMEZONE,
       allowedHosts: allowedHostsOf(config),
       audit: { key: config.STOCKTAKE_AUDIT_KEY ?? null, headFile: auditHeadFile(config) },
     },

@@ -9,7 +9,8 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.ts';
 import { messages as texts } from '../../cards/i18n/index.ts';
 import { renderHtml } from '../../cards/render/html.ts';
 import type { ActionEvent, FileEvent, TextEvent } from '../../src/core/events.ts';
@@ -38,7 +39,7 @@ import {
   userMessage,
   type ConsoleChat,
 } from './store.ts';
-import { messageHtml } from './view.ts';
+import { messageHtml, type Reader } from './view.ts';
 
 export interface WebAdapter extends PlatformAdapter {
   /** Adds the console's pages and endpoints to the server's app. */
@@ -95,6 +96,15 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
   function visibleChats(c: AppContext, actor: Actor | null) {
     if (actor) return listConsoleChats(db, actor);
     return c.get('deps').localOnly ? listConsoleChats(db) : Promise.resolve([]);
+  }
+
+  /** Who reads a chat's messages: the page's language and the chat's warehouse clock. */
+  async function readerOf(c: AppContext, chatId: string): Promise<Reader> {
+    const [row] = await queryRows<{ timezone: string }>(
+      db,
+      sql`select w.timezone from chat ch join warehouse w on w.id = ch.warehouse_id where ch.platform = 'web' and ch.chat_id = ${chatId}`,
+    );
+    return { locale: pageLocale(c), timezone: row?.timezone ?? c.get('deps').defaultTimezone ?? 'Asia/Shanghai' };
   }
 
   /** Refuses (403) a person who may not use the chat, before anything of it is read or written. */
@@ -200,6 +210,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
         warehouse: null,
         purposes: [],
         locale: c.get('deps').defaultLocale,
+        timezone: null,
         messages: 0,
       };
       const seq = await lastSeq(db, chat.chatId);
@@ -210,7 +221,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
           locale: pageLocale(c),
           actor,
           localOnly: c.get('deps').localOnly,
-          chat,
+          chat: { ...chat, timezone: chat.timezone ?? c.get('deps').defaultTimezone ?? 'Asia/Shanghai' },
           chats,
           messages,
           seq,
@@ -228,6 +239,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       await requireChat(c, actor, chatId);
       const after = c.req.header('last-event-id') ?? c.req.query('after') ?? '0';
       const from = /^\d{1,19}$/.test(after) ? after : '0';
+      const reader = await readerOf(c, chatId);
       return streamSSE(c, async (stream) => {
         const stop = new AbortController();
         stream.onAbort(() => stop.abort());
@@ -245,7 +257,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
               await stream.writeSSE({
                 event: 'change',
                 id: m.seq,
-                data: JSON.stringify({ seq: m.seq, messageId: m.messageId, html: messageHtml(m) }),
+                data: JSON.stringify({ seq: m.seq, messageId: m.messageId, html: messageHtml(m, reader) }),
               });
           },
           stop.signal,
@@ -351,8 +363,9 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       const answer = await core()(event);
       // The answer's card is the card's new state for everyone in the chat (no outbox update follows it):
       // stored in place, and the chat's open pages woken, as a delivered update would be.
-      if (answer?.card && card) await deliverer.update(chatId, card.messageId, answer.card);
-      if (wantsJson(c)) return c.json({ toast: answer?.toast ?? null, ...(answer?.card ? { cardHtml: renderHtml(answer.card) } : {}) });
+      if (answer?.card && card) await deliverer.update(chatId, card.messageId, answer.card, { translations: answer.cards });
+      const shown = answer?.cards?.[pageLocale(c)] ?? answer?.card;
+      if (wantsJson(c)) return c.json({ toast: answer?.toast ?? null, ...(shown ? { cardHtml: renderHtml(shown) } : {}) });
       return c.redirect(
         `/chat/${encodeURIComponent(chatId)}${answer?.toast ? `?toast=${encodeURIComponent(answer.toast.text)}` : ''}`,
         303,
@@ -385,7 +398,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
   return {
     ...deliverer,
     hub,
-    capabilities: { cardInAnswer: true },
+    capabilities: { cardInAnswer: true, everyLocale: true },
     /** The console is served by this process: it is up whenever the process is. */
     health: () => ({ connected: true, detail: 'served by this process' }),
     mount,

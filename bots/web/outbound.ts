@@ -13,14 +13,23 @@ export function createWebDeliverer(db: Db, hub: LiveHub): Deliverer {
   return {
     platform: 'web',
     limits: WEB_LIMITS,
-    async send(chatId, card, { idempotencyKey, replyTo }) {
+    // Each browser shows cards in its reader's language (the console's language switch).
+    everyLocale: true,
+    async send(chatId, card, { idempotencyKey, replyTo, translations }) {
       // The outbox row's id names the message, so a send retried after a crash is still one message.
-      const messageId = await appendMessage(db, { chatId, messageId: `o-${idempotencyKey}`, kind: 'card', card, replyTo: replyTo ?? null });
+      const messageId = await appendMessage(db, {
+        chatId,
+        messageId: `o-${idempotencyKey}`,
+        kind: 'card',
+        card,
+        cards: translations ?? null,
+        replyTo: replyTo ?? null,
+      });
       hub.notify(chatId);
       return { messageId };
     },
-    async update(chatId, messageId, card) {
-      if (!(await replaceCard(db, chatId, messageId, card))) {
+    async update(chatId, messageId, card, options) {
+      if (!(await replaceCard(db, chatId, messageId, card, options?.translations ?? null))) {
         throw new DeliveryError(`console card ${messageId} is not in chat ${chatId}`, { permanent: true });
       }
       hub.notify(chatId);

@@ -182,7 +182,7 @@ export function chatPage(o: {
   const body = `<div class="console console--chat">${sidebar(o.locale, o.chats, c.chatId, o.demo, o.toCount ?? [])}
 <section class="console__main chat" data-chat-id="${esc(c.chatId)}" data-seq="${esc(o.seq)}">
 ${header}
-<div id="messages" class="messages">${o.messages.map(messageHtml).join('\n')}</div>
+<div id="messages" class="messages">${o.messages.map((m) => messageHtml(m, { locale: o.locale, timezone: c.timezone ?? 'Asia/Shanghai' })).join('\n')}</div>
 <div id="toast" class="toasts" role="status" aria-live="polite">${o.toast ? `<div class="toast toast--info">${esc(o.toast)}</div>` : ''}</div>
 <div class="composers">
 <form id="composer" class="composer" method="post" action="/chat/${id}/messages"><input type="hidden" name="eventId" value="${esc(o.eventId)}">

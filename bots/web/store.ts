@@ -3,6 +3,7 @@
  * is renewed whenever it changes, so "everything with seq > N" is both the new messages and the updated
  * cards since N — which is all a browser needs to catch up, from any instance sharing the database.
  */
+import type { Locale } from '../../cards/i18n/index.ts';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
@@ -20,6 +21,8 @@ export interface WebMessage {
   author: string | null;
   text: string | null;
   card: Card | null;
+  /** The card in each language, when it has a view to render from (each reader sees their own). */
+  cards: Partial<Record<Locale, Card>> | null;
   replyTo: string | null;
   createdAt: string;
 }
@@ -57,12 +60,14 @@ export async function appendMessage(
     authorPersonId?: string | null;
     text?: string | null;
     card?: Card | null;
+    cards?: Partial<Record<Locale, Card>> | null;
     replyTo?: string | null;
   },
 ): Promise<string> {
   const messageId = m.messageId ?? `u-${randomUUID()}`;
-  await db.execute(sql`insert into web_message (chat_id, message_id, kind, author_person_id, text, card, reply_to)
-    values (${m.chatId}, ${messageId}, ${m.kind}, ${m.authorPersonId ?? null}::uuid, ${m.text ?? null}, ${m.card ? JSON.stringify(m.card) : null}::jsonb, ${m.replyTo ?? null})
+  await db.execute(sql`insert into web_message (chat_id, message_id, kind, author_person_id, text, card, cards, reply_to)
+    values (${m.chatId}, ${messageId}, ${m.kind}, ${m.authorPersonId ?? null}::uuid, ${m.text ?? null}, ${m.card ? JSON.stringify(m.card) : null}::jsonb,
+            ${m.cards ? JSON.stringify(m.cards) : null}::jsonb, ${m.replyTo ?? null})
     on conflict (message_id) do nothing`);
   return messageId;
 }
@@ -80,10 +85,16 @@ export async function userMessage(
 }
 
 /** Replaces a card in place; it moves to the end of the change order so that every browser picks it up. */
-export async function replaceCard(db: DbOrTx, chatId: string, messageId: string, card: Card): Promise<boolean> {
+export async function replaceCard(
+  db: DbOrTx,
+  chatId: string,
+  messageId: string,
+  card: Card,
+  cards: Partial<Record<Locale, Card>> | null = null,
+): Promise<boolean> {
   const rows = await queryRows(
     db,
-    sql`update web_message set card = ${JSON.stringify(card)}::jsonb, updated_at = now(), seq = ${SEQ}
+    sql`update web_message set card = ${JSON.stringify(card)}::jsonb, cards = ${cards ? JSON.stringify(cards) : null}::jsonb, updated_at = now(), seq = ${SEQ}
     where chat_id = ${chatId} and message_id = ${messageId} and kind = 'card' returning 1 as one`,
   );
   return rows.length > 0;
@@ -98,11 +109,12 @@ export async function messagesSince(db: DbOrTx, chatId: string, afterSeq: string
     handle: string | null;
     text: string | null;
     card: Card | null;
+    cards: Partial<Record<Locale, Card>> | null;
     reply_to: string | null;
     created_at: string;
   }>(
     db,
-    sql`select m.seq::text as seq, m.message_id, m.kind, p.handle, m.text, m.card, m.reply_to,
+    sql`select m.seq::text as seq, m.message_id, m.kind, p.handle, m.text, m.card, m.cards, m.reply_to,
                to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at
         from web_message m left join person p on p.id = m.author_person_id
         where m.chat_id = ${chatId} and m.seq > ${afterSeq}::bigint order by m.seq limit ${limit}`,
@@ -114,6 +126,7 @@ export async function messagesSince(db: DbOrTx, chatId: string, afterSeq: string
     author: r.handle,
     text: r.text,
     card: r.card,
+    cards: r.cards,
     replyTo: r.reply_to,
     createdAt: r.created_at,
   }));
@@ -139,6 +152,8 @@ export interface ConsoleChat {
   warehouse: string | null;
   purposes: string[];
   locale: string;
+  /** The warehouse's timezone (message times on its clock); null for a chat bound to none. */
+  timezone: string | null;
   messages: number;
 }
 
@@ -152,10 +167,11 @@ export async function listConsoleChats(db: DbOrTx, visibleTo?: Actor): Promise<C
     code: string | null;
     purposes: string[] | null;
     locale: string | null;
+    timezone: string | null;
     messages: number;
   }>(
     db,
-    sql`select ids.chat_id, w.code, c.purposes, c.locale, (select count(*)::int from web_message m where m.chat_id = ids.chat_id) as messages
+    sql`select ids.chat_id, w.code, c.purposes, c.locale, w.timezone, (select count(*)::int from web_message m where m.chat_id = ids.chat_id) as messages
         from (select chat_id from chat where platform = 'web' union select distinct chat_id from web_message) ids
         left join chat c on c.platform = 'web' and c.chat_id = ids.chat_id
         left join warehouse w on w.id = c.warehouse_id
@@ -167,6 +183,7 @@ export async function listConsoleChats(db: DbOrTx, visibleTo?: Actor): Promise<C
     warehouse: r.code,
     purposes: r.purposes ?? [],
     locale: r.locale ?? 'zh-CN',
+    timezone: r.timezone,
     messages: r.messages,
   }));
 }

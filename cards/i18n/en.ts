@@ -24,6 +24,7 @@ export const en = {
       ['cancel REASON', 'cancel the current stocktake before anything is posted (supervisors, managers, admins)'],
       ['report', 'totals and documents of the current stocktake'],
       ['lang zh|en', 'language of this chat'],
+      ['lang me zh|en|auto', 'your own language for answers to you, in every chat'],
       ['schedule [daily|weekly CRON [TZ] | off]', 'when this digest chat gets its reports (daily 09:00, Mondays 09:00 by default)'],
     ] as [string, string][],
     files:
@@ -266,7 +267,10 @@ export const en = {
     boundTitle: 'Chat bound',
     langChanged: 'This chat now speaks English.',
     langTitle: 'Language',
-    langUsage: 'Send "lang zh" or "lang en".',
+    langUsage:
+      'Send "lang zh" or "lang en" for this chat, or "lang me zh" / "lang me en" for your own answers in every chat ("lang me auto": the chat\'s again).',
+    langMine: "You now get your answers in English, in every chat. Cards the whole chat shares stay in the chat's language.",
+    langMineCleared: "Your answers now follow each chat's language again.",
     notBound: 'This chat is not bound to a warehouse: send "bind WAREHOUSE" first.',
     noStocktake: (warehouse: string) => `Warehouse ${warehouse} has no stocktake in progress: send "new" to start one.`,
     started: (code: string) => `Stocktake ${code} started: the book is frozen. Send count sheets here.`,

@@ -12,5 +12,10 @@ export const person = pgTable('person', {
   directPlatform: text('direct_platform'),
   /** 'HH:MM-HH:MM' in the warehouse's timezone: direct messages due in it wait until it ends. */
   quietHours: text('quiet_hours'),
+  /**
+   * The language this person chose ('zh-CN' or 'en'): answers to them, their direct messages and the console
+   * they sign in to. Null: the chat's language (and for direct messages the warehouse's chats').
+   */
+  locale: text('locale'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

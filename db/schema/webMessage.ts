@@ -16,6 +16,11 @@ export const webMessage = pgTable(
     authorPersonId: uuid('author_person_id'),
     text: text('text'),
     card: jsonb('card'),
+    /**
+     * The card in every language, by locale, for cards re-rendered from their view: each browser shows the
+     * one of its own language (the console's language switch). Null for a card that exists in one language.
+     */
+    cards: jsonb('cards'),
     replyTo: text('reply_to'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

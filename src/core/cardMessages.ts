@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
 import type { Card } from '../../cards/model.ts';
-import type { Locale } from '../../cards/i18n/index.ts';
+import { LOCALES, type Locale } from '../../cards/i18n/index.ts';
 import { textArray, type CardView } from '../services/outbox.ts';
 import { ActionMinter, type ActionSigner } from './actionToken.ts';
 import { renderView } from './views.ts';
@@ -47,6 +47,27 @@ export async function renderCardMessage(db: Db, signer: ActionSigner, row: CardM
                          where id = ${row.id}::uuid`);
   });
   return rendered.card;
+}
+
+/**
+ * The card in every language, for a platform whose readers each choose theirs (the console): the card in
+ * its own locale plus a render in each other one, whose buttons act on the same card message.
+ */
+export async function renderCardMessageTranslations(
+  db: Db,
+  signer: ActionSigner,
+  row: CardMessageRow,
+  card: Card,
+): Promise<Partial<Record<Locale, Card>>> {
+  const cards: Partial<Record<Locale, Card>> = { [row.locale]: card };
+  for (const locale of LOCALES) {
+    if (locale === row.locale) continue;
+    const minter = new ActionMinter(signer);
+    const rendered = await renderView(db, row.view, locale, minter);
+    await db.transaction((tx) => minter.save(tx, row.id));
+    cards[locale] = rendered.card;
+  }
+  return cards;
 }
 
 /** Points a card at another view (a turned page) and, unless the tap's answer shows it, queues its update. */

@@ -1,4 +1,5 @@
 /** Text commands and uploaded count sheets: each turns into one service call and the cards that answer it. */
+import { setPersonLocale } from '../services/personLocale.ts';
 import type { Db } from '../../db/client.ts';
 import { messages, parseLocale, type Locale } from '../../cards/i18n/index.ts';
 import { helpCard } from '../../cards/templates/help.ts';
@@ -60,6 +61,14 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       return reply(noticeCard(t.boundTitle, t.bound(chat.warehouseCode!, cmd.purpose)));
     }
     case 'lang': {
+      if (cmd.mine) {
+        const auto = ['auto', 'off', '默认', '自动'].includes((cmd.locale ?? '').toLowerCase());
+        const mine = cmd.locale && !auto ? parseLocale(cmd.locale) : null;
+        if (!mine && !auto) throw new InvalidInputError(t.langUsage);
+        await setPersonLocale(s.db, s.ctx.actor, s.ctx.actor.personId, mine);
+        const words = messages(mine ?? s.chat.ownLocale ?? s.chat.locale).replies;
+        return reply(noticeCard(words.langTitle, mine ? words.langMine : words.langMineCleared));
+      }
       const locale = cmd.locale ? parseLocale(cmd.locale) : null;
       if (!locale) throw new InvalidInputError(t.langUsage);
       await setChatLocale(s.db, s.chat.platform, s.chat.chatId, locale);

@@ -2,6 +2,7 @@
  * What the sender needs from a platform: send a card, update one in place, ask for a reply. Adapters in
  * bots/ implement it; the sender knows nothing else about them.
  */
+import type { Locale } from '../../cards/i18n/index.ts';
 import type { Card } from '../../cards/model.ts';
 
 export interface PlatformLimits {
@@ -41,6 +42,8 @@ export interface SendOptions {
    */
   partSent?: (n: number) => Promise<void>;
   media?: MediaIds;
+  /** The card in every language, for a deliverer with `everyLocale` (its readers each choose theirs). */
+  translations?: Partial<Record<Locale, Card>>;
 }
 
 export interface Deliverer {
@@ -51,10 +54,20 @@ export interface Deliverer {
    */
   readonly app?: string;
   readonly limits: PlatformLimits;
+  /**
+   * Each reader sees the card in their own language (the console's language switch): the sender renders a
+   * card that has a view in every locale and passes them as `translations`.
+   */
+  readonly everyLocale?: boolean;
   /** Sends a card; `idempotencyKey` is stable across retries of the same outbox row (Feishu's uuid). */
   send(chatId: string, card: Card, options: SendOptions): Promise<{ messageId: string }>;
   /** Replaces a sent card in place for everyone in the chat. */
-  update(chatId: string, messageId: string, card: Card, options?: { media?: MediaIds }): Promise<void>;
+  update(
+    chatId: string,
+    messageId: string,
+    card: Card,
+    options?: { media?: MediaIds; translations?: Partial<Record<Locale, Card>> },
+  ): Promise<void>;
   /** Asks the user to answer in a reply (Telegram ForceReply); the answer arrives as a TextEvent with replyToMessageId. */
   prompt(chatId: string, text: string, options: { idempotencyKey: string; replyTo?: string }): Promise<{ messageId: string }>;
 }

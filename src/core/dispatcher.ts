@@ -3,6 +3,7 @@
  * else happens) → which command or intent → one service call keyed by the platform's event id → cards
  * for the chat through the outbox and, for a tap, a toast and the tapped card as it is now.
  */
+import { personLocale } from '../services/personLocale.ts';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.ts';
@@ -28,7 +29,15 @@ import { findPerson } from '../services/people.ts';
 import { addPhoto } from '../services/photos.ts';
 import { ActionMinter, resolveAction, type ActionSigner } from './actionToken.ts';
 import { runIntent, type TapInput } from './actionHandlers.ts';
-import { findCardMessage, getCardMessage, queueUpdate, renderCardMessage, retargetCardMessage } from './cardMessages.ts';
+import {
+  findCardMessage,
+  getCardMessage,
+  queueUpdate,
+  renderCardMessage,
+  renderCardMessageTranslations,
+  retargetCardMessage,
+  type CardMessageRow,
+} from './cardMessages.ts';
 import { importSheet, runTextCommand } from './commandHandlers.ts';
 import type { ActionAnswer, Capabilities, FileEvent, InboundEvent, PhotoEvent, TextEvent } from './events.ts';
 import type { Logger } from './log.ts';
@@ -77,6 +86,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * outbox update for that card), or only by the outbox update where the answer cannot carry a card.
    */
   const cardInAnswer = (platform: string) => deps.capabilities?.[platform]?.cardInAnswer ?? false;
+  /** The tapped card as it is now, for the answer: in every language where each reader picks theirs. */
+  async function answerCard(platform: string, row: CardMessageRow): Promise<Pick<ActionAnswer, 'card' | 'cards'>> {
+    const card = await renderCardMessage(db, signer, row);
+    if (!deps.capabilities?.[platform]?.everyLocale) return { card };
+    return { card, cards: await renderCardMessageTranslations(db, signer, row, card) };
+  }
 
   /** Writes the replies once per platform event: a redelivery finds its id and writes nothing. */
   async function finish(event: InboundEvent, chat: Chat, outcome: Pick<Outcome, 'replies' | 'prompt'>): Promise<void> {
@@ -182,14 +197,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         await queueUpdate(db, row.id);
         queued = true;
       }
-      if (inAnswer) card = await renderCardMessage(db, signer, row);
+      if (inAnswer) card = await answerCard(event.platform, row);
     }
     const toast = outcome.toast ?? { kind: 'success' as const, text: 'OK' };
     // The notice is written with the tap's other replies: finish() records the event id, so a second
     // finish() for the same event (as the notice once had) would write nothing.
     await finish(event, chat, typed ? { ...outcome, replies: [...outcome.replies, answerNotice(chat, toast)] } : outcome);
     if (queued) deps.onOutbox?.();
-    return { toast, ...(card ? { card } : {}) };
+    return { toast, ...card };
   }
 
   /**
@@ -207,13 +222,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     });
     let card;
     const inAnswer = row !== null && cardInAnswer(event.platform);
-    if (row && inAnswer) card = await renderCardMessage(db, signer, row);
+    if (row && inAnswer) card = await answerCard(event.platform, row);
     else if (row) await queueUpdate(db, row.id);
     const t = messages(chat.locale);
     const toast = { kind: 'warning' as const, text: row ? t.stale.toast : t.stale.expired };
     await finish(event, chat, { replies: typed ? [answerNotice(chat, toast)] : [] });
     if (row && !inAnswer) deps.onOutbox?.();
-    return { toast, ...(card ? { card } : {}) };
+    return { toast, ...card };
   }
 
   /**
@@ -256,7 +271,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // With Feishu's group_msg scope every photo posted in a group arrives: only a reply can be for the bot.
     if (event.type === 'photo' && event.chatType === 'group' && !event.replyToMessageId && !(event.lineRef && event.addressed)) return null;
     if (event.type !== 'action' && (await seen(event))) return null;
-    const chat = await getChat(db, event.platform, event.chatId, defaultLocale);
+    const chatAsBound = await getChat(db, event.platform, event.chatId, defaultLocale);
+    let chat = chatAsBound;
     // A photo in a group is the bot's business only as a reply to one of its line cards.
     const photoCard = event.type === 'photo' ? ((await lineCardReplied(event)) ?? (await lineNamed(event, chat))) : null;
     if (event.type === 'photo' && !photoCard && event.chatType === 'group' && !event.lineRef) return null;
@@ -279,6 +295,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (event.type === 'action') return { toast: { kind: 'error', text: messages(chat.locale).access.toast(identity) } };
       await finish(event, chat, { replies: [staticView(card)] });
       return null;
+    }
+    // Answers to this person (replies, toasts, prompts) in the language they chose, if they chose one; the
+    // cards the whole chat shares keep the chat's own (each card message stores the locale it renders in).
+    const own = personLocale(person.locale);
+    if (own && own !== chat.locale) {
+      chat = { ...chatAsBound, locale: own, ownLocale: chatAsBound.locale };
+      templates.locale = own;
     }
     const ctx: CommandContext = {
       actor: { personId: person.id, handle: person.handle, identity },

@@ -2,6 +2,7 @@
  * Neutral inbound events: what an adapter makes of a platform's payload. The core never sees a platform
  * payload, and an adapter never decides what a command means.
  */
+import type { Locale } from '../../cards/i18n/index.ts';
 import type { Card } from '../../cards/model.ts';
 
 interface InboundBase {
@@ -82,10 +83,14 @@ export interface Capabilities {
    * nothing in the answer and the outbox update alone refreshes the card.
    */
   cardInAnswer: boolean;
+  /** Each reader sees cards in their own language (the console): an answer's card comes in every locale. */
+  everyLocale?: boolean;
 }
 
 /** The answer to a tap, given within the platform's deadline: a toast, and the tapped card as it is now. */
 export interface ActionAnswer {
   toast: { kind: 'success' | 'info' | 'warning' | 'error'; text: string };
   card?: Card;
+  /** The card in every language, on a platform with `everyLocale`. */
+  cards?: Partial<Record<Locale, Card>>;
 }

@@ -21,7 +21,7 @@ import { cardSchema, type Card } from '../../cards/model.ts';
 import type { Locale } from '../../cards/i18n/index.ts';
 import { enqueueMessages, type CardView, type OutboxMessage } from '../services/outbox.ts';
 import type { ActionSigner } from './actionToken.ts';
-import { getCardMessage, renderCardMessage } from './cardMessages.ts';
+import { getCardMessage, renderCardMessage, renderCardMessageTranslations } from './cardMessages.ts';
 import { DeliveryError, type Deliverer, type MediaIds } from './delivery.ts';
 import type { Logger } from './log.ts';
 import { databaseMediaIds } from './media.ts';
@@ -214,8 +214,13 @@ export function createSender(deps: SenderDeps): Sender {
       const cardRow = (await getCardMessage(db, cardId))!;
       const card: Card =
         row.payload.view?.kind === 'static' ? cardSchema.parse(row.payload.view.card) : await renderCardMessage(db, signer, cardRow);
+      const translations =
+        deliverer.everyLocale && row.payload.view?.kind !== 'static'
+          ? { translations: await renderCardMessageTranslations(db, signer, cardRow, card) }
+          : {};
       await appSlot(entry);
       const { messageId } = await deliverer.send(row.chat_id, card, {
+        ...translations,
         idempotencyKey: key,
         ...replyTo,
         partsSent: row.parts_sent,
@@ -235,8 +240,9 @@ export function createSender(deps: SenderDeps): Sender {
     }
     // Claimed rows are no longer 'pending', so a change from here on queues a fresh update: none is lost.
     const card = await renderCardMessage(db, signer, cardRow);
+    const translations = deliverer.everyLocale ? { translations: await renderCardMessageTranslations(db, signer, cardRow, card) } : {};
     await appSlot(entry);
-    await deliverer.update(row.chat_id, cardRow.message_id, card, { media: entry.media });
+    await deliverer.update(row.chat_id, cardRow.message_id, card, { media: entry.media, ...translations });
     await db.transaction((tx) => markSent(tx, row, entry));
   }
 

@@ -22,7 +22,7 @@ export type TextCommand =
   /** "void SHEET REASON" / "作废 盘点表 原因": voids a count sheet (file name or import id) while counting. */
   | { name: 'void'; sheet: string; reason: string }
   | { name: 'voidUsage' }
-  | { name: 'lang'; locale: string | null }
+  | { name: 'lang'; locale: string | null; mine?: boolean }
   /** "schedule" shows; "schedule daily 0 9 * * * [TZ]" sets; "schedule [daily|weekly] off|on" turns off or on. */
   | { name: 'schedule'; job: 'daily' | 'weekly' | null; action: 'show' | 'set' | 'off' | 'on'; cron?: string; timezone?: string }
   | { name: 'scheduleUsage' }
@@ -158,6 +158,9 @@ export function parseTextCommand(raw: string): TextCommand {
     case 'void':
       return rest.length < 2 ? { name: 'voidUsage' } : { name: 'void', sheet: rest[0]!, reason: rest.slice(1).join(' ') };
     case 'lang':
+      // `lang me zh` (语言 我 中文): the sender's own language, in every chat; `lang me auto`: the chat's again.
+      if (['me', 'my', 'mine', '我', '我的'].includes((rest[0] ?? '').toLowerCase()))
+        return { name: 'lang', locale: rest[1] ?? null, mine: true };
       return { name: 'lang', locale: rest[0] ?? null };
     case 'schedule':
       return parseSchedule(rest);

@@ -3,12 +3,13 @@
  * server — the person chosen in the console), errors as JSON with stable codes, and the parts mounted on
  * it: the REST API (/api/v1), the dashboard pages, and the web chat console (bots/web).
  */
+import { parseLocale, type Locale } from '../../cards/i18n/index.ts';
+import { personLocale, setPersonLocale } from '../services/personLocale.ts';
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import type { Db } from '../../db/client.ts';
-import type { Locale } from '../../cards/i18n/index.ts';
 import type { Actor } from '../domain/people.ts';
 import { authenticate } from '../services/credentials.ts';
 import { getPerson } from '../services/people.ts';
@@ -30,13 +31,24 @@ export interface HttpDeps {
   maxUploadBytes: number;
   /** The language of a page when neither the visitor nor their browser chose one. */
   defaultLocale: Locale;
+  /** The clock of a chat bound to no warehouse (STOCKTAKE_DEFAULT_TIMEZONE); default Asia/Shanghai. */
+  defaultTimezone?: string;
   /** What `audit verify` checks the chain's anchors with (STOCKTAKE_AUDIT_KEY, the published head file). */
   audit?: { key: string | null; headFile: string | null };
   /** Host names the server answers to (see hosts.ts); default the loopback names only. */
   allowedHosts?: readonly string[];
 }
 
-export type AppEnv = { Variables: { actor: Actor | null; deps: HttpDeps; log: Logger; requestId: string } };
+export type AppEnv = {
+  Variables: {
+    actor: Actor | null;
+    deps: HttpDeps;
+    log: Logger;
+    requestId: string;
+    /** The signed-in person's own language (src/services/personLocale.ts), null when they chose none. */
+    personLocale: Locale | null;
+  };
+};
 export type AppContext = Context<AppEnv>;
 
 /** The caller, or 401: use in every route that acts for someone. */
@@ -59,6 +71,7 @@ export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => vo
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('actor', null);
+    c.set('personLocale', null);
     const auth = c.req.header('authorization');
     if (auth) {
       const actor = await authenticate(deps.db, 'api_key', auth.replace(/^Bearer\s+/i, '').trim());
@@ -68,7 +81,17 @@ export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => vo
       const personId = deps.sessions.verify(getCookie(c, SESSION_COOKIE));
       if (personId) {
         const person = await getPerson(deps.db, personId).catch(() => null);
-        if (person) c.set('actor', { personId: person.id, handle: person.handle, identity: `web:${person.handle}` });
+        if (person) {
+          const actor = { personId: person.id, handle: person.handle, identity: `web:${person.handle}` };
+          c.set('actor', actor);
+          // The language switch (?lang=) is this person's choice: kept for them, so their chat answers, direct
+          // messages and the console on any device speak it (and the console's cards too).
+          const switched = parseLocale(c.req.query('lang') ?? '');
+          if (switched && c.req.method === 'GET' && switched !== personLocale(person.locale)) {
+            await setPersonLocale(deps.db, actor, person.id, switched);
+            c.set('personLocale', switched);
+          } else c.set('personLocale', personLocale(person.locale));
+        }
       }
     }
     await next();

@@ -1,5 +1,6 @@
 /**
- * The language of a page: `?lang=` (remembered in a cookie), else the cookie, else the browser's
+ * The language of a page: `?lang=` (remembered in a cookie and as the signed-in person's own), else the
+ * person's own language, else the cookie, else the browser's
  * Accept-Language, else the installation's default. Chats keep their own locale; this is for pages.
  */
 import { getCookie, setCookie } from 'hono/cookie';
@@ -15,6 +16,9 @@ export function pageLocale(c: AppContext): Locale {
     setCookie(c, LANG_COOKIE, fromQuery, { path: '/', sameSite: 'Lax', httpOnly: true, maxAge: 365 * 24 * 3600 });
     return fromQuery;
   }
+  // The signed-in person's own choice (set by this switch on any device, or `lang me` in a chat).
+  const own = c.get('personLocale');
+  if (own) return own;
   const fromCookie = parseLocale(getCookie(c, LANG_COOKIE) ?? '');
   if (fromCookie) return fromCookie;
   const accept = (c.req.header('accept-language') ?? '').toLowerCase();

@@ -16,6 +16,8 @@ export interface Chat {
   platform: string;
   chatId: string;
   locale: ChatLocale;
+  /** The chat's own language when `locale` is the person's answered in it (src/core/dispatcher.ts). */
+  ownLocale?: ChatLocale;
   warehouseId: string | null;
   warehouseCode: string | null;
   timezone: string;

@@ -23,6 +23,8 @@ export interface DirectTarget {
   chatId: string;
   /** The end of their quiet hours when a message is due inside them, else null (send now). */
   notBefore: Date | null;
+  /** The language they chose (src/services/personLocale.ts), else null: the warehouse chat's. */
+  locale: Locale | null;
 }
 
 /** Of the people named by handle, those who get direct messages, each with where and from when. */
@@ -41,9 +43,10 @@ export async function directTargets(
     external_id: string;
     quiet_hours: string | null;
     identities: string[];
+    locale: string | null;
   }>(
     db,
-    sql`select p.handle, p.name, p.direct_platform as platform, p.quiet_hours,
+    sql`select p.handle, p.name, p.direct_platform as platform, p.quiet_hours, p.locale,
                (select coalesce(json_agg(i.platform || ':' || i.external_id order by i.platform, i.external_id), '[]'::json)
                   from person_identity i where i.person_id = p.id and i.platform <> 'cli') as identities,
                (select min(i.external_id) from person_identity i where i.person_id = p.id and i.platform = p.direct_platform) as external_id
@@ -59,6 +62,7 @@ export async function directTargets(
       platform: r.platform,
       chatId: directChatId(r.external_id),
       notBefore: r.quiet_hours ? quietEnd(now, parseQuietHours(r.quiet_hours), timezone) : null,
+      locale: r.locale ? parseLocale(r.locale) : null,
     });
   }
   return targets;
@@ -75,7 +79,8 @@ export function directMessage(
   return {
     platform: target.platform,
     chatId: target.chatId,
-    locale,
+    // In their own language when they chose one; the group fallback keeps the group's.
+    locale: target.locale ?? locale,
     view,
     ...(target.notBefore ? { notBefore: target.notBefore } : {}),
     ...(group ? { fallback: { ...group, view: fallbackView } } : {}),

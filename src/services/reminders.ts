@@ -259,7 +259,7 @@ async function remindWarehouse(db: Db, warehouseId: string, items: OverdueItem[]
       );
       if (mine.length === 0) continue;
       const group = chatsFor(chats, mine[0]!.item.type)[0]!;
-      const locale: Locale = parseLocale(group.locale) ?? 'zh-CN';
+      const locale: Locale = target.locale ?? parseLocale(group.locale) ?? 'zh-CN';
       const card = reminderCard({ locale }, { warehouse, entries: sortEntries(mine.map(entryOf)), limit: CARD_ITEMS });
       messages.push(
         directMessage(target, { kind: 'static', card }, locale, { platform: group.platform, chatId: group.chat_id, locale: group.locale }),

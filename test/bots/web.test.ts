@@ -210,6 +210,29 @@ describeEachDatabase('web console adapter', (get) => {
     expect(BigInt(events[1]!.seq)).toBeGreaterThan(BigInt(events[0]!.seq));
   });
 
+  it("shows each reader the chat's cards in the language they switched to, and their answers too", async () => {
+    const { db } = get();
+    const t = await setup(db);
+    await t.say('sam', 'wh1-team', 'bind WH1');
+    await t.say('sam', 'wh1-team', 'lang zh');
+    await t.say('sam', 'wh1-team', 'new');
+    const [status] = (await t.cards('wh1-team')).filter((m) => m.card?.header.title.startsWith('ST-'));
+    expect(Object.keys(status!.cards ?? {}).sort()).toEqual(['en', 'zh-CN']);
+
+    // sam switches the console to English: the chat's own cards are English on his page, Chinese on sue's.
+    const samPage = await (await t.http.as('sam', '/chat/wh1-team?lang=en', { headers: { accept: 'text/html' } })).text();
+    expect(samPage).toContain('Book frozen');
+    expect(samPage).not.toContain('冻结账面');
+    const suePage = await (await t.http.as('sue', '/chat/wh1-team?lang=zh', { headers: { accept: 'text/html' } })).text();
+    expect(suePage).toContain('冻结账面');
+    // The switch is sam's choice: his next answer in this Chinese chat is English, with no ?lang= at all.
+    await t.say('sam', 'wh1-team', 'count A-100 R1 -1');
+    const answer = (await t.cards('wh1-team')).at(-1)!;
+    expect(textOf(answer.card)).toContain('The quantity -1 is negative');
+    const [sam] = await queryRows<{ locale: string | null }>(db, sql`select locale from person where handle = 'sam'`);
+    expect(sam!.locale).toBe('en');
+  });
+
   it('opens a chat with a Chinese name, and the name field says its rule in words', async () => {
     const { db } = get();
     const t = await setup(db);

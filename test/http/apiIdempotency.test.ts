@@ -133,6 +133,10 @@ describeEachDatabase('REST API idempotency', (get) => {
       code: 'IDEMPOTENCY_KEY_REUSED',
       message:
         'idempotency key "k" was already used for variance.confirm, not variance.note; nothing was done: send a new key for a new action',
+      localized: {
+        en: 'idempotency key "k" was already used for variance.confirm, not variance.note; nothing was done: send a new key for a new action',
+        'zh-CN': '幂等键“k”已用于 variance.confirm（而非 variance.note），本次未执行：新的操作请换一个新键',
+      },
     });
   });
 
@@ -149,7 +153,9 @@ describeEachDatabase('REST API idempotency', (get) => {
     expect((await read(http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/confirm`, post(sam, 'K')))).sku).toBe('A-100');
     const other = await http.app.request(`/api/v1/stocktakes/${st.code}/variances/C-400/confirm`, post(sam, 'K'));
     expect(other.status).toBe(422);
-    expect((await read(other)).error).toEqual({ code: 'IDEMPOTENCY_KEY_REUSED', message: reusedMessage });
+    const refused = (await read(other)).error;
+    expect(refused).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', message: reusedMessage });
+    expect(refused.localized['zh-CN']).toContain('幂等键');
     expect((await listReview(db, st.code)).find((l) => l.sku === 'C-400')!.reviewStatus).toBe('open');
     // The retry of the first request is still answered with its result.
     expect((await http.app.request(`/api/v1/stocktakes/${st.code}/variances/A-100/confirm`, post(sam, 'K'))).status).toBe(200);

@@ -209,9 +209,11 @@ describeEachDatabase('dashboard pages', (get) => {
     );
     expect(audit).toContain('stocktake.counting_closed');
     expect(await html(http.as('sam', `/stocktakes/${st.code}?lang=zh`))).toContain('审计链校验通过');
+    // The switch is sam's choice now, on any device: his next page, with no cookie, is in Chinese too.
+    expect(await html(http.as('sam', `/stocktakes/${st.code}`))).toContain('审计链校验通过');
 
     await db.execute(sql`update audit_log set after = '{"forged": true}'::jsonb where seq = 3 and id = 3`);
-    const broken = await html(http.as('sam', `/stocktakes/${st.code}`));
+    const broken = await html(http.as('sam', `/stocktakes/${st.code}?lang=en`));
     expect(broken).toContain('data-chain="broken" data-first-bad="3"');
     expect(broken).toContain('Chain broken at audit row 3');
   });

@@ -129,6 +129,7 @@ export const DocumentSummary = named(
     totalQty: decimal,
     totalValue: decimal,
     currency: z.string(),
+    timezone: z.string().meta({ description: "the warehouse's IANA timezone; the route's times are instants (UTC)" }),
     route: z.array(ApprovalStep),
   }),
 );
