@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/client.ts';
 import { DataDirInUseError } from '../../db/lock.ts';
 import { auditHeadFile, ConfigError, databaseTarget, loadConfig, type Config } from '../config.ts';
-import { DomainError, InvalidInputError } from '../domain/errors.ts';
+import { DomainError, InvalidInputError, type InputProblem } from '../domain/errors.ts';
 import { redact } from '../redact.ts';
 import { sealAudit } from '../services/auditSeal.ts';
 import { cliLocale, renderProblems } from './format.ts';
@@ -99,7 +99,9 @@ function reportError(io: Io, json: boolean, error: unknown): number {
     const text = error instanceof DomainError ? error.textFor(locale, 'cli') : error.message;
     io.stderr(`${locale === 'zh-CN' ? '错误' : 'error'}: ${text}`);
     if (error instanceof InvalidInputError && error.problems.length > 0) io.stderr(renderProblems(error.problems, locale));
-    if (json) io.stdout(JSON.stringify({ code: error.code, message: error.message, errors: problems }, null, 2));
+    // The JSON keeps each problem's English message and its words in every language, not the catalogue entry.
+    const listed = problems.map(({ phrase, ...problem }: InputProblem) => problem);
+    if (json) io.stdout(JSON.stringify({ code: error.code, message: error.message, errors: listed }, null, 2));
     return EXIT_INVALID;
   }
   if (error instanceof DataDirInUseError) {

@@ -1,3 +1,4 @@
+import { groupDigits } from '../domain/display.ts';
 import { stateLabels } from '../../cards/i18n/states.ts';
 import { problemText, type InputProblem } from '../domain/errors.ts';
 import type { PhraseLocale } from '../domain/phrase.ts';
@@ -22,7 +23,8 @@ const pad = (text: string, width: number, right: boolean) => {
 
 /** A plain text table; columns listed in `rightAlign` (numbers) are right-aligned. */
 export function renderTable(headers: string[], rows: (string | number | null)[][], rightAlign: number[] = []): string {
-  const cells = rows.map((r) => r.map((c) => (c === null ? '-' : String(c))));
+  // Right-aligned columns are figures: grouped like every number a person reads (src/domain/display.ts).
+  const cells = rows.map((r) => r.map((c, i) => (c === null ? '-' : rightAlign.includes(i) ? groupDigits(String(c)) : String(c))));
   const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ''))));
   const line = (r: string[]) =>
     r

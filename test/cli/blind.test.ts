@@ -84,13 +84,13 @@ for (const kind of databaseKinds()) {
     it('shows a supervisor (--as) and the local operator (no --as) the figures while counting', async () => {
       expect((await cli('status', code, '--as', 'sam')).stdout).toContain('net -1490.00');
       expect((await cli('status', code)).stdout).toContain('net -1490.00');
-      expect((await cli('variances', code)).stdout).toContain('-1500.00');
+      expect((await cli('variances', code)).stdout).toContain('-1,500.00');
     });
 
     it('shows a counter everything once counting is closed', async () => {
       expect((await cli('close-counting', code, '--as', 'sam')).code).toBe(0);
       expect((await cli('status', code, '--as', 'cara')).stdout).toContain('net -1490.00');
-      expect((await cli('variances', code, '--as', 'cara')).stdout).toContain('-1500.00');
+      expect((await cli('variances', code, '--as', 'cara')).stdout).toContain('-1,500.00');
     });
   });
 }
