@@ -18,7 +18,6 @@ import { zodIssuePhrase, zodMessage } from '../domain/texts/input.ts';
 import { wordsOf } from '../domain/texts/files.ts';
 import { countedAsText, toBase, type Pack } from '../domain/packs.ts';
 import { COUNTING_ROLES, type Actor } from '../domain/people.ts';
-import { lineLabel } from '../domain/stocktake.ts';
 import { lotProblem, lotTrackedSkus } from './lots.ts';
 import { CountLines } from './countSheet.ts';
 import { recordCounts, recountProblem, recountsFor, type Recounts } from './counts.ts';
@@ -159,7 +158,7 @@ export async function scanContext(db: Db, stocktakeKey: string, actor: Actor): P
 /** The item a barcode (or a SKU typed instead) names. */
 export async function lookupCode(db: DbOrTx, code: string): Promise<ScannedItem> {
   const [found] = await resolveCodes(db, [code.trim()]);
-  if (!found?.sku) throw new NotFoundError('barcode', code.trim(), scanTexts.barcodeNotFound(code.trim()));
+  if (!found?.sku) throw new NotFoundError('barcode', code.trim(), importTexts.unknownBarcode(code.trim()));
   const { packList: _internal, ...item } = found;
   return item;
 }

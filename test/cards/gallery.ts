@@ -3,7 +3,7 @@
  * every renderer. Tokens are deterministic so snapshots are stable.
  */
 import type { ActionIntent } from '../../cards/actions.ts';
-import { messages, type Locale } from '../../cards/i18n/index.ts';
+import type { Locale } from '../../cards/i18n/index.ts';
 import type { Card } from '../../cards/model.ts';
 import { approvalCard, decisionResultCard } from '../../cards/templates/approval.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';

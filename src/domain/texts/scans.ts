@@ -10,10 +10,6 @@ export const scanTexts = phrases('scans', {
     en: `${code} is ${status}: counting is closed and no line is waiting for a recount by you, so scans are not taken`,
     zh: `${code} 当前为${statusZh}：盘点录入已结束，也没有等你复盘的行，不再接收扫码`,
   }),
-  barcodeNotFound: (code: string) => ({
-    en: `barcode "${code}" not found; no item has it`,
-    zh: `条码 ${code} 不在物料主数据中，没有物料使用它（在物料主数据的“条码”列补上后重新导入，或直接输入物料编码）`,
-  }),
   tooManyEntries: (max: number, got: number) => ({
     en: `at most ${max} entries per request (got ${got}); send the rest in another`,
     zh: `每次请求最多 ${max} 条记录（本次 ${got} 条）；其余的请另行发送`,
