@@ -12,6 +12,7 @@ import type { Actor } from '../domain/people.ts';
 import { DuplicateImportError, InvalidInputError, problemOf } from '../domain/errors.ts';
 import { fileTexts } from '../domain/texts/files.ts';
 import { importTexts } from '../domain/texts/imports.ts';
+import { zodIssuePhrase, zodMessage } from '../domain/texts/input.ts';
 import type { Phrase } from '../domain/phrase.ts';
 import type { ProblemList } from '../files/records.ts';
 import { checkUnits, COUNT_COLUMNS, readCountSheet, type CountLine, type CountLines } from './countSheet.ts';
@@ -37,12 +38,12 @@ function step(name: string): void {
 }
 
 const countImportOptions = z.object({
-  counter: z.string().trim().min(1, 'counterBlank').max(100).optional(),
+  counter: z.string().trim().min(1, zodMessage(importTexts.counterBlank())).max(100).optional(),
   /** Default: 1 while counting; during review, one above the recounted lines' latest round. */
-  round: z.number().int('roundWhole').min(1, 'roundMin').max(99).optional(),
+  round: z.number().int(zodMessage(importTexts.roundWhole())).min(1, zodMessage(importTexts.roundMin())).max(99).optional(),
   skipInvalid: z.boolean().default(false),
   /** The workbook sheet to read (XLSX); default: the one sheet with count data. */
-  sheet: z.string().trim().min(1, 'sheetBlank').max(200).optional(),
+  sheet: z.string().trim().min(1, zodMessage(importTexts.sheetBlank())).max(200).optional(),
 });
 
 export type CountImportOptions = z.input<typeof countImportOptions>;
@@ -88,7 +89,8 @@ export async function importCounts(
   step('start');
   const parsedOptions = countImportOptions.safeParse(options);
   if (!parsedOptions.success) {
-    const [first, ...rest] = parsedOptions.error.issues.map(optionProblem);
+    // The options' own messages are catalogue phrases (zodMessage); zod's others are worded generically.
+    const [first, ...rest] = parsedOptions.error.issues.map((issue) => zodIssuePhrase(issue, ''));
     throw new InvalidInputError(first!, rest.length > 0 ? [first!, ...rest].map((p) => problemOf(null, null, p)) : []);
   }
   const { skipInvalid } = parsedOptions.data;
@@ -279,13 +281,6 @@ async function refuseWithoutLocations(db: DbOrTx, st: StocktakeRef, fileName: st
 function sumTooLarge(line: CountLine): Phrase | null {
   if (typeof line.qty === 'number' || !exceedsPrecision(line.qty)) return null;
   return fileTexts.sumTooLarge(line.lineCount, lineLabel(line), formatDecimal(BigInt(line.qty), QTY_SCALE), maxIntegerDigits(QTY_SCALE));
-}
-
-/** The options' messages are catalogue entries by name (counterBlank); zod's own are worded generically. */
-function optionProblem(issue: z.core.$ZodIssue): Phrase {
-  const name = issue.message as keyof typeof importTexts;
-  if (name === 'counterBlank' || name === 'roundWhole' || name === 'roundMin' || name === 'sheetBlank') return importTexts[name]();
-  return importTexts.badOption(issue.path.join('.') || 'options', issue.message);
 }
 
 /** The rounds of the lines in conflict that the sheet covers, one per line. */

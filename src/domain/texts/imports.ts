@@ -90,7 +90,6 @@ export const importTexts = phrases('imports', {
   roundWhole: () => ({ en: 'round must be a whole number', zh: '轮次必须是整数' }),
   roundMin: () => ({ en: 'round must be 1 or more', zh: '轮次必须大于等于 1' }),
   sheetBlank: () => ({ en: 'sheet is blank', zh: '工作表名称为空' }),
-  badOption: (option: string, detail: string) => ({ en: `${option}: ${detail}`, zh: `选项 ${option} 无效（${detail}）` }),
   recountNobody: (code: string, counter: string) => ({
     en: `${code} is in review: only recounts are imported now, and the counter "${counter}" is nobody a recount was asked of`,
     zh: `${code} 正在审核：现在只接收复盘，而盘点人“${counter}”没有被要求复盘`,
