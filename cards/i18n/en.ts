@@ -55,37 +55,6 @@ export const en = {
       `I do not know you yet, so I did nothing. Show this to an admin, who adds you with\n\`npx stocktake people add HANDLE --name "Your Name" --identity ${identity}\`\nand grants you a role: \`npx stocktake roles grant HANDLE counter WAREHOUSE\` (HANDLE: a short name in letters, e.g. li.lei; WAREHOUSE: the warehouse code).`,
   },
   /** Problems found in an imported file (count sheets, book, movements, items). Earlier problem texts are English only. */
-  fileProblem: {
-    fields: { qty: 'quantity', unitCost: 'unit cost' },
-    tooManyDigits: (what: string, text: string, digits: number, max: number) =>
-      `${what} "${text}" has ${digits} digits before the decimal point; at most ${max} are allowed`,
-    sumTooLarge: (lines: number, line: string, sum: string, max: number) =>
-      `the ${lines} lines of ${line} add up to ${sum}: more than ${max} digits before the decimal point, the most a quantity may have`,
-    encodingUnknown: (file: string, tried: string, guess: string | null) =>
-      `${file}: cannot tell how its text is encoded (tried ${tried}${guess ? `; it looks most like ${guess}` : ''}); nothing was imported. Save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8) and send it again`,
-    encodingProblem: (tried: string) => `the text from this line on is in none of the encodings tried (${tried})`,
-    lotMissing: (sku: string) => `${sku} is lot-tracked: give its lot (批次) in the lot column`,
-    lotNotTracked: (sku: string, lot: string) =>
-      `${sku} is not lot-tracked, yet lot "${lot}" is given (leave the lot blank, or mark the item lot_tracked in the item master)`,
-    expiryInvalid: (text: string) => `expiry "${text}" is not a date (write it as e.g. 2027-06-30)`,
-    expiryDisagrees: (line: string, first: string, other: string) =>
-      `${line} is listed with expiry ${first} and ${other}; a lot has one expiry`,
-    missingColumn: (column: string, accepted: string, instead: string | null, nearMiss: string | null) =>
-      `missing column ${column} (accepted headers: ${accepted})${instead ? ` or ${instead}` : ''}${nearMiss ? `; the file has a column "${nearMiss}": is that it, misspelt?` : ''}`,
-    duplicateColumn: (first: string, second: string, column: string) => `columns "${first}" and "${second}" both mean ${column}; keep one`,
-    headerUnusable: (file: string, line: number) => `${file}: the header row (line ${line}) is not usable`,
-    columnIgnored: (header: string, suggestion: string | null) =>
-      suggestion
-        ? `column "${header}" was ignored: did you mean "${suggestion}"?`
-        : `column "${header}" was ignored (not a column this import reads)`,
-    noLocationColumn: (file: string, code: string, example: string, accepted: string, typo: string | null) =>
-      `${file} has no location column${typo ? ` (is "${typo}" meant to be location?)` : ''}, but the book of ${code} keeps stock by location (e.g. ${example}): every count would land on a line of its own and show as a variance. Add a location column (accepted headers: ${accepted}) and send it again; nothing was imported`,
-    sheetNotFound: (file: string, sheet: string, sheets: string) => `${file} has no sheet "${sheet}"; its sheets: ${sheets}`,
-    severalSheets: (file: string, sheets: string) => `${file} has data on several sheets (${sheets}); pick the one to import`,
-    severalSheetsFlag: (file: string, sheets: string) =>
-      `${file} has data on several sheets (${sheets}); say which one to import (CLI: --sheet NAME; API: the sheet option); nothing was imported`,
-    sheetRead: (sheet: string) => `sheet "${sheet}"`,
-  },
   importSummary: {
     title: (file: string) => `Count imported: ${file}`,
     subtitle: (code: string, counter: string, round: number) => `${code} · counted by ${counter} · round ${round}`,

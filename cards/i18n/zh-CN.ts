@@ -55,31 +55,6 @@ export const zhCN: typeof en = {
     text: (identity) =>
       `我还不认识你，因此没有执行任何操作。请把这条消息给管理员看，管理员用以下命令添加你：\n\`npx stocktake people add HANDLE --name "你的姓名" --identity ${identity}\`\n并授予角色：\`npx stocktake roles grant HANDLE counter WAREHOUSE\`（HANDLE 换成英文字母或拼音的账号，如 li.lei；WAREHOUSE 换成仓库代码）。`,
   },
-  fileProblem: {
-    fields: { qty: '数量', unitCost: '单位成本' },
-    tooManyDigits: (what, text, digits, max) => `${what} "${text}" 的整数部分有 ${digits} 位，最多允许 ${max} 位`,
-    sumTooLarge: (lines, line, sum, max) => `${line} 的 ${lines} 行合计 ${sum}，整数部分超过数量允许的最多 ${max} 位`,
-    encodingUnknown: (file, tried, guess) =>
-      `${file}：无法判断文本编码（已尝试 ${tried}${guess ? `；最像 ${guess}` : ''}），未导入任何内容。请另存为“CSV UTF-8”（Excel：另存为 → CSV UTF-8）后重新发送`,
-    encodingProblem: (tried) => `从这一行起的文本不属于已尝试的任何编码（${tried}）`,
-    lotMissing: (sku) => `${sku} 按批次管理：请在批次列填写批次号`,
-    lotNotTracked: (sku, lot) => `${sku} 未启用批次管理，却填写了批次“${lot}”（请留空批次，或在物料主数据中将其设为批次管理）`,
-    expiryInvalid: (text) => `有效期“${text}”不是有效日期（请写成 2027-06-30 这样）`,
-    expiryDisagrees: (line, first, other) => `${line} 的有效期同时写为 ${first} 和 ${other}；同一批次只有一个有效期`,
-    missingColumn: (column, accepted, instead, nearMiss) =>
-      `缺少列 ${column}（可用列名：${accepted}）${instead ? `，或 ${instead}` : ''}${nearMiss ? `；文件中有列“${nearMiss}”，是不是拼错了？` : ''}`,
-    duplicateColumn: (first, second, column) => `列“${first}”和“${second}”都表示 ${column}，请只保留一列`,
-    headerUnusable: (file, line) => `${file}：表头（第 ${line} 行）无法使用`,
-    columnIgnored: (header, suggestion) =>
-      suggestion ? `列“${header}”已忽略：是不是“${suggestion}”？` : `列“${header}”已忽略（本次导入不读取此列）`,
-    noLocationColumn: (file, code, example, accepted, typo) =>
-      `${file} 没有库位列${typo ? `（“${typo}”是不是库位列？）` : ''}，但 ${code} 的账面按库位记录库存（如 ${example}）：每条盘点都会落到单独的一行并显示为差异。请加上库位列（可用列名：${accepted}）后重新发送；未导入任何内容`,
-    sheetNotFound: (file, sheet, sheets) => `${file} 中没有工作表“${sheet}”；现有工作表：${sheets}`,
-    severalSheets: (file, sheets) => `${file} 有多个工作表含数据（${sheets}），请选择要导入的一个`,
-    severalSheetsFlag: (file, sheets) =>
-      `${file} 有多个工作表含数据（${sheets}），请指定要导入的一个（命令行：--sheet 名称；API：sheet 参数）；未导入任何内容`,
-    sheetRead: (sheet) => `工作表“${sheet}”`,
-  },
   importSummary: {
     title: (file) => `盘点表已导入：${file}`,
     subtitle: (code, counter, round) => `${code} · 盘点人 ${counter} · 第 ${round} 轮`,

@@ -1,4 +1,5 @@
-import type { InputProblem } from './errors.ts';
+import { problemOf, type InputProblem } from './errors.ts';
+import { fileTexts } from './texts/files.ts';
 
 /**
  * Column names accepted in imported files. Matching ignores case, spaces, '_' and '-', and folds
@@ -137,11 +138,7 @@ export function mapHeader<K extends ColumnKey>(
     }
     const existing = map[key as K];
     if (existing) {
-      problems.push({
-        line,
-        column: cell,
-        message: `columns "${existing.header}" and "${cell}" both mean ${canonicalName(key)}; keep one`,
-      });
+      problems.push(problemOf(line, cell, fileTexts.duplicateColumn(existing.header, cell, canonicalName(key))));
       return;
     }
     map[key as K] = { index, header: cell };
@@ -154,13 +151,11 @@ export function mapHeader<K extends ColumnKey>(
     if (spec.required && !map[spec.key] && !(spec.or && map[spec.or])) {
       const nearMiss = ignored.find((c) => c.suggestion?.key === spec.key || (spec.or && c.suggestion?.key === spec.or))?.header ?? null;
       missing.push({ key: spec.key, ...(spec.or ? { or: spec.or } : {}), nearMiss });
-      const instead = spec.or ? ` or ${canonicalName(spec.or)} (${COLUMN_ALIASES[spec.or].join(', ')})` : '';
-      const typo = nearMiss ? `; the file has a column "${nearMiss}": is that it, misspelt?` : '';
-      problems.push({
-        line,
-        column: canonicalName(spec.key),
-        message: `missing column ${canonicalName(spec.key)} (accepted headers: ${COLUMN_ALIASES[spec.key].join(', ')})${instead}${typo}`,
-      });
+      const instead = spec.or ? `${canonicalName(spec.or)} (${COLUMN_ALIASES[spec.or].join(', ')})` : null;
+      const accepted = COLUMN_ALIASES[spec.key].join(', ');
+      problems.push(
+        problemOf(line, canonicalName(spec.key), fileTexts.missingColumn(canonicalName(spec.key), accepted, instead, nearMiss)),
+      );
     }
   }
   return { map, problems, ignored, missing };

@@ -3,14 +3,24 @@
  * Parsing accepts what people type into spreadsheets: thousands separators ("1,200"), full-width digits
  * ("１２"), surrounding spaces. It refuses anything that is not plainly a number rather than guess.
  */
+import type { Phrase } from './phrase.ts';
+import { fileTexts } from './texts/files.ts';
 
 export const QTY_SCALE = 3;
 export const COST_SCALE = 4;
 
 export type ParseResult =
   | { ok: true; value: bigint }
-  /** `tooManyDigits`: the number does not fit its column (the reason names the limit). */
-  | { ok: false; reason: string; tooManyDigits?: { text: string; digits: number; max: number } };
+  /**
+   * `reason` in English, `phrase` in every language (src/domain/texts/files.ts, without the column's name);
+   * `tooManyDigits`: the number does not fit its column (the reason names the limit).
+   */
+  | { ok: false; reason: string; phrase: Phrase; tooManyDigits?: { text: string; digits: number; max: number } };
+
+/** A refusal worded from the catalogue: `reason` is its English. */
+function refused(phrase: Phrase, tooManyDigits?: { text: string; digits: number; max: number }): ParseResult {
+  return { ok: false, reason: phrase.words.en, phrase, ...(tooManyDigits ? { tooManyDigits } : {}) };
+}
 
 const PLAIN = /^([+-])?(\d+)(?:\.(\d*))?$/;
 const SIMPLE_WHOLE = /^\d{1,15}$/;
@@ -62,48 +72,37 @@ export function parseDecimal(cell: string | number, scale: number, options: Deci
     return { ok: true, value: BigInt(cell) * SCALE_FACTORS[scale]! };
   let text: string;
   if (typeof cell === 'number') {
-    if (!Number.isFinite(cell)) return { ok: false, reason: 'is not a number' };
+    if (!Number.isFinite(cell)) return refused(fileTexts.cellNotFinite());
     text = plainNumber(cell);
   } else {
     // NFKC folds full-width digits, comma, point and minus (１，２００．５) to ASCII.
     text = cell.normalize('NFKC').trim().replace(/\s+/g, '');
   }
-  if (text === '') return { ok: false, reason: 'is blank' };
+  if (text === '') return refused(fileTexts.cellBlank());
   const match = PLAIN.exec(text) ?? GROUPED.exec(text);
   if (!match) {
-    return {
-      ok: false,
-      reason: /^[+-]?[\d,]+(\.\d*)?$/.test(text) ? `"${text}" has a thousands separator in the wrong place` : `"${text}" is not a number`,
-    };
+    return refused(/^[+-]?[\d,]+(\.\d*)?$/.test(text) ? fileTexts.cellSeparator(text) : fileTexts.cellNotNumber(text));
   }
   const [, sign, intPart = '', rawFraction = ''] = match;
   const whole = intPart.replace(/,/g, '').replace(/^0+(?=\d)/, '');
   const maxWhole = precision === null ? Number.POSITIVE_INFINITY : maxIntegerDigits(scale, precision);
   if (whole.length > maxWhole) {
-    return {
-      ok: false,
-      reason: `"${text}" has ${whole.length} digits before the decimal point; at most ${maxWhole} are allowed`,
-      tooManyDigits: { text, digits: whole.length, max: maxWhole },
-    };
+    return refused(fileTexts.cellTooManyDigits(text, whole.length, maxWhole), { text, digits: whole.length, max: maxWhole });
   }
   const fraction = rawFraction.replace(/0+$/, '');
   let magnitude: bigint;
   if (fraction.length <= scale) magnitude = BigInt(whole + fraction.padEnd(scale, '0'));
   else {
     const rounded = withoutFloatNoise(whole + fraction, fraction.length, scale);
-    if (rounded === null) return { ok: false, reason: `"${text}" has more than ${scale} decimal places` };
+    if (rounded === null) return refused(fileTexts.cellTooManyDecimals(text, scale));
     magnitude = rounded;
   }
   if (precision !== null && exceedsPrecision(magnitude, precision)) {
     // Float noise rounded up to one digit more (999999999999999.9999999 → 1000000000000000).
-    return {
-      ok: false,
-      reason: `"${text}" has ${maxWhole + 1} digits before the decimal point; at most ${maxWhole} are allowed`,
-      tooManyDigits: { text, digits: maxWhole + 1, max: maxWhole },
-    };
+    return refused(fileTexts.cellTooManyDigits(text, maxWhole + 1, maxWhole), { text, digits: maxWhole + 1, max: maxWhole });
   }
   const value = sign === '-' ? -magnitude : magnitude;
-  if (value < 0n && !options.allowNegative) return { ok: false, reason: `"${text}" is negative` };
+  if (value < 0n && !options.allowNegative) return refused(fileTexts.cellNegative(text));
   return { ok: true, value };
 }
 

@@ -1,3 +1,6 @@
+import type { Phrase } from './phrase.ts';
+import { importTexts } from './texts/imports.ts';
+
 export const MOVEMENT_KINDS = ['receipt', 'issue', 'transfer', 'adjustment'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
@@ -33,9 +36,9 @@ export function parseMovementKind(text: string): MovementKind | null {
  * Receipts add and issues remove stock; a transfer is one signed row per location; an adjustment may go
  * either way. A sign against the kind is almost always a typing slip, so it is refused, not guessed.
  */
-export function movementSignProblem(kind: MovementKind, qty: bigint): string | null {
-  if (qty === 0n) return 'quantity is zero; a movement must move something';
-  if (kind === 'receipt' && qty < 0n) return 'a receipt must have a positive quantity';
-  if (kind === 'issue' && qty > 0n) return 'an issue must have a negative quantity (stock leaving)';
+export function movementSignProblem(kind: MovementKind, qty: bigint): Phrase | null {
+  if (qty === 0n) return importTexts.movementZero();
+  if (kind === 'receipt' && qty < 0n) return importTexts.receiptNegative();
+  if (kind === 'issue' && qty > 0n) return importTexts.issuePositive();
   return null;
 }

@@ -4,6 +4,7 @@
  */
 import { InvalidInputError } from './errors.ts';
 import { wallClockFields, zonedToInstant } from './time.ts';
+import { importTexts } from './texts/imports.ts';
 
 /** Platforms whose bots can message a person directly (the console and the CLI have no such channel). */
 export const DIRECT_PLATFORMS = ['feishu', 'dingtalk', 'telegram'] as const;
@@ -29,21 +30,11 @@ const WINDOW = /^([01]?\d|2[0-3]):([0-5]\d)\s*[-–~至到]\s*([01]?\d|2[0-3]):(
 export function parseQuietHours(text: string): QuietHours {
   const m = WINDOW.exec(text.trim());
   if (!m) {
-    throw new InvalidInputError(`quiet hours "${text}" are not of the form HH:MM-HH:MM (e.g. 22:00-08:00)`, [], {
-      localized: {
-        en: `quiet hours "${text}" are not of the form HH:MM-HH:MM (e.g. 22:00-08:00)`,
-        'zh-CN': `免打扰时段"${text}"的格式应为 HH:MM-HH:MM（例如 22:00-08:00）`,
-      },
-    });
+    throw new InvalidInputError(importTexts.quietHoursForm(text));
   }
   const window = { from: Number(m[1]) * 60 + Number(m[2]), to: Number(m[3]) * 60 + Number(m[4]) };
   if (window.from === window.to) {
-    throw new InvalidInputError(`quiet hours "${text}" start and end at the same time`, [], {
-      localized: {
-        en: `quiet hours "${text}" start and end at the same time`,
-        'zh-CN': `免打扰时段"${text}"的开始和结束时间相同`,
-      },
-    });
+    throw new InvalidInputError(importTexts.quietHoursSame(text));
   }
   return window;
 }

@@ -5,7 +5,16 @@
  * write them.
  */
 
-export type TimeResult = { ok: true; value: Date } | { ok: false; reason: string };
+import type { Phrase } from './phrase.ts';
+import { fileTexts } from './texts/files.ts';
+
+/** A refusal's `reason` in English, its `phrase` in every language (src/domain/texts/files.ts). */
+export type TimeResult = { ok: true; value: Date } | { ok: false; reason: string; phrase: Phrase };
+
+/** A refusal worded from the catalogue: `reason` is its English. */
+function refused(phrase: Phrase): { ok: false; reason: string; phrase: Phrase } {
+  return { ok: false, reason: phrase.words.en, phrase };
+}
 
 /** A calendar date (no timezone: the day as a wall calendar shows it). */
 export interface LocalDate {
@@ -113,7 +122,7 @@ function offsetAt(instant: number, timezone: string): number {
  */
 export function parseTimestamp(cell: string | Date, timezone: string): TimeResult {
   if (cell instanceof Date) {
-    if (Number.isNaN(cell.getTime())) return { ok: false, reason: 'is not a valid date' };
+    if (Number.isNaN(cell.getTime())) return refused(fileTexts.cellInvalidDate());
     return {
       ok: true,
       value: zonedToInstant(
@@ -132,10 +141,10 @@ export function parseTimestamp(cell: string | Date, timezone: string): TimeResul
   }
   const text = cell.normalize('NFKC').trim();
   const m = PATTERN.exec(text);
-  if (!m) return { ok: false, reason: `"${text}" is not a date and time (use e.g. 2026-11-25 14:30)` };
+  if (!m) return refused(fileTexts.cellNotDateTime(text));
   const [, y, mo, d, h, mi, s, frac, offset] = m;
   if (h === undefined) {
-    return { ok: false, reason: `"${text}" has no time of day (use e.g. ${y}-${mo}-${d} 14:30)` };
+    return refused(fileTexts.cellNoTimeOfDay(text, `${y}-${mo}-${d}`));
   }
   const fields: [number, number, number, number, number, number, number] = [
     Number(y),
@@ -149,7 +158,7 @@ export function parseTimestamp(cell: string | Date, timezone: string): TimeResul
   const [, month, day, hour, minute, second] = fields;
   const probe = new Date(Date.UTC(fields[0], month - 1, day));
   if (month < 1 || month > 12 || day < 1 || probe.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-    return { ok: false, reason: `"${text}" is not a valid date and time` };
+    return refused(fileTexts.cellInvalidDateTime(text));
   }
   if (offset) {
     const utc = Date.UTC(fields[0], month - 1, day, hour, minute, second, fields[6]);
@@ -162,7 +171,7 @@ export function parseTimestamp(cell: string | Date, timezone: string): TimeResul
   return { ok: true, value: zonedToInstant(fields, timezone) };
 }
 
-export type DateResult = { ok: true; value: string } | { ok: false; reason: string };
+export type DateResult = { ok: true; value: string } | { ok: false; reason: string; phrase: Phrase };
 
 /**
  * Parses a calendar date (an expiry, 有效期) as YYYY-MM-DD: the formats parseTimestamp reads, a date alone
@@ -172,16 +181,16 @@ export type DateResult = { ok: true; value: string } | { ok: false; reason: stri
  */
 export function parseDate(cell: string | Date, timezone: string): DateResult {
   if (cell instanceof Date) {
-    if (Number.isNaN(cell.getTime())) return { ok: false, reason: 'is not a valid date' };
+    if (Number.isNaN(cell.getTime())) return refused(fileTexts.cellInvalidDate());
     return { ok: true, value: dateText({ year: cell.getUTCFullYear(), month: cell.getUTCMonth() + 1, day: cell.getUTCDate() }) };
   }
   const text = cell.normalize('NFKC').trim();
   const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
   const m = compact ?? PATTERN.exec(text);
-  if (!m) return { ok: false, reason: `"${text}" is not a date (use e.g. 2027-06-30)` };
+  if (!m) return refused(fileTexts.cellNotDate(text));
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const probe = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || month > 12 || day < 1 || probe.getUTCDate() !== day) return { ok: false, reason: `"${text}" is not a valid date` };
+  if (month < 1 || month > 12 || day < 1 || probe.getUTCDate() !== day) return refused(fileTexts.cellInvalidDateText(text));
   if (compact || m[4] === undefined) return { ok: true, value: dateText({ year, month, day }) };
   const at = parseTimestamp(text, timezone);
   return at.ok ? { ok: true, value: localDay(at.value, timezone) } : at;

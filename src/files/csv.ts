@@ -1,4 +1,5 @@
-import { InvalidInputError } from '../domain/errors.ts';
+import { InvalidInputError, problemOf } from '../domain/errors.ts';
+import { fileTexts } from '../domain/texts/files.ts';
 import { CsvParser, UnterminatedQuoteError, type PlainLine } from './csvParser.ts';
 import type { TextEncoding } from './inspect.ts';
 import type { FileSource } from './source.ts';
@@ -67,8 +68,8 @@ async function* csvChunks(
     yield;
   } catch (error) {
     if (error instanceof UnterminatedQuoteError) {
-      throw new InvalidInputError(`${source.name} is not a readable CSV file: ${error.message}`, [
-        { line: error.line, column: null, message: error.message },
+      throw new InvalidInputError(fileTexts.csvUnreadable(source.name, error.line), [
+        problemOf(error.line, null, fileTexts.unterminatedQuote(error.line)),
       ]);
     }
     throw error;

@@ -1,3 +1,5 @@
+import { fileTexts } from '../domain/texts/files.ts';
+
 /**
  * An RFC 4180 CSV parser fed with text chunks. Lines without a quote, nearly all of a count sheet, are
  * split directly; a line with a quote goes through a small state machine that allows quoted delimiters,
@@ -127,6 +129,6 @@ export type PlainLine = (buf: string, start: number, end: number, line: number, 
 /** A quoted cell that never closes: the rest of the file would be one cell. */
 export class UnterminatedQuoteError extends Error {
   constructor(readonly line: number) {
-    super(`a quoted cell that starts on row ${line} is never closed (a missing ")`);
+    super(fileTexts.unterminatedQuote(line).words.en);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { InvalidInputError } from '../domain/errors.ts';
+import { InvalidInputError, problemOf } from '../domain/errors.ts';
 import { byteOrderMark, ENCODINGS_TRIED, LegacyTextFacts, utf16WithoutMark, type TextEncoding } from './encoding.ts';
-import { fileProblemText } from './problemText.ts';
+import { fileTexts } from '../domain/texts/files.ts';
 import type { FileSource } from './source.ts';
 
 export type { TextEncoding } from './encoding.ts';
@@ -70,9 +70,9 @@ async function textEncoding(source: FileSource, head: Buffer, bytes: number, val
   for await (const chunk of source.open() as AsyncIterable<Buffer>) facts.add(chunk);
   const { encoding, guess } = facts.decide();
   if (encoding) return encoding;
-  const text = fileProblemText((c) => c.encodingUnknown(source.name, ENCODINGS_TRIED, guess));
-  const problem = fileProblemText((c) => c.encodingProblem(ENCODINGS_TRIED));
-  throw new InvalidInputError(text.message, [{ line: facts.firstLine, column: null, ...problem }], { localized: text.localized });
+  throw new InvalidInputError(fileTexts.encodingUnknown(source.name, ENCODINGS_TRIED, guess), [
+    problemOf(facts.firstLine, null, fileTexts.encodingProblem(ENCODINGS_TRIED)),
+  ]);
 }
 
 async function decodesStrictly(source: FileSource, encoding: TextEncoding): Promise<boolean> {

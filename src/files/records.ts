@@ -1,7 +1,8 @@
-import { canonicalName, COLUMN_ALIASES, mapHeader, type ColumnKey, type ColumnSpec, type HeaderMap } from '../domain/columns.ts';
+import { mapHeader, type ColumnKey, type ColumnSpec, type HeaderMap } from '../domain/columns.ts';
 import type { PlainLine } from './csvParser.ts';
-import { InvalidInputError, type InputProblem, type LocalizedText } from '../domain/errors.ts';
-import { fileProblemText } from './problemText.ts';
+import { InvalidInputError, problemOf, type InputProblem, type LocalizedText } from '../domain/errors.ts';
+import { isPhrase, render, renderAll, type Phrase } from '../domain/phrase.ts';
+import { fileTexts } from '../domain/texts/files.ts';
 import type { Cell, Table, TableRow } from './table.ts';
 
 /** At most this many problems are listed; past it one more problem says how many were left out. */
@@ -38,16 +39,22 @@ export class ProblemList {
   }
   /** The listed problems, closed by a note on how many more there were. */
   all(): InputProblem[] {
-    return this.overflow === 0
-      ? this.listed
-      : [...this.listed, { line: null, column: null, message: `${this.overflow} more problems not listed` }];
+    return this.overflow === 0 ? this.listed : [...this.listed, problemOf(null, null, fileTexts.moreProblems(this.overflow))];
   }
 }
 
-/** A problem's text: English, and in every language when it comes from the catalogue. */
+/**
+ * A problem's text worded outside the catalogues (src/domain/packs.ts words its own): English, and in
+ * every language. Everything else is a Phrase (src/domain/texts).
+ */
 export interface ProblemText {
   message: string;
   localized?: LocalizedText;
+}
+
+/** A problem at a line and column, from a phrase (see problemOf) or a text worded in both languages. */
+export function problemAt(line: number | null, column: string | null, text: Phrase | ProblemText): InputProblem {
+  return isPhrase(text) ? problemOf(line, column, text) : { line, column, ...text };
 }
 
 export interface RowContext<K extends ColumnKey> {
@@ -58,8 +65,13 @@ export interface RowContext<K extends ColumnKey> {
   column(key: K): string;
   /** Whether the file has the column at all. */
   has(key: K): boolean;
-  /** Records a problem in a column of this row; the row is then dropped. */
-  problem(key: K | null, message: string | ProblemText): void;
+  /** Records a problem in a column of this row, worded from a catalogue; the row is then dropped. */
+  problem(key: K | null, text: Phrase | ProblemText): void;
+}
+
+/** A note's words: English for the CLI, every language for chats and pages. */
+function noteOf(phrase: Phrase): { message: string; localized: LocalizedText } {
+  return { message: render(phrase, 'en', 'cli'), localized: renderAll(phrase, 'chat') };
 }
 
 function isBlank(row: TableRow): boolean {
@@ -157,11 +169,7 @@ class RecordReader<K extends ColumnKey, T> {
       },
       problem(key, text) {
         self.failed = true;
-        problems.add({
-          line: self.row.line,
-          column: key ? context.column(key) : null,
-          ...(typeof text === 'string' ? { message: text } : text),
-        });
+        problems.add(problemAt(self.row.line, key ? context.column(key) : null, text));
       },
     };
     this.context = context;
@@ -176,23 +184,12 @@ class RecordReader<K extends ColumnKey, T> {
         this.specs,
         current.line,
       );
-      if (mapped.problems.length > 0) {
-        const line = current.line;
-        const title = fileProblemText((c) => c.headerUnusable(this.tableName, line));
-        const problems = mapped.problems.map((p) => {
-          const missing = mapped.missing.find((m) => canonicalName(m.key) === p.column);
-          if (!missing) return p;
-          const accepted = COLUMN_ALIASES[missing.key].join(', ');
-          const instead = missing.or ? `${canonicalName(missing.or)} (${COLUMN_ALIASES[missing.or].join(', ')})` : null;
-          return { ...p, ...fileProblemText((c) => c.missingColumn(canonicalName(missing.key), accepted, instead, missing.nearMiss)) };
-        });
-        throw new InvalidInputError(title.message, problems, { localized: title.localized });
-      }
+      if (mapped.problems.length > 0) throw new InvalidInputError(fileTexts.headerUnusable(this.tableName, current.line), mapped.problems);
       this.header = mapped.map;
       this.problems.ignoredColumns = mapped.ignored.map((c) => ({
         column: c.header,
         suggestion: c.suggestion?.alias ?? null,
-        ...fileProblemText((t) => t.columnIgnored(c.header, c.suggestion?.alias ?? null)),
+        ...noteOf(fileTexts.columnIgnored(c.header, c.suggestion?.alias ?? null)),
       }));
       return NOT_TAKEN;
     }
@@ -204,6 +201,6 @@ class RecordReader<K extends ColumnKey, T> {
   }
 
   finish(): void {
-    if (!this.header) throw new InvalidInputError(`${this.tableName} has no header row and no data`);
+    if (!this.header) throw new InvalidInputError(fileTexts.noHeader(this.tableName));
   }
 }

@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { InvalidInputError } from '../domain/errors.ts';
+import { fileTexts } from '../domain/texts/files.ts';
 
 /**
  * A file to import. `open` may be called more than once (one pass hashes and sniffs the encoding, the
@@ -17,7 +18,7 @@ export async function fileSource(path: string): Promise<FileSource> {
   try {
     await access(path);
   } catch {
-    throw new InvalidInputError(`cannot read file ${path}: it does not exist or is not readable`);
+    throw new InvalidInputError(fileTexts.unreadablePath(path));
   }
   return { name: basename(path), open: () => createReadStream(path, { highWaterMark: 1 << 20 }) };
 }

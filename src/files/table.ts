@@ -4,8 +4,8 @@ import { ChooseSheetError, InvalidInputError } from '../domain/errors.ts';
 import { parseDate, parseTimestamp, type DateResult, type TimeResult } from '../domain/time.ts';
 import { readCsvRows, scanCsvRows } from './csv.ts';
 import type { PlainLine } from './csvParser.ts';
-import { fileProblemText } from './problemText.ts';
-import type { ProblemText } from './records.ts';
+import type { Phrase } from '../domain/phrase.ts';
+import { fileTexts, wordsOf } from '../domain/texts/files.ts';
 import { inspectFile, type FileFacts } from './inspect.ts';
 import type { FileSource } from './source.ts';
 import { listXlsxSheets, readXlsxRows, type SheetFacts } from './xlsx.ts';
@@ -46,7 +46,7 @@ export interface OpenOptions {
  */
 export async function openTable(source: FileSource, options: OpenOptions = {}): Promise<Table> {
   const facts = await inspectFile(source);
-  if (facts.bytes === 0) throw new InvalidInputError(`${source.name} is empty`);
+  if (facts.bytes === 0) throw new InvalidInputError(fileTexts.empty(source.name));
   if (facts.format === 'xlsx') {
     const sheet = chooseSheet(source.name, await listXlsxSheets(source), options);
     return { ...facts, name: source.name, sheet, batches: readXlsxRows(source, sheet) };
@@ -67,8 +67,7 @@ function chooseSheet(file: string, sheets: SheetFacts[], options: OpenOptions): 
     const wanted = options.sheet.trim();
     const found = names.find((n) => n === wanted) ?? names.find((n) => n.trim().toLowerCase() === wanted.toLowerCase());
     if (found === undefined) {
-      const text = fileProblemText((c) => c.sheetNotFound(file, wanted, list));
-      throw new InvalidInputError(text.message, [], { localized: text.localized });
+      throw new InvalidInputError(fileTexts.sheetNotFound(file, wanted, list));
     }
     return found;
   }
@@ -77,13 +76,10 @@ function chooseSheet(file: string, sheets: SheetFacts[], options: OpenOptions): 
   if (withData.length === 1) return withData[0]!.name;
   if (withData.length > 1) {
     const several = withData.map((s) => `"${s.name}"`).join(', ');
-    const asked = fileProblemText((c) => c.severalSheets(file, several));
-    const flag = fileProblemText((c) => c.severalSheetsFlag(file, several));
     throw new ChooseSheetError(
-      flag.message,
+      fileTexts.severalSheets(file, several),
       file,
       withData.map((s) => s.name),
-      { localized: asked.localized },
     );
   }
   // No sheet holds recognisable data: the first that holds anything, so the header check says what is missing.
@@ -109,8 +105,8 @@ export function hasControlCharacters(cell: Cell): boolean {
 
 /** A decimal from a cell (see parseDecimal); dates and blanks are refused with a reason. */
 export function decimalCell(cell: Cell, scale: number, options: { allowNegative?: boolean } = {}): ParseResult {
-  if (cell === null) return { ok: false, reason: 'is blank' };
-  if (cell instanceof Date) return { ok: false, reason: 'is a date, not a number' };
+  if (cell === null) return refused(fileTexts.cellBlank());
+  if (cell instanceof Date) return refused(fileTexts.cellIsDate());
   return parseDecimal(cell, scale, options);
 }
 
@@ -118,23 +114,35 @@ export function decimalCell(cell: Cell, scale: number, options: { allowNegative?
  * What is wrong with a decimal cell, for a problem in the column of `field`: "quantity "abc" is not a
  * number"; a number too long for its column comes worded in every language.
  */
-export function decimalProblem(field: 'qty' | 'unitCost', failure: Extract<ParseResult, { ok: false }>): ProblemText {
+export function decimalProblem(field: 'qty' | 'unitCost', failure: Extract<ParseResult, { ok: false }>): Phrase {
   const tooLong = failure.tooManyDigits;
-  if (tooLong) return fileProblemText((c) => c.tooManyDigits(c.fields[field], tooLong.text, tooLong.digits, tooLong.max));
-  return { message: `${field === 'qty' ? 'quantity' : 'unit cost'} ${failure.reason}` };
+  if (tooLong) return fileTexts.tooManyDigits(field, tooLong.text, tooLong.digits, tooLong.max);
+  const why = wordsOf(failure.phrase);
+  return fileTexts[field](why.en, why.zh);
+}
+
+/** A refusal worded from the catalogue: `reason` is its English. */
+function refused(phrase: Phrase): { ok: false; reason: string; phrase: Phrase } {
+  return { ok: false, reason: phrase.words.en, phrase };
+}
+
+/** What is wrong with a time cell, for a problem in the counted_at or occurred_at column. */
+export function timeProblem(field: 'countedAt' | 'occurredAt', failure: { phrase: Phrase }): Phrase {
+  const why = wordsOf(failure.phrase);
+  return fileTexts[field](why.en, why.zh);
 }
 
 /** A calendar date from a non-blank cell (see parseDate); a bare number (a spreadsheet serial) is refused. */
 export function dateCell(cell: Cell, timezone: string): DateResult {
-  if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return { ok: false, reason: 'is blank' };
-  if (typeof cell === 'number') return { ok: false, reason: `${cell} is not a date (use e.g. 2027-06-30)` };
+  if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return refused(fileTexts.cellBlank());
+  if (typeof cell === 'number') return refused(fileTexts.cellNumberNotDate(cell));
   return parseDate(cell, timezone);
 }
 
 /** A moment from a cell (see parseTimestamp). A bare number is refused: it is no date anyone typed. */
 export function timeCell(cell: Cell, timezone: string): TimeResult {
   // An empty CSV cell arrives as "" (not null): it is blank, not an unreadable date.
-  if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return { ok: false, reason: 'is blank' };
-  if (typeof cell === 'number') return { ok: false, reason: `${cell} is not a date and time (use e.g. 2026-11-25 14:30)` };
+  if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return refused(fileTexts.cellBlank());
+  if (typeof cell === 'number') return refused(fileTexts.cellNumberNotDateTime(cell));
   return parseTimestamp(cell, timezone);
 }

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../domain/errors.ts';
+import { fileTexts } from '../domain/texts/files.ts';
 import type { FileSource } from './source.ts';
 import type { Cell, TableRow } from './table.ts';
 
@@ -50,7 +51,7 @@ function openWorkbook(ExcelJS: typeof import('exceljs'), source: FileSource) {
 
 async function workbookError(source: FileSource, error: unknown): Promise<never> {
   if (error instanceof InvalidInputError) throw error;
-  throw new InvalidInputError(`${source.name} is not a readable XLSX workbook: ${(error as Error).message}`);
+  throw new InvalidInputError(fileTexts.xlsxUnreadable(source.name, (error as Error).message));
 }
 
 /**

@@ -4,13 +4,14 @@ import { queryRows, type Db } from '../../db/client.ts';
 import { onHand, stocktake } from '../../db/schema/index.ts';
 import { formatDecimal, QTY_SCALE } from '../domain/decimal.ts';
 import { StocktakeStateError } from '../domain/errors.ts';
+import { importTexts } from '../domain/texts/imports.ts';
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { cellText, decimalCell, decimalProblem, openTable } from '../files/table.ts';
 import { setBookBaseline } from './auditBooks.ts';
 import { expiryCell, lotProblem, lotTrackedSkus } from './lots.ts';
 import { fileNotes, refuseIfInvalid, type ImportReport } from './importResult.ts';
-import { knownSkus, unknownSkuMessage } from './skus.ts';
+import { knownSkus } from './skus.ts';
 import { getWarehouse, lockWarehouse } from './warehouses.ts';
 
 const BOOK_COLUMNS = [
@@ -52,8 +53,8 @@ export async function importBook(
     const sku = cellText(row.cell('sku'));
     const location = cellText(row.cell('location'));
     const lot = cellText(row.cell('lot'));
-    if (!sku) row.problem('sku', 'sku is blank');
-    else if (!skus.has(sku)) row.problem('sku', unknownSkuMessage(sku));
+    if (!sku) row.problem('sku', importTexts.skuBlank());
+    else if (!skus.has(sku)) row.problem('sku', importTexts.unknownSku(sku));
     else {
       const wrongLot = lotProblem(sku, lot, lotTracked);
       if (wrongLot) row.problem(row.has('lot') ? 'lot' : 'sku', wrongLot);
@@ -61,8 +62,7 @@ export async function importBook(
     const expiry = expiryCell(row.cell('expiry'), wh.timezone);
     if (!expiry.ok) row.problem('expiry', expiry.problem);
     const key = `${sku}\u0000${location}\u0000${lot}`;
-    if (sku && seen.has(key))
-      row.problem('sku', `sku ${sku} at location "${location}"${lot ? ` lot "${lot}"` : ''} is already listed on line ${seen.get(key)}`);
+    if (sku && seen.has(key)) row.problem('sku', importTexts.bookLineRepeated(sku, location, lot, seen.get(key)!));
     else seen.set(key, row.line);
     // Negative book stock exists in real ERPs (issued before received); a stocktake is what corrects it.
     const qty = decimalCell(row.cell('qty'), QTY_SCALE, { allowNegative: true });
@@ -80,9 +80,7 @@ export async function importBook(
       .from(stocktake)
       .where(and(eq(stocktake.warehouseId, wh.id), sql`${stocktake.status} in ('counting', 'reviewing', 'approving')`));
     if (open) {
-      throw new StocktakeStateError(
-        `warehouse ${wh.code} has an open stocktake ${open.code}; while it is open the book changes only through movements (stocktake movements import), so the count can be compared with it`,
-      );
+      throw new StocktakeStateError(importTexts.bookWhileOpen(wh.code, open.code));
     }
     let cleared = 0;
     if (options.replace) {

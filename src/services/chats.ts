@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError } from '../domain/errors.ts';
+import { importTexts } from '../domain/texts/imports.ts';
 import { SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
 import { runCommand } from './commands.ts';
 import { requireRole } from './people.ts';
@@ -58,7 +59,7 @@ export async function bindChat(
   input: { platform: string; chatId: string; warehouse: string; purpose: ChatPurpose; locale: ChatLocale },
 ): Promise<Chat> {
   if (!CHAT_PURPOSES.includes(input.purpose))
-    throw new InvalidInputError(`unknown chat purpose "${input.purpose}": use ${CHAT_PURPOSES.join(', ')}`);
+    throw new InvalidInputError(importTexts.unknownChatPurpose(input.purpose, CHAT_PURPOSES.join(', ')));
   return runCommand(
     db,
     ctx,

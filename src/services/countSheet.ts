@@ -1,12 +1,13 @@
 import type { HeaderMap } from '../domain/columns.ts';
 import { formatDecimal, QTY_SCALE } from '../domain/decimal.ts';
 import type { PlainLine } from '../files/csvParser.ts';
-import { ProblemList, scanRecords, type FastLane, type ProblemText } from '../files/records.ts';
-import { cellText, decimalCell, decimalProblem, timeCell, type Table } from '../files/table.ts';
+import { problemAt, ProblemList, scanRecords, type FastLane, type ProblemText } from '../files/records.ts';
+import { cellText, decimalCell, decimalProblem, timeCell, timeProblem, type Table } from '../files/table.ts';
+import { importTexts } from '../domain/texts/imports.ts';
+import type { Phrase } from '../domain/phrase.ts';
 import { countedAsText } from '../domain/packs.ts';
-import { unknownBarcodeText, type ItemScanDetails } from './itemDetails.ts';
+import type { ItemScanDetails } from './itemDetails.ts';
 import { expiryCell } from './lots.ts';
-import { unknownSkuMessage } from './skus.ts';
 
 /**
  * A quantity in thousandths, exactly: a JS number while it is a safe integer (nearly every sum of a
@@ -123,14 +124,14 @@ export class CountLines {
    * Drops the lines `problem` has something against, reporting each on its first line in the sheet;
    * returns how many sheet rows were dropped.
    */
-  keep(problem: (line: CountLine) => string | ProblemText | null, problems: ProblemList, column = 'sku'): number {
+  keep(problem: (line: CountLine) => Phrase | ProblemText | null, problems: ProblemList, column = 'sku'): number {
     let dropped = 0;
     for (const [sku, head] of [...this.bySku]) {
       const kept: CountLine[] = [];
       for (let line: CountLine | null = head; line; line = line.next) {
         const message = problem(line);
         if (message) {
-          problems.add({ line: line.firstLine, column, ...(typeof message === 'string' ? { message } : message) });
+          problems.add(problemAt(line.firstLine, column, message));
           dropped += line.lineCount;
           this.size -= 1;
         } else kept.push(line);
@@ -338,10 +339,10 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
       if (!sku && row.has('barcode')) {
         const code = cellText(row.cell('barcode'));
         sku = context.details?.barcodes.get(code) ?? (skus.has(code) ? code : '');
-        if (!code) row.problem('barcode', 'barcode is blank');
-        else if (!sku) row.problem('barcode', unknownBarcodeText(code));
-      } else if (!sku) row.problem('sku', 'sku is blank');
-      else if (!skus.has(sku)) row.problem('sku', unknownSkuMessage(sku));
+        if (!code) row.problem('barcode', importTexts.barcodeBlank());
+        else if (!sku) row.problem('barcode', importTexts.unknownBarcode(code));
+      } else if (!sku) row.problem('sku', importTexts.skuBlank());
+      else if (!skus.has(sku)) row.problem('sku', importTexts.unknownSku(sku));
       let qty = decimalCell(row.cell('qty'), QTY_SCALE);
       if (!qty.ok) row.problem('qty', decimalProblem('qty', qty));
       const unit = cellText(row.cell('unit'));
@@ -356,11 +357,11 @@ export async function readCountSheet(table: Table, context: CountSheetContext, o
       const atCell = row.cell('countedAt');
       if (atCell !== null && cellText(atCell) !== '') {
         const at = timeCell(atCell, timezone);
-        if (!at.ok) row.problem('countedAt', `counted_at ${at.reason}`);
+        if (!at.ok) row.problem('countedAt', timeProblem('countedAt', at));
         else if (at.value.getTime() < snapshotAt.getTime()) {
-          row.problem('countedAt', `counted_at ${at.value.toISOString()} is before the stocktake started (${snapshotAt.toISOString()})`);
+          row.problem('countedAt', importTexts.countedBeforeStart(at.value.toISOString(), snapshotAt.toISOString()));
         } else if (at.value.getTime() > context.latestAllowed.getTime()) {
-          row.problem('countedAt', `counted_at ${at.value.toISOString()} is in the future`);
+          row.problem('countedAt', importTexts.countedInFuture(at.value.toISOString()));
         } else countedAt = at.value.getTime();
       }
       const expiry = expiryCell(row.cell('expiry'), timezone);
@@ -405,9 +406,7 @@ export function checkUnits(
       const unknown = [...line.units.keys()].find((u) => u !== '' && u !== base && !packs.some((p) => p.unit === u));
       if (unknown !== undefined) {
         const known = [base, ...packs.map((p) => `${p.unit} (${formatDecimal(p.factor, QTY_SCALE)} ${base})`)].join(', ');
-        const en = `${unknown} is not a unit of ${line.sku}: its units are ${known} (set pack units in the item master's packs column)`;
-        const zh = `${unknown} 不是 ${line.sku} 的单位；可用单位：${known}（包装单位在物料主数据的“包装”列设置）`;
-        return { message: en, localized: { en, 'zh-CN': zh } };
+        return importTexts.notAUnit(unknown, line.sku, known);
       }
       line.countedAs = countedAsText(line.units, base);
       return null;

@@ -8,7 +8,8 @@ import { isoText } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotAllowedError, NotFoundError, StaleCommandError, StocktakeStateError } from '../domain/errors.ts';
 import { COUNTING_ROLES, holdsAnyOf, SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
-import { bilingual, requireReason } from '../domain/reasons.ts';
+import { requireReason } from '../domain/reasons.ts';
+import { undoTexts } from '../domain/texts/undo.ts';
 import { isUuid, lineRef, type CountStatus } from '../domain/stocktake.ts';
 import { runCommand } from './commands.ts';
 import { requireAnyRole } from './people.ts';
@@ -108,28 +109,13 @@ export async function voidCountImport(
     const sheet = await findImport(tx, st, input.sheet);
     const ownSheet = sheet.counter_person_id === ctx.actor.personId && holdsAnyOf(roles, COUNTING_ROLES);
     if (!ownSheet && !holdsAnyOf(roles, SUPERVISING_ROLES)) {
-      throw new NotAllowedError(
-        ...bilingual(
-          `${ctx.actor.handle} may not void ${sheet.file_name}: only its counter (${sheet.counter}) or a supervisor, manager or admin of ${st.warehouseCode} may`,
-          `${ctx.actor.handle} 不能作废 ${sheet.file_name}：只有盘点人（${sheet.counter}）或 ${st.warehouseCode} 的主管、经理、管理员可以作废`,
-        ),
-      );
+      throw new NotAllowedError(undoTexts.mayNotVoid(ctx.actor.handle, sheet.file_name, sheet.counter, st.warehouseCode));
     }
     if (sheet.voided_at) {
-      throw new StaleCommandError(
-        ...bilingual(
-          `${sheet.file_name} (${sheet.id}) was already voided by ${sheet.voided_by ?? '?'} at ${sheet.voided_at}`,
-          `${sheet.file_name}（${sheet.id}）已由 ${sheet.voided_by ?? '?'} 于 ${sheet.voided_at} 作废`,
-        ),
-      );
+      throw new StaleCommandError(undoTexts.alreadyVoided(sheet.file_name, sheet.id, sheet.voided_by ?? '?', sheet.voided_at));
     }
     if (st.status !== 'counting') {
-      throw new StocktakeStateError(
-        ...bilingual(
-          `cannot void ${sheet.file_name}: counting of ${st.code} is closed (${st.status}); ask for a recount of the lines instead, and the recount replaces this count`,
-          `无法作废 ${sheet.file_name}：${st.code} 已结束盘点（${st.status}）；请对相关行发起复盘，复盘结果会取代这次盘点`,
-        ),
-      );
+      throw new StocktakeStateError(undoTexts.voidAfterCounting(sheet.file_name, st.code, st.status));
     }
     await tx.execute(
       sql`update count_import set voided_at = ${now.toISOString()}::timestamptz, voided_by = ${ctx.actor.personId}::uuid, void_reason = ${reason}
@@ -191,27 +177,13 @@ async function findImport(tx: DbOrTx, st: StocktakeRef, ref: string): Promise<Im
         order by i.voided_at nulls first, i.imported_at`,
   );
   if (rows.length === 0) {
-    throw new NotFoundError(
-      'count sheet',
-      key,
-      `${st.code} has no import of that id or file name (list them with \`stocktake counts list ${st.code}\`)`,
-      {
-        localized: {
-          en: `${st.code} has no count sheet "${key}" (by import id or file name)`,
-          'zh-CN': `${st.code} 没有名为“${key}”的盘点表（按导入编号或文件名查找）`,
-        },
-      },
-    );
+    throw new NotFoundError('count sheet', key, undoTexts.sheetNotFound(st.code, key));
   }
   // A name imported, voided and imported again names the import that still counts.
   const live = rows.filter((r) => !r.voided_at);
   if (live.length > 1) {
     const ids = live.map((r) => r.id).join(', ');
-    const [en, options] = bilingual(
-      `${live.length} imports of ${st.code} are named ${key} (${ids}); give the import id`,
-      `${st.code} 有 ${live.length} 份名为 ${key} 的导入（${ids}）；请给出导入编号`,
-    );
-    throw new InvalidInputError(en, [], options);
+    throw new InvalidInputError(undoTexts.sheetAmbiguous(live.length, st.code, key, ids));
   }
   return live[0] ?? rows[0]!;
 }

@@ -9,9 +9,12 @@ import { lineLabel } from '../domain/stocktake.ts';
 import { canonicalName, COLUMN_ALIASES } from '../domain/columns.ts';
 import { exceedsPrecision, formatDecimal, maxIntegerDigits, QTY_SCALE } from '../domain/decimal.ts';
 import type { Actor } from '../domain/people.ts';
-import { DuplicateImportError, InvalidInputError } from '../domain/errors.ts';
-import { fileProblemText } from '../files/problemText.ts';
-import type { ProblemList, ProblemText } from '../files/records.ts';
+import { DuplicateImportError, InvalidInputError, problemOf } from '../domain/errors.ts';
+import { fileTexts } from '../domain/texts/files.ts';
+import { importTexts } from '../domain/texts/imports.ts';
+import { zodIssuePhrase, zodMessage } from '../domain/texts/input.ts';
+import type { Phrase } from '../domain/phrase.ts';
+import type { ProblemList } from '../files/records.ts';
 import { checkUnits, COUNT_COLUMNS, readCountSheet, type CountLine, type CountLines } from './countSheet.ts';
 import { baseUnits, loadItemScanDetails } from './itemDetails.ts';
 import type { FileSource } from '../files/source.ts';
@@ -35,12 +38,12 @@ function step(name: string): void {
 }
 
 const countImportOptions = z.object({
-  counter: z.string().trim().min(1, 'counter is blank').max(100).optional(),
+  counter: z.string().trim().min(1, zodMessage(importTexts.counterBlank())).max(100).optional(),
   /** Default: 1 while counting; during review, one above the recounted lines' latest round. */
-  round: z.number().int('round must be a whole number').min(1, 'round must be 1 or more').max(99).optional(),
+  round: z.number().int(zodMessage(importTexts.roundWhole())).min(1, zodMessage(importTexts.roundMin())).max(99).optional(),
   skipInvalid: z.boolean().default(false),
   /** The workbook sheet to read (XLSX); default: the one sheet with count data. */
-  sheet: z.string().trim().min(1, 'sheet is blank').max(200).optional(),
+  sheet: z.string().trim().min(1, zodMessage(importTexts.sheetBlank())).max(200).optional(),
 });
 
 export type CountImportOptions = z.input<typeof countImportOptions>;
@@ -86,7 +89,9 @@ export async function importCounts(
   step('start');
   const parsedOptions = countImportOptions.safeParse(options);
   if (!parsedOptions.success) {
-    throw new InvalidInputError(parsedOptions.error.issues.map((i) => i.message).join('; '));
+    // The options' own messages are catalogue phrases (zodMessage); zod's others are worded generically.
+    const [first, ...rest] = parsedOptions.error.issues.map((issue) => zodIssuePhrase(issue, ''));
+    throw new InvalidInputError(first!, rest.length > 0 ? [first!, ...rest].map((p) => problemOf(null, null, p)) : []);
   }
   const { skipInvalid } = parsedOptions.data;
   const counter = parsedOptions.data.counter ?? userInfo().username;
@@ -269,15 +274,13 @@ async function refuseWithoutLocations(db: DbOrTx, st: StocktakeRef, fileName: st
   if (!located) return;
   const aliases: readonly string[] = COLUMN_ALIASES.location;
   const typo = problems.ignoredColumns.find((c) => c.suggestion !== null && aliases.includes(c.suggestion))?.column ?? null;
-  const text = fileProblemText((c) => c.noLocationColumn(fileName, st.code, located.location, aliases.join(', '), typo));
-  throw new InvalidInputError(text.message, [{ line: 1, column: canonicalName('location'), ...text }], { localized: text.localized });
+  const text = importTexts.noLocationColumn(fileName, st.code, located.location, aliases.join(', '), typo);
+  throw new InvalidInputError(text, [problemOf(1, canonicalName('location'), text)]);
 }
 
-function sumTooLarge(line: CountLine): ProblemText | null {
+function sumTooLarge(line: CountLine): Phrase | null {
   if (typeof line.qty === 'number' || !exceedsPrecision(line.qty)) return null;
-  return fileProblemText((c) =>
-    c.sumTooLarge(line.lineCount, lineLabel(line), formatDecimal(BigInt(line.qty), QTY_SCALE), maxIntegerDigits(QTY_SCALE)),
-  );
+  return fileTexts.sumTooLarge(line.lineCount, lineLabel(line), formatDecimal(BigInt(line.qty), QTY_SCALE), maxIntegerDigits(QTY_SCALE));
 }
 
 /** The rounds of the lines in conflict that the sheet covers, one per line. */
@@ -297,35 +300,32 @@ export interface Recounts {
 /** The lines waiting for a recount by this counter, and the round a recount of them gets by default. */
 export async function recountsFor(db: DbOrTx, st: StocktakeRef, counter: string, personId: string | null): Promise<Recounts> {
   if (!personId) {
-    throw new InvalidInputError(
-      `${st.code} is in review: only recounts are imported now, and the counter "${counter}" is nobody a recount was asked of (give --counter as the person's handle)`,
-    );
+    throw new InvalidInputError(importTexts.recountNobody(st.code, counter));
   }
   const rows = await queryRows<{ sku: string; location: string; lot: string; count_round: number | null }>(
     db,
     sql`select sku, location, lot, count_round from stocktake_line where stocktake_id = ${st.id} and review_status = 'recount' and recount_by = ${personId}::uuid`,
   );
-  if (rows.length === 0) throw new InvalidInputError(`${st.code} is in review and no line is waiting for a recount by ${counter}`);
+  if (rows.length === 0) throw new InvalidInputError(importTexts.noRecountFor(st.code, counter));
   const lines = new Map(rows.map((r) => [lineKey(r), r.count_round === null ? null : Number(r.count_round)]));
   return { lines, nextRound: Math.max(0, ...rows.map((r) => Number(r.count_round ?? 0))) + 1 };
 }
 
-export function recountProblem(recount: Recounts, line: CountLine, counter: string, round: number): string | null {
+export function recountProblem(recount: Recounts, line: CountLine, counter: string, round: number): Phrase | null {
   const key = lineKey(line);
-  if (!recount.lines.has(key)) return `${lineLabel(line)} is not waiting for a recount by ${counter}`;
+  if (!recount.lines.has(key)) return importTexts.notWaitingRecount(lineLabel(line), counter);
   const current = recount.lines.get(key);
   if (current !== null && current !== undefined && round <= current)
-    return `round ${round} would not supersede round ${current} of ${lineLabel(line)}`;
+    return importTexts.roundNotSuperseding(round, current, lineLabel(line));
   return null;
 }
 
 const lineKey = (l: { sku: string; location: string; lot: string }) => `${l.sku}\u0000${l.location}\u0000${l.lot}`;
 
 /** A line written with two different expiries: a lot has one. */
-function expiryDisagrees(line: CountLine): ProblemText | null {
+function expiryDisagrees(line: CountLine): Phrase | null {
   if (line.otherExpiry === null || line.expiry === null) return null;
-  const [first, other] = [line.expiry, line.otherExpiry];
-  return fileProblemText((c) => c.expiryDisagrees(lineLabel(line), first, other));
+  return fileTexts.expiryDisagrees(lineLabel(line), line.expiry, line.otherExpiry);
 }
 
 async function refuseDuplicate(db: DbOrTx, st: StocktakeRef, sha256: string): Promise<void> {

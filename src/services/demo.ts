@@ -10,7 +10,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { item } from '../../db/schema/index.ts';
 import { COST_SCALE, parseDecimal } from '../domain/decimal.ts';
-import { InvalidInputError, type InputProblem } from '../domain/errors.ts';
+import { InvalidInputError, problemOf, type InputProblem } from '../domain/errors.ts';
+import { demoTexts } from '../domain/texts/demo.ts';
 import type { Role } from '../domain/people.ts';
 import type { StocktakeStatus } from '../domain/stocktake.ts';
 import { wallClock } from '../domain/time.ts';
@@ -89,11 +90,15 @@ const MINUTE = 60_000;
 export async function loadDemo(db: Db, options: DemoOptions = {}): Promise<DemoSummary> {
   const parsed = demoOptions.safeParse(options);
   if (!parsed.success)
-    throw new InvalidInputError(`invalid demo options: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    throw new InvalidInputError(
+      demoTexts.badOptions(
+        parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '),
+        parsed.error.issues.map((i) => i.path.join('.')).join('、'),
+      ),
+    );
   const { locale, consoleUrl } = parsed.data;
   const now = parsed.data.now ?? new Date();
-  if (now.getTime() > Date.now() + MINUTE)
-    throw new InvalidInputError(`the demo's "now" (${now.toISOString()}) is in the future: its counts would be refused`);
+  if (now.getTime() > Date.now() + MINUTE) throw new InvalidInputError(demoTexts.nowInFuture(now.toISOString()));
   // Services commit one by one, so the demo cannot be one transaction: everything that could make a
   // later step fail is checked before the first write, and a failure after it names what was made.
   await refuseUnlessFresh(db);
@@ -245,9 +250,7 @@ async function create(db: Db, o: { now: Date; locale: ChatLocale; consoleUrl: st
  */
 async function refuseUnlessFresh(db: Db): Promise<void> {
   if (await findWarehouse(db, DEMO_WAREHOUSE.code)) {
-    throw new InvalidInputError(
-      `demo data is already loaded (warehouse ${DEMO_WAREHOUSE.code} exists); nothing was changed; delete the data directory to start over (or set STOCKTAKE_DATA_DIR to a new one)`,
-    );
+    throw new InvalidInputError(demoTexts.alreadyLoaded(DEMO_WAREHOUSE.code));
   }
   const problems: InputProblem[] = [];
   const existing = await db
@@ -266,28 +269,27 @@ async function refuseUnlessFresh(db: Db): Promise<void> {
   for (const row of existing) {
     const mine = DEMO_ITEMS.find((i) => i.sku === row.sku)!;
     if (row.name !== mine.name || row.unit !== mine.unit || cost(row.unitCost) !== cost(mine.unitCost) || row.category !== mine.category) {
-      problems.push({
-        line: null,
-        column: 'sku',
-        message: `item ${row.sku} already exists as "${row.name}" (${row.unit}, ${row.unitCost}); the demo would change it`,
-      });
+      problems.push(problemOf(null, 'sku', demoTexts.itemExists(row.sku, row.name, row.unit, row.unitCost)));
     }
   }
   for (const member of DEMO_CAST) {
     for (const identity of [`web:${member.handle}`, `cli:${member.handle}`]) {
       const owner = await findPerson(db, identity);
       if (owner && owner.handle !== member.handle)
-        problems.push({ line: null, column: 'person', message: `identity ${identity} belongs to ${owner.handle}, not ${member.handle}` });
+        problems.push(problemOf(null, 'person', demoTexts.identityTaken(identity, owner.handle, member.handle)));
     }
   }
   for (const chat of DEMO_CHATS) {
     const known = await getChat(db, 'web', chat.chatId);
     if (known.warehouseCode && known.warehouseCode !== DEMO_WAREHOUSE.code) {
-      problems.push({ line: null, column: 'chat', message: `chat web:${chat.chatId} is bound to warehouse ${known.warehouseCode}` });
+      problems.push(problemOf(null, 'chat', demoTexts.chatBound(`web:${chat.chatId}`, known.warehouseCode)));
     }
   }
   if (problems.length > 0) {
-    throw new InvalidInputError(`cannot load the demo: ${problems.map((p) => p.message).join('; ')}; nothing was changed`, problems);
+    throw new InvalidInputError(
+      demoTexts.cannotLoad(problems.map((p) => p.message).join('; '), problems.map((p) => p.localized?.['zh-CN'] ?? p.message).join('；')),
+      problems,
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { isoText } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { DomainError, InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import { importTexts, statusZh } from '../domain/texts/imports.ts';
 import { isUuid } from '../domain/stocktake.ts';
 import { localDay } from '../domain/time.ts';
 import { resolveDocument } from './documents.ts';
@@ -106,8 +107,7 @@ type Scope =
  * @example const { fileName, body } = await exportPosted(db, 'ST-20261125-001', 'csv'); // ST-20261125-001-posted.csv
  */
 export async function exportPosted(db: DbOrTx, ref: string, format: ExportFormat): Promise<ExportResult> {
-  if (!EXPORT_FORMATS.includes(format))
-    throw new InvalidInputError(`format "${String(format)}" is not one of ${EXPORT_FORMATS.join(', ')}`);
+  if (!EXPORT_FORMATS.includes(format)) throw new InvalidInputError(importTexts.exportFormat(String(format), EXPORT_FORMATS.join(', ')));
   const scope = await resolveScope(db, ref);
   const documents = await postedDocuments(db, scope);
   if (documents.length === 0) throw await nothingPosted(db, scope);
@@ -135,7 +135,7 @@ export async function exportPosted(db: DbOrTx, ref: string, format: ExportFormat
 
 async function resolveScope(db: DbOrTx, ref: string): Promise<Scope> {
   const text = ref.trim();
-  if (!text) throw new InvalidInputError('give a stocktake (ST-20261125-001) or a document (PK-2026-0001) to export');
+  if (!text) throw new InvalidInputError(importTexts.exportWhat());
   if (/^ST-/i.test(text) || isUuid(text)) {
     try {
       const st = await getStocktake(db, text);
@@ -150,12 +150,7 @@ async function resolveScope(db: DbOrTx, ref: string): Promise<Scope> {
     return { kind: 'document', id: doc.id, number: doc.number, status: doc.status };
   } catch (error) {
     if (error instanceof NotFoundError) {
-      throw new NotFoundError(
-        'stocktake or document',
-        text,
-        'give a stocktake code (ST-20261125-001), a document number (PK-2026-0001, or WH1/PK-2026-0001) or an id',
-        { cause: error },
-      );
+      throw new NotFoundError('stocktake or document', text, importTexts.exportNotFound(text), { cause: error });
     }
     throw error;
   }
@@ -269,16 +264,20 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
 /** The refusal for a reference with nothing posted, naming what its documents are instead. */
 async function nothingPosted(db: DbOrTx, scope: Scope): Promise<DomainError> {
   if (scope.kind === 'document')
-    return new InvalidInputError(`document ${scope.number} is ${scope.status}, not posted; there is nothing to export yet`);
+    return new InvalidInputError(importTexts.documentNotPosted(scope.number, scope.status, statusZh(scope.status)));
   const docs = await queryRows<{ number: string; status: string }>(
     db,
     sql`select number, status from adjustment_document where stocktake_id = ${scope.id}::uuid order by submitted_at, number`,
   );
-  const state =
-    docs.length === 0
-      ? `it has no documents yet (the stocktake is ${scope.status})`
-      : docs.map((d) => `${d.number} is ${d.status}`).join(', ');
-  return new InvalidInputError(`nothing is posted yet in stocktake ${scope.code}: ${state}`);
+  if (docs.length === 0)
+    return new InvalidInputError(importTexts.nothingPostedNoDocuments(scope.code, scope.status, statusZh(scope.status)));
+  return new InvalidInputError(
+    importTexts.nothingPosted(
+      scope.code,
+      docs.map((d) => `${d.number} is ${d.status}`).join(', '),
+      docs.map((d) => `${d.number} ${statusZh(d.status)}`).join('、'),
+    ),
+  );
 }
 
 function tableRows(doc: PostedDocument): Record<ExportColumn, string>[] {

@@ -1,4 +1,5 @@
 import { InvalidInputError, type InputProblem } from '../domain/errors.ts';
+import { importTexts } from '../domain/texts/imports.ts';
 import type { IgnoredColumnNote, ProblemList } from '../files/records.ts';
 import type { Table } from '../files/table.ts';
 
@@ -26,12 +27,9 @@ export function fileNotes(table: Table, problems: ProblemList): Pick<ImportRepor
  */
 export function refuseIfInvalid(fileName: string, problems: ProblemList, skipInvalid: boolean, rowsAccepted: number): void {
   if (!problems.isEmpty && !skipInvalid) {
-    throw new InvalidInputError(
-      `${fileName}: ${problems.invalidLines} invalid line(s); nothing was imported (fix them, or import the valid lines with --skip-invalid)`,
-      problems.all(),
-    );
+    throw new InvalidInputError(importTexts.invalidLines(fileName, problems.invalidLines), problems.all());
   }
   if (rowsAccepted === 0) {
-    throw new InvalidInputError(`${fileName} has no valid data rows; nothing was imported`, problems.all());
+    throw new InvalidInputError(importTexts.noValidRows(fileName), problems.all());
   }
 }

@@ -6,7 +6,6 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { parseDecimal, QTY_SCALE } from '../domain/decimal.ts';
 import type { Pack } from '../domain/packs.ts';
-import type { ProblemText } from '../files/records.ts';
 import { textArray } from './outbox.ts';
 
 export interface ItemScanDetails {
@@ -51,10 +50,4 @@ export async function baseUnits(db: DbOrTx, skus: readonly string[]): Promise<Ma
     sql`select sku, unit from item where sku = any(${textArray(skus)}::text[])`,
   );
   return new Map(rows.map((r) => [r.sku, r.unit]));
-}
-
-export function unknownBarcodeText(code: string): ProblemText {
-  const en = `barcode ${code} is not in the item master: no item has it (add it to the item's barcode column and import the item master again, or type the SKU)`;
-  const zh = `条码 ${code} 不在物料主数据中，没有物料使用它（在物料主数据的“条码”列补上后重新导入，或直接输入物料编码）`;
-  return { message: en, localized: { en, 'zh-CN': zh } };
 }

@@ -9,6 +9,7 @@ import { cellText, decimalCell, decimalProblem, hasControlCharacters, openTable 
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { fileNotes, refuseIfInvalid, type ImportReport } from './importResult.ts';
+import { importTexts } from '../domain/texts/imports.ts';
 
 interface ItemRow {
   sku: string;
@@ -60,12 +61,12 @@ export async function importItems(
     const sku = cellText(row.cell('sku'));
     const name = cellText(row.cell('name'));
     const unit = cellText(row.cell('unit'));
-    if (!sku) row.problem('sku', 'sku is blank');
-    else if (hasControlCharacters(row.cell('sku'))) row.problem('sku', 'sku contains a line break or another control character');
-    else if (seen.has(sku)) row.problem('sku', `sku ${sku} is already listed on line ${seen.get(sku)}`);
+    if (!sku) row.problem('sku', importTexts.skuBlank());
+    else if (hasControlCharacters(row.cell('sku'))) row.problem('sku', importTexts.skuControl());
+    else if (seen.has(sku)) row.problem('sku', importTexts.skuRepeated(sku, seen.get(sku)!));
     else seen.set(sku, row.line);
-    if (!name) row.problem('name', 'name is blank');
-    if (!unit) row.problem('unit', 'unit is blank');
+    if (!name) row.problem('name', importTexts.nameBlank());
+    if (!unit) row.problem('unit', importTexts.unitBlank());
     const cost = decimalCell(row.cell('unitCost'), COST_SCALE);
     if (!cost.ok) row.problem('unitCost', decimalProblem('unitCost', cost));
     const category = cellText(row.cell('category'));
@@ -74,14 +75,7 @@ export async function importItems(
       barcodes = splitBarcodes(cellText(row.cell('barcode')));
       for (const barcode of barcodes) {
         const earlier = barcodeLines.get(barcode);
-        if (earlier && earlier.sku !== sku)
-          row.problem('barcode', {
-            message: `barcode ${barcode} is already given to ${earlier.sku} on line ${earlier.line}; a barcode names one item`,
-            localized: {
-              en: `barcode ${barcode} is already given to ${earlier.sku} on line ${earlier.line}; a barcode names one item`,
-              'zh-CN': `条码 ${barcode} 已在第 ${earlier.line} 行给了 ${earlier.sku}；一个条码只能对应一个物料`,
-            },
-          });
+        if (earlier && earlier.sku !== sku) row.problem('barcode', importTexts.barcodeTaken(barcode, earlier.sku, earlier.line));
         else barcodeLines.set(barcode, { line: row.line, sku });
       }
     }
@@ -96,22 +90,14 @@ export async function importItems(
       const flag = cellText(row.cell('scanAsksQty')).toLowerCase();
       if (YES.has(flag)) scanAsksQty = true;
       else if (NO.has(flag)) scanAsksQty = false;
-      else
-        row.problem('scanAsksQty', {
-          message: `"${flag}" is not yes or no (是/否)`,
-          localized: { en: `"${flag}" is not yes or no (是/否)`, 'zh-CN': `"${flag}" 不是 是/否` },
-        });
+      else row.problem('scanAsksQty', importTexts.notYesNo(flag));
     }
     let lotTracked: boolean | null = null;
     if (row.has('lotTracked')) {
       const flag = cellText(row.cell('lotTracked')).normalize('NFKC').toLowerCase();
       if (YES.has(flag)) lotTracked = true;
       else if (NO.has(flag)) lotTracked = false;
-      else
-        row.problem('lotTracked', {
-          message: `lot_tracked "${flag}" is not yes or no (是/否)`,
-          localized: { en: `lot_tracked "${flag}" is not yes or no (是/否)`, 'zh-CN': `批次管理 "${flag}" 不是 是/否` },
-        });
+      else row.problem('lotTracked', importTexts.lotTrackedNotYesNo(flag));
     }
     return cost.ok
       ? {

@@ -4,8 +4,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
-import { fileProblemText } from '../files/problemText.ts';
-import type { ProblemText } from '../files/records.ts';
+import type { Phrase } from '../domain/phrase.ts';
+import { fileTexts } from '../domain/texts/files.ts';
 import { cellText, dateCell, type Cell } from '../files/table.ts';
 
 /** The lot-tracked SKUs of the item master (few, usually: one small query per file). */
@@ -15,14 +15,14 @@ export async function lotTrackedSkus(db: DbOrTx): Promise<Set<string>> {
 }
 
 /** What is wrong with a line's lot: missing on a lot-tracked item, or given for one that is not. */
-export function lotProblem(sku: string, lot: string, lotTracked: ReadonlySet<string>): ProblemText | null {
-  if (lotTracked.has(sku)) return lot === '' ? fileProblemText((c) => c.lotMissing(sku)) : null;
-  return lot === '' ? null : fileProblemText((c) => c.lotNotTracked(sku, lot));
+export function lotProblem(sku: string, lot: string, lotTracked: ReadonlySet<string>): Phrase | null {
+  if (lotTracked.has(sku)) return lot === '' ? fileTexts.lotMissing(sku) : null;
+  return lot === '' ? null : fileTexts.lotNotTracked(sku, lot);
 }
 
 /** An expiry cell: null when blank, the date as YYYY-MM-DD, or the problem with it. */
-export function expiryCell(cell: Cell, timezone: string): { ok: true; value: string | null } | { ok: false; problem: ProblemText } {
+export function expiryCell(cell: Cell, timezone: string): { ok: true; value: string | null } | { ok: false; problem: Phrase } {
   if (cell === null || cellText(cell) === '') return { ok: true, value: null };
   const date = dateCell(cell, timezone);
-  return date.ok ? date : { ok: false, problem: fileProblemText((c) => c.expiryInvalid(cellText(cell))) };
+  return date.ok ? date : { ok: false, problem: fileTexts.expiryInvalid(cellText(cell)) };
 }

@@ -6,10 +6,11 @@ import { formatDecimal, QTY_SCALE } from '../domain/decimal.ts';
 import { movementSignProblem, parseMovementKind, MOVEMENT_KINDS, type MovementKind } from '../domain/movement.ts';
 import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
-import { cellText, decimalCell, decimalProblem, openTable, timeCell } from '../files/table.ts';
+import { cellText, decimalCell, decimalProblem, openTable, timeCell, timeProblem } from '../files/table.ts';
 import { lotProblem, lotTrackedSkus } from './lots.ts';
 import { fileNotes, refuseIfInvalid, type ImportReport } from './importResult.ts';
-import { knownSkus, unknownSkuMessage } from './skus.ts';
+import { knownSkus } from './skus.ts';
+import { importTexts } from '../domain/texts/imports.ts';
 import { getWarehouse, lockWarehouse, type Warehouse } from './warehouses.ts';
 
 const MOVEMENT_COLUMNS = [
@@ -55,14 +56,14 @@ export async function importMovements(
   for await (const batch of readRecords(table, MOVEMENT_COLUMNS, problems, (row) => {
     rowsRead += 1;
     const sku = cellText(row.cell('sku'));
-    if (!sku) row.problem('sku', 'sku is blank');
-    else if (!skus.has(sku)) row.problem('sku', unknownSkuMessage(sku));
+    if (!sku) row.problem('sku', importTexts.skuBlank());
+    else if (!skus.has(sku)) row.problem('sku', importTexts.unknownSku(sku));
     const lot = cellText(row.cell('lot'));
     const wrongLot = sku && skus.has(sku) ? lotProblem(sku, lot, lotTracked) : null;
     if (wrongLot) row.problem(row.has('lot') ? 'lot' : 'sku', wrongLot);
     const kindText = cellText(row.cell('kind'));
     const kind = parseMovementKind(kindText);
-    if (!kind) row.problem('kind', `kind "${kindText}" is not one of ${MOVEMENT_KINDS.join(', ')} (or 入库, 出库, 调拨, 调整)`);
+    if (!kind) row.problem('kind', importTexts.movementKind(kindText, MOVEMENT_KINDS.join(', ')));
     const qty = decimalCell(row.cell('qty'), QTY_SCALE, { allowNegative: true });
     if (!qty.ok) row.problem('qty', decimalProblem('qty', qty));
     else if (kind) {
@@ -70,8 +71,8 @@ export async function importMovements(
       if (signProblem) row.problem('qty', signProblem);
     }
     const at = timeCell(row.cell('occurredAt'), wh.timezone);
-    if (!at.ok) row.problem('occurredAt', `occurred_at ${at.reason}`);
-    else if (at.value.getTime() > now + 10 * 60_000) row.problem('occurredAt', `occurred_at ${at.value.toISOString()} is in the future`);
+    if (!at.ok) row.problem('occurredAt', timeProblem('occurredAt', at));
+    else if (at.value.getTime() > now + 10 * 60_000) row.problem('occurredAt', importTexts.occurredInFuture(at.value.toISOString()));
     if (!qty.ok || !kind || !at.ok) return null;
     const ref = cellText(row.cell('ref'));
     return {

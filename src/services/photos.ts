@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotAllowedError, NotFoundError } from '../domain/errors.ts';
+import { photoTexts } from '../domain/texts/photos.ts';
 import { ROLES, type CommandContext } from '../domain/people.ts';
 import { parseLineRef } from '../domain/stocktake.ts';
 import { runCommand } from './commands.ts';
@@ -55,23 +56,15 @@ export interface PhotoAdded {
   added: boolean;
 }
 
-function refused(en: string, zh: string): InvalidInputError {
-  return new InvalidInputError(en, [], { localized: { en, 'zh-CN': zh } });
-}
-
 /** Reads and checks an image, and makes its thumbnail: what the photo table stores. */
 async function prepare(bytes: Uint8Array, maxBytes: number) {
-  if (bytes.length === 0) throw refused('the photo is empty', '照片是空的');
+  if (bytes.length === 0) throw new InvalidInputError(photoTexts.empty());
   if (bytes.length > maxBytes) {
     const mb = (n: number) => (n / MB).toFixed(1);
-    throw refused(
-      `the photo is ${mb(bytes.length)} MB; at most ${mb(maxBytes)} MB are accepted`,
-      `照片大小 ${mb(bytes.length)} MB，最大允许 ${mb(maxBytes)} MB`,
-    );
+    throw new InvalidInputError(photoTexts.tooLarge(mb(bytes.length), mb(maxBytes)));
   }
   const mime = imageType(bytes);
-  if (!mime)
-    throw refused('this is not a photo: send a JPEG, PNG, WebP, GIF or AVIF image', '这不是照片：请发送 JPEG、PNG、WebP、GIF 或 AVIF 图片');
+  if (!mime) throw new InvalidInputError(photoTexts.notAPhoto());
   const { default: sharp } = await import('sharp');
   try {
     const image = sharp(bytes, { failOn: 'error', limitInputPixels: 100_000_000 });
@@ -92,7 +85,7 @@ async function prepare(bytes: Uint8Array, maxBytes: number) {
     };
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;
-    throw refused(`the photo cannot be read (${mime}, damaged or cut off)`, `无法读取照片（${mime}，文件损坏或不完整）`);
+    throw new InvalidInputError(photoTexts.unreadable(mime));
   }
 }
 
@@ -106,7 +99,7 @@ export async function addPhoto(db: Db, ctx: CommandContext, input: PhotoInput): 
   return runCommand(db, ctx, 'photo.add', request, async ({ tx, audit }) => {
     const st = await getStocktake(tx, input.stocktake);
     await requireRole(tx, ctx.actor, st.warehouseId, st.warehouseCode, ROLES, 'add a photo');
-    if (st.status === 'cancelled') throw new NotAllowedError(`stocktake ${st.code} is cancelled`);
+    if (st.status === 'cancelled') throw new NotAllowedError(photoTexts.stocktakeCancelled(st.code));
     let sku: string | null = null;
     let location: string;
     let lot = '';
@@ -118,15 +111,15 @@ export async function addPhoto(db: Db, ctx: CommandContext, input: PhotoInput): 
             ${ref.location === null ? sql`` : sql`and location = ${ref.location}`}
             ${ref.lot === null ? sql`` : sql`and lot = ${ref.lot}`} order by location, lot`,
       );
-      if (lines.length === 0) throw new NotFoundError('line', input.line, `stocktake ${st.code} has no line for it`);
+      if (lines.length === 0) throw new NotFoundError('line', input.line, photoTexts.lineNotFound(input.line, st.code));
       if (lines.length > 1)
         throw new InvalidInputError(
-          `${input.line} names ${lines.length} lines in ${st.code}; name one as ${ref.sku}@LOCATION${lines.some((l) => l.lot) ? '#LOT' : ''}`,
+          photoTexts.lineAmbiguous(input.line, lines.length, st.code, `${ref.sku}@LOCATION${lines.some((l) => l.lot) ? '#LOT' : ''}`),
         );
       ({ sku, location, lot } = lines[0]!);
     } else {
       location = (input.location ?? '').trim();
-      if (!location) throw new InvalidInputError('name the line (SKU or SKU@LOCATION) or the location the photo shows');
+      if (!location) throw new InvalidInputError(photoTexts.lineOrLocation());
     }
     await tx.execute(sql`insert into photo (sha256, mime, bytes, width, height, data, thumbnail)
       values (${image.sha256}, ${image.mime}, ${input.bytes.length}, ${image.width}, ${image.height}, ${Buffer.from(input.bytes)}, ${image.thumbnail})
@@ -221,7 +214,7 @@ export async function readPhoto(
   sha256: string,
   variant: 'full' | 'thumbnail',
 ): Promise<{ mime: string; bytes: Buffer }> {
-  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new NotFoundError('photo', sha256);
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new NotFoundError('photo', sha256, photoTexts.notFound(sha256));
   const [row] = await queryRows<{ mime: string; data: Uint8Array; allowed: boolean }>(
     db,
     sql`select ${variant === 'full' ? sql`p.mime, p.data` : sql`'image/jpeg' as mime, p.thumbnail as data`},
@@ -234,8 +227,8 @@ export async function readPhoto(
                } as allowed
         from photo p where p.sha256 = ${sha256}`,
   );
-  if (!row) throw new NotFoundError('photo', sha256);
-  if (!row.allowed) throw new NotAllowedError('only people with a role in the warehouse may see its photos');
+  if (!row) throw new NotFoundError('photo', sha256, photoTexts.notFound(sha256));
+  if (!row.allowed) throw new NotAllowedError(photoTexts.mayNotSee());
   return { mime: row.mime, bytes: Buffer.from(row.data) };
 }
 

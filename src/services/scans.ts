@@ -10,15 +10,19 @@ import { z } from 'zod';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx, type Tx } from '../../db/client.ts';
 import { formatDecimal, parseDecimal, QTY_SCALE } from '../domain/decimal.ts';
-import { InvalidInputError, NotFoundError, StocktakeStateError, type LocalizedText } from '../domain/errors.ts';
+import { InvalidInputError, NotFoundError, problemOf, StocktakeStateError, type LocalizedText } from '../domain/errors.ts';
+import { render, renderAll, type Phrase } from '../domain/phrase.ts';
+import { importTexts, statusZh } from '../domain/texts/imports.ts';
+import { scanTexts } from '../domain/texts/scans.ts';
+import { zodIssuePhrase, zodMessage } from '../domain/texts/input.ts';
+import { wordsOf } from '../domain/texts/files.ts';
 import { countedAsText, toBase, type Pack } from '../domain/packs.ts';
 import { COUNTING_ROLES, type Actor } from '../domain/people.ts';
-import { lineLabel } from '../domain/stocktake.ts';
 import { lotProblem, lotTrackedSkus } from './lots.ts';
 import { CountLines } from './countSheet.ts';
 import { recordCounts, recountProblem, recountsFor, type Recounts } from './counts.ts';
 import { progressFor, showsBookFigures } from './blind.ts';
-import { loadItemScanDetails, unknownBarcodeText } from './itemDetails.ts';
+import { loadItemScanDetails } from './itemDetails.ts';
 import { enqueueMessages, textArray } from './outbox.ts';
 import { requireRole } from './people.ts';
 import { getStocktake, type StocktakeRef } from './stocktakes.ts';
@@ -34,16 +38,17 @@ export const MAX_SCAN_BATCH = 500;
 /** A scan stamped later than this after it arrived has a wrong clock: the arrival time is kept instead. */
 const CLOCK_SLACK_MS = 10 * 60_000;
 
-const localized = (en: string, zh: string): { message: string; localized: LocalizedText } => ({
-  message: en,
-  localized: { en, 'zh-CN': zh },
+/** A rejected entry's words: English for API clients, every language for the counting page. */
+const worded = (phrase: Phrase): { message: string; localized: LocalizedText } => ({
+  message: render(phrase, 'en', 'api'),
+  localized: renderAll(phrase, 'page'),
 });
 
 export const scanEntryInput = z
   .object({
-    id: z.uuid('id must be a UUID made by the phone (crypto.randomUUID())'),
+    id: z.uuid(zodMessage(scanTexts.idNotUuid())),
     location: z.string().trim().max(100),
-    code: z.string().trim().min(1, 'code is blank').max(200),
+    code: z.string().trim().min(1, zodMessage(scanTexts.codeBlank())).max(200),
     qty: z.string().trim().min(1).max(40).describe('signed decimal in `unit`: 1 for a scan, -1 for a correction'),
     unit: z.string().trim().max(40).optional().describe('a pack unit of the item, or its base unit (the default)'),
     lot: z.string().trim().max(100).optional().describe('the lot (批次) of a lot-tracked item; absent for any other'),
@@ -102,21 +107,10 @@ export async function countingFor(db: DbOrTx, stocktakeKey: string, actor: Actor
     const recount = await recountsFor(db, st, actor.handle, actor.personId).catch(() => null);
     if (recount) return { st, recount };
   }
-  const { message, localized: text } = localized(
-    `${st.code} is ${st.status}: counting is closed${st.status === 'reviewing' ? ' and no line is waiting for a recount by you' : ''}, so scans are not taken`,
-    `${st.code} 当前为${STATUS_ZH[st.status] ?? st.status}：盘点录入已结束${st.status === 'reviewing' ? '，也没有等你复盘的行' : ''}，不再接收扫码`,
+  throw new StocktakeStateError(
+    (st.status === 'reviewing' ? scanTexts.countingClosedNoRecount : scanTexts.countingClosed)(st.code, st.status, statusZh(st.status)),
   );
-  throw new StocktakeStateError(message, { localized: text });
 }
-
-const STATUS_ZH: Record<string, string> = {
-  counting: '盘点中',
-  reviewing: '审核中',
-  approving: '审批中',
-  posted: '已过账',
-  closed: '已关闭',
-  cancelled: '已取消',
-};
 
 export interface ScanContext {
   stocktake: string;
@@ -164,8 +158,7 @@ export async function scanContext(db: Db, stocktakeKey: string, actor: Actor): P
 /** The item a barcode (or a SKU typed instead) names. */
 export async function lookupCode(db: DbOrTx, code: string): Promise<ScannedItem> {
   const [found] = await resolveCodes(db, [code.trim()]);
-  if (!found?.sku)
-    throw new NotFoundError('barcode', code.trim(), 'no item has it', { localized: unknownBarcodeText(code.trim()).localized });
+  if (!found?.sku) throw new NotFoundError('barcode', code.trim(), importTexts.unknownBarcode(code.trim()));
   const { packList: _internal, ...item } = found;
   return item;
 }
@@ -222,14 +215,17 @@ export interface ScanBatchResult {
  * the reason. An id already stored is reported as a duplicate and not stored again.
  */
 export async function addScanEntries(db: Db, stocktakeKey: string, actor: Actor, input: readonly unknown[]): Promise<ScanBatchResult> {
-  if (input.length > MAX_SCAN_BATCH)
-    throw new InvalidInputError(`at most ${MAX_SCAN_BATCH} entries per request (got ${input.length}); send the rest in another`);
+  if (input.length > MAX_SCAN_BATCH) throw new InvalidInputError(scanTexts.tooManyEntries(MAX_SCAN_BATCH, input.length));
   const entries = input.map((raw, index) => {
     const parsed = scanEntryInput.safeParse(raw);
     if (!parsed.success)
       throw new InvalidInputError(
-        `entry ${index + 1} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'} ${i.message}`).join('; ')}`,
-        parsed.error.issues.map((i) => ({ line: index + 1, column: i.path.join('.') || null, message: i.message })),
+        scanTexts.entryMalformed(
+          index + 1,
+          parsed.error.issues.map((i) => `${i.path.join('.') || 'entry'} ${i.message}`).join('; '),
+          parsed.error.issues.map((i) => i.path.join('.') || 'entry').join('、'),
+        ),
+        parsed.error.issues.map((i) => problemOf(index + 1, i.path.join('.') || null, zodIssuePhrase(i, ''))),
       );
     return parsed.data;
   });
@@ -245,29 +241,24 @@ export async function addScanEntries(db: Db, stocktakeKey: string, actor: Actor,
   entries.forEach((entry, i) => {
     const item = items[i]!;
     const reject = (text: { message: string; localized: LocalizedText }) => rejected.push({ id: entry.id, code: entry.code, ...text });
-    if (item.sku === null) return reject(unknownBarcodeText(entry.code) as { message: string; localized: LocalizedText });
+    if (item.sku === null) return reject(worded(importTexts.unknownBarcode(entry.code)));
     const qty = parseDecimal(entry.qty, QTY_SCALE, { allowNegative: true });
     if (!qty.ok || qty.value === 0n)
       return reject(
-        localized(
-          `quantity ${entry.qty} ${qty.ok ? 'is zero' : qty.reason}`,
-          `数量 ${entry.qty} 无效（${qty.ok ? '为零' : '不是有效数字'}）`,
-        ),
+        worded(qty.ok ? scanTexts.qtyZero(entry.qty) : scanTexts.qtyBad(entry.qty, wordsOf(qty.phrase).en, wordsOf(qty.phrase).zh)),
       );
     const unit = entry.unit || item.unit;
     const base = toBase(qty.value, unit, item.unit, item.packList);
     if (base === null) {
       const units = [item.unit, ...item.packList.map((p) => p.unit)].join(', ');
-      return reject(
-        localized(`${unit} is not a unit of ${item.sku}: its units are ${units}`, `${unit} 不是 ${item.sku} 的单位；可用单位：${units}`),
-      );
+      return reject(worded(scanTexts.notAUnit(unit, item.sku, units)));
     }
     const lotWrong = lotProblem(item.sku, entry.lot ?? '', lotTracked);
-    if (lotWrong) return reject(lotWrong as { message: string; localized: LocalizedText });
+    if (lotWrong) return reject(worded(lotWrong));
     if (recount) {
       const line = { sku: item.sku, location: entry.location, lot: entry.lot ?? '' };
       const problem = recountProblem(recount, line as never, actor.handle, recount.nextRound);
-      if (problem) return reject(localized(problem, `${lineLabel(line)} 不在等你复盘的行中；审核阶段只接收被退回复盘的行`));
+      if (problem) return reject(worded(problem));
     }
     const scanned = Date.parse(entry.at);
     // A phone's clock can be wrong: a scan from the future, or from before the count began, keeps its arrival time.
@@ -416,21 +407,7 @@ export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor,
   const open = entries.filter((e) => e.open);
   if (open.length === 0) {
     const where = location || '-';
-    throw new InvalidInputError(
-      entries.length === 0
-        ? `nothing scanned at ${where} yet: scan the items there first`
-        : `nothing new scanned at ${where} since you marked it done`,
-      [],
-      {
-        localized: {
-          en:
-            entries.length === 0
-              ? `nothing scanned at ${where} yet: scan the items there first`
-              : `nothing new scanned at ${where} since you marked it done`,
-          'zh-CN': entries.length === 0 ? `${where} 还没有扫码记录：请先扫描该库位的物品` : `${where} 标记完成后没有新的扫码`,
-        },
-      },
-    );
+    throw new InvalidInputError(entries.length === 0 ? scanTexts.nothingScanned(where) : scanTexts.nothingNew(where));
   }
   const lines = new CountLines();
   entries.forEach((e, i) => {
@@ -444,20 +421,18 @@ export async function finishLocation(db: Db, stocktakeKey: string, actor: Actor,
   }
   if (negative.length > 0) {
     const list = negative.join(', ');
-    throw new InvalidInputError(
-      `at ${location || '-'} these add up to less than zero: ${list}; correct them with + before marking the location done`,
-      [],
-      {
-        localized: {
-          en: `at ${location || '-'} these add up to less than zero: ${list}; correct them with + before marking the location done`,
-          'zh-CN': `${location || '-'} 以下物料合计小于零：${list}；请先用 + 更正，再标记本库位完成`,
-        },
-      },
-    );
+    throw new InvalidInputError(scanTexts.belowZero(location || '-', list));
   }
   if (recount) {
-    const problems = [...lines.values()].map((l) => recountProblem(recount, l, actor.handle, recount.nextRound)).filter(Boolean);
-    if (problems.length > 0) throw new InvalidInputError(problems.join('; '));
+    const problems = [...lines.values()]
+      .map((l) => recountProblem(recount, l, actor.handle, recount.nextRound))
+      .filter((p): p is Phrase => p !== null);
+    if (problems.length === 1) throw new InvalidInputError(problems[0]!);
+    if (problems.length > 1)
+      throw new InvalidInputError(
+        problems[0]!,
+        problems.map((p) => problemOf(null, null, p)),
+      );
   }
   // Counted here before by this person: the whole count again, above the round it was recorded in.
   const resend = entries.length > open.length;

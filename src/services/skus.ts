@@ -10,7 +10,3 @@ export async function knownSkus(db: DbOrTx): Promise<Set<string>> {
   const [row] = await queryRows<{ skus: string | null }>(db, sql`select string_agg(sku, E'\\n') as skus from item`);
   return new Set(row?.skus ? row.skus.split('\n') : []);
 }
-
-export function unknownSkuMessage(sku: string): string {
-  return `sku ${sku} is not in the item master (import it with \`stocktake items import\`)`;
-}

@@ -7,7 +7,9 @@ import { sql } from 'drizzle-orm';
 import { isoText } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx, type Db } from '../../db/client.ts';
 import { NotAllowedError, StaleCommandError, StocktakeStateError } from '../domain/errors.ts';
-import { bilingual, requireReason } from '../domain/reasons.ts';
+import { requireReason } from '../domain/reasons.ts';
+import { undoTexts } from '../domain/texts/undo.ts';
+import { statusZh } from '../domain/texts/imports.ts';
 import { holdsAnyOf, SUPERVISING_ROLES, type CommandContext, type Role } from '../domain/people.ts';
 import { lineRef, type StocktakeStatus } from '../domain/stocktake.ts';
 import type { AuditWriter } from './audit.ts';
@@ -46,21 +48,14 @@ export async function cancelStocktake(
     const st = await getStocktake(tx, input.stocktake, { forUpdate: true });
     await requireRole(tx, ctx.actor, st.warehouseId, st.warehouseCode, SUPERVISING_ROLES, 'cancel a stocktake');
     if (st.status === 'cancelled') {
-      throw new StaleCommandError(...bilingual(`stocktake ${st.code} is already cancelled`, `盘点 ${st.code} 已经取消`));
+      throw new StaleCommandError(undoTexts.alreadyCancelled(st.code));
     }
     const [posted] = await queryRows<{ number: string }>(
       tx,
       sql`select number from adjustment_document where stocktake_id = ${st.id}::uuid and status = 'posted' order by number limit 1`,
     );
     if (st.status === 'posted' || posted) {
-      const what = posted ? `document ${posted.number} is already posted to the ledger` : 'it is posted';
-      const whatZh = posted ? `单据 ${posted.number} 已过账` : '已过账';
-      throw new StocktakeStateError(
-        ...bilingual(
-          `cannot cancel stocktake ${st.code}: ${what}. Postings are not undone; finish the stocktake instead (reject or withdraw the documents still in approval), and correct the book with movements or a new stocktake`,
-          `无法取消盘点 ${st.code}：${whatZh}。过账不能撤销；请完成本次盘点（驳回或撤回仍在审批中的单据），再通过出入库记录或新的盘点更正账面`,
-        ),
-      );
+      throw new StocktakeStateError(posted ? undoTexts.cancelPostedDocument(st.code, posted.number) : undoTexts.cancelPosted(st.code));
     }
     const open = await queryRows<{ id: string }>(
       tx,
@@ -77,7 +72,7 @@ export async function cancelStocktake(
       sql`update stocktake set status = 'cancelled', cancelled_at = ${now.toISOString()}::timestamptz, cancelled_by = ${ctx.actor.personId}::uuid, cancel_reason = ${reason}
           where id = ${st.id}::uuid and status in ('counting', 'reviewing', 'approving') returning 1`,
     );
-    if (moved.length !== 1) throw new StaleCommandError(`stocktake ${st.code} changed meanwhile; look at it again`);
+    if (moved.length !== 1) throw new StaleCommandError(undoTexts.changedMeanwhile(st.code));
     audit.add({
       action: 'stocktake.cancelled',
       entityType: 'stocktake',
@@ -120,20 +115,10 @@ export async function withdrawDocument(
     );
     const isSubmitter = meta!.submitted_by === ctx.actor.personId && holdsAnyOf(roles, SUPERVISING_ROLES);
     if (!isSubmitter && !holdsAnyOf(roles, WITHDRAW_ANY_ROLES)) {
-      throw new NotAllowedError(
-        ...bilingual(
-          `${ctx.actor.handle} may not withdraw ${doc.number}: only its submitter (${meta!.submitter}) or a manager or admin of the warehouse may`,
-          `${ctx.actor.handle} 不能撤回 ${doc.number}：只有提交人（${meta!.submitter}）或该仓库的经理、管理员可以撤回`,
-        ),
-      );
+      throw new NotAllowedError(undoTexts.mayNotWithdraw(ctx.actor.handle, doc.number, meta!.submitter));
     }
     if (doc.status !== 'approving') {
-      throw new StaleCommandError(
-        ...bilingual(
-          `document ${doc.number} is ${doc.status}; only a document still in approval can be withdrawn`,
-          `单据 ${doc.number} 已${doc.status === 'posted' ? '过账' : doc.status === 'rejected' ? '驳回' : '撤回'}，只有审批中的单据可以撤回`,
-        ),
-      );
+      throw new StaleCommandError(undoTexts.notInApproval(doc.number, doc.status, statusZh(doc.status)));
     }
     const [decided] = await queryRows<{ step_no: number; role: string; handle: string | null; decided_at: string | null }>(
       tx,
@@ -143,10 +128,7 @@ export async function withdrawDocument(
     );
     if (decided) {
       throw new StaleCommandError(
-        ...bilingual(
-          `document ${doc.number} was already approved at step ${decided.step_no} (${decided.role}) by ${decided.handle ?? '?'} at ${decided.decided_at}; it can no longer be withdrawn: ask the approver of the pending step to reject it`,
-          `单据 ${doc.number} 已在第 ${decided.step_no} 步（${decided.role}）由 ${decided.handle ?? '?'} 于 ${decided.decided_at} 同意，不能再撤回：请当前审批人驳回`,
-        ),
+        undoTexts.alreadyApproved(doc.number, decided.step_no, decided.role, decided.handle ?? '?', decided.decided_at ?? '?'),
       );
     }
     await withdrawWithin(tx, ctx, doc, reason, now, audit);

@@ -3,7 +3,7 @@
  * every renderer. Tokens are deterministic so snapshots are stable.
  */
 import type { ActionIntent } from '../../cards/actions.ts';
-import { messages, type Locale } from '../../cards/i18n/index.ts';
+import type { Locale } from '../../cards/i18n/index.ts';
 import type { Card } from '../../cards/model.ts';
 import { approvalCard, decisionResultCard } from '../../cards/templates/approval.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
@@ -15,6 +15,8 @@ import { statusCard } from '../../cards/templates/status.ts';
 import { recountRequestCard, varianceCard, variancePageCard } from '../../cards/templates/variance.ts';
 import type { DocumentView, VarianceView } from '../../cards/templates/views.ts';
 import { DEFAULT_CAUSES } from '../../src/domain/causes.ts';
+import { render } from '../../src/domain/phrase.ts';
+import { fileTexts } from '../../src/domain/texts/files.ts';
 
 export function galleryContext(locale: Locale): TemplateContext & { intents: ActionIntent[] } {
   const intents: ActionIntent[] = [];
@@ -138,7 +140,7 @@ export function gallery(locale: Locale): [string, Card][] {
         linesResolved: 2,
         uncounted: 57,
         sheet: '盘点',
-        ignoredColumns: [messages(locale).fileProblem.columnIgnored('locaton', 'location')],
+        ignoredColumns: [render(fileTexts.columnIgnored('locaton', 'location'), locale, 'chat')],
         variances: { gains: 12, losses: 31, gainValue: '1520.00', lossValue: '-8830.25', netValue: '-7310.25' },
         currency: 'CNY',
         problems: [

@@ -195,7 +195,7 @@ describeEachDatabase('bot core flow', (get) => {
     await dispatch(upload());
     await sender.drainUntilIdle();
     const card = JSON.stringify(out.last());
-    expect(card).toContain(`数量 \\"${thirty}\\" 的整数部分有 30 位，最多允许 15 位`);
+    expect(card).toContain(`数量“${thirty}”的整数部分有 30 位，最多允许 15 位`);
     expect(card).toContain('实盘数量');
   });
 

@@ -135,7 +135,7 @@ describe('mapHeader', () => {
     const { map, problems } = mapHeader(['sku', '物料编码', 'location', 'qty'], COUNT_SPECS);
     expect(map.sku).toEqual({ index: 0, header: 'sku' });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toEqual({
+    expect(problems[0]).toMatchObject({
       line: 1,
       column: '物料编码',
       message: 'columns "sku" and "物料编码" both mean sku; keep one',

@@ -133,7 +133,7 @@ describe('inspectFile', () => {
     expect(refusal.localized?.['zh-CN']).toContain(
       'jp.csv：无法判断文本编码（已尝试 UTF-8, UTF-16 (LE, BE), GB18030/GBK, Windows-1252/Latin-1',
     );
-    expect(refusal.problems).toEqual([
+    expect(refusal.problems).toMatchObject([
       {
         line: 2,
         column: null,

@@ -4,7 +4,8 @@ import { parseDecimal, QTY_SCALE } from '../../src/domain/decimal.ts';
 import { InvalidInputError } from '../../src/domain/errors.ts';
 import { MAX_LISTED_PROBLEMS, ProblemList, readRecords, type RowContext } from '../../src/files/records.ts';
 import { bufferSource } from '../../src/files/source.ts';
-import { cellText, openTable } from '../../src/files/table.ts';
+import { cellText, decimalProblem, openTable } from '../../src/files/table.ts';
+import { importTexts } from '../../src/domain/texts/imports.ts';
 
 const SPECS = [
   { key: 'sku', required: true },
@@ -21,9 +22,9 @@ interface Count {
 
 function parseCount(row: RowContext<Key>): Count | null {
   const sku = cellText(row.cell('sku'));
-  if (!sku) row.problem('sku', 'sku is blank');
+  if (!sku) row.problem('sku', importTexts.skuBlank());
   const qty = parseDecimal(cellText(row.cell('qty')), QTY_SCALE);
-  if (!qty.ok) row.problem('qty', `quantity ${qty.reason}`);
+  if (!qty.ok) row.problem('qty', decimalProblem('qty', qty));
   const location = row.cell('location');
   return qty.ok ? { sku, qty: qty.value, location: location === null ? null : cellText(location) } : null;
 }
@@ -63,7 +64,7 @@ describe('readRecords', () => {
   it("reports a problem under the file's own header text", async () => {
     const problems = new ProblemList();
     await readCsv('商品编码,实盘数量\nA-001,lots\n', problems);
-    expect(problems.all()).toEqual([{ line: 2, column: '实盘数量', message: 'quantity "lots" is not a number' }]);
+    expect(problems.all()).toMatchObject([{ line: 2, column: '实盘数量', message: 'quantity "lots" is not a number' }]);
   });
 
   it('leaves out rows with problems and checks the whole file in one pass', async () => {
@@ -82,7 +83,7 @@ describe('readRecords', () => {
     const table = await openTable(bufferSource('counts.csv', 'sku,qty\nA-001,5\n'));
     const problems = new ProblemList();
     for await (const _batch of readRecords(table, SPECS, problems, (row) => {
-      row.problem(null, 'sku is not in the item master');
+      row.problem(null, { message: 'sku is not in the item master' });
       return 'kept?';
     })) {
       throw new Error('a row with a problem was yielded');
@@ -134,7 +135,7 @@ describe('ProblemList', () => {
     const all = problems.all();
     expect(problems.listed).toHaveLength(MAX_LISTED_PROBLEMS);
     expect(all).toHaveLength(MAX_LISTED_PROBLEMS + 1);
-    expect(all.at(-1)).toEqual({ line: null, column: null, message: '25 more problems not listed' });
+    expect(all.at(-1)).toMatchObject({ line: null, column: null, message: '25 more problems not listed' });
     expect(all[MAX_LISTED_PROBLEMS - 1]?.line).toBe(MAX_LISTED_PROBLEMS + 1);
   });
 

@@ -31,9 +31,9 @@ describe('decimalCell', () => {
   });
 
   it('refuses blank and date cells with a reason', () => {
-    expect(decimalCell(null, QTY_SCALE)).toEqual({ ok: false, reason: 'is blank' });
-    expect(decimalCell('', QTY_SCALE)).toEqual({ ok: false, reason: 'is blank' });
-    expect(decimalCell(new Date(), QTY_SCALE)).toEqual({ ok: false, reason: 'is a date, not a number' });
+    expect(decimalCell(null, QTY_SCALE)).toMatchObject({ ok: false, reason: 'is blank' });
+    expect(decimalCell('', QTY_SCALE)).toMatchObject({ ok: false, reason: 'is blank' });
+    expect(decimalCell(new Date(), QTY_SCALE)).toMatchObject({ ok: false, reason: 'is a date, not a number' });
   });
 });
 
@@ -46,7 +46,10 @@ describe('timeCell', () => {
   });
 
   it('refuses a bare number and a blank cell', () => {
-    expect(timeCell(46000, 'Asia/Shanghai')).toEqual({ ok: false, reason: '46000 is not a date and time (use e.g. 2026-11-25 14:30)' });
-    expect(timeCell(null, 'Asia/Shanghai')).toEqual({ ok: false, reason: 'is blank' });
+    expect(timeCell(46000, 'Asia/Shanghai')).toMatchObject({
+      ok: false,
+      reason: '46000 is not a date and time (use e.g. 2026-11-25 14:30)',
+    });
+    expect(timeCell(null, 'Asia/Shanghai')).toMatchObject({ ok: false, reason: 'is blank' });
   });
 });

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { InvalidInputError, NotAllowedError } from '../../domain/errors.ts';
+import { InvalidInputError, NotAllowedError, problemOf } from '../../domain/errors.ts';
+import { inputTexts } from '../../domain/texts/input.ts';
 import { bufferSource } from '../../files/source.ts';
 import { importCounts } from '../../services/counts.ts';
 import { COUNTING_ROLES, holdsAnyOf, roleList, SUPERVISING_ROLES } from '../../domain/people.ts';
@@ -51,9 +52,7 @@ async function readUpload(c: AppContext): Promise<{ name: string; bytes: Buffer;
     const form = await c.req.parseBody();
     const { file, ...rest } = form;
     if (!(file instanceof File)) {
-      throw new InvalidInputError('send the count sheet in the multipart field "file"', [
-        { line: null, column: 'file', message: 'file is missing' },
-      ]);
+      throw new InvalidInputError(inputTexts.sendField('count sheet', 'file'), [problemOf(null, 'file', inputTexts.fieldMissing('file'))]);
     }
     const fields: Record<string, string> = {};
     for (const [key, value] of Object.entries(rest)) if (typeof value === 'string') fields[key] = value;
@@ -61,10 +60,9 @@ async function readUpload(c: AppContext): Promise<{ name: string; bytes: Buffer;
   }
   const name = RAW_TYPES[type];
   if (!name) {
-    throw new InvalidInputError(
-      `cannot read a count sheet sent as ${type || 'no content type'}: send multipart/form-data with the field "file", or the sheet itself as text/csv, ${XLSX} or application/octet-stream`,
-      [{ line: null, column: 'Content-Type', message: `${type || 'missing'} is not accepted` }],
-    );
+    throw new InvalidInputError(inputTexts.countSheetType(type || 'no content type', `text/csv, ${XLSX} or application/octet-stream`), [
+      problemOf(null, 'Content-Type', inputTexts.typeNotAccepted(type || 'missing')),
+    ]);
   }
   return { name, bytes: Buffer.from(await c.req.arrayBuffer()), fields: {} };
 }
@@ -117,15 +115,11 @@ export const countRoutes: ApiRoute[] = [
       const upload = await readUpload(c);
       const options = { ...query, ...parseWith(uploadOptions, upload.fields, 'form fields') };
       if (upload.bytes.length === 0)
-        throw new InvalidInputError('the count sheet is empty; nothing was imported', [
-          { line: null, column: 'file', message: 'is empty' },
-        ]);
+        throw new InvalidInputError(inputTexts.countSheetEmpty(), [problemOf(null, 'file', inputTexts.isEmpty())]);
       // Segregation of duties trusts the counter's name: counters may only send their own counts.
       const counter = options.counter ? await getPerson(db, options.counter) : null;
       if (counter && counter.id !== actor.personId && !holdsAnyOf(roles, SUPERVISING_ROLES)) {
-        throw new NotAllowedError(
-          `${actor.handle} may only import their own counts: naming ${counter.handle} as the counter needs the role ${roleList(SUPERVISING_ROLES)} in ${st.warehouseCode}`,
-        );
+        throw new NotAllowedError(inputTexts.ownCountsOnly(actor.handle, counter.handle, roleList(SUPERVISING_ROLES), st.warehouseCode));
       }
       const fileName = options.fileName ?? upload.name;
       const request = {

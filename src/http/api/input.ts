@@ -3,7 +3,8 @@
  * is an InvalidInputError naming each field in `column`, so the client sees every problem at once.
  */
 import { z } from 'zod';
-import { InvalidInputError, type InputProblem } from '../../domain/errors.ts';
+import { InvalidInputError, problemOf, type InputProblem } from '../../domain/errors.ts';
+import { inputTexts, zodIssuePhrase, zodMessage } from '../../domain/texts/input.ts';
 import { apiIdempotencyKey } from '../../domain/idempotency.ts';
 import type { Actor } from '../../domain/people.ts';
 import type { AppContext } from '../app.ts';
@@ -13,13 +14,12 @@ export function zodProblems(error: z.ZodError): InputProblem[] {
   return error.issues.flatMap((issue) => {
     const field = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        line: null,
-        column: field ? `${field}.${key}` : key,
-        message: `${field ? `${field}.${key}` : key} is not a known field`,
-      }));
+      return issue.keys.map((key) => {
+        const name = field ? `${field}.${key}` : key;
+        return problemOf(null, name, inputTexts.unknownField(name));
+      });
     }
-    return [{ line: null, column: field || null, message: field ? `${field}: ${issue.message}` : issue.message }];
+    return [problemOf(null, field || null, zodIssuePhrase(issue, field))];
   });
 }
 
@@ -28,7 +28,10 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where:
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const problems = zodProblems(parsed.error);
-  throw new InvalidInputError(`invalid ${where}: ${problems.map((p) => p.message).join('; ')}`, problems);
+  throw new InvalidInputError(
+    inputTexts.invalid(where, problems.map((p) => p.message).join('; '), problems.map((p) => p.column ?? where).join('、')),
+    problems,
+  );
 }
 
 /** The request's JSON body; an empty body is `{}` (actions without input need none). */
@@ -39,9 +42,7 @@ export async function jsonBody(c: AppContext): Promise<unknown> {
     return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new InvalidInputError(`the request body is not valid JSON (${reason}); send JSON with Content-Type: application/json`, [
-      { line: null, column: null, message: reason },
-    ]);
+    throw new InvalidInputError(inputTexts.notJson(reason), [problemOf(null, null, inputTexts.notJsonProblem(reason))]);
   }
 }
 
@@ -55,9 +56,7 @@ export function idempotencyKey(c: AppContext, actor: Actor): string | undefined 
   const key = c.req.header('idempotency-key');
   if (key === undefined) return undefined;
   if (!KEY.test(key)) {
-    throw new InvalidInputError('the Idempotency-Key header must be 1 to 200 visible ASCII characters (a UUID is a good choice)', [
-      { line: null, column: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' },
-    ]);
+    throw new InvalidInputError(inputTexts.idempotencyKey(), [problemOf(null, 'Idempotency-Key', inputTexts.idempotencyKeyProblem())]);
   }
   return apiIdempotencyKey(actor.personId, key);
 }
@@ -70,7 +69,7 @@ export function queryList<const T extends readonly [string, ...string[]]>(values
   return z
     .string()
     .refine((text) => text.split(',').every((v) => (values as readonly string[]).includes(v.trim())), {
-      message: `must be one or more of ${values.join(', ')}, separated by commas`,
+      message: zodMessage(inputTexts.oneOrMoreOf(values.join(', '))),
     })
     .transform((text) => text.split(',').map((v) => v.trim()) as T[number][]);
 }

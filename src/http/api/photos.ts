@@ -4,7 +4,8 @@
  * for people with a role in its warehouse.
  */
 import { z } from 'zod';
-import { InvalidInputError } from '../../domain/errors.ts';
+import { InvalidInputError, problemOf } from '../../domain/errors.ts';
+import { inputTexts, zodMessage } from '../../domain/texts/input.ts';
 import { addPhoto, listPhotos, readPhoto } from '../../services/photos.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import type { AppContext } from '../app.ts';
@@ -21,7 +22,7 @@ const target = z
     location: z.string().trim().min(1).max(100).optional().describe('a location, for a photo taken while counting it'),
   })
   .strict()
-  .refine((t) => Boolean(t.line) !== Boolean(t.location), { message: 'give either line or location' });
+  .refine((t) => Boolean(t.line) !== Boolean(t.location), { message: zodMessage(inputTexts.lineOrLocation()) });
 
 /** The image of the request: multipart field `photo` (or `file`), or the raw body. */
 async function readImage(c: AppContext): Promise<Uint8Array> {
@@ -30,17 +31,14 @@ async function readImage(c: AppContext): Promise<Uint8Array> {
     const form = await c.req.parseBody();
     const file = form.photo ?? form.file;
     if (!(file instanceof File)) {
-      throw new InvalidInputError('send the photo in the multipart field "photo"', [
-        { line: null, column: 'photo', message: 'photo is missing' },
-      ]);
+      throw new InvalidInputError(inputTexts.sendField('photo', 'photo'), [problemOf(null, 'photo', inputTexts.fieldMissing('photo'))]);
     }
     return new Uint8Array(await file.arrayBuffer());
   }
   if (![...IMAGE_TYPES, 'application/octet-stream'].includes(type)) {
-    throw new InvalidInputError(
-      `cannot read a photo sent as ${type || 'no content type'}: send multipart/form-data with the field "photo", or the image itself as ${IMAGE_TYPES.join(', ')}`,
-      [{ line: null, column: 'Content-Type', message: `${type || 'missing'} is not accepted` }],
-    );
+    throw new InvalidInputError(inputTexts.photoType(type || 'no content type', IMAGE_TYPES.join(', ')), [
+      problemOf(null, 'Content-Type', inputTexts.typeNotAccepted(type || 'missing')),
+    ]);
   }
   return new Uint8Array(await c.req.arrayBuffer());
 }
