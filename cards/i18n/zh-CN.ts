@@ -1,4 +1,5 @@
 /** 简体中文. The shape is checked against en.ts. */
+import { purposeLabel } from './purposes.ts';
 import type { en } from './en.ts';
 import { roleLabels } from './roles.ts';
 
@@ -7,8 +8,7 @@ const roles = roleLabels('zh-CN');
 export const zhCN: typeof en = {
   help: {
     title: '盘点助手',
-    boundTo: (warehouse, purposes) =>
-      `本群：仓库 ${warehouse}（${purposes.map((p) => ({ team: '作业群', approvals: '审批群', digest: '日报群' })[p] ?? p).join('、')}）`,
+    boundTo: (warehouse, purposes) => `本群：仓库 ${warehouse}（${purposes.map((p) => purposeLabel('zh-CN', p)).join('、')}）`,
     notBound: '本群尚未绑定仓库：发送“绑定 仓库编码”。',
     command: '命令',
     what: '作用',
@@ -224,8 +224,7 @@ export const zhCN: typeof en = {
   },
   replies: {
     unknownCommand: (text) => `我不认识“${text}”。发送“帮助”查看可用命令。`,
-    bound: (warehouse, purpose) =>
-      `本群已绑定为仓库 ${warehouse} 的${({ team: '作业群', approvals: '审批群', digest: '日报群' } as Record<string, string>)[purpose] ?? purpose}。`,
+    bound: (warehouse, purpose) => `本群已绑定为仓库 ${warehouse} 的${purposeLabel('zh-CN', purpose)}。`,
     boundTitle: '已绑定',
     langChanged: '本群已切换为中文。',
     langTitle: '语言',
