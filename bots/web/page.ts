@@ -179,7 +179,7 @@ export function chatPage(o: {
   const id = encodeURIComponent(c.chatId);
   // On a phone the chat list is a drawer opened from the header (no script needed: <details>).
   const drawer = `<details class="chat__drawer"><summary>${icon('menu')} ${esc(t.chats)}</summary><div class="drawer">${chatList(o.locale, o.chats, c.chatId, o.demo, o.toCount ?? [])}</div></details>`;
-  const header = `<header class="chat__header">${drawer}<span class="chat__title"><strong>#${esc(c.chatId)}</strong> ${c.warehouse ? `· ${esc(c.warehouse)} ${c.purposes.map((p) => `<span class="badge">${esc(purposeLabel(locale, p))}</span>`).join(' ')}` : `<span class="muted">· ${esc(t.unbound)}</span>`}</span></header>`;
+  const header = `<header class="chat__header">${drawer}<span class="chat__title"><strong>#${esc(c.chatId)}</strong> ${c.warehouse ? `· ${esc(c.warehouse)} ${c.purposes.map((p) => `<span class="badge">${esc(purposeLabel(o.locale, p))}</span>`).join(' ')}` : `<span class="muted">· ${esc(t.unbound)}</span>`}</span></header>`;
   const body = `<div class="console console--chat">${sidebar(o.locale, o.chats, c.chatId, o.demo, o.toCount ?? [])}
 <section class="console__main chat" data-chat-id="${esc(c.chatId)}" data-seq="${esc(o.seq)}">
 ${header}
