@@ -11,8 +11,12 @@ const line = { stocktakeId: z.string().uuid(), sku: z.string(), location: z.stri
 export const actionIntentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('variance.confirm'), ...line }),
   z.object({ kind: z.literal('variance.recount'), ...line }),
-  /** The chosen cause arrives as the tap's option. */
-  z.object({ kind: z.literal('variance.cause'), ...line }),
+  /**
+   * The chosen cause arrives as the tap's option, and its note (when the form has one) as the tap's input.
+   * With `cause`, the cause was picked already and this asks only for the note it needs: the answer to the
+   * prompt (the input) tags cause and note together.
+   */
+  z.object({ kind: z.literal('variance.cause'), ...line, cause: z.string().optional() }),
   /** The note arrives as the tap's input text. */
   z.object({ kind: z.literal('variance.note'), ...line }),
   /** Sends the single-variance card for one line of a page. */

@@ -50,15 +50,37 @@ export const elementSchema = z.discriminatedUnion('type', [
     url: z.string().url().optional(),
   }),
   z.object({ type: z.literal('buttons'), buttons: z.array(buttonSchema).min(1).max(6) }),
+  /**
+   * A choice. With `note`, the choice and a line of text are sent together (a cause and the note it needs):
+   * a renderer that has forms shows the select, the text box and one submit; the others send the choice
+   * alone and the core asks for the text of an option that `needsNote` (a prompt to reply to).
+   */
   z.object({
     type: z.literal('select'),
     placeholder: z.string(),
     action,
     options: z
-      .array(z.object({ value: z.string().regex(/^[a-z0-9_]{1,40}$/, 'option values are codes: a-z, 0-9, _'), label: z.string() }))
+      .array(
+        z.object({
+          value: z.string().regex(/^[a-z0-9_]{1,40}$/, 'option values are codes: a-z, 0-9, _'),
+          label: z.string(),
+          /** Choosing it needs the note as well (a cause whose catalogue entry requires one). */
+          needsNote: z.boolean().default(false),
+        }),
+      )
       .min(1)
       .max(30),
     selected: z.string().optional(),
+    note: z
+      .object({
+        label: z.string(),
+        placeholder: z.string(),
+        /** Says which options need the note (shown beside the text box). */
+        hint: z.string(),
+        submitLabel: z.string(),
+        maxLength: z.number().int().positive().max(1000).default(200),
+      })
+      .optional(),
   }),
   /** A line of free text sent with an action (a note, a reject reason). */
   z.object({

@@ -20,6 +20,8 @@
 import { createHash } from 'node:crypto';
 import type { Card } from '../../cards/model.ts';
 import {
+  DINGTALK_NOTE_COMMAND,
+  DINGTALK_TYPED_INTRO,
   dingTalkAtUsers,
   renderDingTalkCard,
   renderDingTalkMessage,
@@ -450,8 +452,11 @@ export function createDingTalkDeliverer(
       if (!cardTemplateId) return;
       await updateCard(messageId, card, await imageOptions(card, options?.media));
     },
-    async prompt(chatId, text) {
-      return sendRobotMessage(chatId, 'sampleText', { content: text });
+    async prompt(chatId, text, { token }) {
+      // Nobody can reply to a robot's message in DingTalk: the answer is sent as "@robot note <token> …",
+      // which the inbound side reads as the prompt's input (parseDingTalkText).
+      const how = token ? `\n\n${DINGTALK_TYPED_INTRO}\n${DINGTALK_NOTE_COMMAND} ${token} …` : '';
+      return sendRobotMessage(chatId, 'sampleText', { content: text + how });
     },
   };
 }

@@ -170,15 +170,17 @@ export function messageEvent(data: unknown, ctx: InboundContext): TextEvent | Fi
 
 /**
  * A card tap as an ActionEvent: the token is `action.value.t` (renderFeishu puts it there), a select
- * reports `action.option`, a form's input arrives as `form_value.input` (a lone input as `input_value`).
+ * reports `action.option`, a form's input arrives as `form_value.input` (a lone input as `input_value`)
+ * and a form's select as `form_value.option` (`input_2`, `option_2`… on later forms of the card).
  * The callback does not say whether the chat is a group; `chatTypes` remembers it from messages.
  */
 export function actionEvent(data: unknown, chatTypes: ReadonlyMap<string, 'group' | 'direct'>): ActionEvent | null {
   const parsed = cardAction.safeParse(data);
   if (!parsed.success) return null;
   const { event_id, operator, action, context } = parsed.data;
-  const formInput = action.form_value?.input;
-  const input = typeof formInput === 'string' ? formInput : action.input_value;
+  const formInput = formField(action.form_value, 'input');
+  const input = formInput ?? action.input_value;
+  const option = action.option ?? formField(action.form_value, 'option');
   return {
     type: 'action',
     platform: 'feishu',
@@ -188,9 +190,17 @@ export function actionEvent(data: unknown, chatTypes: ReadonlyMap<string, 'group
     userId: operator.open_id,
     ...(context.open_message_id ? { messageId: context.open_message_id } : {}),
     token: action.value.t,
-    ...(action.option !== undefined ? { option: action.option } : {}),
+    ...(option !== undefined ? { option } : {}),
     ...(input !== undefined ? { input } : {}),
   };
+}
+
+/** The form's value named `name` or `name_<n>` (renderFeishu's names, unique on the card), when a string. */
+function formField(values: Record<string, unknown> | undefined, name: string): string | undefined {
+  if (!values) return undefined;
+  const pattern = new RegExp(`^${name}(_\\d+)?$`);
+  for (const [key, value] of Object.entries(values)) if (pattern.test(key) && typeof value === 'string') return value;
+  return undefined;
 }
 
 /** Feishu's reply to card.action.trigger: a toast, and the card as it is now replacing the tapped one. */

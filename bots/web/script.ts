@@ -40,6 +40,17 @@ export const CONSOLE_JS = String.raw`
       if (f.tagName === 'SELECT' && !Array.from(n.options).some((o) => o.value === f.value && !o.disabled)) continue;
       n.value = f.value;
     }
+    needsNote(node);
+  }
+
+  // A cause that needs a note makes the note box beside it required while it is chosen: the browser asks
+  // for the note before the form is sent (cards/render/html.ts, selectWithNote).
+  function needsNote(root) {
+    for (const select of root.querySelectorAll('form.select--note select')) {
+      const note = select.closest('form').querySelector('textarea[name=input]');
+      const option = select.selectedOptions[0];
+      if (note) note.required = !!(option && option.dataset.needsNote !== undefined);
+    }
   }
 
   function place(messageId, html) {
@@ -78,6 +89,10 @@ export const CONSOLE_JS = String.raw`
     if (!res.ok) toast({ kind: 'error', text: (body.error && body.error.message) || ('HTTP ' + res.status) });
     return body;
   }
+
+  document.addEventListener('change', (e) => {
+    if (e.target instanceof HTMLSelectElement && e.target.closest('form.select--note')) needsNote(e.target.closest('form'));
+  });
 
   document.addEventListener('submit', async (e) => {
     const form = e.target;

@@ -122,6 +122,11 @@ export const en = {
     noteLabel: 'Note',
     notePlaceholder: 'What was checked',
     saveNote: 'Save note',
+    /** Marks a cause that needs a note, in the list of causes. */
+    needsNoteMark: ' *',
+    causeNoteLabel: 'Note for the cause',
+    causeNoteHint: 'Causes marked * need a note saying what was checked.',
+    tagCause: 'Tag cause',
     footerOpen: 'Confirm the count and tag a cause, or send it back for a recount.',
     footerConfirmed: 'Confirmed. Tag a cause so it can go on a document.',
     reopenLabel: 'Reopen (undo the confirmation)',
@@ -148,7 +153,11 @@ export const en = {
   },
   approval: {
     title: (number: string) => `Approval · ${number}`,
-    photos: (lines: string) => `**Photos** ${lines}`,
+    /** One document line: its number, the line, quantity, value and cause. */
+    lineItem: (no: number, line: string, qty: string, value: string, cause: string) => `**#${no}** ${line} · ${qty} · ${value} · ${cause}`,
+    lineNote: (note: string) => `Note: ${note}`,
+    linePhotos: (n: number) => `📷 ${n} photo${n === 1 ? '' : 's'}`,
+    moreLines: (n: number) => `… and ${n} more line(s) (the largest by value are shown)`,
     waitingFor: (role: string, due: string) => `Waiting for ${role} (due ${due})`,
     kind: 'Document',
     kinds: { gain: 'Gain (盘盈)', loss: 'Loss (盘亏)' } as Record<'gain' | 'loss', string>,
@@ -260,12 +269,17 @@ export const en = {
     bindUsage: 'Send "bind WAREHOUSE [team|approvals|digest]".',
     confirmed: 'Count confirmed.',
     causeTagged: (cause: string) => `Cause tagged: ${cause}.`,
+    causeTaggedWithNote: (cause: string) => `Cause tagged with its note: ${cause}.`,
+    causeNeedsNote: (cause: string) =>
+      `The cause "${cause}" needs a note saying what was checked: write it in "Note for the cause" and tap "Tag cause" again.`,
     noteSaved: 'Note saved.',
     recountRequested: 'Sent back for a recount.',
     accepted: (n: number) => `${n} line(s) confirmed with the suggested cause.`,
     approved: 'Approved.',
     rejected: 'Rejected; the lines are back in review.',
     notePrompt: (line: string) => `Reply to this message with the note for ${line}.`,
+    causeNotePrompt: (line: string, cause: string) =>
+      `The cause "${cause}" needs a note saying what was checked. Reply to this message with the note for ${line} (cause ${cause}): cause and note are tagged together.`,
     reasonPrompt: (number: string) => `Reply to this message with the reason for rejecting ${number}.`,
     inputRequired: 'This needs some text: write it in the box and tap again.',
     optionRequired: 'Pick an option from the list.',

@@ -373,8 +373,11 @@ function block(el: CardElement, opts: DingTalkRenderOptions, inMessage: boolean)
     }
     case 'divider':
       return '──────────';
-    case 'select':
-      return inMessage && el.placeholder ? `**${escapeDingTalkMd(el.placeholder)}**` : '';
+    case 'select': {
+      // No form in the template or a message: the note an option needs is asked for after the pick.
+      const hint = el.note?.hint ? `*${escapeDingTalkMd(el.note.hint)}*` : '';
+      return lines([inMessage && el.placeholder ? `**${escapeDingTalkMd(el.placeholder)}**` : '', hint].filter(Boolean));
+    }
     case 'input': {
       if (!inMessage || (opts as DingTalkMessageOptions).typed === true) return '';
       const example = `${DINGTALK_NOTE_COMMAND} ${el.action.token} ${el.placeholder || '…'}`;

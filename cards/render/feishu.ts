@@ -56,7 +56,8 @@ export function feishuElementCount(node: unknown): number {
 
 /**
  * Renders a neutral card as a Feishu card JSON 2.0 object. Taps come back in `card.action.trigger` with
- * `action.value.t` (the token), plus `action.option` for a select and `action.form_value.input` for an input.
+ * `action.value.t` (the token), plus `action.option` for a select and `action.form_value` for a form: the
+ * text as `input` (`input_2`… on later forms), a select with a note as `option` and `input` together.
  * Within Feishu's limits: five tables (later ones become lists), 200 elements (over it, fields are written
  * as plain lines instead of two-column rows), and `FEISHU_CARD_BUDGET` bytes (table rows are dropped from
  * the end, then markdown is cut); buttons and the mentions line are never dropped.
@@ -99,6 +100,7 @@ function build(card: Card, opts: FeishuRenderOptions, compact: boolean): FeishuC
   for (const el of card.elements) {
     if (el.type === 'table' && tables++ >= FEISHU_MAX_TABLES) elements.push(...listTable(el));
     else if (el.type === 'input') elements.push(form(el, ++forms));
+    else if (el.type === 'select' && el.note) elements.push(selectForm(el, ++forms));
     else if (el.type === 'fields' && compact) elements.push(fieldLines(el.fields));
     else elements.push(...element(el, opts));
   }
@@ -237,17 +239,28 @@ function buttonRow(buttons: Button[]): FeishuElement {
 }
 
 /**
+ * Names inside the n-th form. Feishu wants the name of a form and of every component in a form unique on
+ * the whole card ("卡片全局唯一，否则提交失败"), hence f, f2… and input, input_2…; the inbound side reads
+ * `input*` and `option*` from whichever form was submitted (bots/feishu/inbound.ts).
+ */
+const formNames = (n: number) => {
+  const suffix = n === 1 ? '' : `_${n}`;
+  return { form: n === 1 ? 'f' : `f${n}`, input: `input${suffix}`, option: `option${suffix}`, submit: `submit${suffix}` };
+};
+
+/**
  * A text input has to sit in a `form` with a submit button to be sent; the tap arrives with
- * `action.form_value.input`. Form names must be unique on the card, hence f, f2, f3…
+ * `action.form_value.input` (`input_2`… on later forms).
  */
 function form(el: Extract<CardElement, { type: 'input' }>, n: number): FeishuElement {
+  const names = formNames(n);
   return {
     tag: 'form',
-    name: n === 1 ? 'f' : `f${n}`,
+    name: names.form,
     elements: [
       {
         tag: 'input',
-        name: 'input',
+        name: names.input,
         ...(el.label && { label: plain(el.label) }),
         ...(el.placeholder && { placeholder: plain(el.placeholder) }),
         max_length: el.maxLength,
@@ -255,8 +268,50 @@ function form(el: Extract<CardElement, { type: 'input' }>, n: number): FeishuEle
       },
       {
         tag: 'button',
-        name: 'submit',
+        name: names.submit,
         text: plain(el.submitLabel),
+        type: 'primary',
+        form_action_type: 'submit',
+        behaviors: callback(el.action.token),
+      },
+    ],
+  };
+}
+
+/**
+ * A select that is sent with a note (a cause and what was checked): the select, the note and one submit
+ * in a form, so both arrive in one tap as `form_value.option` and `form_value.input`. The select is
+ * required (Feishu stops an empty submit on the phone); the note is not, since only some options need it
+ * and the hint says which: the core answers a missing one with a toast, leaving the form as it was.
+ */
+function selectForm(el: Extract<CardElement, { type: 'select' }>, n: number): FeishuElement {
+  const box = el.note!;
+  const names = formNames(n);
+  return {
+    tag: 'form',
+    name: names.form,
+    elements: [
+      {
+        tag: 'select_static',
+        name: names.option,
+        required: true,
+        ...(el.placeholder && { placeholder: plain(el.placeholder) }),
+        options: el.options.map((o) => ({ text: plain(o.label), value: o.value })),
+        ...(el.selected !== undefined && el.options.some((o) => o.value === el.selected) && { initial_option: el.selected }),
+      },
+      {
+        tag: 'input',
+        name: names.input,
+        ...(box.label && { label: plain(box.label) }),
+        ...(box.placeholder && { placeholder: plain(box.placeholder) }),
+        max_length: box.maxLength,
+        required: false,
+      },
+      ...(box.hint ? [note(box.hint)] : []),
+      {
+        tag: 'button',
+        name: names.submit,
+        text: plain(box.submitLabel),
         type: 'primary',
         form_action_type: 'submit',
         behaviors: callback(el.action.token),

@@ -48,7 +48,20 @@ export function capTexts(c: Card, cap: number): Card {
           })),
         };
       case 'select':
-        return { ...el, placeholder: t(el.placeholder), options: el.options.map((o) => ({ ...o, label: t(o.label) })) };
+        return {
+          ...el,
+          placeholder: t(el.placeholder),
+          options: el.options.map((o) => ({ ...o, label: t(o.label) })),
+          ...(el.note && {
+            note: {
+              ...el.note,
+              label: t(el.note.label),
+              placeholder: t(el.note.placeholder),
+              hint: t(el.note.hint),
+              submitLabel: t(el.note.submitLabel),
+            },
+          }),
+        };
       case 'input':
         return { ...el, label: t(el.label), placeholder: t(el.placeholder), submitLabel: t(el.submitLabel) };
       case 'page':
@@ -69,7 +82,10 @@ function longestText(c: Card): number {
     if (el.type === 'image') lengths.push(codePoints(el.alt));
     if (el.type === 'buttons')
       lengths.push(...el.buttons.flatMap((b) => [b.label, b.confirm?.title ?? '', b.confirm?.text ?? ''].map(codePoints)));
-    if (el.type === 'select') lengths.push(codePoints(el.placeholder), ...el.options.map((o) => codePoints(o.label)));
+    if (el.type === 'select') {
+      lengths.push(codePoints(el.placeholder), ...el.options.map((o) => codePoints(o.label)));
+      if (el.note) lengths.push(...[el.note.label, el.note.placeholder, el.note.hint, el.note.submitLabel].map(codePoints));
+    }
     if (el.type === 'input') lengths.push(...[el.label, el.placeholder, el.submitLabel].map(codePoints));
     if (el.type === 'page') lengths.push(codePoints(el.label));
   }

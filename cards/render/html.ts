@@ -60,6 +60,7 @@ function element(el: CardElement): string {
     case 'buttons':
       return `<form method="post" action="${HTML_ACTION_PATH}" class="actions">${el.buttons.map(button).join('')}</form>`;
     case 'select':
+      if (el.note) return selectWithNote(el);
       return [
         `<form method="post" action="${HTML_ACTION_PATH}" class="select">`,
         `<input type="hidden" name="token" value="${esc(el.action.token)}">`,
@@ -84,6 +85,32 @@ function element(el: CardElement): string {
       // The console is our own site: whoever sees the card is signed in already.
       return `<p class="actions"><a class="btn btn--primary" href="${esc(el.path)}">${esc(el.label)}</a></p>`;
   }
+}
+
+/**
+ * A select sent with a note: one form, one submit, the note a textarea. An option that needs the note says
+ * so (`data-needs-note`); the console's script makes the note required while such an option is chosen, so
+ * the browser asks for it before anything is sent. Without the script the form still posts, and a missing
+ * note is answered with a toast that says what to add.
+ */
+function selectWithNote(el: Extract<CardElement, { type: 'select' }>): string {
+  const note = el.note!;
+  const chosen = el.options.find((o) => o.value === el.selected);
+  return [
+    `<form method="post" action="${HTML_ACTION_PATH}" class="select select--note">`,
+    `<input type="hidden" name="token" value="${esc(el.action.token)}">`,
+    `<select name="option" required aria-label="${esc(el.placeholder)}">`,
+    `<option value=""${chosen === undefined ? ' selected' : ''} disabled>${esc(el.placeholder)}</option>`,
+    ...el.options.map(
+      (o) =>
+        `<option value="${esc(o.value)}"${o.needsNote ? ' data-needs-note' : ''}${o === chosen ? ' selected' : ''}>${esc(o.label)}</option>`,
+    ),
+    '</select>',
+    `<label>${esc(note.label)} <textarea name="input" rows="2" maxlength="${note.maxLength}"${chosen?.needsNote ? ' required' : ''} placeholder="${esc(note.placeholder)}"></textarea></label>`,
+    note.hint ? `<small class="hint">${esc(note.hint)}</small>` : '',
+    `<button type="submit" class="btn btn--primary">${esc(note.submitLabel)}</button>`,
+    '</form>',
+  ].join('');
 }
 
 /** A confirm is carried as data attributes: the console's script may ask; without it the form just posts. */

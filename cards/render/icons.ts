@@ -49,6 +49,7 @@ const EMOJI: Record<string, { icon: IconName; text: string }> = {
   '👤': { icon: 'person', text: '' },
   '🤖': { icon: 'bot', text: '' },
   '📎': { icon: 'clip', text: '' },
+  '📷': { icon: 'camera', text: '' },
   ℹ: { icon: 'info', text: 'ℹ' },
   '✅': { icon: 'success', text: '✓' },
   '⚠': { icon: 'warning', text: '⚠' },

@@ -146,7 +146,11 @@ function element(el: CardElement): string {
       // The adapter sends the PNG itself with sendPhoto; the message keeps what it shows.
       return `🖼 ${escapeTelegram(el.alt)}`;
     case 'select':
-      return el.placeholder ? `<i>${escapeTelegram(el.placeholder)}</i>` : '';
+      // No form here: the note an option needs is asked for after the pick (a prompt to reply to).
+      return [el.placeholder, el.note?.hint]
+        .filter(Boolean)
+        .map((s) => `<i>${escapeTelegram(s!)}</i>`)
+        .join('\n');
     case 'input':
       return el.label ? `✍️ ${escapeTelegram(el.label)}` : '';
     case 'divider':

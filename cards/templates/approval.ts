@@ -2,6 +2,7 @@ import { viewPhotos } from './pages.ts';
 import { card, type Card, type CardElementInput, type CardState } from '../model.ts';
 import { stateLabel } from '../i18n/states.ts';
 import { escapeMarkdown } from '../render/markdown.ts';
+import { truncateText } from '../render/text.ts';
 import { count, formatTime, lineLabel, money, qty, textsOf, type TemplateContext } from './context.ts';
 import type { DocumentView } from './views.ts';
 
@@ -12,9 +13,29 @@ const STATE: Record<DocumentView['status'], CardState> = {
   withdrawn: 'neutral',
 };
 
+/** Code points of a line's note kept on the card; the rest is cut with "…" (the stocktake page has it whole). */
+export const APPROVAL_NOTE_MAX = 140;
+
 /**
- * A gain or loss document waiting for (or past) approval: totals, its largest lines, the route with each
- * step's state and who decided when, and Approve / Reject for the step that is pending.
+ * One document line: number, line, quantity, value and cause, then what backs it (its note, its photos)
+ * right under it. One markdown element a line, so fitting a card cuts long notes (each to the same length)
+ * before it drops a line.
+ */
+function lineText(ctx: TemplateContext, l: DocumentView['lines'][number]): string {
+  const t = textsOf(ctx).approval;
+  const cause = ctx.locale === 'en' ? l.causeEn : l.causeZh;
+  const head = t.lineItem(l.lineNo, escapeMarkdown(lineLabel(l.sku, l.location, l.lot)), qty(l.qty), qty(l.value), escapeMarkdown(cause));
+  const backing = [
+    l.note?.trim() ? t.lineNote(escapeMarkdown(truncateText(l.note.trim().replace(/\s+/g, ' '), APPROVAL_NOTE_MAX))) : '',
+    l.photos ? t.linePhotos(l.photos) : '',
+  ].filter(Boolean);
+  return backing.length > 0 ? `${head}\n${backing.join(' · ')}` : head;
+}
+
+/**
+ * A gain or loss document waiting for (or past) approval: totals, its lines (the largest, and those with a
+ * note or photos) in line-number order each with its note and photo count, the route with each step's
+ * state and who decided when, and Approve / Reject for the step that is pending.
  */
 export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
   const t = textsOf(ctx).approval;
@@ -31,38 +52,9 @@ export function approvalCard(ctx: TemplateContext, d: DocumentView): Card {
         { label: t.status, value: stateLabel(ctx.locale, 'document', d.status) },
       ],
     },
-    {
-      type: 'table',
-      columns: [
-        { key: 'no', label: '#', align: 'right' },
-        { key: 'line', label: t.line },
-        { key: 'qty', label: t.qty, align: 'right' },
-        { key: 'value', label: t.value, align: 'right' },
-        { key: 'cause', label: t.cause },
-      ],
-      rows: d.largestLines.map((l) => ({
-        no: String(l.lineNo),
-        line: lineLabel(l.sku, l.location, l.lot),
-        qty: qty(l.qty),
-        value: qty(l.value),
-        cause: ctx.locale === 'en' ? l.causeEn : l.causeZh,
-      })),
-      more: Math.max(0, d.lineCount - d.largestLines.length),
-    },
-    ...(d.photos && d.photos.length > 0
-      ? [
-          {
-            type: 'markdown' as const,
-            text: t.photos(
-              d.photos
-                .slice(0, 20)
-                .map((p) => `#${p.lineNo} ${escapeMarkdown(lineLabel(p.sku, p.location))} ×${p.photos}`)
-                .join(' · ') + (d.photos.length > 20 ? ' …' : ''),
-            ),
-          },
-          viewPhotos(ctx, d.stocktakeCode),
-        ]
-      : []),
+    ...d.lines.map((l) => ({ type: 'markdown' as const, text: lineText(ctx, l) })),
+    ...(d.lineCount > d.lines.length ? [{ type: 'markdown' as const, text: t.moreLines(d.lineCount - d.lines.length) }] : []),
+    ...(d.photos && d.photos.length > 0 ? [viewPhotos(ctx, d.stocktakeCode)] : []),
     {
       type: 'markdown',
       text: `**${t.route}**\n${d.route.map((s) => t.step(s.stepNo, t.roles[s.role] ?? s.role, stateLabel(ctx.locale, 'step', s.status), s.decidedBy, formatTime(s.decidedAt, ctx.timezone), s.reason ? escapeMarkdown(s.reason) : null)).join('\n')}`,

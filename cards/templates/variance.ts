@@ -75,8 +75,25 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
         type: 'select',
         placeholder: t.pickCause,
         action: ctx.act({ kind: 'variance.cause', ...line }),
-        options: v.causes.map((c) => ({ value: c.code, label: ctx.locale === 'en' ? c.labelEn : c.labelZh })),
+        options: v.causes.map((c) => ({
+          value: c.code,
+          label: (ctx.locale === 'en' ? c.labelEn : c.labelZh) + (c.noteRequired ? t.needsNoteMark : ''),
+          needsNote: c.noteRequired === true,
+        })),
         ...(v.causeCode ? { selected: v.causeCode } : {}),
+        // A cause that needs a note is tagged with it in one step: a form where the platform has one, else
+        // the core asks for the note after the pick (src/core/actionHandlers.ts).
+        ...(v.causes.some((c) => c.noteRequired)
+          ? {
+              note: {
+                label: t.causeNoteLabel,
+                placeholder: t.notePlaceholder,
+                hint: t.causeNoteHint,
+                submitLabel: t.tagCause,
+                maxLength: 500,
+              },
+            }
+          : {}),
       });
     }
     elements.push({

@@ -11,6 +11,8 @@ export interface CauseOption {
   labelEn: string;
   labelZh: string;
   appliesTo: 'gain' | 'loss' | 'both';
+  /** Tagging it needs a note saying what was checked. */
+  noteRequired?: boolean;
 }
 
 export interface VarianceView {
@@ -107,8 +109,11 @@ export interface DocumentView {
   totalValue: string;
   currency: string;
   route: RouteStepView[];
-  /** The lines of largest absolute value, at most ten. */
-  largestLines: {
+  /**
+   * The lines the card shows, in line-number order: the ten of largest absolute value, and lines with a
+   * note or photos, up to twenty in all (documentView picks them). Each with its note and photo count.
+   */
+  lines: {
     lineNo: number;
     sku: string;
     location: string;
@@ -117,6 +122,9 @@ export interface DocumentView {
     value: string;
     causeEn: string;
     causeZh: string;
+    note?: string | null;
+    /** Photos attached to the line (evidence); 0 or absent for none. */
+    photos?: number;
   }[];
   /** Lines with photo evidence, in line-number order. */
   photos?: { lineNo: number; sku: string; location: string; photos: number }[];

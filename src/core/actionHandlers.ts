@@ -4,7 +4,7 @@ import { queryRows, type Db } from '../../db/client.ts';
 import type { ActionIntent } from '../../cards/actions.ts';
 import { messages, type Locale } from '../../cards/i18n/index.ts';
 import { lineRef } from '../domain/stocktake.ts';
-import { InvalidInputError, StaleCommandError } from '../domain/errors.ts';
+import { InvalidInputError, NoteRequiredError, StaleCommandError } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
 import { approveDocument, rejectDocument } from '../services/approvals.ts';
 import { getCause } from '../services/causes.ts';
@@ -44,6 +44,9 @@ async function lastCounter(
   return row?.handle ?? fallback;
 }
 
+/** Mints and stores the token of a follow-up intent (the note a picked cause needs), for a prompt to complete. */
+export type AskFor = (intent: ActionIntent) => Promise<string>;
+
 export async function runIntent(
   db: Db,
   ctx: CommandContext,
@@ -51,6 +54,7 @@ export async function runIntent(
   intent: ActionIntent,
   tap: TapInput,
   chat: Chat | null = null,
+  ask: AskFor | null = null,
 ): Promise<Outcome> {
   const t = messages(locale).replies;
   const ok = (text: string): Outcome => ({ replies: [], toast: { kind: 'success', text } });
@@ -59,10 +63,32 @@ export async function runIntent(
       await confirmVariance(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent) });
       return ok(t.confirmed);
     case 'variance.cause': {
-      if (!tap.option) throw new InvalidInputError(t.optionRequired);
-      await tagCause(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent), cause: tap.option });
-      const cause = await getCause(db, tap.option);
-      return ok(t.causeTagged(locale === 'en' ? cause.labelEn : cause.labelZh));
+      // The cause comes with the tap (a select, a form), or was picked before a prompt asked for its note.
+      const code = intent.cause ?? tap.option;
+      if (!code) throw new InvalidInputError(t.optionRequired);
+      const note = tap.input?.trim();
+      if (intent.cause && !note) throw new InvalidInputError(t.inputRequired);
+      try {
+        await tagCause(db, ctx, { stocktake: intent.stocktakeId, line: lineRef(intent), cause: code, ...(note ? { note } : {}) });
+      } catch (error) {
+        if (!(error instanceof NoteRequiredError)) throw error;
+        const label = locale === 'en' ? error.picked.labelEn : error.picked.labelZh;
+        // A form with a note box (Feishu, the console) was sent without the note: the form is still there,
+        // so the card is left as it is (what was picked and typed stays) and the toast says what to add.
+        if (tap.input !== undefined || !ask)
+          return { replies: [], toast: { kind: 'warning', text: t.causeNeedsNote(label) }, keepCard: true };
+        // A pick without a form (Telegram's buttons, DingTalk's select): ask for the note; the answer tags both.
+        const text = t.causeNotePrompt(lineRef(intent), label);
+        const { kind, stocktakeId, sku, location, lot } = intent;
+        const token = await ask({ kind, stocktakeId, sku, location, ...(lot ? { lot } : {}), cause: code });
+        return { replies: [], toast: { kind: 'info', text }, prompt: { text, token }, keepCard: true };
+      }
+      const cause = await getCause(db, code);
+      return ok(
+        note
+          ? t.causeTaggedWithNote(locale === 'en' ? cause.labelEn : cause.labelZh)
+          : t.causeTagged(locale === 'en' ? cause.labelEn : cause.labelZh),
+      );
     }
     case 'variance.note': {
       if (tap.wantsInput)

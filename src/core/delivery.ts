@@ -68,8 +68,16 @@ export interface Deliverer {
     card: Card,
     options?: { media?: MediaIds; translations?: Partial<Record<Locale, Card>> },
   ): Promise<void>;
-  /** Asks the user to answer in a reply (Telegram ForceReply); the answer arrives as a TextEvent with replyToMessageId. */
-  prompt(chatId: string, text: string, options: { idempotencyKey: string; replyTo?: string }): Promise<{ messageId: string }>;
+  /**
+   * Asks the user to answer in a reply (Telegram ForceReply); the answer arrives as a TextEvent with
+   * replyToMessageId. `token` is the action the answer completes, for a platform where nobody can reply to
+   * the bot and the answer is typed with it instead (DingTalk: "note <token> …").
+   */
+  prompt(
+    chatId: string,
+    text: string,
+    options: { idempotencyKey: string; replyTo?: string; token?: string },
+  ): Promise<{ messageId: string }>;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
 } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
 import { lineRef } from '../domain/stocktake.ts';
+import type { ActionIntent } from '../../cards/actions.ts';
 import { hasSheetName, looksLikeCountSheet } from '../files/sniff.ts';
 import { currentStocktake, getChat, rememberChat, type Chat } from '../services/chats.ts';
 import { enqueueMessages, enqueuePrompt, type CardView } from '../services/outbox.ts';
@@ -164,6 +165,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     let outcome: Outcome;
     let stale = false;
     try {
+      const cardMessageId = resolved.cardMessageId;
+      const ask = async (intent: ActionIntent) => {
+        const minter = new ActionMinter(signer);
+        const { token } = minter.act(intent);
+        await minter.save(db, cardMessageId);
+        return token;
+      };
       outcome = await runIntent(
         db,
         inAnswer ? { ...ctx, answeredCard: resolved.cardMessageId! } : ctx,
@@ -171,6 +179,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         resolved.intent,
         tapInput,
         chat,
+        ask,
       );
     } catch (error) {
       if (error instanceof StaleCommandError || error instanceof StocktakeStateError) {
@@ -197,7 +206,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         await queueUpdate(db, row.id);
         queued = true;
       }
-      if (inAnswer) card = await answerCard(event.platform, row);
+      if (inAnswer && !outcome.keepCard) card = await answerCard(event.platform, row);
     }
     const toast = outcome.toast ?? { kind: 'success' as const, text: 'OK' };
     // The notice is written with the tap's other replies: finish() records the event id, so a second

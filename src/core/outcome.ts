@@ -8,6 +8,11 @@ export interface Outcome {
   toast?: ActionAnswer['toast'];
   /** A prompt to send (Telegram ForceReply) whose answer completes `token`. */
   prompt?: { text: string; token: string };
+  /**
+   * Nothing changed: the tapped card is not sent back in the answer, so a form on it keeps what was picked
+   * and typed (a card in the answer replaces it, inputs reset).
+   */
+  keepCard?: boolean;
   /** The tapped card should now show this view (a page turned). */
   retarget?: CardView;
 }

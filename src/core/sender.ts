@@ -201,7 +201,11 @@ export function createSender(deps: SenderDeps): Sender {
     // slots' spacing however long a card took to render.
     if (row.kind === 'prompt') {
       await appSlot(entry);
-      const { messageId } = await deliverer.prompt(row.chat_id, row.payload.text!, { idempotencyKey: key, ...replyTo });
+      const { messageId } = await deliverer.prompt(row.chat_id, row.payload.text!, {
+        idempotencyKey: key,
+        ...replyTo,
+        ...(row.payload.token ? { token: row.payload.token } : {}),
+      });
       await db.transaction(async (tx) => {
         await tx.execute(sql`insert into card_message (platform, chat_id, message_id, view, locale, prompt_token)
           values (${row.platform}, ${row.chat_id}, ${messageId}, ${JSON.stringify({ kind: 'static', card: null })}::jsonb, ${row.payload.locale}, ${row.payload.token!})`);

@@ -37,7 +37,13 @@ function context(locale: Locale, timezone: string, minter: ActionMinter): Templa
 }
 
 async function causeOptions(db: DbOrTx): Promise<CauseOption[]> {
-  return (await listCauses(db)).map((c) => ({ code: c.code, labelEn: c.labelEn, labelZh: c.labelZh, appliesTo: c.appliesTo }));
+  return (await listCauses(db)).map((c) => ({
+    code: c.code,
+    labelEn: c.labelEn,
+    labelZh: c.labelZh,
+    appliesTo: c.appliesTo,
+    noteRequired: c.noteRequired,
+  }));
 }
 
 function varianceView(st: StocktakeRef, currency: string, causes: CauseOption[], d: ReviewDetail): VarianceView {
@@ -45,6 +51,11 @@ function varianceView(st: StocktakeRef, currency: string, causes: CauseOption[],
     d.direction === 'gain' || d.direction === 'loss' ? causes.filter((c) => c.appliesTo === 'both' || c.appliesTo === d.direction) : [];
   return { ...d, stocktakeId: st.id, stocktakeCode: st.code, stocktakeStatus: st.status, currency, causes: fitting };
 }
+
+/** Lines of largest value an approval card always shows. */
+const APPROVAL_LARGEST_LINES = 10;
+/** Lines an approval card shows at most: the largest, then lines with a note or photos. */
+const APPROVAL_MAX_LINES = 20;
 
 export async function documentView(db: DbOrTx, documentId: string): Promise<DocumentView> {
   const doc = await getDocument(db, documentId);
@@ -55,13 +66,17 @@ export async function documentView(db: DbOrTx, documentId: string): Promise<Docu
     const n = parsed.ok ? parsed.value : 0n;
     return n < 0n ? -n : n;
   };
-  const largest = [...lines]
-    .sort((a, b) => {
-      const d = magnitude(b.value) - magnitude(a.value);
-      return d > 0n ? 1 : d < 0n ? -1 : a.lineNo - b.lineNo;
-    })
-    .slice(0, 10);
   const photos = await documentPhotos(db, doc.id);
+  const photoCount = new Map(photos.map((p) => [p.lineNo, p.photos]));
+  const byValue = [...lines].sort((a, b) => {
+    const d = magnitude(b.value) - magnitude(a.value);
+    return d > 0n ? 1 : d < 0n ? -1 : a.lineNo - b.lineNo;
+  });
+  // The approver sees the lines that weigh most and the ones explained with evidence (a note, photos),
+  // each with what backs it, in the document's own order.
+  const largest = byValue.slice(0, APPROVAL_LARGEST_LINES);
+  const evidence = byValue.slice(APPROVAL_LARGEST_LINES).filter((l) => l.note || photoCount.has(l.lineNo));
+  const shown = [...largest, ...evidence].slice(0, APPROVAL_MAX_LINES).sort((a, b) => a.lineNo - b.lineNo);
   const withdrawal = doc.status === 'withdrawn' ? await withdrawalOf(db, doc.id) : null;
   return {
     ...(withdrawal ? { withdrawnBy: withdrawal.by, withdrawnReason: withdrawal.reason } : {}),
@@ -76,7 +91,7 @@ export async function documentView(db: DbOrTx, documentId: string): Promise<Docu
     totalValue: doc.totalValue,
     currency: doc.currency,
     route: doc.route,
-    largestLines: largest.map((l) => ({
+    lines: shown.map((l) => ({
       lineNo: l.lineNo,
       sku: l.sku,
       location: l.location,
@@ -85,6 +100,8 @@ export async function documentView(db: DbOrTx, documentId: string): Promise<Docu
       value: l.value,
       causeEn: l.causeLabelEn ?? l.causeCode,
       causeZh: l.causeLabelZh ?? l.causeCode,
+      note: l.note,
+      photos: photoCount.get(l.lineNo) ?? 0,
     })),
     photos,
   };

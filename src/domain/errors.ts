@@ -124,6 +124,21 @@ export class ChooseSheetError extends InvalidInputError {
   }
 }
 
+/**
+ * A cause whose catalogue entry needs a note, tagged without one (on the line or with the tag). A chat
+ * answers it by asking for the note and tagging both together; `cause` names what was picked.
+ */
+export class NoteRequiredError extends InvalidInputError {
+  constructor(readonly picked: { code: string; labelEn: string; labelZh: string }) {
+    super(`cause ${picked.code} (${picked.labelEn}) needs a note saying what was checked`, [], {
+      localized: {
+        en: `The cause "${picked.labelEn}" needs a note saying what was checked: send the note with the cause.`,
+        'zh-CN': `原因“${picked.labelZh}”须填写备注，说明核查了什么：请连同原因一起填写备注。`,
+      },
+    });
+  }
+}
+
 /** The identical file was already imported into this stocktake. */
 export class DuplicateImportError extends DomainError {
   readonly code = 'DUPLICATE_IMPORT';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { causeAppliesTo } from '../domain/causes.ts';
-import { InvalidInputError, NotAllowedError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
+import { InvalidInputError, NoteRequiredError, NotAllowedError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
 import { holdsAnyOf, roleList, SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
 import { textArray } from './outbox.ts';
 import { suggestCauses, type Suggestion, type SuggestionInput } from '../domain/suggestions.ts';
@@ -400,8 +400,7 @@ export function tagCause(db: Db, ctx: CommandContext, input: LineCommand & { cau
       throw new InvalidInputError(`cause ${cause.code} (${cause.labelEn}) explains a ${cause.appliesTo}, not a ${line.direction}`);
     }
     const note = input.note?.trim() || line.note;
-    if (cause.noteRequired && !note)
-      throw new InvalidInputError(`cause ${cause.code} (${cause.labelEn}) needs a note saying what was checked`);
+    if (cause.noteRequired && !note) throw new NoteRequiredError(cause);
     const matched = line.suggestion ? line.suggestion.cause === cause.code : null;
     await tx.execute(sql`update stocktake_line set cause_code = ${cause.code}, note = ${note ?? null}, explained_by = ${ctx.actor.personId}::uuid,
                            cause_matched_suggestion = ${matched}

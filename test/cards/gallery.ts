@@ -32,7 +32,13 @@ export function galleryContext(locale: Locale): TemplateContext & { intents: Act
 }
 
 const ST = '7d0c1a3e-5b7f-4f4c-9a51-0f6f3b1c2d4e';
-const causes = DEFAULT_CAUSES.map((c) => ({ code: c.code, labelEn: c.labelEn, labelZh: c.labelZh, appliesTo: c.appliesTo }));
+const causes = DEFAULT_CAUSES.map((c) => ({
+  code: c.code,
+  labelEn: c.labelEn,
+  labelZh: c.labelZh,
+  appliesTo: c.appliesTo,
+  noteRequired: c.noteRequired,
+}));
 
 export function variance(over: Partial<VarianceView> = {}): VarianceView {
   return {
@@ -95,15 +101,19 @@ export const documentView = (over: Partial<DocumentView> = {}): DocumentView => 
     { stepNo: 2, role: 'finance', status: 'pending', decidedBy: null, decidedAt: null, dueAt: '2026-11-26T08:00:00.000Z', reason: null },
     { stepNo: 3, role: 'manager', status: 'waiting', decidedBy: null, decidedAt: null, dueAt: null, reason: null },
   ],
-  largestLines: Array.from({ length: 10 }, (_, i) => ({
+  lines: Array.from({ length: 10 }, (_, i) => ({
     lineNo: i + 1,
     sku: `C-${400 + i}`,
     location: `R4-${i}`,
     qty: `-${i + 1}`,
     value: `-${(1500 - i * 100).toFixed(2)}`,
-    causeEn: 'Damage / scrap',
-    causeZh: '报损',
+    causeEn: i === 2 ? 'Unknown' : 'Damage / scrap',
+    causeZh: i === 2 ? '原因不明' : '报损',
+    // What a person typed, in the warehouse's language whatever the card's.
+    note: i === 2 ? '已查 3–5 号通道和退货区，未找到。' : null,
+    photos: i === 0 ? 2 : 0,
   })),
+  photos: [{ lineNo: 1, sku: 'C-400', location: 'R4-0', photos: 2 }],
   ...over,
 });
 

@@ -181,13 +181,25 @@ describe('renderFeishu', () => {
       confirm: fc.option(fc.record({ title: short, text: short }), { nil: undefined }),
     });
     const buttons = fc.array(button, { minLength: 1, maxLength: 6 }).map((b): CardElement => ({ type: 'buttons', buttons: b }));
-    const select = fc.integer({ min: 1, max: 30 }).chain((k) =>
+    const select = fc.tuple(fc.integer({ min: 1, max: 30 }), fc.boolean()).chain(([k, withNote]) =>
       tok.map(
         (action): CardElement => ({
           type: 'select',
           placeholder: 'Cause',
           action,
-          options: Array.from({ length: k }, (_, i) => ({ value: `c${i}`, label: `Cause ${i}` })),
+          options: Array.from({ length: k }, (_, i) => ({ value: `c${i}`, label: `Cause ${i}`, needsNote: i === 0 })),
+          // A select sent with a note is a form of its own: names stay unique beside the inputs' forms.
+          ...(withNote
+            ? {
+                note: {
+                  label: 'Note',
+                  placeholder: 'What was checked',
+                  hint: 'Causes marked * need a note',
+                  submitLabel: 'Tag',
+                  maxLength: 500,
+                },
+              }
+            : {}),
         }),
       ),
     );

@@ -11,6 +11,9 @@
 //   "ext=ErrCode: 11310; ErrMsg: card table number over limit; ErrorValue: table;" (the message real bots log).
 // - 2.0 has no `value` on a button: a tap's payload travels in `behaviors` ([{type:'callback', value:{...}}],
 //   or open_url / form_action), per the button component (card-json-v2-components/interactive-components/button).
+// - A form holds a submit button, and the form and every interactive component in it carry a `name` unique
+//   on the whole card ("name 必须填且全局唯一，否则提交失败"; form container, card-json-v2-components/containers/form-container).
+//   A form holds no table and no form.
 // - 30 KB per card (230025 on send/patch; "卡片大小需控制在 30KB 以内" on the delayed update).
 // Refusals carry Feishu's envelope: code 230099, msg "Failed to create card content, ext=ErrCode: …; ErrMsg: …;
 // ErrorValue: …;". Only the table message is known verbatim; the other ErrMsg wordings are ours.
@@ -189,6 +192,16 @@ function only(o: Obj, allowed: string[], path: string) {
 export function checkCard(card: unknown): { elements: number; tables: number } {
   let elements = 0;
   let tables = 0;
+  const names = new Set<string>();
+  /** Submit buttons seen in the form being checked. */
+  let submits = 0;
+  const FORM_FIELDS = new Set(['input', 'select_static', 'multi_select_static', 'select_person', 'date_picker', 'picker_time', 'checker']);
+
+  function named(el: Obj, path: string) {
+    if (typeof el.name !== 'string' || el.name === '') return refuse(`${String(el.tag)} in a form needs a name`, `${path}.name`);
+    if (names.has(el.name)) refuse(`name ${el.name} is not unique on the card`, `${path}.name`);
+    names.add(el.name);
+  }
 
   function text(v: unknown, path: string) {
     if (v === undefined) return;
@@ -216,6 +229,8 @@ export function checkCard(card: unknown): { elements: number; tables: number } {
     if (!allowed) return refuse(`unknown tag ${el.tag}`, `${path}.tag`);
     only(el, [...COMMON, ...allowed], path);
     elements++;
+    if (inForm && (FORM_FIELDS.has(el.tag) || (el.tag === 'button' && el.form_action_type !== undefined))) named(el, path);
+    if (el.tag === 'table' && inForm) refuse('a form cannot hold a table', path);
     switch (el.tag) {
       case 'markdown':
         if (typeof el.content !== 'string') refuse('markdown needs content', path);
@@ -243,9 +258,14 @@ export function checkCard(card: unknown): { elements: number; tables: number } {
       case 'collapsible_panel':
       case 'interactive_container':
         if (el.tag === 'form' && inForm) refuse('a form cannot hold a form', path);
+        if (el.tag === 'form') {
+          named(el, path);
+          submits = 0;
+        }
         ((el.elements as unknown[] | undefined) ?? []).forEach((c, i) =>
           component(c, `${path}.elements[${i}]`, inForm || el.tag === 'form'),
         );
+        if (el.tag === 'form' && submits === 0) refuse('a form needs a submit button', path);
         break;
       case 'button':
         text(el.text, `${path}.text`);
@@ -255,6 +275,7 @@ export function checkCard(card: unknown): { elements: number; tables: number } {
           text((el.confirm as Obj).text, `${path}.confirm.text`);
         }
         if (el.form_action_type !== undefined && !inForm) refuse('form_action_type outside a form', path);
+        if (el.form_action_type === 'submit') submits++;
         behaviors(el.behaviors, `${path}.behaviors`);
         break;
       case 'select_static':
