@@ -26,7 +26,7 @@ import { cardActionEvent, envelope, messageReceiveEvent } from '../fakes/feishu/
 import { botCore, seedTeam, sheet, type BotCore } from '../support/bot.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { PATIENCE_MS } from '../support/wait.ts';
-import { buttonValue, cardsTitled, formValue, latest, selectValue, textOf, theCard, titleOf } from './feishuCards.ts';
+import { buttonValue, cardsTitled, latest, textOf, theCard, titleOf } from './feishuCards.ts';
 
 const CARL = `ou_${'c'.repeat(32)}`;
 const SAM = `ou_${'5'.repeat(32)}`;
@@ -184,14 +184,23 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
     expect(redelivered.code).toBe(200);
     expect(await auditCount('variance.confirm')).toBe(1);
 
-    const cause = await fake.tapCard({ messageId: line.messageId, openId: SAM, value: selectValue(latest(line)), option: 'damage' });
-    expect(cause.reply.toast.type).toBe('success');
-    const note = await fake.tapCard({
+    // The cause is a form: the cause, its note and one submit. A cause that needs a note (marked *) sent
+    // without one is answered by a toast and no card, so the form keeps what was picked and typed.
+    const unexplained = await fake.submitForm({ messageId: line.messageId, openId: SAM, values: { option: 'unknown', input: '' } });
+    expect(unexplained.reply).toEqual({ toast: { type: 'warning', content: expect.stringContaining('needs a note') } });
+    expect(await auditCount('variance.tag')).toBe(0);
+    const explained = await fake.submitForm({
       messageId: line.messageId,
       openId: SAM,
-      value: formValue(latest(line)),
-      formValue: { input: 'Pallet crushed by the forklift' },
+      values: { option: 'unknown', input: 'Searched the aisle and the returns cage' },
     });
+    expect(explained.reply.toast).toEqual({ type: 'success', content: 'Cause tagged with its note: Unknown.' });
+    expect(textOf(explained.reply.card.data)).toContain('Searched the aisle and the returns cage');
+    expect(await auditCount('variance.tag')).toBe(1);
+    const cause = await fake.submitForm({ messageId: line.messageId, openId: SAM, values: { option: 'damage' } });
+    expect(cause.reply.toast.type).toBe('success');
+    // The note alone, in the card's second form (its fields named input_2, submit_2: unique on the card).
+    const note = await fake.submitForm({ messageId: line.messageId, openId: SAM, values: { input_2: 'Pallet crushed by the forklift' } });
     expect(note.reply.toast.type).toBe('success');
     expect(textOf(note.reply.card.data)).toContain('Pallet crushed by the forklift');
     await settle();
@@ -214,10 +223,9 @@ describeEachDatabase('Feishu adapter with the real SDK', (get) => {
       expect(
         (await fake.tapCard({ messageId: m.messageId, openId: SAM, value: buttonValue(latest(m), /^Confirm/) })).reply.toast.type,
       ).toBe('success');
-      expect(
-        (await fake.tapCard({ messageId: m.messageId, openId: SAM, value: selectValue(latest(m)), option: 'counting_error' })).reply.toast
-          .type,
-      ).toBe('success');
+      expect((await fake.submitForm({ messageId: m.messageId, openId: SAM, values: { option: 'counting_error' } })).reply.toast.type).toBe(
+        'success',
+      );
     }
     await settle();
 

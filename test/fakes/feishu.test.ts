@@ -321,6 +321,63 @@ describe('fake Feishu holds the platform rules', () => {
     expect(big).toMatchObject({ status: 400, data: { code: 230025 } });
   });
 
+  it('holds forms to the documented rules: a submit button, and names unique on the whole card; a submit sends only what the client would', async () => {
+    const taps: any[] = [];
+    const { fake, send } = await platform({}, async (data) => {
+      taps.push(data);
+      return { toast: { type: 'success', content: 'ok' } };
+    });
+    const submit = (name: string, t: string) => ({
+      tag: 'button',
+      name,
+      text: { tag: 'plain_text', content: 'Send' },
+      form_action_type: 'submit',
+      behaviors: [{ type: 'callback', value: { t } }],
+    });
+    const select = {
+      tag: 'select_static',
+      name: 'option',
+      required: true,
+      options: [
+        { text: { tag: 'plain_text', content: 'Damage' }, value: 'damage' },
+        { text: { tag: 'plain_text', content: 'Unknown *' }, value: 'unknown' },
+      ],
+    };
+    const input = (name: string) => ({ tag: 'input', name, max_length: 10 });
+    const refused = async (c: unknown, errMsg: RegExp) => {
+      const r = await send(c);
+      expect(r.status).toBe(400);
+      expect(r.data.msg).toMatch(errMsg);
+    };
+    await refused(withElements([{ tag: 'form', name: 'f', elements: [input('input')] }]), /a form needs a submit button/);
+    await refused(
+      withElements([{ tag: 'form', name: 'f', elements: [{ tag: 'input' }, submit('s', 'a')] }]),
+      /input in a form needs a name/,
+    );
+    await refused(
+      withElements([
+        { tag: 'form', name: 'f', elements: [input('input'), submit('submit', 'a')] },
+        { tag: 'form', name: 'f2', elements: [input('input'), submit('submit_2', 'b')] },
+      ]),
+      /name input is not unique on the card/,
+    );
+    await refused(withElements([{ tag: 'form', name: 'f', elements: [table, submit('s', 'a')] }]), /a form cannot hold a table/);
+
+    const sent = await send(withElements([{ tag: 'form', name: 'f', elements: [select, input('input'), submit('submit', 'a')] }]));
+    expect(sent.status).toBe(200);
+    const messageId = sent.data.data.message_id as string;
+    // A required select left empty: the phone stops the submit, nothing is sent.
+    await expect(fake.submitForm({ messageId, openId: 'ou_x', values: { input: 'x' } })).rejects.toThrow(/option is required/);
+    await expect(fake.submitForm({ messageId, openId: 'ou_x', values: { option: 'theft' } })).rejects.toThrow(/no option theft/);
+    await expect(fake.submitForm({ messageId, openId: 'ou_x', values: { option: 'unknown', input: 'x'.repeat(11) } })).rejects.toThrow(
+      /at most 10/,
+    );
+    const tapped = await fake.submitForm({ messageId, openId: 'ou_x', values: { option: 'unknown', input: 'checked' } });
+    expect(tapped.code).toBe(200);
+    expect(taps).toHaveLength(1);
+    expect(taps[0].action).toMatchObject({ tag: 'button', value: { t: 'a' }, form_value: { option: 'unknown', input: 'checked' } });
+  });
+
   it('refuses the same cards in a patch, and any patch of a message older than 14 days (230031)', async () => {
     const { fake, client, send } = await platform();
     const sent = await send(withElements([{ tag: 'markdown', content: 'v1' }]));

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cardActionEvent, envelope, hex, messageReceiveEvent, newId, type AppIdentity, type EventEnvelope } from './events.ts';
 import { cardRefusal, refusalMessage } from './cardSchema.ts';
+import { formSubmission } from './forms.ts';
 import { createLongConnection, NoReplyError } from './longConnection.ts';
 import { createOpenApi, type PlatformState } from './openapi.ts';
 import { issueAuthCode, newAuthenState } from './authen.ts';
@@ -122,7 +123,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   domain = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const fake: FakeFeishu = {
     domain,
     appId,
     appSecret,
@@ -197,6 +198,21 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       };
     },
 
+    async submitForm(e) {
+      const msg = messages.find((m) => m.messageId === e.messageId);
+      if (!msg || msg.msgType !== 'interactive') throw new Error(`fake feishu: ${e.messageId} is not a card the bot sent`);
+      const card = msg.updates.length > 0 ? msg.updates[msg.updates.length - 1] : msg.content;
+      const { value, formValue } = formSubmission(card, e.values);
+      return fake.tapCard({
+        messageId: e.messageId,
+        openId: e.openId,
+        value,
+        tag: 'button',
+        formValue,
+        ...(e.eventId ? { eventId: e.eventId } : {}),
+      });
+    },
+
     ageMessage(messageId, ms) {
       const m = messages.find((x) => x.messageId === messageId);
       if (!m) throw new Error(`fake feishu: no message ${messageId}`);
@@ -245,4 +261,5 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return fake;
 }

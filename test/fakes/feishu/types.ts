@@ -137,6 +137,17 @@ export interface FakeFeishu {
   tapCard(
     e: TapCardInput,
   ): Promise<{ eventId: string; token: string; reply: any; ms: number; code: number; timedOut: boolean; cardRefused?: string }>;
+  /**
+   * A user fills a form on the card as it is now and taps its submit button: `values` by field name (a
+   * select's value, an input's text). Throws where the client would send nothing (a required field empty)
+   * or could not (a field or option the form lacks); see forms.ts.
+   */
+  submitForm(e: {
+    messageId: string;
+    openId: string;
+    values: Record<string, string>;
+    eventId?: string;
+  }): Promise<{ eventId: string; token: string; reply: any; ms: number; code: number; timedOut: boolean; cardRefused?: string }>;
   /** Makes a sent message look `ms` older (the 14-day update limit). */
   ageMessage(messageId: string, ms: number): void;
   /** Takes a person out of (or back into) the app's availability range. */
