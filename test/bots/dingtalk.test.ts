@@ -200,6 +200,24 @@ describeEachDatabase('DingTalk adapter with the real SDK', (get) => {
     await core.sender.drainUntilIdle();
     expect(await auditCount(t, 'variance.confirm')).toBe(1);
 
+    // A cause that needs a note (marked *): the template's select sends the pick alone, so the robot asks
+    // for the note and says what to send (nobody can reply to a robot here); the answer tags both at once.
+    const asked = await tap(variance, STAFF.sam, { select: optionIndex(variance, 'unknown') });
+    expect(asked.response.userPrivateData.cardParamMap).toMatchObject({
+      toastKind: 'info',
+      toast: expect.stringContaining('needs a note'),
+    });
+    expect(await auditCount(t, 'variance.tag')).toBe(0);
+    const prompt = fake.robotMessages.map((m) => m.msgParam.content ?? '').find((text) => text.includes('needs a note'))!;
+    expect(prompt).toContain('C-400@R4');
+    const answer = /^note (\S+) …$/m.exec(prompt);
+    expect(answer).not.toBeNull();
+    await group(STAFF.sam, `note ${answer![1]} searched the returns cage`);
+    expect(await queryRows(t.db, sql`select cause_code, note from stocktake_line where sku = 'C-400'`)).toEqual([
+      { cause_code: 'unknown', note: 'searched the returns cage' },
+    ]);
+    expect(await auditCount(t, 'variance.tag')).toBe(1);
+
     // The cause from the select, a note from the input.
     const cause = await tap(variance, STAFF.sam, { select: optionIndex(variance, 'damage') });
     expect(cause.response.userPrivateData.cardParamMap.toastKind).toBe('success');
