@@ -110,7 +110,9 @@ export function createTelegramAdapter(config: TelegramConfig, options: TelegramA
     let answer: ActionAnswer | null = null;
     try {
       if (event && handler) {
-        if (event.wantsInput)
+        // An input button always asks with a prompt; a pick may too (a cause that needs a note): either way
+        // the prompt that follows mentions the person who tapped, and only their reply box opens.
+        if (event.wantsInput || event.option !== undefined)
           deliverer.rememberInputTap(event.chatId, event.messageId!, { id: ctx.from.id, name: event.userName ?? String(ctx.from.id) });
         answer = await handler(event);
       }

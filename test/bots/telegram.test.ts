@@ -155,6 +155,21 @@ describeEachDatabase('Telegram adapter (grammy against the fake Bot API)', (get)
     expect(group().filter((m) => m.plainText.includes(en.importSummary.title('count.csv')))).toHaveLength(1);
     expect(await queryRows(db, sql`select 1 from count_import`)).toHaveLength(1);
 
+    // A cause that needs a note (marked *) from the button grid: a ForceReply prompt asks for the note,
+    // nothing is tagged until the reply, which tags cause and note together.
+    const unknown = await tap(SAM, card.messageId, dataOf(card.replyMarkup, { label: /^Unknown \*$/, data: /:unknown$/ }));
+    expect(unknown.answer).toEqual({ text: expect.stringContaining('needs a note') });
+    await sender.drainUntilIdle();
+    const notePrompt = group().at(-1)!;
+    expect(notePrompt.plainText).toContain(en.replies.causeNotePrompt('C-400@R4', 'Unknown'));
+    expect(notePrompt.replyMarkup).toEqual({ force_reply: true, selective: true });
+    expect(notePrompt.entities).toContainEqual(expect.objectContaining({ type: 'text_mention', user: { id: SAM } }));
+    expect(await queryRows(db, sql`select 1 from audit_log where action = 'variance.tag'`)).toHaveLength(0);
+    await say(SAM, 'Searched the returns cage', { replyToMessageId: notePrompt.messageId });
+    expect(
+      await queryRows(db, sql`select after->>'causeCode' as cause, after->>'note' as note from audit_log where action = 'variance.tag'`),
+    ).toEqual([{ cause: 'unknown', note: 'Searched the returns cage' }]);
+
     // A cause from the button grid, then a note by ForceReply prompt.
     const cause = await tap(SAM, card.messageId, dataOf(card.replyMarkup, { data: /:damage$/ }));
     expect(cause.answer?.text).toMatch(/^Cause tagged/);
