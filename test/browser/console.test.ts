@@ -118,6 +118,17 @@ run('the console and dashboard in a browser', () => {
         await line.waitFor();
         await line.getByRole('button', { name: /^Confirm/ }).click();
         await expect.poll(() => toast(sam).textContent()).toBe('Count confirmed.');
+        if (sku === 'GOJI-NX') {
+          // A cause that needs a note: the note box beside it becomes required, and one submit tags both.
+          await line.locator('select[name=option]').selectOption('unknown');
+          const note = line.locator('form.select--note textarea[name=input]');
+          expect(await note.evaluate((el) => (el as HTMLTextAreaElement).required)).toBe(true);
+          await note.fill('searched the shelf and the returns cage');
+          await line.locator('form.select--note button').click();
+          await expect.poll(() => toast(sam).textContent()).toBe('Cause tagged with its note: Unknown.');
+          await expect.poll(() => line.textContent()).toMatch(/searched the shelf and the returns cage/);
+          continue;
+        }
         await line.locator('select[name=option]').selectOption('counting_error');
         await line.locator('form.select button').click();
         await expect.poll(() => toast(sam).textContent()).toMatch(/Cause tagged: Counting error/);
