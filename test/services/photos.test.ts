@@ -12,6 +12,7 @@ import { sealAudit } from '../../src/services/auditSeal.ts';
 import { verifyAudit } from '../../src/services/auditVerify.ts';
 import { addPerson, cliActor } from '../../src/services/people.ts';
 import { addPhoto, listPhotos, readPhoto } from '../../src/services/photos.ts';
+import { addNote } from '../../src/services/review.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { countedStocktake, explainAll } from '../support/flow.ts';
 import { approvalCard } from '../../cards/templates/approval.ts';
@@ -94,13 +95,14 @@ describeEachDatabase('photo evidence', (get) => {
     expect(stored!.n).toBe(1);
   });
 
-  it('shows on the approval card which lines have photos, in line-number order', async () => {
+  it('shows on the approval card each line with its note and photos right under it, in line-number order', async () => {
     const { db } = get();
     const { st, people } = await countedStocktake(db);
     await closeCounting(db, st.id, { actor: people.sam.actor });
     await addPhoto(db, people.carl, { stocktake: st.code, line: 'C-400', bytes: await phonePhoto(10), source: 'telegram' });
     await addPhoto(db, people.carl, { stocktake: st.code, line: 'C-400', bytes: await phonePhoto(200), source: 'telegram' });
     await addPhoto(db, people.carl, { stocktake: st.code, line: 'A-100', bytes: await phonePhoto(3), source: 'feishu' });
+    await addNote(db, people.sam, { stocktake: st.code, line: 'C-400', note: 'crushed by the forklift' });
     await explainAll(db, st.code, people.sam);
     const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
     const loss = documents.find((d) => d.kind === 'loss')!;
@@ -109,8 +111,17 @@ describeEachDatabase('photo evidence', (get) => {
       ['A-100', 1],
       ['C-400', 2],
     ]);
+    // C-400 (−300.00) outweighs A-100 (−25.00), yet the card lists them as the document numbers them.
+    expect(view.lines.map((l) => [l.lineNo, l.sku, l.note ?? null, l.photos])).toEqual([
+      [1, 'A-100', null, 1],
+      [2, 'C-400', 'crushed by the forklift', 2],
+    ]);
     const card = approvalCard({ locale: 'zh-CN', timezone: 'Asia/Shanghai', act: () => ({ token: 'x'.repeat(22) }) }, view);
-    expect(JSON.stringify(card)).toMatch(/照片\*\* #1 A-100 @ R1 ×1 · #2 C-400 @ R4 ×2/);
+    const lines = card.elements.flatMap((el) => (el.type === 'markdown' && el.text.startsWith('**#') ? [el.text] : []));
+    expect(lines).toEqual([
+      expect.stringMatching(/^\*\*#1\*\* A-100 @ R1 · .*\n📷 1 张照片$/),
+      expect.stringMatching(/^\*\*#2\*\* C-400 @ R4 · .*\n备注：crushed by the forklift · 📷 2 张照片$/),
+    ]);
     // And links to them: a button opening the stocktake page's photos as the person who taps it.
     expect(card.elements).toContainEqual({ type: 'page', label: '查看照片', path: `/stocktakes/${st.code}#photos` });
   });
