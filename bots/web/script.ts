@@ -39,18 +39,18 @@ export const CONSOLE_JS = String.raw`
       if (!n) continue;
       if (f.tagName === 'SELECT' && !Array.from(n.options).some((o) => o.value === f.value && !o.disabled)) continue;
       n.value = f.value;
+      if (n.tagName === 'SELECT') needsNote(n);
     }
-    needsNote(node);
   }
 
-  // A cause that needs a note makes the note box beside it required while it is chosen: the browser asks
-  // for the note before the form is sent (cards/render/html.ts, selectWithNote).
-  function needsNote(root) {
-    for (const select of root.querySelectorAll('form.select--note select')) {
-      const note = select.closest('form').querySelector('textarea[name=input]');
-      const option = select.selectedOptions[0];
-      if (note) note.required = !!(option && option.dataset.needsNote !== undefined);
-    }
+  // Picking a cause that needs a note makes the note box beside it required: the browser asks for the
+  // note before the form is sent (cards/render/html.ts, selectWithNote). The cause a card shows as tagged
+  // already has its note, so only a pick makes the box required.
+  function needsNote(select) {
+    const form = select.closest('form.select--note');
+    const note = form && form.querySelector('textarea[name=input]');
+    const option = select.selectedOptions[0];
+    if (note) note.required = !!(option && option.dataset.needsNote !== undefined);
   }
 
   function place(messageId, html) {
@@ -91,7 +91,7 @@ export const CONSOLE_JS = String.raw`
   }
 
   document.addEventListener('change', (e) => {
-    if (e.target instanceof HTMLSelectElement && e.target.closest('form.select--note')) needsNote(e.target.closest('form'));
+    if (e.target instanceof HTMLSelectElement) needsNote(e.target);
   });
 
   document.addEventListener('submit', async (e) => {

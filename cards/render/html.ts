@@ -89,8 +89,8 @@ function element(el: CardElement): string {
 
 /**
  * A select sent with a note: one form, one submit, the note a textarea. An option that needs the note says
- * so (`data-needs-note`); the console's script makes the note required while such an option is chosen, so
- * the browser asks for it before anything is sent. Without the script the form still posts, and a missing
+ * so (`data-needs-note`); the console's script makes the note required when such an option is picked, so
+ * the browser asks for it before anything is sent (a cause shown as tagged has its note already). Without the script the form still posts, and a missing
  * note is answered with a toast that says what to add.
  */
 function selectWithNote(el: Extract<CardElement, { type: 'select' }>): string {
@@ -106,7 +106,7 @@ function selectWithNote(el: Extract<CardElement, { type: 'select' }>): string {
         `<option value="${esc(o.value)}"${o.needsNote ? ' data-needs-note' : ''}${o === chosen ? ' selected' : ''}>${esc(o.label)}</option>`,
     ),
     '</select>',
-    `<label>${esc(note.label)} <textarea name="input" rows="2" maxlength="${note.maxLength}"${chosen?.needsNote ? ' required' : ''} placeholder="${esc(note.placeholder)}"></textarea></label>`,
+    `<label>${esc(note.label)} <textarea name="input" rows="2" maxlength="${note.maxLength}" placeholder="${esc(note.placeholder)}"></textarea></label>`,
     note.hint ? `<small class="hint">${esc(note.hint)}</small>` : '',
     `<button type="submit" class="btn btn--primary">${esc(note.submitLabel)}</button>`,
     '</form>',

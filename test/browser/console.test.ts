@@ -122,7 +122,7 @@ run('the console and dashboard in a browser', () => {
           // A cause that needs a note: the note box beside it becomes required, and one submit tags both.
           await line.locator('select[name=option]').selectOption('unknown');
           const note = line.locator('form.select--note textarea[name=input]');
-          expect(await note.evaluate((el) => (el as HTMLTextAreaElement).required)).toBe(true);
+          expect(await note.evaluate((el) => (el as unknown as { required: boolean }).required)).toBe(true);
           await note.fill('searched the shelf and the returns cage');
           await line.locator('form.select--note button').click();
           await expect.poll(() => toast(sam).textContent()).toBe('Cause tagged with its note: Unknown.');

@@ -64,6 +64,45 @@ describe('renderHtml', () => {
     expect(largest).toMatch(/<input type="text" name="input" maxlength="500" required/);
   });
 
+  it('sends a select with a note as one form: the choice, a textarea required while the chosen option needs it, one submit', () => {
+    const select = (selected?: string) =>
+      card({
+        header: { title: 'Variance' },
+        elements: [
+          {
+            type: 'select',
+            placeholder: 'Tag a cause',
+            action: { token: token(1) },
+            options: [
+              { value: 'damage', label: 'Damage' },
+              { value: 'unknown', label: 'Unknown *', needsNote: true },
+            ],
+            ...(selected ? { selected } : {}),
+            note: {
+              label: 'Note for the cause',
+              placeholder: 'What was checked',
+              hint: 'Causes marked * need a note.',
+              submitLabel: 'Tag cause',
+            },
+          },
+        ],
+      });
+    const html = renderHtml(select());
+    assertBalanced(html);
+    expect(html.match(/<form /g)).toHaveLength(1);
+    expect(html).toContain('<form method="post" action="/actions" class="select select--note">');
+    expect(html).toContain('<option value="damage">Damage</option><option value="unknown" data-needs-note>Unknown *</option>');
+    expect(html).toContain(
+      '<label>Note for the cause <textarea name="input" rows="2" maxlength="200" placeholder="What was checked"></textarea></label>',
+    );
+    expect(html).toContain(
+      '<small class="hint">Causes marked * need a note.</small><button type="submit" class="btn btn--primary">Tag cause</button>',
+    );
+    // A cause shown as tagged has its note already: the box is required only once a person picks (the script).
+    expect(renderHtml(select('unknown'))).toContain('<option value="unknown" data-needs-note selected>Unknown *</option>');
+    expect(renderHtml(select('unknown'))).not.toMatch(/<textarea[^>]* required/);
+  });
+
   it('renders the whole table, numeric columns right-aligned, and the rows left off', () => {
     const html = renderHtml(largestCard());
     expect(html.match(/<tr>/g)).toHaveLength(501);
