@@ -178,7 +178,9 @@ export function actionEvent(data: unknown, chatTypes: ReadonlyMap<string, 'group
   const parsed = cardAction.safeParse(data);
   if (!parsed.success) return null;
   const { event_id, operator, action, context } = parsed.data;
-  const formInput = formField(action.form_value, 'input');
+  // A form submitted with its text box left empty may leave the box out of form_value: it still came from
+  // a form that had one (the core tells "sent without the note" from "picked where there is no box").
+  const formInput = formField(action.form_value, 'input') ?? (action.form_value ? '' : undefined);
   const input = formInput ?? action.input_value;
   const option = action.option ?? formField(action.form_value, 'option');
   return {

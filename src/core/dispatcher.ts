@@ -211,7 +211,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const toast = outcome.toast ?? { kind: 'success' as const, text: 'OK' };
     // The notice is written with the tap's other replies: finish() records the event id, so a second
     // finish() for the same event (as the notice once had) would write nothing.
-    await finish(event, chat, typed ? { ...outcome, replies: [...outcome.replies, answerNotice(chat, toast)] } : outcome);
+    // A prompt says the same as its toast: it goes alone.
+    const notice = typed && !outcome.prompt;
+    await finish(event, chat, notice ? { ...outcome, replies: [...outcome.replies, answerNotice(chat, toast)] } : outcome);
     if (queued) deps.onOutbox?.();
     return { toast, ...card };
   }
