@@ -1,5 +1,6 @@
 import { isPhrase, render, renderAll, type Phrase, type PhraseLocale, type Surface } from './phrase.ts';
 import { commonTexts } from './texts/common.ts';
+import { causeTexts } from './texts/causes.ts';
 
 /** A text in each language a person may choose (cards/i18n has the catalogues). */
 export type LocalizedText = Readonly<Record<'zh-CN' | 'en', string>>;
@@ -130,12 +131,7 @@ export class ChooseSheetError extends InvalidInputError {
  */
 export class NoteRequiredError extends InvalidInputError {
   constructor(readonly picked: { code: string; labelEn: string; labelZh: string }) {
-    super(`cause ${picked.code} (${picked.labelEn}) needs a note saying what was checked`, [], {
-      localized: {
-        en: `The cause "${picked.labelEn}" needs a note saying what was checked: send the note with the cause.`,
-        'zh-CN': `原因“${picked.labelZh}”须填写备注，说明核查了什么：请连同原因一起填写备注。`,
-      },
-    });
+    super(causeTexts.noteRequired(picked.code, picked.labelEn, picked.labelZh));
   }
 }
 

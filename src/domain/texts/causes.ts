@@ -23,6 +23,16 @@ export const causeTexts = phrases('causes', {
     en: 'a cause needs both a Chinese and an English label',
     zh: '原因需要同时填写中文名称和英文名称',
   }),
+  /** A cause whose catalogue entry requires a note, tagged without one (a chat asks for it instead). */
+  noteRequired: (code: string, labelEn: string, labelZh: string) => ({
+    en: `cause ${code} (${labelEn}) needs a note saying what was checked`,
+    zh: `原因“${labelZh}”须填写备注，说明核查了什么`,
+    advice: {
+      cli: { en: ': add --note', zh: '：请加上 --note' },
+      api: { en: ': send the note with the cause', zh: '：请连同原因一起提供 note' },
+      chat: { en: ': send the note with the cause', zh: '：请连同原因一起填写备注' },
+    },
+  }),
   adminsOnly: (who: string) => ({
     en: `${who} may not edit the cause catalogue: only admins may`,
     zh: `${who} 不能编辑原因库：只有管理员可以`,
