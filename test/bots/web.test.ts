@@ -154,6 +154,11 @@ describeEachDatabase('web console adapter', (get) => {
     // The cause select and the note input, as the console's forms send them.
     const lineNow = (await t.cards('wh1-team')).find((m) => m.messageId === line.messageId)!;
     expect(textOf(lineNow.card)).toContain('confirmed'); // updated in place by the outbox
+    // A cause that needs a note, sent from the form without one (a page without its script): a toast says
+    // what to add and no card comes back, so the page keeps the form as it was; nothing is tagged.
+    const missing = await t.tap('sam', tokenOf(lineNow, /^select$/), { option: 'unknown', input: '' });
+    expect(missing).toEqual({ status: 200, toast: { kind: 'warning', text: en.replies.causeNeedsNote('Unknown') } });
+    expect(await queryRows(db, sql`select 1 from audit_log where action = 'variance.tag'`)).toHaveLength(0);
     expect((await t.tap('sam', tokenOf(lineNow, /^select$/), { option: 'damage' })).toast?.text).toMatch(/^Cause tagged/);
     expect((await t.tap('sam', tokenOf(lineNow, /^input$/), { input: 'Pallet <b>crushed</b>' })).toast?.text).toBe(en.replies.noteSaved);
     const [{ code }] = (await queryRows<{ code: string }>(db, sql`select code from stocktake`)) as [{ code: string }];
