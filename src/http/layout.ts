@@ -144,6 +144,8 @@ input[type=text], input[type=search], select, textarea { font:inherit; padding:4
 .card .field { min-width:45%; } .card .field--short { min-width:20%; }
 .card dt { font-size:12px; color:var(--muted); } .card dd { margin:0; font-weight:500; }
 .card form { display:flex; flex-wrap:wrap; gap:6px; margin:6px 0; align-items:center; }
+.card form.select--note label { flex:1 1 100%; display:flex; flex-direction:column; gap:4px; } .card form.select--note textarea { width:100%; box-sizing:border-box; }
+.card form .hint { color:var(--muted); font-size:12px; flex:1 1 100%; }
 .card .image { max-width:100%; }
 .card .more { color:var(--muted); font-size:12px; }
 .card .mention { background:#ddf4ff; color:#0969da; border-radius:4px; padding:0 3px; font-weight:500; }
