@@ -6,7 +6,9 @@ import { auditHeadFile, ConfigError, databaseTarget, loadConfig, type Config } f
 import { DomainError, InvalidInputError, type InputProblem } from '../domain/errors.ts';
 import { redact } from '../redact.ts';
 import { sealAudit } from '../services/auditSeal.ts';
+import type { PhraseLocale } from '../domain/phrase.ts';
 import { cliLocale, renderProblems } from './format.ts';
+import { cliWords } from './words.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -15,8 +17,8 @@ export const EXIT_INVALID = 2;
 export interface CommandResult {
   /** What --json prints. */
   data: unknown;
-  /** What a person reads. */
-  human: () => string;
+  /** What a person reads, in the CLI's language (cliLocale: STOCKTAKE_LANG, else LANG). */
+  human: (locale: PhraseLocale) => string;
 }
 
 export interface Io {
@@ -39,27 +41,29 @@ export const processIo: Io = {
 export async function runCommand(
   io: Io,
   json: boolean,
-  action: (db: Db, config: Config) => Promise<CommandResult>,
+  action: (db: Db, config: Config, locale: PhraseLocale) => Promise<CommandResult>,
   options: RunOptions = {},
 ): Promise<number> {
+  const locale = cliLocale(io.env);
+  const words = cliWords(locale);
   let close: (() => Promise<void>) | null = null;
   let sealing: (() => Promise<unknown>) | null = null;
   try {
     const config = loadConfig(io.env);
     const target = databaseTarget(config);
     if (target.kind === 'pglite' && target.dataDir && !existsSync(join(target.dataDir, 'PG_VERSION'))) {
-      io.stderr(`Creating the embedded database in ${target.dataDir} (first run only, a few seconds)...`);
+      io.stderr(words.creatingDatabase(target.dataDir));
     }
     const database = await openDatabase(target, {
       workload: options.workload ?? 'command',
-      onStaleLock: (_, message) => io.stderr(`warning: ${message}`),
+      onStaleLock: (_, message) => io.stderr(`${words.warning}: ${message}`),
     });
     close = database.close;
     if (options.seal !== false) sealing = () => sealAfterCommand(database.db, config);
-    const result = await action(database.db, config);
+    const result = await action(database.db, config, locale);
     await sealing?.();
     sealing = null;
-    io.stdout(json ? JSON.stringify(result.data, null, 2) : result.human());
+    io.stdout(json ? JSON.stringify(result.data, null, 2) : result.human(locale));
     return EXIT_OK;
   } catch (error) {
     // What a failed command committed before failing is sealed too; a failure to seal is not its error.

@@ -1,13 +1,9 @@
 import { groupDigits } from '../domain/display.ts';
-import { stateLabels } from '../../cards/i18n/states.ts';
 import { problemText, type InputProblem } from '../domain/errors.ts';
 import type { PhraseLocale } from '../domain/phrase.ts';
 import { wallClock } from '../domain/time.ts';
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
-
-/** State labels of the CLI's human output, which is English: the same words as the cards and pages (--json keeps the codes). */
-export const STATES = stateLabels('en');
 
 /** Columns a string takes in a terminal: CJK and full-width characters take two. */
 export function displayWidth(text: string): number {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
+import type { PhraseLocale } from '../domain/phrase.ts';
 import { registerAccess } from './commands/access.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerChats } from './commands/chats.ts';
@@ -19,7 +20,7 @@ const { version } = packageJson;
 
 export type CliRunner = (
   opts: { json?: boolean },
-  action: (db: Db, config: Config) => Promise<CommandResult>,
+  action: (db: Db, config: Config, locale: PhraseLocale) => Promise<CommandResult>,
   options?: RunOptions,
 ) => Promise<void>;
 

@@ -6,6 +6,7 @@ import { createCredential, listCredentials, revokeCredential, type CredentialInf
 import { getPerson } from '../../services/people.ts';
 import { renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
+import { cliWords, type CliWords } from '../words.ts';
 
 export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000';
 
@@ -43,7 +44,8 @@ const statusOf = (c: CredentialInfo, now = Date.now()) =>
   c.revoked ? 'revoked' : c.expiresAt && instant(c.expiresAt) <= now ? 'expired' : 'active';
 /** "2026-12-08 21:40" in UTC, whatever the database session's timezone. */
 const when = (text: string | null) => (text ? new Date(instant(text)).toISOString().slice(0, 16).replace('T', ' ') : null);
-const expiry = (c: CredentialInfo) => (c.expiresAt ? `expires ${when(c.expiresAt)} UTC` : 'no expiry');
+const expiry = (c: CredentialInfo, w: CliWords['access'] = cliWords('en').access) =>
+  c.expiresAt ? w.expires(when(c.expiresAt)!) : w.noExpiry;
 
 /**
  * `stocktake access`: API keys for scripts and integrations, sign-in links for the web console. Secrets
@@ -70,17 +72,19 @@ export function registerAccess(program: Command, run: CliRunner): void {
         const header = `Authorization: Bearer ${secret}`;
         return {
           data: { secret, header, credential },
-          human: () =>
-            [
-              `API key for ${credential.person} ("${credential.label}", ${expiry(credential)}):`,
+          human: (locale) => {
+            const w = cliWords(locale).access;
+            return [
+              w.keyFor(credential.person, credential.label, expiry(credential, w)),
               '',
               `  ${secret}`,
               '',
-              'It is shown only this once: store it now (only its prefix is kept readable).',
-              `Send it with every request as the header  ${header}`,
-              `  e.g. curl -H "${header}" ${publicUrl(undefined, config)}/api/v1/stocktakes`,
-              `Revoke it with: stocktake access revoke ${credential.prefix}`,
-            ].join('\n'),
+              w.keyOnce,
+              w.sendAs(header),
+              w.example(header, publicUrl(undefined, config)),
+              w.revokeWith(credential.prefix),
+            ].join('\n');
+          },
         };
       }),
     );
@@ -99,15 +103,17 @@ export function registerAccess(program: Command, run: CliRunner): void {
         const url = `${base}/login?token=${secret}`;
         return {
           data: { url, secret, credential },
-          human: () =>
-            [
-              `Sign-in link for ${credential.person} (${expiry(credential)}):`,
+          human: (locale) => {
+            const w = cliWords(locale).access;
+            return [
+              w.linkFor(credential.person, expiry(credential, w)),
               '',
               `  ${url}`,
               '',
-              `It is shown only this once. Give it to ${credential.person} only: whoever opens it is signed in as them.`,
-              `Revoke it with: stocktake access revoke ${credential.prefix}`,
-            ].join('\n'),
+              w.linkOnce(credential.person),
+              w.revokeWith(credential.prefix),
+            ].join('\n');
+          },
         };
       }),
     );
@@ -123,23 +129,25 @@ export function registerAccess(program: Command, run: CliRunner): void {
         const rows = (await listCredentials(db, person ? { person } : {})).map((c) => ({ ...c, status: statusOf(c) }));
         return {
           data: rows,
-          human: () =>
-            rows.length
+          human: (locale) => {
+            const w = cliWords(locale).access;
+            return rows.length
               ? renderTable(
-                  ['prefix', 'kind', 'person', 'label', 'created (UTC)', 'expires', 'last used', 'status', 'id'],
+                  w.headers,
                   rows.map((c) => [
                     `${c.prefix}…`,
-                    c.kind === 'api_key' ? 'API key' : 'sign-in',
+                    c.kind === 'api_key' ? w.apiKey : w.signIn,
                     c.person,
                     c.label,
                     when(c.createdAt),
                     when(c.expiresAt),
                     when(c.lastUsedAt),
-                    c.status,
+                    w.status[c.status] ?? c.status,
                     c.id,
                   ]),
                 )
-              : 'No API keys or sign-in links yet: create one with "stocktake access key <person>" or "stocktake access login <person>".',
+              : w.none;
+          },
         };
       }),
     );
@@ -153,8 +161,10 @@ export function registerAccess(program: Command, run: CliRunner): void {
         const c = await revokeCredential(db, ref.trim().replace(/…$/, ''));
         return {
           data: { ...c, status: statusOf(c) },
-          human: () =>
-            `Revoked ${c.kind === 'api_key' ? 'API key' : 'sign-in link'} ${c.prefix}… of ${c.person} ("${c.label}"): it no longer works.`,
+          human: (locale) => {
+            const w = cliWords(locale).access;
+            return w.revoked(c.kind === 'api_key' ? w.apiKey : w.signInLink, c.prefix, c.person, c.label);
+          },
         };
       }),
     );

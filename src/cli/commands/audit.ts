@@ -12,9 +12,11 @@ import { resolveDocument } from '../../services/documents.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
+import { cliWords } from '../words.ts';
 
-function lang(text: string | undefined): Locale {
-  if (text === undefined) return 'en';
+/** --lang, else the CLI's language; --json stays English unless --lang says otherwise. */
+function lang(text: string | undefined, fallback: Locale = 'en'): Locale {
+  if (text === undefined) return fallback;
   const locale = parseLocale(text);
   if (!locale) throw new InvalidInputError(`--lang ${text}: use en or zh`);
   return locale;
@@ -47,13 +49,13 @@ export function registerAudit(program: Command, run: CliRunner): void {
       '--head <file|seq:hash>',
       'the published head to compare with: a head file, or <seq>:<hash> from a digest (default: STOCKTAKE_AUDIT_HEAD_FILE or the file beside the PGlite data directory)',
     )
-    .option('--lang <en|zh>', 'language of the report (default: en)')
+    .option('--lang <en|zh>', "language of the report (default: the CLI's, STOCKTAKE_LANG or LANG; en with --json)")
     .option('--json', 'machine-readable output')
     .action((opts: { head?: string; lang?: string; json?: boolean }) =>
       run(
         opts,
-        async (db, config) => {
-          const t = auditTexts(lang(opts.lang));
+        async (db, config, locale) => {
+          const t = auditTexts(lang(opts.lang, opts.json ? 'en' : locale));
           const verdict = await verifyAudit(db, { key: config.STOCKTAKE_AUDIT_KEY ?? null, ...(await headOf(opts.head, config)) });
           const warnings = verdict.warnings.map((w) => `${t.warningLabel}: ${t.warning(w)}`);
           if (!verdict.ok) {
@@ -77,13 +79,13 @@ export function registerAudit(program: Command, run: CliRunner): void {
   audit
     .command('books')
     .description('check that on-hand equals the imported book plus movements plus posted ledger entries, line by line')
-    .option('--lang <en|zh>', 'language of the report (default: en)')
+    .option('--lang <en|zh>', "language of the report (default: the CLI's, STOCKTAKE_LANG or LANG; en with --json)")
     .option('--json', 'machine-readable output')
     .action((opts: { lang?: string; json?: boolean }) =>
       run(
         opts,
-        async (db) => {
-          const t = auditTexts(lang(opts.lang));
+        async (db, _config, locale) => {
+          const t = auditTexts(lang(opts.lang, opts.json ? 'en' : locale));
           const verdict = await verifyBooks(db);
           if (!verdict.ok) {
             const messages = verdict.problems.map((p) => t.finding(p));
@@ -108,9 +110,9 @@ export function registerAudit(program: Command, run: CliRunner): void {
         const rows = await auditHistory(db, filter);
         return {
           data: rows,
-          human: () =>
+          human: (locale) =>
             renderTable(
-              ['#', 'at', 'who', 'action', 'entity', 'change'],
+              cliWords(locale).auditHeaders,
               rows.map((r) => [
                 r.id,
                 r.at.slice(0, 19).replace('T', ' '),

@@ -3,6 +3,7 @@ import { listChats } from '../../services/chats.ts';
 import { listDeliveries, retryDeliveries } from '../../services/outbox.ts';
 import { renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
+import { cliWords } from '../words.ts';
 
 /** `stocktake chats` and `stocktake outbox`: what the bots are bound to, and what has not gone out. */
 export function registerChats(program: Command, run: CliRunner): void {
@@ -15,13 +16,15 @@ export function registerChats(program: Command, run: CliRunner): void {
         const rows = await listChats(db);
         return {
           data: rows,
-          human: () =>
-            rows.length
+          human: (locale) => {
+            const w = cliWords(locale);
+            return rows.length
               ? renderTable(
-                  ['platform', 'chat', 'warehouse', 'purposes', 'language', 'bound at'],
-                  rows.map((c) => [c.platform, c.chatId, c.warehouse, c.purposes.join(', '), c.locale, c.boundAt]),
+                  w.chats.headers,
+                  rows.map((c) => [c.platform, c.chatId, c.warehouse, c.purposes.join(w.join), c.locale, c.boundAt]),
                 )
-              : 'No chats yet: bind one with "bind WAREHOUSE" in the chat.',
+              : w.chats.none;
+          },
         };
       }),
     );
@@ -36,13 +39,15 @@ export function registerChats(program: Command, run: CliRunner): void {
         const rows = await listDeliveries(db, opts.failed ? { status: 'failed' } : opts.pending ? { status: 'pending' } : {});
         return {
           data: rows,
-          human: () =>
-            rows.length
+          human: (locale) => {
+            const w = cliWords(locale).chats;
+            return rows.length
               ? renderTable(
-                  ['id', 'platform', 'chat', 'kind', 'status', 'attempts', 'next attempt', 'last error'],
+                  w.outboxHeaders,
                   rows.map((r) => [r.id, r.platform, r.chatId, r.kind, r.status, r.attempts, r.nextAttemptAt, r.lastError]),
                 )
-              : 'Nothing waiting: every message went out.',
+              : w.nothingWaiting;
+          },
         };
       }),
     );
@@ -53,7 +58,7 @@ export function registerChats(program: Command, run: CliRunner): void {
     .action((ids: string[], opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const n = await retryDeliveries(db, ids.length ? ids : 'all');
-        return { data: { retried: n }, human: () => `${n} delivery(ies) will be tried again by the running bots.` };
+        return { data: { retried: n }, human: (locale) => cliWords(locale).chats.retried(n) };
       }),
     );
 }

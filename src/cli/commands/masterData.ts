@@ -7,16 +7,19 @@ import { addWarehouse, listWarehouses } from '../../services/warehouses.ts';
 import { fileSource } from '../../files/source.ts';
 import { renderProblems, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
+import { cliWords, type ImportKind } from '../words.ts';
+import type { PhraseLocale } from '../../domain/phrase.ts';
 
 /** What an import did, for people: rows taken, the sheet read, the columns ignored, the lines skipped. */
-export function importSummary(what: string, r: ImportReport, extra: string[] = []): string {
-  const from = r.sheet === null ? r.fileName : `${r.fileName}, sheet "${r.sheet}"`;
+export function importSummary(what: ImportKind, r: ImportReport, extra: string[] = [], locale: PhraseLocale = 'en'): string {
+  const w = cliWords(locale);
+  const from = r.sheet === null ? r.fileName : w.sheetOf(r.fileName, r.sheet);
   const lines = [
-    `Imported ${r.rowsAccepted} ${what} row(s) from ${from} (${r.rowsRead} read, ${r.rowsRejected} skipped as invalid).`,
-    ...r.ignoredColumns.map((c) => `Note: ${c.message}.`),
+    w.imported(r.rowsAccepted, w.importKind[what], from, r.rowsRead, r.rowsRejected),
+    ...r.ignoredColumns.map((c) => w.note(c.localized[locale] ?? c.message)),
     ...extra,
   ];
-  if (r.problems.length > 0) lines.push('Skipped lines:', renderProblems(r.problems));
+  if (r.problems.length > 0) lines.push(w.skippedLines, renderProblems(r.problems, locale));
   return lines.join('\n');
 }
 
@@ -34,7 +37,7 @@ export function registerMasterData(program: Command, run: CliRunner): void {
     .action((code: string, opts: { name?: string; timezone?: string; json?: boolean }) =>
       run(opts, async (db, config) => {
         const wh = await addWarehouse(db, { code, name: opts.name, timezone: opts.timezone ?? config.STOCKTAKE_DEFAULT_TIMEZONE });
-        return { data: wh, human: () => `Warehouse ${wh.code} (${wh.name}), timezone ${wh.timezone}.` };
+        return { data: wh, human: (locale) => cliWords(locale).warehouse(wh.code, wh.name, wh.timezone) };
       }),
     );
   warehouse
@@ -45,9 +48,9 @@ export function registerMasterData(program: Command, run: CliRunner): void {
         const rows = await listWarehouses(db);
         return {
           data: rows,
-          human: () =>
+          human: (locale) =>
             renderTable(
-              ['code', 'name', 'timezone'],
+              cliWords(locale).warehouseHeaders,
               rows.map((w) => [w.code, w.name, w.timezone]),
             ),
         };
@@ -65,7 +68,7 @@ export function registerMasterData(program: Command, run: CliRunner): void {
     .action((file: string, opts: { skipInvalid?: boolean; sheet?: string; json?: boolean }) =>
       run(opts, async (db) => {
         const report = await importItems(db, await fileSource(file), { skipInvalid: opts.skipInvalid, sheet: opts.sheet });
-        return { data: report, human: () => importSummary('item', report) };
+        return { data: report, human: (locale) => importSummary('item', report, [], locale) };
       }),
     );
 
@@ -87,7 +90,7 @@ export function registerMasterData(program: Command, run: CliRunner): void {
         });
         return {
           data: report,
-          human: () => importSummary('book', report, opts.replace ? [`Cleared ${report.linesCleared} book line(s) not in the file.`] : []),
+          human: (locale) => importSummary('book', report, opts.replace ? [cliWords(locale).bookCleared(report.linesCleared)] : [], locale),
         };
       }),
     );
@@ -103,7 +106,7 @@ export function registerMasterData(program: Command, run: CliRunner): void {
     .action((wh: string, file: string, opts: { skipInvalid?: boolean; sheet?: string; json?: boolean }) =>
       run(opts, async (db) => {
         const report = await importMovements(db, wh, await fileSource(file), { skipInvalid: opts.skipInvalid, sheet: opts.sheet });
-        return { data: report, human: () => importSummary('movement', report) };
+        return { data: report, human: (locale) => importSummary('movement', report, [], locale) };
       }),
     );
 }

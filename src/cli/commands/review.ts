@@ -31,8 +31,10 @@ import {
 import { policyOf, setPolicy, type Policy } from '../../services/policy.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { getWarehouse } from '../../services/warehouses.ts';
-import { localTime, renderTable, STATES } from '../format.ts';
+import type { PhraseLocale } from '../../domain/phrase.ts';
+import { displayWidth, localTime, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
+import { cliWords } from '../words.ts';
 
 export interface ActOptions {
   as?: string;
@@ -52,35 +54,49 @@ export const withActor = (cmd: Command) =>
     .option('--key <key>', 'idempotency key: the same key again has no second effect and prints the first result')
     .option('--json', 'machine-readable output');
 
-export function renderLine(l: ReviewLine): string {
-  const parts = [`${lineLabel(l)}: ${STATES.review[l.reviewStatus]}`, `diff ${l.diffQty} (${l.diffValue})`];
-  if (l.causeCode) parts.push(`cause ${l.causeCode}`);
-  if (l.note) parts.push(`note "${l.note}"`);
-  if (l.suggestion) parts.push(`suggested ${l.suggestion.cause}: ${l.suggestion.reason.en}`);
-  if (l.returnedReason) parts.push(`returned: ${l.returnedReason}`);
+export function renderLine(l: ReviewLine, locale: PhraseLocale = 'en'): string {
+  const w = cliWords(locale).line;
+  const parts = [w.state(lineLabel(l), cliWords(locale).states.review[l.reviewStatus]), w.diff(l.diffQty, l.diffValue)];
+  if (l.causeCode) parts.push(w.cause(l.causeCode));
+  if (l.note) parts.push(w.note(l.note));
+  if (l.suggestion) parts.push(w.suggested(l.suggestion.cause, locale === 'en' ? l.suggestion.reason.en : l.suggestion.reason.zh));
+  if (l.returnedReason) parts.push(w.returned(l.returnedReason));
   return parts.join(' · ');
 }
 
-function renderPolicy(warehouse: string, p: Policy): string {
+function renderPolicy(warehouse: string, p: Policy, locale: PhraseLocale = 'en'): string {
+  const w = cliWords(locale).policy;
+  const tolerance =
+    p.toleranceValue === null && p.tolerancePercent === null
+      ? w.off
+      : [p.toleranceValue !== null ? w.value(p.toleranceValue) : null, p.tolerancePercent !== null ? w.percent(p.tolerancePercent) : null]
+          .filter(Boolean)
+          .join(w.and);
   return [
-    `Policy of ${warehouse}:`,
-    `  review within ${p.reviewSlaHours} h; each approval step within ${p.approvalSlaHours} h`,
-    `  tolerance: ${p.toleranceValue === null && p.tolerancePercent === null ? 'off' : [p.toleranceValue !== null ? `value ≤ ${p.toleranceValue}` : null, p.tolerancePercent !== null ? `≤ ${p.tolerancePercent} % of expected` : null].filter(Boolean).join(' and ')}`,
-    `  route: supervisor; + finance above ${p.financeThreshold} ${p.currency}; + manager above ${p.managerThreshold} ${p.currency}`,
+    w.title(warehouse),
+    w.sla(p.reviewSlaHours, p.approvalSlaHours),
+    w.tolerance(tolerance),
+    w.route(p.financeThreshold, p.managerThreshold, p.currency),
   ].join('\n');
 }
 
-const stepLabel = (status: string) => (STATES.step as Record<string, string>)[status] ?? status;
-
-export function renderDocument(d: DocumentSummary): string {
+export function renderDocument(d: DocumentSummary, locale: PhraseLocale = 'en'): string {
+  const words = cliWords(locale);
+  const w = words.document;
+  const stepLabel = (status: string) => (words.states.step as Record<string, string>)[status] ?? status;
+  // Role names padded to one column, Chinese ones counting two places each.
+  const role = (code: string) => {
+    const label = words.roles[code] ?? code;
+    return locale === 'en' ? label : label + ' '.repeat(Math.max(0, 8 - displayWidth(label)));
+  };
   const lines = [
-    `${d.number} (${d.kind === 'gain' ? '盘盈单 gain' : '盘亏单 loss'}) · ${d.warehouse} · ${d.stocktake} · ${STATES.document[d.status]}`,
-    `  ${d.lineCount} line(s), qty ${groupDigits(d.totalQty)}, value ${groupDigits(d.totalValue)} ${d.currency}`,
+    w.title(d.number, d.kind === 'gain', d.warehouse, d.stocktake, words.states.document[d.status]),
+    w.totals(d.lineCount, groupDigits(d.totalQty), groupDigits(d.totalValue), d.currency),
     ...d.route.map(
       (s) =>
-        `  step ${s.stepNo} ${s.role.padEnd(10)} ${stepLabel(s.status)}${s.decidedBy ? ` by ${s.decidedBy} at ${localWallClock(s.decidedAt, d.timezone)}` : s.dueAt ? ` (due ${localWallClock(s.dueAt, d.timezone)})` : ''}${s.reason ? ` — ${s.reason}` : ''}`,
+        `${w.step(s.stepNo, role(s.role), stepLabel(s.status))}${s.decidedBy ? w.decided(s.decidedBy, localWallClock(s.decidedAt, d.timezone)) : s.dueAt ? w.due(localWallClock(s.dueAt, d.timezone)) : ''}${s.reason ? ` — ${s.reason}` : ''}`,
     ),
-    `  (times in ${d.timezone})`,
+    w.times(d.timezone),
   ];
   return lines.join('\n');
 }
@@ -96,7 +112,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .action((handle: string, opts: { name?: string; identity?: string[]; json?: boolean }) =>
       run(opts, async (db) => {
         const p = await addPerson(db, { handle, name: opts.name, identities: opts.identity ?? [] });
-        return { data: p, human: () => `${p.handle} (${p.name}): ${p.identities.join(', ')}` };
+        return { data: p, human: (locale) => cliWords(locale).person(p.handle, p.name, p.identities.join(cliWords(locale).join)) };
       }),
     );
   people
@@ -110,10 +126,12 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
           ...(where ? { notify: where } : {}),
           ...(opts.quiet !== undefined ? { quietHours: opts.quiet } : {}),
         });
-        const how = r.notify === 'group' ? 'in the warehouse group chats' : `by ${r.notify} direct message`;
         return {
           data: r,
-          human: () => `${r.handle} gets reminders and approval requests ${how}${r.quietHours ? `, not during ${r.quietHours}` : ''}.`,
+          human: (locale) => {
+            const w = cliWords(locale);
+            return w.notified(r.handle, r.notify === 'group' ? w.notifyGroup : w.notifyDirect(r.notify), r.quietHours);
+          },
         };
       }),
     );
@@ -125,17 +143,20 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
         const rows = await listPeople(db);
         return {
           data: rows,
-          human: () =>
-            renderTable(
-              ['handle', 'name', 'identities', 'roles', 'notify'],
+          human: (locale) => {
+            const w = cliWords(locale);
+            return renderTable(
+              w.peopleHeaders,
               rows.map((p) => [
                 p.handle,
                 p.name,
                 p.identities.join(' '),
-                p.roles.join(' '),
-                p.notify + (p.quietHours ? ` (quiet ${p.quietHours})` : ''),
+                // warehouse:role, the role named in the reader's language
+                p.roles.map((r) => r.replace(/:(\w+)$/, (m, role: string) => (w.roles[role] ? `:${w.roles[role]}` : m))).join(' '),
+                w.notifyWay(p.notify) + (p.quietHours ? w.quiet(p.quietHours) : ''),
               ]),
-            ),
+            );
+          },
         };
       }),
     );
@@ -148,7 +169,13 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
       .action((person: string, role: string, warehouse: string, opts: { json?: boolean }) =>
         run(opts, async (db) => {
           const r = verb === 'grant' ? await grantRole(db, person, role, warehouse) : await revokeRole(db, person, role, warehouse);
-          return { data: r, human: () => `${r.person} ${verb === 'grant' ? 'holds' : 'no longer holds'} ${r.role} in ${r.warehouse}.` };
+          return {
+            data: r,
+            human: (locale) => {
+              const w = cliWords(locale);
+              return (verb === 'grant' ? w.granted : w.revoked)(r.person, w.roles[r.role] ?? r.role, r.warehouse);
+            },
+          };
         }),
       );
   }
@@ -160,7 +187,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .action((warehouse: string, opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const p = await policyOf(db, (await getWarehouse(db, warehouse)).id);
-        return { data: p, human: () => renderPolicy(warehouse, p) };
+        return { data: p, human: (locale) => renderPolicy(warehouse, p, locale) };
       }),
     );
   policy
@@ -185,7 +212,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
           managerThreshold: opts.managerThreshold,
           currency: opts.currency,
         });
-        return { data: p, human: () => renderPolicy(warehouse, p) };
+        return { data: p, human: (locale) => renderPolicy(warehouse, p, locale) };
       }),
     );
 
@@ -198,11 +225,20 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
         const rows = await listCauses(db);
         return {
           data: rows,
-          human: () =>
-            renderTable(
-              ['code', '中文', 'English', 'applies to', 'note', 'active'],
-              rows.map((c) => [c.code, c.labelZh, c.labelEn, c.appliesTo, c.noteRequired ? 'required' : '', c.active ? 'yes' : 'no']),
-            ),
+          human: (locale) => {
+            const w = cliWords(locale);
+            return renderTable(
+              w.causeHeaders,
+              rows.map((c) => [
+                c.code,
+                c.labelZh,
+                c.labelEn,
+                w.appliesTo[c.appliesTo] ?? c.appliesTo,
+                c.noteRequired ? w.required : '',
+                c.active ? w.yes : w.no,
+              ]),
+            );
+          },
         };
       }),
     );
@@ -233,7 +269,10 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
           });
           return {
             data: c,
-            human: () => `Cause ${c.code}: ${c.labelZh} / ${c.labelEn} (${c.appliesTo}${c.noteRequired ? ', note required' : ''})`,
+            human: (locale) => {
+              const w = cliWords(locale);
+              return w.cause(c.code, c.labelZh, c.labelEn, w.appliesTo[c.appliesTo] ?? c.appliesTo, c.noteRequired);
+            },
           };
         }),
     );
@@ -251,22 +290,26 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
           handles.set(id, (await getPerson(db, id)).handle);
         return {
           data: rows,
-          human: () =>
-            renderTable(
-              ['line', 'diff', 'value', 'status', 'owner', `due (${timezone})`, 'cause', 'suggested', 'why'],
+          human: (locale) => {
+            const w = cliWords(locale);
+            return renderTable(
+              w.reviewHeaders(timezone),
               rows.map((r) => [
                 lineLabel(r),
                 r.diffQty,
                 r.diffValue,
-                STATES.review[r.reviewStatus] + (r.autoConfirmed ? ' (auto)' : '') + (r.recountBy ? ` by ${handles.get(r.recountBy)}` : ''),
+                w.states.review[r.reviewStatus] +
+                  (r.autoConfirmed ? w.auto : '') +
+                  (r.recountBy ? w.recountBy(handles.get(r.recountBy)!) : ''),
                 r.ownerId ? (handles.get(r.ownerId) ?? '?') : '-',
                 r.dueAt ? localTime(r.dueAt, timezone).replace(` (${timezone})`, '') : '-',
                 r.causeCode,
                 r.suggestion?.cause ?? null,
-                r.returnedReason ?? r.suggestion?.reason.en ?? null,
+                r.returnedReason ?? (locale === 'en' ? r.suggestion?.reason.en : r.suggestion?.reason.zh) ?? null,
               ]),
               [1, 2],
-            ),
+            );
+          },
         };
       }),
     );
@@ -295,7 +338,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
       const positional = rest.slice(0, -2) as string[];
       return run(opts, async (db) => {
         const result = await act(db, await contextOf(db, opts), stocktake, line, positional, opts);
-        return { data: result, human: () => renderLine(result) };
+        return { data: result, human: (locale) => renderLine(result, locale) };
       });
     });
   };
@@ -335,14 +378,16 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
       const result = await submitVariances(db, await contextOf(db, opts), { stocktake, lines });
       return {
         data: result,
-        human: () =>
-          [
-            result.documents.length === 0 ? 'Nothing new to submit.' : result.documents.map(renderDocument).join('\n'),
-            result.alreadyDocumented.length ? `Already on a document: ${result.alreadyDocumented.join(', ')}` : '',
-            result.notReady ? `${result.notReady} line(s) still need review (confirm and a cause).` : '',
+        human: (locale) => {
+          const w = cliWords(locale);
+          return [
+            result.documents.length === 0 ? w.nothingToSubmit : result.documents.map((d) => renderDocument(d, locale)).join('\n'),
+            result.alreadyDocumented.length ? w.alreadyDocumented(result.alreadyDocumented.join(w.join)) : '',
+            result.notReady ? w.notReady(result.notReady) : '',
           ]
             .filter(Boolean)
-            .join('\n'),
+            .join('\n');
+        },
       };
     }),
   );
@@ -355,7 +400,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
   ).action((document: string, opts: ActOptions & { step?: string }) =>
     run(opts, async (db) => {
       const doc = await approveDocument(db, await contextOf(db, opts), { document, ...(opts.step ? { step: Number(opts.step) } : {}) });
-      return { data: doc, human: () => renderDocument(doc) };
+      return { data: doc, human: (locale) => renderDocument(doc, locale) };
     }),
   );
   withActor(
@@ -371,7 +416,7 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
         reason: opts.reason,
         ...(opts.step ? { step: Number(opts.step) } : {}),
       });
-      return { data: doc, human: () => renderDocument(doc) };
+      return { data: doc, human: (locale) => renderDocument(doc, locale) };
     }),
   );
 
@@ -385,21 +430,26 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
         const docs = await listDocuments(db, { stocktake: opts.stocktake });
         return {
           data: docs,
-          human: () =>
-            renderTable(
-              ['number', 'type', 'warehouse', 'stocktake', 'status', 'lines', 'value', 'pending step'],
-              docs.map((d) => [
-                d.number,
-                d.kind,
-                d.warehouse,
-                d.stocktake,
-                STATES.document[d.status],
-                d.lineCount,
-                groupDigits(d.totalValue),
-                d.route.find((s) => s.status === 'pending')?.role ?? null,
-              ]),
+          human: (locale) => {
+            const w = cliWords(locale);
+            return renderTable(
+              w.documentHeaders,
+              docs.map((d) => {
+                const pending = d.route.find((s) => s.status === 'pending')?.role ?? null;
+                return [
+                  d.number,
+                  w.documentKind[d.kind] ?? d.kind,
+                  d.warehouse,
+                  d.stocktake,
+                  w.states.document[d.status],
+                  d.lineCount,
+                  groupDigits(d.totalValue),
+                  pending === null ? null : (w.roles[pending] ?? pending),
+                ];
+              }),
               [5, 6],
-            ),
+            );
+          },
         };
       }),
     );
@@ -412,11 +462,11 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
         const lines = await documentLines(db, doc.id);
         return {
           data: { ...doc, lines },
-          human: () =>
+          human: (locale) =>
             [
-              renderDocument(doc),
+              renderDocument(doc, locale),
               renderTable(
-                ['#', 'sku', 'location', 'qty', 'unit cost', 'value', 'cause', 'note'],
+                cliWords(locale).documentLineHeaders,
                 lines.map((l) => [
                   l.lineNo,
                   l.sku,
@@ -455,10 +505,9 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
         // Said in full: a file written where the command happened to run is otherwise hard to find.
         const path = resolve(opts.out ?? result.fileName);
         await writeFile(path, result.body);
-        const where = opts.out === undefined ? ' (in the current folder; --out FILE writes elsewhere)' : '';
         return {
           data: { file: path, rows: result.rows, contentType: result.contentType },
-          human: () => `Wrote ${result.rows} ledger line(s) to ${path}${where}.`,
+          human: (locale) => cliWords(locale).exported(result.rows, path, opts.out === undefined),
         };
       }),
     );

@@ -4,7 +4,9 @@ import { cliActor } from '../../services/people.ts';
 import { listSchedules, nextRun, parseChatRef, parseScheduleJob, setSchedule, type ChatSchedule } from '../../services/schedules.ts';
 import { wallClock } from '../../domain/time.ts';
 import { renderTable } from '../format.ts';
+import type { PhraseLocale } from '../../domain/phrase.ts';
 import type { CliRunner } from '../main.ts';
+import { cliWords } from '../words.ts';
 
 /** "2026-12-02 09:00" on the schedule's own clock. */
 const wall = (d: Date, timezone: string) => wallClock(d, timezone);
@@ -13,21 +15,21 @@ function rows(schedules: ChatSchedule[]) {
   return schedules.map((s) => ({ ...s, since: s.since.toISOString(), next: nextRun(s)?.toISOString() ?? null }));
 }
 
-function table(schedules: ChatSchedule[]): string {
-  if (schedules.length === 0)
-    return 'No digest chats yet: bind one with "bind WAREHOUSE digest" in the chat (reports go to digest chats only).';
+function table(schedules: ChatSchedule[], locale: PhraseLocale): string {
+  const w = cliWords(locale).schedule;
+  if (schedules.length === 0) return w.none;
   return renderTable(
-    ['chat', 'warehouse', 'report', 'cron', 'timezone', 'next', ''],
+    w.headers,
     schedules.map((s) => {
       const next = nextRun(s);
       return [
         `${s.platform}:${s.chatId}`,
         s.warehouse,
-        s.job,
-        s.enabled ? s.cron : 'off',
+        w.job[s.job] ?? s.job,
+        s.enabled ? s.cron : w.off,
         s.timezone,
         next ? wall(next, s.timezone) : '—',
-        s.isDefault ? 'default' : '',
+        s.isDefault ? w.isDefault : '',
       ];
     }),
   );
@@ -46,7 +48,7 @@ export function registerSchedule(program: Command, run: CliRunner): void {
     .action((opts: { json?: boolean }) =>
       run(opts, async (db) => {
         const all = await listSchedules(db);
-        return { data: rows(all), human: () => table(all) };
+        return { data: rows(all), human: (locale) => table(all, locale) };
       }),
     );
   schedule
@@ -75,11 +77,13 @@ export function registerSchedule(program: Command, run: CliRunner): void {
         const [data] = rows([after]);
         return {
           data,
-          human: () => {
+          human: (locale) => {
+            const w = cliWords(locale).schedule;
             const next = nextRun(after);
+            const job = w.job[after.job] ?? after.job;
             return after.enabled
-              ? `${after.job} report of ${chatText}: ${after.cron} in ${after.timezone}${next ? `, next ${wall(next, after.timezone)}` : ''}.`
-              : `${after.job} report of ${chatText}: off.`;
+              ? w.set(job, chatText, after.cron, after.timezone, next ? wall(next, after.timezone) : null)
+              : w.setOff(job, chatText);
           },
         };
       }),

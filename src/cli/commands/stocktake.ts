@@ -10,25 +10,26 @@ import { importCounts } from '../../services/counts.ts';
 import { cliActor, requireAnyRole, requireRole } from '../../services/people.ts';
 import { closeCounting, getStocktake, listStocktakes, startStocktake, type StocktakeRef } from '../../services/stocktakes.ts';
 import { listVariances, type StocktakeProgress } from '../../services/variances.ts';
-import { localTime, renderTable, STATES } from '../format.ts';
+import type { PhraseLocale } from '../../domain/phrase.ts';
+import { localTime, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
+import { cliWords } from '../words.ts';
 import { importSummary, SHEET_HELP } from './masterData.ts';
 
-export function renderProgress(p: StocktakeProgress | BlindProgress): string {
+export function renderProgress(p: StocktakeProgress | BlindProgress, locale: PhraseLocale = 'en'): string {
+  const w = cliWords(locale);
   const l = p.lines;
   const figures =
     'variances' in p
       ? [
-          `  variances  ${p.variances.gain} gain, ${p.variances.loss} loss, ${p.variances.match} match`,
-          `  value      gain ${p.variances.gainValue}, loss ${p.variances.lossValue}, net ${p.variances.netValue}`,
+          w.progressVariances(p.variances.gain, p.variances.loss, p.variances.match),
+          w.progressValue(p.variances.gainValue, p.variances.lossValue, p.variances.netValue),
         ]
-      : [
-          `  blind count (盲盘): book quantities and variances are not shown to counters until counting closes${l.conflict ? `; ${l.conflict} line(s) need a recount` : ''}`,
-        ];
+      : [w.progressBlind(l.conflict)];
   return [
-    `Stocktake ${p.code} · warehouse ${p.warehouse} · ${STATES.stocktake[p.status]}${p.blind ? ' · blind count (盲盘)' : ''}`,
-    `  book frozen at ${localTime(p.snapshotAt, p.timezone)}${p.countingClosedAt ? `, counting closed at ${localTime(p.countingClosedAt, p.timezone)}` : ''}; ${p.imports} count sheet(s) imported`,
-    `  lines      ${l.total} total: ${l.counted} counted, ${l.verified} verified, ${l.conflict} conflict, ${l.uncounted} uncounted (${l.notInBook} not in the book)`,
+    w.progressTitle(p.code, p.warehouse, w.states.stocktake[p.status], p.blind),
+    w.progressFrozen(localTime(p.snapshotAt, p.timezone), p.countingClosedAt ? localTime(p.countingClosedAt, p.timezone) : null, p.imports),
+    w.progressLines(l.total, l.counted, l.verified, l.conflict, l.uncounted, l.notInBook),
     ...figures,
   ].join('\n');
 }
@@ -60,8 +61,8 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
         const { timezone } = await getWarehouse(db, st.warehouse);
         return {
           data: st,
-          human: () =>
-            `Started ${st.blind ? 'blind stocktake (盲盘)' : 'stocktake'} ${st.code} (${st.id}) for ${st.warehouse}: ${st.bookLines} book line(s) frozen at ${localTime(st.snapshotAt, timezone)}.`,
+          human: (locale) =>
+            cliWords(locale).started(st.blind, st.code, st.id, st.warehouse, st.bookLines, localTime(st.snapshotAt, timezone)),
         };
       }),
     );
@@ -75,18 +76,20 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
         const rows = await listStocktakes(db);
         return {
           data: rows,
-          human: () =>
-            renderTable(
-              ['code', 'warehouse', 'status', 'blind', 'started', 'id'],
+          human: (locale) => {
+            const w = cliWords(locale);
+            return renderTable(
+              w.stocktakeHeaders,
               rows.map((s) => [
                 s.code,
                 s.warehouse,
-                STATES.stocktake[s.status],
-                s.blind ? 'yes' : '',
+                w.states.stocktake[s.status],
+                s.blind ? w.yes : '',
                 localTime(s.snapshotAt.toISOString(), s.timezone),
                 s.id,
               ]),
-            ),
+            );
+          },
         };
       }),
     );
@@ -136,13 +139,26 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
               : { ...imported, progress: blindProgress(imported.progress) };
             return {
               data: report,
-              human: () =>
+              human: (locale) =>
                 [
-                  importSummary('count', report, [
-                    `${report.linesCounted} line(s) counted by ${report.counter} in round ${report.round}: ${report.linesVerified} verified by a second count, ${report.linesInConflict} in conflict, ${report.linesNotInBook} not in the book${report.linesSuperseded ? `, ${report.linesSuperseded} superseded by a later round` : ''}.`,
-                  ]),
+                  importSummary(
+                    'count',
+                    report,
+                    [
+                      cliWords(locale).countsLine(
+                        report.linesCounted,
+                        report.counter,
+                        report.round,
+                        report.linesVerified,
+                        report.linesInConflict,
+                        report.linesNotInBook,
+                        report.linesSuperseded,
+                      ),
+                    ],
+                    locale,
+                  ),
                   '',
-                  renderProgress(report.progress),
+                  renderProgress(report.progress, locale),
                 ].join('\n'),
             };
           },
@@ -160,11 +176,14 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
         const closed = await closeCounting(db, stocktake, opts.as ? { actor: await cliActor(db, opts.as) } : {});
         return {
           data: closed,
-          human: () =>
-            [
-              `Counting of ${closed.code} closed; ${closed.uncountedAsZero} uncounted line(s) taken as zero. Now ${closed.status}.`,
-              `${closed.openVariances} variance(s) to review${closed.owner ? `, owned by ${closed.owner}` : ' (no supervisor in this warehouse yet: grant one and assign the lines)'}${closed.autoConfirmed ? `; ${closed.autoConfirmed} within tolerance, confirmed automatically` : ''}.`,
-            ].join('\n'),
+          human: (locale) => {
+            const w = cliWords(locale);
+            // English says the status code ("Now reviewing."), as it always has; Chinese its label.
+            return [
+              w.closed(closed.code, closed.uncountedAsZero, locale === 'en' ? closed.status : w.states.stocktake[closed.status]),
+              w.toReview(closed.openVariances, closed.owner, closed.autoConfirmed),
+            ].join('\n');
+          },
         };
       }),
     );
@@ -187,24 +206,27 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
           const lines = (await queryVariances(db, st, { sort: 'sku', limit: 1_000_000, offset: 0 })).lines.map(blindLine);
           return {
             data: lines,
-            human: () =>
-              renderTable(
-                ['sku', 'location', 'count'],
+            human: (locale) => {
+              const w = cliWords(locale);
+              return renderTable(
+                w.blindHeaders,
                 lines.map((l) => [
                   l.sku,
                   (l.location || '-') + (l.lot ? ` #${l.lot}` : ''),
-                  l.recountNeeded ? `${STATES.count[l.countStatus]} (recount needed)` : STATES.count[l.countStatus],
+                  l.recountNeeded ? w.recountNeeded(w.states.count[l.countStatus]) : w.states.count[l.countStatus],
                 ]),
-              ),
+              );
+            },
           };
         }
         const all = await listVariances(db, st.id);
         const rows = opts.onlyDiff ? all.filter((v) => v.direction !== 'match') : all;
         return {
           data: rows,
-          human: () =>
-            renderTable(
-              ['sku', 'location', 'book', 'movements', 'expected', 'counted', 'diff', 'value', 'unit cost', 'direction', 'count'],
+          human: (locale) => {
+            const w = cliWords(locale);
+            return renderTable(
+              w.varianceHeaders,
               rows.map((v) => [
                 v.sku,
                 (v.location || '-') + (v.lot ? ` #${v.lot}` : ''),
@@ -215,11 +237,12 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
                 v.diffQty,
                 v.diffValue,
                 v.unitCost,
-                v.direction,
-                STATES.count[v.countStatus],
+                v.direction === null ? null : w.direction[v.direction],
+                w.states.count[v.countStatus],
               ]),
               [2, 3, 4, 5, 6, 7, 8],
-            ),
+            );
+          },
         };
       }),
     );
@@ -233,7 +256,7 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
       run(opts, async (db) => {
         const { st, viewer } = await readerOf(db, opts.as, stocktake);
         const progress = await progressFor(db, viewer, st);
-        return { data: progress, human: () => renderProgress(progress) };
+        return { data: progress, human: (locale) => renderProgress(progress, locale) };
       }),
     );
   return variances;

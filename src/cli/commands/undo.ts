@@ -8,8 +8,11 @@ import { listCountImports, voidCountImport, type VoidedImport } from '../../serv
 import { cancelStocktake, withdrawDocument } from '../../services/undo.ts';
 import { lineLabel } from '../../domain/stocktake.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
-import { localTime, renderTable, STATES } from '../format.ts';
+import type { PhraseLocale } from '../../domain/phrase.ts';
+import type { CountStatus } from '../../domain/stocktake.ts';
+import { localTime, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
+import { cliWords } from '../words.ts';
 import { contextOf, renderDocument, withActor, type ActOptions } from './review.ts';
 
 type ReasonOptions = ActOptions & { reason: string };
@@ -17,14 +20,15 @@ type ReasonOptions = ActOptions & { reason: string };
 const reasonOption = (cmd: Command) => cmd.requiredOption('--reason <text>', 'why (shown to the team and kept in the audit trail)');
 
 /** What a void changed, one line each: "A-100@R1: verified 90 → counted 90". */
-export function renderVoided(v: VoidedImport): string {
-  const count = (c: { countStatus: keyof typeof STATES.count; countedQty: string | null }) =>
-    `${STATES.count[c.countStatus]}${c.countedQty === null ? '' : ` ${c.countedQty}`}`;
+export function renderVoided(v: VoidedImport, locale: PhraseLocale = 'en'): string {
+  const w = cliWords(locale);
+  const count = (c: { countStatus: CountStatus; countedQty: string | null }) =>
+    `${w.states.count[c.countStatus]}${c.countedQty === null ? '' : ` ${c.countedQty}`}`;
   return [
-    `Voided ${v.fileName} (${v.importId}) of ${v.stocktake}, counted by ${v.counter}: ${v.reason}`,
-    `${v.linesCovered} line(s) covered, ${v.linesChanged} changed${v.scanEntries ? `; ${v.scanEntries} scan(s) no longer count` : ''}.`,
-    ...v.changed.map((c) => `  ${lineLabel(c)}: ${count(c.before)} → ${count(c.after)}`),
-    ...(v.linesChanged > v.changed.length ? [`  … and ${v.linesChanged - v.changed.length} more`] : []),
+    w.voided(v.fileName, v.importId, v.stocktake, v.counter, v.reason),
+    w.voidedLines(v.linesCovered, v.linesChanged, v.scanEntries),
+    ...v.changed.map((c) => `  ${w.line.state(lineLabel(c), `${count(c.before)} → ${count(c.after)}`)}`),
+    ...(v.linesChanged > v.changed.length ? [w.andMore(v.linesChanged - v.changed.length)] : []),
   ].join('\n');
 }
 
@@ -40,13 +44,15 @@ export function registerUndo(program: Command, run: CliRunner): void {
       const r = await cancelStocktake(db, await contextOf(db, opts), { stocktake, reason: opts.reason });
       return {
         data: r,
-        human: () =>
-          [
-            `Cancelled ${r.code} (was ${STATES.stocktake[r.before]}): ${r.reason}. ${r.warehouse} is free for a new stocktake and book imports.`,
-            r.documentsWithdrawn.length ? `Withdrawn with it: ${r.documentsWithdrawn.join(', ')}.` : '',
+        human: (locale) => {
+          const w = cliWords(locale);
+          return [
+            w.cancelled(r.code, w.states.stocktake[r.before], r.reason, r.warehouse),
+            r.documentsWithdrawn.length ? w.withdrawnWith(r.documentsWithdrawn.join(w.join)) : '',
           ]
             .filter(Boolean)
-            .join('\n'),
+            .join('\n');
+        },
       };
     }),
   );
@@ -60,7 +66,7 @@ export function registerUndo(program: Command, run: CliRunner): void {
   ).action((document: string, opts: ReasonOptions) =>
     run(opts, async (db) => {
       const doc = await withdrawDocument(db, await contextOf(db, opts), { document, reason: opts.reason });
-      return { data: doc, human: () => renderDocument(doc) };
+      return { data: doc, human: (locale) => renderDocument(doc, locale) };
     }),
   );
 
@@ -76,9 +82,9 @@ export function registerUndo(program: Command, run: CliRunner): void {
         const at = (iso: string | null) => (iso ? localTime(iso, st.timezone).replace(` (${st.timezone})`, '') : null);
         return {
           data: rows,
-          human: () =>
+          human: (locale) =>
             renderTable(
-              ['id', 'file', 'counter', 'round', 'lines', `imported (${st.timezone})`, 'voided'],
+              cliWords(locale).countImportHeaders(st.timezone),
               rows.map((r) => [
                 r.id,
                 r.fileName,
@@ -86,7 +92,7 @@ export function registerUndo(program: Command, run: CliRunner): void {
                 r.round,
                 r.linesCounted,
                 at(r.importedAt),
-                r.voidedAt ? `${at(r.voidedAt)} by ${r.voidedBy}: ${r.voidReason}` : null,
+                r.voidedAt ? cliWords(locale).voidedBy(at(r.voidedAt)!, r.voidedBy!, r.voidReason!) : null,
               ]),
               [3, 4],
             ),
@@ -104,7 +110,7 @@ export function registerUndo(program: Command, run: CliRunner): void {
   ).action((stocktake: string, sheet: string, opts: ReasonOptions) =>
     run(opts, async (db) => {
       const voided = await voidCountImport(db, await contextOf(db, opts), { stocktake, sheet, reason: opts.reason });
-      return { data: voided, human: () => renderVoided(voided) };
+      return { data: voided, human: (locale) => renderVoided(voided, locale) };
     }),
   );
 }
