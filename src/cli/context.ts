@@ -6,8 +6,8 @@ import { auditHeadFile, ConfigError, databaseTarget, loadConfig, type Config } f
 import { DomainError, InvalidInputError, type InputProblem } from '../domain/errors.ts';
 import { redact } from '../redact.ts';
 import { sealAudit } from '../services/auditSeal.ts';
-import type { PhraseLocale } from '../domain/phrase.ts';
 import { cliLocale, renderProblems } from './format.ts';
+import type { PhraseLocale } from '../domain/phrase.ts';
 import { cliWords } from './words.ts';
 
 export const EXIT_OK = 0;
@@ -19,6 +19,11 @@ export interface CommandResult {
   data: unknown;
   /** What a person reads, in the CLI's language (cliLocale: STOCKTAKE_LANG, else LANG). */
   human: (locale: PhraseLocale) => string;
+}
+
+/** What a command knows of the command line beyond its options: the language it prints in. */
+export interface CliSettings {
+  locale: PhraseLocale;
 }
 
 export interface Io {
@@ -41,7 +46,7 @@ export const processIo: Io = {
 export async function runCommand(
   io: Io,
   json: boolean,
-  action: (db: Db, config: Config, locale: PhraseLocale) => Promise<CommandResult>,
+  action: (db: Db, config: Config, cli: CliSettings) => Promise<CommandResult>,
   options: RunOptions = {},
 ): Promise<number> {
   const locale = cliLocale(io.env);
@@ -60,7 +65,7 @@ export async function runCommand(
     });
     close = database.close;
     if (options.seal !== false) sealing = () => sealAfterCommand(database.db, config);
-    const result = await action(database.db, config, locale);
+    const result = await action(database.db, config, { locale: cliLocale(io.env) });
     await sealing?.();
     sealing = null;
     io.stdout(json ? JSON.stringify(result.data, null, 2) : result.human(locale));

@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
-import type { PhraseLocale } from '../domain/phrase.ts';
 import { registerAccess } from './commands/access.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerChats } from './commands/chats.ts';
@@ -12,7 +11,7 @@ import { registerReview } from './commands/review.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerStocktake } from './commands/stocktake.ts';
 import { registerUndo } from './commands/undo.ts';
-import { EXIT_INVALID, processIo, runCommand, type CommandResult, type Io, type RunOptions } from './context.ts';
+import { EXIT_INVALID, processIo, runCommand, type CliSettings, type CommandResult, type Io, type RunOptions } from './context.ts';
 // Imported rather than read at run time: the build inlines it, so dist/ needs no path back to the sources.
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -20,7 +19,7 @@ const { version } = packageJson;
 
 export type CliRunner = (
   opts: { json?: boolean },
-  action: (db: Db, config: Config, locale: PhraseLocale) => Promise<CommandResult>,
+  action: (db: Db, config: Config, cli: CliSettings) => Promise<CommandResult>,
   options?: RunOptions,
 ) => Promise<void>;
 

@@ -149,19 +149,7 @@ const en = {
       `Revoked ${kind} ${prefix}… of ${person} ("${label}"): it no longer works.`,
   },
 
-  // reports and schedules
-  report: {
-    daily: 'daily digest',
-    weekly: 'weekly report',
-    queued: (name: string, warehouse: string, chat: string) => `Queued the ${name} of ${warehouse} for ${chat}.`,
-    notSent: (chat: string, outcome: string, warehouse: string) => `Nothing sent to ${chat}: ${outcome} (${warehouse}).`,
-    delivers:
-      'A running `npm start` delivers it within seconds (on the embedded database: when it next starts; with DATABASE_URL any running instance does).',
-    empty: (kind: string, warehouse: string) =>
-      `(Nothing to report: a scheduled ${kind} report would not be sent to ${warehouse}'s digest chats.)`,
-    charts: 'Charts written:',
-    noCharts: 'No charts.',
-  },
+  // schedules
   schedule: {
     none: 'No digest chats yet: bind one with "bind WAREHOUSE digest" in the chat (reports go to digest chats only).',
     headers: ['chat', 'warehouse', 'report', 'cron', 'timezone', 'next', ''],
@@ -305,17 +293,6 @@ const zhCN: CliWords = {
     revoked: (kind, prefix, person, label) => `已吊销 ${person} 的${kind} ${prefix}…（“${label}”）：它已失效。`,
   },
 
-  report: {
-    daily: '日报',
-    weekly: '周报',
-    queued: (name, warehouse, chat) => `已把 ${warehouse} 的${name}排队发往 ${chat}。`,
-    notSent: (chat, outcome, warehouse) => `未向 ${chat} 发送：${outcome}（${warehouse}）。`,
-    delivers: '正在运行的 `npm start` 会在几秒内送达（内置数据库：在它下次启动时；使用 DATABASE_URL 时任一运行中的实例都会送达）。',
-    empty: (kind, warehouse) =>
-      `（没有可报告的内容：按计划的${kind === 'daily' ? '日报' : kind === 'weekly' ? '周报' : kind}不会发到 ${warehouse} 的日报群。）`,
-    charts: '已写入图表：',
-    noCharts: '没有图表。',
-  },
   schedule: {
     none: '还没有日报群：在群里发送“绑定 仓库 日报”（报告只发往日报群）。',
     headers: ['群', '仓库', '报告', 'cron', '时区', '下次', ''],

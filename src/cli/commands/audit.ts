@@ -14,8 +14,8 @@ import { renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 import { cliWords } from '../words.ts';
 
-/** --lang, else the CLI's language; --json stays English unless --lang says otherwise. */
-function lang(text: string | undefined, fallback: Locale = 'en'): Locale {
+/** --lang, else the command line's language (STOCKTAKE_LANG, LANG). */
+function lang(text: string | undefined, fallback: Locale): Locale {
   if (text === undefined) return fallback;
   const locale = parseLocale(text);
   if (!locale) throw new InvalidInputError(`--lang ${text}: use en or zh`);
@@ -49,13 +49,14 @@ export function registerAudit(program: Command, run: CliRunner): void {
       '--head <file|seq:hash>',
       'the published head to compare with: a head file, or <seq>:<hash> from a digest (default: STOCKTAKE_AUDIT_HEAD_FILE or the file beside the PGlite data directory)',
     )
-    .option('--lang <en|zh>', "language of the report (default: the CLI's, STOCKTAKE_LANG or LANG; en with --json)")
+    .option('--lang <en|zh>', 'language of the report (default: STOCKTAKE_LANG or LANG, else en)')
     .option('--json', 'machine-readable output')
     .action((opts: { head?: string; lang?: string; json?: boolean }) =>
       run(
         opts,
-        async (db, config, locale) => {
-          const t = auditTexts(lang(opts.lang, opts.json ? 'en' : locale));
+        async (db, config, cli) => {
+          // --json stays English unless --lang says otherwise.
+          const t = auditTexts(lang(opts.lang, opts.json ? 'en' : cli.locale));
           const verdict = await verifyAudit(db, { key: config.STOCKTAKE_AUDIT_KEY ?? null, ...(await headOf(opts.head, config)) });
           const warnings = verdict.warnings.map((w) => `${t.warningLabel}: ${t.warning(w)}`);
           if (!verdict.ok) {
@@ -79,13 +80,13 @@ export function registerAudit(program: Command, run: CliRunner): void {
   audit
     .command('books')
     .description('check that on-hand equals the imported book plus movements plus posted ledger entries, line by line')
-    .option('--lang <en|zh>', "language of the report (default: the CLI's, STOCKTAKE_LANG or LANG; en with --json)")
+    .option('--lang <en|zh>', 'language of the report (default: STOCKTAKE_LANG or LANG, else en)')
     .option('--json', 'machine-readable output')
     .action((opts: { lang?: string; json?: boolean }) =>
       run(
         opts,
-        async (db, _config, locale) => {
-          const t = auditTexts(lang(opts.lang, opts.json ? 'en' : locale));
+        async (db, _config, cli) => {
+          const t = auditTexts(lang(opts.lang, opts.json ? 'en' : cli.locale));
           const verdict = await verifyBooks(db);
           if (!verdict.ok) {
             const messages = verdict.problems.map((p) => t.finding(p));

@@ -13,7 +13,6 @@ import type { ReportKind, ReportSource } from '../../jobs/reports.ts';
 import { parseChatRef } from '../../services/schedules.ts';
 import { getWarehouse, listWarehouses } from '../../services/warehouses.ts';
 import type { CliRunner } from '../main.ts';
-import { cliWords } from '../words.ts';
 
 interface ReportOptions {
   chat?: string;
@@ -79,10 +78,10 @@ export function registerReport(program: Command, run: CliRunner, reports: Report
     .option('--now <iso>', 'as of this time, e.g. 2026-11-26T09:00+08:00 (default: now)')
     .option('--dry-run', 'print the report and write its chart PNGs instead of sending')
     .option('--out <dir>', 'with --dry-run: the folder for the charts (default ./report-<date>)')
-    .option('--lang <en|zh>', "with --dry-run: the language (default: the chat's, else the CLI's; English with --json)")
+    .option('--lang <en|zh>', "with --dry-run: the language (default: the chat's, else English)")
     .option('--json', 'machine-readable output')
     .action((kindText: string, opts: ReportOptions) =>
-      run(opts, async (db, _config, locale) => {
+      run(opts, async (db) => {
         const kind = parseKind(kindText);
         const now = parseNow(opts.now);
         const chat = opts.chat ? parseChatRef(opts.chat) : undefined;
@@ -96,9 +95,7 @@ export function registerReport(program: Command, run: CliRunner, reports: Report
           throw new InvalidInputError(
             `${opts.out ? '--out' : '--lang'} goes with --dry-run (a report sent to a chat speaks the chat's language)`,
           );
-        return opts.dryRun
-          ? dryRun(db, reports, kind, now, chats, opts, opts.json ? 'en' : locale)
-          : send(db, reports, kind, now, chats, opts);
+        return opts.dryRun ? dryRun(db, reports, kind, now, chats, opts) : send(db, reports, kind, now, chats, opts);
       }),
     );
 }
@@ -115,28 +112,26 @@ async function send(db: Db, reports: ReportSource, kind: ReportKind, now: Date, 
     const outcome = await runDigest(kind, deps, manualSlot(c.platform, c.chatId, now));
     sent.push({ chat: `${c.platform}:${c.chatId}`, warehouse: c.warehouse, outcome });
   }
+  const name = kind === 'daily' ? 'daily digest' : 'weekly report';
   return {
     data: { kind, now: now.toISOString(), sent },
-    human: (locale: Locale) => {
-      const w = cliWords(locale).report;
-      const name = kind === 'daily' ? w.daily : w.weekly;
-      return [
-        ...sent.map((s) => (s.outcome === 'sent' ? w.queued(name, s.warehouse, s.chat) : w.notSent(s.chat, s.outcome, s.warehouse))),
-        ...(sent.some((s) => s.outcome === 'sent') ? [w.delivers] : []),
-      ].join('\n');
-    },
+    human: () =>
+      [
+        ...sent.map((s) =>
+          s.outcome === 'sent'
+            ? `Queued the ${name} of ${s.warehouse} for ${s.chat}.`
+            : `Nothing sent to ${s.chat}: ${s.outcome} (${s.warehouse}).`,
+        ),
+        ...(sent.some((s) => s.outcome === 'sent')
+          ? [
+              'A running `npm start` delivers it within seconds (on the embedded database: when it next starts; with DATABASE_URL any running instance does).',
+            ]
+          : []),
+      ].join('\n'),
   };
 }
 
-async function dryRun(
-  db: Db,
-  reports: ReportSource,
-  kind: ReportKind,
-  now: Date,
-  chats: DigestChat[],
-  opts: ReportOptions,
-  fallback: Locale,
-) {
+async function dryRun(db: Db, reports: ReportSource, kind: ReportKind, now: Date, chats: DigestChat[], opts: ReportOptions) {
   const lang = opts.lang ? parseLocale(opts.lang) : null;
   if (opts.lang && !lang) throw new InvalidInputError(`--lang ${opts.lang}: use en or zh`);
   // The warehouses to print: the chat's, the one named, those with digest chats, else every warehouse.
@@ -153,7 +148,7 @@ async function dryRun(
         : all;
     if (chosen.length === 0)
       throw new InvalidInputError('no warehouses yet: add one with `stocktake warehouse add <code>` (or load the demo: `stocktake demo`)');
-    targets = chosen.map((w) => ({ warehouse: w.code, timezone: w.timezone, locale: lang ?? fallback }));
+    targets = chosen.map((w) => ({ warehouse: w.code, timezone: w.timezone, locale: lang ?? 'en' }));
   }
   const dir = resolve(opts.out ?? `report-${localDay(now, targets[0]!.timezone)}`);
   const printed: {
@@ -176,22 +171,20 @@ async function dryRun(
   }
   return {
     data: { kind, now: now.toISOString(), reports: printed },
-    human: (locale: Locale) => {
-      const w = cliWords(locale).report;
-      return printed
+    human: () =>
+      printed
         .map((p) =>
           [
             p.text.trimEnd(),
             '',
-            p.empty ? w.empty(kind, p.warehouse) : null,
+            p.empty ? `(Nothing to report: a scheduled ${kind} report would not be sent to ${p.warehouse}'s digest chats.)` : null,
             p.charts.length
-              ? `${w.charts}\n${p.charts.map((c) => `  ${c.path}  ${c.width}×${c.height}  ${c.alt}`).join('\n')}`
-              : w.noCharts,
+              ? `Charts written:\n${p.charts.map((c) => `  ${c.path}  ${c.width}×${c.height}  ${c.alt}`).join('\n')}`
+              : 'No charts.',
           ]
             .filter((l) => l !== null)
             .join('\n'),
         )
-        .join('\n\n');
-    },
+        .join('\n\n'),
   };
 }
