@@ -279,7 +279,7 @@ const zhCN: CliWords = {
     keyOnce: '密钥只显示这一次：请立即保存（之后只能看到它的前缀）。',
     sendAs: (header) => `每个请求都带上请求头  ${header}`,
     example: (header, url) => `  例如 curl -H "${header}" ${url}/api/v1/stocktakes`,
-    revokeWith: (prefix) => `吊销：stocktake access revoke ${prefix}`,
+    revokeWith: (prefix) => `吊销：\`stocktake access revoke ${prefix}\``,
     linkFor: (person, expiry) => `${person} 的登录链接（${expiry}）：`,
     linkOnce: (person) => `链接只显示这一次。只交给 ${person} 本人：任何打开它的人都会以其身份登录。`,
     expires: (at) => `${at} UTC 到期`,
