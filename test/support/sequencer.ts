@@ -8,6 +8,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const SLOWEST = [
   'test/readme.test.ts', // 141 s
+  'test/cli/chinese.test.ts', // 35 s (the README tour in Chinese, in-process)
   'test/core/sender.test.ts', // 32 s
   'test/bots/telegram.instances.test.ts', // 29 s
   'test/cli/demo.test.ts', // 29 s
