@@ -378,8 +378,9 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
         throw new NotAllowedError(
           'demo data can be loaded from the console only on a server bound to 127.0.0.1; run `npx stocktake demo` instead',
         );
-      const { loadDemo } = await import('../../src/services/demo.ts');
+      const { loadDemo, postDemoNextSteps } = await import('../../src/services/demo.ts');
       const summary = await loadDemo(db, { locale: pageLocale(c) });
+      await postDemoNextSteps(db, summary);
       log('info', 'demo data loaded', { warehouse: summary.warehouse, stocktake: summary.stocktake });
       return c.redirect(`/?next=${encodeURIComponent('/chat/demo-team')}`, 303);
     });

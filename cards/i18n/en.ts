@@ -29,7 +29,30 @@ export const en = {
     ] as [string, string][],
     files:
       'Send a count sheet (CSV or XLSX, columns sku, location, qty) to a bound team chat and it is imported as your count. In groups, address me with an @-mention.',
-    footer: 'Chinese works too: 帮助 · 绑定 · 新盘点 · 盲盘 · 状态 · 差异 · 盘点 · 结束盘点 · 提交 · 作废 · 撤销 · 报告 · 语言 · 定时',
+    footer: 'Chinese works too: 帮助 · 绑定 · 新盘点 · 盲盘 · 状态 · 差异 · 盘点 · 结束盘点 · 提交 · 作废 · 撤销 · 报告 · 语言 · 定时 · 绑定账号',
+    /** The section only admins see. */
+    adminTitle: 'For admins',
+    adminCommands: [
+      ['bind WH team|approvals|digest', 'make this chat the team, approvals or digest chat of a warehouse'],
+      ['schedule daily|weekly CRON [TZ] | off', 'when this digest chat gets its reports'],
+      ['cancel REASON', 'cancel the current stocktake before anything is posted'],
+      [
+        'link CODE',
+        'how a new person links this chat account: make a code in the console (People → the person → Link a chat account) and have them send it here',
+      ],
+    ] as [string, string][],
+    adminConsole:
+      'Add people, import items, book and movements, edit causes, tolerances, thresholds, report schedules, API keys and sign-in links on the Admin pages of the console (Admin in its menu, /admin).',
+  },
+  demo: {
+    nextTitle: 'Demo loaded: what to do next',
+    nextSubtitle: (stocktake: string) => `Stocktake ${stocktake} is counting. Choose who you are in the person menu at the top.`,
+  },
+  link: {
+    title: 'Chat account linked',
+    linked: (name: string, handle: string, identity: string) =>
+      `This account (${identity}) now belongs to ${name} (${handle}). Send "help" to see what you can do here.`,
+    already: (handle: string, identity: string) => `This account (${identity}) already belongs to you, ${handle}; nothing to link.`,
   },
   error: {
     title: 'That did not work',
@@ -52,7 +75,7 @@ export const en = {
     title: 'You do not have access yet',
     toast: (identity: string) => `You do not have access yet: ask an admin to add ${identity}.`,
     text: (identity: string) =>
-      `I do not know you yet, so I did nothing. Show this to an admin, who adds you with\n\`npx stocktake people add HANDLE --name "Your Name" --identity ${identity}\`\nand grants you a role: \`npx stocktake roles grant HANDLE counter WAREHOUSE\` (HANDLE: a short name in letters, e.g. li.lei; WAREHOUSE: the warehouse code).`,
+      `I do not know you yet, so I did nothing. Show this to an admin, who adds you with\n\`npx stocktake people add HANDLE --name "Your Name" --identity ${identity}\`\nand grants you a role: \`npx stocktake roles grant HANDLE counter WAREHOUSE\` (HANDLE: a short name in letters, e.g. li.lei; WAREHOUSE: the warehouse code).\nOr the admin makes a link code for you in the console (People → your name → Link a chat account): send \`link CODE\` here and this account is yours.`,
   },
   /** Problems found in an imported file (count sheets, book, movements, items). Earlier problem texts are English only. */
   importSummary: {

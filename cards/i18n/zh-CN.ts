@@ -31,7 +31,25 @@ export const zhCN: typeof en = {
     ],
     files: '在已绑定的作业群里发送盘点表（CSV 或 XLSX，列：sku、库位、数量），即按你的计数导入。群聊中请 @ 我。',
     footer:
-      '也可以用英文命令：help · bind · new · new blind · status · variances · count · close · submit · void · cancel · report · lang · schedule',
+      '也可以用英文命令：help · bind · new · new blind · status · variances · count · close · submit · void · cancel · report · lang · schedule · link',
+    adminTitle: '管理员命令',
+    adminCommands: [
+      ['绑定 仓库 作业|审批|日报', '把本群设为仓库的作业群、审批群或日报群'],
+      ['定时 日报|周报 表达式 [时区] | 关闭', '本日报群收到报告的时间'],
+      ['撤销 原因', '在过账前取消当前盘点'],
+      ['绑定账号 绑定码', '新成员绑定聊天账号：在控制台生成绑定码（人员与角色 → 该人员 → 绑定聊天账号），让对方在这里发送'],
+    ],
+    adminConsole:
+      '添加人员、导入物料/账面/出入库、维护原因目录、容差与审批阈值、报告时间、API 密钥与登录链接，都在控制台的“管理”页面（菜单中的“管理”，/admin）。',
+  },
+  demo: {
+    nextTitle: '演示数据已加载：接下来做什么',
+    nextSubtitle: (stocktake) => `盘点任务 ${stocktake} 正在盘点。在页面顶部的人员菜单中选择你的身份。`,
+  },
+  link: {
+    title: '聊天账号已绑定',
+    linked: (name, handle, identity) => `此账号（${identity}）现已属于 ${name}（${handle}）。发送“帮助”查看你可以做什么。`,
+    already: (handle, identity) => `此账号（${identity}）已经属于你（${handle}），无需再绑定。`,
   },
   error: {
     title: '操作未成功',
@@ -53,7 +71,7 @@ export const zhCN: typeof en = {
     title: '你还没有权限',
     toast: (identity) => `你还没有权限：请管理员添加 ${identity}。`,
     text: (identity) =>
-      `我还不认识你，因此没有执行任何操作。请把这条消息给管理员看，管理员用以下命令添加你：\n\`npx stocktake people add HANDLE --name "你的姓名" --identity ${identity}\`\n并授予角色：\`npx stocktake roles grant HANDLE counter WAREHOUSE\`（HANDLE 换成英文字母或拼音的账号，如 li.lei；WAREHOUSE 换成仓库代码）。`,
+      `我还不认识你，因此没有执行任何操作。请把这条消息给管理员看，管理员用以下命令添加你：\n\`npx stocktake people add HANDLE --name "你的姓名" --identity ${identity}\`\n并授予角色：\`npx stocktake roles grant HANDLE counter WAREHOUSE\`（HANDLE 换成英文字母或拼音的账号，如 li.lei；WAREHOUSE 换成仓库代码）。\n或者由管理员在控制台为你生成绑定码（人员与角色 → 你的姓名 → 绑定聊天账号），你在这里发送 \`绑定账号 绑定码\`，此账号即归你所有。`,
   },
   importSummary: {
     title: (file) => `盘点表已导入：${file}`,

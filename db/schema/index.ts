@@ -37,3 +37,4 @@ export * from './auditCheckpoint.ts';
 export * from './bookBaseline.ts';
 export * from './photo.ts';
 export * from './scanEntry.ts';
+export * from './linkCode.ts';

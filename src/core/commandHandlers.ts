@@ -18,7 +18,7 @@ import { voidCountImport } from '../services/countVoid.ts';
 import { cancelStocktake } from '../services/undo.ts';
 import { voidedSheetCard } from '../../cards/templates/undo.ts';
 import { escapeMarkdown } from '../../cards/render/markdown.ts';
-import { requireRole } from '../services/people.ts';
+import { isAdminAnywhere, requireRole, rolesOf } from '../services/people.ts';
 import { closeCounting, getStocktake, startStocktake } from '../services/stocktakes.ts';
 import { getWarehouse } from '../services/warehouses.ts';
 import { listSchedules, nextRun, SCHEDULE_JOBS, setSchedule } from '../services/schedules.ts';
@@ -47,8 +47,18 @@ async function boundStocktake(s: CommandScope) {
 export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise<Outcome> {
   const t = messages(s.locale).replies;
   switch (cmd.name) {
-    case 'help':
-      return reply(helpCard(s.templates, { warehouse: s.chat.warehouseCode, purposes: s.chat.purposes }));
+    case 'help': {
+      // The admin section for an admin of this chat's warehouse (of any, in a chat not bound yet).
+      const admin = s.chat.warehouseId
+        ? (await rolesOf(s.db, s.ctx.actor.personId, s.chat.warehouseId)).has('admin')
+        : await isAdminAnywhere(s.db, s.ctx.actor.personId);
+      return reply(helpCard(s.templates, { warehouse: s.chat.warehouseCode, purposes: s.chat.purposes, admin }));
+    }
+    case 'link': {
+      // Only a known person gets here (an unknown one's code is redeemed by the dispatcher): already linked.
+      const m = messages(s.locale).link;
+      return reply(noticeCard(m.title, m.already(s.ctx.actor.handle, s.ctx.actor.identity)));
+    }
     case 'bind': {
       if (!cmd.warehouse) throw new InvalidInputError(t.bindUsage);
       const chat = await bindChat(s.db, s.ctx, {

@@ -27,6 +27,7 @@ import { hasSheetName, looksLikeCountSheet } from '../files/sniff.ts';
 import { currentStocktake, getChat, rememberChat, type Chat } from '../services/chats.ts';
 import { enqueueMessages, enqueuePrompt, type CardView } from '../services/outbox.ts';
 import { findPerson } from '../services/people.ts';
+import { normalizeLinkCode, redeemLinkCode } from '../services/linkCodes.ts';
 import { addPhoto } from '../services/photos.ts';
 import { ActionMinter, resolveAction, type ActionSigner } from './actionToken.ts';
 import { runIntent, type TapInput } from './actionHandlers.ts';
@@ -44,6 +45,17 @@ import type { ActionAnswer, Capabilities, FileEvent, InboundEvent, PhotoEvent, T
 import type { Logger } from './log.ts';
 import { staticView, type Outcome } from './outcome.ts';
 import { parseTextCommand } from './textCommands.ts';
+
+/**
+ * The link code in a text from an unknown account: "link CODE", "绑定账号 CODE", or the code alone (which
+ * has a digit, so that a word such as "STATUS" is not taken for one). Null when the text is none of these.
+ */
+function linkCodeIn(text: string): string | null {
+  const cmd = parseTextCommand(text);
+  if (cmd.name === 'link') return cmd.code;
+  const bare = normalizeLinkCode(text);
+  return bare !== null && /\d/.test(bare) ? bare : null;
+}
 
 /** The line a photo goes to: the stocktake, the line as addPhoto takes it, and as the answer names it. */
 interface PhotoLine {
@@ -298,6 +310,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const identity = `${event.platform}:${event.userId}`;
     const person = await findPerson(db, identity);
     if (!person) {
+      if (event.type === 'text') {
+        const code = linkCodeIn(event.text);
+        if (code !== null) return linkIdentity(event, chat, templates, identity, code);
+      }
       log('info', 'unknown user', { platform: event.platform, chatId: event.chatId, user: event.userId });
       const card = accessCard(templates, identity);
       await rememberChat(db, event.platform, event.chatId, chat.locale);
@@ -363,6 +379,27 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       log('error', 'event failed', { ref, platform: event.platform, eventId: event.eventId, type: event.type, error });
       return event.type === 'action' ? { toast: { kind: 'error', text: messages(chat.locale).error.generic(ref) } } : null;
     }
+  }
+
+  /**
+   * An unknown account sends a link code an admin made in the console: the account becomes that person's,
+   * and the answer (or why not) goes to the chat in its language. Like every message, once per event id.
+   */
+  async function linkIdentity(event: TextEvent, chat: Chat, templates: TemplateContext, identity: string, code: string): Promise<null> {
+    let answer: CardView;
+    try {
+      const linked = await redeemLinkCode(db, code, identity);
+      log('info', 'chat account linked', { platform: event.platform, chatId: event.chatId, person: linked.handle });
+      const t = messages(chat.locale).link;
+      answer = staticView(noticeCard(t.title, t.linked(linked.name, linked.handle, identity)));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      log('info', 'link code refused', { platform: event.platform, chatId: event.chatId, user: event.userId });
+      answer = failure(error, templates, event);
+    }
+    await rememberChat(db, event.platform, event.chatId, chat.locale);
+    await finish(event, chat, { replies: [answer] });
+    return null;
   }
 
   /**

@@ -26,6 +26,8 @@ export type TextCommand =
   /** "schedule" shows; "schedule daily 0 9 * * * [TZ]" sets; "schedule [daily|weekly] off|on" turns off or on. */
   | { name: 'schedule'; job: 'daily' | 'weekly' | null; action: 'show' | 'set' | 'off' | 'on'; cron?: string; timezone?: string }
   | { name: 'scheduleUsage' }
+  /** "link CODE" / "绑定账号 CODE": links the sending chat account to the person an admin made the code for. */
+  | { name: 'link'; code: string }
   /** A tap sent as text (DingTalk link buttons): "tap TOKEN" or "tap TOKEN:OPTION". */
   | { name: 'tap'; token: string; option?: string }
   /** An input sent as text: "note TOKEN the text". */
@@ -73,6 +75,9 @@ const WORDS: Record<string, TextCommand['name']> = {
   定时: 'schedule',
   tap: 'tap',
   note: 'input',
+  link: 'link',
+  绑定账号: 'link',
+  关联账号: 'link',
 };
 
 /**
@@ -170,6 +175,8 @@ export function parseTextCommand(raw: string): TextCommand {
     }
     case 'input':
       return { name: 'input', token: rest[0] ?? '', text: rest.slice(1).join(' ') };
+    case 'link':
+      return { name: 'link', code: rest.join('') };
     default:
       return { name } as TextCommand;
   }

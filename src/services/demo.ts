@@ -8,6 +8,7 @@
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { demoNextStepsCard } from '../../cards/templates/demo.ts';
 import { item } from '../../db/schema/index.ts';
 import { COST_SCALE, parseDecimal } from '../domain/decimal.ts';
 import { InvalidInputError, problemOf, type InputProblem } from '../domain/errors.ts';
@@ -21,6 +22,7 @@ import { bindChat, CHAT_LOCALES, getChat, setChatLocale, type ChatLocale, type C
 import { importCounts } from './counts.ts';
 import { importItems } from './items.ts';
 import { importMovements } from './movements.ts';
+import { enqueueMessages } from './outbox.ts';
 import { addPerson, cliActor, findPerson, grantRole } from './people.ts';
 import { startStocktake } from './stocktakes.ts';
 import { listVariances, stocktakeStatus, type StocktakeProgress } from './variances.ts';
@@ -108,6 +110,16 @@ export async function loadDemo(db: Db, options: DemoOptions = {}): Promise<DemoS
   } catch (error) {
     throw steps.failed(error);
   }
+}
+
+/**
+ * The next steps as a card in the demo team chat, in the chats' language (the console's "Load demo data"):
+ * what `stocktake demo` prints, less starting the server, which is running when the console loads it.
+ */
+export async function postDemoNextSteps(db: Db, summary: DemoSummary): Promise<void> {
+  const team = summary.chats.find((c) => c.purpose === 'team')!;
+  const card = demoNextStepsCard({ locale: team.locale }, { stocktake: summary.stocktake.code, steps: summary.nextSteps.slice(1) });
+  await enqueueMessages(db, [{ platform: team.platform, chatId: team.chatId, locale: team.locale, view: { kind: 'static', card } }]);
 }
 
 /** The recount of the conflicting line, as carol's sheet: round 2, Chinese headers, UTF-8. */

@@ -1,0 +1,115 @@
+/**
+ * Linking a chat account without the CLI: an admin makes a one-time code for a person in the console, the
+ * person sends it to the bot from the account to link (any platform, group or direct message), and the
+ * dispatcher, seeing an identity it does not know, redeems it. Codes are short enough to type (six
+ * characters of an alphabet without look-alikes, 31⁶ ≈ 900 million), live 15 minutes, work once, and only
+ * their SHA-256 is stored.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { linkCode, personIdentity } from '../../db/schema/index.ts';
+import { InvalidInputError } from '../domain/errors.ts';
+import { parseIdentity, type Actor } from '../domain/people.ts';
+import { appendAudit } from './audit.ts';
+import { getPerson, requireAdminOver, type Person } from './people.ts';
+
+/** No 0/O, 1/I/L: a code read off a screen and typed on a phone. */
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const LINK_CODE_LENGTH = 6;
+export const LINK_CODE_MINUTES = 15;
+
+const hash = (code: string) => createHash('sha256').update(code).digest('hex');
+
+/** A typed code as stored: upper case, without spaces or dashes, full-width letters as ASCII. */
+export function normalizeLinkCode(text: string): string | null {
+  const code = text.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase();
+  return code.length === LINK_CODE_LENGTH && [...code].every((c) => ALPHABET.includes(c)) ? code : null;
+}
+
+/**
+ * Makes a code that links the next identity to send it to `personRef`. Only an admin over that person
+ * (requireAdminOver) may: whoever sends the code acts as the person from then on. Audited without the code.
+ */
+export async function createLinkCode(
+  db: Db,
+  by: Actor,
+  personRef: string,
+  now: Date = new Date(),
+): Promise<{ code: string; person: string; expiresAt: Date }> {
+  const target = await getPerson(db, personRef);
+  await requireAdminOver(db, by, target);
+  const expiresAt = new Date(now.getTime() + LINK_CODE_MINUTES * 60_000);
+  return db.transaction(async (tx) => {
+    // A code equal to an old one (used or expired) is drawn again: the hash is unique.
+    for (;;) {
+      const code = Array.from({ length: LINK_CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+      // With a digit, the code alone is told apart from a word (see the dispatcher's linkCodeIn).
+      if (!/\d/.test(code)) continue;
+      const [row] = await tx
+        .insert(linkCode)
+        .values({ personId: target.id, codeHash: hash(code), createdBy: by.personId, createdAt: now, expiresAt })
+        .onConflictDoNothing()
+        .returning({ id: linkCode.id });
+      if (!row) continue;
+      await appendAudit(tx, by, null, now, [
+        {
+          action: 'link_code.created',
+          entityType: 'person',
+          entityId: target.id,
+          after: { person: target.handle, code: row.id, expiresAt },
+        },
+      ]);
+      return { code, person: target.handle, expiresAt };
+    }
+  });
+}
+
+function badCode(): InvalidInputError {
+  const en = `That code is unknown, already used or expired (a code works once, for ${LINK_CODE_MINUTES} minutes). Ask an admin for a new one.`;
+  return new InvalidInputError(en, [], {
+    localized: {
+      en,
+      'zh-CN': `该绑定码无效、已使用或已过期（每个绑定码只能用一次，${LINK_CODE_MINUTES} 分钟内有效）。请向管理员索取新的绑定码。`,
+    },
+  });
+}
+
+/**
+ * Links `identityText` ("telegram:12345") to the person the code was made for and uses the code up, in
+ * one transaction: the conditional update on `used_at` lets only one of two identities racing with the
+ * same code win. Audited with the new identity as the actor.
+ */
+export async function redeemLinkCode(db: Db, codeText: string, identityText: string, now: Date = new Date()): Promise<Person> {
+  const code = normalizeLinkCode(codeText);
+  const identity = parseIdentity(identityText);
+  if (!identity) throw new InvalidInputError(`identity "${identityText}" is not of the form platform:id`);
+  if (!code) throw badCode();
+  return db.transaction(async (tx) => {
+    const [used] = await tx
+      .update(linkCode)
+      .set({ usedAt: now, usedBy: identityText })
+      .where(and(eq(linkCode.codeHash, hash(code)), isNull(linkCode.usedAt), gt(linkCode.expiresAt, now)))
+      .returning({ id: linkCode.id, personId: linkCode.personId });
+    if (!used) throw badCode();
+    const added = await tx
+      .insert(personIdentity)
+      .values({ ...identity, personId: used.personId })
+      .onConflictDoNothing()
+      .returning();
+    if (added.length === 0) {
+      const en = `${identityText} is already linked to someone; nothing was changed`;
+      throw new InvalidInputError(en, [], { localized: { en, 'zh-CN': `${identityText} 已绑定到其他人员，未做任何更改` } });
+    }
+    const target = await getPerson(tx, used.personId);
+    await appendAudit(tx, { personId: target.id, identity: identityText }, null, now, [
+      {
+        action: 'person.identity_linked',
+        entityType: 'person',
+        entityId: target.id,
+        after: { handle: target.handle, identity: identityText, code: used.id },
+      },
+    ]);
+    return target;
+  });
+}
