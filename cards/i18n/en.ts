@@ -29,7 +29,8 @@ export const en = {
     ] as [string, string][],
     files:
       'Send a count sheet (CSV or XLSX, columns sku, location, qty) to a bound team chat and it is imported as your count. In groups, address me with an @-mention.',
-    footer: 'Chinese works too: 帮助 · 绑定 · 新盘点 · 盲盘 · 状态 · 差异 · 盘点 · 结束盘点 · 提交 · 作废 · 撤销 · 报告 · 语言 · 定时 · 绑定账号',
+    footer:
+      'Chinese works too: 帮助 · 绑定 · 新盘点 · 盲盘 · 状态 · 差异 · 盘点 · 结束盘点 · 提交 · 作废 · 撤销 · 报告 · 语言 · 定时 · 绑定账号',
     /** The section only admins see. */
     adminTitle: 'For admins',
     adminCommands: [

@@ -10,7 +10,7 @@ import type { Actor } from '../domain/people.ts';
 
 export const esc = escapeHtml;
 
-export type NavKey = 'console' | 'stocktakes' | 'people' | 'none';
+export type NavKey = 'console' | 'stocktakes' | 'people' | 'admin' | 'none';
 
 export interface PageOptions {
   title: string;
@@ -19,6 +19,8 @@ export interface PageOptions {
   /** True on a loopback-only server: the person menu lets you switch freely. */
   localOnly: boolean;
   active: NavKey;
+  /** True for an admin (of any warehouse): the navigation links the admin pages. */
+  admin?: boolean;
   /** Escaped HTML. */
   body: string;
   /** Extra escaped HTML for <head> (a page's script). */
@@ -35,6 +37,7 @@ const NAV: Record<
     console: 'Console',
     stocktakes: 'Stocktakes',
     people: 'People',
+    admin: 'Admin',
     api: 'API',
     signOut: 'Sign out',
     switchPerson: 'switch',
@@ -44,6 +47,7 @@ const NAV: Record<
     console: '对话控制台',
     stocktakes: '盘点任务',
     people: '人员与角色',
+    admin: '管理',
     api: 'API',
     signOut: '退出',
     switchPerson: '切换',
@@ -55,11 +59,14 @@ const LINKS: [Exclude<NavKey, 'none'>, string][] = [
   ['console', '/'],
   ['stocktakes', '/stocktakes'],
   ['people', '/people'],
+  ['admin', '/admin'],
 ];
 
 export function renderPage(o: PageOptions): string {
   const t = NAV[o.locale];
-  const nav = LINKS.map(([key, href]) => `<a href="${href}"${o.active === key ? ' aria-current="page"' : ''}>${esc(t[key])}</a>`).join('');
+  const nav = LINKS.filter(([key]) => key !== 'admin' || o.admin)
+    .map(([key, href]) => `<a href="${href}"${o.active === key ? ' aria-current="page"' : ''}>${esc(t[key])}</a>`)
+    .join('');
   const person = o.actor ? `${icon('person')} <strong>${esc(o.actor.handle)}</strong>` : esc(t.nobody);
   const leave = !o.actor
     ? ''

@@ -9,6 +9,8 @@ import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { cellText, decimalCell, decimalProblem, openTable } from '../files/table.ts';
 import { setBookBaseline } from './auditBooks.ts';
+import { appendAudit } from './audit.ts';
+import type { Actor } from '../domain/people.ts';
 import { expiryCell, lotProblem, lotTrackedSkus } from './lots.ts';
 import { fileNotes, refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { knownSkus } from './skus.ts';
@@ -38,7 +40,7 @@ export async function importBook(
   db: Db,
   warehouseCode: string,
   source: FileSource,
-  options: { replace?: boolean; skipInvalid?: boolean; sheet?: string } = {},
+  options: { replace?: boolean; skipInvalid?: boolean; sheet?: string; by?: Actor } = {},
 ): Promise<BookImportReport> {
   const wh = await getWarehouse(db, warehouseCode);
   const skus = await knownSkus(db);
@@ -122,6 +124,16 @@ export async function importBook(
     }
     // What `audit books` holds on-hand to from now on, for the lines this import set.
     await setBookBaseline(tx, wh.id);
+    // An import made by a named person (the console's) is audited as theirs.
+    if (options.by)
+      await appendAudit(tx, options.by, null, new Date(), [
+        {
+          action: 'book.imported',
+          entityType: 'warehouse',
+          entityId: wh.id,
+          after: { warehouse: wh.code, file: table.name, rows: rows.length, replace: options.replace ?? false, cleared },
+        },
+      ]);
     return cleared;
   });
   return {

@@ -5,10 +5,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { queryRows, type Db, type DbOrTx, type Tx } from '../../db/client.ts';
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import type { Actor } from '../domain/people.ts';
 import { getPerson } from './people.ts';
+import { appendAudit } from './audit.ts';
 
 export type CredentialKind = 'api_key' | 'login';
 
@@ -31,21 +32,26 @@ export interface CredentialInfo {
 export async function createCredential(
   db: Db,
   input: { kind: CredentialKind; person: string; label?: string; expiresInDays?: number },
+  by?: Actor,
 ): Promise<{ secret: string; credential: CredentialInfo }> {
   const person = await getPerson(db, input.person);
   if (input.expiresInDays !== undefined && !(input.expiresInDays > 0))
     throw new InvalidInputError('expiry must be a positive number of days');
   const secret = `${PREFIX[input.kind]}${randomBytes(24).toString('base64url')}`;
   const prefix = secret.slice(0, 10);
-  const [row] = await queryRows<{ id: string }>(
-    db,
-    sql`insert into credential (kind, person_id, label, prefix, secret_hash, expires_at)
-        values (${input.kind}, ${person.id}::uuid, ${input.label ?? (input.kind === 'api_key' ? 'API key' : 'sign-in')}, ${prefix}, ${hash(secret)},
-                ${input.expiresInDays ? sql`now() + ${`${input.expiresInDays} days`}::interval` : sql`null`})
-        returning id`,
-  );
-  const [info] = await listCredentials(db, { id: row!.id });
-  return { secret, credential: info! };
+  return db.transaction(async (tx) => {
+    const [row] = await queryRows<{ id: string }>(
+      tx,
+      sql`insert into credential (kind, person_id, label, prefix, secret_hash, expires_at)
+          values (${input.kind}, ${person.id}::uuid, ${input.label ?? (input.kind === 'api_key' ? 'API key' : 'sign-in')}, ${prefix}, ${hash(secret)},
+                  ${input.expiresInDays ? sql`now() + ${`${input.expiresInDays} days`}::interval` : sql`null`})
+          returning id`,
+    );
+    const [info] = await listCredentials(tx, { id: row!.id });
+    // Made by a named person (the console's admin pages): audited as theirs, without the secret.
+    if (by) await audited(tx, by, 'credential.created', info!);
+    return { secret, credential: info! };
+  });
 }
 
 /** The credentials of everyone (or one), newest first. */
@@ -81,7 +87,7 @@ export async function listCredentials(db: DbOrTx, filter: { id?: string; person?
 }
 
 /** Revokes by id or prefix; a revoked credential stops working at once. A prefix two share is refused. */
-export async function revokeCredential(db: DbOrTx, ref: string): Promise<CredentialInfo> {
+export async function revokeCredential(db: Db, ref: string, by?: Actor): Promise<CredentialInfo> {
   const matches = await queryRows<{ id: string }>(
     db,
     sql`select id from credential where ${/^[0-9a-f-]{36}$/i.test(ref) ? sql`id = ${ref}::uuid` : sql`prefix = ${ref}`}`,
@@ -91,8 +97,23 @@ export async function revokeCredential(db: DbOrTx, ref: string): Promise<Credent
     throw new InvalidInputError(
       `the prefix ${ref} belongs to ${matches.length} credentials; revoke by id (stocktake access list shows them)`,
     );
-  await db.execute(sql`update credential set revoked_at = coalesce(revoked_at, now()) where id = ${matches[0]!.id}::uuid`);
-  return (await listCredentials(db, { id: matches[0]!.id }))[0]!;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`update credential set revoked_at = coalesce(revoked_at, now()) where id = ${matches[0]!.id}::uuid`);
+    const info = (await listCredentials(tx, { id: matches[0]!.id }))[0]!;
+    if (by) await audited(tx, by, 'credential.revoked', info);
+    return info;
+  });
+}
+
+async function audited(tx: Tx, by: Actor, action: string, info: CredentialInfo): Promise<void> {
+  await appendAudit(tx, by, null, new Date(), [
+    {
+      action,
+      entityType: 'credential',
+      entityId: info.id,
+      after: { kind: info.kind, person: info.person, label: info.label, prefix: info.prefix },
+    },
+  ]);
 }
 
 /** The person a secret acts as, or null when it is unknown, revoked or expired. */

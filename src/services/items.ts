@@ -10,6 +10,8 @@ import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { fileNotes, refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { importTexts } from '../domain/texts/imports.ts';
+import { appendAudit } from './audit.ts';
+import type { Actor } from '../domain/people.ts';
 
 interface ItemRow {
   sku: string;
@@ -48,7 +50,7 @@ const ITEM_COLUMNS = [
 export async function importItems(
   db: Db,
   source: FileSource,
-  options: { skipInvalid?: boolean; sheet?: string } = {},
+  options: { skipInvalid?: boolean; sheet?: string; by?: Actor } = {},
 ): Promise<ImportReport> {
   const table = await openTable(source, { sheet: options.sheet, columns: ITEM_COLUMNS });
   const problems = new ProblemList();
@@ -133,6 +135,11 @@ export async function importItems(
           unit_cost = excluded.unit_cost, category = excluded.category, updated_at = now()`);
       await replaceScanDetails(tx, chunk);
     }
+    // An import made by a named person (the console's) is audited as theirs.
+    if (options.by)
+      await appendAudit(tx, options.by, null, new Date(), [
+        { action: 'items.imported', entityType: 'item', entityId: table.name, after: { file: table.name, rows: rows.length } },
+      ]);
   });
   return {
     fileName: table.name,

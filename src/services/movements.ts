@@ -8,6 +8,8 @@ import { ProblemList, readRecords } from '../files/records.ts';
 import type { FileSource } from '../files/source.ts';
 import { cellText, decimalCell, decimalProblem, openTable, timeCell, timeProblem } from '../files/table.ts';
 import { lotProblem, lotTrackedSkus } from './lots.ts';
+import { appendAudit, type AuditEntry } from './audit.ts';
+import type { Actor } from '../domain/people.ts';
 import { fileNotes, refuseIfInvalid, type ImportReport } from './importResult.ts';
 import { knownSkus } from './skus.ts';
 import { importTexts } from '../domain/texts/imports.ts';
@@ -43,7 +45,7 @@ export async function importMovements(
   db: Db,
   warehouseCode: string,
   source: FileSource,
-  options: { skipInvalid?: boolean; sheet?: string } = {},
+  options: { skipInvalid?: boolean; sheet?: string; by?: Actor } = {},
 ): Promise<ImportReport & { warehouse: string }> {
   const wh = await getWarehouse(db, warehouseCode);
   const skus = await knownSkus(db);
@@ -88,7 +90,20 @@ export async function importMovements(
     for (const r of batch) rows.push(r.value);
   }
   refuseIfInvalid(table.name, problems, options.skipInvalid ?? false, rows.length);
-  await recordMovements(db, wh, rows);
+  await recordMovements(
+    db,
+    wh,
+    rows,
+    options.by && {
+      by: options.by,
+      entry: {
+        action: 'movements.imported',
+        entityType: 'warehouse',
+        entityId: wh.id,
+        after: { warehouse: wh.code, file: table.name, rows: rows.length },
+      },
+    },
+  );
   return {
     warehouse: wh.code,
     fileName: table.name,
@@ -101,8 +116,14 @@ export async function importMovements(
 }
 
 /** Appends movements in the given order and applies them to on-hand, in one transaction. */
-export async function recordMovements(db: Db, wh: Warehouse, rows: readonly MovementRow[]): Promise<void> {
+export async function recordMovements(
+  db: Db,
+  wh: Warehouse,
+  rows: readonly MovementRow[],
+  audit?: { by: Actor; entry: AuditEntry },
+): Promise<void> {
   await db.transaction(async (tx) => {
+    if (audit) await appendAudit(tx, audit.by, null, new Date(), [audit.entry]);
     // The warehouse lock orders this against a stocktake snapshot: the snapshot's watermark then either
     // includes all of these movements (and their effect on on-hand) or none of them.
     await lockWarehouse(tx, wh.id);

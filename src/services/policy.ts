@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import { warehousePolicy } from '../../db/schema/index.ts';
 import { COST_SCALE, parseDecimal } from '../domain/decimal.ts';
 import { InvalidInputError } from '../domain/errors.ts';
+import type { Actor } from '../domain/people.ts';
 import { appendAudit, OPERATOR } from './audit.ts';
 import { getWarehouse } from './warehouses.ts';
 
@@ -52,8 +53,13 @@ const policyInput = z.object({
     .optional(),
 });
 
-/** Changes a warehouse's review and approval policy; "off" turns a tolerance off. */
-export async function setPolicy(db: Db, warehouseCode: string, input: z.input<typeof policyInput>): Promise<Policy> {
+/** Changes a warehouse's review and approval policy; "off" turns a tolerance off. `by`: who, for the audit (else the local operator). */
+export async function setPolicy(
+  db: Db,
+  warehouseCode: string,
+  input: z.input<typeof policyInput>,
+  by: Actor | null = null,
+): Promise<Policy> {
   const parsed = policyInput.safeParse(input);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message).join('; '));
   const wh = await getWarehouse(db, warehouseCode);
@@ -74,7 +80,7 @@ export async function setPolicy(db: Db, warehouseCode: string, input: z.input<ty
       })
       .where(sql`${warehousePolicy.warehouseId} = ${wh.id}`)
       .returning();
-    await appendAudit(tx, OPERATOR, null, new Date(), [
+    await appendAudit(tx, by ?? OPERATOR, null, new Date(), [
       { action: 'policy.changed', entityType: 'warehouse', entityId: wh.id, before, after: row },
     ]);
     return row!;

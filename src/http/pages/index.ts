@@ -1,10 +1,20 @@
 /**
  * The dashboard pages of the web console, rendered on the server: the stocktakes list, one stocktake
- * (figures, charts, variances, documents, exports, audit), the phone counting page, and people and roles for admins.
+ * (figures, charts, variances, documents, exports, audit), the phone counting page, and for admins people and
+ * roles and the admin pages (people and chat accounts, imports, causes, settings, schedules, keys and links).
  *
  * @example createHttpApp(deps, [mountAuth, mountApi, mountPages])
  */
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { PayloadTooLargeError } from '../errors.ts';
+import { accessPage, createAccessPage, revokeAccessPage } from './accessPage.ts';
+import { adminHomePage } from './admin.ts';
+import { causesPage, saveCausePage } from './causesPage.ts';
+import { importsPage, importUploadPage } from './imports.ts';
+import { addPersonPage, identitiesPage, linkCodePage, personPage, renamePage } from './personPage.ts';
+import { saveSchedulePage, schedulesPage } from './schedulesPage.ts';
+import { saveSettingsPage, settingsPage } from './settingsPage.ts';
 import type { AppEnv } from '../app.ts';
 import { countingPage } from './counting.ts';
 import { mountCountingAssets } from './countingAssets.ts';
@@ -13,6 +23,18 @@ import { page } from './shared.ts';
 import { stocktakeDetailPage } from './stocktakeDetail.ts';
 import { stocktakeListPage } from './stocktakeList.ts';
 import { DASHBOARD_CSS, DASHBOARD_CSS_PATH } from './styles.ts';
+
+/** An upload above the limit is refused before it is read (the page then checks the file itself too). */
+const uploadLimit: MiddlewareHandler<AppEnv> = (c, next) =>
+  bodyLimit({
+    // The multipart envelope around the file: boundaries, headers and the form's few other fields.
+    maxSize: c.get('deps').maxUploadBytes + 64 * 1024,
+    onError: () => {
+      throw new PayloadTooLargeError(
+        `the upload is larger than the limit of ${Math.round(c.get('deps').maxUploadBytes / (1024 * 1024))} MB (STOCKTAKE_MAX_UPLOAD_MB)`,
+      );
+    },
+  })(c, next);
 
 export function mountPages(app: Hono<AppEnv>): void {
   app.get(DASHBOARD_CSS_PATH, (c) =>
@@ -24,4 +46,21 @@ export function mountPages(app: Hono<AppEnv>): void {
   app.get('/count/:stocktake', page('stocktakes', countingPage));
   app.get('/people', page('people', peoplePage));
   app.post('/people/roles', page('people', changeRolePage));
+  app.post('/people/add', page('people', addPersonPage));
+  app.get('/people/:person', page('people', personPage));
+  app.post('/people/:person/name', page('people', renamePage));
+  app.post('/people/:person/identities', page('people', identitiesPage));
+  app.post('/people/:person/link-code', page('people', linkCodePage));
+  app.get('/admin', page('admin', adminHomePage));
+  app.get('/admin/imports', page('admin', importsPage));
+  app.post('/admin/imports/:kind', uploadLimit, page('admin', importUploadPage));
+  app.get('/admin/causes', page('admin', causesPage));
+  app.post('/admin/causes', page('admin', saveCausePage));
+  app.get('/admin/settings', page('admin', settingsPage));
+  app.post('/admin/settings', page('admin', saveSettingsPage));
+  app.get('/admin/schedules', page('admin', schedulesPage));
+  app.post('/admin/schedules', page('admin', saveSchedulePage));
+  app.get('/admin/access', page('admin', accessPage));
+  app.post('/admin/access', page('admin', createAccessPage));
+  app.post('/admin/access/revoke', page('admin', revokeAccessPage));
 }

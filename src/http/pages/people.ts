@@ -10,6 +10,7 @@ import { warehousesOf, type WarehouseRoles } from '../../services/dashboard.ts';
 import { grantRole, listPeople, revokeRole, rolesOf } from '../../services/people.ts';
 import { getWarehouse } from '../../services/warehouses.ts';
 import { esc } from '../layout.ts';
+import { adminWords } from './adminWords.ts';
 import { badge, errorPage, messagePage, queryString, type PageContext, type PageResult } from './shared.ts';
 
 const roleChange = z.object({
@@ -43,6 +44,7 @@ type People = Awaited<ReturnType<typeof listPeople>>;
 
 function render(p: PageContext, admin: WarehouseRoles[], people: People, flash: string): string {
   const w = p.t.people;
+  const a = adminWords(p.locale);
   const mine = new Set(admin.map((a) => a.code));
   const roleName = (r: string) => p.t.roles[r] ?? r;
   const revokeButton = (handle: string, warehouse: string, role: string) =>
@@ -60,7 +62,7 @@ function render(p: PageContext, admin: WarehouseRoles[], people: People, flash: 
           `<div data-warehouse="${esc(warehouse)}"><strong>${esc(warehouse)}</strong>: ${held.map((r) => `<span class="badge" data-role="${esc(r)}">${esc(roleName(r))}${mine.has(warehouse) ? ` ${revokeButton(person.handle, warehouse, r)}` : ''}</span>`).join(' ')}</div>`,
       )
       .join('');
-    return `<tr data-person="${esc(person.handle)}"><td><strong>${esc(person.handle)}</strong></td><td>${esc(person.name)}</td><td>${person.identities.map((i) => badge(i)).join(' ')}</td><td>${roles || '<span class="muted">—</span>'}</td></tr>`;
+    return `<tr data-person="${esc(person.handle)}"><td><a href="/people/${encodeURIComponent(person.handle)}" title="${esc(a.person.edit)}"><strong>${esc(person.handle)}</strong></a></td><td>${esc(person.name)}</td><td>${person.identities.map((i) => badge(i)).join(' ')}</td><td>${roles || '<span class="muted">—</span>'}</td></tr>`;
   });
   const select = (name: string, label: string, options: [string, string][]) =>
     `<label>${esc(label)}<select name="${name}" required>${options.map(([v, l]) => `<option value="${esc(v)}">${esc(l)}</option>`).join('')}</select></label>`;
@@ -87,7 +89,19 @@ ${select(
   const table = people.length
     ? `<div class="table-scroll"><table class="data people"><thead><tr><th>${esc(w.handle)}</th><th>${esc(w.name)}</th><th>${esc(w.identities)}</th><th>${esc(w.roles)}</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`
     : `<p class="muted">${esc(w.none)}</p>`;
-  return `<h1>${esc(w.title)}</h1>\n${flash}\n${table}\n${form}`;
+  const add = `<h2>${esc(a.person.addTitle)}</h2>
+<form class="filters" method="post" action="/people/add">
+<label>${esc(a.person.handle)}<input type="text" name="handle" required maxlength="32" autocomplete="off"></label>
+<label>${esc(a.person.name)}<input type="text" name="name" maxlength="100"></label>
+<label>${esc(a.person.identity)}<input type="text" name="identity" placeholder="telegram:123456789"></label>
+<button class="btn btn--primary">${esc(a.person.add)}</button>
+</form>`;
+  return `<h1>${esc(w.title)}</h1>\n${flash}\n${table}\n${add}\n${form}`;
+}
+
+/** The people page's body with a notice on top (for pages that answer a refused post with it). */
+export async function peopleBody(p: PageContext, flash: string): Promise<string> {
+  return render(p, await adminWarehouses(p), await listPeople(p.deps.db), flash);
 }
 
 export async function peoplePage(p: PageContext): Promise<PageResult> {

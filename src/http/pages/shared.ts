@@ -9,6 +9,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Actor } from '../../domain/people.ts';
 import { wallClock } from '../../domain/time.ts';
 import type { AppContext, AppEnv, HttpDeps } from '../app.ts';
+import { isAdminAnywhere } from '../../services/people.ts';
 import { errorResponse } from '../errors.ts';
 import { esc, renderPage, type NavKey } from '../layout.ts';
 import { pageLocale } from '../locale.ts';
@@ -21,6 +22,8 @@ export interface PageContext {
   deps: HttpDeps;
   locale: Locale;
   t: PageWords;
+  /** The caller is an admin of some warehouse: the navigation links the admin pages. */
+  admin: boolean;
 }
 
 /** A page's answer: its title, the active navigation entry, the body (escaped HTML) and its status. */
@@ -42,6 +45,7 @@ export function htmlPage(p: PageContext, result: PageResult): Response {
     actor: p.actor,
     localOnly: p.deps.localOnly,
     active: result.active,
+    admin: p.admin,
     body: result.body,
     head: result.head ? `${HEAD}\n${result.head}` : HEAD,
   });
@@ -60,11 +64,18 @@ export function page(active: NavKey, handler: (p: PageContext) => Promise<PageRe
     if (!actor) {
       const url = new URL(c.req.url);
       // A form post cannot be replayed after choosing: come back to the page the form was on.
-      const next = c.req.method === 'GET' ? url.pathname + url.search : active === 'people' ? '/people' : '/stocktakes';
+      const next =
+        c.req.method === 'GET'
+          ? url.pathname + url.search
+          : active === 'people'
+            ? '/people'
+            : active === 'admin'
+              ? '/admin'
+              : '/stocktakes';
       return c.redirect(`/?next=${encodeURIComponent(next)}`);
     }
     const locale = pageLocale(c);
-    const p: PageContext = { c, actor, deps, locale, t: words(locale) };
+    const p: PageContext = { c, actor, deps, locale, t: words(locale), admin: await isAdminAnywhere(deps.db, actor.personId) };
     try {
       const result = await handler(p);
       return result instanceof Response ? result : htmlPage(p, result);
@@ -85,6 +96,11 @@ export function errorPage(p: PageContext, error: DomainError, active: NavKey): P
     status: status === 403 || status === 404 || status === 409 ? status : 400,
     body: messagePage(p, title, error.textFor(p.locale, 'page')),
   };
+}
+
+/** A domain error's message in the page's language, when it has one. */
+export function localizedMessage(p: Pick<PageContext, 'locale'>, error: DomainError): string {
+  return error.textFor(p.locale, 'page');
 }
 
 export function messagePage(p: PageContext, title: string, message: string): string {

@@ -23,4 +23,14 @@ a.thumb { display:inline-flex; min-width:44px; min-height:44px; align-items:cent
 a.thumb img { display:block; border-radius:4px; }
 td.photos a.thumb { margin:0 4px 4px 0; }
 .photo-group h3 { font-size:14px; margin:12px 0 6px; }
+/* admin pages */
+.admin-sections { padding-left:18px; } .admin-sections li { margin:10px 0; }
+.filters label.check { flex-direction:row; align-items:center; gap:6px; color:var(--fg); font-size:14px; }
+section.panel { margin:12px 0; } section.panel h2 { margin-top:0; }
+form.cause, form.schedule { border-bottom:1px solid var(--line); padding-bottom:10px; }
+form.cause .cause-code { align-self:center; min-width:9em; }
+ul.identities { list-style:none; padding:0; margin:0 0 8px; } ul.identities li { display:flex; flex-wrap:wrap; align-items:center; gap:8px; margin:4px 0; }
+.link-code { font:600 28px/1.2 ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing:4px; }
+input.secret { width:100%; font-family:ui-monospace, SFMono-Regular, Menlo, monospace; }
+input[type=file] { max-width:100%; }
 `;
