@@ -8,6 +8,8 @@ import type { Card } from '../../cards/model.ts';
 import { approvalCard, decisionResultCard } from '../../cards/templates/approval.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { helpCard } from '../../cards/templates/help.ts';
+import { demoNextStepsCard } from '../../cards/templates/demo.ts';
+import { nextSteps as demoNextSteps } from '../../src/services/demo/nextSteps.ts';
 import { importSummaryCard } from '../../cards/templates/importSummary.ts';
 import { voidedSheetCard } from '../../cards/templates/undo.ts';
 import { accessCard, errorCard } from '../../cards/templates/notice.ts';
@@ -124,7 +126,15 @@ export function gallery(locale: Locale): [string, Card][] {
   const say = (en: string, zh: string) => (locale === 'en' ? en : zh);
   return [
     ['help', helpCard(ctx, { warehouse: 'WH1', purposes: ['team', 'approvals'] })],
+    ['help for an admin', helpCard(ctx, { warehouse: 'WH1', purposes: ['team'], admin: true })],
     ['access', accessCard(ctx, 'telegram:123456789')],
+    [
+      'demo next steps',
+      demoNextStepsCard(ctx, {
+        stocktake: 'ST-DEMO-0001',
+        steps: demoNextSteps(locale, { stocktake: 'ST-DEMO-0001', consoleUrl: 'http://127.0.0.1:3000' }).slice(1),
+      }),
+    ],
     [
       'error',
       errorCard(ctx, say('count.csv: 2 invalid line(s); nothing was imported', 'count.csv：2 行有误，未导入任何内容'), [
