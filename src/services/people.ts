@@ -17,7 +17,7 @@ const personInput = z.object({
     .trim()
     .toLowerCase()
     .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/, 'handle may contain only letters, digits, "_", "." and "-" (up to 32)'),
-  name: z.string().trim().min(1).max(100).optional(),
+  name: z.string().trim().min(1, 'a name has 1 to 100 characters').max(100, 'a name has 1 to 100 characters').optional(),
   identities: z.array(z.string()).default([]),
 });
 

@@ -225,6 +225,14 @@ run('the console and dashboard in a browser', () => {
         ['stocktakes', '/stocktakes'],
         ['stocktake', detail!],
         ['people', '/people'],
+        // The admin pages (ann is the demo's admin), a person's page with its link code included.
+        ['admin', '/admin'],
+        ['admin-person', '/people/carol'],
+        ['admin-imports', '/admin/imports'],
+        ['admin-causes', '/admin/causes'],
+        ['admin-settings', '/admin/settings'],
+        ['admin-schedules', '/admin/schedules'],
+        ['admin-access', '/admin/access'],
         ['sign-in', '/login'],
         ['not-found', '/stocktakes/NO-SUCH-STOCKTAKE'],
       ];
@@ -242,7 +250,7 @@ run('the console and dashboard in a browser', () => {
               expect(await reachProblem(page.locator(control)), `${size} ${name}: ${control}`).toBeNull();
           }
           expect(await layoutProblems(page, touch), `${size} ${name}`).toEqual([]);
-          if (size !== 'desktop' || name === 'stocktakes' || name === 'people')
+          if (size !== 'desktop' || name === 'stocktakes' || name === 'people' || name.startsWith('admin'))
             await page.screenshot({ path: join(SHOTS, `${size}-${name}.png`), fullPage: !path.startsWith('/chat/') });
         }
       }

@@ -41,6 +41,7 @@ const en = {
     identitiesTitle: 'Platform identities',
     identitiesHint:
       'platform:id — telegram:123456789, feishu:ou_…, dingtalk:staffId, web:handle. The cli: identity is the handle and stays.',
+    newIdentity: 'Identity, e.g. feishu:ou_…',
     addIdentity: 'Add identity',
     remove: 'Remove',
     removeTitle: (identity: string) => `Remove ${identity}`,
@@ -193,6 +194,7 @@ const zhCN: AdminWords = {
     renamed: '姓名已保存。',
     identitiesTitle: '平台身份',
     identitiesHint: '平台:ID —— telegram:123456789、feishu:ou_…、dingtalk:员工ID、web:账号。cli: 身份即账号，不能删除。',
+    newIdentity: '平台身份，如 feishu:ou_…',
     addIdentity: '添加身份',
     remove: '删除',
     removeTitle: (identity) => `删除 ${identity}`,

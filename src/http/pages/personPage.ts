@@ -36,7 +36,7 @@ function render(p: AdminContext, person: Listed, flash: string, code?: { code: s
   const identities = person.identities
     .map((identity) => {
       const removable = !identity.startsWith('cli:');
-      return `<li data-identity="${esc(identity)}">${badge(identity)}${
+      return `<li data-identity="${esc(identity)}"><code>${esc(identity)}</code>${
         removable
           ? ` <form method="post" action="${path}/identities" class="inline"><input type="hidden" name="identity" value="${esc(identity)}"><input type="hidden" name="op" value="remove"><button class="link revoke" title="${esc(w.removeTitle(identity))}" aria-label="${esc(w.removeTitle(identity))}">${esc(w.remove)}</button></form>`
           : ''
@@ -59,7 +59,7 @@ ${flash}
 <h2>${esc(w.identitiesTitle)}</h2>
 <ul class="identities">${identities}</ul>
 <p class="muted">${esc(w.identitiesHint)}</p>
-<form class="filters" method="post" action="${path}/identities"><input type="hidden" name="op" value="add">${textInput('identity', w.identity, '', 'required placeholder="telegram:123456789"')} <button class="btn">${esc(w.addIdentity)}</button></form>
+<form class="filters" method="post" action="${path}/identities"><input type="hidden" name="op" value="add">${textInput('identity', w.newIdentity, '', 'required placeholder="telegram:123456789"')} <button class="btn">${esc(w.addIdentity)}</button></form>
 </section>
 <section class="panel" id="link">
 <h2>${esc(w.linkTitle)}</h2>
