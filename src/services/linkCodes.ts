@@ -11,8 +11,10 @@ import type { Db } from '../../db/client.ts';
 import { linkCode, personIdentity } from '../../db/schema/index.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import { parseIdentity, type Actor } from '../domain/people.ts';
+import { adminTexts } from '../domain/texts/admin.ts';
 import { appendAudit } from './audit.ts';
-import { getPerson, requireAdminOver, type Person } from './people.ts';
+import { requireAdminOver } from './administration.ts';
+import { getPerson, type Person } from './people.ts';
 
 /** No 0/O, 1/I/L: a code read off a screen and typed on a phone. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -65,15 +67,7 @@ export async function createLinkCode(
   });
 }
 
-function badCode(): InvalidInputError {
-  const en = `That code is unknown, already used or expired (a code works once, for ${LINK_CODE_MINUTES} minutes). Ask an admin for a new one.`;
-  return new InvalidInputError(en, [], {
-    localized: {
-      en,
-      'zh-CN': `该绑定码无效、已使用或已过期（每个绑定码只能用一次，${LINK_CODE_MINUTES} 分钟内有效）。请向管理员索取新的绑定码。`,
-    },
-  });
-}
+const badCode = () => new InvalidInputError(adminTexts.linkCodeUnusable(LINK_CODE_MINUTES));
 
 /**
  * Links `identityText` ("telegram:12345") to the person the code was made for and uses the code up, in
@@ -83,7 +77,7 @@ function badCode(): InvalidInputError {
 export async function redeemLinkCode(db: Db, codeText: string, identityText: string, now: Date = new Date()): Promise<Person> {
   const code = normalizeLinkCode(codeText);
   const identity = parseIdentity(identityText);
-  if (!identity) throw new InvalidInputError(`identity "${identityText}" is not of the form platform:id`);
+  if (!identity) throw new InvalidInputError(adminTexts.badIdentity(identityText));
   if (!code) throw badCode();
   return db.transaction(async (tx) => {
     const [used] = await tx
@@ -97,10 +91,7 @@ export async function redeemLinkCode(db: Db, codeText: string, identityText: str
       .values({ ...identity, personId: used.personId })
       .onConflictDoNothing()
       .returning();
-    if (added.length === 0) {
-      const en = `${identityText} is already linked to someone; nothing was changed`;
-      throw new InvalidInputError(en, [], { localized: { en, 'zh-CN': `${identityText} 已绑定到其他人员，未做任何更改` } });
-    }
+    if (added.length === 0) throw new InvalidInputError(adminTexts.alreadyLinked(identityText));
     const target = await getPerson(tx, used.personId);
     await appendAudit(tx, { personId: target.id, identity: identityText }, null, now, [
       {

@@ -17,22 +17,9 @@ const personInput = z.object({
     .trim()
     .toLowerCase()
     .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/, 'handle may contain only letters, digits, "_", "." and "-" (up to 32)'),
-  name: z.string().trim().min(1, 'a name has 1 to 100 characters').max(100, 'a name has 1 to 100 characters').optional(),
+  name: z.string().trim().min(1).max(100).optional(),
   identities: z.array(z.string()).default([]),
 });
-
-/** The refusal of an identity that is not `platform:id`, in both languages. */
-export function badIdentityError(text: string): InvalidInputError {
-  const en = `identity "${text}" is not of the form platform:id (platforms: telegram, feishu, dingtalk, web, cli)`;
-  return new InvalidInputError(en, [], {
-    localized: { en, 'zh-CN': `身份 "${text}" 的格式应为 平台:ID（平台：telegram、feishu、dingtalk、web、cli）` },
-  });
-}
-
-function takenIdentityError(identity: string): InvalidInputError {
-  const en = `identity ${identity} already belongs to another person`;
-  return new InvalidInputError(en, [], { localized: { en, 'zh-CN': `身份 ${identity} 已属于另一个人` } });
-}
 
 /**
  * Adds a person (or updates the name of an existing handle) with platform identities; `by` is who did it,
@@ -44,23 +31,12 @@ export async function addPerson(
   by: Actor | null = null,
 ): Promise<Person & { identities: string[] }> {
   const parsed = personInput.safeParse(input);
-  if (!parsed.success) {
-    const en = parsed.error.issues.map((i) => i.message).join('; ');
-    const zh = parsed.error.issues
-      .map((i) =>
-        i.path[0] === 'handle'
-          ? '账号只能包含字母、数字、"_"、"." 和 "-"，以字母或数字开头，最多 32 个字符'
-          : i.path[0] === 'name'
-            ? '姓名须为 1–100 个字符'
-            : i.message,
-      )
-      .join('；');
-    throw new InvalidInputError(en, [], { localized: { en, 'zh-CN': zh } });
-  }
+  if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message).join('; '));
   const { handle, name, identities } = parsed.data;
   const parsedIdentities = identities.map((text) => {
     const identity = parseIdentity(text);
-    if (!identity) throw badIdentityError(text);
+    if (!identity)
+      throw new InvalidInputError(`identity "${text}" is not of the form platform:id (platforms: telegram, feishu, dingtalk, web, cli)`);
     return identity;
   });
   return db.transaction(async (tx) => {
@@ -74,7 +50,9 @@ export async function addPerson(
         .select({ personId: personIdentity.personId })
         .from(personIdentity)
         .where(and(eq(personIdentity.platform, identity.platform), eq(personIdentity.externalId, identity.externalId)));
-      if (owner && owner.personId !== row!.id) throw takenIdentityError(`${identity.platform}:${identity.externalId}`);
+      if (owner && owner.personId !== row!.id) {
+        throw new InvalidInputError(`identity ${identity.platform}:${identity.externalId} already belongs to another person`);
+      }
       await tx
         .insert(personIdentity)
         .values({ ...identity, personId: row!.id })
@@ -91,83 +69,6 @@ export async function addPerson(
     ]);
     return { ...row!, identities: all.map((i) => `${i.platform}:${i.externalId}`) };
   });
-}
-
-/**
- * Takes a platform identity away from a person (an account they no longer use, or linked by mistake). The
- * `cli:` identity every person has is theirs by handle and stays.
- */
-export async function removeIdentity(
-  db: Db,
-  personRef: string,
-  identityText: string,
-  by: Actor | null = null,
-): Promise<Person & { identities: string[] }> {
-  const p = await getPerson(db, personRef);
-  const identity = parseIdentity(identityText);
-  if (!identity) throw badIdentityError(identityText);
-  const text = `${identity.platform}:${identity.externalId}`;
-  if (identity.platform === 'cli') {
-    const en = `${text} is how ${p.handle} is known to the command line; it cannot be removed`;
-    throw new InvalidInputError(en, [], { localized: { en, 'zh-CN': `${text} 是 ${p.handle} 在命令行中的身份，不能删除` } });
-  }
-  return db.transaction(async (tx) => {
-    const removed = await tx
-      .delete(personIdentity)
-      .where(
-        and(
-          eq(personIdentity.personId, p.id),
-          eq(personIdentity.platform, identity.platform),
-          eq(personIdentity.externalId, identity.externalId),
-        ),
-      )
-      .returning();
-    if (removed.length === 0) {
-      const en = `${p.handle} has no identity ${text}`;
-      throw new InvalidInputError(en, [], { localized: { en, 'zh-CN': `${p.handle} 没有身份 ${text}` } });
-    }
-    const all = await tx.select().from(personIdentity).where(eq(personIdentity.personId, p.id));
-    await appendAudit(tx, by ?? OPERATOR, null, new Date(), [
-      { action: 'person.identity_removed', entityType: 'person', entityId: p.id, before: { handle: p.handle, identity: text } },
-    ]);
-    return { ...p, identities: all.map((i) => `${i.platform}:${i.externalId}`) };
-  });
-}
-
-/** True when the person is an admin of at least one warehouse (who may use the console's admin pages). */
-export async function isAdminAnywhere(db: DbOrTx, personId: string): Promise<boolean> {
-  const rows = await db
-    .select({ role: roleGrant.role })
-    .from(roleGrant)
-    .where(and(eq(roleGrant.personId, personId), eq(roleGrant.role, 'admin')))
-    .limit(1);
-  return rows.length > 0;
-}
-
-/**
- * Refuses (403) unless the actor may administer `target`: an admin of some warehouse, and of every
- * warehouse the target holds a role in. Giving someone a chat account, a key or a sign-in link lets whoever
- * holds it act as them, so an admin of WH1 may not do that for an admin of WH2.
- */
-export async function requireAdminOver(db: DbOrTx, actor: Actor, target: Person): Promise<void> {
-  if (!(await isAdminAnywhere(db, actor.personId))) {
-    const en = `${actor.handle} may not manage people: only admins may`;
-    throw new NotAllowedError(en, { localized: { en, 'zh-CN': `${actor.handle} 不能管理人员：只有管理员可以` } });
-  }
-  const outside = await queryRows<{ code: string }>(
-    db,
-    sql`select distinct w.code from role_grant g join warehouse w on w.id = g.warehouse_id
-        where g.person_id = ${target.id}::uuid
-          and not exists (select 1 from role_grant a where a.person_id = ${actor.personId}::uuid and a.warehouse_id = g.warehouse_id and a.role = 'admin')
-        order by w.code`,
-  );
-  if (outside.length > 0) {
-    const codes = outside.map((r) => r.code).join(', ');
-    const en = `${actor.handle} may not manage ${target.handle}, who holds roles in ${codes}: only an admin of ${codes} may`;
-    throw new NotAllowedError(en, {
-      localized: { en, 'zh-CN': `${actor.handle} 不能管理 ${target.handle}：此人在 ${codes} 有角色，只有 ${codes} 的管理员可以` },
-    });
-  }
 }
 
 /** Finds a person by handle, id, or platform identity ("telegram:12345"). */

@@ -38,18 +38,14 @@ export function parseCron(text: string): string {
   const expression = text.trim().replace(/\s+/g, ' ');
   const fields = expression ? expression.split(' ') : [];
   const example = 'e.g. "0 9 * * *" for 09:00 every day, "30 8 * * 1-5" for 08:30 on weekdays, "0 9 * * 1" for Mondays at 09:00';
-  const exampleZh = '例如 "0 9 * * *" 表示每天 09:00，"30 8 * * 1-5" 表示工作日 08:30，"0 9 * * 1" 表示每周一 09:00';
-  const refuse = (en: string, zh: string) => new InvalidInputError(en, [], { localized: { en, 'zh-CN': zh } });
   if (fields.length !== 5 && fields.length !== 6) {
-    throw refuse(
+    throw new InvalidInputError(
       `cron "${expression}" has ${fields.length} field(s): write 5 — minute hour day-of-month month day-of-week — ${example}`,
-      `定时表达式 "${expression}" 有 ${fields.length} 个字段：应写 5 个——分 时 日 月 周——${exampleZh}`,
     );
   }
   if (fields.length === 6 && fields[0] !== '0') {
-    throw refuse(
+    throw new InvalidInputError(
       `cron "${expression}": the seconds field must be 0 (reports go out on the minute); better leave it out and write 5 fields, ${example}`,
-      `定时表达式 "${expression}"：秒字段必须为 0（报告整分发送）；最好省略它，写 5 个字段，${exampleZh}`,
     );
   }
   const result = cron.validateDetailed(expression);
@@ -62,16 +58,12 @@ export function parseCron(text: string): string {
         ? `the ${FIELD_RANGES[e.field]} field "${value ?? ''}" is not valid${/impossible/.test(e.message) ? ' (that day never comes in the month given)' : ''}`
         : e.message;
     });
-    throw refuse(
-      `cron "${expression}": ${problems.join('; ')} — ${example}`,
-      `定时表达式 "${expression}" 无效（${problems.join('; ')}）——${exampleZh}`,
-    );
+    throw new InvalidInputError(`cron "${expression}": ${problems.join('; ')} — ${example}`);
   }
   const minute = fields[fields.length - 5]!;
   if (!/^\d{1,2}$/.test(minute)) {
-    throw refuse(
+    throw new InvalidInputError(
       `cron "${expression}": the minute field must be one number (reports go out at most once an hour), not "${minute}" — ${example}`,
-      `定时表达式 "${expression}"：分钟字段必须是一个数字（报告每小时最多发送一次），不能是 "${minute}"——${exampleZh}`,
     );
   }
   return expression;
@@ -81,10 +73,9 @@ export function parseCron(text: string): string {
 export function parseTimezone(text: string): string {
   const timezone = text.trim();
   if (!timezone || !isValidTimezone(timezone)) {
-    const en = `unknown timezone "${timezone}": use an IANA name such as Asia/Shanghai, Asia/Singapore, Europe/Berlin or UTC`;
-    throw new InvalidInputError(en, [], {
-      localized: { en, 'zh-CN': `未知时区 "${timezone}"：请使用 IANA 时区名，例如 Asia/Shanghai、Asia/Singapore、Europe/Berlin 或 UTC` },
-    });
+    throw new InvalidInputError(
+      `unknown timezone "${timezone}": use an IANA name such as Asia/Shanghai, Asia/Singapore, Europe/Berlin or UTC`,
+    );
   }
   return timezone;
 }

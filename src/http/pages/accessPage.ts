@@ -5,8 +5,10 @@
  * holds the secret acts as them; both are audited under the admin's name.
  */
 import { DomainError, NotFoundError } from '../../domain/errors.ts';
+import { adminTexts } from '../../domain/texts/admin.ts';
 import { createCredential, listCredentials, revokeCredential, type CredentialKind } from '../../services/credentials.ts';
-import { getPerson, listPeople, requireAdminOver } from '../../services/people.ts';
+import { requireAdminOver } from '../../services/administration.ts';
+import { getPerson, listPeople } from '../../services/people.ts';
 import { esc } from '../layout.ts';
 import { adminPage, badNotice, formFields, okNotice, refusalNotice, refusalStatus, select, textInput, type AdminContext } from './admin.ts';
 import { localTime, queryString, type PageResult } from './shared.ts';
@@ -97,7 +99,7 @@ export const revokeAccessPage = adminPage(async (p) => {
   try {
     const id = (form.id ?? '').trim();
     const [credential] = /^[0-9a-f-]{36}$/i.test(id) ? await listCredentials(p.deps.db, { id }) : [];
-    if (!credential) throw new NotFoundError('credential', id);
+    if (!credential) throw new NotFoundError('credential', id, adminTexts.credentialNotFound(id));
     await requireAdminOver(p.deps.db, p.actor, await getPerson(p.deps.db, credential.person));
     const revoked = await revokeCredential(p.deps.db, credential.id, p.actor);
     return p.c.redirect(`/admin/access${queryString({ revoked: revoked.prefix, lang: p.c.req.query('lang') })}`, 303);

@@ -5,6 +5,7 @@
  */
 import type { DomainError } from '../../domain/errors.ts';
 import { NotAllowedError } from '../../domain/errors.ts';
+import { adminTexts } from '../../domain/texts/admin.ts';
 import { warehousesOf, type WarehouseRoles } from '../../services/dashboard.ts';
 import { esc } from '../layout.ts';
 import { adminWords, type AdminWords } from './adminWords.ts';
@@ -35,10 +36,7 @@ export function adminPage(handler: (p: AdminContext) => Promise<PageResult | Res
 /** Refuses (403) unless the caller administers the warehouse; returns it. */
 export function requireWarehouseAdmin(p: AdminContext, code: string): WarehouseRoles {
   const wh = p.adminOf.find((x) => x.code.toLowerCase() === code.trim().toLowerCase());
-  if (!wh) {
-    const en = adminWords('en').forbiddenWarehouse(code);
-    throw new NotAllowedError(`${p.actor.handle}: ${en}`, { localized: { en, 'zh-CN': adminWords('zh-CN').forbiddenWarehouse(code) } });
-  }
+  if (!wh) throw new NotAllowedError(adminTexts.warehouseAdminsOnly(code));
   return wh;
 }
 

@@ -9,7 +9,6 @@ const en = {
   title: 'Administration',
   intro: 'What an admin does without the command line. Every change is recorded in the audit trail under your name.',
   forbidden: 'Only admins use the administration pages. You are not an admin of any warehouse.',
-  forbiddenWarehouse: (warehouse: string) => `Only an admin of ${warehouse} may change this.`,
   refused: 'Not changed:',
   save: 'Save',
   sections: {
@@ -169,7 +168,6 @@ const zhCN: AdminWords = {
   title: '管理',
   intro: '管理员无需命令行即可完成的日常管理。每项更改都以你的名义记入审计记录。',
   forbidden: '只有管理员可以使用管理页面。你不是任何仓库的管理员。',
-  forbiddenWarehouse: (warehouse) => `只有 ${warehouse} 的管理员可以更改此项。`,
   refused: '未更改：',
   save: '保存',
   sections: {

@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Actor } from '../../domain/people.ts';
 import { wallClock } from '../../domain/time.ts';
 import type { AppContext, AppEnv, HttpDeps } from '../app.ts';
-import { isAdminAnywhere } from '../../services/people.ts';
+import { isAdminAnywhere } from '../../services/administration.ts';
 import { errorResponse } from '../errors.ts';
 import { esc, renderPage, type NavKey } from '../layout.ts';
 import { pageLocale } from '../locale.ts';
