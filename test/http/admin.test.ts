@@ -184,14 +184,16 @@ describeEachDatabase('admin pages', (get) => {
 
     const bad = 'sku,location,qty\nD-500,R9,5\nNOPE,R9,1\nD-600,R9,abc\n';
     const refused = await html(upload('ann', '/admin/imports/book', 'book.csv', bad, { warehouse: 'WH1' }), 400);
-    expect(refused).toContain('Not changed: book.csv: 2 invalid line(s); nothing was imported');
+    expect(refused).toContain(
+      'Not changed: book.csv: 2 invalid line(s); nothing was imported; fix them and upload the file again, or tick “Skip invalid lines”',
+    );
     expect(refused).toContain('data-problem-line="3"');
     expect(refused).toContain('data-problem-line="4"');
     const zh = await html(
       http.as('ann', '/admin/imports/book?lang=zh', { method: 'POST', body: form('book.csv', bad, { warehouse: 'WH1' }) }),
       400,
     );
-    expect(zh).toContain('未更改： book.csv');
+    expect(zh).toContain('未更改： book.csv：有 2 行无效，未导入任何内容，请修正后重新上传，或勾选“跳过无效行”');
     expect(zh).toContain('<th>问题</th>');
     const onHand = await queryRows(db, sql`select 1 from on_hand where sku = 'D-500'`);
     expect(onHand).toHaveLength(0);

@@ -124,6 +124,11 @@ export const importTexts = phrases('imports', {
         zh: '（请修正这些行，或用 --skip-invalid 只导入有效行）',
       },
       chat: { en: '; fix them and send the file again', zh: '，请修正后重新发送文件' },
+      // The console's import page (src/http/pages/imports.ts) has the box that imports the valid lines.
+      page: {
+        en: '; fix them and upload the file again, or tick “Skip invalid lines”',
+        zh: '，请修正后重新上传，或勾选“跳过无效行”',
+      },
     },
   }),
   noValidRows: (file: string) => ({

@@ -5,7 +5,7 @@
  * invalid line as a whole, in one transaction; the refusal lists every problem. Items need an admin of
  * some warehouse, a book or movements an admin of that warehouse.
  */
-import { ChooseSheetError, DomainError, InvalidInputError, type InputProblem } from '../../domain/errors.ts';
+import { ChooseSheetError, DomainError, InvalidInputError, problemText, type InputProblem } from '../../domain/errors.ts';
 import { bufferSource } from '../../files/source.ts';
 import { importBook } from '../../services/book.ts';
 import type { ImportReport } from '../../services/importResult.ts';
@@ -51,7 +51,7 @@ function problemTable(p: AdminContext, problems: readonly InputProblem[]): strin
   const rows = problems
     .map(
       (x) =>
-        `<tr data-problem-line="${x.line ?? ''}"><td class="num">${x.line ?? ''}</td><td>${esc(x.column ?? '')}</td><td>${esc(x.localized?.[p.locale] ?? x.message)}</td></tr>`,
+        `<tr data-problem-line="${x.line ?? ''}"><td class="num">${x.line ?? ''}</td><td>${esc(x.column ?? '')}</td><td>${esc(problemText(x, p.locale, 'page'))}</td></tr>`,
     )
     .join('');
   return `<div class="table-scroll"><table class="data problems"><thead><tr><th class="num">${esc(w.line)}</th><th>${esc(w.column)}</th><th>${esc(w.problem)}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
