@@ -103,6 +103,13 @@ describeEachDatabase('admin pages', (get) => {
 
     expect((await post('ann', '/people/lee/name', { name: '李雷' })).status).toBe(303);
     expect((await findPerson(db, 'lee'))!.name).toBe('李雷');
+    // Their own language: answers to them, their direct messages and their console speak it.
+    expect((await post('ann', '/people/lee/language', { locale: 'en' })).headers.get('location')).toBe('/people/lee?done=language');
+    expect((await findPerson(db, 'lee'))!.locale).toBe('en');
+    expect(await html(http.as('ann', '/people/lee?done=language'))).toMatch(/<option value="en" selected>/);
+    expect(await lastAudit(db, 'person.language')).toMatchObject({ identity: 'web:ann' });
+    expect((await post('ann', '/people/lee/language', { locale: 'auto' })).status).toBe(303);
+    expect((await findPerson(db, 'lee'))!.locale).toBeNull();
     expect((await post('ann', '/people/lee/identities', { op: 'add', identity: 'feishu:ou_abc' })).headers.get('location')).toBe(
       '/people/lee?done=identityAdded&identity=feishu%3Aou_abc',
     );

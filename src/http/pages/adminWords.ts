@@ -53,6 +53,11 @@ const en = {
     code: 'Link code',
     codeHowTo: (code: string, until: string, minutes: number) =>
       `Have them send "link ${code}" (or "绑定账号 ${code}", or just ${code}) to the bot. The code works once, until ${until} (${minutes} minutes).`,
+    languageTitle: 'Language',
+    languageHint:
+      'Answers to them in every chat, their direct messages and the console they sign in to. They can change it themselves: "lang me zh" in a chat, or the console\'s language switch.',
+    languageAuto: "Each chat's language",
+    languageSaved: 'The language was saved.',
     rolesTitle: 'Roles',
     rolesHint: 'Grant and revoke roles on the People page.',
     back: 'Back to People',
@@ -204,6 +209,11 @@ const zhCN: AdminWords = {
     code: '绑定码',
     codeHowTo: (code, until, minutes) =>
       `请对方向机器人发送“绑定账号 ${code}”（或“link ${code}”，或只发 ${code}）。绑定码只能使用一次，有效期至 ${until}（${minutes} 分钟）。`,
+    languageTitle: '语言',
+    languageHint:
+      '用于在所有群里给此人的回复、给此人的私信，以及此人登录的控制台。本人也可以自己修改：在群里发送“语言 我 中文”，或使用控制台的语言切换。',
+    languageAuto: '跟随各群的语言',
+    languageSaved: '语言已保存。',
     rolesTitle: '角色',
     rolesHint: '在“人员与角色”页面授予或撤销角色。',
     back: '返回人员与角色',

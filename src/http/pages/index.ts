@@ -12,7 +12,7 @@ import { accessPage, createAccessPage, revokeAccessPage } from './accessPage.ts'
 import { adminHomePage } from './admin.ts';
 import { causesPage, saveCausePage } from './causesPage.ts';
 import { importsPage, importUploadPage } from './imports.ts';
-import { addPersonPage, identitiesPage, linkCodePage, personPage, renamePage } from './personPage.ts';
+import { addPersonPage, identitiesPage, linkCodePage, languagePage, personPage, renamePage } from './personPage.ts';
 import { saveSchedulePage, schedulesPage } from './schedulesPage.ts';
 import { saveSettingsPage, settingsPage } from './settingsPage.ts';
 import type { AppEnv } from '../app.ts';
@@ -51,6 +51,7 @@ export function mountPages(app: Hono<AppEnv>): void {
   app.post('/people/:person/name', page('people', renamePage));
   app.post('/people/:person/identities', page('people', identitiesPage));
   app.post('/people/:person/link-code', page('people', linkCodePage));
+  app.post('/people/:person/language', page('people', languagePage));
   app.get('/admin', page('admin', adminHomePage));
   app.get('/admin/imports', page('admin', importsPage));
   app.post('/admin/imports/:kind', uploadLimit, page('admin', importUploadPage));

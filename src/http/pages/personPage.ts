@@ -5,6 +5,8 @@
  * each redirects back with a notice that is shown only while it is true, a refusal shows the page again
  * with the reason. The link code is shown once, in the answer to its post.
  */
+import { parseLocale, type Locale } from '../../../cards/i18n/index.ts';
+import { personLocale, setPersonLocale } from '../../services/personLocale.ts';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.ts';
 import { parseIdentity } from '../../domain/people.ts';
@@ -18,7 +20,7 @@ import { peopleBody } from './people.ts';
 import { badge, localizedMessage, queryString, type PageResult } from './shared.ts';
 
 const done = z.object({
-  done: z.enum(['added', 'renamed', 'identityAdded', 'identityRemoved']),
+  done: z.enum(['added', 'renamed', 'identityAdded', 'identityRemoved', 'language']),
   identity: z.string().max(200).optional(),
 });
 
@@ -31,8 +33,16 @@ async function listed(p: AdminContext, handle: string): Promise<Listed> {
   return (await listPeople(p.deps.db)).find((x) => x.handle === person.handle)!;
 }
 
-function render(p: AdminContext, person: Listed, flash: string, code?: { code: string; until: string }): string {
+function render(
+  p: AdminContext,
+  person: Listed,
+  flash: string,
+  code?: { code: string; until: string },
+  locale: Locale | null = null,
+): string {
   const w = p.w.person;
+  const option = (value: string, label: string) =>
+    `<option value="${value}"${(locale ?? 'auto') === value ? ' selected' : ''}>${esc(label)}</option>`;
   const path = personPath(person.handle);
   const identities = person.identities
     .map((identity) => {
@@ -68,6 +78,11 @@ ${flash}
 ${linkCode}
 <form method="post" action="${path}/link-code"><button class="btn btn--primary">${esc(w.makeCode)}</button></form>
 </section>
+<section class="panel" id="language">
+<h2>${esc(w.languageTitle)}</h2>
+<p class="muted">${esc(w.languageHint)}</p>
+<form class="filters" method="post" action="${path}/language"><label>${esc(w.languageTitle)} <select name="locale">${option('auto', w.languageAuto)}${option('zh-CN', '中文')}${option('en', 'English')}</select></label> <button class="btn btn--primary">${esc(p.w.save)}</button></form>
+</section>
 <section class="panel">
 <h2>${esc(w.rolesTitle)}</h2>
 <p>${roles}</p>
@@ -89,8 +104,20 @@ export const personPage = adminPage(async (p) => {
     else if (q.data.done === 'renamed') flash = okNotice(w.renamed);
     else if (q.data.done === 'identityAdded' && has) flash = okNotice(w.identityAdded(identity));
     else if (q.data.done === 'identityRemoved' && identity && !has) flash = okNotice(w.identityRemoved(identity));
+    else if (q.data.done === 'language') flash = okNotice(w.languageSaved);
   }
-  return { title: p.w.person.title(person.handle), active: 'people', body: render(p, person, flash) };
+  const { locale } = await getPerson(p.deps.db, person.handle);
+  return { title: p.w.person.title(person.handle), active: 'people', body: render(p, person, flash, undefined, personLocale(locale)) };
+});
+
+/** POST /people/:person/language: zh-CN, en, or auto (each chat's). */
+export const languagePage = adminPage(async (p) => {
+  const form = await formFields(p);
+  return change(p, async (handle) => {
+    const target = await getPerson(p.deps.db, handle);
+    await setPersonLocale(p.deps.db, p.actor, target.id, form.locale === 'auto' ? null : parseLocale(form.locale ?? ''));
+    return back(p, handle, { done: 'language' });
+  });
 });
 
 /** Runs a change to a person; a refusal renders the person's page with the reason. */
