@@ -12,6 +12,7 @@ import { policyOf } from './policy.ts';
 import { postDocument } from './posting.ts';
 import { firstApprovalConflict } from './segregation.ts';
 import { getStocktake } from './stocktakes.ts';
+import { approvalTexts } from '../domain/texts/review.ts';
 
 export interface DecisionInput {
   document: string;
@@ -44,22 +45,21 @@ async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInp
   const current = steps.find((s) => s.status === 'pending');
   if (input.step !== undefined) {
     const seen = steps.find((s) => Number(s.step_no) === input.step);
-    if (!seen) throw new InvalidInputError(`document ${doc.number} has no step ${input.step}`);
+    if (!seen) throw new InvalidInputError(approvalTexts.noStep(doc.number, input.step));
     if (seen.status !== 'pending') {
       throw new StaleCommandError(
         seen.decided_at
-          ? `step ${seen.step_no} (${seen.role}) of ${doc.number} was already ${seen.status} by ${seen.decided_by_handle} at ${seen.decided_at}`
-          : `step ${seen.step_no} (${seen.role}) of ${doc.number} is ${seen.status}, not waiting for a decision`,
+          ? approvalTexts.stepDecided(seen.step_no, seen.role, doc.number, seen.status, seen.decided_by_handle ?? '', seen.decided_at)
+          : approvalTexts.stepNotPending(seen.step_no, seen.role, doc.number, seen.status),
       );
     }
   }
-  if (doc.status !== 'approving' || !current)
-    throw new StaleCommandError(`document ${doc.number} is ${doc.status}; there is nothing to ${verb}`);
+  if (doc.status !== 'approving' || !current) throw new StaleCommandError(approvalTexts.nothingToDecide(doc.number, doc.status, verb));
   const st = await getStocktake(tx, doc.stocktakeId);
   const roles = await rolesOf(tx, ctx.actor.personId, doc.warehouseId);
   if (!roles.has(current.role)) {
     throw new NotAllowedError(
-      `${ctx.actor.handle} may not ${verb} step ${current.step_no} of ${doc.number}: it needs the role ${current.role} in ${st.warehouseCode}`,
+      approvalTexts.needsStepRole(ctx.actor.handle, verb, current.step_no, doc.number, current.role, st.warehouseCode),
     );
   }
   return { doc, steps, current, st };
@@ -75,12 +75,16 @@ async function checkSegregation(tx: DbOrTx, ctx: CommandContext, doc: { id: stri
   const who = ctx.actor.handle;
   switch (found.conflict) {
     case 'approved':
-      throw new NotAllowedError(
-        `${who} already approved step ${found.stepNo} (${found.role}) of ${doc.number}; one person may not approve two steps`,
-      );
+      throw new NotAllowedError(approvalTexts.approvedTwice(who, found.stepNo, found.role, doc.number));
     case 'counted':
     case 'explained':
-      throw new NotAllowedError(`${who} ${found.conflict} ${found.sku}@${found.location || '-'} on ${doc.number} and may not approve it`);
+      throw new NotAllowedError(
+        (found.conflict === 'counted' ? approvalTexts.countedLine : approvalTexts.explainedLine)(
+          who,
+          `${found.sku}@${found.location || '-'}`,
+          doc.number,
+        ),
+      );
   }
 }
 
@@ -94,7 +98,7 @@ export async function approveDocument(db: Db, ctx: CommandContext, input: Decisi
       sql`update approval_step set status = 'approved', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz
           where document_id = ${doc.id}::uuid and step_no = ${current.step_no} and status = 'pending' returning 1`,
     );
-    if (decided.length !== 1) throw new StaleCommandError(`step ${current.step_no} of ${doc.number} was decided meanwhile`);
+    if (decided.length !== 1) throw new StaleCommandError(approvalTexts.decidedMeanwhile(current.step_no, doc.number));
     audit.add({
       action: 'document.approved',
       entityType: 'document',
@@ -120,7 +124,7 @@ export async function approveDocument(db: Db, ctx: CommandContext, input: Decisi
 /** Rejects the pending step with a reason: the document is closed and its lines go back to review, the reason visible on them. */
 export async function rejectDocument(db: Db, ctx: CommandContext, input: DecisionInput & { reason: string }): Promise<DocumentSummary> {
   const reason = input.reason?.trim();
-  if (!reason) return Promise.reject(new InvalidInputError('a rejection needs a reason (it is shown on the lines sent back to review)'));
+  if (!reason) return Promise.reject(new InvalidInputError(approvalTexts.rejectNeedsReason()));
   return runCommand(db, ctx, 'document.reject', input, async ({ tx, now, audit }) => {
     const { doc, current, st } = await decidableStep(tx, ctx, input, 'reject');
     await tx.execute(sql`update approval_step set status = 'rejected', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz, reason = ${reason}

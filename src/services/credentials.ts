@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type DbOrTx, type Tx } from '../../db/client.ts';
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import type { Actor } from '../domain/people.ts';
+import { credentialTexts } from '../domain/texts/people.ts';
 import { getPerson } from './people.ts';
 import { appendAudit } from './audit.ts';
 
@@ -35,8 +36,7 @@ export async function createCredential(
   by?: Actor,
 ): Promise<{ secret: string; credential: CredentialInfo }> {
   const person = await getPerson(db, input.person);
-  if (input.expiresInDays !== undefined && !(input.expiresInDays > 0))
-    throw new InvalidInputError('expiry must be a positive number of days');
+  if (input.expiresInDays !== undefined && !(input.expiresInDays > 0)) throw new InvalidInputError(credentialTexts.badExpiry());
   const secret = `${PREFIX[input.kind]}${randomBytes(24).toString('base64url')}`;
   const prefix = secret.slice(0, 10);
   return db.transaction(async (tx) => {
@@ -92,11 +92,8 @@ export async function revokeCredential(db: Db, ref: string, by?: Actor): Promise
     db,
     sql`select id from credential where ${/^[0-9a-f-]{36}$/i.test(ref) ? sql`id = ${ref}::uuid` : sql`prefix = ${ref}`}`,
   );
-  if (matches.length === 0) throw new NotFoundError('credential', ref, 'give its id or its prefix (stk_… / stl_…) as listed');
-  if (matches.length > 1)
-    throw new InvalidInputError(
-      `the prefix ${ref} belongs to ${matches.length} credentials; revoke by id (stocktake access list shows them)`,
-    );
+  if (matches.length === 0) throw new NotFoundError('credential', ref, credentialTexts.notFound(ref));
+  if (matches.length > 1) throw new InvalidInputError(credentialTexts.ambiguousPrefix(ref, matches.length));
   return db.transaction(async (tx) => {
     await tx.execute(sql`update credential set revoked_at = coalesce(revoked_at, now()) where id = ${matches[0]!.id}::uuid`);
     const info = (await listCredentials(tx, { id: matches[0]!.id }))[0]!;

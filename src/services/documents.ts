@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
+import { render, type Phrase } from '../domain/phrase.ts';
+import { documentTexts } from '../domain/texts/review.ts';
 import { SUPERVISING_ROLES, type Actor, type CommandContext } from '../domain/people.ts';
 import { approvalRoute, documentNumber } from '../domain/routing.ts';
 import { isUuid, lineRef, parseLineRef, type DocumentStatus } from '../domain/stocktake.ts';
@@ -98,27 +100,35 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
     let chosen = rows.filter(ready);
     const alreadyDocumented: string[] = [];
     if (input.lines && input.lines.length > 0) {
-      const problems: string[] = [];
+      const problems: Phrase[] = [];
       const picked = new Map<string, (typeof rows)[number]>();
       for (const ref of input.lines) {
         const { sku, location, lot } = parseLineRef(ref);
         const matches = rows.filter(
           (r) => r.sku === sku && (location === null || r.location === location) && (lot === null || r.lot === lot),
         );
-        if (matches.length === 0) problems.push(`${ref}: no variance under review`);
+        if (matches.length === 0) problems.push(documentTexts.notUnderReview(ref));
         else if (matches.length > 1)
-          problems.push(`${ref}: ${matches.length} lines; name one as ${sku}@LOCATION${matches.some((m) => m.lot) ? '#LOT' : ''}`);
+          problems.push(documentTexts.manyLines(ref, matches.length, `${sku}@LOCATION${matches.some((m) => m.lot) ? '#LOT' : ''}`));
         else {
           const m = matches[0]!;
           if (m.review_status === 'documented' || m.review_status === 'posted') alreadyDocumented.push(lineRef(m));
           else if (!ready(m))
             problems.push(
-              `${ref}: ${m.review_status !== 'confirmed' ? `is ${m.review_status}, not confirmed` : m.cause_code === null ? 'has no cause' : 'its cause needs a note'}`,
+              m.review_status !== 'confirmed'
+                ? documentTexts.notConfirmed(ref, m.review_status)
+                : m.cause_code === null
+                  ? documentTexts.noCause(ref)
+                  : documentTexts.causeNeedsNote(ref),
             );
           else picked.set(lineRef(m), m);
         }
       }
-      if (problems.length > 0) throw new InvalidInputError(`cannot submit: ${problems.join('; ')}`);
+      if (problems.length > 0) {
+        const en = problems.map((p) => render(p, 'en', 'cli')).join('; ');
+        const zh = problems.map((p) => render(p, 'zh-CN', 'chat')).join('；');
+        throw new InvalidInputError(documentTexts.cannotSubmit(en, zh));
+      }
       chosen = [...picked.values()];
     }
     const [{ notReady } = { notReady: 0 }] = await queryRows<{ notReady: number }>(
@@ -171,10 +181,7 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
               and l.cause_code is not distinct from u.cause_code and l.note is not distinct from u.note
             returning 1`,
       );
-      if (marked.length !== lines.length)
-        throw new StaleCommandError(
-          `a line changed while ${kind} document ${number} was being made (${marked.length} of ${lines.length} still as read); nothing was submitted, submit again`,
-        );
+      if (marked.length !== lines.length) throw new StaleCommandError(documentTexts.lineChanged(kind, number, marked.length, lines.length));
       const route = approvalRoute(doc!.total_value, policy);
       const due = new Date(now.getTime() + policy.approvalSlaHours * 3600_000).toISOString();
       await tx.execute(sql`
@@ -289,7 +296,7 @@ export async function resolveDocument(
     sql`select d.id, d.number, d.stocktake_id, d.warehouse_id, d.status, d.kind, w.code as warehouse
         from adjustment_document d join warehouse w on w.id = d.warehouse_id where ${where} ${options.forUpdate ? sql`for update of d` : sql``}`,
   );
-  if (rows.length === 0) throw new NotFoundError('document', text, 'give its number (PK-2026-0001) or id');
+  if (rows.length === 0) throw new NotFoundError('document', text, documentTexts.notFound(text));
   let candidates = rows;
   if (rows.length > 1 && options.actor) {
     const mine = new Set(
@@ -305,7 +312,7 @@ export async function resolveDocument(
   }
   if (candidates.length > 1)
     throw new InvalidInputError(
-      `document number ${text} exists in ${candidates.map((r) => r.warehouse).join(' and ')}; write it as WAREHOUSE/${text}`,
+      documentTexts.ambiguousNumber(text, candidates.map((r) => r.warehouse).join(' and '), candidates.map((r) => r.warehouse).join('和')),
     );
   const r = candidates[0]!;
   return { id: r.id, number: r.number, stocktakeId: r.stocktake_id, warehouseId: r.warehouse_id, status: r.status, kind: r.kind };

@@ -6,6 +6,7 @@ import { InvalidInputError, NotAllowedError, NotFoundError } from '../domain/err
 import { DIRECT_PLATFORMS, parseQuietHours, quietHoursText } from '../domain/notify.ts';
 import { isUuid } from '../domain/stocktake.ts';
 import { parseIdentity, ROLES, type Actor, type Role } from '../domain/people.ts';
+import { peopleTexts, rolesWords, whatWords } from '../domain/texts/people.ts';
 import { appendAudit, OPERATOR } from './audit.ts';
 import { getWarehouse } from './warehouses.ts';
 
@@ -16,7 +17,7 @@ const personInput = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/, 'handle may contain only letters, digits, "_", "." and "-" (up to 32)'),
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,31}$/),
   name: z.string().trim().min(1).max(100).optional(),
   identities: z.array(z.string()).default([]),
 });
@@ -31,12 +32,15 @@ export async function addPerson(
   by: Actor | null = null,
 ): Promise<Person & { identities: string[] }> {
   const parsed = personInput.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message).join('; '));
+  if (!parsed.success) {
+    // One problem is enough to say: the handle's, else the name's.
+    const handleWrong = parsed.error.issues.some((i) => i.path[0] === 'handle');
+    throw new InvalidInputError(handleWrong ? peopleTexts.badHandle() : peopleTexts.badName());
+  }
   const { handle, name, identities } = parsed.data;
   const parsedIdentities = identities.map((text) => {
     const identity = parseIdentity(text);
-    if (!identity)
-      throw new InvalidInputError(`identity "${text}" is not of the form platform:id (platforms: telegram, feishu, dingtalk, web, cli)`);
+    if (!identity) throw new InvalidInputError(peopleTexts.badIdentity(text));
     return identity;
   });
   return db.transaction(async (tx) => {
@@ -51,7 +55,7 @@ export async function addPerson(
         .from(personIdentity)
         .where(and(eq(personIdentity.platform, identity.platform), eq(personIdentity.externalId, identity.externalId)));
       if (owner && owner.personId !== row!.id) {
-        throw new InvalidInputError(`identity ${identity.platform}:${identity.externalId} already belongs to another person`);
+        throw new InvalidInputError(peopleTexts.identityTaken(`${identity.platform}:${identity.externalId}`));
       }
       await tx
         .insert(personIdentity)
@@ -92,7 +96,7 @@ export async function findPerson(db: DbOrTx, ref: string): Promise<Person | null
 
 export async function getPerson(db: DbOrTx, ref: string): Promise<Person> {
   const row = await findPerson(db, ref);
-  if (!row) throw new NotFoundError('person', ref, 'add them with `stocktake people add <handle>`');
+  if (!row) throw new NotFoundError('person', ref, peopleTexts.notFound(ref));
   return row;
 }
 
@@ -158,20 +162,11 @@ export async function setNotify(
         .from(personIdentity)
         .where(and(eq(personIdentity.personId, p.id), eq(personIdentity.platform, choice)));
       if (!identity) {
-        throw new InvalidInputError(
-          `${p.handle} has no ${choice} identity to get direct messages at: add one with people add ${p.handle} --identity ${choice}:<id>`,
-          [],
-          {
-            localized: {
-              en: `${p.handle} has no ${choice} identity to get direct messages at: add one with people add ${p.handle} --identity ${choice}:<id>`,
-              'zh-CN': `${p.handle} 没有${choice}账号，无法接收私信：先用 people add ${p.handle} --identity ${choice}:<id> 添加`,
-            },
-          },
-        );
+        throw new InvalidInputError(peopleTexts.noDirectIdentity(p.handle, choice));
       }
       direct = choice;
     } else {
-      throw new InvalidInputError(`"${input.notify}" is not group or one of ${DIRECT_PLATFORMS.join(', ')}`);
+      throw new InvalidInputError(peopleTexts.badNotify(input.notify, DIRECT_PLATFORMS.join(', ')));
     }
   }
   const quiet =
@@ -199,7 +194,7 @@ export async function setNotify(
 
 function parseRole(text: string): Role {
   const role = text.trim().toLowerCase();
-  if (!(ROLES as readonly string[]).includes(role)) throw new InvalidInputError(`role "${text}" is not one of ${ROLES.join(', ')}`);
+  if (!(ROLES as readonly string[]).includes(role)) throw new InvalidInputError(peopleTexts.badRole(text, ROLES.join(', ')));
   return role as Role;
 }
 
@@ -228,7 +223,7 @@ export async function revokeRole(db: Db, personRef: string, roleText: string, wa
       .delete(roleGrant)
       .where(and(eq(roleGrant.personId, p.id), eq(roleGrant.warehouseId, wh.id), eq(roleGrant.role, role)))
       .returning();
-    if (removed.length === 0) throw new InvalidInputError(`${p.handle} does not hold ${role} in ${wh.code}`);
+    if (removed.length === 0) throw new InvalidInputError(peopleTexts.doesNotHold(p.handle, role, wh.code));
     await appendAudit(tx, by ?? OPERATOR, null, new Date(), [
       { action: 'role.revoked', entityType: 'person', entityId: p.id, before: { person: p.handle, warehouse: wh.code, role } },
     ]);
@@ -250,7 +245,7 @@ export async function rolesOf(db: DbOrTx, personId: string, warehouseId: string)
  * business, not even its code.
  */
 export function noRoleError(actor: Actor, what: string): NotAllowedError {
-  return new NotAllowedError(`${actor.handle} holds no role in the warehouse of ${what}; ask an admin of that warehouse to grant you one`);
+  return new NotAllowedError(peopleTexts.noRole(actor.handle, what, whatWords(what).zh));
 }
 
 /**
@@ -276,12 +271,10 @@ export async function requireRole(
   action: string,
 ): Promise<Set<Role>> {
   const held = await rolesOf(db, actor.personId, warehouseId);
-  if (held.size === 0)
-    throw new NotAllowedError(
-      `${actor.handle} may not ${action}: ${actor.handle} holds no role in that warehouse (needs the role ${roles.join(' or ')} there)`,
-    );
+  const needed = rolesWords(roles);
+  if (held.size === 0) throw new NotAllowedError(peopleTexts.noRoleThere(actor.handle, action, needed.en, needed.zh));
   if (!roles.some((r) => held.has(r))) {
-    throw new NotAllowedError(`${actor.handle} may not ${action} in ${warehouseCode}: needs the role ${roles.join(' or ')}`);
+    throw new NotAllowedError(peopleTexts.needsRole(actor.handle, action, warehouseCode, needed.en, needed.zh));
   }
   return held;
 }

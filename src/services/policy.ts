@@ -5,6 +5,8 @@ import { warehousePolicy } from '../../db/schema/index.ts';
 import { COST_SCALE, parseDecimal } from '../domain/decimal.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import type { Actor } from '../domain/people.ts';
+import { render, type Phrase } from '../domain/phrase.ts';
+import { policyTexts } from '../domain/texts/schedules.ts';
 import { appendAudit, OPERATOR } from './audit.ts';
 import { getWarehouse } from './warehouses.ts';
 
@@ -17,11 +19,29 @@ export async function policyOf(db: DbOrTx, warehouseId: string): Promise<Policy>
   return row!;
 }
 
-const money = (label: string) =>
+const money = () =>
   z
     .string()
-    .refine((t) => t === 'off' || parseDecimal(t, COST_SCALE).ok, `${label} must be a non-negative decimal or "off"`)
+    .refine((t) => t === 'off' || parseDecimal(t, COST_SCALE).ok)
     .optional();
+
+/** What is wrong with a policy field, by its name. */
+function policyProblem(field: string): Phrase {
+  switch (field) {
+    case 'toleranceValue':
+      return policyTexts.badMoney('tolerance value');
+    case 'tolerancePercent':
+      return policyTexts.badMoney('tolerance percent');
+    case 'financeThreshold':
+      return policyTexts.badThreshold('finance');
+    case 'managerThreshold':
+      return policyTexts.badThreshold('manager');
+    case 'currency':
+      return policyTexts.badCurrency();
+    default:
+      return policyTexts.badHours(field);
+  }
+}
 
 const policyInput = z.object({
   reviewSlaHours: z
@@ -36,20 +56,20 @@ const policyInput = z.object({
     .min(1)
     .max(24 * 30)
     .optional(),
-  toleranceValue: money('tolerance value'),
-  tolerancePercent: money('tolerance percent'),
+  toleranceValue: money(),
+  tolerancePercent: money(),
   financeThreshold: z
     .string()
-    .refine((t) => parseDecimal(t, 2).ok, 'finance threshold must be a non-negative amount')
+    .refine((t) => parseDecimal(t, 2).ok)
     .optional(),
   managerThreshold: z
     .string()
-    .refine((t) => parseDecimal(t, 2).ok, 'manager threshold must be a non-negative amount')
+    .refine((t) => parseDecimal(t, 2).ok)
     .optional(),
   currency: z
     .string()
     .trim()
-    .regex(/^[A-Z]{3}$/, 'currency must be a 3-letter ISO code such as CNY')
+    .regex(/^[A-Z]{3}$/)
     .optional(),
 });
 
@@ -61,7 +81,12 @@ export async function setPolicy(
   by: Actor | null = null,
 ): Promise<Policy> {
   const parsed = policyInput.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message).join('; '));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => policyProblem(String(i.path[0] ?? '')));
+    const en = problems.map((p) => render(p, 'en', 'cli')).join('; ');
+    const zh = problems.map((p) => render(p, 'zh-CN', 'chat')).join('；');
+    throw new InvalidInputError(policyTexts.invalid(en, zh));
+  }
   const wh = await getWarehouse(db, warehouseCode);
   const p = parsed.data;
   const off = (v: string | undefined) => (v === undefined ? undefined : v === 'off' ? null : v);

@@ -14,6 +14,8 @@ import { policyOf } from './policy.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { varianceRows } from './variances.ts';
 import { requireReason } from '../domain/reasons.ts';
+import { rolesWords } from '../domain/texts/people.ts';
+import { reviewTexts } from '../domain/texts/review.ts';
 
 import { lineLabel, lineRef, parseLineRef, type ReviewStatus } from '../domain/stocktake.ts';
 export type { ReviewStatus };
@@ -298,11 +300,10 @@ async function findLine(
         join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
         order by v.location, v.lot ${forUpdate ? sql`for update of l` : sql``}`,
   );
-  if (rows.length === 0) throw new NotFoundError('variance', ref, `stocktake ${st.code} has no line for it`);
+  if (rows.length === 0) throw new NotFoundError('variance', ref, reviewTexts.lineNotFound(ref, st.code));
   if (rows.length > 1) {
-    throw new InvalidInputError(
-      `${ref} names ${rows.length} lines in ${st.code} (${rows.map((r) => lineLabel(r)).join(', ')}); name one as SKU@LOCATION${rows.some((r) => r.lot) ? '#LOT' : ''}`,
-    );
+    const pattern = `SKU@LOCATION${rows.some((r) => r.lot) ? '#LOT' : ''}`;
+    throw new InvalidInputError(reviewTexts.ambiguousLine(ref, rows.length, st.code, rows.map((r) => lineLabel(r)).join(', '), pattern));
   }
   const row = rows[0]!;
   const direction = row.diff_qty.startsWith('-') ? 'loss' : /[1-9]/.test(row.diff_qty ?? '') ? 'gain' : 'match';
@@ -340,15 +341,14 @@ async function onLine<R>(
     const line = await findLine(tx, st, input.line, true);
     const isOwner = line.owner_id === ctx.actor.personId;
     if (!isOwner && !holdsAnyOf(roles, SUPERVISING_ROLES)) {
+      const rolesZh = rolesWords(SUPERVISING_ROLES).zh;
       throw new NotAllowedError(
-        `${ctx.actor.handle} may not review ${lineLabel(line)}: only its owner or a ${roleList(SUPERVISING_ROLES)} of ${st.warehouseCode} may`,
+        reviewTexts.mayNotReview(ctx.actor.handle, lineLabel(line), roleList(SUPERVISING_ROLES), rolesZh, st.warehouseCode),
       );
     }
     requireStatus(st, ['reviewing', 'approving'], command.replace('variance.', ''));
     if (!allowed.includes(line.review_status)) {
-      throw new StaleCommandError(
-        `${lineLabel(line)} is ${line.review_status === 'none' ? 'not a variance to review' : line.review_status}; it cannot be ${command.replace('variance.', '')}ed now`,
-      );
+      throw new StaleCommandError(reviewTexts.lineMovedOn(lineLabel(line), line.review_status, command.replace('variance.', '')));
     }
     const change = await act(tx, st, line, now);
     const [after] = await queryRows<ReviewRow>(
@@ -395,9 +395,9 @@ export function confirmVariance(db: Db, ctx: CommandContext, input: LineCommand)
 export function tagCause(db: Db, ctx: CommandContext, input: LineCommand & { cause: string; note?: string }): Promise<ReviewLine> {
   return onLine(db, ctx, 'variance.tag', input, ['open', 'confirmed'], async (tx, st, line) => {
     const cause = await getCause(tx, input.cause);
-    if (line.direction === 'match') throw new InvalidInputError(`${lineLabel(line)} has no variance to explain`);
+    if (line.direction === 'match') throw new InvalidInputError(reviewTexts.noVariance(lineLabel(line)));
     if (!causeAppliesTo(cause, line.direction)) {
-      throw new InvalidInputError(`cause ${cause.code} (${cause.labelEn}) explains a ${cause.appliesTo}, not a ${line.direction}`);
+      throw new InvalidInputError(reviewTexts.causeDirection(cause.code, cause.labelEn, cause.labelZh, cause.appliesTo, line.direction));
     }
     const note = input.note?.trim() || line.note;
     if (cause.noteRequired && !note) throw new NoteRequiredError(cause);
@@ -411,7 +411,7 @@ export function tagCause(db: Db, ctx: CommandContext, input: LineCommand & { cau
 
 export function addNote(db: Db, ctx: CommandContext, input: LineCommand & { note: string }): Promise<ReviewLine> {
   const note = input.note.trim();
-  if (!note) return Promise.reject(new InvalidInputError('the note is empty'));
+  if (!note) return Promise.reject(new InvalidInputError(reviewTexts.noteEmpty()));
   return onLine(db, ctx, 'variance.note', input, ['open', 'confirmed', 'recount'], async (tx, st, line) => {
     await tx.execute(
       sql`update stocktake_line set note = ${note} where stocktake_id = ${st.id} and sku = ${line.sku} and location = ${line.location} and lot = ${line.lot}`,
@@ -458,9 +458,8 @@ export function assignOwner(db: Db, ctx: CommandContext, input: LineCommand & { 
   return onLine(db, ctx, 'variance.assign', input, ['open', 'confirmed', 'recount'], async (tx, st, line) => {
     const roles = await rolesOf(tx, ctx.actor.personId, st.warehouseId);
     if (!holdsAnyOf(roles, SUPERVISING_ROLES)) {
-      throw new NotAllowedError(
-        `${ctx.actor.handle} may not reassign variances in ${st.warehouseCode}: needs the role ${roleList(SUPERVISING_ROLES)}`,
-      );
+      const rolesZh = rolesWords(SUPERVISING_ROLES).zh;
+      throw new NotAllowedError(reviewTexts.mayNotReassign(ctx.actor.handle, st.warehouseCode, roleList(SUPERVISING_ROLES), rolesZh));
     }
     const owner = await getPerson(tx, input.owner);
     await tx.execute(

@@ -12,6 +12,8 @@ import { SUPERVISING_ROLES, type Actor } from '../domain/people.ts';
 import { isValidTimezone } from '../domain/time.ts';
 import { appendAudit, OPERATOR } from './audit.ts';
 import { requireRole } from './people.ts';
+import { render, type Phrase } from '../domain/phrase.ts';
+import { scheduleTexts } from '../domain/texts/schedules.ts';
 
 export const SCHEDULE_JOBS = ['daily', 'weekly'] as const;
 export type ScheduleJob = (typeof SCHEDULE_JOBS)[number];
@@ -19,14 +21,8 @@ export type ScheduleJob = (typeof SCHEDULE_JOBS)[number];
 /** Daily 09:00; weekly Monday 09:00 (minute hour day-of-month month day-of-week). */
 export const DEFAULT_CRON: Record<ScheduleJob, string> = { daily: '0 9 * * *', weekly: '0 9 * * 1' };
 
-const FIELD_RANGES: Record<string, string> = {
-  second: 'second (0)',
-  minute: 'minute (0-59)',
-  hour: 'hour (0-23)',
-  dayOfMonth: 'day of month (1-31, L, 15W)',
-  month: 'month (1-12 or jan-dec)',
-  dayOfWeek: 'day of week (0-7 or sun-sat; 0 and 7 are Sunday)',
-};
+/** The fields the cron problems name (src/domain/texts/schedules.ts words each). */
+const FIELD_RANGES = ['second', 'minute', 'hour', 'dayOfMonth', 'month', 'dayOfWeek'];
 const FIVE_FIELDS = ['minute', 'hour', 'dayOfMonth', 'month', 'dayOfWeek'];
 
 /**
@@ -37,34 +33,29 @@ const FIVE_FIELDS = ['minute', 'hour', 'dayOfMonth', 'month', 'dayOfWeek'];
 export function parseCron(text: string): string {
   const expression = text.trim().replace(/\s+/g, ' ');
   const fields = expression ? expression.split(' ') : [];
-  const example = 'e.g. "0 9 * * *" for 09:00 every day, "30 8 * * 1-5" for 08:30 on weekdays, "0 9 * * 1" for Mondays at 09:00';
   if (fields.length !== 5 && fields.length !== 6) {
-    throw new InvalidInputError(
-      `cron "${expression}" has ${fields.length} field(s): write 5 — minute hour day-of-month month day-of-week — ${example}`,
-    );
+    throw new InvalidInputError(scheduleTexts.fieldCount(expression, fields.length));
   }
   if (fields.length === 6 && fields[0] !== '0') {
-    throw new InvalidInputError(
-      `cron "${expression}": the seconds field must be 0 (reports go out on the minute); better leave it out and write 5 fields, ${example}`,
-    );
+    throw new InvalidInputError(scheduleTexts.secondsNotZero(expression));
   }
   const result = cron.validateDetailed(expression);
   if (!result.valid) {
     const named = fields.length === 6 ? ['second', ...FIVE_FIELDS] : FIVE_FIELDS;
-    const problems = result.errors.map((e) => {
+    const problems: Phrase[] = result.errors.map((e) => {
       const at = named.indexOf(e.field);
       const value = e.value ?? (at >= 0 ? fields[at] : undefined);
-      return FIELD_RANGES[e.field]
-        ? `the ${FIELD_RANGES[e.field]} field "${value ?? ''}" is not valid${/impossible/.test(e.message) ? ' (that day never comes in the month given)' : ''}`
-        : e.message;
+      return FIELD_RANGES.includes(e.field)
+        ? scheduleTexts.badField(e.field, String(value ?? ''), /impossible/.test(e.message) ? 'impossible' : '')
+        : scheduleTexts.otherProblem(e.message);
     });
-    throw new InvalidInputError(`cron "${expression}": ${problems.join('; ')} — ${example}`);
+    const en = problems.map((p) => render(p, 'en', 'cli')).join('; ');
+    const zh = problems.map((p) => render(p, 'zh-CN', 'chat')).join('；');
+    throw new InvalidInputError(scheduleTexts.invalid(expression, en, zh));
   }
   const minute = fields[fields.length - 5]!;
   if (!/^\d{1,2}$/.test(minute)) {
-    throw new InvalidInputError(
-      `cron "${expression}": the minute field must be one number (reports go out at most once an hour), not "${minute}" — ${example}`,
-    );
+    throw new InvalidInputError(scheduleTexts.minuteNotNumber(expression, minute));
   }
   return expression;
 }
@@ -73,16 +64,14 @@ export function parseCron(text: string): string {
 export function parseTimezone(text: string): string {
   const timezone = text.trim();
   if (!timezone || !isValidTimezone(timezone)) {
-    throw new InvalidInputError(
-      `unknown timezone "${timezone}": use an IANA name such as Asia/Shanghai, Asia/Singapore, Europe/Berlin or UTC`,
-    );
+    throw new InvalidInputError(scheduleTexts.badTimezone(timezone));
   }
   return timezone;
 }
 
 export function parseScheduleJob(text: string): ScheduleJob {
   const job = text.trim().toLowerCase();
-  if (!(SCHEDULE_JOBS as readonly string[]).includes(job)) throw new InvalidInputError(`unknown report "${text}": use daily or weekly`);
+  if (!(SCHEDULE_JOBS as readonly string[]).includes(job)) throw new InvalidInputError(scheduleTexts.badJob(text));
   return job as ScheduleJob;
 }
 
@@ -193,15 +182,15 @@ export async function setSchedule(db: Db, actor: Actor | null, change: ScheduleC
   });
 }
 
-async function notDigestChat(db: DbOrTx, platform: string, chatId: string): Promise<string> {
+async function notDigestChat(db: DbOrTx, platform: string, chatId: string): Promise<Phrase> {
   const [row] = await queryRows<{ purposes: string[]; code: string | null }>(
     db,
     sql`select c.purposes, w.code from chat c left join warehouse w on w.id = c.warehouse_id where c.platform = ${platform} and c.chat_id = ${chatId}`,
   );
   const chat = `${platform}:${chatId}`;
-  if (!row) return `chat ${chat} is unknown: the bot has not seen it yet (send it a message, then "bind WAREHOUSE digest")`;
-  if (!row.code) return `chat ${chat} is not bound to a warehouse: send "bind WAREHOUSE digest" in it first`;
-  return `chat ${chat} is not a digest chat of ${row.code}: send "bind ${row.code} digest" in it first`;
+  if (!row) return scheduleTexts.chatUnknown(chat);
+  if (!row.code) return scheduleTexts.chatUnbound(chat);
+  return scheduleTexts.notDigestChat(chat, row.code);
 }
 
 /** When a schedule next fires (from the clock), or null. */
@@ -220,7 +209,6 @@ export function nextRun(s: Pick<ChatSchedule, 'cron' | 'timezone' | 'enabled'>):
 /** "platform:chat id" (the chat id may itself hold colons, as DingTalk's user:… does). */
 export function parseChatRef(text: string): { platform: string; chatId: string } {
   const match = /^([a-z]+):(.+)$/.exec(text.trim());
-  if (!match)
-    throw new InvalidInputError(`chat "${text}" is not of the form platform:chat-id (e.g. web:demo-digest, telegram:-1001234567890)`);
+  if (!match) throw new InvalidInputError(scheduleTexts.badChatRef(text));
   return { platform: match[1]!, chatId: match[2]! };
 }

@@ -3,6 +3,7 @@ import { isoText } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { stocktake, stocktakeLine, warehouse } from '../../db/schema/index.ts';
 import { NotFoundError, StocktakeAlreadyOpenError, StocktakeStateError } from '../domain/errors.ts';
+import { stocktakeStatusesZh, stocktakeTexts } from '../domain/texts/review.ts';
 import { codeDay, isUuid, lineRef, stocktakeCode, type StocktakeStatus } from '../domain/stocktake.ts';
 import { SUPERVISING_ROLES, type Actor } from '../domain/people.ts';
 import { appendAudit, AuditWriter, OPERATOR } from './audit.ts';
@@ -122,7 +123,7 @@ export async function getStocktake(db: DbOrTx, idOrCode: string, options: { forU
         from stocktake s join warehouse w on w.id = s.warehouse_id
         where ${where} ${options.forUpdate ? sql`for update of s` : sql``}`,
   );
-  if (!row) throw new NotFoundError('stocktake', key, 'give its id or code, e.g. ST-20261125-001');
+  if (!row) throw new NotFoundError('stocktake', key, stocktakeTexts.notFound(key));
   return {
     id: row.id,
     code: row.code,
@@ -139,7 +140,9 @@ export async function getStocktake(db: DbOrTx, idOrCode: string, options: { forU
 
 export function requireStatus(st: StocktakeRef, allowed: readonly StocktakeStatus[], action: string): void {
   if (!allowed.includes(st.status)) {
-    throw new StocktakeStateError(`cannot ${action}: stocktake ${st.code} is ${st.status} (needs ${allowed.join(' or ')})`);
+    throw new StocktakeStateError(
+      stocktakeTexts.wrongStatus(action, st.code, st.status, allowed.join(' or '), stocktakeStatusesZh(allowed)),
+    );
   }
 }
 
@@ -178,8 +181,14 @@ export async function closeCounting(db: Db, idOrCode: string, options: { actor?:
         .slice(0, 20)
         .map((c) => (c.location || c.lot ? lineRef(c) : c.sku))
         .join(', ');
+      const many = conflicts.length > 20;
       throw new StocktakeStateError(
-        `cannot close counting of ${st.code}: ${conflicts.length > 20 ? 'more than 20' : conflicts.length} line(s) have disagreeing counts (${listed}); import a recount with a higher --round first`,
+        stocktakeTexts.conflictsOpen(
+          st.code,
+          many ? 'more than 20' : String(conflicts.length),
+          many ? '超过 20' : String(conflicts.length),
+          listed,
+        ),
       );
     }
     const zeroed = await queryRows(

@@ -7,7 +7,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
-import { InvalidInputError } from '../domain/errors.ts';
+import { InvalidInputError, problemOf } from '../domain/errors.ts';
+import { reviewTexts } from '../domain/texts/review.ts';
 import type { CountStatus } from '../domain/stocktake.ts';
 import type { Suggestion } from '../domain/suggestions.ts';
 import { findPerson } from './people.ts';
@@ -125,9 +126,7 @@ export async function queryVariances(
     ['offset', q.offset, 0],
   ] as const) {
     if (!Number.isSafeInteger(value) || value < min)
-      throw new InvalidInputError(`${name} must be a whole number of at least ${min}`, [
-        { line: null, column: name, message: `must be a whole number of at least ${min}` },
-      ]);
+      throw new InvalidInputError(reviewTexts.badNumber(name, min), [problemOf(null, name, reviewTexts.numberProblem(min))]);
   }
   // Two or three statements make a page: one snapshot, so a line confirmed meanwhile cannot be counted
   // under one status and shown under another.
@@ -241,9 +240,6 @@ async function countOf(db: DbOrTx, query: SQL): Promise<number> {
 
 async function ownerIdOf(db: DbOrTx, ref: string): Promise<string> {
   const person = await findPerson(db, ref);
-  if (!person)
-    throw new InvalidInputError(`owner: nobody is known as ${ref}`, [
-      { line: null, column: 'owner', message: `nobody is known as ${ref}` },
-    ]);
+  if (!person) throw new InvalidInputError(reviewTexts.unknownOwner(ref), [problemOf(null, 'owner', reviewTexts.unknownOwnerProblem(ref))]);
   return person.id;
 }

@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { warehouse } from '../../db/schema/index.ts';
-import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import { InvalidInputError, NotFoundError, problemOf } from '../domain/errors.ts';
+import { warehouseTexts } from '../domain/texts/people.ts';
 import { canonicalTimezone, isValidTimezone } from '../domain/time.ts';
 
 export type Warehouse = typeof warehouse.$inferSelect;
@@ -11,14 +12,14 @@ const addWarehouseInput = z.object({
   code: z
     .string()
     .trim()
-    .min(1, 'is required')
-    .max(32, 'is longer than 32 characters')
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'may contain only letters, digits, "_", "." and "-"'),
+    .min(1)
+    .max(32)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
   name: z.string().trim().min(1).max(200).optional(),
   timezone: z
     .string()
     .trim()
-    .refine(isValidTimezone, 'is not an IANA timezone such as Asia/Shanghai')
+    .refine(isValidTimezone)
     // Stored in its canonical spelling (asia/shanghai → Asia/Shanghai).
     .transform(canonicalTimezone),
 });
@@ -27,12 +28,23 @@ const addWarehouseInput = z.object({
 export async function addWarehouse(db: Db, input: z.input<typeof addWarehouseInput>): Promise<Warehouse> {
   const parsed = addWarehouseInput.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({
-      line: null,
-      column: String(i.path[0] ?? ''),
-      message: `${String(i.path[0])} ${i.message}`,
-    }));
-    throw new InvalidInputError(`invalid warehouse: ${problems.map((p) => p.message).join('; ')}`, problems);
+    const problems = parsed.error.issues.map((i) => {
+      const column = String(i.path[0] ?? '');
+      const phrase =
+        column === 'code'
+          ? i.code === 'too_small'
+            ? warehouseTexts.codeEmpty()
+            : i.code === 'too_big'
+              ? warehouseTexts.codeTooLong()
+              : warehouseTexts.codeChars()
+          : column === 'timezone'
+            ? warehouseTexts.badTimezone()
+            : warehouseTexts.nameLength();
+      return problemOf(null, column, phrase);
+    });
+    const en = problems.map((p) => p.message).join('; ');
+    const zh = problems.map((p) => p.localized?.['zh-CN'] ?? p.message).join('；');
+    throw new InvalidInputError(warehouseTexts.invalid(en, zh), problems);
   }
   const { code, name, timezone } = parsed.data;
   const [row] = await db
@@ -53,7 +65,7 @@ export async function findWarehouse(db: DbOrTx, code: string): Promise<Warehouse
 
 export async function getWarehouse(db: DbOrTx, code: string): Promise<Warehouse> {
   const row = await findWarehouse(db, code);
-  if (!row) throw new NotFoundError('warehouse', code, 'create it with `stocktake warehouse add <code>`');
+  if (!row) throw new NotFoundError('warehouse', code, warehouseTexts.notFound(code));
   return row;
 }
 

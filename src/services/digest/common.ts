@@ -3,6 +3,7 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import { queryRows, type Db, type DbOrTx } from '../../../db/client.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { isUuid } from '../../domain/stocktake.ts';
+import { warehouseTexts } from '../../domain/texts/people.ts';
 import type { DigestPerson, DigestWarehouse } from './types.ts';
 
 /**
@@ -33,7 +34,7 @@ export async function digestWarehouse(db: DbOrTx, ref: string): Promise<DigestWa
         from warehouse w left join warehouse_policy p on p.warehouse_id = w.id
         where ${isUuid(key) ? sql`w.id = ${key}::uuid` : sql`w.code = ${key}`}`,
   );
-  if (!row) throw new NotFoundError('warehouse', key, 'give its code or id');
+  if (!row) throw new NotFoundError('warehouse', key, warehouseTexts.notFoundByKey(key));
   return row;
 }
 

@@ -3,6 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { isoText } from '../../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
+import { digestTexts } from '../../domain/texts/schedules.ts';
 import { getStocktake, type StocktakeRef } from '../stocktakes.ts';
 import { dateText, localDate, wallClock, type LocalDate } from '../../domain/time.ts';
 import { addDays, startOfDay } from './calendar.ts';
@@ -51,10 +52,8 @@ const OVERDUE_LISTED = 10;
 export async function dailyDigest(db: DbOrTx, options: DailyDigestOptions): Promise<DailyDigest> {
   const now = options.now;
   const from = options.since ?? new Date(now.getTime() - 24 * 3600_000);
-  if (Number.isNaN(now.getTime()) || Number.isNaN(from.getTime()))
-    throw new InvalidInputError('the digest needs a valid "now" (and "since")');
-  if (from.getTime() >= now.getTime())
-    throw new InvalidInputError(`the digest's "since" (${from.toISOString()}) must be before its "now" (${now.toISOString()})`);
+  if (Number.isNaN(now.getTime()) || Number.isNaN(from.getTime())) throw new InvalidInputError(digestTexts.badNow());
+  if (from.getTime() >= now.getTime()) throw new InvalidInputError(digestTexts.sinceAfterNow(from.toISOString(), now.toISOString()));
   return readSnapshot(db, async (tx) => {
     const warehouse = await digestWarehouse(tx, options.warehouse);
     const included = await queryRows<{ id: string; posted_at: string | null }>(

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { isoText } from '../../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../../db/client.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
+import { digestTexts } from '../../domain/texts/schedules.ts';
 import { wallClock } from '../../domain/time.ts';
 import { percentile, weekOf } from './calendar.ts';
 import { digestWarehouse, readSnapshot } from './common.ts';
@@ -35,8 +36,7 @@ export interface WeeklyReportOptions {
  */
 export async function weeklyReport(db: DbOrTx, options: WeeklyReportOptions): Promise<WeeklyReport> {
   const count = Math.max(1, Math.min(52, Math.trunc(options.weeks ?? 8)));
-  if (Number.isNaN(options.now.getTime()) || Number.isNaN(count))
-    throw new InvalidInputError('the weekly report needs a valid "now" (and a number of weeks)');
+  if (Number.isNaN(options.now.getTime()) || Number.isNaN(count)) throw new InvalidInputError(digestTexts.badWeekly());
   return readSnapshot(db, async (tx) => {
     const warehouse = await digestWarehouse(tx, options.warehouse);
     const tz = warehouse.timezone;
