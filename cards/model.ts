@@ -81,6 +81,8 @@ export const elementSchema = z.discriminatedUnion('type', [
         maxLength: z.number().int().positive().max(1000).default(200),
       })
       .optional(),
+    /** The words of the button that sends the choice where a form needs one (the console); "OK" without. */
+    submitLabel: z.string().optional(),
   }),
   /** A line of free text sent with an action (a note, a reject reason). */
   z.object({

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../src/config.ts';
+import { render } from '../../src/domain/phrase.ts';
+import { configTexts } from '../../src/domain/texts/bots.ts';
 
 /** The OpenAPI host the product's own calls (cards, robot messages, file downloads) use in production. */
 export const DINGTALK_API_BASE = 'https://api.dingtalk.com';
@@ -41,14 +43,14 @@ const envSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['DINGTALK_CLIENT_SECRET'],
-        message: "is required when DINGTALK_CLIENT_ID is set (the app's AppSecret)",
+        message: render(configTexts.dingtalkSecretNeeded(), 'en', 'cli'),
       });
     }
     if (!env.DINGTALK_CLIENT_ID && env.DINGTALK_CLIENT_SECRET) {
       ctx.addIssue({
         code: 'custom',
         path: ['DINGTALK_CLIENT_ID'],
-        message: "is required when DINGTALK_CLIENT_SECRET is set (the app's AppKey)",
+        message: render(configTexts.dingtalkIdNeeded(), 'en', 'cli'),
       });
     }
   });

@@ -5,6 +5,8 @@
 import type { Domain } from '@larksuiteoapi/node-sdk';
 import { z } from 'zod';
 import { ConfigError } from '../../src/config.ts';
+import { render } from '../../src/domain/phrase.ts';
+import { configTexts } from '../../src/domain/texts/bots.ts';
 
 /** Parsed Feishu settings; `domain` is what the SDK's Client and WSClient take. */
 export interface FeishuConfig {
@@ -58,7 +60,7 @@ const schema = z
       ctx.addIssue({
         code: 'custom',
         path: ['FEISHU_APP_ID'],
-        message: "must look like cli_ followed by 16 hex digits (the App ID on the app's Credentials page)",
+        message: render(configTexts.feishuAppId(), 'en', 'cli'),
       });
     }
     // Without either, anyone who finds the URL could post events as any user.
@@ -66,7 +68,7 @@ const schema = z
       ctx.addIssue({
         code: 'custom',
         path: ['FEISHU_ENCRYPT_KEY'],
-        message: 'FEISHU_MODE=http needs FEISHU_ENCRYPT_KEY (recommended: signed, encrypted callbacks) or FEISHU_VERIFICATION_TOKEN',
+        message: render(configTexts.feishuHttpNeedsKey(), 'en', 'cli'),
       });
     }
   });

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../src/config.ts';
+import { render } from '../../src/domain/phrase.ts';
+import { configTexts } from '../../src/domain/texts/bots.ts';
 
 /** Parsed Telegram settings; see README, "Telegram". */
 export interface TelegramConfig {
@@ -75,9 +77,13 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_MODE !== 'webhook') return;
     if (!env.TELEGRAM_WEBHOOK_URL)
-      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_URL'], message: 'is required when TELEGRAM_MODE is webhook' });
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_URL'], message: render(configTexts.requiredInWebhookMode(), 'en', 'cli') });
     if (!env.TELEGRAM_WEBHOOK_SECRET)
-      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_MODE is webhook' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: render(configTexts.requiredInWebhookMode(), 'en', 'cli'),
+      });
   });
 
 /**

@@ -40,6 +40,7 @@ import {
   type ConsoleChat,
 } from './store.ts';
 import { messageHtml, type Reader } from './view.ts';
+import { botTexts } from '../../src/domain/texts/bots.ts';
 
 export interface WebAdapter extends PlatformAdapter {
   /** Adds the console's pages and endpoints to the server's app. */
@@ -271,8 +272,8 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       await requireChat(c, actor, chatId);
       const form = await c.req.parseBody();
       const text = (field(form.text) ?? '').trim();
-      if (!text) throw new InvalidInputError('type a command first (for example "help")');
-      if (text.length > 2000) throw new InvalidInputError('a message may be at most 2,000 characters');
+      if (!text) throw new InvalidInputError(botTexts.typeFirst());
+      if (text.length > 2000) throw new InvalidInputError(botTexts.messageTooLong());
       const eventId = eventIdOf(form.eventId);
       const reused = await refuseReusedEventId(c, actor, chatId, eventId, text);
       if (reused) return reused;
@@ -287,9 +288,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
         return bodyLimit({
           maxSize: max + 64 * 1024,
           onError: () => {
-            throw new PayloadTooLargeError(
-              `the file is larger than the upload limit of ${+(max / MB).toFixed(1)} MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`,
-            );
+            throw new PayloadTooLargeError(botTexts.uploadTooLarge(`${+(max / MB).toFixed(1)} MB`));
           },
         })(c, next);
       },
@@ -300,11 +299,8 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
         const max = c.get('deps').maxUploadBytes;
         const form = await c.req.parseBody();
         const file = form.file;
-        if (!(file instanceof File) || file.size === 0) throw new InvalidInputError('choose a count sheet (CSV or XLSX) to upload');
-        if (file.size > max)
-          throw new PayloadTooLargeError(
-            `${file.name} is larger than the upload limit of ${+(max / MB).toFixed(1)} MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`,
-          );
+        if (!(file instanceof File) || file.size === 0) throw new InvalidInputError(botTexts.chooseSheet());
+        if (file.size > max) throw new PayloadTooLargeError(botTexts.fileTooLarge(file.name, `${+(max / MB).toFixed(1)} MB`));
         const eventId = eventIdOf(form.eventId);
         const shown = `📎 ${file.name} (${(file.size / 1024).toFixed(1)} KB)`;
         const reused = await refuseReusedEventId(c, actor, chatId, eventId, shown);
@@ -335,13 +331,13 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
       const actor = requireActor(c);
       const form = await c.req.parseBody();
       const token = field(form.token) ?? '';
-      if (!token) throw new InvalidInputError('the form carried no action token');
+      if (!token) throw new InvalidInputError(botTexts.noToken());
       const card = await cardOfToken(db, token);
       // A button of a card in another platform's chat is tapped there: its chat's people are not ours to check.
       if (card && card.platform !== 'web') throw new NotAllowedError(foreignButtonRefusal(pageLocale(c)));
       const chatField = field(form.chat);
       const chatId = card?.chatId ?? (chatField ? checkChatId(chatField) : null);
-      if (!chatId) throw new InvalidInputError('this button is not on a console card, and no chat was given');
+      if (!chatId) throw new InvalidInputError(botTexts.noChat());
       // A card's buttons act for the people of its chat only: its token, copied elsewhere, opens nothing.
       await requireChat(c, actor, chatId);
       await ensureWebIdentity(db, actor);
@@ -374,10 +370,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
 
     /** The console's "Load demo data" (local servers only; elsewhere an admin runs `stocktake demo`). */
     app.post('/demo', async (c) => {
-      if (!c.get('deps').localOnly)
-        throw new NotAllowedError(
-          'demo data can be loaded from the console only on a server bound to 127.0.0.1; run `npx stocktake demo` instead',
-        );
+      if (!c.get('deps').localOnly) throw new NotAllowedError(botTexts.demoLocalOnly());
       const { loadDemo, postDemoNextSteps } = await import('../../src/services/demo.ts');
       const summary = await loadDemo(db, { locale: pageLocale(c) });
       await postDemoNextSteps(db, summary);
@@ -386,7 +379,7 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
     });
 
     app.get('/demo/recount.csv', async (c) => {
-      if (!(await demoLoaded())) throw new InvalidInputError('the demo data is not loaded');
+      if (!(await demoLoaded())) throw new InvalidInputError(botTexts.demoNotLoaded());
       const { demoRecountSheet } = await import('../../src/services/demo.ts');
       const sheet = demoRecountSheet();
       return c.body(new Uint8Array(sheet.bytes), 200, {

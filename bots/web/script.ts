@@ -86,7 +86,9 @@ export const CONSOLE_JS = String.raw`
     data.set('chat', chatId);
     const res = await fetch(form.action, { method: 'POST', body: data, headers: { accept: 'application/json' } });
     const body = await res.json().catch(() => ({ toast: { kind: 'error', text: 'HTTP ' + res.status } }));
-    if (!res.ok) toast({ kind: 'error', text: (body.error && body.error.message) || ('HTTP ' + res.status) });
+    // The error in the page's language when the server worded it in both (error.localized), else its message.
+    const said = body.error && ((body.error.localized && body.error.localized[document.documentElement.lang]) || body.error.message);
+    if (!res.ok) toast({ kind: 'error', text: said || ('HTTP ' + res.status) });
     return body;
   }
 

@@ -11,6 +11,7 @@ import type { Card } from '../../cards/model.ts';
 import { InvalidInputError } from '../../src/domain/errors.ts';
 import type { Actor } from '../../src/domain/people.ts';
 import { mayUseChat } from './access.ts';
+import { botTexts } from '../../src/domain/texts/bots.ts';
 
 export type WebMessageKind = 'user' | 'card' | 'prompt';
 
@@ -42,8 +43,7 @@ export const CHAT_NAME_RULE = {
 export function checkChatId(chatId: string): string {
   const id = chatId.normalize('NFKC').trim().toLowerCase();
   if (!CHAT_ID.test(id)) {
-    const en = `"${chatId}" is not a console chat name: ${CHAT_NAME_RULE.en}`;
-    throw new InvalidInputError(en, [], { localized: { en, 'zh-CN': `“${chatId}”不是有效的对话名称：${CHAT_NAME_RULE['zh-CN']}` } });
+    throw new InvalidInputError(botTexts.badChatName(chatId, CHAT_NAME_RULE.en, CHAT_NAME_RULE['zh-CN']));
   }
   return id;
 }
@@ -202,9 +202,7 @@ export async function ensureWebIdentity(db: DbOrTx, actor: Actor): Promise<void>
     sql`select person_id from person_identity where platform = 'web' and external_id = ${actor.handle}`,
   );
   if (owner && owner.person_id !== actor.personId) {
-    throw new InvalidInputError(
-      `the console identity web:${actor.handle} belongs to another person; ask an admin to fix the identities (stocktake people list)`,
-    );
+    throw new InvalidInputError(botTexts.identityTaken(actor.handle));
   }
 }
 

@@ -143,6 +143,8 @@ export const en = {
     confirm: 'Confirm count',
     recount: 'Recount',
     pickCause: 'Tag a cause',
+    /** The button that sends the picked cause (the console's form). */
+    pickCauseSubmit: 'OK',
     noteLabel: 'Note',
     notePlaceholder: 'What was checked',
     saveNote: 'Save note',
@@ -264,6 +266,8 @@ export const en = {
     } as Record<string, string>,
   },
   replies: {
+    /** The toast of a tap that worked and has nothing more to say. */
+    done: 'OK',
     unknownCommand: (text: string) => `I do not know "${text}". Send "help" for what I can do.`,
     bound: (warehouse: string, purpose: string) => `This chat is now the ${purpose} chat of warehouse ${warehouse}.`,
     boundTitle: 'Chat bound',

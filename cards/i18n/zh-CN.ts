@@ -137,6 +137,7 @@ export const zhCN: typeof en = {
     confirm: '确认数量',
     recount: '复盘',
     pickCause: '选择原因',
+    pickCauseSubmit: '确定',
     noteLabel: '备注',
     notePlaceholder: '核查了什么',
     saveNote: '保存备注',
@@ -248,6 +249,7 @@ export const zhCN: typeof en = {
     },
   },
   replies: {
+    done: '好的',
     unknownCommand: (text) => `我不认识“${text}”。发送“帮助”查看可用命令。`,
     bound: (warehouse, purpose) => `本群已绑定为仓库 ${warehouse} 的${purposeLabel('zh-CN', purpose)}。`,
     boundTitle: '已绑定',

@@ -20,7 +20,7 @@ import { STATE_EMOJI, codePoints, escapeDingTalkMd, moreLine, truncateText } fro
 
 /** First word of the text a fallback link button makes the client send: `tap <token>` or `tap <token>:<value>`. */
 export const DINGTALK_TAP_COMMAND = 'tap';
-/** First word of the text a user sends to fill an input on a fallback message: `note <token> <text>`. */
+/** First word of the text a user sends to fill an input on a fallback message (`note <token> <text>`). */
 export const DINGTALK_NOTE_COMMAND = 'note';
 /** Characters of DingTalk markdown kept in one card or message. */
 export const DINGTALK_MARKDOWN_LIMIT = 3000;
@@ -329,7 +329,7 @@ function linkButtons(card: Card): { title: string; actionURL: string }[] {
   });
 }
 
-/** What to send for each action of a typed fallback message: "label — tap <token>[:value]", "label — note <token> …". */
+/** What to send for each action of a typed fallback message, e.g. "label — tap <token>[:value]", "label — note <token> …". */
 function typedCommands(card: Card): string[] {
   const line = (label: string, command: string) => `**${escapeDingTalkMd(label)}** — ${escapeDingTalkMd(command)}`;
   return card.elements.flatMap((el) => {

@@ -68,7 +68,7 @@ function element(el: CardElement): string {
         `<option value=""${el.selected === undefined ? ' selected' : ''} disabled>${esc(el.placeholder)}</option>`,
         ...el.options.map((o) => `<option value="${esc(o.value)}"${o.value === el.selected ? ' selected' : ''}>${esc(o.label)}</option>`),
         '</select>',
-        '<button type="submit" class="btn btn--primary">OK</button>',
+        `<button type="submit" class="btn btn--primary">${esc(el.submitLabel ?? 'OK')}</button>`,
         '</form>',
       ].join('');
     case 'input':

@@ -74,6 +74,7 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
       elements.push({
         type: 'select',
         placeholder: t.pickCause,
+        submitLabel: t.pickCauseSubmit,
         action: ctx.act({ kind: 'variance.cause', ...line }),
         options: v.causes.map((c) => ({
           value: c.code,

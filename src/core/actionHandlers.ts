@@ -4,7 +4,7 @@ import { queryRows, type Db } from '../../db/client.ts';
 import type { ActionIntent } from '../../cards/actions.ts';
 import { messages, type Locale } from '../../cards/i18n/index.ts';
 import { lineRef } from '../domain/stocktake.ts';
-import { InvalidInputError, NoteRequiredError, StaleCommandError } from '../domain/errors.ts';
+import { InvalidInputError, NoteRequiredError, problemText, StaleCommandError } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
 import { approveDocument, rejectDocument } from '../services/approvals.ts';
 import { getCause } from '../services/causes.ts';
@@ -168,11 +168,11 @@ export async function runIntent(
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
         // The sheet's problems deserve the card an upload gets, line by line, not a one-line toast.
-        const text = error.localized?.[locale] ?? error.message;
+        const text = error.textFor(locale, 'chat');
         const problems = error.problems.map((p) => ({
           line: p.line ?? 0,
           ...(p.column ? { column: p.column } : {}),
-          message: p.localized?.[locale] ?? p.message,
+          message: problemText(p, locale, 'chat'),
         }));
         return { replies: [staticView(errorCard(templates, text, problems))], toast: { kind: 'error', text } };
       }

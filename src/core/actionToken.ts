@@ -10,6 +10,7 @@ import { unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { actionIntentSchema, type ActionIntent } from '../../cards/actions.ts';
 import { ExpiredActionError, ForgedActionError } from '../domain/errors.ts';
+import { chatTexts } from '../domain/texts/chat.ts';
 
 const ID_LENGTH = 10;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -36,11 +37,11 @@ export class ActionSigner {
   /** The id of a token this installation signed; throws ForgedActionError otherwise. */
   verify(token: string): string {
     const match = TOKEN_PATTERN.exec(token);
-    if (!match) throw new ForgedActionError('this button is not one of ours (malformed token); nothing was done');
+    if (!match) throw new ForgedActionError(chatTexts.malformedButton());
     const expected = Buffer.from(this.signature(match[1]!));
     const given = Buffer.from(match[2]!);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-      throw new ForgedActionError('this button is not one of ours (bad signature); nothing was done');
+      throw new ForgedActionError(chatTexts.forgedButton());
     }
     return match[1]!;
   }
@@ -99,6 +100,6 @@ export async function resolveAction(
     db,
     sql`select intent, card_message_id from card_action where id = ${id}`,
   );
-  if (!row) throw new ExpiredActionError('this button has expired (its intent is no longer kept); nothing was done');
+  if (!row) throw new ExpiredActionError(chatTexts.expiredButton());
   return { intent: actionIntentSchema.parse(row.intent), cardMessageId: row.card_message_id };
 }

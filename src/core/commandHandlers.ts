@@ -8,7 +8,7 @@ import { scheduleCard } from '../../cards/templates/schedule.ts';
 import { noticeCard } from '../../cards/templates/notice.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
 import { COUNTING_ROLES, SUPERVISING_ROLES, type CommandContext } from '../domain/people.ts';
-import { ChooseSheetError, InvalidInputError } from '../domain/errors.ts';
+import { ChooseSheetError, InvalidInputError, problemText } from '../domain/errors.ts';
 import { hidesBookFigures } from '../domain/stocktake.ts';
 import { bufferSource } from '../files/source.ts';
 import { bindChat, currentStocktake, reportedStocktake, setChatLocale, type Chat, type ChatPurpose } from '../services/chats.ts';
@@ -285,7 +285,7 @@ export async function importSheet(s: CommandScope, file: { name: string; bytes: 
       problems: r.problems.map((p) => ({
         line: p.line ?? 0,
         ...(p.column ? { column: p.column } : {}),
-        message: p.localized?.[s.templates.locale] ?? p.message,
+        message: problemText(p, s.templates.locale, 'chat'),
       })),
     }),
   );

@@ -19,6 +19,7 @@ import {
   InvalidInputError,
   StaleCommandError,
   StocktakeStateError,
+  problemText,
 } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
 import { lineRef } from '../domain/stocktake.ts';
@@ -146,10 +147,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           ? error.problems.map((p) => ({
               line: p.line ?? 0,
               ...(p.column ? { column: p.column } : {}),
-              message: p.localized?.[locale] ?? p.message,
+              message: problemText(p, locale, 'chat'),
             }))
           : [];
-      const message = error.localized?.[locale] ?? error.message;
+      const message = error.textFor(locale, 'chat');
       return staticView(errorCard(templates, message, problems));
     }
     const ref = randomUUID().slice(0, 8);
@@ -167,7 +168,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (error instanceof ExpiredActionError) return expired(event, chat, typed);
       if (error instanceof ForgedActionError) {
         log('warn', 'refused a tap', { platform: event.platform, user: event.userId, reason: error.message });
-        const toast = { kind: 'error' as const, text: error.message };
+        const toast = { kind: 'error' as const, text: error.textFor(locale, 'chat') };
         if (typed) await finish(event, chat, { replies: [answerNotice(chat, toast)] });
         return { toast };
       }
@@ -201,7 +202,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         // The event id of another tap (a page that reuses ids): refused, never answered with that tap's result.
         outcome = { replies: [], toast: { kind: 'error', text: messages(locale).idempotency.reused(event.eventId) } };
       } else if (error instanceof DomainError) {
-        outcome = { replies: [], toast: { kind: 'error', text: error.localized?.[locale] ?? error.message } };
+        outcome = { replies: [], toast: { kind: 'error', text: error.textFor(locale, 'chat') } };
       } else {
         throw error;
       }
@@ -220,7 +221,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       if (inAnswer && !outcome.keepCard) card = await answerCard(event.platform, row);
     }
-    const toast = outcome.toast ?? { kind: 'success' as const, text: 'OK' };
+    const toast = outcome.toast ?? { kind: 'success' as const, text: messages(locale).replies.done };
     // The notice is written with the tap's other replies: finish() records the event id, so a second
     // finish() for the same event (as the notice once had) would write nothing.
     // A prompt says the same as its toast: it goes alone.

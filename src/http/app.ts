@@ -18,6 +18,8 @@ import { errorResponse, UnauthenticatedError } from './errors.ts';
 import { checkHost, LOOPBACK_HOSTS } from './hosts.ts';
 import { requestLog } from './requestLog.ts';
 import { SESSION_COOKIE, type SessionSigner } from './session.ts';
+import { httpTexts } from '../domain/texts/http.ts';
+import { render, renderAll } from '../domain/phrase.ts';
 
 export interface HttpDeps {
   db: Db;
@@ -54,12 +56,7 @@ export type AppContext = Context<AppEnv>;
 /** The caller, or 401: use in every route that acts for someone. */
 export function requireActor(c: AppContext): Actor {
   const actor = c.get('actor');
-  if (!actor)
-    throw new UnauthenticatedError(
-      c.get('deps').localOnly
-        ? "choose who you are first (the console's person menu), or send an API key"
-        : 'sign in with your sign-in link, or send an API key as "Authorization: Bearer stk_…"',
-    );
+  if (!actor) throw new UnauthenticatedError(c.get('deps').localOnly ? httpTexts.chooseWhoFirst() : httpTexts.signInFirst());
   return actor;
 }
 
@@ -75,7 +72,7 @@ export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => vo
     const auth = c.req.header('authorization');
     if (auth) {
       const actor = await authenticate(deps.db, 'api_key', auth.replace(/^Bearer\s+/i, '').trim());
-      if (!actor) throw new UnauthenticatedError('the API key is unknown, revoked or expired');
+      if (!actor) throw new UnauthenticatedError(httpTexts.badApiKey());
       c.set('actor', actor);
     } else {
       const personId = deps.sessions.verify(getCookie(c, SESSION_COOKIE));
@@ -99,14 +96,17 @@ export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => vo
   app.onError((error, c) => {
     // Hono's own refusals (the CSRF check's 403, a malformed body's 400) keep their status.
     if (error instanceof HTTPException && error.status < 500) {
-      const message =
-        error.status === 403
-          ? "refused: a form may only be posted from this server's own pages (cross-site request)"
-          : error.message || 'bad request';
-      return c.json({ error: { code: error.status === 403 ? 'CROSS_SITE' : 'BAD_REQUEST', message } }, error.status);
+      if (error.status === 403) {
+        const refused = httpTexts.crossSite();
+        const body = { code: 'CROSS_SITE', message: render(refused, 'en', 'api'), localized: renderAll(refused, 'api') };
+        return c.json({ error: body }, 403);
+      }
+      return c.json({ error: { code: 'BAD_REQUEST', message: error.message || 'bad request' } }, error.status);
     }
     const ref = randomUUID().slice(0, 8);
-    const { status, body } = errorResponse(error, ref);
+    // A request of the console's own pages (its session, no API key) gets the advice that fits a page.
+    const surface = c.req.header('authorization') ? 'api' : 'page';
+    const { status, body } = errorResponse(error, ref, surface);
     const log = c.get('log') ?? deps.log;
     if (status === 503) {
       log('warn', 'request refused: database unavailable', { ref, error });

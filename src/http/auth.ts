@@ -15,6 +15,8 @@ import { esc, renderPage, APP_CSS } from './layout.ts';
 import { pageLocale } from './locale.ts';
 import { sameOriginPath } from './platformSignIn.ts';
 import { SESSION_COOKIE } from './session.ts';
+import { render, renderAll } from '../domain/phrase.ts';
+import { httpTexts } from '../domain/texts/http.ts';
 
 /** Paths anyone may open without a session, even on a public server. */
 const PUBLIC = [
@@ -66,7 +68,8 @@ export function mountAuth(app: Hono<AppEnv>): void {
     // Pages and the console need a session; the API answers 401 JSON itself (requireActor).
     if (c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html'))
       return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
-    return c.json({ error: { code: 'UNAUTHENTICATED', message: 'sign in with your sign-in link first' } }, 401);
+    const phrase = httpTexts.signInLinkFirst();
+    return c.json({ error: { code: 'UNAUTHENTICATED', message: render(phrase, 'en', 'api'), localized: renderAll(phrase, 'api') } }, 401);
   });
 
   app.get('/assets/app.css', (c) => c.body(APP_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' }));
@@ -101,8 +104,7 @@ ${token ? `<p class="notice bad" role="alert">${esc(t.bad)}</p>` : ''}
   /** Local only: "I am <person>". Refused on a public server, where only a sign-in link identifies you. */
   app.post('/session', async (c) => {
     const { db, sessions, localOnly } = c.get('deps');
-    if (!localOnly)
-      throw new NotAllowedError('choosing who you are is only possible on a server bound to 127.0.0.1; sign in with your sign-in link');
+    if (!localOnly) throw new NotAllowedError(httpTexts.chooseOnlyLocal());
     const form = await c.req.parseBody();
     const person = await getPerson(db, String(form.person ?? ''));
     setCookie(c, SESSION_COOKIE, sessions.issue(person.id), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 7 * 24 * 3600 });

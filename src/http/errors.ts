@@ -8,7 +8,8 @@ import {
   type InputProblem,
   type LocalizedText,
 } from '../domain/errors.ts';
-import { renderAll } from '../domain/phrase.ts';
+import { render, renderAll } from '../domain/phrase.ts';
+import { httpTexts } from '../domain/texts/http.ts';
 
 const STATUS: Record<DomainErrorCode, number> = {
   INVALID_INPUT: 400,
@@ -40,15 +41,15 @@ export interface ErrorBody {
 }
 
 /** Status and JSON body for an error; anything not a DomainError is a 500 with a reference, never its text. */
-export function errorResponse(error: unknown, ref: string): { status: number; body: ErrorBody } {
+export function errorResponse(error: unknown, ref: string, surface: 'api' | 'page' = 'api'): { status: number; body: ErrorBody } {
   if (error instanceof DomainError) {
     return {
       status: STATUS[error.code],
       body: {
         error: {
           code: error.code,
-          message: error.textFor('en', 'api'),
-          ...(error.phrase ? { localized: renderAll(error.phrase, 'api') } : error.localized ? { localized: error.localized } : {}),
+          message: error.textFor('en', surface),
+          ...(error.phrase ? { localized: renderAll(error.phrase, surface) } : error.localized ? { localized: error.localized } : {}),
           ...(error instanceof InvalidInputError && error.problems.length
             ? { problems: error.problems.map(({ phrase, ...problem }) => problem) }
             : {}),
@@ -65,10 +66,15 @@ export function errorResponse(error: unknown, ref: string): { status: number; bo
       body: {
         error: {
           code: 'DATABASE_UNAVAILABLE',
-          message: `the database is unavailable right now; nothing was changed. Try again in a few seconds (with the same Idempotency-Key); reference ${ref}`,
+          message: render(httpTexts.databaseUnavailable(ref), 'en', 'api'),
+          localized: renderAll(httpTexts.databaseUnavailable(ref), 'api'),
         },
       },
     };
   }
-  return { status: 500, body: { error: { code: 'INTERNAL', message: `internal error; reference ${ref}` } } };
+  const internal = httpTexts.internal(ref);
+  return {
+    status: 500,
+    body: { error: { code: 'INTERNAL', message: render(internal, 'en', 'api'), localized: renderAll(internal, 'api') } },
+  };
 }

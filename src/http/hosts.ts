@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { AppEnv } from './app.ts';
 import { HEALTH_PATHS } from './health.ts';
+import { httpTexts } from '../domain/texts/http.ts';
 
 /** The names of this machine: a request carrying one of them came from here (or through our own proxy). */
 export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
@@ -19,11 +20,7 @@ export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::
 export class MisdirectedHostError extends DomainError {
   readonly code = 'MISDIRECTED_HOST';
   constructor(readonly host: string) {
-    super(
-      `this server does not answer to the host name "${host}" (a guard against DNS rebinding); ` +
-        'if people reach it by that name, add it to STOCKTAKE_ALLOWED_HOSTS or set PUBLIC_URL / 此服务器不接受主机名 ' +
-        `"${host}"（防止 DNS 重绑定）；如果用户通过该名称访问，请将其加入 STOCKTAKE_ALLOWED_HOSTS 或设置 PUBLIC_URL`,
-    );
+    super(httpTexts.misdirectedHost(host));
   }
 }
 

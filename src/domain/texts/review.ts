@@ -40,7 +40,7 @@ export const stocktakeTexts = phrases('stocktakes', {
   }),
 });
 
-/** Stocktake statuses joined for a message: "reviewing or approving" / "差异复核中或单据审批中". */
+/** Stocktake statuses joined for a message, in Chinese (e.g. 差异复核中或单据审批中). */
 export const stocktakeStatusesZh = (statuses: readonly string[]): string => statuses.map(stocktakeZh).join('或');
 
 export const reviewTexts = phrases('review', {

@@ -78,7 +78,7 @@ export const policyTexts = phrases('policy', {
     en: `${field} must be a whole number of hours from 1 to 720`,
     zh: `${field === 'reviewSlaHours' ? '复核时限' : field === 'approvalSlaHours' ? '审批时限' : field}必须是 1 到 720 之间的整数小时`,
   }),
-  invalid: (problemsEn: string, problemsZh: string) => ({ en: problemsEn, zh: problemsZh }),
+  invalid: (problemsEn: string, problemsZh: string) => ({ en: problemsEn, zh: `策略设置有误：${problemsZh}` }),
 });
 
 export const digestTexts = phrases('digest', {

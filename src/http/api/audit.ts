@@ -10,6 +10,8 @@ import { getStocktake } from '../../services/stocktakes.ts';
 import { requireReader } from './access.ts';
 import { defineRoute, type ApiRoute } from './route.ts';
 import { AuditHistory, AuditVerdict } from './schemas.ts';
+import { render } from '../../domain/phrase.ts';
+import { httpTexts } from '../../domain/texts/http.ts';
 
 export const auditRoutes: ApiRoute[] = [
   defineRoute({
@@ -55,7 +57,7 @@ export const auditRoutes: ApiRoute[] = [
       })
       .strict()
       .refine((q) => (q.stocktake === undefined) !== (q.document === undefined), {
-        message: 'give exactly one of stocktake and document',
+        message: render(httpTexts.oneOfStocktakeDocument(), 'en', 'api'),
         path: ['stocktake'],
       }),
     status: 200,

@@ -23,6 +23,7 @@ import { API_BASE, honoPath, type ApiRoute } from './route.ts';
 import { stocktakeRoutes } from './stocktakes.ts';
 import { undoRoutes } from './undo.ts';
 import { varianceRoutes } from './variances.ts';
+import { httpTexts } from '../../domain/texts/http.ts';
 
 /** The route table: what is served and what openapi.json documents. */
 export const API_ROUTES: readonly ApiRoute[] = [
@@ -50,9 +51,7 @@ function limitBody(route: ApiRoute): MiddlewareHandler<AppEnv> {
       maxSize,
       onError: () => {
         throw new PayloadTooLargeError(
-          route.maxBodyBytes
-            ? `the upload is larger than the limit of ${megabytes(maxSize)} (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`
-            : `the request body is larger than the limit of ${megabytes(maxSize)}`,
+          route.maxBodyBytes ? httpTexts.uploadTooLarge(megabytes(maxSize)) : httpTexts.bodyTooLarge(megabytes(maxSize)),
         );
       },
     })(c, next);
@@ -86,9 +85,7 @@ const sameOriginWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) || c.req.header('authorization') || !c.get('actor')) return next();
   const origin = c.req.header('origin');
   if (c.req.header('sec-fetch-site') === 'same-origin' || (origin && origin === new URL(c.req.url).origin)) return next();
-  throw new NotAllowedError(
-    'a change signed in by the console session must come from the console itself; scripts and other sites must send an API key ("Authorization: Bearer stk_…")',
-  );
+  throw new NotAllowedError(httpTexts.consoleOrigin());
 };
 
 /** Mounts /api/v1 on the app. */
@@ -96,6 +93,6 @@ export function mountApi(app: Hono<AppEnv>): void {
   app.use(`${API_BASE}/*`, sameOriginWrites);
   for (const route of API_ROUTES) app.on(route.method.toUpperCase(), honoPath(route.path), limitBody(route), handler(route));
   app.all(`${API_BASE}/*`, (c) => {
-    throw new NotFoundError('route', `${c.req.method} ${c.req.path}`, `see ${API_BASE}/openapi.json for the routes`);
+    throw new NotFoundError('route', `${c.req.method} ${c.req.path}`, httpTexts.noRoute(`${c.req.method} ${c.req.path}`, API_BASE));
   });
 }

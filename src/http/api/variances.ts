@@ -13,6 +13,7 @@ import { queryBoolean, queryList } from './input.ts';
 import { defineRoute, type ApiRoute } from './route.ts';
 import { REVIEW_STATUSES, ReviewResult, VariancePage } from './schemas.ts';
 import { STOCKTAKE_PARAM } from './stocktakes.ts';
+import { httpTexts } from '../../domain/texts/http.ts';
 
 const LINE_PARAMS = {
   ...STOCKTAKE_PARAM,
@@ -70,10 +71,7 @@ function refuseBlindFilters(handle: string, code: string, q: z.output<typeof lis
   const revealing = [q.direction ? 'direction' : null, q.onlyDiff ? 'onlyDiff' : null, q.sort === 'value' ? 'sort=value' : null].filter(
     (f): f is string => f !== null,
   );
-  if (revealing.length > 0)
-    throw new NotAllowedError(
-      `${handle} may not use ${revealing.join(', ')} on ${code}: it is a blind count, and counters see no variances until counting closes`,
-    );
+  if (revealing.length > 0) throw new NotAllowedError(httpTexts.blindFilters(handle, revealing.join(', '), code));
 }
 
 export const varianceRoutes: ApiRoute[] = [

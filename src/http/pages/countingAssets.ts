@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import type { AppEnv } from '../app.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import { httpTexts } from '../../domain/texts/http.ts';
 
 export const COUNTING_ASSETS = '/assets/counting';
 export const COUNTING_SCRIPT_PATH = `${COUNTING_ASSETS}/counting.js`;
@@ -42,7 +43,7 @@ export function mountCountingAssets(app: Hono<AppEnv>): void {
   app.get(`${COUNTING_ASSETS}/:file`, async (c) => {
     const file = c.req.param('file');
     const type = TYPES[/\.[a-z]+$/.exec(file)?.[0] ?? ''];
-    if (!/^[\w.-]+$/.test(file) || file.startsWith('.') || !type) throw new NotFoundError('file', file);
+    if (!/^[\w.-]+$/.test(file) || file.startsWith('.') || !type) throw new NotFoundError('file', file, httpTexts.fileNotFound(file));
     let bytes = cache.get(file);
     if (!bytes) {
       bytes = readFile(join(folder, file)).then((b) => new Uint8Array(b));
@@ -50,7 +51,7 @@ export function mountCountingAssets(app: Hono<AppEnv>): void {
       bytes.catch(() => cache.delete(file));
     }
     const body = await bytes.catch(() => {
-      throw new NotFoundError('file', file, 'run `npm run build` to bundle the counting page');
+      throw new NotFoundError('file', file, httpTexts.pageNotBuilt(file));
     });
     // Chunks carry a content hash in their name; the entry and the .wasm keep theirs across builds.
     const hashed = /-[A-Z0-9]{8}\.js$/.test(file);

@@ -12,12 +12,13 @@ import { getWarehouse } from '../../services/warehouses.ts';
 import { esc } from '../layout.ts';
 import { adminWords } from './adminWords.ts';
 import { badge, errorPage, messagePage, queryString, type PageContext, type PageResult } from './shared.ts';
+import { httpTexts } from '../../domain/texts/http.ts';
 
 const roleChange = z.object({
-  person: z.string().trim().min(1, 'choose a person').max(100),
-  role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
-  warehouse: z.string().trim().min(1, 'choose a warehouse').max(64),
-  op: z.enum(['grant', 'revoke'], { error: 'op must be grant or revoke' }),
+  person: z.string().trim().min(1).max(100),
+  role: z.enum(ROLES),
+  warehouse: z.string().trim().min(1).max(64),
+  op: z.enum(['grant', 'revoke']),
 });
 
 const notice = z.object({
@@ -128,11 +129,23 @@ export async function changeRolePage(p: PageContext): Promise<PageResult | Respo
   const form = await p.c.req.parseBody();
   try {
     const parsed = roleChange.safeParse(Object.fromEntries(Object.entries(form).map(([k, v]) => [k, typeof v === 'string' ? v : ''])));
-    if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message).join('; '));
+    if (!parsed.success) {
+      // The first field that is wrong says what to do.
+      const field = String(parsed.error.issues[0]?.path[0] ?? '');
+      throw new InvalidInputError(
+        field === 'person'
+          ? httpTexts.choosePerson()
+          : field === 'warehouse'
+            ? httpTexts.chooseWarehouse()
+            : field === 'role'
+              ? httpTexts.chooseRole(ROLES.join(', '))
+              : httpTexts.badOp(),
+      );
+    }
     const { person, role, op } = parsed.data;
     const wh = await getWarehouse(p.deps.db, parsed.data.warehouse);
     if (!(await rolesOf(p.deps.db, p.actor.personId, wh.id)).has('admin')) {
-      throw new NotAllowedError(`${p.actor.handle} may not change roles in ${wh.code}: only an admin of ${wh.code} may`);
+      throw new NotAllowedError(httpTexts.mayNotChangeRoles(p.actor.handle, wh.code));
     }
     const result =
       op === 'grant'

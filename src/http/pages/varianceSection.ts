@@ -15,6 +15,8 @@ import { esc } from '../layout.ts';
 import type { PageWords } from './i18n.ts';
 import { badge, localTime, moneyCell, num, queryString } from './shared.ts';
 import { lineRef } from '../../domain/stocktake.ts';
+import { render } from '../../domain/phrase.ts';
+import { httpTexts } from '../../domain/texts/http.ts';
 
 /** Under the location: the lot (批次) and its expiry (有效期), for a line that has a lot. */
 function lotCell(tt: PageWords['table'], r: { lot: string; expiry?: string | null }): string {
@@ -33,7 +35,7 @@ const filterInput = z.object({
   status: z.enum(REVIEW_STATUSES).optional(),
   cause: z
     .string()
-    .regex(/^(-|[a-z][a-z0-9_]{1,39})$/, 'is not a cause code')
+    .regex(/^(-|[a-z][a-z0-9_]{1,39})$/)
     .optional(),
   location: z.string().max(200).optional(),
   owner: z.string().max(64).optional(),
@@ -53,7 +55,13 @@ export function parseFilter(query: Record<string, string>): FilterQuery {
   );
   const parsed = filterInput.safeParse(given);
   if (!parsed.success) {
-    throw new InvalidInputError(`bad filter: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    const problems = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return name === 'cause' ? httpTexts.notACauseCode() : httpTexts.badParameter(name);
+    });
+    const en = problems.map((p) => render(p, 'en', 'page')).join('; ');
+    const zh = problems.map((p) => render(p, 'zh-CN', 'page')).join('；');
+    throw new InvalidInputError(httpTexts.badFilter(en, zh));
   }
   return parsed.data;
 }
