@@ -1,28 +1,34 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
-import { InvalidInputError } from '../../domain/errors.ts';
+import { InvalidInputError, problemOf } from '../../domain/errors.ts';
 import { createCredential, listCredentials, revokeCredential, type CredentialInfo } from '../../services/credentials.ts';
 import { getPerson } from '../../services/people.ts';
 import { renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 import { cliWords, type CliWords } from '../words.ts';
+import { cliTexts } from '../../domain/texts/cli.ts';
 
 export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000';
 
-const expiresDays = z.coerce
-  .number({ error: 'must be a number of days' })
-  .positive('must be more than 0 days')
-  .max(3650, 'must be at most 3650 days (10 years)');
-const baseUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://stock.example.com' });
+const expiresDays = z.coerce.number().positive().max(3650);
+const baseUrl = z.url({ protocol: /^https?$/ });
 
 function parseDays(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const parsed = expiresDays.safeParse(text);
-  if (!parsed.success)
-    throw new InvalidInputError(`--expires-days ${text}: ${parsed.error.issues[0]!.message}`, [
-      { line: null, column: '--expires-days', message: parsed.error.issues[0]!.message },
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const problem =
+      issue.code === 'too_small'
+        ? cliTexts.daysNotPositive()
+        : issue.code === 'too_big'
+          ? cliTexts.daysTooMany()
+          : cliTexts.daysNotNumber();
+    throw new InvalidInputError(cliTexts.badExpiresDays(text, problem.words.en, problem.words.zh), [
+      problemOf(null, '--expires-days', problem),
     ]);
+  }
   return parsed.data;
 }
 
@@ -31,10 +37,7 @@ function publicUrl(given: string | undefined, config: Config): string {
   const [source, value] =
     given !== undefined ? ['--base-url', given] : config.PUBLIC_URL ? ['PUBLIC_URL', config.PUBLIC_URL] : ['default', DEFAULT_PUBLIC_URL];
   const parsed = baseUrl.safeParse(value.trim());
-  if (!parsed.success)
-    throw new InvalidInputError(`${source}: ${parsed.error.issues[0]!.message}`, [
-      { line: null, column: source, message: parsed.error.issues[0]!.message },
-    ]);
+  if (!parsed.success) throw new InvalidInputError(cliTexts.badBaseUrl(source), [problemOf(null, source, cliTexts.baseUrlProblem())]);
   return parsed.data.replace(/\/+$/, '');
 }
 

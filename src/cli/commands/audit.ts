@@ -13,12 +13,13 @@ import { getStocktake } from '../../services/stocktakes.ts';
 import { renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 import { cliWords } from '../words.ts';
+import { cliTexts } from '../../domain/texts/cli.ts';
 
 /** --lang, else the command line's language (STOCKTAKE_LANG, LANG). */
 function lang(text: string | undefined, fallback: Locale): Locale {
   if (text === undefined) return fallback;
   const locale = parseLocale(text);
-  if (!locale) throw new InvalidInputError(`--lang ${text}: use en or zh`);
+  if (!locale) throw new InvalidInputError(cliTexts.badLang(text));
   return locale;
 }
 

@@ -7,12 +7,13 @@ import type { ChatLocale } from '../../services/chats.ts';
 import { demoNextSteps, demoRecountSheet, loadDemo, type DemoSummary } from '../../services/demo.ts';
 import { localTime, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
+import { cliTexts } from '../../domain/texts/cli.ts';
 
 function parseLang(text: string): ChatLocale {
   const lang = text.trim().toLowerCase();
   if (lang === 'en') return 'en';
   if (lang === 'zh' || lang === 'zh-cn') return 'zh-CN';
-  throw new InvalidInputError(`--lang ${text}: use en or zh`);
+  throw new InvalidInputError(cliTexts.badLang(text));
 }
 
 /** Refuses a path the recount sheet could not be written to, before any demo data is made. */
@@ -24,11 +25,11 @@ function checkWritable(path: string): string {
   } catch {
     // Does not exist yet: its folder must.
   }
-  if (isDirectory) throw new InvalidInputError(`--recount-file ${path} is a directory; give a file name, e.g. ${path}/demo-recount.csv`);
+  if (isDirectory) throw new InvalidInputError(cliTexts.recountFileIsDirectory(path));
   try {
     accessSync(dirname(full), constants.W_OK);
   } catch {
-    throw new InvalidInputError(`--recount-file ${path}: the folder ${dirname(full)} does not exist or is not writable`);
+    throw new InvalidInputError(cliTexts.recountFileFolder(path, dirname(full)));
   }
   return full;
 }

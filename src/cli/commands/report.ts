@@ -13,6 +13,8 @@ import type { ReportKind, ReportSource } from '../../jobs/reports.ts';
 import { parseChatRef } from '../../services/schedules.ts';
 import { getWarehouse, listWarehouses } from '../../services/warehouses.ts';
 import type { CliRunner } from '../main.ts';
+import { render, type Phrase, type PhraseLocale } from '../../domain/phrase.ts';
+import { cliTexts } from '../../domain/texts/cli.ts';
 
 interface ReportOptions {
   chat?: string;
@@ -34,7 +36,7 @@ interface DigestChat {
 
 function parseKind(text: string): ReportKind {
   if (text === 'daily' || text === 'weekly') return text;
-  throw new InvalidInputError(`unknown report "${text}": use daily or weekly`);
+  throw new InvalidInputError(cliTexts.badReport(text));
 }
 
 /** --now: an ISO 8601 time with an offset (2026-11-26T09:00+08:00), or a UTC one with Z. */
@@ -43,8 +45,7 @@ function parseNow(text: string | undefined): Date {
   const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text.trim())
     ? new Date(text.trim())
     : new Date(Number.NaN);
-  if (Number.isNaN(at.getTime()))
-    throw new InvalidInputError(`--now ${text}: give an ISO 8601 time with its offset, e.g. 2026-11-26T09:00+08:00 or 2026-11-26T01:00Z`);
+  if (Number.isNaN(at.getTime())) throw new InvalidInputError(cliTexts.badNow(text));
   return at;
 }
 
@@ -78,62 +79,67 @@ export function registerReport(program: Command, run: CliRunner, reports: Report
     .option('--now <iso>', 'as of this time, e.g. 2026-11-26T09:00+08:00 (default: now)')
     .option('--dry-run', 'print the report and write its chart PNGs instead of sending')
     .option('--out <dir>', 'with --dry-run: the folder for the charts (default ./report-<date>)')
-    .option('--lang <en|zh>', "with --dry-run: the language (default: the chat's, else English)")
+    .option('--lang <en|zh>', "with --dry-run: the language (default: the chat's, else STOCKTAKE_LANG or LANG, else English)")
     .option('--json', 'machine-readable output')
     .action((kindText: string, opts: ReportOptions) =>
-      run(opts, async (db) => {
+      run(opts, async (db, _config, cli) => {
         const kind = parseKind(kindText);
         const now = parseNow(opts.now);
         const chat = opts.chat ? parseChatRef(opts.chat) : undefined;
         if (opts.warehouse) await getWarehouse(db, opts.warehouse);
         const chats = await digestChats(db, { ...(chat ? { chat } : {}), ...(opts.warehouse ? { warehouse: opts.warehouse } : {}) });
-        if (chat && chats.length === 0)
-          throw new InvalidInputError(
-            `chat ${opts.chat} is not a digest chat${opts.warehouse ? ` of ${opts.warehouse}` : ''}: bind it with "bind WAREHOUSE digest" in the chat`,
-          );
-        if (!opts.dryRun && (opts.out || opts.lang))
-          throw new InvalidInputError(
-            `${opts.out ? '--out' : '--lang'} goes with --dry-run (a report sent to a chat speaks the chat's language)`,
-          );
-        return opts.dryRun ? dryRun(db, reports, kind, now, chats, opts) : send(db, reports, kind, now, chats, opts);
+        if (chat && chats.length === 0) throw new InvalidInputError(cliTexts.notDigestChat(opts.chat!, opts.warehouse ?? ''));
+        if (!opts.dryRun && (opts.out || opts.lang)) throw new InvalidInputError(cliTexts.goesWithDryRun(opts.out ? '--out' : '--lang'));
+        return opts.dryRun
+          ? dryRun(db, reports, kind, now, chats, opts, cli.locale)
+          : send(db, reports, kind, now, chats, opts, cli.locale);
       }),
     );
 }
 
-async function send(db: Db, reports: ReportSource, kind: ReportKind, now: Date, chats: DigestChat[], opts: ReportOptions) {
-  if (chats.length === 0) {
-    throw new InvalidInputError(
-      `no digest chats${opts.warehouse ? ` for ${opts.warehouse}` : ''}: bind one with "bind WAREHOUSE digest" in a chat, or print the report with --dry-run`,
-    );
-  }
+async function send(
+  db: Db,
+  reports: ReportSource,
+  kind: ReportKind,
+  now: Date,
+  chats: DigestChat[],
+  opts: ReportOptions,
+  cliLocale: PhraseLocale,
+) {
+  if (chats.length === 0) throw new InvalidInputError(cliTexts.noDigestChats(opts.warehouse ?? ''));
+  const say = (phrase: Phrase) => render(phrase, cliLocale, 'cli');
   const deps = { db, log: silentLogger, coordinator: new PgRunCoordinator(db, `cli:${instanceName()}`), reports };
   const sent: { chat: string; warehouse: string; outcome: string }[] = [];
   for (const c of chats) {
     const outcome = await runDigest(kind, deps, manualSlot(c.platform, c.chatId, now));
     sent.push({ chat: `${c.platform}:${c.chatId}`, warehouse: c.warehouse, outcome });
   }
-  const name = kind === 'daily' ? 'daily digest' : 'weekly report';
   return {
     data: { kind, now: now.toISOString(), sent },
     human: () =>
       [
         ...sent.map((s) =>
           s.outcome === 'sent'
-            ? `Queued the ${name} of ${s.warehouse} for ${s.chat}.`
-            : `Nothing sent to ${s.chat}: ${s.outcome} (${s.warehouse}).`,
+            ? say(cliTexts.reportQueued(kind, s.warehouse, s.chat))
+            : say(cliTexts.reportNotSent(s.chat, s.outcome, s.warehouse)),
         ),
-        ...(sent.some((s) => s.outcome === 'sent')
-          ? [
-              'A running `npm start` delivers it within seconds (on the embedded database: when it next starts; with DATABASE_URL any running instance does).',
-            ]
-          : []),
+        ...(sent.some((s) => s.outcome === 'sent') ? [say(cliTexts.reportDelivery())] : []),
       ].join('\n'),
   };
 }
 
-async function dryRun(db: Db, reports: ReportSource, kind: ReportKind, now: Date, chats: DigestChat[], opts: ReportOptions) {
+async function dryRun(
+  db: Db,
+  reports: ReportSource,
+  kind: ReportKind,
+  now: Date,
+  chats: DigestChat[],
+  opts: ReportOptions,
+  cliLocale: PhraseLocale,
+) {
+  const say = (phrase: Phrase) => render(phrase, cliLocale, 'cli');
   const lang = opts.lang ? parseLocale(opts.lang) : null;
-  if (opts.lang && !lang) throw new InvalidInputError(`--lang ${opts.lang}: use en or zh`);
+  if (opts.lang && !lang) throw new InvalidInputError(cliTexts.badLang(opts.lang));
   // The warehouses to print: the chat's, the one named, those with digest chats, else every warehouse.
   let targets: { warehouse: string; timezone: string; locale: Locale }[];
   if (opts.chat) {
@@ -146,9 +152,8 @@ async function dryRun(db: Db, reports: ReportSource, kind: ReportKind, now: Date
       : withChats.size > 0
         ? all.filter((w) => withChats.has(w.code))
         : all;
-    if (chosen.length === 0)
-      throw new InvalidInputError('no warehouses yet: add one with `stocktake warehouse add <code>` (or load the demo: `stocktake demo`)');
-    targets = chosen.map((w) => ({ warehouse: w.code, timezone: w.timezone, locale: lang ?? 'en' }));
+    if (chosen.length === 0) throw new InvalidInputError(cliTexts.noWarehouses());
+    targets = chosen.map((w) => ({ warehouse: w.code, timezone: w.timezone, locale: lang ?? cliLocale }));
   }
   const dir = resolve(opts.out ?? `report-${localDay(now, targets[0]!.timezone)}`);
   const printed: {
@@ -177,10 +182,10 @@ async function dryRun(db: Db, reports: ReportSource, kind: ReportKind, now: Date
           [
             p.text.trimEnd(),
             '',
-            p.empty ? `(Nothing to report: a scheduled ${kind} report would not be sent to ${p.warehouse}'s digest chats.)` : null,
+            p.empty ? say(cliTexts.reportEmpty(kind, p.warehouse)) : null,
             p.charts.length
-              ? `Charts written:\n${p.charts.map((c) => `  ${c.path}  ${c.width}×${c.height}  ${c.alt}`).join('\n')}`
-              : 'No charts.',
+              ? `${say(cliTexts.chartsWritten())}\n${p.charts.map((c) => `  ${c.path}  ${c.width}×${c.height}  ${c.alt}`).join('\n')}`
+              : say(cliTexts.noCharts()),
           ]
             .filter((l) => l !== null)
             .join('\n'),

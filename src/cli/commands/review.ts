@@ -35,6 +35,7 @@ import type { PhraseLocale } from '../../domain/phrase.ts';
 import { displayWidth, localTime, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 import { cliWords } from '../words.ts';
+import { cliTexts } from '../../domain/texts/cli.ts';
 
 export interface ActOptions {
   as?: string;
@@ -44,7 +45,7 @@ export interface ActOptions {
 
 /** The command context of `--as <person>` (required for every review and approval action). */
 export async function contextOf(db: Db, opts: ActOptions): Promise<CommandContext> {
-  if (!opts.as) throw new InvalidInputError('say who you are with --as <person> (a handle, or platform:id)');
+  if (!opts.as) throw new InvalidInputError(cliTexts.sayWhoYouAre());
   return { actor: await cliActor(db, opts.as), ...(opts.key ? { idempotencyKey: opts.key } : {}) };
 }
 
@@ -493,10 +494,10 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .action((ref: string, opts: { format: string; out?: string; json?: boolean }) =>
       run(opts, async (db) => {
         if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format))
-          throw new InvalidInputError(`--format ${opts.format}: use one of ${EXPORT_FORMATS.join(', ')}`);
+          throw new InvalidInputError(cliTexts.badFormat(opts.format, EXPORT_FORMATS.join(', ')));
         const result = await exportPosted(db, ref, opts.format as ExportFormat);
         if (opts.out === '-') {
-          if (opts.format === 'xlsx') throw new InvalidInputError('XLSX is binary: give --out <file>');
+          if (opts.format === 'xlsx') throw new InvalidInputError(cliTexts.xlsxToStdout());
           return {
             data: typeof result.body === 'string' ? JSON.parse(result.body) : result.body.toString('utf8'),
             human: () => (typeof result.body === 'string' ? result.body : result.body.toString('utf8')),

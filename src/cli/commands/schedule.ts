@@ -7,6 +7,7 @@ import { renderTable } from '../format.ts';
 import type { PhraseLocale } from '../../domain/phrase.ts';
 import type { CliRunner } from '../main.ts';
 import { cliWords } from '../words.ts';
+import { cliTexts } from '../../domain/texts/cli.ts';
 
 /** "2026-12-02 09:00" on the schedule's own clock. */
 const wall = (d: Date, timezone: string) => wallClock(d, timezone);
@@ -64,8 +65,7 @@ export function registerSchedule(program: Command, run: CliRunner): void {
         const chat = parseChatRef(chatText);
         const job = parseScheduleJob(reportText);
         const word = cronText.trim().toLowerCase();
-        if ((word === 'off' || word === 'on') && opts.timezone)
-          throw new InvalidInputError(`--timezone goes with a cron expression, not with "${word}"`);
+        if ((word === 'off' || word === 'on') && opts.timezone) throw new InvalidInputError(cliTexts.timezoneWithCron(word));
         const actor = opts.as ? await cliActor(db, opts.as) : null;
         const after = await setSchedule(db, actor, {
           ...chat,

@@ -15,6 +15,7 @@ import { localTime, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 import { cliWords } from '../words.ts';
 import { importSummary, SHEET_HELP } from './masterData.ts';
+import { cliTexts } from '../../domain/texts/cli.ts';
 
 export function renderProgress(p: StocktakeProgress | BlindProgress, locale: PhraseLocale = 'en'): string {
   const w = cliWords(locale);
@@ -45,7 +46,7 @@ async function readerOf(db: Db, as: string | undefined, stocktake: string): Prom
 
 function parseRound(text: string): number {
   const round = Number(text);
-  if (!Number.isInteger(round) || round < 1) throw new InvalidInputError(`--round ${text}: must be a whole number of 1 or more`);
+  if (!Number.isInteger(round) || round < 1) throw new InvalidInputError(cliTexts.badRound(text));
   return round;
 }
 
@@ -199,10 +200,7 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
       run(opts, async (db) => {
         const { st, viewer } = await readerOf(db, opts.as, stocktake);
         if (!(await showsBookFigures(db, viewer, st))) {
-          if (opts.onlyDiff)
-            throw new NotAllowedError(
-              `${viewer!.handle} may not use --only-diff on ${st.code}: it is a blind count, and counters see no variances until counting closes`,
-            );
+          if (opts.onlyDiff) throw new NotAllowedError(cliTexts.onlyDiffBlind(viewer!.handle, st.code));
           const lines = (await queryVariances(db, st, { sort: 'sku', limit: 1_000_000, offset: 0 })).lines.map(blindLine);
           return {
             data: lines,
