@@ -60,7 +60,7 @@ export const peopleTexts = phrases('people', {
   }),
   noDirectIdentity: (handle: string, platform: string) => ({
     en: `${handle} has no ${platform} identity to get direct messages at`,
-    zh: `${handle} 没有 ${platform} 账号，无法接收私信`,
+    zh: `${handle} 没有${platform}账号，无法接收私信`,
     advice: {
       cli: {
         en: `: add one with people add ${handle} --identity ${platform}:<id>`,
