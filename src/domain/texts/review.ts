@@ -36,6 +36,7 @@ export const stocktakeTexts = phrases('stocktakes', {
       cli: { en: '; import a recount with a higher --round first', zh: '，请先用更高的 --round 导入复盘表' },
       chat: { en: '; send a recount sheet for those lines first', zh: '，请先发送这些行的复盘表' },
       page: { en: '; import a recount for those lines first', zh: '，请先导入这些行的复盘表' },
+      api: { en: '; import a recount with a higher `round` first', zh: '，请先导入 `round` 更高的复盘表' },
     },
   }),
 });
