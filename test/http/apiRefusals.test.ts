@@ -37,6 +37,7 @@ describeEachDatabase('REST API refusals', (get) => {
     expect((await read(anonymous)).error).toEqual({
       code: 'UNAUTHENTICATED',
       message: expect.stringContaining('Authorization: Bearer stk_'),
+      localized: { en: expect.stringContaining('Authorization: Bearer stk_'), 'zh-CN': expect.stringContaining('API 密钥') },
     });
 
     const unknown = await http.app.request('/api/v1/stocktakes', { headers: { authorization: 'Bearer stk_not-a-key' } });
@@ -47,7 +48,11 @@ describeEachDatabase('REST API refusals', (get) => {
     await revokeCredential(db, credential.prefix);
     const revoked = await http.app.request('/api/v1/stocktakes', { headers: { authorization: `Bearer ${secret}` } });
     expect(revoked.status).toBe(401);
-    expect((await read(revoked)).error).toEqual({ code: 'UNAUTHENTICATED', message: 'the API key is unknown, revoked or expired' });
+    expect((await read(revoked)).error).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'the API key is unknown, revoked or expired',
+      localized: { en: 'the API key is unknown, revoked or expired', 'zh-CN': 'API 密钥未知、已吊销或已过期' },
+    });
 
     // A sign-in token is not an API key.
     const login = await createCredential(db, { kind: 'login', person: 'sam' });
@@ -78,6 +83,10 @@ describeEachDatabase('REST API refusals', (get) => {
       expect((await read(res)).error, path).toEqual({
         code: 'NOT_ALLOWED',
         message: `wendy holds no role in the warehouse of stocktake ${st.code}; ask an admin of that warehouse to grant you one`,
+        localized: {
+          en: `wendy holds no role in the warehouse of stocktake ${st.code}; ask an admin of that warehouse to grant you one`,
+          'zh-CN': `wendy 在盘点 ${st.code} 所属的仓库没有角色，请该仓库的管理员为你授予角色`,
+        },
       });
     }
     const listed = await http.app.request('/api/v1/stocktakes', { headers: { authorization: wendy } });
@@ -195,6 +204,10 @@ describeEachDatabase('REST API refusals', (get) => {
     expect((await read(raw)).error).toEqual({
       code: 'PAYLOAD_TOO_LARGE',
       message: 'the upload is larger than the limit of 1 MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported',
+      localized: {
+        en: 'the upload is larger than the limit of 1 MB (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported',
+        'zh-CN': '上传的文件超过 1 MB 的上限（STOCKTAKE_MAX_UPLOAD_MB），未导入任何内容',
+      },
     });
     const form = new FormData();
     form.append('file', new File([sheet], 'big.csv', { type: 'text/csv' }));

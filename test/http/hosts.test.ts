@@ -78,7 +78,8 @@ describeEachDatabase('the Host check', (get) => {
       expect(error.code).toBe('MISDIRECTED_HOST');
       expect(error.message).toContain('"evil.example"');
       expect(error.message).toContain('STOCKTAKE_ALLOWED_HOSTS');
-      expect(error.message).toContain('DNS 重绑定');
+      // In English for integrators, and in Chinese beside it (localized).
+      expect(error.localized['zh-CN']).toContain('DNS 重绑定');
     }
     for (const host of ['localhost', 'localhost:3000', '127.0.0.1:8080', '[::1]:3000']) {
       expect(

@@ -87,7 +87,7 @@ export const peopleTexts = phrases('people', {
   }),
   noRole: (handle: string, whatEn: string, whatZh: string) => ({
     en: `${handle} holds no role in the warehouse of ${whatEn}; ask an admin of that warehouse to grant you one`,
-    zh: `${handle} 在${whatZh}所属的仓库没有角色，请该仓库的管理员为你授予角色`,
+    zh: `${handle} 在${whatZh} 所属的仓库没有角色，请该仓库的管理员为你授予角色`,
   }),
   noRoleThere: (handle: string, action: string, rolesEn: string, rolesZh: string) => ({
     en: `${handle} may not ${action}: ${handle} holds no role in that warehouse (needs the role ${rolesEn} there)`,
