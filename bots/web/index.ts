@@ -121,7 +121,8 @@ export function createWebAdapter({ db, log }: { db: Db; log: Logger }): WebAdapt
   async function refuseReusedEventId(c: AppContext, actor: Actor, chatId: string, eventId: string, text: string): Promise<Response | null> {
     const earlier = await userMessage(db, `u-${eventId}`);
     if (!earlier || (earlier.chatId === chatId && earlier.text === text && earlier.authorPersonId === actor.personId)) return null;
-    return c.json({ error: { code: 'IDEMPOTENCY_KEY_REUSED', message: texts(pageLocale(c)).idempotency.reused(eventId) } }, 422);
+    const localized = { en: texts('en').idempotency.reused(eventId), 'zh-CN': texts('zh-CN').idempotency.reused(eventId) };
+    return c.json({ error: { code: 'IDEMPOTENCY_KEY_REUSED', message: localized[pageLocale(c)], localized } }, 422);
   }
 
   /** A person's text in a chat: shown at once, then handed to the core like any platform's message. */

@@ -113,8 +113,9 @@ function reportError(io: Io, json: boolean, error: unknown): number {
     if (json) io.stdout(JSON.stringify({ code: error.code, message: error.message, errors: listed }, null, 2));
     return EXIT_INVALID;
   }
+  const zh = cliLocale(io.env) === 'zh-CN';
   if (error instanceof DataDirInUseError) {
-    io.stderr(`error: ${error.message}`);
+    io.stderr(`${zh ? '错误' : 'error'}: ${error.message}`);
     if (json)
       io.stdout(
         JSON.stringify({ code: error.code, message: error.message, errors: [{ line: null, column: null, message: error.message }] }),
@@ -124,7 +125,7 @@ function reportError(io: Io, json: boolean, error: unknown): number {
   // A failed query's own message repeats the SQL and its parameters; the database's reason is the cause.
   const reason = error instanceof Error && error.message.startsWith('Failed query') && error.cause instanceof Error ? error.cause : error;
   const message = redact(reason instanceof Error ? reason.message : String(reason), io.env);
-  io.stderr(`internal error: ${message}`);
+  io.stderr(`${zh ? '内部错误' : 'internal error'}: ${message}`);
   if (io.env.STOCKTAKE_DEBUG && error instanceof Error && error.stack) io.stderr(redact(error.stack, io.env));
   if (json) io.stdout(JSON.stringify({ code: 'INTERNAL', message, errors: [{ line: null, column: null, message }] }));
   return EXIT_FAILURE;

@@ -242,6 +242,7 @@ describeEachDatabase('console chat access', (get) => {
     expect(((await other.json()) as { error: unknown }).error).toEqual({
       code: 'IDEMPOTENCY_KEY_REUSED',
       message: en.idempotency.reused('same-id-1'),
+      localized: { en: en.idempotency.reused('same-id-1'), 'zh-CN': expect.stringContaining('same-id-1') },
     });
     expect((await messagesSince(db, 'wh1-team', '0')).length).toBe(count);
 
