@@ -106,7 +106,7 @@ function reportError(io: Io, json: boolean, error: unknown): number {
         : [{ line: null, column: null, message: error.message }];
     const locale = cliLocale(io.env);
     const text = error instanceof DomainError ? error.textFor(locale, 'cli') : error.message;
-    io.stderr(`${locale === 'zh-CN' ? '错误' : 'error'}: ${text}`);
+    io.stderr(`${locale === 'zh-CN' ? '错误：' : 'error: '}${text}`);
     if (error instanceof InvalidInputError && error.problems.length > 0) io.stderr(renderProblems(error.problems, locale));
     // The JSON keeps each problem's English message and its words in every language, not the catalogue entry.
     const listed = problems.map(({ phrase, ...problem }: InputProblem) => problem);
@@ -115,7 +115,7 @@ function reportError(io: Io, json: boolean, error: unknown): number {
   }
   const zh = cliLocale(io.env) === 'zh-CN';
   if (error instanceof DataDirInUseError) {
-    io.stderr(`${zh ? '错误' : 'error'}: ${error.message}`);
+    io.stderr(`${zh ? '错误：' : 'error: '}${error.message}`);
     if (json)
       io.stdout(
         JSON.stringify({ code: error.code, message: error.message, errors: [{ line: null, column: null, message: error.message }] }),
@@ -125,7 +125,7 @@ function reportError(io: Io, json: boolean, error: unknown): number {
   // A failed query's own message repeats the SQL and its parameters; the database's reason is the cause.
   const reason = error instanceof Error && error.message.startsWith('Failed query') && error.cause instanceof Error ? error.cause : error;
   const message = redact(reason instanceof Error ? reason.message : String(reason), io.env);
-  io.stderr(`${zh ? '内部错误' : 'internal error'}: ${message}`);
+  io.stderr(`${zh ? '内部错误：' : 'internal error: '}${message}`);
   if (io.env.STOCKTAKE_DEBUG && error instanceof Error && error.stack) io.stderr(redact(error.stack, io.env));
   if (json) io.stdout(JSON.stringify({ code: 'INTERNAL', message, errors: [{ line: null, column: null, message }] }));
   return EXIT_FAILURE;

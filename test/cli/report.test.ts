@@ -67,6 +67,18 @@ for (const kind of databaseKinds()) {
       expect(existsSync(join(dir, 'weekly'))).toBe(false);
     });
 
+    it("speaks the command line's language (STOCKTAKE_LANG): the report, what it wrote, and its refusals", async () => {
+      const zh = { ...env, STOCKTAKE_LANG: 'zh' };
+      const out = join(dir, 'charts-zh');
+      const res = await runCli(zh, 'report', 'daily', '--dry-run', '--out', out);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toMatch(/^日报 · DEMO/);
+      expect(res.stdout).toContain(`已写入图表：\n  ${join(out, 'daily-progress.png')}  1440×880`);
+      const refused = await runCli(zh, 'report', 'monthly');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('错误：未知报表“monthly”：请用 daily（日报）或 weekly（周报）');
+    });
+
     it("queues the daily digest for the demo's digest chat, with its chart", async () => {
       const res = await runCli(env, 'report', 'daily', '--json');
       expect(res.code, res.stderr).toBe(0);
