@@ -281,12 +281,18 @@ describeEachDatabase('web console adapter', (get) => {
 
     const forged = await t.tap('sam', 'AAAAAAAAAA.BBBBBBBBBBB', { chat: 'team' });
     expect(forged.toast).toMatchObject({ kind: 'error', text: expect.stringContaining('not one of ours') });
+    // In a Chinese chat the refusal is Chinese.
+    await t.say('sam', 'team', 'lang zh');
+    const forgedZh = await t.tap('sam', 'AAAAAAAAAA.BBBBBBBBBBB', { chat: 'team' });
+    expect(forgedZh.toast).toMatchObject({ kind: 'error', text: expect.stringContaining('不是本系统发出的') });
+    await t.say('sam', 'team', 'lang en');
 
     const big = await t.upload('carl', 'team', 'big.csv', Buffer.from(`sku,location,qty\n${'A-100,R1,1\n'.repeat(1000)}`));
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: { code: string; message: string } }).error).toMatchObject({
       code: 'PAYLOAD_TOO_LARGE',
       message: expect.stringContaining('upload limit'),
+      localized: { en: expect.stringContaining('upload limit'), 'zh-CN': expect.stringContaining('上传上限') },
     });
     expect(await queryRows(db, sql`select 1 from count_import`)).toHaveLength(0);
 
