@@ -153,7 +153,7 @@ async function dryRun(
         ? all.filter((w) => withChats.has(w.code))
         : all;
     if (chosen.length === 0) throw new InvalidInputError(cliTexts.noWarehouses());
-    targets = chosen.map((w) => ({ warehouse: w.code, timezone: w.timezone, locale: lang ?? cliLocale }));
+    targets = chosen.map((w) => ({ warehouse: w.code, timezone: w.timezone, locale: lang ?? (opts.json ? 'en' : cliLocale) }));
   }
   const dir = resolve(opts.out ?? `report-${localDay(now, targets[0]!.timezone)}`);
   const printed: {
