@@ -23,6 +23,7 @@ import { page } from './shared.ts';
 import { stocktakeDetailPage } from './stocktakeDetail.ts';
 import { stocktakeListPage } from './stocktakeList.ts';
 import { DASHBOARD_CSS, DASHBOARD_CSS_PATH } from './styles.ts';
+import { httpTexts } from '../../domain/texts/http.ts';
 
 /** An upload above the limit is refused before it is read (the page then checks the file itself too). */
 const uploadLimit: MiddlewareHandler<AppEnv> = (c, next) =>
@@ -30,9 +31,7 @@ const uploadLimit: MiddlewareHandler<AppEnv> = (c, next) =>
     // The multipart envelope around the file: boundaries, headers and the form's few other fields.
     maxSize: c.get('deps').maxUploadBytes + 64 * 1024,
     onError: () => {
-      throw new PayloadTooLargeError(
-        `the upload is larger than the limit of ${Math.round(c.get('deps').maxUploadBytes / (1024 * 1024))} MB (STOCKTAKE_MAX_UPLOAD_MB)`,
-      );
+      throw new PayloadTooLargeError(httpTexts.pageUploadTooLarge(`${Math.round(c.get('deps').maxUploadBytes / (1024 * 1024))} MB`));
     },
   })(c, next);
 
