@@ -188,8 +188,24 @@ describeEachDatabase('finding and closing stocktakes', (get) => {
     const b = await startStocktake(db, 'WH2', SHANGHAI_EARLY_25TH);
     await closeCounting(db, a.code);
     expect(await listStocktakes(db)).toEqual([
-      { id: a.id, code: 'ST-20261125-001', warehouse: 'WH1', status: 'reviewing', snapshotAt: SHANGHAI_EARLY_25TH, blind: false },
-      { id: b.id, code: 'ST-20261125-002', warehouse: 'WH2', status: 'counting', snapshotAt: SHANGHAI_EARLY_25TH, blind: false },
+      {
+        id: a.id,
+        code: 'ST-20261125-001',
+        warehouse: 'WH1',
+        timezone: 'Asia/Shanghai',
+        status: 'reviewing',
+        snapshotAt: SHANGHAI_EARLY_25TH,
+        blind: false,
+      },
+      {
+        id: b.id,
+        code: 'ST-20261125-002',
+        warehouse: 'WH2',
+        timezone: 'Asia/Shanghai',
+        status: 'counting',
+        snapshotAt: SHANGHAI_EARLY_25TH,
+        blind: false,
+      },
     ]);
   });
 
