@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { person } from './person.ts';
 
 /**
@@ -19,3 +19,19 @@ export const linkCode = pgTable('link_code', {
   /** The identity the code linked ("telegram:12345"), once used. */
   usedBy: text('used_by'),
 });
+
+/**
+ * Every code sent by an account the bot does not know, kept for the guessing limit (src/services/linkCodes.ts):
+ * an account that sent too many wrong codes, or too many wrong codes from anyone, in the last 15 minutes is
+ * refused before its code is looked at. Rows older than a day are deleted as new ones come.
+ */
+export const linkAttempt = pgTable(
+  'link_attempt',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    identity: text('identity').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    ok: boolean('ok').notNull(),
+  },
+  (t) => [index('link_attempt_at_idx').on(t.at)],
+);

@@ -6,9 +6,9 @@
  * their SHA-256 is stored.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { linkCode, personIdentity } from '../../db/schema/index.ts';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.ts';
+import { linkAttempt, linkCode, personIdentity } from '../../db/schema/index.ts';
 import { InvalidInputError } from '../domain/errors.ts';
 import { parseIdentity, type Actor } from '../domain/people.ts';
 import { adminTexts } from '../domain/texts/admin.ts';
@@ -20,6 +20,14 @@ import { getPerson, type Person } from './people.ts';
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const LINK_CODE_LENGTH = 6;
 export const LINK_CODE_MINUTES = 15;
+/**
+ * The guessing limit: wrong codes per account, and from all accounts together, in the last
+ * LINK_CODE_MINUTES. With 31⁶ codes, 100 wrong guesses a quarter hour leave a live code about a one in nine
+ * million chance; without a limit a script sending a thousand a second would find one of them one time in
+ * a thousand. Past it, linking waits (codes still made by admins keep their 15 minutes).
+ */
+export const LINK_ATTEMPTS_PER_ACCOUNT = 5;
+export const LINK_ATTEMPTS_OVERALL = 100;
 
 const hash = (code: string) => createHash('sha256').update(code).digest('hex');
 
@@ -78,7 +86,33 @@ export async function redeemLinkCode(db: Db, codeText: string, identityText: str
   const code = normalizeLinkCode(codeText);
   const identity = parseIdentity(identityText);
   if (!identity) throw new InvalidInputError(adminTexts.badIdentity(identityText));
-  if (!code) throw badCode();
+  const since = new Date(now.getTime() - LINK_CODE_MINUTES * 60_000);
+  const [tries] = await queryRows<{ mine: number; everyone: number }>(
+    db,
+    sql`select count(*) filter (where identity = ${identityText})::int as mine, count(*)::int as everyone
+        from link_attempt where not ok and at > ${since.toISOString()}::timestamptz`,
+  );
+  if (tries!.mine >= LINK_ATTEMPTS_PER_ACCOUNT) throw new InvalidInputError(adminTexts.linkTooManyTries(LINK_CODE_MINUTES));
+  if (tries!.everyone >= LINK_ATTEMPTS_OVERALL) throw new InvalidInputError(adminTexts.linkPaused(LINK_CODE_MINUTES));
+  try {
+    if (!code) throw badCode();
+    return await link(db, code, identityText, identity, now);
+  } catch (error) {
+    if (error instanceof InvalidInputError && error.phrase?.key === 'admin.linkCodeUnusable') {
+      await db.execute(sql`delete from link_attempt where at < ${new Date(now.getTime() - 86_400_000).toISOString()}::timestamptz`);
+      await db.insert(linkAttempt).values({ identity: identityText, at: now, ok: false });
+    }
+    throw error;
+  }
+}
+
+function link(
+  db: Db,
+  code: string,
+  identityText: string,
+  identity: NonNullable<ReturnType<typeof parseIdentity>>,
+  now: Date,
+): Promise<Person> {
   return db.transaction(async (tx) => {
     const [used] = await tx
       .update(linkCode)

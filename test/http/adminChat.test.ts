@@ -12,7 +12,7 @@ import { messagesSince } from '../../bots/web/store.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
 import { mountPages } from '../../src/http/pages/index.ts';
 import { setChatLocale } from '../../src/services/chats.ts';
-import { createLinkCode } from '../../src/services/linkCodes.ts';
+import { createLinkCode, LINK_ATTEMPTS_OVERALL, LINK_ATTEMPTS_PER_ACCOUNT } from '../../src/services/linkCodes.ts';
 import { addPerson, cliActor, findPerson } from '../../src/services/people.ts';
 import { botCore, RecordingDeliverer, seedTeam } from '../support/bot.ts';
 import { describeEachDatabase } from '../support/db.ts';
@@ -112,6 +112,30 @@ describeEachDatabase('administration in chats', (get) => {
 
     // A word of six letters from a stranger is not taken for a code.
     expect((await send(telegram('1004', 'STATUS'))).header.title).toBe('You do not have access yet');
+  });
+
+  it('stops an account, and then everyone, guessing codes: refused before the code is looked at', async () => {
+    const { db } = get();
+    const { makeCode, send } = await setup(db);
+    const code = await makeCode('lee');
+    const wrong = code.replace(/^./, (c) => (c === '2' ? '3' : '2'));
+    for (let i = 0; i < LINK_ATTEMPTS_PER_ACCOUNT; i++)
+      expect(JSON.stringify(await send(telegram('666', `link ${wrong}`)))).toContain('That code is unknown, already used or expired');
+    // Now even the right code from that account is refused, unchecked, and links nothing.
+    expect(JSON.stringify(await send(telegram('666', `link ${code}`)))).toContain('Too many wrong codes from this account');
+    expect(await findPerson(db, 'telegram:666')).toBeNull();
+    // Another account still links with it.
+    expect((await send(telegram('667', `link ${code}`))).header.title).toBe('Chat account linked');
+
+    // Wrong codes from many accounts: linking pauses for everyone until the quarter hour has passed.
+    await db.execute(
+      sql`insert into link_attempt (identity, at, ok) select 'telegram:x' || g, now(), false from generate_series(1, ${LINK_ATTEMPTS_OVERALL}) g`,
+    );
+    const fresh = await makeCode('carl');
+    expect(JSON.stringify(await send(telegram('668', `link ${fresh}`)))).toContain('linking is paused');
+    expect(await findPerson(db, 'telegram:668')).toBeNull();
+    await db.execute(sql`update link_attempt set at = now() - interval '16 minutes'`);
+    expect((await send(telegram('668', `link ${fresh}`))).header.title).toBe('Chat account linked');
   });
 
   it('shows the admin commands in help to an admin only', async () => {

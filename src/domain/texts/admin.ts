@@ -30,6 +30,14 @@ export const adminTexts = phrases('admin', {
     en: `That code is unknown, already used or expired (a code works once, for ${minutes} minutes). Ask an admin for a new one.`,
     zh: `该绑定码无效、已使用或已过期（每个绑定码只能用一次，${minutes} 分钟内有效）。请向管理员索取新的绑定码。`,
   }),
+  linkTooManyTries: (minutes: number) => ({
+    en: `Too many wrong codes from this account: nothing was checked. Try again in ${minutes} minutes, with the code exactly as the console shows it.`,
+    zh: `此账号输错绑定码的次数过多，本次未校验。请在 ${minutes} 分钟后，按控制台显示的绑定码原样再试。`,
+  }),
+  linkPaused: (minutes: number) => ({
+    en: `Too many wrong codes were sent lately, so linking is paused: nothing was checked. Try again in ${minutes} minutes.`,
+    zh: `近期收到的错误绑定码过多，绑定已暂停，本次未校验。请在 ${minutes} 分钟后再试。`,
+  }),
   credentialNotFound: (ref: string) => ({
     en: `credential "${ref}" not found; it may have been removed: reload the list`,
     zh: `找不到凭据“${ref}”，可能已被删除：请刷新列表`,
