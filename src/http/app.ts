@@ -49,6 +49,8 @@ export type AppEnv = {
     requestId: string;
     /** The signed-in person's own language (src/services/personLocale.ts), null when they chose none. */
     personLocale: Locale | null;
+    /** Set when an upload went over the limit before it was read (src/http/pages/index.ts). */
+    uploadTooLarge?: boolean;
   };
 };
 export type AppContext = Context<AppEnv>;

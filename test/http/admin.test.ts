@@ -230,6 +230,11 @@ describeEachDatabase('admin pages', (get) => {
     expect(await html(http.as('ann', '/admin/imports/items', { method: 'POST', body: new FormData() }), 400)).toContain(
       'Choose a file to upload.',
     );
+    // A file over the upload limit (1 MB here) is refused before it is read: the page again, saying why.
+    const huge = `sku,name,unit,unit_cost\n${'X-1,X,pcs,1\n'.repeat(120_000)}`;
+    const tooBig = await html(upload('ann', '/admin/imports/items', 'huge.csv', huge), 413);
+    expect(tooBig).toMatch(/<form[^>]+action="\/admin\/imports\/items"/);
+    expect(tooBig).toContain('The file is larger than 1.0 MB.');
   });
 
   it('edits and adds causes, refusing a bad code in the page language', async () => {

@@ -24,10 +24,6 @@ export const httpTexts = phrases('http', {
     en: `${file} is larger than the upload limit of ${limit} (STOCKTAKE_MAX_UPLOAD_MB); nothing was imported`,
     zh: `${file} 超过 ${limit} 的上传上限（STOCKTAKE_MAX_UPLOAD_MB），未导入任何内容`,
   }),
-  pageUploadTooLarge: (limit: string) => ({
-    en: `the upload is larger than the limit of ${limit} (STOCKTAKE_MAX_UPLOAD_MB)`,
-    zh: `上传的文件超过 ${limit} 的上限（STOCKTAKE_MAX_UPLOAD_MB）`,
-  }),
   bodyTooLarge: (limit: string) => ({
     en: `the request body is larger than the limit of ${limit}`,
     zh: `请求内容超过 ${limit} 的上限`,

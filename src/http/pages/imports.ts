@@ -88,6 +88,9 @@ export const importUploadPage = adminPage(async (p) => {
   if (!KINDS.includes(kind)) return page(p, '', 404);
   const w = p.w.imports;
   const max = p.deps.maxUploadBytes;
+  // Refused before it was read (the upload limit in pages/index.ts): the same page, saying so.
+  if (p.c.get('uploadTooLarge'))
+    return page(p, badNotice(`${p.w.refused} ${w.tooLarge((max / (1024 * 1024)).toFixed(1))}`), 413, { kind, warehouse: '' });
   const body = await p.c.req.parseBody();
   const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string).trim() : '');
   const warehouse = text('warehouse');

@@ -7,7 +7,6 @@
  */
 import type { Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { PayloadTooLargeError } from '../errors.ts';
 import { accessPage, createAccessPage, revokeAccessPage } from './accessPage.ts';
 import { adminHomePage } from './admin.ts';
 import { causesPage, saveCausePage } from './causesPage.ts';
@@ -23,15 +22,20 @@ import { page } from './shared.ts';
 import { stocktakeDetailPage } from './stocktakeDetail.ts';
 import { stocktakeListPage } from './stocktakeList.ts';
 import { DASHBOARD_CSS, DASHBOARD_CSS_PATH } from './styles.ts';
-import { httpTexts } from '../../domain/texts/http.ts';
 
-/** An upload above the limit is refused before it is read (the page then checks the file itself too). */
+const importUpload = page('admin', importUploadPage);
+
+/**
+ * An upload above the limit is refused before it is read: the import page answers (413) with its form and
+ * why, as for a file it reads and finds too large.
+ */
 const uploadLimit: MiddlewareHandler<AppEnv> = (c, next) =>
   bodyLimit({
     // The multipart envelope around the file: boundaries, headers and the form's few other fields.
     maxSize: c.get('deps').maxUploadBytes + 64 * 1024,
-    onError: () => {
-      throw new PayloadTooLargeError(httpTexts.pageUploadTooLarge(`${Math.round(c.get('deps').maxUploadBytes / (1024 * 1024))} MB`));
+    onError: async () => {
+      c.set('uploadTooLarge', true);
+      return (await importUpload(c)) as Response;
     },
   })(c, next);
 
@@ -53,7 +57,7 @@ export function mountPages(app: Hono<AppEnv>): void {
   app.post('/people/:person/language', page('people', languagePage));
   app.get('/admin', page('admin', adminHomePage));
   app.get('/admin/imports', page('admin', importsPage));
-  app.post('/admin/imports/:kind', uploadLimit, page('admin', importUploadPage));
+  app.post('/admin/imports/:kind', uploadLimit, importUpload);
   app.get('/admin/causes', page('admin', causesPage));
   app.post('/admin/causes', page('admin', saveCausePage));
   app.get('/admin/settings', page('admin', settingsPage));

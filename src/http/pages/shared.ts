@@ -31,7 +31,7 @@ export interface PageResult {
   title: string;
   active: NavKey;
   body: string;
-  status?: 200 | 400 | 403 | 404 | 409;
+  status?: 200 | 400 | 403 | 404 | 409 | 413;
   /** Extra escaped HTML for <head>: the page's own stylesheet or script. */
   head?: string;
 }
