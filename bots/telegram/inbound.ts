@@ -8,7 +8,8 @@ import { parseTelegramCallback } from '../../cards/render/telegram.ts';
 import type { ActionEvent, FileEvent, PhotoEvent, TextEvent } from '../../src/core/events.ts';
 import { InvalidInputError } from '../../src/domain/errors.ts';
 import { messageRef } from './refs.ts';
-import { fileTooBigForBots, TELEGRAM_DOWNLOAD_LIMIT_BYTES } from './texts.ts';
+import { botTexts } from '../../src/domain/texts/bots.ts';
+import { TELEGRAM_DOWNLOAD_LIMIT_BYTES } from './texts.ts';
 
 /** The bot as Telegram knows it (from getMe): needed to tell whether a group message is for it. */
 export interface BotIdentity {
@@ -143,7 +144,7 @@ export function callbackToEvent(query: CallbackQuery): ActionEvent | null {
 }
 
 /** Telegram's refusal of a file over the bot download limit, as a message the person can act on. */
-const tooBig = (cause?: unknown) => new InvalidInputError(fileTooBigForBots.en, [], { localized: fileTooBigForBots, cause });
+const tooBig = (cause?: unknown) => new InvalidInputError(botTexts.telegramFileTooBig(), [], { cause });
 
 /**
  * Downloads through getFile and `${apiRoot}/file/bot<token>/<file_path>`. The URL holds the token, so a

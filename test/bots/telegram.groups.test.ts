@@ -11,7 +11,10 @@ import { queryRows } from '../../db/client.ts';
 import type { InboundHandler } from '../../bots/adapter.ts';
 import { fileDownloader } from '../../bots/telegram/inbound.ts';
 import { createTelegramAdapter, type TelegramAdapter } from '../../bots/telegram/index.ts';
-import { fileTooBigForBots } from '../../bots/telegram/texts.ts';
+import { renderAll } from '../../src/domain/phrase.ts';
+import { botTexts } from '../../src/domain/texts/bots.ts';
+
+const fileTooBigForBots = renderAll(botTexts.telegramFileTooBig(), 'chat');
 import type { Card } from '../../cards/model.ts';
 import { messages } from '../../cards/i18n/index.ts';
 import { loadActionSigner } from '../../src/core/actionToken.ts';

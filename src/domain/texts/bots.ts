@@ -6,6 +6,11 @@
 import { phrases } from '../phrase.ts';
 
 export const botTexts = phrases('bots', {
+  /** A Telegram document too large for getFile: Telegram never hands the bot its bytes, whatever our limit. */
+  telegramFileTooBig: () => ({
+    zh: '这个文件超过 20 MB：Telegram 只允许机器人下载不超过 20 MB 的文件，所以无法导入。请把盘点表拆成几个较小的文件分别发送，或在网页控制台上传。',
+    en: 'This file is larger than 20 MB, the most Telegram lets a bot download, so it cannot be imported. Send the count sheet as several smaller files, or upload it in the web console.',
+  }),
   typeFirst: () => ({ en: 'type a command first (for example "help")', zh: '请先输入命令（例如“帮助”）' }),
   messageTooLong: () => ({ en: 'a message may be at most 2,000 characters', zh: '一条消息最多 2000 个字符' }),
   uploadTooLarge: (limit: string) => ({
