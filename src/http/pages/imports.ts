@@ -5,6 +5,7 @@
  * invalid line as a whole, in one transaction; the refusal lists every problem. Items need an admin of
  * some warehouse, a book or movements an admin of that warehouse.
  */
+import { cliWords } from '../../cli/words.ts';
 import { ChooseSheetError, DomainError, InvalidInputError, problemText, type InputProblem } from '../../domain/errors.ts';
 import { bufferSource } from '../../files/source.ts';
 import { importBook } from '../../services/book.ts';
@@ -60,14 +61,17 @@ function problemTable(p: AdminContext, problems: readonly InputProblem[]): strin
 /** The CLI's importSummary, in the page's language. */
 function summary(p: AdminContext, kind: Kind, r: ImportReport & { linesCleared?: number }, replace: boolean): string {
   const w = p.w.imports;
-  const from = r.sheet === null ? r.fileName : w.fromSheet(r.fileName, r.sheet);
-  const parts = [okNotice(w.done(r.rowsAccepted, w.what[kind], from, r.rowsRead, r.rowsRejected))];
+  // The summary's words are the CLI's (src/cli/words.ts): one catalogue for what an import says it did.
+  const said = cliWords(p.locale);
+  const from = r.sheet === null ? r.fileName : said.sheetOf(r.fileName, r.sheet);
+  const what = said.importKind[({ items: 'item', book: 'book', movements: 'movement' } as const)[kind]];
+  const parts = [okNotice(said.imported(r.rowsAccepted, what, from, r.rowsRead, r.rowsRejected))];
   if (r.ignoredColumns.length > 0)
     parts.push(
       `<p>${esc(w.ignored)}</p><ul class="ignored">${r.ignoredColumns.map((c) => `<li>${esc(c.localized[p.locale])}</li>`).join('')}</ul>`,
     );
-  if (replace && r.linesCleared !== undefined) parts.push(`<p>${esc(w.cleared(r.linesCleared))}</p>`);
-  if (r.problems.length > 0) parts.push(`<p>${esc(w.skippedLines)}</p>${problemTable(p, r.problems)}`);
+  if (replace && r.linesCleared !== undefined) parts.push(`<p>${esc(said.bookCleared(r.linesCleared))}</p>`);
+  if (r.problems.length > 0) parts.push(`<p>${esc(said.skippedLines)}</p>${problemTable(p, r.problems)}`);
   return `<div class="import-result" data-result="${kind}">${parts.join('\n')}</div>`;
 }
 
