@@ -57,26 +57,35 @@ const APPROVAL_LARGEST_LINES = 10;
 /** Lines an approval card shows at most: the largest, then lines with a note or photos. */
 const APPROVAL_MAX_LINES = 20;
 
-export async function documentView(db: DbOrTx, documentId: string): Promise<DocumentView> {
-  const doc = await getDocument(db, documentId);
-  const lines = await documentLines(db, doc.id);
+/**
+ * The lines an approval card shows: the ones that weigh most and the ones explained with evidence (a note,
+ * photos), at most APPROVAL_MAX_LINES, in the document's own order.
+ */
+export function approvalLines<L extends { lineNo: number; value: string; note: string | null }>(
+  lines: readonly L[],
+  photoCount: ReadonlyMap<number, number>,
+): L[] {
   // Money is compared as scaled integers, never as floats.
   const magnitude = (v: string) => {
     const parsed = parseDecimal(v, 2, { allowNegative: true });
     const n = parsed.ok ? parsed.value : 0n;
     return n < 0n ? -n : n;
   };
-  const photos = await documentPhotos(db, doc.id);
-  const photoCount = new Map(photos.map((p) => [p.lineNo, p.photos]));
   const byValue = [...lines].sort((a, b) => {
     const d = magnitude(b.value) - magnitude(a.value);
     return d > 0n ? 1 : d < 0n ? -1 : a.lineNo - b.lineNo;
   });
-  // The approver sees the lines that weigh most and the ones explained with evidence (a note, photos),
-  // each with what backs it, in the document's own order.
   const largest = byValue.slice(0, APPROVAL_LARGEST_LINES);
   const evidence = byValue.slice(APPROVAL_LARGEST_LINES).filter((l) => l.note || photoCount.has(l.lineNo));
-  const shown = [...largest, ...evidence].slice(0, APPROVAL_MAX_LINES).sort((a, b) => a.lineNo - b.lineNo);
+  return [...largest, ...evidence].slice(0, APPROVAL_MAX_LINES).sort((a, b) => a.lineNo - b.lineNo);
+}
+
+export async function documentView(db: DbOrTx, documentId: string): Promise<DocumentView> {
+  const doc = await getDocument(db, documentId);
+  const lines = await documentLines(db, doc.id);
+  const photos = await documentPhotos(db, doc.id);
+  const photoCount = new Map(photos.map((p) => [p.lineNo, p.photos]));
+  const shown = approvalLines(lines, photoCount);
   const withdrawal = doc.status === 'withdrawn' ? await withdrawalOf(db, doc.id) : null;
   return {
     ...(withdrawal ? { withdrawnBy: withdrawal.by, withdrawnReason: withdrawal.reason } : {}),
