@@ -1,39 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.ts';
-import { createStandaloneDatabase, databaseKinds } from '../support/db.ts';
+import { describe, expect, it } from 'vitest';
+import { cliWarehouse } from '../support/cli.ts';
+import { databaseKinds } from '../support/db.ts';
 
 for (const kind of databaseKinds()) {
   describe(`stocktake CLI: undo (cancel, counts void, variances reopen, withdraw) [${kind}]`, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stocktake-cli-undo-'));
-    let env: Record<string, string> = {};
-    let drop: () => Promise<void> = async () => {};
-    const cli = (...args: string[]) => runCli(env, ...args);
-    const file = (name: string, content: string) => {
-      writeFileSync(join(dir, name), content);
-      return join(dir, name);
-    };
-    const ok = async (...args: string[]) => {
-      const r = await cli(...args);
-      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-      return r;
-    };
-
-    beforeAll(async () => {
-      ({ env, drop } = await createStandaloneDatabase(kind, join(dir, 'data')));
-      await ok('warehouse', 'add', 'WH1', '--timezone', 'Asia/Shanghai');
-      await ok('items', 'import', file('items.csv', 'sku,name,unit,unit_cost\nA-1,Tea,box,100\nB-2,Cup,pcs,5\n'));
-      await ok('book', 'import', 'WH1', file('book.csv', 'sku,location,qty\nA-1,L1,20\nB-2,L2,10\n'));
-      for (const p of ['cara', 'sam']) await ok('people', 'add', p);
-      await ok('roles', 'grant', 'cara', 'counter', 'WH1');
-      await ok('roles', 'grant', 'sam', 'supervisor', 'WH1');
-    });
-    afterAll(async () => {
-      await drop();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const { cli, file, ok } = cliWarehouse(kind, 'undo');
 
     it('lists and voids a count sheet, says which lines changed, and cancels the stocktake', async () => {
       const code = (await ok('start', 'WH1', '--json')).json().code as string;
