@@ -10,7 +10,7 @@ import { confirmVariance, listReview, tagCause } from '../../src/services/review
 import { closeCounting, getStocktake } from '../../src/services/stocktakes.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { moveStock, shanghai } from '../support/fixtures.ts';
-import { countedStocktake, explainAll } from '../support/flow.ts';
+import { countedStocktake, explainAll, submittedStocktake } from '../support/flow.ts';
 
 const onHand = async (db: Db) =>
   Object.fromEntries(
@@ -103,10 +103,7 @@ describeEachDatabase('documents, approvals and posting', (get) => {
 
   it('rejects with a reason, sends the lines back to review with it, and a resubmission gets a new number', async () => {
     const { db } = get();
-    const { st, people } = await countedStocktake(db);
-    await closeCounting(db, st.code);
-    await explainAll(db, st.code, people.sam);
-    const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
+    const { st, people, documents } = await submittedStocktake(db);
     const loss = documents.find((d) => d.kind === 'loss')!;
     await expect(rejectDocument(db, people.sue, { document: loss.number, reason: ' ' })).rejects.toThrow(/needs a reason/);
     const rejected = await rejectDocument(db, people.sue, { document: loss.number, reason: 'photos missing' });
@@ -150,10 +147,7 @@ describeEachDatabase('documents, approvals and posting', (get) => {
 
   it('ends posted when the last two documents are approved at once, though neither posting waits for the other', async () => {
     const { db } = get();
-    const { st, people } = await countedStocktake(db);
-    await closeCounting(db, st.code);
-    await explainAll(db, st.code, people.sam);
-    const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
+    const { st, people, documents } = await submittedStocktake(db);
     expect(documents).toHaveLength(2);
     // Each posting may see the other's lines as still documented; the one committing last settles it.
     await Promise.all(documents.map((d) => approveDocument(db, people.sue, { document: d.number })));

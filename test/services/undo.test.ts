@@ -22,7 +22,7 @@ import { closeCounting, getStocktake, startStocktake } from '../../src/services/
 import { cancelStocktake, withdrawDocument } from '../../src/services/undo.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { csv } from '../support/fixtures.ts';
-import { countedStocktake, explainAll } from '../support/flow.ts';
+import { countedStocktake, explainAll, submittedStocktake } from '../support/flow.ts';
 
 const line = async (db: Db, stocktakeId: string, sku: string, location: string) => {
   const [row] = await queryRows<{ count_status: string; counted_qty: string | null; count_round: number | null; review_status: string }>(
@@ -82,10 +82,7 @@ describeEachDatabase('undo', (get) => {
 
   it('withdraws the documents still in approval with a cancelled stocktake, and refuses once anything is posted', async () => {
     const { db } = get();
-    const { st, people } = await countedStocktake(db);
-    await closeCounting(db, st.code);
-    await explainAll(db, st.code, people.sam);
-    const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
+    const { st, people, documents } = await submittedStocktake(db);
     expect(documents.map((d) => d.kind)).toEqual(['gain', 'loss']);
     const cancelled = await cancelStocktake(db, people.mo, { stocktake: st.code, reason: 'book was wrong' });
     expect(cancelled.before).toBe('approving');
@@ -270,10 +267,7 @@ describeEachDatabase('undo', (get) => {
 
   it('withdraws a document before its first decision: steps cancelled, lines back to review confirmed, submitted again', async () => {
     const { db } = get();
-    const { st, people } = await countedStocktake(db);
-    await closeCounting(db, st.code);
-    await explainAll(db, st.code, people.sam);
-    const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
+    const { st, people, documents } = await submittedStocktake(db);
     const loss = documents.find((d) => d.kind === 'loss')!;
     expect((await getStocktake(db, st.code)).status).toBe('approving');
 

@@ -4,7 +4,8 @@ import { lineRef } from '../../src/domain/stocktake.ts';
 import { importCounts } from '../../src/services/counts.ts';
 import { addPerson, cliActor, grantRole } from '../../src/services/people.ts';
 import { confirmVariance, listReview, tagCause } from '../../src/services/review.ts';
-import { startStocktake } from '../../src/services/stocktakes.ts';
+import { submitVariances } from '../../src/services/documents.ts';
+import { closeCounting, startStocktake } from '../../src/services/stocktakes.ts';
 import { csv, seedWarehouse } from './fixtures.ts';
 
 /** The cast of WH1: who counts, who supervises, who approves. */
@@ -56,4 +57,13 @@ export async function explainAll(db: Db, code: string, by: CommandContext) {
     await confirmVariance(db, by, { stocktake: code, line: ref });
     await tagCause(db, by, { stocktake: code, line: ref, cause: line.diffQty.startsWith('-') ? 'damage' : 'unrecorded_receipt' });
   }
+}
+
+/** countedStocktake closed, every line explained by sam and submitted: a gain and a loss document in approval. */
+export async function submittedStocktake(db: Db) {
+  const { st, people } = await countedStocktake(db);
+  await closeCounting(db, st.code);
+  await explainAll(db, st.code, people.sam);
+  const { documents } = await submitVariances(db, people.sam, { stocktake: st.code });
+  return { st, people, documents };
 }
