@@ -2,6 +2,7 @@
  * Figures on charts: decimal strings stay strings for every label and alt text, and become numbers only as
  * chart coordinates, where a float is a position on the screen and not an amount.
  */
+import { groupDigits } from '../domain/display.ts';
 import type { Locale } from './i18n.ts';
 import { chartTexts } from './i18n.ts';
 
@@ -23,11 +24,9 @@ export function magnitude(value: string): string {
   return value.replace(/^[-+]/, '');
 }
 
-/** Groups thousands on the decimal string, never through a float: "-1234567.5" → "-1,234,567.5". */
+/** Groups thousands as everywhere (src/domain/display.ts), without a sign on zero: "-0.00" → "0.00". */
 export function grouped(value: string): string {
-  const negative = value.startsWith('-') && !isZero(value);
-  const [whole = '', fraction] = magnitude(value).split('.');
-  return `${negative ? '-' : ''}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction !== undefined ? `.${fraction}` : ''}`;
+  return groupDigits(isZero(value) ? magnitude(value) : value.replace(/^\+/, ''));
 }
 
 /** An axis tick: 12500 → "12.5k" (en) or "1.25万" (zh-CN); small numbers as they are. */

@@ -71,8 +71,8 @@ export const CATALOGUES = new Map<string, Record<string, Entry>>();
 
 /**
  * A catalogue of an area: `phrases('review', { mayNotReview: (who, line) => ({ en: …, zh: … }) })`. Calling an
- * entry gives the phrase to throw or show. Parameters are strings and numbers (lists joined by the caller,
- * with `list()`), so every entry can be rendered with stand-ins by the completeness test.
+ * entry gives the phrase to throw or show. Parameters are strings and numbers (lists joined by the caller),
+ * so every entry can be rendered with stand-ins by the completeness test.
  */
 export function phrases<T extends Record<string, Entry>>(area: string, entries: T): Catalogue<T> {
   if (CATALOGUES.has(area)) throw new Error(`phrase area ${area} is defined twice`);
@@ -83,14 +83,4 @@ export function phrases<T extends Record<string, Entry>>(area: string, entries: 
     out[name] = (...args: unknown[]) => ({ key, words: entry(...args) });
   }
   return out as Catalogue<T>;
-}
-
-/** A list in running text: "a, b, c" in English, "a、b、c" in Chinese. */
-export function list(items: readonly string[]): Words {
-  return { en: items.join(', '), zh: items.join('、') };
-}
-
-/** Words for the CLI (`stocktake …`) and for chats/pages (`chat`), the common pair of advice. */
-export function adviceFor(cli: Words, chat: Words, extra: Partial<Record<Surface, Words>> = {}): Partial<Record<Surface, Words>> {
-  return { cli, chat, ...extra };
 }
