@@ -18,6 +18,9 @@ export const documentLine = pgTable(
     value: numeric('value', { precision: 18, scale: 2 }).notNull(),
     causeCode: text('cause_code').notNull(),
     note: text('note'),
+    /** The accounting account and cost centre of the line's cause in its warehouse when submitted (cause_account). */
+    account: text('account'),
+    costCentre: text('cost_centre'),
   },
   (t) => [primaryKey({ columns: [t.documentId, t.lineNo] })],
 );

@@ -38,3 +38,4 @@ export * from './bookBaseline.ts';
 export * from './photo.ts';
 export * from './scanEntry.ts';
 export * from './linkCode.ts';
+export * from './integration.ts';

@@ -1,4 +1,4 @@
-import { integer, numeric, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, numeric, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { warehouse } from './warehouse.ts';
 
 /**
@@ -16,4 +16,6 @@ export const warehousePolicy = pgTable('warehouse_policy', {
   financeThreshold: numeric('finance_threshold', { precision: 18, scale: 2 }).notNull().default('1000'),
   managerThreshold: numeric('manager_threshold', { precision: 18, scale: 2 }).notNull().default('10000'),
   currency: text('currency').notNull().default('CNY'),
+  /** Submit refuses lines whose cause has no account in cause_account for this warehouse. */
+  requireAccountMapping: boolean('require_account_mapping').notNull().default(false),
 });
