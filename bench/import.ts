@@ -154,7 +154,8 @@ function measure(kind: string, stocktake: string): { seconds: number; peakMiB: n
     delete env.DATABASE_URL;
     env.STOCKTAKE_DATA_DIR = join(OUT, 'pglite');
   } else env.DATABASE_URL = (targetFor(kind) as { url: string }).url;
-  const args = ['--import', fileURLToPath(new URL('./peakRss.mjs', import.meta.url)), ...cliCommand()];
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const args = [...profile, '--import', fileURLToPath(new URL('./peakRss.mjs', import.meta.url)), ...cliCommand()];
   const t0 = performance.now();
   const child = spawnSync(
     process.execPath,

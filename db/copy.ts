@@ -10,7 +10,7 @@ import type { DbOrTx } from './client.ts';
  * passed with the query (https://pglite.dev/docs/api#query-options). Inside a transaction the client is
  * the transaction's own, so the COPY commits or rolls back with everything else.
  */
-function driverOf(db: DbOrTx): { postgres: Sql } | { pglite: PgliteTransaction } {
+export function copyDriver(db: DbOrTx): { postgres: Sql } | { pglite: PgliteTransaction } {
   const client = (db as unknown as { session: { client: unknown } }).session.client;
   if (typeof (client as Sql).unsafe === 'function') return { postgres: client as Sql };
   return { pglite: client as PgliteTransaction };
@@ -34,7 +34,7 @@ const ROWS_PER_CHUNK = 5000;
  */
 export async function copyRows(db: DbOrTx, table: string, columns: readonly string[], rows: Iterable<string>): Promise<void> {
   const target = `${table} (${columns.join(', ')})`;
-  const driver = driverOf(db);
+  const driver = copyDriver(db);
   function* chunks(): Generator<string> {
     let chunk = '';
     let count = 0;

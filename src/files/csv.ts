@@ -8,7 +8,7 @@ import type { TableRow } from './table.ts';
 const BATCH = 5000;
 
 /** The delimiter the header line uses most: comma, tab (Excel's "Unicode text") or semicolon. */
-function sniffDelimiter(firstLine: string): string {
+export function sniffDelimiter(firstLine: string): string {
   const candidates = [',', '\t', ';'];
   let best = ',';
   let bestCount = 0;
@@ -80,7 +80,7 @@ async function* csvChunks(
  * The header line, and how lines end: a bare CR after it (not CRLF) means the file's lines end in CR,
  * which would otherwise read as one long row with a misleading "missing column".
  */
-async function peekFirstLine(source: FileSource, encoding: TextEncoding): Promise<{ firstLine: string; newline: '\n' | '\r' }> {
+export async function peekFirstLine(source: FileSource, encoding: TextEncoding): Promise<{ firstLine: string; newline: '\n' | '\r' }> {
   const decoder = new TextDecoder(encoding);
   let text = '';
   const stream = source.open();

@@ -1,4 +1,4 @@
-import { mapHeader, type ColumnKey, type ColumnSpec, type HeaderMap } from '../domain/columns.ts';
+import { mapHeader, type ColumnKey, type ColumnSpec, type HeaderMap, type IgnoredColumn } from '../domain/columns.ts';
 import type { PlainLine } from './csvParser.ts';
 import { InvalidInputError, problemOf, type InputProblem, type LocalizedText } from '../domain/errors.ts';
 import { isPhrase, render, renderAll, type Phrase } from '../domain/phrase.ts';
@@ -139,6 +139,15 @@ export async function scanRecords<K extends ColumnKey, T>(
 
 const NOT_TAKEN = Symbol('not taken');
 
+/** The notes an import reports for header columns it does not read (with the column it may have meant). */
+export function ignoredColumnNotes(ignored: readonly IgnoredColumn[]): IgnoredColumnNote[] {
+  return ignored.map((c) => ({
+    column: c.header,
+    suggestion: c.suggestion?.alias ?? null,
+    ...noteOf(fileTexts.columnIgnored(c.header, c.suggestion?.alias ?? null)),
+  }));
+}
+
 /** The header and the row parsing readRecords and scanRecords share. */
 class RecordReader<K extends ColumnKey, T> {
   header: HeaderMap<K> | null = null;
@@ -186,11 +195,7 @@ class RecordReader<K extends ColumnKey, T> {
       );
       if (mapped.problems.length > 0) throw new InvalidInputError(fileTexts.headerUnusable(this.tableName, current.line), mapped.problems);
       this.header = mapped.map;
-      this.problems.ignoredColumns = mapped.ignored.map((c) => ({
-        column: c.header,
-        suggestion: c.suggestion?.alias ?? null,
-        ...noteOf(fileTexts.columnIgnored(c.header, c.suggestion?.alias ?? null)),
-      }));
+      this.problems.ignoredColumns = ignoredColumnNotes(mapped.ignored);
       return NOT_TAKEN;
     }
     this.row = current;

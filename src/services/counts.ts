@@ -14,8 +14,9 @@ import { fileTexts } from '../domain/texts/files.ts';
 import { importTexts } from '../domain/texts/imports.ts';
 import { zodIssuePhrase, zodMessage } from '../domain/texts/input.ts';
 import type { Phrase } from '../domain/phrase.ts';
-import type { ProblemList } from '../files/records.ts';
+import { ProblemList } from '../files/records.ts';
 import { checkUnits, COUNT_COLUMNS, readCountSheet, type CountLine, type CountLines } from './countSheet.ts';
+import { bulkSheet, NotPlain, stageBulkSheet, type BulkSheet } from './countsBulk.ts';
 import { baseUnits, loadItemScanDetails } from './itemDetails.ts';
 import type { FileSource } from '../files/source.ts';
 import { openTable } from '../files/table.ts';
@@ -85,6 +86,7 @@ export async function importCounts(
   source: FileSource,
   options: CountImportOptions = {},
   by: Actor | null = null,
+  lanes: ImportLanes = {},
 ): Promise<CountImportReport> {
   step('start');
   const parsedOptions = countImportOptions.safeParse(options);
@@ -101,17 +103,70 @@ export async function importCounts(
   // During review only recounts come in: lines sent back to counting for this very person.
   const recount = st.status === 'reviewing' ? await recountsFor(db, st, counter, counterPerson?.id ?? null) : null;
   const firstRound = parsedOptions.data.round ?? (recount ? recount.nextRound : 1);
-  // The item master loads while the file is hashed: on Postgres the server works while this process reads.
+  const table = await openTable(source, { sheet: parsedOptions.data.sheet, columns: COUNT_COLUMNS });
+  // Refuse a re-import before reading a million lines; checked again under the lock below.
+  await refuseDuplicate(db, st, table.sha256);
+  const actor = by ?? (counterPerson ? { personId: counterPerson.id, identity: `cli:${counterPerson.handle}` } : OPERATOR);
+  const report = (
+    result: Awaited<ReturnType<typeof recordCounts>>,
+    problems: ProblemList,
+    progress: StocktakeProgress,
+  ): CountImportReport => ({
+    importId: result.importId,
+    stocktake: st.code,
+    counter,
+    round: result.round,
+    contentHash: table.sha256,
+    fileName: table.name,
+    rowsRead: result.rowsRead,
+    rowsAccepted: result.rowsAccepted,
+    rowsRejected: problems.invalidLines,
+    problems: problems.all(),
+    ...fileNotes(table, problems),
+    linesCounted: result.linesCounted,
+    linesNotInBook: result.linesNotInBook,
+    linesVerified: result.linesVerified,
+    linesInConflict: result.linesInConflict,
+    linesSuperseded: result.linesSuperseded,
+    linesResolved: result.linesResolved,
+    progress,
+  });
+
+  // A plain sheet is loaded and summed by the database (countsBulk.ts); any other is read row by row.
+  const bulk = recount === null && st.status === 'counting' && lanes.bulk !== false ? await bulkSheet(table, source) : null;
+  if (bulk) {
+    try {
+      const result = await recordCounts(db, st, bulk, {
+        fileName: table.name,
+        sha256: table.sha256,
+        counter,
+        counterPersonId: counterPerson?.id ?? null,
+        round: parsedOptions.data.round,
+        recount: null,
+        rowsRead: 0,
+        rowsAccepted: 0,
+        rowsRejected: 0,
+        by: actor,
+      });
+      step('commit');
+      const problems = new ProblemList();
+      problems.ignoredColumns = bulk.ignoredColumns;
+      const progress = await stocktakeStatus(db, st.id);
+      step('progress');
+      lanes.taken?.('bulk');
+      return report(result, problems, progress);
+    } catch (error) {
+      if (!(error instanceof NotPlain)) throw error;
+      step(`bulk lane declined (${error.reason})`);
+    }
+  }
+
   const skusLoading = knownSkus(db);
   skusLoading.catch(() => {}); // awaited below; a file refused first must not leave it unhandled
   const detailsLoading = loadItemScanDetails(db);
   detailsLoading.catch(() => {});
   const lotTrackedLoading = lotTrackedSkus(db);
   lotTrackedLoading.catch(() => {});
-  const table = await openTable(source, { sheet: parsedOptions.data.sheet, columns: COUNT_COLUMNS });
-  // Refuse a re-import before reading a million lines; checked again under the lock below.
-  await refuseDuplicate(db, st, table.sha256);
-
   const details = await detailsLoading;
   const { lines, problems, rowsRead, qtyColumn, lotColumn, hasLocation, ...read } = await readCountSheet(table, {
     skus: await skusLoading,
@@ -147,33 +202,19 @@ export async function importCounts(
     rowsRead,
     rowsAccepted,
     rowsRejected: problems.invalidLines,
-    by: by ?? (counterPerson ? { personId: counterPerson.id, identity: `cli:${counterPerson.handle}` } : OPERATOR),
+    by: actor,
   });
-  const round = result.round;
   step('commit');
   const progress = await stocktakeStatus(db, st.id);
   step('progress');
+  lanes.taken?.('rows');
+  return report(result, problems, progress);
+}
 
-  return {
-    importId: result.importId,
-    stocktake: st.code,
-    counter,
-    round,
-    contentHash: table.sha256,
-    fileName: table.name,
-    rowsRead,
-    rowsAccepted,
-    rowsRejected: problems.invalidLines,
-    problems: problems.all(),
-    ...fileNotes(table, problems),
-    linesCounted: result.linesCounted,
-    linesNotInBook: result.linesNotInBook,
-    linesVerified: result.linesVerified,
-    linesInConflict: result.linesInConflict,
-    linesSuperseded: result.linesSuperseded,
-    linesResolved: result.linesResolved,
-    progress,
-  };
+/** For tests that read one sheet both ways: whether the bulk lane may be tried, and which lane took it. */
+export interface ImportLanes {
+  bulk?: boolean;
+  taken?: (lane: 'bulk' | 'rows') => void;
 }
 
 /** How a batch of counted lines came in: a sheet's name and hash, or a location's scans. */
@@ -201,7 +242,7 @@ export interface CountSource {
  * line they cover, derived again from all entries of that line's latest round (one count → counted,
  * several agreeing → verified, several disagreeing → conflict).
  */
-export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, source: CountSource) {
+export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines | BulkSheet, source: CountSource) {
   const { recount, counter } = source;
   let round = source.round ?? (recount ? recount.nextRound : 1);
   const result = await db.transaction(async (tx) => {
@@ -209,9 +250,14 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, 
     const locked = await getStocktake(tx, st.id, { forUpdate: true });
     requireStatus(locked, [st.status], 'import counts');
     await refuseDuplicate(tx, locked, source.sha256);
+    step('lock');
+    const staged = await stageLines(tx, lines);
+    step('stage');
+    const rowsRead = staged.rows ?? source.rowsRead;
+    const rowsAccepted = staged.rows ?? source.rowsAccepted;
     // A sheet given no round (a chat upload, the API, `count` in a chat) that covers a line in conflict is
     // that line's recount: one round above it, so it settles the disagreement instead of adding to it.
-    const conflicts = await conflictRoundsCovered(tx, st.id, lines);
+    const conflicts = await conflictRoundsCovered(tx, st.id);
     if (source.round === undefined && !recount) round = conflicts.reduce((top, r) => Math.max(top, r + 1), round);
     // A conflict covered by a later round is settled: the line is counted again from this sheet alone.
     const linesResolved = conflicts.filter((r) => r < round).length;
@@ -224,20 +270,20 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, 
         counter,
         counterPersonId: source.counterPersonId,
         round,
-        rowsRead: source.rowsRead,
-        rowsAccepted: source.rowsAccepted,
+        rowsRead,
+        rowsAccepted,
         rowsRejected: source.rowsRejected,
-        linesCounted: lines.size,
+        linesCounted: staged.lines,
       })
       .returning({ id: countImport.id });
     const importId = created!.id;
-    step('lock and import row');
-    await appendEntries(tx, importId, st.id, round, lines.values());
+    step('import row');
+    await insertEntries(tx, importId, st.id, round);
     const applied = await applyEntries(tx, st.id, importId, round);
     if (source.within) await source.within(tx, importId);
     const now = new Date();
     const audit = new AuditWriter(tx, source.by, null, now);
-    if (recount) await reopenRecounted(tx, locked, [...lines.values()], now, audit);
+    if (recount && !isBulk(lines)) await reopenRecounted(tx, locked, [...lines.values()], now, audit);
     audit.add({
       action: source.action ?? (recount ? 'counts.recount_imported' : 'counts.imported'),
       entityType: 'count_import',
@@ -248,15 +294,15 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines, 
         sha256: source.sha256,
         counter,
         round,
-        rowsRead: source.rowsRead,
-        rowsAccepted: source.rowsAccepted,
+        rowsRead,
+        rowsAccepted,
         rowsRejected: source.rowsRejected,
         ...source.details,
         ...applied,
       },
     });
     await audit.flush();
-    return { importId, ...applied, linesResolved };
+    return { importId, ...applied, linesResolved, rowsRead, rowsAccepted };
   });
   return { ...result, round };
 }
@@ -283,13 +329,14 @@ function sumTooLarge(line: CountLine): Phrase | null {
   return fileTexts.sumTooLarge(line.lineCount, lineLabel(line), formatDecimal(BigInt(line.qty), QTY_SCALE), maxIntegerDigits(QTY_SCALE));
 }
 
-/** The rounds of the lines in conflict that the sheet covers, one per line. */
-async function conflictRoundsCovered(tx: DbOrTx, stocktakeId: string, lines: CountLines): Promise<number[]> {
-  const conflicts = await queryRows<{ sku: string; location: string; lot: string; count_round: number }>(
+/** The rounds of the lines in conflict that the staged sheet covers, one per line. */
+async function conflictRoundsCovered(tx: DbOrTx, stocktakeId: string): Promise<number[]> {
+  const conflicts = await queryRows<{ count_round: number }>(
     tx,
-    sql`select sku, location, lot, count_round from stocktake_line where stocktake_id = ${stocktakeId}::uuid and count_status = 'conflict'`,
+    sql`select l.count_round from stocktake_line l join count_stage s on s.sku = l.sku and s.location = l.location and s.lot = l.lot
+        where l.stocktake_id = ${stocktakeId}::uuid and l.count_status = 'conflict'`,
   );
-  return conflicts.filter((c) => lines.has(c.sku, c.location, c.lot)).map((c) => Number(c.count_round));
+  return conflicts.map((c) => Number(c.count_round));
 }
 
 export interface Recounts {
@@ -350,23 +397,34 @@ async function refuseDuplicate(db: DbOrTx, st: StocktakeRef, sha256: string): Pr
  */
 const stagedAt = sql`coalesce(timestamptz 'epoch' + s.counted_ms * interval '1 millisecond', i.imported_at)`;
 
+function isBulk(lines: CountLines | BulkSheet): lines is BulkSheet {
+  return (lines as BulkSheet).kind === 'bulk';
+}
+
 /**
- * Appends the sheet's lines to count_entry (the evidence) through a staging table loaded with COPY,
- * which the status update and the new-line insert then read without parsing the data a second time.
+ * Stages the sheet's summed lines in count_stage (a temporary table), which the entries' insert, the
+ * status update and the new-line insert then read: lines summed here are loaded with COPY, a bulk sheet
+ * is loaded and summed by the database (countsBulk.ts). `rows` is the sheet's data rows when the staging
+ * counted them.
  */
-async function appendEntries(tx: DbOrTx, importId: string, stocktakeId: string, round: number, lines: Iterable<CountLine>): Promise<void> {
+async function stageLines(tx: DbOrTx, lines: CountLines | BulkSheet): Promise<{ lines: number; rows: number | null }> {
   await tx.execute(sql`
     create temporary table count_stage (
       sku text not null, location text not null, lot text not null, expiry date, qty numeric not null, counted_ms bigint,
       first_line int not null, line_count int not null, counted_as text
     ) on commit drop`);
+  if (isBulk(lines)) return stageBulkSheet(tx, lines);
   await copyRows(
     tx,
     'count_stage',
     ['sku', 'location', 'lot', 'expiry', 'qty', 'counted_ms', 'first_line', 'line_count', 'counted_as'],
-    stageRows(lines),
+    stageRows(lines.values()),
   );
-  step('copy to stage');
+  return { lines: lines.size, rows: null };
+}
+
+/** Appends the staged lines to count_entry: the evidence of what this sheet counted. */
+async function insertEntries(tx: DbOrTx, importId: string, stocktakeId: string, round: number): Promise<void> {
   await tx.execute(sql`
     insert into count_entry (import_id, stocktake_id, round, sku, location, lot, expiry, qty, counted_at, first_line, line_count, counted_as)
     select ${importId}::uuid, ${stocktakeId}::uuid, ${round}::int, s.sku, s.location, s.lot, s.expiry, s.qty, ${stagedAt}, s.first_line, s.line_count, s.counted_as
