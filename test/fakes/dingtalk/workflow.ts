@@ -5,8 +5,13 @@
 // tasks.is.null, task.url.error, userNotExist). What the docs leave open is marked "invented".
 // `decide` is an approver tapping Approve/Refuse in 待办: DingTalk's gateway posts the data source's
 // fixed parameters to the registered callback URL with the headers the data source was given.
+import { randomUUID } from 'node:crypto';
 import type { ApiState, Reply } from './openapi.ts';
-import { apiError } from './openapi.ts';
+
+// openapi.ts's error shape, written here too: openapi.ts imports these routes (no import cycle back).
+function apiError(status: number, code: string, message: string): Reply {
+  return { status, json: { code, requestid: randomUUID().toUpperCase(), message } };
+}
 
 export interface FakeWorkflowTask {
   taskId: number;
