@@ -37,7 +37,11 @@ function safeEqual(a: unknown, b: string): boolean {
 
 export type DingTalkCentre = ApprovalCentre & CentreCallbacks;
 
-export function createDingTalkCentre(dingtalk: DingTalkConfig, config: DingTalkCentreConfig, api = new DingTalkApi(dingtalk)): DingTalkCentre {
+export function createDingTalkCentre(
+  dingtalk: DingTalkConfig,
+  config: DingTalkCentreConfig,
+  api = new DingTalkApi(dingtalk),
+): DingTalkCentre {
   const link = (doc: CentreDocument) => `${config.publicUrl}/stocktakes/${encodeURIComponent(doc.stocktakeCode)}#documents`;
   const zh = (p: { words: { zh: string } }) => p.words.zh;
 
@@ -67,12 +71,16 @@ export function createDingTalkCentre(dingtalk: DingTalkConfig, config: DingTalkC
     for (const step of steps) {
       const of = fresh.filter((t) => t.stepNo === step);
       const feature = featureConfig();
-      const res = await api.call<{ result?: { taskId?: number | string; userId?: string }[] }>('POST', '/v1.0/workflow/processCentres/tasks', {
-        processInstanceId: instanceId,
-        activityId: `step-${step}`,
-        tasks: of.map((t) => ({ userId: t.approverId, url: link(doc), customData: t.id })),
-        ...(feature ? { featureConfig: feature } : {}),
-      });
+      const res = await api.call<{ result?: { taskId?: number | string; userId?: string }[] }>(
+        'POST',
+        '/v1.0/workflow/processCentres/tasks',
+        {
+          processInstanceId: instanceId,
+          activityId: `step-${step}`,
+          tasks: of.map((t) => ({ userId: t.approverId, url: link(doc), customData: t.id })),
+          ...(feature ? { featureConfig: feature } : {}),
+        },
+      );
       for (const r of res.result ?? []) {
         const t = of.find((x) => x.approverId === r.userId);
         if (t && r.taskId !== undefined) ids[t.id] = String(r.taskId);
@@ -119,11 +127,13 @@ export function createDingTalkCentre(dingtalk: DingTalkConfig, config: DingTalkC
       for (let i = 0; i < closing.length; i += 20) {
         await api.call('PUT', '/v1.0/workflow/processCentres/tasks', {
           processInstanceId: instanceId,
-          tasks: closing.slice(i, i + 20).map((t) =>
-            t.status === 'approved' || t.status === 'rejected'
-              ? { taskId: Number(t.taskId), status: 'COMPLETED', result: t.status === 'approved' ? 'AGREE' : 'REFUSE' }
-              : { taskId: Number(t.taskId), status: 'CANCELED' },
-          ),
+          tasks: closing
+            .slice(i, i + 20)
+            .map((t) =>
+              t.status === 'approved' || t.status === 'rejected'
+                ? { taskId: Number(t.taskId), status: 'COMPLETED', result: t.status === 'approved' ? 'AGREE' : 'REFUSE' }
+                : { taskId: Number(t.taskId), status: 'CANCELED' },
+            ),
         });
       }
       if (doc.status !== 'approving' && doc.tasks.some((t) => t.dirty)) {
@@ -174,4 +184,3 @@ export function createDingTalkCentre(dingtalk: DingTalkConfig, config: DingTalkC
     },
   };
 }
-

@@ -38,4 +38,3 @@ export function loadDingTalkCentreConfig(env: NodeJS.ProcessEnv, dingtalk: DingT
     ...(originator ? { originatorUserId: originator } : {}),
   };
 }
-

@@ -82,7 +82,8 @@ export function createFeishuCentre(feishu: FeishuConfig, config: FeishuCentreCon
     loggerLevel: LoggerLevel.info,
   });
   /** Binds a task id to this installation: the action_context Feishu hands back with a decision. */
-  const contextOf = (taskId: string) => createHmac('sha256', config.callbackToken).update(`feishu-centre:${taskId}`).digest('hex').slice(0, 32);
+  const contextOf = (taskId: string) =>
+    createHmac('sha256', config.callbackToken).update(`feishu-centre:${taskId}`).digest('hex').slice(0, 32);
   const link = (doc: CentreDocument) => `${config.publicUrl}/stocktakes/${encodeURIComponent(doc.stocktakeCode)}#documents`;
 
   const check = (what: string, res: { code?: number; msg?: string }) => {
@@ -199,7 +200,8 @@ export function createFeishuCentre(feishu: FeishuConfig, config: FeishuCentreCon
       if (!safeEqual(data.token, config.callbackToken)) return { kind: 'forged', reason: 'token does not match' };
       if (data.approval_code !== config.approvalCode) return { kind: 'forged', reason: 'another approval_code' };
       const taskId = typeof data.task_id === 'string' ? data.task_id : '';
-      if (!taskId || !safeEqual(data.action_context, contextOf(taskId))) return { kind: 'forged', reason: 'action_context does not match the task' };
+      if (!taskId || !safeEqual(data.action_context, contextOf(taskId)))
+        return { kind: 'forged', reason: 'action_context does not match the task' };
       if (data.action_type !== 'APPROVE' && data.action_type !== 'REJECT') return { kind: 'forged', reason: 'unknown action_type' };
       const reason = typeof data.reason === 'string' && data.reason.trim() ? data.reason.trim() : undefined;
       return {

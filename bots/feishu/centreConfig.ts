@@ -26,4 +26,3 @@ export function loadFeishuCentreConfig(env: NodeJS.ProcessEnv): FeishuCentreConf
   const key = env.FEISHU_APPROVAL_CALLBACK_KEY?.trim();
   return { approvalCode: code, callbackToken: token, publicUrl, ...(key ? { callbackKey: key } : {}) };
 }
-

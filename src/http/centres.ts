@@ -22,7 +22,11 @@ export type CentreCallback =
 /** How the outcome of a callback is told to the platform (its status codes and body shape). */
 export type CentreOutcome =
   | { kind: 'done'; number: string }
-  | { kind: 'refused'; reason: 'forged' | 'not-allowed' | 'stale' | 'invalid' | 'late' | 'failed'; message: Record<'zh-CN' | 'en', string> };
+  | {
+      kind: 'refused';
+      reason: 'forged' | 'not-allowed' | 'stale' | 'invalid' | 'late' | 'failed';
+      message: Record<'zh-CN' | 'en', string>;
+    };
 
 /** A platform's callback half, from bots/<platform>/centre.ts. */
 export interface CentreCallbacks {

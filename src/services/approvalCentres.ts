@@ -332,11 +332,25 @@ export async function centreTasksOf(
   db: DbOrTx,
   documentId: string,
 ): Promise<{ platform: CentrePlatform; stepNo: number; approver: string; status: CentreTaskStatus; taskId: string; synced: boolean }[]> {
-  const rows = await queryRows<{ platform: CentrePlatform; step_no: number; handle: string; status: CentreTaskStatus; task_id: string; synced: boolean }>(
+  const rows = await queryRows<{
+    platform: CentrePlatform;
+    step_no: number;
+    handle: string;
+    status: CentreTaskStatus;
+    task_id: string;
+    synced: boolean;
+  }>(
     db,
     sql`select t.platform::text, t.step_no, p.handle, t.status::text as status, t.task_id, t.synced_at is not null as synced
         from approval_centre_task t join person p on p.id = t.approver_id
         where t.document_id = ${documentId}::uuid order by t.platform, t.step_no, p.handle`,
   );
-  return rows.map((r) => ({ platform: r.platform, stepNo: Number(r.step_no), approver: r.handle, status: r.status, taskId: r.task_id, synced: r.synced }));
+  return rows.map((r) => ({
+    platform: r.platform,
+    stepNo: Number(r.step_no),
+    approver: r.handle,
+    status: r.status,
+    taskId: r.task_id,
+    synced: r.synced,
+  }));
 }

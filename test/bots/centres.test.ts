@@ -60,9 +60,13 @@ describeEachDatabase('approval centres (Feishu third-party approval, DingTalk in
     const { db } = get();
     const { st, people } = await countedStocktake(db, counts);
     for (const [handle, id] of Object.entries(FEISHU_OPEN_IDS))
-      await db.execute(sql`insert into person_identity (platform, external_id, person_id) select 'feishu', ${id}, id from person where handle = ${handle}`);
+      await db.execute(
+        sql`insert into person_identity (platform, external_id, person_id) select 'feishu', ${id}, id from person where handle = ${handle}`,
+      );
     for (const [handle, id] of Object.entries(DINGTALK_IDS))
-      await db.execute(sql`insert into person_identity (platform, external_id, person_id) select 'dingtalk', ${id}, id from person where handle = ${handle}`);
+      await db.execute(
+        sql`insert into person_identity (platform, external_id, person_id) select 'dingtalk', ${id}, id from person where handle = ${handle}`,
+      );
     await bindChat(db, people.ann, { platform: 'web', chatId: 'approvals', warehouse: 'WH1', purpose: 'approvals', locale: 'en' });
     web = new RecordingDeliverer('web');
     core = await botCore(db, [web]);
@@ -89,9 +93,11 @@ describeEachDatabase('approval centres (Feishu third-party approval, DingTalk in
       createDingTalkCentre(dingtalkConfig, loadDingTalkCentreConfig(env, dingtalkConfig)!),
     ];
     sync = createCentreSync({ db, log: silentLogger, centres, intervalMs: 3600_000, retryMs: 50 });
-    const http = await testHttp(db, [mountCentres(centres, () => {
+    const http = await testHttp(db, [
+      mountCentres(centres, () => {
         if (nudging) sync.nudge();
-      })]);
+      }),
+    ]);
     post = async (url, init) => http.app.request(url, init);
     await closeCounting(db, st.code);
     await explainAll(db, st.code, people.sam);
@@ -105,17 +111,19 @@ describeEachDatabase('approval centres (Feishu third-party approval, DingTalk in
   /** `<handle>@<step>: <status>` of each task of the document in Feishu's centre. */
   const feishuTasks = (documentId: string) =>
     Object.fromEntries(
-      feishu.approval.instances.get(documentId)!.task_list.map((t) => [
-        `${Object.entries(FEISHU_OPEN_IDS).find(([, id]) => id === t.open_id)![0]}@${t.node_id}`,
-        t.status,
-      ]),
+      feishu.approval.instances
+        .get(documentId)!
+        .task_list.map((t) => [`${Object.entries(FEISHU_OPEN_IDS).find(([, id]) => id === t.open_id)![0]}@${t.node_id}`, t.status]),
     );
   const feishuTaskOf = (documentId: string, handle: keyof typeof FEISHU_OPEN_IDS, step = 1) =>
-    feishu.approval.instances.get(documentId)!.task_list.find((t) => t.open_id === FEISHU_OPEN_IDS[handle] && t.node_id === `step-${step}`)!;
+    feishu.approval.instances
+      .get(documentId)!
+      .task_list.find((t) => t.open_id === FEISHU_OPEN_IDS[handle] && t.node_id === `step-${step}`)!;
   /** The DingTalk instance of the document the test is about (each test's `doc`). */
   let shownNumber = '';
   const dingtalkInstance = () => [...dingtalk.workflow.instances.values()].find((i) => i.form.some((f) => f.value === shownNumber))!;
-  const dingtalkTasks = () => dingtalkInstance().tasks.map((t) => `${t.activityId}:${t.userId}:${t.status}${t.result ? `:${t.result}` : ''}`);
+  const dingtalkTasks = () =>
+    dingtalkInstance().tasks.map((t) => `${t.activityId}:${t.userId}:${t.status}${t.result ? `:${t.result}` : ''}`);
   const documentState = async (db: Db, id: string) => {
     const [d] = await queryRows<{ status: string; steps: string }>(
       db,
@@ -155,7 +163,12 @@ describeEachDatabase('approval centres (Feishu third-party approval, DingTalk in
     expect(web.sent[0]!.updates.length).toBeGreaterThan(0); // the approval card shows the decision
     await sync.idle();
     expect((await sync.runOnce())?.failed).toEqual([]);
-    expect(feishuTasks(doc.id)).toEqual({ 'sue@step-1': 'APPROVED', 'ann@step-1': 'DONE', 'ann@step-2': 'PENDING', 'fay@step-2': 'PENDING' });
+    expect(feishuTasks(doc.id)).toEqual({
+      'sue@step-1': 'APPROVED',
+      'ann@step-1': 'DONE',
+      'ann@step-2': 'PENDING',
+      'fay@step-2': 'PENDING',
+    });
     expect(dingtalkTasks()).toEqual(['step-1:sue001:COMPLETED:AGREE', 'step-2:fay001:RUNNING']);
     const fayTask = dingtalkInstance().tasks.find((t) => t.userId === 'fay001')!;
     expect(await dingtalk.decideTask({ taskId: fayTask.taskId, outResult: 'agree' }, post)).toMatchObject({ status: 200 });
@@ -178,8 +191,13 @@ describeEachDatabase('approval centres (Feishu third-party approval, DingTalk in
     // Without a reason a rejection is refused, exactly as on a card.
     expect(refused.status).toBe(422);
     expect(refused.body.errorMessageEn).toMatch(/reason/);
-    expect(await dingtalk.decideTask({ taskId: task.taskId, outResult: 'refuse', remark: 'count again' }, post)).toMatchObject({ status: 200 });
-    const [d] = await queryRows<{ status: string; rejected_reason: string }>(db, sql`select status, rejected_reason from adjustment_document where id = ${doc.id}::uuid`);
+    expect(await dingtalk.decideTask({ taskId: task.taskId, outResult: 'refuse', remark: 'count again' }, post)).toMatchObject({
+      status: 200,
+    });
+    const [d] = await queryRows<{ status: string; rejected_reason: string }>(
+      db,
+      sql`select status, rejected_reason from adjustment_document where id = ${doc.id}::uuid`,
+    );
     expect(d).toEqual({ status: 'rejected', rejected_reason: 'count again' });
     await sync.idle();
     await sync.runOnce();
@@ -259,11 +277,17 @@ describeEachDatabase('approval centres (Feishu third-party approval, DingTalk in
 });
 
 async function stocktakeCode(db: Db, documentId: string): Promise<string> {
-  const [r] = await queryRows<{ code: string }>(db, sql`select s.code from stocktake s join adjustment_document d on d.stocktake_id = s.id where d.id = ${documentId}::uuid`);
+  const [r] = await queryRows<{ code: string }>(
+    db,
+    sql`select s.code from stocktake s join adjustment_document d on d.stocktake_id = s.id where d.id = ${documentId}::uuid`,
+  );
   return r!.code;
 }
 
 async function truncateAll(db: Db): Promise<void> {
-  const [r] = await queryRows<{ t: string }>(db, sql`select string_agg('"' || tablename || '"', ',') as t from pg_tables where schemaname = 'public'`);
+  const [r] = await queryRows<{ t: string }>(
+    db,
+    sql`select string_agg('"' || tablename || '"', ',') as t from pg_tables where schemaname = 'public'`,
+  );
   await db.execute(sql.raw(`truncate ${r!.t} restart identity cascade`));
 }

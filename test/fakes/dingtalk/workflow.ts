@@ -134,7 +134,8 @@ function updateTasks(state: ApiState, body: any): Reply {
     if (typeof t.taskId !== 'number') return apiError(400, 'parameter.invalid', 'taskId must be a number (Long)');
     const task = inst.tasks.find((x) => x.taskId === t.taskId);
     if (!task) return apiError(400, 'parameter.invalid', `task ${t.taskId} not found`); // invented
-    if (t.status !== 'COMPLETED' && t.status !== 'CANCELED') return apiError(400, 'parameter.invalid', 'status must be COMPLETED or CANCELED');
+    if (t.status !== 'COMPLETED' && t.status !== 'CANCELED')
+      return apiError(400, 'parameter.invalid', 'status must be COMPLETED or CANCELED');
     if (t.status === 'COMPLETED' && t.result !== 'AGREE' && t.result !== 'REFUSE')
       return apiError(400, 'parameter.invalid', 'result (AGREE or REFUSE) is required when status is COMPLETED');
     const result = t.status === 'COMPLETED' ? (t.result as 'AGREE' | 'REFUSE') : undefined;
@@ -153,7 +154,8 @@ function updateTasks(state: ApiState, body: any): Reply {
 function updateInstance(state: ApiState, body: any): Reply {
   const inst = str(body.processInstanceId) ? state.workflow.instances.get(body.processInstanceId) : undefined;
   if (!inst) return apiError(400, 'integrated.state.invalid', '流程实例不存在');
-  if (body.status !== 'COMPLETED' && body.status !== 'TERMINATED') return apiError(400, 'parameter.invalid', 'status must be COMPLETED or TERMINATED');
+  if (body.status !== 'COMPLETED' && body.status !== 'TERMINATED')
+    return apiError(400, 'parameter.invalid', 'status must be COMPLETED or TERMINATED');
   if (body.result !== 'agree' && body.result !== 'refuse') return apiError(400, 'required.error', 'result不能为空');
   inst.status = body.status;
   inst.result = body.result;
@@ -186,7 +188,8 @@ export async function decideTask(
   const inst = [...w.instances.values()].find((i) => i.tasks.some((t) => t.taskId === input.taskId));
   const task = inst?.tasks.find((t) => t.taskId === input.taskId);
   if (!inst || !task) throw new Error(`fake dingtalk: no task ${input.taskId}`);
-  if (task.status !== 'RUNNING' || inst.status !== 'RUNNING') throw new Error(`fake dingtalk: task ${input.taskId} is ${task.status}: no buttons`);
+  if (task.status !== 'RUNNING' || inst.status !== 'RUNNING')
+    throw new Error(`fake dingtalk: task ${input.taskId} is ${task.status}: no buttons`);
   if (!task.shortcut || !w.dataSource) throw new Error(`fake dingtalk: task ${input.taskId} has no quick actions`);
   const body = {
     outResult: input.outResult,

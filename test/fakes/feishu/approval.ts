@@ -130,7 +130,8 @@ export function approvalRoutes(state: ApprovalCentreState) {
     checkKeys(texts, used);
     const previous = state.instances.get(body.instance_id);
     // update_time orders syncs: an older one than what Feishu holds is not applied.
-    if (previous && Number(previous.history.at(-1).update_time) > Number(body.update_time)) throw invalid('update_time older than the stored instance');
+    if (previous && Number(previous.history.at(-1).update_time) > Number(body.update_time))
+      throw invalid('update_time older than the stored instance');
     state.instances.set(body.instance_id, {
       approval_code: body.approval_code,
       instance_id: body.instance_id,
