@@ -4,12 +4,17 @@
  * an error naming the missing variable.
  */
 import type { DbOrTx } from '../db/client.ts';
+import { ConfigError } from '../src/config.ts';
 import { childLogger, type Logger } from '../src/core/log.ts';
 import { PollerLease, pollerLeaseName } from '../src/core/pollerLease.ts';
+import type { CentreCallbacks } from '../src/http/centres.ts';
 import type { PlatformSignIn } from '../src/http/platformSignIn.ts';
+import type { ApprovalCentre } from '../src/services/approvalCentres.ts';
 import type { PlatformAdapter } from './adapter.ts';
 import { loadDingTalkConfig } from './dingtalk/config.ts';
 import { loadFeishuConfig } from './feishu/config.ts';
+import { loadFeishuCentreConfig } from './feishu/centreConfig.ts';
+import { loadDingTalkCentreConfig } from './dingtalk/centreConfig.ts';
 import { loadTelegramConfig } from './telegram/config.ts';
 
 /**
@@ -54,4 +59,27 @@ export async function enabledSignIns(env: NodeJS.ProcessEnv, log: Logger): Promi
   if (feishu) signIns.push((await import('./feishu/signIn.ts')).feishuSignIn(feishu, childLogger(log, { component: 'feishu' })));
   if (dingtalk?.corpId) signIns.push((await import('./dingtalk/signIn.ts')).dingTalkSignIn({ ...dingtalk, corpId: dingtalk.corpId }));
   return signIns;
+}
+
+/**
+ * The approval centres configured in the environment: Feishu's third-party approval when
+ * FEISHU_APPROVAL_CODE is set (with the Feishu app), DingTalk's integrated tasks when
+ * DINGTALK_CENTRE_PROCESS_CODE is set (with the DingTalk app). See README "Approval centres".
+ */
+export async function enabledCentres(env: NodeJS.ProcessEnv, log: Logger): Promise<(ApprovalCentre & CentreCallbacks)[]> {
+  const feishu = loadFeishuConfig(env);
+  const dingtalk = loadDingTalkConfig(env);
+  const feishuCentre = loadFeishuCentreConfig(env);
+  const dingtalkCentre = loadDingTalkCentreConfig(env, dingtalk);
+  if (feishuCentre && !feishu) throw new ConfigError('invalid configuration: FEISHU_APP_ID: is required when FEISHU_APPROVAL_CODE is set');
+  const centres: (ApprovalCentre & CentreCallbacks)[] = [];
+  if (feishu && feishuCentre) {
+    const { createFeishuCentre } = await import('./feishu/centre.ts');
+    centres.push(createFeishuCentre(feishu, feishuCentre, childLogger(log, { component: 'feishu-centre' })));
+  }
+  if (dingtalk && dingtalkCentre) {
+    const { createDingTalkCentre } = await import('./dingtalk/centre.ts');
+    centres.push(createDingTalkCentre(dingtalk, dingtalkCentre));
+  }
+  return centres;
 }

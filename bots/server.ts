@@ -16,7 +16,8 @@ import { mountOpen } from '../src/http/open.ts';
 import { mountPages } from '../src/http/pages/index.ts';
 import { SessionSigner } from '../src/http/session.ts';
 import { startService, type Service } from '../src/main.ts';
-import { enabledAdapters, enabledSignIns } from './index.ts';
+import { mountCentres } from '../src/http/centres.ts';
+import { enabledAdapters, enabledCentres, enabledSignIns } from './index.ts';
 import { createWebAdapter } from './web/index.ts';
 
 export interface RunningServer {
@@ -32,6 +33,7 @@ export const isLoopback = (host: string) => host === '127.0.0.1' || host === '::
 
 export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<RunningServer> {
   let web: ReturnType<typeof createWebAdapter> | null = null;
+  const centres = await enabledCentres(env, log);
   const service = await startService(
     config,
     async (db, l) => {
@@ -39,6 +41,7 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
       return [web, ...(await enabledAdapters(env, l, db))];
     },
     log,
+    centres,
   );
   const localOnly = isLoopback(config.HOST);
   const signIns = await enabledSignIns(env, log);
@@ -58,6 +61,7 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
       (a) => mountHealth(a, { db: service.database.db, platforms: () => service.platformHealth() }),
       mountAuth,
       mountOpen(signIns),
+      mountCentres(centres, () => service.centreSync.nudge()),
       mountApi,
       mountPages,
       (a) => web!.mount(a),

@@ -13,9 +13,11 @@ import type { Capabilities } from './core/events.ts';
 import type { PlatformHealth } from './core/health.ts';
 import { childLogger, type Logger } from './core/log.ts';
 import { createSender, type Sender } from './core/sender.ts';
+import { createCentreSync, type CentreSync } from './jobs/approvalCentres.ts';
 import { createAuditSealer, type AuditSealer } from './jobs/auditSealer.ts';
 import { digestReports } from './jobs/digestReports.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
+import type { ApprovalCentre } from './services/approvalCentres.ts';
 import { ensureDefaultCauses } from './services/causes.ts';
 
 /** What the service needs of an adapter (bots/adapter.ts has the full contract; src/ does not import bots/). */
@@ -35,6 +37,8 @@ export interface Service {
   scheduler: Scheduler;
   /** Seals audit rows into the chain every second and writes its checkpoints. */
   sealer: AuditSealer;
+  /** Mirrors pending approval steps into the configured approval centres (Feishu, DingTalk). */
+  centreSync: CentreSync;
   /** The installation's secret: signs card tokens and console sessions. */
   secret: Buffer;
   /** The platforms this service delivers to, in start order. */
@@ -49,6 +53,8 @@ export async function startService(
   config: Config,
   makeAdapters: (db: Db, log: Logger) => RunnableAdapter[] | Promise<RunnableAdapter[]>,
   log: Logger,
+  /** The approval centres to mirror approval steps into (bots/index.ts enabledCentres); none by default. */
+  centres: readonly ApprovalCentre[] = [],
 ): Promise<Service> {
   const database = await openWhenReachable(databaseTarget(config), log);
   const { db } = database;
@@ -57,13 +63,19 @@ export async function startService(
   const signer = new ActionSigner(secret);
   const adapters = await makeAdapters(db, log);
   const sender = createSender({ db, signer, deliverers: adapters, log: childLogger(log, { component: 'sender' }) });
+  const centreSync = createCentreSync({ db, log: childLogger(log, { component: 'approval-centres' }), centres });
+  // A tap that changed something queued card updates: the centres may have a step to close or open too.
+  const changed = () => {
+    sender.kick();
+    centreSync.nudge();
+  };
   const dispatch = createDispatcher({
     db,
     signer,
     log: childLogger(log, { component: 'dispatcher' }),
     defaultLocale: config.STOCKTAKE_DEFAULT_LOCALE,
     maxFileBytes: config.STOCKTAKE_MAX_UPLOAD_MB * 1024 * 1024,
-    onOutbox: () => sender.kick(),
+    onOutbox: changed,
     capabilities: Object.fromEntries(adapters.map((a) => [a.platform, a.capabilities])),
   });
   sender.start();
@@ -72,7 +84,7 @@ export async function startService(
     log: childLogger(log, { component: 'scheduler' }),
     reports: digestReports,
     retention: retentionPolicy(config),
-    onOutbox: () => sender.kick(),
+    onOutbox: changed,
   });
   const sealer = createAuditSealer({
     db,
@@ -96,15 +108,18 @@ export async function startService(
   // After the adapters, so that what start catches up (slots missed while no instance ran) goes out at once.
   scheduler.start();
   sealer.start();
+  centreSync.start();
   return {
     database,
     sender,
     scheduler,
     sealer,
+    centreSync,
     secret,
     platforms: adapters.map((a) => a.platform),
     platformHealth: () => Object.fromEntries(started.map((a) => [a.platform, a.health()])),
     async stop() {
+      await centreSync.stop();
       await scheduler.stop();
       await Promise.allSettled(started.map((a) => a.stop()));
       await sender.stop();

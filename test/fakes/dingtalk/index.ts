@@ -1,6 +1,7 @@
 // A local stand-in for DingTalk (api.dingtalk.com + the stream gateway + sessionWebhook host) on
 // 127.0.0.1, so the real dingtalk-stream SDK and the product's fetch calls can be tested offline.
 // See payloads.ts / openapi.ts for where each shape comes from.
+import { decideTask, newWorkflowState, type Post, type WorkflowState } from './workflow.ts';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -68,6 +69,8 @@ export interface FakeDingTalkOptions {
    * writes to the robot joins it too. Default: none besides them.
    */
   staff?: string[];
+  /** Integrated process codes that exist (the process centre refuses others). */
+  processCodes?: string[];
 }
 
 export interface FailRule {
@@ -174,6 +177,10 @@ export interface FakeDingTalk {
    */
   issueAuthCode(userId: string, o?: { name?: string; clientId?: string; ttlMs?: number }): string;
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  /** The process centre's instances and tasks, and the data source its quick actions call (workflow.ts). */
+  workflow: WorkflowState;
+  /** An approver taps Approve/Refuse on an integrated task in 待办 (workflow.ts decideTask). */
+  decideTask(input: Parameters<typeof decideTask>[2], post?: Post): ReturnType<typeof decideTask>;
   close(): Promise<void>;
 }
 
@@ -217,6 +224,7 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
     ),
     staff: new Set(options.staff ?? []),
     authCodes: new Map(),
+    workflow: newWorkflowState(options.processCodes),
   };
 
   const server = createServer((req, res) => {
@@ -322,6 +330,8 @@ export async function startFakeDingTalk(options: FakeDingTalkOptions = {}): Prom
   }
 
   const fake: FakeDingTalk = {
+    workflow: state.workflow,
+    decideTask: (input, post) => decideTask(state, corpId, input, post),
     gatewayUrl: `${state.base}/v1.0/gateway/connections/open`,
     apiBase: state.base,
     clientId,

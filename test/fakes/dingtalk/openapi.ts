@@ -9,6 +9,7 @@ import type { StreamGateway } from './stream.ts';
 import { templateProblem, type CardTemplate } from './template.ts';
 import type { Subscription } from './payloads.ts';
 import { getUserInfo, type AuthCode } from './authCode.ts';
+import { workflowRoutes, type WorkflowState } from './workflow.ts';
 
 export interface Reply {
   status: number;
@@ -91,6 +92,8 @@ export interface ApiState {
   staff: Set<string>;
   /** 免登 codes as `dd.runtime.permission.requestAuthCode` gives an H5 micro-app's page (authCode.ts). */
   authCodes: Map<string, AuthCode>;
+  /** The process centre: integrated approval instances and tasks (workflow.ts). */
+  workflow: WorkflowState;
 }
 
 export function apiError(status: number, code: string, message: string): Reply {
@@ -137,6 +140,7 @@ const authed: Record<string, (state: ApiState, body: any) => Reply> = {
   'POST /v1.0/robot/messageFiles/download': messageFileDownload,
   'POST /v1.0/robot/groupMessages/send': groupMessage,
   'POST /v1.0/robot/oToMessages/batchSend': otoMessage,
+  ...workflowRoutes,
 };
 
 function openConnection(state: ApiState, body: any): Reply {

@@ -5,6 +5,7 @@ import type { LongConnection } from './longConnection.ts';
 import { cardRefusal, refusalMessage } from './cardSchema.ts';
 import { oidcAccessToken, userInfo, type AuthenState } from './authen.ts';
 import type { ClientConfig, FakeFeishuMessage, FakeFeishuRequest } from './types.ts';
+import { approvalRoutes, type ApprovalCentreState } from './approval.ts';
 
 // The OpenAPI half of the fake: token, ws endpoint discovery and the im/interactive endpoints, in
 // Feishu's {code, msg, data} envelope. Error codes are Feishu's where it documents one for the
@@ -53,6 +54,8 @@ export interface PlatformState {
   p2pChats: Map<string, string>;
   /** Web app sign-in: auth codes and user access tokens (authen.ts). */
   authen: AuthenState;
+  /** Third-party approval definitions and instances (approval.ts). */
+  approval: ApprovalCentreState;
 }
 
 const CARD_LIMIT = 30 * 1024; // bytes, for interactive content (Feishu: 230025 above it)
@@ -356,6 +359,8 @@ export function createOpenApi(s: PlatformState): (req: IncomingMessage, res: Ser
         return { code: 0, msg: 'success', data: { image_key: imageKey } };
       },
     },
+    // Third-party approval (approval.ts): the definition and instance sync endpoints.
+    ...approvalRoutes(s.approval).map((r) => ({ ...r, handle: ((_req, _url, raw) => r.handle(json(raw))) as Route })),
   ];
 
   function describeBody(req: IncomingMessage, raw: Buffer): unknown {

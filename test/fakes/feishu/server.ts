@@ -7,6 +7,7 @@ import { formSubmission } from './forms.ts';
 import { createLongConnection, NoReplyError } from './longConnection.ts';
 import { createOpenApi, type PlatformState } from './openapi.ts';
 import { issueAuthCode, newAuthenState } from './authen.ts';
+import { decideExternalTask, newApprovalCentreState } from './approval.ts';
 import { FEISHU_RECOMMENDED_SCOPES, type ClientConfig, type Delivery, type FakeFeishu, type FakeFeishuOptions } from './types.ts';
 import { PATIENCE_MS, waitFor } from '../../support/wait.ts';
 
@@ -59,6 +60,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     unreachable: new Set(),
     p2pChats: new Map(),
     authen: newAuthenState(),
+    approval: newApprovalCentreState(),
   };
   const { messages, cardTokens } = state;
   const delivered = new Map<string, EventEnvelope>();
@@ -124,6 +126,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   domain = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const fake: FakeFeishu = {
+    approval: state.approval,
+    decideTask: (input, post) => decideExternalTask(state.approval, input, post),
     domain,
     appId,
     appSecret,

@@ -1,3 +1,4 @@
+import type { ApprovalCentreState, DecideInput, Post } from './approval.ts';
 // The public shapes of the fake (what tests see). Kept apart so the HTTP and long-connection
 // halves can share them without importing each other.
 
@@ -168,6 +169,10 @@ export interface FakeFeishu {
     reply: { status: number; code?: number; msg?: string; resetSeconds?: number; times?: number },
   ): void;
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  /** Third-party approval: definitions and instances as the approval centre holds them (approval.ts). */
+  approval: ApprovalCentreState;
+  /** An approver taps Approve/Reject on a task in the approval centre (approval.ts decideExternalTask). */
+  decideTask(input: DecideInput, post?: Post): Promise<{ status: number; body: any; timedOut: boolean }>;
   /** Long connections that have sent their first ping (events only go to those). */
   readonly connections: number;
   /** Drops every long connection, as a network failure would; the SDK reconnects by itself. */
