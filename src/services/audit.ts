@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
+import { together } from '../../db/copy.ts';
 import { queryRows, type DbOrTx, type Tx } from '../../db/client.ts';
 import { projectChanges } from './outbox.ts';
 import { canonicalJson, type AuditRow } from '../domain/audit.ts';
@@ -60,7 +61,8 @@ export async function appendAudit(
   const at = now.toISOString();
   // Stored as jsonb, which keeps no undefined: normalised here so what is stored is what the sealer reads.
   const json = (v: unknown) => (v === undefined || v === null ? null : canonicalJson(JSON.parse(JSON.stringify(v))));
-  await tx.execute(sql`
+  const insert = () =>
+    tx.execute(sql`
     insert into audit_log (at, actor_person_id, actor_identity, action, entity_type, entity_id, stocktake_id, document_id, before, after, idempotency_key)
     select ${at}::timestamptz, ${actor.personId}::uuid, ${actor.identity}, u.action, u.entity_type, u.entity_id, u.stocktake_id, u.document_id,
            u.before, u.after, ${idempotencyKey}
@@ -75,7 +77,7 @@ export async function appendAudit(
     ])} with ordinality as u(action, entity_type, entity_id, stocktake_id, document_id, before, after, ord)
     order by u.ord`);
   // Every change is audited, so this is where it reaches the chats: in the same transaction.
-  await projectChanges(tx, entries, actor.identity, answeredCard);
+  await together(tx, insert, () => projectChanges(tx, entries, actor.identity, answeredCard));
 }
 
 /** The columns of a row as AuditRow; seq and hashes are null until sealed. */

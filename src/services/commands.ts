@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../../db/client.ts';
+import { together } from '../../db/copy.ts';
 import { IdempotencyKeyReusedError } from '../domain/errors.ts';
 import { commandFingerprint, shownIdempotencyKey } from '../domain/idempotency.ts';
 import type { CommandContext } from '../domain/people.ts';
@@ -59,8 +60,13 @@ export async function runCommand<R>(
     const now = ctx.now ?? new Date();
     const audit = new AuditWriter(tx, ctx.actor, key ?? null, now, ctx.answeredCard ?? null);
     const result = await body({ tx, ctx, now, audit, afterCommit: (fn) => after.push(fn) });
-    await audit.flush();
-    if (key) await tx.execute(sql`update command_log set result = ${JSON.stringify(result ?? null)}::jsonb where key = ${key}`);
+    await together(
+      tx,
+      () => audit.flush(),
+      async () => {
+        if (key) await tx.execute(sql`update command_log set result = ${JSON.stringify(result ?? null)}::jsonb where key = ${key}`);
+      },
+    );
     return result;
   });
   for (const fn of after) await fn(db).catch(() => {});
