@@ -56,6 +56,10 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
       defaultTimezone: config.STOCKTAKE_DEFAULT_TIMEZONE,
       allowedHosts: allowedHostsOf(config),
       audit: { key: config.STOCKTAKE_AUDIT_KEY ?? null, headFile: auditHeadFile(config) },
+      changed: () => {
+        service.sender.kick();
+        service.centreSync.nudge();
+      },
     },
     [
       (a) => mountHealth(a, { db: service.database.db, platforms: () => service.platformHealth() }),

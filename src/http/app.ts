@@ -39,6 +39,12 @@ export interface HttpDeps {
   audit?: { key: string | null; headFile: string | null };
   /** Host names the server answers to (see hosts.ts); default the loopback names only. */
   allowedHosts?: readonly string[];
+  /**
+   * Called after a request that may have changed something (any method but GET and HEAD) succeeded: the
+   * sender delivers the chat updates it queued now rather than at its next poll, and the approval centres
+   * pick up a decision made in the console or through the API at once.
+   */
+  changed?: () => void;
 }
 
 export type AppEnv = {
@@ -67,6 +73,10 @@ export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => vo
   app.use('*', requestLog(deps.log));
   // Before anyone is identified: a page of another site rebound to our address must not get that far.
   app.use('*', checkHost(deps.allowedHosts ?? LOOPBACK_HOSTS));
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400) deps.changed?.();
+  });
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('actor', null);

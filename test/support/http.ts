@@ -29,7 +29,7 @@ export interface TestHttp {
 export async function testHttp(
   db: Db,
   mounts: Mount[],
-  options: Partial<Pick<HttpDeps, 'localOnly' | 'maxUploadBytes' | 'defaultLocale' | 'allowedHosts'>> = {},
+  options: Partial<Pick<HttpDeps, 'localOnly' | 'maxUploadBytes' | 'defaultLocale' | 'allowedHosts' | 'changed'>> = {},
 ): Promise<TestHttp> {
   const sessions = new SessionSigner(await loadInstallationSecret(db));
   const deps: HttpDeps = {
@@ -40,6 +40,7 @@ export async function testHttp(
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1024,
     defaultLocale: options.defaultLocale ?? 'en',
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.changed ? { changed: options.changed } : {}),
   };
   const app = createHttpApp(deps, [mountAuth, ...mounts]);
   const cookieFor = async (person: string) => `${SESSION_COOKIE}=${sessions.issue((await getPerson(db, person)).id)}`;

@@ -1,0 +1,30 @@
+/**
+ * A change made through the API or the console is passed on at once (HttpDeps.changed): the sender delivers
+ * the chat updates it queued, and the approval centres pick up a decision made outside them, without waiting
+ * for their next poll.
+ */
+import { expect, it } from 'vitest';
+import { mountApi } from '../../src/http/api/index.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { countedStocktake } from '../support/flow.ts';
+import { testHttp } from '../support/http.ts';
+
+describeEachDatabase('HTTP changes passed on', (get) => {
+  it('calls changed after a successful change, not after a read or a refused change', async () => {
+    const { db } = get();
+    const { st } = await countedStocktake(db);
+    let calls = 0;
+    const http = await testHttp(db, [mountApi], { changed: () => (calls += 1) });
+    const sam = await http.bearerFor('sam');
+    const carl = await http.bearerFor('carl');
+    const post = (auth: string) => ({ method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: '{}' });
+
+    expect((await http.app.request(`/api/v1/stocktakes/${st.code}`, { headers: { authorization: sam } })).status).toBe(200);
+    expect(calls).toBe(0);
+    // A counter may not close counting: refused, nothing changed.
+    expect((await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, post(carl))).status).toBe(403);
+    expect(calls).toBe(0);
+    expect((await http.app.request(`/api/v1/stocktakes/${st.code}/close-counting`, post(sam))).status).toBe(200);
+    expect(calls).toBe(1);
+  });
+});
