@@ -14,7 +14,7 @@
  * attempt with a message saying so, never a silent drop.
  */
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.ts';
+import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import type { Logger } from '../core/log.ts';
 import type { IntegrationEventType } from './payload.ts';
 
@@ -189,7 +189,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
               next_attempt_at = now() + ${interval(wait)}::interval
             where ${mine}`,
       );
-      log('info', 'integration delivery will be retried', { delivery: row.id, target: row.target, attempts, retryInMs: wait, error: message });
+      log('info', 'integration delivery will be retried', {
+        delivery: row.id,
+        target: row.target,
+        attempts,
+        retryInMs: wait,
+        error: message,
+      });
     }
   }
 
@@ -284,7 +290,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
  * `stocktake webhooks deliveries` / GET /api/v1/webhooks/deliveries). Returns the ids put back; a
  * delivery that is not failed is left as it is.
  */
-export async function retryDeliveries(db: Db, ids: readonly string[]): Promise<string[]> {
+export async function retryDeliveries(db: DbOrTx, ids: readonly string[]): Promise<string[]> {
   const wanted = ids.filter((id) => /^\d{1,18}$/.test(id));
   if (wanted.length === 0) return [];
   const rows = await queryRows<{ id: string }>(
@@ -300,6 +306,6 @@ export async function retryDeliveries(db: Db, ids: readonly string[]): Promise<s
 }
 
 /** One failed delivery back to pending (see retryDeliveries); true when it was failed. */
-export async function retryDelivery(db: Db, id: string): Promise<boolean> {
+export async function retryDelivery(db: DbOrTx, id: string): Promise<boolean> {
   return (await retryDeliveries(db, [id])).length === 1;
 }

@@ -75,7 +75,14 @@ interface Built<T> {
 }
 
 async function stocktakeEnvelope(tx: DbOrTx, stocktakeId: string, now: Date): Promise<Built<StocktakeData>> {
-  const [st] = await queryRows<{ id: string; code: string; status: string; closed_at: string | null; warehouse_id: string; warehouse: string }>(
+  const [st] = await queryRows<{
+    id: string;
+    code: string;
+    status: string;
+    closed_at: string | null;
+    warehouse_id: string;
+    warehouse: string;
+  }>(
     tx,
     sql`select s.id::text as id, s.code, s.status::text as status, ${isoText(sql`s.counting_closed_at`)} as closed_at,
           s.warehouse_id::text as warehouse_id, w.code as warehouse

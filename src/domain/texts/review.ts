@@ -117,10 +117,13 @@ export const documentTexts = phrases('documents', {
     zh: `无法提交：仓库 ${warehouse} 要求每个原因都对应会计科目，以下原因尚未设置科目：${causesZh}`,
     advice: {
       chat: {
-        en: '; ask an admin to map them on the console\'s causes page (/admin/causes), then submit again',
+        en: "; ask an admin to map them on the console's causes page (/admin/causes), then submit again",
         zh: '；请管理员在控制台的“原因”页（/admin/causes）设置科目后再提交',
       },
-      page: { en: '; map them on the causes page (/admin/causes), then submit again', zh: '；请在“原因”页（/admin/causes）设置科目后再提交' },
+      page: {
+        en: '; map them on the causes page (/admin/causes), then submit again',
+        zh: '；请在“原因”页（/admin/causes）设置科目后再提交',
+      },
       cli: {
         en: `; map each with \`stocktake causes account set ${warehouse} ${firstCode} ACCOUNT [--cost-centre CODE] --as ADMIN\`, then submit again`,
         zh: `；请用 \`stocktake causes account set ${warehouse} ${firstCode} 科目 [--cost-centre 成本中心] --as 管理员\` 逐个设置后再提交`,
