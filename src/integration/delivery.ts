@@ -205,12 +205,14 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     return rows.length;
   }
 
-  /** Milliseconds until some delivery may be claimed (null: nothing unfinished that is not blocked). */
+  /** Milliseconds until some delivery may be claimed (null: nothing left but deliveries held back by a failed one). */
   async function nextDueMs(): Promise<number | null> {
     const [row] = await queryRows<{ ms: string | null }>(
       db,
       sql`select (extract(epoch from min(case when d.status = 'sending' then d.claimed_until else d.next_attempt_at end) - now()) * 1000)::float8::text as ms
-          from integration_delivery d where d.status in ('pending', 'sending')`,
+          from integration_delivery d where d.status in ('pending', 'sending')
+            and not exists (select 1 from integration_delivery e
+              where e.target = d.target and e.target_id = d.target_id and e.subject = d.subject and e.id < d.id and e.status = 'failed')`,
     );
     if (row?.ms === null || row?.ms === undefined) return null;
     return Math.max(0, Math.ceil(Number(row.ms)));
