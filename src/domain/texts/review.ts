@@ -129,8 +129,8 @@ export const documentTexts = phrases('documents', {
         zh: `；请用 \`stocktake causes account set ${warehouse} ${firstCode} 科目 [--cost-centre 成本中心] --as 管理员\` 逐个设置后再提交`,
       },
       api: {
-        en: `; an admin maps each with PUT /api/v1/cause-accounts/${warehouse}/{cause}, then submit again`,
-        zh: `；请管理员用 PUT /api/v1/cause-accounts/${warehouse}/{cause} 逐个设置后再提交`,
+        en: `; an admin maps each with POST /api/v1/cause-accounts {"warehouse":"${warehouse}","cause":"${firstCode}","account":"…"}, then submit again`,
+        zh: `；请管理员用 POST /api/v1/cause-accounts {"warehouse":"${warehouse}","cause":"${firstCode}","account":"…"} 逐个设置后再提交`,
       },
     },
   }),
