@@ -204,6 +204,8 @@ describeEachDatabase('export of posted documents', (get) => {
       NOTE,
       'supervisor:bob@2026-11-25T07:45:00.000Z',
       PHOTO_SHA,
+      '',
+      '',
     ]);
     const value = sheet.getRow(3).getCell(EXPORT_COLUMNS.indexOf('value') + 1);
     expect(value.value).toBe(-0.12);
