@@ -257,7 +257,7 @@ const zhCN: CliWords = {
     and: ' 且 ',
     route: (finance, manager, currency) =>
       `  审批路线：仓库主管；超过 ${finance} ${currency} 加财务；超过 ${manager} ${currency} 再加管理层`,
-    accountsRequired: '  提交时每个原因都须有会计科目（见 stocktake causes account list）',
+    accountsRequired: '  提交时每个原因都须有会计科目（见 `stocktake causes account list`）',
   },
   person: (handle, name, identities) => `${handle}（${name}）：${identities}`,
   notifyGroup: '在仓库群里',
