@@ -4,12 +4,11 @@
  * deliveries and retry failed ones. Every change is one command with its audit entry; secrets never go
  * into the audit log, a listing or an error.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { isoText } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotAllowedError, NotFoundError } from '../domain/errors.ts';
 import type { CommandContext } from '../domain/people.ts';
-import { render } from '../domain/phrase.ts';
 import { isUuid } from '../domain/stocktake.ts';
 import { webhookTexts } from '../domain/texts/integration.ts';
 import { retryDeliveries, type DeliveryStatus, type DeliveryTargetKind } from '../integration/delivery.ts';
@@ -40,6 +39,18 @@ export interface WebhookView {
 /** The default grace period of a rotation: the previous secret signs too for 24 hours. */
 export const DEFAULT_ROTATION_GRACE_HOURS = 24;
 
+/**
+ * Whether `viewer` administers the warehouse `warehouseId` (SQL; a null warehouse means every warehouse,
+ * so an admin of each). One rule for what an admin may see and change of integrations.
+ */
+const administers = (viewer: string, warehouseId: SQL) =>
+  sql`(case when ${warehouseId} is null
+        then exists (select 1 from role_grant ag where ag.person_id = ${viewer}::uuid and ag.role = 'admin')
+          and not exists (select 1 from warehouse aw where not exists (
+          select 1 from role_grant ag where ag.person_id = ${viewer}::uuid and ag.role = 'admin' and ag.warehouse_id = aw.id))
+        else exists (select 1 from role_grant ag where ag.person_id = ${viewer}::uuid and ag.role = 'admin' and ag.warehouse_id = ${warehouseId})
+      end)`;
+
 /** The admins of the warehouse may (of every warehouse, for a subscription to all of them). */
 async function requireWebhookAdmin(
   db: DbOrTx,
@@ -49,15 +60,11 @@ async function requireWebhookAdmin(
 ): Promise<void> {
   const [row] = await queryRows<{ ok: boolean }>(
     db,
-    warehouseId
-      ? sql`select exists (select 1 from role_grant where person_id = ${ctx.actor.personId}::uuid and role = 'admin' and warehouse_id = ${warehouseId}::uuid) as ok`
-      : sql`select exists (select 1 from role_grant where person_id = ${ctx.actor.personId}::uuid and role = 'admin')
-                 and not exists (select 1 from warehouse w where not exists (
-                   select 1 from role_grant g where g.person_id = ${ctx.actor.personId}::uuid and g.role = 'admin' and g.warehouse_id = w.id)) as ok`,
+    sql`select ${administers(ctx.actor.personId, warehouseId ? sql`${warehouseId}::uuid` : sql`null::uuid`)} as ok`,
   );
   if (!row?.ok)
     throw new NotAllowedError(
-      webhookTexts.adminsOnly(ctx.actor.handle, warehouseCode ?? render(webhookTexts.everyWarehouse(), 'en', 'cli')),
+      warehouseCode ? webhookTexts.adminsOnly(ctx.actor.handle, warehouseCode) : webhookTexts.adminsOfAllOnly(ctx.actor.handle),
     );
 }
 
@@ -130,12 +137,18 @@ async function viewOf(db: DbOrTx, id: string): Promise<WebhookView> {
   return toView(row);
 }
 
-/** Subscriptions, newest first; removed ones only with `all`. */
-export async function listWebhooks(db: DbOrTx, options: { all?: boolean } = {}): Promise<WebhookView[]> {
+/**
+ * Subscriptions, newest first; removed ones only with `all`. With `viewer` (a person id), only those of
+ * warehouses they administer (and those to every warehouse when they administer all); without, every one
+ * (the local operator).
+ */
+export async function listWebhooks(db: DbOrTx, options: { all?: boolean; viewer?: string } = {}): Promise<WebhookView[]> {
+  const where = [options.all ? sql`true` : sql`s.active`];
+  if (options.viewer) where.push(administers(options.viewer, sql`s.warehouse_id`));
   const rows = await queryRows<ViewRow>(
     db,
     sql`select ${VIEW_COLUMNS} from webhook_subscription s left join warehouse w on w.id = s.warehouse_id
-        ${options.all ? sql`` : sql`where s.active`} order by s.created_at desc, s.id`,
+        where ${sql.join(where, sql` and `)} order by s.created_at desc, s.id`,
   );
   return rows.map(toView);
 }
@@ -303,13 +316,14 @@ export interface DeliveryView {
   deliveredAt: string | null;
 }
 
-/** Deliveries, newest first: of one webhook or every target, in one status or all. */
+/** Deliveries, newest first: of one webhook or every target, in one status or all; `viewer`: of the warehouses they administer. */
 export async function listDeliveries(
   db: DbOrTx,
-  filter: { status?: DeliveryStatus; webhook?: string; target?: DeliveryTargetKind; limit?: number } = {},
+  filter: { status?: DeliveryStatus; webhook?: string; target?: DeliveryTargetKind; limit?: number; viewer?: string } = {},
 ): Promise<DeliveryView[]> {
   const limit = Math.min(Math.max(1, filter.limit ?? 50), 500);
   const where = [sql`true`];
+  if (filter.viewer) where.push(administers(filter.viewer, sql`ev.warehouse_id`));
   if (filter.status) where.push(sql`d.status = ${filter.status}::delivery_status`);
   if (filter.target) where.push(sql`d.target = ${filter.target}::delivery_target`);
   if (filter.webhook) {

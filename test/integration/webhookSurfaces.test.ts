@@ -9,7 +9,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/client.ts';
 import { mountApi } from '../../src/http/api/index.ts';
-import { addWebhook, listDeliveries } from '../../src/services/webhooks.ts';
+import { addPerson, grantRole } from '../../src/services/people.ts';
+import { addWarehouse } from '../../src/services/warehouses.ts';
+import { listDeliveries } from '../../src/services/webhooks.ts';
 import { createStandaloneDatabase, databaseKinds, describeEachDatabase } from '../support/db.ts';
 import { countedStocktake } from '../support/flow.ts';
 import { testHttp } from '../support/http.ts';
@@ -76,6 +78,17 @@ describeEachDatabase('webhooks over the API', (get) => {
     expect(await read(retried)).toEqual({ retried: [id] });
     expect((await listDeliveries(db))[0]).toMatchObject({ id, status: 'pending', attempts: 0 });
     expect((await post('ann', '/api/v1/webhooks/deliveries/retry', { ids: [id] })).status).toBe(400);
+
+    // An admin of another warehouse sees neither the subscription nor its deliveries, and may not add one for every warehouse.
+    await addWarehouse(db, { code: 'WH2', name: 'Second', timezone: 'Asia/Shanghai' });
+    await addPerson(db, { handle: 'wes', name: 'wes' });
+    await grantRole(db, 'wes', 'admin', 'WH2');
+    expect((await read(http.as('wes', '/api/v1/webhooks'))).webhooks).toEqual([]);
+    expect((await read(http.as('wes', '/api/v1/webhooks/deliveries'))).deliveries).toEqual([]);
+    const everywhere = await post('wes', '/api/v1/webhooks', { url: 'https://x.example/h' });
+    expect(everywhere.status).toBe(403);
+    expect((await read(everywhere)).error.localized['zh-CN']).toContain('只有每个仓库的管理员可以');
+    expect((await post('wes', `/api/v1/webhooks/${webhook.id}/rotate`, {})).status).toBe(403);
 
     const removed = await read(post('ann', `/api/v1/webhooks/${webhook.id}/remove`, {}));
     expect(removed.active).toBe(false);

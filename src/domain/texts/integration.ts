@@ -6,7 +6,10 @@ export const webhookTexts = phrases('webhooks', {
     en: `${who} may not manage webhooks of ${warehouse}: only its admins may`,
     zh: `${who} 不能管理 ${warehouse} 的 Webhook：只有该仓库的管理员可以`,
   }),
-  everyWarehouse: () => ({ en: 'every warehouse', zh: '所有仓库' }),
+  adminsOfAllOnly: (who: string) => ({
+    en: `${who} may not manage webhooks of every warehouse: only an admin of each warehouse may`,
+    zh: `${who} 不能管理面向所有仓库的 Webhook：只有每个仓库的管理员可以`,
+  }),
   badUrl: (url: string) => ({
     en: `webhook URL "${url}" must be an absolute http:// or https:// URL`,
     zh: `Webhook 地址“${url}”必须是以 http:// 或 https:// 开头的完整地址`,

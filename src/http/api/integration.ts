@@ -28,6 +28,7 @@ import {
   WebhookRotated,
   WebhookTest,
 } from './integrationSchemas.ts';
+import { readableWarehouses, requireReader } from './access.ts';
 import { defineRoute, type ApiRoute } from './route.ts';
 
 const WEBHOOK_PARAM = { webhook: 'the subscription id (GET /api/v1/webhooks)' };
@@ -54,7 +55,7 @@ export const integrationRoutes: ApiRoute[] = [
     async handle(c, { actor, query }) {
       const db = c.get('deps').db;
       await requireAdmin(db, actor);
-      return { webhooks: await listWebhooks(db, { all: query.all === 'true' }) };
+      return { webhooks: await listWebhooks(db, { all: query.all === 'true', viewer: actor.personId }) };
     },
   }),
 
@@ -146,7 +147,7 @@ export const integrationRoutes: ApiRoute[] = [
     async handle(c, { actor, query }) {
       const db = c.get('deps').db;
       await requireAdmin(db, actor);
-      return { deliveries: await listDeliveries(db, query) };
+      return { deliveries: await listDeliveries(db, { ...query, viewer: actor.personId }) };
     },
   }),
 
@@ -167,13 +168,18 @@ export const integrationRoutes: ApiRoute[] = [
     method: 'get',
     path: '/cause-accounts',
     operationId: 'listCauseAccounts',
-    summary: 'The accounting account each cause books to, per warehouse',
+    summary: 'The accounting account each cause books to, per warehouse (the warehouses where the caller holds a role)',
     tags: ['causes'],
     query: z.object({ warehouse: z.string().optional() }).strict(),
     status: 200,
     response: { description: 'the mappings', schema: CauseAccountList },
-    errors: [404],
-    handle: async (c, { query }) => ({ accounts: await listCauseAccounts(c.get('deps').db, query.warehouse) }),
+    errors: [403, 404],
+    async handle(c, { actor, query }) {
+      const db = c.get('deps').db;
+      if (query.warehouse) await requireReader(db, actor, query.warehouse, `warehouse ${query.warehouse}`);
+      const readable = await readableWarehouses(db, actor);
+      return { accounts: (await listCauseAccounts(db, query.warehouse)).filter((a) => readable.has(a.warehouse)) };
+    },
   }),
 
   defineRoute({

@@ -33,8 +33,8 @@ import type { PageResult } from './shared.ts';
 async function render(p: AdminContext, flash: string, status?: PageResult['status']): Promise<PageResult> {
   const w = p.w.webhooks;
   const db = p.deps.db;
-  const subs = await listWebhooks(db);
-  const failed = await listDeliveries(db, { status: 'failed', limit: 100 });
+  const subs = await listWebhooks(db, { viewer: p.actor.personId });
+  const failed = await listDeliveries(db, { status: 'failed', limit: 100, viewer: p.actor.personId });
   const button = (id: string, action: string, label: string, cls = 'btn') =>
     `<form method="post" action="/admin/webhooks/${action}" class="inline"><input type="hidden" name="id" value="${esc(id)}"><button class="${cls}">${esc(label)}</button></form>`;
   const rows = subs.map(
