@@ -14,6 +14,9 @@ import type { PlatformHealth } from './core/health.ts';
 import { childLogger, type Logger } from './core/log.ts';
 import { createSender, type Sender } from './core/sender.ts';
 import { createCentreSync, type CentreSync } from './jobs/approvalCentres.ts';
+import { createDeliveryWorker, type DeliveryWorker } from './integration/delivery.ts';
+// Registers the delivery targets (webhooks; ERP connectors register beside it).
+import './integration/targets.ts';
 import { createAuditSealer, type AuditSealer } from './jobs/auditSealer.ts';
 import { digestReports } from './jobs/digestReports.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
@@ -33,6 +36,8 @@ export interface RunnableAdapter extends Deliverer {
 export interface Service {
   database: Database;
   sender: Sender;
+  /** Delivers integration events to webhook subscriptions and ERP connectors (src/integration/delivery.ts). */
+  deliveries: DeliveryWorker;
   /** The cron jobs: each digest chat's reports at its schedule, hourly reminders; one run per slot across instances. */
   scheduler: Scheduler;
   /** Seals audit rows into the chain every second and writes its checkpoints. */
@@ -63,11 +68,14 @@ export async function startService(
   const signer = new ActionSigner(secret);
   const adapters = await makeAdapters(db, log);
   const sender = createSender({ db, signer, deliverers: adapters, log: childLogger(log, { component: 'sender' }) });
+  const deliveries = createDeliveryWorker({ db, log: childLogger(log, { component: 'integration-delivery' }) });
   const centreSync = createCentreSync({ db, log: childLogger(log, { component: 'approval-centres' }), centres });
-  // A tap that changed something queued card updates: the centres may have a step to close or open too.
+  // A tap that changed something queued card updates: the centres may have a step to close or open too,
+  // and integration events may wait for delivery.
   const changed = () => {
     sender.kick();
     centreSync.nudge();
+    deliveries.kick();
   };
   const dispatch = createDispatcher({
     db,
@@ -79,6 +87,7 @@ export async function startService(
     capabilities: Object.fromEntries(adapters.map((a) => [a.platform, a.capabilities])),
   });
   sender.start();
+  deliveries.start();
   const scheduler = createScheduler({
     db,
     log: childLogger(log, { component: 'scheduler' }),
@@ -102,6 +111,7 @@ export async function startService(
   } catch (error) {
     await Promise.allSettled(started.map((a) => a.stop()));
     await sender.stop();
+    await deliveries.stop();
     await database.close();
     throw error;
   }
@@ -112,6 +122,7 @@ export async function startService(
   return {
     database,
     sender,
+    deliveries,
     scheduler,
     sealer,
     centreSync,
@@ -123,6 +134,7 @@ export async function startService(
       await scheduler.stop();
       await Promise.allSettled(started.map((a) => a.stop()));
       await sender.stop();
+      await deliveries.stop();
       // Last, so what the adapters and jobs wrote while stopping is sealed before the database closes.
       await sealer.stop();
       await sealer.runOnce().catch((error: unknown) => log('warn', 'sealing the audit chain at stop failed', { error }));

@@ -5,6 +5,7 @@ import { registerAccess } from './commands/access.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerChats } from './commands/chats.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerIntegration } from './commands/integration.ts';
 import { registerMasterData } from './commands/masterData.ts';
 import { registerReport } from './commands/report.ts';
 import { registerReview } from './commands/review.ts';
@@ -45,6 +46,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerDemo(program, run);
   registerSchedule(program, run);
   registerReport(program, run);
+  registerIntegration(program, run);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

@@ -78,6 +78,7 @@ const en = {
     and: ' and ',
     route: (finance: string, manager: string, currency: string) =>
       `  route: supervisor; + finance above ${finance} ${currency}; + manager above ${manager} ${currency}`,
+    accountsRequired: '  submit requires an accounting account for every cause (stocktake causes account list)',
   },
   person: (handle: string, name: string, identities: string) => `${handle} (${name}): ${identities}`,
   notifyGroup: 'in the warehouse group chats',
@@ -170,6 +171,27 @@ const en = {
     retried: (n: number) => `${n} delivery(ies) will be tried again by the running bots.`,
   },
 
+  integration: {
+    webhookHeaders: ['id', 'warehouse', 'url', 'events', 'active', 'pending', 'failed', 'previous secret until', 'description'],
+    allWarehouses: '(all)',
+    allEvents: '(all)',
+    noWebhooks: 'No webhooks: add one with `stocktake webhooks add URL --as ADMIN`.',
+    added: (id: string, url: string) => `Added webhook ${id} → ${url}.`,
+    secretOnce: (secret: string) => `Signing secret (shown once; store it in the receiver): ${secret}`,
+    rotated: (id: string, until: string) => `New signing secret for ${id}; the previous one also signs until ${until}.`,
+    removed: (id: string) => `Removed webhook ${id}: no new deliveries.`,
+    testOk: (status: number, eventId: string) => `The receiver answered ${status} to the signed test event ${eventId}.`,
+    testFailed: (error: string) => `The test failed: ${error}`,
+    deliveryHeaders: ['id', 'event', 'about', 'target', 'status', 'attempts', 'next attempt', 'external ref', 'last error'],
+    noDeliveries: 'No deliveries.',
+    retried: (ids: string) => `Put back in line: ${ids}.`,
+    accountHeaders: ['warehouse', 'cause', 'label', 'account', 'cost centre'],
+    noAccounts: 'No cause is mapped to an account.',
+    accountSet: (warehouse: string, cause: string, account: string, centre: string | null) =>
+      `${warehouse}: cause ${cause} books to ${account}${centre ? `, cost centre ${centre}` : ''}.`,
+    accountRemoved: (warehouse: string, cause: string) => `${warehouse}: cause ${cause} has no account any more.`,
+  },
+
   // context
   creatingDatabase: (dir: string) => `Creating the embedded database in ${dir} (first run only, a few seconds)...`,
   warning: 'warning',
@@ -235,6 +257,7 @@ const zhCN: CliWords = {
     and: ' 且 ',
     route: (finance, manager, currency) =>
       `  审批路线：仓库主管；超过 ${finance} ${currency} 加财务；超过 ${manager} ${currency} 再加管理层`,
+    accountsRequired: '  提交时每个原因都须有会计科目（见 `stocktake causes account list`）',
   },
   person: (handle, name, identities) => `${handle}（${name}）：${identities}`,
   notifyGroup: '在仓库群里',
@@ -312,6 +335,27 @@ const zhCN: CliWords = {
   },
 
   auditHeaders: ['#', '时间', '操作人', '动作', '对象', '变更'],
+
+  integration: {
+    webhookHeaders: ['ID', '仓库', '地址', '事件', '启用', '待投递', '失败', '旧密钥有效至', '说明'],
+    allWarehouses: '（全部）',
+    allEvents: '（全部）',
+    noWebhooks: '还没有 Webhook：用 `stocktake webhooks add 地址 --as 管理员` 添加。',
+    added: (id, url) => `已添加 Webhook ${id} → ${url}。`,
+    secretOnce: (secret) => `签名密钥（只显示这一次，请保存到接收方）：${secret}`,
+    rotated: (id, until) => `已为 ${id} 生成新的签名密钥；旧密钥在 ${until} 之前也会签名。`,
+    removed: (id) => `已删除 Webhook ${id}：不再投递新事件。`,
+    testOk: (status, eventId) => `接收方对已签名的测试事件 ${eventId} 返回了 ${status}。`,
+    testFailed: (error) => `测试失败：${error}`,
+    deliveryHeaders: ['ID', '事件', '对象', '目标', '状态', '尝试次数', '下次尝试', '外部单号', '最近错误'],
+    noDeliveries: '没有投递记录。',
+    retried: (ids) => `已重新排队：${ids}。`,
+    accountHeaders: ['仓库', '原因', '名称', '会计科目', '成本中心'],
+    noAccounts: '还没有原因设置了会计科目。',
+    accountSet: (warehouse, cause, account, centre) =>
+      `${warehouse}：原因 ${cause} 记入 ${account}${centre ? `，成本中心 ${centre}` : ''}。`,
+    accountRemoved: (warehouse, cause) => `${warehouse}：原因 ${cause} 已不再对应会计科目。`,
+  },
 
   creatingDatabase: (dir) => `正在 ${dir} 创建内置数据库（仅首次运行，需要几秒钟）……`,
   warning: '警告',

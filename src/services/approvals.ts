@@ -5,6 +5,7 @@ import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotAllowedError, StaleCommandError } from '../domain/errors.ts';
 import type { CommandContext, Role } from '../domain/people.ts';
 import type { AuditWriter } from './audit.ts';
+import { emitEvent } from '../integration/events.ts';
 import { runCommand } from './commands.ts';
 import { getDocument, resolveDocument, settleAfterCommit, settleStocktakeStatus, type DocumentSummary } from './documents.ts';
 import { requireAnyRole, rolesOf } from './people.ts';
@@ -143,6 +144,7 @@ export async function rejectDocument(db: Db, ctx: CommandContext, input: Decisio
       before: { status: 'approving', step: current.step_no },
       after: { status: 'rejected', step: current.step_no, reason, linesReturned: returned },
     });
+    await emitEvent(tx, { type: 'document.rejected', documentId: doc.id }, now);
     await settleStocktakeStatus(tx, st);
     return getDocument(tx, doc.id);
   });

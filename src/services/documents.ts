@@ -10,6 +10,7 @@ import { isUuid, lineRef, parseLineRef, type DocumentStatus } from '../domain/st
 import { localDay } from '../domain/time.ts';
 import { runCommand, type CommandScope } from './commands.ts';
 import { enqueueCardUpdates, entityKeys, textArray } from './outbox.ts';
+import { emitEvent } from '../integration/events.ts';
 import { noRoleError, requireRole } from './people.ts';
 import { policyOf } from './policy.ts';
 import { nextSequence } from './sequence.ts';
@@ -86,13 +87,18 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
       note: string | null;
       review_status: string;
       ready: boolean;
+      account: string | null;
+      cost_centre: string | null;
+      label_en: string | null;
+      label_zh: string | null;
     }>(
       tx,
       sql`select v.sku, v.location, v.lot, v.diff_qty::text as diff_qty, v.diff_value::text as diff_value, v.unit_cost::text as unit_cost,
-            l.cause_code, l.note, l.review_status, ${READY_TO_SUBMIT} as ready
+            l.cause_code, l.note, l.review_status, ${READY_TO_SUBMIT} as ready, ca.account, ca.cost_centre, c.label_en, c.label_zh
           from (${varianceRows(st, onlyNamed)}) v
           join stocktake_line l on l.stocktake_id = ${st.id} and l.sku = v.sku and l.location = v.location and l.lot = v.lot
           left join cause c on c.code = l.cause_code
+          left join cause_account ca on ca.warehouse_id = ${st.warehouseId}::uuid and ca.cause_code = l.cause_code
           where l.review_status <> 'none'
           order by v.sku, v.location, v.lot`,
     );
@@ -137,6 +143,7 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
           where l.stocktake_id = ${st.id} and l.review_status in ('open', 'recount', 'confirmed') and not ${READY_TO_SUBMIT}`,
     );
     const policy = await policyOf(tx, st.warehouseId);
+    if (policy.requireAccountMapping) refuseUnmappedCauses(chosen, st.warehouseCode);
     const year = localDay(now, st.timezone).slice(0, 4);
     const documents: DocumentSummary[] = [];
     for (const kind of ['gain', 'loss'] as const) {
@@ -154,8 +161,8 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
             returning id, trim_scale(total_qty)::text as total_qty, total_value::text as total_value`,
       );
       await tx.execute(sql`
-        insert into document_line (document_id, line_no, sku, location, lot, qty, unit_cost, value, cause_code, note)
-        select ${doc!.id}::uuid, u.n, u.sku, u.location, u.lot, u.qty, u.unit_cost, u.value, u.cause_code, u.note
+        insert into document_line (document_id, line_no, sku, location, lot, qty, unit_cost, value, cause_code, note, account, cost_centre)
+        select ${doc!.id}::uuid, u.n, u.sku, u.location, u.lot, u.qty, u.unit_cost, u.value, u.cause_code, u.note, u.account, u.cost_centre
         from ${unnestColumns([
           { values: lines.map((_, i) => String(i + 1)), type: 'int' },
           { values: lines.map((l) => l.sku), type: 'text' },
@@ -166,7 +173,9 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
           { values: lines.map((l) => l.diff_value), type: 'numeric' },
           { values: lines.map((l) => l.cause_code), type: 'text' },
           { values: lines.map((l) => l.note), type: 'text' },
-        ])} as u(n, sku, location, lot, qty, unit_cost, value, cause_code, note)`);
+          { values: lines.map((l) => l.account), type: 'text' },
+          { values: lines.map((l) => l.cost_centre), type: 'text' },
+        ])} as u(n, sku, location, lot, qty, unit_cost, value, cause_code, note, account, cost_centre)`);
       const marked = await queryRows(
         tx,
         sql`update stocktake_line l set review_status = 'documented', returned_reason = null
@@ -192,6 +201,7 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
           { values: route.map((_, i) => String(i + 1)), type: 'int' },
           { values: route, type: 'text' },
         ])} as u(n, role)`);
+      await emitEvent(tx, { type: 'document.created', documentId: doc!.id }, now);
       const summary = await getDocument(tx, doc!.id);
       audit.add({
         action: 'document.submitted',
@@ -215,6 +225,31 @@ export async function submitVariances(db: Db, ctx: CommandContext, input: { stoc
     await settleStocktakeStatus(tx, st);
     return { documents, alreadyDocumented, notReady };
   });
+}
+
+/**
+ * The warehouse requires an account per cause (warehouse_policy.require_account_mapping): lines whose
+ * cause has none in cause_account refuse the whole submit, naming each such cause once.
+ */
+function refuseUnmappedCauses(
+  lines: { cause_code: string | null; account: string | null; label_en: string | null; label_zh: string | null }[],
+  warehouse: string,
+): void {
+  const unmapped = new Map<string, { en: string; zh: string }>();
+  for (const l of lines) {
+    if (l.account === null && l.cause_code !== null && !unmapped.has(l.cause_code))
+      unmapped.set(l.cause_code, { en: l.label_en ?? l.cause_code, zh: l.label_zh ?? l.cause_code });
+  }
+  if (unmapped.size === 0) return;
+  const codes = [...unmapped.keys()].sort();
+  throw new InvalidInputError(
+    documentTexts.unmappedCauses(
+      warehouse,
+      codes.map((c) => `${c} (${unmapped.get(c)!.en})`).join(', '),
+      codes.map((c) => `${c}（${unmapped.get(c)!.zh}）`).join('、'),
+      codes[0]!,
+    ),
+  );
 }
 
 /**

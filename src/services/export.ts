@@ -33,6 +33,8 @@ const COLUMNS = [
   'note',
   'approvers',
   'photos',
+  'account',
+  'cost_centre',
 ] as const;
 
 export type ExportColumn = (typeof COLUMNS)[number];
@@ -44,7 +46,9 @@ export type ExportColumn = (typeof COLUMNS)[number];
  * posted_at the posting instant in UTC (ISO 8601); qty_delta and value are signed (negative for a loss),
  * value in `currency` with 2 decimals; approvers lists the approved steps in order as
  * `role:person@ISO-time`, separated by "; "; photos lists the SHA-256 of each photo attached to the line
- * as evidence (GET /api/v1/photos/{sha256}), separated by spaces.
+ * as evidence (GET /api/v1/photos/{sha256}), separated by spaces; account and cost_centre are the
+ * accounting account and cost centre of the line's cause in its warehouse when it was submitted (empty
+ * when unmapped).
  */
 export const EXPORT_COLUMNS: readonly ExportColumn[] = COLUMNS;
 
@@ -78,6 +82,8 @@ interface PostedLine {
   note: string | null;
   /** SHA-256 of each photo attached to the line, oldest first. */
   photos: string[];
+  account: string | null;
+  costCentre: string | null;
 }
 
 interface PostedDocument {
@@ -190,12 +196,14 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
     label_zh: string | null;
     note: string | null;
     photos: string[] | null;
+    account: string | null;
+    cost_centre: string | null;
   }>(
     db,
     sql`select d.id as document_id, d.number, d.kind, d.currency, trim_scale(d.total_qty)::text as total_qty, d.total_value::text as total_value,
           w.code as warehouse, w.timezone, s.code as stocktake,
           le.line_no, le.sku, le.location, le.lot, sl.expiry::text as expiry, trim_scale(le.qty)::text as qty, trim_scale(le.unit_cost)::text as unit_cost, le.value::text as value,
-          ${isoText(sql`le.posted_at`)} as posted_at, dl.cause_code, c.label_en, c.label_zh, dl.note,
+          ${isoText(sql`le.posted_at`)} as posted_at, dl.cause_code, c.label_en, c.label_zh, dl.note, dl.account, dl.cost_centre,
           (select json_agg(e.photo_sha256 order by e.added_at, e.id) from evidence_photo e
             where e.stocktake_id = d.stocktake_id and e.sku = le.sku and e.location = le.location and e.lot = le.lot) as photos
         from ledger_entry le
@@ -256,6 +264,8 @@ async function postedDocuments(db: DbOrTx, scope: Scope): Promise<PostedDocument
       causeLabelZh: l.label_zh,
       note: l.note,
       photos: l.photos ?? [],
+      account: l.account,
+      costCentre: l.cost_centre,
     });
   }
   return [...documents.values()];
@@ -303,6 +313,8 @@ function tableRows(doc: PostedDocument): Record<ExportColumn, string>[] {
     note: l.note ?? '',
     approvers,
     photos: l.photos.join(' '),
+    account: l.account ?? '',
+    cost_centre: l.costCentre ?? '',
   }));
 }
 

@@ -38,6 +38,8 @@ function policyProblem(field: string): Phrase {
       return policyTexts.badThreshold('manager');
     case 'currency':
       return policyTexts.badCurrency();
+    case 'requireAccountMapping':
+      return policyTexts.badSwitch('require account mapping');
     default:
       return policyTexts.badHours(field);
   }
@@ -71,6 +73,8 @@ const policyInput = z.object({
     .trim()
     .regex(/^[A-Z]{3}$/)
     .optional(),
+  /** Submit refuses causes without an account in this warehouse (cause_account). */
+  requireAccountMapping: z.boolean().optional(),
 });
 
 /** Changes a warehouse's review and approval policy; "off" turns a tolerance off. `by`: who, for the audit (else the local operator). */
@@ -102,6 +106,7 @@ export async function setPolicy(
         ...(p.financeThreshold !== undefined ? { financeThreshold: p.financeThreshold } : {}),
         ...(p.managerThreshold !== undefined ? { managerThreshold: p.managerThreshold } : {}),
         ...(p.currency !== undefined ? { currency: p.currency } : {}),
+        ...(p.requireAccountMapping !== undefined ? { requireAccountMapping: p.requireAccountMapping } : {}),
       })
       .where(sql`${warehousePolicy.warehouseId} = ${wh.id}`)
       .returning();

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
+import { emitEvent } from '../integration/events.ts';
 import type { AuditWriter } from './audit.ts';
 import { settleStocktakeStatus } from './documents.ts';
 import type { StocktakeRef } from './stocktakes.ts';
@@ -70,5 +71,6 @@ export async function postDocument(
     before: { status: 'approving' },
     after: { status: 'posted', ledgerEntries: entries.length, postedAt: at },
   });
+  await emitEvent(tx, { type: 'document.posted', documentId: doc.id }, now);
   await settleStocktakeStatus(tx, st);
 }

@@ -7,6 +7,7 @@ import { stocktakeStatusesZh, stocktakeTexts } from '../domain/texts/review.ts';
 import { codeDay, isUuid, lineRef, stocktakeCode, type StocktakeStatus } from '../domain/stocktake.ts';
 import { SUPERVISING_ROLES, type Actor } from '../domain/people.ts';
 import { appendAudit, AuditWriter, OPERATOR } from './audit.ts';
+import { emitEvent } from '../integration/events.ts';
 import { requireRole } from './people.ts';
 import { openReview } from './review.ts';
 import { settleStocktakeStatus } from './documents.ts';
@@ -210,6 +211,7 @@ export async function closeCounting(db: Db, idOrCode: string, options: { actor?:
       after: { status: 'reviewing', uncountedAsZero: zeroed.length, countingClosedAt: now.toISOString() },
     });
     const review = await openReview(tx, { ...st, status: 'reviewing', countingClosedAt: now }, now, audit);
+    await emitEvent(tx, { type: 'stocktake.closed', stocktakeId: st.id }, now);
     await audit.flush();
     return {
       code: st.code,

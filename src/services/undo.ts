@@ -13,6 +13,7 @@ import { statusZh } from '../domain/texts/imports.ts';
 import { holdsAnyOf, SUPERVISING_ROLES, type CommandContext, type Role } from '../domain/people.ts';
 import { lineRef, type StocktakeStatus } from '../domain/stocktake.ts';
 import type { AuditWriter } from './audit.ts';
+import { emitEvent } from '../integration/events.ts';
 import { runCommand } from './commands.ts';
 import { getDocument, resolveDocument, settleStocktakeStatus, type DocumentSummary } from './documents.ts';
 import { requireAnyRole, requireRole } from './people.ts';
@@ -188,6 +189,7 @@ async function withdrawWithin(
     before: { status: 'approving' },
     after: { status: 'withdrawn', reason, stepsCancelled: steps.map((s) => Number(s.step_no)), linesReturned: lines.length },
   });
+  await emitEvent(tx, { type: 'document.cancelled', documentId: doc.id }, now);
 }
 
 /** Who withdrew a document and why; null when it was not withdrawn. */

@@ -101,12 +101,12 @@ async function postBoth(db: Db): Promise<string> {
 }
 
 const HEADER =
-  'document_no,type,posting_date,posted_at,warehouse,stocktake,sku,location,lot,expiry,qty_delta,unit_cost,value,currency,cause_code,cause_label_en,cause_label_zh,note,approvers,photos';
-const LOSS_1 = `PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,A-100,R1,,,-10,2.5,-25.00,CNY,damage,Damage / scrap,报损,"叉车压坏, ""外箱"" 破损",supervisor:bob@2026-11-25T07:45:00.000Z,${PHOTO_SHA}`;
+  'document_no,type,posting_date,posted_at,warehouse,stocktake,sku,location,lot,expiry,qty_delta,unit_cost,value,currency,cause_code,cause_label_en,cause_label_zh,note,approvers,photos,account,cost_centre';
+const LOSS_1 = `PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,A-100,R1,,,-10,2.5,-25.00,CNY,damage,Damage / scrap,报损,"叉车压坏, ""外箱"" 破损",supervisor:bob@2026-11-25T07:45:00.000Z,${PHOTO_SHA},,`;
 const LOSS_2 =
-  'PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,B-300,R3,,,-0.375,0.3333,-0.12,CNY,damage,Damage / scrap,报损,,supervisor:bob@2026-11-25T07:45:00.000Z,';
+  'PK-2026-0001,loss,2026-11-25,2026-11-25T07:45:00.000Z,WH1,ST-20261125-001,B-300,R3,,,-0.375,0.3333,-0.12,CNY,damage,Damage / scrap,报损,,supervisor:bob@2026-11-25T07:45:00.000Z,,,';
 const GAIN_1 =
-  'PY-2026-0001,gain,2026-11-26,2026-11-25T17:30:00.000Z,WH1,ST-20261125-001,A-200,R2,,,100,12,1200.00,CNY,unrecorded_receipt,Unrecorded receipt,收货漏记,GRN-88 not booked,supervisor:bob@2026-11-25T08:00:00.000Z; finance:carol@2026-11-25T17:30:00.000Z,';
+  'PY-2026-0001,gain,2026-11-26,2026-11-25T17:30:00.000Z,WH1,ST-20261125-001,A-200,R2,,,100,12,1200.00,CNY,unrecorded_receipt,Unrecorded receipt,收货漏记,GRN-88 not booked,supervisor:bob@2026-11-25T08:00:00.000Z; finance:carol@2026-11-25T17:30:00.000Z,,,';
 
 const csvText = (body: Buffer | string) => (typeof body === 'string' ? body : body.toString('utf8'));
 
@@ -204,6 +204,8 @@ describeEachDatabase('export of posted documents', (get) => {
       NOTE,
       'supervisor:bob@2026-11-25T07:45:00.000Z',
       PHOTO_SHA,
+      '',
+      '',
     ]);
     const value = sheet.getRow(3).getCell(EXPORT_COLUMNS.indexOf('value') + 1);
     expect(value.value).toBe(-0.12);
@@ -248,6 +250,8 @@ describeEachDatabase('export of posted documents', (get) => {
               causeLabelZh: '报损',
               note: NOTE,
               photos: [PHOTO_SHA],
+              account: null,
+              costCentre: null,
             },
             {
               lineNo: 2,
@@ -263,6 +267,8 @@ describeEachDatabase('export of posted documents', (get) => {
               causeLabelZh: '报损',
               note: null,
               photos: [],
+              account: null,
+              costCentre: null,
             },
           ],
         },
@@ -295,6 +301,8 @@ describeEachDatabase('export of posted documents', (get) => {
               causeLabelZh: '收货漏记',
               note: 'GRN-88 not booked',
               photos: [],
+              account: null,
+              costCentre: null,
             },
           ],
         },

@@ -78,6 +78,7 @@ function renderPolicy(warehouse: string, p: Policy, locale: PhraseLocale = 'en')
     w.sla(p.reviewSlaHours, p.approvalSlaHours),
     w.tolerance(tolerance),
     w.route(p.financeThreshold, p.managerThreshold, p.currency),
+    ...(p.requireAccountMapping ? [w.accountsRequired] : []),
   ].join('\n');
 }
 
@@ -200,6 +201,10 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
     .option('--finance-threshold <amount>', 'documents above this value need finance (default 1000)')
     .option('--manager-threshold <amount>', 'documents above this value also need the manager (default 10000)')
     .option('--currency <code>', 'ISO currency, default CNY')
+    .option(
+      '--require-account-mapping <on|off>',
+      'on: submit refuses causes without an account in this warehouse (stocktake causes account set)',
+    )
     .option('--json', 'machine-readable output')
     .action((warehouse: string, opts: Record<string, string | undefined> & { json?: boolean }) =>
       run(opts, async (db) => {
@@ -212,6 +217,14 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
           financeThreshold: opts.financeThreshold,
           managerThreshold: opts.managerThreshold,
           currency: opts.currency,
+          requireAccountMapping:
+            opts.requireAccountMapping === undefined
+              ? undefined
+              : ((opts.requireAccountMapping === 'on'
+                  ? true
+                  : opts.requireAccountMapping === 'off'
+                    ? false
+                    : opts.requireAccountMapping) as boolean),
         });
         return { data: p, human: (locale) => renderPolicy(warehouse, p, locale) };
       }),

@@ -111,6 +111,29 @@ export const documentTexts = phrases('documents', {
     en: `document number ${text} exists in ${warehousesEn}; write it as WAREHOUSE/${text}`,
     zh: `单据编号 ${text} 在 ${warehousesZh} 都存在，请写成 仓库代码/${text}`,
   }),
+  /** Submit refused: the warehouse requires an account per cause and these causes have none. */
+  unmappedCauses: (warehouse: string, causesEn: string, causesZh: string, firstCode: string) => ({
+    en: `cannot submit: warehouse ${warehouse} requires an accounting account for every cause, and these causes have none: ${causesEn}`,
+    zh: `无法提交：仓库 ${warehouse} 要求每个原因都对应会计科目，以下原因尚未设置科目：${causesZh}`,
+    advice: {
+      chat: {
+        en: "; ask an admin to map them on the console's causes page (/admin/causes), then submit again",
+        zh: '；请管理员在控制台的“原因”页（/admin/causes）设置科目后再提交',
+      },
+      page: {
+        en: '; map them on the causes page (/admin/causes), then submit again',
+        zh: '；请在“原因”页（/admin/causes）设置科目后再提交',
+      },
+      cli: {
+        en: `; map each with \`stocktake causes account set ${warehouse} ${firstCode} ACCOUNT [--cost-centre CODE] --as ADMIN\`, then submit again`,
+        zh: `；请用 \`stocktake causes account set ${warehouse} ${firstCode} 科目 [--cost-centre 成本中心] --as 管理员\` 逐个设置后再提交`,
+      },
+      api: {
+        en: `; an admin maps each with POST /api/v1/cause-accounts {"warehouse":"${warehouse}","cause":"${firstCode}","account":"…"}, then submit again`,
+        zh: `；请管理员用 POST /api/v1/cause-accounts {"warehouse":"${warehouse}","cause":"${firstCode}","account":"…"} 逐个设置后再提交`,
+      },
+    },
+  }),
 });
 
 export const approvalTexts = phrases('approvals', {

@@ -74,6 +74,10 @@ export const policyTexts = phrases('policy', {
     zh: `${label === 'finance' ? '财务' : label === 'manager' ? '管理层' : label}审批金额门槛必须是非负金额`,
   }),
   badCurrency: () => ({ en: 'currency must be a 3-letter ISO code such as CNY', zh: '币种必须是 3 个字母的 ISO 代码，例如 CNY' }),
+  badSwitch: (field: string) => ({
+    en: `${field} must be on or off`,
+    zh: `${field === 'require account mapping' ? '强制科目映射' : field}必须是 on（开）或 off（关）`,
+  }),
   badHours: (field: string) => ({
     en: `${field} must be a whole number of hours from 1 to 720`,
     zh: `${field === 'reviewSlaHours' ? '复核时限' : field === 'approvalSlaHours' ? '审批时限' : field}必须是 1 到 720 之间的整数小时`,

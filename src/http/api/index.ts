@@ -15,6 +15,7 @@ import { auditRoutes } from './audit.ts';
 import { countRoutes } from './counts.ts';
 import { documentRoutes } from './documents.ts';
 import { exportRoutes } from './exports.ts';
+import { integrationRoutes } from './integration.ts';
 import { photoRoutes } from './photos.ts';
 import { scanRoutes } from './scans.ts';
 import { idempotencyKey, jsonBody, parseWith } from './input.ts';
@@ -36,6 +37,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...exportRoutes,
   ...auditRoutes,
   ...undoRoutes,
+  ...integrationRoutes,
   openApiRoute(() => API_ROUTES),
 ];
 

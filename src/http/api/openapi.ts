@@ -6,6 +6,7 @@ import { z } from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { SESSION_COOKIE } from '../session.ts';
 import { API_BASE, defineRoute, pathParams, type ApiRoute } from './route.ts';
+import { INTEGRATION_EVENT_TYPES } from '../../integration/payload.ts';
 import { apiSchemas, OpenApiDocument } from './schemas.ts';
 
 // Inlined by the build (dist/ has no path back to package.json's folder).
@@ -98,6 +99,54 @@ function operation(route: ApiRoute): Json {
   };
 }
 
+/** The headers of every webhook delivery (Standard Webhooks). */
+const WEBHOOK_HEADERS: Json[] = [
+  {
+    name: 'webhook-id',
+    in: 'header',
+    required: true,
+    description: 'the event id (= body.id), the same on every retry: deduplicate on it',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'webhook-timestamp',
+    in: 'header',
+    required: true,
+    description: 'unix seconds of this attempt; refuse one more than 5 minutes off (replay window)',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'webhook-signature',
+    in: 'header',
+    required: true,
+    description:
+      'space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{raw body}">`, keyed by the base64 part of the whsec_ secret; two during a rotation (new and previous secret): accept either',
+    schema: { type: 'string' },
+  },
+];
+
+/** OpenAPI 3.1 `webhooks`: what a subscription receives, one entry per event type. */
+function webhookDocs(): Json {
+  return Object.fromEntries(
+    INTEGRATION_EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          summary: `${type} (integration payload version 1)`,
+          tags: ['webhooks'],
+          parameters: WEBHOOK_HEADERS,
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/IntegrationEvent' } } } },
+          responses: {
+            '2XX': { description: 'delivered' },
+            '410': { description: 'stop: the subscription is deactivated' },
+            default: { description: 'failed: retried with backoff (Retry-After honoured), then failed until retried' },
+          },
+        },
+      },
+    ]),
+  );
+}
+
 /** The document for a route table. */
 export function openApiDocument(routes: readonly ApiRoute[]): Json {
   const paths: Record<string, Json> = {};
@@ -124,9 +173,12 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
       { name: 'documents' },
       { name: 'exports' },
       { name: 'audit' },
+      { name: 'webhooks', description: 'subscriptions, deliveries and the signed integration payload (Standard Webhooks)' },
+      { name: 'causes' },
       { name: 'meta' },
     ],
     paths,
+    webhooks: webhookDocs(),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'stk_…', description: 'an API key from `stocktake access key <person>`' },

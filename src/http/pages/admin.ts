@@ -85,6 +85,7 @@ const SECTIONS = [
   ['settings', '/admin/settings'],
   ['schedules', '/admin/schedules'],
   ['access', '/admin/access'],
+  ['webhooks', '/admin/webhooks'],
 ] as const;
 
 /** GET /admin: the admin pages, each with what it is for. */

@@ -9,11 +9,12 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { accessPage, createAccessPage, revokeAccessPage } from './accessPage.ts';
 import { adminHomePage } from './admin.ts';
-import { causesPage, saveCausePage } from './causesPage.ts';
+import { causesPage, saveCauseAccountPage, saveCausePage } from './causesPage.ts';
 import { importsPage, importUploadPage } from './imports.ts';
 import { addPersonPage, identitiesPage, linkCodePage, languagePage, personPage, renamePage } from './personPage.ts';
 import { saveSchedulePage, schedulesPage } from './schedulesPage.ts';
 import { saveSettingsPage, settingsPage } from './settingsPage.ts';
+import { addWebhookPage, removeWebhookPage, retryDeliveryPage, rotateWebhookPage, testWebhookPage, webhooksPage } from './webhooksPage.ts';
 import type { AppEnv } from '../app.ts';
 import { countingPage } from './counting.ts';
 import { mountCountingAssets } from './countingAssets.ts';
@@ -60,6 +61,7 @@ export function mountPages(app: Hono<AppEnv>): void {
   app.post('/admin/imports/:kind', uploadLimit, importUpload);
   app.get('/admin/causes', page('admin', causesPage));
   app.post('/admin/causes', page('admin', saveCausePage));
+  app.post('/admin/causes/accounts', page('admin', saveCauseAccountPage));
   app.get('/admin/settings', page('admin', settingsPage));
   app.post('/admin/settings', page('admin', saveSettingsPage));
   app.get('/admin/schedules', page('admin', schedulesPage));
@@ -67,4 +69,10 @@ export function mountPages(app: Hono<AppEnv>): void {
   app.get('/admin/access', page('admin', accessPage));
   app.post('/admin/access', page('admin', createAccessPage));
   app.post('/admin/access/revoke', page('admin', revokeAccessPage));
+  app.get('/admin/webhooks', page('admin', webhooksPage));
+  app.post('/admin/webhooks', page('admin', addWebhookPage));
+  app.post('/admin/webhooks/rotate', page('admin', rotateWebhookPage));
+  app.post('/admin/webhooks/test', page('admin', testWebhookPage));
+  app.post('/admin/webhooks/remove', page('admin', removeWebhookPage));
+  app.post('/admin/webhooks/retry', page('admin', retryDeliveryPage));
 }

@@ -16,6 +16,7 @@ import {
   refusalNotice,
   refusalStatus,
   requireWarehouseAdmin,
+  checkbox,
   textInput,
   type AdminContext,
 } from './admin.ts';
@@ -40,6 +41,7 @@ ${textInput('managerThreshold', w.managerThreshold, value('managerThreshold'), '
 ${textInput('currency', w.currency, value('currency'), 'maxlength="3" required')}
 ${textInput('reviewSlaHours', w.reviewSlaHours, value('reviewSlaHours'), 'inputmode="numeric" required')}
 ${textInput('approvalSlaHours', w.approvalSlaHours, value('approvalSlaHours'), 'inputmode="numeric" required')}
+${checkbox('requireAccountMapping', w.requireAccountMapping, entered ? entered.requireAccountMapping === '1' : policy.requireAccountMapping)}
 <button class="btn btn--primary">${esc(p.w.save)}</button>
 </form></section>`;
 }
@@ -118,6 +120,7 @@ export const saveSettingsPage = adminPage(async (p) => {
         currency: form.currency!.trim().toUpperCase(),
         reviewSlaHours: Number(form.reviewSlaHours),
         approvalSlaHours: Number(form.approvalSlaHours),
+        requireAccountMapping: form.requireAccountMapping === '1',
       },
       p.actor,
     );
