@@ -32,6 +32,19 @@ export async function together(db: DbOrTx, ...statements: (() => Promise<unknown
   for (const s of statements) await s();
 }
 
+/**
+ * Two reads of one transaction at once, like together(): pipelined on Postgres, in order on PGlite. Both
+ * run to the end; when both fail, the first's error is the one thrown, so a caller keeps the order its
+ * checks are reported in (who may, before what is there).
+ */
+export async function both<A, B>(db: DbOrTx, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  if (!('postgres' in copyDriver(db))) return [await a(), await b()];
+  const [ra, rb] = await Promise.allSettled([a(), b()]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
+}
+
 /** A value as COPY's text format writes it: \N for null; backslash, tab and line breaks escaped. */
 export function copyText(value: string | null): string {
   if (value === null) return '\\N';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
+import { both } from '../../db/copy.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { causeAppliesTo } from '../domain/causes.ts';
 import { InvalidInputError, NoteRequiredError, NotAllowedError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
@@ -337,8 +338,11 @@ async function onLine<R>(
     const st = await getStocktake(tx, input.stocktake);
     // Who may, before what state the stocktake and the line are in: a stranger gets 403, never a 409 that
     // tells them about it; the owner or a supervisor, manager or admin is told what has moved on.
-    const roles = await requireAnyRole(tx, ctx.actor, st.warehouseId, `stocktake ${st.code}`);
-    const line = await findLine(tx, st, input.line, true);
+    const [roles, line] = await both(
+      tx,
+      () => requireAnyRole(tx, ctx.actor, st.warehouseId, `stocktake ${st.code}`),
+      () => findLine(tx, st, input.line, true),
+    );
     const isOwner = line.owner_id === ctx.actor.personId;
     if (!isOwner && !holdsAnyOf(roles, SUPERVISING_ROLES)) {
       const rolesZh = rolesWords(SUPERVISING_ROLES).zh;
