@@ -13,7 +13,7 @@ export const chatSchedule = pgTable(
   {
     platform: text('platform').notNull(),
     chatId: text('chat_id').notNull(),
-    /** daily or weekly. */
+    /** daily, weekly or monthly (the stock structure report). */
     job: text('job').notNull(),
     cron: text('cron').notNull(),
     timezone: text('timezone').notNull(),
@@ -24,6 +24,6 @@ export const chatSchedule = pgTable(
   (t) => [
     primaryKey({ columns: [t.platform, t.chatId, t.job] }),
     foreignKey({ columns: [t.platform, t.chatId], foreignColumns: [chat.platform, chat.chatId] }),
-    check('chat_schedule_job_check', sql`${t.job} in ('daily', 'weekly')`),
+    check('chat_schedule_job_check', sql`${t.job} in ('daily', 'weekly', 'monthly')`),
   ],
 );

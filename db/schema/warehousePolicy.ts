@@ -1,4 +1,5 @@
-import { boolean, integer, numeric, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, integer, numeric, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { warehouse } from './warehouse.ts';
 
 /**
@@ -18,4 +19,13 @@ export const warehousePolicy = pgTable('warehouse_policy', {
   currency: text('currency').notNull().default('CNY'),
   /** Submit refuses lines whose cause has no account in cause_account for this warehouse. */
   requireAccountMapping: boolean('require_account_mapping').notNull().default(false),
-});
+  abcAPercent: numeric('abc_a_percent', { precision: 5, scale: 2 }).notNull().default('80'),
+  abcBPercent: numeric('abc_b_percent', { precision: 5, scale: 2 }).notNull().default('15'),
+  slowDays: integer('slow_days').notNull().default(90),
+  deadDays: integer('dead_days').notNull().default(180),
+  },
+  (t) => [
+    check('warehouse_policy_abc_cutoffs', sql`${t.abcAPercent} > 0 and ${t.abcBPercent} >= 0 and ${t.abcAPercent} + ${t.abcBPercent} <= 100`),
+    check('warehouse_policy_slow_dead_days', sql`${t.slowDays} > 0 and ${t.deadDays} > ${t.slowDays}`),
+  ],
+);

@@ -7,6 +7,8 @@ import { InvalidInputError } from '../domain/errors.ts';
 import type { Actor } from '../domain/people.ts';
 import { render, type Phrase } from '../domain/phrase.ts';
 import { policyTexts } from '../domain/texts/schedules.ts';
+import { structureTexts } from '../domain/texts/structure.ts';
+import { structureSettingsProblem } from '../domain/structure.ts';
 import { appendAudit, OPERATOR } from './audit.ts';
 import { getWarehouse } from './warehouses.ts';
 
@@ -26,7 +28,7 @@ const money = () =>
     .optional();
 
 /** What is wrong with a policy field, by its name. */
-function policyProblem(field: string): Phrase {
+function policyProblem(field: string, input: z.input<typeof policyInput>): Phrase {
   switch (field) {
     case 'toleranceValue':
       return policyTexts.badMoney('tolerance value');
@@ -40,6 +42,12 @@ function policyProblem(field: string): Phrase {
       return policyTexts.badCurrency();
     case 'requireAccountMapping':
       return policyTexts.badSwitch('require account mapping');
+    case 'abcAPercent':
+    case 'abcBPercent':
+      return structureTexts.badCutoffs(String(input.abcAPercent ?? '—'), String(input.abcBPercent ?? '—'));
+    case 'slowDays':
+    case 'deadDays':
+      return structureTexts.badDays(String(input.slowDays ?? '—'), String(input.deadDays ?? '—'));
     default:
       return policyTexts.badHours(field);
   }
@@ -75,7 +83,22 @@ const policyInput = z.object({
     .optional(),
   /** Submit refuses causes without an account in this warehouse (cause_account). */
   requireAccountMapping: z.boolean().optional(),
+  abcAPercent: percent(),
+  abcBPercent: percent(),
+  slowDays: z.number().int().min(1).max(3650).optional(),
+  deadDays: z.number().int().min(2).max(3650).optional(),
 });
+
+/** A share in percent with up to two decimals, 0–100. */
+function percent() {
+  return z
+    .string()
+    .refine((t) => {
+      const r = parseDecimal(t, 2);
+      return r.ok && r.value >= 0n && r.value <= 10000n;
+    })
+    .optional();
+}
 
 /** Changes a warehouse's review and approval policy; "off" turns a tolerance off. `by`: who, for the audit (else the local operator). */
 export async function setPolicy(
@@ -86,13 +109,21 @@ export async function setPolicy(
 ): Promise<Policy> {
   const parsed = policyInput.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => policyProblem(String(i.path[0] ?? '')));
+    const problems = parsed.error.issues.map((i) => policyProblem(String(i.path[0] ?? ''), input));
     const en = problems.map((p) => render(p, 'en', 'cli')).join('; ');
     const zh = problems.map((p) => render(p, 'zh-CN', 'chat')).join('；');
     throw new InvalidInputError(policyTexts.invalid(en, zh));
   }
   const wh = await getWarehouse(db, warehouseCode);
   const p = parsed.data;
+  const current = await policyOf(db, wh.id);
+  const cutoffs = structureSettingsProblem({
+    abcAPercent: p.abcAPercent ?? current.abcAPercent,
+    abcBPercent: p.abcBPercent ?? current.abcBPercent,
+    slowDays: p.slowDays ?? current.slowDays,
+    deadDays: p.deadDays ?? current.deadDays,
+  });
+  if (cutoffs) throw new InvalidInputError(cutoffs);
   const off = (v: string | undefined) => (v === undefined ? undefined : v === 'off' ? null : v);
   return db.transaction(async (tx) => {
     const before = await policyOf(tx, wh.id);
@@ -107,6 +138,10 @@ export async function setPolicy(
         ...(p.managerThreshold !== undefined ? { managerThreshold: p.managerThreshold } : {}),
         ...(p.currency !== undefined ? { currency: p.currency } : {}),
         ...(p.requireAccountMapping !== undefined ? { requireAccountMapping: p.requireAccountMapping } : {}),
+        ...(p.abcAPercent !== undefined ? { abcAPercent: p.abcAPercent } : {}),
+        ...(p.abcBPercent !== undefined ? { abcBPercent: p.abcBPercent } : {}),
+        ...(p.slowDays !== undefined ? { slowDays: p.slowDays } : {}),
+        ...(p.deadDays !== undefined ? { deadDays: p.deadDays } : {}),
       })
       .where(sql`${warehousePolicy.warehouseId} = ${wh.id}`)
       .returning();

@@ -29,9 +29,10 @@ import {
   type ReviewLine,
 } from '../../services/review.ts';
 import { policyOf, setPolicy, type Policy } from '../../services/policy.ts';
+import { structureTexts } from '../../domain/texts/structure.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { getWarehouse } from '../../services/warehouses.ts';
-import type { PhraseLocale } from '../../domain/phrase.ts';
+import { render, type PhraseLocale } from '../../domain/phrase.ts';
 import { displayWidth, localTime, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 import { cliWords } from '../words.ts';
@@ -79,6 +80,7 @@ function renderPolicy(warehouse: string, p: Policy, locale: PhraseLocale = 'en')
     w.tolerance(tolerance),
     w.route(p.financeThreshold, p.managerThreshold, p.currency),
     ...(p.requireAccountMapping ? [w.accountsRequired] : []),
+    render(structureTexts.settings(p.abcAPercent, p.abcBPercent, p.slowDays, p.deadDays), locale, 'cli'),
   ].join('\n');
 }
 
@@ -205,6 +207,10 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
       '--require-account-mapping <on|off>',
       'on: submit refuses causes without an account in this warehouse (stocktake causes account set)',
     )
+    .option('--abc-a <percent>', 'stock structure: class A is the first this share of consumption value (default 80)')
+    .option('--abc-b <percent>', 'stock structure: class B is the next this share (default 15; C the rest)')
+    .option('--slow-days <days>', 'stock structure: an item with stock and no issue for this many days is a slow mover (default 90)')
+    .option('--dead-days <days>', 'stock structure: … and dead stock after this many days (default 180)')
     .option('--json', 'machine-readable output')
     .action((warehouse: string, opts: Record<string, string | undefined> & { json?: boolean }) =>
       run(opts, async (db) => {
@@ -225,6 +231,10 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
                   : opts.requireAccountMapping === 'off'
                     ? false
                     : opts.requireAccountMapping) as boolean),
+          abcAPercent: opts.abcA,
+          abcBPercent: opts.abcB,
+          slowDays: hours(opts.slowDays),
+          deadDays: hours(opts.deadDays),
         });
         return { data: p, human: (locale) => renderPolicy(warehouse, p, locale) };
       }),
