@@ -335,6 +335,7 @@ export const en = {
     title: 'Report schedule',
     daily: 'Daily digest',
     weekly: 'Weekly report',
+    monthly: 'Monthly stock structure report',
     off: 'off',
     defaultNote: 'default',
     next: (time: string) => `next ${time}`,
@@ -343,7 +344,7 @@ export const en = {
     turnedOff: (report: string) => `${report}: turned off for this chat.`,
     turnedOn: (report: string) => `${report}: back on.`,
     usage:
-      'Send "schedule daily MIN HOUR DAY MONTH WEEKDAY [TIMEZONE]", e.g. "schedule daily 0 9 * * *" (09:00 every day), "schedule weekly 30 8 * * 1 Asia/Shanghai" (Mondays 08:30), "schedule daily off", or "schedule" to see it.',
+      'Send "schedule daily MIN HOUR DAY MONTH WEEKDAY [TIMEZONE]", e.g. "schedule daily 0 9 * * *" (09:00 every day), "schedule weekly 30 8 * * 1 Asia/Shanghai" (Mondays 08:30), "schedule monthly 0 9 1 * *" (the 1st at 09:00), "schedule daily off", or "schedule" to see it.',
     notDigest: (warehouse: string) => `Reports go to digest chats: send "bind ${warehouse} digest" first.`,
   },
   direct: {

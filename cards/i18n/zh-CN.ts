@@ -312,6 +312,7 @@ export const zhCN: typeof en = {
     title: '报告定时',
     daily: '日报',
     weekly: '周报',
+    monthly: '月度库存结构报告',
     off: '已关闭',
     defaultNote: '默认',
     next: (time) => `下次 ${time}`,
@@ -320,7 +321,7 @@ export const zhCN: typeof en = {
     turnedOff: (report) => `${report}：本群已关闭。`,
     turnedOn: (report) => `${report}：已重新开启。`,
     usage:
-      '发送“定时 日报 分 时 日 月 周 [时区]”，例如“定时 日报 0 9 * * *”（每天 09:00）、“定时 周报 30 8 * * 1 Asia/Shanghai”（每周一 08:30）、“定时 日报 关闭”，或只发“定时”查看。',
+      '发送“定时 日报 分 时 日 月 周 [时区]”，例如“定时 日报 0 9 * * *”（每天 09:00）、“定时 周报 30 8 * * 1 Asia/Shanghai”（每周一 08:30）、“定时 月报 0 9 1 * *”（每月 1 日 09:00）、“定时 日报 关闭”，或只发“定时”查看。',
     notDigest: (warehouse) => `报告只发往日报群：请先发送“绑定 ${warehouse} 日报”。`,
   },
   direct: {

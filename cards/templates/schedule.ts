@@ -4,7 +4,7 @@ import { escapeMarkdown } from '../render/markdown.ts';
 import { formatTime, textsOf, type TemplateContext } from './context.ts';
 
 export interface ScheduleLine {
-  job: 'daily' | 'weekly';
+  job: 'daily' | 'weekly' | 'monthly';
   cron: string;
   timezone: string;
   enabled: boolean;

@@ -5,6 +5,7 @@
 import type { CauseDistributionInput, ChartInputs, ChartKind, DailyProgressInput, WeeklyTrendInput } from './digestCharts.ts';
 import { grouped, magnitude, weekSpoken } from './format.ts';
 import { chartTexts, progressLabel } from './i18n.ts';
+import { stockStructureAlt } from './structureChart.ts';
 
 /** Causes named in the alt text; the rest are counted. */
 const ALT_CAUSES = 5;
@@ -59,6 +60,7 @@ const alts: { [K in ChartKind]: (input: ChartInputs[K]) => string } = {
   causeDistribution: causeDistributionAlt,
   dailyProgress: dailyProgressAlt,
   weeklyTrend: weeklyTrendAlt,
+  stockStructure: stockStructureAlt,
 };
 
 /** The alt text of a chart kind for its input. */

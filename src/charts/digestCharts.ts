@@ -7,6 +7,7 @@ import { chartAlt } from './alt.ts';
 import { compactNumber, coordinate, dayLabel, grouped, isZero, magnitude, textWidth, weekLabel } from './format.ts';
 import { chartTexts, progressLabel, type Locale } from './i18n.ts';
 import { renderPng, renderSvg, type ChartSize, type EChartsOption } from './render.ts';
+import { stockStructureChart, type StockStructureInput } from './structureChart.ts';
 
 export interface CauseDistributionInput {
   locale: Locale;
@@ -298,6 +299,7 @@ export interface ChartInputs {
   causeDistribution: CauseDistributionInput;
   dailyProgress: DailyProgressInput;
   weeklyTrend: WeeklyTrendInput;
+  stockStructure: StockStructureInput;
 }
 
 export type ChartKind = keyof ChartInputs;
@@ -319,6 +321,7 @@ const builders: { [K in ChartKind]: (input: ChartInputs[K]) => EChartsOption } =
   causeDistribution: causeDistributionChart,
   dailyProgress: dailyProgressChart,
   weeklyTrend: weeklyTrendChart,
+  stockStructure: stockStructureChart,
 };
 
 /** The chart's size before scaling: the cause chart grows with its number of causes. */

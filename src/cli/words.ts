@@ -154,7 +154,7 @@ const en = {
   schedule: {
     none: 'No digest chats yet: bind one with "bind WAREHOUSE digest" in the chat (reports go to digest chats only).',
     headers: ['chat', 'warehouse', 'report', 'cron', 'timezone', 'next', ''],
-    job: { daily: 'daily', weekly: 'weekly' } as Record<string, string>,
+    job: { daily: 'daily', weekly: 'weekly', monthly: 'monthly' } as Record<string, string>,
     off: 'off',
     isDefault: 'default',
     set: (job: string, chat: string, cron: string, timezone: string, next: string | null) =>
@@ -319,7 +319,7 @@ const zhCN: CliWords = {
   schedule: {
     none: '还没有日报群：在群里发送“绑定 仓库 日报”（报告只发往日报群）。',
     headers: ['群', '仓库', '报告', 'cron', '时区', '下次', ''],
-    job: { daily: '日报', weekly: '周报' },
+    job: { daily: '日报', weekly: '周报', monthly: '月报' },
     off: '关闭',
     isDefault: '默认',
     set: (job, chat, cron, timezone, next) => `${chat} 的${job}：${cron}（${timezone}）${next ? `，下次 ${next}` : ''}。`,

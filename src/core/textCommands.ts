@@ -24,7 +24,7 @@ export type TextCommand =
   | { name: 'voidUsage' }
   | { name: 'lang'; locale: string | null; mine?: boolean }
   /** "schedule" shows; "schedule daily 0 9 * * * [TZ]" sets; "schedule [daily|weekly] off|on" turns off or on. */
-  | { name: 'schedule'; job: 'daily' | 'weekly' | null; action: 'show' | 'set' | 'off' | 'on'; cron?: string; timezone?: string }
+  | { name: 'schedule'; job: 'daily' | 'weekly' | 'monthly' | null; action: 'show' | 'set' | 'off' | 'on'; cron?: string; timezone?: string }
   | { name: 'scheduleUsage' }
   /** "link CODE" / "绑定账号 CODE": links the sending chat account to the person an admin made the code for. */
   | { name: 'link'; code: string }
@@ -102,7 +102,7 @@ const PURPOSES: Record<string, string> = {
   日报群: 'digest',
 };
 
-const SCHEDULE_JOBS: Record<string, 'daily' | 'weekly'> = {
+const SCHEDULE_JOBS: Record<string, 'daily' | 'weekly' | 'monthly'> = {
   daily: 'daily',
   day: 'daily',
   日报: 'daily',
@@ -112,6 +112,10 @@ const SCHEDULE_JOBS: Record<string, 'daily' | 'weekly'> = {
   week: 'weekly',
   周报: 'weekly',
   每周: 'weekly',
+  monthly: 'monthly',
+  month: 'monthly',
+  月报: 'monthly',
+  每月: 'monthly',
 };
 const SWITCHES: Record<string, 'off' | 'on'> = { off: 'off', 关闭: 'off', 关: 'off', on: 'on', 开启: 'on', 打开: 'on', 开: 'on' };
 /** A trailing timezone after the cron fields: an IANA name (Area/City) or UTC. Cron fields never look like one. */

@@ -3,7 +3,8 @@
  * (src/charts) and the cards and terminal text (cards/templates/digest.ts), in one chat's language.
  *
  * Charts: the daily digest shows its first stocktake's daily progress and, once causes are tagged, its
- * cause distribution; the weekly report the trend over its weeks and the week's causes.
+ * cause distribution; the weekly report the trend over its weeks and the week's causes; the monthly stock
+ * structure report the shares of consumption and stock value by ABC class, slow movers and dead stock.
  */
 import type { Locale } from '../../cards/i18n/index.ts';
 import type { TemplateContext } from '../../cards/templates/context.ts';
@@ -19,11 +20,15 @@ import {
   type WeeklyReport,
 } from '../services/digest/index.ts';
 import type { Report, ReportChart, ReportSource } from './reports.ts';
+import { structureReportCard, structureText } from '../../cards/templates/structure.ts';
+import type { StockStructure } from '../domain/structure.ts';
+import { stockStructure } from '../services/structure.ts';
 
 const FILE_NAMES: Record<ChartKind, string> = {
   causeDistribution: 'cause-distribution',
   dailyProgress: 'daily-progress',
   weeklyTrend: 'weekly-trend',
+  stockStructure: 'stock-structure',
 };
 
 function render<K extends ChartKind>(kind: K, input: ChartInputs[K]): ReportChart {
@@ -73,8 +78,31 @@ const context = (locale: Locale, timezone: string): TemplateContext => ({
   },
 });
 
+/** The monthly report's chart: consumption and stock value shares by class, and the slow and dead stock. */
+export function structureCharts(s: StockStructure, locale: Locale): ReportChart[] {
+  return [
+    render('stockStructure', {
+      locale,
+      classes: s.classes.map((c) => ({ abcClass: c.abcClass, issuePercent: c.issuePercent, stockPercent: c.stockPercent })),
+      slowPercent: s.slow.stockPercent,
+      deadPercent: s.dead.stockPercent,
+    }),
+  ];
+}
+
 export const digestReports: ReportSource = async (db, request): Promise<Report> => {
   const { locale } = request;
+  if (request.kind === 'monthly') {
+    const s = await stockStructure(db, { warehouse: request.warehouse, asOf: request.now });
+    const empty = s.totals.items === 0;
+    const charts = empty ? [] : structureCharts(s, locale);
+    return {
+      empty,
+      card: structureReportCard(context(locale, s.warehouse.timezone), s, charts),
+      text: structureText(s, locale),
+      charts,
+    };
+  }
   if (request.kind === 'daily') {
     const digest = await dailyDigest(db, {
       warehouse: request.warehouse,

@@ -8,10 +8,11 @@ import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../cards/i18n/index.ts';
 import type { Card } from '../../cards/model.ts';
 
-export type ReportKind = 'daily' | 'weekly';
+/** daily digest, weekly report, monthly stock structure report. */
+export type ReportKind = 'daily' | 'weekly' | 'monthly';
 
 export interface ReportChart {
-  /** A file name without extension: cause-distribution, daily-progress, weekly-trend. */
+  /** A file name without extension: cause-distribution, daily-progress, weekly-trend, stock-structure. */
   name: string;
   png: Buffer;
   width: number;

@@ -32,6 +32,7 @@ import * as reminders from './reminders.ts';
 import * as retention from './retention.ts';
 import type { Report, ReportRequest, ReportSource } from './reports.ts';
 import * as weeklyReport from './weeklyReport.ts';
+import * as monthlyReport from './monthlyReport.ts';
 
 export const DIGESTS_TASK = 'stocktake:digests';
 export const REMINDERS_TASK = 'stocktake:reminders';
@@ -41,7 +42,7 @@ const DIGESTS_CRON = '* * * * *';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const JOBS = { daily: dailyDigest, weekly: weeklyReport } as const;
+const JOBS = { daily: dailyDigest, weekly: weeklyReport, monthly: monthlyReport } as const;
 
 export interface SchedulerOptions {
   db: Db;

@@ -15,11 +15,11 @@ import { requireRole } from './people.ts';
 import { render, type Phrase } from '../domain/phrase.ts';
 import { scheduleTexts } from '../domain/texts/schedules.ts';
 
-export const SCHEDULE_JOBS = ['daily', 'weekly'] as const;
+export const SCHEDULE_JOBS = ['daily', 'weekly', 'monthly'] as const;
 export type ScheduleJob = (typeof SCHEDULE_JOBS)[number];
 
-/** Daily 09:00; weekly Monday 09:00 (minute hour day-of-month month day-of-week). */
-export const DEFAULT_CRON: Record<ScheduleJob, string> = { daily: '0 9 * * *', weekly: '0 9 * * 1' };
+/** Daily 09:00; weekly Monday 09:00; monthly (stock structure) the 1st at 09:00 (minute hour day-of-month month day-of-week). */
+export const DEFAULT_CRON: Record<ScheduleJob, string> = { daily: '0 9 * * *', weekly: '0 9 * * 1', monthly: '0 9 1 * *' };
 
 /** The fields the cron problems name (src/domain/texts/schedules.ts words each). */
 const FIELD_RANGES = ['second', 'minute', 'hour', 'dayOfMonth', 'month', 'dayOfWeek'];
@@ -118,7 +118,7 @@ export async function listSchedules(db: DbOrTx, chat?: { platform: string; chatI
                to_char(greatest(coalesce(c.bound_at, c.created_at), coalesce(s.updated_at, c.bound_at, c.created_at)) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as since
         from chat c
         join warehouse w on w.id = c.warehouse_id
-        cross join (values ('daily'), ('weekly')) as j(job)
+        cross join (values ('daily'), ('weekly'), ('monthly')) as j(job)
         left join chat_schedule s on s.platform = c.platform and s.chat_id = c.chat_id and s.job = j.job
         where 'digest' = any(c.purposes)
           ${chat ? sql`and c.platform = ${chat.platform} and c.chat_id = ${chat.chatId}` : sql``}

@@ -35,7 +35,7 @@ interface DigestChat {
 }
 
 function parseKind(text: string): ReportKind {
-  if (text === 'daily' || text === 'weekly') return text;
+  if (text === 'daily' || text === 'weekly' || text === 'monthly') return text;
   throw new InvalidInputError(cliTexts.badReport(text));
 }
 
@@ -61,7 +61,7 @@ async function digestChats(db: Db, filter: { chat?: { platform: string; chatId: 
 }
 
 /**
- * `stocktake report daily|weekly`: sends a report now to the digest chats (outbox rows a running
+ * `stocktake report daily|weekly|monthly`: sends a report now to the digest chats (outbox rows a running
  * `npm start` delivers), or with --dry-run prints it and writes its charts to a folder.
  */
 /**
@@ -73,7 +73,7 @@ const digestReports: ReportSource = async (db, request) => (await import('../../
 export function registerReport(program: Command, run: CliRunner, reports: ReportSource = digestReports): void {
   program
     .command('report <report>')
-    .description('send the daily digest or the weekly report now to the digest chats, or print it with --dry-run')
+    .description('send the daily digest, the weekly report or the monthly stock structure report now to the digest chats, or print it with --dry-run')
     .option('--chat <platform:id>', 'one digest chat (default: every digest chat)')
     .option('--warehouse <code>', 'the digest chats of one warehouse; with --dry-run, the warehouse to print')
     .option('--now <iso>', 'as of this time, e.g. 2026-11-26T09:00+08:00 (default: now)')

@@ -37,11 +37,11 @@ function table(schedules: ChatSchedule[], locale: PhraseLocale): string {
 }
 
 /**
- * `stocktake schedule list|set`: when each digest chat gets its daily digest and weekly report. A running
+ * `stocktake schedule list|set`: when each digest chat gets its daily digest, weekly report and monthly stock structure report. A running
  * `npm start` picks a change up at its next minute.
  */
 export function registerSchedule(program: Command, run: CliRunner): void {
-  const schedule = program.command('schedule').description('when each digest chat gets its daily digest and weekly report');
+  const schedule = program.command('schedule').description('when each digest chat gets its daily digest, weekly report and monthly stock structure report');
   schedule
     .command('list', { isDefault: true })
     .description("every digest chat's schedule (cron, timezone, next time)")
@@ -55,7 +55,7 @@ export function registerSchedule(program: Command, run: CliRunner): void {
   schedule
     .command('set <chat> <report> <cron>')
     .description(
-      'set a report\'s schedule: <chat> platform:chat-id, <report> daily|weekly, <cron> "MIN HOUR DAY MONTH WEEKDAY" (quoted) or off|on',
+      'set a report\'s schedule: <chat> platform:chat-id, <report> daily|weekly|monthly, <cron> "MIN HOUR DAY MONTH WEEKDAY" (quoted) or off|on',
     )
     .option('--timezone <tz>', "IANA timezone the cron is read in (default: the chat's current one, else its warehouse's)")
     .option('--as <person>', "who does this (a supervisor, manager or admin of the chat's warehouse); default: the local operator")

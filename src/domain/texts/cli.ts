@@ -48,8 +48,8 @@ export const cliTexts = phrases('cli', {
     zh: '必须是 http:// 或 https:// 开头的网址，例如 https://stock.example.com',
   }),
   badReport: (text: string) => ({
-    en: `unknown report "${text}": use daily or weekly`,
-    zh: `未知报表“${text}”：请用 daily（日报）或 weekly（周报）`,
+    en: `unknown report "${text}": use daily, weekly or monthly`,
+    zh: `未知报表“${text}”：请用 daily（日报）、weekly（周报）或 monthly（月度库存结构报告）`,
   }),
   badNow: (text: string) => ({
     en: `--now ${text}: give an ISO 8601 time with its offset, e.g. 2026-11-26T09:00+08:00 or 2026-11-26T01:00Z`,

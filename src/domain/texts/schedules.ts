@@ -43,8 +43,8 @@ export const scheduleTexts = phrases('schedules', {
     zh: `未知时区“${timezone}”：请使用 IANA 时区名，例如 Asia/Shanghai、Asia/Singapore、Europe/Berlin 或 UTC`,
   }),
   badJob: (text: string) => ({
-    en: `unknown report "${text}": use daily or weekly`,
-    zh: `未知报表“${text}”：请用 daily（日报）或 weekly（周报）`,
+    en: `unknown report "${text}": use daily, weekly or monthly`,
+    zh: `未知报表“${text}”：请用 daily（日报）、weekly（周报）或 monthly（月度库存结构报告）`,
   }),
   chatUnknown: (chat: string) => ({
     en: `chat ${chat} is unknown: the bot has not seen it yet (send it a message, then "bind WAREHOUSE digest")`,

@@ -52,7 +52,7 @@ ${checkbox('enabled', w.enabled, typed ? typed.enabled === '1' : s.enabled)}
 export const schedulesPage = adminPage(async (p) => {
   const { done, chat, job } = p.c.req.query();
   const w = p.w.schedules;
-  const known = done === 'saved' && (job === 'daily' || job === 'weekly') && chat;
+  const known = done === 'saved' && (job === 'daily' || job === 'weekly' || job === 'monthly') && chat;
   return render(p, known ? okNotice(w.saved(chat, w.reports[job])) : '');
 });
 
