@@ -11,6 +11,7 @@ import { registerReport } from './commands/report.ts';
 import { registerReview } from './commands/review.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerStocktake } from './commands/stocktake.ts';
+import { registerStructure } from './commands/structure.ts';
 import { registerUndo } from './commands/undo.ts';
 import { EXIT_INVALID, processIo, runCommand, type CliSettings, type CommandResult, type Io, type RunOptions } from './context.ts';
 // Imported rather than read at run time: the build inlines it, so dist/ needs no path back to the sources.
@@ -47,6 +48,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerSchedule(program, run);
   registerReport(program, run);
   registerIntegration(program, run);
+  registerStructure(program, run);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

@@ -77,6 +77,21 @@ export function parseAsOf(value: string | undefined, timezone: string, now: Date
   return at;
 }
 
+/** An ABC class from text (a, B); undefined when absent. */
+export function parseAbcClass(text: string | undefined): AbcClass | undefined {
+  if (text === undefined || text === '') return undefined;
+  const cls = text.trim().toUpperCase();
+  if (!(ABC_CLASSES as readonly string[]).includes(cls)) throw new InvalidInputError(structureTexts.badClass(text));
+  return cls as AbcClass;
+}
+
+/** slow or dead from text; undefined when absent. */
+export function parseIdleStatus(text: string | undefined): 'slow' | 'dead' | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text === 'slow' || text === 'dead') return text;
+  throw new InvalidInputError(structureTexts.badStatus(text));
+}
+
 /** The first instant of the period that ends at `asOf`: exactly `days` × 24 hours before it. */
 export function periodStart(asOf: Date, days: number): Date {
   return new Date(asOf.getTime() - days * DAY_MS);
@@ -162,4 +177,59 @@ export interface StockStructure {
   /** The first `top` slow movers and dead items by stock value. */
   topSlow: ItemStructure[];
   topDead: ItemStructure[];
+}
+
+/** The per-item table's CSV columns: stable English keys for spreadsheets and scripts. */
+export const STRUCTURE_CSV_COLUMNS = [
+  'sku',
+  'name',
+  'category',
+  'unit',
+  'unit_cost',
+  'abc_class',
+  'issue_qty',
+  'issue_value',
+  'cumulative_percent',
+  'stock_qty',
+  'stock_value',
+  'average_qty',
+  'average_value',
+  'turnover',
+  'days_of_stock',
+  'last_issue_at',
+  'days_idle',
+  'status',
+] as const;
+
+/** The per-item table as CSV (RFC 4180, CRLF), figures as exact decimal strings. */
+export function structureCsv(items: readonly ItemStructure[]): string {
+  const cell = (v: string | number | null) => {
+    const text = v === null ? '' : String(v);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const rows = items.map((i) =>
+    [
+      i.sku,
+      i.name,
+      i.category,
+      i.unit,
+      i.unitCost,
+      i.abcClass,
+      i.issueQty,
+      i.issueValue,
+      i.cumulativePercent,
+      i.stockQty,
+      i.stockValue,
+      i.averageQty,
+      i.averageValue,
+      i.turnover,
+      i.daysOfStock,
+      i.lastIssueAt,
+      i.daysIdle,
+      i.status,
+    ]
+      .map(cell)
+      .join(','),
+  );
+  return `${[STRUCTURE_CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }

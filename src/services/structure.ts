@@ -14,7 +14,7 @@
  * - slow mover / dead stock: an item with stock whose last issue (never issued: its first movement here) is
  *   at least the warehouse's slow (dead) days before as-of; stock that never moved at all is dead.
  *
- * One pass over the warehouse's movements fills a temporary table (dropped at commit) that the summary,
+ * One pass over the warehouse's movements fills temporary tables (dropped at commit) that the summary,
  * the top lists and the per-item table are read from.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -58,30 +58,29 @@ interface Context {
  * Must run inside a transaction.
  */
 async function fillItems(tx: DbOrTx, c: Context): Promise<void> {
-  await tx.execute(sql`
-    create temporary table structure_item (
-      sku text primary key, name text not null, unit text not null, category text, unit_cost numeric not null,
-      issue_qty numeric not null, issue_value numeric not null, cumulative_pct numeric, abc text not null,
-      stock_qty numeric not null, stock_value numeric not null, average_qty numeric not null, average_value numeric not null,
-      turnover numeric, days_of_stock numeric, last_issue_at timestamptz, days_idle integer, status text not null
-    ) on commit drop`);
   const { wh, asOf, from, days, settings } = c;
   const at = asOf.toISOString();
   const start = from.toISOString();
+  // The one pass over the movements is the cost (5M rows: seconds). CREATE TABLE AS may run it in parallel
+  // where INSERT … SELECT may not, and the hash aggregate fits in memory with a larger work_mem.
+  await tx.execute(sql`set local work_mem = '64MB'`);
   await tx.execute(sql`
-    insert into structure_item
-    with mv as (
-      select m.sku,
-        coalesce(sum(m.qty) filter (where m.occurred_at > ${at}::timestamptz), 0) as after_qty,
-        coalesce(sum(m.qty * extract(epoch from (m.occurred_at - ${start}::timestamptz))::numeric)
-          filter (where m.occurred_at > ${start}::timestamptz and m.occurred_at <= ${at}::timestamptz), 0) as weighted_seconds,
-        coalesce(-sum(m.qty) filter (where m.kind = 'issue' and m.occurred_at > ${start}::timestamptz and m.occurred_at <= ${at}::timestamptz), 0.000) as issue_qty,
-        max(m.occurred_at) filter (where m.kind = 'issue' and m.occurred_at <= ${at}::timestamptz) as last_issue_at,
-        min(m.occurred_at) filter (where m.occurred_at <= ${at}::timestamptz) as first_at
-      from movement m
-      where m.warehouse_id = ${wh.id}::uuid
-      group by m.sku
-    ), book as (
+    create temporary table structure_movement on commit drop as
+    select m.sku,
+      coalesce(sum(m.qty) filter (where m.occurred_at > ${at}::timestamptz), 0) as after_qty,
+      coalesce(sum(m.qty * extract(epoch from (m.occurred_at - ${start}::timestamptz))::numeric)
+        filter (where m.occurred_at > ${start}::timestamptz and m.occurred_at <= ${at}::timestamptz), 0) as weighted_seconds,
+      coalesce(-sum(m.qty) filter (where m.kind = 'issue' and m.occurred_at > ${start}::timestamptz and m.occurred_at <= ${at}::timestamptz), 0.000) as issue_qty,
+      max(m.occurred_at) filter (where m.kind = 'issue' and m.occurred_at <= ${at}::timestamptz) as last_issue_at,
+      min(m.occurred_at) filter (where m.occurred_at <= ${at}::timestamptz) as first_at
+    from movement m
+    where m.warehouse_id = ${wh.id}::uuid
+    group by m.sku`);
+  // Without statistics the planner guesses a temporary table's size and may join it by nested loops.
+  await tx.execute(sql`analyze structure_movement`);
+  await tx.execute(sql`
+    create temporary table structure_item on commit drop as
+    with book as (
       select o.sku, sum(o.qty) as qty from on_hand o where o.warehouse_id = ${wh.id}::uuid group by o.sku
     ), per as (
       select i.sku, i.name, i.unit, i.category, i.unit_cost,
@@ -90,7 +89,7 @@ async function fillItems(tx: DbOrTx, c: Context): Promise<void> {
         round(coalesce(book.qty, 0) - coalesce(mv.after_qty, 0) - coalesce(mv.weighted_seconds, 0) / ${days * 86400}::numeric, 3) as average_qty,
         mv.last_issue_at,
         coalesce(mv.last_issue_at, mv.first_at) as idle_since
-      from book full join mv on mv.sku = book.sku
+      from book full join structure_movement mv on mv.sku = book.sku
       join item i on i.sku = coalesce(book.sku, mv.sku)
     ), valued as (
       select per.*,
@@ -101,28 +100,28 @@ async function fillItems(tx: DbOrTx, c: Context): Promise<void> {
       from per
     ), ranked as (
       select valued.*,
-        coalesce(sum(issue_value) over (order by issue_value desc, sku rows between unbounded preceding and 1 preceding), 0) as before_value,
+        coalesce(sum(issue_value) over (order by issue_value desc, sku collate "C" rows between unbounded preceding and 1 preceding), 0) as before_value,
         sum(issue_value) over () as total_value
       from valued
     )
     select sku, name, unit, category, unit_cost, issue_qty, issue_value,
-      case when total_value > 0 and issue_value > 0 then round((before_value + issue_value) * 100 / total_value, 2) end,
+      case when total_value > 0 and issue_value > 0 then round((before_value + issue_value) * 100 / total_value, 2) end as cumulative_pct,
       case
         when issue_value <= 0 then 'C'
         when before_value * 100 < ${settings.abcAPercent}::numeric * total_value then 'A'
         when before_value * 100 < (${settings.abcAPercent}::numeric + ${settings.abcBPercent}::numeric) * total_value then 'B'
         else 'C'
-      end,
+      end as abc,
       stock_qty, stock_value, average_qty, average_value,
-      case when average_value > 0 then round(issue_value / average_value, 2) end,
-      case when issue_qty > 0 then round(stock_qty * ${days}::numeric / issue_qty, 1) end,
+      case when average_value > 0 then round(issue_value / average_value, 2) end as turnover,
+      case when issue_qty > 0 then round(stock_qty * ${days}::numeric / issue_qty, 1) end as days_of_stock,
       last_issue_at, days_idle,
       case
         when stock_qty <= 0 then 'empty'
-        when idle_since is null or days_idle >= ${settings.deadDays} then 'dead'
-        when days_idle >= ${settings.slowDays} then 'slow'
+        when idle_since is null or days_idle >= ${settings.deadDays}::integer then 'dead'
+        when days_idle >= ${settings.slowDays}::integer then 'slow'
         else 'moving'
-      end
+      end as status
     from ranked`);
 }
 
@@ -290,7 +289,7 @@ export async function stockStructure(db: Db, request: StructureRequest & { top?:
       turnover: r.turnover,
       daysOfStock: r.days_of_stock,
     }));
-    const byValue = sql`i.stock_value desc, i.sku`;
+    const byValue = sql`i.stock_value desc, i.sku collate "C"`;
     return {
       warehouse: { code: c.wh.code, name: c.wh.name, timezone: c.wh.timezone, currency: c.currency },
       asOf: c.asOf.toISOString(),
@@ -309,7 +308,7 @@ export async function stockStructure(db: Db, request: StructureRequest & { top?:
       categories,
       slow: idle('slow'),
       dead: idle('dead'),
-      topConsumers: await itemsWhere(tx, sql`issue_value > 0`, sql`i.issue_value desc, i.sku`, top),
+      topConsumers: await itemsWhere(tx, sql`issue_value > 0`, sql`i.issue_value desc, i.sku collate "C"`, top),
       topSlow: await itemsWhere(tx, sql`status = 'slow'`, byValue, top),
       topDead: await itemsWhere(tx, sql`status = 'dead'`, byValue, top),
     };
@@ -338,7 +337,7 @@ export async function structureItems(db: Db, request: StructureItemsRequest): Pr
       sql` and `,
     );
     const [count] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from structure_item where ${where}`);
-    const items = await itemsWhere(tx, where, sql`i.issue_value desc, i.stock_value desc, i.sku`, request.limit ?? null, request.offset ?? 0);
+    const items = await itemsWhere(tx, where, sql`i.issue_value desc, i.stock_value desc, i.sku collate "C"`, request.limit ?? null, request.offset ?? 0);
     return { total: Number(count!.n), items };
   });
 }

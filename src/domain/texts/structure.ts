@@ -57,6 +57,14 @@ export const structureTexts = phrases('structure', {
     en: `slow-mover days ${slow} and dead-stock days ${dead} are not valid: whole days, slow above 0 and dead above slow (default 90 and 180)`,
     zh: `呆滞天数 ${slow} 与死库存天数 ${dead} 无效：须为整数天，呆滞大于 0 且死库存大于呆滞（默认 90 和 180）`,
   }),
+  badClass: (text: string) => ({
+    en: `ABC class "${text}" is not valid: use A, B or C`,
+    zh: `ABC 类别“${text}”无效：请用 A、B 或 C`,
+  }),
+  badStatus: (text: string) => ({
+    en: `status "${text}" is not valid: use slow or dead`,
+    zh: `状态“${text}”无效：请用 slow（呆滞）或 dead（死库存）`,
+  }),
   title: (warehouse: string) => ({ en: `Stock structure of ${warehouse}`, zh: `${warehouse} 库存结构` }),
   monthlyTitle: (warehouse: string, month: string) => ({
     en: `Monthly stock structure report · ${warehouse} · ${month}`,
@@ -111,6 +119,8 @@ export const structureTexts = phrases('structure', {
   chartStock: () => ({ en: 'Share of stock value (%)', zh: '库存金额占比（%）' }),
   chartSlow: () => ({ en: 'Slow', zh: '呆滞' }),
   chartDead: () => ({ en: 'Dead', zh: '死库存' }),
+  statusMoving: () => ({ en: 'Moving', zh: '正常周转' }),
+  statusEmpty: () => ({ en: 'No stock', zh: '无库存' }),
   chartAlt: (a: string, b: string, c: string, slow: string, dead: string) => ({
     en: `Share of stock value: class A ${a}%, B ${b}%, C ${c}%; slow movers ${slow}%, dead stock ${dead}%.`,
     zh: `库存金额占比：A 类 ${a}%，B 类 ${b}%，C 类 ${c}%；呆滞 ${slow}%，死库存 ${dead}%。`,

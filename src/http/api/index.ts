@@ -22,6 +22,7 @@ import { idempotencyKey, jsonBody, parseWith } from './input.ts';
 import { openApiRoute } from './openapi.ts';
 import { API_BASE, honoPath, type ApiRoute } from './route.ts';
 import { stocktakeRoutes } from './stocktakes.ts';
+import { structureRoutes } from './structure.ts';
 import { undoRoutes } from './undo.ts';
 import { varianceRoutes } from './variances.ts';
 import { httpTexts } from '../../domain/texts/http.ts';
@@ -38,6 +39,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...auditRoutes,
   ...undoRoutes,
   ...integrationRoutes,
+  ...structureRoutes,
   openApiRoute(() => API_ROUTES),
 ];
 
