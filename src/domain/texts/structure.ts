@@ -130,6 +130,7 @@ export const structureTexts = phrases('structure', {
     en: 'ABC by the value issued in the period; turnover = consumption value ÷ average stock value (time-weighted over the period); days of stock = stock now ÷ average daily issue.',
     zh: 'ABC 按统计期内出库金额分类；周转次数 = 消耗金额 ÷ 平均库存金额（按时间加权）；库存可用天数 = 当前库存 ÷ 日均出库。',
   }),
+  link: () => ({ en: 'Stock structure: ABC, turnover, slow movers', zh: '库存结构：ABC、周转、呆滞' }),
   warehouseLabel: () => ({ en: 'Warehouse', zh: '仓库' }),
   asOfLabel: () => ({ en: 'As of', zh: '截止日期' }),
   daysLabel: () => ({ en: 'Days', zh: '天数' }),

@@ -1,6 +1,6 @@
 /**
  * The dashboard pages of the web console, rendered on the server: the stocktakes list, one stocktake
- * (figures, charts, variances, documents, exports, audit), the phone counting page, and for admins people and
+ * (figures, charts, variances, documents, exports, audit), a warehouse's stock structure, the phone counting page, and for admins people and
  * roles and the admin pages (people and chat accounts, imports, causes, settings, schedules, keys and links).
  *
  * @example createHttpApp(deps, [mountAuth, mountApi, mountPages])
@@ -22,6 +22,7 @@ import { changeRolePage, peoplePage } from './people.ts';
 import { page } from './shared.ts';
 import { stocktakeDetailPage } from './stocktakeDetail.ts';
 import { stocktakeListPage } from './stocktakeList.ts';
+import { structurePage } from './structurePage.ts';
 import { DASHBOARD_CSS, DASHBOARD_CSS_PATH } from './styles.ts';
 
 const importUpload = page('admin', importUploadPage);
@@ -46,6 +47,7 @@ export function mountPages(app: Hono<AppEnv>): void {
   );
   app.get('/stocktakes', page('stocktakes', stocktakeListPage));
   app.get('/stocktakes/:stocktake', page('stocktakes', stocktakeDetailPage));
+  app.get('/structure', page('stocktakes', structurePage));
   mountCountingAssets(app);
   app.get('/count/:stocktake', page('stocktakes', countingPage));
   app.get('/people', page('people', peoplePage));

@@ -8,6 +8,8 @@ import { listDocuments } from '../../services/documents.ts';
 import { reviewCounts } from '../../services/reviewViews.ts';
 import { progressFor } from '../../services/blind.ts';
 import { esc } from '../layout.ts';
+import { render } from '../../domain/phrase.ts';
+import { structureTexts } from '../../domain/texts/structure.ts';
 import { badge, localTime, moneyCell, queryString, type PageContext, type PageResult } from './shared.ts';
 
 const PAGE_SIZE = 25;
@@ -83,6 +85,7 @@ ${'variances' in progress ? moneyCell(progress.variances.netValue) : '<td class=
     title: l.title,
     active: 'stocktakes',
     body: `<h1>${esc(l.title)}</h1>
+<p><a href="/structure" class="structure-link">${esc(render(structureTexts.link(), p.locale, 'page'))}</a></p>
 <div class="table-scroll"><table class="data stocktakes">
 <thead><tr><th>${esc(l.code)}</th><th>${esc(l.warehouse)}</th><th>${esc(l.status)}</th><th>${esc(l.started)}</th><th>${esc(l.progress)}</th><th class="num">${esc(l.open)}</th><th class="num">${esc(l.net)}</th><th>${esc(l.documents)}</th></tr></thead>
 <tbody>
