@@ -113,7 +113,9 @@ async function main(): Promise<void> {
       summary = `A ${s.classes[0]!.items} · B ${s.classes[1]!.items} · C ${s.classes[2]!.items} items; slow ${s.slow.items}, dead ${s.dead.items}; turnover ${s.totals.turnover}`;
     }
     times.sort((a, b) => a - b);
-    console.log(`stockStructure (monthly report data): median ${times[1]!.toFixed(2)} s over ${RUNS} runs (${times.map((t) => t.toFixed(2)).join(', ')}) — ${summary}`);
+    console.log(
+      `stockStructure (monthly report data): median ${times[1]!.toFixed(2)} s over ${RUNS} runs (${times.map((t) => t.toFixed(2)).join(', ')}) — ${summary}`,
+    );
     let t0 = performance.now();
     const report = await digestReports(db, { kind: 'monthly', warehouse: 'BENCH', now: AS_OF, locale: 'zh-CN' });
     console.log(`monthly report (data, chart PNG, card): ${seconds(t0)} s, ${report.charts.length} chart(s)`);

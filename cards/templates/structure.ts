@@ -50,7 +50,12 @@ export function structureReportCard(ctx: TemplateContext, s: StockStructure, cha
       { key: 'issue', label: w(structureTexts.chartConsumption()), align: 'right' },
       { key: 'stock', label: w(structureTexts.chartStock()), align: 'right' },
     ],
-    rows: s.classes.map((x) => ({ cls: x.abcClass, items: count(x.items), issue: percent(x.issuePercent), stock: percent(x.stockPercent) })),
+    rows: s.classes.map((x) => ({
+      cls: x.abcClass,
+      items: count(x.items),
+      issue: percent(x.issuePercent),
+      stock: percent(x.stockPercent),
+    })),
   });
   if (s.categories.length > 0) {
     const shown = s.categories.slice(0, 8);
@@ -94,15 +99,16 @@ export function structureReportCard(ctx: TemplateContext, s: StockStructure, cha
               { key: 'turnover', label: w(c.turnover()), align: 'right' },
               { key: 'days', label: w(c.daysOfStock()), align: 'right' },
             ],
-        rows: shown.map((i): Record<string, string> =>
-          idle
-            ? {
-                sku: i.sku,
-                value: qty(i.stockValue),
-                last: i.lastIssueAt ? localDay(new Date(i.lastIssueAt), tz) : w(structureTexts.never()),
-                days: i.daysIdle === null ? '—' : String(i.daysIdle),
-              }
-            : { sku: i.sku, value: qty(i.issueValue), turnover: i.turnover ?? '—', days: i.daysOfStock ?? '—' },
+        rows: shown.map(
+          (i): Record<string, string> =>
+            idle
+              ? {
+                  sku: i.sku,
+                  value: qty(i.stockValue),
+                  last: i.lastIssueAt ? localDay(new Date(i.lastIssueAt), tz) : w(structureTexts.never()),
+                  days: i.daysIdle === null ? '—' : String(i.daysIdle),
+                }
+              : { sku: i.sku, value: qty(i.issueValue), turnover: i.turnover ?? '—', days: i.daysOfStock ?? '—' },
         ),
         more: Math.max(0, total - shown.length),
       },
@@ -111,16 +117,22 @@ export function structureReportCard(ctx: TemplateContext, s: StockStructure, cha
   list(structureTexts.topConsumers(), s.topConsumers, s.topConsumers.length, false);
   list(structureTexts.topSlow(), s.topSlow, s.slow.items, true);
   list(structureTexts.topDead(), s.topDead, s.dead.items, true);
-  elements.push(...charts.map((x) => ({ type: 'image' as const, alt: x.alt, png: typeof x.png === 'string' ? x.png : x.png.toString('base64') })));
+  elements.push(
+    ...charts.map((x) => ({ type: 'image' as const, alt: x.alt, png: typeof x.png === 'string' ? x.png : x.png.toString('base64') })),
+  );
   elements.push({
     type: 'markdown',
-    text: escapeMarkdown(w(structureTexts.settings(s.settings.abcAPercent, s.settings.abcBPercent, s.settings.slowDays, s.settings.deadDays))),
+    text: escapeMarkdown(
+      w(structureTexts.settings(s.settings.abcAPercent, s.settings.abcBPercent, s.settings.slowDays, s.settings.deadDays)),
+    ),
   });
   const state = s.dead.items > 0 ? 'warning' : 'info';
   return card({
     header: {
       title: w(structureTexts.monthlyTitle(`${s.warehouse.code} ${s.warehouse.name}`, monthOf(s))),
-      subtitle: w(structureTexts.period(localDay(new Date(s.from), tz), localDay(new Date(new Date(s.asOf).getTime() - 1), tz), s.periodDays)),
+      subtitle: w(
+        structureTexts.period(localDay(new Date(s.from), tz), localDay(new Date(new Date(s.asOf).getTime() - 1), tz), s.periodDays),
+      ),
       state,
     },
     elements,

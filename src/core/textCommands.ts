@@ -24,7 +24,13 @@ export type TextCommand =
   | { name: 'voidUsage' }
   | { name: 'lang'; locale: string | null; mine?: boolean }
   /** "schedule" shows; "schedule daily 0 9 * * * [TZ]" sets; "schedule [daily|weekly] off|on" turns off or on. */
-  | { name: 'schedule'; job: 'daily' | 'weekly' | 'monthly' | null; action: 'show' | 'set' | 'off' | 'on'; cron?: string; timezone?: string }
+  | {
+      name: 'schedule';
+      job: 'daily' | 'weekly' | 'monthly' | null;
+      action: 'show' | 'set' | 'off' | 'on';
+      cron?: string;
+      timezone?: string;
+    }
   | { name: 'scheduleUsage' }
   /** "link CODE" / "绑定账号 CODE": links the sending chat account to the person an admin made the code for. */
   | { name: 'link'; code: string }

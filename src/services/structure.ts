@@ -209,8 +209,7 @@ function trimPercent(value: string): string {
   return value.includes('.') ? value.replace(/\.?0+$/, '') : value;
 }
 
-const share = (part: string, whole: string): SQL =>
-  sql.raw(`case when ${whole} > 0 then round(${part} * 100 / ${whole}, 2)::text end`);
+const share = (part: string, whole: string): SQL => sql.raw(`case when ${whole} > 0 then round(${part} * 100 / ${whole}, 2)::text end`);
 
 /**
  * The warehouse's stock structure as of a moment: totals, ABC classes, categories, slow and dead stock, and
@@ -236,7 +235,14 @@ export async function stockStructure(db: Db, request: StructureRequest & { top?:
             case when sum(issue_value) > 0 then round(sum(stock_value) * ${c.days}::numeric / sum(issue_value), 1)::text end as days_of_stock
           from structure_item`,
     );
-    const classRows = await queryRows<{ abc: AbcClass; items: number; issue_value: string; issue_pct: string | null; stock_value: string; stock_pct: string | null }>(
+    const classRows = await queryRows<{
+      abc: AbcClass;
+      items: number;
+      issue_value: string;
+      issue_pct: string | null;
+      stock_value: string;
+      stock_pct: string | null;
+    }>(
       tx,
       sql`with t as (select sum(issue_value) as issue_total, sum(stock_value) as stock_total from structure_item)
           select s.abc, count(*)::int as items, sum(s.issue_value)::text as issue_value, ${share('sum(s.issue_value)', 'max(t.issue_total)')} as issue_pct,
@@ -262,7 +268,9 @@ export async function stockStructure(db: Db, request: StructureRequest & { top?:
     );
     const idle = (status: MovementStatus): IdleGroup => {
       const r = idleRows.find((x) => x.status === status);
-      return r ? { items: Number(r.items), stockValue: r.stock_value, stockPercent: r.stock_pct } : { items: 0, stockValue: '0.00', stockPercent: null };
+      return r
+        ? { items: Number(r.items), stockValue: r.stock_value, stockPercent: r.stock_pct }
+        : { items: 0, stockValue: '0.00', stockPercent: null };
     };
     const categoryRows = await queryRows<{
       category: string | null;
@@ -337,7 +345,13 @@ export async function structureItems(db: Db, request: StructureItemsRequest): Pr
       sql` and `,
     );
     const [count] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from structure_item where ${where}`);
-    const items = await itemsWhere(tx, where, sql`i.issue_value desc, i.stock_value desc, i.sku collate "C"`, request.limit ?? null, request.offset ?? 0);
+    const items = await itemsWhere(
+      tx,
+      where,
+      sql`i.issue_value desc, i.stock_value desc, i.sku collate "C"`,
+      request.limit ?? null,
+      request.offset ?? 0,
+    );
     return { total: Number(count!.n), items };
   });
 }

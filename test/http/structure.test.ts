@@ -59,7 +59,14 @@ describeEachDatabase('stock structure over HTTP', (get) => {
     const r = await http.app.request(`/api/v1/warehouses/ST/structure?${QUERY}&top=3`, { headers: auth });
     expect(r.status).toBe(200);
     const s = StockStructureSchema.parse(await r.json());
-    expect(s.totals).toEqual({ items: 7, issueValue: '980.00', stockValue: '725.00', averageValue: '1311.50', turnover: '0.75', daysOfStock: '74.0' });
+    expect(s.totals).toEqual({
+      items: 7,
+      issueValue: '980.00',
+      stockValue: '725.00',
+      averageValue: '1311.50',
+      turnover: '0.75',
+      daysOfStock: '74.0',
+    });
     expect(s.topConsumers.map((i) => i.sku)).toEqual(['P1', 'P2', 'P3']);
 
     const page = StructureItemPage.parse(

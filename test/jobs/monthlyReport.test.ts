@@ -71,6 +71,11 @@ describeEachDatabase('monthly structure report', (get) => {
 });
 
 it('reads "schedule monthly …" and "定时 月报 …" in a chat', () => {
-  expect(parseTextCommand('schedule monthly 0 9 1 * *')).toMatchObject({ name: 'schedule', job: 'monthly', action: 'set', cron: '0 9 1 * *' });
+  expect(parseTextCommand('schedule monthly 0 9 1 * *')).toMatchObject({
+    name: 'schedule',
+    job: 'monthly',
+    action: 'set',
+    cron: '0 9 1 * *',
+  });
   expect(parseTextCommand('定时 月报 关闭')).toMatchObject({ name: 'schedule', job: 'monthly', action: 'off' });
 });

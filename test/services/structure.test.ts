@@ -64,8 +64,24 @@ describeEachDatabase('stock structure', (get) => {
       { abcClass: 'C', items: 4, issueValue: '30.00', issuePercent: '3.06', stockValue: '95.00', stockPercent: '13.10' },
     ]);
     expect(s.categories).toEqual([
-      { category: 'alpha', items: 2, issueValue: '850.00', stockValue: '350.00', averageValue: '830.00', turnover: '1.02', daysOfStock: '41.2' },
-      { category: 'beta', items: 4, issueValue: '130.00', stockValue: '335.00', averageValue: '441.50', turnover: '0.29', daysOfStock: '257.7' },
+      {
+        category: 'alpha',
+        items: 2,
+        issueValue: '850.00',
+        stockValue: '350.00',
+        averageValue: '830.00',
+        turnover: '1.02',
+        daysOfStock: '41.2',
+      },
+      {
+        category: 'beta',
+        items: 4,
+        issueValue: '130.00',
+        stockValue: '335.00',
+        averageValue: '441.50',
+        turnover: '0.29',
+        daysOfStock: '257.7',
+      },
       { category: null, items: 1, issueValue: '0.00', stockValue: '40.00', averageValue: '40.00', turnover: '0.00', daysOfStock: null },
     ]);
     expect(s.slow).toEqual({ items: 2, stockValue: '60.00', stockPercent: '8.28' });

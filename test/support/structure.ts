@@ -44,8 +44,22 @@ export async function seedStructure(db: Db, code = 'ST'): Promise<void> {
       ['P7', 'New clip', 'pcs', '1', 'beta'],
     ]),
   );
-  await importBook(db, code, csv('book.csv', [['sku', 'location', 'qty'], ['P5', 'L9', '10']]));
-  const m = (sku: string, location: string, qty: number, kind: string, day: number) => [sku, location, String(qty), kind, `${kind}-${sku}-${day}`, periodDay(day)];
+  await importBook(
+    db,
+    code,
+    csv('book.csv', [
+      ['sku', 'location', 'qty'],
+      ['P5', 'L9', '10'],
+    ]),
+  );
+  const m = (sku: string, location: string, qty: number, kind: string, day: number) => [
+    sku,
+    location,
+    String(qty),
+    kind,
+    `${kind}-${sku}-${day}`,
+    periodDay(day),
+  ];
   await importMovements(
     db,
     code,

@@ -73,7 +73,9 @@ const digestReports: ReportSource = async (db, request) => (await import('../../
 export function registerReport(program: Command, run: CliRunner, reports: ReportSource = digestReports): void {
   program
     .command('report <report>')
-    .description('send the daily digest, the weekly report or the monthly stock structure report now to the digest chats, or print it with --dry-run')
+    .description(
+      'send the daily digest, the weekly report or the monthly stock structure report now to the digest chats, or print it with --dry-run',
+    )
     .option('--chat <platform:id>', 'one digest chat (default: every digest chat)')
     .option('--warehouse <code>', 'the digest chats of one warehouse; with --dry-run, the warehouse to print')
     .option('--now <iso>', 'as of this time, e.g. 2026-11-26T09:00+08:00 (default: now)')

@@ -41,7 +41,9 @@ function table(schedules: ChatSchedule[], locale: PhraseLocale): string {
  * `npm start` picks a change up at its next minute.
  */
 export function registerSchedule(program: Command, run: CliRunner): void {
-  const schedule = program.command('schedule').description('when each digest chat gets its daily digest, weekly report and monthly stock structure report');
+  const schedule = program
+    .command('schedule')
+    .description('when each digest chat gets its daily digest, weekly report and monthly stock structure report');
   schedule
     .command('list', { isDefault: true })
     .description("every digest chat's schedule (cron, timezone, next time)")

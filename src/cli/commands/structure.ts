@@ -62,15 +62,34 @@ export function renderStructure(s: StockStructure, locale: PhraseLocale): string
   ];
   if (s.totals.items === 0) return [...lines, w(structureTexts.nothingYet())].join('\n');
   lines.push(
-    w(structureTexts.totals(s.totals.items, g(s.totals.issueValue), g(s.totals.stockValue), pct(s.totals.turnover), pct(s.totals.daysOfStock), cur)),
-    ...s.classes.map((x) => w(structureTexts.classLine(x.abcClass, x.items, pct(x.issuePercent), g(x.issueValue), pct(x.stockPercent), g(x.stockValue)))),
+    w(
+      structureTexts.totals(
+        s.totals.items,
+        g(s.totals.issueValue),
+        g(s.totals.stockValue),
+        pct(s.totals.turnover),
+        pct(s.totals.daysOfStock),
+        cur,
+      ),
+    ),
+    ...s.classes.map((x) =>
+      w(structureTexts.classLine(x.abcClass, x.items, pct(x.issuePercent), g(x.issueValue), pct(x.stockPercent), g(x.stockValue))),
+    ),
     w(structureTexts.slowLine(s.slow.items, g(s.slow.stockValue))),
     w(structureTexts.deadLine(s.dead.items, g(s.dead.stockValue))),
     '',
     w(structureTexts.byCategory()),
     renderTable(
       [w(c.category()), w(c.items()), w(c.issueValue()), w(c.averageValue()), w(c.stockValue()), w(c.turnover()), w(c.daysOfStock())],
-      s.categories.map((x) => [x.category ?? w(structureTexts.uncategorised()), x.items, x.issueValue, x.averageValue, x.stockValue, x.turnover, x.daysOfStock]),
+      s.categories.map((x) => [
+        x.category ?? w(structureTexts.uncategorised()),
+        x.items,
+        x.issueValue,
+        x.averageValue,
+        x.stockValue,
+        x.turnover,
+        x.daysOfStock,
+      ]),
       [1, 2, 3, 4, 5, 6],
     ),
   );
@@ -80,7 +99,18 @@ export function renderStructure(s: StockStructure, locale: PhraseLocale): string
       '',
       w(title),
       renderTable(
-        [w(c.sku()), w(c.name()), w(c.class()), w(c.issueValue()), w(c.stockQty()), w(c.stockValue()), w(c.turnover()), w(c.daysOfStock()), w(c.lastIssue()), w(c.daysIdle())],
+        [
+          w(c.sku()),
+          w(c.name()),
+          w(c.class()),
+          w(c.issueValue()),
+          w(c.stockQty()),
+          w(c.stockValue()),
+          w(c.turnover()),
+          w(c.daysOfStock()),
+          w(c.lastIssue()),
+          w(c.daysIdle()),
+        ],
         rows.map((i) => [
           i.sku,
           i.name,
@@ -132,7 +162,12 @@ export function registerStructure(program: Command, run: CliRunner): void {
           return { data: items, human: () => structureCsv(items).replace(/\r\n$/, '') };
         }
         const top = opts.top === undefined ? 10 : Number(opts.top);
-        const s = await stockStructure(db, { warehouse, asOf, periodDays, top: Number.isInteger(top) && top > 0 ? Math.min(top, 1000) : 10 });
+        const s = await stockStructure(db, {
+          warehouse,
+          asOf,
+          periodDays,
+          top: Number.isInteger(top) && top > 0 ? Math.min(top, 1000) : 10,
+        });
         return { data: s, human: (locale) => renderStructure(s, locale) };
       }),
     );

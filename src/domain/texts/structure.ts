@@ -102,8 +102,11 @@ export const structureTexts = phrases('structure', {
   never: () => ({ en: 'never', zh: '从未出库' }),
   none: () => ({ en: 'none', zh: '无' }),
   nothingYet: () => ({
-    en: 'No stock and no movements in this warehouse yet: import movements (stocktake movements import) to see its structure.',
-    zh: '该仓库尚无库存和出入库记录：导入出入库（stocktake movements import）后即可查看库存结构。',
+    en: 'No stock and no movements in this warehouse yet: import its movements to see its structure.',
+    zh: '该仓库尚无库存和出入库记录：导入出入库记录后即可查看库存结构。',
+    advice: {
+      page: { en: ' (Admin → Imports)', zh: '（管理 → 导入）' },
+    },
   }),
   itemLine: (sku: string, name: string, cls: string, issueValue: string, stockValue: string, turnover: string, days: string) => ({
     en: `${sku} ${name} [${cls}] consumption ${issueValue}, stock ${stockValue}, turnover ${turnover}, ${days} days`,
@@ -141,4 +144,3 @@ export const structureTexts = phrases('structure', {
     zh: '你在任何仓库都还没有角色：请管理员分配后再查看库存结构。',
   }),
 });
-

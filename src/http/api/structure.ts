@@ -110,10 +110,7 @@ export const StructureItemPage = named(
 );
 
 const period = {
-  asOf: z
-    .string()
-    .optional()
-    .describe("YYYY-MM-DD (the end of that day in the warehouse's timezone) or an ISO 8601 instant; default now"),
+  asOf: z.string().optional().describe("YYYY-MM-DD (the end of that day in the warehouse's timezone) or an ISO 8601 instant; default now"),
   days: z.string().optional().describe(`the consumption period in days before asOf, ${MIN_PERIOD_DAYS}–${MAX_PERIOD_DAYS} (default 365)`),
 };
 

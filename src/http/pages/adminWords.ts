@@ -172,7 +172,10 @@ const en = {
     chat: 'Chat',
     warehouse: 'Warehouse',
     report: 'Report',
-    reports: { daily: 'Daily digest', weekly: 'Weekly report', monthly: 'Monthly stock structure' } as Record<'daily' | 'weekly' | 'monthly', string>,
+    reports: { daily: 'Daily digest', weekly: 'Weekly report', monthly: 'Monthly stock structure' } as Record<
+      'daily' | 'weekly' | 'monthly',
+      string
+    >,
     cron: 'Cron',
     timezone: 'Timezone',
     enabled: 'On',
