@@ -74,9 +74,9 @@ for (const kind of databaseKinds()) {
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toMatch(/^日报 · DEMO/);
       expect(res.stdout).toContain(`已写入图表：\n  ${join(out, 'daily-progress.png')}  1440×880`);
-      const refused = await runCli(zh, 'report', 'monthly');
+      const refused = await runCli(zh, 'report', 'yearly');
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('错误：未知报表“monthly”：请用 daily（日报）或 weekly（周报）');
+      expect(refused.stderr).toContain('错误：未知报表“yearly”：请用 daily（日报）、weekly（周报）或 monthly（月度库存结构报告）');
     });
 
     it("queues the daily digest for the demo's digest chat, with its chart", async () => {
@@ -101,7 +101,7 @@ for (const kind of databaseKinds()) {
 
     it('refuses what it cannot do, naming it', async () => {
       const refusals: [string[], RegExp][] = [
-        [['monthly'], /unknown report "monthly": use daily or weekly/],
+        [['yearly'], /unknown report "yearly": use daily, weekly or monthly/],
         [['daily', '--now', 'tomorrow'], /--now tomorrow: give an ISO 8601 time with its offset/],
         [['daily', '--chat', 'web:demo-team'], /chat web:demo-team is not a digest chat/],
         [['daily', '--warehouse', 'NOPE'], /warehouse "NOPE" not found/],

@@ -335,6 +335,7 @@ describeEachDatabase('admin pages', (get) => {
     const schedules = await listSchedules(db, { platform: 'web', chatId: 'digest' });
     expect(schedules.map((s) => [s.job, s.cron, s.enabled])).toEqual([
       ['daily', '30 8 * * 1-5', true],
+      ['monthly', '0 9 1 * *', true],
       ['weekly', '0 9 * * 1', false],
     ]);
     expect(await lastAudit(db, 'schedule.set')).toMatchObject({ identity: 'web:ann' });

@@ -62,7 +62,8 @@ describe('cron and timezone validation', () => {
     expect(parseTextCommand('定时 日报 ０ ９ ＊ ＊ ＊')).toEqual({ name: 'schedule', job: 'daily', action: 'set', cron: '0 9 * * *' });
     expect(parseTextCommand('定时 周报 关闭')).toEqual({ name: 'schedule', job: 'weekly', action: 'off' });
     expect(parseTextCommand('定时 每周 开启')).toEqual({ name: 'schedule', job: 'weekly', action: 'on' });
-    expect(parseTextCommand('schedule monthly 0 9 1 * *')).toEqual({ name: 'scheduleUsage' });
+    expect(parseTextCommand('schedule monthly 0 9 1 * *')).toEqual({ name: 'schedule', job: 'monthly', action: 'set', cron: '0 9 1 * *' });
+    expect(parseTextCommand('schedule yearly 0 9 1 1 *')).toEqual({ name: 'scheduleUsage' });
   });
 });
 
@@ -106,6 +107,7 @@ describeEachDatabase('the schedule chat command', (get) => {
     const schedules = await listSchedules(db, { platform: 'web', chatId: 'digest' });
     expect(schedules.map((s) => [s.job, s.cron, s.timezone, s.enabled, s.isDefault])).toEqual([
       ['daily', '30 8 * * 1-5', 'Europe/Berlin', true, false],
+      ['monthly', '0 9 1 * *', 'Asia/Shanghai', true, true],
       ['weekly', '0 9 * * 1', 'Asia/Shanghai', false, false],
     ]);
     // Turning it back on keeps its cron; the timezone stays the chat's.
@@ -169,13 +171,14 @@ for (const kind of databaseKinds()) {
       }[];
       expect(listed.map((s) => [s.job, s.cron, s.timezone, s.enabled])).toEqual([
         ['daily', '15 7 * * *', 'Asia/Singapore', true],
+        ['monthly', '0 9 1 * *', 'Asia/Shanghai', true],
         ['weekly', '0 9 * * 1', 'Asia/Shanghai', false],
       ]);
 
       const refusals: [string[], RegExp][] = [
         [['telegram:-100123', 'daily', '0 9 * *'], /has 4 field\(s\)/],
         [['telegram:-100123', 'daily', '0 9 * * *', '--timezone', 'Beijing'], /unknown timezone "Beijing"/],
-        [['telegram:-100123', 'monthly', '0 9 1 * *'], /unknown report "monthly": use daily or weekly/],
+        [['telegram:-100123', 'yearly', '0 9 1 1 *'], /unknown report "yearly": use daily, weekly or monthly/],
         [
           ['telegram:-100999', 'daily', '0 9 * * *'],
           /chat telegram:-100999 is not a digest chat of WH1: send "bind WH1 digest" in it first/,
