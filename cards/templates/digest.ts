@@ -4,7 +4,15 @@
  * `dailyDigestCard` builds. Charts arrive as rendered images (src/charts), so this file draws nothing.
  * Platform limits are the renderers' business: a long digest loses table rows there ("… and N more").
  */
-import type { DailyDigest, DigestPerson, OpenVariance, StocktakeDigest, WeekKpis, WeeklyReport } from '../../src/services/digest/types.ts';
+import type {
+  DailyDigest,
+  DigestPerson,
+  DigestSection,
+  OpenVariance,
+  StocktakeDigest,
+  WeekKpis,
+  WeeklyReport,
+} from '../../src/services/digest/types.ts';
 import { auditTexts } from '../i18n/audit.ts';
 import { digestTexts, weekName, type DigestTexts } from '../i18n/digest.ts';
 import type { Locale } from '../i18n/index.ts';
@@ -22,6 +30,18 @@ export interface DigestChart {
 const images = (charts: readonly DigestChart[]): CardElementInput[] =>
   charts.map((c) => ({ type: 'image' as const, alt: c.alt, png: typeof c.png === 'string' ? c.png : c.png.toString('base64') }));
 
+/** Added sections (patterns, performance, warnings): a bold title, then one bullet a line. */
+const sectionElements = (sections: readonly DigestSection[] | undefined, locale: Locale): CardElementInput[] =>
+  (sections ?? [])
+    .filter((s) => s.lines.length > 0)
+    .map((s) => ({
+      type: 'markdown' as const,
+      text: [
+        `**${escapeMarkdown(locale === 'en' ? s.title.en : s.title.zh)}**`,
+        ...s.lines.map((l) => `- ${escapeMarkdown(locale === 'en' ? l.en : l.zh)}`),
+      ].join('\n'),
+    }));
+
 /** "SKU@LOCATION" without spaces: a phone shows about 35 monospace columns of a table. */
 const lineLabel = (sku: string, location: string) => (location ? `${sku}@${location}` : sku);
 
@@ -37,10 +57,13 @@ export function dailyDigestCard(ctx: TemplateContext, digest: DailyDigest, chart
     if (i > 0) elements.push({ type: 'divider' });
     elements.push(...stocktakeSection(t, s, digest.warehouse.currency, tz));
   });
+  elements.push(...sectionElements(digest.sections, ctx.locale));
   elements.push(...images(charts));
   if (digest.auditHead)
     elements.push({ type: 'markdown', text: escapeMarkdown(auditTexts(ctx.locale).head(digest.auditHead.seq, digest.auditHead.hash)) });
-  const overdue = digest.stocktakes.some((s) => s.overdue.variancesTotal + s.overdue.steps.length > 0);
+  const overdue =
+    digest.stocktakes.some((s) => s.overdue.variancesTotal + s.overdue.steps.length > 0) ||
+    (digest.sections ?? []).some((s) => s.lines.length > 0);
   const state: CardState = overdue
     ? 'warning'
     : digest.stocktakes.length > 0 && digest.stocktakes.every((s) => s.status === 'posted')
@@ -311,6 +334,7 @@ export function weeklyReportCard(ctx: TemplateContext, report: WeeklyReport, cha
       },
     );
   }
+  elements.push(...sectionElements(report.sections, ctx.locale));
   elements.push(...images(charts));
   return card({
     header: {

@@ -7,6 +7,7 @@ import { registerChats } from './commands/chats.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIntegration } from './commands/integration.ts';
 import { registerMasterData } from './commands/masterData.ts';
+import { registerPatterns } from './commands/patterns.ts';
 import { registerReport } from './commands/report.ts';
 import { registerReview } from './commands/review.ts';
 import { registerSchedule } from './commands/schedule.ts';
@@ -47,6 +48,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerDemo(program, run);
   registerSchedule(program, run);
   registerReport(program, run);
+  registerPatterns(program, run);
   registerIntegration(program, run);
   registerStructure(program, run);
   const configure = (command: Command): void => {

@@ -19,10 +19,43 @@ import {
   type DailyDigest,
   type WeeklyReport,
 } from '../services/digest/index.ts';
+import { renderAll, type Phrase } from '../domain/phrase.ts';
+import { patternTexts } from '../domain/texts/patterns.ts';
+import { detectPatterns, patternPhrases, performanceFigures, performancePhrases, warningPhrases } from '../services/patterns/index.ts';
+import type { DigestSection } from '../services/digest/types.ts';
+import type { Db } from '../../db/client.ts';
 import type { Report, ReportChart, ReportSource } from './reports.ts';
 import { structureReportCard, structureText } from '../../cards/templates/structure.ts';
 import type { StockStructure } from '../domain/structure.ts';
 import { stockStructure } from '../services/structure.ts';
+
+const words = (p: Phrase) => {
+  const all = renderAll(p, 'chat');
+  return { en: all.en, zh: all['zh-CN'] };
+};
+
+/**
+ * The weekly report's patterns (复盘) and, unless the chat is also a team chat where counters read along,
+ * everyone's performance figures (绩效): digest chats are the managers'.
+ */
+async function weeklySections(db: Db, warehouse: string, withPeople: boolean): Promise<DigestSection[]> {
+  const patterns = await detectPatterns(db, { warehouse });
+  const sections: DigestSection[] = [{ title: words(patternTexts.title(warehouse)), lines: patternPhrases(patterns).map(words) }];
+  if (withPeople) {
+    const figures = await performanceFigures(db, { warehouse, viewer: null });
+    sections.push({
+      title: words(patternTexts.performanceTitle(warehouse, String(figures.window))),
+      lines: performancePhrases(figures).map(words),
+    });
+  }
+  return sections;
+}
+
+/** The daily digest's early warnings: trends the newest count pushed over a threshold since the last digest. */
+async function dailySections(db: Db, warehouse: string, since: Date): Promise<DigestSection[]> {
+  const lines = warningPhrases(await detectPatterns(db, { warehouse }), since).map(words);
+  return lines.length ? [{ title: words(patternTexts.warningTitle(warehouse)), lines }] : [];
+}
 
 const FILE_NAMES: Record<ChartKind, string> = {
   causeDistribution: 'cause-distribution',
@@ -110,15 +143,18 @@ export const digestReports: ReportSource = async (db, request): Promise<Report> 
       ...(request.since ? { since: request.since } : {}),
       ...(request.withoutBlindCounting ? { withoutBlindCounting: true } : {}),
     });
+    const since = request.since ?? new Date(request.now.getTime() - 24 * 3600_000);
+    digest.sections = await dailySections(db, digest.warehouse.code, since);
     const charts = dailyDigestIsEmpty(digest) ? [] : dailyCharts(digest, locale);
     return {
-      empty: dailyDigestIsEmpty(digest),
+      empty: dailyDigestIsEmpty(digest) && digest.sections.length === 0,
       card: dailyDigestCard(context(locale, digest.warehouse.timezone), digest, charts),
       text: digestText(digest, locale),
       charts,
     };
   }
   const report = await weeklyReport(db, { warehouse: request.warehouse, now: request.now });
+  report.sections = await weeklySections(db, report.warehouse.code, !request.withoutBlindCounting);
   const charts = weeklyReportIsEmpty(report) ? [] : weeklyCharts(report, locale);
   return {
     empty: weeklyReportIsEmpty(report),

@@ -19,6 +19,7 @@ import { rolesWords } from '../domain/texts/people.ts';
 import { reviewTexts } from '../domain/texts/review.ts';
 
 import { lineLabel, lineRef, parseLineRef, type ReviewStatus } from '../domain/stocktake.ts';
+import { POSTED_LINES, recentPosted } from './patterns/history.ts';
 export type { ReviewStatus };
 
 /** A variance under review: the live figures and the review state. */
@@ -258,20 +259,14 @@ async function packsOf(tx: DbOrTx, skus: string[]): Promise<Map<string, { packs:
   return out;
 }
 
-/** The warehouse's last 3 posted stocktakes, newest first: per SKU, the direction and cause posted. */
+/** The warehouse's last 3 posted stocktakes, newest first: per SKU, the direction and cause posted (history.ts holds the SQL). */
 async function postedHistory(tx: DbOrTx, st: StocktakeRef) {
   const rows = await queryRows<{ code: string; sku: string; qty: string; cause_code: string }>(
     tx,
-    sql`with recent as (
-          select id, code, counting_closed_at from stocktake
-          where warehouse_id = ${st.warehouseId} and status = 'posted' and id <> ${st.id}
-          order by counting_closed_at desc nulls last limit 3)
-        select r.code, dl.sku, sum(dl.qty)::text as qty,
-               (array_agg(dl.cause_code order by abs(dl.value) desc))[1] as cause_code
-        from recent r join adjustment_document d on d.stocktake_id = r.id and d.status = 'posted'
-        join document_line dl on dl.document_id = d.id
-        group by r.code, r.counting_closed_at, dl.sku
-        order by r.counting_closed_at desc`,
+    sql`with recent as (${recentPosted(st.warehouseId, 3, st.id)}), posted_line as (${POSTED_LINES})
+        select code, sku, sum(qty)::text as qty, (array_agg(cause_code order by abs(value) desc))[1] as cause_code
+        from posted_line group by code, rn, sku
+        order by rn`,
   );
   const order: string[] = [];
   const byCode = new Map<string, Map<string, { stocktakeCode: string; direction: 'gain' | 'loss'; cause: string }>>();

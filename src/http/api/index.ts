@@ -16,6 +16,7 @@ import { countRoutes } from './counts.ts';
 import { documentRoutes } from './documents.ts';
 import { exportRoutes } from './exports.ts';
 import { integrationRoutes } from './integration.ts';
+import { patternRoutes } from './patterns.ts';
 import { photoRoutes } from './photos.ts';
 import { scanRoutes } from './scans.ts';
 import { idempotencyKey, jsonBody, parseWith } from './input.ts';
@@ -38,6 +39,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...exportRoutes,
   ...auditRoutes,
   ...undoRoutes,
+  ...patternRoutes,
   ...integrationRoutes,
   ...structureRoutes,
   openApiRoute(() => API_ROUTES),

@@ -175,6 +175,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
       { name: 'audit' },
       { name: 'webhooks', description: 'subscriptions, deliveries and the signed integration payload (Standard Webhooks)' },
       { name: 'causes' },
+      { name: 'patterns', description: 'recurring variances and early warning (复盘), accuracy and performance figures (绩效)' },
       { name: 'meta' },
     ],
     paths,

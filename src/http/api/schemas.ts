@@ -9,7 +9,7 @@ import { COUNT_STATUSES, DOCUMENT_STATUSES, REVIEW_STATUSES, STOCKTAKE_STATUSES 
 /** Named schemas: each becomes `#/components/schemas/<id>`. */
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
 
-function named<S extends z.ZodType>(id: string, description: string, schema: S): S {
+export function named<S extends z.ZodType>(id: string, description: string, schema: S): S {
   apiSchemas.add(schema, { id, description });
   return schema;
 }

@@ -24,8 +24,19 @@ export interface DigestWarehouse {
 export type DigestReviewState = 'open' | 'recount' | 'confirmed' | 'documented' | 'posted';
 export const DIGEST_REVIEW_STATES: readonly DigestReviewState[] = ['open', 'recount', 'confirmed', 'documented', 'posted'];
 
+/**
+ * A section added by another part of the product (patterns and performance, src/services/patterns): a
+ * title and lines in both languages, shown after the digest's own content.
+ */
+export interface DigestSection {
+  title: { en: string; zh: string };
+  lines: { en: string; zh: string }[];
+}
+
 export interface DailyDigest {
   kind: 'daily';
+  /** Early warnings (差异预警) and other added sections. */
+  sections?: DigestSection[];
   warehouse: DigestWarehouse;
   /** The moment the digest describes. */
   generatedAt: string;
@@ -289,6 +300,8 @@ export interface PostedStocktake {
 
 export interface WeeklyReport {
   kind: 'weekly';
+  /** Patterns (复盘) and performance (绩效) and other added sections. */
+  sections?: DigestSection[];
   warehouse: DigestWarehouse;
   generatedAt: string;
   localTime: string;
