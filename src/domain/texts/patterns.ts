@@ -39,6 +39,19 @@ export const patternTexts = phrases('patterns', {
   }),
   badSetting: (text: string) => ({ en: `--set takes name=value, got "${text}"`, zh: `--set 的格式是 名称=值，收到 "${text}"` }),
 
+  // The console page (/patterns).
+  pageTitle: () => ({ en: 'Patterns and performance', zh: '差异复盘与绩效' }),
+  pageLink: () => ({ en: 'Patterns and performance: recurring variances, accuracy', zh: '复盘与绩效：重复差异、准确率' }),
+  findingsHeading: () => ({ en: 'Patterns', zh: '差异规律' }),
+  figuresHeading: () => ({ en: 'Performance', zh: '绩效' }),
+  ownOnly: () => ({
+    en: 'You see your own figures; managers and admins see everyone’s.',
+    zh: '这里只显示你自己的数据；经理和管理员可以看到所有人的。',
+  }),
+  warehouseLabel: () => ({ en: 'Warehouse', zh: '仓库' }),
+  noWarehouse: () => ({ en: 'You hold no role in any warehouse.', zh: '你在任何仓库都没有角色。' }),
+  show: () => ({ en: 'Show', zh: '显示' }),
+
   // Performance (绩效).
   performanceTitle: (warehouse: string, window: string) => ({
     en: `Performance in ${warehouse} (last ${window} closed stocktakes)`,

@@ -23,6 +23,7 @@ import { page } from './shared.ts';
 import { stocktakeDetailPage } from './stocktakeDetail.ts';
 import { stocktakeListPage } from './stocktakeList.ts';
 import { structurePage } from './structurePage.ts';
+import { patternsPage } from './patternsPage.ts';
 import { DASHBOARD_CSS, DASHBOARD_CSS_PATH } from './styles.ts';
 
 const importUpload = page('admin', importUploadPage);
@@ -48,6 +49,7 @@ export function mountPages(app: Hono<AppEnv>): void {
   app.get('/stocktakes', page('stocktakes', stocktakeListPage));
   app.get('/stocktakes/:stocktake', page('stocktakes', stocktakeDetailPage));
   app.get('/structure', page('stocktakes', structurePage));
+  app.get('/patterns', page('stocktakes', patternsPage));
   mountCountingAssets(app);
   app.get('/count/:stocktake', page('stocktakes', countingPage));
   app.get('/people', page('people', peoplePage));

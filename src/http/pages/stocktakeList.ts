@@ -10,6 +10,7 @@ import { progressFor } from '../../services/blind.ts';
 import { esc } from '../layout.ts';
 import { render } from '../../domain/phrase.ts';
 import { structureTexts } from '../../domain/texts/structure.ts';
+import { patternTexts } from '../../domain/texts/patterns.ts';
 import { badge, localTime, moneyCell, queryString, type PageContext, type PageResult } from './shared.ts';
 
 const PAGE_SIZE = 25;
@@ -86,6 +87,7 @@ ${'variances' in progress ? moneyCell(progress.variances.netValue) : '<td class=
     active: 'stocktakes',
     body: `<h1>${esc(l.title)}</h1>
 <p><a href="/structure" class="structure-link">${esc(render(structureTexts.link(), p.locale, 'page'))}</a></p>
+<p><a href="/patterns" class="patterns-link">${esc(render(patternTexts.pageLink(), p.locale, 'page'))}</a></p>
 <div class="table-scroll"><table class="data stocktakes">
 <thead><tr><th>${esc(l.code)}</th><th>${esc(l.warehouse)}</th><th>${esc(l.status)}</th><th>${esc(l.started)}</th><th>${esc(l.progress)}</th><th class="num">${esc(l.open)}</th><th class="num">${esc(l.net)}</th><th>${esc(l.documents)}</th></tr></thead>
 <tbody>
