@@ -26,6 +26,9 @@ import { listSchedules, nextRun, SCHEDULE_JOBS, setSchedule } from '../services/
 import { currencyOf } from '../services/reviewViews.ts';
 import { staticView, type Outcome } from './outcome.ts';
 import type { TextCommand } from './textCommands.ts';
+import { performanceFigures, performancePhrases } from '../services/patterns/index.ts';
+import { patternTexts } from '../domain/texts/patterns.ts';
+import { render, type Phrase } from '../domain/phrase.ts';
 
 export interface CommandScope {
   db: Db;
@@ -54,6 +57,22 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
         ? (await rolesOf(s.db, s.ctx.actor.personId, s.chat.warehouseId)).has('admin')
         : await isAdminAnywhere(s.db, s.ctx.actor.personId);
       return reply(helpCard(s.templates, { warehouse: s.chat.warehouseCode, purposes: s.chat.purposes, admin }));
+    }
+    case 'me': {
+      // Only the sender's own figures, whoever they are: others read the chat too.
+      if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
+      const figures = await performanceFigures(s.db, { warehouse: s.chat.warehouseId, viewer: s.ctx.actor });
+      const own = <T extends { person: { handle: string } }>(rows: T[]) => rows.filter((r) => r.person.handle === s.ctx.actor.handle);
+      const lines = performancePhrases({
+        ...figures,
+        counters: own(figures.counters),
+        reviewers: own(figures.reviewers),
+        stocktakes: null,
+        cycleTime: null,
+      });
+      const w = (phrase: Phrase) => render(phrase, s.locale, 'chat');
+      const title = w(patternTexts.ownTitle(s.ctx.actor.handle, s.chat.warehouseCode!));
+      return reply(noticeCard(title, lines.length > 0 ? lines.map(w).join('\n') : w(patternTexts.noFigures(s.ctx.actor.handle)), 'info'));
     }
     case 'link': {
       // Only a known person gets here (an unknown one's code is redeemed by the dispatcher): already linked.

@@ -23,6 +23,8 @@ export type TextCommand =
   | { name: 'void'; sheet: string; reason: string }
   | { name: 'voidUsage' }
   | { name: 'lang'; locale: string | null; mine?: boolean }
+  /** "me" / "我的绩效": the sender's own performance figures (绩效) in the chat's warehouse. */
+  | { name: 'me' }
   /** "schedule" shows; "schedule daily 0 9 * * * [TZ]" sets; "schedule [daily|weekly] off|on" turns off or on. */
   | {
       name: 'schedule';
@@ -74,6 +76,9 @@ const WORDS: Record<string, TextCommand['name']> = {
   取消盘点: 'cancel',
   void: 'void',
   作废: 'void',
+  me: 'me',
+  我的绩效: 'me',
+  绩效: 'me',
   lang: 'lang',
   language: 'lang',
   语言: 'lang',
