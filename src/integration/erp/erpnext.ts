@@ -3,7 +3,7 @@
  * submitted with PUT /api/resource/Stock Reconciliation/<name> {"docstatus": 1}, authenticated by
  * `Authorization: token <api key>:<api secret>`. Each line sets the counted quantity of item × warehouse ×
  * batch at the posting date, with the line's unit cost as valuation_rate. Frappe refuses with an HTTP error
- * and { exc_type, exception, _server_messages } where _server_messages is a JSON list of JSON objects
+ * and { exc_type, exception, _server_messages } (or _error_message) where _server_messages is a JSON list of JSON objects
  * whose `message` is what a user reads. The document's number is in `remarks`, so a repeated send finds
  * the reconciliation an earlier attempt made instead of making a second.
  */
@@ -23,7 +23,7 @@ function headers(config: ErpnextConfig, env: Env): Record<string, string> {
 
 /** What a user reads in a Frappe error: the _server_messages' messages, else the exception line. */
 export function frappeMessage(res: ErpResponse): string {
-  const body = (res.json ?? {}) as { _server_messages?: string; exception?: string; exc_type?: string; message?: string };
+  const body = (res.json ?? {}) as { _server_messages?: string; _error_message?: string; exception?: string; exc_type?: string };
   const messages: string[] = [];
   if (typeof body._server_messages === 'string') {
     try {
@@ -37,6 +37,7 @@ export function frappeMessage(res: ErpResponse): string {
     }
   }
   if (messages.length) return `${body.exc_type ? `${body.exc_type}: ` : ''}${messages.join('; ')}`;
+  if (body._error_message) return `${body.exc_type ? `${body.exc_type}: ` : ''}${body._error_message}`;
   if (body.exception) return body.exception;
   if (body.exc_type) return body.exc_type;
   return `HTTP ${res.status} ${snippet(res.text)}`;
