@@ -114,3 +114,21 @@ export const erpTexts = phrases('erp', {
   }),
   stateWords: () => ({ en: 'waiting|synced|failed|not queued|sending', zh: '等待|已同步|失败|未排队|发送中' }),
 });
+
+/** What a document's sync with one ERP says, for every surface (the one place the states are worded). */
+export function syncPhrase(
+  s: { kind: keyof typeof ERP_NAMES; state: 'pending' | 'sending' | 'synced' | 'failed' | 'notQueued'; externalRef: string | null; lastError: string | null; attempts: number },
+  locale: 'zh-CN' | 'en',
+) {
+  const name = locale === 'en' ? ERP_NAMES[s.kind].en : ERP_NAMES[s.kind].zh;
+  switch (s.state) {
+    case 'synced':
+      return erpTexts.statusSynced(name, s.externalRef ?? '');
+    case 'failed':
+      return erpTexts.statusFailed(name, s.lastError ?? '');
+    case 'notQueued':
+      return erpTexts.statusNotQueued(name);
+    default:
+      return s.lastError ? erpTexts.statusFailed(name, `${s.lastError} (${locale === 'en' ? 'retrying' : '将自动重试'})`) : erpTexts.statusPending(name, s.attempts);
+  }
+}
