@@ -49,6 +49,8 @@ export const kingdeeConfig = z
       .string()
       .regex(/^FSTOCKLOCID__\w+$/i)
       .optional(),
+    /** Put before our document number in FBillNo, when several warehouses (each numbering its own) post to one account set. */
+    billNoPrefix: z.string().trim().max(20).default(''),
     /** IsAutoSubmitAndAudit: submit and audit the saved bill at once (default true). */
     autoAudit: z.boolean().default(true),
     ...mapping,
@@ -60,6 +62,8 @@ export const u8Config = z
     /** Where the import files are written (the U8 import tool or a middleware picks them up there). */
     directory: code,
     format: z.enum(['xlsx', 'csv']).default('xlsx'),
+    /** Put before our document number in cCVCode, when several warehouses (each numbering its own) import into one account. */
+    voucherPrefix: z.string().trim().max(10).default(''),
     /** cWhCode: U8's warehouse code (default: our warehouse code). */
     warehouse: code.optional(),
     ...mapping,

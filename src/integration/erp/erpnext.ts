@@ -49,7 +49,7 @@ function check(res: ErpResponse, what: string): void {
 }
 
 /** The remarks that mark a reconciliation as ours (and let a retry find it). */
-export const erpnextRemarks = (doc: DocumentPayload) => `${doc.number} (stocktake ${doc.stocktake})`;
+export const erpnextRemarks = (doc: DocumentPayload) => `${doc.warehouse}/${doc.number} (stocktake ${doc.stocktake})`;
 
 /** The Stock Reconciliation body for a document. */
 export function erpnextReconciliation(doc: DocumentPayload, config: ErpnextConfig): Record<string, unknown> {

@@ -3,7 +3,7 @@
  * kdservice-sessionid), then DynamicFormService.Save a 盘盈单 (STK_StockCountGain, bill type PY01_SYS) or a
  * 盘亏单 (STK_StockCountLoss, PK01_SYS), audited at once with IsAutoSubmitAndAudit. The answer is
  * Result.ResponseStatus { IsSuccess, Errors[{ FieldName, Message }], SuccessEntitys[{ Id, Number }] }.
- * Our document number is the bill's FBillNo, so a repeated send is refused by Kingdee's unique bill number
+ * Our document number (with `billNoPrefix`) is the bill's FBillNo, so a repeated send is refused by Kingdee's unique bill number
  * instead of doubling the adjustment; before saving we look the number up and answer with the existing
  * bill when a previous attempt got through.
  */
@@ -53,13 +53,13 @@ export function kingdeeModel(doc: DocumentPayload, config: KingdeeConfig): Recor
   const owner = config.owner ?? config.stockOrg;
   const stock = config.stock ?? doc.warehouse;
   return {
-    FBillNo: doc.number,
+    FBillNo: `${config.billNoPrefix}${doc.number}`,
     FDate: doc.postingDate,
     FBillTypeID: { FNUMBER: form.billType },
     FStockOrgId: { FNumber: config.stockOrg },
     FOwnerTypeIdHead: 'BD_OwnerOrg',
     FOwnerIdHead: { FNumber: owner },
-    FNoteHead: `${doc.stocktake} ${doc.number}`,
+    FNoteHead: `${doc.warehouse} ${doc.stocktake} ${doc.number}`,
     FBillEntry: doc.lines.map((l) => {
       const delta = absDecimal(l.qtyDelta);
       return {
@@ -111,7 +111,7 @@ async function existingBill(config: KingdeeConfig, session: Session, formId: str
 export async function send(doc: DocumentPayload, config: KingdeeConfig, env: Env): Promise<{ externalRef: string }> {
   const session = await login(config, env);
   const form = KINGDEE_FORMS[doc.type];
-  const earlier = await existingBill(config, session, form.formId, doc.number);
+  const earlier = await existingBill(config, session, form.formId, `${config.billNoPrefix}${doc.number}`);
   if (earlier) return { externalRef: earlier };
   const res = await erpFetch('kingdee', `${config.baseUrl}/${SERVICE.save}`, {
     method: 'POST',

@@ -4,7 +4,7 @@
  * layout to the configured directory, one row per line with the header fields repeated, as XLSX (default)
  * or CSV (UTF-8 with BOM). The file is written under a temporary name and renamed, so a watcher never
  * reads half a file; sending again rewrites the same file. The external ref is the voucher code (cCVCode,
- * our document number) and the file's name.
+ * our document number after `voucherPrefix`) and the file's name (warehouse_number).
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -36,12 +36,12 @@ export type U8Column = (typeof U8_COLUMNS)[number];
 /** The rows of a document in the import layout (decimal strings as written). */
 export function u8Rows(doc: DocumentPayload, config: U8Config): Record<U8Column, string>[] {
   return doc.lines.map((l) => ({
-    cCVCode: doc.number,
+    cCVCode: `${config.voucherPrefix}${doc.number}`,
     dCVDate: doc.postingDate ?? '',
     cWhCode: config.warehouse ?? doc.warehouse,
     // 盘盈 / 盘亏: U8 derives the direction from the quantities; the type tells a reader.
     cCVType: doc.type === 'gain' ? '盘盈' : '盘亏',
-    cCVMemo: `${doc.stocktake} ${doc.number}`,
+    cCVMemo: `${doc.warehouse} ${doc.stocktake} ${doc.number}`,
     irowno: String(l.lineNo),
     cInvCode: mapSku(config, l.sku),
     cPosition: l.location ? mapLocation(config, l.location) : '',
@@ -72,7 +72,7 @@ async function toXlsx(rows: Record<U8Column, string>[]): Promise<Buffer> {
 }
 
 /** The file name a document is written to. */
-export const u8FileName = (doc: DocumentPayload, config: U8Config) => `${doc.number.replace(/[^\w.-]/g, '_')}.${config.format}`;
+export const u8FileName = (doc: DocumentPayload, config: U8Config) => `${doc.warehouse}_${doc.number}`.replace(/[^\w.-]/g, '_') + `.${config.format}`;
 
 export async function send(doc: DocumentPayload, config: U8Config, _env: Env): Promise<{ externalRef: string }> {
   const rows = u8Rows(doc, config);
@@ -89,7 +89,7 @@ export async function send(doc: DocumentPayload, config: U8Config, _env: Env): P
     // A full disk or a share that is away may come back; a directory we may not write to needs someone.
     throw new ErpError('u8', `could not write ${name} to ${dir} (${code})`, { retryable: code !== 'EACCES' && code !== 'EPERM', cause: error });
   }
-  return { externalRef: `${doc.number} (${name})` };
+  return { externalRef: `${config.voucherPrefix}${doc.number} (${name})` };
 }
 
 /** Checks that the directory exists (or can be made) and takes a file. */

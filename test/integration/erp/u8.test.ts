@@ -25,8 +25,8 @@ describeEachDatabase('U8 connector (import files)', (get) => {
     );
     await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
-    expect((await readdir(out)).sort()).toEqual([`${gain.number}.csv`, `${loss.number}.csv`].sort());
-    const text = await readFile(join(out, `${loss.number}.csv`), 'utf8');
+    expect((await readdir(out)).sort()).toEqual([`WH1_${gain.number}.csv`, `WH1_${loss.number}.csv`].sort());
+    const text = await readFile(join(out, `WH1_${loss.number}.csv`), 'utf8');
     expect(text.startsWith('\ufeff')).toBe(true);
     const [header, ...rows] = text.slice(1).trim().split('\r\n').map((l) => l.split(','));
     expect(header).toEqual([...U8_COLUMNS]);
@@ -35,7 +35,7 @@ describeEachDatabase('U8 connector (import files)', (get) => {
       expect.objectContaining({ cCVCode: loss.number, cWhCode: '01', cInvCode: 'A-100', cPosition: 'R1', iCVQuantity: '100', iCVCQuantity: '90', cCVType: '盘亏' }),
       expect.objectContaining({ cCVCode: loss.number, cInvCode: '0400', cPosition: 'R4', iCVQuantity: '3', iCVCQuantity: '1' }),
     ]);
-    expect(await documentSync(db, loss.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: `${loss.number} (${loss.number}.csv)` })]);
+    expect(await documentSync(db, loss.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: `${loss.number} (WH1_${loss.number}.csv)` })]);
   });
 
   it('writes XLSX by default with every cell as text', async () => {
@@ -46,7 +46,7 @@ describeEachDatabase('U8 connector (import files)', (get) => {
     await emitPosted(db, [gain.id]);
     await runErpDeliveries(db);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.readFile(join(out, `${gain.number}.xlsx`));
+    await book.xlsx.readFile(join(out, `WH1_${gain.number}.xlsx`));
     const sheet = book.getWorksheet('CheckVouchs')!;
     expect(sheet.getRow(1).values).toEqual([undefined, ...U8_COLUMNS]);
     expect(sheet.getRow(2).getCell(U8_COLUMNS.indexOf('iCVCQuantity') + 1).value).toBe('21');
