@@ -113,6 +113,26 @@ export const erpTexts = phrases('erp', {
     zh: '仓库|ERP|单据|过账时间|状态|尝试次数|ERP 返回信息',
   }),
   stateWords: () => ({ en: 'waiting|synced|failed|not queued|sending', zh: '等待|已同步|失败|未排队|发送中' }),
+  // the console's ERP page (/admin/erp) and the document section
+  pageTitle: () => ({ en: 'ERP connectors', zh: 'ERP 同步' }),
+  pageHint: () => ({
+    en: 'Posted documents of a warehouse go to its ERPs after the last approval. Credentials stay in the server\'s environment: the configuration names the variables (passwordEnv, apiKeyEnv, apiSecretEnv).',
+    zh: '仓库的单据在最后一级审批过账后同步到其 ERP。凭据只保存在服务器的环境变量中：配置里只写变量名（passwordEnv、apiKeyEnv、apiSecretEnv）。',
+  }),
+  connectorsHeading: () => ({ en: 'Connectors', zh: '连接器' }),
+  addHeading: () => ({ en: 'Add or replace a connector', zh: '添加或替换连接器' }),
+  unsyncedHeading: () => ({ en: 'Posted documents not in the ERP', zh: '尚未同步到 ERP 的已过账单据' }),
+  warehouseLabel: () => ({ en: 'Warehouse', zh: '仓库' }),
+  kindLabel: () => ({ en: 'ERP', zh: '系统（ERP）' }),
+  configLabel: () => ({ en: 'Configuration (JSON)', zh: '配置（JSON 格式）' }),
+  saveButton: () => ({ en: 'Save', zh: '保存' }),
+  testButton: () => ({ en: 'Test connection', zh: '测试连接' }),
+  removeButton: () => ({ en: 'Remove', zh: '移除' }),
+  statusLine: (pending: number, synced: number, failed: number, notQueued: number) => ({
+    en: `${synced} synced · ${pending} waiting · ${failed} failed · ${notQueued} not queued`,
+    zh: `已同步 ${synced} · 等待 ${pending} · 失败 ${failed} · 未排队 ${notQueued}`,
+  }),
+  lastErrorLabel: () => ({ en: 'Latest ERP message', zh: 'ERP 最近返回信息' }),
 });
 
 /** What a document's sync with one ERP says, for every surface (the one place the states are worded). */
