@@ -95,9 +95,17 @@ export const erpTexts = phrases('erp', {
     en: `${kind}: waiting to sync${attempts ? ` (attempt ${attempts + 1})` : ''}`,
     zh: `${kind}：等待同步${attempts ? `（第 ${attempts + 1} 次尝试）` : ''}`,
   }),
+  statusRetrying: (kind: string, message: string) => ({
+    en: `${kind}: waiting to sync — the last attempt failed: ${message}`,
+    zh: `${kind}：等待同步——上次尝试失败：${message}`,
+  }),
   statusSynced: (kind: string, ref: string) => ({ en: `${kind}: synced as ${ref}`, zh: `${kind}：已同步，单号 ${ref}` }),
   statusFailed: (kind: string, message: string) => ({ en: `${kind}: failed — ${message}`, zh: `${kind}：同步失败——${message}` }),
   statusNotQueued: (kind: string) => ({ en: `${kind}: not sent (no sync queued)`, zh: `${kind}：未发送（没有同步任务）` }),
+  syncUsage: () => ({
+    en: 'say which posted document to send to the ERP again: sync PK-2026-0001',
+    zh: '请说明要重新同步到 ERP 的已过账单据：同步 PK-2026-0001',
+  }),
   syncHeading: () => ({ en: 'ERP sync', zh: 'ERP 同步' }),
   retryButton: () => ({ en: 'Retry ERP sync', zh: '重试 ERP 同步' }),
   listHeaders: () => ({
@@ -149,6 +157,6 @@ export function syncPhrase(
     case 'notQueued':
       return erpTexts.statusNotQueued(name);
     default:
-      return s.lastError ? erpTexts.statusFailed(name, `${s.lastError} (${locale === 'en' ? 'retrying' : '将自动重试'})`) : erpTexts.statusPending(name, s.attempts);
+      return s.lastError ? erpTexts.statusRetrying(name, s.lastError) : erpTexts.statusPending(name, s.attempts);
   }
 }
