@@ -179,7 +179,10 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       const r = await retryDocumentSync(s.db, s.ctx.actor, { document: cmd.document });
       const say = (phrase: Phrase) => render(phrase, s.locale, 'chat');
       return reply(
-        noticeCard(say(erpTexts.syncHeading()), [say(erpTexts.retried(r.retried, r.document)), ...r.sync.map((x) => say(syncPhrase(x, s.locale)))].map(escapeMarkdown).join('\n')),
+        noticeCard(
+          say(erpTexts.syncHeading()),
+          [say(erpTexts.retried(r.retried, r.document)), ...r.sync.map((x) => say(syncPhrase(x, s.locale)))].map(escapeMarkdown).join('\n'),
+        ),
       );
     }
     case 'tap':

@@ -84,13 +84,31 @@ async function requireAdmin(db: DbOrTx, actor: Actor | null, warehouse: { id: st
 
 const CONNECTOR_COLUMNS = sql`c.id, w.code as warehouse, c.kind, c.active, c.config, ${isoText(sql`c.created_at`)} as "createdAt"`;
 
-function view(row: { id: string; warehouse: string; kind: ErpKind; active: boolean; config: unknown; createdAt: string }): ErpConnectorView {
+function view(row: {
+  id: string;
+  warehouse: string;
+  kind: ErpKind;
+  active: boolean;
+  config: unknown;
+  createdAt: string;
+}): ErpConnectorView {
   const config = (typeof row.config === 'string' ? JSON.parse(row.config) : row.config) as Record<string, unknown>;
-  return { id: row.id, warehouse: row.warehouse, kind: row.kind, active: row.active, config, credentialsFrom: secretEnvNames(config), createdAt: row.createdAt };
+  return {
+    id: row.id,
+    warehouse: row.warehouse,
+    kind: row.kind,
+    active: row.active,
+    config,
+    credentialsFrom: secretEnvNames(config),
+    createdAt: row.createdAt,
+  };
 }
 
 /** The connectors, of one warehouse or all; removed ones only with `includeRemoved`. */
-export async function listErpConnectors(db: DbOrTx, filter: { warehouse?: string; includeRemoved?: boolean } = {}): Promise<ErpConnectorView[]> {
+export async function listErpConnectors(
+  db: DbOrTx,
+  filter: { warehouse?: string; includeRemoved?: boolean } = {},
+): Promise<ErpConnectorView[]> {
   const rows = await queryRows<Parameters<typeof view>[0]>(
     db,
     sql`select ${CONNECTOR_COLUMNS} from erp_connector c join warehouse w on w.id = c.warehouse_id
@@ -147,7 +165,12 @@ export async function saveErpConnector(
 }
 
 /** Removes (deactivates) a connector: nothing more is queued for it; its deliveries stay as history. */
-export async function removeErpConnector(db: Db, actor: Actor | null, input: { warehouse: string; kind: string }, now: Date = new Date()): Promise<ErpConnectorView> {
+export async function removeErpConnector(
+  db: Db,
+  actor: Actor | null,
+  input: { warehouse: string; kind: string },
+  now: Date = new Date(),
+): Promise<ErpConnectorView> {
   const kind = parseErpKind(input.kind);
   return db.transaction(async (tx) => {
     const wh = await getWarehouse(tx, input.warehouse);
@@ -155,7 +178,13 @@ export async function removeErpConnector(db: Db, actor: Actor | null, input: { w
     const current = await getErpConnector(tx, wh.code, kind);
     await tx.execute(sql`update erp_connector set active = false where id = ${current.id}::uuid`);
     await appendAudit(tx, actor ?? OPERATOR, null, now, [
-      { action: 'erp.connector.removed', entityType: 'erp_connector', entityId: current.id, before: { warehouse: wh.code, kind, active: true }, after: { active: false } },
+      {
+        action: 'erp.connector.removed',
+        entityType: 'erp_connector',
+        entityId: current.id,
+        before: { warehouse: wh.code, kind, active: true },
+        after: { active: false },
+      },
     ]);
     return { ...current, active: false };
   });
@@ -201,7 +230,15 @@ interface SyncRow {
 
 function syncOf(r: SyncRow): DocumentSync {
   const state: SyncState =
-    r.status === null ? 'notQueued' : r.status === 'delivered' ? 'synced' : r.status === 'failed' ? 'failed' : r.status === 'sending' ? 'sending' : 'pending';
+    r.status === null
+      ? 'notQueued'
+      : r.status === 'delivered'
+        ? 'synced'
+        : r.status === 'failed'
+          ? 'failed'
+          : r.status === 'sending'
+            ? 'sending'
+            : 'pending';
   return {
     connectorId: r.connector_id,
     kind: r.kind,
@@ -262,7 +299,13 @@ export async function unsyncedDocuments(
           ${filter.kind ? sql`and c.kind = ${filter.kind}` : sql``}
         order by w.code, c.kind, doc.decided_at, doc.number`,
   );
-  return rows.map((r) => ({ ...syncOf(r), warehouse: r.warehouse, document: r.document, documentId: r.document_id, postedAt: r.posted_at }));
+  return rows.map((r) => ({
+    ...syncOf(r),
+    warehouse: r.warehouse,
+    document: r.document,
+    documentId: r.document_id,
+    postedAt: r.posted_at,
+  }));
 }
 
 export interface ConnectorStatus {
@@ -290,7 +333,15 @@ export async function erpStatus(db: DbOrTx, filter: { warehouse?: string } = {})
   );
   const out = new Map<string, ConnectorStatus>();
   for (const c of await listErpConnectors(db, filter)) {
-    out.set(`${c.warehouse}/${c.kind}`, { warehouse: c.warehouse, kind: c.kind, pending: 0, synced: 0, failed: 0, notQueued: 0, lastError: null });
+    out.set(`${c.warehouse}/${c.kind}`, {
+      warehouse: c.warehouse,
+      kind: c.kind,
+      pending: 0,
+      synced: 0,
+      failed: 0,
+      notQueued: 0,
+      lastError: null,
+    });
   }
   for (const r of rows) {
     const s = out.get(`${r.warehouse}/${r.kind}`);
@@ -330,7 +381,8 @@ export async function retryDocumentSync(
     const before = (await documentSync(tx, doc.id)).filter((s) => (kind ? s.kind === kind : true));
     const connectors = await listErpConnectors(tx, { warehouse: wh!.code });
     const targets = before.filter((s) => s.state !== 'synced' && connectors.some((c) => c.id === s.connectorId));
-    if (kind && !connectors.some((c) => c.kind === kind)) throw new NotFoundError('ERP connector', `${wh!.code}/${kind}`, erpTexts.noConnector(wh!.code, kind));
+    if (kind && !connectors.some((c) => c.kind === kind))
+      throw new NotFoundError('ERP connector', `${wh!.code}/${kind}`, erpTexts.noConnector(wh!.code, kind));
     if (connectors.length === 0) throw new InvalidInputError(erpTexts.noConnectors(wh!.code));
     if (targets.length === 0) {
       const refs = before.map((s) => `${ERP_NAMES[s.kind].en} ${s.externalRef ?? ''}`.trim()).join(', ');
@@ -372,7 +424,12 @@ export async function retryDocumentSync(
 }
 
 /** Queues every failed ERP delivery again (of one warehouse or ERP); answers how many. */
-export async function retryFailedSyncs(db: Db, actor: Actor | null, filter: { warehouse?: string; kind?: string } = {}, now: Date = new Date()): Promise<number> {
+export async function retryFailedSyncs(
+  db: Db,
+  actor: Actor | null,
+  filter: { warehouse?: string; kind?: string } = {},
+  now: Date = new Date(),
+): Promise<number> {
   const kind = filter.kind ? parseErpKind(filter.kind) : undefined;
   return db.transaction(async (tx) => {
     if (filter.warehouse) await requireAdmin(tx, actor, await getWarehouse(tx, filter.warehouse));
@@ -394,7 +451,14 @@ export async function retryFailedSyncs(db: Db, actor: Actor | null, filter: { wa
         actor ?? OPERATOR,
         null,
         now,
-        rows.map((r) => ({ action: 'erp.sync.retried', entityType: 'document', entityId: r.subject, documentId: r.subject, before: { erp: r.kind, state: 'failed' }, after: { erp: r.kind, state: 'pending' } })),
+        rows.map((r) => ({
+          action: 'erp.sync.retried',
+          entityType: 'document',
+          entityId: r.subject,
+          documentId: r.subject,
+          before: { erp: r.kind, state: 'failed' },
+          after: { erp: r.kind, state: 'pending' },
+        })),
       );
     }
     return rows.length;

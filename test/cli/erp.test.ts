@@ -17,7 +17,9 @@ afterAll(async () => {
 
 /** Opens the suite's database between commands (a PGlite directory takes one process at a time). */
 async function withDb<T>(env: Record<string, string>, fn: (db: Db) => Promise<T>): Promise<T> {
-  const database = await openDatabase(env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! });
+  const database = await openDatabase(
+    env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! },
+  );
   try {
     return await fn(database.db);
   } finally {
@@ -33,7 +35,13 @@ for (const kind of databaseKinds()) {
       for (const model of ['product.product', 'stock.quant', 'stock.move'] as const) fake.tables[model].length = 0;
       await ok('people', 'add', 'vic');
       await ok('roles', 'grant', 'vic', 'supervisor', 'WH1');
-      const config = { baseUrl: fake.url, database: 'widgets', username: 'api', passwordEnv: 'TEST_CLI_ODOO_KEY', defaultLocation: 'WH/Stock' };
+      const config = {
+        baseUrl: fake.url,
+        database: 'widgets',
+        username: 'api',
+        passwordEnv: 'TEST_CLI_ODOO_KEY',
+        defaultLocation: 'WH/Stock',
+      };
       expect((await cli('erp', 'add', 'WH1', 'odoo', '--config', '{"baseUrl": "not a url"}')).code).toBe(2);
       const added = await ok('erp', 'add', 'WH1', 'odoo', '--config', `@${file('odoo.json', JSON.stringify(config))}`);
       expect(added.stdout).toContain('The Odoo connector of WH1 is saved');
@@ -59,8 +67,12 @@ for (const kind of databaseKinds()) {
       expect(shown.stdout).toContain('ERP sync:\n  Odoo: failed — no product with internal reference A-1 (our SKU A-1)');
       const zh = await runCli({ ...environment(), STOCKTAKE_LANG: 'zh-CN' }, 'documents', 'show', doc!.number);
       expect(zh.stdout).toContain('ERP 同步：\n  Odoo：同步失败——no product with internal reference A-1');
-      expect((await ok('erp', 'reconcile', '--json')).json()).toEqual([expect.objectContaining({ document: doc!.number, kind: 'odoo', state: 'failed' })]);
-      expect((await ok('erp', 'status', '--json')).json()).toEqual([expect.objectContaining({ warehouse: 'WH1', kind: 'odoo', failed: 1, synced: 0 })]);
+      expect((await ok('erp', 'reconcile', '--json')).json()).toEqual([
+        expect.objectContaining({ document: doc!.number, kind: 'odoo', state: 'failed' }),
+      ]);
+      expect((await ok('erp', 'status', '--json')).json()).toEqual([
+        expect.objectContaining({ warehouse: 'WH1', kind: 'odoo', failed: 1, synced: 0 }),
+      ]);
 
       fake.addProduct('A-1');
       expect((await cli('erp', 'retry', doc!.number, '--as', 'cara')).code).toBe(2);

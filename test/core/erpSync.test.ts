@@ -9,7 +9,13 @@ import { startFakeErpnext, type FakeErpnext } from '../fakes/erpnext.ts';
 
 let fake: FakeErpnext;
 beforeAll(async () => {
-  fake = await startFakeErpnext({ apiKey: 'k', apiSecret: 's', company: 'Widgets Pte', warehouses: ['WH1'], accounts: ['Stock Adjustment - WP'] });
+  fake = await startFakeErpnext({
+    apiKey: 'k',
+    apiSecret: 's',
+    company: 'Widgets Pte',
+    warehouses: ['WH1'],
+    accounts: ['Stock Adjustment - WP'],
+  });
   process.env.TEST_CHAT_ERPNEXT_KEY = 'k';
   process.env.TEST_CHAT_ERPNEXT_SECRET = 's';
 });
@@ -18,12 +24,18 @@ afterAll(async () => {
 });
 
 describeEachDatabase('ERP sync retried from the chat', (get) => {
-  it('answers an approver with the ERPs\' states in the chat\'s language, and refuses a counter', async () => {
+  it("answers an approver with the ERPs' states in the chat's language, and refuses a counter", async () => {
     const { db } = get();
     fake.reconciliations.length = 0;
     fake.items.clear();
     fake.items.add('A-100');
-    const config = { baseUrl: fake.url, apiKeyEnv: 'TEST_CHAT_ERPNEXT_KEY', apiSecretEnv: 'TEST_CHAT_ERPNEXT_SECRET', company: 'Widgets Pte', expenseAccount: 'Stock Adjustment - WP' };
+    const config = {
+      baseUrl: fake.url,
+      apiKeyEnv: 'TEST_CHAT_ERPNEXT_KEY',
+      apiSecretEnv: 'TEST_CHAT_ERPNEXT_SECRET',
+      company: 'Widgets Pte',
+      expenseAccount: 'Stock Adjustment - WP',
+    };
     const { gain } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config }));
     await addPerson(db, { handle: 'vera', name: 'vera', identities: ['web:u-vera'] });
     await grantRole(db, 'vera', 'finance', 'WH1');

@@ -55,9 +55,17 @@ export async function startFakeErpnext(options: {
 
   const server = await startFakeServer((req) => {
     if (req.headers.authorization !== `token ${options.apiKey}:${options.apiSecret}`) {
-      return { status: 401, body: { exc_type: 'AuthenticationError', exception: 'frappe.exceptions.AuthenticationError', _error_message: 'Invalid Credentials' } };
+      return {
+        status: 401,
+        body: {
+          exc_type: 'AuthenticationError',
+          exception: 'frappe.exceptions.AuthenticationError',
+          _error_message: 'Invalid Credentials',
+        },
+      };
     }
-    if (req.path === '/api/method/frappe.auth.get_logged_user' && req.method === 'GET') return { body: { message: 'integration@example.com' } };
+    if (req.path === '/api/method/frappe.auth.get_logged_user' && req.method === 'GET')
+      return { body: { message: 'integration@example.com' } };
     if (req.path === DOCTYPE && req.method === 'GET') {
       const filters = JSON.parse(req.query.get('filters') ?? '[]') as [string, string, unknown][];
       const rows = reconciliations.filter((r) =>
@@ -72,17 +80,24 @@ export async function startFakeErpnext(options: {
       const doc = req.body as Record<string, any> | undefined;
       if (!doc || typeof doc !== 'object') return frappeError(417, 'ValidationError', 'Invalid request body');
       if (doc.company !== options.company) return frappeError(417, 'LinkValidationError', `Could not find Company: ${doc.company}`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(String(doc.posting_date ?? ''))) return frappeError(417, 'MandatoryError', 'Posting Date is mandatory');
-      if (!['Opening Stock', 'Stock Reconciliation'].includes(doc.purpose)) return frappeError(417, 'ValidationError', `Purpose cannot be "${doc.purpose}"`);
-      if (!accounts.has(doc.expense_account)) return frappeError(417, 'LinkValidationError', `Could not find Difference Account: ${doc.expense_account}`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(String(doc.posting_date ?? '')))
+        return frappeError(417, 'MandatoryError', 'Posting Date is mandatory');
+      if (!['Opening Stock', 'Stock Reconciliation'].includes(doc.purpose))
+        return frappeError(417, 'ValidationError', `Purpose cannot be "${doc.purpose}"`);
+      if (!accounts.has(doc.expense_account))
+        return frappeError(417, 'LinkValidationError', `Could not find Difference Account: ${doc.expense_account}`);
       const rows = Array.isArray(doc.items) ? doc.items : [];
       if (rows.length === 0) return frappeError(417, 'ValidationError', 'None of the items have any change in quantity or value.');
       for (const [i, item] of rows.entries()) {
         const row = `Row #${i + 1}`;
-        if (!items.has(item.item_code)) return frappeError(417, 'LinkValidationError', `Could not find ${row}: Item Code: ${item.item_code}`);
-        if (!warehouses.has(item.warehouse)) return frappeError(417, 'LinkValidationError', `Could not find ${row}: Warehouse: ${item.warehouse}`);
-        if (item.batch_no && !batches.has(item.batch_no)) return frappeError(417, 'LinkValidationError', `Could not find ${row}: Batch No: ${item.batch_no}`);
-        if (item.batch_no && !item.use_serial_batch_fields) return frappeError(417, 'ValidationError', `${row}: Serial and Batch Bundle is mandatory for item ${item.item_code}`);
+        if (!items.has(item.item_code))
+          return frappeError(417, 'LinkValidationError', `Could not find ${row}: Item Code: ${item.item_code}`);
+        if (!warehouses.has(item.warehouse))
+          return frappeError(417, 'LinkValidationError', `Could not find ${row}: Warehouse: ${item.warehouse}`);
+        if (item.batch_no && !batches.has(item.batch_no))
+          return frappeError(417, 'LinkValidationError', `Could not find ${row}: Batch No: ${item.batch_no}`);
+        if (item.batch_no && !item.use_serial_batch_fields)
+          return frappeError(417, 'ValidationError', `${row}: Serial and Batch Bundle is mandatory for item ${item.item_code}`);
         if (!(num(item.qty) >= 0)) return frappeError(417, 'ValidationError', `${row}: Negative Quantity is not allowed`);
         if (!(num(item.valuation_rate) >= 0)) return frappeError(417, 'ValidationError', `${row}: Negative Valuation Rate is not allowed`);
       }

@@ -63,7 +63,14 @@ export async function startFakeKingdee(options: {
   const refused = (errors: { FieldName: string | null; Message: string }[], msgCode = 0) => ({
     body: {
       Result: {
-        ResponseStatus: { ErrorCode: 500, IsSuccess: false, MsgCode: msgCode, Errors: errors.map((e) => ({ ...e, DIndex: 0 })), SuccessEntitys: [], SuccessMessages: [] },
+        ResponseStatus: {
+          ErrorCode: 500,
+          IsSuccess: false,
+          MsgCode: msgCode,
+          Errors: errors.map((e) => ({ ...e, DIndex: 0 })),
+          SuccessEntitys: [],
+          SuccessMessages: [],
+        },
         Id: '',
         Number: '',
         NeedReturnData: [],
@@ -77,22 +84,34 @@ export async function startFakeKingdee(options: {
     if (req.method !== 'POST') return { status: 405, body: 'POST only' };
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (req.path === PATH.login) {
-      const [acctID, username, password] = Array.isArray(body.parameters) ? body.parameters : [body.acctID, body.username ?? body.userName, body.password];
+      const [acctID, username, password] = Array.isArray(body.parameters)
+        ? body.parameters
+        : [body.acctID, body.username ?? body.userName, body.password];
       if (acctID !== options.acctId) return { body: { LoginResultType: 0, Message: `数据中心 ${String(acctID)} 不存在`, Context: null } };
-      if (username !== options.username || password !== options.password) return { body: { LoginResultType: 0, Message: '用户名或密码错误！', Context: null } };
+      if (username !== options.username || password !== options.password)
+        return { body: { LoginResultType: 0, Message: '用户名或密码错误！', Context: null } };
       const id = randomUUID();
       sessions.add(id);
       return {
         headers: { 'set-cookie': [`kdservice-sessionid=${id}; path=/`, `ASP.NET_SessionId=${randomUUID()}; path=/; HttpOnly`] },
-        body: { Message: null, MessageCode: 'CheckPasswordPolicy', LoginResultType: 1, Context: { UserName: username, DBid: acctID, SessionId: id } },
+        body: {
+          Message: null,
+          MessageCode: 'CheckPasswordPolicy',
+          LoginResultType: 1,
+          Context: { UserName: username, DBid: acctID, SessionId: id },
+        },
       };
     }
     const session = sessionOf(req.headers.cookie);
     if (!session || !sessions.has(session)) return refused([{ FieldName: null, Message: '会话信息已丢失，请重新登录' }], 1);
     if (req.path === PATH.query) {
-      const data = (typeof body.data === 'string' ? JSON.parse(body.data) : body.data) as { FormId?: string; FilterString?: string } | undefined;
+      const data = (typeof body.data === 'string' ? JSON.parse(body.data) : body.data) as
+        | { FormId?: string; FilterString?: string }
+        | undefined;
       const wanted = /FBillNo\s*=\s*'([^']*)'/i.exec(data?.FilterString ?? '')?.[1];
-      return { body: bills.filter((b) => b.formId === data?.FormId && (wanted === undefined || b.number === wanted)).map((b) => [b.number]) };
+      return {
+        body: bills.filter((b) => b.formId === data?.FormId && (wanted === undefined || b.number === wanted)).map((b) => [b.number]),
+      };
     }
     if (req.path !== PATH.save) return { status: 404, body: 'not found' };
     if (failing > 0) {
@@ -109,12 +128,14 @@ export async function startFakeKingdee(options: {
     if (model.FBillTypeID?.FNUMBER !== form.billType && model.FBillTypeID?.FNumber !== form.billType)
       errors.push({ FieldName: 'FBillTypeID', Message: `单据类型必须为 ${form.billType}` });
     if (!/^\d{4}-\d{2}-\d{2}/.test(String(model.FDate ?? ''))) errors.push({ FieldName: 'FDate', Message: '字段“日期”是必填项' });
-    if (!orgs.has(model.FStockOrgId?.FNumber)) errors.push({ FieldName: 'FStockOrgId', Message: `库存组织 ${model.FStockOrgId?.FNumber} 不存在` });
+    if (!orgs.has(model.FStockOrgId?.FNumber))
+      errors.push({ FieldName: 'FStockOrgId', Message: `库存组织 ${model.FStockOrgId?.FNumber} 不存在` });
     const entries = Array.isArray(model.FBillEntry) ? model.FBillEntry : [];
     if (entries.length === 0) errors.push({ FieldName: 'FBillEntry', Message: '单据体不能为空' });
     entries.forEach((e: any, i: number) => {
       const row = `第${i + 1}行`;
-      if (!materials.has(e.FMaterialId?.FNumber)) errors.push({ FieldName: 'FMaterialId', Message: `${row}物料编码 ${e.FMaterialId?.FNumber} 不存在` });
+      if (!materials.has(e.FMaterialId?.FNumber))
+        errors.push({ FieldName: 'FMaterialId', Message: `${row}物料编码 ${e.FMaterialId?.FNumber} 不存在` });
       if (!units.has(e.FUnitID?.FNumber)) errors.push({ FieldName: 'FUnitID', Message: `${row}单位 ${e.FUnitID?.FNumber} 不存在` });
       if (!stocks.has(e.FStockId?.FNumber)) errors.push({ FieldName: 'FStockId', Message: `${row}仓库 ${e.FStockId?.FNumber} 不存在` });
       const acct = num(e.FAcctQty);
@@ -127,14 +148,21 @@ export async function startFakeKingdee(options: {
         errors.push({ FieldName: form.qty, Message: `${row}账存数量、盘点数量与${form.qty === 'FGainQty' ? '盘盈' : '盘亏'}数量不一致` });
     });
     const number = String(model.FBillNo ?? `${form.billType.slice(0, 2)}${String(bills.length + 1).padStart(6, '0')}`);
-    if (bills.some((b) => b.formId === formId && b.number === number)) errors.push({ FieldName: 'FBillNo', Message: `单据编号 ${number} 已存在` });
+    if (bills.some((b) => b.formId === formId && b.number === number))
+      errors.push({ FieldName: 'FBillNo', Message: `单据编号 ${number} 已存在` });
     if (errors.length) return refused(errors);
     const id = 100000 + bills.length + 1;
     bills.push({ formId, id, number, audited: data?.IsAutoSubmitAndAudit === true || data?.IsAutoSubmitAndAudit === 'true', model });
     return {
       body: {
         Result: {
-          ResponseStatus: { IsSuccess: true, Errors: [], SuccessEntitys: [{ Id: id, Number: number, DIndex: 0 }], SuccessMessages: [], MsgCode: 0 },
+          ResponseStatus: {
+            IsSuccess: true,
+            Errors: [],
+            SuccessEntitys: [{ Id: id, Number: number, DIndex: 0 }],
+            SuccessMessages: [],
+            MsgCode: 0,
+          },
           Id: id,
           Number: number,
           NeedReturnData: [{}],

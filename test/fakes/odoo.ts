@@ -26,7 +26,13 @@ class OdooError extends Error {
   }
 }
 
-export async function startFakeOdoo(options: { database: string; login: string; password: string; products?: string[]; locations?: string[] }): Promise<FakeOdoo> {
+export async function startFakeOdoo(options: {
+  database: string;
+  login: string;
+  password: string;
+  products?: string[];
+  locations?: string[];
+}): Promise<FakeOdoo> {
   const UID = 2;
   let nextId = 1;
   const tables: FakeOdoo['tables'] = { 'product.product': [], 'stock.location': [], 'stock.lot': [], 'stock.quant': [], 'stock.move': [] };
@@ -56,31 +62,43 @@ export async function startFakeOdoo(options: { database: string; login: string; 
         const [domain = []] = args;
         const rows = table.filter((r) => matches(r, domain));
         const limited = kwargs.limit ? rows.slice(0, kwargs.limit) : rows;
-        return limited.map((r) => (kwargs.fields ? Object.fromEntries(['id', ...kwargs.fields].map((f: string) => [f, r[f] ?? false])) : r));
+        return limited.map((r) =>
+          kwargs.fields ? Object.fromEntries(['id', ...kwargs.fields].map((f: string) => [f, r[f] ?? false])) : r,
+        );
       }
       case 'create': {
         const [values] = args;
         if (model === 'stock.quant') {
           if (!context.inventory_mode) throw new OdooError('UserError', "Quant's creation is restricted, you can't do this operation.");
-          if (!tables['product.product'].some((p) => p.id === values.product_id)) throw new OdooError('ValidationError', 'The product does not exist');
+          if (!tables['product.product'].some((p) => p.id === values.product_id))
+            throw new OdooError('ValidationError', 'The product does not exist');
           return insert('stock.quant', { quantity: 0, lot_id: false, ...values, inventory_quantity_set: 'inventory_quantity' in values });
         }
-        if (model === 'stock.lot' && (!values.name || !values.product_id)) throw new OdooError('ValidationError', 'A lot needs a name and a product');
+        if (model === 'stock.lot' && (!values.name || !values.product_id))
+          throw new OdooError('ValidationError', 'A lot needs a name and a product');
         return insert(model as keyof FakeOdoo['tables'], values);
       }
       case 'write': {
         const [ids, values] = args;
         if (model === 'stock.quant' && 'inventory_quantity' in values && !context.inventory_mode)
           throw new OdooError('UserError', "Quant's editing is restricted, you can't do this operation.");
-        for (const row of table.filter((r) => ids.includes(r.id))) Object.assign(row, values, model === 'stock.quant' ? { inventory_quantity_set: true } : {});
+        for (const row of table.filter((r) => ids.includes(r.id)))
+          Object.assign(row, values, model === 'stock.quant' ? { inventory_quantity_set: true } : {});
         return true;
       }
       case 'action_apply_inventory': {
         if (model !== 'stock.quant') throw new OdooError('AttributeError', `'${model}' object has no attribute 'action_apply_inventory'`);
         const quants = tables['stock.quant'].filter((q) => args[0].includes(q.id));
-        const untracked = quants.filter((q) => tables['product.product'].find((p) => p.id === q.product_id)?.tracking === 'lot' && !q.lot_id);
+        const untracked = quants.filter(
+          (q) => tables['product.product'].find((p) => p.id === q.product_id)?.tracking === 'lot' && !q.lot_id,
+        );
         if (untracked.length)
-          return { type: 'ir.actions.act_window', name: 'Tracked Products in Inventory Adjustment', res_model: 'stock.track.confirmation', target: 'new' };
+          return {
+            type: 'ir.actions.act_window',
+            name: 'Tracked Products in Inventory Adjustment',
+            res_model: 'stock.track.confirmation',
+            target: 'new',
+          };
         for (const q of quants) {
           if (!q.inventory_quantity_set) continue;
           const counted = Number(q.inventory_quantity);
@@ -110,14 +128,28 @@ export async function startFakeOdoo(options: { database: string; login: string; 
     if (req.path !== '/jsonrpc' || req.method !== 'POST') return { status: 404, body: 'Not Found' };
     const id = body?.id ?? null;
     const fail = (exception: string, message: string) => ({
-      body: { jsonrpc: '2.0', id, error: { code: 200, message: 'Odoo Server Error', data: { name: `odoo.exceptions.${exception}`, message, debug: `Traceback…\n${message}`, arguments: [message], context: {} } } },
+      body: {
+        jsonrpc: '2.0',
+        id,
+        error: {
+          code: 200,
+          message: 'Odoo Server Error',
+          data: { name: `odoo.exceptions.${exception}`, message, debug: `Traceback…\n${message}`, arguments: [message], context: {} },
+        },
+      },
     });
     if (body?.jsonrpc !== '2.0' || !body.params) return fail('ValidationError', 'Invalid JSON-RPC request');
     const { service, method, args = [] } = body.params;
     try {
       if (service === 'common' && method === 'login') {
         const [db, login, password] = args;
-        return { body: { jsonrpc: '2.0', id, result: db === options.database && login === options.login && password === options.password ? UID : false } };
+        return {
+          body: {
+            jsonrpc: '2.0',
+            id,
+            result: db === options.database && login === options.login && password === options.password ? UID : false,
+          },
+        };
       }
       if (service === 'object' && method === 'execute_kw') {
         const [db, uid, password, model, m, margs = [], kwargs = {}] = args;

@@ -8,7 +8,13 @@ import { startFakeErpnext, type FakeErpnext } from '../fakes/erpnext.ts';
 let fake: FakeErpnext;
 const read = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
 beforeAll(async () => {
-  fake = await startFakeErpnext({ apiKey: 'k', apiSecret: 's', company: 'Widgets Pte', warehouses: ['Stores - WP'], accounts: ['Stock Adjustment - WP'] });
+  fake = await startFakeErpnext({
+    apiKey: 'k',
+    apiSecret: 's',
+    company: 'Widgets Pte',
+    warehouses: ['Stores - WP'],
+    accounts: ['Stock Adjustment - WP'],
+  });
   process.env.TEST_API_ERPNEXT_KEY = 'k';
   process.env.TEST_API_ERPNEXT_SECRET = 's';
 });
@@ -39,14 +45,30 @@ describeEachDatabase('REST API: ERP connectors and sync', (get) => {
     };
     const { gain } = await postedDocuments(db, async () => {
       // sam supervises but is no admin: refused; ann is.
-      const refused = await http.as('sam', '/api/v1/erp/connectors', json({ method: 'POST', body: { warehouse: 'WH1', erp: 'erpnext', config } }));
+      const refused = await http.as(
+        'sam',
+        '/api/v1/erp/connectors',
+        json({ method: 'POST', body: { warehouse: 'WH1', erp: 'erpnext', config } }),
+      );
       expect(refused.status).toBe(403);
       expect((await read(refused)).error.localized['zh-CN']).toContain('需要该仓库的管理员角色');
-      const bad = await http.as('ann', '/api/v1/erp/connectors', json({ method: 'POST', body: { warehouse: 'WH1', erp: 'erpnext', config: { ...config, apiKeyEnv: 'my secret key' } } }));
+      const bad = await http.as(
+        'ann',
+        '/api/v1/erp/connectors',
+        json({ method: 'POST', body: { warehouse: 'WH1', erp: 'erpnext', config: { ...config, apiKeyEnv: 'my secret key' } } }),
+      );
       expect(bad.status).toBe(400);
-      const saved = await http.as('ann', '/api/v1/erp/connectors', json({ method: 'POST', body: { warehouse: 'WH1', erp: 'erpnext', config } }));
+      const saved = await http.as(
+        'ann',
+        '/api/v1/erp/connectors',
+        json({ method: 'POST', body: { warehouse: 'WH1', erp: 'erpnext', config } }),
+      );
       expect(saved.status).toBe(201);
-      expect(await read(saved)).toMatchObject({ warehouse: 'WH1', kind: 'erpnext', credentialsFrom: ['TEST_API_ERPNEXT_KEY', 'TEST_API_ERPNEXT_SECRET'] });
+      expect(await read(saved)).toMatchObject({
+        warehouse: 'WH1',
+        kind: 'erpnext',
+        credentialsFrom: ['TEST_API_ERPNEXT_KEY', 'TEST_API_ERPNEXT_SECRET'],
+      });
     });
     const tested = await http.as('ann', '/api/v1/erp/connectors/WH1/erpnext/test', json({ method: 'POST' }));
     expect(await read(tested)).toEqual({ ok: true, message: 'authenticated as integration@example.com' });
@@ -55,14 +77,25 @@ describeEachDatabase('REST API: ERP connectors and sync', (get) => {
     await runErpDeliveries(db);
     const detail = await read(http.as('fay', `/api/v1/documents/${gain.number}`));
     expect(detail.erpSync).toEqual([
-      expect.objectContaining({ kind: 'erpnext', state: 'failed', lastError: expect.stringContaining('Could not find Row #1: Item Code: A-200') }),
+      expect.objectContaining({
+        kind: 'erpnext',
+        state: 'failed',
+        lastError: expect.stringContaining('Could not find Row #1: Item Code: A-200'),
+      }),
     ]);
     const unsynced = await read(http.as('fay', '/api/v1/erp/unsynced?warehouse=WH1'));
-    expect(unsynced.documents.map((d: { document: string; state: string }) => [d.document, d.state])).toContainEqual([gain.number, 'failed']);
+    expect(unsynced.documents.map((d: { document: string; state: string }) => [d.document, d.state])).toContainEqual([
+      gain.number,
+      'failed',
+    ]);
 
     fake.items.add('A-200');
     expect((await http.as('carl', `/api/v1/documents/${gain.number}/erp-sync/retry`, json({ method: 'POST', body: {} }))).status).toBe(403);
-    const retried = await http.as('fay', `/api/v1/documents/${gain.number}/erp-sync/retry`, json({ method: 'POST', body: { erp: 'erpnext' } }));
+    const retried = await http.as(
+      'fay',
+      `/api/v1/documents/${gain.number}/erp-sync/retry`,
+      json({ method: 'POST', body: { erp: 'erpnext' } }),
+    );
     expect(retried.status).toBe(200);
     expect(await read(retried)).toMatchObject({ document: gain.number, retried: 1 });
     await runErpDeliveries(db);

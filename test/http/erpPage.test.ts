@@ -37,8 +37,15 @@ describeEachDatabase('console: ERP connectors page and document sync', (get) => 
     fake.materials.add('A-100');
     fake.materials.add('C-400');
     const http = await testHttp(db, [mountPages]);
-    const post = (person: string, path: string, fields: Record<string, string>) => http.as(person, path, { method: 'POST', body: new URLSearchParams(fields) });
-    const config = JSON.stringify({ baseUrl: fake.baseUrl, acctId: 'A1', username: 'api', passwordEnv: 'TEST_PAGE_KINGDEE_PASSWORD', stockOrg: '100' });
+    const post = (person: string, path: string, fields: Record<string, string>) =>
+      http.as(person, path, { method: 'POST', body: new URLSearchParams(fields) });
+    const config = JSON.stringify({
+      baseUrl: fake.baseUrl,
+      acctId: 'A1',
+      username: 'api',
+      passwordEnv: 'TEST_PAGE_KINGDEE_PASSWORD',
+      stockOrg: '100',
+    });
     const { gain, st } = await postedDocuments(db, async () => {
       expect(await html(http.as('sam', '/admin/erp'), 403)).not.toContain('kdservice');
       const bad = await html(post('ann', '/admin/erp', { warehouse: 'WH1', erp: 'kingdee', config: '{"baseUrl": 1}' }), 400);
@@ -50,7 +57,9 @@ describeEachDatabase('console: ERP connectors page and document sync', (get) => 
       expect(page).toContain('TEST_PAGE_KINGDEE_PASSWORD');
       expect(page).not.toContain('"pw"');
     });
-    expect(await html(post('ann', '/admin/erp/test', { warehouse: 'WH1', erp: 'kingdee' }))).toContain('the Kingdee K/3 Cloud connection works');
+    expect(await html(post('ann', '/admin/erp/test', { warehouse: 'WH1', erp: 'kingdee' }))).toContain(
+      'the Kingdee K/3 Cloud connection works',
+    );
     const zhTest = await html(post('ann', '/admin/erp/test?lang=zh-CN', { warehouse: 'WH1', erp: 'kingdee' }));
     expect(zhTest).toContain('金蝶云星空 连接正常');
 

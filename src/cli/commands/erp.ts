@@ -43,11 +43,15 @@ const shownConfig = (c: ErpConnectorView) =>
     .join(' ');
 
 export function registerErp(program: Command, run: CliRunner): void {
-  const erp = program.command('erp').description('ERP connectors (金蝶 Kingdee / 用友 U8 / ERPNext / Odoo) and the sync of posted documents');
+  const erp = program
+    .command('erp')
+    .description('ERP connectors (金蝶 Kingdee / 用友 U8 / ERPNext / Odoo) and the sync of posted documents');
 
   erp
     .command('add <warehouse> <erp>')
-    .description('add or replace the warehouse\'s connector to an ERP (kingdee, u8, erpnext, odoo); credentials are named by environment variable')
+    .description(
+      "add or replace the warehouse's connector to an ERP (kingdee, u8, erpnext, odoo); credentials are named by environment variable",
+    )
     .requiredOption('--config <json>', 'the configuration as JSON, or @file.json (fields in README "ERP connectors")')
     .option('--as <person>', 'who does this (an admin of the warehouse); default: the local operator')
     .option('--json', 'machine-readable output')
@@ -73,7 +77,13 @@ export function registerErp(program: Command, run: CliRunner): void {
               ? say(erpTexts.none(), locale)
               : renderTable(
                   headers(erpTexts.listHeaders(), locale),
-                  all.map((c) => [c.warehouse, erpName(c.kind, locale), c.active ? '✓' : '-', shownConfig(c), c.credentialsFrom.join(', ') || null]),
+                  all.map((c) => [
+                    c.warehouse,
+                    erpName(c.kind, locale),
+                    c.active ? '✓' : '-',
+                    shownConfig(c),
+                    c.credentialsFrom.join(', ') || null,
+                  ]),
                 ),
         };
       }),
@@ -139,13 +149,20 @@ export function registerErp(program: Command, run: CliRunner): void {
       run(opts, async (db) => {
         const actor = await actorOf(db, opts.as);
         if (opts.allFailed || !document) {
-          const n = await retryFailedSyncs(db, actor, { ...(opts.warehouse ? { warehouse: opts.warehouse } : {}), ...(opts.erp ? { kind: opts.erp } : {}) });
+          const n = await retryFailedSyncs(db, actor, {
+            ...(opts.warehouse ? { warehouse: opts.warehouse } : {}),
+            ...(opts.erp ? { kind: opts.erp } : {}),
+          });
           return { data: { retried: n }, human: (locale) => say(erpTexts.retriedAll(n), locale) };
         }
         const result = await retryDocumentSync(db, actor, { document, ...(opts.erp ? { kind: opts.erp } : {}) });
         return {
           data: result,
-          human: (locale) => [say(erpTexts.retried(result.retried, result.document), locale), ...result.sync.map((s) => say(syncPhrase(s, locale), locale))].join('\n'),
+          human: (locale) =>
+            [
+              say(erpTexts.retried(result.retried, result.document), locale),
+              ...result.sync.map((s) => say(syncPhrase(s, locale), locale)),
+            ].join('\n'),
         };
       }),
     );
@@ -172,7 +189,15 @@ export function registerErp(program: Command, run: CliRunner): void {
             const label = { pending: states[0], synced: states[1], failed: states[2], notQueued: states[3], sending: states[4] };
             return renderTable(
               headers(erpTexts.reconcileHeaders(), locale),
-              rows.map((r) => [r.warehouse, erpName(r.kind, locale), r.document, r.postedAt, label[r.state] ?? r.state, r.attempts, r.lastError]),
+              rows.map((r) => [
+                r.warehouse,
+                erpName(r.kind, locale),
+                r.document,
+                r.postedAt,
+                label[r.state] ?? r.state,
+                r.attempts,
+                r.lastError,
+              ]),
               [5],
             );
           },

@@ -508,7 +508,12 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
               ),
               // Sync with the warehouse's ERPs (README "ERP connectors"): synced with their number, or their message.
               ...(erpSync.length
-                ? [[`${render(erpTexts.syncHeading(), locale, 'cli')}${locale === 'en' ? ':' : '：'}`, ...erpSync.map((s) => `  ${render(syncPhrase(s, locale), locale, 'cli')}`)].join('\n')]
+                ? [
+                    [
+                      `${render(erpTexts.syncHeading(), locale, 'cli')}${locale === 'en' ? ':' : '：'}`,
+                      ...erpSync.map((s) => `  ${render(syncPhrase(s, locale), locale, 'cli')}`),
+                    ].join('\n'),
+                  ]
                 : []),
             ].join('\n\n'),
         };

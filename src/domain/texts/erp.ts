@@ -31,7 +31,10 @@ export const erpTexts = phrases('erp', {
     en: `warehouse ${warehouse} has no ${kind} connector`,
     zh: `仓库 ${warehouse} 没有 ${kind} 连接器`,
     advice: {
-      cli: { en: `: add one with \`stocktake erp add ${warehouse} ${kind} --config …\``, zh: `：请用 \`stocktake erp add ${warehouse} ${kind} --config …\` 添加` },
+      cli: {
+        en: `: add one with \`stocktake erp add ${warehouse} ${kind} --config …\``,
+        zh: `：请用 \`stocktake erp add ${warehouse} ${kind} --config …\` 添加`,
+      },
       page: { en: ': an admin adds one on the ERP page', zh: '：请管理员在“ERP 同步”页面添加' },
       chat: { en: ': ask an admin to add one', zh: '：请联系管理员添加' },
     },
@@ -56,7 +59,10 @@ export const erpTexts = phrases('erp', {
     en: `${number} has no posting event to send (it was posted before ERP sync existed)`,
     zh: `单据 ${number} 没有可发送的过账事件（它在启用 ERP 同步之前已过账）`,
     advice: {
-      cli: { en: `: export it with \`stocktake export ${number} --format xlsx\` and import it by hand`, zh: `：请用 \`stocktake export ${number} --format xlsx\` 导出后手工导入` },
+      cli: {
+        en: `: export it with \`stocktake export ${number} --format xlsx\` and import it by hand`,
+        zh: `：请用 \`stocktake export ${number} --format xlsx\` 导出后手工导入`,
+      },
       chat: { en: ': export it from the console and import it by hand', zh: '：请在控制台导出后手工导入 ERP' },
     },
   }),
@@ -124,7 +130,7 @@ export const erpTexts = phrases('erp', {
   // the console's ERP page (/admin/erp) and the document section
   pageTitle: () => ({ en: 'ERP connectors', zh: 'ERP 同步' }),
   pageHint: () => ({
-    en: 'Posted documents of a warehouse go to its ERPs after the last approval. Credentials stay in the server\'s environment: the configuration names the variables (passwordEnv, apiKeyEnv, apiSecretEnv).',
+    en: "Posted documents of a warehouse go to its ERPs after the last approval. Credentials stay in the server's environment: the configuration names the variables (passwordEnv, apiKeyEnv, apiSecretEnv).",
     zh: '仓库的单据在最后一级审批过账后同步到其 ERP。凭据只保存在服务器的环境变量中：配置里只写变量名（passwordEnv、apiKeyEnv、apiSecretEnv）。',
   }),
   connectorsHeading: () => ({ en: 'Connectors', zh: '连接器' }),
@@ -145,7 +151,13 @@ export const erpTexts = phrases('erp', {
 
 /** What a document's sync with one ERP says, for every surface (the one place the states are worded). */
 export function syncPhrase(
-  s: { kind: keyof typeof ERP_NAMES; state: 'pending' | 'sending' | 'synced' | 'failed' | 'notQueued'; externalRef: string | null; lastError: string | null; attempts: number },
+  s: {
+    kind: keyof typeof ERP_NAMES;
+    state: 'pending' | 'sending' | 'synced' | 'failed' | 'notQueued';
+    externalRef: string | null;
+    lastError: string | null;
+    attempts: number;
+  },
   locale: 'zh-CN' | 'en',
 ) {
   const name = locale === 'en' ? ERP_NAMES[s.kind].en : ERP_NAMES[s.kind].zh;

@@ -33,7 +33,11 @@ export const erpRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       if (query.warehouse) await requireReader(db, actor, query.warehouse, `warehouse ${query.warehouse}`);
       const readable = await readableWarehouses(db, actor);
-      return { connectors: (await listErpConnectors(db, query.warehouse ? { warehouse: query.warehouse } : {})).filter((x) => readable.has(x.warehouse)) };
+      return {
+        connectors: (await listErpConnectors(db, query.warehouse ? { warehouse: query.warehouse } : {})).filter((x) =>
+          readable.has(x.warehouse),
+        ),
+      };
     },
   }),
 
@@ -49,7 +53,8 @@ export const erpRoutes: ApiRoute[] = [
     status: 201,
     response: { description: 'the connector as saved', schema: ErpConnector },
     errors: [403, 404],
-    handle: (c, { actor, body }) => saveErpConnector(c.get('deps').db, actor, { warehouse: body.warehouse, kind: body.erp, config: body.config }),
+    handle: (c, { actor, body }) =>
+      saveErpConnector(c.get('deps').db, actor, { warehouse: body.warehouse, kind: body.erp, config: body.config }),
   }),
 
   defineRoute({
@@ -93,7 +98,9 @@ export const erpRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       if (query.warehouse) await requireReader(db, actor, query.warehouse, `warehouse ${query.warehouse}`);
       const readable = await readableWarehouses(db, actor);
-      return { connectors: (await erpStatus(db, query.warehouse ? { warehouse: query.warehouse } : {})).filter((s) => readable.has(s.warehouse)) };
+      return {
+        connectors: (await erpStatus(db, query.warehouse ? { warehouse: query.warehouse } : {})).filter((s) => readable.has(s.warehouse)),
+      };
     },
   }),
 
@@ -102,7 +109,8 @@ export const erpRoutes: ApiRoute[] = [
     path: '/erp/unsynced',
     operationId: 'listUnsyncedDocuments',
     summary: 'Reconciliation: posted documents not (yet) in an ERP',
-    description: 'Waiting, failed or never queued, per warehouse and connector; documents posted before the connector was added only with all=true.',
+    description:
+      'Waiting, failed or never queued, per warehouse and connector; documents posted before the connector was added only with all=true.',
     tags: ['erp'],
     query: z
       .object({
@@ -132,7 +140,8 @@ export const erpRoutes: ApiRoute[] = [
     path: '/documents/{document}/erp-sync/retry',
     operationId: 'retryErpSync',
     summary: 'Send a posted document to its ERPs again (after fixing what the ERP refused)',
-    description: 'Needs an approver role (supervisor, finance, manager) or admin in its warehouse. 409 when it is already synced everywhere.',
+    description:
+      'Needs an approver role (supervisor, finance, manager) or admin in its warehouse. 409 when it is already synced everywhere.',
     tags: ['erp', 'documents'],
     params: DOCUMENT_PARAM,
     body: z.object({ erp: kind.optional() }).strict(),

@@ -150,7 +150,9 @@ export const ErpSync = named(
     kind: erpKind,
     state: z
       .enum(['pending', 'sending', 'synced', 'failed', 'notQueued'])
-      .describe('pending: waiting (after a retryable failure too, lastError says why); failed: needs a fix and a retry; notQueued: never sent'),
+      .describe(
+        'pending: waiting (after a retryable failure too, lastError says why); failed: needs a fix and a retry; notQueued: never sent',
+      ),
     externalRef: z.string().nullable().describe("the ERP's document number once synced"),
     lastError: z.string().nullable().describe("the ERP's message of the last failed attempt"),
     attempts: count,
@@ -607,7 +609,7 @@ export const ErpConnectorList = named('ErpConnectorList', 'ERP connectors', z.ob
 export const ErpTestResult = named(
   'ErpTestResult',
   "a connection test: the ERP's login answer",
-  z.object({ ok: z.boolean(), message: z.string().describe("what the ERP said (its own message on failure)") }),
+  z.object({ ok: z.boolean(), message: z.string().describe('what the ERP said (its own message on failure)') }),
 );
 
 export const ErpStatusList = named(
@@ -615,7 +617,15 @@ export const ErpStatusList = named(
   'per connector: posted documents by sync state and the latest ERP message',
   z.object({
     connectors: z.array(
-      z.object({ warehouse: z.string(), kind: erpKind, pending: count, synced: count, failed: count, notQueued: count, lastError: z.string().nullable() }),
+      z.object({
+        warehouse: z.string(),
+        kind: erpKind,
+        pending: count,
+        synced: count,
+        failed: count,
+        notQueued: count,
+        lastError: z.string().nullable(),
+      }),
     ),
   }),
 );

@@ -19,13 +19,31 @@ import {
   type DocumentSync,
 } from '../../services/erp.ts';
 import { esc } from '../layout.ts';
-import { adminPage, badNotice, formFields, okNotice, refusalNotice, refusalStatus, requireWarehouseAdmin, select, warehouseOptions, type AdminContext } from './admin.ts';
+import {
+  adminPage,
+  badNotice,
+  formFields,
+  okNotice,
+  refusalNotice,
+  refusalStatus,
+  requireWarehouseAdmin,
+  select,
+  warehouseOptions,
+  type AdminContext,
+} from './admin.ts';
 import { badge, localTime, localizedMessage, messagePage, queryString, type PageContext, type PageResult } from './shared.ts';
 
 const say = (p: Pick<PageContext, 'locale'>, phrase: Phrase) => render(phrase, p.locale, 'page');
-const erpName = (p: Pick<PageContext, 'locale'>, kind: keyof typeof ERP_NAMES) => (p.locale === 'en' ? ERP_NAMES[kind].en : ERP_NAMES[kind].zh);
+const erpName = (p: Pick<PageContext, 'locale'>, kind: keyof typeof ERP_NAMES) =>
+  p.locale === 'en' ? ERP_NAMES[kind].en : ERP_NAMES[kind].zh;
 
-const TONE: Record<DocumentSync['state'], 'ok' | 'warn' | 'bad' | 'muted'> = { synced: 'ok', pending: 'warn', sending: 'warn', failed: 'bad', notQueued: 'muted' };
+const TONE: Record<DocumentSync['state'], 'ok' | 'warn' | 'bad' | 'muted'> = {
+  synced: 'ok',
+  pending: 'warn',
+  sending: 'warn',
+  failed: 'bad',
+  notQueued: 'muted',
+};
 
 /** The retry button of a document; `back` is where to return. */
 export function retryButton(p: Pick<PageContext, 'locale'>, document: string, back: string): string {
@@ -35,12 +53,19 @@ export function retryButton(p: Pick<PageContext, 'locale'>, document: string, ba
 /** A document's sync with each ERP, as the stocktake page's document section shows it. */
 export function syncHtml(p: Pick<PageContext, 'locale'>, document: string, sync: DocumentSync[], back: string): string {
   if (sync.length === 0) return '';
-  const items = sync.map((s) => `<li data-erp="${s.kind}" data-state="${s.state}">${badge(say(p, syncPhrase(s, p.locale)), TONE[s.state])}</li>`).join('');
+  const items = sync
+    .map((s) => `<li data-erp="${s.kind}" data-state="${s.state}">${badge(say(p, syncPhrase(s, p.locale)), TONE[s.state])}</li>`)
+    .join('');
   const retry = sync.some((s) => s.state !== 'synced') ? retryButton(p, document, back) : '';
   return `<div class="erp-sync"><strong>${esc(say(p, erpTexts.syncHeading()))}</strong><ul class="plain">${items}</ul>${retry}</div>`;
 }
 
-async function renderPage(p: AdminContext, flash: string, status?: PageResult['status'], entered?: Record<string, string>): Promise<PageResult> {
+async function renderPage(
+  p: AdminContext,
+  flash: string,
+  status?: PageResult['status'],
+  entered?: Record<string, string>,
+): Promise<PageResult> {
   const mine = new Set(p.adminOf.map((a) => a.code));
   const db = p.deps.db;
   const connectors = (await listErpConnectors(db)).filter((c) => mine.has(c.warehouse));
@@ -64,13 +89,20 @@ async function renderPage(p: AdminContext, flash: string, status?: PageResult['s
     : `<p class="muted">${esc(say(p, erpTexts.none()))}</p>`;
   const form = `<form method="post" action="/admin/erp" class="filters">
 ${select('warehouse', say(p, erpTexts.warehouseLabel()), warehouseOptions(p), entered?.warehouse)}
-${select('erp', say(p, erpTexts.kindLabel()), ERP_KINDS.map((k) => [k, erpName(p, k)] as const), entered?.erp)}
+${select(
+  'erp',
+  say(p, erpTexts.kindLabel()),
+  ERP_KINDS.map((k) => [k, erpName(p, k)] as const),
+  entered?.erp,
+)}
 <label>${esc(say(p, erpTexts.configLabel()))}<textarea name="config" rows="8" cols="60" required>${esc(entered?.config ?? '')}</textarea></label>
 <button class="btn btn--primary">${esc(say(p, erpTexts.saveButton()))}</button></form>`;
   const [, , uDocument, uPosted, uStatus] = say(p, erpTexts.reconcileHeaders()).split('|');
   const unsyncedRows = unsynced
     .map(
-      (u) => `<tr data-document="${esc(u.document)}" data-erp="${u.kind}"><td>${esc(u.warehouse)}</td><td>${esc(u.document)}</td><td>${esc(localTime(u.postedAt, 'UTC'))}</td>
+      (
+        u,
+      ) => `<tr data-document="${esc(u.document)}" data-erp="${u.kind}"><td>${esc(u.warehouse)}</td><td>${esc(u.document)}</td><td>${esc(localTime(u.postedAt, 'UTC'))}</td>
 <td>${badge(say(p, syncPhrase(u, p.locale)), TONE[u.state])}</td><td>${retryButton(p, u.documentId, '/admin/erp')}</td></tr>`,
     )
     .join('\n');
@@ -107,7 +139,11 @@ export const saveErpPage = adminPage(async (p) => {
   const form = await formFields(p);
   try {
     requireWarehouseAdmin(p, form.warehouse ?? '');
-    const saved = await saveErpConnector(p.deps.db, p.actor, { warehouse: form.warehouse ?? '', kind: form.erp ?? '', config: form.config ?? '' });
+    const saved = await saveErpConnector(p.deps.db, p.actor, {
+      warehouse: form.warehouse ?? '',
+      kind: form.erp ?? '',
+      config: form.config ?? '',
+    });
     return back(p, { done: 'saved', warehouse: saved.warehouse, erp: saved.kind });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
@@ -133,7 +169,12 @@ export const testErpPage = adminPage(async (p) => {
     requireWarehouseAdmin(p, form.warehouse ?? '');
     const result = await testErpConnector(p.deps.db, p.actor, { warehouse: form.warehouse ?? '', kind: form.erp ?? '' });
     const name = erpName(p, form.erp as never);
-    return renderPage(p, result.ok ? okNotice(say(p, erpTexts.testPassed(name, result.message))) : badNotice(say(p, erpTexts.testFailed(name, result.message))));
+    return renderPage(
+      p,
+      result.ok
+        ? okNotice(say(p, erpTexts.testPassed(name, result.message)))
+        : badNotice(say(p, erpTexts.testFailed(name, result.message))),
+    );
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     return renderPage(p, refusalNotice(p, error), refusalStatus(error));
@@ -157,4 +198,3 @@ export async function retryErpPage(p: PageContext): Promise<PageResult | Respons
     return { title, active: 'stocktakes', status: refusalStatus(error), body: messagePage(p, title, localizedMessage(p, error)) };
   }
 }
-

@@ -69,7 +69,11 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
       photosByLine.set(`${photo.sku}@${photo.location}`, [...(photosByLine.get(`${photo.sku}@${photo.location}`) ?? []), photo]);
   const causes = new Map(causeList.map((c) => [c.code, c]));
   const docsWithLines = await Promise.all(
-    docs.map(async (doc) => ({ doc, lines: (await documentLines(db, doc.id)).slice(0, DOCUMENT_LINES_SHOWN), sync: await documentSync(db, doc.id) })),
+    docs.map(async (doc) => ({
+      doc,
+      lines: (await documentLines(db, doc.id)).slice(0, DOCUMENT_LINES_SHOWN),
+      sync: await documentSync(db, doc.id),
+    })),
   );
   const d = t.detail;
   const tz = st.timezone;

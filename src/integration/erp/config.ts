@@ -9,9 +9,7 @@ import { z } from 'zod';
 export const ERP_KINDS = ['kingdee', 'u8', 'erpnext', 'odoo'] as const;
 export type ErpKind = (typeof ERP_KINDS)[number];
 
-const envName = z
-  .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself');
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret itself');
 const code = z.string().trim().min(1);
 const codeMap = z.record(z.string(), code);
 const baseUrl = z

@@ -91,10 +91,14 @@ export async function send(doc: DocumentPayload, config: ErpnextConfig, env: Env
     ['remarks', '=', erpnextRemarks(doc)],
     ['docstatus', '!=', 2],
   ]);
-  const found = await erpFetch('erpnext', `${config.baseUrl}${DOCTYPE}?filters=${encodeURIComponent(filters)}&fields=${encodeURIComponent('["name","docstatus"]')}`, {
-    method: 'GET',
-    headers: h,
-  });
+  const found = await erpFetch(
+    'erpnext',
+    `${config.baseUrl}${DOCTYPE}?filters=${encodeURIComponent(filters)}&fields=${encodeURIComponent('["name","docstatus"]')}`,
+    {
+      method: 'GET',
+      headers: h,
+    },
+  );
   check(found, 'looking for an earlier reconciliation');
   const earlier = ((found.json as { data?: { name: string; docstatus: number }[] } | null)?.data ?? [])[0];
   let name: string;
@@ -105,7 +109,8 @@ export async function send(doc: DocumentPayload, config: ErpnextConfig, env: Env
     const created = await erpFetch('erpnext', `${config.baseUrl}${DOCTYPE}`, { method: 'POST', headers: h, body: JSON.stringify(body) });
     check(created, 'creating the Stock Reconciliation');
     const data = (created.json as { data?: { name?: string; docstatus?: number } } | null)?.data;
-    if (!data?.name) throw new ErpError('erpnext', `creating the Stock Reconciliation: no name in ${snippet(created.text)}`, { retryable: false });
+    if (!data?.name)
+      throw new ErpError('erpnext', `creating the Stock Reconciliation: no name in ${snippet(created.text)}`, { retryable: false });
     name = data.name;
     docstatus = data.docstatus ?? 0;
   }
@@ -122,7 +127,10 @@ export async function send(doc: DocumentPayload, config: ErpnextConfig, env: Env
 
 /** Checks the key and secret: who ERPNext says we are. */
 export async function test(config: ErpnextConfig, env: Env): Promise<string> {
-  const res = await erpFetch('erpnext', `${config.baseUrl}/api/method/frappe.auth.get_logged_user`, { method: 'GET', headers: headers(config, env) });
+  const res = await erpFetch('erpnext', `${config.baseUrl}/api/method/frappe.auth.get_logged_user`, {
+    method: 'GET',
+    headers: headers(config, env),
+  });
   check(res, 'login');
   return `authenticated as ${(res.json as { message?: string } | null)?.message ?? '?'}`;
 }

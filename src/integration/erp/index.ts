@@ -44,7 +44,12 @@ function storedConfig(kind: ErpKind, raw: unknown): never {
 }
 
 /** Sends a document with one connector's configuration. */
-export function sendWith(kind: ErpKind, rawConfig: unknown, doc: DocumentPayload, env: Env = process.env): Promise<{ externalRef: string }> {
+export function sendWith(
+  kind: ErpKind,
+  rawConfig: unknown,
+  doc: DocumentPayload,
+  env: Env = process.env,
+): Promise<{ externalRef: string }> {
   return CONNECTORS[kind].send(doc, storedConfig(kind, rawConfig), env);
 }
 
@@ -62,7 +67,8 @@ export async function deliverToErp(ctx: ErpDeliveryContext, env: Env = process.e
   if (ctx.event.type !== 'document.posted') return {};
   const [connector] = await ctx.db.select().from(erpConnector).where(eq(erpConnector.id, ctx.targetId));
   if (!connector) throw new ErpError('kingdee', `ERP connector ${ctx.targetId} no longer exists`, { retryable: false });
-  if (!connector.active) throw new ErpError(connector.kind, `the ${connector.kind} connector of this warehouse is removed`, { retryable: false });
+  if (!connector.active)
+    throw new ErpError(connector.kind, `the ${connector.kind} connector of this warehouse is removed`, { retryable: false });
   const doc = (ctx.event.payload as IntegrationEnvelope<DocumentData>).data.document;
   return sendWith(connector.kind, connector.config, doc, env);
 }

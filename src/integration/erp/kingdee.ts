@@ -37,7 +37,8 @@ export async function login(config: KingdeeConfig, env: Env): Promise<Session> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ acctID: config.acctId, username: config.username, password, lcid: config.lcid }),
   });
-  if (res.status !== 200) throw new ErpError('kingdee', `login: HTTP ${res.status} ${snippet(res.text)}`, { retryable: retryableStatus(res.status) });
+  if (res.status !== 200)
+    throw new ErpError('kingdee', `login: HTTP ${res.status} ${snippet(res.text)}`, { retryable: retryableStatus(res.status) });
   const body = res.json as { LoginResultType?: number; Message?: string | null } | null;
   if (body?.LoginResultType !== 1) {
     throw new ErpError('kingdee', `login refused: ${body?.Message ?? snippet(res.text)}`, { retryable: false });
@@ -66,7 +67,9 @@ export function kingdeeModel(doc: DocumentPayload, config: KingdeeConfig): Recor
         FMaterialId: { FNumber: mapSku(config, l.sku) },
         FUnitID: { FNumber: mapUnit(config, l.unit) },
         FStockId: { FNumber: stock },
-        ...(config.locationField && l.location ? { FStockLocId: { [config.locationField.toUpperCase()]: { FNumber: mapLocation(config, l.location) } } } : {}),
+        ...(config.locationField && l.location
+          ? { FStockLocId: { [config.locationField.toUpperCase()]: { FNumber: mapLocation(config, l.location) } } }
+          : {}),
         ...(l.lot ? { FLot: { FNumber: l.lot } } : {}),
         ...(l.expiry ? { FExpiryDate: l.expiry } : {}),
         FOwnerTypeId: 'BD_OwnerOrg',
@@ -98,9 +101,12 @@ async function existingBill(config: KingdeeConfig, session: Session, formId: str
   const res = await erpFetch('kingdee', `${config.baseUrl}/${SERVICE.query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: session.cookie },
-    body: JSON.stringify({ data: { FormId: formId, FieldKeys: 'FBillNo', FilterString: `FBillNo='${number.replace(/'/g, "''")}'`, TopRowCount: 1 } }),
+    body: JSON.stringify({
+      data: { FormId: formId, FieldKeys: 'FBillNo', FilterString: `FBillNo='${number.replace(/'/g, "''")}'`, TopRowCount: 1 },
+    }),
   });
-  if (res.status !== 200) throw new ErpError('kingdee', `ExecuteBillQuery: HTTP ${res.status} ${snippet(res.text)}`, { retryable: retryableStatus(res.status) });
+  if (res.status !== 200)
+    throw new ErpError('kingdee', `ExecuteBillQuery: HTTP ${res.status} ${snippet(res.text)}`, { retryable: retryableStatus(res.status) });
   // Rows are arrays of the FieldKeys; a refusal comes back as [[{ Result: { ResponseStatus } }]].
   const rows = Array.isArray(res.json) ? (res.json as unknown[][]) : [];
   const first = rows[0]?.[0];
@@ -121,7 +127,8 @@ export async function send(doc: DocumentPayload, config: KingdeeConfig, env: Env
       data: { NeedUpDateFields: [], IsDeleteEntry: true, IsAutoSubmitAndAudit: config.autoAudit, Model: kingdeeModel(doc, config) },
     }),
   });
-  if (res.status !== 200) throw new ErpError('kingdee', `Save: HTTP ${res.status} ${snippet(res.text)}`, { retryable: retryableStatus(res.status) });
+  if (res.status !== 200)
+    throw new ErpError('kingdee', `Save: HTTP ${res.status} ${snippet(res.text)}`, { retryable: retryableStatus(res.status) });
   const status = (res.json as SaveResult | null)?.Result?.ResponseStatus;
   if (!status) throw new ErpError('kingdee', `Save: unexpected answer ${snippet(res.text)}`, { retryable: false });
   if (!status.IsSuccess) {

@@ -46,7 +46,8 @@ export async function connect(config: OdooConfig, env: Env): Promise<Rpc & { uid
   if (!uid) throw new ErpError('odoo', `login refused for ${config.username} on database ${config.database}`, { retryable: false });
   return {
     uid,
-    call: (model, method, args, kwargs = {}) => jsonRpc(config, 'object', 'execute_kw', [config.database, uid, password, model, method, args, kwargs]),
+    call: (model, method, args, kwargs = {}) =>
+      jsonRpc(config, 'object', 'execute_kw', [config.database, uid, password, model, method, args, kwargs]),
   };
 }
 
@@ -59,7 +60,12 @@ async function findId(rpc: Rpc, model: string, domain: Domain, missing: string):
 /** The quant values for one of our lines: product, location and lot ids in Odoo, and the counted quantity. */
 async function quantFor(rpc: Rpc, config: OdooConfig, line: DocumentLinePayload) {
   const code = mapSku(config, line.sku);
-  const productId = await findId(rpc, 'product.product', [['default_code', '=', code]], `no product with internal reference ${code} (our SKU ${line.sku})`);
+  const productId = await findId(
+    rpc,
+    'product.product',
+    [['default_code', '=', code]],
+    `no product with internal reference ${code} (our SKU ${line.sku})`,
+  );
   const locationName = config.locationMap[line.location] ?? config.defaultLocation ?? mapLocation(config, line.location);
   const locationId = await findId(
     rpc,
@@ -125,7 +131,11 @@ export async function send(doc: DocumentPayload, config: OdooConfig, env: Env): 
   // A wizard instead of nothing: Odoo wants a confirmation a program cannot give (e.g. a tracked product without a lot).
   if (action && typeof action === 'object') {
     const a = action as { name?: string; res_model?: string };
-    throw new ErpError('odoo', `action_apply_inventory asked for confirmation (${a.res_model ?? a.name ?? 'a wizard'}): check the products' tracking and lots`, { retryable: false });
+    throw new ErpError(
+      'odoo',
+      `action_apply_inventory asked for confirmation (${a.res_model ?? a.name ?? 'a wizard'}): check the products' tracking and lots`,
+      { retryable: false },
+    );
   }
   const moves = await rpc.call<{ id: number }[]>('stock.move', 'search_read', [[['reference', '=', doc.number]]], { fields: ['id'] });
   return { externalRef: moves.length ? `${doc.number} (stock.move ${moves.map((m) => m.id).join(',')})` : doc.number };

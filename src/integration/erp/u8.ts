@@ -72,7 +72,8 @@ async function toXlsx(rows: Record<U8Column, string>[]): Promise<Buffer> {
 }
 
 /** The file name a document is written to. */
-export const u8FileName = (doc: DocumentPayload, config: U8Config) => `${doc.warehouse}_${doc.number}`.replace(/[^\w.-]/g, '_') + `.${config.format}`;
+export const u8FileName = (doc: DocumentPayload, config: U8Config) =>
+  `${doc.warehouse}_${doc.number}`.replace(/[^\w.-]/g, '_') + `.${config.format}`;
 
 export async function send(doc: DocumentPayload, config: U8Config, _env: Env): Promise<{ externalRef: string }> {
   const rows = u8Rows(doc, config);
@@ -87,7 +88,10 @@ export async function send(doc: DocumentPayload, config: U8Config, _env: Env): P
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     // A full disk or a share that is away may come back; a directory we may not write to needs someone.
-    throw new ErpError('u8', `could not write ${name} to ${dir} (${code})`, { retryable: code !== 'EACCES' && code !== 'EPERM', cause: error });
+    throw new ErpError('u8', `could not write ${name} to ${dir} (${code})`, {
+      retryable: code !== 'EACCES' && code !== 'EPERM',
+      cause: error,
+    });
   }
   return { externalRef: `${config.voucherPrefix}${doc.number} (${name})` };
 }
@@ -102,7 +106,10 @@ export async function test(config: U8Config, _env: Env): Promise<string> {
     const { rm } = await import('node:fs/promises');
     await rm(probe);
   } catch (error) {
-    throw new ErpError('u8', `cannot write to ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { retryable: false, cause: error });
+    throw new ErpError('u8', `cannot write to ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+      retryable: false,
+      cause: error,
+    });
   }
   return `files go to ${dir}`;
 }

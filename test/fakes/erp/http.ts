@@ -37,7 +37,14 @@ export async function startFakeServer(handle: (req: FakeRequest) => FakeReply | 
       body = undefined;
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const request: FakeRequest = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, body, text };
+    const request: FakeRequest = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      text,
+    };
     requests.push(request);
     let reply: FakeReply;
     try {
@@ -62,4 +69,5 @@ export async function startFakeServer(handle: (req: FakeRequest) => FakeReply | 
 }
 
 /** A decimal string or number as a number, or NaN (the fakes only compare quantities). */
-export const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN);
+export const num = (v: unknown) =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN;

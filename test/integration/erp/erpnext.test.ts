@@ -8,7 +8,13 @@ import { startFakeErpnext, type FakeErpnext } from '../../fakes/erpnext.ts';
 let fake: FakeErpnext;
 
 beforeAll(async () => {
-  fake = await startFakeErpnext({ apiKey: 'k3y', apiSecret: 's3cret', company: 'Widgets Pte', warehouses: ['Stores - WP'], accounts: ['Stock Adjustment - WP'] });
+  fake = await startFakeErpnext({
+    apiKey: 'k3y',
+    apiSecret: 's3cret',
+    company: 'Widgets Pte',
+    warehouses: ['Stores - WP'],
+    accounts: ['Stock Adjustment - WP'],
+  });
   process.env.TEST_ERPNEXT_KEY = 'k3y';
   process.env.TEST_ERPNEXT_SECRET = 's3cret';
 });
@@ -32,7 +38,9 @@ describeEachDatabase('ERPNext connector', (get) => {
     const { db } = get();
     fake.reconciliations.length = 0;
     for (const i of ['A-100', 'A-200', 'C-400']) fake.items.add(i);
-    const { gain, loss } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }));
+    const { gain, loss } = await postedDocuments(db, () =>
+      saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }),
+    );
     await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
     expect(fake.reconciliations).toHaveLength(2);
@@ -57,7 +65,9 @@ describeEachDatabase('ERPNext connector', (get) => {
     fake.reconciliations.length = 0;
     fake.items.clear();
     for (const i of ['A-100', 'C-400']) fake.items.add(i);
-    const { gain, loss, people } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }));
+    const { gain, loss, people } = await postedDocuments(db, () =>
+      saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }),
+    );
     await emitPosted(db, [gain.id]);
     await runErpDeliveries(db);
     const [failed] = await documentSync(db, gain.id);
@@ -72,7 +82,9 @@ describeEachDatabase('ERPNext connector', (get) => {
     fake.items.add('A-200');
     await retryDocumentSync(db, people.fay.actor, { document: gain.number, kind: 'erpnext' });
     await runErpDeliveries(db);
-    expect(await documentSync(db, gain.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: fake.reconciliations[0]!.name })]);
+    expect(await documentSync(db, gain.id)).toEqual([
+      expect.objectContaining({ state: 'synced', externalRef: fake.reconciliations[0]!.name }),
+    ]);
     expect(fake.reconciliations[0]!.docstatus).toBe(1);
   });
 
@@ -82,7 +94,11 @@ describeEachDatabase('ERPNext connector', (get) => {
     for (const i of ['A-100', 'A-200', 'C-400']) fake.items.add(i);
     const { gain } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }));
     // An attempt created the draft and its answer was lost before the submit.
-    fake.reconciliations.push({ name: 'MAT-RECO-2026-00042', docstatus: 0, doc: { remarks: erpnextRemarks(await payloadOf(db, gain.id)) } });
+    fake.reconciliations.push({
+      name: 'MAT-RECO-2026-00042',
+      docstatus: 0,
+      doc: { remarks: erpnextRemarks(await payloadOf(db, gain.id)) },
+    });
     await emitPosted(db, [gain.id]);
     await runErpDeliveries(db);
     expect(fake.reconciliations).toEqual([expect.objectContaining({ name: 'MAT-RECO-2026-00042', docstatus: 1 })]);
@@ -92,8 +108,13 @@ describeEachDatabase('ERPNext connector', (get) => {
   it('tests the token: a wrong secret is answered with AuthenticationError', async () => {
     const { db } = get();
     await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }));
-    expect(await testErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext' })).toEqual({ ok: true, message: 'authenticated as integration@example.com' });
-    expect(await testErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext' }, { TEST_ERPNEXT_KEY: 'k3y', TEST_ERPNEXT_SECRET: 'x' })).toEqual({
+    expect(await testErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext' })).toEqual({
+      ok: true,
+      message: 'authenticated as integration@example.com',
+    });
+    expect(
+      await testErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext' }, { TEST_ERPNEXT_KEY: 'k3y', TEST_ERPNEXT_SECRET: 'x' }),
+    ).toEqual({
       ok: false,
       message: 'login: AuthenticationError: Invalid Credentials',
     });

@@ -9,7 +9,14 @@ let fake: FakeKingdee;
 const ENV = 'TEST_KINGDEE_PASSWORD';
 
 beforeAll(async () => {
-  fake = await startFakeKingdee({ acctId: '66a1b2c3', username: 'api', password: 'k3-secret', orgs: ['100'], units: ['Pcs', 'Box'], stocks: ['CK01'] });
+  fake = await startFakeKingdee({
+    acctId: '66a1b2c3',
+    username: 'api',
+    password: 'k3-secret',
+    orgs: ['100'],
+    units: ['Pcs', 'Box'],
+    stocks: ['CK01'],
+  });
   process.env[ENV] = 'k3-secret';
 });
 afterAll(async () => {
@@ -35,7 +42,9 @@ describeEachDatabase('Kingdee K/3 Cloud connector', (get) => {
     fake.bills.length = 0;
     fake.materials.clear();
     for (const m of ['A-100', 'A-200', 'PALLET-01']) fake.materials.add(m);
-    const { gain, loss } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'kingdee', config: config() }));
+    const { gain, loss } = await postedDocuments(db, () =>
+      saveErpConnector(db, null, { warehouse: 'WH1', kind: 'kingdee', config: config() }),
+    );
     await emitPosted(db, [gain.id, loss.id]);
     expect(await runErpDeliveries(db)).toBe(2);
 
@@ -66,7 +75,9 @@ describeEachDatabase('Kingdee K/3 Cloud connector', (get) => {
       expect.objectContaining({ FMaterialId: { FNumber: 'A-100' }, FAcctQty: '100', FCountQty: '90', FLossQty: '10' }),
       expect.objectContaining({ FMaterialId: { FNumber: 'PALLET-01' }, FAcctQty: '3', FCountQty: '1', FLossQty: '2' }),
     ]);
-    expect(await documentSync(db, gain.id)).toEqual([expect.objectContaining({ kind: 'kingdee', state: 'synced', externalRef: gain.number })]);
+    expect(await documentSync(db, gain.id)).toEqual([
+      expect.objectContaining({ kind: 'kingdee', state: 'synced', externalRef: gain.number }),
+    ]);
     expect(await unsyncedDocuments(db, { warehouse: 'WH1' })).toEqual([]);
   });
 
@@ -75,7 +86,9 @@ describeEachDatabase('Kingdee K/3 Cloud connector', (get) => {
     fake.bills.length = 0;
     fake.materials.clear();
     for (const m of ['A-100', 'PALLET-01']) fake.materials.add(m);
-    const { gain, loss, people } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'kingdee', config: config() }));
+    const { gain, loss, people } = await postedDocuments(db, () =>
+      saveErpConnector(db, null, { warehouse: 'WH1', kind: 'kingdee', config: config() }),
+    );
     await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
 
@@ -90,10 +103,14 @@ describeEachDatabase('Kingdee K/3 Cloud connector', (get) => {
     const retried = await retryDocumentSync(db, people.sue.actor, { document: gain.number });
     expect(retried).toMatchObject({ retried: 1, sync: [expect.objectContaining({ state: 'pending', attempts: 0 })] });
     await runErpDeliveries(db);
-    expect(await documentSync(db, gain.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: gain.number, lastError: null })]);
+    expect(await documentSync(db, gain.id)).toEqual([
+      expect.objectContaining({ state: 'synced', externalRef: gain.number, lastError: null }),
+    ]);
     expect(await unsyncedDocuments(db)).toEqual([]);
     // Synced already: a second retry is refused, naming the ERP's number.
-    await expect(retryDocumentSync(db, people.sue.actor, { document: gain.number })).rejects.toThrow(new RegExp(`already in the ERP.*${gain.number}`));
+    await expect(retryDocumentSync(db, people.sue.actor, { document: gain.number })).rejects.toThrow(
+      new RegExp(`already in the ERP.*${gain.number}`),
+    );
   });
 
   it('keeps a server error for another attempt, and does not save twice when an earlier attempt got through', async () => {
@@ -118,7 +135,7 @@ describeEachDatabase('Kingdee K/3 Cloud connector', (get) => {
     expect(fake.bills.filter((b) => b.number === gain.number)).toHaveLength(1);
   });
 
-  it('tests the login: a wrong password is answered with Kingdee\'s message, never the password', async () => {
+  it("tests the login: a wrong password is answered with Kingdee's message, never the password", async () => {
     const { db } = get();
     await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'kingdee', config: config() }));
     expect(await testErpConnector(db, null, { warehouse: 'WH1', kind: 'kingdee' })).toMatchObject({ ok: true });

@@ -7,7 +7,12 @@ import { startFakeOdoo, type FakeOdoo } from '../../fakes/odoo.ts';
 let fake: FakeOdoo;
 
 beforeAll(async () => {
-  fake = await startFakeOdoo({ database: 'widgets', login: 'api@widgets.example', password: 'odoo-key', locations: ['WH/Stock/R1', 'WH/Stock/R2', 'WH/Stock'] });
+  fake = await startFakeOdoo({
+    database: 'widgets',
+    login: 'api@widgets.example',
+    password: 'odoo-key',
+    locations: ['WH/Stock/R1', 'WH/Stock/R2', 'WH/Stock'],
+  });
   process.env.TEST_ODOO_KEY = 'odoo-key';
 });
 afterAll(async () => {
@@ -37,8 +42,16 @@ describeEachDatabase('Odoo connector', (get) => {
     const { db } = get();
     reset(['A-100', 'A-200', 'C-400']);
     // A-100 has a quant at R1 (100 on hand in Odoo); the others have none yet.
-    fake.tables['stock.quant'].push({ id: 900, product_id: productId('A-100'), location_id: locationId('WH/Stock/R1'), lot_id: false, quantity: 100 });
-    const { gain, loss } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'odoo', config: config() }));
+    fake.tables['stock.quant'].push({
+      id: 900,
+      product_id: productId('A-100'),
+      location_id: locationId('WH/Stock/R1'),
+      lot_id: false,
+      quantity: 100,
+    });
+    const { gain, loss } = await postedDocuments(db, () =>
+      saveErpConnector(db, null, { warehouse: 'WH1', kind: 'odoo', config: config() }),
+    );
     await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
 
@@ -58,10 +71,15 @@ describeEachDatabase('Odoo connector', (get) => {
   it("records Odoo's error.data.message and syncs on retry once the product exists", async () => {
     const { db } = get();
     reset(['A-100', 'C-400']);
-    const { gain, people } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'odoo', config: config() }));
+    const { gain, people } = await postedDocuments(db, () =>
+      saveErpConnector(db, null, { warehouse: 'WH1', kind: 'odoo', config: config() }),
+    );
     await emitPosted(db, [gain.id]);
     await runErpDeliveries(db);
-    expect((await documentSync(db, gain.id))[0]).toMatchObject({ state: 'failed', lastError: 'no product with internal reference A-200 (our SKU A-200)' });
+    expect((await documentSync(db, gain.id))[0]).toMatchObject({
+      state: 'failed',
+      lastError: 'no product with internal reference A-200 (our SKU A-200)',
+    });
     expect((await unsyncedDocuments(db, { warehouse: 'WH1' })).map((u) => u.state)).toEqual(['failed', 'notQueued']);
 
     fake.addProduct('A-200');

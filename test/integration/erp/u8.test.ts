@@ -21,27 +21,47 @@ describeEachDatabase('U8 connector (import files)', (get) => {
     const { db } = get();
     const out = join(dir, `csv-${Date.now()}`);
     const { gain, loss } = await postedDocuments(db, () =>
-      saveErpConnector(db, null, { warehouse: 'WH1', kind: 'u8', config: { directory: out, format: 'csv', warehouse: '01', skuMap: { 'C-400': '0400' } } }),
+      saveErpConnector(db, null, {
+        warehouse: 'WH1',
+        kind: 'u8',
+        config: { directory: out, format: 'csv', warehouse: '01', skuMap: { 'C-400': '0400' } },
+      }),
     );
     await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
     expect((await readdir(out)).sort()).toEqual([`WH1_${gain.number}.csv`, `WH1_${loss.number}.csv`].sort());
     const text = await readFile(join(out, `WH1_${loss.number}.csv`), 'utf8');
     expect(text.startsWith('\ufeff')).toBe(true);
-    const [header, ...rows] = text.slice(1).trim().split('\r\n').map((l) => l.split(','));
+    const [header, ...rows] = text
+      .slice(1)
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
     expect(header).toEqual([...U8_COLUMNS]);
     const row = (r: string[]) => Object.fromEntries(header!.map((h, i) => [h, r[i]]));
     expect(rows.map(row)).toEqual([
-      expect.objectContaining({ cCVCode: loss.number, cWhCode: '01', cInvCode: 'A-100', cPosition: 'R1', iCVQuantity: '100', iCVCQuantity: '90', cCVType: '盘亏' }),
+      expect.objectContaining({
+        cCVCode: loss.number,
+        cWhCode: '01',
+        cInvCode: 'A-100',
+        cPosition: 'R1',
+        iCVQuantity: '100',
+        iCVCQuantity: '90',
+        cCVType: '盘亏',
+      }),
       expect.objectContaining({ cCVCode: loss.number, cInvCode: '0400', cPosition: 'R4', iCVQuantity: '3', iCVCQuantity: '1' }),
     ]);
-    expect(await documentSync(db, loss.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: `${loss.number} (WH1_${loss.number}.csv)` })]);
+    expect(await documentSync(db, loss.id)).toEqual([
+      expect.objectContaining({ state: 'synced', externalRef: `${loss.number} (WH1_${loss.number}.csv)` }),
+    ]);
   });
 
   it('writes XLSX by default with every cell as text', async () => {
     const { db } = get();
     const out = join(dir, `xlsx-${Date.now()}`);
-    const { gain } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'u8', config: { directory: out } }));
+    const { gain } = await postedDocuments(db, () =>
+      saveErpConnector(db, null, { warehouse: 'WH1', kind: 'u8', config: { directory: out } }),
+    );
     expect(await testErpConnector(db, null, { warehouse: 'WH1', kind: 'u8' })).toMatchObject({ ok: true });
     await emitPosted(db, [gain.id]);
     await runErpDeliveries(db);
