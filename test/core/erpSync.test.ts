@@ -65,4 +65,60 @@ describeEachDatabase('ERP sync retried from the chat', (get) => {
     await sender.drainUntilIdle();
     expect(JSON.stringify(out.last())).toContain('已同步到 ERP');
   });
+
+  it("offers Retry ERP sync on the team chat's posted-document card; a tap answers with each ERP's state", async () => {
+    const { db } = get();
+    fake.reconciliations.length = 0;
+    fake.items.clear();
+    fake.items.add('A-100');
+    fake.items.add('C-400');
+    const config = {
+      baseUrl: fake.url,
+      apiKeyEnv: 'TEST_CHAT_ERPNEXT_KEY',
+      apiSecretEnv: 'TEST_CHAT_ERPNEXT_SECRET',
+      company: 'Widgets Pte',
+      expenseAccount: 'Stock Adjustment - WP',
+    };
+    const out = new RecordingDeliverer();
+    const { dispatch, sender } = await botCore(db, [out]);
+    const { gain } = await postedDocuments(db, async () => {
+      await saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config });
+      await addPerson(db, { handle: 'vera', name: 'vera', identities: ['web:u-vera'] });
+      await grantRole(db, 'vera', 'manager', 'WH1');
+      await dispatch(teamText('u-vera', 'bind WH1'));
+    });
+    await emitPosted(db, [gain.id]);
+    await runErpDeliveries(db);
+    await sender.drainUntilIdle();
+    const decision = out.sent.find(
+      (m) => JSON.stringify(m.card).includes(gain.number) && m.card.elements.some((el) => el.type === 'buttons'),
+    )!;
+    const retry = decision.card.elements
+      .flatMap((el) => (el.type === 'buttons' ? el.buttons : []))
+      .find((b) => b.label === 'Retry ERP sync')!;
+    expect(retry).toBeDefined();
+
+    fake.items.add('A-200');
+    const answer = await dispatch({
+      type: 'action',
+      platform: 'web',
+      eventId: 'erp-tap-1',
+      chatId: 'team',
+      chatType: 'group',
+      userId: 'u-vera',
+      token: retry.action.token,
+    });
+    expect(answer!.toast).toMatchObject({ kind: 'success', text: expect.stringContaining(`1 ERP sync(s) of ${gain.number} queued again`) });
+    await runErpDeliveries(db);
+    const again = await dispatch({
+      type: 'action',
+      platform: 'web',
+      eventId: 'erp-tap-2',
+      chatId: 'team',
+      chatType: 'group',
+      userId: 'u-vera',
+      token: retry.action.token,
+    });
+    expect(again!.toast.text).toContain(`${gain.number} is already in the ERP (ERPNext MAT-RECO-`);
+  });
 });
