@@ -84,9 +84,12 @@ export async function payloadOf(db: Db, documentId: string): Promise<DocumentPay
   };
 }
 
-/** A document.posted event for each document and a delivery per active ERP connector of its warehouse. */
+/** A document.posted event for each document and a delivery per active ERP connector of its warehouse (unless posting wrote one). */
 export async function emitPosted(db: Db, documentIds: string[]): Promise<void> {
   for (const id of documentIds) {
+    // Once posting writes the event itself (src/integration/events.ts), this adds nothing.
+    const [written] = await queryRows(db, sql`select 1 from integration_event where subject = ${id} and type = 'document.posted'`);
+    if (written) continue;
     const document = await payloadOf(db, id);
     const envelope: IntegrationEnvelope = {
       id: `evt_${randomUUID()}`,
