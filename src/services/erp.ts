@@ -392,17 +392,17 @@ export async function retryDocumentSync(
       tx,
       sql`select seq::text as seq from integration_event where subject = ${doc.id} and type = 'document.posted' order by seq desc limit 1`,
     );
-    const at = now.toISOString();
+    // Due by the database's clock, which the worker compares with (an app server's clock may run ahead).
     for (const t of targets) {
       if (t.state === 'notQueued') {
         if (!event) throw new InvalidInputError(erpTexts.noEvent(doc.number));
         await tx.execute(sql`insert into integration_delivery (event_seq, subject, target, target_id, status, next_attempt_at)
-                             values (${event.seq}::bigint, ${doc.id}, 'erp', ${t.connectorId}::uuid, 'pending', ${at}::timestamptz)
+                             values (${event.seq}::bigint, ${doc.id}, 'erp', ${t.connectorId}::uuid, 'pending', now())
                              on conflict (event_seq, target, target_id) do update set status = 'pending', attempts = 0, next_attempt_at = excluded.next_attempt_at, claimed_until = null
                              where integration_delivery.status <> 'delivered'`);
       } else {
         // 'sending' is left to the worker holding it: its answer decides.
-        await tx.execute(sql`update integration_delivery d set status = 'pending', attempts = 0, next_attempt_at = ${at}::timestamptz, claimed_until = null
+        await tx.execute(sql`update integration_delivery d set status = 'pending', attempts = 0, next_attempt_at = now(), claimed_until = null
                              from integration_event e
                              where e.seq = d.event_seq and e.type = 'document.posted' and d.target = 'erp' and d.target_id = ${t.connectorId}::uuid
                                and d.subject = ${doc.id} and d.status in ('failed', 'pending')`);
@@ -439,7 +439,7 @@ export async function retryFailedSyncs(
     }
     const rows = await queryRows<{ id: string; subject: string; kind: string }>(
       tx,
-      sql`update integration_delivery d set status = 'pending', attempts = 0, next_attempt_at = ${now.toISOString()}::timestamptz, claimed_until = null
+      sql`update integration_delivery d set status = 'pending', attempts = 0, next_attempt_at = now(), claimed_until = null
           from erp_connector c join warehouse w on w.id = c.warehouse_id
           where d.target = 'erp' and d.target_id = c.id and d.status = 'failed' and c.active
             ${filter.warehouse ? sql`and w.code = ${filter.warehouse}` : sql``} ${kind ? sql`and c.kind = ${kind}` : sql``}

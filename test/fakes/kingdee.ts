@@ -39,8 +39,8 @@ export interface FakeKingdee extends FakeServer {
   bills: KingdeeBill[];
   materials: Set<string>;
   stocks: Set<string>;
-  /** Make the next Save calls answer HTTP 500 (a server in trouble). */
-  failNextSaves(n: number): void;
+  /** Make the next Save calls (of one form, or any) answer HTTP 500 (a server in trouble). */
+  failNextSaves(n: number, formId?: string): void;
 }
 
 export async function startFakeKingdee(options: {
@@ -59,6 +59,7 @@ export async function startFakeKingdee(options: {
   const stocks = new Set(options.stocks ?? []);
   const bills: KingdeeBill[] = [];
   let failing = 0;
+  let failingForm: string | undefined;
 
   const refused = (errors: { FieldName: string | null; Message: string }[], msgCode = 0) => ({
     body: {
@@ -114,11 +115,11 @@ export async function startFakeKingdee(options: {
       };
     }
     if (req.path !== PATH.save) return { status: 404, body: 'not found' };
-    if (failing > 0) {
+    const formId = String(body.formid ?? body.FormId ?? '');
+    if (failing > 0 && (failingForm === undefined || failingForm === formId)) {
       failing -= 1;
       return { status: 500, body: 'Internal Server Error' };
     }
-    const formId = String(body.formid ?? body.FormId ?? '');
     const form = FORMS[formId];
     if (!form) return refused([{ FieldName: null, Message: `表单 ${formId} 不存在` }]);
     const data = (typeof body.data === 'string' ? JSON.parse(body.data) : body.data) as Record<string, unknown> | undefined;
@@ -176,8 +177,9 @@ export async function startFakeKingdee(options: {
     bills,
     materials,
     stocks,
-    failNextSaves: (n) => {
+    failNextSaves: (n, formId) => {
       failing = n;
+      failingForm = formId;
     },
   };
 }

@@ -43,7 +43,7 @@ describeEachDatabase('REST API: ERP connectors and sync', (get) => {
       warehouse: 'Stores - WP',
       expenseAccount: 'Stock Adjustment - WP',
     };
-    const { gain } = await postedDocuments(db, async () => {
+    const { gain, loss } = await postedDocuments(db, async () => {
       // sam supervises but is no admin: refused; ann is.
       const refused = await http.as(
         'sam',
@@ -73,7 +73,7 @@ describeEachDatabase('REST API: ERP connectors and sync', (get) => {
     const tested = await http.as('ann', '/api/v1/erp/connectors/WH1/erpnext/test', json({ method: 'POST' }));
     expect(await read(tested)).toEqual({ ok: true, message: 'authenticated as integration@example.com' });
 
-    await emitPosted(db, [gain.id]);
+    await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
     const detail = await read(http.as('fay', `/api/v1/documents/${gain.number}`));
     expect(detail.erpSync).toEqual([
@@ -104,7 +104,7 @@ describeEachDatabase('REST API: ERP connectors and sync', (get) => {
     const again = await http.as('fay', `/api/v1/documents/${gain.number}/erp-sync/retry`, json({ method: 'POST', body: {} }));
     expect(again.status).toBe(409);
     const status = await read(http.as('ann', '/api/v1/erp/status'));
-    expect(status.connectors).toEqual([expect.objectContaining({ warehouse: 'WH1', kind: 'erpnext', synced: 1 })]);
+    expect(status.connectors).toEqual([expect.objectContaining({ warehouse: 'WH1', kind: 'erpnext', synced: 2, failed: 0 })]);
     const removed = await http.as('ann', '/api/v1/erp/connectors/WH1/erpnext/remove', json({ method: 'POST' }));
     expect(await read(removed)).toMatchObject({ active: false });
     expect((await read(http.as('ann', '/api/v1/erp/connectors'))).connectors).toEqual([]);

@@ -68,40 +68,44 @@ describeEachDatabase('ERPNext connector', (get) => {
     const { gain, loss, people } = await postedDocuments(db, () =>
       saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }),
     );
-    await emitPosted(db, [gain.id]);
+    await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
     const [failed] = await documentSync(db, gain.id);
     expect(failed).toMatchObject({ state: 'failed' });
     expect(failed!.lastError).toBe('creating the Stock Reconciliation: LinkValidationError: Could not find Row #1: Item Code: A-200');
-    // The loss was posted too but never queued (this test emits only the gain's event): both are listed.
-    expect(await unsyncedDocuments(db, { kind: 'erpnext' })).toEqual([
-      expect.objectContaining({ document: gain.number, state: 'failed' }),
-      expect.objectContaining({ document: loss.number, state: 'notQueued' }),
-    ]);
+    // The loss went through; only the gain waits for someone.
+    expect(await unsyncedDocuments(db, { kind: 'erpnext' })).toEqual([expect.objectContaining({ document: gain.number, state: 'failed' })]);
+    expect(await documentSync(db, loss.id)).toEqual([expect.objectContaining({ state: 'synced' })]);
 
     fake.items.add('A-200');
     await retryDocumentSync(db, people.fay.actor, { document: gain.number, kind: 'erpnext' });
     await runErpDeliveries(db);
-    expect(await documentSync(db, gain.id)).toEqual([
-      expect.objectContaining({ state: 'synced', externalRef: fake.reconciliations[0]!.name }),
-    ]);
-    expect(fake.reconciliations[0]!.docstatus).toBe(1);
+    const remarks = erpnextRemarks(await payloadOf(db, gain.id));
+    const made = fake.reconciliations.find((r) => r.doc.remarks === remarks)!;
+    expect(made.docstatus).toBe(1);
+    expect(await documentSync(db, gain.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: made.name })]);
   });
 
   it('finds the draft an earlier attempt created and submits it instead of creating a second', async () => {
     const { db } = get();
     fake.reconciliations.length = 0;
     for (const i of ['A-100', 'A-200', 'C-400']) fake.items.add(i);
-    const { gain } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }));
+    const { gain, loss } = await postedDocuments(db, () =>
+      saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }),
+    );
     // An attempt created the draft and its answer was lost before the submit.
     fake.reconciliations.push({
       name: 'MAT-RECO-2026-00042',
       docstatus: 0,
       doc: { remarks: erpnextRemarks(await payloadOf(db, gain.id)) },
     });
-    await emitPosted(db, [gain.id]);
+    await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
-    expect(fake.reconciliations).toEqual([expect.objectContaining({ name: 'MAT-RECO-2026-00042', docstatus: 1 })]);
+    // The gain's draft was submitted, not doubled; the loss got its own reconciliation.
+    expect(fake.reconciliations).toEqual([
+      expect.objectContaining({ name: 'MAT-RECO-2026-00042', docstatus: 1 }),
+      expect.objectContaining({ docstatus: 1, doc: expect.objectContaining({ remarks: erpnextRemarks(await payloadOf(db, loss.id)) }) }),
+    ]);
     expect(await documentSync(db, gain.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: 'MAT-RECO-2026-00042' })]);
   });
 

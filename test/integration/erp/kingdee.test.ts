@@ -117,9 +117,11 @@ describeEachDatabase('Kingdee K/3 Cloud connector', (get) => {
     const { db } = get();
     fake.bills.length = 0;
     for (const m of ['A-100', 'A-200', 'PALLET-01']) fake.materials.add(m);
-    const { gain } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'kingdee', config: config() }));
-    fake.failNextSaves(1);
-    await emitPosted(db, [gain.id]);
+    const { gain, loss } = await postedDocuments(db, () =>
+      saveErpConnector(db, null, { warehouse: 'WH1', kind: 'kingdee', config: config() }),
+    );
+    fake.failNextSaves(1, 'STK_StockCountGain');
+    await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
     const [waiting] = await documentSync(db, gain.id);
     expect(waiting).toMatchObject({ state: 'pending', attempts: 1 });
@@ -128,7 +130,7 @@ describeEachDatabase('Kingdee K/3 Cloud connector', (get) => {
     await runErpDeliveries(db);
     expect(fake.bills.filter((b) => b.number === gain.number)).toHaveLength(1);
     // The answer was lost after Kingdee saved the bill: the next attempt finds it instead of saving again.
-    await db.execute(sql`update integration_delivery set status = 'failed', external_ref = null`);
+    await db.execute(sql`update integration_delivery set status = 'failed', external_ref = null where subject = ${gain.id}`);
     await retryDocumentSync(db, null, { document: gain.number });
     await runErpDeliveries(db);
     expect(await documentSync(db, gain.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: gain.number })]);

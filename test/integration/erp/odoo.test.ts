@@ -71,22 +71,40 @@ describeEachDatabase('Odoo connector', (get) => {
   it("records Odoo's error.data.message and syncs on retry once the product exists", async () => {
     const { db } = get();
     reset(['A-100', 'C-400']);
-    const { gain, people } = await postedDocuments(db, () =>
+    const { gain, loss, people } = await postedDocuments(db, () =>
       saveErpConnector(db, null, { warehouse: 'WH1', kind: 'odoo', config: config() }),
     );
-    await emitPosted(db, [gain.id]);
+    await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
     expect((await documentSync(db, gain.id))[0]).toMatchObject({
       state: 'failed',
       lastError: 'no product with internal reference A-200 (our SKU A-200)',
     });
-    expect((await unsyncedDocuments(db, { warehouse: 'WH1' })).map((u) => u.state)).toEqual(['failed', 'notQueued']);
+    expect((await unsyncedDocuments(db, { warehouse: 'WH1' })).map((u) => [u.document, u.state])).toEqual([[gain.number, 'failed']]);
 
     fake.addProduct('A-200');
     await retryDocumentSync(db, people.mo.actor, { document: gain.number });
     await runErpDeliveries(db);
     expect((await documentSync(db, gain.id))[0]).toMatchObject({ state: 'synced' });
     expect(fake.tables['stock.quant'].find((q) => q.product_id === productId('A-200'))).toMatchObject({ quantity: 21 });
+  });
+
+  it('lists documents posted before the connector only on request, and a retry queues their posting event', async () => {
+    const { db } = get();
+    reset(['A-100', 'A-200', 'C-400']);
+    const { gain, loss, people } = await postedDocuments(db);
+    await emitPosted(db, [gain.id, loss.id]);
+    await saveErpConnector(db, null, { warehouse: 'WH1', kind: 'odoo', config: config() });
+    expect(await unsyncedDocuments(db)).toEqual([]);
+    const earlier = await unsyncedDocuments(db, { includeEarlier: true });
+    expect(earlier.map((u) => `${u.document} ${u.state}`).sort()).toEqual([`${gain.number} notQueued`, `${loss.number} notQueued`].sort());
+    expect(await documentSync(db, gain.id)).toEqual([expect.objectContaining({ state: 'notQueued' })]);
+    await retryDocumentSync(db, people.ann.actor, { document: gain.number, kind: 'odoo' });
+    await runErpDeliveries(db);
+    expect(await documentSync(db, gain.id)).toEqual([expect.objectContaining({ state: 'synced' })]);
+    expect(await unsyncedDocuments(db, { includeEarlier: true })).toEqual([
+      expect.objectContaining({ document: loss.number, state: 'notQueued' }),
+    ]);
   });
 
   it("refuses a lot-tracked product without a lot as Odoo's wizard would, and answers Odoo's AccessDenied on a wrong key", async () => {
