@@ -4,7 +4,7 @@ import { addPerson, grantRole } from '../../src/services/people.ts';
 import { saveErpConnector } from '../../src/services/erp.ts';
 import { botCore, RecordingDeliverer, teamText } from '../support/bot.ts';
 import { describeEachDatabase } from '../support/db.ts';
-import { emitPosted, postedDocuments, runErpDeliveries } from '../support/erp.ts';
+import { postedDocuments, runErpDeliveries } from '../support/erp.ts';
 import { startFakeErpnext, type FakeErpnext } from '../fakes/erpnext.ts';
 
 let fake: FakeErpnext;
@@ -41,7 +41,6 @@ describeEachDatabase('ERP sync retried from the chat', (get) => {
     await grantRole(db, 'vera', 'finance', 'WH1');
     await addPerson(db, { handle: 'cody', name: 'cody', identities: ['web:u-cody'] });
     await grantRole(db, 'cody', 'counter', 'WH1');
-    await emitPosted(db, [gain.id]);
     await runErpDeliveries(db);
 
     const out = new RecordingDeliverer();
@@ -87,7 +86,6 @@ describeEachDatabase('ERP sync retried from the chat', (get) => {
       await grantRole(db, 'vera', 'manager', 'WH1');
       await dispatch(teamText('u-vera', 'bind WH1'));
     });
-    await emitPosted(db, [gain.id]);
     await runErpDeliveries(db);
     await sender.drainUntilIdle();
     const decision = out.sent.find(

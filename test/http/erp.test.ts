@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mountApi } from '../../src/http/api/index.ts';
 import { describeEachDatabase } from '../support/db.ts';
-import { emitPosted, postedDocuments, runErpDeliveries } from '../support/erp.ts';
+import { postedDocuments, runErpDeliveries } from '../support/erp.ts';
 import { testHttp } from '../support/http.ts';
 import { startFakeErpnext, type FakeErpnext } from '../fakes/erpnext.ts';
 
@@ -73,7 +73,6 @@ describeEachDatabase('REST API: ERP connectors and sync', (get) => {
     const tested = await http.as('ann', '/api/v1/erp/connectors/WH1/erpnext/test', json({ method: 'POST' }));
     expect(await read(tested)).toEqual({ ok: true, message: 'authenticated as integration@example.com' });
 
-    await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
     const detail = await read(http.as('fay', `/api/v1/documents/${gain.number}`));
     expect(detail.erpSync).toEqual([

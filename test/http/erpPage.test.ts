@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mountPages } from '../../src/http/pages/index.ts';
 import { documentSync } from '../../src/services/erp.ts';
 import { describeEachDatabase } from '../support/db.ts';
-import { emitPosted, postedDocuments, runErpDeliveries } from '../support/erp.ts';
+import { postedDocuments, runErpDeliveries } from '../support/erp.ts';
 import { testHttp } from '../support/http.ts';
 import { startFakeKingdee, type FakeKingdee } from '../fakes/kingdee.ts';
 
@@ -63,7 +63,6 @@ describeEachDatabase('console: ERP connectors page and document sync', (get) => 
     const zhTest = await html(post('ann', '/admin/erp/test?lang=zh-CN', { warehouse: 'WH1', erp: 'kingdee' }));
     expect(zhTest).toContain('金蝶云星空 连接正常');
 
-    await emitPosted(db, [gain.id]);
     await runErpDeliveries(db);
     const detail = await html(http.as('fay', `/stocktakes/${st.code}`));
     expect(detail).toContain('Kingdee K/3 Cloud: failed — FMaterialId: 第1行物料编码 A-200 不存在');

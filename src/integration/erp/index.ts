@@ -4,9 +4,9 @@
  * delivery target 'erp': it loads the connector named by the delivery and dispatches by kind.
  */
 import { eq } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client.ts';
 import { erpConnector } from '../../../db/schema/integration.ts';
-import type { DocumentPayload, IntegrationEnvelope, DocumentData } from '../payload.ts';
+import { DeliveryError, registerDeliveryTarget, type DeliveryContext } from '../delivery.ts';
+import type { DocumentData, DocumentPayload, IntegrationEnvelope } from '../payload.ts';
 import { CONFIG_SCHEMAS, type ErpKind } from './config.ts';
 import { ErpError } from './errors.ts';
 import * as erpnext from './erpnext.ts';
@@ -23,15 +23,6 @@ interface Connector {
 }
 
 export const CONNECTORS: Record<ErpKind, Connector> = { kingdee, u8, erpnext, odoo };
-
-/** What the delivery worker hands a target (the contract of src/integration/delivery.ts). */
-export interface ErpDeliveryContext {
-  db: DbOrTx;
-  event: { seq: bigint | string | number; id: string; type: string; subject: string; warehouseId: string; payload: unknown };
-  targetId: string;
-}
-
-export type ErpDeliveryHandler = (ctx: ErpDeliveryContext) => Promise<{ externalRef?: string }>;
 
 /** The stored configuration read for sending; one that no longer parses is a (non-retryable) failure to fix. */
 function storedConfig(kind: ErpKind, raw: unknown): never {
@@ -63,10 +54,10 @@ export function testWith(kind: ErpKind, rawConfig: unknown, env: Env = process.e
  * shape; other events have nothing for an ERP. A refusal is thrown as ErpError (message from the ERP,
  * retryable or not).
  */
-export async function deliverToErp(ctx: ErpDeliveryContext, env: Env = process.env): Promise<{ externalRef?: string }> {
+export async function deliverToErp(ctx: DeliveryContext, env: Env = process.env): Promise<{ externalRef?: string }> {
   if (ctx.event.type !== 'document.posted') return {};
   const [connector] = await ctx.db.select().from(erpConnector).where(eq(erpConnector.id, ctx.targetId));
-  if (!connector) throw new ErpError('kingdee', `ERP connector ${ctx.targetId} no longer exists`, { retryable: false });
+  if (!connector) throw new DeliveryError(`ERP connector ${ctx.targetId} no longer exists`, { retryable: false });
   if (!connector.active)
     throw new ErpError(connector.kind, `the ${connector.kind} connector of this warehouse is removed`, { retryable: false });
   const doc = (ctx.event.payload as IntegrationEnvelope<DocumentData>).data.document;
@@ -74,19 +65,17 @@ export async function deliverToErp(ctx: ErpDeliveryContext, env: Env = process.e
 }
 
 /**
- * Registers the 'erp' delivery target with the delivery worker. `register` is the worker's
- * registerDeliveryTarget; `toDeliveryError` turns an ErpError into the worker's DeliveryError so its
- * message lands in last_error and `retryable` decides between backoff and failed.
+ * Registers the 'erp' target with the delivery worker (src/integration/targets.ts calls it): an ErpError
+ * becomes the worker's DeliveryError with the ERP's message as last_error, failed at once when retrying
+ * cannot help (a validation refusal, a refused login) and retried with backoff when it can.
  */
-export function registerErpTarget(
-  register: (target: 'erp', handler: ErpDeliveryHandler) => void,
-  toDeliveryError: (error: ErpError) => Error = (e) => e,
-): void {
-  register('erp', async (ctx) => {
+export function registerErpTarget(): void {
+  registerDeliveryTarget('erp', async (ctx) => {
     try {
       return await deliverToErp(ctx);
     } catch (error) {
-      throw error instanceof ErpError ? toDeliveryError(error) : error;
+      if (error instanceof ErpError) throw new DeliveryError(error.message, { retryable: error.retryable, cause: error });
+      throw error;
     }
   });
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { documentSync, retryDocumentSync, saveErpConnector, testErpConnector, unsyncedDocuments } from '../../../src/services/erp.ts';
 import { describeEachDatabase } from '../../support/db.ts';
 import { erpnextRemarks } from '../../../src/integration/erp/erpnext.ts';
-import { emitPosted, payloadOf, postedDocuments, runErpDeliveries } from '../../support/erp.ts';
+import { payloadOf, postedDocuments, runErpDeliveries } from '../../support/erp.ts';
 import { startFakeErpnext, type FakeErpnext } from '../../fakes/erpnext.ts';
 
 let fake: FakeErpnext;
@@ -41,23 +41,26 @@ describeEachDatabase('ERPNext connector', (get) => {
     const { gain, loss } = await postedDocuments(db, () =>
       saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }),
     );
-    await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
     expect(fake.reconciliations).toHaveLength(2);
-    const [first, second] = fake.reconciliations;
-    expect(first!.docstatus).toBe(1);
-    expect(first!.doc).toMatchObject({
+    const [gainPayload, lossPayload] = [await payloadOf(db, gain.id), await payloadOf(db, loss.id)];
+    // The worker sends deliveries side by side: find each document's reconciliation by its remarks.
+    const first = fake.reconciliations.find((r) => r.doc.remarks === erpnextRemarks(gainPayload))!;
+    const second = fake.reconciliations.find((r) => r.doc.remarks === erpnextRemarks(lossPayload))!;
+    expect(first.docstatus).toBe(1);
+    expect(second.docstatus).toBe(1);
+    expect(first.doc).toMatchObject({
       company: 'Widgets Pte',
       purpose: 'Stock Reconciliation',
       expense_account: 'Stock Adjustment - WP',
       items: [{ item_code: 'A-200', warehouse: 'Stores - WP', qty: '21', valuation_rate: '12' }],
     });
-    expect(second!.doc.items).toEqual([
+    expect(second.doc.items).toEqual([
       { item_code: 'A-100', warehouse: 'Stores - WP', qty: '90', valuation_rate: '2.5' },
       { item_code: 'C-400', warehouse: 'Stores - WP', qty: '1', valuation_rate: '150' },
     ]);
-    expect(await documentSync(db, gain.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: first!.name })]);
-    expect(await documentSync(db, loss.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: second!.name })]);
+    expect(await documentSync(db, gain.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: first.name })]);
+    expect(await documentSync(db, loss.id)).toEqual([expect.objectContaining({ state: 'synced', externalRef: second.name })]);
   });
 
   it("records ERPNext's _server_messages, and a retry after the item is created syncs the document", async () => {
@@ -68,7 +71,6 @@ describeEachDatabase('ERPNext connector', (get) => {
     const { gain, loss, people } = await postedDocuments(db, () =>
       saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config: config() }),
     );
-    await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
     const [failed] = await documentSync(db, gain.id);
     expect(failed).toMatchObject({ state: 'failed' });
@@ -99,7 +101,6 @@ describeEachDatabase('ERPNext connector', (get) => {
       docstatus: 0,
       doc: { remarks: erpnextRemarks(await payloadOf(db, gain.id)) },
     });
-    await emitPosted(db, [gain.id, loss.id]);
     await runErpDeliveries(db);
     // The gain's draft was submitted, not doubled; the loss got its own reconciliation.
     expect(fake.reconciliations).toEqual([
