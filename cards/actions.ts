@@ -43,6 +43,8 @@ export const actionIntentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('document.reject'), documentId: z.string().uuid(), step: z.number().int().min(1) }),
   /** Withdraws the document before its first decision; the reason arrives as the tap's input text. */
   z.object({ kind: z.literal('document.withdraw'), documentId: z.string().uuid() }),
+  /** Sends a posted document to its warehouse's ERPs again (approvers, admins); the toast says each ERP's state. */
+  z.object({ kind: z.literal('document.erpRetry'), documentId: z.string().uuid() }),
 ]);
 
 export type ActionIntent = z.output<typeof actionIntentSchema>;

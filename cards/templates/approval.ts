@@ -5,6 +5,8 @@ import { escapeMarkdown } from '../render/markdown.ts';
 import { truncateText } from '../render/text.ts';
 import { count, formatTime, lineLabel, money, qty, textsOf, type TemplateContext } from './context.ts';
 import type { DocumentView } from './views.ts';
+import { render } from '../../src/domain/phrase.ts';
+import { erpTexts } from '../../src/domain/texts/erp.ts';
 
 const STATE: Record<DocumentView['status'], CardState> = {
   approving: 'warning',
@@ -134,6 +136,20 @@ export function decisionResultCard(ctx: TemplateContext, d: DocumentView): Card 
           { label: t.at, value: formatTime(last?.decidedAt, ctx.timezone) },
         ],
       },
+      // The sync itself runs in the background; the tap answers with each ERP's state and retries what is not synced.
+      ...(d.status === 'posted' && d.erpTargets
+        ? [
+            {
+              type: 'buttons' as const,
+              buttons: [
+                {
+                  label: render(erpTexts.retryButton(), ctx.locale, 'chat'),
+                  action: ctx.act({ kind: 'document.erpRetry', documentId: d.id }),
+                },
+              ],
+            },
+          ]
+        : []),
     ],
   });
 }

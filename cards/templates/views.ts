@@ -128,6 +128,8 @@ export interface DocumentView {
   }[];
   /** Lines with photo evidence, in line-number order. */
   photos?: { lineNo: number; sku: string; location: string; photos: number }[];
+  /** ERP connectors of the warehouse a posted document goes to: its decision card offers a retry of the sync. */
+  erpTargets?: number;
   /** A withdrawn document: who took it back, and why. */
   withdrawnBy?: string | null;
   withdrawnReason?: string | null;

@@ -6,6 +6,7 @@ import { registerAudit } from './commands/audit.ts';
 import { registerChats } from './commands/chats.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIntegration } from './commands/integration.ts';
+import { registerErp } from './commands/erp.ts';
 import { registerMasterData } from './commands/masterData.ts';
 import { registerPatterns } from './commands/patterns.ts';
 import { registerReport } from './commands/report.ts';
@@ -51,6 +52,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerPatterns(program, run);
   registerIntegration(program, run);
   registerStructure(program, run);
+  registerErp(program, run);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

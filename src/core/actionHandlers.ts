@@ -11,6 +11,9 @@ import { getCause } from '../services/causes.ts';
 import { resolveDocument } from '../services/documents.ts';
 import { addNote, confirmVariance, reopenVariance, requestRecount, tagCause } from '../services/review.ts';
 import { withdrawDocument } from '../services/undo.ts';
+import { retryDocumentSync } from '../services/erp.ts';
+import { erpTexts, syncPhrase } from '../domain/texts/erp.ts';
+import { render, type Phrase } from '../domain/phrase.ts';
 import { reviewDetails } from '../services/reviewViews.ts';
 import { staticView, type Outcome } from './outcome.ts';
 import { errorCard } from '../../cards/templates/notice.ts';
@@ -204,6 +207,18 @@ export async function runIntent(
       if (!tap.input?.trim()) throw new InvalidInputError(t.inputRequired);
       await withdrawDocument(db, ctx, { document: intent.documentId, reason: tap.input });
       return ok(t.withdrawn(number));
+    }
+    case 'document.erpRetry': {
+      let r: Awaited<ReturnType<typeof retryDocumentSync>>;
+      try {
+        r = await retryDocumentSync(db, ctx.actor, { document: intent.documentId });
+      } catch (error) {
+        // Synced everywhere already: not an out-of-date card (the card never shows the sync), an answer.
+        if (!(error instanceof StaleCommandError)) throw error;
+        return { replies: [], toast: { kind: 'info', text: error.textFor(locale, 'chat') } };
+      }
+      const say = (phrase: Phrase) => render(phrase, locale, 'chat');
+      return ok([say(erpTexts.retried(r.retried, r.document)), ...r.sync.map((x) => say(syncPhrase(x, locale)))].join('\n'));
     }
   }
 }

@@ -16,6 +16,9 @@ import { importCounts } from '../services/counts.ts';
 import { submitVariances } from '../services/documents.ts';
 import { voidCountImport } from '../services/countVoid.ts';
 import { cancelStocktake } from '../services/undo.ts';
+import { retryDocumentSync } from '../services/erp.ts';
+import { erpTexts, syncPhrase } from '../domain/texts/erp.ts';
+import { render, type Phrase } from '../domain/phrase.ts';
 import { voidedSheetCard } from '../../cards/templates/undo.ts';
 import { escapeMarkdown } from '../../cards/render/markdown.ts';
 import { isAdminAnywhere } from '../services/administration.ts';
@@ -189,6 +192,18 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       throw new InvalidInputError(messages(s.locale).schedule.usage);
     case 'schedule':
       return schedule(s, cmd);
+    case 'sync': {
+      // The ERP sync of a posted document, retried by an approver or admin (README "ERP connectors").
+      if (!cmd.document) throw new InvalidInputError(erpTexts.syncUsage());
+      const r = await retryDocumentSync(s.db, s.ctx.actor, { document: cmd.document });
+      const say = (phrase: Phrase) => render(phrase, s.locale, 'chat');
+      return reply(
+        noticeCard(
+          say(erpTexts.syncHeading()),
+          [say(erpTexts.retried(r.retried, r.document)), ...r.sync.map((x) => say(syncPhrase(x, s.locale)))].map(escapeMarkdown).join('\n'),
+        ),
+      );
+    }
     case 'tap':
     case 'input':
     case 'unknown':

@@ -36,6 +36,8 @@ export type TextCommand =
   | { name: 'scheduleUsage' }
   /** "link CODE" / "绑定账号 CODE": links the sending chat account to the person an admin made the code for. */
   | { name: 'link'; code: string }
+  /** "sync PK-2026-0001" / "同步 PK-2026-0001": sends a posted document to its ERPs again (approvers, admins). */
+  | { name: 'sync'; document: string | null }
   /** A tap sent as text (DingTalk link buttons): "tap TOKEN" or "tap TOKEN:OPTION". */
   | { name: 'tap'; token: string; option?: string }
   /** An input sent as text: "note TOKEN the text". */
@@ -86,6 +88,9 @@ const WORDS: Record<string, TextCommand['name']> = {
   定时: 'schedule',
   tap: 'tap',
   note: 'input',
+  sync: 'sync',
+  同步: 'sync',
+  重试同步: 'sync',
   link: 'link',
   绑定账号: 'link',
   关联账号: 'link',
@@ -192,6 +197,8 @@ export function parseTextCommand(raw: string): TextCommand {
       return { name: 'input', token: rest[0] ?? '', text: rest.slice(1).join(' ') };
     case 'link':
       return { name: 'link', code: rest.join('') };
+    case 'sync':
+      return { name: 'sync', document: rest[0] ?? null };
     default:
       return { name } as TextCommand;
   }

@@ -18,6 +18,7 @@ import { hidesBookFigures, lineRef } from '../domain/stocktake.ts';
 import { listCauses } from '../services/causes.ts';
 import { documentPhotos } from '../services/photos.ts';
 import { documentLines, getDocument, listDocuments, resolveDocument } from '../services/documents.ts';
+import { documentSync } from '../services/erp.ts';
 import { withdrawalOf } from '../services/undo.ts';
 import { entityKeys, type CardView } from '../services/outbox.ts';
 import { currencyOf, reviewCounts, reviewDetails, reviewPage, type ReviewDetail } from '../services/reviewViews.ts';
@@ -113,6 +114,7 @@ export async function documentView(db: DbOrTx, documentId: string): Promise<Docu
       photos: photoCount.get(l.lineNo) ?? 0,
     })),
     photos,
+    erpTargets: doc.status === 'posted' ? (await documentSync(db, doc.id)).length : 0,
   };
 }
 

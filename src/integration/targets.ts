@@ -4,3 +4,6 @@
  * The service imports this module once (src/main.ts); a process that runs a delivery worker imports it too.
  */
 import './webhook.ts';
+import { registerErpTarget } from './erp/index.ts';
+
+registerErpTarget();

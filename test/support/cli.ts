@@ -49,5 +49,7 @@ export function cliWarehouse(kind: DbKind, name: string) {
     await drop();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { cli, file, ok };
+  /** The environment pointing at the suite's database (for a test that opens it between commands). */
+  const environment = () => env;
+  return { cli, file, ok, environment };
 }

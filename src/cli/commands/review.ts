@@ -37,6 +37,8 @@ import { displayWidth, localTime, renderTable } from '../format.ts';
 import type { CliRunner } from '../main.ts';
 import { cliWords } from '../words.ts';
 import { cliTexts } from '../../domain/texts/cli.ts';
+import { erpTexts, syncPhrase } from '../../domain/texts/erp.ts';
+import { documentSync } from '../../services/erp.ts';
 
 export interface ActOptions {
   as?: string;
@@ -484,8 +486,9 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
       run(opts, async (db) => {
         const doc = await getDocument(db, ref);
         const lines = await documentLines(db, doc.id);
+        const erpSync = await documentSync(db, doc.id);
         return {
-          data: { ...doc, lines },
+          data: { ...doc, lines, erpSync },
           human: (locale) =>
             [
               renderDocument(doc, locale),
@@ -503,6 +506,15 @@ export function registerReview(program: Command, run: CliRunner, variances: Comm
                 ]),
                 [0, 3, 4, 5],
               ),
+              // Sync with the warehouse's ERPs (README "ERP connectors"): synced with their number, or their message.
+              ...(erpSync.length
+                ? [
+                    [
+                      `${render(erpTexts.syncHeading(), locale, 'cli')}${locale === 'en' ? ':' : '：'}`,
+                      ...erpSync.map((s) => `  ${render(syncPhrase(s, locale), locale, 'cli')}`),
+                    ].join('\n'),
+                  ]
+                : []),
             ].join('\n\n'),
         };
       }),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { approveDocument, rejectDocument } from '../../services/approvals.ts';
 import { documentLines, getDocument, listDocuments } from '../../services/documents.ts';
+import { documentSync } from '../../services/erp.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { readableWarehouses, requireReader } from './access.ts';
 import { defineRoute, type ApiRoute } from './route.ts';
@@ -49,7 +50,7 @@ export const documentRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       const doc = await getDocument(db, params.document!, actor);
       await requireReader(db, actor, doc.warehouse, `document ${doc.number}`);
-      return { ...doc, lines: await documentLines(db, doc.id) };
+      return { ...doc, lines: await documentLines(db, doc.id), erpSync: await documentSync(db, doc.id) };
     },
   }),
 

@@ -14,6 +14,7 @@ import { PayloadTooLargeError } from '../errors.ts';
 import { auditRoutes } from './audit.ts';
 import { countRoutes } from './counts.ts';
 import { documentRoutes } from './documents.ts';
+import { erpRoutes } from './erp.ts';
 import { exportRoutes } from './exports.ts';
 import { integrationRoutes } from './integration.ts';
 import { patternRoutes } from './patterns.ts';
@@ -37,6 +38,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...photoRoutes,
   ...documentRoutes,
   ...exportRoutes,
+  ...erpRoutes,
   ...auditRoutes,
   ...undoRoutes,
   ...patternRoutes,

@@ -172,6 +172,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
       { name: 'variances' },
       { name: 'documents' },
       { name: 'exports' },
+      { name: 'erp', description: 'ERP connectors (金蝶 Kingdee, 用友 U8, ERPNext, Odoo) and the sync of posted documents' },
       { name: 'audit' },
       { name: 'webhooks', description: 'subscriptions, deliveries and the signed integration payload (Standard Webhooks)' },
       { name: 'causes' },

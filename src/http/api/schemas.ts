@@ -140,6 +140,27 @@ export const DocumentList = named(
   z.object({ documents: z.array(DocumentSummary) }),
 );
 
+const erpKind = z.enum(['kingdee', 'u8', 'erpnext', 'odoo']).describe('kingdee (金蝶云星空), u8 (用友 U8), erpnext, odoo');
+
+export const ErpSync = named(
+  'ErpSync',
+  "a posted document's sync with one ERP connector of its warehouse",
+  z.object({
+    connectorId: z.string(),
+    kind: erpKind,
+    state: z
+      .enum(['pending', 'sending', 'synced', 'failed', 'notQueued'])
+      .describe(
+        'pending: waiting (after a retryable failure too, lastError says why); failed: needs a fix and a retry; notQueued: never sent',
+      ),
+    externalRef: z.string().nullable().describe("the ERP's document number once synced"),
+    lastError: z.string().nullable().describe("the ERP's message of the last failed attempt"),
+    attempts: count,
+    syncedAt: instant.nullable(),
+    nextAttemptAt: instant.nullable(),
+  }),
+);
+
 export const DocumentDetail = named(
   'DocumentDetail',
   'a document with its numbered lines',
@@ -159,6 +180,7 @@ export const DocumentDetail = named(
         note: z.string().nullable(),
       }),
     ),
+    erpSync: z.array(ErpSync).describe("a posted document's sync with each ERP connector of its warehouse (empty before posting)"),
   }),
 );
 
@@ -566,4 +588,58 @@ export const VoidedImport = named(
       .describe('the lines that changed, by SKU and location (at most 200)'),
     scanEntries: count.describe("for a location's scans: the scan entries that no longer count"),
   }),
+);
+
+export const ErpConnector = named(
+  'ErpConnector',
+  "a warehouse's connector to an ERP; config holds no secret (credentials are named by environment variable)",
+  z.object({
+    id: z.string(),
+    warehouse: z.string(),
+    kind: erpKind,
+    active: z.boolean(),
+    config: z.record(z.string(), z.unknown()),
+    credentialsFrom: z.array(z.string()).describe('the environment variables the connector reads its credentials from'),
+    createdAt: instant,
+  }),
+);
+
+export const ErpConnectorList = named('ErpConnectorList', 'ERP connectors', z.object({ connectors: z.array(ErpConnector) }));
+
+export const ErpTestResult = named(
+  'ErpTestResult',
+  "a connection test: the ERP's login answer",
+  z.object({ ok: z.boolean(), message: z.string().describe('what the ERP said (its own message on failure)') }),
+);
+
+export const ErpStatusList = named(
+  'ErpStatusList',
+  'per connector: posted documents by sync state and the latest ERP message',
+  z.object({
+    connectors: z.array(
+      z.object({
+        warehouse: z.string(),
+        kind: erpKind,
+        pending: count,
+        synced: count,
+        failed: count,
+        notQueued: count,
+        lastError: z.string().nullable(),
+      }),
+    ),
+  }),
+);
+
+export const ErpUnsyncedList = named(
+  'ErpUnsyncedList',
+  'reconciliation: posted documents not (yet) in an ERP',
+  z.object({
+    documents: z.array(ErpSync.extend({ warehouse: z.string(), document: z.string(), documentId: z.string(), postedAt: instant })),
+  }),
+);
+
+export const ErpRetryResult = named(
+  'ErpRetryResult',
+  "a document's syncs queued again",
+  z.object({ document: z.string(), retried: count, sync: z.array(ErpSync) }),
 );

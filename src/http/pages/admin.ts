@@ -84,6 +84,7 @@ const SECTIONS = [
   ['causes', '/admin/causes'],
   ['settings', '/admin/settings'],
   ['schedules', '/admin/schedules'],
+  ['erp', '/admin/erp'],
   ['access', '/admin/access'],
   ['webhooks', '/admin/webhooks'],
 ] as const;

@@ -23,12 +23,13 @@ const en = {
       'Per warehouse: auto-confirm tolerances, finance and manager thresholds, review and approval time limits.',
     ],
     schedules: ['Report schedules', 'When each digest chat gets its daily, weekly and monthly report, or none.'],
+    erp: ['ERP connectors', 'Kingdee, U8, ERPNext and Odoo connectors per warehouse; failed syncs and their retry.'],
     access: ['API keys and sign-in links', 'Create (the secret is shown once), list and revoke.'],
     webhooks: [
       'Webhooks and integration deliveries',
       'Signed event deliveries to your ERP or finance system: subscribe, rotate secrets, test, retry failed deliveries.',
     ],
-  } as Record<'people' | 'imports' | 'causes' | 'settings' | 'schedules' | 'access' | 'webhooks', [string, string]>,
+  } as Record<'people' | 'imports' | 'causes' | 'settings' | 'schedules' | 'erp' | 'access' | 'webhooks', [string, string]>,
   person: {
     addTitle: 'Add a person',
     handle: 'Handle (letters, digits, . _ -)',
@@ -225,6 +226,7 @@ const zhCN: AdminWords = {
     causes: ['原因目录', '中英文名称、适用于盘盈或盘亏、是否必须填写备注、是否启用。'],
     settings: ['容差与审批阈值', '按仓库设置：自动确认的容差、财务和经理审批阈值、复核与审批时限。'],
     schedules: ['报告时间', '每个日报群何时收到日报、周报和月度库存结构报告，或不收。'],
+    erp: ['ERP 同步', '各仓库的金蝶、用友、ERPNext 与 Odoo 连接器；同步失败的单据及重试。'],
     access: ['API 密钥与登录链接', '创建（密钥只显示一次）、查看和撤销。'],
     webhooks: ['Webhook 与集成投递', '向 ERP 或财务系统投递已签名的事件：订阅、轮换密钥、测试、重试失败的投递。'],
   },

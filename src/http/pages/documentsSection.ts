@@ -12,6 +12,8 @@ import { badge, localTime, moneyCell, num } from './shared.ts';
 import { causeLabel } from './varianceSection.ts';
 import { thumbnail } from './photosSection.ts';
 import type { PhotoRef } from '../../services/photos.ts';
+import type { DocumentSync } from '../../services/erp.ts';
+import { syncHtml } from './erpPage.ts';
 
 const STEP_TONE: Record<string, 'ok' | 'warn' | 'bad' | 'muted' | undefined> = {
   approved: 'ok',
@@ -28,7 +30,9 @@ const DOC_TONE: Record<DocumentSummary['status'], 'ok' | 'warn' | 'bad' | 'muted
 };
 
 export function documentsHtml(o: {
-  docs: { doc: DocumentSummary; lines: DocumentLineView[] }[];
+  docs: { doc: DocumentSummary; lines: DocumentLineView[]; sync?: DocumentSync[] }[];
+  /** Where the document's ERP retry button returns to. */
+  back?: string;
   t: PageWords;
   locale: Locale;
   timezone: string;
@@ -40,7 +44,7 @@ export function documentsHtml(o: {
   const d = t.docs;
   if (o.docs.length === 0) return `<p class="muted">${esc(d.none)}</p>`;
   return o.docs
-    .map(({ doc, lines }) => {
+    .map(({ doc, lines, sync }) => {
       const stateOf = (status: string) => (t.states.step as Record<string, string>)[status] ?? status;
       const steps = doc.route
         .map(
@@ -71,6 +75,7 @@ export function documentsHtml(o: {
 <div class="table-scroll"><table class="data route"><thead><tr><th class="num">${esc(d.step)}</th><th>${esc(d.role)}</th><th>${esc(d.state)}</th><th>${esc(d.decidedBy)}</th><th>${esc(d.at)}</th><th>${esc(d.due)}</th><th>${esc(d.reason)}</th></tr></thead>
 <tbody>${steps}</tbody></table></div>
 ${downloads}
+${syncHtml(o, doc.id, sync ?? [], `${o.back ?? '/stocktakes'}#doc-${doc.number}`)}
 <details><summary>${esc(d.showLines(doc.lineCount))}</summary>
 <div class="table-scroll"><table class="data"><thead><tr><th class="num">${esc(d.line)}</th><th>${esc(t.table.sku)}</th><th>${esc(t.table.location)}</th><th class="num">${esc(d.qty)}</th><th class="num">${esc(d.unitCost)}</th><th class="num">${esc(t.table.value)}</th><th>${esc(d.cause)}</th><th>${esc(d.note)}</th><th>${esc(t.photos.column)}</th></tr></thead>
 <tbody>${lineRows}</tbody></table></div>${lines.length < doc.lineCount ? `<p class="muted">${esc(d.more(doc.lineCount - lines.length))}</p>` : ''}</details>

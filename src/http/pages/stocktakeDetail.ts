@@ -7,6 +7,7 @@ import { verifyAudit } from '../../services/auditVerify.ts';
 import { listCauses } from '../../services/causes.ts';
 import { filterOptions, latestAudit, valueByCause } from '../../services/dashboard.ts';
 import { documentLines, listDocuments } from '../../services/documents.ts';
+import { documentSync } from '../../services/erp.ts';
 import { rolesOf } from '../../services/people.ts';
 import { currencyOf, reviewCounts } from '../../services/reviewViews.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
@@ -68,7 +69,11 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
       photosByLine.set(`${photo.sku}@${photo.location}`, [...(photosByLine.get(`${photo.sku}@${photo.location}`) ?? []), photo]);
   const causes = new Map(causeList.map((c) => [c.code, c]));
   const docsWithLines = await Promise.all(
-    docs.map(async (doc) => ({ doc, lines: (await documentLines(db, doc.id)).slice(0, DOCUMENT_LINES_SHOWN) })),
+    docs.map(async (doc) => ({
+      doc,
+      lines: (await documentLines(db, doc.id)).slice(0, DOCUMENT_LINES_SHOWN),
+      sync: await documentSync(db, doc.id),
+    })),
   );
   const d = t.detail;
   const tz = st.timezone;
@@ -132,7 +137,7 @@ ${varianceTableHtml({ st, q, t, locale, causes, rows: table.lines, total: table.
 ${blindTableHtml({ st, t, rows: table.lines.map(blindLine), total: table.total, page: q.page })}`;
 
   const documents = `<h2 id="documents">${esc(d.documents)}</h2>
-${documentsHtml({ docs: docsWithLines, t, locale, timezone: tz, causes, photos: photosByLine })}`;
+${documentsHtml({ docs: docsWithLines, t, locale, timezone: tz, causes, photos: photosByLine, back: `/stocktakes/${encodeURIComponent(st.code)}` })}`;
   const photoSection = `<h2 id="photos">${esc(t.photos.title)}</h2>
 ${photosHtml({ photos, t, timezone: tz })}`;
 
