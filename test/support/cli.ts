@@ -27,6 +27,8 @@ export function cliWarehouse(kind: DbKind, name: string) {
   let env: Record<string, string> = {};
   let drop: () => Promise<void> = async () => {};
   const cli = (...args: string[]) => runCli(env, ...args);
+  /** The CLI with more environment, e.g. { STOCKTAKE_LANG: 'zh' }. */
+  const cliWith = (extra: Record<string, string>, ...args: string[]) => runCli({ ...env, ...extra }, ...args);
   const file = (fileName: string, content: string) => {
     writeFileSync(join(dir, fileName), content);
     return join(dir, fileName);
@@ -49,5 +51,5 @@ export function cliWarehouse(kind: DbKind, name: string) {
     await drop();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { cli, file, ok };
+  return { cli, cliWith, file, ok };
 }

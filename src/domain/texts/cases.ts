@@ -51,6 +51,10 @@ export const caseTexts = phrases('cases', {
     en: `due date ${day} is before today (${today})`,
     zh: `整改期限 ${day} 早于今天（${today}）`,
   }),
+  badStatus: (text: string) => ({
+    en: `status ${JSON.stringify(text)} is not open or done`,
+    zh: `状态“${text}”无效，应为 open（整改中）或 done（已完成）`,
+  }),
   emptyQuery: () => ({ en: 'the search has no words', zh: '搜索内容为空' }),
   created: (code: string, title: string) => ({ en: `case ${code} written: ${title}`, zh: `已写成案例 ${code}：${title}` }),
   closed: (code: string) => ({ en: `case ${code} done: its corrective action is closed`, zh: `案例 ${code} 已完成：整改措施已关闭` }),
