@@ -26,6 +26,8 @@ import { listSchedules, nextRun, SCHEDULE_JOBS, setSchedule } from '../services/
 import { currencyOf } from '../services/reviewViews.ts';
 import { staticView, type Outcome } from './outcome.ts';
 import type { TextCommand } from './textCommands.ts';
+import { searchCasesInChat, writeUpCaseInChat } from './caseCommands.ts';
+import { caseTexts } from '../domain/texts/cases.ts';
 
 export interface CommandScope {
   db: Db;
@@ -170,6 +172,12 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       throw new InvalidInputError(messages(s.locale).schedule.usage);
     case 'schedule':
       return schedule(s, cmd);
+    case 'cases':
+      return searchCasesInChat(s, cmd);
+    case 'caseAddUsage':
+      throw new InvalidInputError(caseTexts.chatUsage());
+    case 'caseAdd':
+      return writeUpCaseInChat(s, cmd);
     case 'tap':
     case 'input':
     case 'unknown':

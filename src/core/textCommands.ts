@@ -34,6 +34,11 @@ export type TextCommand =
   | { name: 'scheduleUsage' }
   /** "link CODE" / "绑定账号 CODE": links the sending chat account to the person an admin made the code for. */
   | { name: 'link'; code: string }
+  /** "cases 破损" / "案例 破损": searches the warehouse's case library; without words, its open cases. */
+  | { name: 'cases'; query: string }
+  /** "写成案例 LINE | title | what happened | action | owner | due": writes up an explained variance as a case. */
+  | { name: 'caseAdd'; line: string; title: string; whatHappened: string; action: string; owner: string; due: string }
+  | { name: 'caseAddUsage' }
   /** A tap sent as text (DingTalk link buttons): "tap TOKEN" or "tap TOKEN:OPTION". */
   | { name: 'tap'; token: string; option?: string }
   /** An input sent as text: "note TOKEN the text". */
@@ -82,6 +87,12 @@ const WORDS: Record<string, TextCommand['name']> = {
   tap: 'tap',
   note: 'input',
   link: 'link',
+  cases: 'cases',
+  case: 'cases',
+  案例: 'cases',
+  案例库: 'cases',
+  writeup: 'caseAdd',
+  写成案例: 'caseAdd',
   绑定账号: 'link',
   关联账号: 'link',
 };
@@ -187,6 +198,15 @@ export function parseTextCommand(raw: string): TextCommand {
       return { name: 'input', token: rest[0] ?? '', text: rest.slice(1).join(' ') };
     case 'link':
       return { name: 'link', code: rest.join('') };
+    case 'cases':
+      return { name: 'cases', query: rest.join(' ') };
+    case 'caseAdd': {
+      // Fields are separated by "|" (or a full-width "｜", made ASCII above): a title or an action has spaces.
+      const fields = rest.join(' ').split('|').map((f) => f.trim());
+      if (fields.length !== 6 || fields.some((f) => !f)) return { name: 'caseAddUsage' };
+      const [line, title, whatHappened, action, owner, due] = fields as [string, string, string, string, string, string];
+      return { name: 'caseAdd', line, title, whatHappened, action, owner: owner.replace(/^@/, ''), due };
+    }
     default:
       return { name } as TextCommand;
   }

@@ -55,6 +55,18 @@ export const caseTexts = phrases('cases', {
     en: `status ${JSON.stringify(text)} is not open or done`,
     zh: `状态“${text}”无效，应为 open（整改中）或 done（已完成）`,
   }),
+  chatNotBound: () => ({
+    en: 'this chat is not bound to a warehouse yet: send "bind WH1" first',
+    zh: '本群还没有绑定仓库：请先发送“绑定 WH1”',
+  }),
+  chatNoStocktake: (warehouse: string) => ({
+    en: `${warehouse} has no stocktake to write a case from`,
+    zh: `${warehouse} 没有可以写成案例的盘点`,
+  }),
+  chatUsage: () => ({
+    en: 'write it as: writeup SKU@LOCATION | title | what happened | corrective action | owner | due date (YYYY-MM-DD)',
+    zh: '请这样写：写成案例 SKU@库位 | 标题 | 经过 | 整改措施 | 负责人 | 期限（YYYY-MM-DD）',
+  }),
   emptyQuery: () => ({ en: 'the search has no words', zh: '搜索内容为空' }),
   created: (code: string, title: string) => ({ en: `case ${code} written: ${title}`, zh: `已写成案例 ${code}：${title}` }),
   closed: (code: string) => ({ en: `case ${code} done: its corrective action is closed`, zh: `案例 ${code} 已完成：整改措施已关闭` }),
