@@ -58,13 +58,18 @@ export async function writeUpCaseInChat(s: CommandScope, cmd: Extract<TextComman
   return {
     replies: [
       staticView(
-        noticeCard(render(caseTexts.created(created.code, created.title), s.locale, 'chat'), escapeMarkdown(created.whatHappened), 'success', [
-          { label: w.rootCause, value: created.causeCode },
-          { label: w.evidence, value: created.lines.map((l) => l.line).join(', ') },
-          { label: w.action, value: created.action },
-          { label: w.actionOwner, value: created.actionOwner },
-          { label: w.due, value: created.actionDue },
-        ]),
+        noticeCard(
+          render(caseTexts.created(created.code, created.title), s.locale, 'chat'),
+          escapeMarkdown(created.whatHappened),
+          'success',
+          [
+            { label: w.rootCause, value: created.causeCode },
+            { label: w.evidence, value: created.lines.map((l) => l.line).join(', ') },
+            { label: w.action, value: created.action },
+            { label: w.actionOwner, value: created.actionOwner },
+            { label: w.due, value: created.actionDue },
+          ],
+        ),
       ),
     ],
   };

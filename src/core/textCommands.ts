@@ -202,7 +202,10 @@ export function parseTextCommand(raw: string): TextCommand {
       return { name: 'cases', query: rest.join(' ') };
     case 'caseAdd': {
       // Fields are separated by "|" (or a full-width "｜", made ASCII above): a title or an action has spaces.
-      const fields = rest.join(' ').split('|').map((f) => f.trim());
+      const fields = rest
+        .join(' ')
+        .split('|')
+        .map((f) => f.trim());
       if (fields.length !== 6 || fields.some((f) => !f)) return { name: 'caseAddUsage' };
       const [line, title, whatHappened, action, owner, due] = fields as [string, string, string, string, string, string];
       return { name: 'caseAdd', line, title, whatHappened, action, owner: owner.replace(/^@/, ''), due };

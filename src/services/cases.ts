@@ -156,7 +156,9 @@ export function createCase(db: Db, ctx: CommandContext, input: NewCase): Promise
     for (const line of lines) {
       if (!supervising && line.owner_id !== ctx.actor.personId) {
         const rolesZh = rolesWords(SUPERVISING_ROLES).zh;
-        throw new NotAllowedError(caseTexts.mayNotWrite(ctx.actor.handle, lineLabel(line), roleList(SUPERVISING_ROLES), rolesZh, st.warehouseCode));
+        throw new NotAllowedError(
+          caseTexts.mayNotWrite(ctx.actor.handle, lineLabel(line), roleList(SUPERVISING_ROLES), rolesZh, st.warehouseCode),
+        );
       }
       if (line.direction === 'match') throw new InvalidInputError(caseTexts.noVariance(lineLabel(line)));
       if (!line.cause_code) throw new InvalidInputError(caseTexts.notExplained(lineLabel(line)));
@@ -171,7 +173,8 @@ export function createCase(db: Db, ctx: CommandContext, input: NewCase): Promise
     const whatHappened = requireText(input.whatHappened, 'whatHappened');
     const action = requireText(input.action, 'action');
     const owner = await getPerson(tx, input.actionOwner);
-    if ((await rolesOf(tx, owner.id, st.warehouseId)).size === 0) throw new InvalidInputError(caseTexts.ownerNoRole(owner.handle, st.warehouseCode));
+    if ((await rolesOf(tx, owner.id, st.warehouseId)).size === 0)
+      throw new InvalidInputError(caseTexts.ownerNoRole(owner.handle, st.warehouseCode));
     const due = parseDate(input.actionDue, st.timezone);
     if (!due.ok) throw new InvalidInputError(caseTexts.badDueDay(input.actionDue));
     const today = localDay(now, st.timezone);
@@ -181,7 +184,16 @@ export function createCase(db: Db, ctx: CommandContext, input: NewCase): Promise
     const dueAt = zonedToInstant([y, m, d + 1, 0, 0, 0, 0], st.timezone);
     const code = `C-${await nextSequence(tx, 'C')}`;
     const searchText = normaliseSearchText(
-      [code, title, whatHappened, action, cause.code, cause.labelZh, cause.labelEn, ...lines.flatMap((l) => [l.sku, l.location, l.lot])].join(' '),
+      [
+        code,
+        title,
+        whatHappened,
+        action,
+        cause.code,
+        cause.labelZh,
+        cause.labelEn,
+        ...lines.flatMap((l) => [l.sku, l.location, l.lot]),
+      ].join(' '),
     );
     const [created] = await queryRows<{ id: string }>(
       tx,
@@ -220,7 +232,16 @@ export function createCase(db: Db, ctx: CommandContext, input: NewCase): Promise
  */
 export function closeCase(db: Db, ctx: CommandContext, input: { case: string; note?: string }): Promise<CaseDetail> {
   return runCommand(db, ctx, 'case.done', input, async ({ tx, now, audit }) => {
-    const [row] = await queryRows<{ id: string; code: string; warehouse_id: string; warehouse: string; stocktake_id: string; owner_id: string; owner: string; status: CaseStatus }>(
+    const [row] = await queryRows<{
+      id: string;
+      code: string;
+      warehouse_id: string;
+      warehouse: string;
+      stocktake_id: string;
+      owner_id: string;
+      owner: string;
+      status: CaseStatus;
+    }>(
       tx,
       sql`select c.id, c.code, c.warehouse_id, w.code as warehouse, c.stocktake_id, c.action_owner_id as owner_id, o.handle as owner, c.status
           from incident_case c join warehouse w on w.id = c.warehouse_id join person o on o.id = c.action_owner_id
@@ -271,14 +292,29 @@ export async function caseWarehouse(db: DbOrTx, code: string): Promise<string> {
 
 async function caseDetail(db: DbOrTx, code: string, options: { withHistory: boolean }): Promise<CaseDetail> {
   const [row] = await queryRows<
-    SummaryRow & { id: string; stocktake_id: string; what_happened: string; done_by: string | null; done_at: string | null; done_note: string | null }
+    SummaryRow & {
+      id: string;
+      stocktake_id: string;
+      what_happened: string;
+      done_by: string | null;
+      done_at: string | null;
+      done_note: string | null;
+    }
   >(
     db,
     sql`select ${SUMMARY_COLUMNS}, c.id, c.stocktake_id, c.what_happened, db.handle as done_by, ${isoText(sql`c.done_at`)} as done_at, c.done_note
         from ${SUMMARY_FROM} left join person db on db.id = c.done_by where c.code = ${code}`,
   );
   if (!row) throw new NotFoundError('case', code, caseTexts.notFound(code));
-  const lines = await queryRows<{ stocktake: string; stocktake_id: string; sku: string; location: string; lot: string; diff_qty: string; diff_value: string }>(
+  const lines = await queryRows<{
+    stocktake: string;
+    stocktake_id: string;
+    sku: string;
+    location: string;
+    lot: string;
+    diff_qty: string;
+    diff_value: string;
+  }>(
     db,
     sql`select s.code as stocktake, cv.stocktake_id, cv.sku, cv.location, cv.lot, trim_scale(cv.diff_qty)::text as diff_qty, cv.diff_value::text as diff_value
         from case_variance cv join stocktake s on s.id = cv.stocktake_id where cv.case_id = ${row.id}::uuid order by cv.sku, cv.location, cv.lot`,
@@ -286,9 +322,7 @@ async function caseDetail(db: DbOrTx, code: string, options: { withHistory: bool
   const photos: PhotoRef[] = [];
   const stocktakePhotos = await listPhotos(db, row.stocktake_id);
   for (const p of stocktakePhotos) if (lines.some((l) => l.sku === p.sku && l.location === p.location)) photos.push(p);
-  const history = options.withHistory
-    ? await auditHistory(db, { stocktakeId: row.stocktake_id, entity: { type: 'case', id: code } })
-    : [];
+  const history = options.withHistory ? await auditHistory(db, { stocktakeId: row.stocktake_id, entity: { type: 'case', id: code } }) : [];
   return {
     ...toSummary(row),
     whatHappened: row.what_happened,
@@ -331,7 +365,9 @@ export async function listCases(db: DbOrTx, filter: CaseFilter = {}): Promise<Ca
   if (filter.warehouse) where.push(sql`w.code = ${filter.warehouse}`);
   if (filter.status) where.push(sql`c.status = ${filter.status}`);
   if (filter.readerPersonId)
-    where.push(sql`exists (select 1 from role_grant g where g.warehouse_id = c.warehouse_id and g.person_id = ${filter.readerPersonId}::uuid)`);
+    where.push(
+      sql`exists (select 1 from role_grant g where g.warehouse_id = c.warehouse_id and g.person_id = ${filter.readerPersonId}::uuid)`,
+    );
   let score = sql`null::numeric`;
   if (filter.query !== undefined) {
     const terms = searchTerms(filter.query);
@@ -340,7 +376,8 @@ export async function listCases(db: DbOrTx, filter: CaseFilter = {}): Promise<Ca
     const inTitle = (gram: string) => sql`(position(${gram} in lower(c.title)) > 0)::int`;
     for (const t of terms) where.push(sql`(${sql.join(t.grams.map(found), sql` + `)}) >= ${t.needed}`);
     const parts = terms.map(
-      (t) => sql`((${sql.join(t.grams.map(found), sql` + `)})::numeric / ${t.grams.length} + (${sql.join(t.grams.map(inTitle), sql` + `)})::numeric / ${t.grams.length * 2})`,
+      (t) =>
+        sql`((${sql.join(t.grams.map(found), sql` + `)})::numeric / ${t.grams.length} + (${sql.join(t.grams.map(inTitle), sql` + `)})::numeric / ${t.grams.length * 2})`,
     );
     score = sql.join(parts, sql` + `);
   }

@@ -37,4 +37,3 @@ for (const kind of databaseKinds()) {
     });
   });
 }
-

@@ -28,7 +28,14 @@ describeEachDatabase('the case library in a chat', (get) => {
       ...base('u-carl'),
       type: 'file',
       fileName: 'count.csv',
-      download: async () => sheet([['sku', 'location', 'qty'], ['A-100', 'R1', '90'], ['A-200', 'R2', '20'], ['B-300', 'R3', '50.5'], ['C-400', 'R4', '3']]),
+      download: async () =>
+        sheet([
+          ['sku', 'location', 'qty'],
+          ['A-100', 'R1', '90'],
+          ['A-200', 'R2', '20'],
+          ['B-300', 'R3', '50.5'],
+          ['C-400', 'R4', '3'],
+        ]),
     });
     await dispatch(text('u-sam', 'close'));
     await sender.drainUntilIdle();

@@ -33,7 +33,11 @@ describeEachDatabase('case library pages', (get) => {
     expect(await html(http.as('sam', `/cases/new?stocktake=${st.code}&line=A-100%40R1&lang=zh-CN`))).toContain('写成案例');
 
     const form = (fields: Record<string, string>) =>
-      http.as('sam', '/cases', { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      http.as('sam', '/cases', {
+        method: 'POST',
+        body: new URLSearchParams(fields),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     const fields = {
       stocktake: st.code,
       lines: 'A-100@R1',

@@ -50,7 +50,9 @@ function readStatus(text: string | undefined): CaseStatus | undefined {
 }
 
 export function registerCases(program: Command, run: CliRunner): void {
-  const cases = program.command('cases').description('the case library (事故案例库): explained variances written up with a corrective action');
+  const cases = program
+    .command('cases')
+    .description('the case library (事故案例库): explained variances written up with a corrective action');
   withActor(
     cases
       .command('add <stocktake> <lines...>')
@@ -61,20 +63,28 @@ export function registerCases(program: Command, run: CliRunner): void {
       .requiredOption('--action <text>', 'the corrective action')
       .requiredOption('--owner <person>', "the action's owner: handle or platform:id")
       .requiredOption('--due <date>', 'the due day, YYYY-MM-DD in the warehouse calendar'),
-  ).action((stocktake: string, lines: string[], opts: ActOptions & { title: string; what: string; cause?: string; action: string; owner: string; due: string }) =>
-    run(opts, async (db) => {
-      const created = await createCase(db, await contextOf(db, opts), {
-        stocktake,
-        lines,
-        title: opts.title,
-        whatHappened: opts.what,
-        ...(opts.cause ? { cause: opts.cause } : {}),
-        action: opts.action,
-        actionOwner: opts.owner,
-        actionDue: opts.due,
-      });
-      return { data: created, human: (locale) => `${render(caseTexts.created(created.code, created.title), locale, 'cli')}\n${renderCase(created, locale)}` };
-    }),
+  ).action(
+    (
+      stocktake: string,
+      lines: string[],
+      opts: ActOptions & { title: string; what: string; cause?: string; action: string; owner: string; due: string },
+    ) =>
+      run(opts, async (db) => {
+        const created = await createCase(db, await contextOf(db, opts), {
+          stocktake,
+          lines,
+          title: opts.title,
+          whatHappened: opts.what,
+          ...(opts.cause ? { cause: opts.cause } : {}),
+          action: opts.action,
+          actionOwner: opts.owner,
+          actionDue: opts.due,
+        });
+        return {
+          data: created,
+          human: (locale) => `${render(caseTexts.created(created.code, created.title), locale, 'cli')}\n${renderCase(created, locale)}`,
+        };
+      }),
   );
   cases
     .command('list')

@@ -10,7 +10,13 @@ const CASE_PARAM = { case: 'the case code, e.g. C-12' };
 
 const listQuery = z
   .object({
-    q: z.string().trim().min(1).max(200).optional().describe('words in Chinese or English (破损, pallet): cases matching every word, best first'),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('words in Chinese or English (破损, pallet): cases matching every word, best first'),
     warehouse: z.string().trim().min(1).optional().describe('only this warehouse (its code)'),
     status: z.enum(['open', 'done']).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -27,7 +33,11 @@ const createBody = z
     whatHappened: text(4000),
     cause: z.string().trim().min(1).optional().describe("the root cause from the catalogue; default: the first line's cause"),
     action: text(2000).describe('the corrective action'),
-    actionOwner: z.string().trim().min(1, 'is required').describe("the action's owner: handle or platform:id, with a role in the warehouse"),
+    actionOwner: z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .describe("the action's owner: handle or platform:id, with a role in the warehouse"),
     actionDue: z.string().trim().min(1, 'is required').describe('the due day, YYYY-MM-DD in the warehouse calendar'),
   })
   .strict();

@@ -116,7 +116,12 @@ export async function createCasePage(p: PageContext): Promise<PageResult | Respo
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const status = error.code === 'NOT_ALLOWED' ? 403 : error.code === 'NOT_FOUND' ? 404 : 400;
-    return { title: w.writeUp, active: 'cases', status, body: `<h1>${esc(w.writeUp)}</h1>\n${badNotice(localizedMessage(p, error))}\n${caseForm(p, form)}` };
+    return {
+      title: w.writeUp,
+      active: 'cases',
+      status,
+      body: `<h1>${esc(w.writeUp)}</h1>\n${badNotice(localizedMessage(p, error))}\n${caseForm(p, form)}`,
+    };
   }
 }
 
@@ -139,9 +144,7 @@ export async function caseDetailPage(p: PageContext): Promise<PageResult> {
         `<a href="${API_BASE}/photos/${esc(ph.sha256)}"><img src="${API_BASE}/photos/${esc(ph.sha256)}/thumbnail" alt="${esc(`${ph.sku ?? ''}@${ph.location}`)}" loading="lazy" width="120"></a>`,
     )
     .join(' ');
-  const history = c.history
-    .map((h) => `<li><time>${esc(h.at)}</time> ${esc(h.action)} · ${esc(h.actorIdentity)}</li>`)
-    .join('\n');
+  const history = c.history.map((h) => `<li><time>${esc(h.at)}</time> ${esc(h.action)} · ${esc(h.actorIdentity)}</li>`).join('\n');
   const done =
     c.status === 'open'
       ? `<form class="filters" method="post" action="${esc(caseLink(c.code))}/done">${textInput('note', w.doneNote, '', 'maxlength="2000"')}<button class="btn btn--primary">${esc(w.done)}</button></form>`
