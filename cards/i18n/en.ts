@@ -227,6 +227,7 @@ export const en = {
     count: 'Count on phone',
     photo: 'Add photo',
     viewPhotos: 'View photos',
+    writeUpCase: 'Write up as case',
   },
   blind: {
     label: 'Blind count',

@@ -211,6 +211,7 @@ export const zhCN: typeof en = {
     count: '扫码盘点',
     photo: '拍照',
     viewPhotos: '查看照片',
+    writeUpCase: '写成案例',
   },
   blind: {
     label: '盲盘',
