@@ -227,6 +227,7 @@ export const en = {
     count: 'Count on phone',
     photo: 'Add photo',
     viewPhotos: 'View photos',
+    writeUpCase: 'Write up as case',
   },
   blind: {
     label: 'Blind count',
@@ -371,6 +372,7 @@ export const en = {
     escalated: 'Escalated to',
     variance: (what: string, stocktake: string) => `Variance ${what} · ${stocktake}`,
     step: (document: string, stepNo: number, role: string) => `${document} step ${stepNo} · ${role}`,
+    action: (code: string, title: string) => `Corrective action of case ${code} · ${title}`,
     nobody: 'nobody holds the role',
     lateBy: (days: number, hours: number, minutes: number) =>
       days > 0 ? `${days} d ${hours} h` : hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`,

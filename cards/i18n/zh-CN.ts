@@ -211,6 +211,7 @@ export const zhCN: typeof en = {
     count: '扫码盘点',
     photo: '拍照',
     viewPhotos: '查看照片',
+    writeUpCase: '写成案例',
   },
   blind: {
     label: '盲盘',
@@ -347,6 +348,7 @@ export const zhCN: typeof en = {
     escalated: '升级给',
     variance: (what, stocktake) => `差异 ${what} · ${stocktake}`,
     step: (document, stepNo, role) => `${document} 第 ${stepNo} 步 · ${roles[role] ?? role}`,
+    action: (code, title) => `案例 ${code} 的整改措施 · ${title}`,
     nobody: '无人担任该角色',
     lateBy: (days, hours, minutes) =>
       days > 0 ? `${days} 天 ${hours} 小时` : hours > 0 ? `${hours} 小时 ${minutes} 分钟` : `${minutes} 分钟`,

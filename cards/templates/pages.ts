@@ -33,3 +33,9 @@ export function addPhoto(ctx: TemplateContext, stocktakeCode: string, sku: strin
 export function viewPhotos(ctx: TemplateContext, stocktakeCode: string): CardElementInput {
   return { type: 'page', label: textsOf(ctx).phone.viewPhotos, path: `/stocktakes/${encodeURIComponent(stocktakeCode)}#photos` };
 }
+
+/** "写成案例 / Write up as case": the console's case form for an explained line (the case library, 事故案例库). */
+export function writeUpCase(ctx: TemplateContext, stocktakeCode: string, line: string): CardElementInput {
+  const query = new URLSearchParams({ stocktake: stocktakeCode, line });
+  return { type: 'page', label: textsOf(ctx).phone.writeUpCase, path: `/cases/new?${query.toString()}` };
+}

@@ -16,10 +16,10 @@ export interface ReminderPerson {
 }
 
 export interface ReminderEntry {
-  type: 'variance' | 'step';
-  /** The stocktake code of a variance, the document number of a step. */
+  type: 'variance' | 'step' | 'action';
+  /** The stocktake code of a variance, the document number of a step, the case code of a corrective action. */
   ref: string;
-  /** SKU@location of a variance; the step number of a step. */
+  /** SKU@location of a variance; the step number of a step; the case's title for an action. */
   what: string;
   /** A step's role (and a variance owner's, unused on the card). */
   role: string | null;
@@ -97,7 +97,12 @@ export function reminderCard(ctx: { locale: Locale }, view: ReminderView): Card 
           ...(escalated.length > 0 ? [{ key: 'escalated', label: t.escalated }] : []),
         ],
         rows: shown.map((e) => ({
-          item: e.type === 'variance' ? t.variance(e.what, e.ref) : t.step(e.ref, Number(e.what), e.role ?? ''),
+          item:
+            e.type === 'variance'
+              ? t.variance(e.what, e.ref)
+              : e.type === 'action'
+                ? t.action(e.ref, truncateText(e.what, 40))
+                : t.step(e.ref, Number(e.what), e.role ?? ''),
           who: e.people.length > 0 ? list(e.people) : t.nobody,
           late: late(e.lateMs),
           escalated: list(e.escalatedTo),

@@ -3,7 +3,7 @@ import { card } from '../model.ts';
 import { stateLabel } from '../i18n/states.ts';
 import { escapeMarkdown } from '../render/markdown.ts';
 import { formatTime, lineLabel, money, qty, signed, textsOf, type TemplateContext } from './context.ts';
-import { addPhoto, countOnPhone } from './pages.ts';
+import { addPhoto, countOnPhone, writeUpCase } from './pages.ts';
 import type { VariancePageView, VarianceView, ReviewState } from './views.ts';
 
 const STATE_COLOUR: Record<ReviewState, CardState> = {
@@ -60,6 +60,9 @@ export function varianceCard(ctx: TemplateContext, v: VarianceView): Card {
   if (v.returnedReason) elements.push({ type: 'markdown', text: t.returned(escapeMarkdown(v.returnedReason)) });
   if (v.reviewStatus === 'recount') elements.push({ type: 'markdown', text: t.recountPending(v.recountBy ?? '—') });
   if (actionable || v.reviewStatus === 'recount') elements.push(addPhoto(ctx, v.stocktakeCode, v.sku, v.location));
+  // An explained variance can become a case of the case library; the form is the console's.
+  if (v.causeCode && !v.autoConfirmed && v.reviewStatus !== 'recount')
+    elements.push(writeUpCase(ctx, v.stocktakeCode, `${v.sku}${v.location ? `@${v.location}` : ''}${v.lot ? `#${v.lot}` : ''}`));
   if (actionable) {
     elements.push({
       type: 'buttons',

@@ -39,3 +39,4 @@ export * from './photo.ts';
 export * from './scanEntry.ts';
 export * from './linkCode.ts';
 export * from './integration.ts';
+export * from './case.ts';

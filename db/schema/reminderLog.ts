@@ -10,7 +10,7 @@ import { warehouse } from './warehouse.ts';
 export const reminderLog = pgTable(
   'reminder_log',
   {
-    /** line:<stocktake>:<sku>:<location> or step:<document>:<step no>. */
+    /** line:<stocktake>:<sku>:<location>, step:<document>:<step no> or action:<case id>. */
     item: text('item').notNull(),
     /** reminder (to the owner or the step's role) or escalation (to the role above). */
     kind: text('kind').notNull(),

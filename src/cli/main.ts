@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import { registerAccess } from './commands/access.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerCases } from './commands/cases.ts';
 import { registerChats } from './commands/chats.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerIntegration } from './commands/integration.ts';
@@ -53,6 +54,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerIntegration(program, run);
   registerStructure(program, run);
   registerErp(program, run);
+  registerCases(program, run);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

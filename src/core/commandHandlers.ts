@@ -31,7 +31,8 @@ import { staticView, type Outcome } from './outcome.ts';
 import type { TextCommand } from './textCommands.ts';
 import { performanceFigures, performancePhrases } from '../services/patterns/index.ts';
 import { patternTexts } from '../domain/texts/patterns.ts';
-import { render, type Phrase } from '../domain/phrase.ts';
+import { searchCasesInChat, writeUpCaseInChat } from './caseCommands.ts';
+import { caseTexts } from '../domain/texts/cases.ts';
 
 export interface CommandScope {
   db: Db;
@@ -204,6 +205,12 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
         ),
       );
     }
+    case 'cases':
+      return searchCasesInChat(s, cmd);
+    case 'caseAddUsage':
+      throw new InvalidInputError(caseTexts.chatUsage());
+    case 'caseAdd':
+      return writeUpCaseInChat(s, cmd);
     case 'tap':
     case 'input':
     case 'unknown':

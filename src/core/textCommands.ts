@@ -38,6 +38,11 @@ export type TextCommand =
   | { name: 'link'; code: string }
   /** "sync PK-2026-0001" / "同步 PK-2026-0001": sends a posted document to its ERPs again (approvers, admins). */
   | { name: 'sync'; document: string | null }
+  /** "cases 破损" / "案例 破损": searches the warehouse's case library; without words, its open cases. */
+  | { name: 'cases'; query: string }
+  /** "写成案例 LINE | title | what happened | action | owner | due": writes up an explained variance as a case. */
+  | { name: 'caseAdd'; line: string; title: string; whatHappened: string; action: string; owner: string; due: string }
+  | { name: 'caseAddUsage' }
   /** A tap sent as text (DingTalk link buttons): "tap TOKEN" or "tap TOKEN:OPTION". */
   | { name: 'tap'; token: string; option?: string }
   /** An input sent as text: "note TOKEN the text". */
@@ -92,6 +97,12 @@ const WORDS: Record<string, TextCommand['name']> = {
   同步: 'sync',
   重试同步: 'sync',
   link: 'link',
+  cases: 'cases',
+  case: 'cases',
+  案例: 'cases',
+  案例库: 'cases',
+  writeup: 'caseAdd',
+  写成案例: 'caseAdd',
   绑定账号: 'link',
   关联账号: 'link',
 };
@@ -199,6 +210,18 @@ export function parseTextCommand(raw: string): TextCommand {
       return { name: 'link', code: rest.join('') };
     case 'sync':
       return { name: 'sync', document: rest[0] ?? null };
+    case 'cases':
+      return { name: 'cases', query: rest.join(' ') };
+    case 'caseAdd': {
+      // Fields are separated by "|" (or a full-width "｜", made ASCII above): a title or an action has spaces.
+      const fields = rest
+        .join(' ')
+        .split('|')
+        .map((f) => f.trim());
+      if (fields.length !== 6 || fields.some((f) => !f)) return { name: 'caseAddUsage' };
+      const [line, title, whatHappened, action, owner, due] = fields as [string, string, string, string, string, string];
+      return { name: 'caseAdd', line, title, whatHappened, action, owner: owner.replace(/^@/, ''), due };
+    }
     default:
       return { name } as TextCommand;
   }

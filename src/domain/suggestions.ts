@@ -3,15 +3,18 @@
  * (a pack counted as units, stock put on the neighbouring shelf, ...) and, when it sees it, proposes a cause
  * with a one-line reason in both languages. Rules only suggest: the reviewer picks the cause.
  */
+import { bestCase, caseReason, type CasePattern } from './cases.ts';
 import { causeAppliesTo, DEFAULT_CAUSES } from './causes.ts';
 import { formatDecimal, parseDecimal, QTY_SCALE } from './decimal.ts';
 
-export type SuggestionRule = 'unit_of_measure' | 'misplaced' | 'digit_transposition' | 'late_movement' | 'recurring';
+export type SuggestionRule = 'unit_of_measure' | 'misplaced' | 'digit_transposition' | 'late_movement' | 'similar_case' | 'recurring';
 
 export interface Suggestion {
   rule: SuggestionRule;
   cause: string;
   reason: { en: string; zh: string };
+  /** The case offered by the similar_case rule (C-12): its page has the evidence and the action taken. */
+  caseCode?: string;
 }
 
 type MovementKind = 'receipt' | 'issue' | 'transfer' | 'adjustment';
@@ -37,6 +40,11 @@ export interface SuggestionInput {
     packs?: readonly { unit: string; size: number }[];
     baseUnit?: string;
   };
+  /**
+   * Variances explained by cases of the case library in the warehouse (not this line's own), for the
+   * similar_case rule (src/domain/cases.ts scores them).
+   */
+  cases?: readonly CasePattern[];
 }
 
 /** Pack sizes tried by the unit-of-measure rule unless the warehouse configures its own. */
@@ -60,7 +68,7 @@ const DIRECTION_ZH = { gain: '盘盈', loss: '盘亏' } as const;
 
 /**
  * Every rule that fires for the line, strongest first: misplaced, unit_of_measure, late_movement,
- * digit_transposition, recurring. Empty for a zero variance.
+ * digit_transposition, similar_case, recurring. Empty for a zero variance.
  *
  * @example
  * suggestCauses({ line: { expectedQty: '240', countedQty: '24', diffQty: '-216', ... }, ... })
@@ -87,6 +95,7 @@ export function suggestCauses(input: SuggestionInput): Suggestion[] {
     ...unitOfMeasure(line, packSizes, ownPacks, input.options?.baseUnit ?? ''),
     ...lateMovement(line, input.movements, windowHours * 3_600_000),
     ...digitTransposition(line),
+    ...similarCase(input.line, input.cases ?? []),
     ...recurring(line, input.history),
   ];
   return suggestions.map((s) => ({ ...s, reason: { en: oneLine(s.reason.en), zh: oneLine(s.reason.zh) } }));
@@ -233,6 +242,16 @@ function digitTransposition(line: Line): Suggestion[] {
       },
     },
   ];
+}
+
+/**
+ * An earlier case of the case library explained a variance like this one (same SKU or location, same
+ * direction, similar size: src/domain/cases.ts keeps the score): offer its root cause, naming the case.
+ */
+function similarCase(line: SuggestionInput['line'], cases: readonly CasePattern[]): Suggestion[] {
+  const match = bestCase(line, cases);
+  if (!match) return [];
+  return [{ rule: 'similar_case', cause: match.pattern.causeCode, reason: caseReason(match), caseCode: match.pattern.code }];
 }
 
 /**

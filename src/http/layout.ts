@@ -10,7 +10,7 @@ import type { Actor } from '../domain/people.ts';
 
 export const esc = escapeHtml;
 
-export type NavKey = 'console' | 'stocktakes' | 'people' | 'admin' | 'none';
+export type NavKey = 'console' | 'stocktakes' | 'cases' | 'people' | 'admin' | 'none';
 
 export interface PageOptions {
   title: string;
@@ -36,6 +36,7 @@ const NAV: Record<
   en: {
     console: 'Console',
     stocktakes: 'Stocktakes',
+    cases: 'Cases',
     people: 'People',
     admin: 'Admin',
     api: 'API',
@@ -46,6 +47,7 @@ const NAV: Record<
   'zh-CN': {
     console: '对话控制台',
     stocktakes: '盘点任务',
+    cases: '案例库',
     people: '人员与角色',
     admin: '管理',
     api: 'API',
@@ -58,6 +60,7 @@ const NAV: Record<
 const LINKS: [Exclude<NavKey, 'none'>, string][] = [
   ['console', '/'],
   ['stocktakes', '/stocktakes'],
+  ['cases', '/cases'],
   ['people', '/people'],
   ['admin', '/admin'],
 ];

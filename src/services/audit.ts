@@ -92,8 +92,13 @@ export type AuditHistoryRow = Omit<AuditRow, 'seq' | 'prevHash' | 'hash'> & {
   hash: string | null;
 };
 
-export async function auditHistory(db: DbOrTx, filter: { stocktakeId?: string; documentId?: string }): Promise<AuditHistoryRow[]> {
-  const where = filter.documentId ? sql`document_id = ${filter.documentId}::uuid` : sql`stocktake_id = ${filter.stocktakeId!}::uuid`;
+export async function auditHistory(
+  db: DbOrTx,
+  filter: { stocktakeId?: string; documentId?: string; entity?: { type: string; id: string } },
+): Promise<AuditHistoryRow[]> {
+  const where = filter.documentId
+    ? sql`document_id = ${filter.documentId}::uuid`
+    : sql`stocktake_id = ${filter.stocktakeId!}::uuid ${filter.entity ? sql`and entity_type = ${filter.entity.type} and entity_id = ${filter.entity.id}` : sql``}`;
   return queryRows<AuditHistoryRow & Record<string, unknown>>(
     db,
     sql`select ${AUDIT_COLUMNS} from audit_log where ${where} order by audit_log.id`,

@@ -1,6 +1,7 @@
 /**
  * Reminders for overdue work: variances under review past their due time (their owner is reminded in the
- * warehouse's team chat) and approval steps past theirs (the holders of the step's role, in its approvals
+ * warehouse's team chat), corrective actions of cases past their due day (their owner, the same way) and
+ * approval steps past theirs (the holders of the step's role, in its approvals
  * chat). At most one reminder per item and local day of the warehouse; an item overdue by as long again as
  * its SLA (past twice the due time, counted from when it was handed over) is escalated to the warehouse's
  * supervisor, or the next role up (supervisor → manager → admin), also once a day.
@@ -21,6 +22,8 @@ import { enqueueMessages, textArray, type OutboxMessage } from './outbox.ts';
 import { approvalConflicts } from './segregation.ts';
 
 const HOUR = 3600_000;
+/** A corrective action (of a case) overdue by a week is escalated to the role above its owner. */
+const ACTION_ESCALATION_HOURS = 7 * 24;
 /** Escalation climbs this ladder, from the role above the reminded one. */
 const ESCALATION: readonly Role[] = SUPERVISING_ROLES;
 /** Items listed on one card; the rest are counted. */
@@ -38,15 +41,15 @@ const IDENTITIES = sql.raw(`(select coalesce(json_agg(i.platform || ':' || i.ext
   from person_identity i where i.person_id = who.id and i.platform <> 'cli')`);
 
 export interface OverdueItem {
-  /** The reminder_log key: line:<stocktake>:<sku>:<location> or step:<document>:<step no>. */
+  /** The reminder_log key: line:<stocktake>:<sku>:<location>, step:<document>:<step no> or action:<case id>. */
   item: string;
-  type: 'variance' | 'step';
+  type: 'variance' | 'step' | 'action';
   warehouseId: string;
   warehouse: string;
   timezone: string;
   /** ST-… for a variance, PK-…/PY-… for a step. */
   ref: string;
-  /** SKU@location of a variance; the step number of a step. */
+  /** SKU@location of a variance; the step number of a step; the case's title for an action. */
   what: string;
   stocktakeId: string;
   dueAt: Date;
@@ -60,7 +63,7 @@ export interface OverdueItem {
 
 interface ItemRow {
   item: string;
-  type: 'variance' | 'step';
+  type: 'variance' | 'step' | 'action';
   warehouse_id: string;
   code: string;
   timezone: string;
@@ -110,6 +113,19 @@ export async function overdueItems(db: DbOrTx, now: Date): Promise<OverdueItem[]
         join warehouse w on w.id = d.warehouse_id
         left join warehouse_policy p on p.warehouse_id = w.id
         where a.status = 'pending' and a.due_at < ${at}::timestamptz
+        union all
+        select 'action:' || c.id as item, 'action' as type,
+               w.id::text, w.code, w.timezone, c.code as ref, c.title as what,
+               c.stocktake_id::text,
+               to_char(c.action_due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+               ${ACTION_ESCALATION_HOURS},
+               (select r.role from role_grant r where r.person_id = c.action_owner_id and r.warehouse_id = w.id
+                  order by array_position(${textArray(ROLE_RANK)}::text[], r.role::text) desc limit 1)::text,
+               json_build_array(json_build_object('handle', who.handle, 'name', who.name, 'identities', ${IDENTITIES}))
+        from incident_case c
+        join warehouse w on w.id = c.warehouse_id
+        join person who on who.id = c.action_owner_id
+        where c.status = 'open' and c.action_due_at < ${at}::timestamptz
         order by 3, 2, 9, 1`,
   );
   return rows.map((r) => ({
@@ -151,9 +167,9 @@ interface ChatRow {
   purposes: string[];
 }
 
-/** The chats of a warehouse that get reminders of a type: team chats for variances, approvals chats (else team) for steps. */
+/** The chats of a warehouse that get reminders of a type: team chats for variances and actions, approvals chats (else team) for steps. */
 function chatsFor(chats: ChatRow[], type: OverdueItem['type']): ChatRow[] {
-  if (type === 'variance') return chats.filter((c) => c.purposes.includes('team'));
+  if (type !== 'step') return chats.filter((c) => c.purposes.includes('team'));
   const approvals = chats.filter((c) => c.purposes.includes('approvals'));
   return approvals.length > 0 ? approvals : chats.filter((c) => c.purposes.includes('team'));
 }

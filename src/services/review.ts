@@ -8,6 +8,7 @@ import { holdsAnyOf, roleList, SUPERVISING_ROLES, type CommandContext } from '..
 import { textArray } from './outbox.ts';
 import { suggestCauses, type Suggestion, type SuggestionInput } from '../domain/suggestions.ts';
 import type { AuditWriter } from './audit.ts';
+import { casePatterns } from './casePatterns.ts';
 import { getCause } from './causes.ts';
 import { runCommand } from './commands.ts';
 import { getPerson, requireAnyRole, rolesOf, supervisorsOf } from './people.ts';
@@ -47,7 +48,7 @@ export interface ReviewLine {
 const REVIEW_COLUMNS = sql`l.review_status, l.owner_id, ${isoText(sql`l.due_at`)} as due_at, l.cause_code, l.note, l.suggestion,
   l.cause_matched_suggestion, l.explained_by, l.confirmed_by, l.auto_confirmed, l.recount_by, l.returned_reason`;
 
-interface ReviewRow {
+export interface ReviewRow {
   sku: string;
   location: string;
   lot: string;
@@ -213,6 +214,12 @@ export async function refreshSuggestions(
     ]);
   const history = await postedHistory(tx, st);
   const packs = await packsOf(tx, [...new Set(targets.map((t) => t.sku))]);
+  const cases = await casePatterns(
+    tx,
+    st.warehouseId,
+    [...new Set(targets.map((t) => t.sku))],
+    [...new Set(targets.map((t) => t.location))],
+  );
   const suggestions = targets.map((t) => {
     const [top] = suggestCauses({
       line: {
@@ -229,6 +236,8 @@ export async function refreshSuggestions(
       movements: movesBySku.get(t.sku) ?? [],
       history: history.map((h) => h.bySku.get(t.sku) ?? null),
       options: { lateMovementWindowHours: LATE_MOVEMENT_WINDOW_HOURS, ...packs.get(t.sku) },
+      // A case written from this very line explains it; it is not a similar one.
+      cases: cases.filter((c) => !(c.stocktakeId === st.id && c.sku === t.sku && c.location === t.location && c.lot === t.lot)),
     });
     return top ?? null;
   });
@@ -282,7 +291,7 @@ async function postedHistory(tx: DbOrTx, st: StocktakeRef) {
 }
 
 /** "SKU", "SKU@LOCATION" or "SKU@LOCATION#LOT" → the stocktake line; what is named must pick exactly one. */
-async function findLine(
+export async function findLine(
   tx: DbOrTx,
   st: StocktakeRef,
   ref: string,

@@ -27,6 +27,8 @@ export function cliWarehouse(kind: DbKind, name: string) {
   let env: Record<string, string> = {};
   let drop: () => Promise<void> = async () => {};
   const cli = (...args: string[]) => runCli(env, ...args);
+  /** The CLI with more environment, e.g. { STOCKTAKE_LANG: 'zh' }. */
+  const cliWith = (extra: Record<string, string>, ...args: string[]) => runCli({ ...env, ...extra }, ...args);
   const file = (fileName: string, content: string) => {
     writeFileSync(join(dir, fileName), content);
     return join(dir, fileName);
@@ -51,5 +53,5 @@ export function cliWarehouse(kind: DbKind, name: string) {
   });
   /** The environment pointing at the suite's database (for a test that opens it between commands). */
   const environment = () => env;
-  return { cli, file, ok, environment };
+  return { cli, cliWith, file, ok, environment };
 }

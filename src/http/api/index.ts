@@ -12,6 +12,7 @@ import { NotAllowedError, NotFoundError } from '../../domain/errors.ts';
 import { requireActor, type AppEnv } from '../app.ts';
 import { PayloadTooLargeError } from '../errors.ts';
 import { auditRoutes } from './audit.ts';
+import { caseRoutes } from './cases.ts';
 import { countRoutes } from './counts.ts';
 import { documentRoutes } from './documents.ts';
 import { erpRoutes } from './erp.ts';
@@ -42,6 +43,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...auditRoutes,
   ...undoRoutes,
   ...patternRoutes,
+  ...caseRoutes,
   ...integrationRoutes,
   ...structureRoutes,
   openApiRoute(() => API_ROUTES),

@@ -177,6 +177,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
       { name: 'webhooks', description: 'subscriptions, deliveries and the signed integration payload (Standard Webhooks)' },
       { name: 'causes' },
       { name: 'patterns', description: 'recurring variances and early warning (复盘), accuracy and performance figures (绩效)' },
+      { name: 'cases', description: 'the case library (事故案例库): explained variances written up with a corrective action' },
       { name: 'meta' },
     ],
     paths,

@@ -242,7 +242,12 @@ export const ClosedCounting = named(
   }),
 );
 
-const Suggestion = z.object({ rule: z.string(), cause: z.string(), reason: z.object({ en: z.string(), zh: z.string() }) });
+const Suggestion = z.object({
+  rule: z.string(),
+  cause: z.string(),
+  reason: z.object({ en: z.string(), zh: z.string() }),
+  caseCode: z.string().optional().describe('the case of the case library offered by the similar_case rule (C-12)'),
+});
 
 export const VarianceLine = named(
   'VarianceLine',
@@ -642,4 +647,65 @@ export const ErpRetryResult = named(
   'ErpRetryResult',
   "a document's syncs queued again",
   z.object({ document: z.string(), retried: count, sync: z.array(ErpSync) }),
+);
+
+const caseFields = {
+  code: z.string().describe('C-12'),
+  warehouse: z.string(),
+  stocktake: z.string(),
+  title: z.string(),
+  causeCode: z.string().describe('the root cause, from the cause catalogue'),
+  direction: z.enum(['gain', 'loss']),
+  action: z.string().describe('the corrective action'),
+  actionOwner: z.string().describe("the action owner's handle"),
+  actionDue: z.string().describe('the due day, YYYY-MM-DD in the warehouse calendar'),
+  actionDueAt: instant.describe('the end of the due day in the warehouse timezone: past it the action is overdue'),
+  status: z.enum(['open', 'done']),
+  createdBy: z.string(),
+  createdAt: instant,
+};
+
+export const CaseList = named(
+  'CaseList',
+  'cases of the case library (事故案例库), newest first, or for a search the best match first',
+  z.object({
+    cases: z.array(
+      z.object({ ...caseFields, score: z.number().nullable().describe('how well a search matched (higher first); null outside a search') }),
+    ),
+  }),
+);
+
+export const CaseDetail = named(
+  'Case',
+  'a case with its evidence (the variances it explains and their photos), its corrective action and its history',
+  z.object({
+    ...caseFields,
+    whatHappened: z.string(),
+    doneBy: z.string().nullable(),
+    doneAt: instant.nullable(),
+    doneNote: z.string().nullable(),
+    lines: z.array(
+      z.object({
+        line: z.string().describe('SKU@LOCATION (SKU@LOCATION#LOT for a lot)'),
+        stocktake: z.string(),
+        sku: z.string(),
+        location: z.string(),
+        lot: z.string(),
+        diffQty: decimal,
+        diffValue: decimal,
+      }),
+    ),
+    photos: z.array(
+      z.object({
+        sha256: z.string(),
+        sku: z.string().nullable(),
+        location: z.string(),
+        addedBy: z.string(),
+        addedAt: z.string(),
+        url: z.string(),
+        thumbnailUrl: z.string(),
+      }),
+    ),
+    history: z.array(z.object({ at: instant, action: z.string(), actorIdentity: z.string(), before: z.unknown(), after: z.unknown() })),
+  }),
 );

@@ -11,6 +11,7 @@ import { accessPage, createAccessPage, revokeAccessPage } from './accessPage.ts'
 import { adminHomePage } from './admin.ts';
 import { causesPage, saveCauseAccountPage, saveCausePage } from './causesPage.ts';
 import { erpPage, removeErpPage, retryErpPage, saveErpPage, testErpPage } from './erpPage.ts';
+import { caseDetailPage, casesListPage, closeCasePage, createCasePage, newCasePage } from './casesPage.ts';
 import { importsPage, importUploadPage } from './imports.ts';
 import { addPersonPage, identitiesPage, linkCodePage, languagePage, personPage, renamePage } from './personPage.ts';
 import { saveSchedulePage, schedulesPage } from './schedulesPage.ts';
@@ -51,6 +52,11 @@ export function mountPages(app: Hono<AppEnv>): void {
   app.get('/stocktakes/:stocktake', page('stocktakes', stocktakeDetailPage));
   app.get('/structure', page('stocktakes', structurePage));
   app.get('/patterns', page('stocktakes', patternsPage));
+  app.get('/cases', page('cases', casesListPage));
+  app.get('/cases/new', page('cases', newCasePage));
+  app.post('/cases', page('cases', createCasePage));
+  app.get('/cases/:case', page('cases', caseDetailPage));
+  app.post('/cases/:case/done', page('cases', closeCasePage));
   mountCountingAssets(app);
   app.get('/count/:stocktake', page('stocktakes', countingPage));
   app.get('/people', page('people', peoplePage));

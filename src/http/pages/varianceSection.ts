@@ -3,6 +3,7 @@
  * cause, location, owner, only differences, and the sort (absolute value, the default, or SKU). The form
  * is a plain GET, so every filtered view is a link that can be shared.
  */
+import { CASE_WORDS } from '../../domain/texts/cases.ts';
 import { z } from 'zod';
 import type { Locale } from '../../../cards/i18n/index.ts';
 import { InvalidInputError } from '../../domain/errors.ts';
@@ -163,9 +164,14 @@ export function varianceTableHtml(o: {
       ? `${esc(causeLabel(o.causes, r.causeCode, locale))}${r.autoConfirmed ? ` <span class="muted">(${esc(tt.auto)})</span>` : ''}`
       : '<span class="muted">—</span>';
     const note = r.note ? `<small>${esc(tt.note)}: ${esc(r.note)}</small>` : '';
+    // An explained variance can be written up as a case of the case library (事故案例库).
+    const writeUp =
+      r.causeCode && !r.autoConfirmed
+        ? `<small><a class="write-up" href="/cases/new${esc(queryString({ stocktake: o.st.code, line: lineRef(r) }))}">${esc(CASE_WORDS[locale].writeUp)}</a></small>`
+        : '';
     const returned = r.returnedReason ? `<small class="bad">${esc(tt.returned)}: ${esc(r.returnedReason)}</small>` : '';
     const suggestion = r.suggestion
-      ? `${esc(causeLabel(o.causes, r.suggestion.cause, locale))}<small>${esc(locale === 'zh-CN' ? r.suggestion.reason.zh : r.suggestion.reason.en)}</small>`
+      ? `${esc(causeLabel(o.causes, r.suggestion.cause, locale))}<small>${esc(locale === 'zh-CN' ? r.suggestion.reason.zh : r.suggestion.reason.en)}</small>${r.suggestion.caseCode ? `<small><a href="/cases/${esc(encodeURIComponent(r.suggestion.caseCode))}">${esc(r.suggestion.caseCode)}</a></small>` : ''}`
       : '<span class="muted">—</span>';
     const due =
       r.dueAt && AWAITING.has(r.reviewStatus)
@@ -176,7 +182,7 @@ export function varianceTableHtml(o: {
 <td class="num">${num(r.bookQty)}</td><td class="num">${num(r.movementQty)}</td><td class="num">${num(r.expectedQty)}</td><td class="num">${num(r.countedQty)}</td>
 <td class="num">${num(r.diffQty)}</td>${moneyCell(r.diffValue)}
 <td>${badge(t.states.count[r.countStatus], countTone)}</td><td>${badge(t.states.review[r.reviewStatus], reviewTone)}${returned}</td>
-<td>${cause}${note}</td><td>${suggestion}</td><td>${r.owner ? esc(r.owner) : '<span class="muted">—</span>'}</td><td class="due">${due}</td>
+<td>${cause}${note}${writeUp}</td><td>${suggestion}</td><td>${r.owner ? esc(r.owner) : '<span class="muted">—</span>'}</td><td class="due">${due}</td>
 </tr>`;
   });
   const from = (o.q.page - 1) * PAGE_SIZE + 1;
