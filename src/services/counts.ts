@@ -132,22 +132,20 @@ export async function importCounts(
     progress,
   });
 
+  const sheetSource = {
+    fileName: table.name,
+    sha256: table.sha256,
+    counter,
+    counterPersonId: counterPerson?.id ?? null,
+    round: parsedOptions.data.round,
+    by: actor,
+  };
   // A plain sheet is loaded and summed by the database (countsBulk.ts); any other is read row by row.
   const bulk = recount === null && st.status === 'counting' && lanes.bulk !== false ? await bulkSheet(table, source) : null;
   if (bulk) {
     try {
-      const result = await recordCounts(db, st, bulk, {
-        fileName: table.name,
-        sha256: table.sha256,
-        counter,
-        counterPersonId: counterPerson?.id ?? null,
-        round: parsedOptions.data.round,
-        recount: null,
-        rowsRead: 0,
-        rowsAccepted: 0,
-        rowsRejected: 0,
-        by: actor,
-      });
+      // The lane counts the rows as it stages them.
+      const result = await recordCounts(db, st, bulk, { ...sheetSource, recount: null, rowsRead: 0, rowsAccepted: 0, rowsRejected: 0 });
       step('commit');
       const problems = new ProblemList();
       problems.ignoredColumns = bulk.ignoredColumns;
@@ -193,16 +191,11 @@ export async function importCounts(
   step('read sheet');
 
   const result = await recordCounts(db, st, lines, {
-    fileName: table.name,
-    sha256: table.sha256,
-    counter,
-    counterPersonId: counterPerson?.id ?? null,
-    round: parsedOptions.data.round,
+    ...sheetSource,
     recount,
     rowsRead,
     rowsAccepted,
     rowsRejected: problems.invalidLines,
-    by: actor,
   });
   step('commit');
   const progress = await stocktakeStatus(db, st.id);

@@ -1,5 +1,7 @@
 /** ERP connectors (admin) and the sync of posted documents: status, retry, reconciliation (README "ERP connectors"). */
 import { z } from 'zod';
+import type { DbOrTx as Db } from '../../../db/client.ts';
+import type { Actor } from '../../domain/people.ts';
 import {
   erpStatus,
   ERP_KINDS,
@@ -18,6 +20,21 @@ import { ErpConnector, ErpConnectorList, ErpRetryResult, ErpStatusList, ErpTestR
 const kind = z.enum(ERP_KINDS);
 const CONNECTOR_PARAMS = { warehouse: 'warehouse code', erp: 'kingdee, u8, erpnext or odoo' };
 
+/**
+ * What `load` lists for the warehouse asked for (the caller must hold a role there) or for every warehouse,
+ * kept to the warehouses where the caller holds a role.
+ */
+async function readableRows<T extends { warehouse: string }>(
+  db: Db,
+  actor: Actor,
+  warehouse: string | undefined,
+  load: (filter: { warehouse?: string }) => Promise<T[]>,
+): Promise<T[]> {
+  if (warehouse) await requireReader(db, actor, warehouse, `warehouse ${warehouse}`);
+  const readable = await readableWarehouses(db, actor);
+  return (await load(warehouse ? { warehouse } : {})).filter((row) => readable.has(row.warehouse));
+}
+
 export const erpRoutes: ApiRoute[] = [
   defineRoute({
     method: 'get',
@@ -31,13 +48,7 @@ export const erpRoutes: ApiRoute[] = [
     errors: [403, 404],
     async handle(c, { actor, query }) {
       const db = c.get('deps').db;
-      if (query.warehouse) await requireReader(db, actor, query.warehouse, `warehouse ${query.warehouse}`);
-      const readable = await readableWarehouses(db, actor);
-      return {
-        connectors: (await listErpConnectors(db, query.warehouse ? { warehouse: query.warehouse } : {})).filter((x) =>
-          readable.has(x.warehouse),
-        ),
-      };
+      return { connectors: await readableRows(db, actor, query.warehouse, (filter) => listErpConnectors(db, filter)) };
     },
   }),
 
@@ -96,11 +107,7 @@ export const erpRoutes: ApiRoute[] = [
     errors: [403, 404],
     async handle(c, { actor, query }) {
       const db = c.get('deps').db;
-      if (query.warehouse) await requireReader(db, actor, query.warehouse, `warehouse ${query.warehouse}`);
-      const readable = await readableWarehouses(db, actor);
-      return {
-        connectors: (await erpStatus(db, query.warehouse ? { warehouse: query.warehouse } : {})).filter((s) => readable.has(s.warehouse)),
-      };
+      return { connectors: await readableRows(db, actor, query.warehouse, (filter) => erpStatus(db, filter)) };
     },
   }),
 
@@ -124,14 +131,14 @@ export const erpRoutes: ApiRoute[] = [
     errors: [403, 404],
     async handle(c, { actor, query }) {
       const db = c.get('deps').db;
-      if (query.warehouse) await requireReader(db, actor, query.warehouse, `warehouse ${query.warehouse}`);
-      const readable = await readableWarehouses(db, actor);
-      const rows = await unsyncedDocuments(db, {
-        ...(query.warehouse ? { warehouse: query.warehouse } : {}),
-        ...(query.erp ? { kind: query.erp } : {}),
-        ...(query.all === 'true' ? { includeEarlier: true } : {}),
-      });
-      return { documents: rows.filter((r) => readable.has(r.warehouse)) };
+      const documents = await readableRows(db, actor, query.warehouse, (filter) =>
+        unsyncedDocuments(db, {
+          ...filter,
+          ...(query.erp ? { kind: query.erp } : {}),
+          ...(query.all === 'true' ? { includeEarlier: true } : {}),
+        }),
+      );
+      return { documents };
     },
   }),
 
