@@ -1,6 +1,6 @@
 /** What the benchmarks share: the Postgres server they measure against, and whether it is there. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,12 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
+  // BENCH_INSTANCE_LOG=FILE keeps every instance's output (a crash's stack survives the benchmark's own exit).
+  if (process.env.BENCH_INSTANCE_LOG) {
+    const log = createWriteStream(process.env.BENCH_INSTANCE_LOG, { flags: 'a' });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
   const base = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
       const url = /open (http:\/\/\S+)/.exec(output)?.[1];
