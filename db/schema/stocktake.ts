@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { warehouse } from './warehouse.ts';
 
 export const stocktakeStatus = pgEnum('stocktake_status', ['counting', 'reviewing', 'approving', 'posted', 'cancelled']);
@@ -26,6 +26,11 @@ export const stocktake = pgTable(
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     cancelledBy: uuid('cancelled_by'),
     cancelReason: text('cancel_reason'),
+    /**
+     * A partial stocktake's scope (locations, categories, ABC classes, items, or a spot check's sample), as
+     * src/domain/scope.ts `RecordedScope`; null for the whole warehouse.
+     */
+    scope: jsonb('scope'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   // One open stocktake per warehouse: two would freeze and adjust the same book twice.

@@ -1,3 +1,4 @@
+import { refuseOutOfScope } from './scope.ts';
 import { userInfo } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -245,6 +246,7 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines |
     await refuseDuplicate(tx, locked, source.sha256);
     step('lock');
     const staged = await stageLines(tx, lines);
+    await refuseOutOfScope(tx, locked, locked.scope);
     step('stage');
     const rowsRead = staged.rows ?? source.rowsRead;
     const rowsAccepted = staged.rows ?? source.rowsAccepted;

@@ -2,7 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import { isoText } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { stocktake, stocktakeLine, warehouse } from '../../db/schema/index.ts';
-import { NotFoundError, StocktakeAlreadyOpenError, StocktakeStateError } from '../domain/errors.ts';
+import { InvalidInputError, NotFoundError, StocktakeAlreadyOpenError, StocktakeStateError } from '../domain/errors.ts';
+import type { Words } from '../domain/phrase.ts';
+import { scopeSummary, type RecordedScope, type StocktakeScope } from '../domain/scope.ts';
+import { scopeTexts } from '../domain/texts/scope.ts';
+import { recordedScope, scopeCondition } from './scope.ts';
 import { stocktakeStatusesZh, stocktakeTexts } from '../domain/texts/review.ts';
 import { codeDay, isUuid, lineRef, stocktakeCode, type StocktakeStatus } from '../domain/stocktake.ts';
 import { SUPERVISING_ROLES, type Actor } from '../domain/people.ts';
@@ -26,6 +30,8 @@ export interface StocktakeRef {
   countingClosedAt: Date | null;
   /** A blind count (盲盘): see `showsBookFigures` for who sees book figures while counting. */
   blind: boolean;
+  /** A partial stocktake's scope; null for the whole warehouse. */
+  scope: RecordedScope | null;
 }
 
 export interface StartedStocktake {
@@ -36,6 +42,9 @@ export interface StartedStocktake {
   snapshotAt: string;
   bookLines: number;
   blind: boolean;
+  /** Only for a partial stocktake: its scope, and the scope in words. */
+  scope?: RecordedScope;
+  scopeSummary?: Words;
 }
 
 /**
@@ -48,10 +57,12 @@ export async function startStocktake(
   warehouseCode: string,
   now = new Date(),
   by: Actor | null = null,
-  options: { blind?: boolean } = {},
+  options: { blind?: boolean; scope?: StocktakeScope | null } = {},
 ): Promise<StartedStocktake> {
   const blind = options.blind ?? false;
   const wh = await getWarehouse(db, warehouseCode);
+  // The ABC classes are resolved before the transaction: the classification reads its own.
+  const scope = options.scope ? await recordedScope(db, wh.code, options.scope, now) : null;
   return db.transaction(async (tx) => {
     // Holding the warehouse lock, no movement can commit between the on-hand read and the watermark.
     await lockWarehouse(tx, wh.id);
@@ -75,7 +86,7 @@ export async function startStocktake(
     );
     const [created] = await tx
       .insert(stocktake)
-      .values({ code, warehouseId: wh.id, snapshotAt: now, movementWatermark: BigInt(mark!.watermark), blind })
+      .values({ code, warehouseId: wh.id, snapshotAt: now, movementWatermark: BigInt(mark!.watermark), blind, scope })
       .returning({ id: stocktake.id });
     const lines = await queryRows(
       tx,
@@ -83,8 +94,12 @@ export async function startStocktake(
           select ${created!.id}::uuid, o.sku, o.location, o.lot, o.expiry, o.qty, i.unit_cost, true
           from on_hand o join item i on i.sku = o.sku
           where o.warehouse_id = ${wh.id} and o.qty <> 0
+            and ${scope ? scopeCondition(scope, { sku: sql`o.sku`, location: sql`o.location`, category: sql`i.category` }) : sql`true`}
           returning 1`,
     );
+    const summary = scopeSummary(scope);
+    // A scope that covers nothing is a mistake (a typo in a location), not a count of nothing.
+    if (summary && lines.length === 0) throw new InvalidInputError(scopeTexts.emptyScope(wh.code, summary.en, summary.zh));
     const started = {
       id: created!.id,
       code,
@@ -93,6 +108,7 @@ export async function startStocktake(
       snapshotAt: now.toISOString(),
       bookLines: lines.length,
       blind,
+      ...(scope && summary ? { scope, scopeSummary: summary } : {}),
     };
     // Recorded as who started it (a chat user, an API caller); the local operator from the CLI.
     await appendAudit(tx, by ?? OPERATOR, null, now, [
@@ -117,10 +133,11 @@ export async function getStocktake(db: DbOrTx, idOrCode: string, options: { forU
     movement_watermark: string;
     counting_closed_at: string | null;
     blind: boolean;
+    scope: RecordedScope | null;
   }>(
     db,
     sql`select s.id, s.code, s.status, s.warehouse_id, w.code as warehouse_code, w.timezone,
-          ${isoText(sql`s.snapshot_at`)} as snapshot_at, s.movement_watermark::text, ${isoText(sql`s.counting_closed_at`)} as counting_closed_at, s.blind
+          ${isoText(sql`s.snapshot_at`)} as snapshot_at, s.movement_watermark::text, ${isoText(sql`s.counting_closed_at`)} as counting_closed_at, s.blind, s.scope
         from stocktake s join warehouse w on w.id = s.warehouse_id
         where ${where} ${options.forUpdate ? sql`for update of s` : sql``}`,
   );
@@ -136,6 +153,7 @@ export async function getStocktake(db: DbOrTx, idOrCode: string, options: { forU
     movementWatermark: BigInt(row.movement_watermark),
     countingClosedAt: row.counting_closed_at ? new Date(row.counting_closed_at) : null,
     blind: Boolean(row.blind),
+    scope: row.scope ?? null,
   };
 }
 
