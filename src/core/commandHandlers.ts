@@ -1,4 +1,5 @@
 /** Text commands and uploaded count sheets: each turns into one service call and the cards that answer it. */
+import { parseScope } from '../domain/scope.ts';
 import { setPersonLocale } from '../services/personLocale.ts';
 import type { Db } from '../../db/client.ts';
 import { messages, parseLocale, type Locale } from '../../cards/i18n/index.ts';
@@ -113,7 +114,8 @@ export async function runTextCommand(s: CommandScope, cmd: TextCommand): Promise
       if (!s.chat.warehouseId) throw new InvalidInputError(t.notBound);
       const wh = await getWarehouse(s.db, s.chat.warehouseCode!);
       await requireRole(s.db, s.ctx.actor, wh.id, wh.code, SUPERVISING_ROLES, 'start a stocktake');
-      const started = await startStocktake(s.db, wh.code, s.ctx.now, s.ctx.actor, { blind: cmd.blind });
+      const scope = cmd.scope ? parseScope(cmd.scope) : null;
+      const started = await startStocktake(s.db, wh.code, s.ctx.now, s.ctx.actor, { blind: cmd.blind, scope });
       const text = started.blind ? t.startedBlind(started.code) : t.started(started.code);
       return { replies: [staticView(noticeCard(t.startedTitle, text)), { kind: 'status', stocktakeId: started.id }] };
     }

@@ -6,7 +6,7 @@ export type TextCommand =
   | { name: 'help' }
   | { name: 'bind'; warehouse: string | null; purpose: string }
   /** "new blind", "新盘点 盲盘", "盲盘": a blind count (counters see no book figures while counting). */
-  | { name: 'new'; blind: boolean }
+  | { name: 'new'; blind: boolean; scope?: ScopeArgs }
   | { name: 'status' }
   | { name: 'report' }
   | { name: 'variances'; page: number }
@@ -113,6 +113,43 @@ const WORDS: Record<string, TextCommand['name']> = {
  */
 export const commandWords: Readonly<Record<string, TextCommand['name']>> = WORDS;
 
+/**
+ * A partial stocktake's arguments after "new": `loc=A-* class=A cat=parts sku=X,Y` (or 库位= 类= 品类= 物料=).
+ * Absent when none is given.
+ */
+export interface ScopeArgs {
+  locations?: string[];
+  categories?: string[];
+  classes?: string[];
+  skus?: string[];
+}
+const SCOPE_KEYS: Record<string, keyof ScopeArgs> = {
+  loc: 'locations',
+  location: 'locations',
+  locations: 'locations',
+  库位: 'locations',
+  cat: 'categories',
+  category: 'categories',
+  品类: 'categories',
+  class: 'classes',
+  abc: 'classes',
+  类: 'classes',
+  sku: 'skus',
+  skus: 'skus',
+  物料: 'skus',
+};
+
+function scopeArgs(words: string[]): ScopeArgs | undefined {
+  const out: ScopeArgs = {};
+  for (const w of words) {
+    const m = /^([^=:：]+)[=:：](.+)$/.exec(w);
+    const key = m ? SCOPE_KEYS[m[1]!.toLowerCase()] : undefined;
+    if (!m || !key) continue;
+    out[key] = [...(out[key] ?? []), ...m[2]!.split(/[,，、]/)];
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** What after "new" makes it a blind count. */
 const BLIND_WORDS = new Set(['blind', '盲盘', '盲']);
 
@@ -174,8 +211,10 @@ export function parseTextCommand(raw: string): TextCommand {
   switch (name) {
     case undefined:
       return { name: 'unknown', text: raw.trim().slice(0, 100) };
-    case 'new':
-      return { name: 'new', blind: word === '盲盘' || BLIND_WORDS.has((rest[0] ?? '').toLowerCase()) };
+    case 'new': {
+      const scope = scopeArgs(rest);
+      return { name: 'new', blind: word === '盲盘' || BLIND_WORDS.has((rest[0] ?? '').toLowerCase()), ...(scope ? { scope } : {}) };
+    }
     case 'bind':
       return { name: 'bind', warehouse: rest[0] ?? null, purpose: PURPOSES[(rest[1] ?? 'team').toLowerCase()] ?? rest[1] ?? 'team' };
     case 'variances': {

@@ -31,8 +31,14 @@ export interface RecordedScope extends StocktakeScope {
   classSkus?: string[];
 }
 
-const list = (values: readonly string[] | undefined): string[] =>
-  [...new Set((values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''))];
+const list = (values: readonly string[] | undefined): string[] => [
+  ...new Set(
+    (values ?? [])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  ),
+];
 
 /** A scope from raw lists (CLI flags, API body, chat arguments); null when nothing narrows it. */
 export function parseScope(input: {
@@ -43,7 +49,8 @@ export function parseScope(input: {
 }): StocktakeScope | null {
   const scope: StocktakeScope = {};
   const locations = list(input.locations);
-  for (const l of locations) if (l.indexOf('*') !== -1 && l.indexOf('*') !== l.length - 1) throw new InvalidInputError(scopeTexts.badLocation(l));
+  for (const l of locations)
+    if (l.indexOf('*') !== -1 && l.indexOf('*') !== l.length - 1) throw new InvalidInputError(scopeTexts.badLocation(l));
   if (locations.length > 0) scope.locations = locations;
   const categories = list(input.categories);
   if (categories.length > 0) scope.categories = categories;
@@ -60,7 +67,8 @@ export function locationMatches(patterns: readonly string[], location: string): 
   return patterns.some((p) => (p.endsWith('*') ? location.startsWith(p.slice(0, -1)) : location === p));
 }
 
-const shortList = (values: readonly string[]) => (values.length > 5 ? `${values.slice(0, 5).join(', ')} …(+${values.length - 5})` : values.join(', '));
+const shortList = (values: readonly string[]) =>
+  values.length > 5 ? `${values.slice(0, 5).join(', ')} …(+${values.length - 5})` : values.join(', ');
 
 /** The scope as a short readable line in both languages ("locations A-*; class A"); null for a full count. */
 export function scopeSummary(scope: StocktakeScope | null | undefined): Words | null {
@@ -69,7 +77,9 @@ export function scopeSummary(scope: StocktakeScope | null | undefined): Words | 
   const zh: string[] = [];
   if (scope.sample) {
     const s = scope.sample;
-    const w = { none: ['random', '随机'], value: ['weighted by value', '按金额加权'], class: ['weighted by ABC class', '按 ABC 类加权'] }[s.weighted];
+    const w = { none: ['random', '随机'], value: ['weighted by value', '按金额加权'], class: ['weighted by ABC class', '按 ABC 类加权'] }[
+      s.weighted
+    ];
     en.push(`spot check: ${s.size} of ${s.population} items, ${w[0]}, seed ${s.seed}`);
     zh.push(`抽盘：从 ${s.population} 个物料中抽取 ${s.size} 个，${w[1]}，种子 ${s.seed}`);
   } else if (scope.skus) {

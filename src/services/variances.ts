@@ -1,3 +1,5 @@
+import type { Words } from '../domain/phrase.ts';
+import { scopeSummary, type RecordedScope } from '../domain/scope.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import type { CountStatus, StocktakeStatus } from '../domain/stocktake.ts';
@@ -137,6 +139,9 @@ export interface StocktakeProgress {
   imports: number;
   lines: { total: number; counted: number; verified: number; conflict: number; uncounted: number; notInBook: number };
   variances: { gain: number; loss: number; match: number; gainValue: string; lossValue: string; netValue: string };
+  /** Only for a partial stocktake (issue 16 §2): its scope and the scope in words. */
+  scope?: RecordedScope;
+  scopeSummary?: Words;
 }
 
 export async function stocktakeStatus(db: DbOrTx, stocktakeKey: string): Promise<StocktakeProgress> {
@@ -168,6 +173,7 @@ export async function stocktakeStatus(db: DbOrTx, stocktakeKey: string): Promise
     snapshotAt: st.snapshotAt.toISOString(),
     countingClosedAt: st.countingClosedAt?.toISOString() ?? null,
     blind: st.blind,
+    ...(st.scope ? { scope: st.scope, scopeSummary: scopeSummary(st.scope)! } : {}),
     bookFiguresHidden: false,
     imports: n('imports'),
     lines: {

@@ -7,7 +7,7 @@ import { submitVariances } from '../../src/services/documents.ts';
 import { closeCounting, getStocktake, startStocktake } from '../../src/services/stocktakes.ts';
 import { listVariances } from '../../src/services/variances.ts';
 import { describeEachDatabase } from '../support/db.ts';
-import { csv, seedWarehouse } from '../support/fixtures.ts';
+import { csv, moveStock, seedWarehouse, shanghai } from '../support/fixtures.ts';
 import { explainAll, seedPeople } from '../support/flow.ts';
 
 const hourAgo = () => new Date(Date.now() - 3600_000);
@@ -16,7 +16,9 @@ describeEachDatabase('a partial stocktake (scope)', (get) => {
   it('freezes only the lines in its scope and records the scope', async () => {
     const { db } = get();
     await seedWarehouse(db);
-    const st = await startStocktake(db, 'WH1', hourAgo(), null, { scope: parseScope({ locations: ['R1', 'R3*'], categories: ['parts,cables'] }) });
+    const st = await startStocktake(db, 'WH1', hourAgo(), null, {
+      scope: parseScope({ locations: ['R1', 'R3*'], categories: ['parts,cables'] }),
+    });
     expect(st.bookLines).toBe(2);
     expect(st.scopeSummary).toEqual({ en: 'locations R1, R3*; categories parts, cables', zh: '库位 R1, R3*；品类 parts, cables' });
     expect((await listVariances(db, st.code)).map((l) => `${l.sku}@${l.location}`)).toEqual(['A-100@R1', 'B-300@R3']);
@@ -28,6 +30,20 @@ describeEachDatabase('a partial stocktake (scope)', (get) => {
     await seedWarehouse(db);
     const st = await startStocktake(db, 'WH1', hourAgo(), null, { scope: parseScope({ skus: ['C-400', 'A-200'] }) });
     expect((await listVariances(db, st.code)).map((l) => l.sku)).toEqual(['A-200', 'C-400']);
+  });
+
+  it('scopes by ABC class as classified when it starts', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    // Consumption: C-400 2 × 150 = 300 (A), A-100 10 × 2.50 = 25 (B: 92 % of the value ranks above it).
+    await moveStock(db, [
+      ['C-400', 'R4', '-2', 'issue', 'SO-1', shanghai(new Date(Date.now() - 3 * 3600_000))],
+      ['A-100', 'R1', '-10', 'issue', 'SO-2', shanghai(new Date(Date.now() - 3 * 3600_000))],
+    ]);
+    const st = await startStocktake(db, 'WH1', hourAgo(), null, { scope: parseScope({ classes: ['a'] }) });
+    expect((await listVariances(db, st.code)).map((l) => `${l.sku}@${l.location}`)).toEqual(['C-400@R4']);
+    expect(st.scope).toEqual({ classes: ['A'], classSkus: ['C-400'] });
+    expect(st.scopeSummary).toEqual({ en: 'class A', zh: 'A 类' });
   });
 
   it('refuses a scope that covers nothing, and starts nothing', async () => {

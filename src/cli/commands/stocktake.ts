@@ -12,6 +12,7 @@ import { closeCounting, getStocktake, listStocktakes, startStocktake, type Stock
 import { listVariances, type StocktakeProgress } from '../../services/variances.ts';
 import type { PhraseLocale } from '../../domain/phrase.ts';
 import { localTime, renderTable } from '../format.ts';
+import { parseScope } from '../../domain/scope.ts';
 import type { CliRunner } from '../main.ts';
 import { cliWords } from '../words.ts';
 import { importSummary, SHEET_HELP } from './masterData.ts';
@@ -30,6 +31,7 @@ export function renderProgress(p: StocktakeProgress | BlindProgress, locale: Phr
   return [
     w.progressTitle(p.code, p.warehouse, w.states.stocktake[p.status], p.blind),
     w.progressFrozen(localTime(p.snapshotAt, p.timezone), p.countingClosedAt ? localTime(p.countingClosedAt, p.timezone) : null, p.imports),
+    ...(p.scopeSummary ? [w.progressScope(locale === 'en' ? p.scopeSummary.en : p.scopeSummary.zh)] : []),
     w.progressLines(l.total, l.counted, l.verified, l.conflict, l.uncounted, l.notInBook),
     ...figures,
   ].join('\n');
@@ -55,17 +57,30 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
     .command('start <warehouse>')
     .description('start a stocktake: freeze the book (on-hand and unit costs) of a warehouse')
     .option('--blind', 'a blind count (盲盘): counters see no book figures until counting closes')
+    .option('--locations <list...>', 'partial stocktake: only these locations (codes or prefixes ending in *, e.g. A-*)')
+    .option('--categories <list...>', 'partial stocktake: only items of these categories')
+    .option('--class <classes...>', 'partial stocktake: only items of these ABC classes (A, B, C) as classified now')
+    .option('--skus <list...>', 'partial stocktake: only these items (SKUs, comma- or space-separated)')
     .option('--json', 'machine-readable output')
-    .action((wh: string, opts: { blind?: boolean; json?: boolean }) =>
-      run(opts, async (db) => {
-        const st = await startStocktake(db, wh, new Date(), null, { blind: opts.blind ?? false });
-        const { timezone } = await getWarehouse(db, st.warehouse);
-        return {
-          data: st,
-          human: (locale) =>
-            cliWords(locale).started(st.blind, st.code, st.id, st.warehouse, st.bookLines, localTime(st.snapshotAt, timezone)),
-        };
-      }),
+    .action(
+      (
+        wh: string,
+        opts: { blind?: boolean; json?: boolean; locations?: string[]; categories?: string[]; class?: string[]; skus?: string[] },
+      ) =>
+        run(opts, async (db) => {
+          const scope = parseScope({ locations: opts.locations, categories: opts.categories, classes: opts.class, skus: opts.skus });
+          const st = await startStocktake(db, wh, new Date(), null, { blind: opts.blind ?? false, scope });
+          const { timezone } = await getWarehouse(db, st.warehouse);
+          return {
+            data: st,
+            human: (locale) => {
+              const w = cliWords(locale);
+              const started = w.started(st.blind, st.code, st.id, st.warehouse, st.bookLines, localTime(st.snapshotAt, timezone));
+              if (!st.scopeSummary) return started;
+              return `${started}\n${w.progressScope(locale === 'en' ? st.scopeSummary.en : st.scopeSummary.zh)}`;
+            },
+          };
+        }),
     );
 
   program

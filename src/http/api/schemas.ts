@@ -61,6 +61,24 @@ export const ErrorBody = named(
   }),
 );
 
+const ScopeFields = {
+  scope: z
+    .object({
+      locations: z.array(z.string()).optional(),
+      categories: z.array(z.string()).optional(),
+      classes: z.array(z.enum(['A', 'B', 'C'])).optional(),
+      skus: z.array(z.string()).optional(),
+      classSkus: z.array(z.string()).optional().describe('the items of the classes when the stocktake started'),
+      sample: z
+        .object({ size: count, population: count, weighted: z.enum(['none', 'value', 'class']), seed: z.number().int() })
+        .optional()
+        .describe('a spot check (抽盘): how its items were drawn'),
+    })
+    .optional()
+    .describe('a partial stocktake: what it covers (criteria combine with AND); left out for the whole warehouse'),
+  scopeSummary: z.object({ en: z.string(), zh: z.string() }).optional().describe('the scope in words'),
+};
+
 export const Progress = named(
   'StocktakeProgress',
   'where a stocktake stands: lines per count status and the variance totals',
@@ -82,6 +100,7 @@ export const Progress = named(
       .object({ gain: count, loss: count, match: count, gainValue: decimal, lossValue: decimal, netValue: decimal })
       .optional()
       .describe('left out when bookFiguresHidden'),
+    ...ScopeFields,
   }),
 );
 
@@ -102,6 +121,7 @@ export const Started = named(
     snapshotAt: instant,
     bookLines: count,
     blind: z.boolean().describe('a blind count (盲盘)'),
+    ...ScopeFields,
   }),
 );
 

@@ -1,4 +1,5 @@
 /** Stocktakes: list, start, show, close counting, submit explained variances as documents. */
+import { parseScope } from '../../domain/scope.ts';
 import { SUPERVISING_ROLES } from '../../domain/people.ts';
 import { z } from 'zod';
 import { STOCKTAKE_STATUSES } from '../../domain/stocktake.ts';
@@ -58,6 +59,10 @@ export const stocktakeRoutes: ApiRoute[] = [
       .object({
         warehouse: z.string().trim().min(1, 'is required').describe('warehouse code'),
         blind: z.boolean().default(false).describe('a blind count (盲盘): counters see no book figures until counting closes'),
+        locations: z.array(z.string()).optional().describe('partial stocktake: location codes or prefixes ending in * (A-*)'),
+        categories: z.array(z.string()).optional().describe('partial stocktake: item categories'),
+        classes: z.array(z.string()).optional().describe('partial stocktake: ABC classes (A, B, C) as classified at start'),
+        skus: z.array(z.string()).optional().describe('partial stocktake: a list of SKUs'),
       })
       .strict(),
     status: 201,
@@ -67,8 +72,9 @@ export const stocktakeRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       const wh = await getWarehouse(db, body.warehouse);
       await requireRole(db, actor, wh.id, wh.code, SUPERVISING_ROLES, 'start a stocktake');
-      return once(db, ctx, 'api.stocktake.start', { warehouse: wh.code, blind: body.blind }, () =>
-        startStocktake(db, wh.code, new Date(), actor, { blind: body.blind }),
+      const scope = parseScope(body);
+      return once(db, ctx, 'api.stocktake.start', { warehouse: wh.code, blind: body.blind, scope }, () =>
+        startStocktake(db, wh.code, new Date(), actor, { blind: body.blind, scope }),
       );
     },
   }),

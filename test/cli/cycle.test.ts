@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { parseTextCommand } from '../../src/core/textCommands.ts';
+import { renderProgress } from '../../src/cli/commands/stocktake.ts';
+import { cliWarehouse } from '../support/cli.ts';
+import { databaseKinds } from '../support/db.ts';
+
+describe('new in a chat with scope arguments', () => {
+  it('reads locations, classes, categories and items in English and Chinese keys', () => {
+    expect(parseTextCommand('/new loc=A-*,B-1 class=A')).toEqual({
+      name: 'new',
+      blind: false,
+      scope: { locations: ['A-*', 'B-1'], classes: ['A'] },
+    });
+    expect(parseTextCommand('新盘点 库位：A-* 物料=X-1、X-2 品类=parts')).toEqual({
+      name: 'new',
+      blind: false,
+      scope: { locations: ['A-*'], skus: ['X-1', 'X-2'], categories: ['parts'] },
+    });
+    expect(parseTextCommand('/new blind')).toEqual({ name: 'new', blind: true });
+  });
+});
+
+for (const kind of databaseKinds()) {
+  describe(`stocktake start with a scope [${kind}]`, () => {
+    const { cli, ok, file } = cliWarehouse(kind, 'cycle');
+
+    it('starts a partial stocktake of some locations and shows its scope in status', async () => {
+      const started = await ok('start', 'WH1', '--locations', 'L1', '--json');
+      expect(started.json()).toMatchObject({
+        bookLines: 1,
+        scope: { locations: ['L1'] },
+        scopeSummary: { en: 'locations L1', zh: '库位 L1' },
+      });
+      const code = started.json().code as string;
+      const status = await ok('status', code);
+      expect(status.stdout).toContain('scope   partial stocktake: locations L1');
+      const zh = renderProgress((await ok('status', code, '--json')).json(), 'zh-CN');
+      expect(zh).toContain('范围    部分盘点：库位 L1');
+      const refused = await cli('counts', 'import', code, file('count.csv', 'sku,location,qty\nA-1,L1,20\nB-2,L2,10\n'));
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('row 3: B-2@L2 is outside the scope of stocktake');
+      await ok('cancel', code, '--as', 'sam', '--reason', 'test');
+    });
+  });
+}
