@@ -1,4 +1,6 @@
 import type { Words } from '../domain/phrase.ts';
+import { wilsonEstimate, type AccuracyEstimate } from '../domain/sample.ts';
+import { scopeTexts } from '../domain/texts/scope.ts';
 import { scopeSummary, type RecordedScope } from '../domain/scope.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
@@ -142,6 +144,15 @@ export interface StocktakeProgress {
   /** Only for a partial stocktake (issue 16 §2): its scope and the scope in words. */
   scope?: RecordedScope;
   scopeSummary?: Words;
+  /** Only for a spot check (抽盘) whose counting has closed: the warehouse's estimated accuracy. */
+  spotCheck?: SpotCheckEstimate;
+}
+
+export interface SpotCheckEstimate extends AccuracyEstimate {
+  /** Items in the sample, and items the sample was drawn from. */
+  items: number;
+  population: number;
+  summary: Words;
 }
 
 export async function stocktakeStatus(db: DbOrTx, stocktakeKey: string): Promise<StocktakeProgress> {
@@ -192,5 +203,16 @@ export async function stocktakeStatus(db: DbOrTx, stocktakeKey: string): Promise
       lossValue: String(row!.loss_value),
       netValue: String(row!.net_value),
     },
+    ...spotCheckOf(st, n('match'), n('total')),
   };
+}
+
+/** A spot check's estimate of the warehouse's accuracy, once counting has closed (every line then has a count). */
+function spotCheckOf(st: StocktakeRef, matching: number, lines: number): { spotCheck?: SpotCheckEstimate } {
+  const sample = st.scope?.sample;
+  if (!sample || !st.countingClosedAt) return {};
+  const e = wilsonEstimate(matching, lines);
+  if (!e) return {};
+  const words = scopeTexts.estimate(e.accuracy, e.low, e.high, e.matching, e.lines, sample.size, sample.population).words;
+  return { spotCheck: { ...e, items: sample.size, population: sample.population, summary: { en: words.en, zh: words.zh } } };
 }

@@ -22,4 +22,32 @@ export const scopeTexts = phrases('scope', {
     en: `nothing of warehouse ${warehouse} is in the scope (${scope}): no stocktake started`,
     zh: `仓库 ${warehouse} 没有任何库存在该范围内（${scopeZh}），未开始盘点`,
   }),
+  sizeOrShare: () => ({
+    en: 'give the sample size either as a number of items (--size 50) or as a share (--share 5%), one of them',
+    zh: '请指定抽样数量（--size 50）或抽样比例（--share 5%），二选一',
+  }),
+  badSize: (text: string) => ({
+    en: `sample size "${text}" is not valid: give a whole number of items, at least 1`,
+    zh: `抽样数量“${text}”无效：请填写不小于 1 的整数`,
+  }),
+  badShare: (text: string) => ({
+    en: `share "${text}" is not valid: give a percentage above 0 and up to 100 (5%)`,
+    zh: `抽样比例“${text}”无效：请填写大于 0 且不超过 100 的百分比（如 5%）`,
+  }),
+  badWeighting: (text: string) => ({
+    en: `weighting "${text}" is not valid: give value or class`,
+    zh: `加权方式“${text}”无效：请填写 value（按金额）或 class（按 ABC 类）`,
+  }),
+  badSeed: (text: string) => ({
+    en: `seed "${text}" is not valid: give a whole number from 0 to 4294967295`,
+    zh: `随机种子“${text}”无效：请填写 0 到 4294967295 之间的整数`,
+  }),
+  nothingToSample: (warehouse: string) => ({
+    en: `warehouse ${warehouse} holds no stock to sample: no spot check started`,
+    zh: `仓库 ${warehouse} 没有可抽样的库存，未开始抽盘`,
+  }),
+  estimate: (accuracy: string, low: string, high: string, matching: number, lines: number, items: number, population: number) => ({
+    en: `estimated accuracy ${accuracy}% (95% interval ${low}–${high}%): ${matching} of ${lines} line(s) matched, sample of ${items} of ${population} items`,
+    zh: `估计准确率 ${accuracy}%（95% 区间 ${low}–${high}%）：${lines} 行中 ${matching} 行相符，样本 ${items} 个物料（共 ${population} 个）`,
+  }),
 });
