@@ -43,6 +43,7 @@ const en = {
   progressFrozen: (at: string, closedAt: string | null, imports: number) =>
     `  book frozen at ${at}${closedAt ? `, counting closed at ${closedAt}` : ''}; ${imports} count sheet(s) imported`,
   progressScope: (summary: string) => `  scope   partial stocktake: ${summary}`,
+  progressSpotCheck: (estimate: string) => `  spot check ${estimate}`,
   progressLines: (total: number, counted: number, verified: number, conflict: number, uncounted: number, notInBook: number) =>
     `  lines      ${total} total: ${counted} counted, ${verified} verified, ${conflict} conflict, ${uncounted} uncounted (${notInBook} not in the book)`,
   progressVariances: (gain: number, loss: number, match: number) => `  variances  ${gain} gain, ${loss} loss, ${match} match`,
@@ -226,6 +227,7 @@ const zhCN: CliWords = {
   progressTitle: (code, warehouse, state, blind) => `盘点 ${code} · 仓库 ${warehouse} · ${state}${blind ? ' · 盲盘' : ''}`,
   progressFrozen: (at, closedAt, imports) => `  账面冻结于 ${at}${closedAt ? `，结束计数于 ${closedAt}` : ''}；已导入盘点表 ${imports} 份`,
   progressScope: (summary) => `  范围    部分盘点：${summary}`,
+  progressSpotCheck: (estimate) => `  抽盘    ${estimate}`,
   progressLines: (total, counted, verified, conflict, uncounted, notInBook) =>
     `  盘点行  共 ${total} 行：已盘 ${counted}，已核实 ${verified}，冲突 ${conflict}，未盘 ${uncounted}（账面外 ${notInBook}）`,
   progressVariances: (gain, loss, match) => `  差异    盘盈 ${gain}，盘亏 ${loss}，相符 ${match}`,

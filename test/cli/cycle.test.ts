@@ -41,5 +41,22 @@ for (const kind of databaseKinds()) {
       expect(refused.stderr).toContain('row 3: B-2@L2 is outside the scope of stocktake');
       await ok('cancel', code, '--as', 'sam', '--reason', 'test');
     });
+
+    it('starts a seeded spot check and states the estimated accuracy once counting closes', async () => {
+      const started = await ok('spot-check', 'WH1', '--share', '50%', '--seed', '3');
+      expect(started.stdout).toContain('spot check: 1 of 2 items, random, seed 3');
+      const code = /Started stocktake (ST-\S+)/.exec(started.stdout)![1]!;
+      const refused = await cli('spot-check', 'WH1', '--size', '1');
+      expect(refused.code).not.toBe(0); // one open stocktake per warehouse
+      const sampled = started.stdout.trim().split('\n').pop()!.trim();
+      const line = sampled === 'A-1' ? 'A-1,L1,19' : 'B-2,L2,9';
+      await ok('counts', 'import', code, file('spot.csv', `sku,location,qty\n${line}\n`), '--counter', 'cara');
+      await ok('close-counting', code);
+      const status = await ok('status', code);
+      expect(status.stdout).toContain(
+        'spot check estimated accuracy 0.0% (95% interval 0.0–79.3%): 0 of 1 line(s) matched, sample of 1 of 2 items',
+      );
+      await ok('cancel', code, '--as', 'sam', '--reason', 'test');
+    });
   });
 }

@@ -12,6 +12,7 @@ import { closeCounting, getStocktake, listStocktakes, startStocktake, type Stock
 import { listVariances, type StocktakeProgress } from '../../services/variances.ts';
 import type { PhraseLocale } from '../../domain/phrase.ts';
 import { localTime, renderTable } from '../format.ts';
+import { startSpotCheck } from '../../services/spotCheck.ts';
 import { parseScope } from '../../domain/scope.ts';
 import type { CliRunner } from '../main.ts';
 import { cliWords } from '../words.ts';
@@ -34,6 +35,7 @@ export function renderProgress(p: StocktakeProgress | BlindProgress, locale: Phr
     ...(p.scopeSummary ? [w.progressScope(locale === 'en' ? p.scopeSummary.en : p.scopeSummary.zh)] : []),
     w.progressLines(l.total, l.counted, l.verified, l.conflict, l.uncounted, l.notInBook),
     ...figures,
+    ...(p.spotCheck ? [w.progressSpotCheck(locale === 'en' ? p.spotCheck.summary.en : p.spotCheck.summary.zh)] : []),
   ].join('\n');
 }
 
@@ -81,6 +83,38 @@ export function registerStocktake(program: Command, run: CliRunner): Command {
             },
           };
         }),
+    );
+
+  program
+    .command('spot-check <warehouse>')
+    .description('start a spot check (抽盘): a random sample of the items held, counted as a stocktake of its own')
+    .option('--size <n>', 'how many items to draw')
+    .option('--share <percent>', 'or what share of the items held to draw (5%)')
+    .option('--weighted <how>', 'value: likelier the more stock value; class: by ABC class (A 5 : B 2 : C 1)')
+    .option('--seed <n>', 'the random seed (default: random, printed); the same seed draws the same sample')
+    .option('--json', 'machine-readable output')
+    .action((wh: string, opts: { size?: string; share?: string; weighted?: string; seed?: string; json?: boolean }) =>
+      run(opts, async (db) => {
+        const st = await startSpotCheck(db, {
+          warehouse: wh,
+          size: opts.size,
+          share: opts.share,
+          weighted: opts.weighted,
+          seed: opts.seed,
+        });
+        const { timezone } = await getWarehouse(db, st.warehouse);
+        return {
+          data: st,
+          human: (locale) => {
+            const w = cliWords(locale);
+            return [
+              w.started(st.blind, st.code, st.id, st.warehouse, st.bookLines, localTime(st.snapshotAt, timezone)),
+              w.progressScope(locale === 'en' ? st.scopeSummary!.en : st.scopeSummary!.zh),
+              `  ${st.scope!.skus!.join(', ')}`,
+            ].join('\n');
+          },
+        };
+      }),
     );
 
   program

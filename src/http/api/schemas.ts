@@ -79,6 +79,20 @@ const ScopeFields = {
   scopeSummary: z.object({ en: z.string(), zh: z.string() }).optional().describe('the scope in words'),
 };
 
+const SpotCheckEstimate = z
+  .object({
+    lines: count.describe('lines counted in the sample'),
+    matching: count.describe('of them, lines with no variance'),
+    accuracy: z.string().describe('matching ÷ lines, percent with one decimal'),
+    low: z.string().describe('95% Wilson interval, lower bound, percent'),
+    high: z.string().describe('95% Wilson interval, upper bound, percent'),
+    items: count.describe('items in the sample'),
+    population: count.describe('items the sample was drawn from'),
+    summary: z.object({ en: z.string(), zh: z.string() }),
+  })
+  .optional()
+  .describe('a spot check (抽盘) whose counting has closed: the estimated accuracy of the warehouse');
+
 export const Progress = named(
   'StocktakeProgress',
   'where a stocktake stands: lines per count status and the variance totals',
@@ -101,6 +115,7 @@ export const Progress = named(
       .optional()
       .describe('left out when bookFiguresHidden'),
     ...ScopeFields,
+    spotCheck: SpotCheckEstimate,
   }),
 );
 

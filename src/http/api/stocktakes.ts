@@ -1,4 +1,5 @@
 /** Stocktakes: list, start, show, close counting, submit explained variances as documents. */
+import { parseSeed, startSpotCheck } from '../../services/spotCheck.ts';
 import { parseScope } from '../../domain/scope.ts';
 import { SUPERVISING_ROLES } from '../../domain/people.ts';
 import { z } from 'zod';
@@ -75,6 +76,38 @@ export const stocktakeRoutes: ApiRoute[] = [
       const scope = parseScope(body);
       return once(db, ctx, 'api.stocktake.start', { warehouse: wh.code, blind: body.blind, scope }, () =>
         startStocktake(db, wh.code, new Date(), actor, { blind: body.blind, scope }),
+      );
+    },
+  }),
+
+  defineRoute({
+    method: 'post',
+    path: '/spot-checks',
+    operationId: 'startSpotCheck',
+    summary: 'Start a spot check (抽盘): a random sample of the items held, counted as a stocktake of its own',
+    description:
+      'Needs the role supervisor, manager or admin in the warehouse. Give `size` (items) or `share` ("5%"). `weighted`: `value` (likelier the more stock value) or `class` (ABC class, A 5 : B 2 : C 1). The same `seed` draws the same sample; without one a random seed is drawn and returned in `scope.sample.seed`. Once counting closes, the stocktake\'s status carries `spotCheck`: the accuracy with its 95% Wilson interval.',
+    tags: ['stocktakes'],
+    body: z
+      .object({
+        warehouse: z.string().trim().min(1, 'is required').describe('warehouse code'),
+        size: z.number().int().min(1).optional().describe('how many items to draw'),
+        share: z.string().optional().describe('or what share of the items held, e.g. "5%"'),
+        weighted: z.enum(['none', 'value', 'class']).default('none'),
+        seed: z.number().int().min(0).max(4294967295).optional().describe('the random seed'),
+      })
+      .strict(),
+    status: 201,
+    response: { description: 'the spot check started', schema: Started },
+    errors: [400, 403, 404, 409],
+    async handle(c, { actor, body, ctx }) {
+      const db = c.get('deps').db;
+      const wh = await getWarehouse(db, body.warehouse);
+      await requireRole(db, actor, wh.id, wh.code, SUPERVISING_ROLES, 'start a spot check');
+      // The idempotency key is matched on the body as sent: a retry without a seed returns the first sample.
+      const request = { ...body, warehouse: wh.code };
+      return once(db, ctx, 'api.stocktake.spot_check', request, () =>
+        startSpotCheck(db, { ...request, seed: parseSeed(body.seed) }, new Date(), actor),
       );
     },
   }),
