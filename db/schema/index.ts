@@ -40,3 +40,4 @@ export * from './scanEntry.ts';
 export * from './linkCode.ts';
 export * from './integration.ts';
 export * from './case.ts';
+export * from './cycleCountPlan.ts';

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { isoText } from '../../db/bulk.ts';
-import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { queryRows, type Db, type DbOrTx, type Tx } from '../../db/client.ts';
 import { stocktake, stocktakeLine, warehouse } from '../../db/schema/index.ts';
 import { InvalidInputError, NotFoundError, StocktakeAlreadyOpenError, StocktakeStateError } from '../domain/errors.ts';
 import type { Words } from '../domain/phrase.ts';
@@ -57,7 +57,12 @@ export async function startStocktake(
   warehouseCode: string,
   now = new Date(),
   by: Actor | null = null,
-  options: { blind?: boolean; scope?: StocktakeScope | null } = {},
+  options: {
+    blind?: boolean;
+    scope?: StocktakeScope | null;
+    /** More work in the start's transaction (a cycle-count plan's announcement in the team chats). */
+    within?: (tx: Tx, started: StartedStocktake) => Promise<void>;
+  } = {},
 ): Promise<StartedStocktake> {
   const blind = options.blind ?? false;
   const wh = await getWarehouse(db, warehouseCode);
@@ -114,6 +119,7 @@ export async function startStocktake(
     await appendAudit(tx, by ?? OPERATOR, null, now, [
       { action: 'stocktake.started', entityType: 'stocktake', entityId: created!.id, stocktakeId: created!.id, after: started },
     ]);
+    if (options.within) await options.within(tx, started);
     return started;
   });
 }

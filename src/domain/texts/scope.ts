@@ -51,3 +51,32 @@ export const scopeTexts = phrases('scope', {
     zh: `估计准确率 ${accuracy}%（95% 区间 ${low}–${high}%）：${lines} 行中 ${matching} 行相符，样本 ${items} 个物料（共 ${population} 个）`,
   }),
 });
+
+const listed = (skus: readonly string[]) =>
+  skus.length > 30 ? `${skus.slice(0, 30).join(', ')} …(+${skus.length - 30})` : skus.join(', ');
+
+export const planTexts = phrases('cyclePlan', {
+  badDays: (cls: string, text: string) => ({
+    en: `days for class ${cls} "${text}" is not valid: give a whole number of days from 1 to 3650`,
+    zh: `${cls} 类的盘点间隔“${text}”无效：请填写 1 到 3650 之间的整数天数`,
+  }),
+  announcementTitle: (code: string) => ({ en: `Cycle count ${code} is due`, zh: `周期盘点 ${code} 已到期` }),
+  announcement: (code: string, warehouse: string, lines: number, a: string[], b: string[], c: string[]) => ({
+    en: [
+      `The cycle-count plan of ${warehouse} started ${code}: ${a.length + b.length + c.length} item(s) are due, ${lines} line(s) to count.`,
+      ...(a.length ? [`Class A: ${listed(a)}`] : []),
+      ...(b.length ? [`Class B: ${listed(b)}`] : []),
+      ...(c.length ? [`Class C: ${listed(c)}`] : []),
+    ].join('\n'),
+    zh: [
+      `仓库 ${warehouse} 的周期盘点计划已开始 ${code}：${a.length + b.length + c.length} 个物料到期，需盘点 ${lines} 行。`,
+      ...(a.length ? [`A 类：${listed(a)}`] : []),
+      ...(b.length ? [`B 类：${listed(b)}`] : []),
+      ...(c.length ? [`C 类：${listed(c)}`] : []),
+    ].join('\n'),
+  }),
+  noPlan: (warehouse: string) => ({
+    en: `warehouse ${warehouse} has no cycle-count plan (the defaults below apply once set: stocktake plan set ${warehouse})`,
+    zh: `仓库 ${warehouse} 尚无周期盘点计划（设置后按下列默认值：stocktake plan set ${warehouse}）`,
+  }),
+});
