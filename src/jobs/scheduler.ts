@@ -6,6 +6,7 @@
  *   its own timezone (src/services/schedules.ts) — and sends each once: a slot is claimed in job_run, the
  *   report built, and the slot finished in the transaction that queues its card;
  * - `stocktake:reminders`, hourly: overdue variances and approval steps (src/jobs/reminders.ts);
+ * - `stocktake:cycle-counts`, daily at 01:05 UTC: due cycle counts started and announced (src/jobs/cycleCounts.ts);
  * - `stocktake:retention`, hourly: old event ids, idempotency keys, buttons and outbox rows pruned
  *   (src/jobs/retention.ts).
  *
@@ -30,6 +31,8 @@ import * as dailyDigest from './dailyDigest.ts';
 import { digestSlotKey, type DigestOutcome, type JobDeps } from './digest.ts';
 import * as reminders from './reminders.ts';
 import * as retention from './retention.ts';
+import * as cycleCounts from './cycleCounts.ts';
+import type { PlanRun } from '../services/cyclePlans.ts';
 import type { Report, ReportRequest, ReportSource } from './reports.ts';
 import * as weeklyReport from './weeklyReport.ts';
 import * as monthlyReport from './monthlyReport.ts';
@@ -37,6 +40,7 @@ import * as monthlyReport from './monthlyReport.ts';
 export const DIGESTS_TASK = 'stocktake:digests';
 export const REMINDERS_TASK = 'stocktake:reminders';
 export const RETENTION_TASK = 'stocktake:retention';
+export const CYCLE_COUNTS_TASK = 'stocktake:cycle-counts';
 /** node-cron fires the digest task every minute; each tick asks which chats' slots are due. */
 const DIGESTS_CRON = '* * * * *';
 
@@ -76,6 +80,8 @@ export interface TickResult {
   reminders: ReminderRun | null;
   /** Null when the retention task did not fire at this minute or another instance ran it. */
   retention: PruneResult | null;
+  /** Null when the cycle-count task did not fire at this minute or another instance ran it. */
+  cycleCounts?: PlanRun[] | null;
 }
 
 export interface Scheduler {
@@ -164,6 +170,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await coordinator.prune(DIGESTS_TASK, new Date(now.getTime() - 48 * HOUR));
       await coordinator.prune(REMINDERS_TASK, new Date(now.getTime() - 30 * 24 * HOUR));
       await coordinator.prune(RETENTION_TASK, new Date(now.getTime() - 30 * 24 * HOUR));
+      await coordinator.prune(CYCLE_COUNTS_TASK, new Date(now.getTime() - 90 * 24 * HOUR));
     }
     return results;
   }
@@ -177,6 +184,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   function retentionAt(slot: Date, now: Date): Promise<PruneResult> {
     return retention.run({ db, log, ...(options.retention ? { policy: options.retention } : {}) }, { scheduledAt: slot, now });
+  }
+
+  function cycleCountsAt(slot: Date, now: Date): Promise<PlanRun[]> {
+    return cycleCounts.run({ db, log, ...(options.onOutbox ? { onOutbox: options.onOutbox } : {}) }, { scheduledAt: slot, now });
   }
 
   /** One fire of a task, as node-cron runs a distributed one: claim the slot, run, mark it done. */
@@ -218,7 +229,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const reminded = due ? await track(fire(REMINDERS_TASK, minute, now, () => remindersAt(minute, now))) : null;
       const pruning = firesAt(retention.schedule, 'UTC', minute);
       const pruned = pruning ? await track(fire(RETENTION_TASK, minute, now, () => retentionAt(minute, now))) : null;
-      return { digests, reminders: reminded, retention: pruned };
+      const planned = firesAt(cycleCounts.schedule, 'UTC', minute)
+        ? await track(fire(CYCLE_COUNTS_TASK, minute, now, () => cycleCountsAt(minute, now)))
+        : null;
+      return { digests, reminders: reminded, retention: pruned, ...(planned ? { cycleCounts: planned } : {}) };
     },
 
     async catchUp(now) {
@@ -246,6 +260,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         cron.schedule(DIGESTS_CRON, handler(DIGESTS_TASK, digestsAt), taskOptions(DIGESTS_TASK)),
         cron.schedule(reminders.schedule, handler(REMINDERS_TASK, remindersAt), taskOptions(REMINDERS_TASK)),
         cron.schedule(retention.schedule, handler(RETENTION_TASK, retentionAt), taskOptions(RETENTION_TASK)),
+        cron.schedule(cycleCounts.schedule, handler(CYCLE_COUNTS_TASK, cycleCountsAt), taskOptions(CYCLE_COUNTS_TASK)),
       ];
       log('info', 'scheduler started', { instance: coordinator.instance, tasks: tasks.map((t) => t.name) });
     },
