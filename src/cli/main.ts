@@ -15,6 +15,7 @@ import { registerReview } from './commands/review.ts';
 import { registerSchedule } from './commands/schedule.ts';
 import { registerStocktake } from './commands/stocktake.ts';
 import { registerStructure } from './commands/structure.ts';
+import { registerCyclePlans } from './commands/cyclePlans.ts';
 import { registerUndo } from './commands/undo.ts';
 import { EXIT_INVALID, processIo, runCommand, type CliSettings, type CommandResult, type Io, type RunOptions } from './context.ts';
 // Imported rather than read at run time: the build inlines it, so dist/ needs no path back to the sources.
@@ -53,6 +54,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerPatterns(program, run);
   registerIntegration(program, run);
   registerStructure(program, run);
+  registerCyclePlans(program, run);
   registerErp(program, run);
   registerCases(program, run);
   const configure = (command: Command): void => {

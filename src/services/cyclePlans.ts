@@ -166,7 +166,10 @@ export async function startDueCycleCount(db: Db, warehouseCode: string, now = ne
   );
   if (open) return { warehouse: wh.code, outcome: 'stocktake open' };
   const skus = due.map((i) => i.sku);
-  const byClass = (cls: AbcClass) => due.filter((i) => i.abcClass === cls).map((i) => i.sku);
+  const byClass = (cls: AbcClass) => {
+    const listed = due.filter((i) => i.abcClass === cls).map((i) => i.sku);
+    return listed.length > 30 ? `${listed.slice(0, 30).join(', ')} …(+${listed.length - 30})` : listed.join(', ');
+  };
   const stocktake = await startStocktake(db, wh.code, now, null, {
     scope: { skus },
     within: async (tx, started) => {
@@ -174,7 +177,15 @@ export async function startDueCycleCount(db: Db, warehouseCode: string, now = ne
         tx,
         sql`select platform, chat_id, locale from chat where warehouse_id = ${wh.id}::uuid and 'team' = any(purposes)`,
       );
-      const words = planTexts.announcement(started.code, wh.code, started.bookLines, byClass('A'), byClass('B'), byClass('C')).words;
+      const words = planTexts.announcement(
+        started.code,
+        wh.code,
+        skus.length,
+        started.bookLines,
+        byClass('A'),
+        byClass('B'),
+        byClass('C'),
+      ).words;
       const title = planTexts.announcementTitle(started.code).words;
       await enqueueMessages(
         tx,

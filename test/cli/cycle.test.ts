@@ -58,5 +58,19 @@ for (const kind of databaseKinds()) {
       );
       await ok('cancel', code, '--as', 'sam', '--reason', 'test');
     });
+
+    it('sets, shows and runs a cycle-count plan', async () => {
+      const none = await ok('plan', 'show', 'WH1');
+      expect(none.stdout).toContain('Cycle-count plan of WH1 (not set; the defaults): class A every 30 days, B every 90, C every 365.');
+      expect(none.stdout).toContain('2 of 2 held item(s) due now.');
+      expect(none.stdout).toMatch(/A-1\s+C\s+never\s+-\s+due/);
+      expect((await cli('plan', 'set', 'WH1', '--a', 'x')).code).not.toBe(0);
+      const set = await ok('plan', 'set', 'WH1', '--a', '14', '--json');
+      expect(set.json()).toEqual({ warehouse: 'WH1', days: { A: 14, B: 90, C: 365 } });
+      const started = await ok('plan', 'run', 'WH1');
+      expect(started.stdout).toMatch(/Started cycle count ST-\S+: 2 due item\(s\), 2 line\(s\) frozen/);
+      const again = await ok('plan', 'run', 'WH1', '--json');
+      expect(again.json()).toEqual({ warehouse: 'WH1', outcome: 'stocktake open' });
+    });
   });
 }

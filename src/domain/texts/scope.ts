@@ -61,22 +61,46 @@ export const planTexts = phrases('cyclePlan', {
     zh: `${cls} 类的盘点间隔“${text}”无效：请填写 1 到 3650 之间的整数天数`,
   }),
   announcementTitle: (code: string) => ({ en: `Cycle count ${code} is due`, zh: `周期盘点 ${code} 已到期` }),
-  announcement: (code: string, warehouse: string, lines: number, a: string[], b: string[], c: string[]) => ({
+  /** a, b, c: the due items of each class, listed ('' for none). */
+  announcement: (code: string, warehouse: string, items: number, lines: number, a: string, b: string, c: string) => ({
     en: [
-      `The cycle-count plan of ${warehouse} started ${code}: ${a.length + b.length + c.length} item(s) are due, ${lines} line(s) to count.`,
-      ...(a.length ? [`Class A: ${listed(a)}`] : []),
-      ...(b.length ? [`Class B: ${listed(b)}`] : []),
-      ...(c.length ? [`Class C: ${listed(c)}`] : []),
+      `The cycle-count plan of ${warehouse} started ${code}: ${items} item(s) are due, ${lines} line(s) to count.`,
+      ...(a ? [`Class A: ${a}`] : []),
+      ...(b ? [`Class B: ${b}`] : []),
+      ...(c ? [`Class C: ${c}`] : []),
     ].join('\n'),
     zh: [
-      `仓库 ${warehouse} 的周期盘点计划已开始 ${code}：${a.length + b.length + c.length} 个物料到期，需盘点 ${lines} 行。`,
-      ...(a.length ? [`A 类：${listed(a)}`] : []),
-      ...(b.length ? [`B 类：${listed(b)}`] : []),
-      ...(c.length ? [`C 类：${listed(c)}`] : []),
+      `仓库 ${warehouse} 的周期盘点计划已开始 ${code}：${items} 个物料到期，需盘点 ${lines} 行。`,
+      ...(a ? [`A 类：${a}`] : []),
+      ...(b ? [`B 类：${b}`] : []),
+      ...(c ? [`C 类：${c}`] : []),
     ].join('\n'),
   }),
-  noPlan: (warehouse: string) => ({
-    en: `warehouse ${warehouse} has no cycle-count plan (the defaults below apply once set: stocktake plan set ${warehouse})`,
-    zh: `仓库 ${warehouse} 尚无周期盘点计划（设置后按下列默认值：stocktake plan set ${warehouse}）`,
+  planHeading: (warehouse: string, a: number, b: number, c: number, set: boolean) => ({
+    en: `Cycle-count plan of ${warehouse}${set ? '' : ' (not set; the defaults)'}: class A every ${a} days, B every ${b}, C every ${c}.`,
+    zh: `仓库 ${warehouse} 的周期盘点计划${set ? '' : '（未设置，以下为默认值）'}：A 类每 ${a} 天，B 类每 ${b} 天，C 类每 ${c} 天。`,
+  }),
+  planDue: (due: number, items: number) => ({
+    en: `${due} of ${items} held item(s) due now.`,
+    zh: `在库 ${items} 个物料中 ${due} 个已到期。`,
+  }),
+  planHeaders: () => ({ en: 'SKU|ABC|Last counted|Next due|Due', zh: '物料编码|ABC 类|上次盘点|下次到期|到期' }),
+  planYes: () => ({ en: 'due', zh: '到期' }),
+  planNever: () => ({ en: 'never', zh: '从未' }),
+  suggestionsHeading: (n: number) => ({
+    en: `Count more often (${n}): items with variances in two or more counts`,
+    zh: `建议提高盘点频率（${n} 个）：两次及以上盘点出现差异的物料`,
+  }),
+  suggestion: (sku: string, cls: string, withVariance: number, counts: number, current: number, suggested: number) => ({
+    en: `  ${sku} (class ${cls}): variances in ${withVariance} of ${counts} counts; every ${current} days → every ${suggested} days`,
+    zh: `  ${sku}（${cls} 类）：${counts} 次盘点中 ${withVariance} 次有差异；每 ${current} 天 → 每 ${suggested} 天`,
+  }),
+  planStarted: (code: string, items: number, lines: number) => ({
+    en: `Started cycle count ${code}: ${items} due item(s), ${lines} line(s) frozen; announced in the team chats.`,
+    zh: `已开始周期盘点 ${code}：到期物料 ${items} 个，冻结账面 ${lines} 行；已在团队群通知。`,
+  }),
+  planNothing: (warehouse: string, outcome: string) => ({
+    en: `No cycle count started for ${warehouse}: ${outcome}.`,
+    zh: `仓库 ${warehouse} 未开始周期盘点：${outcome === 'no plan' ? '没有计划' : outcome === 'nothing due' ? '没有到期物料' : '已有进行中的盘点'}。`,
   }),
 });
