@@ -10,6 +10,7 @@ import { listVariances } from '../../src/services/variances.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { moveStock, shanghai } from '../support/fixtures.ts';
 import { countedStocktake } from '../support/flow.ts';
+import { fourStocktakes } from '../support/history.ts';
 
 const DAY = 24 * 3600_000;
 
@@ -63,5 +64,18 @@ describeEachDatabase('cycle-count plans (周期盘点)', (get) => {
     expect(sent.some((s) => s.payload.view.kind === 'status')).toBe(true);
     // A second run while it is open starts nothing.
     expect(await startDueCycleCount(db, 'WH1', now)).toEqual({ warehouse: 'WH1', outcome: 'stocktake open' });
+  });
+
+  it('suggests counting more often the items with variances in two or more counts', async () => {
+    const { db } = get();
+    await fourStocktakes(db);
+    const view = await planView(db, 'WH1', new Date('2026-11-30T00:00:00Z'));
+    expect(view.suggestions.map((s) => [s.sku, s.withVariance, s.counts, s.currentDays, s.suggestedDays])).toEqual([
+      ['A-100', 3, 4, 365, 182], // S1, S2, S3; S4 matched
+    ]);
+    // C-400 had variances in S2 and S4 too, but S4 posted its book to zero: the plan counts only what is held.
+    expect(view.items.map((i) => i.sku)).toEqual(['A-100', 'A-200', 'B-300']);
+    // Counted on 11-23 (S4's close of counting): a class C item is next due a year later.
+    expect(view.items.find((i) => i.sku === 'A-200')).toMatchObject({ abcClass: 'C', lastCounted: '2026-11-23T02:00:00.000Z', due: false });
   });
 });
