@@ -70,4 +70,26 @@ describeEachDatabase('partial stocktakes and spot checks over the API', (get) =>
       population: 4,
     });
   });
+
+  it('reads, sets and runs a cycle-count plan', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    await seedPeople(db);
+    const http = await testHttp(db, [mountApi]);
+    const [sam, carl] = [await http.bearerFor('sam'), await http.bearerFor('carl')];
+    const send = (auth: string, method: string, path: string, json?: unknown) =>
+      http.app.request(`/api/v1${path}`, {
+        method,
+        headers: { authorization: auth, ...(json !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+      });
+    const before = await bodyOf(await send(carl, 'GET', '/warehouses/WH1/cycle-plan'), 'get', '/warehouses/{code}/cycle-plan');
+    expect(before).toMatchObject({ plan: null, due: 4, suggestions: [] });
+    expect((await send(carl, 'POST', '/warehouses/WH1/cycle-plan', { A: 10 })).status).toBe(403);
+    expect((await send(sam, 'POST', '/warehouses/WH1/cycle-plan', { A: 0 })).status).toBe(400);
+    const set = await send(sam, 'POST', '/warehouses/WH1/cycle-plan', { A: 10 });
+    expect(await bodyOf(set, 'post', '/warehouses/{code}/cycle-plan')).toEqual({ warehouse: 'WH1', days: { A: 10, B: 90, C: 365 } });
+    const run = await bodyOf(await send(sam, 'POST', '/warehouses/WH1/cycle-plan/run', {}), 'post', '/warehouses/{code}/cycle-plan/run');
+    expect(run).toMatchObject({ outcome: 'started', items: 4, stocktake: { bookLines: 4 } });
+  });
 });

@@ -19,6 +19,7 @@ import { erpRoutes } from './erp.ts';
 import { exportRoutes } from './exports.ts';
 import { integrationRoutes } from './integration.ts';
 import { patternRoutes } from './patterns.ts';
+import { cyclePlanRoutes } from './cyclePlans.ts';
 import { photoRoutes } from './photos.ts';
 import { scanRoutes } from './scans.ts';
 import { idempotencyKey, jsonBody, parseWith } from './input.ts';
@@ -43,6 +44,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...auditRoutes,
   ...undoRoutes,
   ...patternRoutes,
+  ...cyclePlanRoutes,
   ...caseRoutes,
   ...integrationRoutes,
   ...structureRoutes,

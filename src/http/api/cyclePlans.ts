@@ -1,0 +1,110 @@
+/** Cycle-count plans (周期盘点计划) of a warehouse: read, set, and start what is due. */
+import { z } from 'zod';
+import { SUPERVISING_ROLES } from '../../domain/people.ts';
+import { planView, setPlan, startDueCycleCount } from '../../services/cyclePlans.ts';
+import { requireRole } from '../../services/people.ts';
+import { getWarehouse } from '../../services/warehouses.ts';
+import { requireReader } from './access.ts';
+import { defineRoute, type ApiRoute } from './route.ts';
+import { named, Started } from './schemas.ts';
+
+const WAREHOUSE_PARAM = { code: 'warehouse code' };
+const days = z.number().int().min(1);
+const Plan = z.object({ warehouse: z.string(), days: z.object({ A: days, B: days, C: days }) });
+
+const PlanView = named(
+  'CyclePlanView',
+  "a warehouse's cycle-count plan, each held item's last count and next due date, and items to count more often",
+  z.object({
+    plan: Plan.nullable().describe('null: no plan yet (the defaults A 30, B 90, C 365 apply once set)'),
+    items: z.array(
+      z.object({
+        sku: z.string(),
+        abcClass: z.enum(['A', 'B', 'C']),
+        lastCounted: z.string().nullable().describe('close of counting of the latest posted stocktake with a line of it'),
+        nextDue: z.string().nullable().describe('null: never counted, due now'),
+        due: z.boolean(),
+      }),
+    ),
+    due: z.number().int().min(0),
+    suggestions: z.array(
+      z.object({
+        sku: z.string(),
+        abcClass: z.enum(['A', 'B', 'C']),
+        counts: z.number().int(),
+        withVariance: z.number().int(),
+        currentDays: days,
+        suggestedDays: days,
+      }),
+    ),
+  }),
+);
+
+const PlanRun = named(
+  'CyclePlanRun',
+  'what starting the due items did',
+  z.object({
+    warehouse: z.string(),
+    outcome: z.enum(['started', 'no plan', 'nothing due', 'stocktake open']),
+    stocktake: Started.optional(),
+    items: z.number().int().optional(),
+  }),
+);
+
+export const cyclePlanRoutes: ApiRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/warehouses/{code}/cycle-plan',
+    operationId: 'getCyclePlan',
+    summary: 'The cycle-count plan (周期盘点计划): last counts, next due dates, suggestions',
+    description: 'Anyone with a role in the warehouse.',
+    tags: ['stocktakes'],
+    params: WAREHOUSE_PARAM,
+    status: 200,
+    response: { description: 'the plan and its items', schema: PlanView },
+    errors: [403, 404],
+    async handle(c, { actor, params }) {
+      const db = c.get('deps').db;
+      await requireReader(db, actor, params.code!, `warehouse ${params.code}`);
+      return planView(db, params.code!);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/warehouses/{code}/cycle-plan',
+    operationId: 'setCyclePlan',
+    summary: 'Set the days between counts per ABC class',
+    description:
+      'Needs the role supervisor, manager or admin in the warehouse. Classes left out keep their days (defaults A 30, B 90, C 365).',
+    tags: ['stocktakes'],
+    params: WAREHOUSE_PARAM,
+    body: z.object({ A: days.max(3650).optional(), B: days.max(3650).optional(), C: days.max(3650).optional() }).strict(),
+    status: 200,
+    response: { description: 'the plan now', schema: named('CyclePlan', 'days between counts per ABC class', Plan) },
+    errors: [400, 403, 404],
+    async handle(c, { actor, params, body }) {
+      const db = c.get('deps').db;
+      const wh = await getWarehouse(db, params.code!);
+      await requireRole(db, actor, wh.id, wh.code, SUPERVISING_ROLES, 'set the cycle-count plan');
+      return setPlan(db, wh.code, body, actor);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/warehouses/{code}/cycle-plan/run',
+    operationId: 'runCyclePlan',
+    summary: 'Start the due items now as a partial stocktake and announce it (what the daily task does)',
+    description: 'Needs the role supervisor, manager or admin in the warehouse.',
+    tags: ['stocktakes'],
+    params: WAREHOUSE_PARAM,
+    status: 200,
+    response: { description: 'what was started, or why nothing was', schema: PlanRun },
+    errors: [403, 404],
+    async handle(c, { actor, params }) {
+      const db = c.get('deps').db;
+      const wh = await getWarehouse(db, params.code!);
+      await requireRole(db, actor, wh.id, wh.code, SUPERVISING_ROLES, 'start a cycle count');
+      return startDueCycleCount(db, wh.code);
+    },
+  }),
+];
