@@ -238,6 +238,8 @@ export const en = {
   },
   status: {
     title: (code: string, warehouse: string) => `${code} · ${warehouse}`,
+    scope: 'Partial stocktake',
+    spotCheck: 'Spot check',
     snapshot: 'Book frozen',
     imports: 'Sheets imported',
     counted: 'Lines counted',

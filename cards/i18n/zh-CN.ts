@@ -221,6 +221,8 @@ export const zhCN: typeof en = {
   },
   status: {
     title: (code, warehouse) => `${code} · ${warehouse}`,
+    scope: '部分盘点',
+    spotCheck: '抽盘',
     snapshot: '冻结账面',
     imports: '已导入表',
     counted: '已盘行数',

@@ -4,6 +4,9 @@ import { count, formatTime, money, qty, textsOf, type TemplateContext } from './
 import { countOnPhone } from './pages.ts';
 import type { StatusView } from './views.ts';
 
+/** Words given in both languages (a scope, an estimate), in the card's. */
+const inLocale = (ctx: TemplateContext, w: { en: string; zh: string }) => (ctx.locale === 'en' ? w.en : w.zh);
+
 /** Where a stocktake stands: counting progress, variances, review and documents. */
 export function statusCard(ctx: TemplateContext, s: StatusView): Card {
   const t = textsOf(ctx).status;
@@ -35,6 +38,17 @@ export function statusCard(ctx: TemplateContext, s: StatusView): Card {
             : []),
         ],
       },
+      ...(s.scope || s.spotCheck
+        ? [
+            {
+              type: 'fields' as const,
+              fields: [
+                ...(s.scope ? [{ label: t.scope, value: inLocale(ctx, s.scope) }] : []),
+                ...(s.spotCheck ? [{ label: t.spotCheck, value: inLocale(ctx, s.spotCheck) }] : []),
+              ],
+            },
+          ]
+        : []),
       ...(s.status === 'counting' ? [countOnPhone(ctx, s.code)] : []),
       ...(v ? [] : [{ type: 'markdown' as const, text: b.hidden }]),
       ...(!v && s.lines.conflict > 0 ? [{ type: 'markdown' as const, text: b.recountNeeded(s.lines.conflict) }] : []),

@@ -151,4 +151,8 @@ export interface StatusView {
   review: { open: number; recount: number; confirmed: number; documented: number; posted: number; overdue: number };
   currency: string;
   documents: { number: string; kind: 'gain' | 'loss'; status: string; totalValue: string }[];
+  /** A partial stocktake's scope in words (issue 16 §2). */
+  scope?: { en: string; zh: string };
+  /** A spot check's estimated accuracy in words, once counting has closed. */
+  spotCheck?: { en: string; zh: string };
 }

@@ -212,6 +212,8 @@ export async function renderView(db: Db | DbOrTx, view: CardView, locale: Locale
         review: await reviewCounts(db, st.id),
         currency: await currencyOf(db, st.warehouseId),
         documents: docs.map((d) => ({ number: d.number, kind: d.kind, status: d.status, totalValue: d.totalValue })),
+        ...(progress.scopeSummary ? { scope: progress.scopeSummary } : {}),
+        ...(progress.spotCheck ? { spotCheck: progress.spotCheck.summary } : {}),
       });
       return { card, entities: [entityKeys.stocktake(st.id)], view };
     }

@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Db } from '../../db/client.ts';
+import { ActionMinter, ActionSigner } from '../../src/core/actionToken.ts';
+import { renderView } from '../../src/core/views.ts';
 import { InvalidInputError } from '../../src/domain/errors.ts';
 import { drawSample, sampleSize, wilsonEstimate } from '../../src/domain/sample.ts';
 import { importBook } from '../../src/services/book.ts';
@@ -78,6 +80,14 @@ describeEachDatabase('a spot check (抽盘)', (get) => {
         zh: '估计准确率 80.0%（95% 区间 37.6–96.4%）：5 行中 4 行相符，样本 5 个物料（共 20 个）',
       },
     });
+    // The team chat's status card says what was sampled and what it estimates, in the chat's language.
+    const minter = () => new ActionMinter(new ActionSigner(Buffer.alloc(32, 1)));
+    const zhCard = JSON.stringify((await renderView(db, { kind: 'status', stocktakeId: st.id }, 'zh-CN', minter())).card);
+    expect(zhCard).toContain('抽盘：从 20 个物料中抽取 5 个，随机，种子 42');
+    expect(zhCard).toContain('估计准确率 80.0%（95% 区间 37.6–96.4%）');
+    const enCard = JSON.stringify((await renderView(db, { kind: 'status', stocktakeId: st.id }, 'en', minter())).card);
+    expect(enCard).toContain('Partial stocktake');
+    expect(enCard).toContain('estimated accuracy 80.0% (95% interval 37.6–96.4%)');
     // The same seed draws the same sample again.
     await cancelStocktake(db, people.sam, { stocktake: st.code, reason: 'again' });
     const again = await startSpotCheck(db, { warehouse: 'WH1', share: '25%', seed: 42 });
