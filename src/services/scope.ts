@@ -12,8 +12,11 @@ import { structureItems } from './structure.ts';
 
 const textSet = (values: readonly string[]) => sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 
-/** A condition over a row's sku, location and item category: true when the scope covers it. */
-export function scopeCondition(scope: RecordedScope, cols: { sku: SQL; location: SQL; category: SQL }): SQL {
+/**
+ * A condition over a row's sku, location and item category: true when the scope covers it. `classSkus`:
+ * where the items of the scope's classes are read (default: the list in `scope`).
+ */
+export function scopeCondition(scope: RecordedScope, cols: { sku: SQL; location: SQL; category: SQL }, classSkus?: SQL): SQL {
   const parts: SQL[] = [sql`true`];
   if (scope.locations) {
     const exact = scope.locations.filter((l) => !l.endsWith('*'));
@@ -27,7 +30,7 @@ export function scopeCondition(scope: RecordedScope, cols: { sku: SQL; location:
   }
   if (scope.categories) parts.push(sql`coalesce(${cols.category}, '') in ${textSet(scope.categories)}`);
   if (scope.skus) parts.push(sql`${cols.sku} in ${textSet(scope.skus)}`);
-  if (scope.classes) parts.push(sql`${cols.sku} in ${textSet(scope.classSkus ?? [])}`);
+  if (scope.classes) parts.push(sql`${cols.sku} in ${classSkus ?? textSet(scope.classSkus ?? [])}`);
   return sql.join(parts, sql` and `);
 }
 
@@ -43,6 +46,7 @@ export async function recordedScope(db: Db, warehouse: string, scope: StocktakeS
 }
 
 /**
+ * `scope` is the stocktake's as getStocktake reads it (without `classSkus`: those are read here in SQL).
  * Refuses a sheet (staged in count_stage) with a line outside the stocktake's scope that the frozen book
  * does not already hold, naming its first row; the transaction then records nothing of the sheet.
  */
@@ -51,7 +55,11 @@ export async function refuseOutOfScope(tx: DbOrTx, st: { id: string; code: strin
   const [outside] = await queryRows<{ sku: string; location: string; lot: string; first_line: number }>(
     tx,
     sql`select s.sku, s.location, s.lot, s.first_line from count_stage s left join item i on i.sku = s.sku
-        where not (${scopeCondition(scope, { sku: sql`s.sku`, location: sql`s.location`, category: sql`i.category` })})
+        where not (${scopeCondition(
+          scope,
+          { sku: sql`s.sku`, location: sql`s.location`, category: sql`i.category` },
+          sql`(select jsonb_array_elements_text(st.scope -> 'classSkus') from stocktake st where st.id = ${st.id}::uuid)`,
+        )})
           and not exists (select 1 from stocktake_line l where l.stocktake_id = ${st.id}::uuid and l.sku = s.sku and l.location = s.location and l.lot = s.lot)
         order by s.first_line limit 1`,
   );

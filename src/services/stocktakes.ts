@@ -30,7 +30,10 @@ export interface StocktakeRef {
   countingClosedAt: Date | null;
   /** A blind count (盲盘): see `showsBookFigures` for who sees book figures while counting. */
   blind: boolean;
-  /** A partial stocktake's scope; null for the whole warehouse. */
+  /**
+   * A partial stocktake's scope; null for the whole warehouse. Without `classSkus` (thousands of items, read
+   * on every command): src/services/scope.ts reads them in SQL where needed.
+   */
   scope: RecordedScope | null;
 }
 
@@ -143,7 +146,7 @@ export async function getStocktake(db: DbOrTx, idOrCode: string, options: { forU
   }>(
     db,
     sql`select s.id, s.code, s.status, s.warehouse_id, w.code as warehouse_code, w.timezone,
-          ${isoText(sql`s.snapshot_at`)} as snapshot_at, s.movement_watermark::text, ${isoText(sql`s.counting_closed_at`)} as counting_closed_at, s.blind, s.scope
+          ${isoText(sql`s.snapshot_at`)} as snapshot_at, s.movement_watermark::text, ${isoText(sql`s.counting_closed_at`)} as counting_closed_at, s.blind, s.scope - 'classSkus' as scope
         from stocktake s join warehouse w on w.id = s.warehouse_id
         where ${where} ${options.forUpdate ? sql`for update of s` : sql``}`,
   );

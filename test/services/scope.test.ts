@@ -43,6 +43,23 @@ describeEachDatabase('a partial stocktake (scope)', (get) => {
     const st = await startStocktake(db, 'WH1', hourAgo(), null, { scope: parseScope({ classes: ['a'] }) });
     expect((await listVariances(db, st.code)).map((l) => `${l.sku}@${l.location}`)).toEqual(['C-400@R4']);
     expect(st.scope).toEqual({ classes: ['A'], classSkus: ['C-400'] });
+    expect((await getStocktake(db, st.code)).scope).toEqual({ classes: ['A'] });
+    const outside = csv('count.csv', [
+      ['sku', 'location', 'qty'],
+      ['C-400', 'R9', '1'],
+      ['B-300', 'R3', '50.5'],
+    ]);
+    await expect(importCounts(db, st.code, outside, { counter: 'carl' })).rejects.toThrow('row 3: B-300@R3 is outside the scope');
+    await importCounts(
+      db,
+      st.code,
+      csv('count.csv', [
+        ['sku', 'location', 'qty'],
+        ['C-400', 'R9', '1'],
+      ]),
+      { counter: 'carl' },
+    );
+    expect((await listVariances(db, st.code)).map((l) => `${l.sku}@${l.location}`)).toEqual(['C-400@R4', 'C-400@R9']);
     expect(st.scopeSummary).toEqual({ en: 'class A', zh: 'A 类' });
   });
 
