@@ -1,5 +1,4 @@
 /** Text commands and uploaded count sheets: each turns into one service call and the cards that answer it. */
-import { parseScope } from '../domain/scope.ts';
 import { setPersonLocale } from '../services/personLocale.ts';
 import type { Db } from '../../db/client.ts';
 import { messages, parseLocale, type Locale } from '../../cards/i18n/index.ts';
@@ -34,6 +33,7 @@ import { performanceFigures, performancePhrases } from '../services/patterns/ind
 import { patternTexts } from '../domain/texts/patterns.ts';
 import { searchCasesInChat, writeUpCaseInChat } from './caseCommands.ts';
 import { caseTexts } from '../domain/texts/cases.ts';
+import { parseScope } from '../domain/scope.ts';
 
 export interface CommandScope {
   db: Db;

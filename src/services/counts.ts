@@ -1,4 +1,3 @@
-import { refuseOutOfScope } from './scope.ts';
 import { userInfo } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -27,6 +26,7 @@ import { knownSkus } from './skus.ts';
 import { AuditWriter, OPERATOR } from './audit.ts';
 import { findPerson } from './people.ts';
 import { reopenRecounted } from './review.ts';
+import { refuseOutOfScope } from './scope.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { stocktakeStatus, type StocktakeProgress } from './variances.ts';
 

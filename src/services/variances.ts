@@ -1,11 +1,11 @@
-import type { Words } from '../domain/phrase.ts';
-import { wilsonEstimate, type AccuracyEstimate } from '../domain/sample.ts';
-import { scopeTexts } from '../domain/texts/scope.ts';
-import { scopeSummary, type RecordedScope } from '../domain/scope.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import type { CountStatus, StocktakeStatus } from '../domain/stocktake.ts';
 import { getStocktake, type StocktakeRef } from './stocktakes.ts';
+import type { Words } from '../domain/phrase.ts';
+import { wilsonEstimate, type AccuracyEstimate } from '../domain/sample.ts';
+import { scopeTexts } from '../domain/texts/scope.ts';
+import { scopeSummary, type RecordedScope } from '../domain/scope.ts';
 
 export type Direction = 'gain' | 'loss' | 'match';
 

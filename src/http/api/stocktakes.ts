@@ -1,6 +1,4 @@
 /** Stocktakes: list, start, show, close counting, submit explained variances as documents. */
-import { parseSeed, startSpotCheck } from '../../services/spotCheck.ts';
-import { parseScope } from '../../domain/scope.ts';
 import { SUPERVISING_ROLES } from '../../domain/people.ts';
 import { z } from 'zod';
 import { STOCKTAKE_STATUSES } from '../../domain/stocktake.ts';
@@ -14,6 +12,8 @@ import { readableWarehouses, requireReader } from './access.ts';
 import { once } from './idempotency.ts';
 import { defineRoute, type ApiRoute } from './route.ts';
 import { ClosedCounting, Started, StocktakeDetail, StocktakeList, SubmitResult } from './schemas.ts';
+import { parseSeed, startSpotCheck } from '../../services/spotCheck.ts';
+import { parseScope } from '../../domain/scope.ts';
 
 export const STOCKTAKE_PARAM = { stocktake: 'stocktake code (ST-20261201-001) or id' };
 
