@@ -95,7 +95,7 @@ ${select(
   ERP_KINDS.map((k) => [k, erpName(p, k)] as const),
   entered?.erp,
 )}
-<label>${esc(say(p, erpTexts.configLabel()))}<textarea name="config" rows="8" cols="60" required>${esc(entered?.config ?? '')}</textarea></label>
+<label class="wide">${esc(say(p, erpTexts.configLabel()))}<textarea name="config" rows="8" required>${esc(entered?.config ?? '')}</textarea></label>
 <button class="btn btn--primary">${esc(say(p, erpTexts.saveButton()))}</button></form>`;
   const [, , uDocument, uPosted, uStatus] = say(p, erpTexts.reconcileHeaders()).split('|');
   const unsyncedRows = unsynced

@@ -26,6 +26,7 @@ td.photos a.thumb { margin:0 4px 4px 0; }
 /* admin pages */
 .admin-sections { padding-left:18px; } .admin-sections li { margin:10px 0; }
 .filters label.check { flex-direction:row; align-items:center; gap:6px; color:var(--fg); font-size:14px; }
+.filters label.wide { flex:1 1 100%; min-width:0; } .filters label.wide textarea { width:100%; box-sizing:border-box; }
 section.panel { margin:12px 0; } section.panel h2 { margin-top:0; }
 form.cause, form.schedule { border-bottom:1px solid var(--line); padding-bottom:10px; }
 form.cause .cause-code { align-self:center; min-width:9em; }
