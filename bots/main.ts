@@ -4,10 +4,13 @@
  */
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { createLogger, LOG_LEVELS } from '../src/core/log.ts';
+import { guardStrayRejections } from '../src/core/strayRejections.ts';
 import { startServer } from './server.ts';
 
 // Read before the configuration, so that a configuration error is logged too (loadConfig names a bad level).
 const log = createLogger({ level: LOG_LEVELS.find((l) => l === process.env.STOCKTAKE_LOG_LEVEL) ?? 'info' });
+// A database outage must not end the process through a driver promise nobody holds (see strayRejections.ts).
+guardStrayRejections(log);
 try {
   const config = loadConfig();
   const running = await startServer(config, process.env, log);
