@@ -17,8 +17,5 @@ export const cycleCountLocation = pgTable(
     days: integer('days').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.warehouseId, t.location] }),
-    check('cycle_count_location_days_positive', sql`${t.days} > 0`),
-  ],
+  (t) => [primaryKey({ columns: [t.warehouseId, t.location] }), check('cycle_count_location_days_positive', sql`${t.days} > 0`)],
 );
