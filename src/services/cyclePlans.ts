@@ -336,9 +336,9 @@ export type PlanRun =
 /**
  * Starts the warehouse's due items as a partial stocktake and announces it, with what to count, in the
  * team chats (in the start's transaction). Nothing when the warehouse has no plan, nothing is due, or a
- * stocktake is open (the next run tries again).
+ * stocktake is open (the next run tries again). `by`: who started it (null: the daily run or the operator).
  */
-export async function startDueCycleCount(db: Db, warehouseCode: string, now = new Date()): Promise<PlanRun> {
+export async function startDueCycleCount(db: Db, warehouseCode: string, now = new Date(), by: Actor | null = null): Promise<PlanRun> {
   const wh = await getWarehouse(db, warehouseCode);
   const view = await planView(db, wh.code, now);
   if (!view.plan) return { warehouse: wh.code, outcome: 'no plan' };
@@ -354,7 +354,7 @@ export async function startDueCycleCount(db: Db, warehouseCode: string, now = ne
     const listed = due.filter((i) => i.abcClass === cls).map((i) => i.sku);
     return listed.length > 30 ? `${listed.slice(0, 30).join(', ')} …(+${listed.length - 30})` : listed.join(', ');
   };
-  const stocktake = await startStocktake(db, wh.code, now, null, {
+  const stocktake = await startStocktake(db, wh.code, now, by, {
     scope: { skus },
     within: async (tx, started) => {
       const chats = await queryRows<{ platform: string; chat_id: string; locale: string }>(

@@ -142,7 +142,7 @@ export const cyclePlanRoutes: ApiRoute[] = [
       const db = c.get('deps').db;
       const wh = await getWarehouse(db, params.code!);
       await requireRole(db, actor, wh.id, wh.code, SUPERVISING_ROLES, 'start a cycle count');
-      return startDueCycleCount(db, wh.code);
+      return startDueCycleCount(db, wh.code, new Date(), actor);
     },
   }),
 ];
