@@ -32,6 +32,9 @@ export interface Entered {
   values: Record<string, string>;
 }
 
+/** Escaped text with its `command` parts as <code>. */
+const withCode = (text: string): string => esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+
 export const plansUrl = (code: string, extra = ''): string => `/plans?warehouse=${encodeURIComponent(code)}${extra}`;
 
 function itemTable(p: PageContext, items: PlannedItem[], timezone: string): string {
@@ -111,7 +114,7 @@ ${open}
 ${run}
 ${due.length > 0 ? `<h3>${esc(w(pt.dueItems(Math.min(due.length, DUE_SHOWN), due.length)))}</h3>\n${itemTable(p, due.slice(0, DUE_SHOWN), timezone)}` : `<p>${esc(w(pt.nothingDue()))}</p>`}
 ${next.length > 0 ? `<h3>${esc(w(pt.nextItems(next.length)))}</h3>\n${itemTable(p, next, timezone)}` : ''}
-<p class="muted">${esc(w(pt.allItems()))}</p>
+<p class="muted">${withCode(w(pt.allItems()))}</p>
 </section>`;
 }
 
