@@ -41,3 +41,4 @@ export * from './linkCode.ts';
 export * from './integration.ts';
 export * from './case.ts';
 export * from './cycleCountPlan.ts';
+export * from './cycleCountLocation.ts';

@@ -40,6 +40,13 @@ const list = (values: readonly string[] | undefined): string[] => [
   ),
 ];
 
+/** A location code, or a prefix written with a trailing `*` (`A-01*`: the zone); a `*` elsewhere is refused. */
+export function parseLocationPattern(text: string): string {
+  const l = text.trim();
+  if (l === '' || (l.indexOf('*') !== -1 && l.indexOf('*') !== l.length - 1)) throw new InvalidInputError(scopeTexts.badLocation(text));
+  return l;
+}
+
 /** A scope from raw lists (CLI flags, API body, chat arguments); null when nothing narrows it. */
 export function parseScope(input: {
   locations?: readonly string[];
@@ -48,9 +55,7 @@ export function parseScope(input: {
   skus?: readonly string[];
 }): StocktakeScope | null {
   const scope: StocktakeScope = {};
-  const locations = list(input.locations);
-  for (const l of locations)
-    if (l.indexOf('*') !== -1 && l.indexOf('*') !== l.length - 1) throw new InvalidInputError(scopeTexts.badLocation(l));
+  const locations = list(input.locations).map(parseLocationPattern);
   if (locations.length > 0) scope.locations = locations;
   const categories = list(input.categories);
   if (categories.length > 0) scope.categories = categories;

@@ -65,8 +65,25 @@ for (const kind of databaseKinds()) {
       expect(none.stdout).toContain('2 of 2 held item(s) due now.');
       expect(none.stdout).toMatch(/A-1\s+C\s+never\s+-\s+due/);
       expect((await cli('plan', 'set', 'WH1', '--a', 'x')).code).not.toBe(0);
-      const set = await ok('plan', 'set', 'WH1', '--a', '14', '--json');
-      expect(set.json()).toEqual({ warehouse: 'WH1', days: { A: 14, B: 90, C: 365 } });
+      const badRule = await cli('plan', 'set', 'WH1', '--a', '14', '--location', 'L1');
+      expect(badRule.code).not.toBe(0);
+      expect(badRule.stderr).toContain('location rule "L1" is not valid');
+      const set = await ok('plan', 'set', 'WH1', '--a', '14', '--location', 'L1=7', 'L*=40', '--json');
+      expect(set.json()).toEqual({
+        warehouse: 'WH1',
+        days: { A: 14, B: 90, C: 365 },
+        locations: [
+          { location: 'L*', days: 40 },
+          { location: 'L1', days: 7 },
+        ],
+      });
+      const shown = await ok('plan', 'show', 'WH1');
+      expect(shown.stdout).toContain('Location rules: L* every 40 days, L1 every 7 days.');
+      expect(shown.stdout).toContain('An item is due when it is due by its ABC class or by a location rule');
+      expect(shown.stdout).toMatch(/location L\*\s+40\s+2\s+2/);
+      expect(shown.stdout).toMatch(/A-1\s+C\s+never\s+-\s+due \(class C, L1\)\s+L1 every 7 days/);
+      const removed = await ok('plan', 'set', 'WH1', '--remove-location', 'L*');
+      expect(removed.stdout).toContain('Location rules: L1 every 7 days.');
       const started = await ok('plan', 'run', 'WH1');
       expect(started.stdout).toMatch(/Started cycle count ST-\S+: 2 due item\(s\), 2 line\(s\) frozen/);
       const again = await ok('plan', 'run', 'WH1', '--json');

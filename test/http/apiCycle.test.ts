@@ -88,7 +88,42 @@ describeEachDatabase('partial stocktakes and spot checks over the API', (get) =>
     expect((await send(carl, 'POST', '/warehouses/WH1/cycle-plan', { A: 10 })).status).toBe(403);
     expect((await send(sam, 'POST', '/warehouses/WH1/cycle-plan', { A: 0 })).status).toBe(400);
     const set = await send(sam, 'POST', '/warehouses/WH1/cycle-plan', { A: 10 });
-    expect(await bodyOf(set, 'post', '/warehouses/{code}/cycle-plan')).toEqual({ warehouse: 'WH1', days: { A: 10, B: 90, C: 365 } });
+    expect(await bodyOf(set, 'post', '/warehouses/{code}/cycle-plan')).toEqual({
+      warehouse: 'WH1',
+      days: { A: 10, B: 90, C: 365 },
+      locations: [],
+    });
+    // Location rules: added, refused with the reason (nothing changed), shown with their counts, removed.
+    const badRule = await send(sam, 'POST', '/warehouses/WH1/cycle-plan', { A: 20, locations: [{ location: 'R*1', days: 7 }] });
+    expect(badRule.status).toBe(400);
+    expect(JSON.stringify(await badRule.json())).toContain('location \\"R*1\\" is not valid');
+    const withRules = await send(sam, 'POST', '/warehouses/WH1/cycle-plan', {
+      locations: [
+        { location: 'R1', days: 7 },
+        { location: 'R*', days: 500 },
+      ],
+    });
+    expect(await bodyOf(withRules, 'post', '/warehouses/{code}/cycle-plan')).toEqual({
+      warehouse: 'WH1',
+      days: { A: 10, B: 90, C: 365 },
+      locations: [
+        { location: 'R*', days: 500 },
+        { location: 'R1', days: 7 },
+      ],
+    });
+    const shown = await bodyOf(await send(carl, 'GET', '/warehouses/WH1/cycle-plan'), 'get', '/warehouses/{code}/cycle-plan');
+    // Never counted: every item due by its class and by the rules covering it.
+    expect(shown.rules.filter((r: { kind: string }) => r.kind === 'location')).toEqual([
+      { kind: 'location', rule: 'R*', days: 500, items: 4, due: 4 },
+      { kind: 'location', rule: 'R1', days: 7, items: 1, due: 1 },
+    ]);
+    expect(shown.items.find((i: { sku: string }) => i.sku === 'A-100')).toMatchObject({
+      dueBy: ['class', 'location'],
+      location: { rule: 'R1', days: 7, lastCounted: null, nextDue: null, due: true }, // both never counted: the shorter interval
+    });
+    const removed = await send(sam, 'POST', '/warehouses/WH1/cycle-plan', { removeLocations: ['R*'] });
+    expect((await bodyOf(removed, 'post', '/warehouses/{code}/cycle-plan')).locations).toEqual([{ location: 'R1', days: 7 }]);
+    expect((await send(sam, 'POST', '/warehouses/WH1/cycle-plan', { removeLocations: ['R*'] })).status).toBe(400);
     const run = await bodyOf(await send(sam, 'POST', '/warehouses/WH1/cycle-plan/run', {}), 'post', '/warehouses/{code}/cycle-plan/run');
     expect(run).toMatchObject({ outcome: 'started', items: 4, stocktake: { bookLines: 4 } });
   });

@@ -60,20 +60,53 @@ export const planTexts = phrases('cyclePlan', {
     en: `days for class ${cls} "${text}" is not valid: give a whole number of days from 1 to 3650`,
     zh: `${cls} 类的盘点间隔“${text}”无效：请填写 1 到 3650 之间的整数天数`,
   }),
+  badLocationDays: (location: string, text: string) => ({
+    en: `days for location ${location} "${text}" is not valid: give a whole number of days from 1 to 3650`,
+    zh: `库位 ${location} 的盘点间隔“${text}”无效：请填写 1 到 3650 之间的整数天数`,
+  }),
+  badLocationRule: (text: string) => ({
+    en: `location rule "${text}" is not valid: give a location or a zone prefix ending in *, an equals sign and the days between counts (A-01*=14)`,
+    zh: `库位规则“${text}”无效：请按“库位或以 * 结尾的区域前缀=间隔天数”填写（如 A-01*=14）`,
+  }),
+  noLocationRule: (location: string, warehouse: string) => ({
+    en: `the cycle-count plan of ${warehouse} has no rule for location ${location}: nothing was changed`,
+    zh: `仓库 ${warehouse} 的周期盘点计划没有库位 ${location} 的规则，未作任何修改`,
+  }),
+  setAndRemoved: (location: string) => ({
+    en: `location ${location} is both set and removed: give it once; nothing was changed`,
+    zh: `库位 ${location} 同时被设置和删除：请只保留一项，未作任何修改`,
+  }),
+  /** The rule an item is due by, in one sentence (the plan view, the page and README say the same). */
+  planRule: () => ({
+    en: 'An item is due when it is due by its ABC class or by a location rule covering a location where it is held (counted there the rule’s days ago, or never); the earliest date counts, and the due stocktake counts the item at all its locations.',
+    zh: '物料按其 ABC 类到期，或按覆盖其存放库位的库位规则到期（该库位上次盘点已满规则天数，或从未盘点），即视为到期；以较早的日期为准，到期盘点会盘点该物料的所有库位。',
+  }),
+  planLocations: (rules: string) => ({
+    en: `Location rules: ${rules}.`,
+    zh: `库位规则：${rules}。`,
+  }),
+  planNoLocations: () => ({ en: 'No location rules.', zh: '没有库位规则。' }),
+  locationRule: (location: string, days: number) => ({ en: `${location} every ${days} days`, zh: `${location} 每 ${days} 天` }),
+  perRuleHeaders: () => ({ en: 'Rule|Days|Items|Due', zh: '规则|间隔天数|物料数|到期' }),
+  ruleClass: (cls: string) => ({ en: `class ${cls}`, zh: `${cls} 类` }),
+  ruleLocation: (location: string) => ({ en: `location ${location}`, zh: `库位 ${location}` }),
   announcementTitle: (code: string) => ({ en: `Cycle count ${code} is due`, zh: `周期盘点 ${code} 已到期` }),
   /** a, b, c: the due items of each class, listed ('' for none). */
-  announcement: (code: string, warehouse: string, items: number, lines: number, a: string, b: string, c: string) => ({
+  /** byLocation: the location rules with items due and how many ("A-01* 3, B-* 1"; '' for none). */
+  announcement: (code: string, warehouse: string, items: number, lines: number, a: string, b: string, c: string, byLocation: string) => ({
     en: [
       `The cycle-count plan of ${warehouse} started ${code}: ${items} item(s) are due, ${lines} line(s) to count.`,
       ...(a ? [`Class A: ${a}`] : []),
       ...(b ? [`Class B: ${b}`] : []),
       ...(c ? [`Class C: ${c}`] : []),
+      ...(byLocation ? [`Due by location rule: ${byLocation}`] : []),
     ].join('\n'),
     zh: [
       `仓库 ${warehouse} 的周期盘点计划已开始 ${code}：${items} 个物料到期，需盘点 ${lines} 行。`,
       ...(a ? [`A 类：${a}`] : []),
       ...(b ? [`B 类：${b}`] : []),
       ...(c ? [`C 类：${c}`] : []),
+      ...(byLocation ? [`按库位规则到期：${byLocation}`] : []),
     ].join('\n'),
   }),
   planHeading: (warehouse: string, a: number, b: number, c: number, set: boolean) => ({
@@ -84,7 +117,9 @@ export const planTexts = phrases('cyclePlan', {
     en: `${due} of ${items} held item(s) due now.`,
     zh: `在库 ${items} 个物料中 ${due} 个已到期。`,
   }),
-  planHeaders: () => ({ en: 'SKU|ABC|Last counted|Next due|Due', zh: '物料编码|ABC 类|上次盘点|下次到期|到期' }),
+  planHeaders: () => ({ en: 'SKU|ABC|Last counted|Next due|Due|Location rule', zh: '物料编码|ABC 类|上次盘点|下次到期|到期|库位规则' }),
+  /** reasons: the rules it is due by ("class A, A-01*"). */
+  planDueBy: (reasons: string) => ({ en: `due (${reasons})`, zh: `到期（${reasons}）` }),
   planYes: () => ({ en: 'due', zh: '到期' }),
   planNever: () => ({ en: 'never', zh: '从未' }),
   suggestionsHeading: (n: number) => ({

@@ -1,6 +1,7 @@
 /**
  * The dashboard pages of the web console, rendered on the server: the stocktakes list, one stocktake
- * (figures, charts, variances, documents, exports, audit), a warehouse's stock structure, the phone counting page, and for admins people and
+ * (figures, charts, variances, documents, exports, audit), a warehouse's stock structure, its cycle-count plan with
+ * the forms that start the due count, a spot check and a partial stocktake, the phone counting page, and for admins people and
  * roles and the admin pages (people and chat accounts, imports, causes, settings, schedules, keys and links).
  *
  * @example createHttpApp(deps, [mountAuth, mountApi, mountPages])
@@ -26,6 +27,8 @@ import { stocktakeDetailPage } from './stocktakeDetail.ts';
 import { stocktakeListPage } from './stocktakeList.ts';
 import { structurePage } from './structurePage.ts';
 import { patternsPage } from './patternsPage.ts';
+import { plansPage } from './plansPage.ts';
+import { partialPage, runPlanPage, savePlanPage, spotCheckPage } from './plansForms.ts';
 import { DASHBOARD_CSS, DASHBOARD_CSS_PATH } from './styles.ts';
 
 const importUpload = page('admin', importUploadPage);
@@ -52,6 +55,11 @@ export function mountPages(app: Hono<AppEnv>): void {
   app.get('/stocktakes/:stocktake', page('stocktakes', stocktakeDetailPage));
   app.get('/structure', page('stocktakes', structurePage));
   app.get('/patterns', page('stocktakes', patternsPage));
+  app.get('/plans', page('stocktakes', plansPage));
+  app.post('/plans', page('stocktakes', savePlanPage));
+  app.post('/plans/run', page('stocktakes', runPlanPage));
+  app.post('/plans/spot-check', page('stocktakes', spotCheckPage));
+  app.post('/plans/partial', page('stocktakes', partialPage));
   app.get('/cases', page('cases', casesListPage));
   app.get('/cases/new', page('cases', newCasePage));
   app.post('/cases', page('cases', createCasePage));

@@ -12,7 +12,7 @@ import { rolesOf } from '../../services/people.ts';
 import { currencyOf, reviewCounts } from '../../services/reviewViews.ts';
 import { getStocktake } from '../../services/stocktakes.ts';
 import { queryVariances } from '../../services/varianceQuery.ts';
-import { stocktakeStatus } from '../../services/variances.ts';
+import { stocktakeStatus, type StocktakeProgress } from '../../services/variances.ts';
 import { esc } from '../layout.ts';
 import { AUDIT_ROWS, auditHtml, chainNotice } from './auditSection.ts';
 import { causeChart, figure, progressChart } from './charts.ts';
@@ -32,6 +32,16 @@ import { countingWords } from './countingWords.ts';
 const DOCUMENT_LINES_SHOWN = 200;
 
 const STATUS_TONE = { counting: 'warn', reviewing: 'warn', approving: 'warn', posted: 'ok', cancelled: 'muted' } as const;
+
+/**
+ * A partial stocktake's scope in the page's language: a spot check says how its sample was drawn (its size
+ * among them), any other "partial stocktake: locations A-*; class A". Also the stocktakes list's.
+ */
+export function scopeText(p: Pick<PageContext, 'locale' | 't'>, progress: Pick<StocktakeProgress, 'scope' | 'scopeSummary'>): string {
+  if (!progress.scopeSummary) return '';
+  const summary = p.locale === 'en' ? progress.scopeSummary.en : progress.scopeSummary.zh;
+  return progress.scope?.sample ? summary : p.t.detail.partial(summary);
+}
 
 export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
   const { db } = p.deps;
@@ -83,6 +93,15 @@ export async function stocktakeDetailPage(p: PageContext): Promise<PageResult> {
     [d.countingClosed, esc(localTime(st.countingClosedAt, tz))],
     [d.imports, String(progress.imports)],
     [d.lines, String(progress.lines.total)],
+    ...(progress.scopeSummary ? [[d.scope, `<span class="scope">${esc(scopeText(p, progress))}</span>`] as [string, string]] : []),
+    ...(progress.spotCheck
+      ? [
+          [
+            d.spotCheck,
+            `<span class="spot-check">${esc(locale === 'en' ? progress.spotCheck.summary.en : progress.spotCheck.summary.zh)}</span>`,
+          ] as [string, string],
+        ]
+      : []),
     ...(st.blind ? [[d.blind, esc(shows ? t.states.stocktake[st.status] : d.blindHidden)] as [string, string]] : []),
     ...(shows
       ? ([

@@ -11,7 +11,9 @@ import { esc } from '../layout.ts';
 import { render } from '../../domain/phrase.ts';
 import { structureTexts } from '../../domain/texts/structure.ts';
 import { patternTexts } from '../../domain/texts/patterns.ts';
+import { plansPageTexts } from '../../domain/texts/plans.ts';
 import { badge, localTime, moneyCell, queryString, type PageContext, type PageResult } from './shared.ts';
+import { scopeText } from './stocktakeDetail.ts';
 
 const PAGE_SIZE = 25;
 const pageInput = z.coerce.number().int().min(1).max(100_000).catch(1);
@@ -43,9 +45,15 @@ export async function stocktakeListPage(p: PageContext): Promise<PageResult> {
     warehouses.map((w) => w.id),
     { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
   );
+  // The warehouse pages: the plan page starts a first partial stocktake or spot check, so it is linked with none yet.
+  const links = warehouses.length
+    ? `<p><a href="/structure" class="structure-link">${esc(render(structureTexts.link(), p.locale, 'page'))}</a></p>
+<p><a href="/patterns" class="patterns-link">${esc(render(patternTexts.pageLink(), p.locale, 'page'))}</a></p>
+<p><a href="/plans" class="plans-link">${esc(render(plansPageTexts.link(), p.locale, 'page'))}</a></p>`
+    : '';
   if (total === 0) {
     const hint = warehouses.length === 0 && (await anyStocktake(db)) ? l.noRoleHtml : l.emptyHtml;
-    return { title: l.title, active: 'stocktakes', body: `<h1>${esc(l.title)}</h1>\n<p class="notice">${hint}</p>` };
+    return { title: l.title, active: 'stocktakes', body: `<h1>${esc(l.title)}</h1>\n<p class="notice">${hint}</p>\n${links}` };
   }
   const items = await Promise.all(
     rows.map(async (r) => ({
@@ -67,7 +75,7 @@ export async function stocktakeListPage(p: PageContext): Promise<PageResult> {
             .join('<br>')
         : '<span class="muted">—</span>';
       return `<tr data-stocktake="${esc(row.code)}">
-<td><a href="/stocktakes/${esc(encodeURIComponent(row.code))}"><strong>${esc(row.code)}</strong></a></td><td>${esc(row.warehouse)}</td>
+<td><a href="/stocktakes/${esc(encodeURIComponent(row.code))}"><strong>${esc(row.code)}</strong></a>${progress.scopeSummary ? `<br><small class="muted scope">${esc(scopeText(p, progress))}</small>` : ''}</td><td>${esc(row.warehouse)}</td>
 <td>${badge(t.states.stocktake[row.status], STATUS_TONE[row.status])}</td><td>${esc(localTime(row.snapshotAt, row.timezone))}</td>
 <td>${progressBar(progress.lines, t.states.count)}</td>
 <td class="num">${open}${review.overdue ? ` <span class="badge bad">${esc(l.overdue(review.overdue))}</span>` : ''}</td>
@@ -86,8 +94,7 @@ ${'variances' in progress ? moneyCell(progress.variances.netValue) : '<td class=
     title: l.title,
     active: 'stocktakes',
     body: `<h1>${esc(l.title)}</h1>
-<p><a href="/structure" class="structure-link">${esc(render(structureTexts.link(), p.locale, 'page'))}</a></p>
-<p><a href="/patterns" class="patterns-link">${esc(render(patternTexts.pageLink(), p.locale, 'page'))}</a></p>
+${links}
 <div class="table-scroll"><table class="data stocktakes">
 <thead><tr><th>${esc(l.code)}</th><th>${esc(l.warehouse)}</th><th>${esc(l.status)}</th><th>${esc(l.started)}</th><th>${esc(l.progress)}</th><th class="num">${esc(l.open)}</th><th class="num">${esc(l.net)}</th><th>${esc(l.documents)}</th></tr></thead>
 <tbody>
