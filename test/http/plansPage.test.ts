@@ -159,14 +159,17 @@ describeEachDatabase('the cycle-count page', (get) => {
     const whileOpen = await html(http.as('sam', '/plans'));
     expect(whileOpen).toContain(`Stocktake ${partialCode} is open (counting)`);
     expect(whileOpen).not.toContain('id="run-due"');
-    expect(await html(form(http, 'sam', '/plans/spot-check', { warehouse: 'WH1', size: '2' }), 409)).toContain(
-      `already has an open stocktake ${partialCode}`,
+    const refusedOpen = await html(form(http, 'sam', '/plans/spot-check', { warehouse: 'WH1', size: '2' }), 409);
+    // The advice fits a page: where to go in the console, not a chat command or a CLI flag.
+    expect(refusedOpen).toContain(
+      `already has an open stocktake ${partialCode}; finish or cancel it first (open ${partialCode} under Stocktakes`,
     );
+    expect(refusedOpen).not.toContain('cancel REASON');
     await cancelStocktake(db, people.sam, { stocktake: partialCode, reason: 'test' });
 
-    expect(await html(form(http, 'sam', '/plans/spot-check', { warehouse: 'WH1', weighted: 'none' }), 400)).toContain(
-      'give the sample size either',
-    );
+    const noSize = await html(form(http, 'sam', '/plans/spot-check', { warehouse: 'WH1', weighted: 'none' }), 400);
+    expect(noSize).toContain('give the sample size either as a number of items or as a share, one of them: fill in');
+    expect(noSize).not.toContain('--size');
     expect(await html(form(http, 'carl', '/plans/spot-check', { warehouse: 'WH1', size: '2' }), 403)).toContain('start a spot check');
     const spot = await form(http, 'sam', '/plans/spot-check', { warehouse: 'WH1', size: '2', weighted: 'value', seed: '1' });
     expect(spot.status).toBe(303);

@@ -16,6 +16,8 @@ export const commonTexts = phrases('common', {
     advice: {
       chat: { en: ' (send "cancel REASON" to cancel it)', zh: '（发送“撤销 原因”可作废它）' },
       cli: { en: ` (stocktake cancel ${open} --reason TEXT)`, zh: `（stocktake cancel ${open} --reason 原因）` },
+      page: { en: ` (open ${open} under Stocktakes to finish or cancel it)`, zh: `（在“盘点”中打开 ${open} 完成或作废它）` },
+      api: { en: ` (POST /api/v1/stocktakes/${open}/cancel with a reason)`, zh: `（POST /api/v1/stocktakes/${open}/cancel，附原因）` },
     },
   }),
   idempotencyReusedSame: (key: string, command: string) => ({

@@ -23,8 +23,17 @@ export const scopeTexts = phrases('scope', {
     zh: `仓库 ${warehouse} 没有任何库存在该范围内（${scopeZh}），未开始盘点`,
   }),
   sizeOrShare: () => ({
-    en: 'give the sample size either as a number of items (--size 50) or as a share (--share 5%), one of them',
-    zh: '请指定抽样数量（--size 50）或抽样比例（--share 5%），二选一',
+    en: 'give the sample size either as a number of items or as a share, one of them',
+    zh: '请指定抽样数量或抽样比例，二选一',
+    advice: {
+      cli: { en: ' (--size 50 or --share 5%)', zh: '（--size 50 或 --share 5%）' },
+      api: { en: ' ("size": 50 or "share": "5%")', zh: '（"size": 50 或 "share": "5%"）' },
+      page: {
+        en: ': fill in "Items to draw" or the share, and leave the other empty',
+        zh: '：填写“抽样数量”或“抽样比例”其中一项，另一项留空',
+      },
+      chat: { en: ' (e.g. 50 items or 5%)', zh: '（如 50 件或 5%）' },
+    },
   }),
   badSize: (text: string) => ({
     en: `sample size "${text}" is not valid: give a whole number of items, at least 1`,
