@@ -135,7 +135,7 @@ td.num, th.num, table.data td.num, table.data th.num { text-align:right; font-va
 .panel { border:1px solid var(--line); border-radius:8px; padding:12px; }
 .notice { border:1px solid var(--line); border-left:4px solid var(--accent); padding:8px 12px; background:var(--bg); margin:8px 0; }
 .notice.bad { border-left-color:var(--bad); } .notice.ok { border-left-color:var(--ok); }
-input[type=text], input[type=search], select, textarea { font:inherit; padding:4px 6px; border:1px solid var(--line); border-radius:6px; }
+input:not([type]), input[type=text], input[type=search], input[type=number], input[type=date], input[type=time], input[type=datetime-local], input[type=email], input[type=url], input[type=password], select, textarea { font:inherit; padding:4px 6px; border:1px solid var(--line); border-radius:6px; }
 .btn, button { font:inherit; padding:4px 12px; border-radius:6px; border:1px solid var(--line); background:#fff; cursor:pointer; }
 .btn--primary { background:var(--accent); border-color:var(--accent); color:#fff; }
 .btn--danger { background:#fff; border-color:var(--bad); color:var(--bad); }
@@ -183,7 +183,7 @@ input[type=text], input[type=search], select, textarea { font:inherit; padding:4
   .filters > label, .filters > .btn, .filters > button { flex:1 1 140px; }
 }
 @media (max-width: 640px), (pointer: coarse) {
-  .btn, button:not(.link), input[type=text], input[type=search], input[type=file], select, textarea { min-height:44px; }
+  .btn, button:not(.link), input:not([type]), input[type=text], input[type=search], input[type=number], input[type=date], input[type=time], input[type=datetime-local], input[type=email], input[type=url], input[type=password], input[type=file], select, textarea { min-height:44px; }
   .btn, button:not(.link) { padding:8px 14px; }
   a.btn { display:inline-flex; align-items:center; }
   button.link.revoke { min-width:44px; min-height:44px; }

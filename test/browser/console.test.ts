@@ -225,6 +225,12 @@ run('the console and dashboard in a browser', () => {
         ['stocktakes', '/stocktakes'],
         ['stocktake', detail!],
         ['people', '/people'],
+        // The continuous-improvement pages (issue 16), on the demo's history.
+        ['structure', '/structure?warehouse=DEMO'],
+        ['patterns', '/patterns?warehouse=DEMO'],
+        ['plans', '/plans?warehouse=DEMO'],
+        ['cases', '/cases'],
+        ['case-new', '/cases/new'],
         // The admin pages (ann is the demo's admin), a person's page with its link code included.
         ['admin', '/admin'],
         ['admin-person', '/people/carol'],
@@ -233,6 +239,8 @@ run('the console and dashboard in a browser', () => {
         ['admin-settings', '/admin/settings'],
         ['admin-schedules', '/admin/schedules'],
         ['admin-access', '/admin/access'],
+        ['admin-erp', '/admin/erp'],
+        ['admin-webhooks', '/admin/webhooks'],
         ['sign-in', '/login'],
         ['not-found', '/stocktakes/NO-SUCH-STOCKTAKE'],
       ];
@@ -250,7 +258,14 @@ run('the console and dashboard in a browser', () => {
               expect(await reachProblem(page.locator(control)), `${size} ${name}: ${control}`).toBeNull();
           }
           expect(await layoutProblems(page, touch), `${size} ${name}`).toEqual([]);
-          if (size !== 'desktop' || name === 'stocktakes' || name === 'people' || name.startsWith('admin'))
+          if (
+            size !== 'desktop' ||
+            name === 'stocktakes' ||
+            name === 'people' ||
+            name === 'structure' ||
+            name === 'patterns' ||
+            name.startsWith('admin')
+          )
             await page.screenshot({ path: join(SHOTS, `${size}-${name}.png`), fullPage: !path.startsWith('/chat/') });
         }
       }
