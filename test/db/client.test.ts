@@ -30,7 +30,7 @@ describe('openDatabase migrations', () => {
   });
 
   it.skipIf(inject('postgresUrl') === null)('migrates a new server database once when several instances open it at once', async () => {
-    const created = await createPostgresDatabase(inject('postgresUrl')!);
+    const created = await createPostgresDatabase(inject('postgresUrl')!, { empty: true });
     try {
       const opened = await Promise.all([1, 2, 3].map(() => openDatabase({ kind: 'postgres', url: created.url })));
       try {

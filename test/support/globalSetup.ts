@@ -13,6 +13,8 @@ declare module 'vitest' {
     pgliteTemplate: string;
     /** Admin URL of a reachable Postgres server, or null when none is reachable (outside CI). */
     postgresUrl: string | null;
+    /** A migrated database on that server that test databases are copied from (null without a server). */
+    postgresTemplate: string | null;
   }
 }
 
@@ -39,7 +41,35 @@ async function buildDist(): Promise<void> {
   await promisify(execFile)(process.execPath, [join(import.meta.dirname, '../../scripts/build.mjs'), '--quiet']);
 }
 
+/** Creates and migrates the database each test database is copied from (CREATE DATABASE … TEMPLATE). */
+async function migratedTemplate(adminUrl: string): Promise<string> {
+  const name = `stocktake_template_${process.pid}`;
+  await dropDatabase(adminUrl, name);
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  // Closed at once: a database is copied only while nobody is connected to it.
+  const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+  await database.close();
+  return name;
+}
+
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 export default async function setup(project: TestProject) {
+  let serverTemplate: string | null = null;
   const built = buildDist();
   const dir = await mkdtemp(join(tmpdir(), 'stocktake-test-'));
   // initdb in WASM takes seconds; doing it once here and loading the dump per file takes a fraction.
@@ -63,10 +93,13 @@ export default async function setup(project: TestProject) {
       `\n[notice] Postgres suite skipped: no server at ${url.replace(/:[^:@/]+@/, ':***@')} (${failure}). Set TEST_DATABASE_URL to run it.\n`,
     );
     project.provide('postgresUrl', null);
+    project.provide('postgresTemplate', null);
   } else {
     project.provide('postgresUrl', url);
+    project.provide('postgresTemplate', (serverTemplate = await migratedTemplate(url)));
   }
   return async () => {
     await rm(dir, { recursive: true, force: true });
+    if (serverTemplate) await dropDatabase(url, serverTemplate);
   };
 }
