@@ -34,6 +34,9 @@ export async function createPostgresDatabase(
   const template = options.empty ? null : inject('postgresTemplate');
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(template ? `create database ${name} template ${template}` : `create database ${name}`);
+  // A test database need not survive a crash of the shared server: its commits do not wait for the WAL to
+  // reach the disk (the throwaway clusters of the outage tests keep the default).
+  await admin.unsafe(`alter database ${name} set synchronous_commit = off`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
