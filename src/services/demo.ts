@@ -262,7 +262,7 @@ async function create(db: Db, o: { now: Date; locale: ChatLocale; consoleUrl: st
     history,
     locale: o.locale,
     consoleUrl: o.consoleUrl,
-    nextSteps: nextSteps(o.locale, { stocktake: started.code, consoleUrl: o.consoleUrl }),
+    nextSteps: nextSteps(o.locale, { stocktake: started.code, consoleUrl: o.consoleUrl, caseCode: history.case }),
   };
 }
 
