@@ -183,7 +183,7 @@ input[type=text], input[type=search], select, textarea { font:inherit; padding:4
   .filters > label, .filters > .btn, .filters > button { flex:1 1 140px; }
 }
 @media (max-width: 640px), (pointer: coarse) {
-  .btn, button:not(.link), input[type=text], input[type=search], input[type=file], select, textarea { min-height:44px; }
+  .btn, button:not(.link), input[type=text], input[type=search], input[type=file], input[type=date], input[type=number], select, textarea { min-height:44px; }
   .btn, button:not(.link) { padding:8px 14px; }
   a.btn { display:inline-flex; align-items:center; }
   button.link.revoke { min-width:44px; min-height:44px; }
