@@ -11,7 +11,7 @@ import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { demoNextStepsCard } from '../../cards/templates/demo.ts';
-import { item } from '../../db/schema/index.ts';
+import { cause, item } from '../../db/schema/index.ts';
 import { COST_SCALE, parseDecimal } from '../domain/decimal.ts';
 import { InvalidInputError, problemOf, type InputProblem } from '../domain/errors.ts';
 import { demoTexts } from '../domain/texts/demo.ts';
@@ -29,7 +29,8 @@ import { addPerson, cliActor, findPerson, grantRole } from './people.ts';
 import { startStocktake } from './stocktakes.ts';
 import { listVariances, stocktakeStatus, type StocktakeProgress } from './variances.ts';
 import { loadHistory, type DemoHistory } from './demo/history.ts';
-import { openingBook } from './demo/historyData.ts';
+import { historyCauses, openingBook } from './demo/historyData.ts';
+import { causeAppliesTo, DEFAULT_CAUSES } from '../domain/causes.ts';
 import { addWarehouse, findWarehouse } from './warehouses.ts';
 import {
   ALICE_SHEET,
@@ -269,7 +270,8 @@ async function create(db: Db, o: { now: Date; locale: ChatLocale; consoleUrl: st
 /**
  * Refuses before anything is written: when the demo is loaded already, when a demo SKU exists with other
  * master data (importing would change it for every warehouse), when a console identity belongs to someone
- * else, or when a demo chat is bound to another warehouse (binding would take it away).
+ * else, when a demo chat is bound to another warehouse (binding would take it away), or when a cause the
+ * history tags has been deactivated or turned to the other way in the (installation-wide) catalogue.
  */
 async function refuseUnlessFresh(db: Db): Promise<void> {
   if (await findWarehouse(db, DEMO_WAREHOUSE.code)) {
@@ -307,6 +309,14 @@ async function refuseUnlessFresh(db: Db): Promise<void> {
     if (known.warehouseCode && known.warehouseCode !== DEMO_WAREHOUSE.code) {
       problems.push(problemOf(null, 'chat', demoTexts.chatBound(`web:${chat.chatId}`, known.warehouseCode)));
     }
+  }
+  // Read, not listCauses(): that seeds the default catalogue, and a refusal writes nothing. A default
+  // cause not yet seeded will be as DEFAULT_CAUSES has it.
+  const catalogue = new Map((await db.select().from(cause)).map((c) => [c.code, c]));
+  for (const { cause: code, direction } of historyCauses()) {
+    const known = catalogue.get(code) ?? DEFAULT_CAUSES.find((c) => c.code === code);
+    if (!known || ('active' in known && !known.active)) problems.push(problemOf(null, 'cause', demoTexts.causeUnavailable(code)));
+    else if (!causeAppliesTo(known, direction)) problems.push(problemOf(null, 'cause', demoTexts.causeDirection(code, direction)));
   }
   if (problems.length > 0) {
     throw new InvalidInputError(

@@ -4,6 +4,7 @@ import { queryRows, type Db } from '../../db/client.ts';
 import { InvalidInputError, StocktakeStateError } from '../../src/domain/errors.ts';
 import { bufferSource } from '../../src/files/source.ts';
 import { approveDocument } from '../../src/services/approvals.ts';
+import { saveCause } from '../../src/services/causes.ts';
 import { bindChat, getChat, listChats } from '../../src/services/chats.ts';
 import { importCounts } from '../../src/services/counts.ts';
 import { demoRecountSheet, loadDemo } from '../../src/services/demo.ts';
@@ -288,6 +289,28 @@ describeEachDatabase('demo data', (get) => {
     expect((refused as Error).message).toMatch(/nothing was changed$/);
     expect(await rowCounts(db)).toEqual(before);
     expect(await findWarehouse(db, 'DEMO')).toBeNull();
+  });
+
+  it('refuses before writing anything when a cause the history tags is inactive or explains only the other way', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    const people = await seedPeople(db);
+    await saveCause(db, people.ann, {
+      code: 'unrecorded_issue',
+      labelZh: '发货漏记',
+      labelEn: 'Unrecorded issue',
+      appliesTo: 'loss',
+      active: false,
+    });
+    await saveCause(db, people.ann, { code: 'damage', labelZh: '报损', labelEn: 'Damage / scrap', appliesTo: 'gain' });
+    const before = await rowCounts(db);
+    const refused = await loadDemo(db).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InvalidInputError);
+    expect((refused as InvalidInputError).problems.map((p) => p.message)).toEqual([
+      "cause damage no longer explains a loss; the demo's history tags a loss with it",
+      "cause unrecorded_issue is missing from the cause catalogue or inactive; the demo's history tags variances with it",
+    ]);
+    expect(await rowCounts(db)).toEqual(before);
   });
 
   it('refuses a "now" in the future, whose counts would be refused', async () => {

@@ -204,11 +204,9 @@ async function stocktake(
   return st.code;
 }
 
-function explained(cause: HistoryCause | undefined, suggested: string | undefined, ref: string): { cause: string; note?: string } {
-  if (cause === 'suggested') {
-    if (!suggested) throw new Error(`demo history: ${ref} has no suggested cause to keep`);
-    return { cause: suggested };
-  }
-  if (!cause) throw new Error(`demo history: no cause for the variance at ${ref}`);
-  return cause;
+function explained(tag: HistoryCause | undefined, suggested: string | undefined, ref: string): HistoryCause {
+  if (!tag) throw new Error(`demo history: no cause for the variance at ${ref}`);
+  if (tag.cause !== 'suggested') return tag;
+  if (!suggested) throw new Error(`demo history: ${ref} has no suggested cause to keep`);
+  return { ...tag, cause: suggested };
 }

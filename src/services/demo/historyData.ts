@@ -52,8 +52,14 @@ export const MONTHLY_ISSUES: readonly [string, string, string, number?][] = [
   ['SUG-HT', 'E-01-03', '8'],
 ];
 
-/** A cause tagged in review, with the note the reviewer wrote. `suggested`: the suggestion, kept. */
-export type HistoryCause = { cause: string; note?: string } | 'suggested';
+/**
+ * A cause tagged in review, with the note the reviewer wrote (every tag has one, so a cause an admin has
+ * since made to need a note still takes it). `suggested`: the line's suggested cause, kept.
+ */
+export interface HistoryCause {
+  cause: string;
+  note: string;
+}
 
 export interface HistoryStocktake {
   daysAgo: number;
@@ -63,7 +69,7 @@ export interface HistoryStocktake {
   /** bob's first count of a line off by this much; carol's recount (round 2) finds the shelf. */
   bobSlips: Record<string, string>;
   /** ada rejects the loss document once; sam re-tags these lines and submits again. */
-  reject?: { reason: string; retag: Record<string, { cause: string; note?: string }> };
+  reject?: { reason: string; retag: Record<string, HistoryCause> };
   /** From counting closed to ada's (last) approval. */
   postedAfterHours: number;
 }
@@ -83,7 +89,7 @@ export const HISTORY_STOCKTAKES: readonly HistoryStocktake[] = [
     daysAgo: 95,
     variances: { 'CUP-GL320@B-01-01': '-6', 'RICE-DB@E-01-01': '-10', 'FLT-CL@D-01-02': '2' },
     causes: {
-      'CUP-GL320@B-01-01': { cause: 'counting_error' },
+      'CUP-GL320@B-01-01': { cause: 'counting_error', note: '复点少了 6 只' },
       'RICE-DB@E-01-01': { cause: 'unrecorded_issue', note: '门店取米试吃' },
       'FLT-CL@D-01-02': { cause: 'unrecorded_receipt', note: '供应商补发未入账' },
     },
@@ -98,14 +104,28 @@ export const HISTORY_STOCKTAKES: readonly HistoryStocktake[] = [
     daysAgo: 35,
     variances: { 'CUP-GL320@B-01-01': '-12', 'POT-ZS@C-01-01': '-1', 'RICE-DB@E-01-01': '-12' },
     causes: {
-      'CUP-GL320@B-01-01': 'suggested',
+      'CUP-GL320@B-01-01': { cause: 'suggested', note: '又碎了一箱里的 12 只' },
       'POT-ZS@C-01-01': { cause: 'damage', note: '搬运时壶嘴磕断' },
-      'RICE-DB@E-01-01': 'suggested',
+      'RICE-DB@E-01-01': { cause: 'suggested', note: '门店取米试吃' },
     },
     bobSlips: { 'TRAY-ZB@C-02-02': '5' },
     postedAfterHours: 5,
   },
 ];
+
+/**
+ * Every cause the history tags, with the way its variances go: they must be in the catalogue, active and
+ * fit that way (src/services/demo.ts checks before loading). The suggested ones are the recurring causes.
+ */
+export function historyCauses(): { cause: string; direction: 'gain' | 'loss' }[] {
+  const found = new Map<string, { cause: string; direction: 'gain' | 'loss' }>();
+  for (const st of HISTORY_STOCKTAKES)
+    for (const [line, { cause }] of [...Object.entries(st.causes), ...Object.entries(st.reject?.retag ?? {})]) {
+      const direction = st.variances[line]!.startsWith('-') ? 'loss' : 'gain';
+      if (cause !== 'suggested') found.set(`${cause} ${direction}`, { cause, direction });
+    }
+  return [...found.values()];
+}
 
 /** Counters by zone (the location's first letter): alice A and B, bob the rest. */
 export const zoneCounter = (location: string): 'alice' | 'bob' => (/^[AB]-/.test(location) ? 'alice' : 'bob');
