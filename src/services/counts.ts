@@ -46,6 +46,12 @@ const countImportOptions = z.object({
   skipInvalid: z.boolean().default(false),
   /** The workbook sheet to read (XLSX); default: the one sheet with count data. */
   sheet: z.string().trim().min(1, zodMessage(importTexts.sheetBlank())).max(200).optional(),
+  /**
+   * When the sheet came in (default: the clock): its import time and audit entry. A sheet is still refused
+   * with a count time in the future of the clock; the demo's history (src/services/demo/history.ts)
+   * records its earlier counts when they happened.
+   */
+  now: z.date().optional(),
 });
 
 export type CountImportOptions = z.input<typeof countImportOptions>;
@@ -140,6 +146,7 @@ export async function importCounts(
     counterPersonId: counterPerson?.id ?? null,
     round: parsedOptions.data.round,
     by: actor,
+    receivedAt: parsedOptions.data.now,
   };
   // A plain sheet is loaded and summed by the database (countsBulk.ts); any other is read row by row.
   const bulk = recount === null && st.status === 'counting' && lanes.bulk !== false ? await bulkSheet(table, source) : null;
@@ -229,6 +236,8 @@ export interface CountSource {
   details?: Record<string, unknown>;
   /** More work in the same transaction, once the import row exists (the scans mark themselves imported). */
   within?: (tx: Tx, importId: string) => Promise<void>;
+  /** When the counts came in: the import time and the audit entry's (default: the clock). */
+  receivedAt?: Date;
 }
 
 /**
@@ -269,6 +278,7 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines |
         rowsAccepted,
         rowsRejected: source.rowsRejected,
         linesCounted: staged.lines,
+        ...(source.receivedAt ? { importedAt: source.receivedAt } : {}),
       })
       .returning({ id: countImport.id });
     const importId = created!.id;
@@ -276,7 +286,7 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines |
     await insertEntries(tx, importId, st.id, round);
     const applied = await applyEntries(tx, st.id, importId, round);
     if (source.within) await source.within(tx, importId);
-    const now = new Date();
+    const now = source.receivedAt ?? new Date();
     const audit = new AuditWriter(tx, source.by, null, now);
     if (recount && !isBulk(lines)) await reopenRecounted(tx, locked, [...lines.values()], now, audit);
     audit.add({

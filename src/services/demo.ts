@@ -1,15 +1,17 @@
 /**
  * Demo data: a warehouse in the middle of its post-count process, so that a new user can walk review,
- * documents, approval and posting at once (`stocktake demo`, or the web console). Everything is made by
- * the same service calls real use makes — warehouse, item master, book, people and roles, chats, a
- * started stocktake, movements during counting and two count sheets — so the data is exactly what a real
- * count produces. src/services/demo/data.ts lists every line and what it is there for.
+ * documents, approval and posting at once (`stocktake demo`, or the web console), with a year of history
+ * behind it for stock structure, patterns, performance, cycle-count plans and the case library.
+ * Everything is made by the same service calls real use makes — warehouse, item master, book, people and
+ * roles, the history (src/services/demo/history.ts), chats, a started stocktake, movements during counting
+ * and two count sheets — so the data is exactly what a real count produces. src/services/demo/data.ts
+ * lists every line of the current count and what it is there for, historyData.ts the history.
  */
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { demoNextStepsCard } from '../../cards/templates/demo.ts';
-import { item } from '../../db/schema/index.ts';
+import { cause, item } from '../../db/schema/index.ts';
 import { COST_SCALE, parseDecimal } from '../domain/decimal.ts';
 import { InvalidInputError, problemOf, type InputProblem } from '../domain/errors.ts';
 import { demoTexts } from '../domain/texts/demo.ts';
@@ -26,6 +28,9 @@ import { enqueueMessages } from './outbox.ts';
 import { addPerson, cliActor, findPerson, grantRole } from './people.ts';
 import { startStocktake } from './stocktakes.ts';
 import { listVariances, stocktakeStatus, type StocktakeProgress } from './variances.ts';
+import { loadHistory, type DemoHistory } from './demo/history.ts';
+import { historyCauses, openingBook } from './demo/historyData.ts';
+import { causeAppliesTo, DEFAULT_CAUSES } from '../domain/causes.ts';
 import { addWarehouse, findWarehouse } from './warehouses.ts';
 import {
   ALICE_SHEET,
@@ -35,7 +40,6 @@ import {
   CHAT_BINDER,
   CONSOLE_URL,
   csvText,
-  DEMO_BOOK,
   DEMO_CAST,
   DEMO_CHATS,
   DEMO_ITEMS,
@@ -67,6 +71,8 @@ export interface DemoSummary {
   countSheets: { fileName: string; counter: string; round: number; linesCounted: number; linesVerified: number; linesInConflict: number }[];
   /** The sheet that resolves the conflict (demoRecountSheet()): who counted it and as which round. */
   recount: { fileName: string; counter: string; round: number; line: string };
+  /** The year before: the posted stocktakes (oldest first), the case written up, the cycle-count plan. */
+  history: DemoHistory;
   locale: ChatLocale;
   consoleUrl: string;
   nextSteps: string[];
@@ -84,8 +90,9 @@ const MINUTE = 60_000;
 
 /**
  * Loads the demo: warehouse DEMO (演示仓) with 15 items and a book, the cast with their console identities
- * `web:<handle>` and roles, the console chats demo-team / demo-approvals / demo-digest bound by ann, and a
- * stocktake left in counting with one conflict open (carol's recount, demoRecountSheet(), resolves it).
+ * `web:<handle>` and roles, a year of movements and three posted stocktakes with a case and a cycle-count
+ * plan, the console chats demo-team / demo-approvals / demo-digest bound by ann, and a stocktake left in
+ * counting with one conflict open (carol's recount, demoRecountSheet(), resolves it).
  * Refused, with nothing changed, when the demo is already loaded or something it would create is taken.
  * `now` (default: the clock) may not be in the future: counts and movements are dated before it.
  */
@@ -149,8 +156,9 @@ async function create(db: Db, o: { now: Date; locale: ChatLocale; consoleUrl: st
       ),
     ),
   );
-  await steps.run('book', () =>
-    importBook(db, DEMO_WAREHOUSE.code, bufferSource('demo-book.csv', csvText([['sku', 'location', 'qty'], ...DEMO_BOOK]))),
+  // The book a year ago: the history's movements and postings bring it to today's (DEMO_BOOK).
+  await steps.run('opening book', () =>
+    importBook(db, DEMO_WAREHOUSE.code, bufferSource('demo-opening-book.csv', csvText([['sku', 'location', 'qty'], ...openingBook()]))),
   );
 
   const people: DemoSummary['people'] = [];
@@ -167,6 +175,9 @@ async function create(db: Db, o: { now: Date; locale: ChatLocale; consoleUrl: st
       people.push({ handle: saved.handle, name: saved.name, identity: `web:${saved.handle}`, roles: [...member.roles] });
     }
   });
+
+  // Before the chats are bound: the history's cards would otherwise fill them with months-old news.
+  const history = await loadHistory(db, o.now, (step, body) => steps.run(step, body));
 
   const chats: DemoSummary['chats'] = [];
   await steps.run('chats', async () => {
@@ -249,16 +260,18 @@ async function create(db: Db, o: { now: Date; locale: ChatLocale; consoleUrl: st
       round: DEMO_RECOUNT.round,
       line: `${DEMO_RECOUNT.sku}@${DEMO_RECOUNT.location}`,
     },
+    history,
     locale: o.locale,
     consoleUrl: o.consoleUrl,
-    nextSteps: nextSteps(o.locale, { stocktake: started.code, consoleUrl: o.consoleUrl }),
+    nextSteps: nextSteps(o.locale, { stocktake: started.code, consoleUrl: o.consoleUrl, caseCode: history.case }),
   };
 }
 
 /**
  * Refuses before anything is written: when the demo is loaded already, when a demo SKU exists with other
  * master data (importing would change it for every warehouse), when a console identity belongs to someone
- * else, or when a demo chat is bound to another warehouse (binding would take it away).
+ * else, when a demo chat is bound to another warehouse (binding would take it away), or when a cause the
+ * history tags has been deactivated or turned to the other way in the (installation-wide) catalogue.
  */
 async function refuseUnlessFresh(db: Db): Promise<void> {
   if (await findWarehouse(db, DEMO_WAREHOUSE.code)) {
@@ -296,6 +309,14 @@ async function refuseUnlessFresh(db: Db): Promise<void> {
     if (known.warehouseCode && known.warehouseCode !== DEMO_WAREHOUSE.code) {
       problems.push(problemOf(null, 'chat', demoTexts.chatBound(`web:${chat.chatId}`, known.warehouseCode)));
     }
+  }
+  // Read, not listCauses(): that seeds the default catalogue, and a refusal writes nothing. A default
+  // cause not yet seeded will be as DEFAULT_CAUSES has it.
+  const catalogue = new Map((await db.select().from(cause)).map((c) => [c.code, c]));
+  for (const { cause: code, direction } of historyCauses()) {
+    const known = catalogue.get(code) ?? DEFAULT_CAUSES.find((c) => c.code === code);
+    if (!known || ('active' in known && !known.active)) problems.push(problemOf(null, 'cause', demoTexts.causeUnavailable(code)));
+    else if (!causeAppliesTo(known, direction)) problems.push(problemOf(null, 'cause', demoTexts.causeDirection(code, direction)));
   }
   if (problems.length > 0) {
     throw new InvalidInputError(

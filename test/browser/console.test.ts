@@ -105,11 +105,11 @@ run('the console and dashboard in a browser', () => {
       expect(await cardButtonProblems(onPhone)).toEqual([]);
       await carol.screenshot({ path: join(SHOTS, 'phone-03-variances.png') });
 
-      // Four lines carry a suggested cause: one tap confirms and tags them. The other six are opened from
-      // the page, confirmed and tagged by hand.
-      await review.getByRole('button', { name: /^Accept suggestions \(4\)/ }).click();
-      await expect.poll(() => toast(sam).textContent()).toMatch(/4 line\(s\) confirmed with the suggested cause/);
-      for (const sku of ['TEA-PE357', 'TEA-DHP250', 'POT-ZS', 'RICE-DB', 'TWL-CJ', 'GOJI-NX']) {
+      // Five lines carry a suggested cause (RICE-DB the history's case C-1): one tap confirms and tags them.
+      // The other five are opened from the page, confirmed and tagged by hand.
+      await review.getByRole('button', { name: /^Accept suggestions \(5\)/ }).click();
+      await expect.poll(() => toast(sam).textContent()).toMatch(/5 line\(s\) confirmed with the suggested cause/);
+      for (const sku of ['TEA-PE357', 'TEA-DHP250', 'POT-ZS', 'TWL-CJ', 'GOJI-NX']) {
         await review.getByRole('button', { name: new RegExp(`^${sku}`) }).click();
         const line = sam
           .locator('#messages .card')
@@ -225,11 +225,12 @@ run('the console and dashboard in a browser', () => {
         ['stocktakes', '/stocktakes'],
         ['stocktake', detail!],
         ['people', '/people'],
-        // The continuous-improvement pages (issue 16), on the demo's history.
+        // What the demo's history fills: stock structure, patterns and figures, cycle counts, the case library.
         ['structure', '/structure?warehouse=DEMO'],
         ['patterns', '/patterns?warehouse=DEMO'],
         ['plans', '/plans?warehouse=DEMO'],
         ['cases', '/cases'],
+        ['case', '/cases/C-1'],
         ['case-new', '/cases/new'],
         // The admin pages (ann is the demo's admin), a person's page with its link code included.
         ['admin', '/admin'],

@@ -132,7 +132,7 @@ export function gallery(locale: Locale): [string, Card][] {
       'demo next steps',
       demoNextStepsCard(ctx, {
         stocktake: 'ST-DEMO-0001',
-        steps: demoNextSteps(locale, { stocktake: 'ST-DEMO-0001', consoleUrl: 'http://127.0.0.1:3000' }).slice(1),
+        steps: demoNextSteps(locale, { stocktake: 'ST-DEMO-0001', consoleUrl: 'http://127.0.0.1:3000', caseCode: 'C-1' }).slice(1),
       }),
     ],
     [

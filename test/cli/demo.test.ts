@@ -31,6 +31,9 @@ for (const kind of databaseKinds()) {
       expect(out.code, out.stderr).toBe(0);
       expect(out.stdout).toMatch(/Demo loaded: warehouse DEMO 演示仓 \(Asia\/Shanghai\), stocktake ST-\d{8}-001 counting/);
       expect(out.stdout).toContain('1 in conflict (POT-ZS@C-01-01)');
+      expect(out.stdout).toMatch(
+        /The year before: 228 movements, 3 posted stocktakes \(ST-\d{8}-001, ST-\d{8}-001, ST-\d{8}-001\), case C-1, cycle-count plan A every 30 days, B 90, C 180\./,
+      );
       expect(out.stdout).toMatch(/sam\s+孙明 Sam\s+web:sam\s+supervisor/);
       expect(out.stdout).toMatch(/ann\s+安妮 Ann\s+web:ann\s+admin, supervisor/);
       expect(out.stdout).toMatch(/web:demo-team\s+team\s+en/);
@@ -54,7 +57,11 @@ for (const kind of databaseKinds()) {
         locale: 'zh-CN',
         recount: { fileName: 'demo-recount-carol-round2.csv', counter: 'carol', round: 2, line: 'POT-ZS@C-01-01' },
         recountFile: path,
+        history: { case: 'C-1', plan: { warehouse: 'DEMO', days: { A: 30, B: 90, C: 180 } }, movements: 228 },
       });
+      expect(summary.history.stocktakes).toHaveLength(3);
+      expect(summary.nextSteps[3]).toContain('RICE-DB（与案例 C-1 相似');
+      expect(summary.nextSteps[6]).toContain('/patterns?warehouse=DEMO');
       expect(summary.people.map((p: { handle: string }) => p.handle)).toEqual([
         'sam',
         'ada',

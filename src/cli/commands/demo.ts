@@ -43,6 +43,8 @@ const TEXT = {
       const v = s.stocktake.variances;
       return `  ${l.total} lines: ${l.counted} counted, ${l.verified} verified, ${l.conflict} in conflict (${s.stocktake.conflicts.join(', ')}); so far ${v.gain} gain (${v.gainValue}), ${v.loss} loss (${v.lossValue}), ${v.match} match.`;
     },
+    history: ({ history: h }: DemoSummary) =>
+      `  The year before: ${h.movements} movements, ${h.stocktakes.length} posted stocktakes (${h.stocktakes.join(', ')}), case ${h.case}, cycle-count plan A every ${h.plan.days.A} days, B ${h.plan.days.B}, C ${h.plan.days.C}.`,
     people: "People (choose one in the console's person menu):",
     chats: 'Console chats:',
     headers: { people: ['handle', 'name', 'identity', 'roles in DEMO'], chats: ['chat', 'purpose', 'language'] },
@@ -60,6 +62,8 @@ const TEXT = {
       const v = s.stocktake.variances;
       return `  共 ${l.total} 行：已盘 ${l.counted}，已核实 ${l.verified}，冲突 ${l.conflict}（${s.stocktake.conflicts.join('、')}）；目前盘盈 ${v.gain} 行（${v.gainValue}），盘亏 ${v.loss} 行（${v.lossValue}），一致 ${v.match} 行。`;
     },
+    history: ({ history: h }: DemoSummary) =>
+      `  此前一年：${h.movements} 条出入库记录，${h.stocktakes.length} 次已过账盘点（${h.stocktakes.join('、')}），案例 ${h.case}，周期盘点计划 A 类每 ${h.plan.days.A} 天、B 类 ${h.plan.days.B} 天、C 类 ${h.plan.days.C} 天。`,
     people: '人员（在控制台的人员菜单中选择）：',
     chats: '控制台群：',
     headers: { people: ['handle', '姓名', '身份', 'DEMO 中的角色'], chats: ['群', '用途', '语言'] },
@@ -77,6 +81,7 @@ function render(s: DemoSummary, recountPath: string | null): string {
   return [
     t.loaded(s),
     t.lines(s),
+    t.history(s),
     '',
     t.people,
     renderTable(
@@ -101,7 +106,9 @@ function render(s: DemoSummary, recountPath: string | null): string {
 export function registerDemo(program: Command, run: CliRunner): void {
   program
     .command('demo')
-    .description('load demo data (warehouse DEMO, its people, console chats and a stocktake with a conflict) and print the next steps')
+    .description(
+      'load demo data (warehouse DEMO, its people, console chats, a year of history and a stocktake with a conflict) and print the next steps',
+    )
     .option('--lang <lang>', 'language of the console chats and of the steps: en or zh (default: STOCKTAKE_DEFAULT_LOCALE)')
     .option('--recount-file <path>', "also write the recount sheet that resolves the conflict (carol's round 2) to this file")
     .option('--json', 'machine-readable output')
@@ -114,7 +121,12 @@ export function registerDemo(program: Command, run: CliRunner): void {
         const summary: DemoSummary = recountPath
           ? {
               ...loaded,
-              nextSteps: demoNextSteps(locale, { stocktake: loaded.stocktake.code, consoleUrl: loaded.consoleUrl, recountPath }),
+              nextSteps: demoNextSteps(locale, {
+                stocktake: loaded.stocktake.code,
+                consoleUrl: loaded.consoleUrl,
+                recountPath,
+                caseCode: loaded.history.case,
+              }),
             }
           : loaded;
         return { data: { ...summary, recountFile: recountPath }, human: () => render(summary, recountPath) };

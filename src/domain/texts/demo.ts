@@ -26,6 +26,14 @@ export const demoTexts = phrases('demo', {
     en: `chat ${chat} is bound to warehouse ${warehouse}`,
     zh: `群 ${chat} 已绑定到仓库 ${warehouse}`,
   }),
+  causeUnavailable: (cause: string) => ({
+    en: `cause ${cause} is missing from the cause catalogue or inactive; the demo's history tags variances with it`,
+    zh: `原因 ${cause} 不在原因目录中或已停用；演示数据的历史要用它标注差异`,
+  }),
+  causeDirection: (cause: string, direction: 'gain' | 'loss') => ({
+    en: `cause ${cause} no longer explains a ${direction}; the demo's history tags a ${direction} with it`,
+    zh: `原因 ${cause} 已不能解释${direction === 'gain' ? '盘盈' : '盘亏'}；演示数据的历史要用它标注${direction === 'gain' ? '盘盈' : '盘亏'}`,
+  }),
   cannotLoad: (details: string, detailsZh: string) => ({
     en: `cannot load the demo: ${details}; nothing was changed`,
     zh: `无法加载演示数据：${detailsZh}；未做任何更改`,
