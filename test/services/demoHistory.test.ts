@@ -32,7 +32,7 @@ describeEachDatabase('demo history', (get) => {
     expect(demo.history).toEqual({
       stocktakes: [S1, S2, S3],
       case: 'C-1',
-      plan: { warehouse: 'DEMO', days: { A: 30, B: 90, C: 180 } },
+      plan: { warehouse: 'DEMO', days: { A: 30, B: 90, C: 180 }, locations: [] },
       movements: 228,
     });
 
@@ -54,7 +54,7 @@ describeEachDatabase('demo history', (get) => {
     ]);
 
     const plan = await planView(db, 'DEMO', NOW);
-    expect(plan.plan).toEqual({ warehouse: 'DEMO', days: { A: 30, B: 90, C: 180 } });
+    expect(plan.plan).toEqual({ warehouse: 'DEMO', days: { A: 30, B: 90, C: 180 }, locations: [] });
     expect(plan.due).toBe(6);
     const byClass = (cls: string) => plan.items.filter((i) => i.abcClass === cls);
     expect(byClass('A').map((i) => i.sku)).toEqual(['CUP-GL320', 'RICE-DB', 'TEA-BH100', 'TEA-DHP250', 'TEA-LJ250', 'TEA-PE357']);
