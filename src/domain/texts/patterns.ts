@@ -20,6 +20,10 @@ export const patternTexts = phrases('patterns', {
     en: `Losses from "${causeEn}" are rising: ${latest} in ${stocktake} against a mean of ${mean} before (×${factor}; ${series})`,
     zh: `“${causeZh}”损失在上升：${stocktake} 为 ${latest}，此前平均 ${mean}（${factor} 倍；${series}）`,
   }),
+  newCause: (causeEn: string, causeZh: string, latest: string, stocktake: string, before: string, series: string) => ({
+    en: `Losses from "${causeEn}" appeared: ${latest} in ${stocktake} after none in the ${before} posted stocktakes before (${series})`,
+    zh: `出现“${causeZh}”损失：${stocktake} 为 ${latest}，此前 ${before} 次已过账盘点均无（${series}）`,
+  }),
   counterRecounts: (who: string, recounted: string, lines: string, percent: string, lineList: string) => ({
     en: `${who}: ${recounted} of ${lines} lines counted first needed a recount (${percent}%; ${lineList})`,
     zh: `${who}：初盘的 ${lines} 行中有 ${recounted} 行需要复盘（${percent}%；${lineList}）`,

@@ -44,6 +44,16 @@ export function patternPhrases(report: PatternReport): Phrase[] {
 }
 
 function risingPhrase(f: PatternReport['risingCauses'][number]): Phrase {
+  // No loss from the cause before: "rising ×–" would say nothing; it is a new cause of loss.
+  if (f.factor === null)
+    return patternTexts.newCause(
+      f.labelEn,
+      f.labelZh,
+      f.latest,
+      f.latestStocktake,
+      String(f.series.length - 1),
+      f.series.map((s) => s.lossValue).join(' → '),
+    );
   return patternTexts.risingCause(
     f.labelEn,
     f.labelZh,
