@@ -5,12 +5,11 @@
  * lands on `next` signed in; in a plain browser it says to open it inside the platform or to use a
  * sign-in link. Every request that is not to our server is refused, so no platform script is loaded.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTemplatePglite } from '../support/db.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { listen } from '../support/http.ts';
 import { CARL, initData, signInApp } from '../support/signIn.ts';
 import { startFakeDingTalk, type FakeDingTalk } from '../fakes/dingtalk/index.ts';
 import { startFakeFeishu } from '../fakes/feishu/index.ts';
@@ -20,7 +19,7 @@ const run = browserAvailable() ? describe : describe.skip;
 
 run('opening the counting page from a chat, in a browser', () => {
   let browser: Browser;
-  let server: ServerType;
+  let stopServer: (() => Promise<void>) | undefined;
   let base = '';
   let feishu: FakeFeishu;
   let dingtalk: FakeDingTalk;
@@ -32,15 +31,12 @@ run('opening the counting page from a chat, in a browser', () => {
     const database = await openTemplatePglite();
     closeDb = database.close;
     const http = await signInApp(database.db, feishu, dingtalk);
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: http.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ base, close: stopServer } = await listen(http.app));
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await stopServer?.();
     await Promise.all([feishu?.close(), dingtalk?.close(), closeDb?.()]);
   });
 

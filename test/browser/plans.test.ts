@@ -5,8 +5,6 @@
  * whose page states the sample. The app runs in-process on an embedded database (as the open-page test
  * does); Debian's Chromium through playwright-core, skipped like the other browser tests without it.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/client.ts';
@@ -16,7 +14,7 @@ import { browserAvailable, launchBrowser, layoutProblems, NARROW } from '../supp
 import { openTemplatePglite } from '../support/db.ts';
 import { seedWarehouse } from '../support/fixtures.ts';
 import { seedPeople } from '../support/flow.ts';
-import { testHttp, type TestHttp } from '../support/http.ts';
+import { listen, testHttp, type TestHttp } from '../support/http.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the browser's globals inside page.evaluate
 declare const document: any, window: any;
@@ -35,7 +33,7 @@ async function fits(page: Page): Promise<void> {
 
 run('the cycle-count page in a browser at 360 px', () => {
   let browser: Browser;
-  let server: ServerType;
+  let stopServer: (() => Promise<void>) | undefined;
   let database: Database;
   let http: TestHttp;
   let base = '';
@@ -45,15 +43,12 @@ run('the cycle-count page in a browser at 360 px', () => {
     await seedWarehouse(database.db);
     await seedPeople(database.db);
     http = await testHttp(database.db, [mountPages]);
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: http.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ base, close: stopServer } = await listen(http.app));
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await stopServer?.();
     await database?.close();
   });
 

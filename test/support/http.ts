@@ -3,6 +3,8 @@
  * as a person: through a session cookie (what the console's person menu or a sign-in link sets) or an
  * API key created the way the CLI creates it.
  */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Db } from '../../db/client.ts';
 import { loadInstallationSecret } from '../../src/core/actionToken.ts';
@@ -59,4 +61,13 @@ export async function testHttp(
       return app.request(path, { ...init, headers });
     },
   };
+}
+
+/** The app on a real port of 127.0.0.1 (for a browser or a raw request); `close` stops it. */
+export async function listen(app: Hono<AppEnv>): Promise<{ base: string; port: number; close: () => Promise<void> }> {
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return { base: `http://127.0.0.1:${port}`, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
