@@ -23,19 +23,22 @@ afterAll(async () => {
   await fake.close();
 });
 
+/** The fake ERPNext as a connector's configuration (the key and secret come from the environment). */
+const erpnextConfig = () => ({
+  baseUrl: fake.url,
+  apiKeyEnv: 'TEST_CHAT_ERPNEXT_KEY',
+  apiSecretEnv: 'TEST_CHAT_ERPNEXT_SECRET',
+  company: 'Widgets Pte',
+  expenseAccount: 'Stock Adjustment - WP',
+});
+
 describeEachDatabase('ERP sync retried from the chat', (get) => {
   it("answers an approver with the ERPs' states in the chat's language, and refuses a counter", async () => {
     const { db } = get();
     fake.reconciliations.length = 0;
     fake.items.clear();
     fake.items.add('A-100');
-    const config = {
-      baseUrl: fake.url,
-      apiKeyEnv: 'TEST_CHAT_ERPNEXT_KEY',
-      apiSecretEnv: 'TEST_CHAT_ERPNEXT_SECRET',
-      company: 'Widgets Pte',
-      expenseAccount: 'Stock Adjustment - WP',
-    };
+    const config = erpnextConfig();
     const { gain } = await postedDocuments(db, () => saveErpConnector(db, null, { warehouse: 'WH1', kind: 'erpnext', config }));
     await addPerson(db, { handle: 'vera', name: 'vera', identities: ['web:u-vera'] });
     await grantRole(db, 'vera', 'finance', 'WH1');
@@ -71,13 +74,7 @@ describeEachDatabase('ERP sync retried from the chat', (get) => {
     fake.items.clear();
     fake.items.add('A-100');
     fake.items.add('C-400');
-    const config = {
-      baseUrl: fake.url,
-      apiKeyEnv: 'TEST_CHAT_ERPNEXT_KEY',
-      apiSecretEnv: 'TEST_CHAT_ERPNEXT_SECRET',
-      company: 'Widgets Pte',
-      expenseAccount: 'Stock Adjustment - WP',
-    };
+    const config = erpnextConfig();
     const out = new RecordingDeliverer();
     const { dispatch, sender } = await botCore(db, [out]);
     const { gain } = await postedDocuments(db, async () => {
