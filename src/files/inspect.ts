@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { InvalidInputError, problemOf } from '../domain/errors.ts';
 import { byteOrderMark, ENCODINGS_TRIED, LegacyTextFacts, utf16WithoutMark, type TextEncoding } from './encoding.ts';
@@ -26,8 +27,7 @@ const HEAD_BYTES = 1 << 16;
  */
 export async function inspectFile(source: FileSource): Promise<FileFacts> {
   const hash = createHash('sha256');
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
-  let validUtf8 = true;
+  const utf8 = new Utf8Check();
   const headChunks: Buffer[] = [];
   let headBytes = 0;
   let bytes = 0;
@@ -38,25 +38,45 @@ export async function inspectFile(source: FileSource): Promise<FileFacts> {
       headBytes += Math.min(chunk.length, HEAD_BYTES - headBytes);
     }
     bytes += chunk.length;
-    if (validUtf8) {
-      try {
-        utf8.decode(chunk, { stream: true });
-      } catch {
-        validUtf8 = false;
-      }
-    }
+    utf8.add(chunk);
   }
-  if (validUtf8) {
-    try {
-      utf8.decode();
-    } catch {
-      validUtf8 = false; // ends inside a multi-byte character
-    }
-  }
+  const validUtf8 = utf8.end();
   const sha256 = hash.digest('hex');
   const head = Buffer.concat(headChunks);
   if (ZIP_MAGIC.every((b, i) => head[i] === b)) return { format: 'xlsx', encoding: 'utf-8', sha256, bytes };
   return { format: 'csv', encoding: await textEncoding(source, head, bytes, validUtf8), sha256, bytes };
+}
+
+/**
+ * Whether a stream of chunks is valid UTF-8 (what a fatal TextDecoder accepts), checked natively without
+ * making strings: about 1 ms for a 20 MB sheet against 50–160 ms for decoding it (measured with Node 20).
+ * A character cut by a chunk's end is carried over to the next chunk.
+ */
+class Utf8Check {
+  private valid = true;
+  private carry: Buffer | null = null;
+
+  add(chunk: Buffer): void {
+    if (!this.valid) return;
+    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const cut = completeLength(data);
+    this.valid = isUtf8(data.subarray(0, cut));
+    this.carry = cut < data.length ? Buffer.from(data.subarray(cut)) : null;
+  }
+
+  end(): boolean {
+    return this.valid && this.carry === null; // a carry left over: the text ends inside a character
+  }
+}
+
+/** The length of data without a last multi-byte character it cuts short (at most 3 bytes are left out). */
+function completeLength(data: Buffer): number {
+  let lead = data.length - 1;
+  while (lead >= 0 && data.length - lead <= 3 && (data[lead]! & 0xc0) === 0x80) lead--;
+  if (lead < 0) return data.length;
+  const b = data[lead]!;
+  const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+  return lead + need > data.length ? lead : data.length;
 }
 
 async function textEncoding(source: FileSource, head: Buffer, bytes: number, validUtf8: boolean): Promise<TextEncoding> {

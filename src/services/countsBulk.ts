@@ -1,21 +1,19 @@
 /**
  * The bulk lane of a count import. A plain CSV count sheet — UTF-8, the header on the first line, no
  * quotes, no control characters, a known SKU in plain ASCII and a whole quantity on every line, nothing in
- * the unit, counted_at, expiry or lot columns — is loaded as it is by COPY into a temporary table and
- * checked and summed per (sku, location) by set-based SQL, in the import's own transaction. The CLI
- * process then only streams the file (about 0.1 s of CPU for a million lines, against about 2.2 s for
- * parsing and summing them in JavaScript, measured by `npm run bench:import`), and the database does the
- * folding it does faster.
+ * the unit, counted_at, expiry or lot columns — is checked and summed per (sku, location) on its bytes as
+ * it streams in, and only the sums are loaded by COPY into the import's staging table, in the import's own
+ * transaction. Reading a million lines this way costs about 0.3 s of CPU, against about 2.2 s for parsing
+ * them into rows and summing those in JavaScript, and about 1.2 s for loading every line into the database
+ * and summing it there (measured by `npm run bench:import`).
  *
  * The lane takes exactly the sheets the row-by-row check would accept whole with the same sums; anything
- * else — a quote, a decimal, an unknown SKU, a blank line, a lot-tracked item — makes it decline
+ * else — a quote, a decimal, an unknown SKU, a lot-tracked item, a sum too large — makes it decline
  * (NotPlain), its transaction rolls back and the sheet is read by the row-by-row check, which names every
  * problem by row and column. Tests import the same sheets both ways and expect identical results.
  */
-import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
-import { copyDriver } from '../../db/copy.ts';
+import { copyRows } from '../../db/copy.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { mapHeader } from '../domain/columns.ts';
 import { sniffDelimiter } from '../files/csv.ts';
@@ -52,6 +50,8 @@ export interface BulkSheet {
 export interface BulkStaged {
   rows: number;
   lines: number;
+  /** Whether every SKU was checked; if not, the caller calls checkStagedSkus when a line matched none of the stocktake's. */
+  skusChecked: boolean;
 }
 
 const HEAD_BYTES = 1 << 16;
@@ -140,64 +140,203 @@ function wideSpaceAt(buf: Buffer, start: number, end: number): boolean {
 }
 
 /**
- * Checks every line on its way to COPY, refusing the sheet (NotPlain) at the first line the row-by-row
- * check would read differently or not accept as it stands: a quote, a control character, a line end unlike
- * the first's, a line with more or fewer cells than the header, a quantity that is not a whole number of
- * up to 12 digits, a SKU that is not plain ASCII without surrounding spaces, a location with something to
- * trim, anything in the unit, counted_at, expiry or lot columns. A blank line is passed on as a line of
- * empty cells (COPY would refuse an empty line; the row-by-row check skips it, and so does the lane). So
- * COPY never refuses a line mid-stream (postgres.js leaves a COPY the server refused waiting forever).
- * Measured: about 60 ms for a million lines, against about 1.4 s for the same checks in SQL.
+ * The sums per (sku, location), keyed by the key's bytes: the SKU, a tab, the location, as COPY's text
+ * format writes them (neither holds a tab or a line break: the check refuses control characters). An
+ * open-addressing table over the bytes, with the keys kept once in one buffer, rather than a Map of
+ * strings: for the benchmark's 1,000,000 lines and 200,000 keys a Map cost about 0.8 s (a string made and
+ * hashed per line, and the garbage), this about 0.1 s (`npm run bench:import`).
  */
-class PlainLines extends Transform {
-  /** Lines seen, the header's included; the rows COPY loaded must be one fewer. */
+class ByteSums {
+  size = 0;
+  private keys = Buffer.allocUnsafe(1 << 20);
+  private keysUsed = 0;
+  /** Pairs (hash, entry index + 1); 0 is an empty slot. Entries' fields sit together, one cache line each. */
+  private slots = new Int32Array(2 << 16);
+  /** Per entry: where its key starts in `keys` and its length. */
+  private keyAt = new Int32Array(2 << 15);
+  /** Per entry: the sum, the number of lines, the first line. */
+  private sums = new Float64Array(3 << 15);
+
+  /** Adds qty to the sum of the key sku bytes + tab + location bytes; returns the new sum. */
+  add(buf: Buffer, skuStart: number, skuEnd: number, locationStart: number, locationEnd: number, qty: number, line: number): number {
+    let hash = 0x811c9dc5; // FNV-1a
+    for (let i = skuStart; i < skuEnd; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
+    hash = Math.imul(hash ^ 0x09, 0x01000193);
+    for (let i = locationStart; i < locationEnd; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
+    // Mixed so that the low bits, which pick the slot, depend on every byte (murmur3's finalizer).
+    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+    hash ^= hash >>> 16;
+    const length = skuEnd - skuStart + 1 + locationEnd - locationStart;
+    const mask = (this.slots.length >> 1) - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[2 * slot + 1]! - 1;
+      if (entry < 0) {
+        this.slots[2 * slot] = hash;
+        this.slots[2 * slot + 1] = this.insert(buf, skuStart, skuEnd, locationStart, locationEnd, length, qty, line) + 1;
+        if (this.size * 2 > mask) this.rehash();
+        return qty;
+      }
+      if (
+        this.slots[2 * slot] === hash &&
+        this.keyAt[2 * entry + 1] === length &&
+        this.sameKey(entry, buf, skuStart, skuEnd, locationStart, locationEnd)
+      ) {
+        this.sums[3 * entry + 1]! += 1;
+        return (this.sums[3 * entry]! += qty);
+      }
+    }
+  }
+
+  /** Each key as text (the SKU, a tab, the location), its sum, first line and line count. */
+  *entries(): Generator<[key: string, qty: number, first: number, count: number]> {
+    for (let e = 0; e < this.size; e++) {
+      const start = this.keyAt[2 * e]!;
+      yield [
+        this.keys.toString('utf8', start, start + this.keyAt[2 * e + 1]!),
+        this.sums[3 * e]!,
+        this.sums[3 * e + 2]!,
+        this.sums[3 * e + 1]!,
+      ];
+    }
+  }
+
+  private sameKey(entry: number, buf: Buffer, skuStart: number, skuEnd: number, locationStart: number, locationEnd: number): boolean {
+    let k = this.keyAt[2 * entry]!;
+    for (let i = skuStart; i < skuEnd; i++) if (this.keys[k++] !== buf[i]) return false;
+    if (this.keys[k++] !== 0x09) return false;
+    for (let i = locationStart; i < locationEnd; i++) if (this.keys[k++] !== buf[i]) return false;
+    return true;
+  }
+
+  private insert(
+    buf: Buffer,
+    skuStart: number,
+    skuEnd: number,
+    locationStart: number,
+    locationEnd: number,
+    length: number,
+    qty: number,
+    line: number,
+  ): number {
+    if (2 * this.size === this.keyAt.length) {
+      const keyAt = new Int32Array(this.keyAt.length * 2);
+      keyAt.set(this.keyAt);
+      this.keyAt = keyAt;
+      const sums = new Float64Array(this.sums.length * 2);
+      sums.set(this.sums);
+      this.sums = sums;
+    }
+    while (this.keysUsed + length > this.keys.length) {
+      const keys = Buffer.allocUnsafe(this.keys.length * 2);
+      this.keys.copy(keys, 0, 0, this.keysUsed);
+      this.keys = keys;
+    }
+    const e = this.size++;
+    this.keyAt[2 * e] = this.keysUsed;
+    this.keyAt[2 * e + 1] = length;
+    this.keysUsed += buf.copy(this.keys, this.keysUsed, skuStart, skuEnd);
+    this.keys[this.keysUsed++] = 0x09;
+    this.keysUsed += buf.copy(this.keys, this.keysUsed, locationStart, locationEnd);
+    this.sums[3 * e] = qty;
+    this.sums[3 * e + 1] = 1;
+    this.sums[3 * e + 2] = line;
+    return e;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let old = 0; old < this.slots.length; old += 2) {
+      if (this.slots[old + 1] === 0) continue;
+      let slot = this.slots[old]! & mask;
+      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = this.slots[old]!;
+      slots[2 * slot + 1] = this.slots[old + 1]!;
+    }
+    this.slots = slots;
+  }
+}
+
+/**
+ * A sum at or past this is too large for the count columns (numeric(18,3): 15 whole digits), and the
+ * sheet goes the long way, where the row-by-row check names it. Each line's quantity is a whole number of
+ * at most 12 digits, so a sum is checked before it can pass 10^15 + 10^12, far below 2^53: these sums of
+ * whole numbers are exact as JavaScript numbers.
+ */
+const SUM_LIMIT = 1e15;
+
+/**
+ * Reads a plain sheet and sums it per (sku, location), refusing it (NotPlain) at the first line the
+ * row-by-row check would read differently or not accept as it stands: a quote, a control character, a line
+ * end unlike the first's, a line with more or fewer cells than the header, a quantity that is not a whole
+ * number of up to 12 digits, a SKU that is not plain ASCII without surrounding spaces, a location with
+ * something to trim, anything in the unit, counted_at, expiry or lot columns, a sum too large. Blank lines
+ * are skipped, as the row-by-row check skips them.
+ *
+ * Summing here, on the bytes, rather than loading every line into the database and summing there with a
+ * `group by`, measured (`npm run bench:import`, 1,000,000 lines, 200,000 sums): about 0.3 s of CPU in this
+ * process against about 1.2 s for the database's COPY of every line plus its `group by`; only the sums
+ * travel to the database.
+ */
+export class PlainSums {
+  /** Lines seen, the header's included. */
   lines = 0;
+  /** Data rows summed (blank lines not included). */
+  rows = 0;
+  readonly sums = new ByteSums();
   private carry: Buffer | null = null;
   private crlf: boolean | null = null;
   private readonly delimiter: number;
   private readonly empty: Set<number>;
-  private readonly filler: Buffer;
+  // The cells of the line just checked.
+  private skuStart = 0;
+  private skuEnd = 0;
+  private locationStart = 0;
+  private locationEnd = 0;
+  private qty = 0;
 
   constructor(private readonly plan: BulkSheet) {
-    super();
     this.delimiter = plan.delimiter.charCodeAt(0);
     this.empty = new Set(plan.empty);
-    this.filler = Buffer.from(plan.delimiter.repeat(plan.width - 1));
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+  /** Reads the whole sheet. */
+  async read(): Promise<void> {
+    for await (const chunk of this.plan.source.open() as AsyncIterable<Buffer>) this.feed(chunk);
+    this.end();
+  }
+
+  private feed(chunk: Buffer): void {
     const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     let start = 0;
-    let from = 0; // the part of buf not yet passed on
     for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
       const crlf = nl > start && buf[nl - 1] === 0x0d;
       if (this.crlf === null) this.crlf = crlf;
-      else if (crlf !== this.crlf) return done(new NotPlain('mixed line ends'));
-      const end = crlf ? nl - 1 : nl;
-      const problem = this.lines === 0 ? null : this.check(buf, start, end);
-      if (problem === 'blank' && end === start) {
-        this.push(buf.subarray(from, start));
-        this.push(this.filler);
-        from = start;
-      } else if (problem !== null && problem !== 'blank') return done(new NotPlain(problem));
-      this.lines += 1;
+      else if (crlf !== this.crlf) throw new NotPlain('mixed line ends');
+      this.line(buf, start, crlf ? nl - 1 : nl);
       start = nl + 1;
     }
-    if (from < start) this.push(buf.subarray(from, start));
     this.carry = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
-    done();
   }
 
-  override _flush(done: TransformCallback): void {
+  private end(): void {
     const rest = this.carry;
     if (rest && rest.length > 0) {
-      if (rest[rest.length - 1] === 0x0d) return done(new NotPlain('a bare CR'));
-      const problem = this.lines === 0 ? null : this.check(rest, 0, rest.length);
-      if (problem !== null && problem !== 'blank') return done(new NotPlain(problem));
-      this.push(rest);
-      this.lines += 1;
+      if (rest[rest.length - 1] === 0x0d) throw new NotPlain('a bare CR');
+      this.line(rest, 0, rest.length);
     }
-    done();
+  }
+
+  private line(buf: Buffer, start: number, end: number): void {
+    this.lines += 1;
+    if (this.lines === 1) return; // the header
+    const problem = this.check(buf, start, end);
+    if (problem === 'blank') return;
+    if (problem !== null) throw new NotPlain(problem);
+    const sum = this.sums.add(buf, this.skuStart, this.skuEnd, this.locationStart, this.locationEnd, this.qty, this.lines);
+    if (sum >= SUM_LIMIT) throw new NotPlain('a sum too large');
+    this.rows += 1;
   }
 
   /** What is wrong with the line buf[start, end) for the lane, 'blank' for a line of empty cells, else null. */
@@ -216,14 +355,24 @@ class PlainLines extends Transform {
         if (length > 0) blank = false;
         if (cell === qty) {
           if (length > 12) return 'a long quantity';
-          for (let j = cellStart; j < i; j++) if (buf[j]! < 0x30 || buf[j]! > 0x39) return 'a quantity not a whole number';
+          let value = 0;
+          for (let j = cellStart; j < i; j++) {
+            const digit = buf[j]! - 0x30;
+            if (digit < 0 || digit > 9) return 'a quantity not a whole number';
+            value = value * 10 + digit;
+          }
+          this.qty = value;
           if (length === 0) skuOrQtyEmpty = true;
         } else if (cell === sku) {
           if (length > 0 && (buf[cellStart] === 0x20 || buf[i - 1] === 0x20)) return 'a SKU with spaces around it';
           for (let j = cellStart; j < i; j++) if (buf[j]! > 0x7e) return 'a SKU not in plain ASCII';
           if (length === 0) skuOrQtyEmpty = true;
+          this.skuStart = cellStart;
+          this.skuEnd = i;
         } else if (cell === location) {
           if (length > 0 && (buf[cellStart] === 0x20 || buf[i - 1] === 0x20 || wideSpaceAt(buf, cellStart, i))) return 'a location to trim';
+          this.locationStart = cellStart;
+          this.locationEnd = i;
         } else if (length > 0 && this.empty.has(cell)) return 'a unit, time, expiry or lot';
         cell += 1;
         cellStart = i + 1;
@@ -236,65 +385,49 @@ class PlainLines extends Transform {
   }
 }
 
+/** The sums as COPY rows of count_stage (sku, location, lot, expiry, qty, counted_ms, first_line, line_count, counted_as). */
+function* stageRows(sums: ByteSums): Generator<string> {
+  for (const [key, qty, first, count] of sums.entries()) {
+    // The key is the SKU and the location joined by a tab, as COPY's text format joins them; neither holds a
+    // tab or a line break (the check refused control characters), so only a backslash needs escaping.
+    const cells = key.includes('\\') ? key.replaceAll('\\', '\\\\') : key;
+    yield `${cells}\t\t\\N\t${qty}\t\\N\t${first}\t${count}\t\\N`;
+  }
+}
+
 /**
- * Loads and sums the sheet into count_stage (which must exist, empty), inside the caller's transaction.
- * Throws NotPlain when the sheet is not one the lane takes whole; the caller's transaction then rolls back.
+ * Reads, checks and sums the sheet, and stages the sums in count_stage (which must exist, empty), inside
+ * the caller's transaction. Throws NotPlain when the sheet is not one the lane takes whole; the caller's
+ * transaction then rolls back.
  */
-export async function stageBulkSheet(tx: DbOrTx, plan: BulkSheet): Promise<BulkStaged> {
-  const columns = Array.from({ length: plan.width }, (_, i) => `c${i}`);
-  await tx.execute(
-    sql.raw(
-      `create temporary table count_raw (n bigint generated always as identity, ${columns.map((c) => `${c} text`).join(', ')}) on commit drop`,
-    ),
+export async function stageBulkSheet(tx: DbOrTx, plan: BulkSheet, options: { checkSkusNow: boolean }): Promise<BulkStaged> {
+  const sheet = new PlainSums(plan);
+  await sheet.read();
+  if (sheet.rows === 0) throw new NotPlain('no data rows');
+  await copyRows(
+    tx,
+    'count_stage',
+    ['sku', 'location', 'lot', 'expiry', 'qty', 'counted_ms', 'first_line', 'line_count', 'counted_as'],
+    stageRows(sheet.sums),
   );
-  // The sums of a million lines are hashed in memory rather than spilled to disk in batches.
-  await tx.execute(sql.raw(`set local work_mem = '256MB'`));
-  const delimiter = plan.delimiter === '\t' ? `E'\\t'` : `'${plan.delimiter}'`;
-  const copy = `copy count_raw (${columns.join(', ')}) from stdin with (format csv, header true, delimiter ${delimiter})`;
-  const driver = copyDriver(tx);
-  const lines = new PlainLines(plan);
-  if ('postgres' in driver) {
-    await pipeline(plan.source.open(), lines, await driver.postgres.unsafe(copy).writable());
-  } else {
-    const parts: Buffer[] = [];
-    await pipeline(plan.source.open(), lines, async (chunks: AsyncIterable<Buffer>) => {
-      for await (const chunk of chunks) parts.push(chunk);
-    });
-    await driver.pglite.query(copy.replace('from stdin', `from '/dev/blob'`), [], { blob: new Blob(parts) });
-  }
-  const [sku, location, qty] = [plan.sku, plan.location, plan.qty].map((i) => sql.raw(`c${i}`));
-  // Every line was checked on its way in; blank lines (no SKU) are skipped, as the row-by-row check does.
-  // Whole quantities of up to 12 digits sum exactly as bigint, faster than numeric; a sum past bigint is
-  // refused by the database and the sheet goes the long way.
-  let staged: { lines: number; rows: number; loaded: number } | undefined;
-  try {
-    [staged] = await queryRows<{ lines: number; rows: number; loaded: number }>(
-      tx,
-      sql`with staged as (
-            insert into count_stage (sku, location, lot, expiry, qty, counted_ms, first_line, line_count, counted_as)
-            select ${sku}, coalesce(${location}, ''), '', null, sum(${qty}::bigint), null, min(n) + 1, count(*), null
-            from count_raw where ${sku} is not null group by 1, 2
-            returning line_count
-          )
-          select count(*)::int as lines, coalesce(sum(line_count), 0)::int as rows,
-                 (select count(*)::int from count_raw) as loaded
-          from staged`,
-    );
-  } catch (error) {
-    if ((error as { code?: unknown }).code === '22003') throw new NotPlain('a sum too large');
-    throw error;
-  }
-  // Every line of the file after the header reached the table.
-  if (staged!.loaded !== lines.lines - 1) throw new NotPlain('lines missing from the copy');
-  if (staged!.rows === 0) throw new NotPlain('no data rows');
-  // Every SKU known, no item lot-tracked (its lines must name a lot), and every sum fits the column.
-  const [checked] = await queryRows<{ unknown: number; lot_tracked: number; too_large: number }>(
+  // Lines of a lot-tracked item must name a lot: with any such item the SKUs are checked now. Otherwise
+  // only an unknown SKU is left to find, and a staged line that updates a line of the stocktake has a known
+  // SKU (the book's SKUs were checked against the item master, which never loses one): the caller checks
+  // after the update, and only when some staged line updated none (checkStagedSkus). That saves a join of
+  // the sheet with the whole item master, about 0.3 s for 200,000 lines, on the usual sheet.
+  const [lots] = await queryRows<{ any: boolean }>(tx, sql`select exists (select 1 from item where lot_tracked) as any`);
+  const checkNow = options.checkSkusNow || lots!.any;
+  if (checkNow) await checkStagedSkus(tx);
+  return { rows: sheet.rows, lines: sheet.sums.size, skusChecked: checkNow };
+}
+
+/** Refuses (NotPlain) the staged sheet if it has an unknown SKU or a lot-tracked item's line (without a lot). */
+export async function checkStagedSkus(tx: DbOrTx): Promise<void> {
+  const [checked] = await queryRows<{ unknown: number; lot_tracked: number }>(
     tx,
     sql`select count(*) filter (where i.sku is null)::int as unknown,
-               count(*) filter (where i.lot_tracked)::int as lot_tracked,
-               count(*) filter (where s.qty >= 1e15)::int as too_large
+               count(*) filter (where i.lot_tracked)::int as lot_tracked
         from count_stage s left join item i on i.sku = s.sku`,
   );
-  if (checked!.unknown > 0 || checked!.lot_tracked > 0 || checked!.too_large > 0) throw new NotPlain('a SKU to check row by row');
-  return { rows: staged!.rows, lines: staged!.lines };
+  if (checked!.unknown > 0 || checked!.lot_tracked > 0) throw new NotPlain('a SKU to check row by row');
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,34 @@ describe('inspectFile', () => {
     writeFileSync(path, bytes);
     const facts = await inspectFile(await fileSource(path));
     expect(facts.encoding).toBe('utf-8');
+  });
+
+  it('tells valid UTF-8 from invalid as a strict decoder does, wherever the chunks are cut', async () => {
+    const samples = [
+      Buffer.from('sku,库位,数量\nA-1,仓库一区,2 😀\n', 'utf8'),
+      Buffer.from([0x61, 0xc3, 0x28, 0x0a]), // a lead byte without its continuation
+      Buffer.from([0x61, 0xed, 0xa0, 0x80, 0x0a]), // a UTF-16 surrogate written as UTF-8
+      Buffer.from([0x61, 0xc0, 0xaf, 0x0a]), // an overlong "/"
+      Buffer.from([0x61, 0x80, 0x80, 0x80, 0x80, 0x0a]), // continuation bytes alone
+      Buffer.from([0x61, 0xf0, 0x9f, 0x98]), // ends inside a 4-byte character
+    ];
+    for (const bytes of samples) {
+      let strict = true;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        strict = false;
+      }
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        for (const size of [1, 2, 3]) {
+          const chunks = [bytes.subarray(0, cut)];
+          for (let at = cut; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+          const source = { name: 'cut.csv', open: () => Readable.from(chunks.filter((c) => c.length > 0)) };
+          const facts = await inspectFile(source).catch(() => null);
+          expect([bytes.toString('hex'), cut, size, facts?.encoding === 'utf-8']).toEqual([bytes.toString('hex'), cut, size, strict]);
+        }
+      }
+    }
   });
 
   it('takes a file ending inside a UTF-8 character as GB18030', async () => {
