@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
+import { beforeAll, beforeEach, describe, inject } from 'vitest';
 import { openDatabase, queryRows, type Database, type DatabaseTarget, type Db } from '../../db/client.ts';
 
 export type DbKind = 'pglite' | 'postgres';
@@ -30,7 +30,7 @@ export async function createPostgresDatabase(
   adminUrl: string,
   options: { empty?: boolean } = {},
 ): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `stocktake_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${inject('postgresDatabasePrefix')}${process.pid}_${randomBytes(4).toString('hex')}`;
   const template = options.empty ? null : inject('postgresTemplate');
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(template ? `create database ${name} template ${template}` : `create database ${name}`);
@@ -67,24 +67,8 @@ export function describeEachDatabase(name: string, suite: (get: () => TestDataba
     const run = kind === 'pglite' || postgresUrl !== null ? describe : describe.skip;
     run(`${name} [${kind}]`, () => {
       let current: TestDatabase | null = null;
-      let cleanup: (() => Promise<void>) | null = null;
       beforeAll(async () => {
-        if (kind === 'pglite') {
-          const database = await openTemplatePglite();
-          current = { db: database.db, kind, target: { kind: 'pglite', dataDir: null } };
-          cleanup = database.close;
-        } else {
-          const created = await createPostgresDatabase(postgresUrl!);
-          const database = await openDatabase({ kind: 'postgres', url: created.url });
-          current = { db: database.db, kind, target: { kind: 'postgres', url: created.url } };
-          cleanup = async () => {
-            await database.close();
-            await created.drop();
-          };
-        }
-      });
-      afterAll(async () => {
-        await cleanup?.();
+        current = await workerDatabase(kind);
       });
       beforeEach(async () => {
         await truncateAll(current!.db);
@@ -92,6 +76,34 @@ export function describeEachDatabase(name: string, suite: (get: () => TestDataba
       suite(() => current!);
     });
   }
+}
+
+/**
+ * One database of each kind per test worker, shared by the files it runs one after another (the suite
+ * runs without isolation between files, vitest.config.ts): each test starts from empty tables all the
+ * same. Opening PGlite from the template took about 1 s per file and a Postgres copy 0.5 s, for the
+ * ~120 files that use them. The Postgres databases are dropped when the run ends (globalSetup).
+ */
+function workerDatabase(kind: DbKind): Promise<TestDatabase> {
+  const shared = globalThis as { stocktakeTestDatabases?: Map<DbKind, Promise<TestDatabase>> };
+  const cache = (shared.stocktakeTestDatabases ??= new Map());
+  let database = cache.get(kind);
+  if (!database) {
+    database = openWorkerDatabase(kind);
+    cache.set(kind, database);
+    database.catch(() => cache.delete(kind));
+  }
+  return database;
+}
+
+async function openWorkerDatabase(kind: DbKind): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const database = await openTemplatePglite();
+    return { db: database.db, kind, target: { kind: 'pglite', dataDir: null } };
+  }
+  const created = await createPostgresDatabase(inject('postgresUrl')!);
+  const database = await openDatabase({ kind: 'postgres', url: created.url });
+  return { db: database.db, kind, target: { kind: 'postgres', url: created.url } };
 }
 
 /**

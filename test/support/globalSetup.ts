@@ -15,6 +15,8 @@ declare module 'vitest' {
     postgresUrl: string | null;
     /** A migrated database on that server that test databases are copied from (null without a server). */
     postgresTemplate: string | null;
+    /** How this run's test databases on that server are named: they are dropped when the run ends. */
+    postgresDatabasePrefix: string;
   }
 }
 
@@ -68,8 +70,21 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
+/** Drops the databases named with a prefix, left by this run's workers (test/support/db.ts). */
+async function dropDatabasesNamed(adminUrl: string, prefix: string): Promise<void> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await admin<{ datname: string }[]>`select datname from pg_database where starts_with(datname, ${prefix})`;
+    for (const { datname } of rows) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 export default async function setup(project: TestProject) {
   let serverTemplate: string | null = null;
+  const prefix = `stocktake_test_${process.pid}_`;
+  project.provide('postgresDatabasePrefix', prefix);
   const built = buildDist();
   const dir = await mkdtemp(join(tmpdir(), 'stocktake-test-'));
   // initdb in WASM takes seconds; doing it once here and loading the dump per file takes a fraction.
@@ -100,6 +115,9 @@ export default async function setup(project: TestProject) {
   }
   return async () => {
     await rm(dir, { recursive: true, force: true });
-    if (serverTemplate) await dropDatabase(url, serverTemplate);
+    if (serverTemplate) {
+      await dropDatabasesNamed(url, prefix);
+      await dropDatabase(url, serverTemplate);
+    }
   };
 }
