@@ -30,6 +30,8 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** How a command opens its database (default: openDatabase; tests running many commands in one process keep one open). */
+  open?: typeof openDatabase;
 }
 
 export const processIo: Io = {
@@ -59,7 +61,7 @@ export async function runCommand(
     if (target.kind === 'pglite' && target.dataDir && !existsSync(join(target.dataDir, 'PG_VERSION'))) {
       io.stderr(words.creatingDatabase(target.dataDir));
     }
-    const database = await openDatabase(target, {
+    const database = await (io.open ?? openDatabase)(target, {
       workload: options.workload ?? 'command',
       onStaleLock: (_, message) => io.stderr(`${words.warning}: ${message}`),
     });

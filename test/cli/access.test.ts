@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseTarget, type Db } from '../../db/client.ts';
+import { type DatabaseTarget, type Db } from '../../db/client.ts';
 import { authenticate } from '../../src/services/credentials.ts';
 import { SESSION_COOKIE } from '../../src/http/session.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, openOwnDatabase } from '../support/cli.ts';
 import { createStandaloneDatabase, databaseKinds } from '../support/db.ts';
 import { testHttp } from '../support/http.ts';
 
@@ -20,7 +20,7 @@ for (const kind of databaseKinds()) {
       const target: DatabaseTarget = env.DATABASE_URL
         ? { kind: 'postgres', url: env.DATABASE_URL }
         : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
-      const { db, close } = await openDatabase(target);
+      const { db, close } = await openOwnDatabase(target);
       try {
         return await use(db);
       } finally {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseTarget } from '../../db/client.ts';
-import { runCli } from '../support/cli.ts';
+import { type DatabaseTarget } from '../../db/client.ts';
+import { runCli, openOwnDatabase } from '../support/cli.ts';
 import { createStandaloneDatabase, databaseKinds } from '../support/db.ts';
 
 for (const kind of databaseKinds()) {
@@ -21,7 +21,7 @@ for (const kind of databaseKinds()) {
     const tamper = async (statement: ReturnType<typeof sql>) => {
       const target: DatabaseTarget =
         kind === 'pglite' ? { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! } : { kind: 'postgres', url: env.DATABASE_URL! };
-      const database = await openDatabase(target, { migrate: false });
+      const database = await openOwnDatabase(target, { migrate: false });
       try {
         await database.db.execute(statement);
       } finally {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseTarget } from '../../db/client.ts';
+import { type DatabaseTarget } from '../../db/client.ts';
 import { noticeCard } from '../../cards/templates/notice.ts';
 import { bindChat } from '../../src/services/chats.ts';
 import { enqueueMessages } from '../../src/services/outbox.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, openOwnDatabase } from '../support/cli.ts';
 import { createStandaloneDatabase, databaseKinds } from '../support/db.ts';
 import { seedPeople } from '../support/flow.ts';
 import { seedWarehouse } from '../support/fixtures.ts';
@@ -22,7 +22,7 @@ for (const kind of databaseKinds()) {
       const target: DatabaseTarget = env.DATABASE_URL
         ? { kind: 'postgres', url: env.DATABASE_URL }
         : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
-      const { db, close } = await openDatabase(target);
+      const { db, close } = await openOwnDatabase(target);
       await seedWarehouse(db);
       const people = await seedPeople(db);
       await bindChat(db, people.sam, { platform: 'telegram', chatId: '-100123', warehouse: 'WH1', purpose: 'team', locale: 'en' });

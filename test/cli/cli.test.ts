@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
-import { runCli } from '../support/cli.ts';
+
+import { runCli, openOwnDatabase } from '../support/cli.ts';
 import { createStandaloneDatabase, databaseKinds } from '../support/db.ts';
 
 const BIN = join(import.meta.dirname, '../../src/cli/bin.js');
@@ -205,7 +205,7 @@ describe('stocktake bin', () => {
       const version = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
       expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).version);
       // This test process holds the data directory; the CLI in another process must refuse it.
-      const held = await openDatabase({ kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! }, { migrate: false });
+      const held = await openOwnDatabase({ kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! }, { migrate: false });
       try {
         const second = spawnSync(process.execPath, [BIN, 'list'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
         expect(second.status).toBe(1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../db/client.ts';
-import { cliWarehouse, runCli } from '../support/cli.ts';
+import type { Db } from '../../db/client.ts';
+import { cliWarehouse, runCli, openOwnDatabase } from '../support/cli.ts';
 import { databaseKinds } from '../support/db.ts';
 import { runErpDeliveries } from '../support/erp.ts';
 import { startFakeOdoo, type FakeOdoo } from '../fakes/odoo.ts';
@@ -17,7 +17,7 @@ afterAll(async () => {
 
 /** Opens the suite's database between commands (a PGlite directory takes one process at a time). */
 async function withDb<T>(env: Record<string, string>, fn: (db: Db) => Promise<T>): Promise<T> {
-  const database = await openDatabase(
+  const database = await openOwnDatabase(
     env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! },
   );
   try {
@@ -58,13 +58,13 @@ for (const kind of databaseKinds()) {
       const [doc] = (await ok('submit', code, '--as', 'sam', '--json')).json().documents as { id: string; number: string }[];
       await ok('approve', doc!.number, '--as', 'vic');
       // The delivery worker (running in the app) sends what posting queued.
-      await withDb(environment(), async (db) => {
+      await withDb(await environment(), async (db) => {
         await runErpDeliveries(db);
       });
 
       const shown = await ok('documents', 'show', doc!.number);
       expect(shown.stdout).toContain('ERP sync:\n  Odoo: failed — no product with internal reference A-1 (our SKU A-1)');
-      const zh = await runCli({ ...environment(), STOCKTAKE_LANG: 'zh-CN' }, 'documents', 'show', doc!.number);
+      const zh = await runCli({ ...(await environment()), STOCKTAKE_LANG: 'zh-CN' }, 'documents', 'show', doc!.number);
       expect(zh.stdout).toContain('ERP 同步：\n  Odoo：同步失败——no product with internal reference A-1');
       expect((await ok('erp', 'reconcile', '--json')).json()).toEqual([
         expect.objectContaining({ document: doc!.number, kind: 'odoo', state: 'failed' }),
@@ -77,7 +77,7 @@ for (const kind of databaseKinds()) {
       expect((await cli('erp', 'retry', doc!.number, '--as', 'cara')).code).toBe(2);
       const retried = await ok('erp', 'retry', doc!.number, '--as', 'vic');
       expect(retried.stdout).toContain(`1 ERP sync(s) of ${doc!.number} queued again`);
-      await withDb(environment(), runErpDeliveries);
+      await withDb(await environment(), runErpDeliveries);
       expect((await ok('documents', 'show', doc!.number, '--json')).json().erpSync).toEqual([
         expect.objectContaining({ kind: 'odoo', state: 'synced', externalRef: expect.stringContaining(doc!.number) }),
       ]);

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, queryRows, type DatabaseTarget } from '../../db/client.ts';
+import { queryRows, type DatabaseTarget } from '../../db/client.ts';
 import { loadDemo } from '../../src/services/demo.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, openOwnDatabase } from '../support/cli.ts';
 import { createStandaloneDatabase, databaseKinds } from '../support/db.ts';
 
 for (const kind of databaseKinds()) {
@@ -22,7 +22,7 @@ for (const kind of databaseKinds()) {
     beforeAll(async () => {
       ({ env, drop } = await createStandaloneDatabase(kind, join(dir, 'data')));
       target = env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
-      const { db, close } = await openDatabase(target);
+      const { db, close } = await openOwnDatabase(target);
       // On a fixed day: the demo's history is dated back from it, and none of it may fall in the week of
       // 2026-11-23 that the weekly report below expects to be empty (loaded today, it would some weeks).
       await loadDemo(db, { locale: 'en', now: new Date('2026-11-20T04:00:00Z') });
@@ -85,7 +85,7 @@ for (const kind of databaseKinds()) {
       const res = await runCli(env, 'report', 'daily', '--json');
       expect(res.code, res.stderr).toBe(0);
       expect(res.json()).toMatchObject({ kind: 'daily', sent: [{ chat: 'web:demo-digest', warehouse: 'DEMO', outcome: 'sent' }] });
-      const { db, close } = await openDatabase(target);
+      const { db, close } = await openOwnDatabase(target);
       try {
         const rows = await queryRows<{
           chat_id: string;

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, openOwnDatabase } from '../support/cli.ts';
 import { createStandaloneDatabase, databaseKinds } from '../support/db.ts';
 
 for (const kind of databaseKinds()) {
@@ -102,7 +101,7 @@ for (const kind of databaseKinds()) {
     it('verifies the audit chain, and exits 2 naming the row once one is edited', async () => {
       expect((await cli('audit', 'verify')).stdout).toMatch(/Audit chain intact: \d+ row\(s\)/);
       expect((await cli('audit', 'show', code, '--json')).json().map((r: { action: string }) => r.action)).toContain('document.posted');
-      const database = await openDatabase(
+      const database = await openOwnDatabase(
         kind === 'pglite' ? { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! } : { kind: 'postgres', url: env.DATABASE_URL! },
         { migrate: false },
       );

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../db/client.ts';
+import { type Db } from '../../db/client.ts';
 import { mountApi } from '../../src/http/api/index.ts';
 import { addPerson, grantRole } from '../../src/services/people.ts';
 import { addWarehouse } from '../../src/services/warehouses.ts';
@@ -15,7 +15,7 @@ import { listDeliveries } from '../../src/services/webhooks.ts';
 import { createStandaloneDatabase, databaseKinds, describeEachDatabase } from '../support/db.ts';
 import { countedStocktake } from '../support/flow.ts';
 import { testHttp } from '../support/http.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, openOwnDatabase } from '../support/cli.ts';
 
 const read = async (res: Response | Promise<Response>): Promise<any> => (await res).json();
 
@@ -176,7 +176,7 @@ for (const kind of databaseKinds()) {
       expect(human.stdout).not.toContain('whsec_');
       expect((await cli('webhooks', 'add', 'https://x.example/h', '--warehouse', 'WH1', '--as', 'sam')).code).not.toBe(0);
 
-      const database = await openDatabase(target());
+      const database = await openOwnDatabase(target());
       let id: string;
       try {
         id = await failedDelivery(database.db, webhook.id);

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, queryRows, type DatabaseTarget, type Db } from '../../db/client.ts';
+import { queryRows, type DatabaseTarget, type Db } from '../../db/client.ts';
 import { loadActionSigner } from '../../src/core/actionToken.ts';
 import { createDispatcher } from '../../src/core/dispatcher.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { parseTextCommand } from '../../src/core/textCommands.ts';
 import { addPerson } from '../../src/services/people.ts';
 import { listSchedules, parseCron, parseTimezone } from '../../src/services/schedules.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, openOwnDatabase } from '../support/cli.ts';
 import { createStandaloneDatabase, databaseKinds, describeEachDatabase } from '../support/db.ts';
 import { queuedCards, seedChats } from '../jobs/support.ts';
 
@@ -128,7 +128,7 @@ for (const kind of databaseKinds()) {
       const target: DatabaseTarget = env.DATABASE_URL
         ? { kind: 'postgres', url: env.DATABASE_URL }
         : { kind: 'pglite', dataDir: env.STOCKTAKE_DATA_DIR! };
-      const { db, close } = await openDatabase(target);
+      const { db, close } = await openOwnDatabase(target);
       await seedChats(db, { 'telegram:-100123': 'digest', 'telegram:-100999': 'team' });
       await close();
     });
