@@ -61,46 +61,71 @@ async function workbookError(source: FileSource, error: unknown): Promise<never>
 export async function listXlsxSheets(source: FileSource): Promise<SheetFacts[]> {
   // Loaded on first use: ExcelJS takes ~0.4 s to load, which every CLI command would otherwise pay.
   const { default: ExcelJS } = await import('exceljs');
-  const sheets: SheetFacts[] = [];
-  try {
-    for await (const worksheet of openWorkbook(ExcelJS, source)) {
-      const facts: SheetFacts = { name: sheetName(worksheet), header: null, hasData: false };
-      sheets.push(facts);
-      for await (const row of worksheet) {
-        const cells = Array.from((row.values as unknown[]).slice(1), toCell);
-        if (cells.every(blank)) continue;
-        if (facts.header) {
-          facts.hasData = true;
-          break;
+  for (let attempt = 1; ; attempt++) {
+    const sheets: SheetFacts[] = [];
+    try {
+      for await (const worksheet of openWorkbook(ExcelJS, source)) {
+        const facts: SheetFacts = { name: sheetName(worksheet), header: null, hasData: false };
+        sheets.push(facts);
+        for await (const row of worksheet) {
+          const cells = Array.from((row.values as unknown[]).slice(1), toCell);
+          if (cells.every(blank)) continue;
+          if (facts.header) {
+            facts.hasData = true;
+            break;
+          }
+          facts.header = cells.map((c) => (c === null ? '' : c instanceof Date ? c.toISOString() : String(c)));
         }
-        facts.header = cells.map((c) => (c === null ? '' : c instanceof Date ? c.toISOString() : String(c)));
       }
+      return sheets;
+    } catch (error) {
+      if (lostWorkbookPart(error) && attempt < READ_ATTEMPTS) continue;
+      return workbookError(source, error);
     }
-  } catch (error) {
-    return workbookError(source, error);
   }
-  return sheets;
 }
+
+/**
+ * ExcelJS's streaming reader sometimes loses the workbook part (xl/workbook.xml, which its own writer
+ * stores last) in its single pass over the zip, and then fails on the first sheet with this TypeError
+ * (exceljs/exceljs#3064, a race in the unzipping; seen here once in a full test run, on a workbook that
+ * reads fine every other time). The file is read again from its start, up to READ_ATTEMPTS times, when it
+ * failed so before anything was read from it.
+ */
+function lostWorkbookPart(error: unknown): boolean {
+  return error instanceof TypeError && error.message.includes("reading 'sheets'");
+}
+
+const READ_ATTEMPTS = 3;
 
 /** Streams one worksheet's rows in batches (by name; null: the first); row numbers are the sheet's own. */
 export async function* readXlsxRows(source: FileSource, sheet: string | null = null): AsyncGenerator<TableRow[]> {
   const { default: ExcelJS } = await import('exceljs');
-  try {
-    for await (const worksheet of openWorkbook(ExcelJS, source)) {
-      if (sheet !== null && sheetName(worksheet) !== sheet) continue;
-      let batch: TableRow[] = [];
-      for await (const row of worksheet) {
-        const values = (row.values as unknown[]).slice(1); // ExcelJS rows are 1-based
-        batch.push({ line: row.number, cells: Array.from(values, toCell) });
-        if (batch.length >= BATCH) {
-          yield batch;
-          batch = [];
+  for (let attempt = 1; ; attempt++) {
+    let yielded = false;
+    try {
+      for await (const worksheet of openWorkbook(ExcelJS, source)) {
+        if (sheet !== null && sheetName(worksheet) !== sheet) continue;
+        let batch: TableRow[] = [];
+        for await (const row of worksheet) {
+          const values = (row.values as unknown[]).slice(1); // ExcelJS rows are 1-based
+          batch.push({ line: row.number, cells: Array.from(values, toCell) });
+          if (batch.length >= BATCH) {
+            yielded = true;
+            yield batch;
+            batch = [];
+          }
         }
+        if (batch.length > 0) {
+          yielded = true;
+          yield batch;
+        }
+        return; // one sheet only
       }
-      if (batch.length > 0) yield batch;
-      return; // one sheet only
+      return;
+    } catch (error) {
+      if (!yielded && lostWorkbookPart(error) && attempt < READ_ATTEMPTS) continue;
+      await workbookError(source, error);
     }
-  } catch (error) {
-    await workbookError(source, error);
   }
 }

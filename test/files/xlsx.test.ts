@@ -4,7 +4,9 @@ import { ChooseSheetError, InvalidInputError } from '../../src/domain/errors.ts'
 import { COUNT_COLUMNS } from '../../src/services/countSheet.ts';
 import { bufferSource } from '../../src/files/source.ts';
 import { openTable, type TableRow } from '../../src/files/table.ts';
-import { readXlsxRows } from '../../src/files/xlsx.ts';
+import { listXlsxSheets, readXlsxRows } from '../../src/files/xlsx.ts';
+import JSZip from 'jszip';
+import { Readable } from 'node:stream';
 
 async function workbookBytes(build: (wb: ExcelJS.Workbook) => void): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
@@ -119,6 +121,31 @@ describe('reading XLSX workbooks', () => {
     const cell = rows[1]?.cells[1];
     expect(cell).toBeInstanceOf(Date);
     expect((cell as Date).toISOString()).toBe('2026-11-25T14:30:00.000Z');
+  });
+
+  it("reads a workbook again when ExcelJS's streaming pass lost its workbook part (exceljs#3064), and names a file that never has one", async () => {
+    const good = await workbookBytes((wb) => {
+      const ws = wb.addWorksheet('Counts');
+      ws.addRow(['sku', 'qty']);
+      ws.addRow([{ richText: [{ text: 'A-' }, { font: { bold: true }, text: '001' }] }, 3]);
+    });
+    // What the race leaves ExcelJS with: the zip read without xl/workbook.xml.
+    const zip = await JSZip.loadAsync(good);
+    zip.remove('xl/workbook.xml');
+    const lost = await zip.generateAsync({ type: 'uint8array' });
+    let opened = 0;
+    const flaky = { name: 'counts.xlsx', open: () => Readable.from([Buffer.from(opened++ === 0 ? lost : good)]) };
+    expect(await listXlsxSheets(flaky)).toEqual([{ name: 'Counts', header: ['sku', 'qty'], hasData: true }]);
+    expect(opened).toBe(2);
+    opened = 0;
+    const rows: TableRow[] = [];
+    for await (const batch of readXlsxRows(flaky)) rows.push(...batch);
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['sku', 'qty'],
+      ['A-001', 3],
+    ]);
+    const never = { name: 'broken.xlsx', open: () => Readable.from([Buffer.from(lost)]) };
+    await expect(listXlsxSheets(never)).rejects.toThrow(/broken\.xlsx is not a readable XLSX workbook/);
   });
 
   it('flattens rich text to its plain text', async () => {
