@@ -185,6 +185,8 @@ run('the counting page in a browser', () => {
       await page.fill('#qty-dialog input[name=qty]', '1.5');
       await page.press('#qty-dialog input[name=qty]', 'Enter');
       await expect.poll(() => line(page, 'B-300').getAttribute('data-qty')).toBe('1.5');
+      // Everything so far has reached the server (else an entry still on its way would wait with those below).
+      await expect.poll(() => status(page).getAttribute('data-queued')).toBe('0');
 
       // Offline: scans go on, wait on the phone, and the page says so.
       await context.setOffline(true);
