@@ -3,8 +3,8 @@
  * quotes, no control characters, a known SKU in plain ASCII and a whole quantity on every line, nothing in
  * the unit, counted_at, expiry or lot columns — is checked and summed per (sku, location) on its bytes as
  * it streams in, and only the sums are loaded by COPY into the import's staging table, in the import's own
- * transaction. Reading a million lines this way costs about 0.3 s of CPU, against about 2.2 s for parsing
- * them into rows and summing those in JavaScript, and about 1.2 s for loading every line into the database
+ * transaction. Reading a million lines this way costs about 0.7–0.8 s in a fresh process, against about 2.2 s
+ * for parsing them into rows and summing those in JavaScript, and about 1.2 s for loading every line into the database
  * and summing it there (measured by `npm run bench:import`).
  *
  * The lane takes exactly the sheets the row-by-row check would accept whole with the same sums; anything
@@ -144,7 +144,7 @@ function wideSpaceAt(buf: Buffer, start: number, end: number): boolean {
  * format writes them (neither holds a tab or a line break: the check refuses control characters). An
  * open-addressing table over the bytes, with the keys kept once in one buffer, rather than a Map of
  * strings: for the benchmark's 1,000,000 lines and 200,000 keys a Map cost about 0.8 s (a string made and
- * hashed per line, and the garbage), this about 0.1 s (`npm run bench:import`).
+ * hashed per line, and the garbage), this about 0.3–0.4 s (most of it the random lookups) (`npm run bench:import`).
  */
 class ByteSums {
   size = 0;
@@ -275,11 +275,11 @@ const SUM_LIMIT = 1e15;
  * are skipped, as the row-by-row check skips them.
  *
  * Summing here, on the bytes, rather than loading every line into the database and summing there with a
- * `group by`, measured (`npm run bench:import`, 1,000,000 lines, 200,000 sums): about 0.3 s of CPU in this
+ * `group by`, measured (`npm run bench:import`, 1,000,000 lines, 200,000 sums): about 0.7–0.8 s in a fresh
  * process against about 1.2 s for the database's COPY of every line plus its `group by`; only the sums
  * travel to the database.
  */
-export class PlainSums {
+class PlainSums {
   /** Lines seen, the header's included. */
   lines = 0;
   /** Data rows summed (blank lines not included). */
