@@ -142,20 +142,45 @@ function wideSpaceAt(buf: Buffer, start: number, end: number): boolean {
 /**
  * The sums per (sku, location), keyed by the key's bytes: the SKU, a tab, the location, as COPY's text
  * format writes them (neither holds a tab or a line break: the check refuses control characters). An
- * open-addressing table over the bytes, with the keys kept once in one buffer, rather than a Map of
- * strings: for the benchmark's 1,000,000 lines and 200,000 keys a Map cost about 0.8 s (a string made and
- * hashed per line, and the garbage), this about 0.3–0.4 s (most of it the random lookups) (`npm run bench:import`).
+ * open-addressing table over the bytes rather than a Map of strings: for the benchmark's 1,000,000 lines
+ * and 200,000 keys a Map cost about 0.8 s (a string made and hashed per line, and the garbage).
+ *
+ * Each slot is one 64-byte record holding everything a line's lookup reads — the hash, the key's length,
+ * the line count, the first line, the sum and up to 40 bytes of the key itself — so a lookup in a table far
+ * larger than the CPU's caches misses the cache once. With the hash, the key, the sum and the counts in four
+ * arrays of their own (four misses a line) the lookups took about 0.6 s of the benchmark's 1,000,000
+ * lines, with one record about 0.2 s (`npm run bench:import`, CPU profile of the CLI process).
  */
+const RECORD = 64;
+/** Key bytes a record holds; a longer key lives in the overflow buffer, the record holding its offset. */
+const INLINE = 40;
+// The record's fields, as indexes into its Int32Array (16 a record) and Float64Array (8 a record) views.
+const HASH = 0;
+const LENGTH = 1; // 0: an empty slot (a key is never empty: it holds at least the tab)
+const COUNT = 2;
+const FIRST = 3;
+const SUM = 2; // Float64 index: bytes 16–23
+const KEY_OFFSET = 6; // a long key's offset in the overflow buffer
+const KEY_AT = 24; // byte where an inline key starts
+
 class ByteSums {
   size = 0;
-  private keys = Buffer.allocUnsafe(1 << 20);
-  private keysUsed = 0;
-  /** Pairs (hash, entry index + 1); 0 is an empty slot. Entries' fields sit together, one cache line each. */
-  private slots = new Int32Array(2 << 16);
-  /** Per entry: where its key starts in `keys` and its length. */
-  private keyAt = new Int32Array(2 << 15);
-  /** Per entry: the sum, the number of lines, the first line. */
-  private sums = new Float64Array(3 << 15);
+  private bytes: Buffer;
+  private ints: Int32Array;
+  private floats: Float64Array;
+  /** The slot of each key in the order the keys came, so the sums come out in the sheet's order. */
+  private order = new Int32Array(1 << 12);
+  private overflow = Buffer.allocUnsafe(1 << 12);
+  private overflowUsed = 0;
+
+  constructor() {
+    [this.bytes, this.ints, this.floats] = ByteSums.table(1 << 12);
+  }
+
+  private static table(slots: number): [Buffer, Int32Array, Float64Array] {
+    const buffer = new ArrayBuffer(slots * RECORD); // zeroed: every slot empty
+    return [Buffer.from(buffer), new Int32Array(buffer), new Float64Array(buffer)];
+  }
 
   /** Adds qty to the sum of the key sku bytes + tab + location bytes; returns the new sum. */
   add(buf: Buffer, skuStart: number, skuEnd: number, locationStart: number, locationEnd: number, qty: number, line: number): number {
@@ -168,48 +193,49 @@ class ByteSums {
     hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
     hash ^= hash >>> 16;
     const length = skuEnd - skuStart + 1 + locationEnd - locationStart;
-    const mask = (this.slots.length >> 1) - 1;
+    const ints = this.ints;
+    const mask = ints.length / 16 - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[2 * slot + 1]! - 1;
-      if (entry < 0) {
-        this.slots[2 * slot] = hash;
-        this.slots[2 * slot + 1] = this.insert(buf, skuStart, skuEnd, locationStart, locationEnd, length, qty, line) + 1;
-        if (this.size * 2 > mask) this.rehash();
+      const at = slot << 4;
+      const slotLength = ints[at + LENGTH]!;
+      if (slotLength === 0) {
+        this.insert(slot, hash, buf, skuStart, skuEnd, locationStart, locationEnd, length, qty, line);
         return qty;
       }
-      if (
-        this.slots[2 * slot] === hash &&
-        this.keyAt[2 * entry + 1] === length &&
-        this.sameKey(entry, buf, skuStart, skuEnd, locationStart, locationEnd)
-      ) {
-        this.sums[3 * entry + 1]! += 1;
-        return (this.sums[3 * entry]! += qty);
+      if (ints[at + HASH] === hash && slotLength === length && this.sameKey(slot, buf, skuStart, skuEnd, locationStart, locationEnd)) {
+        ints[at + COUNT]! += 1;
+        return (this.floats[(slot << 3) + SUM]! += qty);
       }
     }
   }
 
-  /** Each key as text (the SKU, a tab, the location), its sum, first line and line count. */
+  /** Each key as text (the SKU, a tab, the location), its sum, first line and line count, in the order the keys came. */
   *entries(): Generator<[key: string, qty: number, first: number, count: number]> {
     for (let e = 0; e < this.size; e++) {
-      const start = this.keyAt[2 * e]!;
-      yield [
-        this.keys.toString('utf8', start, start + this.keyAt[2 * e + 1]!),
-        this.sums[3 * e]!,
-        this.sums[3 * e + 2]!,
-        this.sums[3 * e + 1]!,
-      ];
+      const slot = this.order[e]!;
+      const at = slot << 4;
+      const length = this.ints[at + LENGTH]!;
+      const key =
+        length <= INLINE
+          ? this.bytes.toString('utf8', slot * RECORD + KEY_AT, slot * RECORD + KEY_AT + length)
+          : this.overflow.toString('utf8', this.ints[at + KEY_OFFSET]!, this.ints[at + KEY_OFFSET]! + length);
+      yield [key, this.floats[(slot << 3) + SUM]!, this.ints[at + FIRST]!, this.ints[at + COUNT]!];
     }
   }
 
-  private sameKey(entry: number, buf: Buffer, skuStart: number, skuEnd: number, locationStart: number, locationEnd: number): boolean {
-    let k = this.keyAt[2 * entry]!;
-    for (let i = skuStart; i < skuEnd; i++) if (this.keys[k++] !== buf[i]) return false;
-    if (this.keys[k++] !== 0x09) return false;
-    for (let i = locationStart; i < locationEnd; i++) if (this.keys[k++] !== buf[i]) return false;
+  private sameKey(slot: number, buf: Buffer, skuStart: number, skuEnd: number, locationStart: number, locationEnd: number): boolean {
+    const length = skuEnd - skuStart + 1 + locationEnd - locationStart;
+    const keys = length <= INLINE ? this.bytes : this.overflow;
+    let k = length <= INLINE ? slot * RECORD + KEY_AT : this.ints[(slot << 4) + KEY_OFFSET]!;
+    for (let i = skuStart; i < skuEnd; i++) if (keys[k++] !== buf[i]) return false;
+    if (keys[k++] !== 0x09) return false;
+    for (let i = locationStart; i < locationEnd; i++) if (keys[k++] !== buf[i]) return false;
     return true;
   }
 
   private insert(
+    slot: number,
+    hash: number,
     buf: Buffer,
     skuStart: number,
     skuEnd: number,
@@ -218,43 +244,52 @@ class ByteSums {
     length: number,
     qty: number,
     line: number,
-  ): number {
-    if (2 * this.size === this.keyAt.length) {
-      const keyAt = new Int32Array(this.keyAt.length * 2);
-      keyAt.set(this.keyAt);
-      this.keyAt = keyAt;
-      const sums = new Float64Array(this.sums.length * 2);
-      sums.set(this.sums);
-      this.sums = sums;
+  ): void {
+    const at = slot << 4;
+    this.ints[at + HASH] = hash;
+    this.ints[at + LENGTH] = length;
+    this.ints[at + COUNT] = 1;
+    this.ints[at + FIRST] = line;
+    this.floats[(slot << 3) + SUM] = qty;
+    let keys = this.bytes;
+    let k = slot * RECORD + KEY_AT;
+    if (length > INLINE) {
+      while (this.overflowUsed + length > this.overflow.length) {
+        const overflow = Buffer.allocUnsafe(this.overflow.length * 2);
+        this.overflow.copy(overflow, 0, 0, this.overflowUsed);
+        this.overflow = overflow;
+      }
+      keys = this.overflow;
+      k = this.overflowUsed;
+      this.ints[at + KEY_OFFSET] = k;
+      this.overflowUsed += length;
     }
-    while (this.keysUsed + length > this.keys.length) {
-      const keys = Buffer.allocUnsafe(this.keys.length * 2);
-      this.keys.copy(keys, 0, 0, this.keysUsed);
-      this.keys = keys;
+    k += buf.copy(keys, k, skuStart, skuEnd);
+    keys[k++] = 0x09;
+    buf.copy(keys, k, locationStart, locationEnd);
+    if (this.size === this.order.length) {
+      const order = new Int32Array(this.order.length * 2);
+      order.set(this.order);
+      this.order = order;
     }
-    const e = this.size++;
-    this.keyAt[2 * e] = this.keysUsed;
-    this.keyAt[2 * e + 1] = length;
-    this.keysUsed += buf.copy(this.keys, this.keysUsed, skuStart, skuEnd);
-    this.keys[this.keysUsed++] = 0x09;
-    this.keysUsed += buf.copy(this.keys, this.keysUsed, locationStart, locationEnd);
-    this.sums[3 * e] = qty;
-    this.sums[3 * e + 1] = 1;
-    this.sums[3 * e + 2] = line;
-    return e;
+    this.order[this.size++] = slot;
+    if (this.size * 2 > this.ints.length / 16) this.grow();
   }
 
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = (slots.length >> 1) - 1;
-    for (let old = 0; old < this.slots.length; old += 2) {
-      if (this.slots[old + 1] === 0) continue;
-      let slot = this.slots[old]! & mask;
-      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = this.slots[old]!;
-      slots[2 * slot + 1] = this.slots[old + 1]!;
+  /** Doubles the table, keeping at most half its slots used (a lookup then seldom probes past its first slot). */
+  private grow(): void {
+    const old = this.ints;
+    [this.bytes, this.ints, this.floats] = ByteSums.table((old.length / 16) * 2);
+    const ints = this.ints;
+    const mask = ints.length / 16 - 1;
+    for (let e = 0; e < this.size; e++) {
+      const from = this.order[e]! << 4;
+      let slot = old[from + HASH]! & mask;
+      while (ints[(slot << 4) + LENGTH] !== 0) slot = (slot + 1) & mask;
+      // The record's 16 words, copied as they are (the sum's and the key's bytes with them).
+      for (let w = 0, to = slot << 4; w < 16; w++) ints[to + w] = old[from + w]!;
+      this.order[e] = slot;
     }
-    this.slots = slots;
   }
 }
 
@@ -308,16 +343,32 @@ class PlainSums {
   }
 
   private feed(chunk: Buffer): void {
-    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     let start = 0;
-    for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, start)) {
+    if (this.carry) {
+      // Only the line cut by the chunk's start is joined (copying the whole chunk onto the carry, as
+      // Buffer.concat would, cost about 0.1 s for the benchmark's 20 MB).
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
+      }
+      this.scan(Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]), 0);
+      start = nl + 1;
+    }
+    start = this.scan(chunk, start);
+    this.carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : null;
+  }
+
+  /** Reads the whole lines of buf from start; returns where the part after the last line break starts. */
+  private scan(buf: Buffer, start: number): number {
+    for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
       const crlf = nl > start && buf[nl - 1] === 0x0d;
       if (this.crlf === null) this.crlf = crlf;
       else if (crlf !== this.crlf) throw new NotPlain('mixed line ends');
       this.line(buf, start, crlf ? nl - 1 : nl);
       start = nl + 1;
     }
-    this.carry = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
+    return start;
   }
 
   private end(): void {
