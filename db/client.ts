@@ -4,7 +4,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import * as schema from './schema/index.ts';
-import { lockDataDir, staleLockMessage, type StaleLock } from './lock.ts';
+import { askKeeperToRelease } from './keeperSocket.ts';
+import { DataDirInUseError, lockDataDir, staleLockMessage, type DataDirLock, type StaleLock } from './lock.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -43,6 +44,11 @@ export interface OpenOptions {
    * long-running service keeps the default.
    */
   workload?: 'command' | 'service';
+  /**
+   * When the directory is held by the CLI's keeper (src/cli/keeper.ts), ask it to let go and take the
+   * directory (default). The keeper itself opens with false: it never asks another keeper.
+   */
+  askKeeper?: boolean;
 }
 
 /**
@@ -75,7 +81,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
 
-  const lock = target.dataDir ? lockDataDir(target.dataDir) : null;
+  const lock = target.dataDir ? await lockOrAskKeeper(target.dataDir, options.askKeeper ?? true) : null;
   if (lock?.tookOver) {
     const message = staleLockMessage(lock.tookOver);
     (options.onStaleLock ?? ((_, m) => process.stderr.write(`warning: ${m}\n`)))(lock.tookOver, message);
@@ -109,6 +115,19 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   } catch (error) {
     lock?.release();
     throw error;
+  }
+}
+
+/**
+ * Locks a PGlite directory; held by the CLI's keeper, asks the keeper to let go (it finishes the call it
+ * is running) and locks it then. Held by anything else, DataDirInUseError as before.
+ */
+async function lockOrAskKeeper(dataDir: string, askKeeper: boolean): Promise<DataDirLock> {
+  try {
+    return lockDataDir(dataDir);
+  } catch (error) {
+    if (!askKeeper || !(error instanceof DataDirInUseError) || !(await askKeeperToRelease(dataDir))) throw error;
+    return lockDataDir(dataDir);
   }
 }
 

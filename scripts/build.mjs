@@ -13,6 +13,7 @@
  * earlier build are removed last. Chunk names carry a content hash, so an unchanged chunk is never touched.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,7 @@ const started = performance.now();
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { stocktake: 'src/cli/main.ts', server: 'bots/main.ts' },
+  entryPoints: { stocktake: 'src/cli/main.ts', client: 'src/cli/client.ts', server: 'bots/main.ts' },
   outdir: dist,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
@@ -75,6 +76,11 @@ if (readerVersion !== polyfillWants)
 wanted.set(join(counting, 'zxing_reader.wasm'), readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm')));
 const migrations = join(root, 'db/migrations');
 for (const path of walk(migrations)) wanted.set(join(dist, 'migrations', relative(migrations, path)), readFileSync(path));
+// The build's id: a CLI call tells the keeper it talks to (src/cli/keeper.ts) which build it runs, and a
+// keeper started from another build lets go instead of running its older code.
+const id = createHash('sha256');
+for (const [path, contents] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) id.update(`${relative(dist, path)}\0`).update(contents);
+wanted.set(join(dist, 'build-id'), Buffer.from(`${id.digest('hex').slice(0, 16)}\n`));
 
 let written = 0;
 for (const [path, contents] of wanted) {

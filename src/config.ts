@@ -23,6 +23,11 @@ const envSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   STOCKTAKE_DATA_DIR: z.string().trim().min(1).default('./data'),
+  /**
+   * How long the CLI's keeper keeps the embedded database open after its last call, in seconds (see
+   * src/cli/keeper.ts); 0: no keeper, each call opens the database itself.
+   */
+  STOCKTAKE_KEEPER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   STOCKTAKE_DEFAULT_TIMEZONE: z.string().trim().min(1).default('Asia/Shanghai'),
   /** Signs the tokens on card buttons; when unset one is made and kept in the database. */
   STOCKTAKE_ACTION_SECRET: z

@@ -1,6 +1,7 @@
 import { groupDigits } from '../domain/display.ts';
 import { problemText, type InputProblem } from '../domain/errors.ts';
 import type { PhraseLocale } from '../domain/phrase.ts';
+export { cliLocale } from './locale.ts';
 import { wallClock } from '../domain/time.ts';
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
@@ -44,15 +45,6 @@ export function renderProblems(problems: readonly InputProblem[], locale: Phrase
       return `  ${where ? `${where}${zh ? '：' : ': '}` : ''}${problemText(p, locale, 'cli')}`;
     })
     .join('\n');
-}
-
-/**
- * The command line's language: STOCKTAKE_LANG, else the system's (LC_ALL, LC_MESSAGES, LANG): `zh…` is
- * Chinese (e.g. LANG=zh_CN.UTF-8 on a Chinese desktop), anything else English.
- */
-export function cliLocale(env: Record<string, string | undefined>): PhraseLocale {
-  const chosen = env.STOCKTAKE_LANG || env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^zh/i.test(chosen.trim()) || chosen.trim() === '中文' ? 'zh-CN' : 'en';
 }
 
 /** An instant as the warehouse's wall clock: "2026-11-25 13:04 (Asia/Shanghai)". */

@@ -17,6 +17,7 @@ import { registerStocktake } from './commands/stocktake.ts';
 import { registerStructure } from './commands/structure.ts';
 import { registerCyclePlans } from './commands/cyclePlans.ts';
 import { registerUndo } from './commands/undo.ts';
+import { registerKeeper } from './commands/keeper.ts';
 import { EXIT_INVALID, processIo, runCommand, type CliSettings, type CommandResult, type Io, type RunOptions } from './context.ts';
 // Imported rather than read at run time: the build inlines it, so dist/ needs no path back to the sources.
 import packageJson from '../../package.json' with { type: 'json' };
@@ -57,6 +58,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerCyclePlans(program, run);
   registerErp(program, run);
   registerCases(program, run);
+  registerKeeper(program, io, setExit);
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.commands.forEach(configure);

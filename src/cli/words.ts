@@ -196,6 +196,11 @@ const en = {
 
   // context
   creatingDatabase: (dir: string) => `Creating the embedded database in ${dir} (first run only, a few seconds)...`,
+  keeperLost:
+    'error: the background process keeping the database open stopped while running the command, which may or may not have taken effect: check with `list` or `status` before running it again',
+  keeperStopped: (dir: string) => `Stopped the background process keeping ${dir} open.`,
+  keeperNone: (dir: string) => `No background process keeps ${dir} open.`,
+  keeperPostgres: 'The background process keeps the embedded database open; with DATABASE_URL there is none to keep.',
   warning: 'warning',
 };
 
@@ -362,6 +367,11 @@ const zhCN: CliWords = {
   },
 
   creatingDatabase: (dir) => `正在 ${dir} 创建内置数据库（仅首次运行，需要几秒钟）……`,
+  keeperLost:
+    '错误：保持数据库打开的后台进程在执行命令时退出，命令可能已生效也可能没有：请先用 `list` 或 `status` 查看，再决定是否重新执行',
+  keeperStopped: (dir) => `已停止保持 ${dir} 打开的后台进程。`,
+  keeperNone: (dir) => `没有后台进程保持 ${dir} 打开。`,
+  keeperPostgres: '后台进程用于保持内置数据库打开；设置了 DATABASE_URL 时无需保持。',
   warning: '警告',
 };
 

@@ -1,0 +1,207 @@
+/**
+ * The keeper: a background `stocktake keeper` process that keeps one PGlite data directory open and runs
+ * the CLI calls made for it, one at a time, each with its caller's arguments, working directory and
+ * environment, sending back what the call prints and its exit code (client.ts is the other end). Opening
+ * PGlite costs about a second of every call otherwise; README's command-line tour (46 calls) took 72 s
+ * on an idle machine that way.
+ *
+ * It holds the directory's lock like any opener. It lets go — finishing the call it runs, telling calls
+ * still waiting to run elsewhere — when another process opens the directory (`npm start`, a CLI call
+ * without a keeper: openDatabase asks it, askKeeperToRelease), when `stocktake keeper --stop` asks, on
+ * SIGTERM or SIGINT, when a call of another build arrives (after `npm run build`), when the directory is
+ * gone, and after STOCKTAKE_KEEPER_SECONDS (default 300) without a call.
+ */
+import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join, resolve } from 'node:path';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { buildId } from './client.ts';
+import type { Io } from './context.ts';
+import { connectTo, keeperSocketPath, readFrames, type KeeperFrame, type KeeperRequest } from '../../db/keeperSocket.ts';
+
+export const DEFAULT_KEEPER_SECONDS = 300;
+/** How often the keeper checks that its directory still exists. */
+const DIRECTORY_CHECK_MS = 2000;
+
+export interface KeeperOptions {
+  dataDir: string;
+  idleSeconds: number;
+  /** Runs one CLI call in this process (main). */
+  run: (argv: string[], io: Io) => Promise<number>;
+  /** Where the keeper says what it does (its own stderr; nobody reads it when started in the background). */
+  log: (text: string) => void;
+}
+
+interface Waiting {
+  socket: Socket;
+  request: KeeperRequest;
+}
+
+/**
+ * Opens the directory, listens, serves calls until told to stop or idle; resolves with the keeper's exit
+ * code. Throws what openDatabase throws (DataDirInUseError while another process holds the directory).
+ */
+export async function runKeeper(options: KeeperOptions): Promise<number> {
+  const dataDir = resolve(options.dataDir);
+  const path = keeperSocketPath(dataDir);
+  if (!path) {
+    options.log(`no private socket folder for a keeper of ${dataDir}`);
+    return 1;
+  }
+  // The default buffer pool, not a CLI call's small one: the keeper starts once and serves imports too.
+  const database = await openDatabase({ kind: 'pglite', dataDir }, { workload: 'service', askKeeper: false });
+  const server = createServer();
+  if (!(await listenOn(server, path))) {
+    await database.close();
+    options.log(`another keeper serves ${dataDir}`);
+    return 0;
+  }
+  const build = buildId();
+  const queue: Waiting[] = [];
+  const releasers: Socket[] = [];
+  let running = false;
+  let stopping = false;
+  let finished: (code: number) => void = () => {};
+  const done = new Promise<number>((r) => (finished = r));
+
+  const send = (socket: Socket, frame: KeeperFrame) => {
+    if (!socket.destroyed) socket.write(`${JSON.stringify(frame)}\n`);
+  };
+  let idle = setTimeout(() => stop('idle'), options.idleSeconds * 1000);
+  const gone = setInterval(() => {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) stop('directory gone');
+  }, DIRECTORY_CHECK_MS);
+  gone.unref();
+
+  async function stop(why: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    options.log(`keeper of ${dataDir} stopping: ${why}`);
+    clearTimeout(idle);
+    clearInterval(gone);
+    server.close();
+    if (!running) await shutDown();
+  }
+
+  async function shutDown(): Promise<void> {
+    for (const waiting of queue.splice(0)) {
+      send(waiting.socket, { retry: 'keeper stopping' });
+      waiting.socket.end();
+    }
+    await database.close().catch((error) => options.log(`closing the database: ${String(error)}`));
+    rmSync(path!, { force: true });
+    for (const socket of releasers) {
+      send(socket, { released: true });
+      socket.end();
+    }
+    finished(0);
+  }
+
+  async function next(): Promise<void> {
+    if (running) return;
+    const waiting = queue.shift();
+    if (!waiting) return;
+    running = true;
+    clearTimeout(idle);
+    try {
+      await serve(waiting);
+    } finally {
+      running = false;
+      if (stopping) await shutDown();
+      else {
+        idle = setTimeout(() => stop('idle'), options.idleSeconds * 1000);
+        void next();
+      }
+    }
+  }
+
+  async function serve({ socket, request }: Waiting): Promise<void> {
+    if (socket.destroyed) return; // its caller gave up waiting
+    send(socket, { started: true });
+    const io: Io = {
+      stdout: (text) => send(socket, { out: text.endsWith('\n') ? text : `${text}\n` }),
+      stderr: (text) => send(socket, { err: text.endsWith('\n') ? text : `${text}\n` }),
+      env: request.env,
+      // The directory kept open; any other target (none a client sends) is opened as usual.
+      open: async (target, openOptions) =>
+        target.kind === 'pglite' && target.dataDir && resolve(target.dataDir) === dataDir
+          ? { ...database, close: async () => {} }
+          : openDatabase(target, openOptions),
+    };
+    const ownEnv = { ...process.env };
+    const ownCwd = process.cwd();
+    let code = 1;
+    try {
+      // The call's own environment and directory, as if it ran in its own process: relative paths, the
+      // language, TZ and anything a command reads from process.env. Calls run one at a time.
+      setEnv(request.env);
+      process.chdir(request.cwd);
+      code = await options.run(request.argv, io);
+    } catch (error) {
+      io.stderr(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      setEnv(ownEnv);
+      process.chdir(ownCwd);
+    }
+    send(socket, { exit: code });
+    socket.end();
+  }
+
+  server.on('connection', (socket) => {
+    readFrames<KeeperRequest | { release: true }>(
+      socket,
+      (message) => {
+        if ('release' in message) {
+          releasers.push(socket);
+          void stop('another process opens the directory');
+        } else if (stopping) {
+          send(socket, { retry: 'keeper stopping' });
+          socket.end();
+        } else if (message.build !== build) {
+          // A keeper of an earlier build would run old code: it lets go, the caller starts a new one.
+          send(socket, { retry: 'another build' });
+          socket.end();
+          void stop('a call of another build');
+        } else {
+          queue.push({ socket, request: message });
+          void next();
+        }
+      },
+      () => {},
+    );
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stop(signal));
+  options.log(`keeper of ${dataDir} listening on ${path}`);
+  return done;
+}
+
+/** Listens on the socket path, replacing a socket file its dead keeper left; false when a live keeper has it. */
+async function listenOn(server: Server, path: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const error = await new Promise<NodeJS.ErrnoException | null>((done) => {
+      server.once('error', done);
+      server.listen(path, () => {
+        server.removeListener('error', done);
+        done(null);
+      });
+    });
+    if (!error) {
+      chmodSync(path, 0o600);
+      return true;
+    }
+    if (error.code !== 'EADDRINUSE') throw error;
+    const live = await connectTo(path);
+    if (live) {
+      live.destroy();
+      return false;
+    }
+    // This process holds the directory's lock, so no live keeper can be serving it: the file is left over.
+    rmSync(path, { force: true });
+  }
+  return false;
+}
+
+function setEnv(env: Record<string, string | undefined>): void {
+  for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) process.env[key] = value;
+}

@@ -1,0 +1,192 @@
+/**
+ * The CLI's keeper (src/cli/keeper.ts): on the embedded database a call hands itself to a background
+ * process that keeps PGlite open, starting one when none runs. Each test runs the real bin as a process,
+ * as a user's shell does, against a data directory of its own, and stops its keeper at the end.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { keeperSocketPath } from '../../db/keeperSocket.ts';
+import { openOwnDatabase } from '../support/cli.ts';
+import { createStandaloneDatabase } from '../support/db.ts';
+import { ROOT } from '../support/product.ts';
+
+const BIN = join(ROOT, 'src/cli/bin.js');
+const HOOK = join(ROOT, 'test/support/reportModules.mjs');
+
+let dir: string;
+let dataDir: string;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'stocktake-keeper-'));
+  dataDir = join(dir, 'data');
+  await createStandaloneDatabase('pglite', dataDir);
+});
+
+afterEach(async () => {
+  await stocktake({}, 'keeper', '--stop');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `stocktake ...args` as a process (with the module hook: its stderr lists what it loaded). */
+function stocktake(extra: Record<string, string>, ...args: string[]) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string; modules: string[] }>((done) => {
+    const child = spawn(process.execPath, ['--import', HOOK, BIN, ...args], {
+      cwd: extra.CWD ?? dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, STOCKTAKE_DATA_DIR: dataDir, ...extra },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b));
+    child.stderr.on('data', (b: Buffer) => (stderr += b));
+    child.on('close', (code) =>
+      done({
+        code,
+        stdout,
+        stderr: stderr.replace(/^module: .*\n/gm, ''),
+        modules: [...stderr.matchAll(/^module: (.+)$/gm)].map((m) => m[1]!),
+      }),
+    );
+  });
+}
+
+/** The pid holding the data directory's lock (the keeper's, while one runs), or null. */
+function lockHolder(): number | null {
+  const path = join(dataDir, 'stocktake.lock');
+  return existsSync(path) ? Number(readFileSync(path, 'utf8').split(/\s+/)[0]) : null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 50) {
+    if (waited > 60_000) throw new Error(`still waiting: ${what}`);
+    await new Promise((wake) => setTimeout(wake, 50));
+  }
+}
+
+it('serves the calls after the first from a keeper: same output, exit codes, language and working directory per call, no package loaded by the call', async () => {
+  const first = await stocktake({}, 'warehouse', 'add', 'SH01', '--name', '上海仓', '--timezone', 'Asia/Shanghai');
+  expect(first.code, first.stderr).toBe(0);
+  expect(first.stdout).toContain('Warehouse SH01');
+  const keeper = lockHolder();
+  expect(keeper).not.toBeNull();
+  expect(alive(keeper!)).toBe(true);
+
+  const list = await stocktake({}, 'list', '--json');
+  expect(list.code, list.stderr).toBe(0);
+  expect(JSON.parse(list.stdout)).toEqual([]);
+  // Served by the keeper: the call itself loaded no package (PGlite, drizzle, commander are the keeper's).
+  expect(list.modules).toEqual([]);
+  expect(lockHolder()).toBe(keeper);
+
+  // A relative path is the caller's, not the keeper's; the language is the call's own.
+  const work = join(dir, 'work');
+  mkdirSync(work);
+  writeFileSync(join(work, 'items.csv'), 'sku,name,unit,unit_cost\nA-1,Tea,pcs,100.00\n');
+  const items = await stocktake({ CWD: work, STOCKTAKE_LANG: 'zh' }, 'items', 'import', 'items.csv');
+  expect(items.code, items.stderr).toBe(0);
+  expect(items.stdout).toMatch(/[\u4e00-\u9fff]/);
+  const english = await stocktake({ CWD: work }, 'items', 'import', 'missing.csv');
+  expect(english.code).toBe(2);
+  expect(english.stderr).toMatch(/^error: .*missing\.csv/m);
+  const chinese = await stocktake({ STOCKTAKE_LANG: 'zh' }, 'start', 'NOPE');
+  expect(chinese.code).toBe(2);
+  expect(chinese.stderr).toMatch(/^错误：/m);
+  // A usage error is the call's too.
+  const usage = await stocktake({}, 'nosuchcommand');
+  expect(usage.code).toBe(2);
+  expect(lockHolder()).toBe(keeper);
+
+  // The same call run alone (no keeper) prints the same.
+  const served = await stocktake({}, 'status', '--help');
+  expect(served.code).toBe(0);
+  const viaKeeper = await stocktake({}, 'list');
+  const alone = await stocktake({ STOCKTAKE_KEEPER_SECONDS: '0' }, 'list');
+  expect(alone.stdout).toBe(viaKeeper.stdout);
+  expect(alone.modules.some((m) => m.startsWith('@electric-sql/pglite/'))).toBe(true);
+});
+
+it('runs calls made at once one after the other, each exactly once', async () => {
+  expect((await stocktake({}, 'list')).code).toBe(0); // starts the keeper
+  const calls = await Promise.all(['ann', 'bob', 'cy', 'dee', 'eve'].map((p) => stocktake({}, 'people', 'add', p)));
+  for (const call of calls) expect(call.code, call.stderr).toBe(0);
+  const people = await stocktake({}, 'people', 'list', '--json');
+  expect(people.code, people.stderr).toBe(0);
+  const handles = (JSON.parse(people.stdout) as { handle: string }[]).map((p) => p.handle).sort();
+  expect(handles).toEqual(['ann', 'bob', 'cy', 'dee', 'eve']);
+});
+
+it('lets go when another process opens the directory, when stopped, when idle, and when the directory is gone', async () => {
+  expect((await stocktake({}, 'list')).code).toBe(0);
+  const keeper = lockHolder()!;
+  expect(alive(keeper)).toBe(true);
+  // Another opener (here this test; `npm start` alike) asks the keeper to let go and gets the directory.
+  const own = await openOwnDatabase({ kind: 'pglite', dataDir }, { migrate: false });
+  expect(lockHolder()).toBe(process.pid);
+  await own.close();
+  await until(() => !alive(keeper), 'the released keeper exits');
+
+  // `keeper --stop`
+  expect((await stocktake({}, 'list')).code).toBe(0);
+  const second = lockHolder()!;
+  const stopped = await stocktake({}, 'keeper', '--stop');
+  expect(stopped.stdout).toContain('Stopped the background process');
+  await until(() => !alive(second), 'the stopped keeper exits');
+  expect((await stocktake({}, 'keeper', '--stop')).stdout).toContain('No background process');
+
+  // Idle: STOCKTAKE_KEEPER_SECONDS after its last call.
+  expect((await stocktake({ STOCKTAKE_KEEPER_SECONDS: '1' }, 'list')).code).toBe(0);
+  const idle = lockHolder()!;
+  await until(() => !alive(idle), 'the idle keeper exits');
+  expect(lockHolder()).toBeNull();
+
+  // The directory removed under it.
+  expect((await stocktake({}, 'list')).code).toBe(0);
+  const orphan = lockHolder()!;
+  rmSync(dataDir, { recursive: true, force: true });
+  await until(() => !alive(orphan), 'the keeper of a removed directory exits');
+});
+
+it('starts a new keeper after one was killed, and says so when a keeper stops in the middle of a call', async () => {
+  expect((await stocktake({}, 'list')).code).toBe(0);
+  const killed = lockHolder()!;
+  process.kill(killed, 'SIGKILL');
+  await until(() => !alive(killed), 'the killed keeper is gone');
+  // Its socket file and lock are left behind; the next call starts a keeper that takes both over.
+  const after = await stocktake({}, 'list', '--json');
+  expect(after.code, after.stderr).toBe(0);
+  expect(JSON.parse(after.stdout)).toEqual([]);
+  const replacement = lockHolder()!;
+  expect(replacement).not.toBe(killed);
+  await stocktake({}, 'keeper', '--stop');
+  await until(() => !alive(replacement), 'the keeper exits');
+
+  // A keeper that begins a call and vanishes: the caller cannot know whether it took effect, and says so.
+  const path = keeperSocketPath(dataDir)!;
+  rmSync(path, { force: true });
+  const vanishing = createServer((socket) => socket.once('data', () => socket.end('{"started":true}\n')));
+  await new Promise<void>((ready) => vanishing.listen(path, ready));
+  try {
+    for (const [lang, text] of [
+      ['en', 'may or may not have taken effect'],
+      ['zh', '可能已生效也可能没有'],
+    ] as const) {
+      const lost = await stocktake({ STOCKTAKE_LANG: lang }, 'people', 'add', 'zoe');
+      expect(lost.code).toBe(1);
+      expect(lost.stderr).toContain(text);
+    }
+  } finally {
+    await new Promise((closed) => vanishing.close(closed));
+  }
+});
