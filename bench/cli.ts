@@ -115,7 +115,9 @@ await db.close();
       timed([BIN, 'keeper', '--stop'], { ...env, STOCKTAKE_DATA_DIR: tourData });
       // The tour's export writes ST-…-posted.xlsx where it runs (the repository root): not ours to keep.
       for (const name of readdirSync(ROOT)) if (!before.has(name) && /^ST-\d{8}-\d{3}-posted\.xlsx$/.test(name)) rmSync(join(ROOT, name));
-      console.log(`\nREADME tour, ${how}: ${tour.commands} ./stocktake calls in ${(ms / 1000).toFixed(1)} s (${fmt(ms / tour.commands)} a call)`);
+      console.log(
+        `\nREADME tour, ${how}: ${tour.commands} ./stocktake calls in ${(ms / 1000).toFixed(1)} s (${fmt(ms / tour.commands)} a call)`,
+      );
     }
   }
 } finally {

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { keeperSocketPath } from '../../db/keeperSocket.ts';
+import { connectTo, keeperSocketPath, readFrames } from '../../db/keeperSocket.ts';
 import { openOwnDatabase } from '../support/cli.ts';
 import { createStandaloneDatabase } from '../support/db.ts';
 import { ROOT } from '../support/product.ts';
@@ -144,6 +144,17 @@ it('lets go when another process opens the directory, when stopped, when idle, a
   expect(stopped.stdout).toContain('Stopped the background process');
   await until(() => !alive(second), 'the stopped keeper exits');
   expect((await stocktake({}, 'keeper', '--stop')).stdout).toContain('No background process');
+
+  // A call of another build (after `npm run build`): the keeper would run older code, so it lets go.
+  expect((await stocktake({}, 'list')).code).toBe(0);
+  const older = lockHolder()!;
+  const socket = (await connectTo(keeperSocketPath(dataDir)!))!;
+  const frames: unknown[] = [];
+  const closed = new Promise<void>((end) => readFrames(socket, (f) => frames.push(f), end));
+  socket.write(`${JSON.stringify({ build: 'another', argv: ['node', 'stocktake', 'list'], cwd: dir, env: {} })}\n`);
+  await closed;
+  expect(frames).toEqual([{ retry: 'another build' }]);
+  await until(() => !alive(older), 'the keeper of another build exits');
 
   // Idle: STOCKTAKE_KEEPER_SECONDS after its last call.
   expect((await stocktake({ STOCKTAKE_KEEPER_SECONDS: '1' }, 'list')).code).toBe(0);
