@@ -143,6 +143,10 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
       setEnv(ownEnv);
       process.chdir(ownCwd);
     }
+    // A checkpoint after each call: between calls what the call wrote is in the data files, not only in the
+    // write-ahead log, as after a CLI call that closed the database (a copy of the directory taken then,
+    // a backup say, has it without replaying the log). Before the answer: the caller's next step may be that copy.
+    await database.pglite?.exec('CHECKPOINT').catch((error) => options.log(`checkpoint: ${String(error)}`));
     send(socket, { exit: code });
     socket.end();
   }
