@@ -25,7 +25,13 @@ const started = performance.now();
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { stocktake: 'src/cli/main.ts', client: 'src/cli/client.ts', server: 'bots/main.ts' },
+  entryPoints: {
+    stocktake: 'src/cli/main.ts',
+    client: 'src/cli/client.ts',
+    server: 'bots/main.ts',
+    // A thread of its own (src/services/countsBulkSums.ts finds it beside the chunk that starts it).
+    countsBulkWorker: 'src/services/countsBulkWorker.ts',
+  },
   outdir: dist,
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',

@@ -12,6 +12,8 @@ import { fileTexts } from '../domain/texts/files.ts';
 export interface FileSource {
   name: string;
   open(): Readable;
+  /** The file's path, for a source that is a file (a large sheet may be read by a second thread too). */
+  path?: string;
 }
 
 export async function fileSource(path: string): Promise<FileSource> {
@@ -20,7 +22,7 @@ export async function fileSource(path: string): Promise<FileSource> {
   } catch {
     throw new InvalidInputError(fileTexts.unreadablePath(path));
   }
-  return { name: basename(path), open: () => createReadStream(path, { highWaterMark: 1 << 20 }) };
+  return { name: basename(path), path, open: () => createReadStream(path, { highWaterMark: 1 << 20 }) };
 }
 
 export function bufferSource(name: string, bytes: Uint8Array | string): FileSource {

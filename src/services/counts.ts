@@ -150,6 +150,7 @@ export async function importCounts(
   };
   // A plain sheet is loaded and summed by the database (countsBulk.ts); any other is read row by row.
   const bulk = recount === null && st.status === 'counting' && lanes.bulk !== false ? await bulkSheet(table, source) : null;
+  if (bulk && lanes.threads) bulk.threads = lanes.threads;
   if (bulk) {
     try {
       // The lane counts the rows as it stages them.
@@ -215,6 +216,8 @@ export async function importCounts(
 /** For tests that read one sheet both ways: whether the bulk lane may be tried, and which lane took it. */
 export interface ImportLanes {
   bulk?: boolean;
+  /** Threads the bulk lane sums with (default: by the sheet's size, see countsBulkSums.ts). */
+  threads?: number;
   taken?: (lane: 'bulk' | 'rows') => void;
 }
 

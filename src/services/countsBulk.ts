@@ -21,26 +21,14 @@ import { ignoredColumnNotes, type IgnoredColumnNote } from '../files/records.ts'
 import type { FileSource } from '../files/source.ts';
 import type { Table } from '../files/table.ts';
 import { COUNT_COLUMNS } from './countSheet.ts';
+import { NotPlain, sumSheet, type ByteSums, type SumPlan } from './countsBulkSums.ts';
 
-/** The sheet is not one the bulk lane takes whole: read it row by row instead. */
-export class NotPlain extends Error {
-  constructor(readonly reason: string) {
-    super(`count sheet not plain: ${reason}`);
-  }
-}
+export { NotPlain };
 
 /** A sheet the bulk lane will try, with where its columns are. */
-export interface BulkSheet {
+export interface BulkSheet extends SumPlan {
   kind: 'bulk';
   source: FileSource;
-  delimiter: string;
-  /** Cells in the header (every line must have as many). */
-  width: number;
-  sku: number;
-  location: number;
-  qty: number;
-  /** Columns that must be empty on every line for the lane to take the sheet. */
-  empty: number[];
   qtyColumn: string;
   lotColumn: string;
   ignoredColumns: IgnoredColumnNote[];
@@ -120,330 +108,15 @@ async function readHead(source: FileSource): Promise<Buffer> {
   return Buffer.concat(parts).subarray(0, HEAD_BYTES);
 }
 
-/** Whitespace String.prototype.trim removes beyond ASCII, as UTF-8: a cell starting or ending with one is trimmed there. */
-const WIDE_SPACES = [
-  [0xc2, 0xa0],
-  [0xe1, 0x9a, 0x80],
-  ...[0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0xa8, 0xa9, 0xaf].map((b) => [0xe2, 0x80, b]),
-  [0xe2, 0x81, 0x9f],
-  [0xe3, 0x80, 0x80],
-  [0xef, 0xbb, 0xbf],
-];
-
-function wideSpaceAt(buf: Buffer, start: number, end: number): boolean {
-  if (end - start < 2 || (buf[start]! < 0x80 && buf[end - 1]! < 0x80)) return false;
-  return WIDE_SPACES.some(
-    (seq) =>
-      (end - start >= seq.length && seq.every((b, i) => buf[start + i] === b)) ||
-      (end - start >= seq.length && seq.every((b, i) => buf[end - seq.length + i] === b)),
-  );
-}
-
-/**
- * The sums per (sku, location), keyed by the key's bytes: the SKU, a tab, the location, as COPY's text
- * format writes them (neither holds a tab or a line break: the check refuses control characters). An
- * open-addressing table over the bytes rather than a Map of strings: for the benchmark's 1,000,000 lines
- * and 200,000 keys a Map cost about 0.8 s (a string made and hashed per line, and the garbage).
- *
- * Each slot is one 64-byte record holding everything a line's lookup reads — the hash, the key's length,
- * the line count, the first line, the sum and up to 40 bytes of the key itself — so a lookup in a table far
- * larger than the CPU's caches misses the cache once. With the hash, the key, the sum and the counts in four
- * arrays of their own (four misses a line) the lookups took about 0.6 s of the benchmark's 1,000,000
- * lines, with one record about 0.2 s (`npm run bench:import`, CPU profile of the CLI process).
- */
-const RECORD = 64;
-/** Key bytes a record holds; a longer key lives in the overflow buffer, the record holding its offset. */
-const INLINE = 40;
-// The record's fields, as indexes into its Int32Array (16 a record) and Float64Array (8 a record) views.
-const HASH = 0;
-const LENGTH = 1; // 0: an empty slot (a key is never empty: it holds at least the tab)
-const COUNT = 2;
-const FIRST = 3;
-const SUM = 2; // Float64 index: bytes 16–23
-const KEY_OFFSET = 6; // a long key's offset in the overflow buffer
-const KEY_AT = 24; // byte where an inline key starts
-
-class ByteSums {
-  size = 0;
-  private bytes: Buffer;
-  private ints: Int32Array;
-  private floats: Float64Array;
-  /** The slot of each key in the order the keys came, so the sums come out in the sheet's order. */
-  private order = new Int32Array(1 << 12);
-  private overflow = Buffer.allocUnsafe(1 << 12);
-  private overflowUsed = 0;
-
-  constructor() {
-    [this.bytes, this.ints, this.floats] = ByteSums.table(1 << 12);
-  }
-
-  private static table(slots: number): [Buffer, Int32Array, Float64Array] {
-    const buffer = new ArrayBuffer(slots * RECORD); // zeroed: every slot empty
-    return [Buffer.from(buffer), new Int32Array(buffer), new Float64Array(buffer)];
-  }
-
-  /** Adds qty to the sum of the key sku bytes + tab + location bytes; returns the new sum. */
-  add(buf: Buffer, skuStart: number, skuEnd: number, locationStart: number, locationEnd: number, qty: number, line: number): number {
-    let hash = 0x811c9dc5; // FNV-1a
-    for (let i = skuStart; i < skuEnd; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
-    hash = Math.imul(hash ^ 0x09, 0x01000193);
-    for (let i = locationStart; i < locationEnd; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
-    // Mixed so that the low bits, which pick the slot, depend on every byte (murmur3's finalizer).
-    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-    hash ^= hash >>> 16;
-    const length = skuEnd - skuStart + 1 + locationEnd - locationStart;
-    const ints = this.ints;
-    const mask = ints.length / 16 - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const at = slot << 4;
-      const slotLength = ints[at + LENGTH]!;
-      if (slotLength === 0) {
-        this.insert(slot, hash, buf, skuStart, skuEnd, locationStart, locationEnd, length, qty, line);
-        return qty;
-      }
-      if (ints[at + HASH] === hash && slotLength === length && this.sameKey(slot, buf, skuStart, skuEnd, locationStart, locationEnd)) {
-        ints[at + COUNT]! += 1;
-        return (this.floats[(slot << 3) + SUM]! += qty);
-      }
-    }
-  }
-
-  /** Each key as text (the SKU, a tab, the location), its sum, first line and line count, in the order the keys came. */
-  *entries(): Generator<[key: string, qty: number, first: number, count: number]> {
-    for (let e = 0; e < this.size; e++) {
-      const slot = this.order[e]!;
-      const at = slot << 4;
-      const length = this.ints[at + LENGTH]!;
-      const key =
-        length <= INLINE
-          ? this.bytes.toString('utf8', slot * RECORD + KEY_AT, slot * RECORD + KEY_AT + length)
-          : this.overflow.toString('utf8', this.ints[at + KEY_OFFSET]!, this.ints[at + KEY_OFFSET]! + length);
-      yield [key, this.floats[(slot << 3) + SUM]!, this.ints[at + FIRST]!, this.ints[at + COUNT]!];
-    }
-  }
-
-  private sameKey(slot: number, buf: Buffer, skuStart: number, skuEnd: number, locationStart: number, locationEnd: number): boolean {
-    const length = skuEnd - skuStart + 1 + locationEnd - locationStart;
-    const keys = length <= INLINE ? this.bytes : this.overflow;
-    let k = length <= INLINE ? slot * RECORD + KEY_AT : this.ints[(slot << 4) + KEY_OFFSET]!;
-    for (let i = skuStart; i < skuEnd; i++) if (keys[k++] !== buf[i]) return false;
-    if (keys[k++] !== 0x09) return false;
-    for (let i = locationStart; i < locationEnd; i++) if (keys[k++] !== buf[i]) return false;
-    return true;
-  }
-
-  private insert(
-    slot: number,
-    hash: number,
-    buf: Buffer,
-    skuStart: number,
-    skuEnd: number,
-    locationStart: number,
-    locationEnd: number,
-    length: number,
-    qty: number,
-    line: number,
-  ): void {
-    const at = slot << 4;
-    this.ints[at + HASH] = hash;
-    this.ints[at + LENGTH] = length;
-    this.ints[at + COUNT] = 1;
-    this.ints[at + FIRST] = line;
-    this.floats[(slot << 3) + SUM] = qty;
-    let keys = this.bytes;
-    let k = slot * RECORD + KEY_AT;
-    if (length > INLINE) {
-      while (this.overflowUsed + length > this.overflow.length) {
-        const overflow = Buffer.allocUnsafe(this.overflow.length * 2);
-        this.overflow.copy(overflow, 0, 0, this.overflowUsed);
-        this.overflow = overflow;
-      }
-      keys = this.overflow;
-      k = this.overflowUsed;
-      this.ints[at + KEY_OFFSET] = k;
-      this.overflowUsed += length;
-    }
-    k += buf.copy(keys, k, skuStart, skuEnd);
-    keys[k++] = 0x09;
-    buf.copy(keys, k, locationStart, locationEnd);
-    if (this.size === this.order.length) {
-      const order = new Int32Array(this.order.length * 2);
-      order.set(this.order);
-      this.order = order;
-    }
-    this.order[this.size++] = slot;
-    if (this.size * 2 > this.ints.length / 16) this.grow();
-  }
-
-  /** Doubles the table, keeping at most half its slots used (a lookup then seldom probes past its first slot). */
-  private grow(): void {
-    const old = this.ints;
-    [this.bytes, this.ints, this.floats] = ByteSums.table((old.length / 16) * 2);
-    const ints = this.ints;
-    const mask = ints.length / 16 - 1;
-    for (let e = 0; e < this.size; e++) {
-      const from = this.order[e]! << 4;
-      let slot = old[from + HASH]! & mask;
-      while (ints[(slot << 4) + LENGTH] !== 0) slot = (slot + 1) & mask;
-      // The record's 16 words, copied as they are (the sum's and the key's bytes with them).
-      for (let w = 0, to = slot << 4; w < 16; w++) ints[to + w] = old[from + w]!;
-      this.order[e] = slot;
-    }
-  }
-}
-
-/**
- * A sum at or past this is too large for the count columns (numeric(18,3): 15 whole digits), and the
- * sheet goes the long way, where the row-by-row check names it. Each line's quantity is a whole number of
- * at most 12 digits, so a sum is checked before it can pass 10^15 + 10^12, far below 2^53: these sums of
- * whole numbers are exact as JavaScript numbers.
- */
-const SUM_LIMIT = 1e15;
-
-/**
- * Reads a plain sheet and sums it per (sku, location), refusing it (NotPlain) at the first line the
- * row-by-row check would read differently or not accept as it stands: a quote, a control character, a line
- * end unlike the first's, a line with more or fewer cells than the header, a quantity that is not a whole
- * number of up to 12 digits, a SKU that is not plain ASCII without surrounding spaces, a location with
- * something to trim, anything in the unit, counted_at, expiry or lot columns, a sum too large. Blank lines
- * are skipped, as the row-by-row check skips them.
- *
- * Summing here, on the bytes, rather than loading every line into the database and summing there with a
- * `group by`, measured (`npm run bench:import`, 1,000,000 lines, 200,000 sums): about 0.7–0.8 s in a fresh
- * process against about 1.2 s for the database's COPY of every line plus its `group by`; only the sums
- * travel to the database.
- */
-class PlainSums {
-  /** Lines seen, the header's included. */
-  lines = 0;
-  /** Data rows summed (blank lines not included). */
-  rows = 0;
-  readonly sums = new ByteSums();
-  private carry: Buffer | null = null;
-  private crlf: boolean | null = null;
-  private readonly delimiter: number;
-  private readonly empty: Set<number>;
-  // The cells of the line just checked.
-  private skuStart = 0;
-  private skuEnd = 0;
-  private locationStart = 0;
-  private locationEnd = 0;
-  private qty = 0;
-
-  constructor(private readonly plan: BulkSheet) {
-    this.delimiter = plan.delimiter.charCodeAt(0);
-    this.empty = new Set(plan.empty);
-  }
-
-  /** Reads the whole sheet. */
-  async read(): Promise<void> {
-    for await (const chunk of this.plan.source.open() as AsyncIterable<Buffer>) this.feed(chunk);
-    this.end();
-  }
-
-  private feed(chunk: Buffer): void {
-    let start = 0;
-    if (this.carry) {
-      // Only the line cut by the chunk's start is joined (copying the whole chunk onto the carry, as
-      // Buffer.concat would, cost about 0.1 s for the benchmark's 20 MB).
-      const nl = chunk.indexOf(0x0a);
-      if (nl < 0) {
-        this.carry = Buffer.concat([this.carry, chunk]);
-        return;
-      }
-      this.scan(Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]), 0);
-      start = nl + 1;
-    }
-    start = this.scan(chunk, start);
-    this.carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : null;
-  }
-
-  /** Reads the whole lines of buf from start; returns where the part after the last line break starts. */
-  private scan(buf: Buffer, start: number): number {
-    for (let nl = buf.indexOf(0x0a, start); nl >= 0; nl = buf.indexOf(0x0a, start)) {
-      const crlf = nl > start && buf[nl - 1] === 0x0d;
-      if (this.crlf === null) this.crlf = crlf;
-      else if (crlf !== this.crlf) throw new NotPlain('mixed line ends');
-      this.line(buf, start, crlf ? nl - 1 : nl);
-      start = nl + 1;
-    }
-    return start;
-  }
-
-  private end(): void {
-    const rest = this.carry;
-    if (rest && rest.length > 0) {
-      if (rest[rest.length - 1] === 0x0d) throw new NotPlain('a bare CR');
-      this.line(rest, 0, rest.length);
-    }
-  }
-
-  private line(buf: Buffer, start: number, end: number): void {
-    this.lines += 1;
-    if (this.lines === 1) return; // the header
-    const problem = this.check(buf, start, end);
-    if (problem === 'blank') return;
-    if (problem !== null) throw new NotPlain(problem);
-    const sum = this.sums.add(buf, this.skuStart, this.skuEnd, this.locationStart, this.locationEnd, this.qty, this.lines);
-    if (sum >= SUM_LIMIT) throw new NotPlain('a sum too large');
-    this.rows += 1;
-  }
-
-  /** What is wrong with the line buf[start, end) for the lane, 'blank' for a line of empty cells, else null. */
-  private check(buf: Buffer, start: number, end: number): string | null {
-    const { sku, location, qty, width } = this.plan;
-    if (end === start) return 'blank';
-    let cell = 0;
-    let cellStart = start;
-    let blank = true;
-    let skuOrQtyEmpty = false;
-    for (let i = start; i <= end; i++) {
-      const b = i < end ? buf[i]! : this.delimiter;
-      if (b === this.delimiter) {
-        if (i < end ? cell === width - 1 : cell !== width - 1) return 'a line with another number of cells';
-        const length = i - cellStart;
-        if (length > 0) blank = false;
-        if (cell === qty) {
-          if (length > 12) return 'a long quantity';
-          let value = 0;
-          for (let j = cellStart; j < i; j++) {
-            const digit = buf[j]! - 0x30;
-            if (digit < 0 || digit > 9) return 'a quantity not a whole number';
-            value = value * 10 + digit;
-          }
-          this.qty = value;
-          if (length === 0) skuOrQtyEmpty = true;
-        } else if (cell === sku) {
-          if (length > 0 && (buf[cellStart] === 0x20 || buf[i - 1] === 0x20)) return 'a SKU with spaces around it';
-          for (let j = cellStart; j < i; j++) if (buf[j]! > 0x7e) return 'a SKU not in plain ASCII';
-          if (length === 0) skuOrQtyEmpty = true;
-          this.skuStart = cellStart;
-          this.skuEnd = i;
-        } else if (cell === location) {
-          if (length > 0 && (buf[cellStart] === 0x20 || buf[i - 1] === 0x20 || wideSpaceAt(buf, cellStart, i))) return 'a location to trim';
-          this.locationStart = cellStart;
-          this.locationEnd = i;
-        } else if (length > 0 && this.empty.has(cell)) return 'a unit, time, expiry or lot';
-        cell += 1;
-        cellStart = i + 1;
-      } else if (b === 0x22) return 'a quote';
-      else if (b < 0x20 ? b !== 0x09 || this.delimiter !== 0x09 : b === 0x7f) return 'a control character';
-    }
-    if (blank) return 'blank';
-    // A line with cells but no SKU or no quantity is the row-by-row check's to name.
-    return skuOrQtyEmpty ? 'a SKU or quantity missing' : null;
-  }
-}
-
 /** The sums as COPY rows of count_stage (sku, location, lot, expiry, qty, counted_ms, first_line, line_count, counted_as). */
-function* stageRows(sums: ByteSums): Generator<string> {
-  for (const [key, qty, first, count] of sums.entries()) {
-    // The key is the SKU and the location joined by a tab, as COPY's text format joins them; neither holds a
-    // tab or a line break (the check refused control characters), so only a backslash needs escaping.
-    const cells = key.includes('\\') ? key.replaceAll('\\', '\\\\') : key;
-    yield `${cells}\t\t\\N\t${qty}\t\\N\t${first}\t${count}\t\\N`;
-  }
+function* stageRows(tables: ByteSums[]): Generator<string> {
+  for (const table of tables)
+    for (const [key, qty, first, count] of table.entries()) {
+      // The key is the SKU and the location joined by a tab, as COPY's text format joins them; neither holds a
+      // tab or a line break (the check refused control characters), so only a backslash needs escaping.
+      const cells = key.includes('\\') ? key.replaceAll('\\', '\\\\') : key;
+      yield `${cells}\t\t\\N\t${qty}\t\\N\t${first}\t${count}\t\\N`;
+    }
 }
 
 /**
@@ -452,8 +125,7 @@ function* stageRows(sums: ByteSums): Generator<string> {
  * transaction then rolls back.
  */
 export async function stageBulkSheet(tx: DbOrTx, plan: BulkSheet, options: { checkSkusNow: boolean }): Promise<BulkStaged> {
-  const sheet = new PlainSums(plan);
-  await sheet.read();
+  const sheet = await sumSheet(plan, plan.source);
   if (sheet.rows === 0) throw new NotPlain('no data rows');
   await copyRows(
     tx,
@@ -469,7 +141,7 @@ export async function stageBulkSheet(tx: DbOrTx, plan: BulkSheet, options: { che
   const [lots] = await queryRows<{ any: boolean }>(tx, sql`select exists (select 1 from item where lot_tracked) as any`);
   const checkNow = options.checkSkusNow || lots!.any;
   if (checkNow) await checkStagedSkus(tx);
-  return { rows: sheet.rows, lines: sheet.sums.size, skusChecked: checkNow };
+  return { rows: sheet.rows, lines: sheet.sums.reduce((n, t) => n + t.size, 0), skusChecked: checkNow };
 }
 
 /** Refuses (NotPlain) the staged sheet if it has an unknown SKU or a lot-tracked item's line (without a lot). */
