@@ -16,7 +16,8 @@ import { zodIssuePhrase, zodMessage } from '../domain/texts/input.ts';
 import type { Phrase } from '../domain/phrase.ts';
 import { ProblemList } from '../files/records.ts';
 import { checkUnits, COUNT_COLUMNS, readCountSheet, type CountLine, type CountLines } from './countSheet.ts';
-import { bulkSheet, checkStagedSkus, NotPlain, stageBulkSheet, type BulkSheet } from './countsBulk.ts';
+import { bulkSheet, checkStagedSkus, NotPlain, stageBulkSheet, sumBulkSheet, type BulkSheet } from './countsBulk.ts';
+import type { SheetSums } from './countsBulkSums.ts';
 import { baseUnits, loadItemScanDetails } from './itemDetails.ts';
 import type { FileSource } from '../files/source.ts';
 import { openTable } from '../files/table.ts';
@@ -251,13 +252,16 @@ export interface CountSource {
 export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines | BulkSheet, source: CountSource) {
   const { recount, counter } = source;
   let round = source.round ?? (recount ? recount.nextRound : 1);
+  // A plain sheet is read and summed before the stocktake is locked: other imports wait only for the writes.
+  const sheet = isBulk(lines) ? await sumBulkSheet(lines) : lines;
+  step('sum');
   const result = await db.transaction(async (tx) => {
     // Imports into one stocktake are serialised: each derives line statuses from all earlier entries.
     const locked = await getStocktake(tx, st.id, { forUpdate: true });
     requireStatus(locked, [st.status], 'import counts');
     await refuseDuplicate(tx, locked, source.sha256);
     step('lock');
-    const staged = await stageLines(tx, locked, lines);
+    const staged = await stageLines(tx, locked, sheet);
     await refuseOutOfScope(tx, locked, locked.scope);
     step('stage');
     const rowsRead = staged.rows ?? source.rowsRead;
@@ -420,7 +424,7 @@ function isBulk(lines: CountLines | BulkSheet): lines is BulkSheet {
 async function stageLines(
   tx: DbOrTx,
   st: { id: string; scope: unknown },
-  lines: CountLines | BulkSheet,
+  lines: CountLines | SheetSums,
 ): Promise<{ lines: number; rows: number | null; earlierImports: boolean; skusChecked: boolean }> {
   // The joins of a large sheet with the stocktake's lines and the item master hash in memory rather than
   // spilling to disk in batches (the default 4 MB split a 200,000-line join into four).
@@ -434,7 +438,7 @@ async function stageLines(
       first_line int not null, line_count int not null, counted_as text
     ) on commit drop`);
   // A partial stocktake's scope check reads the staged SKUs: they are checked before it.
-  if (isBulk(lines))
+  if ('sums' in lines)
     return { ...(await stageBulkSheet(tx, lines, { checkSkusNow: st.scope !== null })), earlierImports: earlier !== undefined };
   await copyRows(
     tx,
