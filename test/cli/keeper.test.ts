@@ -13,6 +13,7 @@ import { connectTo, keeperSocketPath, readFrames } from '../../db/keeperSocket.t
 import { openOwnDatabase } from '../support/cli.ts';
 import { createStandaloneDatabase } from '../support/db.ts';
 import { ROOT } from '../support/product.ts';
+import { alive, waitFor } from '../support/wait.ts';
 
 const BIN = join(ROOT, 'src/cli/bin.js');
 const HOOK = join(ROOT, 'test/support/reportModules.mjs');
@@ -59,21 +60,7 @@ function lockHolder(): number | null {
   return existsSync(path) ? Number(readFileSync(path, 'utf8').split(/\s+/)[0]) : null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !condition(); waited += 50) {
-    if (waited > 60_000) throw new Error(`still waiting: ${what}`);
-    await new Promise((wake) => setTimeout(wake, 50));
-  }
-}
+const until = (condition: () => boolean, what: string) => waitFor(condition, { what });
 
 it('serves the calls after the first from a keeper: same output, exit codes, language and working directory per call, no package loaded by the call', async () => {
   const first = await stocktake({}, 'warehouse', 'add', 'SH01', '--name', '上海仓', '--timezone', 'Asia/Shanghai');

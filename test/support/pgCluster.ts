@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { waitFor } from './wait.ts';
+import { alive, waitFor } from './wait.ts';
 
 /** Where initdb and pg_ctl are: PG_BINDIR, pg_config --bindir, or the newest /usr/lib/postgresql/N/bin. */
 export function postgresBinDir(): string | null {
@@ -140,13 +140,4 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
       rmSync(root, { recursive: true, force: true });
     },
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
