@@ -11,7 +11,7 @@
  * SIGTERM or SIGINT, when a call of another build arrives (after `npm run build`), when the directory is
  * gone, and after STOCKTAKE_KEEPER_SECONDS (default 300) without a call.
  */
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { openDatabase, type Database } from '../../db/client.ts';
@@ -68,12 +68,22 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
     if (!socket.destroyed) socket.write(`${JSON.stringify(frame)}\n`);
   };
   let idle = setTimeout(() => stop('idle'), options.idleSeconds * 1000);
+  // The directory it opened: removed, or removed and made again (another inode), it is not this one.
+  const inode = statSync(dataDir).ino;
+  const stillThere = () => existsSync(join(dataDir, 'PG_VERSION')) && statSync(dataDir, { throwIfNoEntry: false })?.ino === inode;
   const gone = setInterval(() => {
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) stop('directory gone');
+    if (!stillThere()) void stop('directory gone', true);
   }, DIRECTORY_CHECK_MS);
   gone.unref();
 
-  async function stop(why: string): Promise<void> {
+  /**
+   * Stops serving. `abandon`: the directory is gone (or another one was made at its path), so the
+   * database is not closed: closing writes a checkpoint and releases the lock by path, which would land in
+   * whatever is at that path now.
+   */
+  let abandon = false;
+  async function stop(why: string, directoryGone = false): Promise<void> {
+    if (directoryGone) abandon = true;
     if (stopping) return;
     stopping = true;
     options.log(`keeper of ${dataDir} stopping: ${why}`);
@@ -88,7 +98,7 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
       send(waiting.socket, { retry: 'keeper stopping' });
       waiting.socket.end();
     }
-    await database.close().catch((error) => options.log(`closing the database: ${String(error)}`));
+    if (!abandon) await database.close().catch((error) => options.log(`closing the database: ${String(error)}`));
     rmSync(path!, { force: true });
     for (const socket of releasers) {
       send(socket, { released: true });
@@ -117,6 +127,13 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
 
   async function serve({ socket, request }: Waiting): Promise<void> {
     if (socket.destroyed) return; // its caller gave up waiting
+    if (!stillThere()) {
+      // Checked before each call too (the timer looks every 2 s): a call must not reach a directory that is gone.
+      send(socket, { retry: 'directory gone' });
+      socket.end();
+      void stop('directory gone', true);
+      return;
+    }
     send(socket, { started: true });
     const io: Io = {
       stdout: (text) => send(socket, { out: text.endsWith('\n') ? text : `${text}\n` }),
@@ -146,7 +163,8 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
     // A checkpoint after each call: between calls what the call wrote is in the data files, not only in the
     // write-ahead log, as after a CLI call that closed the database (a copy of the directory taken then,
     // a backup say, has it without replaying the log). Before the answer: the caller's next step may be that copy.
-    await database.pglite?.exec('CHECKPOINT').catch((error) => options.log(`checkpoint: ${String(error)}`));
+    if (stillThere()) await database.pglite?.exec('CHECKPOINT').catch((error) => options.log(`checkpoint: ${String(error)}`));
+    else void stop('directory gone', true);
     send(socket, { exit: code });
     socket.end();
   }

@@ -109,15 +109,25 @@ run('the console and dashboard in a browser', () => {
       // The other five are opened from the page, confirmed and tagged by hand.
       await review.getByRole('button', { name: /^Accept suggestions \(5\)/ }).click();
       await expect.poll(() => toast(sam).textContent()).toMatch(/5 line\(s\) confirmed with the suggested cause/);
-      for (const sku of ['TEA-PE357', 'TEA-DHP250', 'POT-ZS', 'TWL-CJ', 'GOJI-NX']) {
+      // Each step waits for its own answer: the toast of the step before is cleared first (the same words
+      // would otherwise pass at once, and the next tap land before this one's live updates, on a card they
+      // are about to replace).
+      const clearToast = () =>
+        toast(sam).evaluateAll((shown) => {
+          for (const el of shown) (el as unknown as { remove(): void }).remove();
+        });
+      for (const [done, sku] of ['TEA-PE357', 'TEA-DHP250', 'POT-ZS', 'TWL-CJ', 'GOJI-NX'].entries()) {
+        await expect.poll(() => review.textContent()).toMatch(new RegExp(`\\b${5 - done} waiting`));
         await review.getByRole('button', { name: new RegExp(`^${sku}`) }).click();
         const line = sam
           .locator('#messages .card')
           .filter({ hasText: `Variance · ${sku}` })
           .last();
         await line.waitFor();
+        await clearToast();
         await line.getByRole('button', { name: /^Confirm/ }).click();
         await expect.poll(() => toast(sam).textContent()).toBe('Count confirmed.');
+        await clearToast();
         if (sku === 'GOJI-NX') {
           // A cause that needs a note: the note box beside it becomes required, and one submit tags both.
           await line.locator('select[name=option]').selectOption('unknown');

@@ -149,10 +149,14 @@ it('lets go when another process opens the directory, when stopped, when idle, a
   await until(() => !alive(idle), 'the idle keeper exits');
   expect(lockHolder()).toBeNull();
 
-  // The directory removed under it.
-  expect((await stocktake({}, 'list')).code).toBe(0);
+  // The directory removed under it, and made again at once: a call reaches the new one, never the old.
+  expect((await stocktake({}, 'warehouse', 'add', 'OLD1')).code).toBe(0);
   const orphan = lockHolder()!;
   rmSync(dataDir, { recursive: true, force: true });
+  await createStandaloneDatabase('pglite', dataDir);
+  const fresh = await stocktake({}, 'warehouse', 'list', '--json');
+  expect(fresh.code, fresh.stderr).toBe(0);
+  expect(fresh.stdout).not.toContain('OLD1');
   await until(() => !alive(orphan), 'the keeper of a removed directory exits');
 });
 
