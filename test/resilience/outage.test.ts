@@ -197,7 +197,14 @@ describe.runIf(throwawayClustersAvailable())('a database outage under load (npm 
       // Submit and approve through every step while the outages go on.
       const submitted = await write(`/api/v1/stocktakes/${st}/submit`, 'sam', {}, 'submit-1');
       expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
-      const docs = (await request('GET', `/api/v1/documents?stocktake=${st}`, 'sam')).body.documents as { number: string }[];
+      // A read during an outage answers 503 (or not at all), as a write does: asked again until it answers.
+      const docs = await waitFor(
+        async () => {
+          const a = await request('GET', `/api/v1/documents?stocktake=${st}`, 'sam');
+          return a.status === 200 ? (a.body.documents as { number: string }[]) : null;
+        },
+        { timeoutMs: 120_000, what: 'the stocktake documents' },
+      );
       expect(docs.length).toBe(2);
       const approverFor: Record<string, string> = { supervisor: 'sue', finance: 'fay', manager: 'mo' };
       await Promise.all(
