@@ -27,6 +27,12 @@ export interface Database {
   /** The embedded instance, when kind is pglite (tests dump it as a template). */
   pglite?: PGlite;
   close(): Promise<void>;
+  /**
+   * PGlite: lets go of the directory without closing the engine (closing writes a checkpoint into the
+   * directory): for a directory that is no longer this process's to write (the CLI's keeper, when another
+   * process opened it or it was removed). Its lock is released only if it still holds this process's lock.
+   */
+  abandon?(): void;
 }
 
 // Postgres.js and PGlite both speak to a server whose TimeZone decides how timestamptz prints as text;
@@ -104,6 +110,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       db,
       kind: 'pglite',
       pglite,
+      abandon: () => lock?.release(),
       async close() {
         try {
           await pglite.close();

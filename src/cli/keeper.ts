@@ -71,8 +71,18 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
   // The directory it opened: removed, or removed and made again (another inode), it is not this one.
   const inode = statSync(dataDir).ino;
   const stillThere = () => existsSync(join(dataDir, 'PG_VERSION')) && statSync(dataDir, { throwIfNoEntry: false })?.ino === inode;
+  // Between calls the keeper writes nothing, so a change of pg_control means another process opened the
+  // directory without its lock (a script opening it with PGlite directly: Postgres writes pg_control at
+  // start and at shutdown). What the keeper holds in memory is then out of date, and writing it back would
+  // corrupt the directory: it lets go without another write, and the next call starts a keeper afresh.
+  const controlStamp = () => {
+    const control = statSync(join(dataDir, 'global', 'pg_control'), { throwIfNoEntry: false });
+    return control ? `${control.ino}:${control.size}:${control.mtimeMs}` : null;
+  };
+  let stamp = controlStamp();
+  const untouched = () => stillThere() && controlStamp() === stamp;
   const gone = setInterval(() => {
-    if (!stillThere()) void stop('directory gone', true);
+    if (!running && !untouched()) void stop('directory gone or opened by another process', true);
   }, DIRECTORY_CHECK_MS);
   gone.unref();
 
@@ -98,7 +108,8 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
       send(waiting.socket, { retry: 'keeper stopping' });
       waiting.socket.end();
     }
-    if (!abandon) await database.close().catch((error) => options.log(`closing the database: ${String(error)}`));
+    if (abandon) database.abandon?.();
+    else await database.close().catch((error) => options.log(`closing the database: ${String(error)}`));
     rmSync(path!, { force: true });
     for (const socket of releasers) {
       send(socket, { released: true });
@@ -127,11 +138,12 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
 
   async function serve({ socket, request }: Waiting): Promise<void> {
     if (socket.destroyed) return; // its caller gave up waiting
-    if (!stillThere()) {
-      // Checked before each call too (the timer looks every 2 s): a call must not reach a directory that is gone.
-      send(socket, { retry: 'directory gone' });
+    if (!untouched()) {
+      // Checked before each call too (the timer looks every 2 s): a call must not reach a directory that is
+      // gone, nor one another process changed under the keeper.
+      send(socket, { retry: 'directory gone or opened by another process' });
       socket.end();
-      void stop('directory gone', true);
+      void stop('directory gone or opened by another process', true);
       return;
     }
     send(socket, { started: true });
@@ -163,8 +175,10 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
     // A checkpoint after each call: between calls what the call wrote is in the data files, not only in the
     // write-ahead log, as after a CLI call that closed the database (a copy of the directory taken then,
     // a backup say, has it without replaying the log). Before the answer: the caller's next step may be that copy.
-    if (stillThere()) await database.pglite?.exec('CHECKPOINT').catch((error) => options.log(`checkpoint: ${String(error)}`));
-    else void stop('directory gone', true);
+    if (stillThere()) {
+      await database.pglite?.exec('CHECKPOINT').catch((error) => options.log(`checkpoint: ${String(error)}`));
+      stamp = controlStamp();
+    } else void stop('directory gone', true);
     send(socket, { exit: code });
     socket.end();
   }

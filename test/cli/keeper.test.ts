@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { connectTo, keeperSocketPath, readFrames } from '../../db/keeperSocket.ts';
 import { openOwnDatabase } from '../support/cli.ts';
@@ -158,6 +159,21 @@ it('lets go when another process opens the directory, when stopped, when idle, a
   expect(fresh.code, fresh.stderr).toBe(0);
   expect(fresh.stdout).not.toContain('OLD1');
   await until(() => !alive(orphan), 'the keeper of a removed directory exits');
+});
+
+it('lets go without writing when another process opened the directory without its lock, and nothing is lost', async () => {
+  expect((await stocktake({}, 'warehouse', 'add', 'BEFORE')).code).toBe(0);
+  const keeper = lockHolder()!;
+  // A script opening the directory with PGlite itself, as a benchmark's baseline might, between two calls.
+  const plain = await PGlite.create({ dataDir });
+  expect((await plain.query<{ code: string }>('select code from warehouse')).rows.map((r) => r.code)).toEqual(['BEFORE']);
+  await plain.close();
+  const after = await stocktake({}, 'warehouse', 'add', 'AFTER');
+  expect(after.code, after.stderr).toBe(0);
+  await until(() => !alive(keeper), 'the keeper that lost the directory exits');
+  const listed = await stocktake({ STOCKTAKE_KEEPER_SECONDS: '0' }, 'warehouse', 'list', '--json');
+  expect(listed.code, listed.stderr).toBe(0);
+  expect((JSON.parse(listed.stdout) as { code: string }[]).map((w) => w.code).sort()).toEqual(['AFTER', 'BEFORE']);
 });
 
 it('starts a new keeper after one was killed, and says so when a keeper stops in the middle of a call', async () => {
