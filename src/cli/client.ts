@@ -29,6 +29,8 @@ function keeperDataDir(args: string[], env: NodeJS.ProcessEnv): string | null {
   const [command] = args;
   if (command === undefined || command === 'keeper' || command === 'help') return null;
   if (args.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-V')) return null;
+  // The data directory as config.ts reads it (STOCKTAKE_DATA_DIR trimmed, default ./data), worked out here
+  // without loading config.ts: its zod alone takes about 90 ms to load, most of what a served call costs.
   const configured = env.STOCKTAKE_DATA_DIR;
   if (configured !== undefined && configured.trim() === '') return null; // the call's own run names the mistake
   const dataDir = resolve(configured?.trim() || './data');

@@ -19,7 +19,6 @@ import { buildId } from './client.ts';
 import type { Io } from './context.ts';
 import { connectTo, keeperSocketPath, readFrames, type KeeperFrame, type KeeperRequest } from '../../db/keeperSocket.ts';
 
-export const DEFAULT_KEEPER_SECONDS = 300;
 /** How often the keeper checks that its directory still exists. */
 const DIRECTORY_CHECK_MS = 2000;
 
