@@ -62,8 +62,6 @@ const ROWS_PER_CHUNK = 5000;
  * Each row comes as its values already in copyText form, joined by tabs.
  */
 export async function copyRows(db: DbOrTx, table: string, columns: readonly string[], rows: Iterable<string>): Promise<void> {
-  const target = `${table} (${columns.join(', ')})`;
-  const driver = copyDriver(db);
   function* chunks(): Generator<string> {
     let chunk = '';
     let count = 0;
@@ -77,10 +75,20 @@ export async function copyRows(db: DbOrTx, table: string, columns: readonly stri
     }
     if (chunk) yield chunk;
   }
+  await copyChunks(db, table, columns, chunks());
+}
+
+/**
+ * Loads COPY text already cut into chunks — strings, or bytes a caller wrote itself — into `table` (its
+ * `columns`, in order). Each chunk ends at a row's end.
+ */
+export async function copyChunks(db: DbOrTx, table: string, columns: readonly string[], chunks: Iterable<string | Buffer>): Promise<void> {
+  const target = `${table} (${columns.join(', ')})`;
+  const driver = copyDriver(db);
   if ('postgres' in driver) {
-    await pipeline(Readable.from(chunks()), await driver.postgres.unsafe(`copy ${target} from stdin`).writable());
+    await pipeline(Readable.from(chunks), await driver.postgres.unsafe(`copy ${target} from stdin`).writable());
     return;
   }
   // PGlite runs in this process: the rows are handed over as one Blob (its parts are not copied again).
-  await driver.pglite.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([...chunks()]) });
+  await driver.pglite.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([...chunks]) });
 }

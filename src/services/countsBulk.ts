@@ -12,8 +12,9 @@
  * (NotPlain), its transaction rolls back and the sheet is read by the row-by-row check, which names every
  * problem by row and column. Tests import the same sheets both ways and expect identical results.
  */
+import { statSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import { copyRows } from '../../db/copy.ts';
+import { copyChunks } from '../../db/copy.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { mapHeader } from '../domain/columns.ts';
 import { sniffDelimiter } from '../files/csv.ts';
@@ -51,7 +52,8 @@ const QUOTE = 0x22;
  */
 export async function bulkSheet(table: Table, source: FileSource): Promise<BulkSheet | null> {
   if (!table.scan || table.sheet !== null || table.encoding !== 'utf-8') return null;
-  let text = (await readHead(source)).toString('utf8');
+  const head = await readHead(source);
+  let text = head.toString('utf8');
   if (text.startsWith('\ufeff')) text = text.slice(1);
   const lines = text.split('\n');
   lines.pop(); // the last may be cut short by the head's end (or is what follows the last line break)
@@ -76,6 +78,8 @@ export async function bulkSheet(table: Table, source: FileSource): Promise<BulkS
     qtyColumn: at.qty.header,
     lotColumn: at.lot?.header ?? at.sku.header,
     ignoredColumns: ignoredColumnNotes(mapped.ignored),
+    // The whole lines of the head, to size the sums' tables (countsBulkSums.ts).
+    expectedLines: source.path ? Math.ceil((statSync(source.path).size * lines.length) / Math.max(1, head.length)) : undefined,
   };
   // The first block of lines decides whether the copy is worth trying: most sheets the lane declines
   // show it at once (a decimal quantity, a quote, a unit column in use).
@@ -108,17 +112,6 @@ async function readHead(source: FileSource): Promise<Buffer> {
   return Buffer.concat(parts).subarray(0, HEAD_BYTES);
 }
 
-/** The sums as COPY rows of count_stage (sku, location, lot, expiry, qty, counted_ms, first_line, line_count, counted_as). */
-function* stageRows(tables: ByteSums[]): Generator<string> {
-  for (const table of tables)
-    for (const [key, qty, first, count] of table.entries()) {
-      // The key is the SKU and the location joined by a tab, as COPY's text format joins them; neither holds a
-      // tab or a line break (the check refused control characters), so only a backslash needs escaping.
-      const cells = key.includes('\\') ? key.replaceAll('\\', '\\\\') : key;
-      yield `${cells}\t\t\\N\t${qty}\t\\N\t${first}\t${count}\t\\N`;
-    }
-}
-
 /** Reads, checks and sums the sheet; NotPlain when it is not one the lane takes whole. */
 export async function sumBulkSheet(plan: BulkSheet): Promise<SheetSums> {
   const sheet = await sumSheet(plan, plan.source);
@@ -135,11 +128,14 @@ export async function sumBulkSheet(plan: BulkSheet): Promise<SheetSums> {
  * the line update reading the entries through the view about 0.1 s longer (`npm run bench:import`).
  */
 export async function stageBulkSheet(tx: DbOrTx, sheet: SheetSums, options: { checkSkusNow: boolean }): Promise<BulkStaged> {
-  await copyRows(
+  // The other columns keep their defaults: no lot, no expiry, no time of their own, counted as entered.
+  await copyChunks(
     tx,
     'count_stage',
-    ['sku', 'location', 'lot', 'expiry', 'qty', 'counted_ms', 'first_line', 'line_count', 'counted_as'],
-    stageRows(sheet.sums),
+    ['sku', 'location', 'qty', 'first_line', 'line_count'],
+    (function* () {
+      for (const table of sheet.sums) yield* table.copyChunks();
+    })(),
   );
   // Lines of a lot-tracked item must name a lot: with any such item the SKUs are checked now. Otherwise
   // only an unknown SKU is left to find, and a staged line that updates a line of the stocktake has a known

@@ -20,6 +20,8 @@ export interface SumPlan {
   empty: number[];
   /** Threads to sum with; default: 2 for a sheet of 8 MB or more on a machine with two cores or more, else 1. */
   threads?: number;
+  /** About how many lines the sheet has (its size over the first lines' average length), to size the tables. */
+  expectedLines?: number;
 }
 
 /** A ByteSums table's memory, as one thread hands it to another. */
@@ -97,8 +99,22 @@ export class ByteSums {
   constructor(
     private readonly part = 0,
     private readonly parts = 1,
+    expectedLines = 0,
   ) {
-    [this.bytes, this.ints, this.floats] = ByteSums.table(1 << 12);
+    [this.bytes, this.ints, this.floats] = ByteSums.table(ByteSums.slotsFor(expectedLines / parts));
+  }
+
+  /**
+   * The slots a table starts with for about `lines` lines of its part: room for a quarter of them as keys
+   * (a count sheet repeats its keys, a scanner's export several times each), at least 4,096. Each doubling
+   * copies every key into fresh memory: starting at 4,096 slots, the benchmark's 100,000 keys a thread took
+   * six, about 80–100 ms of the import (`STOCKTAKE_IMPORT_TIMINGS=1 npm run bench:import`, alternately). A
+   * sheet of distinct keys still doubles twice; one repeating each key ten times uses its table at 20 %.
+   */
+  static slotsFor(lines: number): number {
+    let slots = 1 << 12;
+    while (slots < lines / 2 && slots < 1 << 22) slots *= 2;
+    return slots;
   }
 
   /** The table's memory, to send to another thread (transferred, not copied). */
@@ -163,6 +179,44 @@ export class ByteSums {
           : this.overflow.toString('utf8', this.ints[at + KEY_OFFSET]!, this.ints[at + KEY_OFFSET]! + length);
       yield [key, this.floats[(slot << 3) + SUM]!, this.ints[at + FIRST]!, this.ints[at + COUNT]!];
     }
+  }
+
+  /**
+   * The sums as rows of COPY's text format — the key (the SKU, a tab, the location; a backslash doubled),
+   * the sum, the first line and the line count, separated by tabs — in chunks of about 256 KiB, in the
+   * order the keys came. Written as bytes straight from the table: making a string of every key and row
+   * and encoding it again cost about 0.15 s for 200,000 sums, most of an import's staging step
+   * (`STOCKTAKE_IMPORT_TIMINGS=1 npm run bench:import`).
+   */
+  *copyChunks(): Generator<Buffer> {
+    let out = Buffer.allocUnsafe(COPY_CHUNK);
+    let at = 0;
+    for (let e = 0; e < this.size; e++) {
+      const slot = this.order[e]!;
+      const record = slot << 4;
+      const length = this.ints[record + LENGTH]!;
+      // A key may hold backslashes (each doubled) and three numbers of at most 16 digits follow.
+      if (at + 2 * length + 64 > out.length) {
+        yield out.subarray(0, at);
+        out = Buffer.allocUnsafe(Math.max(COPY_CHUNK, 2 * length + 64));
+        at = 0;
+      }
+      const keys = length <= INLINE ? this.bytes : this.overflow;
+      const from = length <= INLINE ? slot * RECORD + KEY_AT : this.ints[record + KEY_OFFSET]!;
+      for (let i = from; i < from + length; i++) {
+        const b = keys[i]!;
+        if (b === 0x5c) out[at++] = 0x5c;
+        out[at++] = b;
+      }
+      out[at++] = 0x09;
+      at = writeWhole(out, at, this.floats[(slot << 3) + SUM]!);
+      out[at++] = 0x09;
+      at = writeWhole(out, at, this.ints[record + FIRST]!);
+      out[at++] = 0x09;
+      at = writeWhole(out, at, this.ints[record + COUNT]!);
+      out[at++] = 0x0a;
+    }
+    if (at > 0) yield out.subarray(0, at);
   }
 
   private sameKey(slot: number, buf: Buffer, skuStart: number, skuEnd: number, locationStart: number, locationEnd: number): boolean {
@@ -235,6 +289,19 @@ export class ByteSums {
   }
 }
 
+const COPY_CHUNK = 1 << 18;
+
+/** Writes a whole number from 0 up to 2^53 in decimal digits at buf[at]; returns where the digits end. */
+function writeWhole(buf: Buffer, at: number, n: number): number {
+  let digits = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+  for (let i = at + digits - 1; i >= at; i--) {
+    buf[i] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return at + digits;
+}
+
 /**
  * A sum at or past this is too large for the count columns (numeric(18,3): 15 whole digits), and the
  * sheet goes the long way, where the row-by-row check names it. Each line's quantity is a whole number of
@@ -280,7 +347,7 @@ export class PlainSums {
   ) {
     this.delimiter = plan.delimiter.charCodeAt(0);
     this.empty = new Set(plan.empty);
-    this.sums = new ByteSums(part, parts);
+    this.sums = new ByteSums(part, parts, plan.expectedLines);
   }
 
   /** Reads the whole sheet. */
@@ -403,14 +470,15 @@ const THREADS_FROM_BYTES = 8 << 20;
 
 /** Reads, checks and sums a plain sheet (NotPlain at the first line the lane cannot take). */
 export async function sumSheet(plan: SumPlan, source: FileSource): Promise<SheetSums> {
-  const threads = plan.threads ?? (source.path && availableParallelism() >= 2 && statSync(source.path).size >= THREADS_FROM_BYTES ? 2 : 1);
+  const size = source.path ? statSync(source.path).size : 0;
+  const threads = plan.threads ?? (size > 0 && availableParallelism() >= 2 && size >= THREADS_FROM_BYTES ? 2 : 1);
   if (threads < 2 || !source.path) {
     const sheet = new PlainSums(plan);
     await sheet.read(source.open());
     return { lines: sheet.lines, rows: sheet.rows, sums: [sheet.sums] };
   }
-  const { delimiter, width, sku, location, qty, empty } = plan; // the plan alone: a source cannot cross threads
-  const worker = startWorker({ plan: { delimiter, width, sku, location, qty, empty, threads: 2 }, path: source.path });
+  const { delimiter, width, sku, location, qty, empty, expectedLines } = plan; // the plan alone: a source cannot cross threads
+  const worker = startWorker({ plan: { delimiter, width, sku, location, qty, empty, expectedLines, threads: 2 }, path: source.path });
   try {
     const sheet = new PlainSums(plan, 0, 2);
     const [, other] = await Promise.all([sheet.read(source.open()), worker.result]);
