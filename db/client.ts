@@ -178,6 +178,12 @@ async function upToDate(db: Db): Promise<boolean> {
   }
 }
 
+/** Runs a raw SQL write and returns how many rows it changed, hiding the drivers' different result shapes. */
+export async function rowsChanged(db: DbOrTx, query: SQL): Promise<number> {
+  const result = (await db.execute(query)) as unknown as { count?: number; affectedRows?: number };
+  return Number((Array.isArray(result) ? result.count : result.affectedRows) ?? 0);
+}
+
 /** Runs raw SQL and returns its rows, hiding the drivers' different result shapes. */
 export async function queryRows<T extends object>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;

@@ -29,8 +29,13 @@ export const countEntry = pgTable(
     countedAs: text('counted_as'),
   },
   // No primary key: rows are unique per (import, sku, location, lot) by construction (a sheet's lines are summed
-  // before they are written). The one index leads with the import, so an import's rows land together at
-  // the right edge of the btree; an index led by sku would dirty a random page per row and, on Postgres,
-  // write several times the WAL for a 200,000-line sheet.
-  (t) => [index('count_entry_import_idx').on(t.importId)],
+  // before they are written). An import's rows are written by one statement, so they lie together on
+  // disk: a BRIN index (a summary per 16 pages; minmax-multi, so ranges holding several small imports
+  // still tell them apart) finds them for an undo at almost no cost to the import. The btree it replaced
+  // (migration 0028) cost about 0.11–0.15 s of the entries' 0.33 s for a 200,000-line sheet.
+  (t) => [
+    index('count_entry_import_idx')
+      .using('brin', t.importId.op('uuid_minmax_multi_ops'))
+      .with({ pages_per_range: 16, autosummarize: true }),
+  ],
 );

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { isoText } from '../../db/bulk.ts';
 import { copyRows, copyText } from '../../db/copy.ts';
-import { queryRows, type Db, type DbOrTx, type Tx } from '../../db/client.ts';
+import { queryRows, rowsChanged, type Db, type DbOrTx, type Tx } from '../../db/client.ts';
 import { countImport } from '../../db/schema/index.ts';
 import { lineLabel } from '../domain/stocktake.ts';
 import { canonicalName, COLUMN_ALIASES } from '../domain/columns.ts';
@@ -291,7 +291,7 @@ export async function recordCounts(db: Db, st: StocktakeRef, lines: CountLines |
     const importId = created!.id;
     step('import row');
     await insertEntries(tx, importId, st.id, round);
-    const applied = await applyEntries(tx, st.id, importId, round, staged.skusChecked);
+    const applied = await applyEntries(tx, st.id, importId, round, staged);
     if (source.within) await source.within(tx, importId);
     const now = source.receivedAt ?? new Date();
     const audit = new AuditWriter(tx, source.by, null, now);
@@ -434,7 +434,7 @@ async function stageLines(
   const [earlier] = await queryRows(tx, sql`select 1 from count_import where stocktake_id = ${st.id}::uuid limit 1`);
   await tx.execute(sql`
     create temporary table count_stage (
-      sku text not null, location text not null, lot text not null, expiry date, qty numeric not null, counted_ms bigint,
+      sku text not null, location text not null, lot text not null default '', expiry date, qty numeric not null, counted_ms bigint,
       first_line int not null, line_count int not null, counted_as text
     ) on commit drop`);
   // A partial stocktake's scope check reads the staged SKUs: they are checked before it.
@@ -472,47 +472,69 @@ function* stageRows(lines: Iterable<CountLine>): Generator<string> {
  * entry decides the status from the line alone: a later round → counted; the same round and equal →
  * verified; the same round and different → conflict; an earlier round → superseded, line unchanged.
  */
-async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, round: number, skusChecked: boolean) {
+async function applyEntries(
+  tx: DbOrTx,
+  stocktakeId: string,
+  importId: string,
+  round: number,
+  stagedLines: { lines: number; earlierImports: boolean; skusChecked: boolean },
+) {
   const staged = sql`
     select s.sku, s.location, s.lot, s.expiry, s.qty, ${stagedAt(importId)} as at from count_stage s`;
-  const [counts] = await queryRows<{ updated: number; verified: number; conflict: number; staged: number }>(
-    tx,
-    sql`with updated as (
-          update stocktake_line l
-          set count_status = (case
-                when l.count_round is null or l.count_round < ${round} then 'counted'
-                when l.count_status = 'conflict' or l.counted_qty <> s.qty then 'conflict'
-                else 'verified' end)::count_status,
-              counted_qty = case
-                when l.count_round is null or l.count_round < ${round} then s.qty
-                when l.count_status = 'conflict' or l.counted_qty <> s.qty then null
-                else s.qty end,
-              counted_at = case
-                when l.count_round is null or l.count_round < ${round} then s.at
-                else greatest(l.counted_at, s.at) end,
-              count_round = ${round},
-              expiry = coalesce(l.expiry, s.expiry)
-          from (${staged}) s
-          where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location and l.lot = s.lot
-            and (l.count_round is null or l.count_round <= ${round})
-          returning l.count_status
+  const counts = stagedLines.earlierImports
+    ? (
+        await queryRows<{ updated: number; verified: number; conflict: number }>(
+          tx,
+          sql`with updated as (
+                update stocktake_line l
+                set count_status = (case
+                      when l.count_round is null or l.count_round < ${round} then 'counted'
+                      when l.count_status = 'conflict' or l.counted_qty <> s.qty then 'conflict'
+                      else 'verified' end)::count_status,
+                    counted_qty = case
+                      when l.count_round is null or l.count_round < ${round} then s.qty
+                      when l.count_status = 'conflict' or l.counted_qty <> s.qty then null
+                      else s.qty end,
+                    counted_at = case
+                      when l.count_round is null or l.count_round < ${round} then s.at
+                      else greatest(l.counted_at, s.at) end,
+                    count_round = ${round},
+                    expiry = coalesce(l.expiry, s.expiry)
+                from (${staged}) s
+                where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location and l.lot = s.lot
+                  and (l.count_round is null or l.count_round <= ${round})
+                returning l.count_status
+              )
+              select count(*)::int as updated,
+                     count(*) filter (where count_status = 'verified')::int as verified,
+                     count(*) filter (where count_status = 'conflict')::int as conflict
+              from updated`,
         )
-        select count(*)::int as updated,
-               count(*) filter (where count_status = 'verified')::int as verified,
-               count(*) filter (where count_status = 'conflict')::int as conflict,
-               (select count(*)::int from count_stage) as staged
-        from updated`,
-  );
+      )[0]!
+    : // The stocktake's first import: no line has a count yet, so each line it covers is simply counted (the
+      // statement above would decide the same), and none is verified or in conflict. Without the statuses
+      // to return and count, the update of 200,000 lines took about 0.05 s less (psql, explain analyze).
+      {
+        updated: await rowsChanged(
+          tx,
+          sql`update stocktake_line l
+              set count_status = 'counted', counted_qty = s.qty, counted_at = s.at, count_round = ${round}, expiry = coalesce(l.expiry, s.expiry)
+              from (${staged}) s
+              where l.stocktake_id = ${stocktakeId} and l.sku = s.sku and l.location = s.location and l.lot = s.lot`,
+        ),
+        verified: 0,
+        conflict: 0,
+      };
   step('update lines');
-  const updated = Number(counts!.updated);
-  const total = Number(counts!.staged);
+  const updated = Number(counts.updated);
+  const total = stagedLines.lines;
   // Counted stock the book did not have: a new line with book 0, counted by this sheet. An anti-join,
   // not ON CONFLICT: speculative inserts probe the index for every staged row even when none is new.
   // The stocktake row lock held by the caller keeps concurrent imports from racing this insert. A staged
   // line is either updated above, superseded (its line has a later round) or new: when every one was
   // updated, none is new and the anti-join over the whole sheet (~0.3 s for 200,000 lines) is skipped.
   // A bulk sheet's SKUs not checked yet: only those of lines that updated none can be unknown.
-  if (!skusChecked && updated < total) await checkStagedSkus(tx);
+  if (!stagedLines.skusChecked && updated < total) await checkStagedSkus(tx);
   const created =
     updated === total
       ? []
@@ -528,8 +550,8 @@ async function applyEntries(tx: DbOrTx, stocktakeId: string, importId: string, r
   return {
     linesCounted: total,
     linesNotInBook: created.length,
-    linesVerified: Number(counts!.verified),
-    linesInConflict: Number(counts!.conflict),
+    linesVerified: Number(counts.verified),
+    linesInConflict: Number(counts.conflict),
     linesSuperseded: total - updated - created.length,
   };
 }
