@@ -4,6 +4,7 @@
  * of a large sheet while the importing thread sums the other half.
  */
 import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileSource } from '../files/source.ts';
@@ -481,10 +482,30 @@ export async function sumSheet(plan: SumPlan, source: FileSource): Promise<Sheet
   const worker = startWorker({ plan: { delimiter, width, sku, location, qty, empty, expectedLines, threads: 2 }, path: source.path });
   try {
     const sheet = new PlainSums(plan, 0, 2);
-    const [, other] = await Promise.all([sheet.read(source.open()), worker.result]);
+    const [, other] = await Promise.all([sheet.read(fileChunks(source.path)), worker.result]);
     return { lines: sheet.lines, rows: sheet.rows, sums: [sheet.sums, ByteSums.from(other)] };
   } finally {
     void worker.stop();
+  }
+}
+
+/**
+ * The file's bytes in 1 MiB chunks, read into one buffer over and over: PlainSums copies what it keeps
+ * (a key, a line cut by the chunk's end) before asking for the next. A stream allocates a fresh 1 MiB
+ * for every chunk instead, and the kernel hands each its pages anew (about 11 µs a 4 KiB page on this
+ * project's machine; two threads of one process take them one at a time).
+ */
+export async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafeSlow(1 << 20);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
   }
 }
 

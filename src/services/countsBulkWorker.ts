@@ -2,16 +2,15 @@
  * The worker thread of a large plain sheet's summing (countsBulkSums.ts, sumSheet): reads and checks every
  * line of the file, sums the keys of its half and hands its table back without copying it.
  */
-import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { NotPlain, PlainSums, type SumAnswer, type SumTask } from './countsBulkSums.ts';
+import { fileChunks, NotPlain, PlainSums, type SumAnswer, type SumTask } from './countsBulkSums.ts';
 
 const task = workerData as SumTask;
 let answer: SumAnswer;
 let transfer: ArrayBuffer[] = [];
 try {
   const sheet = new PlainSums(task.plan, 1, 2);
-  await sheet.read(createReadStream(task.path, { highWaterMark: 1 << 20 }));
+  await sheet.read(fileChunks(task.path));
   const sums = sheet.sums.export();
   answer = { sums };
   transfer = [sums.table, sums.order];
