@@ -18,6 +18,7 @@ import { createDeliveryWorker, type DeliveryWorker } from './integration/deliver
 // Registers the delivery targets (webhooks; ERP connectors register beside it).
 import './integration/targets.ts';
 import { createAuditSealer, type AuditSealer } from './jobs/auditSealer.ts';
+import { createStatisticsKeeper, type StatisticsKeeper } from './jobs/statistics.ts';
 import { digestReports } from './jobs/digestReports.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import type { ApprovalCentre } from './services/approvalCentres.ts';
@@ -44,6 +45,8 @@ export interface Service {
   sealer: AuditSealer;
   /** Mirrors pending approval steps into the configured approval centres (Feishu, DingTalk). */
   centreSync: CentreSync;
+  /** Analyzes tables whose planner statistics went stale, where no autovacuum does (PGlite; autovacuum off). */
+  statistics: StatisticsKeeper;
   /** The installation's secret: signs card tokens and console sessions. */
   secret: Buffer;
   /** The platforms this service delivers to, in start order. */
@@ -101,6 +104,7 @@ export async function startService(
     key: config.STOCKTAKE_AUDIT_KEY ?? null,
     headFile: auditHeadFile(config),
   });
+  const statistics = createStatisticsKeeper({ db, kind: database.kind, log: childLogger(log, { component: 'statistics' }) });
   const started: RunnableAdapter[] = [];
   try {
     for (const adapter of adapters) {
@@ -119,6 +123,7 @@ export async function startService(
   scheduler.start();
   sealer.start();
   centreSync.start();
+  statistics.start();
   return {
     database,
     sender,
@@ -126,10 +131,12 @@ export async function startService(
     scheduler,
     sealer,
     centreSync,
+    statistics,
     secret,
     platforms: adapters.map((a) => a.platform),
     platformHealth: () => Object.fromEntries(started.map((a) => [a.platform, a.health()])),
     async stop() {
+      await statistics.stop();
       await centreSync.stop();
       await scheduler.stop();
       await Promise.allSettled(started.map((a) => a.stop()));
