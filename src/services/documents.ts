@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { isoText, unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { InvalidInputError, NotFoundError, StaleCommandError } from '../domain/errors.ts';
@@ -269,8 +269,8 @@ export async function settleStocktakeStatus(db: DbOrTx, st: { id: string }): Pro
     sql`
     update stocktake s set status = next.status::stocktake_status
     from (select case
-        when not exists (select 1 from stocktake_line l where l.stocktake_id = ${st.id}::uuid and l.review_status in ('open', 'recount', 'confirmed', 'documented')) then 'posted'
-        when not exists (select 1 from stocktake_line l where l.stocktake_id = ${st.id}::uuid and l.review_status in ('open', 'recount', 'confirmed')) then 'approving'
+        when ${firstActive(st.id, sql`'open', 'recount', 'confirmed', 'documented'`)} is null then 'posted'
+        when ${firstActive(st.id, sql`'open', 'recount', 'confirmed'`)} is null then 'approving'
         else 'reviewing' end as status) next
     where s.id = ${st.id}::uuid and s.status in ('reviewing', 'approving') and s.status::text <> next.status
     returning s.status::text as status`,
@@ -279,6 +279,15 @@ export async function settleStocktakeStatus(db: DbOrTx, st: { id: string }): Pro
 }
 
 type StocktakeStatusName = 'reviewing' | 'approving' | 'posted';
+
+/**
+ * The first line of the stocktake in one of `states` (active ones), or null: ordered as the index of active
+ * lines is, so the planner reads that index and stops at its first entry. Written as `not exists`, it
+ * chose to read the table from its start until a match, past every posted line (929 pages of a
+ * 32,500-line stocktake, about 0.7 ms, twice per approval; `npm run bench:writes`).
+ */
+const firstActive = (stocktakeId: string, states: SQL) =>
+  sql`(select 1 from stocktake_line l where l.stocktake_id = ${stocktakeId}::uuid and l.review_status in (${states}) order by l.review_status limit 1)`;
 
 /** Settles every stocktake in review or approval (the hourly run's repair; see settleStocktakeStatus). */
 export async function settleOpenStocktakes(db: Db): Promise<number> {
