@@ -43,3 +43,30 @@ describe('openDatabase migrations', () => {
     }
   });
 });
+
+describe.skipIf(inject('postgresUrl') === null)('statements on Postgres', () => {
+  it('prepares a statement with parameters once per connection and runs it again from there', async () => {
+    const created = await createPostgresDatabase(inject('postgresUrl')!);
+    const database = await openDatabase({ kind: 'postgres', url: created.url });
+    try {
+      const { db } = database;
+      const text = 'select count(*)::int as n from stocktake where code = $1';
+      const prepared = async () =>
+        (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from pg_prepared_statements where statement = ${text}`))[0]!.n;
+      const inTransaction = await db.transaction(async (tx) => {
+        for (const code of ['A', 'B', 'C']) await tx.execute(sql`select count(*)::int as n from stocktake where code = ${code}`);
+        // The same connection: prepared once, run three times.
+        return (
+          await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from pg_prepared_statements where statement = ${text}`)
+        )[0]!.n;
+      });
+      expect(inTransaction).toBe(1);
+      // Outside a transaction too (a pool of one here would be the same connection each time).
+      await db.execute(sql`select count(*)::int as n from stocktake where code = ${'D'}`);
+      expect(await prepared()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await database.close();
+      await created.drop();
+    }
+  });
+});
