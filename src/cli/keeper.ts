@@ -15,12 +15,15 @@ import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { openDatabase, type Database } from '../../db/client.ts';
+import { refreshStatistics } from '../services/statistics.ts';
 import { buildId } from './client.ts';
 import type { Io } from './context.ts';
 import { connectTo, keeperSocketPath, readFrames, type KeeperFrame, type KeeperRequest } from '../../db/keeperSocket.ts';
 
 /** How often the keeper checks that its directory still exists. */
 const DIRECTORY_CHECK_MS = 2000;
+/** How long the calls pause before the keeper refreshes the planner's statistics. */
+const STATISTICS_AFTER_MS = 1000;
 
 export interface KeeperOptions {
   dataDir: string;
@@ -80,6 +83,34 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
   };
   let stamp = controlStamp();
   const untouched = () => stillThere() && controlStamp() === stamp;
+  // Planner statistics (src/services/statistics.ts): PGlite runs no autovacuum, so once the calls pause for
+  // a second the keeper analyzes the tables they changed, as `npm start` does every minute. Calls that come
+  // meanwhile wait for it like for another call.
+  let statistics: NodeJS.Timeout | null = null;
+  const refreshSoon = () => {
+    if (statistics) clearTimeout(statistics);
+    statistics = setTimeout(() => void refreshNow(), STATISTICS_AFTER_MS);
+    statistics.unref();
+  };
+  async function refreshNow(): Promise<void> {
+    statistics = null;
+    if (running || stopping || queue.length > 0 || !untouched()) return;
+    running = true;
+    try {
+      const analyzed = await refreshStatistics(database.db);
+      if (analyzed.length > 0) {
+        await database.pglite?.exec('CHECKPOINT');
+        stamp = controlStamp();
+        options.log(`planner statistics refreshed: ${analyzed.join(', ')}`);
+      }
+    } catch (error) {
+      options.log(`planner statistics: ${String(error)}`);
+    } finally {
+      running = false;
+      if (stopping) await shutDown();
+      else void next();
+    }
+  }
   const gone = setInterval(() => {
     if (!running && !untouched()) void stop('directory gone or opened by another process', true);
   }, DIRECTORY_CHECK_MS);
@@ -98,6 +129,7 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
     options.log(`keeper of ${dataDir} stopping: ${why}`);
     clearTimeout(idle);
     clearInterval(gone);
+    if (statistics) clearTimeout(statistics);
     server.close();
     if (!running) await shutDown();
   }
@@ -130,7 +162,8 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
       if (stopping) await shutDown();
       else {
         idle = setTimeout(() => stop('idle'), options.idleSeconds * 1000);
-        void next();
+        if (queue.length > 0) void next();
+        else refreshSoon();
       }
     }
   }

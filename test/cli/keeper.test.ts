@@ -208,3 +208,31 @@ it('starts a new keeper after one was killed, and says so when a keeper stops in
     await new Promise((closed) => vanishing.close(closed));
   }
 });
+
+it('refreshes the planner statistics of what the calls changed once they pause (PGlite has no autovacuum)', async () => {
+  // The keeper in the foreground, its log on stderr; the calls below go to it.
+  const keeper = spawn(process.execPath, [BIN, 'keeper'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, STOCKTAKE_DATA_DIR: dataDir },
+  });
+  let log = '';
+  keeper.stderr.on('data', (b: Buffer) => (log += b));
+  try {
+    await until(() => existsSync(keeperSocketPath(dataDir)!), 'the keeper listens');
+    const rows = Array.from({ length: 3000 }, (_, i) => `S-${i},Item ${i},pcs,1.50`);
+    writeFileSync(join(dir, 'items.csv'), ['sku,name,unit,unit_cost', ...rows].join('\n') + '\n');
+    const imported = await stocktake({}, 'items', 'import', 'items.csv');
+    expect(imported.code, imported.stderr).toBe(0);
+    await until(() => /planner statistics refreshed: .*\bitem\b/.test(log), 'the item table analyzed');
+  } finally {
+    await stocktake({}, 'keeper', '--stop');
+    await until(() => keeper.exitCode !== null, 'the keeper exits');
+  }
+  const plain = await PGlite.create({ dataDir });
+  try {
+    const [item] = (await plain.query<{ n: number }>("select reltuples::float8 as n from pg_class where relname = 'item'")).rows;
+    expect(Number(item!.n)).toBeGreaterThanOrEqual(3000);
+  } finally {
+    await plain.close();
+  }
+});
