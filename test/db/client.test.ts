@@ -69,4 +69,21 @@ describe.skipIf(inject('postgresUrl') === null)('statements on Postgres', () => 
       await created.drop();
     }
   });
+
+  it('prepares nothing with ?prepare=false in the URL (a pooler in transaction mode)', async () => {
+    const created = await createPostgresDatabase(inject('postgresUrl')!);
+    const url = new URL(created.url);
+    url.searchParams.set('prepare', 'false');
+    const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+    try {
+      const named = await database.db.transaction(async (tx) => {
+        for (const code of ['A', 'B']) await tx.execute(sql`select count(*)::int as n from stocktake where code = ${code}`);
+        return (await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from pg_prepared_statements`))[0]!.n;
+      });
+      expect(named).toBe(0);
+    } finally {
+      await database.close();
+      await created.drop();
+    }
+  });
 });
