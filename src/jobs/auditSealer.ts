@@ -7,13 +7,11 @@
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../core/log.ts';
 import { sealAudit, type SealOptions, type SealResult } from '../services/auditSeal.ts';
+import { repeat, type Loop } from './loop.ts';
 
 export const SEAL_INTERVAL_MS = 1_000;
 
-export interface AuditSealer {
-  start(): void;
-  /** Stops the loop and waits for a pass in progress. */
-  stop(): Promise<void>;
+export interface AuditSealer extends Loop {
   /** One pass now (tests, shutdown). */
   runOnce(): Promise<SealResult>;
 }
@@ -22,39 +20,19 @@ export function createAuditSealer(
   options: { db: Db; log: Logger; intervalMs?: number } & Pick<SealOptions, 'key' | 'headFile' | 'now'>,
 ): AuditSealer {
   const { db, log } = options;
-  const interval = options.intervalMs ?? SEAL_INTERVAL_MS;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
-  let stopped = true;
-
   const runOnce = () =>
     sealAudit(db, { key: options.key ?? null, headFile: options.headFile ?? null, ...(options.now ? { now: options.now } : {}) });
-
-  const loop = () => {
-    running = runOnce()
-      .then((r) => {
-        if (r.sealed > 0 || r.checkpoint)
-          log('debug', 'audit sealed', { rows: r.sealed, checkpoint: r.checkpoint ? { n: r.checkpoint.n, seq: r.checkpoint.seq } : null });
-      })
-      .catch((error: unknown) => log('warn', 'sealing the audit chain failed; retrying', { error }))
-      .finally(() => {
-        running = null;
-        if (!stopped) timer = setTimeout(loop, interval);
-      });
-  };
-
-  return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      timer = setTimeout(loop, interval);
+  const interval = options.intervalMs ?? SEAL_INTERVAL_MS;
+  const loop = repeat({
+    pass: async () => {
+      const r = await runOnce();
+      if (r.sealed > 0 || r.checkpoint)
+        log('debug', 'audit sealed', { rows: r.sealed, checkpoint: r.checkpoint ? { n: r.checkpoint.n, seq: r.checkpoint.seq } : null });
+      return true;
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running;
-    },
-    runOnce,
-  };
+    failed: (error) => log('warn', 'sealing the audit chain failed; retrying', { error }),
+    intervalMs: interval,
+    firstAfterMs: interval,
+  });
+  return { ...loop, runOnce };
 }

@@ -7,13 +7,11 @@
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../core/log.ts';
 import { needsOwnStatistics, refreshStatistics } from '../services/statistics.ts';
+import { repeat, type Loop } from './loop.ts';
 
 export const STATISTICS_INTERVAL_MS = 60_000;
 
-export interface StatisticsKeeper {
-  start(): void;
-  /** Stops the loop and waits for a pass in progress. */
-  stop(): Promise<void>;
+export interface StatisticsKeeper extends Loop {
   /** One pass now (tests): the tables analyzed, or null when the database keeps its own statistics. */
   runOnce(): Promise<string[] | null>;
 }
@@ -25,44 +23,24 @@ export function createStatisticsKeeper(options: {
   intervalMs?: number;
 }): StatisticsKeeper {
   const { db, kind, log } = options;
-  const interval = options.intervalMs ?? STATISTICS_INTERVAL_MS;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
-  let stopped = true;
   let needed: boolean | null = null;
-
   const runOnce = async () => {
     needed ??= await needsOwnStatistics(db, kind);
     return needed ? refreshStatistics(db) : null;
   };
-
-  const loop = () => {
-    running = runOnce()
-      .then((analyzed) => {
-        if (analyzed === null) {
-          stopped = true; // autovacuum keeps them: nothing for this instance to do
-          log('debug', 'planner statistics are kept by autovacuum');
-        } else if (analyzed.length > 0) log('debug', 'planner statistics refreshed', { tables: analyzed });
-      })
-      .catch((error: unknown) => log('warn', 'refreshing the planner statistics failed; retrying', { error }))
-      .finally(() => {
-        running = null;
-        if (!stopped) timer = setTimeout(loop, interval);
-      });
-  };
-
-  return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      loop();
+  const loop = repeat({
+    pass: async () => {
+      const analyzed = await runOnce();
+      if (analyzed === null) {
+        log('debug', 'planner statistics are kept by autovacuum');
+        return false; // nothing for this instance to do
+      }
+      if (analyzed.length > 0) log('debug', 'planner statistics refreshed', { tables: analyzed });
+      return true;
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running;
-    },
-    runOnce,
-  };
+    failed: (error) => log('warn', 'refreshing the planner statistics failed; retrying', { error }),
+    intervalMs: options.intervalMs ?? STATISTICS_INTERVAL_MS,
+    firstAfterMs: 0,
+  });
+  return { ...loop, runOnce };
 }
