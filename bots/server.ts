@@ -76,8 +76,8 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
   });
   // An idle keep-alive connection is closed after 65 s, not Node's 5 s. On PGlite a long statement runs on
   // this process's own thread and holds up its timers: one finishing after 5 s closed connections whose
-  // clients had meanwhile sent a request on them, which failed ("socket hang up": 2 of 4 runs of
-  // `npm run bench:writes -- --db pglite`, approvals at 16 clients taking up to 3 s). 65 s is also above
+  // clients had meanwhile sent a request on them, which failed ("socket hang up" in 4 of 5 runs of
+  // `npm run bench:writes -- --db pglite`, the code before this change too; none in 2 runs since). 65 s is also above
   // the 60 s idle timeout of common load balancers, so they close first, as they expect to.
   (server as { keepAliveTimeout: number; headersTimeout: number }).keepAliveTimeout = 65_000;
   (server as { keepAliveTimeout: number; headersTimeout: number }).headersTimeout = 66_000;
