@@ -95,21 +95,32 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
   async function refreshNow(): Promise<void> {
     statistics = null;
     if (running || stopping || queue.length > 0 || !untouched()) return;
+    await alone(
+      async () => {
+        const analyzed = await refreshStatistics(database.db);
+        if (analyzed.length > 0) {
+          await checkpoint();
+          options.log(`planner statistics refreshed: ${analyzed.join(', ')}`);
+        }
+      },
+      () => void next(),
+    ).catch((error) => options.log(`planner statistics: ${String(error)}`));
+  }
+  /** Runs `work` as the one thing running (calls queue meanwhile); then shuts down if asked to, else `then`. */
+  async function alone(work: () => Promise<void>, then: () => void): Promise<void> {
     running = true;
     try {
-      const analyzed = await refreshStatistics(database.db);
-      if (analyzed.length > 0) {
-        await database.pglite?.exec('CHECKPOINT');
-        stamp = controlStamp();
-        options.log(`planner statistics refreshed: ${analyzed.join(', ')}`);
-      }
-    } catch (error) {
-      options.log(`planner statistics: ${String(error)}`);
+      await work();
     } finally {
       running = false;
       if (stopping) await shutDown();
-      else void next();
+      else then();
     }
+  }
+  /** Writes what was done into the data files, and takes the pg_control it leaves as this keeper's own. */
+  async function checkpoint(): Promise<void> {
+    await database.pglite?.exec('CHECKPOINT').catch((error) => options.log(`checkpoint: ${String(error)}`));
+    stamp = controlStamp();
   }
   const gone = setInterval(() => {
     if (!running && !untouched()) void stop('directory gone or opened by another process', true);
@@ -153,19 +164,15 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
     if (running) return;
     const waiting = queue.shift();
     if (!waiting) return;
-    running = true;
     clearTimeout(idle);
-    try {
-      await serve(waiting);
-    } finally {
-      running = false;
-      if (stopping) await shutDown();
-      else {
+    await alone(
+      () => serve(waiting),
+      () => {
         idle = setTimeout(() => stop('idle'), options.idleSeconds * 1000);
         if (queue.length > 0) void next();
         else refreshSoon();
-      }
-    }
+      },
+    );
   }
 
   async function serve({ socket, request }: Waiting): Promise<void> {
@@ -207,10 +214,8 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
     // A checkpoint after each call: between calls what the call wrote is in the data files, not only in the
     // write-ahead log, as after a CLI call that closed the database (a copy of the directory taken then,
     // a backup say, has it without replaying the log). Before the answer: the caller's next step may be that copy.
-    if (stillThere()) {
-      await database.pglite?.exec('CHECKPOINT').catch((error) => options.log(`checkpoint: ${String(error)}`));
-      stamp = controlStamp();
-    } else void stop('directory gone', true);
+    if (stillThere()) await checkpoint();
+    else void stop('directory gone', true);
     send(socket, { exit: code });
     socket.end();
   }

@@ -22,7 +22,7 @@ import { ignoredColumnNotes, type IgnoredColumnNote } from '../files/records.ts'
 import type { FileSource } from '../files/source.ts';
 import type { Table } from '../files/table.ts';
 import { COUNT_COLUMNS } from './countSheet.ts';
-import { NotPlain, sumSheet, type ByteSums, type SheetSums, type SumPlan } from './countsBulkSums.ts';
+import { NotPlain, sumSheet, type SheetSums, type SumPlan } from './countsBulkSums.ts';
 
 export { NotPlain };
 

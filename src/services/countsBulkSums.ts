@@ -168,20 +168,6 @@ export class ByteSums {
     }
   }
 
-  /** Each key as text (the SKU, a tab, the location), its sum, first line and line count, in the order the keys came. */
-  *entries(): Generator<[key: string, qty: number, first: number, count: number]> {
-    for (let e = 0; e < this.size; e++) {
-      const slot = this.order[e]!;
-      const at = slot << 4;
-      const length = this.ints[at + LENGTH]!;
-      const key =
-        length <= INLINE
-          ? this.bytes.toString('utf8', slot * RECORD + KEY_AT, slot * RECORD + KEY_AT + length)
-          : this.overflow.toString('utf8', this.ints[at + KEY_OFFSET]!, this.ints[at + KEY_OFFSET]! + length);
-      yield [key, this.floats[(slot << 3) + SUM]!, this.ints[at + FIRST]!, this.ints[at + COUNT]!];
-    }
-  }
-
   /**
    * The sums as rows of COPY's text format — the key (the SKU, a tab, the location; a backslash doubled),
    * the sum, the first line and the line count, separated by tabs — in chunks of about 256 KiB, in the
