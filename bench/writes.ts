@@ -288,6 +288,28 @@ const BARE = [
 ];
 
 /**
+ * Each bare transaction with 1 and 16 clients; `run(steps, key, id)` runs one through the driver, its
+ * statement `key` and row `id` fresh each time.
+ */
+async function barePhases(database: string, run: (steps: BareSteps, key: string, id: number) => Promise<unknown>): Promise<Phase[]> {
+  const phases: Phase[] = [];
+  for (const { label, steps } of BARE) {
+    let n = 0;
+    for (const clients of CLIENTS) {
+      phases.push(
+        await drive(`bare ${label} (${database})`, clients, () => {
+          const i = n++;
+          return async () => {
+            await run(steps, `${label}${i}`, i % 200_000);
+          };
+        }),
+      );
+    }
+  }
+  return phases;
+}
+
+/**
  * The bare transactions straight through postgres.js, each statement prepared (named on its connection
  * once, then only bound and run), as the product's statements are: the best a hand-written transaction
  * does with this driver.
@@ -295,21 +317,11 @@ const BARE = [
 async function barePostgres(url: string): Promise<Phase[]> {
   const client = postgres(url, { max: 16, onnotice: () => {} });
   for (const s of BARE_SCHEMA) await client.unsafe(s);
-  const phases: Phase[] = [];
-  for (const { label, steps } of BARE) {
-    let n = 0;
-    for (const clients of CLIENTS) {
-      phases.push(
-        await drive(`bare ${label} (Postgres)`, clients, () => {
-          const i = n++;
-          return () =>
-            client.begin(async (tx) => {
-              for (const [s, args] of steps) await tx.unsafe(s, args(`${label}${i}`, i % 200_000), { prepare: true });
-            }) as Promise<unknown> as Promise<void>;
-        }),
-      );
-    }
-  }
+  const phases = await barePhases('Postgres', (steps, key, id) =>
+    client.begin(async (tx) => {
+      for (const [s, args] of steps) await tx.unsafe(s, args(key, id), { prepare: true });
+    }),
+  );
   await client.unsafe(`drop table ${BARE_TABLES}`);
   await client.end();
   return phases;
@@ -318,21 +330,11 @@ async function barePostgres(url: string): Promise<Phase[]> {
 async function barePglite(dataDir: string): Promise<Phase[]> {
   const pg = new PGlite(dataDir);
   for (const s of BARE_SCHEMA) await pg.exec(s);
-  const phases: Phase[] = [];
-  for (const { label, steps } of BARE) {
-    let n = 0;
-    for (const clients of CLIENTS) {
-      phases.push(
-        await drive(`bare ${label} (PGlite)`, clients, () => {
-          const i = n++;
-          return () =>
-            pg.transaction(async (tx) => {
-              for (const [s, args] of steps) await tx.query(s, args(`${label}${i}`, i % 200_000));
-            });
-        }),
-      );
-    }
-  }
+  const phases = await barePhases('PGlite', (steps, key, id) =>
+    pg.transaction(async (tx) => {
+      for (const [s, args] of steps) await tx.query(s, args(key, id));
+    }),
+  );
   await pg.exec(`drop table ${BARE_TABLES}`);
   await pg.close();
   return phases;
