@@ -18,7 +18,7 @@
  * that thousands of one-line documents are ready in seconds; everything measured goes through the product.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,49 @@ interface Phase {
   latencies: number[];
   /** Share of the machine's CPU time busy during the phase (every process: instances, Postgres, clients). */
   cpuBusy: number | null;
+  /** CPU milliseconds the phase cost by whom: the instances, Postgres's processes, this benchmark's own. */
+  cpuSplit: CpuSplit | null;
+}
+
+interface CpuSplit {
+  instances: number;
+  postgres: number;
+  client: number;
+}
+
+/** The product's instances now running (their CPU time is counted apart from Postgres's and ours). */
+const runningInstances = new Set<number>();
+
+/** CPU time (ms, user + system) of one process from /proc/PID/stat; 0 when it is gone. */
+function processCpuMs(pid: number | string): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 (utime, stime) are the 12th and 13th after the name; clock ticks of 10 ms here.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ms so far of the instances, every `postgres` process on the machine, and this process (Linux only). */
+function cpuSplitNow(): CpuSplit | null {
+  try {
+    let postgresMs = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgresMs += processCpuMs(pid);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    let instances = 0;
+    for (const pid of runningInstances) instances += processCpuMs(pid);
+    return { instances, postgres: postgresMs, client: processCpuMs('self') };
+  } catch {
+    return null;
+  }
 }
 
 /** The machine's CPU counters (Linux /proc/stat): busy and total jiffies. */
@@ -75,12 +118,17 @@ const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.lengt
 function describe(p: Phase): string {
   const sorted = [...p.latencies].sort((a, b) => a - b);
   const cpu = p.cpuBusy === null ? '' : `, CPU ${(p.cpuBusy * 100).toFixed(0)} % busy`;
-  return `${p.label.padEnd(34)} ${String(p.clients).padStart(2)} clients: ${rate(p).toFixed(0).padStart(5)}/s  p50 ${percentile(sorted, 0.5).toFixed(1).padStart(6)} ms  p99 ${percentile(sorted, 0.99).toFixed(1).padStart(7)} ms  (${p.actions} in ${p.seconds.toFixed(1)} s${cpu})`;
+  const per = (ms: number) => (p.actions ? (ms / p.actions).toFixed(2) : '-');
+  const split = p.cpuSplit
+    ? `\n${' '.repeat(40)}CPU ms per action: ${p.cpuSplit.instances ? `instances ${per(p.cpuSplit.instances)}, ` : ''}Postgres ${per(p.cpuSplit.postgres)}, benchmark client ${per(p.cpuSplit.client)}`
+    : '';
+  return `${p.label.padEnd(34)} ${String(p.clients).padStart(2)} clients: ${rate(p).toFixed(0).padStart(5)}/s  p50 ${percentile(sorted, 0.5).toFixed(1).padStart(6)} ms  p99 ${percentile(sorted, 0.99).toFixed(1).padStart(7)} ms  (${p.actions} in ${p.seconds.toFixed(1)} s${cpu})${split}`;
 }
 
 /** Runs `clients` loops until time is up or `next` runs out; each loop call is one measured action. */
 async function drive(label: string, clients: number, next: () => (() => Promise<void>) | null): Promise<Phase> {
   const latencies: number[] = [];
+  const splitBefore = cpuSplitNow();
   const cpuBefore = cpuTimes();
   const start = performance.now();
   const deadline = start + SECONDS * 1000;
@@ -96,8 +144,17 @@ async function drive(label: string, clients: number, next: () => (() => Promise<
     }),
   );
   const cpuAfter = cpuTimes();
+  const splitAfter = cpuSplitNow();
   const cpuBusy = cpuBefore && cpuAfter ? (cpuAfter.busy - cpuBefore.busy) / (cpuAfter.total - cpuBefore.total) : null;
-  return { label, clients, actions: latencies.length, seconds: (performance.now() - start) / 1000, latencies, cpuBusy };
+  const cpuSplit =
+    splitBefore && splitAfter
+      ? {
+          instances: splitAfter.instances - splitBefore.instances,
+          postgres: splitAfter.postgres - splitBefore.postgres,
+          client: splitAfter.client - splitBefore.client,
+        }
+      : null;
+  return { label, clients, actions: latencies.length, seconds: (performance.now() - start) / 1000, latencies, cpuBusy, cpuSplit };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -385,11 +442,13 @@ async function benchPostgres(): Promise<void> {
     const instances = await Promise.all(
       Array.from({ length: n }, () => startInstance({ DATABASE_URL: url.toString(), STOCKTAKE_DATA_DIR: dataDir })),
     );
+    for (const i of instances) runningInstances.add(i.process.pid!);
     try {
       const phases = await productPhases(instances, seeded, cursor, documents);
       for (const p of phases) console.log(`  ${describe(p)}`);
       summary(`Postgres, ${n} instance${n > 1 ? 's' : ''},`, phases, bare);
     } finally {
+      runningInstances.clear();
       await Promise.all(instances.map(stopInstance));
     }
   }
@@ -407,11 +466,14 @@ async function benchPglite(): Promise<void> {
   const bare = await barePglite(dataDir);
   for (const p of bare) console.log(`  ${describe(p)}`);
   const instance = await startInstance({ STOCKTAKE_DATA_DIR: dataDir });
+  // PGlite's database runs inside the instance, so its CPU time is the instance's.
+  runningInstances.add(instance.process.pid!);
   try {
     const phases = await productPhases([instance], seeded, { line: 0, doc: 0 }, documents);
     for (const p of phases) console.log(`  ${describe(p)}`);
     summary('PGlite, 1 instance,', phases, bare);
   } finally {
+    runningInstances.clear();
     await stopInstance(instance);
   }
   const reopened = await openDatabase({ kind: 'pglite', dataDir });

@@ -8,7 +8,7 @@ import type { AuditWriter } from './audit.ts';
 import { emitEvent } from '../integration/events.ts';
 import { runCommand } from './commands.ts';
 import { getDocument, resolveDocument, settleAfterCommit, settleStocktakeStatus, type DocumentSummary } from './documents.ts';
-import { requireAnyRole, rolesOf } from './people.ts';
+import { requireAnyRole } from './people.ts';
 import { policyOf } from './policy.ts';
 import { postDocument } from './posting.ts';
 import { firstApprovalConflict } from './segregation.ts';
@@ -37,7 +37,7 @@ interface Step {
 async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInput, verb: string) {
   const doc = await resolveDocument(tx, input.document, { forUpdate: true, actor: ctx.actor });
   // A stranger to the warehouse is refused before anything about the document's state is said.
-  await requireAnyRole(tx, ctx.actor, doc.warehouseId, `document ${doc.number}`);
+  const roles = await requireAnyRole(tx, ctx.actor, doc.warehouseId, `document ${doc.number}`);
   const steps = await queryRows<Step>(
     tx,
     sql`select a.step_no, a.role, a.status, a.decided_by, p.handle as decided_by_handle, ${isoText(sql`a.decided_at`)} as decided_at
@@ -57,7 +57,6 @@ async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInp
   }
   if (doc.status !== 'approving' || !current) throw new StaleCommandError(approvalTexts.nothingToDecide(doc.number, doc.status, verb));
   const st = await getStocktake(tx, doc.stocktakeId);
-  const roles = await rolesOf(tx, ctx.actor.personId, doc.warehouseId);
   if (!roles.has(current.role)) {
     throw new NotAllowedError(
       approvalTexts.needsStepRole(ctx.actor.handle, verb, current.step_no, doc.number, current.role, st.warehouseCode),

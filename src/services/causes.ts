@@ -31,8 +31,15 @@ export async function listCauses(db: DbOrTx): Promise<Cause[]> {
 }
 
 export async function getCause(db: DbOrTx, code: string): Promise<Cause> {
-  await ensureDefaultCauses(db);
-  const [row] = await db.select().from(cause).where(eq(cause.code, code.trim().toLowerCase()));
+  const key = code.trim().toLowerCase();
+  const find = async () => (await db.select().from(cause).where(eq(cause.code, key)))[0];
+  // The defaults are put in place only when the code is not found (a database the server never started
+  // on): every tag asking for them first was an insert per tag.
+  let row = await find();
+  if (!row) {
+    await ensureDefaultCauses(db);
+    row = await find();
+  }
   if (!row || !row.active) throw new NotFoundError('cause', code, causeTexts.notFound(code));
   return row;
 }

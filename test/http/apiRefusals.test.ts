@@ -1,4 +1,6 @@
 /** What the REST API refuses, and how: the status, the stable code, and a message or problem naming the cause. */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { expect, it } from 'vitest';
 import { mountApi } from '../../src/http/api/index.ts';
 import { createCredential, revokeCredential } from '../../src/services/credentials.ts';
@@ -217,6 +219,14 @@ describeEachDatabase('REST API refusals', (get) => {
       body: form,
     });
     expect(multipart.status).toBe(413);
+    // A stated length over the limit (as Node's server always has it) is refused before any of it is read.
+    const stated = await http.app.request(`/api/v1/stocktakes/${st.code}/counts`, {
+      method: 'POST',
+      headers: { authorization: carl, 'content-type': 'text/csv', 'content-length': String(Buffer.byteLength(sheet)) },
+      body: sheet,
+    });
+    expect(stated.status).toBe(413);
+    expect((await read(stated)).error.code).toBe('PAYLOAD_TOO_LARGE');
     expect((await stocktakeStatus(db, st.id)).imports).toBe(0);
 
     // Just under the limit goes in.
@@ -226,6 +236,36 @@ describeEachDatabase('REST API refusals', (get) => {
       body: 'sku,location,qty\nA-100,R1,1\n',
     });
     expect(fits.status).toBe(201);
+  });
+
+  it('refuses a JSON body over 1 MB sent to the real server with 413 in both languages, and takes one under it', async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    await seedPeople(db);
+    const st = await startStocktake(db, 'WH1');
+    const http = await testHttp(db, [mountApi]);
+    const carl = await http.bearerFor('carl');
+    // Through Node's own server, which states every body's length: the path the limit takes in production.
+    const server = serve({ fetch: http.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const note = (text: string) =>
+        fetch(`http://127.0.0.1:${port}/api/v1/stocktakes/${st.code}/variances/A-100/note`, json(carl, { note: text }));
+      const big = await note('x'.repeat(1024 * 1024));
+      expect(big.status).toBe(413);
+      expect((await read(big)).error).toEqual({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'the request body is larger than the limit of 1 MB',
+        localized: { en: 'the request body is larger than the limit of 1 MB', 'zh-CN': '请求内容超过 1 MB 的上限' },
+      });
+      // Under the limit, the body is read and judged: here the line is not a variance (counting is open).
+      const small = await note('checked');
+      expect(small.status).not.toBe(413);
+      expect((await read(small)).error.code).not.toBe('PAYLOAD_TOO_LARGE');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refuses a bad sheet with 400 listing every problem with its line and column, importing nothing', async () => {

@@ -59,14 +59,20 @@ const megabytes = (bytes: number) => `${Number((bytes / (1024 * 1024)).toFixed(b
 function limitBody(route: ApiRoute): MiddlewareHandler<AppEnv> {
   return (c, next) => {
     const maxSize = route.maxBodyBytes?.(c) ?? JSON_BODY_LIMIT;
-    return bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new PayloadTooLargeError(
-          route.maxBodyBytes ? httpTexts.uploadTooLarge(megabytes(maxSize)) : httpTexts.bodyTooLarge(megabytes(maxSize)),
-        );
-      },
-    })(c, next);
+    const tooLarge = () => {
+      throw new PayloadTooLargeError(
+        route.maxBodyBytes ? httpTexts.uploadTooLarge(megabytes(maxSize)) : httpTexts.bodyTooLarge(megabytes(maxSize)),
+      );
+    };
+    // A body of a stated length is judged by it, as hono's bodyLimit does, but without asking for the
+    // request's body stream: on Node that turns the request into a full web Request (a stream over the
+    // socket), ~0.1 ms of every write's ~1.8 ms in the server (`npm run bench:writes`), where reading the
+    // JSON straight from the socket costs nothing extra. Chunked bodies are counted while read, by hono.
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number.parseInt(length, 10) > maxSize ? tooLarge() : next();
+    }
+    return bodyLimit({ maxSize, onError: tooLarge })(c, next);
   };
 }
 
