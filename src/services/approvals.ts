@@ -114,8 +114,10 @@ export async function approveDocument(db: Db, ctx: CommandContext, input: Decisi
       await tx.execute(sql`update approval_step set status = 'pending', due_at = ${new Date(now.getTime() + policy.approvalSlaHours * 3600_000).toISOString()}::timestamptz
                            where document_id = ${doc.id}::uuid and step_no = ${next.step_no} and status = 'waiting'`);
     } else {
-      await postDocument(tx, doc, st, now, audit);
-      settleAfterCommit({ afterCommit }, st);
+      // Two postings of the last documents at once each see the other's lines as still documented, so a
+      // posting settles again once committed; while lines are still in review no posting can finish the
+      // stocktake, and that second settle (a statement and a round trip) is skipped.
+      if ((await postDocument(tx, doc, st, now, audit)) !== 'reviewing') settleAfterCommit({ afterCommit }, st);
     }
     return getDocument(tx, doc.id);
   });

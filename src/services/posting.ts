@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { emitEvent } from '../integration/events.ts';
 import type { AuditWriter } from './audit.ts';
-import { settleStocktakeStatus } from './documents.ts';
+import { settleStocktake, type StocktakeStatusName } from './documents.ts';
 import type { StocktakeRef } from './stocktakes.ts';
 import { shareWarehouse } from './warehouses.ts';
 
@@ -11,6 +11,7 @@ import { shareWarehouse } from './warehouses.ts';
  * makes a second posting of a line impossible), on-hand changed by each line's delta — not overwritten
  * with the count, so movements made during review are kept — an adjustment movement per line so the
  * movement log still explains on-hand, the document and its lines marked posted, and audit entries.
+ * Returns the stocktake's status as the lines call for it after the posting (see settleStocktake).
  */
 export async function postDocument(
   tx: DbOrTx,
@@ -18,7 +19,7 @@ export async function postDocument(
   st: StocktakeRef,
   now: Date,
   audit: AuditWriter,
-): Promise<void> {
+): Promise<StocktakeStatusName> {
   // Shares the lock snapshots and movement imports take alone: no adjustment movement commits between a
   // snapshot's read of on-hand and its watermark. Postings do not exclude each other.
   await shareWarehouse(tx, doc.warehouseId);
@@ -72,5 +73,5 @@ export async function postDocument(
     after: { status: 'posted', ledgerEntries: entries.length, postedAt: at },
   });
   await emitEvent(tx, { type: 'document.posted', documentId: doc.id }, now);
-  await settleStocktakeStatus(tx, st);
+  return (await settleStocktake(tx, st)).status;
 }
