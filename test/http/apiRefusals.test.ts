@@ -28,6 +28,16 @@ const json = (auth: string, body: unknown, headers: Record<string, string> = {})
 });
 
 describeEachDatabase('REST API refusals', (get) => {
+  /** WH1 with its people and a stocktake counting, the API mounted, and carl's key (a counter's). */
+  const carlWithStocktake = async () => {
+    const { db } = get();
+    await seedWarehouse(db);
+    await seedPeople(db);
+    const st = await startStocktake(db, 'WH1');
+    const http = await testHttp(db, [mountApi], { maxUploadBytes: 1024 * 1024 });
+    return { db, st, http, carl: await http.bearerFor('carl') };
+  };
+
   it('answers 401 without a key, with an unknown key and with a revoked key', async () => {
     const { db } = get();
     await seedWarehouse(db);
@@ -188,12 +198,7 @@ describeEachDatabase('REST API refusals', (get) => {
   });
 
   it('refuses an upload over the limit with 413 naming the limit in MB, before anything is imported', async () => {
-    const { db } = get();
-    await seedWarehouse(db);
-    await seedPeople(db);
-    const st = await startStocktake(db, 'WH1');
-    const http = await testHttp(db, [mountApi], { maxUploadBytes: 1024 * 1024 });
-    const carl = await http.bearerFor('carl');
+    const { db, st, http, carl } = await carlWithStocktake();
     const sheet = `sku,location,qty\n${'A-100,R1,1\n'.repeat(100_000)}`;
     expect(sheet.length).toBeGreaterThan(1024 * 1024);
 
@@ -239,12 +244,7 @@ describeEachDatabase('REST API refusals', (get) => {
   });
 
   it('refuses a JSON body over 1 MB sent to the real server with 413 in both languages, and takes one under it', async () => {
-    const { db } = get();
-    await seedWarehouse(db);
-    await seedPeople(db);
-    const st = await startStocktake(db, 'WH1');
-    const http = await testHttp(db, [mountApi]);
-    const carl = await http.bearerFor('carl');
+    const { db, st, http, carl } = await carlWithStocktake();
     // Through Node's own server, which states every body's length: the path the limit takes in production.
     const server = serve({ fetch: http.app.fetch, hostname: '127.0.0.1', port: 0 });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -269,12 +269,7 @@ describeEachDatabase('REST API refusals', (get) => {
   });
 
   it('refuses a bad sheet with 400 listing every problem with its line and column, importing nothing', async () => {
-    const { db } = get();
-    await seedWarehouse(db);
-    await seedPeople(db);
-    const st = await startStocktake(db, 'WH1');
-    const http = await testHttp(db, [mountApi]);
-    const carl = await http.bearerFor('carl');
+    const { db, st, http, carl } = await carlWithStocktake();
     const res = await http.app.request(`/api/v1/stocktakes/${st.code}/counts?fileName=bad.csv`, {
       method: 'POST',
       headers: { authorization: carl, 'content-type': 'text/csv' },
