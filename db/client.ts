@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
+import { sql, SQL, StringChunk, type ExtractTablesWithRelations } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import * as schema from './schema/index.ts';
 import { askKeeperToRelease } from './keeperSocket.ts';
@@ -82,6 +82,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       connection: { TimeZone: SESSION_TIMEZONE, application_name: 'stocktake' },
     });
     const db = drizzlePostgres(preparing(client)) as unknown as Db;
+    plainSqlText(db);
     try {
       if (shouldMigrate && !(await upToDate(db))) await migrateServer(target.url);
     } catch (error) {
@@ -106,6 +107,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     });
     await pglite.exec(`SET TIME ZONE '${SESSION_TIMEZONE}'`);
     const db = drizzlePglite(pglite) as unknown as Db;
+    plainSqlText(db);
     if (shouldMigrate && !(await upToDate(db))) {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
       await migrate(db as never, { migrationsFolder });
@@ -209,6 +211,51 @@ function preparing<T extends Sql>(client: T): T {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * The text and parameters of a `sql` template whose pieces are only text, nested `sql` templates and plain
+ * values (strings, numbers, booleans, bigints, dates, null; undefined adds nothing), as drizzle would build
+ * them (`$1`, `$2`, … in order); null when anything else is in it (a table or column object, an array, an
+ * inlined-parameters template), which drizzle then builds itself.
+ *
+ * Kept beside drizzle's builder for speed: drizzle asks of every piece which of thirteen kinds it is and
+ * merges a result object per piece. Review actions run in-process 16 at a time against Postgres (the
+ * benchmark's confirm, tag, note) took 1.19–1.23 ms of Node CPU an action with drizzle's builder and
+ * 1.10–1.12 ms with this one, two runs each; every raw statement of the product is of the plain kind.
+ */
+export function plainQuery(query: SQL): { sql: string; params: unknown[] } | null {
+  // drizzle keeps the inlining flag private; it is set by `.inlineParams()`, which the product never calls.
+  const inlined = (q: SQL) => (q as unknown as { shouldInlineParams: boolean }).shouldInlineParams;
+  const params: unknown[] = [];
+  let text = '';
+  const walk = (chunks: readonly unknown[]): boolean => {
+    for (const chunk of chunks) {
+      if (chunk instanceof StringChunk) text += chunk.value.length === 1 ? chunk.value[0] : chunk.value.join('');
+      else if (chunk instanceof SQL) {
+        if (inlined(chunk) || !walk(chunk.queryChunks)) return false;
+      } else if (
+        chunk === null ||
+        typeof chunk === 'string' ||
+        typeof chunk === 'number' ||
+        typeof chunk === 'boolean' ||
+        typeof chunk === 'bigint' ||
+        chunk instanceof Date
+      ) {
+        params.push(chunk);
+        text += `$${params.length}`;
+      } else if (chunk !== undefined) return false;
+    }
+    return true;
+  };
+  return !inlined(query) && walk(query.queryChunks) ? { sql: text, params } : null;
+}
+
+/** Makes `db`'s dialect (shared by its transactions) build plain templates with plainQuery. */
+function plainSqlText(db: Db): void {
+  const dialect = (db as unknown as { dialect: { sqlToQuery(query: SQL, invokeSource?: unknown): unknown } }).dialect;
+  const drizzleBuild = dialect.sqlToQuery.bind(dialect);
+  dialect.sqlToQuery = (query, invokeSource) => (invokeSource === undefined && plainQuery(query)) || drizzleBuild(query, invokeSource);
 }
 
 /** Runs a raw SQL write and returns how many rows it changed, hiding the drivers' different result shapes. */

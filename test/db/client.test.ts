@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, inject, it } from 'vitest';
-import { migrationsFolder, openDatabase, queryRows, type Db } from '../../db/client.ts';
+import { migrationsFolder, openDatabase, plainQuery, queryRows, type Db } from '../../db/client.ts';
+import { person } from '../../db/schema/index.ts';
 import { createPostgresDatabase } from '../support/db.ts';
 
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] };
@@ -84,6 +86,47 @@ describe.skipIf(inject('postgresUrl') === null)('statements on Postgres', () => 
     } finally {
       await database.close();
       await created.drop();
+    }
+  });
+});
+
+describe('plainQuery (the SQL text of plain templates, built beside drizzle)', () => {
+  const dialect = new PgDialect();
+  const drizzle = (q: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(q);
+    return { sql: text, params };
+  };
+
+  it('builds what drizzle builds for text, nested templates and plain values of every kind', () => {
+    const at = new Date('2026-12-06T01:02:03Z');
+    const nested = sql`and l.sku = ${'A-100'} ${sql``} ${undefined} and l.qty > ${1.5}`;
+    const queries = [
+      sql`select 1`,
+      sql`select ${'x'}::text, ${42}, ${true}, ${null}, ${12n}, ${at}::timestamptz`,
+      sql`select * from stocktake_line l where l.stocktake_id = ${'st'} ${nested} order by ${sql.raw('l.sku')}`,
+      sql`${sql`${sql`${'deep'}`}`} then ${'after'}`,
+      sql.join([sql`a = ${1}`, sql`b = ${2}`], sql` and `),
+    ];
+    for (const q of queries) expect(plainQuery(q)).toEqual(drizzle(q));
+  });
+
+  it('leaves to drizzle what is not plain: tables and columns, arrays, inlined parameters, parameter objects', () => {
+    expect(plainQuery(sql`select ${person.handle} from ${person}`)).toBeNull();
+    expect(plainQuery(sql`where x in ${[1, 2]}`)).toBeNull();
+    expect(plainQuery(sql`select ${'a'}`.inlineParams())).toBeNull();
+    expect(plainQuery(sql`select ${sql`${'a'}`.inlineParams()}`)).toBeNull();
+    expect(plainQuery(sql`select ${sql.param(1)}`)).toBeNull();
+    expect(plainQuery(sql`select ${sql.placeholder('p')}`)).toBeNull();
+  });
+
+  it('is what the databases run: a plain template and a builder query on PGlite', async () => {
+    const { db, close } = await openDatabase({ kind: 'pglite', dataDir: null });
+    try {
+      const [row] = await queryRows<{ a: string; n: number }>(db, sql`select ${'x'}::text || ${'y'} as a, ${2}::int + 3 as n`);
+      expect(row).toEqual({ a: 'xy', n: 5 });
+      expect(await db.select({ handle: person.handle }).from(person).where(eq(person.handle, 'nobody'))).toEqual([]);
+    } finally {
+      await close();
     }
   });
 });
