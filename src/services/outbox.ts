@@ -103,16 +103,18 @@ export const entityKeys = {
   line: (stocktakeId: string, sku: string, location: string, lot = '') => `line:${stocktakeId}:${sku}:${location}${lot ? `#${lot}` : ''}`,
 };
 
-/** Chats bound to the stocktake's warehouse for a purpose (approval cards fall back to the team chats). */
+type BoundChat = { platform: string; chat_id: string; locale: string; purposes: string[] };
+
+/**
+ * Chats bound to the stocktake's warehouse for a purpose (approval cards fall back to the team chats),
+ * read once per stocktake for all of a command's entries (`read`).
+ */
 async function chatsOfStocktake(
-  tx: DbOrTx,
+  read: (stocktakeId: string) => Promise<BoundChat[]>,
   stocktakeId: string,
   purpose: 'team' | 'approvals',
 ): Promise<{ platform: string; chat_id: string; locale: string }[]> {
-  const rows = await queryRows<{ platform: string; chat_id: string; locale: string; purposes: string[] }>(
-    tx,
-    sql`select c.platform, c.chat_id, c.locale, c.purposes from chat c join stocktake s on s.warehouse_id = c.warehouse_id where s.id = ${stocktakeId}::uuid`,
-  );
+  const rows = await read(stocktakeId);
   const wanted = rows.filter((r) => r.purposes.includes(purpose));
   return wanted.length > 0 || purpose === 'team' ? wanted : rows.filter((r) => r.purposes.includes('team'));
 }
@@ -133,8 +135,20 @@ export async function projectChanges(
   const messages: OutboxMessage[] = [];
   /** Documents whose pending step just changed hands: its approvers who chose direct messages get the card. */
   const awaiting = new Set<string>();
+  const bound = new Map<string, Promise<BoundChat[]>>();
+  const read = (stocktakeId: string) => {
+    let rows = bound.get(stocktakeId);
+    if (!rows) {
+      rows = queryRows<BoundChat>(
+        tx,
+        sql`select c.platform, c.chat_id, c.locale, c.purposes from chat c join stocktake s on s.warehouse_id = c.warehouse_id where s.id = ${stocktakeId}::uuid`,
+      );
+      bound.set(stocktakeId, rows);
+    }
+    return rows;
+  };
   const announce = async (stocktakeId: string, purpose: 'team' | 'approvals', view: CardView) => {
-    for (const c of await chatsOfStocktake(tx, stocktakeId, purpose))
+    for (const c of await chatsOfStocktake(read, stocktakeId, purpose))
       messages.push({ platform: c.platform, chatId: c.chat_id, locale: c.locale, view });
   };
   for (const e of entries) {
@@ -160,11 +174,17 @@ export async function projectChanges(
       });
     }
   }
+  // A document the same command also posted, rejected or withdrew has no pending step left to ask for
+  // (looking for its approvers was the costliest statement of a final approval on PGlite).
+  for (const e of entries) {
+    if ((e.action === 'document.posted' || e.action === 'document.rejected' || e.action === 'document.withdrawn') && e.documentId)
+      awaiting.delete(e.documentId);
+  }
   await enqueueCardUpdates(tx, [...keys], answeredCard);
   const direct = await approvalRequests(
     tx,
     [...awaiting],
-    async (stocktakeId) => (await chatsOfStocktake(tx, stocktakeId, 'approvals'))[0] ?? null,
+    async (stocktakeId) => (await chatsOfStocktake(read, stocktakeId, 'approvals'))[0] ?? null,
   );
   await enqueueMessages(tx, [...messages, ...direct]);
 }
