@@ -12,7 +12,6 @@ import { requireAnyRole } from './people.ts';
 import { policyOf } from './policy.ts';
 import { postDocument } from './posting.ts';
 import { firstApprovalConflict } from './segregation.ts';
-import { getStocktake } from './stocktakes.ts';
 import { approvalTexts } from '../domain/texts/review.ts';
 
 export interface DecisionInput {
@@ -56,13 +55,13 @@ async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInp
     }
   }
   if (doc.status !== 'approving' || !current) throw new StaleCommandError(approvalTexts.nothingToDecide(doc.number, doc.status, verb));
-  const st = await getStocktake(tx, doc.stocktakeId);
   if (!roles.has(current.role)) {
     throw new NotAllowedError(
-      approvalTexts.needsStepRole(ctx.actor.handle, verb, current.step_no, doc.number, current.role, st.warehouseCode),
+      approvalTexts.needsStepRole(ctx.actor.handle, verb, current.step_no, doc.number, current.role, doc.warehouse),
     );
   }
-  return { doc, steps, current, st };
+  // What a decision needs of the stocktake is which one it is (its lines, its status to settle).
+  return { doc, steps, current, st: { id: doc.stocktakeId } };
 }
 
 /**

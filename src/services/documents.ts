@@ -330,7 +330,15 @@ export async function resolveDocument(
   db: DbOrTx,
   ref: string,
   options: { forUpdate?: boolean; actor?: Actor } = {},
-): Promise<{ id: string; number: string; stocktakeId: string; warehouseId: string; status: string; kind: 'gain' | 'loss' }> {
+): Promise<{
+  id: string;
+  number: string;
+  stocktakeId: string;
+  warehouseId: string;
+  warehouse: string;
+  status: string;
+  kind: 'gain' | 'loss';
+}> {
   const text = ref.trim();
   const slash = text.indexOf('/');
   const where = isUuid(text)
@@ -370,7 +378,15 @@ export async function resolveDocument(
       documentTexts.ambiguousNumber(text, candidates.map((r) => r.warehouse).join(' and '), candidates.map((r) => r.warehouse).join('和')),
     );
   const r = candidates[0]!;
-  return { id: r.id, number: r.number, stocktakeId: r.stocktake_id, warehouseId: r.warehouse_id, status: r.status, kind: r.kind };
+  return {
+    id: r.id,
+    number: r.number,
+    stocktakeId: r.stocktake_id,
+    warehouseId: r.warehouse_id,
+    warehouse: r.warehouse,
+    status: r.status,
+    kind: r.kind,
+  };
 }
 
 /** The document with its route; `actor` narrows a shared number to their warehouses (see resolveDocument). */

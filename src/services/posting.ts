@@ -3,7 +3,6 @@ import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { emitEvent } from '../integration/events.ts';
 import type { AuditWriter } from './audit.ts';
 import { settleStocktake, type StocktakeStatusName } from './documents.ts';
-import type { StocktakeRef } from './stocktakes.ts';
 import { shareWarehouse } from './warehouses.ts';
 
 /**
@@ -16,7 +15,7 @@ import { shareWarehouse } from './warehouses.ts';
 export async function postDocument(
   tx: DbOrTx,
   doc: { id: string; number: string; stocktakeId: string; warehouseId: string },
-  st: StocktakeRef,
+  st: { id: string },
   now: Date,
   audit: AuditWriter,
 ): Promise<StocktakeStatusName> {
