@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { isoText } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
+import { both } from '../../db/copy.ts';
 import { localDay } from '../domain/time.ts';
 import {
   PAYLOAD_VERSION,
@@ -108,7 +109,7 @@ async function stocktakeEnvelope(tx: DbOrTx, stocktakeId: string, now: Date): Pr
  * item, frozen book line, cause, account and evidence photos joined).
  */
 export async function documentPayload(tx: DbOrTx, documentId: string): Promise<{ warehouseId: string; document: DocumentPayload }> {
-  const [d] = await queryRows<{
+  type DocumentRow = {
     id: string;
     number: string;
     kind: 'gain' | 'loss';
@@ -123,9 +124,11 @@ export async function documentPayload(tx: DbOrTx, documentId: string): Promise<{
     total_qty: string;
     total_value: string;
     submitted_by: string;
-  }>(
-    tx,
-    sql`select d.id::text as id, d.number, d.kind, d.status::text as status, d.warehouse_id::text as warehouse_id, w.code as warehouse, w.timezone,
+  };
+  const documentRow = () =>
+    queryRows<DocumentRow>(
+      tx,
+      sql`select d.id::text as id, d.number, d.kind, d.status::text as status, d.warehouse_id::text as warehouse_id, w.code as warehouse, w.timezone,
           s.code as stocktake, s.id::text as stocktake_id,
           case when d.status = 'posted' then ${isoText(sql`d.decided_at`)} end as posted_at,
           d.currency, trim_scale(d.total_qty)::text as total_qty, d.total_value::text as total_value, coalesce(p.handle, '') as submitted_by
@@ -134,49 +137,54 @@ export async function documentPayload(tx: DbOrTx, documentId: string): Promise<{
         join stocktake s on s.id = d.stocktake_id
         left join person p on p.id = d.submitted_by
         where d.id = ${documentId}::uuid`,
-  );
-  if (!d) throw new Error(`integration event for a document that does not exist: ${documentId}`);
-  const steps = await queryRows<{ step_no: number; role: string; handle: string | null; decided_at: string }>(
-    tx,
-    sql`select a.step_no, a.role::text as role, p.handle, ${isoText(sql`a.decided_at`)} as decided_at
+    );
+  const approvedSteps = () =>
+    queryRows<{ step_no: number; role: string; handle: string | null; decided_at: string }>(
+      tx,
+      sql`select a.step_no, a.role::text as role, p.handle, ${isoText(sql`a.decided_at`)} as decided_at
         from approval_step a left join person p on p.id = a.decided_by
         where a.document_id = ${documentId}::uuid and a.status = 'approved' order by a.step_no`,
-  );
-  const lines = await queryRows<{
-    line_no: number;
-    sku: string;
-    name: string | null;
-    unit: string | null;
-    location: string;
-    lot: string;
-    expiry: string | null;
-    book_qty: string | null;
-    counted_qty: string | null;
-    qty: string;
-    unit_cost: string;
-    value: string;
-    cause_code: string;
-    label_en: string | null;
-    label_zh: string | null;
-    note: string | null;
-    account: string | null;
-    cost_centre: string | null;
-    photos: string[] | null;
-  }>(
-    tx,
-    sql`select dl.line_no, dl.sku, i.name, i.unit, dl.location, dl.lot, sl.expiry::text as expiry,
+    );
+  const documentLines = () =>
+    queryRows<{
+      line_no: number;
+      sku: string;
+      name: string | null;
+      unit: string | null;
+      location: string;
+      lot: string;
+      expiry: string | null;
+      book_qty: string | null;
+      counted_qty: string | null;
+      qty: string;
+      unit_cost: string;
+      value: string;
+      cause_code: string;
+      label_en: string | null;
+      label_zh: string | null;
+      note: string | null;
+      account: string | null;
+      cost_centre: string | null;
+      photos: string[] | null;
+    }>(
+      tx,
+      sql`select dl.line_no, dl.sku, i.name, i.unit, dl.location, dl.lot, sl.expiry::text as expiry,
           trim_scale(sl.book_qty)::text as book_qty, trim_scale(sl.counted_qty)::text as counted_qty,
           trim_scale(dl.qty)::text as qty, trim_scale(dl.unit_cost)::text as unit_cost, dl.value::text as value,
           dl.cause_code, c.label_en, c.label_zh, dl.note, dl.account, dl.cost_centre,
           (select json_agg(e.photo_sha256 order by e.added_at, e.id) from evidence_photo e
-            where e.stocktake_id = ${d.stocktake_id}::uuid and e.sku = dl.sku and e.location = dl.location and e.lot = dl.lot) as photos
+            where e.stocktake_id = doc.stocktake_id and e.sku = dl.sku and e.location = dl.location and e.lot = dl.lot) as photos
         from document_line dl
+        join adjustment_document doc on doc.id = dl.document_id
         left join item i on i.sku = dl.sku
-        left join stocktake_line sl on sl.stocktake_id = ${d.stocktake_id}::uuid and sl.sku = dl.sku and sl.location = dl.location and sl.lot = dl.lot
+        left join stocktake_line sl on sl.stocktake_id = doc.stocktake_id and sl.sku = dl.sku and sl.location = dl.location and sl.lot = dl.lot
         left join cause c on c.code = dl.cause_code
         where dl.document_id = ${documentId}::uuid
         order by dl.line_no`,
-  );
+    );
+  // The three reads are independent (the lines find their stocktake through their document): one round trip.
+  const [[d], [steps, lines]] = await both(tx, documentRow, () => both(tx, approvedSteps, documentLines));
+  if (!d) throw new Error(`integration event for a document that does not exist: ${documentId}`);
   const linePayloads: DocumentLinePayload[] = lines.map((l) => ({
     lineNo: Number(l.line_no),
     sku: l.sku,

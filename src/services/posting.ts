@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
+import { together } from '../../db/copy.ts';
 import { emitEvent } from '../integration/events.ts';
 import type { AuditWriter } from './audit.ts';
 import { settleStocktake, type StocktakeStatusName } from './documents.ts';
@@ -19,39 +20,51 @@ export async function postDocument(
   now: Date,
   audit: AuditWriter,
 ): Promise<StocktakeStatusName> {
-  // Shares the lock snapshots and movement imports take alone: no adjustment movement commits between a
-  // snapshot's read of on-hand and its watermark. Postings do not exclude each other.
-  await shareWarehouse(tx, doc.warehouseId);
   const at = now.toISOString();
-  const entries = await queryRows<{ line_no: number; sku: string; location: string; lot: string; qty: string; value: string }>(
+  let entries: { line_no: number; sku: string; location: string; lot: string; qty: string; value: string }[] = [];
+  // Sent together (one round trip on Postgres; in this order on PGlite): none reads what another writes.
+  // The share lock comes first, so every write below runs under it.
+  await together(
     tx,
-    sql`insert into ledger_entry (document_id, line_no, warehouse_id, sku, location, lot, qty, unit_cost, value, posted_at)
-        select dl.document_id, dl.line_no, ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.lot, dl.qty, dl.unit_cost, dl.value, ${at}::timestamptz
-        from document_line dl where dl.document_id = ${doc.id}::uuid
-        order by dl.line_no
-        returning line_no, sku, location, lot, trim_scale(qty)::text as qty, value::text as value`,
+    // Shares the lock snapshots and movement imports take alone: no adjustment movement commits between a
+    // snapshot's read of on-hand and its watermark. Postings do not exclude each other.
+    () => shareWarehouse(tx, doc.warehouseId),
+    async () => {
+      entries = await queryRows(
+        tx,
+        sql`insert into ledger_entry (document_id, line_no, warehouse_id, sku, location, lot, qty, unit_cost, value, posted_at)
+            select dl.document_id, dl.line_no, ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.lot, dl.qty, dl.unit_cost, dl.value, ${at}::timestamptz
+            from document_line dl where dl.document_id = ${doc.id}::uuid
+            order by dl.line_no
+            returning line_no, sku, location, lot, trim_scale(qty)::text as qty, value::text as value`,
+      );
+    },
+    // On-hand per lot; a lot found only by the count (a gain) brings the expiry its line was counted with.
+    () =>
+      tx.execute(sql`
+        insert into on_hand (warehouse_id, sku, location, lot, expiry, qty)
+        select ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.lot, max(l.expiry), sum(dl.qty)
+        from document_line dl
+        left join stocktake_line l on l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.lot = dl.lot
+        where dl.document_id = ${doc.id}::uuid
+        group by dl.sku, dl.location, dl.lot
+        on conflict (warehouse_id, sku, location, lot) do update set qty = on_hand.qty + excluded.qty,
+          expiry = coalesce(on_hand.expiry, excluded.expiry), updated_at = now()`),
+    () =>
+      tx.execute(sql`
+        insert into movement (warehouse_id, sku, location, lot, qty, kind, ref, occurred_at)
+        select ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.lot, dl.qty, 'adjustment', ${doc.number}, ${at}::timestamptz
+        from document_line dl where dl.document_id = ${doc.id}::uuid order by dl.line_no`),
+    () =>
+      tx.execute(
+        sql`update adjustment_document set status = 'posted', decided_at = ${at}::timestamptz where id = ${doc.id}::uuid and status = 'approving'`,
+      ),
+    () =>
+      tx.execute(sql`
+        update stocktake_line l set review_status = 'posted'
+        from document_line dl
+        where dl.document_id = ${doc.id}::uuid and l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.lot = dl.lot and l.review_status = 'documented'`),
   );
-  // On-hand per lot; a lot found only by the count (a gain) brings the expiry its line was counted with.
-  await tx.execute(sql`
-    insert into on_hand (warehouse_id, sku, location, lot, expiry, qty)
-    select ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.lot, max(l.expiry), sum(dl.qty)
-    from document_line dl
-    left join stocktake_line l on l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.lot = dl.lot
-    where dl.document_id = ${doc.id}::uuid
-    group by dl.sku, dl.location, dl.lot
-    on conflict (warehouse_id, sku, location, lot) do update set qty = on_hand.qty + excluded.qty,
-      expiry = coalesce(on_hand.expiry, excluded.expiry), updated_at = now()`);
-  await tx.execute(sql`
-    insert into movement (warehouse_id, sku, location, lot, qty, kind, ref, occurred_at)
-    select ${doc.warehouseId}::uuid, dl.sku, dl.location, dl.lot, dl.qty, 'adjustment', ${doc.number}, ${at}::timestamptz
-    from document_line dl where dl.document_id = ${doc.id}::uuid order by dl.line_no`);
-  await tx.execute(
-    sql`update adjustment_document set status = 'posted', decided_at = ${at}::timestamptz where id = ${doc.id}::uuid and status = 'approving'`,
-  );
-  await tx.execute(sql`
-    update stocktake_line l set review_status = 'posted'
-    from document_line dl
-    where dl.document_id = ${doc.id}::uuid and l.stocktake_id = ${doc.stocktakeId}::uuid and l.sku = dl.sku and l.location = dl.location and l.lot = dl.lot and l.review_status = 'documented'`);
   for (const e of entries) {
     audit.add({
       action: 'ledger.posted',
@@ -71,6 +84,14 @@ export async function postDocument(
     before: { status: 'approving' },
     after: { status: 'posted', ledgerEntries: entries.length, postedAt: at },
   });
-  await emitEvent(tx, { type: 'document.posted', documentId: doc.id }, now);
-  return (await settleStocktake(tx, st)).status;
+  // The event's reads and the settling of the stocktake's status go out together too.
+  let settled: StocktakeStatusName = 'reviewing';
+  await together(
+    tx,
+    () => emitEvent(tx, { type: 'document.posted', documentId: doc.id }, now),
+    async () => {
+      settled = (await settleStocktake(tx, st)).status;
+    },
+  );
+  return settled;
 }
