@@ -2,6 +2,7 @@ import { lineRef } from '../domain/stocktake.ts';
 import { sql } from 'drizzle-orm';
 import { isoText } from '../../db/bulk.ts';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
+import { both } from '../../db/copy.ts';
 import { InvalidInputError, NotAllowedError, StaleCommandError } from '../domain/errors.ts';
 import type { CommandContext, Role } from '../domain/people.ts';
 import type { AuditWriter } from './audit.ts';
@@ -35,12 +36,17 @@ interface Step {
  */
 async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInput, verb: string) {
   const doc = await resolveDocument(tx, input.document, { forUpdate: true, actor: ctx.actor });
-  // A stranger to the warehouse is refused before anything about the document's state is said.
-  const roles = await requireAnyRole(tx, ctx.actor, doc.warehouseId, `document ${doc.number}`);
-  const steps = await queryRows<Step>(
+  // A stranger to the warehouse is refused before anything about the document's state is said (both()
+  // reports the roles' refusal first; the two reads go out together).
+  const [roles, steps] = await both(
     tx,
-    sql`select a.step_no, a.role, a.status, a.decided_by, p.handle as decided_by_handle, ${isoText(sql`a.decided_at`)} as decided_at
-        from approval_step a left join person p on p.id = a.decided_by where a.document_id = ${doc.id}::uuid order by a.step_no`,
+    () => requireAnyRole(tx, ctx.actor, doc.warehouseId, `document ${doc.number}`),
+    () =>
+      queryRows<Step>(
+        tx,
+        sql`select a.step_no, a.role, a.status, a.decided_by, p.handle as decided_by_handle, ${isoText(sql`a.decided_at`)} as decided_at
+            from approval_step a left join person p on p.id = a.decided_by where a.document_id = ${doc.id}::uuid order by a.step_no`,
+      ),
   );
   const current = steps.find((s) => s.status === 'pending');
   if (input.step !== undefined) {
