@@ -30,12 +30,17 @@ interface Step {
   decided_at: string | null;
 }
 
+type LockedDocument = Awaited<ReturnType<typeof resolveDocument>>;
+
+/** The document a decision names, locked: read together with the command's idempotency claim. */
+const lockDocument = (ctx: CommandContext, input: DecisionInput) => (tx: DbOrTx) =>
+  resolveDocument(tx, input.document, { forUpdate: true, actor: ctx.actor });
+
 /**
- * Locks the document and finds the step being decided, refusing a decision on a document or step that has
+ * With the document locked, finds the step being decided, refusing a decision on a document or step that has
  * moved on (naming who decided it and when), and anyone who does not hold the step's role.
  */
-async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInput, verb: string) {
-  const doc = await resolveDocument(tx, input.document, { forUpdate: true, actor: ctx.actor });
+async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInput, verb: string, doc: LockedDocument) {
   // A stranger to the warehouse is refused before anything about the document's state is said (both()
   // reports the roles' refusal first; the two reads go out together).
   const [roles, steps] = await both(
@@ -95,65 +100,79 @@ async function checkSegregation(tx: DbOrTx, ctx: CommandContext, doc: { id: stri
 
 /** Approves the pending step; the next step becomes pending, or the last approval posts the document. */
 export async function approveDocument(db: Db, ctx: CommandContext, input: DecisionInput): Promise<DocumentSummary> {
-  return runCommand(db, ctx, 'document.approve', input, async ({ tx, now, audit, afterCommit }) => {
-    const { doc, steps, current, st } = await decidableStep(tx, ctx, input, 'approve');
-    await checkSegregation(tx, ctx, doc);
-    const decided = await queryRows(
-      tx,
-      sql`update approval_step set status = 'approved', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz
+  return runCommand<DocumentSummary, LockedDocument>(
+    db,
+    ctx,
+    'document.approve',
+    input,
+    async ({ tx, now, audit, afterCommit }, locked) => {
+      const { doc, steps, current, st } = await decidableStep(tx, ctx, input, 'approve', locked);
+      await checkSegregation(tx, ctx, doc);
+      const decided = await queryRows(
+        tx,
+        sql`update approval_step set status = 'approved', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz
           where document_id = ${doc.id}::uuid and step_no = ${current.step_no} and status = 'pending' returning 1`,
-    );
-    if (decided.length !== 1) throw new StaleCommandError(approvalTexts.decidedMeanwhile(current.step_no, doc.number));
-    audit.add({
-      action: 'document.approved',
-      entityType: 'document',
-      entityId: doc.id,
-      stocktakeId: doc.stocktakeId,
-      documentId: doc.id,
-      before: { step: current.step_no, role: current.role, status: 'pending' },
-      after: { step: current.step_no, role: current.role, status: 'approved' },
-    });
-    const next = steps.find((s) => Number(s.step_no) === Number(current.step_no) + 1);
-    if (next) {
-      const policy = await policyOf(tx, doc.warehouseId);
-      await tx.execute(sql`update approval_step set status = 'pending', due_at = ${new Date(now.getTime() + policy.approvalSlaHours * 3600_000).toISOString()}::timestamptz
+      );
+      if (decided.length !== 1) throw new StaleCommandError(approvalTexts.decidedMeanwhile(current.step_no, doc.number));
+      audit.add({
+        action: 'document.approved',
+        entityType: 'document',
+        entityId: doc.id,
+        stocktakeId: doc.stocktakeId,
+        documentId: doc.id,
+        before: { step: current.step_no, role: current.role, status: 'pending' },
+        after: { step: current.step_no, role: current.role, status: 'approved' },
+      });
+      const next = steps.find((s) => Number(s.step_no) === Number(current.step_no) + 1);
+      if (next) {
+        const policy = await policyOf(tx, doc.warehouseId);
+        await tx.execute(sql`update approval_step set status = 'pending', due_at = ${new Date(now.getTime() + policy.approvalSlaHours * 3600_000).toISOString()}::timestamptz
                            where document_id = ${doc.id}::uuid and step_no = ${next.step_no} and status = 'waiting'`);
-    } else {
-      // Two postings of the last documents at once each see the other's lines as still documented, so a
-      // posting settles again once committed; while lines are still in review no posting can finish the
-      // stocktake, and that second settle (a statement and a round trip) is skipped.
-      if ((await postDocument(tx, doc, st, now, audit)) !== 'reviewing') settleAfterCommit({ afterCommit }, st);
-    }
-    return getDocument(tx, doc.id);
-  });
+      } else {
+        // Two postings of the last documents at once each see the other's lines as still documented, so a
+        // posting settles again once committed; while lines are still in review no posting can finish the
+        // stocktake, and that second settle (a statement and a round trip) is skipped.
+        if ((await postDocument(tx, doc, st, now, audit)) !== 'reviewing') settleAfterCommit({ afterCommit }, st);
+      }
+      return getDocument(tx, doc.id);
+    },
+    lockDocument(ctx, input),
+  );
 }
 
 /** Rejects the pending step with a reason: the document is closed and its lines go back to review, the reason visible on them. */
 export async function rejectDocument(db: Db, ctx: CommandContext, input: DecisionInput & { reason: string }): Promise<DocumentSummary> {
   const reason = input.reason?.trim();
   if (!reason) return Promise.reject(new InvalidInputError(approvalTexts.rejectNeedsReason()));
-  return runCommand(db, ctx, 'document.reject', input, async ({ tx, now, audit }) => {
-    const { doc, current, st } = await decidableStep(tx, ctx, input, 'reject');
-    await tx.execute(sql`update approval_step set status = 'rejected', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz, reason = ${reason}
+  return runCommand<DocumentSummary, LockedDocument>(
+    db,
+    ctx,
+    'document.reject',
+    input,
+    async ({ tx, now, audit }, locked) => {
+      const { doc, current, st } = await decidableStep(tx, ctx, input, 'reject', locked);
+      await tx.execute(sql`update approval_step set status = 'rejected', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz, reason = ${reason}
                          where document_id = ${doc.id}::uuid and step_no = ${current.step_no} and status = 'pending'`);
-    await tx.execute(sql`update approval_step set status = 'cancelled' where document_id = ${doc.id}::uuid and status = 'waiting'`);
-    await tx.execute(
-      sql`update adjustment_document set status = 'rejected', decided_at = ${now.toISOString()}::timestamptz, rejected_reason = ${reason} where id = ${doc.id}::uuid`,
-    );
-    const returned = await returnLines(tx, doc.id, st.id, reason, audit, doc.number);
-    audit.add({
-      action: 'document.rejected',
-      entityType: 'document',
-      entityId: doc.id,
-      stocktakeId: doc.stocktakeId,
-      documentId: doc.id,
-      before: { status: 'approving', step: current.step_no },
-      after: { status: 'rejected', step: current.step_no, reason, linesReturned: returned },
-    });
-    await emitEvent(tx, { type: 'document.rejected', documentId: doc.id }, now);
-    await settleStocktakeStatus(tx, st);
-    return getDocument(tx, doc.id);
-  });
+      await tx.execute(sql`update approval_step set status = 'cancelled' where document_id = ${doc.id}::uuid and status = 'waiting'`);
+      await tx.execute(
+        sql`update adjustment_document set status = 'rejected', decided_at = ${now.toISOString()}::timestamptz, rejected_reason = ${reason} where id = ${doc.id}::uuid`,
+      );
+      const returned = await returnLines(tx, doc.id, st.id, reason, audit, doc.number);
+      audit.add({
+        action: 'document.rejected',
+        entityType: 'document',
+        entityId: doc.id,
+        stocktakeId: doc.stocktakeId,
+        documentId: doc.id,
+        before: { status: 'approving', step: current.step_no },
+        after: { status: 'rejected', step: current.step_no, reason, linesReturned: returned },
+      });
+      await emitEvent(tx, { type: 'document.rejected', documentId: doc.id }, now);
+      await settleStocktakeStatus(tx, st);
+      return getDocument(tx, doc.id);
+    },
+    lockDocument(ctx, input),
+  );
 }
 
 async function returnLines(

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Tx } from '../../db/client.ts';
-import { together } from '../../db/copy.ts';
+import { copyDriver, together } from '../../db/copy.ts';
 import { IdempotencyKeyReusedError } from '../domain/errors.ts';
 import { commandFingerprint, shownIdempotencyKey } from '../domain/idempotency.ts';
 import type { CommandContext } from '../domain/people.ts';
@@ -35,16 +35,48 @@ export async function runCommand<R>(
   command: string,
   request: unknown,
   body: (scope: CommandScope) => Promise<R>,
+): Promise<R>;
+/**
+ * The same, with the read the command starts with (`first`: the stocktake, the document it locks) sent
+ * together with the idempotency claim, one round trip instead of two on Postgres; the body gets what it
+ * read. When the key was already used, what `first` read or refused is not looked at: the earlier result
+ * is the answer.
+ */
+export async function runCommand<R, F>(
+  db: Db,
+  ctx: CommandContext,
+  command: string,
+  request: unknown,
+  body: (scope: CommandScope, first: F) => Promise<R>,
+  first: (tx: Tx) => Promise<F>,
+): Promise<R>;
+export async function runCommand<R, F>(
+  db: Db,
+  ctx: CommandContext,
+  command: string,
+  request: unknown,
+  body: (scope: CommandScope, first: F | undefined) => Promise<R>,
+  first?: (tx: Tx) => Promise<F>,
 ): Promise<R> {
   const after: ((db: Db) => Promise<unknown>)[] = [];
   const result = await db.transaction(async (tx) => {
     const key = ctx.idempotencyKey;
+    let read: PromiseSettledResult<F | undefined> = { status: 'fulfilled', value: undefined };
     if (key) {
       const fingerprint = commandFingerprint(command, request);
-      const claimed = await queryRows(
-        tx,
-        sql`insert into command_log (key, command, fingerprint, result) values (${key}, ${command}, ${fingerprint}, 'null'::jsonb) on conflict (key) do nothing returning key`,
-      );
+      const claim = () =>
+        queryRows(
+          tx,
+          sql`insert into command_log (key, command, fingerprint, result) values (${key}, ${command}, ${fingerprint}, 'null'::jsonb) on conflict (key) do nothing returning key`,
+        );
+      // On PGlite (one statement at a time) the claim goes first and the read after it, as separate calls.
+      let claimed: unknown[];
+      if (first && 'postgres' in copyDriver(tx)) {
+        const [c, r] = await Promise.allSettled([claim(), first(tx)]);
+        if (c.status === 'rejected') throw c.reason;
+        claimed = c.value;
+        read = r;
+      } else claimed = await claim();
       if (claimed.length === 0) {
         const [earlier] = await queryRows<{ command: string; fingerprint: string | null; result: R }>(
           tx,
@@ -57,9 +89,16 @@ export async function runCommand<R>(
         return earlier!.result;
       }
     }
+    if (first && (!key || !('postgres' in copyDriver(tx)))) {
+      read = await first(tx).then(
+        (value) => ({ status: 'fulfilled' as const, value }),
+        (reason: unknown) => ({ status: 'rejected' as const, reason }),
+      );
+    }
+    if (read.status === 'rejected') throw read.reason;
     const now = ctx.now ?? new Date();
     const audit = new AuditWriter(tx, ctx.actor, key ?? null, now, ctx.answeredCard ?? null);
-    const result = await body({ tx, ctx, now, audit, afterCommit: (fn) => after.push(fn) });
+    const result = await body({ tx, ctx, now, audit, afterCommit: (fn) => after.push(fn) }, read.value);
     await together(
       tx,
       () => audit.flush(),

@@ -339,63 +339,69 @@ async function onLine<R>(
     update: (set: SQL, condition?: SQL) => Promise<void>,
   ) => Promise<Record<string, unknown>>,
 ): Promise<ReviewLine> {
-  return runCommand(db, ctx, command, input, async ({ tx, now, audit }) => {
-    const st = await getStocktake(tx, input.stocktake);
-    // Who may, before what state the stocktake and the line are in: a stranger gets 403, never a 409 that
-    // tells them about it; the owner or a supervisor, manager or admin is told what has moved on.
-    const [roles, line] = await both(
-      tx,
-      () => requireAnyRole(tx, ctx.actor, st.warehouseId, `stocktake ${st.code}`),
-      () => findLine(tx, st, input.line, true),
-    );
-    const isOwner = line.owner_id === ctx.actor.personId;
-    if (!isOwner && !holdsAnyOf(roles, SUPERVISING_ROLES)) {
-      const rolesZh = rolesWords(SUPERVISING_ROLES).zh;
-      throw new NotAllowedError(
-        reviewTexts.mayNotReview(ctx.actor.handle, lineLabel(line), roleList(SUPERVISING_ROLES), rolesZh, st.warehouseCode),
-      );
-    }
-    requireStatus(st, ['reviewing', 'approving'], command.replace('variance.', ''));
-    if (!allowed.includes(line.review_status)) {
-      throw new StaleCommandError(reviewTexts.lineMovedOn(lineLabel(line), line.review_status, command.replace('variance.', '')));
-    }
-    const afterColumns = sql`l.sku, l.location, l.lot, ${line.diff_qty}::text as diff_qty, ${line.diff_value}::text as diff_value, ${REVIEW_COLUMNS}`;
-    const thisLine = sql`l.stocktake_id = ${st.id} and l.sku = ${line.sku} and l.location = ${line.location} and l.lot = ${line.lot}`;
-    // An act that changes the line only through `update` gets the line after it from the update itself: a
-    // select after it was one statement of the dozen each action runs (`npm run bench:writes`).
-    let updated: ReviewRow | undefined;
-    const update = async (set: SQL, condition?: SQL) => {
-      [updated] = await queryRows<ReviewRow>(
+  return runCommand<ReviewLine, StocktakeRef>(
+    db,
+    ctx,
+    command,
+    input,
+    async ({ tx, now, audit }, st) => {
+      // Who may, before what state the stocktake and the line are in: a stranger gets 403, never a 409 that
+      // tells them about it; the owner or a supervisor, manager or admin is told what has moved on.
+      const [roles, line] = await both(
         tx,
-        sql`update stocktake_line l set ${set} where ${thisLine} ${condition ? sql`and ${condition}` : sql``} returning ${afterColumns}`,
+        () => requireAnyRole(tx, ctx.actor, st.warehouseId, `stocktake ${st.code}`),
+        () => findLine(tx, st, input.line, true),
       );
-    };
-    const change = await act(tx, st, line, now, update);
-    const after = updated ?? (await queryRows<ReviewRow>(tx, sql`select ${afterColumns} from stocktake_line l where ${thisLine}`))[0];
-    audit.add({
-      action: command,
-      entityType: 'variance',
-      entityId: `${st.code}/${lineRef(line)}`,
-      stocktakeId: st.id,
-      line: { sku: line.sku, location: line.location, lot: line.lot },
-      before: {
-        reviewStatus: line.review_status,
-        causeCode: line.cause_code,
-        note: line.note,
-        ownerId: line.owner_id,
-        recountBy: line.recount_by,
-      },
-      after: {
-        reviewStatus: after!.review_status,
-        causeCode: after!.cause_code,
-        note: after!.note,
-        ownerId: after!.owner_id,
-        recountBy: after!.recount_by,
-        ...change,
-      },
-    });
-    return toReviewLine(after!);
-  });
+      const isOwner = line.owner_id === ctx.actor.personId;
+      if (!isOwner && !holdsAnyOf(roles, SUPERVISING_ROLES)) {
+        const rolesZh = rolesWords(SUPERVISING_ROLES).zh;
+        throw new NotAllowedError(
+          reviewTexts.mayNotReview(ctx.actor.handle, lineLabel(line), roleList(SUPERVISING_ROLES), rolesZh, st.warehouseCode),
+        );
+      }
+      requireStatus(st, ['reviewing', 'approving'], command.replace('variance.', ''));
+      if (!allowed.includes(line.review_status)) {
+        throw new StaleCommandError(reviewTexts.lineMovedOn(lineLabel(line), line.review_status, command.replace('variance.', '')));
+      }
+      const afterColumns = sql`l.sku, l.location, l.lot, ${line.diff_qty}::text as diff_qty, ${line.diff_value}::text as diff_value, ${REVIEW_COLUMNS}`;
+      const thisLine = sql`l.stocktake_id = ${st.id} and l.sku = ${line.sku} and l.location = ${line.location} and l.lot = ${line.lot}`;
+      // An act that changes the line only through `update` gets the line after it from the update itself: a
+      // select after it was one statement of the dozen each action runs (`npm run bench:writes`).
+      let updated: ReviewRow | undefined;
+      const update = async (set: SQL, condition?: SQL) => {
+        [updated] = await queryRows<ReviewRow>(
+          tx,
+          sql`update stocktake_line l set ${set} where ${thisLine} ${condition ? sql`and ${condition}` : sql``} returning ${afterColumns}`,
+        );
+      };
+      const change = await act(tx, st, line, now, update);
+      const after = updated ?? (await queryRows<ReviewRow>(tx, sql`select ${afterColumns} from stocktake_line l where ${thisLine}`))[0];
+      audit.add({
+        action: command,
+        entityType: 'variance',
+        entityId: `${st.code}/${lineRef(line)}`,
+        stocktakeId: st.id,
+        line: { sku: line.sku, location: line.location, lot: line.lot },
+        before: {
+          reviewStatus: line.review_status,
+          causeCode: line.cause_code,
+          note: line.note,
+          ownerId: line.owner_id,
+          recountBy: line.recount_by,
+        },
+        after: {
+          reviewStatus: after!.review_status,
+          causeCode: after!.cause_code,
+          note: after!.note,
+          ownerId: after!.owner_id,
+          recountBy: after!.recount_by,
+          ...change,
+        },
+      });
+      return toReviewLine(after!);
+    },
+    (tx) => getStocktake(tx, input.stocktake),
+  );
 }
 
 /** The owner stands by the count. A line needs this and a cause before it can go on a document. */
