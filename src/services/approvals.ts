@@ -40,17 +40,30 @@ const lockDocument = (ctx: CommandContext, input: DecisionInput) => (tx: DbOrTx)
  * With the document locked, finds the step being decided, refusing a decision on a document or step that has
  * moved on (naming who decided it and when), and anyone who does not hold the step's role.
  */
-async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInput, verb: string, doc: LockedDocument) {
+async function decidableStep<T = undefined>(
+  tx: DbOrTx,
+  ctx: CommandContext,
+  input: DecisionInput,
+  verb: string,
+  doc: LockedDocument,
+  /** A read the decision needs next (an approval's segregation check), sent with these; its result is returned. */
+  alongside?: () => Promise<T>,
+) {
   // A stranger to the warehouse is refused before anything about the document's state is said (both()
-  // reports the roles' refusal first; the two reads go out together).
-  const [roles, steps] = await both(
+  // reports the roles' refusal first; the reads go out together).
+  const [roles, [steps, extra]] = await both(
     tx,
     () => requireAnyRole(tx, ctx.actor, doc.warehouseId, `document ${doc.number}`),
     () =>
-      queryRows<Step>(
+      both(
         tx,
-        sql`select a.step_no, a.role, a.status, a.decided_by, p.handle as decided_by_handle, ${isoText(sql`a.decided_at`)} as decided_at
-            from approval_step a left join person p on p.id = a.decided_by where a.document_id = ${doc.id}::uuid order by a.step_no`,
+        () =>
+          queryRows<Step>(
+            tx,
+            sql`select a.step_no, a.role, a.status, a.decided_by, p.handle as decided_by_handle, ${isoText(sql`a.decided_at`)} as decided_at
+                from approval_step a left join person p on p.id = a.decided_by where a.document_id = ${doc.id}::uuid order by a.step_no`,
+          ),
+        async () => (alongside ? alongside() : undefined),
       ),
   );
   const current = steps.find((s) => s.status === 'pending');
@@ -72,15 +85,18 @@ async function decidableStep(tx: DbOrTx, ctx: CommandContext, input: DecisionInp
     );
   }
   // What a decision needs of the stocktake is which one it is (its lines, its status to settle).
-  return { doc, steps, current, st: { id: doc.stocktakeId } };
+  return { doc, steps, current, st: { id: doc.stocktakeId }, alongside: extra };
 }
 
 /**
  * Segregation of duties (segregation.ts), enforced here and not only on cards: whoever counted or explained
  * (confirmed or tagged) a line of the document may not approve it, and nobody approves two steps of one document.
  */
-async function checkSegregation(tx: DbOrTx, ctx: CommandContext, doc: { id: string; number: string; stocktakeId: string }): Promise<void> {
-  const found = await firstApprovalConflict(tx, doc, ctx.actor.personId);
+function checkSegregation(
+  ctx: CommandContext,
+  doc: { number: string },
+  found: Awaited<ReturnType<typeof firstApprovalConflict>> | undefined,
+): void {
   if (!found) return;
   const who = ctx.actor.handle;
   switch (found.conflict) {
@@ -106,8 +122,10 @@ export async function approveDocument(db: Db, ctx: CommandContext, input: Decisi
     'document.approve',
     input,
     async ({ tx, now, audit, afterCommit }, locked) => {
-      const { doc, steps, current, st } = await decidableStep(tx, ctx, input, 'approve', locked);
-      await checkSegregation(tx, ctx, doc);
+      const { doc, steps, current, st, alongside } = await decidableStep(tx, ctx, input, 'approve', locked, () =>
+        firstApprovalConflict(tx, locked, ctx.actor.personId),
+      );
+      checkSegregation(ctx, doc, alongside);
       const decided = await queryRows(
         tx,
         sql`update approval_step set status = 'approved', decided_by = ${ctx.actor.personId}::uuid, decided_at = ${now.toISOString()}::timestamptz

@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { unnestColumns } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
+import { together } from '../../db/copy.ts';
 import type { AuditEntry } from './audit.ts';
 import { approvalRequests } from './directMessages.ts';
 
@@ -155,24 +156,8 @@ export async function projectChanges(
     if (e.stocktakeId) keys.add(entityKeys.stocktake(e.stocktakeId));
     if (e.documentId) keys.add(entityKeys.document(e.documentId));
     if (e.line && e.stocktakeId) keys.add(entityKeys.line(e.stocktakeId, e.line.sku, e.line.location, e.line.lot));
-    if (!e.stocktakeId) continue;
-    if ((e.action === 'document.submitted' || e.action === 'document.approved') && e.documentId) awaiting.add(e.documentId);
-    if (e.action === 'document.submitted' && e.documentId)
-      await announce(e.stocktakeId, 'approvals', { kind: 'document', documentId: e.documentId });
-    else if ((e.action === 'document.posted' || e.action === 'document.rejected' || e.action === 'document.withdrawn') && e.documentId)
-      await announce(e.stocktakeId, 'team', { kind: 'decision', documentId: e.documentId });
-    else if (e.action === 'review.opened')
-      await announce(e.stocktakeId, 'team', { kind: 'variances', stocktakeId: e.stocktakeId, page: 1 });
-    else if (e.action === 'variance.recount' && e.line) {
-      await announce(e.stocktakeId, 'team', {
-        kind: 'recount',
-        stocktakeId: e.stocktakeId,
-        sku: e.line.sku,
-        location: e.line.location,
-        ...(e.line.lot ? { lot: e.line.lot } : {}),
-        requestedBy: actorHandle ?? 'cli',
-      });
-    }
+    if (e.stocktakeId && (e.action === 'document.submitted' || e.action === 'document.approved') && e.documentId)
+      awaiting.add(e.documentId);
   }
   // A document the same command also posted, rejected or withdrew has no pending step left to ask for
   // (looking for its approvers was the costliest statement of a final approval on PGlite).
@@ -180,7 +165,32 @@ export async function projectChanges(
     if ((e.action === 'document.posted' || e.action === 'document.rejected' || e.action === 'document.withdrawn') && e.documentId)
       awaiting.delete(e.documentId);
   }
-  await enqueueCardUpdates(tx, [...keys], answeredCard);
+  // The card updates do not wait for the chats the announcements read: one round trip on Postgres.
+  await together(
+    tx,
+    () => enqueueCardUpdates(tx, [...keys], answeredCard),
+    async () => {
+      for (const e of entries) {
+        if (!e.stocktakeId) continue;
+        if (e.action === 'document.submitted' && e.documentId)
+          await announce(e.stocktakeId, 'approvals', { kind: 'document', documentId: e.documentId });
+        else if ((e.action === 'document.posted' || e.action === 'document.rejected' || e.action === 'document.withdrawn') && e.documentId)
+          await announce(e.stocktakeId, 'team', { kind: 'decision', documentId: e.documentId });
+        else if (e.action === 'review.opened')
+          await announce(e.stocktakeId, 'team', { kind: 'variances', stocktakeId: e.stocktakeId, page: 1 });
+        else if (e.action === 'variance.recount' && e.line) {
+          await announce(e.stocktakeId, 'team', {
+            kind: 'recount',
+            stocktakeId: e.stocktakeId,
+            sku: e.line.sku,
+            location: e.line.location,
+            ...(e.line.lot ? { lot: e.line.lot } : {}),
+            requestedBy: actorHandle ?? 'cli',
+          });
+        }
+      }
+    },
+  );
   const direct = await approvalRequests(
     tx,
     [...awaiting],

@@ -54,7 +54,7 @@ describeEachDatabase('runCommand with a first read', (get) => {
         { what: 'y' },
         async (_scope, found) => `acted on ${found}`,
         async () => {
-          if (missing) throw new NotFoundError('thing', 'y', { en: 'no thing y', zh: '没有 y' });
+          if (missing) throw new NotFoundError('thing', 'y', 'no thing y');
           return 'y';
         },
       );
