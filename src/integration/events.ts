@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { isoText } from '../../db/bulk.ts';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
 import { both } from '../../db/copy.ts';
+import type { DocumentLineRow } from '../services/documents.ts';
 import { localDay } from '../domain/time.ts';
 import {
   PAYLOAD_VERSION,
@@ -146,27 +147,18 @@ export async function documentPayload(tx: DbOrTx, documentId: string): Promise<{
         where a.document_id = ${documentId}::uuid and a.status = 'approved' order by a.step_no`,
     );
   const documentLines = () =>
-    queryRows<{
-      line_no: number;
-      sku: string;
-      name: string | null;
-      unit: string | null;
-      location: string;
-      lot: string;
-      expiry: string | null;
-      book_qty: string | null;
-      counted_qty: string | null;
-      qty: string;
-      unit_cost: string;
-      value: string;
-      cause_code: string;
-      label_en: string | null;
-      label_zh: string | null;
-      note: string | null;
-      account: string | null;
-      cost_centre: string | null;
-      photos: string[] | null;
-    }>(
+    queryRows<
+      DocumentLineRow & {
+        name: string | null;
+        unit: string | null;
+        expiry: string | null;
+        book_qty: string | null;
+        counted_qty: string | null;
+        account: string | null;
+        cost_centre: string | null;
+        photos: string[] | null;
+      }
+    >(
       tx,
       sql`select dl.line_no, dl.sku, i.name, i.unit, dl.location, dl.lot, sl.expiry::text as expiry,
           trim_scale(sl.book_qty)::text as book_qty, trim_scale(sl.counted_qty)::text as counted_qty,

@@ -28,34 +28,18 @@ export interface CommandScope {
  * `request` is what the command acts on and with (its target and input, as the caller named them): the
  * key is bound to it, so the key reused for another line, document or input is refused
  * (IdempotencyKeyReusedError) instead of answering with the first action's result and dropping the second.
+ *
+ * `first` is the read the command starts with (the stocktake, the document it locks): it is sent together
+ * with the idempotency claim, one round trip instead of two on Postgres, and the body gets what it read.
+ * When the key was already used, what `first` read or refused is not looked at: the earlier result is
+ * the answer.
  */
-export async function runCommand<R>(
-  db: Db,
-  ctx: CommandContext,
-  command: string,
-  request: unknown,
-  body: (scope: CommandScope) => Promise<R>,
-): Promise<R>;
-/**
- * The same, with the read the command starts with (`first`: the stocktake, the document it locks) sent
- * together with the idempotency claim, one round trip instead of two on Postgres; the body gets what it
- * read. When the key was already used, what `first` read or refused is not looked at: the earlier result
- * is the answer.
- */
-export async function runCommand<R, F>(
+export async function runCommand<R, F = undefined>(
   db: Db,
   ctx: CommandContext,
   command: string,
   request: unknown,
   body: (scope: CommandScope, first: F) => Promise<R>,
-  first: (tx: Tx) => Promise<F>,
-): Promise<R>;
-export async function runCommand<R, F>(
-  db: Db,
-  ctx: CommandContext,
-  command: string,
-  request: unknown,
-  body: (scope: CommandScope, first: F | undefined) => Promise<R>,
   first?: (tx: Tx) => Promise<F>,
 ): Promise<R> {
   const after: ((db: Db) => Promise<unknown>)[] = [];
@@ -98,7 +82,7 @@ export async function runCommand<R, F>(
     if (read.status === 'rejected') throw read.reason;
     const now = ctx.now ?? new Date();
     const audit = new AuditWriter(tx, ctx.actor, key ?? null, now, ctx.answeredCard ?? null);
-    const result = await body({ tx, ctx, now, audit, afterCommit: (fn) => after.push(fn) }, read.value);
+    const result = await body({ tx, ctx, now, audit, afterCommit: (fn) => after.push(fn) }, read.value as F);
     await together(
       tx,
       () => audit.flush(),

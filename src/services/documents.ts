@@ -471,20 +471,23 @@ export interface DocumentLineView {
   note: string | null;
 }
 
+/** A document line as queries read it (figures as text), with its cause's labels. */
+export interface DocumentLineRow {
+  line_no: number;
+  sku: string;
+  location: string;
+  lot: string;
+  qty: string;
+  unit_cost: string;
+  value: string;
+  cause_code: string;
+  label_en: string | null;
+  label_zh: string | null;
+  note: string | null;
+}
+
 export async function documentLines(db: DbOrTx, documentId: string): Promise<DocumentLineView[]> {
-  const rows = await queryRows<{
-    line_no: number;
-    sku: string;
-    location: string;
-    lot: string;
-    qty: string;
-    unit_cost: string;
-    value: string;
-    cause_code: string;
-    label_en: string | null;
-    label_zh: string | null;
-    note: string | null;
-  }>(
+  const rows = await queryRows<DocumentLineRow>(
     db,
     sql`select dl.line_no, dl.sku, dl.location, dl.lot, trim_scale(dl.qty)::text as qty, trim_scale(dl.unit_cost)::text as unit_cost, dl.value::text as value,
           dl.cause_code, c.label_en, c.label_zh, dl.note

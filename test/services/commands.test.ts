@@ -1,7 +1,7 @@
 /** runCommand's first read: sent with the idempotency claim, handed to the body, ignored on a replay. */
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { queryRows } from '../../db/client.ts';
+import { queryRows, type Tx } from '../../db/client.ts';
 import { NotFoundError } from '../../src/domain/errors.ts';
 import { runCommand } from '../../src/services/commands.ts';
 import { addPerson, cliActor } from '../../src/services/people.ts';
@@ -11,53 +11,48 @@ describeEachDatabase('runCommand with a first read', (get) => {
   const claims = async (key: string) =>
     (await queryRows<{ n: number }>(get().db, sql`select count(*)::int as n from command_log where key = ${key}`))[0]!.n;
 
-  it('hands the body what the first read found, and a repeat of the key replays the result without either', async () => {
+  /** ann's command under `key` that acts on what `first` read; counts how often the body ran. */
+  const command = async (key: string, first: (tx: Tx) => Promise<string>) => {
     const { db } = get();
     await addPerson(db, { handle: 'ann', name: 'Ann' });
     const actor = await cliActor(db, 'ann');
-    let bodies = 0;
-    let reads = 0;
+    const runs = { bodies: 0 };
     const act = () =>
       runCommand<string, string>(
         db,
-        { actor, idempotencyKey: 'k-1' },
+        { actor, idempotencyKey: key },
         'test.act',
-        { what: 'x' },
+        { key },
         async (_scope, found) => {
-          bodies += 1;
+          runs.bodies += 1;
           return `acted on ${found}`;
         },
-        async (tx) => {
-          reads += 1;
-          const [row] = await queryRows<{ handle: string }>(tx, sql`select handle from person where handle = ${'ann'}`);
-          return row!.handle;
-        },
+        first,
       );
+    return { act, runs };
+  };
+
+  it('hands the body what the first read found, and a repeat of the key replays the result without either', async () => {
+    let reads = 0;
+    const { act, runs } = await command('k-1', async (tx) => {
+      reads += 1;
+      const [row] = await queryRows<{ handle: string }>(tx, sql`select handle from person where handle = ${'ann'}`);
+      return row!.handle;
+    });
     expect(await act()).toBe('acted on ann');
     expect(await act()).toBe('acted on ann');
-    expect(bodies).toBe(1);
+    expect(runs.bodies).toBe(1);
     // Postgres sends the read with the claim (and so reads again on the repeat); PGlite reads after it.
     expect(reads).toBeGreaterThanOrEqual(1);
     expect(await claims('k-1')).toBe(1);
   });
 
   it('refuses with what the first read refused, claiming nothing, and the key can be used again', async () => {
-    const { db } = get();
-    await addPerson(db, { handle: 'ann', name: 'Ann' });
-    const actor = await cliActor(db, 'ann');
     let missing = true;
-    const act = () =>
-      runCommand<string, string>(
-        db,
-        { actor, idempotencyKey: 'k-2' },
-        'test.act',
-        { what: 'y' },
-        async (_scope, found) => `acted on ${found}`,
-        async () => {
-          if (missing) throw new NotFoundError('thing', 'y', 'no thing y');
-          return 'y';
-        },
-      );
+    const { act } = await command('k-2', async () => {
+      if (missing) throw new NotFoundError('thing', 'y', 'no thing y');
+      return 'y';
+    });
     await expect(act()).rejects.toBeInstanceOf(NotFoundError);
     expect(await claims('k-2')).toBe(0);
     missing = false;
