@@ -5,6 +5,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, inject, it } from 'vitest';
 import { migrationsFolder, openDatabase, plainQuery, queryRows, type Db } from '../../db/client.ts';
 import { person } from '../../db/schema/index.ts';
+import { addPerson } from '../../src/services/people.ts';
 import { createPostgresDatabase } from '../support/db.ts';
 
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] };
@@ -125,6 +126,33 @@ describe('plainQuery (the SQL text of plain templates, built beside drizzle)', (
       const [row] = await queryRows<{ a: string; n: number }>(db, sql`select ${'x'}::text || ${'y'} as a, ${2}::int + 3 as n`);
       expect(row).toEqual({ a: 'xy', n: 5 });
       expect(await db.select({ handle: person.handle }).from(person).where(eq(person.handle, 'nobody'))).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('PGlite result types (set once on the instance, not sent with each query)', () => {
+  it('hands dates, times, intervals and numeric arrays over as text, outside and inside a transaction', async () => {
+    const { db, close } = await openDatabase({ kind: 'pglite', dataDir: null });
+    try {
+      const read = sql`select '2026-12-06 01:02:03+00'::timestamptz as at, '2026-12-06'::date as day, '1 day'::interval as span,
+                         '{1.50,2}'::numeric[] as figures, '2026-12-06 01:02:03'::timestamp as local, 42::int as n`;
+      const expected = {
+        at: '2026-12-06 01:02:03+00',
+        day: '2026-12-06',
+        span: '1 day',
+        figures: '{1.50,2}',
+        local: '2026-12-06 01:02:03',
+        n: 42,
+      };
+      expect((await queryRows(db, read))[0]).toEqual(expected);
+      expect(await db.transaction(async (tx) => (await queryRows(tx, read))[0])).toEqual(expected);
+      // And drizzle's own columns still map them (a timestamp column to a Date).
+      await addPerson(db, { handle: 'ann', name: 'Ann' });
+      const [row] = await db.select({ createdAt: person.createdAt }).from(person).where(eq(person.handle, 'ann'));
+      expect(row!.createdAt).toBeInstanceOf(Date);
+      expect(Number.isNaN(row!.createdAt.getTime())).toBe(false);
     } finally {
       await close();
     }
