@@ -45,23 +45,21 @@ export async function runCommand<R, F = undefined>(
   const after: ((db: Db) => Promise<unknown>)[] = [];
   const result = await db.transaction(async (tx) => {
     const key = ctx.idempotencyKey;
-    let read: PromiseSettledResult<F | undefined> = { status: 'fulfilled', value: undefined };
+    // On Postgres the first read goes out right behind the claim (one round trip); on PGlite, which runs one
+    // statement at a time, it is made once the key is claimed.
+    let reading: Promise<F> | null = null;
     if (key) {
       const fingerprint = commandFingerprint(command, request);
-      const claim = () =>
-        queryRows(
-          tx,
-          sql`insert into command_log (key, command, fingerprint, result) values (${key}, ${command}, ${fingerprint}, 'null'::jsonb) on conflict (key) do nothing returning key`,
-        );
-      // On PGlite (one statement at a time) the claim goes first and the read after it, as separate calls.
-      let claimed: unknown[];
+      const claiming = queryRows(
+        tx,
+        sql`insert into command_log (key, command, fingerprint, result) values (${key}, ${command}, ${fingerprint}, 'null'::jsonb) on conflict (key) do nothing returning key`,
+      );
       if (first && 'postgres' in copyDriver(tx)) {
-        const [c, r] = await Promise.allSettled([claim(), first(tx)]);
-        if (c.status === 'rejected') throw c.reason;
-        claimed = c.value;
-        read = r;
-      } else claimed = await claim();
-      if (claimed.length === 0) {
+        reading = first(tx);
+        // Looked at only when the key was free; a replay ignores what it read or refused.
+        reading.catch(() => {});
+      }
+      if ((await claiming).length === 0) {
         const [earlier] = await queryRows<{ command: string; fingerprint: string | null; result: R }>(
           tx,
           sql`select command, fingerprint, result from command_log where key = ${key}`,
@@ -73,16 +71,10 @@ export async function runCommand<R, F = undefined>(
         return earlier!.result;
       }
     }
-    if (first && (!key || !('postgres' in copyDriver(tx)))) {
-      read = await first(tx).then(
-        (value) => ({ status: 'fulfilled' as const, value }),
-        (reason: unknown) => ({ status: 'rejected' as const, reason }),
-      );
-    }
-    if (read.status === 'rejected') throw read.reason;
+    const found = (first ? await (reading ?? first(tx)) : undefined) as F;
     const now = ctx.now ?? new Date();
     const audit = new AuditWriter(tx, ctx.actor, key ?? null, now, ctx.answeredCard ?? null);
-    const result = await body({ tx, ctx, now, audit, afterCommit: (fn) => after.push(fn) }, read.value as F);
+    const result = await body({ tx, ctx, now, audit, afterCommit: (fn) => after.push(fn) }, found);
     await together(
       tx,
       () => audit.flush(),

@@ -433,17 +433,17 @@ export async function getDocument(db: DbOrTx, ref: string, actor?: Actor): Promi
   );
   if (!doc) throw new NotFoundError('document', ref.trim(), documentTexts.notFound(ref.trim()));
   return {
-    id: doc!.id,
-    number: doc!.number,
-    kind: doc!.kind,
-    stocktake: doc!.stocktake,
-    warehouse: doc!.warehouse,
-    status: doc!.status,
-    lineCount: Number(doc!.line_count),
-    totalQty: doc!.total_qty,
-    totalValue: doc!.total_value,
-    currency: doc!.currency,
-    timezone: doc!.timezone,
+    id: doc.id,
+    number: doc.number,
+    kind: doc.kind,
+    stocktake: doc.stocktake,
+    warehouse: doc.warehouse,
+    status: doc.status,
+    lineCount: Number(doc.line_count),
+    totalQty: doc.total_qty,
+    totalValue: doc.total_value,
+    currency: doc.currency,
+    timezone: doc.timezone,
     route: route.map((r) => ({
       stepNo: Number(r.step_no),
       role: r.role,

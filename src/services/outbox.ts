@@ -120,6 +120,9 @@ async function chatsOfStocktake(
   return wanted.length > 0 || purpose === 'team' ? wanted : rows.filter((r) => r.purposes.includes('team'));
 }
 
+/** The audit actions that close a document: announced as decisions, and leaving no step to ask approvers for. */
+const CLOSED = new Set(['document.posted', 'document.rejected', 'document.withdrawn']);
+
 /**
  * Turns a command's audit entries into outbox rows, in the command's transaction: cards showing a changed
  * variance, document or stocktake are updated; a submitted document gets its approval card in the
@@ -162,8 +165,7 @@ export async function projectChanges(
   // A document the same command also posted, rejected or withdrew has no pending step left to ask for
   // (looking for its approvers was the costliest statement of a final approval on PGlite).
   for (const e of entries) {
-    if ((e.action === 'document.posted' || e.action === 'document.rejected' || e.action === 'document.withdrawn') && e.documentId)
-      awaiting.delete(e.documentId);
+    if (CLOSED.has(e.action) && e.documentId) awaiting.delete(e.documentId);
   }
   // The card updates do not wait for the chats the announcements read: one round trip on Postgres.
   await together(
@@ -174,7 +176,7 @@ export async function projectChanges(
         if (!e.stocktakeId) continue;
         if (e.action === 'document.submitted' && e.documentId)
           await announce(e.stocktakeId, 'approvals', { kind: 'document', documentId: e.documentId });
-        else if ((e.action === 'document.posted' || e.action === 'document.rejected' || e.action === 'document.withdrawn') && e.documentId)
+        else if (CLOSED.has(e.action) && e.documentId)
           await announce(e.stocktakeId, 'team', { kind: 'decision', documentId: e.documentId });
         else if (e.action === 'review.opened')
           await announce(e.stocktakeId, 'team', { kind: 'variances', stocktakeId: e.stocktakeId, page: 1 });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DbOrTx } from '../../db/client.ts';
-import { together } from '../../db/copy.ts';
+import { both, together } from '../../db/copy.ts';
 import { emitEvent } from '../integration/events.ts';
 import type { AuditWriter } from './audit.ts';
 import { settleStocktake, type StocktakeStatusName } from './documents.ts';
@@ -85,13 +85,10 @@ export async function postDocument(
     after: { status: 'posted', ledgerEntries: entries.length, postedAt: at },
   });
   // The event's reads and the settling of the stocktake's status go out together too.
-  let settled: StocktakeStatusName = 'reviewing';
-  await together(
+  const [, settled] = await both(
     tx,
     () => emitEvent(tx, { type: 'document.posted', documentId: doc.id }, now),
-    async () => {
-      settled = (await settleStocktake(tx, st)).status;
-    },
+    () => settleStocktake(tx, st),
   );
-  return settled;
+  return settled.status;
 }
