@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, QueryOptions, Transaction } from '@electric-sql/pglite';
+import type { PreparedQueries } from './pglitePrepared.ts';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { sql, SQL, StringChunk, type ExtractTablesWithRelations } from 'drizzle-orm';
 import type { Sql } from 'postgres';
@@ -98,7 +99,11 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     (options.onStaleLock ?? ((_, m) => process.stderr.write(`warning: ${m}\n`)))(lock.tookOver, message);
   }
   try {
-    const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]);
+    const [{ PGlite }, { drizzle: drizzlePglite }, { preparedQueries }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('drizzle-orm/pglite'),
+      import('./pglitePrepared.ts'),
+    ]);
     const defaults = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams;
     const pglite = await PGlite.create({
       ...(options.workload === 'command' && defaults ? { startParams: [...defaults, '-c', 'shared_buffers=16MB'] } : {}),
@@ -107,7 +112,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     });
     await pglite.exec(`SET TIME ZONE '${SESSION_TIMEZONE}'`);
     Object.assign(pglite.parsers, TEXT_PARSERS);
-    const db = drizzlePglite(withoutQueryParsers(pglite)) as unknown as Db;
+    const db = drizzlePglite(withoutQueryParsers(pglite, preparedQueries(pglite))) as unknown as Db;
     plainSqlText(db);
     if (shouldMigrate && !(await upToDate(db))) {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
@@ -145,17 +150,26 @@ const TEXT_PARSERS: Record<number, (value: string) => string> = Object.fromEntri
  * parser table (several hundred types, arrays included) for each one: 0.25 ms a trivial statement against
  * 0.11 ms without (3,000 `select … for share` in a transaction, PGlite 0.5), several milliseconds of each
  * approval. The instance has them already (TEXT_PARSERS), so they are dropped from each query, here and
- * in transactions.
+ * in transactions; and statements with parameters run prepared (see pglitePrepared.ts).
  */
-function withoutQueryParsers<T extends Pick<PGlite, 'query' | 'transaction'>>(client: T): T {
-  return new Proxy(client, {
+function withoutQueryParsers(pglite: PGlite, prepared: PreparedQueries): PGlite {
+  const strip = (options?: QueryOptions) => options && { ...options, parsers: undefined };
+  const transactionQuery = (tx: Transaction) => {
+    const query = prepared.inTransaction(tx);
+    return new Proxy(tx, {
+      get(target, property, receiver) {
+        if (property === 'query') return (text: string, params?: unknown[], options?: QueryOptions) => query(text, params, strip(options));
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  };
+  return new Proxy(pglite, {
     get(target, property, receiver) {
       if (property === 'query')
-        return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
-          target.query(query, params, options && { ...options, parsers: undefined });
+        return (text: string, params?: unknown[], options?: QueryOptions) => prepared.query(text, params, strip(options));
       if (property === 'transaction')
-        return (fn: (tx: unknown) => Promise<unknown>) =>
-          target.transaction((tx) => fn(withoutQueryParsers(tx as unknown as Pick<PGlite, 'query' | 'transaction'>)));
+        return <T>(fn: (tx: Transaction) => Promise<T>) => target.transaction((tx) => fn(transactionQuery(tx)));
       const value = Reflect.get(target, property, receiver) as unknown;
       return typeof value === 'function' ? value.bind(target) : value;
     },

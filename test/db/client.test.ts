@@ -158,3 +158,116 @@ describe('PGlite result types (set once on the instance, not sent with each quer
     }
   });
 });
+
+describe('PGlite prepared statements (a statement with parameters parsed once, then only bound and run)', () => {
+  const prepared = async (db: Db, text: string) =>
+    Number(
+      (await queryRows<{ n: number }>(db, sql.raw(`select count(*)::int as n from pg_prepared_statements where statement = '${text}'`)))[0]!
+        .n,
+    );
+
+  it('runs a statement again from its one preparation, outside and inside transactions', async () => {
+    const { db, close } = await openDatabase({ kind: 'pglite', dataDir: null });
+    try {
+      const text = 'select $1::int + 1 as n';
+      for (const n of [1, 2, 3]) expect(await queryRows(db, sql`select ${n}::int + 1 as n`)).toEqual([{ n: n + 1 }]);
+      expect(await db.transaction(async (tx) => queryRows(tx, sql`select ${10}::int + 1 as n`))).toEqual([{ n: 11 }]);
+      expect(await prepared(db, text)).toBe(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it("passes values of every kind and reads them back as PGlite's own query does", async () => {
+    const { db, close, pglite } = await openDatabase({ kind: 'pglite', dataDir: null });
+    try {
+      const at = new Date('2026-12-06T01:02:03.000Z');
+      const values = ['品名', '1.50', at, true, null, JSON.stringify({ a: [1, 2] }), 7n, '2026-12-06'] as const;
+      const columns = [
+        '::text as name',
+        '::numeric as qty',
+        '::timestamptz as at',
+        '::boolean as yes',
+        '::text as none',
+        '::jsonb as doc',
+        '::bigint as big',
+        '::date as day',
+      ];
+      const text = `select ${columns.map((c, i) => `$${i + 1}${c}`).join(', ')}`;
+      const own = (await pglite!.query(text, [...values])).rows[0];
+      expect(own).toMatchObject({ name: '品名', qty: '1.50', at: '2026-12-06 01:02:03+00', yes: true, none: null, doc: { a: [1, 2] } });
+      const read = () =>
+        queryRows(
+          db,
+          sql.join([
+            sql.raw('select '),
+            sql.join(
+              values.map((v, i) => sql`${v}${sql.raw(columns[i]!)}`),
+              sql.raw(', '),
+            ),
+          ]),
+        );
+      expect((await read())[0]).toEqual(own);
+      expect((await read())[0]).toEqual(own);
+    } finally {
+      await close();
+    }
+  });
+
+  it('tells a failed statement as before, rolls its transaction back and runs the next', async () => {
+    const { db, close } = await openDatabase({ kind: 'pglite', dataDir: null });
+    try {
+      await db.execute(sql`create table bin (code text primary key)`);
+      const put = (tx: Db | Parameters<Parameters<Db['transaction']>[0]>[0], code: string) =>
+        tx.execute(sql`insert into bin values (${code})`);
+      await put(db, 'A-01');
+      const failure = await db
+        .transaction(async (tx) => {
+          await put(tx, 'A-02');
+          await put(tx, 'A-01');
+        })
+        .catch((error: unknown) => error);
+      const cause = (failure as { cause?: { code?: string; query?: string } }).cause;
+      expect(cause?.code).toBe('23505');
+      expect(cause?.query).toBe('insert into bin values ($1)');
+      expect(await queryRows(db, sql`select code from bin order by code`)).toEqual([{ code: 'A-01' }]);
+      await put(db, 'A-02');
+      expect(await queryRows(db, sql`select code from bin order by code`)).toEqual([{ code: 'A-01' }, { code: 'A-02' }]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('prepares a statement again after a schema change altered its columns', async () => {
+    const { db, close } = await openDatabase({ kind: 'pglite', dataDir: null });
+    try {
+      await db.execute(sql`create table shelf (a int)`);
+      await db.execute(sql`insert into shelf values (1)`);
+      const read = () => queryRows(db, sql`select * from shelf where a = ${1}`);
+      expect(await read()).toEqual([{ a: 1 }]);
+      await db.execute(sql`alter table shelf add column b text default 'x'`);
+      // Postgres refuses the old preparation once (its columns changed); the next call prepares it anew.
+      const first = await read().catch((error: unknown) => error);
+      if (first instanceof Error) expect((first as { cause?: { code?: string } }).cause?.code).toBe('0A000');
+      else expect(first).toEqual([{ a: 1, b: 'x' }]);
+      expect(await read()).toEqual([{ a: 1, b: 'x' }]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('keeps only the most recently used statements prepared, and runs one it let go again', async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { preparedQueries } = await import('../../db/pglitePrepared.ts');
+    const pglite = await PGlite.create();
+    try {
+      const { query } = preparedQueries(pglite, 3);
+      for (const n of [1, 2, 3, 4, 5, 6]) expect((await query(`select $1::int + ${n} as n`, [1])).rows).toEqual([{ n: n + 1 }]);
+      const { rows } = await pglite.query<{ n: number }>('select count(*)::int as n from pg_prepared_statements');
+      expect(rows[0]!.n).toBeLessThanOrEqual(4); // three kept, and one let go that the next preparation closes
+      expect((await query('select $1::int + 1 as n', [1])).rows).toEqual([{ n: 2 }]);
+    } finally {
+      await pglite.close();
+    }
+  });
+});
