@@ -7,7 +7,9 @@ import { parse, protocol, type PGlite, type QueryOptions, type Results, type Tra
  * synced in one call, with Postgres's plan cache choosing a generic plan as on a server (postgres.js
  * prepares the same statements there; see `preparing` in client.ts).
  *
- * Measured in-process (PGlite 0.5, this machine): …
+ * Measured in-process (PGlite 0.5, this machine, 3,000 runs of a two-table select by primary key after a
+ * warm-up): 0.275 ms a statement through PGlite's `query`, 0.070 ms prepared. In `npm run bench:writes` on
+ * PGlite at 16 clients a review action went from 6.55 to 3.79 ms of CPU and an approval from 16.3 to 6.89.
  *
  * Statements without parameters (DDL, COPY, a query built with its values inlined) and queries that carry
  * a blob go through PGlite's own `query` as before. The last {@link LIMIT} statements are kept; an older
