@@ -12,7 +12,8 @@
  *   npm run bench:writes -- --db postgres     # one database
  *   BENCH_SECONDS=10 BENCH_INSTANCES=1,3 npm run bench:writes
  *
- * BENCH_PROFILE=<dir> makes each instance write a CPU profile there when it stops.
+ * Each kind gets BENCH_WARMUP_SECONDS (3) of 16-client traffic first, not counted, on the freshly started
+ * instances. BENCH_PROFILE=<dir> makes each instance write a CPU profile there when it stops.
  *
  * Seeding takes shortcuts a user cannot (lines explained by SQL, parked until each one-line submit) so
  * that thousands of one-line documents are ready in seconds; everything measured goes through the product.
@@ -41,6 +42,14 @@ import { httpAgent, PG_ADMIN, postgresReachable, postJson, startInstance, stopIn
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+/**
+ * Seconds of the same traffic (16 clients) each kind gets on freshly started instances before its measured
+ * phases, not counted: a server that has been running has its code compiled by V8, its pool's connections
+ * open (each new Postgres backend reads the catalogue and postgres.js the array types) and its statements
+ * prepared. Without it the first phase measured start-up: three instances each got a third of a phase's
+ * requests, and spent 4.2–5.5 ms of CPU a review action against one instance's 2.3.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const INSTANCES = (process.env.BENCH_INSTANCES ?? '1,3').split(',').map(Number);
 const CLIENTS = [1, 16];
 /** Lines reviewed through the API (three actions each) and one-line documents approved through it. */
@@ -126,12 +135,12 @@ function describe(p: Phase): string {
 }
 
 /** Runs `clients` loops until time is up or `next` runs out; each loop call is one measured action. */
-async function drive(label: string, clients: number, next: () => (() => Promise<void>) | null): Promise<Phase> {
+async function drive(label: string, clients: number, next: () => (() => Promise<void>) | null, seconds: number = SECONDS): Promise<Phase> {
   const latencies: number[] = [];
   const splitBefore = cpuSplitNow();
   const cpuBefore = cpuTimes();
   const start = performance.now();
-  const deadline = start + SECONDS * 1000;
+  const deadline = start + seconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < deadline) {
@@ -243,38 +252,45 @@ async function productPhases(
   let turn = 0;
   const base = () => instances[turn++ % instances.length]!.base;
   const phases: Phase[] = [];
-  for (const clients of CLIENTS) {
-    // One client works through its line's three actions in order; the phase counts each action.
-    let pending: (() => Promise<void>)[] = [];
-    const review = await drive(`review (${instances.length} instance${instances.length > 1 ? 's' : ''})`, clients, () => {
-      if (pending.length === 0) {
-        if (cursor.line >= REVIEW_LINES) return null;
-        const i = cursor.line++;
-        const line = encodeURIComponent(`${sku(i)}@${loc(i)}`);
-        const path = `/api/v1/stocktakes/${st}/variances/${line}`;
-        // Each action queues the line's next one when done, so no two clients work on one line at once.
-        return async () => {
-          await post(base(), `${path}/confirm`, seeded.sam!, {}, `c-${i}`);
-          pending.push(async () => {
-            await post(base(), `${path}/tag`, seeded.sam!, { cause: 'counting_error' }, `t-${i}`);
-            pending.push(() => post(base(), `${path}/note`, seeded.sam!, { note: `checked bin ${i}` }, `n-${i}`));
-          });
-        };
-      }
-      return pending.shift()!;
-    });
-    // Actions handed out but not run when time was up are not counted, and their lines are left half-done.
-    pending = [];
-    phases.push(review);
-  }
-  for (const clients of CLIENTS) {
-    phases.push(
-      await drive(`approve (${instances.length} instance${instances.length > 1 ? 's' : ''})`, clients, () => {
-        if (cursor.doc >= documents.length) return null;
-        const number = documents[cursor.doc++]!;
-        return () => post(base(), `/api/v1/documents/${encodeURIComponent(number)}/approve`, seeded.sue!, {}, `a-${number}`);
-      }),
-    );
+  const named = (kind: string) => `${kind} (${instances.length} instance${instances.length > 1 ? 's' : ''})`;
+  // One client works through its line's three actions in order; the phase counts each action.
+  let pending: (() => Promise<void>)[] = [];
+  const nextReview = () => {
+    if (pending.length === 0) {
+      if (cursor.line >= REVIEW_LINES) return null;
+      const i = cursor.line++;
+      const line = encodeURIComponent(`${sku(i)}@${loc(i)}`);
+      const path = `/api/v1/stocktakes/${st}/variances/${line}`;
+      // Each action queues the line's next one when done, so no two clients work on one line at once.
+      return async () => {
+        await post(base(), `${path}/confirm`, seeded.sam!, {}, `c-${i}`);
+        pending.push(async () => {
+          await post(base(), `${path}/tag`, seeded.sam!, { cause: 'counting_error' }, `t-${i}`);
+          pending.push(() => post(base(), `${path}/note`, seeded.sam!, { note: `checked bin ${i}` }, `n-${i}`));
+        });
+      };
+    }
+    return pending.shift()!;
+  };
+  const nextApproval = () => {
+    if (cursor.doc >= documents.length) return null;
+    const number = documents[cursor.doc++]!;
+    return () => post(base(), `/api/v1/documents/${encodeURIComponent(number)}/approve`, seeded.sue!, {}, `a-${number}`);
+  };
+  for (const [kind, next] of [
+    ['review', nextReview],
+    ['approve', nextApproval],
+  ] as const) {
+    if (WARMUP_SECONDS > 0) {
+      const warm = await drive(`${named(kind)} warm-up`, 16, next, WARMUP_SECONDS);
+      console.log(`    ${warm.label}: ${warm.actions} actions in ${warm.seconds.toFixed(1)} s, not counted`);
+      // Actions handed out but not run when time was up are not counted, and their lines are left half-done.
+      pending = [];
+    }
+    for (const clients of CLIENTS) {
+      phases.push(await drive(named(kind), clients, next));
+      pending = [];
+    }
   }
   return phases;
 }
