@@ -56,8 +56,8 @@ export async function startServer(config: Config, env: NodeJS.ProcessEnv, log: L
       defaultTimezone: config.STOCKTAKE_DEFAULT_TIMEZONE,
       allowedHosts: allowedHostsOf(config),
       audit: { key: config.STOCKTAKE_AUDIT_KEY ?? null, headFile: auditHeadFile(config) },
-      changed: () => {
-        service.sender.kick();
+      changed: ({ outbox }) => {
+        if (outbox) service.sender.kick();
         service.centreSync.nudge();
       },
     },

@@ -1,9 +1,9 @@
 /** Cards the bot has put in chats: creating their rows, and rendering them as they are now. */
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.ts';
+import { queryRows, rowsChanged, type Db } from '../../db/client.ts';
 import type { Card } from '../../cards/model.ts';
 import { LOCALES, type Locale } from '../../cards/i18n/index.ts';
-import { textArray, type CardView } from '../services/outbox.ts';
+import { noteQueued, textArray, type CardView } from '../services/outbox.ts';
 import { ActionMinter, type ActionSigner } from './actionToken.ts';
 import { renderView } from './views.ts';
 
@@ -80,8 +80,12 @@ export async function retargetCardMessage(db: Db, id: string, view: CardView, { 
 
 /** Queues an update of one card unless one is already waiting. */
 export async function queueUpdate(db: Pick<Db, 'execute'>, id: string): Promise<void> {
-  await db.execute(sql`insert into outbox (platform, chat_id, kind, card_message_id, payload)
+  const queued = await rowsChanged(
+    db as Db,
+    sql`insert into outbox (platform, chat_id, kind, card_message_id, payload)
     select cm.platform, cm.chat_id, 'update', cm.id, jsonb_build_object('locale', cm.locale) from card_message cm
     where cm.id = ${id}::uuid and cm.message_id is not null
-      and not exists (select 1 from outbox o where o.card_message_id = cm.id and o.kind = 'update' and o.status = 'pending')`);
+      and not exists (select 1 from outbox o where o.card_message_id = cm.id and o.kind = 'update' and o.status = 'pending')`,
+  );
+  noteQueued(queued);
 }

@@ -12,6 +12,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../domain/people.ts';
 import { authenticate } from '../services/credentials.ts';
+import { outboxQueued } from '../services/outbox.ts';
 import { getPerson } from '../services/people.ts';
 import type { Logger } from '../core/log.ts';
 import { errorResponse, UnauthenticatedError } from './errors.ts';
@@ -41,10 +42,11 @@ export interface HttpDeps {
   allowedHosts?: readonly string[];
   /**
    * Called after a request that may have changed something (any method but GET and HEAD) succeeded: the
-   * sender delivers the chat updates it queued now rather than at its next poll, and the approval centres
-   * pick up a decision made in the console or through the API at once.
+   * sender delivers the chat updates it queued now rather than at its next poll (`outbox`: this process
+   * queued outbox rows while the request ran; see outboxQueued), and the approval centres pick up a
+   * decision made in the console or through the API at once.
    */
-  changed?: () => void;
+  changed?: (what: { outbox: boolean }) => void;
 }
 
 export type AppEnv = {
@@ -74,8 +76,9 @@ export function createHttpApp(deps: HttpDeps, mounts: ((app: Hono<AppEnv>) => vo
   // Before anyone is identified: a page of another site rebound to our address must not get that far.
   app.use('*', checkHost(deps.allowedHosts ?? LOOPBACK_HOSTS));
   app.use('*', async (c, next) => {
+    const queued = outboxQueued();
     await next();
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400) deps.changed?.();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400) deps.changed?.({ outbox: outboxQueued() !== queued });
   });
   app.use('*', async (c, next) => {
     c.set('deps', deps);
