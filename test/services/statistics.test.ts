@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { queryRows, type Db } from '../../db/client.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { createStatisticsKeeper } from '../../src/jobs/statistics.ts';
-import { needsOwnStatistics, refreshStatistics, staleTables } from '../../src/services/statistics.ts';
+import { deadTables, needsOwnStatistics, refreshStatistics, staleTables, vacuumDeadTables } from '../../src/services/statistics.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { countedStocktake } from '../support/flow.ts';
 import { waitFor } from '../support/wait.ts';
@@ -60,6 +60,57 @@ describeEachDatabase('planner statistics', (get) => {
       await manyOpenLines(db, st.id);
       if (own) await waitFor(async () => (await reltuples(db, 'stocktake_line')) >= 3000, { what: 'stocktake_line analyzed' });
       else expect(await keeper.runOnce()).toBeNull(); // autovacuum keeps them
+    } finally {
+      await keeper.stop();
+    }
+  });
+
+  it('vacuums a table with many dead rows, and the first active line is then found without reading past them', async () => {
+    const { db } = get();
+    const { st } = await countedStocktake(db);
+    await manyOpenLines(db, st.id);
+    await refreshStatistics(db);
+    const firstActivePages = async () => {
+      const plan = (
+        await queryRows<{ 'QUERY PLAN': string }>(
+          db,
+          sql`explain (analyze, buffers, costs off) select 1 from stocktake_line l where l.stocktake_id = ${st.id}::uuid
+              and l.review_status in ('open', 'recount', 'confirmed', 'documented') order by l.review_status limit 1`,
+        )
+      )
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+      return Number(/Buffers: shared hit=(\d+)/.exec(plan)?.[1] ?? Number.NaN);
+    };
+    // 2,500 lines posted: their old entries stay in the index of active lines until a vacuum (the status is a key there).
+    await db.execute(sql`update stocktake_line set review_status = 'posted' where stocktake_id = ${st.id}::uuid and sku like 'BULK-%'
+                         and substring(sku from 6)::int <= 2500`);
+    await waitFor(async () => (await deadTables(db)).includes('stocktake_line'), { what: 'the dead rows counted' });
+    const before = await firstActivePages();
+    expect(await vacuumDeadTables(db)).toContain('stocktake_line');
+    const after = await firstActivePages();
+    expect(after).toBeLessThan(before);
+    expect(after).toBeLessThanOrEqual(4);
+    expect(await deadTables(db)).not.toContain('stocktake_line');
+  });
+
+  it('the keeper vacuums in the background where the database does not', async () => {
+    const { db, kind } = get();
+    if (!(await needsOwnStatistics(db, kind))) return; // autovacuum does (the previous test shows the keeper stands aside)
+    const { st } = await countedStocktake(db);
+    await manyOpenLines(db, st.id);
+    await db.execute(sql`update stocktake_line set review_status = 'posted' where stocktake_id = ${st.id}::uuid and sku like 'BULK-%'`);
+    const keeper = createStatisticsKeeper({ db, kind, log: silentLogger, intervalMs: 10 });
+    keeper.start();
+    try {
+      const vacuumed = async () =>
+        (
+          await queryRows<{ at: string | null }>(
+            db,
+            sql`select last_vacuum::text as at from pg_stat_user_tables where relname = 'stocktake_line'`,
+          )
+        )[0]?.at ?? null;
+      await waitFor(async () => (await vacuumed()) !== null, { what: 'stocktake_line vacuumed' });
     } finally {
       await keeper.stop();
     }
