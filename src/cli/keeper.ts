@@ -15,7 +15,7 @@ import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { openDatabase, type Database } from '../../db/client.ts';
-import { refreshStatistics } from '../services/statistics.ts';
+import { refreshStatistics, vacuumDeadTables } from '../services/statistics.ts';
 import { buildId } from './client.ts';
 import type { Io } from './context.ts';
 import { connectTo, keeperSocketPath, readFrames, type KeeperFrame, type KeeperRequest } from '../../db/keeperSocket.ts';
@@ -83,9 +83,10 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
   };
   let stamp = controlStamp();
   const untouched = () => stillThere() && controlStamp() === stamp;
-  // Planner statistics (src/services/statistics.ts): PGlite runs no autovacuum, so once the calls pause for
-  // a second the keeper analyzes the tables they changed, as `npm start` does every minute. Calls that come
-  // meanwhile wait for it like for another call.
+  // Planner statistics and dead rows (src/services/statistics.ts): PGlite runs no autovacuum, so once the
+  // calls pause for a second the keeper vacuums the tables they left many dead rows in and analyzes the
+  // ones they changed, as `npm start` does every 15 s. Calls that come meanwhile wait for it like for
+  // another call.
   let statistics: NodeJS.Timeout | null = null;
   const refreshSoon = () => {
     if (statistics) clearTimeout(statistics);
@@ -97,11 +98,11 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
     if (running || stopping || queue.length > 0 || !untouched()) return;
     await alone(
       async () => {
+        const vacuumed = await vacuumDeadTables(database.db);
         const analyzed = await refreshStatistics(database.db);
-        if (analyzed.length > 0) {
-          await checkpoint();
-          options.log(`planner statistics refreshed: ${analyzed.join(', ')}`);
-        }
+        if (vacuumed.length > 0 || analyzed.length > 0) await checkpoint();
+        if (vacuumed.length > 0) options.log(`dead rows vacuumed: ${vacuumed.join(', ')}`);
+        if (analyzed.length > 0) options.log(`planner statistics refreshed: ${analyzed.join(', ')}`);
       },
       () => void next(),
     ).catch((error) => options.log(`planner statistics: ${String(error)}`));
