@@ -13,13 +13,18 @@ import { shareWarehouse } from './warehouses.ts';
  * movement log still explains on-hand, the document and its lines marked posted, and audit entries.
  * Returns the stocktake's status as the lines call for it after the posting (see settleStocktake).
  */
-export async function postDocument(
+export async function postDocument<T = undefined>(
   tx: DbOrTx,
   doc: { id: string; number: string; stocktakeId: string; warehouseId: string },
   st: { id: string },
   now: Date,
   audit: AuditWriter,
-): Promise<StocktakeStatusName> {
+  /**
+   * A read that goes out with the integration event's reads and the settling (one round trip on Postgres),
+   * after the posting's writes: the document as the caller answers with it.
+   */
+  alongside?: () => Promise<T>,
+): Promise<{ status: StocktakeStatusName; alongside: T }> {
   const at = now.toISOString();
   let entries: { line_no: number; sku: string; location: string; lot: string; qty: string; value: string }[] = [];
   // Sent together (one round trip on Postgres; in this order on PGlite): none reads what another writes.
@@ -84,11 +89,16 @@ export async function postDocument(
     before: { status: 'approving' },
     after: { status: 'posted', ledgerEntries: entries.length, postedAt: at },
   });
-  // The event's reads and the settling of the stocktake's status go out together too.
-  const [, settled] = await both(
+  // The event's reads, the settling of the stocktake's status and the caller's read go out together too.
+  const [[, settled], read] = await both(
     tx,
-    () => emitEvent(tx, { type: 'document.posted', documentId: doc.id }, now),
-    () => settleStocktake(tx, st),
+    () =>
+      both(
+        tx,
+        () => emitEvent(tx, { type: 'document.posted', documentId: doc.id }, now),
+        () => settleStocktake(tx, st),
+      ),
+    () => (alongside ? alongside() : Promise.resolve(undefined as T)),
   );
-  return settled.status;
+  return { status: settled.status, alongside: read };
 }
