@@ -85,7 +85,7 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
   const untouched = () => stillThere() && controlStamp() === stamp;
   // Planner statistics and dead rows (src/services/statistics.ts): PGlite runs no autovacuum, so once the
   // calls pause for a second the keeper vacuums the tables they left many dead rows in and analyzes the
-  // ones they changed, as `npm start` does every 15 s. Calls that come meanwhile wait for it like for
+  // ones they changed, as `npm start` does every minute. Calls that come meanwhile wait for it like for
   // another call.
   let statistics: NodeJS.Timeout | null = null;
   const refreshSoon = () => {
