@@ -112,7 +112,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     });
     await pglite.exec(`SET TIME ZONE '${SESSION_TIMEZONE}'`);
     Object.assign(pglite.parsers, TEXT_PARSERS);
-    const db = drizzlePglite(withoutQueryParsers(pglite, preparedQueries(pglite))) as unknown as Db;
+    const db = drizzlePglite(pgliteClient(pglite, preparedQueries(pglite))) as unknown as Db;
     plainSqlText(db);
     if (shouldMigrate && !(await upToDate(db))) {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
@@ -146,13 +146,14 @@ const TEXT_PARSERS: Record<number, (value: string) => string> = Object.fromEntri
 );
 
 /**
- * drizzle passes those parsers with every query, and PGlite then merges them into a copy of its whole
- * parser table (several hundred types, arrays included) for each one: 0.25 ms a trivial statement against
- * 0.11 ms without (3,000 `select … for share` in a transaction, PGlite 0.5), several milliseconds of each
- * approval. The instance has them already (TEXT_PARSERS), so they are dropped from each query, here and
- * in transactions; and statements with parameters run prepared (see pglitePrepared.ts).
+ * The PGlite client drizzle is given: statements with parameters run prepared (see pglitePrepared.ts), and
+ * no query carries its own parsers. drizzle passes those parsers with every query, and PGlite then merges
+ * them into a copy of its whole parser table (several hundred types, arrays included) for each one: 0.25 ms
+ * a trivial statement against 0.11 ms without (3,000 `select … for share` in a transaction, PGlite 0.5),
+ * several milliseconds of each approval. The instance has them already (TEXT_PARSERS), so they are dropped
+ * from each query, here and in transactions.
  */
-function withoutQueryParsers(pglite: PGlite, prepared: PreparedQueries): PGlite {
+function pgliteClient(pglite: PGlite, prepared: PreparedQueries): PGlite {
   const strip = (options?: QueryOptions) => options && { ...options, parsers: undefined };
   const transactionQuery = (tx: Transaction) => {
     const query = prepared.inTransaction(tx);

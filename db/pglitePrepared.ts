@@ -50,16 +50,6 @@ export function preparedQueries(pglite: PGlite, limit = LIMIT): PreparedQueries 
   const unused: string[] = [];
   let made = 0;
 
-  function message(parts: Uint8Array[]): Uint8Array {
-    const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
-  }
-
   async function prepare(text: string): Promise<Statement> {
     const known = statements.get(text);
     if (known) {
@@ -71,7 +61,7 @@ export function preparedQueries(pglite: PGlite, limit = LIMIT): PreparedQueries 
     const name = `stocktake_${++made}`;
     const closing = unused.splice(0).map((old) => protocol.serialize.close({ type: 'S', name: old }));
     const replies = await engine.execProtocolStream(
-      message([
+      Buffer.concat([
         ...closing,
         protocol.serialize.parse({ name, text }),
         protocol.serialize.describe({ type: 'S', name }),
@@ -100,7 +90,7 @@ export function preparedQueries(pglite: PGlite, limit = LIMIT): PreparedQueries 
         return serializer ? serializer(value) : String(value);
       });
       const replies = await engine.execProtocolStream(
-        message([
+        Buffer.concat([
           protocol.serialize.bind({ statement: statement.name, values }),
           protocol.serialize.describe({ type: 'P' }),
           protocol.serialize.execute({}),

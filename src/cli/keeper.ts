@@ -15,7 +15,7 @@ import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { openDatabase, type Database } from '../../db/client.ts';
-import { refreshStatistics, vacuumDeadTables } from '../services/statistics.ts';
+import { maintainTables } from '../services/statistics.ts';
 import { buildId } from './client.ts';
 import type { Io } from './context.ts';
 import { connectTo, keeperSocketPath, readFrames, type KeeperFrame, type KeeperRequest } from '../../db/keeperSocket.ts';
@@ -98,8 +98,7 @@ export async function runKeeper(options: KeeperOptions): Promise<number> {
     if (running || stopping || queue.length > 0 || !untouched()) return;
     await alone(
       async () => {
-        const vacuumed = await vacuumDeadTables(database.db);
-        const analyzed = await refreshStatistics(database.db);
+        const { vacuumed, analyzed } = await maintainTables(database.db);
         if (vacuumed.length > 0 || analyzed.length > 0) await checkpoint();
         if (vacuumed.length > 0) options.log(`dead rows vacuumed: ${vacuumed.join(', ')}`);
         if (analyzed.length > 0) options.log(`planner statistics refreshed: ${analyzed.join(', ')}`);

@@ -1,6 +1,6 @@
 /** Cards the bot has put in chats: creating their rows, and rendering them as they are now. */
 import { sql } from 'drizzle-orm';
-import { queryRows, rowsChanged, type Db } from '../../db/client.ts';
+import { queryRows, rowsChanged, type Db, type DbOrTx } from '../../db/client.ts';
 import type { Card } from '../../cards/model.ts';
 import { LOCALES, type Locale } from '../../cards/i18n/index.ts';
 import { noteQueued, textArray, type CardView } from '../services/outbox.ts';
@@ -79,9 +79,9 @@ export async function retargetCardMessage(db: Db, id: string, view: CardView, { 
 }
 
 /** Queues an update of one card unless one is already waiting. */
-export async function queueUpdate(db: Pick<Db, 'execute'>, id: string): Promise<void> {
+export async function queueUpdate(db: DbOrTx, id: string): Promise<void> {
   const queued = await rowsChanged(
-    db as Db,
+    db,
     sql`insert into outbox (platform, chat_id, kind, card_message_id, payload)
     select cm.platform, cm.chat_id, 'update', cm.id, jsonb_build_object('locale', cm.locale) from card_message cm
     where cm.id = ${id}::uuid and cm.message_id is not null

@@ -3,13 +3,14 @@
  * vacuums the tables with many dead rows, then analyzes the ones whose statistics went stale. A pass when
  * the instance starts and one a minute after each, like autovacuum's own minute. (Every 15 s was tried: in
  * `npm run bench:writes` the vacuums of the audit log, rewritten by the sealer, and of the lines cost
- * Postgres more CPU an action than the dead index entries they cleared had.) Not a cron task: no slot needs claiming; instances skip
- * a table another is vacuuming, and the analyze's try-lock lets one instance analyze while the others skip.
- * A failed pass (database gone) is logged and the next one tries again.
+ * Postgres more CPU an action than the dead index entries they cleared had.) Not a cron task: no slot
+ * needs claiming; instances skip a table another is vacuuming, and the analyze's try-lock lets one
+ * instance analyze while the others skip. A failed pass (database gone) is logged and the next one tries
+ * again.
  */
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../core/log.ts';
-import { needsOwnStatistics, refreshStatistics, vacuumDeadTables } from '../services/statistics.ts';
+import { maintainTables, needsOwnStatistics } from '../services/statistics.ts';
 import { repeat, type Loop } from './loop.ts';
 
 export const STATISTICS_INTERVAL_MS = 60_000;
@@ -29,9 +30,7 @@ export function createStatisticsKeeper(options: {
   let needed: boolean | null = null;
   const runOnce = async () => {
     needed ??= await needsOwnStatistics(db, kind);
-    if (!needed) return null;
-    const vacuumed = await vacuumDeadTables(db);
-    return { vacuumed, analyzed: await refreshStatistics(db) };
+    return needed ? maintainTables(db) : null;
   };
   const loop = repeat({
     pass: async () => {

@@ -1,6 +1,6 @@
 /**
- * The planner's statistics and the vacuuming of dead rows where nothing else keeps them. Postgres's autovacuum analyzes a table once
- * enough of it changed; PGlite runs no autovacuum at all, and a Postgres may run with it off (this
+ * The planner's statistics and the vacuuming of dead rows where nothing else keeps them. Postgres's
+ * autovacuum analyzes a table once enough of it changed; PGlite runs no autovacuum at all, and a Postgres may run with it off (this
  * project's CI server does). Without statistics every table of a migrated database looks empty to the
  * planner (creating an index on an empty table records "0 rows"), each estimate is 1 row, and the planner
  * picks plans that read thousands of rows for one: measured with `npm run bench:writes` on such a
@@ -77,6 +77,15 @@ export async function vacuumDeadTables(db: Db): Promise<string[]> {
   const dead = await deadTables(db);
   for (const table of dead) await db.execute(sql.raw(`vacuum (skip_locked) "${table.replaceAll('"', '""')}"`));
   return dead;
+}
+
+/**
+ * One maintenance pass as autovacuum would make it: the tables with many dead rows vacuumed, then the ones
+ * whose statistics went stale analyzed. Run by `npm start`'s keeper (jobs/statistics.ts) and the CLI's.
+ */
+export async function maintainTables(db: Db): Promise<{ vacuumed: string[]; analyzed: string[] }> {
+  const vacuumed = await vacuumDeadTables(db);
+  return { vacuumed, analyzed: await refreshStatistics(db) };
 }
 
 /**
