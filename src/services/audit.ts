@@ -46,6 +46,9 @@ export class AuditWriter {
   }
 }
 
+/** Up to this many entries are inserted as rows of values, more as one unnest (see appendAudit). */
+const FEW_ENTRIES = 4;
+
 /**
  * Appends entries, unsealed: ids come from the identity, the chain position and hashes from the sealer.
  * Inside the caller's transaction, so the entries commit (and reach the chats) with the change.
@@ -61,9 +64,24 @@ export async function appendAudit(
   const at = now.toISOString();
   // Stored as jsonb, which keeps no undefined: normalised here so what is stored is what the sealer reads.
   const json = (v: unknown) => (v === undefined || v === null ? null : canonicalJson(JSON.parse(JSON.stringify(v))));
+  const columns = sql`insert into audit_log (at, actor_person_id, actor_identity, action, entity_type, entity_id, stocktake_id, document_id, before, after, idempotency_key)`;
+  // A command's few entries go in as rows of values: unnesting seven packed columns cost Postgres twice the
+  // time of the row itself (0.057 against 0.031 ms a one-entry insert, measured with pg_stat_statements),
+  // on the one statement every change runs. Many entries (a bulk command) are one unnest.
   const insert = () =>
-    tx.execute(sql`
-    insert into audit_log (at, actor_person_id, actor_identity, action, entity_type, entity_id, stocktake_id, document_id, before, after, idempotency_key)
+    entries.length <= FEW_ENTRIES
+      ? tx.execute(
+          sql`${columns} values ${sql.join(
+            entries.map(
+              (e) =>
+                sql`(${at}::timestamptz, ${actor.personId}::uuid, ${actor.identity}, ${e.action}, ${e.entityType}, ${e.entityId},
+                   ${e.stocktakeId ?? null}::uuid, ${e.documentId ?? null}::uuid, ${json(e.before)}::jsonb, ${json(e.after)}::jsonb, ${idempotencyKey})`,
+            ),
+            sql`, `,
+          )}`,
+        )
+      : tx.execute(sql`
+    ${columns}
     select ${at}::timestamptz, ${actor.personId}::uuid, ${actor.identity}, u.action, u.entity_type, u.entity_id, u.stocktake_id, u.document_id,
            u.before, u.after, ${idempotencyKey}
     from ${unnestColumns([

@@ -143,6 +143,9 @@ describe('HTTP request logging', () => {
           throw new Error('ledger write failed', { cause: new Error('deadlock detected') });
         });
         a.get('/fine', (c) => c.text('ok'));
+        a.get('/json', (c) => c.json({ lines: 3 }, 201));
+        a.get('/own', () => new Response('made by hand', { headers: { 'content-type': 'text/plain' } }));
+        a.get('/moved', () => Response.redirect('http://localhost/elsewhere', 302));
       },
     ]);
   }
@@ -163,6 +166,21 @@ describe('HTTP request logging', () => {
     });
     const body = (await res.json()) as { error: { message: string } };
     expect(body.error.message).toContain(`reference ${failed!.ref}`);
+  });
+
+  it('sends the request id with every kind of response, its body and status intact', async () => {
+    const { log } = recorder();
+    const json = await app(log).request('/json', { headers: { 'x-request-id': 'req-1' } });
+    expect([json.status, json.headers.get('x-request-id'), json.headers.get('content-type')]).toEqual([201, 'req-1', 'application/json']);
+    expect(await json.json()).toEqual({ lines: 3 });
+    const own = await app(log).request('/own', { headers: { 'x-request-id': 'req-2' } });
+    expect([own.headers.get('x-request-id'), await own.text()]).toEqual(['req-2', 'made by hand']);
+    const moved = await app(log).request('/moved', { headers: { 'x-request-id': 'req-3' } });
+    expect([moved.status, moved.headers.get('location'), moved.headers.get('x-request-id')]).toEqual([
+      302,
+      'http://localhost/elsewhere',
+      'req-3',
+    ]);
   });
 
   it('makes up a request id when the caller gives none (or a malformed one)', async () => {

@@ -49,6 +49,52 @@ async function rehashFrom(db: Db, seq: number): Promise<void> {
   }
 }
 
+describeEachDatabase('appending audit entries', (get) => {
+  it('stores a few entries (rows of values) and many (one unnest) alike, in the order given, and seals and verifies both', async () => {
+    const { db } = get();
+    const actor = { personId: null, identity: 'api:sam' };
+    const entry = (i: number) => ({
+      action: `test.shape${i}`,
+      entityType: 'test',
+      entityId: `shape-${i}`,
+      stocktakeId: null,
+      before: i % 2 ? null : { note: `say "${i}"\u001f`, qty: '0.10' },
+      after: { i, nested: { z: 1, a: [i, null] } },
+    });
+    const few = [1, 2].map(entry);
+    const many = [3, 4, 5, 6, 7, 8, 9].map(entry);
+    const at = new Date('2026-12-06T09:00:00.123Z');
+    await db.transaction((tx) => appendAudit(tx, actor, 'key-few', at, few));
+    await db.transaction((tx) => appendAudit(tx, actor, 'key-many', at, many));
+    const stored = await queryRows<{
+      action: string;
+      entity_id: string;
+      before: unknown;
+      after: unknown;
+      key: string;
+      identity: string;
+      at: string;
+    }>(
+      db,
+      sql`select action, entity_id, before, after, idempotency_key as key, actor_identity as identity, ${sql.raw(`to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)} as at
+          from audit_log where action like 'test.shape%' order by id`,
+    );
+    expect(stored).toEqual(
+      [...few, ...many].map((e, k) => ({
+        action: e.action,
+        entity_id: e.entityId,
+        before: e.before,
+        after: e.after,
+        key: k < 2 ? 'key-few' : 'key-many',
+        identity: 'api:sam',
+        at: '2026-12-06T09:00:00.123Z',
+      })),
+    );
+    await sealAudit(db, { key: KEY, wait: true, checkpoint: 'always' });
+    expect(await verifyAudit(db, { key: KEY })).toMatchObject({ ok: true, unsealed: 0 });
+  });
+});
+
 describeEachDatabase('the audit chain: sealed without a write lock, anchored by signed checkpoints and a published head', (get) => {
   it('leaves rows unsealed until the sealer chains them, then verifies with a signed checkpoint and the head file', async () => {
     const { db } = get();
