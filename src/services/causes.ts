@@ -1,7 +1,7 @@
 import { causeTexts } from '../domain/texts/causes.ts';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { unnestColumns } from '../../db/bulk.ts';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { cause, roleGrant } from '../../db/schema/index.ts';
 import { CAUSE_CODE_PATTERN, DEFAULT_CAUSES, type CauseDirection } from '../domain/causes.ts';
 import { InvalidInputError, NotAllowedError, NotFoundError } from '../domain/errors.ts';
@@ -32,7 +32,15 @@ export async function listCauses(db: DbOrTx): Promise<Cause[]> {
 
 export async function getCause(db: DbOrTx, code: string): Promise<Cause> {
   const key = code.trim().toLowerCase();
-  const find = async () => (await db.select().from(cause).where(eq(cause.code, key)))[0];
+  // A plain template (every tag asks): see rolesOf.
+  const find = async () =>
+    (
+      await queryRows<Cause>(
+        db,
+        sql`select code, label_zh as "labelZh", label_en as "labelEn", applies_to as "appliesTo", note_required as "noteRequired", active
+            from cause where code = ${key}`,
+      )
+    )[0];
   // The defaults are put in place only when the code is not found (a database the server never started
   // on): every tag asking for them first was an insert per tag.
   let row = await find();

@@ -232,10 +232,12 @@ export async function revokeRole(db: Db, personRef: string, roleText: string, wa
 }
 
 export async function rolesOf(db: DbOrTx, personId: string, warehouseId: string): Promise<Set<Role>> {
-  const rows = await db
-    .select({ role: roleGrant.role })
-    .from(roleGrant)
-    .where(and(eq(roleGrant.personId, personId), eq(roleGrant.warehouseId, warehouseId)));
+  // A plain template, not drizzle's select builder: every action asks this, and building the builder's SQL
+  // cost more Node CPU than running it (`npm run bench:writes`; see plainQuery in db/client.ts).
+  const rows = await queryRows<{ role: Role }>(
+    db,
+    sql`select role from role_grant where person_id = ${personId}::uuid and warehouse_id = ${warehouseId}::uuid`,
+  );
   return new Set(rows.map((r) => r.role));
 }
 

@@ -87,5 +87,5 @@ export async function lockWarehouse(tx: DbOrTx, id: string): Promise<void> {
  * Postings took the exclusive lock before, which queued every approval of a warehouse behind one commit.
  */
 export async function shareWarehouse(tx: DbOrTx, id: string): Promise<void> {
-  await tx.execute(sql`select 1 from ${warehouse} where ${warehouse.id} = ${id} for share`);
+  await tx.execute(sql`select 1 from warehouse where id = ${id}::uuid for share`);
 }
