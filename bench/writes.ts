@@ -55,7 +55,7 @@ const INSTANCES = (process.env.BENCH_INSTANCES ?? '1,3').split(',').map(Number);
 const CLIENTS = [1, 16];
 /** Lines reviewed through the API (three actions each) and one-line documents approved through it. */
 const REVIEW_LINES = Number(process.env.BENCH_REVIEW_LINES ?? 30_000);
-const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 6_000);
+const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 9_000);
 
 interface Phase {
   label: string;
