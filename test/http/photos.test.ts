@@ -8,6 +8,7 @@ import { mountApi } from '../../src/http/api/index.ts';
 import { mountPages } from '../../src/http/pages/index.ts';
 import { submitVariances } from '../../src/services/documents.ts';
 import { addPhoto } from '../../src/services/photos.ts';
+import { documentPayload } from '../../src/integration/events.ts';
 import { closeCounting } from '../../src/services/stocktakes.ts';
 import { explainAll } from '../support/flow.ts';
 import { addPerson } from '../../src/services/people.ts';
@@ -85,7 +86,13 @@ describeEachDatabase('photo API', (get) => {
     await addPhoto(db, people.carl, { stocktake: st.code, location: 'R4', bytes: await jpeg(150), source: 'api' });
     await closeCounting(db, st.id, { actor: people.sam.actor });
     await explainAll(db, st.code, people.sam);
-    await submitVariances(db, people.sam, { stocktake: st.code });
+    const { documents: submitted } = await submitVariances(db, people.sam, { stocktake: st.code });
+    // The integration payload of the loss document carries the line's photo (the location's is no line's).
+    const { document } = await documentPayload(db, submitted.find((d) => d.kind === 'loss')!.id);
+    expect(document.lines.map((l) => [l.sku, l.photos])).toEqual([
+      ['A-100', [sha256]],
+      ['C-400', []],
+    ]);
     const http = await testHttp(db, [mountApi, mountPages], { defaultLocale: 'zh-CN' });
     const page = await http.as('fay', `/stocktakes/${st.code}`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);

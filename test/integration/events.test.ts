@@ -80,6 +80,30 @@ describeEachDatabase('integration events and signed webhooks', (get) => {
       ['C-400', 'R4', '-2', '-300.00', 'damage', null],
     ]);
     expect(doc.lines[0]).toMatchObject({ bookQty: '100', countedQty: '90', causeLabel: { en: 'Damage / scrap', zh: '报损' } });
+    // Every field of a line and of an approver, with its type: what an ERP maps.
+    expect(doc.lines[0]).toEqual({
+      lineNo: 1,
+      sku: 'A-100',
+      name: 'Widget',
+      unit: 'pcs',
+      location: 'R1',
+      lot: '',
+      expiry: null,
+      bookQty: '100',
+      countedQty: '90',
+      qtyDelta: '-10',
+      unitCost: '2.5',
+      value: '-25.00',
+      causeCode: 'damage',
+      causeLabel: { en: 'Damage / scrap', zh: '报损' },
+      note: null,
+      account: null,
+      costCentre: null,
+      photos: [],
+    });
+    expect(doc.approvers).toEqual([
+      { step: 1, role: 'supervisor', person: 'sue', decidedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) },
+    ]);
     // Every event id arrives once: created for both documents, stocktake.closed, posted.
     const ids = rx.accepted().map((r) => r.headers['webhook-id']);
     expect(new Set(ids).size).toBe(ids.length);
