@@ -361,16 +361,18 @@ const BARE = [
   { label: 'approve', steps: BARE_APPROVE },
 ];
 
-/** How many times each database's bare transactions have run: once before the product's phases, once after. */
-const bareRuns = new Map<string, number>();
+/** Whether a bare run comes before the product's phases or after them (see bareBar). */
+type BareWhen = 'before' | 'after';
 
 /**
  * Each bare transaction with 1 and 16 clients; `run(steps, key, id)` runs one through the driver, its
  * statement `key` and row `id` fresh each time.
  */
-async function barePhases(database: string, run: (steps: BareSteps, key: string, id: number) => Promise<unknown>): Promise<Phase[]> {
-  bareRuns.set(database, (bareRuns.get(database) ?? 0) + 1);
-  const when = bareRuns.get(database) === 1 ? 'before' : 'after';
+async function barePhases(
+  database: string,
+  when: BareWhen,
+  run: (steps: BareSteps, key: string, id: number) => Promise<unknown>,
+): Promise<Phase[]> {
   const phases: Phase[] = [];
   for (const { label, steps } of BARE) {
     let n = 0;
@@ -393,10 +395,10 @@ async function barePhases(database: string, run: (steps: BareSteps, key: string,
  * once, then only bound and run), as the product's statements are: the best a hand-written transaction
  * does with this driver.
  */
-async function barePostgres(url: string): Promise<Phase[]> {
+async function barePostgres(url: string, when: BareWhen): Promise<Phase[]> {
   const client = postgres(url, { max: 16, onnotice: () => {} });
   for (const s of BARE_SCHEMA) await client.unsafe(s);
-  const phases = await barePhases('Postgres', (steps, key, id) =>
+  const phases = await barePhases('Postgres', when, (steps, key, id) =>
     client.begin(async (tx) => {
       for (const [s, args] of steps) await tx.unsafe(s, args(key, id), { prepare: true });
     }),
@@ -406,10 +408,10 @@ async function barePostgres(url: string): Promise<Phase[]> {
   return phases;
 }
 
-async function barePglite(dataDir: string): Promise<Phase[]> {
+async function barePglite(dataDir: string, when: BareWhen): Promise<Phase[]> {
   const pg = new PGlite(dataDir);
   for (const s of BARE_SCHEMA) await pg.exec(s);
-  const phases = await barePhases('PGlite', (steps, key, id) =>
+  const phases = await barePhases('PGlite', when, (steps, key, id) =>
     pg.transaction(async (tx) => {
       for (const [s, args] of steps) await tx.query(s, args(key, id));
     }),
@@ -467,7 +469,7 @@ async function benchPostgres(): Promise<void> {
   const seeded = await seed(database.db);
   const documents = await documentsWaiting(database.db);
   await database.db.execute(sql`checkpoint`);
-  const bare = await barePostgres(url.toString());
+  const bare = await barePostgres(url.toString(), 'before');
   for (const p of bare) console.log(`  ${describe(p)}`);
   const results: { label: string; phases: Phase[] }[] = [];
   const cursor = { line: 0, doc: 0 };
@@ -486,7 +488,7 @@ async function benchPostgres(): Promise<void> {
       await Promise.all(instances.map(stopInstance));
     }
   }
-  const bareAfter = await barePostgres(url.toString());
+  const bareAfter = await barePostgres(url.toString(), 'after');
   for (const p of bareAfter) console.log(`  ${describe(p)}`);
   for (const r of results) summary(r.label, r.phases, [...bare, ...bareAfter]);
   await verifyAfter(database.db);
@@ -500,7 +502,7 @@ async function benchPglite(): Promise<void> {
   const seeded = await seed(database.db);
   const documents = await documentsWaiting(database.db);
   await database.close();
-  const bare = await barePglite(dataDir);
+  const bare = await barePglite(dataDir, 'before');
   for (const p of bare) console.log(`  ${describe(p)}`);
   const instance = await startInstance({ STOCKTAKE_DATA_DIR: dataDir });
   // PGlite's database runs inside the instance, so its CPU time is the instance's.
@@ -513,7 +515,7 @@ async function benchPglite(): Promise<void> {
     runningInstances.clear();
     await stopInstance(instance);
   }
-  const bareAfter = await barePglite(dataDir);
+  const bareAfter = await barePglite(dataDir, 'after');
   for (const p of bareAfter) console.log(`  ${describe(p)}`);
   summary('PGlite, 1 instance,', phases, [...bare, ...bareAfter]);
   const reopened = await openDatabase({ kind: 'pglite', dataDir });
