@@ -16,7 +16,7 @@ import { waitFor } from '../support/wait.ts';
 const reltuples = async (db: Db, table: string) =>
   Number((await queryRows<{ n: number }>(db, sql`select reltuples::float8 as n from pg_class where relname = ${table}`))[0]!.n);
 
-/** What the server's statistics hold of stocktake_line: rows inserted, dead, changed since the last analyze. */
+/** What the server's statistics hold of stocktake_line: rows inserted and dead rows. */
 const lineCounts = async (db: Db) =>
   (
     await queryRows<{ inserted: number; dead: number }>(
