@@ -130,7 +130,12 @@ function takeOver(dataDir: string, path: string, stale: string, mine: string): '
     const current = readContent(claim);
     if (current === null) continue; // its creator gave up; claim it again
     const claimant = parseHolder(current);
-    if (staleness(claimant) === null) return claimant!.pid;
+    if (staleness(claimant) === null) {
+      // A live claimant is taking over `stale` only while the lock still holds it. Once the lock moved on, the
+      // claim may be a loser's, made after the winner's claim became the lock and about to be removed again:
+      // naming it would name a process that never held the lock (met once in a CI run; test/db/lockInterleaving.test.ts).
+      return readContent(path) === stale ? claimant!.pid : 'retry';
+    }
     claimed = current; // its creator died mid-takeover: claim its claim
   }
   return 'retry';
