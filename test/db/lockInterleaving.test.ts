@@ -5,18 +5,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it, vi } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
+import { lockDataDir } from '../../db/lock.ts';
 
-vi.mock('node:fs', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs')>();
-  return { ...actual, linkSync: vi.fn(actual.linkSync) };
-});
-
-const { lockDataDir } = await import('../../db/lock.ts');
-const realLink = (await vi.importActual<typeof import('node:fs')>('node:fs')).linkSync;
+// node:fs's own object: a function replaced on it reaches every module's `import { linkSync }` once
+// syncBuiltinESMExports runs (a module mock would not reach db/lock.ts when another test file of this worker
+// loaded it first: the workers keep their modules between files).
+const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+const realLink = fs.linkSync;
+function replaceLink(link: typeof fs.linkSync): void {
+  fs.linkSync = link;
+  syncBuiltinESMExports();
+}
 
 const LOCK_FILE = 'stocktake.lock';
 const claimName = (content: string) => `${LOCK_FILE}.takeover-${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
@@ -40,29 +44,29 @@ afterEach(async () => {
     child.kill();
     await exited;
   }
-  vi.mocked(fs.linkSync).mockImplementation(realLink);
+  replaceLink(realLink);
 });
 
 it('names the process that took the lock over, not another loser whose claim it met on the way', async () => {
-  const dir = fs.mkdtempSync(join(tmpdir(), 'stocktake-lock-interleaving-'));
+  const dir = mkdtempSync(join(tmpdir(), 'stocktake-lock-interleaving-'));
   const stale = `${await deadPid()} an-earlier-run 0\n`;
   const winner = await idleProcess();
   const loser = await idleProcess();
-  fs.writeFileSync(join(dir, LOCK_FILE), stale);
+  writeFileSync(join(dir, LOCK_FILE), stale);
   const claim = join(dir, claimName(stale));
 
   // This process has read the stale lock and goes to claim it. Just before, the winner's claim became the lock,
   // and the other loser, finding the claim's name free again, claimed it: it will see the lock moved on and
   // remove that claim, but this process meets it first.
-  vi.mocked(fs.linkSync).mockImplementation((existing, target) => {
-    if (target === claim && !fs.existsSync(claim)) {
-      fs.writeFileSync(join(dir, LOCK_FILE), `${winner} winner-process w\n`);
-      fs.writeFileSync(claim, `${loser} loser-process l\n`);
+  replaceLink((existing, target) => {
+    if (target === claim && !existsSync(claim)) {
+      writeFileSync(join(dir, LOCK_FILE), `${winner} winner-process w\n`);
+      writeFileSync(claim, `${loser} loser-process l\n`);
     }
-    return realLink(existing, target);
+    realLink(existing, target);
   });
 
   expect(() => lockDataDir(dir)).toThrow(`in use by process ${winner};`);
-  expect(fs.readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`${winner} winner-process w\n`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`${winner} winner-process w\n`);
+  rmSync(dir, { recursive: true, force: true });
 });
