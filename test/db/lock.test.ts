@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { DataDirInUseError, lockDataDir, staleLockMessage, type DataDirLock, type StaleLock } from '../../db/lock.ts';
+import { deadPid, idleProcess, stopProcesses } from '../support/processes.ts';
 
 const LOCK_FILE = 'stocktake.lock';
 
@@ -15,25 +15,6 @@ const holderPid = (path: string) => readFileSync(path, 'utf8').split(' ')[0];
 
 /** The takeover claim of a stale lock content (see db/lock.ts). */
 const claimName = (content: string) => `${LOCK_FILE}.takeover-${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
-
-/** A node process that idles until killed. */
-async function idleProcess(): Promise<ChildProcess & { pid: number }> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  await once(child, 'spawn');
-  if (child.pid === undefined) throw new Error('child process has no pid');
-  return child as ChildProcess & { pid: number };
-}
-
-/** The pid of a process that has already exited. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  const exited = once(child, 'exit');
-  await once(child, 'spawn');
-  const pid = child.pid;
-  await exited;
-  if (pid === undefined) throw new Error('child process has no pid');
-  return pid;
-}
 
 describe('lockDataDir', () => {
   let dir: string;
@@ -48,13 +29,7 @@ describe('lockDataDir', () => {
 
   afterEach(async () => {
     for (const lock of locks) lock.release();
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill();
-        await exited;
-      }
-    }
+    await stopProcesses(children);
     rmSync(dir, { recursive: true, force: true });
   });
 

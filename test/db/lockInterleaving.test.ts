@@ -2,8 +2,7 @@
  * One interleaving of three processes taking over a stale lock, replayed step by step: test/db/lockRace.test.ts
  * met it once in a CI run (a loser named another loser as the holder), too rarely to show a fix there.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -11,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { lockDataDir } from '../../db/lock.ts';
+import { deadPid, idleProcess, stopProcesses } from '../support/processes.ts';
 
 // node:fs's own object: a function replaced on it reaches every module's `import { linkSync }` once
 // syncBuiltinESMExports runs (a module mock would not reach db/lock.ts when another test file of this worker
@@ -26,24 +26,9 @@ const LOCK_FILE = 'stocktake.lock';
 const claimName = (content: string) => `${LOCK_FILE}.takeover-${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
 
 const children: ChildProcess[] = [];
-async function idleProcess(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  children.push(child);
-  await once(child, 'spawn');
-  return child.pid!;
-}
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await once(child, 'exit');
-  return child.pid!;
-}
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    const exited = once(child, 'exit');
-    child.kill();
-    await exited;
-  }
+  await stopProcesses(children);
   replaceLink(realLink);
 });
 
@@ -52,6 +37,7 @@ it('names the process that took the lock over, not another loser whose claim it 
   const stale = `${await deadPid()} an-earlier-run 0\n`;
   const winner = await idleProcess();
   const loser = await idleProcess();
+  children.push(winner, loser);
   writeFileSync(join(dir, LOCK_FILE), stale);
   const claim = join(dir, claimName(stale));
 
@@ -60,13 +46,13 @@ it('names the process that took the lock over, not another loser whose claim it 
   // remove that claim, but this process meets it first.
   replaceLink((existing, target) => {
     if (target === claim && !existsSync(claim)) {
-      writeFileSync(join(dir, LOCK_FILE), `${winner} winner-process w\n`);
-      writeFileSync(claim, `${loser} loser-process l\n`);
+      writeFileSync(join(dir, LOCK_FILE), `${winner.pid} winner-process w\n`);
+      writeFileSync(claim, `${loser.pid} loser-process l\n`);
     }
     realLink(existing, target);
   });
 
-  expect(() => lockDataDir(dir)).toThrow(`in use by process ${winner};`);
-  expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`${winner} winner-process w\n`);
+  expect(() => lockDataDir(dir)).toThrow(`in use by process ${winner.pid};`);
+  expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(`${winner.pid} winner-process w\n`);
   rmSync(dir, { recursive: true, force: true });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadPid } from '../support/processes.ts';
 
 const ROUNDS = 60;
 const CONTENDERS = 3;
@@ -30,12 +31,6 @@ async function startContender(): Promise<Contender> {
       return next.value;
     },
   };
-}
-
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await once(child, 'exit');
-  return child.pid!;
 }
 
 describe('three processes taking over one stale lock at once', () => {
