@@ -6,7 +6,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { migrationsFolder, openDatabase, plainQuery, queryRows, type Db } from '../../db/client.ts';
 import { person } from '../../db/schema/index.ts';
 import { addPerson } from '../../src/services/people.ts';
-import { createPostgresDatabase } from '../support/db.ts';
+import { createPostgresDatabase, openTemplatePglite } from '../support/db.ts';
 
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { when: number }[] };
 
@@ -121,7 +121,7 @@ describe('plainQuery (the SQL text of plain templates, built beside drizzle)', (
   });
 
   it('is what the databases run: a plain template and a builder query on PGlite', async () => {
-    const { db, close } = await openDatabase({ kind: 'pglite', dataDir: null });
+    const { db, close } = await openTemplatePglite();
     try {
       const [row] = await queryRows<{ a: string; n: number }>(db, sql`select ${'x'}::text || ${'y'} as a, ${2}::int + 3 as n`);
       expect(row).toEqual({ a: 'xy', n: 5 });
@@ -134,7 +134,7 @@ describe('plainQuery (the SQL text of plain templates, built beside drizzle)', (
 
 describe('PGlite result types (set once on the instance, not sent with each query)', () => {
   it('hands dates, times, intervals and numeric arrays over as text, outside and inside a transaction', async () => {
-    const { db, close } = await openDatabase({ kind: 'pglite', dataDir: null });
+    const { db, close } = await openTemplatePglite();
     try {
       const read = sql`select '2026-12-06 01:02:03+00'::timestamptz as at, '2026-12-06'::date as day, '1 day'::interval as span,
                          '{1.50,2}'::numeric[] as figures, '2026-12-06 01:02:03'::timestamp as local, 42::int as n`;
@@ -167,7 +167,7 @@ describe('PGlite prepared statements (a statement with parameters parsed once, t
     );
 
   it('runs a statement again from its one preparation, outside and inside transactions', async () => {
-    const { db, close } = await openDatabase({ kind: 'pglite', dataDir: null });
+    const { db, close } = await openTemplatePglite();
     try {
       const text = 'select $1::int + 1 as n';
       for (const n of [1, 2, 3]) expect(await queryRows(db, sql`select ${n}::int + 1 as n`)).toEqual([{ n: n + 1 }]);
@@ -179,7 +179,7 @@ describe('PGlite prepared statements (a statement with parameters parsed once, t
   });
 
   it("passes values of every kind and reads them back as PGlite's own query does", async () => {
-    const { db, close, pglite } = await openDatabase({ kind: 'pglite', dataDir: null });
+    const { db, close, pglite } = await openTemplatePglite();
     try {
       const at = new Date('2026-12-06T01:02:03.000Z');
       const values = ['品名', '1.50', at, true, null, JSON.stringify({ a: [1, 2] }), 7n, '2026-12-06'] as const;
@@ -215,7 +215,7 @@ describe('PGlite prepared statements (a statement with parameters parsed once, t
   });
 
   it('tells a failed statement as before, rolls its transaction back and runs the next', async () => {
-    const { db, close } = await openDatabase({ kind: 'pglite', dataDir: null });
+    const { db, close } = await openTemplatePglite();
     try {
       await db.execute(sql`create table bin (code text primary key)`);
       const put = (tx: Db | Parameters<Parameters<Db['transaction']>[0]>[0], code: string) =>
@@ -239,7 +239,7 @@ describe('PGlite prepared statements (a statement with parameters parsed once, t
   });
 
   it('prepares a statement again after a schema change altered its columns', async () => {
-    const { db, close } = await openDatabase({ kind: 'pglite', dataDir: null });
+    const { db, close } = await openTemplatePglite();
     try {
       await db.execute(sql`create table shelf (a int)`);
       await db.execute(sql`insert into shelf values (1)`);
