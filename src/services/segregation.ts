@@ -4,7 +4,6 @@
  * out of who may decide an overdue step. Both use `approvalConflicts`, so the rule cannot drift between them.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type DbOrTx } from '../../db/client.ts';
 
 /** Why a person may not approve a step of a document, in the order they are reported. */
 export type ApprovalConflict =
@@ -34,24 +33,27 @@ export function approvalConflicts(document: SQL, stocktake: SQL, person: SQL): S
       where dl.document_id = ${document} and (sl.explained_by = ${person} or sl.confirmed_by = ${person})`;
 }
 
-/** The first reason `personId` may not approve a step of the document, or null when they may. */
-export async function firstApprovalConflict(
-  db: DbOrTx,
-  doc: { id: string; stocktakeId: string },
-  personId: string,
-): Promise<ApprovalConflict | null> {
-  const [row] = await queryRows<{
-    conflict: ApprovalConflict['conflict'];
-    step_no: number | null;
-    role: string | null;
-    sku: string | null;
-    location: string | null;
-  }>(
-    db,
-    sql`select c.conflict, c.step_no, c.role, c.sku, c.location
+/** The row `firstConflict` reads: a reason's columns as SQL returns them. */
+export interface ConflictRow {
+  conflict: ApprovalConflict['conflict'];
+  step_no: number | null;
+  role: string | null;
+  sku: string | null;
+  location: string | null;
+}
+
+/**
+ * A query with the first reason `personId` may not approve a step of the document (one row of ConflictRow),
+ * or no row when they may; approving reads it together with the roles and steps it decides by (approvals.ts).
+ */
+export function firstConflict(doc: { id: string; stocktakeId: string }, personId: string): SQL {
+  return sql`select c.conflict, c.step_no, c.role, c.sku, c.location
         from (${approvalConflicts(sql`${doc.id}::uuid`, sql`${doc.stocktakeId}::uuid`, sql`${personId}::uuid`)}) c
-        order by c.rank limit 1`,
-  );
+        order by c.rank limit 1`;
+}
+
+/** The reason a ConflictRow names, or null for none. */
+export function toConflict(row: ConflictRow | null | undefined): ApprovalConflict | null {
   if (!row) return null;
   if (row.conflict === 'approved') return { conflict: 'approved', stepNo: Number(row.step_no), role: row.role ?? '' };
   return { conflict: row.conflict, sku: row.sku ?? '', location: row.location ?? '' };
