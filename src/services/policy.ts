@@ -16,9 +16,13 @@ export type Policy = typeof warehousePolicy.$inferSelect;
 
 /** The warehouse's policy; a warehouse that never set one gets the defaults (stored on first use). */
 export async function policyOf(db: DbOrTx, warehouseId: string): Promise<Policy> {
+  const read = () => db.select().from(warehousePolicy).where(eq(warehousePolicy.warehouseId, warehouseId));
+  // Read first: the defaults are stored once per warehouse, and every submit and multi-step approval asks.
+  const [row] = await read();
+  if (row) return row;
   await db.insert(warehousePolicy).values({ warehouseId }).onConflictDoNothing();
-  const [row] = await db.select().from(warehousePolicy).where(eq(warehousePolicy.warehouseId, warehouseId));
-  return row!;
+  const [stored] = await read();
+  return stored!;
 }
 
 const money = () =>
