@@ -152,6 +152,10 @@ describeEachDatabase('REST API refusals', (get) => {
     await refusedAsStranger(`/api/v1/stocktakes/${st.code}/close-counting`);
     await refusedAsStranger(`/api/v1/stocktakes/${st.code}/variances/A-200/confirm`);
     await refusedAsStranger(`/api/v1/stocktakes/${st.code}/variances/A-200/tag`, { cause: 'damage' });
+    // Nor is a stranger told which lines exist: a line that does not is refused the same way; a member hears 404.
+    await refusedAsStranger(`/api/v1/stocktakes/${st.code}/variances/NOPE-1/confirm`);
+    const missing = await http.app.request(`/api/v1/stocktakes/${st.code}/variances/NOPE-1/confirm`, json(await http.bearerFor('sam'), {}));
+    expect(missing.status).toBe(404);
     await refusedAsStranger(`/api/v1/documents/${doc!.number}/approve`);
     await refusedAsStranger(`/api/v1/documents/${doc!.number}/reject`, { reason: 'no' });
     // A member of the warehouse is told what has moved on.
