@@ -9,7 +9,7 @@ import type { AuditWriter } from './audit.ts';
 import { emitEvent } from '../integration/events.ts';
 import { runCommand } from './commands.ts';
 import { getDocument, resolveDocument, settleAfterCommit, settleStocktakeStatus, type DocumentSummary } from './documents.ts';
-import { noRoleError } from './people.ts';
+import { heldRoles, noRoleError } from './people.ts';
 import { policyOf } from './policy.ts';
 import { postDocument } from './posting.ts';
 import { firstConflict, toConflict, type ApprovalConflict, type ConflictRow } from './segregation.ts';
@@ -55,7 +55,7 @@ async function decidableStep(
   const [read] = await queryRows<{ roles: Role[]; steps: Step[]; conflict: ConflictRow | null }>(
     tx,
     sql`select
-          coalesce((select json_agg(g.role) from role_grant g where g.person_id = ${ctx.actor.personId}::uuid and g.warehouse_id = ${doc.warehouseId}::uuid), '[]'::json) as roles,
+          ${heldRoles(ctx.actor.personId, doc.warehouseId)} as roles,
           coalesce((select json_agg(json_build_object('step_no', a.step_no, 'role', a.role, 'status', a.status, 'decided_by', a.decided_by,
                       'decided_by_handle', p.handle, 'decided_at', ${isoText(sql`a.decided_at`)}) order by a.step_no)
                     from approval_step a left join person p on p.id = a.decided_by where a.document_id = ${doc.id}::uuid), '[]'::json) as steps,

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { queryRows, type Db, type DbOrTx } from '../../db/client.ts';
 import { person, personIdentity, roleGrant } from '../../db/schema/index.ts';
@@ -231,14 +231,20 @@ export async function revokeRole(db: Db, personRef: string, roleText: string, wa
   return { person: p.handle, warehouse: wh.code, role, granted: false };
 }
 
+/**
+ * The roles a person holds in a warehouse, as an SQL expression: a JSON array of role names (empty for none).
+ * rolesOf reads it alone; an action that reads something else first (a review action's line, a decision's
+ * steps) reads it in the same statement.
+ */
+export function heldRoles(personId: string, warehouseId: string): SQL {
+  return sql`coalesce((select json_agg(g.role) from role_grant g where g.person_id = ${personId}::uuid and g.warehouse_id = ${warehouseId}::uuid), '[]'::json)`;
+}
+
 export async function rolesOf(db: DbOrTx, personId: string, warehouseId: string): Promise<Set<Role>> {
   // A plain template, not drizzle's select builder: every action asks this, and building the builder's SQL
   // cost more Node CPU than running it (`npm run bench:writes`; see plainQuery in db/client.ts).
-  const rows = await queryRows<{ role: Role }>(
-    db,
-    sql`select role from role_grant where person_id = ${personId}::uuid and warehouse_id = ${warehouseId}::uuid`,
-  );
-  return new Set(rows.map((r) => r.role));
+  const [row] = await queryRows<{ roles: Role[] }>(db, sql`select ${heldRoles(personId, warehouseId)} as roles`);
+  return new Set(row!.roles);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { AuditWriter } from './audit.ts';
 import { casePatterns } from './casePatterns.ts';
 import { getCause } from './causes.ts';
 import { runCommand } from './commands.ts';
-import { getPerson, noRoleError, rolesOf, supervisorsOf } from './people.ts';
+import { getPerson, heldRoles, noRoleError, rolesOf, supervisorsOf } from './people.ts';
 import { policyOf } from './policy.ts';
 import { getStocktake, requireStatus, type StocktakeRef } from './stocktakes.ts';
 import { varianceRows } from './variances.ts';
@@ -311,9 +311,7 @@ async function lineRows(
   rolesOfPerson?: string,
 ): Promise<(ReviewRow & { roles?: Role[] })[]> {
   const { sku, location, lot } = parseLineRef(ref);
-  const roles = rolesOfPerson
-    ? sql`, (select coalesce(json_agg(g.role), '[]'::json) from role_grant g where g.person_id = ${rolesOfPerson}::uuid and g.warehouse_id = ${st.warehouseId}::uuid) as roles`
-    : sql``;
+  const roles = rolesOfPerson ? sql`, ${heldRoles(rolesOfPerson, st.warehouseId)} as roles` : sql``;
   return queryRows<ReviewRow & { roles?: Role[] }>(
     tx,
     sql`select v.sku, v.location, v.lot, trim_scale(v.diff_qty)::text as diff_qty, v.diff_value::text as diff_value, ${REVIEW_COLUMNS} ${roles}
@@ -324,13 +322,17 @@ async function lineRows(
 }
 
 /** The one line of `rows` (lineRows) a reference names, refusing none or several. */
-function pickLine(rows: ReviewRow[], st: StocktakeRef, ref: string): ReviewRow & { direction: 'gain' | 'loss' | 'match' } {
+function pickLine(
+  rows: (ReviewRow & { roles?: Role[] })[],
+  st: StocktakeRef,
+  ref: string,
+): ReviewRow & { direction: 'gain' | 'loss' | 'match' } {
   if (rows.length === 0) throw new NotFoundError('variance', ref, reviewTexts.lineNotFound(ref, st.code));
   if (rows.length > 1) {
     const pattern = `SKU@LOCATION${rows.some((r) => r.lot) ? '#LOT' : ''}`;
     throw new InvalidInputError(reviewTexts.ambiguousLine(ref, rows.length, st.code, rows.map((r) => lineLabel(r)).join(', '), pattern));
   }
-  const { roles: _roles, ...row } = rows[0]! as ReviewRow & { roles?: Role[] };
+  const { roles: _roles, ...row } = rows[0]!;
   const direction = row.diff_qty.startsWith('-') ? 'loss' : /[1-9]/.test(row.diff_qty ?? '') ? 'gain' : 'match';
   return { ...row, direction };
 }
